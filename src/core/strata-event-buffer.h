@@ -1,0 +1,62 @@
+/* strata-event-buffer.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-event.h"
+
+G_BEGIN_DECLS
+
+/*
+ * A compact, append-only store of one stream's events. Events are varint-encoded (time as a
+ * delta from the previous event, fields zigzag-coded) in fixed-size chunks, so a typical kernel
+ * event costs 5–15 bytes instead of sizeof (StrataEvent). Written by one thread, then read by
+ * any number of cursors once sealed.
+ */
+typedef struct _StrataEventBuffer StrataEventBuffer;
+
+StrataEventBuffer *strata_event_buffer_new      (void);
+void               strata_event_buffer_free     (StrataEventBuffer *self);
+void               strata_event_buffer_append   (StrataEventBuffer *self,
+                                                 const StrataEvent *event);
+void               strata_event_buffer_seal     (StrataEventBuffer *self);
+guint64            strata_event_buffer_count    (const StrataEventBuffer *self);
+gsize              strata_event_buffer_memory   (const StrataEventBuffer *self);
+gint64             strata_event_buffer_first_ts (const StrataEventBuffer *self);
+gint64             strata_event_buffer_last_ts  (const StrataEventBuffer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataEventBuffer, strata_event_buffer_free)
+
+typedef struct
+{
+  const StrataEventBuffer *buffer;
+  guint                    chunk;
+  gsize                    offset;
+  gint64                   ts;
+  guint32                  cpu;
+} StrataEventCursor;
+
+void     strata_event_cursor_init (StrataEventCursor       *cursor,
+                                   const StrataEventBuffer *buffer);
+gboolean strata_event_cursor_next (StrataEventCursor       *cursor,
+                                   StrataEvent             *event);
+
+/*
+ * Merges several buffers into one time-ordered sequence without copying them. Ties keep the
+ * order of the buffers as given, so a merge is deterministic.
+ */
+typedef struct _StrataEventMerge StrataEventMerge;
+
+StrataEventMerge *strata_event_merge_new  (StrataEventBuffer * const *buffers,
+                                           guint                      n_buffers);
+void              strata_event_merge_free (StrataEventMerge          *self);
+gboolean          strata_event_merge_next (StrataEventMerge          *self,
+                                           StrataEvent               *event);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataEventMerge, strata_event_merge_free)
+
+G_END_DECLS

@@ -1,0 +1,161 @@
+/* test-event-buffer.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include "strata-event-buffer.h"
+#include "strata-strtab.h"
+
+static StrataEvent
+make_event (gint64 ts, guint32 cpu, StrataEventKind kind, gint64 a, gint64 b)
+{
+  StrataEvent ev = { 0 };
+
+  ev.ts = ts;
+  ev.cpu = cpu;
+  ev.kind = kind;
+  ev.f[0] = a;
+  ev.f[1] = b;
+  return ev;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(StrataEventBuffer) buf = strata_event_buffer_new ();
+  g_autoptr(GArray) written = g_array_new (FALSE, FALSE, sizeof (StrataEvent));
+  StrataEventCursor cursor;
+  StrataEvent ev;
+  guint n = 0;
+  gint64 ts = G_GINT64_CONSTANT (1571261795523067504);
+
+  /* Enough events to span several chunks, with extreme field values and a time going back. */
+  for (guint i = 0; i < 200000; i++)
+    {
+      StrataEventKind kind = 1 + i % (STRATA_EV_N_KINDS - 1);
+      const StrataEventKindInfo *info = strata_event_kind_info (kind);
+
+      ts += (i % 7 == 0) ? -3 : (gint64) (i % 1000);
+      ev = make_event (ts, i % 5 == 0 ? 3 : 65535, kind, 0, 0);
+      for (guint f = 0; f < info->n_fields; f++)
+        ev.f[f] = (f == 0) ? G_MININT64 + i : (f == 1) ? G_MAXINT64 - i : (gint64) i * f - 7;
+      strata_event_buffer_append (buf, &ev);
+      g_array_append_val (written, ev);
+    }
+  strata_event_buffer_seal (buf);
+  g_assert_cmpuint (strata_event_buffer_count (buf), ==, written->len);
+
+  strata_event_cursor_init (&cursor, buf);
+  while (strata_event_cursor_next (&cursor, &ev))
+    {
+      const StrataEvent *w = &g_array_index (written, StrataEvent, n);
+
+      g_assert_cmpint (ev.ts, ==, w->ts);
+      g_assert_cmpuint (ev.cpu, ==, w->cpu);
+      g_assert_cmpuint (ev.kind, ==, w->kind);
+      for (guint f = 0; f < STRATA_EVENT_MAX_FIELDS; f++)
+        g_assert_cmpint (ev.f[f], ==, w->f[f]);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, written->len);
+  /* Compactness is the point of the buffer: far below the 80-byte struct. */
+  g_assert_cmpuint (strata_event_buffer_memory (buf) / written->len, <, 40);
+}
+
+static void
+test_merge (void)
+{
+  StrataEventBuffer *bufs[3];
+  g_autoptr(StrataEventMerge) merge = NULL;
+  StrataEvent ev;
+  gint64 last = G_MININT64;
+  guint n = 0, ties_in_order = 0;
+  guint last_cpu = 0;
+
+  for (guint b = 0; b < 3; b++)
+    {
+      bufs[b] = strata_event_buffer_new ();
+      for (guint i = 0; i < 1000; i++)
+        {
+          ev = make_event ((gint64) i * (b + 1) * 10, b, STRATA_EV_SOFTIRQ_ENTRY, i, 0);
+          strata_event_buffer_append (bufs[b], &ev);
+        }
+      strata_event_buffer_seal (bufs[b]);
+    }
+  merge = strata_event_merge_new (bufs, 3);
+  while (strata_event_merge_next (merge, &ev))
+    {
+      g_assert_cmpint (ev.ts, >=, last);
+      if (ev.ts == last)
+        {
+          g_assert_cmpuint (ev.cpu, >, last_cpu);
+          ties_in_order++;
+        }
+      last = ev.ts;
+      last_cpu = ev.cpu;
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 3000);
+  g_assert_cmpuint (ties_in_order, >, 0);
+  for (guint b = 0; b < 3; b++)
+    strata_event_buffer_free (bufs[b]);
+}
+
+static void
+test_strtab (void)
+{
+  g_autoptr(StrataStrtab) tab = strata_strtab_new ();
+  guint32 a, b, c;
+
+  g_assert_cmpuint (strata_strtab_intern (tab, ""), ==, 0);
+  g_assert_cmpuint (strata_strtab_intern (tab, NULL), ==, 0);
+  a = strata_strtab_intern (tab, "qemu-system-x86");
+  b = strata_strtab_intern_len (tab, "qemu-system-x86_64", 15);
+  c = strata_strtab_intern (tab, "swapper/0");
+  g_assert_cmpuint (a, ==, b);
+  g_assert_cmpuint (a, !=, c);
+  g_assert_cmpstr (strata_strtab_get (tab, c), ==, "swapper/0");
+  g_assert_cmpstr (strata_strtab_get (tab, 999), ==, "");
+  for (guint i = 0; i < 10000; i++)
+    {
+      g_autofree char *s = g_strdup_printf ("t%u", i);
+      g_assert_cmpstr (strata_strtab_get (tab, strata_strtab_intern (tab, s)), ==, s);
+    }
+  g_assert_cmpuint (strata_strtab_count (tab), ==, 10003);
+}
+
+static void
+test_kind_names (void)
+{
+  for (guint k = 1; k < STRATA_EV_N_KINDS; k++)
+    {
+      const StrataEventKindInfo *info = strata_event_kind_info (k);
+
+      g_assert_cmpuint (strata_event_kind_from_name (info->name), ==, k);
+      g_assert_cmpuint (info->n_fields, <=, STRATA_EVENT_MAX_FIELDS);
+    }
+  g_assert_true (strata_prev_state_is_runnable (0));
+  g_assert_true (strata_prev_state_is_runnable (256));
+  g_assert_true (strata_prev_state_is_runnable (1024));
+  g_assert_true (strata_prev_state_is_runnable (2048));
+  g_assert_false (strata_prev_state_is_runnable (1));
+  g_assert_false (strata_prev_state_is_runnable (2));
+  g_assert_false (strata_prev_state_is_runnable (1026));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/event-buffer/round-trip", test_round_trip);
+  g_test_add_func ("/event-buffer/merge", test_merge);
+  g_test_add_func ("/strtab/intern", test_strtab);
+  g_test_add_func ("/event/kinds", test_kind_names);
+  return g_test_run ();
+}
