@@ -1,0 +1,61 @@
+/* strata-trace-loader.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-set.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TRACE_ERROR (strata_trace_error_quark ())
+
+typedef enum
+{
+  STRATA_TRACE_ERROR_NOT_FOUND,      /* no path given exists */
+  STRATA_TRACE_ERROR_NO_TRACE,       /* nothing below the paths is a CTF trace */
+  STRATA_TRACE_ERROR_UNREADABLE,     /* every trace found failed to open */
+  STRATA_TRACE_ERROR_CANCELLED,
+  STRATA_TRACE_ERROR_INTERNAL,
+} StrataTraceError;
+
+GQuark strata_trace_error_quark (void);
+
+/* Called from decoder threads, at most every few milliseconds:
+ * @done and @total are bytes of stream files read and to read. */
+typedef void (*StrataLoadProgress) (guint64  done,
+                                    guint64  total,
+                                    gpointer user_data);
+
+typedef struct
+{
+  guint              n_threads;     /* 0: one per processor */
+  StrataLoadProgress progress;
+  gpointer           progress_data;
+} StrataLoadOptions;
+
+/*
+ * Discovers every CTF trace below @paths and decodes them into one set, in parallel threads.
+ * Problems of single traces or paths go into the set's errors (and the trace's); the call
+ * fails only when nothing at all could be loaded, or when @cancellable is cancelled.
+ * Blocks: call it from a worker thread (see strata_trace_load_async()).
+ */
+StrataSet *strata_trace_load        (const char * const       *paths,
+                                     const StrataLoadOptions  *options,
+                                     GCancellable             *cancellable,
+                                     GError                  **error);
+void       strata_trace_load_async  (const char * const       *paths,
+                                     GCancellable             *cancellable,
+                                     StrataLoadProgress        progress,
+                                     gpointer                  progress_data,
+                                     GAsyncReadyCallback       callback,
+                                     gpointer                  user_data);
+StrataSet *strata_trace_load_finish (GAsyncResult             *result,
+                                     GError                  **error);
+
+G_END_DECLS
