@@ -19,6 +19,8 @@ typedef struct
   guint32            cpu;         /* packet context cpu_id; G_MAXUINT32 when absent */
   guint64            events;      /* every event read, stored or not */
   guint64            discarded;   /* sum of discarded-events counts */
+  gint64             begin_ns;    /* first and last event of any kind; 0 when none */
+  gint64             end_ns;
   StrataEventBuffer *buffer;      /* the events of kinds Strata understands */
 } StrataStream;
 
@@ -65,8 +67,10 @@ void         strata_set_finish       (StrataSet   *self);
 guint64      strata_set_event_count  (StrataSet   *self);
 gsize        strata_set_memory       (StrataSet   *self);
 
-StrataStream *strata_trace_add_stream (StrataTrace *trace,
-                                       const char  *name);
+StrataStream *strata_stream_new        (const char  *name);
+void          strata_stream_free       (StrataStream *stream);
+StrataStream *strata_trace_add_stream  (StrataTrace *trace,
+                                        const char  *name);
 void          strata_trace_add_error  (StrataTrace *trace,
                                        const char  *format,
                                        ...) G_GNUC_PRINTF (2, 3);

@@ -1,0 +1,29 @@
+/* strata-time.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Times are gint64 ns from the clock's origin (the Unix epoch for LTTng traces). */
+
+/* "2019-10-16 21:36:35.523067504" (UTC). */
+char     *strata_time_format_absolute (gint64       ns);
+/* "1.503 s", "250.000 ms", "40.000 µs", "100 ns". */
+char     *strata_time_format_duration (gint64       ns);
+/*
+ * Parses a CLI time: an integer is absolute ns; "+1.5s", "+250ms", "+40us", "+100ns" are
+ * relative to @origin. Exact: decimals are read as integers, never through a double.
+ */
+gboolean  strata_time_parse           (const char  *text,
+                                       gint64       origin,
+                                       gint64      *out_ns,
+                                       GError     **error);
+
+G_END_DECLS

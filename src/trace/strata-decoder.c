@@ -1,0 +1,877 @@
+/* strata-decoder.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-decoder"
+
+#include "config.h"
+
+#include <babeltrace2/babeltrace.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "strata-decoder.h"
+
+/*
+ * Each shard owns one graph: src.ctf.fs, and a sink of ours whose input ports take a subset of
+ * the source's output ports (one per data stream). The sink pulls every stream on its own, with
+ * no muxer: old LTTng packets overlap their predecessor, which makes flt.utils.muxer abort,
+ * and streams are merged by time later, in core.
+ *
+ * libbabeltrace2 objects are not thread-safe. Each graph and everything it creates stays on
+ * its thread; the only shared objects, the component classes, are referenced and released
+ * under class_lock because their reference counts are not atomic.
+ */
+
+static GMutex class_lock;
+static const bt_plugin *ctf_plugin;
+static const bt_component_class_source *fs_class;
+static bt_component_class_sink *sink_class;
+
+#define N_SLOTS STRATA_EVENT_MAX_FIELDS
+
+typedef enum
+{
+  ACCESS_NONE,
+  ACCESS_UNSIGNED,
+  ACCESS_SIGNED,
+  ACCESS_STRING,
+  ACCESS_LAST_ELEMENT,     /* sequence or array of integers: its last element */
+  ACCESS_BOOL,
+} Access;
+
+typedef struct
+{
+  StrataEventKind kind;
+  guint32         name_id;          /* syscall name, from the event name */
+  gint            index[N_SLOTS];   /* payload member index; -1 when absent */
+  guint8          access[N_SLOTS];
+} ClassInfo;
+
+typedef struct
+{
+  bt_message_iterator *iterator;
+  StrataStream        *stream;
+  guint                port_index;
+  gboolean             ended;
+  gboolean             has_clock;
+  gint64               last_ts;
+} PortState;
+
+typedef struct
+{
+  const char           *display_path;
+  StrataShardResult    *result;
+  StrataStrtab         *strings;
+  StrataDecodeProgress *progress;
+  GHashTable           *classes;        /* const bt_event_class* -> ClassInfo* */
+  GArray               *ports;          /* PortState */
+  guint                 next_port;
+  gboolean              env_done;
+} Shard;
+
+/* Payload names for each slot, per kind, oldest spellings after the newest. */
+typedef struct
+{
+  const char *names[N_SLOTS][3];
+} SlotNames;
+
+static const char *
+kind_slot_alias (StrataEventKind kind,
+                 guint           slot,
+                 guint           alt)
+{
+  const StrataEventKindInfo *info = strata_event_kind_info (kind);
+
+  if (alt == 0)
+    return info->field_names[slot];
+  /* A handful of fields were renamed across LTTng generations. */
+  if (alt == 1)
+    {
+      if (kind == STRATA_EV_STATEDUMP_PROCESS && slot == STRATA_F_SD_NAME)
+        return "comm";
+      if (kind == STRATA_EV_PROCESS_EXEC && slot == STRATA_F_EXEC_FILENAME)
+        return "filename_str";
+      if ((kind == STRATA_EV_NET_SEND || kind == STRATA_EV_NET_RECV) && slot == STRATA_F_NET_ACK_SEQ)
+        return "ack";
+    }
+  return NULL;
+}
+
+static gboolean
+has_prefix_rest (const char  *name,
+                 const char  *prefix,
+                 const char **rest)
+{
+  gsize len = strlen (prefix);
+
+  if (strncmp (name, prefix, len) != 0)
+    return FALSE;
+  *rest = name + len;
+  return TRUE;
+}
+
+/* Maps an LTTng event name of any generation onto a kind; sets @syscall to the syscall name. */
+static StrataEventKind
+kind_from_lttng_name (const char  *name,
+                      const char **syscall)
+{
+  static const struct { const char *name; StrataEventKind kind; } aliases[] = {
+    { "kvm_entry", STRATA_EV_KVM_ENTRY },
+    { "kvm_exit", STRATA_EV_KVM_EXIT },
+    { "softirq_entry", STRATA_EV_SOFTIRQ_ENTRY },
+    { "softirq_exit", STRATA_EV_SOFTIRQ_EXIT },
+    { "softirq_raise", STRATA_EV_SOFTIRQ_RAISE },
+    { "exit_syscall", STRATA_EV_SYSCALL_EXIT },
+    { "lttng_statedump_process_ns", STRATA_EV_STATEDUMP_PID_NS },
+  };
+  const char *rest;
+  StrataEventKind kind;
+
+  *syscall = NULL;
+  if ((kind = strata_event_kind_from_name (name)) != STRATA_EV_NONE &&
+      kind != STRATA_EV_SYSCALL_ENTRY && kind != STRATA_EV_SYSCALL_EXIT)
+    return kind;
+  for (guint i = 0; i < G_N_ELEMENTS (aliases); i++)
+    if (strcmp (aliases[i].name, name) == 0)
+      return aliases[i].kind;
+
+  if (has_prefix_rest (name, "compat_", &rest))
+    name = rest;
+  if (has_prefix_rest (name, "syscall_entry_", &rest))
+    {
+      *syscall = rest;
+      return STRATA_EV_SYSCALL_ENTRY;
+    }
+  if (has_prefix_rest (name, "syscall_exit_", &rest))
+    {
+      *syscall = rest;
+      return STRATA_EV_SYSCALL_EXIT;
+    }
+  if (has_prefix_rest (name, "sys_", &rest) && *rest != '\0')
+    {
+      *syscall = rest;
+      return STRATA_EV_SYSCALL_ENTRY;
+    }
+  return STRATA_EV_NONE;
+}
+
+static Access
+access_for_class (const bt_field_class *fc)
+{
+  bt_field_class_type type = bt_field_class_get_type (fc);
+
+  if (bt_field_class_type_is (type, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+    return ACCESS_UNSIGNED;
+  if (bt_field_class_type_is (type, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
+    return ACCESS_SIGNED;
+  if (type == BT_FIELD_CLASS_TYPE_STRING)
+    return ACCESS_STRING;
+  if (type == BT_FIELD_CLASS_TYPE_BOOL)
+    return ACCESS_BOOL;
+  if (bt_field_class_type_is (type, BT_FIELD_CLASS_TYPE_ARRAY))
+    {
+      const bt_field_class *elem = bt_field_class_array_borrow_element_field_class_const (fc);
+      bt_field_class_type et = bt_field_class_get_type (elem);
+
+      if (bt_field_class_type_is (et, BT_FIELD_CLASS_TYPE_INTEGER))
+        return ACCESS_LAST_ELEMENT;
+    }
+  return ACCESS_NONE;
+}
+
+static ClassInfo *
+class_info_new (Shard                *shard,
+                const bt_event_class *event_class)
+{
+  ClassInfo *info = g_new0 (ClassInfo, 1);
+  const char *name = bt_event_class_get_name (event_class);
+  const char *syscall = NULL;
+  const bt_field_class *payload;
+  const StrataEventKindInfo *kinfo;
+
+  for (guint i = 0; i < N_SLOTS; i++)
+    info->index[i] = -1;
+  info->kind = name ? kind_from_lttng_name (name, &syscall) : STRATA_EV_NONE;
+  if (info->kind == STRATA_EV_NONE)
+    return info;
+  if (syscall != NULL)
+    info->name_id = strata_strtab_intern (shard->strings, syscall);
+  if (info->kind == STRATA_EV_KVM_ENTRY || info->kind == STRATA_EV_KVM_EXIT)
+    shard->result->has_kvm = TRUE;
+
+  payload = bt_event_class_borrow_payload_field_class_const (event_class);
+  if (payload == NULL || bt_field_class_get_type (payload) != BT_FIELD_CLASS_TYPE_STRUCTURE)
+    return info;
+
+  kinfo = strata_event_kind_info (info->kind);
+  for (guint slot = 0; slot < kinfo->n_fields; slot++)
+    {
+      guint n = bt_field_class_structure_get_member_count (payload);
+
+      for (guint alt = 0; alt < 3 && info->index[slot] < 0; alt++)
+        {
+          const char *want = kind_slot_alias (info->kind, slot, alt);
+
+          if (want == NULL)
+            break;
+          for (guint m = 0; m < n; m++)
+            {
+              const bt_field_class_structure_member *member =
+                bt_field_class_structure_borrow_member_by_index_const (payload, m);
+
+              if (strcmp (bt_field_class_structure_member_get_name (member), want) == 0)
+                {
+                  Access access = access_for_class (
+                    bt_field_class_structure_member_borrow_field_class_const (member));
+
+                  if (access != ACCESS_NONE)
+                    {
+                      info->index[slot] = m;
+                      info->access[slot] = access;
+                    }
+                  break;
+                }
+            }
+        }
+    }
+  return info;
+}
+
+static gint64
+read_field (Shard          *shard,
+            const bt_field *field,
+            Access          access)
+{
+  switch (access)
+    {
+    case ACCESS_UNSIGNED:
+      return (gint64) bt_field_integer_unsigned_get_value (field);
+    case ACCESS_SIGNED:
+      return bt_field_integer_signed_get_value (field);
+    case ACCESS_BOOL:
+      return bt_field_bool_get_value (field);
+    case ACCESS_STRING:
+      return strata_strtab_intern_len (shard->strings, bt_field_string_get_value (field),
+                                       bt_field_string_get_length (field));
+    case ACCESS_LAST_ELEMENT:
+      {
+        guint64 len = bt_field_array_get_length (field);
+        const bt_field *elem;
+
+        if (len == 0)
+          return 0;
+        elem = bt_field_array_borrow_element_field_by_index_const (field, len - 1);
+        if (bt_field_class_type_is (bt_field_get_class_type (elem), BT_FIELD_CLASS_TYPE_SIGNED_INTEGER))
+          return bt_field_integer_signed_get_value (elem);
+        return (gint64) bt_field_integer_unsigned_get_value (elem);
+      }
+    case ACCESS_NONE:
+    default:
+      return 0;
+    }
+}
+
+static void
+fill_defaults (StrataEvent     *ev,
+               const ClassInfo *info)
+{
+  switch (info->kind)
+    {
+    case STRATA_EV_KVM_ENTRY:
+    case STRATA_EV_KVM_EXIT:
+      if (info->index[STRATA_F_KVM_VCPU_ID] < 0)
+        ev->f[STRATA_F_KVM_VCPU_ID] = -1;
+      break;
+    case STRATA_EV_PROCESS_FORK:
+      if (info->index[STRATA_F_FORK_CHILD_VTID] < 0 || ev->f[STRATA_F_FORK_CHILD_VTID] == 0)
+        ev->f[STRATA_F_FORK_CHILD_VTID] = ev->f[STRATA_F_FORK_CHILD_TID];
+      break;
+    case STRATA_EV_STATEDUMP_PROCESS:
+      if (info->index[STRATA_F_SD_VTID] < 0)
+        ev->f[STRATA_F_SD_VTID] = ev->f[STRATA_F_SD_TID];
+      if (info->index[STRATA_F_SD_VPID] < 0)
+        ev->f[STRATA_F_SD_VPID] = ev->f[STRATA_F_SD_PID];
+      break;
+    case STRATA_EV_SYSCALL_ENTRY:
+    case STRATA_EV_SYSCALL_EXIT:
+      ev->f[STRATA_F_SYSCALL_NAME] = info->name_id;
+      if (info->kind == STRATA_EV_SYSCALL_ENTRY)
+        ev->f[STRATA_F_SYSCALL_RET] = 0;
+      break;
+    default:
+      break;
+    }
+}
+
+static char *
+env_string (const bt_trace *trace,
+            const char     *name)
+{
+  const bt_value *value = bt_trace_borrow_environment_entry_value_by_name_const (trace, name);
+
+  if (value == NULL)
+    return NULL;
+  if (bt_value_get_type (value) == BT_VALUE_TYPE_STRING)
+    return g_strdup (bt_value_string_get (value));
+  if (bt_value_get_type (value) == BT_VALUE_TYPE_SIGNED_INTEGER)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, bt_value_integer_signed_get (value));
+  if (bt_value_get_type (value) == BT_VALUE_TYPE_UNSIGNED_INTEGER)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, bt_value_integer_unsigned_get (value));
+  return NULL;
+}
+
+static void
+read_environment (Shard           *shard,
+                  const bt_stream *stream)
+{
+  StrataShardResult *result = shard->result;
+  const bt_trace *trace = bt_stream_borrow_trace_const (stream);
+  const bt_clock_class *clock =
+    bt_stream_class_borrow_default_clock_class_const (bt_stream_borrow_class_const (stream));
+  g_autofree char *name = env_string (trace, "tracer_name");
+  g_autofree char *major = env_string (trace, "tracer_major");
+  g_autofree char *minor = env_string (trace, "tracer_minor");
+  g_autofree char *patch = env_string (trace, "tracer_patchlevel");
+
+  shard->env_done = TRUE;
+  result->hostname = env_string (trace, "hostname");
+  result->domain = env_string (trace, "domain");
+  result->kernel_release = env_string (trace, "kernel_release");
+  if (name != NULL && major != NULL && minor != NULL && patch != NULL)
+    result->tracer = g_strdup_printf ("%s %s.%s.%s", name, major, minor, patch);
+  else if (name != NULL && major != NULL && minor != NULL)
+    result->tracer = g_strdup_printf ("%s %s.%s", name, major, minor);
+  else
+    result->tracer = g_strdup (name);
+  if (clock != NULL && bt_clock_class_get_uuid (clock) != NULL)
+    {
+      const guint8 *u = bt_clock_class_get_uuid (clock);
+
+      result->clock_uuid =
+        g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                         u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+                         u[11], u[12], u[13], u[14], u[15]);
+    }
+}
+
+/* The most specific cause of the current thread's error, which is then cleared. */
+static char *
+take_bt_error (void)
+{
+  const bt_error *error = bt_current_thread_take_error ();
+  GString *str;
+  guint64 n;
+
+  if (error == NULL)
+    return g_strdup (_("unknown error"));
+  n = bt_error_get_cause_count (error);
+  str = g_string_new (NULL);
+  /* Cause 0 is the innermost (the root cause); the next one or two add the context. */
+  for (guint64 i = 0; i < n && i < 2; i++)
+    {
+      const char *msg = bt_error_cause_get_message (bt_error_borrow_cause_by_index (error, i));
+
+      if (msg == NULL || *msg == '\0')
+        continue;
+      if (str->len > 0)
+        g_string_append (str, " (");
+      g_string_append (str, msg);
+      if (i > 0)
+        g_string_append_c (str, ')');
+    }
+  bt_error_release (error);
+  if (str->len == 0)
+    g_string_append (str, _("unknown error"));
+  return g_string_free (str, FALSE);
+}
+
+static void
+report_progress (StrataDecodeProgress *progress,
+                 guint64               bytes)
+{
+  gint64 now, last;
+
+  if (progress == NULL)
+    return;
+  g_atomic_pointer_add (&progress->done_bytes, (gssize) bytes);
+  if (progress->report == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  last = g_atomic_pointer_get (&progress->last_report_us);
+  /* A few reports per second are plenty, and one thread wins each slot. */
+  if (now - last >= 20000 &&
+      g_atomic_pointer_compare_and_exchange (&progress->last_report_us, (gpointer) last, (gpointer) now))
+    progress->report ((guint64) g_atomic_pointer_get (&progress->done_bytes), progress->total_bytes,
+                      progress->report_data);
+}
+
+static void
+handle_packet (Shard            *shard,
+               PortState        *port,
+               const bt_message *msg)
+{
+  const bt_packet *packet = bt_message_packet_beginning_borrow_packet_const (msg);
+  const bt_field *context = bt_packet_borrow_context_field_const (packet);
+  const bt_field *field;
+
+  if (context == NULL)
+    return;
+  if ((field = bt_field_structure_borrow_member_field_by_name_const (context, "cpu_id")) != NULL &&
+      bt_field_class_type_is (bt_field_get_class_type (field), BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+    port->stream->cpu = (guint32) bt_field_integer_unsigned_get_value (field);
+  if ((field = bt_field_structure_borrow_member_field_by_name_const (context, "packet_size")) != NULL &&
+      bt_field_class_type_is (bt_field_get_class_type (field), BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+    report_progress (shard->progress, bt_field_integer_unsigned_get_value (field) / 8);
+}
+
+static void
+handle_event (Shard            *shard,
+              PortState        *port,
+              const bt_message *msg)
+{
+  const bt_event *event = bt_message_event_borrow_event_const (msg);
+  const bt_event_class *event_class = bt_event_borrow_class_const (event);
+  const bt_field *payload;
+  ClassInfo *info;
+  StrataEvent ev;
+  int64_t ns = 0;
+
+  port->stream->events++;
+
+  if ((info = g_hash_table_lookup (shard->classes, event_class)) == NULL)
+    {
+      info = class_info_new (shard, event_class);
+      g_hash_table_insert (shard->classes, (gpointer) event_class, info);
+    }
+  if (!port->has_clock ||
+      bt_clock_snapshot_get_ns_from_origin (bt_message_event_borrow_default_clock_snapshot_const (msg),
+                                            &ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+    return;
+  if (port->stream->begin_ns == 0 && port->stream->end_ns == 0)
+    port->stream->begin_ns = ns;
+  port->stream->end_ns = MAX (port->stream->end_ns, ns);
+  if (info->kind == STRATA_EV_NONE)
+    return;
+
+  memset (&ev, 0, sizeof ev);
+  ev.ts = ns;
+  ev.cpu = port->stream->cpu == G_MAXUINT32 ? 0 : port->stream->cpu;
+  ev.kind = info->kind;
+  payload = bt_event_borrow_payload_field_const (event);
+  if (payload != NULL)
+    {
+      const StrataEventKindInfo *kinfo = strata_event_kind_info (info->kind);
+
+      for (guint slot = 0; slot < kinfo->n_fields; slot++)
+        if (info->index[slot] >= 0)
+          ev.f[slot] = read_field (shard,
+                                   bt_field_structure_borrow_member_field_by_index_const (payload, info->index[slot]),
+                                   info->access[slot]);
+    }
+  fill_defaults (&ev, info);
+  port->last_ts = ns;
+  strata_event_buffer_append (port->stream->buffer, &ev);
+}
+
+static void
+handle_message (Shard            *shard,
+                PortState        *port,
+                const bt_message *msg)
+{
+  switch (bt_message_get_type (msg))
+    {
+    case BT_MESSAGE_TYPE_EVENT:
+      handle_event (shard, port, msg);
+      break;
+
+    case BT_MESSAGE_TYPE_PACKET_BEGINNING:
+      handle_packet (shard, port, msg);
+      break;
+
+    case BT_MESSAGE_TYPE_STREAM_BEGINNING:
+      {
+        const bt_stream *stream = bt_message_stream_beginning_borrow_stream_const (msg);
+
+        port->has_clock = bt_stream_class_borrow_default_clock_class_const (
+                            bt_stream_borrow_class_const (stream)) != NULL;
+        if (!shard->env_done)
+          read_environment (shard, stream);
+        break;
+      }
+
+    case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
+      {
+        uint64_t count = 0;
+
+        if (bt_message_discarded_events_get_count (msg, &count) == BT_PROPERTY_AVAILABILITY_AVAILABLE)
+          port->stream->discarded += count;
+        break;
+      }
+
+    default:
+      break;
+    }
+}
+
+static bt_component_class_initialize_method_status
+sink_initialize (bt_self_component_sink               *self,
+                 bt_self_component_sink_configuration *config,
+                 const bt_value                       *params,
+                 void                                 *data)
+{
+  Shard *shard = data;
+
+  bt_self_component_set_data (bt_self_component_sink_as_self_component (self), shard);
+  for (guint i = 0; i < shard->ports->len; i++)
+    {
+      char name[32];
+
+      g_snprintf (name, sizeof name, "in%u", i);
+      if (bt_self_component_sink_add_input_port (self, name, NULL, NULL) !=
+          BT_SELF_COMPONENT_ADD_PORT_STATUS_OK)
+        return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+    }
+  return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
+}
+
+static bt_component_class_sink_graph_is_configured_method_status
+sink_graph_is_configured (bt_self_component_sink *self)
+{
+  Shard *shard = bt_self_component_get_data (bt_self_component_sink_as_self_component (self));
+
+  for (guint i = 0; i < shard->ports->len; i++)
+    {
+      PortState *port = &g_array_index (shard->ports, PortState, i);
+      bt_self_component_port_input *in = bt_self_component_sink_borrow_input_port_by_index (self, i);
+
+      if (bt_message_iterator_create_from_sink_component (self, in, &port->iterator) !=
+          BT_MESSAGE_ITERATOR_CREATE_FROM_SINK_COMPONENT_STATUS_OK)
+        return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_ERROR;
+    }
+  return BT_COMPONENT_CLASS_SINK_GRAPH_IS_CONFIGURED_METHOD_STATUS_OK;
+}
+
+static void
+sink_finalize (bt_self_component_sink *self)
+{
+  Shard *shard = bt_self_component_get_data (bt_self_component_sink_as_self_component (self));
+
+  for (guint i = 0; i < shard->ports->len; i++)
+    bt_message_iterator_put_ref (g_array_index (shard->ports, PortState, i).iterator);
+}
+
+/* One batch from one stream per call, streams in turn, so that cancellation stays prompt. */
+static bt_component_class_sink_consume_method_status
+sink_consume (bt_self_component_sink *self)
+{
+  Shard *shard = bt_self_component_get_data (bt_self_component_sink_as_self_component (self));
+  guint n = shard->ports->len;
+
+  for (guint tries = 0; tries < n; tries++)
+    {
+      PortState *port = &g_array_index (shard->ports, PortState, shard->next_port);
+      bt_message_array_const msgs;
+      uint64_t count = 0;
+
+      shard->next_port = (shard->next_port + 1) % n;
+      if (port->ended)
+        continue;
+
+      switch (bt_message_iterator_next (port->iterator, &msgs, &count))
+        {
+        case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+          for (uint64_t i = 0; i < count; i++)
+            {
+              handle_message (shard, port, msgs[i]);
+              bt_message_put_ref (msgs[i]);
+            }
+          return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+
+        case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+          return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
+
+        case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+          port->ended = TRUE;
+          break;
+
+        default:
+          {
+            g_autofree char *cause = take_bt_error ();
+
+            /* Keep what this stream gave so far; the other streams go on. */
+            port->ended = TRUE;
+            g_ptr_array_add (shard->result->errors,
+                             g_strdup_printf (_("%s: stream %s: reading stopped after %" G_GUINT64_FORMAT " events (last at %" G_GINT64_FORMAT " ns): %s"),
+                                              shard->display_path, port->stream->name,
+                                              port->stream->events, port->last_ts, cause));
+            break;
+          }
+        }
+    }
+
+  for (guint i = 0; i < n; i++)
+    if (!g_array_index (shard->ports, PortState, i).ended)
+      return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+  return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+}
+
+gboolean
+strata_decoder_init (GError **error)
+{
+  static gsize initialized;
+  static gboolean ok;
+
+  if (g_once_init_enter (&initialized))
+    {
+      if (bt_plugin_find ("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf_plugin) ==
+            BT_PLUGIN_FIND_STATUS_OK &&
+          (fs_class = bt_plugin_borrow_source_component_class_by_name_const (ctf_plugin, "fs")) != NULL)
+        {
+          sink_class = bt_component_class_sink_create ("strata-sink", sink_consume);
+          bt_component_class_sink_set_initialize_method (sink_class, sink_initialize);
+          bt_component_class_sink_set_graph_is_configured_method (sink_class, sink_graph_is_configured);
+          bt_component_class_sink_set_finalize_method (sink_class, sink_finalize);
+          ok = TRUE;
+        }
+      bt_current_thread_clear_error ();
+      g_once_init_leave (&initialized, 1);
+    }
+  if (!ok)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         _("The babeltrace2 CTF plugin (ctf) is not installed"));
+  return ok;
+}
+
+gboolean
+strata_trace_is_ctf2 (const char *folder)
+{
+  g_autofree char *path = g_build_filename (folder, "metadata", NULL);
+  guint8 first = 0;
+  FILE *fp;
+
+  if ((fp = g_fopen (path, "rb")) == NULL)
+    return FALSE;
+  if (fread (&first, 1, 1, fp) != 1)
+    first = 0;
+  fclose (fp);
+  return first == 0x1e;
+}
+
+/* libbabeltrace2 names the file it could not index in its error chain; find it. */
+static char *
+find_blamed_file (const char *folder,
+                  const char *message)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  if (dir == NULL || message == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *quoted1 = g_strdup_printf ("/%s'", name);
+      g_autofree char *quoted2 = g_strdup_printf ("/%s`", name);
+      g_autofree char *quoted3 = g_strdup_printf ("/%s\"", name);
+
+      if (strstr (message, quoted1) || strstr (message, quoted2) || strstr (message, quoted3))
+        return g_strdup (name);
+    }
+  return NULL;
+}
+
+static void
+shard_fail (Shard      *shard,
+            const char *folder)
+{
+  const bt_error *error = bt_current_thread_take_error ();
+  g_autoptr(GString) all = g_string_new (NULL);
+  const char *root = NULL;
+  const char *detail = NULL;
+  guint64 n = error ? bt_error_get_cause_count (error) : 0;
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      const char *msg = bt_error_cause_get_message (bt_error_borrow_cause_by_index (error, i));
+
+      g_string_append (all, msg);
+      g_string_append_c (all, '\n');
+      if (root == NULL)
+        root = msg;
+      else if (detail == NULL)
+        detail = msg;
+    }
+  shard->result->failed = TRUE;
+  shard->result->bad_file = find_blamed_file (folder, all->str);
+  if (shard->result->bad_file != NULL)
+    g_ptr_array_add (shard->result->errors,
+                     g_strdup_printf (_("%s: stream file %s is damaged or truncated: %s"),
+                                      shard->display_path, shard->result->bad_file,
+                                      root ? root : _("unknown error")));
+  else if (root != NULL && detail != NULL)
+    g_ptr_array_add (shard->result->errors,
+                     g_strdup_printf (_("%s: cannot open the trace: %s (%s)"),
+                                      shard->display_path, root, detail));
+  else
+    g_ptr_array_add (shard->result->errors,
+                     g_strdup_printf (_("%s: cannot open the trace: %s"), shard->display_path,
+                                      root ? root : _("libbabeltrace2 rejected its metadata")));
+  if (error != NULL)
+    bt_error_release (error);
+}
+
+StrataShardResult *
+strata_decode_shard (const char           *folder,
+                     const char           *display_path,
+                     guint                 shard_index,
+                     guint                 n_shards,
+                     StrataStrtab         *strings,
+                     StrataDecodeProgress *progress)
+{
+  StrataShardResult *result = g_new0 (StrataShardResult, 1);
+  Shard shard = { 0 };
+  bt_graph *graph = NULL;
+  const bt_component_source *source = NULL;
+  const bt_component_sink *sink = NULL;
+  bt_value *params = NULL;
+  bt_value *inputs = NULL;
+  GError *init_error = NULL;
+  guint64 n_out;
+
+  result->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_stream_free);
+  result->port_indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  result->errors = g_ptr_array_new_with_free_func (g_free);
+
+  shard.display_path = display_path;
+  shard.result = result;
+  shard.strings = strings;
+  shard.progress = progress;
+  shard.classes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  shard.ports = g_array_new (FALSE, TRUE, sizeof (PortState));
+
+  if (!strata_decoder_init (&init_error))
+    {
+      result->failed = TRUE;
+      g_ptr_array_add (result->errors, g_strdup_printf ("%s: %s", display_path, init_error->message));
+      g_clear_error (&init_error);
+      goto out;
+    }
+
+  graph = bt_graph_create (0);
+  params = bt_value_map_create ();
+  bt_value_map_insert_empty_array_entry (params, "inputs", &inputs);
+  bt_value_array_append_string_element (inputs, folder);
+
+  g_mutex_lock (&class_lock);
+  if (bt_graph_add_source_component (graph, fs_class, "source", params, BT_LOGGING_LEVEL_NONE,
+                                     &source) != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+    {
+      g_mutex_unlock (&class_lock);
+      shard_fail (&shard, folder);
+      goto out;
+    }
+
+  n_out = bt_component_source_get_output_port_count (source);
+  result->n_ports = n_out;
+  for (guint64 i = shard_index; i < n_out; i += MAX (n_shards, 1))
+    {
+      const bt_port_output *out = bt_component_source_borrow_output_port_by_index_const (source, i);
+      PortState port = { 0 };
+      guint idx = i;
+
+      port.port_index = i;
+      port.stream = strata_stream_new (bt_port_get_name (bt_port_output_as_port_const (out)));
+      g_array_append_val (shard.ports, port);
+      g_ptr_array_add (result->streams, port.stream);
+      g_array_append_val (result->port_indices, idx);
+    }
+
+  if (shard.ports->len == 0)
+    {
+      g_mutex_unlock (&class_lock);
+      goto out;
+    }
+
+  if (bt_graph_add_sink_component_with_initialize_method_data (graph, sink_class, "sink", NULL, &shard,
+                                                               BT_LOGGING_LEVEL_NONE, &sink) !=
+      BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+    {
+      g_mutex_unlock (&class_lock);
+      shard_fail (&shard, folder);
+      goto out;
+    }
+  g_mutex_unlock (&class_lock);
+
+  for (guint i = 0; i < shard.ports->len; i++)
+    {
+      PortState *port = &g_array_index (shard.ports, PortState, i);
+      const bt_port_output *out =
+        bt_component_source_borrow_output_port_by_index_const (source, port->port_index);
+      const bt_port_input *in = bt_component_sink_borrow_input_port_by_index_const (sink, i);
+
+      if (bt_graph_connect_ports (graph, out, in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+        {
+          shard_fail (&shard, folder);
+          goto out;
+        }
+    }
+
+  for (;;)
+    {
+      bt_graph_run_once_status status;
+
+      if (progress != NULL && g_cancellable_is_cancelled (progress->cancellable))
+        break;
+      status = bt_graph_run_once (graph);
+      if (status == BT_GRAPH_RUN_ONCE_STATUS_END)
+        break;
+      if (status == BT_GRAPH_RUN_ONCE_STATUS_AGAIN)
+        {
+          g_usleep (1000);
+          continue;
+        }
+      if (status != BT_GRAPH_RUN_ONCE_STATUS_OK)
+        {
+          g_autofree char *cause = take_bt_error ();
+
+          g_ptr_array_add (result->errors,
+                           g_strdup_printf (_("%s: reading stopped: %s"), display_path, cause));
+          break;
+        }
+    }
+
+out:
+  bt_value_put_ref (params);
+  if (graph != NULL)
+    {
+      /* Releasing the graph releases the components, which release the shared classes. */
+      g_mutex_lock (&class_lock);
+      bt_graph_put_ref (graph);
+      g_mutex_unlock (&class_lock);
+    }
+  bt_current_thread_clear_error ();
+  g_hash_table_unref (shard.classes);
+  g_array_unref (shard.ports);
+  return result;
+}
+
+void
+strata_shard_result_free (StrataShardResult *result)
+{
+  if (result == NULL)
+    return;
+  g_ptr_array_unref (result->streams);
+  g_array_unref (result->port_indices);
+  g_ptr_array_unref (result->errors);
+  g_free (result->hostname);
+  g_free (result->domain);
+  g_free (result->tracer);
+  g_free (result->kernel_release);
+  g_free (result->clock_uuid);
+  g_free (result->bad_file);
+  g_free (result);
+}

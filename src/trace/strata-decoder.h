@@ -1,0 +1,62 @@
+/* strata-decoder.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "strata-set.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the shards of one load: progress in bytes of packets read. */
+typedef struct
+{
+  guint64          total_bytes;
+  gint64           done_bytes;        /* atomic */
+  gint64           last_report_us;    /* atomic */
+  void           (*report) (guint64 done, guint64 total, gpointer data);
+  gpointer         report_data;
+  GCancellable    *cancellable;
+} StrataDecodeProgress;
+
+/* What one shard of a trace produced; merged into the StrataTrace by the loader. */
+typedef struct
+{
+  GPtrArray *streams;       /* StrataStream*, in port order */
+  GArray    *port_indices;  /* guint, the port of each stream */
+  GPtrArray *errors;        /* char* */
+  char      *hostname;
+  char      *domain;
+  char      *tracer;
+  char      *kernel_release;
+  char      *clock_uuid;
+  guint      n_ports;
+  gboolean   has_kvm;
+  gboolean   failed;        /* the trace could not be opened at all */
+  char      *bad_file;      /* on failure: the stream file libbabeltrace2 blamed, if any */
+} StrataShardResult;
+
+gboolean strata_decoder_init (GError **error);
+
+/*
+ * Decodes the ports @shard, @shard + @n_shards, ... of the CTF trace in @folder, in the
+ * calling thread, with a graph of its own. @display_path names the trace in messages.
+ */
+StrataShardResult *strata_decode_shard (const char           *folder,
+                                        const char           *display_path,
+                                        guint                 shard,
+                                        guint                 n_shards,
+                                        StrataStrtab         *strings,
+                                        StrataDecodeProgress *progress);
+
+void strata_shard_result_free (StrataShardResult *result);
+
+/* The first byte of a CTF 2 metadata stream (a JSON text sequence record separator). */
+gboolean strata_trace_is_ctf2 (const char *folder);
+
+G_END_DECLS

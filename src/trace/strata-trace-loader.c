@@ -1,0 +1,502 @@
+/* strata-trace-loader.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-trace-loader"
+
+#include "config.h"
+
+#include <babeltrace2/babeltrace.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "strata-decoder.h"
+#include "strata-discover.h"
+#include "strata-trace-loader.h"
+
+G_DEFINE_QUARK (strata-trace-error-quark, strata_trace_error)
+
+typedef struct
+{
+  StrataTrace       *trace;
+  char              *folder;       /* what libbabeltrace2 opens: the trace, or a staging copy */
+  guint              shard;
+  guint              n_shards;
+  guint64            bytes;
+  StrataShardResult *result;
+} Job;
+
+typedef struct
+{
+  GPtrArray            *jobs;      /* Job*, biggest first */
+  gint                  next;      /* atomic */
+  StrataStrtab         *strings;
+  StrataDecodeProgress *progress;
+} Queue;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->folder);
+  strata_shard_result_free (job->result);
+  g_free (job);
+}
+
+static int
+compare_jobs (gconstpointer a,
+              gconstpointer b)
+{
+  const Job *ja = *(const Job * const *) a;
+  const Job *jb = *(const Job * const *) b;
+  guint64 wa = ja->bytes / ja->n_shards;
+  guint64 wb = jb->bytes / jb->n_shards;
+
+  return wa < wb ? 1 : wa > wb ? -1 : 0;
+}
+
+static gpointer
+worker (gpointer data)
+{
+  Queue *queue = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&queue->next, 1)) < (gint) queue->jobs->len)
+    {
+      Job *job = g_ptr_array_index (queue->jobs, i);
+
+      if (g_cancellable_is_cancelled (queue->progress->cancellable))
+        break;
+      job->result = strata_decode_shard (job->folder, job->trace->path, job->shard, job->n_shards,
+                                         queue->strings, queue->progress);
+    }
+  return NULL;
+}
+
+static void
+run_jobs (GPtrArray            *jobs,
+          guint                 n_threads,
+          StrataStrtab         *strings,
+          StrataDecodeProgress *progress)
+{
+  Queue queue = { jobs, 0, strings, progress };
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+
+  n_threads = MAX (1, MIN (n_threads, jobs->len));
+  /* The calling thread works too: one fewer thread to start. */
+  for (guint t = 1; t < n_threads; t++)
+    g_ptr_array_add (threads, g_thread_new ("strata-decode", worker, &queue));
+  worker (&queue);
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+}
+
+static guint
+count_stream_files (const char *folder)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  if (dir == NULL)
+    return 1;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+
+      if (name[0] != '.' && strcmp (name, "metadata") != 0 &&
+          g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        n++;
+    }
+  return MAX (n, 1);
+}
+
+/*
+ * libbabeltrace2 refuses a whole trace when one stream file cannot be indexed (a copy cut
+ * short, a full disk). To keep the good streams, read a staging folder that links to all
+ * the files but that one (and no index, which would describe the missing file).
+ */
+static char *
+make_staging_folder (const char *folder,
+                     const char *bad_file)
+{
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autofree char *staging = NULL;
+  const char *name;
+
+  if (dir == NULL || (staging = g_dir_make_tmp ("strata-XXXXXX", NULL)) == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *target = NULL;
+      g_autofree char *link = NULL;
+      g_autofree char *abs = NULL;
+
+      if (strcmp (name, bad_file) == 0 || strcmp (name, "index") == 0)
+        continue;
+      target = g_build_filename (folder, name, NULL);
+      if (!g_file_test (target, G_FILE_TEST_IS_REGULAR))
+        continue;
+      abs = g_canonicalize_filename (target, NULL);
+      link = g_build_filename (staging, name, NULL);
+      if (symlink (abs, link) != 0)
+        g_warning ("Cannot link %s: %s", link, g_strerror (errno));
+    }
+  return g_steal_pointer (&staging);
+}
+
+static void
+remove_staging_folder (const char *staging)
+{
+  g_autoptr(GDir) dir = g_dir_open (staging, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (staging, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (staging);
+}
+
+/* Moves what the shards of one trace read into the trace, streams in port order. */
+static void
+collect_trace (StrataTrace *trace,
+               GPtrArray   *shard_jobs)
+{
+  g_autoptr(GPtrArray) streams = g_ptr_array_new ();
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean failed = TRUE;
+
+  for (guint j = 0; j < shard_jobs->len; j++)
+    {
+      Job *job = g_ptr_array_index (shard_jobs, j);
+      StrataShardResult *r = job->result;
+
+      if (r == NULL)
+        continue;
+      /* Every shard opens the same trace: report an opening failure once. */
+      for (guint e = 0; e < r->errors->len; e++)
+        if (!(r->failed && j > 0))
+          g_ptr_array_add (trace->errors, g_strdup (g_ptr_array_index (r->errors, e)));
+      if (r->failed)
+        continue;
+      failed = FALSE;
+      if (trace->hostname == NULL && r->hostname != NULL)
+        {
+          trace->hostname = g_strdup (r->hostname);
+          trace->domain = g_strdup (r->domain);
+          trace->tracer = g_strdup (r->tracer);
+          trace->kernel_release = g_strdup (r->kernel_release);
+          trace->clock_uuid = g_strdup (r->clock_uuid);
+        }
+      trace->has_kvm |= r->has_kvm;
+      while (r->streams->len > 0)
+        {
+          g_ptr_array_add (streams, g_ptr_array_steal_index (r->streams, 0));
+          g_array_append_val (order, g_array_index (r->port_indices, guint, 0));
+          g_array_remove_index (r->port_indices, 0);
+        }
+    }
+  trace->failed = failed;
+
+  for (guint p = 0; p < streams->len; p++)
+    {
+      guint best = 0;
+
+      for (guint q = 1; q < streams->len; q++)
+        if (g_ptr_array_index (streams, q) != NULL &&
+            (g_ptr_array_index (streams, best) == NULL ||
+             g_array_index (order, guint, q) < g_array_index (order, guint, best)))
+          best = q;
+      g_ptr_array_add (trace->streams, g_ptr_array_index (streams, best));
+      g_ptr_array_index (streams, best) = NULL;
+    }
+}
+
+static char *
+summarize_errors (GPtrArray *errors)
+{
+  if (errors->len == 0)
+    return g_strdup (_("No trace could be loaded"));
+  if (errors->len == 1)
+    return g_strdup (g_ptr_array_index (errors, 0));
+  return g_strdup_printf (ngettext ("%s (and %u more problem)", "%s (and %u more problems)",
+                                    errors->len - 1),
+                          (const char *) g_ptr_array_index (errors, 0), errors->len - 1);
+}
+
+StrataSet *
+strata_trace_load (const char * const      *paths,
+                   const StrataLoadOptions *options,
+                   GCancellable            *cancellable,
+                   GError                 **error)
+{
+  g_autoptr(StrataSet) set = strata_set_new ();
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+  g_autoptr(GPtrArray) staging = g_ptr_array_new_with_free_func (g_free);
+  StrataDecodeProgress progress = { 0 };
+  guint n_threads;
+  guint64 total_bytes = 0;
+  guint loaded = 0;
+  gboolean ctf2_supported;
+
+  g_return_val_if_fail (paths != NULL, NULL);
+
+  if (!strata_decoder_init (error))
+    return NULL;
+
+  n_threads = options && options->n_threads ? options->n_threads : g_get_num_processors ();
+  ctf2_supported = bt_version_get_major () > 2 ||
+                   (bt_version_get_major () == 2 && bt_version_get_minor () >= 1);
+
+  found = strata_discover_traces (paths, set->errors, cancellable);
+  for (guint i = 0; i < found->len; i++)
+    total_bytes += ((StrataFoundTrace *) g_ptr_array_index (found, i))->bytes;
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      StrataFoundTrace *f = g_ptr_array_index (found, i);
+      StrataTrace *trace = strata_set_add_trace (set, f->path);
+      guint n_shards = 1;
+
+      if (strata_trace_is_ctf2 (f->path) && !ctf2_supported)
+        {
+          strata_trace_add_error (trace,
+                                  _("%s: this is a CTF 2 trace (LTTng 2.14 or later); reading it needs libbabeltrace2 2.1 or later, and this build uses %u.%u.%u"),
+                                  f->path, bt_version_get_major (), bt_version_get_minor (),
+                                  bt_version_get_patch ());
+          trace->failed = TRUE;
+          continue;
+        }
+
+      /* A trace that is a good part of the whole is split over every thread, so one big
+       * host trace does not leave the other processors idle. */
+      if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes > 4 * 1024 * 1024)
+        n_shards = MIN (n_threads, count_stream_files (f->path));
+
+      for (guint s = 0; s < n_shards; s++)
+        {
+          Job *job = g_new0 (Job, 1);
+
+          job->trace = trace;
+          job->folder = g_strdup (f->path);
+          job->shard = s;
+          job->n_shards = n_shards;
+          job->bytes = f->bytes;
+          g_ptr_array_add (jobs, job);
+        }
+    }
+
+  progress.total_bytes = total_bytes;
+  progress.cancellable = cancellable;
+  if (options != NULL)
+    {
+      progress.report = options->progress;
+      progress.report_data = options->progress_data;
+    }
+
+  {
+    g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (jobs->len);
+
+    for (guint j = 0; j < jobs->len; j++)
+      g_ptr_array_add (sorted, g_ptr_array_index (jobs, j));
+    g_ptr_array_sort (sorted, compare_jobs);
+    run_jobs (sorted, n_threads, set->strings, &progress);
+  }
+
+  /* A trace refused because of one bad stream file: read the others. */
+  for (guint j = 0; j < jobs->len; j++)
+    {
+      Job *job = g_ptr_array_index (jobs, j);
+      g_autofree char *dir = NULL;
+
+      if (job->shard != 0 || job->result == NULL || !job->result->failed || job->result->bad_file == NULL)
+        continue;
+      if ((dir = make_staging_folder (job->folder, job->result->bad_file)) == NULL)
+        continue;
+      {
+        Job *retry = g_new0 (Job, 1);
+        g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+        retry->trace = job->trace;
+        retry->folder = g_strdup (dir);
+        retry->n_shards = 1;
+        g_ptr_array_add (one, retry);
+        /* The original failure stays as the message; the retry's streams are kept. */
+        run_jobs (one, 1, set->strings, &progress);
+        g_ptr_array_add (jobs, retry);
+        g_ptr_array_add (staging, g_steal_pointer (&dir));
+      }
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      for (guint i = 0; i < staging->len; i++)
+        remove_staging_folder (g_ptr_array_index (staging, i));
+      return NULL;
+    }
+
+  for (guint i = 0; i < set->traces->len; i++)
+    {
+      StrataTrace *trace = g_ptr_array_index (set->traces, i);
+      g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+
+      for (guint j = 0; j < jobs->len; j++)
+        if (((Job *) g_ptr_array_index (jobs, j))->trace == trace)
+          g_ptr_array_add (mine, g_ptr_array_index (jobs, j));
+      if (mine->len > 0)
+        collect_trace (trace, mine);
+      if (!trace->failed)
+        loaded++;
+      for (guint e = 0; e < trace->errors->len; e++)
+        g_ptr_array_add (set->errors, g_strdup (g_ptr_array_index (trace->errors, e)));
+    }
+  for (guint i = 0; i < staging->len; i++)
+    remove_staging_folder (g_ptr_array_index (staging, i));
+
+  if (loaded == 0)
+    {
+      g_autofree char *message = summarize_errors (set->errors);
+      int code = found->len == 0 ? STRATA_TRACE_ERROR_NO_TRACE : STRATA_TRACE_ERROR_UNREADABLE;
+
+      g_set_error_literal (error, STRATA_TRACE_ERROR, code, message);
+      return NULL;
+    }
+
+  strata_set_finish (set);
+  if (progress.report != NULL)
+    progress.report (total_bytes, total_bytes, progress.report_data);
+  return g_steal_pointer (&set);
+}
+
+/* Async: progress is forwarded to the caller's main context, coalesced. */
+
+typedef struct
+{
+  char              **paths;
+  GMainContext       *context;
+  StrataLoadProgress  progress;
+  gpointer            progress_data;
+  GMutex              lock;
+  guint64             done;
+  guint64             total;
+  gboolean            pending;
+  gboolean            finished;
+} AsyncLoad;
+
+static void
+async_load_free (AsyncLoad *load)
+{
+  g_strfreev (load->paths);
+  g_main_context_unref (load->context);
+  g_mutex_clear (&load->lock);
+  g_free (load);
+}
+
+static gboolean
+dispatch_progress (gpointer data)
+{
+  GTask *task = data;
+  AsyncLoad *load = g_task_get_task_data (task);
+  guint64 done, total;
+  gboolean finished;
+
+  g_mutex_lock (&load->lock);
+  done = load->done;
+  total = load->total;
+  finished = load->finished;
+  load->pending = FALSE;
+  g_mutex_unlock (&load->lock);
+
+  if (!finished && load->progress != NULL)
+    load->progress (done, total, load->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+thread_progress (guint64  done,
+                 guint64  total,
+                 gpointer data)
+{
+  GTask *task = data;
+  AsyncLoad *load = g_task_get_task_data (task);
+  gboolean schedule;
+
+  g_mutex_lock (&load->lock);
+  load->done = done;
+  load->total = total;
+  schedule = !load->pending;
+  load->pending = TRUE;
+  g_mutex_unlock (&load->lock);
+
+  if (schedule)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_callback (source, dispatch_progress, g_object_ref (task), g_object_unref);
+      g_source_attach (source, load->context);
+      g_source_unref (source);
+    }
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  AsyncLoad *load = task_data;
+  StrataLoadOptions options = { 0, thread_progress, task };
+  GError *error = NULL;
+  StrataSet *set;
+
+  set = strata_trace_load ((const char * const *) load->paths, &options, cancellable, &error);
+  g_mutex_lock (&load->lock);
+  load->finished = TRUE;
+  g_mutex_unlock (&load->lock);
+  if (set == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, set, (GDestroyNotify) strata_set_unref);
+}
+
+void
+strata_trace_load_async (const char * const  *paths,
+                         GCancellable        *cancellable,
+                         StrataLoadProgress   progress,
+                         gpointer             progress_data,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AsyncLoad *load;
+
+  g_return_if_fail (paths != NULL);
+
+  load = g_new0 (AsyncLoad, 1);
+  load->paths = g_strdupv ((char **) paths);
+  load->context = g_main_context_ref_thread_default ();
+  load->progress = progress;
+  load->progress_data = progress_data;
+  g_mutex_init (&load->lock);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, strata_trace_load_async);
+  g_task_set_task_data (task, load, (GDestroyNotify) async_load_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+StrataSet *
+strata_trace_load_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
