@@ -12,9 +12,12 @@
 #include <babeltrace2/babeltrace.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "strata-decoder.h"
+#include "strata-time.h"
 
 /*
  * Each shard owns one graph: src.ctf.fs, and a sink of ours whose input ports take a subset of
@@ -59,7 +62,6 @@ typedef struct
   guint                port_index;
   gboolean             ended;
   gboolean             has_clock;
-  gint64               last_ts;
 } PortState;
 
 typedef struct
@@ -359,6 +361,35 @@ read_environment (Shard           *shard,
     }
 }
 
+/* libbabeltrace2's messages carry object addresses and internal states: noise to a user. */
+static char *
+clean_cause (const char *msg)
+{
+  static GRegex *noise;
+  char *clean;
+
+  if (g_once_init_enter (&noise))
+    g_once_init_leave (&noise, g_regex_new (",? ?[a-z-]*(addr|state)=[^,]*,?", G_REGEX_OPTIMIZE, 0, NULL));
+  clean = g_regex_replace_literal (noise, msg, -1, 0, "", 0, NULL);
+  g_strchomp (clean);
+  if (g_str_has_suffix (clean, ":"))
+    clean[strlen (clean) - 1] = '\0';
+  return clean;
+}
+
+/* A stream's name for messages: its file, or its CPU. */
+static char *
+stream_label (const StrataStream *stream)
+{
+  const char *bar = strrchr (stream->name, '|');
+
+  if (bar != NULL && strchr (bar, '/') != NULL)
+    return g_path_get_basename (bar + 1);
+  if (stream->cpu != G_MAXUINT32)
+    return g_strdup_printf (_("of CPU %u"), stream->cpu);
+  return g_strdup (stream->name);
+}
+
 /* The most specific cause of the current thread's error, which is then cleared. */
 static char *
 take_bt_error (void)
@@ -375,12 +406,14 @@ take_bt_error (void)
   for (guint64 i = 0; i < n && i < 2; i++)
     {
       const char *msg = bt_error_cause_get_message (bt_error_borrow_cause_by_index (error, i));
+      g_autofree char *clean = NULL;
 
       if (msg == NULL || *msg == '\0')
         continue;
+      clean = clean_cause (msg);
       if (str->len > 0)
         g_string_append (str, " (");
-      g_string_append (str, msg);
+      g_string_append (str, clean);
       if (i > 0)
         g_string_append_c (str, ')');
     }
@@ -474,7 +507,6 @@ handle_event (Shard            *shard,
                                    info->access[slot]);
     }
   fill_defaults (&ev, info);
-  port->last_ts = ns;
   strata_event_buffer_append (port->stream->buffer, &ev);
 }
 
@@ -602,13 +634,15 @@ sink_consume (bt_self_component_sink *self)
         default:
           {
             g_autofree char *cause = take_bt_error ();
+            g_autofree char *label = stream_label (port->stream);
+            g_autofree char *when = strata_time_format_absolute (port->stream->end_ns);
 
             /* Keep what this stream gave so far; the other streams go on. */
             port->ended = TRUE;
             g_ptr_array_add (shard->result->errors,
-                             g_strdup_printf (_("%s: stream %s: reading stopped after %" G_GUINT64_FORMAT " events (last at %" G_GINT64_FORMAT " ns): %s"),
-                                              shard->display_path, port->stream->name,
-                                              port->stream->events, port->last_ts, cause));
+                             g_strdup_printf (_("%s: stream %s is damaged: reading stopped after %" G_GUINT64_FORMAT " events, at %s: %s"),
+                                              shard->display_path, label,
+                                              port->stream->events, when, cause));
             break;
           }
         }
@@ -684,12 +718,44 @@ find_blamed_file (const char *folder,
   return NULL;
 }
 
+/* libbabeltrace2 2.0 logs metadata parse errors but does not report them: say what we can. */
+static char *
+diagnose_metadata (const char *folder)
+{
+  g_autofree char *path = g_build_filename (folder, "metadata", NULL);
+  g_autofree char *head = NULL;
+  gsize len = 0;
+  GStatBuf st;
+  FILE *fp;
+
+  if (g_stat (path, &st) != 0)
+    return g_strdup (_("its metadata file cannot be read"));
+  if (S_ISDIR (st.st_mode))
+    return g_strdup (_("its metadata is a folder, not a file"));
+  if (st.st_size == 0)
+    return g_strdup (_("its metadata file is empty"));
+  if ((fp = g_fopen (path, "rb")) == NULL)
+    return g_strdup_printf (_("its metadata file cannot be read (%s)"), g_strerror (errno));
+  head = g_malloc0 (16);
+  len = fread (head, 1, 15, fp);
+  fclose (fp);
+  /* Packetized metadata starts with its magic, in either byte order. */
+  if (len >= 4 && (memcmp (head, "\x57\x1d\xd1\x75", 4) == 0 || memcmp (head, "\x75\xd1\x1d\x57", 4) == 0))
+    return g_strdup (_("its metadata could not be parsed"));
+  if (len >= 4 && (g_str_has_prefix (head, "/* CTF") || g_str_has_prefix (head, "typealias") ||
+                   g_str_has_prefix (head, "trace")))
+    return g_strdup (_("its metadata could not be parsed"));
+  return g_strdup (_("its metadata is not CTF metadata"));
+}
+
 static void
 shard_fail (Shard      *shard,
             const char *folder)
 {
   const bt_error *error = bt_current_thread_take_error ();
   g_autoptr(GString) all = g_string_new (NULL);
+  g_autofree char *clean = NULL;
+  g_autofree char *clean2 = NULL;
   const char *root = NULL;
   const char *detail = NULL;
   guint64 n = error ? bt_error_get_cause_count (error) : 0;
@@ -700,10 +766,12 @@ shard_fail (Shard      *shard,
 
       g_string_append (all, msg);
       g_string_append_c (all, '\n');
+      if (msg == NULL || *msg == '\0')
+        continue;
       if (root == NULL)
-        root = msg;
+        root = clean = clean_cause (msg);
       else if (detail == NULL)
-        detail = msg;
+        detail = clean2 = clean_cause (msg);
     }
   shard->result->failed = TRUE;
   shard->result->bad_file = find_blamed_file (folder, all->str);
@@ -712,14 +780,20 @@ shard_fail (Shard      *shard,
                      g_strdup_printf (_("%s: stream file %s is damaged or truncated: %s"),
                                       shard->display_path, shard->result->bad_file,
                                       root ? root : _("unknown error")));
-  else if (root != NULL && detail != NULL)
-    g_ptr_array_add (shard->result->errors,
-                     g_strdup_printf (_("%s: cannot open the trace: %s (%s)"),
-                                      shard->display_path, root, detail));
   else
-    g_ptr_array_add (shard->result->errors,
-                     g_strdup_printf (_("%s: cannot open the trace: %s"), shard->display_path,
-                                      root ? root : _("libbabeltrace2 rejected its metadata")));
+    {
+      g_autofree char *why = diagnose_metadata (folder);
+
+      if (detail != NULL && !g_str_has_prefix (detail, "Component initialization"))
+        g_ptr_array_add (shard->result->errors,
+                         g_strdup_printf (_("%s: cannot open the trace: %s: %s (%s)"),
+                                          shard->display_path, why, root, detail));
+      else
+        g_ptr_array_add (shard->result->errors,
+                         g_strdup_printf (_("%s: cannot open the trace: %s: %s"),
+                                          shard->display_path, why,
+                                          root ? root : _("unknown error")));
+    }
   if (error != NULL)
     bt_error_release (error);
 }

@@ -243,6 +243,7 @@ strata_trace_load (const char * const      *paths,
   StrataDecodeProgress progress = { 0 };
   guint n_threads;
   guint64 total_bytes = 0;
+  guint64 shard_bytes;
   guint loaded = 0;
   gboolean ctf2_supported;
 
@@ -252,6 +253,7 @@ strata_trace_load (const char * const      *paths,
     return NULL;
 
   n_threads = options && options->n_threads ? options->n_threads : g_get_num_processors ();
+  shard_bytes = options && options->shard_bytes ? options->shard_bytes : 4 * 1024 * 1024;
   ctf2_supported = bt_version_get_major () > 2 ||
                    (bt_version_get_major () == 2 && bt_version_get_minor () >= 1);
 
@@ -277,7 +279,7 @@ strata_trace_load (const char * const      *paths,
 
       /* A trace that is a good part of the whole is split over every thread, so one big
        * host trace does not leave the other processors idle. */
-      if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes > 4 * 1024 * 1024)
+      if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes >= shard_bytes)
         n_shards = MIN (n_threads, count_stream_files (f->path));
 
       for (guint s = 0; s < n_shards; s++)
@@ -387,7 +389,6 @@ typedef struct
   guint64             done;
   guint64             total;
   gboolean            pending;
-  gboolean            finished;
 } AsyncLoad;
 
 static void
@@ -405,16 +406,14 @@ dispatch_progress (gpointer data)
   GTask *task = data;
   AsyncLoad *load = g_task_get_task_data (task);
   guint64 done, total;
-  gboolean finished;
 
   g_mutex_lock (&load->lock);
   done = load->done;
   total = load->total;
-  finished = load->finished;
   load->pending = FALSE;
   g_mutex_unlock (&load->lock);
 
-  if (!finished && load->progress != NULL)
+  if (load->progress != NULL)
     load->progress (done, total, load->progress_data);
   return G_SOURCE_REMOVE;
 }
@@ -439,6 +438,8 @@ thread_progress (guint64  done,
     {
       GSource *source = g_idle_source_new ();
 
+      /* The task's completion is dispatched at default priority: be no later than it. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_callback (source, dispatch_progress, g_object_ref (task), g_object_unref);
       g_source_attach (source, load->context);
       g_source_unref (source);
@@ -452,14 +453,11 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   AsyncLoad *load = task_data;
-  StrataLoadOptions options = { 0, thread_progress, task };
+  StrataLoadOptions options = { 0, 0, thread_progress, task };
   GError *error = NULL;
   StrataSet *set;
 
   set = strata_trace_load ((const char * const *) load->paths, &options, cancellable, &error);
-  g_mutex_lock (&load->lock);
-  load->finished = TRUE;
-  g_mutex_unlock (&load->lock);
   if (set == NULL)
     g_task_return_error (task, error);
   else

@@ -35,6 +35,7 @@ typedef void (*StrataLoadProgress) (guint64  done,
 typedef struct
 {
   guint              n_threads;     /* 0: one per processor */
+  guint64            shard_bytes;   /* a trace this big is split over threads; 0: 4 MiB */
   StrataLoadProgress progress;
   gpointer           progress_data;
 } StrataLoadOptions;
