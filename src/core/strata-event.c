@@ -55,9 +55,9 @@ static const StrataEventKindInfo kind_infos[STRATA_EV_N_KINDS] = {
   [STRATA_EV_VMSYNC_GH_HOST] = { "vmsync_gh_host", 2, { "cnt", "vm_uid" }, 0 },
   [STRATA_EV_VMSYNC_HG_HOST] = { "vmsync_hg_host", 2, { "cnt", "vm_uid" }, 0 },
   [STRATA_EV_NET_SEND] = { "inet_sock_local_out", 5,
-    { "seq", "ack_seq", "flags", "sport", "dport" }, 0 },
+    { "seq", "ack_seq", "flags", "check", "window" }, 0 },
   [STRATA_EV_NET_RECV] = { "inet_sock_local_in", 5,
-    { "seq", "ack_seq", "flags", "sport", "dport" }, 0 },
+    { "seq", "ack_seq", "flags", "check", "window" }, 0 },
 };
 
 const StrataEventKindInfo *

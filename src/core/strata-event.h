@@ -145,8 +145,8 @@ enum {
   STRATA_F_NET_SEQ = 0,
   STRATA_F_NET_ACK_SEQ,
   STRATA_F_NET_FLAGS,
-  STRATA_F_NET_SPORT,
-  STRATA_F_NET_DPORT,
+  STRATA_F_NET_CHECK,             /* TCP checksum: tells apart segments of equal seq/ack */
+  STRATA_F_NET_WINDOW,
 };
 
 typedef struct
