@@ -1,0 +1,191 @@
+/* strata-app-util.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-app-util"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-app-util.h"
+
+/* STRATA_BUILD_ROOT, STRATA_DEMO_DIR and STRATA_BUILD_DEMO_DIR come from src/app/meson.build. */
+
+/**
+ * strata_app_running_from_build_tree:
+ *
+ * Whether the running executable lies in the meson build tree it was built in, as
+ * `_build/src/app/strata` and the test programs do. Such a run finds the demo set and the
+ * compiled schema in the build tree instead of the install prefix.
+ */
+gboolean
+strata_app_running_from_build_tree (void)
+{
+  static gsize initialized;
+  static gboolean in_build_tree;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+      in_build_tree = exe != NULL &&
+                      g_str_has_prefix (exe, STRATA_BUILD_ROOT G_DIR_SEPARATOR_S);
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return in_build_tree;
+}
+
+/**
+ * strata_app_dup_demo_dir:
+ *
+ * The folder of the demo trace set: `$STRATA_DEMO_DIR` when set, the one generated in the
+ * build tree when running from there, else the installed one.
+ *
+ * Returns: (transfer full): a path, which may not exist
+ */
+char *
+strata_app_dup_demo_dir (void)
+{
+  const char *env = g_getenv ("STRATA_DEMO_DIR");
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+
+  if (strata_app_running_from_build_tree ())
+    return g_strdup (STRATA_BUILD_DEMO_DIR);
+
+  return g_strdup (STRATA_DEMO_DIR);
+}
+
+/**
+ * strata_app_settings_new:
+ *
+ * Returns: (transfer full) (nullable): the application's settings, or %NULL when the schema
+ *   is not installed (g_settings_new() would abort): the app then remembers nothing.
+ */
+GSettings *
+strata_app_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, STRATA_SCHEMA_ID, TRUE);
+
+  if (schema == NULL)
+    {
+      static gsize warned;
+
+      if (g_once_init_enter (&warned))
+        {
+          g_warning ("Settings schema %s is not installed: recent sets and window size "
+                     "are not remembered", STRATA_SCHEMA_ID);
+          g_once_init_leave (&warned, 1);
+        }
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/**
+ * strata_app_remember_set:
+ * @settings: (nullable): from strata_app_settings_new()
+ * @paths: the folders the set was opened from
+ *
+ * Puts @paths first in `recent-sets`, dropping an older entry for the same folders and
+ * keeping at most %STRATA_RECENT_SETS_MAX entries.
+ */
+void
+strata_app_remember_set (GSettings          *settings,
+                         const char * const *paths)
+{
+  g_autoptr(GVariant) recent = NULL;
+  g_autoptr(GVariantBuilder) builder = NULL;
+  GVariantIter iter;
+  GVariant *child;
+  guint n = 1;
+
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+  g_return_if_fail (paths != NULL && paths[0] != NULL);
+
+  if (settings == NULL)
+    return;
+
+  recent = g_settings_get_value (settings, "recent-sets");
+  builder = g_variant_builder_new (G_VARIANT_TYPE ("aas"));
+  g_variant_builder_add_value (builder, g_variant_new_strv (paths, -1));
+
+  g_variant_iter_init (&iter, recent);
+  while ((child = g_variant_iter_next_value (&iter)))
+    {
+      g_autofree const char **old = g_variant_get_strv (child, NULL);
+
+      if (n < STRATA_RECENT_SETS_MAX && old[0] != NULL &&
+          !g_strv_equal ((const char * const *) old, paths))
+        {
+          g_variant_builder_add_value (builder, child);
+          n++;
+        }
+      g_variant_unref (child);
+    }
+
+  g_settings_set_value (settings, "recent-sets", g_variant_builder_end (builder));
+}
+
+/**
+ * strata_app_set_name:
+ * @paths: the folders of a set
+ *
+ * Returns: (transfer full): the folder names joined by " + ", e.g. "server1 + host"
+ */
+char *
+strata_app_set_name (const char * const *paths)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+
+  g_return_val_if_fail (paths != NULL, NULL);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (paths[i]);
+
+      if (i > 0)
+        g_string_append (name, " + ");
+      g_string_append (name, base);
+    }
+
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
+/* Digits grouped the locale's way ("1,234,567" in English). */
+char *
+strata_app_format_count (guint64 count)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+}
+
+/* A duration in the largest unit that keeps it at or above one, with three decimals. */
+char *
+strata_app_format_duration (gint64 ns)
+{
+  double value = ABS ((double) ns);
+  const char *sign = ns < 0 ? "-" : "";
+
+  if (value >= G_GINT64_CONSTANT (1000000000))
+    /* Translators: a duration in seconds */
+    return g_strdup_printf (_("%s%.3f s"), sign, value / 1e9);
+  if (value >= 1000000)
+    /* Translators: a duration in milliseconds */
+    return g_strdup_printf (_("%s%.3f ms"), sign, value / 1e6);
+  if (value >= 1000)
+    /* Translators: a duration in microseconds */
+    return g_strdup_printf (_("%s%.3f µs"), sign, value / 1e3);
+  /* Translators: a duration in nanoseconds */
+  return g_strdup_printf (_("%s%.0f ns"), sign, value);
+}

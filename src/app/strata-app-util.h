@@ -1,0 +1,27 @@
+/* strata-app-util.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The schema id is the same for the .Devel build: see data/meson.build. */
+#define STRATA_SCHEMA_ID "io.github.stratatrace.Strata"
+#define STRATA_RECENT_SETS_MAX 10
+
+gboolean   strata_app_running_from_build_tree (void);
+char      *strata_app_dup_demo_dir            (void);
+GSettings *strata_app_settings_new            (void);
+void       strata_app_remember_set            (GSettings          *settings,
+                                               const char * const *paths);
+char      *strata_app_set_name                (const char * const *paths);
+char      *strata_app_format_count            (guint64             count);
+char      *strata_app_format_duration         (gint64              ns);
+
+G_END_DECLS

@@ -1,0 +1,755 @@
+/* strata-window.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-app-util.h"
+#include "strata-open-dialog.h"
+#include "strata-set-summary.h"
+#include "strata-trace-loader.h"
+#include "strata-window.h"
+
+/*
+ * One load in progress. The loader calls the progress callback from its decoder threads, so
+ * the figures go through a mutex, and at most one idle callback at a time carries them to
+ * the main loop. The window may be gone (or have started another load) by the time the idle
+ * or the completion runs: both reach the window through a weak reference and drop what is
+ * not theirs. The last reference is the completion callback's: the loader calls no progress
+ * after it completes.
+ */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GWeakRef        window;
+
+  GMutex          mutex;
+  guint64         done;          /* guarded by mutex */
+  guint64         total;         /* guarded by mutex */
+  gboolean        idle_pending;  /* guarded by mutex */
+} StrataLoad;
+
+struct _StrataWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkStack             *stack;
+  GtkRevealer          *welcome_error_revealer;
+  GtkLabel             *welcome_error_label;
+  GtkWidget            *recent_box;
+  GtkListBox           *recent_list;
+  GtkLabel             *loading_label;
+  GtkProgressBar       *progress_bar;
+  StrataSetSummary     *set_summary;
+
+  /* Owned */
+  GSettings            *settings;      /* NULL when the schema is not installed */
+  GCancellable         *cancellable;   /* of the load in progress, else NULL */
+  StrataLoad           *load;          /* the load in progress, else NULL */
+  char                **loading_paths; /* the folders being loaded */
+  char                **paths;         /* the folders of the set shown */
+};
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static GParamSpec *properties[N_PROPS];
+
+static StrataLoad *
+strata_load_new (StrataWindow *window)
+{
+  StrataLoad *load = g_new0 (StrataLoad, 1);
+
+  g_atomic_ref_count_init (&load->ref_count);
+  g_weak_ref_init (&load->window, window);
+  g_mutex_init (&load->mutex);
+
+  return load;
+}
+
+static StrataLoad *
+strata_load_ref (StrataLoad *load)
+{
+  g_atomic_ref_count_inc (&load->ref_count);
+  return load;
+}
+
+static void
+strata_load_unref (StrataLoad *load)
+{
+  if (g_atomic_ref_count_dec (&load->ref_count))
+    {
+      g_weak_ref_clear (&load->window);
+      g_mutex_clear (&load->mutex);
+      g_free (load);
+    }
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLoad, strata_load_unref)
+
+static void
+strata_window_set_progress (StrataWindow *self,
+                            guint64       done,
+                            guint64       total)
+{
+  g_autofree char *done_text = NULL;
+  g_autofree char *total_text = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (total == 0)
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+      gtk_progress_bar_set_text (self->progress_bar, NULL);
+      return;
+    }
+
+  done_text = g_format_size (MIN (done, total));
+  total_text = g_format_size (total);
+  /* Translators: progress of loading traces, e.g. "12.5 MB of 80.0 MB" */
+  text = g_strdup_printf (_("%s of %s"), done_text, total_text);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP ((double) done / (double) total, 0.0, 1.0));
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static gboolean
+strata_load_progress_idle (gpointer user_data)
+{
+  StrataLoad *load = user_data;
+  g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
+  guint64 done;
+  guint64 total;
+
+  g_mutex_lock (&load->mutex);
+  done = load->done;
+  total = load->total;
+  load->idle_pending = FALSE;
+  g_mutex_unlock (&load->mutex);
+
+  if (self != NULL && self->load == load)
+    strata_window_set_progress (self, done, total);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread. */
+static void
+strata_load_progress (guint64  done,
+                      guint64  total,
+                      gpointer user_data)
+{
+  StrataLoad *load = user_data;
+  gboolean schedule;
+
+  g_mutex_lock (&load->mutex);
+  load->done = done;
+  load->total = total;
+  schedule = !load->idle_pending;
+  load->idle_pending = TRUE;
+  g_mutex_unlock (&load->mutex);
+
+  if (schedule)
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                     strata_load_progress_idle,
+                     strata_load_ref (load),
+                     (GDestroyNotify) strata_load_unref);
+}
+
+static void
+strata_window_set_titles (StrataWindow *self,
+                          const char   *title,
+                          const char   *subtitle)
+{
+  g_autofree char *window_title = NULL;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (title == NULL)
+    {
+      gtk_label_set_label (self->title_label, _("Strata"));
+      gtk_window_set_title (GTK_WINDOW (self), _("Strata"));
+    }
+  else
+    {
+      /* Translators: the window title: the name of the trace set, then the app's */
+      window_title = g_strdup_printf (_("%s — Strata"), title);
+      gtk_label_set_label (self->title_label, title);
+      gtk_window_set_title (GTK_WINDOW (self), window_title);
+    }
+
+  gtk_label_set_label (self->subtitle_label, subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+}
+
+static void
+strata_window_show_welcome (StrataWindow *self,
+                            const char   *error_message)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  strata_set_summary_set_set (self->set_summary, NULL);
+  g_clear_pointer (&self->paths, g_strfreev);
+  strata_window_set_titles (self, NULL, NULL);
+
+  gtk_label_set_label (self->welcome_error_label, error_message != NULL ? error_message : "");
+  gtk_revealer_set_reveal_child (self->welcome_error_revealer, error_message != NULL);
+  gtk_stack_set_visible_child_name (self->stack, "welcome");
+}
+
+static void
+strata_window_show_set (StrataWindow       *self,
+                        const char * const *paths,
+                        StrataSet          *set)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *events = NULL;
+  g_autofree char *subtitle = NULL;
+  guint n_traces;
+
+  g_assert (STRATA_IS_WINDOW (self));
+  g_assert (paths != NULL);
+  g_assert (set != NULL);
+
+  g_clear_pointer (&self->paths, g_strfreev);
+  self->paths = g_strdupv ((char **) paths);
+
+  n_traces = set->traces->len;
+  name = strata_app_set_name (paths);
+  events = strata_app_format_count (strata_set_event_count (set));
+  /* Translators: the subtitle of a trace set: the number of traces, then of events */
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u trace, %s events",
+                                           "%u traces, %s events",
+                                           n_traces),
+                              n_traces, events);
+
+  strata_set_summary_set_set (self->set_summary, set);
+  strata_window_set_titles (self, name, subtitle);
+  gtk_revealer_set_reveal_child (self->welcome_error_revealer, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "set");
+}
+
+/* Forgets the load in progress, without showing anything else. */
+static void
+strata_window_clear_load (StrataWindow *self)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (self->load == NULL)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->load, strata_load_unref);
+  g_clear_pointer (&self->loading_paths, g_strfreev);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+strata_window_load_cb (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(StrataLoad) load = user_data;
+  g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = NULL;
+
+  set = strata_trace_load_finish (result, &error);
+
+  /* Closed, cancelled, or superseded by another load: nothing to show. */
+  if (self == NULL || self->load != load)
+    return;
+
+  paths = g_steal_pointer (&self->loading_paths);
+  strata_window_clear_load (self);
+
+  if (set == NULL)
+    {
+      g_debug ("Loading failed: %s", error->message);
+      strata_window_show_welcome (self, error->message);
+      return;
+    }
+
+  strata_window_show_set (self, (const char * const *) paths, set);
+  strata_app_remember_set (self->settings, (const char * const *) paths);
+}
+
+/**
+ * strata_window_open:
+ * @paths: trace folders, or folders above trace folders
+ *
+ * Loads every trace found below @paths as one set, and shows it. A load in progress is
+ * cancelled. While loading, the window shows the progress; a load that fails as a whole
+ * leaves the window on its welcome page with the error.
+ */
+void
+strata_window_open (StrataWindow       *self,
+                    const char * const *paths)
+{
+  g_autoptr(GPtrArray) absolute = NULL;
+  g_autofree char *listed = NULL;
+
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+  g_return_if_fail (paths != NULL && paths[0] != NULL);
+
+  strata_window_clear_load (self);
+
+  /* Remembered sets must not depend on the working directory. */
+  absolute = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (absolute, g_canonicalize_filename (paths[i], NULL));
+
+  self->loading_paths = (char **) g_ptr_array_steal (absolute, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->load = strata_load_new (self);
+
+  listed = g_strjoinv ("\n", self->loading_paths);
+  gtk_label_set_label (self->loading_label, listed);
+  strata_window_set_progress (self, 0, 0);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", TRUE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+
+  strata_trace_load_async ((const char * const *) self->loading_paths,
+                           self->cancellable,
+                           strata_load_progress,
+                           self->load,
+                           strata_window_load_cb,
+                           strata_load_ref (self->load));
+}
+
+/**
+ * strata_window_open_files:
+ * @files: (array length=n_files): local folders
+ *
+ * Like strata_window_open(), for #GFile; files without a local path are skipped.
+ */
+void
+strata_window_open_files (StrataWindow  *self,
+                          GFile        **files,
+                          guint          n_files)
+{
+  g_autoptr(GPtrArray) paths = NULL;
+
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+
+  paths = g_ptr_array_new_null_terminated (n_files, g_free, TRUE);
+  for (guint i = 0; i < n_files; i++)
+    {
+      char *path = g_file_get_path (files[i]);
+
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+    }
+
+  if (paths->len == 0)
+    {
+      strata_window_clear_load (self);
+      strata_window_show_welcome (self, _("Only local folders can be opened."));
+      return;
+    }
+
+  strata_window_open (self, (const char * const *) paths->pdata);
+}
+
+/**
+ * strata_window_cancel_load:
+ *
+ * Stops the load in progress, and goes back to the page shown before it.
+ */
+void
+strata_window_cancel_load (StrataWindow *self)
+{
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+
+  if (self->load == NULL)
+    return;
+
+  strata_window_clear_load (self);
+
+  if (strata_set_summary_get_set (self->set_summary) != NULL)
+    gtk_stack_set_visible_child_name (self->stack, "set");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "welcome");
+}
+
+static void
+strata_window_open_dialog_cb (GObject      *source_object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(StrataWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = NULL;
+
+  paths = strata_open_trace_dialog_finish (result, &error);
+
+  if (paths == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        strata_window_show_welcome (self, error->message);
+      return;
+    }
+
+  /* A window closed while its dialog was up opens nothing. */
+  if (gtk_widget_get_root (GTK_WIDGET (self->stack)) == NULL)
+    return;
+
+  strata_window_open (self, (const char * const *) paths);
+}
+
+static void
+strata_window_open_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  strata_open_trace_dialog (GTK_WINDOW (self), NULL,
+                            strata_window_open_dialog_cb,
+                            g_object_ref (self));
+}
+
+static void
+strata_window_cancel_load_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  strata_window_cancel_load (STRATA_WINDOW (widget));
+}
+
+static void
+strata_window_recent_row_activated_cb (StrataWindow  *self,
+                                       GtkListBoxRow *row,
+                                       GtkListBox    *list_box)
+{
+  const char * const *paths;
+
+  g_assert (STRATA_IS_WINDOW (self));
+  g_assert (GTK_IS_LIST_BOX_ROW (row));
+
+  paths = g_object_get_data (G_OBJECT (row), "strata-paths");
+  if (paths != NULL && paths[0] != NULL)
+    strata_window_open (self, paths);
+}
+
+static GtkWidget *
+strata_window_create_recent_row (const char * const *paths)
+{
+  g_autofree char *name = strata_app_set_name (paths);
+  g_autofree char *folders = g_strjoinv (", ", (char **) paths);
+  GtkWidget *row;
+  GtkWidget *box;
+  GtkWidget *title;
+  GtkWidget *subtitle;
+
+  title = gtk_label_new (name);
+  gtk_label_set_xalign (GTK_LABEL (title), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+
+  subtitle = gtk_label_new (folders);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_START);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_tooltip_text (row, folders);
+  g_object_set_data_full (G_OBJECT (row), "strata-paths",
+                          g_strdupv ((char **) paths), (GDestroyNotify) g_strfreev);
+
+  return row;
+}
+
+static void
+strata_window_recent_sets_changed_cb (StrataWindow *self,
+                                      const char   *key,
+                                      GSettings    *settings)
+{
+  g_autoptr(GVariant) recent = NULL;
+  GtkWidget *child;
+  GVariantIter iter;
+  GVariant *set;
+  guint n_rows = 0;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))))
+    gtk_list_box_remove (self->recent_list, child);
+
+  if (settings != NULL)
+    {
+      recent = g_settings_get_value (settings, "recent-sets");
+      g_variant_iter_init (&iter, recent);
+      while ((set = g_variant_iter_next_value (&iter)))
+        {
+          g_autofree const char **paths = g_variant_get_strv (set, NULL);
+
+          if (paths[0] != NULL)
+            {
+              gtk_list_box_append (self->recent_list, strata_window_create_recent_row (paths));
+              n_rows++;
+            }
+          g_variant_unref (set);
+        }
+    }
+
+  gtk_widget_set_visible (self->recent_box, n_rows > 0);
+}
+
+static gboolean
+strata_window_drop_cb (StrataWindow  *self,
+                       const GValue  *value,
+                       double         x,
+                       double         y,
+                       GtkDropTarget *target)
+{
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GSList) list = NULL;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  /* The list is the value's; its files too. */
+  list = gdk_file_list_get_files (g_value_get_boxed (value));
+  files = g_ptr_array_new ();
+  for (const GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+
+  if (files->len == 0)
+    return FALSE;
+
+  strata_window_open_files (self, (GFile **) files->pdata, files->len);
+  return TRUE;
+}
+
+static gboolean
+strata_window_close_request_cb (StrataWindow *self)
+{
+  int width;
+  int height;
+
+  g_assert (STRATA_IS_WINDOW (self));
+
+  strata_window_clear_load (self);
+
+  if (self->settings != NULL)
+    {
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set_int (self->settings, "window-width", MAX (width, 320));
+      g_settings_set_int (self->settings, "window-height", MAX (height, 240));
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (GTK_WINDOW (self)));
+    }
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+strata_window_dispose (GObject *object)
+{
+  StrataWindow *self = (StrataWindow *) object;
+
+  /* A load still running is cancelled; its completion finds no window and frees the set. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->load, strata_load_unref);
+
+  /* No gtk_widget_dispose_template() here: GTK 4.8 would unparent the stack behind
+   * GtkWindow's back, and GtkWindow's own dispose unparents it again. GtkWindow disposes
+   * its child and title bar itself. */
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (strata_window_parent_class)->dispose (object);
+}
+
+static void
+strata_window_finalize (GObject *object)
+{
+  StrataWindow *self = (StrataWindow *) object;
+
+  g_clear_pointer (&self->loading_paths, g_strfreev);
+  g_clear_pointer (&self->paths, g_strfreev);
+
+  G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
+}
+
+static void
+strata_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  StrataWindow *self = STRATA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, strata_window_get_loading (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_window_class_init (StrataWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_window_dispose;
+  object_class->finalize = strata_window_finalize;
+  object_class->get_property = strata_window_get_property;
+
+  /**
+   * StrataWindow:loading:
+   *
+   * Whether a set is being loaded.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/stratatrace/Strata/ui/strata-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, welcome_error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, welcome_error_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, recent_box);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, loading_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_summary);
+  gtk_widget_class_bind_template_callback (widget_class, strata_window_close_request_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_window_recent_row_activated_cb);
+
+  /* Keyboard shortcuts are the application's accelerators (strata-application.c), so that
+   * the shortcuts window shows them. */
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, strata_window_open_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL,
+                                   strata_window_cancel_load_action);
+
+  g_type_ensure (STRATA_TYPE_SET_SUMMARY);
+}
+
+static void
+strata_window_init (StrataWindow *self)
+{
+  GtkDropTarget *drop_target;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+
+  self->settings = strata_app_settings_new ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+
+      g_signal_connect_object (self->settings, "changed::recent-sets",
+                               G_CALLBACK (strata_window_recent_sets_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  strata_window_recent_sets_changed_cb (self, "recent-sets", self->settings);
+
+  /* Folders dropped anywhere on the window open as one set. */
+  drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop_target, "drop",
+                           G_CALLBACK (strata_window_drop_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+}
+
+/**
+ * strata_window_new:
+ * @application: (nullable): the application
+ */
+StrataWindow *
+strata_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (STRATA_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+gboolean
+strata_window_get_loading (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
+
+  return self->load != NULL;
+}
+
+/**
+ * strata_window_get_empty:
+ *
+ * Returns: whether the window neither shows nor loads a set, so that it can open one
+ *   without replacing anything
+ */
+gboolean
+strata_window_get_empty (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
+
+  return self->load == NULL && strata_set_summary_get_set (self->set_summary) == NULL;
+}
+
+/**
+ * strata_window_get_set:
+ *
+ * Returns: (transfer none) (nullable): the set shown
+ */
+StrataSet *
+strata_window_get_set (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+
+  return strata_set_summary_get_set (self->set_summary);
+}

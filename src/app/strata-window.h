@@ -1,0 +1,31 @@
+/* strata-window.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "strata-set.h"
+
+G_BEGIN_DECLS
+
+#define STRATA_TYPE_WINDOW (strata_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (StrataWindow, strata_window, STRATA, WINDOW, GtkApplicationWindow)
+
+StrataWindow *strata_window_new         (GtkApplication     *application);
+void          strata_window_open        (StrataWindow       *self,
+                                         const char * const *paths);
+void          strata_window_open_files  (StrataWindow       *self,
+                                         GFile             **files,
+                                         guint               n_files);
+void          strata_window_cancel_load (StrataWindow       *self);
+gboolean      strata_window_get_loading (StrataWindow       *self);
+gboolean      strata_window_get_empty   (StrataWindow       *self);
+StrataSet    *strata_window_get_set     (StrataWindow       *self);
+
+G_END_DECLS
