@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "strata-analysis.h"
 #include "strata-json.h"
 #include "strata-time.h"
 #include "strata-trace-loader.h"
@@ -25,24 +26,38 @@ enum {
   EXIT_USAGE = 2,
 };
 
-static const char *
-machine_role (StrataTrace *trace)
+static void
+json_nullable_int (StrataJson *json,
+                   gint64      value)
 {
-  return trace->has_kvm ? "host" : "standalone";
+  if (value < 0)
+    strata_json_null (json);
+  else
+    strata_json_int (json, value);
+}
+
+static const char *
+machine_name (StrataAnalysis *analysis,
+              gint            index)
+{
+  if (index < 0 || (guint) index >= analysis->machines->len)
+    return NULL;
+  return ((StrataMachine *) g_ptr_array_index (analysis->machines, index))->name;
 }
 
 static void
-print_info_json (StrataSet *set)
+print_info_json (StrataAnalysis *analysis)
 {
+  StrataSet *set = analysis->set;
   g_autoptr(GString) out = g_string_new (NULL);
   StrataJson json;
 
   strata_json_init (&json, out);
   strata_json_begin_object (&json);
   strata_json_key (&json, "begin_ns");
-  strata_json_int (&json, set->begin_ns);
+  strata_json_int (&json, strata_store_begin (analysis->store));
   strata_json_key (&json, "end_ns");
-  strata_json_int (&json, set->end_ns);
+  strata_json_int (&json, strata_store_end (analysis->store));
 
   strata_json_key (&json, "traces");
   strata_json_begin_array (&json);
@@ -54,7 +69,7 @@ print_info_json (StrataSet *set)
       strata_json_key (&json, "path");
       strata_json_string (&json, trace->path);
       strata_json_key (&json, "machine");
-      strata_json_string (&json, trace->machine);
+      strata_json_string (&json, trace->failed ? NULL : trace->machine);
       strata_json_key (&json, "events");
       strata_json_int (&json, trace->events);
       strata_json_key (&json, "discarded");
@@ -80,40 +95,59 @@ print_info_json (StrataSet *set)
 
   strata_json_key (&json, "machines");
   strata_json_begin_array (&json);
-  for (guint i = 0; i < set->traces->len; i++)
+  for (guint i = 0; i < analysis->machines->len; i++)
     {
-      StrataTrace *trace = g_ptr_array_index (set->traces, i);
+      StrataMachine *m = g_ptr_array_index (analysis->machines, i);
 
-      if (trace->failed)
-        continue;
       strata_json_begin_object (&json);
       strata_json_key (&json, "name");
-      strata_json_string (&json, trace->machine);
+      strata_json_string (&json, m->name);
       strata_json_key (&json, "role");
-      strata_json_string (&json, machine_role (trace));
+      strata_json_string (&json, strata_role_to_string (m->role));
       strata_json_key (&json, "parent");
-      strata_json_null (&json);
+      strata_json_string (&json, machine_name (analysis, m->parent));
       strata_json_key (&json, "cpus");
-      strata_json_int (&json, trace->n_cpus);
+      strata_json_int (&json, m->n_cpus);
       strata_json_key (&json, "vcpus");
       strata_json_begin_array (&json);
+      for (guint v = 0; v < m->vcpus->len; v++)
+        {
+          StrataVcpu *vc = &g_array_index (m->vcpus, StrataVcpu, v);
+
+          strata_json_begin_object (&json);
+          strata_json_key (&json, "id");
+          strata_json_int (&json, vc->id);
+          strata_json_key (&json, "host_tid");
+          strata_json_int (&json, vc->host_tid);
+          strata_json_end_object (&json);
+        }
       strata_json_end_array (&json);
+      strata_json_key (&json, "vm_pid");
+      json_nullable_int (&json, m->vm_pid);
+      strata_json_key (&json, "outside_guest_mode");
+      strata_json_int (&json, m->outside_guest_mode);
       strata_json_key (&json, "sync");
       strata_json_begin_object (&json);
       strata_json_key (&json, "method");
-      strata_json_string (&json, "none");
+      strata_json_string (&json, strata_sync_method_to_string (m->sync_method));
       strata_json_key (&json, "reference");
-      strata_json_null (&json);
+      strata_json_string (&json, machine_name (analysis, m->sync_reference));
       strata_json_key (&json, "matches");
-      strata_json_int (&json, 0);
+      strata_json_int (&json, m->sync.matches);
       strata_json_key (&json, "quality");
-      strata_json_string (&json, "absent");
+      strata_json_string (&json, strata_sync_quality_to_string (m->sync.quality));
       strata_json_key (&json, "alpha");
-      strata_json_double (&json, 1.0);
+      strata_json_double (&json, m->sync.alpha);
       strata_json_key (&json, "beta_ns");
-      strata_json_double (&json, 0.0);
+      {
+        char buf[64];
+
+        /* beta_ns is near the epoch in ns: print every digit of the long double. */
+        g_snprintf (buf, sizeof buf, "%.1Lf", m->sync.beta_ns);
+        g_string_append (out, buf);
+      }
       strata_json_key (&json, "accuracy");
-      strata_json_double (&json, 0.0);
+      strata_json_double (&json, m->sync.accuracy_ns);
       strata_json_end_object (&json);
       strata_json_end_object (&json);
     }
@@ -123,6 +157,8 @@ print_info_json (StrataSet *set)
   strata_json_begin_array (&json);
   for (guint e = 0; e < set->errors->len; e++)
     strata_json_string (&json, g_ptr_array_index (set->errors, e));
+  for (guint e = 0; e < analysis->warnings->len; e++)
+    strata_json_string (&json, g_ptr_array_index (analysis->warnings, e));
   strata_json_end_array (&json);
   strata_json_end_object (&json);
 
@@ -130,11 +166,13 @@ print_info_json (StrataSet *set)
 }
 
 static void
-print_info_text (StrataSet *set)
+print_info_text (StrataAnalysis *analysis)
 {
-  g_autofree char *begin = strata_time_format_absolute (set->begin_ns);
-  g_autofree char *end = strata_time_format_absolute (set->end_ns);
-  g_autofree char *span = strata_time_format_duration (set->end_ns - set->begin_ns);
+  StrataSet *set = analysis->set;
+  gint64 b = strata_store_begin (analysis->store), e = strata_store_end (analysis->store);
+  g_autofree char *begin = strata_time_format_absolute (b);
+  g_autofree char *end = strata_time_format_absolute (e);
+  g_autofree char *span = strata_time_format_duration (e - b);
   guint64 events = 0, discarded = 0;
 
   for (guint i = 0; i < set->traces->len; i++)
@@ -159,25 +197,75 @@ print_info_text (StrataSet *set)
           g_print ("    %s\n", _("not loaded"));
           continue;
         }
-      g_print (_("    machine %s (%s), %s, %u CPUs, %u streams\n"), trace->machine,
-               machine_role (trace), trace->tracer ? trace->tracer : _("unknown tracer"),
-               trace->n_cpus, trace->streams->len);
-      g_print (_("    %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded\n"),
-               trace->events, trace->discarded);
+      g_print (_("    machine %s, %s, %u streams, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded\n"),
+               trace->machine, trace->tracer ? trace->tracer : _("unknown tracer"),
+               trace->streams->len, trace->events, trace->discarded);
     }
-  if (set->errors->len > 0)
+  g_print ("\n%s\n", _("Machines:"));
+  for (guint i = 0; i < analysis->machines->len; i++)
+    {
+      StrataMachine *m = g_ptr_array_index (analysis->machines, i);
+
+      g_print ("  %s: %s", m->name, strata_role_to_string (m->role));
+      if (m->parent >= 0)
+        g_print (_(" of %s (qemu pid %" G_GINT64_FORMAT ")"), machine_name (analysis, m->parent), m->vm_pid);
+      g_print (_(", %u CPUs"), m->n_cpus);
+      for (guint v = 0; v < m->vcpus->len; v++)
+        g_print (v == 0 ? _(", vCPU threads %d:%d") : " %d:%d",
+                 g_array_index (m->vcpus, StrataVcpu, v).id, g_array_index (m->vcpus, StrataVcpu, v).host_tid);
+      g_print ("\n");
+      if (m->sync_method != STRATA_SYNC_METHOD_NONE)
+        {
+          g_autofree char *acc = strata_time_format_duration ((gint64) m->sync.accuracy_ns);
+
+          g_print (_("    clock: %s sync to %s, %u matches, %s, alpha %.9f, beta %.0Lf ns, accuracy ±%s\n"),
+                   strata_sync_method_to_string (m->sync_method),
+                   machine_name (analysis, m->sync_reference) ? machine_name (analysis, m->sync_reference) : "—",
+                   m->sync.matches, strata_sync_quality_to_string (m->sync.quality), m->sync.alpha,
+                   m->sync.beta_ns, acc);
+        }
+    }
+  if (set->errors->len > 0 || analysis->warnings->len > 0)
     {
       g_print ("\n%s\n", _("Errors:"));
-      for (guint e = 0; e < set->errors->len; e++)
-        g_print ("  %s\n", (const char *) g_ptr_array_index (set->errors, e));
+      for (guint i = 0; i < set->errors->len; i++)
+        g_print ("  %s\n", (const char *) g_ptr_array_index (set->errors, i));
+      for (guint i = 0; i < analysis->warnings->len; i++)
+        g_print ("  %s\n", (const char *) g_ptr_array_index (analysis->warnings, i));
     }
 }
 
-static StrataSet *
+static GPtrArray *maps_text;
+
+static gboolean
+add_map (const char  *option,
+         const char  *value,
+         gpointer     data,
+         GError     **error)
+{
+  StrataVmMap map;
+
+  if (!strata_vm_map_parse (value, &map, error))
+    return FALSE;
+  g_free (map.guest);
+  g_ptr_array_add (maps_text, g_strdup (value));
+  return TRUE;
+}
+
+static const GOptionEntry map_entries[] = {
+  { "map", 0, 0, G_OPTION_ARG_CALLBACK, add_map,
+    N_("Link a guest trace to the VM of a host process (no vmsync events)"), N_("GUEST=HOST_PID") },
+  { NULL }
+};
+
+static StrataAnalysis *
 load_or_report (char **paths)
 {
   g_autoptr(GError) error = NULL;
-  StrataSet *set;
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(GArray) maps = g_array_new (FALSE, TRUE, sizeof (StrataVmMap));
+  StrataAnalysisOptions options = { 0 };
+  StrataAnalysis *analysis;
 
   if (paths == NULL || paths[0] == NULL)
     {
@@ -185,8 +273,45 @@ load_or_report (char **paths)
       return NULL;
     }
   if ((set = strata_trace_load ((const char * const *) paths, NULL, NULL, &error)) == NULL)
+    {
+      g_printerr ("strata-cli: %s\n", error->message);
+      return NULL;
+    }
+  for (guint i = 0; i < maps_text->len; i++)
+    {
+      StrataVmMap map;
+
+      if (strata_vm_map_parse (g_ptr_array_index (maps_text, i), &map, NULL))
+        g_array_append_val (maps, map);
+    }
+  options.maps = (const StrataVmMap *) maps->data;
+  options.n_maps = maps->len;
+  analysis = strata_analysis_new (set, &options, &error);
+  for (guint i = 0; i < maps->len; i++)
+    g_free (g_array_index (maps, StrataVmMap, i).guest);
+  if (analysis == NULL)
     g_printerr ("strata-cli: %s\n", error->message);
-  return set;
+  return analysis;
+}
+
+static gboolean
+parse_options (GOptionContext  *context,
+               int             *argc,
+               char          ***argv,
+               const char      *command)
+{
+  g_autoptr(GError) error = NULL;
+  GOptionGroup *group = g_option_group_new ("map", _("Guest links:"), _("Show guest link options"), NULL, NULL);
+
+  g_option_group_add_entries (group, map_entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, group);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("strata-cli %s: %s\n", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static int
@@ -201,21 +326,252 @@ cmd_info (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — describe a trace set"));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(StrataAnalysis) analysis = NULL;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("strata-cli info: %s\n", error->message);
-      return EXIT_USAGE;
-    }
-  if ((set = load_or_report (paths)) == NULL)
+  if (!parse_options (context, &argc, &argv, "info"))
+    return EXIT_USAGE;
+  if ((analysis = load_or_report (paths)) == NULL)
     return EXIT_BAD_INPUT;
   if (json)
-    print_info_json (set);
+    print_info_json (analysis);
   else
-    print_info_text (set);
+    print_info_text (analysis);
+  return EXIT_OK;
+}
+
+static gboolean
+parse_time_option (const char     *text,
+                   StrataAnalysis *analysis,
+                   gint64         *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  if (!strata_time_parse (text, strata_store_begin (analysis->store), out, &error))
+    {
+      g_printerr ("strata-cli: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_interval (StrataAnalysis       *analysis,
+                StrataJson           *json,
+                const StrataInterval *iv)
+{
+  const StrataStateDesc *d = iv->desc;
+  const char *machine = d->machine == STRATA_NO_MACHINE ? NULL : machine_name (analysis, d->machine);
+  const char *comm = d->comm ? strata_analysis_string (analysis, d->comm) : NULL;
+
+  if (json != NULL)
+    {
+      strata_json_begin_object (json);
+      strata_json_key (json, "start_ns");
+      strata_json_int (json, iv->start);
+      strata_json_key (json, "end_ns");
+      strata_json_int (json, iv->end);
+      strata_json_key (json, "state");
+      strata_json_string (json, strata_state_to_string (d->state));
+      strata_json_key (json, "machine");
+      strata_json_string (json, machine);
+      strata_json_key (json, "vcpu");
+      json_nullable_int (json, d->vcpu);
+      strata_json_key (json, "tid");
+      json_nullable_int (json, d->tid);
+      strata_json_key (json, "comm");
+      strata_json_string (json, comm);
+      if (d->host_tid >= 0 && d->host_tid != d->tid)
+        {
+          strata_json_key (json, "host_tid");
+          strata_json_int (json, d->host_tid);
+          strata_json_key (json, "host_comm");
+          strata_json_string (json, strata_analysis_string (analysis, d->host_comm));
+        }
+      strata_json_end_object (json);
+    }
+  else
+    {
+      g_autofree char *when = strata_time_format_absolute (iv->start);
+      g_autofree char *dur = strata_time_format_duration (iv->end - iv->start);
+      g_autofree char *vcpu = d->vcpu >= 0 ? g_strdup_printf ("vcpu %d", d->vcpu) : g_strdup ("");
+      g_autofree char *tid = d->tid >= 0 ? g_strdup_printf ("%d", d->tid) : g_strdup ("");
+
+      g_print ("%s  %12s  %-11s %-18s %-7s %7s %s\n", when, dur, strata_state_to_string (d->state),
+               machine ? machine : "", vcpu, tid, comm ? comm : "");
+    }
+}
+
+static int
+cmd_intervals (int    argc,
+               char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *row_name = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  g_auto(GStrv) paths = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "row", 0, 0, G_OPTION_ARG_STRING, &row_name, N_("The row: pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N, MACHINE/thread/TID"), N_("ROW") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — the intervals of one row"));
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  StrataJson writer;
+  gint64 from, to;
+  guint64 first, last;
+  gint row;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, "intervals"))
+    return EXIT_USAGE;
+  if (row_name == NULL)
+    {
+      g_printerr ("%s\n", _("strata-cli intervals: --row ROW is required"));
+      return EXIT_USAGE;
+    }
+  if ((analysis = load_or_report (paths)) == NULL)
+    return EXIT_BAD_INPUT;
+  from = strata_store_begin (analysis->store);
+  to = strata_store_end (analysis->store);
+  if (!parse_time_option (from_text, analysis, &from) || !parse_time_option (to_text, analysis, &to))
+    return EXIT_USAGE;
+  if ((row = strata_store_find_row (analysis->store, row_name)) < 0)
+    {
+      g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
+                  row_name);
+      return EXIT_BAD_INPUT;
+    }
+
+  strata_store_range (analysis->store, row, from, MAX (to, from), &first, &last);
+  strata_json_init (&writer, out);
+  if (json)
+    strata_json_begin_array (&writer);
+  for (guint64 i = first; i < last; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (analysis->store, row, i, &iv);
+      print_interval (analysis, json ? &writer : NULL, &iv);
+    }
+  if (json)
+    {
+      strata_json_end_array (&writer);
+      g_print ("%s\n", out->str);
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_preemptions (int    argc,
+                 char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *machine = NULL;
+  g_auto(GStrv) paths = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &machine, N_("Only the vCPUs of this VM"), N_("NAME") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — every preemption of every vCPU, with its cause"));
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  StrataJson writer;
+  gint only = -1;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, "preemptions"))
+    return EXIT_USAGE;
+  if ((analysis = load_or_report (paths)) == NULL)
+    return EXIT_BAD_INPUT;
+  if (machine != NULL && (only = strata_analysis_find_machine (analysis, machine)) < 0)
+    {
+      g_printerr (_("strata-cli: no machine “%s” in this set\n"), machine);
+      return EXIT_BAD_INPUT;
+    }
+
+  strata_json_init (&writer, out);
+  if (json)
+    strata_json_begin_array (&writer);
+  for (guint i = 0; i < analysis->preemptions->len; i++)
+    {
+      StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption, i);
+
+      if (only >= 0 && p->machine != (guint) only)
+        continue;
+      if (json)
+        {
+          strata_json_begin_object (&writer);
+          strata_json_key (&writer, "machine");
+          strata_json_string (&writer, machine_name (analysis, p->machine));
+          strata_json_key (&writer, "vcpu");
+          strata_json_int (&writer, p->vcpu);
+          strata_json_key (&writer, "start_ns");
+          strata_json_int (&writer, p->start);
+          strata_json_key (&writer, "end_ns");
+          strata_json_int (&writer, p->end);
+          strata_json_key (&writer, "pcpu");
+          strata_json_int (&writer, p->pcpu);
+          strata_json_key (&writer, "by");
+          strata_json_begin_array (&writer);
+          for (guint c = 0; c < p->by->len; c++)
+            {
+              StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
+
+              strata_json_begin_object (&writer);
+              strata_json_key (&writer, "machine");
+              strata_json_string (&writer, machine_name (analysis, cause->machine));
+              strata_json_key (&writer, "tid");
+              strata_json_int (&writer, cause->tid);
+              strata_json_key (&writer, "comm");
+              strata_json_string (&writer, strata_analysis_string (analysis, cause->comm));
+              strata_json_key (&writer, "vcpu");
+              json_nullable_int (&writer, cause->vcpu);
+              strata_json_key (&writer, "ns");
+              strata_json_int (&writer, cause->ns);
+              strata_json_end_object (&writer);
+            }
+          strata_json_end_array (&writer);
+          strata_json_end_object (&writer);
+        }
+      else
+        {
+          g_autofree char *when = strata_time_format_absolute (p->start);
+          g_autofree char *dur = strata_time_format_duration (p->end - p->start);
+
+          g_print (_("%s  %12s  %s vCPU %d on pCPU %d, by"), when, dur,
+                   machine_name (analysis, p->machine), p->vcpu, p->pcpu);
+          for (guint c = 0; c < p->by->len; c++)
+            {
+              StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
+              g_autofree char *cdur = strata_time_format_duration (cause->ns);
+
+              if (cause->vcpu >= 0)
+                g_print (_(" %s vCPU %d %s (%d) %s%s"), machine_name (analysis, cause->machine), cause->vcpu,
+                         strata_analysis_string (analysis, cause->comm), cause->tid, cdur,
+                         c + 1 < p->by->len ? "," : "");
+              else
+                g_print (" %s %s (%d) %s%s", machine_name (analysis, cause->machine),
+                         strata_analysis_string (analysis, cause->comm), cause->tid, cdur,
+                         c + 1 < p->by->len ? "," : "");
+            }
+          g_print ("\n");
+        }
+    }
+  if (json)
+    {
+      strata_json_end_array (&writer);
+      g_print ("%s\n", out->str);
+    }
   return EXIT_OK;
 }
 
@@ -226,7 +582,13 @@ usage (FILE *fp)
            _("Usage: strata-cli COMMAND [OPTION…] PATH…\n"
              "\n"
              "Commands:\n"
-             "  info [--json] PATH…   traces, machines, events and errors of a trace set\n"
+             "  info [--json] PATH…                         traces, machines, sync and errors\n"
+             "  intervals [--json] --row ROW [--from T] [--to T] PATH…\n"
+             "                                              the intervals of one row\n"
+             "  preemptions [--json] [--machine NAME] PATH…  vCPU preemptions and their cause\n"
+             "\n"
+             "Every command takes --map GUEST=HOST_PID to link a guest without vmsync events.\n"
+             "T is ns since the epoch, or +1.5s, +250ms, +40us, +100ns from the set's start.\n"
              "\n"
              "PATH is a trace folder or any folder above trace folders; all the traces\n"
              "found below the PATHs form one set.\n"));
@@ -256,8 +618,13 @@ main (int   argc,
       g_print ("strata-cli %s\n", PACKAGE_VERSION);
       return EXIT_OK;
     }
+  maps_text = g_ptr_array_new_with_free_func (g_free);
   if (strcmp (argv[1], "info") == 0)
     return cmd_info (argc - 1, argv + 1);
+  if (strcmp (argv[1], "intervals") == 0)
+    return cmd_intervals (argc - 1, argv + 1);
+  if (strcmp (argv[1], "preemptions") == 0)
+    return cmd_preemptions (argc - 1, argv + 1);
 
   g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), argv[1]);
   return EXIT_USAGE;

@@ -1,0 +1,1578 @@
+/* strata-analysis.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-analysis"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "strata-analysis.h"
+
+/*
+ * Two passes over each machine's events. The first (scan) finds what the second needs to know
+ * up front: the host's vCPU threads and their VMs, guest-mode windows, and the messages that
+ * synchronize clocks. Then guests are linked and clocks solved. The second pass runs the
+ * kernel model of each machine in host time and writes the rows: guests first, so that the
+ * host's pass can fuse the guests' CPU rows into its pCPU rows at each guest-mode window.
+ */
+
+/* LTTng's statedump process status. */
+enum {
+  LTTNG_WAIT_CPU = 2,
+  LTTNG_WAIT = 5,
+  LTTNG_RUN = 6,
+};
+
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+} Window;
+
+typedef struct
+{
+  guint      machine;       /* the VM's machine */
+  guint      host;          /* its host's machine */
+  gint64     pid;
+  gint64     vm_uid;
+  gboolean   has_uid;
+  GPtrArray *windows;       /* GArray of Window, by vCPU id, in host time */
+  GArray    *vcpu_rows;     /* gint, by vCPU id; -1 none */
+} Vm;
+
+typedef struct
+{
+  gint64 seq, ack, flags, check;
+} NetKey;
+
+typedef struct
+{
+  gint64   host_ns;
+  gint64   guest_ns;
+  gboolean has_host;
+  gboolean has_guest;
+} VmsyncPair;
+
+typedef struct
+{
+  gint32  tid;
+  gint32  pid;
+  gint32  ppid;
+  guint32 name;
+  gint32  cpu;              /* the CPU it runs on, -1 */
+  gint32  vm;               /* index in vms when a vCPU thread, else -1 */
+  gint32  vcpu;
+  gint    row;              /* thread row, -1 until needed */
+  guint8  in_syscall;
+  guint8  in_guest;
+  guint8  state;            /* thread row state */
+  guint8  vcpu_state;
+  gboolean preempted;
+  gint64  preempt_start;
+  gint32  preempt_cpu;
+} Thread;
+
+typedef struct
+{
+  gint32  tid;              /* current thread, -1 unknown */
+  guint16 irq_depth;
+  guint16 softirq_depth;
+  gint    row;              /* MACHINE/cpu/N */
+  gint    pcpu_row;         /* the host's fused pcpu/N, or -1 */
+  gboolean in_guest;
+  gint64  entry;
+  gint32  vm;               /* index in vms while in guest mode */
+  gint32  vcpu;
+  guint   guest_cursor;     /* position in the guest's CPU row, for fusing */
+  guint32 idle_name;        /* "swapper/N" */
+} Cpu;
+
+typedef struct
+{
+  gint    row;
+  guint32 active;
+} IrqRow;
+
+typedef struct _Analysis Analysis;
+
+typedef struct
+{
+  Analysis         *a;
+  guint             index;
+  StrataMachine    *machine;
+  GHashTable       *threads;       /* tid -> Thread* */
+  GArray           *cpus;          /* Cpu */
+  GHashTable       *irqs;          /* irq -> IrqRow* */
+  GHashTable       *softirqs;
+  char             *prefix;        /* "name/" */
+  gboolean          primary;
+  gboolean          mapped;        /* times go through the sync transform */
+  /* scan */
+  GHashTable       *scan_pid;      /* tid -> pid */
+  GArray           *scan_cur;      /* gint32 current tid per CPU */
+  GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host */
+  GHashTable       *net_send;      /* NetKey -> gint64 ns */
+  GHashTable       *net_recv;
+  gint64            vm_uid;
+  gboolean          has_uid;
+  Vm               *vm;            /* a guest's VM on its host, or NULL */
+  GArray           *guest_cursor;  /* guint per vCPU: window cursor for outside-mode checks */
+} Model;
+
+struct _Analysis
+{
+  StrataAnalysis     *pub;
+  StrataStoreBuilder *builder;
+  GPtrArray          *models;      /* Model*, by machine index (NULL for VM-only machines) */
+  GPtrArray          *vms;         /* Vm* */
+  GHashTable         *vmsync;      /* "uid:cnt:dir" -> VmsyncPair* */
+  GArray             *preemptions;
+};
+
+static guint
+net_key_hash (gconstpointer p)
+{
+  const NetKey *k = p;
+
+  return (guint) (k->seq * 2654435761u) ^ (guint) (k->ack * 40503u) ^ (guint) k->flags ^ (guint) (k->check << 7);
+}
+
+static gboolean
+net_key_equal (gconstpointer a,
+               gconstpointer b)
+{
+  return memcmp (a, b, sizeof (NetKey)) == 0;
+}
+
+const char *
+strata_role_to_string (StrataRole role)
+{
+  switch (role)
+    {
+    case STRATA_ROLE_HOST: return "host";
+    case STRATA_ROLE_GUEST: return "guest";
+    case STRATA_ROLE_STANDALONE:
+    default: return "standalone";
+    }
+}
+
+const char *
+strata_sync_method_to_string (StrataSyncMethod method)
+{
+  switch (method)
+    {
+    case STRATA_SYNC_METHOD_VMSYNC: return "vmsync";
+    case STRATA_SYNC_METHOD_TCP: return "tcp";
+    case STRATA_SYNC_METHOD_MANUAL: return "manual";
+    case STRATA_SYNC_METHOD_NONE:
+    default: return "none";
+    }
+}
+
+gboolean
+strata_vm_map_parse (const char   *text,
+                     StrataVmMap  *map,
+                     GError      **error)
+{
+  const char *eq = strrchr (text, '=');
+  char *end = NULL;
+  gint64 pid;
+
+  if (eq == NULL || eq == text || eq[1] == '\0')
+    goto bad;
+  pid = g_ascii_strtoll (eq + 1, &end, 10);
+  if (*end != '\0' || pid <= 0)
+    goto bad;
+  map->guest = g_strndup (text, eq - text);
+  map->host_pid = pid;
+  return TRUE;
+
+bad:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("Invalid map “%s”: use GUEST=HOST_PID, e.g. server1=2000"), text);
+  return FALSE;
+}
+
+static void
+machine_free (gpointer data)
+{
+  StrataMachine *m = data;
+
+  g_free (m->name);
+  g_array_unref (m->vcpus);
+  g_free (m);
+}
+
+static StrataMachine *
+machine_new (const char *name)
+{
+  StrataMachine *m = g_new0 (StrataMachine, 1);
+
+  m->name = g_strdup (name);
+  m->parent = -1;
+  m->vm_pid = -1;
+  m->vcpus = g_array_new (FALSE, FALSE, sizeof (StrataVcpu));
+  m->sync_reference = -1;
+  strata_sync_result_init_identity (&m->sync);
+  return m;
+}
+
+static void
+vm_free (gpointer data)
+{
+  Vm *vm = data;
+
+  g_ptr_array_unref (vm->windows);
+  g_array_unref (vm->vcpu_rows);
+  g_free (vm);
+}
+
+static void
+model_free (gpointer data)
+{
+  Model *model = data;
+
+  if (model == NULL)
+    return;
+  g_hash_table_unref (model->threads);
+  g_array_unref (model->cpus);
+  g_hash_table_unref (model->irqs);
+  g_hash_table_unref (model->softirqs);
+  g_hash_table_unref (model->scan_pid);
+  g_array_unref (model->scan_cur);
+  g_hash_table_unref (model->vcpu_of);
+  g_hash_table_unref (model->net_send);
+  g_hash_table_unref (model->net_recv);
+  g_clear_pointer (&model->guest_cursor, g_array_unref);
+  g_free (model->prefix);
+  g_free (model);
+}
+
+static Model *
+model_new (Analysis *a,
+           guint     index)
+{
+  Model *model = g_new0 (Model, 1);
+
+  model->a = a;
+  model->index = index;
+  model->machine = g_ptr_array_index (a->pub->machines, index);
+  model->threads = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  model->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
+  model->irqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  model->softirqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  model->scan_pid = g_hash_table_new (NULL, NULL);
+  model->scan_cur = g_array_new (FALSE, TRUE, sizeof (gint32));
+  model->vcpu_of = g_hash_table_new (NULL, NULL);
+  model->net_send = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
+  model->net_recv = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
+  model->prefix = g_strdup_printf ("%s/", model->machine->name);
+  return model;
+}
+
+static inline gint64
+to_host (Model  *model,
+         gint64  ts)
+{
+  return model->mapped ? strata_sync_map (&model->machine->sync, ts) : ts;
+}
+
+/* ---- pass 1: scan ---- */
+
+static gint32 *
+scan_cur (Model  *model,
+          guint32 cpu)
+{
+  if (cpu >= 4096)
+    return NULL;
+  if (cpu >= model->scan_cur->len)
+    {
+      guint old = model->scan_cur->len;
+
+      g_array_set_size (model->scan_cur, cpu + 1);
+      for (guint i = old; i <= cpu; i++)
+        g_array_index (model->scan_cur, gint32, i) = -1;
+    }
+  return &g_array_index (model->scan_cur, gint32, cpu);
+}
+
+static Vm *
+get_vm (Analysis *a,
+        guint     host,
+        gint64    pid)
+{
+  Vm *vm;
+
+  for (guint i = 0; i < a->vms->len; i++)
+    {
+      vm = g_ptr_array_index (a->vms, i);
+      if (vm->host == host && vm->pid == pid)
+        return vm;
+    }
+  vm = g_new0 (Vm, 1);
+  vm->host = host;
+  vm->pid = pid;
+  vm->machine = G_MAXUINT;
+  vm->windows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  vm->vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_ptr_array_add (a->vms, vm);
+  return vm;
+}
+
+static GArray *
+vm_windows (Vm    *vm,
+            gint32 vcpu)
+{
+  while (vm->windows->len <= (guint) vcpu)
+    g_ptr_array_add (vm->windows, g_array_new (FALSE, FALSE, sizeof (Window)));
+  return g_ptr_array_index (vm->windows, vcpu);
+}
+
+static gint64
+scan_pid_of (Model *model,
+             gint32 tid)
+{
+  gpointer pid = g_hash_table_lookup (model->scan_pid, GINT_TO_POINTER (tid));
+
+  return pid ? GPOINTER_TO_INT (pid) : tid;
+}
+
+static void
+scan_close_window (Model  *model,
+                   guint32 cpu,
+                   gint64  ts)
+{
+  Cpu *c;
+
+  if (cpu >= model->cpus->len)
+    return;
+  c = &g_array_index (model->cpus, Cpu, cpu);
+  if (!c->in_guest)
+    return;
+  {
+    Vm *vm = g_ptr_array_index (model->a->vms, c->vm);
+    Window w = { c->entry, ts };
+
+    g_array_append_val (vm_windows (vm, c->vcpu), w);
+  }
+  c->in_guest = FALSE;
+}
+
+static void
+vmsync_record (Analysis *a,
+               gint64    uid,
+               gint64    cnt,
+               gboolean  gh,
+               gboolean  host,
+               gint64    ts)
+{
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%d", uid, cnt, gh);
+  VmsyncPair *pair = g_hash_table_lookup (a->vmsync, key);
+
+  if (pair == NULL)
+    {
+      pair = g_new0 (VmsyncPair, 1);
+      g_hash_table_insert (a->vmsync, g_steal_pointer (&key), pair);
+    }
+  if (host && !pair->has_host)
+    {
+      pair->host_ns = ts;
+      pair->has_host = TRUE;
+    }
+  else if (!host && !pair->has_guest)
+    {
+      pair->guest_ns = ts;
+      pair->has_guest = TRUE;
+    }
+}
+
+static void
+ensure_cpus (Model *model,
+             guint  n)
+{
+  guint old = model->cpus->len;
+
+  if (n <= old)
+    return;
+  g_array_set_size (model->cpus, n);
+  for (guint i = old; i < n; i++)
+    {
+      Cpu *c = &g_array_index (model->cpus, Cpu, i);
+
+      c->tid = -1;
+      c->row = -1;
+      c->pcpu_row = -1;
+    }
+}
+
+static void
+scan_machine (Model *model)
+{
+  Analysis *a = model->a;
+  g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
+  StrataEvent ev;
+
+  ensure_cpus (model, model->machine->n_cpus);
+  while (strata_event_merge_next (merge, &ev))
+    {
+      gint32 *cur = scan_cur (model, ev.cpu);
+
+      if (cur == NULL)
+        continue;
+      switch (ev.kind)
+        {
+        case STRATA_EV_SCHED_SWITCH:
+          scan_close_window (model, ev.cpu, ev.ts);
+          *cur = ev.f[STRATA_F_SWITCH_NEXT_TID];
+          break;
+
+        case STRATA_EV_STATEDUMP_PROCESS:
+          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (ev.f[STRATA_F_SD_TID]),
+                               GINT_TO_POINTER (ev.f[STRATA_F_SD_PID]));
+          break;
+
+        case STRATA_EV_PROCESS_FORK:
+          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (ev.f[STRATA_F_FORK_CHILD_TID]),
+                               GINT_TO_POINTER (ev.f[STRATA_F_FORK_CHILD_PID]));
+          break;
+
+        case STRATA_EV_KVM_ENTRY:
+          {
+            gint32 tid = *cur;
+            gpointer known;
+            gint32 vcpu = ev.f[STRATA_F_KVM_VCPU_ID];
+            Vm *vm;
+            Cpu *c;
+
+            if (tid <= 0)
+              break;
+            vm = get_vm (a, model->index, scan_pid_of (model, tid));
+            known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid));
+            if (vcpu < 0)
+              {
+                /* Old kvm_entry without vcpu_id: number the VM's threads as they come. */
+                vcpu = known ? (GPOINTER_TO_INT (known) - 1) & 0xffff : (gint32) vm->windows->len;
+              }
+            if (vcpu > 0xfff)
+              break;
+            vm_windows (vm, vcpu);
+            {
+              guint vm_index = 0;
+
+              while (g_ptr_array_index (a->vms, vm_index) != vm)
+                vm_index++;
+              g_hash_table_insert (model->vcpu_of, GINT_TO_POINTER (tid),
+                                   GINT_TO_POINTER (((vm_index << 16) | vcpu) + 1));
+              ensure_cpus (model, ev.cpu + 1);
+              scan_close_window (model, ev.cpu, ev.ts);
+              c = &g_array_index (model->cpus, Cpu, ev.cpu);
+              c->in_guest = TRUE;
+              c->entry = ev.ts;
+              c->vm = vm_index;
+              c->vcpu = vcpu;
+            }
+            break;
+          }
+
+        case STRATA_EV_KVM_EXIT:
+          scan_close_window (model, ev.cpu, ev.ts);
+          break;
+
+        case STRATA_EV_VMSYNC_GH_HOST:
+        case STRATA_EV_VMSYNC_HG_HOST:
+          {
+            Vm *vm;
+
+            if (*cur <= 0)
+              break;
+            vm = get_vm (a, model->index, scan_pid_of (model, *cur));
+            vm->vm_uid = ev.f[STRATA_F_VMSYNC_VM_UID];
+            vm->has_uid = TRUE;
+            vmsync_record (a, ev.f[STRATA_F_VMSYNC_VM_UID], ev.f[STRATA_F_VMSYNC_CNT],
+                           ev.kind == STRATA_EV_VMSYNC_GH_HOST, TRUE, ev.ts);
+            break;
+          }
+
+        case STRATA_EV_VMSYNC_GH_GUEST:
+        case STRATA_EV_VMSYNC_HG_GUEST:
+          model->vm_uid = ev.f[STRATA_F_VMSYNC_VM_UID];
+          model->has_uid = TRUE;
+          vmsync_record (a, ev.f[STRATA_F_VMSYNC_VM_UID], ev.f[STRATA_F_VMSYNC_CNT],
+                         ev.kind == STRATA_EV_VMSYNC_GH_GUEST, FALSE, ev.ts);
+          break;
+
+        case STRATA_EV_NET_SEND:
+        case STRATA_EV_NET_RECV:
+          {
+            NetKey key = { ev.f[STRATA_F_NET_SEQ], ev.f[STRATA_F_NET_ACK_SEQ],
+                           ev.f[STRATA_F_NET_FLAGS], ev.f[STRATA_F_NET_CHECK] };
+            GHashTable *table = ev.kind == STRATA_EV_NET_SEND ? model->net_send : model->net_recv;
+
+            /* Retransmissions repeat a key: the first send and the first receive bound best. */
+            if (!g_hash_table_contains (table, &key))
+              g_hash_table_insert (table, g_memdup2 (&key, sizeof key), g_memdup2 (&ev.ts, sizeof ev.ts));
+            break;
+          }
+
+        default:
+          break;
+        }
+    }
+  for (guint c = 0; c < model->cpus->len; c++)
+    scan_close_window (model, c, model->machine->trace->end_ns + 1);
+  /* The scan's CPU state must not leak into the model pass. */
+  for (guint c = 0; c < model->cpus->len; c++)
+    g_array_index (model->cpus, Cpu, c).in_guest = FALSE;
+}
+
+/* ---- pass 2: kernel model ---- */
+
+static Thread *
+get_thread (Model *model,
+            gint32 tid)
+{
+  Thread *t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (tid));
+
+  if (t == NULL)
+    {
+      gpointer vcpu;
+
+      t = g_new0 (Thread, 1);
+      t->tid = tid;
+      t->pid = -1;
+      t->ppid = -1;
+      t->cpu = -1;
+      t->vm = -1;
+      t->vcpu = -1;
+      t->row = -1;
+      t->state = STRATA_STATE_UNKNOWN;
+      t->vcpu_state = STRATA_STATE_UNKNOWN;
+      if ((vcpu = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid))) != NULL)
+        {
+          t->vm = (GPOINTER_TO_INT (vcpu) - 1) >> 16;
+          t->vcpu = (GPOINTER_TO_INT (vcpu) - 1) & 0xffff;
+        }
+      g_hash_table_insert (model->threads, GINT_TO_POINTER (tid), t);
+    }
+  return t;
+}
+
+static guint16
+vm_machine (Model  *model,
+            gint32  vm)
+{
+  return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
+}
+
+static void
+thread_set_state (Model       *model,
+                  Thread      *t,
+                  StrataState  state,
+                  gint64       ts)
+{
+  StrataStateDesc d = { 0 };
+
+  if (t->tid <= 0 || (t->state == state && t->row >= 0))
+    {
+      t->state = state;
+      return;
+    }
+  t->state = state;
+  if (t->row < 0)
+    {
+      g_autofree char *name = g_strdup_printf ("%sthread/%d", model->prefix, t->tid);
+
+      t->row = strata_store_builder_add_row (model->a->builder, name, STRATA_ROW_THREAD,
+                                             model->index, t->tid);
+    }
+  d.state = state;
+  d.machine = model->index;
+  d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
+  d.tid = t->tid;
+  d.comm = t->name;
+  d.host_tid = -1;
+  strata_store_builder_set (model->a->builder, t->row, ts, &d);
+}
+
+/* A thread on a CPU is running, in a syscall, or interrupted by what the CPU handles. */
+static StrataState
+running_state (Model  *model,
+               Thread *t)
+{
+  Cpu *c;
+
+  if (t->cpu < 0)
+    return t->state;
+  c = &g_array_index (model->cpus, Cpu, t->cpu);
+  if (c->irq_depth > 0 || c->softirq_depth > 0)
+    return STRATA_STATE_INTERRUPTED;
+  return t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_RUNNING;
+}
+
+static StrataStateDesc
+cpu_desc (Model *model,
+          Cpu   *c)
+{
+  StrataStateDesc d = { 0 };
+  Thread *t = c->tid > 0 ? get_thread (model, c->tid) : NULL;
+
+  d.machine = model->index;
+  d.vcpu = -1;
+  d.tid = c->tid;
+  d.host_tid = -1;
+  if (t != NULL)
+    d.comm = t->name;
+  else if (c->tid == 0)
+    d.comm = c->idle_name;
+  if (c->irq_depth > 0)
+    d.state = STRATA_STATE_IRQ;
+  else if (c->softirq_depth > 0)
+    d.state = STRATA_STATE_SOFTIRQ;
+  else if (c->tid == 0)
+    d.state = STRATA_STATE_IDLE;
+  else if (c->tid < 0)
+    d.state = STRATA_STATE_UNKNOWN;
+  else if (t->in_guest && t->vm >= 0)
+    {
+      d.state = STRATA_STATE_GUEST;
+      d.machine = vm_machine (model, t->vm);
+      d.vcpu = t->vcpu;
+    }
+  else
+    d.state = t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_USER;
+  return d;
+}
+
+static gint
+vcpu_row (Model  *model,
+          Thread *t)
+{
+  Vm *vm = g_ptr_array_index (model->a->vms, t->vm);
+
+  return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
+}
+
+static void
+vcpu_set (Model                 *model,
+          Thread                *t,
+          StrataState            state,
+          gint64                 ts,
+          const StrataStateDesc *guest)
+{
+  StrataStateDesc d = { 0 };
+  gint row;
+
+  if (t->vm < 0 || (row = vcpu_row (model, t)) < 0)
+    return;
+  t->vcpu_state = state;
+  d.state = state;
+  d.machine = vm_machine (model, t->vm);
+  d.vcpu = t->vcpu;
+  d.tid = t->tid;
+  d.comm = t->name;
+  d.host_tid = t->tid;
+  d.host_comm = t->name;
+  /* Running: name the guest thread inside when the guest was traced. */
+  if (guest != NULL && state == STRATA_STATE_RUNNING)
+    {
+      d.tid = guest->tid;
+      d.comm = guest->comm;
+    }
+  strata_store_builder_set (model->a->builder, row, ts, &d);
+}
+
+/* The guest's CPU row for a pCPU in guest mode, and its fusing cursor; -1 when not traced. */
+static gint
+guest_row (Model  *model,
+           Cpu    *c,
+           guint **cursor)
+{
+  Analysis *a = model->a;
+  Vm *vm = g_ptr_array_index (a->vms, c->vm);
+  Model *guest = vm->machine < a->models->len ? g_ptr_array_index (a->models, vm->machine) : NULL;
+  Cpu *gc;
+
+  if (guest == NULL || (guint) c->vcpu >= guest->cpus->len)
+    return -1;
+  gc = &g_array_index (guest->cpus, Cpu, c->vcpu);
+  *cursor = &gc->guest_cursor;
+  return gc->row;
+}
+
+/* The fused description of a pCPU in guest mode from the guest CPU row's change @id. */
+static StrataStateDesc
+fused_desc (Model  *model,
+            Thread *host_thread,
+            Cpu    *c,
+            guint32 id)
+{
+  Vm *vm = g_ptr_array_index (model->a->vms, c->vm);
+  StrataStateDesc d = { 0 };
+
+  d.state = STRATA_STATE_GUEST;
+  d.machine = vm->machine;
+  d.vcpu = c->vcpu;
+  d.tid = host_thread->tid;
+  d.comm = host_thread->name;
+  d.host_tid = host_thread->tid;
+  d.host_comm = host_thread->name;
+  if (id != G_MAXUINT32)
+    {
+      const StrataStateDesc *gd = strata_store_builder_desc (model->a->builder, id);
+
+      if (gd->state != STRATA_STATE_UNKNOWN)
+        {
+          d.state = gd->state;
+          d.tid = gd->tid;
+          d.comm = gd->comm;
+        }
+    }
+  return d;
+}
+
+/* Guest changes inside (from, to] go onto the pCPU and the vCPU rows. At @from itself, the
+ * guest's state then. */
+static void
+fuse_guest (Model  *model,
+            Cpu    *c,
+            Thread *t,
+            gint64  from,
+            gint64  to,
+            gboolean include_from)
+{
+  Analysis *a = model->a;
+  guint *cursor = NULL;
+  gint row = guest_row (model, c, &cursor);
+  const gint64 *ts;
+  const guint32 *ids;
+  guint n, i;
+  StrataStateDesc d;
+
+  if (row < 0)
+    {
+      if (include_from)
+        {
+          d = fused_desc (model, t, c, G_MAXUINT32);
+          if (c->pcpu_row >= 0)
+            strata_store_builder_set (a->builder, c->pcpu_row, from, &d);
+          vcpu_set (model, t, STRATA_STATE_RUNNING, from, NULL);
+        }
+      return;
+    }
+  n = strata_store_builder_row_data (a->builder, row, &ts, &ids);
+  i = MIN (*cursor, n);
+  while (i > 0 && i < n && ts[i] > from)
+    i--;
+  while (i < n && ts[i] <= from)
+    i++;
+  /* i: the first change after @from; i - 1 holds at @from. */
+  if (include_from)
+    {
+      d = fused_desc (model, t, c, i > 0 ? ids[i - 1] : G_MAXUINT32);
+      if (c->pcpu_row >= 0)
+        strata_store_builder_set (a->builder, c->pcpu_row, from, &d);
+      vcpu_set (model, t, STRATA_STATE_RUNNING, from, d.tid != t->tid ? &d : NULL);
+    }
+  for (; i < n && ts[i] < to; i++)
+    {
+      d = fused_desc (model, t, c, ids[i]);
+      if (c->pcpu_row >= 0)
+        strata_store_builder_set (a->builder, c->pcpu_row, ts[i], &d);
+      vcpu_set (model, t, STRATA_STATE_RUNNING, ts[i], d.tid != t->tid ? &d : NULL);
+    }
+  *cursor = i > 0 ? i - 1 : 0;
+}
+
+static void
+cpu_update (Model  *model,
+            guint32 cpu,
+            gint64  ts)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+  StrataStateDesc d = cpu_desc (model, c);
+
+  if (c->row >= 0)
+    strata_store_builder_set (model->a->builder, c->row, ts, &d);
+  if (c->pcpu_row >= 0 && !c->in_guest)
+    strata_store_builder_set (model->a->builder, c->pcpu_row, ts, &d);
+}
+
+static Cpu *
+model_cpu (Model  *model,
+           guint32 cpu)
+{
+  if (cpu >= model->cpus->len)
+    {
+      if (cpu >= 4096)
+        return NULL;
+      ensure_cpus (model, cpu + 1);
+      model->machine->n_cpus = MAX (model->machine->n_cpus, cpu + 1);
+    }
+  return &g_array_index (model->cpus, Cpu, cpu);
+}
+
+static void
+exit_guest (Model  *model,
+            guint32 cpu,
+            gint64  ts)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+  Thread *t;
+
+  if (!c->in_guest)
+    return;
+  t = get_thread (model, c->tid);
+  fuse_guest (model, c, t, c->entry, ts, FALSE);
+  c->in_guest = FALSE;
+  t->in_guest = FALSE;
+  vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts, NULL);
+}
+
+static void
+record_preemption_end (Model  *model,
+                       Thread *t,
+                       gint64  ts,
+                       gint32  cpu)
+{
+  StrataPreemption p = { 0 };
+
+  if (!t->preempted)
+    return;
+  t->preempted = FALSE;
+  if (ts <= t->preempt_start)
+    return;
+  p.machine = vm_machine (model, t->vm);
+  p.vcpu = t->vcpu;
+  p.start = t->preempt_start;
+  p.end = ts;
+  p.pcpu = t->preempt_cpu >= 0 ? t->preempt_cpu : cpu;
+  g_array_append_val (model->a->preemptions, p);
+}
+
+static IrqRow *
+irq_row (Model      *model,
+         GHashTable *table,
+         gint64      number,
+         gboolean    soft)
+{
+  IrqRow *r = g_hash_table_lookup (table, GINT_TO_POINTER (number));
+
+  if (r == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%s/%" G_GINT64_FORMAT, model->prefix,
+                                               soft ? "softirq" : "irq", number);
+
+      r = g_new0 (IrqRow, 1);
+      r->row = strata_store_builder_add_row (model->a->builder, name,
+                                             soft ? STRATA_ROW_SOFTIRQ : STRATA_ROW_IRQ,
+                                             model->index, number);
+      if (model->primary)
+        {
+          g_autofree char *alias = g_strdup_printf ("%s/%" G_GINT64_FORMAT, soft ? "softirq" : "irq", number);
+
+          strata_store_builder_add_alias (model->a->builder, alias, r->row);
+        }
+      g_hash_table_insert (table, GINT_TO_POINTER (number), r);
+    }
+  return r;
+}
+
+static void
+irq_set (Model  *model,
+         IrqRow *r,
+         gboolean soft,
+         gboolean enter,
+         gint64   ts,
+         gint32   tid,
+         guint32  name)
+{
+  StrataStateDesc d = { 0 };
+
+  if (enter)
+    r->active++;
+  else if (r->active > 0)
+    r->active--;
+  else
+    return;
+  d.state = r->active > 0 ? (soft ? STRATA_STATE_SOFTIRQ : STRATA_STATE_IRQ) : STRATA_STATE_IDLE;
+  d.machine = model->index;
+  d.vcpu = -1;
+  d.tid = r->active > 0 ? tid : -1;
+  d.comm = r->active > 0 ? name : 0;
+  d.host_tid = -1;
+  strata_store_builder_set (model->a->builder, r->row, ts, &d);
+}
+
+static void
+set_name (Thread  *t,
+          guint32  name)
+{
+  if (name != 0)
+    t->name = name;
+}
+
+/* The outside-guest-mode check: is @ts inside a window of the guest's vCPU @cpu? */
+static gboolean
+in_guest_mode (Model  *model,
+               guint32 cpu,
+               gint64  ts)
+{
+  GArray *windows;
+  guint *cursor;
+
+  if (model->vm == NULL || cpu >= model->vm->windows->len)
+    return FALSE;
+  windows = g_ptr_array_index (model->vm->windows, cpu);
+  if (model->guest_cursor->len <= cpu)
+    g_array_set_size (model->guest_cursor, cpu + 1);
+  cursor = &g_array_index (model->guest_cursor, guint, cpu);
+  while (*cursor < windows->len && g_array_index (windows, Window, *cursor).end <= ts)
+    (*cursor)++;
+  return *cursor < windows->len && g_array_index (windows, Window, *cursor).start <= ts;
+}
+
+static void
+run_model (Model *model)
+{
+  Analysis *a = model->a;
+  StrataStrtab *strings = a->pub->set->strings;
+  g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
+  StrataEvent ev;
+
+  if (model->vm != NULL)
+    model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
+
+  while (strata_event_merge_next (merge, &ev))
+    {
+      gint64 ts = to_host (model, ev.ts);
+      Cpu *c = model_cpu (model, ev.cpu);
+      Thread *t;
+
+      if (c == NULL)
+        continue;
+      if (model->vm != NULL && !in_guest_mode (model, ev.cpu, ts))
+        model->machine->outside_guest_mode++;
+
+      switch (ev.kind)
+        {
+        case STRATA_EV_SCHED_SWITCH:
+          {
+            gint32 prev = ev.f[STRATA_F_SWITCH_PREV_TID];
+            gint32 next = ev.f[STRATA_F_SWITCH_NEXT_TID];
+            gboolean runnable = strata_prev_state_is_runnable (ev.f[STRATA_F_SWITCH_PREV_STATE]);
+
+            if (c->in_guest)
+              exit_guest (model, ev.cpu, ts);
+            if (prev > 0)
+              {
+                t = get_thread (model, prev);
+                set_name (t, ev.f[STRATA_F_SWITCH_PREV_COMM]);
+                t->cpu = -1;
+                thread_set_state (model, t, runnable ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
+                if (t->vm >= 0)
+                  {
+                    if (runnable)
+                      {
+                        t->preempted = TRUE;
+                        t->preempt_start = ts;
+                        t->preempt_cpu = ev.cpu;
+                      }
+                    vcpu_set (model, t, runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts, NULL);
+                  }
+              }
+            c->tid = next;
+            if (next > 0)
+              {
+                t = get_thread (model, next);
+                set_name (t, ev.f[STRATA_F_SWITCH_NEXT_COMM]);
+                t->cpu = ev.cpu;
+                thread_set_state (model, t, running_state (model, t), ts);
+                if (t->vm >= 0)
+                  {
+                    record_preemption_end (model, t, ts, ev.cpu);
+                    vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts, NULL);
+                  }
+              }
+            cpu_update (model, ev.cpu, ts);
+            break;
+          }
+
+        case STRATA_EV_SCHED_WAKEUP:
+        case STRATA_EV_SCHED_WAKEUP_NEW:
+        case STRATA_EV_SCHED_WAKING:
+          {
+            gint32 tid = ev.f[STRATA_F_WAKEUP_TID];
+
+            if (tid <= 0)
+              break;
+            t = get_thread (model, tid);
+            set_name (t, ev.f[STRATA_F_WAKEUP_COMM]);
+            if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
+              break;
+            thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
+            if (t->vm >= 0 && !t->preempted)
+              {
+                /* Woken and waiting for a pCPU: preempted, where it will run decides the pCPU. */
+                t->preempted = TRUE;
+                t->preempt_start = ts;
+                t->preempt_cpu = -1;
+                vcpu_set (model, t, STRATA_STATE_PREEMPTED, ts, NULL);
+              }
+            break;
+          }
+
+        case STRATA_EV_PROCESS_FORK:
+          {
+            Thread *parent = get_thread (model, ev.f[STRATA_F_FORK_PARENT_TID]);
+
+            t = get_thread (model, ev.f[STRATA_F_FORK_CHILD_TID]);
+            t->pid = ev.f[STRATA_F_FORK_CHILD_PID];
+            t->ppid = parent->pid >= 0 ? parent->pid : ev.f[STRATA_F_FORK_PARENT_PID];
+            set_name (t, ev.f[STRATA_F_FORK_CHILD_COMM]);
+            break;
+          }
+
+        case STRATA_EV_PROCESS_EXEC:
+          {
+            const char *file = strata_strtab_get (strings, ev.f[STRATA_F_EXEC_FILENAME]);
+            const char *slash = strrchr (file, '/');
+            g_autofree char *comm = g_strndup (slash ? slash + 1 : file, 15);
+
+            t = get_thread (model, ev.f[STRATA_F_EXEC_TID]);
+            if (*comm != '\0')
+              set_name (t, strata_strtab_intern (strings, comm));
+            break;
+          }
+
+        case STRATA_EV_PROCESS_FREE:
+          t = get_thread (model, ev.f[STRATA_F_EXIT_TID]);
+          if (t->cpu < 0)
+            thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
+          break;
+
+        case STRATA_EV_STATEDUMP_PROCESS:
+          {
+            gint64 status = ev.f[STRATA_F_SD_STATUS];
+
+            t = get_thread (model, ev.f[STRATA_F_SD_TID]);
+            t->pid = ev.f[STRATA_F_SD_PID];
+            t->ppid = ev.f[STRATA_F_SD_PPID];
+            set_name (t, ev.f[STRATA_F_SD_NAME]);
+            if (t->state == STRATA_STATE_UNKNOWN && t->cpu < 0)
+              {
+                if (status == LTTNG_WAIT)
+                  thread_set_state (model, t, STRATA_STATE_BLOCKED, ts);
+                else if (status == LTTNG_WAIT_CPU)
+                  thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
+              }
+            break;
+          }
+
+        case STRATA_EV_IRQ_ENTRY:
+        case STRATA_EV_IRQ_EXIT:
+        case STRATA_EV_SOFTIRQ_ENTRY:
+        case STRATA_EV_SOFTIRQ_EXIT:
+          {
+            gboolean soft = ev.kind == STRATA_EV_SOFTIRQ_ENTRY || ev.kind == STRATA_EV_SOFTIRQ_EXIT;
+            gboolean enter = ev.kind == STRATA_EV_IRQ_ENTRY || ev.kind == STRATA_EV_SOFTIRQ_ENTRY;
+            guint16 *depth = soft ? &c->softirq_depth : &c->irq_depth;
+            IrqRow *r = irq_row (model, soft ? model->softirqs : model->irqs, ev.f[0], soft);
+
+            if (enter)
+              (*depth)++;
+            else if (*depth > 0)
+              (*depth)--;
+            irq_set (model, r, soft, enter, ts, c->tid,
+                     ev.kind == STRATA_EV_IRQ_ENTRY ? (guint32) ev.f[STRATA_F_IRQ_NAME] : 0);
+            if (c->tid > 0 && !c->in_guest)
+              {
+                t = get_thread (model, c->tid);
+                thread_set_state (model, t, running_state (model, t), ts);
+              }
+            cpu_update (model, ev.cpu, ts);
+            break;
+          }
+
+        case STRATA_EV_SYSCALL_ENTRY:
+        case STRATA_EV_SYSCALL_EXIT:
+          if (c->tid <= 0)
+            break;
+          t = get_thread (model, c->tid);
+          t->in_syscall = ev.kind == STRATA_EV_SYSCALL_ENTRY;
+          if (t->cpu == (gint32) ev.cpu)
+            thread_set_state (model, t, running_state (model, t), ts);
+          cpu_update (model, ev.cpu, ts);
+          break;
+
+        case STRATA_EV_KVM_ENTRY:
+          if (c->tid <= 0)
+            break;
+          t = get_thread (model, c->tid);
+          if (t->vm < 0)
+            break;
+          if (c->in_guest)
+            exit_guest (model, ev.cpu, ts);
+          c->in_guest = TRUE;
+          c->entry = ts;
+          c->vm = t->vm;
+          c->vcpu = t->vcpu;
+          t->in_guest = TRUE;
+          cpu_update (model, ev.cpu, ts);
+          fuse_guest (model, c, t, ts, ts, TRUE);
+          break;
+
+        case STRATA_EV_KVM_EXIT:
+          if (!c->in_guest)
+            break;
+          exit_guest (model, ev.cpu, ts);
+          cpu_update (model, ev.cpu, ts);
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  for (guint cpu = 0; cpu < model->cpus->len; cpu++)
+    if (g_array_index (model->cpus, Cpu, cpu).in_guest)
+      exit_guest (model, cpu, to_host (model, model->machine->trace->end_ns));
+}
+
+/* ---- linking, sync and rows ---- */
+
+static void
+create_cpu_rows (Model *model,
+                 gboolean fused)
+{
+  Analysis *a = model->a;
+
+  ensure_cpus (model, model->machine->n_cpus);
+  for (guint i = 0; i < model->cpus->len; i++)
+    {
+      Cpu *c = &g_array_index (model->cpus, Cpu, i);
+      g_autofree char *name = g_strdup_printf ("%scpu/%u", model->prefix, i);
+      g_autofree char *pname = g_strdup_printf ("pcpu/%u", i);
+      g_autofree char *idle = g_strdup_printf ("swapper/%u", i);
+
+      c->idle_name = strata_strtab_intern (a->pub->set->strings, idle);
+      c->row = strata_store_builder_add_row (a->builder, name, STRATA_ROW_CPU, model->index, i);
+      if (fused)
+        c->pcpu_row = strata_store_builder_add_row (a->builder, pname, STRATA_ROW_PCPU, model->index, i);
+      else if (model->primary)
+        strata_store_builder_add_alias (a->builder, pname, c->row);
+    }
+}
+
+static void
+link_guests (Analysis                    *a,
+             const StrataAnalysisOptions *options)
+{
+  StrataAnalysis *pub = a->pub;
+
+  for (guint v = 0; v < a->vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (a->vms, v);
+
+      /* A VM seen only through kvm events or host vmsync: one with windows is a real VM. */
+      if (vm->windows->len == 0)
+        continue;
+      for (guint m = 0; m < a->models->len && vm->machine == G_MAXUINT; m++)
+        {
+          Model *model = g_ptr_array_index (a->models, m);
+
+          if (model == NULL || model->vm != NULL || m == vm->host)
+            continue;
+          for (guint i = 0; options && i < options->n_maps; i++)
+            if (g_strcmp0 (options->maps[i].guest, model->machine->name) == 0 &&
+                options->maps[i].host_pid == vm->pid)
+              {
+                vm->machine = m;
+                model->machine->sync_method = STRATA_SYNC_METHOD_MANUAL;
+              }
+          if (vm->machine == G_MAXUINT && vm->has_uid && model->has_uid && vm->vm_uid == model->vm_uid)
+            {
+              vm->machine = m;
+              model->machine->sync_method = STRATA_SYNC_METHOD_VMSYNC;
+            }
+          if (vm->machine == m)
+            {
+              model->vm = vm;
+              model->machine->role = STRATA_ROLE_GUEST;
+              model->machine->parent = vm->host;
+              model->machine->vm_pid = vm->pid;
+              model->machine->sync_reference = vm->host;
+            }
+        }
+      if (vm->machine == G_MAXUINT)
+        {
+          StrataMachine *host = g_ptr_array_index (pub->machines, vm->host);
+          g_autofree char *name = g_strdup_printf ("%s/vm-%" G_GINT64_FORMAT, host->name, vm->pid);
+          StrataMachine *m = machine_new (name);
+
+          m->role = STRATA_ROLE_GUEST;
+          m->parent = vm->host;
+          m->vm_pid = vm->pid;
+          m->n_cpus = vm->windows->len;
+          vm->machine = pub->machines->len;
+          g_ptr_array_add (pub->machines, m);
+        }
+    }
+
+  for (guint i = 0; options && i < options->n_maps; i++)
+    if (strata_analysis_find_machine (pub, options->maps[i].guest) < 0)
+      g_ptr_array_add (pub->warnings,
+                       g_strdup_printf (_("--map %s=%" G_GINT64_FORMAT ": no machine named %s"),
+                                        options->maps[i].guest, options->maps[i].host_pid,
+                                        options->maps[i].guest));
+}
+
+static void
+sync_vmsync (Analysis *a,
+             Model    *guest)
+{
+  g_autoptr(StrataSyncHull) hull = strata_sync_hull_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+  g_autofree char *prefix = g_strdup_printf ("%" G_GINT64_FORMAT ":", guest->vm->vm_uid);
+
+  g_hash_table_iter_init (&iter, a->vmsync);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      VmsyncPair *pair = value;
+      const char *k = key;
+
+      if (!g_str_has_prefix (k, prefix) || !pair->has_host || !pair->has_guest)
+        continue;
+      if (g_str_has_suffix (k, ":1"))
+        strata_sync_hull_add_to_ref (hull, pair->guest_ns, pair->host_ns);
+      else
+        strata_sync_hull_add_from_ref (hull, pair->host_ns, pair->guest_ns);
+    }
+  strata_sync_hull_solve (hull, &guest->machine->sync);
+}
+
+static guint
+sync_tcp (Model          *own,
+          Model          *ref,
+          StrataSyncHull *hull)
+{
+  GHashTableIter iter;
+  gpointer key, value, other;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, own->net_send);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((other = g_hash_table_lookup (ref->net_recv, key)) != NULL)
+      {
+        strata_sync_hull_add_to_ref (hull, *(gint64 *) value, *(gint64 *) other);
+        n++;
+      }
+  g_hash_table_iter_init (&iter, ref->net_send);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((other = g_hash_table_lookup (own->net_recv, key)) != NULL)
+      {
+        strata_sync_hull_add_from_ref (hull, *(gint64 *) value, *(gint64 *) other);
+        n++;
+      }
+  return n;
+}
+
+static void
+solve_clocks (Analysis *a)
+{
+  StrataAnalysis *pub = a->pub;
+  Model *ref = pub->primary >= 0 ? g_ptr_array_index (a->models, pub->primary) : NULL;
+
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+      StrataMachine *machine;
+
+      if (model == NULL)
+        continue;
+      machine = model->machine;
+      if (model->vm != NULL && machine->sync_method == STRATA_SYNC_METHOD_VMSYNC)
+        sync_vmsync (a, model);
+      else if (model->vm == NULL && ref != NULL && model != ref)
+        {
+          g_autoptr(StrataSyncHull) hull = strata_sync_hull_new ();
+
+          if (sync_tcp (model, ref, hull) > 0)
+            {
+              strata_sync_hull_solve (hull, &machine->sync);
+              machine->sync_method = STRATA_SYNC_METHOD_TCP;
+              machine->sync_reference = ref->index;
+            }
+        }
+
+      if (machine->sync_method == STRATA_SYNC_METHOD_NONE || machine->sync_method == STRATA_SYNC_METHOD_MANUAL)
+        continue;
+      if (machine->sync.quality == STRATA_SYNC_FAIL)
+        g_ptr_array_add (pub->warnings,
+                         g_strdup_printf (_("%s: the clock synchronization messages contradict each other; times are not corrected"),
+                                          machine->name));
+      else if (machine->sync.quality != STRATA_SYNC_ABSENT)
+        model->mapped = TRUE;
+    }
+}
+
+static int
+compare_causes (gconstpointer a,
+                gconstpointer b)
+{
+  const StrataPreemptionCause *ca = a, *cb = b;
+
+  return ca->ns < cb->ns ? 1 : ca->ns > cb->ns ? -1 : ca->tid - cb->tid;
+}
+
+static int
+compare_preemptions (gconstpointer a,
+                     gconstpointer b)
+{
+  const StrataPreemption *pa = a, *pb = b;
+
+  if (pa->start != pb->start)
+    return pa->start < pb->start ? -1 : 1;
+  if (pa->machine != pb->machine)
+    return (gint) pa->machine - (gint) pb->machine;
+  return pa->vcpu - pb->vcpu;
+}
+
+static void
+find_causes (StrataAnalysis *pub)
+{
+  for (guint i = 0; i < pub->preemptions->len; i++)
+    {
+      StrataPreemption *p = &g_array_index (pub->preemptions, StrataPreemption, i);
+      g_autofree char *name = g_strdup_printf ("pcpu/%d", p->pcpu);
+      gint row = strata_store_find_row (pub->store, name);
+      guint64 first, last;
+
+      p->by = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
+      if (row < 0)
+        continue;
+      strata_store_range (pub->store, row, p->start, p->end, &first, &last);
+      for (guint64 k = first; k < last; k++)
+        {
+          StrataInterval iv;
+          gint64 ns;
+          guint c;
+
+          strata_store_interval (pub->store, row, k, &iv);
+          ns = MIN (iv.end, p->end) - MAX (iv.start, p->start);
+          if (ns <= 0)
+            continue;
+          for (c = 0; c < p->by->len; c++)
+            {
+              StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
+
+              if (cause->machine == iv.desc->machine && cause->tid == iv.desc->tid &&
+                  cause->vcpu == iv.desc->vcpu)
+                {
+                  cause->ns += ns;
+                  break;
+                }
+            }
+          if (c == p->by->len)
+            {
+              StrataPreemptionCause cause = { iv.desc->machine, iv.desc->tid, iv.desc->comm,
+                                              iv.desc->vcpu, ns };
+
+              g_array_append_val (p->by, cause);
+            }
+        }
+      g_array_sort (p->by, compare_causes);
+    }
+}
+
+StrataAnalysis *
+strata_analysis_new (StrataSet                   *set,
+                     const StrataAnalysisOptions *options,
+                     GError                     **error)
+{
+  StrataAnalysis *pub = g_new0 (StrataAnalysis, 1);
+  Analysis a = { 0 };
+
+  g_return_val_if_fail (set != NULL, NULL);
+
+  g_atomic_ref_count_init (&pub->ref_count);
+  pub->set = strata_set_ref (set);
+  pub->machines = g_ptr_array_new_with_free_func (machine_free);
+  pub->warnings = g_ptr_array_new_with_free_func (g_free);
+  pub->preemptions = g_array_new (FALSE, FALSE, sizeof (StrataPreemption));
+  pub->host = pub->primary = -1;
+
+  a.pub = pub;
+  a.builder = strata_store_builder_new ();
+  a.models = g_ptr_array_new_with_free_func (model_free);
+  a.vms = g_ptr_array_new_with_free_func (vm_free);
+  a.vmsync = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  a.preemptions = pub->preemptions;
+
+  for (guint i = 0; i < set->traces->len; i++)
+    {
+      StrataTrace *trace = g_ptr_array_index (set->traces, i);
+      StrataMachine *m;
+
+      if (trace->failed)
+        continue;
+      m = machine_new (trace->machine);
+      m->trace = trace;
+      m->n_cpus = trace->n_cpus;
+      m->role = trace->has_kvm ? STRATA_ROLE_HOST : STRATA_ROLE_STANDALONE;
+      g_ptr_array_add (pub->machines, m);
+      g_ptr_array_add (a.models, model_new (&a, pub->machines->len - 1));
+      if (m->role == STRATA_ROLE_HOST && pub->host < 0)
+        pub->host = pub->machines->len - 1;
+    }
+
+  /* The pcpu rows belong to the host; without one, to the first kernel trace. */
+  pub->primary = pub->host;
+  for (guint m = 0; m < a.models->len && pub->primary < 0; m++)
+    if (g_strcmp0 (((StrataMachine *) g_ptr_array_index (pub->machines, m))->trace->domain, "ust") != 0)
+      pub->primary = m;
+
+  for (guint m = 0; m < a.models->len; m++)
+    scan_machine (g_ptr_array_index (a.models, m));
+  link_guests (&a, options);
+  solve_clocks (&a);
+
+  for (guint m = 0; m < a.models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a.models, m);
+
+      model->primary = (gint) m == pub->primary;
+      if (g_strcmp0 (model->machine->trace->domain, "ust") != 0)
+        create_cpu_rows (model, (gint) m == pub->host);
+    }
+  for (guint v = 0; v < a.vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (a.vms, v);
+      StrataMachine *machine = vm->machine < pub->machines->len ? g_ptr_array_index (pub->machines, vm->machine) : NULL;
+
+      if (machine == NULL)
+        continue;
+      for (guint c = 0; c < vm->windows->len; c++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s/vcpu/%u", machine->name, c);
+          gint row = strata_store_builder_add_row (a.builder, name, STRATA_ROW_VCPU, vm->machine, c);
+
+          g_array_append_val (vm->vcpu_rows, row);
+        }
+    }
+
+  /* Guests first: the host's pass fuses their CPU rows into its pCPU rows. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint m = 0; m < a.models->len; m++)
+      {
+        Model *model = g_ptr_array_index (a.models, m);
+
+        if ((model->machine->role == STRATA_ROLE_HOST) == (pass == 1))
+          run_model (model);
+      }
+
+  /* vCPU threads, now that the host's model named them. */
+  for (guint v = 0; v < a.vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (a.vms, v);
+      Model *host = g_ptr_array_index (a.models, vm->host);
+      StrataMachine *machine = g_ptr_array_index (pub->machines, vm->machine);
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, host->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+
+          if (t->vm == (gint32) v)
+            {
+              StrataVcpu vc = { t->vcpu, t->tid };
+
+              g_array_append_val (machine->vcpus, vc);
+            }
+        }
+    }
+  for (guint m = 0; m < pub->machines->len; m++)
+    {
+      StrataMachine *machine = g_ptr_array_index (pub->machines, m);
+
+      if (machine->outside_guest_mode > 0)
+        g_ptr_array_add (pub->warnings,
+                         g_strdup_printf (ngettext ("%s: %" G_GUINT64_FORMAT " guest event falls outside the guest mode of its vCPU; it is not drawn on the host",
+                                                    "%s: %" G_GUINT64_FORMAT " guest events fall outside the guest mode of their vCPU; they are not drawn on the host",
+                                                    machine->outside_guest_mode),
+                                          machine->name, machine->outside_guest_mode));
+    }
+
+  {
+    gint64 begin = G_MAXINT64, end = G_MININT64;
+
+    /* The set's range in the reference clock. */
+    for (guint m = 0; m < a.models->len; m++)
+      {
+        Model *model = g_ptr_array_index (a.models, m);
+        StrataTrace *trace = model->machine->trace;
+
+        if (trace->begin_ns == 0 && trace->end_ns == 0)
+          continue;
+        begin = MIN (begin, to_host (model, trace->begin_ns));
+        end = MAX (end, to_host (model, trace->end_ns));
+      }
+    if (begin > end)
+      begin = end = 0;
+    pub->store = strata_store_builder_finish (g_steal_pointer (&a.builder), begin, end);
+  }
+  g_array_sort (pub->preemptions, compare_preemptions);
+  find_causes (pub);
+
+  g_ptr_array_unref (a.models);
+  g_ptr_array_unref (a.vms);
+  g_hash_table_unref (a.vmsync);
+  return pub;
+}
+
+StrataAnalysis *
+strata_analysis_ref (StrataAnalysis *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+strata_analysis_unref (StrataAnalysis *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  for (guint i = 0; i < self->preemptions->len; i++)
+    g_clear_pointer (&g_array_index (self->preemptions, StrataPreemption, i).by, g_array_unref);
+  g_array_unref (self->preemptions);
+  g_ptr_array_unref (self->machines);
+  g_ptr_array_unref (self->warnings);
+  strata_store_free (self->store);
+  strata_set_unref (self->set);
+  g_free (self);
+}
+
+gint
+strata_analysis_find_machine (StrataAnalysis *self,
+                              const char     *name)
+{
+  for (guint i = 0; i < self->machines->len; i++)
+    if (g_strcmp0 (((StrataMachine *) g_ptr_array_index (self->machines, i))->name, name) == 0)
+      return i;
+  return -1;
+}
+
+const char *
+strata_analysis_string (StrataAnalysis *self,
+                        guint32         id)
+{
+  return strata_strtab_get (self->set->strings, id);
+}

@@ -1,0 +1,116 @@
+/* strata-analysis.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-set.h"
+#include "strata-store.h"
+#include "strata-sync.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  STRATA_ROLE_STANDALONE,
+  STRATA_ROLE_HOST,
+  STRATA_ROLE_GUEST,
+} StrataRole;
+
+const char *strata_role_to_string (StrataRole role);
+
+typedef enum
+{
+  STRATA_SYNC_METHOD_NONE,
+  STRATA_SYNC_METHOD_VMSYNC,
+  STRATA_SYNC_METHOD_TCP,
+  STRATA_SYNC_METHOD_MANUAL,
+} StrataSyncMethod;
+
+const char *strata_sync_method_to_string (StrataSyncMethod method);
+
+typedef struct
+{
+  gint32 id;
+  gint32 host_tid;
+} StrataVcpu;
+
+typedef struct
+{
+  char             *name;
+  StrataRole        role;
+  StrataTrace      *trace;          /* borrowed; NULL for a VM seen only from its host */
+  gint              parent;         /* machine index of the host, or -1 */
+  guint             n_cpus;
+  gint64            vm_pid;         /* a VM's qemu process on its host, or -1 */
+  GArray           *vcpus;          /* StrataVcpu, by id */
+  StrataSyncMethod  sync_method;
+  gint              sync_reference; /* machine index, or -1 */
+  StrataSyncResult  sync;
+  guint64           outside_guest_mode; /* guest events outside every guest-mode window */
+} StrataMachine;
+
+typedef struct
+{
+  guint16 machine;
+  gint32  tid;
+  guint32 comm;
+  gint32  vcpu;                     /* -1: not a vCPU */
+  gint64  ns;
+} StrataPreemptionCause;
+
+typedef struct
+{
+  guint   machine;                  /* the VM whose vCPU was preempted */
+  gint32  vcpu;
+  gint64  start;
+  gint64  end;
+  gint32  pcpu;
+  GArray *by;                       /* StrataPreemptionCause, longest first */
+} StrataPreemption;
+
+typedef struct
+{
+  char   *guest;                    /* machine name */
+  gint64  host_pid;                 /* the VM's qemu process on the host */
+} StrataVmMap;
+
+typedef struct
+{
+  const StrataVmMap *maps;          /* manual guest <-> VM links */
+  guint              n_maps;
+} StrataAnalysisOptions;
+
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  StrataSet       *set;
+  GPtrArray       *machines;        /* StrataMachine* */
+  gint             host;            /* index of the host machine, or -1 */
+  gint             primary;         /* whose CPUs are the pcpu/N rows: the host, or the first */
+  StrataStore     *store;
+  GArray          *preemptions;     /* StrataPreemption, by start */
+  GPtrArray       *warnings;        /* char*: inconsistencies found while analysing */
+} StrataAnalysis;
+
+StrataAnalysis *strata_analysis_new   (StrataSet                   *set,
+                                       const StrataAnalysisOptions *options,
+                                       GError                     **error);
+StrataAnalysis *strata_analysis_ref   (StrataAnalysis *self);
+void            strata_analysis_unref (StrataAnalysis *self);
+
+gint            strata_analysis_find_machine (StrataAnalysis *self,
+                                              const char     *name);
+const char     *strata_analysis_string       (StrataAnalysis *self,
+                                              guint32         id);
+/* Parses "GUEST=HOST_PID". */
+gboolean        strata_vm_map_parse          (const char     *text,
+                                              StrataVmMap    *map,
+                                              GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataAnalysis, strata_analysis_unref)
+
+G_END_DECLS

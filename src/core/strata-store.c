@@ -1,0 +1,719 @@
+/* strata-store.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-store.h"
+
+/*
+ * A row is two plain arrays: the time of each change and the id of its description, 12 bytes
+ * a change. Interval i is [ts[i], ts[i+1]), the last one ends at the store's end.
+ *
+ * For drawing, each row also keeps a pyramid of time buckets: level 0 buckets are a power of
+ * two of ns wide, about eight changes each on average; each level above halves their number.
+ * A bucket keeps the (state, machine) that held it longest and the machines seen in it, so a
+ * pixel column that spans many changes is answered from one to three buckets.
+ */
+
+static const char *state_names[STRATA_STATE_N] = {
+  [STRATA_STATE_UNKNOWN] = "unknown",
+  [STRATA_STATE_IDLE] = "idle",
+  [STRATA_STATE_USER] = "user",
+  [STRATA_STATE_SYSCALL] = "syscall",
+  [STRATA_STATE_IRQ] = "irq",
+  [STRATA_STATE_SOFTIRQ] = "softirq",
+  [STRATA_STATE_GUEST] = "guest",
+  [STRATA_STATE_RUNNING] = "running",
+  [STRATA_STATE_HYPERVISOR] = "hypervisor",
+  [STRATA_STATE_PREEMPTED] = "preempted",
+  [STRATA_STATE_BLOCKED] = "blocked",
+  [STRATA_STATE_INTERRUPTED] = "interrupted",
+  [STRATA_STATE_WAIT_CPU] = "wait-cpu",
+};
+
+const char *
+strata_state_to_string (StrataState state)
+{
+  return (guint) state < STRATA_STATE_N ? state_names[state] : "unknown";
+}
+
+StrataState
+strata_state_from_string (const char *name)
+{
+  for (guint i = 0; i < STRATA_STATE_N; i++)
+    if (g_strcmp0 (state_names[i], name) == 0)
+      return i;
+  return STRATA_STATE_UNKNOWN;
+}
+
+#define NO_KEY G_MAXUINT32
+#define ACC_SLOTS 8
+
+typedef struct
+{
+  guint32 key;           /* state | machine << 8; NO_KEY: nothing */
+  float   dur;           /* ns held by key */
+  guint32 mask;
+} Bucket;
+
+typedef struct
+{
+  char          *name;
+  StrataRowKind  kind;
+  guint16        machine;
+  gint64         number;
+  GArray        *build_ts;     /* builder only */
+  GArray        *build_ids;
+  gint64        *ts;
+  guint32       *ids;
+  guint64        n;
+  gint64         w0;           /* level-0 bucket width, ns */
+  guint          n_levels;
+  Bucket       **levels;
+  guint64       *level_len;
+} Row;
+
+struct _StrataStoreBuilder
+{
+  GPtrArray  *rows;            /* Row* */
+  GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
+  GArray     *descs;           /* StrataStateDesc */
+  GHashTable *desc_index;      /* StrataStateDesc* (in a private copy) -> id + 1 */
+};
+
+struct _StrataStore
+{
+  GPtrArray       *rows;
+  GHashTable      *by_name;    /* name -> row + 1 */
+  GPtrArray       *aliases;    /* as in the builder */
+  StrataStateDesc *descs;
+  guint            n_descs;
+  gint64           begin;
+  gint64           end;
+  guint64          n_changes;
+  gsize            memory;
+};
+
+static guint
+desc_hash (gconstpointer p)
+{
+  const StrataStateDesc *d = p;
+
+  return d->state ^ (d->machine << 5) ^ ((guint) d->vcpu * 31u) ^ ((guint) d->tid * 2654435761u) ^
+         (d->comm * 40503u) ^ ((guint) d->host_tid * 97u) ^ (d->host_comm * 13u);
+}
+
+static gboolean
+desc_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return memcmp (a, b, sizeof (StrataStateDesc)) == 0;
+}
+
+static void
+row_free (gpointer data)
+{
+  Row *row = data;
+
+  g_free (row->name);
+  if (row->build_ts)
+    g_array_unref (row->build_ts);
+  if (row->build_ids)
+    g_array_unref (row->build_ids);
+  g_free (row->ts);
+  g_free (row->ids);
+  for (guint l = 0; l < row->n_levels; l++)
+    g_free (row->levels[l]);
+  g_free (row->levels);
+  g_free (row->level_len);
+  g_free (row);
+}
+
+StrataStoreBuilder *
+strata_store_builder_new (void)
+{
+  StrataStoreBuilder *self = g_new0 (StrataStoreBuilder, 1);
+
+  self->rows = g_ptr_array_new_with_free_func (row_free);
+  self->aliases = g_ptr_array_new ();
+  self->descs = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
+  self->desc_index = g_hash_table_new_full (desc_hash, desc_equal, g_free, NULL);
+  return self;
+}
+
+void
+strata_store_builder_free (StrataStoreBuilder *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  for (guint i = 0; self->aliases && i < self->aliases->len; i += 2)
+    g_free (g_ptr_array_index (self->aliases, i));
+  g_clear_pointer (&self->aliases, g_ptr_array_unref);
+  g_clear_pointer (&self->descs, g_array_unref);
+  g_clear_pointer (&self->desc_index, g_hash_table_unref);
+  g_free (self);
+}
+
+guint
+strata_store_builder_add_row (StrataStoreBuilder *self,
+                              const char         *name,
+                              StrataRowKind       kind,
+                              guint16             machine,
+                              gint64              number)
+{
+  Row *row = g_new0 (Row, 1);
+
+  row->name = g_strdup (name);
+  row->kind = kind;
+  row->machine = machine;
+  row->number = number;
+  row->build_ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  row->build_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_ptr_array_add (self->rows, row);
+  return self->rows->len - 1;
+}
+
+guint32
+strata_store_builder_intern (StrataStoreBuilder    *self,
+                             const StrataStateDesc *desc)
+{
+  StrataStateDesc key = *desc;
+  gpointer found;
+
+  key.reserved = 0;
+  if ((found = g_hash_table_lookup (self->desc_index, &key)) != NULL)
+    return GPOINTER_TO_UINT (found) - 1;
+  g_array_append_val (self->descs, key);
+  g_hash_table_insert (self->desc_index, g_memdup2 (&key, sizeof key),
+                       GUINT_TO_POINTER (self->descs->len));
+  return self->descs->len - 1;
+}
+
+void
+strata_store_builder_set_id (StrataStoreBuilder *self,
+                             guint               row_index,
+                             gint64              ts,
+                             guint32             id)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+  guint n = row->build_ts->len;
+
+  if (n > 0)
+    {
+      gint64 last_ts = g_array_index (row->build_ts, gint64, n - 1);
+      guint32 last_id = g_array_index (row->build_ids, guint32, n - 1);
+
+      if (last_id == id)
+        return;
+      /* A change at (or, after clock mapping, slightly before) the last one replaces it. */
+      if (ts <= last_ts)
+        {
+          if (n > 1 && g_array_index (row->build_ids, guint32, n - 2) == id)
+            {
+              g_array_set_size (row->build_ts, n - 1);
+              g_array_set_size (row->build_ids, n - 1);
+            }
+          else
+            g_array_index (row->build_ids, guint32, n - 1) = id;
+          return;
+        }
+    }
+  g_array_append_val (row->build_ts, ts);
+  g_array_append_val (row->build_ids, id);
+}
+
+void
+strata_store_builder_set (StrataStoreBuilder    *self,
+                          guint                  row,
+                          gint64                 ts,
+                          const StrataStateDesc *desc)
+{
+  strata_store_builder_set_id (self, row, ts, strata_store_builder_intern (self, desc));
+}
+
+void
+strata_store_builder_add_alias (StrataStoreBuilder *self,
+                                const char         *alias,
+                                guint               row)
+{
+  g_ptr_array_add (self->aliases, g_strdup (alias));
+  g_ptr_array_add (self->aliases, GUINT_TO_POINTER (row));
+}
+
+guint
+strata_store_builder_row_data (StrataStoreBuilder  *self,
+                               guint                row_index,
+                               const gint64       **ts,
+                               const guint32      **ids)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+
+  *ts = (const gint64 *) row->build_ts->data;
+  *ids = (const guint32 *) row->build_ids->data;
+  return row->build_ts->len;
+}
+
+const StrataStateDesc *
+strata_store_builder_desc (StrataStoreBuilder *self,
+                           guint32             desc_id)
+{
+  return &g_array_index (self->descs, StrataStateDesc, desc_id);
+}
+
+gint64
+strata_store_builder_last_ts (StrataStoreBuilder *self,
+                              guint               row_index)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+
+  return row->build_ts->len ? g_array_index (row->build_ts, gint64, row->build_ts->len - 1) : G_MININT64;
+}
+
+guint32
+strata_store_builder_last_id (StrataStoreBuilder *self,
+                              guint               row_index)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+
+  return row->build_ids->len ? g_array_index (row->build_ids, guint32, row->build_ids->len - 1) : NO_KEY;
+}
+
+static inline guint32
+key_of (const StrataStore *store,
+        guint32            id)
+{
+  const StrataStateDesc *d = &store->descs[id];
+
+  return d->state | ((guint32) d->machine << 8);
+}
+
+static inline guint32
+machine_bit (guint16 machine)
+{
+  if (machine == STRATA_NO_MACHINE)
+    return 0;
+  return 1u << MIN (machine, 31);
+}
+
+typedef struct
+{
+  guint32 key[ACC_SLOTS];
+  double  dur[ACC_SLOTS];
+  guint   n;
+  guint32 mask;
+} Acc;
+
+static void
+acc_add (Acc     *acc,
+         guint32  key,
+         double   dur,
+         guint32  mask)
+{
+  guint i, min = 0;
+
+  acc->mask |= mask;
+  for (i = 0; i < acc->n; i++)
+    if (acc->key[i] == key)
+      {
+        acc->dur[i] += dur;
+        return;
+      }
+  if (acc->n < ACC_SLOTS)
+    {
+      acc->key[acc->n] = key;
+      acc->dur[acc->n++] = dur;
+      return;
+    }
+  /* Many states in one bucket: the shortest is the least likely to dominate. */
+  for (i = 1; i < ACC_SLOTS; i++)
+    if (acc->dur[i] < acc->dur[min])
+      min = i;
+  if (dur > acc->dur[min])
+    {
+      acc->key[min] = key;
+      acc->dur[min] = dur;
+    }
+}
+
+static Bucket
+acc_take (Acc *acc)
+{
+  Bucket b = { NO_KEY, 0, acc->mask };
+
+  for (guint i = 0; i < acc->n; i++)
+    if (b.key == NO_KEY || acc->dur[i] > b.dur)
+      {
+        b.key = acc->key[i];
+        b.dur = acc->dur[i];
+      }
+  acc->n = 0;
+  acc->mask = 0;
+  return b;
+}
+
+static void
+build_pyramid (StrataStore *store,
+               Row         *row)
+{
+  gint64 begin, span;
+  guint64 n0;
+  Bucket *level0;
+  Acc acc = { 0 };
+  guint64 cb = 0;
+
+  if (row->n == 0)
+    return;
+  begin = row->ts[0];
+  span = MAX (store->end - begin, 1);
+  row->w0 = 1;
+  while (row->w0 < span / (gint64) MAX (row->n / 8, 1))
+    row->w0 <<= 1;
+  n0 = (span + row->w0 - 1) / row->w0;
+
+  row->n_levels = 1;
+  for (guint64 len = n0; len > 1; len = (len + 1) / 2)
+    row->n_levels++;
+  row->levels = g_new0 (Bucket *, row->n_levels);
+  row->level_len = g_new0 (guint64, row->n_levels);
+
+  level0 = g_new (Bucket, n0);
+  for (guint64 i = 0; i < row->n; i++)
+    {
+      gint64 s = row->ts[i] - begin;
+      gint64 e = (i + 1 < row->n ? row->ts[i + 1] : store->end) - begin;
+      guint32 key = key_of (store, row->ids[i]);
+      guint32 mask = machine_bit (store->descs[row->ids[i]].machine);
+
+      while (s < e && cb < n0)
+        {
+          gint64 bucket_end = (gint64) (cb + 1) * row->w0;
+          gint64 upto = MIN (e, bucket_end);
+
+          acc_add (&acc, key, (double) (upto - s), mask);
+          s = upto;
+          if (s == bucket_end)
+            level0[cb++] = acc_take (&acc);
+        }
+    }
+  for (; cb < n0; cb++)
+    level0[cb] = acc_take (&acc);
+  row->levels[0] = level0;
+  row->level_len[0] = n0;
+
+  for (guint l = 1; l < row->n_levels; l++)
+    {
+      guint64 len = (row->level_len[l - 1] + 1) / 2;
+      Bucket *below = row->levels[l - 1];
+      Bucket *up = g_new (Bucket, len);
+
+      for (guint64 i = 0; i < len; i++)
+        {
+          Bucket a = below[2 * i];
+          Bucket b = 2 * i + 1 < row->level_len[l - 1] ? below[2 * i + 1] : (Bucket) { NO_KEY, 0, 0 };
+
+          /* Approximate above level 0: the dominant of two halves is taken as the longer. */
+          if (a.key == b.key)
+            up[i] = (Bucket) { a.key, a.dur + b.dur, a.mask | b.mask };
+          else if (b.key == NO_KEY || (a.key != NO_KEY && a.dur >= b.dur))
+            up[i] = (Bucket) { a.key, a.dur, a.mask | b.mask };
+          else
+            up[i] = (Bucket) { b.key, b.dur, a.mask | b.mask };
+        }
+      row->levels[l] = up;
+      row->level_len[l] = len;
+    }
+
+  for (guint l = 0; l < row->n_levels; l++)
+    store->memory += row->level_len[l] * sizeof (Bucket);
+}
+
+StrataStore *
+strata_store_builder_finish (StrataStoreBuilder *self,
+                             gint64              begin_ns,
+                             gint64              end_ns)
+{
+  StrataStore *store = g_new0 (StrataStore, 1);
+
+  store->begin = begin_ns;
+  store->end = end_ns;
+  store->n_descs = self->descs->len;
+  store->descs = (StrataStateDesc *) g_array_free (g_steal_pointer (&self->descs), FALSE);
+  store->rows = g_steal_pointer (&self->rows);
+  store->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
+  store->aliases = g_steal_pointer (&self->aliases);
+  store->memory = store->n_descs * sizeof (StrataStateDesc);
+
+  for (guint r = 0; r < store->rows->len; r++)
+    {
+      Row *row = g_ptr_array_index (store->rows, r);
+
+      row->n = row->build_ts->len;
+      /* Exact-size copies: growth slack of the build arrays is not kept. */
+      row->ts = g_memdup2 (row->build_ts->data, row->n * sizeof (gint64));
+      row->ids = g_memdup2 (row->build_ids->data, row->n * sizeof (guint32));
+      g_clear_pointer (&row->build_ts, g_array_unref);
+      g_clear_pointer (&row->build_ids, g_array_unref);
+      store->n_changes += row->n;
+      store->memory += row->n * (sizeof (gint64) + sizeof (guint32)) + sizeof (Row) + strlen (row->name) + 1;
+      if (row->n > 0 && store->end < row->ts[row->n - 1])
+        store->end = row->ts[row->n - 1];
+      g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
+    }
+  for (guint i = 0; i < store->aliases->len; i += 2)
+    g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, i),
+                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_ptr_array_index (store->aliases, i + 1)) + 1));
+  for (guint r = 0; r < store->rows->len; r++)
+    build_pyramid (store, g_ptr_array_index (store->rows, r));
+
+  strata_store_builder_free (self);
+  return store;
+}
+
+void
+strata_store_free (StrataStore *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->by_name);
+  for (guint i = 0; i < self->aliases->len; i += 2)
+    g_free (g_ptr_array_index (self->aliases, i));
+  g_ptr_array_unref (self->aliases);
+  g_ptr_array_unref (self->rows);
+  g_free (self->descs);
+  g_free (self);
+}
+
+gint64 strata_store_begin (StrataStore *self) { return self->begin; }
+gint64 strata_store_end (StrataStore *self) { return self->end; }
+guint strata_store_n_rows (StrataStore *self) { return self->rows->len; }
+guint64 strata_store_n_changes (StrataStore *self) { return self->n_changes; }
+gsize strata_store_memory (StrataStore *self) { return self->memory; }
+
+gint
+strata_store_find_row (StrataStore *self,
+                       const char  *name)
+{
+  return GPOINTER_TO_INT (g_hash_table_lookup (self->by_name, name)) - 1;
+}
+
+#define ROW(self, r) ((Row *) g_ptr_array_index ((self)->rows, (r)))
+
+const char *strata_store_row_name (StrataStore *self, guint row) { return ROW (self, row)->name; }
+StrataRowKind strata_store_row_kind (StrataStore *self, guint row) { return ROW (self, row)->kind; }
+guint16 strata_store_row_machine (StrataStore *self, guint row) { return ROW (self, row)->machine; }
+gint64 strata_store_row_number (StrataStore *self, guint row) { return ROW (self, row)->number; }
+guint64 strata_store_row_n_intervals (StrataStore *self, guint row) { return ROW (self, row)->n; }
+
+const StrataStateDesc *
+strata_store_desc (StrataStore *self,
+                   guint32      desc_id)
+{
+  g_return_val_if_fail (desc_id < self->n_descs, NULL);
+  return &self->descs[desc_id];
+}
+
+/* Index of the last change at or before @ts, or -1. */
+static gint64
+find_le (const Row *row,
+         gint64     ts)
+{
+  guint64 lo = 0, hi = row->n;
+
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (row->ts[mid] <= ts)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (gint64) lo - 1;
+}
+
+void
+strata_store_interval (StrataStore    *self,
+                       guint           row_index,
+                       guint64         index,
+                       StrataInterval *out)
+{
+  const Row *row = ROW (self, row_index);
+
+  g_return_if_fail (index < row->n);
+  out->start = row->ts[index];
+  out->end = index + 1 < row->n ? row->ts[index + 1] : self->end;
+  out->desc_id = row->ids[index];
+  out->desc = &self->descs[out->desc_id];
+}
+
+gboolean
+strata_store_lookup (StrataStore    *self,
+                     guint           row_index,
+                     gint64          ts,
+                     StrataInterval *out)
+{
+  const Row *row = ROW (self, row_index);
+  gint64 i;
+
+  if (row->n == 0 || ts >= self->end || (i = find_le (row, ts)) < 0)
+    return FALSE;
+  strata_store_interval (self, row_index, i, out);
+  return TRUE;
+}
+
+void
+strata_store_range (StrataStore *self,
+                    guint        row_index,
+                    gint64       from,
+                    gint64       to,
+                    guint64     *first,
+                    guint64     *last)
+{
+  const Row *row = ROW (self, row_index);
+  gint64 a = find_le (row, from);
+  gint64 b = find_le (row, to - 1);
+
+  *first = a < 0 ? 0 : a;
+  *last = b < 0 ? 0 : b + 1;
+  if (to <= from)
+    *last = *first;
+}
+
+/* First index >= @lo whose change is at or after @ts: galloping, since pixels go left to right. */
+static guint64
+gallop_ge (const Row *row,
+           guint64    lo,
+           gint64     ts)
+{
+  guint64 step = 1, hi;
+
+  if (lo >= row->n || row->ts[lo] >= ts)
+    return lo;
+  while (lo + step < row->n && row->ts[lo + step] < ts)
+    {
+      lo += step;
+      step <<= 1;
+    }
+  hi = MIN (lo + step, row->n);
+  lo++;
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (row->ts[mid] < ts)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+void
+strata_store_summarize (StrataStore *self,
+                        guint        row_index,
+                        gint64       from,
+                        gint64       to,
+                        guint        n_pixels,
+                        StrataPixel *pixels)
+{
+  const Row *row = ROW (self, row_index);
+  double width;
+  gint64 cur = -1;
+
+  g_return_if_fail (n_pixels > 0);
+
+  memset (pixels, 0, n_pixels * sizeof *pixels);
+  if (row->n == 0 || to <= from)
+    return;
+  width = (double) (to - from) / n_pixels;
+
+  for (guint p = 0; p < n_pixels; p++)
+    {
+      StrataPixel *px = &pixels[p];
+      gint64 a = from + (gint64) (p * width);
+      gint64 b = p + 1 == n_pixels ? to : from + (gint64) ((p + 1) * width);
+      guint64 k;
+
+      if (b <= a)
+        b = a + 1;
+      if (b <= row->ts[0] || a >= self->end)
+        continue;
+      a = MAX (a, row->ts[0]);
+      b = MIN (b, self->end);
+      if (cur < 0 || row->ts[cur] > a)
+        cur = find_le (row, a);
+      else if (cur + 1 < (gint64) row->n && row->ts[cur + 1] <= a)
+        cur = (gint64) gallop_ge (row, cur, a + 1) - 1;
+      k = gallop_ge (row, cur + 1, b);
+
+      if (k - cur <= 3)
+        {
+          Acc acc = { 0 };
+          double best = -1;
+
+          for (guint64 i = cur; i < k; i++)
+            {
+              gint64 s = MAX (row->ts[i], a);
+              gint64 e = MIN (i + 1 < row->n ? row->ts[i + 1] : self->end, b);
+              const StrataStateDesc *d = &self->descs[row->ids[i]];
+
+              acc_add (&acc, key_of (self, row->ids[i]), (double) (e - s), machine_bit (d->machine));
+              if (e - s > best)
+                {
+                  best = e - s;
+                  px->desc_id = row->ids[i];
+                }
+            }
+          {
+            Bucket dominant = acc_take (&acc);
+
+            px->state = dominant.key & 0xff;
+            px->machine = dominant.key >> 8;
+            px->machine_mask = dominant.mask;
+          }
+          px->changes = k - cur == 1 ? 1 : 2;
+        }
+      else
+        {
+          gint64 begin = row->ts[0];
+          guint level = 0;
+          gint64 wl = row->w0;
+          Bucket best = { NO_KEY, -1, 0 };
+          guint32 mask = 0;
+
+          while (level + 1 < row->n_levels && wl * 2 <= b - a)
+            {
+              wl *= 2;
+              level++;
+            }
+          for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < row->level_len[level]; bi++)
+            {
+              Bucket bk = row->levels[level][bi];
+              gint64 bs = begin + (gint64) bi * wl;
+              double overlap = (double) (MIN (b, bs + wl) - MAX (a, bs)) / wl;
+
+              mask |= bk.mask;
+              if (bk.key != NO_KEY && bk.dur * overlap > best.dur)
+                {
+                  best = bk;
+                  best.dur = bk.dur * overlap;
+                }
+            }
+          px->desc_id = row->ids[cur];
+          px->state = best.key == NO_KEY ? STRATA_STATE_UNKNOWN : (best.key & 0xff);
+          px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : (best.key >> 8);
+          px->machine_mask = mask;
+          px->changes = 2;
+        }
+      cur = (k < row->n && row->ts[k] == b) ? (gint64) k : (gint64) k - 1;
+    }
+}

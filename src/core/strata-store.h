@@ -1,0 +1,173 @@
+/* strata-store.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  STRATA_STATE_UNKNOWN = 0,
+  /* CPU rows */
+  STRATA_STATE_IDLE,
+  STRATA_STATE_USER,
+  STRATA_STATE_SYSCALL,
+  STRATA_STATE_IRQ,
+  STRATA_STATE_SOFTIRQ,
+  STRATA_STATE_GUEST,          /* guest mode, no guest trace to say more */
+  /* vCPU rows */
+  STRATA_STATE_RUNNING,        /* also thread rows: running in user space */
+  STRATA_STATE_HYPERVISOR,
+  STRATA_STATE_PREEMPTED,
+  STRATA_STATE_BLOCKED,        /* also thread rows */
+  /* thread rows */
+  STRATA_STATE_INTERRUPTED,
+  STRATA_STATE_WAIT_CPU,
+  STRATA_STATE_N
+} StrataState;
+
+const char *strata_state_to_string   (StrataState state);
+StrataState strata_state_from_string (const char *name);
+
+typedef enum
+{
+  STRATA_ROW_PCPU,       /* pcpu/N: fused host pCPU (or the CPU of the only machine) */
+  STRATA_ROW_IRQ,        /* irq/N, MACHINE/irq/N */
+  STRATA_ROW_SOFTIRQ,    /* softirq/N, MACHINE/softirq/N */
+  STRATA_ROW_CPU,        /* MACHINE/cpu/N, in host time */
+  STRATA_ROW_VCPU,       /* MACHINE/vcpu/N */
+  STRATA_ROW_THREAD,     /* MACHINE/thread/TID */
+} StrataRowKind;
+
+#define STRATA_NO_MACHINE 0xffffu
+
+/*
+ * What a row is doing over one interval. Interned: rows store a 32-bit id per change.
+ * On a pCPU row inside a guest, machine/vcpu/tid/comm describe the guest (its thread when the
+ * guest was traced) and host_tid/host_comm the host's vCPU thread.
+ */
+typedef struct
+{
+  guint8  state;         /* StrataState */
+  guint8  reserved;
+  guint16 machine;       /* index in the analysis' machines, or STRATA_NO_MACHINE */
+  gint32  vcpu;          /* -1: none */
+  gint32  tid;           /* -1: none */
+  guint32 comm;          /* string id, 0: none */
+  gint32  host_tid;      /* -1: none */
+  guint32 host_comm;
+} StrataStateDesc;
+
+typedef struct
+{
+  gint64                 start;
+  gint64                 end;
+  guint32                desc_id;
+  const StrataStateDesc *desc;
+} StrataInterval;
+
+/* One pixel column of a row, summarized in time independent of the number of changes. */
+typedef struct
+{
+  guint32 desc_id;       /* the dominant interval's description (exact when changes == 1) */
+  guint8  state;         /* dominant state over the column */
+  guint8  changes;       /* 0: none in the column; 1: one interval covers it; 2: several */
+  guint16 machine;       /* dominant machine */
+  guint32 machine_mask;  /* bit m: machine m appears (bit 31: machine 31 or above) */
+} StrataPixel;
+
+typedef struct _StrataStore StrataStore;
+typedef struct _StrataStoreBuilder StrataStoreBuilder;
+
+StrataStoreBuilder *strata_store_builder_new    (void);
+guint               strata_store_builder_add_row (StrataStoreBuilder    *self,
+                                                  const char            *name,
+                                                  StrataRowKind          kind,
+                                                  guint16                machine,
+                                                  gint64                 number);
+/* Appends a change; times must not decrease within a row. Equal descriptions merge, and a
+ * change at the time of the row's last change replaces it. */
+void                strata_store_builder_set     (StrataStoreBuilder    *self,
+                                                  guint                  row,
+                                                  gint64                 ts,
+                                                  const StrataStateDesc *desc);
+guint32             strata_store_builder_intern  (StrataStoreBuilder    *self,
+                                                  const StrataStateDesc *desc);
+void                strata_store_builder_set_id  (StrataStoreBuilder    *self,
+                                                  guint                  row,
+                                                  gint64                 ts,
+                                                  guint32                desc_id);
+gint64              strata_store_builder_last_ts (StrataStoreBuilder    *self,
+                                                  guint                  row);
+guint32             strata_store_builder_last_id (StrataStoreBuilder    *self,
+                                                  guint                  row);
+/* Another name for @row, e.g. "pcpu/0" for the CPU 0 row of the only machine. */
+void                strata_store_builder_add_alias (StrataStoreBuilder  *self,
+                                                    const char          *alias,
+                                                    guint                row);
+/* The changes recorded so far, valid until the next change to @row. */
+guint               strata_store_builder_row_data (StrataStoreBuilder   *self,
+                                                   guint                 row,
+                                                   const gint64        **ts,
+                                                   const guint32       **ids);
+const StrataStateDesc *strata_store_builder_desc (StrataStoreBuilder    *self,
+                                                  guint32                desc_id);
+StrataStore        *strata_store_builder_finish  (StrataStoreBuilder    *self,
+                                                  gint64                 begin_ns,
+                                                  gint64                 end_ns);
+void                strata_store_builder_free    (StrataStoreBuilder    *self);
+
+void                   strata_store_free        (StrataStore *self);
+gint64                 strata_store_begin       (StrataStore *self);
+gint64                 strata_store_end         (StrataStore *self);
+guint                  strata_store_n_rows      (StrataStore *self);
+gint                   strata_store_find_row    (StrataStore *self,
+                                                 const char  *name);
+const char            *strata_store_row_name    (StrataStore *self,
+                                                 guint        row);
+StrataRowKind          strata_store_row_kind    (StrataStore *self,
+                                                 guint        row);
+guint16                strata_store_row_machine (StrataStore *self,
+                                                 guint        row);
+gint64                 strata_store_row_number  (StrataStore *self,
+                                                 guint        row);
+guint64                strata_store_row_n_intervals (StrataStore *self,
+                                                     guint        row);
+const StrataStateDesc *strata_store_desc        (StrataStore *self,
+                                                 guint32      desc_id);
+guint64                strata_store_n_changes   (StrataStore *self);
+gsize                  strata_store_memory      (StrataStore *self);
+
+/* The interval of @row that holds @ts: O(log n). FALSE outside the row's time. */
+gboolean strata_store_lookup     (StrataStore    *self,
+                                  guint           row,
+                                  gint64          ts,
+                                  StrataInterval *out);
+/* Intervals overlapping [from, to): index range [*first, *last) for strata_store_interval(). */
+void     strata_store_range      (StrataStore    *self,
+                                  guint           row,
+                                  gint64          from,
+                                  gint64          to,
+                                  guint64        *first,
+                                  guint64        *last);
+void     strata_store_interval   (StrataStore    *self,
+                                  guint           row,
+                                  guint64         index,
+                                  StrataInterval *out);
+/* Fills @n_pixels columns spanning [from, to): cost depends on pixels, not on changes. */
+void     strata_store_summarize  (StrataStore    *self,
+                                  guint           row,
+                                  gint64          from,
+                                  gint64          to,
+                                  guint           n_pixels,
+                                  StrataPixel    *pixels);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataStore, strata_store_free)
+
+G_END_DECLS
