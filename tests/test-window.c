@@ -15,6 +15,7 @@
 #include <gtk/gtk.h>
 
 #include "strata-app-util.h"
+#include "strata-application.h"
 #include "strata-set-summary.h"
 #include "strata-trace-item.h"
 #include "strata-window.h"
@@ -241,6 +242,60 @@ test_window_cancel (void)
     }
 }
 
+/* Waits for every window of @app to load; returns the active one. */
+static StrataWindow *
+wait_for_window (GtkApplication *app)
+{
+  GtkWindow *active = gtk_application_get_active_window (app);
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    {
+      g_assert_true (STRATA_IS_WINDOW (l->data));
+      wait_until_loaded (l->data);
+    }
+
+  g_assert_true (STRATA_IS_WINDOW (active));
+  return STRATA_WINDOW (active);
+}
+
+static void
+test_application (void)
+{
+  g_autofree char *demo = get_demo_dir ();
+  g_autoptr(StrataApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  StrataWindow *window;
+
+  if (demo == NULL)
+    return;
+
+  app = strata_application_new ();
+  /* Not unique: a Strata running on the session bus must not take the calls. */
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  /* app.open-demo opens a window on the demo set, with its shortcuts window. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-demo", NULL);
+  window = wait_for_window (GTK_APPLICATION (app));
+  g_assert_cmpstr (visible_page (window), ==, "set");
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
+
+  /* `strata PATH`: the active window shows a set, so the set opens in a new one. */
+  file = g_file_new_for_path (demo);
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
+  window = wait_for_window (GTK_APPLICATION (app));
+  g_assert_cmpstr (visible_page (window), ==, "set");
+
+  /* app.quit closes every window. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+}
+
 static void
 test_window_remember_set (void)
 {
@@ -312,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/window/empty-folder", test_window_empty_folder);
   g_test_add_func ("/window/demo", test_window_demo);
   g_test_add_func ("/window/cancel", test_window_cancel);
+  g_test_add_func ("/application/open", test_application);
 
   return g_test_run ();
 }
