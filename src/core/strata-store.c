@@ -457,6 +457,9 @@ strata_store_builder_finish (StrataStoreBuilder *self,
       Row *row = g_ptr_array_index (store->rows, r);
 
       row->n = row->build_ts->len;
+      /* A change at the very end would be an empty interval. */
+      while (row->n > 0 && g_array_index (row->build_ts, gint64, row->n - 1) >= end_ns)
+        row->n--;
       /* Exact-size copies: growth slack of the build arrays is not kept. */
       row->ts = g_memdup2 (row->build_ts->data, row->n * sizeof (gint64));
       row->ids = g_memdup2 (row->build_ids->data, row->n * sizeof (guint32));
@@ -464,8 +467,6 @@ strata_store_builder_finish (StrataStoreBuilder *self,
       g_clear_pointer (&row->build_ids, g_array_unref);
       store->n_changes += row->n;
       store->memory += row->n * (sizeof (gint64) + sizeof (guint32)) + sizeof (Row) + strlen (row->name) + 1;
-      if (row->n > 0 && store->end < row->ts[row->n - 1])
-        store->end = row->ts[row->n - 1];
       g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
     }
   for (guint i = 0; i < store->aliases->len; i += 2)

@@ -1,0 +1,164 @@
+/* test-store.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include "strata-store.h"
+
+static StrataStateDesc
+desc (StrataState state,
+      guint16     machine,
+      gint32      tid)
+{
+  StrataStateDesc d = { 0 };
+
+  d.state = state;
+  d.machine = machine;
+  d.vcpu = -1;
+  d.tid = tid;
+  d.host_tid = -1;
+  return d;
+}
+
+static void
+test_intervals (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  StrataStateDesc idle = desc (STRATA_STATE_IDLE, 0, 0);
+  StrataStateDesc user = desc (STRATA_STATE_USER, 0, 42);
+  StrataInterval iv;
+  guint row = strata_store_builder_add_row (b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
+  guint64 first, last;
+
+  strata_store_builder_set (b, row, 100, &idle);
+  strata_store_builder_set (b, row, 150, &idle);      /* same state: merged */
+  strata_store_builder_set (b, row, 200, &user);
+  strata_store_builder_set (b, row, 300, &idle);
+  strata_store_builder_set (b, row, 300, &user);      /* same time: replaces, then merges */
+  strata_store_builder_set (b, row, 400, &idle);
+  strata_store_builder_add_alias (b, "pcpu/0", row);
+  store = strata_store_builder_finish (b, 0, 1000);
+
+  g_assert_cmpint (strata_store_find_row (store, "m/cpu/0"), ==, row);
+  g_assert_cmpint (strata_store_find_row (store, "pcpu/0"), ==, row);
+  g_assert_cmpint (strata_store_find_row (store, "pcpu/1"), ==, -1);
+  g_assert_cmpuint (strata_store_row_n_intervals (store, row), ==, 3);
+
+  g_assert_false (strata_store_lookup (store, row, 99, &iv));
+  g_assert_true (strata_store_lookup (store, row, 100, &iv));
+  g_assert_cmpint (iv.start, ==, 100);
+  g_assert_cmpint (iv.end, ==, 200);
+  g_assert_cmpuint (iv.desc->state, ==, STRATA_STATE_IDLE);
+  g_assert_true (strata_store_lookup (store, row, 399, &iv));
+  g_assert_cmpint (iv.start, ==, 200);
+  g_assert_cmpint (iv.end, ==, 400);
+  g_assert_cmpint (iv.desc->tid, ==, 42);
+  g_assert_true (strata_store_lookup (store, row, 999, &iv));
+  g_assert_cmpint (iv.end, ==, 1000);
+  g_assert_false (strata_store_lookup (store, row, 1000, &iv));
+
+  strata_store_range (store, row, 150, 250, &first, &last);
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (last, ==, 2);
+  strata_store_range (store, row, 200, 400, &first, &last);
+  g_assert_cmpuint (first, ==, 1);
+  g_assert_cmpuint (last, ==, 2);
+  strata_store_range (store, row, 0, 50, &first, &last);
+  g_assert_cmpuint (first, ==, last);
+}
+
+static void
+test_summary_matches_brute_force (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  guint row = strata_store_builder_add_row (b, "pcpu/0", STRATA_ROW_PCPU, 0, 0);
+  gint64 ts = 1000;
+  StrataPixel pixels[500];
+  guint exact = 0, sampled = 0;
+
+  /* Mostly machine 0 user time with short idle gaps, and a long stretch of machine 1. */
+  for (guint i = 0; i < 200000; i++)
+    {
+      StrataStateDesc d;
+
+      if (i >= 100000 && i < 120000)
+        d = desc (STRATA_STATE_USER, 1, 7);
+      else
+        d = desc (i % 2 ? STRATA_STATE_IDLE : STRATA_STATE_USER, 0, i % 2 ? 0 : 5);
+      strata_store_builder_set (b, row, ts, &d);
+      ts += (i % 2) ? 10 : 1 + g_rand_int_range (rand, 50, 150);
+    }
+  store = strata_store_builder_finish (b, 0, ts);
+
+  /* A zoomed-out view: every pixel spans hundreds of changes. */
+  strata_store_summarize (store, row, 0, ts, G_N_ELEMENTS (pixels), pixels);
+  for (guint p = 0; p < G_N_ELEMENTS (pixels); p++)
+    {
+      gint64 a = ts * p / G_N_ELEMENTS (pixels);
+      gint64 z = ts * (p + 1) / G_N_ELEMENTS (pixels);
+      StrataInterval mid;
+
+      if (a < 1000)
+        continue;
+      g_assert_true (strata_store_lookup (store, row, (a + z) / 2, &mid));
+      g_assert_cmpuint (pixels[p].changes, >=, 1);
+      /* User time dominates everywhere; the machine is the one that ran there. */
+      g_assert_cmpuint (pixels[p].state, ==, STRATA_STATE_USER);
+      if (pixels[p].machine_mask == 1u)
+        g_assert_cmpuint (pixels[p].machine, ==, 0);
+      if (pixels[p].machine_mask == 2u)
+        g_assert_cmpuint (pixels[p].machine, ==, 1);
+      if (mid.desc->machine == 1 && pixels[p].machine_mask == 2u)
+        sampled++;
+    }
+  g_assert_cmpuint (sampled, >, 10);
+
+  /* Zoomed in: each pixel is inside one interval or spans a couple; exact. */
+  {
+    gint64 from = 5000000, to = 5000500;
+
+    strata_store_summarize (store, row, from, to, 500, pixels);
+    for (guint p = 0; p < 500; p++)
+      {
+        StrataInterval iv;
+
+        g_assert_true (strata_store_lookup (store, row, from + p, &iv));
+        if (pixels[p].changes == 1)
+          {
+            g_assert_cmpuint (pixels[p].desc_id, ==, iv.desc_id);
+            g_assert_cmpuint (pixels[p].state, ==, iv.desc->state);
+            exact++;
+          }
+      }
+    g_assert_cmpuint (exact, >, 400);
+  }
+  /* The pyramid costs a fraction of the changes themselves. */
+  g_assert_cmpuint (strata_store_memory (store) / strata_store_n_changes (store), <=, 16);
+}
+
+static void
+test_states_round_trip (void)
+{
+  for (guint s = 0; s < STRATA_STATE_N; s++)
+    g_assert_cmpuint (strata_state_from_string (strata_state_to_string (s)), ==, s);
+  g_assert_cmpstr (strata_state_to_string (STRATA_STATE_WAIT_CPU), ==, "wait-cpu");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/intervals", test_intervals);
+  g_test_add_func ("/store/summary", test_summary_matches_brute_force);
+  g_test_add_func ("/store/states", test_states_round_trip);
+  return g_test_run ();
+}
