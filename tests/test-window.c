@@ -297,6 +297,38 @@ test_application (void)
 }
 
 static void
+test_application_missing_demo (void)
+{
+  g_autoptr(StrataApplication) app = strata_application_new ();
+  g_autofree char *saved = g_strdup (g_getenv ("STRATA_DEMO_DIR"));
+  g_autofree char *tmpdir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (tmpdir, "demo", NULL);
+  StrataWindow *window;
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  g_setenv ("STRATA_DEMO_DIR", missing, TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-demo", NULL);
+  if (saved != NULL)
+    g_setenv ("STRATA_DEMO_DIR", saved, TRUE);
+  else
+    g_unsetenv ("STRATA_DEMO_DIR");
+
+  /* No load starts: the welcome page says where the demo was looked for. */
+  window = wait_for_window (GTK_APPLICATION (app));
+  g_assert_cmpstr (visible_page (window), ==, "welcome");
+  g_assert_true (gtk_revealer_get_reveal_child (get_child (window, "welcome_error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_label (get_child (window, "welcome_error_label")),
+                            missing));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_rmdir (tmpdir);
+}
+
+static void
 test_window_remember_set (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (STRATA_SCHEMA_ID);
@@ -368,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/window/demo", test_window_demo);
   g_test_add_func ("/window/cancel", test_window_cancel);
   g_test_add_func ("/application/open", test_application);
+  g_test_add_func ("/application/missing-demo", test_application_missing_demo);
 
   return g_test_run ();
 }

@@ -154,7 +154,18 @@ strata_application_open_demo_action (GSimpleAction *action,
   if (!STRATA_IS_WINDOW (window))
     window = GTK_WINDOW (strata_window_new (GTK_APPLICATION (self)));
 
-  strata_window_open (STRATA_WINDOW (window), paths);
+  if (g_file_test (demo_dir, G_FILE_TEST_IS_DIR))
+    {
+      strata_window_open (STRATA_WINDOW (window), paths);
+    }
+  else
+    {
+      g_autofree char *message =
+        /* Translators: %s is a folder */
+        g_strdup_printf (_("The demo set is not installed: %s does not exist."), demo_dir);
+
+      strata_window_show_error (STRATA_WINDOW (window), message);
+    }
   gtk_window_present (window);
 }
 

@@ -367,8 +367,7 @@ strata_window_open_files (StrataWindow  *self,
 
   if (paths->len == 0)
     {
-      strata_window_clear_load (self);
-      strata_window_show_welcome (self, _("Only local folders can be opened."));
+      strata_window_show_error (self, _("Only local folders can be opened."));
       return;
     }
 
@@ -396,6 +395,23 @@ strata_window_cancel_load (StrataWindow *self)
     gtk_stack_set_visible_child_name (self->stack, "welcome");
 }
 
+/**
+ * strata_window_show_error:
+ * @message: what went wrong, for the user
+ *
+ * Stops any load, and shows @message on the welcome page.
+ */
+void
+strata_window_show_error (StrataWindow *self,
+                          const char   *message)
+{
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  strata_window_clear_load (self);
+  strata_window_show_welcome (self, message);
+}
+
 static void
 strata_window_open_dialog_cb (GObject      *source_object,
                               GAsyncResult *result,
@@ -410,7 +426,7 @@ strata_window_open_dialog_cb (GObject      *source_object,
   if (paths == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        strata_window_show_welcome (self, error->message);
+        strata_window_show_error (self, error->message);
       return;
     }
 

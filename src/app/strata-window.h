@@ -24,6 +24,8 @@ void          strata_window_open_files  (StrataWindow       *self,
                                          GFile             **files,
                                          guint               n_files);
 void          strata_window_cancel_load (StrataWindow       *self);
+void          strata_window_show_error  (StrataWindow       *self,
+                                         const char         *message);
 gboolean      strata_window_get_loading (StrataWindow       *self);
 gboolean      strata_window_get_empty   (StrataWindow       *self);
 StrataSet    *strata_window_get_set     (StrataWindow       *self);
