@@ -20,10 +20,12 @@
 /*
  * One load in progress. The loader calls the progress callback from its decoder threads, so
  * the figures go through a mutex, and at most one idle callback at a time carries them to
- * the main loop. The window may be gone (or have started another load) by the time the idle
- * or the completion runs: both reach the window through a weak reference and drop what is
- * not theirs. The last reference is the completion callback's: the loader calls no progress
- * after it completes.
+ * the main loop. (The async loader forwards progress to the main context itself today, but
+ * its header promises only "decoder threads", and the hop costs nothing.) The window may be
+ * gone, or have started another load, by the time the idle or the completion runs: both
+ * reach the window through a weak reference and drop what is not theirs. The completion
+ * callback frees the load from a low-priority idle, after any progress report that the
+ * loader queued before completing.
  */
 typedef struct
 {
@@ -101,6 +103,13 @@ strata_load_unref (StrataLoad *load)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLoad, strata_load_unref)
+
+static gboolean
+strata_load_release_idle (gpointer user_data)
+{
+  /* The source's destroy notify drops the reference. */
+  return G_SOURCE_REMOVE;
+}
 
 static void
 strata_window_set_progress (StrataWindow *self,
@@ -269,13 +278,15 @@ strata_window_load_cb (GObject      *source_object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(StrataLoad) load = user_data;
+  StrataLoad *load = user_data;
   g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) paths = NULL;
 
   set = strata_trace_load_finish (result, &error);
+  g_idle_add_full (G_PRIORITY_LOW, strata_load_release_idle,
+                   load, (GDestroyNotify) strata_load_unref);
 
   /* Closed, cancelled, or superseded by another load: nothing to show. */
   if (self == NULL || self->load != load)
