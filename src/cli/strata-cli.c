@@ -16,6 +16,8 @@
 
 #include "strata-analysis.h"
 #include "strata-json.h"
+#include "strata-layout.h"
+#include "strata-renderer.h"
 #include "strata-time.h"
 #include "strata-trace-loader.h"
 
@@ -575,6 +577,79 @@ cmd_preemptions (int    argc,
   return EXIT_OK;
 }
 
+static int
+cmd_render (int    argc,
+            char **argv)
+{
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  g_autofree char *output = NULL;
+  g_auto(GStrv) highlight = NULL;
+  g_auto(GStrv) paths = NULL;
+  int width = 1600, height = 0;
+  gboolean dark = FALSE;
+  const GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Image width in pixels (1600)"), N_("W") },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Image height in pixels (fits every row)"), N_("H") },
+    { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &highlight, N_("Highlight a machine, dim the others"), N_("MACHINE") },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG or SVG file to write"), N_("FILE") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — draw the resources view to an image"));
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(StrataLayout) layout = NULL;
+  g_autoptr(GArray) visible = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataRenderOptions options;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, "render"))
+    return EXIT_USAGE;
+  if (output == NULL)
+    {
+      g_printerr ("%s\n", _("strata-cli render: -o FILE.png or -o FILE.svg is required"));
+      return EXIT_USAGE;
+    }
+  if ((analysis = load_or_report (paths)) == NULL)
+    return EXIT_BAD_INPUT;
+
+  layout = strata_layout_new (analysis);
+  visible = strata_layout_visible (layout);
+  strata_render_options_init (&options, analysis, width, 1);
+  options.dark = dark;
+  if (height <= 0)
+    height = options.ruler_height + options.legend_height + visible->len * options.row_height + 4;
+  options.height = height;
+  if (!parse_time_option (from_text, analysis, &options.from) || !parse_time_option (to_text, analysis, &options.to))
+    return EXIT_USAGE;
+  if (options.to <= options.from)
+    {
+      g_printerr ("%s\n", _("strata-cli render: --to must be after --from"));
+      return EXIT_USAGE;
+    }
+  for (guint i = 0; highlight && highlight[i]; i++)
+    {
+      gint m = strata_analysis_find_machine (analysis, highlight[i]);
+
+      if (m < 0)
+        {
+          g_printerr (_("strata-cli: no machine “%s” in this set\n"), highlight[i]);
+          return EXIT_BAD_INPUT;
+        }
+      options.highlight |= 1u << MIN (m, 31);
+    }
+  if (!strata_render_to_file (analysis, layout, &options, output, &error))
+    {
+      g_printerr ("strata-cli: %s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  return EXIT_OK;
+}
+
 static void
 usage (FILE *fp)
 {
@@ -586,6 +661,8 @@ usage (FILE *fp)
              "  intervals [--json] --row ROW [--from T] [--to T] PATH…\n"
              "                                              the intervals of one row\n"
              "  preemptions [--json] [--machine NAME] PATH…  vCPU preemptions and their cause\n"
+             "  render [--from T] [--to T] [--width W] [--height H] [--highlight MACHINE]…\n"
+             "         -o FILE.png|FILE.svg PATH…            draw the resources view\n"
              "\n"
              "Every command takes --map GUEST=HOST_PID to link a guest without vmsync events.\n"
              "T is ns since the epoch, or +1.5s, +250ms, +40us, +100ns from the set's start.\n"
@@ -625,6 +702,8 @@ main (int   argc,
     return cmd_intervals (argc - 1, argv + 1);
   if (strcmp (argv[1], "preemptions") == 0)
     return cmd_preemptions (argc - 1, argv + 1);
+  if (strcmp (argv[1], "render") == 0)
+    return cmd_render (argc - 1, argv + 1);
 
   g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), argv[1]);
   return EXIT_USAGE;

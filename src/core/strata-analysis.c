@@ -1322,6 +1322,29 @@ solve_clocks (Analysis *a)
     }
 }
 
+/* Threads running when tracing began are named only once they are switched out or dumped:
+ * give their earlier intervals the name learned later. */
+static gboolean
+fixup_name (StrataStateDesc *d,
+            gpointer         data)
+{
+  Analysis *a = data;
+  Model *model;
+  Thread *t;
+
+  if (d->tid <= 0 || d->machine >= a->models->len)
+    return FALSE;
+  model = g_ptr_array_index (a->models, d->machine);
+  if (model == NULL || (t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (d->tid))) == NULL)
+    return FALSE;
+  if (d->comm == 0 && t->name != 0)
+    {
+      d->comm = t->name;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 static int
 compare_causes (gconstpointer a,
                 gconstpointer b)
@@ -1476,6 +1499,8 @@ strata_analysis_new (StrataSet                   *set,
         if ((model->machine->role == STRATA_ROLE_HOST) == (pass == 1))
           run_model (model);
       }
+
+  strata_store_builder_fixup (a.builder, fixup_name, &a);
 
   /* vCPU threads, now that the host's model named them. */
   for (guint v = 0; v < a.vms->len; v++)

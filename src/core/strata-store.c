@@ -262,6 +262,42 @@ strata_store_builder_row_data (StrataStoreBuilder  *self,
   return row->build_ts->len;
 }
 
+void
+strata_store_builder_fixup (StrataStoreBuilder *self,
+                            StrataDescFixup     fixup,
+                            gpointer            user_data)
+{
+  guint n = self->descs->len;
+  g_autofree guint32 *map = g_new (guint32, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      StrataStateDesc d = g_array_index (self->descs, StrataStateDesc, i);
+
+      map[i] = fixup (&d, user_data) ? strata_store_builder_intern (self, &d) : i;
+    }
+  for (guint r = 0; r < self->rows->len; r++)
+    {
+      Row *row = g_ptr_array_index (self->rows, r);
+      gint64 *ts = (gint64 *) row->build_ts->data;
+      guint32 *ids = (guint32 *) row->build_ids->data;
+      guint out = 0;
+
+      for (guint i = 0; i < row->build_ts->len; i++)
+        {
+          guint32 id = map[ids[i]];
+
+          if (out > 0 && ids[out - 1] == id)
+            continue;
+          ts[out] = ts[i];
+          ids[out] = id;
+          out++;
+        }
+      g_array_set_size (row->build_ts, out);
+      g_array_set_size (row->build_ids, out);
+    }
+}
+
 const StrataStateDesc *
 strata_store_builder_desc (StrataStoreBuilder *self,
                            guint32             desc_id)

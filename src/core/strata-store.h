@@ -118,6 +118,13 @@ guint               strata_store_builder_row_data (StrataStoreBuilder   *self,
                                                    const guint32       **ids);
 const StrataStateDesc *strata_store_builder_desc (StrataStoreBuilder    *self,
                                                   guint32                desc_id);
+/* Rewrites every description through @fixup (which edits it in place and says whether it did),
+ * then merges changes that became equal. For facts learned late, such as a thread's name. */
+typedef gboolean (*StrataDescFixup) (StrataStateDesc *desc,
+                                     gpointer         user_data);
+void                strata_store_builder_fixup   (StrataStoreBuilder    *self,
+                                                  StrataDescFixup        fixup,
+                                                  gpointer               user_data);
 StrataStore        *strata_store_builder_finish  (StrataStoreBuilder    *self,
                                                   gint64                 begin_ns,
                                                   gint64                 end_ns);

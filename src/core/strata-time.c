@@ -109,3 +109,54 @@ bad:
                text);
   return FALSE;
 }
+
+gint64
+strata_time_tick_step (gint64 span_ns,
+                       double width_px,
+                       double min_px)
+{
+  static const gint64 mult[] = { 1, 2, 5 };
+  double ns_per_px;
+
+  if (span_ns <= 0 || width_px <= 0)
+    return 1;
+  ns_per_px = (double) span_ns / width_px;
+  for (gint64 p = 1; p <= G_GINT64_CONSTANT (1000000000000000000) / 10; p *= 10)
+    for (guint i = 0; i < G_N_ELEMENTS (mult); i++)
+      if ((double) (p * mult[i]) / ns_per_px >= min_px)
+        return p * mult[i];
+  return G_GINT64_CONSTANT (1000000000000000000);
+}
+
+char *
+strata_time_format_tick (gint64 ns,
+                         gint64 step)
+{
+  gint64 secs = ns / G_GINT64_CONSTANT (1000000000);
+  gint64 frac = ns % G_GINT64_CONSTANT (1000000000);
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *hms = NULL;
+  int digits = 0;
+
+  if (frac < 0)
+    {
+      frac += G_GINT64_CONSTANT (1000000000);
+      secs--;
+    }
+  if ((dt = g_date_time_new_from_unix_utc (secs)) == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, ns);
+  hms = g_date_time_format (dt, "%H:%M:%S");
+  for (gint64 s = step; s < G_GINT64_CONSTANT (1000000000) && digits < 9; s *= 10)
+    digits++;
+  /* Only as many decimals as the step needs: 3 for ms, 6 for µs, 9 for ns. */
+  digits = digits == 0 ? 0 : digits <= 3 ? 3 : digits <= 6 ? 6 : 9;
+  if (digits == 0)
+    return g_steal_pointer (&hms);
+  {
+    char buf[16];
+
+    g_snprintf (buf, sizeof buf, "%09" G_GINT64_FORMAT, frac);
+    buf[digits] = '\0';
+    return g_strdup_printf ("%s.%s", hms, buf);
+  }
+}

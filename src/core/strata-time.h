@@ -26,4 +26,13 @@ gboolean  strata_time_parse           (const char  *text,
                                        gint64      *out_ns,
                                        GError     **error);
 
+/* The ruler's tick spacing: 1, 2 or 5 times a power of ten ns, at least @min_px apart. */
+gint64    strata_time_tick_step       (gint64       span_ns,
+                                       double       width_px,
+                                       double       min_px);
+/* A tick label with as many decimals as @step needs: "16:32:05", "16:32:05.250",
+ * "16:32:05.997720", "16:32:05.997720125" (UTC). */
+char     *strata_time_format_tick     (gint64       ns,
+                                       gint64       step);
+
 G_END_DECLS

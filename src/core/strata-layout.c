@@ -1,0 +1,206 @@
+/* strata-layout.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-layout"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "strata-layout.h"
+
+static void
+entry_clear (gpointer data)
+{
+  g_free (((StrataLayoutEntry *) data)->label);
+}
+
+static guint
+add_header (StrataLayout *self,
+            gint          machine,
+            const char   *title)
+{
+  StrataLayoutEntry e = { -1, self->entries->len, machine, g_strdup (title), TRUE };
+
+  g_array_append_val (self->entries, e);
+  return e.group;
+}
+
+static void
+add_row (StrataLayout *self,
+         guint         group,
+         gint          row,
+         gint          machine,
+         char         *label)
+{
+  StrataLayoutEntry e = { row, group, machine, label, FALSE };
+
+  g_array_append_val (self->entries, e);
+}
+
+typedef struct
+{
+  gint   row;
+  gint64 number;
+} Numbered;
+
+static int
+compare_numbered (gconstpointer a,
+                  gconstpointer b)
+{
+  const Numbered *na = a, *nb = b;
+
+  return na->number < nb->number ? -1 : na->number > nb->number;
+}
+
+/* Rows of @kind for @machine, by number. Aliases are not rows, so nothing comes twice. */
+static GArray *
+rows_of (StrataStore   *store,
+         StrataRowKind  kind,
+         gint           machine)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (Numbered));
+
+  for (guint r = 0; r < strata_store_n_rows (store); r++)
+    if (strata_store_row_kind (store, r) == kind && strata_store_row_machine (store, r) == machine)
+      {
+        Numbered n = { r, strata_store_row_number (store, r) };
+
+        g_array_append_val (rows, n);
+      }
+  g_array_sort (rows, compare_numbered);
+  return rows;
+}
+
+static char *
+row_label (StrataRowKind kind,
+           gboolean      guest,
+           gint64        n)
+{
+  switch (kind)
+    {
+    case STRATA_ROW_PCPU:
+      return g_strdup_printf (_("CPU %d"), (int) n);
+    case STRATA_ROW_CPU:
+      return guest ? g_strdup_printf (_("Guest CPU %d"), (int) n) : g_strdup_printf (_("CPU %d"), (int) n);
+    case STRATA_ROW_IRQ:
+      return guest ? g_strdup_printf (_("Guest IRQ %d"), (int) n) : g_strdup_printf (_("IRQ %d"), (int) n);
+    case STRATA_ROW_SOFTIRQ:
+      return g_strdup_printf (_("Soft IRQ %d"), (int) n);
+    case STRATA_ROW_VCPU:
+      return g_strdup_printf (_("vCPU %d"), (int) n);
+    case STRATA_ROW_THREAD:
+    default:
+      return g_strdup_printf (_("Thread %d"), (int) n);
+    }
+}
+
+static void
+add_rows (StrataLayout  *self,
+          StrataStore   *store,
+          guint          group,
+          gint           machine,
+          StrataRowKind  kind,
+          gboolean       guest)
+{
+  g_autoptr(GArray) rows = rows_of (store, kind, machine);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Numbered *n = &g_array_index (rows, Numbered, i);
+
+      add_row (self, group, n->row, machine, row_label (kind, guest, n->number));
+    }
+}
+
+StrataLayout *
+strata_layout_new (StrataAnalysis *analysis)
+{
+  StrataLayout *self = g_new0 (StrataLayout, 1);
+  StrataStore *store = analysis->store;
+
+  self->entries = g_array_new (FALSE, TRUE, sizeof (StrataLayoutEntry));
+  g_array_set_clear_func (self->entries, entry_clear);
+
+  for (guint m = 0; m < analysis->machines->len; m++)
+    {
+      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+      g_autofree char *title = NULL;
+      guint group;
+
+      if (machine->role == STRATA_ROLE_GUEST)
+        continue;
+      if ((gint) m == analysis->host)
+        {
+          title = g_strdup_printf (_("%s — physical CPUs"), machine->name);
+          group = add_header (self, m, title);
+          add_rows (self, store, group, m, STRATA_ROW_PCPU, FALSE);
+        }
+      else
+        {
+          group = add_header (self, m, machine->name);
+          add_rows (self, store, group, m, STRATA_ROW_CPU, FALSE);
+        }
+      add_rows (self, store, group, m, STRATA_ROW_IRQ, FALSE);
+      add_rows (self, store, group, m, STRATA_ROW_SOFTIRQ, FALSE);
+
+      /* Its VMs follow their host. */
+      for (guint g = 0; g < analysis->machines->len; g++)
+        {
+          StrataMachine *guest = g_ptr_array_index (analysis->machines, g);
+          g_autofree char *gtitle = NULL;
+          guint ggroup;
+
+          if (guest->role != STRATA_ROLE_GUEST || guest->parent != (gint) m)
+            continue;
+          gtitle = g_strdup_printf (_("%s — virtual machine"), guest->name);
+          ggroup = add_header (self, g, gtitle);
+          add_rows (self, store, ggroup, g, STRATA_ROW_VCPU, TRUE);
+          add_rows (self, store, ggroup, g, STRATA_ROW_CPU, TRUE);
+          add_rows (self, store, ggroup, g, STRATA_ROW_IRQ, TRUE);
+        }
+    }
+
+  self->collapsed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (self->collapsed, self->entries->len);
+  return self;
+}
+
+void
+strata_layout_free (StrataLayout *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->entries);
+  g_array_unref (self->collapsed);
+  g_free (self);
+}
+
+void
+strata_layout_set_collapsed (StrataLayout *self,
+                             guint         header,
+                             gboolean      collapsed)
+{
+  g_return_if_fail (header < self->entries->len);
+  g_array_index (self->collapsed, gboolean, header) = collapsed;
+}
+
+GArray *
+strata_layout_visible (StrataLayout *self)
+{
+  GArray *visible = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      StrataLayoutEntry *e = &g_array_index (self->entries, StrataLayoutEntry, i);
+
+      if (e->header || !g_array_index (self->collapsed, gboolean, e->group))
+        g_array_append_val (visible, i);
+    }
+  return visible;
+}

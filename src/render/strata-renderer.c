@@ -1,0 +1,568 @@
+/* strata-renderer.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-renderer"
+
+#include "config.h"
+
+#include <cairo-svg.h>
+#include <gio/gio.h>
+#include <math.h>
+#include <glib/gi18n.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "strata-renderer.h"
+#include "strata-time.h"
+
+#define MAX_WIDTH 16384
+/* Labels go inside intervals at least this wide, and only when a row shows few intervals. */
+#define LABEL_MIN_PX 48
+
+static const StrataRgb state_light[STRATA_STATE_N] = {
+  [STRATA_STATE_UNKNOWN] = { 0.80, 0.80, 0.80 },
+  [STRATA_STATE_IDLE] = { 0.93, 0.93, 0.93 },
+  [STRATA_STATE_USER] = { 0.20, 0.63, 0.33 },
+  [STRATA_STATE_SYSCALL] = { 0.21, 0.47, 0.82 },
+  [STRATA_STATE_IRQ] = { 0.90, 0.38, 0.00 },
+  [STRATA_STATE_SOFTIRQ] = { 0.96, 0.66, 0.13 },
+  [STRATA_STATE_GUEST] = { 0.57, 0.25, 0.67 },
+  [STRATA_STATE_RUNNING] = { 0.20, 0.63, 0.33 },
+  [STRATA_STATE_HYPERVISOR] = { 0.57, 0.25, 0.67 },
+  [STRATA_STATE_PREEMPTED] = { 0.88, 0.11, 0.14 },
+  [STRATA_STATE_BLOCKED] = { 0.75, 0.75, 0.75 },
+  [STRATA_STATE_INTERRUPTED] = { 0.90, 0.38, 0.00 },
+  [STRATA_STATE_WAIT_CPU] = { 0.88, 0.11, 0.14 },
+};
+
+/* GNOME palette hues: distinct from the state colours above. */
+static const StrataRgb machine_palette[] = {
+  { 0.40, 0.40, 0.40 },   /* unused: index 0 is usually the host, drawn by state */
+  { 0.11, 0.63, 0.84 },   /* cyan */
+  { 0.80, 0.29, 0.65 },   /* pink */
+  { 0.55, 0.45, 0.10 },   /* brown-olive */
+  { 0.38, 0.21, 0.80 },   /* violet */
+  { 0.00, 0.55, 0.55 },   /* teal */
+  { 0.85, 0.55, 0.35 },   /* salmon */
+  { 0.45, 0.55, 0.80 },   /* steel */
+};
+
+StrataRgb
+strata_render_state_color (StrataState state,
+                           gboolean    dark)
+{
+  StrataRgb c = state_light[(guint) state < STRATA_STATE_N ? state : 0];
+
+  if (dark && (state == STRATA_STATE_IDLE || state == STRATA_STATE_BLOCKED || state == STRATA_STATE_UNKNOWN))
+    c = (StrataRgb) { 0.28, 0.28, 0.30 };
+  return c;
+}
+
+StrataRgb
+strata_render_machine_color (guint machine)
+{
+  return machine_palette[1 + machine % (G_N_ELEMENTS (machine_palette) - 1)];
+}
+
+void
+strata_render_options_init (StrataRenderOptions *o,
+                            StrataAnalysis      *analysis,
+                            int                  width,
+                            int                  height)
+{
+  memset (o, 0, sizeof *o);
+  o->from = strata_store_begin (analysis->store);
+  o->to = strata_store_end (analysis->store);
+  if (o->to <= o->from)
+    o->to = o->from + 1;
+  o->width = width;
+  o->height = height;
+  o->header_width = 160;
+  o->ruler_height = 36;
+  o->legend_height = 28;
+  o->row_height = 22;
+  o->marked_row = -1;
+}
+
+static gboolean
+is_guest_machine (StrataAnalysis *analysis,
+                  guint16         machine)
+{
+  return machine < analysis->machines->len &&
+         ((StrataMachine *) g_ptr_array_index (analysis->machines, machine))->role == STRATA_ROLE_GUEST;
+}
+
+typedef struct
+{
+  StrataRgb color;
+  double    alpha;
+  double    top;          /* fraction of the row height left empty above */
+  gboolean  draw;
+} Paint;
+
+static Paint
+paint_for (StrataAnalysis            *analysis,
+           const StrataRenderOptions *o,
+           StrataRowKind              kind,
+           guint                      state,
+           guint16                    machine,
+           guint32                    mask)
+{
+  Paint p = { { 0, 0, 0 }, 1.0, 0.0, TRUE };
+  gboolean guest = is_guest_machine (analysis, machine) &&
+                   (kind == STRATA_ROW_PCPU || kind == STRATA_ROW_VCPU || state == STRATA_STATE_GUEST);
+
+  if (state == STRATA_STATE_UNKNOWN)
+    {
+      p.draw = FALSE;
+      return p;
+    }
+  if (guest && state != STRATA_STATE_PREEMPTED && state != STRATA_STATE_BLOCKED &&
+      state != STRATA_STATE_HYPERVISOR)
+    {
+      /* A guest's own state inside its machine's colour: user full, kernel darker, idle pale. */
+      p.color = strata_render_machine_color (machine);
+      if (state == STRATA_STATE_SYSCALL || state == STRATA_STATE_IRQ || state == STRATA_STATE_SOFTIRQ)
+        p.color = (StrataRgb) { p.color.r * 0.6, p.color.g * 0.6, p.color.b * 0.6 };
+      else if (state == STRATA_STATE_IDLE)
+        {
+          p.alpha = 0.35;
+          p.top = 0.5;
+        }
+    }
+  else
+    {
+      p.color = strata_render_state_color (state, o->dark);
+      if (state == STRATA_STATE_IDLE || state == STRATA_STATE_BLOCKED)
+        p.top = 0.75;
+    }
+  if (o->highlight != 0 && (mask & o->highlight) == 0 &&
+      !(machine < 32 && (o->highlight & (1u << machine))))
+    p.alpha *= 0.18;
+  return p;
+}
+
+static gboolean
+paint_equal (const Paint *a,
+             const Paint *b)
+{
+  return a->draw == b->draw && a->alpha == b->alpha && a->top == b->top &&
+         a->color.r == b->color.r && a->color.g == b->color.g && a->color.b == b->color.b;
+}
+
+static void
+fill_run (cairo_t     *cr,
+          const Paint *p,
+          double       x0,
+          double       x1,
+          double       y,
+          double       h)
+{
+  if (!p->draw || x1 <= x0)
+    return;
+  cairo_set_source_rgba (cr, p->color.r, p->color.g, p->color.b, p->alpha);
+  cairo_rectangle (cr, x0, y + h * p->top, x1 - x0, h * (1 - p->top));
+  cairo_fill (cr);
+}
+
+/* Names inside intervals wide enough to hold them: runs of pixels that one interval covers
+ * whole, found from the summary, so the cost stays per pixel. */
+static void
+draw_labels (cairo_t            *cr,
+             PangoLayout        *pl,
+             StrataAnalysis     *analysis,
+             const StrataPixel  *pixels,
+             int                 width,
+             double              x,
+             double              y,
+             double              h)
+{
+  StrataStore *store = analysis->store;
+  int p = 0;
+
+  while (p < width)
+    {
+      const StrataStateDesc *d;
+      int q = p + 1;
+      int tw, th;
+
+      if (pixels[p].changes != 1)
+        {
+          p++;
+          continue;
+        }
+      while (q < width && pixels[q].changes == 1 && pixels[q].desc_id == pixels[p].desc_id)
+        q++;
+      d = strata_store_desc (store, pixels[p].desc_id);
+      if (q - p >= LABEL_MIN_PX && d->comm != 0 && d->state != STRATA_STATE_IDLE &&
+          d->state != STRATA_STATE_BLOCKED && d->state != STRATA_STATE_UNKNOWN)
+        {
+          pango_layout_set_text (pl, strata_analysis_string (analysis, d->comm), -1);
+          pango_layout_set_width (pl, (q - p - 6) * PANGO_SCALE);
+          pango_layout_get_pixel_size (pl, &tw, &th);
+          cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+          cairo_move_to (cr, x + p + 3, y + (h - th) / 2);
+          pango_cairo_show_layout (cr, pl);
+        }
+      p = q;
+    }
+}
+
+void
+strata_render_body (cairo_t                   *cr,
+                    StrataAnalysis            *analysis,
+                    StrataLayout              *layout,
+                    const StrataRenderOptions *o,
+                    int                        x,
+                    int                        y,
+                    int                        width,
+                    int                        height)
+{
+  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  g_autofree StrataPixel *pixels = NULL;
+  g_autoptr(PangoLayout) pl = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string (o->font ? o->font : "Sans 8");
+  StrataStore *store = analysis->store;
+
+  if (width <= 0 || height <= 0 || o->to <= o->from)
+    return;
+  width = MIN (width, MAX_WIDTH);
+  pixels = g_new (StrataPixel, width);
+  pango_layout_set_font_description (pl, font);
+  pango_layout_set_ellipsize (pl, PANGO_ELLIPSIZE_END);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_clip (cr);
+
+  for (guint v = 0; v < visible->len; v++)
+    {
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry,
+                                                   g_array_index (visible, guint, v));
+      double ry = y + v * o->row_height - o->scroll_y;
+      double h = o->row_height - 2;
+      StrataRowKind kind;
+      Paint run = { { 0 }, 0, 0, FALSE };
+      int run_start = 0;
+
+      if (ry + o->row_height < y || ry > y + height)
+        continue;
+      if (e->header)
+        {
+          cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, o->dark ? 0.25 : 0.12);
+          cairo_rectangle (cr, x, ry, width, o->row_height);
+          cairo_fill (cr);
+          continue;
+        }
+
+      kind = strata_store_row_kind (store, e->row);
+      strata_store_summarize (store, e->row, o->from, o->to, width, pixels);
+      for (int p = 0; p <= width; p++)
+        {
+          Paint cur = { { 0 }, 0, 0, FALSE };
+
+          if (p < width && pixels[p].changes > 0)
+            cur = paint_for (analysis, o, kind, pixels[p].state, pixels[p].machine, pixels[p].machine_mask);
+          if (p == width || !paint_equal (&cur, &run))
+            {
+              fill_run (cr, &run, x + run_start, x + p, ry + 1, h);
+              run = cur;
+              run_start = p;
+            }
+        }
+      draw_labels (cr, pl, analysis, pixels, width, x, ry + 1, h);
+
+      if (e->row == o->marked_row)
+        {
+          cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
+          cairo_set_line_width (cr, 2);
+          cairo_rectangle (cr, x + 1, ry + 1, width - 2, o->row_height - 2);
+          cairo_stroke (cr);
+        }
+    }
+
+  if (o->selection_to > o->selection_from)
+    {
+      double ns_per_px = (double) (o->to - o->from) / width;
+      double sx0 = x + (o->selection_from - o->from) / ns_per_px;
+      double sx1 = x + (o->selection_to - o->from) / ns_per_px;
+
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.18);
+      cairo_rectangle (cr, sx0, y, sx1 - sx0, height);
+      cairo_fill (cr);
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
+      cairo_set_line_width (cr, 1);
+      cairo_move_to (cr, sx0 + 0.5, y);
+      cairo_line_to (cr, sx0 + 0.5, y + height);
+      cairo_move_to (cr, sx1 - 0.5, y);
+      cairo_line_to (cr, sx1 - 0.5, y + height);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+static void
+set_fg (cairo_t                   *cr,
+        const StrataRenderOptions *o,
+        double                     alpha)
+{
+  if (o->dark)
+    cairo_set_source_rgba (cr, 1, 1, 1, alpha);
+  else
+    cairo_set_source_rgba (cr, 0, 0, 0, alpha);
+}
+
+static void
+draw_ruler (cairo_t                   *cr,
+            PangoLayout               *pl,
+            const StrataRenderOptions *o,
+            int                        x,
+            int                        width)
+{
+  gint64 span = o->to - o->from;
+  gint64 step = strata_time_tick_step (span, width, 110);
+  gint64 first = o->from - (o->from % step) + (o->from % step ? step : 0);
+  double ns_per_px = (double) span / width;
+  g_autofree char *date = NULL;
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (o->from / G_GINT64_CONSTANT (1000000000));
+
+  set_fg (cr, o, 0.06);
+  cairo_rectangle (cr, 0, 0, o->width, o->ruler_height);
+  cairo_fill (cr);
+
+  if (dt != NULL && o->header_width > 0)
+    {
+      date = g_date_time_format (dt, "%Y-%m-%d");
+      pango_layout_set_width (pl, -1);
+      pango_layout_set_text (pl, date, -1);
+      set_fg (cr, o, 0.7);
+      cairo_move_to (cr, 8, 4);
+      pango_cairo_show_layout (cr, pl);
+    }
+
+  for (gint64 t = first; t <= o->to; t += step)
+    {
+      double tx = x + (t - o->from) / ns_per_px;
+      g_autofree char *label = strata_time_format_tick (t, step);
+
+      set_fg (cr, o, 0.35);
+      cairo_set_line_width (cr, 1);
+      cairo_move_to (cr, floor (tx) + 0.5, o->ruler_height - 8);
+      cairo_line_to (cr, floor (tx) + 0.5, o->ruler_height);
+      cairo_stroke (cr);
+      /* Faint grid lines through the rows help reading across. */
+      set_fg (cr, o, 0.07);
+      cairo_move_to (cr, floor (tx) + 0.5, o->ruler_height);
+      cairo_line_to (cr, floor (tx) + 0.5, o->height - o->legend_height);
+      cairo_stroke (cr);
+      pango_layout_set_width (pl, -1);
+      pango_layout_set_text (pl, label, -1);
+      set_fg (cr, o, 0.8);
+      cairo_move_to (cr, tx + 3, o->ruler_height - 24);
+      pango_cairo_show_layout (cr, pl);
+      if (step <= 0)
+        break;
+    }
+}
+
+static void
+draw_headers (cairo_t                   *cr,
+              PangoLayout               *pl,
+              StrataLayout              *layout,
+              const StrataRenderOptions *o,
+              StrataAnalysis            *analysis)
+{
+  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  int top = o->ruler_height;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, top, o->header_width, o->height - top - o->legend_height);
+  cairo_clip (cr);
+  for (guint v = 0; v < visible->len; v++)
+    {
+      guint index = g_array_index (visible, guint, v);
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, index);
+      double ry = top + v * o->row_height - o->scroll_y;
+      int tw, th;
+
+      if (ry + o->row_height < top || ry > o->height)
+        continue;
+      if (e->header)
+        {
+          g_autofree char *title = g_strdup_printf ("%s %s",
+                                                    g_array_index (layout->collapsed, gboolean, index) ? "▸" : "▾",
+                                                    e->label);
+
+          if (e->machine >= 0 && is_guest_machine (analysis, e->machine))
+            {
+              StrataRgb c = strata_render_machine_color (e->machine);
+
+              cairo_set_source_rgb (cr, c.r, c.g, c.b);
+              cairo_rectangle (cr, 0, ry + 2, 4, o->row_height - 4);
+              cairo_fill (cr);
+            }
+          pango_layout_set_markup (pl, "", -1);
+          pango_layout_set_text (pl, title, -1);
+          set_fg (cr, o, 0.9);
+        }
+      else
+        {
+          pango_layout_set_text (pl, e->label, -1);
+          set_fg (cr, o, 0.75);
+        }
+      pango_layout_set_width (pl, (o->header_width - 16) * PANGO_SCALE);
+      pango_layout_get_pixel_size (pl, &tw, &th);
+      cairo_move_to (cr, e->header ? 8 : 20, ry + (o->row_height - th) / 2.0);
+      pango_cairo_show_layout (cr, pl);
+    }
+  cairo_restore (cr);
+  set_fg (cr, o, 0.15);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, o->header_width - 0.5, 0);
+  cairo_line_to (cr, o->header_width - 0.5, o->height - o->legend_height);
+  cairo_stroke (cr);
+}
+
+static void
+draw_legend (cairo_t                   *cr,
+             PangoLayout               *pl,
+             const StrataRenderOptions *o,
+             StrataAnalysis            *analysis)
+{
+  static const StrataState shown[] = {
+    STRATA_STATE_USER, STRATA_STATE_SYSCALL, STRATA_STATE_IRQ, STRATA_STATE_SOFTIRQ,
+    STRATA_STATE_IDLE, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_BLOCKED,
+  };
+  double lx = 8, ly = o->height - o->legend_height;
+
+  set_fg (cr, o, 0.04);
+  cairo_rectangle (cr, 0, ly, o->width, o->legend_height);
+  cairo_fill (cr);
+  for (guint i = 0; i < G_N_ELEMENTS (shown) + analysis->machines->len; i++)
+    {
+      StrataRgb c;
+      const char *name;
+      int tw, th;
+
+      if (i < G_N_ELEMENTS (shown))
+        {
+          c = strata_render_state_color (shown[i], o->dark);
+          name = strata_state_to_string (shown[i]);
+        }
+      else
+        {
+          guint m = i - G_N_ELEMENTS (shown);
+
+          if (!is_guest_machine (analysis, m))
+            continue;
+          c = strata_render_machine_color (m);
+          name = ((StrataMachine *) g_ptr_array_index (analysis->machines, m))->name;
+        }
+      cairo_set_source_rgb (cr, c.r, c.g, c.b);
+      cairo_rectangle (cr, lx, ly + 8, 12, 12);
+      cairo_fill (cr);
+      pango_layout_set_width (pl, -1);
+      pango_layout_set_text (pl, name, -1);
+      pango_layout_get_pixel_size (pl, &tw, &th);
+      set_fg (cr, o, 0.8);
+      cairo_move_to (cr, lx + 16, ly + (o->legend_height - th) / 2.0);
+      pango_cairo_show_layout (cr, pl);
+      lx += 16 + tw + 16;
+    }
+}
+
+void
+strata_render (cairo_t                   *cr,
+               StrataAnalysis            *analysis,
+               StrataLayout              *layout,
+               const StrataRenderOptions *o)
+{
+  g_autoptr(PangoLayout) pl = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string (o->font ? o->font : "Sans 9");
+  int body_x = o->header_width;
+  int body_w = o->width - o->header_width;
+
+  pango_layout_set_font_description (pl, font);
+  pango_layout_set_ellipsize (pl, PANGO_ELLIPSIZE_END);
+
+  if (o->dark)
+    cairo_set_source_rgb (cr, 0.14, 0.14, 0.15);
+  else
+    cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+
+  if (o->ruler_height > 0)
+    draw_ruler (cr, pl, o, body_x, body_w);
+  strata_render_body (cr, analysis, layout, o, body_x, o->ruler_height, body_w,
+                      o->height - o->ruler_height - o->legend_height);
+  if (o->header_width > 0)
+    draw_headers (cr, pl, layout, o, analysis);
+  if (o->legend_height > 0)
+    draw_legend (cr, pl, o, analysis);
+}
+
+gint
+strata_render_entry_at (StrataLayout              *layout,
+                        const StrataRenderOptions *o,
+                        double                     y)
+{
+  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  double v = (y - o->ruler_height + o->scroll_y) / o->row_height;
+
+  if (v < 0 || v >= visible->len)
+    return -1;
+  return g_array_index (visible, guint, (guint) v);
+}
+
+gboolean
+strata_render_to_file (StrataAnalysis            *analysis,
+                       StrataLayout              *layout,
+                       const StrataRenderOptions *options,
+                       const char                *path,
+                       GError                   **error)
+{
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+  gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
+
+  if (!svg && !g_str_has_suffix (path, ".png") && !g_str_has_suffix (path, ".PNG"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("%s: the file name must end in .png or .svg"), path);
+      return FALSE;
+    }
+  if (options->width <= 0 || options->height <= 0 || options->width > MAX_WIDTH || options->height > MAX_WIDTH)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The image size must be between 1 and %d pixels"), MAX_WIDTH);
+      return FALSE;
+    }
+
+  if (svg)
+    surface = cairo_svg_surface_create (path, options->width, options->height);
+  else
+    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, options->width, options->height);
+  cr = cairo_create (surface);
+  strata_render (cr, analysis, layout, options);
+  cairo_destroy (cr);
+  if (svg)
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  else if ((status = cairo_surface_status (surface)) == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_write_to_png (surface, path);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,84 @@
+/* strata-renderer.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <cairo.h>
+
+#include "strata-analysis.h"
+#include "strata-layout.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The one drawing code path: the resources view on screen, PNG and SVG export, and
+ * `strata-cli render` all go through strata_render(). Cairo and Pango only, no GTK.
+ */
+
+typedef struct
+{
+  double r, g, b;
+} StrataRgb;
+
+typedef struct
+{
+  gint64   from;             /* visible time range, ns */
+  gint64   to;
+  int      width;            /* whole surface, px */
+  int      height;
+  int      header_width;     /* row header column; 0: none */
+  int      ruler_height;     /* time ruler on top; 0: none */
+  int      legend_height;    /* legend at the bottom; 0: none */
+  int      row_height;
+  double   scroll_y;         /* px of rows scrolled out above */
+  guint32  highlight;        /* machines highlighted (bit per machine index); 0: none dimmed */
+  gint64   selection_from;   /* a selected range to shade; from >= to: none */
+  gint64   selection_to;
+  gint     marked_row;       /* a store row to outline (a preemption's vCPU); -1: none */
+  gboolean dark;
+  const char *font;          /* Pango font description; NULL: "Sans 9" */
+} StrataRenderOptions;
+
+void      strata_render_options_init (StrataRenderOptions *options,
+                                      StrataAnalysis      *analysis,
+                                      int                  width,
+                                      int                  height);
+
+/* Draws everything the options ask for into @cr, whose origin is the surface's top left. */
+void      strata_render              (cairo_t                   *cr,
+                                      StrataAnalysis            *analysis,
+                                      StrataLayout              *layout,
+                                      const StrataRenderOptions *options);
+
+/* Draws only the rows' body: no headers, ruler or legend (for a widget that draws those). */
+void      strata_render_body         (cairo_t                   *cr,
+                                      StrataAnalysis            *analysis,
+                                      StrataLayout              *layout,
+                                      const StrataRenderOptions *options,
+                                      int                        x,
+                                      int                        y,
+                                      int                        width,
+                                      int                        height);
+
+/* Writes a PNG or an SVG, chosen by the file name's extension. */
+gboolean  strata_render_to_file      (StrataAnalysis            *analysis,
+                                      StrataLayout              *layout,
+                                      const StrataRenderOptions *options,
+                                      const char                *path,
+                                      GError                   **error);
+
+/* The colour of a state, and of a machine (guests are drawn in their machine's colour). */
+StrataRgb strata_render_state_color   (StrataState state,
+                                       gboolean    dark);
+StrataRgb strata_render_machine_color (guint       machine);
+
+/* The entry of the layout under @y (surface coordinates), or -1. */
+gint      strata_render_entry_at      (StrataLayout              *layout,
+                                       const StrataRenderOptions *options,
+                                       double                     y);
+
+G_END_DECLS
