@@ -1,0 +1,459 @@
+/* test-scenarios.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-analysis.h"
+#include "strata-scenario.h"
+#include "strata-trace-loader.h"
+
+/*
+ * Each scenario is written as CTF by our writer, read back through libbabeltrace2 and
+ * analysed; the assertions name exact intervals. Host and guests share offset_s = 1000, so
+ * absolute times are 1000 s + the scenario's TS unless a test says otherwise.
+ */
+
+#define BASE G_GINT64_CONSTANT (1000000000000)
+
+typedef struct
+{
+  char           *dir;
+  StrataSet      *set;
+  StrataAnalysis *analysis;
+} Fixture;
+
+static void
+fixture_load (Fixture           *f,
+              const char        *scenario,
+              const StrataVmMap *maps,
+              guint              n_maps)
+{
+  g_autoptr(GError) error = NULL;
+  StrataAnalysisOptions options = { maps, n_maps };
+  const char *paths[2] = { NULL, NULL };
+
+  f->dir = g_dir_make_tmp ("strata-scenario-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  g_assert_true (strata_scenario_write_string (scenario, "test", f->dir, NULL, &error));
+  g_assert_no_error (error);
+  paths[0] = f->dir;
+  f->set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < f->set->errors->len; i++)
+    g_test_message ("load: %s", (const char *) g_ptr_array_index (f->set->errors, i));
+  f->analysis = strata_analysis_new (f->set, &options, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < f->analysis->warnings->len; i++)
+    g_test_message ("analysis: %s", (const char *) g_ptr_array_index (f->analysis->warnings, i));
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  g_clear_pointer (&f->analysis, strata_analysis_unref);
+  g_clear_pointer (&f->set, strata_set_unref);
+  g_assert_true (system (cmd) == 0);
+  g_clear_pointer (&f->dir, g_free);
+}
+
+typedef struct
+{
+  gint64      start;     /* relative to BASE */
+  gint64      end;       /* relative to BASE; 0: the end of the set */
+  const char *state;
+  const char *machine;
+  gint        vcpu;      /* -1: none */
+  gint        tid;       /* -2: not checked */
+  const char *comm;      /* NULL: not checked */
+} Expect;
+
+static void
+check_row (Fixture      *f,
+           const char   *row_name,
+           const Expect *expect,
+           guint         n)
+{
+  StrataStore *store = f->analysis->store;
+  gint row = strata_store_find_row (store, row_name);
+  guint64 count;
+
+  if (row < 0)
+    g_error ("no row %s", row_name);
+  count = strata_store_row_n_intervals (store, row);
+  for (guint64 i = 0; i < count; i++)
+    {
+      StrataInterval iv;
+      const char *machine;
+
+      strata_store_interval (store, row, i, &iv);
+      machine = iv.desc->machine == STRATA_NO_MACHINE ? NULL :
+                ((StrataMachine *) g_ptr_array_index (f->analysis->machines, iv.desc->machine))->name;
+      g_test_message ("%s [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ") %s %s vcpu %d tid %d %s", row_name,
+                      iv.start - BASE, iv.end - BASE, strata_state_to_string (iv.desc->state), machine,
+                      iv.desc->vcpu, iv.desc->tid, strata_analysis_string (f->analysis, iv.desc->comm));
+    }
+  g_assert_cmpuint (count, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      StrataInterval iv;
+      const char *machine;
+
+      strata_store_interval (store, row, i, &iv);
+      machine = iv.desc->machine == STRATA_NO_MACHINE ? NULL :
+                ((StrataMachine *) g_ptr_array_index (f->analysis->machines, iv.desc->machine))->name;
+      g_assert_cmpint (iv.start - BASE, ==, expect[i].start);
+      if (expect[i].end != 0)
+        g_assert_cmpint (iv.end - BASE, ==, expect[i].end);
+      else
+        g_assert_cmpint (iv.end, ==, strata_store_end (store));
+      g_assert_cmpstr (strata_state_to_string (iv.desc->state), ==, expect[i].state);
+      g_assert_cmpstr (machine, ==, expect[i].machine);
+      g_assert_cmpint (iv.desc->vcpu, ==, expect[i].vcpu);
+      if (expect[i].tid != -2)
+        g_assert_cmpint (iv.desc->tid, ==, expect[i].tid);
+      if (expect[i].comm != NULL)
+        g_assert_cmpstr (strata_analysis_string (f->analysis, iv.desc->comm), ==, expect[i].comm);
+    }
+}
+
+static StrataMachine *
+machine (Fixture    *f,
+         const char *name)
+{
+  gint m = strata_analysis_find_machine (f->analysis, name);
+
+  if (m < 0)
+    g_error ("no machine %s", name);
+  return g_ptr_array_index (f->analysis->machines, m);
+}
+
+/* A vCPU switched out while runnable, a host thread runs instead; later the guest halts. */
+static const char *preempted_by_host =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu-system-x86 status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=600 pid=600 ppid=1 name=stress status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 11000 0 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=stress\n"
+  "event 31000 0 sched_switch prev_tid=600 prev_state=1 prev_comm=stress next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 32000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 40000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 50000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 60000 0 sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=0\n"
+  "event 65000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 70000 1 irq_handler_entry irq=16 name=eth0\n"
+  "event 70500 1 irq_handler_exit irq=16 ret=1\n";
+
+static void
+test_preempted_by_host (void)
+{
+  Fixture f = { 0 };
+  const Expect vcpu[] = {
+    { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, "CPU 0/KVM" },
+    { 2000, 10000, "running", "host/vm-500", 0, 501, NULL },
+    { 10000, 11000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 11000, 31000, "preempted", "host/vm-500", 0, 501, NULL },
+    { 31000, 32000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 32000, 40000, "running", "host/vm-500", 0, 501, NULL },
+    { 40000, 50000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    /* Halted: blocked, not preempted, until woken; then waiting for its pCPU. */
+    { 50000, 60000, "blocked", "host/vm-500", 0, 501, NULL },
+    { 60000, 65000, "preempted", "host/vm-500", 0, 501, NULL },
+    { 65000, 0, "hypervisor", "host/vm-500", 0, 501, NULL },
+  };
+  const Expect pcpu[] = {
+    { 1000, 2000, "user", "host", -1, 501, "CPU 0/KVM" },
+    { 2000, 10000, "guest", "host/vm-500", 0, 501, "CPU 0/KVM" },
+    { 10000, 11000, "user", "host", -1, 501, NULL },
+    { 11000, 31000, "user", "host", -1, 600, "stress" },
+    { 31000, 32000, "user", "host", -1, 501, NULL },
+    { 32000, 40000, "guest", "host/vm-500", 0, 501, NULL },
+    { 40000, 50000, "user", "host", -1, 501, NULL },
+    { 50000, 65000, "idle", "host", -1, 0, "swapper/0" },
+    { 65000, 0, "user", "host", -1, 501, NULL },
+  };
+  StrataPreemption *p;
+  StrataPreemptionCause *cause;
+  StrataMachine *vm;
+
+  fixture_load (&f, preempted_by_host, NULL, 0);
+  vm = machine (&f, "host/vm-500");
+  g_assert_cmpint (vm->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (vm->parent, ==, strata_analysis_find_machine (f.analysis, "host"));
+  g_assert_cmpuint (vm->vcpus->len, ==, 1);
+  g_assert_cmpint (g_array_index (vm->vcpus, StrataVcpu, 0).host_tid, ==, 501);
+  g_assert_cmpint (machine (&f, "host")->role, ==, STRATA_ROLE_HOST);
+  check_row (&f, "host/vm-500/vcpu/0", vcpu, G_N_ELEMENTS (vcpu));
+  check_row (&f, "pcpu/0", pcpu, G_N_ELEMENTS (pcpu));
+
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 2);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->start - BASE, ==, 11000);
+  g_assert_cmpint (p->end - BASE, ==, 31000);
+  g_assert_cmpint (p->pcpu, ==, 0);
+  g_assert_cmpint (p->vcpu, ==, 0);
+  g_assert_cmpuint (p->by->len, ==, 1);
+  cause = &g_array_index (p->by, StrataPreemptionCause, 0);
+  g_assert_cmpint (cause->tid, ==, 600);
+  g_assert_cmpstr (strata_analysis_string (f.analysis, cause->comm), ==, "stress");
+  g_assert_cmpint (cause->vcpu, ==, -1);
+  g_assert_cmpint (cause->ns, ==, 20000);
+  /* The wake-up wait: on the pCPU where it then ran, which was idle. */
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 1);
+  g_assert_cmpint (p->start - BASE, ==, 60000);
+  g_assert_cmpint (p->end - BASE, ==, 65000);
+  g_assert_cmpint (p->pcpu, ==, 0);
+  fixture_clear (&f);
+}
+
+/* Two VMs share pCPU 0: VM A's vCPU is preempted by VM B's, whose guest runs worker-b. */
+static const char *two_vms =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu-a status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=700 pid=700 ppid=1 name=qemu-b status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=701 pid=700 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 2300 0 kvm_x86_exit vcpu_id=0\n"
+  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=111\n"
+  "event 3000 0 vmsync_hg_host cnt=1 vm_uid=111\n"
+  "event 3200 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0\n"
+  "event 11000 0 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=701 next_comm=\"CPU 0/KVM\"\n"
+  "event 11200 0 vmsync_hg_host cnt=1 vm_uid=222\n"
+  "event 12000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 20000 0 kvm_x86_exit vcpu_id=0\n"
+  "event 20300 0 vmsync_gh_host cnt=1 vm_uid=222\n"
+  "event 21000 0 sched_switch prev_tid=701 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 22000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 30000 0 kvm_x86_exit vcpu_id=0\n"
+  "event 31000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0\n"
+  "event 40000 0 irq_handler_entry irq=16 name=eth0\n"
+  "event 40100 0 irq_handler_exit irq=16 ret=1\n"
+  "event 50000 1 irq_handler_entry irq=9 name=timer\n"
+  "event 50100 1 irq_handler_exit irq=9 ret=1\n"
+  "trace guesta hostname=guesta cpus=1 offset_s=1000\n"
+  "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=111\n"
+  "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=111\n"
+  "event 3600 0 sched_switch prev_tid=0 prev_state=0 next_tid=50 next_comm=worker-a\n"
+  "trace guestb hostname=guestb cpus=1 offset_s=1000\n"
+  "event 12100 0 vmsync_hg_guest cnt=1 vm_uid=222\n"
+  "event 12200 0 sched_switch prev_tid=0 prev_state=0 next_tid=42 next_comm=worker-b\n"
+  "event 19400 0 vmsync_gh_guest cnt=1 vm_uid=222\n";
+
+static void
+test_two_vms (void)
+{
+  Fixture f = { 0 };
+  const Expect pcpu[] = {
+    { 1000, 2000, "user", "host", -1, 501, NULL },
+    { 2000, 2300, "guest", "guesta", 0, 501, NULL },
+    { 2300, 3200, "user", "host", -1, 501, NULL },
+    { 3200, 3600, "guest", "guesta", 0, 501, NULL },
+    { 3600, 10000, "user", "guesta", 0, 50, "worker-a" },
+    { 10000, 11000, "user", "host", -1, 501, NULL },
+    { 11000, 12000, "user", "host", -1, 701, NULL },
+    { 12000, 12200, "guest", "guestb", 0, 701, NULL },
+    { 12200, 20000, "user", "guestb", 0, 42, "worker-b" },
+    { 20000, 21000, "user", "host", -1, 701, NULL },
+    { 21000, 22000, "user", "host", -1, 501, NULL },
+    { 22000, 30000, "user", "guesta", 0, 50, "worker-a" },
+    { 30000, 31000, "user", "host", -1, 501, NULL },
+    { 31000, 40000, "idle", "host", -1, 0, NULL },
+    { 40000, 40100, "irq", "host", -1, 0, NULL },
+    { 40100, 0, "idle", "host", -1, 0, NULL },
+  };
+  StrataPreemption *p;
+  StrataPreemptionCause *cause;
+  gint64 total = 0;
+  StrataMachine *a, *b;
+
+  fixture_load (&f, two_vms, NULL, 0);
+  a = machine (&f, "guesta");
+  b = machine (&f, "guestb");
+  g_assert_cmpint (a->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (b->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (a->sync_method, ==, STRATA_SYNC_METHOD_VMSYNC);
+  g_assert_cmpint (b->vm_pid, ==, 700);
+  g_assert_cmpuint (a->sync.matches, ==, 2);
+  g_assert_cmpuint (a->outside_guest_mode, ==, 0);
+  g_assert_cmpuint (b->outside_guest_mode, ==, 0);
+  check_row (&f, "pcpu/0", pcpu, G_N_ELEMENTS (pcpu));
+
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpstr (machine (&f, "guesta")->name, ==,
+                   ((StrataMachine *) g_ptr_array_index (f.analysis->machines, p->machine))->name);
+  g_assert_cmpint (p->start - BASE, ==, 11000);
+  g_assert_cmpint (p->end - BASE, ==, 21000);
+  /* The main cause: VM B's vCPU 0, running its guest thread worker-b. */
+  cause = &g_array_index (p->by, StrataPreemptionCause, 0);
+  g_assert_cmpint (cause->machine, ==, strata_analysis_find_machine (f.analysis, "guestb"));
+  g_assert_cmpint (cause->vcpu, ==, 0);
+  g_assert_cmpint (cause->tid, ==, 42);
+  g_assert_cmpstr (strata_analysis_string (f.analysis, cause->comm), ==, "worker-b");
+  g_assert_cmpint (cause->ns, ==, 7800);
+  for (guint c = 0; c < p->by->len; c++)
+    total += g_array_index (p->by, StrataPreemptionCause, c).ns;
+  g_assert_cmpint (total, ==, 10000);
+  fixture_clear (&f);
+}
+
+/* Without vmsync the guest stays apart until the user links it; events outside guest mode
+ * are counted, not drawn. */
+static const char *unsynced_guest =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 9000 0 kvm_x86_exit vcpu_id=0\n"
+  "event 10000 0 sched_switch prev_tid=501 prev_state=1 next_tid=0\n"
+  "event 12000 1 irq_handler_entry irq=9 name=timer\n"
+  "event 12100 1 irq_handler_exit irq=9 ret=1\n"
+  "trace lonely hostname=lonely cpus=1 offset_s=1000\n"
+  "event 3000 0 sched_switch prev_tid=0 prev_state=0 next_tid=77 next_comm=inside\n"
+  "event 8000 0 sched_switch prev_tid=77 prev_state=1 next_tid=0\n"
+  "event 9500 0 irq_handler_entry irq=5 name=late\n"
+  "event 9600 0 irq_handler_exit irq=5 ret=1\n";
+
+static void
+test_manual_map (void)
+{
+  Fixture f = { 0 };
+  StrataVmMap map = { (char *) "lonely", 500 };
+  const Expect pcpu[] = {
+    { 1000, 2000, "user", "host", -1, 501, NULL },
+    { 2000, 3000, "guest", "lonely", 0, 501, NULL },
+    { 3000, 8000, "user", "lonely", 0, 77, "inside" },
+    { 8000, 9000, "idle", "lonely", 0, 0, NULL },
+    { 9000, 10000, "user", "host", -1, 501, NULL },
+    { 10000, 0, "idle", "host", -1, 0, NULL },
+  };
+  StrataMachine *guest;
+
+  fixture_load (&f, unsynced_guest, NULL, 0);
+  g_assert_cmpint (machine (&f, "lonely")->role, ==, STRATA_ROLE_STANDALONE);
+  g_assert_cmpint (strata_analysis_find_machine (f.analysis, "host/vm-500"), >=, 0);
+  fixture_clear (&f);
+
+  fixture_load (&f, unsynced_guest, &map, 1);
+  guest = machine (&f, "lonely");
+  g_assert_cmpint (guest->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (guest->sync_method, ==, STRATA_SYNC_METHOD_MANUAL);
+  g_assert_cmpint (strata_analysis_find_machine (f.analysis, "host/vm-500"), ==, -1);
+  check_row (&f, "pcpu/0", pcpu, G_N_ELEMENTS (pcpu));
+  /* The IRQ at 9500 comes after the KVM exit at 9000: two events outside guest mode. */
+  g_assert_cmpuint (guest->outside_guest_mode, ==, 2);
+  g_assert_cmpuint (f.analysis->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (f.analysis->warnings, 0), "outside the guest mode"));
+  fixture_clear (&f);
+}
+
+/* Discarded events in the middle of a trace are counted, and the rest still reads. */
+static const char *discards =
+  "trace solo hostname=solo cpus=2 offset_s=1000\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=10 next_comm=a\n"
+  "event 2000 1 sched_switch prev_tid=0 prev_state=0 next_tid=20 next_comm=b\n"
+  "discard 0 1234 3000\n"
+  "event 4000 0 sched_switch prev_tid=10 prev_state=1 next_tid=0\n"
+  "event 5000 1 sched_switch prev_tid=20 prev_state=1 next_tid=0\n";
+
+static void
+test_discards (void)
+{
+  Fixture f = { 0 };
+  const Expect cpu0[] = {
+    { 1000, 4000, "user", "solo", -1, 10, "a" },
+    { 4000, 0, "idle", "solo", -1, 0, NULL },
+  };
+  StrataTrace *trace;
+
+  fixture_load (&f, discards, NULL, 0);
+  trace = g_ptr_array_index (f.set->traces, 0);
+  g_assert_cmpuint (trace->events, ==, 4);
+  g_assert_cmpuint (trace->discarded, ==, 1234);
+  check_row (&f, "pcpu/0", cpu0, G_N_ELEMENTS (cpu0));
+  check_row (&f, "solo/cpu/0", cpu0, G_N_ELEMENTS (cpu0));
+  fixture_clear (&f);
+}
+
+/* The bundled demo: the clock sync recovers the guest's offset and drift within its own
+ * accuracy, and each vCPU is preempted by the host task, named as the cause. */
+static void
+test_demo (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-demo-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  const char *paths[] = { dir, NULL };
+  const StrataScenarioClock *clock = strata_scenario_demo_clock ();
+  StrataMachine *guest;
+  gboolean by_stress[2] = { FALSE, FALSE };
+
+  g_assert_true (strata_scenario_write_demo (dir, &error));
+  g_assert_no_error (error);
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+
+  guest = g_ptr_array_index (analysis->machines, strata_analysis_find_machine (analysis, "server1"));
+  g_assert_cmpint (guest->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (guest->sync_method, ==, STRATA_SYNC_METHOD_VMSYNC);
+  g_assert_true (guest->sync.quality == STRATA_SYNC_ACCURATE);
+  g_test_message ("demo sync: %u matches, alpha %.12f, accuracy %.1f ns", guest->sync.matches,
+                  guest->sync.alpha, guest->sync.accuracy_ns);
+  for (gint64 host = STRATA_DEMO_T0_NS; host < STRATA_DEMO_T0_NS + STRATA_DEMO_DURATION_NS;
+       host += STRATA_DEMO_DURATION_NS / 16)
+    {
+      gint64 g = strata_scenario_clock_to_guest (clock, host);
+      gint64 mapped = strata_sync_map (&guest->sync, g);
+
+      g_assert_cmpfloat (ABS ((double) (mapped - host)), <=, guest->sync.accuracy_ns + 1);
+    }
+  g_assert_cmpuint (guest->outside_guest_mode, ==, 0);
+
+  for (guint i = 0; i < analysis->preemptions->len; i++)
+    {
+      StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption, i);
+      StrataPreemptionCause *top;
+
+      if (p->by->len == 0 || p->vcpu < 0 || p->vcpu > 1)
+        continue;
+      top = &g_array_index (p->by, StrataPreemptionCause, 0);
+      if (top->tid == STRATA_DEMO_STRESS_TID &&
+          g_strcmp0 (strata_analysis_string (analysis, top->comm), "stress") == 0)
+        by_stress[p->vcpu] = TRUE;
+    }
+  g_assert_true (by_stress[0]);
+  g_assert_true (by_stress[1]);
+  g_assert_true (system (cmd) == 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/scenario/preempted-by-host", test_preempted_by_host);
+  g_test_add_func ("/scenario/two-vms", test_two_vms);
+  g_test_add_func ("/scenario/manual-map", test_manual_map);
+  g_test_add_func ("/scenario/discards", test_discards);
+  g_test_add_func ("/scenario/demo", test_demo);
+  return g_test_run ();
+}

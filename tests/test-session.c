@@ -1,0 +1,202 @@
+/* test-session.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-session.h"
+#include "strata-time.h"
+
+/* An in-memory set: one machine, one CPU, a thread running from 1 µs to 5 µs. */
+static StrataAnalysis *
+make_analysis (void)
+{
+  g_autoptr(StrataSet) set = strata_set_new ();
+  StrataTrace *trace = strata_set_add_trace (set, "/nowhere/solo");
+  StrataStream *stream = strata_trace_add_stream (trace, "cpu0");
+  StrataEvent ev = { 0 };
+  StrataAnalysis *analysis;
+
+  trace->hostname = g_strdup ("solo");
+  trace->domain = g_strdup ("kernel");
+  stream->cpu = 0;
+  ev.kind = STRATA_EV_SCHED_SWITCH;
+  ev.ts = 1000000000000;
+  ev.f[STRATA_F_SWITCH_NEXT_TID] = 42;
+  ev.f[STRATA_F_SWITCH_NEXT_COMM] = strata_strtab_intern (set->strings, "worker");
+  strata_event_buffer_append (stream->buffer, &ev);
+  stream->events++;
+  ev.ts += 4000;
+  ev.f[STRATA_F_SWITCH_PREV_TID] = 42;
+  ev.f[STRATA_F_SWITCH_PREV_STATE] = 1;
+  ev.f[STRATA_F_SWITCH_NEXT_TID] = 0;
+  ev.f[STRATA_F_SWITCH_NEXT_COMM] = 0;
+  strata_event_buffer_append (stream->buffer, &ev);
+  stream->events++;
+  ev.kind = STRATA_EV_IRQ_ENTRY;
+  ev.ts = 1000000000000 + 1000000;
+  memset (ev.f, 0, sizeof ev.f);
+  strata_event_buffer_append (stream->buffer, &ev);
+  stream->events++;
+  strata_set_finish (set);
+  analysis = strata_analysis_new (set, NULL, NULL);
+  g_assert_nonnull (analysis);
+  return analysis;
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_zoom_pan (void)
+{
+  g_autoptr(StrataAnalysis) analysis = make_analysis ();
+  g_autoptr(StrataSession) session = strata_session_new (analysis);
+  gint64 begin = strata_session_get_begin (session);
+  gint64 end = strata_session_get_end (session);
+  guint notifies = 0;
+  gint64 anchor;
+
+  g_assert_cmpint (end - begin, ==, 1000000);
+  g_signal_connect (session, "notify::visible-from", G_CALLBACK (count_notify), &notifies);
+
+  /* Zooming in around a point keeps it where it was on screen. */
+  anchor = begin + 250000;
+  strata_session_zoom_at (session, anchor, 4.0);
+  g_assert_cmpint (strata_session_get_visible_to (session) - strata_session_get_visible_from (session), ==, 250000);
+  g_assert_cmpfloat (strata_session_ns_to_x (session, anchor, 1000), ==, 250.0);
+  g_assert_cmpuint (notifies, ==, 1);
+
+  /* Panning stops at the ends without changing the span. */
+  strata_session_pan (session, -10000000);
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 250000);
+  strata_session_pan (session, 10000000);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, end);
+
+  /* Zooming out never shows more than the set; zooming in stops at the minimum span. */
+  strata_session_zoom_at (session, begin, 0.001);
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, end);
+  strata_session_zoom_at (session, begin + 500000, 1e9);
+  g_assert_cmpint (strata_session_get_visible_to (session) - strata_session_get_visible_from (session), ==,
+                   STRATA_SESSION_MIN_SPAN);
+
+  strata_session_fit (session);
+  g_assert_cmpint (strata_session_x_to_ns (session, 500, 1000), ==, begin + 500000);
+
+  /* Notifies only on change. */
+  notifies = 0;
+  strata_session_fit (session);
+  g_assert_cmpuint (notifies, ==, 0);
+}
+
+static void
+test_selection (void)
+{
+  g_autoptr(StrataAnalysis) analysis = make_analysis ();
+  g_autoptr(StrataSession) session = strata_session_new (analysis);
+  gint64 begin = strata_session_get_begin (session);
+  gint64 from, to;
+
+  g_assert_false (strata_session_get_selection (session, NULL, NULL));
+  g_assert_false (strata_session_zoom_to_selection (session));
+  strata_session_select (session, begin + 3000, begin + 1000);
+  g_assert_true (strata_session_get_selection (session, &from, &to));
+  g_assert_cmpint (from, ==, begin + 1000);
+  g_assert_cmpint (to, ==, begin + 3000);
+  g_assert_true (strata_session_zoom_to_selection (session));
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 1000);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 3000);
+
+  strata_session_zoom_around (session, begin + 100000, begin + 200000, 0.5);
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 50000);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 250000);
+  strata_session_clear_selection (session);
+  g_assert_false (strata_session_get_selection (session, NULL, NULL));
+}
+
+static void
+test_describe (void)
+{
+  g_autoptr(StrataAnalysis) analysis = make_analysis ();
+  g_autoptr(StrataSession) session = strata_session_new (analysis);
+  gint row = strata_store_find_row (analysis->store, "pcpu/0");
+  g_autofree char *text = NULL;
+  guint notifies = 0;
+
+  g_assert_cmpint (row, >=, 0);
+  text = strata_session_describe_at (session, row, strata_session_get_begin (session) + 2000);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "State: user"));
+  g_assert_nonnull (strstr (text, "Machine: solo"));
+  g_assert_nonnull (strstr (text, "TID: 42"));
+  g_assert_nonnull (strstr (text, "Process: worker"));
+  g_assert_nonnull (strstr (text, "Duration: 4.000 µs"));
+  g_assert_null (strata_session_describe_at (session, row, strata_session_get_begin (session) - 1));
+
+  g_signal_connect (session, "notify::highlight", G_CALLBACK (count_notify), &notifies);
+  strata_session_set_highlight (session, 1);
+  strata_session_set_highlight (session, 1);
+  g_assert_cmpuint (notifies, ==, 1);
+  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1);
+}
+
+static void
+test_ticks (void)
+{
+  g_autofree char *s = NULL;
+  g_autofree char *ms = NULL;
+  g_autofree char *us = NULL;
+  g_autofree char *ns = NULL;
+  gint64 t = G_GINT64_CONSTANT (1442503925997720125);
+  gint64 v = 0;
+
+  g_assert_cmpint (strata_time_tick_step (G_GINT64_CONSTANT (10000000000), 1000, 100), ==, 1000000000);
+  g_assert_cmpint (strata_time_tick_step (1000, 1000, 100), ==, 100);
+  g_assert_cmpint (strata_time_tick_step (30, 1000, 100), ==, 5);
+  s = strata_time_format_tick (t, 1000000000);
+  ms = strata_time_format_tick (t, 250000000);
+  us = strata_time_format_tick (t, 20000);
+  ns = strata_time_format_tick (t, 5);
+  g_assert_cmpstr (s, ==, "15:32:05");
+  g_assert_cmpstr (ms, ==, "15:32:05.997");
+  g_assert_cmpstr (us, ==, "15:32:05.997720");
+  g_assert_cmpstr (ns, ==, "15:32:05.997720125");
+
+  g_assert_true (strata_time_parse ("+1.5s", 100, &v, NULL));
+  g_assert_cmpint (v, ==, 1500000100);
+  g_assert_true (strata_time_parse ("+250ms", 0, &v, NULL));
+  g_assert_cmpint (v, ==, 250000000);
+  g_assert_true (strata_time_parse ("+40us", 0, &v, NULL));
+  g_assert_cmpint (v, ==, 40000);
+  g_assert_true (strata_time_parse ("+100ns", 0, &v, NULL));
+  g_assert_cmpint (v, ==, 100);
+  g_assert_true (strata_time_parse ("1442503925997720125", 0, &v, NULL));
+  g_assert_cmpint (v, ==, t);
+  g_assert_false (strata_time_parse ("+1.5", 0, &v, NULL));
+  g_assert_false (strata_time_parse ("soon", 0, &v, NULL));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session/zoom-pan", test_zoom_pan);
+  g_test_add_func ("/session/selection", test_selection);
+  g_test_add_func ("/session/describe", test_describe);
+  g_test_add_func ("/session/ticks", test_ticks);
+  return g_test_run ();
+}
