@@ -1,0 +1,170 @@
+/* strata-scenario.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-event.h"
+#include "strata-strtab.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Test and demo trace sets, written through StrataCtfWriter: either from a small text format,
+ * or from a procedural model of a KVM host running a guest (the "demo") or two (the "bench").
+ *
+ * Scenario text, one statement a line; '#' starts a comment:
+ *
+ *   trace NAME [hostname=H] [cpus=N] [offset_s=S] [legacy=0|1] [kernel_release=R] [seed=U]
+ *   event TS CPU KIND [FIELD=VALUE]...
+ *   discard CPU COUNT TS
+ *
+ * Events and discards belong to the last trace line and are written to OUTDIR/NAME. TS is ns
+ * after the trace's clock origin (the absolute time is offset_s * 10^9 + TS), either an
+ * integer or a decimal with a unit (1.5s, 250ms, 40us, 100ns). KIND is a name of
+ * strata_event_kind_info() (sched_switch, irq_softirq_entry, kvm_x86_exit, syscall_entry…);
+ * FIELD is one of its field names, or for syscalls (name=read) also an argument the writer
+ * declares (fd=3). String fields take text, quoted with "" when it has spaces; numbers are
+ * decimal or 0x hex; missing fields are 0. Lines need not be in time order: each trace's
+ * events are sorted by time (stable) before writing.
+ */
+
+#define STRATA_SCENARIO_ERROR (strata_scenario_error_quark ())
+
+typedef enum
+{
+  STRATA_SCENARIO_ERROR_PARSE,
+  STRATA_SCENARIO_ERROR_FAILED,
+} StrataScenarioError;
+
+GQuark strata_scenario_error_quark (void);
+
+/*
+ * A guest clock as a function of host time, exact in integers:
+ *   guest = host + shift_ns + floor ((host - origin_ns) * drift_num / drift_den)
+ * so, as a line, host ≈ alpha * guest + beta with alpha = den / (den + num) and
+ * beta = (origin_ns * num / den - shift_ns) * alpha.
+ */
+typedef struct
+{
+  gint64 origin_ns;
+  gint64 shift_ns;
+  gint64 drift_num;
+  gint64 drift_den;
+} StrataScenarioClock;
+
+gint64 strata_scenario_clock_to_guest (const StrataScenarioClock *clock,
+                                       gint64                     host_ns);
+/* The latest host time that maps to @guest_ns or before it: the exact inverse on every
+ * guest time the generator produced. */
+gint64 strata_scenario_clock_to_host  (const StrataScenarioClock *clock,
+                                       gint64                     guest_ns);
+
+/*
+ * The demo set: host "host" (8 pCPUs, clock offset_s STRATA_DEMO_HOST_OFFSET_S) and guest
+ * "server1" (2 vCPUs, offset_s STRATA_DEMO_GUEST_OFFSET_S), whose clock is
+ *   guest = host - 2.5 s + floor ((host - STRATA_DEMO_T0_NS) / 50000)
+ * i.e. 2.5 s behind at the start of the trace and 20 ppm fast.
+ */
+#define STRATA_DEMO_HOST_OFFSET_S  G_GINT64_CONSTANT (1442500000)
+#define STRATA_DEMO_GUEST_OFFSET_S G_GINT64_CONSTANT (1442500900)
+#define STRATA_DEMO_T0_NS          G_GINT64_CONSTANT (1442503600000000000)
+#define STRATA_DEMO_DURATION_NS    G_GINT64_CONSTANT (3000000000)
+#define STRATA_DEMO_QEMU_PID       3000      /* vCPU n runs in thread 3001 + n */
+#define STRATA_DEMO_STRESS_TID     4001
+#define STRATA_DEMO_VM_UID         G_GUINT64_CONSTANT (0x5e5e000000001001)
+
+const StrataScenarioClock *strata_scenario_demo_clock (void);
+
+typedef enum
+{
+  STRATA_SCENARIO_DEMO,
+  STRATA_SCENARIO_BENCH,
+} StrataScenarioModel;
+
+typedef struct
+{
+  StrataScenarioModel model;
+  guint64             n_events;      /* bench: about this many events in all; 0: 10 M */
+  gboolean            legacy;        /* every trace uses the older LTTng naming */
+} StrataScenarioParams;
+
+/* One trace of a set, as the generator announces it to a sink. */
+typedef struct
+{
+  const char *name;                  /* folder name */
+  const char *hostname;
+  guint       n_cpus;
+  gint64      offset_s;
+  gboolean    legacy;
+  const char *kernel_release;        /* NULL: the writer's default */
+  guint64     uuid_seed;
+} StrataScenarioTrace;
+
+/*
+ * Where generated events go. Events reach @event in time order per (trace, CPU), not
+ * globally: a trace's CPUs are generated one after the other. String slots are ids in the
+ * StrataStrtab given to the generator. Returning FALSE stops generation with that error.
+ */
+typedef struct
+{
+  gboolean (*add_trace) (gpointer                   data,
+                         guint                      trace,
+                         const StrataScenarioTrace *info,
+                         GError                   **error);
+  gboolean (*event)     (gpointer                   data,
+                         guint                      trace,
+                         const StrataEvent         *event,
+                         GError                   **error);
+  gboolean (*discard)   (gpointer                   data,
+                         guint                      trace,
+                         guint                      cpu,
+                         guint64                    count,
+                         gint64                     ts,
+                         GError                   **error);
+} StrataScenarioSink;
+
+gboolean strata_scenario_generate      (const StrataScenarioParams *params,
+                                        StrataStrtab               *strings,
+                                        const StrataScenarioSink   *sink,
+                                        gpointer                    data,
+                                        GError                    **error);
+/* Parses @text (named @source in messages) and feeds it to @sink. */
+gboolean strata_scenario_parse         (const char                 *text,
+                                        const char                 *source,
+                                        StrataStrtab               *strings,
+                                        const StrataScenarioSink   *sink,
+                                        gpointer                    data,
+                                        GError                    **error);
+
+typedef struct
+{
+  guint   n_traces;
+  guint64 n_events;
+  guint64 n_discarded;
+} StrataScenarioStats;
+
+/* Each writes the traces to OUTDIR/<trace name>/ (creating folders as needed); @stats, when
+ * not NULL, receives what was written. */
+gboolean strata_scenario_write         (const StrataScenarioParams *params,
+                                        const char                 *outdir,
+                                        StrataScenarioStats        *stats,
+                                        GError                    **error);
+gboolean strata_scenario_write_demo    (const char                 *outdir,
+                                        GError                    **error);
+gboolean strata_scenario_write_bench   (const char                 *outdir,
+                                        guint64                     n_events,
+                                        GError                    **error);
+gboolean strata_scenario_write_file    (const char                 *scenario_path,
+                                        const char                 *outdir,
+                                        GError                    **error);
+gboolean strata_scenario_write_string  (const char                 *text,
+                                        const char                 *source,
+                                        const char                 *outdir,
+                                        StrataScenarioStats        *stats,
+                                        GError                    **error);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+/* strata-gen.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-gen"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdlib.h>
+
+#include "strata-scenario.h"
+
+static const char usage[] =
+  "Usage:\n"
+  "  strata-gen demo [--legacy] OUTDIR\n"
+  "  strata-gen bench [--events N] [--legacy] OUTDIR\n"
+  "  strata-gen scenario FILE OUTDIR\n"
+  "\n"
+  "Writes LTTng-like CTF kernel traces, one folder per machine, under OUTDIR.\n";
+
+static int
+fail (const char *message)
+{
+  g_printerr ("strata-gen: %s\n", message);
+  return EXIT_FAILURE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataScenarioStats stats = { 0 };
+  gint64 n_events = 10000000;
+  gboolean legacy = FALSE;
+  const char *command;
+  gint64 start;
+  GOptionEntry entries[] = {
+    { "events", 'n', 0, G_OPTION_ARG_INT64, &n_events, "bench: about this many events", "N" },
+    { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, "older LTTng event naming", NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  context = g_option_context_new ("demo|bench|scenario … OUTDIR");
+  g_option_context_set_summary (context, usage);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail (error->message);
+  if (argc < 2)
+    {
+      g_printerr ("%s", usage);
+      return EXIT_FAILURE;
+    }
+
+  command = argv[1];
+  start = g_get_monotonic_time ();
+  if (g_str_equal (command, "demo") || g_str_equal (command, "bench"))
+    {
+      StrataScenarioParams params = { 0 };
+
+      if (argc != 3)
+        return fail ("expected one OUTDIR");
+      if (n_events <= 0)
+        return fail ("--events must be positive");
+      params.model = g_str_equal (command, "demo") ? STRATA_SCENARIO_DEMO : STRATA_SCENARIO_BENCH;
+      params.n_events = (guint64) n_events;
+      params.legacy = legacy;
+      if (!strata_scenario_write (&params, argv[2], &stats, &error))
+        return fail (error->message);
+    }
+  else if (g_str_equal (command, "scenario"))
+    {
+      g_autofree char *text = NULL;
+
+      if (argc != 4)
+        return fail ("expected FILE OUTDIR");
+      if (!g_file_get_contents (argv[2], &text, NULL, &error) ||
+          !strata_scenario_write_string (text, argv[2], argv[3], &stats, &error))
+        return fail (error->message);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf ("unknown command “%s” (demo, bench, scenario)",
+                                                  command);
+
+      return fail (message);
+    }
+
+  g_print ("%u traces, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded, in %.2f s\n",
+           stats.n_traces, stats.n_events, stats.n_discarded,
+           (g_get_monotonic_time () - start) / 1e6);
+  return EXIT_SUCCESS;
+}
