@@ -380,10 +380,20 @@ acc_add (Acc     *acc,
     }
 }
 
+static inline gboolean
+state_is_activity (guint state)
+{
+  return state != STRATA_STATE_UNKNOWN && state != STRATA_STATE_IDLE && state != STRATA_STATE_BLOCKED;
+}
+
+/* The dominant key, with the longest other activity in its top byte: short IRQs and the like
+ * that never dominate a pixel still get a mark. */
 static Bucket
 acc_take (Acc *acc)
 {
   Bucket b = { NO_KEY, 0, acc->mask };
+  guint secondary = 0;
+  double secondary_dur = -1;
 
   for (guint i = 0; i < acc->n; i++)
     if (b.key == NO_KEY || acc->dur[i] > b.dur)
@@ -391,6 +401,18 @@ acc_take (Acc *acc)
         b.key = acc->key[i];
         b.dur = acc->dur[i];
       }
+  for (guint i = 0; i < acc->n; i++)
+    {
+      guint state = acc->key[i] & 0xff;
+
+      if (state_is_activity (state) && state != (b.key & 0xff) && acc->dur[i] > secondary_dur)
+        {
+          secondary = state;
+          secondary_dur = acc->dur[i];
+        }
+    }
+  if (b.key != NO_KEY)
+    b.key |= secondary << 24;
   acc->n = 0;
   acc->mask = 0;
   return b;
@@ -457,12 +479,21 @@ build_pyramid (StrataStore *store,
           Bucket b = 2 * i + 1 < row->level_len[l - 1] ? below[2 * i + 1] : (Bucket) { NO_KEY, 0, 0 };
 
           /* Approximate above level 0: the dominant of two halves is taken as the longer. */
-          if (a.key == b.key)
+          if (a.key != NO_KEY && b.key != NO_KEY && (a.key & 0xffffff) == (b.key & 0xffffff))
             up[i] = (Bucket) { a.key, a.dur + b.dur, a.mask | b.mask };
           else if (b.key == NO_KEY || (a.key != NO_KEY && a.dur >= b.dur))
             up[i] = (Bucket) { a.key, a.dur, a.mask | b.mask };
           else
             up[i] = (Bucket) { b.key, b.dur, a.mask | b.mask };
+          /* Keep a mark of the other half's activity if the winner has none. */
+          if (up[i].key != NO_KEY && (up[i].key >> 24) == 0)
+            {
+              Bucket other = up[i].key == a.key ? b : a;
+              guint sec = other.key == NO_KEY ? 0 : (other.key >> 24) ? (other.key >> 24) : (other.key & 0xff);
+
+              if (state_is_activity (sec) && sec != (up[i].key & 0xff))
+                up[i].key |= (guint32) sec << 24;
+            }
         }
       row->levels[l] = up;
       row->level_len[l] = len;
@@ -714,7 +745,8 @@ strata_store_summarize (StrataStore *self,
             Bucket dominant = acc_take (&acc);
 
             px->state = dominant.key & 0xff;
-            px->machine = dominant.key >> 8;
+            px->machine = (dominant.key >> 8) & 0xffff;
+            px->secondary = dominant.key >> 24;
             px->machine_mask = dominant.mask;
           }
           px->changes = k - cur == 1 ? 1 : 2;
@@ -747,7 +779,8 @@ strata_store_summarize (StrataStore *self,
             }
           px->desc_id = row->ids[cur];
           px->state = best.key == NO_KEY ? STRATA_STATE_UNKNOWN : (best.key & 0xff);
-          px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : (best.key >> 8);
+          px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : ((best.key >> 8) & 0xffff);
+          px->secondary = best.key == NO_KEY ? 0 : best.key >> 24;
           px->machine_mask = mask;
           px->changes = 2;
         }

@@ -79,6 +79,7 @@ typedef struct
   guint8  state;         /* dominant state over the column */
   guint8  changes;       /* 0: none in the column; 1: one interval covers it; 2: several */
   guint16 machine;       /* dominant machine */
+  guint8  secondary;     /* the longest other activity in the column (a state), 0: none */
   guint32 machine_mask;  /* bit m: machine m appears (bit 31: machine 31 or above) */
 } StrataPixel;
 

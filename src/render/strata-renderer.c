@@ -266,7 +266,20 @@ strata_render_body (cairo_t                   *cr,
           Paint cur = { { 0 }, 0, 0, FALSE };
 
           if (p < width && pixels[p].changes > 0)
-            cur = paint_for (analysis, o, kind, pixels[p].state, pixels[p].machine, pixels[p].machine_mask);
+            {
+              guint state = pixels[p].state;
+              guint16 m = pixels[p].machine;
+
+              /* Activity too short to dominate the pixel still shows, as a shorter mark. */
+              if ((state == STRATA_STATE_IDLE || state == STRATA_STATE_UNKNOWN || state == STRATA_STATE_BLOCKED) &&
+                  pixels[p].secondary != 0)
+                {
+                  cur = paint_for (analysis, o, kind, pixels[p].secondary, STRATA_NO_MACHINE, pixels[p].machine_mask);
+                  cur.top = 0.4;
+                }
+              else
+                cur = paint_for (analysis, o, kind, state, m, pixels[p].machine_mask);
+            }
           if (p == width || !paint_equal (&cur, &run))
             {
               fill_run (cr, &run, x + run_start, x + p, ry + 1, h);
