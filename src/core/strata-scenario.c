@@ -346,8 +346,13 @@ parse_int (Parser     *parser,
         return parse_error (parser, _("invalid %s “%s”"), what, text);
       v = (gint64) u;
     }
-  else if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &v, &local))
-    return parse_error (parser, _("invalid %s “%s”: expected an integer"), what, text);
+  else if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &v, NULL))
+    {
+      /* Field values may be any 64-bit pattern: take unsigned ones past G_MAXINT64 too. */
+      if (min != G_MININT64 || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &u, &local))
+        return parse_error (parser, _("invalid %s “%s”: expected an integer"), what, text);
+      v = (gint64) u;
+    }
   if (v < min || v > max)
     return parse_error (parser, _("%s %s is out of range (%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")"),
                         what, text, min, max);
@@ -1833,9 +1838,12 @@ enter_guest (Cpu *c)
   min = 10 * US;
   if (v->first_of_busy)
     min = (v->guest != NULL && v->guest->statedump_pending) ? 250 * US : 30 * US;
-  v->win_guard = v->win_start + min;
+  /* Interrupts due meanwhile wait for the guard, plus a little: as they would wait for the
+   * guest to re-enable them, not for a round number. */
+  v->win_guard = v->win_start + min + runi (rand, 0, 3 * US);
   len = rexp (rand, v->win_mean);
-  len = MAX (len, min + 10 * US);
+  if (len < min + 10 * US)
+    len = min + runi (rand, 10 * US, 30 * US);
   v->hlt_pending = len >= t->demand;
   if (v->hlt_pending)
     len = MAX (t->demand, MAX (min + 10 * US, 25 * US));
@@ -2595,13 +2603,19 @@ strata_scenario_generate (const StrataScenarioParams *params,
     {
       guint64 target = params->n_events ? params->n_events : 10000000;
       g_autoptr(StrataStrtab) scratch = strata_strtab_new ();
-      CountSink count = { 0 };
+      CountSink short_run = { 0 }, long_run = { 0 };
+      double per_ns;
 
-      /* The model's event rate is steady: measure it on a short run, then scale. */
-      spec.duration = 500 * MS;
-      if (!model_run (&spec, scratch, &count_sink_funcs, &count, error))
+      /* The model's event rate is steady after its start: measure two short runs and
+       * extrapolate the line through them. */
+      spec.duration = 250 * MS;
+      if (!model_run (&spec, scratch, &count_sink_funcs, &short_run, error))
         return FALSE;
-      spec.duration = (gint64) ((double) spec.duration * (double) target / (double) MAX (count.events, 1));
+      spec.duration = 750 * MS;
+      if (!model_run (&spec, scratch, &count_sink_funcs, &long_run, error))
+        return FALSE;
+      per_ns = (double) (long_run.events - short_run.events) / (double) (500 * MS);
+      spec.duration = 750 * MS + (gint64) (((double) target - (double) long_run.events) / MAX (per_ns, 1e-9));
       spec.duration = MAX (spec.duration, 10 * MS);
     }
   return model_run (&spec, strings, sink, data, error);
