@@ -787,6 +787,7 @@ struct _Gen
   guint32                   s_ls;
   guint32                   s_ls_path;
   guint32                   s_virtio;
+  guint32                   s_open_path;
 };
 
 struct _Machine
@@ -1029,7 +1030,7 @@ e_sys_entry (Out   *o,
     ev.f[p->op] = sc == SC_IOCTL ? (task->type == TT_VCPU ? KVM_RUN : 0x5401) :
                   sc == SC_FUTEX ? 128 + g_rand_int_range (o->rand, 0, 2) : 0;
   if (p->path >= 0)
-    ev.f[p->path] = sc == SC_EXECVE ? o->m->gen->s_ls_path : o->m->gen->s_ls;
+    ev.f[p->path] = sc == SC_EXECVE ? o->m->gen->s_ls_path : o->m->gen->s_open_path;
   out_put (o, &ev);
   gap (o);
 }
@@ -2238,6 +2239,15 @@ machine_free (Machine *m)
 /* When and where "stress" runs: bursts alternating between pCPUs 0 and 1, sometimes moving
  * over directly (a migration), sometimes sleeping in between. */
 static void
+cpu_pin (Cpu  *c,
+         Task *task)
+{
+  /* Each pCPU's run queue holds at most its pinned tasks, a child and stress. */
+  g_assert (c->n_tasks < MAX_PIN - 2);
+  c->tasks[c->n_tasks++] = task;
+}
+
+static void
 plan_stress (GRand   *rand,
              gint64   t0,
              gint64   end,
@@ -2331,6 +2341,7 @@ model_run (const ModelSpec           *spec,
   gen.s_ls = strata_strtab_intern (strings, "ls");
   gen.s_ls_path = strata_strtab_intern (strings, "/usr/bin/ls");
   gen.s_virtio = strata_strtab_intern (strings, "virtio0-input.0");
+  gen.s_open_path = strata_strtab_intern (strings, "/etc/ld.so.cache");
   sys_profiles_init (&gen);
 
   /* The host and its threads. */
@@ -2361,7 +2372,7 @@ model_run (const ModelSpec           *spec,
       if (host_tasks[i].tid == 3050)
         sessiond = task;
       if (!task->dormant)
-        cpus[task->cpu].tasks[cpus[task->cpu].n_tasks++] = task;
+        cpu_pin (&cpus[task->cpu], task);
     }
   for (guint i = 0; i < HOST_CPUS; i++)
     {
@@ -2375,7 +2386,7 @@ model_run (const ModelSpec           *spec,
       spec_kw.wake_irq = i == 1 ? 43 : 0;
       task = task_from_spec (&gen, &spec_kw, t0, rand);
       g_ptr_array_add (host->tasks, task);
-      cpus[i].tasks[cpus[i].n_tasks++] = task;
+      cpu_pin (&cpus[i], task);
     }
   {
     TaskSpec spec_qemu = { "qemu-system-x86", 0, 0, 1, 7, 40 * US, 2 * MS, 15 * US,
@@ -2388,7 +2399,7 @@ model_run (const ModelSpec           *spec,
         spec_qemu.tid = spec_qemu.pid = spec->vms[v].qemu_pid;
         task = task_from_spec (&gen, &spec_qemu, t0, rand);
         g_ptr_array_add (host->tasks, task);
-        cpus[7].tasks[cpus[7].n_tasks++] = task;
+        cpu_pin (&cpus[7], task);
       }
   }
 
@@ -2448,7 +2459,7 @@ model_run (const ModelSpec           *spec,
           /* The guest is idle when the trace starts; its first wake-up follows the statedump. */
           thread->wake_at = t0 + runi (rand, 60 * US, 400 * US);
           g_ptr_array_add (host->tasks, thread);
-          c->tasks[c->n_tasks++] = thread;
+          cpu_pin (c, thread);
 
           vcpu->thread = thread;
           vcpu->guest = g;
