@@ -509,7 +509,8 @@ class_for_event (StrataCtfWriter   *self,
     {
       gint64 name_id = event->f[STRATA_F_SYSCALL_NAME];
 
-      if (name_id < 0 || name_id > G_MAXUINT32)
+      /* An id the table never gave out names nothing: file it under "unknown". */
+      if (name_id < 0 || name_id >= strata_strtab_count (self->strings))
         name_id = 0;
       return syscall_class (self, event->kind == STRATA_EV_SYSCALL_ENTRY, (guint32) name_id);
     }
@@ -788,6 +789,15 @@ field_value (StrataCtfWriter   *self,
     }
 }
 
+static inline const char *
+string_value (StrataCtfWriter *self,
+              gint64           id)
+{
+  if (id <= 0 || id > G_MAXUINT32)
+    return "";
+  return strata_strtab_get (self->strings, (guint32) id);
+}
+
 /* Keeps tid -> comm for the parent_comm of forks, which StrataEvent does not carry. */
 static void
 note_comm (StrataCtfWriter   *self,
@@ -805,19 +815,21 @@ note_comm (StrataCtfWriter   *self,
       tid = event->f[STRATA_F_FORK_CHILD_TID];
       comm = event->f[STRATA_F_FORK_CHILD_COMM];
       break;
+    case STRATA_EV_PROCESS_EXEC:
+      {
+        const char *path = string_value (self, event->f[STRATA_F_EXEC_FILENAME]);
+        const char *base = strrchr (path, '/');
+
+        /* exec renames the task after its file, cut to the kernel's comm length. */
+        base = base ? base + 1 : path;
+        tid = event->f[STRATA_F_EXEC_TID];
+        comm = strata_strtab_intern_len (self->strings, base, strnlen (base, COMM_LEN - 1));
+      }
+      break;
     default:
       return;
     }
   g_hash_table_insert (self->comms, GINT_TO_POINTER ((gint) tid), GUINT_TO_POINTER ((guint) comm));
-}
-
-static inline const char *
-string_value (StrataCtfWriter *self,
-              gint64           id)
-{
-  if (id <= 0 || id > G_MAXUINT32)
-    return "";
-  return strata_strtab_get (self->strings, (guint32) id);
 }
 
 gboolean
@@ -961,7 +973,8 @@ strata_ctf_writer_add (StrataCtfWriter    *self,
   s->events++;
   self->n_events++;
   if (G_UNLIKELY (event->kind == STRATA_EV_STATEDUMP_PROCESS ||
-                  event->kind == STRATA_EV_PROCESS_FORK))
+                  event->kind == STRATA_EV_PROCESS_FORK ||
+                  event->kind == STRATA_EV_PROCESS_EXEC))
     note_comm (self, event);
   return TRUE;
 }
@@ -1037,17 +1050,34 @@ field_type_tsdl (guint8 type)
     }
 }
 
+static char *
+escape_tsdl (const char *str)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = str; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      if ((guchar) *p >= 0x20)
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 append_event_class (GString          *out,
                     const EventClass *klass)
 {
+  g_autofree char *name = escape_tsdl (klass->name);
+
   g_string_append_printf (out,
                           "event {\n"
                           "\tname = \"%s\";\n"
                           "\tid = %u;\n"
                           "\tstream_id = 0;\n"
                           "\tfields := struct {\n",
-                          klass->name, klass->id);
+                          name, klass->id);
   /* TSDL field names take a leading underscore, which readers strip: it keeps names such as
    * "event" or "string" from clashing with keywords. */
   for (guint i = 0; i < klass->n_fields; i++)
@@ -1071,21 +1101,6 @@ append_event_class (GString          *out,
         }
     }
   g_string_append (out, "\t};\n};\n\n");
-}
-
-static char *
-escape_tsdl (const char *str)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = str; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (out, '\\');
-      if ((guchar) *p >= 0x20)
-        g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
 }
 
 static GString *

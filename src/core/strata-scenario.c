@@ -515,9 +515,6 @@ parse_event_line (Parser      *parser,
   else if ((ev->kind = strata_event_kind_from_name (kind_name)) == STRATA_EV_NONE)
     return parse_error (parser, _("unknown event kind “%s”"), kind_name);
 
-  if (ev->kind == STRATA_EV_KVM_ENTRY || ev->kind == STRATA_EV_KVM_EXIT)
-    ev->f[STRATA_F_KVM_VCPU_ID] = 0;
-
   /* The syscall name decides which argument names exist, so take it first. */
   for (guint i = 4; i < words->len && syscall == NULL; i++)
     if (g_str_has_prefix (g_ptr_array_index (words, i), "name=") &&
