@@ -582,7 +582,8 @@ test_scenario_errors (void)
                                              &error));
       g_assert_error (error, STRATA_SCENARIO_ERROR, STRATA_SCENARIO_ERROR_PARSE);
       if (!g_str_has_prefix (error->message, cases[i].message))
-        g_error ("case %u: “%s” does not start with “%s”", i, error->message, cases[i].message);
+        g_error ("case %u: “%s” does not start with “%s”", i, error->message,
+                 cases[i].message);
     }
 }
 
@@ -727,8 +728,10 @@ test_demo_invariants (void)
   guint preempted[2] = { 0 }, by_stress[2] = { 0 }, blocked[2] = { 0 };
   guint stress_running = 0, n_sync = 0, n_guest = 0, statedumps = 0;
   /* cnt -> host time */
-  g_autoptr(GHashTable) gh_host = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr(GHashTable) hg_host = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) gh_host = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                         g_free, g_free);
+  g_autoptr(GHashTable) hg_host = g_hash_table_new_full (g_int64_hash, g_int64_equal,
+                                                         g_free, g_free);
   const Discard *lost;
   gboolean lost_seen = FALSE;
   Collected *host, *guest;
@@ -748,7 +751,8 @@ test_demo_invariants (void)
 
   /* The clock map and its inverse agree. */
   for (gint64 h = STRATA_DEMO_T0_NS; h < STRATA_DEMO_T0_NS + STRATA_DEMO_DURATION_NS; h += 7777777)
-    g_assert_cmpint (strata_scenario_clock_to_host (clock, strata_scenario_clock_to_guest (clock, h)), ==, h);
+    g_assert_cmpint (strata_scenario_clock_to_host (clock, strata_scenario_clock_to_guest (clock, h)),
+                     ==, h);
   g_assert_cmpint (strata_scenario_clock_to_guest (clock, STRATA_DEMO_T0_NS), ==,
                    STRATA_DEMO_T0_NS - G_GINT64_CONSTANT (2500000000));
   g_assert_cmpint (strata_scenario_clock_to_guest (clock, STRATA_DEMO_T0_NS + 1000000000), ==,

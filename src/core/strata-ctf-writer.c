@@ -775,8 +775,11 @@ field_value (StrataCtfWriter   *self,
     case SRC_CPU:
       return event->cpu;
     case SRC_PARENT_COMM:
-      return GPOINTER_TO_UINT (g_hash_table_lookup (self->comms,
-                                                    GINT_TO_POINTER ((gint) event->f[STRATA_F_FORK_PARENT_TID])));
+      {
+        gint parent = (gint) event->f[STRATA_F_FORK_PARENT_TID];
+
+        return GPOINTER_TO_UINT (g_hash_table_lookup (self->comms, GINT_TO_POINTER (parent)));
+      }
     case SRC_SD_VTID:
       return event->f[STRATA_F_SD_VTID] ? event->f[STRATA_F_SD_VTID] : event->f[STRATA_F_SD_TID];
     case SRC_SD_VPID:
@@ -1091,7 +1094,8 @@ append_event_class (GString          *out,
                                   COMM_LEN);
           break;
         case FT_VTIDS:
-          g_string_append_printf (out, "\t\t%s __%s_length;\n", field_type_tsdl (FT_U8), field->name);
+          g_string_append_printf (out, "\t\t%s __%s_length;\n", field_type_tsdl (FT_U8),
+                                  field->name);
           g_string_append_printf (out, "\t\t%s _%s[ __%s_length ];\n", field_type_tsdl (FT_S32),
                                   field->name, field->name);
           break;

@@ -969,7 +969,8 @@ out_put (Out         *o,
   gen->sink->event (gen->data, m->index, ev, &gen->error);
 }
 
-#define EV(name, k) StrataEvent name = { 0 }; name.kind = (k)
+/* A zeroed event of kind @k: a declaration, so it goes with the block's others. */
+#define EV(name, k) StrataEvent name = { .kind = (k) }
 
 static void
 e_switch (Out    *o,
@@ -2061,20 +2062,28 @@ typedef struct
 
 /* The host's own load: a desktop session, daemons and the tracer. */
 static const TaskSpec host_tasks[] = {
-  { "systemd", 1, 1, 0, 7, 80 * US, 300 * MS, 20 * US, "read,newfstat,openat,close", "epoll_wait", 0, TT_NORMAL, 0 },
+  { "systemd", 1, 1, 0, 7, 80 * US, 300 * MS, 20 * US,
+    "read,newfstat,openat,close", "epoll_wait", 0, TT_NORMAL, 0 },
   { "kthreadd", 2, 2, 0, 7, 0, 0, 0, NULL, NULL, 0, TT_KTHREAD, F_DORMANT },
   { "rcu_sched", 10, 10, 2, 7, 6 * US, 3 * MS, 0, NULL, NULL, 0, TT_KTHREAD, 0 },
-  { "systemd-journal", 312, 312, 1, 5, 150 * US, 80 * MS, 30 * US, "write,writev,newfstat,lseek", "epoll_wait", 0, TT_NORMAL, 0 },
+  { "systemd-journal", 312, 312, 1, 5, 150 * US, 80 * MS, 30 * US,
+    "write,writev,newfstat,lseek", "epoll_wait", 0, TT_NORMAL, 0 },
   { "sshd", 951, 951, 1, 6, 60 * US, 40 * MS, 20 * US, "read,write", "select", 0, TT_NORMAL, 0 },
-  { "Xorg", 1180, 1180, 1170, 2, 400 * US, 8 * MS, 60 * US, "ioctl,read,writev,recvmsg", "epoll_wait", 16, TT_NORMAL, 0 },
-  { "gnome-shell", 1725, 1725, 1650, 3, 1500 * US, 15 * MS, 80 * US, "ioctl,read,write,recvmsg,futex,mmap,munmap", "poll", 0, TT_NORMAL, 0 },
+  { "Xorg", 1180, 1180, 1170, 2, 400 * US, 8 * MS, 60 * US,
+    "ioctl,read,writev,recvmsg", "epoll_wait", 16, TT_NORMAL, 0 },
+  { "gnome-shell", 1725, 1725, 1650, 3, 1500 * US, 15 * MS, 80 * US,
+    "ioctl,read,write,recvmsg,futex,mmap,munmap", "poll", 0, TT_NORMAL, 0 },
   { "gmain", 1741, 1725, 1650, 3, 40 * US, 5 * MS, 15 * US, "read,write", "poll", 0, TT_NORMAL, 0 },
-  { "firefox", 2202, 2202, 1725, 4, 2 * MS, 12 * MS, 100 * US, "read,write,futex,recvmsg,mmap,munmap", "poll", 0, TT_NORMAL, 0 },
-  { "Web Content", 2290, 2290, 2202, 4, 3 * MS, 9 * MS, 120 * US, "read,write,futex,mmap,sendmsg", "futex", 0, TT_NORMAL, 0 },
+  { "firefox", 2202, 2202, 1725, 4, 2 * MS, 12 * MS, 100 * US,
+    "read,write,futex,recvmsg,mmap,munmap", "poll", 0, TT_NORMAL, 0 },
+  { "Web Content", 2290, 2290, 2202, 4, 3 * MS, 9 * MS, 120 * US,
+    "read,write,futex,mmap,sendmsg", "futex", 0, TT_NORMAL, 0 },
   { "bash", 2480, 2480, 951, 6, 0, 0, 0, NULL, "wait4", 0, TT_NORMAL, F_DORMANT },
-  { "bash", 2500, 2500, 951, 5, 200 * US, 250 * MS, 40 * US, "read,write,newfstat,ioctl", "read", 0, TT_NORMAL, F_SPAWNER },
+  { "bash", 2500, 2500, 951, 5, 200 * US, 250 * MS, 40 * US,
+    "read,write,newfstat,ioctl", "read", 0, TT_NORMAL, F_SPAWNER },
   { "lttng-sessiond", 3050, 3050, 1, 0, 0, 0, 0, NULL, "ppoll", 0, TT_NORMAL, F_DORMANT },
-  { "lttng-consumerd", 3110, 3105, 3050, 6, 120 * US, 3 * MS, 25 * US, "ioctl,write,lseek", "poll", 0, TT_NORMAL, 0 },
+  { "lttng-consumerd", 3110, 3105, 3050, 6, 120 * US, 3 * MS, 25 * US,
+    "ioctl,write,lseek", "poll", 0, TT_NORMAL, 0 },
   { "stress", 4000, 4000, 2480, 6, 0, 0, 0, NULL, "wait4", 0, TT_NORMAL, F_DORMANT },
 };
 
@@ -2319,7 +2328,8 @@ model_run (const ModelSpec           *spec,
   g_autoptr(GPtrArray) machines = g_ptr_array_new_with_free_func ((GDestroyNotify) machine_free);
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) vcpus = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) guest_cpus = g_ptr_array_new_with_free_func ((GDestroyNotify) guest_cpu_free);
+  g_autoptr(GPtrArray) guest_cpus =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) guest_cpu_free);
   g_autoptr(GRand) rand = g_rand_new_with_seed (0x5757a7a);
   GArray *bursts[2];
   Cpu cpus[HOST_CPUS];
@@ -2500,7 +2510,9 @@ model_run (const ModelSpec           *spec,
 
   /* Host IRQ lines: the NIC on pCPU 0, the disk on pCPU 1, the GPU on pCPU 2. */
   {
-    static const struct { guint cpu; gint irq; const char *name; guint8 vec; gint64 gap; } lines[] = {
+    static const struct {
+      guint cpu; gint irq; const char *name; guint8 vec; gint64 gap;
+    } lines[] = {
       { 0, 41, "eth0", VEC_NET_RX, 2500 * US },
       { 1, 43, "ahci[0000:00:17.0]", VEC_BLOCK, 6 * MS },
       { 2, 16, "i915", 0, 16 * MS },
@@ -2623,7 +2635,8 @@ strata_scenario_generate (const StrataScenarioParams *params,
       if (!model_run (&spec, scratch, &count_sink_funcs, &long_run, error))
         return FALSE;
       per_ns = (double) (long_run.events - short_run.events) / (double) (500 * MS);
-      spec.duration = 750 * MS + (gint64) (((double) target - (double) long_run.events) / MAX (per_ns, 1e-9));
+      per_ns = MAX (per_ns, 1e-9);
+      spec.duration = 750 * MS + (gint64) (((double) target - (double) long_run.events) / per_ns);
       spec.duration = MAX (spec.duration, 10 * MS);
     }
   return model_run (&spec, strings, sink, data, error);
