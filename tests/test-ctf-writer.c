@@ -394,6 +394,37 @@ test_rejects (void)
   remove_tree (dir);
 }
 
+/* Writing again over a trace leaves no stream of the old one behind. */
+static void
+test_rewrite (void)
+{
+  g_autoptr(StrataStrtab) strings = strata_strtab_new ();
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *old_stream = g_build_filename (dir, "channel0_2", NULL);
+  g_autofree char *other = g_build_filename (dir, "notes.txt", NULL);
+
+  for (guint n_cpus = 3; n_cpus >= 2; n_cpus--)
+    {
+      StrataCtfWriterOptions options = { 0 };
+      g_autoptr(StrataCtfWriter) writer = NULL;
+      g_autoptr(GError) error = NULL;
+
+      options.n_cpus = n_cpus;
+      writer = strata_ctf_writer_new (dir, &options, strings, &error);
+      g_assert_no_error (error);
+      g_assert_true (strata_ctf_writer_close (writer, &error));
+      g_assert_no_error (error);
+      if (n_cpus == 3)
+        {
+          g_assert_true (g_file_test (old_stream, G_FILE_TEST_EXISTS));
+          g_assert_true (g_file_set_contents (other, "mine", -1, NULL));
+        }
+    }
+  g_assert_false (g_file_test (old_stream, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  remove_tree (dir);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* A sink that keeps what the generator or the parser gives it */
 
@@ -992,6 +1023,7 @@ main (int   argc,
   g_test_add_func ("/ctf-writer/metadata-legacy", test_metadata_legacy);
   g_test_add_func ("/ctf-writer/packets", test_packets);
   g_test_add_func ("/ctf-writer/rejects", test_rejects);
+  g_test_add_func ("/ctf-writer/rewrite", test_rewrite);
   g_test_add_func ("/scenario/parse", test_scenario_parse);
   g_test_add_func ("/scenario/errors", test_scenario_errors);
   g_test_add_func ("/scenario/writer-error", test_scenario_writer_error);

@@ -561,6 +561,38 @@ set_io_error (GError     **error,
   return FALSE;
 }
 
+/* Stream files of an earlier trace written here would join this one with the wrong UUID:
+ * remove what this writer writes, and nothing else. */
+static gboolean
+remove_old_trace (const char  *dir,
+                  GError     **error)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, error);
+  const char *name;
+
+  if (folder == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      const char *p;
+
+      if (g_str_has_prefix (name, "channel0_"))
+        {
+          for (p = name + 9; g_ascii_isdigit (*p); p++)
+            ;
+          if (p == name + 9 || *p != '\0')
+            continue;
+        }
+      else if (strcmp (name, "metadata") != 0)
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      if (g_unlink (path) != 0)
+        return set_io_error (error, errno, _("remove"), path);
+    }
+  return TRUE;
+}
+
 StrataCtfWriter *
 strata_ctf_writer_new (const char                   *dir,
                        const StrataCtfWriterOptions *options,
@@ -639,6 +671,8 @@ strata_ctf_writer_new (const char                   *dir,
       set_io_error (error, errno, _("create the folder"), dir);
       return NULL;
     }
+  if (!remove_old_trace (dir, error))
+    return NULL;
 
   self->cpus = g_new0 (CpuStream, self->n_cpus);
   for (guint cpu = 0; cpu < self->n_cpus; cpu++)
@@ -654,7 +688,6 @@ strata_ctf_writer_new (const char                   *dir,
           set_io_error (error, errno, _("create the stream file"), path);
           return NULL;
         }
-      s->buf = g_malloc0 (self->packet_size);
     }
 
   return g_steal_pointer (&self);
@@ -692,8 +725,12 @@ packet_open (StrataCtfWriter *self,
              CpuStream       *s,
              gint64           begin)
 {
-  guint8 *p = s->buf;
+  guint8 *p;
 
+  /* Only CPUs that see events hold a packet buffer: a trace may declare many idle ones. */
+  if (s->buf == NULL)
+    s->buf = g_malloc (self->packet_size);
+  p = s->buf;
   p = put_u32 (p, CTF_MAGIC);
   memcpy (p, self->trace_uuid, 16);
   p += 16;
@@ -1222,6 +1259,7 @@ strata_ctf_writer_close (StrataCtfWriter  *self,
         packet_open (self, s, first != G_MAXINT64 ? first : self->offset_ns);
       if (s->open && !packet_close (self, cpu, error))
         return FALSE;
+      g_clear_pointer (&s->buf, g_free);
       if (fclose (s->fp) != 0)
         {
           s->fp = NULL;

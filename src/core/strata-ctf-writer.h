@@ -59,10 +59,11 @@ typedef struct _StrataCtfWriter StrataCtfWriter;
 GQuark           strata_ctf_writer_error_quark      (void);
 
 /*
- * Creates @dir (and its parents) and the stream files in it. @strings resolves the string
- * slots of the events given to strata_ctf_writer_add(); it is borrowed and must outlive the
- * writer, which may add to it (the comm an exec gives a task). Returns NULL with @error set
- * when the folder or a file cannot be created.
+ * Creates @dir (and its parents) and the stream files in it, replacing the stream files and
+ * metadata of a trace written there before. @strings resolves the string slots of the
+ * events given to strata_ctf_writer_add(); it is borrowed and must outlive the writer,
+ * which may add to it (the comm an exec gives a task). Returns NULL with @error set when
+ * the folder or a file cannot be created.
  */
 StrataCtfWriter *strata_ctf_writer_new              (const char                   *dir,
                                                      const StrataCtfWriterOptions *options,
