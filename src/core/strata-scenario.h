@@ -67,7 +67,16 @@ gint64 strata_scenario_clock_to_host  (const StrataScenarioClock *clock,
  * The demo set: host "host" (8 pCPUs, clock offset_s STRATA_DEMO_HOST_OFFSET_S) and guest
  * "server1" (2 vCPUs, offset_s STRATA_DEMO_GUEST_OFFSET_S), whose clock is
  *   guest = host - 2.5 s + floor ((host - STRATA_DEMO_T0_NS) / 50000)
- * i.e. 2.5 s behind at the start of the trace and 20 ppm fast.
+ * i.e. 2.5 s behind at the start of the trace and 20 ppm fast; as a line,
+ * host = guest * 50000/50001 + 28851994960100.8 ns.
+ *
+ * Both traces span [T0, T0 + 3 s) in host time. The VM is process "qemu-system-x86"
+ * (STRATA_DEMO_QEMU_PID); vCPU n is thread "CPU n/KVM" (pid + 1 + n), pinned to pCPU n, and
+ * vmsync events carry STRATA_DEMO_VM_UID. "stress" (STRATA_DEMO_STRESS_TID) runs in bursts
+ * on pCPUs 0 and 1, preempting the vCPU threads (prev_state 0); a vCPU thread sleeps
+ * (prev_state 1) only after its guest halted (exit reason 12). pCPU 6 loses a few events at
+ * T0 + 1.7 s (a discarded-events record). The bench adds "server2" (4 vCPUs on pCPUs 1–4,
+ * qemu pid 3200, 1.25 s ahead and 15 ppm slow) and reports preemptions as prev_state 256.
  */
 #define STRATA_DEMO_HOST_OFFSET_S  G_GINT64_CONSTANT (1442500000)
 #define STRATA_DEMO_GUEST_OFFSET_S G_GINT64_CONSTANT (1442500900)
