@@ -190,6 +190,66 @@ test_ticks (void)
   g_assert_false (strata_time_parse ("soon", 0, &v, NULL));
 }
 
+static void
+test_parse_clock (void)
+{
+  /* 2015-09-17 15:26:40.000150742 UTC, the demo set's start. */
+  const gint64 origin = G_GINT64_CONSTANT (1442503600000150742);
+  static const struct {
+    const char *text;
+    gint64      ns;          /* 0: rejected */
+  } cases[] = {
+    { "15:26:40", G_GINT64_CONSTANT (1442503600000000000) },
+    { "15:26:40.004022594", G_GINT64_CONSTANT (1442503600004022594) },
+    { " 15:26:41.5 ", G_GINT64_CONSTANT (1442503601500000000) },
+    { "15:26:40.000000001", G_GINT64_CONSTANT (1442503600000000001) },
+    /* More than 12 hours before the origin: the next day. */
+    { "00:00:01", G_GINT64_CONSTANT (1442534401000000000) },
+    { "03:26:41", G_GINT64_CONSTANT (1442460401000000000) },
+    { "2015-09-18 00:00:01.25", G_GINT64_CONSTANT (1442534401250000000) },
+    { "2015-09-17T15:26:40.123", G_GINT64_CONSTANT (1442503600123000000) },
+    { "15:26", 0 },
+    { "15:26:40.", 0 },
+    { "15:26:40.1234567890", 0 },
+    { "24:00:00", 0 },
+    { "15:61:00", 0 },
+    { "15:26:40s", 0 },
+    { "2015-13-01 00:00:00", 0 },
+    { "+1.5s", 0 },
+    { "", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 v = -1;
+      gboolean ok = strata_time_parse_clock (cases[i].text, origin, &v, &error);
+
+      g_test_message ("%s", cases[i].text);
+      if (cases[i].ns == 0)
+        {
+          g_assert_false (ok);
+          g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+          g_assert_cmpint (v, ==, -1);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpint (v, ==, cases[i].ns);
+        }
+    }
+
+  /* What the ruler shows parses back to the same instant. */
+  {
+    g_autofree char *label = strata_time_format_tick (origin, 1);
+    gint64 v = 0;
+
+    g_assert_true (strata_time_parse_clock (label, origin, &v, NULL));
+    g_assert_cmpint (v, ==, origin);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -198,5 +258,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/session/selection", test_selection);
   g_test_add_func ("/session/describe", test_describe);
   g_test_add_func ("/session/ticks", test_ticks);
+  g_test_add_func ("/session/parse-clock", test_parse_clock);
   return g_test_run ();
 }

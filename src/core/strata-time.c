@@ -110,6 +110,102 @@ bad:
   return FALSE;
 }
 
+#define NS_PER_SEC G_GINT64_CONSTANT (1000000000)
+#define HALF_DAY_NS (12 * 3600 * NS_PER_SEC)
+
+/* Reads exactly @n digits at *p into *out. */
+static gboolean
+read_digits (const char **p,
+             guint        n,
+             int         *out)
+{
+  int v = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit ((*p)[i]))
+        return FALSE;
+      v = v * 10 + ((*p)[i] - '0');
+    }
+  *p += n;
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+strata_time_parse_clock (const char  *text,
+                         gint64       origin,
+                         gint64      *out_ns,
+                         GError     **error)
+{
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  const char *p;
+  int year = 0, month = 0, mday = 0, hour, minute, second;
+  gint64 frac = 0, scale = NS_PER_SEC, ns;
+  gboolean dated = FALSE;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  p = text;
+  while (g_ascii_isspace (*p))
+    p++;
+  if (strlen (p) >= 11 && p[4] == '-')
+    {
+      if (!read_digits (&p, 4, &year) || *p++ != '-' || !read_digits (&p, 2, &month) ||
+          *p++ != '-' || !read_digits (&p, 2, &mday) || (*p != ' ' && *p != 'T'))
+        goto bad;
+      p++;
+      dated = TRUE;
+    }
+  if (!read_digits (&p, 2, &hour) || *p++ != ':' || !read_digits (&p, 2, &minute) ||
+      *p++ != ':' || !read_digits (&p, 2, &second))
+    goto bad;
+  if (hour > 23 || minute > 59 || second > 59)
+    goto bad;
+  if (*p == '.')
+    {
+      guint digits = 0;
+
+      for (p++; g_ascii_isdigit (*p); p++, digits++)
+        {
+          if (digits >= 9)
+            goto bad;
+          frac = frac * 10 + (*p - '0');
+          scale /= 10;
+        }
+      if (digits == 0)
+        goto bad;
+      frac *= scale;
+    }
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p != '\0')
+    goto bad;
+
+  if (!dated)
+    {
+      gint64 secs = origin / NS_PER_SEC - (origin % NS_PER_SEC < 0 ? 1 : 0);
+
+      if ((day = g_date_time_new_from_unix_utc (secs)) == NULL)
+        goto bad;
+      g_date_time_get_ymd (day, &year, &month, &mday);
+    }
+  if ((dt = g_date_time_new_utc (year, month, mday, hour, minute, second)) == NULL)
+    goto bad;
+  ns = g_date_time_to_unix (dt) * NS_PER_SEC + frac;
+  if (!dated && ns < origin - HALF_DAY_NS)
+    ns += 2 * HALF_DAY_NS;
+  *out_ns = ns;
+  return TRUE;
+
+bad:
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("Invalid time “%s”: use HH:MM:SS.nnnnnnnnn or YYYY-MM-DD HH:MM:SS.nnnnnnnnn"),
+               text);
+  return FALSE;
+}
+
 gint64
 strata_time_tick_step (gint64 span_ns,
                        double width_px,

@@ -26,6 +26,16 @@ gboolean  strata_time_parse           (const char  *text,
                                        gint64      *out_ns,
                                        GError     **error);
 
+/*
+ * Parses a wall-clock time, UTC, as the ruler and the tooltips show it: "HH:MM:SS[.fraction]"
+ * on the day of @origin (the next day when that falls more than 12 hours before @origin, for
+ * sets that cross midnight), or "YYYY-MM-DD HH:MM:SS[.fraction]". Up to 9 decimals, exact.
+ */
+gboolean  strata_time_parse_clock     (const char  *text,
+                                       gint64       origin,
+                                       gint64      *out_ns,
+                                       GError     **error);
+
 /* The ruler's tick spacing: 1, 2 or 5 times a power of ten ns, at least @min_px apart. */
 gint64    strata_time_tick_step       (gint64       span_ns,
                                        double       width_px,
