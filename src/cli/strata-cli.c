@@ -288,6 +288,7 @@ load_or_report (char **paths)
     }
   options.maps = (const StrataVmMap *) maps->data;
   options.n_maps = maps->len;
+  options.release_events = TRUE;
   analysis = strata_analysis_new (set, &options, &error);
   for (guint i = 0; i < maps->len; i++)
     g_free (g_array_index (maps, StrataVmMap, i).guest);

@@ -22,6 +22,8 @@
  * host's pass can fuse the guests' CPU rows into its pCPU rows at each guest-mode window.
  */
 
+#define FUSE_CACHE_SIZE 256
+
 /* LTTng's statedump process status. */
 enum {
   LTTNG_WAIT_CPU = 2,
@@ -76,6 +78,12 @@ typedef struct
   gboolean preempted;
   gint64  preempt_start;
   gint32  preempt_cpu;
+  /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
+   * the thread keeps the name they were made with: most changes then need no hashing. */
+  guint32 ids_name;
+  guint32 thread_ids[STRATA_STATE_N];
+  guint32 cpu_ids[STRATA_STATE_N];
+  guint32 *fuse_cache;      /* vCPU threads: guest desc id -> fused desc id, in pairs */
 } Thread;
 
 typedef struct
@@ -91,6 +99,7 @@ typedef struct
   gint32  vcpu;
   guint   guest_cursor;     /* position in the guest's CPU row, for fusing */
   guint32 idle_name;        /* "swapper/N" */
+  guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
 } Cpu;
 
 typedef struct
@@ -107,6 +116,7 @@ typedef struct
   guint             index;
   StrataMachine    *machine;
   GHashTable       *threads;       /* tid -> Thread* */
+  Thread           *thread_cache[1024]; /* by tid % 1024: most lookups are recent threads */
   GArray           *cpus;          /* Cpu */
   GHashTable       *irqs;          /* irq -> IrqRow* */
   GHashTable       *softirqs;
@@ -234,6 +244,15 @@ vm_free (gpointer data)
 }
 
 static void
+thread_free (gpointer data)
+{
+  Thread *t = data;
+
+  g_free (t->fuse_cache);
+  g_free (t);
+}
+
+static void
 model_free (gpointer data)
 {
   Model *model = data;
@@ -263,7 +282,7 @@ model_new (Analysis *a,
   model->a = a;
   model->index = index;
   model->machine = g_ptr_array_index (a->pub->machines, index);
-  model->threads = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  model->threads = g_hash_table_new_full (NULL, NULL, NULL, thread_free);
   model->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
   model->irqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   model->softirqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -416,37 +435,38 @@ scan_machine (Model *model)
 {
   Analysis *a = model->a;
   g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
-  StrataEvent ev;
+  const StrataEvent *e;
 
   ensure_cpus (model, model->machine->n_cpus);
-  while (strata_event_merge_next (merge, &ev))
+  while ((e = strata_event_merge_step (merge)) != NULL)
     {
-      gint32 *cur = scan_cur (model, ev.cpu);
+
+      gint32 *cur = scan_cur (model, e->cpu);
 
       if (cur == NULL)
         continue;
-      switch (ev.kind)
+      switch (e->kind)
         {
         case STRATA_EV_SCHED_SWITCH:
-          scan_close_window (model, ev.cpu, ev.ts);
-          *cur = ev.f[STRATA_F_SWITCH_NEXT_TID];
+          scan_close_window (model, e->cpu, e->ts);
+          *cur = e->f[STRATA_F_SWITCH_NEXT_TID];
           break;
 
         case STRATA_EV_STATEDUMP_PROCESS:
-          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (ev.f[STRATA_F_SD_TID]),
-                               GINT_TO_POINTER (ev.f[STRATA_F_SD_PID]));
+          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (e->f[STRATA_F_SD_TID]),
+                               GINT_TO_POINTER (e->f[STRATA_F_SD_PID]));
           break;
 
         case STRATA_EV_PROCESS_FORK:
-          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (ev.f[STRATA_F_FORK_CHILD_TID]),
-                               GINT_TO_POINTER (ev.f[STRATA_F_FORK_CHILD_PID]));
+          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (e->f[STRATA_F_FORK_CHILD_TID]),
+                               GINT_TO_POINTER (e->f[STRATA_F_FORK_CHILD_PID]));
           break;
 
         case STRATA_EV_KVM_ENTRY:
           {
             gint32 tid = *cur;
             gpointer known;
-            gint32 vcpu = ev.f[STRATA_F_KVM_VCPU_ID];
+            gint32 vcpu = e->f[STRATA_F_KVM_VCPU_ID];
             Vm *vm;
             Cpu *c;
 
@@ -469,11 +489,11 @@ scan_machine (Model *model)
                 vm_index++;
               g_hash_table_insert (model->vcpu_of, GINT_TO_POINTER (tid),
                                    GINT_TO_POINTER (((vm_index << 16) | vcpu) + 1));
-              ensure_cpus (model, ev.cpu + 1);
-              scan_close_window (model, ev.cpu, ev.ts);
-              c = &g_array_index (model->cpus, Cpu, ev.cpu);
+              ensure_cpus (model, e->cpu + 1);
+              scan_close_window (model, e->cpu, e->ts);
+              c = &g_array_index (model->cpus, Cpu, e->cpu);
               c->in_guest = TRUE;
-              c->entry = ev.ts;
+              c->entry = e->ts;
               c->vm = vm_index;
               c->vcpu = vcpu;
             }
@@ -481,7 +501,7 @@ scan_machine (Model *model)
           }
 
         case STRATA_EV_KVM_EXIT:
-          scan_close_window (model, ev.cpu, ev.ts);
+          scan_close_window (model, e->cpu, e->ts);
           break;
 
         case STRATA_EV_VMSYNC_GH_HOST:
@@ -492,31 +512,31 @@ scan_machine (Model *model)
             if (*cur <= 0)
               break;
             vm = get_vm (a, model->index, scan_pid_of (model, *cur));
-            vm->vm_uid = ev.f[STRATA_F_VMSYNC_VM_UID];
+            vm->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
             vm->has_uid = TRUE;
-            vmsync_record (a, ev.f[STRATA_F_VMSYNC_VM_UID], ev.f[STRATA_F_VMSYNC_CNT],
-                           ev.kind == STRATA_EV_VMSYNC_GH_HOST, TRUE, ev.ts);
+            vmsync_record (a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
+                           e->kind == STRATA_EV_VMSYNC_GH_HOST, TRUE, e->ts);
             break;
           }
 
         case STRATA_EV_VMSYNC_GH_GUEST:
         case STRATA_EV_VMSYNC_HG_GUEST:
-          model->vm_uid = ev.f[STRATA_F_VMSYNC_VM_UID];
+          model->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
           model->has_uid = TRUE;
-          vmsync_record (a, ev.f[STRATA_F_VMSYNC_VM_UID], ev.f[STRATA_F_VMSYNC_CNT],
-                         ev.kind == STRATA_EV_VMSYNC_GH_GUEST, FALSE, ev.ts);
+          vmsync_record (a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
+                         e->kind == STRATA_EV_VMSYNC_GH_GUEST, FALSE, e->ts);
           break;
 
         case STRATA_EV_NET_SEND:
         case STRATA_EV_NET_RECV:
           {
-            NetKey key = { ev.f[STRATA_F_NET_SEQ], ev.f[STRATA_F_NET_ACK_SEQ],
-                           ev.f[STRATA_F_NET_FLAGS], ev.f[STRATA_F_NET_CHECK] };
-            GHashTable *table = ev.kind == STRATA_EV_NET_SEND ? model->net_send : model->net_recv;
+            NetKey key = { e->f[STRATA_F_NET_SEQ], e->f[STRATA_F_NET_ACK_SEQ],
+                           e->f[STRATA_F_NET_FLAGS], e->f[STRATA_F_NET_CHECK] };
+            GHashTable *table = e->kind == STRATA_EV_NET_SEND ? model->net_send : model->net_recv;
 
             /* Retransmissions repeat a key: the first send and the first receive bound best. */
             if (!g_hash_table_contains (table, &key))
-              g_hash_table_insert (table, g_memdup2 (&key, sizeof key), g_memdup2 (&ev.ts, sizeof ev.ts));
+              g_hash_table_insert (table, g_memdup2 (&key, sizeof key), g_memdup2 (&e->ts, sizeof e->ts));
             break;
           }
 
@@ -537,8 +557,12 @@ static Thread *
 get_thread (Model *model,
             gint32 tid)
 {
-  Thread *t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (tid));
+  Thread **cached = &model->thread_cache[(guint) tid % G_N_ELEMENTS (model->thread_cache)];
+  Thread *t;
 
+  if (*cached != NULL && (*cached)->tid == tid)
+    return *cached;
+  t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (tid));
   if (t == NULL)
     {
       gpointer vcpu;
@@ -560,6 +584,7 @@ get_thread (Model *model,
         }
       g_hash_table_insert (model->threads, GINT_TO_POINTER (tid), t);
     }
+  *cached = t;
   return t;
 }
 
@@ -568,6 +593,18 @@ vm_machine (Model  *model,
             gint32  vm)
 {
   return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
+}
+
+static void
+thread_check_ids (Thread *t)
+{
+  if (t->ids_name != t->name)
+    {
+      memset (t->thread_ids, 0, sizeof t->thread_ids);
+      memset (t->cpu_ids, 0, sizeof t->cpu_ids);
+      g_clear_pointer (&t->fuse_cache, g_free);
+      t->ids_name = t->name;
+    }
 }
 
 static void
@@ -591,13 +628,18 @@ thread_set_state (Model       *model,
       t->row = strata_store_builder_add_row (model->a->builder, name, STRATA_ROW_THREAD,
                                              model->index, t->tid);
     }
-  d.state = state;
-  d.machine = model->index;
-  d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
-  d.tid = t->tid;
-  d.comm = t->name;
-  d.host_tid = -1;
-  strata_store_builder_set (model->a->builder, t->row, ts, &d);
+  thread_check_ids (t);
+  if (t->thread_ids[state] == 0)
+    {
+      d.state = state;
+      d.machine = model->index;
+      d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
+      d.tid = t->tid;
+      d.comm = t->name;
+      d.host_tid = -1;
+      t->thread_ids[state] = strata_store_builder_intern (model->a->builder, &d) + 1;
+    }
+  strata_store_builder_set_id (model->a->builder, t->row, ts, t->thread_ids[state] - 1);
 }
 
 /* A thread on a CPU is running, in a syscall, or interrupted by what the CPU handles. */
@@ -749,9 +791,8 @@ fuse_guest (Model  *model,
   Analysis *a = model->a;
   guint *cursor = NULL;
   gint row = guest_row (model, c, &cursor);
-  const gint64 *ts;
-  const guint32 *ids;
-  guint n, i;
+  StrataStoreBuilder *b = a->builder;
+  guint64 n, i;
   StrataStateDesc d;
 
   if (row < 0)
@@ -765,26 +806,44 @@ fuse_guest (Model  *model,
         }
       return;
     }
-  n = strata_store_builder_row_data (a->builder, row, &ts, &ids);
+  n = strata_store_builder_row_len (b, row);
+
   i = MIN (*cursor, n);
-  while (i > 0 && i < n && ts[i] > from)
+  while (i > 0 && i < n && strata_store_builder_row_ts (b, row, i) > from)
     i--;
-  while (i < n && ts[i] <= from)
+  while (i < n && strata_store_builder_row_ts (b, row, i) <= from)
     i++;
   /* i: the first change after @from; i - 1 holds at @from. */
   if (include_from)
     {
-      d = fused_desc (model, t, c, i > 0 ? ids[i - 1] : G_MAXUINT32);
+      d = fused_desc (model, t, c, i > 0 ? strata_store_builder_row_id (b, row, i - 1) : G_MAXUINT32);
       if (c->pcpu_row >= 0)
         strata_store_builder_set (a->builder, c->pcpu_row, from, &d);
-      vcpu_set (model, t, STRATA_STATE_RUNNING, from, d.tid != t->tid ? &d : NULL);
+      vcpu_set (model, t, STRATA_STATE_RUNNING, from, NULL);
     }
-  for (; i < n && ts[i] < to; i++)
+  /* The vCPU row stays "running": the guest's detail is on the pCPU and guest CPU rows. */
+  thread_check_ids (t);
+  if (t->fuse_cache == NULL)
     {
-      d = fused_desc (model, t, c, ids[i]);
+      t->fuse_cache = g_new (guint32, 2 * FUSE_CACHE_SIZE);
+      memset (t->fuse_cache, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
+    }
+  for (; i < n; i++)
+    {
+      gint64 when = strata_store_builder_row_ts (b, row, i);
+      guint32 id = strata_store_builder_row_id (b, row, i);
+      guint32 *slot = &t->fuse_cache[2 * (id % FUSE_CACHE_SIZE)];
+
+      if (when >= to)
+        break;
+      if (slot[0] != id)
+        {
+          d = fused_desc (model, t, c, id);
+          slot[0] = id;
+          slot[1] = strata_store_builder_intern (b, &d);
+        }
       if (c->pcpu_row >= 0)
-        strata_store_builder_set (a->builder, c->pcpu_row, ts[i], &d);
-      vcpu_set (model, t, STRATA_STATE_RUNNING, ts[i], d.tid != t->tid ? &d : NULL);
+        strata_store_builder_set_id (b, c->pcpu_row, when, slot[1]);
     }
   *cursor = i > 0 ? i - 1 : 0;
 }
@@ -795,12 +854,46 @@ cpu_update (Model  *model,
             gint64  ts)
 {
   Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
-  StrataStateDesc d = cpu_desc (model, c);
+  Thread *t = c->tid > 0 ? get_thread (model, c->tid) : NULL;
+  guint32 *slot = NULL;
+  guint32 id;
+  StrataState state;
+
+  if (c->irq_depth > 0)
+    state = STRATA_STATE_IRQ;
+  else if (c->softirq_depth > 0)
+    state = STRATA_STATE_SOFTIRQ;
+  else if (c->tid == 0)
+    state = STRATA_STATE_IDLE;
+  else if (c->tid < 0)
+    state = STRATA_STATE_UNKNOWN;
+  else if (t->in_guest && t->vm >= 0)
+    state = STRATA_STATE_GUEST;
+  else
+    state = t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_USER;
+
+  if (t != NULL)
+    {
+      thread_check_ids (t);
+      slot = &t->cpu_ids[state];
+    }
+  else if (c->tid == 0)
+    slot = &c->idle_ids[state];
+  if (slot != NULL && *slot != 0)
+    id = *slot - 1;
+  else
+    {
+      StrataStateDesc d = cpu_desc (model, c);
+
+      id = strata_store_builder_intern (model->a->builder, &d);
+      if (slot != NULL)
+        *slot = id + 1;
+    }
 
   if (c->row >= 0)
-    strata_store_builder_set (model->a->builder, c->row, ts, &d);
+    strata_store_builder_set_id (model->a->builder, c->row, ts, id);
   if (c->pcpu_row >= 0 && !c->in_guest)
-    strata_store_builder_set (model->a->builder, c->pcpu_row, ts, &d);
+    strata_store_builder_set_id (model->a->builder, c->pcpu_row, ts, id);
 }
 
 static Cpu *
@@ -943,36 +1036,36 @@ run_model (Model *model)
   Analysis *a = model->a;
   StrataStrtab *strings = a->pub->set->strings;
   g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
-  StrataEvent ev;
+  const StrataEvent *e;
 
   if (model->vm != NULL)
     model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
 
-  while (strata_event_merge_next (merge, &ev))
+  while ((e = strata_event_merge_step (merge)) != NULL)
     {
-      gint64 ts = to_host (model, ev.ts);
-      Cpu *c = model_cpu (model, ev.cpu);
+      gint64 ts = to_host (model, e->ts);
+      Cpu *c = model_cpu (model, e->cpu);
       Thread *t;
 
       if (c == NULL)
         continue;
-      if (model->vm != NULL && !in_guest_mode (model, ev.cpu, ts))
+      if (model->vm != NULL && !in_guest_mode (model, e->cpu, ts))
         model->machine->outside_guest_mode++;
 
-      switch (ev.kind)
+      switch (e->kind)
         {
         case STRATA_EV_SCHED_SWITCH:
           {
-            gint32 prev = ev.f[STRATA_F_SWITCH_PREV_TID];
-            gint32 next = ev.f[STRATA_F_SWITCH_NEXT_TID];
-            gboolean runnable = strata_prev_state_is_runnable (ev.f[STRATA_F_SWITCH_PREV_STATE]);
+            gint32 prev = e->f[STRATA_F_SWITCH_PREV_TID];
+            gint32 next = e->f[STRATA_F_SWITCH_NEXT_TID];
+            gboolean runnable = strata_prev_state_is_runnable (e->f[STRATA_F_SWITCH_PREV_STATE]);
 
             if (c->in_guest)
-              exit_guest (model, ev.cpu, ts);
+              exit_guest (model, e->cpu, ts);
             if (prev > 0)
               {
                 t = get_thread (model, prev);
-                set_name (t, ev.f[STRATA_F_SWITCH_PREV_COMM]);
+                set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
                 t->cpu = -1;
                 thread_set_state (model, t, runnable ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
                 if (t->vm >= 0)
@@ -981,7 +1074,7 @@ run_model (Model *model)
                       {
                         t->preempted = TRUE;
                         t->preempt_start = ts;
-                        t->preempt_cpu = ev.cpu;
+                        t->preempt_cpu = e->cpu;
                       }
                     vcpu_set (model, t, runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts, NULL);
                   }
@@ -990,16 +1083,16 @@ run_model (Model *model)
             if (next > 0)
               {
                 t = get_thread (model, next);
-                set_name (t, ev.f[STRATA_F_SWITCH_NEXT_COMM]);
-                t->cpu = ev.cpu;
+                set_name (t, e->f[STRATA_F_SWITCH_NEXT_COMM]);
+                t->cpu = e->cpu;
                 thread_set_state (model, t, running_state (model, t), ts);
                 if (t->vm >= 0)
                   {
-                    record_preemption_end (model, t, ts, ev.cpu);
+                    record_preemption_end (model, t, ts, e->cpu);
                     vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts, NULL);
                   }
               }
-            cpu_update (model, ev.cpu, ts);
+            cpu_update (model, e->cpu, ts);
             break;
           }
 
@@ -1007,12 +1100,12 @@ run_model (Model *model)
         case STRATA_EV_SCHED_WAKEUP_NEW:
         case STRATA_EV_SCHED_WAKING:
           {
-            gint32 tid = ev.f[STRATA_F_WAKEUP_TID];
+            gint32 tid = e->f[STRATA_F_WAKEUP_TID];
 
             if (tid <= 0)
               break;
             t = get_thread (model, tid);
-            set_name (t, ev.f[STRATA_F_WAKEUP_COMM]);
+            set_name (t, e->f[STRATA_F_WAKEUP_COMM]);
             if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
               break;
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
@@ -1029,41 +1122,41 @@ run_model (Model *model)
 
         case STRATA_EV_PROCESS_FORK:
           {
-            Thread *parent = get_thread (model, ev.f[STRATA_F_FORK_PARENT_TID]);
+            Thread *parent = get_thread (model, e->f[STRATA_F_FORK_PARENT_TID]);
 
-            t = get_thread (model, ev.f[STRATA_F_FORK_CHILD_TID]);
-            t->pid = ev.f[STRATA_F_FORK_CHILD_PID];
-            t->ppid = parent->pid >= 0 ? parent->pid : ev.f[STRATA_F_FORK_PARENT_PID];
-            set_name (t, ev.f[STRATA_F_FORK_CHILD_COMM]);
+            t = get_thread (model, e->f[STRATA_F_FORK_CHILD_TID]);
+            t->pid = e->f[STRATA_F_FORK_CHILD_PID];
+            t->ppid = parent->pid >= 0 ? parent->pid : e->f[STRATA_F_FORK_PARENT_PID];
+            set_name (t, e->f[STRATA_F_FORK_CHILD_COMM]);
             break;
           }
 
         case STRATA_EV_PROCESS_EXEC:
           {
-            const char *file = strata_strtab_get (strings, ev.f[STRATA_F_EXEC_FILENAME]);
+            const char *file = strata_strtab_get (strings, e->f[STRATA_F_EXEC_FILENAME]);
             const char *slash = strrchr (file, '/');
             g_autofree char *comm = g_strndup (slash ? slash + 1 : file, 15);
 
-            t = get_thread (model, ev.f[STRATA_F_EXEC_TID]);
+            t = get_thread (model, e->f[STRATA_F_EXEC_TID]);
             if (*comm != '\0')
               set_name (t, strata_strtab_intern (strings, comm));
             break;
           }
 
         case STRATA_EV_PROCESS_FREE:
-          t = get_thread (model, ev.f[STRATA_F_EXIT_TID]);
+          t = get_thread (model, e->f[STRATA_F_EXIT_TID]);
           if (t->cpu < 0)
             thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
           break;
 
         case STRATA_EV_STATEDUMP_PROCESS:
           {
-            gint64 status = ev.f[STRATA_F_SD_STATUS];
+            gint64 status = e->f[STRATA_F_SD_STATUS];
 
-            t = get_thread (model, ev.f[STRATA_F_SD_TID]);
-            t->pid = ev.f[STRATA_F_SD_PID];
-            t->ppid = ev.f[STRATA_F_SD_PPID];
-            set_name (t, ev.f[STRATA_F_SD_NAME]);
+            t = get_thread (model, e->f[STRATA_F_SD_TID]);
+            t->pid = e->f[STRATA_F_SD_PID];
+            t->ppid = e->f[STRATA_F_SD_PPID];
+            set_name (t, e->f[STRATA_F_SD_NAME]);
             if (t->state == STRATA_STATE_UNKNOWN && t->cpu < 0)
               {
                 if (status == LTTNG_WAIT)
@@ -1079,23 +1172,23 @@ run_model (Model *model)
         case STRATA_EV_SOFTIRQ_ENTRY:
         case STRATA_EV_SOFTIRQ_EXIT:
           {
-            gboolean soft = ev.kind == STRATA_EV_SOFTIRQ_ENTRY || ev.kind == STRATA_EV_SOFTIRQ_EXIT;
-            gboolean enter = ev.kind == STRATA_EV_IRQ_ENTRY || ev.kind == STRATA_EV_SOFTIRQ_ENTRY;
+            gboolean soft = e->kind == STRATA_EV_SOFTIRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_EXIT;
+            gboolean enter = e->kind == STRATA_EV_IRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_ENTRY;
             guint16 *depth = soft ? &c->softirq_depth : &c->irq_depth;
-            IrqRow *r = irq_row (model, soft ? model->softirqs : model->irqs, ev.f[0], soft);
+            IrqRow *r = irq_row (model, soft ? model->softirqs : model->irqs, e->f[0], soft);
 
             if (enter)
               (*depth)++;
             else if (*depth > 0)
               (*depth)--;
             irq_set (model, r, soft, enter, ts, c->tid,
-                     ev.kind == STRATA_EV_IRQ_ENTRY ? (guint32) ev.f[STRATA_F_IRQ_NAME] : 0);
+                     e->kind == STRATA_EV_IRQ_ENTRY ? (guint32) e->f[STRATA_F_IRQ_NAME] : 0);
             if (c->tid > 0 && !c->in_guest)
               {
                 t = get_thread (model, c->tid);
                 thread_set_state (model, t, running_state (model, t), ts);
               }
-            cpu_update (model, ev.cpu, ts);
+            cpu_update (model, e->cpu, ts);
             break;
           }
 
@@ -1104,10 +1197,10 @@ run_model (Model *model)
           if (c->tid <= 0)
             break;
           t = get_thread (model, c->tid);
-          t->in_syscall = ev.kind == STRATA_EV_SYSCALL_ENTRY;
-          if (t->cpu == (gint32) ev.cpu)
+          t->in_syscall = e->kind == STRATA_EV_SYSCALL_ENTRY;
+          if (t->cpu == (gint32) e->cpu)
             thread_set_state (model, t, running_state (model, t), ts);
-          cpu_update (model, ev.cpu, ts);
+          cpu_update (model, e->cpu, ts);
           break;
 
         case STRATA_EV_KVM_ENTRY:
@@ -1117,21 +1210,21 @@ run_model (Model *model)
           if (t->vm < 0)
             break;
           if (c->in_guest)
-            exit_guest (model, ev.cpu, ts);
+            exit_guest (model, e->cpu, ts);
           c->in_guest = TRUE;
           c->entry = ts;
           c->vm = t->vm;
           c->vcpu = t->vcpu;
           t->in_guest = TRUE;
-          cpu_update (model, ev.cpu, ts);
+          cpu_update (model, e->cpu, ts);
           fuse_guest (model, c, t, ts, ts, TRUE);
           break;
 
         case STRATA_EV_KVM_EXIT:
           if (!c->in_guest)
             break;
-          exit_guest (model, ev.cpu, ts);
-          cpu_update (model, ev.cpu, ts);
+          exit_guest (model, e->cpu, ts);
+          cpu_update (model, e->cpu, ts);
           break;
 
         default:
@@ -1161,11 +1254,18 @@ create_cpu_rows (Model *model,
       g_autofree char *idle = g_strdup_printf ("swapper/%u", i);
 
       c->idle_name = strata_strtab_intern (a->pub->set->strings, idle);
-      c->row = strata_store_builder_add_row (a->builder, name, STRATA_ROW_CPU, model->index, i);
+      /* The host's own view of its CPUs is its fused pCPU rows: one row, not two copies. */
       if (fused)
-        c->pcpu_row = strata_store_builder_add_row (a->builder, pname, STRATA_ROW_PCPU, model->index, i);
-      else if (model->primary)
-        strata_store_builder_add_alias (a->builder, pname, c->row);
+        {
+          c->pcpu_row = strata_store_builder_add_row (a->builder, pname, STRATA_ROW_PCPU, model->index, i);
+          strata_store_builder_add_alias (a->builder, name, c->pcpu_row);
+        }
+      else
+        {
+          c->row = strata_store_builder_add_row (a->builder, name, STRATA_ROW_CPU, model->index, i);
+          if (model->primary)
+            strata_store_builder_add_alias (a->builder, pname, c->row);
+        }
     }
 }
 
@@ -1345,6 +1445,27 @@ fixup_name (StrataStateDesc *d,
   return FALSE;
 }
 
+/* STRATA_TIMING=1 prints how long each phase took: for benchmarks and profiling. */
+typedef struct
+{
+  gboolean on;
+  gint64   last;
+} Timing;
+
+static void
+timing_mark (Timing     *timing,
+             const char *phase)
+{
+  gint64 now;
+
+  if (!timing->on)
+    return;
+  now = g_get_monotonic_time ();
+  if (phase != NULL)
+    g_printerr ("analysis: %-14s %8.1f ms\n", phase, (now - timing->last) / 1000.0);
+  timing->last = now;
+}
+
 static int
 compare_causes (gconstpointer a,
                 gconstpointer b)
@@ -1421,6 +1542,7 @@ strata_analysis_new (StrataSet                   *set,
 {
   StrataAnalysis *pub = g_new0 (StrataAnalysis, 1);
   Analysis a = { 0 };
+  Timing timing = { g_getenv ("STRATA_TIMING") != NULL, 0 };
 
   g_return_val_if_fail (set != NULL, NULL);
 
@@ -1461,8 +1583,10 @@ strata_analysis_new (StrataSet                   *set,
     if (g_strcmp0 (((StrataMachine *) g_ptr_array_index (pub->machines, m))->trace->domain, "ust") != 0)
       pub->primary = m;
 
+  timing_mark (&timing, NULL);
   for (guint m = 0; m < a.models->len; m++)
     scan_machine (g_ptr_array_index (a.models, m));
+  timing_mark (&timing, "scan");
   link_guests (&a, options);
   solve_clocks (&a);
 
@@ -1490,17 +1614,29 @@ strata_analysis_new (StrataSet                   *set,
         }
     }
 
+  timing_mark (&timing, "link and sync");
   /* Guests first: the host's pass fuses their CPU rows into its pCPU rows. */
   for (guint pass = 0; pass < 2; pass++)
     for (guint m = 0; m < a.models->len; m++)
       {
         Model *model = g_ptr_array_index (a.models, m);
 
-        if ((model->machine->role == STRATA_ROLE_HOST) == (pass == 1))
-          run_model (model);
+        if ((model->machine->role == STRATA_ROLE_HOST) != (pass == 1))
+          continue;
+        run_model (model);
+        if (options != NULL && options->release_events)
+          for (guint i = 0; i < model->machine->trace->streams->len; i++)
+            {
+              StrataStream *stream = g_ptr_array_index (model->machine->trace->streams, i);
+
+              strata_event_buffer_free (stream->buffer);
+              stream->buffer = strata_event_buffer_new ();
+            }
       }
 
+  timing_mark (&timing, "models");
   strata_store_builder_fixup (a.builder, fixup_name, &a);
+  timing_mark (&timing, "names");
 
   /* vCPU threads, now that the host's model named them. */
   for (guint v = 0; v < a.vms->len; v++)
@@ -1554,8 +1690,10 @@ strata_analysis_new (StrataSet                   *set,
       begin = end = 0;
     pub->store = strata_store_builder_finish (g_steal_pointer (&a.builder), begin, end);
   }
+  timing_mark (&timing, "store");
   g_array_sort (pub->preemptions, compare_preemptions);
   find_causes (pub);
+  timing_mark (&timing, "preemptions");
 
   g_ptr_array_unref (a.models);
   g_ptr_array_unref (a.vms);

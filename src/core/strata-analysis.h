@@ -82,6 +82,8 @@ typedef struct
 {
   const StrataVmMap *maps;          /* manual guest <-> VM links */
   guint              n_maps;
+  gboolean           release_events; /* free each trace's events once analysed: the set then
+                                      * keeps its counts but no events (halves peak memory) */
 } StrataAnalysisOptions;
 
 typedef struct

@@ -238,7 +238,8 @@ strata_event_cursor_next (StrataEventCursor *cursor,
 typedef struct
 {
   StrataEventCursor cursor;
-  StrataEvent       head;
+  StrataEvent       slot[2];    /* the head, and the event returned last by merge_step() */
+  guint             cur;
   guint             index;
 } Source;
 
@@ -253,7 +254,9 @@ static inline gboolean
 source_before (const Source *a,
                const Source *b)
 {
-  return a->head.ts < b->head.ts || (a->head.ts == b->head.ts && a->index < b->index);
+  gint64 ta = a->slot[a->cur].ts, tb = b->slot[b->cur].ts;
+
+  return ta < tb || (ta == tb && a->index < b->index);
 }
 
 static void
@@ -291,7 +294,7 @@ strata_event_merge_new (StrataEventBuffer * const *buffers,
 
       s->index = i;
       strata_event_cursor_init (&s->cursor, buffers[i]);
-      if (strata_event_cursor_next (&s->cursor, &s->head))
+      if (strata_event_cursor_next (&s->cursor, &s->slot[0]))
         self->heap[self->n_heap++] = i;
     }
   for (guint i = self->n_heap / 2; i-- > 0;)
@@ -318,9 +321,28 @@ strata_event_merge_next (StrataEventMerge *self,
   if (self->n_heap == 0)
     return FALSE;
   top = &self->sources[self->heap[0]];
-  *event = top->head;
-  if (!strata_event_cursor_next (&top->cursor, &top->head))
+  *event = top->slot[top->cur];
+  if (!strata_event_cursor_next (&top->cursor, &top->slot[top->cur]))
     self->heap[0] = self->heap[--self->n_heap];
   sift_down (self, 0);
   return TRUE;
+}
+
+const StrataEvent *
+strata_event_merge_step (StrataEventMerge *self)
+{
+  const StrataEvent *event;
+  Source *top;
+
+  if (self->n_heap == 0)
+    return NULL;
+  top = &self->sources[self->heap[0]];
+  /* No copy: hand out the head and decode the next one into the other slot. */
+  event = &top->slot[top->cur];
+  top->cur ^= 1;
+  if (!strata_event_cursor_next (&top->cursor, &top->slot[top->cur]))
+    self->heap[0] = self->heap[--self->n_heap];
+  if (self->n_heap > 1)
+    sift_down (self, 0);
+  return event;
 }

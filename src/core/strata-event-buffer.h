@@ -54,6 +54,8 @@ typedef struct _StrataEventMerge StrataEventMerge;
 StrataEventMerge *strata_event_merge_new  (StrataEventBuffer * const *buffers,
                                            guint                      n_buffers);
 void              strata_event_merge_free (StrataEventMerge          *self);
+/* The next event, without copying it: valid until the next call. NULL at the end. */
+const StrataEvent *strata_event_merge_step (StrataEventMerge         *self);
 gboolean          strata_event_merge_next (StrataEventMerge          *self,
                                            StrataEvent               *event);
 

@@ -70,19 +70,97 @@ typedef struct
   StrataRowKind  kind;
   guint16        machine;
   gint64         number;
-  GArray        *build_ts;     /* builder only */
-  GArray        *build_ids;
-  gint64        *ts;
+  /* Times: a 64-bit base per block of BLOCK changes and a 32-bit offset per change, 4 bytes
+   * less a change than plain times. A row whose block would span more than 4.29 s (a sparse
+   * row: cheap anyway) switches to plain 64-bit times in `wide`. */
+  gint64        *base;
+  guint32       *off;
+  gint64        *wide;
   guint32       *ids;
   guint64        n;
+  guint64        cap;
   gint64         w0;           /* level-0 bucket width, ns */
   guint          n_levels;
   Bucket       **levels;
   guint64       *level_len;
 } Row;
 
+#define BLOCK_BITS 8
+#define BLOCK (1u << BLOCK_BITS)
+
+static inline gint64
+row_ts (const Row *row,
+        guint64    i)
+{
+  return row->wide ? row->wide[i] : row->base[i >> BLOCK_BITS] + row->off[i];
+}
+
+/* Plain 64-bit times from now on: for a row too sparse for 32-bit offsets. */
+static void
+row_make_wide (Row *row)
+{
+  gint64 *wide = g_new (gint64, MAX (row->cap, 1));
+
+  for (guint64 i = 0; i < row->n; i++)
+    wide[i] = row_ts (row, i);
+  g_clear_pointer (&row->base, g_free);
+  g_clear_pointer (&row->off, g_free);
+  row->wide = wide;
+}
+
+static void
+row_resize (Row     *row,
+            guint64  cap)
+{
+  row->cap = cap;
+  row->ids = g_renew (guint32, row->ids, MAX (cap, 1));
+  if (row->wide)
+    row->wide = g_renew (gint64, row->wide, MAX (cap, 1));
+  else
+    {
+      row->off = g_renew (guint32, row->off, MAX (cap, 1));
+      row->base = g_renew (gint64, row->base, (cap + BLOCK - 1) / BLOCK + 1);
+    }
+}
+
+static void
+row_push (Row     *row,
+          gint64   ts,
+          guint32  id)
+{
+  guint64 n = row->n;
+
+  if (n == row->cap)
+    row_resize (row, MAX (16, row->cap + row->cap / 2));
+  if (!row->wide)
+    {
+      if ((n & (BLOCK - 1)) == 0)
+        row->base[n >> BLOCK_BITS] = ts;
+      else if ((guint64) (ts - row->base[n >> BLOCK_BITS]) > G_MAXUINT32)
+        row_make_wide (row);
+    }
+  if (row->wide)
+    row->wide[n] = ts;
+  else
+    row->off[n] = (guint32) (ts - row->base[n >> BLOCK_BITS]);
+  row->ids[n] = id;
+  row->n = n + 1;
+}
+
+
+/* Most changes reuse a handful of descriptions: a small direct-mapped cache in front of the
+ * hash table halves the cost of interning. */
+#define DESC_CACHE_SIZE 4096
+
+typedef struct
+{
+  StrataStateDesc desc;
+  guint32         id;
+} DescCacheEntry;
+
 struct _StrataStoreBuilder
 {
+  DescCacheEntry *cache;       /* id G_MAXUINT32: empty */
   GPtrArray  *rows;            /* Row* */
   GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
   GArray     *descs;           /* StrataStateDesc */
@@ -124,11 +202,9 @@ row_free (gpointer data)
   Row *row = data;
 
   g_free (row->name);
-  if (row->build_ts)
-    g_array_unref (row->build_ts);
-  if (row->build_ids)
-    g_array_unref (row->build_ids);
-  g_free (row->ts);
+  g_free (row->base);
+  g_free (row->off);
+  g_free (row->wide);
   g_free (row->ids);
   for (guint l = 0; l < row->n_levels; l++)
     g_free (row->levels[l]);
@@ -144,6 +220,9 @@ strata_store_builder_new (void)
 
   self->rows = g_ptr_array_new_with_free_func (row_free);
   self->aliases = g_ptr_array_new ();
+  self->cache = g_new (DescCacheEntry, DESC_CACHE_SIZE);
+  for (guint i = 0; i < DESC_CACHE_SIZE; i++)
+    self->cache[i].id = G_MAXUINT32;
   self->descs = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
   self->desc_index = g_hash_table_new_full (desc_hash, desc_equal, g_free, NULL);
   return self;
@@ -160,6 +239,7 @@ strata_store_builder_free (StrataStoreBuilder *self)
   g_clear_pointer (&self->aliases, g_ptr_array_unref);
   g_clear_pointer (&self->descs, g_array_unref);
   g_clear_pointer (&self->desc_index, g_hash_table_unref);
+  g_free (self->cache);
   g_free (self);
 }
 
@@ -176,8 +256,6 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
   row->kind = kind;
   row->machine = machine;
   row->number = number;
-  row->build_ts = g_array_new (FALSE, FALSE, sizeof (gint64));
-  row->build_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_ptr_array_add (self->rows, row);
   return self->rows->len - 1;
 }
@@ -187,15 +265,26 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
                              const StrataStateDesc *desc)
 {
   StrataStateDesc key = *desc;
+  DescCacheEntry *slot;
   gpointer found;
+  guint32 id;
 
   key.reserved = 0;
+  slot = &self->cache[desc_hash (&key) & (DESC_CACHE_SIZE - 1)];
+  if (slot->id != G_MAXUINT32 && memcmp (&slot->desc, &key, sizeof key) == 0)
+    return slot->id;
   if ((found = g_hash_table_lookup (self->desc_index, &key)) != NULL)
-    return GPOINTER_TO_UINT (found) - 1;
-  g_array_append_val (self->descs, key);
-  g_hash_table_insert (self->desc_index, g_memdup2 (&key, sizeof key),
-                       GUINT_TO_POINTER (self->descs->len));
-  return self->descs->len - 1;
+    id = GPOINTER_TO_UINT (found) - 1;
+  else
+    {
+      g_array_append_val (self->descs, key);
+      g_hash_table_insert (self->desc_index, g_memdup2 (&key, sizeof key),
+                           GUINT_TO_POINTER (self->descs->len));
+      id = self->descs->len - 1;
+    }
+  slot->desc = key;
+  slot->id = id;
+  return id;
 }
 
 void
@@ -205,30 +294,26 @@ strata_store_builder_set_id (StrataStoreBuilder *self,
                              guint32             id)
 {
   Row *row = g_ptr_array_index (self->rows, row_index);
-  guint n = row->build_ts->len;
+  guint64 n = row->n;
 
   if (n > 0)
     {
-      gint64 last_ts = g_array_index (row->build_ts, gint64, n - 1);
-      guint32 last_id = g_array_index (row->build_ids, guint32, n - 1);
+      gint64 last_ts = row_ts (row, n - 1);
+      guint32 last_id = row->ids[n - 1];
 
       if (last_id == id)
         return;
       /* A change at (or, after clock mapping, slightly before) the last one replaces it. */
       if (ts <= last_ts)
         {
-          if (n > 1 && g_array_index (row->build_ids, guint32, n - 2) == id)
-            {
-              g_array_set_size (row->build_ts, n - 1);
-              g_array_set_size (row->build_ids, n - 1);
-            }
+          if (n > 1 && row->ids[n - 2] == id)
+            row->n--;
           else
-            g_array_index (row->build_ids, guint32, n - 1) = id;
+            row->ids[n - 1] = id;
           return;
         }
     }
-  g_array_append_val (row->build_ts, ts);
-  g_array_append_val (row->build_ids, id);
+  row_push (row, ts, id);
 }
 
 void
@@ -249,17 +334,27 @@ strata_store_builder_add_alias (StrataStoreBuilder *self,
   g_ptr_array_add (self->aliases, GUINT_TO_POINTER (row));
 }
 
-guint
-strata_store_builder_row_data (StrataStoreBuilder  *self,
-                               guint                row_index,
-                               const gint64       **ts,
-                               const guint32      **ids)
+guint64
+strata_store_builder_row_len (StrataStoreBuilder *self,
+                              guint               row_index)
 {
-  Row *row = g_ptr_array_index (self->rows, row_index);
+  return ((Row *) g_ptr_array_index (self->rows, row_index))->n;
+}
 
-  *ts = (const gint64 *) row->build_ts->data;
-  *ids = (const guint32 *) row->build_ids->data;
-  return row->build_ts->len;
+gint64
+strata_store_builder_row_ts (StrataStoreBuilder *self,
+                             guint               row_index,
+                             guint64             i)
+{
+  return row_ts (g_ptr_array_index (self->rows, row_index), i);
+}
+
+guint32
+strata_store_builder_row_id (StrataStoreBuilder *self,
+                             guint               row_index,
+                             guint64             i)
+{
+  return ((Row *) g_ptr_array_index (self->rows, row_index))->ids[i];
 }
 
 void
@@ -279,22 +374,28 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
   for (guint r = 0; r < self->rows->len; r++)
     {
       Row *row = g_ptr_array_index (self->rows, r);
-      gint64 *ts = (gint64 *) row->build_ts->data;
-      guint32 *ids = (guint32 *) row->build_ids->data;
-      guint out = 0;
+      g_autofree gint64 *ts = NULL;
+      g_autofree guint32 *ids = NULL;
+      guint64 len = row->n, changed = 0;
 
-      for (guint i = 0; i < row->build_ts->len; i++)
+      for (guint64 i = 0; i < len; i++)
+        changed += map[row->ids[i]] != row->ids[i];
+      if (changed == 0)
+        continue;
+      /* Changes that became equal merge: re-encode the row from a plain copy. */
+      ts = g_new (gint64, MAX (len, 1));
+      ids = g_memdup2 (row->ids, MAX (len, 1) * sizeof (guint32));
+      for (guint64 i = 0; i < len; i++)
+        ts[i] = row_ts (row, i);
+      row->n = 0;
+      for (guint64 i = 0; i < len; i++)
         {
           guint32 id = map[ids[i]];
 
-          if (out > 0 && ids[out - 1] == id)
+          if (row->n > 0 && row->ids[row->n - 1] == id)
             continue;
-          ts[out] = ts[i];
-          ids[out] = id;
-          out++;
+          row_push (row, ts[i], id);
         }
-      g_array_set_size (row->build_ts, out);
-      g_array_set_size (row->build_ids, out);
     }
 }
 
@@ -311,7 +412,7 @@ strata_store_builder_last_ts (StrataStoreBuilder *self,
 {
   Row *row = g_ptr_array_index (self->rows, row_index);
 
-  return row->build_ts->len ? g_array_index (row->build_ts, gint64, row->build_ts->len - 1) : G_MININT64;
+  return row->n ? row_ts (row, row->n - 1) : G_MININT64;
 }
 
 guint32
@@ -320,7 +421,7 @@ strata_store_builder_last_id (StrataStoreBuilder *self,
 {
   Row *row = g_ptr_array_index (self->rows, row_index);
 
-  return row->build_ids->len ? g_array_index (row->build_ids, guint32, row->build_ids->len - 1) : NO_KEY;
+  return row->n ? row->ids[row->n - 1] : NO_KEY;
 }
 
 static inline guint32
@@ -430,7 +531,7 @@ build_pyramid (StrataStore *store,
 
   if (row->n == 0)
     return;
-  begin = row->ts[0];
+  begin = row_ts (row, 0);
   span = MAX (store->end - begin, 1);
   row->w0 = 1;
   while (row->w0 < span / (gint64) MAX (row->n / 8, 1))
@@ -446,8 +547,8 @@ build_pyramid (StrataStore *store,
   level0 = g_new (Bucket, n0);
   for (guint64 i = 0; i < row->n; i++)
     {
-      gint64 s = row->ts[i] - begin;
-      gint64 e = (i + 1 < row->n ? row->ts[i + 1] : store->end) - begin;
+      gint64 s = row_ts (row, i) - begin;
+      gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : store->end) - begin;
       guint32 key = key_of (store, row->ids[i]);
       guint32 mask = machine_bit (store->descs[row->ids[i]].machine);
 
@@ -523,17 +624,15 @@ strata_store_builder_finish (StrataStoreBuilder *self,
     {
       Row *row = g_ptr_array_index (store->rows, r);
 
-      row->n = row->build_ts->len;
       /* A change at the very end would be an empty interval. */
-      while (row->n > 0 && g_array_index (row->build_ts, gint64, row->n - 1) >= end_ns)
+      while (row->n > 0 && row_ts (row, row->n - 1) >= end_ns)
         row->n--;
-      /* Exact-size copies: growth slack of the build arrays is not kept. */
-      row->ts = g_memdup2 (row->build_ts->data, row->n * sizeof (gint64));
-      row->ids = g_memdup2 (row->build_ids->data, row->n * sizeof (guint32));
-      g_clear_pointer (&row->build_ts, g_array_unref);
-      g_clear_pointer (&row->build_ids, g_array_unref);
+      /* Shrunk in place (no copy, so no second peak): growth slack is not kept. */
+      row_resize (row, row->n);
       store->n_changes += row->n;
-      store->memory += row->n * (sizeof (gint64) + sizeof (guint32)) + sizeof (Row) + strlen (row->name) + 1;
+      store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
+                       (row->wide ? 0 : (row->n / BLOCK + 1) * sizeof (gint64)) +
+                       row->n * sizeof (guint32) + sizeof (Row) + strlen (row->name) + 1;
       g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
     }
   for (guint i = 0; i < store->aliases->len; i += 2)
@@ -600,7 +699,7 @@ find_le (const Row *row,
     {
       guint64 mid = lo + (hi - lo) / 2;
 
-      if (row->ts[mid] <= ts)
+      if (row_ts (row, mid) <= ts)
         lo = mid + 1;
       else
         hi = mid;
@@ -617,8 +716,8 @@ strata_store_interval (StrataStore    *self,
   const Row *row = ROW (self, row_index);
 
   g_return_if_fail (index < row->n);
-  out->start = row->ts[index];
-  out->end = index + 1 < row->n ? row->ts[index + 1] : self->end;
+  out->start = row_ts (row, index);
+  out->end = index + 1 < row->n ? row_ts (row, index + 1) : self->end;
   out->desc_id = row->ids[index];
   out->desc = &self->descs[out->desc_id];
 }
@@ -664,9 +763,9 @@ gallop_ge (const Row *row,
 {
   guint64 step = 1, hi;
 
-  if (lo >= row->n || row->ts[lo] >= ts)
+  if (lo >= row->n || row_ts (row, lo) >= ts)
     return lo;
-  while (lo + step < row->n && row->ts[lo + step] < ts)
+  while (lo + step < row->n && row_ts (row, lo + step) < ts)
     {
       lo += step;
       step <<= 1;
@@ -677,7 +776,7 @@ gallop_ge (const Row *row,
     {
       guint64 mid = lo + (hi - lo) / 2;
 
-      if (row->ts[mid] < ts)
+      if (row_ts (row, mid) < ts)
         lo = mid + 1;
       else
         hi = mid;
@@ -713,13 +812,13 @@ strata_store_summarize (StrataStore *self,
 
       if (b <= a)
         b = a + 1;
-      if (b <= row->ts[0] || a >= self->end)
+      if (b <= row_ts (row, 0) || a >= self->end)
         continue;
-      a = MAX (a, row->ts[0]);
+      a = MAX (a, row_ts (row, 0));
       b = MIN (b, self->end);
-      if (cur < 0 || row->ts[cur] > a)
+      if (cur < 0 || row_ts (row, cur) > a)
         cur = find_le (row, a);
-      else if (cur + 1 < (gint64) row->n && row->ts[cur + 1] <= a)
+      else if (cur + 1 < (gint64) row->n && row_ts (row, cur + 1) <= a)
         cur = (gint64) gallop_ge (row, cur, a + 1) - 1;
       k = gallop_ge (row, cur + 1, b);
 
@@ -730,8 +829,8 @@ strata_store_summarize (StrataStore *self,
 
           for (guint64 i = cur; i < k; i++)
             {
-              gint64 s = MAX (row->ts[i], a);
-              gint64 e = MIN (i + 1 < row->n ? row->ts[i + 1] : self->end, b);
+              gint64 s = MAX (row_ts (row, i), a);
+              gint64 e = MIN (i + 1 < row->n ? row_ts (row, i + 1) : self->end, b);
               const StrataStateDesc *d = &self->descs[row->ids[i]];
 
               acc_add (&acc, key_of (self, row->ids[i]), (double) (e - s), machine_bit (d->machine));
@@ -753,7 +852,7 @@ strata_store_summarize (StrataStore *self,
         }
       else
         {
-          gint64 begin = row->ts[0];
+          gint64 begin = row_ts (row, 0);
           guint level = 0;
           gint64 wl = row->w0;
           Bucket best = { NO_KEY, -1, 0 };
@@ -784,6 +883,6 @@ strata_store_summarize (StrataStore *self,
           px->machine_mask = mask;
           px->changes = 2;
         }
-      cur = (k < row->n && row->ts[k] == b) ? (gint64) k : (gint64) k - 1;
+      cur = (k < row->n && row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
     }
 }

@@ -112,11 +112,15 @@ guint32             strata_store_builder_last_id (StrataStoreBuilder    *self,
 void                strata_store_builder_add_alias (StrataStoreBuilder  *self,
                                                     const char          *alias,
                                                     guint                row);
-/* The changes recorded so far, valid until the next change to @row. */
-guint               strata_store_builder_row_data (StrataStoreBuilder   *self,
-                                                   guint                 row,
-                                                   const gint64        **ts,
-                                                   const guint32       **ids);
+/* The changes recorded so far in @row. */
+guint64             strata_store_builder_row_len (StrataStoreBuilder    *self,
+                                                  guint                  row);
+gint64              strata_store_builder_row_ts  (StrataStoreBuilder    *self,
+                                                  guint                  row,
+                                                  guint64                i);
+guint32             strata_store_builder_row_id  (StrataStoreBuilder    *self,
+                                                  guint                  row,
+                                                  guint64                i);
 const StrataStateDesc *strata_store_builder_desc (StrataStoreBuilder    *self,
                                                   guint32                desc_id);
 /* Rewrites every description through @fixup (which edits it in place and says whether it did),
