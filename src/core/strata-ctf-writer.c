@@ -191,20 +191,6 @@ static const FieldDesc f_statedump[] = {
   { "ns_inum", FT_U32, STRATA_F_SD_NS_INUM },
   { "cpu", FT_U32, SRC_CPU },
 };
-static const FieldDesc f_statedump_legacy[] = {
-  { "tid", FT_S32, STRATA_F_SD_TID },
-  { "vtid", FT_S32, SRC_SD_VTID },
-  { "pid", FT_S32, STRATA_F_SD_PID },
-  { "vpid", FT_S32, SRC_SD_VPID },
-  { "ppid", FT_S32, STRATA_F_SD_PPID },
-  { "vppid", FT_S32, STRATA_F_SD_PPID },
-  { "name", FT_COMM, STRATA_F_SD_NAME },
-  { "type", FT_S32, SRC_ZERO },
-  { "mode", FT_S32, SRC_ZERO },
-  { "submode", FT_S32, SRC_ZERO },
-  { "status", FT_S32, STRATA_F_SD_STATUS },
-  { "ns_level", FT_S32, SRC_ZERO },
-};
 static const FieldDesc f_pid_ns[] = {
   { "tid", FT_S32, STRATA_F_SDNS_TID },
   { "vtid", FT_S32, STRATA_F_SDNS_VTID },
@@ -291,7 +277,8 @@ static const ClassDesc legacy_classes[STRATA_EV_N_KINDS] = {
   [STRATA_EV_SCHED_WAKEUP_NEW] = CD ("sched_wakeup_new", f_wakeup_legacy),
   [STRATA_EV_SCHED_WAKING] = CD ("sched_waking", f_wakeup_legacy),
   [STRATA_EV_PROCESS_FORK] = CD ("sched_process_fork", f_fork_legacy),
-  [STRATA_EV_STATEDUMP_PROCESS] = CD ("lttng_statedump_process_state", f_statedump_legacy),
+  /* The statedump of the 2.5 era: without the last two fields, ns_inum and cpu. */
+  [STRATA_EV_STATEDUMP_PROCESS] = { "lttng_statedump_process_state", f_statedump, G_N_ELEMENTS (f_statedump) - 2 },
   [STRATA_EV_SOFTIRQ_ENTRY] = CD ("softirq_entry", f_softirq),
   [STRATA_EV_SOFTIRQ_EXIT] = CD ("softirq_exit", f_softirq),
   [STRATA_EV_SOFTIRQ_RAISE] = CD ("softirq_raise", f_softirq),
