@@ -446,6 +446,11 @@ cmd_intervals (int    argc,
   to = strata_store_end (analysis->store);
   if (!parse_time_option (from_text, analysis, &from) || !parse_time_option (to_text, analysis, &to))
     return EXIT_USAGE;
+  if (to <= from)
+    {
+      g_printerr ("%s\n", _("strata-cli intervals: --to must be after --from"));
+      return EXIT_USAGE;
+    }
   if ((row = strata_store_find_row (analysis->store, row_name)) < 0)
     {
       g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
