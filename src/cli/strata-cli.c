@@ -144,9 +144,10 @@ print_info_json (StrataAnalysis *analysis)
       {
         char buf[64];
 
-        /* beta_ns is near the epoch in ns: print every digit of the long double. */
-        g_snprintf (buf, sizeof buf, "%.1Lf", m->sync.beta_ns);
-        g_string_append (out, buf);
+        /* beta_ns is near the epoch in ns: every digit of the long double, and no decimal
+         * separator that a locale could turn into a comma. */
+        g_snprintf (buf, sizeof buf, "%.0Lf", m->sync.beta_ns);
+        strata_json_number_text (&json, buf);
       }
       strata_json_key (&json, "accuracy");
       strata_json_double (&json, m->sync.accuracy_ns);

@@ -154,3 +154,11 @@ strata_json_null (StrataJson *json)
   before_value (json);
   g_string_append (json->out, "null");
 }
+
+void
+strata_json_number_text (StrataJson *json,
+                         const char *text)
+{
+  before_value (json);
+  g_string_append (json->out, text);
+}

@@ -37,5 +37,8 @@ void strata_json_double       (StrataJson *json,
 void strata_json_bool         (StrataJson *json,
                                gboolean    value);
 void strata_json_null         (StrataJson *json);
+/* A number already formatted, e.g. a long double printed with every digit. */
+void strata_json_number_text  (StrataJson *json,
+                               const char *text);
 
 G_END_DECLS

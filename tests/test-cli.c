@@ -1,0 +1,284 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "strata-renderer.h"
+
+/* strata-cli as scripts use it: exit statuses, JSON shapes, and the rendered image. */
+
+static const char *cli;
+static const char *demo;
+
+static int
+run (const char * const *args,
+     char              **out,
+     char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static gboolean
+have_demo (void)
+{
+  if (cli != NULL && demo != NULL && g_file_test (demo, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_test_skip ("strata-cli or the demo set not found");
+  return FALSE;
+}
+
+static void
+test_info_json (void)
+{
+  const char *args[] = { "info", "--json", demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o, *guest = NULL;
+  JsonArray *machines;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  root = parse (out);
+  o = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (o, "end_ns"), >, json_object_get_int_member (o, "begin_ns"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "traces")), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "errors")), ==, 0);
+  machines = json_object_get_array_member (o, "machines");
+  for (guint i = 0; i < json_array_get_length (machines); i++)
+    {
+      JsonObject *m = json_array_get_object_element (machines, i);
+
+      if (g_strcmp0 (json_object_get_string_member (m, "role"), "guest") == 0)
+        guest = m;
+      else
+        g_assert_cmpstr (json_object_get_string_member (m, "role"), ==, "host");
+    }
+  g_assert_nonnull (guest);
+  g_assert_cmpstr (json_object_get_string_member (guest, "name"), ==, "server1");
+  g_assert_cmpstr (json_object_get_string_member (guest, "parent"), ==, "host");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (guest, "vcpus")), ==, 2);
+  {
+    JsonObject *sync = json_object_get_object_member (guest, "sync");
+
+    g_assert_cmpstr (json_object_get_string_member (sync, "method"), ==, "vmsync");
+    g_assert_cmpstr (json_object_get_string_member (sync, "reference"), ==, "host");
+    g_assert_cmpstr (json_object_get_string_member (sync, "quality"), ==, "accurate");
+    g_assert_cmpint (json_object_get_int_member (sync, "matches"), >, 100);
+    g_assert_cmpfloat (json_object_get_double_member (sync, "accuracy"), <, 10000);
+    g_assert_true (json_object_has_member (sync, "alpha"));
+    g_assert_true (json_object_has_member (sync, "beta_ns"));
+  }
+}
+
+static void
+test_intervals_and_preemptions (void)
+{
+  const char *iargs[] = { "intervals", "--json", "--row", "server1/vcpu/0", "--from", "+1s", "--to", "+1.1s", demo, NULL };
+  const char *pargs[] = { "preemptions", "--json", "--machine", "server1", demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *pout = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) proot = NULL;
+  JsonArray *list;
+  gint64 last_end = 0;
+  gboolean preempted = FALSE;
+  guint by_stress = 0;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (iargs, &out, &err), ==, 0);
+  root = parse (out);
+  list = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (list), >, 10);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *iv = json_array_get_object_element (list, i);
+      const char *state = json_object_get_string_member (iv, "state");
+
+      /* Consecutive, half-open, and only the vCPU row's states. */
+      if (i > 0)
+        g_assert_cmpint (json_object_get_int_member (iv, "start_ns"), ==, last_end);
+      last_end = json_object_get_int_member (iv, "end_ns");
+      g_assert_true (g_strv_contains ((const char *[]) { "running", "hypervisor", "preempted", "blocked", "unknown", NULL }, state));
+      g_assert_cmpint (json_object_get_int_member (iv, "vcpu"), ==, 0);
+      preempted |= g_str_equal (state, "preempted");
+    }
+  g_assert_true (preempted);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (pargs, &pout, &err), ==, 0);
+  proot = parse (pout);
+  list = json_node_get_array (proot);
+  g_assert_cmpuint (json_array_get_length (list), >, 0);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *p = json_array_get_object_element (list, i);
+      JsonArray *by = json_object_get_array_member (p, "by");
+
+      g_assert_cmpstr (json_object_get_string_member (p, "machine"), ==, "server1");
+      g_assert_cmpint (json_object_get_int_member (p, "end_ns"), >, json_object_get_int_member (p, "start_ns"));
+      if (json_array_get_length (by) > 0 &&
+          g_strcmp0 (json_object_get_string_member (json_array_get_object_element (by, 0), "comm"), "stress") == 0)
+        by_stress++;
+    }
+  g_assert_cmpuint (by_stress, >, 2);
+}
+
+static void
+test_exit_statuses (void)
+{
+  const char *missing[] = { "info", "/nonexistent/strata", NULL };
+  const char *usage[] = { "intervals", demo, NULL };
+  const char *bad_time[] = { "intervals", "--row", "pcpu/0", "--from", "soon", demo, NULL };
+  const char *no_row[] = { "intervals", "--row", "pcpu/99", demo, NULL };
+  const char *unknown[] = { "frobnicate", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (missing, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "/nonexistent/strata"));
+  /* One clear line on stderr. */
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (gint) strlen (err) - 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (usage, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (bad_time, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (no_row, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "pcpu/99"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (unknown, &out, &err), ==, 2);
+}
+
+/* The share of a row's pixels (across the body, at mid-height) drawn in @color. */
+static double
+row_share (cairo_surface_t *surface,
+           int              x0,
+           int              y,
+           StrataRgb        color)
+{
+  int width = cairo_image_surface_get_width (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint hits = 0;
+
+  for (int x = x0; x < width; x++)
+    {
+      guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+      int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+
+      if (ABS (r - (int) (color.r * 255)) <= 40 && ABS (g - (int) (color.g * 255)) <= 40 &&
+          ABS (b - (int) (color.b * 255)) <= 40)
+        hits++;
+    }
+  return (double) hits / (width - x0);
+}
+
+static void
+test_render (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-cli-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "demo.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "demo.svg", NULL);
+  const char *args[] = { "render", "--width", "1200", "--from", "+1s", "--to", "+1.2s", "-o", png, demo, NULL };
+  const char *sargs[] = { "render", "--highlight", "server1", "-o", svg, demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *svg_text = NULL;
+  cairo_surface_t *surface;
+  StrataRenderOptions defaults = { 0 };
+  /* The demo's machines are host (0), then server1 (1), in the order of their traces. */
+  StrataRgb guest = strata_render_machine_color (1);
+  int ruler, row_h, header;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 1200);
+
+  /* The layout: the ruler, the host's group header, then its pCPU rows. */
+  defaults.ruler_height = 36;
+  defaults.row_height = 22;
+  defaults.header_width = 160;
+  ruler = defaults.ruler_height;
+  row_h = defaults.row_height;
+  header = defaults.header_width;
+  for (int cpu = 0; cpu < 8; cpu++)
+    {
+      int y = ruler + (1 + cpu) * row_h + row_h / 2;
+      double share = row_share (surface, header, y, guest);
+
+      g_test_message ("pCPU %d: %.0f%% in server1's colour", cpu, 100 * share);
+      if (cpu < 2)
+        g_assert_cmpfloat (share, >, 0.3);
+      else
+        g_assert_cmpfloat (share, <, 0.02);
+    }
+  cairo_surface_destroy (surface);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (sargs, &out, &err), ==, 0);
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  g_unlink (png);
+  g_unlink (svg);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  cli = g_getenv ("STRATA_CLI");
+  demo = g_getenv ("STRATA_DEMO_DIR");
+  g_test_add_func ("/cli/info-json", test_info_json);
+  g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
+  g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
+  g_test_add_func ("/cli/render", test_render);
+  return g_test_run ();
+}
