@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "strata-ctf-check.h"
 #include "strata-decoder.h"
 #include "strata-discover.h"
 #include "strata-trace-loader.h"
@@ -114,14 +115,42 @@ count_stream_files (const char *folder)
   return MAX (n, 1);
 }
 
+/* Copies the first @bytes of @from to @to. */
+static gboolean
+copy_prefix (const char *from,
+             const char *to,
+             guint64     bytes)
+{
+  g_autofree guint8 *buf = g_malloc (64 * 1024);
+  FILE *in = g_fopen (from, "rb");
+  FILE *out = in ? g_fopen (to, "wb") : NULL;
+  gboolean ok = in != NULL && out != NULL;
+
+  while (ok && bytes > 0)
+    {
+      gsize n = fread (buf, 1, MIN (bytes, 64 * 1024), in);
+
+      ok = n > 0 && fwrite (buf, 1, n, out) == n;
+      bytes -= n;
+    }
+  if (out != NULL && fclose (out) != 0)
+    ok = FALSE;
+  if (in != NULL)
+    fclose (in);
+  return ok;
+}
+
 /*
  * libbabeltrace2 refuses a whole trace when one stream file cannot be indexed (a copy cut
- * short, a full disk). To keep the good streams, read a staging folder that links to all
- * the files but that one (and no index, which would describe the missing file).
+ * short, a full disk), and aborts on some damage (see strata-ctf-check.h). To keep the good
+ * streams, read a staging folder that links to all the files but @bad_file and those of
+ * @damaged (StrataStreamDamage*), of which it holds only the sound packets, copied; and no
+ * index, which would describe the files as they were.
  */
 static char *
 make_staging_folder (const char *folder,
-                     const char *bad_file)
+                     const char *bad_file,
+                     GPtrArray  *damaged)
 {
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
   g_autofree char *staging = NULL;
@@ -134,18 +163,49 @@ make_staging_folder (const char *folder,
       g_autofree char *target = NULL;
       g_autofree char *link = NULL;
       g_autofree char *abs = NULL;
+      StrataStreamDamage *damage = NULL;
 
-      if (strcmp (name, bad_file) == 0 || strcmp (name, "index") == 0)
+      if ((bad_file != NULL && strcmp (name, bad_file) == 0) || strcmp (name, "index") == 0)
         continue;
       target = g_build_filename (folder, name, NULL);
       if (!g_file_test (target, G_FILE_TEST_IS_REGULAR))
         continue;
-      abs = g_canonicalize_filename (target, NULL);
       link = g_build_filename (staging, name, NULL);
+      for (guint i = 0; damaged != NULL && i < damaged->len && damage == NULL; i++)
+        if (strcmp (((StrataStreamDamage *) g_ptr_array_index (damaged, i))->file, name) == 0)
+          damage = g_ptr_array_index (damaged, i);
+      if (damage != NULL)
+        {
+          if (damage->good_bytes > 0 && !copy_prefix (target, link, damage->good_bytes))
+            g_warning ("Cannot copy %s: %s", target, g_strerror (errno));
+          continue;
+        }
+      abs = g_canonicalize_filename (target, NULL);
       if (symlink (abs, link) != 0)
         g_warning ("Cannot link %s: %s", link, g_strerror (errno));
     }
   return g_steal_pointer (&staging);
+}
+
+/* Names what strata_ctf_check_streams() found in @trace's stream files. */
+static void
+report_damage (StrataTrace *trace,
+               GPtrArray   *damaged)
+{
+  for (guint i = 0; i < damaged->len; i++)
+    {
+      StrataStreamDamage *d = g_ptr_array_index (damaged, i);
+
+      if (d->unreadable)
+        strata_trace_add_error (trace, _("%s: stream file %s cannot be read (%s); it is left out"),
+                                trace->path, d->file, d->reason);
+      else if (d->good_bytes == 0)
+        strata_trace_add_error (trace, _("%s: stream file %s is damaged or truncated at its start (%s); it is left out"),
+                                trace->path, d->file, d->reason);
+      else
+        strata_trace_add_error (trace, _("%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); only the packets before it are read"),
+                                trace->path, d->file, d->good_bytes, d->reason);
+    }
 }
 
 static void
@@ -265,6 +325,8 @@ strata_trace_load (const char * const      *paths,
     {
       StrataFoundTrace *f = g_ptr_array_index (found, i);
       StrataTrace *trace = strata_set_add_trace (set, f->path);
+      g_autoptr(GPtrArray) damaged = NULL;
+      g_autofree char *folder = NULL;
       guint n_shards = 1;
 
       if (strata_trace_is_ctf2 (f->path) && !ctf2_supported)
@@ -277,6 +339,21 @@ strata_trace_load (const char * const      *paths,
           continue;
         }
 
+      /* Packets that would crash or hang libbabeltrace2: read the sound part of the trace. */
+      damaged = strata_ctf_check_streams (f->path, cancellable);
+      if (damaged->len > 0)
+        {
+          report_damage (trace, damaged);
+          if ((folder = make_staging_folder (f->path, NULL, damaged)) == NULL)
+            {
+              strata_trace_add_error (trace, _("%s: cannot make a temporary folder to read it from"),
+                                      f->path);
+              trace->failed = TRUE;
+              continue;
+            }
+          g_ptr_array_add (staging, g_strdup (folder));
+        }
+
       /* A trace that is a good part of the whole is split over every thread, so one big
        * host trace does not leave the other processors idle. */
       if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes >= shard_bytes)
@@ -287,7 +364,7 @@ strata_trace_load (const char * const      *paths,
           Job *job = g_new0 (Job, 1);
 
           job->trace = trace;
-          job->folder = g_strdup (f->path);
+          job->folder = g_strdup (folder != NULL ? folder : f->path);
           job->shard = s;
           job->n_shards = n_shards;
           job->bytes = f->bytes;
@@ -320,7 +397,7 @@ strata_trace_load (const char * const      *paths,
 
       if (job->shard != 0 || job->result == NULL || !job->result->failed || job->result->bad_file == NULL)
         continue;
-      if ((dir = make_staging_folder (job->folder, job->result->bad_file)) == NULL)
+      if ((dir = make_staging_folder (job->folder, job->result->bad_file, NULL)) == NULL)
         continue;
       {
         Job *retry = g_new0 (Job, 1);
