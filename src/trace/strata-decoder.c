@@ -62,6 +62,11 @@ typedef struct
   guint                port_index;
   gboolean             ended;
   gboolean             has_clock;
+  gboolean             has_last;
+  gint64               last_ns;        /* the latest event time kept so far */
+  guint64              backwards;      /* events dated before the one before them */
+  gint64               max_back_ns;    /* by how much, at most */
+  guint64              timeless;       /* events whose time does not fit in int64 ns */
 } PortState;
 
 typedef struct
@@ -481,10 +486,29 @@ handle_event (Shard            *shard,
       info = class_info_new (shard, event_class);
       g_hash_table_insert (shard->classes, (gpointer) event_class, info);
     }
-  if (!port->has_clock ||
-      bt_clock_snapshot_get_ns_from_origin (bt_message_event_borrow_default_clock_snapshot_const (msg),
-                                            &ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+  if (!port->has_clock)
     return;
+  if (bt_clock_snapshot_get_ns_from_origin (bt_message_event_borrow_default_clock_snapshot_const (msg),
+                                            &ns) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+    {
+      /* A damaged timestamp, or a clock whose origin is out of range. The failure leaves an
+       * error on the thread, which libbabeltrace2 would take for ours at its next call and
+       * abort: clear it, and count the event as one without a time. */
+      bt_current_thread_clear_error ();
+      port->timeless++;
+      return;
+    }
+  /* Events of one stream must reach the core in time order: the merge of streams, and every
+   * model after it, rely on it. A damaged timestamp, or packets out of order, would break
+   * that: keep such an event at the time of the one before it, and count it. */
+  if (port->has_last && ns < port->last_ns)
+    {
+      port->backwards++;
+      port->max_back_ns = MAX (port->max_back_ns, port->last_ns - ns);
+      ns = port->last_ns;
+    }
+  port->last_ns = ns;
+  port->has_last = TRUE;
   if (port->stream->begin_ns == 0 && port->stream->end_ns == 0)
     port->stream->begin_ns = ns;
   port->stream->end_ns = MAX (port->stream->end_ns, ns);
@@ -548,6 +572,34 @@ handle_message (Shard            *shard,
     default:
       break;
     }
+}
+
+/* What handle_event() corrected or left out on a port, once it is read: one message each. */
+static void
+report_port_anomalies (Shard     *shard,
+                       PortState *port)
+{
+  g_autofree char *label = NULL;
+
+  if (port->backwards == 0 && port->timeless == 0)
+    return;
+  label = stream_label (port->stream);
+  if (port->backwards > 0)
+    {
+      g_autofree char *by = strata_time_format_duration (port->max_back_ns);
+
+      g_ptr_array_add (shard->result->errors, g_strdup_printf (
+        ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " event is dated earlier than the event before it (by up to %s); it is kept at the time of that event",
+                  "%s: stream %s: %" G_GUINT64_FORMAT " events are dated earlier than the event before them (by up to %s); they are kept at the time of that event",
+                  port->backwards),
+        shard->display_path, label, port->backwards, by));
+    }
+  if (port->timeless > 0)
+    g_ptr_array_add (shard->result->errors, g_strdup_printf (
+      ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " event has a time outside the range of the clock; it is left out",
+                "%s: stream %s: %" G_GUINT64_FORMAT " events have a time outside the range of the clock; they are left out",
+                port->timeless),
+      shard->display_path, label, port->timeless));
 }
 
 static bt_component_class_initialize_method_status
@@ -917,6 +969,9 @@ strata_decode_shard (const char           *folder,
           break;
         }
     }
+
+  for (guint i = 0; i < shard.ports->len; i++)
+    report_port_anomalies (&shard, &g_array_index (shard.ports, PortState, i));
 
 out:
   bt_value_put_ref (params);
