@@ -188,6 +188,45 @@ test_tcp_sync (void)
   g_assert_cmpfloat (ABS (synced->sync.alpha - 1.0), <, 1e-3);
 }
 
+/* Chromium's sandbox nests PID namespaces: the state dump gives each thread its ids there. */
+static void
+test_pid_namespaces (void)
+{
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GHashTable) namespaces = g_hash_table_new (g_int64_hash, g_int64_equal);
+  StrataMachine *m;
+  guint nested = 0;
+
+  if (traces_dir == NULL || !g_file_test (traces_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("sample traces not found (STRATA_TRACES_DIR)");
+      return;
+    }
+  analysis = analyse ("tvl-wget-critical-path/wget-k-20180802-115043/kernel");
+  m = g_ptr_array_index (analysis->machines, 0);
+  for (guint i = 0; i < m->threads->len; i++)
+    {
+      StrataThreadInfo *t = &g_array_index (m->threads, StrataThreadInfo, i);
+
+      if (t->vtid >= 0 && t->vtid != t->tid)
+        nested++;
+      if (t->ns_inum != 0)
+        g_hash_table_add (namespaces, &t->ns_inum);
+    }
+  g_test_message ("%u threads with their own ids in a namespace, %u namespaces", nested,
+                  g_hash_table_size (namespaces));
+  g_assert_cmpuint (nested, >=, 100);
+  g_assert_cmpuint (g_hash_table_size (namespaces), >=, 10);
+  /* Lookups by tid, and the parent process of a thread. */
+  {
+    StrataThreadInfo *t = &g_array_index (m->threads, StrataThreadInfo, m->threads->len / 2);
+    const StrataThreadInfo *found = strata_analysis_find_thread (analysis, 0, t->tid);
+
+    g_assert_true (found == t);
+    g_assert_null (strata_analysis_find_thread (analysis, 0, -5));
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -197,5 +236,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/analysis/traces/busy-yum", test_busy_yum);
   g_test_add_func ("/analysis/traces/every-trace", test_every_trace);
   g_test_add_func ("/analysis/traces/tcp-sync", test_tcp_sync);
+  g_test_add_func ("/analysis/traces/pid-namespaces", test_pid_namespaces);
   return g_test_run ();
 }

@@ -66,6 +66,9 @@ typedef struct
   gint32  tid;
   gint32  pid;
   gint32  ppid;
+  gint32  vtid;             /* in its innermost PID namespace; -1 unknown */
+  gint32  vpid;
+  gint64  ns_inum;          /* that namespace's inode number; 0 unknown */
   guint32 name;
   gint32  cpu;              /* the CPU it runs on, -1 */
   gint32  vm;               /* index in vms when a vCPU thread, else -1 */
@@ -216,6 +219,7 @@ machine_free (gpointer data)
 
   g_free (m->name);
   g_array_unref (m->vcpus);
+  g_array_unref (m->threads);
   g_free (m);
 }
 
@@ -228,6 +232,7 @@ machine_new (const char *name)
   m->parent = -1;
   m->vm_pid = -1;
   m->vcpus = g_array_new (FALSE, FALSE, sizeof (StrataVcpu));
+  m->threads = g_array_new (FALSE, FALSE, sizeof (StrataThreadInfo));
   m->sync_reference = -1;
   strata_sync_result_init_identity (&m->sync);
   return m;
@@ -571,6 +576,8 @@ get_thread (Model *model,
       t->tid = tid;
       t->pid = -1;
       t->ppid = -1;
+      t->vtid = -1;
+      t->vpid = -1;
       t->cpu = -1;
       t->vm = -1;
       t->vcpu = -1;
@@ -1127,6 +1134,9 @@ run_model (Model *model)
             t = get_thread (model, e->f[STRATA_F_FORK_CHILD_TID]);
             t->pid = e->f[STRATA_F_FORK_CHILD_PID];
             t->ppid = parent->pid >= 0 ? parent->pid : e->f[STRATA_F_FORK_PARENT_PID];
+            t->vtid = e->f[STRATA_F_FORK_CHILD_VTID];
+            if (e->f[STRATA_F_FORK_CHILD_NS_INUM] != 0)
+              t->ns_inum = e->f[STRATA_F_FORK_CHILD_NS_INUM];
             set_name (t, e->f[STRATA_F_FORK_CHILD_COMM]);
             break;
           }
@@ -1149,6 +1159,13 @@ run_model (Model *model)
             thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
           break;
 
+        case STRATA_EV_STATEDUMP_PID_NS:
+          /* Newer LTTng: one event per namespace level; the last is the innermost. */
+          t = get_thread (model, e->f[STRATA_F_SDNS_TID]);
+          t->vtid = e->f[STRATA_F_SDNS_VTID];
+          t->ns_inum = e->f[STRATA_F_SDNS_NS_INUM];
+          break;
+
         case STRATA_EV_STATEDUMP_PROCESS:
           {
             gint64 status = e->f[STRATA_F_SD_STATUS];
@@ -1156,6 +1173,13 @@ run_model (Model *model)
             t = get_thread (model, e->f[STRATA_F_SD_TID]);
             t->pid = e->f[STRATA_F_SD_PID];
             t->ppid = e->f[STRATA_F_SD_PPID];
+            /* Older LTTng dumps a thread once per namespace level, innermost first. */
+            if (t->vtid < 0)
+              {
+                t->vtid = e->f[STRATA_F_SD_VTID];
+                t->vpid = e->f[STRATA_F_SD_VPID];
+                t->ns_inum = e->f[STRATA_F_SD_NS_INUM];
+              }
             set_name (t, e->f[STRATA_F_SD_NAME]);
             if (t->state == STRATA_STATE_UNKNOWN && t->cpu < 0)
               {
@@ -1445,6 +1469,42 @@ fixup_name (StrataStateDesc *d,
   return FALSE;
 }
 
+static int
+compare_thread_info (gconstpointer a,
+                     gconstpointer b)
+{
+  return ((const StrataThreadInfo *) a)->tid - ((const StrataThreadInfo *) b)->tid;
+}
+
+const StrataThreadInfo *
+strata_analysis_find_thread (StrataAnalysis *self,
+                             guint           machine,
+                             gint32          tid)
+{
+  StrataMachine *m;
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (machine >= self->machines->len)
+    return NULL;
+  m = g_ptr_array_index (self->machines, machine);
+  hi = m->threads->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const StrataThreadInfo *info = &g_array_index (m->threads, StrataThreadInfo, mid);
+
+      if (info->tid == tid)
+        return info;
+      if (info->tid < tid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
 /* STRATA_TIMING=1 prints how long each phase took: for benchmarks and profiling. */
 typedef struct
 {
@@ -1637,6 +1697,24 @@ strata_analysis_new (StrataSet                   *set,
   timing_mark (&timing, "models");
   strata_store_builder_fixup (a.builder, fixup_name, &a);
   timing_mark (&timing, "names");
+
+  /* Every thread seen, for lookups after the models are gone. */
+  for (guint m = 0; m < a.models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a.models, m);
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, model->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->ns_inum, t->name };
+
+          g_array_append_val (model->machine->threads, info);
+        }
+      g_array_sort (model->machine->threads, compare_thread_info);
+    }
 
   /* vCPU threads, now that the host's model named them. */
   for (guint v = 0; v < a.vms->len; v++)

@@ -38,6 +38,18 @@ typedef struct
   gint32 host_tid;
 } StrataVcpu;
 
+/* What the kernel model learned of a thread by the end of the trace. */
+typedef struct
+{
+  gint32  tid;
+  gint32  pid;                      /* -1 unknown */
+  gint32  ppid;
+  gint32  vtid;                     /* in its innermost PID namespace; -1 unknown */
+  gint32  vpid;
+  gint64  ns_inum;                  /* that namespace's inode; 0 unknown */
+  guint32 name;                     /* string id */
+} StrataThreadInfo;
+
 typedef struct
 {
   char             *name;
@@ -51,6 +63,7 @@ typedef struct
   gint              sync_reference; /* machine index, or -1 */
   StrataSyncResult  sync;
   guint64           outside_guest_mode; /* guest events outside every guest-mode window */
+  GArray           *threads;        /* StrataThreadInfo, by tid */
 } StrataMachine;
 
 typedef struct
@@ -108,6 +121,10 @@ gint            strata_analysis_find_machine (StrataAnalysis *self,
                                               const char     *name);
 const char     *strata_analysis_string       (StrataAnalysis *self,
                                               guint32         id);
+const StrataThreadInfo *
+                strata_analysis_find_thread  (StrataAnalysis *self,
+                                              guint           machine,
+                                              gint32          tid);
 /* Parses "GUEST=HOST_PID". */
 gboolean        strata_vm_map_parse          (const char     *text,
                                               StrataVmMap    *map,

@@ -397,7 +397,23 @@ strata_session_describe_at (StrataSession *self,
   if (d->tid >= 0)
     g_string_append_printf (text, _("TID: %d\n"), d->tid);
   if (d->comm != 0)
-    g_string_append_printf (text, _("Process: %s\n"), strata_analysis_string (analysis, d->comm));
+    {
+      const StrataThreadInfo *thread = d->machine == STRATA_NO_MACHINE ? NULL :
+                                       strata_analysis_find_thread (analysis, d->machine, d->tid);
+      const StrataThreadInfo *process = thread && thread->pid > 0 && thread->pid != thread->tid ?
+                                        strata_analysis_find_thread (analysis, d->machine, thread->pid) : NULL;
+
+      /* The thread's own name, and its process's when that differs (qemu's vCPU threads). */
+      if (process != NULL && process->name != 0 && process->name != d->comm)
+        g_string_append_printf (text, _("Process: %s (%d), thread %s\n"),
+                                strata_analysis_string (analysis, process->name), thread->pid,
+                                strata_analysis_string (analysis, d->comm));
+      else if (thread != NULL && thread->pid > 0)
+        g_string_append_printf (text, _("Process: %s (%d)\n"), strata_analysis_string (analysis, d->comm),
+                                thread->pid);
+      else
+        g_string_append_printf (text, _("Process: %s\n"), strata_analysis_string (analysis, d->comm));
+    }
   /* Inside a guest: the host thread that runs the vCPU, too. */
   if (d->host_tid >= 0 && d->host_tid != d->tid)
     g_string_append_printf (text, _("Host vCPU thread: %d (%s)\n"), d->host_tid,
