@@ -236,7 +236,7 @@ test_decoded_fields (void)
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(StrataEventMerge) merge = NULL;
   StrataEvent ev;
-  guint switches = 0, syscalls_named = 0, statedump_named = 0, irqs = 0;
+  guint switches = 0, syscalls_named = 0, statedump_named = 0, irqs = 0, tcp = 0;
 
   if (!have_samples ())
     return;
@@ -268,6 +268,12 @@ test_decoded_fields (void)
         case STRATA_EV_IRQ_ENTRY:
           irqs++;
           break;
+        case STRATA_EV_NET_SEND:
+          /* net_dev_queue: the TCP header, read through two nested variants. */
+          g_assert_cmpint (ev.f[STRATA_F_NET_SEQ], >, 0);
+          g_assert_cmpint (ev.f[STRATA_F_NET_WINDOW], >, 0);
+          tcp++;
+          break;
         default:
           break;
         }
@@ -276,6 +282,7 @@ test_decoded_fields (void)
   g_assert_cmpuint (syscalls_named, >, 100);
   g_assert_cmpuint (statedump_named, >, 100);
   g_assert_cmpuint (irqs, >, 0);
+  g_assert_cmpuint (tcp, >, 0);
 }
 
 static void

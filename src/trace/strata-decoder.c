@@ -37,6 +37,10 @@ static bt_component_class_sink *sink_class;
 
 #define N_SLOTS STRATA_EVENT_MAX_FIELDS
 
+/* What an LTTng kernel event takes in a stream file, on average (28–35 B in the sample
+ * traces): progress is events read against the stream files' size at this rate. */
+#define STRATA_BYTES_PER_EVENT 30
+
 typedef enum
 {
   ACCESS_NONE,
@@ -53,6 +57,7 @@ typedef struct
   guint32         name_id;          /* syscall name, from the event name */
   gint            index[N_SLOTS];   /* payload member index; -1 when absent */
   guint8          access[N_SLOTS];
+  gint            network_header;   /* net_dev_queue & co: the header variant's index, or -1 */
 } ClassInfo;
 
 typedef struct
@@ -135,6 +140,9 @@ kind_from_lttng_name (const char  *name,
     { "softirq_raise", STRATA_EV_SOFTIRQ_RAISE },
     { "exit_syscall", STRATA_EV_SYSCALL_EXIT },
     { "lttng_statedump_process_ns", STRATA_EV_STATEDUMP_PID_NS },
+    /* Mainline network events carry the TCP header in nested variants (read_tcp_header). */
+    { "net_dev_queue", STRATA_EV_NET_SEND },
+    { "netif_receive_skb", STRATA_EV_NET_RECV },
   };
   const char *rest;
   StrataEventKind kind;
@@ -203,6 +211,7 @@ class_info_new (Shard                *shard,
 
   for (guint i = 0; i < N_SLOTS; i++)
     info->index[i] = -1;
+  info->network_header = -1;
   info->kind = name ? kind_from_lttng_name (name, &syscall) : STRATA_EV_NONE;
   if (info->kind == STRATA_EV_NONE)
     return info;
@@ -214,6 +223,12 @@ class_info_new (Shard                *shard,
   payload = bt_event_class_borrow_payload_field_class_const (event_class);
   if (payload == NULL || bt_field_class_get_type (payload) != BT_FIELD_CLASS_TYPE_STRUCTURE)
     return info;
+
+  if (info->kind == STRATA_EV_NET_SEND || info->kind == STRATA_EV_NET_RECV)
+    for (guint m = 0; m < bt_field_class_structure_get_member_count (payload); m++)
+      if (strcmp (bt_field_class_structure_member_get_name (
+                    bt_field_class_structure_borrow_member_by_index_const (payload, m)), "network_header") == 0)
+        info->network_header = m;
 
   kinfo = strata_event_kind_info (info->kind);
   for (guint slot = 0; slot < kinfo->n_fields; slot++)
@@ -444,8 +459,13 @@ report_progress (StrataDecodeProgress *progress,
   /* A few reports per second are plenty, and one thread wins each slot. */
   if (now - last >= 20000 &&
       g_atomic_pointer_compare_and_exchange (&progress->last_report_us, (gpointer) last, (gpointer) now))
-    progress->report ((guint64) g_atomic_pointer_get (&progress->done_bytes), progress->total_bytes,
-                      progress->report_data);
+    {
+      guint64 done = (guint64) g_atomic_pointer_get (&progress->done_bytes);
+
+      /* An estimate: never claim to be done before the end. */
+      progress->report (MIN (done, progress->total_bytes - progress->total_bytes / 50),
+                        progress->total_bytes, progress->report_data);
+    }
 }
 
 static void
@@ -462,9 +482,51 @@ handle_packet (Shard            *shard,
   if ((field = bt_field_structure_borrow_member_field_by_name_const (context, "cpu_id")) != NULL &&
       bt_field_class_type_is (bt_field_get_class_type (field), BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
     port->stream->cpu = (guint32) bt_field_integer_unsigned_get_value (field);
-  if ((field = bt_field_structure_borrow_member_field_by_name_const (context, "packet_size")) != NULL &&
-      bt_field_class_type_is (bt_field_get_class_type (field), BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
-    report_progress (shard->progress, bt_field_integer_unsigned_get_value (field) / 8);
+}
+
+/* A struct member by name, through a variant to its selected option. */
+static const bt_field *
+member (const bt_field *field,
+        const char     *name)
+{
+  if (field != NULL && bt_field_get_class_type (field) == BT_FIELD_CLASS_TYPE_STRUCTURE)
+    field = bt_field_structure_borrow_member_field_by_name_const (field, name);
+  else
+    return NULL;
+  while (field != NULL && bt_field_class_type_is (bt_field_get_class_type (field), BT_FIELD_CLASS_TYPE_VARIANT))
+    field = bt_field_variant_borrow_selected_option_field_const (field);
+  return field;
+}
+
+static gboolean
+get_unsigned (const bt_field *field,
+              gint64         *out)
+{
+  if (field == NULL ||
+      !bt_field_class_type_is (bt_field_get_class_type (field), BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
+    return FALSE;
+  *out = (gint64) bt_field_integer_unsigned_get_value (field);
+  return TRUE;
+}
+
+/* net_dev_queue / netif_receive_skb: the TCP segment's identity, when the packet is TCP. */
+static gboolean
+read_tcp_header (const bt_field *network_header,
+                 StrataEvent    *ev)
+{
+  const bt_field *ip = network_header;
+  const bt_field *tcp;
+
+  while (ip != NULL && bt_field_class_type_is (bt_field_get_class_type (ip), BT_FIELD_CLASS_TYPE_VARIANT))
+    ip = bt_field_variant_borrow_selected_option_field_const (ip);
+  if ((tcp = member (ip, "transport_header")) == NULL ||
+      bt_field_get_class_type (tcp) != BT_FIELD_CLASS_TYPE_STRUCTURE)
+    return FALSE;
+  return get_unsigned (member (tcp, "seq"), &ev->f[STRATA_F_NET_SEQ]) &&
+         get_unsigned (member (tcp, "ack_seq"), &ev->f[STRATA_F_NET_ACK_SEQ]) &&
+         get_unsigned (member (tcp, "flags"), &ev->f[STRATA_F_NET_FLAGS]) &&
+         get_unsigned (member (tcp, "checksum"), &ev->f[STRATA_F_NET_CHECK]) &&
+         get_unsigned (member (tcp, "window_size"), &ev->f[STRATA_F_NET_WINDOW]);
 }
 
 static void
@@ -530,6 +592,9 @@ handle_event (Shard            *shard,
                                    bt_field_structure_borrow_member_field_by_index_const (payload, info->index[slot]),
                                    info->access[slot]);
     }
+  if (info->network_header >= 0 &&
+      !read_tcp_header (bt_field_structure_borrow_member_field_by_index_const (payload, info->network_header), &ev))
+    return;
   fill_defaults (&ev, info);
   strata_event_buffer_append (port->stream->buffer, &ev);
 }
@@ -669,12 +734,18 @@ sink_consume (bt_self_component_sink *self)
       switch (bt_message_iterator_next (port->iterator, &msgs, &count))
         {
         case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-          for (uint64_t i = 0; i < count; i++)
-            {
-              handle_message (shard, port, msgs[i]);
-              bt_message_put_ref (msgs[i]);
-            }
-          return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+          {
+            guint64 before = port->stream->events;
+
+            for (uint64_t i = 0; i < count; i++)
+              {
+                handle_message (shard, port, msgs[i]);
+                bt_message_put_ref (msgs[i]);
+              }
+            /* libbabeltrace2 hides packet sizes: count events at a typical size instead. */
+            report_progress (shard->progress, (port->stream->events - before) * STRATA_BYTES_PER_EVENT);
+            return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+          }
 
         case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
           return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;

@@ -26,8 +26,10 @@ typedef enum
 
 GQuark strata_trace_error_quark (void);
 
-/* Called from decoder threads, at most every few milliseconds:
- * @done and @total are bytes of stream files read and to read. */
+/* @done and @total are bytes of stream files: @total their size, @done estimated from the
+ * events read so far (libbabeltrace2 does not tell positions). strata_trace_load() calls it
+ * from decoder threads, strata_trace_load_async() in the caller's main context; a few times a
+ * second at most, and once with @done == @total at the end. */
 typedef void (*StrataLoadProgress) (guint64  done,
                                     guint64  total,
                                     gpointer user_data);
