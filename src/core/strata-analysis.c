@@ -77,7 +77,6 @@ typedef struct
   guint8  in_syscall;
   guint8  in_guest;
   guint8  state;            /* thread row state */
-  guint8  vcpu_state;
   gboolean preempted;
   gint64  preempt_start;
   gint32  preempt_cpu;
@@ -583,7 +582,6 @@ get_thread (Model *model,
       t->vcpu = -1;
       t->row = -1;
       t->state = STRATA_STATE_UNKNOWN;
-      t->vcpu_state = STRATA_STATE_UNKNOWN;
       if ((vcpu = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid))) != NULL)
         {
           t->vm = (GPOINTER_TO_INT (vcpu) - 1) >> 16;
@@ -719,7 +717,6 @@ vcpu_set (Model                 *model,
 
   if (t->vm < 0 || (row = vcpu_row (model, t)) < 0)
     return;
-  t->vcpu_state = state;
   d.state = state;
   d.machine = vm_machine (model, t->vm);
   d.vcpu = t->vcpu;

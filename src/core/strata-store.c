@@ -406,23 +406,7 @@ strata_store_builder_desc (StrataStoreBuilder *self,
   return &g_array_index (self->descs, StrataStateDesc, desc_id);
 }
 
-gint64
-strata_store_builder_last_ts (StrataStoreBuilder *self,
-                              guint               row_index)
-{
-  Row *row = g_ptr_array_index (self->rows, row_index);
 
-  return row->n ? row_ts (row, row->n - 1) : G_MININT64;
-}
-
-guint32
-strata_store_builder_last_id (StrataStoreBuilder *self,
-                              guint               row_index)
-{
-  Row *row = g_ptr_array_index (self->rows, row_index);
-
-  return row->n ? row->ids[row->n - 1] : NO_KEY;
-}
 
 static inline guint32
 key_of (const StrataStore *store,

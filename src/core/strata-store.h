@@ -104,10 +104,6 @@ void                strata_store_builder_set_id  (StrataStoreBuilder    *self,
                                                   guint                  row,
                                                   gint64                 ts,
                                                   guint32                desc_id);
-gint64              strata_store_builder_last_ts (StrataStoreBuilder    *self,
-                                                  guint                  row);
-guint32             strata_store_builder_last_id (StrataStoreBuilder    *self,
-                                                  guint                  row);
 /* Another name for @row, e.g. "pcpu/0" for the CPU 0 row of the only machine. */
 void                strata_store_builder_add_alias (StrataStoreBuilder  *self,
                                                     const char          *alias,
