@@ -18,4 +18,13 @@ void   strata_open_trace_dialog        (GtkWindow            *parent,
 char **strata_open_trace_dialog_finish (GAsyncResult         *result,
                                         GError              **error);
 
+/* Asks where to write an image: a path ending in .png or .svg. */
+void   strata_save_image_dialog        (GtkWindow            *parent,
+                                        const char           *name,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+char  *strata_save_image_dialog_finish (GAsyncResult         *result,
+                                        GError              **error);
+
 G_END_DECLS

@@ -1,0 +1,239 @@
+/* strata-legend.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-legend"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-legend.h"
+#include "strata-renderer.h"
+
+/* The colours of the timeline under it: the states, then each guest's machine colour, from
+ * the renderer, so that they are the ones drawn. Machines that the highlight leaves out are
+ * dimmed here too. */
+struct _StrataLegend
+{
+  GtkWidget      parent_instance;
+
+  /* Owned */
+  StrataSession *session;
+  GSignalGroup  *session_signals;
+
+  /* Borrowed */
+  GtkWidget     *flow_box;
+};
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (StrataLegend, strata_legend, GTK_TYPE_WIDGET)
+
+#define SWATCH_SIZE 12
+
+static const StrataState shown_states[] = {
+  STRATA_STATE_USER, STRATA_STATE_SYSCALL, STRATA_STATE_IRQ, STRATA_STATE_SOFTIRQ,
+  STRATA_STATE_IDLE, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_BLOCKED,
+};
+
+static GtkWidget *
+create_swatch (StrataRgb   color,
+               const char *name,
+               gboolean    dimmed)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guint8 pixels[SWATCH_SIZE * SWATCH_SIZE * 4];
+  GtkWidget *box, *image, *label;
+
+  for (guint i = 0; i < SWATCH_SIZE * SWATCH_SIZE; i++)
+    {
+      pixels[i * 4 + 0] = (guint8) (color.r * 255 + 0.5);
+      pixels[i * 4 + 1] = (guint8) (color.g * 255 + 0.5);
+      pixels[i * 4 + 2] = (guint8) (color.b * 255 + 0.5);
+      pixels[i * 4 + 3] = dimmed ? 80 : 255;
+    }
+  bytes = g_bytes_new (pixels, sizeof pixels);
+  texture = gdk_memory_texture_new (SWATCH_SIZE, SWATCH_SIZE, GDK_MEMORY_R8G8B8A8,
+                                    bytes, SWATCH_SIZE * 4);
+
+  image = gtk_image_new_from_paintable (GDK_PAINTABLE (texture));
+  gtk_image_set_pixel_size (GTK_IMAGE (image), SWATCH_SIZE);
+  gtk_widget_add_css_class (image, "swatch");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  label = gtk_label_new (name);
+  if (dimmed)
+    gtk_widget_add_css_class (label, "dim-label");
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
+static void
+strata_legend_rebuild (StrataLegend *self)
+{
+  GtkFlowBox *flow_box = GTK_FLOW_BOX (self->flow_box);
+  StrataAnalysis *analysis;
+  GtkWidget *child;
+  guint32 highlight;
+
+  g_assert (STRATA_IS_LEGEND (self));
+
+  while ((child = gtk_widget_get_first_child (self->flow_box)) != NULL)
+    gtk_flow_box_remove (flow_box, child);
+  if (self->session == NULL)
+    return;
+
+  analysis = strata_session_get_analysis (self->session);
+  highlight = strata_session_get_highlight (self->session);
+  for (guint i = 0; i < G_N_ELEMENTS (shown_states); i++)
+    gtk_flow_box_append (flow_box, create_swatch (strata_render_state_color (shown_states[i], FALSE),
+                                                  strata_state_to_string (shown_states[i]), FALSE));
+  for (guint m = 0; m < analysis->machines->len; m++)
+    {
+      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+      gboolean dimmed = highlight != 0 && !(highlight & (1u << MIN (m, 31)));
+
+      if (machine->role == STRATA_ROLE_GUEST)
+        gtk_flow_box_append (flow_box, create_swatch (strata_render_machine_color (m), machine->name, dimmed));
+    }
+  for (child = gtk_widget_get_first_child (self->flow_box); child; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+}
+
+static void
+strata_legend_highlight_changed_cb (StrataLegend  *self,
+                                    GParamSpec    *pspec,
+                                    StrataSession *session)
+{
+  strata_legend_rebuild (self);
+}
+
+StrataSession *
+strata_legend_get_session (StrataLegend *self)
+{
+  g_return_val_if_fail (STRATA_IS_LEGEND (self), NULL);
+
+  return self->session;
+}
+
+void
+strata_legend_set_session (StrataLegend  *self,
+                           StrataSession *session)
+{
+  g_return_if_fail (STRATA_IS_LEGEND (self));
+  g_return_if_fail (session == NULL || STRATA_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+  g_signal_group_set_target (self->session_signals, session);
+  strata_legend_rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
+strata_legend_dispose (GObject *object)
+{
+  StrataLegend *self = STRATA_LEGEND (object);
+
+  g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->flow_box, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (strata_legend_parent_class)->dispose (object);
+}
+
+static void
+strata_legend_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  StrataLegend *self = STRATA_LEGEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_legend_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  StrataLegend *self = STRATA_LEGEND (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      strata_legend_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_legend_class_init (StrataLegendClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_legend_dispose;
+  object_class->get_property = strata_legend_get_property;
+  object_class->set_property = strata_legend_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "legend");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+strata_legend_init (StrataLegend *self)
+{
+  self->flow_box = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->flow_box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->flow_box), 32);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow_box), 12);
+  gtk_widget_set_focusable (self->flow_box, FALSE);
+  gtk_widget_set_can_target (self->flow_box, FALSE);
+  gtk_widget_set_parent (self->flow_box, GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Legend"),
+                                  -1);
+
+  self->session_signals = g_signal_group_new (STRATA_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::highlight",
+                                 G_CALLBACK (strata_legend_highlight_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+strata_legend_new (void)
+{
+  return g_object_new (STRATA_TYPE_LEGEND, NULL);
+}

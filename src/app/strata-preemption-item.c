@@ -1,0 +1,208 @@
+/* strata-preemption-item.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-preemption-item"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-preemption-item.h"
+#include "strata-time.h"
+
+/* One row of the preemptions panel: a vCPU's preemption, with its texts made once, since the
+ * list's cells and sorters read them often. Immutable. */
+struct _StrataPreemptionItem
+{
+  GObject  parent_instance;
+
+  guint    index;          /* in the analysis' preemptions */
+  char    *machine;
+  gint     vcpu;
+  gint     pcpu;
+  gint64   start;
+  gint64   end;
+  char    *start_text;
+  char    *duration_text;
+  char    *cause;
+  gint     row;            /* the vCPU's store row, -1 when there is none */
+};
+
+enum {
+  PROP_0,
+  PROP_MACHINE,
+  PROP_VCPU,
+  PROP_PCPU,
+  PROP_START,
+  PROP_DURATION,
+  PROP_START_TEXT,
+  PROP_DURATION_TEXT,
+  PROP_CAUSE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (StrataPreemptionItem, strata_preemption_item, G_TYPE_OBJECT)
+
+static const char *
+machine_name (StrataAnalysis *analysis,
+              guint           index)
+{
+  if (index >= analysis->machines->len)
+    return "?";
+  return ((StrataMachine *) g_ptr_array_index (analysis->machines, index))->name;
+}
+
+/* The longest cause: "host: stress (4001)", or "server2 vCPU 1: worker (812)". */
+static char *
+describe_cause (StrataAnalysis         *analysis,
+                const StrataPreemption *p)
+{
+  const StrataPreemptionCause *c;
+  const char *comm;
+
+  if (p->by == NULL || p->by->len == 0)
+    return g_strdup ("—");
+  c = &g_array_index (p->by, StrataPreemptionCause, 0);
+  comm = c->comm != 0 ? strata_analysis_string (analysis, c->comm) : "?";
+  if (c->vcpu >= 0)
+    /* Translators: what ran instead of a preempted vCPU: a VM, its vCPU, a thread and its TID */
+    return g_strdup_printf (_("%s vCPU %d: %s (%d)"), machine_name (analysis, c->machine), c->vcpu, comm, c->tid);
+  /* Translators: what ran instead of a preempted vCPU: a machine, a thread and its TID */
+  return g_strdup_printf (_("%s: %s (%d)"), machine_name (analysis, c->machine), comm, c->tid);
+}
+
+StrataPreemptionItem *
+strata_preemption_item_new (StrataAnalysis *analysis,
+                            guint           index)
+{
+  StrataPreemptionItem *self;
+  const StrataPreemption *p;
+  g_autofree char *row_name = NULL;
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+  g_return_val_if_fail (index < analysis->preemptions->len, NULL);
+
+  p = &g_array_index (analysis->preemptions, StrataPreemption, index);
+  self = g_object_new (STRATA_TYPE_PREEMPTION_ITEM, NULL);
+  self->index = index;
+  self->machine = g_strdup (machine_name (analysis, p->machine));
+  self->vcpu = p->vcpu;
+  self->pcpu = p->pcpu;
+  self->start = p->start;
+  self->end = p->end;
+  self->start_text = strata_time_format_tick (p->start, 1);
+  self->duration_text = strata_time_format_duration (p->end - p->start);
+  self->cause = describe_cause (analysis, p);
+  row_name = g_strdup_printf ("%s/vcpu/%d", self->machine, p->vcpu);
+  self->row = strata_store_find_row (analysis->store, row_name);
+  return self;
+}
+
+guint strata_preemption_item_get_index (StrataPreemptionItem *self) { return self->index; }
+const char *strata_preemption_item_get_machine (StrataPreemptionItem *self) { return self->machine; }
+gint strata_preemption_item_get_vcpu (StrataPreemptionItem *self) { return self->vcpu; }
+gint strata_preemption_item_get_pcpu (StrataPreemptionItem *self) { return self->pcpu; }
+gint64 strata_preemption_item_get_start (StrataPreemptionItem *self) { return self->start; }
+gint64 strata_preemption_item_get_end (StrataPreemptionItem *self) { return self->end; }
+gint64 strata_preemption_item_get_duration (StrataPreemptionItem *self) { return self->end - self->start; }
+const char *strata_preemption_item_get_cause (StrataPreemptionItem *self) { return self->cause; }
+gint strata_preemption_item_get_row (StrataPreemptionItem *self) { return self->row; }
+
+static void
+strata_preemption_item_finalize (GObject *object)
+{
+  StrataPreemptionItem *self = STRATA_PREEMPTION_ITEM (object);
+
+  g_clear_pointer (&self->machine, g_free);
+  g_clear_pointer (&self->start_text, g_free);
+  g_clear_pointer (&self->duration_text, g_free);
+  g_clear_pointer (&self->cause, g_free);
+
+  G_OBJECT_CLASS (strata_preemption_item_parent_class)->finalize (object);
+}
+
+static void
+strata_preemption_item_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  StrataPreemptionItem *self = STRATA_PREEMPTION_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_MACHINE:
+      g_value_set_string (value, self->machine);
+      break;
+    case PROP_VCPU:
+      g_value_set_int (value, self->vcpu);
+      break;
+    case PROP_PCPU:
+      g_value_set_int (value, self->pcpu);
+      break;
+    case PROP_START:
+      g_value_set_int64 (value, self->start);
+      break;
+    case PROP_DURATION:
+      g_value_set_int64 (value, self->end - self->start);
+      break;
+    case PROP_START_TEXT:
+      g_value_set_string (value, self->start_text);
+      break;
+    case PROP_DURATION_TEXT:
+      g_value_set_string (value, self->duration_text);
+      break;
+    case PROP_CAUSE:
+      g_value_set_string (value, self->cause);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_preemption_item_class_init (StrataPreemptionItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = strata_preemption_item_finalize;
+  object_class->get_property = strata_preemption_item_get_property;
+
+  properties[PROP_MACHINE] =
+    g_param_spec_string ("machine", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VCPU] =
+    g_param_spec_int ("vcpu", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PCPU] =
+    g_param_spec_int ("pcpu", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_START] =
+    g_param_spec_int64 ("start", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURATION] =
+    g_param_spec_int64 ("duration", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_START_TEXT] =
+    g_param_spec_string ("start-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DURATION_TEXT] =
+    g_param_spec_string ("duration-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAUSE] =
+    g_param_spec_string ("cause", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+strata_preemption_item_init (StrataPreemptionItem *self)
+{
+  self->row = -1;
+}

@@ -1,0 +1,284 @@
+/* strata-preemptions-panel.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-preemptions-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "strata-preemptions-panel.h"
+#include "strata-time.h"
+
+/* How much of a preemption's length to show on each side of it when zooming to it. */
+#define ZOOM_CONTEXT 0.5
+
+/*
+ * Every preemption of every vCPU of the view's session, one StrataPreemptionItem a row, sorted
+ * by the column the user clicks. Activating a row (Enter, double click) zooms the view to that
+ * preemption with some context, and outlines its vCPU's row there.
+ */
+struct _StrataPreemptionsPanel
+{
+  GtkWidget           parent_instance;
+
+  /* Template widgets */
+  GtkLabel           *summary_label;
+  GtkColumnView      *column_view;
+  GtkSingleSelection *selection;
+  GtkSortListModel   *sort_model;
+  GtkColumnViewColumn *start_column;
+
+  /* Owned */
+  GListStore         *items;       /* StrataPreemptionItem, by start */
+  StrataTimelineView *view;
+};
+
+enum {
+  PROP_0,
+  PROP_VIEW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (StrataPreemptionsPanel, strata_preemptions_panel, GTK_TYPE_WIDGET)
+
+static void
+strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *total_text = NULL;
+  g_autofree char *longest_text = NULL;
+  g_autofree char *summary = NULL;
+  StrataSession *session = self->view ? strata_timeline_view_get_session (self->view) : NULL;
+  StrataAnalysis *analysis = session ? strata_session_get_analysis (session) : NULL;
+  gint64 total = 0, longest = 0;
+
+  g_assert (STRATA_IS_PREEMPTIONS_PANEL (self));
+
+  if (analysis != NULL)
+    for (guint i = 0; i < analysis->preemptions->len; i++)
+      {
+        StrataPreemptionItem *item = strata_preemption_item_new (analysis, i);
+        gint64 duration = strata_preemption_item_get_duration (item);
+
+        total += duration;
+        longest = MAX (longest, duration);
+        g_ptr_array_add (items, item);
+      }
+  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                       items->pdata, items->len);
+
+  if (items->len == 0)
+    summary = g_strdup (analysis != NULL && analysis->host >= 0
+                        ? _("No vCPU was preempted.")
+                        : _("Preemptions are found in traces of a KVM host; this set has none."));
+  else
+    {
+      total_text = strata_time_format_duration (total);
+      longest_text = strata_time_format_duration (longest);
+      /* Translators: the first %s is a total duration, the second the longest one */
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u preemption, %s in all, the longest %s. "
+                                              "Press Enter or double-click on one to zoom to it.",
+                                              "%u preemptions, %s in all, the longest %s. "
+                                              "Press Enter or double-click on one to zoom to it.",
+                                              items->len),
+                                 items->len, total_text, longest_text);
+    }
+  gtk_label_set_label (self->summary_label, summary);
+}
+
+/**
+ * strata_preemptions_panel_activate:
+ *
+ * Zooms the view to @item's preemption, with context around it, and outlines its vCPU's row.
+ */
+void
+strata_preemptions_panel_activate (StrataPreemptionsPanel *self,
+                                   StrataPreemptionItem   *item)
+{
+  StrataSession *session;
+
+  g_return_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self));
+  g_return_if_fail (STRATA_IS_PREEMPTION_ITEM (item));
+
+  if (self->view == NULL || (session = strata_timeline_view_get_session (self->view)) == NULL)
+    return;
+  strata_session_zoom_around (session,
+                              strata_preemption_item_get_start (item),
+                              strata_preemption_item_get_end (item),
+                              ZOOM_CONTEXT);
+  strata_timeline_view_set_marked_row (self->view, strata_preemption_item_get_row (item));
+}
+
+static void
+strata_preemptions_panel_activate_cb (StrataPreemptionsPanel *self,
+                                      guint                   position,
+                                      GtkColumnView          *column_view)
+{
+  g_autoptr(StrataPreemptionItem) item = NULL;
+
+  g_assert (STRATA_IS_PREEMPTIONS_PANEL (self));
+
+  item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  if (item != NULL)
+    strata_preemptions_panel_activate (self, item);
+}
+
+static void
+strata_preemptions_panel_session_changed_cb (StrataPreemptionsPanel *self,
+                                             GParamSpec             *pspec,
+                                             StrataTimelineView     *view)
+{
+  strata_preemptions_panel_rebuild (self);
+}
+
+StrataTimelineView *
+strata_preemptions_panel_get_view (StrataPreemptionsPanel *self)
+{
+  g_return_val_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self), NULL);
+
+  return self->view;
+}
+
+void
+strata_preemptions_panel_set_view (StrataPreemptionsPanel *self,
+                                   StrataTimelineView     *view)
+{
+  g_return_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self));
+  g_return_if_fail (view == NULL || STRATA_IS_TIMELINE_VIEW (view));
+
+  if (self->view == view)
+    return;
+  if (self->view != NULL)
+    g_signal_handlers_disconnect_by_func (self->view, strata_preemptions_panel_session_changed_cb, self);
+  g_set_object (&self->view, view);
+  if (view != NULL)
+    g_signal_connect_object (view, "notify::session",
+                             G_CALLBACK (strata_preemptions_panel_session_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  strata_preemptions_panel_rebuild (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+}
+
+/**
+ * strata_preemptions_panel_get_model:
+ *
+ * Returns: (transfer none): the rows as shown, sorted: #StrataPreemptionItem
+ */
+GListModel *
+strata_preemptions_panel_get_model (StrataPreemptionsPanel *self)
+{
+  g_return_val_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self), NULL);
+
+  return G_LIST_MODEL (self->selection);
+}
+
+static void
+strata_preemptions_panel_dispose (GObject *object)
+{
+  StrataPreemptionsPanel *self = STRATA_PREEMPTIONS_PANEL (object);
+  GtkWidget *child;
+
+  strata_preemptions_panel_set_view (self, NULL);
+  /* GTK 4.8's gtk_widget_dispose_template() leaves the unnamed top box. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->items);
+
+  G_OBJECT_CLASS (strata_preemptions_panel_parent_class)->dispose (object);
+}
+
+static void
+strata_preemptions_panel_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  StrataPreemptionsPanel *self = STRATA_PREEMPTIONS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      g_value_set_object (value, self->view);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_preemptions_panel_set_property (GObject      *object,
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
+{
+  StrataPreemptionsPanel *self = STRATA_PREEMPTIONS_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_VIEW:
+      strata_preemptions_panel_set_view (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = strata_preemptions_panel_dispose;
+  object_class->get_property = strata_preemptions_panel_get_property;
+  object_class->set_property = strata_preemptions_panel_set_property;
+
+  /**
+   * StrataPreemptionsPanel:view:
+   *
+   * The timeline whose session's preemptions are listed, and which activation zooms.
+   */
+  properties[PROP_VIEW] =
+    g_param_spec_object ("view", NULL, NULL, STRATA_TYPE_TIMELINE_VIEW,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/stratatrace/Strata/ui/strata-preemptions-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, column_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, selection);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, sort_model);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, start_column);
+  gtk_widget_class_bind_template_callback (widget_class, strata_preemptions_panel_activate_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "preemptionspanel");
+
+  g_type_ensure (STRATA_TYPE_PREEMPTION_ITEM);
+}
+
+static void
+strata_preemptions_panel_init (StrataPreemptionsPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->items = g_list_store_new (STRATA_TYPE_PREEMPTION_ITEM);
+  gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (self->items));
+  gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
+  gtk_column_view_sort_by_column (self->column_view, self->start_column, GTK_SORT_ASCENDING);
+  strata_preemptions_panel_rebuild (self);
+}
+
+GtkWidget *
+strata_preemptions_panel_new (void)
+{
+  return g_object_new (STRATA_TYPE_PREEMPTIONS_PANEL, NULL);
+}

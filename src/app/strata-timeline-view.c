@@ -1,0 +1,1539 @@
+/* strata-timeline-view.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-timeline-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "strata-time.h"
+#include "strata-timeline-view-private.h"
+
+/*
+ * The resources view of a session: a time ruler on top, a column of row headers on the left,
+ * and the rows' body, which strata_render_body() draws, the same code that writes exported
+ * images. The widget only turns input into StrataSession calls and redraws when the session
+ * notifies. It is a GtkScrollable: the vertical adjustment scrolls the rows under the fixed
+ * ruler, and the horizontal one mirrors where the visible range lies in the whole set, so a
+ * GtkScrolledWindow around it shows both scrollbars.
+ */
+
+#define ZOOM_STEP        1.5    /* zoom-in and zoom-out actions */
+#define WHEEL_ZOOM_STEP  1.25   /* one mouse wheel notch with Ctrl */
+#define SURFACE_ZOOM     0.01   /* per touchpad pixel with Ctrl: exp (-dy × this) */
+#define PAN_FRACTION     0.1    /* one wheel notch, or an arrow key, pans this much of the span */
+#define CLICK_SLOP       3.0    /* px a press may move and still be a click */
+#define TICK_MIN_PX      110.0
+#define HEADER_WIDTH     200    /* wider than the renderer's default: group titles fit */
+
+typedef enum
+{
+  DRAG_NONE,
+  DRAG_PAN,
+  DRAG_SELECT,
+  DRAG_HEADER,
+} DragMode;
+
+struct _StrataTimelineView
+{
+  GtkWidget       parent_instance;
+
+  /* Owned */
+  StrataSession  *session;
+  GSignalGroup   *session_signals;
+  StrataLayout   *layout;          /* NULL without a session */
+  GtkAdjustment  *hadjustment;
+  GtkAdjustment  *vadjustment;
+
+  int             header_width;    /* the renderer's geometry */
+  int             ruler_height;
+  int             row_height;
+  gint            marked_row;      /* store row outlined, -1: none */
+  guint           focus_entry;     /* layout entry with the keyboard focus */
+
+  DragMode        drag_mode;
+  double          drag_x;          /* where the drag started, widget coordinates */
+  double          drag_y;
+  gint64          drag_from;       /* visible-from when a pan started */
+  double          drag_ns_per_px;
+  double          drag_scroll_y;
+  gint64          drag_anchor;     /* the time where a selection started */
+
+  double          pointer_x;
+  double          pointer_y;
+  double          pinch_scale;
+
+  guint           hscroll_policy : 1;
+  guint           vscroll_policy : 1;
+  guint           pointer_inside : 1;
+  guint           updating_hadjustment : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_MARKED_ROW,
+  N_PROPS,
+
+  /* GtkScrollable */
+  PROP_HADJUSTMENT = N_PROPS,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StrataTimelineView, strata_timeline_view, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
+
+static StrataAnalysis *
+get_analysis (StrataTimelineView *self)
+{
+  return self->session != NULL ? strata_session_get_analysis (self->session) : NULL;
+}
+
+static gboolean
+is_dark (StrataTimelineView *self)
+{
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  return 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+}
+
+/* The options the screen is drawn with: the renderer's defaults, the session's state, and
+ * this widget's size and scroll position. No legend: a StrataLegend shows it. */
+void
+strata_timeline_view_get_render_options (StrataTimelineView  *self,
+                                         StrataRenderOptions *o)
+{
+  StrataAnalysis *analysis;
+
+  g_return_if_fail (STRATA_IS_TIMELINE_VIEW (self));
+  g_return_if_fail (self->session != NULL);
+  g_return_if_fail (o != NULL);
+
+  analysis = get_analysis (self);
+  strata_render_options_init (o, analysis,
+                              gtk_widget_get_width (GTK_WIDGET (self)),
+                              gtk_widget_get_height (GTK_WIDGET (self)));
+  o->header_width = HEADER_WIDTH;
+  o->from = strata_session_get_visible_from (self->session);
+  o->to = strata_session_get_visible_to (self->session);
+  o->legend_height = 0;
+  o->scroll_y = gtk_adjustment_get_value (self->vadjustment);
+  o->highlight = strata_session_get_highlight (self->session);
+  if (!strata_session_get_selection (self->session, &o->selection_from, &o->selection_to))
+    o->selection_from = o->selection_to = 0;
+  o->marked_row = self->marked_row;
+  o->dark = is_dark (self);
+}
+
+/* Geometry shared by drawing and input: the renderer's, cached when the session is set
+ * (all zero without one). */
+static void
+get_geometry (StrataTimelineView *self,
+              int                *header_width,
+              int                *ruler_height,
+              int                *row_height)
+{
+  if (header_width)
+    *header_width = self->header_width;
+  if (ruler_height)
+    *ruler_height = self->ruler_height;
+  if (row_height)
+    *row_height = self->row_height;
+}
+
+static double
+body_width (StrataTimelineView *self)
+{
+  int header_width;
+
+  get_geometry (self, &header_width, NULL, NULL);
+  return MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - header_width);
+}
+
+static guint
+n_visible_entries (StrataTimelineView *self)
+{
+  g_autoptr(GArray) visible = NULL;
+
+  if (self->layout == NULL)
+    return 0;
+  visible = strata_layout_visible (self->layout);
+  return visible->len;
+}
+
+/* The position of @entry among the shown entries, or -1. */
+static gint
+visible_position (StrataTimelineView *self,
+                  guint               entry)
+{
+  g_autoptr(GArray) visible = NULL;
+
+  if (self->layout == NULL)
+    return -1;
+  visible = strata_layout_visible (self->layout);
+  for (guint v = 0; v < visible->len; v++)
+    if (g_array_index (visible, guint, v) == entry)
+      return v;
+  return -1;
+}
+
+static void
+update_hadjustment (StrataTimelineView *self)
+{
+  double width = body_width (self);
+  double upper = width, value = 0;
+
+  if (self->session != NULL)
+    {
+      gint64 begin = strata_session_get_begin (self->session);
+      gint64 from = strata_session_get_visible_from (self->session);
+      gint64 span = strata_session_get_visible_to (self->session) - from;
+      double ns_per_px = (double) span / width;
+
+      upper = (strata_session_get_end (self->session) - begin) / ns_per_px;
+      value = (from - begin) / ns_per_px;
+    }
+
+  self->updating_hadjustment = TRUE;
+  gtk_adjustment_configure (self->hadjustment, value, 0, MAX (upper, width),
+                            width * PAN_FRACTION, width * 0.9, width);
+  self->updating_hadjustment = FALSE;
+}
+
+static void
+update_vadjustment (StrataTimelineView *self)
+{
+  int ruler_height, row_height;
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double upper;
+
+  get_geometry (self, NULL, &ruler_height, &row_height);
+  upper = ruler_height + (double) n_visible_entries (self) * row_height;
+  gtk_adjustment_configure (self->vadjustment,
+                            CLAMP (gtk_adjustment_get_value (self->vadjustment), 0, MAX (0, upper - height)),
+                            0, MAX (upper, height), row_height, height * 0.9, height);
+}
+
+static void
+update_actions (StrataTimelineView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean has = self->session != NULL;
+  gboolean selection = has && strata_session_get_selection (self->session, NULL, NULL);
+  gint64 span = 0, full = 0;
+
+  if (has)
+    {
+      span = strata_session_get_visible_to (self->session) - strata_session_get_visible_from (self->session);
+      full = strata_session_get_end (self->session) - strata_session_get_begin (self->session);
+    }
+  gtk_widget_action_set_enabled (widget, "view.zoom-in", has && span > STRATA_SESSION_MIN_SPAN);
+  gtk_widget_action_set_enabled (widget, "view.zoom-out", has && span < full);
+  gtk_widget_action_set_enabled (widget, "view.zoom-fit", has && span < full);
+  gtk_widget_action_set_enabled (widget, "view.zoom-selection", selection);
+  gtk_widget_action_set_enabled (widget, "view.clear-selection", selection);
+  gtk_widget_action_set_enabled (widget, "view.pan-left", has && span < full);
+  gtk_widget_action_set_enabled (widget, "view.pan-right", has && span < full);
+}
+
+static void
+strata_timeline_view_visible_changed_cb (StrataTimelineView *self,
+                                         GParamSpec         *pspec,
+                                         StrataSession      *session)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  update_hadjustment (self);
+  update_actions (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+strata_timeline_view_selection_changed_cb (StrataTimelineView *self,
+                                           GParamSpec         *pspec,
+                                           StrataSession      *session)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  update_actions (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+strata_timeline_view_highlight_changed_cb (StrataTimelineView *self,
+                                           GParamSpec         *pspec,
+                                           StrataSession      *session)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gint64
+strata_timeline_view_x_to_time (StrataTimelineView *self,
+                                double              x)
+{
+  int header_width;
+
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), 0);
+  g_return_val_if_fail (self->session != NULL, 0);
+
+  get_geometry (self, &header_width, NULL, NULL);
+  return strata_session_x_to_ns (self->session, x - header_width, body_width (self));
+}
+
+double
+strata_timeline_view_time_to_x (StrataTimelineView *self,
+                                gint64              ns)
+{
+  int header_width;
+
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), 0);
+  g_return_val_if_fail (self->session != NULL, 0);
+
+  get_geometry (self, &header_width, NULL, NULL);
+  return header_width + strata_session_ns_to_x (self->session, ns, body_width (self));
+}
+
+/* The layout entry under @y, as the renderer lays the rows out, or -1. */
+static gint
+entry_at (StrataTimelineView *self,
+          double              y)
+{
+  StrataRenderOptions o;
+
+  if (self->session == NULL)
+    return -1;
+  strata_timeline_view_get_render_options (self, &o);
+  if (y < o.ruler_height)
+    return -1;
+  return strata_render_entry_at (self->layout, &o, y);
+}
+
+static const StrataLayoutEntry *
+get_entry (StrataTimelineView *self,
+           guint               entry)
+{
+  return &g_array_index (self->layout->entries, StrataLayoutEntry, entry);
+}
+
+/**
+ * strata_timeline_view_get_row_area:
+ * @row: a store row
+ * @area: (out): where its body is drawn, in widget coordinates
+ *
+ * Returns: whether @row is shown (its group is expanded); it may be scrolled out of sight
+ */
+gboolean
+strata_timeline_view_get_row_area (StrataTimelineView *self,
+                                   guint               row,
+                                   graphene_rect_t    *area)
+{
+  g_autoptr(GArray) visible = NULL;
+  int header_width, ruler_height, row_height;
+
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), FALSE);
+  g_return_val_if_fail (area != NULL, FALSE);
+
+  if (self->layout == NULL)
+    return FALSE;
+  get_geometry (self, &header_width, &ruler_height, &row_height);
+  visible = strata_layout_visible (self->layout);
+  for (guint v = 0; v < visible->len; v++)
+    {
+      const StrataLayoutEntry *e = get_entry (self, g_array_index (visible, guint, v));
+
+      if (!e->header && e->row == (gint) row)
+        {
+          graphene_rect_init (area, header_width,
+                              ruler_height + v * row_height - gtk_adjustment_get_value (self->vadjustment),
+                              body_width (self), row_height);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Scrolls the rows so that the entry at visible position @v shows below the ruler. */
+static void
+scroll_to_position (StrataTimelineView *self,
+                    gint                v)
+{
+  int ruler_height, row_height;
+  double top, bottom, value, page;
+
+  if (v < 0)
+    return;
+  get_geometry (self, NULL, &ruler_height, &row_height);
+  value = gtk_adjustment_get_value (self->vadjustment);
+  page = gtk_widget_get_height (GTK_WIDGET (self)) - ruler_height;
+  top = (double) v * row_height;
+  bottom = top + row_height;
+  if (top < value)
+    gtk_adjustment_set_value (self->vadjustment, top);
+  else if (bottom > value + page)
+    gtk_adjustment_set_value (self->vadjustment, bottom - page);
+}
+
+char *
+strata_timeline_view_describe_at (StrataTimelineView *self,
+                                  double              x,
+                                  double              y)
+{
+  const StrataLayoutEntry *e;
+  int header_width, ruler_height;
+  gint entry;
+
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), NULL);
+
+  if (self->session == NULL)
+    return NULL;
+  get_geometry (self, &header_width, &ruler_height, NULL);
+
+  if (y < ruler_height)
+    {
+      g_autofree char *at = NULL;
+      gint64 from, to;
+
+      if (x < header_width)
+        return NULL;
+      at = strata_time_format_absolute (strata_timeline_view_x_to_time (self, x));
+      if (strata_session_get_selection (self->session, &from, &to))
+        {
+          g_autofree char *duration = strata_time_format_duration (to - from);
+
+          /* Translators: the ruler's tooltip: the time under the pointer, then the selection's length */
+          return g_strdup_printf (_("%s\nSelection: %s"), at, duration);
+        }
+      return g_steal_pointer (&at);
+    }
+
+  if ((entry = entry_at (self, y)) < 0)
+    return NULL;
+  e = get_entry (self, entry);
+  if (x < header_width)
+    {
+      if (e->header)
+        return g_strdup (g_array_index (self->layout->collapsed, gboolean, entry)
+                         ? _("Click to show this group's rows")
+                         : _("Click to hide this group's rows"));
+      return g_strdup (strata_store_row_name (get_analysis (self)->store, e->row));
+    }
+  if (e->header)
+    return NULL;
+  return strata_session_describe_at (self->session, e->row, strata_timeline_view_x_to_time (self, x));
+}
+
+static gboolean
+strata_timeline_view_query_tooltip (GtkWidget  *widget,
+                                    int         x,
+                                    int         y,
+                                    gboolean    keyboard_mode,
+                                    GtkTooltip *tooltip)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+  g_autofree char *text = NULL;
+
+  if (self->session == NULL)
+    return FALSE;
+
+  if (keyboard_mode)
+    {
+      /* The focused row, in the middle of the visible range. */
+      int ruler_height, row_height;
+      gint v = visible_position (self, self->focus_entry);
+
+      get_geometry (self, NULL, &ruler_height, &row_height);
+      if (v < 0)
+        return FALSE;
+      text = strata_timeline_view_describe_at (self,
+                                               strata_timeline_view_time_to_x (self,
+                                                 (strata_session_get_visible_from (self->session) +
+                                                  strata_session_get_visible_to (self->session)) / 2),
+                                               ruler_height + (v + 0.5) * row_height -
+                                               gtk_adjustment_get_value (self->vadjustment));
+    }
+  else
+    text = strata_timeline_view_describe_at (self, x, y);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* Drawing */
+
+static void
+append_text (GtkSnapshot   *snapshot,
+             PangoLayout   *layout,
+             const GdkRGBA *color,
+             double         x,
+             double         y)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static GdkRGBA
+with_alpha (const GdkRGBA *color,
+            double         alpha)
+{
+  GdkRGBA c = *color;
+
+  c.alpha *= alpha;
+  return c;
+}
+
+static const GdkRGBA selection_color = { 0.21, 0.52, 0.89, 1.0 };
+
+static void
+snapshot_ruler (StrataTimelineView        *self,
+                GtkSnapshot               *snapshot,
+                const StrataRenderOptions *o,
+                const GdkRGBA             *fg)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *span_text = NULL;
+  double bw = o->width - o->header_width;
+  gint64 span = o->to - o->from;
+  gint64 step = strata_time_tick_step (span, bw, TICK_MIN_PX);
+  gint64 first = o->from - (o->from % step) + (o->from % step > 0 ? step : 0);
+  double ns_per_px = (double) span / bw;
+  GdkRGBA c;
+  int tw, th;
+
+  c = with_alpha (fg, 0.04);
+  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, 0, o->width, o->ruler_height));
+  c = with_alpha (fg, 0.15);
+  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, o->ruler_height - 1, o->width, 1));
+
+  /* The corner: the date (ticks give the time of day, in UTC) and the visible span. */
+  pango_layout_set_width (layout, (o->header_width - 12) * PANGO_SCALE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  if ((dt = g_date_time_new_from_unix_utc (o->from / G_GINT64_CONSTANT (1000000000))) != NULL)
+    {
+      g_autofree char *date = g_date_time_format (dt, "%Y-%m-%d");
+      /* Translators: the date above the row headers; the ruler's times are in UTC */
+      g_autofree char *text = g_strdup_printf (_("%s UTC"), date);
+
+      pango_layout_set_text (layout, text, -1);
+      c = with_alpha (fg, 0.8);
+      append_text (snapshot, layout, &c, 8, 2);
+    }
+  span_text = strata_time_format_duration (span);
+  pango_layout_set_text (layout, span_text, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  c = with_alpha (fg, 0.55);
+  append_text (snapshot, layout, &c, 8, o->ruler_height - th - 2);
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (o->header_width, 0, bw, o->height));
+  pango_layout_set_width (layout, -1);
+
+  /* The selection's band and length. */
+  if (o->selection_to > o->selection_from)
+    {
+      double sx0 = o->header_width + (o->selection_from - o->from) / ns_per_px;
+      double sx1 = o->header_width + (o->selection_to - o->from) / ns_per_px;
+      g_autofree char *duration = strata_time_format_duration (o->selection_to - o->selection_from);
+      double lx;
+
+      c = with_alpha (&selection_color, 0.3);
+      gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (sx0, 0, MAX (1, sx1 - sx0), o->ruler_height));
+      pango_layout_set_text (layout, duration, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      lx = tw + 8 < sx1 - sx0 ? (sx0 + sx1 - tw) / 2 : sx1 + 4;
+      append_text (snapshot, layout, fg, lx, o->ruler_height - th - 4);
+    }
+
+  for (gint64 t = first; t <= o->to && step > 0; t += step)
+    {
+      double tx = floor (o->header_width + (t - o->from) / ns_per_px);
+      g_autofree char *label = strata_time_format_tick (t, step);
+
+      c = with_alpha (fg, 0.35);
+      gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (tx, o->ruler_height - 8, 1, 7));
+      /* Faint grid lines through the rows help reading across. */
+      c = with_alpha (fg, 0.07);
+      gtk_snapshot_append_color (snapshot, &c,
+                                 &GRAPHENE_RECT_INIT (tx, o->ruler_height, 1, o->height - o->ruler_height));
+      pango_layout_set_text (layout, label, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      c = with_alpha (fg, 0.8);
+      append_text (snapshot, layout, &c, tx + 3, 2);
+    }
+
+  if (self->pointer_inside && self->pointer_x >= o->header_width && self->drag_mode != DRAG_PAN)
+    {
+      c = with_alpha (fg, 0.35);
+      gtk_snapshot_append_color (snapshot, &c,
+                                 &GRAPHENE_RECT_INIT (floor (self->pointer_x), 0, 1, o->height));
+    }
+  gtk_snapshot_pop (snapshot);
+}
+
+static gboolean
+is_dimmed (StrataTimelineView      *self,
+           const StrataLayoutEntry *e,
+           guint32                  highlight)
+{
+  StrataAnalysis *analysis = get_analysis (self);
+
+  if (highlight == 0 || e->machine < 0)
+    return FALSE;
+  if (highlight & (1u << MIN (e->machine, 31)))
+    return FALSE;
+  /* The host's pCPU rows show every machine's activity: never dimmed as a whole. */
+  if (e->header)
+    return e->machine != analysis->host;
+  return strata_store_row_kind (analysis->store, e->row) != STRATA_ROW_PCPU;
+}
+
+static void
+snapshot_headers (StrataTimelineView        *self,
+                  GtkSnapshot               *snapshot,
+                  const StrataRenderOptions *o,
+                  const GdkRGBA             *fg)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autoptr(GArray) visible = strata_layout_visible (self->layout);
+  StrataAnalysis *analysis = get_analysis (self);
+  gboolean focused = gtk_widget_has_visible_focus (GTK_WIDGET (self));
+  PangoAttrList *bold = pango_attr_list_new ();
+  GdkRGBA c;
+
+  pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, o->ruler_height, o->header_width,
+                                                         o->height - o->ruler_height));
+  c = with_alpha (fg, 0.03);
+  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, o->ruler_height, o->header_width,
+                                                                o->height - o->ruler_height));
+  for (guint v = 0; v < visible->len; v++)
+    {
+      guint index = g_array_index (visible, guint, v);
+      const StrataLayoutEntry *e = get_entry (self, index);
+      double ry = o->ruler_height + (double) v * o->row_height - o->scroll_y;
+      double alpha = is_dimmed (self, e, o->highlight) ? 0.4 : 1.0;
+      int tw, th;
+
+      if (ry + o->row_height < o->ruler_height || ry > o->height)
+        continue;
+
+      if (e->header)
+        {
+          g_autofree char *title = g_strdup_printf ("%s %s",
+                                                    g_array_index (self->layout->collapsed, gboolean, index) ? "▸" : "▾",
+                                                    e->label);
+
+          c = with_alpha (fg, 0.06);
+          gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, ry, o->header_width, o->row_height));
+          if (e->machine >= 0 && (guint) e->machine < analysis->machines->len &&
+              ((StrataMachine *) g_ptr_array_index (analysis->machines, e->machine))->role == STRATA_ROLE_GUEST)
+            {
+              StrataRgb m = strata_render_machine_color (e->machine);
+
+              gtk_snapshot_append_color (snapshot, &(GdkRGBA) { m.r, m.g, m.b, alpha },
+                                         &GRAPHENE_RECT_INIT (0, ry + 2, 4, o->row_height - 4));
+            }
+          pango_layout_set_attributes (layout, bold);
+          pango_layout_set_text (layout, title, -1);
+        }
+      else
+        {
+          pango_layout_set_attributes (layout, NULL);
+          pango_layout_set_text (layout, e->label, -1);
+        }
+      pango_layout_set_width (layout, (o->header_width - (e->header ? 14 : 26)) * PANGO_SCALE);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      c = with_alpha (fg, (e->header ? 0.9 : 0.75) * alpha);
+      append_text (snapshot, layout, &c, e->header ? 8 : 20, ry + (o->row_height - th) / 2.0);
+
+      if (e->row >= 0 && e->row == o->marked_row)
+        gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.88, 0.11, 0.14, 0.9 },
+                                   &GRAPHENE_RECT_INIT (o->header_width - 6, ry + 3, 3, o->row_height - 6));
+
+      if (focused && index == self->focus_entry)
+        {
+          GskRoundedRect outline;
+          GdkRGBA ring = with_alpha (&selection_color, 0.8);
+
+          gsk_rounded_rect_init_from_rect (&outline,
+                                           &GRAPHENE_RECT_INIT (1, ry + 1, o->header_width - 3, o->row_height - 2),
+                                           3);
+          gtk_snapshot_append_border (snapshot, &outline, (float[4]) { 2, 2, 2, 2 },
+                                      (GdkRGBA[4]) { ring, ring, ring, ring });
+        }
+    }
+  gtk_snapshot_pop (snapshot);
+  pango_attr_list_unref (bold);
+
+  c = with_alpha (fg, 0.15);
+  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (o->header_width - 1, 0, 1, o->height));
+}
+
+static void
+strata_timeline_view_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+  StrataRenderOptions o;
+  GdkRGBA fg;
+  cairo_t *cr;
+  int bw, bh;
+
+  if (self->session == NULL)
+    return;
+
+  strata_timeline_view_get_render_options (self, &o);
+  bw = o.width - o.header_width;
+  bh = o.height - o.ruler_height;
+  if (bw <= 0 || bh <= 0)
+    return;
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+
+  /* The rows: the renderer's code, as in exported images. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (o.header_width, o.ruler_height, bw, bh));
+  strata_render_body (cr, get_analysis (self), self->layout, &o, o.header_width, o.ruler_height, bw, bh);
+  cairo_destroy (cr);
+
+  snapshot_ruler (self, snapshot, &o, &fg);
+  snapshot_headers (self, snapshot, &o, &fg);
+}
+
+static void
+strata_timeline_view_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+  int header_width, ruler_height, row_height;
+
+  get_geometry (self, &header_width, &ruler_height, &row_height);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = header_width + 160;
+      *natural = header_width + 840;
+    }
+  else
+    {
+      *minimum = ruler_height + 3 * row_height;
+      *natural = ruler_height + MAX (3, n_visible_entries (self)) * row_height;
+    }
+}
+
+static void
+strata_timeline_view_size_allocate (GtkWidget *widget,
+                                    int        width,
+                                    int        height,
+                                    int        baseline)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+
+  update_hadjustment (self);
+  update_vadjustment (self);
+}
+
+/* Groups and keyboard focus */
+
+void
+strata_timeline_view_set_group_collapsed (StrataTimelineView *self,
+                                          guint               header,
+                                          gboolean            collapsed)
+{
+  g_return_if_fail (STRATA_IS_TIMELINE_VIEW (self));
+  g_return_if_fail (self->layout != NULL);
+  g_return_if_fail (header < self->layout->entries->len);
+  g_return_if_fail (get_entry (self, header)->header);
+
+  if (g_array_index (self->layout->collapsed, gboolean, header) == collapsed)
+    return;
+  strata_layout_set_collapsed (self->layout, header, collapsed);
+  /* A row that disappears hands the focus to its group's header. */
+  if (collapsed && get_entry (self, self->focus_entry)->group == header)
+    self->focus_entry = header;
+  update_vadjustment (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static void
+toggle_group_of (StrataTimelineView *self,
+                 guint               entry)
+{
+  guint header = get_entry (self, entry)->group;
+
+  strata_timeline_view_set_group_collapsed (self, header,
+                                            !g_array_index (self->layout->collapsed, gboolean, header));
+}
+
+static gboolean
+strata_timeline_view_move_focus_cb (GtkWidget *widget,
+                                    GVariant  *args,
+                                    gpointer   user_data)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+  g_autoptr(GArray) visible = NULL;
+  int delta = g_variant_get_int32 (args);
+  gint v;
+
+  if (self->layout == NULL)
+    return FALSE;
+  visible = strata_layout_visible (self->layout);
+  v = visible_position (self, self->focus_entry);
+  v = CLAMP (MAX (v, 0) + delta, 0, (gint) visible->len - 1);
+  self->focus_entry = g_array_index (visible, guint, v);
+  scroll_to_position (self, v);
+  gtk_widget_queue_draw (widget);
+  return TRUE;
+}
+
+static gboolean
+strata_timeline_view_toggle_focus_group_cb (GtkWidget *widget,
+                                            GVariant  *args,
+                                            gpointer   user_data)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+
+  if (self->layout == NULL)
+    return FALSE;
+  toggle_group_of (self, self->focus_entry);
+  scroll_to_position (self, visible_position (self, self->focus_entry));
+  return TRUE;
+}
+
+/* Input */
+
+static gint64
+anchor_time (StrataTimelineView *self)
+{
+  int header_width;
+
+  get_geometry (self, &header_width, NULL, NULL);
+  if (self->pointer_inside && self->pointer_x >= header_width)
+    return strata_timeline_view_x_to_time (self, self->pointer_x);
+  return (strata_session_get_visible_from (self->session) + strata_session_get_visible_to (self->session)) / 2;
+}
+
+static gint64
+px_to_ns (StrataTimelineView *self,
+          double              px)
+{
+  gint64 span = strata_session_get_visible_to (self->session) - strata_session_get_visible_from (self->session);
+
+  return (gint64) llround (px * (double) span / body_width (self));
+}
+
+gboolean
+_strata_timeline_view_scroll (StrataTimelineView *self,
+                              double              dx,
+                              double              dy,
+                              GdkModifierType     state,
+                              GdkScrollUnit       unit)
+{
+  gboolean wheel = unit == GDK_SCROLL_UNIT_WHEEL;
+
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), FALSE);
+
+  if (self->session == NULL)
+    return FALSE;
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      double factor = wheel ? pow (WHEEL_ZOOM_STEP, -dy) : exp (-dy * SURFACE_ZOOM);
+
+      if (dy != 0)
+        strata_session_zoom_at (self->session, anchor_time (self), factor);
+      return TRUE;
+    }
+
+  /* Shift turns a vertical wheel into a horizontal one. */
+  if ((state & GDK_SHIFT_MASK) && dx == 0)
+    {
+      dx = dy;
+      dy = 0;
+    }
+  if (dx == 0)
+    return FALSE;      /* vertical: the scrolled window scrolls the rows */
+  strata_session_pan (self->session,
+                      px_to_ns (self, wheel ? dx * PAN_FRACTION * body_width (self) : dx));
+  return TRUE;
+}
+
+static gboolean
+strata_timeline_view_scroll_cb (StrataTimelineView       *self,
+                                double                    dx,
+                                double                    dy,
+                                GtkEventControllerScroll *controller)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  return _strata_timeline_view_scroll (self, dx, dy,
+                                       gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller)),
+                                       gtk_event_controller_scroll_get_unit (controller));
+}
+
+static void
+strata_timeline_view_pinch_begin_cb (StrataTimelineView *self,
+                                     GdkEventSequence   *sequence,
+                                     GtkGesture         *gesture)
+{
+  self->pinch_scale = 1.0;
+}
+
+static void
+strata_timeline_view_pinch_changed_cb (StrataTimelineView *self,
+                                       double              scale,
+                                       GtkGestureZoom     *gesture)
+{
+  double x, y;
+
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  if (self->session == NULL || scale <= 0 || self->pinch_scale <= 0)
+    return;
+  if (gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    {
+      self->pointer_x = x;
+      self->pointer_inside = TRUE;
+    }
+  strata_session_zoom_at (self->session, anchor_time (self), scale / self->pinch_scale);
+  self->pinch_scale = scale;
+}
+
+static void
+strata_timeline_view_drag_begin_cb (StrataTimelineView *self,
+                                    double              x,
+                                    double              y,
+                                    GtkGestureDrag     *gesture)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  int header_width, ruler_height;
+
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  self->drag_mode = DRAG_NONE;
+  if (self->session == NULL)
+    return;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  get_geometry (self, &header_width, &ruler_height, NULL);
+  self->drag_x = x;
+  self->drag_y = y;
+  self->drag_from = strata_session_get_visible_from (self->session);
+  self->drag_ns_per_px = (double) (strata_session_get_visible_to (self->session) - self->drag_from) /
+                         body_width (self);
+  self->drag_scroll_y = gtk_adjustment_get_value (self->vadjustment);
+  self->drag_anchor = strata_timeline_view_x_to_time (self, MAX (x, header_width));
+
+  if (x < header_width)
+    self->drag_mode = y >= ruler_height ? DRAG_HEADER : DRAG_NONE;
+  else if (y < ruler_height || (state & GDK_SHIFT_MASK))
+    self->drag_mode = DRAG_SELECT;
+  else
+    {
+      self->drag_mode = DRAG_PAN;
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+    }
+}
+
+static void
+strata_timeline_view_drag_update_cb (StrataTimelineView *self,
+                                     double              offset_x,
+                                     double              offset_y,
+                                     GtkGestureDrag     *gesture)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  if (self->session == NULL)
+    return;
+
+  switch (self->drag_mode)
+    {
+    case DRAG_PAN:
+      {
+        /* Anchored: the time under the pointer stays under it. */
+        gint64 target = self->drag_from - (gint64) llround (offset_x * self->drag_ns_per_px);
+
+        strata_session_pan (self->session, target - strata_session_get_visible_from (self->session));
+        gtk_adjustment_set_value (self->vadjustment, self->drag_scroll_y - offset_y);
+      }
+      break;
+
+    case DRAG_SELECT:
+      if (fabs (offset_x) >= CLICK_SLOP)
+        strata_session_select (self->session, self->drag_anchor,
+                               strata_timeline_view_x_to_time (self, self->drag_x + offset_x));
+      break;
+
+    case DRAG_HEADER:
+    case DRAG_NONE:
+    default:
+      break;
+    }
+}
+
+static void
+strata_timeline_view_drag_end_cb (StrataTimelineView *self,
+                                  double              offset_x,
+                                  double              offset_y,
+                                  GtkGestureDrag     *gesture)
+{
+  gboolean click = fabs (offset_x) < CLICK_SLOP && fabs (offset_y) < CLICK_SLOP;
+  DragMode mode = self->drag_mode;
+  gint entry;
+
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  self->drag_mode = DRAG_NONE;
+  gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+  if (self->session == NULL || !click)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+
+  switch (mode)
+    {
+    case DRAG_SELECT:
+      /* A click on the ruler drops the selection. */
+      strata_session_clear_selection (self->session);
+      break;
+
+    case DRAG_HEADER:
+    case DRAG_PAN:
+      if ((entry = entry_at (self, self->drag_y)) >= 0)
+        {
+          self->focus_entry = entry;
+          if (mode == DRAG_HEADER && get_entry (self, entry)->header)
+            toggle_group_of (self, entry);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+        }
+      break;
+
+    case DRAG_NONE:
+    default:
+      break;
+    }
+}
+
+static void
+strata_timeline_view_motion_cb (StrataTimelineView       *self,
+                                double                    x,
+                                double                    y,
+                                GtkEventControllerMotion *controller)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  self->pointer_x = x;
+  self->pointer_y = y;
+  self->pointer_inside = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+strata_timeline_view_leave_cb (StrataTimelineView       *self,
+                               GtkEventControllerMotion *controller)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+strata_timeline_view_focus_changed_cb (StrataTimelineView *self,
+                                       GtkEventController *controller)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Actions */
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+  StrataSession *session = self->session;
+  gint64 middle;
+
+  if (session == NULL)
+    return;
+  middle = strata_session_get_visible_from (session) +
+           (strata_session_get_visible_to (session) - strata_session_get_visible_from (session)) / 2;
+
+  if (g_str_equal (action_name, "view.zoom-in"))
+    strata_session_zoom_at (session, middle, ZOOM_STEP);
+  else if (g_str_equal (action_name, "view.zoom-out"))
+    strata_session_zoom_at (session, middle, 1.0 / ZOOM_STEP);
+  else if (g_str_equal (action_name, "view.zoom-fit"))
+    strata_session_fit (session);
+  else if (g_str_equal (action_name, "view.zoom-selection"))
+    strata_session_zoom_to_selection (session);
+  else if (g_str_equal (action_name, "view.clear-selection"))
+    strata_session_clear_selection (session);
+  else if (g_str_equal (action_name, "view.pan-left"))
+    strata_session_pan (session, -px_to_ns (self, PAN_FRACTION * body_width (self)));
+  else if (g_str_equal (action_name, "view.pan-right"))
+    strata_session_pan (session, px_to_ns (self, PAN_FRACTION * body_width (self)));
+}
+
+/* Properties */
+
+StrataSession *
+strata_timeline_view_get_session (StrataTimelineView *self)
+{
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), NULL);
+
+  return self->session;
+}
+
+void
+strata_timeline_view_set_session (StrataTimelineView *self,
+                                  StrataSession      *session)
+{
+  g_return_if_fail (STRATA_IS_TIMELINE_VIEW (self));
+  g_return_if_fail (session == NULL || STRATA_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+
+  g_clear_pointer (&self->layout, strata_layout_free);
+  self->header_width = self->ruler_height = self->row_height = 0;
+  if (session != NULL)
+    {
+      StrataRenderOptions o;
+
+      self->layout = strata_layout_new (strata_session_get_analysis (session));
+      strata_render_options_init (&o, strata_session_get_analysis (session), 1, 1);
+      self->header_width = HEADER_WIDTH;
+      self->ruler_height = o.ruler_height;
+      self->row_height = o.row_height;
+    }
+  g_signal_group_set_target (self->session_signals, session);
+  self->focus_entry = 0;
+  self->marked_row = -1;
+  gtk_adjustment_set_value (self->vadjustment, 0);
+
+  update_actions (self);
+  update_hadjustment (self);
+  update_vadjustment (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_ROW]);
+}
+
+gint
+strata_timeline_view_get_marked_row (StrataTimelineView *self)
+{
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), -1);
+
+  return self->marked_row;
+}
+
+/**
+ * strata_timeline_view_set_marked_row:
+ * @row: a store row to outline, or -1
+ *
+ * Outlines @row (a preemption's vCPU), expanding its group and scrolling it into sight.
+ */
+void
+strata_timeline_view_set_marked_row (StrataTimelineView *self,
+                                     gint                row)
+{
+  g_return_if_fail (STRATA_IS_TIMELINE_VIEW (self));
+
+  if (row >= 0 && self->layout != NULL)
+    {
+      for (guint i = 0; i < self->layout->entries->len; i++)
+        {
+          const StrataLayoutEntry *e = get_entry (self, i);
+
+          if (!e->header && e->row == row)
+            {
+              strata_timeline_view_set_group_collapsed (self, e->group, FALSE);
+              self->focus_entry = i;
+              scroll_to_position (self, visible_position (self, i));
+              break;
+            }
+        }
+    }
+
+  if (self->marked_row == row)
+    return;
+  self->marked_row = row;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_ROW]);
+}
+
+/**
+ * strata_timeline_view_get_layout:
+ *
+ * Returns: (transfer none) (nullable): the rows shown, with the groups' collapsed state
+ */
+StrataLayout *
+strata_timeline_view_get_layout (StrataTimelineView *self)
+{
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), NULL);
+
+  return self->layout;
+}
+
+/**
+ * strata_timeline_view_export:
+ * @path: a file name ending in .png or .svg
+ *
+ * Draws what the view shows (range, highlight, selection, marked row, collapsed groups,
+ * colours) at its width, with every shown row and the legend, through strata_render().
+ */
+gboolean
+strata_timeline_view_export (StrataTimelineView  *self,
+                             const char          *path,
+                             GError             **error)
+{
+  StrataRenderOptions o;
+
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), FALSE);
+  g_return_val_if_fail (self->session != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  strata_timeline_view_get_render_options (self, &o);
+  if (o.width < o.header_width + 160)
+    o.width = o.header_width + 1040;
+  o.scroll_y = 0;
+  o.legend_height = 28;
+  o.height = o.ruler_height + n_visible_entries (self) * o.row_height + o.legend_height + 4;
+  return strata_render_to_file (get_analysis (self), self->layout, &o, path, error);
+}
+
+static void
+strata_timeline_view_vadjustment_changed_cb (StrataTimelineView *self,
+                                             GtkAdjustment      *adjustment)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+strata_timeline_view_hadjustment_changed_cb (StrataTimelineView *self,
+                                             GtkAdjustment      *adjustment)
+{
+  double ns_per_px;
+  gint64 from;
+
+  if (self->updating_hadjustment || self->session == NULL)
+    return;
+  ns_per_px = (double) (strata_session_get_visible_to (self->session) -
+                        strata_session_get_visible_from (self->session)) / body_width (self);
+  from = strata_session_get_begin (self->session) +
+         (gint64) llround (gtk_adjustment_get_value (adjustment) * ns_per_px);
+  strata_session_pan (self->session, from - strata_session_get_visible_from (self->session));
+}
+
+static void
+set_adjustment (StrataTimelineView  *self,
+                GtkAdjustment      **slot,
+                GtkAdjustment       *adjustment,
+                GCallback            callback)
+{
+  if (adjustment != NULL && adjustment == *slot)
+    return;
+  if (*slot != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (*slot, callback, self);
+      g_clear_object (slot);
+    }
+  if (adjustment == NULL)
+    adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  *slot = g_object_ref_sink (adjustment);
+  g_signal_connect_object (adjustment, "value-changed", callback, self, G_CONNECT_SWAPPED);
+}
+
+static void
+strata_timeline_view_dispose (GObject *object)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (object);
+
+  g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->hadjustment);
+  g_clear_object (&self->vadjustment);
+
+  G_OBJECT_CLASS (strata_timeline_view_parent_class)->dispose (object);
+}
+
+static void
+strata_timeline_view_finalize (GObject *object)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (object);
+
+  g_clear_pointer (&self->layout, strata_layout_free);
+
+  G_OBJECT_CLASS (strata_timeline_view_parent_class)->finalize (object);
+}
+
+static void
+strata_timeline_view_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_MARKED_ROW:
+      g_value_set_int (value, self->marked_row);
+      break;
+    case PROP_HADJUSTMENT:
+      g_value_set_object (value, self->hadjustment);
+      break;
+    case PROP_VADJUSTMENT:
+      g_value_set_object (value, self->vadjustment);
+      break;
+    case PROP_HSCROLL_POLICY:
+      g_value_set_enum (value, self->hscroll_policy);
+      break;
+    case PROP_VSCROLL_POLICY:
+      g_value_set_enum (value, self->vscroll_policy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+strata_timeline_view_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  StrataTimelineView *self = STRATA_TIMELINE_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      strata_timeline_view_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_MARKED_ROW:
+      strata_timeline_view_set_marked_row (self, g_value_get_int (value));
+      break;
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value),
+                      G_CALLBACK (strata_timeline_view_hadjustment_changed_cb));
+      update_hadjustment (self);
+      break;
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value),
+                      G_CALLBACK (strata_timeline_view_vadjustment_changed_cb));
+      update_vadjustment (self);
+      break;
+    case PROP_HSCROLL_POLICY:
+      self->hscroll_policy = g_value_get_enum (value);
+      break;
+    case PROP_VSCROLL_POLICY:
+      self->vscroll_policy = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+add_binding (GtkWidgetClass  *widget_class,
+             guint            keyval,
+             GdkModifierType  mods,
+             const char      *action)
+{
+  gtk_widget_class_add_binding_action (widget_class, keyval, mods, action, NULL);
+}
+
+static void
+strata_timeline_view_class_init (StrataTimelineViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char *actions[] = {
+    "view.zoom-in", "view.zoom-out", "view.zoom-fit", "view.zoom-selection",
+    "view.clear-selection", "view.pan-left", "view.pan-right",
+  };
+
+  object_class->dispose = strata_timeline_view_dispose;
+  object_class->finalize = strata_timeline_view_finalize;
+  object_class->get_property = strata_timeline_view_get_property;
+  object_class->set_property = strata_timeline_view_set_property;
+
+  widget_class->snapshot = strata_timeline_view_snapshot;
+  widget_class->measure = strata_timeline_view_measure;
+  widget_class->size_allocate = strata_timeline_view_size_allocate;
+  widget_class->query_tooltip = strata_timeline_view_query_tooltip;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * StrataTimelineView:marked-row:
+   *
+   * A store row outlined in the view (a preemption's vCPU), or -1.
+   */
+  properties[PROP_MARKED_ROW] =
+    g_param_spec_int ("marked-row", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i], NULL, zoom_action);
+
+  add_binding (widget_class, GDK_KEY_plus, 0, "view.zoom-in");
+  add_binding (widget_class, GDK_KEY_equal, 0, "view.zoom-in");
+  add_binding (widget_class, GDK_KEY_KP_Add, 0, "view.zoom-in");
+  add_binding (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "view.zoom-in");
+  add_binding (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "view.zoom-in");
+  add_binding (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "view.zoom-in");
+  add_binding (widget_class, GDK_KEY_minus, 0, "view.zoom-out");
+  add_binding (widget_class, GDK_KEY_KP_Subtract, 0, "view.zoom-out");
+  add_binding (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "view.zoom-out");
+  add_binding (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "view.zoom-out");
+  add_binding (widget_class, GDK_KEY_0, 0, "view.zoom-fit");
+  add_binding (widget_class, GDK_KEY_KP_0, 0, "view.zoom-fit");
+  add_binding (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "view.zoom-fit");
+  add_binding (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "view.zoom-fit");
+  add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "view.zoom-selection");
+  add_binding (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "view.zoom-selection");
+  add_binding (widget_class, GDK_KEY_z, 0, "view.zoom-selection");
+  add_binding (widget_class, GDK_KEY_Escape, 0, "view.clear-selection");
+  add_binding (widget_class, GDK_KEY_Left, 0, "view.pan-left");
+  add_binding (widget_class, GDK_KEY_Right, 0, "view.pan-right");
+
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, 0,
+                                strata_timeline_view_move_focus_cb, "i", -1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Down, 0,
+                                strata_timeline_view_move_focus_cb, "i", 1);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Page_Up, 0,
+                                strata_timeline_view_move_focus_cb, "i", -10);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Page_Down, 0,
+                                strata_timeline_view_move_focus_cb, "i", 10);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Home, 0,
+                                strata_timeline_view_move_focus_cb, "i", G_MININT / 2);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_End, 0,
+                                strata_timeline_view_move_focus_cb, "i", G_MAXINT / 2);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_space, 0,
+                                strata_timeline_view_toggle_focus_group_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0,
+                                strata_timeline_view_toggle_focus_group_cb, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0,
+                                strata_timeline_view_toggle_focus_group_cb, NULL);
+
+  gtk_widget_class_set_css_name (widget_class, "timelineview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+strata_timeline_view_init (StrataTimelineView *self)
+{
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  self->marked_row = -1;
+  set_adjustment (self, &self->hadjustment, NULL, G_CALLBACK (strata_timeline_view_hadjustment_changed_cb));
+  set_adjustment (self, &self->vadjustment, NULL, G_CALLBACK (strata_timeline_view_vadjustment_changed_cb));
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Timeline"),
+                                  -1);
+
+  self->session_signals = g_signal_group_new (STRATA_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::visible-from",
+                                 G_CALLBACK (strata_timeline_view_visible_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::visible-to",
+                                 G_CALLBACK (strata_timeline_view_visible_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::selection-from",
+                                 G_CALLBACK (strata_timeline_view_selection_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::selection-to",
+                                 G_CALLBACK (strata_timeline_view_selection_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::highlight",
+                                 G_CALLBACK (strata_timeline_view_highlight_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+
+  /* Capture phase: before the scrolled window around us takes the wheel for itself. */
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "scroll",
+                           G_CALLBACK (strata_timeline_view_scroll_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect_object (gesture, "begin",
+                           G_CALLBACK (strata_timeline_view_pinch_begin_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "scale-changed",
+                           G_CALLBACK (strata_timeline_view_pinch_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  gesture = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (gesture, "drag-begin",
+                           G_CALLBACK (strata_timeline_view_drag_begin_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "drag-update",
+                           G_CALLBACK (strata_timeline_view_drag_update_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "drag-end",
+                           G_CALLBACK (strata_timeline_view_drag_end_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect_object (controller, "enter",
+                           G_CALLBACK (strata_timeline_view_motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "motion",
+                           G_CALLBACK (strata_timeline_view_motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "leave",
+                           G_CALLBACK (strata_timeline_view_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect_object (controller, "enter",
+                           G_CALLBACK (strata_timeline_view_focus_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "leave",
+                           G_CALLBACK (strata_timeline_view_focus_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  update_actions (self);
+}
+
+GtkWidget *
+strata_timeline_view_new (void)
+{
+  return g_object_new (STRATA_TYPE_TIMELINE_VIEW, NULL);
+}
