@@ -11,9 +11,15 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-analysis.h"
 #include "strata-app-util.h"
+#include "strata-legend.h"
+#include "strata-machine-dialog.h"
 #include "strata-open-dialog.h"
+#include "strata-preemptions-panel.h"
+#include "strata-range-popover.h"
 #include "strata-set-summary.h"
+#include "strata-timeline-view.h"
 #include "strata-trace-loader.h"
 #include "strata-window.h"
 
@@ -25,7 +31,8 @@
  * gone, or have started another load, by the time the idle or the completion runs: both
  * reach the window through a weak reference and drop what is not theirs. The completion
  * callback frees the load from a low-priority idle, after any progress report that the
- * loader queued before completing.
+ * loader queued before completing. A loaded set is then analysed on a worker thread too
+ * (strata_analysis_new() takes a while on big sets), and the load lasts until that ends.
  */
 typedef struct
 {
@@ -36,6 +43,7 @@ typedef struct
   guint64         done;          /* guarded by mutex */
   guint64         total;         /* guarded by mutex */
   gboolean        idle_pending;  /* guarded by mutex */
+  gboolean        analysing;     /* main thread only: the decoding is over */
 } StrataLoad;
 
 struct _StrataWindow
@@ -53,6 +61,9 @@ struct _StrataWindow
   GtkLabel             *loading_label;
   GtkProgressBar       *progress_bar;
   StrataSetSummary     *set_summary;
+  StrataTimelineView   *timeline_view;
+  GtkWidget            *set_buttons;
+  GtkWidget            *details_box;
 
   /* Owned */
   GSettings            *settings;      /* NULL when the schema is not installed */
@@ -152,7 +163,7 @@ strata_load_progress_idle (gpointer user_data)
   load->idle_pending = FALSE;
   g_mutex_unlock (&load->mutex);
 
-  if (self != NULL && self->load == load)
+  if (self != NULL && self->load == load && !load->analysing)
     strata_window_set_progress (self, done, total);
 
   return G_SOURCE_REMOVE;
@@ -207,6 +218,16 @@ strata_window_set_titles (StrataWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
 }
 
+/* The commands that need a set shown. */
+static void
+strata_window_set_has_set (StrataWindow *self,
+                           gboolean      has_set)
+{
+  gtk_widget_set_visible (self->set_buttons, has_set);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-machines", has_set);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_set);
+}
+
 static void
 strata_window_show_welcome (StrataWindow *self,
                             const char   *error_message)
@@ -214,6 +235,8 @@ strata_window_show_welcome (StrataWindow *self,
   g_assert (STRATA_IS_WINDOW (self));
 
   strata_set_summary_set_set (self->set_summary, NULL);
+  strata_timeline_view_set_session (self->timeline_view, NULL);
+  strata_window_set_has_set (self, FALSE);
   g_clear_pointer (&self->paths, g_strfreev);
   strata_window_set_titles (self, NULL, NULL);
 
@@ -225,8 +248,10 @@ strata_window_show_welcome (StrataWindow *self,
 static void
 strata_window_show_set (StrataWindow       *self,
                         const char * const *paths,
-                        StrataSet          *set)
+                        StrataAnalysis     *analysis)
 {
+  g_autoptr(StrataSession) session = NULL;
+  StrataSet *set = analysis->set;
   g_autofree char *name = NULL;
   g_autofree char *events = NULL;
   g_autofree char *subtitle = NULL;
@@ -234,7 +259,7 @@ strata_window_show_set (StrataWindow       *self,
 
   g_assert (STRATA_IS_WINDOW (self));
   g_assert (paths != NULL);
-  g_assert (set != NULL);
+  g_assert (analysis != NULL);
 
   g_clear_pointer (&self->paths, g_strfreev);
   self->paths = g_strdupv ((char **) paths);
@@ -249,10 +274,17 @@ strata_window_show_set (StrataWindow       *self,
                                            n_traces),
                               n_traces, events);
 
+  /* The machines highlighted when this set was last shown are highlighted again. */
+  session = strata_session_new (analysis);
+  strata_machine_dialog_restore (session, self->settings, paths);
+
   strata_set_summary_set_set (self->set_summary, set);
+  strata_timeline_view_set_session (self->timeline_view, session);
+  strata_window_set_has_set (self, TRUE);
   strata_window_set_titles (self, name, subtitle);
   gtk_revealer_set_reveal_child (self->welcome_error_revealer, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "set");
+  gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
 }
 
 /* Forgets the load in progress, without showing anything else. */
@@ -273,6 +305,54 @@ strata_window_clear_load (StrataWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* Worker thread: the set is the task's, and nothing else is touched. */
+static void
+strata_window_analyse_thread (GTask        *task,
+                              gpointer      source_object,
+                              gpointer      task_data,
+                              GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  StrataAnalysis *analysis;
+
+  analysis = strata_analysis_new (task_data, NULL, &error);
+  if (analysis == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, analysis, (GDestroyNotify) strata_analysis_unref);
+}
+
+static void
+strata_window_analyse_cb (GObject      *source_object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(StrataLoad) load = user_data;
+  g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = NULL;
+
+  analysis = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Closed, cancelled, or superseded by another load: nothing to show. */
+  if (self == NULL || self->load != load)
+    return;
+
+  paths = g_steal_pointer (&self->loading_paths);
+  strata_window_clear_load (self);
+
+  if (analysis == NULL)
+    {
+      g_debug ("Analysis failed: %s", error->message);
+      strata_window_show_welcome (self, error->message);
+      return;
+    }
+
+  strata_window_show_set (self, (const char * const *) paths, analysis);
+  strata_app_remember_set (self->settings, (const char * const *) paths);
+}
+
 static void
 strata_window_load_cb (GObject      *source_object,
                        GAsyncResult *result,
@@ -282,7 +362,7 @@ strata_window_load_cb (GObject      *source_object,
   g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) paths = NULL;
+  g_autoptr(GTask) task = NULL;
 
   set = strata_trace_load_finish (result, &error);
   g_idle_add_full (G_PRIORITY_LOW, strata_load_release_idle,
@@ -292,18 +372,23 @@ strata_window_load_cb (GObject      *source_object,
   if (self == NULL || self->load != load)
     return;
 
-  paths = g_steal_pointer (&self->loading_paths);
-  strata_window_clear_load (self);
-
   if (set == NULL)
     {
+      strata_window_clear_load (self);
       g_debug ("Loading failed: %s", error->message);
       strata_window_show_welcome (self, error->message);
       return;
     }
 
-  strata_window_show_set (self, (const char * const *) paths, set);
-  strata_app_remember_set (self->settings, (const char * const *) paths);
+  /* Still loading: the analysis runs off the main loop, and the completion checks again
+   * that the window still waits for this load. */
+  load->analysing = TRUE;
+  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Analysing…"));
+  task = g_task_new (NULL, self->cancellable, strata_window_analyse_cb, strata_load_ref (load));
+  g_task_set_source_tag (task, strata_window_analyse_thread);
+  g_task_set_task_data (task, strata_set_ref (set), (GDestroyNotify) strata_set_unref);
+  g_task_run_in_thread (task, strata_window_analyse_thread);
 }
 
 /**
@@ -458,6 +543,91 @@ strata_window_open_action (GtkWidget  *widget,
   strata_open_trace_dialog (GTK_WINDOW (self), NULL,
                             strata_window_open_dialog_cb,
                             g_object_ref (self));
+}
+
+static void
+strata_window_select_machines_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  StrataSession *session = strata_timeline_view_get_session (self->timeline_view);
+  StrataMachineDialog *dialog;
+
+  if (session == NULL)
+    return;
+  dialog = strata_machine_dialog_new (GTK_WINDOW (self), session, self->settings,
+                                      (const char * const *) self->paths);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+strata_window_report_error (StrataWindow *self,
+                            const char   *title,
+                            const char   *message)
+{
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", title);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", message);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+strata_window_export_dialog_cb (GObject      *source_object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(StrataWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  path = strata_save_image_dialog_finish (result, &error);
+  if (path == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        strata_window_report_error (self, _("The view could not be exported"), error->message);
+      return;
+    }
+
+  /* Closed, or showing no set any more. */
+  if (gtk_widget_get_root (GTK_WIDGET (self->stack)) == NULL ||
+      strata_timeline_view_get_session (self->timeline_view) == NULL)
+    return;
+
+  if (!strata_timeline_view_export (self->timeline_view, path, &error))
+    strata_window_report_error (self, _("The view could not be exported"), error->message);
+}
+
+static void
+strata_window_export_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  g_autofree char *name = NULL;
+
+  if (self->paths == NULL || strata_timeline_view_get_session (self->timeline_view) == NULL)
+    return;
+  name = strata_app_set_name ((const char * const *) self->paths);
+  strata_save_image_dialog (GTK_WINDOW (self), name, NULL,
+                            strata_window_export_dialog_cb, g_object_ref (self));
+}
+
+static gboolean
+strata_window_toggle_details_cb (GtkWidget *widget,
+                                 GVariant  *args,
+                                 gpointer   user_data)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (strata_timeline_view_get_session (self->timeline_view) == NULL)
+    return FALSE;
+  gtk_widget_set_visible (self->details_box, !gtk_widget_get_visible (self->details_box));
+  return TRUE;
 }
 
 static void
@@ -685,6 +855,9 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_summary);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline_view);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_buttons);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_box);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_close_request_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_recent_row_activated_cb);
 
@@ -694,7 +867,20 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL,
                                    strata_window_cancel_load_action);
 
+  /* The timeline's window-wide commands; they work without an application too. */
+  gtk_widget_class_install_action (widget_class, "win.select-machines", NULL,
+                                   strata_window_select_machines_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, strata_window_export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK,
+                                       "win.select-machines", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F9, 0, strata_window_toggle_details_cb, NULL);
+
+  g_type_ensure (STRATA_TYPE_LEGEND);
+  g_type_ensure (STRATA_TYPE_PREEMPTIONS_PANEL);
+  g_type_ensure (STRATA_TYPE_RANGE_POPOVER);
   g_type_ensure (STRATA_TYPE_SET_SUMMARY);
+  g_type_ensure (STRATA_TYPE_TIMELINE_VIEW);
 }
 
 static void
@@ -708,6 +894,7 @@ strata_window_init (StrataWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+  strata_window_set_has_set (self, FALSE);
 
   self->settings = strata_app_settings_new ();
   if (self->settings != NULL)
