@@ -1,0 +1,839 @@
+/* test-timeline-view.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#define G_LOG_DOMAIN "test-timeline-view"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <math.h>
+
+#include "strata-app-util.h"
+#include "strata-machine-dialog.h"
+#include "strata-machine-item.h"
+#include "strata-preemptions-panel.h"
+#include "strata-range-popover.h"
+#include "strata-renderer.h"
+#include "strata-time.h"
+#include "strata-timeline-view-private.h"
+#include "strata-window.h"
+
+/*
+ * The timeline on the demo set (src/gen): its rows, zoom and pan through its event
+ * controllers, tooltips, the preemptions panel, the range popover, the select-machine dialog
+ * and what the highlight does to the pixels, and export. One window, opened once.
+ */
+
+#define LOAD_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
+
+static StrataWindow *window;
+static StrataTimelineView *view;
+
+static void
+iterate (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + msec * 1000;
+
+  do
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+  while (g_get_monotonic_time () < until && (g_usleep (2000), TRUE));
+}
+
+static StrataSession *
+get_session (void)
+{
+  StrataSession *session = strata_timeline_view_get_session (view);
+
+  g_assert_nonnull (session);
+  return session;
+}
+
+static StrataAnalysis *
+get_analysis (void)
+{
+  return strata_session_get_analysis (get_session ());
+}
+
+static gpointer
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  if (GTK_IS_MENU_BUTTON (root) && gtk_menu_button_get_popover (GTK_MENU_BUTTON (root)) != NULL)
+    {
+      gpointer found = find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (root))), type);
+
+      if (found != NULL)
+        return found;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      gpointer found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gpointer
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  g_assert_not_reached ();
+}
+
+static gint
+row_of (const char *name)
+{
+  gint row = strata_store_find_row (get_analysis ()->store, name);
+
+  g_assert_cmpint (row, >=, 0);
+  return row;
+}
+
+static gint
+machine_of (const char *name)
+{
+  gint m = strata_analysis_find_machine (get_analysis (), name);
+
+  g_assert_cmpint (m, >=, 0);
+  return m;
+}
+
+static gint64
+span (void)
+{
+  return strata_session_get_visible_to (get_session ()) - strata_session_get_visible_from (get_session ());
+}
+
+static double
+ns_per_pixel (void)
+{
+  StrataRenderOptions o;
+
+  strata_timeline_view_get_render_options (view, &o);
+  return (double) span () / (o.width - o.header_width);
+}
+
+/* The middle of the row's body, in view coordinates. */
+static double
+row_y (const char *name)
+{
+  graphene_rect_t area;
+
+  g_assert_true (strata_timeline_view_get_row_area (view, row_of (name), &area));
+  return area.origin.y + area.size.height / 2;
+}
+
+/* The longest interval of @row in the visible range whose description satisfies @want. */
+typedef gboolean (*WantFunc) (const StrataStateDesc *desc);
+
+static gboolean
+find_interval (const char     *row_name,
+               WantFunc        want,
+               StrataInterval *best)
+{
+  StrataStore *store = get_analysis ()->store;
+  guint row = row_of (row_name);
+  guint64 first, last;
+
+  best->end = best->start = 0;
+  strata_store_range (store, row, strata_session_get_visible_from (get_session ()),
+                      strata_session_get_visible_to (get_session ()), &first, &last);
+  for (guint64 i = first; i < last; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, i, &iv);
+      if (want (iv.desc) && iv.end - iv.start > best->end - best->start)
+        *best = iv;
+    }
+  return best->end > best->start;
+}
+
+static gint server1;
+
+static gboolean
+want_server1_user (const StrataStateDesc *d)
+{
+  return d->machine == server1 && d->state == STRATA_STATE_USER;
+}
+
+static gboolean
+want_host_user (const StrataStateDesc *d)
+{
+  return d->machine == get_analysis ()->host && d->state == STRATA_STATE_USER;
+}
+
+/* Shows @iv (and some context) across the view. */
+static void
+zoom_to_interval (const StrataInterval *iv)
+{
+  strata_session_zoom_around (get_session (), iv->start, iv->end, 0.1);
+  iterate (50);
+}
+
+/* The view as drawn on screen, on white, and one of its pixels. */
+static cairo_surface_t *
+render_view (void)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (view));
+  int height = gtk_widget_get_height (GTK_WIDGET (view));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (view));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+
+  /* Let the view lay itself out and draw after the last change. */
+  iterate (50);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static void
+get_pixel (cairo_surface_t *surface,
+           double           x,
+           double           y,
+           int              rgb[3])
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint32 p = *(const guint32 *) (data + (int) y * cairo_image_surface_get_stride (surface) + (int) x * 4);
+
+  rgb[0] = (p >> 16) & 0xff;
+  rgb[1] = (p >> 8) & 0xff;
+  rgb[2] = p & 0xff;
+}
+
+static void
+assert_color (const int rgb[3],
+              StrataRgb c,
+              double    alpha)
+{
+  /* Over white. */
+  int want[3] = {
+    (int) lround ((c.r * alpha + (1 - alpha)) * 255),
+    (int) lround ((c.g * alpha + (1 - alpha)) * 255),
+    (int) lround ((c.b * alpha + (1 - alpha)) * 255),
+  };
+
+  g_test_message ("pixel %d,%d,%d, expected %d,%d,%d", rgb[0], rgb[1], rgb[2], want[0], want[1], want[2]);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (ABS (rgb[i] - want[i]), <=, 3);
+}
+
+static void
+test_rows (void)
+{
+  StrataLayout *layout = strata_timeline_view_get_layout (view);
+  StrataStore *store = get_analysis ()->store;
+  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GtkGestureDrag *drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
+  StrataRenderOptions o;
+  guint vm_header = G_MAXUINT;
+  guint n_visible;
+  gint pos;
+
+  for (guint v = 0; v < visible->len; v++)
+    {
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry,
+                                                   g_array_index (visible, guint, v));
+
+      if (e->header)
+        {
+          g_test_message ("group %s", e->label);
+          if (e->machine == machine_of ("server1"))
+            vm_header = g_array_index (visible, guint, v);
+          continue;
+        }
+      g_ptr_array_add (names, (gpointer) strata_store_row_name (store, e->row));
+    }
+
+  /* The host's eight pCPUs first, in order, then the VM's vCPUs. */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("pcpu/%u", i);
+
+      g_assert_cmpstr (g_ptr_array_index (names, i), ==, name);
+    }
+  g_assert_true (g_ptr_array_find_with_equal_func (names, "server1/vcpu/0", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (names, "server1/vcpu/1", g_str_equal, NULL));
+  g_assert_cmpuint (vm_header, !=, G_MAXUINT);
+
+  /* A click on the VM's group header hides its rows, another shows them again. */
+  n_visible = visible->len;
+  strata_timeline_view_get_render_options (view, &o);
+  pos = -1;
+  for (guint v = 0; v < visible->len; v++)
+    if (g_array_index (visible, guint, v) == vm_header)
+      pos = v;
+  g_assert_cmpint (pos, >=, 0);
+  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)), 0);
+  for (guint click = 0; click < 2; click++)
+    {
+      double y = o.ruler_height + (pos + 0.5) * o.row_height;
+      g_autoptr(GArray) now = NULL;
+      graphene_rect_t area;
+
+      g_signal_emit_by_name (drag, "drag-begin", 20.0, y);
+      g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
+      now = strata_layout_visible (layout);
+      if (click == 0)
+        {
+          g_assert_cmpuint (now->len, <, n_visible);
+          g_assert_false (strata_timeline_view_get_row_area (view, row_of ("server1/vcpu/0"), &area));
+        }
+      else
+        {
+          g_assert_cmpuint (now->len, ==, n_visible);
+          g_assert_true (strata_timeline_view_get_row_area (view, row_of ("server1/vcpu/0"), &area));
+        }
+    }
+}
+
+static void
+test_zoom_pan (void)
+{
+  StrataSession *session = get_session ();
+  GtkEventController *motion = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  GtkEventController *scroll = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  GtkGestureDrag *drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
+  double x = gtk_widget_get_width (GTK_WIDGET (view)) * 0.7;
+  double y = row_y ("pcpu/3");
+  double ns_per_px;
+  gint64 anchor, from, before;
+  gboolean handled = FALSE;
+
+  strata_session_fit (session);
+
+  /* Ctrl+wheel up zooms in by one step around the pointer, which keeps its time. */
+  g_signal_emit_by_name (motion, "motion", x, y);
+  anchor = strata_timeline_view_x_to_time (view, x);
+  before = span ();
+  g_assert_true (_strata_timeline_view_scroll (view, 0, -1, GDK_CONTROL_MASK, GDK_SCROLL_UNIT_WHEEL));
+  g_assert_cmpfloat_with_epsilon ((double) before / span (), 1.25, 1e-6);
+  ns_per_px = ns_per_pixel ();
+  g_assert_cmpfloat (fabs ((double) (strata_timeline_view_x_to_time (view, x) - anchor)), <=, ns_per_px);
+
+  /* A touchpad's smooth Ctrl+scroll, a few pixels at a time, keeps it too. */
+  for (guint i = 0; i < 20; i++)
+    g_assert_true (_strata_timeline_view_scroll (view, 0, -5, GDK_CONTROL_MASK, GDK_SCROLL_UNIT_SURFACE));
+  g_assert_cmpint (span (), <, before / 2);
+  ns_per_px = ns_per_pixel ();
+  g_assert_cmpfloat (fabs ((double) (strata_timeline_view_x_to_time (view, x) - anchor)), <=, 2 * ns_per_px);
+
+  /* The scroll controller itself: a horizontal wheel notch pans a tenth of the view. */
+  before = span ();
+  from = strata_session_get_visible_from (session);
+  g_signal_emit_by_name (scroll, "scroll", 1.0, 0.0, &handled);
+  g_assert_true (handled);
+  g_assert_cmpint (span (), ==, before);
+  g_assert_cmpfloat (fabs ((double) (strata_session_get_visible_from (session) - from) - 0.1 * before),
+                     <=, 2 * ns_per_px);
+  /* A plain vertical one is left to the scrolled window: it scrolls the rows. */
+  from = strata_session_get_visible_from (session);
+  g_signal_emit_by_name (scroll, "scroll", 0.0, 1.0, &handled);
+  g_assert_false (handled);
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, from);
+
+  /* Dragging the body 100 px to the left shows what was 100 px to the right. */
+  from = strata_session_get_visible_from (session);
+  g_signal_emit_by_name (drag, "drag-begin", x, y);
+  g_signal_emit_by_name (drag, "drag-update", -60.0, 0.0);
+  g_signal_emit_by_name (drag, "drag-update", -100.0, 0.0);
+  g_signal_emit_by_name (drag, "drag-end", -100.0, 0.0);
+  g_assert_cmpfloat (fabs ((double) (strata_session_get_visible_from (session) - from) - 100 * ns_per_px),
+                     <=, 2);
+  g_assert_cmpint (span (), ==, before);
+
+  /* The actions: zoom in and out around the middle, fit. */
+  before = span ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-in", NULL));
+  g_assert_cmpfloat_with_epsilon ((double) before / span (), 1.5, 1e-6);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-out", NULL));
+  g_assert_cmpint (ABS (span () - before), <=, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-fit", NULL));
+  g_assert_cmpint (span (), ==, strata_session_get_end (session) - strata_session_get_begin (session));
+}
+
+static void
+test_selection (void)
+{
+  StrataSession *session = get_session ();
+  GtkGestureDrag *drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
+  double x = 400;
+  gint64 a = strata_timeline_view_x_to_time (view, x);
+  gint64 b = strata_timeline_view_x_to_time (view, x + 250);
+  gint64 from, to;
+  g_autofree char *text = NULL;
+
+  /* Dragging on the ruler selects; the ruler's tooltip gives the length. */
+  g_signal_emit_by_name (drag, "drag-begin", x, 10.0);
+  g_signal_emit_by_name (drag, "drag-update", 250.0, 3.0);
+  g_signal_emit_by_name (drag, "drag-end", 250.0, 3.0);
+  g_assert_true (strata_session_get_selection (session, &from, &to));
+  g_assert_cmpint (from, ==, a);
+  g_assert_cmpint (to, ==, b);
+  text = strata_timeline_view_describe_at (view, x + 10, 10);
+  g_assert_nonnull (strstr (text, "Selection: "));
+
+  /* Zoom to it; a click on the ruler drops it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-selection", NULL));
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, a);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, b);
+  g_signal_emit_by_name (drag, "drag-begin", x, 10.0);
+  g_signal_emit_by_name (drag, "drag-end", 1.0, 0.0);
+  g_assert_false (strata_session_get_selection (session, NULL, NULL));
+  strata_session_fit (session);
+}
+
+static void
+test_tooltip (void)
+{
+  StrataInterval iv;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  double x, y;
+  gint64 at;
+
+  g_assert_true (find_interval ("pcpu/0", want_server1_user, &iv));
+  zoom_to_interval (&iv);
+
+  /* Inside the guest on a pCPU: the guest's thread and the host's vCPU thread. */
+  at = iv.start + (iv.end - iv.start) / 2;
+  x = strata_timeline_view_time_to_x (view, at);
+  y = row_y ("pcpu/0");
+  text = strata_timeline_view_describe_at (view, x, y);
+  g_test_message ("%s", text);
+  g_assert_nonnull (text);
+  expected = strata_session_describe_at (get_session (), row_of ("pcpu/0"), strata_timeline_view_x_to_time (view, x));
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_nonnull (strstr (text, "Row: pcpu/0\n"));
+  g_assert_nonnull (strstr (text, "State: user\n"));
+  g_assert_nonnull (strstr (text, "Machine: server1\n"));
+  g_assert_nonnull (strstr (text, "vCPU: "));
+  g_assert_nonnull (strstr (text, "TID: "));
+  g_assert_nonnull (strstr (text, "Host vCPU thread: "));
+  g_assert_nonnull (strstr (text, "Duration: "));
+
+  /* The header column names the row, the ruler gives the time. */
+  g_clear_pointer (&text, g_free);
+  text = strata_timeline_view_describe_at (view, 20, y);
+  g_assert_cmpstr (text, ==, "pcpu/0");
+  g_clear_pointer (&text, g_free);
+  text = strata_timeline_view_describe_at (view, x, 5);
+  g_clear_pointer (&expected, g_free);
+  expected = strata_time_format_absolute (strata_timeline_view_x_to_time (view, x));
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static GtkColumnViewColumn *
+get_column (GtkColumnView *column_view,
+            const char    *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_str_equal (gtk_column_view_column_get_title (column), title))
+        return column;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_preemptions (void)
+{
+  StrataPreemptionsPanel *panel = find_widget (GTK_WIDGET (window), STRATA_TYPE_PREEMPTIONS_PANEL);
+  GtkColumnView *column_view = find_widget (GTK_WIDGET (panel), GTK_TYPE_COLUMN_VIEW);
+  GListModel *model = strata_preemptions_panel_get_model (panel);
+  g_autoptr(StrataPreemptionItem) first = NULL;
+  g_autoptr(StrataPreemptionItem) second = NULL;
+  g_autofree char *row_name = NULL;
+  StrataAnalysis *analysis = get_analysis ();
+  GtkColumnViewColumn *duration;
+  gint64 longest = 0, d, pad;
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, analysis->preemptions->len);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+  for (guint i = 0; i < analysis->preemptions->len; i++)
+    {
+      StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption, i);
+
+      longest = MAX (longest, p->end - p->start);
+    }
+
+  /* Sorted by duration, longest first. */
+  duration = get_column (column_view, "Duration");
+  gtk_column_view_sort_by_column (column_view, duration, GTK_SORT_DESCENDING);
+  first = g_list_model_get_item (model, 0);
+  second = g_list_model_get_item (model, 1);
+  g_assert_cmpint (strata_preemption_item_get_duration (first), ==, longest);
+  g_assert_cmpint (strata_preemption_item_get_duration (second), <=, longest);
+  g_assert_cmpstr (strata_preemption_item_get_machine (first), ==, "server1");
+
+  /* Activating it zooms around it with half its length on each side, and marks its vCPU. */
+  g_signal_emit_by_name (column_view, "activate", 0);
+  d = strata_preemption_item_get_duration (first);
+  pad = (gint64) (d * 0.5);
+  g_assert_cmpint (strata_session_get_visible_from (get_session ()), ==, strata_preemption_item_get_start (first) - pad);
+  g_assert_cmpint (strata_session_get_visible_to (get_session ()), ==, strata_preemption_item_get_end (first) + pad);
+  row_name = g_strdup_printf ("server1/vcpu/%d", strata_preemption_item_get_vcpu (first));
+  g_assert_cmpint (strata_timeline_view_get_marked_row (view), ==, row_of (row_name));
+
+  /* And by vCPU: server1's vCPU 0 first. */
+  gtk_column_view_sort_by_column (column_view, get_column (column_view, "vCPU"), GTK_SORT_ASCENDING);
+  g_clear_object (&first);
+  g_clear_object (&second);
+  first = g_list_model_get_item (model, 0);
+  second = g_list_model_get_item (model, g_list_model_get_n_items (model) - 1);
+  g_assert_cmpint (strata_preemption_item_get_vcpu (first), ==, 0);
+  g_assert_cmpint (strata_preemption_item_get_vcpu (second), ==, 1);
+
+  strata_timeline_view_set_marked_row (view, -1);
+  strata_session_fit (get_session ());
+}
+
+static void
+test_range (void)
+{
+  StrataRangePopover *popover = find_widget (GTK_WIDGET (window), STRATA_TYPE_RANGE_POPOVER);
+  StrataSession *session = get_session ();
+  gint64 begin = strata_session_get_begin (session);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  g_assert_nonnull (popover);
+  g_assert_true (strata_range_popover_apply (popover, "+4ms", "+16ms", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 4000000);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 16000000);
+  g_assert_cmpstr (strata_range_popover_get_summary (popover), ==, "12.000 ms");
+
+  /* The ruler's own notation, to the ns. */
+  from = strata_time_format_tick (begin + 123456789, 1);
+  to = strata_time_format_tick (begin + 123456789 + 5000, 1);
+  g_assert_true (strata_range_popover_apply (popover, from, to, &error));
+  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 123456789);
+  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 123456789 + 5000);
+
+  g_assert_false (strata_range_popover_apply (popover, "+2ms", "+1ms", &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_false (strata_range_popover_apply (popover, "soon", "+1ms", &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  strata_session_fit (session);
+}
+
+static gboolean
+set_check (GtkWidget  *root,
+           const char *label,
+           gboolean    active)
+{
+  if (GTK_IS_CHECK_BUTTON (root) && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (root)), label) == 0)
+    {
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (root), active);
+      return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    if (set_check (child, label, active))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+search (StrataMachineDialog *dialog,
+        const char          *text)
+{
+  GtkEditable *entry = find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY);
+
+  gtk_editable_set_text (entry, text);
+  g_signal_emit_by_name (entry, "search-changed");
+  iterate (50);
+}
+
+static void
+test_highlight (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (STRATA_SCHEMA_ID);
+  StrataSession *session = get_session ();
+  StrataMachineDialog *dialog = NULL;
+  GListModel *shown;
+  g_autoptr(GVariant) remembered = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autoptr(StrataSession) again = NULL;
+  cairo_surface_t *surface;
+  StrataInterval guest, host;
+  const char *paths[2] = { NULL, NULL };
+  int rgb[3];
+
+  g_assert_cmpuint (strata_session_get_highlight (session), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-machines", NULL));
+  iterate (100);
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (STRATA_IS_MACHINE_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+
+  /* The tree: the host, its VM, the VM's two vCPUs. A search keeps the path to a match. */
+  shown = strata_machine_dialog_get_shown (dialog);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
+  search (dialog, "VCPU 1");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 3);
+  search (dialog, "nothing like it");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  search (dialog, "serv");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
+
+  /* Check server1 through its row's check box: its vCPUs follow, the view highlights it. */
+  g_assert_true (set_check (GTK_WIDGET (dialog), "server1", TRUE));
+  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1u << server1);
+  g_assert_true (strata_machine_item_get_checked (strata_machine_items_find (strata_machine_dialog_get_roots (dialog),
+                                                                             "server1/vcpu/1")));
+
+  /* Remembered for this set (one folder: its key is that path). */
+  remembered = g_settings_get_value (settings, "highlighted-machines");
+  g_assert_cmpuint (g_variant_n_children (remembered), ==, 1);
+  {
+    g_autofree char *key = NULL;
+    g_autoptr(GVariant) value = NULL;
+
+    g_variant_get_child (remembered, 0, "{s@as}", &key, &value);
+    names = g_variant_dup_strv (value, NULL);
+    g_assert_cmpstr (names[0], ==, "server1");
+    g_assert_null (names[1]);
+    paths[0] = key;
+    again = strata_session_new (get_analysis ());
+    strata_machine_dialog_restore (again, settings, paths);
+    g_assert_cmpuint (strata_session_get_highlight (again), ==, 1u << server1);
+    paths[0] = NULL;
+  }
+
+  /* The pixels: server1's activity on a pCPU in its colour at full strength; the host's own
+   * work on another pCPU dimmed. */
+  g_assert_true (find_interval ("pcpu/0", want_server1_user, &guest));
+  zoom_to_interval (&guest);
+  surface = render_view ();
+  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
+             row_y ("pcpu/0"), rgb);
+  assert_color (rgb, strata_render_machine_color (server1), 1.0);
+  cairo_surface_destroy (surface);
+
+  strata_session_fit (get_session ());
+  iterate (20);
+  g_assert_true (find_interval ("pcpu/7", want_host_user, &host));
+  zoom_to_interval (&host);
+  surface = render_view ();
+  get_pixel (surface, strata_timeline_view_time_to_x (view, host.start + (host.end - host.start) / 2),
+             row_y ("pcpu/7"), rgb);
+  assert_color (rgb, strata_render_state_color (STRATA_STATE_USER, FALSE), 0.18);
+  cairo_surface_destroy (surface);
+
+  /* Unchecking a vCPU leaves the VM highlighted, mixed; Clear dims nothing. */
+  g_assert_true (set_check (GTK_WIDGET (dialog), "vCPU 0", FALSE));
+  g_assert_true (strata_machine_item_get_inconsistent (strata_machine_items_find (strata_machine_dialog_get_roots (dialog),
+                                                                                  "server1")));
+  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1u << server1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.clear", NULL));
+  g_assert_cmpuint (strata_session_get_highlight (session), ==, 0);
+  surface = render_view ();
+  get_pixel (surface, strata_timeline_view_time_to_x (view, host.start + (host.end - host.start) / 2),
+             row_y ("pcpu/7"), rgb);
+  assert_color (rgb, strata_render_state_color (STRATA_STATE_USER, FALSE), 1.0);
+  cairo_surface_destroy (surface);
+
+  gtk_window_close (GTK_WINDOW (dialog));
+  iterate (20);
+  strata_session_fit (get_session ());
+  g_settings_reset (settings, "highlighted-machines");
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "view.png", NULL);
+  g_autofree char *svg = g_build_filename (tmpdir, "view.svg", NULL);
+  g_autofree char *bad = g_build_filename (tmpdir, "view.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (strata_timeline_view_export (view, png, &error));
+  g_assert_no_error (error);
+  texture = gdk_texture_new_from_filename (png, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (view)));
+
+  g_assert_true (strata_timeline_view_export (view, svg, &error));
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+
+  g_assert_false (strata_timeline_view_export (view, bad, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  g_unlink (png);
+  g_unlink (svg);
+  g_rmdir (tmpdir);
+}
+
+/* With STRATA_SCREENSHOT=FILE.png: the window zoomed into a preemption of server1 by a host
+ * thread, server1 highlighted; the README's picture (data/screenshots/strata-view.png). */
+static void
+test_screenshot (void)
+{
+  const char *path = g_getenv ("STRATA_SCREENSHOT");
+  StrataAnalysis *analysis = get_analysis ();
+  StrataPreemptionsPanel *panel = find_widget (GTK_WIDGET (window), STRATA_TYPE_PREEMPTIONS_PANEL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(StrataPreemptionItem) item = NULL;
+  const StrataPreemption *p;
+  GtkColumnView *column_view;
+  cairo_surface_t *surface;
+  GtkSnapshot *snapshot;
+  cairo_t *cr;
+  int width, height;
+
+  if (path == NULL)
+    {
+      g_test_skip ("STRATA_SCREENSHOT is not set");
+      return;
+    }
+
+  /* The longest preemption, as a user finds it: sorted by duration, activated, and by a
+   * host thread in the demo (asserted, so that the picture shows what it says). */
+  column_view = find_widget (GTK_WIDGET (panel), GTK_TYPE_COLUMN_VIEW);
+  gtk_column_view_sort_by_column (column_view, get_column (column_view, "Duration"), GTK_SORT_DESCENDING);
+  item = g_list_model_get_item (strata_preemptions_panel_get_model (panel), 0);
+  p = &g_array_index (analysis->preemptions, StrataPreemption, strata_preemption_item_get_index (item));
+  g_assert_cmpuint (p->by->len, >, 0);
+  g_assert_cmpint (g_array_index (p->by, StrataPreemptionCause, 0).vcpu, <, 0);
+  strata_session_set_highlight (get_session (), 1u << server1);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (strata_preemptions_panel_get_model (panel)), 0);
+  gtk_widget_activate_action (find_widget (GTK_WIDGET (column_view), GTK_TYPE_LIST_VIEW),
+                              "list.scroll-to-item", "u", 0);
+  g_signal_emit_by_name (column_view, "activate", 0);
+  /* No pointer over the timeline. */
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_MOTION), "leave");
+  iterate (300);
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_test_message ("wrote %s (%dx%d)", path, width, height);
+
+  strata_session_set_highlight (get_session (), 0);
+  strata_timeline_view_set_marked_row (view, -1);
+}
+
+static void
+open_demo (void)
+{
+  g_autofree char *demo = strata_app_dup_demo_dir ();
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  const char *paths[] = { demo, NULL };
+  gint64 deadline = g_get_monotonic_time () + LOAD_TIMEOUT_USEC;
+
+  gtk_css_provider_load_from_resource (css, "/io/github/stratatrace/Strata/ui/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  window = strata_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (window));
+  strata_window_open (window, paths);
+  while (strata_window_get_loading (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  view = find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW);
+  g_assert_nonnull (view);
+  while (gtk_widget_get_width (GTK_WIDGET (view)) < 800)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      iterate (10);
+    }
+  iterate (100);
+  server1 = machine_of ("server1");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *demo = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    return 77;
+
+  demo = strata_app_dup_demo_dir ();
+  if (!g_file_test (demo, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("no demo set at %s\n", demo);
+      return 77;
+    }
+  open_demo ();
+
+  g_test_add_func ("/timeline-view/rows", test_rows);
+  g_test_add_func ("/timeline-view/zoom-pan", test_zoom_pan);
+  g_test_add_func ("/timeline-view/selection", test_selection);
+  g_test_add_func ("/timeline-view/tooltip", test_tooltip);
+  g_test_add_func ("/timeline-view/preemptions", test_preemptions);
+  g_test_add_func ("/timeline-view/range", test_range);
+  g_test_add_func ("/timeline-view/highlight", test_highlight);
+  g_test_add_func ("/timeline-view/export", test_export);
+  g_test_add_func ("/timeline-view/screenshot", test_screenshot);
+
+  status = g_test_run ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  return status;
+}
