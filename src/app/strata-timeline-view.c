@@ -30,7 +30,7 @@
 #define PAN_FRACTION     0.1    /* one wheel notch, or an arrow key, pans this much of the span */
 #define CLICK_SLOP       3.0    /* px a press may move and still be a click */
 #define TICK_MIN_PX      110.0
-#define HEADER_WIDTH     200    /* wider than the renderer's default: group titles fit */
+#define HEADER_WIDTH     220    /* wider than the renderer's default: group titles fit */
 
 typedef enum
 {
