@@ -66,7 +66,6 @@ struct _StrataTimelineView
   gint64          drag_anchor;     /* the time where a selection started */
 
   double          pointer_x;
-  double          pointer_y;
   double          pinch_scale;
 
   guint           hscroll_policy : 1;
@@ -1044,7 +1043,6 @@ strata_timeline_view_motion_cb (StrataTimelineView       *self,
   g_assert (STRATA_IS_TIMELINE_VIEW (self));
 
   self->pointer_x = x;
-  self->pointer_y = y;
   self->pointer_inside = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
