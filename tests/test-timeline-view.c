@@ -101,6 +101,39 @@ find_controller (GtkWidget *widget,
   g_assert_not_reached ();
 }
 
+/* Presses @keyval with @mods on @widget, through its own shortcut controllers (GTK 4.8
+ * cannot make key events for a test). The last match wins: controllers added in init come
+ * after the class's bindings, as when GTK dispatches them. */
+static void
+press_key (GtkWidget       *widget,
+           guint            keyval,
+           GdkModifierType  mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcut) found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            g_set_object (&found, shortcut);
+        }
+    }
+  g_assert_nonnull (found);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (found), 0, widget,
+                                               gtk_shortcut_get_arguments (found)));
+}
+
 static gint
 row_of (const char *name)
 {
@@ -384,6 +417,43 @@ test_zoom_pan (void)
 }
 
 static void
+test_keyboard (void)
+{
+  StrataSession *session = get_session ();
+  StrataLayout *layout = strata_timeline_view_get_layout (view);
+  g_autoptr(GArray) before = strata_layout_visible (layout);
+  g_autoptr(GArray) collapsed = NULL;
+  g_autoptr(GArray) expanded = NULL;
+  gint64 full = strata_session_get_end (session) - strata_session_get_begin (session);
+  gint64 from;
+
+  /* Home goes to the first group's title; Space hides its rows, Return shows them. */
+  strata_session_fit (session);
+  press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
+  press_key (GTK_WIDGET (view), GDK_KEY_Home, 0);
+  press_key (GTK_WIDGET (view), GDK_KEY_space, 0);
+  collapsed = strata_layout_visible (layout);
+  g_assert_cmpuint (collapsed->len, <, before->len);
+  g_assert_true (g_array_index (layout->collapsed, gboolean, 0));
+  press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
+  expanded = strata_layout_visible (layout);
+  g_assert_cmpuint (expanded->len, ==, before->len);
+
+  /* +, Ctrl+minus, Right, 0. */
+  press_key (GTK_WIDGET (view), GDK_KEY_plus, 0);
+  g_assert_cmpfloat_with_epsilon ((double) full / span (), 1.5, 1e-6);
+  press_key (GTK_WIDGET (view), GDK_KEY_plus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat_with_epsilon ((double) full / span (), 2.25, 1e-6);
+  press_key (GTK_WIDGET (view), GDK_KEY_minus, GDK_CONTROL_MASK);
+  g_assert_cmpfloat_with_epsilon ((double) full / span (), 1.5, 1e-6);
+  from = strata_session_get_visible_from (session);
+  press_key (GTK_WIDGET (view), GDK_KEY_Right, 0);
+  g_assert_cmpint (strata_session_get_visible_from (session), >, from);
+  press_key (GTK_WIDGET (view), GDK_KEY_0, 0);
+  g_assert_cmpint (span (), ==, full);
+}
+
+static void
 test_selection (void)
 {
   StrataSession *session = get_session ();
@@ -588,6 +658,7 @@ test_highlight (void)
   g_autoptr(GSettings) settings = g_settings_new (STRATA_SCHEMA_ID);
   StrataSession *session = get_session ();
   StrataMachineDialog *dialog = NULL;
+  GtkListView *list_view;
   GListModel *shown;
   g_autoptr(GVariant) remembered = NULL;
   g_auto(GStrv) names = NULL;
@@ -617,7 +688,17 @@ test_highlight (void)
   search (dialog, "serv");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
 
-  /* Check server1 through its row's check box: its vCPUs follow, the view highlights it. */
+  /* The search selected server1's row: Space there checks it, and its vCPUs follow; the
+   * view highlights it. Space again unchecks, and its check box checks it again. */
+  list_view = find_widget (GTK_WIDGET (dialog), GTK_TYPE_LIST_VIEW);
+  press_key (GTK_WIDGET (find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY)), GDK_KEY_Down, 0);
+  iterate (20);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (list_view)) ||
+                 gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), GTK_WIDGET (list_view)));
+  press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
+  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1u << server1);
+  press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
+  g_assert_cmpuint (strata_session_get_highlight (session), ==, 0);
   g_assert_true (set_check (GTK_WIDGET (dialog), "server1", TRUE));
   g_assert_cmpuint (strata_session_get_highlight (session), ==, 1u << server1);
   g_assert_true (strata_machine_item_get_checked (strata_machine_items_find (strata_machine_dialog_get_roots (dialog),
@@ -674,8 +755,11 @@ test_highlight (void)
   assert_color (rgb, strata_render_state_color (STRATA_STATE_USER, FALSE), 1.0);
   cairo_surface_destroy (surface);
 
-  gtk_window_close (GTK_WINDOW (dialog));
+  /* Return closes it. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  press_key (GTK_WIDGET (list_view), GDK_KEY_Return, 0);
   iterate (20);
+  g_assert_null (dialog);
   strata_session_fit (get_session ());
   g_settings_reset (settings, "highlighted-machines");
 }
@@ -825,6 +909,7 @@ main (int   argc,
 
   g_test_add_func ("/timeline-view/rows", test_rows);
   g_test_add_func ("/timeline-view/zoom-pan", test_zoom_pan);
+  g_test_add_func ("/timeline-view/keyboard", test_keyboard);
   g_test_add_func ("/timeline-view/selection", test_selection);
   g_test_add_func ("/timeline-view/tooltip", test_tooltip);
   g_test_add_func ("/timeline-view/preemptions", test_preemptions);
