@@ -88,6 +88,8 @@ strata_legend_rebuild (StrataLegend *self)
   StrataAnalysis *analysis;
   GtkWidget *child;
   guint32 highlight;
+  gboolean dark;
+  GdkRGBA fg;
 
   g_assert (STRATA_IS_LEGEND (self));
 
@@ -98,8 +100,11 @@ strata_legend_rebuild (StrataLegend *self)
 
   analysis = strata_session_get_analysis (self->session);
   highlight = strata_session_get_highlight (self->session);
+  /* Light text: a dark theme, whose idle and blocked greys the timeline uses too. */
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  dark = 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
   for (guint i = 0; i < G_N_ELEMENTS (shown_states); i++)
-    gtk_flow_box_append (flow_box, create_swatch (strata_render_state_color (shown_states[i], FALSE),
+    gtk_flow_box_append (flow_box, create_swatch (strata_render_state_color (shown_states[i], dark),
                                                   strata_state_to_string (shown_states[i]), FALSE));
   for (guint m = 0; m < analysis->machines->len; m++)
     {
