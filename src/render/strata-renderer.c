@@ -228,14 +228,16 @@ typedef struct
   double  width;
   double  height;
   guint32 comm;
+  gboolean dimmed;
 } Label;
 
 /* Names inside intervals wide enough to hold them: runs of pixels that one interval covers
  * whole, found from the summary, so the cost stays per pixel. Drawn after the boxes. */
 static void
-collect_labels (GArray            *labels,
-                StrataAnalysis    *analysis,
-                const StrataPixel *pixels,
+collect_labels (GArray                    *labels,
+                StrataAnalysis            *analysis,
+                const StrataRenderOptions *o,
+                const StrataPixel         *pixels,
                 int                width,
                 double             x,
                 double             y,
@@ -260,7 +262,10 @@ collect_labels (GArray            *labels,
       if (q - p >= LABEL_MIN_PX && d->comm != 0 && d->state != STRATA_STATE_IDLE &&
           d->state != STRATA_STATE_BLOCKED && d->state != STRATA_STATE_UNKNOWN)
         {
-          Label label = { x + p + 3, y, q - p - 6, h, d->comm };
+          /* Over a dimmed machine, white text would vanish in the pale box. */
+          gboolean dimmed = o->highlight != 0 && d->machine != STRATA_NO_MACHINE &&
+                            !(o->highlight & (1u << MIN (d->machine, 31)));
+          Label label = { x + p + 3, y, q - p - 6, h, d->comm, dimmed };
 
           g_array_append_val (labels, label);
         }
@@ -274,12 +279,15 @@ draw_labels (cairo_t        *cr,
              StrataAnalysis *analysis,
              GArray         *labels)
 {
-  cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
   for (guint i = 0; i < labels->len; i++)
     {
       Label *l = &g_array_index (labels, Label, i);
       int tw, th;
 
+      if (l->dimmed)
+        cairo_set_source_rgba (cr, 0.3, 0.3, 0.3, 0.6);
+      else
+        cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
       pango_layout_set_text (pl, strata_analysis_string (analysis, l->comm), -1);
       pango_layout_set_width (pl, (int) (l->width * PANGO_SCALE));
       pango_layout_get_pixel_size (pl, &tw, &th);
@@ -366,7 +374,7 @@ strata_render_body (cairo_t                   *cr,
               run_start = p;
             }
         }
-      collect_labels (labels, analysis, pixels, width, x, ry + 1, h);
+      collect_labels (labels, analysis, o, pixels, width, x, ry + 1, h);
       if (e->row == o->marked_row)
         marked_y = ry;
     }
