@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-time.h"
 
 /*
  * Two passes over each machine's events. The first (scan) finds what the second needs to know
@@ -152,7 +153,9 @@ net_key_hash (gconstpointer p)
 {
   const NetKey *k = p;
 
-  return (guint) (k->seq * 2654435761u) ^ (guint) (k->ack * 40503u) ^ (guint) k->flags ^ (guint) (k->check << 7);
+  /* Unsigned: damaged values overflow a signed product. */
+  return (guint) ((guint64) k->seq * 2654435761u) ^ (guint) ((guint64) k->ack * 40503u) ^
+         (guint) k->flags ^ (guint) ((guint64) k->check << 7);
 }
 
 static gboolean
@@ -303,7 +306,18 @@ static inline gint64
 to_host (Model  *model,
          gint64  ts)
 {
-  return model->mapped ? strata_sync_map (&model->machine->sync, ts) : ts;
+  const StrataSyncResult *sync = &model->machine->sync;
+  double host;
+
+  if (!model->mapped)
+    return ts;
+  /* A transform solved from odd or damaged messages may map far away: keep the result in
+   * the time range, and the integer arithmetic of strata_sync_map() from overflowing. */
+  host = (double) sync->ref_origin + (double) (ts - sync->own_origin) * (1.0 + sync->drift) +
+         sync->beta_rel;
+  if (!(host >= STRATA_TIME_MIN && host <= STRATA_TIME_MAX))
+    return host > 0 ? STRATA_TIME_MAX : STRATA_TIME_MIN;
+  return strata_time_clamp (strata_sync_map (sync, ts));
 }
 
 /* ---- pass 1: scan ---- */
@@ -447,7 +461,8 @@ scan_machine (Model *model)
 
       gint32 *cur = scan_cur (model, e->cpu);
 
-      if (cur == NULL)
+      /* The decoder leaves out times outside the range; a set made otherwise may not. */
+      if (cur == NULL || !strata_time_in_range (e->ts))
         continue;
       switch (e->kind)
         {
@@ -549,7 +564,7 @@ scan_machine (Model *model)
         }
     }
   for (guint c = 0; c < model->cpus->len; c++)
-    scan_close_window (model, c, model->machine->trace->end_ns + 1);
+    scan_close_window (model, c, strata_time_clamp (model->machine->trace->end_ns) + 1);
   /* The scan's CPU state must not leak into the model pass. */
   for (guint c = 0; c < model->cpus->len; c++)
     g_array_index (model->cpus, Cpu, c).in_guest = FALSE;
@@ -1051,7 +1066,7 @@ run_model (Model *model)
       Cpu *c = model_cpu (model, e->cpu);
       Thread *t;
 
-      if (c == NULL)
+      if (c == NULL || !strata_time_in_range (e->ts))
         continue;
       if (model->vm != NULL && !in_guest_mode (model, e->cpu, ts))
         model->machine->outside_guest_mode++;
@@ -1255,7 +1270,7 @@ run_model (Model *model)
 
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     if (g_array_index (model->cpus, Cpu, cpu).in_guest)
-      exit_guest (model, cpu, to_host (model, model->machine->trace->end_ns));
+      exit_guest (model, cpu, to_host (model, strata_time_clamp (model->machine->trace->end_ns)));
 }
 
 /* ---- linking, sync and rows ---- */
@@ -1470,7 +1485,11 @@ static int
 compare_thread_info (gconstpointer a,
                      gconstpointer b)
 {
-  return ((const StrataThreadInfo *) a)->tid - ((const StrataThreadInfo *) b)->tid;
+  gint32 ta = ((const StrataThreadInfo *) a)->tid;
+  gint32 tb = ((const StrataThreadInfo *) b)->tid;
+
+  /* Not ta - tb: damaged tids overflow it, and the order it gives breaks the lookup. */
+  return (ta > tb) - (ta < tb);
 }
 
 const StrataThreadInfo *
@@ -1529,7 +1548,7 @@ compare_causes (gconstpointer a,
 {
   const StrataPreemptionCause *ca = a, *cb = b;
 
-  return ca->ns < cb->ns ? 1 : ca->ns > cb->ns ? -1 : ca->tid - cb->tid;
+  return ca->ns < cb->ns ? 1 : ca->ns > cb->ns ? -1 : (ca->tid > cb->tid) - (ca->tid < cb->tid);
 }
 
 static int
@@ -1542,7 +1561,7 @@ compare_preemptions (gconstpointer a,
     return pa->start < pb->start ? -1 : 1;
   if (pa->machine != pb->machine)
     return (gint) pa->machine - (gint) pb->machine;
-  return pa->vcpu - pb->vcpu;
+  return (pa->vcpu > pb->vcpu) - (pa->vcpu < pb->vcpu);
 }
 
 static void
@@ -1718,10 +1737,15 @@ strata_analysis_new (StrataSet                   *set,
     {
       Vm *vm = g_ptr_array_index (a.vms, v);
       Model *host = g_ptr_array_index (a.models, vm->host);
-      StrataMachine *machine = g_ptr_array_index (pub->machines, vm->machine);
+      StrataMachine *machine;
       GHashTableIter iter;
       gpointer value;
 
+      /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran a
+       * vCPU: link_guests() gave it no machine. */
+      if (vm->machine >= pub->machines->len)
+        continue;
+      machine = g_ptr_array_index (pub->machines, vm->machine);
       g_hash_table_iter_init (&iter, host->threads);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
@@ -1758,8 +1782,8 @@ strata_analysis_new (StrataSet                   *set,
 
         if (trace->begin_ns == 0 && trace->end_ns == 0)
           continue;
-        begin = MIN (begin, to_host (model, trace->begin_ns));
-        end = MAX (end, to_host (model, trace->end_ns));
+        begin = MIN (begin, to_host (model, strata_time_clamp (trace->begin_ns)));
+        end = MAX (end, to_host (model, strata_time_clamp (trace->end_ns)));
       }
     if (begin > end)
       begin = end = 0;

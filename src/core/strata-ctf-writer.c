@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "strata-ctf-writer.h"
+#include "strata-time.h"
 
 G_DEFINE_QUARK (strata-ctf-writer-error-quark, strata_ctf_writer_error)
 
@@ -597,7 +598,8 @@ strata_ctf_writer_new (const char                   *dir,
 
   if (options == NULL)
     options = &defaults;
-  if (options->offset_s < 0 || options->offset_s > G_MAXINT64 / NS_PER_S)
+  /* An origin beyond the time range leaves no time to write events at. */
+  if (options->offset_s < 0 || options->offset_s > STRATA_TIME_MAX / NS_PER_S)
     {
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
                    _("Clock offset %" G_GINT64_FORMAT " s is out of range"), options->offset_s);
@@ -780,6 +782,15 @@ check_time (StrataCtfWriter  *self,
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_ORDER,
                    _("Event at %" G_GINT64_FORMAT " ns on CPU %u is before the clock origin "
                      "(offset_s %" G_GINT64_FORMAT ")"), ts, cpu, self->offset_s);
+      return FALSE;
+    }
+  /* Readers cannot convert every 64-bit time to ns from the origin, and Strata's decoder
+   * leaves out times beyond its range: such a trace would not read back. */
+  if (G_UNLIKELY (ts > STRATA_TIME_MAX))
+    {
+      g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
+                   _("Event at %" G_GINT64_FORMAT " ns on CPU %u is after the end of the time "
+                     "range (%" G_GINT64_FORMAT " ns)"), ts, cpu, STRATA_TIME_MAX);
       return FALSE;
     }
   return TRUE;

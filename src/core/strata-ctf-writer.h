@@ -72,7 +72,8 @@ StrataCtfWriter *strata_ctf_writer_new              (const char                 
 /*
  * Appends @event to the stream of CPU event->cpu. event->ts is ns from the epoch in this
  * trace's clock; it must not be earlier than the previous event or discard on that CPU, nor
- * than the clock origin (offset_s). The event is written as ts - offset_s * 10^9 cycles.
+ * than the clock origin (offset_s), nor later than STRATA_TIME_MAX. The event is written as
+ * ts - offset_s * 10^9 cycles.
  */
 gboolean         strata_ctf_writer_add              (StrataCtfWriter              *self,
                                                      const StrataEvent            *event,

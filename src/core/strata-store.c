@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "strata-store.h"
+#include "strata-time.h"
 
 /*
  * A row is two plain arrays: the time of each change and the id of its description, 12 bytes
@@ -731,7 +732,7 @@ strata_store_range (StrataStore *self,
 {
   const Row *row = ROW (self, row_index);
   gint64 a = find_le (row, from);
-  gint64 b = find_le (row, to - 1);
+  gint64 b = find_le (row, to == G_MININT64 ? to : to - 1);
 
   *first = a < 0 ? 0 : a;
   *last = b < 0 ? 0 : b + 1;
@@ -782,6 +783,10 @@ strata_store_summarize (StrataStore *self,
 
   g_return_if_fail (n_pixels > 0);
 
+  /* Rows hold times of the time range only: outside it there is nothing to find, and inside
+   * it the arithmetic below cannot overflow. */
+  from = strata_time_clamp (from);
+  to = strata_time_clamp (to);
   memset (pixels, 0, n_pixels * sizeof *pixels);
   if (row->n == 0 || to <= from)
     return;

@@ -92,8 +92,9 @@ guint               strata_store_builder_add_row (StrataStoreBuilder    *self,
                                                   StrataRowKind          kind,
                                                   guint16                machine,
                                                   gint64                 number);
-/* Appends a change; times must not decrease within a row. Equal descriptions merge, and a
- * change at the time of the row's last change replaces it. */
+/* Appends a change; times must not decrease within a row, and lie in STRATA_TIME_MIN ..
+ * STRATA_TIME_MAX (strata-time.h), as must the range given to finish(). Equal descriptions
+ * merge, and a change at the time of the row's last change replaces it. */
 void                strata_store_builder_set     (StrataStoreBuilder    *self,
                                                   guint                  row,
                                                   gint64                 ts,

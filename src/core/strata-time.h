@@ -13,6 +13,28 @@ G_BEGIN_DECLS
 
 /* Times are gint64 ns from the clock's origin (the Unix epoch for LTTng traces). */
 
+/*
+ * The times Strata places on a timeline: from the clock's origin to 2^62 - 1 ns, 146 years
+ * after it. The difference of any two, and the sum of one and a span, then fit in a gint64
+ * with room to spare, which the store's and the models' arithmetic relies on. The decoder
+ * leaves out events outside it (a damaged timestamp, a clock origin out of range), and the
+ * analysis clamps what clock correction maps outside it.
+ */
+#define STRATA_TIME_MIN G_GINT64_CONSTANT (0)
+#define STRATA_TIME_MAX ((G_GINT64_CONSTANT (1) << 62) - 1)
+
+static inline gboolean
+strata_time_in_range (gint64 ns)
+{
+  return ns >= STRATA_TIME_MIN && ns <= STRATA_TIME_MAX;
+}
+
+static inline gint64
+strata_time_clamp (gint64 ns)
+{
+  return CLAMP (ns, STRATA_TIME_MIN, STRATA_TIME_MAX);
+}
+
 /* "2019-10-16 21:36:35.523067504" (UTC). */
 char     *strata_time_format_absolute (gint64       ns);
 /* "1.503 s", "250.000 ms", "40.000 µs", "100 ns". */
