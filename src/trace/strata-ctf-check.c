@@ -995,21 +995,21 @@ fail (guint64    offset,
   return FALSE;
 }
 
-gboolean
-strata_ctf_layout_check (StrataCtfLayout *layout,
-                         StrataCtfRead    read,
-                         gpointer         data,
-                         guint64          size,
-                         guint64         *good_bytes,
-                         char           **reason)
+/* With @first_discarded, stops after the first packet and gives its events_discarded. */
+static gboolean
+walk_packets (StrataCtfLayout *layout,
+              StrataCtfRead    read,
+              gpointer         data,
+              guint64          size,
+              guint64         *good_bytes,
+              char           **reason,
+              guint64         *first_discarded)
 {
   Fields header = { 0 };
   g_autofree Fields *contexts = NULL;
   g_autofree guint8 *buf = g_malloc (MAX_PREAMBLE);
   guint64 header_end = 0;
   guint64 offset = 0;
-
-  g_return_val_if_fail (layout != NULL, TRUE);
 
   header.complete = layout->header == NULL ||
                     lay_out (layout->header, &header_end, &header, TRUE, 0);
@@ -1116,12 +1116,33 @@ strata_ctf_layout_check (StrataCtfLayout *layout,
            get_field (ctx, F_PACKET_SEQ_NUM, buf, layout->byte_order) == G_MAXUINT64))
         return fail (offset, good_bytes, reason, g_strdup (_("a packet holds an impossible counter value")));
 
+      if (first_discarded != NULL)
+        {
+          if (!has_field (ctx, F_EVENTS_DISCARDED))
+            return FALSE;
+          *first_discarded = get_field (ctx, F_EVENTS_DISCARDED, buf, layout->byte_order);
+          return TRUE;
+        }
+
       /* Without a packet size, the file is one packet. */
       if (packet_bits == 0)
         break;
       offset += packet_bits / 8;
     }
   return TRUE;
+}
+
+gboolean
+strata_ctf_layout_check (StrataCtfLayout *layout,
+                         StrataCtfRead    read,
+                         gpointer         data,
+                         guint64          size,
+                         guint64         *good_bytes,
+                         char           **reason)
+{
+  g_return_val_if_fail (layout != NULL, TRUE);
+
+  return walk_packets (layout, read, data, size, good_bytes, reason, NULL);
 }
 
 /* ---- stream files of a folder ---- */
@@ -1206,4 +1227,29 @@ strata_ctf_check_streams (const char   *folder,
       fclose (fp);
     }
   return damaged;
+}
+
+gboolean
+strata_ctf_first_packet_discarded (const char *folder,
+                                   const char *file,
+                                   guint64    *count)
+{
+  g_autoptr(StrataCtfLayout) layout = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (folder, file, NULL);
+  g_autofree char *reason = NULL;
+  guint64 good = 0;
+  gboolean ok;
+  gsize len = 0;
+  GStatBuf st;
+  FILE *fp;
+
+  if ((text = strata_ctf_read_metadata (folder, &len)) == NULL ||
+      (layout = strata_ctf_layout_parse (text, len)) == NULL ||
+      g_stat (path, &st) != 0 || (fp = g_fopen (path, "rb")) == NULL)
+    return FALSE;
+  *count = 0;
+  ok = walk_packets (layout, read_fp, fp, st.st_size, &good, &reason, count);
+  fclose (fp);
+  return ok && reason == NULL;
 }

@@ -56,6 +56,15 @@ gboolean         strata_ctf_layout_check    (StrataCtfLayout *layout,
                                              guint64         *good_bytes,
                                              char           **reason);
 
+/*
+ * The events_discarded counter of the first packet of @folder/@file: the events the tracer
+ * lost before that packet. libbabeltrace2 2.0 says that such a loss happened, not how many.
+ * FALSE when the layout is not understood or the packet has no such counter.
+ */
+gboolean         strata_ctf_first_packet_discarded (const char *folder,
+                                                    const char *file,
+                                                    guint64    *count);
+
 typedef struct
 {
   char     *file;         /* the stream file's name in the trace folder */

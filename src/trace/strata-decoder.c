@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "strata-ctf-check.h"
 #include "strata-decoder.h"
 #include "strata-time.h"
 
@@ -72,6 +73,8 @@ typedef struct
   guint64              backwards;      /* events dated before the one before them */
   gint64               max_back_ns;    /* by how much, at most */
   guint64              timeless;       /* events whose time does not fit in int64 ns */
+  guint64              packets;
+  guint64              uncounted;      /* losses libbabeltrace2 and we could not count */
 } PortState;
 
 typedef struct
@@ -477,6 +480,7 @@ handle_packet (Shard            *shard,
   const bt_field *context = bt_packet_borrow_context_field_const (packet);
   const bt_field *field;
 
+  port->packets++;
   if (context == NULL)
     return;
   if ((field = bt_field_structure_borrow_member_field_by_name_const (context, "cpu_id")) != NULL &&
@@ -560,6 +564,11 @@ handle_event (Shard            *shard,
       port->timeless++;
       return;
     }
+  if (!strata_time_in_range (ns))
+    {
+      port->timeless++;
+      return;
+    }
   /* Events of one stream must reach the core in time order: the merge of streams, and every
    * model after it, rely on it. A damaged timestamp, or packets out of order, would break
    * that: keep such an event at the time of the one before it, and count it. */
@@ -599,6 +608,31 @@ handle_event (Shard            *shard,
   strata_event_buffer_append (port->stream->buffer, &ev);
 }
 
+/*
+ * Events lost before a stream's first packet: libbabeltrace2 2.0 reports that some were,
+ * without their number (it has no earlier packet to subtract from), but the packet's
+ * events_discarded counter holds it. The stream's port is named after its first file.
+ */
+static gboolean
+count_first_packet_losses (PortState *port)
+{
+  const char *bar = strrchr (port->stream->name, '|');
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *file = NULL;
+  guint64 count = 0;
+
+  if (bar == NULL)
+    return FALSE;
+  path = g_strstrip (g_strdup (bar + 1));
+  folder = g_path_get_dirname (path);
+  file = g_path_get_basename (path);
+  if (!strata_ctf_first_packet_discarded (folder, file, &count))
+    return FALSE;
+  port->stream->discarded += count;
+  return TRUE;
+}
+
 static void
 handle_message (Shard            *shard,
                 PortState        *port,
@@ -631,6 +665,8 @@ handle_message (Shard            *shard,
 
         if (bt_message_discarded_events_get_count (msg, &count) == BT_PROPERTY_AVAILABILITY_AVAILABLE)
           port->stream->discarded += count;
+        else if (port->packets > 0 || !count_first_packet_losses (port))
+          port->uncounted++;
         break;
       }
 
@@ -646,7 +682,7 @@ report_port_anomalies (Shard     *shard,
 {
   g_autofree char *label = NULL;
 
-  if (port->backwards == 0 && port->timeless == 0)
+  if (port->backwards == 0 && port->timeless == 0 && port->uncounted == 0)
     return;
   label = stream_label (port->stream);
   if (port->backwards > 0)
@@ -661,10 +697,14 @@ report_port_anomalies (Shard     *shard,
     }
   if (port->timeless > 0)
     g_ptr_array_add (shard->result->errors, g_strdup_printf (
-      ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " event has a time outside the range of the clock; it is left out",
-                "%s: stream %s: %" G_GUINT64_FORMAT " events have a time outside the range of the clock; they are left out",
+      ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " event has a time out of range (before the clock's origin, or over 146 years after it); it is left out",
+                "%s: stream %s: %" G_GUINT64_FORMAT " events have a time out of range (before the clock's origin, or over 146 years after it); they are left out",
                 port->timeless),
       shard->display_path, label, port->timeless));
+  if (port->uncounted > 0)
+    g_ptr_array_add (shard->result->errors,
+                     g_strdup_printf (_("%s: stream %s: the tracer discarded events that are not counted (their number is not in the trace)"),
+                                      shard->display_path, label));
 }
 
 static bt_component_class_initialize_method_status
