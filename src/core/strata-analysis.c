@@ -312,7 +312,9 @@ to_host (Model  *model,
   if (!model->mapped)
     return ts;
   /* A transform solved from odd or damaged messages may map far away: keep the result in
-   * the time range, and the integer arithmetic of strata_sync_map() from overflowing. */
+   * the time range, and the integer arithmetic of strata_sync_map() from overflowing (which
+   * needs @ts in the range too). */
+  ts = strata_time_clamp (ts);
   host = (double) sync->ref_origin + (double) (ts - sync->own_origin) * (1.0 + sync->drift) +
          sync->beta_rel;
   if (!(host >= STRATA_TIME_MIN && host <= STRATA_TIME_MAX))
@@ -1062,12 +1064,14 @@ run_model (Model *model)
 
   while ((e = strata_event_merge_step (merge)) != NULL)
     {
-      gint64 ts = to_host (model, e->ts);
-      Cpu *c = model_cpu (model, e->cpu);
+      Cpu *c;
       Thread *t;
+      gint64 ts;
 
-      if (c == NULL || !strata_time_in_range (e->ts))
+      /* The decoder leaves out times outside the range; a set made otherwise may not. */
+      if (!strata_time_in_range (e->ts) || (c = model_cpu (model, e->cpu)) == NULL)
         continue;
+      ts = to_host (model, e->ts);
       if (model->vm != NULL && !in_guest_mode (model, e->cpu, ts))
         model->machine->outside_guest_mode++;
 
