@@ -81,7 +81,8 @@ random_value (GRand           *rand,
       break;
     case STRATA_EV_KVM_EXIT:
       if (slot == STRATA_F_KVM_GUEST_RIP)
-        return (gint64) (G_GUINT64_CONSTANT (0xffffffff81000000) >> 1) + g_rand_int (rand);
+        /* Added as unsigned: the signed sum overflows (UBSan). */
+        return (gint64) ((G_GUINT64_CONSTANT (0xffffffff81000000) >> 1) + g_rand_int (rand));
       break;
     case STRATA_EV_VMSYNC_GH_GUEST:
     case STRATA_EV_VMSYNC_HG_GUEST:
