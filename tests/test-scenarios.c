@@ -249,10 +249,13 @@ static const char *two_vms =
   "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=111\n"
   "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=111\n"
   "event 3600 0 sched_switch prev_tid=0 prev_state=0 next_tid=50 next_comm=worker-a\n"
+  /* A last event at the end of the last guest-mode window: rows stop where a trace stops. */
+  "event 29999 0 vmsync_gh_guest cnt=2 vm_uid=111\n"
   "trace guestb hostname=guestb cpus=1 offset_s=1000\n"
   "event 12100 0 vmsync_hg_guest cnt=1 vm_uid=222\n"
   "event 12200 0 sched_switch prev_tid=0 prev_state=0 next_tid=42 next_comm=worker-b\n"
-  "event 19400 0 vmsync_gh_guest cnt=1 vm_uid=222\n";
+  "event 19400 0 vmsync_gh_guest cnt=1 vm_uid=222\n"
+  "event 19999 0 vmsync_gh_guest cnt=2 vm_uid=222\n";
 
 static void
 test_two_vms (void)
@@ -292,6 +295,15 @@ test_two_vms (void)
   g_assert_cmpuint (a->outside_guest_mode, ==, 0);
   g_assert_cmpuint (b->outside_guest_mode, ==, 0);
   check_row (&f, "pcpu/0", pcpu, G_N_ELEMENTS (pcpu));
+  /* guestb's trace ends at 19999: its rows say nothing after that, up to the set's end. */
+  {
+    StrataInterval iv;
+    gint row = strata_store_find_row (f.analysis->store, "guestb/cpu/0");
+
+    g_assert_true (strata_store_lookup (f.analysis->store, row, BASE + 25000, &iv));
+    g_assert_true (strata_state_desc_is_gap (iv.desc));
+    g_assert_cmpint (iv.start - BASE, ==, 20000);
+  }
 
   g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
   p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);

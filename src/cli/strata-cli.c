@@ -468,7 +468,8 @@ cmd_intervals (int    argc,
       StrataInterval iv;
 
       strata_store_interval (analysis->store, row, i, &iv);
-      print_interval (analysis, json ? &writer : NULL, &iv);
+      if (!strata_state_desc_is_gap (iv.desc))
+        print_interval (analysis, json ? &writer : NULL, &iv);
     }
   if (json)
     {

@@ -1051,6 +1051,48 @@ in_guest_mode (Model  *model,
   return *cursor < windows->len && g_array_index (windows, Window, *cursor).start <= ts;
 }
 
+/* Rows stop where their trace stops, not at the end of the longest trace of the set. */
+static void
+end_rows (Model  *model,
+          gint64  end)
+{
+  StrataStoreBuilder *b = model->a->builder;
+  StrataStateDesc gap = { 0 };
+  GHashTableIter iter;
+  gpointer value;
+  guint32 id;
+
+  gap.state = STRATA_STATE_UNKNOWN;
+  gap.machine = STRATA_NO_MACHINE;
+  gap.vcpu = gap.tid = gap.host_tid = -1;
+  id = strata_store_builder_intern (b, &gap);
+  for (guint c = 0; c < model->cpus->len; c++)
+    {
+      Cpu *cpu = &g_array_index (model->cpus, Cpu, c);
+
+      if (cpu->row >= 0)
+        strata_store_builder_set_id (b, cpu->row, end, id);
+      if (cpu->pcpu_row >= 0)
+        strata_store_builder_set_id (b, cpu->pcpu_row, end, id);
+    }
+  g_hash_table_iter_init (&iter, model->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+
+      if (t->row >= 0)
+        strata_store_builder_set_id (b, t->row, end, id);
+      if (t->vm >= 0 && vcpu_row (model, t) >= 0)
+        strata_store_builder_set_id (b, vcpu_row (model, t), end, id);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      g_hash_table_iter_init (&iter, k == 0 ? model->irqs : model->softirqs);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        strata_store_builder_set_id (b, ((IrqRow *) value)->row, end, id);
+    }
+}
+
 static void
 run_model (Model *model)
 {
@@ -1275,6 +1317,7 @@ run_model (Model *model)
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     if (g_array_index (model->cpus, Cpu, cpu).in_guest)
       exit_guest (model, cpu, to_host (model, strata_time_clamp (model->machine->trace->end_ns)));
+  end_rows (model, to_host (model, strata_time_clamp (model->machine->trace->end_ns)) + 1);
 }
 
 /* ---- linking, sync and rows ---- */
@@ -1590,7 +1633,7 @@ find_causes (StrataAnalysis *pub)
 
           strata_store_interval (pub->store, row, k, &iv);
           ns = MIN (iv.end, p->end) - MAX (iv.start, p->start);
-          if (ns <= 0)
+          if (ns <= 0 || strata_state_desc_is_gap (iv.desc))
             continue;
           for (c = 0; c < p->by->len; c++)
             {

@@ -379,7 +379,8 @@ strata_session_describe_at (StrataSession *self,
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
-  if (row >= strata_store_n_rows (store) || !strata_store_lookup (store, row, ns, &iv))
+  if (row >= strata_store_n_rows (store) || !strata_store_lookup (store, row, ns, &iv) ||
+      strata_state_desc_is_gap (iv.desc))
     return NULL;
   d = iv.desc;
   machine = d->machine == STRATA_NO_MACHINE ? NULL : machine_name (analysis, d->machine);

@@ -64,6 +64,13 @@ typedef struct
   guint32 host_comm;
 } StrataStateDesc;
 
+/* A row after its machine's trace ended: no interval to report or draw. */
+static inline gboolean
+strata_state_desc_is_gap (const StrataStateDesc *d)
+{
+  return d->state == STRATA_STATE_UNKNOWN && d->machine == STRATA_NO_MACHINE && d->tid < 0;
+}
+
 typedef struct
 {
   gint64                 start;
