@@ -200,7 +200,9 @@ print_info_text (StrataAnalysis *analysis)
           g_print ("    %s\n", _("not loaded"));
           continue;
         }
-      g_print (_("    machine %s, %s, %u streams, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded\n"),
+      g_print (ngettext ("    machine %s, %s, %u stream, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded\n",
+                         "    machine %s, %s, %u streams, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded\n",
+                         trace->streams->len),
                trace->machine, trace->tracer ? trace->tracer : _("unknown tracer"),
                trace->streams->len, trace->events, trace->discarded);
     }
@@ -212,7 +214,7 @@ print_info_text (StrataAnalysis *analysis)
       g_print ("  %s: %s", m->name, strata_role_to_string (m->role));
       if (m->parent >= 0)
         g_print (_(" of %s (qemu pid %" G_GINT64_FORMAT ")"), machine_name (analysis, m->parent), m->vm_pid);
-      g_print (_(", %u CPUs"), m->n_cpus);
+      g_print (ngettext (", %u CPU", ", %u CPUs", m->n_cpus), m->n_cpus);
       for (guint v = 0; v < m->vcpus->len; v++)
         g_print (v == 0 ? _(", vCPU threads %d:%d") : " %d:%d",
                  g_array_index (m->vcpus, StrataVcpu, v).id, g_array_index (m->vcpus, StrataVcpu, v).host_tid);
@@ -261,6 +263,9 @@ static const GOptionEntry map_entries[] = {
   { NULL }
 };
 
+/* Set when the last load failed for want of a PATH: a usage error, not bad input. */
+static gboolean usage_error;
+
 static StrataAnalysis *
 load_or_report (char **paths)
 {
@@ -273,6 +278,7 @@ load_or_report (char **paths)
   if (paths == NULL || paths[0] == NULL)
     {
       g_printerr ("%s\n", _("strata-cli: no PATH given"));
+      usage_error = TRUE;
       return NULL;
     }
   if ((set = strata_trace_load ((const char * const *) paths, NULL, NULL, &error)) == NULL)
@@ -336,7 +342,7 @@ cmd_info (int    argc,
   if (!parse_options (context, &argc, &argv, "info"))
     return EXIT_USAGE;
   if ((analysis = load_or_report (paths)) == NULL)
-    return EXIT_BAD_INPUT;
+    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
   if (json)
     print_info_json (analysis);
   else
@@ -442,11 +448,19 @@ cmd_intervals (int    argc,
       return EXIT_USAGE;
     }
   if ((analysis = load_or_report (paths)) == NULL)
-    return EXIT_BAD_INPUT;
+    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
   from = strata_store_begin (analysis->store);
   to = strata_store_end (analysis->store);
   if (!parse_time_option (from_text, analysis, &from) || !parse_time_option (to_text, analysis, &to))
     return EXIT_USAGE;
+  if (from >= strata_store_end (analysis->store))
+    {
+      g_autofree char *span = strata_time_format_duration (strata_store_end (analysis->store) -
+                                                           strata_store_begin (analysis->store));
+
+      g_printerr (_("strata-cli intervals: --from is after the end of the set (+%s)\n"), span);
+      return EXIT_USAGE;
+    }
   if (to <= from)
     {
       g_printerr ("%s\n", _("strata-cli intervals: --to must be after --from"));
@@ -502,7 +516,7 @@ cmd_preemptions (int    argc,
   if (!parse_options (context, &argc, &argv, "preemptions"))
     return EXIT_USAGE;
   if ((analysis = load_or_report (paths)) == NULL)
-    return EXIT_BAD_INPUT;
+    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
   if (machine != NULL && (only = strata_analysis_find_machine (analysis, machine)) < 0)
     {
       g_printerr (_("strata-cli: no machine “%s” in this set\n"), machine);
@@ -623,7 +637,7 @@ cmd_render (int    argc,
       return EXIT_USAGE;
     }
   if ((analysis = load_or_report (paths)) == NULL)
-    return EXIT_BAD_INPUT;
+    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
 
   layout = strata_layout_new (analysis);
   visible = strata_layout_visible (layout);
