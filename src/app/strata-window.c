@@ -64,6 +64,7 @@ struct _StrataWindow
   StrataTimelineView   *timeline_view;
   GtkWidget            *set_buttons;
   GtkWidget            *details_box;
+  GtkStack             *details_stack;
 
   /* Owned */
   GSettings            *settings;      /* NULL when the schema is not installed */
@@ -280,6 +281,10 @@ strata_window_show_set (StrataWindow       *self,
 
   strata_set_summary_set_set (self->set_summary, set);
   strata_timeline_view_set_session (self->timeline_view, session);
+  /* The rows come first; the details panel opens by itself only to show a trace's problems. */
+  gtk_widget_set_visible (self->details_box, set->errors->len > 0);
+  if (set->errors->len > 0)
+    gtk_stack_set_visible_child_name (self->details_stack, "traces");
   strata_window_set_has_set (self, TRUE);
   strata_window_set_titles (self, name, subtitle);
   gtk_revealer_set_reveal_child (self->welcome_error_revealer, FALSE);
@@ -858,6 +863,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_buttons);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_box);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_stack);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_close_request_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_recent_row_activated_cb);
 
