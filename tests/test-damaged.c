@@ -20,6 +20,7 @@
 #include "strata-analysis.h"
 #include "strata-ctf-writer.h"
 #include "strata-trace-loader.h"
+#include "test-util.h"
 
 /*
  * A corpus of damaged traces, made at run time from good ones (copies of the sample traces,
@@ -50,92 +51,6 @@
 #define W_OFF_PACKET_SIZE   48
 #define W_OFF_CPU_ID        72
 #define W_PREAMBLE          76
-
-static const char *traces_dir;
-
-static char *
-sample (const char *name)
-{
-  return g_build_filename (traces_dir, name, NULL);
-}
-
-static gboolean
-have_samples (void)
-{
-  if (traces_dir != NULL && g_file_test (traces_dir, G_FILE_TEST_IS_DIR))
-    return TRUE;
-  g_test_skip ("sample traces not found (STRATA_TRACES_DIR)");
-  return FALSE;
-}
-
-static void
-run_shell (const char *cmd)
-{
-  const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                               &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s' && chmod -R u+w '%s'", from, to, to);
-
-  run_shell (cmd);
-}
-
-static void
-rm_tree (const char *dir)
-{
-  /* Permission cases leave folders without access: give it back first. */
-  g_autofree char *cmd = g_strdup_printf ("chmod -R u+rwx '%s' 2>/dev/null; rm -rf '%s'", dir, dir);
-
-  run_shell (cmd);
-}
-
-static char *
-make_tmpdir (void)
-{
-  char *dir = g_dir_make_tmp ("strata-damaged-XXXXXX", NULL);
-
-  g_assert_nonnull (dir);
-  return dir;
-}
-
-static StrataTrace *
-find_trace (StrataSet  *set,
-            const char *path)
-{
-  for (guint i = 0; i < set->traces->len; i++)
-    {
-      StrataTrace *t = g_ptr_array_index (set->traces, i);
-
-      if (strcmp (t->path, path) == 0)
-        return t;
-    }
-  return NULL;
-}
-
-static gboolean
-errors_contain (GPtrArray  *errors,
-                const char *needle1,
-                const char *needle2)
-{
-  for (guint i = 0; i < errors->len; i++)
-    {
-      const char *e = g_ptr_array_index (errors, i);
-
-      if (strstr (e, needle1) && (needle2 == NULL || strstr (e, needle2)))
-        return TRUE;
-    }
-  return FALSE;
-}
 
 static guint8 *
 read_file (const char *path,
@@ -448,7 +363,7 @@ check_case (const char *label,
             const char *damaged,
             Expect      expect)
 {
-  g_autofree char *good = sample ("tc-flipping-endianness");
+  g_autofree char *good = test_sample ("tc-flipping-endianness");
   const char *paths[] = { damaged, good, NULL };
   g_autoptr(GError) error = NULL;
   StrataSet *set;
@@ -477,17 +392,17 @@ check_case (const char *label,
         g_assert_false (t->failed);
     }
 
-  t = find_trace (set, good);
+  t = test_find_trace (set, good);
   g_assert_nonnull (t);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, GOOD_EVENTS);
   g_assert_cmpuint (t->errors->len, ==, 0);
 
   if (expect & EXPECT_REPORT)
-    g_assert_true (errors_contain (set->errors, damaged, NULL));
+    g_assert_true (test_errors_contain (set->errors, damaged, NULL));
   if (expect & EXPECT_FAILED)
     {
-      t = find_trace (set, damaged);
+      t = test_find_trace (set, damaged);
       g_assert_true (t == NULL || t->failed);
     }
   return set;
@@ -499,7 +414,7 @@ static void
 test_truncated_sample (void)
 {
   g_autofree char *src = NULL;
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
   g_autofree char *orig_stream = g_build_filename (orig, "k_5", NULL);
   g_autofree guint8 *data = NULL;
@@ -510,10 +425,10 @@ test_truncated_sample (void)
   gsize offsets[20] = { 0, 1, 3, 4, 17, 24, 31, 32, 40, 57, 70, 88, 89, 95, 130, 777,
                         0, 0, 0, 0 };
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  src = sample ("tvl-simple-kernel/simple-kernel");
-  copy_tree (src, orig);
+  src = test_sample ("tvl-simple-kernel/simple-kernel");
+  test_copy_tree (src, orig);
   data = read_file (orig_stream, &len);
   offsets[16] = len / 3 + 5;
   offsets[17] = len / 2 + 1;
@@ -530,25 +445,25 @@ test_truncated_sample (void)
       g_autoptr(StrataSet) set = NULL;
       StrataTrace *t;
 
-      copy_tree (orig, dir);
+      test_copy_tree (orig, dir);
       write_file (stream, data, offsets[i]);
       set = check_case (label, tmp, dir, offsets[i] == 0 ? EXPECT_ANY : EXPECT_REPORT);
-      t = find_trace (set, dir);
+      t = test_find_trace (set, dir);
       g_assert_nonnull (t);
       /* The seven other streams are always kept. */
       g_assert_false (t->failed);
       g_assert_cmpuint (t->streams->len, >=, 7);
       if (offsets[i] > 0)
-        g_assert_true (errors_contain (t->errors, "k_5", NULL));
-      rm_tree (dir);
+        g_assert_true (test_errors_contain (t->errors, "k_5", NULL));
+      test_rm_tree (dir);
     }
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
 test_truncated_writer (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
   g_autofree char *orig_stream = g_build_filename (orig, "channel0_1", NULL);
   g_autofree guint8 *data = NULL;
@@ -558,7 +473,7 @@ test_truncated_writer (void)
   const gsize offsets[] = { 2, 12, 22, 28, 36, 44, 52, 60, 68, 74, W_PREAMBLE + 2,
                             W_PREAMBLE + 13, W_PREAMBLE + 40, 1024 + 3, 1024 + 50, 4096 + 600 };
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
   write_trace (orig, "cut", 2, 1024, 400);
   data = read_file (orig_stream, &len);
@@ -573,18 +488,18 @@ test_truncated_writer (void)
       g_autoptr(StrataSet) set = NULL;
       StrataTrace *t;
 
-      copy_tree (orig, dir);
+      test_copy_tree (orig, dir);
       write_file (stream, data, offsets[i]);
       set = check_case (label, tmp, dir, EXPECT_REPORT);
-      t = find_trace (set, dir);
+      t = test_find_trace (set, dir);
       g_assert_nonnull (t);
       g_assert_false (t->failed);
       /* CPU 0 is whole: 200 events. */
       g_assert_cmpuint (t->events, >=, 200);
       g_assert_cmpuint (t->events, <, 400);
-      rm_tree (dir);
+      test_rm_tree (dir);
     }
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
@@ -641,61 +556,61 @@ flip_cases (const char *tmp,
 
       flip_bytes (copy, len, rand, g_rand_int_range (rand, 1, 5), packet_size, what);
       label = g_strdup_printf ("%s seed %u case %u, flipped:%s", file, seed, i, what->str);
-      copy_tree (orig, dir);
+      test_copy_tree (orig, dir);
       write_file (path, copy, len);
       set = check_case (label, tmp, dir, EXPECT_ANY);
-      rm_tree (dir);
+      test_rm_tree (dir);
     }
 }
 
 static void
 test_flipped_stream (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *sample_copy = g_build_filename (tmp, "simple", NULL);
   g_autofree char *writer_made = g_build_filename (tmp, "written", NULL);
   g_autofree char *index = g_build_filename (sample_copy, "index", NULL);
   g_autofree char *src = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  src = sample ("tvl-simple-kernel/simple-kernel");
-  copy_tree (src, sample_copy);
+  src = test_sample ("tvl-simple-kernel/simple-kernel");
+  test_copy_tree (src, sample_copy);
   /* Without its index, libbabeltrace2 reads the packet sizes from the flipped packets
    * themselves. (The truncation cases keep a stale index.) */
-  rm_tree (index);
+  test_rm_tree (index);
   write_trace (writer_made, "flip", 2, 1024, 600);
 
   flip_cases (tmp, sample_copy, "k_2", 4096, 1, 16);
   flip_cases (tmp, sample_copy, "k_5", 4096, 2, 8);
   flip_cases (tmp, writer_made, "channel0_0", 1024, 3, 16);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
 test_flipped_metadata (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *sample_copy = g_build_filename (tmp, "simple", NULL);
   g_autofree char *writer_made = g_build_filename (tmp, "written", NULL);
   g_autofree char *src = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  src = sample ("tvl-simple-kernel/simple-kernel");
-  copy_tree (src, sample_copy);
+  src = test_sample ("tvl-simple-kernel/simple-kernel");
+  test_copy_tree (src, sample_copy);
   write_trace (writer_made, "flip", 2, 1024, 200);
 
   /* Packetized metadata (4 KiB packets), and the writer's plain text. */
   flip_cases (tmp, sample_copy, "metadata", 4096, 4, 16);
   flip_cases (tmp, writer_made, "metadata", 0, 5, 16);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
 test_empty_files (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *a = g_build_filename (tmp, "empty-stream", NULL);
   g_autofree char *a_stream = g_build_filename (a, "channel0_0", NULL);
   g_autofree char *b = g_build_filename (tmp, "empty-metadata", NULL);
@@ -704,14 +619,14 @@ test_empty_files (void)
   g_autoptr(StrataSet) set = NULL;
   StrataTrace *t;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
 
   /* An empty stream file: the other CPU's stream is kept. */
   write_trace (a, "empty", 2, 1024, 100);
   write_file (a_stream, NULL, 0);
   set = check_case ("empty stream file", tmp, a, EXPECT_ANY);
-  t = find_trace (set, a);
+  t = test_find_trace (set, a);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, 50);
   g_clear_pointer (&set, strata_set_unref);
@@ -720,7 +635,7 @@ test_empty_files (void)
   write_trace (b, "empty", 2, 1024, 100);
   write_file (b_metadata, NULL, 0);
   set = check_case ("empty metadata file", tmp, b, EXPECT_REPORT | EXPECT_FAILED);
-  g_assert_true (errors_contain (set->errors, b, "metadata file is empty"));
+  g_assert_true (test_errors_contain (set->errors, b, "metadata file is empty"));
   g_clear_pointer (&set, strata_set_unref);
 
   /* Everything empty. */
@@ -733,37 +648,37 @@ test_empty_files (void)
     write_file (s, NULL, 0);
   }
   set = check_case ("empty metadata and stream files", tmp, c, EXPECT_REPORT | EXPECT_FAILED);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
 test_missing_metadata (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *dir = g_build_filename (tmp, "no-metadata", NULL);
   g_autofree char *metadata = g_build_filename (dir, "metadata", NULL);
   g_autoptr(StrataSet) set = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
   write_trace (dir, "nometa", 2, 1024, 100);
   g_assert_cmpint (g_unlink (metadata), ==, 0);
   set = check_case ("stream files without metadata", tmp, dir, EXPECT_REPORT);
-  g_assert_true (errors_contain (set->errors, dir, "without a metadata file"));
-  g_assert_null (find_trace (set, dir));
-  rm_tree (tmp);
+  g_assert_true (test_errors_contain (set->errors, dir, "without a metadata file"));
+  g_assert_null (test_find_trace (set, dir));
+  test_rm_tree (tmp);
 }
 
 static void
 test_metadata_is_folder (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *dir = g_build_filename (tmp, "metadata-folder", NULL);
   g_autofree char *metadata = g_build_filename (dir, "metadata", NULL);
   g_autofree char *inside = g_build_filename (metadata, "metadata", NULL);
   g_autoptr(StrataSet) set = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
   write_trace (dir, "metadir", 2, 1024, 100);
   g_assert_cmpint (g_unlink (metadata), ==, 0);
@@ -771,8 +686,8 @@ test_metadata_is_folder (void)
   /* ... which even holds a metadata file of its own: not a trace either. */
   write_file (inside, (const guint8 *) "/* CTF 1.8 */\n", 14);
   set = check_case ("metadata is a folder", tmp, dir, EXPECT_REPORT | EXPECT_FAILED);
-  g_assert_true (errors_contain (set->errors, dir, "metadata is a folder"));
-  rm_tree (tmp);
+  g_assert_true (test_errors_contain (set->errors, dir, "metadata is a folder"));
+  test_rm_tree (tmp);
 }
 
 typedef struct
@@ -788,7 +703,7 @@ typedef struct
 static void
 test_absurd_packet_sizes (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
   const guint64 tib = G_GUINT64_CONSTANT (1) << 43;
   const guint64 gib4 = G_GUINT64_CONSTANT (1) << 35;
@@ -811,7 +726,7 @@ test_absurd_packet_sizes (void)
   };
   guint n_packets = 0;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
   /* At least 8 packets of 1 KiB on CPU 0. */
   write_trace (orig, "sizes", 1, 1024, 8 * 30);
@@ -836,36 +751,36 @@ test_absurd_packet_sizes (void)
       g_autoptr(StrataSet) set = NULL;
       StrataTrace *t;
 
-      copy_tree (orig, dir);
+      test_copy_tree (orig, dir);
       if (p->set_content)
         patch_u64 (stream, packet * 1024 + W_OFF_CONTENT_SIZE, p->content_bits);
       if (p->set_packet)
         patch_u64 (stream, packet * 1024 + W_OFF_PACKET_SIZE, p->packet_bits);
       set = check_case (p->what, tmp, dir, EXPECT_REPORT);
-      t = find_trace (set, dir);
+      t = test_find_trace (set, dir);
       /* The packets before the damaged one are kept. */
       g_assert_nonnull (t);
       g_assert_false (t->failed);
-      g_assert_true (errors_contain (t->errors, "channel0_0", "damaged or truncated"));
+      g_assert_true (test_errors_contain (t->errors, "channel0_0", "damaged or truncated"));
       g_assert_cmpuint (t->events, <, 8 * 30);
       if (packet > 0)
         g_assert_cmpuint (t->events, >, 0);
-      rm_tree (dir);
+      test_rm_tree (dir);
     }
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
 test_clock_frequency (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *zero = g_build_filename (tmp, "freq-0", NULL);
   g_autofree char *one = g_build_filename (tmp, "freq-1", NULL);
   g_autofree char *far = g_build_filename (tmp, "offset-far", NULL);
   g_autoptr(StrataSet) set = NULL;
   StrataTrace *t;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
 
   write_trace (zero, "freq0", 2, 1024, 100);
@@ -885,7 +800,7 @@ test_clock_frequency (void)
     replace_in_file (m, "freq = 1000000000;", "freq = 1;");
   }
   set = check_case ("clock frequency 1 Hz", tmp, one, EXPECT_ANY);
-  t = find_trace (set, one);
+  t = test_find_trace (set, one);
   g_assert_nonnull (t);
   g_clear_pointer (&set, strata_set_unref);
 
@@ -897,7 +812,7 @@ test_clock_frequency (void)
     replace_in_file (m, "offset_s = 1000;", "offset_s = 9223372036;");
   }
   set = check_case ("clock origin near the int64 limit", tmp, far, EXPECT_ANY);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 /* Events of one stream must reach the core in time order: the merge depends on it. */
@@ -922,7 +837,7 @@ assert_merge_ordered (StrataTrace *t,
 static void
 test_time_goes_back (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
   g_autofree char *a = g_build_filename (tmp, "event-back", NULL);
   g_autofree char *a_stream = g_build_filename (a, "channel0_0", NULL);
@@ -933,25 +848,25 @@ test_time_goes_back (void)
   g_autoptr(StrataSet) set = NULL;
   StrataTrace *t;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
   /* Two CPUs; event i is on CPU i % 2 at w_time (i); 1 KiB packets of about 30 events. */
   write_trace (orig, "back", 2, 1024, 400);
 
   /* One event, mid-packet, dated before the three before it. */
-  copy_tree (orig, a);
+  test_copy_tree (orig, a);
   patch_u64 (a_stream, find_u64 (a_stream, (guint64) (W_BASE_CYC + 20 * W_STEP)),
              (guint64) (W_BASE_CYC + 13 * W_STEP));
   set = check_case ("one event back in time", tmp, a, EXPECT_REPORT);
-  t = find_trace (set, a);
+  t = test_find_trace (set, a);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, 400);
-  g_assert_true (errors_contain (t->errors, "channel0_0", "earlier than"));
+  g_assert_true (test_errors_contain (t->errors, "channel0_0", "earlier than"));
   assert_merge_ordered (t, 400);
   g_clear_pointer (&set, strata_set_unref);
 
   /* Packets 0 and 1 swapped: the second packet in the file goes back by a packet. */
-  copy_tree (orig, b);
+  test_copy_tree (orig, b);
   {
     gsize len = 0;
     g_autofree guint8 *data = read_file (b_stream, &len);
@@ -964,13 +879,13 @@ test_time_goes_back (void)
     write_file (b_stream, data, len);
   }
   set = check_case ("packets swapped", tmp, b, EXPECT_REPORT);
-  t = find_trace (set, b);
+  t = test_find_trace (set, b);
   g_assert_false (t->failed);
   assert_merge_ordered (t, t->events);
   g_clear_pointer (&set, strata_set_unref);
 
   /* Packet 1 claims to begin before packet 0 ends, and so does its first event. */
-  copy_tree (orig, c);
+  test_copy_tree (orig, c);
   {
     guint64 end0 = get_u64 (c_stream, W_OFF_TS_END);
     guint64 begin1 = get_u64 (c_stream, 1024 + W_OFF_TS_BEGIN);
@@ -980,17 +895,17 @@ test_time_goes_back (void)
     patch_u64 (c_stream, find_u64 (c_stream, begin1), end0 - 5 * W_STEP);
   }
   set = check_case ("packet begins before the previous one ends", tmp, c, EXPECT_REPORT);
-  t = find_trace (set, c);
+  t = test_find_trace (set, c);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, 400);
   assert_merge_ordered (t, 400);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
 test_empty_folders (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *empty = g_build_filename (tmp, "empty", NULL);
   g_autofree char *only = g_build_filename (tmp, "only-metadata", NULL);
   g_autofree char *only_metadata = g_build_filename (only, "metadata", NULL);
@@ -1000,13 +915,13 @@ test_empty_folders (void)
   g_autoptr(StrataSet) set = NULL;
   gsize len = 0;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
 
   /* A folder with nothing at all. */
   g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
   set = check_case ("empty folder", tmp, empty, EXPECT_REPORT);
-  g_assert_true (errors_contain (set->errors, empty, "no CTF trace found"));
+  g_assert_true (test_errors_contain (set->errors, empty, "no CTF trace found"));
   g_clear_pointer (&set, strata_set_unref);
 
   /* A trace folder with its metadata and no stream file: a trace of no events. */
@@ -1016,18 +931,18 @@ test_empty_folders (void)
   write_file (only_metadata, metadata, len);
   set = check_case ("metadata without stream files", tmp, only, EXPECT_ANY);
   {
-    StrataTrace *t = find_trace (set, only);
+    StrataTrace *t = test_find_trace (set, only);
 
     g_assert_nonnull (t);
     g_assert_cmpuint (t->events, ==, 0);
   }
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
 test_symlink_loops (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *deep = g_build_filename (tmp, "a", "b", "c", "d", "e", NULL);
   g_autofree char *deep_link = g_build_filename (deep, "up", NULL);
   g_autofree char *x = g_build_filename (tmp, "x", NULL);
@@ -1040,7 +955,7 @@ test_symlink_loops (void)
   g_autoptr(StrataSet) set = NULL;
   StrataTrace *t;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
   g_assert_cmpint (g_mkdir_with_parents (deep, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (x, 0755), ==, 0);
@@ -1055,16 +970,16 @@ test_symlink_loops (void)
   g_assert_cmpint (symlink ("channel0_9", trace_loop), ==, 0);
 
   set = check_case ("symbolic link loops", tmp, tmp, EXPECT_REPORT);
-  g_assert_true (errors_contain (set->errors, deep_link, "symbolic link loop"));
-  g_assert_true (errors_contain (set->errors, self_link, "symbolic link loop"));
-  g_assert_true (errors_contain (set->errors, "to-", "symbolic link loop"));
+  g_assert_true (test_errors_contain (set->errors, deep_link, "symbolic link loop"));
+  g_assert_true (test_errors_contain (set->errors, self_link, "symbolic link loop"));
+  g_assert_true (test_errors_contain (set->errors, "to-", "symbolic link loop"));
   /* The trace is found once, and its two real streams are read; libbabeltrace2 skips the
    * stream "file" that is a link to itself, as it skips any file it cannot open. */
-  t = find_trace (set, trace);
+  t = test_find_trace (set, trace);
   g_assert_nonnull (t);
   g_assert_cmpuint (t->events, ==, 100);
   g_assert_cmpuint (set->traces->len, ==, 2);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 /* ---- permissions ---- */
@@ -1080,19 +995,19 @@ permission_cases (const char *tmp)
   StrataTrace *t;
 
   set = check_case ("unreadable stream file", tmp, a, EXPECT_REPORT);
-  g_assert_true (errors_contain (set->errors, a, "channel0_1 cannot be read (Permission denied)"));
-  t = find_trace (set, a);
+  g_assert_true (test_errors_contain (set->errors, a, "channel0_1 cannot be read (Permission denied)"));
+  t = test_find_trace (set, a);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, 50);
   g_clear_pointer (&set, strata_set_unref);
 
   set = check_case ("unreadable metadata", tmp, b, EXPECT_REPORT | EXPECT_FAILED);
-  g_assert_true (errors_contain (set->errors, b, "ermission denied"));
+  g_assert_true (test_errors_contain (set->errors, b, "ermission denied"));
   g_clear_pointer (&set, strata_set_unref);
 
   set = check_case ("unreadable folder", tmp, c_parent, EXPECT_REPORT);
-  g_assert_true (errors_contain (set->errors, c_parent, "ermission denied"));
-  g_assert_null (find_trace (set, c));
+  g_assert_true (test_errors_contain (set->errors, c_parent, "ermission denied"));
+  g_assert_null (test_find_trace (set, c));
 }
 
 static void
@@ -1125,9 +1040,9 @@ test_permissions (void)
       return;
     }
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  tmp = make_tmpdir ();
+  tmp = test_make_tmpdir ();
   a = g_build_filename (tmp, "stream-unreadable", NULL);
   a_stream = g_build_filename (a, "channel0_1", NULL);
   b = g_build_filename (tmp, "metadata-unreadable", NULL);
@@ -1140,7 +1055,7 @@ test_permissions (void)
   write_trace (c, "perm", 2, 1024, 100);
   /* Others (nobody, in the child) may search the folders, and read all but these. */
   chmod_cmd = g_strdup_printf ("chmod -R a+rX '%s'", tmp);
-  run_shell (chmod_cmd);
+  test_run_shell (chmod_cmd);
   g_assert_cmpint (g_chmod (a_stream, 0), ==, 0);
   g_assert_cmpint (g_chmod (b_metadata, 0), ==, 0);
   g_assert_cmpint (g_chmod (c_parent, 0), ==, 0);
@@ -1155,7 +1070,7 @@ test_permissions (void)
       g_unsetenv ("STRATA_TEST_DAMAGED_DIR");
       g_test_trap_assert_passed ();
     }
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 int
@@ -1163,7 +1078,6 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  traces_dir = g_getenv ("STRATA_TRACES_DIR");
 
   g_test_add_func ("/damaged/permissions", test_permissions);
   g_test_add_func ("/damaged/truncated/sample", test_truncated_sample);

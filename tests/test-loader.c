@@ -15,92 +15,10 @@
 #include <unistd.h>
 
 #include "strata-trace-loader.h"
+#include "test-util.h"
 
 /* The sample traces live beside the checkout; every test reads them in place or from copies
  * it makes in a temporary folder. */
-static const char *traces_dir;
-
-static char *
-sample (const char *name)
-{
-  return g_build_filename (traces_dir, name, NULL);
-}
-
-static gboolean
-have_samples (void)
-{
-  if (traces_dir != NULL && g_file_test (traces_dir, G_FILE_TEST_IS_DIR))
-    return TRUE;
-  g_test_skip ("sample traces not found (STRATA_TRACES_DIR)");
-  return FALSE;
-}
-
-static void
-run_shell (const char *cmd)
-{
-  const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-  int status = 0;
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                               &status, NULL));
-  g_assert_cmpint (status, ==, 0);
-}
-
-static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s' && chmod -R u+w '%s'", from, to, to);
-
-  run_shell (cmd);
-}
-
-static char *
-make_tmpdir (void)
-{
-  char *dir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
-
-  g_assert_nonnull (dir);
-  return dir;
-}
-
-static void
-rm_tree (const char *dir)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-
-  run_shell (cmd);
-}
-
-static StrataTrace *
-find_trace (StrataSet  *set,
-            const char *path)
-{
-  for (guint i = 0; i < set->traces->len; i++)
-    {
-      StrataTrace *t = g_ptr_array_index (set->traces, i);
-
-      if (strcmp (t->path, path) == 0)
-        return t;
-    }
-  return NULL;
-}
-
-static gboolean
-errors_contain (GPtrArray  *errors,
-                const char *needle1,
-                const char *needle2)
-{
-  for (guint i = 0; i < errors->len; i++)
-    {
-      const char *e = g_ptr_array_index (errors, i);
-
-      if (strstr (e, needle1) && (needle2 == NULL || strstr (e, needle2)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 dump_errors (StrataSet *set)
 {
@@ -113,14 +31,14 @@ static StrataSet *
 load_with_good (const char * const *paths)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *good = sample ("tc-flipping-endianness");
+  g_autofree char *good = test_sample ("tc-flipping-endianness");
   StrataSet *set = strata_trace_load (paths, NULL, NULL, &error);
   StrataTrace *t;
 
   g_assert_no_error (error);
   g_assert_nonnull (set);
   dump_errors (set);
-  t = find_trace (set, good);
+  t = test_find_trace (set, good);
   g_assert_nonnull (t);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, 14310);
@@ -136,9 +54,9 @@ test_inventory (void)
   g_autofree char *inventory = NULL;
   JsonArray *entries;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  inventory = sample ("inventory.json");
+  inventory = test_sample ("inventory.json");
   json_parser_load_from_file (parser, inventory, &error);
   g_assert_no_error (error);
   entries = json_node_get_array (json_parser_get_root (parser));
@@ -147,7 +65,7 @@ test_inventory (void)
   for (guint i = 0; i < json_array_get_length (entries); i++)
     {
       JsonObject *o = json_array_get_object_element (entries, i);
-      g_autofree char *path = sample (json_object_get_string_member (o, "trace"));
+      g_autofree char *path = test_sample (json_object_get_string_member (o, "trace"));
       const char *paths[] = { path, NULL };
       g_autoptr(StrataSet) set = NULL;
       StrataTrace *t;
@@ -196,9 +114,9 @@ test_sharded_is_deterministic (void)
   guint64 n = 0;
   gint64 last = G_MININT64;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  path = sample ("tc-many-threads");
+  path = test_sample ("tc-many-threads");
   paths[0] = path;
   a = strata_trace_load (paths, &one, NULL, NULL);
   b = strata_trace_load (paths, &two, NULL, NULL);
@@ -238,9 +156,9 @@ test_decoded_fields (void)
   StrataEvent ev;
   guint switches = 0, syscalls_named = 0, statedump_named = 0, irqs = 0, tcp = 0;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  path = sample ("tvl-simple-kernel/simple-kernel");
+  path = test_sample ("tvl-simple-kernel/simple-kernel");
   paths[0] = path;
   set = strata_trace_load (paths, NULL, NULL, NULL);
   g_assert_nonnull (set);
@@ -292,40 +210,40 @@ test_missing_path (void)
   const char *paths[3] = { "/nonexistent/strata/trace", NULL, NULL };
   g_autoptr(StrataSet) set = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  good = sample ("tc-flipping-endianness");
+  good = test_sample ("tc-flipping-endianness");
   paths[1] = good;
   set = load_with_good (paths);
-  g_assert_true (errors_contain (set->errors, "/nonexistent/strata/trace", "No such file"));
+  g_assert_true (test_errors_contain (set->errors, "/nonexistent/strata/trace", "No such file"));
 }
 
 static void
 test_folder_without_trace (void)
 {
   g_autofree char *good = NULL;
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *empty = g_build_filename (tmp, "empty", "deeper", NULL);
   g_autofree char *note = g_build_filename (tmp, "empty", "notes.txt", NULL);
   const char *paths[3] = { tmp, NULL, NULL };
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  good = sample ("tc-flipping-endianness");
+  good = test_sample ("tc-flipping-endianness");
   g_mkdir_with_parents (empty, 0755);
   g_file_set_contents (note, "not a trace", -1, NULL);
   paths[1] = good;
   set = load_with_good (paths);
-  g_assert_true (errors_contain (set->errors, tmp, "no CTF trace found"));
+  g_assert_true (test_errors_contain (set->errors, tmp, "no CTF trace found"));
 
   /* Alone, it is a failure with the same message. */
   paths[1] = NULL;
   g_assert_null (strata_trace_load (paths, NULL, NULL, &error));
   g_assert_error (error, STRATA_TRACE_ERROR, STRATA_TRACE_ERROR_NO_TRACE);
   g_assert_nonnull (strstr (error->message, "no CTF trace found"));
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
@@ -333,29 +251,29 @@ test_corrupt_metadata (void)
 {
   g_autofree char *good = NULL;
   g_autofree char *src = NULL;
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *bad = g_build_filename (tmp, "bad", NULL);
   g_autofree char *metadata = g_build_filename (bad, "metadata", NULL);
   const char *paths[3] = { bad, NULL, NULL };
   g_autoptr(StrataSet) set = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  good = sample ("tc-flipping-endianness");
-  src = sample ("tvl-simple-kernel/simple-kernel");
-  copy_tree (src, bad);
+  good = test_sample ("tc-flipping-endianness");
+  src = test_sample ("tvl-simple-kernel/simple-kernel");
+  test_copy_tree (src, bad);
   g_assert_true (g_file_set_contents (metadata, "/* CTF 1.8 */\ntrace { major = 1; minor = 8; ", -1, NULL));
   paths[1] = good;
   set = load_with_good (paths);
-  g_assert_true (errors_contain (set->errors, bad, "metadata could not be parsed"));
-  g_assert_true (find_trace (set, bad)->failed);
+  g_assert_true (test_errors_contain (set->errors, bad, "metadata could not be parsed"));
+  g_assert_true (test_find_trace (set, bad)->failed);
 
   /* Not text and not packetized: not metadata at all. */
   g_clear_pointer (&set, strata_set_unref);
   g_assert_true (g_file_set_contents (metadata, "\x01\x02garbage", 9, NULL));
   set = load_with_good (paths);
-  g_assert_true (errors_contain (set->errors, bad, "not CTF metadata"));
-  rm_tree (tmp);
+  g_assert_true (test_errors_contain (set->errors, bad, "not CTF metadata"));
+  test_rm_tree (tmp);
 }
 
 static void
@@ -363,7 +281,7 @@ test_truncated_stream (void)
 {
   g_autofree char *good = NULL;
   g_autofree char *src = NULL;
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *bad = g_build_filename (tmp, "cut", NULL);
   g_autofree char *stream = g_build_filename (bad, "k_5", NULL);
   const char *paths[3] = { bad, NULL, NULL };
@@ -371,23 +289,23 @@ test_truncated_stream (void)
   StrataTrace *t;
   GStatBuf st;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  good = sample ("tc-flipping-endianness");
-  src = sample ("tvl-simple-kernel/simple-kernel");
-  copy_tree (src, bad);
+  good = test_sample ("tc-flipping-endianness");
+  src = test_sample ("tvl-simple-kernel/simple-kernel");
+  test_copy_tree (src, bad);
   g_assert_cmpint (g_stat (stream, &st), ==, 0);
   g_assert_cmpint (truncate (stream, st.st_size / 2 + 77), ==, 0);
   paths[1] = good;
   set = load_with_good (paths);
-  g_assert_true (errors_contain (set->errors, bad, "k_5 is damaged or truncated"));
+  g_assert_true (test_errors_contain (set->errors, bad, "k_5 is damaged or truncated"));
   /* The seven other streams are kept. */
-  t = find_trace (set, bad);
+  t = test_find_trace (set, bad);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->streams->len, ==, 7);
   g_assert_cmpuint (t->events, >, 1000);
   g_assert_cmpuint (t->events, <, 11980);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
@@ -395,7 +313,7 @@ test_rejected_half_way (void)
 {
   g_autofree char *good = NULL;
   g_autofree char *src = NULL;
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *bad = g_build_filename (tmp, "mid", NULL);
   g_autofree char *stream = g_build_filename (bad, "channel0_0", NULL);
   const char *paths[3] = { bad, NULL, NULL };
@@ -405,11 +323,11 @@ test_rejected_half_way (void)
   GStatBuf st;
   FILE *fp;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  good = sample ("tc-flipping-endianness");
-  src = sample ("tc-many-threads");
-  copy_tree (src, bad);
+  good = test_sample ("tc-flipping-endianness");
+  src = test_sample ("tc-many-threads");
+  test_copy_tree (src, bad);
   g_assert_cmpint (g_stat (stream, &st), ==, 0);
   memset (junk, 0xff, sizeof junk);
   fp = g_fopen (stream, "r+b");
@@ -420,14 +338,14 @@ test_rejected_half_way (void)
 
   paths[1] = good;
   set = load_with_good (paths);
-  g_assert_true (errors_contain (set->errors, bad, "reading stopped after"));
-  t = find_trace (set, bad);
+  g_assert_true (test_errors_contain (set->errors, bad, "reading stopped after"));
+  t = test_find_trace (set, bad);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->streams->len, ==, 8);
   /* What came before the damage is kept, and the other streams are whole. */
   g_assert_cmpuint (t->events, >, 200000);
   g_assert_cmpuint (t->events, <, 240644);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
@@ -438,22 +356,22 @@ test_ctf2 (void)
   const char *paths[3] = { NULL, NULL, NULL };
   g_autoptr(StrataSet) set = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  good = sample ("tc-flipping-endianness");
-  ctf2 = sample ("tc-ctf2-lttng-crash");
+  good = test_sample ("tc-flipping-endianness");
+  ctf2 = test_sample ("tc-ctf2-lttng-crash");
   paths[0] = ctf2;
   paths[1] = good;
   set = load_with_good (paths);
-  g_assert_true (errors_contain (set->errors, ctf2, "needs libbabeltrace2 2.1 or later"));
-  g_assert_true (find_trace (set, ctf2)->failed);
+  g_assert_true (test_errors_contain (set->errors, ctf2, "needs libbabeltrace2 2.1 or later"));
+  g_assert_true (test_find_trace (set, ctf2)->failed);
 }
 
 static void
 test_symlink_loop (void)
 {
   g_autofree char *good = NULL;
-  g_autofree char *tmp = make_tmpdir ();
+  g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *sub = g_build_filename (tmp, "a", "b", NULL);
   g_autofree char *link = g_build_filename (sub, "up", NULL);
   g_autofree char *trace_link = g_build_filename (tmp, "a", "trace", NULL);
@@ -461,9 +379,9 @@ test_symlink_loop (void)
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  good = sample ("tc-flipping-endianness");
+  good = test_sample ("tc-flipping-endianness");
   g_mkdir_with_parents (sub, 0755);
   g_assert_cmpint (symlink ("../..", link), ==, 0);
   g_assert_cmpint (symlink (good, trace_link), ==, 0);
@@ -471,10 +389,10 @@ test_symlink_loop (void)
   set = strata_trace_load (paths, NULL, NULL, &error);
   g_assert_no_error (error);
   dump_errors (set);
-  g_assert_true (errors_contain (set->errors, link, "symbolic link loop"));
+  g_assert_true (test_errors_contain (set->errors, link, "symbolic link loop"));
   g_assert_cmpuint (set->traces->len, ==, 1);
   g_assert_cmpuint (((StrataTrace *) g_ptr_array_index (set->traces, 0))->events, ==, 14310);
-  rm_tree (tmp);
+  test_rm_tree (tmp);
 }
 
 static void
@@ -497,9 +415,9 @@ test_cancelled (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  path = sample ("tvl-package-managers/yum");
+  path = test_sample ("tvl-package-managers/yum");
   paths[0] = path;
   g_cancellable_cancel (cancellable);
   g_assert_null (strata_trace_load (paths, NULL, cancellable, &error));
@@ -549,9 +467,9 @@ test_async_progress (void)
   const char *paths[2] = { NULL, NULL };
   AsyncState state = { 0 };
 
-  if (!have_samples ())
+  if (!test_have_samples ())
     return;
-  path = sample ("tvl-package-managers/yum");
+  path = test_sample ("tvl-package-managers/yum");
   paths[0] = path;
   state.loop = g_main_loop_new (NULL, FALSE);
   state.in_main_thread = TRUE;
@@ -573,7 +491,6 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  traces_dir = g_getenv ("STRATA_TRACES_DIR");
 
   g_test_add_func ("/loader/inventory", test_inventory);
   g_test_add_func ("/loader/sharded-is-deterministic", test_sharded_is_deterministic);
