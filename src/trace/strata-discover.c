@@ -63,26 +63,28 @@ starts_with_ctf_magic (const char *path)
   return n == 4 && (memcmp (head, le, 4) == 0 || memcmp (head, be, 4) == 0);
 }
 
-static guint64
-stream_bytes (const char *folder)
+/* The size and number of the stream files: what the loader plans its threads by. */
+static void
+measure_streams (StrataFoundTrace *found)
 {
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GDir) dir = g_dir_open (found->path, 0, NULL);
   const char *name;
-  guint64 total = 0;
 
   if (dir == NULL)
-    return 0;
+    return;
   while ((name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *child = g_build_filename (folder, name, NULL);
+      g_autofree char *child = g_build_filename (found->path, name, NULL);
       GStatBuf st;
 
       if (name[0] == '.' || strcmp (name, "metadata") == 0)
         continue;
       if (g_stat (child, &st) == 0 && S_ISREG (st.st_mode))
-        total += st.st_size;
+        {
+          found->bytes += st.st_size;
+          found->n_files++;
+        }
     }
-  return total;
 }
 
 static void
@@ -92,7 +94,7 @@ add_trace (Walk       *walk,
   StrataFoundTrace *found = g_new0 (StrataFoundTrace, 1);
 
   found->path = g_strdup (folder);
-  found->bytes = stream_bytes (folder);
+  measure_streams (found);
   g_ptr_array_add (walk->found, found);
 }
 

@@ -15,6 +15,7 @@ typedef struct
 {
   char    *path;        /* the trace folder (holds `metadata`) */
   guint64  bytes;       /* size of its stream files */
+  guint    n_files;     /* how many stream files */
 } StrataFoundTrace;
 
 /*

@@ -95,26 +95,6 @@ run_jobs (GPtrArray            *jobs,
     g_thread_join (g_ptr_array_index (threads, t));
 }
 
-static guint
-count_stream_files (const char *folder)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  if (dir == NULL)
-    return 1;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      if (name[0] != '.' && strcmp (name, "metadata") != 0 &&
-          g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        n++;
-    }
-  return MAX (n, 1);
-}
-
 /* Copies the first @bytes of @from to @to. */
 static gboolean
 copy_prefix (const char *from,
@@ -357,7 +337,7 @@ strata_trace_load (const char * const      *paths,
       /* A trace that is a good part of the whole is split over every thread, so one big
        * host trace does not leave the other processors idle. */
       if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes >= shard_bytes)
-        n_shards = MIN (n_threads, count_stream_files (f->path));
+        n_shards = MIN (n_threads, MAX (f->n_files, 1));
 
       for (guint s = 0; s < n_shards; s++)
         {
