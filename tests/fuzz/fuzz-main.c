@@ -1,4 +1,4 @@
-/* fuzz-analysis.c
+/* fuzz-main.c
  *
  * Copyright 2026 The Strata authors
  *
@@ -12,7 +12,8 @@
 
 #include "strata-fuzz.h"
 
-/* libFuzzer's entry points; the body is shared with test-fuzz-regressions. */
+/* libFuzzer's entry points, one binary per target: STRATA_FUZZ_BODY names the body, which is
+ * shared with test-fuzz-regressions. */
 int LLVMFuzzerInitialize   (int           *argc,
                             char        ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data,
@@ -39,6 +40,6 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         gsize         size)
 {
-  strata_fuzz_analysis (data, size);
+  STRATA_FUZZ_BODY (data, size);
   return 0;
 }
