@@ -317,7 +317,7 @@ to_host (Model  *model,
   ts = strata_time_clamp (ts);
   host = (double) sync->ref_origin + (double) (ts - sync->own_origin) * (1.0 + sync->drift) +
          sync->beta_rel;
-  if (!(host >= STRATA_TIME_MIN && host <= STRATA_TIME_MAX))
+  if (!(host >= (double) STRATA_TIME_MIN && host <= (double) STRATA_TIME_MAX))
     return host > 0 ? STRATA_TIME_MAX : STRATA_TIME_MIN;
   return strata_time_clamp (strata_sync_map (sync, ts));
 }

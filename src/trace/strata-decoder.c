@@ -450,18 +450,18 @@ static void
 report_progress (StrataDecodeProgress *progress,
                  guint64               bytes)
 {
-  gint64 now, last;
+  gpointer now, last;
 
   if (progress == NULL)
     return;
   g_atomic_pointer_add (&progress->done_bytes, (gssize) bytes);
   if (progress->report == NULL)
     return;
-  now = g_get_monotonic_time ();
+  now = GSIZE_TO_POINTER (g_get_monotonic_time ());
   last = g_atomic_pointer_get (&progress->last_report_us);
   /* A few reports per second are plenty, and one thread wins each slot. */
-  if (now - last >= 20000 &&
-      g_atomic_pointer_compare_and_exchange (&progress->last_report_us, (gpointer) last, (gpointer) now))
+  if (GPOINTER_TO_SIZE (now) - GPOINTER_TO_SIZE (last) >= 20000 &&
+      g_atomic_pointer_compare_and_exchange (&progress->last_report_us, last, now))
     {
       guint64 done = (guint64) g_atomic_pointer_get (&progress->done_bytes);
 

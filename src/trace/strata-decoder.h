@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   guint64          total_bytes;
-  gint64           done_bytes;        /* atomic */
-  gint64           last_report_us;    /* atomic */
+  gssize           done_bytes;        /* atomic */
+  gpointer         last_report_us;    /* atomic: the monotonic time of the last report */
   void           (*report) (guint64 done, guint64 total, gpointer data);
   gpointer         report_data;
   GCancellable    *cancellable;
