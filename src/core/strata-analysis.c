@@ -23,7 +23,7 @@
  * host's pass can fuse the guests' CPU rows into its pCPU rows at each guest-mode window.
  */
 
-#define FUSE_CACHE_SIZE 256
+#define FUSE_CACHE_SIZE 1024
 
 /* LTTng's statedump process status. */
 enum {
@@ -86,7 +86,6 @@ typedef struct
   guint32 ids_name;
   guint32 thread_ids[STRATA_STATE_N];
   guint32 cpu_ids[STRATA_STATE_N];
-  guint32 *fuse_cache;      /* vCPU threads: guest desc id -> fused desc id, in pairs */
 } Thread;
 
 typedef struct
@@ -100,7 +99,6 @@ typedef struct
   gint64  entry;
   gint32  vm;               /* index in vms while in guest mode */
   gint32  vcpu;
-  guint   guest_cursor;     /* position in the guest's CPU row, for fusing */
   guint32 idle_name;        /* "swapper/N" */
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
 } Cpu;
@@ -136,6 +134,10 @@ typedef struct
   gboolean          has_uid;
   Vm               *vm;            /* a guest's VM on its host, or NULL */
   GArray           *guest_cursor;  /* guint per vCPU: window cursor for outside-mode checks */
+  /* model pass: each model writes its own builder (and preemptions) so that models run on
+   * several threads; they become one store afterwards */
+  StrataStoreBuilder *b;
+  GArray           *preemptions;   /* StrataPreemption */
 } Model;
 
 struct _Analysis
@@ -146,6 +148,7 @@ struct _Analysis
   GPtrArray          *vms;         /* Vm* */
   GHashTable         *vmsync;      /* "uid:cnt:dir" -> VmsyncPair* */
   GArray             *preemptions;
+  GMutex              strings_lock;  /* the set's string table, shared by the model threads */
 };
 
 static guint
@@ -255,7 +258,6 @@ thread_free (gpointer data)
 {
   Thread *t = data;
 
-  g_free (t->fuse_cache);
   g_free (t);
 }
 
@@ -275,6 +277,8 @@ model_free (gpointer data)
   g_hash_table_unref (model->vcpu_of);
   g_hash_table_unref (model->net_send);
   g_hash_table_unref (model->net_recv);
+  strata_store_builder_free (model->b);
+  g_array_unref (model->preemptions);
   g_clear_pointer (&model->guest_cursor, g_array_unref);
   g_free (model->prefix);
   g_free (model);
@@ -299,6 +303,8 @@ model_new (Analysis *a,
   model->net_send = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->net_recv = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->prefix = g_strdup_printf ("%s/", model->machine->name);
+  model->b = strata_store_builder_new ();
+  model->preemptions = g_array_new (FALSE, FALSE, sizeof (StrataPreemption));
   return model;
 }
 
@@ -624,7 +630,6 @@ thread_check_ids (Thread *t)
     {
       memset (t->thread_ids, 0, sizeof t->thread_ids);
       memset (t->cpu_ids, 0, sizeof t->cpu_ids);
-      g_clear_pointer (&t->fuse_cache, g_free);
       t->ids_name = t->name;
     }
 }
@@ -647,7 +652,7 @@ thread_set_state (Model       *model,
     {
       g_autofree char *name = g_strdup_printf ("%sthread/%d", model->prefix, t->tid);
 
-      t->row = strata_store_builder_add_row (model->a->builder, name, STRATA_ROW_THREAD,
+      t->row = strata_store_builder_add_row (model->b, name, STRATA_ROW_THREAD,
                                              model->index, t->tid);
     }
   thread_check_ids (t);
@@ -659,9 +664,9 @@ thread_set_state (Model       *model,
       d.tid = t->tid;
       d.comm = t->name;
       d.host_tid = -1;
-      t->thread_ids[state] = strata_store_builder_intern (model->a->builder, &d) + 1;
+      t->thread_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
     }
-  strata_store_builder_set_id (model->a->builder, t->row, ts, t->thread_ids[state] - 1);
+  strata_store_builder_set_id (model->b, t->row, ts, t->thread_ids[state] - 1);
 }
 
 /* A thread on a CPU is running, in a syscall, or interrupted by what the CPU handles. */
@@ -747,129 +752,12 @@ vcpu_set (Model                 *model,
       d.tid = guest->tid;
       d.comm = guest->comm;
     }
-  strata_store_builder_set (model->a->builder, row, ts, &d);
+  strata_store_builder_set (model->b, row, ts, &d);
 }
 
-/* The guest's CPU row for a pCPU in guest mode, and its fusing cursor; -1 when not traced. */
-static gint
-guest_row (Model  *model,
-           Cpu    *c,
-           guint **cursor)
-{
-  Analysis *a = model->a;
-  Vm *vm = g_ptr_array_index (a->vms, c->vm);
-  Model *guest = vm->machine < a->models->len ? g_ptr_array_index (a->models, vm->machine) : NULL;
-  Cpu *gc;
-
-  if (guest == NULL || (guint) c->vcpu >= guest->cpus->len)
-    return -1;
-  gc = &g_array_index (guest->cpus, Cpu, c->vcpu);
-  *cursor = &gc->guest_cursor;
-  return gc->row;
-}
-
-/* The fused description of a pCPU in guest mode from the guest CPU row's change @id. */
-static StrataStateDesc
-fused_desc (Model  *model,
-            Thread *host_thread,
-            Cpu    *c,
-            guint32 id)
-{
-  Vm *vm = g_ptr_array_index (model->a->vms, c->vm);
-  StrataStateDesc d = { 0 };
-
-  d.state = STRATA_STATE_GUEST;
-  d.machine = vm->machine;
-  d.vcpu = c->vcpu;
-  d.tid = host_thread->tid;
-  d.comm = host_thread->name;
-  d.host_tid = host_thread->tid;
-  d.host_comm = host_thread->name;
-  if (id != G_MAXUINT32)
-    {
-      const StrataStateDesc *gd = strata_store_builder_desc (model->a->builder, id);
-
-      if (gd->state != STRATA_STATE_UNKNOWN)
-        {
-          d.state = gd->state;
-          d.tid = gd->tid;
-          d.comm = gd->comm;
-        }
-    }
-  return d;
-}
-
-/* Guest changes inside (from, to] go onto the pCPU and the vCPU rows. At @from itself, the
- * guest's state then. */
-static void
-fuse_guest (Model  *model,
-            Cpu    *c,
-            Thread *t,
-            gint64  from,
-            gint64  to,
-            gboolean include_from)
-{
-  Analysis *a = model->a;
-  guint *cursor = NULL;
-  gint row = guest_row (model, c, &cursor);
-  StrataStoreBuilder *b = a->builder;
-  guint64 n, i;
-  StrataStateDesc d;
-
-  if (row < 0)
-    {
-      if (include_from)
-        {
-          d = fused_desc (model, t, c, G_MAXUINT32);
-          if (c->pcpu_row >= 0)
-            strata_store_builder_set (a->builder, c->pcpu_row, from, &d);
-          vcpu_set (model, t, STRATA_STATE_RUNNING, from, NULL);
-        }
-      return;
-    }
-  n = strata_store_builder_row_len (b, row);
-
-  i = MIN (*cursor, n);
-  while (i > 0 && i < n && strata_store_builder_row_ts (b, row, i) > from)
-    i--;
-  while (i < n && strata_store_builder_row_ts (b, row, i) <= from)
-    i++;
-  /* i: the first change after @from; i - 1 holds at @from. */
-  if (include_from)
-    {
-      d = fused_desc (model, t, c, i > 0 ? strata_store_builder_row_id (b, row, i - 1) : G_MAXUINT32);
-      if (c->pcpu_row >= 0)
-        strata_store_builder_set (a->builder, c->pcpu_row, from, &d);
-      vcpu_set (model, t, STRATA_STATE_RUNNING, from, NULL);
-    }
-  /* The vCPU row stays "running": the guest's detail is on the pCPU and guest CPU rows. */
-  thread_check_ids (t);
-  if (t->fuse_cache == NULL)
-    {
-      t->fuse_cache = g_new (guint32, 2 * FUSE_CACHE_SIZE);
-      memset (t->fuse_cache, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
-    }
-  for (; i < n; i++)
-    {
-      gint64 when = strata_store_builder_row_ts (b, row, i);
-      guint32 id = strata_store_builder_row_id (b, row, i);
-      guint32 *slot = &t->fuse_cache[2 * (id % FUSE_CACHE_SIZE)];
-
-      if (when >= to)
-        break;
-      if (slot[0] != id)
-        {
-          d = fused_desc (model, t, c, id);
-          slot[0] = id;
-          slot[1] = strata_store_builder_intern (b, &d);
-        }
-      if (c->pcpu_row >= 0)
-        strata_store_builder_set_id (b, c->pcpu_row, when, slot[1]);
-    }
-  *cursor = i > 0 ? i - 1 : 0;
-}
-
-static void
+/* Writes the CPU's state to its row, and returns its description id. A pCPU row in guest
+ * mode keeps the entry's change: fuse_guests() fills it in from the guest. */
+static guint32
 cpu_update (Model  *model,
             guint32 cpu,
             gint64  ts)
@@ -906,15 +794,16 @@ cpu_update (Model  *model,
     {
       StrataStateDesc d = cpu_desc (model, c);
 
-      id = strata_store_builder_intern (model->a->builder, &d);
+      id = strata_store_builder_intern (model->b, &d);
       if (slot != NULL)
         *slot = id + 1;
     }
 
   if (c->row >= 0)
-    strata_store_builder_set_id (model->a->builder, c->row, ts, id);
+    strata_store_builder_set_id (model->b, c->row, ts, id);
   if (c->pcpu_row >= 0 && !c->in_guest)
-    strata_store_builder_set_id (model->a->builder, c->pcpu_row, ts, id);
+    strata_store_builder_set_id (model->b, c->pcpu_row, ts, id);
+  return id;
 }
 
 static Cpu *
@@ -942,7 +831,6 @@ exit_guest (Model  *model,
   if (!c->in_guest)
     return;
   t = get_thread (model, c->tid);
-  fuse_guest (model, c, t, c->entry, ts, FALSE);
   c->in_guest = FALSE;
   t->in_guest = FALSE;
   vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts, NULL);
@@ -966,7 +854,7 @@ record_preemption_end (Model  *model,
   p.start = t->preempt_start;
   p.end = ts;
   p.pcpu = t->preempt_cpu >= 0 ? t->preempt_cpu : cpu;
-  g_array_append_val (model->a->preemptions, p);
+  g_array_append_val (model->preemptions, p);
 }
 
 static IrqRow *
@@ -983,14 +871,14 @@ irq_row (Model      *model,
                                                soft ? "softirq" : "irq", number);
 
       r = g_new0 (IrqRow, 1);
-      r->row = strata_store_builder_add_row (model->a->builder, name,
+      r->row = strata_store_builder_add_row (model->b, name,
                                              soft ? STRATA_ROW_SOFTIRQ : STRATA_ROW_IRQ,
                                              model->index, number);
       if (model->primary)
         {
           g_autofree char *alias = g_strdup_printf ("%s/%" G_GINT64_FORMAT, soft ? "softirq" : "irq", number);
 
-          strata_store_builder_add_alias (model->a->builder, alias, r->row);
+          strata_store_builder_add_alias (model->b, alias, r->row);
         }
       g_hash_table_insert (table, GINT_TO_POINTER (number), r);
     }
@@ -1020,7 +908,7 @@ irq_set (Model  *model,
   d.tid = r->active > 0 ? tid : -1;
   d.comm = r->active > 0 ? name : 0;
   d.host_tid = -1;
-  strata_store_builder_set (model->a->builder, r->row, ts, &d);
+  strata_store_builder_set (model->b, r->row, ts, &d);
 }
 
 static void
@@ -1056,7 +944,7 @@ static void
 end_rows (Model  *model,
           gint64  end)
 {
-  StrataStoreBuilder *b = model->a->builder;
+  StrataStoreBuilder *b = model->b;
   StrataStateDesc gap = { 0 };
   GHashTableIter iter;
   gpointer value;
@@ -1201,13 +1089,18 @@ run_model (Model *model)
 
         case STRATA_EV_PROCESS_EXEC:
           {
-            const char *file = strata_strtab_get (strings, e->f[STRATA_F_EXEC_FILENAME]);
-            const char *slash = strrchr (file, '/');
-            g_autofree char *comm = g_strndup (slash ? slash + 1 : file, 15);
+            const char *file, *slash;
+            g_autofree char *comm = NULL;
 
+            /* Other models run at the same time, and interning may move the strings. */
+            g_mutex_lock (&a->strings_lock);
+            file = strata_strtab_get (strings, e->f[STRATA_F_EXEC_FILENAME]);
+            slash = strrchr (file, '/');
+            comm = g_strndup (slash ? slash + 1 : file, 15);
             t = get_thread (model, e->f[STRATA_F_EXEC_TID]);
             if (*comm != '\0')
               set_name (t, strata_strtab_intern (strings, comm));
+            g_mutex_unlock (&a->strings_lock);
             break;
           }
 
@@ -1298,8 +1191,13 @@ run_model (Model *model)
           c->vm = t->vm;
           c->vcpu = t->vcpu;
           t->in_guest = TRUE;
-          cpu_update (model, e->cpu, ts);
-          fuse_guest (model, c, t, ts, ts, TRUE);
+          {
+            guint32 id = cpu_update (model, e->cpu, ts);
+
+            if (c->pcpu_row >= 0)
+              strata_store_builder_set_id (model->b, c->pcpu_row, ts, id);
+          }
+          vcpu_set (model, t, STRATA_STATE_RUNNING, ts, NULL);
           break;
 
         case STRATA_EV_KVM_EXIT:
@@ -1318,6 +1216,186 @@ run_model (Model *model)
     if (g_array_index (model->cpus, Cpu, cpu).in_guest)
       exit_guest (model, cpu, to_host (model, strata_time_clamp (model->machine->trace->end_ns)));
   end_rows (model, to_host (model, strata_time_clamp (model->machine->trace->end_ns)) + 1);
+}
+
+/* ---- fusion ---- */
+
+typedef struct
+{
+  guint32 host_id;
+  guint32 guest_id;
+  guint32 fused;
+} FuseSlot;
+
+/* The fused description of a pCPU in guest mode (@host: the host's view, state guest) while
+ * the guest's CPU row holds @guest_id (G_MAXUINT32: not traced). */
+static guint32
+fused_id (StrataStoreBuilder    *hb,
+          guint32                host_id,
+          const StrataStateDesc *host,
+          StrataStoreBuilder    *gb,
+          guint32                guest_id,
+          FuseSlot              *cache)
+{
+  FuseSlot *slot = &cache[(host_id * 31u + guest_id) % FUSE_CACHE_SIZE];
+  StrataStateDesc d = *host;
+
+  if (slot->host_id == host_id && slot->guest_id == guest_id)
+    return slot->fused;
+  d.host_tid = host->tid;
+  d.host_comm = host->comm;
+  if (guest_id != G_MAXUINT32)
+    {
+      const StrataStateDesc *gd = strata_store_builder_desc (gb, guest_id);
+
+      if (gd->state != STRATA_STATE_UNKNOWN)
+        {
+          d.state = gd->state;
+          d.tid = gd->tid;
+          d.comm = gd->comm;
+        }
+    }
+  slot->host_id = host_id;
+  slot->guest_id = guest_id;
+  slot->fused = strata_store_builder_intern (hb, &d);
+  return slot->fused;
+}
+
+/* After every model ran (each on its own), the host's pCPU rows take in the guests' CPU rows:
+ * each guest-mode interval gets the changes the guest's CPU made within it. */
+static void
+fuse_guests (Analysis *a,
+             Model    *host)
+{
+  StrataStoreBuilder *hb = host->b;
+  gint64 end = to_host (host, strata_time_clamp (host->machine->trace->end_ns));
+  g_autofree FuseSlot *cache = g_new (FuseSlot, FUSE_CACHE_SIZE);
+
+  memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
+  for (guint cpu = 0; cpu < host->cpus->len; cpu++)
+    {
+      gint row = g_array_index (host->cpus, Cpu, cpu).pcpu_row;
+      g_autofree gint64 *ts = NULL;
+      g_autofree guint32 *ids = NULL;
+      guint64 n;
+
+      if (row < 0)
+        continue;
+      strata_store_builder_row_take (hb, row, &ts, &ids, &n);
+      for (guint64 i = 0; i < n; i++)
+        {
+          /* A copy: interning may move the descriptions. */
+          StrataStateDesc hd = *strata_store_builder_desc (hb, ids[i]);
+          gint64 to = MIN (i + 1 < n ? ts[i + 1] : G_MAXINT64, end);
+          Model *guest;
+          Cpu *gc;
+          gint64 j, len;
+
+          if (hd.state != STRATA_STATE_GUEST)
+            {
+              strata_store_builder_set_id (hb, row, ts[i], ids[i]);
+              continue;
+            }
+          guest = hd.machine < a->models->len ? g_ptr_array_index (a->models, hd.machine) : NULL;
+          gc = guest != NULL && (guint) hd.vcpu < guest->cpus->len ? &g_array_index (guest->cpus, Cpu, hd.vcpu) : NULL;
+          if (gc == NULL || gc->row < 0)
+            {
+              strata_store_builder_set_id (hb, row, ts[i], fused_id (hb, ids[i], &hd, NULL, G_MAXUINT32, cache));
+              continue;
+            }
+          /* The guest's state at the entry, then its changes until the exit. */
+          j = strata_store_builder_row_find (guest->b, gc->row, ts[i]);
+          len = strata_store_builder_row_len (guest->b, gc->row);
+          strata_store_builder_set_id (hb, row, ts[i],
+                                       fused_id (hb, ids[i], &hd, guest->b,
+                                                 j >= 0 ? strata_store_builder_row_id (guest->b, gc->row, j) : G_MAXUINT32,
+                                                 cache));
+          for (j++; j < len; j++)
+            {
+              gint64 when = strata_store_builder_row_ts (guest->b, gc->row, j);
+
+              if (when >= to)
+                break;
+              strata_store_builder_set_id (hb, row, when,
+                                           fused_id (hb, ids[i], &hd, guest->b,
+                                                     strata_store_builder_row_id (guest->b, gc->row, j), cache));
+            }
+        }
+    }
+}
+
+/* ---- the model pass, on every core ---- */
+
+typedef struct
+{
+  GPtrArray                   *models;   /* Model*, largest first */
+  const StrataAnalysisOptions *options;
+  gint                         next;
+} ModelJobs;
+
+static guint64
+model_events (Model *model)
+{
+  StrataTrace *trace = model->machine->trace;
+  guint64 n = 0;
+
+  for (guint i = 0; i < trace->streams->len; i++)
+    n += strata_event_buffer_count (((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer);
+  return n;
+}
+
+static int
+compare_model_size (gconstpointer a,
+                    gconstpointer b)
+{
+  guint64 na = model_events (*(Model **) a), nb = model_events (*(Model **) b);
+
+  return na < nb ? 1 : na > nb ? -1 : 0;
+}
+
+static gpointer
+model_worker (gpointer data)
+{
+  ModelJobs *jobs = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->models->len)
+    {
+      Model *model = g_ptr_array_index (jobs->models, i);
+
+      run_model (model);
+      if (jobs->options != NULL && jobs->options->release_events)
+        for (guint s = 0; s < model->machine->trace->streams->len; s++)
+          {
+            StrataStream *stream = g_ptr_array_index (model->machine->trace->streams, s);
+
+            strata_event_buffer_free (stream->buffer);
+            stream->buffer = strata_event_buffer_new ();
+          }
+    }
+  return NULL;
+}
+
+/* Machines are independent until fusion: each model runs on a thread of its own. */
+static void
+run_models (Analysis                    *a,
+            const StrataAnalysisOptions *options)
+{
+  ModelJobs jobs = { g_ptr_array_new (), options, 0 };
+  guint n_threads;
+  GThread *threads[8];
+
+  for (guint m = 0; m < a->models->len; m++)
+    if (g_ptr_array_index (a->models, m) != NULL)
+      g_ptr_array_add (jobs.models, g_ptr_array_index (a->models, m));
+  g_ptr_array_sort (jobs.models, compare_model_size);
+  n_threads = CLAMP (MIN (g_get_num_processors (), jobs.models->len), 1, G_N_ELEMENTS (threads));
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("strata-model", model_worker, &jobs);
+  model_worker (&jobs);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  g_ptr_array_unref (jobs.models);
 }
 
 /* ---- linking, sync and rows ---- */
@@ -1340,14 +1418,14 @@ create_cpu_rows (Model *model,
       /* The host's own view of its CPUs is its fused pCPU rows: one row, not two copies. */
       if (fused)
         {
-          c->pcpu_row = strata_store_builder_add_row (a->builder, pname, STRATA_ROW_PCPU, model->index, i);
-          strata_store_builder_add_alias (a->builder, name, c->pcpu_row);
+          c->pcpu_row = strata_store_builder_add_row (model->b, pname, STRATA_ROW_PCPU, model->index, i);
+          strata_store_builder_add_alias (model->b, name, c->pcpu_row);
         }
       else
         {
-          c->row = strata_store_builder_add_row (a->builder, name, STRATA_ROW_CPU, model->index, i);
+          c->row = strata_store_builder_add_row (model->b, name, STRATA_ROW_CPU, model->index, i);
           if (model->primary)
-            strata_store_builder_add_alias (a->builder, pname, c->row);
+            strata_store_builder_add_alias (model->b, pname, c->row);
         }
     }
 }
@@ -1682,6 +1760,7 @@ strata_analysis_new (StrataSet                   *set,
   a.vms = g_ptr_array_new_with_free_func (vm_free);
   a.vmsync = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   a.preemptions = pub->preemptions;
+  g_mutex_init (&a.strings_lock);
 
   for (guint i = 0; i < set->traces->len; i++)
     {
@@ -1731,33 +1810,26 @@ strata_analysis_new (StrataSet                   *set,
       for (guint c = 0; c < vm->windows->len; c++)
         {
           g_autofree char *name = g_strdup_printf ("%s/vcpu/%u", machine->name, c);
-          gint row = strata_store_builder_add_row (a.builder, name, STRATA_ROW_VCPU, vm->machine, c);
+          Model *host = g_ptr_array_index (a.models, vm->host);
+          gint row = strata_store_builder_add_row (host->b, name, STRATA_ROW_VCPU, vm->machine, c);
 
           g_array_append_val (vm->vcpu_rows, row);
         }
     }
 
   timing_mark (&timing, "link and sync");
-  /* Guests first: the host's pass fuses their CPU rows into its pCPU rows. */
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint m = 0; m < a.models->len; m++)
-      {
-        Model *model = g_ptr_array_index (a.models, m);
-
-        if ((model->machine->role == STRATA_ROLE_HOST) != (pass == 1))
-          continue;
-        run_model (model);
-        if (options != NULL && options->release_events)
-          for (guint i = 0; i < model->machine->trace->streams->len; i++)
-            {
-              StrataStream *stream = g_ptr_array_index (model->machine->trace->streams, i);
-
-              strata_event_buffer_free (stream->buffer);
-              stream->buffer = strata_event_buffer_new ();
-            }
-      }
-
+  run_models (&a, options);
   timing_mark (&timing, "models");
+  if (pub->host >= 0)
+    fuse_guests (&a, g_ptr_array_index (a.models, pub->host));
+  for (guint m = 0; m < a.models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a.models, m);
+
+      strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
+      g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
+    }
+  timing_mark (&timing, "fusion");
   strata_store_builder_fixup (a.builder, fixup_name, &a);
   timing_mark (&timing, "names");
 
@@ -1844,6 +1916,7 @@ strata_analysis_new (StrataSet                   *set,
   g_ptr_array_unref (a.models);
   g_ptr_array_unref (a.vms);
   g_hash_table_unref (a.vmsync);
+  g_mutex_clear (&a.strings_lock);
   return pub;
 }
 

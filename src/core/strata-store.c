@@ -202,6 +202,8 @@ row_free (gpointer data)
 {
   Row *row = data;
 
+  if (row == NULL)
+    return;
   g_free (row->name);
   g_free (row->base);
   g_free (row->off);
@@ -407,6 +409,76 @@ strata_store_builder_desc (StrataStoreBuilder *self,
   return &g_array_index (self->descs, StrataStateDesc, desc_id);
 }
 
+gint64
+strata_store_builder_row_find (StrataStoreBuilder *self,
+                               guint               row_index,
+                               gint64              ts)
+{
+  const Row *row = g_ptr_array_index (self->rows, row_index);
+  guint64 lo = 0, hi = row->n;
+
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (row_ts (row, mid) <= ts)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (gint64) lo - 1;
+}
+
+void
+strata_store_builder_row_take (StrataStoreBuilder  *self,
+                               guint                row_index,
+                               gint64             **ts,
+                               guint32            **ids,
+                               guint64             *n)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+
+  *n = row->n;
+  *ts = g_new (gint64, MAX (row->n, 1));
+  for (guint64 i = 0; i < row->n; i++)
+    (*ts)[i] = row_ts (row, i);
+  *ids = g_steal_pointer (&row->ids);
+  g_clear_pointer (&row->base, g_free);
+  g_clear_pointer (&row->off, g_free);
+  g_clear_pointer (&row->wide, g_free);
+  row->n = row->cap = 0;
+}
+
+guint
+strata_store_builder_absorb (StrataStoreBuilder *self,
+                             StrataStoreBuilder *other)
+{
+  guint offset = self->rows->len;
+  guint n = other->descs->len;
+  g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    map[i] = strata_store_builder_intern (self, &g_array_index (other->descs, StrataStateDesc, i));
+  /* Distinct descriptions stay distinct, so no two neighbouring changes become equal. */
+  for (guint r = 0; r < other->rows->len; r++)
+    {
+      Row *row = g_ptr_array_index (other->rows, r);
+
+      for (guint64 i = 0; i < row->n; i++)
+        row->ids[i] = map[row->ids[i]];
+      g_ptr_array_add (self->rows, row);
+      g_ptr_array_index (other->rows, r) = NULL;
+    }
+  for (guint i = 0; i < other->aliases->len; i += 2)
+    {
+      g_ptr_array_add (self->aliases, g_ptr_array_index (other->aliases, i));
+      g_ptr_array_add (self->aliases, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_ptr_array_index (other->aliases, i + 1)) + offset));
+    }
+  g_ptr_array_set_size (other->aliases, 0);
+  strata_store_builder_free (other);
+  return offset;
+}
+
 
 
 static inline guint32
@@ -504,10 +576,11 @@ acc_take (Acc *acc)
   return b;
 }
 
-static void
-build_pyramid (StrataStore *store,
-               Row         *row)
+static gsize
+build_pyramid (const StrataStore *store,
+               Row               *row)
 {
+  gsize memory = 0;
   gint64 begin, span;
   guint64 n0;
   Bucket *level0;
@@ -515,7 +588,7 @@ build_pyramid (StrataStore *store,
   guint64 cb = 0;
 
   if (row->n == 0)
-    return;
+    return 0;
   begin = row_ts (row, 0);
   span = MAX (store->end - begin, 1);
   row->w0 = 1;
@@ -586,7 +659,61 @@ build_pyramid (StrataStore *store,
     }
 
   for (guint l = 0; l < row->n_levels; l++)
-    store->memory += row->level_len[l] * sizeof (Bucket);
+    memory += row->level_len[l] * sizeof (Bucket);
+  return memory;
+}
+
+typedef struct
+{
+  StrataStore *store;
+  guint       *order;          /* row indices, largest first */
+  gint         next;
+  gsize        memory;
+} PyramidJob;
+
+static gpointer
+pyramid_worker (gpointer data)
+{
+  PyramidJob *job = data;
+  gsize memory = 0;
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
+    memory += build_pyramid (job->store, g_ptr_array_index (job->store->rows, job->order[i]));
+  g_atomic_pointer_add (&job->memory, memory);
+  return NULL;
+}
+
+static int
+compare_row_size (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      data)
+{
+  const StrataStore *store = data;
+  guint64 na = ((Row *) g_ptr_array_index (store->rows, *(const guint *) a))->n;
+  guint64 nb = ((Row *) g_ptr_array_index (store->rows, *(const guint *) b))->n;
+
+  return na < nb ? 1 : na > nb ? -1 : 0;
+}
+
+/* Rows are independent: their pyramids are built on every core, largest rows first. */
+static void
+build_pyramids (StrataStore *store)
+{
+  PyramidJob job = { store, g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
+  guint n_threads = MIN (g_get_num_processors (), 8);
+  GThread *threads[8];
+
+  for (guint r = 0; r < store->rows->len; r++)
+    job.order[r] = r;
+  g_qsort_with_data (job.order, store->rows->len, sizeof (guint), compare_row_size, store);
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("strata-pyramid", pyramid_worker, &job);
+  pyramid_worker (&job);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  store->memory += job.memory;
+  g_free (job.order);
 }
 
 StrataStore *
@@ -623,8 +750,7 @@ strata_store_builder_finish (StrataStoreBuilder *self,
   for (guint i = 0; i < store->aliases->len; i += 2)
     g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, i),
                          GUINT_TO_POINTER (GPOINTER_TO_UINT (g_ptr_array_index (store->aliases, i + 1)) + 1));
-  for (guint r = 0; r < store->rows->len; r++)
-    build_pyramid (store, g_ptr_array_index (store->rows, r));
+  build_pyramids (store);
 
   strata_store_builder_free (self);
   return store;

@@ -127,6 +127,20 @@ guint32             strata_store_builder_row_id  (StrataStoreBuilder    *self,
                                                   guint64                i);
 const StrataStateDesc *strata_store_builder_desc (StrataStoreBuilder    *self,
                                                   guint32                desc_id);
+/* Index of the last change of @row at or before @ts, or -1. */
+gint64              strata_store_builder_row_find (StrataStoreBuilder   *self,
+                                                   guint                 row,
+                                                   gint64                ts);
+/* Empties @row and hands over its changes as plain arrays (g_free them): for rewriting it. */
+void                strata_store_builder_row_take (StrataStoreBuilder   *self,
+                                                   guint                 row,
+                                                   gint64              **ts,
+                                                   guint32             **ids,
+                                                   guint64              *n);
+/* Moves every row, alias and description of @other into @self, then frees @other. Builders
+ * filled by different threads become one this way. Returns the index @other's row 0 got. */
+guint               strata_store_builder_absorb  (StrataStoreBuilder    *self,
+                                                  StrataStoreBuilder    *other);
 /* Rewrites every description through @fixup (which edits it in place and says whether it did),
  * then merges changes that became equal. For facts learned late, such as a thread's name. */
 typedef gboolean (*StrataDescFixup) (StrataStateDesc *desc,
