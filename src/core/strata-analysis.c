@@ -98,6 +98,7 @@ typedef struct
   gboolean in_guest;
   gint64  entry;
   gint32  vm;               /* index in vms while in guest mode */
+  Vm     *scan_vm;          /* the same, for the scan (vms may grow on another thread) */
   gint32  vcpu;
   guint32 idle_name;        /* "swapper/N" */
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
@@ -126,6 +127,8 @@ typedef struct
   gboolean          mapped;        /* times go through the sync transform */
   /* scan */
   GHashTable       *scan_pid;      /* tid -> pid */
+  Vm               *scan_vm;       /* the VM found last, and its index */
+  guint             scan_vm_index;
   GArray           *scan_cur;      /* gint32 current tid per CPU */
   GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host */
   GHashTable       *net_send;      /* NetKey -> gint64 ns */
@@ -149,6 +152,7 @@ struct _Analysis
   GHashTable         *vmsync;      /* "uid:cnt:dir" -> VmsyncPair* */
   GArray             *preemptions;
   GMutex              strings_lock;  /* the set's string table, shared by the model threads */
+  GMutex              vms_lock;      /* vms and vmsync, shared by the scan threads */
 };
 
 static guint
@@ -347,26 +351,42 @@ scan_cur (Model  *model,
   return &g_array_index (model->scan_cur, gint32, cpu);
 }
 
+/* The VM of qemu process @pid on @model's machine, and its index in a->vms. Machines are
+ * scanned on several threads: the list is shared, a VM's fields belong to its host's. */
 static Vm *
-get_vm (Analysis *a,
-        guint     host,
-        gint64    pid)
+get_vm (Model  *model,
+        gint64  pid,
+        guint  *index)
 {
-  Vm *vm;
+  Analysis *a = model->a;
+  Vm *vm = NULL;
+  guint i;
 
-  for (guint i = 0; i < a->vms->len; i++)
+  if (model->scan_vm != NULL && model->scan_vm->pid == pid)
+    {
+      *index = model->scan_vm_index;
+      return model->scan_vm;
+    }
+  g_mutex_lock (&a->vms_lock);
+  for (i = 0; i < a->vms->len; i++)
     {
       vm = g_ptr_array_index (a->vms, i);
-      if (vm->host == host && vm->pid == pid)
-        return vm;
+      if (vm->host == model->index && vm->pid == pid)
+        break;
     }
-  vm = g_new0 (Vm, 1);
-  vm->host = host;
-  vm->pid = pid;
-  vm->machine = G_MAXUINT;
-  vm->windows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  vm->vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
-  g_ptr_array_add (a->vms, vm);
+  if (i == a->vms->len)
+    {
+      vm = g_new0 (Vm, 1);
+      vm->host = model->index;
+      vm->pid = pid;
+      vm->machine = G_MAXUINT;
+      vm->windows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+      vm->vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+      g_ptr_array_add (a->vms, vm);
+    }
+  g_mutex_unlock (&a->vms_lock);
+  model->scan_vm = vm;
+  model->scan_vm_index = *index = i;
   return vm;
 }
 
@@ -401,10 +421,9 @@ scan_close_window (Model  *model,
   if (!c->in_guest)
     return;
   {
-    Vm *vm = g_ptr_array_index (model->a->vms, c->vm);
     Window w = { c->entry, ts };
 
-    g_array_append_val (vm_windows (vm, c->vcpu), w);
+    g_array_append_val (vm_windows (c->scan_vm, c->vcpu), w);
   }
   c->in_guest = FALSE;
 }
@@ -418,6 +437,7 @@ vmsync_record (Analysis *a,
                gint64    ts)
 {
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%d", uid, cnt, gh);
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&a->vms_lock);
   VmsyncPair *pair = g_hash_table_lookup (a->vmsync, key);
 
   if (pair == NULL)
@@ -494,12 +514,13 @@ scan_machine (Model *model)
             gint32 tid = *cur;
             gpointer known;
             gint32 vcpu = e->f[STRATA_F_KVM_VCPU_ID];
+            guint vm_index;
             Vm *vm;
             Cpu *c;
 
             if (tid <= 0)
               break;
-            vm = get_vm (a, model->index, scan_pid_of (model, tid));
+            vm = get_vm (model, scan_pid_of (model, tid), &vm_index);
             known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid));
             if (vcpu < 0)
               {
@@ -510,10 +531,6 @@ scan_machine (Model *model)
               break;
             vm_windows (vm, vcpu);
             {
-              guint vm_index = 0;
-
-              while (g_ptr_array_index (a->vms, vm_index) != vm)
-                vm_index++;
               g_hash_table_insert (model->vcpu_of, GINT_TO_POINTER (tid),
                                    GINT_TO_POINTER (((vm_index << 16) | vcpu) + 1));
               ensure_cpus (model, e->cpu + 1);
@@ -522,6 +539,7 @@ scan_machine (Model *model)
               c->in_guest = TRUE;
               c->entry = e->ts;
               c->vm = vm_index;
+              c->scan_vm = vm;
               c->vcpu = vcpu;
             }
             break;
@@ -534,11 +552,12 @@ scan_machine (Model *model)
         case STRATA_EV_VMSYNC_GH_HOST:
         case STRATA_EV_VMSYNC_HG_HOST:
           {
+            guint vm_index;
             Vm *vm;
 
             if (*cur <= 0)
               break;
-            vm = get_vm (a, model->index, scan_pid_of (model, *cur));
+            vm = get_vm (model, scan_pid_of (model, *cur), &vm_index);
             vm->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
             vm->has_uid = TRUE;
             vmsync_record (a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
@@ -1330,6 +1349,7 @@ typedef struct
 {
   GPtrArray                   *models;   /* Model*, largest first */
   const StrataAnalysisOptions *options;
+  void                       (*run) (Model *model, const StrataAnalysisOptions *options);
   gint                         next;
 } ModelJobs;
 
@@ -1361,27 +1381,40 @@ model_worker (gpointer data)
 
   while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->models->len)
     {
-      Model *model = g_ptr_array_index (jobs->models, i);
-
-      run_model (model);
-      if (jobs->options != NULL && jobs->options->release_events)
-        for (guint s = 0; s < model->machine->trace->streams->len; s++)
-          {
-            StrataStream *stream = g_ptr_array_index (model->machine->trace->streams, s);
-
-            strata_event_buffer_free (stream->buffer);
-            stream->buffer = strata_event_buffer_new ();
-          }
+      jobs->run (g_ptr_array_index (jobs->models, i), jobs->options);
     }
   return NULL;
 }
 
-/* Machines are independent until fusion: each model runs on a thread of its own. */
 static void
-run_models (Analysis                    *a,
+model_pass (Model                       *model,
             const StrataAnalysisOptions *options)
 {
-  ModelJobs jobs = { g_ptr_array_new (), options, 0 };
+  run_model (model);
+  if (options != NULL && options->release_events)
+    for (guint s = 0; s < model->machine->trace->streams->len; s++)
+      {
+        StrataStream *stream = g_ptr_array_index (model->machine->trace->streams, s);
+
+        strata_event_buffer_free (stream->buffer);
+        stream->buffer = strata_event_buffer_new ();
+      }
+}
+
+static void
+scan_pass (Model                       *model,
+           const StrataAnalysisOptions *options G_GNUC_UNUSED)
+{
+  scan_machine (model);
+}
+
+/* Machines are scanned, and their models run, independently: one machine a thread. */
+static void
+run_models (Analysis                    *a,
+            const StrataAnalysisOptions *options,
+            void                       (*run) (Model *, const StrataAnalysisOptions *))
+{
+  ModelJobs jobs = { g_ptr_array_new (), options, run, 0 };
   guint n_threads;
   GThread *threads[8];
 
@@ -1396,6 +1429,45 @@ run_models (Analysis                    *a,
   for (guint t = 1; t < n_threads; t++)
     g_thread_join (threads[t]);
   g_ptr_array_unref (jobs.models);
+}
+
+/* The scan threads created VMs in the order they met them: put them in host order (each
+ * host's in its own order), so that what follows does not depend on timing. */
+static int
+compare_vm_host (gconstpointer a,
+                 gconstpointer b)
+{
+  const Vm *va = *(Vm **) a, *vb = *(Vm **) b;
+
+  return va->host < vb->host ? -1 : va->host > vb->host;
+}
+
+static void
+order_vms (Analysis *a)
+{
+  guint n = a->vms->len;
+  g_autofree guint *new_index = g_new (guint, MAX (n, 1));
+  g_autofree gpointer *old = g_memdup2 (a->vms->pdata, MAX (n, 1) * sizeof (gpointer));
+
+  g_ptr_array_sort (a->vms, compare_vm_host);
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; j < n; j++)
+      if (g_ptr_array_index (a->vms, j) == old[i])
+        new_index[i] = j;
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, model->vcpu_of);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          guint v = GPOINTER_TO_UINT (value) - 1;
+
+          g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (((new_index[v >> 16] << 16) | (v & 0xffff)) + 1));
+        }
+    }
 }
 
 /* ---- linking, sync and rows ---- */
@@ -1761,6 +1833,7 @@ strata_analysis_new (StrataSet                   *set,
   a.vmsync = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   a.preemptions = pub->preemptions;
   g_mutex_init (&a.strings_lock);
+  g_mutex_init (&a.vms_lock);
 
   for (guint i = 0; i < set->traces->len; i++)
     {
@@ -1786,8 +1859,8 @@ strata_analysis_new (StrataSet                   *set,
       pub->primary = m;
 
   timing_mark (&timing, NULL);
-  for (guint m = 0; m < a.models->len; m++)
-    scan_machine (g_ptr_array_index (a.models, m));
+  run_models (&a, NULL, scan_pass);
+  order_vms (&a);
   timing_mark (&timing, "scan");
   link_guests (&a, options);
   solve_clocks (&a);
@@ -1818,10 +1891,11 @@ strata_analysis_new (StrataSet                   *set,
     }
 
   timing_mark (&timing, "link and sync");
-  run_models (&a, options);
+  run_models (&a, options, model_pass);
   timing_mark (&timing, "models");
   if (pub->host >= 0)
     fuse_guests (&a, g_ptr_array_index (a.models, pub->host));
+  timing_mark (&timing, "fusion");
   for (guint m = 0; m < a.models->len; m++)
     {
       Model *model = g_ptr_array_index (a.models, m);
@@ -1829,7 +1903,7 @@ strata_analysis_new (StrataSet                   *set,
       strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
       g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
     }
-  timing_mark (&timing, "fusion");
+  timing_mark (&timing, "merge");
   strata_store_builder_fixup (a.builder, fixup_name, &a);
   timing_mark (&timing, "names");
 
@@ -1917,6 +1991,7 @@ strata_analysis_new (StrataSet                   *set,
   g_ptr_array_unref (a.vms);
   g_hash_table_unref (a.vmsync);
   g_mutex_clear (&a.strings_lock);
+  g_mutex_clear (&a.vms_lock);
   return pub;
 }
 
