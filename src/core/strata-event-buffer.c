@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "strata-event-buffer.h"
 
 #define CHUNK_SIZE (256 * 1024)
@@ -163,13 +165,30 @@ strata_event_buffer_last_ts (const StrataEventBuffer *self)
   return self->last_ts;
 }
 
+/* Fields per kind, local: the decoding loop is hot, the kind table lives in another file. */
+static guint8 n_fields_of[256];
+
+static void
+init_n_fields (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      for (guint k = 0; k < STRATA_EV_N_KINDS; k++)
+        n_fields_of[k] = MIN (strata_event_kind_info (k)->n_fields, STRATA_EVENT_MAX_FIELDS);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 void
 strata_event_cursor_init (StrataEventCursor       *cursor,
                           const StrataEventBuffer *buffer)
 {
+  init_n_fields ();
   cursor->buffer = buffer;
   cursor->chunk = 0;
-  cursor->offset = 0;
+  cursor->pos = cursor->end = NULL;
   cursor->ts = 0;
   cursor->cpu = 0;
 }
@@ -181,6 +200,11 @@ get_uvarint (const guint8 **pp)
   guint64 v = 0;
   guint shift = 0;
 
+  if (G_LIKELY (!(*p & 0x80)))
+    {
+      *pp = p + 1;
+      return *p;
+    }
   while (*p & 0x80)
     {
       v |= (guint64) (*p++ & 0x7f) << shift;
@@ -195,89 +219,90 @@ gboolean
 strata_event_cursor_next (StrataEventCursor *cursor,
                           StrataEvent       *event)
 {
-  const StrataEventBuffer *buffer = cursor->buffer;
-  const StrataEventKindInfo *info;
-  const Chunk *chunk;
   const guint8 *p;
   guint8 header;
-  guint i;
+  guint n;
 
-  for (;;)
+  while (G_UNLIKELY (cursor->pos == cursor->end))
     {
-      if (cursor->chunk >= buffer->chunks->len)
+      const Chunk *chunk;
+
+      if (cursor->chunk >= cursor->buffer->chunks->len)
         return FALSE;
-      chunk = &g_array_index (buffer->chunks, Chunk, cursor->chunk);
-      if (cursor->offset < chunk->used)
-        break;
-      cursor->chunk++;
-      cursor->offset = 0;
+      chunk = &g_array_index (cursor->buffer->chunks, Chunk, cursor->chunk++);
+      cursor->pos = chunk->data;
+      cursor->end = chunk->data + chunk->used;
     }
 
-  p = chunk->data + cursor->offset;
+  p = cursor->pos;
   header = *p++;
   if (header & HEADER_CPU)
     cursor->cpu = (guint32) get_uvarint (&p);
   cursor->ts += unzigzag (get_uvarint (&p));
 
+  memset (event, 0, sizeof *event);
   event->ts = cursor->ts;
   event->cpu = cursor->cpu;
   event->kind = header & ~HEADER_CPU;
-  event->reserved = 0;
-  info = strata_event_kind_info (event->kind);
-  for (i = 0; i < info->n_fields; i++)
+  n = n_fields_of[event->kind];
+  for (guint i = 0; i < n; i++)
     event->f[i] = unzigzag (get_uvarint (&p));
-  for (; i < STRATA_EVENT_MAX_FIELDS; i++)
-    event->f[i] = 0;
 
-  cursor->offset = p - chunk->data;
+  cursor->pos = p;
   return TRUE;
 }
 
-/* Merge: a binary min-heap of cursors keyed by (next time, buffer index). */
+/* Merge: a binary min-heap of (next time, buffer index), keys inline so that sifting does not
+ * chase pointers. */
 
 typedef struct
 {
   StrataEventCursor cursor;
   StrataEvent       slot[2];    /* the head, and the event returned last by merge_step() */
   guint             cur;
-  guint             index;
 } Source;
+
+typedef struct
+{
+  gint64 ts;
+  guint  index;
+} HeapEntry;
 
 struct _StrataEventMerge
 {
-  Source *sources;
-  guint  *heap;
-  guint   n_heap;
+  Source    *sources;
+  HeapEntry *heap;
+  guint      n_heap;
 };
 
 static inline gboolean
-source_before (const Source *a,
-               const Source *b)
+entry_before (const HeapEntry *a,
+              const HeapEntry *b)
 {
-  gint64 ta = a->slot[a->cur].ts, tb = b->slot[b->cur].ts;
-
-  return ta < tb || (ta == tb && a->index < b->index);
+  return a->ts < b->ts || (a->ts == b->ts && a->index < b->index);
 }
 
 static void
 sift_down (StrataEventMerge *self,
            guint             i)
 {
+  HeapEntry *heap = self->heap;
+  HeapEntry moving = heap[i];
+  guint n = self->n_heap;
+
   for (;;)
     {
-      guint l = 2 * i + 1, r = l + 1, m = i, tmp;
+      guint l = 2 * i + 1, m;
 
-      if (l < self->n_heap && source_before (&self->sources[self->heap[l]], &self->sources[self->heap[m]]))
-        m = l;
-      if (r < self->n_heap && source_before (&self->sources[self->heap[r]], &self->sources[self->heap[m]]))
-        m = r;
-      if (m == i)
-        return;
-      tmp = self->heap[i];
-      self->heap[i] = self->heap[m];
-      self->heap[m] = tmp;
+      if (l >= n)
+        break;
+      m = l + 1 < n && entry_before (&heap[l + 1], &heap[l]) ? l + 1 : l;
+      if (!entry_before (&heap[m], &moving))
+        break;
+      heap[i] = heap[m];
       i = m;
     }
+  heap[i] = moving;
 }
 
 StrataEventMerge *
@@ -287,15 +312,14 @@ strata_event_merge_new (StrataEventBuffer * const *buffers,
   StrataEventMerge *self = g_new0 (StrataEventMerge, 1);
 
   self->sources = g_new0 (Source, MAX (n_buffers, 1));
-  self->heap = g_new0 (guint, MAX (n_buffers, 1));
+  self->heap = g_new0 (HeapEntry, MAX (n_buffers, 1));
   for (guint i = 0; i < n_buffers; i++)
     {
       Source *s = &self->sources[i];
 
-      s->index = i;
       strata_event_cursor_init (&s->cursor, buffers[i]);
       if (strata_event_cursor_next (&s->cursor, &s->slot[0]))
-        self->heap[self->n_heap++] = i;
+        self->heap[self->n_heap++] = (HeapEntry) { s->slot[0].ts, i };
     }
   for (guint i = self->n_heap / 2; i-- > 0;)
     sift_down (self, i);
@@ -312,6 +336,19 @@ strata_event_merge_free (StrataEventMerge *self)
   g_free (self);
 }
 
+/* Advances the top source past its head: its next event, or out of the heap. */
+static inline void
+advance_top (StrataEventMerge *self,
+             Source           *top)
+{
+  if (strata_event_cursor_next (&top->cursor, &top->slot[top->cur]))
+    self->heap[0].ts = top->slot[top->cur].ts;
+  else
+    self->heap[0] = self->heap[--self->n_heap];
+  if (self->n_heap > 1)
+    sift_down (self, 0);
+}
+
 gboolean
 strata_event_merge_next (StrataEventMerge *self,
                          StrataEvent      *event)
@@ -320,11 +357,9 @@ strata_event_merge_next (StrataEventMerge *self,
 
   if (self->n_heap == 0)
     return FALSE;
-  top = &self->sources[self->heap[0]];
+  top = &self->sources[self->heap[0].index];
   *event = top->slot[top->cur];
-  if (!strata_event_cursor_next (&top->cursor, &top->slot[top->cur]))
-    self->heap[0] = self->heap[--self->n_heap];
-  sift_down (self, 0);
+  advance_top (self, top);
   return TRUE;
 }
 
@@ -336,13 +371,10 @@ strata_event_merge_step (StrataEventMerge *self)
 
   if (self->n_heap == 0)
     return NULL;
-  top = &self->sources[self->heap[0]];
+  top = &self->sources[self->heap[0].index];
   /* No copy: hand out the head and decode the next one into the other slot. */
   event = &top->slot[top->cur];
   top->cur ^= 1;
-  if (!strata_event_cursor_next (&top->cursor, &top->slot[top->cur]))
-    self->heap[0] = self->heap[--self->n_heap];
-  if (self->n_heap > 1)
-    sift_down (self, 0);
+  advance_top (self, top);
   return event;
 }

@@ -34,8 +34,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataEventBuffer, strata_event_buffer_free)
 typedef struct
 {
   const StrataEventBuffer *buffer;
-  guint                    chunk;
-  gsize                    offset;
+  guint                    chunk;     /* the chunk after the one being read */
+  const guint8            *pos;
+  const guint8            *end;
   gint64                   ts;
   guint32                  cpu;
 } StrataEventCursor;
