@@ -1280,67 +1280,204 @@ fused_id (StrataStoreBuilder    *hb,
   return slot->fused;
 }
 
-/* After every model ran (each on its own), the host's pCPU rows take in the guests' CPU rows:
- * each guest-mode interval gets the changes the guest's CPU made within it. */
+/* Index of the last change of @row at or before @ts, or -1; searched forward from @hint (the
+ * answer for an earlier time) when it can be. */
+static gint64
+find_from (StrataStoreBuilder *b,
+           guint               row,
+           gint64              ts,
+           gint64             *hint)
+{
+  gint64 len = strata_store_builder_row_len (b, row);
+  gint64 lo = *hint, step = 1, hi;
+
+  if (lo < 0 || lo >= len || strata_store_builder_row_ts (b, row, lo) > ts)
+    return *hint = strata_store_builder_row_find (b, row, ts);
+  /* Gallop: windows of one vCPU come in time order on each pCPU. */
+  while (lo + step < len && strata_store_builder_row_ts (b, row, lo + step) <= ts)
+    {
+      lo += step;
+      step *= 2;
+    }
+  hi = MIN (lo + step, len);
+  while (hi - lo > 1)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+
+      if (strata_store_builder_row_ts (b, row, mid) <= ts)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return *hint = lo;
+}
+
+typedef struct
+{
+  Analysis *a;
+  Model    *host;
+  gint64    end;
+  gint      next;
+  GMutex    lock;
+  GPtrArray *done;          /* per worker: its builder, then the rows it rewrote */
+} FuseJob;
+
+typedef struct
+{
+  StrataStoreBuilder *b;
+  GArray             *host_rows;
+  GArray             *rows;
+} FuseResult;
+
+/* One pCPU row: the host's view, with each guest-mode interval replaced by the changes the
+ * guest's CPU made within it. Written to @out's @out_row; the host builder is only read. */
+static void
+fuse_row (FuseJob            *job,
+          guint               row,
+          StrataStoreBuilder *out,
+          guint               out_row,
+          FuseSlot           *cache,
+          guint32            *host_map,
+          gint64            **hints)
+{
+  Analysis *a = job->a;
+  StrataStoreBuilder *hb = job->host->b;
+  guint64 n = strata_store_builder_row_len (hb, row);
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint32 id = strata_store_builder_row_id (hb, row, i);
+      const StrataStateDesc *hd = strata_store_builder_desc (hb, id);
+      gint64 from = strata_store_builder_row_ts (hb, row, i);
+      gint64 to = MIN (i + 1 < n ? strata_store_builder_row_ts (hb, row, i + 1) : G_MAXINT64, job->end);
+      Model *guest;
+      Cpu *gc;
+      gint64 j, len;
+
+      if (hd->state != STRATA_STATE_GUEST)
+        {
+          guint32 *slot = &host_map[2 * (id % FUSE_CACHE_SIZE)];
+
+          if (slot[0] != id)
+            {
+              slot[0] = id;
+              slot[1] = strata_store_builder_intern (out, hd);
+            }
+          strata_store_builder_set_id (out, out_row, from, slot[1]);
+          continue;
+        }
+      guest = hd->machine < a->models->len ? g_ptr_array_index (a->models, hd->machine) : NULL;
+      gc = guest != NULL && (guint) hd->vcpu < guest->cpus->len ? &g_array_index (guest->cpus, Cpu, hd->vcpu) : NULL;
+      if (gc == NULL || gc->row < 0)
+        {
+          strata_store_builder_set_id (out, out_row, from, fused_id (out, id, hd, NULL, G_MAXUINT32, cache));
+          continue;
+        }
+      /* The guest's state at the entry, then its changes until the exit. */
+      j = find_from (guest->b, gc->row, from, &hints[hd->machine][hd->vcpu]);
+      len = strata_store_builder_row_len (guest->b, gc->row);
+      strata_store_builder_set_id (out, out_row, from,
+                                   fused_id (out, id, hd, guest->b,
+                                             j >= 0 ? strata_store_builder_row_id (guest->b, gc->row, j) : G_MAXUINT32,
+                                             cache));
+      for (j++; j < len; j++)
+        {
+          gint64 when = strata_store_builder_row_ts (guest->b, gc->row, j);
+
+          if (when >= to)
+            break;
+          strata_store_builder_set_id (out, out_row, when,
+                                       fused_id (out, id, hd, guest->b,
+                                                 strata_store_builder_row_id (guest->b, gc->row, j), cache));
+        }
+    }
+}
+
+static gpointer
+fuse_worker (gpointer data)
+{
+  FuseJob *job = data;
+  Analysis *a = job->a;
+  FuseResult *result = g_new0 (FuseResult, 1);
+  g_autofree FuseSlot *cache = g_new (FuseSlot, FUSE_CACHE_SIZE);
+  g_autofree guint32 *host_map = g_new (guint32, 2 * FUSE_CACHE_SIZE);
+  g_autofree gint64 **hints = g_new0 (gint64 *, a->models->len);
+  gint cpu;
+
+  result->b = strata_store_builder_new ();
+  result->host_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  result->rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
+  memset (host_map, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+
+      hints[m] = g_new (gint64, MAX (model->cpus->len, 1));
+      memset (hints[m], 0xff, MAX (model->cpus->len, 1) * sizeof (gint64));
+    }
+  while ((cpu = g_atomic_int_add (&job->next, 1)) < (gint) job->host->cpus->len)
+    {
+      guint row = g_array_index (job->host->cpus, Cpu, cpu).pcpu_row, out_row;
+
+      if ((gint) row < 0)
+        continue;
+      out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
+      fuse_row (job, row, result->b, out_row, cache, host_map, hints);
+      g_array_append_val (result->host_rows, row);
+      g_array_append_val (result->rows, out_row);
+    }
+  for (guint m = 0; m < a->models->len; m++)
+    g_free (hints[m]);
+  g_mutex_lock (&job->lock);
+  g_ptr_array_add (job->done, result);
+  g_mutex_unlock (&job->lock);
+  return NULL;
+}
+
+static int
+compare_fuse_results (gconstpointer a,
+                      gconstpointer b)
+{
+  const FuseResult *ra = *(FuseResult **) a, *rb = *(FuseResult **) b;
+  guint first_a = ra->host_rows->len ? g_array_index (ra->host_rows, guint, 0) : G_MAXUINT;
+  guint first_b = rb->host_rows->len ? g_array_index (rb->host_rows, guint, 0) : G_MAXUINT;
+
+  return first_a < first_b ? -1 : first_a > first_b;
+}
+
+/* After every model ran (each on its own), the host's pCPU rows take in the guests' CPU rows,
+ * one pCPU row a thread: the builders are only read, each thread writes one of its own. */
 static void
 fuse_guests (Analysis *a,
              Model    *host)
 {
-  StrataStoreBuilder *hb = host->b;
-  gint64 end = to_host (host, strata_time_clamp (host->machine->trace->end_ns));
-  g_autofree FuseSlot *cache = g_new (FuseSlot, FUSE_CACHE_SIZE);
+  FuseJob job = { a, host, to_host (host, strata_time_clamp (host->machine->trace->end_ns)), 0 };
+  guint n_threads = CLAMP (MIN (g_get_num_processors (), host->cpus->len), 1, 8);
+  GThread *threads[8];
 
-  memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
-  for (guint cpu = 0; cpu < host->cpus->len; cpu++)
+  g_mutex_init (&job.lock);
+  job.done = g_ptr_array_new ();
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("strata-fuse", fuse_worker, &job);
+  fuse_worker (&job);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+  /* In a fixed order, so that description ids do not depend on timing. */
+  g_ptr_array_sort (job.done, compare_fuse_results);
+  for (guint i = 0; i < job.done->len; i++)
     {
-      gint row = g_array_index (host->cpus, Cpu, cpu).pcpu_row;
-      g_autofree gint64 *ts = NULL;
-      g_autofree guint32 *ids = NULL;
-      guint64 n;
+      FuseResult *result = g_ptr_array_index (job.done, i);
 
-      if (row < 0)
-        continue;
-      strata_store_builder_row_take (hb, row, &ts, &ids, &n);
-      for (guint64 i = 0; i < n; i++)
-        {
-          /* A copy: interning may move the descriptions. */
-          StrataStateDesc hd = *strata_store_builder_desc (hb, ids[i]);
-          gint64 to = MIN (i + 1 < n ? ts[i + 1] : G_MAXINT64, end);
-          Model *guest;
-          Cpu *gc;
-          gint64 j, len;
-
-          if (hd.state != STRATA_STATE_GUEST)
-            {
-              strata_store_builder_set_id (hb, row, ts[i], ids[i]);
-              continue;
-            }
-          guest = hd.machine < a->models->len ? g_ptr_array_index (a->models, hd.machine) : NULL;
-          gc = guest != NULL && (guint) hd.vcpu < guest->cpus->len ? &g_array_index (guest->cpus, Cpu, hd.vcpu) : NULL;
-          if (gc == NULL || gc->row < 0)
-            {
-              strata_store_builder_set_id (hb, row, ts[i], fused_id (hb, ids[i], &hd, NULL, G_MAXUINT32, cache));
-              continue;
-            }
-          /* The guest's state at the entry, then its changes until the exit. */
-          j = strata_store_builder_row_find (guest->b, gc->row, ts[i]);
-          len = strata_store_builder_row_len (guest->b, gc->row);
-          strata_store_builder_set_id (hb, row, ts[i],
-                                       fused_id (hb, ids[i], &hd, guest->b,
-                                                 j >= 0 ? strata_store_builder_row_id (guest->b, gc->row, j) : G_MAXUINT32,
-                                                 cache));
-          for (j++; j < len; j++)
-            {
-              gint64 when = strata_store_builder_row_ts (guest->b, gc->row, j);
-
-              if (when >= to)
-                break;
-              strata_store_builder_set_id (hb, row, when,
-                                           fused_id (hb, ids[i], &hd, guest->b,
-                                                     strata_store_builder_row_id (guest->b, gc->row, j), cache));
-            }
-        }
+      strata_store_builder_move_rows (host->b, (guint *) result->host_rows->data, result->b,
+                                      (guint *) result->rows->data, result->rows->len);
+      strata_store_builder_free (result->b);
+      g_array_unref (result->host_rows);
+      g_array_unref (result->rows);
+      g_free (result);
     }
+  g_ptr_array_unref (job.done);
+  g_mutex_clear (&job.lock);
 }
 
 /* ---- the model pass, on every core ---- */

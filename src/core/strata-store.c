@@ -449,6 +449,39 @@ strata_store_builder_row_take (StrataStoreBuilder  *self,
   row->n = row->cap = 0;
 }
 
+void
+strata_store_builder_move_rows (StrataStoreBuilder *self,
+                                const guint        *rows,
+                                StrataStoreBuilder *other,
+                                const guint        *other_rows,
+                                guint               n)
+{
+  guint n_descs = other->descs->len;
+  g_autofree guint32 *map = g_new (guint32, MAX (n_descs, 1));
+
+  for (guint i = 0; i < n_descs; i++)
+    map[i] = strata_store_builder_intern (self, &g_array_index (other->descs, StrataStateDesc, i));
+  for (guint k = 0; k < n; k++)
+    {
+      Row *to = g_ptr_array_index (self->rows, rows[k]);
+      Row *from = g_ptr_array_index (other->rows, other_rows[k]);
+
+      g_free (to->base);
+      g_free (to->off);
+      g_free (to->wide);
+      g_free (to->ids);
+      to->base = g_steal_pointer (&from->base);
+      to->off = g_steal_pointer (&from->off);
+      to->wide = g_steal_pointer (&from->wide);
+      to->ids = g_steal_pointer (&from->ids);
+      to->n = from->n;
+      to->cap = from->cap;
+      from->n = from->cap = 0;
+      for (guint64 i = 0; i < to->n; i++)
+        to->ids[i] = map[to->ids[i]];
+    }
+}
+
 guint
 strata_store_builder_absorb (StrataStoreBuilder *self,
                              StrataStoreBuilder *other)

@@ -137,6 +137,13 @@ void                strata_store_builder_row_take (StrataStoreBuilder   *self,
                                                    gint64              **ts,
                                                    guint32             **ids,
                                                    guint64              *n);
+/* Gives @self's rows @rows the contents of @other's rows @other_rows (which are left empty),
+ * their descriptions interned in @self: rows rewritten elsewhere come back in place. */
+void                strata_store_builder_move_rows (StrataStoreBuilder  *self,
+                                                    const guint         *rows,
+                                                    StrataStoreBuilder  *other,
+                                                    const guint         *other_rows,
+                                                    guint                n);
 /* Moves every row, alias and description of @other into @self, then frees @other. Builders
  * filled by different threads become one this way. Returns the index @other's row 0 got. */
 guint               strata_store_builder_absorb  (StrataStoreBuilder    *self,
