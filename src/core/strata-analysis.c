@@ -86,6 +86,7 @@ typedef struct
   guint32 ids_name;
   guint32 thread_ids[STRATA_STATE_N];
   guint32 cpu_ids[STRATA_STATE_N];
+  guint32 vcpu_ids[STRATA_STATE_N];
 } Thread;
 
 typedef struct
@@ -649,6 +650,7 @@ thread_check_ids (Thread *t)
     {
       memset (t->thread_ids, 0, sizeof t->thread_ids);
       memset (t->cpu_ids, 0, sizeof t->cpu_ids);
+      memset (t->vcpu_ids, 0, sizeof t->vcpu_ids);
       t->ids_name = t->name;
     }
 }
@@ -747,31 +749,30 @@ vcpu_row (Model  *model,
 }
 
 static void
-vcpu_set (Model                 *model,
-          Thread                *t,
-          StrataState            state,
-          gint64                 ts,
-          const StrataStateDesc *guest)
+vcpu_set (Model       *model,
+          Thread      *t,
+          StrataState  state,
+          gint64       ts)
 {
-  StrataStateDesc d = { 0 };
   gint row;
 
   if (t->vm < 0 || (row = vcpu_row (model, t)) < 0)
     return;
-  d.state = state;
-  d.machine = vm_machine (model, t->vm);
-  d.vcpu = t->vcpu;
-  d.tid = t->tid;
-  d.comm = t->name;
-  d.host_tid = t->tid;
-  d.host_comm = t->name;
-  /* Running: name the guest thread inside when the guest was traced. */
-  if (guest != NULL && state == STRATA_STATE_RUNNING)
+  thread_check_ids (t);
+  if (t->vcpu_ids[state] == 0)
     {
-      d.tid = guest->tid;
-      d.comm = guest->comm;
+      StrataStateDesc d = { 0 };
+
+      d.state = state;
+      d.machine = vm_machine (model, t->vm);
+      d.vcpu = t->vcpu;
+      d.tid = t->tid;
+      d.comm = t->name;
+      d.host_tid = t->tid;
+      d.host_comm = t->name;
+      t->vcpu_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
     }
-  strata_store_builder_set (model->b, row, ts, &d);
+  strata_store_builder_set_id (model->b, row, ts, t->vcpu_ids[state] - 1);
 }
 
 /* Writes the CPU's state to its row, and returns its description id. A pCPU row in guest
@@ -852,7 +853,7 @@ exit_guest (Model  *model,
   t = get_thread (model, c->tid);
   c->in_guest = FALSE;
   t->in_guest = FALSE;
-  vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts, NULL);
+  vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
 }
 
 static void
@@ -1048,7 +1049,7 @@ run_model (Model *model)
                         t->preempt_start = ts;
                         t->preempt_cpu = e->cpu;
                       }
-                    vcpu_set (model, t, runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts, NULL);
+                    vcpu_set (model, t, runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts);
                   }
               }
             c->tid = next;
@@ -1061,7 +1062,7 @@ run_model (Model *model)
                 if (t->vm >= 0)
                   {
                     record_preemption_end (model, t, ts, e->cpu);
-                    vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts, NULL);
+                    vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
                   }
               }
             cpu_update (model, e->cpu, ts);
@@ -1087,7 +1088,7 @@ run_model (Model *model)
                 t->preempted = TRUE;
                 t->preempt_start = ts;
                 t->preempt_cpu = -1;
-                vcpu_set (model, t, STRATA_STATE_PREEMPTED, ts, NULL);
+                vcpu_set (model, t, STRATA_STATE_PREEMPTED, ts);
               }
             break;
           }
@@ -1216,7 +1217,7 @@ run_model (Model *model)
             if (c->pcpu_row >= 0)
               strata_store_builder_set_id (model->b, c->pcpu_row, ts, id);
           }
-          vcpu_set (model, t, STRATA_STATE_RUNNING, ts, NULL);
+          vcpu_set (model, t, STRATA_STATE_RUNNING, ts);
           break;
 
         case STRATA_EV_KVM_EXIT:
@@ -1901,12 +1902,32 @@ compare_preemptions (gconstpointer a,
 static void
 find_causes (StrataAnalysis *pub)
 {
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint));   /* by pCPU, -2: not looked up */
+
   for (guint i = 0; i < pub->preemptions->len; i++)
     {
       StrataPreemption *p = &g_array_index (pub->preemptions, StrataPreemption, i);
-      g_autofree char *name = g_strdup_printf ("pcpu/%d", p->pcpu);
-      gint row = strata_store_find_row (pub->store, name);
+      gint row = -1;
       guint64 first, last;
+
+      if (p->pcpu >= 0 && p->pcpu < 4096)
+        {
+          if ((guint) p->pcpu >= rows->len)
+            {
+              guint old = rows->len;
+
+              g_array_set_size (rows, p->pcpu + 1);
+              for (guint k = old; k < rows->len; k++)
+                g_array_index (rows, gint, k) = -2;
+            }
+          if (g_array_index (rows, gint, p->pcpu) == -2)
+            {
+              g_autofree char *name = g_strdup_printf ("pcpu/%d", p->pcpu);
+
+              g_array_index (rows, gint, p->pcpu) = strata_store_find_row (pub->store, name);
+            }
+          row = g_array_index (rows, gint, p->pcpu);
+        }
 
       p->by = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
       if (row < 0)

@@ -539,7 +539,7 @@ typedef struct
   guint32 mask;
 } Acc;
 
-static void
+static inline void
 acc_add (Acc     *acc,
          guint32  key,
          double   dur,
@@ -609,8 +609,11 @@ acc_take (Acc *acc)
   return b;
 }
 
+/* @info: per description, its key and (above bit 32) its machine bit, in a compact array:
+ * the descriptions themselves are far apart in memory. */
 static gsize
 build_pyramid (const StrataStore *store,
+               const guint64     *info,
                Row               *row)
 {
   gsize memory = 0;
@@ -636,12 +639,14 @@ build_pyramid (const StrataStore *store,
   row->level_len = g_new0 (guint64, row->n_levels);
 
   level0 = g_new (Bucket, n0);
-  for (guint64 i = 0; i < row->n; i++)
+  for (guint64 i = 0, next = 0; i < row->n; i++)
     {
-      gint64 s = row_ts (row, i) - begin;
+      gint64 s = next;
       gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : store->end) - begin;
-      guint32 key = key_of (store, row->ids[i]);
-      guint32 mask = machine_bit (store->descs[row->ids[i]].machine);
+      guint32 key = (guint32) info[row->ids[i]];
+      guint32 mask = (guint32) (info[row->ids[i]] >> 32);
+
+      next = e;
 
       while (s < e && cb < n0)
         {
@@ -699,6 +704,7 @@ build_pyramid (const StrataStore *store,
 typedef struct
 {
   StrataStore *store;
+  guint64     *info;           /* see build_pyramid() */
   guint       *order;          /* row indices, largest first */
   gint         next;
   gsize        memory;
@@ -712,7 +718,7 @@ pyramid_worker (gpointer data)
   gint i;
 
   while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
-    memory += build_pyramid (job->store, g_ptr_array_index (job->store->rows, job->order[i]));
+    memory += build_pyramid (job->store, job->info, g_ptr_array_index (job->store->rows, job->order[i]));
   g_atomic_pointer_add (&job->memory, memory);
   return NULL;
 }
@@ -733,10 +739,12 @@ compare_row_size (gconstpointer a,
 static void
 build_pyramids (StrataStore *store)
 {
-  PyramidJob job = { store, g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
+  PyramidJob job = { store, g_new (guint64, MAX (store->n_descs, 1)), g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
   guint n_threads = MIN (g_get_num_processors (), 8);
   GThread *threads[8];
 
+  for (guint d = 0; d < store->n_descs; d++)
+    job.info[d] = key_of (store, d) | (guint64) machine_bit (store->descs[d].machine) << 32;
   for (guint r = 0; r < store->rows->len; r++)
     job.order[r] = r;
   g_qsort_with_data (job.order, store->rows->len, sizeof (guint), compare_row_size, store);
@@ -747,6 +755,7 @@ build_pyramids (StrataStore *store)
     g_thread_join (threads[t]);
   store->memory += job.memory;
   g_free (job.order);
+  g_free (job.info);
 }
 
 StrataStore *
