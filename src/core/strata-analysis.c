@@ -100,6 +100,11 @@ typedef struct
   gint64  entry;
   gint32  vm;               /* index in vms while in guest mode */
   Vm     *scan_vm;          /* the same, for the scan (vms may grow on another thread) */
+  /* scan: the last guest entry's thread and vcpu_id, valid while scan_epoch is the model's:
+   * a vCPU thread enters its guest again and again on the same CPU */
+  gint32  scan_tid;
+  gint32  scan_vcpu_id;
+  guint   scan_epoch;
   gint32  vcpu;
   guint32 idle_name;        /* "swapper/N" */
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
@@ -129,6 +134,7 @@ typedef struct
   /* scan */
   GHashTable       *scan_pid;      /* tid -> pid */
   Vm               *scan_vm;       /* the VM found last, and its index */
+  guint             scan_epoch;    /* changes when a thread's process may have changed */
   guint             scan_vm_index;
   GArray           *scan_cur;      /* gint32 current tid per CPU */
   GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host */
@@ -503,11 +509,13 @@ scan_machine (Model *model)
         case STRATA_EV_STATEDUMP_PROCESS:
           g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (e->f[STRATA_F_SD_TID]),
                                GINT_TO_POINTER (e->f[STRATA_F_SD_PID]));
+          model->scan_epoch++;
           break;
 
         case STRATA_EV_PROCESS_FORK:
           g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (e->f[STRATA_F_FORK_CHILD_TID]),
                                GINT_TO_POINTER (e->f[STRATA_F_FORK_CHILD_PID]));
+          model->scan_epoch++;
           break;
 
         case STRATA_EV_KVM_ENTRY:
@@ -521,6 +529,16 @@ scan_machine (Model *model)
 
             if (tid <= 0)
               break;
+            ensure_cpus (model, e->cpu + 1);
+            c = &g_array_index (model->cpus, Cpu, e->cpu);
+            if (c->scan_tid == tid && c->scan_vcpu_id == vcpu && c->scan_epoch == model->scan_epoch && c->scan_vm != NULL)
+              {
+                /* The same vCPU thread again: the same VM and vCPU. */
+                scan_close_window (model, e->cpu, e->ts);
+                c->in_guest = TRUE;
+                c->entry = e->ts;
+                break;
+              }
             vm = get_vm (model, scan_pid_of (model, tid), &vm_index);
             known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid));
             if (vcpu < 0)
@@ -542,6 +560,9 @@ scan_machine (Model *model)
               c->vm = vm_index;
               c->scan_vm = vm;
               c->vcpu = vcpu;
+              c->scan_tid = tid;
+              c->scan_vcpu_id = e->f[STRATA_F_KVM_VCPU_ID];
+              c->scan_epoch = model->scan_epoch;
             }
             break;
           }
@@ -2054,11 +2075,23 @@ strata_analysis_new (StrataSet                   *set,
   if (pub->host >= 0)
     fuse_guests (&a, g_ptr_array_index (a.models, pub->host));
   timing_mark (&timing, "fusion");
+  /* The largest builder first: into an empty one, its descriptions keep their ids. */
+  {
+    guint largest = 0;
+
+    for (guint m = 1; m < a.models->len; m++)
+      if (strata_store_builder_n_changes (((Model *) g_ptr_array_index (a.models, m))->b) >
+          strata_store_builder_n_changes (((Model *) g_ptr_array_index (a.models, largest))->b))
+        largest = m;
+    if (largest < a.models->len)
+      strata_store_builder_absorb (a.builder, g_steal_pointer (&((Model *) g_ptr_array_index (a.models, largest))->b));
+  }
   for (guint m = 0; m < a.models->len; m++)
     {
       Model *model = g_ptr_array_index (a.models, m);
 
-      strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
+      if (model->b != NULL)
+        strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
       g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
     }
   timing_mark (&timing, "merge");

@@ -338,6 +338,16 @@ strata_store_builder_add_alias (StrataStoreBuilder *self,
 }
 
 guint64
+strata_store_builder_n_changes (StrataStoreBuilder *self)
+{
+  guint64 n = 0;
+
+  for (guint r = 0; r < self->rows->len; r++)
+    n += ((Row *) g_ptr_array_index (self->rows, r))->n;
+  return n;
+}
+
+guint64
 strata_store_builder_row_len (StrataStoreBuilder *self,
                               guint               row_index)
 {
@@ -366,14 +376,18 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
                             gpointer            user_data)
 {
   guint n = self->descs->len;
-  g_autofree guint32 *map = g_new (guint32, n);
+  g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
+  gboolean any = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
       StrataStateDesc d = g_array_index (self->descs, StrataStateDesc, i);
 
       map[i] = fixup (&d, user_data) ? strata_store_builder_intern (self, &d) : i;
+      any |= map[i] != i;
     }
+  if (!any)
+    return;
   for (guint r = 0; r < self->rows->len; r++)
     {
       Row *row = g_ptr_array_index (self->rows, r);
@@ -490,14 +504,19 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   guint n = other->descs->len;
   g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
 
+  gboolean same = TRUE;
+
   for (guint i = 0; i < n; i++)
-    map[i] = strata_store_builder_intern (self, &g_array_index (other->descs, StrataStateDesc, i));
+    {
+      map[i] = strata_store_builder_intern (self, &g_array_index (other->descs, StrataStateDesc, i));
+      same &= map[i] == i;
+    }
   /* Distinct descriptions stay distinct, so no two neighbouring changes become equal. */
   for (guint r = 0; r < other->rows->len; r++)
     {
       Row *row = g_ptr_array_index (other->rows, r);
 
-      for (guint64 i = 0; i < row->n; i++)
+      for (guint64 i = 0; !same && i < row->n; i++)
         row->ids[i] = map[row->ids[i]];
       g_ptr_array_add (self->rows, row);
       g_ptr_array_index (other->rows, r) = NULL;

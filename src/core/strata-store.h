@@ -116,6 +116,8 @@ void                strata_store_builder_set_id  (StrataStoreBuilder    *self,
 void                strata_store_builder_add_alias (StrataStoreBuilder  *self,
                                                     const char          *alias,
                                                     guint                row);
+/* The changes recorded so far in all rows. */
+guint64             strata_store_builder_n_changes (StrataStoreBuilder  *self);
 /* The changes recorded so far in @row. */
 guint64             strata_store_builder_row_len (StrataStoreBuilder    *self,
                                                   guint                  row);
