@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "strata-analysis.h"
@@ -24,6 +25,7 @@
  */
 
 #define FUSE_CACHE_SIZE 1024
+#define IRQ_CACHE_SIZE 64
 
 /* LTTng's statedump process status. */
 enum {
@@ -114,6 +116,11 @@ typedef struct
 {
   gint    row;
   guint32 active;
+  /* the description written last, and its id: IRQs of one line repeat it */
+  guint8  last_state;
+  gint32  last_tid;
+  guint32 last_name;
+  guint32 last_id;
 } IrqRow;
 
 typedef struct _Analysis Analysis;
@@ -128,6 +135,8 @@ typedef struct
   GArray           *cpus;          /* Cpu */
   GHashTable       *irqs;          /* irq -> IrqRow* */
   GHashTable       *softirqs;
+  IrqRow           *irq_cache[IRQ_CACHE_SIZE];      /* the same rows, by small line numbers */
+  IrqRow           *softirq_cache[IRQ_CACHE_SIZE];
   char             *prefix;        /* "name/" */
   gboolean          primary;
   gboolean          mapped;        /* times go through the sync transform */
@@ -324,19 +333,21 @@ to_host (Model  *model,
          gint64  ts)
 {
   const StrataSyncResult *sync = &model->machine->sync;
-  double host;
+  double correction, host;
+  gint64 d;
 
   if (!model->mapped)
     return ts;
   /* A transform solved from odd or damaged messages may map far away: keep the result in
-   * the time range, and the integer arithmetic of strata_sync_map() from overflowing (which
-   * needs @ts in the range too). */
+   * the time range, and the integer arithmetic from overflowing (which needs @ts in the
+   * range too). The same arithmetic as strata_sync_map(), inline: it runs for every event. */
   ts = strata_time_clamp (ts);
-  host = (double) sync->ref_origin + (double) (ts - sync->own_origin) * (1.0 + sync->drift) +
-         sync->beta_rel;
+  d = ts - sync->own_origin;
+  correction = sync->drift * (double) d + sync->beta_rel;
+  host = (double) sync->ref_origin + (double) d + correction;
   if (!(host >= (double) STRATA_TIME_MIN && host <= (double) STRATA_TIME_MAX))
     return host > 0 ? STRATA_TIME_MAX : STRATA_TIME_MIN;
-  return strata_time_clamp (strata_sync_map (sync, ts));
+  return strata_time_clamp (sync->ref_origin + d + (gint64) llround (correction));
 }
 
 /* ---- pass 1: scan ---- */
@@ -904,14 +915,19 @@ irq_row (Model      *model,
          gint64      number,
          gboolean    soft)
 {
-  IrqRow *r = g_hash_table_lookup (table, GINT_TO_POINTER (number));
+  IrqRow **cached = number >= 0 && number < IRQ_CACHE_SIZE ? &(soft ? model->softirq_cache : model->irq_cache)[number] : NULL;
+  IrqRow *r;
 
+  if (cached != NULL && *cached != NULL)
+    return *cached;
+  r = g_hash_table_lookup (table, GINT_TO_POINTER (number));
   if (r == NULL)
     {
       g_autofree char *name = g_strdup_printf ("%s%s/%" G_GINT64_FORMAT, model->prefix,
                                                soft ? "softirq" : "irq", number);
 
       r = g_new0 (IrqRow, 1);
+      r->last_id = G_MAXUINT32;
       r->row = strata_store_builder_add_row (model->b, name,
                                              soft ? STRATA_ROW_SOFTIRQ : STRATA_ROW_IRQ,
                                              model->index, number);
@@ -923,6 +939,8 @@ irq_row (Model      *model,
         }
       g_hash_table_insert (table, GINT_TO_POINTER (number), r);
     }
+  if (cached != NULL)
+    *cached = r;
   return r;
 }
 
@@ -949,7 +967,14 @@ irq_set (Model  *model,
   d.tid = r->active > 0 ? tid : -1;
   d.comm = r->active > 0 ? name : 0;
   d.host_tid = -1;
-  strata_store_builder_set (model->b, r->row, ts, &d);
+  if (r->last_id == G_MAXUINT32 || r->last_state != d.state || r->last_tid != d.tid || r->last_name != d.comm)
+    {
+      r->last_state = d.state;
+      r->last_tid = d.tid;
+      r->last_name = d.comm;
+      r->last_id = strata_store_builder_intern (model->b, &d);
+    }
+  strata_store_builder_set_id (model->b, r->row, ts, r->last_id);
 }
 
 static void
@@ -966,18 +991,22 @@ in_guest_mode (Model  *model,
                guint32 cpu,
                gint64  ts)
 {
+  const Window *w, *end;
   GArray *windows;
   guint *cursor;
 
   if (model->vm == NULL || cpu >= model->vm->windows->len)
     return FALSE;
   windows = g_ptr_array_index (model->vm->windows, cpu);
-  if (model->guest_cursor->len <= cpu)
+  if (G_UNLIKELY (model->guest_cursor->len <= cpu))
     g_array_set_size (model->guest_cursor, cpu + 1);
   cursor = &g_array_index (model->guest_cursor, guint, cpu);
-  while (*cursor < windows->len && g_array_index (windows, Window, *cursor).end <= ts)
-    (*cursor)++;
-  return *cursor < windows->len && g_array_index (windows, Window, *cursor).start <= ts;
+  w = &g_array_index (windows, Window, 0) + *cursor;
+  end = &g_array_index (windows, Window, 0) + windows->len;
+  while (w < end && w->end <= ts)
+    w++;
+  *cursor = w - &g_array_index (windows, Window, 0);
+  return w < end && w->start <= ts;
 }
 
 /* Rows stop where their trace stops, not at the end of the longest trace of the set. */
@@ -1921,8 +1950,11 @@ compare_preemptions (gconstpointer a,
 }
 
 static void
-find_causes (StrataAnalysis *pub)
+find_causes (StrataStore *store,
+             gpointer     data)
 {
+  StrataAnalysis *pub = data;
+
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint));   /* by pCPU, -2: not looked up */
 
   for (guint i = 0; i < pub->preemptions->len; i++)
@@ -1945,7 +1977,7 @@ find_causes (StrataAnalysis *pub)
             {
               g_autofree char *name = g_strdup_printf ("pcpu/%d", p->pcpu);
 
-              g_array_index (rows, gint, p->pcpu) = strata_store_find_row (pub->store, name);
+              g_array_index (rows, gint, p->pcpu) = strata_store_find_row (store, name);
             }
           row = g_array_index (rows, gint, p->pcpu);
         }
@@ -1953,14 +1985,14 @@ find_causes (StrataAnalysis *pub)
       p->by = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
       if (row < 0)
         continue;
-      strata_store_range (pub->store, row, p->start, p->end, &first, &last);
+      strata_store_range (store, row, p->start, p->end, &first, &last);
       for (guint64 k = first; k < last; k++)
         {
           StrataInterval iv;
           gint64 ns;
           guint c;
 
-          strata_store_interval (pub->store, row, k, &iv);
+          strata_store_interval (store, row, k, &iv);
           ns = MIN (iv.end, p->end) - MAX (iv.start, p->start);
           if (ns <= 0 || strata_state_desc_is_gap (iv.desc))
             continue;
@@ -2171,12 +2203,12 @@ strata_analysis_new (StrataSet                   *set,
       }
     if (begin > end)
       begin = end = 0;
-    pub->store = strata_store_builder_finish (g_steal_pointer (&a.builder), begin, end);
+    g_array_sort (pub->preemptions, compare_preemptions);
+    /* Causes need the rows, not their drawing summaries: found while those are built. */
+    pub->store = strata_store_builder_finish_full (g_steal_pointer (&a.builder), begin, end,
+                                                   find_causes, pub);
   }
-  timing_mark (&timing, "store");
-  g_array_sort (pub->preemptions, compare_preemptions);
-  find_causes (pub);
-  timing_mark (&timing, "preemptions");
+  timing_mark (&timing, "store and causes");
 
   g_ptr_array_unref (a.models);
   g_ptr_array_unref (a.vms);

@@ -756,7 +756,9 @@ compare_row_size (gconstpointer a,
 
 /* Rows are independent: their pyramids are built on every core, largest rows first. */
 static void
-build_pyramids (StrataStore *store)
+build_pyramids (StrataStore     *store,
+                StrataStoreFunc  alongside,
+                gpointer         user_data)
 {
   PyramidJob job = { store, g_new (guint64, MAX (store->n_descs, 1)), g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
   guint n_threads = MIN (g_get_num_processors (), 8);
@@ -769,6 +771,8 @@ build_pyramids (StrataStore *store)
   g_qsort_with_data (job.order, store->rows->len, sizeof (guint), compare_row_size, store);
   for (guint t = 1; t < n_threads; t++)
     threads[t] = g_thread_new ("strata-pyramid", pyramid_worker, &job);
+  if (alongside != NULL)
+    alongside (store, user_data);
   pyramid_worker (&job);
   for (guint t = 1; t < n_threads; t++)
     g_thread_join (threads[t]);
@@ -781,6 +785,16 @@ StrataStore *
 strata_store_builder_finish (StrataStoreBuilder *self,
                              gint64              begin_ns,
                              gint64              end_ns)
+{
+  return strata_store_builder_finish_full (self, begin_ns, end_ns, NULL, NULL);
+}
+
+StrataStore *
+strata_store_builder_finish_full (StrataStoreBuilder *self,
+                                  gint64              begin_ns,
+                                  gint64              end_ns,
+                                  StrataStoreFunc     alongside,
+                                  gpointer            user_data)
 {
   StrataStore *store = g_new0 (StrataStore, 1);
 
@@ -811,7 +825,7 @@ strata_store_builder_finish (StrataStoreBuilder *self,
   for (guint i = 0; i < store->aliases->len; i += 2)
     g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, i),
                          GUINT_TO_POINTER (GPOINTER_TO_UINT (g_ptr_array_index (store->aliases, i + 1)) + 1));
-  build_pyramids (store);
+  build_pyramids (store, alongside, user_data);
 
   strata_store_builder_free (self);
   return store;

@@ -160,6 +160,15 @@ void                strata_store_builder_fixup   (StrataStoreBuilder    *self,
 StrataStore        *strata_store_builder_finish  (StrataStoreBuilder    *self,
                                                   gint64                 begin_ns,
                                                   gint64                 end_ns);
+/* As finish(), calling @alongside on the store while the drawing summaries are being built
+ * on other threads: it may read rows and descriptions, nothing else. */
+typedef void (*StrataStoreFunc) (StrataStore *store,
+                                 gpointer     user_data);
+StrataStore        *strata_store_builder_finish_full (StrataStoreBuilder *self,
+                                                      gint64              begin_ns,
+                                                      gint64              end_ns,
+                                                      StrataStoreFunc     alongside,
+                                                      gpointer            user_data);
 void                strata_store_builder_free    (StrataStoreBuilder    *self);
 
 void                   strata_store_free        (StrataStore *self);
