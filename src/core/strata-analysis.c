@@ -1331,31 +1331,36 @@ fused_id (StrataStoreBuilder    *hb,
   return slot->fused;
 }
 
-/* Index of the last change of @row at or before @ts, or -1; searched forward from @hint (the
- * answer for an earlier time) when it can be. */
+/* Index of the last change of @view at or before @ts, or -1; searched forward from @hint
+ * (the answer for an earlier time) when it can be. */
 static gint64
-find_from (StrataStoreBuilder *b,
-           guint               row,
-           gint64              ts,
-           gint64             *hint)
+find_from (const StrataRowView *view,
+           gint64               ts,
+           gint64              *hint)
 {
-  gint64 len = strata_store_builder_row_len (b, row);
+  gint64 len = view->n;
   gint64 lo = *hint, step = 1, hi;
 
-  if (lo < 0 || lo >= len || strata_store_builder_row_ts (b, row, lo) > ts)
-    return *hint = strata_store_builder_row_find (b, row, ts);
-  /* Gallop: windows of one vCPU come in time order on each pCPU. */
-  while (lo + step < len && strata_store_builder_row_ts (b, row, lo + step) <= ts)
+  if (lo < 0 || lo >= len || strata_row_view_ts (view, lo) > ts)
     {
-      lo += step;
-      step *= 2;
+      lo = -1;
+      hi = len;
     }
-  hi = MIN (lo + step, len);
+  else
+    {
+      /* Gallop: windows of one vCPU come in time order on each pCPU. */
+      while (lo + step < len && strata_row_view_ts (view, lo + step) <= ts)
+        {
+          lo += step;
+          step *= 2;
+        }
+      hi = MIN (lo + step, len);
+    }
   while (hi - lo > 1)
     {
       gint64 mid = lo + (hi - lo) / 2;
 
-      if (strata_store_builder_row_ts (b, row, mid) <= ts)
+      if (strata_row_view_ts (view, mid) <= ts)
         lo = mid;
       else
         hi = mid;
@@ -1393,17 +1398,19 @@ fuse_row (FuseJob            *job,
 {
   Analysis *a = job->a;
   StrataStoreBuilder *hb = job->host->b;
-  guint64 n = strata_store_builder_row_len (hb, row);
+  StrataRowView host;
 
-  for (guint64 i = 0; i < n; i++)
+  strata_store_builder_row_view (hb, row, &host);
+  for (guint64 i = 0; i < host.n; i++)
     {
-      guint32 id = strata_store_builder_row_id (hb, row, i);
+      guint32 id = host.ids[i];
       const StrataStateDesc *hd = strata_store_builder_desc (hb, id);
-      gint64 from = strata_store_builder_row_ts (hb, row, i);
-      gint64 to = MIN (i + 1 < n ? strata_store_builder_row_ts (hb, row, i + 1) : G_MAXINT64, job->end);
-      Model *guest;
+      gint64 from = strata_row_view_ts (&host, i);
+      gint64 to = MIN (i + 1 < host.n ? strata_row_view_ts (&host, i + 1) : G_MAXINT64, job->end);
+      StrataRowView guest;
+      Model *model;
       Cpu *gc;
-      gint64 j, len;
+      gint64 j;
 
       if (hd->state != STRATA_STATE_GUEST)
         {
@@ -1417,29 +1424,25 @@ fuse_row (FuseJob            *job,
           strata_store_builder_set_id (out, out_row, from, slot[1]);
           continue;
         }
-      guest = hd->machine < a->models->len ? g_ptr_array_index (a->models, hd->machine) : NULL;
-      gc = guest != NULL && (guint) hd->vcpu < guest->cpus->len ? &g_array_index (guest->cpus, Cpu, hd->vcpu) : NULL;
+      model = hd->machine < a->models->len ? g_ptr_array_index (a->models, hd->machine) : NULL;
+      gc = model != NULL && (guint) hd->vcpu < model->cpus->len ? &g_array_index (model->cpus, Cpu, hd->vcpu) : NULL;
       if (gc == NULL || gc->row < 0)
         {
           strata_store_builder_set_id (out, out_row, from, fused_id (out, id, hd, NULL, G_MAXUINT32, cache));
           continue;
         }
       /* The guest's state at the entry, then its changes until the exit. */
-      j = find_from (guest->b, gc->row, from, &hints[hd->machine][hd->vcpu]);
-      len = strata_store_builder_row_len (guest->b, gc->row);
+      strata_store_builder_row_view (model->b, gc->row, &guest);
+      j = find_from (&guest, from, &hints[hd->machine][hd->vcpu]);
       strata_store_builder_set_id (out, out_row, from,
-                                   fused_id (out, id, hd, guest->b,
-                                             j >= 0 ? strata_store_builder_row_id (guest->b, gc->row, j) : G_MAXUINT32,
-                                             cache));
-      for (j++; j < len; j++)
+                                   fused_id (out, id, hd, model->b, j >= 0 ? guest.ids[j] : G_MAXUINT32, cache));
+      for (j++; j < (gint64) guest.n; j++)
         {
-          gint64 when = strata_store_builder_row_ts (guest->b, gc->row, j);
+          gint64 when = strata_row_view_ts (&guest, j);
 
           if (when >= to)
             break;
-          strata_store_builder_set_id (out, out_row, when,
-                                       fused_id (out, id, hd, guest->b,
-                                                 strata_store_builder_row_id (guest->b, gc->row, j), cache));
+          strata_store_builder_set_id (out, out_row, when, fused_id (out, id, hd, model->b, guest.ids[j], cache));
         }
     }
 }

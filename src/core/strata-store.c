@@ -80,6 +80,7 @@ typedef struct
   guint32       *ids;
   guint64        n;
   guint64        cap;
+  gsize          pyramid_ready; /* g_once: thread rows get theirs when first summarized */
   gint64         w0;           /* level-0 bucket width, ns */
   guint          n_levels;
   Bucket       **levels;
@@ -423,6 +424,21 @@ strata_store_builder_desc (StrataStoreBuilder *self,
   return &g_array_index (self->descs, StrataStateDesc, desc_id);
 }
 
+void
+strata_store_builder_row_view (StrataStoreBuilder *self,
+                               guint               row_index,
+                               StrataRowView      *view)
+{
+  const Row *row = g_ptr_array_index (self->rows, row_index);
+
+  G_STATIC_ASSERT (BLOCK_BITS == STRATA_ROW_VIEW_BLOCK_BITS);
+  view->base = row->base;
+  view->off = row->off;
+  view->wide = row->wide;
+  view->ids = row->ids;
+  view->n = row->n;
+}
+
 gint64
 strata_store_builder_row_find (StrataStoreBuilder *self,
                                guint               row_index,
@@ -662,8 +678,8 @@ build_pyramid (const StrataStore *store,
     {
       gint64 s = next;
       gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : store->end) - begin;
-      guint32 key = (guint32) info[row->ids[i]];
-      guint32 mask = (guint32) (info[row->ids[i]] >> 32);
+      guint32 key = info ? (guint32) info[row->ids[i]] : key_of (store, row->ids[i]);
+      guint32 mask = info ? (guint32) (info[row->ids[i]] >> 32) : machine_bit (store->descs[row->ids[i]].machine);
 
       next = e;
 
@@ -737,7 +753,15 @@ pyramid_worker (gpointer data)
   gint i;
 
   while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
-    memory += build_pyramid (job->store, job->info, g_ptr_array_index (job->store->rows, job->order[i]));
+    {
+      Row *row = g_ptr_array_index (job->store->rows, job->order[i]);
+
+      /* Thread rows are not drawn by the resources view: theirs wait until asked for. */
+      if (row->kind == STRATA_ROW_THREAD)
+        continue;
+      memory += build_pyramid (job->store, job->info, row);
+      row->pyramid_ready = 1;
+    }
   g_atomic_pointer_add (&job->memory, memory);
   return NULL;
 }
@@ -978,7 +1002,7 @@ strata_store_summarize (StrataStore *self,
                         guint        n_pixels,
                         StrataPixel *pixels)
 {
-  const Row *row = ROW (self, row_index);
+  Row *row = ROW (self, row_index);
   double width;
   gint64 cur = -1;
 
@@ -991,6 +1015,11 @@ strata_store_summarize (StrataStore *self,
   memset (pixels, 0, n_pixels * sizeof *pixels);
   if (row->n == 0 || to <= from)
     return;
+  if (g_once_init_enter (&row->pyramid_ready))
+    {
+      g_atomic_pointer_add (&self->memory, build_pyramid (self, NULL, row));
+      g_once_init_leave (&row->pyramid_ready, 1);
+    }
   width = (double) (to - from) / n_pixels;
 
   for (guint p = 0; p < n_pixels; p++)

@@ -129,6 +129,29 @@ guint32             strata_store_builder_row_id  (StrataStoreBuilder    *self,
                                                   guint64                i);
 const StrataStateDesc *strata_store_builder_desc (StrataStoreBuilder    *self,
                                                   guint32                desc_id);
+/* A read-only look at a row's arrays, for loops over millions of changes; valid until the
+ * row changes. */
+typedef struct
+{
+  const gint64  *base;
+  const guint32 *off;
+  const gint64  *wide;
+  const guint32 *ids;
+  guint64        n;
+} StrataRowView;
+
+#define STRATA_ROW_VIEW_BLOCK_BITS 8
+
+static inline gint64
+strata_row_view_ts (const StrataRowView *view,
+                    guint64              i)
+{
+  return view->wide ? view->wide[i] : view->base[i >> STRATA_ROW_VIEW_BLOCK_BITS] + view->off[i];
+}
+
+void                strata_store_builder_row_view (StrataStoreBuilder  *self,
+                                                   guint                row,
+                                                   StrataRowView       *view);
 /* Index of the last change of @row at or before @ts, or -1. */
 gint64              strata_store_builder_row_find (StrataStoreBuilder   *self,
                                                    guint                 row,
