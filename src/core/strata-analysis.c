@@ -150,6 +150,7 @@ typedef struct
   GHashTable       *net_send;      /* NetKey -> gint64 ns */
   GHashTable       *net_recv;
   gint64            vm_uid;
+  gint64            vm_uid_ts;
   gboolean          has_uid;
   Vm               *vm;            /* a guest's VM on its host, or NULL */
   GArray           *guest_cursor;  /* guint per vCPU: window cursor for outside-mode checks */
@@ -463,12 +464,13 @@ vmsync_record (Analysis *a,
       pair = g_new0 (VmsyncPair, 1);
       g_hash_table_insert (a->vmsync, g_steal_pointer (&key), pair);
     }
-  if (host && !pair->has_host)
+  /* The first of repeated messages, whatever order the scan meets them in. */
+  if (host && (!pair->has_host || ts < pair->host_ns))
     {
       pair->host_ns = ts;
       pair->has_host = TRUE;
     }
-  else if (!host && !pair->has_guest)
+  else if (!host && (!pair->has_guest || ts < pair->guest_ns))
     {
       pair->guest_ns = ts;
       pair->has_guest = TRUE;
@@ -494,17 +496,71 @@ ensure_cpus (Model *model,
     }
 }
 
+/* Guest-side vmsync messages and TCP messages: what clock sync needs from every machine. */
 static void
-scan_machine (Model *model)
+scan_message (Model             *model,
+              const StrataEvent *e)
 {
+  switch (e->kind)
+    {
+    case STRATA_EV_VMSYNC_GH_GUEST:
+    case STRATA_EV_VMSYNC_HG_GUEST:
+      /* The machine's vm_uid: the last one it announced. */
+      if (!model->has_uid || e->ts >= model->vm_uid_ts)
+        {
+          model->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
+          model->vm_uid_ts = e->ts;
+          model->has_uid = TRUE;
+        }
+      vmsync_record (model->a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
+                     e->kind == STRATA_EV_VMSYNC_GH_GUEST, FALSE, e->ts);
+      break;
+
+    case STRATA_EV_NET_SEND:
+    case STRATA_EV_NET_RECV:
+      {
+        NetKey key = { e->f[STRATA_F_NET_SEQ], e->f[STRATA_F_NET_ACK_SEQ],
+                       e->f[STRATA_F_NET_FLAGS], e->f[STRATA_F_NET_CHECK] };
+        GHashTable *table = e->kind == STRATA_EV_NET_SEND ? model->net_send : model->net_recv;
+        gint64 *known = g_hash_table_lookup (table, &key);
+
+        /* Retransmissions repeat a key: the first send and the first receive bound best. */
+        if (known == NULL)
+          g_hash_table_insert (table, g_memdup2 (&key, sizeof key), g_memdup2 (&e->ts, sizeof e->ts));
+        else if (e->ts < *known)
+          *known = e->ts;
+        break;
+      }
+
+    default:
+      break;
+    }
+}
+
+static void scan_end (Model *model);
+
+/* A host: everything in time order, the KVM windows need each CPU's current thread. */
+static void
+scan_host (Model *model)
+{
+  static const gboolean wanted[STRATA_EV_N_KINDS] = {
+    [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE, [STRATA_EV_PROCESS_FORK] = TRUE,
+    [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
+    [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
+    [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
+    [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
+  };
   Analysis *a = model->a;
-  g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
+  StrataTrace *trace = model->machine->trace;
+  g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (trace->streams->len, 1));
+  g_autoptr(StrataEventMerge) merge = NULL;
   const StrataEvent *e;
 
-  ensure_cpus (model, model->machine->n_cpus);
+  for (guint s = 0; s < trace->streams->len; s++)
+    buffers[s] = ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer;
+  merge = strata_event_merge_new_wanted (buffers, trace->streams->len, wanted);
   while ((e = strata_event_merge_step (merge)) != NULL)
     {
-
       gint32 *cur = scan_cur (model, e->cpu);
 
       /* The decoder leaves out times outside the range; a set made otherwise may not. */
@@ -600,29 +656,63 @@ scan_machine (Model *model)
 
         case STRATA_EV_VMSYNC_GH_GUEST:
         case STRATA_EV_VMSYNC_HG_GUEST:
-          model->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
-          model->has_uid = TRUE;
-          vmsync_record (a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
-                         e->kind == STRATA_EV_VMSYNC_GH_GUEST, FALSE, e->ts);
-          break;
-
         case STRATA_EV_NET_SEND:
         case STRATA_EV_NET_RECV:
-          {
-            NetKey key = { e->f[STRATA_F_NET_SEQ], e->f[STRATA_F_NET_ACK_SEQ],
-                           e->f[STRATA_F_NET_FLAGS], e->f[STRATA_F_NET_CHECK] };
-            GHashTable *table = e->kind == STRATA_EV_NET_SEND ? model->net_send : model->net_recv;
-
-            /* Retransmissions repeat a key: the first send and the first receive bound best. */
-            if (!g_hash_table_contains (table, &key))
-              g_hash_table_insert (table, g_memdup2 (&key, sizeof key), g_memdup2 (&e->ts, sizeof e->ts));
-            break;
-          }
+          scan_message (model, e);
+          break;
 
         default:
           break;
         }
     }
+  scan_end (model);
+}
+
+/* A machine without KVM events needs only its guest-side vmsync and its TCP messages, which
+ * the scan may meet in any order: each stream on its own, without a merge, stepping over the
+ * other events undecoded. FALSE when it meets a KVM or host vmsync event after all. */
+static gboolean
+scan_messages (Model *model)
+{
+  static const gboolean wanted[STRATA_EV_N_KINDS] = {
+    [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
+    [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
+    [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
+  };
+  StrataTrace *trace = model->machine->trace;
+
+  for (guint i = 0; i < trace->streams->len; i++)
+    {
+      StrataEventCursor cursor;
+      StrataEvent e;
+
+      strata_event_cursor_init (&cursor, ((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer);
+      while (strata_event_cursor_next_wanted (&cursor, &e, wanted))
+        {
+          if (!strata_time_in_range (e.ts))
+            continue;
+          if (e.kind == STRATA_EV_KVM_ENTRY || e.kind == STRATA_EV_VMSYNC_GH_HOST || e.kind == STRATA_EV_VMSYNC_HG_HOST)
+            return FALSE;
+          scan_message (model, &e);
+        }
+    }
+  return TRUE;
+}
+
+static void
+scan_machine (Model *model)
+{
+  ensure_cpus (model, model->machine->n_cpus);
+  /* What scan_messages() records does not change when recorded again by scan_host(). */
+  if (model->machine->trace->has_kvm || !scan_messages (model))
+    scan_host (model);
+  else
+    scan_end (model);
+}
+
+static void
+scan_end (Model *model)
+{
   for (guint c = 0; c < model->cpus->len; c++)
     scan_close_window (model, c, strata_time_clamp (model->machine->trace->end_ns) + 1);
   /* The scan's CPU state must not leak into the model pass. */

@@ -252,6 +252,41 @@ strata_event_cursor_next (StrataEventCursor *cursor,
   return TRUE;
 }
 
+gboolean
+strata_event_cursor_next_wanted (StrataEventCursor *cursor,
+                                 StrataEvent       *event,
+                                 const gboolean    *wanted)
+{
+  for (;;)
+    {
+      const guint8 *p;
+      guint8 header, kind;
+
+      while (G_UNLIKELY (cursor->pos == cursor->end))
+        {
+          const Chunk *chunk;
+
+          if (cursor->chunk >= cursor->buffer->chunks->len)
+            return FALSE;
+          chunk = &g_array_index (cursor->buffer->chunks, Chunk, cursor->chunk++);
+          cursor->pos = chunk->data;
+          cursor->end = chunk->data + chunk->used;
+        }
+      header = *cursor->pos;
+      kind = header & ~HEADER_CPU;
+      if ((guint) kind < STRATA_EV_N_KINDS && wanted[kind])
+        return strata_event_cursor_next (cursor, event);
+      /* Times are deltas: that one is read, the fields are only stepped over. */
+      p = cursor->pos + 1;
+      if (header & HEADER_CPU)
+        cursor->cpu = (guint32) get_uvarint (&p);
+      cursor->ts += unzigzag (get_uvarint (&p));
+      for (guint n = n_fields_of[kind]; n > 0; p++)
+        n -= !(*p & 0x80);
+      cursor->pos = p;
+    }
+}
+
 /* Merge: a binary min-heap of (next time, buffer index), keys inline so that sifting does not
  * chase pointers. */
 
@@ -270,10 +305,20 @@ typedef struct
 
 struct _StrataEventMerge
 {
-  Source    *sources;
-  HeapEntry *heap;
-  guint      n_heap;
+  Source         *sources;
+  HeapEntry      *heap;
+  guint           n_heap;
+  const gboolean *wanted;      /* NULL: every kind */
 };
+
+static inline gboolean
+source_next (StrataEventMerge *self,
+             Source           *source,
+             StrataEvent      *event)
+{
+  return self->wanted ? strata_event_cursor_next_wanted (&source->cursor, event, self->wanted)
+                      : strata_event_cursor_next (&source->cursor, event);
+}
 
 static inline gboolean
 entry_before (const HeapEntry *a,
@@ -309,8 +354,17 @@ StrataEventMerge *
 strata_event_merge_new (StrataEventBuffer * const *buffers,
                         guint                      n_buffers)
 {
+  return strata_event_merge_new_wanted (buffers, n_buffers, NULL);
+}
+
+StrataEventMerge *
+strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
+                               guint                      n_buffers,
+                               const gboolean            *wanted)
+{
   StrataEventMerge *self = g_new0 (StrataEventMerge, 1);
 
+  self->wanted = wanted;
   self->sources = g_new0 (Source, MAX (n_buffers, 1));
   self->heap = g_new0 (HeapEntry, MAX (n_buffers, 1));
   for (guint i = 0; i < n_buffers; i++)
@@ -318,7 +372,7 @@ strata_event_merge_new (StrataEventBuffer * const *buffers,
       Source *s = &self->sources[i];
 
       strata_event_cursor_init (&s->cursor, buffers[i]);
-      if (strata_event_cursor_next (&s->cursor, &s->slot[0]))
+      if (source_next (self, s, &s->slot[0]))
         self->heap[self->n_heap++] = (HeapEntry) { s->slot[0].ts, i };
     }
   for (guint i = self->n_heap / 2; i-- > 0;)
@@ -341,7 +395,7 @@ static inline void
 advance_top (StrataEventMerge *self,
              Source           *top)
 {
-  if (strata_event_cursor_next (&top->cursor, &top->slot[top->cur]))
+  if (source_next (self, top, &top->slot[top->cur]))
     self->heap[0].ts = top->slot[top->cur].ts;
   else
     self->heap[0] = self->heap[--self->n_heap];

@@ -45,6 +45,11 @@ void     strata_event_cursor_init (StrataEventCursor       *cursor,
                                    const StrataEventBuffer *buffer);
 gboolean strata_event_cursor_next (StrataEventCursor       *cursor,
                                    StrataEvent             *event);
+/* The next event whose kind is set in @wanted (indexed by kind): the others are stepped over
+ * without decoding their fields. */
+gboolean strata_event_cursor_next_wanted (StrataEventCursor *cursor,
+                                          StrataEvent       *event,
+                                          const gboolean    *wanted);
 
 /*
  * Merges several buffers into one time-ordered sequence without copying them. Ties keep the
@@ -54,6 +59,10 @@ typedef struct _StrataEventMerge StrataEventMerge;
 
 StrataEventMerge *strata_event_merge_new  (StrataEventBuffer * const *buffers,
                                            guint                      n_buffers);
+/* The same, for only the kinds set in @wanted (which must outlive the merge). */
+StrataEventMerge *strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
+                                                 guint                      n_buffers,
+                                                 const gboolean            *wanted);
 void              strata_event_merge_free (StrataEventMerge          *self);
 /* The next event, without copying it: valid until the next call. NULL at the end. */
 const StrataEvent *strata_event_merge_step (StrataEventMerge         *self);
