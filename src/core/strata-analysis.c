@@ -1626,14 +1626,6 @@ fuse_guests (Analysis *a,
 
 /* ---- the model pass, on every core ---- */
 
-typedef struct
-{
-  GPtrArray                   *models;   /* Model*, largest first */
-  const StrataAnalysisOptions *options;
-  void                       (*run) (Model *model, const StrataAnalysisOptions *options);
-  gint                         next;
-} ModelJobs;
-
 static guint64
 model_events (Model *model)
 {
@@ -1654,16 +1646,100 @@ compare_model_size (gconstpointer a,
   return na < nb ? 1 : na > nb ? -1 : 0;
 }
 
-static gpointer
-model_worker (gpointer data)
+/* A queue of tasks for every core: a machine's scan or model pass, or the drawing summary of
+ * a row a finished model will not touch again, queued as soon as that model is done. */
+typedef struct
 {
-  ModelJobs *jobs = data;
-  gint i;
+  Model *model;
+  gint   row;             /* -1: the machine's pass, else a row to summarize */
+} Task;
 
-  while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->models->len)
+typedef struct
+{
+  Analysis                    *a;
+  const StrataAnalysisOptions *options;
+  void                       (*run) (Model *model, const StrataAnalysisOptions *options);
+  gboolean                     summarize;
+  gint64                       end;       /* the set's end, for summaries */
+  GMutex                       lock;
+  GCond                        cond;
+  GQueue                       tasks;     /* Task* */
+  guint                        passes;    /* passes not yet done */
+} Tasks;
+
+static void
+push_task (Tasks *tasks,
+           Model *model,
+           gint   row)
+{
+  Task *task = g_new (Task, 1);
+
+  task->model = model;
+  task->row = row;
+  g_queue_push_tail (&tasks->tasks, task);
+}
+
+/* Rows the model pass is done with: not the pCPU rows (fusion rewrites them), and not thread
+ * rows (summarized when first drawn). */
+static void
+push_summaries (Tasks *tasks,
+                Model *model)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint c = 0; c < model->cpus->len; c++)
+    if (g_array_index (model->cpus, Cpu, c).row >= 0)
+      push_task (tasks, model, g_array_index (model->cpus, Cpu, c).row);
+  for (guint v = 0; v < tasks->a->vms->len; v++)
     {
-      jobs->run (g_ptr_array_index (jobs->models, i), jobs->options);
+      Vm *vm = g_ptr_array_index (tasks->a->vms, v);
+
+      if (vm->host == model->index)
+        for (guint i = 0; i < vm->vcpu_rows->len; i++)
+          push_task (tasks, model, g_array_index (vm->vcpu_rows, gint, i));
     }
+  for (guint k = 0; k < 2; k++)
+    {
+      g_hash_table_iter_init (&iter, k == 0 ? model->irqs : model->softirqs);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        push_task (tasks, model, ((IrqRow *) value)->row);
+    }
+}
+
+static gpointer
+task_worker (gpointer data)
+{
+  Tasks *tasks = data;
+
+  g_mutex_lock (&tasks->lock);
+  for (;;)
+    {
+      Task *task = g_queue_pop_head (&tasks->tasks);
+
+      if (task == NULL)
+        {
+          if (tasks->passes == 0)
+            break;
+          g_cond_wait (&tasks->cond, &tasks->lock);
+          continue;
+        }
+      g_mutex_unlock (&tasks->lock);
+      if (task->row < 0)
+        tasks->run (task->model, tasks->options);
+      else
+        strata_store_builder_summarize (task->model->b, task->row, tasks->end);
+      g_mutex_lock (&tasks->lock);
+      if (task->row < 0)
+        {
+          if (tasks->summarize)
+            push_summaries (tasks, task->model);
+          tasks->passes--;
+          g_cond_broadcast (&tasks->cond);
+        }
+      g_free (task);
+    }
+  g_mutex_unlock (&tasks->lock);
   return NULL;
 }
 
@@ -1689,27 +1765,38 @@ scan_pass (Model                       *model,
   scan_machine (model);
 }
 
-/* Machines are scanned, and their models run, independently: one machine a thread. */
+/* Machines are scanned, and their models run, independently: one machine a thread, largest
+ * first. With @summarize, the rows a model finished are summarized on whatever core is free. */
 static void
 run_models (Analysis                    *a,
             const StrataAnalysisOptions *options,
-            void                       (*run) (Model *, const StrataAnalysisOptions *))
+            void                       (*run) (Model *, const StrataAnalysisOptions *),
+            gboolean                     summarize,
+            gint64                       end)
 {
-  ModelJobs jobs = { g_ptr_array_new (), options, run, 0 };
+  Tasks tasks = { a, options, run, summarize, end };
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
   guint n_threads;
   GThread *threads[8];
 
+  g_mutex_init (&tasks.lock);
+  g_cond_init (&tasks.cond);
+  g_queue_init (&tasks.tasks);
   for (guint m = 0; m < a->models->len; m++)
     if (g_ptr_array_index (a->models, m) != NULL)
-      g_ptr_array_add (jobs.models, g_ptr_array_index (a->models, m));
-  g_ptr_array_sort (jobs.models, compare_model_size);
-  n_threads = CLAMP (MIN (g_get_num_processors (), jobs.models->len), 1, G_N_ELEMENTS (threads));
+      g_ptr_array_add (order, g_ptr_array_index (a->models, m));
+  g_ptr_array_sort (order, compare_model_size);
+  for (guint i = 0; i < order->len; i++)
+    push_task (&tasks, g_ptr_array_index (order, i), -1);
+  tasks.passes = order->len;
+  n_threads = CLAMP (MIN (g_get_num_processors (), summarize ? 2 * order->len : order->len), 1, G_N_ELEMENTS (threads));
   for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("strata-model", model_worker, &jobs);
-  model_worker (&jobs);
+    threads[t] = g_thread_new ("strata-model", task_worker, &tasks);
+  task_worker (&tasks);
   for (guint t = 1; t < n_threads; t++)
     g_thread_join (threads[t]);
-  g_ptr_array_unref (jobs.models);
+  g_mutex_clear (&tasks.lock);
+  g_cond_clear (&tasks.cond);
 }
 
 /* The scan threads created VMs in the order they met them: put them in host order (each
@@ -2120,6 +2207,7 @@ strata_analysis_new (StrataSet                   *set,
   StrataAnalysis *pub = g_new0 (StrataAnalysis, 1);
   Analysis a = { 0 };
   Timing timing = { g_getenv ("STRATA_TIMING") != NULL, 0 };
+  gint64 begin = G_MAXINT64, end = G_MININT64;
 
   g_return_val_if_fail (set != NULL, NULL);
 
@@ -2163,7 +2251,7 @@ strata_analysis_new (StrataSet                   *set,
       pub->primary = m;
 
   timing_mark (&timing, NULL);
-  run_models (&a, NULL, scan_pass);
+  run_models (&a, NULL, scan_pass, FALSE, 0);
   order_vms (&a);
   timing_mark (&timing, "scan");
   link_guests (&a, options);
@@ -2195,7 +2283,21 @@ strata_analysis_new (StrataSet                   *set,
     }
 
   timing_mark (&timing, "link and sync");
-  run_models (&a, options, model_pass);
+  /* The set's range in the reference clock. */
+  for (guint m = 0; m < a.models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a.models, m);
+      StrataTrace *trace = model->machine->trace;
+
+      if (trace->begin_ns == 0 && trace->end_ns == 0)
+        continue;
+      begin = MIN (begin, to_host (model, strata_time_clamp (trace->begin_ns)));
+      end = MAX (end, to_host (model, strata_time_clamp (trace->end_ns)));
+    }
+  if (begin > end)
+    begin = end = 0;
+
+  run_models (&a, options, model_pass, TRUE, end);
   timing_mark (&timing, "models");
   if (pub->host >= 0)
     fuse_guests (&a, g_ptr_array_index (a.models, pub->host));
@@ -2280,27 +2382,10 @@ strata_analysis_new (StrataSet                   *set,
                                           machine->name, machine->outside_guest_mode));
     }
 
-  {
-    gint64 begin = G_MAXINT64, end = G_MININT64;
-
-    /* The set's range in the reference clock. */
-    for (guint m = 0; m < a.models->len; m++)
-      {
-        Model *model = g_ptr_array_index (a.models, m);
-        StrataTrace *trace = model->machine->trace;
-
-        if (trace->begin_ns == 0 && trace->end_ns == 0)
-          continue;
-        begin = MIN (begin, to_host (model, strata_time_clamp (trace->begin_ns)));
-        end = MAX (end, to_host (model, strata_time_clamp (trace->end_ns)));
-      }
-    if (begin > end)
-      begin = end = 0;
-    g_array_sort (pub->preemptions, compare_preemptions);
-    /* Causes need the rows, not their drawing summaries: found while those are built. */
-    pub->store = strata_store_builder_finish_full (g_steal_pointer (&a.builder), begin, end,
-                                                   find_causes, pub);
-  }
+  g_array_sort (pub->preemptions, compare_preemptions);
+  /* Causes need the rows, not their drawing summaries: found while those are built. */
+  pub->store = strata_store_builder_finish_full (g_steal_pointer (&a.builder), begin, end,
+                                                 find_causes, pub);
   timing_mark (&timing, "store and causes");
 
   g_ptr_array_unref (a.models);

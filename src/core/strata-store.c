@@ -81,6 +81,7 @@ typedef struct
   guint64        n;
   guint64        cap;
   gsize          pyramid_ready; /* g_once: thread rows get theirs when first summarized */
+  gsize          pyramid_memory; /* of one built before finish() */
   gint64         w0;           /* level-0 bucket width, ns */
   guint          n_levels;
   Bucket       **levels;
@@ -424,6 +425,23 @@ strata_store_builder_desc (StrataStoreBuilder *self,
   return &g_array_index (self->descs, StrataStateDesc, desc_id);
 }
 
+static gsize build_pyramid (const StrataStateDesc *descs,
+                            gint64                 end,
+                            const guint64         *info,
+                            Row                   *row);
+
+void
+strata_store_builder_summarize (StrataStoreBuilder *self,
+                                guint               row_index,
+                                gint64              end_ns)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+
+  g_return_if_fail (!row->pyramid_ready);
+  row->pyramid_memory = build_pyramid ((const StrataStateDesc *) self->descs->data, end_ns, NULL, row);
+  row->pyramid_ready = 1;
+}
+
 void
 strata_store_builder_row_view (StrataStoreBuilder *self,
                                guint               row_index,
@@ -550,12 +568,16 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
 
 
 static inline guint32
+desc_key (const StrataStateDesc *d)
+{
+  return d->state | ((guint32) d->machine << 8);
+}
+
+static inline guint32
 key_of (const StrataStore *store,
         guint32            id)
 {
-  const StrataStateDesc *d = &store->descs[id];
-
-  return d->state | ((guint32) d->machine << 8);
+  return desc_key (&store->descs[id]);
 }
 
 static inline guint32
@@ -647,9 +669,10 @@ acc_take (Acc *acc)
 /* @info: per description, its key and (above bit 32) its machine bit, in a compact array:
  * the descriptions themselves are far apart in memory. */
 static gsize
-build_pyramid (const StrataStore *store,
-               const guint64     *info,
-               Row               *row)
+build_pyramid (const StrataStateDesc *descs,
+               gint64                 end,
+               const guint64         *info,
+               Row                   *row)
 {
   gsize memory = 0;
   gint64 begin, span;
@@ -661,7 +684,7 @@ build_pyramid (const StrataStore *store,
   if (row->n == 0)
     return 0;
   begin = row_ts (row, 0);
-  span = MAX (store->end - begin, 1);
+  span = MAX (end - begin, 1);
   row->w0 = 1;
   while (row->w0 < span / (gint64) MAX (row->n / 8, 1))
     row->w0 <<= 1;
@@ -677,9 +700,9 @@ build_pyramid (const StrataStore *store,
   for (guint64 i = 0, next = 0; i < row->n; i++)
     {
       gint64 s = next;
-      gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : store->end) - begin;
-      guint32 key = info ? (guint32) info[row->ids[i]] : key_of (store, row->ids[i]);
-      guint32 mask = info ? (guint32) (info[row->ids[i]] >> 32) : machine_bit (store->descs[row->ids[i]].machine);
+      gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : end) - begin;
+      guint32 key = info ? (guint32) info[row->ids[i]] : desc_key (&descs[row->ids[i]]);
+      guint32 mask = info ? (guint32) (info[row->ids[i]] >> 32) : machine_bit (descs[row->ids[i]].machine);
 
       next = e;
 
@@ -759,7 +782,9 @@ pyramid_worker (gpointer data)
       /* Thread rows are not drawn by the resources view: theirs wait until asked for. */
       if (row->kind == STRATA_ROW_THREAD)
         continue;
-      memory += build_pyramid (job->store, job->info, row);
+      if (row->pyramid_ready)
+        continue;
+      memory += build_pyramid (job->store->descs, job->store->end, job->info, row);
       row->pyramid_ready = 1;
     }
   g_atomic_pointer_add (&job->memory, memory);
@@ -843,7 +868,8 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
       store->n_changes += row->n;
       store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
                        (row->wide ? 0 : (row->n / BLOCK + 1) * sizeof (gint64)) +
-                       row->n * sizeof (guint32) + sizeof (Row) + strlen (row->name) + 1;
+                       row->n * sizeof (guint32) + sizeof (Row) + strlen (row->name) + 1 +
+                       row->pyramid_memory;
       g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
     }
   for (guint i = 0; i < store->aliases->len; i += 2)
@@ -1017,7 +1043,7 @@ strata_store_summarize (StrataStore *self,
     return;
   if (g_once_init_enter (&row->pyramid_ready))
     {
-      g_atomic_pointer_add (&self->memory, build_pyramid (self, NULL, row));
+      g_atomic_pointer_add (&self->memory, build_pyramid (self->descs, self->end, NULL, row));
       g_once_init_leave (&row->pyramid_ready, 1);
     }
   width = (double) (to - from) / n_pixels;

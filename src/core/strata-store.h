@@ -129,6 +129,12 @@ guint32             strata_store_builder_row_id  (StrataStoreBuilder    *self,
                                                   guint64                i);
 const StrataStateDesc *strata_store_builder_desc (StrataStoreBuilder    *self,
                                                   guint32                desc_id);
+/* Builds @row's drawing summary now, for a store ending at @end_ns (as finish() will be
+ * given): a row that will not change again can be summarized while others are still being
+ * written. The row may still go through fixup(), which does not change what it summarizes. */
+void                strata_store_builder_summarize (StrataStoreBuilder  *self,
+                                                    guint                row,
+                                                    gint64               end_ns);
 /* A read-only look at a row's arrays, for loops over millions of changes; valid until the
  * row changes. */
 typedef struct

@@ -84,6 +84,17 @@ measure (char **argv)
 
 static const char *self_path;
 
+/* User and system time of this process and its threads so far. */
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
 /* Child: load (and analyse); print "events decode_s analyse_s changes store_bytes". */
 static int
 child_load (char **paths,
@@ -94,6 +105,7 @@ child_load (char **paths,
   g_autoptr(StrataAnalysis) analysis = NULL;
   StrataAnalysisOptions options = { NULL, 0, TRUE };
   gint64 t0 = g_get_monotonic_time (), t1, t2;
+  double cpu0 = cpu_seconds (), cpu1, cpu2;
   gsize set_bytes;
 
   set = strata_trace_load ((const char * const *) paths, NULL, NULL, &error);
@@ -103,6 +115,7 @@ child_load (char **paths,
       return 1;
     }
   t1 = g_get_monotonic_time ();
+  cpu1 = cpu_seconds ();
   set_bytes = strata_set_memory (set);
   if (analyse)
     {
@@ -115,11 +128,12 @@ child_load (char **paths,
       analysis = strata_analysis_new (set, &options, &error);
     }
   t2 = g_get_monotonic_time ();
-  g_print ("%" G_GUINT64_FORMAT " %.4f %.4f %" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT "\n",
+  cpu2 = cpu_seconds ();
+  g_print ("%" G_GUINT64_FORMAT " %.4f %.4f %" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %.4f %.4f\n",
            strata_set_event_count (set), (t1 - t0) / 1e6, (t2 - t1) / 1e6,
            analysis ? strata_store_n_changes (analysis->store) : 0,
            analysis ? strata_store_memory (analysis->store) : 0,
-           set_bytes);
+           set_bytes, cpu1 - cpu0, cpu2 - cpu1);
   return 0;
 }
 
@@ -131,7 +145,7 @@ bench_load (char **paths)
   g_autoptr(GPtrArray) full = g_ptr_array_new ();
   Run rb, rm, rf;
   guint64 events = 0, changes = 0;
-  double decode_s = 0, analyse_s = 0, full_decode_s = 0;
+  double decode_s = 0, analyse_s = 0, full_decode_s = 0, decode_cpu = 0, analyse_cpu = 0;
   gsize store_bytes = 0, set_bytes = 0;
 
   g_ptr_array_add (bt, (char *) "babeltrace2");
@@ -157,8 +171,8 @@ bench_load (char **paths)
   rm = measure ((char **) mine->pdata);
   rf = measure ((char **) full->pdata);
   if (sscanf (rm.out, "%" G_GUINT64_FORMAT " %lf", &events, &decode_s) != 2 ||
-      sscanf (rf.out, "%*u %lf %lf %" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT,
-              &full_decode_s, &analyse_s, &changes, &store_bytes, &set_bytes) != 5)
+      sscanf (rf.out, "%*u %lf %lf %" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %lf %lf",
+              &full_decode_s, &analyse_s, &changes, &store_bytes, &set_bytes, &decode_cpu, &analyse_cpu) != 7)
     {
       g_printerr ("strata-bench: the loader failed (status %d)\n", rm.status);
       return 1;
@@ -176,6 +190,8 @@ bench_load (char **paths)
   g_print ("decode speed-up over babeltrace2:  %.2fx (target >= 2.5x)\n", rb.seconds / rm.seconds);
   g_print ("analysis time / decode time:       %.0f%% (target <= 30%%; decode %.2f s, analysis %.2f s)\n",
            100 * analyse_s / full_decode_s, full_decode_s, analyse_s);
+  g_print ("processor time:                    decode %.2f s, analysis %.2f s (on %u processors)\n",
+           decode_cpu, analyse_cpu, g_get_num_processors ());
   g_print ("stored changes:                    %" G_GUINT64_FORMAT " (%.2f per event)\n", changes,
            (double) changes / events);
   g_print ("bytes per stored change:           %.1f (target <= 16)\n", (double) store_bytes / changes);
