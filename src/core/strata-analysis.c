@@ -1463,6 +1463,7 @@ typedef struct
   Analysis *a;
   Model    *host;
   gint64    end;
+  gint64    set_end;        /* for the rows' drawing summaries */
   gint      next;
   GMutex    lock;
   GPtrArray *done;          /* per worker: its builder, then the rows it rewrote */
@@ -1568,6 +1569,7 @@ fuse_worker (gpointer data)
         continue;
       out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
       fuse_row (job, row, result->b, out_row, cache, host_map, hints);
+      strata_store_builder_summarize (result->b, out_row, job->set_end);
       g_array_append_val (result->host_rows, row);
       g_array_append_val (result->rows, out_row);
     }
@@ -1594,9 +1596,10 @@ compare_fuse_results (gconstpointer a,
  * one pCPU row a thread: the builders are only read, each thread writes one of its own. */
 static void
 fuse_guests (Analysis *a,
-             Model    *host)
+             Model    *host,
+             gint64    set_end)
 {
-  FuseJob job = { a, host, to_host (host, strata_time_clamp (host->machine->trace->end_ns)), 0 };
+  FuseJob job = { a, host, to_host (host, strata_time_clamp (host->machine->trace->end_ns)), set_end, 0 };
   guint n_threads = CLAMP (MIN (g_get_num_processors (), host->cpus->len), 1, 8);
   GThread *threads[8];
 
@@ -2046,6 +2049,43 @@ fixup_name (StrataStateDesc *d,
   return FALSE;
 }
 
+typedef struct
+{
+  Analysis *a;
+  gint      next;
+} FixJob;
+
+static gpointer
+fix_worker (gpointer data)
+{
+  FixJob *job = data;
+  gint m;
+
+  while ((m = g_atomic_int_add (&job->next, 1)) < (gint) job->a->models->len)
+    {
+      Model *model = g_ptr_array_index (job->a->models, m);
+
+      /* The models are done: their threads are only read. */
+      strata_store_builder_fixup (model->b, fixup_name, job->a);
+    }
+  return NULL;
+}
+
+/* Each machine's builder on a core of its own. */
+static void
+fix_names (Analysis *a)
+{
+  FixJob job = { a, 0 };
+  guint n_threads = CLAMP (MIN (g_get_num_processors (), a->models->len), 1, 8);
+  GThread *threads[8];
+
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("strata-names", fix_worker, &job);
+  fix_worker (&job);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+}
+
 static int
 compare_thread_info (gconstpointer a,
                      gconstpointer b)
@@ -2129,15 +2169,41 @@ compare_preemptions (gconstpointer a,
   return (pa->vcpu > pb->vcpu) - (pa->vcpu < pb->vcpu);
 }
 
+typedef struct
+{
+  StrataStore    *store;
+  StrataAnalysis *pub;
+  guint           from;
+  guint           to;
+} CausesJob;
+
+static gpointer causes_worker (gpointer data);
+
+/* Preemptions are independent: half of them on another core. */
 static void
 find_causes (StrataStore *store,
              gpointer     data)
 {
   StrataAnalysis *pub = data;
+  guint half = g_get_num_processors () > 1 ? pub->preemptions->len / 2 : 0;
+  CausesJob first = { store, pub, 0, half }, second = { store, pub, half, pub->preemptions->len };
+  GThread *thread = half > 0 ? g_thread_new ("strata-causes", causes_worker, &first) : NULL;
+
+  causes_worker (&second);
+  if (thread != NULL)
+    g_thread_join (thread);
+}
+
+static gpointer
+causes_worker (gpointer data)
+{
+  CausesJob *job = data;
+  StrataStore *store = job->store;
+  StrataAnalysis *pub = job->pub;
 
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint));   /* by pCPU, -2: not looked up */
 
-  for (guint i = 0; i < pub->preemptions->len; i++)
+  for (guint i = job->from; i < job->to; i++)
     {
       StrataPreemption *p = &g_array_index (pub->preemptions, StrataPreemption, i);
       gint row = -1;
@@ -2197,6 +2263,7 @@ find_causes (StrataStore *store,
         }
       g_array_sort (p->by, compare_causes);
     }
+  return NULL;
 }
 
 StrataAnalysis *
@@ -2300,8 +2367,10 @@ strata_analysis_new (StrataSet                   *set,
   run_models (&a, options, model_pass, TRUE, end);
   timing_mark (&timing, "models");
   if (pub->host >= 0)
-    fuse_guests (&a, g_ptr_array_index (a.models, pub->host));
+    fuse_guests (&a, g_ptr_array_index (a.models, pub->host), end);
   timing_mark (&timing, "fusion");
+  fix_names (&a);
+  timing_mark (&timing, "names");
   /* The largest builder first: into an empty one, its descriptions keep their ids. */
   {
     guint largest = 0;
@@ -2322,8 +2391,6 @@ strata_analysis_new (StrataSet                   *set,
       g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
     }
   timing_mark (&timing, "merge");
-  strata_store_builder_fixup (a.builder, fixup_name, &a);
-  timing_mark (&timing, "names");
 
   /* Every thread seen, for lookups after the models are gone. */
   for (guint m = 0; m < a.models->len; m++)

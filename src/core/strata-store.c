@@ -518,6 +518,10 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       g_free (to->off);
       g_free (to->wide);
       g_free (to->ids);
+      for (guint l = 0; l < to->n_levels; l++)
+        g_free (to->levels[l]);
+      g_free (to->levels);
+      g_free (to->level_len);
       to->base = g_steal_pointer (&from->base);
       to->off = g_steal_pointer (&from->off);
       to->wide = g_steal_pointer (&from->wide);
@@ -525,6 +529,15 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       to->n = from->n;
       to->cap = from->cap;
       from->n = from->cap = 0;
+      /* A summary, if the row has one, goes along: it holds no description ids. */
+      to->levels = g_steal_pointer (&from->levels);
+      to->level_len = g_steal_pointer (&from->level_len);
+      to->n_levels = from->n_levels;
+      to->w0 = from->w0;
+      to->pyramid_ready = from->pyramid_ready;
+      to->pyramid_memory = from->pyramid_memory;
+      from->n_levels = 0;
+      from->pyramid_ready = 0;
       for (guint64 i = 0; i < to->n; i++)
         to->ids[i] = map[to->ids[i]];
     }
