@@ -562,7 +562,12 @@ test_preemptions (void)
       longest = MAX (longest, p->end - p->start);
     }
 
-  /* Sorted by duration, longest first. */
+  /* Longest first from the start, and again when asked for. */
+  first = g_list_model_get_item (model, 0);
+  g_assert_cmpint (strata_preemption_item_get_duration (first), ==, longest);
+  g_clear_object (&first);
+  duration = get_column (column_view, "Start");
+  gtk_column_view_sort_by_column (column_view, duration, GTK_SORT_ASCENDING);
   duration = get_column (column_view, "Duration");
   gtk_column_view_sort_by_column (column_view, duration, GTK_SORT_DESCENDING);
   first = g_list_model_get_item (model, 0);

@@ -18,8 +18,8 @@
 #define ZOOM_CONTEXT 0.5
 
 /*
- * Every preemption of every vCPU of the view's session, one StrataPreemptionItem a row, sorted
- * by the column the user clicks. Activating a row (Enter, double click) zooms the view to that
+ * Every preemption of every vCPU of the view's session, one StrataPreemptionItem a row, longest
+ * first, or sorted by the column the user clicks. Activating a row (Enter, double click) zooms the view to that
  * preemption with some context, and outlines its vCPU's row there.
  */
 struct _StrataPreemptionsPanel
@@ -31,7 +31,7 @@ struct _StrataPreemptionsPanel
   GtkColumnView      *column_view;
   GtkSingleSelection *selection;
   GtkSortListModel   *sort_model;
-  GtkColumnViewColumn *start_column;
+  GtkColumnViewColumn *duration_column;
 
   /* Owned */
   GListStore         *items;       /* StrataPreemptionItem, by start */
@@ -257,7 +257,7 @@ strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, column_view);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, selection);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, sort_model);
-  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, start_column);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, duration_column);
   gtk_widget_class_bind_template_callback (widget_class, strata_preemptions_panel_activate_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "preemptionspanel");
@@ -273,7 +273,8 @@ strata_preemptions_panel_init (StrataPreemptionsPanel *self)
   self->items = g_list_store_new (STRATA_TYPE_PREEMPTION_ITEM);
   gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (self->items));
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
-  gtk_column_view_sort_by_column (self->column_view, self->start_column, GTK_SORT_ASCENDING);
+  /* Longest first: who took a vCPU for long is the question; sub-microsecond wake-ups are not. */
+  gtk_column_view_sort_by_column (self->column_view, self->duration_column, GTK_SORT_DESCENDING);
   strata_preemptions_panel_rebuild (self);
 }
 

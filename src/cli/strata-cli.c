@@ -588,6 +588,9 @@ cmd_preemptions (int    argc,
                          strata_analysis_string (analysis, cause->comm), cause->tid, cdur,
                          c + 1 < p->by->len ? "," : "");
             }
+          /* Before the host's first event on that pCPU, say so rather than name no one. */
+          if (p->by->len == 0)
+            g_print (_(" nothing traced on that pCPU then"));
           g_print ("\n");
         }
     }
