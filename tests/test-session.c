@@ -250,10 +250,34 @@ test_parse_clock (void)
   }
 }
 
+static void
+test_durations (void)
+{
+  static const struct { gint64 ns; const char *text; } cases[] = {
+    { 999, "999 ns" },
+    { 1500, "1.500 µs" },
+    { G_GINT64_CONSTANT (59999000000), "59.999 s" },
+    { G_GINT64_CONSTANT (60000000000), "1 min 00.000 s" },
+    { G_GINT64_CONSTANT (125500000000), "2 min 05.500 s" },
+    { G_GINT64_CONSTANT (59999600000), "1 min 00.000 s" },
+    { G_GINT64_CONSTANT (3599999999999), "1 h 00 min 00 s" },
+    { G_GINT64_CONSTANT (5400000000000), "1 h 30 min 00 s" },
+    { -G_GINT64_CONSTANT (90061000000000), "-25 h 01 min 01 s" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = strata_time_format_duration (cases[i].ns);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/session/durations", test_durations);
   g_test_add_func ("/session/zoom-pan", test_zoom_pan);
   g_test_add_func ("/session/selection", test_selection);
   g_test_add_func ("/session/describe", test_describe);

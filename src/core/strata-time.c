@@ -38,6 +38,21 @@ strata_time_format_duration (gint64 ns)
 {
   gint64 a = ns < 0 ? -ns : ns;
 
+  /* Long spans in minutes and hours: "5400.000 s" has to be worked out. */
+  if (a >= G_GINT64_CONSTANT (59999500000))
+    {
+      gint64 ms = (a + 500000) / 1000000;
+
+      if (ms >= 3600000)
+        {
+          gint64 s = (ms + 500) / 1000;
+
+          return g_strdup_printf ("%s%" G_GINT64_FORMAT " h %02d min %02d s", ns < 0 ? "-" : "",
+                                  s / 3600, (int) (s / 60 % 60), (int) (s % 60));
+        }
+      return g_strdup_printf ("%s%d min %02d.%03d s", ns < 0 ? "-" : "", (int) (ms / 60000),
+                              (int) (ms / 1000 % 60), (int) (ms % 1000));
+    }
   if (a >= G_GINT64_CONSTANT (1000000000))
     return g_strdup_printf ("%.3f s", ns / 1e9);
   if (a >= 1000000)
