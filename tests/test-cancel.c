@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <malloc.h>
 
+#include "strata-analysis.h"
 #include "strata-scenario.h"
 #include "strata-trace-loader.h"
 
@@ -271,6 +272,68 @@ test_cancel_blocking (void)
   g_object_unref (load.cancellable);
 }
 
+typedef struct
+{
+  StrataSet      *set;
+  GCancellable   *cancellable;
+  StrataAnalysis *analysis;
+  GError         *error;
+  gint64          done_at;
+} Analyse;
+
+static gpointer
+analyse_thread (gpointer data)
+{
+  Analyse *job = data;
+  StrataAnalysisOptions options = { .cancellable = job->cancellable };
+
+  job->analysis = strata_analysis_new (job->set, &options, &job->error);
+  job->done_at = g_get_monotonic_time ();
+  return NULL;
+}
+
+/* The analysis of a loaded set, cancelled before it starts and while it runs. */
+static void
+test_cancel_analysis (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { bench (), NULL };
+  g_autoptr(StrataSet) set = strata_trace_load (paths, NULL, NULL, &error);
+  g_autoptr(GCancellable) before = g_cancellable_new ();
+  StrataAnalysisOptions options = { .cancellable = before };
+  Analyse job = { 0 };
+  GThread *thread;
+  gint64 cancelled_at;
+
+  g_assert_no_error (error);
+  g_cancellable_cancel (before);
+  g_assert_null (strata_analysis_new (set, &options, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  job.set = set;
+  job.cancellable = g_cancellable_new ();
+  thread = g_thread_new ("strata-test-analyse", analyse_thread, &job);
+  g_usleep (20 * 1000);
+  cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (job.cancellable);
+  g_thread_join (thread);
+
+  g_test_message ("done %.0f ms after the cancel", (job.done_at - cancelled_at) / 1e3);
+  g_assert_error (job.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (job.analysis);
+  g_assert_cmpint (job.done_at - cancelled_at, <, CANCEL_LIMIT_US);
+  g_clear_error (&job.error);
+  g_object_unref (job.cancellable);
+
+  /* And left alone, the same set analyses. */
+  job.analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (job.analysis);
+  g_assert_cmpuint (job.analysis->machines->len, ==, 3);
+  strata_analysis_unref (job.analysis);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/cancel/after-100ms", test_cancel_after_100ms);
   g_test_add_func ("/cancel/at-once", test_cancel_at_once);
   g_test_add_func ("/cancel/blocking", test_cancel_blocking);
+  g_test_add_func ("/cancel/analysis", test_cancel_analysis);
   status = g_test_run ();
 
   if (bench_dir != NULL)

@@ -32,7 +32,8 @@
  * reach the window through a weak reference and drop what is not theirs. The completion
  * callback frees the load from a low-priority idle, after any progress report that the
  * loader queued before completing. A loaded set is then analysed on a worker thread too
- * (strata_analysis_new() takes a while on big sets), and the load lasts until that ends.
+ * (strata_analysis_new() takes a while on big sets), and the load lasts until that ends;
+ * cancelling the load (or closing the window) stops the analysis too.
  */
 typedef struct
 {
@@ -318,9 +319,10 @@ strata_window_analyse_thread (GTask        *task,
                               GCancellable *cancellable)
 {
   g_autoptr(GError) error = NULL;
+  StrataAnalysisOptions options = { .cancellable = cancellable };
   StrataAnalysis *analysis;
 
-  analysis = strata_analysis_new (task_data, NULL, &error);
+  analysis = strata_analysis_new (task_data, &options, &error);
   if (analysis == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

@@ -170,6 +170,7 @@ struct _Analysis
   GArray             *preemptions;
   GMutex              strings_lock;  /* the set's string table, shared by the model threads */
   GMutex              vms_lock;      /* vms and vmsync, shared by the scan threads */
+  GCancellable       *cancellable;
 };
 
 static guint
@@ -555,13 +556,18 @@ scan_host (Model *model)
   g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (trace->streams->len, 1));
   g_autoptr(StrataEventMerge) merge = NULL;
   const StrataEvent *e;
+  guint64 n = 0;
 
   for (guint s = 0; s < trace->streams->len; s++)
     buffers[s] = ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer;
   merge = strata_event_merge_new_wanted (buffers, trace->streams->len, wanted);
   while ((e = strata_event_merge_step (merge)) != NULL)
     {
-      gint32 *cur = scan_cur (model, e->cpu);
+      gint32 *cur;
+
+      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (a->cancellable))
+        break;
+      cur = scan_cur (model, e->cpu);
 
       /* The decoder leaves out times outside the range; a set made otherwise may not. */
       if (cur == NULL || !strata_time_in_range (e->ts))
@@ -1148,6 +1154,7 @@ run_model (Model *model)
   StrataStrtab *strings = a->pub->set->strings;
   g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
   const StrataEvent *e;
+  guint64 n = 0;
 
   if (model->vm != NULL)
     model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
@@ -1157,6 +1164,9 @@ run_model (Model *model)
       Cpu *c;
       Thread *t;
       gint64 ts;
+
+      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (a->cancellable))
+        return;
 
       /* The decoder leaves out times outside the range; a set made otherwise may not. */
       if (!strata_time_in_range (e->ts) || (c = model_cpu (model, e->cpu)) == NULL)
@@ -2266,6 +2276,20 @@ causes_worker (gpointer data)
   return NULL;
 }
 
+/* Cancelled: everything made so far goes. */
+static StrataAnalysis *
+analysis_abort (Analysis *a)
+{
+  strata_store_builder_free (a->builder);
+  g_ptr_array_unref (a->models);
+  g_ptr_array_unref (a->vms);
+  g_hash_table_unref (a->vmsync);
+  g_mutex_clear (&a->strings_lock);
+  g_mutex_clear (&a->vms_lock);
+  strata_analysis_unref (a->pub);
+  return NULL;
+}
+
 StrataAnalysis *
 strata_analysis_new (StrataSet                   *set,
                      const StrataAnalysisOptions *options,
@@ -2291,6 +2315,7 @@ strata_analysis_new (StrataSet                   *set,
   a.vms = g_ptr_array_new_with_free_func (vm_free);
   a.vmsync = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   a.preemptions = pub->preemptions;
+  a.cancellable = options != NULL ? options->cancellable : NULL;
   g_mutex_init (&a.strings_lock);
   g_mutex_init (&a.vms_lock);
 
@@ -2319,6 +2344,8 @@ strata_analysis_new (StrataSet                   *set,
 
   timing_mark (&timing, NULL);
   run_models (&a, NULL, scan_pass, FALSE, 0);
+  if (g_cancellable_set_error_if_cancelled (a.cancellable, error))
+    return analysis_abort (&a);
   order_vms (&a);
   timing_mark (&timing, "scan");
   link_guests (&a, options);
@@ -2365,6 +2392,8 @@ strata_analysis_new (StrataSet                   *set,
     begin = end = 0;
 
   run_models (&a, options, model_pass, TRUE, end);
+  if (g_cancellable_set_error_if_cancelled (a.cancellable, error))
+    return analysis_abort (&a);
   timing_mark (&timing, "models");
   if (pub->host >= 0)
     fuse_guests (&a, g_ptr_array_index (a.models, pub->host), end);

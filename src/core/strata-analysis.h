@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <gio/gio.h>
+
 #include "strata-set.h"
 #include "strata-store.h"
 #include "strata-sync.h"
@@ -97,6 +99,8 @@ typedef struct
   guint              n_maps;
   gboolean           release_events; /* free each trace's events once analysed: the set then
                                       * keeps its counts but no events (halves peak memory) */
+  GCancellable      *cancellable;    /* stops the analysis early: it then fails with
+                                      * G_IO_ERROR_CANCELLED */
 } StrataAnalysisOptions;
 
 typedef struct
