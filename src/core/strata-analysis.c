@@ -705,15 +705,414 @@ scan_messages (Model *model)
   return TRUE;
 }
 
+/* ---- a host's scan, one stream a thread ---- */
+
+/*
+ * A host's KVM windows depend only on each CPU's own events (its current thread, its entries
+ * and exits), so each stream is scanned on its own, in parallel, into plain lists. What needs
+ * the whole machine in time order (which process a vCPU thread belongs to, the VMs in the
+ * order they appear, old vCPU numbering) is then replayed on the first entry of each run of
+ * entries by one thread, a few records instead of every event.
+ */
+
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+  guint  run;             /* index in the stream's runs */
+} RunWindow;
+
+typedef struct
+{
+  gint64 first;           /* the run's first entry */
+  gint32 tid;
+  gint32 vcpu_id;         /* as the event gives it, -1 without */
+  Vm    *vm;              /* resolved: NULL to leave out */
+  guint  vm_index;
+  gint32 vcpu;
+} Run;
+
+typedef struct
+{
+  gint64 ts;
+  gint32 tid;
+  gint32 pid;
+} PidEvent;
+
+typedef struct
+{
+  Model             *model;
+  const StrataStream *stream;
+  guint              index;
+  GArray            *windows;   /* RunWindow */
+  GArray            *runs;      /* Run */
+  GArray            *pids;      /* PidEvent */
+  GArray            *others;    /* StrataEvent: vmsync and TCP messages, for the replay */
+} StreamScan;
+
+static void
+scan_stream (StreamScan *ss)
+{
+  static const gboolean wanted[STRATA_EV_N_KINDS] = {
+    [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE, [STRATA_EV_PROCESS_FORK] = TRUE,
+    [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
+    [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
+    [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
+    [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
+  };
+  StrataEventCursor cursor;
+  StrataEvent e;
+  gint32 cur = -1;
+  gboolean in_guest = FALSE;
+  gint64 entry = 0;
+  guint64 n = 0;
+  RunWindow w;
+
+  strata_event_cursor_init (&cursor, ss->stream->buffer);
+  while (strata_event_cursor_next_wanted (&cursor, &e, wanted))
+    {
+      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
+        break;
+      if (e.cpu >= 4096 || !strata_time_in_range (e.ts))
+        continue;
+      switch (e.kind)
+        {
+        case STRATA_EV_SCHED_SWITCH:
+        case STRATA_EV_KVM_EXIT:
+        case STRATA_EV_KVM_ENTRY:
+          if (e.kind == STRATA_EV_KVM_ENTRY &&
+              (cur <= 0 || e.f[STRATA_F_KVM_VCPU_ID] > 0xfff))
+            break;
+          if (in_guest)
+            {
+              w.start = entry;
+              w.end = e.ts;
+              g_array_append_val (ss->windows, w);
+              in_guest = FALSE;
+            }
+          if (e.kind == STRATA_EV_SCHED_SWITCH)
+            cur = e.f[STRATA_F_SWITCH_NEXT_TID];
+          else if (e.kind == STRATA_EV_KVM_ENTRY)
+            {
+              Run *last = ss->runs->len ? &g_array_index (ss->runs, Run, ss->runs->len - 1) : NULL;
+
+              if (last == NULL || last->tid != cur || last->vcpu_id != e.f[STRATA_F_KVM_VCPU_ID])
+                {
+                  Run run = { e.ts, cur, e.f[STRATA_F_KVM_VCPU_ID], NULL, 0, -1 };
+
+                  g_array_append_val (ss->runs, run);
+                }
+              in_guest = TRUE;
+              entry = e.ts;
+              w.run = ss->runs->len - 1;
+            }
+          break;
+
+        case STRATA_EV_STATEDUMP_PROCESS:
+        case STRATA_EV_PROCESS_FORK:
+          {
+            gboolean dump = e.kind == STRATA_EV_STATEDUMP_PROCESS;
+            PidEvent pe = { e.ts, e.f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
+                            e.f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID] };
+
+            g_array_append_val (ss->pids, pe);
+            break;
+          }
+
+        case STRATA_EV_VMSYNC_GH_HOST:
+        case STRATA_EV_VMSYNC_HG_HOST:
+          if (cur <= 0)
+            break;
+          /* The thread it came from, for the replay. */
+          e.reserved = (guint32) cur;
+          g_array_append_val (ss->others, e);
+          break;
+
+        default:
+          g_array_append_val (ss->others, e);
+          break;
+        }
+    }
+  if (in_guest)
+    {
+      w.start = entry;
+      w.end = strata_time_clamp (ss->model->machine->trace->end_ns) + 1;
+      g_array_append_val (ss->windows, w);
+    }
+}
+
+typedef struct
+{
+  StreamScan *scans;
+  guint       n;
+  gint        next;
+} StreamJobs;
+
+static gpointer
+stream_worker (gpointer data)
+{
+  StreamJobs *jobs = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->n)
+    scan_stream (&jobs->scans[i]);
+  return NULL;
+}
+
+typedef struct
+{
+  gint64  ts;
+  guint   kind;           /* 0: a run's first entry, 1: a pid, 2: another message */
+  guint   stream;
+  guint   index;
+} Replay;
+
+static int
+compare_replay (gconstpointer a,
+                gconstpointer b)
+{
+  const Replay *ra = a, *rb = b;
+
+  if (ra->ts != rb->ts)
+    return ra->ts < rb->ts ? -1 : 1;
+  if (ra->stream != rb->stream)
+    return ra->stream < rb->stream ? -1 : 1;
+  return ra->index < rb->index ? -1 : ra->index > rb->index;
+}
+
+static inline gboolean
+window_before (const Window *a,
+               const Window *b)
+{
+  return a->end < b->end || (a->end == b->end && a->start < b->start);
+}
+
+/* Sorts @windows by end: they come as one sorted run per stream, so merging neighbouring runs
+ * until one is left costs a pass per doubling, not a full sort. */
+static void
+sort_windows (GArray *windows)
+{
+  guint n = windows->len;
+  g_autofree Window *tmp = NULL;
+  Window *src = (Window *) windows->data, *dst;
+  gboolean sorted = FALSE;
+
+  if (n < 2)
+    return;
+  tmp = g_new (Window, n);
+  dst = tmp;
+  while (!sorted)
+    {
+      guint i = 0, out = 0, runs = 0;
+
+      while (i < n)
+        {
+          guint mid = i + 1, end;
+
+          while (mid < n && !window_before (&src[mid], &src[mid - 1]))
+            mid++;
+          end = mid;
+          if (end < n)
+            {
+              end++;
+              while (end < n && !window_before (&src[end], &src[end - 1]))
+                end++;
+            }
+          /* Merge [i, mid) and [mid, end). */
+          for (guint l = i, r = mid; l < mid || r < end;)
+            dst[out++] = r >= end || (l < mid && !window_before (&src[r], &src[l])) ? src[l++] : src[r++];
+          runs++;
+          i = end;
+        }
+      sorted = runs == 1;
+      {
+        Window *swap = src;
+
+        src = dst;
+        dst = swap;
+      }
+    }
+  if (src != (Window *) windows->data)
+    memcpy (windows->data, src, n * sizeof (Window));
+}
+
+/* The pid of @tid: the last one given at or before @ts, else the first one given after (a
+ * state dump may come after a thread's first entries), else the thread itself. */
+static gint32
+pid_at (GHashTable *pids,
+        gint32      tid,
+        gint64      ts)
+{
+  GArray *events = g_hash_table_lookup (pids, GINT_TO_POINTER (tid));
+  gint32 pid = tid;
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      const PidEvent *pe = &g_array_index (events, PidEvent, i);
+
+      if (i > 0 && pe->ts > ts)
+        break;
+      pid = pe->pid;
+    }
+  return pid;
+}
+
+/* FALSE when the streams do not each hold one CPU of their own: then scan_host() does it. */
+static gboolean
+scan_host_streams (Model *model)
+{
+  StrataTrace *trace = model->machine->trace;
+  guint n = trace->streams->len;
+  g_autofree StreamScan *scans = NULL;
+  g_autoptr(GArray) replay = NULL;
+  g_autoptr(GHashTable) seen_cpus = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) pids = NULL;
+  g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
+  StreamJobs jobs;
+  guint n_threads;
+  GThread *threads[8];
+
+  for (guint s = 0; s < n; s++)
+    {
+      const StrataStream *stream = g_ptr_array_index (trace->streams, s);
+
+      if (stream->cpu >= 4096 || g_hash_table_contains (seen_cpus, GUINT_TO_POINTER (stream->cpu + 1)))
+        return FALSE;
+      g_hash_table_add (seen_cpus, GUINT_TO_POINTER (stream->cpu + 1));
+    }
+
+  scans = g_new0 (StreamScan, MAX (n, 1));
+  for (guint s = 0; s < n; s++)
+    {
+      scans[s].model = model;
+      scans[s].stream = g_ptr_array_index (trace->streams, s);
+      scans[s].index = s;
+      scans[s].windows = g_array_new (FALSE, FALSE, sizeof (RunWindow));
+      scans[s].runs = g_array_new (FALSE, FALSE, sizeof (Run));
+      scans[s].pids = g_array_new (FALSE, FALSE, sizeof (PidEvent));
+      scans[s].others = g_array_new (FALSE, FALSE, sizeof (StrataEvent));
+    }
+  jobs = (StreamJobs) { scans, n, 0 };
+  n_threads = CLAMP (MIN (g_get_num_processors (), n), 1, G_N_ELEMENTS (threads));
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_new ("strata-scan", stream_worker, &jobs);
+  stream_worker (&jobs);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
+
+  /* Replay, in time order, what depends on the whole machine. */
+  replay = g_array_new (FALSE, FALSE, sizeof (Replay));
+  pids = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  for (guint s = 0; s < n; s++)
+    {
+      for (guint i = 0; i < scans[s].runs->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].runs, Run, i).first, 0, s, i }));
+      for (guint i = 0; i < scans[s].pids->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].pids, PidEvent, i).ts, 1, s, i }));
+      for (guint i = 0; i < scans[s].others->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].others, StrataEvent, i).ts, 2, s, i }));
+    }
+  g_array_sort (replay, compare_replay);
+  /* Every thread's pids first, in time order, so that pid_at() can look ahead. */
+  for (guint i = 0; i < replay->len; i++)
+    {
+      const Replay *r = &g_array_index (replay, Replay, i);
+      const PidEvent *pe;
+      GArray *events;
+
+      if (r->kind != 1)
+        continue;
+      pe = &g_array_index (scans[r->stream].pids, PidEvent, r->index);
+      events = g_hash_table_lookup (pids, GINT_TO_POINTER (pe->tid));
+      if (events == NULL)
+        {
+          events = g_array_new (FALSE, FALSE, sizeof (PidEvent));
+          g_hash_table_insert (pids, GINT_TO_POINTER (pe->tid), events);
+        }
+      g_array_append_val (events, *pe);
+      g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (pe->tid), GINT_TO_POINTER (pe->pid));
+    }
+  for (guint i = 0; i < replay->len; i++)
+    {
+      const Replay *r = &g_array_index (replay, Replay, i);
+
+      if (r->kind == 0)
+        {
+          Run *run = &g_array_index (scans[r->stream].runs, Run, r->index);
+          gpointer known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (run->tid));
+          gint32 vcpu = run->vcpu_id;
+          Vm *vm = get_vm (model, pid_at (pids, run->tid, run->first), &run->vm_index);
+
+          if (vcpu < 0)
+            {
+              /* Old kvm_entry without vcpu_id: number the VM's threads as they come. */
+              vcpu = known ? (GPOINTER_TO_INT (known) - 1) & 0xffff : (gint32) vm->windows->len;
+            }
+          if (vcpu > 0xfff)
+            continue;
+          if (!g_ptr_array_find (vms, vm, NULL))
+            g_ptr_array_add (vms, vm);
+          vm_windows (vm, vcpu);
+          g_hash_table_insert (model->vcpu_of, GINT_TO_POINTER (run->tid),
+                               GINT_TO_POINTER (((run->vm_index << 16) | vcpu) + 1));
+          run->vm = vm;
+          run->vcpu = vcpu;
+        }
+      else if (r->kind == 2)
+        {
+          const StrataEvent *e = &g_array_index (scans[r->stream].others, StrataEvent, r->index);
+
+          if (e->kind == STRATA_EV_VMSYNC_GH_HOST || e->kind == STRATA_EV_VMSYNC_HG_HOST)
+            {
+              guint vm_index;
+              Vm *vm = get_vm (model, pid_at (pids, (gint32) e->reserved, e->ts), &vm_index);
+
+              vm->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
+              vm->has_uid = TRUE;
+              vmsync_record (model->a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
+                             e->kind == STRATA_EV_VMSYNC_GH_HOST, TRUE, e->ts);
+            }
+          else
+            scan_message (model, e);
+        }
+    }
+
+  /* The windows, each vCPU's in time order. */
+  for (guint s = 0; s < n; s++)
+    {
+      for (guint i = 0; i < scans[s].windows->len; i++)
+        {
+          const RunWindow *rw = &g_array_index (scans[s].windows, RunWindow, i);
+          const Run *run = &g_array_index (scans[s].runs, Run, rw->run);
+          Window w = { rw->start, rw->end };
+
+          if (run->vm != NULL)
+            g_array_append_val (vm_windows (run->vm, run->vcpu), w);
+        }
+      g_array_unref (scans[s].windows);
+      g_array_unref (scans[s].runs);
+      g_array_unref (scans[s].pids);
+      g_array_unref (scans[s].others);
+    }
+  for (guint v = 0; v < vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (vms, v);
+
+      for (guint c = 0; c < vm->windows->len; c++)
+        sort_windows (g_ptr_array_index (vm->windows, c));
+    }
+  return TRUE;
+}
+
 static void
 scan_machine (Model *model)
 {
   ensure_cpus (model, model->machine->n_cpus);
   /* What scan_messages() records does not change when recorded again by scan_host(). */
-  if (model->machine->trace->has_kvm || !scan_messages (model))
-    scan_host (model);
-  else
+  if (!model->machine->trace->has_kvm && scan_messages (model))
     scan_end (model);
+  else if (!scan_host_streams (model))
+    scan_host (model);
 }
 
 static void
