@@ -58,11 +58,31 @@ typedef struct
 
 typedef struct
 {
+  gint64   uid;             /* the key: a message is (vm_uid, cnt, direction) */
+  gint64   cnt;
+  gboolean gh;              /* guest to host */
   gint64   host_ns;
   gint64   guest_ns;
   gboolean has_host;
   gboolean has_guest;
 } VmsyncPair;
+
+static guint
+vmsync_hash (gconstpointer p)
+{
+  const VmsyncPair *pair = p;
+
+  return (guint) (pair->uid * 2654435761u) ^ (guint) (pair->cnt * 40503u) ^ (guint) pair->gh;
+}
+
+static gboolean
+vmsync_equal (gconstpointer a,
+              gconstpointer b)
+{
+  const VmsyncPair *pa = a, *pb = b;
+
+  return pa->uid == pb->uid && pa->cnt == pb->cnt && pa->gh == pb->gh;
+}
 
 typedef struct
 {
@@ -456,14 +476,14 @@ vmsync_record (Analysis *a,
                gboolean  host,
                gint64    ts)
 {
-  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%d", uid, cnt, gh);
+  VmsyncPair key = { uid, cnt, gh != FALSE };
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&a->vms_lock);
-  VmsyncPair *pair = g_hash_table_lookup (a->vmsync, key);
+  VmsyncPair *pair = g_hash_table_lookup (a->vmsync, &key);
 
   if (pair == NULL)
     {
-      pair = g_new0 (VmsyncPair, 1);
-      g_hash_table_insert (a->vmsync, g_steal_pointer (&key), pair);
+      pair = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (a->vmsync, pair);
     }
   /* The first of repeated messages, whatever order the scan meets them in. */
   if (host && (!pair->has_host || ts < pair->host_ns))
@@ -2351,18 +2371,16 @@ sync_vmsync (Analysis *a,
 {
   g_autoptr(StrataSyncHull) hull = strata_sync_hull_new ();
   GHashTableIter iter;
-  gpointer key, value;
-  g_autofree char *prefix = g_strdup_printf ("%" G_GINT64_FORMAT ":", guest->vm->vm_uid);
+  gpointer value;
 
   g_hash_table_iter_init (&iter, a->vmsync);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  while (g_hash_table_iter_next (&iter, &value, NULL))
     {
       VmsyncPair *pair = value;
-      const char *k = key;
 
-      if (!g_str_has_prefix (k, prefix) || !pair->has_host || !pair->has_guest)
+      if (pair->uid != guest->vm->vm_uid || !pair->has_host || !pair->has_guest)
         continue;
-      if (g_str_has_suffix (k, ":1"))
+      if (pair->gh)
         strata_sync_hull_add_to_ref (hull, pair->guest_ns, pair->host_ns);
       else
         strata_sync_hull_add_from_ref (hull, pair->host_ns, pair->guest_ns);
@@ -2712,7 +2730,7 @@ strata_analysis_new (StrataSet                   *set,
   a.builder = strata_store_builder_new ();
   a.models = g_ptr_array_new_with_free_func (model_free);
   a.vms = g_ptr_array_new_with_free_func (vm_free);
-  a.vmsync = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  a.vmsync = g_hash_table_new_full (vmsync_hash, vmsync_equal, g_free, NULL);
   a.preemptions = pub->preemptions;
   a.cancellable = options != NULL ? options->cancellable : NULL;
   g_mutex_init (&a.strings_lock);
