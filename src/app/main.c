@@ -14,6 +14,7 @@
 
 #include "strata-app-util.h"
 #include "strata-application.h"
+#include "strata-memory.h"
 
 int
 main (int   argc,
@@ -21,6 +22,7 @@ main (int   argc,
 {
   g_autoptr(StrataApplication) app = NULL;
 
+  strata_memory_setup ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

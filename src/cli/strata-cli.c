@@ -17,6 +17,7 @@
 #include "strata-analysis.h"
 #include "strata-json.h"
 #include "strata-layout.h"
+#include "strata-memory.h"
 #include "strata-renderer.h"
 #include "strata-time.h"
 #include "strata-trace-loader.h"
@@ -700,6 +701,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  strata_memory_setup ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

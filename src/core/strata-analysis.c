@@ -1998,6 +1998,9 @@ fuse_worker (gpointer data)
         continue;
       out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
       fuse_row (job, row, result->b, out_row, cache, host_map, hints);
+      /* The host's own row is not read again (this thread alone reads it). */
+      strata_store_builder_row_clear (job->host->b, row);
+      strata_store_builder_row_trim (result->b, out_row);
       strata_store_builder_summarize (result->b, out_row, job->set_end);
       g_array_append_val (result->host_rows, row);
       g_array_append_val (result->rows, out_row);
@@ -2180,6 +2183,7 @@ model_pass (Model                       *model,
             const StrataAnalysisOptions *options)
 {
   run_model (model);
+  strata_store_builder_trim (model->b);
   if (options != NULL && options->release_events)
     for (guint s = 0; s < model->machine->trace->streams->len; s++)
       {
@@ -2570,7 +2574,19 @@ timing_mark (Timing     *timing,
     return;
   now = g_get_monotonic_time ();
   if (phase != NULL)
-    g_printerr ("analysis: %-14s %8.1f ms\n", phase, (now - timing->last) / 1000.0);
+    {
+      g_autofree char *status = NULL;
+      const char *rss, *peak;
+
+      /* With the resident and peak memory where the system says (Linux). */
+      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+          (rss = strstr (status, "VmRSS:")) != NULL && (peak = strstr (status, "VmHWM:")) != NULL)
+        g_printerr ("analysis: %-16s %8.1f ms  resident %6.0f MiB, peak %6.0f MiB\n", phase,
+                    (now - timing->last) / 1000.0, g_ascii_strtod (rss + 6, NULL) / 1024,
+                    g_ascii_strtod (peak + 6, NULL) / 1024);
+      else
+        g_printerr ("analysis: %-16s %8.1f ms\n", phase, (now - timing->last) / 1000.0);
+    }
   timing->last = now;
 }
 

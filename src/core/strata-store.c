@@ -543,6 +543,36 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
     }
 }
 
+void
+strata_store_builder_row_trim (StrataStoreBuilder *self,
+                               guint               row_index)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+
+  if (row->cap > row->n)
+    row_resize (row, row->n);
+}
+
+void
+strata_store_builder_trim (StrataStoreBuilder *self)
+{
+  for (guint r = 0; r < self->rows->len; r++)
+    strata_store_builder_row_trim (self, r);
+}
+
+void
+strata_store_builder_row_clear (StrataStoreBuilder *self,
+                                guint               row_index)
+{
+  Row *row = g_ptr_array_index (self->rows, row_index);
+
+  g_clear_pointer (&row->base, g_free);
+  g_clear_pointer (&row->off, g_free);
+  g_clear_pointer (&row->wide, g_free);
+  g_clear_pointer (&row->ids, g_free);
+  row->n = row->cap = 0;
+}
+
 guint
 strata_store_builder_absorb (StrataStoreBuilder *self,
                              StrataStoreBuilder *other)

@@ -175,6 +175,13 @@ void                strata_store_builder_move_rows (StrataStoreBuilder  *self,
                                                     StrataStoreBuilder  *other,
                                                     const guint         *other_rows,
                                                     guint                n);
+/* Gives back the growth room of every row (trim) or all of one row's changes (row_clear),
+ * once written or read for the last time: the memory peak is lower when that happens early. */
+void                strata_store_builder_trim      (StrataStoreBuilder  *self);
+void                strata_store_builder_row_trim  (StrataStoreBuilder  *self,
+                                                    guint                row);
+void                strata_store_builder_row_clear (StrataStoreBuilder  *self,
+                                                    guint                row);
 /* Moves every row, alias and description of @other into @self, then frees @other. Builders
  * filled by different threads become one this way. Returns the index @other's row 0 got. */
 guint               strata_store_builder_absorb  (StrataStoreBuilder    *self,

@@ -33,6 +33,7 @@
 
 #include "strata-analysis.h"
 #include "strata-layout.h"
+#include "strata-memory.h"
 #include "strata-renderer.h"
 #include "strata-trace-loader.h"
 
@@ -289,6 +290,8 @@ main (int   argc,
       char *argv[])
 {
   self_path = argv[0];
+  /* As the app and the CLI do: the memory figures are theirs. */
+  strata_memory_setup ();
   if (argc >= 3 && strcmp (argv[1], "--child-decode") == 0)
     return child_load (argv + 2, FALSE);
   if (argc >= 3 && strcmp (argv[1], "--child-analyse") == 0)

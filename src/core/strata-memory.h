@@ -1,0 +1,16 @@
+/* strata-memory.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void strata_memory_setup (void);
+
+G_END_DECLS
