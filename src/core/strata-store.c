@@ -634,7 +634,7 @@ machine_bit (guint16 machine)
 typedef struct
 {
   guint32 key[ACC_SLOTS];
-  double  dur[ACC_SLOTS];
+  gint64  dur[ACC_SLOTS];   /* ns */
   guint   n;
   guint32 mask;
 } Acc;
@@ -642,7 +642,7 @@ typedef struct
 static inline void
 acc_add (Acc     *acc,
          guint32  key,
-         double   dur,
+         gint64   dur,
          guint32  mask)
 {
   guint i, min = 0;
@@ -684,14 +684,15 @@ acc_take (Acc *acc)
 {
   Bucket b = { NO_KEY, 0, acc->mask };
   guint secondary = 0;
-  double secondary_dur = -1;
+  gint64 secondary_dur = -1, best = -1;
 
   for (guint i = 0; i < acc->n; i++)
-    if (b.key == NO_KEY || acc->dur[i] > b.dur)
+    if (b.key == NO_KEY || acc->dur[i] > best)
       {
         b.key = acc->key[i];
-        b.dur = acc->dur[i];
+        best = acc->dur[i];
       }
+  b.dur = (float) best;
   for (guint i = 0; i < acc->n; i++)
     {
       guint state = acc->key[i] & 0xff;
@@ -740,26 +741,44 @@ build_pyramid (const StrataStateDesc *descs,
   row->level_len = g_new0 (guint64, row->n_levels);
 
   level0 = g_new (Bucket, n0);
-  for (guint64 i = 0, next = 0; i < row->n; i++)
-    {
-      gint64 s = next;
-      gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : end) - begin;
-      guint32 key = info ? (guint32) info[row->ids[i]] : desc_key (&descs[row->ids[i]]);
-      guint32 mask = info ? (guint32) (info[row->ids[i]] >> 32) : machine_bit (descs[row->ids[i]].machine);
+  {
+    gint64 bucket_end = row->w0, next = 0;
+    guint32 last_id = G_MAXUINT32, key = 0, mask = 0;
 
-      next = e;
+    for (guint64 i = 0; i < row->n && cb < n0; i++)
+      {
+        gint64 s = next;
+        gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : end) - begin;
+        guint32 id = row->ids[i];
 
-      while (s < e && cb < n0)
-        {
-          gint64 bucket_end = (gint64) (cb + 1) * row->w0;
-          gint64 upto = MIN (e, bucket_end);
+        next = e;
+        if (id != last_id)
+          {
+            last_id = id;
+            key = info ? (guint32) info[id] : desc_key (&descs[id]);
+            mask = info ? (guint32) (info[id] >> 32) : machine_bit (descs[id].machine);
+          }
+        /* Most changes end inside the bucket they start in. */
+        if (e < bucket_end)
+          {
+            if (s < e)
+              acc_add (&acc, key, e - s, mask);
+            continue;
+          }
+        while (s < e && cb < n0)
+          {
+            gint64 upto = MIN (e, bucket_end);
 
-          acc_add (&acc, key, (double) (upto - s), mask);
-          s = upto;
-          if (s == bucket_end)
-            level0[cb++] = acc_take (&acc);
-        }
-    }
+            acc_add (&acc, key, upto - s, mask);
+            s = upto;
+            if (s == bucket_end)
+              {
+                level0[cb++] = acc_take (&acc);
+                bucket_end += row->w0;
+              }
+          }
+      }
+  }
   for (; cb < n0; cb++)
     level0[cb] = acc_take (&acc);
   row->levels[0] = level0;
@@ -1121,7 +1140,7 @@ strata_store_summarize (StrataStore *self,
               gint64 e = MIN (i + 1 < row->n ? row_ts (row, i + 1) : self->end, b);
               const StrataStateDesc *d = &self->descs[row->ids[i]];
 
-              acc_add (&acc, key_of (self, row->ids[i]), (double) (e - s), machine_bit (d->machine));
+              acc_add (&acc, key_of (self, row->ids[i]), e - s, machine_bit (d->machine));
               if (e - s > best)
                 {
                   best = e - s;
