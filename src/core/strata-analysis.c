@@ -129,6 +129,8 @@ typedef struct
   guint   scan_epoch;
   gint32  vcpu;
   guint32 idle_name;        /* "swapper/N" */
+  gint64  window_start;     /* a guest's CPU: the host guest-mode window its last event fell */
+  gint64  window_end;       /* in, empty at first */
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
 } Cpu;
 
@@ -160,6 +162,8 @@ typedef struct
   char             *prefix;        /* "name/" */
   gboolean          primary;
   gboolean          mapped;        /* times go through the sync transform */
+  gint64            safe_lo;       /* own times that surely map inside the time range */
+  gint64            safe_hi;
   /* scan */
   GHashTable       *scan_pid;      /* tid -> pid */
   Vm               *scan_vm;       /* the VM found last, and its index */
@@ -350,6 +354,16 @@ model_new (Analysis *a,
   return model;
 }
 
+/* llround(), inline; exact for |x| < 2^62, which the callers guarantee. */
+static inline gint64
+round_half_away (double x)
+{
+  gint64 t = (gint64) x;
+  double f = x - (double) t;
+
+  return t + (f >= 0.5) - (f <= -0.5);
+}
+
 static inline gint64
 to_host (Model  *model,
          gint64  ts)
@@ -360,6 +374,12 @@ to_host (Model  *model,
 
   if (!model->mapped)
     return ts;
+  /* Inside the range known to map inside the time range: no checks. */
+  if (ts >= model->safe_lo && ts <= model->safe_hi)
+    {
+      d = ts - sync->own_origin;
+      return sync->ref_origin + d + round_half_away (sync->drift * (double) d + sync->beta_rel);
+    }
   /* A transform solved from odd or damaged messages may map far away: keep the result in
    * the time range, and the integer arithmetic from overflowing (which needs @ts in the
    * range too). The same arithmetic as strata_sync_map(), inline: it runs for every event. */
@@ -1503,6 +1523,7 @@ set_name (Thread  *t,
 /* The outside-guest-mode check: is @ts inside a window of the guest's vCPU @cpu? */
 static gboolean
 in_guest_mode (Model  *model,
+               Cpu    *c,
                guint32 cpu,
                gint64  ts)
 {
@@ -1510,6 +1531,9 @@ in_guest_mode (Model  *model,
   GArray *windows;
   guint *cursor;
 
+  /* Most events fall in the window the CPU's last one fell in. */
+  if (ts >= c->window_start && ts < c->window_end)
+    return TRUE;
   if (model->vm == NULL || cpu >= model->vm->windows->len)
     return FALSE;
   windows = g_ptr_array_index (model->vm->windows, cpu);
@@ -1521,7 +1545,13 @@ in_guest_mode (Model  *model,
   while (w < end && w->end <= ts)
     w++;
   *cursor = w - &g_array_index (windows, Window, 0);
-  return w < end && w->start <= ts;
+  if (w < end && w->start <= ts)
+    {
+      c->window_start = w->start;
+      c->window_end = w->end;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 /* Rows stop where their trace stops, not at the end of the longest trace of the set. */
@@ -1591,7 +1621,7 @@ run_model (Model *model)
       if (!strata_time_in_range (e->ts) || (c = model_cpu (model, e->cpu)) == NULL)
         continue;
       ts = to_host (model, e->ts);
-      if (model->vm != NULL && !in_guest_mode (model, e->cpu, ts))
+      if (model->vm != NULL && !in_guest_mode (model, c, e->cpu, ts))
         model->machine->outside_guest_mode++;
 
       switch (e->kind)
@@ -2418,6 +2448,30 @@ sync_tcp (Model          *own,
   return n;
 }
 
+/* The map is increasing: when both ends of the trace map well inside the time range, every
+ * time between them does, and to_host() can skip its checks there. */
+static void
+set_safe_range (Model *model)
+{
+  const StrataSyncResult *sync = &model->machine->sync;
+  StrataTrace *trace = model->machine->trace;
+  gint64 lo = strata_time_clamp (trace->begin_ns), hi = strata_time_clamp (trace->end_ns);
+  const double margin = 1e15;
+  gboolean safe = lo <= hi && sync->drift > -1.0;
+
+  for (guint k = 0; k < 2 && safe; k++)
+    {
+      gint64 d = (k == 0 ? lo : hi) - sync->own_origin;
+      double correction = sync->drift * (double) d + sync->beta_rel;
+      double host = (double) sync->ref_origin + (double) d + correction;
+
+      safe = host >= (double) STRATA_TIME_MIN + margin && host <= (double) STRATA_TIME_MAX - margin &&
+             fabs (correction) < 0x1p52;
+    }
+  model->safe_lo = safe ? lo : 1;
+  model->safe_hi = safe ? hi : 0;
+}
+
 static void
 solve_clocks (Analysis *a)
 {
@@ -2453,7 +2507,10 @@ solve_clocks (Analysis *a)
                          g_strdup_printf (_("%s: the clock synchronization messages contradict each other; times are not corrected"),
                                           machine->name));
       else if (machine->sync.quality != STRATA_SYNC_ABSENT)
-        model->mapped = TRUE;
+        {
+          model->mapped = TRUE;
+          set_safe_range (model);
+        }
     }
 }
 
