@@ -1120,14 +1120,25 @@ scan_host_streams (Model *model)
   /* The windows, each vCPU's in time order. */
   for (guint s = 0; s < n; s++)
     {
-      for (guint i = 0; i < scans[s].windows->len; i++)
-        {
-          const RunWindow *rw = &g_array_index (scans[s].windows, RunWindow, i);
-          const Run *run = &g_array_index (scans[s].runs, Run, rw->run);
-          Window w = { rw->start, rw->end };
+      const RunWindow *windows = (const RunWindow *) scans[s].windows->data;
+      guint len = scans[s].windows->len;
 
-          if (run->vm != NULL)
-            g_array_append_val (vm_windows (run->vm, run->vcpu), w);
+      /* A run's windows come together: one block a run. */
+      for (guint i = 0, j; i < len; i = j)
+        {
+          const Run *run = &g_array_index (scans[s].runs, Run, windows[i].run);
+          GArray *target;
+          Window *out;
+
+          for (j = i + 1; j < len && windows[j].run == windows[i].run; j++)
+            ;
+          if (run->vm == NULL)
+            continue;
+          target = vm_windows (run->vm, run->vcpu);
+          g_array_set_size (target, target->len + (j - i));
+          out = &g_array_index (target, Window, target->len - (j - i));
+          for (guint k = i; k < j; k++)
+            out[k - i] = (Window) { windows[k].start, windows[k].end };
         }
       g_array_unref (scans[s].windows);
       g_array_unref (scans[s].runs);

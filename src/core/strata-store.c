@@ -383,11 +383,28 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
 
   for (guint i = 0; i < n; i++)
     {
-      StrataStateDesc d = g_array_index (self->descs, StrataStateDesc, i);
+      StrataStateDesc *old = &g_array_index (self->descs, StrataStateDesc, i);
+      StrataStateDesc d = *old;
+      gpointer found;
 
-      map[i] = fixup (&d, user_data) ? strata_store_builder_intern (self, &d) : i;
-      any |= map[i] != i;
+      map[i] = i;
+      if (!fixup (&d, user_data))
+        continue;
+      d.reserved = 0;
+      if ((found = g_hash_table_lookup (self->desc_index, &d)) != NULL)
+        {
+          /* It became one that exists: the rows must say that one. */
+          map[i] = GPOINTER_TO_UINT (found) - 1;
+          any |= map[i] != i;
+          continue;
+        }
+      /* Else it is changed where it is, and the rows need not be touched. */
+      g_hash_table_remove (self->desc_index, old);
+      *old = d;
+      g_hash_table_insert (self->desc_index, g_memdup2 (&d, sizeof d), GUINT_TO_POINTER (i + 1));
     }
+  for (guint i = 0; i < DESC_CACHE_SIZE; i++)
+    self->cache[i].id = G_MAXUINT32;
   if (!any)
     return;
   for (guint r = 0; r < self->rows->len; r++)
