@@ -372,6 +372,51 @@ strata_store_builder_row_id (StrataStoreBuilder *self,
   return ((Row *) g_ptr_array_index (self->rows, row_index))->ids[i];
 }
 
+typedef struct
+{
+  StrataStoreBuilder *self;
+  const guint32      *map;
+  gint                next;
+} RemapJob;
+
+/* Rows are independent: rewritten on every core. */
+static gpointer
+remap_worker (gpointer data)
+{
+  RemapJob *job = data;
+  const guint32 *map = job->map;
+  gint r;
+
+  while ((r = g_atomic_int_add (&job->next, 1)) < (gint) job->self->rows->len)
+    {
+      Row *row = g_ptr_array_index (job->self->rows, r);
+      g_autofree gint64 *ts = NULL;
+      g_autofree guint32 *ids = NULL;
+      guint64 len = row->n, first = 0;
+
+      while (first < len && map[row->ids[first]] == row->ids[first])
+        first++;
+      if (first == len)
+        continue;
+      /* Changes that became equal merge: re-encode the row from its first remapped change,
+       * from a plain copy. */
+      ts = g_new (gint64, len - first);
+      ids = g_memdup2 (row->ids + first, (len - first) * sizeof (guint32));
+      for (guint64 i = first; i < len; i++)
+        ts[i - first] = row_ts (row, i);
+      row->n = first;
+      for (guint64 i = 0; i < len - first; i++)
+        {
+          guint32 id = map[ids[i]];
+
+          if (row->n > 0 && row->ids[row->n - 1] == id)
+            continue;
+          row_push (row, ts[i], id);
+        }
+    }
+  return NULL;
+}
+
 void
 strata_store_builder_fixup (StrataStoreBuilder *self,
                             StrataDescFixup     fixup,
@@ -407,32 +452,17 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
     self->cache[i].id = G_MAXUINT32;
   if (!any)
     return;
-  for (guint r = 0; r < self->rows->len; r++)
-    {
-      Row *row = g_ptr_array_index (self->rows, r);
-      g_autofree gint64 *ts = NULL;
-      g_autofree guint32 *ids = NULL;
-      guint64 len = row->n, changed = 0;
+  {
+    RemapJob job = { self, map, 0 };
+    guint n_threads = CLAMP (MIN (g_get_num_processors (), self->rows->len), 1, 8);
+    GThread *threads[8];
 
-      for (guint64 i = 0; i < len; i++)
-        changed += map[row->ids[i]] != row->ids[i];
-      if (changed == 0)
-        continue;
-      /* Changes that became equal merge: re-encode the row from a plain copy. */
-      ts = g_new (gint64, MAX (len, 1));
-      ids = g_memdup2 (row->ids, MAX (len, 1) * sizeof (guint32));
-      for (guint64 i = 0; i < len; i++)
-        ts[i] = row_ts (row, i);
-      row->n = 0;
-      for (guint64 i = 0; i < len; i++)
-        {
-          guint32 id = map[ids[i]];
-
-          if (row->n > 0 && row->ids[row->n - 1] == id)
-            continue;
-          row_push (row, ts[i], id);
-        }
-    }
+    for (guint t = 1; t < n_threads; t++)
+      threads[t] = g_thread_new ("strata-remap", remap_worker, &job);
+    remap_worker (&job);
+    for (guint t = 1; t < n_threads; t++)
+      g_thread_join (threads[t]);
+  }
 }
 
 const StrataStateDesc *
