@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-store-private.h"
 #include "strata-time.h"
 
 /*
@@ -1265,7 +1266,7 @@ thread_set_state (Model       *model,
       d.host_tid = -1;
       t->thread_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
     }
-  strata_store_builder_set_id (model->b, t->row, ts, t->thread_ids[state] - 1);
+  strata_store_builder_set_id_fast (model->b, t->row, ts, t->thread_ids[state] - 1);
 }
 
 /* A thread on a CPU is running, in a syscall, or interrupted by what the CPU handles. */
@@ -1350,7 +1351,7 @@ vcpu_set (Model       *model,
       d.host_comm = t->name;
       t->vcpu_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
     }
-  strata_store_builder_set_id (model->b, row, ts, t->vcpu_ids[state] - 1);
+  strata_store_builder_set_id_fast (model->b, row, ts, t->vcpu_ids[state] - 1);
 }
 
 /* Writes the CPU's state to its row, and returns its description id. A pCPU row in guest
@@ -1398,9 +1399,9 @@ cpu_update (Model  *model,
     }
 
   if (c->row >= 0)
-    strata_store_builder_set_id (model->b, c->row, ts, id);
+    strata_store_builder_set_id_fast (model->b, c->row, ts, id);
   if (c->pcpu_row >= 0 && !c->in_guest)
-    strata_store_builder_set_id (model->b, c->pcpu_row, ts, id);
+    strata_store_builder_set_id_fast (model->b, c->pcpu_row, ts, id);
   return id;
 }
 
@@ -1520,7 +1521,7 @@ irq_set (Model  *model,
       r->last_name = d.comm;
       r->last_id = strata_store_builder_intern (model->b, &d);
     }
-  strata_store_builder_set_id (model->b, r->row, ts, r->last_id);
+  strata_store_builder_set_id_fast (model->b, r->row, ts, r->last_id);
 }
 
 static void
@@ -1585,9 +1586,9 @@ end_rows (Model  *model,
       Cpu *cpu = &g_array_index (model->cpus, Cpu, c);
 
       if (cpu->row >= 0)
-        strata_store_builder_set_id (b, cpu->row, end, id);
+        strata_store_builder_set_id_fast (b, cpu->row, end, id);
       if (cpu->pcpu_row >= 0)
-        strata_store_builder_set_id (b, cpu->pcpu_row, end, id);
+        strata_store_builder_set_id_fast (b, cpu->pcpu_row, end, id);
     }
   g_hash_table_iter_init (&iter, model->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1595,15 +1596,15 @@ end_rows (Model  *model,
       Thread *t = value;
 
       if (t->row >= 0)
-        strata_store_builder_set_id (b, t->row, end, id);
+        strata_store_builder_set_id_fast (b, t->row, end, id);
       if (t->vm >= 0 && vcpu_row (model, t) >= 0)
-        strata_store_builder_set_id (b, vcpu_row (model, t), end, id);
+        strata_store_builder_set_id_fast (b, vcpu_row (model, t), end, id);
     }
   for (guint k = 0; k < 2; k++)
     {
       g_hash_table_iter_init (&iter, k == 0 ? model->irqs : model->softirqs);
       while (g_hash_table_iter_next (&iter, NULL, &value))
-        strata_store_builder_set_id (b, ((IrqRow *) value)->row, end, id);
+        strata_store_builder_set_id_fast (b, ((IrqRow *) value)->row, end, id);
     }
 }
 
@@ -1825,7 +1826,7 @@ run_model (Model *model)
             guint32 id = cpu_update (model, e->cpu, ts);
 
             if (c->pcpu_row >= 0)
-              strata_store_builder_set_id (model->b, c->pcpu_row, ts, id);
+              strata_store_builder_set_id_fast (model->b, c->pcpu_row, ts, id);
           }
           vcpu_set (model, t, STRATA_STATE_RUNNING, ts);
           break;
@@ -1982,20 +1983,20 @@ fuse_row (FuseJob            *job,
               slot[0] = id;
               slot[1] = strata_store_builder_intern (out, hd);
             }
-          strata_store_builder_set_id (out, out_row, from, slot[1]);
+          strata_store_builder_set_id_fast (out, out_row, from, slot[1]);
           continue;
         }
       model = hd->machine < a->models->len ? g_ptr_array_index (a->models, hd->machine) : NULL;
       gc = model != NULL && (guint) hd->vcpu < model->cpus->len ? &g_array_index (model->cpus, Cpu, hd->vcpu) : NULL;
       if (gc == NULL || gc->row < 0)
         {
-          strata_store_builder_set_id (out, out_row, from, fused_id (out, id, hd, NULL, G_MAXUINT32, cache));
+          strata_store_builder_set_id_fast (out, out_row, from, fused_id (out, id, hd, NULL, G_MAXUINT32, cache));
           continue;
         }
       /* The guest's state at the entry, then its changes until the exit. */
       strata_store_builder_row_view (model->b, gc->row, &guest);
       j = find_from (&guest, from, &hints[hd->machine][hd->vcpu]);
-      strata_store_builder_set_id (out, out_row, from,
+      strata_store_builder_set_id_fast (out, out_row, from,
                                    fused_id (out, id, hd, model->b, j >= 0 ? guest.ids[j] : G_MAXUINT32, cache));
       for (j++; j < (gint64) guest.n; j++)
         {
@@ -2003,7 +2004,7 @@ fuse_row (FuseJob            *job,
 
           if (when >= to)
             break;
-          strata_store_builder_set_id (out, out_row, when, fused_id (out, id, hd, model->b, guest.ids[j], cache));
+          strata_store_builder_set_id_fast (out, out_row, when, fused_id (out, id, hd, model->b, guest.ids[j], cache));
         }
     }
 }

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "strata-store.h"
+#include "strata-store-private.h"
 #include "strata-time.h"
 
 /*
@@ -55,48 +55,6 @@ strata_state_from_string (const char *name)
   return STRATA_STATE_UNKNOWN;
 }
 
-#define NO_KEY G_MAXUINT32
-#define ACC_SLOTS 8
-
-typedef struct
-{
-  guint32 key;           /* state | machine << 8; NO_KEY: nothing */
-  float   dur;           /* ns held by key */
-  guint32 mask;
-} Bucket;
-
-typedef struct
-{
-  char          *name;
-  StrataRowKind  kind;
-  guint16        machine;
-  gint64         number;
-  /* Times: a 64-bit base per block of BLOCK changes and a 32-bit offset per change, 4 bytes
-   * less a change than plain times. A row whose block would span more than 4.29 s (a sparse
-   * row: cheap anyway) switches to plain 64-bit times in `wide`. */
-  gint64        *base;
-  guint32       *off;
-  gint64        *wide;
-  guint32       *ids;
-  guint64        n;
-  guint64        cap;
-  gsize          pyramid_ready; /* g_once: thread rows get theirs when first summarized */
-  gsize          pyramid_memory; /* of one built before finish() */
-  gint64         w0;           /* level-0 bucket width, ns */
-  guint          n_levels;
-  Bucket       **levels;
-  guint64       *level_len;
-} __attribute__ ((aligned (64))) Row;   /* rows of different threads share no cache line */
-
-#define BLOCK_BITS 8
-#define BLOCK (1u << BLOCK_BITS)
-
-static inline gint64
-row_ts (const Row *row,
-        guint64    i)
-{
-  return row->wide ? row->wide[i] : row->base[i >> BLOCK_BITS] + row->off[i];
-}
 
 /* Plain 64-bit times from now on: for a row too sparse for 32-bit offsets. */
 static void
@@ -126,8 +84,8 @@ row_resize (Row     *row,
     }
 }
 
-static void
-row_push (Row     *row,
+void
+strata_store_row_push (Row     *row,
           gint64   ts,
           guint32  id)
 {
@@ -150,25 +108,6 @@ row_push (Row     *row,
   row->n = n + 1;
 }
 
-
-/* Most changes reuse a handful of descriptions: a small direct-mapped cache in front of the
- * hash table halves the cost of interning. */
-#define DESC_CACHE_SIZE 4096
-
-typedef struct
-{
-  StrataStateDesc desc;
-  guint32         id;
-} DescCacheEntry;
-
-struct _StrataStoreBuilder
-{
-  DescCacheEntry *cache;       /* id G_MAXUINT32: empty */
-  GPtrArray  *rows;            /* Row* */
-  GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
-  GArray     *descs;           /* StrataStateDesc */
-  GHashTable *desc_index;      /* StrataStateDesc* (in a private copy) -> id + 1 */
-};
 
 struct _StrataStore
 {
@@ -292,13 +231,14 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
   return id;
 }
 
+/* The cases strata_store_builder_set_id_fast() leaves out: a row's first change, one that
+ * replaces the last, a new block, growth, wide rows. */
 void
-strata_store_builder_set_id (StrataStoreBuilder *self,
-                             guint               row_index,
-                             gint64              ts,
-                             guint32             id)
+strata_store_builder_set_id_slow (StrataStoreBuilder *self,
+                                  Row                *row,
+                                  gint64              ts,
+                                  guint32             id)
 {
-  Row *row = g_ptr_array_index (self->rows, row_index);
   guint64 n = row->n;
 
   if (n > 0)
@@ -318,7 +258,16 @@ strata_store_builder_set_id (StrataStoreBuilder *self,
           return;
         }
     }
-  row_push (row, ts, id);
+  strata_store_row_push (row, ts, id);
+}
+
+void
+strata_store_builder_set_id (StrataStoreBuilder *self,
+                             guint               row_index,
+                             gint64              ts,
+                             guint32             id)
+{
+  strata_store_builder_set_id_fast (self, row_index, ts, id);
 }
 
 void
@@ -411,7 +360,7 @@ remap_worker (gpointer data)
 
           if (row->n > 0 && row->ids[row->n - 1] == id)
             continue;
-          row_push (row, ts[i], id);
+          strata_store_row_push (row, ts[i], id);
         }
     }
   return NULL;
