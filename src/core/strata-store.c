@@ -632,6 +632,7 @@ typedef struct
   guint32 key[ACC_SLOTS];
   gint64  dur[ACC_SLOTS];   /* ns */
   guint   n;
+  guint   last;             /* the slot added to last: states come back in pairs */
   guint32 mask;
 } Acc;
 
@@ -644,16 +645,23 @@ acc_add (Acc     *acc,
   guint i, min = 0;
 
   acc->mask |= mask;
+  if (acc->last < acc->n && acc->key[acc->last] == key)
+    {
+      acc->dur[acc->last] += dur;
+      return;
+    }
   for (i = 0; i < acc->n; i++)
     if (acc->key[i] == key)
       {
         acc->dur[i] += dur;
+        acc->last = i;
         return;
       }
   if (acc->n < ACC_SLOTS)
     {
       acc->key[acc->n] = key;
-      acc->dur[acc->n++] = dur;
+      acc->dur[acc->n] = dur;
+      acc->last = acc->n++;
       return;
     }
   /* Many states in one bucket: the shortest is the least likely to dominate. */
