@@ -17,15 +17,12 @@ G_BEGIN_DECLS
  * more than the common case itself, which strata_store_builder_set_id_fast() inlines.
  */
 
-#define NO_KEY G_MAXUINT32
-#define ACC_SLOTS 8
-
 typedef struct
 {
   guint32 key;           /* state | machine << 8; NO_KEY: nothing */
   float   dur;           /* ns held by key */
   guint32 mask;
-} Bucket;
+} StoreBucket;
 
 typedef struct
 {
@@ -33,7 +30,7 @@ typedef struct
   StrataRowKind  kind;
   guint16        machine;
   gint64         number;
-  /* Times: a 64-bit base per block of BLOCK changes and a 32-bit offset per change, 4 bytes
+  /* Times: a 64-bit base per block of STORE_BLOCK changes and a 32-bit offset per change, 4 bytes
    * less a change than plain times. A row whose block would span more than 4.29 s (a sparse
    * row: cheap anyway) switches to plain 64-bit times in `wide`. */
   gint64        *base;
@@ -46,44 +43,44 @@ typedef struct
   gsize          pyramid_memory; /* of one built before finish() */
   gint64         w0;           /* level-0 bucket width, ns */
   guint          n_levels;
-  Bucket       **levels;
+  StoreBucket       **levels;
   guint64       *level_len;
-} __attribute__ ((aligned (64))) Row;   /* rows of different threads share no cache line */
+} __attribute__ ((aligned (64))) StoreRow;   /* rows of different threads share no cache line */
 
-#define BLOCK_BITS 8
-#define BLOCK (1u << BLOCK_BITS)
+#define STORE_BLOCK_BITS 8
+#define STORE_BLOCK (1u << STORE_BLOCK_BITS)
 
 static inline gint64
-row_ts (const Row *row,
-        guint64    i)
+store_row_ts (const StoreRow *row,
+              guint64         i)
 {
-  return row->wide ? row->wide[i] : row->base[i >> BLOCK_BITS] + row->off[i];
+  return row->wide ? row->wide[i] : row->base[i >> STORE_BLOCK_BITS] + row->off[i];
 }
 
 /* Most changes reuse a handful of descriptions: a small direct-mapped cache in front of the
  * hash table halves the cost of interning. */
-#define DESC_CACHE_SIZE 4096
+#define STORE_DESC_CACHE_SIZE 4096
 
 typedef struct
 {
   StrataStateDesc desc;
   guint32         id;
-} DescCacheEntry;
+} StoreDescCacheEntry;
 
 struct _StrataStoreBuilder
 {
-  DescCacheEntry *cache;       /* id G_MAXUINT32: empty */
-  GPtrArray  *rows;            /* Row* */
+  StoreDescCacheEntry *cache;       /* id G_MAXUINT32: empty */
+  GPtrArray  *rows;            /* StoreRow* */
   GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
   GArray     *descs;           /* StrataStateDesc */
   GHashTable *desc_index;      /* StrataStateDesc* (in a private copy) -> id + 1 */
 };
 
-void strata_store_row_push (Row     *row,
-               gint64   ts,
-               guint32  id);
+void strata_store_row_push            (StoreRow           *row,
+                                       gint64              ts,
+                                       guint32             id);
 void strata_store_builder_set_id_slow (StrataStoreBuilder *self,
-                                       Row                *row,
+                                       StoreRow           *row,
                                        gint64              ts,
                                        guint32             id);
 
@@ -95,12 +92,12 @@ strata_store_builder_set_id_fast (StrataStoreBuilder *self,
                                   gint64              ts,
                                   guint32             id)
 {
-  Row *row = g_ptr_array_index (self->rows, row_index);
+  StoreRow *row = g_ptr_array_index (self->rows, row_index);
   guint64 n = row->n;
 
-  if (G_LIKELY (n > 0 && row->wide == NULL && n < row->cap && (n & (BLOCK - 1)) != 0))
+  if (G_LIKELY (n > 0 && row->wide == NULL && n < row->cap && (n & (STORE_BLOCK - 1)) != 0))
     {
-      gint64 base = row->base[n >> BLOCK_BITS];
+      gint64 base = row->base[n >> STORE_BLOCK_BITS];
 
       if (row->ids[n - 1] == id)
         return;

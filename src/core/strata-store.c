@@ -14,6 +14,9 @@
 #include "strata-store-private.h"
 #include "strata-time.h"
 
+#define NO_KEY G_MAXUINT32
+#define ACC_SLOTS 8
+
 /*
  * A row is two plain arrays: the time of each change and the id of its description, 12 bytes
  * a change. Interval i is [ts[i], ts[i+1]), the last one ends at the store's end.
@@ -58,20 +61,20 @@ strata_state_from_string (const char *name)
 
 /* Plain 64-bit times from now on: for a row too sparse for 32-bit offsets. */
 static void
-row_make_wide (Row *row)
+row_make_wide (StoreRow *row)
 {
   gint64 *wide = g_new (gint64, MAX (row->cap, 1));
 
   for (guint64 i = 0; i < row->n; i++)
-    wide[i] = row_ts (row, i);
+    wide[i] = store_row_ts (row, i);
   g_clear_pointer (&row->base, g_free);
   g_clear_pointer (&row->off, g_free);
   row->wide = wide;
 }
 
 static void
-row_resize (Row     *row,
-            guint64  cap)
+row_resize (StoreRow *row,
+            guint64   cap)
 {
   row->cap = cap;
   row->ids = g_renew (guint32, row->ids, MAX (cap, 1));
@@ -80,14 +83,14 @@ row_resize (Row     *row,
   else
     {
       row->off = g_renew (guint32, row->off, MAX (cap, 1));
-      row->base = g_renew (gint64, row->base, (cap + BLOCK - 1) / BLOCK + 1);
+      row->base = g_renew (gint64, row->base, (cap + STORE_BLOCK - 1) / STORE_BLOCK + 1);
     }
 }
 
 void
-strata_store_row_push (Row     *row,
-          gint64   ts,
-          guint32  id)
+strata_store_row_push (StoreRow *row,
+                       gint64    ts,
+                       guint32   id)
 {
   guint64 n = row->n;
 
@@ -95,15 +98,15 @@ strata_store_row_push (Row     *row,
     row_resize (row, MAX (16, row->cap + row->cap / 2));
   if (!row->wide)
     {
-      if ((n & (BLOCK - 1)) == 0)
-        row->base[n >> BLOCK_BITS] = ts;
-      else if ((guint64) (ts - row->base[n >> BLOCK_BITS]) > G_MAXUINT32)
+      if ((n & (STORE_BLOCK - 1)) == 0)
+        row->base[n >> STORE_BLOCK_BITS] = ts;
+      else if ((guint64) (ts - row->base[n >> STORE_BLOCK_BITS]) > G_MAXUINT32)
         row_make_wide (row);
     }
   if (row->wide)
     row->wide[n] = ts;
   else
-    row->off[n] = (guint32) (ts - row->base[n >> BLOCK_BITS]);
+    row->off[n] = (guint32) (ts - row->base[n >> STORE_BLOCK_BITS]);
   row->ids[n] = id;
   row->n = n + 1;
 }
@@ -141,7 +144,7 @@ desc_equal (gconstpointer a,
 static void
 row_free (gpointer data)
 {
-  Row *row = data;
+  StoreRow *row = data;
 
   if (row == NULL)
     return;
@@ -164,8 +167,8 @@ strata_store_builder_new (void)
 
   self->rows = g_ptr_array_new_with_free_func (row_free);
   self->aliases = g_ptr_array_new ();
-  self->cache = g_new (DescCacheEntry, DESC_CACHE_SIZE);
-  for (guint i = 0; i < DESC_CACHE_SIZE; i++)
+  self->cache = g_new (StoreDescCacheEntry, STORE_DESC_CACHE_SIZE);
+  for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
     self->cache[i].id = G_MAXUINT32;
   self->descs = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
   self->desc_index = g_hash_table_new_full (desc_hash, desc_equal, g_free, NULL);
@@ -194,7 +197,7 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
                               guint16             machine,
                               gint64              number)
 {
-  Row *row = g_aligned_alloc0 (1, sizeof (Row), 64);
+  StoreRow *row = g_aligned_alloc0 (1, sizeof (StoreRow), 64);
 
   row->name = g_strdup (name);
   row->kind = kind;
@@ -209,12 +212,12 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
                              const StrataStateDesc *desc)
 {
   StrataStateDesc key = *desc;
-  DescCacheEntry *slot;
+  StoreDescCacheEntry *slot;
   gpointer found;
   guint32 id;
 
   key.reserved = 0;
-  slot = &self->cache[desc_hash (&key) & (DESC_CACHE_SIZE - 1)];
+  slot = &self->cache[desc_hash (&key) & (STORE_DESC_CACHE_SIZE - 1)];
   if (slot->id != G_MAXUINT32 && memcmp (&slot->desc, &key, sizeof key) == 0)
     return slot->id;
   if ((found = g_hash_table_lookup (self->desc_index, &key)) != NULL)
@@ -235,7 +238,7 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
  * replaces the last, a new block, growth, wide rows. */
 void
 strata_store_builder_set_id_slow (StrataStoreBuilder *self,
-                                  Row                *row,
+                                  StoreRow           *row,
                                   gint64              ts,
                                   guint32             id)
 {
@@ -243,7 +246,7 @@ strata_store_builder_set_id_slow (StrataStoreBuilder *self,
 
   if (n > 0)
     {
-      gint64 last_ts = row_ts (row, n - 1);
+      gint64 last_ts = store_row_ts (row, n - 1);
       guint32 last_id = row->ids[n - 1];
 
       if (last_id == id)
@@ -294,7 +297,7 @@ strata_store_builder_n_changes (StrataStoreBuilder *self)
   guint64 n = 0;
 
   for (guint r = 0; r < self->rows->len; r++)
-    n += ((Row *) g_ptr_array_index (self->rows, r))->n;
+    n += ((StoreRow *) g_ptr_array_index (self->rows, r))->n;
   return n;
 }
 
@@ -302,7 +305,7 @@ guint64
 strata_store_builder_row_len (StrataStoreBuilder *self,
                               guint               row_index)
 {
-  return ((Row *) g_ptr_array_index (self->rows, row_index))->n;
+  return ((StoreRow *) g_ptr_array_index (self->rows, row_index))->n;
 }
 
 gint64
@@ -310,7 +313,7 @@ strata_store_builder_row_ts (StrataStoreBuilder *self,
                              guint               row_index,
                              guint64             i)
 {
-  return row_ts (g_ptr_array_index (self->rows, row_index), i);
+  return store_row_ts (g_ptr_array_index (self->rows, row_index), i);
 }
 
 guint32
@@ -318,7 +321,7 @@ strata_store_builder_row_id (StrataStoreBuilder *self,
                              guint               row_index,
                              guint64             i)
 {
-  return ((Row *) g_ptr_array_index (self->rows, row_index))->ids[i];
+  return ((StoreRow *) g_ptr_array_index (self->rows, row_index))->ids[i];
 }
 
 typedef struct
@@ -338,7 +341,7 @@ remap_worker (gpointer data)
 
   while ((r = g_atomic_int_add (&job->next, 1)) < (gint) job->self->rows->len)
     {
-      Row *row = g_ptr_array_index (job->self->rows, r);
+      StoreRow *row = g_ptr_array_index (job->self->rows, r);
       g_autofree gint64 *ts = NULL;
       g_autofree guint32 *ids = NULL;
       guint64 len = row->n, first = 0;
@@ -352,7 +355,7 @@ remap_worker (gpointer data)
       ts = g_new (gint64, len - first);
       ids = g_memdup2 (row->ids + first, (len - first) * sizeof (guint32));
       for (guint64 i = first; i < len; i++)
-        ts[i - first] = row_ts (row, i);
+        ts[i - first] = store_row_ts (row, i);
       row->n = first;
       for (guint64 i = 0; i < len - first; i++)
         {
@@ -397,7 +400,7 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
       *old = d;
       g_hash_table_insert (self->desc_index, g_memdup2 (&d, sizeof d), GUINT_TO_POINTER (i + 1));
     }
-  for (guint i = 0; i < DESC_CACHE_SIZE; i++)
+  for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
     self->cache[i].id = G_MAXUINT32;
   if (!any)
     return;
@@ -424,14 +427,14 @@ strata_store_builder_desc (StrataStoreBuilder *self,
 static gsize build_pyramid (const StrataStateDesc *descs,
                             gint64                 end,
                             const guint64         *info,
-                            Row                   *row);
+                            StoreRow              *row);
 
 void
 strata_store_builder_summarize (StrataStoreBuilder *self,
                                 guint               row_index,
                                 gint64              end_ns)
 {
-  Row *row = g_ptr_array_index (self->rows, row_index);
+  StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
   g_return_if_fail (!row->pyramid_ready);
   row->pyramid_memory = build_pyramid ((const StrataStateDesc *) self->descs->data, end_ns, NULL, row);
@@ -443,9 +446,9 @@ strata_store_builder_row_view (StrataStoreBuilder *self,
                                guint               row_index,
                                StrataRowView      *view)
 {
-  const Row *row = g_ptr_array_index (self->rows, row_index);
+  const StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
-  G_STATIC_ASSERT (BLOCK_BITS == STRATA_ROW_VIEW_BLOCK_BITS);
+  G_STATIC_ASSERT (STORE_BLOCK_BITS == STRATA_ROW_VIEW_BLOCK_BITS);
   view->base = row->base;
   view->off = row->off;
   view->wide = row->wide;
@@ -458,14 +461,14 @@ strata_store_builder_row_find (StrataStoreBuilder *self,
                                guint               row_index,
                                gint64              ts)
 {
-  const Row *row = g_ptr_array_index (self->rows, row_index);
+  const StoreRow *row = g_ptr_array_index (self->rows, row_index);
   guint64 lo = 0, hi = row->n;
 
   while (lo < hi)
     {
       guint64 mid = lo + (hi - lo) / 2;
 
-      if (row_ts (row, mid) <= ts)
+      if (store_row_ts (row, mid) <= ts)
         lo = mid + 1;
       else
         hi = mid;
@@ -480,12 +483,12 @@ strata_store_builder_row_take (StrataStoreBuilder  *self,
                                guint32            **ids,
                                guint64             *n)
 {
-  Row *row = g_ptr_array_index (self->rows, row_index);
+  StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
   *n = row->n;
   *ts = g_new (gint64, MAX (row->n, 1));
   for (guint64 i = 0; i < row->n; i++)
-    (*ts)[i] = row_ts (row, i);
+    (*ts)[i] = store_row_ts (row, i);
   *ids = g_steal_pointer (&row->ids);
   g_clear_pointer (&row->base, g_free);
   g_clear_pointer (&row->off, g_free);
@@ -507,8 +510,8 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
     map[i] = strata_store_builder_intern (self, &g_array_index (other->descs, StrataStateDesc, i));
   for (guint k = 0; k < n; k++)
     {
-      Row *to = g_ptr_array_index (self->rows, rows[k]);
-      Row *from = g_ptr_array_index (other->rows, other_rows[k]);
+      StoreRow *to = g_ptr_array_index (self->rows, rows[k]);
+      StoreRow *from = g_ptr_array_index (other->rows, other_rows[k]);
 
       g_free (to->base);
       g_free (to->off);
@@ -543,7 +546,7 @@ void
 strata_store_builder_row_trim (StrataStoreBuilder *self,
                                guint               row_index)
 {
-  Row *row = g_ptr_array_index (self->rows, row_index);
+  StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
   if (row->cap > row->n)
     row_resize (row, row->n);
@@ -560,7 +563,7 @@ void
 strata_store_builder_row_clear (StrataStoreBuilder *self,
                                 guint               row_index)
 {
-  Row *row = g_ptr_array_index (self->rows, row_index);
+  StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
   g_clear_pointer (&row->base, g_free);
   g_clear_pointer (&row->off, g_free);
@@ -587,7 +590,7 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   /* Distinct descriptions stay distinct, so no two neighbouring changes become equal. */
   for (guint r = 0; r < other->rows->len; r++)
     {
-      Row *row = g_ptr_array_index (other->rows, r);
+      StoreRow *row = g_ptr_array_index (other->rows, r);
 
       for (guint64 i = 0; !same && i < row->n; i++)
         row->ids[i] = map[row->ids[i]];
@@ -683,10 +686,10 @@ state_is_activity (guint state)
 
 /* The dominant key, with the longest other activity in its top byte: short IRQs and the like
  * that never dominate a pixel still get a mark. */
-static Bucket
+static StoreBucket
 acc_take (Acc *acc)
 {
-  Bucket b = { NO_KEY, 0, acc->mask };
+  StoreBucket b = { NO_KEY, 0, acc->mask };
   guint secondary = 0;
   gint64 secondary_dur = -1, best = -1;
 
@@ -720,18 +723,18 @@ static gsize
 build_pyramid (const StrataStateDesc *descs,
                gint64                 end,
                const guint64         *info,
-               Row                   *row)
+               StoreRow              *row)
 {
   gsize memory = 0;
   gint64 begin, span;
   guint64 n0;
-  Bucket *level0;
+  StoreBucket *level0;
   Acc acc = { 0 };
   guint64 cb = 0;
 
   if (row->n == 0)
     return 0;
-  begin = row_ts (row, 0);
+  begin = store_row_ts (row, 0);
   span = MAX (end - begin, 1);
   row->w0 = 1;
   while (row->w0 < span / (gint64) MAX (row->n / 8, 1))
@@ -741,10 +744,10 @@ build_pyramid (const StrataStateDesc *descs,
   row->n_levels = 1;
   for (guint64 len = n0; len > 1; len = (len + 1) / 2)
     row->n_levels++;
-  row->levels = g_new0 (Bucket *, row->n_levels);
+  row->levels = g_new0 (StoreBucket *, row->n_levels);
   row->level_len = g_new0 (guint64, row->n_levels);
 
-  level0 = g_new (Bucket, n0);
+  level0 = g_new (StoreBucket, n0);
   {
     gint64 bucket_end = row->w0, next = 0;
     guint32 last_id = G_MAXUINT32, key = 0, mask = 0;
@@ -752,7 +755,7 @@ build_pyramid (const StrataStateDesc *descs,
     for (guint64 i = 0; i < row->n && cb < n0; i++)
       {
         gint64 s = next;
-        gint64 e = (i + 1 < row->n ? row_ts (row, i + 1) : end) - begin;
+        gint64 e = (i + 1 < row->n ? store_row_ts (row, i + 1) : end) - begin;
         guint32 id = row->ids[i];
 
         next = e;
@@ -791,25 +794,25 @@ build_pyramid (const StrataStateDesc *descs,
   for (guint l = 1; l < row->n_levels; l++)
     {
       guint64 len = (row->level_len[l - 1] + 1) / 2;
-      Bucket *below = row->levels[l - 1];
-      Bucket *up = g_new (Bucket, len);
+      StoreBucket *below = row->levels[l - 1];
+      StoreBucket *up = g_new (StoreBucket, len);
 
       for (guint64 i = 0; i < len; i++)
         {
-          Bucket a = below[2 * i];
-          Bucket b = 2 * i + 1 < row->level_len[l - 1] ? below[2 * i + 1] : (Bucket) { NO_KEY, 0, 0 };
+          StoreBucket a = below[2 * i];
+          StoreBucket b = 2 * i + 1 < row->level_len[l - 1] ? below[2 * i + 1] : (StoreBucket) { NO_KEY, 0, 0 };
 
           /* Approximate above level 0: the dominant of two halves is taken as the longer. */
           if (a.key != NO_KEY && b.key != NO_KEY && (a.key & 0xffffff) == (b.key & 0xffffff))
-            up[i] = (Bucket) { a.key, a.dur + b.dur, a.mask | b.mask };
+            up[i] = (StoreBucket) { a.key, a.dur + b.dur, a.mask | b.mask };
           else if (b.key == NO_KEY || (a.key != NO_KEY && a.dur >= b.dur))
-            up[i] = (Bucket) { a.key, a.dur, a.mask | b.mask };
+            up[i] = (StoreBucket) { a.key, a.dur, a.mask | b.mask };
           else
-            up[i] = (Bucket) { b.key, b.dur, a.mask | b.mask };
+            up[i] = (StoreBucket) { b.key, b.dur, a.mask | b.mask };
           /* Keep a mark of the other half's activity if the winner has none. */
           if (up[i].key != NO_KEY && (up[i].key >> 24) == 0)
             {
-              Bucket other = up[i].key == a.key ? b : a;
+              StoreBucket other = up[i].key == a.key ? b : a;
               guint sec = other.key == NO_KEY ? 0 : (other.key >> 24) ? (other.key >> 24) : (other.key & 0xff);
 
               if (state_is_activity (sec) && sec != (up[i].key & 0xff))
@@ -821,7 +824,7 @@ build_pyramid (const StrataStateDesc *descs,
     }
 
   for (guint l = 0; l < row->n_levels; l++)
-    memory += row->level_len[l] * sizeof (Bucket);
+    memory += row->level_len[l] * sizeof (StoreBucket);
   return memory;
 }
 
@@ -843,7 +846,7 @@ pyramid_worker (gpointer data)
 
   while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
     {
-      Row *row = g_ptr_array_index (job->store->rows, job->order[i]);
+      StoreRow *row = g_ptr_array_index (job->store->rows, job->order[i]);
 
       /* Thread rows are not drawn by the resources view: theirs wait until asked for. */
       if (row->kind == STRATA_ROW_THREAD)
@@ -863,8 +866,8 @@ compare_row_size (gconstpointer a,
                   gpointer      data)
 {
   const StrataStore *store = data;
-  guint64 na = ((Row *) g_ptr_array_index (store->rows, *(const guint *) a))->n;
-  guint64 nb = ((Row *) g_ptr_array_index (store->rows, *(const guint *) b))->n;
+  guint64 na = ((StoreRow *) g_ptr_array_index (store->rows, *(const guint *) a))->n;
+  guint64 nb = ((StoreRow *) g_ptr_array_index (store->rows, *(const guint *) b))->n;
 
   return na < nb ? 1 : na > nb ? -1 : 0;
 }
@@ -924,17 +927,17 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
 
   for (guint r = 0; r < store->rows->len; r++)
     {
-      Row *row = g_ptr_array_index (store->rows, r);
+      StoreRow *row = g_ptr_array_index (store->rows, r);
 
       /* A change at the very end would be an empty interval. */
-      while (row->n > 0 && row_ts (row, row->n - 1) >= end_ns)
+      while (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns)
         row->n--;
       /* Shrunk in place (no copy, so no second peak): growth slack is not kept. */
       row_resize (row, row->n);
       store->n_changes += row->n;
       store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
-                       (row->wide ? 0 : (row->n / BLOCK + 1) * sizeof (gint64)) +
-                       row->n * sizeof (guint32) + sizeof (Row) + strlen (row->name) + 1 +
+                       (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
+                       row->n * sizeof (guint32) + sizeof (StoreRow) + strlen (row->name) + 1 +
                        row->pyramid_memory;
       g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
     }
@@ -974,7 +977,7 @@ strata_store_find_row (StrataStore *self,
   return GPOINTER_TO_INT (g_hash_table_lookup (self->by_name, name)) - 1;
 }
 
-#define ROW(self, r) ((Row *) g_ptr_array_index ((self)->rows, (r)))
+#define ROW(self, r) ((StoreRow *) g_ptr_array_index ((self)->rows, (r)))
 
 const char *strata_store_row_name (StrataStore *self, guint row) { return ROW (self, row)->name; }
 StrataRowKind strata_store_row_kind (StrataStore *self, guint row) { return ROW (self, row)->kind; }
@@ -992,8 +995,8 @@ strata_store_desc (StrataStore *self,
 
 /* Index of the last change at or before @ts, or -1. */
 static gint64
-find_le (const Row *row,
-         gint64     ts)
+find_le (const StoreRow *row,
+         gint64          ts)
 {
   guint64 lo = 0, hi = row->n;
 
@@ -1001,7 +1004,7 @@ find_le (const Row *row,
     {
       guint64 mid = lo + (hi - lo) / 2;
 
-      if (row_ts (row, mid) <= ts)
+      if (store_row_ts (row, mid) <= ts)
         lo = mid + 1;
       else
         hi = mid;
@@ -1015,11 +1018,11 @@ strata_store_interval (StrataStore    *self,
                        guint64         index,
                        StrataInterval *out)
 {
-  const Row *row = ROW (self, row_index);
+  const StoreRow *row = ROW (self, row_index);
 
   g_return_if_fail (index < row->n);
-  out->start = row_ts (row, index);
-  out->end = index + 1 < row->n ? row_ts (row, index + 1) : self->end;
+  out->start = store_row_ts (row, index);
+  out->end = index + 1 < row->n ? store_row_ts (row, index + 1) : self->end;
   out->desc_id = row->ids[index];
   out->desc = &self->descs[out->desc_id];
 }
@@ -1030,7 +1033,7 @@ strata_store_lookup (StrataStore    *self,
                      gint64          ts,
                      StrataInterval *out)
 {
-  const Row *row = ROW (self, row_index);
+  const StoreRow *row = ROW (self, row_index);
   gint64 i;
 
   if (row->n == 0 || ts >= self->end || (i = find_le (row, ts)) < 0)
@@ -1047,7 +1050,7 @@ strata_store_range (StrataStore *self,
                     guint64     *first,
                     guint64     *last)
 {
-  const Row *row = ROW (self, row_index);
+  const StoreRow *row = ROW (self, row_index);
   gint64 a = find_le (row, from);
   gint64 b = find_le (row, to == G_MININT64 ? to : to - 1);
 
@@ -1059,15 +1062,15 @@ strata_store_range (StrataStore *self,
 
 /* First index >= @lo whose change is at or after @ts: galloping, since pixels go left to right. */
 static guint64
-gallop_ge (const Row *row,
-           guint64    lo,
-           gint64     ts)
+gallop_ge (const StoreRow *row,
+           guint64         lo,
+           gint64          ts)
 {
   guint64 step = 1, hi;
 
-  if (lo >= row->n || row_ts (row, lo) >= ts)
+  if (lo >= row->n || store_row_ts (row, lo) >= ts)
     return lo;
-  while (lo + step < row->n && row_ts (row, lo + step) < ts)
+  while (lo + step < row->n && store_row_ts (row, lo + step) < ts)
     {
       lo += step;
       step <<= 1;
@@ -1078,7 +1081,7 @@ gallop_ge (const Row *row,
     {
       guint64 mid = lo + (hi - lo) / 2;
 
-      if (row_ts (row, mid) < ts)
+      if (store_row_ts (row, mid) < ts)
         lo = mid + 1;
       else
         hi = mid;
@@ -1094,7 +1097,7 @@ strata_store_summarize (StrataStore *self,
                         guint        n_pixels,
                         StrataPixel *pixels)
 {
-  Row *row = ROW (self, row_index);
+  StoreRow *row = ROW (self, row_index);
   double width;
   gint64 cur = -1;
 
@@ -1123,13 +1126,13 @@ strata_store_summarize (StrataStore *self,
 
       if (b <= a)
         b = a + 1;
-      if (b <= row_ts (row, 0) || a >= self->end)
+      if (b <= store_row_ts (row, 0) || a >= self->end)
         continue;
-      a = MAX (a, row_ts (row, 0));
+      a = MAX (a, store_row_ts (row, 0));
       b = MIN (b, self->end);
-      if (cur < 0 || row_ts (row, cur) > a)
+      if (cur < 0 || store_row_ts (row, cur) > a)
         cur = find_le (row, a);
-      else if (cur + 1 < (gint64) row->n && row_ts (row, cur + 1) <= a)
+      else if (cur + 1 < (gint64) row->n && store_row_ts (row, cur + 1) <= a)
         cur = (gint64) gallop_ge (row, cur, a + 1) - 1;
       k = gallop_ge (row, cur + 1, b);
 
@@ -1140,8 +1143,8 @@ strata_store_summarize (StrataStore *self,
 
           for (guint64 i = cur; i < k; i++)
             {
-              gint64 s = MAX (row_ts (row, i), a);
-              gint64 e = MIN (i + 1 < row->n ? row_ts (row, i + 1) : self->end, b);
+              gint64 s = MAX (store_row_ts (row, i), a);
+              gint64 e = MIN (i + 1 < row->n ? store_row_ts (row, i + 1) : self->end, b);
               const StrataStateDesc *d = &self->descs[row->ids[i]];
 
               acc_add (&acc, key_of (self, row->ids[i]), e - s, machine_bit (d->machine));
@@ -1152,7 +1155,7 @@ strata_store_summarize (StrataStore *self,
                 }
             }
           {
-            Bucket dominant = acc_take (&acc);
+            StoreBucket dominant = acc_take (&acc);
 
             px->state = dominant.key & 0xff;
             px->machine = (dominant.key >> 8) & 0xffff;
@@ -1163,10 +1166,10 @@ strata_store_summarize (StrataStore *self,
         }
       else
         {
-          gint64 begin = row_ts (row, 0);
+          gint64 begin = store_row_ts (row, 0);
           guint level = 0;
           gint64 wl = row->w0;
-          Bucket best = { NO_KEY, -1, 0 };
+          StoreBucket best = { NO_KEY, -1, 0 };
           guint32 mask = 0;
 
           while (level + 1 < row->n_levels && wl * 2 <= b - a)
@@ -1176,7 +1179,7 @@ strata_store_summarize (StrataStore *self,
             }
           for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < row->level_len[level]; bi++)
             {
-              Bucket bk = row->levels[level][bi];
+              StoreBucket bk = row->levels[level][bi];
               gint64 bs = begin + (gint64) bi * wl;
               double overlap = (double) (MIN (b, bs + wl) - MAX (a, bs)) / wl;
 
@@ -1194,6 +1197,6 @@ strata_store_summarize (StrataStore *self,
           px->machine_mask = mask;
           px->changes = 2;
         }
-      cur = (k < row->n && row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
+      cur = (k < row->n && store_row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
     }
 }
