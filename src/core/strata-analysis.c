@@ -73,7 +73,9 @@ vmsync_hash (gconstpointer p)
 {
   const VmsyncPair *pair = p;
 
-  return (guint) (pair->uid * 2654435761u) ^ (guint) (pair->cnt * 40503u) ^ (guint) pair->gh;
+  /* Unsigned: damaged values overflow a signed product. */
+  return (guint) ((guint64) pair->uid * 2654435761u) ^ (guint) ((guint64) pair->cnt * 40503u) ^
+         (guint) pair->gh;
 }
 
 static gboolean
