@@ -1551,6 +1551,8 @@ in_guest_mode (Model  *model,
   if (model->vm == NULL || cpu >= model->vm->windows->len)
     return FALSE;
   windows = g_ptr_array_index (model->vm->windows, cpu);
+  if (windows->len == 0)
+    return FALSE;
   if (G_UNLIKELY (model->guest_cursor->len <= cpu))
     g_array_set_size (model->guest_cursor, cpu + 1);
   cursor = &g_array_index (model->guest_cursor, guint, cpu);
