@@ -781,7 +781,9 @@ build_pyramid (const StrataStateDesc *descs,
             if (s == bucket_end)
               {
                 level0[cb++] = acc_take (&acc);
-                bucket_end += row->w0;
+                /* Not past the last bucket: that end may not fit in 64 bits. */
+                if (cb < n0)
+                  bucket_end += row->w0;
               }
           }
       }
