@@ -107,6 +107,71 @@ test_merge (void)
     strata_event_buffer_free (bufs[b]);
 }
 
+/* Stepping over unwanted kinds gives the wanted events exactly as a full read does: their
+ * times (kept as deltas across the skipped ones), CPUs (changed on skipped ones) and fields,
+ * from a cursor and from a merge. */
+static void
+test_wanted (void)
+{
+  gboolean wanted[STRATA_EV_N_KINDS] = { [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_SCHED_SWITCH] = TRUE };
+  StrataEventBuffer *bufs[2];
+  g_autoptr(GArray) expected = g_array_new (FALSE, FALSE, sizeof (StrataEvent));
+  g_autoptr(StrataEventMerge) merge = NULL;
+  const StrataEvent *step;
+  StrataEventCursor cursor;
+  StrataEvent ev;
+  guint n = 0;
+
+  for (guint b = 0; b < 2; b++)
+    {
+      bufs[b] = strata_event_buffer_new ();
+      for (guint i = 0; i < 50000; i++)
+        {
+          StrataEventKind kind = 1 + (i * 7 + b) % (STRATA_EV_N_KINDS - 1);
+          const StrataEventKindInfo *info = strata_event_kind_info (kind);
+
+          ev = make_event ((gint64) i * 100 + b, i % 3 == 0 ? 2 * b : 2 * b + 1, kind, 0, 0);
+          for (guint f = 0; f < info->n_fields; f++)
+            {
+              /* Small and large, positive and negative: varints of every length. */
+              guint64 v = (guint64) ((i * 2654435761u) ^ f) << (i % 40);
+
+              ev.f[f] = (gint64) (f % 2 ? ~v : v);
+            }
+          strata_event_buffer_append (bufs[b], &ev);
+          if (wanted[kind] && b == 0)
+            g_array_append_val (expected, ev);
+        }
+      strata_event_buffer_seal (bufs[b]);
+    }
+  g_assert_cmpuint (expected->len, >, 1000);
+
+  strata_event_cursor_init (&cursor, bufs[0]);
+  while (strata_event_cursor_next_wanted (&cursor, &ev, wanted))
+    {
+      const StrataEvent *e = &g_array_index (expected, StrataEvent, n++);
+
+      g_assert_cmpint (ev.ts, ==, e->ts);
+      g_assert_cmpuint (ev.cpu, ==, e->cpu);
+      g_assert_cmpuint (ev.kind, ==, e->kind);
+      for (guint f = 0; f < STRATA_EVENT_MAX_FIELDS; f++)
+        g_assert_cmpint (ev.f[f], ==, e->f[f]);
+    }
+  g_assert_cmpuint (n, ==, expected->len);
+
+  /* Merged: only wanted kinds, in time order, from both buffers. */
+  n = 0;
+  merge = strata_event_merge_new_wanted (bufs, 2, wanted);
+  for (gint64 last = G_MININT64; (step = strata_event_merge_step (merge)) != NULL; last = step->ts, n++)
+    {
+      g_assert_true (wanted[step->kind]);
+      g_assert_cmpint (step->ts, >=, last);
+    }
+  g_assert_cmpuint (n, >, expected->len);
+  for (guint b = 0; b < 2; b++)
+    strata_event_buffer_free (bufs[b]);
+}
+
 static void
 test_strtab (void)
 {
@@ -155,6 +220,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/event-buffer/round-trip", test_round_trip);
   g_test_add_func ("/event-buffer/merge", test_merge);
+  g_test_add_func ("/event-buffer/wanted", test_wanted);
   g_test_add_func ("/strtab/intern", test_strtab);
   g_test_add_func ("/event/kinds", test_kind_names);
   return g_test_run ();
