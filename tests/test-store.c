@@ -153,6 +153,99 @@ test_states_round_trip (void)
   g_assert_cmpstr (strata_state_to_string (STRATA_STATE_WAIT_CPU), ==, "wait-cpu");
 }
 
+static gboolean
+name_tid_7 (StrataStateDesc *d,
+            gpointer         data)
+{
+  if (d->tid != 7 || d->comm != 0)
+    return FALSE;
+  d->comm = GPOINTER_TO_UINT (data);
+  return TRUE;
+}
+
+/* Builders filled apart become one store: rows moved with their ids remapped, aliases kept,
+ * a summary made before finish() equal to one made by it; a fixup that makes a description
+ * equal to another merges the changes, one that does not leaves the row alone. */
+static void
+test_builders (void)
+{
+  StrataStoreBuilder *main_b = strata_store_builder_new ();
+  StrataStoreBuilder *other = strata_store_builder_new ();
+  StrataStoreBuilder *plain = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataStore) reference = NULL;
+  StrataStateDesc anon = desc (STRATA_STATE_USER, 0, 7);       /* tid 7 without a name yet */
+  StrataStateDesc named = desc (STRATA_STATE_USER, 0, 7);
+  StrataStateDesc idle = desc (STRATA_STATE_IDLE, 0, 0);
+  StrataStateDesc other_user = desc (STRATA_STATE_USER, 1, 9);
+  StrataPixel a[50], b[50];
+  StrataInterval iv;
+  guint row, orow, offset, prow;
+  gint64 *ts;
+  guint32 *ids;
+  guint64 n;
+
+  named.comm = 5;
+  row = strata_store_builder_add_row (main_b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
+  strata_store_builder_set (main_b, row, 100, &anon);
+  strata_store_builder_set (main_b, row, 200, &named);         /* the same thread, named */
+  strata_store_builder_set (main_b, row, 300, &idle);
+  orow = strata_store_builder_add_row (other, "n/cpu/0", STRATA_ROW_CPU, 1, 0);
+  prow = strata_store_builder_add_row (plain, "n/cpu/0", STRATA_ROW_CPU, 1, 0);
+  strata_store_builder_set (other, orow, 150, &idle);
+  strata_store_builder_set (other, orow, 250, &other_user);
+  strata_store_builder_set (plain, prow, 150, &idle);
+  strata_store_builder_set (plain, prow, 250, &other_user);
+  /* Enough changes that a pixel spans many: drawn from the summary. */
+  for (gint64 t = 1000; t < 90000; t += 10 + t % 7)
+    {
+      strata_store_builder_set (other, orow, t, (t / 10) % 3 ? &idle : &other_user);
+      strata_store_builder_set (plain, prow, t, (t / 10) % 3 ? &idle : &other_user);
+    }
+  strata_store_builder_add_alias (other, "pcpu/0", orow);
+  strata_store_builder_summarize (other, orow, 100000);
+
+  /* Read out and written back: the same row. */
+  strata_store_builder_row_take (main_b, row, &ts, &ids, &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (strata_store_builder_row_len (main_b, row), ==, 0);
+  for (guint64 i = 0; i < n; i++)
+    strata_store_builder_set_id (main_b, row, ts[i], ids[i]);
+  g_free (ts);
+  g_free (ids);
+
+  /* Named: the anonymous interval becomes the named one's, and they merge. */
+  strata_store_builder_fixup (main_b, name_tid_7, GUINT_TO_POINTER (5));
+  g_assert_cmpuint (strata_store_builder_row_len (main_b, row), ==, 2);
+
+  offset = strata_store_builder_absorb (main_b, other);
+  g_assert_cmpuint (offset, ==, 1);
+  store = strata_store_builder_finish (main_b, 0, 100000);
+  reference = strata_store_builder_finish (plain, 0, 100000);
+
+  g_assert_cmpint (strata_store_find_row (store, "pcpu/0"), ==, offset + orow);
+  g_assert_true (strata_store_lookup (store, offset + orow, 260, &iv));
+  g_assert_cmpint (iv.start, ==, 250);
+  g_assert_cmpuint (iv.desc->machine, ==, 1);
+  g_assert_cmpint (iv.desc->tid, ==, 9);
+  g_assert_true (strata_store_lookup (store, row, 150, &iv));
+  g_assert_cmpint (iv.start, ==, 100);
+  g_assert_cmpint (iv.end, ==, 300);
+  g_assert_cmpuint (iv.desc->comm, ==, 5);
+
+  strata_store_summarize (store, offset + orow, 0, 100000, G_N_ELEMENTS (a), a);
+  strata_store_summarize (reference, prow, 0, 100000, G_N_ELEMENTS (b), b);
+  g_assert_cmpuint (a[20].changes, ==, 2);
+  for (guint p = 0; p < G_N_ELEMENTS (a); p++)
+    {
+      g_assert_cmpuint (a[p].secondary, ==, b[p].secondary);
+      g_assert_cmpuint (a[p].state, ==, b[p].state);
+      g_assert_cmpuint (a[p].machine, ==, b[p].machine);
+      g_assert_cmpuint (a[p].changes, ==, b[p].changes);
+      g_assert_cmpuint (a[p].machine_mask, ==, b[p].machine_mask);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -160,5 +253,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/intervals", test_intervals);
   g_test_add_func ("/store/summary", test_summary_matches_brute_force);
   g_test_add_func ("/store/states", test_states_round_trip);
+  g_test_add_func ("/store/builders", test_builders);
   return g_test_run ();
 }
