@@ -2018,17 +2018,11 @@ fuse_worker (gpointer data)
 {
   FuseJob *job = data;
   Analysis *a = job->a;
-  FuseResult *result = g_new0 (FuseResult, 1);
   g_autofree FuseSlot *cache = g_new (FuseSlot, FUSE_CACHE_SIZE);
   g_autofree guint32 *host_map = g_new (guint32, 2 * FUSE_CACHE_SIZE);
   g_autofree gint64 **hints = g_new0 (gint64 *, a->models->len);
   gint cpu;
 
-  result->b = strata_store_builder_new ();
-  result->host_rows = g_array_new (FALSE, FALSE, sizeof (guint));
-  result->rows = g_array_new (FALSE, FALSE, sizeof (guint));
-  memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
-  memset (host_map, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
   for (guint m = 0; m < a->models->len; m++)
     {
       Model *model = g_ptr_array_index (a->models, m);
@@ -2039,9 +2033,18 @@ fuse_worker (gpointer data)
   while ((cpu = g_atomic_int_add (&job->next, 1)) < (gint) job->host->cpus->len)
     {
       guint row = g_array_index (job->host->cpus, Cpu, cpu).pcpu_row, out_row;
+      FuseResult *result;
 
       if ((gint) row < 0)
         continue;
+      /* A builder per row, whichever thread fuses it: the ids its descriptions get when the
+       * rows come back in CPU order then do not depend on how the rows were shared out. */
+      result = g_new0 (FuseResult, 1);
+      result->b = strata_store_builder_new ();
+      result->host_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+      result->rows = g_array_new (FALSE, FALSE, sizeof (guint));
+      memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
+      memset (host_map, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
       out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
       fuse_row (job, row, result->b, out_row, cache, host_map, hints);
       /* The host's own row is not read again (this thread alone reads it). */
@@ -2050,12 +2053,12 @@ fuse_worker (gpointer data)
       strata_store_builder_summarize (result->b, out_row, job->set_end);
       g_array_append_val (result->host_rows, row);
       g_array_append_val (result->rows, out_row);
+      g_mutex_lock (&job->lock);
+      g_ptr_array_add (job->done, result);
+      g_mutex_unlock (&job->lock);
     }
   for (guint m = 0; m < a->models->len; m++)
     g_free (hints[m]);
-  g_mutex_lock (&job->lock);
-  g_ptr_array_add (job->done, result);
-  g_mutex_unlock (&job->lock);
   return NULL;
 }
 
@@ -2088,7 +2091,7 @@ fuse_guests (Analysis *a,
   fuse_worker (&job);
   for (guint t = 1; t < n_threads; t++)
     g_thread_join (threads[t]);
-  /* In a fixed order, so that description ids do not depend on timing. */
+  /* In CPU order, so that description ids do not depend on timing. */
   g_ptr_array_sort (job.done, compare_fuse_results);
   for (guint i = 0; i < job.done->len; i++)
     {
