@@ -583,17 +583,20 @@ scan_message (Model             *model,
 
 static void scan_end (Model *model);
 
+/* What a host's scan reads: the KVM windows and each CPU's current thread, who belongs to
+ * which process, and the sync messages. */
+static const gboolean host_scan_kinds[STRATA_EV_N_KINDS] = {
+  [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE, [STRATA_EV_PROCESS_FORK] = TRUE,
+  [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
+  [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
+  [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
+  [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
+};
+
 /* A host: everything in time order, the KVM windows need each CPU's current thread. */
 static void
 scan_host (Model *model)
 {
-  static const gboolean wanted[STRATA_EV_N_KINDS] = {
-    [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE, [STRATA_EV_PROCESS_FORK] = TRUE,
-    [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
-    [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
-    [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
-    [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
-  };
   Analysis *a = model->a;
   StrataTrace *trace = model->machine->trace;
   g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (trace->streams->len, 1));
@@ -603,7 +606,7 @@ scan_host (Model *model)
 
   for (guint s = 0; s < trace->streams->len; s++)
     buffers[s] = ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer;
-  merge = strata_event_merge_new_wanted (buffers, trace->streams->len, wanted);
+  merge = strata_event_merge_new_wanted (buffers, trace->streams->len, host_scan_kinds);
   while ((e = strata_event_merge_step (merge)) != NULL)
     {
       gint32 *cur;
@@ -796,13 +799,6 @@ typedef struct
 static void
 scan_stream (StreamScan *ss)
 {
-  static const gboolean wanted[STRATA_EV_N_KINDS] = {
-    [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE, [STRATA_EV_PROCESS_FORK] = TRUE,
-    [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
-    [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
-    [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
-    [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
-  };
   StrataEventCursor cursor;
   StrataEvent e;
   gint32 cur = -1;
@@ -812,7 +808,7 @@ scan_stream (StreamScan *ss)
   RunWindow w;
 
   strata_event_cursor_init (&cursor, ss->stream->buffer);
-  while (strata_event_cursor_next_wanted (&cursor, &e, wanted))
+  while (strata_event_cursor_next_wanted (&cursor, &e, host_scan_kinds))
     {
       if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
         break;

@@ -215,15 +215,11 @@ get_uvarint (const guint8 **pp)
   return v;
 }
 
-gboolean
-strata_event_cursor_next (StrataEventCursor *cursor,
-                          StrataEvent       *event)
+/* Moves to the next chunk that holds an event; FALSE at the end. */
+static gboolean
+cursor_next_chunk (StrataEventCursor *cursor)
 {
-  const guint8 *p;
-  guint8 header;
-  guint n;
-
-  while (G_UNLIKELY (cursor->pos == cursor->end))
+  while (cursor->pos == cursor->end)
     {
       const Chunk *chunk;
 
@@ -233,6 +229,19 @@ strata_event_cursor_next (StrataEventCursor *cursor,
       cursor->pos = chunk->data;
       cursor->end = chunk->data + chunk->used;
     }
+  return TRUE;
+}
+
+gboolean
+strata_event_cursor_next (StrataEventCursor *cursor,
+                          StrataEvent       *event)
+{
+  const guint8 *p;
+  guint8 header;
+  guint n;
+
+  if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+    return FALSE;
 
   p = cursor->pos;
   header = *p++;
@@ -262,16 +271,8 @@ strata_event_cursor_next_wanted (StrataEventCursor *cursor,
       const guint8 *p;
       guint8 header, kind;
 
-      while (G_UNLIKELY (cursor->pos == cursor->end))
-        {
-          const Chunk *chunk;
-
-          if (cursor->chunk >= cursor->buffer->chunks->len)
-            return FALSE;
-          chunk = &g_array_index (cursor->buffer->chunks, Chunk, cursor->chunk++);
-          cursor->pos = chunk->data;
-          cursor->end = chunk->data + chunk->used;
-        }
+      if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+        return FALSE;
       header = *cursor->pos;
       kind = header & ~HEADER_CPU;
       if ((guint) kind < STRATA_EV_N_KINDS && wanted[kind])

@@ -141,6 +141,25 @@ desc_equal (gconstpointer a,
   return memcmp (a, b, sizeof (StrataStateDesc)) == 0;
 }
 
+/* Index of the last change at or before @ts, or -1. */
+static gint64
+find_le (const StoreRow *row,
+         gint64          ts)
+{
+  guint64 lo = 0, hi = row->n;
+
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (store_row_ts (row, mid) <= ts)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (gint64) lo - 1;
+}
+
 static void
 row_free (gpointer data)
 {
@@ -461,19 +480,7 @@ strata_store_builder_row_find (StrataStoreBuilder *self,
                                guint               row_index,
                                gint64              ts)
 {
-  const StoreRow *row = g_ptr_array_index (self->rows, row_index);
-  guint64 lo = 0, hi = row->n;
-
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (store_row_ts (row, mid) <= ts)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return (gint64) lo - 1;
+  return find_le (g_ptr_array_index (self->rows, row_index), ts);
 }
 
 void
@@ -995,24 +1002,6 @@ strata_store_desc (StrataStore *self,
   return &self->descs[desc_id];
 }
 
-/* Index of the last change at or before @ts, or -1. */
-static gint64
-find_le (const StoreRow *row,
-         gint64          ts)
-{
-  guint64 lo = 0, hi = row->n;
-
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (store_row_ts (row, mid) <= ts)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return (gint64) lo - 1;
-}
 
 void
 strata_store_interval (StrataStore    *self,
