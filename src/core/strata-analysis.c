@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-parallel.h"
 #include "strata-store-private.h"
 #include "strata-time.h"
 
@@ -1008,8 +1009,6 @@ scan_host_streams (Model *model)
   g_autoptr(GHashTable) pids = NULL;
   g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
   StreamJobs jobs;
-  guint n_threads;
-  GThread *threads[8];
 
   for (guint s = 0; s < n; s++)
     {
@@ -1032,12 +1031,7 @@ scan_host_streams (Model *model)
       scans[s].others = g_array_new (FALSE, FALSE, sizeof (StrataEvent));
     }
   jobs = (StreamJobs) { scans, n, 0 };
-  n_threads = CLAMP (MIN (g_get_num_processors (), n), 1, G_N_ELEMENTS (threads));
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("strata-scan", stream_worker, &jobs);
-  stream_worker (&jobs);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  strata_parallel_run ("strata-scan", n, stream_worker, &jobs);
 
   /* Replay, in time order, what depends on the whole machine. */
   replay = g_array_new (FALSE, FALSE, sizeof (Replay));
@@ -2077,16 +2071,10 @@ fuse_guests (Analysis *a,
              gint64    set_end)
 {
   FuseJob job = { a, host, to_host (host, strata_time_clamp (host->machine->trace->end_ns)), set_end, 0 };
-  guint n_threads = CLAMP (MIN (g_get_num_processors (), host->cpus->len), 1, 8);
-  GThread *threads[8];
 
   g_mutex_init (&job.lock);
   job.done = g_ptr_array_new ();
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("strata-fuse", fuse_worker, &job);
-  fuse_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  strata_parallel_run ("strata-fuse", host->cpus->len, fuse_worker, &job);
   /* In CPU order, so that description ids do not depend on timing. */
   g_ptr_array_sort (job.done, compare_fuse_results);
   for (guint i = 0; i < job.done->len; i++)
@@ -2257,8 +2245,6 @@ run_models (Analysis                    *a,
 {
   Tasks tasks = { a, options, run, summarize, end };
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  guint n_threads;
-  GThread *threads[8];
 
   g_mutex_init (&tasks.lock);
   g_cond_init (&tasks.cond);
@@ -2270,12 +2256,7 @@ run_models (Analysis                    *a,
   for (guint i = 0; i < order->len; i++)
     push_task (&tasks, g_ptr_array_index (order, i), -1);
   tasks.passes = order->len;
-  n_threads = CLAMP (MIN (g_get_num_processors (), summarize ? 2 * order->len : order->len), 1, G_N_ELEMENTS (threads));
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("strata-model", task_worker, &tasks);
-  task_worker (&tasks);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  strata_parallel_run ("strata-model", summarize ? 2 * order->len : order->len, task_worker, &tasks);
   g_mutex_clear (&tasks.lock);
   g_cond_clear (&tasks.cond);
 }
@@ -2579,14 +2560,8 @@ static void
 fix_names (Analysis *a)
 {
   FixJob job = { a, 0 };
-  guint n_threads = CLAMP (MIN (g_get_num_processors (), a->models->len), 1, 8);
-  GThread *threads[8];
 
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("strata-names", fix_worker, &job);
-  fix_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  strata_parallel_run ("strata-names", a->models->len, fix_worker, &job);
 }
 
 static int

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "strata-parallel.h"
 #include "strata-store-private.h"
 #include "strata-time.h"
 
@@ -425,14 +426,8 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
     return;
   {
     RemapJob job = { self, map, 0 };
-    guint n_threads = CLAMP (MIN (g_get_num_processors (), self->rows->len), 1, 8);
-    GThread *threads[8];
 
-    for (guint t = 1; t < n_threads; t++)
-      threads[t] = g_thread_new ("strata-remap", remap_worker, &job);
-    remap_worker (&job);
-    for (guint t = 1; t < n_threads; t++)
-      g_thread_join (threads[t]);
+    strata_parallel_run ("strata-remap", self->rows->len, remap_worker, &job);
   }
 }
 
