@@ -181,6 +181,7 @@ test_builders (void)
   StrataPixel a[50], b[50];
   StrataInterval iv;
   guint row, orow, offset, prow;
+  StrataRowView view;
   gint64 *ts;
   guint32 *ids;
   guint64 n;
@@ -205,9 +206,16 @@ test_builders (void)
   strata_store_builder_add_alias (other, "pcpu/0", orow);
   strata_store_builder_summarize (other, orow, 100000);
 
-  /* Read out and written back: the same row. */
-  strata_store_builder_row_take (main_b, row, &ts, &ids, &n);
+  /* Read out through a view, cleared, and written back: the same row. */
+  strata_store_builder_row_view (main_b, row, &view);
+  n = view.n;
   g_assert_cmpuint (n, ==, 3);
+  ts = g_new (gint64, n);
+  ids = g_memdup2 (view.ids, n * sizeof (guint32));
+  for (guint64 i = 0; i < n; i++)
+    ts[i] = strata_row_view_ts (&view, i);
+  g_assert_cmpint (ts[1], ==, 200);
+  strata_store_builder_row_clear (main_b, row);
   g_assert_cmpuint (strata_store_builder_row_len (main_b, row), ==, 0);
   for (guint64 i = 0; i < n; i++)
     strata_store_builder_set_id (main_b, row, ts[i], ids[i]);

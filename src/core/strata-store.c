@@ -328,22 +328,6 @@ strata_store_builder_row_len (StrataStoreBuilder *self,
   return ((StoreRow *) g_ptr_array_index (self->rows, row_index))->n;
 }
 
-gint64
-strata_store_builder_row_ts (StrataStoreBuilder *self,
-                             guint               row_index,
-                             guint64             i)
-{
-  return store_row_ts (g_ptr_array_index (self->rows, row_index), i);
-}
-
-guint32
-strata_store_builder_row_id (StrataStoreBuilder *self,
-                             guint               row_index,
-                             guint64             i)
-{
-  return ((StoreRow *) g_ptr_array_index (self->rows, row_index))->ids[i];
-}
-
 typedef struct
 {
   StrataStoreBuilder *self;
@@ -468,34 +452,6 @@ strata_store_builder_row_view (StrataStoreBuilder *self,
   view->wide = row->wide;
   view->ids = row->ids;
   view->n = row->n;
-}
-
-gint64
-strata_store_builder_row_find (StrataStoreBuilder *self,
-                               guint               row_index,
-                               gint64              ts)
-{
-  return find_le (g_ptr_array_index (self->rows, row_index), ts);
-}
-
-void
-strata_store_builder_row_take (StrataStoreBuilder  *self,
-                               guint                row_index,
-                               gint64             **ts,
-                               guint32            **ids,
-                               guint64             *n)
-{
-  StoreRow *row = g_ptr_array_index (self->rows, row_index);
-
-  *n = row->n;
-  *ts = g_new (gint64, MAX (row->n, 1));
-  for (guint64 i = 0; i < row->n; i++)
-    (*ts)[i] = store_row_ts (row, i);
-  *ids = g_steal_pointer (&row->ids);
-  g_clear_pointer (&row->base, g_free);
-  g_clear_pointer (&row->off, g_free);
-  g_clear_pointer (&row->wide, g_free);
-  row->n = row->cap = 0;
 }
 
 void

@@ -121,12 +121,6 @@ guint64             strata_store_builder_n_changes (StrataStoreBuilder  *self);
 /* The changes recorded so far in @row. */
 guint64             strata_store_builder_row_len (StrataStoreBuilder    *self,
                                                   guint                  row);
-gint64              strata_store_builder_row_ts  (StrataStoreBuilder    *self,
-                                                  guint                  row,
-                                                  guint64                i);
-guint32             strata_store_builder_row_id  (StrataStoreBuilder    *self,
-                                                  guint                  row,
-                                                  guint64                i);
 const StrataStateDesc *strata_store_builder_desc (StrataStoreBuilder    *self,
                                                   guint32                desc_id);
 /* Builds @row's drawing summary now, for a store ending at @end_ns (as finish() will be
@@ -158,16 +152,6 @@ strata_row_view_ts (const StrataRowView *view,
 void                strata_store_builder_row_view (StrataStoreBuilder  *self,
                                                    guint                row,
                                                    StrataRowView       *view);
-/* Index of the last change of @row at or before @ts, or -1. */
-gint64              strata_store_builder_row_find (StrataStoreBuilder   *self,
-                                                   guint                 row,
-                                                   gint64                ts);
-/* Empties @row and hands over its changes as plain arrays (g_free them): for rewriting it. */
-void                strata_store_builder_row_take (StrataStoreBuilder   *self,
-                                                   guint                 row,
-                                                   gint64              **ts,
-                                                   guint32             **ids,
-                                                   guint64              *n);
 /* Gives @self's rows @rows the contents of @other's rows @other_rows (which are left empty),
  * their descriptions interned in @self: rows rewritten elsewhere come back in place. */
 void                strata_store_builder_move_rows (StrataStoreBuilder  *self,
