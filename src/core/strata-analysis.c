@@ -123,15 +123,6 @@ typedef struct
   gint    row;              /* MACHINE/cpu/N */
   gint    pcpu_row;         /* the host's fused pcpu/N, or -1 */
   gboolean in_guest;
-  gint64  entry;
-  gint32  vm;               /* index in vms while in guest mode */
-  Vm     *scan_vm;          /* the same, for the scan (vms may grow on another thread) */
-  /* scan: the last guest entry's thread and vcpu_id, valid while scan_epoch is the model's:
-   * a vCPU thread enters its guest again and again on the same CPU */
-  gint32  scan_tid;
-  gint32  scan_vcpu_id;
-  guint   scan_epoch;
-  gint32  vcpu;
   guint32 idle_name;        /* "swapper/N" */
   gint64  window_start;     /* a guest's CPU: the host guest-mode window its last event fell */
   gint64  window_end;       /* in, empty at first */
@@ -169,11 +160,8 @@ typedef struct
   gint64            safe_lo;       /* own times that surely map inside the time range */
   gint64            safe_hi;
   /* scan */
-  GHashTable       *scan_pid;      /* tid -> pid */
   Vm               *scan_vm;       /* the VM found last, and its index */
-  guint             scan_epoch;    /* changes when a thread's process may have changed */
   guint             scan_vm_index;
-  GArray           *scan_cur;      /* gint32 current tid per CPU */
   GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host */
   GHashTable       *net_send;      /* NetKey -> gint64 ns */
   GHashTable       *net_recv;
@@ -322,8 +310,6 @@ model_free (gpointer data)
   g_array_unref (model->cpus);
   g_hash_table_unref (model->irqs);
   g_hash_table_unref (model->softirqs);
-  g_hash_table_unref (model->scan_pid);
-  g_array_unref (model->scan_cur);
   g_hash_table_unref (model->vcpu_of);
   g_hash_table_unref (model->net_send);
   g_hash_table_unref (model->net_recv);
@@ -347,8 +333,6 @@ model_new (Analysis *a,
   model->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
   model->irqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   model->softirqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  model->scan_pid = g_hash_table_new (NULL, NULL);
-  model->scan_cur = g_array_new (FALSE, TRUE, sizeof (gint32));
   model->vcpu_of = g_hash_table_new (NULL, NULL);
   model->net_send = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->net_recv = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
@@ -398,23 +382,6 @@ to_host (Model  *model,
 
 /* ---- pass 1: scan ---- */
 
-static gint32 *
-scan_cur (Model  *model,
-          guint32 cpu)
-{
-  if (cpu >= 4096)
-    return NULL;
-  if (cpu >= model->scan_cur->len)
-    {
-      guint old = model->scan_cur->len;
-
-      g_array_set_size (model->scan_cur, cpu + 1);
-      for (guint i = old; i <= cpu; i++)
-        g_array_index (model->scan_cur, gint32, i) = -1;
-    }
-  return &g_array_index (model->scan_cur, gint32, cpu);
-}
-
 /* The VM of qemu process @pid on @model's machine, and its index in a->vms. Machines are
  * scanned on several threads: the list is shared, a VM's fields belong to its host's. */
 static Vm *
@@ -461,35 +428,6 @@ vm_windows (Vm    *vm,
   while (vm->windows->len <= (guint) vcpu)
     g_ptr_array_add (vm->windows, g_array_new (FALSE, FALSE, sizeof (Window)));
   return g_ptr_array_index (vm->windows, vcpu);
-}
-
-static gint64
-scan_pid_of (Model *model,
-             gint32 tid)
-{
-  gpointer pid = g_hash_table_lookup (model->scan_pid, GINT_TO_POINTER (tid));
-
-  return pid ? GPOINTER_TO_INT (pid) : tid;
-}
-
-static void
-scan_close_window (Model  *model,
-                   guint32 cpu,
-                   gint64  ts)
-{
-  Cpu *c;
-
-  if (cpu >= model->cpus->len)
-    return;
-  c = &g_array_index (model->cpus, Cpu, cpu);
-  if (!c->in_guest)
-    return;
-  {
-    Window w = { c->entry, ts };
-
-    g_array_append_val (vm_windows (c->scan_vm, c->vcpu), w);
-  }
-  c->in_guest = FALSE;
 }
 
 static void
@@ -582,8 +520,6 @@ scan_message (Model             *model,
     }
 }
 
-static void scan_end (Model *model);
-
 /* What a host's scan reads: the KVM windows and each CPU's current thread, who belongs to
  * which process, and the sync messages. */
 static const gboolean host_scan_kinds[STRATA_EV_N_KINDS] = {
@@ -594,132 +530,6 @@ static const gboolean host_scan_kinds[STRATA_EV_N_KINDS] = {
   [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
 };
 
-/* A host: everything in time order, the KVM windows need each CPU's current thread. */
-static void
-scan_host (Model *model)
-{
-  Analysis *a = model->a;
-  StrataTrace *trace = model->machine->trace;
-  g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (trace->streams->len, 1));
-  g_autoptr(StrataEventMerge) merge = NULL;
-  const StrataEvent *e;
-  guint64 n = 0;
-
-  for (guint s = 0; s < trace->streams->len; s++)
-    buffers[s] = ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer;
-  merge = strata_event_merge_new_wanted (buffers, trace->streams->len, host_scan_kinds);
-  while ((e = strata_event_merge_step (merge)) != NULL)
-    {
-      gint32 *cur;
-
-      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (a->cancellable))
-        break;
-      cur = scan_cur (model, e->cpu);
-
-      /* The decoder leaves out times outside the range; a set made otherwise may not. */
-      if (cur == NULL || !strata_time_in_range (e->ts))
-        continue;
-      switch (e->kind)
-        {
-        case STRATA_EV_SCHED_SWITCH:
-          scan_close_window (model, e->cpu, e->ts);
-          *cur = e->f[STRATA_F_SWITCH_NEXT_TID];
-          break;
-
-        case STRATA_EV_STATEDUMP_PROCESS:
-          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (e->f[STRATA_F_SD_TID]),
-                               GINT_TO_POINTER (e->f[STRATA_F_SD_PID]));
-          model->scan_epoch++;
-          break;
-
-        case STRATA_EV_PROCESS_FORK:
-          g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (e->f[STRATA_F_FORK_CHILD_TID]),
-                               GINT_TO_POINTER (e->f[STRATA_F_FORK_CHILD_PID]));
-          model->scan_epoch++;
-          break;
-
-        case STRATA_EV_KVM_ENTRY:
-          {
-            gint32 tid = *cur;
-            gpointer known;
-            gint32 vcpu = e->f[STRATA_F_KVM_VCPU_ID];
-            guint vm_index;
-            Vm *vm;
-            Cpu *c;
-
-            if (tid <= 0)
-              break;
-            ensure_cpus (model, e->cpu + 1);
-            c = &g_array_index (model->cpus, Cpu, e->cpu);
-            if (c->scan_tid == tid && c->scan_vcpu_id == vcpu && c->scan_epoch == model->scan_epoch && c->scan_vm != NULL)
-              {
-                /* The same vCPU thread again: the same VM and vCPU. */
-                scan_close_window (model, e->cpu, e->ts);
-                c->in_guest = TRUE;
-                c->entry = e->ts;
-                break;
-              }
-            vm = get_vm (model, scan_pid_of (model, tid), &vm_index);
-            known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid));
-            if (vcpu < 0)
-              {
-                /* Old kvm_entry without vcpu_id: number the VM's threads as they come. */
-                vcpu = known ? (GPOINTER_TO_INT (known) - 1) & 0xffff : (gint32) vm->windows->len;
-              }
-            if (vcpu > 0xfff)
-              break;
-            vm_windows (vm, vcpu);
-            {
-              g_hash_table_insert (model->vcpu_of, GINT_TO_POINTER (tid),
-                                   GINT_TO_POINTER (((vm_index << 16) | vcpu) + 1));
-              ensure_cpus (model, e->cpu + 1);
-              scan_close_window (model, e->cpu, e->ts);
-              c = &g_array_index (model->cpus, Cpu, e->cpu);
-              c->in_guest = TRUE;
-              c->entry = e->ts;
-              c->vm = vm_index;
-              c->scan_vm = vm;
-              c->vcpu = vcpu;
-              c->scan_tid = tid;
-              c->scan_vcpu_id = e->f[STRATA_F_KVM_VCPU_ID];
-              c->scan_epoch = model->scan_epoch;
-            }
-            break;
-          }
-
-        case STRATA_EV_KVM_EXIT:
-          scan_close_window (model, e->cpu, e->ts);
-          break;
-
-        case STRATA_EV_VMSYNC_GH_HOST:
-        case STRATA_EV_VMSYNC_HG_HOST:
-          {
-            guint vm_index;
-            Vm *vm;
-
-            if (*cur <= 0)
-              break;
-            vm = get_vm (model, scan_pid_of (model, *cur), &vm_index);
-            vm->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
-            vm->has_uid = TRUE;
-            vmsync_record (a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
-                           e->kind == STRATA_EV_VMSYNC_GH_HOST, TRUE, e->ts);
-            break;
-          }
-
-        case STRATA_EV_VMSYNC_GH_GUEST:
-        case STRATA_EV_VMSYNC_HG_GUEST:
-        case STRATA_EV_NET_SEND:
-        case STRATA_EV_NET_RECV:
-          scan_message (model, e);
-          break;
-
-        default:
-          break;
-        }
-    }
-  scan_end (model);
-}
 
 /* A machine without KVM events needs only its guest-side vmsync and its TCP messages, which
  * the scan may meet in any order: each stream on its own, without a merge, stepping over the
@@ -752,11 +562,11 @@ scan_messages (Model *model)
   return TRUE;
 }
 
-/* ---- a host's scan, one stream a thread ---- */
+/* ---- a host's scan, one CPU a thread ---- */
 
 /*
  * A host's KVM windows depend only on each CPU's own events (its current thread, its entries
- * and exits), so each stream is scanned on its own, in parallel, into plain lists. What needs
+ * and exits), so each CPU's streams are scanned on their own, in parallel, into plain lists. What needs
  * the whole machine in time order (which process a vCPU thread belongs to, the VMs in the
  * order they appear, old vCPU numbering) is then replayed on the first entry of each run of
  * entries by one thread, a few records instead of every event.
@@ -788,72 +598,84 @@ typedef struct
 
 typedef struct
 {
+  gint32   cur;           /* the current thread, -1 unknown */
+  gboolean in_guest;
+  gint64   entry;
+  guint    run;           /* the run of the open window */
+  gint     last_run;      /* the CPU's last run, -1 none */
+} CpuScan;
+
+typedef struct
+{
   Model             *model;
-  const StrataStream *stream;
-  guint              index;
+  GPtrArray         *buffers;   /* StrataEventBuffer*: the group's streams */
   GArray            *windows;   /* RunWindow */
   GArray            *runs;      /* Run */
   GArray            *pids;      /* PidEvent */
   GArray            *others;    /* StrataEvent: vmsync and TCP messages, for the replay */
 } StreamScan;
 
+/* One group of streams: one stream, or those that share CPUs, merged. */
 static void
 scan_stream (StreamScan *ss)
 {
-  StrataEventCursor cursor;
-  StrataEvent e;
-  gint32 cur = -1;
-  gboolean in_guest = FALSE;
-  gint64 entry = 0;
+  g_autoptr(StrataEventMerge) merge = strata_event_merge_new_wanted ((StrataEventBuffer * const *) ss->buffers->pdata,
+                                                                      ss->buffers->len, host_scan_kinds);
+  g_autoptr(GArray) cpus = g_array_new (FALSE, FALSE, sizeof (CpuScan));
+  const StrataEvent *e;
   guint64 n = 0;
-  RunWindow w;
 
-  strata_event_cursor_init (&cursor, ss->stream->buffer);
-  while (strata_event_cursor_next_wanted (&cursor, &e, host_scan_kinds))
+  while ((e = strata_event_merge_step (merge)) != NULL)
     {
+      CpuScan *c;
+
       if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
         break;
-      if (e.cpu >= 4096 || !strata_time_in_range (e.ts))
+      if (e->cpu >= 4096 || !strata_time_in_range (e->ts))
         continue;
-      switch (e.kind)
+      while (cpus->len <= e->cpu)
+        g_array_append_val (cpus, ((CpuScan) { -1, FALSE, 0, 0, -1 }));
+      c = &g_array_index (cpus, CpuScan, e->cpu);
+      switch (e->kind)
         {
         case STRATA_EV_SCHED_SWITCH:
         case STRATA_EV_KVM_EXIT:
         case STRATA_EV_KVM_ENTRY:
-          if (e.kind == STRATA_EV_KVM_ENTRY &&
-              (cur <= 0 || e.f[STRATA_F_KVM_VCPU_ID] > 0xfff))
+          if (e->kind == STRATA_EV_KVM_ENTRY &&
+              (c->cur <= 0 || e->f[STRATA_F_KVM_VCPU_ID] > 0xfff))
             break;
-          if (in_guest)
+          if (c->in_guest)
             {
-              w.start = entry;
-              w.end = e.ts;
-              g_array_append_val (ss->windows, w);
-              in_guest = FALSE;
-            }
-          if (e.kind == STRATA_EV_SCHED_SWITCH)
-            cur = e.f[STRATA_F_SWITCH_NEXT_TID];
-          else if (e.kind == STRATA_EV_KVM_ENTRY)
-            {
-              Run *last = ss->runs->len ? &g_array_index (ss->runs, Run, ss->runs->len - 1) : NULL;
+              RunWindow w = { c->entry, e->ts, c->run };
 
-              if (last == NULL || last->tid != cur || last->vcpu_id != e.f[STRATA_F_KVM_VCPU_ID])
+              g_array_append_val (ss->windows, w);
+              c->in_guest = FALSE;
+            }
+          if (e->kind == STRATA_EV_SCHED_SWITCH)
+            c->cur = e->f[STRATA_F_SWITCH_NEXT_TID];
+          else if (e->kind == STRATA_EV_KVM_ENTRY)
+            {
+              Run *last = c->last_run >= 0 ? &g_array_index (ss->runs, Run, c->last_run) : NULL;
+
+              if (last == NULL || last->tid != c->cur || last->vcpu_id != e->f[STRATA_F_KVM_VCPU_ID])
                 {
-                  Run run = { e.ts, cur, e.f[STRATA_F_KVM_VCPU_ID], NULL, 0, -1 };
+                  Run run = { e->ts, c->cur, e->f[STRATA_F_KVM_VCPU_ID], NULL, 0, -1 };
 
                   g_array_append_val (ss->runs, run);
+                  c->last_run = ss->runs->len - 1;
                 }
-              in_guest = TRUE;
-              entry = e.ts;
-              w.run = ss->runs->len - 1;
+              c->in_guest = TRUE;
+              c->entry = e->ts;
+              c->run = c->last_run;
             }
           break;
 
         case STRATA_EV_STATEDUMP_PROCESS:
         case STRATA_EV_PROCESS_FORK:
           {
-            gboolean dump = e.kind == STRATA_EV_STATEDUMP_PROCESS;
-            PidEvent pe = { e.ts, e.f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
-                            e.f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID] };
+            gboolean dump = e->kind == STRATA_EV_STATEDUMP_PROCESS;
+            PidEvent pe = { e->ts, e->f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
+                            e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID] };
 
             g_array_append_val (ss->pids, pe);
             break;
@@ -861,23 +683,25 @@ scan_stream (StreamScan *ss)
 
         case STRATA_EV_VMSYNC_GH_HOST:
         case STRATA_EV_VMSYNC_HG_HOST:
-          if (cur <= 0)
+          if (c->cur <= 0)
             break;
           /* The thread it came from, for the replay. */
-          e.reserved = (guint32) cur;
-          g_array_append_val (ss->others, e);
+          g_array_append_val (ss->others, *e);
+          g_array_index (ss->others, StrataEvent, ss->others->len - 1).reserved = (guint32) c->cur;
           break;
 
         default:
-          g_array_append_val (ss->others, e);
+          g_array_append_val (ss->others, *e);
           break;
         }
     }
-  if (in_guest)
+  for (guint i = 0; i < cpus->len; i++)
     {
-      w.start = entry;
-      w.end = strata_time_clamp (ss->model->machine->trace->end_ns) + 1;
-      g_array_append_val (ss->windows, w);
+      CpuScan *c = &g_array_index (cpus, CpuScan, i);
+      RunWindow w = { c->entry, strata_time_clamp (ss->model->machine->trace->end_ns) + 1, c->run };
+
+      if (c->in_guest)
+        g_array_append_val (ss->windows, w);
     }
 }
 
@@ -997,34 +821,40 @@ pid_at (GHashTable *pids,
   return pid;
 }
 
-/* FALSE when the streams do not each hold one CPU of their own: then scan_host() does it. */
-static gboolean
-scan_host_streams (Model *model)
+static void
+scan_host (Model *model)
 {
   StrataTrace *trace = model->machine->trace;
-  guint n = trace->streams->len;
-  g_autofree StreamScan *scans = NULL;
+  guint n = 0;
+  g_autofree StreamScan *scans = g_new0 (StreamScan, MAX (trace->streams->len, 1));
   g_autoptr(GArray) replay = NULL;
-  g_autoptr(GHashTable) seen_cpus = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) group_of = g_hash_table_new (NULL, NULL);   /* cpu + 1 -> group + 1 */
   g_autoptr(GHashTable) pids = NULL;
   g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
+  gboolean known_cpus = TRUE;
   StreamJobs jobs;
 
-  for (guint s = 0; s < n; s++)
+  /* A group a CPU: streams of one CPU (several channels) are merged; streams that do not
+   * say their CPU may hold any, so then the whole trace is one group. */
+  for (guint s = 0; s < trace->streams->len; s++)
+    known_cpus &= ((StrataStream *) g_ptr_array_index (trace->streams, s))->cpu < 4096;
+  for (guint s = 0; s < trace->streams->len; s++)
     {
       const StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      gpointer key = GUINT_TO_POINTER (known_cpus ? stream->cpu + 1 : 1);
+      guint g = GPOINTER_TO_UINT (g_hash_table_lookup (group_of, key));
 
-      if (stream->cpu >= 4096 || g_hash_table_contains (seen_cpus, GUINT_TO_POINTER (stream->cpu + 1)))
-        return FALSE;
-      g_hash_table_add (seen_cpus, GUINT_TO_POINTER (stream->cpu + 1));
+      if (g == 0)
+        {
+          g = ++n;
+          g_hash_table_insert (group_of, key, GUINT_TO_POINTER (g));
+          scans[g - 1].buffers = g_ptr_array_new ();
+        }
+      g_ptr_array_add (scans[g - 1].buffers, stream->buffer);
     }
-
-  scans = g_new0 (StreamScan, MAX (n, 1));
   for (guint s = 0; s < n; s++)
     {
       scans[s].model = model;
-      scans[s].stream = g_ptr_array_index (trace->streams, s);
-      scans[s].index = s;
       scans[s].windows = g_array_new (FALSE, FALSE, sizeof (RunWindow));
       scans[s].runs = g_array_new (FALSE, FALSE, sizeof (Run));
       scans[s].pids = g_array_new (FALSE, FALSE, sizeof (PidEvent));
@@ -1063,7 +893,6 @@ scan_host_streams (Model *model)
           g_hash_table_insert (pids, GINT_TO_POINTER (pe->tid), events);
         }
       g_array_append_val (events, *pe);
-      g_hash_table_insert (model->scan_pid, GINT_TO_POINTER (pe->tid), GINT_TO_POINTER (pe->pid));
     }
   for (guint i = 0; i < replay->len; i++)
     {
@@ -1133,6 +962,7 @@ scan_host_streams (Model *model)
           for (guint k = i; k < j; k++)
             out[k - i] = (Window) { windows[k].start, windows[k].end };
         }
+      g_ptr_array_unref (scans[s].buffers);
       g_array_unref (scans[s].windows);
       g_array_unref (scans[s].runs);
       g_array_unref (scans[s].pids);
@@ -1145,7 +975,6 @@ scan_host_streams (Model *model)
       for (guint c = 0; c < vm->windows->len; c++)
         sort_windows (g_ptr_array_index (vm->windows, c));
     }
-  return TRUE;
 }
 
 static void
@@ -1153,20 +982,8 @@ scan_machine (Model *model)
 {
   ensure_cpus (model, model->machine->n_cpus);
   /* What scan_messages() records does not change when recorded again by scan_host(). */
-  if (!model->machine->trace->has_kvm && scan_messages (model))
-    scan_end (model);
-  else if (!scan_host_streams (model))
+  if (model->machine->trace->has_kvm || !scan_messages (model))
     scan_host (model);
-}
-
-static void
-scan_end (Model *model)
-{
-  for (guint c = 0; c < model->cpus->len; c++)
-    scan_close_window (model, c, strata_time_clamp (model->machine->trace->end_ns) + 1);
-  /* The scan's CPU state must not leak into the model pass. */
-  for (guint c = 0; c < model->cpus->len; c++)
-    g_array_index (model->cpus, Cpu, c).in_guest = FALSE;
 }
 
 /* ---- pass 2: kernel model ---- */
@@ -1812,9 +1629,6 @@ run_model (Model *model)
           if (c->in_guest)
             exit_guest (model, e->cpu, ts);
           c->in_guest = TRUE;
-          c->entry = ts;
-          c->vm = t->vm;
-          c->vcpu = t->vcpu;
           t->in_guest = TRUE;
           {
             guint32 id = cpu_update (model, e->cpu, ts);
