@@ -15,6 +15,7 @@
 #include "strata-analysis.h"
 #include "strata-scenario.h"
 #include "strata-trace-loader.h"
+#include "test-util.h"
 
 /*
  * Cancelling a load of a big set (the procedural bench: a host and two guests, three million
@@ -60,24 +61,6 @@ bench (void)
                       (g_get_monotonic_time () - start) / 1e6);
     }
   return bench_dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Heap bytes in use; 0 under ASan, whose allocator glibc's statistics do not see. */
@@ -350,7 +333,7 @@ main (int   argc,
   status = g_test_run ();
 
   if (bench_dir != NULL)
-    remove_tree (bench_dir);
+    test_rm_tree (bench_dir);
   g_free (bench_dir);
   return status;
 }

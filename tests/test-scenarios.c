@@ -14,6 +14,7 @@
 #include "strata-analysis.h"
 #include "strata-scenario.h"
 #include "strata-trace-loader.h"
+#include "test-util.h"
 
 /*
  * Each scenario is written as CTF by our writer, read back through libbabeltrace2 and
@@ -58,11 +59,9 @@ fixture_load (Fixture           *f,
 static void
 fixture_clear (Fixture *f)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
   g_clear_pointer (&f->analysis, strata_analysis_unref);
   g_clear_pointer (&f->set, strata_set_unref);
-  g_assert_true (system (cmd) == 0);
+  test_rm_tree (f->dir);
   g_clear_pointer (&f->dir, g_free);
 }
 
@@ -350,7 +349,6 @@ test_same_every_time (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("strata-same-XXXXXX", NULL);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
   const char *paths[] = { dir, NULL };
   g_autoptr(StrataSet) set = NULL;
   StrataAnalysis *first;
@@ -403,7 +401,7 @@ test_same_every_time (void)
       strata_analysis_unref (again);
     }
   strata_analysis_unref (first);
-  g_assert_true (system (cmd) == 0);
+  test_rm_tree (dir);
 }
 
 static void
@@ -476,7 +474,6 @@ test_demo (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(StrataAnalysis) analysis = NULL;
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
   const char *paths[] = { dir, NULL };
   const StrataScenarioClock *clock = strata_scenario_demo_clock ();
   StrataMachine *guest;
@@ -519,7 +516,7 @@ test_demo (void)
     }
   g_assert_true (by_stress[0]);
   g_assert_true (by_stress[1]);
-  g_assert_true (system (cmd) == 0);
+  test_rm_tree (dir);
 }
 
 int

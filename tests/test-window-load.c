@@ -18,6 +18,7 @@
 #include "strata-app-util.h"
 #include "strata-scenario.h"
 #include "strata-window.h"
+#include "test-util.h"
 
 /*
  * The window with a load that takes a while (the procedural bench set, three million events,
@@ -46,24 +47,6 @@ static const char *
 visible_page (StrataWindow *window)
 {
   return gtk_stack_get_visible_child_name (get_child (window, "stack"));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static const char *
@@ -194,7 +177,7 @@ test_open_while_loading (void)
   g_assert_cmpstr (visible_page (window), ==, "set");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  remove_tree (small);
+  test_rm_tree (small);
 }
 
 /* Closing the window while a big set loads: the load stops, and the process goes idle. */
@@ -247,7 +230,7 @@ main (int   argc,
   status = g_test_run ();
 
   if (bench_dir != NULL)
-    remove_tree (bench_dir);
+    test_rm_tree (bench_dir);
   g_free (bench_dir);
   return status;
 }
