@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <babeltrace2/babeltrace.h>
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -125,12 +126,14 @@ copy_prefix (const char *from,
  * short, a full disk), and aborts on some damage (see strata-ctf-check.h). To keep the good
  * streams, read a staging folder that links to all the files but @bad_file and those of
  * @damaged (StrataStreamDamage*), of which it holds only the sound packets, copied; and no
- * index, which would describe the files as they were.
+ * index, which would describe the files as they were. A file that cannot be staged is left
+ * out, and @trace's problems say so.
  */
 static char *
-make_staging_folder (const char *folder,
-                     const char *bad_file,
-                     GPtrArray  *damaged)
+make_staging_folder (StrataTrace *trace,
+                     const char  *folder,
+                     const char  *bad_file,
+                     GPtrArray   *damaged)
 {
   g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
   g_autofree char *staging = NULL;
@@ -157,12 +160,20 @@ make_staging_folder (const char *folder,
       if (damage != NULL)
         {
           if (damage->good_bytes > 0 && !copy_prefix (target, link, damage->good_bytes))
-            g_warning ("Cannot copy %s: %s", target, g_strerror (errno));
+            {
+              int saved_errno = errno;
+
+              /* A partial copy would be read as a damaged stream. */
+              g_unlink (link);
+              strata_trace_add_error (trace, _("%s: the sound packets of stream file %s cannot be copied to a temporary folder (%s); it is left out"),
+                                      trace->path, name, g_strerror (saved_errno));
+            }
           continue;
         }
       abs = g_canonicalize_filename (target, NULL);
       if (symlink (abs, link) != 0)
-        g_warning ("Cannot link %s: %s", link, g_strerror (errno));
+        strata_trace_add_error (trace, _("%s: stream file %s cannot be linked from a temporary folder (%s); it is left out"),
+                                trace->path, name, g_strerror (errno));
     }
   return g_steal_pointer (&staging);
 }
@@ -324,7 +335,7 @@ strata_trace_load (const char * const      *paths,
       if (damaged->len > 0)
         {
           report_damage (trace, damaged);
-          if ((folder = make_staging_folder (f->path, NULL, damaged)) == NULL)
+          if ((folder = make_staging_folder (trace, f->path, NULL, damaged)) == NULL)
             {
               strata_trace_add_error (trace, _("%s: cannot make a temporary folder to read it from"),
                                       f->path);
@@ -377,8 +388,12 @@ strata_trace_load (const char * const      *paths,
 
       if (job->shard != 0 || job->result == NULL || !job->result->failed || job->result->bad_file == NULL)
         continue;
-      if ((dir = make_staging_folder (job->folder, job->result->bad_file, NULL)) == NULL)
-        continue;
+      if ((dir = make_staging_folder (job->trace, job->folder, job->result->bad_file, NULL)) == NULL)
+        {
+          strata_trace_add_error (job->trace, _("%s: cannot make a temporary folder to read its other stream files from"),
+                                  job->trace->path);
+          continue;
+        }
       {
         Job *retry = g_new0 (Job, 1);
         g_autoptr(GPtrArray) one = g_ptr_array_new ();

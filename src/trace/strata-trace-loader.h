@@ -15,13 +15,12 @@ G_BEGIN_DECLS
 
 #define STRATA_TRACE_ERROR (strata_trace_error_quark ())
 
+/* Why a load failed as a whole. A cancelled load fails with G_IO_ERROR_CANCELLED. */
 typedef enum
 {
-  STRATA_TRACE_ERROR_NOT_FOUND,      /* no path given exists */
-  STRATA_TRACE_ERROR_NO_TRACE,       /* nothing below the paths is a CTF trace */
+  STRATA_TRACE_ERROR_NO_TRACE,       /* nothing below the paths is a CTF trace (a path that
+                                      * does not exist included) */
   STRATA_TRACE_ERROR_UNREADABLE,     /* every trace found failed to open */
-  STRATA_TRACE_ERROR_CANCELLED,
-  STRATA_TRACE_ERROR_INTERNAL,
 } StrataTraceError;
 
 GQuark strata_trace_error_quark (void);
