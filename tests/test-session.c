@@ -161,6 +161,7 @@ test_ticks (void)
   g_autofree char *ms = NULL;
   g_autofree char *us = NULL;
   g_autofree char *ns = NULL;
+  g_autoptr(GError) error = NULL;
   gint64 t = G_GINT64_CONSTANT (1442503925997720125);
   gint64 v = 0;
 
@@ -186,8 +187,11 @@ test_ticks (void)
   g_assert_cmpint (v, ==, 100);
   g_assert_true (strata_time_parse ("1442503925997720125", 0, &v, NULL));
   g_assert_cmpint (v, ==, t);
-  g_assert_false (strata_time_parse ("+1.5", 0, &v, NULL));
-  g_assert_false (strata_time_parse ("soon", 0, &v, NULL));
+  g_assert_false (strata_time_parse ("+1.5", 0, &v, &error));
+  g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (strata_time_parse ("soon", 0, &v, &error));
+  g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
 }
 
 static void
@@ -229,7 +233,7 @@ test_parse_clock (void)
       if (cases[i].ns == 0)
         {
           g_assert_false (ok);
-          g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+          g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
           g_assert_cmpint (v, ==, -1);
         }
       else

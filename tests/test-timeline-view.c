@@ -626,7 +626,7 @@ test_range (void)
   g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
   g_clear_error (&error);
   g_assert_false (strata_range_popover_apply (popover, "soon", "+1ms", &error));
-  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
   strata_session_fit (session);
 }
 

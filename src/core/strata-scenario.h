@@ -37,7 +37,6 @@ G_BEGIN_DECLS
 typedef enum
 {
   STRATA_SCENARIO_ERROR_PARSE,
-  STRATA_SCENARIO_ERROR_FAILED,
 } StrataScenarioError;
 
 GQuark strata_scenario_error_quark (void);

@@ -14,6 +14,8 @@
 
 #include "strata-time.h"
 
+G_DEFINE_QUARK (strata-time-error-quark, strata_time_error)
+
 char *
 strata_time_format_absolute (gint64 ns)
 {
@@ -76,6 +78,7 @@ strata_time_parse (const char  *text,
   gboolean digits = FALSE;
 
   g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out_ns != NULL, FALSE);
 
   if (*p != '+')
     {
@@ -85,7 +88,7 @@ strata_time_parse (const char  *text,
       v = g_ascii_strtoll (p, &end, 10);
       if (end == p || *end != '\0')
         {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+          g_set_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID,
                        _("Invalid time “%s”: use ns since the epoch, or +1.5s, +250ms, +40us, +100ns"),
                        text);
           return FALSE;
@@ -119,7 +122,7 @@ strata_time_parse (const char  *text,
   return TRUE;
 
 bad:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+  g_set_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID,
                _("Invalid time “%s”: use ns since the epoch, or +1.5s, +250ms, +40us, +100ns"),
                text);
   return FALSE;
@@ -161,6 +164,7 @@ strata_time_parse_clock (const char  *text,
   gboolean dated = FALSE;
 
   g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out_ns != NULL, FALSE);
 
   p = text;
   while (g_ascii_isspace (*p))
@@ -215,7 +219,7 @@ strata_time_parse_clock (const char  *text,
   return TRUE;
 
 bad:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+  g_set_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID,
                _("Invalid time “%s”: use HH:MM:SS.nnnnnnnnn or YYYY-MM-DD HH:MM:SS.nnnnnnnnn"),
                text);
   return FALSE;

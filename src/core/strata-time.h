@@ -13,6 +13,15 @@ G_BEGIN_DECLS
 
 /* Times are gint64 ns from the clock's origin (the Unix epoch for LTTng traces). */
 
+#define STRATA_TIME_ERROR (strata_time_error_quark ())
+
+typedef enum
+{
+  STRATA_TIME_ERROR_INVALID,         /* text that is not a time in the notation parsed */
+} StrataTimeError;
+
+GQuark strata_time_error_quark (void);
+
 /*
  * The times Strata places on a timeline: from the clock's origin to 2^62 - 1 ns, 146 years
  * after it. The difference of any two, and the sum of one and a span, then fit in a gint64
