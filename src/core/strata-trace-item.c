@@ -11,7 +11,6 @@
 
 #include <glib/gi18n.h>
 
-#include "strata-app-util.h"
 #include "strata-trace-item.h"
 
 /* One row of the set summary: a snapshot of a StrataTrace's figures, as properties that
@@ -50,6 +49,13 @@ enum {
 G_DEFINE_FINAL_TYPE (StrataTraceItem, strata_trace_item, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
+
+/* "1,234,567" in the user's locale. */
+static char *
+format_count (guint64 count)
+{
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+}
 
 static void
 strata_trace_item_finalize (GObject *object)
@@ -111,11 +117,11 @@ strata_trace_item_get_property (GObject    *object,
       break;
 
     case PROP_EVENTS_TEXT:
-      g_value_take_string (value, strata_app_format_count (self->events));
+      g_value_take_string (value, format_count (self->events));
       break;
 
     case PROP_DISCARDED_TEXT:
-      g_value_take_string (value, strata_app_format_count (self->discarded));
+      g_value_take_string (value, format_count (self->discarded));
       break;
 
     case PROP_ERRORS_TEXT:
@@ -123,7 +129,7 @@ strata_trace_item_get_property (GObject    *object,
         /* Translators: in the Errors column, for a trace that could not be read at all */
         g_value_set_string (value, _("Unreadable"));
       else
-        g_value_take_string (value, strata_app_format_count (self->n_errors));
+        g_value_take_string (value, format_count (self->n_errors));
       break;
 
     default:
