@@ -11,7 +11,13 @@
 
 G_BEGIN_DECLS
 
-/* A minimal streaming JSON writer for the CLI's reports: commas and escaping are its job. */
+/*
+ * A minimal streaming JSON writer for the CLI's reports: commas and escaping are its job.
+ * Not json-glib: reports of millions of intervals are written as they are produced, with no
+ * tree of nodes in memory; and a number can be written exactly as formatted
+ * (strata_json_number_text()), which `beta_ns` needs: it is a long double near the epoch in
+ * ns, whose digits a double would lose.
+ */
 typedef struct
 {
   GString *out;
