@@ -1,0 +1,485 @@
+/* strata-scenario-text.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-scenario"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "strata-ctf-writer.h"
+#include "strata-scenario.h"
+#include "strata-time.h"
+
+#define SEC G_GINT64_CONSTANT (1000000000)
+
+/* The scenario text (see strata-scenario.h): parsed whole, then each trace's lines are fed to
+ * a sink in time order. */
+
+
+typedef struct
+{
+  StrataEvent event;         /* kind STRATA_EV_NONE: a discard of `count` events */
+  guint64     count;
+  guint       line;
+} Item;
+
+typedef struct
+{
+  char     *name;
+  char     *hostname;
+  char     *kernel_release;
+  guint     n_cpus;
+  gint64    offset_s;
+  gboolean  legacy;
+  guint64   seed;
+  guint     line;
+  GArray   *items;
+} ParsedTrace;
+
+static void
+parsed_trace_free (ParsedTrace *trace)
+{
+  g_free (trace->name);
+  g_free (trace->hostname);
+  g_free (trace->kernel_release);
+  g_array_unref (trace->items);
+  g_free (trace);
+}
+
+typedef struct
+{
+  const char   *source;
+  guint         line;
+  StrataStrtab *strings;
+  GError      **error;
+} Parser;
+
+static gboolean G_GNUC_PRINTF (2, 3)
+parse_error (Parser     *parser,
+             const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (parser->error, STRATA_SCENARIO_ERROR, STRATA_SCENARIO_ERROR_PARSE,
+               "%s:%u: %s", parser->source, parser->line, message);
+  return FALSE;
+}
+
+/* Splits a line into words; "…" quotes (with \" and \\) keep spaces; '#' outside quotes
+ * starts a comment. */
+static GPtrArray *
+tokenize (Parser     *parser,
+          const char *line)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) word = NULL;
+  const char *p = line;
+
+  for (;;)
+    {
+      gboolean quoted = FALSE;
+
+      while (*p == ' ' || *p == '\t' || *p == '\r')
+        p++;
+      if (*p == '\0' || *p == '#')
+        break;
+      word = g_string_new (NULL);
+      for (; *p != '\0'; p++)
+        {
+          if (quoted)
+            {
+              if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                g_string_append_c (word, *++p);
+              else if (*p == '"')
+                quoted = FALSE;
+              else
+                g_string_append_c (word, *p);
+            }
+          else if (*p == '"')
+            quoted = TRUE;
+          else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '#')
+            break;
+          else
+            g_string_append_c (word, *p);
+        }
+      if (quoted)
+        {
+          parse_error (parser, _("unterminated quote"));
+          return NULL;
+        }
+      g_ptr_array_add (words, g_string_free (g_steal_pointer (&word), FALSE));
+    }
+  return g_steal_pointer (&words);
+}
+
+static gboolean
+parse_int (Parser     *parser,
+           const char *what,
+           const char *text,
+           gint64      min,
+           gint64      max,
+           gint64     *out)
+{
+  g_autoptr(GError) local = NULL;
+  guint64 u;
+  gint64 v;
+
+  if (g_str_has_prefix (text, "0x") || g_str_has_prefix (text, "0X"))
+    {
+      if (!g_ascii_string_to_unsigned (text + 2, 16, 0, G_MAXUINT64, &u, &local))
+        return parse_error (parser, _("invalid %s “%s”"), what, text);
+      v = (gint64) u;
+    }
+  else if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &v, NULL))
+    {
+      /* Field values may be any 64-bit pattern: take unsigned ones past G_MAXINT64 too. */
+      if (min != G_MININT64 || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &u, &local))
+        return parse_error (parser, _("invalid %s “%s”: expected an integer"), what, text);
+      v = (gint64) u;
+    }
+  if (v < min || v > max)
+    return parse_error (parser, _("%s %s is out of range (%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")"),
+                        what, text, min, max);
+  *out = v;
+  return TRUE;
+}
+
+/* ns after the clock origin: an integer, or a decimal with a unit, exactly. */
+static gboolean
+parse_ts (Parser     *parser,
+          const char *text,
+          gint64     *out)
+{
+  g_autofree char *relative = NULL;
+  gint64 v;
+
+  if (g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, &v, NULL))
+    {
+      *out = v;
+      return TRUE;
+    }
+  relative = g_strconcat ("+", text, NULL);
+  if (!strata_time_parse (relative, 0, out, NULL))
+    return parse_error (parser, _("invalid time “%s”: use ns, or a number with s, ms, us or ns"),
+                        text);
+  return TRUE;
+}
+
+static gboolean
+parse_trace_line (Parser     *parser,
+                  GPtrArray  *words,
+                  GPtrArray  *traces)
+{
+  ParsedTrace *trace;
+  const char *name;
+
+  if (words->len < 2)
+    return parse_error (parser, _("“trace” needs a name"));
+  name = g_ptr_array_index (words, 1);
+  if (*name == '\0' || strchr (name, '/') != NULL || strcmp (name, ".") == 0 ||
+      strcmp (name, "..") == 0 || strchr (name, '=') != NULL)
+    return parse_error (parser, _("invalid trace name “%s”"), name);
+  for (guint i = 0; i < traces->len; i++)
+    if (strcmp (((ParsedTrace *) g_ptr_array_index (traces, i))->name, name) == 0)
+      return parse_error (parser, _("trace “%s” is defined twice"), name);
+
+  trace = g_new0 (ParsedTrace, 1);
+  trace->name = g_strdup (name);
+  trace->n_cpus = 1;
+  trace->line = parser->line;
+  trace->items = g_array_new (FALSE, FALSE, sizeof (Item));
+  g_ptr_array_add (traces, trace);
+
+  for (guint i = 2; i < words->len; i++)
+    {
+      const char *word = g_ptr_array_index (words, i);
+      const char *eq = strchr (word, '=');
+      g_autofree char *key = NULL;
+      const char *value;
+      gint64 v;
+
+      if (eq == NULL)
+        return parse_error (parser, _("expected KEY=VALUE, got “%s”"), word);
+      key = g_strndup (word, eq - word);
+      value = eq + 1;
+      if (strcmp (key, "hostname") == 0)
+        {
+          g_free (trace->hostname);
+          trace->hostname = g_strdup (value);
+        }
+      else if (strcmp (key, "kernel_release") == 0)
+        {
+          g_free (trace->kernel_release);
+          trace->kernel_release = g_strdup (value);
+        }
+      else if (strcmp (key, "cpus") == 0)
+        {
+          if (!parse_int (parser, "cpus", value, 1, 4096, &v))
+            return FALSE;
+          trace->n_cpus = (guint) v;
+        }
+      else if (strcmp (key, "offset_s") == 0)
+        {
+          if (!parse_int (parser, "offset_s", value, 0, G_MAXINT64 / SEC - 1, &v))
+            return FALSE;
+          trace->offset_s = v;
+        }
+      else if (strcmp (key, "legacy") == 0)
+        {
+          if (!parse_int (parser, "legacy", value, 0, 1, &v))
+            return FALSE;
+          trace->legacy = v != 0;
+        }
+      else if (strcmp (key, "seed") == 0)
+        {
+          if (!parse_int (parser, "seed", value, 0, G_MAXINT64, &v))
+            return FALSE;
+          trace->seed = (guint64) v;
+        }
+      else
+        return parse_error (parser, _("unknown trace option “%s” (hostname, cpus, offset_s, legacy, "
+                                      "kernel_release, seed)"), key);
+    }
+  if (trace->hostname == NULL)
+    trace->hostname = g_strdup (trace->name);
+  return TRUE;
+}
+
+static gint
+kind_field_slot (StrataEventKind kind,
+                 const char     *key)
+{
+  const StrataEventKindInfo *info = strata_event_kind_info (kind);
+
+  for (guint slot = 0; slot < info->n_fields; slot++)
+    if (strcmp (info->field_names[slot], key) == 0)
+      return slot;
+  /* A few friendlier spellings for slots whose LTTng name says little. */
+  if (kind == STRATA_EV_PROCESS_FORK && strcmp (key, "child_vtid") == 0)
+    return STRATA_F_FORK_CHILD_VTID;
+  return -1;
+}
+
+static gboolean
+parse_event_line (Parser      *parser,
+                  GPtrArray   *words,
+                  ParsedTrace *trace)
+{
+  Item item = { { 0 } };
+  StrataEvent *ev = &item.event;
+  const char *kind_name;
+  const char *syscall = NULL;
+  gint64 v;
+
+  if (words->len < 4)
+    return parse_error (parser, _("expected “event TS CPU KIND [FIELD=VALUE]…”"));
+  if (!parse_ts (parser, g_ptr_array_index (words, 1), &v))
+    return FALSE;
+  if (v > G_MAXINT64 - trace->offset_s * SEC)
+    return parse_error (parser, _("time %s is out of range"), (char *) g_ptr_array_index (words, 1));
+  ev->ts = trace->offset_s * SEC + v;
+  if (!parse_int (parser, "CPU", g_ptr_array_index (words, 2), 0, G_MAXUINT32, &v))
+    return FALSE;
+  if (v >= trace->n_cpus)
+    return parse_error (parser, _("CPU %" G_GINT64_FORMAT " is out of range: trace “%s” has %u "
+                                  "(set cpus= on its trace line)"), v, trace->name, trace->n_cpus);
+  ev->cpu = (guint32) v;
+
+  kind_name = g_ptr_array_index (words, 3);
+  if (g_str_has_prefix (kind_name, "syscall_entry_") && kind_name[14] != '\0')
+    {
+      ev->kind = STRATA_EV_SYSCALL_ENTRY;
+      syscall = kind_name + 14;
+    }
+  else if (g_str_has_prefix (kind_name, "syscall_exit_") && kind_name[13] != '\0')
+    {
+      ev->kind = STRATA_EV_SYSCALL_EXIT;
+      syscall = kind_name + 13;
+    }
+  else if ((ev->kind = strata_event_kind_from_name (kind_name)) == STRATA_EV_NONE)
+    return parse_error (parser, _("unknown event kind “%s”"), kind_name);
+
+  /* The syscall name decides which argument names exist, so take it first. */
+  for (guint i = 4; i < words->len && syscall == NULL; i++)
+    if (g_str_has_prefix (g_ptr_array_index (words, i), "name=") &&
+        (ev->kind == STRATA_EV_SYSCALL_ENTRY || ev->kind == STRATA_EV_SYSCALL_EXIT))
+      syscall = (const char *) g_ptr_array_index (words, i) + 5;
+  if (syscall != NULL)
+    ev->f[STRATA_F_SYSCALL_NAME] = strata_strtab_intern (parser->strings, syscall);
+
+  for (guint i = 4; i < words->len; i++)
+    {
+      const char *word = g_ptr_array_index (words, i);
+      const char *eq = strchr (word, '=');
+      g_autofree char *key = NULL;
+      const char *value;
+      gint slot;
+      gboolean is_string;
+
+      if (eq == NULL)
+        return parse_error (parser, _("expected FIELD=VALUE, got “%s”"), word);
+      key = g_strndup (word, eq - word);
+      value = eq + 1;
+      slot = kind_field_slot (ev->kind, key);
+      is_string = slot >= 0 && strata_event_field_is_string (ev->kind, slot);
+      if ((ev->kind == STRATA_EV_SYSCALL_ENTRY || ev->kind == STRATA_EV_SYSCALL_EXIT))
+        {
+          if (slot == STRATA_F_SYSCALL_NAME)
+            continue;
+          if (slot < 0 && syscall != NULL)
+            {
+              slot = strata_ctf_writer_syscall_arg_slot (syscall, key);
+              /* Arguments are numbers, but for the odd path name. */
+              is_string = slot >= 0 && !g_ascii_isdigit (*value) && *value != '-';
+            }
+        }
+      if (slot < 0)
+        {
+          const StrataEventKindInfo *info = strata_event_kind_info (ev->kind);
+          g_autoptr(GString) known = g_string_new (NULL);
+
+          for (guint f = 0; f < info->n_fields; f++)
+            g_string_append_printf (known, "%s%s", f ? ", " : "", info->field_names[f]);
+          return parse_error (parser, _("%s has no field “%s” (%s)"), kind_name, key,
+                              known->len ? known->str : _("none"));
+        }
+      if (is_string)
+        ev->f[slot] = strata_strtab_intern (parser->strings, value);
+      else if (!parse_int (parser, key, value, G_MININT64, G_MAXINT64, &ev->f[slot]))
+        return FALSE;
+    }
+
+  item.line = parser->line;
+  g_array_append_val (trace->items, item);
+  return TRUE;
+}
+
+static gboolean
+parse_discard_line (Parser      *parser,
+                    GPtrArray   *words,
+                    ParsedTrace *trace)
+{
+  Item item = { { 0 } };
+  gint64 cpu, count, ts;
+
+  if (words->len != 4)
+    return parse_error (parser, _("expected “discard CPU COUNT TS”"));
+  if (!parse_int (parser, "CPU", g_ptr_array_index (words, 1), 0, G_MAXUINT32, &cpu) ||
+      !parse_int (parser, "count", g_ptr_array_index (words, 2), 1, G_MAXINT64, &count) ||
+      !parse_ts (parser, g_ptr_array_index (words, 3), &ts))
+    return FALSE;
+  if (cpu >= trace->n_cpus)
+    return parse_error (parser, _("CPU %" G_GINT64_FORMAT " is out of range: trace “%s” has %u"),
+                        cpu, trace->name, trace->n_cpus);
+  item.event.ts = trace->offset_s * SEC + ts;
+  item.event.cpu = (guint32) cpu;
+  item.count = (guint64) count;
+  item.line = parser->line;
+  g_array_append_val (trace->items, item);
+  return TRUE;
+}
+
+static gint
+item_compare (gconstpointer a,
+              gconstpointer b)
+{
+  const Item *ia = a, *ib = b;
+
+  if (ia->event.ts != ib->event.ts)
+    return ia->event.ts < ib->event.ts ? -1 : 1;
+  return ia->line < ib->line ? -1 : ia->line > ib->line;
+}
+
+gboolean
+strata_scenario_parse (const char                *text,
+                       const char                *source,
+                       StrataStrtab              *strings,
+                       const StrataScenarioSink  *sink,
+                       gpointer                   data,
+                       GError                   **error)
+{
+  g_autoptr(GPtrArray) traces = g_ptr_array_new_with_free_func ((GDestroyNotify) parsed_trace_free);
+  g_auto(GStrv) lines = NULL;
+  Parser parser = { source ? source : "scenario", 0, strings, error };
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (strings != NULL, FALSE);
+  g_return_val_if_fail (sink != NULL, FALSE);
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) words = NULL;
+      const char *verb;
+      ParsedTrace *current = traces->len ? g_ptr_array_index (traces, traces->len - 1) : NULL;
+
+      parser.line = i + 1;
+      if ((words = tokenize (&parser, lines[i])) == NULL)
+        return FALSE;
+      if (words->len == 0)
+        continue;
+      verb = g_ptr_array_index (words, 0);
+      if (strcmp (verb, "trace") == 0)
+        {
+          if (!parse_trace_line (&parser, words, traces))
+            return FALSE;
+        }
+      else if (strcmp (verb, "event") == 0 || strcmp (verb, "discard") == 0)
+        {
+          if (current == NULL)
+            return parse_error (&parser, _("“%s” before any “trace” line"), verb);
+          if (verb[0] == 'e' ? !parse_event_line (&parser, words, current)
+                             : !parse_discard_line (&parser, words, current))
+            return FALSE;
+        }
+      else
+        return parse_error (&parser, _("unknown statement “%s” (trace, event, discard)"), verb);
+    }
+
+  for (guint t = 0; t < traces->len; t++)
+    {
+      ParsedTrace *trace = g_ptr_array_index (traces, t);
+      StrataScenarioTrace info = { 0 };
+
+      info.name = trace->name;
+      info.hostname = trace->hostname;
+      info.n_cpus = trace->n_cpus;
+      info.offset_s = trace->offset_s;
+      info.legacy = trace->legacy;
+      info.kernel_release = trace->kernel_release;
+      info.uuid_seed = trace->seed;
+      parser.line = trace->line;
+      if (!sink->add_trace (data, t, &info, error))
+        return FALSE;
+
+      g_array_sort (trace->items, item_compare);
+      for (guint i = 0; i < trace->items->len; i++)
+        {
+          const Item *item = &g_array_index (trace->items, Item, i);
+          g_autoptr(GError) local = NULL;
+          gboolean ok;
+
+          if (item->event.kind == STRATA_EV_NONE)
+            ok = sink->discard (data, t, item->event.cpu, item->count, item->event.ts, &local);
+          else
+            ok = sink->event (data, t, &item->event, &local);
+          if (!ok)
+            {
+              parser.line = item->line;
+              return parse_error (&parser, "%s", local->message);
+            }
+        }
+    }
+  return TRUE;
+}
