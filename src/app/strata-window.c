@@ -14,38 +14,14 @@
 #include "strata-analysis.h"
 #include "strata-app-util.h"
 #include "strata-legend.h"
+#include "strata-loader.h"
 #include "strata-machine-dialog.h"
 #include "strata-open-dialog.h"
 #include "strata-preemptions-panel.h"
 #include "strata-range-popover.h"
 #include "strata-set-summary.h"
 #include "strata-timeline-view.h"
-#include "strata-trace-loader.h"
 #include "strata-window.h"
-
-/*
- * One load in progress. The loader calls the progress callback from its decoder threads, so
- * the figures go through a mutex, and at most one idle callback at a time carries them to
- * the main loop. (The async loader forwards progress to the main context itself today, but
- * its header promises only "decoder threads", and the hop costs nothing.) The window may be
- * gone, or have started another load, by the time the idle or the completion runs: both
- * reach the window through a weak reference and drop what is not theirs. The completion
- * callback frees the load from a low-priority idle, after any progress report that the
- * loader queued before completing. A loaded set is then analysed on a worker thread too
- * (strata_analysis_new() takes a while on big sets), and the load lasts until that ends;
- * cancelling the load (or closing the window) stops the analysis too.
- */
-typedef struct
-{
-  gatomicrefcount ref_count;
-  GWeakRef        window;
-
-  GMutex          mutex;
-  guint64         done;          /* guarded by mutex */
-  guint64         total;         /* guarded by mutex */
-  gboolean        idle_pending;  /* guarded by mutex */
-  gboolean        analysing;     /* main thread only: the decoding is over */
-} StrataLoad;
 
 struct _StrataWindow
 {
@@ -68,11 +44,11 @@ struct _StrataWindow
   GtkStack             *details_stack;
 
   /* Owned */
-  GSettings            *settings;      /* NULL when the schema is not installed */
-  GCancellable         *cancellable;   /* of the load in progress, else NULL */
-  StrataLoad           *load;          /* the load in progress, else NULL */
-  char                **loading_paths; /* the folders being loaded */
-  char                **paths;         /* the folders of the set shown */
+  GSettings            *settings;        /* NULL when the schema is not installed */
+  StrataLoader         *loader;          /* the load in progress, else NULL */
+  GCancellable         *cancellable;     /* of the load in progress, else NULL */
+  GBindingGroup        *loader_bindings; /* the progress bar shows the loader's progress */
+  char                **paths;           /* the folders of the set shown */
 };
 
 enum {
@@ -84,115 +60,6 @@ enum {
 G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
-
-static StrataLoad *
-strata_load_new (StrataWindow *window)
-{
-  StrataLoad *load = g_new0 (StrataLoad, 1);
-
-  g_atomic_ref_count_init (&load->ref_count);
-  g_weak_ref_init (&load->window, window);
-  g_mutex_init (&load->mutex);
-
-  return load;
-}
-
-static StrataLoad *
-strata_load_ref (StrataLoad *load)
-{
-  g_atomic_ref_count_inc (&load->ref_count);
-  return load;
-}
-
-static void
-strata_load_unref (StrataLoad *load)
-{
-  if (g_atomic_ref_count_dec (&load->ref_count))
-    {
-      g_weak_ref_clear (&load->window);
-      g_mutex_clear (&load->mutex);
-      g_free (load);
-    }
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLoad, strata_load_unref)
-
-static gboolean
-strata_load_release_idle (gpointer user_data)
-{
-  /* The source's destroy notify drops the reference. */
-  return G_SOURCE_REMOVE;
-}
-
-static void
-strata_window_set_progress (StrataWindow *self,
-                            guint64       done,
-                            guint64       total)
-{
-  g_autofree char *done_text = NULL;
-  g_autofree char *total_text = NULL;
-  g_autofree char *text = NULL;
-
-  g_assert (STRATA_IS_WINDOW (self));
-
-  if (total == 0)
-    {
-      gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-      gtk_progress_bar_set_text (self->progress_bar, NULL);
-      return;
-    }
-
-  done_text = g_format_size (MIN (done, total));
-  total_text = g_format_size (total);
-  /* Translators: progress of loading traces, e.g. "12.5 MB of 80.0 MB" */
-  text = g_strdup_printf (_("%s of %s"), done_text, total_text);
-
-  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP ((double) done / (double) total, 0.0, 1.0));
-  gtk_progress_bar_set_text (self->progress_bar, text);
-}
-
-static gboolean
-strata_load_progress_idle (gpointer user_data)
-{
-  StrataLoad *load = user_data;
-  g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
-  guint64 done;
-  guint64 total;
-
-  g_mutex_lock (&load->mutex);
-  done = load->done;
-  total = load->total;
-  load->idle_pending = FALSE;
-  g_mutex_unlock (&load->mutex);
-
-  if (self != NULL && self->load == load && !load->analysing)
-    strata_window_set_progress (self, done, total);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Any thread. */
-static void
-strata_load_progress (guint64  done,
-                      guint64  total,
-                      gpointer user_data)
-{
-  StrataLoad *load = user_data;
-  gboolean schedule;
-
-  g_mutex_lock (&load->mutex);
-  load->done = done;
-  load->total = total;
-  schedule = !load->idle_pending;
-  load->idle_pending = TRUE;
-  g_mutex_unlock (&load->mutex);
-
-  if (schedule)
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
-                     strata_load_progress_idle,
-                     strata_load_ref (load),
-                     (GDestroyNotify) strata_load_unref);
-}
 
 static void
 strata_window_set_titles (StrataWindow *self,
@@ -299,103 +166,53 @@ strata_window_clear_load (StrataWindow *self)
 {
   g_assert (STRATA_IS_WINDOW (self));
 
-  if (self->load == NULL)
+  if (self->loader == NULL)
     return;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->load, strata_load_unref);
-  g_clear_pointer (&self->loading_paths, g_strfreev);
+  g_binding_group_set_source (self->loader_bindings, NULL);
+  g_clear_object (&self->loader);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-/* Worker thread: the set is the task's, and nothing else is touched. */
+/* Each load has a StrataLoader of its own, which the progress bar follows while it is the
+ * window's. Its completion reaches the window through a weak reference (a window closed
+ * while loading goes, and its disposal cancels the load), and drops what a load that is no
+ * longer the window's made: the window is gone, or the load was cancelled or superseded. */
 static void
-strata_window_analyse_thread (GTask        *task,
-                              gpointer      source_object,
-                              gpointer      task_data,
-                              GCancellable *cancellable)
+strata_window_load_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
-  StrataAnalysisOptions options = { .cancellable = cancellable };
-  StrataAnalysis *analysis;
-
-  analysis = strata_analysis_new (task_data, &options, &error);
-  if (analysis == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, analysis, (GDestroyNotify) strata_analysis_unref);
-}
-
-static void
-strata_window_analyse_cb (GObject      *source_object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
-{
-  g_autoptr(StrataLoad) load = user_data;
-  g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
+  StrataLoader *loader = (StrataLoader *) object;
+  GWeakRef *window_ref = user_data;
+  g_autoptr(StrataWindow) self = g_weak_ref_get (window_ref);
   g_autoptr(StrataAnalysis) analysis = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) paths = NULL;
 
-  analysis = g_task_propagate_pointer (G_TASK (result), &error);
+  g_weak_ref_clear (window_ref);
+  g_free (window_ref);
+  analysis = strata_loader_load_finish (loader, result, &error);
 
-  /* Closed, cancelled, or superseded by another load: nothing to show. */
-  if (self == NULL || self->load != load)
+  if (self == NULL || self->loader != loader)
     return;
 
-  paths = g_steal_pointer (&self->loading_paths);
+  paths = g_strdupv ((char **) strata_loader_get_paths (loader));
   strata_window_clear_load (self);
 
   if (analysis == NULL)
     {
-      g_debug ("Analysis failed: %s", error->message);
+      g_debug ("Loading failed: %s", error->message);
       strata_window_show_welcome (self, error->message);
       return;
     }
 
   strata_window_show_set (self, (const char * const *) paths, analysis);
   strata_app_remember_set (self->settings, (const char * const *) paths);
-}
-
-static void
-strata_window_load_cb (GObject      *source_object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  StrataLoad *load = user_data;
-  g_autoptr(StrataWindow) self = g_weak_ref_get (&load->window);
-  g_autoptr(StrataSet) set = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
-
-  set = strata_trace_load_finish (result, &error);
-  g_idle_add_full (G_PRIORITY_LOW, strata_load_release_idle,
-                   load, (GDestroyNotify) strata_load_unref);
-
-  /* Closed, cancelled, or superseded by another load: nothing to show. */
-  if (self == NULL || self->load != load)
-    return;
-
-  if (set == NULL)
-    {
-      strata_window_clear_load (self);
-      g_debug ("Loading failed: %s", error->message);
-      strata_window_show_welcome (self, error->message);
-      return;
-    }
-
-  /* Still loading: the analysis runs off the main loop, and the completion checks again
-   * that the window still waits for this load. */
-  load->analysing = TRUE;
-  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-  gtk_progress_bar_set_text (self->progress_bar, _("Analysing…"));
-  task = g_task_new (NULL, self->cancellable, strata_window_analyse_cb, strata_load_ref (load));
-  g_task_set_source_tag (task, strata_window_analyse_thread);
-  g_task_set_task_data (task, strata_set_ref (set), (GDestroyNotify) strata_set_unref);
-  g_task_run_in_thread (task, strata_window_analyse_thread);
 }
 
 /**
@@ -412,6 +229,7 @@ strata_window_open (StrataWindow       *self,
 {
   g_autoptr(GPtrArray) absolute = NULL;
   g_autofree char *listed = NULL;
+  GWeakRef *window_ref;
 
   g_return_if_fail (STRATA_IS_WINDOW (self));
   g_return_if_fail (paths != NULL && paths[0] != NULL);
@@ -423,24 +241,19 @@ strata_window_open (StrataWindow       *self,
   for (guint i = 0; paths[i] != NULL; i++)
     g_ptr_array_add (absolute, g_canonicalize_filename (paths[i], NULL));
 
-  self->loading_paths = (char **) g_ptr_array_steal (absolute, NULL);
+  self->loader = strata_loader_new ((const char * const *) absolute->pdata);
   self->cancellable = g_cancellable_new ();
-  self->load = strata_load_new (self);
+  g_binding_group_set_source (self->loader_bindings, self->loader);
 
-  listed = g_strjoinv ("\n", self->loading_paths);
+  listed = g_strjoinv ("\n", (char **) absolute->pdata);
   gtk_label_set_label (self->loading_label, listed);
-  strata_window_set_progress (self, 0, 0);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", TRUE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
-  strata_trace_load_async ((const char * const *) self->loading_paths,
-                           self->cancellable,
-                           strata_load_progress,
-                           self->load,
-                           strata_window_load_cb,
-                           strata_load_ref (self->load));
+  window_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (window_ref, self);
+  strata_loader_load_async (self->loader, self->cancellable, strata_window_load_cb, window_ref);
 }
 
 /**
@@ -487,7 +300,7 @@ strata_window_cancel_load (StrataWindow *self)
 {
   g_return_if_fail (STRATA_IS_WINDOW (self));
 
-  if (self->load == NULL)
+  if (self->loader == NULL)
     return;
 
   strata_window_clear_load (self);
@@ -784,11 +597,13 @@ strata_window_dispose (GObject *object)
 {
   StrataWindow *self = (StrataWindow *) object;
 
-  /* A load still running is cancelled; its completion finds no window and frees the set. */
+  /* A load still running is cancelled; its completion finds the window without a load
+   * and frees what it made. */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->load, strata_load_unref);
+  g_clear_object (&self->loader);
+  g_clear_object (&self->loader_bindings);
 
   /* No gtk_widget_dispose_template() here: GTK 4.8 would unparent the stack behind
    * GtkWindow's back, and GtkWindow's own dispose unparents it again. GtkWindow disposes
@@ -804,7 +619,6 @@ strata_window_finalize (GObject *object)
 {
   StrataWindow *self = (StrataWindow *) object;
 
-  g_clear_pointer (&self->loading_paths, g_strfreev);
   g_clear_pointer (&self->paths, g_strfreev);
 
   G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
@@ -904,6 +718,12 @@ strata_window_init (StrataWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
   strata_window_set_has_set (self, FALSE);
 
+  self->loader_bindings = g_binding_group_new ();
+  g_binding_group_bind (self->loader_bindings, "fraction", self->progress_bar, "fraction",
+                        G_BINDING_SYNC_CREATE);
+  g_binding_group_bind (self->loader_bindings, "message", self->progress_bar, "text",
+                        G_BINDING_SYNC_CREATE);
+
   self->settings = strata_app_settings_new ();
   if (self->settings != NULL)
     {
@@ -946,7 +766,7 @@ strata_window_get_loading (StrataWindow *self)
 {
   g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
 
-  return self->load != NULL;
+  return self->loader != NULL;
 }
 
 /**
@@ -960,7 +780,7 @@ strata_window_get_empty (StrataWindow *self)
 {
   g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
 
-  return self->load == NULL && strata_set_summary_get_set (self->set_summary) == NULL;
+  return self->loader == NULL && strata_set_summary_get_set (self->set_summary) == NULL;
 }
 
 /**
