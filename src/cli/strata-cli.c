@@ -17,10 +17,10 @@
 #include "strata-analysis.h"
 #include "strata-json.h"
 #include "strata-layout.h"
+#include "strata-loader.h"
 #include "strata-memory.h"
 #include "strata-renderer.h"
 #include "strata-time.h"
-#include "strata-trace-loader.h"
 
 /* Exit statuses: scripts tell bad input from a usage mistake. */
 enum {
@@ -271,9 +271,7 @@ static StrataAnalysis *
 load_or_report (char **paths)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(StrataSet) set = NULL;
-  g_autoptr(GArray) maps = g_array_new (FALSE, TRUE, sizeof (StrataVmMap));
-  StrataAnalysisOptions options = { 0 };
+  g_autoptr(StrataLoader) loader = NULL;
   StrataAnalysis *analysis;
 
   if (paths == NULL || paths[0] == NULL)
@@ -282,25 +280,19 @@ load_or_report (char **paths)
       usage_error = TRUE;
       return NULL;
     }
-  if ((set = strata_trace_load ((const char * const *) paths, NULL, NULL, &error)) == NULL)
-    {
-      g_printerr ("strata-cli: %s\n", error->message);
-      return NULL;
-    }
+  loader = strata_loader_new ((const char * const *) paths);
   for (guint i = 0; i < maps_text->len; i++)
     {
       StrataVmMap map;
 
       if (strata_vm_map_parse (g_ptr_array_index (maps_text, i), &map, NULL))
-        g_array_append_val (maps, map);
+        {
+          strata_loader_add_map (loader, map.guest, map.host_pid);
+          g_free (map.guest);
+        }
     }
-  options.maps = (const StrataVmMap *) maps->data;
-  options.n_maps = maps->len;
-  options.release_events = TRUE;
-  analysis = strata_analysis_new (set, &options, &error);
-  for (guint i = 0; i < maps->len; i++)
-    g_free (g_array_index (maps, StrataVmMap, i).guest);
-  if (analysis == NULL)
+  strata_loader_set_release_events (loader, TRUE);
+  if ((analysis = strata_loader_load (loader, NULL, &error)) == NULL)
     g_printerr ("strata-cli: %s\n", error->message);
   return analysis;
 }
