@@ -24,6 +24,7 @@
 #include "strata-time.h"
 #include "strata-timeline-view-private.h"
 #include "strata-window.h"
+#include "test-ui-util.h"
 
 /*
  * The timeline on the demo set (src/gen): its rows, zoom and pan through its event
@@ -31,21 +32,8 @@
  * and what the highlight does to the pixels, and export. One window, opened once.
  */
 
-#define LOAD_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
-
 static StrataWindow *window;
 static StrataTimelineView *view;
-
-static void
-iterate (guint msec)
-{
-  gint64 until = g_get_monotonic_time () + msec * 1000;
-
-  do
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-  while (g_get_monotonic_time () < until && (g_usleep (2000), TRUE));
-}
 
 static StrataSession *
 get_session (void)
@@ -60,29 +48,6 @@ static StrataAnalysis *
 get_analysis (void)
 {
   return strata_session_get_analysis (get_session ());
-}
-
-static gpointer
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  if (GTK_IS_MENU_BUTTON (root) && gtk_menu_button_get_popover (GTK_MENU_BUTTON (root)) != NULL)
-    {
-      gpointer found = find_widget (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (root))), type);
-
-      if (found != NULL)
-        return found;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      gpointer found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gpointer
@@ -222,7 +187,7 @@ static void
 zoom_to_interval (const StrataInterval *iv)
 {
   strata_session_zoom_around (get_session (), iv->start, iv->end, 0.1);
-  iterate (50);
+  test_ui_iterate (50);
 }
 
 /* The view as drawn on screen, on white, and one of its pixels. */
@@ -238,7 +203,7 @@ render_view (void)
   cairo_t *cr = cairo_create (surface);
 
   /* Let the view lay itself out and draw after the last change. */
-  iterate (50);
+  test_ui_iterate (50);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -543,8 +508,8 @@ get_column (GtkColumnView *column_view,
 static void
 test_preemptions (void)
 {
-  StrataPreemptionsPanel *panel = find_widget (GTK_WIDGET (window), STRATA_TYPE_PREEMPTIONS_PANEL);
-  GtkColumnView *column_view = find_widget (GTK_WIDGET (panel), GTK_TYPE_COLUMN_VIEW);
+  StrataPreemptionsPanel *panel = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_PREEMPTIONS_PANEL);
+  GtkColumnView *column_view = test_ui_find_widget (GTK_WIDGET (panel), GTK_TYPE_COLUMN_VIEW);
   GListModel *model = strata_preemptions_panel_get_model (panel);
   g_autoptr(StrataPreemptionItem) first = NULL;
   g_autoptr(StrataPreemptionItem) second = NULL;
@@ -601,7 +566,7 @@ test_preemptions (void)
 static void
 test_range (void)
 {
-  StrataRangePopover *popover = find_widget (GTK_WIDGET (window), STRATA_TYPE_RANGE_POPOVER);
+  StrataRangePopover *popover = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_RANGE_POPOVER);
   StrataSession *session = get_session ();
   gint64 begin = strata_session_get_begin (session);
   g_autoptr(GError) error = NULL;
@@ -650,11 +615,11 @@ static void
 search (StrataMachineDialog *dialog,
         const char          *text)
 {
-  GtkEditable *entry = find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY);
+  GtkEditable *entry = test_ui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY);
 
   gtk_editable_set_text (entry, text);
   g_signal_emit_by_name (entry, "search-changed");
-  iterate (50);
+  test_ui_iterate (50);
 }
 
 static void
@@ -675,7 +640,7 @@ test_highlight (void)
 
   g_assert_cmpuint (strata_session_get_highlight (session), ==, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-machines", NULL));
-  iterate (100);
+  test_ui_iterate (100);
   for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
     if (STRATA_IS_MACHINE_DIALOG (l->data))
       dialog = l->data;
@@ -695,9 +660,9 @@ test_highlight (void)
 
   /* The search selected server1's row: Space there checks it, and its vCPUs follow; the
    * view highlights it. Space again unchecks, and its check box checks it again. */
-  list_view = find_widget (GTK_WIDGET (dialog), GTK_TYPE_LIST_VIEW);
-  press_key (GTK_WIDGET (find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY)), GDK_KEY_Down, 0);
-  iterate (20);
+  list_view = test_ui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_LIST_VIEW);
+  press_key (GTK_WIDGET (test_ui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY)), GDK_KEY_Down, 0);
+  test_ui_iterate (20);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (list_view)) ||
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), GTK_WIDGET (list_view)));
   press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
@@ -738,7 +703,7 @@ test_highlight (void)
   cairo_surface_destroy (surface);
 
   strata_session_fit (get_session ());
-  iterate (20);
+  test_ui_iterate (20);
   g_assert_true (find_interval ("pcpu/7", want_host_user, &host));
   zoom_to_interval (&host);
   surface = render_view ();
@@ -763,7 +728,7 @@ test_highlight (void)
   /* Return closes it. */
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   press_key (GTK_WIDGET (list_view), GDK_KEY_Return, 0);
-  iterate (20);
+  test_ui_iterate (20);
   g_assert_null (dialog);
   strata_session_fit (get_session ());
   g_settings_reset (settings, "highlighted-machines");
@@ -805,7 +770,7 @@ test_screenshot (void)
 {
   const char *path = g_getenv ("STRATA_SCREENSHOT");
   StrataAnalysis *analysis = get_analysis ();
-  StrataPreemptionsPanel *panel = find_widget (GTK_WIDGET (window), STRATA_TYPE_PREEMPTIONS_PANEL);
+  StrataPreemptionsPanel *panel = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_PREEMPTIONS_PANEL);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(StrataPreemptionItem) item = NULL;
@@ -824,7 +789,7 @@ test_screenshot (void)
 
   /* The longest preemption, as a user finds it: sorted by duration, activated, and by a
    * host thread in the demo (asserted, so that the picture shows what it says). */
-  column_view = find_widget (GTK_WIDGET (panel), GTK_TYPE_COLUMN_VIEW);
+  column_view = test_ui_find_widget (GTK_WIDGET (panel), GTK_TYPE_COLUMN_VIEW);
   gtk_column_view_sort_by_column (column_view, get_column (column_view, "Duration"), GTK_SORT_DESCENDING);
   item = g_list_model_get_item (strata_preemptions_panel_get_model (panel), 0);
   p = &g_array_index (analysis->preemptions, StrataPreemption, strata_preemption_item_get_index (item));
@@ -832,12 +797,12 @@ test_screenshot (void)
   g_assert_cmpint (g_array_index (p->by, StrataPreemptionCause, 0).vcpu, <, 0);
   strata_session_set_highlight (get_session (), 1u << server1);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (strata_preemptions_panel_get_model (panel)), 0);
-  gtk_widget_activate_action (find_widget (GTK_WIDGET (column_view), GTK_TYPE_LIST_VIEW),
+  gtk_widget_activate_action (test_ui_find_widget (GTK_WIDGET (column_view), GTK_TYPE_LIST_VIEW),
                               "list.scroll-to-item", "u", 0);
   g_signal_emit_by_name (column_view, "activate", 0);
   /* No pointer over the timeline. */
   g_signal_emit_by_name (find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_MOTION), "leave");
-  iterate (300);
+  test_ui_iterate (300);
 
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
@@ -865,7 +830,7 @@ open_demo (void)
   g_autofree char *demo = strata_app_dup_demo_dir ();
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
   const char *paths[] = { demo, NULL };
-  gint64 deadline = g_get_monotonic_time () + LOAD_TIMEOUT_USEC;
+  gint64 deadline = g_get_monotonic_time () + TEST_UI_LOAD_TIMEOUT_US;
 
   gtk_css_provider_load_from_resource (css, "/io/github/stratatrace/Strata/ui/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
@@ -876,19 +841,15 @@ open_demo (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
   gtk_window_present (GTK_WINDOW (window));
   strata_window_open (window, paths);
-  while (strata_window_get_loading (window))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  view = find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW);
+  test_ui_wait_until_loaded (window, TEST_UI_LOAD_TIMEOUT_US);
+  view = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW);
   g_assert_nonnull (view);
   while (gtk_widget_get_width (GTK_WIDGET (view)) < 800)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      iterate (10);
+      test_ui_iterate (10);
     }
-  iterate (100);
+  test_ui_iterate (100);
   server1 = machine_of ("server1");
 }
 

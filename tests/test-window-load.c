@@ -18,6 +18,7 @@
 #include "strata-app-util.h"
 #include "strata-scenario.h"
 #include "strata-window.h"
+#include "test-ui-util.h"
 #include "test-util.h"
 
 /*
@@ -32,22 +33,6 @@
 #define STOP_LIMIT_US    (2 * G_USEC_PER_SEC)
 
 static char *bench_dir;
-
-static gpointer
-get_child (StrataWindow *window,
-           const char   *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), STRATA_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
-static const char *
-visible_page (StrataWindow *window)
-{
-  return gtk_stack_get_visible_child_name (get_child (window, "stack"));
-}
 
 static const char *
 bench (void)
@@ -98,24 +83,11 @@ cpu_ticks (void)
   return g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
 }
 
-static void
-iterate_for (gint64 usec)
-{
-  gint64 until = g_get_monotonic_time () + usec;
-
-  while (g_get_monotonic_time () < until)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10000);
-    }
-}
-
 /* Waits until the window shows a progress report from the decoders: the load runs. */
 static void
 wait_until_decoding (StrataWindow *window)
 {
-  GtkProgressBar *bar = get_child (window, "progress_bar");
+  GtkProgressBar *bar = test_ui_window_child (window, "progress_bar");
   gint64 deadline = g_get_monotonic_time () + LOAD_TIMEOUT_US;
 
   while (gtk_progress_bar_get_fraction (bar) == 0.0)
@@ -129,18 +101,78 @@ wait_until_decoding (StrataWindow *window)
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), <, 1.0);
 }
 
-static void
-wait_until_loaded (StrataWindow *window)
+typedef struct
 {
-  gint64 deadline = g_get_monotonic_time () + LOAD_TIMEOUT_US;
+  GArray    *fractions;  /* double */
+  GPtrArray *texts;      /* char*, "" for none */
+} BarLog;
 
-  while (strata_window_get_loading (window))
+static void
+bar_notify_cb (GtkProgressBar *bar,
+               GParamSpec     *pspec,
+               BarLog         *log)
+{
+  if (g_str_equal (pspec->name, "fraction"))
     {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
+      double fraction = gtk_progress_bar_get_fraction (bar);
+
+      g_array_append_val (log->fractions, fraction);
     }
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  else if (g_str_equal (pspec->name, "text"))
+    {
+      const char *text = gtk_progress_bar_get_text (bar);
+
+      g_ptr_array_add (log->texts, g_strdup (text != NULL ? text : ""));
+    }
+}
+
+/* The loading page's progress bar, over a whole load: the amount read, climbing, then the
+ * analysis at 1. */
+static void
+test_progress_page (void)
+{
+  const char *big_paths[] = { bench (), NULL };
+  StrataWindow *window = test_ui_window_new ();
+  GtkProgressBar *bar = test_ui_window_child (window, "progress_bar");
+  BarLog log = { g_array_new (FALSE, FALSE, sizeof (double)), g_ptr_array_new_with_free_func (g_free) };
+  gboolean reading_shown = FALSE;
+  gint analysing_at = -1;
+
+  strata_window_open (window, big_paths);
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "loading");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), ==, 0.0);
+  g_signal_connect (bar, "notify::fraction", G_CALLBACK (bar_notify_cb), &log);
+  g_signal_connect (bar, "notify::text", G_CALLBACK (bar_notify_cb), &log);
+  test_ui_wait_until_loaded (window, LOAD_TIMEOUT_US);
+  g_signal_handlers_disconnect_by_data (bar, &log);
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
+
+  g_test_message ("%u fractions, %u texts shown", log.fractions->len, log.texts->len);
+  g_assert_cmpuint (log.fractions->len, >=, 2);
+  g_assert_cmpfloat (g_array_index (log.fractions, double, 0), >, 0.0);
+  g_assert_cmpfloat (g_array_index (log.fractions, double, 0), <, 1.0);
+  for (guint i = 1; i < log.fractions->len; i++)
+    g_assert_cmpfloat (g_array_index (log.fractions, double, i), >=,
+                       g_array_index (log.fractions, double, i - 1));
+  g_assert_cmpfloat (g_array_index (log.fractions, double, log.fractions->len - 1), ==, 1.0);
+  for (guint i = 0; i < log.texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (log.texts, i);
+
+      if (strstr (text, " of ") != NULL)
+        {
+          g_assert_cmpint (analysing_at, ==, -1);
+          reading_shown = TRUE;
+        }
+      else if (g_str_equal (text, "Analysing…"))
+        analysing_at = i;
+    }
+  g_assert_true (reading_shown);
+  g_assert_cmpint (analysing_at, >, 0);
+
+  g_array_unref (log.fractions);
+  g_ptr_array_unref (log.texts);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* Opening another set while a big one loads: only the second shows. */
@@ -150,31 +182,32 @@ test_open_while_loading (void)
   g_autofree char *small = small_set ();
   const char *big_paths[] = { bench (), NULL };
   const char *small_paths[] = { small, NULL };
-  StrataWindow *window = strata_window_new (NULL);
+  StrataWindow *window = test_ui_window_new ();
   StrataSet *set;
   gint64 opened;
 
-  gtk_window_present (GTK_WINDOW (window));
   strata_window_open (window, big_paths);
   wait_until_decoding (window);
 
   opened = g_get_monotonic_time ();
   strata_window_open (window, small_paths);
   g_assert_true (strata_window_get_loading (window));
-  wait_until_loaded (window);
+  /* The progress bar follows the new load from its start. */
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (test_ui_window_child (window, "progress_bar")), ==, 0.0);
+  test_ui_wait_until_loaded (window, LOAD_TIMEOUT_US);
   g_test_message ("the second set showed %.0f ms after it was opened",
                   (g_get_monotonic_time () - opened) / 1e3);
 
-  g_assert_cmpstr (visible_page (window), ==, "set");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
   set = strata_window_get_set (window);
   g_assert_nonnull (set);
   g_assert_cmpuint (set->traces->len, ==, 1);
   g_assert_cmpstr (((StrataTrace *) g_ptr_array_index (set->traces, 0))->hostname, ==, "small");
 
   /* The first load's completion, when it comes, changes nothing. */
-  iterate_for (500 * 1000);
+  test_ui_iterate (500);
   g_assert_true (strata_window_get_set (window) == set);
-  g_assert_cmpstr (visible_page (window), ==, "set");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_rm_tree (small);
@@ -185,11 +218,10 @@ static void
 test_close_while_loading (void)
 {
   const char *big_paths[] = { bench (), NULL };
-  StrataWindow *window = strata_window_new (NULL);
+  StrataWindow *window = test_ui_window_new ();
   gint64 closed, idle_at = 0;
   long hz = sysconf (_SC_CLK_TCK);
 
-  gtk_window_present (GTK_WINDOW (window));
   strata_window_open (window, big_paths);
   wait_until_decoding (window);
 
@@ -202,7 +234,7 @@ test_close_while_loading (void)
     {
       guint64 before = cpu_ticks ();
 
-      iterate_for (200 * 1000);
+      test_ui_iterate (200);
       if ((cpu_ticks () - before) * 1000 / hz < 20)
         {
           idle_at = g_get_monotonic_time () - 200 * 1000;
@@ -225,6 +257,7 @@ main (int   argc,
   if (!gtk_init_check ())
     return 77;
 
+  g_test_add_func ("/window-load/progress-page", test_progress_page);
   g_test_add_func ("/window-load/open-while-loading", test_open_while_loading);
   g_test_add_func ("/window-load/close-while-loading", test_close_while_loading);
   status = g_test_run ();

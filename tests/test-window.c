@@ -19,61 +19,18 @@
 #include "strata-set-summary.h"
 #include "strata-trace-item.h"
 #include "strata-window.h"
-
-/* Loading the demo set takes a second or two; leave room for a loaded machine. */
-#define LOAD_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
-
-static gpointer
-get_child (StrataWindow *window,
-           const char   *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), STRATA_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
-static const char *
-visible_page (StrataWindow *window)
-{
-  return gtk_stack_get_visible_child_name (get_child (window, "stack"));
-}
-
-static void
-wait_until_loaded (StrataWindow *window)
-{
-  gint64 deadline = g_get_monotonic_time () + LOAD_TIMEOUT_USEC;
-
-  while (strata_window_get_loading (window))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  /* Let pending progress idles run: they must ignore a finished load. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static StrataWindow *
-create_window (void)
-{
-  StrataWindow *window = strata_window_new (NULL);
-
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
+#include "test-ui-util.h"
 
 static void
 test_window_welcome (void)
 {
-  StrataWindow *window = create_window ();
+  StrataWindow *window = test_ui_window_new ();
 
-  g_assert_cmpstr (visible_page (window), ==, "welcome");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "welcome");
   g_assert_false (strata_window_get_loading (window));
   g_assert_true (strata_window_get_empty (window));
   g_assert_null (strata_window_get_set (window));
-  g_assert_false (gtk_revealer_get_reveal_child (get_child (window, "welcome_error_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (test_ui_window_child (window, "welcome_error_revealer")));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Strata");
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -82,7 +39,7 @@ test_window_welcome (void)
 static void
 test_window_missing_folder (void)
 {
-  StrataWindow *window = create_window ();
+  StrataWindow *window = test_ui_window_new ();
   g_autofree char *tmpdir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
   g_autofree char *missing = g_build_filename (tmpdir, "no-such-trace", NULL);
   const char *paths[] = { missing, NULL };
@@ -90,14 +47,14 @@ test_window_missing_folder (void)
 
   strata_window_open (window, paths);
   g_assert_true (strata_window_get_loading (window));
-  g_assert_cmpstr (visible_page (window), ==, "loading");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "loading");
 
-  wait_until_loaded (window);
+  test_ui_wait_until_loaded (window, TEST_UI_LOAD_TIMEOUT_US);
 
-  g_assert_cmpstr (visible_page (window), ==, "welcome");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "welcome");
   g_assert_null (strata_window_get_set (window));
-  g_assert_true (gtk_revealer_get_reveal_child (get_child (window, "welcome_error_revealer")));
-  message = gtk_label_get_label (get_child (window, "welcome_error_label"));
+  g_assert_true (gtk_revealer_get_reveal_child (test_ui_window_child (window, "welcome_error_revealer")));
+  message = gtk_label_get_label (test_ui_window_child (window, "welcome_error_label"));
   g_test_message ("error shown: %s", message);
   g_assert_cmpstr (message, !=, "");
 
@@ -108,16 +65,16 @@ test_window_missing_folder (void)
 static void
 test_window_empty_folder (void)
 {
-  StrataWindow *window = create_window ();
+  StrataWindow *window = test_ui_window_new ();
   g_autofree char *tmpdir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
   const char *paths[] = { tmpdir, NULL };
 
   /* A folder with no trace below it fails as a whole too. */
   strata_window_open (window, paths);
-  wait_until_loaded (window);
+  test_ui_wait_until_loaded (window, TEST_UI_LOAD_TIMEOUT_US);
 
-  g_assert_cmpstr (visible_page (window), ==, "welcome");
-  g_assert_true (gtk_revealer_get_reveal_child (get_child (window, "welcome_error_revealer")));
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "welcome");
+  g_assert_true (gtk_revealer_get_reveal_child (test_ui_window_child (window, "welcome_error_revealer")));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_rmdir (tmpdir);
@@ -156,16 +113,16 @@ test_window_demo (void)
   if (demo == NULL)
     return;
 
-  window = create_window ();
+  window = test_ui_window_new ();
   paths[0] = demo;
   strata_window_open (window, paths);
-  wait_until_loaded (window);
+  test_ui_wait_until_loaded (window, TEST_UI_LOAD_TIMEOUT_US);
 
-  g_assert_cmpstr (visible_page (window), ==, "set");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
   g_assert_nonnull (strata_window_get_set (window));
   g_assert_false (strata_window_get_empty (window));
 
-  summary = get_child (window, "set_summary");
+  summary = test_ui_window_child (window, "set_summary");
   traces = strata_set_summary_get_traces (summary);
   n_traces = g_list_model_get_n_items (traces);
   g_assert_cmpuint (n_traces, >, 0);
@@ -187,7 +144,7 @@ test_window_demo (void)
   canonical = g_canonicalize_filename (demo, NULL);
   paths[0] = canonical;
   name = strata_app_set_name (paths);
-  g_assert_cmpstr (gtk_label_get_label (get_child (window, "title_label")), ==, name);
+  g_assert_cmpstr (gtk_label_get_label (test_ui_window_child (window, "title_label")), ==, name);
 
   /* The set is remembered, first. */
   settings = g_settings_new (STRATA_SCHEMA_ID);
@@ -196,7 +153,7 @@ test_window_demo (void)
   g_variant_get_child (recent, 0, "^a&s", &first);
   g_assert_cmpstr (first[0], ==, canonical);
   g_assert_null (first[1]);
-  g_assert_true (gtk_widget_get_visible (get_child (window, "recent_box")));
+  g_assert_true (gtk_widget_get_visible (test_ui_window_child (window, "recent_box")));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -211,7 +168,7 @@ test_window_cancel (void)
   if (demo == NULL)
     return;
 
-  window = create_window ();
+  window = test_ui_window_new ();
   paths[0] = demo;
 
   /* Cancelled at once: back to the welcome page, with no error. */
@@ -219,14 +176,14 @@ test_window_cancel (void)
   g_assert_true (strata_window_get_loading (window));
   strata_window_cancel_load (window);
   g_assert_false (strata_window_get_loading (window));
-  g_assert_cmpstr (visible_page (window), ==, "welcome");
-  g_assert_false (gtk_revealer_get_reveal_child (get_child (window, "welcome_error_revealer")));
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "welcome");
+  g_assert_false (gtk_revealer_get_reveal_child (test_ui_window_child (window, "welcome_error_revealer")));
 
   /* A second load supersedes a first one still running: only the second shows. */
   strata_window_open (window, paths);
   strata_window_open (window, paths);
-  wait_until_loaded (window);
-  g_assert_cmpstr (visible_page (window), ==, "set");
+  test_ui_wait_until_loaded (window, TEST_UI_LOAD_TIMEOUT_US);
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
 
   /* Closing while loading cancels: the completion finds no window. */
   strata_window_open (window, paths);
@@ -234,12 +191,7 @@ test_window_cancel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* Let the cancelled load complete. */
-  for (guint i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10000);
-    }
+  test_ui_iterate (500);
 }
 
 /* Waits for every window of @app to load; returns the active one. */
@@ -251,7 +203,7 @@ wait_for_window (GtkApplication *app)
   for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
     {
       g_assert_true (STRATA_IS_WINDOW (l->data));
-      wait_until_loaded (l->data);
+      test_ui_wait_until_loaded (l->data, TEST_UI_LOAD_TIMEOUT_US);
     }
 
   g_assert_true (STRATA_IS_WINDOW (active));
@@ -280,7 +232,7 @@ test_application (void)
   /* app.open-demo opens a window on the demo set, with its shortcuts window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "open-demo", NULL);
   window = wait_for_window (GTK_APPLICATION (app));
-  g_assert_cmpstr (visible_page (window), ==, "set");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 1);
 
@@ -289,7 +241,7 @@ test_application (void)
   g_application_open (G_APPLICATION (app), &file, 1, "");
   g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==, 2);
   window = wait_for_window (GTK_APPLICATION (app));
-  g_assert_cmpstr (visible_page (window), ==, "set");
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
 
   /* app.quit closes every window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
@@ -318,9 +270,9 @@ test_application_missing_demo (void)
 
   /* No load starts: the welcome page says where the demo was looked for. */
   window = wait_for_window (GTK_APPLICATION (app));
-  g_assert_cmpstr (visible_page (window), ==, "welcome");
-  g_assert_true (gtk_revealer_get_reveal_child (get_child (window, "welcome_error_revealer")));
-  g_assert_nonnull (strstr (gtk_label_get_label (get_child (window, "welcome_error_label")),
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "welcome");
+  g_assert_true (gtk_revealer_get_reveal_child (test_ui_window_child (window, "welcome_error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_label (test_ui_window_child (window, "welcome_error_label")),
                             missing));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);

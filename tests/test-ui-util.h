@@ -1,0 +1,32 @@
+/* test-ui-util.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "strata-window.h"
+
+G_BEGIN_DECLS
+
+/* Helpers of the UI tests: running the main loop, and looking into a StrataWindow. */
+
+/* A load of the demo set takes a second or two; leave room for a loaded machine. */
+#define TEST_UI_LOAD_TIMEOUT_US (60 * G_USEC_PER_SEC)
+
+void          test_ui_drain             (void);
+void          test_ui_iterate           (guint         msec);
+StrataWindow *test_ui_window_new        (void);
+gpointer      test_ui_window_child      (StrataWindow *window,
+                                         const char   *name);
+const char   *test_ui_visible_page      (StrataWindow *window);
+void          test_ui_wait_until_loaded (StrataWindow *window,
+                                         gint64        timeout_us);
+gpointer      test_ui_find_widget       (GtkWidget    *root,
+                                         GType         type);
+
+G_END_DECLS
