@@ -40,6 +40,8 @@ test_machine_tree (void)
   g_autoptr(StrataAnalysis) analysis = synth_host_with_vm ();
   g_autoptr(GListModel) roots = strata_machine_item_new_tree (analysis);
   g_autoptr(StrataMachineItem) host = NULL;
+  g_autoptr(StrataHighlight) highlight = NULL;
+  gint vm_index = strata_analysis_find_machine (analysis, "host/vm-500");
   StrataMachineItem *vm, *vcpu0, *vcpu1;
   g_auto(GStrv) checked = NULL;
   const char *names[] = { "host/vm-500/vcpu/1", "nowhere", NULL };
@@ -73,12 +75,24 @@ test_machine_tree (void)
   g_assert_true (strata_machine_item_get_inconsistent (vm));
   checked = strata_machine_items_dup_checked (roots);
   g_assert_cmpstrv (checked, ((const char *[]) { "host/vm-500/vcpu/1", NULL }));
+  /* The highlight names that vCPU alone; the VM counts as highlighted, in part. */
+  highlight = strata_machine_items_get_highlight (roots);
+  g_assert_true (strata_highlight_has_machine (highlight, vm_index));
+  g_assert_true (strata_highlight_is_partial (highlight, vm_index));
+  g_assert_true (strata_highlight_has_vcpu (highlight, vm_index, 1));
+  g_assert_false (strata_highlight_has_vcpu (highlight, vm_index, 0));
+  g_assert_false (strata_highlight_has_machine (highlight, strata_machine_item_get_machine (host)));
+  g_clear_pointer (&highlight, strata_highlight_free);
   strata_machine_item_set_checked (vcpu0, TRUE);
   g_assert_true (strata_machine_item_get_checked (vm));
   g_assert_false (strata_machine_item_get_inconsistent (vm));
   g_clear_pointer (&checked, g_strfreev);
   checked = strata_machine_items_dup_checked (roots);
   g_assert_cmpstrv (checked, ((const char *[]) { "host/vm-500", NULL }));
+  highlight = strata_machine_items_get_highlight (roots);
+  g_assert_true (strata_highlight_has_machine (highlight, vm_index));
+  g_assert_false (strata_highlight_is_partial (highlight, vm_index));
+  g_clear_pointer (&highlight, strata_highlight_free);
 
   /* A remembered choice: exactly what it names, unknown names skipped. */
   strata_machine_items_set_checked (roots, names);
@@ -102,6 +116,7 @@ test_many_machines (void)
 {
   g_autoptr(StrataAnalysis) analysis = synth_many_machines (40);
   g_autoptr(GListModel) roots = strata_machine_item_new_tree (analysis);
+  g_autoptr(StrataHighlight) highlight = NULL;
   g_auto(GStrv) checked = NULL;
   const char *names[] = { "m35", NULL };
 
@@ -120,6 +135,11 @@ test_many_machines (void)
   strata_machine_items_set_checked (roots, names);
   checked = strata_machine_items_dup_checked (roots);
   g_assert_cmpstrv (checked, names);
+
+  /* What it highlights: machine 35, and none of the others above 30 with it. */
+  highlight = strata_machine_items_get_highlight (roots);
+  for (guint m = 0; m < 40; m++)
+    g_assert_cmpint (strata_highlight_has_machine (highlight, m), ==, m == 35);
 }
 
 static void

@@ -9,10 +9,12 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "strata-session.h"
 #include "strata-time.h"
+#include "test-synthetic.h"
 
 /* An in-memory set: one machine, one CPU, a thread running from 1 µs to 5 µs. */
 static StrataAnalysis *
@@ -59,43 +61,56 @@ count_notify (GObject    *object,
   (*count)++;
 }
 
+/* The visible range's bounds. */
+static gint64
+vis_from (StrataSession *session)
+{
+  return strata_session_get_visible_time (session)->begin;
+}
+
+static gint64
+vis_to (StrataSession *session)
+{
+  return strata_session_get_visible_time (session)->end;
+}
+
 static void
 test_zoom_pan (void)
 {
   g_autoptr(StrataAnalysis) analysis = make_analysis ();
   g_autoptr(StrataSession) session = strata_session_new (analysis);
-  gint64 begin = strata_session_get_begin (session);
-  gint64 end = strata_session_get_end (session);
+  gint64 begin = strata_session_get_document_time (session)->begin;
+  gint64 end = strata_session_get_document_time (session)->end;
   guint notifies = 0;
   gint64 anchor;
 
   g_assert_cmpint (end - begin, ==, 1000000);
-  g_signal_connect (session, "notify::visible-from", G_CALLBACK (count_notify), &notifies);
+  g_signal_connect (session, "notify::visible-time", G_CALLBACK (count_notify), &notifies);
 
   /* Zooming in around a point keeps it where it was on screen. */
   anchor = begin + 250000;
   strata_session_zoom_at (session, anchor, 4.0);
-  g_assert_cmpint (strata_session_get_visible_to (session) - strata_session_get_visible_from (session), ==, 250000);
-  g_assert_cmpfloat (strata_session_ns_to_x (session, anchor, 1000), ==, 250.0);
+  g_assert_cmpint (vis_to (session) - vis_from (session), ==, 250000);
+  g_assert_cmpfloat (strata_time_span_to_x (*strata_session_get_visible_time (session), anchor, 1000), ==, 250.0);
   g_assert_cmpuint (notifies, ==, 1);
 
   /* Panning stops at the ends without changing the span. */
   strata_session_pan (session, -10000000);
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 250000);
+  g_assert_cmpint (vis_from (session), ==, begin);
+  g_assert_cmpint (vis_to (session), ==, begin + 250000);
   strata_session_pan (session, 10000000);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, end);
+  g_assert_cmpint (vis_to (session), ==, end);
 
   /* Zooming out never shows more than the set; zooming in stops at the minimum span. */
   strata_session_zoom_at (session, begin, 0.001);
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, end);
+  g_assert_cmpint (vis_from (session), ==, begin);
+  g_assert_cmpint (vis_to (session), ==, end);
   strata_session_zoom_at (session, begin + 500000, 1e9);
-  g_assert_cmpint (strata_session_get_visible_to (session) - strata_session_get_visible_from (session), ==,
-                   STRATA_SESSION_MIN_SPAN);
+  g_assert_cmpint (vis_to (session) - vis_from (session), ==, STRATA_SESSION_MIN_SPAN);
 
   strata_session_fit (session);
-  g_assert_cmpint (strata_session_x_to_ns (session, 500, 1000), ==, begin + 500000);
+  g_assert_cmpint (strata_time_span_to_ns (*strata_session_get_visible_time (session), 500, 1000), ==,
+                   begin + 500000);
 
   /* Notifies only on change. */
   notifies = 0;
@@ -104,28 +119,193 @@ test_zoom_pan (void)
 }
 
 static void
+test_time_span (void)
+{
+  StrataTimeSpan span = { 1000, 3000 };
+  g_autoptr(StrataTimeSpan) copy = strata_time_span_copy (&span);
+  StrataTimeSpan backwards = strata_time_span_order ((StrataTimeSpan) { 3000, 1000 });
+
+  g_assert_true (strata_time_span_equal (copy, &span));
+  g_assert_true (strata_time_span_equal (&backwards, &span));
+  g_assert_cmpint (strata_time_span_duration (span), ==, 2000);
+  g_assert_false (strata_time_span_is_empty (span));
+  g_assert_true (strata_time_span_is_empty ((StrataTimeSpan) { 5, 5 }));
+
+  /* 2000 ns over 400 px: 5 ns a pixel, both ways, outside the span too. */
+  g_assert_cmpfloat (strata_time_span_ns_per_px (span, 400), ==, 5.0);
+  g_assert_cmpfloat (strata_time_span_to_x (span, 1000, 400), ==, 0.0);
+  g_assert_cmpfloat (strata_time_span_to_x (span, 2000, 400), ==, 200.0);
+  g_assert_cmpfloat (strata_time_span_to_x (span, 500, 400), ==, -100.0);
+  g_assert_cmpint (strata_time_span_to_ns (span, 200, 400), ==, 2000);
+  g_assert_cmpint (strata_time_span_to_ns (span, 0.6, 400), ==, 1003);
+  g_assert_cmpint (strata_time_span_to_ns (span, 123, 0), ==, 1000);
+  g_assert_cmpint (strata_time_span_px_to_duration (span, 10, 400), ==, 50);
+  g_assert_cmpint (strata_time_span_px_to_duration (span, -3, 400), ==, -15);
+  g_assert_cmpint (strata_time_span_px_to_duration (span, 3, 0), ==, 0);
+
+  /* Round trip at every pixel of a wide, odd span. */
+  span = (StrataTimeSpan) { G_GINT64_CONSTANT (1442503600000150742), G_GINT64_CONSTANT (1442503623456789012) };
+  for (guint x = 0; x <= 1917; x += 71)
+    g_assert_cmpfloat (fabs (strata_time_span_to_x (span, strata_time_span_to_ns (span, x, 1917), 1917) - x), <, 1e-3);
+}
+
+static void
 test_selection (void)
 {
   g_autoptr(StrataAnalysis) analysis = make_analysis ();
   g_autoptr(StrataSession) session = strata_session_new (analysis);
-  gint64 begin = strata_session_get_begin (session);
-  gint64 from, to;
+  gint64 begin = strata_session_get_document_time (session)->begin;
+  const StrataTimeSpan *selection = strata_session_get_selected_time (session);
+  guint notifies = 0;
 
-  g_assert_false (strata_session_get_selection (session, NULL, NULL));
+  g_signal_connect (session, "notify::selected-time", G_CALLBACK (count_notify), &notifies);
+  g_assert_false (strata_session_has_selection (session));
   g_assert_false (strata_session_zoom_to_selection (session));
   strata_session_select (session, begin + 3000, begin + 1000);
-  g_assert_true (strata_session_get_selection (session, &from, &to));
-  g_assert_cmpint (from, ==, begin + 1000);
-  g_assert_cmpint (to, ==, begin + 3000);
+  g_assert_true (strata_session_has_selection (session));
+  g_assert_cmpint (selection->begin, ==, begin + 1000);
+  g_assert_cmpint (selection->end, ==, begin + 3000);
+  strata_session_select (session, begin + 1000, begin + 3000);
+  g_assert_cmpuint (notifies, ==, 1);
   g_assert_true (strata_session_zoom_to_selection (session));
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 1000);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 3000);
+  g_assert_cmpint (vis_from (session), ==, begin + 1000);
+  g_assert_cmpint (vis_to (session), ==, begin + 3000);
 
   strata_session_zoom_around (session, begin + 100000, begin + 200000, 0.5);
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 50000);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 250000);
+  g_assert_cmpint (vis_from (session), ==, begin + 50000);
+  g_assert_cmpint (vis_to (session), ==, begin + 250000);
   strata_session_clear_selection (session);
-  g_assert_false (strata_session_get_selection (session, NULL, NULL));
+  g_assert_false (strata_session_has_selection (session));
+  g_assert_cmpuint (notifies, ==, 2);
+}
+
+static void
+count_reveal (StrataSession *session,
+              gint           row,
+              gint          *last)
+{
+  *last = row;
+}
+
+static void
+test_rows_state (void)
+{
+  g_autoptr(StrataAnalysis) analysis = synth_host_with_vm ();
+  g_autoptr(StrataSession) session = strata_session_new (analysis);
+  StrataLayout *layout = strata_session_get_layout (session);
+  gint row = strata_store_find_row (analysis->store, "host/vm-500/vcpu/1");
+  gint entry = strata_session_find_entry (session, row);
+  guint header, n_shown, groups = 0, marks = 0;
+  gint revealed = -1;
+
+  g_assert_cmpint (row, >=, 0);
+  g_assert_cmpint (entry, >=, 0);
+  header = g_array_index (layout->entries, StrataLayoutEntry, entry).group;
+  g_assert_true (g_array_index (layout->entries, StrataLayoutEntry, header).header);
+  n_shown = strata_session_get_shown (session)->len;
+  g_assert_cmpuint (n_shown, ==, layout->entries->len);
+  g_signal_connect (session, "groups-changed", G_CALLBACK (count_notify), &groups);
+  g_signal_connect (session, "notify::marked-row", G_CALLBACK (count_notify), &marks);
+  g_signal_connect (session, "reveal-row", G_CALLBACK (count_reveal), &revealed);
+
+  /* Collapsing the VM's group hides its rows, not its header. */
+  strata_session_set_group_collapsed (session, header, TRUE);
+  strata_session_set_group_collapsed (session, header, TRUE);
+  g_assert_cmpuint (groups, ==, 1);
+  g_assert_true (strata_session_get_group_collapsed (session, header));
+  g_assert_true (g_array_index (strata_session_get_collapsed (session), gboolean, header));
+  g_assert_cmpuint (strata_session_get_shown (session)->len, ==, n_shown - 2);
+  for (guint v = 0; v < strata_session_get_shown (session)->len; v++)
+    g_assert_cmpuint (g_array_index (strata_session_get_shown (session), guint, v), !=, entry);
+
+  /* Marking one of them shows it again, and asks the views to bring it into sight, again
+   * when it is marked a second time. */
+  strata_session_set_marked_row (session, row);
+  g_assert_cmpint (strata_session_get_marked_row (session), ==, row);
+  g_assert_false (strata_session_get_group_collapsed (session, header));
+  g_assert_cmpuint (strata_session_get_shown (session)->len, ==, n_shown);
+  g_assert_cmpint (revealed, ==, row);
+  revealed = -1;
+  strata_session_set_marked_row (session, row);
+  g_assert_cmpint (revealed, ==, row);
+  g_assert_cmpuint (marks, ==, 1);
+  g_assert_cmpuint (groups, ==, 2);
+  strata_session_set_marked_row (session, -1);
+  g_assert_cmpint (strata_session_get_marked_row (session), ==, -1);
+  g_assert_cmpuint (marks, ==, 2);
+
+  /* The renderer's own view of it: a layout and the collapsed groups. */
+  strata_session_set_group_collapsed (session, header, TRUE);
+  {
+    g_autoptr(GArray) all = strata_layout_visible (layout, NULL);
+    g_autoptr(GArray) some = strata_layout_visible (layout, strata_session_get_collapsed (session));
+
+    g_assert_cmpuint (all->len, ==, n_shown);
+    g_assert_cmpuint (some->len, ==, strata_session_get_shown (session)->len);
+  }
+}
+
+static void
+test_highlight (void)
+{
+  g_autoptr(StrataAnalysis) analysis = synth_many_machines (40);
+  g_autoptr(StrataSession) session = strata_session_new (analysis);
+  g_autoptr(StrataHighlight) one = strata_highlight_new ();
+  g_autoptr(StrataHighlight) copy = NULL;
+  g_autoptr(StrataHighlight) vcpus = strata_highlight_new ();
+  const StrataHighlight *now;
+  guint notifies = 0;
+
+  g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
+  g_assert_true (strata_highlight_is_empty (NULL));
+  g_assert_false (strata_highlight_dims_machine (strata_session_get_highlight (session), 35));
+
+  /* Machine 35 of 40, alone: none of the others above 30 shares its highlight. */
+  strata_highlight_add_machine (one, 35);
+  g_signal_connect (session, "notify::highlight", G_CALLBACK (count_notify), &notifies);
+  strata_session_set_highlight (session, one);
+  copy = strata_highlight_copy (one);
+  strata_session_set_highlight (session, copy);
+  g_assert_cmpuint (notifies, ==, 1);
+  now = strata_session_get_highlight (session);
+  g_assert_true (now != one);
+  g_assert_true (strata_highlight_equal (now, one));
+  for (guint m = 0; m < 40; m++)
+    {
+      g_assert_cmpint (strata_highlight_has_machine (now, m), ==, m == 35);
+      g_assert_cmpint (strata_highlight_dims_machine (now, m), ==, m != 35);
+    }
+
+  /* A pixel's machines: bit 31 of its mask stands for all of 31..39, so only its dominant
+   * machine says whether it shows machine 35. */
+  g_assert_true (strata_highlight_has_pixel (now, 1u << 31, 35));
+  g_assert_false (strata_highlight_has_pixel (now, 1u << 31, 33));
+  g_assert_false (strata_highlight_has_pixel (now, (1u << 31) | 1u, 0));
+  strata_highlight_add_machine (copy, 2);
+  g_assert_true (strata_highlight_has_pixel (copy, (1u << 31) | (1u << 2), 33));
+
+  /* Some vCPUs of a machine: the machine counts, in part; the whole machine overrides. */
+  strata_highlight_add_vcpu (vcpus, 39, 1);
+  strata_highlight_add_vcpu (vcpus, 39, 40);
+  g_assert_true (strata_highlight_has_machine (vcpus, 39));
+  g_assert_true (strata_highlight_is_partial (vcpus, 39));
+  g_assert_true (strata_highlight_has_vcpu (vcpus, 39, 1));
+  g_assert_true (strata_highlight_has_vcpu (vcpus, 39, 40));
+  g_assert_false (strata_highlight_has_vcpu (vcpus, 39, 0));
+  g_assert_false (strata_highlight_has_vcpu (vcpus, 38, 1));
+  g_clear_pointer (&copy, strata_highlight_free);
+  copy = strata_highlight_copy (vcpus);
+  g_assert_true (strata_highlight_equal (copy, vcpus));
+  strata_highlight_add_vcpu (copy, 39, 2);
+  g_assert_false (strata_highlight_equal (copy, vcpus));
+  strata_highlight_add_machine (vcpus, 39);
+  g_assert_false (strata_highlight_is_partial (vcpus, 39));
+  g_assert_true (strata_highlight_has_vcpu (vcpus, 39, 7));
+
+  /* NULL clears it. */
+  strata_session_set_highlight (session, NULL);
+  g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
+  g_assert_cmpuint (notifies, ==, 2);
 }
 
 static void
@@ -135,23 +315,17 @@ test_describe (void)
   g_autoptr(StrataSession) session = strata_session_new (analysis);
   gint row = strata_store_find_row (analysis->store, "pcpu/0");
   g_autofree char *text = NULL;
-  guint notifies = 0;
 
   g_assert_cmpint (row, >=, 0);
-  text = strata_session_describe_at (session, row, strata_session_get_begin (session) + 2000);
+  text = strata_session_describe_at (session, row, strata_session_get_document_time (session)->begin + 2000);
   g_assert_nonnull (text);
   g_assert_nonnull (strstr (text, "State: user"));
   g_assert_nonnull (strstr (text, "Machine: solo"));
   g_assert_nonnull (strstr (text, "TID: 42"));
   g_assert_nonnull (strstr (text, "Process: worker"));
   g_assert_nonnull (strstr (text, "Duration: 4.000 µs"));
-  g_assert_null (strata_session_describe_at (session, row, strata_session_get_begin (session) - 1));
+  g_assert_null (strata_session_describe_at (session, row, strata_session_get_document_time (session)->begin - 1));
 
-  g_signal_connect (session, "notify::highlight", G_CALLBACK (count_notify), &notifies);
-  strata_session_set_highlight (session, 1);
-  strata_session_set_highlight (session, 1);
-  g_assert_cmpuint (notifies, ==, 1);
-  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1);
 }
 
 static void
@@ -283,7 +457,10 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/session/durations", test_durations);
   g_test_add_func ("/session/zoom-pan", test_zoom_pan);
+  g_test_add_func ("/session/time-span", test_time_span);
   g_test_add_func ("/session/selection", test_selection);
+  g_test_add_func ("/session/rows-state", test_rows_state);
+  g_test_add_func ("/session/highlight", test_highlight);
   g_test_add_func ("/session/describe", test_describe);
   g_test_add_func ("/session/ticks", test_ticks);
   g_test_add_func ("/session/parse-clock", test_parse_clock);

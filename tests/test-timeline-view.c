@@ -120,7 +120,7 @@ machine_of (const char *name)
 static gint64
 span (void)
 {
-  return strata_session_get_visible_to (get_session ()) - strata_session_get_visible_from (get_session ());
+  return strata_session_get_visible_time (get_session ())->end - strata_session_get_visible_time (get_session ())->begin;
 }
 
 static double
@@ -155,8 +155,8 @@ find_interval (const char     *row_name,
   guint64 first, last;
 
   best->end = best->start = 0;
-  strata_store_range (store, row, strata_session_get_visible_from (get_session ()),
-                      strata_session_get_visible_to (get_session ()), &first, &last);
+  strata_store_range (store, row, strata_session_get_visible_time (get_session ())->begin,
+                      strata_session_get_visible_time (get_session ())->end, &first, &last);
   for (guint64 i = first; i < last; i++)
     {
       StrataInterval iv;
@@ -249,9 +249,9 @@ assert_color (const int rgb[3],
 static void
 test_rows (void)
 {
-  StrataLayout *layout = strata_timeline_view_get_layout (view);
+  StrataLayout *layout = strata_session_get_layout (get_session ());
   StrataStore *store = get_analysis ()->store;
-  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  g_autoptr(GArray) visible = strata_layout_visible (layout, strata_session_get_collapsed (get_session ()));
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   GtkGestureDrag *drag = find_controller (GTK_WIDGET (view), GTK_TYPE_GESTURE_DRAG);
   StrataRenderOptions o;
@@ -302,7 +302,7 @@ test_rows (void)
 
       g_signal_emit_by_name (drag, "drag-begin", 20.0, y);
       g_signal_emit_by_name (drag, "drag-end", 0.0, 0.0);
-      now = strata_layout_visible (layout);
+      now = strata_layout_visible (layout, strata_session_get_collapsed (get_session ()));
       if (click == 0)
         {
           g_assert_cmpuint (now->len, <, n_visible);
@@ -349,25 +349,25 @@ test_zoom_pan (void)
 
   /* The scroll controller itself: a horizontal wheel notch pans a tenth of the view. */
   before = span ();
-  from = strata_session_get_visible_from (session);
+  from = strata_session_get_visible_time (session)->begin;
   g_signal_emit_by_name (scroll, "scroll", 1.0, 0.0, &handled);
   g_assert_true (handled);
   g_assert_cmpint (span (), ==, before);
-  g_assert_cmpfloat (fabs ((double) (strata_session_get_visible_from (session) - from) - 0.1 * before),
+  g_assert_cmpfloat (fabs ((double) (strata_session_get_visible_time (session)->begin - from) - 0.1 * before),
                      <=, 2 * ns_per_px);
   /* A plain vertical one is left to the scrolled window: it scrolls the rows. */
-  from = strata_session_get_visible_from (session);
+  from = strata_session_get_visible_time (session)->begin;
   g_signal_emit_by_name (scroll, "scroll", 0.0, 1.0, &handled);
   g_assert_false (handled);
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, from);
+  g_assert_cmpint (strata_session_get_visible_time (session)->begin, ==, from);
 
   /* Dragging the body 100 px to the left shows what was 100 px to the right. */
-  from = strata_session_get_visible_from (session);
+  from = strata_session_get_visible_time (session)->begin;
   g_signal_emit_by_name (drag, "drag-begin", x, y);
   g_signal_emit_by_name (drag, "drag-update", -60.0, 0.0);
   g_signal_emit_by_name (drag, "drag-update", -100.0, 0.0);
   g_signal_emit_by_name (drag, "drag-end", -100.0, 0.0);
-  g_assert_cmpfloat (fabs ((double) (strata_session_get_visible_from (session) - from) - 100 * ns_per_px),
+  g_assert_cmpfloat (fabs ((double) (strata_session_get_visible_time (session)->begin - from) - 100 * ns_per_px),
                      <=, 2);
   g_assert_cmpint (span (), ==, before);
 
@@ -378,18 +378,18 @@ test_zoom_pan (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-out", NULL));
   g_assert_cmpint (ABS (span () - before), <=, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-fit", NULL));
-  g_assert_cmpint (span (), ==, strata_session_get_end (session) - strata_session_get_begin (session));
+  g_assert_cmpint (span (), ==, strata_session_get_document_time (session)->end - strata_session_get_document_time (session)->begin);
 }
 
 static void
 test_keyboard (void)
 {
   StrataSession *session = get_session ();
-  StrataLayout *layout = strata_timeline_view_get_layout (view);
-  g_autoptr(GArray) before = strata_layout_visible (layout);
+  StrataLayout *layout = strata_session_get_layout (get_session ());
+  g_autoptr(GArray) before = strata_layout_visible (layout, strata_session_get_collapsed (get_session ()));
   g_autoptr(GArray) collapsed = NULL;
   g_autoptr(GArray) expanded = NULL;
-  gint64 full = strata_session_get_end (session) - strata_session_get_begin (session);
+  gint64 full = strata_session_get_document_time (session)->end - strata_session_get_document_time (session)->begin;
   gint64 from;
 
   /* Home goes to the first group's title; Space hides its rows, Return shows them. */
@@ -397,11 +397,11 @@ test_keyboard (void)
   press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
   press_key (GTK_WIDGET (view), GDK_KEY_Home, 0);
   press_key (GTK_WIDGET (view), GDK_KEY_space, 0);
-  collapsed = strata_layout_visible (layout);
+  collapsed = strata_layout_visible (layout, strata_session_get_collapsed (get_session ()));
   g_assert_cmpuint (collapsed->len, <, before->len);
-  g_assert_true (g_array_index (layout->collapsed, gboolean, 0));
+  g_assert_true (strata_session_get_group_collapsed (get_session (), 0));
   press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
-  expanded = strata_layout_visible (layout);
+  expanded = strata_layout_visible (layout, strata_session_get_collapsed (get_session ()));
   g_assert_cmpuint (expanded->len, ==, before->len);
 
   /* +, Ctrl+minus, Right, 0. */
@@ -411,9 +411,9 @@ test_keyboard (void)
   g_assert_cmpfloat_with_epsilon ((double) full / span (), 2.25, 1e-6);
   press_key (GTK_WIDGET (view), GDK_KEY_minus, GDK_CONTROL_MASK);
   g_assert_cmpfloat_with_epsilon ((double) full / span (), 1.5, 1e-6);
-  from = strata_session_get_visible_from (session);
+  from = strata_session_get_visible_time (session)->begin;
   press_key (GTK_WIDGET (view), GDK_KEY_Right, 0);
-  g_assert_cmpint (strata_session_get_visible_from (session), >, from);
+  g_assert_cmpint (strata_session_get_visible_time (session)->begin, >, from);
   press_key (GTK_WIDGET (view), GDK_KEY_0, 0);
   g_assert_cmpint (span (), ==, full);
 }
@@ -426,26 +426,25 @@ test_selection (void)
   double x = 400;
   gint64 a = strata_timeline_view_x_to_time (view, x);
   gint64 b = strata_timeline_view_x_to_time (view, x + 250);
-  gint64 from, to;
   g_autofree char *text = NULL;
 
   /* Dragging on the ruler selects; the ruler's tooltip gives the length. */
   g_signal_emit_by_name (drag, "drag-begin", x, 10.0);
   g_signal_emit_by_name (drag, "drag-update", 250.0, 3.0);
   g_signal_emit_by_name (drag, "drag-end", 250.0, 3.0);
-  g_assert_true (strata_session_get_selection (session, &from, &to));
-  g_assert_cmpint (from, ==, a);
-  g_assert_cmpint (to, ==, b);
+  g_assert_true (strata_session_has_selection (session));
+  g_assert_cmpint (strata_session_get_selected_time (session)->begin, ==, a);
+  g_assert_cmpint (strata_session_get_selected_time (session)->end, ==, b);
   text = strata_timeline_view_describe_at (view, x + 10, 10);
   g_assert_nonnull (strstr (text, "Selection: "));
 
   /* Zoom to it; a click on the ruler drops it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-selection", NULL));
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, a);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, b);
+  g_assert_cmpint (strata_session_get_visible_time (session)->begin, ==, a);
+  g_assert_cmpint (strata_session_get_visible_time (session)->end, ==, b);
   g_signal_emit_by_name (drag, "drag-begin", x, 10.0);
   g_signal_emit_by_name (drag, "drag-end", 1.0, 0.0);
-  g_assert_false (strata_session_get_selection (session, NULL, NULL));
+  g_assert_false (strata_session_has_selection (session));
   strata_session_fit (session);
 }
 
@@ -545,10 +544,10 @@ test_preemptions (void)
   g_signal_emit_by_name (column_view, "activate", 0);
   d = strata_preemption_item_get_duration (first);
   pad = (gint64) (d * 0.5);
-  g_assert_cmpint (strata_session_get_visible_from (get_session ()), ==, strata_preemption_item_get_start (first) - pad);
-  g_assert_cmpint (strata_session_get_visible_to (get_session ()), ==, strata_preemption_item_get_end (first) + pad);
+  g_assert_cmpint (strata_session_get_visible_time (get_session ())->begin, ==, strata_preemption_item_get_start (first) - pad);
+  g_assert_cmpint (strata_session_get_visible_time (get_session ())->end, ==, strata_preemption_item_get_end (first) + pad);
   row_name = g_strdup_printf ("server1/vcpu/%d", strata_preemption_item_get_vcpu (first));
-  g_assert_cmpint (strata_timeline_view_get_marked_row (view), ==, row_of (row_name));
+  g_assert_cmpint (strata_session_get_marked_row (get_session ()), ==, row_of (row_name));
 
   /* And by vCPU: server1's vCPU 0 first. */
   gtk_column_view_sort_by_column (column_view, get_column (column_view, "vCPU"), GTK_SORT_ASCENDING);
@@ -559,7 +558,7 @@ test_preemptions (void)
   g_assert_cmpint (strata_preemption_item_get_vcpu (first), ==, 0);
   g_assert_cmpint (strata_preemption_item_get_vcpu (second), ==, 1);
 
-  strata_timeline_view_set_marked_row (view, -1);
+  strata_session_set_marked_row (get_session (), -1);
   strata_session_fit (get_session ());
 }
 
@@ -568,7 +567,7 @@ test_range (void)
 {
   StrataRangePopover *popover = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_RANGE_POPOVER);
   StrataSession *session = get_session ();
-  gint64 begin = strata_session_get_begin (session);
+  gint64 begin = strata_session_get_document_time (session)->begin;
   g_autoptr(GError) error = NULL;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
@@ -576,16 +575,16 @@ test_range (void)
   g_assert_nonnull (popover);
   g_assert_true (strata_range_popover_apply (popover, "+4ms", "+16ms", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 4000000);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 16000000);
+  g_assert_cmpint (strata_session_get_visible_time (session)->begin, ==, begin + 4000000);
+  g_assert_cmpint (strata_session_get_visible_time (session)->end, ==, begin + 16000000);
   g_assert_cmpstr (strata_range_popover_get_summary (popover), ==, "12.000 ms");
 
   /* The ruler's own notation, to the ns. */
   from = strata_time_format_tick (begin + 123456789, 1);
   to = strata_time_format_tick (begin + 123456789 + 5000, 1);
   g_assert_true (strata_range_popover_apply (popover, from, to, &error));
-  g_assert_cmpint (strata_session_get_visible_from (session), ==, begin + 123456789);
-  g_assert_cmpint (strata_session_get_visible_to (session), ==, begin + 123456789 + 5000);
+  g_assert_cmpint (strata_session_get_visible_time (session)->begin, ==, begin + 123456789);
+  g_assert_cmpint (strata_session_get_visible_time (session)->end, ==, begin + 123456789 + 5000);
 
   g_assert_false (strata_range_popover_apply (popover, "+2ms", "+1ms", &error));
   g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
@@ -622,6 +621,17 @@ search (StrataMachineDialog *dialog,
   test_ui_iterate (50);
 }
 
+/* Whether @highlight singles out @machine, and only it. */
+static gboolean
+highlights_only (const StrataHighlight *highlight,
+                 gint                   machine)
+{
+  for (guint m = 0; m < get_analysis ()->machines->len; m++)
+    if (strata_highlight_has_machine (highlight, m) != ((gint) m == machine))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 test_highlight (void)
 {
@@ -638,7 +648,7 @@ test_highlight (void)
   const char *paths[2] = { NULL, NULL };
   int rgb[3];
 
-  g_assert_cmpuint (strata_session_get_highlight (session), ==, 0);
+  g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.select-machines", NULL));
   test_ui_iterate (100);
   for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
@@ -666,11 +676,11 @@ test_highlight (void)
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (list_view)) ||
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), GTK_WIDGET (list_view)));
   press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
-  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1u << server1);
+  g_assert_true (highlights_only (strata_session_get_highlight (session), server1));
   press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
-  g_assert_cmpuint (strata_session_get_highlight (session), ==, 0);
+  g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
   g_assert_true (set_check (GTK_WIDGET (dialog), "server1", TRUE));
-  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1u << server1);
+  g_assert_true (highlights_only (strata_session_get_highlight (session), server1));
   g_assert_true (strata_machine_item_get_checked (strata_machine_items_find (strata_machine_dialog_get_roots (dialog),
                                                                              "server1/vcpu/1")));
 
@@ -688,7 +698,7 @@ test_highlight (void)
     paths[0] = key;
     again = strata_session_new (get_analysis ());
     strata_machine_dialog_restore (again, settings, paths);
-    g_assert_cmpuint (strata_session_get_highlight (again), ==, 1u << server1);
+    g_assert_true (highlights_only (strata_session_get_highlight (again), server1));
     paths[0] = NULL;
   }
 
@@ -716,9 +726,9 @@ test_highlight (void)
   g_assert_true (set_check (GTK_WIDGET (dialog), "vCPU 0", FALSE));
   g_assert_true (strata_machine_item_get_inconsistent (strata_machine_items_find (strata_machine_dialog_get_roots (dialog),
                                                                                   "server1")));
-  g_assert_cmpuint (strata_session_get_highlight (session), ==, 1u << server1);
+  g_assert_true (highlights_only (strata_session_get_highlight (session), server1));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.clear", NULL));
-  g_assert_cmpuint (strata_session_get_highlight (session), ==, 0);
+  g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
   surface = render_view ();
   get_pixel (surface, strata_timeline_view_time_to_x (view, host.start + (host.end - host.start) / 2),
              row_y ("pcpu/7"), rgb);
@@ -795,7 +805,12 @@ test_screenshot (void)
   p = &g_array_index (analysis->preemptions, StrataPreemption, strata_preemption_item_get_index (item));
   g_assert_cmpuint (p->by->len, >, 0);
   g_assert_cmpint (g_array_index (p->by, StrataPreemptionCause, 0).vcpu, <, 0);
-  strata_session_set_highlight (get_session (), 1u << server1);
+  {
+    g_autoptr(StrataHighlight) highlight = strata_highlight_new ();
+
+    strata_highlight_add_machine (highlight, server1);
+    strata_session_set_highlight (get_session (), highlight);
+  }
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (strata_preemptions_panel_get_model (panel)), 0);
   gtk_widget_activate_action (test_ui_find_widget (GTK_WIDGET (column_view), GTK_TYPE_LIST_VIEW),
                               "list.scroll-to-item", "u", 0);
@@ -820,8 +835,8 @@ test_screenshot (void)
   cairo_surface_destroy (surface);
   g_test_message ("wrote %s (%dx%d)", path, width, height);
 
-  strata_session_set_highlight (get_session (), 0);
-  strata_timeline_view_set_marked_row (view, -1);
+  strata_session_set_highlight (get_session (), NULL);
+  strata_session_set_marked_row (get_session (), -1);
 }
 
 static void

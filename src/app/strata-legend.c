@@ -87,7 +87,7 @@ strata_legend_rebuild (StrataLegend *self)
   GtkFlowBox *flow_box = GTK_FLOW_BOX (self->flow_box);
   StrataAnalysis *analysis;
   GtkWidget *child;
-  guint32 highlight;
+  const StrataHighlight *highlight;
   gboolean dark;
   GdkRGBA fg;
 
@@ -109,7 +109,7 @@ strata_legend_rebuild (StrataLegend *self)
   for (guint m = 0; m < analysis->machines->len; m++)
     {
       StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
-      gboolean dimmed = highlight != 0 && !(highlight & (1u << MIN (m, 31)));
+      gboolean dimmed = strata_highlight_dims_machine (highlight, m);
 
       if (machine->role == STRATA_ROLE_GUEST)
         gtk_flow_box_append (flow_box, create_swatch (strata_render_machine_color (m), machine->name, dimmed));

@@ -20,7 +20,7 @@
 /*
  * The select-machine dialog: a checklist tree of the set's machines (hosts, their VMs, the VMs'
  * vCPUs) that a search entry filters. Each change applies at once: the session's highlight
- * mask dims what is not checked, and the choice is remembered for the set in the settings.
+ * dims what is not checked, and the choice is remembered for the set in the settings.
  * Keyboard: type to filter, Down to reach the list, arrows to move, Space to toggle, Enter or
  * Escape to close.
  */
@@ -137,6 +137,7 @@ strata_machine_dialog_restore (StrataSession      *session,
 {
   g_auto(GStrv) names = strata_machine_dialog_load_choice (settings, paths);
   g_autoptr(GListModel) roots = NULL;
+  g_autoptr(StrataHighlight) highlight = NULL;
 
   g_return_if_fail (STRATA_IS_SESSION (session));
 
@@ -144,15 +145,17 @@ strata_machine_dialog_restore (StrataSession      *session,
     return;
   roots = strata_machine_item_new_tree (strata_session_get_analysis (session));
   strata_machine_items_set_checked (roots, (const char * const *) names);
-  strata_session_set_highlight (session, strata_machine_items_get_highlight (roots));
+  highlight = strata_machine_items_get_highlight (roots);
+  strata_session_set_highlight (session, highlight);
 }
 
 static void
 strata_machine_dialog_apply (StrataMachineDialog *self)
 {
   g_auto(GStrv) names = strata_machine_items_dup_checked (self->roots);
+  g_autoptr(StrataHighlight) highlight = strata_machine_items_get_highlight (self->roots);
 
-  strata_session_set_highlight (self->session, strata_machine_items_get_highlight (self->roots));
+  strata_session_set_highlight (self->session, highlight);
   strata_machine_dialog_save_choice (self->settings, (const char * const *) self->paths,
                                      (const char * const *) names);
 }
@@ -397,10 +400,34 @@ add_shortcut (GtkWidget       *widget,
   gtk_widget_add_controller (widget, controller);
 }
 
+/* Checks what @highlight names: whole machines, or the vCPUs named of a machine in part. */
+static void
+check_highlighted (GListModel            *model,
+                   const StrataHighlight *highlight)
+{
+  guint n = model ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(StrataMachineItem) item = g_list_model_get_item (model, i);
+      gint machine = strata_machine_item_get_machine (item);
+      gint vcpu = strata_machine_item_get_vcpu (item);
+
+      if (vcpu < 0 && strata_highlight_has_machine (highlight, machine) &&
+          !strata_highlight_is_partial (highlight, machine))
+        strata_machine_item_set_checked (item, TRUE);
+      else if (vcpu >= 0 && strata_highlight_is_partial (highlight, machine) &&
+               strata_highlight_has_vcpu (highlight, machine, vcpu))
+        strata_machine_item_set_checked (item, TRUE);
+      check_highlighted (strata_machine_item_get_children (item), highlight);
+    }
+}
+
 static void
 strata_machine_dialog_constructed (GObject *object)
 {
   StrataMachineDialog *self = STRATA_MACHINE_DIALOG (object);
+  g_autoptr(StrataHighlight) from_names = NULL;
   g_auto(GStrv) names = NULL;
   GtkTreeListModel *tree;
 
@@ -410,25 +437,15 @@ strata_machine_dialog_constructed (GObject *object)
 
   self->roots = strata_machine_item_new_tree (strata_session_get_analysis (self->session));
 
-  /* What the view shows now: the remembered names when they give the session's mask (they
-   * say which vCPUs), else the mask's machines. */
+  /* What the view shows now: the remembered names when they give the session's highlight
+   * (they are what the user checked), else the highlight itself, machine by machine. */
   names = strata_machine_dialog_load_choice (self->settings, (const char * const *) self->paths);
   strata_machine_items_set_checked (self->roots, (const char * const *) names);
-  if (strata_machine_items_get_highlight (self->roots) != strata_session_get_highlight (self->session))
+  from_names = strata_machine_items_get_highlight (self->roots);
+  if (!strata_highlight_equal (from_names, strata_session_get_highlight (self->session)))
     {
-      guint32 mask = strata_session_get_highlight (self->session);
-      StrataAnalysis *analysis = strata_session_get_analysis (self->session);
-
       strata_machine_items_set_checked (self->roots, NULL);
-      for (guint m = 0; m < analysis->machines->len; m++)
-        if (mask & (1u << MIN (m, 31)))
-          {
-            StrataMachineItem *item = strata_machine_items_find (self->roots,
-                                                                 ((StrataMachine *) g_ptr_array_index (analysis->machines, m))->name);
-
-            if (item != NULL)
-              strata_machine_item_set_checked (item, TRUE);
-          }
+      check_highlighted (self->roots, strata_session_get_highlight (self->session));
     }
   watch_items (self, self->roots);
 

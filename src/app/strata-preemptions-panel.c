@@ -18,9 +18,9 @@
 #define ZOOM_CONTEXT 0.5
 
 /*
- * Every preemption of every vCPU of the view's session, one StrataPreemptionItem a row, longest
- * first, or sorted by the column the user clicks. Activating a row (Enter, double click) zooms the view to that
- * preemption with some context, and outlines its vCPU's row there.
+ * Every preemption of every vCPU of a session, one StrataPreemptionItem a row, longest first, or
+ * sorted by the column the user clicks. Activating a row (Enter, double click) zooms the
+ * session to that preemption with some context, and marks its vCPU's row.
  */
 struct _StrataPreemptionsPanel
 {
@@ -35,12 +35,12 @@ struct _StrataPreemptionsPanel
 
   /* Owned */
   GListStore         *items;       /* StrataPreemptionItem, by start */
-  StrataTimelineView *view;
+  StrataSession      *session;
 };
 
 enum {
   PROP_0,
-  PROP_VIEW,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -55,8 +55,7 @@ strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
   g_autofree char *total_text = NULL;
   g_autofree char *longest_text = NULL;
   g_autofree char *summary = NULL;
-  StrataSession *session = self->view ? strata_timeline_view_get_session (self->view) : NULL;
-  StrataAnalysis *analysis = session ? strata_session_get_analysis (session) : NULL;
+  StrataAnalysis *analysis = self->session ? strata_session_get_analysis (self->session) : NULL;
   gint64 total = 0, longest = 0;
 
   g_assert (STRATA_IS_PREEMPTIONS_PANEL (self));
@@ -97,24 +96,22 @@ strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
 /**
  * strata_preemptions_panel_activate:
  *
- * Zooms the view to @item's preemption, with context around it, and outlines its vCPU's row.
+ * Zooms the session to @item's preemption, with context around it, and marks its vCPU's row.
  */
 void
 strata_preemptions_panel_activate (StrataPreemptionsPanel *self,
                                    StrataPreemptionItem   *item)
 {
-  StrataSession *session;
-
   g_return_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self));
   g_return_if_fail (STRATA_IS_PREEMPTION_ITEM (item));
 
-  if (self->view == NULL || (session = strata_timeline_view_get_session (self->view)) == NULL)
+  if (self->session == NULL)
     return;
-  strata_session_zoom_around (session,
+  strata_session_zoom_around (self->session,
                               strata_preemption_item_get_start (item),
                               strata_preemption_item_get_end (item),
                               ZOOM_CONTEXT);
-  strata_timeline_view_set_marked_row (self->view, strata_preemption_item_get_row (item));
+  strata_session_set_marked_row (self->session, strata_preemption_item_get_row (item));
 }
 
 static void
@@ -131,40 +128,25 @@ strata_preemptions_panel_activate_cb (StrataPreemptionsPanel *self,
     strata_preemptions_panel_activate (self, item);
 }
 
-static void
-strata_preemptions_panel_session_changed_cb (StrataPreemptionsPanel *self,
-                                             GParamSpec             *pspec,
-                                             StrataTimelineView     *view)
-{
-  strata_preemptions_panel_rebuild (self);
-}
-
-StrataTimelineView *
-strata_preemptions_panel_get_view (StrataPreemptionsPanel *self)
+StrataSession *
+strata_preemptions_panel_get_session (StrataPreemptionsPanel *self)
 {
   g_return_val_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self), NULL);
 
-  return self->view;
+  return self->session;
 }
 
 void
-strata_preemptions_panel_set_view (StrataPreemptionsPanel *self,
-                                   StrataTimelineView     *view)
+strata_preemptions_panel_set_session (StrataPreemptionsPanel *self,
+                                      StrataSession          *session)
 {
   g_return_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self));
-  g_return_if_fail (view == NULL || STRATA_IS_TIMELINE_VIEW (view));
+  g_return_if_fail (session == NULL || STRATA_IS_SESSION (session));
 
-  if (self->view == view)
+  if (!g_set_object (&self->session, session))
     return;
-  if (self->view != NULL)
-    g_signal_handlers_disconnect_by_func (self->view, strata_preemptions_panel_session_changed_cb, self);
-  g_set_object (&self->view, view);
-  if (view != NULL)
-    g_signal_connect_object (view, "notify::session",
-                             G_CALLBACK (strata_preemptions_panel_session_changed_cb),
-                             self, G_CONNECT_SWAPPED);
   strata_preemptions_panel_rebuild (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 /**
@@ -186,7 +168,7 @@ strata_preemptions_panel_dispose (GObject *object)
   StrataPreemptionsPanel *self = STRATA_PREEMPTIONS_PANEL (object);
   GtkWidget *child;
 
-  strata_preemptions_panel_set_view (self, NULL);
+  g_clear_object (&self->session);
   /* GTK 4.8's gtk_widget_dispose_template() leaves the unnamed top box. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -205,8 +187,8 @@ strata_preemptions_panel_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_VIEW:
-      g_value_set_object (value, self->view);
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -223,8 +205,8 @@ strata_preemptions_panel_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_VIEW:
-      strata_preemptions_panel_set_view (self, g_value_get_object (value));
+    case PROP_SESSION:
+      strata_preemptions_panel_set_session (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -242,12 +224,12 @@ strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
   object_class->set_property = strata_preemptions_panel_set_property;
 
   /**
-   * StrataPreemptionsPanel:view:
+   * StrataPreemptionsPanel:session:
    *
-   * The timeline whose session's preemptions are listed, and which activation zooms.
+   * The session whose preemptions are listed, and which activation zooms.
    */
-  properties[PROP_VIEW] =
-    g_param_spec_object ("view", NULL, NULL, STRATA_TYPE_TIMELINE_VIEW,
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -10,7 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "strata-preemption-item.h"
-#include "strata-timeline-view.h"
+#include "strata-session.h"
 
 G_BEGIN_DECLS
 
@@ -18,12 +18,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (StrataPreemptionsPanel, strata_preemptions_panel, STRATA, PREEMPTIONS_PANEL, GtkWidget)
 
-GtkWidget          *strata_preemptions_panel_new      (void);
-StrataTimelineView *strata_preemptions_panel_get_view (StrataPreemptionsPanel *self);
-void                strata_preemptions_panel_set_view (StrataPreemptionsPanel *self,
-                                                       StrataTimelineView     *view);
-GListModel         *strata_preemptions_panel_get_model (StrataPreemptionsPanel *self);
-void                strata_preemptions_panel_activate  (StrataPreemptionsPanel *self,
-                                                        StrataPreemptionItem   *item);
+GtkWidget     *strata_preemptions_panel_new         (void);
+StrataSession *strata_preemptions_panel_get_session (StrataPreemptionsPanel *self);
+void           strata_preemptions_panel_set_session (StrataPreemptionsPanel *self,
+                                                     StrataSession          *session);
+GListModel    *strata_preemptions_panel_get_model   (StrataPreemptionsPanel *self);
+void           strata_preemptions_panel_activate    (StrataPreemptionsPanel *self,
+                                                     StrataPreemptionItem   *item);
 
 G_END_DECLS

@@ -53,7 +53,7 @@ parse_time (StrataRangePopover  *self,
             gint64              *out,
             GError             **error)
 {
-  gint64 origin = strata_session_get_begin (self->session);
+  gint64 origin = strata_session_get_document_time (self->session)->begin;
 
   text += strspn (text, " \t");
   if (strchr (text, ':') != NULL)
@@ -101,8 +101,8 @@ strata_range_popover_fill (StrataRangePopover *self)
 
   if (self->session == NULL)
     return;
-  from = strata_time_format_tick (strata_session_get_visible_from (self->session), 1);
-  to = strata_time_format_tick (strata_session_get_visible_to (self->session), 1);
+  from = strata_time_format_tick (strata_session_get_visible_time (self->session)->begin, 1);
+  to = strata_time_format_tick (strata_session_get_visible_time (self->session)->end, 1);
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from);
   gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
@@ -155,8 +155,8 @@ strata_range_popover_visible_changed_cb (StrataRangePopover *self,
   g_assert (STRATA_IS_RANGE_POPOVER (self));
 
   if (session != NULL)
-    summary = strata_time_format_duration (strata_session_get_visible_to (session) -
-                                           strata_session_get_visible_from (session));
+    summary = strata_time_format_duration (
+      strata_time_span_duration (*strata_session_get_visible_time (session)));
   if (g_strcmp0 (summary, self->summary) == 0)
     return;
   g_free (self->summary);
@@ -307,10 +307,7 @@ strata_range_popover_init (StrataRangePopover *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->session_signals = g_signal_group_new (STRATA_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::visible-from",
-                                 G_CALLBACK (strata_range_popover_visible_changed_cb),
-                                 self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::visible-to",
+  g_signal_group_connect_object (self->session_signals, "notify::visible-time",
                                  G_CALLBACK (strata_range_popover_visible_changed_cb),
                                  self, G_CONNECT_SWAPPED);
 }

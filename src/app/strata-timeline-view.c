@@ -47,21 +47,19 @@ struct _StrataTimelineView
   /* Owned */
   StrataSession  *session;
   GSignalGroup   *session_signals;
-  StrataLayout   *layout;          /* NULL without a session */
   GtkAdjustment  *hadjustment;
   GtkAdjustment  *vadjustment;
 
   int             header_width;    /* the renderer's geometry */
   int             ruler_height;
   int             row_height;
-  gint            marked_row;      /* store row outlined, -1: none */
   guint           focus_entry;     /* layout entry with the keyboard focus */
 
   DragMode        drag_mode;
   double          drag_x;          /* where the drag started, widget coordinates */
   double          drag_y;
-  gint64          drag_from;       /* visible-from when a pan started */
-  double          drag_ns_per_px;
+  StrataTimeSpan  drag_visible;    /* the visible range when a pan started */
+  double          drag_width;      /* and the body's width */
   double          drag_scroll_y;
   gint64          drag_anchor;     /* the time where a selection started */
 
@@ -77,7 +75,6 @@ struct _StrataTimelineView
 enum {
   PROP_0,
   PROP_SESSION,
-  PROP_MARKED_ROW,
   N_PROPS,
 
   /* GtkScrollable */
@@ -124,14 +121,13 @@ strata_timeline_view_get_render_options (StrataTimelineView  *self,
                               gtk_widget_get_width (GTK_WIDGET (self)),
                               gtk_widget_get_height (GTK_WIDGET (self)));
   o->header_width = HEADER_WIDTH;
-  o->from = strata_session_get_visible_from (self->session);
-  o->to = strata_session_get_visible_to (self->session);
+  o->visible = *strata_session_get_visible_time (self->session);
   o->legend_height = 0;
   o->scroll_y = gtk_adjustment_get_value (self->vadjustment);
   o->highlight = strata_session_get_highlight (self->session);
-  if (!strata_session_get_selection (self->session, &o->selection_from, &o->selection_to))
-    o->selection_from = o->selection_to = 0;
-  o->marked_row = self->marked_row;
+  o->collapsed = strata_session_get_collapsed (self->session);
+  o->selection = *strata_session_get_selected_time (self->session);
+  o->marked_row = strata_session_get_marked_row (self->session);
   o->dark = is_dark (self);
 }
 
@@ -163,12 +159,9 @@ body_width (StrataTimelineView *self)
 static guint
 n_visible_entries (StrataTimelineView *self)
 {
-  g_autoptr(GArray) visible = NULL;
-
-  if (self->layout == NULL)
+  if (self->session == NULL)
     return 0;
-  visible = strata_layout_visible (self->layout);
-  return visible->len;
+  return strata_session_get_shown (self->session)->len;
 }
 
 /* The position of @entry among the shown entries, or -1. */
@@ -176,11 +169,11 @@ static gint
 visible_position (StrataTimelineView *self,
                   guint               entry)
 {
-  g_autoptr(GArray) visible = NULL;
+  const GArray *visible;
 
-  if (self->layout == NULL)
+  if (self->session == NULL)
     return -1;
-  visible = strata_layout_visible (self->layout);
+  visible = strata_session_get_shown (self->session);
   for (guint v = 0; v < visible->len; v++)
     if (g_array_index (visible, guint, v) == entry)
       return v;
@@ -193,15 +186,14 @@ update_hadjustment (StrataTimelineView *self)
   double width = body_width (self);
   double upper = width, value = 0;
 
+  /* The whole set as wide as it would be at this zoom; the visible range where it lies. */
   if (self->session != NULL)
     {
-      gint64 begin = strata_session_get_begin (self->session);
-      gint64 from = strata_session_get_visible_from (self->session);
-      gint64 span = strata_session_get_visible_to (self->session) - from;
-      double ns_per_px = (double) span / width;
+      const StrataTimeSpan *document = strata_session_get_document_time (self->session);
+      StrataTimeSpan visible = *strata_session_get_visible_time (self->session);
 
-      upper = (strata_session_get_end (self->session) - begin) / ns_per_px;
-      value = (from - begin) / ns_per_px;
+      upper = strata_time_span_duration (*document) / strata_time_span_ns_per_px (visible, width);
+      value = -strata_time_span_to_x (visible, document->begin, width);
     }
 
   self->updating_hadjustment = TRUE;
@@ -229,13 +221,13 @@ update_actions (StrataTimelineView *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean has = self->session != NULL;
-  gboolean selection = has && strata_session_get_selection (self->session, NULL, NULL);
+  gboolean selection = has && strata_session_has_selection (self->session);
   gint64 span = 0, full = 0;
 
   if (has)
     {
-      span = strata_session_get_visible_to (self->session) - strata_session_get_visible_from (self->session);
-      full = strata_session_get_end (self->session) - strata_session_get_begin (self->session);
+      span = strata_time_span_duration (*strata_session_get_visible_time (self->session));
+      full = strata_time_span_duration (*strata_session_get_document_time (self->session));
     }
   gtk_widget_action_set_enabled (widget, "view.zoom-in", has && span > STRATA_SESSION_MIN_SPAN);
   gtk_widget_action_set_enabled (widget, "view.zoom-out", has && span < full);
@@ -269,13 +261,54 @@ strata_timeline_view_selection_changed_cb (StrataTimelineView *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The highlight or the marked row. */
 static void
-strata_timeline_view_highlight_changed_cb (StrataTimelineView *self,
-                                           GParamSpec         *pspec,
-                                           StrataSession      *session)
+strata_timeline_view_look_changed_cb (StrataTimelineView *self,
+                                      GParamSpec         *pspec,
+                                      StrataSession      *session)
 {
   g_assert (STRATA_IS_TIMELINE_VIEW (self));
 
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static const StrataLayoutEntry *
+get_entry (StrataTimelineView *self,
+           guint               entry)
+{
+  return &g_array_index (strata_session_get_layout (self->session)->entries, StrataLayoutEntry, entry);
+}
+
+static void
+strata_timeline_view_groups_changed_cb (StrataTimelineView *self,
+                                        StrataSession      *session)
+{
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  /* A row that disappears hands the focus to its group's header. */
+  if (visible_position (self, self->focus_entry) < 0)
+    self->focus_entry = get_entry (self, self->focus_entry)->group;
+  update_vadjustment (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+static void scroll_to_position (StrataTimelineView *self,
+                                gint                v);
+
+/* A row just marked (a preemption's vCPU): it takes the focus and comes into sight. */
+static void
+strata_timeline_view_reveal_row_cb (StrataTimelineView *self,
+                                    gint                row,
+                                    StrataSession      *session)
+{
+  gint entry = strata_session_find_entry (session, row);
+
+  g_assert (STRATA_IS_TIMELINE_VIEW (self));
+
+  if (entry < 0)
+    return;
+  self->focus_entry = entry;
+  scroll_to_position (self, visible_position (self, entry));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -289,7 +322,8 @@ strata_timeline_view_x_to_time (StrataTimelineView *self,
   g_return_val_if_fail (self->session != NULL, 0);
 
   get_geometry (self, &header_width, NULL, NULL);
-  return strata_session_x_to_ns (self->session, x - header_width, body_width (self));
+  return strata_time_span_to_ns (*strata_session_get_visible_time (self->session), x - header_width,
+                                 body_width (self));
 }
 
 double
@@ -302,7 +336,8 @@ strata_timeline_view_time_to_x (StrataTimelineView *self,
   g_return_val_if_fail (self->session != NULL, 0);
 
   get_geometry (self, &header_width, NULL, NULL);
-  return header_width + strata_session_ns_to_x (self->session, ns, body_width (self));
+  return header_width + strata_time_span_to_x (*strata_session_get_visible_time (self->session), ns,
+                                               body_width (self));
 }
 
 /* The layout entry under @y, as the renderer lays the rows out, or -1. */
@@ -317,14 +352,7 @@ entry_at (StrataTimelineView *self,
   strata_timeline_view_get_render_options (self, &o);
   if (y < o.ruler_height)
     return -1;
-  return strata_render_entry_at (self->layout, &o, y);
-}
-
-static const StrataLayoutEntry *
-get_entry (StrataTimelineView *self,
-           guint               entry)
-{
-  return &g_array_index (self->layout->entries, StrataLayoutEntry, entry);
+  return strata_render_entry_at (strata_session_get_layout (self->session), &o, y);
 }
 
 /**
@@ -339,29 +367,20 @@ strata_timeline_view_get_row_area (StrataTimelineView *self,
                                    guint               row,
                                    graphene_rect_t    *area)
 {
-  g_autoptr(GArray) visible = NULL;
   int header_width, ruler_height, row_height;
+  gint entry, v;
 
   g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), FALSE);
   g_return_val_if_fail (area != NULL, FALSE);
 
-  if (self->layout == NULL)
+  if (self->session == NULL || (entry = strata_session_find_entry (self->session, row)) < 0 ||
+      (v = visible_position (self, entry)) < 0)
     return FALSE;
   get_geometry (self, &header_width, &ruler_height, &row_height);
-  visible = strata_layout_visible (self->layout);
-  for (guint v = 0; v < visible->len; v++)
-    {
-      const StrataLayoutEntry *e = get_entry (self, g_array_index (visible, guint, v));
-
-      if (!e->header && e->row == (gint) row)
-        {
-          graphene_rect_init (area, header_width,
-                              ruler_height + v * row_height - gtk_adjustment_get_value (self->vadjustment),
-                              body_width (self), row_height);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  graphene_rect_init (area, header_width,
+                      ruler_height + v * row_height - gtk_adjustment_get_value (self->vadjustment),
+                      body_width (self), row_height);
+  return TRUE;
 }
 
 /* Scrolls the rows so that the entry at visible position @v shows below the ruler. */
@@ -403,14 +422,14 @@ strata_timeline_view_describe_at (StrataTimelineView *self,
   if (y < ruler_height)
     {
       g_autofree char *at = NULL;
-      gint64 from, to;
 
       if (x < header_width)
         return NULL;
       at = strata_time_format_absolute (strata_timeline_view_x_to_time (self, x));
-      if (strata_session_get_selection (self->session, &from, &to))
+      if (strata_session_has_selection (self->session))
         {
-          g_autofree char *duration = strata_time_format_duration (to - from);
+          g_autofree char *duration =
+            strata_time_format_duration (strata_time_span_duration (*strata_session_get_selected_time (self->session)));
 
           /* Translators: the ruler's tooltip: the time under the pointer, then the selection's length */
           return g_strdup_printf (_("%s\nSelection: %s"), at, duration);
@@ -424,7 +443,7 @@ strata_timeline_view_describe_at (StrataTimelineView *self,
   if (x < header_width)
     {
       if (e->header)
-        return g_strdup (g_array_index (self->layout->collapsed, gboolean, entry)
+        return g_strdup (strata_session_get_group_collapsed (self->session, entry)
                          ? _("Click to show this group's rows")
                          : _("Click to hide this group's rows"));
       return g_strdup (strata_store_row_name (get_analysis (self)->store, e->row));
@@ -450,6 +469,7 @@ strata_timeline_view_query_tooltip (GtkWidget  *widget,
   if (keyboard_mode)
     {
       /* The focused row, in the middle of the visible range. */
+      const StrataTimeSpan *visible = strata_session_get_visible_time (self->session);
       int ruler_height, row_height;
       gint v = visible_position (self, self->focus_entry);
 
@@ -458,8 +478,7 @@ strata_timeline_view_query_tooltip (GtkWidget  *widget,
         return FALSE;
       text = strata_timeline_view_describe_at (self,
                                                strata_timeline_view_time_to_x (self,
-                                                 (strata_session_get_visible_from (self->session) +
-                                                  strata_session_get_visible_to (self->session)) / 2),
+                                                 visible->begin + strata_time_span_duration (*visible) / 2),
                                                ruler_height + (v + 0.5) * row_height -
                                                gtk_adjustment_get_value (self->vadjustment));
     }
@@ -509,10 +528,10 @@ snapshot_ruler (StrataTimelineView        *self,
   g_autoptr(GDateTime) dt = NULL;
   g_autofree char *span_text = NULL;
   double bw = o->width - o->header_width;
-  gint64 span = o->to - o->from;
+  gint64 from = o->visible.begin;
+  gint64 span = strata_time_span_duration (o->visible);
   gint64 step = strata_time_tick_step (span, bw, TICK_MIN_PX);
-  gint64 first = o->from - (o->from % step) + (o->from % step > 0 ? step : 0);
-  double ns_per_px = (double) span / bw;
+  gint64 first = from - (from % step) + (from % step > 0 ? step : 0);
   GdkRGBA c;
   int tw, th;
 
@@ -524,7 +543,7 @@ snapshot_ruler (StrataTimelineView        *self,
   /* The corner: the date (ticks give the time of day, in UTC) and the visible span. */
   pango_layout_set_width (layout, (o->header_width - 12) * PANGO_SCALE);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  if ((dt = g_date_time_new_from_unix_utc (o->from / G_GINT64_CONSTANT (1000000000))) != NULL)
+  if ((dt = g_date_time_new_from_unix_utc (from / G_GINT64_CONSTANT (1000000000))) != NULL)
     {
       g_autofree char *date = g_date_time_format (dt, "%Y-%m-%d");
       /* Translators: the date above the row headers; the ruler's times are in UTC */
@@ -544,11 +563,11 @@ snapshot_ruler (StrataTimelineView        *self,
   pango_layout_set_width (layout, -1);
 
   /* The selection's band and length. */
-  if (o->selection_to > o->selection_from)
+  if (!strata_time_span_is_empty (o->selection))
     {
-      double sx0 = o->header_width + (o->selection_from - o->from) / ns_per_px;
-      double sx1 = o->header_width + (o->selection_to - o->from) / ns_per_px;
-      g_autofree char *duration = strata_time_format_duration (o->selection_to - o->selection_from);
+      double sx0 = o->header_width + strata_time_span_to_x (o->visible, o->selection.begin, bw);
+      double sx1 = o->header_width + strata_time_span_to_x (o->visible, o->selection.end, bw);
+      g_autofree char *duration = strata_time_format_duration (strata_time_span_duration (o->selection));
       double lx;
 
       c = with_alpha (&selection_color, 0.3);
@@ -559,9 +578,9 @@ snapshot_ruler (StrataTimelineView        *self,
       append_text (snapshot, layout, fg, lx, o->ruler_height - th - 4);
     }
 
-  for (gint64 t = first; t <= o->to && step > 0; t += step)
+  for (gint64 t = first; t <= o->visible.end && step > 0; t += step)
     {
-      double tx = floor (o->header_width + (t - o->from) / ns_per_px);
+      double tx = floor (o->header_width + strata_time_span_to_x (o->visible, t, bw));
       g_autofree char *label = strata_time_format_tick (t, step);
 
       c = with_alpha (fg, 0.35);
@@ -588,13 +607,11 @@ snapshot_ruler (StrataTimelineView        *self,
 static gboolean
 is_dimmed (StrataTimelineView      *self,
            const StrataLayoutEntry *e,
-           guint32                  highlight)
+           const StrataHighlight   *highlight)
 {
   StrataAnalysis *analysis = get_analysis (self);
 
-  if (highlight == 0 || e->machine < 0)
-    return FALSE;
-  if (highlight & (1u << MIN (e->machine, 31)))
+  if (e->machine < 0 || !strata_highlight_dims_machine (highlight, e->machine))
     return FALSE;
   /* The host's pCPU rows show every machine's activity: never dimmed as a whole. */
   if (e->header)
@@ -609,7 +626,7 @@ snapshot_headers (StrataTimelineView        *self,
                   const GdkRGBA             *fg)
 {
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  g_autoptr(GArray) visible = strata_layout_visible (self->layout);
+  const GArray *visible = strata_session_get_shown (self->session);
   StrataAnalysis *analysis = get_analysis (self);
   gboolean focused = gtk_widget_has_visible_focus (GTK_WIDGET (self));
   PangoAttrList *bold = pango_attr_list_new ();
@@ -637,7 +654,7 @@ snapshot_headers (StrataTimelineView        *self,
       if (e->header)
         {
           g_autofree char *title = g_strdup_printf ("%s %s",
-                                                    g_array_index (self->layout->collapsed, gboolean, index) ? "▸" : "▾",
+                                                    strata_session_get_group_collapsed (self->session, index) ? "▸" : "▾",
                                                     e->label);
 
           c = with_alpha (fg, 0.06);
@@ -708,7 +725,8 @@ strata_timeline_view_snapshot (GtkWidget   *widget,
 
   /* The rows: the renderer's code, as in exported images. */
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (o.header_width, o.ruler_height, bw, bh));
-  strata_render_body (cr, get_analysis (self), self->layout, &o, o.header_width, o.ruler_height, bw, bh);
+  strata_render_body (cr, get_analysis (self), strata_session_get_layout (self->session), &o,
+                      o.header_width, o.ruler_height, bw, bh);
   cairo_destroy (cr);
 
   snapshot_ruler (self, snapshot, &o, &fg);
@@ -754,34 +772,14 @@ strata_timeline_view_size_allocate (GtkWidget *widget,
 
 /* Groups and keyboard focus */
 
-void
-strata_timeline_view_set_group_collapsed (StrataTimelineView *self,
-                                          guint               header,
-                                          gboolean            collapsed)
-{
-  g_return_if_fail (STRATA_IS_TIMELINE_VIEW (self));
-  g_return_if_fail (self->layout != NULL);
-  g_return_if_fail (header < self->layout->entries->len);
-  g_return_if_fail (get_entry (self, header)->header);
-
-  if (g_array_index (self->layout->collapsed, gboolean, header) == collapsed)
-    return;
-  strata_layout_set_collapsed (self->layout, header, collapsed);
-  /* A row that disappears hands the focus to its group's header. */
-  if (collapsed && get_entry (self, self->focus_entry)->group == header)
-    self->focus_entry = header;
-  update_vadjustment (self);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
-}
-
 static void
 toggle_group_of (StrataTimelineView *self,
                  guint               entry)
 {
   guint header = get_entry (self, entry)->group;
 
-  strata_timeline_view_set_group_collapsed (self, header,
-                                            !g_array_index (self->layout->collapsed, gboolean, header));
+  strata_session_set_group_collapsed (self->session, header,
+                                      !strata_session_get_group_collapsed (self->session, header));
 }
 
 static gboolean
@@ -790,13 +788,13 @@ strata_timeline_view_move_focus_cb (GtkWidget *widget,
                                     gpointer   user_data)
 {
   StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
-  g_autoptr(GArray) visible = NULL;
+  const GArray *visible;
   int delta = g_variant_get_int32 (args);
   gint v;
 
-  if (self->layout == NULL)
+  if (self->session == NULL)
     return FALSE;
-  visible = strata_layout_visible (self->layout);
+  visible = strata_session_get_shown (self->session);
   v = visible_position (self, self->focus_entry);
   v = CLAMP (MAX (v, 0) + delta, 0, (gint) visible->len - 1);
   self->focus_entry = g_array_index (visible, guint, v);
@@ -812,7 +810,7 @@ strata_timeline_view_toggle_focus_group_cb (GtkWidget *widget,
 {
   StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
 
-  if (self->layout == NULL)
+  if (self->session == NULL)
     return FALSE;
   toggle_group_of (self, self->focus_entry);
   scroll_to_position (self, visible_position (self, self->focus_entry));
@@ -824,21 +822,22 @@ strata_timeline_view_toggle_focus_group_cb (GtkWidget *widget,
 static gint64
 anchor_time (StrataTimelineView *self)
 {
+  const StrataTimeSpan *visible;
   int header_width;
 
   get_geometry (self, &header_width, NULL, NULL);
   if (self->pointer_inside && self->pointer_x >= header_width)
     return strata_timeline_view_x_to_time (self, self->pointer_x);
-  return (strata_session_get_visible_from (self->session) + strata_session_get_visible_to (self->session)) / 2;
+  visible = strata_session_get_visible_time (self->session);
+  return visible->begin + strata_time_span_duration (*visible) / 2;
 }
 
 static gint64
 px_to_ns (StrataTimelineView *self,
           double              px)
 {
-  gint64 span = strata_session_get_visible_to (self->session) - strata_session_get_visible_from (self->session);
-
-  return (gint64) llround (px * (double) span / body_width (self));
+  return strata_time_span_px_to_duration (*strata_session_get_visible_time (self->session), px,
+                                          body_width (self));
 }
 
 gboolean
@@ -937,9 +936,8 @@ strata_timeline_view_drag_begin_cb (StrataTimelineView *self,
   get_geometry (self, &header_width, &ruler_height, NULL);
   self->drag_x = x;
   self->drag_y = y;
-  self->drag_from = strata_session_get_visible_from (self->session);
-  self->drag_ns_per_px = (double) (strata_session_get_visible_to (self->session) - self->drag_from) /
-                         body_width (self);
+  self->drag_visible = *strata_session_get_visible_time (self->session);
+  self->drag_width = body_width (self);
   self->drag_scroll_y = gtk_adjustment_get_value (self->vadjustment);
   self->drag_anchor = strata_timeline_view_x_to_time (self, MAX (x, header_width));
 
@@ -970,9 +968,10 @@ strata_timeline_view_drag_update_cb (StrataTimelineView *self,
     case DRAG_PAN:
       {
         /* Anchored: the time under the pointer stays under it. */
-        gint64 target = self->drag_from - (gint64) llround (offset_x * self->drag_ns_per_px);
+        gint64 target = self->drag_visible.begin -
+                        strata_time_span_px_to_duration (self->drag_visible, offset_x, self->drag_width);
 
-        strata_session_pan (self->session, target - strata_session_get_visible_from (self->session));
+        strata_session_pan (self->session, target - strata_session_get_visible_time (self->session)->begin);
         gtk_adjustment_set_value (self->vadjustment, self->drag_scroll_y - offset_y);
       }
       break;
@@ -1073,12 +1072,13 @@ zoom_action (GtkWidget  *widget,
 {
   StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
   StrataSession *session = self->session;
+  const StrataTimeSpan *visible;
   gint64 middle;
 
   if (session == NULL)
     return;
-  middle = strata_session_get_visible_from (session) +
-           (strata_session_get_visible_to (session) - strata_session_get_visible_from (session)) / 2;
+  visible = strata_session_get_visible_time (session);
+  middle = visible->begin + strata_time_span_duration (*visible) / 2;
 
   if (g_str_equal (action_name, "view.zoom-in"))
     strata_session_zoom_at (session, middle, ZOOM_STEP);
@@ -1116,13 +1116,11 @@ strata_timeline_view_set_session (StrataTimelineView *self,
   if (!g_set_object (&self->session, session))
     return;
 
-  g_clear_pointer (&self->layout, strata_layout_free);
   self->header_width = self->ruler_height = self->row_height = 0;
   if (session != NULL)
     {
       StrataRenderOptions o;
 
-      self->layout = strata_layout_new (strata_session_get_analysis (session));
       strata_render_options_init (&o, strata_session_get_analysis (session), 1, 1);
       self->header_width = HEADER_WIDTH;
       self->ruler_height = o.ruler_height;
@@ -1130,7 +1128,6 @@ strata_timeline_view_set_session (StrataTimelineView *self,
     }
   g_signal_group_set_target (self->session_signals, session);
   self->focus_entry = 0;
-  self->marked_row = -1;
   gtk_adjustment_set_value (self->vadjustment, 0);
 
   update_actions (self);
@@ -1138,63 +1135,6 @@ strata_timeline_view_set_session (StrataTimelineView *self,
   update_vadjustment (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_ROW]);
-}
-
-gint
-strata_timeline_view_get_marked_row (StrataTimelineView *self)
-{
-  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), -1);
-
-  return self->marked_row;
-}
-
-/**
- * strata_timeline_view_set_marked_row:
- * @row: a store row to outline, or -1
- *
- * Outlines @row (a preemption's vCPU), expanding its group and scrolling it into sight.
- */
-void
-strata_timeline_view_set_marked_row (StrataTimelineView *self,
-                                     gint                row)
-{
-  g_return_if_fail (STRATA_IS_TIMELINE_VIEW (self));
-
-  if (row >= 0 && self->layout != NULL)
-    {
-      for (guint i = 0; i < self->layout->entries->len; i++)
-        {
-          const StrataLayoutEntry *e = get_entry (self, i);
-
-          if (!e->header && e->row == row)
-            {
-              strata_timeline_view_set_group_collapsed (self, e->group, FALSE);
-              self->focus_entry = i;
-              scroll_to_position (self, visible_position (self, i));
-              break;
-            }
-        }
-    }
-
-  if (self->marked_row == row)
-    return;
-  self->marked_row = row;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_ROW]);
-}
-
-/**
- * strata_timeline_view_get_layout:
- *
- * Returns: (transfer none) (nullable): the rows shown, with the groups' collapsed state
- */
-StrataLayout *
-strata_timeline_view_get_layout (StrataTimelineView *self)
-{
-  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), NULL);
-
-  return self->layout;
 }
 
 /**
@@ -1221,7 +1161,7 @@ strata_timeline_view_export (StrataTimelineView  *self,
   o.scroll_y = 0;
   o.legend_height = 28;
   o.height = o.ruler_height + n_visible_entries (self) * o.row_height + o.legend_height + 4;
-  return strata_render_to_file (get_analysis (self), self->layout, &o, path, error);
+  return strata_render_to_file (get_analysis (self), strata_session_get_layout (self->session), &o, path, error);
 }
 
 static void
@@ -1235,16 +1175,15 @@ static void
 strata_timeline_view_hadjustment_changed_cb (StrataTimelineView *self,
                                              GtkAdjustment      *adjustment)
 {
-  double ns_per_px;
+  StrataTimeSpan visible;
   gint64 from;
 
   if (self->updating_hadjustment || self->session == NULL)
     return;
-  ns_per_px = (double) (strata_session_get_visible_to (self->session) -
-                        strata_session_get_visible_from (self->session)) / body_width (self);
-  from = strata_session_get_begin (self->session) +
-         (gint64) llround (gtk_adjustment_get_value (adjustment) * ns_per_px);
-  strata_session_pan (self->session, from - strata_session_get_visible_from (self->session));
+  visible = *strata_session_get_visible_time (self->session);
+  from = strata_session_get_document_time (self->session)->begin +
+         strata_time_span_px_to_duration (visible, gtk_adjustment_get_value (adjustment), body_width (self));
+  strata_session_pan (self->session, from - visible.begin);
 }
 
 static void
@@ -1281,16 +1220,6 @@ strata_timeline_view_dispose (GObject *object)
 }
 
 static void
-strata_timeline_view_finalize (GObject *object)
-{
-  StrataTimelineView *self = STRATA_TIMELINE_VIEW (object);
-
-  g_clear_pointer (&self->layout, strata_layout_free);
-
-  G_OBJECT_CLASS (strata_timeline_view_parent_class)->finalize (object);
-}
-
-static void
 strata_timeline_view_get_property (GObject    *object,
                                    guint       prop_id,
                                    GValue     *value,
@@ -1302,9 +1231,6 @@ strata_timeline_view_get_property (GObject    *object,
     {
     case PROP_SESSION:
       g_value_set_object (value, self->session);
-      break;
-    case PROP_MARKED_ROW:
-      g_value_set_int (value, self->marked_row);
       break;
     case PROP_HADJUSTMENT:
       g_value_set_object (value, self->hadjustment);
@@ -1335,9 +1261,6 @@ strata_timeline_view_set_property (GObject      *object,
     {
     case PROP_SESSION:
       strata_timeline_view_set_session (self, g_value_get_object (value));
-      break;
-    case PROP_MARKED_ROW:
-      strata_timeline_view_set_marked_row (self, g_value_get_int (value));
       break;
     case PROP_HADJUSTMENT:
       set_adjustment (self, &self->hadjustment, g_value_get_object (value),
@@ -1380,7 +1303,6 @@ strata_timeline_view_class_init (StrataTimelineViewClass *klass)
   };
 
   object_class->dispose = strata_timeline_view_dispose;
-  object_class->finalize = strata_timeline_view_finalize;
   object_class->get_property = strata_timeline_view_get_property;
   object_class->set_property = strata_timeline_view_set_property;
 
@@ -1392,14 +1314,6 @@ strata_timeline_view_class_init (StrataTimelineViewClass *klass)
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /**
-   * StrataTimelineView:marked-row:
-   *
-   * A store row outlined in the view (a preemption's vCPU), or -1.
-   */
-  properties[PROP_MARKED_ROW] =
-    g_param_spec_int ("marked-row", NULL, NULL, -1, G_MAXINT, -1,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
   g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
@@ -1459,7 +1373,6 @@ strata_timeline_view_init (StrataTimelineView *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
-  self->marked_row = -1;
   set_adjustment (self, &self->hadjustment, NULL, G_CALLBACK (strata_timeline_view_hadjustment_changed_cb));
   set_adjustment (self, &self->vadjustment, NULL, G_CALLBACK (strata_timeline_view_vadjustment_changed_cb));
 
@@ -1471,20 +1384,23 @@ strata_timeline_view_init (StrataTimelineView *self)
                                   -1);
 
   self->session_signals = g_signal_group_new (STRATA_TYPE_SESSION);
-  g_signal_group_connect_object (self->session_signals, "notify::visible-from",
+  g_signal_group_connect_object (self->session_signals, "notify::visible-time",
                                  G_CALLBACK (strata_timeline_view_visible_changed_cb),
                                  self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::visible-to",
-                                 G_CALLBACK (strata_timeline_view_visible_changed_cb),
-                                 self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::selection-from",
-                                 G_CALLBACK (strata_timeline_view_selection_changed_cb),
-                                 self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "notify::selection-to",
+  g_signal_group_connect_object (self->session_signals, "notify::selected-time",
                                  G_CALLBACK (strata_timeline_view_selection_changed_cb),
                                  self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::highlight",
-                                 G_CALLBACK (strata_timeline_view_highlight_changed_cb),
+                                 G_CALLBACK (strata_timeline_view_look_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::marked-row",
+                                 G_CALLBACK (strata_timeline_view_look_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "groups-changed",
+                                 G_CALLBACK (strata_timeline_view_groups_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "reveal-row",
+                                 G_CALLBACK (strata_timeline_view_reveal_row_cb),
                                  self, G_CONNECT_SWAPPED);
 
   /* Capture phase: before the scrolled window around us takes the wheel for itself. */

@@ -23,13 +23,6 @@ GtkWidget     *strata_timeline_view_new                (void);
 StrataSession *strata_timeline_view_get_session        (StrataTimelineView  *self);
 void           strata_timeline_view_set_session        (StrataTimelineView  *self,
                                                         StrataSession       *session);
-gint           strata_timeline_view_get_marked_row     (StrataTimelineView  *self);
-void           strata_timeline_view_set_marked_row     (StrataTimelineView  *self,
-                                                        gint                 row);
-StrataLayout  *strata_timeline_view_get_layout         (StrataTimelineView  *self);
-void           strata_timeline_view_set_group_collapsed (StrataTimelineView *self,
-                                                         guint               header,
-                                                         gboolean            collapsed);
 void           strata_timeline_view_get_render_options (StrataTimelineView  *self,
                                                         StrataRenderOptions *options);
 gboolean       strata_timeline_view_get_row_area       (StrataTimelineView  *self,

@@ -44,6 +44,7 @@ struct _StrataWindow
   GtkStack             *details_stack;
 
   /* Owned */
+  StrataSession        *session;         /* the view state of the set shown, else NULL */
   GSettings            *settings;        /* NULL when the schema is not installed */
   StrataLoader         *loader;          /* the load in progress, else NULL */
   GCancellable         *cancellable;     /* of the load in progress, else NULL */
@@ -54,6 +55,7 @@ struct _StrataWindow
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -98,13 +100,21 @@ strata_window_set_has_set (StrataWindow *self,
 }
 
 static void
+strata_window_set_session (StrataWindow  *self,
+                           StrataSession *session)
+{
+  if (g_set_object (&self->session, session))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
 strata_window_show_welcome (StrataWindow *self,
                             const char   *error_message)
 {
   g_assert (STRATA_IS_WINDOW (self));
 
   strata_set_summary_set_set (self->set_summary, NULL);
-  strata_timeline_view_set_session (self->timeline_view, NULL);
+  strata_window_set_session (self, NULL);
   strata_window_set_has_set (self, FALSE);
   g_clear_pointer (&self->paths, g_strfreev);
   strata_window_set_titles (self, NULL, NULL);
@@ -148,7 +158,7 @@ strata_window_show_set (StrataWindow       *self,
   strata_machine_dialog_restore (session, self->settings, paths);
 
   strata_set_summary_set_set (self->set_summary, set);
-  strata_timeline_view_set_session (self->timeline_view, session);
+  strata_window_set_session (self, session);
   /* The rows come first; the details panel opens by itself only to show a trace's problems. */
   gtk_widget_set_visible (self->details_box, set->errors->len > 0);
   if (set->errors->len > 0)
@@ -371,12 +381,11 @@ strata_window_select_machines_action (GtkWidget  *widget,
                                       GVariant   *param)
 {
   StrataWindow *self = STRATA_WINDOW (widget);
-  StrataSession *session = strata_timeline_view_get_session (self->timeline_view);
   StrataMachineDialog *dialog;
 
-  if (session == NULL)
+  if (self->session == NULL)
     return;
-  dialog = strata_machine_dialog_new (GTK_WINDOW (self), session, self->settings,
+  dialog = strata_machine_dialog_new (GTK_WINDOW (self), self->session, self->settings,
                                       (const char * const *) self->paths);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -414,8 +423,7 @@ strata_window_export_dialog_cb (GObject      *source_object,
     }
 
   /* Closed, or showing no set any more. */
-  if (gtk_widget_get_root (GTK_WIDGET (self->stack)) == NULL ||
-      strata_timeline_view_get_session (self->timeline_view) == NULL)
+  if (gtk_widget_get_root (GTK_WIDGET (self->stack)) == NULL || self->session == NULL)
     return;
 
   if (!strata_timeline_view_export (self->timeline_view, path, &error))
@@ -430,7 +438,7 @@ strata_window_export_action (GtkWidget  *widget,
   StrataWindow *self = STRATA_WINDOW (widget);
   g_autofree char *name = NULL;
 
-  if (self->paths == NULL || strata_timeline_view_get_session (self->timeline_view) == NULL)
+  if (self->paths == NULL || self->session == NULL)
     return;
   name = strata_app_set_name ((const char * const *) self->paths);
   strata_save_image_dialog (GTK_WINDOW (self), name, NULL,
@@ -444,7 +452,7 @@ strata_window_toggle_details_cb (GtkWidget *widget,
 {
   StrataWindow *self = STRATA_WINDOW (widget);
 
-  if (strata_timeline_view_get_session (self->timeline_view) == NULL)
+  if (self->session == NULL)
     return FALSE;
   gtk_widget_set_visible (self->details_box, !gtk_widget_get_visible (self->details_box));
   return TRUE;
@@ -609,6 +617,7 @@ strata_window_dispose (GObject *object)
    * GtkWindow's back, and GtkWindow's own dispose unparents it again. GtkWindow disposes
    * its child and title bar itself. */
 
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (strata_window_parent_class)->dispose (object);
@@ -638,6 +647,10 @@ strata_window_get_property (GObject    *object,
       g_value_set_boolean (value, strata_window_get_loading (self));
       break;
 
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -661,6 +674,16 @@ strata_window_class_init (StrataWindowClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * StrataWindow:session:
+   *
+   * The view state of the set shown (range, selection, highlight, marked row, collapsed
+   * groups), or %NULL. The timeline, its legend, the range popover and the preemptions panel
+   * bind to it, so that they all show one state.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -794,4 +817,17 @@ strata_window_get_set (StrataWindow *self)
   g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
 
   return strata_set_summary_get_set (self->set_summary);
+}
+
+/**
+ * strata_window_get_session:
+ *
+ * Returns: (transfer none) (nullable): the view state of the set shown
+ */
+StrataSession *
+strata_window_get_session (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+
+  return self->session;
 }

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "strata-session.h"
 #include "strata-set.h"
 
 G_BEGIN_DECLS
@@ -29,5 +30,6 @@ void          strata_window_show_error  (StrataWindow       *self,
 gboolean      strata_window_get_loading (StrataWindow       *self);
 gboolean      strata_window_get_empty   (StrataWindow       *self);
 StrataSet    *strata_window_get_set     (StrataWindow       *self);
+StrataSession *strata_window_get_session (StrataWindow      *self);
 
 G_END_DECLS

@@ -622,6 +622,7 @@ cmd_render (int    argc,
   g_autoptr(StrataLayout) layout = NULL;
   g_autoptr(GArray) visible = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(StrataHighlight) highlighted = strata_highlight_new ();
   StrataRenderOptions options;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -636,15 +637,16 @@ cmd_render (int    argc,
     return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
 
   layout = strata_layout_new (analysis);
-  visible = strata_layout_visible (layout);
+  visible = strata_layout_visible (layout, NULL);
   strata_render_options_init (&options, analysis, width, 1);
   options.dark = dark;
   if (height <= 0)
     height = options.ruler_height + options.legend_height + visible->len * options.row_height + 4;
   options.height = height;
-  if (!parse_time_option (from_text, analysis, &options.from) || !parse_time_option (to_text, analysis, &options.to))
+  if (!parse_time_option (from_text, analysis, &options.visible.begin) ||
+      !parse_time_option (to_text, analysis, &options.visible.end))
     return EXIT_USAGE;
-  if (options.to <= options.from)
+  if (strata_time_span_is_empty (options.visible))
     {
       g_printerr ("%s\n", _("strata-cli render: --to must be after --from"));
       return EXIT_USAGE;
@@ -658,8 +660,9 @@ cmd_render (int    argc,
           g_printerr (_("strata-cli: no machine “%s” in this set\n"), highlight[i]);
           return EXIT_BAD_INPUT;
         }
-      options.highlight |= 1u << MIN (m, 31);
+      strata_highlight_add_machine (highlighted, m);
     }
+  options.highlight = highlighted;
   if (!strata_render_to_file (analysis, layout, &options, output, &error))
     {
       g_printerr ("strata-cli: %s\n", error->message);

@@ -166,8 +166,6 @@ strata_layout_new (StrataAnalysis *analysis)
         }
     }
 
-  self->collapsed = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_array_set_size (self->collapsed, self->entries->len);
   return self;
 }
 
@@ -177,29 +175,22 @@ strata_layout_free (StrataLayout *self)
   if (self == NULL)
     return;
   g_array_unref (self->entries);
-  g_array_unref (self->collapsed);
   g_free (self);
 }
 
-void
-strata_layout_set_collapsed (StrataLayout *self,
-                             guint         header,
-                             gboolean      collapsed)
-{
-  g_return_if_fail (header < self->entries->len);
-  g_array_index (self->collapsed, gboolean, header) = collapsed;
-}
-
 GArray *
-strata_layout_visible (StrataLayout *self)
+strata_layout_visible (StrataLayout *self,
+                       const GArray *collapsed)
 {
   GArray *visible = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  g_return_val_if_fail (collapsed == NULL || collapsed->len == self->entries->len, visible);
 
   for (guint i = 0; i < self->entries->len; i++)
     {
       StrataLayoutEntry *e = &g_array_index (self->entries, StrataLayoutEntry, i);
 
-      if (e->header || !g_array_index (self->collapsed, gboolean, e->group))
+      if (e->header || collapsed == NULL || !g_array_index (collapsed, gboolean, e->group))
         g_array_append_val (visible, i);
     }
   return visible;

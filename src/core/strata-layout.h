@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 /*
  * The rows the resources view shows, in groups: the host's pCPUs then its IRQ lines; per VM
  * its vCPUs (then the guest's own CPUs when it was traced); per standalone machine its CPUs
- * and IRQs. Pure data, shared by the widget, the renderer and the CLI.
+ * and IRQs. Pure data, shared by the widget, the renderer and the CLI; which groups are
+ * collapsed is view state, a session's.
  */
 typedef struct
 {
@@ -28,16 +29,14 @@ typedef struct
 typedef struct
 {
   GArray   *entries;      /* StrataLayoutEntry */
-  GArray   *collapsed;    /* gboolean per entry (only meaningful for headers) */
 } StrataLayout;
 
 StrataLayout *strata_layout_new          (StrataAnalysis *analysis);
 void          strata_layout_free         (StrataLayout   *self);
-/* Entries shown, in order, given which groups are collapsed: indices into entries. */
-GArray       *strata_layout_visible      (StrataLayout   *self);
-void          strata_layout_set_collapsed (StrataLayout  *self,
-                                           guint          header,
-                                           gboolean       collapsed);
+/* Entries shown, in order: indices into entries. @collapsed has a gboolean per entry, TRUE
+ * for a group header whose rows are hidden (a session's); NULL: every group is expanded. */
+GArray       *strata_layout_visible      (StrataLayout   *self,
+                                          const GArray   *collapsed);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataLayout, strata_layout_free)
 

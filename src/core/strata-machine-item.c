@@ -16,10 +16,10 @@
 
 /*
  * One entry of the select-machine checklist: a host or standalone machine (its VMs below it),
- * a VM (its vCPUs below it), or a vCPU. Highlighting works per machine (the session's mask),
- * so a VM counts as checked when any of its vCPUs is: its own check box then shows a mixed
- * state, and checking it checks all of them. A host's check box is its own: its VMs are other
- * machines.
+ * a VM (its vCPUs below it), or a vCPU. A VM's check box is its vCPUs': it shows a mixed
+ * state when only some are checked (the highlight then names those vCPUs; the views count the
+ * VM as highlighted), and checking it checks all of them. A host's check box is its own: its
+ * VMs are other machines.
  */
 struct _StrataMachineItem
 {
@@ -327,22 +327,28 @@ static gboolean
 add_highlight (StrataMachineItem *item,
                gpointer           user_data)
 {
-  guint32 *mask = user_data;
+  StrataHighlight *highlight = user_data;
 
-  if (item->vcpu < 0 && (item->checked || item->inconsistent))
-    *mask |= 1u << MIN (item->machine, 31);
+  if (item->vcpu < 0 && item->checked)
+    strata_highlight_add_machine (highlight, item->machine);
+  else if (item->vcpu >= 0 && item->checked && item->parent != NULL && item->parent->inconsistent)
+    strata_highlight_add_vcpu (highlight, item->machine, item->vcpu);
   return FALSE;
 }
 
-/* The session's highlight mask for the checked items: a bit per machine index (machines 31
- * and above share the last bit, as in the renderer). */
-guint32
+/**
+ * strata_machine_items_get_highlight:
+ *
+ * Returns: (transfer full): the session's highlight for the checked items: a machine whole,
+ *   or only the vCPUs checked of a VM some of whose vCPUs are left out
+ */
+StrataHighlight *
 strata_machine_items_get_highlight (GListModel *roots)
 {
-  guint32 mask = 0;
+  StrataHighlight *highlight = strata_highlight_new ();
 
-  walk (roots, add_highlight, &mask);
-  return mask;
+  walk (roots, add_highlight, highlight);
+  return highlight;
 }
 
 static gboolean

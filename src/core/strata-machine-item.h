@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "strata-analysis.h"
+#include "strata-highlight.h"
 
 G_BEGIN_DECLS
 
@@ -33,7 +34,7 @@ gboolean           strata_machine_item_matches           (StrataMachineItem  *se
                                                           const char         *folded_text);
 
 /* Over a tree from strata_machine_item_new_tree(): */
-guint32            strata_machine_items_get_highlight    (GListModel         *roots);
+StrataHighlight   *strata_machine_items_get_highlight    (GListModel         *roots);
 char             **strata_machine_items_dup_checked      (GListModel         *roots);
 void               strata_machine_items_set_checked      (GListModel         *roots,
                                                           const char * const *names);

@@ -17,31 +17,38 @@
 
 struct _StrataSession
 {
-  GObject         parent_instance;
+  GObject          parent_instance;
 
   /* Owned */
-  StrataAnalysis *analysis;
+  StrataAnalysis  *analysis;
+  StrataLayout    *layout;
+  StrataHighlight *highlight;
+  GArray          *collapsed;    /* gboolean per layout entry */
+  GArray          *shown;        /* guint: the layout entries shown, given collapsed */
 
-  gint64          begin;
-  gint64          end;
-  gint64          from;
-  gint64          to;
-  gint64          sel_from;
-  gint64          sel_to;
-  guint32         highlight;
+  StrataTimeSpan   document;
+  StrataTimeSpan   visible;
+  StrataTimeSpan   selection;    /* empty: none */
+  gint             marked_row;
 };
 
 enum {
   PROP_0,
-  PROP_VISIBLE_FROM,
-  PROP_VISIBLE_TO,
-  PROP_SELECTION_FROM,
-  PROP_SELECTION_TO,
+  PROP_VISIBLE_TIME,
+  PROP_SELECTED_TIME,
   PROP_HIGHLIGHT,
+  PROP_MARKED_ROW,
   N_PROPS
 };
 
+enum {
+  GROUPS_CHANGED,
+  REVEAL_ROW,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (StrataSession, strata_session, G_TYPE_OBJECT)
 
@@ -50,6 +57,10 @@ strata_session_finalize (GObject *object)
 {
   StrataSession *self = STRATA_SESSION (object);
 
+  g_clear_pointer (&self->layout, strata_layout_free);
+  g_clear_pointer (&self->highlight, strata_highlight_free);
+  g_clear_pointer (&self->collapsed, g_array_unref);
+  g_clear_pointer (&self->shown, g_array_unref);
   g_clear_pointer (&self->analysis, strata_analysis_unref);
   G_OBJECT_CLASS (strata_session_parent_class)->finalize (object);
 }
@@ -64,20 +75,17 @@ strata_session_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_VISIBLE_FROM:
-      g_value_set_int64 (value, self->from);
+    case PROP_VISIBLE_TIME:
+      g_value_set_boxed (value, &self->visible);
       break;
-    case PROP_VISIBLE_TO:
-      g_value_set_int64 (value, self->to);
-      break;
-    case PROP_SELECTION_FROM:
-      g_value_set_int64 (value, self->sel_from);
-      break;
-    case PROP_SELECTION_TO:
-      g_value_set_int64 (value, self->sel_to);
+    case PROP_SELECTED_TIME:
+      g_value_set_boxed (value, &self->selection);
       break;
     case PROP_HIGHLIGHT:
-      g_value_set_uint (value, self->highlight);
+      g_value_set_boxed (value, self->highlight);
+      break;
+    case PROP_MARKED_ROW:
+      g_value_set_int (value, self->marked_row);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -95,7 +103,10 @@ strata_session_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_HIGHLIGHT:
-      strata_session_set_highlight (self, g_value_get_uint (value));
+      strata_session_set_highlight (self, g_value_get_boxed (value));
+      break;
+    case PROP_MARKED_ROW:
+      strata_session_set_marked_row (self, g_value_get_int (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -111,27 +122,44 @@ strata_session_class_init (StrataSessionClass *klass)
   object_class->get_property = strata_session_get_property;
   object_class->set_property = strata_session_set_property;
 
-  properties[PROP_VISIBLE_FROM] =
-    g_param_spec_int64 ("visible-from", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+  properties[PROP_VISIBLE_TIME] =
+    g_param_spec_boxed ("visible-time", NULL, NULL, STRATA_TYPE_TIME_SPAN,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_VISIBLE_TO] =
-    g_param_spec_int64 ("visible-to", NULL, NULL, G_MININT64, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SELECTION_FROM] =
-    g_param_spec_int64 ("selection-from", NULL, NULL, G_MININT64, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SELECTION_TO] =
-    g_param_spec_int64 ("selection-to", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+  properties[PROP_SELECTED_TIME] =
+    g_param_spec_boxed ("selected-time", NULL, NULL, STRATA_TYPE_TIME_SPAN,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HIGHLIGHT] =
-    g_param_spec_uint ("highlight", NULL, NULL, 0, G_MAXUINT32, 0,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boxed ("highlight", NULL, NULL, STRATA_TYPE_HIGHLIGHT,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MARKED_ROW] =
+    g_param_spec_int ("marked-row", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * StrataSession::groups-changed:
+   *
+   * A group of rows was collapsed or expanded: the shown entries changed.
+   */
+  signals[GROUPS_CHANGED] =
+    g_signal_new ("groups-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * StrataSession::reveal-row:
+   * @row: a store row
+   *
+   * Asks the views to bring @row into sight: it was just marked, even if it was already.
+   */
+  signals[REVEAL_ROW] =
+    g_signal_new ("reveal-row", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 }
 
 static void
 strata_session_init (StrataSession *self)
 {
+  self->marked_row = -1;
+  self->highlight = strata_highlight_new ();
 }
 
 StrataSession *
@@ -143,20 +171,55 @@ strata_session_new (StrataAnalysis *analysis)
 
   self = g_object_new (STRATA_TYPE_SESSION, NULL);
   self->analysis = strata_analysis_ref (analysis);
-  self->begin = strata_store_begin (analysis->store);
-  self->end = strata_store_end (analysis->store);
-  if (self->end - self->begin < STRATA_SESSION_MIN_SPAN)
-    self->end = self->begin + STRATA_SESSION_MIN_SPAN;
-  self->from = self->begin;
-  self->to = self->end;
+  self->layout = strata_layout_new (analysis);
+  self->collapsed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (self->collapsed, self->layout->entries->len);
+  self->shown = strata_layout_visible (self->layout, self->collapsed);
+  self->document.begin = strata_store_begin (analysis->store);
+  self->document.end = strata_store_end (analysis->store);
+  if (strata_time_span_duration (self->document) < STRATA_SESSION_MIN_SPAN)
+    self->document.end = self->document.begin + STRATA_SESSION_MIN_SPAN;
+  self->visible = self->document;
+  self->selection = (StrataTimeSpan) { self->document.begin, self->document.begin };
   return self;
 }
 
-StrataAnalysis *strata_session_get_analysis (StrataSession *self) { return self->analysis; }
-gint64 strata_session_get_begin (StrataSession *self) { return self->begin; }
-gint64 strata_session_get_end (StrataSession *self) { return self->end; }
-gint64 strata_session_get_visible_from (StrataSession *self) { return self->from; }
-gint64 strata_session_get_visible_to (StrataSession *self) { return self->to; }
+StrataAnalysis *
+strata_session_get_analysis (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return self->analysis;
+}
+
+/**
+ * strata_session_get_layout:
+ *
+ * Returns: (transfer none): the rows of the set's view, in groups
+ */
+StrataLayout *
+strata_session_get_layout (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return self->layout;
+}
+
+const StrataTimeSpan *
+strata_session_get_document_time (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return &self->document;
+}
+
+const StrataTimeSpan *
+strata_session_get_visible_time (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return &self->visible;
+}
 
 static void
 set_visible (StrataSession *self,
@@ -164,24 +227,20 @@ set_visible (StrataSession *self,
              gint64         to)
 {
   gint64 span = to - from;
-  gboolean from_changed, to_changed;
 
   /* Never narrower than the minimum, never wider than the set, never outside it. */
-  span = CLAMP (span, STRATA_SESSION_MIN_SPAN, self->end - self->begin);
-  if (from < self->begin)
-    from = self->begin;
-  if (from + span > self->end)
-    from = self->end - span;
+  span = CLAMP (span, STRATA_SESSION_MIN_SPAN, strata_time_span_duration (self->document));
+  if (from < self->document.begin)
+    from = self->document.begin;
+  if (from + span > self->document.end)
+    from = self->document.end - span;
   to = from + span;
 
-  from_changed = from != self->from;
-  to_changed = to != self->to;
-  self->from = from;
-  self->to = to;
-  if (from_changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_FROM]);
-  if (to_changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_TO]);
+  if (from == self->visible.begin && to == self->visible.end)
+    return;
+  self->visible.begin = from;
+  self->visible.end = to;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_TIME]);
 }
 
 void
@@ -189,24 +248,19 @@ strata_session_zoom_to (StrataSession *self,
                         gint64         from,
                         gint64         to)
 {
+  StrataTimeSpan span = strata_time_span_order ((StrataTimeSpan) { from, to });
+
   g_return_if_fail (STRATA_IS_SESSION (self));
 
-  if (to < from)
-    {
-      gint64 tmp = to;
-
-      to = from;
-      from = tmp;
-    }
   /* Too narrow: widen around the middle. */
-  if (to - from < STRATA_SESSION_MIN_SPAN)
+  if (strata_time_span_duration (span) < STRATA_SESSION_MIN_SPAN)
     {
-      gint64 mid = from + (to - from) / 2;
+      gint64 mid = span.begin + strata_time_span_duration (span) / 2;
 
-      from = mid - STRATA_SESSION_MIN_SPAN / 2;
-      to = from + STRATA_SESSION_MIN_SPAN;
+      span.begin = mid - STRATA_SESSION_MIN_SPAN / 2;
+      span.end = span.begin + STRATA_SESSION_MIN_SPAN;
     }
-  set_visible (self, from, to);
+  set_visible (self, span.begin, span.end);
 }
 
 void
@@ -220,10 +274,10 @@ strata_session_zoom_at (StrataSession *self,
   g_return_if_fail (STRATA_IS_SESSION (self));
   g_return_if_fail (factor > 0);
 
-  span = (double) (self->to - self->from);
-  fraction = (anchor - self->from) / span;
+  span = (double) strata_time_span_duration (self->visible);
+  fraction = (anchor - self->visible.begin) / span;
   new_span = (gint64) llround (span / factor);
-  new_span = CLAMP (new_span, STRATA_SESSION_MIN_SPAN, self->end - self->begin);
+  new_span = CLAMP (new_span, STRATA_SESSION_MIN_SPAN, strata_time_span_duration (self->document));
   from = anchor - (gint64) llround (fraction * new_span);
   set_visible (self, from, from + new_span);
 }
@@ -234,7 +288,7 @@ strata_session_pan (StrataSession *self,
 {
   g_return_if_fail (STRATA_IS_SESSION (self));
 
-  set_visible (self, self->from + delta, self->to + delta);
+  set_visible (self, self->visible.begin + delta, self->visible.end + delta);
 }
 
 void
@@ -242,68 +296,7 @@ strata_session_fit (StrataSession *self)
 {
   g_return_if_fail (STRATA_IS_SESSION (self));
 
-  set_visible (self, self->begin, self->end);
-}
-
-gboolean
-strata_session_get_selection (StrataSession *self,
-                              gint64        *from,
-                              gint64        *to)
-{
-  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
-
-  if (from)
-    *from = self->sel_from;
-  if (to)
-    *to = self->sel_to;
-  return self->sel_to > self->sel_from;
-}
-
-void
-strata_session_select (StrataSession *self,
-                       gint64         from,
-                       gint64         to)
-{
-  g_return_if_fail (STRATA_IS_SESSION (self));
-
-  if (to < from)
-    {
-      gint64 tmp = to;
-
-      to = from;
-      from = tmp;
-    }
-  from = CLAMP (from, self->begin, self->end);
-  to = CLAMP (to, self->begin, self->end);
-  if (from != self->sel_from)
-    {
-      self->sel_from = from;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION_FROM]);
-    }
-  if (to != self->sel_to)
-    {
-      self->sel_to = to;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION_TO]);
-    }
-}
-
-void
-strata_session_clear_selection (StrataSession *self)
-{
-  strata_session_select (self, self->begin, self->begin);
-}
-
-gboolean
-strata_session_zoom_to_selection (StrataSession *self)
-{
-  gint64 from, to;
-
-  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
-
-  if (!strata_session_get_selection (self, &from, &to))
-    return FALSE;
-  strata_session_zoom_to (self, from, to);
-  return TRUE;
+  set_visible (self, self->document.begin, self->document.end);
 }
 
 void
@@ -314,43 +307,186 @@ strata_session_zoom_around (StrataSession *self,
 {
   gint64 pad = (gint64) ((to - from) * context);
 
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
   strata_session_zoom_to (self, from - pad, to + pad);
 }
 
-guint32
-strata_session_get_highlight (StrataSession *self)
+const StrataTimeSpan *
+strata_session_get_selected_time (StrataSession *self)
 {
-  return self->highlight;
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return &self->selection;
+}
+
+gboolean
+strata_session_has_selection (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+
+  return !strata_time_span_is_empty (self->selection);
 }
 
 void
-strata_session_set_highlight (StrataSession *self,
-                              guint32        machines)
+strata_session_select (StrataSession *self,
+                       gint64         from,
+                       gint64         to)
+{
+  StrataTimeSpan span = strata_time_span_order ((StrataTimeSpan) { from, to });
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  span.begin = CLAMP (span.begin, self->document.begin, self->document.end);
+  span.end = CLAMP (span.end, self->document.begin, self->document.end);
+  if (strata_time_span_equal (&span, &self->selection))
+    return;
+  self->selection = span;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_TIME]);
+}
+
+void
+strata_session_clear_selection (StrataSession *self)
 {
   g_return_if_fail (STRATA_IS_SESSION (self));
 
-  if (self->highlight == machines)
+  strata_session_select (self, self->document.begin, self->document.begin);
+}
+
+gboolean
+strata_session_zoom_to_selection (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+
+  if (!strata_session_has_selection (self))
+    return FALSE;
+  strata_session_zoom_to (self, self->selection.begin, self->selection.end);
+  return TRUE;
+}
+
+const StrataHighlight *
+strata_session_get_highlight (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return self->highlight;
+}
+
+/**
+ * strata_session_set_highlight:
+ * @highlight: (nullable): what to highlight (copied); %NULL or empty: nothing
+ */
+void
+strata_session_set_highlight (StrataSession         *self,
+                              const StrataHighlight *highlight)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  if (strata_highlight_equal (self->highlight, highlight))
     return;
-  self->highlight = machines;
+  strata_highlight_free (self->highlight);
+  self->highlight = highlight != NULL ? strata_highlight_copy (highlight) : strata_highlight_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGHLIGHT]);
 }
 
-gint64
-strata_session_x_to_ns (StrataSession *self,
-                        double         x,
-                        double         width)
+gint
+strata_session_get_marked_row (StrataSession *self)
 {
-  if (width <= 0)
-    return self->from;
-  return self->from + (gint64) llround (x / width * (double) (self->to - self->from));
+  g_return_val_if_fail (STRATA_IS_SESSION (self), -1);
+
+  return self->marked_row;
 }
 
-double
-strata_session_ns_to_x (StrataSession *self,
-                        gint64         ns,
-                        double         width)
+/**
+ * strata_session_set_marked_row:
+ * @row: a store row to outline, or -1
+ *
+ * Marks @row (a preemption's vCPU), expands its group and asks the views to bring it into
+ * sight (#StrataSession::reveal-row).
+ */
+void
+strata_session_set_marked_row (StrataSession *self,
+                               gint           row)
 {
-  return (double) (ns - self->from) / (double) (self->to - self->from) * width;
+  gint entry;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (row >= -1);
+
+  entry = row >= 0 ? strata_session_find_entry (self, row) : -1;
+  if (entry >= 0)
+    {
+      const StrataLayoutEntry *e = &g_array_index (self->layout->entries, StrataLayoutEntry, entry);
+
+      strata_session_set_group_collapsed (self, e->group, FALSE);
+    }
+  if (self->marked_row != row)
+    {
+      self->marked_row = row;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_ROW]);
+    }
+  if (entry >= 0)
+    g_signal_emit (self, signals[REVEAL_ROW], 0, row);
+}
+
+const GArray *
+strata_session_get_collapsed (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return self->collapsed;
+}
+
+gboolean
+strata_session_get_group_collapsed (StrataSession *self,
+                                    guint          header)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (header < self->collapsed->len, FALSE);
+
+  return g_array_index (self->collapsed, gboolean, header);
+}
+
+void
+strata_session_set_group_collapsed (StrataSession *self,
+                                    guint          header,
+                                    gboolean       collapsed)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (header < self->layout->entries->len);
+  g_return_if_fail (g_array_index (self->layout->entries, StrataLayoutEntry, header).header);
+
+  collapsed = !!collapsed;
+  if (g_array_index (self->collapsed, gboolean, header) == collapsed)
+    return;
+  g_array_index (self->collapsed, gboolean, header) = collapsed;
+  g_array_unref (self->shown);
+  self->shown = strata_layout_visible (self->layout, self->collapsed);
+  g_signal_emit (self, signals[GROUPS_CHANGED], 0);
+}
+
+const GArray *
+strata_session_get_shown (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return self->shown;
+}
+
+gint
+strata_session_find_entry (StrataSession *self,
+                           guint          row)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), -1);
+
+  for (guint i = 0; i < self->layout->entries->len; i++)
+    {
+      const StrataLayoutEntry *e = &g_array_index (self->layout->entries, StrataLayoutEntry, i);
+
+      if (!e->header && e->row == (gint) row)
+        return i;
+    }
+  return -1;
 }
 
 static const char *

@@ -10,6 +10,9 @@
 #include <glib-object.h>
 
 #include "strata-analysis.h"
+#include "strata-highlight.h"
+#include "strata-layout.h"
+#include "strata-time-span.h"
 
 G_BEGIN_DECLS
 
@@ -18,59 +21,75 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StrataSession, strata_session, STRATA, SESSION, GObject)
 
 /*
- * The view state of one opened set: the visible time range, the selection and the highlighted
- * machines. Widgets convert pixels to ns and call one method; they redraw on notify. All the
+ * The view state of one opened set, with one owner: the visible range and the selection
+ * (time spans), the highlighted machines, the marked row and which groups of rows are
+ * collapsed. Every view of the set (timeline, ruler, legend, panels) shows the window's one
+ * session: widgets convert pixels to ns and call one method, and redraw on notify. All the
  * clamping lives here, so it is tested without a display.
  */
 
 /* The narrowest range a view can show. */
 #define STRATA_SESSION_MIN_SPAN 20
 
-StrataSession  *strata_session_new               (StrataAnalysis *analysis);
-StrataAnalysis *strata_session_get_analysis      (StrataSession  *self);
-gint64          strata_session_get_begin         (StrataSession  *self);
-gint64          strata_session_get_end           (StrataSession  *self);
-gint64          strata_session_get_visible_from  (StrataSession  *self);
-gint64          strata_session_get_visible_to    (StrataSession  *self);
-void            strata_session_zoom_to           (StrataSession  *self,
-                                                  gint64          from,
-                                                  gint64          to);
-/* Zooms by @factor (> 1 zooms in) keeping @anchor_ns at the same place on screen. */
-void            strata_session_zoom_at           (StrataSession  *self,
-                                                  gint64          anchor_ns,
-                                                  double          factor);
-void            strata_session_pan               (StrataSession  *self,
-                                                  gint64          delta_ns);
-void            strata_session_fit               (StrataSession  *self);
-gboolean        strata_session_get_selection     (StrataSession  *self,
-                                                  gint64         *from,
-                                                  gint64         *to);
-void            strata_session_select            (StrataSession  *self,
-                                                  gint64          from,
-                                                  gint64          to);
-void            strata_session_clear_selection   (StrataSession  *self);
-gboolean        strata_session_zoom_to_selection (StrataSession  *self);
-/* Shows [from, to) with @context (a fraction of its span) on each side. */
-void            strata_session_zoom_around       (StrataSession  *self,
-                                                  gint64          from,
-                                                  gint64          to,
-                                                  double          context);
-guint32         strata_session_get_highlight     (StrataSession  *self);
-void            strata_session_set_highlight     (StrataSession  *self,
-                                                  guint32         machines);
+StrataSession         *strata_session_new                (StrataAnalysis        *analysis);
+StrataAnalysis        *strata_session_get_analysis       (StrataSession         *self);
+StrataLayout          *strata_session_get_layout         (StrataSession         *self);
 
-/* Pixel <-> time for a view @width pixels wide showing the visible range. */
-gint64          strata_session_x_to_ns           (StrataSession  *self,
-                                                  double          x,
-                                                  double          width);
-double          strata_session_ns_to_x           (StrataSession  *self,
-                                                  gint64          ns,
-                                                  double          width);
+/* The whole set (never narrower than STRATA_SESSION_MIN_SPAN), and the part shown. */
+const StrataTimeSpan  *strata_session_get_document_time  (StrataSession         *self);
+const StrataTimeSpan  *strata_session_get_visible_time   (StrataSession         *self);
+void                   strata_session_zoom_to            (StrataSession         *self,
+                                                          gint64                 from,
+                                                          gint64                 to);
+/* Zooms by @factor (> 1 zooms in) keeping @anchor_ns at the same place on screen. */
+void                   strata_session_zoom_at            (StrataSession         *self,
+                                                          gint64                 anchor_ns,
+                                                          double                 factor);
+void                   strata_session_pan                (StrataSession         *self,
+                                                          gint64                 delta_ns);
+void                   strata_session_fit                (StrataSession         *self);
+/* Shows [from, to) with @context (a fraction of its span) on each side. */
+void                   strata_session_zoom_around        (StrataSession         *self,
+                                                          gint64                 from,
+                                                          gint64                 to,
+                                                          double                 context);
+
+/* The selection; an empty span when there is none. */
+const StrataTimeSpan  *strata_session_get_selected_time  (StrataSession         *self);
+gboolean               strata_session_has_selection      (StrataSession         *self);
+void                   strata_session_select             (StrataSession         *self,
+                                                          gint64                 from,
+                                                          gint64                 to);
+void                   strata_session_clear_selection    (StrataSession         *self);
+gboolean               strata_session_zoom_to_selection  (StrataSession         *self);
+
+/* Never NULL: empty when nothing is highlighted. */
+const StrataHighlight *strata_session_get_highlight      (StrataSession         *self);
+void                   strata_session_set_highlight      (StrataSession         *self,
+                                                          const StrataHighlight *highlight);
+
+/* A store row outlined in every view (a preemption's vCPU), or -1. */
+gint                   strata_session_get_marked_row     (StrataSession         *self);
+void                   strata_session_set_marked_row     (StrataSession         *self,
+                                                          gint                   row);
+
+/* The groups of the layout whose rows are hidden: a gboolean per layout entry. */
+const GArray          *strata_session_get_collapsed      (StrataSession         *self);
+gboolean               strata_session_get_group_collapsed (StrataSession        *self,
+                                                           guint                 header);
+void                   strata_session_set_group_collapsed (StrataSession        *self,
+                                                           guint                 header,
+                                                           gboolean              collapsed);
+/* The layout entries shown, in order (guint indices), given the collapsed groups. */
+const GArray          *strata_session_get_shown          (StrataSession         *self);
+/* The layout entry of store row @row, or -1 when the layout does not show it. */
+gint                   strata_session_find_entry         (StrataSession         *self,
+                                                          guint                  row);
 
 /* The tooltip text of @row at @ns (row, state, machine, vCPU, TID, process, start, end,
  * duration), or NULL when nothing is there. */
-char           *strata_session_describe_at       (StrataSession  *self,
-                                                  guint           row,
-                                                  gint64          ns);
+char                  *strata_session_describe_at        (StrataSession         *self,
+                                                          guint                  row,
+                                                          gint64                 ns);
 
 G_END_DECLS

@@ -75,10 +75,10 @@ strata_render_options_init (StrataRenderOptions *o,
                             int                  height)
 {
   memset (o, 0, sizeof *o);
-  o->from = strata_store_begin (analysis->store);
-  o->to = strata_store_end (analysis->store);
-  if (o->to <= o->from)
-    o->to = o->from + 1;
+  o->visible.begin = strata_store_begin (analysis->store);
+  o->visible.end = strata_store_end (analysis->store);
+  if (strata_time_span_is_empty (o->visible))
+    o->visible.end = o->visible.begin + 1;
   o->width = width;
   o->height = height;
   o->header_width = 160;
@@ -104,9 +104,11 @@ typedef struct
   gboolean  draw;
 } Paint;
 
+/* @highlight is NULL when nothing is highlighted (the options' may be empty). */
 static Paint
 paint_for (StrataAnalysis            *analysis,
            const StrataRenderOptions *o,
+           const StrataHighlight     *highlight,
            StrataRowKind              kind,
            guint                      state,
            guint16                    machine,
@@ -140,8 +142,7 @@ paint_for (StrataAnalysis            *analysis,
       if (state == STRATA_STATE_IDLE || state == STRATA_STATE_BLOCKED)
         p.top = 0.75;
     }
-  if (o->highlight != 0 && (mask & o->highlight) == 0 &&
-      !(machine < 32 && (o->highlight & (1u << machine))))
+  if (highlight != NULL && !strata_highlight_has_pixel (highlight, mask, machine))
     p.alpha *= 0.18;
   return p;
 }
@@ -236,7 +237,7 @@ typedef struct
 static void
 collect_labels (GArray                    *labels,
                 StrataAnalysis            *analysis,
-                const StrataRenderOptions *o,
+                const StrataHighlight     *highlight,
                 const StrataPixel         *pixels,
                 int                width,
                 double             x,
@@ -263,8 +264,8 @@ collect_labels (GArray                    *labels,
           d->state != STRATA_STATE_BLOCKED && d->state != STRATA_STATE_UNKNOWN)
         {
           /* Over a dimmed machine, white text would vanish in the pale box. */
-          gboolean dimmed = o->highlight != 0 && d->machine != STRATA_NO_MACHINE &&
-                            !(o->highlight & (1u << MIN (d->machine, 31)));
+          gboolean dimmed = d->machine != STRATA_NO_MACHINE &&
+                            strata_highlight_dims_machine (highlight, d->machine);
           Label label = { x + p + 3, y, q - p - 6, h, d->comm, dimmed };
 
           g_array_append_val (labels, label);
@@ -306,7 +307,8 @@ strata_render_body (cairo_t                   *cr,
                     int                        width,
                     int                        height)
 {
-  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  g_autoptr(GArray) visible = strata_layout_visible (layout, o->collapsed);
+  const StrataHighlight *highlight = strata_highlight_is_empty (o->highlight) ? NULL : o->highlight;
   g_autofree StrataPixel *pixels = NULL;
   g_autoptr(PangoLayout) pl = pango_cairo_create_layout (cr);
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string (o->font ? o->font : "Sans 8");
@@ -315,7 +317,7 @@ strata_render_body (cairo_t                   *cr,
   StrataStore *store = analysis->store;
   double marked_y = -G_MAXDOUBLE;
 
-  if (width <= 0 || height <= 0 || o->to <= o->from)
+  if (width <= 0 || height <= 0 || strata_time_span_is_empty (o->visible))
     return;
   width = MIN (width, MAX_WIDTH);
   pixels = g_new (StrataPixel, width);
@@ -347,7 +349,7 @@ strata_render_body (cairo_t                   *cr,
         }
 
       kind = strata_store_row_kind (store, e->row);
-      strata_store_summarize (store, e->row, o->from, o->to, width, pixels);
+      strata_store_summarize (store, e->row, o->visible.begin, o->visible.end, width, pixels);
       for (int p = 0; p <= width; p++)
         {
           Paint cur = { { 0 }, 0, 0, FALSE };
@@ -361,11 +363,12 @@ strata_render_body (cairo_t                   *cr,
               if ((state == STRATA_STATE_IDLE || state == STRATA_STATE_UNKNOWN || state == STRATA_STATE_BLOCKED) &&
                   pixels[p].secondary != 0)
                 {
-                  cur = paint_for (analysis, o, kind, pixels[p].secondary, STRATA_NO_MACHINE, pixels[p].machine_mask);
+                  cur = paint_for (analysis, o, highlight, kind, pixels[p].secondary, STRATA_NO_MACHINE,
+                                   pixels[p].machine_mask);
                   cur.top = 0.4;
                 }
               else
-                cur = paint_for (analysis, o, kind, state, m, pixels[p].machine_mask);
+                cur = paint_for (analysis, o, highlight, kind, state, m, pixels[p].machine_mask);
             }
           if (p == width || !paint_equal (&cur, &run))
             {
@@ -374,7 +377,7 @@ strata_render_body (cairo_t                   *cr,
               run_start = p;
             }
         }
-      collect_labels (labels, analysis, o, pixels, width, x, ry + 1, h);
+      collect_labels (labels, analysis, highlight, pixels, width, x, ry + 1, h);
       if (e->row == o->marked_row)
         marked_y = ry;
     }
@@ -388,11 +391,10 @@ strata_render_body (cairo_t                   *cr,
       cairo_stroke (cr);
     }
 
-  if (o->selection_to > o->selection_from)
+  if (!strata_time_span_is_empty (o->selection))
     {
-      double ns_per_px = (double) (o->to - o->from) / width;
-      double sx0 = x + (o->selection_from - o->from) / ns_per_px;
-      double sx1 = x + (o->selection_to - o->from) / ns_per_px;
+      double sx0 = x + strata_time_span_to_x (o->visible, o->selection.begin, width);
+      double sx1 = x + strata_time_span_to_x (o->visible, o->selection.end, width);
 
       cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.18);
       cairo_rectangle (cr, sx0, y, sx1 - sx0, height);
@@ -426,12 +428,11 @@ draw_ruler (cairo_t                   *cr,
             int                        x,
             int                        width)
 {
-  gint64 span = o->to - o->from;
-  gint64 step = strata_time_tick_step (span, width, 110);
-  gint64 first = o->from - (o->from % step) + (o->from % step ? step : 0);
-  double ns_per_px = (double) span / width;
+  gint64 from = o->visible.begin;
+  gint64 step = strata_time_tick_step (strata_time_span_duration (o->visible), width, 110);
+  gint64 first = from - (from % step) + (from % step ? step : 0);
   g_autofree char *date = NULL;
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (o->from / G_GINT64_CONSTANT (1000000000));
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (from / G_GINT64_CONSTANT (1000000000));
 
   set_fg (cr, o, 0.06);
   cairo_rectangle (cr, 0, 0, o->width, o->ruler_height);
@@ -447,9 +448,9 @@ draw_ruler (cairo_t                   *cr,
       pango_cairo_show_layout (cr, pl);
     }
 
-  for (gint64 t = first; t <= o->to; t += step)
+  for (gint64 t = first; t <= o->visible.end; t += step)
     {
-      double tx = x + (t - o->from) / ns_per_px;
+      double tx = x + strata_time_span_to_x (o->visible, t, width);
       g_autofree char *label = strata_time_format_tick (t, step);
 
       set_fg (cr, o, 0.35);
@@ -479,7 +480,7 @@ draw_headers (cairo_t                   *cr,
               const StrataRenderOptions *o,
               StrataAnalysis            *analysis)
 {
-  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  g_autoptr(GArray) visible = strata_layout_visible (layout, o->collapsed);
   int top = o->ruler_height;
 
   cairo_save (cr);
@@ -497,7 +498,8 @@ draw_headers (cairo_t                   *cr,
       if (e->header)
         {
           g_autofree char *title = g_strdup_printf ("%s %s",
-                                                    g_array_index (layout->collapsed, gboolean, index) ? "▸" : "▾",
+                                                    o->collapsed != NULL &&
+                                                    g_array_index (o->collapsed, gboolean, index) ? "▸" : "▾",
                                                     e->label);
 
           if (e->machine >= 0 && is_guest_machine (analysis, e->machine))
@@ -613,7 +615,7 @@ strata_render_entry_at (StrataLayout              *layout,
                         const StrataRenderOptions *o,
                         double                     y)
 {
-  g_autoptr(GArray) visible = strata_layout_visible (layout);
+  g_autoptr(GArray) visible = strata_layout_visible (layout, o->collapsed);
   double v = (y - o->ruler_height + o->scroll_y) / o->row_height;
 
   if (v < 0 || v >= visible->len)

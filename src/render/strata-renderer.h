@@ -10,7 +10,9 @@
 #include <cairo.h>
 
 #include "strata-analysis.h"
+#include "strata-highlight.h"
 #include "strata-layout.h"
+#include "strata-time-span.h"
 
 G_BEGIN_DECLS
 
@@ -26,21 +28,21 @@ typedef struct
 
 typedef struct
 {
-  gint64   from;             /* visible time range, ns */
-  gint64   to;
-  int      width;            /* whole surface, px */
-  int      height;
-  int      header_width;     /* row header column; 0: none */
-  int      ruler_height;     /* time ruler on top; 0: none */
-  int      legend_height;    /* legend at the bottom; 0: none */
-  int      row_height;
-  double   scroll_y;         /* px of rows scrolled out above */
-  guint32  highlight;        /* machines highlighted (bit per machine index); 0: none dimmed */
-  gint64   selection_from;   /* a selected range to shade; from >= to: none */
-  gint64   selection_to;
-  gint     marked_row;       /* a store row to outline (a preemption's vCPU); -1: none */
-  gboolean dark;
-  const char *font;          /* Pango font description; NULL: "Sans 9" */
+  StrataTimeSpan         visible;      /* the time range drawn across the body */
+  int                    width;        /* whole surface, px */
+  int                    height;
+  int                    header_width; /* row header column; 0: none */
+  int                    ruler_height; /* time ruler on top; 0: none */
+  int                    legend_height; /* legend at the bottom; 0: none */
+  int                    row_height;
+  double                 scroll_y;     /* px of rows scrolled out above */
+  const StrataHighlight *highlight;    /* borrowed; NULL or empty: nothing dimmed */
+  const GArray          *collapsed;    /* borrowed, a gboolean per layout entry: groups whose
+                                        * rows are hidden (a session's); NULL: none */
+  StrataTimeSpan         selection;    /* a selected range to shade; empty: none */
+  gint                   marked_row;   /* a store row to outline (a preemption's vCPU); -1: none */
+  gboolean               dark;
+  const char            *font;         /* Pango font description; NULL: "Sans 9" */
 } StrataRenderOptions;
 
 void      strata_render_options_init (StrataRenderOptions *options,

@@ -303,8 +303,8 @@ bench_render (char **paths)
       cairo_t *cr = cairo_create (surface);
       gint64 t0;
 
-      options.from = from;
-      options.to = from + span;
+      options.visible.begin = from;
+      options.visible.end = from + span;
       t0 = g_get_monotonic_time ();
       strata_render (cr, analysis, layout, &options);
       cairo_surface_flush (surface);
