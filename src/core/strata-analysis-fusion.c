@@ -1,0 +1,264 @@
+/* strata-analysis-fusion.c: the guests' CPU rows put into the host's pCPU rows
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-analysis-fusion"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-analysis-private.h"
+#include "strata-parallel.h"
+
+#define FUSE_CACHE_SIZE 1024
+
+typedef struct
+{
+  guint32 host_id;
+  guint32 guest_id;
+  guint32 fused;
+} FuseSlot;
+
+/* The fused description of a pCPU in guest mode (@host: the host's view, state guest) while
+ * the guest's CPU row holds @guest_id (G_MAXUINT32: not traced). */
+static guint32
+fused_id (StrataStoreBuilder    *hb,
+          guint32                host_id,
+          const StrataStateDesc *host,
+          StrataStoreBuilder    *gb,
+          guint32                guest_id,
+          FuseSlot              *cache)
+{
+  FuseSlot *slot = &cache[(host_id * 31u + guest_id) % FUSE_CACHE_SIZE];
+  StrataStateDesc d = *host;
+
+  if (slot->host_id == host_id && slot->guest_id == guest_id)
+    return slot->fused;
+  d.host_tid = host->tid;
+  d.host_comm = host->comm;
+  if (guest_id != G_MAXUINT32)
+    {
+      const StrataStateDesc *gd = strata_store_builder_desc (gb, guest_id);
+
+      if (gd->state != STRATA_STATE_UNKNOWN)
+        {
+          d.state = gd->state;
+          d.tid = gd->tid;
+          d.comm = gd->comm;
+        }
+    }
+  slot->host_id = host_id;
+  slot->guest_id = guest_id;
+  slot->fused = strata_store_builder_intern (hb, &d);
+  return slot->fused;
+}
+
+/* Index of the last change of @view at or before @ts, or -1; searched forward from @hint
+ * (the answer for an earlier time) when it can be. */
+static gint64
+find_from (const StrataRowView *view,
+           gint64               ts,
+           gint64              *hint)
+{
+  gint64 len = view->n;
+  gint64 lo = *hint, step = 1, hi;
+
+  if (lo < 0 || lo >= len || strata_row_view_ts (view, lo) > ts)
+    {
+      lo = -1;
+      hi = len;
+    }
+  else
+    {
+      /* Gallop: windows of one vCPU come in time order on each pCPU. */
+      while (lo + step < len && strata_row_view_ts (view, lo + step) <= ts)
+        {
+          lo += step;
+          step *= 2;
+        }
+      hi = MIN (lo + step, len);
+    }
+  while (hi - lo > 1)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+
+      if (strata_row_view_ts (view, mid) <= ts)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return *hint = lo;
+}
+
+typedef struct
+{
+  Analysis *a;
+  Model    *host;
+  gint64    end;
+  gint64    set_end;        /* for the rows' drawing summaries */
+  gint      next;
+  GMutex    lock;
+  GPtrArray *done;          /* per worker: its builder, then the rows it rewrote */
+} FuseJob;
+
+typedef struct
+{
+  StrataStoreBuilder *b;
+  GArray             *host_rows;
+  GArray             *rows;
+} FuseResult;
+
+/* One pCPU row: the host's view, with each guest-mode interval replaced by the changes the
+ * guest's CPU made within it. Written to @out's @out_row; the host builder is only read. */
+static void
+fuse_row (FuseJob            *job,
+          guint               row,
+          StrataStoreBuilder *out,
+          guint               out_row,
+          FuseSlot           *cache,
+          guint32            *host_map,
+          gint64            **hints)
+{
+  Analysis *a = job->a;
+  StrataStoreBuilder *hb = job->host->b;
+  StrataRowView host;
+
+  strata_store_builder_row_view (hb, row, &host);
+  for (guint64 i = 0; i < host.n; i++)
+    {
+      guint32 id = host.ids[i];
+      const StrataStateDesc *hd = strata_store_builder_desc (hb, id);
+      gint64 from = strata_row_view_ts (&host, i);
+      gint64 to = MIN (i + 1 < host.n ? strata_row_view_ts (&host, i + 1) : G_MAXINT64, job->end);
+      StrataRowView guest;
+      Model *model;
+      Cpu *gc;
+      gint64 j;
+
+      if (hd->state != STRATA_STATE_GUEST)
+        {
+          guint32 *slot = &host_map[2 * (id % FUSE_CACHE_SIZE)];
+
+          if (slot[0] != id)
+            {
+              slot[0] = id;
+              slot[1] = strata_store_builder_intern (out, hd);
+            }
+          strata_store_builder_set_id_fast (out, out_row, from, slot[1]);
+          continue;
+        }
+      model = hd->machine < a->models->len ? g_ptr_array_index (a->models, hd->machine) : NULL;
+      gc = model != NULL && (guint) hd->vcpu < model->cpus->len ? &g_array_index (model->cpus, Cpu, hd->vcpu) : NULL;
+      if (gc == NULL || gc->row < 0)
+        {
+          strata_store_builder_set_id_fast (out, out_row, from, fused_id (out, id, hd, NULL, G_MAXUINT32, cache));
+          continue;
+        }
+      /* The guest's state at the entry, then its changes until the exit. */
+      strata_store_builder_row_view (model->b, gc->row, &guest);
+      j = find_from (&guest, from, &hints[hd->machine][hd->vcpu]);
+      strata_store_builder_set_id_fast (out, out_row, from,
+                                   fused_id (out, id, hd, model->b, j >= 0 ? guest.ids[j] : G_MAXUINT32, cache));
+      for (j++; j < (gint64) guest.n; j++)
+        {
+          gint64 when = strata_row_view_ts (&guest, j);
+
+          if (when >= to)
+            break;
+          strata_store_builder_set_id_fast (out, out_row, when, fused_id (out, id, hd, model->b, guest.ids[j], cache));
+        }
+    }
+}
+
+static gpointer
+fuse_worker (gpointer data)
+{
+  FuseJob *job = data;
+  Analysis *a = job->a;
+  g_autofree FuseSlot *cache = g_new (FuseSlot, FUSE_CACHE_SIZE);
+  g_autofree guint32 *host_map = g_new (guint32, 2 * FUSE_CACHE_SIZE);
+  g_autofree gint64 **hints = g_new0 (gint64 *, a->models->len);
+  gint cpu;
+
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+
+      hints[m] = g_new (gint64, MAX (model->cpus->len, 1));
+      memset (hints[m], 0xff, MAX (model->cpus->len, 1) * sizeof (gint64));
+    }
+  while ((cpu = g_atomic_int_add (&job->next, 1)) < (gint) job->host->cpus->len)
+    {
+      guint row = g_array_index (job->host->cpus, Cpu, cpu).pcpu_row, out_row;
+      FuseResult *result;
+
+      if ((gint) row < 0)
+        continue;
+      /* A builder per row, whichever thread fuses it: the ids its descriptions get when the
+       * rows come back in CPU order then do not depend on how the rows were shared out. */
+      result = g_new0 (FuseResult, 1);
+      result->b = strata_store_builder_new ();
+      result->host_rows = g_array_new (FALSE, FALSE, sizeof (guint));
+      result->rows = g_array_new (FALSE, FALSE, sizeof (guint));
+      memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
+      memset (host_map, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
+      out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
+      fuse_row (job, row, result->b, out_row, cache, host_map, hints);
+      /* The host's own row is not read again (this thread alone reads it). */
+      strata_store_builder_row_clear (job->host->b, row);
+      strata_store_builder_row_trim (result->b, out_row);
+      strata_store_builder_summarize (result->b, out_row, job->set_end);
+      g_array_append_val (result->host_rows, row);
+      g_array_append_val (result->rows, out_row);
+      g_mutex_lock (&job->lock);
+      g_ptr_array_add (job->done, result);
+      g_mutex_unlock (&job->lock);
+    }
+  for (guint m = 0; m < a->models->len; m++)
+    g_free (hints[m]);
+  return NULL;
+}
+
+static int
+compare_fuse_results (gconstpointer a,
+                      gconstpointer b)
+{
+  const FuseResult *ra = *(FuseResult **) a, *rb = *(FuseResult **) b;
+  guint first_a = ra->host_rows->len ? g_array_index (ra->host_rows, guint, 0) : G_MAXUINT;
+  guint first_b = rb->host_rows->len ? g_array_index (rb->host_rows, guint, 0) : G_MAXUINT;
+
+  return first_a < first_b ? -1 : first_a > first_b;
+}
+
+/* After every model ran (each on its own), the host's pCPU rows take in the guests' CPU rows,
+ * one pCPU row a thread: the builders are only read, each thread writes one of its own. */
+void
+_strata_analysis_fuse (Analysis *a,
+                       Model    *host,
+                       gint64    set_end)
+{
+  FuseJob job = { a, host, to_host (host, strata_time_clamp (host->machine->trace->end_ns)), set_end, 0 };
+
+  g_mutex_init (&job.lock);
+  job.done = g_ptr_array_new ();
+  strata_parallel_run ("strata-fuse", host->cpus->len, fuse_worker, &job);
+  /* In CPU order, so that description ids do not depend on timing. */
+  g_ptr_array_sort (job.done, compare_fuse_results);
+  for (guint i = 0; i < job.done->len; i++)
+    {
+      FuseResult *result = g_ptr_array_index (job.done, i);
+
+      strata_store_builder_move_rows (host->b, (guint *) result->host_rows->data, result->b,
+                                      (guint *) result->rows->data, result->rows->len);
+      strata_store_builder_free (result->b);
+      g_array_unref (result->host_rows);
+      g_array_unref (result->rows);
+      g_free (result);
+    }
+  g_ptr_array_unref (job.done);
+  g_mutex_clear (&job.lock);
+}

@@ -1,0 +1,278 @@
+/* strata-analysis-link.c: guests linked to their VMs, clocks solved, late names
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-analysis-link"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "strata-analysis-private.h"
+#include "strata-parallel.h"
+
+void
+_strata_analysis_create_cpu_rows (Model    *model,
+                                  gboolean  fused)
+{
+  Analysis *a = model->a;
+
+  _strata_analysis_ensure_cpus (model, model->machine->n_cpus);
+  for (guint i = 0; i < model->cpus->len; i++)
+    {
+      Cpu *c = &g_array_index (model->cpus, Cpu, i);
+      g_autofree char *name = g_strdup_printf ("%scpu/%u", model->prefix, i);
+      g_autofree char *pname = g_strdup_printf ("pcpu/%u", i);
+      g_autofree char *idle = g_strdup_printf ("swapper/%u", i);
+
+      c->idle_name = strata_strtab_intern (a->pub->set->strings, idle);
+      /* The host's own view of its CPUs is its fused pCPU rows: one row, not two copies. */
+      if (fused)
+        {
+          c->pcpu_row = strata_store_builder_add_row (model->b, pname, STRATA_ROW_PCPU, model->index, i);
+          strata_store_builder_add_alias (model->b, name, c->pcpu_row);
+        }
+      else
+        {
+          c->row = strata_store_builder_add_row (model->b, name, STRATA_ROW_CPU, model->index, i);
+          if (model->primary)
+            strata_store_builder_add_alias (model->b, pname, c->row);
+        }
+    }
+}
+
+void
+_strata_analysis_link_guests (Analysis                    *a,
+                              const StrataAnalysisOptions *options)
+{
+  StrataAnalysis *pub = a->pub;
+
+  for (guint v = 0; v < a->vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (a->vms, v);
+
+      /* A VM seen only through kvm events or host vmsync: one with windows is a real VM. */
+      if (vm->windows->len == 0)
+        continue;
+      for (guint m = 0; m < a->models->len && vm->machine == G_MAXUINT; m++)
+        {
+          Model *model = g_ptr_array_index (a->models, m);
+
+          if (model == NULL || model->vm != NULL || m == vm->host)
+            continue;
+          for (guint i = 0; options && i < options->n_maps; i++)
+            if (g_strcmp0 (options->maps[i].guest, model->machine->name) == 0 &&
+                options->maps[i].host_pid == vm->pid)
+              {
+                vm->machine = m;
+                model->machine->sync_method = STRATA_SYNC_METHOD_MANUAL;
+              }
+          if (vm->machine == G_MAXUINT && vm->has_uid && model->has_uid && vm->vm_uid == model->vm_uid)
+            {
+              vm->machine = m;
+              model->machine->sync_method = STRATA_SYNC_METHOD_VMSYNC;
+            }
+          if (vm->machine == m)
+            {
+              model->vm = vm;
+              model->machine->role = STRATA_ROLE_GUEST;
+              model->machine->parent = vm->host;
+              model->machine->vm_pid = vm->pid;
+              model->machine->sync_reference = vm->host;
+            }
+        }
+      if (vm->machine == G_MAXUINT)
+        {
+          StrataMachine *host = g_ptr_array_index (pub->machines, vm->host);
+          g_autofree char *name = g_strdup_printf ("%s/vm-%" G_GINT64_FORMAT, host->name, vm->pid);
+          StrataMachine *m = _strata_analysis_machine_new (name);
+
+          m->role = STRATA_ROLE_GUEST;
+          m->parent = vm->host;
+          m->vm_pid = vm->pid;
+          m->n_cpus = vm->windows->len;
+          vm->machine = pub->machines->len;
+          g_ptr_array_add (pub->machines, m);
+        }
+    }
+
+  for (guint i = 0; options && i < options->n_maps; i++)
+    if (strata_analysis_find_machine (pub, options->maps[i].guest) < 0)
+      g_ptr_array_add (pub->warnings,
+                       g_strdup_printf (_("--map %s=%" G_GINT64_FORMAT ": no machine named %s"),
+                                        options->maps[i].guest, options->maps[i].host_pid,
+                                        options->maps[i].guest));
+}
+
+static void
+sync_vmsync (Analysis *a,
+             Model    *guest)
+{
+  g_autoptr(StrataSyncHull) hull = strata_sync_hull_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, a->vmsync);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    {
+      VmsyncPair *pair = value;
+
+      if (pair->uid != guest->vm->vm_uid || !pair->has_host || !pair->has_guest)
+        continue;
+      if (pair->gh)
+        strata_sync_hull_add_to_ref (hull, pair->guest_ns, pair->host_ns);
+      else
+        strata_sync_hull_add_from_ref (hull, pair->host_ns, pair->guest_ns);
+    }
+  strata_sync_hull_solve (hull, &guest->machine->sync);
+}
+
+static guint
+sync_tcp (Model          *own,
+          Model          *ref,
+          StrataSyncHull *hull)
+{
+  GHashTableIter iter;
+  gpointer key, value, other;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, own->net_send);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((other = g_hash_table_lookup (ref->net_recv, key)) != NULL)
+      {
+        strata_sync_hull_add_to_ref (hull, *(gint64 *) value, *(gint64 *) other);
+        n++;
+      }
+  g_hash_table_iter_init (&iter, ref->net_send);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((other = g_hash_table_lookup (own->net_recv, key)) != NULL)
+      {
+        strata_sync_hull_add_from_ref (hull, *(gint64 *) value, *(gint64 *) other);
+        n++;
+      }
+  return n;
+}
+
+/* The map is increasing: when both ends of the trace map well inside the time range, every
+ * time between them does, and to_host() can skip its checks there. */
+static void
+set_safe_range (Model *model)
+{
+  const StrataSyncResult *sync = &model->machine->sync;
+  StrataTrace *trace = model->machine->trace;
+  gint64 lo = strata_time_clamp (trace->begin_ns), hi = strata_time_clamp (trace->end_ns);
+  const double margin = 1e15;
+  gboolean safe = lo <= hi && sync->drift > -1.0;
+
+  for (guint k = 0; k < 2 && safe; k++)
+    {
+      gint64 d = (k == 0 ? lo : hi) - sync->own_origin;
+      double correction = sync->drift * (double) d + sync->beta_rel;
+      double host = (double) sync->ref_origin + (double) d + correction;
+
+      safe = host >= (double) STRATA_TIME_MIN + margin && host <= (double) STRATA_TIME_MAX - margin &&
+             fabs (correction) < 0x1p52;
+    }
+  model->safe_lo = safe ? lo : 1;
+  model->safe_hi = safe ? hi : 0;
+}
+
+void
+_strata_analysis_solve_clocks (Analysis *a)
+{
+  StrataAnalysis *pub = a->pub;
+  Model *ref = pub->primary >= 0 ? g_ptr_array_index (a->models, pub->primary) : NULL;
+
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+      StrataMachine *machine;
+
+      if (model == NULL)
+        continue;
+      machine = model->machine;
+      if (model->vm != NULL && machine->sync_method == STRATA_SYNC_METHOD_VMSYNC)
+        sync_vmsync (a, model);
+      else if (model->vm == NULL && ref != NULL && model != ref)
+        {
+          g_autoptr(StrataSyncHull) hull = strata_sync_hull_new ();
+
+          if (sync_tcp (model, ref, hull) > 0)
+            {
+              strata_sync_hull_solve (hull, &machine->sync);
+              machine->sync_method = STRATA_SYNC_METHOD_TCP;
+              machine->sync_reference = ref->index;
+            }
+        }
+
+      if (machine->sync_method == STRATA_SYNC_METHOD_NONE || machine->sync_method == STRATA_SYNC_METHOD_MANUAL)
+        continue;
+      if (machine->sync.quality == STRATA_SYNC_FAIL)
+        g_ptr_array_add (pub->warnings,
+                         g_strdup_printf (_("%s: the clock synchronization messages contradict each other; times are not corrected"),
+                                          machine->name));
+      else if (machine->sync.quality != STRATA_SYNC_ABSENT)
+        {
+          model->mapped = TRUE;
+          set_safe_range (model);
+        }
+    }
+}
+
+/* Threads running when tracing began are named only once they are switched out or dumped:
+ * give their earlier intervals the name learned later. */
+static gboolean
+fixup_name (StrataStateDesc *d,
+            gpointer         data)
+{
+  Analysis *a = data;
+  Model *model;
+  Thread *t;
+
+  if (d->tid <= 0 || d->machine >= a->models->len)
+    return FALSE;
+  model = g_ptr_array_index (a->models, d->machine);
+  if (model == NULL || (t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (d->tid))) == NULL)
+    return FALSE;
+  if (d->comm == 0 && t->name != 0)
+    {
+      d->comm = t->name;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  Analysis *a;
+  gint      next;
+} FixJob;
+
+static gpointer
+fix_worker (gpointer data)
+{
+  FixJob *job = data;
+  gint m;
+
+  while ((m = g_atomic_int_add (&job->next, 1)) < (gint) job->a->models->len)
+    {
+      Model *model = g_ptr_array_index (job->a->models, m);
+
+      /* The models are done: their threads are only read. */
+      strata_store_builder_fixup (model->b, fixup_name, job->a);
+    }
+  return NULL;
+}
+
+/* Each machine's builder on a core of its own. */
+void
+_strata_analysis_fix_names (Analysis *a)
+{
+  FixJob job = { a, 0 };
+
+  strata_parallel_run ("strata-names", a->models->len, fix_worker, &job);
+}

@@ -1,0 +1,690 @@
+/* strata-analysis-model.c: the kernel model of one machine, which writes its rows
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-analysis-model"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-analysis-private.h"
+
+/* LTTng's statedump process status. */
+enum {
+  LTTNG_WAIT_CPU = 2,
+  LTTNG_WAIT = 5,
+  LTTNG_RUN = 6,
+};
+
+static Thread *
+get_thread (Model *model,
+            gint32 tid)
+{
+  Thread **cached = &model->thread_cache[(guint) tid % G_N_ELEMENTS (model->thread_cache)];
+  Thread *t;
+
+  if (*cached != NULL && (*cached)->tid == tid)
+    return *cached;
+  t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (tid));
+  if (t == NULL)
+    {
+      gpointer vcpu;
+
+      t = g_new0 (Thread, 1);
+      t->tid = tid;
+      t->pid = -1;
+      t->ppid = -1;
+      t->vtid = -1;
+      t->vpid = -1;
+      t->cpu = -1;
+      t->vm = -1;
+      t->vcpu = -1;
+      t->row = -1;
+      t->state = STRATA_STATE_UNKNOWN;
+      if ((vcpu = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid))) != NULL)
+        {
+          t->vm = (GPOINTER_TO_INT (vcpu) - 1) >> 16;
+          t->vcpu = (GPOINTER_TO_INT (vcpu) - 1) & 0xffff;
+        }
+      g_hash_table_insert (model->threads, GINT_TO_POINTER (tid), t);
+    }
+  *cached = t;
+  return t;
+}
+
+static guint16
+vm_machine (Model  *model,
+            gint32  vm)
+{
+  return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
+}
+
+static void
+thread_check_ids (Thread *t)
+{
+  if (t->ids_name != t->name)
+    {
+      memset (t->thread_ids, 0, sizeof t->thread_ids);
+      memset (t->cpu_ids, 0, sizeof t->cpu_ids);
+      memset (t->vcpu_ids, 0, sizeof t->vcpu_ids);
+      t->ids_name = t->name;
+    }
+}
+
+static void
+thread_set_state (Model       *model,
+                  Thread      *t,
+                  StrataState  state,
+                  gint64       ts)
+{
+  StrataStateDesc d = { 0 };
+
+  if (t->tid <= 0 || (t->state == state && t->row >= 0))
+    {
+      t->state = state;
+      return;
+    }
+  t->state = state;
+  if (t->row < 0)
+    {
+      g_autofree char *name = g_strdup_printf ("%sthread/%d", model->prefix, t->tid);
+
+      t->row = strata_store_builder_add_row (model->b, name, STRATA_ROW_THREAD,
+                                             model->index, t->tid);
+    }
+  thread_check_ids (t);
+  if (t->thread_ids[state] == 0)
+    {
+      d.state = state;
+      d.machine = model->index;
+      d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
+      d.tid = t->tid;
+      d.comm = t->name;
+      d.host_tid = -1;
+      t->thread_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
+    }
+  strata_store_builder_set_id_fast (model->b, t->row, ts, t->thread_ids[state] - 1);
+}
+
+/* A thread on a CPU is running, in a syscall, or interrupted by what the CPU handles. */
+static StrataState
+running_state (Model  *model,
+               Thread *t)
+{
+  Cpu *c;
+
+  if (t->cpu < 0)
+    return t->state;
+  c = &g_array_index (model->cpus, Cpu, t->cpu);
+  if (c->irq_depth > 0 || c->softirq_depth > 0)
+    return STRATA_STATE_INTERRUPTED;
+  return t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_RUNNING;
+}
+
+static StrataStateDesc
+cpu_desc (Model *model,
+          Cpu   *c)
+{
+  StrataStateDesc d = { 0 };
+  Thread *t = c->tid > 0 ? get_thread (model, c->tid) : NULL;
+
+  d.machine = model->index;
+  d.vcpu = -1;
+  d.tid = c->tid;
+  d.host_tid = -1;
+  if (t != NULL)
+    d.comm = t->name;
+  else if (c->tid == 0)
+    d.comm = c->idle_name;
+  if (c->irq_depth > 0)
+    d.state = STRATA_STATE_IRQ;
+  else if (c->softirq_depth > 0)
+    d.state = STRATA_STATE_SOFTIRQ;
+  else if (c->tid == 0)
+    d.state = STRATA_STATE_IDLE;
+  else if (c->tid < 0)
+    d.state = STRATA_STATE_UNKNOWN;
+  else if (t->in_guest && t->vm >= 0)
+    {
+      d.state = STRATA_STATE_GUEST;
+      d.machine = vm_machine (model, t->vm);
+      d.vcpu = t->vcpu;
+    }
+  else
+    d.state = t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_USER;
+  return d;
+}
+
+static gint
+vcpu_row (Model  *model,
+          Thread *t)
+{
+  Vm *vm = g_ptr_array_index (model->a->vms, t->vm);
+
+  return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
+}
+
+static void
+vcpu_set (Model       *model,
+          Thread      *t,
+          StrataState  state,
+          gint64       ts)
+{
+  gint row;
+
+  if (t->vm < 0 || (row = vcpu_row (model, t)) < 0)
+    return;
+  thread_check_ids (t);
+  if (t->vcpu_ids[state] == 0)
+    {
+      StrataStateDesc d = { 0 };
+
+      d.state = state;
+      d.machine = vm_machine (model, t->vm);
+      d.vcpu = t->vcpu;
+      d.tid = t->tid;
+      d.comm = t->name;
+      d.host_tid = t->tid;
+      d.host_comm = t->name;
+      t->vcpu_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
+    }
+  strata_store_builder_set_id_fast (model->b, row, ts, t->vcpu_ids[state] - 1);
+}
+
+/* Writes the CPU's state to its row, and returns its description id. A pCPU row in guest
+ * mode keeps the entry's change: fusion fills it in from the guest. */
+static guint32
+cpu_update (Model  *model,
+            guint32 cpu,
+            gint64  ts)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+  Thread *t = c->tid > 0 ? get_thread (model, c->tid) : NULL;
+  guint32 *slot = NULL;
+  guint32 id;
+  StrataState state;
+
+  if (c->irq_depth > 0)
+    state = STRATA_STATE_IRQ;
+  else if (c->softirq_depth > 0)
+    state = STRATA_STATE_SOFTIRQ;
+  else if (c->tid == 0)
+    state = STRATA_STATE_IDLE;
+  else if (c->tid < 0)
+    state = STRATA_STATE_UNKNOWN;
+  else if (t->in_guest && t->vm >= 0)
+    state = STRATA_STATE_GUEST;
+  else
+    state = t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_USER;
+
+  if (t != NULL)
+    {
+      thread_check_ids (t);
+      slot = &t->cpu_ids[state];
+    }
+  else if (c->tid == 0)
+    slot = &c->idle_ids[state];
+  if (slot != NULL && *slot != 0)
+    id = *slot - 1;
+  else
+    {
+      StrataStateDesc d = cpu_desc (model, c);
+
+      id = strata_store_builder_intern (model->b, &d);
+      if (slot != NULL)
+        *slot = id + 1;
+    }
+
+  if (c->row >= 0)
+    strata_store_builder_set_id_fast (model->b, c->row, ts, id);
+  if (c->pcpu_row >= 0 && !c->in_guest)
+    strata_store_builder_set_id_fast (model->b, c->pcpu_row, ts, id);
+  return id;
+}
+
+static Cpu *
+model_cpu (Model  *model,
+           guint32 cpu)
+{
+  if (cpu >= model->cpus->len)
+    {
+      if (cpu >= 4096)
+        return NULL;
+      _strata_analysis_ensure_cpus (model, cpu + 1);
+      model->machine->n_cpus = MAX (model->machine->n_cpus, cpu + 1);
+    }
+  return &g_array_index (model->cpus, Cpu, cpu);
+}
+
+static void
+exit_guest (Model  *model,
+            guint32 cpu,
+            gint64  ts)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+  Thread *t;
+
+  if (!c->in_guest)
+    return;
+  t = get_thread (model, c->tid);
+  c->in_guest = FALSE;
+  t->in_guest = FALSE;
+  vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
+}
+
+static void
+record_preemption_end (Model  *model,
+                       Thread *t,
+                       gint64  ts,
+                       gint32  cpu)
+{
+  StrataPreemption p = { 0 };
+
+  if (!t->preempted)
+    return;
+  t->preempted = FALSE;
+  if (ts <= t->preempt_start)
+    return;
+  p.machine = vm_machine (model, t->vm);
+  p.vcpu = t->vcpu;
+  p.start = t->preempt_start;
+  p.end = ts;
+  p.pcpu = t->preempt_cpu >= 0 ? t->preempt_cpu : cpu;
+  g_array_append_val (model->preemptions, p);
+}
+
+static IrqRow *
+irq_row (Model      *model,
+         GHashTable *table,
+         gint64      number,
+         gboolean    soft)
+{
+  IrqRow **cached = number >= 0 && number < IRQ_CACHE_SIZE ? &(soft ? model->softirq_cache : model->irq_cache)[number] : NULL;
+  IrqRow *r;
+
+  if (cached != NULL && *cached != NULL)
+    return *cached;
+  r = g_hash_table_lookup (table, GINT_TO_POINTER (number));
+  if (r == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%s/%" G_GINT64_FORMAT, model->prefix,
+                                               soft ? "softirq" : "irq", number);
+
+      r = g_new0 (IrqRow, 1);
+      r->last_id = G_MAXUINT32;
+      r->row = strata_store_builder_add_row (model->b, name,
+                                             soft ? STRATA_ROW_SOFTIRQ : STRATA_ROW_IRQ,
+                                             model->index, number);
+      if (model->primary)
+        {
+          g_autofree char *alias = g_strdup_printf ("%s/%" G_GINT64_FORMAT, soft ? "softirq" : "irq", number);
+
+          strata_store_builder_add_alias (model->b, alias, r->row);
+        }
+      g_hash_table_insert (table, GINT_TO_POINTER (number), r);
+    }
+  if (cached != NULL)
+    *cached = r;
+  return r;
+}
+
+static void
+irq_set (Model  *model,
+         IrqRow *r,
+         gboolean soft,
+         gboolean enter,
+         gint64   ts,
+         gint32   tid,
+         guint32  name)
+{
+  StrataStateDesc d = { 0 };
+
+  if (enter)
+    r->active++;
+  else if (r->active > 0)
+    r->active--;
+  else
+    return;
+  d.state = r->active > 0 ? (soft ? STRATA_STATE_SOFTIRQ : STRATA_STATE_IRQ) : STRATA_STATE_IDLE;
+  d.machine = model->index;
+  d.vcpu = -1;
+  d.tid = r->active > 0 ? tid : -1;
+  d.comm = r->active > 0 ? name : 0;
+  d.host_tid = -1;
+  if (r->last_id == G_MAXUINT32 || r->last_state != d.state || r->last_tid != d.tid || r->last_name != d.comm)
+    {
+      r->last_state = d.state;
+      r->last_tid = d.tid;
+      r->last_name = d.comm;
+      r->last_id = strata_store_builder_intern (model->b, &d);
+    }
+  strata_store_builder_set_id_fast (model->b, r->row, ts, r->last_id);
+}
+
+static void
+set_name (Thread  *t,
+          guint32  name)
+{
+  if (name != 0)
+    t->name = name;
+}
+
+/* The outside-guest-mode check: is @ts inside a window of the guest's vCPU @cpu? */
+static gboolean
+in_guest_mode (Model  *model,
+               Cpu    *c,
+               guint32 cpu,
+               gint64  ts)
+{
+  const Window *w, *end;
+  GArray *windows;
+  guint *cursor;
+
+  /* Most events fall in the window the CPU's last one fell in. */
+  if (ts >= c->window_start && ts < c->window_end)
+    return TRUE;
+  if (model->vm == NULL || cpu >= model->vm->windows->len)
+    return FALSE;
+  windows = g_ptr_array_index (model->vm->windows, cpu);
+  if (windows->len == 0)
+    return FALSE;
+  if (G_UNLIKELY (model->guest_cursor->len <= cpu))
+    g_array_set_size (model->guest_cursor, cpu + 1);
+  cursor = &g_array_index (model->guest_cursor, guint, cpu);
+  w = &g_array_index (windows, Window, 0) + *cursor;
+  end = &g_array_index (windows, Window, 0) + windows->len;
+  while (w < end && w->end <= ts)
+    w++;
+  *cursor = w - &g_array_index (windows, Window, 0);
+  if (w < end && w->start <= ts)
+    {
+      c->window_start = w->start;
+      c->window_end = w->end;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Rows stop where their trace stops, not at the end of the longest trace of the set. */
+static void
+end_rows (Model  *model,
+          gint64  end)
+{
+  StrataStoreBuilder *b = model->b;
+  StrataStateDesc gap = { 0 };
+  GHashTableIter iter;
+  gpointer value;
+  guint32 id;
+
+  gap.state = STRATA_STATE_UNKNOWN;
+  gap.machine = STRATA_NO_MACHINE;
+  gap.vcpu = gap.tid = gap.host_tid = -1;
+  id = strata_store_builder_intern (b, &gap);
+  for (guint c = 0; c < model->cpus->len; c++)
+    {
+      Cpu *cpu = &g_array_index (model->cpus, Cpu, c);
+
+      if (cpu->row >= 0)
+        strata_store_builder_set_id_fast (b, cpu->row, end, id);
+      if (cpu->pcpu_row >= 0)
+        strata_store_builder_set_id_fast (b, cpu->pcpu_row, end, id);
+    }
+  g_hash_table_iter_init (&iter, model->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+
+      if (t->row >= 0)
+        strata_store_builder_set_id_fast (b, t->row, end, id);
+      if (t->vm >= 0 && vcpu_row (model, t) >= 0)
+        strata_store_builder_set_id_fast (b, vcpu_row (model, t), end, id);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      g_hash_table_iter_init (&iter, k == 0 ? model->irqs : model->softirqs);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        strata_store_builder_set_id_fast (b, ((IrqRow *) value)->row, end, id);
+    }
+}
+
+void
+_strata_analysis_run_model (Model *model)
+{
+  Analysis *a = model->a;
+  StrataStrtab *strings = a->pub->set->strings;
+  g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
+  const StrataEvent *e;
+  guint64 n = 0;
+
+  if (model->vm != NULL)
+    model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
+
+  while ((e = strata_event_merge_step (merge)) != NULL)
+    {
+      Cpu *c;
+      Thread *t;
+      gint64 ts;
+
+      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (a->cancellable))
+        return;
+
+      /* The decoder leaves out times outside the range; a set made otherwise may not. */
+      if (!strata_time_in_range (e->ts) || (c = model_cpu (model, e->cpu)) == NULL)
+        continue;
+      ts = to_host (model, e->ts);
+      if (model->vm != NULL && !in_guest_mode (model, c, e->cpu, ts))
+        model->machine->outside_guest_mode++;
+
+      switch (e->kind)
+        {
+        case STRATA_EV_SCHED_SWITCH:
+          {
+            gint32 prev = e->f[STRATA_F_SWITCH_PREV_TID];
+            gint32 next = e->f[STRATA_F_SWITCH_NEXT_TID];
+            gboolean runnable = strata_prev_state_is_runnable (e->f[STRATA_F_SWITCH_PREV_STATE]);
+
+            if (c->in_guest)
+              exit_guest (model, e->cpu, ts);
+            if (prev > 0)
+              {
+                t = get_thread (model, prev);
+                set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
+                t->cpu = -1;
+                thread_set_state (model, t, runnable ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
+                if (t->vm >= 0)
+                  {
+                    if (runnable)
+                      {
+                        t->preempted = TRUE;
+                        t->preempt_start = ts;
+                        t->preempt_cpu = e->cpu;
+                      }
+                    vcpu_set (model, t, runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts);
+                  }
+              }
+            c->tid = next;
+            if (next > 0)
+              {
+                t = get_thread (model, next);
+                set_name (t, e->f[STRATA_F_SWITCH_NEXT_COMM]);
+                t->cpu = e->cpu;
+                thread_set_state (model, t, running_state (model, t), ts);
+                if (t->vm >= 0)
+                  {
+                    record_preemption_end (model, t, ts, e->cpu);
+                    vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
+                  }
+              }
+            cpu_update (model, e->cpu, ts);
+            break;
+          }
+
+        case STRATA_EV_SCHED_WAKEUP:
+        case STRATA_EV_SCHED_WAKEUP_NEW:
+        case STRATA_EV_SCHED_WAKING:
+          {
+            gint32 tid = e->f[STRATA_F_WAKEUP_TID];
+
+            if (tid <= 0)
+              break;
+            t = get_thread (model, tid);
+            set_name (t, e->f[STRATA_F_WAKEUP_COMM]);
+            if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
+              break;
+            thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
+            if (t->vm >= 0 && !t->preempted)
+              {
+                /* Woken and waiting for a pCPU: preempted, where it will run decides the pCPU. */
+                t->preempted = TRUE;
+                t->preempt_start = ts;
+                t->preempt_cpu = -1;
+                vcpu_set (model, t, STRATA_STATE_PREEMPTED, ts);
+              }
+            break;
+          }
+
+        case STRATA_EV_PROCESS_FORK:
+          {
+            Thread *parent = get_thread (model, e->f[STRATA_F_FORK_PARENT_TID]);
+
+            t = get_thread (model, e->f[STRATA_F_FORK_CHILD_TID]);
+            t->pid = e->f[STRATA_F_FORK_CHILD_PID];
+            t->ppid = parent->pid >= 0 ? parent->pid : e->f[STRATA_F_FORK_PARENT_PID];
+            t->vtid = e->f[STRATA_F_FORK_CHILD_VTID];
+            if (e->f[STRATA_F_FORK_CHILD_NS_INUM] != 0)
+              t->ns_inum = e->f[STRATA_F_FORK_CHILD_NS_INUM];
+            set_name (t, e->f[STRATA_F_FORK_CHILD_COMM]);
+            break;
+          }
+
+        case STRATA_EV_PROCESS_EXEC:
+          {
+            const char *file, *slash;
+            g_autofree char *comm = NULL;
+
+            /* Other models run at the same time, and interning may move the strings. */
+            g_mutex_lock (&a->strings_lock);
+            file = strata_strtab_get (strings, e->f[STRATA_F_EXEC_FILENAME]);
+            slash = strrchr (file, '/');
+            comm = g_strndup (slash ? slash + 1 : file, 15);
+            t = get_thread (model, e->f[STRATA_F_EXEC_TID]);
+            if (*comm != '\0')
+              set_name (t, strata_strtab_intern (strings, comm));
+            g_mutex_unlock (&a->strings_lock);
+            break;
+          }
+
+        case STRATA_EV_PROCESS_FREE:
+          t = get_thread (model, e->f[STRATA_F_EXIT_TID]);
+          if (t->cpu < 0)
+            thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
+          break;
+
+        case STRATA_EV_STATEDUMP_PID_NS:
+          /* Newer LTTng: one event per namespace level; the last is the innermost. */
+          t = get_thread (model, e->f[STRATA_F_SDNS_TID]);
+          t->vtid = e->f[STRATA_F_SDNS_VTID];
+          t->ns_inum = e->f[STRATA_F_SDNS_NS_INUM];
+          break;
+
+        case STRATA_EV_STATEDUMP_PROCESS:
+          {
+            gint64 status = e->f[STRATA_F_SD_STATUS];
+
+            t = get_thread (model, e->f[STRATA_F_SD_TID]);
+            t->pid = e->f[STRATA_F_SD_PID];
+            t->ppid = e->f[STRATA_F_SD_PPID];
+            /* Older LTTng dumps a thread once per namespace level, innermost first. */
+            if (t->vtid < 0)
+              {
+                t->vtid = e->f[STRATA_F_SD_VTID];
+                t->vpid = e->f[STRATA_F_SD_VPID];
+                t->ns_inum = e->f[STRATA_F_SD_NS_INUM];
+              }
+            set_name (t, e->f[STRATA_F_SD_NAME]);
+            if (t->state == STRATA_STATE_UNKNOWN && t->cpu < 0)
+              {
+                if (status == LTTNG_WAIT)
+                  thread_set_state (model, t, STRATA_STATE_BLOCKED, ts);
+                else if (status == LTTNG_WAIT_CPU)
+                  thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
+              }
+            break;
+          }
+
+        case STRATA_EV_IRQ_ENTRY:
+        case STRATA_EV_IRQ_EXIT:
+        case STRATA_EV_SOFTIRQ_ENTRY:
+        case STRATA_EV_SOFTIRQ_EXIT:
+          {
+            gboolean soft = e->kind == STRATA_EV_SOFTIRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_EXIT;
+            gboolean enter = e->kind == STRATA_EV_IRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_ENTRY;
+            guint16 *depth = soft ? &c->softirq_depth : &c->irq_depth;
+            IrqRow *r = irq_row (model, soft ? model->softirqs : model->irqs, e->f[0], soft);
+
+            if (enter)
+              (*depth)++;
+            else if (*depth > 0)
+              (*depth)--;
+            irq_set (model, r, soft, enter, ts, c->tid,
+                     e->kind == STRATA_EV_IRQ_ENTRY ? (guint32) e->f[STRATA_F_IRQ_NAME] : 0);
+            if (c->tid > 0 && !c->in_guest)
+              {
+                t = get_thread (model, c->tid);
+                thread_set_state (model, t, running_state (model, t), ts);
+              }
+            cpu_update (model, e->cpu, ts);
+            break;
+          }
+
+        case STRATA_EV_SYSCALL_ENTRY:
+        case STRATA_EV_SYSCALL_EXIT:
+          if (c->tid <= 0)
+            break;
+          t = get_thread (model, c->tid);
+          t->in_syscall = e->kind == STRATA_EV_SYSCALL_ENTRY;
+          if (t->cpu == (gint32) e->cpu)
+            thread_set_state (model, t, running_state (model, t), ts);
+          cpu_update (model, e->cpu, ts);
+          break;
+
+        case STRATA_EV_KVM_ENTRY:
+          if (c->tid <= 0)
+            break;
+          t = get_thread (model, c->tid);
+          if (t->vm < 0)
+            break;
+          if (c->in_guest)
+            exit_guest (model, e->cpu, ts);
+          c->in_guest = TRUE;
+          t->in_guest = TRUE;
+          {
+            guint32 id = cpu_update (model, e->cpu, ts);
+
+            if (c->pcpu_row >= 0)
+              strata_store_builder_set_id_fast (model->b, c->pcpu_row, ts, id);
+          }
+          vcpu_set (model, t, STRATA_STATE_RUNNING, ts);
+          break;
+
+        case STRATA_EV_KVM_EXIT:
+          if (!c->in_guest)
+            break;
+          exit_guest (model, e->cpu, ts);
+          cpu_update (model, e->cpu, ts);
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  for (guint cpu = 0; cpu < model->cpus->len; cpu++)
+    if (g_array_index (model->cpus, Cpu, cpu).in_guest)
+      exit_guest (model, cpu, to_host (model, strata_time_clamp (model->machine->trace->end_ns)));
+  end_rows (model, to_host (model, strata_time_clamp (model->machine->trace->end_ns)) + 1);
+}

@@ -1,0 +1,231 @@
+/* strata-analysis-private.h: what the analysis's passes share
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <math.h>
+
+#include "strata-analysis.h"
+#include "strata-store-private.h"
+#include "strata-time.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The analysis is one job in several files, one a pass: strata-analysis.c runs them (and the
+ * task queue that puts them on every core), strata-analysis-scan.c is the first pass,
+ * strata-analysis-link.c links guests to their VMs and solves their clocks,
+ * strata-analysis-model.c is the kernel model (the second pass), strata-analysis-fusion.c puts
+ * the guests' CPU rows into the host's pCPU rows, strata-analysis-preemptions.c finds what ran
+ * instead of a preempted vCPU. Only these files include this header.
+ */
+
+#define IRQ_CACHE_SIZE 64
+
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+} Window;
+
+typedef struct
+{
+  guint      machine;       /* the VM's machine */
+  guint      host;          /* its host's machine */
+  gint64     pid;
+  gint64     vm_uid;
+  gboolean   has_uid;
+  GPtrArray *windows;       /* GArray of Window, by vCPU id, in host time */
+  GArray    *vcpu_rows;     /* gint, by vCPU id; -1 none */
+} Vm;
+
+typedef struct
+{
+  gint64 seq, ack, flags, check;
+} NetKey;
+
+typedef struct
+{
+  gint64   uid;             /* the key: a message is (vm_uid, cnt, direction) */
+  gint64   cnt;
+  gboolean gh;              /* guest to host */
+  gint64   host_ns;
+  gint64   guest_ns;
+  gboolean has_host;
+  gboolean has_guest;
+} VmsyncPair;
+
+typedef struct
+{
+  gint32  tid;
+  gint32  pid;
+  gint32  ppid;
+  gint32  vtid;             /* in its innermost PID namespace; -1 unknown */
+  gint32  vpid;
+  gint64  ns_inum;          /* that namespace's inode number; 0 unknown */
+  guint32 name;
+  gint32  cpu;              /* the CPU it runs on, -1 */
+  gint32  vm;               /* index in vms when a vCPU thread, else -1 */
+  gint32  vcpu;
+  gint    row;              /* thread row, -1 until needed */
+  guint8  in_syscall;
+  guint8  in_guest;
+  guint8  state;            /* thread row state */
+  gboolean preempted;
+  gint64  preempt_start;
+  gint32  preempt_cpu;
+  /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
+   * the thread keeps the name they were made with: most changes then need no hashing. */
+  guint32 ids_name;
+  guint32 thread_ids[STRATA_STATE_N];
+  guint32 cpu_ids[STRATA_STATE_N];
+  guint32 vcpu_ids[STRATA_STATE_N];
+} Thread;
+
+typedef struct
+{
+  gint32  tid;              /* current thread, -1 unknown */
+  guint16 irq_depth;
+  guint16 softirq_depth;
+  gint    row;              /* MACHINE/cpu/N */
+  gint    pcpu_row;         /* the host's fused pcpu/N, or -1 */
+  gboolean in_guest;
+  guint32 idle_name;        /* "swapper/N" */
+  gint64  window_start;     /* a guest's CPU: the host guest-mode window its last event fell */
+  gint64  window_end;       /* in, empty at first */
+  guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
+} Cpu;
+
+typedef struct
+{
+  gint    row;
+  guint32 active;
+  /* the description written last, and its id: IRQs of one line repeat it */
+  guint8  last_state;
+  gint32  last_tid;
+  guint32 last_name;
+  guint32 last_id;
+} IrqRow;
+
+typedef struct _Analysis Analysis;
+
+typedef struct
+{
+  Analysis         *a;
+  guint             index;
+  StrataMachine    *machine;
+  GHashTable       *threads;       /* tid -> Thread* */
+  Thread           *thread_cache[1024]; /* by tid % 1024: most lookups are recent threads */
+  GArray           *cpus;          /* Cpu */
+  GHashTable       *irqs;          /* irq -> IrqRow* */
+  GHashTable       *softirqs;
+  IrqRow           *irq_cache[IRQ_CACHE_SIZE];      /* the same rows, by small line numbers */
+  IrqRow           *softirq_cache[IRQ_CACHE_SIZE];
+  char             *prefix;        /* "name/" */
+  gboolean          primary;
+  gboolean          mapped;        /* times go through the sync transform */
+  gint64            safe_lo;       /* own times that surely map inside the time range */
+  gint64            safe_hi;
+  /* scan */
+  Vm               *scan_vm;       /* the VM found last, and its index */
+  guint             scan_vm_index;
+  GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host */
+  GHashTable       *net_send;      /* NetKey -> gint64 ns */
+  GHashTable       *net_recv;
+  gint64            vm_uid;
+  gint64            vm_uid_ts;
+  gboolean          has_uid;
+  Vm               *vm;            /* a guest's VM on its host, or NULL */
+  GArray           *guest_cursor;  /* guint per vCPU: window cursor for outside-mode checks */
+  /* model pass: each model writes its own builder (and preemptions) so that models run on
+   * several threads; they become one store afterwards */
+  StrataStoreBuilder *b;
+  GArray           *preemptions;   /* StrataPreemption */
+} Model;
+
+struct _Analysis
+{
+  StrataAnalysis     *pub;
+  StrataStoreBuilder *builder;
+  GPtrArray          *models;      /* Model*, by machine index (NULL for VM-only machines) */
+  GPtrArray          *vms;         /* Vm* */
+  GHashTable         *vmsync;      /* "uid:cnt:dir" -> VmsyncPair* */
+  GArray             *preemptions;
+  GMutex              strings_lock;  /* the set's string table, shared by the model threads */
+  GMutex              vms_lock;      /* vms and vmsync, shared by the scan threads */
+  GCancellable       *cancellable;
+};
+
+/* llround(), inline; exact for |x| < 2^62, which the callers guarantee. */
+static inline gint64
+round_half_away (double x)
+{
+  gint64 t = (gint64) x;
+  double f = x - (double) t;
+
+  return t + (f >= 0.5) - (f <= -0.5);
+}
+
+/* @ts of @model's machine in the reference clock (the host's). */
+static inline gint64
+to_host (Model  *model,
+         gint64  ts)
+{
+  const StrataSyncResult *sync = &model->machine->sync;
+  double correction, host;
+  gint64 d;
+
+  if (!model->mapped)
+    return ts;
+  /* Inside the range known to map inside the time range: no checks. */
+  if (ts >= model->safe_lo && ts <= model->safe_hi)
+    {
+      d = ts - sync->own_origin;
+      return sync->ref_origin + d + round_half_away (sync->drift * (double) d + sync->beta_rel);
+    }
+  /* A transform solved from odd or damaged messages may map far away: keep the result in
+   * the time range, and the integer arithmetic from overflowing (which needs @ts in the
+   * range too). The same arithmetic as strata_sync_map(), inline: it runs for every event. */
+  ts = strata_time_clamp (ts);
+  d = ts - sync->own_origin;
+  correction = sync->drift * (double) d + sync->beta_rel;
+  host = (double) sync->ref_origin + (double) d + correction;
+  if (!(host >= (double) STRATA_TIME_MIN && host <= (double) STRATA_TIME_MAX))
+    return host > 0 ? STRATA_TIME_MAX : STRATA_TIME_MIN;
+  return strata_time_clamp (sync->ref_origin + d + (gint64) llround (correction));
+}
+
+/* strata-analysis.c */
+StrataMachine *_strata_analysis_machine_new      (const char                  *name);
+void           _strata_analysis_ensure_cpus      (Model                       *model,
+                                                  guint                        n);
+
+/* strata-analysis-scan.c */
+void           _strata_analysis_scan             (Model                       *model);
+
+/* strata-analysis-link.c */
+void           _strata_analysis_link_guests      (Analysis                    *a,
+                                                  const StrataAnalysisOptions *options);
+void           _strata_analysis_solve_clocks     (Analysis                    *a);
+void           _strata_analysis_create_cpu_rows  (Model                       *model,
+                                                  gboolean                     fused);
+void           _strata_analysis_fix_names        (Analysis                    *a);
+
+/* strata-analysis-model.c */
+void           _strata_analysis_run_model        (Model                       *model);
+
+/* strata-analysis-fusion.c */
+void           _strata_analysis_fuse             (Analysis                    *a,
+                                                  Model                       *host,
+                                                  gint64                       set_end);
+
+/* strata-analysis-preemptions.c */
+void           _strata_analysis_sort_preemptions (GArray                      *preemptions);
+void           _strata_analysis_find_causes      (StrataStore                 *store,
+                                                  gpointer                     data);
+
+G_END_DECLS

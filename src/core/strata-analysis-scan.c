@@ -1,0 +1,600 @@
+/* strata-analysis-scan.c: the first pass, what the kernel model needs to know up front
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-analysis-scan"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-analysis-private.h"
+#include "strata-parallel.h"
+
+/* The VM of qemu process @pid on @model's machine, and its index in a->vms. Machines are
+ * scanned on several threads: the list is shared, a VM's fields belong to its host's. */
+static Vm *
+get_vm (Model  *model,
+        gint64  pid,
+        guint  *index)
+{
+  Analysis *a = model->a;
+  Vm *vm = NULL;
+  guint i;
+
+  if (model->scan_vm != NULL && model->scan_vm->pid == pid)
+    {
+      *index = model->scan_vm_index;
+      return model->scan_vm;
+    }
+  g_mutex_lock (&a->vms_lock);
+  for (i = 0; i < a->vms->len; i++)
+    {
+      vm = g_ptr_array_index (a->vms, i);
+      if (vm->host == model->index && vm->pid == pid)
+        break;
+    }
+  if (i == a->vms->len)
+    {
+      vm = g_new0 (Vm, 1);
+      vm->host = model->index;
+      vm->pid = pid;
+      vm->machine = G_MAXUINT;
+      vm->windows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+      vm->vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+      g_ptr_array_add (a->vms, vm);
+    }
+  g_mutex_unlock (&a->vms_lock);
+  model->scan_vm = vm;
+  model->scan_vm_index = *index = i;
+  return vm;
+}
+
+static GArray *
+vm_windows (Vm    *vm,
+            gint32 vcpu)
+{
+  while (vm->windows->len <= (guint) vcpu)
+    g_ptr_array_add (vm->windows, g_array_new (FALSE, FALSE, sizeof (Window)));
+  return g_ptr_array_index (vm->windows, vcpu);
+}
+
+static void
+vmsync_record (Analysis *a,
+               gint64    uid,
+               gint64    cnt,
+               gboolean  gh,
+               gboolean  host,
+               gint64    ts)
+{
+  VmsyncPair key = { uid, cnt, gh != FALSE };
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&a->vms_lock);
+  VmsyncPair *pair = g_hash_table_lookup (a->vmsync, &key);
+
+  if (pair == NULL)
+    {
+      pair = g_memdup2 (&key, sizeof key);
+      g_hash_table_add (a->vmsync, pair);
+    }
+  /* The first of repeated messages, whatever order the scan meets them in. */
+  if (host && (!pair->has_host || ts < pair->host_ns))
+    {
+      pair->host_ns = ts;
+      pair->has_host = TRUE;
+    }
+  else if (!host && (!pair->has_guest || ts < pair->guest_ns))
+    {
+      pair->guest_ns = ts;
+      pair->has_guest = TRUE;
+    }
+}
+
+/* Guest-side vmsync messages and TCP messages: what clock sync needs from every machine. */
+static void
+scan_message (Model             *model,
+              const StrataEvent *e)
+{
+  switch (e->kind)
+    {
+    case STRATA_EV_VMSYNC_GH_GUEST:
+    case STRATA_EV_VMSYNC_HG_GUEST:
+      /* The machine's vm_uid: the last one it announced. */
+      if (!model->has_uid || e->ts >= model->vm_uid_ts)
+        {
+          model->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
+          model->vm_uid_ts = e->ts;
+          model->has_uid = TRUE;
+        }
+      vmsync_record (model->a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
+                     e->kind == STRATA_EV_VMSYNC_GH_GUEST, FALSE, e->ts);
+      break;
+
+    case STRATA_EV_NET_SEND:
+    case STRATA_EV_NET_RECV:
+      {
+        NetKey key = { e->f[STRATA_F_NET_SEQ], e->f[STRATA_F_NET_ACK_SEQ],
+                       e->f[STRATA_F_NET_FLAGS], e->f[STRATA_F_NET_CHECK] };
+        GHashTable *table = e->kind == STRATA_EV_NET_SEND ? model->net_send : model->net_recv;
+        gint64 *known = g_hash_table_lookup (table, &key);
+
+        /* Retransmissions repeat a key: the first send and the first receive bound best. */
+        if (known == NULL)
+          g_hash_table_insert (table, g_memdup2 (&key, sizeof key), g_memdup2 (&e->ts, sizeof e->ts));
+        else if (e->ts < *known)
+          *known = e->ts;
+        break;
+      }
+
+    default:
+      break;
+    }
+}
+
+/* What a host's scan reads: the KVM windows and each CPU's current thread, who belongs to
+ * which process, and the sync messages. */
+static const gboolean host_scan_kinds[STRATA_EV_N_KINDS] = {
+  [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE, [STRATA_EV_PROCESS_FORK] = TRUE,
+  [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
+  [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
+  [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
+  [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
+};
+
+
+/* A machine without KVM events needs only its guest-side vmsync and its TCP messages, which
+ * the scan may meet in any order: each stream on its own, without a merge, stepping over the
+ * other events undecoded. FALSE when it meets a KVM or host vmsync event after all. */
+static gboolean
+scan_messages (Model *model)
+{
+  static const gboolean wanted[STRATA_EV_N_KINDS] = {
+    [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
+    [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
+    [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
+  };
+  StrataTrace *trace = model->machine->trace;
+
+  for (guint i = 0; i < trace->streams->len; i++)
+    {
+      StrataEventCursor cursor;
+      StrataEvent e;
+
+      strata_event_cursor_init (&cursor, ((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer);
+      while (strata_event_cursor_next_wanted (&cursor, &e, wanted))
+        {
+          if (!strata_time_in_range (e.ts))
+            continue;
+          if (e.kind == STRATA_EV_KVM_ENTRY || e.kind == STRATA_EV_VMSYNC_GH_HOST || e.kind == STRATA_EV_VMSYNC_HG_HOST)
+            return FALSE;
+          scan_message (model, &e);
+        }
+    }
+  return TRUE;
+}
+
+/* ---- a host's scan, one CPU a thread ---- */
+
+/*
+ * A host's KVM windows depend only on each CPU's own events (its current thread, its entries
+ * and exits), so each CPU's streams are scanned on their own, in parallel, into plain lists. What needs
+ * the whole machine in time order (which process a vCPU thread belongs to, the VMs in the
+ * order they appear, old vCPU numbering) is then replayed on the first entry of each run of
+ * entries by one thread, a few records instead of every event.
+ */
+
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+  guint  run;             /* index in the stream's runs */
+} RunWindow;
+
+typedef struct
+{
+  gint64 first;           /* the run's first entry */
+  gint32 tid;
+  gint32 vcpu_id;         /* as the event gives it, -1 without */
+  Vm    *vm;              /* resolved: NULL to leave out */
+  guint  vm_index;
+  gint32 vcpu;
+} Run;
+
+typedef struct
+{
+  gint64 ts;
+  gint32 tid;
+  gint32 pid;
+} PidEvent;
+
+typedef struct
+{
+  gint32   cur;           /* the current thread, -1 unknown */
+  gboolean in_guest;
+  gint64   entry;
+  guint    run;           /* the run of the open window */
+  gint     last_run;      /* the CPU's last run, -1 none */
+} CpuScan;
+
+typedef struct
+{
+  Model             *model;
+  GPtrArray         *buffers;   /* StrataEventBuffer*: the group's streams */
+  GArray            *windows;   /* RunWindow */
+  GArray            *runs;      /* Run */
+  GArray            *pids;      /* PidEvent */
+  GArray            *others;    /* StrataEvent: vmsync and TCP messages, for the replay */
+} StreamScan;
+
+/* One group of streams: one stream, or those that share CPUs, merged. */
+static void
+scan_stream (StreamScan *ss)
+{
+  g_autoptr(StrataEventMerge) merge = strata_event_merge_new_wanted ((StrataEventBuffer * const *) ss->buffers->pdata,
+                                                                      ss->buffers->len, host_scan_kinds);
+  g_autoptr(GArray) cpus = g_array_new (FALSE, FALSE, sizeof (CpuScan));
+  const StrataEvent *e;
+  guint64 n = 0;
+
+  while ((e = strata_event_merge_step (merge)) != NULL)
+    {
+      CpuScan *c;
+
+      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
+        break;
+      if (e->cpu >= 4096 || !strata_time_in_range (e->ts))
+        continue;
+      while (cpus->len <= e->cpu)
+        g_array_append_val (cpus, ((CpuScan) { -1, FALSE, 0, 0, -1 }));
+      c = &g_array_index (cpus, CpuScan, e->cpu);
+      switch (e->kind)
+        {
+        case STRATA_EV_SCHED_SWITCH:
+        case STRATA_EV_KVM_EXIT:
+        case STRATA_EV_KVM_ENTRY:
+          if (e->kind == STRATA_EV_KVM_ENTRY &&
+              (c->cur <= 0 || e->f[STRATA_F_KVM_VCPU_ID] > 0xfff))
+            break;
+          if (c->in_guest)
+            {
+              RunWindow w = { c->entry, e->ts, c->run };
+
+              g_array_append_val (ss->windows, w);
+              c->in_guest = FALSE;
+            }
+          if (e->kind == STRATA_EV_SCHED_SWITCH)
+            c->cur = e->f[STRATA_F_SWITCH_NEXT_TID];
+          else if (e->kind == STRATA_EV_KVM_ENTRY)
+            {
+              Run *last = c->last_run >= 0 ? &g_array_index (ss->runs, Run, c->last_run) : NULL;
+
+              if (last == NULL || last->tid != c->cur || last->vcpu_id != e->f[STRATA_F_KVM_VCPU_ID])
+                {
+                  Run run = { e->ts, c->cur, e->f[STRATA_F_KVM_VCPU_ID], NULL, 0, -1 };
+
+                  g_array_append_val (ss->runs, run);
+                  c->last_run = ss->runs->len - 1;
+                }
+              c->in_guest = TRUE;
+              c->entry = e->ts;
+              c->run = c->last_run;
+            }
+          break;
+
+        case STRATA_EV_STATEDUMP_PROCESS:
+        case STRATA_EV_PROCESS_FORK:
+          {
+            gboolean dump = e->kind == STRATA_EV_STATEDUMP_PROCESS;
+            PidEvent pe = { e->ts, e->f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
+                            e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID] };
+
+            g_array_append_val (ss->pids, pe);
+            break;
+          }
+
+        case STRATA_EV_VMSYNC_GH_HOST:
+        case STRATA_EV_VMSYNC_HG_HOST:
+          if (c->cur <= 0)
+            break;
+          /* The thread it came from, for the replay. */
+          g_array_append_val (ss->others, *e);
+          g_array_index (ss->others, StrataEvent, ss->others->len - 1).reserved = (guint32) c->cur;
+          break;
+
+        default:
+          g_array_append_val (ss->others, *e);
+          break;
+        }
+    }
+  for (guint i = 0; i < cpus->len; i++)
+    {
+      CpuScan *c = &g_array_index (cpus, CpuScan, i);
+      RunWindow w = { c->entry, strata_time_clamp (ss->model->machine->trace->end_ns) + 1, c->run };
+
+      if (c->in_guest)
+        g_array_append_val (ss->windows, w);
+    }
+}
+
+typedef struct
+{
+  StreamScan *scans;
+  guint       n;
+  gint        next;
+} StreamJobs;
+
+static gpointer
+stream_worker (gpointer data)
+{
+  StreamJobs *jobs = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->n)
+    scan_stream (&jobs->scans[i]);
+  return NULL;
+}
+
+typedef struct
+{
+  gint64  ts;
+  guint   kind;           /* 0: a run's first entry, 1: a pid, 2: another message */
+  guint   stream;
+  guint   index;
+} Replay;
+
+static int
+compare_replay (gconstpointer a,
+                gconstpointer b)
+{
+  const Replay *ra = a, *rb = b;
+
+  if (ra->ts != rb->ts)
+    return ra->ts < rb->ts ? -1 : 1;
+  if (ra->stream != rb->stream)
+    return ra->stream < rb->stream ? -1 : 1;
+  return ra->index < rb->index ? -1 : ra->index > rb->index;
+}
+
+static inline gboolean
+window_before (const Window *a,
+               const Window *b)
+{
+  return a->end < b->end || (a->end == b->end && a->start < b->start);
+}
+
+/* Sorts @windows by end: they come as one sorted run per stream, so merging neighbouring runs
+ * until one is left costs a pass per doubling, not a full sort. */
+static void
+sort_windows (GArray *windows)
+{
+  guint n = windows->len;
+  g_autofree Window *tmp = NULL;
+  Window *src = (Window *) windows->data, *dst;
+  gboolean sorted = FALSE;
+
+  if (n < 2)
+    return;
+  tmp = g_new (Window, n);
+  dst = tmp;
+  while (!sorted)
+    {
+      guint i = 0, out = 0, runs = 0;
+
+      while (i < n)
+        {
+          guint mid = i + 1, end;
+
+          while (mid < n && !window_before (&src[mid], &src[mid - 1]))
+            mid++;
+          end = mid;
+          if (end < n)
+            {
+              end++;
+              while (end < n && !window_before (&src[end], &src[end - 1]))
+                end++;
+            }
+          /* Merge [i, mid) and [mid, end). */
+          for (guint l = i, r = mid; l < mid || r < end;)
+            dst[out++] = r >= end || (l < mid && !window_before (&src[r], &src[l])) ? src[l++] : src[r++];
+          runs++;
+          i = end;
+        }
+      sorted = runs == 1;
+      {
+        Window *swap = src;
+
+        src = dst;
+        dst = swap;
+      }
+    }
+  if (src != (Window *) windows->data)
+    memcpy (windows->data, src, n * sizeof (Window));
+}
+
+/* The pid of @tid: the last one given at or before @ts, else the first one given after (a
+ * state dump may come after a thread's first entries), else the thread itself. */
+static gint32
+pid_at (GHashTable *pids,
+        gint32      tid,
+        gint64      ts)
+{
+  GArray *events = g_hash_table_lookup (pids, GINT_TO_POINTER (tid));
+  gint32 pid = tid;
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      const PidEvent *pe = &g_array_index (events, PidEvent, i);
+
+      if (i > 0 && pe->ts > ts)
+        break;
+      pid = pe->pid;
+    }
+  return pid;
+}
+
+static void
+scan_host (Model *model)
+{
+  StrataTrace *trace = model->machine->trace;
+  guint n = 0;
+  g_autofree StreamScan *scans = g_new0 (StreamScan, MAX (trace->streams->len, 1));
+  g_autoptr(GArray) replay = NULL;
+  g_autoptr(GHashTable) group_of = g_hash_table_new (NULL, NULL);   /* cpu + 1 -> group + 1 */
+  g_autoptr(GHashTable) pids = NULL;
+  g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
+  gboolean known_cpus = TRUE;
+  StreamJobs jobs;
+
+  /* A group a CPU: streams of one CPU (several channels) are merged; streams that do not
+   * say their CPU may hold any, so then the whole trace is one group. */
+  for (guint s = 0; s < trace->streams->len; s++)
+    known_cpus &= ((StrataStream *) g_ptr_array_index (trace->streams, s))->cpu < 4096;
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      const StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      gpointer key = GUINT_TO_POINTER (known_cpus ? stream->cpu + 1 : 1);
+      guint g = GPOINTER_TO_UINT (g_hash_table_lookup (group_of, key));
+
+      if (g == 0)
+        {
+          g = ++n;
+          g_hash_table_insert (group_of, key, GUINT_TO_POINTER (g));
+          scans[g - 1].buffers = g_ptr_array_new ();
+        }
+      g_ptr_array_add (scans[g - 1].buffers, stream->buffer);
+    }
+  for (guint s = 0; s < n; s++)
+    {
+      scans[s].model = model;
+      scans[s].windows = g_array_new (FALSE, FALSE, sizeof (RunWindow));
+      scans[s].runs = g_array_new (FALSE, FALSE, sizeof (Run));
+      scans[s].pids = g_array_new (FALSE, FALSE, sizeof (PidEvent));
+      scans[s].others = g_array_new (FALSE, FALSE, sizeof (StrataEvent));
+    }
+  jobs = (StreamJobs) { scans, n, 0 };
+  strata_parallel_run ("strata-scan", n, stream_worker, &jobs);
+
+  /* Replay, in time order, what depends on the whole machine. */
+  replay = g_array_new (FALSE, FALSE, sizeof (Replay));
+  pids = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  for (guint s = 0; s < n; s++)
+    {
+      for (guint i = 0; i < scans[s].runs->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].runs, Run, i).first, 0, s, i }));
+      for (guint i = 0; i < scans[s].pids->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].pids, PidEvent, i).ts, 1, s, i }));
+      for (guint i = 0; i < scans[s].others->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].others, StrataEvent, i).ts, 2, s, i }));
+    }
+  g_array_sort (replay, compare_replay);
+  /* Every thread's pids first, in time order, so that pid_at() can look ahead. */
+  for (guint i = 0; i < replay->len; i++)
+    {
+      const Replay *r = &g_array_index (replay, Replay, i);
+      const PidEvent *pe;
+      GArray *events;
+
+      if (r->kind != 1)
+        continue;
+      pe = &g_array_index (scans[r->stream].pids, PidEvent, r->index);
+      events = g_hash_table_lookup (pids, GINT_TO_POINTER (pe->tid));
+      if (events == NULL)
+        {
+          events = g_array_new (FALSE, FALSE, sizeof (PidEvent));
+          g_hash_table_insert (pids, GINT_TO_POINTER (pe->tid), events);
+        }
+      g_array_append_val (events, *pe);
+    }
+  for (guint i = 0; i < replay->len; i++)
+    {
+      const Replay *r = &g_array_index (replay, Replay, i);
+
+      if (r->kind == 0)
+        {
+          Run *run = &g_array_index (scans[r->stream].runs, Run, r->index);
+          gpointer known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (run->tid));
+          gint32 vcpu = run->vcpu_id;
+          Vm *vm = get_vm (model, pid_at (pids, run->tid, run->first), &run->vm_index);
+
+          if (vcpu < 0)
+            {
+              /* Old kvm_entry without vcpu_id: number the VM's threads as they come. */
+              vcpu = known ? (GPOINTER_TO_INT (known) - 1) & 0xffff : (gint32) vm->windows->len;
+            }
+          if (vcpu > 0xfff)
+            continue;
+          if (!g_ptr_array_find (vms, vm, NULL))
+            g_ptr_array_add (vms, vm);
+          vm_windows (vm, vcpu);
+          g_hash_table_insert (model->vcpu_of, GINT_TO_POINTER (run->tid),
+                               GINT_TO_POINTER (((run->vm_index << 16) | vcpu) + 1));
+          run->vm = vm;
+          run->vcpu = vcpu;
+        }
+      else if (r->kind == 2)
+        {
+          const StrataEvent *e = &g_array_index (scans[r->stream].others, StrataEvent, r->index);
+
+          if (e->kind == STRATA_EV_VMSYNC_GH_HOST || e->kind == STRATA_EV_VMSYNC_HG_HOST)
+            {
+              guint vm_index;
+              Vm *vm = get_vm (model, pid_at (pids, (gint32) e->reserved, e->ts), &vm_index);
+
+              vm->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
+              vm->has_uid = TRUE;
+              vmsync_record (model->a, e->f[STRATA_F_VMSYNC_VM_UID], e->f[STRATA_F_VMSYNC_CNT],
+                             e->kind == STRATA_EV_VMSYNC_GH_HOST, TRUE, e->ts);
+            }
+          else
+            scan_message (model, e);
+        }
+    }
+
+  /* The windows, each vCPU's in time order. */
+  for (guint s = 0; s < n; s++)
+    {
+      const RunWindow *windows = (const RunWindow *) scans[s].windows->data;
+      guint len = scans[s].windows->len;
+
+      /* A run's windows come together: one block a run. */
+      for (guint i = 0, j; i < len; i = j)
+        {
+          const Run *run = &g_array_index (scans[s].runs, Run, windows[i].run);
+          GArray *target;
+          Window *out;
+
+          for (j = i + 1; j < len && windows[j].run == windows[i].run; j++)
+            ;
+          if (run->vm == NULL)
+            continue;
+          target = vm_windows (run->vm, run->vcpu);
+          g_array_set_size (target, target->len + (j - i));
+          out = &g_array_index (target, Window, target->len - (j - i));
+          for (guint k = i; k < j; k++)
+            out[k - i] = (Window) { windows[k].start, windows[k].end };
+        }
+      g_ptr_array_unref (scans[s].buffers);
+      g_array_unref (scans[s].windows);
+      g_array_unref (scans[s].runs);
+      g_array_unref (scans[s].pids);
+      g_array_unref (scans[s].others);
+    }
+  for (guint v = 0; v < vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (vms, v);
+
+      for (guint c = 0; c < vm->windows->len; c++)
+        sort_windows (g_ptr_array_index (vm->windows, c));
+    }
+}
+
+void
+_strata_analysis_scan (Model *model)
+{
+  _strata_analysis_ensure_cpus (model, model->machine->n_cpus);
+  /* What scan_messages() records does not change when recorded again by scan_host(). */
+  if (model->machine->trace->has_kvm || !scan_messages (model))
+    scan_host (model);
+}
