@@ -125,13 +125,34 @@ running_state (Model  *model,
   return t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_RUNNING;
 }
 
+/* What a CPU does, by what it handles and the thread it runs (@t: NULL for the idle thread or
+ * an unknown one): its row's state, and the state of its description. */
+static inline StrataState
+cpu_state (const Cpu    *c,
+           const Thread *t)
+{
+  if (c->irq_depth > 0)
+    return STRATA_STATE_IRQ;
+  if (c->softirq_depth > 0)
+    return STRATA_STATE_SOFTIRQ;
+  if (c->tid == 0)
+    return STRATA_STATE_IDLE;
+  if (c->tid < 0)
+    return STRATA_STATE_UNKNOWN;
+  if (t->in_guest && t->vm >= 0)
+    return STRATA_STATE_GUEST;
+  return t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_USER;
+}
+
 static StrataStateDesc
-cpu_desc (Model *model,
-          Cpu   *c)
+cpu_desc (Model       *model,
+          const Cpu   *c,
+          Thread      *t,
+          StrataState  state)
 {
   StrataStateDesc d = { 0 };
-  Thread *t = c->tid > 0 ? get_thread (model, c->tid) : NULL;
 
+  d.state = state;
   d.machine = model->index;
   d.vcpu = -1;
   d.tid = c->tid;
@@ -140,22 +161,11 @@ cpu_desc (Model *model,
     d.comm = t->name;
   else if (c->tid == 0)
     d.comm = c->idle_name;
-  if (c->irq_depth > 0)
-    d.state = STRATA_STATE_IRQ;
-  else if (c->softirq_depth > 0)
-    d.state = STRATA_STATE_SOFTIRQ;
-  else if (c->tid == 0)
-    d.state = STRATA_STATE_IDLE;
-  else if (c->tid < 0)
-    d.state = STRATA_STATE_UNKNOWN;
-  else if (t->in_guest && t->vm >= 0)
+  if (state == STRATA_STATE_GUEST)
     {
-      d.state = STRATA_STATE_GUEST;
       d.machine = vm_machine (model, t->vm);
       d.vcpu = t->vcpu;
     }
-  else
-    d.state = t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_USER;
   return d;
 }
 
@@ -205,21 +215,8 @@ cpu_update (Model  *model,
   Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
   Thread *t = c->tid > 0 ? get_thread (model, c->tid) : NULL;
   guint32 *slot = NULL;
+  StrataState state = cpu_state (c, t);
   guint32 id;
-  StrataState state;
-
-  if (c->irq_depth > 0)
-    state = STRATA_STATE_IRQ;
-  else if (c->softirq_depth > 0)
-    state = STRATA_STATE_SOFTIRQ;
-  else if (c->tid == 0)
-    state = STRATA_STATE_IDLE;
-  else if (c->tid < 0)
-    state = STRATA_STATE_UNKNOWN;
-  else if (t->in_guest && t->vm >= 0)
-    state = STRATA_STATE_GUEST;
-  else
-    state = t->in_syscall ? STRATA_STATE_SYSCALL : STRATA_STATE_USER;
 
   if (t != NULL)
     {
@@ -232,7 +229,7 @@ cpu_update (Model  *model,
     id = *slot - 1;
   else
     {
-      StrataStateDesc d = cpu_desc (model, c);
+      StrataStateDesc d = cpu_desc (model, c, t, state);
 
       id = strata_store_builder_intern (model->b, &d);
       if (slot != NULL)
