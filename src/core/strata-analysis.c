@@ -462,37 +462,12 @@ strata_analysis_find_thread (StrataAnalysis *self,
   return NULL;
 }
 
-/* STRATA_TIMING=1 prints how long each phase took: for benchmarks and profiling. */
-typedef struct
-{
-  gboolean on;
-  gint64   last;
-} Timing;
-
 static void
-timing_mark (Timing     *timing,
-             const char *phase)
+phase_done (const StrataAnalysisOptions *options,
+            const char                  *phase)
 {
-  gint64 now;
-
-  if (!timing->on)
-    return;
-  now = g_get_monotonic_time ();
-  if (phase != NULL)
-    {
-      g_autofree char *status = NULL;
-      const char *rss, *peak;
-
-      /* With the resident and peak memory where the system says (Linux). */
-      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
-          (rss = strstr (status, "VmRSS:")) != NULL && (peak = strstr (status, "VmHWM:")) != NULL)
-        g_printerr ("analysis: %-16s %8.1f ms  resident %6.0f MiB, peak %6.0f MiB\n", phase,
-                    (now - timing->last) / 1000.0, g_ascii_strtod (rss + 6, NULL) / 1024,
-                    g_ascii_strtod (peak + 6, NULL) / 1024);
-      else
-        g_printerr ("analysis: %-16s %8.1f ms\n", phase, (now - timing->last) / 1000.0);
-    }
-  timing->last = now;
+  if (options != NULL && options->phase_func != NULL)
+    options->phase_func (phase, options->phase_data);
 }
 
 /* Cancelled: everything made so far goes. */
@@ -516,7 +491,6 @@ strata_analysis_new (StrataSet                   *set,
 {
   StrataAnalysis *pub = g_new0 (StrataAnalysis, 1);
   Analysis a = { 0 };
-  Timing timing = { g_getenv ("STRATA_TIMING") != NULL, 0 };
   gint64 begin = G_MAXINT64, end = G_MININT64;
 
   g_return_val_if_fail (set != NULL, NULL);
@@ -561,12 +535,12 @@ strata_analysis_new (StrataSet                   *set,
     if (g_strcmp0 (((StrataMachine *) g_ptr_array_index (pub->machines, m))->trace->domain, "ust") != 0)
       pub->primary = m;
 
-  timing_mark (&timing, NULL);
+  phase_done (options, NULL);
   run_models (&a, NULL, scan_pass, FALSE, 0);
   if (g_cancellable_set_error_if_cancelled (a.cancellable, error))
     return analysis_abort (&a);
   order_vms (&a);
-  timing_mark (&timing, "scan");
+  phase_done (options, "scan");
   _strata_analysis_link_guests (&a, options);
   _strata_analysis_solve_clocks (&a);
 
@@ -595,7 +569,7 @@ strata_analysis_new (StrataSet                   *set,
         }
     }
 
-  timing_mark (&timing, "link and sync");
+  phase_done (options, "link and sync");
   /* The set's range in the reference clock. */
   for (guint m = 0; m < a.models->len; m++)
     {
@@ -613,12 +587,12 @@ strata_analysis_new (StrataSet                   *set,
   run_models (&a, options, model_pass, TRUE, end);
   if (g_cancellable_set_error_if_cancelled (a.cancellable, error))
     return analysis_abort (&a);
-  timing_mark (&timing, "models");
+  phase_done (options, "models");
   if (pub->host >= 0)
     _strata_analysis_fuse (&a, g_ptr_array_index (a.models, pub->host), end);
-  timing_mark (&timing, "fusion");
+  phase_done (options, "fusion");
   _strata_analysis_fix_names (&a);
-  timing_mark (&timing, "names");
+  phase_done (options, "names");
   /* The largest builder first: into an empty one, its descriptions keep their ids. */
   {
     guint largest = 0;
@@ -638,7 +612,7 @@ strata_analysis_new (StrataSet                   *set,
         strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
       g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
     }
-  timing_mark (&timing, "merge");
+  phase_done (options, "merge");
 
   /* Every thread seen, for lookups after the models are gone. */
   for (guint m = 0; m < a.models->len; m++)
@@ -701,7 +675,7 @@ strata_analysis_new (StrataSet                   *set,
   /* Causes need the rows, not their drawing summaries: found while those are built. */
   pub->store = strata_store_builder_finish_full (g_steal_pointer (&a.builder), begin, end,
                                                  _strata_analysis_find_causes, pub);
-  timing_mark (&timing, "store and causes");
+  phase_done (options, "store and causes");
 
   g_ptr_array_unref (a.models);
   g_ptr_array_unref (a.vms);

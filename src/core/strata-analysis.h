@@ -93,6 +93,11 @@ typedef struct
   gint64  host_pid;                 /* the VM's qemu process on the host */
 } StrataVmMap;
 
+/* Called on the analysing thread with NULL as the first phase starts, then with the name of
+ * each phase ("scan", "models", …) as it ends: strata_timing_phase_cb() prints their times. */
+typedef void (*StrataAnalysisPhaseFunc) (const char *phase,
+                                         gpointer    user_data);
+
 typedef struct
 {
   const StrataVmMap *maps;          /* manual guest <-> VM links */
@@ -101,6 +106,8 @@ typedef struct
                                       * keeps its counts but no events (halves peak memory) */
   GCancellable      *cancellable;    /* stops the analysis early: it then fails with
                                       * G_IO_ERROR_CANCELLED */
+  StrataAnalysisPhaseFunc phase_func;
+  gpointer                phase_data;
 } StrataAnalysisOptions;
 
 typedef struct

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-loader.h"
+#include "strata-timing.h"
 #include "strata-trace-loader.h"
 
 /*
@@ -122,6 +123,7 @@ strata_loader_analyse_thread (GTask        *task,
 {
   StrataLoader *self = source_object;
   StrataAnalysisOptions options = { 0 };
+  g_autoptr(StrataTiming) timing = strata_timing_new_from_env ("analysis");
   g_autoptr(GError) error = NULL;
   StrataAnalysis *analysis;
 
@@ -129,6 +131,8 @@ strata_loader_analyse_thread (GTask        *task,
   options.n_maps = self->maps->len;
   options.release_events = self->release_events;
   options.cancellable = cancellable;
+  options.phase_func = strata_timing_phase_cb;
+  options.phase_data = timing;
 
   if ((analysis = strata_analysis_new (task_data, &options, &error)) == NULL)
     g_task_return_error (task, g_steal_pointer (&error));

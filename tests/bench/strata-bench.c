@@ -35,6 +35,7 @@
 #include "strata-layout.h"
 #include "strata-memory.h"
 #include "strata-renderer.h"
+#include "strata-timing.h"
 #include "strata-trace-loader.h"
 
 typedef struct
@@ -104,7 +105,9 @@ child_load (char **paths,
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(StrataAnalysis) analysis = NULL;
-  StrataAnalysisOptions options = { NULL, 0, TRUE };
+  g_autoptr(StrataTiming) timing = strata_timing_new_from_env ("analysis");
+  StrataAnalysisOptions options = { .release_events = TRUE, .phase_func = strata_timing_phase_cb,
+                                    .phase_data = timing };
   gint64 t0 = g_get_monotonic_time (), t1, t2;
   double cpu0 = cpu_seconds (), cpu1, cpu2;
   gsize set_bytes;
@@ -125,7 +128,7 @@ child_load (char **paths,
 
       options.release_events = repeat <= 1;
       for (guint r = 1; r < repeat; r++)
-        strata_analysis_unref (strata_analysis_new (set, NULL, NULL));
+        strata_analysis_unref (strata_analysis_new (set, &options, NULL));
       analysis = strata_analysis_new (set, &options, &error);
     }
   t2 = g_get_monotonic_time ();
