@@ -192,6 +192,31 @@ test_exit_statuses (void)
   g_assert_cmpint (run (unknown, &out, &err), ==, 2);
 }
 
+/* --map GUEST=HOST_PID: a malformed value is a usage error; a guest the set lacks, a warning. */
+static void
+test_map (void)
+{
+  const char *bad[] = { "=2000", "server1=", "server1", "server1=0", "server1=-4", "server1=20x", NULL };
+  const char *unknown[] = { "info", "--json", "--map", "nobody=70000", demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!have_demo ())
+    return;
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      const char *args[] = { "info", "--map", bad[i], demo, NULL };
+      g_autofree char *bad_out = NULL;
+      g_autofree char *bad_err = NULL;
+
+      g_assert_cmpint (run (args, &bad_out, &bad_err), ==, 2);
+      g_assert_nonnull (strstr (bad_err, bad[i]));
+      g_assert_cmpint (strchr (bad_err, '\n') - bad_err, ==, (gint) strlen (bad_err) - 1);
+    }
+  g_assert_cmpint (run (unknown, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "--map nobody=70000: no machine named nobody"));
+}
+
 /* The share of a row's pixels (across the body, at mid-height) drawn in @color. */
 static double
 row_share (cairo_surface_t *surface,
@@ -279,6 +304,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/info-json", test_info_json);
   g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
+  g_test_add_func ("/cli/map", test_map);
   g_test_add_func ("/cli/render", test_render);
   return g_test_run ();
 }

@@ -21,6 +21,7 @@
 #include "strata-memory.h"
 #include "strata-renderer.h"
 #include "strata-time.h"
+#include "strata-vm-map.h"
 
 /* Exit statuses: scripts tell bad input from a usage mistake. */
 enum {

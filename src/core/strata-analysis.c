@@ -84,30 +84,6 @@ strata_sync_method_to_string (StrataSyncMethod method)
     }
 }
 
-gboolean
-strata_vm_map_parse (const char   *text,
-                     StrataVmMap  *map,
-                     GError      **error)
-{
-  const char *eq = strrchr (text, '=');
-  char *end = NULL;
-  gint64 pid;
-
-  if (eq == NULL || eq == text || eq[1] == '\0')
-    goto bad;
-  pid = g_ascii_strtoll (eq + 1, &end, 10);
-  if (*end != '\0' || pid <= 0)
-    goto bad;
-  map->guest = g_strndup (text, eq - text);
-  map->host_pid = pid;
-  return TRUE;
-
-bad:
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("Invalid map “%s”: use GUEST=HOST_PID, e.g. server1=2000"), text);
-  return FALSE;
-}
-
 static void
 machine_free (gpointer data)
 {

@@ -136,10 +136,6 @@ const StrataThreadInfo *
                 strata_analysis_find_thread  (StrataAnalysis *self,
                                               guint           machine,
                                               gint32          tid);
-/* Parses "GUEST=HOST_PID". */
-gboolean        strata_vm_map_parse          (const char     *text,
-                                              StrataVmMap    *map,
-                                              GError        **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataAnalysis, strata_analysis_unref)
 
