@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <string.h>
@@ -28,6 +27,10 @@
  * beside a good one, tc-flipping-endianness, which must still load whole: the load and the
  * analysis of what loaded must return (each is bounded by a timeout), stay within a memory
  * budget, and every problem must come out as a message that names its trace folder.
+ *
+ * The cases are one table (cases[] below): what a case's folder starts as, the damage done to
+ * it (some rows make several cases: one per cut, or per round of flips), and what must come
+ * of it. main() adds a test for each row, and test_case() makes, loads and checks them all.
  */
 
 /* A load that takes longer than this is a hang. */
@@ -345,163 +348,7 @@ load_bounded (const char          *label,
   return run.set;
 }
 
-typedef enum
-{
-  EXPECT_ANY = 0,         /* may load whole: a flip that lands in a payload value changes nothing */
-  EXPECT_REPORT = 1 << 0, /* a message names the damaged trace */
-  EXPECT_FAILED = 1 << 1, /* the damaged trace was refused as a whole */
-} Expect;
-
-/*
- * Loads @damaged (a trace folder, or a folder above it, inside @case_dir) with the good sample
- * trace, and checks the contract: the good trace loads whole, every message of a trace names
- * that trace's folder first, and every other message names something inside @case_dir.
- */
-static StrataSet *
-check_case (const char *label,
-            const char *case_dir,
-            const char *damaged,
-            Expect      expect)
-{
-  g_autofree char *good = test_sample ("tc-flipping-endianness");
-  const char *paths[] = { damaged, good, NULL };
-  g_autoptr(GError) error = NULL;
-  StrataSet *set;
-  StrataTrace *t;
-
-  set = load_bounded (label, paths, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (set);
-
-  for (guint i = 0; i < set->errors->len; i++)
-    {
-      const char *e = g_ptr_array_index (set->errors, i);
-
-      g_test_message ("%s: %s", label, e);
-      /* A subprocess runs quiet: say it on stderr, which the parent passes on. */
-      if (g_test_subprocess ())
-        g_printerr ("%s: %s\n", label, e);
-      g_assert_true (g_str_has_prefix (e, case_dir));
-    }
-  for (guint i = 0; i < set->traces->len; i++)
-    {
-      t = g_ptr_array_index (set->traces, i);
-      for (guint e = 0; e < t->errors->len; e++)
-        g_assert_true (g_str_has_prefix (g_ptr_array_index (t->errors, e), t->path));
-      if (t->errors->len == 0)
-        g_assert_false (t->failed);
-    }
-
-  t = test_find_trace (set, good);
-  g_assert_nonnull (t);
-  g_assert_false (t->failed);
-  g_assert_cmpuint (t->events, ==, GOOD_EVENTS);
-  g_assert_cmpuint (t->errors->len, ==, 0);
-
-  if (expect & EXPECT_REPORT)
-    g_assert_true (test_errors_contain (set->errors, damaged, NULL));
-  if (expect & EXPECT_FAILED)
-    {
-      t = test_find_trace (set, damaged);
-      g_assert_true (t == NULL || t->failed);
-    }
-  return set;
-}
-
-/* ---- the cases ---- */
-
-static void
-test_truncated_sample (void)
-{
-  g_autofree char *src = NULL;
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
-  g_autofree char *orig_stream = g_build_filename (orig, "k_5", NULL);
-  g_autofree guint8 *data = NULL;
-  gsize len = 0;
-  /* simple-kernel: a 32-byte packet header (magic, uuid, stream_id, stream_instance_id), a
-   * context up to byte 88, then compact event headers. Offsets below a packet's size fall
-   * in its first packet; the others spread over the file. */
-  gsize offsets[20] = { 0, 1, 3, 4, 17, 24, 31, 32, 40, 57, 70, 88, 89, 95, 130, 777,
-                        0, 0, 0, 0 };
-
-  if (!test_have_samples ())
-    return;
-  src = test_sample ("tvl-simple-kernel/simple-kernel");
-  test_copy_tree (src, orig);
-  data = read_file (orig_stream, &len);
-  offsets[16] = len / 3 + 5;
-  offsets[17] = len / 2 + 1;
-  offsets[18] = len - 4097;
-  offsets[19] = len - 1;
-
-  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("cut-%" G_GSIZE_FORMAT, offsets[i]);
-      g_autofree char *dir = g_build_filename (tmp, name, NULL);
-      g_autofree char *stream = g_build_filename (dir, "k_5", NULL);
-      g_autofree char *label = g_strdup_printf ("k_5 cut at %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT,
-                                                offsets[i], len);
-      g_autoptr(StrataSet) set = NULL;
-      StrataTrace *t;
-
-      test_copy_tree (orig, dir);
-      write_file (stream, data, offsets[i]);
-      set = check_case (label, tmp, dir, offsets[i] == 0 ? EXPECT_ANY : EXPECT_REPORT);
-      t = test_find_trace (set, dir);
-      g_assert_nonnull (t);
-      /* The seven other streams are always kept. */
-      g_assert_false (t->failed);
-      g_assert_cmpuint (t->streams->len, >=, 7);
-      if (offsets[i] > 0)
-        g_assert_true (test_errors_contain (t->errors, "k_5", NULL));
-      test_rm_tree (dir);
-    }
-  test_rm_tree (tmp);
-}
-
-static void
-test_truncated_writer (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
-  g_autofree char *orig_stream = g_build_filename (orig, "channel0_1", NULL);
-  g_autofree guint8 *data = NULL;
-  gsize len = 0;
-  /* 1 KiB packets: inside the magic, the uuid, stream_id, each context field, the first
-   * event's header and payload, the second packet's header, and the middle of the last. */
-  const gsize offsets[] = { 2, 12, 22, 28, 36, 44, 52, 60, 68, 74, W_PREAMBLE + 2,
-                            W_PREAMBLE + 13, W_PREAMBLE + 40, 1024 + 3, 1024 + 50, 4096 + 600 };
-
-  if (!test_have_samples ())
-    return;
-  write_trace (orig, "cut", 2, 1024, 400);
-  data = read_file (orig_stream, &len);
-  g_assert_cmpuint (len, >, 4096 + 1024);
-
-  for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("cut-%" G_GSIZE_FORMAT, offsets[i]);
-      g_autofree char *dir = g_build_filename (tmp, name, NULL);
-      g_autofree char *stream = g_build_filename (dir, "channel0_1", NULL);
-      g_autofree char *label = g_strdup_printf ("writer channel0_1 cut at %" G_GSIZE_FORMAT, offsets[i]);
-      g_autoptr(StrataSet) set = NULL;
-      StrataTrace *t;
-
-      test_copy_tree (orig, dir);
-      write_file (stream, data, offsets[i]);
-      set = check_case (label, tmp, dir, EXPECT_REPORT);
-      t = test_find_trace (set, dir);
-      g_assert_nonnull (t);
-      g_assert_false (t->failed);
-      /* CPU 0 is whole: 200 events. */
-      g_assert_cmpuint (t->events, >=, 200);
-      g_assert_cmpuint (t->events, <, 400);
-      test_rm_tree (dir);
-    }
-  test_rm_tree (tmp);
-}
-
+/* Flips @n bytes of @data, saying which in @what. */
 static void
 flip_bytes (guint8 *data,
             gsize   len,
@@ -529,292 +376,6 @@ flip_bytes (guint8 *data,
     }
 }
 
-/* Flips 1 to 4 bytes of @file in each of @n_cases copies of @orig, seeded. */
-static void
-flip_cases (const char *tmp,
-            const char *orig,
-            const char *file,
-            gsize       packet_size,
-            guint32     seed,
-            guint       n_cases)
-{
-  g_autofree char *orig_file = g_build_filename (orig, file, NULL);
-  g_autofree guint8 *data = NULL;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  gsize len = 0;
-
-  data = read_file (orig_file, &len);
-  for (guint i = 0; i < n_cases; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("flip-%s-%u", file, i);
-      g_autofree char *dir = g_build_filename (tmp, name, NULL);
-      g_autofree char *path = g_build_filename (dir, file, NULL);
-      g_autofree guint8 *copy = g_memdup2 (data, len);
-      g_autoptr(GString) what = g_string_new (NULL);
-      g_autofree char *label = NULL;
-      g_autoptr(StrataSet) set = NULL;
-
-      flip_bytes (copy, len, rand, g_rand_int_range (rand, 1, 5), packet_size, what);
-      label = g_strdup_printf ("%s seed %u case %u, flipped:%s", file, seed, i, what->str);
-      test_copy_tree (orig, dir);
-      write_file (path, copy, len);
-      set = check_case (label, tmp, dir, EXPECT_ANY);
-      test_rm_tree (dir);
-    }
-}
-
-static void
-test_flipped_stream (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *sample_copy = g_build_filename (tmp, "simple", NULL);
-  g_autofree char *writer_made = g_build_filename (tmp, "written", NULL);
-  g_autofree char *index = g_build_filename (sample_copy, "index", NULL);
-  g_autofree char *src = NULL;
-
-  if (!test_have_samples ())
-    return;
-  src = test_sample ("tvl-simple-kernel/simple-kernel");
-  test_copy_tree (src, sample_copy);
-  /* Without its index, libbabeltrace2 reads the packet sizes from the flipped packets
-   * themselves. (The truncation cases keep a stale index.) */
-  test_rm_tree (index);
-  write_trace (writer_made, "flip", 2, 1024, 600);
-
-  flip_cases (tmp, sample_copy, "k_2", 4096, 1, 16);
-  flip_cases (tmp, sample_copy, "k_5", 4096, 2, 8);
-  flip_cases (tmp, writer_made, "channel0_0", 1024, 3, 16);
-  test_rm_tree (tmp);
-}
-
-static void
-test_flipped_metadata (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *sample_copy = g_build_filename (tmp, "simple", NULL);
-  g_autofree char *writer_made = g_build_filename (tmp, "written", NULL);
-  g_autofree char *src = NULL;
-
-  if (!test_have_samples ())
-    return;
-  src = test_sample ("tvl-simple-kernel/simple-kernel");
-  test_copy_tree (src, sample_copy);
-  write_trace (writer_made, "flip", 2, 1024, 200);
-
-  /* Packetized metadata (4 KiB packets), and the writer's plain text. */
-  flip_cases (tmp, sample_copy, "metadata", 4096, 4, 16);
-  flip_cases (tmp, writer_made, "metadata", 0, 5, 16);
-  test_rm_tree (tmp);
-}
-
-static void
-test_empty_files (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *a = g_build_filename (tmp, "empty-stream", NULL);
-  g_autofree char *a_stream = g_build_filename (a, "channel0_0", NULL);
-  g_autofree char *b = g_build_filename (tmp, "empty-metadata", NULL);
-  g_autofree char *b_metadata = g_build_filename (b, "metadata", NULL);
-  g_autofree char *c = g_build_filename (tmp, "all-empty", NULL);
-  g_autoptr(StrataSet) set = NULL;
-  StrataTrace *t;
-
-  if (!test_have_samples ())
-    return;
-
-  /* An empty stream file: the other CPU's stream is kept. */
-  write_trace (a, "empty", 2, 1024, 100);
-  write_file (a_stream, NULL, 0);
-  set = check_case ("empty stream file", tmp, a, EXPECT_ANY);
-  t = test_find_trace (set, a);
-  g_assert_false (t->failed);
-  g_assert_cmpuint (t->events, ==, 50);
-  g_clear_pointer (&set, strata_set_unref);
-
-  /* An empty metadata file: the trace is refused, and said why. */
-  write_trace (b, "empty", 2, 1024, 100);
-  write_file (b_metadata, NULL, 0);
-  set = check_case ("empty metadata file", tmp, b, EXPECT_REPORT | EXPECT_FAILED);
-  g_assert_true (test_errors_contain (set->errors, b, "metadata file is empty"));
-  g_clear_pointer (&set, strata_set_unref);
-
-  /* Everything empty. */
-  g_assert_cmpint (g_mkdir (c, 0755), ==, 0);
-  {
-    g_autofree char *m = g_build_filename (c, "metadata", NULL);
-    g_autofree char *s = g_build_filename (c, "channel0_0", NULL);
-
-    write_file (m, NULL, 0);
-    write_file (s, NULL, 0);
-  }
-  set = check_case ("empty metadata and stream files", tmp, c, EXPECT_REPORT | EXPECT_FAILED);
-  test_rm_tree (tmp);
-}
-
-static void
-test_missing_metadata (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "no-metadata", NULL);
-  g_autofree char *metadata = g_build_filename (dir, "metadata", NULL);
-  g_autoptr(StrataSet) set = NULL;
-
-  if (!test_have_samples ())
-    return;
-  write_trace (dir, "nometa", 2, 1024, 100);
-  g_assert_cmpint (g_unlink (metadata), ==, 0);
-  set = check_case ("stream files without metadata", tmp, dir, EXPECT_REPORT);
-  g_assert_true (test_errors_contain (set->errors, dir, "without a metadata file"));
-  g_assert_null (test_find_trace (set, dir));
-  test_rm_tree (tmp);
-}
-
-static void
-test_metadata_is_folder (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "metadata-folder", NULL);
-  g_autofree char *metadata = g_build_filename (dir, "metadata", NULL);
-  g_autofree char *inside = g_build_filename (metadata, "metadata", NULL);
-  g_autoptr(StrataSet) set = NULL;
-
-  if (!test_have_samples ())
-    return;
-  write_trace (dir, "metadir", 2, 1024, 100);
-  g_assert_cmpint (g_unlink (metadata), ==, 0);
-  g_assert_cmpint (g_mkdir (metadata, 0755), ==, 0);
-  /* ... which even holds a metadata file of its own: not a trace either. */
-  write_file (inside, (const guint8 *) "/* CTF 1.8 */\n", 14);
-  set = check_case ("metadata is a folder", tmp, dir, EXPECT_REPORT | EXPECT_FAILED);
-  g_assert_true (test_errors_contain (set->errors, dir, "metadata is a folder"));
-  test_rm_tree (tmp);
-}
-
-typedef struct
-{
-  const char *what;
-  guint       packet;           /* which packet of channel0_0; G_MAXUINT: the last */
-  gboolean    set_content;
-  guint64     content_bits;
-  gboolean    set_packet;
-  guint64     packet_bits;
-} SizePatch;
-
-static void
-test_absurd_packet_sizes (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
-  const guint64 tib = G_GUINT64_CONSTANT (1) << 43;
-  const guint64 gib4 = G_GUINT64_CONSTANT (1) << 35;
-  /* Sizes are in bits. The first two made libbabeltrace2 abort, and 0 made it loop. */
-  const SizePatch patches[] = {
-    { "packet_size 2^63", 0, FALSE, 0, TRUE, G_GUINT64_CONSTANT (1) << 63 },
-    { "packet_size 2^64 - 8", 0, FALSE, 0, TRUE, G_MAXUINT64 - 7 },
-    { "content and packet 1 TiB", 0, TRUE, tib, TRUE, tib },
-    { "content and packet 4 GiB, second packet", 1, TRUE, gib4, TRUE, gib4 },
-    { "packet_size 0", 0, FALSE, 0, TRUE, 0 },
-    { "packet and content 0", 0, TRUE, 0, TRUE, 0 },
-    { "content_size past packet_size", 0, TRUE, 8192 * 8, TRUE, 1024 * 8 },
-    { "content_size 2^64 - 1, third packet", 2, TRUE, G_MAXUINT64, FALSE, 0 },
-    { "content_size 2^63, third packet", 2, TRUE, G_GUINT64_CONSTANT (1) << 63, FALSE, 0 },
-    { "packet_size below the preamble", 0, TRUE, 64, TRUE, 64 },
-    { "packet_size not whole bytes", 0, FALSE, 0, TRUE, 1024 * 8 - 3 },
-    { "packet_size twice the file", 0, FALSE, 0, TRUE, 2 * 8192 * 8 },
-    { "content_size inside the context", 1, TRUE, 400, FALSE, 0 },
-    { "last packet 2 KiB in a 1 KiB tail", G_MAXUINT, FALSE, 0, TRUE, 2048 * 8 },
-  };
-  guint n_packets = 0;
-
-  if (!test_have_samples ())
-    return;
-  /* At least 8 packets of 1 KiB on CPU 0. */
-  write_trace (orig, "sizes", 1, 1024, 8 * 30);
-  {
-    g_autofree char *s = g_build_filename (orig, "channel0_0", NULL);
-    GStatBuf st;
-
-    g_assert_cmpint (g_stat (s, &st), ==, 0);
-    g_assert_cmpint (st.st_size, >=, 8192);
-    g_assert_cmpint (st.st_size % 1024, ==, 0);
-    n_packets = st.st_size / 1024;
-    g_assert_cmpuint (get_u64 (s, W_OFF_PACKET_SIZE), ==, 1024 * 8);
-  }
-
-  for (guint i = 0; i < G_N_ELEMENTS (patches); i++)
-    {
-      const SizePatch *p = &patches[i];
-      guint packet = p->packet == G_MAXUINT ? n_packets - 1 : p->packet;
-      g_autofree char *name = g_strdup_printf ("size-%u", i);
-      g_autofree char *dir = g_build_filename (tmp, name, NULL);
-      g_autofree char *stream = g_build_filename (dir, "channel0_0", NULL);
-      g_autoptr(StrataSet) set = NULL;
-      StrataTrace *t;
-
-      test_copy_tree (orig, dir);
-      if (p->set_content)
-        patch_u64 (stream, packet * 1024 + W_OFF_CONTENT_SIZE, p->content_bits);
-      if (p->set_packet)
-        patch_u64 (stream, packet * 1024 + W_OFF_PACKET_SIZE, p->packet_bits);
-      set = check_case (p->what, tmp, dir, EXPECT_REPORT);
-      t = test_find_trace (set, dir);
-      /* The packets before the damaged one are kept. */
-      g_assert_nonnull (t);
-      g_assert_false (t->failed);
-      g_assert_true (test_errors_contain (t->errors, "channel0_0", "damaged or truncated"));
-      g_assert_cmpuint (t->events, <, 8 * 30);
-      if (packet > 0)
-        g_assert_cmpuint (t->events, >, 0);
-      test_rm_tree (dir);
-    }
-  test_rm_tree (tmp);
-}
-
-static void
-test_clock_frequency (void)
-{
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *zero = g_build_filename (tmp, "freq-0", NULL);
-  g_autofree char *one = g_build_filename (tmp, "freq-1", NULL);
-  g_autofree char *far = g_build_filename (tmp, "offset-far", NULL);
-  g_autoptr(StrataSet) set = NULL;
-  StrataTrace *t;
-
-  if (!test_have_samples ())
-    return;
-
-  write_trace (zero, "freq0", 2, 1024, 100);
-  {
-    g_autofree char *m = g_build_filename (zero, "metadata", NULL);
-
-    replace_in_file (m, "freq = 1000000000;", "freq = 0;");
-  }
-  set = check_case ("clock frequency 0", tmp, zero, EXPECT_REPORT | EXPECT_FAILED);
-  g_clear_pointer (&set, strata_set_unref);
-
-  /* 1 Hz: every cycle is a second, so the times leave int64 ns: events without a time. */
-  write_trace (one, "freq1", 2, 1024, 100);
-  {
-    g_autofree char *m = g_build_filename (one, "metadata", NULL);
-
-    replace_in_file (m, "freq = 1000000000;", "freq = 1;");
-  }
-  set = check_case ("clock frequency 1 Hz", tmp, one, EXPECT_ANY);
-  t = test_find_trace (set, one);
-  g_assert_nonnull (t);
-  g_clear_pointer (&set, strata_set_unref);
-
-  /* An origin at the far end of int64 ns. */
-  write_trace (far, "far", 2, 1024, 100);
-  {
-    g_autofree char *m = g_build_filename (far, "metadata", NULL);
-
-    replace_in_file (m, "offset_s = 1000;", "offset_s = 9223372036;");
-  }
-  set = check_case ("clock origin near the int64 limit", tmp, far, EXPECT_ANY);
-  test_rm_tree (tmp);
-}
-
 /* Events of one stream must reach the core in time order: the merge depends on it. */
 static void
 assert_merge_ordered (StrataTrace *t,
@@ -834,241 +395,706 @@ assert_merge_ordered (StrataTrace *t,
   g_assert_cmpuint (n, ==, expected);
 }
 
-static void
-test_time_goes_back (void)
+/* ---- the damage ---- */
+
+/* What one case must come to; a row's expectations, which a damage may refine. */
+typedef enum
 {
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *orig = g_build_filename (tmp, "orig", NULL);
-  g_autofree char *a = g_build_filename (tmp, "event-back", NULL);
-  g_autofree char *a_stream = g_build_filename (a, "channel0_0", NULL);
-  g_autofree char *b = g_build_filename (tmp, "packets-swapped", NULL);
-  g_autofree char *b_stream = g_build_filename (b, "channel0_0", NULL);
-  g_autofree char *c = g_build_filename (tmp, "packet-begins-early", NULL);
-  g_autofree char *c_stream = g_build_filename (c, "channel0_0", NULL);
-  g_autoptr(StrataSet) set = NULL;
-  StrataTrace *t;
+  EXPECT_ANY     = 0,      /* may load whole: a flip that lands in a payload value changes nothing */
+  EXPECT_REPORT  = 1 << 0, /* a message names the damaged folder */
+  EXPECT_FAILED  = 1 << 1, /* the damaged trace was refused as a whole (or not found) */
+  EXPECT_FOUND   = 1 << 2, /* the damaged trace is in the set */
+  EXPECT_KEPT    = 1 << 3, /* …and loaded, what was sound of it */
+  EXPECT_EVENTS  = 1 << 4, /* …with events_min to events_max events */
+  EXPECT_ORDERED = 1 << 5, /* …which come out of the merge in time order */
+  EXPECT_ABSENT  = 1 << 6, /* no trace was found where the damaged one is */
+} Expect;
 
-  if (!test_have_samples ())
-    return;
-  /* Two CPUs; event i is on CPU i % 2 at w_time (i); 1 KiB packets of about 30 events. */
-  write_trace (orig, "back", 2, 1024, 400);
+/* A message of @where (relative to the case's folder; "" the folder itself) that says @says. */
+typedef struct
+{
+  const char *where;
+  const char *says;
+} Said;
 
-  /* One event, mid-packet, dated before the three before it. */
-  test_copy_tree (orig, a);
-  patch_u64 (a_stream, find_u64 (a_stream, (guint64) (W_BASE_CYC + 20 * W_STEP)),
-             (guint64) (W_BASE_CYC + 13 * W_STEP));
-  set = check_case ("one event back in time", tmp, a, EXPECT_REPORT);
-  t = test_find_trace (set, a);
-  g_assert_false (t->failed);
-  g_assert_cmpuint (t->events, ==, 400);
-  g_assert_true (test_errors_contain (t->errors, "channel0_0", "earlier than"));
-  assert_merge_ordered (t, 400);
-  g_clear_pointer (&set, strata_set_unref);
+/* Where a case runs its load: here, or in a child process that cannot read files of mode 0
+ * (not root) or has no temporary folder to stage damaged files in. */
+typedef enum
+{
+  CHILD_NONE,
+  CHILD_NOBODY,
+  CHILD_NO_TMPDIR,
+} Child;
 
-  /* Packets 0 and 1 swapped: the second packet in the file goes back by a packet. */
-  test_copy_tree (orig, b);
-  {
-    gsize len = 0;
-    g_autofree guint8 *data = read_file (b_stream, &len);
-    guint8 tmp_packet[1024];
+/* A cut of a file at @at bytes plus @num/@den of its length. */
+typedef struct
+{
+  gint64 at;
+  guint  num;
+  guint  den;
+} Cut;
 
-    g_assert_cmpuint (len, >=, 2048);
-    memcpy (tmp_packet, data, 1024);
-    memmove (data, data + 1024, 1024);
-    memcpy (data + 1024, tmp_packet, 1024);
-    write_file (b_stream, data, len);
-  }
-  set = check_case ("packets swapped", tmp, b, EXPECT_REPORT);
-  t = test_find_trace (set, b);
-  g_assert_false (t->failed);
-  assert_merge_ordered (t, t->events);
-  g_clear_pointer (&set, strata_set_unref);
+typedef struct
+{
+  guint    packet;           /* which packet of channel0_0; G_MAXUINT: the last */
+  gboolean set_content;
+  guint64  content_bits;
+  gboolean set_packet;
+  guint64  packet_bits;
+} SizePatch;
 
-  /* Packet 1 claims to begin before packet 0 ends, and so does its first event. */
-  test_copy_tree (orig, c);
-  {
-    guint64 end0 = get_u64 (c_stream, W_OFF_TS_END);
-    guint64 begin1 = get_u64 (c_stream, 1024 + W_OFF_TS_BEGIN);
+typedef struct _DamageCase DamageCase;
 
-    g_assert_cmpuint (begin1, >, end0);
-    patch_u64 (c_stream, 1024 + W_OFF_TS_BEGIN, end0 - 5 * W_STEP);
-    patch_u64 (c_stream, find_u64 (c_stream, begin1), end0 - 5 * W_STEP);
-  }
-  set = check_case ("packet begins before the previous one ends", tmp, c, EXPECT_REPORT);
-  t = test_find_trace (set, c);
-  g_assert_false (t->failed);
-  g_assert_cmpuint (t->events, ==, 400);
-  assert_merge_ordered (t, 400);
-  test_rm_tree (tmp);
+typedef struct
+{
+  GString    *label;
+  Expect      expect;
+  guint64     events_min;
+  guint64     events_max;
+} Check;
+
+/* Damages the folder @dir of @c (variant @variant), refining @check. */
+typedef void (*DamageFunc) (const DamageCase *c,
+                            guint             variant,
+                            const char       *dir,
+                            Check            *check);
+
+typedef enum
+{
+  FROM_NOTHING,              /* an empty folder */
+  FROM_SAMPLE,               /* a copy of tvl-simple-kernel/simple-kernel */
+  FROM_SAMPLE_NO_INDEX,      /* the same without its index, so libbabeltrace2 reads the packet
+                              * sizes from the damaged packets themselves */
+  FROM_WRITER,               /* a trace our writer makes (see write_trace()) */
+} Source;
+
+struct _DamageCase
+{
+  const char *path;          /* the test path, below /damaged/ */
+  /* What the folder starts as */
+  Source      source;
+  const char *hostname;      /* FROM_WRITER */
+  guint       n_cpus;
+  gsize       packet_size;
+  guint       n_events;
+  const char *trace_at;      /* where the trace is in the folder; NULL: the folder itself */
+  /* The damage */
+  DamageFunc  damage;
+  guint       n_variants;    /* cases of this damage; 0 is 1 */
+  const char *file;          /* the file damaged */
+  const Cut  *cuts;          /* damage_cut(): one case per cut */
+  guint32     seed;          /* damage_flip(): seeded flips of @file */
+  gsize       flip_packet;   /* half of them in a packet's first 128 bytes; 0: anywhere */
+  const char *from;          /* damage_replace(): @from becomes @to in @file */
+  const char *to;
+  SizePatch   size;          /* damage_sizes() */
+  Child       child;
+  /* What must come of it */
+  Expect      expect;
+  Said        set_says[3];   /* messages of the set */
+  Said        trace_says;    /* a message of the damaged trace itself (@where: a needle) */
+  guint64     events_min;    /* EXPECT_EVENTS */
+  guint64     events_max;
+  guint       streams_min;   /* of the damaged trace */
+  guint       n_traces;      /* of the set, when not 0 */
+};
+
+static void
+damage_cut (const DamageCase *c,
+            guint             variant,
+            const char       *dir,
+            Check            *check)
+{
+  g_autofree char *path = g_build_filename (dir, c->file, NULL);
+  g_autofree guint8 *data = NULL;
+  const Cut *cut = &c->cuts[variant];
+  gsize len = 0;
+  gint64 at;
+
+  data = read_file (path, &len);
+  at = cut->at + (cut->den > 0 ? (gint64) len * cut->num / cut->den : 0);
+  g_assert_cmpint (at, >=, 0);
+  g_assert_cmpint (at, <, (gint64) len);
+  write_file (path, data, at);
+  g_string_append_printf (check->label, ", %s cut at %" G_GINT64_FORMAT " of %" G_GSIZE_FORMAT,
+                          c->file, at, len);
 }
 
+/* Flips 1 to 4 bytes: variant i makes the i-th round of flips of the seed's sequence. */
 static void
-test_empty_folders (void)
+damage_flip (const DamageCase *c,
+             guint             variant,
+             const char       *dir,
+             Check            *check)
 {
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *empty = g_build_filename (tmp, "empty", NULL);
-  g_autofree char *only = g_build_filename (tmp, "only-metadata", NULL);
-  g_autofree char *only_metadata = g_build_filename (only, "metadata", NULL);
-  g_autofree char *written = g_build_filename (tmp, "written", NULL);
-  g_autofree char *written_metadata = g_build_filename (written, "metadata", NULL);
-  g_autofree guint8 *metadata = NULL;
-  g_autoptr(StrataSet) set = NULL;
+  g_autofree char *path = g_build_filename (dir, c->file, NULL);
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *copy = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (c->seed);
+  g_autoptr(GString) what = g_string_new (NULL);
   gsize len = 0;
 
-  if (!test_have_samples ())
-    return;
-
-  /* A folder with nothing at all. */
-  g_assert_cmpint (g_mkdir (empty, 0755), ==, 0);
-  set = check_case ("empty folder", tmp, empty, EXPECT_REPORT);
-  g_assert_true (test_errors_contain (set->errors, empty, "no CTF trace found"));
-  g_clear_pointer (&set, strata_set_unref);
-
-  /* A trace folder with its metadata and no stream file: a trace of no events. */
-  write_trace (written, "only", 1, 1024, 10);
-  metadata = read_file (written_metadata, &len);
-  g_assert_cmpint (g_mkdir (only, 0755), ==, 0);
-  write_file (only_metadata, metadata, len);
-  set = check_case ("metadata without stream files", tmp, only, EXPECT_ANY);
-  {
-    StrataTrace *t = test_find_trace (set, only);
-
-    g_assert_nonnull (t);
-    g_assert_cmpuint (t->events, ==, 0);
-  }
-  test_rm_tree (tmp);
+  data = read_file (path, &len);
+  for (guint round = 0; round <= variant; round++)
+    {
+      g_free (copy);
+      copy = g_memdup2 (data, len);
+      g_string_truncate (what, 0);
+      flip_bytes (copy, len, rand, g_rand_int_range (rand, 1, 5), c->flip_packet, what);
+    }
+  write_file (path, copy, len);
+  g_string_append_printf (check->label, ", %s seed %u case %u, flipped:%s",
+                          c->file, c->seed, variant, what->str);
 }
 
 static void
-test_symlink_loops (void)
+damage_empty (const DamageCase *c,
+              guint             variant,
+              const char       *dir,
+              Check            *check)
 {
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *deep = g_build_filename (tmp, "a", "b", "c", "d", "e", NULL);
+  g_autofree char *path = g_build_filename (dir, c->file, NULL);
+
+  write_file (path, NULL, 0);
+}
+
+/* An empty metadata file and an empty stream file, alone in the folder. */
+static void
+damage_all_empty (const DamageCase *c,
+                  guint             variant,
+                  const char       *dir,
+                  Check            *check)
+{
+  g_autofree char *m = g_build_filename (dir, "metadata", NULL);
+  g_autofree char *s = g_build_filename (dir, "channel0_0", NULL);
+
+  write_file (m, NULL, 0);
+  write_file (s, NULL, 0);
+}
+
+static void
+damage_remove (const DamageCase *c,
+               guint             variant,
+               const char       *dir,
+               Check            *check)
+{
+  g_autofree char *path = g_build_filename (dir, c->file, NULL);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+/* Every file but the metadata goes: a trace of no events. */
+static void
+damage_only_metadata (const DamageCase *c,
+                      guint             variant,
+                      const char       *dir,
+                      Check            *check)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (strcmp (name, "metadata") != 0)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        test_rm_tree (path);
+      }
+}
+
+/* The metadata is a folder, which even holds a metadata file of its own. */
+static void
+damage_metadata_folder (const DamageCase *c,
+                        guint             variant,
+                        const char       *dir,
+                        Check            *check)
+{
+  g_autofree char *metadata = g_build_filename (dir, "metadata", NULL);
+  g_autofree char *inside = g_build_filename (metadata, "metadata", NULL);
+
+  g_assert_cmpint (g_unlink (metadata), ==, 0);
+  g_assert_cmpint (g_mkdir (metadata, 0755), ==, 0);
+  write_file (inside, (const guint8 *) "/* CTF 1.8 */\n", 14);
+}
+
+static void
+damage_replace (const DamageCase *c,
+                guint             variant,
+                const char       *dir,
+                Check            *check)
+{
+  g_autofree char *path = g_build_filename (dir, c->file, NULL);
+
+  replace_in_file (path, c->from, c->to);
+}
+
+/* Patches the sizes of one packet of channel0_0 (1 KiB packets, at least 8 of them). The
+ * packets before it are kept. */
+static void
+damage_sizes (const DamageCase *c,
+              guint             variant,
+              const char       *dir,
+              Check            *check)
+{
+  g_autofree char *stream = g_build_filename (dir, "channel0_0", NULL);
+  const SizePatch *p = &c->size;
+  GStatBuf st;
+  guint packet;
+
+  g_assert_cmpint (g_stat (stream, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >=, 8192);
+  g_assert_cmpint (st.st_size % 1024, ==, 0);
+  g_assert_cmpuint (get_u64 (stream, W_OFF_PACKET_SIZE), ==, 1024 * 8);
+  packet = p->packet == G_MAXUINT ? st.st_size / 1024 - 1 : p->packet;
+
+  if (p->set_content)
+    patch_u64 (stream, packet * 1024 + W_OFF_CONTENT_SIZE, p->content_bits);
+  if (p->set_packet)
+    patch_u64 (stream, packet * 1024 + W_OFF_PACKET_SIZE, p->packet_bits);
+  if (packet > 0)
+    check->events_min = 1;
+}
+
+/* One event, mid-packet, dated before the three before it. */
+static void
+damage_event_back (const DamageCase *c,
+                   guint             variant,
+                   const char       *dir,
+                   Check            *check)
+{
+  g_autofree char *stream = g_build_filename (dir, "channel0_0", NULL);
+
+  patch_u64 (stream, find_u64 (stream, (guint64) (W_BASE_CYC + 20 * W_STEP)),
+             (guint64) (W_BASE_CYC + 13 * W_STEP));
+}
+
+/* Packets 0 and 1 swapped: the second packet in the file goes back by a packet. */
+static void
+damage_swap_packets (const DamageCase *c,
+                     guint             variant,
+                     const char       *dir,
+                     Check            *check)
+{
+  g_autofree char *stream = g_build_filename (dir, "channel0_0", NULL);
+  g_autofree guint8 *data = NULL;
+  guint8 first[1024];
+  gsize len = 0;
+
+  data = read_file (stream, &len);
+  g_assert_cmpuint (len, >=, 2048);
+  memcpy (first, data, 1024);
+  memmove (data, data + 1024, 1024);
+  memcpy (data + 1024, first, 1024);
+  write_file (stream, data, len);
+}
+
+/* Packet 1 claims to begin before packet 0 ends, and so does its first event. */
+static void
+damage_packet_early (const DamageCase *c,
+                     guint             variant,
+                     const char       *dir,
+                     Check            *check)
+{
+  g_autofree char *stream = g_build_filename (dir, "channel0_0", NULL);
+  guint64 end0 = get_u64 (stream, W_OFF_TS_END);
+  guint64 begin1 = get_u64 (stream, 1024 + W_OFF_TS_BEGIN);
+
+  g_assert_cmpuint (begin1, >, end0);
+  patch_u64 (stream, 1024 + W_OFF_TS_BEGIN, end0 - 5 * W_STEP);
+  patch_u64 (stream, find_u64 (stream, begin1), end0 - 5 * W_STEP);
+}
+
+/* Five levels back up to the top; two siblings that lead to each other; a folder that links
+ * to itself; and, in a trace folder, a stream file that is a link to itself. */
+static void
+damage_symlink_loops (const DamageCase *c,
+                      guint             variant,
+                      const char       *dir,
+                      Check            *check)
+{
+  g_autofree char *deep = g_build_filename (dir, "a", "b", "c", "d", "e", NULL);
   g_autofree char *deep_link = g_build_filename (deep, "up", NULL);
-  g_autofree char *x = g_build_filename (tmp, "x", NULL);
-  g_autofree char *y = g_build_filename (tmp, "y", NULL);
+  g_autofree char *x = g_build_filename (dir, "x", NULL);
+  g_autofree char *y = g_build_filename (dir, "y", NULL);
   g_autofree char *x_link = g_build_filename (x, "to-y", NULL);
   g_autofree char *y_link = g_build_filename (y, "to-x", NULL);
-  g_autofree char *self_link = g_build_filename (tmp, "a", "b", "self", NULL);
-  g_autofree char *trace = g_build_filename (tmp, "a", "b", "c", "trace", NULL);
+  g_autofree char *self_link = g_build_filename (dir, "a", "b", "self", NULL);
+  g_autofree char *trace = g_build_filename (dir, c->trace_at, NULL);
   g_autofree char *trace_loop = g_build_filename (trace, "channel0_9", NULL);
-  g_autoptr(StrataSet) set = NULL;
-  StrataTrace *t;
 
-  if (!test_have_samples ())
-    return;
   g_assert_cmpint (g_mkdir_with_parents (deep, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (x, 0755), ==, 0);
   g_assert_cmpint (g_mkdir (y, 0755), ==, 0);
-  /* Five levels back up to the top; two siblings that lead to each other; a folder that
-   * links to itself; and, in a trace folder, a stream file that is a link to itself. */
   g_assert_cmpint (symlink ("../../../../..", deep_link), ==, 0);
   g_assert_cmpint (symlink ("../y", x_link), ==, 0);
   g_assert_cmpint (symlink ("../x", y_link), ==, 0);
   g_assert_cmpint (symlink (".", self_link), ==, 0);
   write_trace (trace, "loops", 2, 1024, 100);
   g_assert_cmpint (symlink ("channel0_9", trace_loop), ==, 0);
-
-  set = check_case ("symbolic link loops", tmp, tmp, EXPECT_REPORT);
-  g_assert_true (test_errors_contain (set->errors, deep_link, "symbolic link loop"));
-  g_assert_true (test_errors_contain (set->errors, self_link, "symbolic link loop"));
-  g_assert_true (test_errors_contain (set->errors, "to-", "symbolic link loop"));
-  /* The trace is found once, and its two real streams are read; libbabeltrace2 skips the
-   * stream "file" that is a link to itself, as it skips any file it cannot open. */
-  t = test_find_trace (set, trace);
-  g_assert_nonnull (t);
-  g_assert_cmpuint (t->events, ==, 100);
-  g_assert_cmpuint (set->traces->len, ==, 2);
-  test_rm_tree (tmp);
 }
 
-/* ---- permissions ---- */
-
+/* Mode 0 for @file, or for the folder itself when @file is NULL; others may search and read
+ * all the rest (the child that checks it may run as nobody). */
 static void
-permission_cases (const char *tmp)
+damage_unreadable (const DamageCase *c,
+                   guint             variant,
+                   const char       *dir,
+                   Check            *check)
 {
-  g_autofree char *a = g_build_filename (tmp, "stream-unreadable", NULL);
-  g_autofree char *b = g_build_filename (tmp, "metadata-unreadable", NULL);
-  g_autofree char *c_parent = g_build_filename (tmp, "closed", NULL);
-  g_autofree char *c = g_build_filename (c_parent, "trace", NULL);
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *cmd = g_strdup_printf ("chmod a+x '%s' && chmod -R a+rX '%s'", parent, dir);
+  g_autofree char *path = g_build_filename (dir, c->file, NULL);
+
+  test_run_shell (cmd);
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+}
+
+/* ---- the cases ---- */
+
+/* simple-kernel's k_5: a 32-byte packet header (magic, uuid, stream_id, stream_instance_id),
+ * a context up to byte 88, then compact event headers. Offsets below a packet's size fall
+ * in its first packet; the others spread over the file. (A cut at 0 empties it.) */
+static const Cut sample_cuts[] = {
+  { 1 }, { 3 }, { 4 }, { 17 }, { 24 }, { 31 }, { 32 }, { 40 }, { 57 }, { 70 }, { 88 }, { 89 },
+  { 95 }, { 130 }, { 777 }, { 5, 1, 3 }, { 1, 1, 2 }, { -4097, 1, 1 }, { -1, 1, 1 },
+};
+static const Cut sample_emptied[] = { { 0 } };
+
+/* The writer's 1 KiB packets: inside the magic, the uuid, stream_id, each context field, the
+ * first event's header and payload, the second packet's header, and the middle of the last. */
+static const Cut writer_cuts[] = {
+  { 2 }, { 12 }, { 22 }, { 28 }, { 36 }, { 44 }, { 52 }, { 60 }, { 68 }, { 74 },
+  { W_PREAMBLE + 2 }, { W_PREAMBLE + 13 }, { W_PREAMBLE + 40 }, { 1024 + 3 }, { 1024 + 50 },
+  { 4096 + 600 },
+};
+
+#define WRITER(host, cpus, packet, events) \
+  .source = FROM_WRITER, .hostname = host, .n_cpus = cpus, .packet_size = packet, .n_events = events
+#define TIB  (G_GUINT64_CONSTANT (1) << 43)
+#define GIB4 (G_GUINT64_CONSTANT (1) << 35)
+/* At least 8 packets of 1 KiB on CPU 0; sizes are in bits. The first two made libbabeltrace2
+ * abort, and 0 made it loop. The packets before the damaged one are kept. */
+#define SIZES(which, content, c_bits, packet_, p_bits) \
+  WRITER ("sizes", 1, 1024, 8 * 30), .damage = damage_sizes, \
+  .size = { which, content, c_bits, packet_, p_bits }, \
+  .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_EVENTS, \
+  .trace_says = { "channel0_0", "damaged or truncated" }, .events_max = 8 * 30 - 1
+
+static const DamageCase cases[] = {
+  /* Files cut short. The seven other streams of the sample are always kept; the writer's
+   * CPU 0 is whole (200 events). */
+  { "truncated/sample", FROM_SAMPLE, .damage = damage_cut, .file = "k_5",
+    .cuts = sample_cuts, .n_variants = G_N_ELEMENTS (sample_cuts),
+    .expect = EXPECT_REPORT | EXPECT_KEPT, .trace_says = { "k_5", NULL }, .streams_min = 7 },
+  { "truncated/sample-emptied", FROM_SAMPLE, .damage = damage_cut, .file = "k_5",
+    .cuts = sample_emptied, .n_variants = 1, .expect = EXPECT_KEPT, .streams_min = 7 },
+  { "truncated/writer", WRITER ("cut", 2, 1024, 400), .damage = damage_cut, .file = "channel0_1",
+    .cuts = writer_cuts, .n_variants = G_N_ELEMENTS (writer_cuts),
+    .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_EVENTS, .events_min = 200, .events_max = 399 },
+
+  /* Bytes flipped at random, seeded: in stream files, packetized metadata (4 KiB packets)
+   * and the writer's plain-text metadata. */
+  { "flipped/stream/sample-k_2", FROM_SAMPLE_NO_INDEX, .damage = damage_flip, .file = "k_2",
+    .flip_packet = 4096, .seed = 1, .n_variants = 16 },
+  { "flipped/stream/sample-k_5", FROM_SAMPLE_NO_INDEX, .damage = damage_flip, .file = "k_5",
+    .flip_packet = 4096, .seed = 2, .n_variants = 8 },
+  { "flipped/stream/writer", WRITER ("flip", 2, 1024, 600), .damage = damage_flip,
+    .file = "channel0_0", .flip_packet = 1024, .seed = 3, .n_variants = 16 },
+  { "flipped/metadata/sample", FROM_SAMPLE, .damage = damage_flip, .file = "metadata",
+    .flip_packet = 4096, .seed = 4, .n_variants = 16 },
+  { "flipped/metadata/writer", WRITER ("flip", 2, 1024, 200), .damage = damage_flip,
+    .file = "metadata", .flip_packet = 0, .seed = 5, .n_variants = 16 },
+
+  /* Empty and missing files. */
+  { "empty-files/stream", WRITER ("empty", 2, 1024, 100), .damage = damage_empty,
+    .file = "channel0_0", .expect = EXPECT_KEPT | EXPECT_EVENTS, .events_min = 50, .events_max = 50 },
+  { "empty-files/metadata", WRITER ("empty", 2, 1024, 100), .damage = damage_empty,
+    .file = "metadata", .expect = EXPECT_REPORT | EXPECT_FAILED,
+    .set_says = { { "", "metadata file is empty" } } },
+  { "empty-files/all", FROM_NOTHING, .damage = damage_all_empty,
+    .expect = EXPECT_REPORT | EXPECT_FAILED },
+  { "missing-metadata", WRITER ("nometa", 2, 1024, 100), .damage = damage_remove,
+    .file = "metadata", .expect = EXPECT_REPORT | EXPECT_ABSENT,
+    .set_says = { { "", "without a metadata file" } } },
+  { "metadata-is-folder", WRITER ("metadir", 2, 1024, 100), .damage = damage_metadata_folder,
+    .expect = EXPECT_REPORT | EXPECT_FAILED, .set_says = { { "", "metadata is a folder" } } },
+
+  /* Absurd packet sizes. */
+  { "absurd-packet-sizes/packet-size-2^63", SIZES (0, FALSE, 0, TRUE, G_GUINT64_CONSTANT (1) << 63) },
+  { "absurd-packet-sizes/packet-size-2^64-8", SIZES (0, FALSE, 0, TRUE, G_MAXUINT64 - 7) },
+  { "absurd-packet-sizes/both-1TiB", SIZES (0, TRUE, TIB, TRUE, TIB) },
+  { "absurd-packet-sizes/both-4GiB-second-packet", SIZES (1, TRUE, GIB4, TRUE, GIB4) },
+  { "absurd-packet-sizes/packet-size-0", SIZES (0, FALSE, 0, TRUE, 0) },
+  { "absurd-packet-sizes/both-0", SIZES (0, TRUE, 0, TRUE, 0) },
+  { "absurd-packet-sizes/content-past-packet", SIZES (0, TRUE, 8192 * 8, TRUE, 1024 * 8) },
+  { "absurd-packet-sizes/content-2^64-1-third-packet", SIZES (2, TRUE, G_MAXUINT64, FALSE, 0) },
+  { "absurd-packet-sizes/content-2^63-third-packet",
+    SIZES (2, TRUE, G_GUINT64_CONSTANT (1) << 63, FALSE, 0) },
+  { "absurd-packet-sizes/packet-below-preamble", SIZES (0, TRUE, 64, TRUE, 64) },
+  { "absurd-packet-sizes/packet-not-whole-bytes", SIZES (0, FALSE, 0, TRUE, 1024 * 8 - 3) },
+  { "absurd-packet-sizes/packet-twice-the-file", SIZES (0, FALSE, 0, TRUE, 2 * 8192 * 8) },
+  { "absurd-packet-sizes/content-inside-context", SIZES (1, TRUE, 400, FALSE, 0) },
+  { "absurd-packet-sizes/last-packet-2KiB-in-1KiB", SIZES (G_MAXUINT, FALSE, 0, TRUE, 2048 * 8) },
+
+  /* The clock: 0 Hz; 1 Hz, where every cycle is a second, so the times leave int64 ns; an
+   * origin at the far end of int64 ns. */
+  { "clock/frequency-0", WRITER ("freq0", 2, 1024, 100), .damage = damage_replace,
+    .file = "metadata", .from = "freq = 1000000000;", .to = "freq = 0;",
+    .expect = EXPECT_REPORT | EXPECT_FAILED },
+  { "clock/frequency-1hz", WRITER ("freq1", 2, 1024, 100), .damage = damage_replace,
+    .file = "metadata", .from = "freq = 1000000000;", .to = "freq = 1;", .expect = EXPECT_FOUND },
+  { "clock/origin-far", WRITER ("far", 2, 1024, 100), .damage = damage_replace,
+    .file = "metadata", .from = "offset_s = 1000;", .to = "offset_s = 9223372036;" },
+
+  /* Time going back (two CPUs; event i is on CPU i % 2 at w_time (i); packets of about 30
+   * events): events of one stream must still reach the core in time order. */
+  { "time-back/one-event", WRITER ("back", 2, 1024, 400), .damage = damage_event_back,
+    .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_EVENTS | EXPECT_ORDERED,
+    .trace_says = { "channel0_0", "earlier than" }, .events_min = 400, .events_max = 400 },
+  { "time-back/packets-swapped", WRITER ("back", 2, 1024, 400), .damage = damage_swap_packets,
+    .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_ORDERED },
+  { "time-back/packet-begins-early", WRITER ("back", 2, 1024, 400), .damage = damage_packet_early,
+    .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_EVENTS | EXPECT_ORDERED,
+    .events_min = 400, .events_max = 400 },
+
+  /* Folders with nothing, or a trace's metadata and no stream file: a trace of no events. */
+  { "empty-folders/empty", FROM_NOTHING, .expect = EXPECT_REPORT,
+    .set_says = { { "", "no CTF trace found" } } },
+  { "empty-folders/only-metadata", WRITER ("only", 1, 1024, 10), .damage = damage_only_metadata,
+    .expect = EXPECT_FOUND | EXPECT_EVENTS, .events_min = 0, .events_max = 0 },
+
+  /* The trace is found once, and its two real streams are read; libbabeltrace2 skips the
+   * stream "file" that is a link to itself, as it skips any file it cannot open. */
+  { "symlink-loops", FROM_NOTHING, .trace_at = "a/b/c/trace", .damage = damage_symlink_loops,
+    .expect = EXPECT_REPORT | EXPECT_FOUND | EXPECT_EVENTS,
+    .set_says = { { "a/b/c/d/e/up", "symbolic link loop" }, { "a/b/self", "symbolic link loop" },
+                  { "", "to-" } },
+    .events_min = 100, .events_max = 100, .n_traces = 2 },
+
+  /* Files and folders that cannot be read. */
+  { "permissions/stream", WRITER ("perm", 2, 1024, 100), .damage = damage_unreadable,
+    .file = "channel0_1", .child = CHILD_NOBODY,
+    .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_EVENTS,
+    .set_says = { { "", "channel0_1 cannot be read (Permission denied)" } },
+    .events_min = 50, .events_max = 50 },
+  { "permissions/metadata", WRITER ("perm", 2, 1024, 100), .damage = damage_unreadable,
+    .file = "metadata", .child = CHILD_NOBODY, .expect = EXPECT_REPORT | EXPECT_FAILED,
+    .set_says = { { "", "ermission denied" } } },
+  { "permissions/folder", WRITER ("perm", 2, 1024, 100), .trace_at = "trace",
+    .damage = damage_unreadable, .file = "", .child = CHILD_NOBODY,
+    .expect = EXPECT_REPORT | EXPECT_ABSENT, .set_says = { { "", "ermission denied" } } },
+
+  /* A damaged file with nowhere to stage its sound packets: the trace is refused, and says
+   * why (never a warning on stderr, which the child would die of). */
+  { "staging/no-temporary-folder", WRITER ("staging", 1, 1024, 8 * 30), .damage = damage_sizes,
+    .size = { 0, FALSE, 0, TRUE, G_GUINT64_CONSTANT (1) << 63 }, .child = CHILD_NO_TMPDIR,
+    .expect = EXPECT_REPORT | EXPECT_FAILED,
+    .set_says = { { "", "cannot make a temporary folder" } } },
+};
+
+/* ---- one loop ---- */
+
+/*
+ * Loads @dir (a damaged trace, or a folder above it) with the good sample trace, and checks
+ * the contract: the good trace loads whole, every message of a trace names that trace's
+ * folder first, and every other message names something inside @dir; then what @c expects.
+ */
+static void
+check_case (const DamageCase *c,
+            const char       *dir,
+            const Check      *check)
+{
+  g_autofree char *good = test_sample ("tc-flipping-endianness");
+  g_autofree char *damaged = g_build_filename (dir, c->trace_at, NULL);
+  const char *paths[] = { dir, good, NULL };
+  const char *label = check->label->str;
+  g_autoptr(GError) error = NULL;
   g_autoptr(StrataSet) set = NULL;
   StrataTrace *t;
 
-  set = check_case ("unreadable stream file", tmp, a, EXPECT_REPORT);
-  g_assert_true (test_errors_contain (set->errors, a, "channel0_1 cannot be read (Permission denied)"));
-  t = test_find_trace (set, a);
+  set = load_bounded (label, paths, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (set);
+
+  for (guint i = 0; i < set->errors->len; i++)
+    {
+      const char *e = g_ptr_array_index (set->errors, i);
+
+      g_test_message ("%s: %s", label, e);
+      /* A subprocess runs quiet: say it on stderr, which the parent passes on. */
+      if (g_test_subprocess ())
+        g_printerr ("%s: %s\n", label, e);
+      g_assert_true (g_str_has_prefix (e, dir));
+    }
+  for (guint i = 0; i < set->traces->len; i++)
+    {
+      t = g_ptr_array_index (set->traces, i);
+      for (guint e = 0; e < t->errors->len; e++)
+        g_assert_true (g_str_has_prefix (g_ptr_array_index (t->errors, e), t->path));
+      if (t->errors->len == 0)
+        g_assert_false (t->failed);
+    }
+
+  t = test_find_trace (set, good);
+  g_assert_nonnull (t);
   g_assert_false (t->failed);
-  g_assert_cmpuint (t->events, ==, 50);
-  g_clear_pointer (&set, strata_set_unref);
+  g_assert_cmpuint (t->events, ==, GOOD_EVENTS);
+  g_assert_cmpuint (t->errors->len, ==, 0);
 
-  set = check_case ("unreadable metadata", tmp, b, EXPECT_REPORT | EXPECT_FAILED);
-  g_assert_true (test_errors_contain (set->errors, b, "ermission denied"));
-  g_clear_pointer (&set, strata_set_unref);
+  if (check->expect & EXPECT_REPORT)
+    g_assert_cmpuint (set->errors->len, >, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (c->set_says) && c->set_says[i].says != NULL; i++)
+    {
+      g_autofree char *where = g_build_filename (dir, c->set_says[i].where, NULL);
 
-  set = check_case ("unreadable folder", tmp, c_parent, EXPECT_REPORT);
-  g_assert_true (test_errors_contain (set->errors, c_parent, "ermission denied"));
-  g_assert_null (test_find_trace (set, c));
+      g_assert_true (test_errors_contain (set->errors, where, c->set_says[i].says));
+    }
+  if (c->n_traces > 0)
+    g_assert_cmpuint (set->traces->len, ==, c->n_traces);
+
+  t = test_find_trace (set, damaged);
+  if (check->expect & EXPECT_ABSENT)
+    g_assert_null (t);
+  if (check->expect & EXPECT_FAILED)
+    g_assert_true (t == NULL || t->failed);
+  if (check->expect & (EXPECT_FOUND | EXPECT_KEPT | EXPECT_EVENTS | EXPECT_ORDERED))
+    g_assert_nonnull (t);
+  if (check->expect & EXPECT_KEPT)
+    g_assert_false (t->failed);
+  if (check->expect & EXPECT_EVENTS)
+    {
+      g_test_message ("%s: %" G_GUINT64_FORMAT " events", label, t->events);
+      g_assert_cmpuint (t->events, >=, check->events_min);
+      g_assert_cmpuint (t->events, <=, check->events_max);
+    }
+  if (check->expect & EXPECT_ORDERED)
+    assert_merge_ordered (t, t->events);
+  if (c->streams_min > 0)
+    g_assert_cmpuint (t->streams->len, >=, c->streams_min);
+  if (c->trace_says.where != NULL)
+    g_assert_true (test_errors_contain (t->errors, c->trace_says.where, c->trace_says.says));
+}
+
+/* What @c expects before its damage refines it. */
+static void
+check_init (Check            *check,
+            const DamageCase *c,
+            const char       *label)
+{
+  check->label = g_string_new (label);
+  check->expect = c->expect;
+  check->events_min = c->events_min;
+  check->events_max = c->events_max;
+}
+
+/* Makes the folder of @c's case @variant at @dir, and what it must come to. */
+static void
+make_case (const DamageCase *c,
+           guint             variant,
+           const char       *dir,
+           Check            *check)
+{
+  g_autofree char *sample = test_sample ("tvl-simple-kernel/simple-kernel");
+  g_autofree char *trace = g_build_filename (dir, c->trace_at, NULL);
+
+  check_init (check, c, c->path);
+  switch (c->source)
+    {
+    case FROM_NOTHING:
+      g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+      break;
+
+    case FROM_SAMPLE:
+    case FROM_SAMPLE_NO_INDEX:
+      test_copy_tree (sample, dir);
+      if (c->source == FROM_SAMPLE_NO_INDEX)
+        {
+          g_autofree char *index = g_build_filename (dir, "index", NULL);
+
+          test_rm_tree (index);
+        }
+      break;
+
+    case FROM_WRITER:
+      write_trace (trace, c->hostname, c->n_cpus, c->packet_size, c->n_events);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+  if (c->damage != NULL)
+    c->damage (c, variant, dir, check);
 }
 
 static void
-test_permissions (void)
+drop_privileges (void)
 {
+  /* Root reads every file whatever its mode: be nobody. LeakSanitizer needs the process to
+   * stay dumpable, which changing credentials turns off. */
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (setgroups (0, NULL), ==, 0);
+      g_assert_cmpint (setgid (65534), ==, 0);
+      g_assert_cmpint (setuid (65534), ==, 0);
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
+    }
+}
+
+static void
+test_case (gconstpointer data)
+{
+  const DamageCase *c = data;
   g_autofree char *tmp = NULL;
-  g_autofree char *a = NULL;
-  g_autofree char *a_stream = NULL;
-  g_autofree char *b = NULL;
-  g_autofree char *b_metadata = NULL;
-  g_autofree char *c_parent = NULL;
-  g_autofree char *c = NULL;
-  g_autofree char *chmod_cmd = NULL;
 
   if (g_test_subprocess ())
     {
+      /* The parent made the case; check it here, where files of mode 0 cannot be read or
+       * no temporary folder can be made. */
       const char *dir = g_getenv ("STRATA_TEST_DAMAGED_DIR");
+      Check check = { 0 };
 
-      /* Root reads everything: be nobody. LeakSanitizer needs the process to stay
-       * dumpable, which changing credentials turns off. */
       g_assert_nonnull (dir);
-      if (geteuid () == 0)
-        {
-          g_assert_cmpint (setgroups (0, NULL), ==, 0);
-          g_assert_cmpint (setgid (65534), ==, 0);
-          g_assert_cmpint (setuid (65534), ==, 0);
-          prctl (PR_SET_DUMPABLE, 1, 0, 0, 0);
-        }
-      permission_cases (dir);
+      check_init (&check, c, g_getenv ("STRATA_TEST_DAMAGED_LABEL"));
+      if (c->child == CHILD_NOBODY)
+        drop_privileges ();
+      check_case (c, dir, &check);
+      g_string_free (check.label, TRUE);
       return;
     }
 
   if (!test_have_samples ())
     return;
   tmp = test_make_tmpdir ();
-  a = g_build_filename (tmp, "stream-unreadable", NULL);
-  a_stream = g_build_filename (a, "channel0_1", NULL);
-  b = g_build_filename (tmp, "metadata-unreadable", NULL);
-  b_metadata = g_build_filename (b, "metadata", NULL);
-  c_parent = g_build_filename (tmp, "closed", NULL);
-  c = g_build_filename (c_parent, "trace", NULL);
 
-  write_trace (a, "perm", 2, 1024, 100);
-  write_trace (b, "perm", 2, 1024, 100);
-  write_trace (c, "perm", 2, 1024, 100);
-  /* Others (nobody, in the child) may search the folders, and read all but these. */
-  chmod_cmd = g_strdup_printf ("chmod -R a+rX '%s'", tmp);
-  test_run_shell (chmod_cmd);
-  g_assert_cmpint (g_chmod (a_stream, 0), ==, 0);
-  g_assert_cmpint (g_chmod (b_metadata, 0), ==, 0);
-  g_assert_cmpint (g_chmod (c_parent, 0), ==, 0);
-
-  if (geteuid () != 0)
-    permission_cases (tmp);
-  else
+  for (guint v = 0; v < MAX (c->n_variants, 1); v++)
     {
-      /* Root reads every file whatever its mode: test as nobody in a child process. */
-      g_setenv ("STRATA_TEST_DAMAGED_DIR", tmp, TRUE);
-      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
-      g_unsetenv ("STRATA_TEST_DAMAGED_DIR");
-      g_test_trap_assert_passed ();
+      g_autofree char *name = g_strdup_printf ("case-%u", v);
+      g_autofree char *dir = g_build_filename (tmp, name, NULL);
+      Check check = { 0 };
+
+      make_case (c, v, dir, &check);
+      if (c->child == CHILD_NONE)
+        check_case (c, dir, &check);
+      else
+        {
+          g_autofree char *saved_tmpdir = g_strdup (g_getenv ("TMPDIR"));
+
+          g_setenv ("STRATA_TEST_DAMAGED_DIR", dir, TRUE);
+          g_setenv ("STRATA_TEST_DAMAGED_LABEL", check.label->str, TRUE);
+          if (c->child == CHILD_NO_TMPDIR)
+            g_setenv ("TMPDIR", "/nonexistent/strata-test-tmp", TRUE);
+          g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDOUT | G_TEST_SUBPROCESS_INHERIT_STDERR);
+          if (saved_tmpdir != NULL)
+            g_setenv ("TMPDIR", saved_tmpdir, TRUE);
+          else
+            g_unsetenv ("TMPDIR");
+          g_unsetenv ("STRATA_TEST_DAMAGED_DIR");
+          g_unsetenv ("STRATA_TEST_DAMAGED_LABEL");
+          g_test_trap_assert_passed ();
+        }
+      g_string_free (check.label, TRUE);
+      test_rm_tree (dir);
     }
   test_rm_tree (tmp);
 }
@@ -1079,18 +1105,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/damaged/permissions", test_permissions);
-  g_test_add_func ("/damaged/truncated/sample", test_truncated_sample);
-  g_test_add_func ("/damaged/truncated/writer", test_truncated_writer);
-  g_test_add_func ("/damaged/flipped/stream", test_flipped_stream);
-  g_test_add_func ("/damaged/flipped/metadata", test_flipped_metadata);
-  g_test_add_func ("/damaged/empty-files", test_empty_files);
-  g_test_add_func ("/damaged/missing-metadata", test_missing_metadata);
-  g_test_add_func ("/damaged/metadata-is-folder", test_metadata_is_folder);
-  g_test_add_func ("/damaged/absurd-packet-sizes", test_absurd_packet_sizes);
-  g_test_add_func ("/damaged/clock-frequency", test_clock_frequency);
-  g_test_add_func ("/damaged/time-goes-back", test_time_goes_back);
-  g_test_add_func ("/damaged/empty-folders", test_empty_folders);
-  g_test_add_func ("/damaged/symlink-loops", test_symlink_loops);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/damaged/", cases[i].path, NULL);
+
+      g_test_add_data_func (path, &cases[i], test_case);
+    }
   return g_test_run ();
 }
