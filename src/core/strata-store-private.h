@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include "strata-section-file.h"
 #include "strata-store.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,14 @@ typedef struct
   guint32 mask;
 } StoreBucket;
 
+/* Where a row's arrays (or its summary's buckets) live. */
+typedef enum
+{
+  STORE_HEAP,            /* owned, from malloc */
+  STORE_SPILL,           /* owned, in the builder's spill file */
+  STORE_MAPPED,          /* not owned: in a mapped file, which the store keeps alive */
+} StoreStorage;
+
 typedef struct
 {
   char          *name;
@@ -39,11 +48,15 @@ typedef struct
   guint32       *ids;
   guint64        n;
   guint64        cap;
+  StrataStoreSpill *spill;     /* the builder's, or NULL */
+  guint8         storage;      /* StoreStorage of base, off, wide and ids */
+  guint8         pyramid_storage;
   gsize          pyramid_ready; /* g_once: thread rows get theirs when first summarized */
   gsize          pyramid_memory; /* of one built before finish() */
   gint64         w0;           /* level-0 bucket width, ns */
   guint          n_levels;
-  StoreBucket       **levels;
+  StoreBucket   *pyramid;      /* every level's buckets, level 0 first */
+  StoreBucket  **levels;       /* into pyramid */
   guint64       *level_len;
 } __attribute__ ((aligned (64))) StoreRow;   /* rows of different threads share no cache line */
 
@@ -69,12 +82,56 @@ typedef struct
 
 struct _StrataStoreBuilder
 {
+  StrataStoreSpill *spill;
   StoreDescCacheEntry *cache;       /* id G_MAXUINT32: empty */
   GPtrArray  *rows;            /* StoreRow* */
   GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
   GArray     *descs;           /* StrataStateDesc */
   GHashTable *desc_index;      /* StrataStateDesc* (in a private copy) -> id + 1 */
 };
+
+struct _StrataStore
+{
+  GPtrArray         *rows;
+  GHashTable        *by_name;    /* name -> row + 1 */
+  GPtrArray         *aliases;    /* as in the builder */
+  StrataStateDesc   *descs;
+  guint              n_descs;
+  gboolean           descs_mapped;
+  gint64             begin;
+  gint64             end;
+  guint64            n_changes;
+  gsize              memory;
+  StrataStoreSpill  *spill;      /* where spilled rows lie, or NULL */
+  StrataSectionFile *file;       /* where mapped rows lie, or NULL */
+};
+
+/* The spill file (strata-store-file.c). alloc() gives NULL when the file cannot grow: the
+ * caller then uses the heap. heap_budget() says whether a row of @bytes on the heap should
+ * move to the spill: large rows always do, and all rows once the heap holds enough. */
+gpointer store_spill_alloc       (StrataStoreSpill *spill,
+                                  gsize             bytes);
+void     store_spill_free        (StrataStoreSpill *spill,
+                                  gpointer          p);
+void     store_spill_trim        (StrataStoreSpill *spill,
+                                  gpointer          p,
+                                  gsize             used);
+gboolean store_spill_wants       (StrataStoreSpill *spill,
+                                  gsize             bytes);
+void     store_spill_heap_add    (StrataStoreSpill *spill,
+                                  gssize            bytes);
+
+/* The shape of a row's summary: level 0's bucket width and every level's length (at most
+ * STORE_MAX_LEVELS); returns the number of buckets of all levels. */
+#define STORE_MAX_LEVELS 64
+guint64  store_pyramid_layout    (gint64            begin,
+                                  gint64            end,
+                                  guint64           n,
+                                  gint64           *w0,
+                                  guint            *n_levels,
+                                  guint64          *level_len);
+gsize    store_row_bytes         (const StoreRow   *row);
+void     store_row_free          (gpointer          row);
 
 void strata_store_row_push            (StoreRow           *row,
                                        gint64              ts,

@@ -60,23 +60,193 @@ strata_state_from_string (const char *name)
 }
 
 
+/*
+ * A row's arrays are on the heap, in the builder's spill file, or in a mapped file (see
+ * StoreStorage). Only the heap and the spill own theirs; the heap's share of a spilling
+ * builder is counted, so that rows move to the spill once the heap holds enough.
+ */
+
+static gpointer
+storage_alloc (StoreRow *row,
+               guint8    storage,
+               gsize     bytes)
+{
+  if (storage == STORE_SPILL)
+    return store_spill_alloc (row->spill, bytes);
+  return g_malloc (bytes);
+}
+
+static void
+storage_free (StoreRow *row,
+              guint8    storage,
+              gpointer  p)
+{
+  if (p == NULL)
+    return;
+  if (storage == STORE_HEAP)
+    g_free (p);
+  else if (storage == STORE_SPILL)
+    store_spill_free (row->spill, p);
+}
+
+static guint64
+row_blocks (guint64 cap)
+{
+  return (cap + STORE_BLOCK - 1) / STORE_BLOCK + 1;
+}
+
+/* The bytes of @row's arrays as allocated. */
+gsize
+store_row_bytes (const StoreRow *row)
+{
+  guint64 cap = MAX (row->cap, 1);
+
+  if (row->ids == NULL)
+    return 0;
+  if (row->wide)
+    return cap * (sizeof (guint32) + sizeof (gint64));
+  return cap * 2 * sizeof (guint32) + row_blocks (row->cap) * sizeof (gint64);
+}
+
+static gsize
+row_heap_bytes (const StoreRow *row)
+{
+  return row->storage == STORE_HEAP ? store_row_bytes (row) : 0;
+}
+
+static void
+row_heap_changed (StoreRow *row,
+                  gsize     before)
+{
+  if (row->spill != NULL)
+    store_spill_heap_add (row->spill, (gssize) row_heap_bytes (row) - (gssize) before);
+}
+
+static void
+row_free_arrays (StoreRow *row)
+{
+  gsize before = row_heap_bytes (row);
+
+  storage_free (row, row->storage, g_steal_pointer (&row->base));
+  storage_free (row, row->storage, g_steal_pointer (&row->off));
+  storage_free (row, row->storage, g_steal_pointer (&row->wide));
+  storage_free (row, row->storage, g_steal_pointer (&row->ids));
+  row->n = row->cap = 0;
+  row_heap_changed (row, before);
+  row->storage = STORE_HEAP;
+}
+
+static void
+row_free_pyramid (StoreRow *row)
+{
+  storage_free (row, row->pyramid_storage, g_steal_pointer (&row->pyramid));
+  g_clear_pointer (&row->levels, g_free);
+  g_clear_pointer (&row->level_len, g_free);
+  row->n_levels = 0;
+  row->pyramid_storage = STORE_HEAP;
+}
+
+/* Gives @row arrays of @cap changes in @storage, keeping its changes. FALSE, with nothing
+ * changed, when the spill cannot hold them. */
+static gboolean
+row_relocate (StoreRow *row,
+              guint8    storage,
+              guint64   cap)
+{
+  guint64 keep = MIN (row->n, cap);
+  gsize time_size = row->wide ? sizeof (gint64) : sizeof (guint32);
+  gsize before = row_heap_bytes (row);
+  guint8 *ids, *times, *base = NULL;
+
+  cap = MAX (cap, 1);
+  ids = storage_alloc (row, storage, cap * sizeof (guint32));
+  times = storage_alloc (row, storage, cap * time_size);
+  if (!row->wide)
+    base = storage_alloc (row, storage, row_blocks (cap) * sizeof (gint64));
+  if (ids == NULL || times == NULL || (!row->wide && base == NULL))
+    {
+      storage_free (row, storage, ids);
+      storage_free (row, storage, times);
+      storage_free (row, storage, base);
+      return FALSE;
+    }
+  if (keep > 0)
+    {
+      memcpy (ids, row->ids, keep * sizeof (guint32));
+      memcpy (times, row->wide ? (gpointer) row->wide : (gpointer) row->off, keep * time_size);
+      if (base != NULL)
+        memcpy (base, row->base, ((keep + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64));
+    }
+  storage_free (row, row->storage, row->base);
+  storage_free (row, row->storage, row->off);
+  storage_free (row, row->storage, row->wide);
+  storage_free (row, row->storage, row->ids);
+  row->ids = (guint32 *) ids;
+  if (row->wide)
+    row->wide = (gint64 *) times;
+  else
+    {
+      row->off = (guint32 *) times;
+      row->base = (gint64 *) base;
+    }
+  row->n = keep;
+  row->cap = cap;
+  row->storage = storage;
+  row_heap_changed (row, before);
+  return TRUE;
+}
+
 /* Plain 64-bit times from now on: for a row too sparse for 32-bit offsets. */
 static void
 row_make_wide (StoreRow *row)
 {
-  gint64 *wide = g_new (gint64, MAX (row->cap, 1));
+  gsize before = row_heap_bytes (row);
+  gint64 *wide = storage_alloc (row, row->storage, MAX (row->cap, 1) * sizeof (gint64));
 
+  if (wide == NULL)
+    {
+      /* The spill is full: the heap takes the row. */
+      row_relocate (row, STORE_HEAP, row->cap);
+      before = row_heap_bytes (row);
+      wide = g_new (gint64, MAX (row->cap, 1));
+    }
   for (guint64 i = 0; i < row->n; i++)
     wide[i] = store_row_ts (row, i);
-  g_clear_pointer (&row->base, g_free);
-  g_clear_pointer (&row->off, g_free);
+  storage_free (row, row->storage, g_steal_pointer (&row->base));
+  storage_free (row, row->storage, g_steal_pointer (&row->off));
   row->wide = wide;
+  row_heap_changed (row, before);
 }
 
 static void
 row_resize (StoreRow *row,
             guint64   cap)
 {
+  gsize before = row_heap_bytes (row);
+
+  if (row->storage == STORE_HEAP && row->spill != NULL && cap > row->cap &&
+      store_spill_wants (row->spill, store_row_bytes (row) + (cap - row->cap) * 2 * sizeof (guint32)))
+    {
+      /* Spilled rows grow by doubling: each move is a copy, not a remap. */
+      if (row_relocate (row, STORE_SPILL, MAX (cap, 2 * row->cap)))
+        return;
+    }
+  else if (row->storage == STORE_SPILL)
+    {
+      if (cap <= row->cap)
+        {
+          /* Shrinking: the pages past the end go back to the file system. */
+          store_spill_trim (row->spill, row->ids, row->n * sizeof (guint32));
+          store_spill_trim (row->spill, row->wide ? (gpointer) row->wide : (gpointer) row->off,
+                            row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)));
+          row->cap = MAX (cap, row->n);
+          return;
+        }
+      if (row_relocate (row, STORE_SPILL, MAX (cap, 2 * row->cap)) ||
+          row_relocate (row, STORE_HEAP, cap))
+        return;
+      g_error ("out of memory for a row of %" G_GUINT64_FORMAT " changes", cap);
+    }
   row->cap = cap;
   row->ids = g_renew (guint32, row->ids, MAX (cap, 1));
   if (row->wide)
@@ -84,8 +254,9 @@ row_resize (StoreRow *row,
   else
     {
       row->off = g_renew (guint32, row->off, MAX (cap, 1));
-      row->base = g_renew (gint64, row->base, (cap + STORE_BLOCK - 1) / STORE_BLOCK + 1);
+      row->base = g_renew (gint64, row->base, row_blocks (cap));
     }
+  row_heap_changed (row, before);
 }
 
 void
@@ -113,18 +284,6 @@ strata_store_row_push (StoreRow *row,
 }
 
 
-struct _StrataStore
-{
-  GPtrArray       *rows;
-  GHashTable      *by_name;    /* name -> row + 1 */
-  GPtrArray       *aliases;    /* as in the builder */
-  StrataStateDesc *descs;
-  guint            n_descs;
-  gint64           begin;
-  gint64           end;
-  guint64          n_changes;
-  gsize            memory;
-};
 
 static guint
 desc_hash (gconstpointer p)
@@ -161,31 +320,33 @@ find_le (const StoreRow *row,
   return (gint64) lo - 1;
 }
 
-static void
-row_free (gpointer data)
+void
+store_row_free (gpointer data)
 {
   StoreRow *row = data;
 
   if (row == NULL)
     return;
   g_free (row->name);
-  g_free (row->base);
-  g_free (row->off);
-  g_free (row->wide);
-  g_free (row->ids);
-  for (guint l = 0; l < row->n_levels; l++)
-    g_free (row->levels[l]);
-  g_free (row->levels);
-  g_free (row->level_len);
+  row_free_arrays (row);
+  row_free_pyramid (row);
   g_aligned_free (row);
 }
 
 StrataStoreBuilder *
 strata_store_builder_new (void)
 {
+  return strata_store_builder_new_spilling (NULL);
+}
+
+StrataStoreBuilder *
+strata_store_builder_new_spilling (StrataStoreSpill *spill)
+{
   StrataStoreBuilder *self = g_new0 (StrataStoreBuilder, 1);
 
-  self->rows = g_ptr_array_new_with_free_func (row_free);
+  self->spill = spill ? strata_store_spill_ref (spill) : NULL;
+
+  self->rows = g_ptr_array_new_with_free_func (store_row_free);
   self->aliases = g_ptr_array_new ();
   self->cache = g_new (StoreDescCacheEntry, STORE_DESC_CACHE_SIZE);
   for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
@@ -207,6 +368,7 @@ strata_store_builder_free (StrataStoreBuilder *self)
   g_clear_pointer (&self->descs, g_array_unref);
   g_clear_pointer (&self->desc_index, g_hash_table_unref);
   g_free (self->cache);
+  g_clear_pointer (&self->spill, strata_store_spill_unref);
   g_free (self);
 }
 
@@ -220,6 +382,7 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
   StoreRow *row = g_aligned_alloc0 (1, sizeof (StoreRow), 64);
 
   row->name = g_strdup (name);
+  row->spill = self->spill;
   row->kind = kind;
   row->machine = machine;
   row->number = number;
@@ -471,22 +634,25 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       StoreRow *to = g_ptr_array_index (self->rows, rows[k]);
       StoreRow *from = g_ptr_array_index (other->rows, other_rows[k]);
 
-      g_free (to->base);
-      g_free (to->off);
-      g_free (to->wide);
-      g_free (to->ids);
-      for (guint l = 0; l < to->n_levels; l++)
-        g_free (to->levels[l]);
-      g_free (to->levels);
-      g_free (to->level_len);
+      g_return_if_fail (from->storage != STORE_SPILL || from->spill == self->spill);
+
+      row_free_arrays (to);
+      row_free_pyramid (to);
+      if (from->spill != NULL)
+        store_spill_heap_add (from->spill, -(gssize) row_heap_bytes (from));
       to->base = g_steal_pointer (&from->base);
       to->off = g_steal_pointer (&from->off);
       to->wide = g_steal_pointer (&from->wide);
       to->ids = g_steal_pointer (&from->ids);
       to->n = from->n;
       to->cap = from->cap;
+      to->storage = from->storage;
       from->n = from->cap = 0;
+      from->storage = STORE_HEAP;
+      row_heap_changed (to, 0);
       /* A summary, if the row has one, goes along: it holds no description ids. */
+      to->pyramid = g_steal_pointer (&from->pyramid);
+      to->pyramid_storage = from->pyramid_storage;
       to->levels = g_steal_pointer (&from->levels);
       to->level_len = g_steal_pointer (&from->level_len);
       to->n_levels = from->n_levels;
@@ -495,6 +661,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       to->pyramid_memory = from->pyramid_memory;
       from->n_levels = 0;
       from->pyramid_ready = 0;
+      from->pyramid_storage = STORE_HEAP;
       for (guint64 i = 0; i < to->n; i++)
         to->ids[i] = map[to->ids[i]];
     }
@@ -521,13 +688,7 @@ void
 strata_store_builder_row_clear (StrataStoreBuilder *self,
                                 guint               row_index)
 {
-  StoreRow *row = g_ptr_array_index (self->rows, row_index);
-
-  g_clear_pointer (&row->base, g_free);
-  g_clear_pointer (&row->off, g_free);
-  g_clear_pointer (&row->wide, g_free);
-  g_clear_pointer (&row->ids, g_free);
-  row->n = row->cap = 0;
+  row_free_arrays (g_ptr_array_index (self->rows, row_index));
 }
 
 guint
@@ -539,6 +700,8 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
 
   gboolean same = TRUE;
+
+  g_return_val_if_fail (other->spill == NULL || other->spill == self->spill, offset);
 
   for (guint i = 0; i < n; i++)
     {
@@ -552,6 +715,11 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
 
       for (guint64 i = 0; !same && i < row->n; i++)
         row->ids[i] = map[row->ids[i]];
+      if (row->spill == NULL && self->spill != NULL)
+        {
+          row->spill = self->spill;
+          row_heap_changed (row, 0);
+        }
       g_ptr_array_add (self->rows, row);
       g_ptr_array_index (other->rows, r) = NULL;
     }
@@ -675,6 +843,29 @@ acc_take (Acc *acc)
   return b;
 }
 
+guint64
+store_pyramid_layout (gint64   begin,
+                      gint64   end,
+                      guint64  n,
+                      gint64  *w0,
+                      guint   *n_levels,
+                      guint64 *level_len)
+{
+  gint64 span = MAX (end - begin, 1);
+  guint64 total = 0;
+
+  *w0 = 1;
+  while (*w0 < span / (gint64) MAX (n / 8, 1))
+    *w0 <<= 1;
+  level_len[0] = (span + *w0 - 1) / *w0;
+  *n_levels = 1;
+  for (guint64 len = level_len[0]; len > 1; len = (len + 1) / 2)
+    level_len[(*n_levels)++] = (len + 1) / 2;
+  for (guint l = 0; l < *n_levels; l++)
+    total += level_len[l];
+  return total;
+}
+
 /* @info: per description, its key and (above bit 32) its machine bit, in a compact array:
  * the descriptions themselves are far apart in memory. */
 static gsize
@@ -683,29 +874,38 @@ build_pyramid (const StrataStateDesc *descs,
                const guint64         *info,
                StoreRow              *row)
 {
-  gsize memory = 0;
-  gint64 begin, span;
-  guint64 n0;
+  guint64 level_len[STORE_MAX_LEVELS];
+  guint64 n0, total;
   StoreBucket *level0;
   Acc acc = { 0 };
   guint64 cb = 0;
+  gint64 begin;
 
   if (row->n == 0)
     return 0;
   begin = store_row_ts (row, 0);
-  span = MAX (end - begin, 1);
-  row->w0 = 1;
-  while (row->w0 < span / (gint64) MAX (row->n / 8, 1))
-    row->w0 <<= 1;
-  n0 = (span + row->w0 - 1) / row->w0;
-
-  row->n_levels = 1;
-  for (guint64 len = n0; len > 1; len = (len + 1) / 2)
-    row->n_levels++;
+  total = store_pyramid_layout (begin, end, row->n, &row->w0, &row->n_levels, level_len);
+  n0 = level_len[0];
   row->levels = g_new0 (StoreBucket *, row->n_levels);
-  row->level_len = g_new0 (guint64, row->n_levels);
+  row->level_len = g_memdup2 (level_len, row->n_levels * sizeof (guint64));
+  /* A row that spilled puts its summary in the spill too. */
+  row->pyramid = NULL;
+  if (row->spill != NULL && (row->storage == STORE_SPILL ||
+                             store_spill_wants (row->spill, total * sizeof (StoreBucket))))
+    {
+      row->pyramid = store_spill_alloc (row->spill, total * sizeof (StoreBucket));
+      row->pyramid_storage = STORE_SPILL;
+    }
+  if (row->pyramid == NULL)
+    {
+      row->pyramid = g_new (StoreBucket, total);
+      row->pyramid_storage = STORE_HEAP;
+    }
+  row->levels[0] = row->pyramid;
+  for (guint l = 1; l < row->n_levels; l++)
+    row->levels[l] = row->levels[l - 1] + level_len[l - 1];
 
-  level0 = g_new (StoreBucket, n0);
+  level0 = row->levels[0];
   {
     gint64 bucket_end = row->w0, next = 0;
     guint32 last_id = G_MAXUINT32, key = 0, mask = 0;
@@ -748,19 +948,16 @@ build_pyramid (const StrataStateDesc *descs,
   }
   for (; cb < n0; cb++)
     level0[cb] = acc_take (&acc);
-  row->levels[0] = level0;
-  row->level_len[0] = n0;
-
   for (guint l = 1; l < row->n_levels; l++)
     {
-      guint64 len = (row->level_len[l - 1] + 1) / 2;
+      guint64 len = level_len[l];
       StoreBucket *below = row->levels[l - 1];
-      StoreBucket *up = g_new (StoreBucket, len);
+      StoreBucket *up = row->levels[l];
 
       for (guint64 i = 0; i < len; i++)
         {
           StoreBucket a = below[2 * i];
-          StoreBucket b = 2 * i + 1 < row->level_len[l - 1] ? below[2 * i + 1] : (StoreBucket) { NO_KEY, 0, 0 };
+          StoreBucket b = 2 * i + 1 < level_len[l - 1] ? below[2 * i + 1] : (StoreBucket) { NO_KEY, 0, 0 };
 
           /* Approximate above level 0: the dominant of two halves is taken as the longer. */
           if (a.key != NO_KEY && b.key != NO_KEY && (a.key & 0xffffff) == (b.key & 0xffffff))
@@ -779,13 +976,9 @@ build_pyramid (const StrataStateDesc *descs,
                 up[i].key |= (guint32) sec << 24;
             }
         }
-      row->levels[l] = up;
-      row->level_len[l] = len;
     }
 
-  for (guint l = 0; l < row->n_levels; l++)
-    memory += row->level_len[l] * sizeof (StoreBucket);
-  return memory;
+  return total * sizeof (StoreBucket);
 }
 
 typedef struct
@@ -906,6 +1099,20 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
                          GUINT_TO_POINTER (GPOINTER_TO_UINT (g_ptr_array_index (store->aliases, i + 1)) + 1));
   build_pyramids (store, alongside, user_data);
 
+  /* Spilled rows stay where they are, but are no longer the builder's to free: the spill
+   * file may become a saved store. Nothing is added to the spill from now on. */
+  store->spill = g_steal_pointer (&self->spill);
+  for (guint r = 0; r < store->rows->len; r++)
+    {
+      StoreRow *row = g_ptr_array_index (store->rows, r);
+
+      if (row->storage == STORE_SPILL)
+        row->storage = STORE_MAPPED;
+      if (row->pyramid_storage == STORE_SPILL)
+        row->pyramid_storage = STORE_MAPPED;
+      row->spill = NULL;
+    }
+
   strata_store_builder_free (self);
   return store;
 }
@@ -920,7 +1127,10 @@ strata_store_free (StrataStore *self)
     g_free (g_ptr_array_index (self->aliases, i));
   g_ptr_array_unref (self->aliases);
   g_ptr_array_unref (self->rows);
-  g_free (self->descs);
+  if (!self->descs_mapped)
+    g_free (self->descs);
+  g_clear_pointer (&self->spill, strata_store_spill_unref);
+  g_clear_pointer (&self->file, strata_section_file_unref);
   g_free (self);
 }
 

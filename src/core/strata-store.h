@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "strata-section-file.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -92,8 +94,28 @@ typedef struct
 
 typedef struct _StrataStore StrataStore;
 typedef struct _StrataStoreBuilder StrataStoreBuilder;
+typedef struct _StrataStoreSpill StrataStoreSpill;
+
+/*
+ * A file that the builders of one store write their rows to, so that a store larger than
+ * memory can be built: rows past a size (and every row, once the heap holds enough of them)
+ * move there, and are written and read through a mapping whose resident pages are given
+ * back to the page cache as the mapping grows. @fd (taken) is an empty file opened for
+ * reading and writing, possibly unlinked; the store can later be written after the spilled
+ * rows, in the same file (strata_store_write()), so that it becomes a saved store.
+ */
+StrataStoreSpill   *strata_store_spill_new      (int                    fd,
+                                                 GError               **error);
+StrataStoreSpill   *strata_store_spill_ref      (StrataStoreSpill      *self);
+void                strata_store_spill_unref    (StrataStoreSpill      *self);
+int                 strata_store_spill_get_fd   (StrataStoreSpill      *self);
+/* Bytes of the spill file in use: the rows moved there so far. */
+guint64             strata_store_spill_get_size (StrataStoreSpill      *self);
 
 StrataStoreBuilder *strata_store_builder_new    (void);
+/* A builder that moves rows to @spill (NULL: none). Builders whose rows move between them
+ * (absorb(), move_rows()) must share one spill, or have none. */
+StrataStoreBuilder *strata_store_builder_new_spilling (StrataStoreSpill *spill);
 guint               strata_store_builder_add_row (StrataStoreBuilder    *self,
                                                   const char            *name,
                                                   StrataRowKind          kind,
@@ -236,6 +258,28 @@ void     strata_store_summarize  (StrataStore    *self,
                                   guint           n_pixels,
                                   StrataPixel    *pixels);
 
+/*
+ * Saved stores. write() puts @self's rows, descriptions, names and summaries in sections
+ * of @writer (rows already in a spill of the writer's file stay where they are); read()
+ * checks a file's store sections and every row against their checksums and bounds, and
+ * gives a store that reads its rows and summaries where they lie in the mapping: memory is
+ * paid per page read. A file whose summaries are of another version gives a store that
+ * builds them again when drawn. STRATA_STORE_FORMAT_VERSION changes with the layout;
+ * STRATA_STORE_SUMMARY_VERSION with what a summary holds or how it is made. Rows in a spill
+ * must be written into the spill's own file, after strata_store_spill_get_size() bytes;
+ * the writer reports write errors when finished.
+ */
+#define STRATA_STORE_FORMAT_VERSION 1
+#define STRATA_STORE_SUMMARY_VERSION 1
+
+void                strata_store_write          (StrataStore           *self,
+                                                 StrataSectionWriter   *writer);
+StrataStore        *strata_store_read           (StrataSectionFile     *file,
+                                                 GError               **error);
+/* Whether @self's summaries came from its file (FALSE: built here). */
+gboolean            strata_store_summaries_mapped (StrataStore         *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataStore, strata_store_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataStoreSpill, strata_store_spill_unref)
 
 G_END_DECLS

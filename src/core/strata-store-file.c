@@ -1,0 +1,996 @@
+/* strata-store-file.c: the store on disk (its spill file while building, a saved store)
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-store-file"
+#define _GNU_SOURCE             /* fallocate() */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "strata-parallel.h"
+#include "strata-store-private.h"
+#include "strata-time.h"
+
+/*
+ * The spill. Rows that move there get extents of the file, a power of two bytes each (a
+ * page at least), from a bump pointer or from the extents freed before; a freed extent's
+ * blocks go back to the file system at once (a hole), so the file holds what the rows hold.
+ * The whole file is mapped once, in a reservation of address space far larger than any
+ * store, so extents never move; each extent is allocated on disk before it is used, so a
+ * full disk is a failed allocation (the row stays on the heap), not a signal on write.
+ *
+ * Written pages stay resident in the mapping until unmapped: a janitor thread watches the
+ * process's resident file pages, and past a budget drops every page of the mapping from it
+ * (they stay in the page cache, dirty ones are written back by the kernel, and all come back
+ * when touched). That is how a store larger than memory is built and read.
+ */
+
+#define MIN_CLASS 12                        /* 4 KiB extents at least */
+#define N_CLASSES 48
+#define SPILL_ROW_BYTES (64u << 10)         /* rows this large spill */
+#define HEAP_BUDGET ((gssize) 64 << 20)     /* and every row, once the heap holds this much */
+#define RESIDENT_BUDGET ((gsize) 256 << 20)
+#define JANITOR_PERIOD_US 50000
+
+struct _StrataStoreSpill
+{
+  gatomicrefcount  ref_count;
+  int              fd;
+  guint8          *map;
+  gsize            reserved;
+  GMutex           lock;
+  guint64          end;                    /* the next extent from the bump pointer */
+  GHashTable      *extents;                /* offset -> class */
+  GArray          *free[N_CLASSES];        /* offsets, by class */
+  gssize           heap_bytes;             /* of the rows of its builders still on the heap */
+  GThread         *janitor;
+  GMutex           janitor_lock;
+  GCond            janitor_cond;
+  gboolean         stopping;
+  gsize            baseline;               /* resident file pages when it was made */
+};
+
+/* Bytes of file-backed pages resident in this process (the third field of statm). */
+static gsize
+resident_file_bytes (void)
+{
+  char buf[128];
+  unsigned long size = 0, resident = 0, shared = 0;
+  FILE *f = fopen ("/proc/self/statm", "re");
+
+  if (f == NULL)
+    return 0;
+  if (fgets (buf, sizeof buf, f) == NULL || sscanf (buf, "%lu %lu %lu", &size, &resident, &shared) != 3)
+    shared = 0;
+  fclose (f);
+  return (gsize) shared * sysconf (_SC_PAGESIZE);
+}
+
+static gpointer
+janitor_thread (gpointer data)
+{
+  StrataStoreSpill *self = data;
+
+  g_mutex_lock (&self->janitor_lock);
+  while (!self->stopping)
+    {
+      gint64 until = g_get_monotonic_time () + JANITOR_PERIOD_US;
+      guint64 end;
+
+      g_cond_wait_until (&self->janitor_cond, &self->janitor_lock, until);
+      if (self->stopping)
+        break;
+      if (resident_file_bytes () <= self->baseline + RESIDENT_BUDGET)
+        continue;
+      g_mutex_lock (&self->lock);
+      end = self->end;
+      g_mutex_unlock (&self->lock);
+      /* Threads may be writing there: on a shared file mapping the data stays in the page
+       * cache, and a page touched again is mapped again. */
+      madvise (self->map, end, MADV_DONTNEED);
+    }
+  g_mutex_unlock (&self->janitor_lock);
+  return NULL;
+}
+
+StrataStoreSpill *
+strata_store_spill_new (int      fd,
+                        GError **error)
+{
+  StrataStoreSpill *self;
+  gsize reserved = (gsize) 1 << 40;
+  void *map;
+
+  g_return_val_if_fail (fd >= 0, NULL);
+
+  /* As much address space as the system gives, from 1 TiB down. */
+  while ((map = mmap (NULL, reserved, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0)) == MAP_FAILED &&
+         reserved > ((gsize) 1 << 30))
+    reserved /= 2;
+  if (map == MAP_FAILED)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_IO,
+                   "Cannot map a spill file: %s", g_strerror (saved));
+      return NULL;
+    }
+  self = g_new0 (StrataStoreSpill, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  self->fd = fd;
+  self->map = map;
+  self->reserved = reserved;
+  self->end = STRATA_SECTION_FILE_DATA_START;
+  g_mutex_init (&self->lock);
+  self->extents = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint c = 0; c < N_CLASSES; c++)
+    self->free[c] = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_mutex_init (&self->janitor_lock);
+  g_cond_init (&self->janitor_cond);
+  self->baseline = resident_file_bytes ();
+  self->janitor = g_thread_new ("strata-spill", janitor_thread, self);
+  return self;
+}
+
+StrataStoreSpill *
+strata_store_spill_ref (StrataStoreSpill *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+strata_store_spill_unref (StrataStoreSpill *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_mutex_lock (&self->janitor_lock);
+  self->stopping = TRUE;
+  g_cond_signal (&self->janitor_cond);
+  g_mutex_unlock (&self->janitor_lock);
+  g_thread_join (self->janitor);
+  munmap (self->map, self->reserved);
+  close (self->fd);
+  g_hash_table_unref (self->extents);
+  for (guint c = 0; c < N_CLASSES; c++)
+    g_array_unref (self->free[c]);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->janitor_lock);
+  g_cond_clear (&self->janitor_cond);
+  g_free (self);
+}
+
+int
+strata_store_spill_get_fd (StrataStoreSpill *self)
+{
+  return self->fd;
+}
+
+guint64
+strata_store_spill_get_size (StrataStoreSpill *self)
+{
+  guint64 end;
+
+  g_mutex_lock (&self->lock);
+  end = self->end;
+  g_mutex_unlock (&self->lock);
+  return end;
+}
+
+/* The offset of @p in the spill file, if it lies there. */
+static gboolean
+spill_offset (StrataStoreSpill *self,
+              gconstpointer     p,
+              guint64          *offset)
+{
+  if (self == NULL || (const guint8 *) p < self->map + STRATA_SECTION_FILE_DATA_START ||
+      (const guint8 *) p >= self->map + self->reserved)
+    return FALSE;
+  *offset = (const guint8 *) p - self->map;
+  return TRUE;
+}
+
+gboolean
+store_spill_wants (StrataStoreSpill *self,
+                   gsize             bytes)
+{
+  return bytes >= SPILL_ROW_BYTES || g_atomic_pointer_get (&self->heap_bytes) > HEAP_BUDGET;
+}
+
+void
+store_spill_heap_add (StrataStoreSpill *self,
+                      gssize            bytes)
+{
+  g_atomic_pointer_add (&self->heap_bytes, bytes);
+}
+
+gpointer
+store_spill_alloc (StrataStoreSpill *self,
+                   gsize             bytes)
+{
+  guint class = MIN_CLASS;
+  guint64 offset, size;
+  gboolean fresh = FALSE;
+
+  while (class < N_CLASSES && ((guint64) 1 << class) < bytes)
+    class++;
+  if (class >= N_CLASSES)
+    return NULL;
+  size = (guint64) 1 << class;
+
+  g_mutex_lock (&self->lock);
+  if (self->free[class]->len > 0)
+    {
+      offset = g_array_index (self->free[class], guint64, self->free[class]->len - 1);
+      g_array_set_size (self->free[class], self->free[class]->len - 1);
+    }
+  else if (self->end + size <= self->reserved)
+    {
+      offset = self->end;
+      self->end += size;
+      fresh = TRUE;
+    }
+  else
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  g_hash_table_insert (self->extents, GSIZE_TO_POINTER (offset), GUINT_TO_POINTER (class));
+  g_mutex_unlock (&self->lock);
+
+  if (fallocate (self->fd, 0, offset, size) != 0)
+    {
+      /* A file system without fallocate() still grows by ftruncate(); a full one gives the
+       * extent back. */
+      gboolean grown = errno == EOPNOTSUPP && fresh;
+
+      if (grown)
+        {
+          g_mutex_lock (&self->lock);
+          grown = ftruncate (self->fd, MAX (self->end, offset + size)) == 0;
+          g_mutex_unlock (&self->lock);
+        }
+      if (!grown)
+        {
+          g_mutex_lock (&self->lock);
+          g_hash_table_remove (self->extents, GSIZE_TO_POINTER (offset));
+          g_array_append_val (self->free[class], offset);
+          g_mutex_unlock (&self->lock);
+          return NULL;
+        }
+    }
+  return self->map + offset;
+}
+
+void
+store_spill_free (StrataStoreSpill *self,
+                  gpointer          p)
+{
+  guint64 offset;
+  gpointer class;
+
+  if (!spill_offset (self, p, &offset))
+    g_return_if_reached ();
+  g_mutex_lock (&self->lock);
+  if (!g_hash_table_steal_extended (self->extents, GSIZE_TO_POINTER (offset), NULL, &class))
+    {
+      g_mutex_unlock (&self->lock);
+      g_return_if_reached ();
+    }
+  g_mutex_unlock (&self->lock);
+  /* A hole before it is handed out again, so that the hole never lands on new data. */
+  fallocate (self->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset,
+             (guint64) 1 << GPOINTER_TO_UINT (class));
+  g_mutex_lock (&self->lock);
+  g_array_append_val (self->free[GPOINTER_TO_UINT (class)], offset);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+store_spill_trim (StrataStoreSpill *self,
+                  gpointer          p,
+                  gsize             used)
+{
+  gsize page = sysconf (_SC_PAGESIZE);
+  guint64 offset, from, to;
+  gpointer class;
+
+  if (!spill_offset (self, p, &offset))
+    return;
+  g_mutex_lock (&self->lock);
+  class = g_hash_table_lookup (self->extents, GSIZE_TO_POINTER (offset));
+  g_mutex_unlock (&self->lock);
+  from = (offset + used + page - 1) & ~((guint64) page - 1);
+  to = offset + ((guint64) 1 << GPOINTER_TO_UINT (class));
+  if (class != NULL && to > from)
+    fallocate (self->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from, to - from);
+}
+
+
+/*
+ * A saved store: its rows' arrays lie anywhere in the file (in the spill extents they were
+ * built in, or written after them), referred to by offset from the row table; the small
+ * sections follow.
+ *
+ *   'SMET' StoreMeta       'SROW' FileRow × n_rows       'SDSC' StrataStateDesc × n_descs
+ *   'SALI' FileAlias × n   'SSTR' names, each ending in NUL
+ *
+ * A row's checksum chains strata_hash64() over its times' bases, its times and its ids, each
+ * in blocks of CHUNK bytes; its summary has one of its own, so that a summary of another
+ * version can be left out unread. Reading checks each row against it and
+ * against the rules the builder keeps (times strictly increasing inside the time range and
+ * before the end, known descriptions, summaries of the shape their row gives), on every
+ * core, and gives the pages back as it goes: a store read is as sound as one built.
+ */
+
+#define TAG_META STRATA_FOURCC ('S', 'M', 'E', 'T')
+#define TAG_ROWS STRATA_FOURCC ('S', 'R', 'O', 'W')
+#define TAG_DESCS STRATA_FOURCC ('S', 'D', 'S', 'C')
+#define TAG_ALIASES STRATA_FOURCC ('S', 'A', 'L', 'I')
+#define TAG_NAMES STRATA_FOURCC ('S', 'S', 'T', 'R')
+#define CHUNK (1u << 20)
+#define NO_KEY G_MAXUINT32
+
+typedef struct
+{
+  gint64  begin;
+  gint64  end;
+  guint64 n_changes;
+  guint32 n_rows;
+  guint32 n_descs;
+  guint32 n_aliases;
+  guint32 summary_version;
+} StoreMeta;
+
+typedef struct
+{
+  guint64 name;              /* offset in 'SSTR' */
+  gint64  number;
+  guint64 n;
+  guint64 base;              /* file offsets of the arrays; 0 when n is 0 */
+  guint64 times;             /* off (32 bits) or, when wide, plain times */
+  guint64 ids;
+  guint64 hash;              /* of the arrays */
+  guint64 pyramid;           /* file offset of the summary's buckets; 0: none */
+  guint64 pyramid_size;      /* bytes */
+  guint64 pyramid_hash;
+  gint64  w0;
+  guint32 kind;
+  guint16 machine;
+  guint8  wide;
+  guint8  n_levels;
+} FileRow;
+
+typedef struct
+{
+  guint64 name;
+  guint32 row;
+  guint32 reserved;
+} FileAlias;
+
+G_STATIC_ASSERT (sizeof (StoreMeta) == 40);
+G_STATIC_ASSERT (sizeof (FileRow) == 96);
+G_STATIC_ASSERT (sizeof (StoreBucket) == 12);
+
+static gsize
+row_times_bytes (const StoreRow *row)
+{
+  return row->n * (row->wide ? sizeof (gint64) : sizeof (guint32));
+}
+
+static gsize
+row_base_bytes (const StoreRow *row)
+{
+  return row->wide ? 0 : ((row->n + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64);
+}
+
+static guint64
+row_pyramid_buckets (const StoreRow *row)
+{
+  guint64 total = 0;
+
+  for (guint l = 0; l < row->n_levels; l++)
+    total += row->level_len[l];
+  return total;
+}
+
+/* Chains the checksum over @size bytes of @data, a chunk at a time; each chunk goes
+ * through @check (when given) and is then given back to @file's mapping. */
+typedef gboolean (*ChunkCheck) (const guint8 *chunk,
+                                gsize         first,     /* index of its first byte */
+                                gsize         size,
+                                gpointer      user_data);
+
+static gboolean
+hash_array (gconstpointer      data,
+            gsize              size,
+            guint64           *hash,
+            StrataSectionFile *file,
+            ChunkCheck         check,
+            gpointer           user_data)
+{
+  const guint8 *p = data;
+
+  for (gsize at = 0; at < size; at += CHUNK)
+    {
+      gsize n = MIN (CHUNK, size - at);
+
+      *hash = strata_hash64 (p + at, n, *hash);
+      if (check != NULL && !check (p + at, at, n, user_data))
+        return FALSE;
+      if (file != NULL)
+        strata_section_file_release (file, p + at - strata_section_file_data (file), n);
+    }
+  return TRUE;
+}
+
+static guint64
+row_hash (const StoreRow *row)
+{
+  guint64 h = row->n;
+
+  hash_array (row->base, row_base_bytes (row), &h, NULL, NULL, NULL);
+  hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
+              &h, NULL, NULL, NULL);
+  hash_array (row->ids, row->n * sizeof (guint32), &h, NULL, NULL, NULL);
+  return h;
+}
+
+static guint64
+pyramid_hash (const StoreRow *row)
+{
+  guint64 h = row->n_levels;
+
+  hash_array (row->pyramid, row_pyramid_buckets (row) * sizeof (StoreBucket), &h, NULL, NULL, NULL);
+  return h;
+}
+
+/* Whether the summary of @row is of the shape its row and @end give. */
+static gboolean
+pyramid_fits (const StoreRow *row,
+              gint64          end)
+{
+  guint64 level_len[STORE_MAX_LEVELS];
+  guint n_levels;
+  gint64 w0;
+
+  if (row->n == 0 || row->n_levels == 0)
+    return FALSE;
+  store_pyramid_layout (store_row_ts (row, 0), end, row->n, &w0, &n_levels, level_len);
+  if (w0 != row->w0 || n_levels != row->n_levels)
+    return FALSE;
+  for (guint l = 0; l < n_levels; l++)
+    if (level_len[l] != row->level_len[l])
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  StrataStore  *store;
+  guint        *order;         /* rows, largest first */
+  guint64      *hashes;        /* per row: its arrays', then its summary's checksum */
+  guint8       *has_pyramid;
+  gint          next;
+} WriteJob;
+
+static gpointer
+hash_worker (gpointer data)
+{
+  WriteJob *job = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
+    {
+      guint r = job->order[i];
+      const StoreRow *row = g_ptr_array_index (job->store->rows, r);
+
+      job->hashes[2 * r] = row_hash (row);
+      if (job->has_pyramid[r])
+        job->hashes[2 * r + 1] = pyramid_hash (row);
+    }
+  return NULL;
+}
+
+static int
+compare_row_size (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      data)
+{
+  GPtrArray *rows = data;
+  guint64 na = ((StoreRow *) g_ptr_array_index (rows, *(const guint *) a))->n;
+  guint64 nb = ((StoreRow *) g_ptr_array_index (rows, *(const guint *) b))->n;
+
+  return na < nb ? 1 : na > nb ? -1 : 0;
+}
+
+static guint *
+rows_by_size (GPtrArray *rows)
+{
+  guint *order = g_new (guint, MAX (rows->len, 1));
+
+  for (guint r = 0; r < rows->len; r++)
+    order[r] = r;
+  g_qsort_with_data (order, rows->len, sizeof (guint), compare_row_size, rows);
+  return order;
+}
+
+/* Where @data of @size bytes lies in the writer's file: in the spill it is written to, or
+ * written now. */
+static guint64
+place_array (StrataStore         *store,
+             StrataSectionWriter *writer,
+             gconstpointer        data,
+             gsize                size)
+{
+  guint64 offset;
+
+  if (size == 0)
+    return 0;
+  if (spill_offset (store->spill, data, &offset))
+    return offset;
+  strata_section_writer_align (writer, 64);
+  offset = strata_section_writer_tell (writer);
+  strata_section_writer_write (writer, data, size);
+  return offset;
+}
+
+void
+strata_store_write (StrataStore         *self,
+                    StrataSectionWriter *writer)
+{
+  guint n_rows = self->rows->len;
+  g_autofree FileRow *table = g_new0 (FileRow, MAX (n_rows, 1));
+  g_autoptr(GByteArray) names = g_byte_array_new ();
+  g_autoptr(GArray) aliases = g_array_new (FALSE, FALSE, sizeof (FileAlias));
+  WriteJob job = { self, rows_by_size (self->rows), g_new0 (guint64, 2 * MAX (n_rows, 1)),
+                   g_new0 (guint8, MAX (n_rows, 1)), 0 };
+  StoreMeta meta = { self->begin, self->end, self->n_changes, n_rows, self->n_descs, 0,
+                     STRATA_STORE_SUMMARY_VERSION };
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      StoreRow *row = g_ptr_array_index (self->rows, r);
+
+      /* A summary being built on another thread, or of another shape, is left out: the
+       * reader builds it again. */
+      job.has_pyramid[r] = g_atomic_pointer_get (&row->pyramid_ready) && pyramid_fits (row, self->end);
+    }
+  strata_parallel_run ("strata-store-hash", n_rows, hash_worker, &job);
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      StoreRow *row = g_ptr_array_index (self->rows, r);
+      FileRow *f = &table[r];
+
+      f->name = names->len;
+      g_byte_array_append (names, (const guint8 *) row->name, strlen (row->name) + 1);
+      f->number = row->number;
+      f->n = row->n;
+      f->kind = row->kind;
+      f->machine = row->machine;
+      f->wide = row->wide != NULL;
+      f->base = place_array (self, writer, row->base, row_base_bytes (row));
+      f->times = place_array (self, writer, row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off,
+                              row_times_bytes (row));
+      f->ids = place_array (self, writer, row->ids, row->n * sizeof (guint32));
+      f->hash = job.hashes[2 * r];
+      if (job.has_pyramid[r])
+        {
+          f->pyramid_size = row_pyramid_buckets (row) * sizeof (StoreBucket);
+          f->pyramid = place_array (self, writer, row->pyramid, f->pyramid_size);
+          f->pyramid_hash = job.hashes[2 * r + 1];
+          f->w0 = row->w0;
+          f->n_levels = row->n_levels;
+        }
+    }
+  for (guint i = 0; i < self->aliases->len; i += 2)
+    {
+      const char *name = g_ptr_array_index (self->aliases, i);
+      FileAlias a = { names->len, GPOINTER_TO_UINT (g_ptr_array_index (self->aliases, i + 1)), 0 };
+
+      g_byte_array_append (names, (const guint8 *) name, strlen (name) + 1);
+      g_array_append_val (aliases, a);
+    }
+  meta.n_aliases = aliases->len;
+
+  strata_section_writer_begin (writer, TAG_META, STRATA_STORE_FORMAT_VERSION);
+  strata_section_writer_write (writer, &meta, sizeof meta);
+  strata_section_writer_end (writer);
+  strata_section_writer_begin (writer, TAG_ROWS, STRATA_STORE_FORMAT_VERSION);
+  strata_section_writer_write (writer, table, n_rows * sizeof (FileRow));
+  strata_section_writer_end (writer);
+  strata_section_writer_begin (writer, TAG_DESCS, STRATA_STORE_FORMAT_VERSION);
+  strata_section_writer_write (writer, self->descs, self->n_descs * sizeof (StrataStateDesc));
+  strata_section_writer_end (writer);
+  strata_section_writer_begin (writer, TAG_ALIASES, STRATA_STORE_FORMAT_VERSION);
+  strata_section_writer_write (writer, aliases->data, aliases->len * sizeof (FileAlias));
+  strata_section_writer_end (writer);
+  strata_section_writer_begin (writer, TAG_NAMES, STRATA_STORE_FORMAT_VERSION);
+  strata_section_writer_write (writer, names->data, names->len);
+  strata_section_writer_end (writer);
+
+  g_free (job.order);
+  g_free (job.hashes);
+  g_free (job.has_pyramid);
+}
+
+
+typedef struct
+{
+  StrataStore       *store;
+  StrataSectionFile *file;
+  const FileRow     *table;
+  guint             *order;
+  gint               next;
+  gint               failed;      /* a row that failed + 1 */
+} ReadJob;
+
+typedef struct
+{
+  const StoreRow *row;
+  guint32         n_descs;
+  gint64          end;
+  gint64          last;           /* the time before this chunk's first */
+} RowCheck;
+
+static gboolean
+check_bases (const guint8 *chunk,
+             gsize         first,
+             gsize         size,
+             gpointer      user_data)
+{
+  for (gsize i = 0; i < size; i += sizeof (gint64))
+    {
+      gint64 base;
+
+      memcpy (&base, chunk + i, sizeof base);
+      if (base < STRATA_TIME_MIN || base > STRATA_TIME_MAX)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_times (const guint8 *chunk,
+             gsize         first,
+             gsize         size,
+             gpointer      user_data)
+{
+  RowCheck *c = user_data;
+  const StoreRow *row = c->row;
+  guint64 i0 = first / (row->wide ? sizeof (gint64) : sizeof (guint32));
+  guint64 n = size / (row->wide ? sizeof (gint64) : sizeof (guint32));
+  gint64 last = c->last;
+
+  for (guint64 i = i0; i < i0 + n; i++)
+    {
+      gint64 ts = store_row_ts (row, i);
+
+      if (ts <= last || ts < STRATA_TIME_MIN || ts >= c->end)
+        return FALSE;
+      last = ts;
+    }
+  c->last = last;
+  return TRUE;
+}
+
+static gboolean
+check_ids (const guint8 *chunk,
+           gsize         first,
+           gsize         size,
+           gpointer      user_data)
+{
+  RowCheck *c = user_data;
+  const guint32 *ids = (const guint32 *) chunk;
+  guint32 max = 0;
+
+  for (gsize i = 0; i < size / sizeof (guint32); i++)
+    max = MAX (max, ids[i]);
+  return size == 0 || max < c->n_descs;
+}
+
+static gboolean
+check_buckets (const guint8 *chunk,
+               gsize         first,
+               gsize         size,
+               gpointer      user_data)
+{
+  const StoreBucket *b = (const StoreBucket *) chunk;
+
+  for (gsize i = 0; i < size / sizeof (StoreBucket); i++)
+    if (b[i].key != NO_KEY && ((b[i].key & 0xff) >= STRATA_STATE_N || (b[i].key >> 24) >= STRATA_STATE_N))
+      return FALSE;
+  return TRUE;
+}
+
+/* One row's arrays against its checksum and the builder's rules. */
+static gboolean
+verify_row (ReadJob  *job,
+            StoreRow *row,
+            guint     r)
+{
+  const FileRow *f = &job->table[r];
+  RowCheck c = { row, job->store->n_descs, job->store->end, G_MININT64 };
+  guint64 h = row->n;
+
+  if (!hash_array (row->base, row_base_bytes (row), &h, job->file, check_bases, &c) ||
+      !hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
+                   &h, job->file, check_times, &c) ||
+      !hash_array (row->ids, row->n * sizeof (guint32), &h, job->file, check_ids, &c))
+    return FALSE;
+  if (!strata_section_file_checksum_ok (h, f->hash))
+    return FALSE;
+  if (row->pyramid != NULL)
+    {
+      h = row->n_levels;
+      if (!pyramid_fits (row, job->store->end) ||
+          !hash_array (row->pyramid, f->pyramid_size, &h, job->file, check_buckets, NULL) ||
+          !strata_section_file_checksum_ok (h, f->pyramid_hash))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+verify_worker (gpointer data)
+{
+  ReadJob *job = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
+    {
+      guint r = job->order[i];
+      StoreRow *row = g_ptr_array_index (job->store->rows, r);
+
+      if (g_atomic_int_get (&job->failed) != 0)
+        break;
+      if (!verify_row (job, row, r))
+        g_atomic_int_set (&job->failed, r + 1);
+    }
+  return NULL;
+}
+
+/* @size bytes at file @offset, 8-byte aligned, inside the file and outside its header. */
+static gconstpointer
+file_array (StrataSectionFile *file,
+            guint64            offset,
+            guint64            size)
+{
+  gsize file_size = strata_section_file_size (file);
+
+  if (size == 0)
+    return NULL;
+  if (offset < STRATA_SECTION_FILE_DATA_START || offset % 8 != 0 || offset > file_size ||
+      size > file_size - offset)
+    return NULL;
+  return strata_section_file_data (file) + offset;
+}
+
+/* Points @row's summary into @file, where @f says it lies, if it has the shape the row's
+ * first time, its length and @end give (verify_row() checks that first time). */
+static gboolean
+setup_pyramid (StrataSectionFile *file,
+               const FileRow     *f,
+               StoreRow          *row,
+               gint64             end)
+{
+  guint64 level_len[STORE_MAX_LEVELS];
+  guint64 total;
+  gint64 first, w0;
+  guint n_levels;
+
+  if (row->n == 0 || (row->wide == NULL && (row->base[0] < STRATA_TIME_MIN || row->base[0] > STRATA_TIME_MAX)))
+    return FALSE;
+  first = CLAMP (store_row_ts (row, 0), STRATA_TIME_MIN, end);
+  total = store_pyramid_layout (first, end, row->n, &w0, &n_levels, level_len);
+  if (w0 != f->w0 || n_levels != f->n_levels || f->pyramid_size / sizeof (StoreBucket) != total ||
+      f->pyramid_size % sizeof (StoreBucket) != 0)
+    return FALSE;
+  row->pyramid = (StoreBucket *) file_array (file, f->pyramid, f->pyramid_size);
+  if (row->pyramid == NULL || f->pyramid % 4 != 0)
+    return FALSE;
+  row->w0 = w0;
+  row->n_levels = n_levels;
+  row->level_len = g_memdup2 (level_len, n_levels * sizeof (guint64));
+  row->levels = g_new (StoreBucket *, n_levels);
+  row->levels[0] = row->pyramid;
+  for (guint l = 1; l < n_levels; l++)
+    row->levels[l] = row->levels[l - 1] + level_len[l - 1];
+  row->pyramid_ready = 1;
+  row->pyramid_memory = f->pyramid_size;
+  return TRUE;
+}
+
+static StrataStore *
+invalid (StrataStore *store,
+         GError     **error,
+         const char  *what)
+{
+  g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED,
+               "damaged store: %s", what);
+  strata_store_free (store);
+  return NULL;
+}
+
+static gboolean
+section (StrataSectionFile *file,
+         guint32            tag,
+         gsize              item_size,
+         guint64            n_items,
+         const guint8     **data,
+         GError           **error)
+{
+  guint32 version;
+  gsize size;
+
+  if (!strata_section_file_lookup (file, tag, &version, data, &size))
+    {
+      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_FOREIGN,
+                   "not a saved store");
+      return FALSE;
+    }
+  if (version != STRATA_STORE_FORMAT_VERSION)
+    {
+      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_FOREIGN,
+                   "a store of another version (%u)", version);
+      return FALSE;
+    }
+  if (item_size > 0 && (n_items > size / item_size || size != n_items * item_size))
+    {
+      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED,
+                   "damaged store: a section of the wrong size");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A name at @offset of the names section: NUL-terminated inside it, and UTF-8. */
+static const char *
+file_name (const guint8 *names,
+           gsize         size,
+           guint64       offset)
+{
+  const char *name;
+
+  if (offset >= size || memchr (names + offset, 0, size - offset) == NULL)
+    return NULL;
+  name = (const char *) names + offset;
+  return g_utf8_validate (name, -1, NULL) ? name : NULL;
+}
+
+StrataStore *
+strata_store_read (StrataSectionFile *file,
+                   GError           **error)
+{
+  const guint8 *meta_data, *rows_data, *descs_data, *aliases_data, *names;
+  gsize names_size;
+  StoreMeta meta;
+  StrataStore *store;
+  ReadJob job = { 0 };
+  guint64 n_changes = 0;
+
+  if (!section (file, TAG_META, sizeof (StoreMeta), 1, &meta_data, error))
+    return NULL;
+  memcpy (&meta, meta_data, sizeof meta);
+  if (!section (file, TAG_ROWS, sizeof (FileRow), meta.n_rows, &rows_data, error) ||
+      !section (file, TAG_DESCS, sizeof (StrataStateDesc), meta.n_descs, &descs_data, error) ||
+      !section (file, TAG_ALIASES, sizeof (FileAlias), meta.n_aliases, &aliases_data, error) ||
+      !section (file, TAG_NAMES, 0, 0, &names, error))
+    return NULL;
+  strata_section_file_lookup (file, TAG_NAMES, NULL, &names, &names_size);
+
+  store = g_new0 (StrataStore, 1);
+  store->file = strata_section_file_ref (file);
+  store->rows = g_ptr_array_new_with_free_func (store_row_free);
+  store->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
+  store->aliases = g_ptr_array_new ();
+  store->descs = (StrataStateDesc *) descs_data;
+  store->descs_mapped = TRUE;
+  store->n_descs = meta.n_descs;
+  store->begin = meta.begin;
+  store->end = meta.end;
+  store->memory = store->n_descs * sizeof (StrataStateDesc);
+  if (meta.begin < STRATA_TIME_MIN || meta.end > STRATA_TIME_MAX || meta.begin > meta.end)
+    return invalid (store, error, "a time range out of bounds");
+  for (guint d = 0; d < meta.n_descs; d++)
+    if (store->descs[d].state >= STRATA_STATE_N || store->descs[d].reserved != 0)
+      return invalid (store, error, "an unknown state");
+
+  job.table = (const FileRow *) rows_data;
+  for (guint r = 0; r < meta.n_rows; r++)
+    {
+      const FileRow *f = &job.table[r];
+      StoreRow *row = g_aligned_alloc0 (1, sizeof (StoreRow), 64);
+      const char *name = file_name (names, names_size, f->name);
+      gsize time_size = f->wide ? sizeof (gint64) : sizeof (guint32);
+      guint64 max_n = strata_section_file_size (file) / sizeof (guint32);
+
+      row->storage = STORE_MAPPED;
+      row->pyramid_storage = STORE_MAPPED;
+      g_ptr_array_add (store->rows, row);
+      if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n)
+        return invalid (store, error, "a row out of bounds");
+      row->name = g_strdup (name);
+      row->kind = f->kind;
+      row->machine = f->machine;
+      row->number = f->number;
+      row->n = row->cap = f->n;
+      if (f->wide)
+        row->wide = (gint64 *) file_array (file, f->times, f->n * time_size);
+      else
+        {
+          row->off = (guint32 *) file_array (file, f->times, f->n * time_size);
+          row->base = (gint64 *) file_array (file, f->base, row_base_bytes (row));
+        }
+      row->ids = (guint32 *) file_array (file, f->ids, f->n * sizeof (guint32));
+      if (f->n > 0 && (row->ids == NULL || (row->wide == NULL && (row->off == NULL || row->base == NULL))))
+        return invalid (store, error, "a row out of bounds");
+      /* A summary of this version is read in place; one of another is left out, and
+       * built again when drawn. Its shape must be the one its row gives. */
+      if (f->pyramid != 0 && meta.summary_version == STRATA_STORE_SUMMARY_VERSION &&
+          !setup_pyramid (file, f, row, meta.end))
+        return invalid (store, error, "a summary out of bounds");
+      store->memory += row_base_bytes (row) + row_times_bytes (row) + row->n * sizeof (guint32) +
+                       sizeof (StoreRow) + strlen (row->name) + 1;
+      n_changes += row->n;
+      g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
+    }
+  if (n_changes != meta.n_changes)
+    return invalid (store, error, "a count of changes that does not add up");
+  for (guint i = 0; i < meta.n_aliases; i++)
+    {
+      FileAlias a;
+      const char *name;
+
+      memcpy (&a, aliases_data + i * sizeof a, sizeof a);
+      name = file_name (names, names_size, a.name);
+      if (name == NULL || a.row >= meta.n_rows)
+        return invalid (store, error, "an alias out of bounds");
+      g_ptr_array_add (store->aliases, g_strdup (name));
+      g_ptr_array_add (store->aliases, GUINT_TO_POINTER (a.row));
+      g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, store->aliases->len - 2),
+                           GUINT_TO_POINTER (a.row + 1));
+    }
+  store->n_changes = n_changes;
+
+  job.store = store;
+  job.file = file;
+  job.order = rows_by_size (store->rows);
+  strata_parallel_run ("strata-store-verify", store->rows->len, verify_worker, &job);
+  g_free (job.order);
+  if (job.failed != 0)
+    {
+      g_autofree char *what = g_strdup_printf ("row %s does not match its checksum, or breaks a rule of rows",
+                                               ((StoreRow *) g_ptr_array_index (store->rows, job.failed - 1))->name);
+
+      return invalid (store, error, what);
+    }
+  for (guint r = 0; r < store->rows->len; r++)
+    store->memory += ((StoreRow *) g_ptr_array_index (store->rows, r))->pyramid_memory;
+  return store;
+}
+
+gboolean
+strata_store_summaries_mapped (StrataStore *self)
+{
+  for (guint r = 0; r < self->rows->len; r++)
+    {
+      const StoreRow *row = g_ptr_array_index (self->rows, r);
+
+      if (row->pyramid != NULL && row->pyramid_storage == STORE_MAPPED)
+        return TRUE;
+    }
+  return FALSE;
+}
