@@ -30,6 +30,7 @@ static const struct
   { "fuzz-analysis", strata_fuzz_analysis },
   { "fuzz-roundtrip", strata_fuzz_roundtrip },
   { "fuzz-ctf-check", strata_fuzz_ctf_check },
+  { "fuzz-store-file", strata_fuzz_store_file },
 };
 
 typedef struct

@@ -19,7 +19,7 @@ SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(fuzz-analysis fuzz-roundtrip fuzz-ctf-check)
+  TARGETS=(fuzz-analysis fuzz-roundtrip fuzz-ctf-check fuzz-store-file)
 fi
 BUILD_DIR=${BUILD_DIR:-_build-fuzz}
 export CC=${CC:-clang}

@@ -30,6 +30,10 @@ void strata_fuzz_roundtrip (const guint8 *data,
 void strata_fuzz_ctf_check (const guint8 *data,
                             gsize         size);
 
+/* Bytes -> a store, saved, then damaged -> strata_store_read(): refused, or sound. */
+void strata_fuzz_store_file (const guint8 *data,
+                             gsize         size);
+
 /* Reads fuzz input: each call takes bytes from the front, and gives 0 once it runs out. */
 typedef struct
 {
