@@ -10,25 +10,86 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "strata-ctf-check.h"
 
-/* Structures nest rarely more than twice; deeper is damage, or an attack on the stack. */
-#define MAX_DEPTH      32
-/* No packet header or context is anywhere near this big (bits). */
-#define MAX_TYPE_BITS  (G_GUINT64_CONSTANT (1) << 32)
-/* Bytes read per packet: the header and context of every layout we understand fit. */
-#define MAX_PREAMBLE   4096
+/* A packetized metadata file is mostly padding (350 KB of text in 3 MB); past this, it is
+ * not metadata. */
+#define MAX_METADATA_FILE   (128 * 1024 * 1024)
+/* Comments beyond this are staged away: libbabeltrace2 2.0's lexer is quadratic in them. */
+#define MAX_COMMENT_BYTES   (64 * 1024)
+/* A packet header and context larger than this is damage. */
+#define MAX_PREAMBLE        (1024 * 1024)
+/* libbabeltrace2 makes a field object (about 100 bytes) per element of a fixed-length array
+ * when it decodes an event: an event class needing more is refused. */
+#define MAX_EVENT_ELEMENTS  (1u << 20)
+/* Where a packet's size cannot be trusted, the next packets are looked for this many
+ * packets further, on the grid of the sound packets before it. */
+#define RESYNC_TRIES        8
 
-#define PACKET_MAGIC   0xC1FC1FC1u
-#define METADATA_MAGIC 0x75D11D57u
-#define METADATA_HEADER_SIZE 37
+#define METADATA_MAGIC      0x75D11D57u
+#define METADATA_HEADER     37
+#define INDEX_MAGIC         0xC1F1DCC1u
+#define INDEX_HEADER        16
+#define INDEX_ENTRY_1_0     56
 
-/* ---- the metadata text ---- */
+/* ---- files ---- */
+
+int
+strata_open_regular (const char *path,
+                     GStatBuf   *st)
+{
+  int fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  int flags;
+
+  if (fd < 0)
+    return -1;
+  if (fstat (fd, st) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      errno = saved;
+      return -1;
+    }
+  if (!S_ISREG (st->st_mode))
+    {
+      close (fd);
+      errno = EINVAL;
+      return -1;
+    }
+  /* Regular files never block; reads should not return EAGAIN either. */
+  if ((flags = fcntl (fd, F_GETFL)) >= 0)
+    fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+  return fd;
+}
+
+static gboolean
+pread_all (int      fd,
+           guint8  *buf,
+           gsize    len,
+           guint64  offset)
+{
+  while (len > 0)
+    {
+      ssize_t n = pread (fd, buf, len, (off_t) offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      buf += n;
+      len -= n;
+      offset += n;
+    }
+  return TRUE;
+}
 
 static guint32
 read_u32 (const guint8 *p,
@@ -40,19 +101,74 @@ read_u32 (const guint8 *p,
   return big_endian ? GUINT32_FROM_BE (v) : GUINT32_FROM_LE (v);
 }
 
+static guint64
+read_be64 (const guint8 *p)
+{
+  guint64 v;
+
+  memcpy (&v, p, 8);
+  return GUINT64_FROM_BE (v);
+}
+
+static char *
+format_size (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
 char *
-strata_ctf_read_metadata (const char *folder,
-                          gsize      *len)
+strata_ctf_load_metadata (const char  *folder,
+                          gsize       *len,
+                          char       **error_message)
 {
   g_autofree char *path = g_build_filename (folder, "metadata", NULL);
   g_autofree guint8 *data = NULL;
   GString *text;
-  gsize size = 0;
-  gsize at = 0;
+  GStatBuf st;
+  gsize size, at = 0;
   gboolean big_endian;
+  int fd;
 
-  if (!g_file_get_contents (path, (char **) &data, &size, NULL))
-    return NULL;
+  if ((fd = strata_open_regular (path, &st)) < 0)
+    {
+      if (errno == EINVAL)
+        *error_message = g_strdup (S_ISDIR (st.st_mode) ? _("its metadata is a folder, not a file")
+                                                         : _("its metadata is not a regular file"));
+      else
+        *error_message = g_strdup_printf (_("its metadata file cannot be read (%s)"), g_strerror (errno));
+      return NULL;
+    }
+  if (st.st_size == 0)
+    {
+      close (fd);
+      *error_message = g_strdup (_("its metadata file is empty"));
+      return NULL;
+    }
+  if (st.st_size > MAX_METADATA_FILE)
+    {
+      g_autofree char *has = format_size (st.st_size);
+      g_autofree char *limit = format_size (MAX_METADATA_FILE);
+
+      close (fd);
+      *error_message = g_strdup_printf (_("its metadata file is %s, more than any trace's (at most %s are read)"),
+                                        has, limit);
+      return NULL;
+    }
+  /* What is read is capped by the file's size, even if it grows meanwhile. */
+  size = st.st_size;
+  data = g_malloc (size + 1);
+  if (!pread_all (fd, data, size, 0))
+    {
+      int saved = errno;
+
+      close (fd);
+      *error_message = g_strdup_printf (_("its metadata file cannot be read (%s)"),
+                                        saved ? g_strerror (saved) : _("it is shorter than it says"));
+      return NULL;
+    }
+  close (fd);
+  data[size] = '\0';
+
   if (size < 4 || (read_u32 (data, FALSE) != METADATA_MAGIC && read_u32 (data, TRUE) != METADATA_MAGIC))
     {
       *len = size;
@@ -61,1172 +177,642 @@ strata_ctf_read_metadata (const char *folder,
 
   /* Packetized: a 37-byte header, then text up to content_size, then padding. */
   big_endian = read_u32 (data, TRUE) == METADATA_MAGIC;
-  text = g_string_sized_new (size);
-  while (at + METADATA_HEADER_SIZE <= size && read_u32 (data + at, big_endian) == METADATA_MAGIC)
+  text = g_string_sized_new (MIN (size, 1024 * 1024));
+  while (at + METADATA_HEADER <= size && read_u32 (data + at, big_endian) == METADATA_MAGIC)
     {
       guint64 content = read_u32 (data + at + 24, big_endian) / 8;
       guint64 packet = read_u32 (data + at + 28, big_endian) / 8;
 
-      if (content < METADATA_HEADER_SIZE || packet < content || packet > size - at)
+      if (content < METADATA_HEADER || packet < content || packet > size - at)
         break;
-      g_string_append_len (text, (const char *) data + at + METADATA_HEADER_SIZE,
-                           content - METADATA_HEADER_SIZE);
+      g_string_append_len (text, (const char *) data + at + METADATA_HEADER, content - METADATA_HEADER);
       at += packet;
     }
   *len = text->len;
   return g_string_free (text, FALSE);
 }
 
-/* ---- tokens ---- */
+/* ---- packets ---- */
 
-typedef enum
+void
+strata_stream_check_free (StrataStreamCheck *check)
 {
-  TOK_END,
-  TOK_IDENT,
-  TOK_NUMBER,
-  TOK_STRING,
-  TOK_PUNCT,     /* one character, or ":=" and "..." */
-} TokKind;
-
-typedef struct
-{
-  TokKind     kind;
-  const char *start;
-  gsize       len;
-  guint64     number;
-  gboolean    number_ok;
-} Token;
+  if (check == NULL)
+    return;
+  g_free (check->file);
+  if (check->packets != NULL)
+    g_array_unref (check->packets);
+  g_free (check->reason);
+  g_free (check->index_problem);
+  g_free (check);
+}
 
 typedef struct
 {
-  const char *p;
-  const char *end;
-  Token       tok;          /* the current token */
-  gboolean    failed;
-} Lexer;
+  StrataTsdl   *tsdl;
+  StrataCtfRead read;
+  gpointer      data;
+  guint64       size;
+  guint8       *buf;
+  gsize         buf_len;
+  gint          file_class;     /* the stream class of the file's packets; -1 until known */
+} Walk;
 
-static void
-lex_next (Lexer *lx)
+/*
+ * Decodes the packet at @offset and checks it. Returns FALSE when its size cannot be known
+ * (the next packet cannot be found from it). Sets @why when it is not sound.
+ */
+static gboolean
+examine (Walk            *w,
+         guint64          offset,
+         StrataCtfPacket *pkt,
+         char           **why)
 {
-  const char *p = lx->p;
-  Token *t = &lx->tok;
+  guint64 left = w->size - offset;
+  gsize want = MIN (left, 256);
+  StrataPacketInfo info;
+  StrataDecodeStatus status;
+  guint64 packet_bits, content_bits;
+  g_autofree char *reason = NULL;
+
+  memset (pkt, 0, sizeof *pkt);
+  pkt->offset = offset;
+  *why = NULL;
 
   for (;;)
     {
-      while (p < lx->end && g_ascii_isspace (*p))
-        p++;
-      if (p + 1 < lx->end && p[0] == '/' && p[1] == '*')
+      if (want > w->buf_len)
         {
-          const char *close = g_strstr_len (p + 2, lx->end - (p + 2), "*/");
-
-          p = close ? close + 2 : lx->end;
-          continue;
+          w->buf_len = want;
+          w->buf = g_realloc (w->buf, w->buf_len);
         }
-      if (p + 1 < lx->end && p[0] == '/' && p[1] == '/')
+      if (!w->read (w->data, offset, w->buf, want))
         {
-          while (p < lx->end && *p != '\n')
-            p++;
-          continue;
-        }
-      break;
-    }
-
-  memset (t, 0, sizeof *t);
-  t->start = p;
-  if (p >= lx->end || *p == '\0')
-    {
-      t->kind = TOK_END;
-      lx->p = lx->end;
-      return;
-    }
-  if (g_ascii_isalpha (*p) || *p == '_')
-    {
-      while (p < lx->end && (g_ascii_isalnum (*p) || *p == '_'))
-        p++;
-      t->kind = TOK_IDENT;
-    }
-  else if (g_ascii_isdigit (*p) || (*p == '-' && p + 1 < lx->end && g_ascii_isdigit (p[1])))
-    {
-      const char *q = *p == '-' ? p + 1 : p;
-      guint base = 10;
-      guint64 v = 0;
-
-      t->number_ok = *p != '-';
-      if (q + 1 < lx->end && q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
-        {
-          base = 16;
-          q += 2;
-        }
-      else if (q + 1 < lx->end && q[0] == '0' && g_ascii_isdigit (q[1]))
-        base = 8;
-      for (; q < lx->end && g_ascii_isxdigit (*q); q++)
-        {
-          guint d = g_ascii_xdigit_value (*q);
-
-          if (d >= base || v > (G_MAXUINT64 - d) / base)
-            t->number_ok = FALSE;
-          else
-            v = v * base + d;
-        }
-      /* Integer suffixes (U, L, UL...). */
-      while (q < lx->end && (*q == 'u' || *q == 'U' || *q == 'l' || *q == 'L'))
-        q++;
-      p = q;
-      t->kind = TOK_NUMBER;
-      t->number = v;
-    }
-  else if (*p == '"' || *p == '\'')
-    {
-      char quote = *p++;
-
-      while (p < lx->end && *p != quote)
-        p += (*p == '\\' && p + 1 < lx->end) ? 2 : 1;
-      if (p < lx->end)
-        p++;
-      t->kind = TOK_STRING;
-    }
-  else if (p + 1 < lx->end && p[0] == ':' && p[1] == '=')
-    {
-      p += 2;
-      t->kind = TOK_PUNCT;
-    }
-  else if (p + 2 < lx->end && p[0] == '.' && p[1] == '.' && p[2] == '.')
-    {
-      p += 3;
-      t->kind = TOK_PUNCT;
-    }
-  else
-    {
-      p++;
-      t->kind = TOK_PUNCT;
-    }
-  t->len = p - t->start;
-  lx->p = p;
-}
-
-static gboolean
-tok_is (const Lexer *lx,
-        const char  *text)
-{
-  return (lx->tok.kind == TOK_IDENT || lx->tok.kind == TOK_PUNCT) &&
-         lx->tok.len == strlen (text) && memcmp (lx->tok.start, text, lx->tok.len) == 0;
-}
-
-static gboolean
-accept (Lexer      *lx,
-        const char *text)
-{
-  if (!tok_is (lx, text))
-    return FALSE;
-  lex_next (lx);
-  return TRUE;
-}
-
-static gboolean
-expect (Lexer      *lx,
-        const char *text)
-{
-  if (accept (lx, text))
-    return TRUE;
-  lx->failed = TRUE;
-  return FALSE;
-}
-
-static char *
-tok_dup (const Lexer *lx)
-{
-  return g_strndup (lx->tok.start, lx->tok.len);
-}
-
-/* Skips a balanced {...}, [...] or (...) starting at the current token. */
-static void
-skip_balanced (Lexer *lx)
-{
-  guint depth = 0;
-
-  do
-    {
-      if (lx->tok.kind == TOK_END)
-        {
-          lx->failed = TRUE;
-          return;
-        }
-      if (tok_is (lx, "{") || tok_is (lx, "[") || tok_is (lx, "(") || tok_is (lx, "<"))
-        depth++;
-      else if (tok_is (lx, "}") || tok_is (lx, "]") || tok_is (lx, ")") || tok_is (lx, ">"))
-        depth--;
-      lex_next (lx);
-    }
-  while (depth > 0);
-}
-
-/* Skips to the ';' that ends the current statement (at this nesting level) and past it. */
-static void
-skip_statement (Lexer *lx)
-{
-  while (!lx->failed && lx->tok.kind != TOK_END && !tok_is (lx, ";") && !tok_is (lx, "}"))
-    {
-      if (tok_is (lx, "{") || tok_is (lx, "[") || tok_is (lx, "("))
-        skip_balanced (lx);
-      else
-        lex_next (lx);
-    }
-  accept (lx, ";");
-}
-
-/* ---- types ---- */
-
-typedef enum
-{
-  BO_NATIVE,
-  BO_LE,
-  BO_BE,
-} ByteOrder;
-
-typedef enum
-{
-  TYPE_INT,
-  TYPE_FIXED,       /* floating point: a size, nothing to read */
-  TYPE_STRUCT,
-  TYPE_ARRAY,
-  TYPE_VARIABLE,    /* string, sequence, variant: the layout stops there */
-} TypeKind;
-
-typedef struct _Type Type;
-
-typedef struct
-{
-  char *name;
-  Type *type;
-} Member;
-
-struct _Type
-{
-  TypeKind   kind;
-  guint64    size;          /* bits; INT and FIXED */
-  guint64    align;         /* bits */
-  ByteOrder  byte_order;
-  GArray    *members;       /* Member; STRUCT */
-  Type      *element;       /* ARRAY */
-  guint64    length;
-};
-
-typedef struct
-{
-  guint64 id;
-  Type   *context;
-} StreamClass;
-
-struct _StrataCtfLayout
-{
-  GPtrArray  *types;        /* every Type, owned */
-  GHashTable *aliases;      /* name -> Type* (borrowed from types) */
-  GHashTable *structs;
-  ByteOrder   byte_order;
-  Type       *header;
-  GArray     *streams;      /* StreamClass */
-  Lexer       lx;
-  guint       depth;
-};
-
-static void
-type_free (gpointer data)
-{
-  Type *type = data;
-
-  if (type->members != NULL)
-    {
-      for (guint i = 0; i < type->members->len; i++)
-        g_free (g_array_index (type->members, Member, i).name);
-      g_array_unref (type->members);
-    }
-  g_free (type);
-}
-
-static Type *
-type_new (StrataCtfLayout *layout,
-          TypeKind         kind)
-{
-  Type *type = g_new0 (Type, 1);
-
-  type->kind = kind;
-  type->align = 8;
-  g_ptr_array_add (layout->types, type);
-  return type;
-}
-
-static Type *
-variable_type (StrataCtfLayout *layout)
-{
-  Type *type = type_new (layout, TYPE_VARIABLE);
-
-  type->align = 1;
-  return type;
-}
-
-void
-strata_ctf_layout_free (StrataCtfLayout *layout)
-{
-  if (layout == NULL)
-    return;
-  g_hash_table_unref (layout->aliases);
-  g_hash_table_unref (layout->structs);
-  g_array_unref (layout->streams);
-  g_ptr_array_unref (layout->types);
-  g_free (layout);
-}
-
-static Type *parse_type (StrataCtfLayout *layout);
-
-/* "name = value;" pairs of an integer or floating point declaration. */
-static Type *
-parse_number_type (StrataCtfLayout *layout,
-                   gboolean         floating)
-{
-  Lexer *lx = &layout->lx;
-  Type *type = type_new (layout, floating ? TYPE_FIXED : TYPE_INT);
-  guint64 exp_dig = 0, mant_dig = 0;
-  gboolean has_align = FALSE;
-
-  if (!expect (lx, "{"))
-    return NULL;
-  while (!lx->failed && !tok_is (lx, "}"))
-    {
-      g_autofree char *name = NULL;
-
-      if (lx->tok.kind != TOK_IDENT)
-        {
-          lx->failed = TRUE;
-          return NULL;
-        }
-      name = tok_dup (lx);
-      lex_next (lx);
-      if (!expect (lx, "="))
-        return NULL;
-      if (g_str_equal (name, "size") || g_str_equal (name, "align") ||
-          g_str_equal (name, "exp_dig") || g_str_equal (name, "mant_dig"))
-        {
-          guint64 v = lx->tok.number;
-
-          if (lx->tok.kind != TOK_NUMBER || !lx->tok.number_ok || v == 0 || v > 4096)
-            {
-              lx->failed = TRUE;
-              return NULL;
-            }
-          if (g_str_equal (name, "size"))
-            type->size = v;
-          else if (g_str_equal (name, "align"))
-            {
-              type->align = v;
-              has_align = TRUE;
-            }
-          else if (g_str_equal (name, "exp_dig"))
-            exp_dig = v;
-          else
-            mant_dig = v;
-        }
-      else if (g_str_equal (name, "byte_order"))
-        {
-          if (tok_is (lx, "le") || tok_is (lx, "little"))
-            type->byte_order = BO_LE;
-          else if (tok_is (lx, "be") || tok_is (lx, "big") || tok_is (lx, "network"))
-            type->byte_order = BO_BE;
-          else
-            type->byte_order = BO_NATIVE;
-        }
-      skip_statement (lx);
-    }
-  if (!expect (lx, "}"))
-    return NULL;
-  if (floating)
-    type->size = exp_dig + mant_dig;
-  if (type->size == 0 || type->size > 64)
-    {
-      lx->failed = TRUE;
-      return NULL;
-    }
-  if (!has_align)
-    type->align = type->size % 8 == 0 ? 8 : 1;
-  if ((type->align & (type->align - 1)) != 0)
-    {
-      lx->failed = TRUE;
-      return NULL;
-    }
-  return type;
-}
-
-static gboolean
-struct_add_member (StrataCtfLayout *layout,
-                   Type            *st,
-                   Type            *type,
-                   const char      *name)
-{
-  Lexer *lx = &layout->lx;
-  Member m;
-
-  /* Array dimensions: fixed lengths make arrays, a field name makes a sequence. */
-  while (accept (lx, "["))
-    {
-      if (lx->tok.kind == TOK_NUMBER && lx->tok.number_ok && lx->tok.number < MAX_TYPE_BITS)
-        {
-          Type *array = type_new (layout, TYPE_ARRAY);
-
-          array->element = type;
-          array->length = lx->tok.number;
-          array->align = type->align;
-          type = array;
-          lex_next (lx);
-        }
-      else
-        {
-          type = variable_type (layout);
-          while (!lx->failed && lx->tok.kind != TOK_END && !tok_is (lx, "]"))
-            lex_next (lx);
-        }
-      if (!expect (lx, "]"))
-        return FALSE;
-    }
-  m.name = g_strdup (name);
-  m.type = type;
-  g_array_append_val (st->members, m);
-  st->align = MAX (st->align, type->align);
-  return TRUE;
-}
-
-/*
- * A declaration "TYPE NAME[...];" inside a struct. TYPE is a type keyword, or an alias name
- * of one or more words ("unsigned long"): then the last word is the field's name.
- */
-static gboolean
-parse_member (StrataCtfLayout *layout,
-              Type            *st)
-{
-  Lexer *lx = &layout->lx;
-  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-  Type *type;
-
-  if (tok_is (lx, "integer") || tok_is (lx, "struct") || tok_is (lx, "enum") ||
-      tok_is (lx, "string") || tok_is (lx, "variant") || tok_is (lx, "floating_point"))
-    {
-      if ((type = parse_type (layout)) == NULL)
-        return FALSE;
-      if (lx->tok.kind != TOK_IDENT)
-        {
-          lx->failed = TRUE;
+          *why = g_strdup (_("the file cannot be read there"));
           return FALSE;
         }
-      {
-        g_autofree char *name = tok_dup (lx);
-
-        lex_next (lx);
-        if (!struct_add_member (layout, st, type, name))
-          return FALSE;
-      }
-    }
-  else
-    {
-      g_autofree char *alias = NULL;
-
-      while (lx->tok.kind == TOK_IDENT)
-        {
-          g_ptr_array_add (words, tok_dup (lx));
-          lex_next (lx);
-        }
-      if (words->len < 2)
-        {
-          lx->failed = TRUE;
-          return FALSE;
-        }
-      g_ptr_array_add (words, NULL);
-      alias = g_strjoinv (" ", (char **) words->pdata);
-      *strrchr (alias, ' ') = '\0';
-      if ((type = g_hash_table_lookup (layout->aliases, alias)) == NULL)
-        {
-          lx->failed = TRUE;
-          return FALSE;
-        }
-      if (!struct_add_member (layout, st, type, g_ptr_array_index (words, words->len - 2)))
-        return FALSE;
-    }
-  /* A variant's tag, or a bit-field width: not in packet headers. */
-  if (!tok_is (lx, ";"))
-    {
-      lx->failed = TRUE;
-      return FALSE;
-    }
-  lex_next (lx);
-  return TRUE;
-}
-
-static Type *
-parse_struct (StrataCtfLayout *layout)
-{
-  Lexer *lx = &layout->lx;
-  g_autofree char *name = NULL;
-  Type *st;
-
-  if (lx->tok.kind == TOK_IDENT)
-    {
-      name = tok_dup (lx);
-      lex_next (lx);
-    }
-  if (!tok_is (lx, "{"))
-    {
-      Type *known = name ? g_hash_table_lookup (layout->structs, name) : NULL;
-
-      if (known == NULL)
-        lx->failed = TRUE;
-      return known;
-    }
-  lex_next (lx);
-  st = type_new (layout, TYPE_STRUCT);
-  st->align = 1;
-  st->members = g_array_new (FALSE, FALSE, sizeof (Member));
-  while (!lx->failed && lx->tok.kind != TOK_END && !tok_is (lx, "}"))
-    if (!parse_member (layout, st))
-      return NULL;
-  if (!expect (lx, "}"))
-    return NULL;
-  if (accept (lx, "align"))
-    {
-      if (!expect (lx, "(") || lx->tok.kind != TOK_NUMBER || lx->tok.number == 0 ||
-          lx->tok.number > 4096 || (lx->tok.number & (lx->tok.number - 1)) != 0)
-        {
-          lx->failed = TRUE;
-          return NULL;
-        }
-      st->align = MAX (st->align, lx->tok.number);
-      lex_next (lx);
-      if (!expect (lx, ")"))
-        return NULL;
-    }
-  if (name != NULL)
-    g_hash_table_replace (layout->structs, g_steal_pointer (&name), st);
-  return st;
-}
-
-/* A type in its keyword form: integer, floating_point, struct, string, variant or enum. */
-static Type *
-parse_type (StrataCtfLayout *layout)
-{
-  Lexer *lx = &layout->lx;
-  Type *type = NULL;
-
-  if (++layout->depth > MAX_DEPTH)
-    {
-      lx->failed = TRUE;
-      layout->depth--;
-      return NULL;
-    }
-
-  if (accept (lx, "integer"))
-    type = parse_number_type (layout, FALSE);
-  else if (accept (lx, "floating_point"))
-    type = parse_number_type (layout, TRUE);
-  else if (accept (lx, "struct"))
-    type = parse_struct (layout);
-  else if (accept (lx, "string"))
-    {
-      if (tok_is (lx, "{"))
-        skip_balanced (lx);
-      type = variable_type (layout);
-    }
-  else if (accept (lx, "variant"))
-    {
-      if (lx->tok.kind == TOK_IDENT)
-        lex_next (lx);
-      if (tok_is (lx, "<"))
-        skip_balanced (lx);
-      if (tok_is (lx, "{"))
-        skip_balanced (lx);
-      type = variable_type (layout);
-    }
-  else if (accept (lx, "enum"))
-    {
-      /* An enumeration is laid out as its container integer. */
-      if (lx->tok.kind == TOK_IDENT && !tok_is (lx, "integer"))
-        lex_next (lx);
-      if (accept (lx, ":"))
-        {
-          if (tok_is (lx, "integer"))
-            type = parse_type (layout);
-          else
-            {
-              g_autoptr(GString) alias = g_string_new (NULL);
-
-              while (lx->tok.kind == TOK_IDENT)
-                {
-                  if (alias->len > 0)
-                    g_string_append_c (alias, ' ');
-                  g_string_append_len (alias, lx->tok.start, lx->tok.len);
-                  lex_next (lx);
-                }
-              type = g_hash_table_lookup (layout->aliases, alias->str);
-            }
-        }
-      else
-        type = g_hash_table_lookup (layout->aliases, "int");
-      if (type == NULL || type->kind != TYPE_INT || !tok_is (lx, "{"))
-        {
-          lx->failed = TRUE;
-          type = NULL;
-        }
-      else
-        skip_balanced (lx);
-    }
-  else
-    lx->failed = TRUE;
-
-  layout->depth--;
-  return lx->failed ? NULL : type;
-}
-
-/* "typealias TYPE := NAME;" and "typedef TYPE NAME;". */
-static void
-parse_alias (StrataCtfLayout *layout,
-             gboolean         typedef_form)
-{
-  Lexer *lx = &layout->lx;
-  g_autoptr(GString) name = g_string_new (NULL);
-  Type *type;
-
-  if (tok_is (lx, "integer") || tok_is (lx, "struct") || tok_is (lx, "enum") ||
-      tok_is (lx, "string") || tok_is (lx, "variant") || tok_is (lx, "floating_point"))
-    type = parse_type (layout);
-  else
-    {
-      g_autoptr(GString) target = g_string_new (NULL);
-
-      /* typedef: every word but the last names the type. */
-      while (lx->tok.kind == TOK_IDENT)
-        {
-          if (target->len > 0)
-            g_string_append_c (target, ' ');
-          g_string_append_len (target, lx->tok.start, lx->tok.len);
-          lex_next (lx);
-        }
-      if (typedef_form)
-        {
-          char *space = strrchr (target->str, ' ');
-
-          if (space == NULL)
-            {
-              lx->failed = TRUE;
-              return;
-            }
-          g_string_append (name, space + 1);
-          g_string_truncate (target, space - target->str);
-        }
-      type = g_hash_table_lookup (layout->aliases, target->str);
-      if (type == NULL)
-        {
-          /* Something we do not lay out (it may never be used in a packet header). */
-          skip_statement (lx);
-          return;
-        }
-    }
-  if (lx->failed || type == NULL)
-    return;
-
-  if (!typedef_form)
-    {
-      if (!expect (lx, ":="))
-        return;
-      while (lx->tok.kind == TOK_IDENT)
-        {
-          if (name->len > 0)
-            g_string_append_c (name, ' ');
-          g_string_append_len (name, lx->tok.start, lx->tok.len);
-          lex_next (lx);
-        }
-    }
-  else if (name->len == 0)
-    {
-      if (lx->tok.kind != TOK_IDENT)
-        {
-          lx->failed = TRUE;
-          return;
-        }
-      g_string_append_len (name, lx->tok.start, lx->tok.len);
-      lex_next (lx);
-    }
-  if (name->len == 0 || !expect (lx, ";"))
-    {
-      lx->failed = TRUE;
-      return;
-    }
-  g_hash_table_replace (layout->aliases, g_strdup (name->str), type);
-}
-
-/* The body of a trace { } or stream { } block: we want byte_order, packet.header, id and
- * packet.context, and skip the rest. */
-static void
-parse_block (StrataCtfLayout *layout,
-             gboolean         is_trace)
-{
-  Lexer *lx = &layout->lx;
-  StreamClass sc = { 0, NULL };
-
-  if (!expect (lx, "{"))
-    return;
-  while (!lx->failed && lx->tok.kind != TOK_END && !tok_is (lx, "}"))
-    {
-      if (is_trace && accept (lx, "byte_order"))
-        {
-          if (!expect (lx, "="))
-            return;
-          if (tok_is (lx, "be") || tok_is (lx, "big") || tok_is (lx, "network"))
-            layout->byte_order = BO_BE;
-          else
-            layout->byte_order = BO_LE;
-          skip_statement (lx);
-        }
-      else if (!is_trace && accept (lx, "id"))
-        {
-          if (!expect (lx, "=") || lx->tok.kind != TOK_NUMBER)
-            {
-              lx->failed = TRUE;
-              return;
-            }
-          sc.id = lx->tok.number;
-          skip_statement (lx);
-        }
-      else if (accept (lx, "packet"))
-        {
-          Type **slot = is_trace ? &layout->header : &sc.context;
-
-          if (!expect (lx, ".") || !(is_trace ? expect (lx, "header") : expect (lx, "context")) ||
-              !expect (lx, ":="))
-            return;
-          *slot = parse_type (layout);
-          if (*slot == NULL || (*slot)->kind != TYPE_STRUCT || !expect (lx, ";"))
-            {
-              lx->failed = TRUE;
-              return;
-            }
-        }
-      else
-        skip_statement (lx);
-    }
-  if (!expect (lx, "}"))
-    return;
-  accept (lx, ";");
-  if (!is_trace)
-    g_array_append_val (layout->streams, sc);
-}
-
-StrataCtfLayout *
-strata_ctf_layout_parse (const char *text,
-                         gsize       len)
-{
-  g_autoptr(StrataCtfLayout) layout = g_new0 (StrataCtfLayout, 1);
-  Lexer *lx = &layout->lx;
-
-  g_return_val_if_fail (text != NULL || len == 0, NULL);
-
-  layout->types = g_ptr_array_new_with_free_func (type_free);
-  layout->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  layout->structs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  layout->streams = g_array_new (FALSE, FALSE, sizeof (StreamClass));
-  layout->byte_order = BO_LE;
-
-  lx->p = text;
-  lx->end = text + len;
-  lex_next (lx);
-  while (!lx->failed && lx->tok.kind != TOK_END)
-    {
-      if (accept (lx, "typealias"))
-        parse_alias (layout, FALSE);
-      else if (accept (lx, "typedef"))
-        parse_alias (layout, TRUE);
-      else if (accept (lx, "trace"))
-        parse_block (layout, TRUE);
-      else if (accept (lx, "stream"))
-        parse_block (layout, FALSE);
-      else if (tok_is (lx, "struct"))
-        {
-          lex_next (lx);
-          if (parse_struct (layout) != NULL)
-            expect (lx, ";");
-        }
-      else
-        {
-          /* event, env, clock, callsite, enum, variant...: not needed. */
-          while (!lx->failed && lx->tok.kind != TOK_END && !tok_is (lx, "{") && !tok_is (lx, ";"))
-            lex_next (lx);
-          if (tok_is (lx, "{"))
-            skip_balanced (lx);
-          skip_statement (lx);
-        }
-    }
-  if (lx->failed || layout->streams->len == 0)
-    return NULL;
-  return g_steal_pointer (&layout);
-}
-
-/* ---- laying out and reading packets ---- */
-
-/* The fields of a packet header and context that framing depends on. */
-enum {
-  F_MAGIC,
-  F_STREAM_ID,
-  F_PACKET_SIZE,
-  F_CONTENT_SIZE,
-  F_EVENTS_DISCARDED,
-  F_PACKET_SEQ_NUM,
-  N_FIELDS
-};
-
-static const char *field_names[N_FIELDS] = {
-  "magic", "stream_id", "packet_size", "content_size", "events_discarded", "packet_seq_num",
-};
-
-typedef struct
-{
-  guint64   offset[N_FIELDS];   /* bits from the packet's start */
-  guint     size[N_FIELDS];     /* 0: absent, or not byte-aligned (not checked) */
-  ByteOrder order[N_FIELDS];
-  guint64   end;                /* bits: where the known part ends */
-  gboolean  complete;           /* the whole structure was laid out */
-} Fields;
-
-static guint64
-align_up (guint64 offset,
-          guint64 align)
-{
-  return (offset + align - 1) / align * align;
-}
-
-/* Lays out @type from bit @offset, noting the top-level fields we want; FALSE when a
- * variable-size member stops the layout. */
-static gboolean
-lay_out (Type    *type,
-         guint64 *offset,
-         Fields  *fields,
-         gboolean top,
-         guint    depth)
-{
-  if (depth > MAX_DEPTH || *offset > MAX_TYPE_BITS)
-    return FALSE;
-  *offset = align_up (*offset, type->align);
-  switch (type->kind)
-    {
-    case TYPE_INT:
-    case TYPE_FIXED:
-      *offset += type->size;
-      return TRUE;
-
-    case TYPE_STRUCT:
-      for (guint i = 0; i < type->members->len; i++)
-        {
-          Member *m = &g_array_index (type->members, Member, i);
-          guint64 start = align_up (*offset, m->type->align);
-
-          if (top && m->type->kind == TYPE_INT)
-            for (guint f = 0; f < N_FIELDS; f++)
-              if (g_str_equal (m->name, field_names[f]) && start % 8 == 0 &&
-                  (m->type->size == 8 || m->type->size == 16 || m->type->size == 32 ||
-                   m->type->size == 64))
-                {
-                  fields->offset[f] = start;
-                  fields->size[f] = m->type->size;
-                  fields->order[f] = m->type->byte_order;
-                }
-          if (!lay_out (m->type, offset, fields, FALSE, depth + 1))
-            return FALSE;
-        }
-      return TRUE;
-
-    case TYPE_ARRAY:
-      {
-        guint64 start = *offset;
-        guint64 stride;
-
-        /* Every element starts aligned: lay one out to learn the stride. */
-        if (!lay_out (type->element, offset, fields, FALSE, depth + 1) || *offset > MAX_TYPE_BITS)
-          return FALSE;
-        stride = align_up (*offset - start, type->element->align);
-        if (type->length == 0)
-          *offset = start;
-        else if (stride != 0 && type->length - 1 > (MAX_TYPE_BITS - *offset) / stride)
-          return FALSE;
-        else
-          *offset = start + stride * (type->length - 1) + (*offset - start);
-        return TRUE;
-      }
-
-    case TYPE_VARIABLE:
-    default:
-      return FALSE;
-    }
-}
-
-static guint64
-get_field (const Fields *fields,
-           guint         f,
-           const guint8 *buf,
-           ByteOrder     trace_order)
-{
-  const guint8 *p = buf + fields->offset[f] / 8;
-  ByteOrder order = fields->order[f] == BO_NATIVE ? trace_order : fields->order[f];
-  guint n = fields->size[f] / 8;
-  guint64 v = 0;
-
-  for (guint i = 0; i < n; i++)
-    v |= (guint64) p[order == BO_BE ? i : n - 1 - i] << (8 * (n - 1 - i));
-  return v;
-}
-
-static gboolean
-has_field (const Fields *fields,
-           guint         f)
-{
-  return fields->size[f] != 0;
-}
-
-static gboolean
-fail (guint64    offset,
-      guint64   *good_bytes,
-      char     **reason,
-      char      *why)
-{
-  *good_bytes = offset;
-  *reason = why;
-  return FALSE;
-}
-
-/* With @first_discarded, stops after the first packet and gives its events_discarded. */
-static gboolean
-walk_packets (StrataCtfLayout *layout,
-              StrataCtfRead    read,
-              gpointer         data,
-              guint64          size,
-              guint64         *good_bytes,
-              char           **reason,
-              guint64         *first_discarded)
-{
-  Fields header = { 0 };
-  g_autofree Fields *contexts = NULL;
-  g_autofree guint8 *buf = g_malloc (MAX_PREAMBLE);
-  guint64 header_end = 0;
-  guint64 offset = 0;
-
-  header.complete = layout->header == NULL ||
-                    lay_out (layout->header, &header_end, &header, TRUE, 0);
-  header.end = header_end;
-  contexts = g_new0 (Fields, layout->streams->len);
-  for (guint s = 0; s < layout->streams->len; s++)
-    {
-      StreamClass *sc = &g_array_index (layout->streams, StreamClass, s);
-      guint64 end = header_end;
-
-      contexts[s].end = header_end;
-      if (!header.complete)
-        continue;
-      if (sc->context == NULL)
-        contexts[s].complete = TRUE;
-      else
-        {
-          contexts[s].complete = lay_out (sc->context, &end, &contexts[s], TRUE, 0);
-          contexts[s].end = end;
-        }
-    }
-
-  while (offset < size)
-    {
-      Fields *ctx = NULL;
-      guint64 left = size - offset;
-      guint64 preamble_bits;
-      guint64 preamble;
-      guint64 packet_bits = 0, content_bits = 0;
-      gsize want;
-
-      /* The stream class, by the header's stream_id, or the only one. */
-      if (has_field (&header, F_STREAM_ID))
-        {
-          guint64 id;
-
-          if (left * 8 < header.offset[F_STREAM_ID] + header.size[F_STREAM_ID])
-            return fail (offset, good_bytes, reason, g_strdup (_("the file ends inside a packet header")));
-          want = MIN ((header.offset[F_STREAM_ID] + header.size[F_STREAM_ID]) / 8, MAX_PREAMBLE);
-          if (!read (data, offset, buf, want))
-            return TRUE;
-          id = get_field (&header, F_STREAM_ID, buf, layout->byte_order);
-          for (guint s = 0; s < layout->streams->len && ctx == NULL; s++)
-            if (g_array_index (layout->streams, StreamClass, s).id == id)
-              ctx = &contexts[s];
-          if (ctx == NULL)
-            return fail (offset, good_bytes, reason,
-                         g_strdup_printf (_("a packet names stream class %" G_GUINT64_FORMAT ", which the metadata does not declare"), id));
-        }
-      else if (layout->streams->len == 1)
-        ctx = &contexts[0];
-      else
-        return TRUE;
-
-      /* Read what of the header and context is laid out: their end, or up to the last
-       * field we know when a variable-size member stops the layout. */
-      preamble_bits = ctx->complete ? ctx->end : 0;
-      for (guint f = 0; f < N_FIELDS; f++)
-        {
-          const Fields *src = has_field (&header, f) ? &header : ctx;
-
-          if (has_field (src, f))
-            preamble_bits = MAX (preamble_bits, src->offset[f] + src->size[f]);
-        }
-      preamble = align_up (preamble_bits, 8) / 8;
-      if (preamble > MAX_PREAMBLE)
-        return TRUE;
-      if (left < preamble)
-        return fail (offset, good_bytes, reason, g_strdup (_("the file ends inside a packet header")));
-      if (!read (data, offset, buf, preamble))
-        return TRUE;
-
-      if (has_field (&header, F_MAGIC) && header.size[F_MAGIC] == 32 &&
-          get_field (&header, F_MAGIC, buf, layout->byte_order) != PACKET_MAGIC)
-        return fail (offset, good_bytes, reason,
-                     g_strdup (_("no packet starts there (wrong magic number)")));
-
-      if (has_field (ctx, F_PACKET_SIZE))
-        {
-          packet_bits = get_field (ctx, F_PACKET_SIZE, buf, layout->byte_order);
-          if (packet_bits == 0 || packet_bits % 8 != 0 || packet_bits / 8 < preamble ||
-              packet_bits / 8 > left)
-            return fail (offset, good_bytes, reason,
-                         g_strdup_printf (packet_bits / 8 > left
-                                          ? _("a packet declares a size of %" G_GUINT64_FORMAT " bits, past the end of the file")
-                                          : _("a packet declares an impossible size of %" G_GUINT64_FORMAT " bits"),
-                                          packet_bits));
-        }
-      if (has_field (ctx, F_CONTENT_SIZE))
-        {
-          guint64 limit = packet_bits ? packet_bits : left * 8;
-
-          content_bits = get_field (ctx, F_CONTENT_SIZE, buf, layout->byte_order);
-          if (content_bits > limit || content_bits < preamble_bits)
-            return fail (offset, good_bytes, reason,
-                         g_strdup_printf (_("a packet declares %" G_GUINT64_FORMAT " bits of content in %" G_GUINT64_FORMAT " bits"),
-                                          content_bits, limit));
-        }
-      /* libbabeltrace2 takes a counter of all ones for "no value", and then aborts when
-       * an earlier packet of the stream had one. */
-      if ((has_field (ctx, F_EVENTS_DISCARDED) && ctx->size[F_EVENTS_DISCARDED] == 64 &&
-           get_field (ctx, F_EVENTS_DISCARDED, buf, layout->byte_order) == G_MAXUINT64) ||
-          (has_field (ctx, F_PACKET_SEQ_NUM) && ctx->size[F_PACKET_SEQ_NUM] == 64 &&
-           get_field (ctx, F_PACKET_SEQ_NUM, buf, layout->byte_order) == G_MAXUINT64))
-        return fail (offset, good_bytes, reason, g_strdup (_("a packet holds an impossible counter value")));
-
-      if (first_discarded != NULL)
-        {
-          if (!has_field (ctx, F_EVENTS_DISCARDED))
-            return FALSE;
-          *first_discarded = get_field (ctx, F_EVENTS_DISCARDED, buf, layout->byte_order);
-          return TRUE;
-        }
-
-      /* Without a packet size, the file is one packet. */
-      if (packet_bits == 0)
+      g_clear_pointer (&reason, g_free);
+      status = strata_tsdl_decode_packet (w->tsdl, w->buf, want, &info, &reason);
+      if (status != STRATA_DECODE_SHORT)
         break;
-      offset += packet_bits / 8;
+      if (want >= left)
+        {
+          *why = g_strdup (_("the file ends inside a packet header"));
+          return FALSE;
+        }
+      if (want >= MAX_PREAMBLE)
+        {
+          *why = g_strdup (_("a packet header and context of more than 1 MiB"));
+          return FALSE;
+        }
+      want = MIN (MIN (left, (guint64) want * 4), MAX_PREAMBLE);
     }
+  if (status == STRATA_DECODE_BAD)
+    {
+      *why = g_steal_pointer (&reason);
+      return FALSE;
+    }
+
+  pkt->stream_class = info.stream_class;
+  if (w->file_class >= 0 && (gint) info.stream_class != w->file_class)
+    {
+      /* libbabeltrace2 reads a file as one stream, of its first packet's class. */
+      *why = g_strdup_printf (_("a packet of stream class %u in a file of stream class %d"),
+                              info.stream_class, w->file_class);
+      return FALSE;
+    }
+
+  /* libbabeltrace2 takes a missing packet_size from content_size, and the other way round;
+   * with neither, the packet is the rest of the file. */
+  packet_bits = info.size[STRATA_PF_PACKET_SIZE] ? info.value[STRATA_PF_PACKET_SIZE]
+              : info.size[STRATA_PF_CONTENT_SIZE] ? info.value[STRATA_PF_CONTENT_SIZE]
+              : left * 8;
+  content_bits = info.size[STRATA_PF_CONTENT_SIZE] ? info.value[STRATA_PF_CONTENT_SIZE] : packet_bits;
+  if (packet_bits / 8 > left)
+    {
+      *why = g_strdup_printf (_("a packet declares a size of %" G_GUINT64_FORMAT " bits, past the end of the file"),
+                              packet_bits);
+      return FALSE;
+    }
+  if (packet_bits == 0 || packet_bits % 8 != 0 || packet_bits < info.preamble_bits)
+    {
+      *why = g_strdup_printf (_("a packet declares an impossible size of %" G_GUINT64_FORMAT " bits"), packet_bits);
+      return FALSE;
+    }
+  if (content_bits > packet_bits || content_bits < info.preamble_bits)
+    {
+      *why = g_strdup_printf (_("a packet declares %" G_GUINT64_FORMAT " bits of content in %" G_GUINT64_FORMAT " bits"),
+                              content_bits, packet_bits);
+      return FALSE;
+    }
+  pkt->size = packet_bits / 8;
+
+  /* From here on the packet's size is sound: the next one can be found. libbabeltrace2 takes
+   * a value of all ones for "none", and then asserts when an earlier packet had one. */
+  if ((info.size[STRATA_PF_EVENTS_DISCARDED] == 64 && info.value[STRATA_PF_EVENTS_DISCARDED] == G_MAXUINT64) ||
+      (info.size[STRATA_PF_PACKET_SEQ_NUM] == 64 && info.value[STRATA_PF_PACKET_SEQ_NUM] == G_MAXUINT64))
+    *why = g_strdup (_("a packet holds an impossible counter value"));
+  else if ((info.size[STRATA_PF_TIMESTAMP_BEGIN] == 64 && info.value[STRATA_PF_TIMESTAMP_BEGIN] == G_MAXUINT64) ||
+           (info.size[STRATA_PF_TIMESTAMP_END] == 64 && info.value[STRATA_PF_TIMESTAMP_END] == G_MAXUINT64))
+    *why = g_strdup (_("a packet holds an impossible timestamp (all bits set)"));
+  else if (info.size[STRATA_PF_STREAM_INSTANCE_ID] == 64 && info.value[STRATA_PF_STREAM_INSTANCE_ID] == G_MAXUINT64)
+    *why = g_strdup (_("a packet holds an impossible stream instance id"));
+  else if (info.size[STRATA_PF_CPU_ID] != 0 && info.value[STRATA_PF_CPU_ID] >= STRATA_MAX_CPUS)
+    *why = g_strdup_printf (_("a packet names CPU %" G_GUINT64_FORMAT ", and no machine has that many"),
+                            info.value[STRATA_PF_CPU_ID]);
+  else if (info.size[STRATA_PF_TIMESTAMP_BEGIN] != 0 && info.size[STRATA_PF_TIMESTAMP_END] != 0 &&
+           strata_tsdl_stream_has_clock (w->tsdl, info.stream_class))
+    {
+      gint64 ns;
+
+      if (!strata_tsdl_cycles_to_ns (w->tsdl, info.stream_class, info.value[STRATA_PF_TIMESTAMP_BEGIN], &ns) ||
+          !strata_tsdl_cycles_to_ns (w->tsdl, info.stream_class, info.value[STRATA_PF_TIMESTAMP_END], &ns))
+        *why = g_strdup (_("a packet's time does not fit in the clock's range"));
+    }
+
+  if (info.size[STRATA_PF_TIMESTAMP_BEGIN] != 0 && info.size[STRATA_PF_TIMESTAMP_END] != 0)
+    {
+      pkt->has_ts = TRUE;
+      pkt->ts_begin = info.value[STRATA_PF_TIMESTAMP_BEGIN];
+      pkt->ts_end = info.value[STRATA_PF_TIMESTAMP_END];
+    }
+  if (info.size[STRATA_PF_CPU_ID] != 0)
+    {
+      pkt->has_cpu = TRUE;
+      pkt->cpu = (guint32) MIN (info.value[STRATA_PF_CPU_ID], G_MAXUINT32);
+    }
+  pkt->sound = *why == NULL;
   return TRUE;
+}
+
+static void
+note_bad (StrataStreamCheck *check,
+          guint64            offset,
+          char              *why)
+{
+  check->n_bad++;
+  if (check->reason == NULL || offset < check->reason_offset)
+    {
+      g_free (check->reason);
+      check->reason = why;
+      check->reason_offset = offset;
+    }
+  else
+    g_free (why);
+}
+
+/* A stream file is one CPU's: a packet naming another CPU than most of the file's is
+ * damaged (a layout that does not match the metadata gives such values). */
+static void
+check_cpus (StrataStreamCheck *check)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  guint32 best = 0;
+  guint best_count = 0;
+
+  for (guint i = 0; i < check->packets->len; i++)
+    {
+      StrataCtfPacket *p = &g_array_index (check->packets, StrataCtfPacket, i);
+      guint n;
+
+      if (!p->sound || !p->has_cpu)
+        continue;
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (p->cpu + 1))) + 1;
+      g_hash_table_insert (counts, GUINT_TO_POINTER (p->cpu + 1), GUINT_TO_POINTER (n));
+      if (n > best_count)
+        {
+          best = p->cpu;
+          best_count = n;
+        }
+    }
+  if (g_hash_table_size (counts) <= 1)
+    return;
+  for (guint i = 0; i < check->packets->len; i++)
+    {
+      StrataCtfPacket *p = &g_array_index (check->packets, StrataCtfPacket, i);
+
+      if (p->sound && p->has_cpu && p->cpu != best)
+        {
+          p->sound = FALSE;
+          check->sound_bytes -= p->size;
+          note_bad (check, p->offset,
+                    g_strdup_printf (_("a packet names CPU %u, the file's other packets CPU %u"), p->cpu, best));
+        }
+    }
 }
 
 gboolean
-strata_ctf_layout_check (StrataCtfLayout *layout,
-                         StrataCtfRead    read,
-                         gpointer         data,
-                         guint64          size,
-                         guint64         *good_bytes,
-                         char           **reason)
+strata_ctf_walk_packets (StrataTsdl        *tsdl,
+                         StrataCtfRead      read,
+                         gpointer           data,
+                         guint64            size,
+                         StrataStreamCheck *check)
 {
-  g_return_val_if_fail (layout != NULL, TRUE);
+  Walk w = { tsdl, read, data, size, NULL, 0, -1 };
+  guint64 offset = 0;
+  guint64 grid_end = 0, grid_step = 0;     /* the last sound packet's end and size */
 
-  return walk_packets (layout, read, data, size, good_bytes, reason, NULL);
+  if (check->packets == NULL)
+    check->packets = g_array_new (FALSE, FALSE, sizeof (StrataCtfPacket));
+  check->size = size;
+  check->lost_from = G_MAXUINT64;
+
+  while (offset < size)
+    {
+      StrataCtfPacket pkt;
+      char *why = NULL;
+      gboolean sized = examine (&w, offset, &pkt, &why);
+
+      if (sized)
+        g_array_append_val (check->packets, pkt);
+      if (why == NULL)
+        {
+          if (w.file_class < 0)
+            w.file_class = pkt.stream_class;
+          check->sound_bytes += pkt.size;
+          grid_end = offset + pkt.size;
+          grid_step = pkt.size;
+          offset += pkt.size;
+          continue;
+        }
+      note_bad (check, offset, why);
+      if (sized)
+        {
+          offset += pkt.size;
+          continue;
+        }
+
+      /* The size is not to be trusted: look for the next packet where the sound packets
+       * before would put it (LTTng's packets of one file have one size), or, with none
+       * before, at the sizes LTTng's packets have (powers of two). */
+      {
+        guint64 next = G_MAXUINT64;
+
+        for (guint k = 1; k <= RESYNC_TRIES + 24 && next == G_MAXUINT64; k++)
+          {
+            guint64 candidate;
+            StrataCtfPacket probe;
+            char *probe_why = NULL;
+
+            if (grid_step > 0 && k <= RESYNC_TRIES)
+              candidate = grid_end + k * grid_step;
+            else if (grid_step == 0 && k > RESYNC_TRIES)
+              candidate = offset + (G_GUINT64_CONSTANT (256) << (k - RESYNC_TRIES - 1));
+            else
+              continue;
+            if (candidate <= offset)
+              continue;
+            if (candidate >= size)
+              break;
+            if (examine (&w, candidate, &probe, &probe_why) && probe_why == NULL)
+              next = candidate;
+            g_free (probe_why);
+          }
+        if (next == G_MAXUINT64)
+          {
+            check->lost_from = offset;
+            break;
+          }
+        offset = next;
+      }
+    }
+  g_free (w.buf);
+  check_cpus (check);
+  return check->n_bad == 0 && check->lost_from == G_MAXUINT64;
 }
 
-/* ---- stream files of a folder ---- */
+/* ---- index files ---- */
+
+/* index/FILE.idx, compared with the packets it describes: libbabeltrace2 seeks to what it
+ * says without checking it against the file. */
+static char *
+check_index (StrataTsdl        *tsdl,
+             const char        *folder,
+             StrataStreamCheck *check)
+{
+  g_autofree char *name = g_strconcat (check->file, ".idx", NULL);
+  g_autofree char *path = g_build_filename (folder, "index", name, NULL);
+  g_autofree guint8 *data = NULL;
+  GStatBuf st;
+  guint32 entry_len, minor;
+  guint64 n_entries;
+  gsize size;
+  int fd;
+
+  if (g_lstat (path, &st) != 0 && errno == ENOENT)
+    return NULL;
+  if ((fd = strata_open_regular (path, &st)) < 0)
+    return g_strdup (errno == EINVAL ? _("it is not a regular file") : g_strerror (errno));
+  /* No index is bigger than a header and an entry per packet. */
+  if ((guint64) st.st_size > INDEX_HEADER + (guint64) (check->packets->len + 1) * 1024)
+    {
+      close (fd);
+      return g_strdup (_("it is bigger than an index of this file can be"));
+    }
+  size = st.st_size;
+  data = g_malloc0 (MAX (size, 1));
+  if (!pread_all (fd, data, size, 0))
+    {
+      close (fd);
+      return g_strdup (_("it cannot be read"));
+    }
+  close (fd);
+
+  if (size < INDEX_HEADER || read_u32 (data, TRUE) != INDEX_MAGIC)
+    return g_strdup (_("it is not an LTTng index"));
+  if (read_u32 (data + 4, TRUE) != 1)
+    return g_strdup (_("its version is not 1"));
+  minor = read_u32 (data + 8, TRUE);
+  entry_len = read_u32 (data + 12, TRUE);
+  if (entry_len < INDEX_ENTRY_1_0 || (size - INDEX_HEADER) % entry_len != 0)
+    return g_strdup (_("its entries have an impossible size"));
+  n_entries = (size - INDEX_HEADER) / entry_len;
+  if (n_entries != check->packets->len)
+    return g_strdup_printf (_("it lists %" G_GUINT64_FORMAT " packets, and the file has %u"),
+                            n_entries, check->packets->len);
+  for (guint64 i = 0; i < n_entries; i++)
+    {
+      const guint8 *e = data + INDEX_HEADER + i * entry_len;
+      const StrataCtfPacket *p = &g_array_index (check->packets, StrataCtfPacket, i);
+      guint64 begin = read_be64 (e + 24), end = read_be64 (e + 32);
+      gint64 ns;
+
+      if (read_be64 (e) != p->offset || read_be64 (e + 8) != p->size * 8)
+        return g_strdup_printf (_("its entry %" G_GUINT64_FORMAT " does not match packet %" G_GUINT64_FORMAT " of the file"),
+                                i, i);
+      if (end < begin || (p->has_ts && (begin != p->ts_begin || end != p->ts_end)))
+        return g_strdup_printf (_("its entry %" G_GUINT64_FORMAT " has times the packet does not have"), i);
+      if (strata_tsdl_stream_has_clock (tsdl, p->stream_class) &&
+          (!strata_tsdl_cycles_to_ns (tsdl, p->stream_class, begin, &ns) ||
+           !strata_tsdl_cycles_to_ns (tsdl, p->stream_class, end, &ns)))
+        return g_strdup_printf (_("its entry %" G_GUINT64_FORMAT " has times out of the clock's range"), i);
+    }
+  (void) minor;
+  return NULL;
+}
+
+/* ---- a whole trace ---- */
 
 void
-strata_stream_damage_free (StrataStreamDamage *damage)
+strata_trace_check_free (StrataTraceCheck *check)
 {
-  if (damage == NULL)
+  if (check == NULL)
     return;
-  g_free (damage->file);
-  g_free (damage->reason);
-  g_free (damage);
+  g_free (check->folder);
+  strata_tsdl_free (check->tsdl);
+  g_free (check->failure);
+  g_ptr_array_unref (check->streams);
+  g_ptr_array_unref (check->problems);
+  g_free (check->metadata);
+  g_free (check);
 }
 
 static gboolean
-read_fp (gpointer  data,
+read_fd (gpointer  data,
          guint64   offset,
          guint8   *buf,
          gsize     len)
 {
-  FILE *fp = data;
-
-  return fseeko (fp, (off_t) offset, SEEK_SET) == 0 && fread (buf, 1, len, fp) == len;
+  return pread_all (GPOINTER_TO_INT (data), buf, len, offset);
 }
 
-GPtrArray *
-strata_ctf_check_streams (const char   *folder,
-                          GCancellable *cancellable)
+static void
+check_stream_file (StrataTraceCheck *check,
+                   const char       *name,
+                   GCancellable     *cancellable)
 {
-  GPtrArray *damaged = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_stream_damage_free);
-  g_autoptr(StrataCtfLayout) layout = NULL;
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = NULL;
-  g_autofree char *text = NULL;
-  const char *name;
-  gsize len = 0;
+  g_autofree char *path = g_build_filename (check->folder, name, NULL);
+  StrataStreamCheck *s;
+  GStatBuf st;
+  int fd;
 
-  if ((dir = g_dir_open (folder, 0, NULL)) == NULL)
-    return damaged;
-  if ((text = strata_ctf_read_metadata (folder, &len)) != NULL)
-    layout = strata_ctf_layout_parse (text, len);
-
-  names = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.' && strcmp (name, "metadata") != 0)
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-
-  for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
+  /* libbabeltrace2 reads regular files only, and skips empty ones. */
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size == 0)
+    return;
+  s = g_new0 (StrataStreamCheck, 1);
+  s->file = g_strdup (name);
+  s->lost_from = G_MAXUINT64;
+  s->packets = g_array_new (FALSE, FALSE, sizeof (StrataCtfPacket));
+  g_ptr_array_add (check->streams, s);
+  if ((fd = strata_open_regular (path, &st)) < 0)
     {
-      const char *file = *(const char **) &g_ptr_array_index (names, i);
-      g_autofree char *path = g_build_filename (folder, file, NULL);
-      g_autofree char *reason = NULL;
-      guint64 good = 0;
-      GStatBuf st;
-      FILE *fp;
-
-      /* libbabeltrace2 reads regular files only. One it cannot open makes it refuse the
-       * whole trace (and leak a little): leave it out up front. */
-      if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
-        continue;
-      if ((fp = g_fopen (path, "rb")) == NULL)
-        {
-          StrataStreamDamage *damage = g_new0 (StrataStreamDamage, 1);
-
-          damage->file = g_strdup (file);
-          damage->reason = g_strdup (g_strerror (errno));
-          damage->unreadable = TRUE;
-          g_ptr_array_add (damaged, damage);
-          continue;
-        }
-      if (layout != NULL && st.st_size > 0 &&
-          !strata_ctf_layout_check (layout, read_fp, fp, st.st_size, &good, &reason))
-        {
-          StrataStreamDamage *damage = g_new0 (StrataStreamDamage, 1);
-
-          damage->file = g_strdup (file);
-          damage->good_bytes = good;
-          damage->reason = g_steal_pointer (&reason);
-          g_ptr_array_add (damaged, damage);
-        }
-      fclose (fp);
+      s->unreadable = TRUE;
+      s->reason = g_strdup (g_strerror (errno));
+      return;
     }
-  return damaged;
+  strata_ctf_walk_packets (check->tsdl, read_fd, GINT_TO_POINTER (fd), st.st_size, s);
+  close (fd);
+  if (s->reason == NULL && s->lost_from == G_MAXUINT64)
+    {
+      s->index_problem = check_index (check->tsdl, check->folder, s);
+      s->has_index = s->index_problem == NULL;
+    }
+  (void) cancellable;
+}
+
+/* What a packet holds for events, at most, per stream class. */
+static void
+event_room (StrataTraceCheck *check,
+            GArray           *room)
+{
+  g_array_set_size (room, strata_tsdl_n_stream_classes (check->tsdl));
+  for (guint i = 0; i < check->streams->len; i++)
+    {
+      StrataStreamCheck *s = g_ptr_array_index (check->streams, i);
+
+      for (guint p = 0; p < s->packets->len; p++)
+        {
+          StrataCtfPacket *pkt = &g_array_index (s->packets, StrataCtfPacket, p);
+
+          if (pkt->sound && pkt->stream_class < room->len)
+            g_array_index (room, guint64, pkt->stream_class) =
+              MAX (g_array_index (room, guint64, pkt->stream_class), pkt->size * 8);
+        }
+    }
+}
+
+/*
+ * Event classes that no packet of the trace can hold, or that would make libbabeltrace2
+ * build millions of fields: their declarations are left out of the metadata libbabeltrace2
+ * reads (an event of such a class then stops its stream, with a message).
+ */
+static void
+check_events (StrataTraceCheck *check,
+              const char       *display_path,
+              const char       *text,
+              gsize             len)
+{
+  g_autoptr(GArray) room = g_array_new (FALSE, TRUE, sizeof (guint64));
+  g_autoptr(GString) kept = NULL;
+  const StrataTsdlEvent *events;
+  guint n_events, n_cut = 0;
+  gsize copied = 0;
+
+  event_room (check, room);
+  events = strata_tsdl_events (check->tsdl, &n_events);
+  for (guint i = 0; i < n_events; i++)
+    {
+      const StrataTsdlEvent *ev = &events[i];
+      guint64 max_bits = ev->stream_class < room->len ? g_array_index (room, guint64, ev->stream_class) : 0;
+      g_autofree char *why = NULL;
+
+      if (ev->elements > MAX_EVENT_ELEMENTS)
+        why = g_strdup_printf (_("its fields hold %" G_GUINT64_FORMAT " values"), ev->elements);
+      else if (max_bits > 0 && ev->min_bits > max_bits)
+        why = g_strdup_printf (_("it takes at least %" G_GUINT64_FORMAT " bits, and the largest packet of its stream has %" G_GUINT64_FORMAT),
+                               ev->min_bits, max_bits);
+      if (why == NULL)
+        continue;
+      if (kept == NULL)
+        kept = g_string_new ("/* CTF 1.8 */\n");
+      g_ptr_array_add (check->problems,
+                       g_strdup_printf (_("%s: the metadata declares an impossible event class “%s” (id %" G_GUINT64_FORMAT "): %s; events of that class cannot be read"),
+                                        display_path, ev->name, ev->id, why));
+      g_string_append_len (kept, text + copied, ev->text_begin - copied);
+      copied = ev->text_end;
+      n_cut++;
+    }
+  if (kept != NULL)
+    {
+      g_string_append_len (kept, text + copied, len - copied);
+      g_free (check->metadata);
+      check->metadata_len = kept->len;
+      check->metadata = g_string_free (g_steal_pointer (&kept), FALSE);
+    }
+  (void) n_cut;
+}
+
+static void
+report_streams (StrataTraceCheck *check,
+                const char       *display_path)
+{
+  for (guint i = 0; i < check->streams->len; i++)
+    {
+      StrataStreamCheck *s = g_ptr_array_index (check->streams, i);
+
+      if (s->unreadable)
+        g_ptr_array_add (check->problems,
+                         g_strdup_printf (_("%s: stream file %s cannot be read (%s); it is left out"),
+                                          display_path, s->file, s->reason));
+      else if (s->reason != NULL && s->sound_bytes == 0)
+        g_ptr_array_add (check->problems,
+                         g_strdup_printf (_("%s: stream file %s is damaged or truncated at its start (%s); it is left out"),
+                                          display_path, s->file, s->reason));
+      else if (s->reason != NULL && s->n_bad == 1 && s->lost_from != G_MAXUINT64)
+        g_ptr_array_add (check->problems,
+                         g_strdup_printf (_("%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); only the packets before it are read"),
+                                          display_path, s->file, s->reason_offset, s->reason));
+      else if (s->reason != NULL)
+        g_ptr_array_add (check->problems,
+                         g_strdup_printf (ngettext ("%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); %u damaged packet is left out, and the rest is read",
+                                                    "%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); %u damaged packets are left out, and the rest is read",
+                                                    s->n_bad),
+                                          display_path, s->file, s->reason_offset, s->reason, s->n_bad));
+      if (s->index_problem != NULL)
+        g_ptr_array_add (check->problems,
+                         g_strdup_printf (_("%s: index file index/%s.idx does not describe its stream file (%s); it is left out"),
+                                          display_path, s->file, s->index_problem));
+    }
+}
+
+/* Text that starts as TSDL does: damaged metadata rather than some other file. */
+static gboolean
+looks_like_tsdl (const char *text,
+                 gsize       len)
+{
+  const char *p = text;
+  const char *end = text + MIN (len, 64);
+
+  while (p < end && g_ascii_isspace (*p))
+    p++;
+  return g_str_has_prefix (p, "/*") || g_str_has_prefix (p, "//") || g_str_has_prefix (p, "typealias") ||
+         g_str_has_prefix (p, "typedef") || g_str_has_prefix (p, "trace") || g_str_has_prefix (p, "clock") ||
+         g_str_has_prefix (p, "env") || g_str_has_prefix (p, "stream") || g_str_has_prefix (p, "struct") ||
+         g_str_has_prefix (p, "event") || g_str_has_prefix (p, "enum");
+}
+
+StrataTraceCheck *
+strata_ctf_check_trace (const char   *folder,
+                        const char   *display_path,
+                        GCancellable *cancellable)
+{
+  StrataTraceCheck *check = g_new0 (StrataTraceCheck, 1);
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  gsize raw_len = 0, len = 0, comments = 0;
+  guint n_sound = 0;
+  const char *name;
+
+  check->folder = g_strdup (folder);
+  check->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_stream_check_free);
+  check->problems = g_ptr_array_new_with_free_func (g_free);
+
+  if ((raw = strata_ctf_load_metadata (folder, &raw_len, &error)) == NULL)
+    {
+      check->failure = g_strdup_printf (_("%s: cannot open the trace: %s"), display_path, error);
+      return check;
+    }
+  /* CTF 2 is JSON: libbabeltrace2 2.1 reads it, and 2.0 cannot (the loader says so). */
+  if (raw_len > 0 && raw[0] == 0x1e)
+    return check;
+
+  text = strata_tsdl_strip_comments (raw, raw_len, &len, &comments);
+  if (len > STRATA_MAX_METADATA_TEXT)
+    {
+      g_autofree char *has = format_size (len);
+      g_autofree char *limit = format_size (STRATA_MAX_METADATA_TEXT);
+
+      check->failure = g_strdup_printf (_("%s: cannot open the trace: its metadata is %s of text, more than LTTng writes (at most %s are read)"),
+                                        display_path, has, limit);
+      return check;
+    }
+  if ((check->tsdl = strata_tsdl_parse (text, len, &error)) == NULL)
+    {
+      if (looks_like_tsdl (raw, raw_len))
+        check->failure = g_strdup_printf (_("%s: cannot open the trace: its metadata could not be parsed (%s)"),
+                                          display_path, error);
+      else
+        check->failure = g_strdup_printf (_("%s: cannot open the trace: its metadata is not CTF metadata"),
+                                          display_path);
+      return check;
+    }
+  if (comments > MAX_COMMENT_BYTES)
+    {
+      check->metadata = g_strconcat ("/* CTF 1.8 */\n", text, NULL);
+      check->metadata_len = len + strlen ("/* CTF 1.8 */\n");
+    }
+
+  if ((dir = g_dir_open (folder, 0, NULL)) != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (name[0] != '.' && strcmp (name, "metadata") != 0)
+        g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
+    check_stream_file (check, g_ptr_array_index (names, i), cancellable);
+
+  check_events (check, display_path, text, len);
+  report_streams (check, display_path);
+
+  for (guint i = 0; i < check->streams->len; i++)
+    {
+      StrataStreamCheck *s = g_ptr_array_index (check->streams, i);
+
+      if (s->sound_bytes > 0)
+        n_sound++;
+      if (s->unreadable || s->reason != NULL || s->index_problem != NULL)
+        check->needs_staging = TRUE;
+    }
+  if (check->metadata != NULL)
+    check->needs_staging = TRUE;
+  if (check->streams->len > 0 && n_sound == 0)
+    check->failure = g_strdup_printf (ngettext ("%s: its stream file cannot be read; the trace is left out",
+                                                "%s: none of its %u stream files can be read; the trace is left out",
+                                                check->streams->len),
+                                      display_path, check->streams->len);
+  return check;
 }
 
 gboolean
@@ -1234,22 +820,39 @@ strata_ctf_first_packet_discarded (const char *folder,
                                    const char *file,
                                    guint64    *count)
 {
-  g_autoptr(StrataCtfLayout) layout = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *path = g_build_filename (folder, file, NULL);
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *error = NULL;
   g_autofree char *reason = NULL;
-  guint64 good = 0;
-  gboolean ok;
-  gsize len = 0;
+  g_autoptr(StrataTsdl) tsdl = NULL;
+  g_autofree guint8 *buf = NULL;
+  StrataPacketInfo info;
+  StrataDecodeStatus status = STRATA_DECODE_SHORT;
+  gsize raw_len = 0, len = 0, want = 256;
   GStatBuf st;
-  FILE *fp;
+  int fd;
 
-  if ((text = strata_ctf_read_metadata (folder, &len)) == NULL ||
-      (layout = strata_ctf_layout_parse (text, len)) == NULL ||
-      g_stat (path, &st) != 0 || (fp = g_fopen (path, "rb")) == NULL)
+  if ((raw = strata_ctf_load_metadata (folder, &raw_len, &error)) == NULL ||
+      (text = strata_tsdl_strip_comments (raw, raw_len, &len, NULL)) == NULL ||
+      (tsdl = strata_tsdl_parse (text, len, &error)) == NULL ||
+      (fd = strata_open_regular (path, &st)) < 0)
     return FALSE;
-  *count = 0;
-  ok = walk_packets (layout, read_fp, fp, st.st_size, &good, &reason, count);
-  fclose (fp);
-  return ok && reason == NULL;
+  while (status == STRATA_DECODE_SHORT)
+    {
+      want = MIN ((gsize) st.st_size, want);
+      buf = g_realloc (buf, MAX (want, 1));
+      if (!pread_all (fd, buf, want, 0))
+        break;
+      g_clear_pointer (&reason, g_free);
+      status = strata_tsdl_decode_packet (tsdl, buf, want, &info, &reason);
+      if (want >= (gsize) st.st_size || want >= MAX_PREAMBLE)
+        break;
+      want *= 4;
+    }
+  close (fd);
+  if (status != STRATA_DECODE_OK || info.size[STRATA_PF_EVENTS_DISCARDED] == 0)
+    return FALSE;
+  *count = info.value[STRATA_PF_EVENTS_DISCARDED];
+  return TRUE;
 }

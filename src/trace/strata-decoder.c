@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "strata-ctf-check.h"
 #include "strata-decoder.h"
@@ -27,14 +28,22 @@
  * and streams are merged by time later, in core.
  *
  * libbabeltrace2 objects are not thread-safe. Each graph and everything it creates stays on
- * its thread; the only shared objects, the component classes, are referenced and released
- * under class_lock because their reference counts are not atomic.
+ * its thread, its component classes included: each shard loads the ctf plugin for itself, so
+ * that no reference count is shared. Loading a plugin and destroying its classes edit a list
+ * that libbabeltrace2 keeps for the whole process, so plugin_lock guards those two steps, and
+ * nothing else: no lock is held while libbabeltrace2 reads a trace (a metadata parse can
+ * take minutes, and a cancelled load must not keep the next one waiting).
  */
 
-static GMutex class_lock;
-static const bt_plugin *ctf_plugin;
-static const bt_component_class_source *fs_class;
-static bt_component_class_sink *sink_class;
+static GMutex plugin_lock;
+static char *ctf_plugin_path;     /* NULL: search for the plugin each time */
+
+typedef struct
+{
+  const bt_plugin                  *plugin;
+  const bt_component_class_source  *fs;
+  bt_component_class_sink          *sink;
+} Classes;
 
 #define N_SLOTS STRATA_EVENT_MAX_FIELDS
 
@@ -75,6 +84,8 @@ typedef struct
   guint64              timeless;       /* events whose time does not fit in int64 ns */
   guint64              packets;
   guint64              uncounted;      /* losses libbabeltrace2 and we could not count */
+  guint64              bad_cpus;       /* packets naming a CPU no machine has */
+  guint64              bad_cpu;        /* the first such CPU */
 } PortState;
 
 typedef struct
@@ -87,6 +98,7 @@ typedef struct
   GArray               *ports;          /* PortState */
   guint                 next_port;
   gboolean              env_done;
+  gboolean              stale_said;    /* an error left behind a successful call was reported */
 } Shard;
 
 /* Payload names for each slot, per kind, oldest spellings after the newest. */
@@ -485,7 +497,16 @@ handle_packet (Shard            *shard,
     return;
   if ((field = bt_field_structure_borrow_member_field_by_name_const (context, "cpu_id")) != NULL &&
       bt_field_class_type_is (bt_field_get_class_type (field), BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER))
-    port->stream->cpu = (guint32) bt_field_integer_unsigned_get_value (field);
+    {
+      guint64 cpu = bt_field_integer_unsigned_get_value (field);
+
+      /* A machine's CPU count is its highest cpu_id + 1: a damaged one must not make it
+       * millions. The stream keeps the CPU of its packets before. */
+      if (cpu < STRATA_MAX_CPUS)
+        port->stream->cpu = (guint32) cpu;
+      else if (port->bad_cpus++ == 0)
+        port->bad_cpu = cpu;
+    }
 }
 
 /* A struct member by name, through a variant to its selected option. */
@@ -682,9 +703,15 @@ report_port_anomalies (Shard     *shard,
 {
   g_autofree char *label = NULL;
 
-  if (port->backwards == 0 && port->timeless == 0 && port->uncounted == 0)
+  if (port->backwards == 0 && port->timeless == 0 && port->uncounted == 0 && port->bad_cpus == 0)
     return;
   label = stream_label (port->stream);
+  if (port->bad_cpus > 0)
+    g_ptr_array_add (shard->result->errors, g_strdup_printf (
+      ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " packet names CPU %" G_GUINT64_FORMAT ", more than any machine has; its events are kept on the stream's CPU",
+                "%s: stream %s: %" G_GUINT64_FORMAT " packets name CPUs such as %" G_GUINT64_FORMAT ", more than any machine has; their events are kept on the stream's CPU",
+                port->bad_cpus),
+      shard->display_path, label, port->bad_cpus, port->bad_cpu));
   if (port->backwards > 0)
     {
       g_autofree char *by = strata_time_format_duration (port->max_back_ns);
@@ -754,6 +781,30 @@ sink_finalize (bt_self_component_sink *self)
     bt_message_iterator_put_ref (g_array_index (shard->ports, PortState, i).iterator);
 }
 
+/*
+ * libbabeltrace2 sometimes appends an error cause and still returns a status that is not an
+ * error; its next call on the thread then aborts ("API function called while current thread
+ * has an error"). After each call that can do so, take such an error, and say it once.
+ */
+static void
+take_stale_error (Shard *shard)
+{
+  const bt_error *error = bt_current_thread_take_error ();
+  g_autofree char *cause = NULL;
+
+  if (error == NULL)
+    return;
+  bt_current_thread_move_error (error);
+  cause = take_bt_error ();
+  if (!shard->stale_said)
+    {
+      shard->stale_said = TRUE;
+      g_ptr_array_add (shard->result->errors,
+                       g_strdup_printf (_("%s: libbabeltrace2 reported an error while reading, and went on (%s); some events may be missing"),
+                                        shard->display_path, cause));
+    }
+}
+
 /* One batch from one stream per call, streams in turn, so that cancellation stays prompt. */
 static bt_component_class_sink_consume_method_status
 sink_consume (bt_self_component_sink *self)
@@ -764,6 +815,7 @@ sink_consume (bt_self_component_sink *self)
   for (guint tries = 0; tries < n; tries++)
     {
       PortState *port = &g_array_index (shard->ports, PortState, shard->next_port);
+      bt_message_iterator_next_status status;
       bt_message_array_const msgs;
       uint64_t count = 0;
 
@@ -771,7 +823,11 @@ sink_consume (bt_self_component_sink *self)
       if (port->ended)
         continue;
 
-      switch (bt_message_iterator_next (port->iterator, &msgs, &count))
+      status = bt_message_iterator_next (port->iterator, &msgs, &count);
+      if (status == BT_MESSAGE_ITERATOR_NEXT_STATUS_OK || status == BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN ||
+          status == BT_MESSAGE_ITERATOR_NEXT_STATUS_END)
+        take_stale_error (shard);
+      switch (status)
         {
         case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
           {
@@ -825,17 +881,20 @@ strata_decoder_init (GError **error)
 
   if (g_once_init_enter (&initialized))
     {
-      if (bt_plugin_find ("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf_plugin) ==
+      const bt_plugin *plugin = NULL;
+
+      g_mutex_lock (&plugin_lock);
+      if (bt_plugin_find ("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &plugin) ==
             BT_PLUGIN_FIND_STATUS_OK &&
-          (fs_class = bt_plugin_borrow_source_component_class_by_name_const (ctf_plugin, "fs")) != NULL)
+          bt_plugin_borrow_source_component_class_by_name_const (plugin, "fs") != NULL)
         {
-          sink_class = bt_component_class_sink_create ("strata-sink", sink_consume);
-          bt_component_class_sink_set_initialize_method (sink_class, sink_initialize);
-          bt_component_class_sink_set_graph_is_configured_method (sink_class, sink_graph_is_configured);
-          bt_component_class_sink_set_finalize_method (sink_class, sink_finalize);
+          /* Each shard loads it again from there, for classes of its own. */
+          ctf_plugin_path = g_strdup (bt_plugin_get_path (plugin));
           ok = TRUE;
         }
+      bt_plugin_put_ref (plugin);
       bt_current_thread_clear_error ();
+      g_mutex_unlock (&plugin_lock);
       g_once_init_leave (&initialized, 1);
     }
   if (!ok)
@@ -844,18 +903,70 @@ strata_decoder_init (GError **error)
   return ok;
 }
 
+/* The ctf plugin's source class and a sink class of ours, for one shard alone. */
+static gboolean
+classes_acquire (Classes *classes)
+{
+  memset (classes, 0, sizeof *classes);
+  g_mutex_lock (&plugin_lock);
+  if (ctf_plugin_path != NULL)
+    {
+      const bt_plugin_set *plugins = NULL;
+
+      if (bt_plugin_find_all_from_file (ctf_plugin_path, BT_TRUE, &plugins) == BT_PLUGIN_FIND_ALL_FROM_FILE_STATUS_OK)
+        {
+          for (guint64 i = 0; i < bt_plugin_set_get_plugin_count (plugins) && classes->plugin == NULL; i++)
+            {
+              const bt_plugin *plugin = bt_plugin_set_borrow_plugin_by_index_const (plugins, i);
+
+              if (g_strcmp0 (bt_plugin_get_name (plugin), "ctf") == 0)
+                {
+                  classes->plugin = plugin;
+                  bt_plugin_get_ref (plugin);
+                }
+            }
+          bt_plugin_set_put_ref (plugins);
+        }
+    }
+  else
+    bt_plugin_find ("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &classes->plugin);
+  if (classes->plugin != NULL)
+    classes->fs = bt_plugin_borrow_source_component_class_by_name_const (classes->plugin, "fs");
+  if (classes->fs != NULL)
+    {
+      classes->sink = bt_component_class_sink_create ("strata-sink", sink_consume);
+      bt_component_class_sink_set_initialize_method (classes->sink, sink_initialize);
+      bt_component_class_sink_set_graph_is_configured_method (classes->sink, sink_graph_is_configured);
+      bt_component_class_sink_set_finalize_method (classes->sink, sink_finalize);
+    }
+  bt_current_thread_clear_error ();
+  g_mutex_unlock (&plugin_lock);
+  return classes->sink != NULL;
+}
+
+/* After the graph is gone: destroying the plugin's classes edits libbabeltrace2's list. */
+static void
+classes_release (Classes *classes)
+{
+  g_mutex_lock (&plugin_lock);
+  bt_component_class_sink_put_ref (classes->sink);
+  bt_plugin_put_ref (classes->plugin);
+  g_mutex_unlock (&plugin_lock);
+}
+
 gboolean
 strata_trace_is_ctf2 (const char *folder)
 {
   g_autofree char *path = g_build_filename (folder, "metadata", NULL);
   guint8 first = 0;
-  FILE *fp;
+  GStatBuf st;
+  int fd;
 
-  if ((fp = g_fopen (path, "rb")) == NULL)
+  if ((fd = strata_open_regular (path, &st)) < 0)
     return FALSE;
-  if (fread (&first, 1, 1, fp) != 1)
+  if (read (fd, &first, 1) != 1)
     first = 0;
-  fclose (fp);
+  close (fd);
   return first == 0x1e;
 }
 
@@ -887,9 +998,9 @@ diagnose_metadata (const char *folder)
 {
   g_autofree char *path = g_build_filename (folder, "metadata", NULL);
   g_autofree char *head = NULL;
-  gsize len = 0;
+  ssize_t len = 0;
   GStatBuf st;
-  FILE *fp;
+  int fd;
 
   if (g_stat (path, &st) != 0)
     return g_strdup (_("its metadata file cannot be read"));
@@ -897,11 +1008,11 @@ diagnose_metadata (const char *folder)
     return g_strdup (_("its metadata is a folder, not a file"));
   if (st.st_size == 0)
     return g_strdup (_("its metadata file is empty"));
-  if ((fp = g_fopen (path, "rb")) == NULL)
+  if ((fd = strata_open_regular (path, &st)) < 0)
     return g_strdup_printf (_("its metadata file cannot be read (%s)"), g_strerror (errno));
   head = g_malloc0 (16);
-  len = fread (head, 1, 15, fp);
-  fclose (fp);
+  len = read (fd, head, 15);
+  close (fd);
   /* Packetized metadata starts with its magic, in either byte order. */
   if (len >= 4 && (memcmp (head, "\x57\x1d\xd1\x75", 4) == 0 || memcmp (head, "\x75\xd1\x1d\x57", 4) == 0))
     return g_strdup (_("its metadata could not be parsed"));
@@ -961,6 +1072,25 @@ shard_fail (Shard      *shard,
     bt_error_release (error);
 }
 
+/* Port names hold the folder libbabeltrace2 read: name the trace folder instead. */
+static void
+rename_streams (StrataShardResult *result,
+                const char        *folder,
+                const char        *display_path)
+{
+  if (strcmp (folder, display_path) == 0)
+    return;
+  for (guint i = 0; i < result->streams->len; i++)
+    {
+      StrataStream *stream = g_ptr_array_index (result->streams, i);
+      GString *name = g_string_new (stream->name);
+
+      g_string_replace (name, folder, display_path, 0);
+      g_free (stream->name);
+      stream->name = g_string_free (name, FALSE);
+    }
+}
+
 StrataShardResult *
 strata_decode_shard (const char           *folder,
                      const char           *display_path,
@@ -971,6 +1101,7 @@ strata_decode_shard (const char           *folder,
 {
   StrataShardResult *result = g_new0 (StrataShardResult, 1);
   Shard shard = { 0 };
+  Classes classes = { 0 };
   bt_graph *graph = NULL;
   const bt_component_source *source = NULL;
   const bt_component_sink *sink = NULL;
@@ -990,10 +1121,14 @@ strata_decode_shard (const char           *folder,
   shard.classes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   shard.ports = g_array_new (FALSE, TRUE, sizeof (PortState));
 
-  if (!strata_decoder_init (&init_error))
+  /* libbabeltrace2's functions refuse to run with an error on the thread. */
+  bt_current_thread_clear_error ();
+  if (!strata_decoder_init (&init_error) || !classes_acquire (&classes))
     {
       result->failed = TRUE;
-      g_ptr_array_add (result->errors, g_strdup_printf ("%s: %s", display_path, init_error->message));
+      g_ptr_array_add (result->errors, g_strdup_printf ("%s: %s", display_path,
+                                                        init_error ? init_error->message
+                                                                   : _("The babeltrace2 CTF plugin (ctf) cannot be loaded")));
       g_clear_error (&init_error);
       goto out;
     }
@@ -1003,14 +1138,14 @@ strata_decode_shard (const char           *folder,
   bt_value_map_insert_empty_array_entry (params, "inputs", &inputs);
   bt_value_array_append_string_element (inputs, folder);
 
-  g_mutex_lock (&class_lock);
-  if (bt_graph_add_source_component (graph, fs_class, "source", params, BT_LOGGING_LEVEL_NONE,
+  /* This parses the metadata and indexes the stream files: no lock is held. */
+  if (bt_graph_add_source_component (graph, classes.fs, "source", params, BT_LOGGING_LEVEL_NONE,
                                      &source) != BT_GRAPH_ADD_COMPONENT_STATUS_OK)
     {
-      g_mutex_unlock (&class_lock);
       shard_fail (&shard, folder);
       goto out;
     }
+  take_stale_error (&shard);
 
   n_out = bt_component_source_get_output_port_count (source);
   result->n_ports = n_out;
@@ -1028,20 +1163,16 @@ strata_decode_shard (const char           *folder,
     }
 
   if (shard.ports->len == 0)
-    {
-      g_mutex_unlock (&class_lock);
-      goto out;
-    }
+    goto out;
 
-  if (bt_graph_add_sink_component_with_initialize_method_data (graph, sink_class, "sink", NULL, &shard,
+  if (bt_graph_add_sink_component_with_initialize_method_data (graph, classes.sink, "sink", NULL, &shard,
                                                                BT_LOGGING_LEVEL_NONE, &sink) !=
       BT_GRAPH_ADD_COMPONENT_STATUS_OK)
     {
-      g_mutex_unlock (&class_lock);
       shard_fail (&shard, folder);
       goto out;
     }
-  g_mutex_unlock (&class_lock);
+  take_stale_error (&shard);
 
   for (guint i = 0; i < shard.ports->len; i++)
     {
@@ -1055,6 +1186,7 @@ strata_decode_shard (const char           *folder,
           shard_fail (&shard, folder);
           goto out;
         }
+      take_stale_error (&shard);
     }
 
   for (;;)
@@ -1068,6 +1200,7 @@ strata_decode_shard (const char           *folder,
         break;
       if (status == BT_GRAPH_RUN_ONCE_STATUS_AGAIN)
         {
+          take_stale_error (&shard);
           g_usleep (1000);
           continue;
         }
@@ -1079,6 +1212,7 @@ strata_decode_shard (const char           *folder,
                            g_strdup_printf (_("%s: reading stopped: %s"), display_path, cause));
           break;
         }
+      take_stale_error (&shard);
     }
 
   for (guint i = 0; i < shard.ports->len; i++)
@@ -1086,14 +1220,12 @@ strata_decode_shard (const char           *folder,
 
 out:
   bt_value_put_ref (params);
-  if (graph != NULL)
-    {
-      /* Releasing the graph releases the components, which release the shared classes. */
-      g_mutex_lock (&class_lock);
-      bt_graph_put_ref (graph);
-      g_mutex_unlock (&class_lock);
-    }
+  /* The graph holds the shard's classes: they are destroyed with the plugin, after it. */
+  bt_graph_put_ref (graph);
+  if (classes.plugin != NULL)
+    classes_release (&classes);
   bt_current_thread_clear_error ();
+  rename_streams (result, folder, display_path);
   g_hash_table_unref (shard.classes);
   g_array_unref (shard.ports);
   return result;

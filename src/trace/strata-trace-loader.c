@@ -18,6 +18,7 @@
 #include "strata-ctf-check.h"
 #include "strata-decoder.h"
 #include "strata-discover.h"
+#include "strata-staging.h"
 #include "strata-trace-loader.h"
 
 G_DEFINE_QUARK (strata-trace-error-quark, strata_trace_error)
@@ -96,124 +97,6 @@ run_jobs (GPtrArray            *jobs,
     g_thread_join (g_ptr_array_index (threads, t));
 }
 
-/* Copies the first @bytes of @from to @to. */
-static gboolean
-copy_prefix (const char *from,
-             const char *to,
-             guint64     bytes)
-{
-  g_autofree guint8 *buf = g_malloc (64 * 1024);
-  FILE *in = g_fopen (from, "rb");
-  FILE *out = in ? g_fopen (to, "wb") : NULL;
-  gboolean ok = in != NULL && out != NULL;
-
-  while (ok && bytes > 0)
-    {
-      gsize n = fread (buf, 1, MIN (bytes, 64 * 1024), in);
-
-      ok = n > 0 && fwrite (buf, 1, n, out) == n;
-      bytes -= n;
-    }
-  if (out != NULL && fclose (out) != 0)
-    ok = FALSE;
-  if (in != NULL)
-    fclose (in);
-  return ok;
-}
-
-/*
- * libbabeltrace2 refuses a whole trace when one stream file cannot be indexed (a copy cut
- * short, a full disk), and aborts on some damage (see strata-ctf-check.h). To keep the good
- * streams, read a staging folder that links to all the files but @bad_file and those of
- * @damaged (StrataStreamDamage*), of which it holds only the sound packets, copied; and no
- * index, which would describe the files as they were. A file that cannot be staged is left
- * out, and @trace's problems say so.
- */
-static char *
-make_staging_folder (StrataTrace *trace,
-                     const char  *folder,
-                     const char  *bad_file,
-                     GPtrArray   *damaged)
-{
-  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
-  g_autofree char *staging = NULL;
-  const char *name;
-
-  if (dir == NULL || (staging = g_dir_make_tmp ("strata-XXXXXX", NULL)) == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *target = NULL;
-      g_autofree char *link = NULL;
-      g_autofree char *abs = NULL;
-      StrataStreamDamage *damage = NULL;
-
-      if ((bad_file != NULL && strcmp (name, bad_file) == 0) || strcmp (name, "index") == 0)
-        continue;
-      target = g_build_filename (folder, name, NULL);
-      if (!g_file_test (target, G_FILE_TEST_IS_REGULAR))
-        continue;
-      link = g_build_filename (staging, name, NULL);
-      for (guint i = 0; damaged != NULL && i < damaged->len && damage == NULL; i++)
-        if (strcmp (((StrataStreamDamage *) g_ptr_array_index (damaged, i))->file, name) == 0)
-          damage = g_ptr_array_index (damaged, i);
-      if (damage != NULL)
-        {
-          if (damage->good_bytes > 0 && !copy_prefix (target, link, damage->good_bytes))
-            {
-              int saved_errno = errno;
-
-              /* A partial copy would be read as a damaged stream. */
-              g_unlink (link);
-              strata_trace_add_error (trace, _("%s: the sound packets of stream file %s cannot be copied to a temporary folder (%s); it is left out"),
-                                      trace->path, name, g_strerror (saved_errno));
-            }
-          continue;
-        }
-      abs = g_canonicalize_filename (target, NULL);
-      if (symlink (abs, link) != 0)
-        strata_trace_add_error (trace, _("%s: stream file %s cannot be linked from a temporary folder (%s); it is left out"),
-                                trace->path, name, g_strerror (errno));
-    }
-  return g_steal_pointer (&staging);
-}
-
-/* Names what strata_ctf_check_streams() found in @trace's stream files. */
-static void
-report_damage (StrataTrace *trace,
-               GPtrArray   *damaged)
-{
-  for (guint i = 0; i < damaged->len; i++)
-    {
-      StrataStreamDamage *d = g_ptr_array_index (damaged, i);
-
-      if (d->unreadable)
-        strata_trace_add_error (trace, _("%s: stream file %s cannot be read (%s); it is left out"),
-                                trace->path, d->file, d->reason);
-      else if (d->good_bytes == 0)
-        strata_trace_add_error (trace, _("%s: stream file %s is damaged or truncated at its start (%s); it is left out"),
-                                trace->path, d->file, d->reason);
-      else
-        strata_trace_add_error (trace, _("%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); only the packets before it are read"),
-                                trace->path, d->file, d->good_bytes, d->reason);
-    }
-}
-
-static void
-remove_staging_folder (const char *staging)
-{
-  g_autoptr(GDir) dir = g_dir_open (staging, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (staging, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (staging);
-}
-
 /* Moves what the shards of one trace read into the trace, streams in port order. */
 static void
 collect_trace (StrataTrace *trace,
@@ -221,7 +104,11 @@ collect_trace (StrataTrace *trace,
 {
   g_autoptr(GPtrArray) streams = g_ptr_array_new ();
   g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GHashTable) said = g_hash_table_new (g_str_hash, g_str_equal);
   gboolean failed = TRUE;
+
+  for (guint e = 0; e < trace->errors->len; e++)
+    g_hash_table_add (said, g_ptr_array_index (trace->errors, e));
 
   for (guint j = 0; j < shard_jobs->len; j++)
     {
@@ -230,10 +117,15 @@ collect_trace (StrataTrace *trace,
 
       if (r == NULL)
         continue;
-      /* Every shard opens the same trace: report an opening failure once. */
+      /* Every shard opens the same trace: say each thing once, retries' failures included. */
       for (guint e = 0; e < r->errors->len; e++)
-        if (!(r->failed && j > 0))
-          g_ptr_array_add (trace->errors, g_strdup (g_ptr_array_index (r->errors, e)));
+        if (!g_hash_table_contains (said, g_ptr_array_index (r->errors, e)))
+          {
+            char *copy = g_strdup (g_ptr_array_index (r->errors, e));
+
+            g_ptr_array_add (trace->errors, copy);
+            g_hash_table_add (said, copy);
+          }
       if (r->failed)
         continue;
       failed = FALSE;
@@ -281,6 +173,83 @@ summarize_errors (GPtrArray *errors)
                           (const char *) g_ptr_array_index (errors, 0), errors->len - 1);
 }
 
+/* What the load knows of one trace beside the StrataTrace: its check, and what was left
+ * out of what libbabeltrace2 reads. */
+typedef struct
+{
+  StrataTrace      *trace;
+  StrataTraceCheck *check;
+  GHashTable       *excluded;     /* stream files libbabeltrace2 refused */
+} TraceState;
+
+static void
+trace_state_free (TraceState *state)
+{
+  strata_trace_check_free (state->check);
+  g_hash_table_unref (state->excluded);
+  g_free (state);
+}
+
+/* libbabeltrace2 refused a whole trace for one stream file after all (the check missed a
+ * kind of damage): read the others, for at most this many files per trace. */
+#define MAX_REFUSED_FILES 4
+
+static void
+add_problems (StrataTrace *trace,
+              GPtrArray   *problems)
+{
+  for (guint i = 0; i < problems->len; i++)
+    strata_trace_add_error (trace, "%s", (const char *) g_ptr_array_index (problems, i));
+  g_ptr_array_set_size (problems, 0);
+}
+
+/* Stages @state's trace without the files it excludes; NULL (and the trace has said why)
+ * when that leaves nothing to read. */
+static StrataStaging *
+stage_trace (TraceState *state)
+{
+  StrataTrace *trace = state->trace;
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  StrataStaging *staging;
+
+  staging = strata_staging_new (state->check, trace->path, state->excluded, problems, &local_error);
+  add_problems (trace, problems);
+  if (staging == NULL)
+    {
+      strata_trace_add_error (trace, _("%s: cannot be read: %s"), trace->path, local_error->message);
+      return NULL;
+    }
+  if (strata_staging_get_n_streams (staging) == 0 && state->check->streams->len > 0)
+    {
+      strata_trace_add_error (trace, _("%s: none of its stream files can be read; the trace is left out"),
+                              trace->path);
+      strata_staging_free (staging);
+      return NULL;
+    }
+  return staging;
+}
+
+static void
+add_jobs (GPtrArray   *jobs,
+          StrataTrace *trace,
+          const char  *folder,
+          guint        n_shards,
+          guint64      bytes)
+{
+  for (guint s = 0; s < n_shards; s++)
+    {
+      Job *job = g_new0 (Job, 1);
+
+      job->trace = trace;
+      job->folder = g_strdup (folder);
+      job->shard = s;
+      job->n_shards = n_shards;
+      job->bytes = bytes;
+      g_ptr_array_add (jobs, job);
+    }
+}
+
 StrataSet *
 strata_trace_load (const char * const      *paths,
                    const StrataLoadOptions *options,
@@ -290,18 +259,21 @@ strata_trace_load (const char * const      *paths,
   g_autoptr(StrataSet) set = strata_set_new ();
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
-  g_autoptr(GPtrArray) staging = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) stagings = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_staging_free);
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) trace_state_free);
   StrataDecodeProgress progress = { 0 };
   guint n_threads;
   guint64 total_bytes = 0;
   guint64 shard_bytes;
   guint loaded = 0;
+  guint first_new;
   gboolean ctf2_supported;
 
   g_return_val_if_fail (paths != NULL, NULL);
 
   if (!strata_decoder_init (error))
     return NULL;
+  strata_staging_sweep ();
 
   n_threads = options && options->n_threads ? options->n_threads : g_get_num_processors ();
   shard_bytes = options && options->shard_bytes ? options->shard_bytes : 4 * 1024 * 1024;
@@ -312,13 +284,17 @@ strata_trace_load (const char * const      *paths,
   for (guint i = 0; i < found->len; i++)
     total_bytes += ((StrataFoundTrace *) g_ptr_array_index (found, i))->bytes;
 
-  for (guint i = 0; i < found->len; i++)
+  for (guint i = 0; i < found->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
       StrataFoundTrace *f = g_ptr_array_index (found, i);
       StrataTrace *trace = strata_set_add_trace (set, f->path);
-      g_autoptr(GPtrArray) damaged = NULL;
-      g_autofree char *folder = NULL;
+      TraceState *state = g_new0 (TraceState, 1);
+      StrataStaging *staging = NULL;
       guint n_shards = 1;
+
+      state->trace = trace;
+      state->excluded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_ptr_array_add (states, state);
 
       if (strata_trace_is_ctf2 (f->path) && !ctf2_supported)
         {
@@ -330,37 +306,32 @@ strata_trace_load (const char * const      *paths,
           continue;
         }
 
-      /* Packets that would crash or hang libbabeltrace2: read the sound part of the trace. */
-      damaged = strata_ctf_check_streams (f->path, cancellable);
-      if (damaged->len > 0)
+      /* What would crash, hang or exhaust libbabeltrace2 is left out of what it reads, in
+       * one pass over every file; a trace it must not read at all is not handed to it. */
+      state->check = strata_ctf_check_trace (f->path, f->path, cancellable);
+      add_problems (trace, state->check->problems);
+      if (state->check->failure != NULL)
         {
-          report_damage (trace, damaged);
-          if ((folder = make_staging_folder (trace, f->path, NULL, damaged)) == NULL)
+          strata_trace_add_error (trace, "%s", state->check->failure);
+          trace->failed = TRUE;
+          continue;
+        }
+      if (state->check->needs_staging)
+        {
+          if ((staging = stage_trace (state)) == NULL)
             {
-              strata_trace_add_error (trace, _("%s: cannot make a temporary folder to read it from"),
-                                      f->path);
               trace->failed = TRUE;
               continue;
             }
-          g_ptr_array_add (staging, g_strdup (folder));
+          g_ptr_array_add (stagings, staging);
         }
 
       /* A trace that is a good part of the whole is split over every thread, so one big
        * host trace does not leave the other processors idle. */
       if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes >= shard_bytes)
         n_shards = MIN (n_threads, MAX (f->n_files, 1));
-
-      for (guint s = 0; s < n_shards; s++)
-        {
-          Job *job = g_new0 (Job, 1);
-
-          job->trace = trace;
-          job->folder = g_strdup (folder != NULL ? folder : f->path);
-          job->shard = s;
-          job->n_shards = n_shards;
-          job->bytes = f->bytes;
-          g_ptr_array_add (jobs, job);
-        }
+      add_jobs (jobs, trace, staging != NULL ? strata_staging_get_path (staging) : f->path,
+                n_shards, f->bytes);
     }
 
   progress.total_bytes = total_bytes;
@@ -371,50 +342,50 @@ strata_trace_load (const char * const      *paths,
       progress.report_data = options->progress_data;
     }
 
-  {
-    g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (jobs->len);
-
-    for (guint j = 0; j < jobs->len; j++)
-      g_ptr_array_add (sorted, g_ptr_array_index (jobs, j));
-    g_ptr_array_sort (sorted, compare_jobs);
-    run_jobs (sorted, n_threads, set->strings, &progress);
-  }
-
-  /* A trace refused because of one bad stream file: read the others. */
-  for (guint j = 0; j < jobs->len; j++)
+  /* Run every job; then, for the traces libbabeltrace2 refused because of one stream file,
+   * the same again without that file. */
+  first_new = 0;
+  while (first_new < jobs->len && !g_cancellable_is_cancelled (cancellable))
     {
-      Job *job = g_ptr_array_index (jobs, j);
-      g_autofree char *dir = NULL;
+      g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (jobs->len - first_new);
+      guint end = jobs->len;
 
-      if (job->shard != 0 || job->result == NULL || !job->result->failed || job->result->bad_file == NULL)
-        continue;
-      if ((dir = make_staging_folder (job->trace, job->folder, job->result->bad_file, NULL)) == NULL)
+      for (guint j = first_new; j < end; j++)
+        g_ptr_array_add (sorted, g_ptr_array_index (jobs, j));
+      g_ptr_array_sort (sorted, compare_jobs);
+      run_jobs (sorted, n_threads, set->strings, &progress);
+
+      for (guint j = first_new; j < end; j++)
         {
-          strata_trace_add_error (job->trace, _("%s: cannot make a temporary folder to read its other stream files from"),
-                                  job->trace->path);
-          continue;
-        }
-      {
-        Job *retry = g_new0 (Job, 1);
-        g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          Job *job = g_ptr_array_index (jobs, j);
+          TraceState *state = NULL;
+          StrataStaging *staging;
 
-        retry->trace = job->trace;
-        retry->folder = g_strdup (dir);
-        retry->n_shards = 1;
-        g_ptr_array_add (one, retry);
-        /* The original failure stays as the message; the retry's streams are kept. */
-        run_jobs (one, 1, set->strings, &progress);
-        g_ptr_array_add (jobs, retry);
-        g_ptr_array_add (staging, g_steal_pointer (&dir));
-      }
+          if (job->shard != 0 || job->result == NULL || !job->result->failed || job->result->bad_file == NULL)
+            continue;
+          for (guint t = 0; t < states->len && state == NULL; t++)
+            if (((TraceState *) g_ptr_array_index (states, t))->trace == job->trace)
+              state = g_ptr_array_index (states, t);
+          if (state == NULL || state->check == NULL || state->check->tsdl == NULL ||
+              g_hash_table_contains (state->excluded, job->result->bad_file))
+            continue;
+          if (g_hash_table_size (state->excluded) >= MAX_REFUSED_FILES)
+            {
+              strata_trace_add_error (job->trace, _("%s: libbabeltrace2 refused %u of its stream files; the others are not tried"),
+                                      job->trace->path, g_hash_table_size (state->excluded) + 1);
+              continue;
+            }
+          g_hash_table_add (state->excluded, g_strdup (job->result->bad_file));
+          if ((staging = stage_trace (state)) == NULL)
+            continue;
+          g_ptr_array_add (stagings, staging);
+          add_jobs (jobs, job->trace, strata_staging_get_path (staging), 1, job->bytes);
+        }
+      first_new = end;
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      for (guint i = 0; i < staging->len; i++)
-        remove_staging_folder (g_ptr_array_index (staging, i));
-      return NULL;
-    }
+    return NULL;
 
   for (guint i = 0; i < set->traces->len; i++)
     {
@@ -426,13 +397,25 @@ strata_trace_load (const char * const      *paths,
           g_ptr_array_add (mine, g_ptr_array_index (jobs, j));
       if (mine->len > 0)
         collect_trace (trace, mine);
+      /* Nothing read of a trace that has stream files: it is not loaded, whatever opened. */
+      if (!trace->failed && trace->streams->len == 0 && i < states->len)
+        {
+          TraceState *state = g_ptr_array_index (states, i);
+
+          if (state->check != NULL && state->check->streams->len > 0)
+            {
+              strata_trace_add_error (trace, _("%s: none of its stream files can be read; the trace is left out"),
+                                      trace->path);
+              trace->failed = TRUE;
+            }
+        }
       if (!trace->failed)
         loaded++;
       for (guint e = 0; e < trace->errors->len; e++)
         g_ptr_array_add (set->errors, g_strdup (g_ptr_array_index (trace->errors, e)));
     }
-  for (guint i = 0; i < staging->len; i++)
-    remove_staging_folder (g_ptr_array_index (staging, i));
+  /* Remove the staging folders before saying anything. */
+  g_clear_pointer (&stagings, g_ptr_array_unref);
 
   if (loaded == 0)
     {
