@@ -14,9 +14,10 @@
 
 #include "strata-ctf-writer.h"
 #include "strata-scenario.h"
+#include "strata-set-writer.h"
 
 /* These tests read the writer's output with their own few lines of code, not babeltrace2:
- * they check the packet framing and the metadata text. tests/test-scenarios.c reads
+ * they check the packet framing and the metadata text. tests/test-roundtrip.c reads
  * written traces back through libbabeltrace2. */
 
 #define OFFSET_S  G_GINT64_CONSTANT (1000)
@@ -1014,6 +1015,144 @@ test_bench_size (void)
   g_assert_cmpuint (total, <, 220000);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The set writer: what reading the CTF writer's folder gives (test-roundtrip compares the
+ * two in full); here, what it refuses and how the trace looks. */
+
+static void
+test_set_writer_rejects (void)
+{
+  g_autoptr(StrataStrtab) strings = strata_strtab_new ();
+  g_autoptr(StrataSet) set = strata_set_new ();
+  StrataCtfWriterOptions options = { 0 };
+  g_autoptr(StrataSetWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataEvent ev;
+
+  options.n_cpus = 2;
+  options.offset_s = -1;
+  g_assert_null (strata_set_writer_new (set, "t", &options, strings, &error));
+  g_assert_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID);
+  g_clear_error (&error);
+  /* The trace is added only once the options are good. */
+  g_assert_cmpuint (set->traces->len, ==, 0);
+
+  options.offset_s = OFFSET_S;
+  writer = strata_set_writer_new (set, "t", &options, strings, &error);
+  g_assert_no_error (error);
+  ev = event (5000, 0, STRATA_EV_IRQ_EXIT);
+  g_assert_true (strata_set_writer_add (writer, &ev, &error));
+  g_assert_true (strata_set_writer_add (writer, &ev, &error));
+  g_assert_no_error (error);
+  ev = event (4999, 0, STRATA_EV_IRQ_EXIT);
+  g_assert_false (strata_set_writer_add (writer, &ev, &error));
+  g_assert_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_ORDER);
+  g_clear_error (&error);
+  ev.cpu = 1;
+  g_assert_true (strata_set_writer_add (writer, &ev, &error));
+  g_assert_false (strata_set_writer_discard (writer, 1, 4, ORIGIN + 10, &error));
+  g_assert_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_ORDER);
+  g_clear_error (&error);
+  ev.ts = ORIGIN - 1;
+  g_assert_false (strata_set_writer_add (writer, &ev, &error));
+  g_assert_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_ORDER);
+  g_clear_error (&error);
+  ev = event (9000, 2, STRATA_EV_IRQ_EXIT);
+  g_assert_false (strata_set_writer_add (writer, &ev, &error));
+  g_assert_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (strata_set_writer_discard (writer, 2, 1, ORIGIN + 9000, &error));
+  g_assert_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID);
+  g_clear_error (&error);
+  ev = event (9000, 0, STRATA_EV_N_KINDS);
+  g_assert_false (strata_set_writer_add (writer, &ev, &error));
+  g_assert_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID);
+  g_clear_error (&error);
+
+  strata_set_finish (set);
+  g_assert_cmpuint (strata_set_event_count (set), ==, 3);
+}
+
+static void
+test_set_writer_trace (void)
+{
+  g_autoptr(StrataStrtab) strings = strata_strtab_new ();
+  g_autoptr(StrataSet) set = strata_set_new ();
+  StrataCtfWriterOptions options = { 0 };
+  g_autoptr(StrataSetWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataEventMerge) merge = NULL;
+  StrataTrace *trace;
+  StrataEvent ev;
+  static const guint order[] = { 0, 1, 10, 11, 2, 3, 4, 5, 6, 7, 8, 9 };
+
+  options.hostname = "wide";
+  options.n_cpus = 12;
+  options.offset_s = OFFSET_S;
+  options.legacy_naming = TRUE;
+  writer = strata_set_writer_new (set, "/x/wide", &options, strings, &error);
+  g_assert_no_error (error);
+
+  ev = event (100, 11, STRATA_EV_SCHED_SWITCH);
+  ev.f[STRATA_F_SWITCH_NEXT_TID] = 70001;
+  ev.f[STRATA_F_SWITCH_NEXT_COMM] = strata_strtab_intern (strings, "a-name-longer-than-fifteen");
+  ev.f[STRATA_F_SWITCH_PREV_STATE] = 1026;
+  g_assert_true (strata_set_writer_add (writer, &ev, &error));
+  ev = event (200, 11, STRATA_EV_KVM_EXIT);
+  ev.f[STRATA_F_KVM_VCPU_ID] = 3;
+  ev.f[STRATA_F_KVM_EXIT_REASON] = 12;
+  g_assert_true (strata_set_writer_add (writer, &ev, &error));
+  ev = event (300, 2, STRATA_EV_SYSCALL_EXIT);
+  ev.f[STRATA_F_SYSCALL_NAME] = strata_strtab_intern (strings, "read");
+  ev.f[STRATA_F_SYSCALL_RET] = -4;
+  g_assert_true (strata_set_writer_add (writer, &ev, &error));
+  g_assert_true (strata_set_writer_discard (writer, 3, 7, ORIGIN + 50, &error));
+  g_assert_no_error (error);
+  strata_set_finish (set);
+
+  trace = g_ptr_array_index (set->traces, 0);
+  g_assert_cmpstr (trace->path, ==, "/x/wide");
+  g_assert_cmpstr (trace->hostname, ==, "wide");
+  g_assert_cmpstr (trace->machine, ==, "wide");
+  g_assert_cmpstr (trace->domain, ==, "kernel");
+  g_assert_cmpstr (trace->tracer, ==, "lttng-modules 2.5.0");
+  g_assert_cmpstr (trace->kernel_release, ==, "3.13.0-24-generic");
+  g_assert_true (trace->has_kvm);
+  g_assert_cmpuint (trace->n_cpus, ==, 12);
+  g_assert_cmpuint (trace->events, ==, 3);
+  g_assert_cmpuint (trace->discarded, ==, 7);
+  g_assert_cmpint (trace->begin_ns, ==, ORIGIN + 100);
+  g_assert_cmpint (trace->end_ns, ==, ORIGIN + 300);
+  /* Streams in the order of their files' names, as libbabeltrace2 lists its ports. */
+  g_assert_cmpuint (trace->streams->len, ==, 12);
+  for (guint s = 0; s < 12; s++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      g_autofree char *file = g_strdup_printf ("/x/wide/channel0_%u", order[s]);
+
+      g_assert_cmpuint (stream->cpu, ==, order[s]);
+      g_assert_true (g_str_has_suffix (stream->name, file));
+    }
+
+  /* Each event as the older generation's CTF keeps it. */
+  merge = strata_trace_merge (trace);
+  g_assert_true (strata_event_merge_next (merge, &ev));
+  g_assert_cmpuint (ev.kind, ==, STRATA_EV_SCHED_SWITCH);
+  g_assert_cmpint (ev.f[STRATA_F_SWITCH_NEXT_TID], ==, 70001);
+  g_assert_cmpint (ev.f[STRATA_F_SWITCH_PREV_STATE], ==, 1026);
+  g_assert_cmpstr (strata_strtab_get (set->strings, ev.f[STRATA_F_SWITCH_NEXT_COMM]), ==,
+                   "a-name-longer-t");
+  g_assert_true (strata_event_merge_next (merge, &ev));
+  g_assert_cmpuint (ev.kind, ==, STRATA_EV_KVM_EXIT);
+  g_assert_cmpint (ev.f[STRATA_F_KVM_VCPU_ID], ==, -1);    /* kvm_exit had no vcpu_id then */
+  g_assert_cmpint (ev.f[STRATA_F_KVM_EXIT_REASON], ==, 12);
+  g_assert_true (strata_event_merge_next (merge, &ev));
+  g_assert_cmpuint (ev.kind, ==, STRATA_EV_SYSCALL_EXIT);
+  g_assert_cmpint (ev.f[STRATA_F_SYSCALL_RET], ==, -4);
+  g_assert_cmpint (ev.f[STRATA_F_SYSCALL_NAME], ==, 0);    /* exit_syscall names none */
+  g_assert_false (strata_event_merge_next (merge, &ev));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1024,6 +1163,8 @@ main (int   argc,
   g_test_add_func ("/ctf-writer/packets", test_packets);
   g_test_add_func ("/ctf-writer/rejects", test_rejects);
   g_test_add_func ("/ctf-writer/rewrite", test_rewrite);
+  g_test_add_func ("/set-writer/rejects", test_set_writer_rejects);
+  g_test_add_func ("/set-writer/trace", test_set_writer_trace);
   g_test_add_func ("/scenario/parse", test_scenario_parse);
   g_test_add_func ("/scenario/errors", test_scenario_errors);
   g_test_add_func ("/scenario/writer-error", test_scenario_writer_error);

@@ -9,8 +9,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "strata-ctf-writer.h"
 #include "strata-scenario.h"
+#include "strata-set-writer.h"
 
 G_DEFINE_QUARK (strata-scenario-error-quark, strata_scenario_error)
 
@@ -177,6 +180,112 @@ write_sink_finish (WriteSink            *ws,
   return ok;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The set writer as a sink */
+
+typedef struct
+{
+  char         *root;
+  StrataStrtab *strings;
+  StrataSet    *set;
+  GPtrArray    *writers;
+} SetSink;
+
+static gboolean
+set_sink_add_trace (gpointer                   data,
+                    guint                      trace,
+                    const StrataScenarioTrace *info,
+                    GError                   **error)
+{
+  SetSink *ss = data;
+  g_autofree char *path = ss->root ? g_build_filename (ss->root, info->name, NULL)
+                                   : g_strdup (info->name);
+  StrataCtfWriterOptions options = { 0 };
+  StrataSetWriter *writer;
+
+  g_assert (trace == ss->writers->len);
+
+  options.hostname = info->hostname;
+  options.n_cpus = info->n_cpus;
+  options.offset_s = info->offset_s;
+  options.legacy_naming = info->legacy;
+  options.kernel_release = info->kernel_release;
+  options.uuid_seed = info->uuid_seed;
+  if ((writer = strata_set_writer_new (ss->set, path, &options, ss->strings, error)) == NULL)
+    return FALSE;
+  g_ptr_array_add (ss->writers, writer);
+  return TRUE;
+}
+
+static gboolean
+set_sink_event (gpointer            data,
+                guint               trace,
+                const StrataEvent  *event,
+                GError            **error)
+{
+  SetSink *ss = data;
+
+  return strata_set_writer_add (g_ptr_array_index (ss->writers, trace), event, error);
+}
+
+static gboolean
+set_sink_discard (gpointer   data,
+                  guint      trace,
+                  guint      cpu,
+                  guint64    count,
+                  gint64     ts,
+                  GError   **error)
+{
+  SetSink *ss = data;
+
+  return strata_set_writer_discard (g_ptr_array_index (ss->writers, trace), cpu, count, ts,
+                                    error);
+}
+
+static const StrataScenarioSink set_sink_funcs = {
+  set_sink_add_trace, set_sink_event, set_sink_discard,
+};
+
+static void
+set_sink_init (SetSink      *ss,
+               const char   *root,
+               StrataStrtab *strings)
+{
+  ss->root = g_strdup (root);
+  ss->strings = strings;
+  ss->set = strata_set_new ();
+  ss->writers = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_set_writer_free);
+}
+
+/* strata_trace_load() lists the traces it finds sorted by path. */
+static gint
+compare_trace_paths (gconstpointer a,
+                     gconstpointer b)
+{
+  const StrataTrace *ta = *(const StrataTrace * const *) a;
+  const StrataTrace *tb = *(const StrataTrace * const *) b;
+
+  return strcmp (ta->path, tb->path);
+}
+
+static StrataSet *
+set_sink_finish (SetSink  *ss,
+                 gboolean  ok)
+{
+  g_autoptr(StrataSet) set = g_steal_pointer (&ss->set);
+
+  g_ptr_array_unref (ss->writers);
+  g_free (ss->root);
+  if (!ok)
+    return NULL;
+  g_ptr_array_sort (set->traces, compare_trace_paths);
+  strata_set_finish (set);
+  return g_steal_pointer (&set);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writing and loading */
+
 gboolean
 strata_scenario_write (const StrataScenarioParams  *params,
                        const char                  *outdir,
@@ -245,4 +354,37 @@ strata_scenario_write_file (const char  *scenario_path,
   if (!g_file_get_contents (scenario_path, &text, NULL, error))
     return FALSE;
   return strata_scenario_write_string (text, scenario_path, outdir, NULL, error);
+}
+
+StrataSet *
+strata_scenario_load (const StrataScenarioParams  *params,
+                      const char                  *root,
+                      GError                     **error)
+{
+  g_autoptr(StrataStrtab) strings = strata_strtab_new ();
+  SetSink ss;
+  gboolean ok;
+
+  g_return_val_if_fail (params != NULL, NULL);
+
+  set_sink_init (&ss, root, strings);
+  ok = strata_scenario_generate (params, strings, &set_sink_funcs, &ss, error);
+  return set_sink_finish (&ss, ok);
+}
+
+StrataSet *
+strata_scenario_load_string (const char  *text,
+                             const char  *source,
+                             const char  *root,
+                             GError     **error)
+{
+  g_autoptr(StrataStrtab) strings = strata_strtab_new ();
+  SetSink ss;
+  gboolean ok;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  set_sink_init (&ss, root, strings);
+  ok = strata_scenario_parse (text, source, strings, &set_sink_funcs, &ss, error);
+  return set_sink_finish (&ss, ok);
 }

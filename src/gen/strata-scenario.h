@@ -8,13 +8,16 @@
 #pragma once
 
 #include "strata-event.h"
+#include "strata-set.h"
 #include "strata-strtab.h"
 
 G_BEGIN_DECLS
 
 /*
- * Test and demo trace sets, written through StrataCtfWriter: either from a small text format,
- * or from a procedural model of a KVM host running a guest (the "demo") or two (the "bench").
+ * Test and demo trace sets, either from a small text format or from a procedural model of a
+ * KVM host running a guest (the "demo") or two (the "bench"): written as CTF trace folders
+ * through StrataCtfWriter, or loaded straight into a StrataSet through StrataSetWriter, as
+ * strata_trace_load() would read those folders.
  *
  * Scenario text, one statement a line; '#' starts a comment:
  *
@@ -173,6 +176,20 @@ gboolean strata_scenario_write_string  (const char                 *text,
                                         const char                 *source,
                                         const char                 *outdir,
                                         StrataScenarioStats        *stats,
+                                        GError                    **error);
+
+/*
+ * Each returns the set that strata_trace_load() gives for the folder the matching
+ * strata_scenario_write*() writes, @root standing for that folder (each trace's path is
+ * @root/<trace name>), without writing it or reading it back: for tests that need neither
+ * trace files nor libbabeltrace2.
+ */
+StrataSet *strata_scenario_load        (const StrataScenarioParams *params,
+                                        const char                 *root,
+                                        GError                    **error);
+StrataSet *strata_scenario_load_string (const char                 *text,
+                                        const char                 *source,
+                                        const char                 *root,
                                         GError                    **error);
 
 G_END_DECLS
