@@ -259,16 +259,10 @@ strata_ctf_writer_add (StrataCtfWriter    *self,
                            _("The trace writer is closed"));
       return FALSE;
     }
-  if (!strata_lttng_check_cpu (&self->env, event->cpu, FALSE, error))
-    return FALSE;
-  if (G_UNLIKELY ((klass = strata_lttng_schema_class (&self->schema, &self->tasks, event)) == NULL))
-    {
-      g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
-                   _("Event of unknown kind %u"), event->kind);
-      return FALSE;
-    }
-  if (!strata_lttng_check_time (&self->env, event->cpu, event->ts,
-                                self->cpus[event->cpu].last, error))
+  if ((klass = strata_lttng_check_event (&self->env, &self->schema, &self->tasks, event,
+                                         event->cpu < self->env.n_cpus ?
+                                         self->cpus[event->cpu].last : G_MININT64,
+                                         error)) == NULL)
     return FALSE;
 
   s = &self->cpus[event->cpu];
@@ -402,8 +396,9 @@ strata_ctf_writer_discard (StrataCtfWriter  *self,
                            _("The trace writer is closed"));
       return FALSE;
     }
-  if (!strata_lttng_check_cpu (&self->env, cpu, TRUE, error) ||
-      !strata_lttng_check_time (&self->env, cpu, ts, self->cpus[cpu].last, error))
+  if (!strata_lttng_check_discard (&self->env, cpu, ts,
+                                   cpu < self->env.n_cpus ? self->cpus[cpu].last : G_MININT64,
+                                   error))
     return FALSE;
   if (count == 0)
     return TRUE;

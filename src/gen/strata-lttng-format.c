@@ -673,11 +673,11 @@ strata_lttng_field_value (const StrataLttngTasks *tasks,
 /* ------------------------------------------------------------------------------------------ */
 /* Checks */
 
-gboolean
-strata_lttng_check_cpu (const StrataLttngEnv  *env,
-                        guint                  cpu,
-                        gboolean               discard,
-                        GError               **error)
+static gboolean
+check_cpu (const StrataLttngEnv  *env,
+           guint                  cpu,
+           gboolean               discard,
+           GError               **error)
 {
   if (G_LIKELY (cpu < env->n_cpus))
     return TRUE;
@@ -690,12 +690,12 @@ strata_lttng_check_cpu (const StrataLttngEnv  *env,
   return FALSE;
 }
 
-gboolean
-strata_lttng_check_time (const StrataLttngEnv  *env,
-                         guint                  cpu,
-                         gint64                 ts,
-                         gint64                 last,
-                         GError               **error)
+static gboolean
+check_time (const StrataLttngEnv  *env,
+            guint                  cpu,
+            gint64                 ts,
+            gint64                 last,
+            GError               **error)
 {
   if (G_UNLIKELY (ts < last))
     {
@@ -721,6 +721,40 @@ strata_lttng_check_time (const StrataLttngEnv  *env,
       return FALSE;
     }
   return TRUE;
+}
+
+const StrataLttngClass *
+strata_lttng_check_event (const StrataLttngEnv    *env,
+                          StrataLttngSchema       *schema,
+                          const StrataLttngTasks  *tasks,
+                          const StrataEvent       *event,
+                          gint64                   last,
+                          GError                 **error)
+{
+  const StrataLttngClass *klass;
+
+  if (!check_cpu (env, event->cpu, FALSE, error))
+    return NULL;
+  /* Declared before the time is checked: a refused event still declares its class. */
+  if (G_UNLIKELY ((klass = strata_lttng_schema_class (schema, tasks, event)) == NULL))
+    {
+      g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
+                   _("Event of unknown kind %u"), event->kind);
+      return NULL;
+    }
+  if (!check_time (env, event->cpu, event->ts, last, error))
+    return NULL;
+  return klass;
+}
+
+gboolean
+strata_lttng_check_discard (const StrataLttngEnv  *env,
+                            guint                  cpu,
+                            gint64                 ts,
+                            gint64                 last,
+                            GError               **error)
+{
+  return check_cpu (env, cpu, TRUE, error) && check_time (env, cpu, ts, last, error);
 }
 
 /* ------------------------------------------------------------------------------------------ */

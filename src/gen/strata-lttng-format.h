@@ -152,18 +152,23 @@ const StrataLttngClass *strata_lttng_schema_class (StrataLttngSchema      *schem
                                                    const StrataEvent      *event);
 
 /*
- * The checks both outputs make before an event or a discard on @cpu at @ts, @last being the
- * latest time written on that CPU (G_MININT64 before any), with the writer's errors.
+ * The class @event is written as, once the checks both outputs make pass: its CPU exists,
+ * its kind has a class, its time is not before @last (the latest time written on that CPU,
+ * G_MININT64 before any) nor before the clock origin or after STRATA_TIME_MAX. NULL with a
+ * STRATA_CTF_WRITER_ERROR when one fails.
  */
-gboolean strata_lttng_check_cpu  (const StrataLttngEnv *env,
-                                  guint                 cpu,
-                                  gboolean              discard,
-                                  GError              **error);
-gboolean strata_lttng_check_time (const StrataLttngEnv *env,
-                                  guint                 cpu,
-                                  gint64                ts,
-                                  gint64                last,
-                                  GError              **error);
+const StrataLttngClass *strata_lttng_check_event   (const StrataLttngEnv   *env,
+                                                    StrataLttngSchema      *schema,
+                                                    const StrataLttngTasks *tasks,
+                                                    const StrataEvent      *event,
+                                                    gint64                  last,
+                                                    GError                **error);
+/* The same checks for @count events lost on @cpu at @ts. */
+gboolean                strata_lttng_check_discard (const StrataLttngEnv   *env,
+                                                    guint                   cpu,
+                                                    gint64                  ts,
+                                                    gint64                  last,
+                                                    GError                **error);
 
 /*
  * The event a reader (Strata's decoder, through libbabeltrace2) gets back from @event

@@ -84,27 +84,29 @@ strata_scenario_demo_clock (void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* The CTF writer as a sink */
+/* The writers as a sink: CTF folders, or a set in memory */
 
 typedef struct
 {
-  char         *outdir;
+  char         *root;        /* each trace goes to root/<name>; NULL: <name> */
   StrataStrtab *strings;
-  GPtrArray    *writers;
-} WriteSink;
+  StrataSet    *set;         /* the set writers' output; NULL: CTF writers */
+  GPtrArray    *writers;     /* StrataCtfWriter* or StrataSetWriter*, by trace */
+} Output;
 
 static gboolean
-write_sink_add_trace (gpointer                   data,
-                      guint                      trace,
-                      const StrataScenarioTrace *info,
-                      GError                   **error)
+output_add_trace (gpointer                   data,
+                  guint                      trace,
+                  const StrataScenarioTrace *info,
+                  GError                   **error)
 {
-  WriteSink *ws = data;
-  g_autofree char *path = g_build_filename (ws->outdir, info->name, NULL);
+  Output *out = data;
+  g_autofree char *path = out->root ? g_build_filename (out->root, info->name, NULL)
+                                    : g_strdup (info->name);
   StrataCtfWriterOptions options = { 0 };
-  StrataCtfWriter *writer;
+  gpointer writer;
 
-  g_assert (trace == ws->writers->len);
+  g_assert (trace == out->writers->len);
 
   options.hostname = info->hostname;
   options.n_cpus = info->n_cpus;
@@ -112,61 +114,75 @@ write_sink_add_trace (gpointer                   data,
   options.legacy_naming = info->legacy;
   options.kernel_release = info->kernel_release;
   options.uuid_seed = info->uuid_seed;
-  if ((writer = strata_ctf_writer_new (path, &options, ws->strings, error)) == NULL)
+  if (out->set != NULL)
+    writer = strata_set_writer_new (out->set, path, &options, out->strings, error);
+  else
+    writer = strata_ctf_writer_new (path, &options, out->strings, error);
+  if (writer == NULL)
     return FALSE;
-  g_ptr_array_add (ws->writers, writer);
+  g_ptr_array_add (out->writers, writer);
   return TRUE;
 }
 
 static gboolean
-write_sink_event (gpointer            data,
-                  guint               trace,
-                  const StrataEvent  *event,
-                  GError            **error)
+output_event (gpointer            data,
+              guint               trace,
+              const StrataEvent  *event,
+              GError            **error)
 {
-  WriteSink *ws = data;
+  Output *out = data;
+  gpointer writer = g_ptr_array_index (out->writers, trace);
 
-  return strata_ctf_writer_add (g_ptr_array_index (ws->writers, trace), event, error);
+  if (out->set != NULL)
+    return strata_set_writer_add (writer, event, error);
+  return strata_ctf_writer_add (writer, event, error);
 }
 
 static gboolean
-write_sink_discard (gpointer   data,
-                    guint      trace,
-                    guint      cpu,
-                    guint64    count,
-                    gint64     ts,
-                    GError   **error)
+output_discard (gpointer   data,
+                guint      trace,
+                guint      cpu,
+                guint64    count,
+                gint64     ts,
+                GError   **error)
 {
-  WriteSink *ws = data;
+  Output *out = data;
+  gpointer writer = g_ptr_array_index (out->writers, trace);
 
-  return strata_ctf_writer_discard (g_ptr_array_index (ws->writers, trace), cpu, count, ts, error);
+  if (out->set != NULL)
+    return strata_set_writer_discard (writer, cpu, count, ts, error);
+  return strata_ctf_writer_discard (writer, cpu, count, ts, error);
 }
 
-static const StrataScenarioSink write_sink_funcs = {
-  write_sink_add_trace, write_sink_event, write_sink_discard,
+static const StrataScenarioSink output_funcs = {
+  output_add_trace, output_event, output_discard,
 };
 
 static void
-write_sink_init (WriteSink    *ws,
-                 const char   *outdir,
-                 StrataStrtab *strings)
+output_init (Output       *out,
+             const char   *root,
+             StrataStrtab *strings,
+             gboolean      in_memory)
 {
-  ws->outdir = g_strdup (outdir);
-  ws->strings = strings;
-  ws->writers = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_ctf_writer_free);
+  out->root = g_strdup (root);
+  out->strings = strings;
+  out->set = in_memory ? strata_set_new () : NULL;
+  out->writers = g_ptr_array_new_with_free_func (
+    in_memory ? (GDestroyNotify) strata_set_writer_free : (GDestroyNotify) strata_ctf_writer_free);
 }
 
+/* Closes the CTF writers; @stats, when not NULL, receives what they wrote. */
 static gboolean
-write_sink_finish (WriteSink            *ws,
-                   gboolean              ok,
-                   StrataScenarioStats  *stats,
-                   GError              **error)
+output_finish_files (Output               *out,
+                     gboolean              ok,
+                     StrataScenarioStats  *stats,
+                     GError              **error)
 {
   StrataScenarioStats total = { 0 };
 
-  for (guint i = 0; ok && i < ws->writers->len; i++)
+  for (guint i = 0; ok && i < out->writers->len; i++)
     {
-      StrataCtfWriter *writer = g_ptr_array_index (ws->writers, i);
+      StrataCtfWriter *writer = g_ptr_array_index (out->writers, i);
 
       ok = strata_ctf_writer_close (writer, error);
       total.n_traces++;
@@ -175,86 +191,9 @@ write_sink_finish (WriteSink            *ws,
     }
   if (ok && stats != NULL)
     *stats = total;
-  g_ptr_array_unref (ws->writers);
-  g_free (ws->outdir);
+  g_ptr_array_unref (out->writers);
+  g_free (out->root);
   return ok;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* The set writer as a sink */
-
-typedef struct
-{
-  char         *root;
-  StrataStrtab *strings;
-  StrataSet    *set;
-  GPtrArray    *writers;
-} SetSink;
-
-static gboolean
-set_sink_add_trace (gpointer                   data,
-                    guint                      trace,
-                    const StrataScenarioTrace *info,
-                    GError                   **error)
-{
-  SetSink *ss = data;
-  g_autofree char *path = ss->root ? g_build_filename (ss->root, info->name, NULL)
-                                   : g_strdup (info->name);
-  StrataCtfWriterOptions options = { 0 };
-  StrataSetWriter *writer;
-
-  g_assert (trace == ss->writers->len);
-
-  options.hostname = info->hostname;
-  options.n_cpus = info->n_cpus;
-  options.offset_s = info->offset_s;
-  options.legacy_naming = info->legacy;
-  options.kernel_release = info->kernel_release;
-  options.uuid_seed = info->uuid_seed;
-  if ((writer = strata_set_writer_new (ss->set, path, &options, ss->strings, error)) == NULL)
-    return FALSE;
-  g_ptr_array_add (ss->writers, writer);
-  return TRUE;
-}
-
-static gboolean
-set_sink_event (gpointer            data,
-                guint               trace,
-                const StrataEvent  *event,
-                GError            **error)
-{
-  SetSink *ss = data;
-
-  return strata_set_writer_add (g_ptr_array_index (ss->writers, trace), event, error);
-}
-
-static gboolean
-set_sink_discard (gpointer   data,
-                  guint      trace,
-                  guint      cpu,
-                  guint64    count,
-                  gint64     ts,
-                  GError   **error)
-{
-  SetSink *ss = data;
-
-  return strata_set_writer_discard (g_ptr_array_index (ss->writers, trace), cpu, count, ts,
-                                    error);
-}
-
-static const StrataScenarioSink set_sink_funcs = {
-  set_sink_add_trace, set_sink_event, set_sink_discard,
-};
-
-static void
-set_sink_init (SetSink      *ss,
-               const char   *root,
-               StrataStrtab *strings)
-{
-  ss->root = g_strdup (root);
-  ss->strings = strings;
-  ss->set = strata_set_new ();
-  ss->writers = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_set_writer_free);
 }
 
 /* strata_trace_load() lists the traces it finds sorted by path. */
@@ -268,14 +207,15 @@ compare_trace_paths (gconstpointer a,
   return strcmp (ta->path, tb->path);
 }
 
+/* The set the set writers filled, finished as strata_trace_load() finishes its own. */
 static StrataSet *
-set_sink_finish (SetSink  *ss,
-                 gboolean  ok)
+output_finish_set (Output   *out,
+                   gboolean  ok)
 {
-  g_autoptr(StrataSet) set = g_steal_pointer (&ss->set);
+  g_autoptr(StrataSet) set = g_steal_pointer (&out->set);
 
-  g_ptr_array_unref (ss->writers);
-  g_free (ss->root);
+  g_ptr_array_unref (out->writers);
+  g_free (out->root);
   if (!ok)
     return NULL;
   g_ptr_array_sort (set->traces, compare_trace_paths);
@@ -293,15 +233,15 @@ strata_scenario_write (const StrataScenarioParams  *params,
                        GError                     **error)
 {
   g_autoptr(StrataStrtab) strings = strata_strtab_new ();
-  WriteSink ws;
+  Output out;
   gboolean ok;
 
   g_return_val_if_fail (params != NULL, FALSE);
   g_return_val_if_fail (outdir != NULL, FALSE);
 
-  write_sink_init (&ws, outdir, strings);
-  ok = strata_scenario_generate (params, strings, &write_sink_funcs, &ws, error);
-  return write_sink_finish (&ws, ok, stats, error);
+  output_init (&out, outdir, strings, FALSE);
+  ok = strata_scenario_generate (params, strings, &output_funcs, &out, error);
+  return output_finish_files (&out, ok, stats, error);
 }
 
 gboolean
@@ -331,15 +271,15 @@ strata_scenario_write_string (const char           *text,
                               GError              **error)
 {
   g_autoptr(StrataStrtab) strings = strata_strtab_new ();
-  WriteSink ws;
+  Output out;
   gboolean ok;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (outdir != NULL, FALSE);
 
-  write_sink_init (&ws, outdir, strings);
-  ok = strata_scenario_parse (text, source, strings, &write_sink_funcs, &ws, error);
-  return write_sink_finish (&ws, ok, stats, error);
+  output_init (&out, outdir, strings, FALSE);
+  ok = strata_scenario_parse (text, source, strings, &output_funcs, &out, error);
+  return output_finish_files (&out, ok, stats, error);
 }
 
 gboolean
@@ -362,14 +302,14 @@ strata_scenario_load (const StrataScenarioParams  *params,
                       GError                     **error)
 {
   g_autoptr(StrataStrtab) strings = strata_strtab_new ();
-  SetSink ss;
+  Output out;
   gboolean ok;
 
   g_return_val_if_fail (params != NULL, NULL);
 
-  set_sink_init (&ss, root, strings);
-  ok = strata_scenario_generate (params, strings, &set_sink_funcs, &ss, error);
-  return set_sink_finish (&ss, ok);
+  output_init (&out, root, strings, TRUE);
+  ok = strata_scenario_generate (params, strings, &output_funcs, &out, error);
+  return output_finish_set (&out, ok);
 }
 
 StrataSet *
@@ -379,12 +319,12 @@ strata_scenario_load_string (const char  *text,
                              GError     **error)
 {
   g_autoptr(StrataStrtab) strings = strata_strtab_new ();
-  SetSink ss;
+  Output out;
   gboolean ok;
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  set_sink_init (&ss, root, strings);
-  ok = strata_scenario_parse (text, source, strings, &set_sink_funcs, &ss, error);
-  return set_sink_finish (&ss, ok);
+  output_init (&out, root, strings, TRUE);
+  ok = strata_scenario_parse (text, source, strings, &output_funcs, &out, error);
+  return output_finish_set (&out, ok);
 }

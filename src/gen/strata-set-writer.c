@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,15 +113,10 @@ strata_set_writer_add (StrataSetWriter    *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
 
-  if (!strata_lttng_check_cpu (&self->env, event->cpu, FALSE, error))
-    return FALSE;
-  if (G_UNLIKELY ((klass = strata_lttng_schema_class (&self->schema, &self->tasks, event)) == NULL))
-    {
-      g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
-                   _("Event of unknown kind %u"), event->kind);
-      return FALSE;
-    }
-  if (!strata_lttng_check_time (&self->env, event->cpu, event->ts, self->last[event->cpu], error))
+  if ((klass = strata_lttng_check_event (&self->env, &self->schema, &self->tasks, event,
+                                         event->cpu < self->env.n_cpus ?
+                                         self->last[event->cpu] : G_MININT64,
+                                         error)) == NULL)
     return FALSE;
 
   strata_lttng_read_back (klass, &self->tasks, event, self->set->strings, &read);
@@ -149,8 +143,8 @@ strata_set_writer_discard (StrataSetWriter  *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (!strata_lttng_check_cpu (&self->env, cpu, TRUE, error) ||
-      !strata_lttng_check_time (&self->env, cpu, ts, self->last[cpu], error))
+  if (!strata_lttng_check_discard (&self->env, cpu, ts,
+                                   cpu < self->env.n_cpus ? self->last[cpu] : G_MININT64, error))
     return FALSE;
   if (count == 0)
     return TRUE;
