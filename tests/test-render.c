@@ -11,11 +11,13 @@
 
 #include <math.h>
 
+#include "strata-render-parts.h"
 #include "strata-renderer.h"
 #include "test-synthetic.h"
 
 /*
- * The renderer on sets made in memory, drawn into image surfaces: what the highlight dims.
+ * The renderer on sets made in memory, drawn into image surfaces (what the highlight dims),
+ * and the parts it shares with the widgets: ruler ticks, row headers, legend items.
  */
 
 typedef struct
@@ -131,6 +133,164 @@ test_highlight_many (void)
   picture_clear (&p);
 }
 
+static void
+test_ruler_ticks (void)
+{
+  g_autoptr(GArray) ticks = NULL;
+  g_autoptr(GArray) none = NULL;
+  StrataTimeSpan second = { G_GINT64_CONSTANT (1442503600000000000), G_GINT64_CONSTANT (1442503601000000000) };
+  StrataTimeSpan odd = { second.begin + 123456789, second.begin + 123456789 + 7000 };
+  static const char *labels[] = {
+    "15:26:40.000", "15:26:40.200", "15:26:40.400", "15:26:40.600", "15:26:40.800", "15:26:41.000",
+  };
+
+  /* 1 s over 1000 px: 100 ms would be 100 px apart, closer than 110; 200 ms is the step. */
+  ticks = strata_render_ruler_ticks (second, 1000);
+  g_assert_cmpuint (ticks->len, ==, G_N_ELEMENTS (labels));
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      StrataRulerTick *t = &g_array_index (ticks, StrataRulerTick, i);
+
+      g_assert_cmpint (t->ns, ==, second.begin + i * G_GINT64_CONSTANT (200000000));
+      g_assert_cmpfloat_with_epsilon (t->x, i * 200.0, 1e-9);
+      g_assert_cmpstr (t->label, ==, labels[i]);
+    }
+  g_clear_pointer (&ticks, g_array_unref);
+
+  /* An odd start, 7 µs over 700 px (2 µs steps): the first tick is the first round time in
+   * it, placed where it falls. */
+  ticks = strata_render_ruler_ticks (odd, 700);
+  g_assert_cmpuint (ticks->len, ==, 3);
+  g_assert_cmpint (g_array_index (ticks, StrataRulerTick, 0).ns, ==, second.begin + 123458000);
+  g_assert_cmpfloat_with_epsilon (g_array_index (ticks, StrataRulerTick, 0).x, 121.1, 1e-6);
+  g_assert_cmpstr (g_array_index (ticks, StrataRulerTick, 0).label, ==, "15:26:40.123458");
+  g_assert_cmpint (g_array_index (ticks, StrataRulerTick, 2).ns, ==, second.begin + 123462000);
+
+  /* No room, no ticks (not one per ns). */
+  none = strata_render_ruler_ticks (second, 0);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
+static const StrataRenderHeader *
+find_header (GArray          *headers,
+             StrataLayout    *layout,
+             const char      *label)
+{
+  for (guint i = 0; i < headers->len; i++)
+    {
+      const StrataRenderHeader *h = &g_array_index (headers, StrataRenderHeader, i);
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, h->entry);
+
+      if (g_str_equal (e->label, label))
+        return h;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_headers (void)
+{
+  g_autoptr(StrataAnalysis) analysis = synth_host_with_vm ();
+  g_autoptr(StrataLayout) layout = strata_layout_new (analysis);
+  g_autoptr(StrataHighlight) highlight = strata_highlight_new ();
+  g_autoptr(GArray) collapsed = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_autoptr(GArray) headers = NULL;
+  const StrataRenderHeader *h;
+  StrataRenderOptions o;
+
+  strata_render_options_init (&o, analysis, 800, 400);
+
+  /* Groups, then their rows, one under the other below the ruler. */
+  headers = strata_render_headers (analysis, layout, &o);
+  g_assert_cmpuint (headers->len, ==, layout->entries->len);
+  h = find_header (headers, layout, "host — physical CPUs");
+  g_assert_true (h->header);
+  g_assert_cmpstr (h->text, ==, "▾ host — physical CPUs");
+  g_assert_cmpfloat (h->y, ==, o.ruler_height);
+  g_assert_false (h->has_color);
+  g_assert_cmpint (h->text_x, ==, 8);
+  g_assert_cmpint (h->text_width, ==, o.header_width - 16);
+  h = find_header (headers, layout, "CPU 1");
+  g_assert_false (h->header);
+  g_assert_cmpstr (h->text, ==, "CPU 1");
+  g_assert_cmpfloat (h->y, ==, o.ruler_height + 2 * o.row_height);
+  g_assert_cmpint (h->text_x, ==, 20);
+  h = find_header (headers, layout, "host/vm-500 — virtual machine");
+  g_assert_true (h->has_color);
+  g_assert_cmpfloat (h->color.r, ==, strata_render_machine_color (strata_analysis_find_machine (analysis, "host/vm-500")).r);
+  for (guint i = 0; i < headers->len; i++)
+    g_assert_cmpfloat (g_array_index (headers, StrataRenderHeader, i).alpha, ==, 1.0);
+  g_clear_pointer (&headers, g_array_unref);
+
+  /* The host highlighted: the VM's group and rows are dimmed, as on screen. */
+  strata_highlight_add_machine (highlight, strata_analysis_find_machine (analysis, "host"));
+  o.highlight = highlight;
+  headers = strata_render_headers (analysis, layout, &o);
+  g_assert_cmpfloat (find_header (headers, layout, "host — physical CPUs")->alpha, ==, 1.0);
+  g_assert_cmpfloat (find_header (headers, layout, "CPU 0")->alpha, ==, 1.0);
+  g_assert_cmpfloat (find_header (headers, layout, "host/vm-500 — virtual machine")->alpha, ==,
+                     STRATA_RENDER_HEADER_DIM);
+  g_assert_cmpfloat (find_header (headers, layout, "vCPU 0")->alpha, ==, STRATA_RENDER_HEADER_DIM);
+  g_clear_pointer (&headers, g_array_unref);
+
+  /* The VM highlighted: the host's pCPU rows and group stay, since they show every machine. */
+  g_clear_pointer (&highlight, strata_highlight_free);
+  highlight = strata_highlight_new ();
+  strata_highlight_add_vcpu (highlight, strata_analysis_find_machine (analysis, "host/vm-500"), 1);
+  o.highlight = highlight;
+  headers = strata_render_headers (analysis, layout, &o);
+  g_assert_cmpfloat (find_header (headers, layout, "host — physical CPUs")->alpha, ==, 1.0);
+  g_assert_cmpfloat (find_header (headers, layout, "CPU 1")->alpha, ==, 1.0);
+  g_assert_cmpfloat (find_header (headers, layout, "vCPU 0")->alpha, ==, 1.0);
+  g_clear_pointer (&headers, g_array_unref);
+
+  /* A collapsed group: its title says so, its rows are gone, what follows moves up; rows
+   * scrolled out of the surface are left out. */
+  g_array_set_size (collapsed, layout->entries->len);
+  g_array_index (collapsed, gboolean, 0) = TRUE;
+  o.collapsed = collapsed;
+  headers = strata_render_headers (analysis, layout, &o);
+  g_assert_cmpstr (find_header (headers, layout, "host — physical CPUs")->text, ==, "▸ host — physical CPUs");
+  g_assert_cmpfloat (find_header (headers, layout, "host/vm-500 — virtual machine")->y, ==,
+                     o.ruler_height + o.row_height);
+  g_clear_pointer (&headers, g_array_unref);
+  o.collapsed = NULL;
+  o.scroll_y = 2.5 * o.row_height;
+  headers = strata_render_headers (analysis, layout, &o);
+  g_assert_cmpuint (headers->len, ==, layout->entries->len - 2);
+  g_assert_cmpfloat (g_array_index (headers, StrataRenderHeader, 0).y, ==, o.ruler_height - 0.5 * o.row_height);
+}
+
+static void
+test_legend (void)
+{
+  g_autoptr(StrataAnalysis) analysis = synth_host_with_vm ();
+  g_autoptr(StrataHighlight) highlight = strata_highlight_new ();
+  g_autoptr(GArray) items = strata_render_legend_items (analysis, NULL, FALSE);
+  g_autoptr(GArray) dark = strata_render_legend_items (analysis, NULL, TRUE);
+  g_autoptr(GArray) dimmed = NULL;
+  gint vm = strata_analysis_find_machine (analysis, "host/vm-500");
+  StrataLegendItem *last;
+
+  /* The states drawn, then the VM in its colour; the host is drawn by state. */
+  g_assert_cmpuint (items->len, ==, 9);
+  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 0).name, ==, "user");
+  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 4).name, ==, "idle");
+  g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, ==,
+                     strata_render_state_color (STRATA_STATE_IDLE, TRUE).r);
+  g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, !=,
+                     g_array_index (items, StrataLegendItem, 4).color.r);
+  last = &g_array_index (items, StrataLegendItem, 8);
+  g_assert_cmpstr (last->name, ==, "host/vm-500");
+  g_assert_cmpfloat (last->color.g, ==, strata_render_machine_color (vm).g);
+  g_assert_false (last->dimmed);
+
+  strata_highlight_add_machine (highlight, strata_analysis_find_machine (analysis, "host"));
+  dimmed = strata_render_legend_items (analysis, highlight, FALSE);
+  g_assert_true (g_array_index (dimmed, StrataLegendItem, 8).dimmed);
+  g_assert_false (g_array_index (dimmed, StrataLegendItem, 0).dimmed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +298,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/render/highlight-many", test_highlight_many);
+  g_test_add_func ("/render/ruler-ticks", test_ruler_ticks);
+  g_test_add_func ("/render/headers", test_headers);
+  g_test_add_func ("/render/legend", test_legend);
 
   return g_test_run ();
 }

@@ -21,6 +21,7 @@
 #include "strata-preemptions-panel.h"
 #include "strata-range-popover.h"
 #include "strata-renderer.h"
+#include "strata-time-ruler.h"
 #include "strata-time.h"
 #include "strata-timeline-view-private.h"
 #include "strata-window.h"
@@ -744,6 +745,119 @@ test_highlight (void)
   g_settings_reset (settings, "highlighted-machines");
 }
 
+/* The luminance of a pixel of an RGB24 or ARGB32 surface (opaque here). */
+static int
+luma (cairo_surface_t *surface,
+      int              x,
+      int              y)
+{
+  int rgb[3];
+
+  get_pixel (surface, x, y, rgb);
+  return (rgb[0] * 299 + rgb[1] * 587 + rgb[2] * 114) / 1000;
+}
+
+/* Moving the pointer draws the hover line again, over the rows' render node as it was: the
+ * rows are not summarized again until the range, the size, the scroll or the look changes. */
+static void
+test_hover (void)
+{
+  GtkEventController *motion = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  StrataRenderOptions o;
+  cairo_surface_t *surface;
+  guint builds, snapshots;
+  double y = row_y ("pcpu/3");
+
+  strata_session_fit (get_session ());
+  g_signal_emit_by_name (motion, "leave");
+  cairo_surface_destroy (render_view ());
+  strata_timeline_view_get_render_options (view, &o);
+  builds = _strata_timeline_view_get_rows_builds (view);
+  snapshots = _strata_timeline_view_get_snapshots (view);
+  g_assert_cmpuint (builds, >, 0);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      int x = o.header_width + 80 + 97 * i;
+
+      g_signal_emit_by_name (motion, "motion", (double) x, y);
+      surface = render_view ();
+      /* The line is at the pointer, in the ruler under the labels too. */
+      g_assert_cmpint (luma (surface, x, o.ruler_height - 4), <, luma (surface, x - 1, o.ruler_height - 4) - 40);
+      g_assert_cmpint (luma (surface, x, o.ruler_height - 4), <, luma (surface, x + 1, o.ruler_height - 4) - 40);
+      cairo_surface_destroy (surface);
+    }
+  g_assert_cmpuint (_strata_timeline_view_get_snapshots (view), >=, snapshots + 5);
+  g_assert_cmpuint (_strata_timeline_view_get_rows_builds (view), ==, builds);
+
+  /* A zoom draws the rows anew, once. */
+  strata_session_zoom_at (get_session (), strata_timeline_view_x_to_time (view, o.header_width + 100), 2.0);
+  cairo_surface_destroy (render_view ());
+  g_assert_cmpuint (_strata_timeline_view_get_rows_builds (view), ==, builds + 1);
+  g_signal_emit_by_name (motion, "leave");
+  strata_session_fit (get_session ());
+}
+
+/* The columns of the ruler's tick marks in @surface (RGB24 or ARGB32), left to right. */
+static GArray *
+tick_columns (cairo_surface_t           *surface,
+              const StrataRenderOptions *o)
+{
+  GArray *columns = g_array_new (FALSE, FALSE, sizeof (int));
+  int y = o->ruler_height - 4;   /* under the labels, on the tick marks */
+
+  for (int x = o->header_width + 1; x < o->width - 1; x++)
+    if (luma (surface, x, y) < luma (surface, o->header_width + 1, 2) - 40)
+      g_array_append_val (columns, x);
+  return columns;
+}
+
+/* The ruler on screen (a StrataTimeRuler) and in an exported image put the same ticks at the
+ * same columns. */
+static void
+test_ruler (void)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "ruler.png", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) on_screen = NULL;
+  g_autoptr(GArray) exported = NULL;
+  const StrataTimeSpan *document = strata_session_get_document_time (get_session ());
+  GtkEventController *motion = find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  StrataRenderOptions o;
+  cairo_surface_t *surface;
+
+  g_assert_nonnull (test_ui_find_widget (GTK_WIDGET (view), STRATA_TYPE_TIME_RULER));
+  g_signal_emit_by_name (motion, "leave");
+  strata_session_clear_selection (get_session ());
+  /* An odd range: ticks fall between pixels. */
+  strata_session_zoom_to (get_session (), document->begin + 123456789, document->begin + 123456789 + 7654321);
+  surface = render_view ();
+  strata_timeline_view_get_render_options (view, &o);
+  on_screen = tick_columns (surface, &o);
+  cairo_surface_destroy (surface);
+
+  g_assert_true (strata_timeline_view_export (view, png, &error));
+  g_assert_no_error (error);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, o.width);
+  exported = tick_columns (surface, &o);
+  cairo_surface_destroy (surface);
+
+  g_assert_cmpuint (on_screen->len, >=, 3);
+  g_assert_cmpuint (on_screen->len, ==, exported->len);
+  for (guint i = 0; i < on_screen->len; i++)
+    {
+      g_test_message ("tick at %d, exported at %d", g_array_index (on_screen, int, i), g_array_index (exported, int, i));
+      g_assert_cmpint (g_array_index (on_screen, int, i), ==, g_array_index (exported, int, i));
+    }
+
+  g_unlink (png);
+  g_rmdir (tmpdir);
+  strata_session_fit (get_session ());
+}
+
 static void
 test_export (void)
 {
@@ -896,6 +1010,8 @@ main (int   argc,
   g_test_add_func ("/timeline-view/preemptions", test_preemptions);
   g_test_add_func ("/timeline-view/range", test_range);
   g_test_add_func ("/timeline-view/highlight", test_highlight);
+  g_test_add_func ("/timeline-view/hover", test_hover);
+  g_test_add_func ("/timeline-view/ruler", test_ruler);
   g_test_add_func ("/timeline-view/export", test_export);
   g_test_add_func ("/timeline-view/screenshot", test_screenshot);
 

@@ -12,11 +12,11 @@
 #include <glib/gi18n.h>
 
 #include "strata-legend.h"
-#include "strata-renderer.h"
+#include "strata-render-parts.h"
 
-/* The colours of the timeline under it: the states, then each guest's machine colour, from
- * the renderer, so that they are the ones drawn. Machines that the highlight leaves out are
- * dimmed here too. */
+/* The colours of the timeline under it: the renderer's legend items (the states, then each
+ * guest's machine colour, dimmed when the highlight leaves it out), as exported images show
+ * them. */
 struct _StrataLegend
 {
   GtkWidget      parent_instance;
@@ -41,15 +41,8 @@ G_DEFINE_FINAL_TYPE (StrataLegend, strata_legend, GTK_TYPE_WIDGET)
 
 #define SWATCH_SIZE 12
 
-static const StrataState shown_states[] = {
-  STRATA_STATE_USER, STRATA_STATE_SYSCALL, STRATA_STATE_IRQ, STRATA_STATE_SOFTIRQ,
-  STRATA_STATE_IDLE, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_BLOCKED,
-};
-
 static GtkWidget *
-create_swatch (StrataRgb   color,
-               const char *name,
-               gboolean    dimmed)
+create_swatch (const StrataLegendItem *item)
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkTexture) texture = NULL;
@@ -58,10 +51,10 @@ create_swatch (StrataRgb   color,
 
   for (guint i = 0; i < SWATCH_SIZE * SWATCH_SIZE; i++)
     {
-      pixels[i * 4 + 0] = (guint8) (color.r * 255 + 0.5);
-      pixels[i * 4 + 1] = (guint8) (color.g * 255 + 0.5);
-      pixels[i * 4 + 2] = (guint8) (color.b * 255 + 0.5);
-      pixels[i * 4 + 3] = dimmed ? 80 : 255;
+      pixels[i * 4 + 0] = (guint8) (item->color.r * 255 + 0.5);
+      pixels[i * 4 + 1] = (guint8) (item->color.g * 255 + 0.5);
+      pixels[i * 4 + 2] = (guint8) (item->color.b * 255 + 0.5);
+      pixels[i * 4 + 3] = (guint8) ((item->dimmed ? STRATA_RENDER_LEGEND_DIM : 1.0) * 255 + 0.5);
     }
   bytes = g_bytes_new (pixels, sizeof pixels);
   texture = gdk_memory_texture_new (SWATCH_SIZE, SWATCH_SIZE, GDK_MEMORY_R8G8B8A8,
@@ -71,8 +64,8 @@ create_swatch (StrataRgb   color,
   gtk_image_set_pixel_size (GTK_IMAGE (image), SWATCH_SIZE);
   gtk_widget_add_css_class (image, "swatch");
   gtk_accessible_update_state (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
-  label = gtk_label_new (name);
-  if (dimmed)
+  label = gtk_label_new (item->name);
+  if (item->dimmed)
     gtk_widget_add_css_class (label, "dim-label");
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -85,9 +78,8 @@ static void
 strata_legend_rebuild (StrataLegend *self)
 {
   GtkFlowBox *flow_box = GTK_FLOW_BOX (self->flow_box);
-  StrataAnalysis *analysis;
+  g_autoptr(GArray) items = NULL;
   GtkWidget *child;
-  const StrataHighlight *highlight;
   gboolean dark;
   GdkRGBA fg;
 
@@ -98,22 +90,13 @@ strata_legend_rebuild (StrataLegend *self)
   if (self->session == NULL)
     return;
 
-  analysis = strata_session_get_analysis (self->session);
-  highlight = strata_session_get_highlight (self->session);
   /* Light text: a dark theme, whose idle and blocked greys the timeline uses too. */
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
   dark = 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
-  for (guint i = 0; i < G_N_ELEMENTS (shown_states); i++)
-    gtk_flow_box_append (flow_box, create_swatch (strata_render_state_color (shown_states[i], dark),
-                                                  strata_state_to_string (shown_states[i]), FALSE));
-  for (guint m = 0; m < analysis->machines->len; m++)
-    {
-      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
-      gboolean dimmed = strata_highlight_dims_machine (highlight, m);
-
-      if (machine->role == STRATA_ROLE_GUEST)
-        gtk_flow_box_append (flow_box, create_swatch (strata_render_machine_color (m), machine->name, dimmed));
-    }
+  items = strata_render_legend_items (strata_session_get_analysis (self->session),
+                                      strata_session_get_highlight (self->session), dark);
+  for (guint i = 0; i < items->len; i++)
+    gtk_flow_box_append (flow_box, create_swatch (&g_array_index (items, StrataLegendItem, i)));
   for (child = gtk_widget_get_first_child (self->flow_box); child; child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_focusable (child, FALSE);
 }

@@ -16,10 +16,12 @@
 #include "strata-timeline-view-private.h"
 
 /*
- * The resources view of a session: a time ruler on top, a column of row headers on the left,
- * and the rows' body, which strata_render_body() draws, the same code that writes exported
- * images. The widget only turns input into StrataSession calls and redraws when the session
- * notifies. It is a GtkScrollable: the vertical adjustment scrolls the rows under the fixed
+ * The resources view of a session: a time ruler on top (a StrataTimeRuler child), a column of
+ * row headers on the left, and the rows' body, which strata_render_body() draws, the same
+ * code that writes exported images; the ruler's ticks and the headers come from the
+ * renderer's helpers too (strata-render-parts.h). The widget only turns input into
+ * StrataSession calls and redraws when the session notifies (strata-timeline-view-draw.c
+ * draws). It is a GtkScrollable: the vertical adjustment scrolls the rows under the fixed
  * ruler, and the horizontal one mirrors where the visible range lies in the whole set, so a
  * GtkScrolledWindow around it shows both scrollbars.
  */
@@ -29,48 +31,8 @@
 #define SURFACE_ZOOM     0.01   /* per touchpad pixel with Ctrl: exp (-dy × this) */
 #define PAN_FRACTION     0.1    /* one wheel notch, or an arrow key, pans this much of the span */
 #define CLICK_SLOP       3.0    /* px a press may move and still be a click */
-#define TICK_MIN_PX      110.0
 #define HEADER_WIDTH     220    /* wider than the renderer's default: group titles fit */
 
-typedef enum
-{
-  DRAG_NONE,
-  DRAG_PAN,
-  DRAG_SELECT,
-  DRAG_HEADER,
-} DragMode;
-
-struct _StrataTimelineView
-{
-  GtkWidget       parent_instance;
-
-  /* Owned */
-  StrataSession  *session;
-  GSignalGroup   *session_signals;
-  GtkAdjustment  *hadjustment;
-  GtkAdjustment  *vadjustment;
-
-  int             header_width;    /* the renderer's geometry */
-  int             ruler_height;
-  int             row_height;
-  guint           focus_entry;     /* layout entry with the keyboard focus */
-
-  DragMode        drag_mode;
-  double          drag_x;          /* where the drag started, widget coordinates */
-  double          drag_y;
-  StrataTimeSpan  drag_visible;    /* the visible range when a pan started */
-  double          drag_width;      /* and the body's width */
-  double          drag_scroll_y;
-  gint64          drag_anchor;     /* the time where a selection started */
-
-  double          pointer_x;
-  double          pinch_scale;
-
-  guint           hscroll_policy : 1;
-  guint           vscroll_policy : 1;
-  guint           pointer_inside : 1;
-  guint           updating_hadjustment : 1;
-};
 
 enum {
   PROP_0,
@@ -269,6 +231,7 @@ strata_timeline_view_look_changed_cb (StrataTimelineView *self,
 {
   g_assert (STRATA_IS_TIMELINE_VIEW (self));
 
+  self->look_serial++;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -288,6 +251,7 @@ strata_timeline_view_groups_changed_cb (StrataTimelineView *self,
   /* A row that disappears hands the focus to its group's header. */
   if (visible_position (self, self->focus_entry) < 0)
     self->focus_entry = get_entry (self, self->focus_entry)->group;
+  self->look_serial++;
   update_vadjustment (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
@@ -491,248 +455,6 @@ strata_timeline_view_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
-/* Drawing */
-
-static void
-append_text (GtkSnapshot   *snapshot,
-             PangoLayout   *layout,
-             const GdkRGBA *color,
-             double         x,
-             double         y)
-{
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
-}
-
-static GdkRGBA
-with_alpha (const GdkRGBA *color,
-            double         alpha)
-{
-  GdkRGBA c = *color;
-
-  c.alpha *= alpha;
-  return c;
-}
-
-static const GdkRGBA selection_color = { 0.21, 0.52, 0.89, 1.0 };
-
-static void
-snapshot_ruler (StrataTimelineView        *self,
-                GtkSnapshot               *snapshot,
-                const StrataRenderOptions *o,
-                const GdkRGBA             *fg)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *span_text = NULL;
-  double bw = o->width - o->header_width;
-  gint64 from = o->visible.begin;
-  gint64 span = strata_time_span_duration (o->visible);
-  gint64 step = strata_time_tick_step (span, bw, TICK_MIN_PX);
-  gint64 first = from - (from % step) + (from % step > 0 ? step : 0);
-  GdkRGBA c;
-  int tw, th;
-
-  c = with_alpha (fg, 0.04);
-  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, 0, o->width, o->ruler_height));
-  c = with_alpha (fg, 0.15);
-  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, o->ruler_height - 1, o->width, 1));
-
-  /* The corner: the date (ticks give the time of day, in UTC) and the visible span. */
-  pango_layout_set_width (layout, (o->header_width - 12) * PANGO_SCALE);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  if ((dt = g_date_time_new_from_unix_utc (from / G_GINT64_CONSTANT (1000000000))) != NULL)
-    {
-      g_autofree char *date = g_date_time_format (dt, "%Y-%m-%d");
-      /* Translators: the date above the row headers; the ruler's times are in UTC */
-      g_autofree char *text = g_strdup_printf (_("%s UTC"), date);
-
-      pango_layout_set_text (layout, text, -1);
-      c = with_alpha (fg, 0.8);
-      append_text (snapshot, layout, &c, 8, 2);
-    }
-  span_text = strata_time_format_duration (span);
-  pango_layout_set_text (layout, span_text, -1);
-  pango_layout_get_pixel_size (layout, &tw, &th);
-  c = with_alpha (fg, 0.55);
-  append_text (snapshot, layout, &c, 8, o->ruler_height - th - 2);
-
-  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (o->header_width, 0, bw, o->height));
-  pango_layout_set_width (layout, -1);
-
-  /* The selection's band and length. */
-  if (!strata_time_span_is_empty (o->selection))
-    {
-      double sx0 = o->header_width + strata_time_span_to_x (o->visible, o->selection.begin, bw);
-      double sx1 = o->header_width + strata_time_span_to_x (o->visible, o->selection.end, bw);
-      g_autofree char *duration = strata_time_format_duration (strata_time_span_duration (o->selection));
-      double lx;
-
-      c = with_alpha (&selection_color, 0.3);
-      gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (sx0, 0, MAX (1, sx1 - sx0), o->ruler_height));
-      pango_layout_set_text (layout, duration, -1);
-      pango_layout_get_pixel_size (layout, &tw, &th);
-      lx = tw + 8 < sx1 - sx0 ? (sx0 + sx1 - tw) / 2 : sx1 + 4;
-      append_text (snapshot, layout, fg, lx, o->ruler_height - th - 4);
-    }
-
-  for (gint64 t = first; t <= o->visible.end && step > 0; t += step)
-    {
-      double tx = floor (o->header_width + strata_time_span_to_x (o->visible, t, bw));
-      g_autofree char *label = strata_time_format_tick (t, step);
-
-      c = with_alpha (fg, 0.35);
-      gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (tx, o->ruler_height - 8, 1, 7));
-      /* Faint grid lines through the rows help reading across. */
-      c = with_alpha (fg, 0.07);
-      gtk_snapshot_append_color (snapshot, &c,
-                                 &GRAPHENE_RECT_INIT (tx, o->ruler_height, 1, o->height - o->ruler_height));
-      pango_layout_set_text (layout, label, -1);
-      pango_layout_get_pixel_size (layout, &tw, &th);
-      c = with_alpha (fg, 0.8);
-      append_text (snapshot, layout, &c, tx + 3, 2);
-    }
-
-  if (self->pointer_inside && self->pointer_x >= o->header_width && self->drag_mode != DRAG_PAN)
-    {
-      c = with_alpha (fg, 0.35);
-      gtk_snapshot_append_color (snapshot, &c,
-                                 &GRAPHENE_RECT_INIT (floor (self->pointer_x), 0, 1, o->height));
-    }
-  gtk_snapshot_pop (snapshot);
-}
-
-static gboolean
-is_dimmed (StrataTimelineView      *self,
-           const StrataLayoutEntry *e,
-           const StrataHighlight   *highlight)
-{
-  StrataAnalysis *analysis = get_analysis (self);
-
-  if (e->machine < 0 || !strata_highlight_dims_machine (highlight, e->machine))
-    return FALSE;
-  /* The host's pCPU rows show every machine's activity: never dimmed as a whole. */
-  if (e->header)
-    return e->machine != analysis->host;
-  return strata_store_row_kind (analysis->store, e->row) != STRATA_ROW_PCPU;
-}
-
-static void
-snapshot_headers (StrataTimelineView        *self,
-                  GtkSnapshot               *snapshot,
-                  const StrataRenderOptions *o,
-                  const GdkRGBA             *fg)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  const GArray *visible = strata_session_get_shown (self->session);
-  StrataAnalysis *analysis = get_analysis (self);
-  gboolean focused = gtk_widget_has_visible_focus (GTK_WIDGET (self));
-  PangoAttrList *bold = pango_attr_list_new ();
-  GdkRGBA c;
-
-  pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-
-  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, o->ruler_height, o->header_width,
-                                                         o->height - o->ruler_height));
-  c = with_alpha (fg, 0.03);
-  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, o->ruler_height, o->header_width,
-                                                                o->height - o->ruler_height));
-  for (guint v = 0; v < visible->len; v++)
-    {
-      guint index = g_array_index (visible, guint, v);
-      const StrataLayoutEntry *e = get_entry (self, index);
-      double ry = o->ruler_height + (double) v * o->row_height - o->scroll_y;
-      double alpha = is_dimmed (self, e, o->highlight) ? 0.4 : 1.0;
-      int tw, th;
-
-      if (ry + o->row_height < o->ruler_height || ry > o->height)
-        continue;
-
-      if (e->header)
-        {
-          g_autofree char *title = g_strdup_printf ("%s %s",
-                                                    strata_session_get_group_collapsed (self->session, index) ? "▸" : "▾",
-                                                    e->label);
-
-          c = with_alpha (fg, 0.06);
-          gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, ry, o->header_width, o->row_height));
-          if (e->machine >= 0 && (guint) e->machine < analysis->machines->len &&
-              ((StrataMachine *) g_ptr_array_index (analysis->machines, e->machine))->role == STRATA_ROLE_GUEST)
-            {
-              StrataRgb m = strata_render_machine_color (e->machine);
-
-              gtk_snapshot_append_color (snapshot, &(GdkRGBA) { m.r, m.g, m.b, alpha },
-                                         &GRAPHENE_RECT_INIT (0, ry + 2, 4, o->row_height - 4));
-            }
-          pango_layout_set_attributes (layout, bold);
-          pango_layout_set_text (layout, title, -1);
-        }
-      else
-        {
-          pango_layout_set_attributes (layout, NULL);
-          pango_layout_set_text (layout, e->label, -1);
-        }
-      pango_layout_set_width (layout, (o->header_width - (e->header ? 14 : 26)) * PANGO_SCALE);
-      pango_layout_get_pixel_size (layout, &tw, &th);
-      c = with_alpha (fg, (e->header ? 0.9 : 0.75) * alpha);
-      append_text (snapshot, layout, &c, e->header ? 8 : 20, ry + (o->row_height - th) / 2.0);
-
-      if (e->row >= 0 && e->row == o->marked_row)
-        gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.88, 0.11, 0.14, 0.9 },
-                                   &GRAPHENE_RECT_INIT (o->header_width - 6, ry + 3, 3, o->row_height - 6));
-
-      if (focused && index == self->focus_entry)
-        {
-          GskRoundedRect outline;
-          GdkRGBA ring = with_alpha (&selection_color, 0.8);
-
-          gsk_rounded_rect_init_from_rect (&outline,
-                                           &GRAPHENE_RECT_INIT (1, ry + 1, o->header_width - 3, o->row_height - 2),
-                                           3);
-          gtk_snapshot_append_border (snapshot, &outline, (float[4]) { 2, 2, 2, 2 },
-                                      (GdkRGBA[4]) { ring, ring, ring, ring });
-        }
-    }
-  gtk_snapshot_pop (snapshot);
-  pango_attr_list_unref (bold);
-
-  c = with_alpha (fg, 0.15);
-  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (o->header_width - 1, 0, 1, o->height));
-}
-
-static void
-strata_timeline_view_snapshot (GtkWidget   *widget,
-                               GtkSnapshot *snapshot)
-{
-  StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
-  StrataRenderOptions o;
-  GdkRGBA fg;
-  cairo_t *cr;
-  int bw, bh;
-
-  if (self->session == NULL)
-    return;
-
-  strata_timeline_view_get_render_options (self, &o);
-  bw = o.width - o.header_width;
-  bh = o.height - o.ruler_height;
-  if (bw <= 0 || bh <= 0)
-    return;
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-
-  /* The rows: the renderer's code, as in exported images. */
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (o.header_width, o.ruler_height, bw, bh));
-  strata_render_body (cr, get_analysis (self), strata_session_get_layout (self->session), &o,
-                      o.header_width, o.ruler_height, bw, bh);
-  cairo_destroy (cr);
-
-  snapshot_ruler (self, snapshot, &o, &fg);
-  snapshot_headers (self, snapshot, &o, &fg);
-}
-
 static void
 strata_timeline_view_measure (GtkWidget      *widget,
                               GtkOrientation  orientation,
@@ -765,7 +487,11 @@ strata_timeline_view_size_allocate (GtkWidget *widget,
                                     int        baseline)
 {
   StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
+  int header_width, ruler_height;
 
+  get_geometry (self, &header_width, &ruler_height, NULL);
+  gtk_widget_allocate (GTK_WIDGET (self->ruler), MAX (0, width - header_width), ruler_height, -1,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (header_width, 0)));
   update_hadjustment (self);
   update_vadjustment (self);
 }
@@ -1127,7 +853,11 @@ strata_timeline_view_set_session (StrataTimelineView *self,
       self->row_height = o.row_height;
     }
   g_signal_group_set_target (self->session_signals, session);
+  strata_time_ruler_set_session (self->ruler, session);
   self->focus_entry = 0;
+  self->look_serial++;
+  g_clear_pointer (&self->rows_node, gsk_render_node_unref);
+  g_clear_pointer (&self->headers_node, gsk_render_node_unref);
   gtk_adjustment_set_value (self->vadjustment, 0);
 
   update_actions (self);
@@ -1211,6 +941,13 @@ strata_timeline_view_dispose (GObject *object)
   StrataTimelineView *self = STRATA_TIMELINE_VIEW (object);
 
   g_signal_group_set_target (self->session_signals, NULL);
+  if (self->ruler != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->ruler));
+      self->ruler = NULL;
+    }
+  g_clear_pointer (&self->rows_node, gsk_render_node_unref);
+  g_clear_pointer (&self->headers_node, gsk_render_node_unref);
   g_clear_object (&self->session);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->hadjustment);
@@ -1306,7 +1043,7 @@ strata_timeline_view_class_init (StrataTimelineViewClass *klass)
   object_class->get_property = strata_timeline_view_get_property;
   object_class->set_property = strata_timeline_view_set_property;
 
-  widget_class->snapshot = strata_timeline_view_snapshot;
+  widget_class->snapshot = _strata_timeline_view_snapshot;
   widget_class->measure = strata_timeline_view_measure;
   widget_class->size_allocate = strata_timeline_view_size_allocate;
   widget_class->query_tooltip = strata_timeline_view_query_tooltip;
@@ -1375,6 +1112,11 @@ strata_timeline_view_init (StrataTimelineView *self)
 
   set_adjustment (self, &self->hadjustment, NULL, G_CALLBACK (strata_timeline_view_hadjustment_changed_cb));
   set_adjustment (self, &self->vadjustment, NULL, G_CALLBACK (strata_timeline_view_vadjustment_changed_cb));
+
+  /* Input on the ruler is the view's: it selects, and its tooltip gives the time. */
+  self->ruler = STRATA_TIME_RULER (strata_time_ruler_new ());
+  gtk_widget_set_can_target (GTK_WIDGET (self->ruler), FALSE);
+  gtk_widget_set_parent (GTK_WIDGET (self->ruler), GTK_WIDGET (self));
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -1450,4 +1192,20 @@ GtkWidget *
 strata_timeline_view_new (void)
 {
   return g_object_new (STRATA_TYPE_TIMELINE_VIEW, NULL);
+}
+
+guint
+_strata_timeline_view_get_rows_builds (StrataTimelineView *self)
+{
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), 0);
+
+  return self->n_rows_builds;
+}
+
+guint
+_strata_timeline_view_get_snapshots (StrataTimelineView *self)
+{
+  g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), 0);
+
+  return self->n_snapshots;
 }

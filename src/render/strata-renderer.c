@@ -16,12 +16,15 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "strata-render-parts.h"
 #include "strata-renderer.h"
 #include "strata-time.h"
 
 #define MAX_WIDTH 16384
 /* Labels go inside intervals at least this wide, and only when a row shows few intervals. */
 #define LABEL_MIN_PX 48
+/* The opacity of a dimmed label: GTK's .dim-label, as the legend widget shows it. */
+#define DIM_LABEL 0.55
 
 static const StrataRgb state_light[STRATA_STATE_N] = {
   [STRATA_STATE_UNKNOWN] = { 0.80, 0.80, 0.80 },
@@ -428,11 +431,9 @@ draw_ruler (cairo_t                   *cr,
             int                        x,
             int                        width)
 {
-  gint64 from = o->visible.begin;
-  gint64 step = strata_time_tick_step (strata_time_span_duration (o->visible), width, 110);
-  gint64 first = from - (from % step) + (from % step ? step : 0);
+  g_autoptr(GArray) ticks = strata_render_ruler_ticks (o->visible, width);
   g_autofree char *date = NULL;
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (from / G_GINT64_CONSTANT (1000000000));
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (o->visible.begin / G_GINT64_CONSTANT (1000000000));
 
   set_fg (cr, o, 0.06);
   cairo_rectangle (cr, 0, 0, o->width, o->ruler_height);
@@ -448,10 +449,10 @@ draw_ruler (cairo_t                   *cr,
       pango_cairo_show_layout (cr, pl);
     }
 
-  for (gint64 t = first; t <= o->visible.end; t += step)
+  for (guint i = 0; i < ticks->len; i++)
     {
-      double tx = x + strata_time_span_to_x (o->visible, t, width);
-      g_autofree char *label = strata_time_format_tick (t, step);
+      const StrataRulerTick *tick = &g_array_index (ticks, StrataRulerTick, i);
+      double tx = x + tick->x;
 
       set_fg (cr, o, 0.35);
       cairo_set_line_width (cr, 1);
@@ -464,12 +465,10 @@ draw_ruler (cairo_t                   *cr,
       cairo_line_to (cr, floor (tx) + 0.5, o->height - o->legend_height);
       cairo_stroke (cr);
       pango_layout_set_width (pl, -1);
-      pango_layout_set_text (pl, label, -1);
+      pango_layout_set_text (pl, tick->label, -1);
       set_fg (cr, o, 0.8);
       cairo_move_to (cr, tx + 3, o->ruler_height - 24);
       pango_cairo_show_layout (cr, pl);
-      if (step <= 0)
-        break;
     }
 }
 
@@ -480,48 +479,37 @@ draw_headers (cairo_t                   *cr,
               const StrataRenderOptions *o,
               StrataAnalysis            *analysis)
 {
-  g_autoptr(GArray) visible = strata_layout_visible (layout, o->collapsed);
+  g_autoptr(GArray) headers = strata_render_headers (analysis, layout, o);
   int top = o->ruler_height;
 
   cairo_save (cr);
   cairo_rectangle (cr, 0, top, o->header_width, o->height - top - o->legend_height);
   cairo_clip (cr);
-  for (guint v = 0; v < visible->len; v++)
+  for (guint i = 0; i < headers->len; i++)
     {
-      guint index = g_array_index (visible, guint, v);
-      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, index);
-      double ry = top + v * o->row_height - o->scroll_y;
+      const StrataRenderHeader *h = &g_array_index (headers, StrataRenderHeader, i);
       int tw, th;
 
-      if (ry + o->row_height < top || ry > o->height)
-        continue;
-      if (e->header)
+      if (h->header)
         {
-          g_autofree char *title = g_strdup_printf ("%s %s",
-                                                    o->collapsed != NULL &&
-                                                    g_array_index (o->collapsed, gboolean, index) ? "▸" : "▾",
-                                                    e->label);
-
-          if (e->machine >= 0 && is_guest_machine (analysis, e->machine))
+          if (h->has_color)
             {
-              StrataRgb c = strata_render_machine_color (e->machine);
-
-              cairo_set_source_rgb (cr, c.r, c.g, c.b);
-              cairo_rectangle (cr, 0, ry + 2, 4, o->row_height - 4);
+              cairo_set_source_rgba (cr, h->color.r, h->color.g, h->color.b, h->alpha);
+              cairo_rectangle (cr, 0, h->y + 2, 4, o->row_height - 4);
               cairo_fill (cr);
             }
           pango_layout_set_markup (pl, "", -1);
-          pango_layout_set_text (pl, title, -1);
-          set_fg (cr, o, 0.9);
+          pango_layout_set_text (pl, h->text, -1);
+          set_fg (cr, o, 0.9 * h->alpha);
         }
       else
         {
-          pango_layout_set_text (pl, e->label, -1);
-          set_fg (cr, o, 0.75);
+          pango_layout_set_text (pl, h->text, -1);
+          set_fg (cr, o, 0.75 * h->alpha);
         }
-      pango_layout_set_width (pl, (o->header_width - 16) * PANGO_SCALE);
+      pango_layout_set_width (pl, h->text_width * PANGO_SCALE);
       pango_layout_get_pixel_size (pl, &tw, &th);
-      cairo_move_to (cr, e->header ? 8 : 20, ry + (o->row_height - th) / 2.0);
+      cairo_move_to (cr, h->text_x, h->y + (o->row_height - th) / 2.0);
       pango_cairo_show_layout (cr, pl);
     }
   cairo_restore (cr);
@@ -538,42 +526,26 @@ draw_legend (cairo_t                   *cr,
              const StrataRenderOptions *o,
              StrataAnalysis            *analysis)
 {
-  static const StrataState shown[] = {
-    STRATA_STATE_USER, STRATA_STATE_SYSCALL, STRATA_STATE_IRQ, STRATA_STATE_SOFTIRQ,
-    STRATA_STATE_IDLE, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_BLOCKED,
-  };
+  g_autoptr(GArray) items = strata_render_legend_items (analysis, o->highlight, o->dark);
   double lx = 8, ly = o->height - o->legend_height;
 
   set_fg (cr, o, 0.04);
   cairo_rectangle (cr, 0, ly, o->width, o->legend_height);
   cairo_fill (cr);
-  for (guint i = 0; i < G_N_ELEMENTS (shown) + analysis->machines->len; i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      StrataRgb c;
-      const char *name;
+      const StrataLegendItem *item = &g_array_index (items, StrataLegendItem, i);
       int tw, th;
 
-      if (i < G_N_ELEMENTS (shown))
-        {
-          c = strata_render_state_color (shown[i], o->dark);
-          name = strata_state_to_string (shown[i]);
-        }
-      else
-        {
-          guint m = i - G_N_ELEMENTS (shown);
-
-          if (!is_guest_machine (analysis, m))
-            continue;
-          c = strata_render_machine_color (m);
-          name = ((StrataMachine *) g_ptr_array_index (analysis->machines, m))->name;
-        }
-      cairo_set_source_rgb (cr, c.r, c.g, c.b);
+      /* A machine the highlight leaves out: pale, as the GTK legend shows it. */
+      cairo_set_source_rgba (cr, item->color.r, item->color.g, item->color.b,
+                             item->dimmed ? STRATA_RENDER_LEGEND_DIM : 1.0);
       cairo_rectangle (cr, lx, ly + 8, 12, 12);
       cairo_fill (cr);
       pango_layout_set_width (pl, -1);
-      pango_layout_set_text (pl, name, -1);
+      pango_layout_set_text (pl, item->name, -1);
       pango_layout_get_pixel_size (pl, &tw, &th);
-      set_fg (cr, o, 0.8);
+      set_fg (cr, o, item->dimmed ? 0.8 * DIM_LABEL : 0.8);
       cairo_move_to (cr, lx + 16, ly + (o->legend_height - th) / 2.0);
       pango_cairo_show_layout (cr, pl);
       lx += 16 + tw + 16;

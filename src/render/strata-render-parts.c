@@ -1,0 +1,141 @@
+/* strata-render-parts.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-render-parts"
+
+#include "config.h"
+
+#include "strata-render-parts.h"
+#include "strata-time.h"
+
+static void
+tick_clear (gpointer data)
+{
+  g_free (((StrataRulerTick *) data)->label);
+}
+
+GArray *
+strata_render_ruler_ticks (StrataTimeSpan visible,
+                           double         width)
+{
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (StrataRulerTick));
+  gint64 step, first;
+
+  g_array_set_clear_func (ticks, tick_clear);
+  /* No room: no ticks (a step for no width would be 1 ns, and the ticks countless). */
+  if (width <= 0 || strata_time_span_is_empty (visible))
+    return ticks;
+  step = strata_time_tick_step (strata_time_span_duration (visible), width, STRATA_RENDER_TICK_MIN_PX);
+  first = visible.begin - (visible.begin % step) + (visible.begin % step > 0 ? step : 0);
+  for (gint64 t = first; t <= visible.end; t += step)
+    {
+      StrataRulerTick tick = { t, strata_time_span_to_x (visible, t, width), strata_time_format_tick (t, step) };
+
+      g_array_append_val (ticks, tick);
+    }
+  return ticks;
+}
+
+static void
+header_clear (gpointer data)
+{
+  g_free (((StrataRenderHeader *) data)->text);
+}
+
+static StrataMachine *
+get_machine (StrataAnalysis *analysis,
+             gint            machine)
+{
+  if (machine < 0 || (guint) machine >= analysis->machines->len)
+    return NULL;
+  return g_ptr_array_index (analysis->machines, machine);
+}
+
+/* The highlight dims what is about machines it leaves out, except the host's pCPU rows and
+ * their group, which show every machine's activity. */
+static gboolean
+is_dimmed (StrataAnalysis            *analysis,
+           const StrataLayoutEntry   *e,
+           const StrataRenderOptions *o)
+{
+  if (e->machine < 0 || !strata_highlight_dims_machine (o->highlight, e->machine))
+    return FALSE;
+  if (e->header)
+    return e->machine != analysis->host;
+  return strata_store_row_kind (analysis->store, e->row) != STRATA_ROW_PCPU;
+}
+
+GArray *
+strata_render_headers (StrataAnalysis            *analysis,
+                       StrataLayout              *layout,
+                       const StrataRenderOptions *o)
+{
+  g_autoptr(GArray) visible = strata_layout_visible (layout, o->collapsed);
+  GArray *headers = g_array_new (FALSE, TRUE, sizeof (StrataRenderHeader));
+  int top = o->ruler_height;
+
+  g_array_set_clear_func (headers, header_clear);
+  for (guint v = 0; v < visible->len; v++)
+    {
+      guint index = g_array_index (visible, guint, v);
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, index);
+      StrataMachine *machine = get_machine (analysis, e->machine);
+      StrataRenderHeader h = { 0 };
+
+      h.y = top + v * o->row_height - o->scroll_y;
+      if (h.y + o->row_height < top || h.y > o->height)
+        continue;
+      h.entry = index;
+      h.header = e->header;
+      h.alpha = is_dimmed (analysis, e, o) ? STRATA_RENDER_HEADER_DIM : 1.0;
+      h.text_x = e->header ? 8 : 20;
+      h.text_width = o->header_width - 16;
+      if (e->header)
+        {
+          gboolean collapsed = o->collapsed != NULL && g_array_index (o->collapsed, gboolean, index);
+
+          h.text = g_strdup_printf ("%s %s", collapsed ? "▸" : "▾", e->label);
+          h.has_color = machine != NULL && machine->role == STRATA_ROLE_GUEST;
+          if (h.has_color)
+            h.color = strata_render_machine_color (e->machine);
+        }
+      else
+        h.text = g_strdup (e->label);
+      g_array_append_val (headers, h);
+    }
+  return headers;
+}
+
+GArray *
+strata_render_legend_items (StrataAnalysis        *analysis,
+                            const StrataHighlight *highlight,
+                            gboolean               dark)
+{
+  static const StrataState shown[] = {
+    STRATA_STATE_USER, STRATA_STATE_SYSCALL, STRATA_STATE_IRQ, STRATA_STATE_SOFTIRQ,
+    STRATA_STATE_IDLE, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_BLOCKED,
+  };
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (StrataLegendItem));
+
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    {
+      StrataLegendItem item = { strata_render_state_color (shown[i], dark), strata_state_to_string (shown[i]), FALSE };
+
+      g_array_append_val (items, item);
+    }
+  /* Guests are drawn in their machine's colour. */
+  for (guint m = 0; m < analysis->machines->len; m++)
+    {
+      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+      StrataLegendItem item = { strata_render_machine_color (m), machine->name,
+                                strata_highlight_dims_machine (highlight, m) };
+
+      if (machine->role == STRATA_ROLE_GUEST)
+        g_array_append_val (items, item);
+    }
+  return items;
+}

@@ -1,0 +1,70 @@
+/* strata-render-parts.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-renderer.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What is drawn around the rows: the time ruler's ticks, the row headers and the legend.
+ * Computed here, without GTK, and drawn both by the renderer (Cairo, for PNG and SVG) and by
+ * the widgets (GtkSnapshot), so that the screen and the exported images show the same ticks,
+ * titles, dimming and colours.
+ */
+
+/* Ticks at least this far apart. */
+#define STRATA_RENDER_TICK_MIN_PX 110
+/* The opacity of what the highlight leaves out: row headers, and legend swatches. */
+#define STRATA_RENDER_HEADER_DIM  0.4
+#define STRATA_RENDER_LEGEND_DIM  (80.0 / 255.0)
+
+typedef struct
+{
+  gint64  ns;
+  double  x;               /* px from the left edge of the rows' body */
+  char   *label;           /* "16:32:05.250", as many decimals as the step needs */
+} StrataRulerTick;
+
+/* The ticks of a body @width px wide that shows @visible: 1, 2 or 5 times a power of ten ns
+ * apart (StrataRulerTick, which the array frees). Empty when @width is not positive. */
+GArray *strata_render_ruler_ticks  (StrataTimeSpan             visible,
+                                    double                     width);
+
+typedef struct
+{
+  guint      entry;        /* in the layout */
+  double     y;            /* the top of its row, surface coordinates */
+  gboolean   header;       /* a group's title, else a row's label */
+  char      *text;         /* "▾ host — physical CPUs" ("▸" when collapsed), "CPU 0" */
+  int        text_x;       /* where the text starts, px */
+  int        text_width;   /* at most this wide, ellipsized */
+  double     alpha;        /* 1, or STRATA_RENDER_HEADER_DIM for what the highlight leaves out */
+  gboolean   has_color;    /* a guest's group: a bar in its machine's colour, at @alpha */
+  StrataRgb  color;
+} StrataRenderHeader;
+
+/* The row headers of the shown entries that fall in the surface (StrataRenderHeader, which
+ * the array frees), laid out by the options (rows under the ruler, scrolled by scroll_y). */
+GArray *strata_render_headers      (StrataAnalysis            *analysis,
+                                    StrataLayout              *layout,
+                                    const StrataRenderOptions *options);
+
+typedef struct
+{
+  StrataRgb   color;
+  const char *name;        /* the state's or the machine's: owned by them */
+  gboolean    dimmed;      /* a machine the highlight leaves out */
+} StrataLegendItem;
+
+/* The states drawn, then each guest machine in its colour (StrataLegendItem). */
+GArray *strata_render_legend_items (StrataAnalysis            *analysis,
+                                    const StrataHighlight     *highlight,
+                                    gboolean                   dark);
+
+G_END_DECLS
