@@ -209,6 +209,9 @@ test_kind_names (void)
   g_assert_true (strata_prev_state_is_runnable (256));
   g_assert_true (strata_prev_state_is_runnable (1024));
   g_assert_true (strata_prev_state_is_runnable (2048));
+  g_assert_true (strata_prev_state_is_runnable (4096));
+  g_assert_false (strata_prev_state_is_runnable (256 | 1024));
+  g_assert_false (strata_prev_state_is_runnable (4096 | 1));
   g_assert_false (strata_prev_state_is_runnable (1));
   g_assert_false (strata_prev_state_is_runnable (2));
   g_assert_false (strata_prev_state_is_runnable (1026));

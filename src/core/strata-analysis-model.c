@@ -75,14 +75,34 @@ thread_check_ids (Thread *t)
     }
 }
 
+/* The id of @t's thread-row description in @state. */
+static guint32
+thread_state_id (Model       *model,
+                 Thread      *t,
+                 StrataState  state)
+{
+  thread_check_ids (t);
+  if (t->thread_ids[state] == 0)
+    {
+      StrataStateDesc d = { 0 };
+
+      d.state = state;
+      d.machine = model->index;
+      d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
+      d.tid = t->tid;
+      d.comm = t->name;
+      d.host_tid = -1;
+      t->thread_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
+    }
+  return t->thread_ids[state] - 1;
+}
+
 static void
 thread_set_state (Model       *model,
                   Thread      *t,
                   StrataState  state,
                   gint64       ts)
 {
-  StrataStateDesc d = { 0 };
-
   if (t->tid <= 0 || (t->state == state && t->row >= 0))
     {
       t->state = state;
@@ -96,18 +116,7 @@ thread_set_state (Model       *model,
       t->row = strata_store_builder_add_row (model->b, name, STRATA_ROW_THREAD,
                                              model->index, t->tid);
     }
-  thread_check_ids (t);
-  if (t->thread_ids[state] == 0)
-    {
-      d.state = state;
-      d.machine = model->index;
-      d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
-      d.tid = t->tid;
-      d.comm = t->name;
-      d.host_tid = -1;
-      t->thread_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
-    }
-  strata_store_builder_set_id_fast (model->b, t->row, ts, t->thread_ids[state] - 1);
+  strata_store_builder_set_id_fast (model->b, t->row, ts, thread_state_id (model, t, state));
 }
 
 /* A thread on a CPU is running, in a syscall, or interrupted by what the CPU handles. */
@@ -178,16 +187,12 @@ vcpu_row (Model  *model,
   return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
 }
 
-static void
-vcpu_set (Model       *model,
-          Thread      *t,
-          StrataState  state,
-          gint64       ts)
+/* The id of vCPU thread @t's vCPU-row description in @state. */
+static guint32
+vcpu_state_id (Model       *model,
+               Thread      *t,
+               StrataState  state)
 {
-  gint row;
-
-  if (t->vm < 0 || (row = vcpu_row (model, t)) < 0)
-    return;
   thread_check_ids (t);
   if (t->vcpu_ids[state] == 0)
     {
@@ -202,7 +207,51 @@ vcpu_set (Model       *model,
       d.host_comm = t->name;
       t->vcpu_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
     }
-  strata_store_builder_set_id_fast (model->b, row, ts, t->vcpu_ids[state] - 1);
+  return t->vcpu_ids[state] - 1;
+}
+
+static void
+vcpu_set (Model       *model,
+          Thread      *t,
+          StrataState  state,
+          gint64       ts)
+{
+  gint row;
+
+  if (t->vm < 0 || (row = vcpu_row (model, t)) < 0)
+    return;
+  strata_store_builder_set_id_fast (model->b, row, ts, vcpu_state_id (model, t, state));
+}
+
+/*
+ * @t, switched out with a sleep value in prev_state, runs again with no wakeup in between:
+ * the trace proves it was runnable all along, whatever the value said. Its thread row (and
+ * its vCPU row) still end on that switch-out's change, which becomes wait-cpu (preempted),
+ * and a vCPU's preemption is recorded from there. Only a trace that records wakeups and
+ * lost nothing proves it.
+ */
+static void
+settle_sleep (Model  *model,
+              Thread *t)
+{
+  gint row;
+
+  if (!t->slept)
+    return;
+  t->slept = FALSE;
+  if (!model->proves_runnable)
+    return;
+  if (t->row >= 0)
+    strata_store_builder_replace_last (model->b, t->row, t->sleep_start,
+                                       thread_state_id (model, t, STRATA_STATE_WAIT_CPU));
+  if (t->vm >= 0 && (row = vcpu_row (model, t)) >= 0 &&
+      strata_store_builder_replace_last (model->b, row, t->sleep_start,
+                                         vcpu_state_id (model, t, STRATA_STATE_PREEMPTED)))
+    {
+      t->preempted = TRUE;
+      t->preempt_start = t->sleep_start;
+      t->preempt_cpu = t->sleep_cpu;
+    }
 }
 
 /* Writes the CPU's state to its row, and returns its description id. A pCPU row in guest
@@ -448,6 +497,20 @@ end_rows (Model  *model,
     }
 }
 
+/* Whether @trace recorded wakeups at all: without them, no wakeup between a switch-out and
+ * the next switch-in proves nothing. */
+static gboolean
+records_wakeups (StrataTrace *trace)
+{
+  const guint64 wakeups = (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
+                          (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKING);
+
+  for (guint i = 0; i < trace->streams->len; i++)
+    if (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer) & wakeups)
+      return TRUE;
+  return FALSE;
+}
+
 void
 _strata_analysis_run_model (Model *model)
 {
@@ -459,6 +522,7 @@ _strata_analysis_run_model (Model *model)
 
   if (model->vm != NULL)
     model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
+  model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
 
   while ((e = strata_event_merge_step (merge)) != NULL)
     {
@@ -492,6 +556,9 @@ _strata_analysis_run_model (Model *model)
                 set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
                 t->cpu = -1;
                 thread_set_state (model, t, runnable ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
+                t->slept = !runnable;
+                t->sleep_start = ts;
+                t->sleep_cpu = e->cpu;
                 if (t->vm >= 0)
                   {
                     if (runnable)
@@ -508,6 +575,7 @@ _strata_analysis_run_model (Model *model)
               {
                 t = get_thread (model, next);
                 set_name (t, e->f[STRATA_F_SWITCH_NEXT_COMM]);
+                settle_sleep (model, t);
                 t->cpu = e->cpu;
                 thread_set_state (model, t, running_state (model, t), ts);
                 if (t->vm >= 0)
@@ -530,6 +598,7 @@ _strata_analysis_run_model (Model *model)
               break;
             t = get_thread (model, tid);
             set_name (t, e->f[STRATA_F_WAKEUP_COMM]);
+            t->slept = FALSE;
             if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
               break;
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);

@@ -78,6 +78,9 @@ typedef struct
   gboolean preempted;
   gint64  preempt_start;
   gint32  preempt_cpu;
+  gboolean slept;           /* switched out with a sleep value, no wakeup since */
+  gint64  sleep_start;
+  gint32  sleep_cpu;
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
    * the thread keeps the name they were made with: most changes then need no hashing. */
   guint32 ids_name;
@@ -145,6 +148,8 @@ typedef struct
    * several threads; they become one store afterwards */
   StrataStoreBuilder *b;
   GArray           *preemptions;   /* StrataPreemption */
+  gboolean          proves_runnable; /* wakeups recorded, nothing lost: a thread switched in
+                                      * again with no wakeup since it slept was runnable */
 } Model;
 
 struct _Analysis

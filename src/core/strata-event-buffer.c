@@ -18,6 +18,8 @@
 #define MAX_RECORD (1 + 5 + 10 + 10 * STRATA_EVENT_MAX_FIELDS)
 #define HEADER_CPU 0x80u
 
+G_STATIC_ASSERT (STRATA_EV_N_KINDS <= 64);   /* the kinds mask */
+
 typedef struct
 {
   guint8 *data;
@@ -31,6 +33,7 @@ struct _StrataEventBuffer
   gint64  first_ts;
   gint64  last_ts;
   guint32 last_cpu;
+  guint64 kinds;         /* bit k: an event of kind k was appended */
   gsize   memory;
 };
 
@@ -120,6 +123,7 @@ strata_event_buffer_append (StrataEventBuffer *self,
     self->first_ts = event->ts;
   self->last_ts = event->ts;
   self->last_cpu = event->cpu;
+  self->kinds |= G_GUINT64_CONSTANT (1) << event->kind;
   self->count++;
 }
 
@@ -151,6 +155,14 @@ gsize
 strata_event_buffer_memory (const StrataEventBuffer *self)
 {
   return self->memory + sizeof *self + self->chunks->len * sizeof (Chunk);
+}
+
+guint64
+strata_event_buffer_kinds (const StrataEventBuffer *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->kinds;
 }
 
 gint64

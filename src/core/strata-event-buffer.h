@@ -26,6 +26,8 @@ void               strata_event_buffer_append   (StrataEventBuffer *self,
 void               strata_event_buffer_seal     (StrataEventBuffer *self);
 guint64            strata_event_buffer_count    (const StrataEventBuffer *self);
 gsize              strata_event_buffer_memory   (const StrataEventBuffer *self);
+/* Bit k set: the buffer holds an event of kind k (what a trace recorded at all). */
+guint64            strata_event_buffer_kinds    (const StrataEventBuffer *self);
 gint64             strata_event_buffer_first_ts (const StrataEventBuffer *self);
 gint64             strata_event_buffer_last_ts  (const StrataEventBuffer *self);
 

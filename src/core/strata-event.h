@@ -176,12 +176,17 @@ strata_event_field_is_string (StrataEventKind kind,
   return (strata_event_kind_info (kind)->string_mask >> slot) & 1;
 }
 
-/* Linux's TASK_RUNNING switch-out, with the preemption markers that kernels add on top
- * (TASK_REPORT_MAX 256 since 4.14, TASK_STATE_MAX 1024 or 2048 before). */
+/* A switch-out that leaves the thread runnable: prev_state is TASK_RUNNING (0) or exactly one
+ * of the preemption markers the kernel and LTTng generations report, and nothing else:
+ * TASK_REPORT_MAX (256, current lttng-modules on Linux >= 4.14), or the raw TASK_STATE_MAX
+ * of older pairs: 1024 (3.x), 2048 (4.x up to 4.13), 4096 (lttng-modules 2.10 and 2.11 on
+ * 4.14 to 4.18). Any other value is a sleep, combinations such as 1026 (TASK_IDLE)
+ * included. */
 static inline gboolean
 strata_prev_state_is_runnable (gint64 prev_state)
 {
-  return (prev_state & ~(gint64) (256 | 1024 | 2048)) == 0;
+  return prev_state == 0 || prev_state == 256 || prev_state == 1024 || prev_state == 2048 ||
+         prev_state == 4096;
 }
 
 G_END_DECLS

@@ -447,6 +447,29 @@ strata_store_builder_set_id_slow (StrataStoreBuilder *self,
   strata_store_row_push (row, ts, id);
 }
 
+gboolean
+strata_store_builder_replace_last (StrataStoreBuilder *self,
+                                   guint               row_index,
+                                   gint64              ts,
+                                   guint32             id)
+{
+  StoreRow *row;
+  guint64 n;
+
+  g_return_val_if_fail (row_index < self->rows->len, FALSE);
+
+  row = g_ptr_array_index (self->rows, row_index);
+  n = row->n;
+  if (n == 0 || store_row_ts (row, n - 1) != ts)
+    return FALSE;
+  /* Equal neighbours merge, as set_id() would have merged them. */
+  if (n > 1 && row->ids[n - 2] == id)
+    row->n--;
+  else
+    row->ids[n - 1] = id;
+  return TRUE;
+}
+
 void
 strata_store_builder_set_id (StrataStoreBuilder *self,
                              guint               row_index,

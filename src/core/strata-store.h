@@ -134,6 +134,14 @@ void                strata_store_builder_set_id  (StrataStoreBuilder    *self,
                                                   guint                  row,
                                                   gint64                 ts,
                                                   guint32                desc_id);
+/* Gives @row's last change, which must have been made at @ts, the description @desc_id
+ * instead: for a state the trace proved wrong afterwards (a thread that slept by its
+ * switch-out's state, then ran again with no wakeup, was runnable all along). FALSE, and
+ * nothing changed, when the row's last change is not at @ts. */
+gboolean            strata_store_builder_replace_last (StrataStoreBuilder *self,
+                                                       guint               row,
+                                                       gint64              ts,
+                                                       guint32             desc_id);
 /* Another name for @row, e.g. "pcpu/0" for the CPU 0 row of the only machine. */
 void                strata_store_builder_add_alias (StrataStoreBuilder  *self,
                                                     const char          *alias,

@@ -1,0 +1,209 @@
+/* test-fidelity.c: the analysis tells what the trace proves, on sets our generator makes with
+ * the conventions of real kernels and LTTng generations (test-fidelity-traces checks the
+ * sample traces)
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <string.h>
+
+#include "strata-analysis.h"
+#include "strata-scenario.h"
+
+/* Every scenario's traces have offset_s = 1000: absolute times are BASE + the scenario's TS. */
+#define BASE G_GINT64_CONSTANT (1000000000000)
+
+/* Loads @scenario as the set its CTF traces would read as, and analyses it. */
+static StrataAnalysis *
+analyse_scenario (const char        *scenario,
+                  const StrataVmMap *maps,
+                  guint              n_maps)
+{
+  g_autoptr(GError) error = NULL;
+  StrataAnalysisOptions options = { maps, n_maps };
+  g_autoptr(StrataSet) set = strata_scenario_load_string (scenario, "test", NULL, &error);
+  StrataAnalysis *analysis;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->errors->len, ==, 0);
+  analysis = strata_analysis_new (set, &options, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < analysis->warnings->len; i++)
+    g_test_message ("analysis: %s", (const char *) g_ptr_array_index (analysis->warnings, i));
+  return analysis;
+}
+
+/* The interval of @row_name at @ts, which must exist. */
+static StrataInterval
+interval_at (StrataAnalysis *a,
+             const char     *row_name,
+             gint64          ts)
+{
+  gint row = strata_store_find_row (a->store, row_name);
+  StrataInterval iv;
+
+  if (row < 0)
+    g_error ("no row %s", row_name);
+  if (!strata_store_lookup (a->store, row, ts, &iv))
+    g_error ("%s has no interval at %" G_GINT64_FORMAT, row_name, ts);
+  return iv;
+}
+
+/* @row_name is in @state at BASE + @ts (and, when @tid is not -2, shows thread @tid). */
+static void
+assert_state (StrataAnalysis *a,
+              const char     *row_name,
+              gint64          ts,
+              const char     *state,
+              gint            tid)
+{
+  StrataInterval iv = interval_at (a, row_name, BASE + ts);
+
+  if (g_strcmp0 (strata_state_to_string (iv.desc->state), state) != 0 ||
+      (tid != -2 && iv.desc->tid != tid))
+    g_error ("%s at +%" G_GINT64_FORMAT ": %s tid %d, expected %s tid %d", row_name, ts,
+             strata_state_to_string (iv.desc->state), iv.desc->tid, state, tid);
+}
+
+/* ---- defect 1: preemption markers of every generation, and what the trace proves ---- */
+
+typedef struct
+{
+  const char *kernel;     /* the trace's kernel_release */
+  gint64      marker;     /* what that kernel's LTTng reports for a preempted thread */
+} Generation;
+
+static const Generation generations[] = {
+  { "3.13.0-170-generic", 1024 },   /* Linux 3.x: TASK_STATE_MAX */
+  { "4.4.0-210-generic", 2048 },    /* 4.x up to 4.13 */
+  { "4.15.0-29-generic", 4096 },    /* lttng-modules 2.10 and 2.11 on 4.14 to 4.18 */
+  { "5.15.0-91-generic", 256 },     /* TASK_REPORT_MAX, current lttng-modules */
+};
+
+/*
+ * On each generation's kernel, thread 101 is preempted by 102 with that kernel's marker, then
+ * sleeps with 1 and is woken; 103 sleeps with TASK_IDLE (1026) and is woken; 104 reports a
+ * sleep (1) but runs again with no wakeup in between. A vCPU thread (501) is preempted with
+ * the marker. The host traces wakeups and loses nothing.
+ */
+static char *
+markers_scenario (const Generation *g)
+{
+  return g_strdup_printf (
+    "trace host hostname=host cpus=2 offset_s=1000 kernel_release=%s\n"
+    "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+    "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+    "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=101 next_comm=worker\n"
+    "event 2000 0 sched_switch prev_tid=101 prev_state=%" G_GINT64_FORMAT " prev_comm=worker next_tid=102 next_comm=hog\n"
+    "event 3000 0 sched_switch prev_tid=102 prev_state=1 prev_comm=hog next_tid=101 next_comm=worker\n"
+    "event 4000 0 sched_switch prev_tid=101 prev_state=1 prev_comm=worker next_tid=103 next_comm=kworker\n"
+    "event 5000 1 sched_waking tid=101 comm=worker target_cpu=0\n"
+    "event 5100 1 sched_wakeup tid=101 comm=worker target_cpu=0\n"
+    "event 6000 0 sched_switch prev_tid=103 prev_state=1026 prev_comm=kworker next_tid=101 next_comm=worker\n"
+    "event 7000 0 sched_switch prev_tid=101 prev_state=0 prev_comm=worker next_tid=104 next_comm=batch\n"
+    "event 8000 0 sched_switch prev_tid=104 prev_state=1 prev_comm=batch next_tid=101 next_comm=worker\n"
+    "event 9000 0 sched_switch prev_tid=101 prev_state=1 prev_comm=worker next_tid=104 next_comm=batch\n"
+    "event 10000 1 sched_waking tid=103 comm=kworker target_cpu=1\n"
+    "event 10500 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=103 next_comm=kworker\n"
+    "event 11000 1 sched_switch prev_tid=103 prev_state=0 prev_comm=kworker next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+    "event 12000 1 kvm_x86_entry vcpu_id=0\n"
+    "event 13000 1 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+    "event 14000 1 sched_switch prev_tid=501 prev_state=%" G_GINT64_FORMAT " prev_comm=\"CPU 0/KVM\" next_tid=103 next_comm=kworker\n"
+    "event 15000 1 sched_switch prev_tid=103 prev_state=1 prev_comm=kworker next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+    "event 16000 1 kvm_x86_entry vcpu_id=0\n"
+    "event 17000 1 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+    "event 18000 1 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/1\n"
+    "event 18500 0 sched_waking tid=501 comm=\"CPU 0/KVM\" target_cpu=1\n"
+    "event 19000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+    "event 20000 1 irq_handler_entry irq=16 name=eth0\n"
+    "event 20100 1 irq_handler_exit irq=16 ret=1\n",
+    g->kernel, g->marker, g->marker);
+}
+
+static void
+test_preemption_markers (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (generations); i++)
+    {
+      g_autofree char *scenario = markers_scenario (&generations[i]);
+      g_autoptr(StrataAnalysis) a = NULL;
+      guint n_preemptions = 0;
+
+      g_test_message ("kernel %s, marker %" G_GINT64_FORMAT, generations[i].kernel, generations[i].marker);
+      a = analyse_scenario (scenario, NULL, 0);
+      /* The marker alone: runnable. */
+      assert_state (a, "host/thread/101", 2500, "wait-cpu", 101);
+      /* A sleep, woken: blocked until the wakeup, then waiting for the CPU. */
+      assert_state (a, "host/thread/101", 4500, "blocked", 101);
+      assert_state (a, "host/thread/101", 5500, "wait-cpu", 101);
+      /* TASK_IDLE is a sleep, although it carries the 1024 bit. */
+      assert_state (a, "host/thread/103", 8000, "blocked", 103);
+      /* A sleep by its value, but run again with no wakeup: runnable all along. */
+      assert_state (a, "host/thread/104", 8500, "wait-cpu", 104);
+      assert_state (a, "host/thread/101", 8500, "running", 101);
+
+      /* The vCPU thread, preempted with the marker, then halted and sleeping. */
+      assert_state (a, "host/vm-500/vcpu/0", 14500, "preempted", 501);
+      assert_state (a, "host/vm-500/vcpu/0", 18200, "blocked", 501);
+      for (guint p = 0; p < a->preemptions->len; p++)
+        {
+          const StrataPreemption *pr = &g_array_index (a->preemptions, StrataPreemption, p);
+
+          if (pr->start == BASE + 14000)
+            {
+              g_assert_cmpint (pr->end, ==, BASE + 15000);
+              g_assert_cmpint (pr->pcpu, ==, 1);
+              n_preemptions++;
+            }
+        }
+      g_assert_cmpuint (n_preemptions, ==, 1);
+    }
+}
+
+/* A vCPU thread that reports a sleep but is switched in again with no wakeup was preempted;
+ * without wakeups in the trace at all, nothing proves it, and the value stands. */
+static void
+test_switched_in_without_wakeup (void)
+{
+  const char *with_wakeups =
+    "trace host hostname=host cpus=1 offset_s=1000\n"
+    "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+    "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+    "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+    "event 3000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+    "event 4000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=stress\n"
+    "event 9000 0 sched_switch prev_tid=600 prev_state=1 prev_comm=stress next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+    "event 9500 0 sched_waking tid=600 comm=stress target_cpu=0\n";
+  g_autofree char *without_wakeups = g_strndup (with_wakeups, strstr (with_wakeups, "event 9500") - with_wakeups);
+  g_autoptr(StrataAnalysis) proved = analyse_scenario (with_wakeups, NULL, 0);
+  g_autoptr(StrataAnalysis) unproved = analyse_scenario (without_wakeups, NULL, 0);
+  const StrataPreemption *p;
+
+  assert_state (proved, "host/thread/501", 5000, "wait-cpu", 501);
+  assert_state (proved, "host/vm-500/vcpu/0", 5000, "preempted", 501);
+  g_assert_cmpuint (proved->preemptions->len, ==, 1);
+  p = &g_array_index (proved->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->start, ==, BASE + 4000);
+  g_assert_cmpint (p->end, ==, BASE + 9000);
+  g_assert_cmpint (p->pcpu, ==, 0);
+
+  assert_state (unproved, "host/thread/501", 5000, "blocked", 501);
+  assert_state (unproved, "host/vm-500/vcpu/0", 5000, "blocked", 501);
+  g_assert_cmpuint (unproved->preemptions->len, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fidelity/preemption-markers", test_preemption_markers);
+  g_test_add_func ("/fidelity/switched-in-without-wakeup", test_switched_in_without_wakeup);
+  return g_test_run ();
+}
