@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "strata-renderer.h"
+#include "strata-scenario.h"
+#include "test-util.h"
 
 /* strata-cli as scripts use it: exit statuses, JSON shapes, and the rendered image. */
 
@@ -295,6 +297,56 @@ test_render (void)
   g_rmdir (dir);
 }
 
+/* --highlight with 40 machines: the one named stays in full colour, and none of the others
+ * above the 31st comes along with it. */
+static void
+test_render_highlight_many (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-cli-XXXXXX", NULL);
+  g_autofree char *traces = g_build_filename (dir, "traces", NULL);
+  g_autofree char *png = g_build_filename (dir, "many.png", NULL);
+  g_autoptr(GString) scenario = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "render", "--width", "800", "--highlight", "m35", "-o", png, traces, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  StrataRgb user = strata_render_state_color (STRATA_STATE_USER, FALSE);
+  cairo_surface_t *surface;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("strata-cli not found");
+      return;
+    }
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (scenario,
+                            "trace m%02u hostname=m%02u cpus=1 offset_s=1000\n"
+                            "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=%u next_comm=worker\n"
+                            "event 9000 0 sched_switch prev_tid=%u prev_state=1 next_tid=0 next_comm=swapper/0\n"
+                            "event 10000 0 irq_handler_entry irq=16 name=eth0\n",
+                            i, i, 100 + i, 100 + i);
+  g_assert_true (strata_scenario_write_string (scenario->str, "many", traces, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+
+  /* Each machine is a group: its title, its CPU, where the worker runs 8 µs of 9, its IRQ. */
+  for (guint m = 0; m < 40; m++)
+    {
+      int y = 36 + (3 * m + 1) * 22 + 11;
+      double share = row_share (surface, 160, y, user);
+
+      g_test_message ("m%02u: %.0f%% in the user colour", m, 100 * share);
+      if (m == 35)
+        g_assert_cmpfloat (share, >, 0.8);
+      else
+        g_assert_cmpfloat (share, <, 0.02);
+    }
+  cairo_surface_destroy (surface);
+  test_rm_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -306,5 +358,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
   g_test_add_func ("/cli/map", test_map);
   g_test_add_func ("/cli/render", test_render);
+  g_test_add_func ("/cli/render-highlight-many", test_render_highlight_many);
   return g_test_run ();
 }

@@ -12,40 +12,15 @@
 G_BEGIN_DECLS
 
 /*
- * Sets made in memory from a few hand-written events, for the unit tests: no trace files, no
- * libbabeltrace2. Times are ns after SYNTH_BASE. Each CPU of a trace is a stream of its own;
- * events must be added in time order per CPU.
+ * Sets made in memory from scenarios (strata_scenario_load_string()), analysed, for the unit
+ * tests of what the views show: no trace files, no libbabeltrace2. Times are ns after
+ * SYNTH_BASE; each trace's path is /nowhere/<trace name>.
  */
 
 #define SYNTH_BASE G_GINT64_CONSTANT (1000000000000)
 
-StrataTrace    *synth_trace     (StrataSet   *set,
-                                 const char  *hostname,
-                                 gboolean     kvm);
-void            synth_switch    (StrataSet   *set,
-                                 StrataTrace *trace,
-                                 guint        cpu,
-                                 gint64       ts,
-                                 gint         prev_tid,
-                                 gint         prev_state,
-                                 const char  *prev_comm,
-                                 gint         next_tid,
-                                 const char  *next_comm);
-void            synth_statedump (StrataSet   *set,
-                                 StrataTrace *trace,
-                                 gint64       ts,
-                                 gint         tid,
-                                 gint         pid,
-                                 const char  *name);
-void            synth_kvm       (StrataSet   *set,
-                                 StrataTrace *trace,
-                                 guint        cpu,
-                                 gint64       ts,
-                                 gboolean     entry,
-                                 gint         vcpu_id,
-                                 gint         exit_reason);
-/* Finishes @set and analyses it; asserts that it succeeds. */
-StrataAnalysis *synth_analyse   (StrataSet   *set);
+/* Analyses the set of @scenario; asserts that it loads and analyses. */
+StrataAnalysis *synth_analyse        (const char *scenario);
 
 /* A host ("host", 2 pCPUs) running one VM (qemu pid 500, vCPU 0 as thread 501, vCPU 1 as
  * thread 502) that it knows only from its KVM events: the VM is "host/vm-500". "stress" (600)
