@@ -270,6 +270,7 @@ strata_trace_load (const char * const      *paths,
   gboolean ctf2_supported;
 
   g_return_val_if_fail (paths != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
   if (!strata_decoder_init (error))
     return NULL;
@@ -531,6 +532,7 @@ strata_trace_load_async (const char * const  *paths,
   AsyncLoad *load;
 
   g_return_if_fail (paths != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   load = g_new0 (AsyncLoad, 1);
   load->paths = g_strdupv ((char **) paths);
