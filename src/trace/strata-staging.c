@@ -27,8 +27,8 @@
 
 /* Room left free in the temporary folder when copying. */
 #define SPACE_MARGIN   (32 * 1024 * 1024)
-/* A staging folder without a lock file is being made, or was left by a crash while being
- * made: the latter is removed after this long. */
+/* A staging folder without a held lock is being made (another process may be between making
+ * it and locking it), or was left by a crash: the latter is removed after this long. */
 #define LOCKLESS_AGE_S 60
 
 #define INDEX_MAGIC    0xC1F1DCC1u
@@ -168,13 +168,14 @@ strata_staging_sweep (void)
       if (!g_str_has_prefix (name, STRATA_STAGING_PREFIX))
         continue;
       path = g_build_filename (tmp, name, NULL);
-      if (g_lstat (path, &st) != 0 || !S_ISDIR (st.st_mode) || st.st_uid != getuid ())
+      if (g_lstat (path, &st) != 0 || !S_ISDIR (st.st_mode) || st.st_uid != getuid () ||
+          st.st_mtime + LOCKLESS_AGE_S >= (time_t) (g_get_real_time () / G_USEC_PER_SEC))
         continue;
       lock = g_build_filename (path, ".lock", NULL);
       fd = open (lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0)
         {
-          if (errno == ENOENT && st.st_mtime + LOCKLESS_AGE_S < (time_t) (g_get_real_time () / G_USEC_PER_SEC))
+          if (errno == ENOENT)
             remove_tree (path);
           continue;
         }
