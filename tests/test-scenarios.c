@@ -518,6 +518,72 @@ test_load_error (void)
   g_assert_nonnull (strstr (error->message, "after the end of the time range"));
 }
 
+/* Thread and process ids are 32-bit: Linux's pid_max reaches 4194304, so qemu's pid is often
+ * above 65535. Both VMs link to their guests through vmsync, which the host's scan ties to the
+ * VM by the thread current when the message was sent. */
+static const char *big_pids =
+  "trace host hostname=host cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=70000 pid=70000 ppid=1 name=qemu-a status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=70001 pid=70000 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=4194000 pid=4194000 ppid=1 name=qemu-b status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=4194001 pid=4194000 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=70001 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 2300 0 kvm_x86_exit vcpu_id=0\n"
+  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=111\n"
+  "event 3000 0 vmsync_hg_host cnt=1 vm_uid=111\n"
+  "event 3200 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0\n"
+  "event 11000 0 sched_switch prev_tid=70001 prev_state=1 next_tid=4194001 next_comm=\"CPU 0/KVM\"\n"
+  "event 11200 0 vmsync_hg_host cnt=1 vm_uid=222\n"
+  "event 12000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 20000 0 kvm_x86_exit vcpu_id=0\n"
+  "event 20300 0 vmsync_gh_host cnt=1 vm_uid=222\n"
+  "event 21000 0 sched_switch prev_tid=4194001 prev_state=1 next_tid=0\n"
+  "trace guesta hostname=guesta cpus=1 offset_s=1000\n"
+  "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=111\n"
+  "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=111\n"
+  "event 3600 0 sched_switch prev_tid=0 prev_state=0 next_tid=50 next_comm=worker-a\n"
+  "trace guestb hostname=guestb cpus=1 offset_s=1000\n"
+  "event 12100 0 vmsync_hg_guest cnt=1 vm_uid=222\n"
+  "event 12200 0 sched_switch prev_tid=0 prev_state=0 next_tid=4194303 next_comm=worker-b\n"
+  "event 19400 0 vmsync_gh_guest cnt=1 vm_uid=222\n";
+
+static void
+test_big_pids (void)
+{
+  Fixture f = { 0 };
+  const struct { const char *guest; gint64 pid; gint32 vcpu_tid; } vms[] = {
+    { "guesta", 70000, 70001 },
+    { "guestb", 4194000, 4194001 },
+  };
+  StrataInterval iv;
+
+  fixture_load (&f, big_pids, NULL, 0);
+  /* The host and the two guests: no VM left without its guest. */
+  g_assert_cmpuint (f.analysis->machines->len, ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (vms); i++)
+    {
+      StrataMachine *m = machine (&f, vms[i].guest);
+
+      g_assert_cmpint (m->role, ==, STRATA_ROLE_GUEST);
+      g_assert_cmpint (m->parent, ==, strata_analysis_find_machine (f.analysis, "host"));
+      g_assert_cmpint (m->vm_pid, ==, vms[i].pid);
+      g_assert_cmpint (m->sync_method, ==, STRATA_SYNC_METHOD_VMSYNC);
+      g_assert_cmpuint (m->sync.matches, ==, 2);
+      g_assert_cmpuint (m->vcpus->len, ==, 1);
+      g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).host_tid, ==, vms[i].vcpu_tid);
+    }
+  /* The pCPU shows guestb's own thread while its vCPU runs. */
+  g_assert_true (strata_store_lookup (f.analysis->store, strata_store_find_row (f.analysis->store, "pcpu/0"),
+                                      BASE + 15000, &iv));
+  g_assert_cmpint (iv.desc->machine, ==, strata_analysis_find_machine (f.analysis, "guestb"));
+  g_assert_cmpint (iv.desc->tid, ==, 4194303);
+  g_assert_cmpint (iv.desc->host_tid, ==, 4194001);
+  g_assert_cmpint (strata_store_find_row (f.analysis->store, "host/thread/4194001"), >=, 0);
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -529,5 +595,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/discards", test_discards);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
+  g_test_add_func ("/scenario/big-pids", test_big_pids);
   return g_test_run ();
 }

@@ -209,6 +209,13 @@ typedef struct
   gint32 pid;
 } PidEvent;
 
+/* A vmsync or TCP message, for the replay; a host's vmsync with the thread it came from. */
+typedef struct
+{
+  StrataEvent event;
+  gint32      tid;        /* the CPU's current thread at a host vmsync, else -1 */
+} Message;
+
 typedef struct
 {
   gint32   cur;           /* the current thread, -1 unknown */
@@ -225,7 +232,7 @@ typedef struct
   GArray            *windows;   /* RunWindow */
   GArray            *runs;      /* Run */
   GArray            *pids;      /* PidEvent */
-  GArray            *others;    /* StrataEvent: vmsync and TCP messages, for the replay */
+  GArray            *messages;  /* Message */
 } StreamScan;
 
 /* One group of streams: one stream, or those that share CPUs, merged. */
@@ -298,13 +305,11 @@ scan_stream (StreamScan *ss)
         case STRATA_EV_VMSYNC_HG_HOST:
           if (c->cur <= 0)
             break;
-          /* The thread it came from, for the replay. */
-          g_array_append_val (ss->others, *e);
-          g_array_index (ss->others, StrataEvent, ss->others->len - 1).reserved = (guint32) c->cur;
+          g_array_append_val (ss->messages, ((Message) { *e, c->cur }));
           break;
 
         default:
-          g_array_append_val (ss->others, *e);
+          g_array_append_val (ss->messages, ((Message) { *e, -1 }));
           break;
         }
     }
@@ -339,7 +344,7 @@ stream_worker (gpointer data)
 typedef struct
 {
   gint64  ts;
-  guint   kind;           /* 0: a run's first entry, 1: a pid, 2: another message */
+  guint   kind;           /* 0: a run's first entry, 1: a pid, 2: a message */
   guint   stream;
   guint   index;
 } Replay;
@@ -471,7 +476,7 @@ scan_host (Model *model)
       scans[s].windows = g_array_new (FALSE, FALSE, sizeof (RunWindow));
       scans[s].runs = g_array_new (FALSE, FALSE, sizeof (Run));
       scans[s].pids = g_array_new (FALSE, FALSE, sizeof (PidEvent));
-      scans[s].others = g_array_new (FALSE, FALSE, sizeof (StrataEvent));
+      scans[s].messages = g_array_new (FALSE, FALSE, sizeof (Message));
     }
   jobs = (StreamJobs) { scans, n, 0 };
   strata_parallel_run ("strata-scan", n, stream_worker, &jobs);
@@ -485,8 +490,8 @@ scan_host (Model *model)
         g_array_append_val (replay, ((Replay) { g_array_index (scans[s].runs, Run, i).first, 0, s, i }));
       for (guint i = 0; i < scans[s].pids->len; i++)
         g_array_append_val (replay, ((Replay) { g_array_index (scans[s].pids, PidEvent, i).ts, 1, s, i }));
-      for (guint i = 0; i < scans[s].others->len; i++)
-        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].others, StrataEvent, i).ts, 2, s, i }));
+      for (guint i = 0; i < scans[s].messages->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].messages, Message, i).event.ts, 2, s, i }));
     }
   g_array_sort (replay, compare_replay);
   /* Every thread's pids first, in time order, so that pid_at() can look ahead. */
@@ -535,12 +540,13 @@ scan_host (Model *model)
         }
       else if (r->kind == 2)
         {
-          const StrataEvent *e = &g_array_index (scans[r->stream].others, StrataEvent, r->index);
+          const Message *message = &g_array_index (scans[r->stream].messages, Message, r->index);
+          const StrataEvent *e = &message->event;
 
           if (e->kind == STRATA_EV_VMSYNC_GH_HOST || e->kind == STRATA_EV_VMSYNC_HG_HOST)
             {
               guint vm_index;
-              Vm *vm = get_vm (model, pid_at (pids, (gint32) e->reserved, e->ts), &vm_index);
+              Vm *vm = get_vm (model, pid_at (pids, message->tid, e->ts), &vm_index);
 
               vm->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
               vm->has_uid = TRUE;
@@ -579,7 +585,7 @@ scan_host (Model *model)
       g_array_unref (scans[s].windows);
       g_array_unref (scans[s].runs);
       g_array_unref (scans[s].pids);
-      g_array_unref (scans[s].others);
+      g_array_unref (scans[s].messages);
     }
   for (guint v = 0; v < vms->len; v++)
     {

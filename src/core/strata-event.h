@@ -154,7 +154,7 @@ typedef struct
   gint64  ts;        /* ns from the clock's origin, in the trace's own clock */
   guint32 cpu;       /* the stream's packet context cpu_id */
   guint16 kind;      /* StrataEventKind */
-  guint16 reserved;
+  guint16 reserved;  /* padding, 0; too narrow to carry a tid */
   gint64  f[STRATA_EVENT_MAX_FIELDS];
 } StrataEvent;
 
