@@ -204,6 +204,7 @@ strata_stream_check_free (StrataStreamCheck *check)
     g_array_unref (check->packets);
   g_free (check->reason);
   g_free (check->index_problem);
+  g_free (check->duplicate_of);
   g_free (check);
 }
 
@@ -551,6 +552,14 @@ check_index (StrataTsdl        *tsdl,
   return NULL;
 }
 
+/* g_ptr_array_sort () passes pointers to the elements. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 /* ---- a whole trace ---- */
 
 void
@@ -608,6 +617,69 @@ check_stream_file (StrataTraceCheck *check,
       s->has_index = s->index_problem == NULL;
     }
   (void) cancellable;
+}
+
+static gboolean
+same_bytes (const char *folder,
+            const char *a,
+            const char *b,
+            guint64     size)
+{
+  g_autofree char *path_a = g_build_filename (folder, a, NULL);
+  g_autofree char *path_b = g_build_filename (folder, b, NULL);
+  g_autofree guint8 *buf_a = g_malloc (64 * 1024);
+  g_autofree guint8 *buf_b = g_malloc (64 * 1024);
+  gboolean same = TRUE;
+  GStatBuf st;
+  int fa = strata_open_regular (path_a, &st);
+  int fb = strata_open_regular (path_b, &st);
+
+  /* Their first and last 64 KiB: with every packet's size and times equal, enough. */
+  for (guint part = 0; part < 2 && same && fa >= 0 && fb >= 0; part++)
+    {
+      gsize len = MIN (size, 64 * 1024);
+      guint64 at = part == 0 ? 0 : size - len;
+
+      same = pread_all (fa, buf_a, len, at) && pread_all (fb, buf_b, len, at) && memcmp (buf_a, buf_b, len) == 0;
+    }
+  if (fa >= 0)
+    close (fa);
+  if (fb >= 0)
+    close (fb);
+  return same && fa >= 0 && fb >= 0;
+}
+
+/* A stream file copied under another name would be read twice: keep the first. */
+static void
+check_duplicates (StrataTraceCheck *check)
+{
+  for (guint i = 0; i < check->streams->len; i++)
+    {
+      StrataStreamCheck *a = g_ptr_array_index (check->streams, i);
+
+      if (a->unreadable || a->duplicate_of != NULL || a->packets->len == 0)
+        continue;
+      for (guint j = i + 1; j < check->streams->len; j++)
+        {
+          StrataStreamCheck *b = g_ptr_array_index (check->streams, j);
+          gboolean same;
+
+          if (b->unreadable || b->duplicate_of != NULL || b->size != a->size ||
+              b->packets->len != a->packets->len)
+            continue;
+          same = TRUE;
+          for (guint p = 0; p < a->packets->len && same; p++)
+            {
+              StrataCtfPacket *pa = &g_array_index (a->packets, StrataCtfPacket, p);
+              StrataCtfPacket *pb = &g_array_index (b->packets, StrataCtfPacket, p);
+
+              same = pa->offset == pb->offset && pa->size == pb->size && pa->ts_begin == pb->ts_begin &&
+                     pa->ts_end == pb->ts_end && pa->cpu == pb->cpu && pa->sound == pb->sound;
+            }
+          if (same && same_bytes (check->folder, a->file, b->file, a->size))
+            b->duplicate_of = g_strdup (a->file);
+        }
+    }
 }
 
 /* What a packet holds for events, at most, per stream class. */
@@ -708,7 +780,11 @@ report_streams (StrataTraceCheck *check,
                                                     "%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); %u damaged packets are left out, and the rest is read",
                                                     s->n_bad),
                                           display_path, s->file, s->reason_offset, s->reason, s->n_bad));
-      if (s->index_problem != NULL)
+      if (s->duplicate_of != NULL)
+        g_ptr_array_add (check->problems,
+                         g_strdup_printf (_("%s: stream file %s holds the same packets as %s (a copy); it is left out"),
+                                          display_path, s->file, s->duplicate_of));
+      else if (s->index_problem != NULL)
         g_ptr_array_add (check->problems,
                          g_strdup_printf (_("%s: index file index/%s.idx does not describe its stream file (%s); it is left out"),
                                           display_path, s->file, s->index_problem));
@@ -789,10 +865,11 @@ strata_ctf_check_trace (const char   *folder,
     while ((name = g_dir_read_name (dir)) != NULL)
       if (name[0] != '.' && strcmp (name, "metadata") != 0)
         g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
     check_stream_file (check, g_ptr_array_index (names, i), cancellable);
 
+  check_duplicates (check);
   check_events (check, display_path, text, len);
   report_streams (check, display_path);
 
@@ -802,7 +879,7 @@ strata_ctf_check_trace (const char   *folder,
 
       if (s->sound_bytes > 0)
         n_sound++;
-      if (s->unreadable || s->reason != NULL || s->index_problem != NULL)
+      if (s->unreadable || s->reason != NULL || s->index_problem != NULL || s->duplicate_of != NULL)
         check->needs_staging = TRUE;
     }
   if (check->metadata != NULL)

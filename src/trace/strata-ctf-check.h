@@ -83,6 +83,7 @@ typedef struct
   gboolean unreadable;      /* the file cannot be opened: @reason says why */
   char    *index_problem;   /* index/FILE.idx does not describe the file; NULL when fine or absent */
   gboolean has_index;       /* index/FILE.idx is there and describes the file */
+  char    *duplicate_of;    /* another stream file of the trace with the same bytes */
 } StrataStreamCheck;
 
 typedef struct

@@ -1072,7 +1072,8 @@ shard_fail (Shard      *shard,
     bt_error_release (error);
 }
 
-/* Port names hold the folder libbabeltrace2 read: name the trace folder instead. */
+/* Port names and libbabeltrace2's messages hold the folder libbabeltrace2 read: name the
+ * trace folder instead. */
 static void
 rename_streams (StrataShardResult *result,
                 const char        *folder,
@@ -1080,6 +1081,14 @@ rename_streams (StrataShardResult *result,
 {
   if (strcmp (folder, display_path) == 0)
     return;
+  for (guint i = 0; i < result->errors->len; i++)
+    {
+      GString *message = g_string_new (g_ptr_array_index (result->errors, i));
+
+      g_string_replace (message, folder, display_path, 0);
+      g_free (g_ptr_array_index (result->errors, i));
+      g_ptr_array_index (result->errors, i) = g_string_free (message, FALSE);
+    }
   for (guint i = 0; i < result->streams->len; i++)
     {
       StrataStream *stream = g_ptr_array_index (result->streams, i);

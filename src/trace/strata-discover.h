@@ -19,9 +19,12 @@ typedef struct
 } StrataFoundTrace;
 
 /*
- * Finds every CTF trace folder below each of @paths: a folder holding a `metadata` file is a
- * trace; other folders are searched down to a bounded depth. Symbolic links are followed once:
- * a link back to a folder being searched is reported as a loop, not followed.
+ * Finds every CTF trace folder below each of @paths: a folder whose `metadata` is a regular
+ * file is a trace; other folders are searched down to a bounded depth (a folder named
+ * `metadata` included). A symbolic link to a folder is followed only when the folder lies
+ * inside one of @paths, and once: a link back to a folder being searched is reported as a
+ * loop, and one that leads out of the folders given is reported and not followed. A folder
+ * given twice, or inside another one given, is searched once.
  *
  * Returns the traces sorted by path (StrataFoundTrace*), and appends a message to @errors
  * for each path or folder that could not be used.

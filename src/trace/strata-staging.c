@@ -94,8 +94,53 @@ on_signal (int signum)
   errno = saved;
 }
 
-/* The signal handler only writes to a pipe: removing folders is not async-signal-safe, so
- * this thread does it, then lets the signal end the process as it would have. */
+/*
+ * Removes the folders once this process is gone. They cannot go first: other threads may be
+ * inside libbabeltrace2, which, finding a staged index gone, would read the damaged packets
+ * it lists around (and abort) before the signal ends the process. So a child waits for the
+ * end of this process (its pipe closes) and then runs rm; between fork and exec it only
+ * makes calls that are safe there.
+ */
+static void
+remove_after_exit (void)
+{
+  g_autofree char **argv = NULL;
+  int pipe_fds[2];
+  pid_t pid;
+
+  if (live == NULL || live->len == 0 || pipe (pipe_fds) != 0)
+    return;
+  argv = g_new0 (char *, live->len + 4);
+  argv[0] = (char *) "rm";
+  argv[1] = (char *) "-rf";
+  argv[2] = (char *) "--";
+  for (guint i = 0; i < live->len; i++)
+    argv[3 + i] = g_ptr_array_index (live, i);
+  pid = fork ();
+  if (pid == 0)
+    {
+      char byte;
+
+      for (guint i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
+        signal (cleanup_signals[i], SIG_IGN);
+      close (pipe_fds[1]);
+      while (read (pipe_fds[0], &byte, 1) < 0 && errno == EINTR)
+        ;
+      execv ("/bin/rm", argv);
+      _exit (127);
+    }
+  close (pipe_fds[0]);
+  if (pid < 0)
+    {
+      close (pipe_fds[1]);
+      for (guint i = 0; i < live->len; i++)
+        remove_tree (g_ptr_array_index (live, i));
+    }
+  /* The write end stays open until this process ends. */
+}
+
+/* The signal handler only writes to a pipe (nothing else is safe in a handler): this thread
+ * arranges the removal, then lets the signal end the process as it would have. */
 static gpointer
 signal_thread (gpointer data)
 {
@@ -109,13 +154,12 @@ signal_thread (gpointer data)
       if (n <= 0)
         return NULL;
 
+      /* Held until the end: no folder is made meanwhile. */
       g_mutex_lock (&live_lock);
-      for (guint i = 0; live != NULL && i < live->len; i++)
-        remove_tree (g_ptr_array_index (live, i));
+      remove_after_exit ();
       for (guint i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
         if (cleanup_signals[i] == byte)
           sigaction (byte, &previous[i], NULL);
-      g_mutex_unlock (&live_lock);
       raise (byte);
     }
 }
@@ -478,6 +522,13 @@ stage_stream (StrataStaging     *self,
   self->n_streams++;
 }
 
+static gboolean fill (StrataStaging    *self,
+                      StrataTraceCheck *check,
+                      const char       *display_path,
+                      GHashTable       *exclude,
+                      GPtrArray        *problems,
+                      GError          **error);
+
 StrataStaging *
 strata_staging_new (StrataTraceCheck *check,
                     const char       *display_path,
@@ -487,8 +538,7 @@ strata_staging_new (StrataTraceCheck *check,
 {
   g_autoptr(StrataStaging) self = g_new0 (StrataStaging, 1);
   g_autofree char *template = g_build_filename (g_get_tmp_dir (), STRATA_STAGING_PREFIX "XXXXXX", NULL);
-  g_autofree char *lock = NULL;
-  g_autofree char *metadata = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (check != NULL && check->tsdl != NULL, NULL);
 
@@ -496,20 +546,40 @@ strata_staging_new (StrataTraceCheck *check,
   install_signal_cleanup ();
 
   self->lock_fd = -1;
+  /* The folder is made and filled under live_lock: a signal's cleanup waits for it, and then
+   * finds it complete, and registered. */
+  g_mutex_lock (&live_lock);
   if (g_mkdtemp (template) == NULL)
     {
       int saved = errno;
 
+      g_mutex_unlock (&live_lock);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _("cannot make a temporary folder in %s (%s)"), g_get_tmp_dir (), g_strerror (saved));
       return NULL;
     }
   self->path = g_steal_pointer (&template);
-  g_mutex_lock (&live_lock);
   if (live == NULL)
     live = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (live, g_strdup (self->path));
+  ok = fill (self, check, display_path, exclude, problems, error);
   g_mutex_unlock (&live_lock);
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* The lock, the metadata and the stream files of a staging folder. */
+static gboolean
+fill (StrataStaging    *self,
+      StrataTraceCheck *check,
+      const char       *display_path,
+      GHashTable       *exclude,
+      GPtrArray        *problems,
+      GError          **error)
+{
+  g_autofree char *lock = NULL;
+  g_autofree char *metadata = NULL;
 
   /* Held while the process lives: a folder whose lock is free is a leftover. */
   lock = g_build_filename (self->path, ".lock", NULL);
@@ -520,14 +590,14 @@ strata_staging_new (StrataTraceCheck *check,
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                    _("cannot make a temporary folder in %s (%s)"), g_get_tmp_dir (), g_strerror (saved));
-      return NULL;
+      return FALSE;
     }
 
   metadata = g_build_filename (self->path, "metadata", NULL);
   if (check->metadata != NULL)
     {
       if (!g_file_set_contents (metadata, check->metadata, check->metadata_len, error))
-        return NULL;
+        return FALSE;
     }
   else
     {
@@ -540,7 +610,7 @@ strata_staging_new (StrataTraceCheck *check,
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                        _("cannot link its metadata from a temporary folder (%s)"), g_strerror (saved));
-          return NULL;
+          return FALSE;
         }
     }
 
@@ -548,12 +618,12 @@ strata_staging_new (StrataTraceCheck *check,
     {
       StrataStreamCheck *s = g_ptr_array_index (check->streams, i);
 
-      if (s->unreadable || s->sound_bytes == 0 ||
+      if (s->unreadable || s->sound_bytes == 0 || s->duplicate_of != NULL ||
           (exclude != NULL && g_hash_table_contains (exclude, s->file)))
         continue;
       stage_stream (self, check, s, display_path, problems);
     }
-  return g_steal_pointer (&self);
+  return TRUE;
 }
 
 const char *

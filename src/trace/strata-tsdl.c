@@ -113,6 +113,7 @@ struct _StrataTsdl
   Type      *packet_header;
   guint8     uuid[16];
   gboolean   has_uuid;
+  guint      n_trace_blocks;
 };
 
 /* ---- lexer ---- */
@@ -354,15 +355,21 @@ strata_tsdl_strip_comments (const char *text,
 
   while (p < end)
     {
+      gsize before = comments;
       const char *next = skip_space_and_comments (p, end, &comments);
 
       if (next != p)
         {
-          /* Whitespace is kept, a comment becomes one space. */
-          for (const char *q = p; q < next; q++)
-            if (g_ascii_isspace (*q))
-              g_string_append_c (out, *q);
-          g_string_append_c (out, ' ');
+          /* Whitespace is kept (line numbers stay right), a comment becomes one space. */
+          if (comments == before)
+            g_string_append_len (out, p, next - p);
+          else
+            {
+              for (const char *q = p; q < next; q++)
+                if (*q == '\n')
+                  g_string_append_c (out, '\n');
+              g_string_append_c (out, ' ');
+            }
           p = next;
           continue;
         }
@@ -1340,6 +1347,7 @@ parse_block (Parser     *ps,
   g_autofree char *event_name = NULL;
   guint64 event_id = 0, event_stream = 0;
   gboolean has_event_stream = FALSE;
+  guint trace_attributes = 0;         /* major, minor, byte_order: libbabeltrace2 wants them */
   Type *event_context = NULL, *event_fields = NULL;
 
   if (!expect (lx, "{"))
@@ -1394,7 +1402,12 @@ parse_block (Parser     *ps,
           if (!parse_value (ps, &v))
             break;
           if (kind == BLOCK_TRACE && g_str_equal (lhs, "byte_order"))
-            tsdl->byte_order = byte_order_from (v.text, BO_LE);
+            {
+              tsdl->byte_order = byte_order_from (v.text, BO_LE);
+              trace_attributes |= 1;
+            }
+          else if (kind == BLOCK_TRACE && (g_str_equal (lhs, "major") || g_str_equal (lhs, "minor")))
+            trace_attributes |= g_str_equal (lhs, "major") ? 2 : 4;
           else if (kind == BLOCK_TRACE && g_str_equal (lhs, "uuid") && v.text != NULL)
             tsdl->has_uuid = parse_uuid (v.text, tsdl->uuid);
           else if (kind == BLOCK_STREAM && g_str_equal (lhs, "id") && v.is_number)
@@ -1445,6 +1458,13 @@ parse_block (Parser     *ps,
 
   switch (kind)
     {
+    case BLOCK_TRACE:
+      if (++tsdl->n_trace_blocks > 1)
+        fail (lx, "one trace block");
+      else if (trace_attributes != 7)
+        fail (lx, "major, minor and byte_order in the trace block");
+      break;
+
     case BLOCK_STREAM:
       if (stream_class_by_id (tsdl, sc.id) != NULL)
         fail (lx, "a stream class with an id of its own");
@@ -1713,6 +1733,9 @@ strata_tsdl_parse (const char  *text,
         fail (lx, "a declaration");
     }
   g_ptr_array_unref (ps.scopes);
+
+  if (!failed (lx) && tsdl->n_trace_blocks == 0)
+    fail (lx, "a trace block");
 
   /* A trace without stream blocks has one implicit stream class, 0. */
   if (!failed (lx) && tsdl->streams->len == 0)
