@@ -817,8 +817,11 @@ static const DamageCase cases[] = {
   { "missing-metadata", WRITER ("nometa", 2, 1024, 100), .damage = damage_remove,
     .file = "metadata", .expect = EXPECT_REPORT | EXPECT_ABSENT,
     .set_says = { { "", "without a metadata file" } } },
+  /* Not a trace (its metadata must be a file), but a folder searched like others, where the
+   * folder named metadata is the trace, with metadata that says nothing. */
   { "metadata-is-folder", WRITER ("metadir", 2, 1024, 100), .damage = damage_metadata_folder,
-    .expect = EXPECT_REPORT | EXPECT_FAILED, .set_says = { { "", "metadata is a folder" } } },
+    .expect = EXPECT_REPORT | EXPECT_FAILED,
+    .set_says = { { "", "without a metadata file" }, { "metadata", "could not be parsed" } } },
 
   /* Absurd packet sizes. */
   { "absurd-packet-sizes/packet-size-2^63", SIZES (0, FALSE, 0, TRUE, G_GUINT64_CONSTANT (1) << 63) },

@@ -1,0 +1,615 @@
+/* test-robust-files.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "strata-decoder.h"
+#include "strata-staging.h"
+#include "strata-trace-loader.h"
+#include "test-robust-util.h"
+#include "test-util.h"
+
+/*
+ * Regression tests for the files around a trace's packets (issue 15, items 7, 8, 9, 12, 15
+ * and 17): metadata too big, too slow or not a file at all, links out of the folders given,
+ * folders named `metadata`, staging folders that must not outlive their process, copies of
+ * stream files, paths given twice. Traces are written at run time, every load is bounded in
+ * time and memory (test-robust-util.c), and the staging folders go in a private temporary
+ * folder that must be empty at the end.
+ */
+
+#define EVENTS 400
+
+static char *
+writer_case (const char *tmp,
+             const char *name)
+{
+  char *dir = g_build_filename (tmp, name, NULL);
+
+  rt_write_trace (dir, name, 2, 1024, EVENTS);
+  return dir;
+}
+
+/* @n_events more event classes, none of which occurs: libbabeltrace2 2.0 parses them in
+ * time quadratic in their number. */
+static void
+add_event_classes (const char *metadata,
+                   guint       n_events)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_events; i++)
+    g_string_append_printf (text,
+                            "event {\n\tname = \"unused_event_%u\";\n\tid = %u;\n\tstream_id = 0;\n"
+                            "\tfields := struct {\n\t\tinteger { size = 32; align = 8; signed = 0; } _a;\n\t};\n};\n\n",
+                            i, 100000 + i);
+  rt_append (metadata, text->str);
+}
+
+/* ---- item 7: metadata that takes libbabeltrace2 long to parse ---- */
+
+typedef struct
+{
+  char    *folder;
+  gint64   finished;      /* monotonic µs; atomic via the mutex */
+  GMutex   lock;
+} SlowLoad;
+
+static gpointer
+slow_decode (gpointer data)
+{
+  SlowLoad *slow = data;
+  g_autoptr(StrataStrtab) strings = strata_strtab_new ();
+  StrataShardResult *result;
+
+  /* Straight into libbabeltrace2, which parses the metadata. */
+  result = strata_decode_shard (slow->folder, slow->folder, 0, 1, strings, NULL);
+  strata_shard_result_free (result);
+  g_mutex_lock (&slow->lock);
+  slow->finished = g_get_monotonic_time ();
+  g_mutex_unlock (&slow->lock);
+  return NULL;
+}
+
+static void
+test_slow_metadata_no_lock (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *slow_dir = writer_case (tmp, "slow");
+  g_autofree char *slow_metadata = g_build_filename (slow_dir, "metadata", NULL);
+  g_autofree char *good = NULL;
+  const char *paths[2] = { NULL, NULL };
+  SlowLoad slow = { 0 };
+  GThread *thread;
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 other_done;
+
+  if (!test_have_samples ())
+    return;
+  /* About 3.4 MB of metadata: seconds in libbabeltrace2, under the size Strata reads. */
+  add_event_classes (slow_metadata, 20000);
+  slow.folder = slow_dir;
+  g_mutex_init (&slow.lock);
+  thread = g_thread_new ("slow", slow_decode, &slow);
+  g_usleep (100000);
+
+  /* Another trace opens meanwhile: nothing holds it back. */
+  good = test_sample (RT_GOOD_TRACE);
+  paths[0] = good;
+  set = rt_load_bounded ("beside a slow parse", paths, 60, 512, &error);
+  g_assert_no_error (error);
+  other_done = g_get_monotonic_time ();
+  g_mutex_lock (&slow.lock);
+  g_assert_cmpint (slow.finished, ==, 0);
+  g_mutex_unlock (&slow.lock);
+  g_thread_join (thread);
+  g_test_message ("the other load ended %.0f ms before the slow parse",
+                  (slow.finished - other_done) / 1000.0);
+  g_mutex_clear (&slow.lock);
+  test_rm_tree (tmp);
+}
+
+static void
+test_big_metadata (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *many = writer_case (tmp, "many-classes");
+  g_autofree char *many_metadata = g_build_filename (many, "metadata", NULL);
+  g_autofree char *comment = writer_case (tmp, "long-comment");
+  g_autofree char *comment_metadata = g_build_filename (comment, "metadata", NULL);
+  g_autofree char *comments = writer_case (tmp, "many-comments");
+  g_autofree char *comments_metadata = g_build_filename (comments, "metadata", NULL);
+  g_autoptr(StrataSet) set = NULL;
+  StrataTrace *t;
+
+  if (!test_have_samples ())
+    return;
+
+  /* 100,000 event classes (17 MB): refused up front, with a message. */
+  add_event_classes (many_metadata, 100000);
+  set = rt_check_case ("100,000 event classes", tmp, many);
+  t = test_find_trace (set, many);
+  g_assert_true (t->failed);
+  g_assert_true (test_errors_contain (t->errors, many, "more than LTTng writes"));
+  g_clear_pointer (&set, strata_set_unref);
+
+  /* A 16 MB comment, and 100,000 small ones: read without them. */
+  {
+    gsize len = 16 * 1024 * 1024;
+    g_autofree char *big = g_malloc (len + 8);
+    g_autoptr(GString) small = g_string_new (NULL);
+
+    memcpy (big, "/* ", 3);
+    memset (big + 3, 'x', len - 6);
+    memcpy (big + len - 3, " */", 4);
+    rt_append (comment_metadata, big);
+    for (guint i = 0; i < 100000; i++)
+      g_string_append (small, "/* a comment of a line */ // and another one\n");
+    rt_append (comments_metadata, small->str);
+  }
+  set = rt_check_case ("16 MB comment", tmp, comment);
+  t = test_find_trace (set, comment);
+  g_assert_false (t->failed);
+  g_assert_cmpuint (t->events, ==, EVENTS);
+  g_clear_pointer (&set, strata_set_unref);
+  set = rt_check_case ("100,000 comments", tmp, comments);
+  t = test_find_trace (set, comments);
+  g_assert_false (t->failed);
+  g_assert_cmpuint (t->events, ==, EVENTS);
+  test_rm_tree (tmp);
+}
+
+/* ---- item 8: FIFOs and devices ---- */
+
+static void
+test_fifos_and_devices (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *fifo_meta = writer_case (tmp, "metadata-fifo");
+  g_autofree char *zero_meta = writer_case (tmp, "metadata-dev-zero");
+  g_autofree char *fifo_stream = writer_case (tmp, "stream-fifo");
+  g_autofree char *zero_stream = writer_case (tmp, "stream-dev-zero");
+  g_autoptr(StrataSet) set = NULL;
+  StrataTrace *t;
+
+  if (!test_have_samples ())
+    return;
+  {
+    g_autofree char *m1 = g_build_filename (fifo_meta, "metadata", NULL);
+    g_autofree char *m2 = g_build_filename (zero_meta, "metadata", NULL);
+    g_autofree char *s1 = g_build_filename (fifo_stream, "channel0_2", NULL);
+    g_autofree char *s2 = g_build_filename (zero_stream, "channel0_2", NULL);
+
+    g_assert_cmpint (g_unlink (m1), ==, 0);
+    g_assert_cmpint (mkfifo (m1, 0600), ==, 0);
+    g_assert_cmpint (g_unlink (m2), ==, 0);
+    g_assert_cmpint (symlink ("/dev/zero", m2), ==, 0);
+    g_assert_cmpint (mkfifo (s1, 0600), ==, 0);
+    g_assert_cmpint (symlink ("/dev/zero", s2), ==, 0);
+  }
+
+  set = rt_check_case ("metadata is a FIFO", tmp, fifo_meta);
+  g_assert_null (test_find_trace (set, fifo_meta));
+  g_assert_true (test_errors_contain (set->errors, fifo_meta, "not a regular file"));
+  g_clear_pointer (&set, strata_set_unref);
+
+  set = rt_check_case ("metadata is /dev/zero", tmp, zero_meta);
+  g_assert_null (test_find_trace (set, zero_meta));
+  g_assert_true (test_errors_contain (set->errors, zero_meta, "not a regular file"));
+  g_clear_pointer (&set, strata_set_unref);
+
+  /* Beside the stream files, a FIFO and a device are not stream files. */
+  set = rt_check_case ("stream file is a FIFO", tmp, fifo_stream);
+  t = test_find_trace (set, fifo_stream);
+  g_assert_false (t->failed);
+  g_assert_cmpuint (t->events, ==, EVENTS);
+  g_clear_pointer (&set, strata_set_unref);
+  set = rt_check_case ("stream file is /dev/zero", tmp, zero_stream);
+  t = test_find_trace (set, zero_stream);
+  g_assert_false (t->failed);
+  g_assert_cmpuint (t->events, ==, EVENTS);
+  test_rm_tree (tmp);
+}
+
+/* ---- item 9: links out of the folders given ---- */
+
+static void
+test_links_out (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *opened = g_build_filename (tmp, "opened", NULL);
+  g_autofree char *inside = g_build_filename (opened, "hosts", "a", NULL);
+  g_autofree char *outside = writer_case (tmp, "elsewhere");
+  g_autofree char *to_root = g_build_filename (opened, "root", NULL);
+  g_autofree char *to_proc = g_build_filename (opened, "proc", NULL);
+  g_autofree char *to_outside = g_build_filename (opened, "elsewhere", NULL);
+  g_autofree char *to_inside = g_build_filename (opened, "same-hosts", NULL);
+  g_autoptr(StrataSet) set = NULL;
+
+  if (!test_have_samples ())
+    return;
+  rt_write_trace (inside, "inside", 2, 1024, EVENTS);
+  g_assert_cmpint (symlink ("/", to_root), ==, 0);
+  g_assert_cmpint (symlink ("/proc", to_proc), ==, 0);
+  g_assert_cmpint (symlink (outside, to_outside), ==, 0);
+  g_assert_cmpint (symlink ("hosts", to_inside), ==, 0);
+
+  set = rt_check_case ("links out of the tree", opened, opened);
+  /* One trace: the one inside, once; nothing from / or elsewhere. */
+  g_assert_cmpuint (set->traces->len, ==, 2);
+  g_assert_nonnull (test_find_trace (set, inside));
+  g_assert_true (test_errors_contain (set->errors, to_root, "outside the folders opened"));
+  g_assert_true (test_errors_contain (set->errors, to_proc, "outside the folders opened"));
+  g_assert_true (test_errors_contain (set->errors, to_outside, "outside the folders opened"));
+  test_rm_tree (tmp);
+}
+
+/* ---- item 15: folders named metadata ---- */
+
+static void
+test_metadata_folders (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *home = g_build_filename (tmp, "home", NULL);
+  g_autofree char *package = g_build_filename (home, "project", "metadata", NULL);
+  g_autofree char *init = g_build_filename (package, "__init__.py", NULL);
+  g_autofree char *nested = g_build_filename (home, "traces", "metadata", NULL);
+  g_autofree char *below = g_build_filename (home, "project", "runs", "t1", NULL);
+  g_autoptr(StrataSet) set = NULL;
+
+  if (!test_have_samples ())
+    return;
+  g_assert_cmpint (g_mkdir_with_parents (package, 0755), ==, 0);
+  rt_write_file (init, "import os\n", 10);
+  /* A trace folder that happens to be named metadata, and one beside a Python package. */
+  rt_write_trace (nested, "nested", 2, 1024, EVENTS);
+  rt_write_trace (below, "below", 2, 1024, EVENTS);
+
+  set = rt_check_case ("folders named metadata", home, home);
+  g_assert_nonnull (test_find_trace (set, nested));
+  g_assert_nonnull (test_find_trace (set, below));
+  g_assert_cmpuint (set->traces->len, ==, 3);
+  /* Neither project/ nor traces/ is taken for a trace. */
+  g_assert_cmpuint (set->errors->len, ==, 0);
+  test_rm_tree (tmp);
+}
+
+/* ---- item 12: staging folders ---- */
+
+static char *
+private_tmp (const char *tmp,
+             const char *name)
+{
+  char *dir = g_build_filename (tmp, name, NULL);
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  return dir;
+}
+
+static guint
+count_staging (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, STRATA_STAGING_PREFIX))
+      n++;
+  return n;
+}
+
+static gboolean
+staging_locked (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, STRATA_STAGING_PREFIX))
+      {
+        g_autofree char *lock = g_build_filename (dir, name, ".lock", NULL);
+
+        if (g_file_test (lock, G_FILE_TEST_EXISTS))
+          return TRUE;
+      }
+  return FALSE;
+}
+
+/* Runs strata-cli info on @trace with TMPDIR=@tmpdir, and sends @signum once a staging
+ * folder appears (0: none). Returns the wait status. */
+static int
+run_cli (const char *trace,
+         const char *tmpdir,
+         int         signum,
+         GSpawnChildSetupFunc setup)
+{
+  const char *cli = g_getenv ("STRATA_CLI");
+  const char *argv[] = { cli, "info", trace, NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "TMPDIR", tmpdir, TRUE);
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  int status = 0;
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  g_assert_nonnull (cli);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, envp,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                setup, NULL, &pid, &error));
+  g_assert_no_error (error);
+  if (signum != 0)
+    {
+      /* Once the folder is there (and, for SIGKILL, its lock: a folder without one is taken
+       * for one being made, and left for a minute). */
+      while (count_staging (tmpdir) == 0 || (signum == SIGKILL && !staging_locked (tmpdir)))
+        {
+          g_assert_cmpint (waitpid (pid, &status, WNOHANG), ==, 0);
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (500);
+        }
+      kill (pid, signum);
+    }
+  while (waitpid (pid, &status, WNOHANG) == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  g_spawn_close_pid (pid);
+  return status;
+}
+
+static void
+wait_no_staging (const char *dir)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (count_staging (dir) > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+}
+
+static void
+test_staging_signals (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *big = g_build_filename (tmp, "big", NULL);
+  g_autofree char *stream = g_build_filename (big, "channel0_1", NULL);
+  g_autofree char *small = writer_case (tmp, "small");
+  const int signals[] = { SIGTERM, SIGINT, SIGHUP };
+
+  if (!test_have_samples () || g_getenv ("STRATA_CLI") == NULL)
+    return;
+  /* Long enough to load that the staging folder is seen before the end; one damaged
+   * packet so that it is staged. */
+  rt_write_trace (big, "big", 2, 64 * 1024, 600000);
+  rt_patch_u64 (stream, 3 * 64 * 1024 + RT_OFF_PACKET_SIZE, G_GUINT64_CONSTANT (1) << 63);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("tmp-%d", signals[i]);
+      g_autofree char *dir = private_tmp (tmp, name);
+      int status = run_cli (big, dir, signals[i], NULL);
+
+      /* The process ends as the signal ends it, and leaves nothing behind (a child of it
+       * removes the folder once it is gone). */
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, signals[i]);
+      wait_no_staging (dir);
+    }
+
+  /* SIGKILL cannot be caught: the next start removes what it left. */
+  {
+    g_autofree char *dir = private_tmp (tmp, "tmp-kill");
+    g_autofree char *stale = g_build_filename (dir, STRATA_STAGING_PREFIX "old", NULL);
+    g_autofree char *held = g_build_filename (dir, STRATA_STAGING_PREFIX "held", NULL);
+    g_autofree char *held_lock = g_build_filename (held, ".lock", NULL);
+    struct utimbuf old_times = { 1000, 1000 };
+    int status, fd;
+
+    status = run_cli (big, dir, SIGKILL, NULL);
+    g_assert_true (WIFSIGNALED (status));
+    g_assert_cmpuint (count_staging (dir), ==, 1);
+    /* Beside it: one left without a lock long ago, and one whose process (this one) lives. */
+    g_assert_cmpint (g_mkdir (stale, 0700), ==, 0);
+    g_assert_cmpint (utime (stale, &old_times), ==, 0);
+    g_assert_cmpint (g_mkdir (held, 0700), ==, 0);
+    fd = open (held_lock, O_RDWR | O_CREAT, 0600);
+    g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+    status = run_cli (small, dir, 0, NULL);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    g_assert_cmpuint (count_staging (dir), ==, 1);
+    g_assert_true (g_file_test (held, G_FILE_TEST_IS_DIR));
+    close (fd);
+    test_rm_tree (held);
+  }
+  test_rm_tree (tmp);
+}
+
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit = { 4096, 4096 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+static void
+test_staging_failures (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *first = writer_case (tmp, "first-packet-damaged");
+  g_autofree char *stream = g_build_filename (first, "channel0_0", NULL);
+  g_autofree char *good = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("STRATA_CLI");
+  int status = 0;
+
+  if (!test_have_samples () || cli == NULL)
+    return;
+  good = test_sample (RT_GOOD_TRACE);
+  /* Its first packet damaged: the rest of the file must be copied to be read. */
+  rt_patch_u32 (stream, 0, 0);
+
+  /* No temporary folder at all, and one where files cannot grow past 4 KiB: each failure is
+   * a problem of the set, and the good trace loads. */
+  for (guint c = 0; c < 2; c++)
+    {
+      const char *argv[] = { cli, "info", "--json", first, good, NULL };
+      g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "TMPDIR",
+                                             c == 0 ? "/nonexistent/strata" : tmp, TRUE);
+
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT,
+                                   c == 0 ? NULL : limit_file_size, NULL, &out, &err, &status, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s", out);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      if (c == 0)
+        g_assert_nonnull (strstr (out, "cannot make a temporary folder"));
+      else
+        g_assert_nonnull (strstr (out, "channel0_0 cannot be staged for reading"));
+      g_assert_nonnull (strstr (out, "\"events\":14310"));
+    }
+  g_assert_cmpuint (count_staging (tmp), ==, 0);
+  test_rm_tree (tmp);
+}
+
+/* ---- item 17: copies, paths given twice, long paths ---- */
+
+static void
+test_paths (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *copy = writer_case (tmp, "copied-stream");
+  g_autofree char *parent = g_build_filename (tmp, "parent", NULL);
+  g_autofree char *child = g_build_filename (parent, "child", NULL);
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataTrace *t;
+
+  if (!test_have_samples ())
+    return;
+
+  /* A stream file copied under another name is read once, and said. */
+  {
+    g_autofree char *from = g_build_filename (copy, "channel0_1", NULL);
+    g_autofree char *to = g_build_filename (copy, "channel0_1.bak", NULL);
+    gsize len = 0;
+    g_autofree guint8 *data = rt_read_file (from, &len);
+
+    rt_write_file (to, data, len);
+  }
+  set = rt_check_case ("copied stream file", tmp, copy);
+  t = test_find_trace (set, copy);
+  g_assert_cmpuint (t->events, ==, EVENTS);
+  g_assert_true (test_errors_contain (t->errors, "channel0_1.bak", "same packets as channel0_1"));
+  g_clear_pointer (&set, strata_set_unref);
+
+  /* The same folder twice, and a folder with its parent, in both orders. */
+  rt_write_trace (child, "child", 2, 1024, EVENTS);
+  {
+    const char *cases[][3] = { { child, child, NULL }, { child, parent, NULL }, { parent, child, NULL } };
+
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+      {
+        set = rt_load_bounded ("paths twice", cases[c], 60, 512, &error);
+        g_assert_no_error (error);
+        rt_dump_errors ("paths twice", set->errors);
+        g_assert_cmpuint (set->traces->len, ==, 1);
+        g_assert_cmpuint (set->errors->len, ==, 0);
+        g_assert_cmpuint (((StrataTrace *) g_ptr_array_index (set->traces, 0))->events, ==, EVENTS);
+        g_clear_pointer (&set, strata_set_unref);
+      }
+  }
+
+  /* An empty path, and a trace deeper than PATH_MAX: said as such, not "no trace found". */
+  {
+    g_autofree char *good = test_sample (RT_GOOD_TRACE);
+    g_autofree char *deep_root = g_build_filename (tmp, "deep", NULL);
+    g_autofree char *cwd = g_get_current_dir ();
+    const char *empty[] = { "", good, NULL };
+    const char *deep[] = { deep_root, NULL };
+    char name[201];
+
+    set = rt_load_bounded ("empty path", empty, 60, 512, &error);
+    g_assert_no_error (error);
+    g_assert_true (test_errors_contain (set->errors, "empty path", NULL));
+    g_clear_pointer (&set, strata_set_unref);
+
+    memset (name, 'd', 200);
+    name[200] = '\0';
+    g_assert_cmpint (g_mkdir (deep_root, 0755), ==, 0);
+    g_assert_cmpint (g_chdir (deep_root), ==, 0);
+    for (guint level = 0; level < 24; level++)
+      {
+        g_assert_cmpint (g_mkdir (name, 0755), ==, 0);
+        g_assert_cmpint (g_chdir (name), ==, 0);
+      }
+    rt_write_trace ("trace", "deep", 2, 1024, 40);
+    g_assert_cmpint (g_chdir (cwd), ==, 0);
+
+    set = rt_load_bounded ("deeper than PATH_MAX", deep, 60, 512, &error);
+    g_assert_null (set);
+    g_assert_nonnull (error);
+    g_test_message ("deeper than PATH_MAX: %s", error->message);
+    g_assert_null (strstr (error->message, "no CTF trace found"));
+  }
+  test_rm_tree (tmp);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *base = g_getenv ("TMPDIR") ? g_getenv ("TMPDIR") : "/tmp";
+  g_autofree char *tmpdir = g_build_filename (base, "robust-files-XXXXXX", NULL);
+  int status;
+
+  /* Staging folders go in a folder of this test's own, which must be empty at the end.
+   * (Before anything asks GLib for the temporary folder: it keeps the first answer.) */
+  g_assert_nonnull (g_mkdtemp (tmpdir));
+  g_setenv ("TMPDIR", tmpdir, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/robust/slow-metadata-no-lock", test_slow_metadata_no_lock);
+  g_test_add_func ("/robust/big-metadata", test_big_metadata);
+  g_test_add_func ("/robust/fifos-and-devices", test_fifos_and_devices);
+  g_test_add_func ("/robust/links-out", test_links_out);
+  g_test_add_func ("/robust/metadata-folders", test_metadata_folders);
+  g_test_add_func ("/robust/staging-signals", test_staging_signals);
+  g_test_add_func ("/robust/staging-failures", test_staging_failures);
+  g_test_add_func ("/robust/paths", test_paths);
+  status = g_test_run ();
+  if (!g_test_subprocess ())
+    {
+      rt_assert_no_staging ();
+      g_rmdir (tmpdir);
+    }
+  return status;
+}
