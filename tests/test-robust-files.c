@@ -421,6 +421,8 @@ test_staging_signals (void)
   {
     g_autofree char *dir = private_tmp (tmp, "tmp-kill");
     g_autofree char *stale = g_build_filename (dir, STRATA_STAGING_PREFIX "old", NULL);
+    g_autofree char *preparing_old = g_build_filename (dir, "strata-prep-old", NULL);
+    g_autofree char *preparing_new = g_build_filename (dir, "strata-prep-new", NULL);
     g_autofree char *held = g_build_filename (dir, STRATA_STAGING_PREFIX "held", NULL);
     g_autofree char *held_lock = g_build_filename (held, ".lock", NULL);
     struct utimbuf old_times = { 1000, 1000 };
@@ -429,9 +431,12 @@ test_staging_signals (void)
     status = run_cli (big, dir, SIGKILL, NULL);
     g_assert_true (WIFSIGNALED (status));
     g_assert_cmpuint (count_staging (dir), ==, 1);
-    /* Beside it: one left without a lock long ago, and one whose process (this one) lives. */
+    /* Beside it: one left without a lock, one whose process (this one) lives, and two being
+     * made, one of them long ago. */
     g_assert_cmpint (g_mkdir (stale, 0700), ==, 0);
-    g_assert_cmpint (utime (stale, &old_times), ==, 0);
+    g_assert_cmpint (g_mkdir (preparing_old, 0700), ==, 0);
+    g_assert_cmpint (utime (preparing_old, &old_times), ==, 0);
+    g_assert_cmpint (g_mkdir (preparing_new, 0700), ==, 0);
     g_assert_cmpint (g_mkdir (held, 0700), ==, 0);
     fd = open (held_lock, O_RDWR | O_CREAT, 0600);
     g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
@@ -441,6 +446,9 @@ test_staging_signals (void)
     g_assert_cmpint (WEXITSTATUS (status), ==, 0);
     g_assert_cmpuint (count_staging (dir), ==, 1);
     g_assert_true (g_file_test (held, G_FILE_TEST_IS_DIR));
+    g_assert_false (g_file_test (preparing_old, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (preparing_new, G_FILE_TEST_IS_DIR));
+    g_rmdir (preparing_new);
     close (fd);
     test_rm_tree (held);
   }

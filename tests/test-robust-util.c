@@ -353,6 +353,6 @@ rt_assert_no_staging (void)
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, STRATA_STAGING_PREFIX))
+    if (g_str_has_prefix (name, STRATA_STAGING_PREFIX) || g_str_has_prefix (name, "strata-prep-"))
       g_error ("a staging folder was left behind: %s/%s", g_get_tmp_dir (), name);
 }

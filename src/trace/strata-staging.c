@@ -27,9 +27,11 @@
 
 /* Room left free in the temporary folder when copying. */
 #define SPACE_MARGIN   (32 * 1024 * 1024)
-/* A staging folder without a held lock is being made (another process may be between making
- * it and locking it), or was left by a crash: the latter is removed after this long. */
-#define LOCKLESS_AGE_S 60
+/* A folder being made (STRATA_STAGING_PREPARING) is renamed to its staging name once its
+ * lock is held; one left by a crash before that is removed after this long. */
+#define PREPARING_AGE_S 60
+#define STRATA_STAGING_PREPARING "strata-prep-"
+
 
 #define INDEX_MAGIC    0xC1F1DCC1u
 #define INDEX_ENTRY    56
@@ -209,12 +211,22 @@ strata_staging_sweep (void)
       GStatBuf st;
       int fd;
 
-      if (!g_str_has_prefix (name, STRATA_STAGING_PREFIX))
+      gboolean preparing = g_str_has_prefix (name, STRATA_STAGING_PREPARING);
+
+      if (!preparing && !g_str_has_prefix (name, STRATA_STAGING_PREFIX))
         continue;
       path = g_build_filename (tmp, name, NULL);
-      if (g_lstat (path, &st) != 0 || !S_ISDIR (st.st_mode) || st.st_uid != getuid () ||
-          st.st_mtime + LOCKLESS_AGE_S >= (time_t) (g_get_real_time () / G_USEC_PER_SEC))
+      if (g_lstat (path, &st) != 0 || !S_ISDIR (st.st_mode) || st.st_uid != getuid ())
         continue;
+      /* One being made may be another process's, between making and locking it. */
+      if (preparing)
+        {
+          if (st.st_mtime + PREPARING_AGE_S < (time_t) (g_get_real_time () / G_USEC_PER_SEC))
+            remove_tree (path);
+          continue;
+        }
+      /* A staging folder got its name with its lock held: a free lock, or none, means that
+       * the process that made it is gone. */
       lock = g_build_filename (path, ".lock", NULL);
       fd = open (lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0)
@@ -223,7 +235,6 @@ strata_staging_sweep (void)
             remove_tree (path);
           continue;
         }
-      /* The lock is free: the process that made the folder is gone. */
       if (flock (fd, LOCK_EX | LOCK_NB) == 0)
         remove_tree (path);
       close (fd);
@@ -537,7 +548,8 @@ strata_staging_new (StrataTraceCheck *check,
                     GError          **error)
 {
   g_autoptr(StrataStaging) self = g_new0 (StrataStaging, 1);
-  g_autofree char *template = g_build_filename (g_get_tmp_dir (), STRATA_STAGING_PREFIX "XXXXXX", NULL);
+  g_autofree char *template = g_build_filename (g_get_tmp_dir (), STRATA_STAGING_PREPARING "XXXXXX", NULL);
+  g_autofree char *lock = NULL;
   gboolean ok;
 
   g_return_val_if_fail (check != NULL && check->tsdl != NULL, NULL);
@@ -558,7 +570,30 @@ strata_staging_new (StrataTraceCheck *check,
                    _("cannot make a temporary folder in %s (%s)"), g_get_tmp_dir (), g_strerror (saved));
       return NULL;
     }
-  self->path = g_steal_pointer (&template);
+  /* Locked under a name no sweep looks into, then named for staging: a staging folder
+   * always has its lock held while its process lives. */
+  lock = g_build_filename (template, ".lock", NULL);
+  if ((self->lock_fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) >= 0 &&
+      flock (self->lock_fd, LOCK_EX | LOCK_NB) == 0)
+    {
+      g_autofree char *base = g_path_get_basename (template);
+      g_autofree char *dirname = g_path_get_dirname (template);
+      g_autofree char *name = g_strconcat (STRATA_STAGING_PREFIX, base + strlen (STRATA_STAGING_PREPARING), NULL);
+
+      self->path = g_build_filename (dirname, name, NULL);
+      if (rename (template, self->path) != 0)
+        g_clear_pointer (&self->path, g_free);
+    }
+  if (self->path == NULL)
+    {
+      int saved = errno;
+
+      remove_tree (template);
+      g_mutex_unlock (&live_lock);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("cannot make a temporary folder in %s (%s)"), g_get_tmp_dir (), g_strerror (saved));
+      return NULL;
+    }
   if (live == NULL)
     live = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (live, g_strdup (self->path));
@@ -569,7 +604,7 @@ strata_staging_new (StrataTraceCheck *check,
   return g_steal_pointer (&self);
 }
 
-/* The lock, the metadata and the stream files of a staging folder. */
+/* The metadata and the stream files of a staging folder. */
 static gboolean
 fill (StrataStaging    *self,
       StrataTraceCheck *check,
@@ -578,20 +613,7 @@ fill (StrataStaging    *self,
       GPtrArray        *problems,
       GError          **error)
 {
-  g_autofree char *lock = NULL;
   g_autofree char *metadata = NULL;
-
-  /* Held while the process lives: a folder whose lock is free is a leftover. */
-  lock = g_build_filename (self->path, ".lock", NULL);
-  if ((self->lock_fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
-      flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("cannot make a temporary folder in %s (%s)"), g_get_tmp_dir (), g_strerror (saved));
-      return FALSE;
-    }
 
   metadata = g_build_filename (self->path, "metadata", NULL);
   if (check->metadata != NULL)

@@ -21,10 +21,10 @@ G_BEGIN_DECLS
  * always reads a file's first packet) is the one thing copied: its sound packets, if the
  * temporary folder has room.
  *
- * Folders are named strata-stage-XXXXXX, in g_get_tmp_dir(). Each holds a lock on its
- * `.lock` file while its process lives: strata_staging_sweep() removes those whose process
- * is gone (killed, or crashed), and SIGTERM, SIGINT and SIGHUP remove the folders of the
- * process they end.
+ * Folders are named strata-stage-XXXXXX, in g_get_tmp_dir(), once they hold a lock on their
+ * `.lock` file, which they keep while their process lives: strata_staging_sweep() removes
+ * those whose process is gone (killed, or crashed), and SIGTERM, SIGINT and SIGHUP remove
+ * the folders of the process they end.
  */
 
 typedef struct _StrataStaging StrataStaging;
