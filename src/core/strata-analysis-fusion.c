@@ -201,7 +201,7 @@ fuse_worker (gpointer data)
       /* A builder per row, whichever thread fuses it: the ids its descriptions get when the
        * rows come back in CPU order then do not depend on how the rows were shared out. */
       result = g_new0 (FuseResult, 1);
-      result->b = strata_store_builder_new ();
+      result->b = strata_store_builder_new_spilling (job->host->a->spill);
       result->host_rows = g_array_new (FALSE, FALSE, sizeof (guint));
       result->rows = g_array_new (FALSE, FALSE, sizeof (guint));
       memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));

@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * strata-analysis-link.c links guests to their VMs and solves their clocks,
  * strata-analysis-model.c is the kernel model (the second pass), strata-analysis-fusion.c puts
  * the guests' CPU rows into the host's pCPU rows, strata-analysis-preemptions.c finds what ran
- * instead of a preempted vCPU. Only these files include this header.
+ * instead of a preempted vCPU. Only these files (and strata-analysis-file.c, which saves an
+ * analysis and reads it back) include this header.
  */
 
 #define IRQ_CACHE_SIZE 64
@@ -163,6 +164,7 @@ struct _Analysis
   GMutex              strings_lock;  /* the set's string table, shared by the model threads */
   GMutex              vms_lock;      /* vms and vmsync, shared by the scan threads */
   GCancellable       *cancellable;
+  StrataStoreSpill   *spill;         /* where every builder moves its large rows, or NULL */
 };
 
 /* llround(), inline; exact for |x| < 2^62, which the callers guarantee. */
@@ -205,6 +207,7 @@ to_host (Model  *model,
 }
 
 /* strata-analysis.c */
+StrataAnalysis *_strata_analysis_new_empty       (StrataSet                   *set);
 StrataMachine *_strata_analysis_machine_new      (const char                  *name);
 void           _strata_analysis_ensure_cpus      (Model                       *model,
                                                   guint                        n);

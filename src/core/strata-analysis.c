@@ -166,7 +166,7 @@ model_new (Analysis *a,
   model->net_send = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->net_recv = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->prefix = g_strdup_printf ("%s/", model->machine->name);
-  model->b = strata_store_builder_new ();
+  model->b = strata_store_builder_new_spilling (a->spill);
   model->preemptions = g_array_new (FALSE, FALSE, sizeof (StrataPreemption));
   return model;
 }
@@ -460,16 +460,11 @@ analysis_abort (Analysis *a)
   return NULL;
 }
 
+/* An analysis of @set with nothing in it yet. */
 StrataAnalysis *
-strata_analysis_new (StrataSet                   *set,
-                     const StrataAnalysisOptions *options,
-                     GError                     **error)
+_strata_analysis_new_empty (StrataSet *set)
 {
   StrataAnalysis *pub = g_new0 (StrataAnalysis, 1);
-  Analysis a = { 0 };
-  gint64 begin = G_MAXINT64, end = G_MININT64;
-
-  g_return_val_if_fail (set != NULL, NULL);
 
   g_atomic_ref_count_init (&pub->ref_count);
   pub->set = strata_set_ref (set);
@@ -477,9 +472,24 @@ strata_analysis_new (StrataSet                   *set,
   pub->warnings = g_ptr_array_new_with_free_func (g_free);
   pub->preemptions = g_array_new (FALSE, FALSE, sizeof (StrataPreemption));
   pub->host = pub->primary = -1;
+  return pub;
+}
 
+StrataAnalysis *
+strata_analysis_new (StrataSet                   *set,
+                     const StrataAnalysisOptions *options,
+                     GError                     **error)
+{
+  StrataAnalysis *pub;
+  Analysis a = { 0 };
+  gint64 begin = G_MAXINT64, end = G_MININT64;
+
+  g_return_val_if_fail (set != NULL, NULL);
+
+  pub = _strata_analysis_new_empty (set);
   a.pub = pub;
-  a.builder = strata_store_builder_new ();
+  a.spill = options != NULL ? options->spill : NULL;
+  a.builder = strata_store_builder_new_spilling (a.spill);
   a.models = g_ptr_array_new_with_free_func (model_free);
   a.vms = g_ptr_array_new_with_free_func (vm_free);
   a.vmsync = g_hash_table_new_full (vmsync_hash, vmsync_equal, g_free, NULL);

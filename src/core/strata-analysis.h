@@ -34,6 +34,9 @@ typedef enum
 
 const char *strata_sync_method_to_string (StrataSyncMethod method);
 
+/* strata-analysis-file.c saves every field of the structs below and reads it back: a field
+ * added here is added there too, and STRATA_ANALYSIS_FILE_VERSION changes. */
+
 typedef struct
 {
   gint32 id;
@@ -108,6 +111,8 @@ typedef struct
                                       * G_IO_ERROR_CANCELLED */
   StrataAnalysisPhaseFunc phase_func;
   gpointer                phase_data;
+  StrataStoreSpill       *spill;     /* a file for the store's large rows (NULL: memory), so
+                                      * that a store larger than memory can be built */
 } StrataAnalysisOptions;
 
 typedef struct

@@ -1161,6 +1161,7 @@ gint64 strata_store_begin (StrataStore *self) { return self->begin; }
 gint64 strata_store_end (StrataStore *self) { return self->end; }
 guint strata_store_n_rows (StrataStore *self) { return self->rows->len; }
 guint64 strata_store_n_changes (StrataStore *self) { return self->n_changes; }
+guint strata_store_n_descs (StrataStore *self) { return self->n_descs; }
 gsize strata_store_memory (StrataStore *self) { return self->memory; }
 
 gint

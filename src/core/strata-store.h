@@ -240,6 +240,7 @@ guint64                strata_store_row_n_intervals (StrataStore *self,
 const StrataStateDesc *strata_store_desc        (StrataStore *self,
                                                  guint32      desc_id);
 guint64                strata_store_n_changes   (StrataStore *self);
+guint                  strata_store_n_descs     (StrataStore *self);
 gsize                  strata_store_memory      (StrataStore *self);
 
 /* The interval of @row that holds @ts: O(log n). FALSE outside the row's time. */
