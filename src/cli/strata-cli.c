@@ -265,6 +265,14 @@ static const GOptionEntry map_entries[] = {
   { NULL }
 };
 
+static gboolean no_cache;
+
+static const GOptionEntry cache_entries[] = {
+  { "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache,
+    N_("Read and analyse the traces, neither using nor saving a saved analysis"), NULL },
+  { NULL }
+};
+
 /* Set when the last load failed for want of a PATH: a usage error, not bad input. */
 static gboolean usage_error;
 
@@ -293,8 +301,21 @@ load_or_report (char **paths)
         }
     }
   strata_loader_set_release_events (loader, TRUE);
+  if (!no_cache)
+    {
+      g_autoptr(StrataCache) cache = strata_cache_new (NULL, 0);
+
+      strata_loader_set_cache (loader, cache);
+    }
   if ((analysis = strata_loader_load (loader, NULL, &error)) == NULL)
     g_printerr ("strata-cli: %s\n", error->message);
+  if (strata_loader_get_cache (loader) != NULL)
+    {
+      g_autofree char *problem = strata_cache_take_problem (strata_loader_get_cache (loader));
+
+      if (problem != NULL)
+        g_printerr ("strata-cli: %s; %s\n", problem, _("the analysis was not saved"));
+    }
   return analysis;
 }
 
@@ -308,6 +329,10 @@ parse_options (GOptionContext  *context,
   GOptionGroup *group = g_option_group_new ("map", _("Guest links:"), _("Show guest link options"), NULL, NULL);
 
   g_option_group_add_entries (group, map_entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_add_group (context, group);
+  group = g_option_group_new ("cache", _("Saved analyses:"), _("Show saved analysis options"), NULL, NULL);
+  g_option_group_add_entries (group, cache_entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_option_context_add_group (context, group);
   if (!g_option_context_parse (context, argc, argv, &error))

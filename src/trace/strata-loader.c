@@ -6,11 +6,17 @@
  */
 
 #define G_LOG_DOMAIN "strata-loader"
+#define _GNU_SOURCE             /* O_TMPFILE */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "strata-analysis-file.h"
+#include "strata-discover.h"
 #include "strata-loader.h"
 #include "strata-timing.h"
 #include "strata-trace-loader.h"
@@ -22,6 +28,11 @@
  * thread's default when the load started (strata_trace_load_async() already delivers its
  * progress there), so a window can bind widgets to them. The options are read by the
  * analysis thread, so they are fixed once the load starts; a loader loads once.
+ *
+ * With a cache, the traces are first found and the set's key made (a worker thread): a saved
+ * analysis of that key is the result, with no decoding or analysis. Otherwise the analysis
+ * is saved as it is made: a set whose store would pass the memory limit has its rows written
+ * to the file being saved while the analysis runs (or to a temporary file, without a cache).
  */
 struct _StrataLoader
 {
@@ -31,6 +42,12 @@ struct _StrataLoader
   char             **paths;
   GArray            *maps;           /* StrataVmMap, owning their guest names */
   gboolean           release_events;
+  StrataCache       *cache;
+  guint64            memory_limit;   /* a store estimated larger goes to disk */
+
+  /* The load */
+  char              *key;            /* the set's key in the cache */
+  gboolean           from_cache;
 
   /* Progress */
   StrataLoaderPhase  phase;
@@ -43,6 +60,9 @@ enum {
   PROP_0,
   PROP_PATHS,
   PROP_RELEASE_EVENTS,
+  PROP_CACHE,
+  PROP_MEMORY_LIMIT,
+  PROP_FROM_CACHE,
   PROP_FRACTION,
   PROP_MESSAGE,
   PROP_PHASE,
@@ -115,6 +135,22 @@ strata_loader_read_progress_cb (guint64  done,
                               (double) self->done_bytes / (double) total, message);
 }
 
+/* A spill file for a load without a cache: unlinked from the start, on disk if possible. */
+static StrataStoreSpill *
+strata_loader_temporary_spill (void)
+{
+  const char *dirs[] = { g_get_user_cache_dir (), g_get_tmp_dir () };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      int fd = open (dirs[i], O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        return strata_store_spill_new (fd, NULL);
+    }
+  return NULL;
+}
+
 static void
 strata_loader_analyse_thread (GTask        *task,
                               gpointer      source_object,
@@ -122,8 +158,11 @@ strata_loader_analyse_thread (GTask        *task,
                               GCancellable *cancellable)
 {
   StrataLoader *self = source_object;
+  StrataSet *set = task_data;
   StrataAnalysisOptions options = { 0 };
   g_autoptr(StrataTiming) timing = strata_timing_new_from_env ("analysis");
+  g_autoptr(StrataCacheSave) save = NULL;
+  g_autoptr(StrataStoreSpill) spill = NULL;
   g_autoptr(GError) error = NULL;
   StrataAnalysis *analysis;
 
@@ -134,10 +173,28 @@ strata_loader_analyse_thread (GTask        *task,
   options.phase_func = strata_timing_phase_cb;
   options.phase_data = timing;
 
-  if ((analysis = strata_analysis_new (task_data, &options, &error)) == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, analysis, (GDestroyNotify) strata_analysis_unref);
+  /* Failing to save is no failure to load: the cache keeps the problem to tell once. */
+  if (self->cache != NULL && self->key != NULL)
+    save = strata_cache_save_begin (self->cache, self->key, NULL);
+  /* About 12 bytes a change, two or three changes an event. */
+  if (strata_set_event_count (set) * 32 > self->memory_limit)
+    {
+      if (save != NULL && strata_cache_save_get_spill (save, NULL) != NULL)
+        spill = strata_store_spill_ref (strata_cache_save_get_spill (save, NULL));
+      else
+        spill = strata_loader_temporary_spill ();
+      options.spill = spill;
+    }
+
+  if ((analysis = strata_analysis_new (set, &options, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (save != NULL && !strata_cache_save_commit (save, analysis, &error))
+    g_debug ("The analysis was not saved: %s", error->message);
+  strata_timing_phase_cb ("save", timing);
+  g_task_return_pointer (task, analysis, (GDestroyNotify) strata_analysis_unref);
 }
 
 static void
@@ -192,6 +249,91 @@ strata_loader_read_cb (GObject      *object,
 }
 
 static void
+strata_loader_start_reading (StrataLoader *self,
+                             GTask        *task)
+{
+  strata_trace_load_async ((const char * const *) self->paths,
+                           g_task_get_cancellable (task),
+                           strata_loader_read_progress_cb,
+                           self,
+                           strata_loader_read_cb,
+                           task);
+}
+
+typedef struct
+{
+  char           *key;
+  StrataAnalysis *analysis;
+} Lookup;
+
+static void
+lookup_free (gpointer data)
+{
+  Lookup *lookup = data;
+
+  g_free (lookup->key);
+  g_clear_pointer (&lookup->analysis, strata_analysis_unref);
+  g_free (lookup);
+}
+
+/* Finds the traces, makes the set's key and opens what was saved under it. */
+static void
+strata_loader_lookup_thread (GTask        *task,
+                             gpointer      source_object,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  StrataLoader *self = source_object;
+  g_autoptr(StrataTiming) timing = strata_timing_new_from_env ("saved analysis");
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) found = NULL;
+  Lookup *lookup = g_new0 (Lookup, 1);
+
+  strata_timing_phase_cb (NULL, timing);
+  found = strata_discover_traces ((const char * const *) self->paths, errors, cancellable);
+  g_ptr_array_set_free_func (found, (GDestroyNotify) strata_found_trace_free);
+  lookup->key = strata_cache_make_key ((const char * const *) self->paths, found,
+                                       (const StrataVmMap *) (gpointer) self->maps->data, self->maps->len);
+  strata_timing_phase_cb ("key", timing);
+  if (found->len > 0 && !g_cancellable_is_cancelled (cancellable))
+    lookup->analysis = strata_cache_lookup (self->cache, lookup->key);
+  strata_timing_phase_cb ("open", timing);
+  g_task_return_pointer (task, lookup, lookup_free);
+}
+
+static void
+strata_loader_lookup_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  StrataLoader *self = (StrataLoader *) object;
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Lookup *lookup;
+
+  g_assert (STRATA_IS_LOADER (self));
+
+  lookup = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_clear_pointer (&lookup, lookup_free);
+      strata_loader_set_progress (self, STRATA_LOADER_PHASE_DONE, self->fraction, NULL);
+      return;
+    }
+  self->key = g_steal_pointer (&lookup->key);
+  if (lookup->analysis != NULL)
+    {
+      self->from_cache = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_CACHE]);
+      strata_loader_set_progress (self, STRATA_LOADER_PHASE_DONE, 1.0, NULL);
+      g_task_return_pointer (task, g_steal_pointer (&lookup->analysis), (GDestroyNotify) strata_analysis_unref);
+    }
+  else
+    strata_loader_start_reading (self, g_steal_pointer (&task));
+  lookup_free (lookup);
+}
+
+static void
 strata_loader_finalize (GObject *object)
 {
   StrataLoader *self = (StrataLoader *) object;
@@ -201,6 +343,8 @@ strata_loader_finalize (GObject *object)
     g_free (g_array_index (self->maps, StrataVmMap, i).guest);
   g_clear_pointer (&self->maps, g_array_unref);
   g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->cache, strata_cache_unref);
 
   G_OBJECT_CLASS (strata_loader_parent_class)->finalize (object);
 }
@@ -221,6 +365,18 @@ strata_loader_get_property (GObject    *object,
 
     case PROP_RELEASE_EVENTS:
       g_value_set_boolean (value, self->release_events);
+      break;
+
+    case PROP_CACHE:
+      g_value_set_boxed (value, self->cache);
+      break;
+
+    case PROP_MEMORY_LIMIT:
+      g_value_set_uint64 (value, self->memory_limit);
+      break;
+
+    case PROP_FROM_CACHE:
+      g_value_set_boolean (value, self->from_cache);
       break;
 
     case PROP_FRACTION:
@@ -258,6 +414,14 @@ strata_loader_set_property (GObject      *object,
       strata_loader_set_release_events (self, g_value_get_boolean (value));
       break;
 
+    case PROP_CACHE:
+      strata_loader_set_cache (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_MEMORY_LIMIT:
+      strata_loader_set_memory_limit (self, g_value_get_uint64 (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -290,6 +454,34 @@ strata_loader_class_init (StrataLoaderClass *klass)
   properties[PROP_RELEASE_EVENTS] =
     g_param_spec_boolean ("release-events", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * StrataLoader:cache:
+   *
+   * Where analyses are saved and found again, or %NULL to always read and analyse.
+   */
+  properties[PROP_CACHE] =
+    g_param_spec_boxed ("cache", NULL, NULL, STRATA_TYPE_CACHE,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * StrataLoader:memory-limit:
+   *
+   * Bytes of memory the store of a set may be expected to take before its rows go to disk
+   * as the analysis makes them (0: always).
+   */
+  properties[PROP_MEMORY_LIMIT] =
+    g_param_spec_uint64 ("memory-limit", NULL, NULL, 0, G_MAXUINT64, STRATA_LOADER_DEFAULT_MEMORY_LIMIT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * StrataLoader:from-cache:
+   *
+   * Whether the analysis of the last load was a saved one, so nothing was read or analysed.
+   */
+  properties[PROP_FROM_CACHE] =
+    g_param_spec_boolean ("from-cache", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * StrataLoader:fraction:
@@ -328,6 +520,7 @@ static void
 strata_loader_init (StrataLoader *self)
 {
   self->maps = g_array_new (FALSE, FALSE, sizeof (StrataVmMap));
+  self->memory_limit = STRATA_LOADER_DEFAULT_MEMORY_LIMIT;
 }
 
 /**
@@ -402,6 +595,60 @@ strata_loader_set_release_events (StrataLoader *self,
     }
 }
 
+StrataCache *
+strata_loader_get_cache (StrataLoader *self)
+{
+  g_return_val_if_fail (STRATA_IS_LOADER (self), NULL);
+
+  return self->cache;
+}
+
+/* Only before the load starts. */
+void
+strata_loader_set_cache (StrataLoader *self,
+                         StrataCache  *cache)
+{
+  g_return_if_fail (STRATA_IS_LOADER (self));
+  g_return_if_fail (self->phase == STRATA_LOADER_PHASE_IDLE);
+
+  if (cache == self->cache)
+    return;
+  g_clear_pointer (&self->cache, strata_cache_unref);
+  self->cache = cache ? strata_cache_ref (cache) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE]);
+}
+
+guint64
+strata_loader_get_memory_limit (StrataLoader *self)
+{
+  g_return_val_if_fail (STRATA_IS_LOADER (self), 0);
+
+  return self->memory_limit;
+}
+
+/* Only before the load starts. */
+void
+strata_loader_set_memory_limit (StrataLoader *self,
+                                guint64       bytes)
+{
+  g_return_if_fail (STRATA_IS_LOADER (self));
+  g_return_if_fail (self->phase == STRATA_LOADER_PHASE_IDLE);
+
+  if (bytes != self->memory_limit)
+    {
+      self->memory_limit = bytes;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_LIMIT]);
+    }
+}
+
+gboolean
+strata_loader_get_from_cache (StrataLoader *self)
+{
+  g_return_val_if_fail (STRATA_IS_LOADER (self), FALSE);
+
+  return self->from_cache;
+}
+
 double
 strata_loader_get_fraction (StrataLoader *self)
 {
@@ -451,12 +698,15 @@ strata_loader_load_async (StrataLoader        *self,
   g_task_set_source_tag (task, strata_loader_load_async);
 
   strata_loader_set_progress (self, STRATA_LOADER_PHASE_READING, 0.0, NULL);
-  strata_trace_load_async ((const char * const *) self->paths,
-                           cancellable,
-                           strata_loader_read_progress_cb,
-                           self,
-                           strata_loader_read_cb,
-                           g_steal_pointer (&task));
+  if (self->cache != NULL)
+    {
+      g_autoptr(GTask) lookup = g_task_new (self, cancellable, strata_loader_lookup_cb, g_steal_pointer (&task));
+
+      g_task_set_source_tag (lookup, strata_loader_lookup_thread);
+      g_task_run_in_thread (lookup, strata_loader_lookup_thread);
+      return;
+    }
+  strata_loader_start_reading (self, g_steal_pointer (&task));
 }
 
 /**

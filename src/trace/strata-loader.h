@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "strata-analysis.h"
+#include "strata-cache.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,9 @@ typedef enum
 
 GType strata_loader_phase_get_type (void);
 
+/* A store expected to take more goes to disk as it is made. */
+#define STRATA_LOADER_DEFAULT_MEMORY_LIMIT (G_GUINT64_CONSTANT (1) << 30)
+
 #define STRATA_TYPE_LOADER (strata_loader_get_type ())
 
 G_DECLARE_FINAL_TYPE (StrataLoader, strata_loader, STRATA, LOADER, GObject)
@@ -37,6 +41,13 @@ void                strata_loader_add_map            (StrataLoader         *self
 gboolean            strata_loader_get_release_events (StrataLoader         *self);
 void                strata_loader_set_release_events (StrataLoader         *self,
                                                       gboolean              release_events);
+StrataCache        *strata_loader_get_cache          (StrataLoader         *self);
+void                strata_loader_set_cache          (StrataLoader         *self,
+                                                      StrataCache          *cache);
+guint64             strata_loader_get_memory_limit   (StrataLoader         *self);
+void                strata_loader_set_memory_limit   (StrataLoader         *self,
+                                                      guint64               bytes);
+gboolean            strata_loader_get_from_cache     (StrataLoader         *self);
 double              strata_loader_get_fraction       (StrataLoader         *self);
 const char         *strata_loader_get_message        (StrataLoader         *self);
 StrataLoaderPhase   strata_loader_get_phase          (StrataLoader         *self);
