@@ -17,7 +17,9 @@
 
 struct _StrataApplication
 {
-  GtkApplication parent_instance;
+  GtkApplication  parent_instance;
+
+  StrataCache    *cache;          /* where every window's analyses are saved */
 };
 
 G_DEFINE_FINAL_TYPE (StrataApplication, strata_application, GTK_TYPE_APPLICATION)
@@ -169,16 +171,52 @@ strata_application_open_demo_action (GSimpleAction *action,
   gtk_window_present (window);
 }
 
+static void
+strata_application_forget_saved_analyses_action (GSimpleAction *action,
+                                                 GVariant      *parameter,
+                                                 gpointer       user_data)
+{
+  StrataApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (STRATA_IS_APPLICATION (self));
+
+  /* Sets open now keep what they read: a removed file stays readable while mapped. */
+  if (!strata_cache_forget (self->cache, &error))
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+      if (STRATA_IS_WINDOW (window))
+        strata_window_show_error (STRATA_WINDOW (window), error->message);
+      else
+        g_warning ("%s", error->message);
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", strata_application_quit_action },
+  { "forget-saved-analyses", strata_application_forget_saved_analyses_action },
   { "about", strata_application_about_action },
   { "open-demo", strata_application_open_demo_action },
 };
 
 static void
+strata_application_finalize (GObject *object)
+{
+  StrataApplication *self = (StrataApplication *) object;
+
+  g_clear_pointer (&self->cache, strata_cache_unref);
+
+  G_OBJECT_CLASS (strata_application_parent_class)->finalize (object);
+}
+
+static void
 strata_application_class_init (StrataApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = strata_application_finalize;
 
   app_class->activate = strata_application_activate;
   app_class->open = strata_application_open;
@@ -188,10 +226,24 @@ strata_application_class_init (StrataApplicationClass *klass)
 static void
 strata_application_init (StrataApplication *self)
 {
+  self->cache = strata_cache_new (NULL, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_actions,
                                    G_N_ELEMENTS (app_actions),
                                    self);
+}
+
+/**
+ * strata_application_get_cache:
+ *
+ * Returns: (transfer none): where the windows save their analyses and find them again
+ */
+StrataCache *
+strata_application_get_cache (StrataApplication *self)
+{
+  g_return_val_if_fail (STRATA_IS_APPLICATION (self), NULL);
+
+  return self->cache;
 }
 
 StrataApplication *

@@ -9,12 +9,15 @@
 
 #include <gtk/gtk.h>
 
+#include "strata-cache.h"
+
 G_BEGIN_DECLS
 
 #define STRATA_TYPE_APPLICATION (strata_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (StrataApplication, strata_application, STRATA, APPLICATION, GtkApplication)
 
-StrataApplication *strata_application_new (void);
+StrataApplication *strata_application_new       (void);
+StrataCache       *strata_application_get_cache (StrataApplication *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "strata-analysis.h"
 #include "strata-app-util.h"
+#include "strata-application.h"
 #include "strata-legend.h"
 #include "strata-loader.h"
 #include "strata-machine-dialog.h"
@@ -42,6 +43,8 @@ struct _StrataWindow
   GtkWidget            *set_buttons;
   GtkWidget            *details_box;
   GtkStack             *details_stack;
+  GtkRevealer          *notice_revealer;
+  GtkLabel             *notice_label;
 
   /* Owned */
   StrataSession        *session;         /* the view state of the set shown, else NULL */
@@ -223,6 +226,31 @@ strata_window_load_cb (GObject      *object,
 
   strata_window_show_set (self, (const char * const *) paths, analysis);
   strata_app_remember_set (self->settings, (const char * const *) paths);
+
+  /* Told once a run of the application, whichever window loads first. */
+  if (strata_loader_get_cache (loader) != NULL)
+    {
+      g_autofree char *problem = strata_cache_take_problem (strata_loader_get_cache (loader));
+
+      if (problem != NULL)
+        {
+          g_autofree char *notice =
+            /* Translators: %s says why, e.g. "Cannot save analyses in /x: Permission denied" */
+            g_strdup_printf (_("%s. Sets will be read and analysed each time they are opened."), problem);
+
+          gtk_label_set_label (self->notice_label, notice);
+          gtk_revealer_set_reveal_child (self->notice_revealer, TRUE);
+        }
+    }
+}
+
+static void
+strata_window_notice_dismissed_cb (StrataWindow *self,
+                                   GtkButton    *button)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->notice_revealer, FALSE);
 }
 
 /**
@@ -252,6 +280,9 @@ strata_window_open (StrataWindow       *self,
     g_ptr_array_add (absolute, g_canonicalize_filename (paths[i], NULL));
 
   self->loader = strata_loader_new ((const char * const *) absolute->pdata);
+  if (STRATA_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))))
+    strata_loader_set_cache (self->loader,
+                             strata_application_get_cache (STRATA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))));
   self->cancellable = g_cancellable_new ();
   g_binding_group_set_source (self->loader_bindings, self->loader);
 
@@ -703,7 +734,10 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_buttons);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_box);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, notice_revealer);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, notice_label);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_close_request_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_window_notice_dismissed_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_window_recent_row_activated_cb);
 
   /* Keyboard shortcuts are the application's accelerators (strata-application.c), so that
