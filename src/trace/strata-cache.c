@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <babeltrace2/babeltrace.h>
+
 #include "strata-analysis-file.h"
 #include "strata-cache.h"
 #include "strata-code-id.h"
@@ -155,9 +157,10 @@ strata_cache_make_key (const char * const *paths,
   GString *key = g_string_new (NULL);
   g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_free);
 
-  g_string_append_printf (key, "strata saved analysis %u %u %u %u %s\n", STRATA_CACHE_FORMAT_VERSION,
-                          STRATA_ANALYSIS_FILE_VERSION, STRATA_STORE_FORMAT_VERSION,
-                          STRATA_STORE_SUMMARY_VERSION, STRATA_CODE_ID);
+  g_string_append_printf (key, "strata saved analysis %u %u %u %u %s babeltrace2 %u.%u.%u\n",
+                          STRATA_CACHE_FORMAT_VERSION, STRATA_ANALYSIS_FILE_VERSION,
+                          STRATA_STORE_FORMAT_VERSION, STRATA_STORE_SUMMARY_VERSION, STRATA_CODE_ID,
+                          bt_version_get_major (), bt_version_get_minor (), bt_version_get_patch ());
   /* Paths as given: messages and trace paths quote them. */
   for (guint i = 0; paths[i] != NULL; i++)
     {

@@ -15,9 +15,10 @@ G_BEGIN_DECLS
  * A folder of saved analyses ($XDG_CACHE_HOME/strata by default), one file each, named by a
  * digest of its key. The key says everything the analysis depends on: the paths given, every
  * trace folder found, each of their files' size, modification and change times and inode, a
- * checksum of each metadata file, the manual VM links, the file format's version and the
- * code that analysed it (STRATA_CODE_ID, a digest of the sources); the file holds the key
- * and is used only when it matches. A file is written under a temporary name and renamed,
+ * checksum of each metadata file, the manual VM links, the file format's version, the code
+ * that analysed it (STRATA_CODE_ID, a digest of the sources) and libbabeltrace2's version;
+ * the file holds the key and is used only when it matches (and the loader saves only sets
+ * read without problems, since some problems come from the run, not the traces). A file is written under a temporary name and renamed,
  * so that processes saving the same set at once never see half a file; past the size
  * limit, the least recently used files go. A folder that cannot be written to leaves the
  * program working without it.

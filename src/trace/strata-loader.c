@@ -173,8 +173,10 @@ strata_loader_analyse_thread (GTask        *task,
   options.phase_func = strata_timing_phase_cb;
   options.phase_data = timing;
 
-  /* Failing to save is no failure to load: the cache keeps the problem to tell once. */
-  if (self->cache != NULL && self->key != NULL)
+  /* Failing to save is no failure to load: the cache keeps the problem to tell once. A set
+   * read with problems is not saved: some come from this run (no temporary folder to stage
+   * a damaged file in, a file size limit), and would stay when they are gone. */
+  if (self->cache != NULL && self->key != NULL && set->errors->len == 0)
     save = strata_cache_save_begin (self->cache, self->key, NULL);
   /* About 12 bytes a change, two or three changes an event. */
   if (strata_set_event_count (set) * 32 > self->memory_limit)
