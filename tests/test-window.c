@@ -144,7 +144,7 @@ test_window_demo (void)
   canonical = g_canonicalize_filename (demo, NULL);
   paths[0] = canonical;
   name = strata_app_set_name (paths);
-  g_assert_cmpstr (gtk_label_get_label (test_ui_window_child (window, "title_label")), ==, name);
+  g_assert_cmpstr (adw_window_title_get_title (test_ui_window_child (window, "window_title")), ==, name);
 
   /* The set is remembered, first. */
   settings = g_settings_new (STRATA_SCHEMA_ID);

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-app-util.h"
+#include "strata-time.h"
 
 /* STRATA_BUILD_ROOT, STRATA_DEMO_DIR and STRATA_BUILD_DEMO_DIR come from src/app/meson.build. */
 
@@ -139,6 +140,138 @@ strata_app_remember_set (GSettings          *settings,
 }
 
 /**
+ * strata_app_forget_set:
+ * @settings: (nullable): from strata_app_settings_new()
+ * @paths: the folders of a set in `recent-sets`
+ *
+ * Removes @paths from `recent-sets`; the others keep their order.
+ */
+void
+strata_app_forget_set (GSettings          *settings,
+                       const char * const *paths)
+{
+  g_autoptr(GVariant) recent = NULL;
+  g_autoptr(GVariantBuilder) builder = NULL;
+  GVariantIter iter;
+  GVariant *child;
+
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+  g_return_if_fail (paths != NULL);
+
+  if (settings == NULL)
+    return;
+
+  recent = g_settings_get_value (settings, "recent-sets");
+  builder = g_variant_builder_new (G_VARIANT_TYPE ("aas"));
+  g_variant_iter_init (&iter, recent);
+  while ((child = g_variant_iter_next_value (&iter)))
+    {
+      g_autofree const char **old = g_variant_get_strv (child, NULL);
+
+      if (!g_strv_equal ((const char * const *) old, paths))
+        g_variant_builder_add_value (builder, child);
+      g_variant_unref (child);
+    }
+
+  g_settings_set_value (settings, "recent-sets", g_variant_builder_end (builder));
+}
+
+/**
+ * strata_app_dup_export_folder:
+ * @settings: (nullable): from strata_app_settings_new()
+ *
+ * Returns: (transfer full): the folder an export was last written to, when it still
+ *   exists, else the Pictures folder, else the home folder
+ */
+char *
+strata_app_dup_export_folder (GSettings *settings)
+{
+  g_autofree char *last = NULL;
+  const char *pictures;
+
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+
+  if (settings != NULL)
+    last = g_settings_get_string (settings, "export-folder");
+  if (last != NULL && g_path_is_absolute (last) && g_file_test (last, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&last);
+
+  pictures = g_get_user_special_dir (G_USER_DIRECTORY_PICTURES);
+  if (pictures != NULL && g_file_test (pictures, G_FILE_TEST_IS_DIR))
+    return g_strdup (pictures);
+
+  return g_strdup (g_get_home_dir ());
+}
+
+/**
+ * strata_app_remember_export_folder:
+ * @file: an image just exported
+ *
+ * Remembers the folder of @file, where the next export dialog opens.
+ */
+void
+strata_app_remember_export_folder (GSettings  *settings,
+                                   const char *file)
+{
+  g_autofree char *folder = NULL;
+
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+  g_return_if_fail (file != NULL);
+
+  if (settings == NULL || !g_path_is_absolute (file))
+    return;
+  folder = g_path_get_dirname (file);
+  g_settings_set_string (settings, "export-folder", folder);
+}
+
+/**
+ * strata_app_export_name:
+ * @set_name: from strata_app_set_name()
+ * @visible: the range shown
+ * @document: the set's whole range
+ *
+ * The file name an export proposes, without its extension: the set's name, and when only part
+ * of the set is shown, where that part starts (UTC, as precise as its length needs) and how long
+ * it is: "server1 + host 15-26-40.004, 250.000 ms". No "/" or ":", which some file systems
+ * refuse.
+ *
+ * Returns: (transfer full): a file name
+ */
+char *
+strata_app_export_name (const char     *set_name,
+                        StrataTimeSpan  visible,
+                        StrataTimeSpan  document)
+{
+  g_autofree char *start = NULL;
+  g_autofree char *length = NULL;
+  g_autofree char *name = NULL;
+  gint64 duration = strata_time_span_duration (visible);
+  gint64 step = 1;
+
+  g_return_val_if_fail (set_name != NULL, NULL);
+
+  if (set_name[0] == '\0')
+    set_name = "strata";
+  if (strata_time_span_is_empty (visible) ||
+      (visible.begin <= document.begin && visible.end >= document.end))
+    name = g_strdup (set_name);
+  else
+    {
+      /* The start to about a thousandth of the length. */
+      while (step * 1000 <= duration && step < G_GINT64_CONSTANT (1000000000))
+        step *= 10;
+      start = strata_time_format_tick (visible.begin, step);
+      length = strata_time_format_duration (duration);
+      /* Translators: the file name an export proposes: the set's name, the time the image
+       * starts at, and how long a range it shows, as in "server1 + host 15-26-40.004, 250.000 ms" */
+      name = g_strdup_printf (_("%s %s, %s"), set_name, start, length);
+    }
+
+  g_strdelimit (name, "/:", '-');
+  return g_steal_pointer (&name);
+}
+
+/**
  * strata_app_set_name:
  * @paths: the folders of a set
  *
@@ -168,24 +301,4 @@ char *
 strata_app_format_count (guint64 count)
 {
   return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
-}
-
-/* A duration in the largest unit that keeps it at or above one, with three decimals. */
-char *
-strata_app_format_duration (gint64 ns)
-{
-  double value = ABS ((double) ns);
-  const char *sign = ns < 0 ? "-" : "";
-
-  if (value >= G_GINT64_CONSTANT (1000000000))
-    /* Translators: a duration in seconds */
-    return g_strdup_printf (_("%s%.3f s"), sign, value / 1e9);
-  if (value >= 1000000)
-    /* Translators: a duration in milliseconds */
-    return g_strdup_printf (_("%s%.3f ms"), sign, value / 1e6);
-  if (value >= 1000)
-    /* Translators: a duration in microseconds */
-    return g_strdup_printf (_("%s%.3f µs"), sign, value / 1e3);
-  /* Translators: a duration in nanoseconds */
-  return g_strdup_printf (_("%s%.0f ns"), sign, value);
 }

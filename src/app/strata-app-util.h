@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "strata-time-span.h"
+
 G_BEGIN_DECLS
 
 /* The schema id is the same for the .Devel build: see data/meson.build. */
@@ -20,8 +22,15 @@ char      *strata_app_dup_demo_dir            (void);
 GSettings *strata_app_settings_new            (void);
 void       strata_app_remember_set            (GSettings          *settings,
                                                const char * const *paths);
+void       strata_app_forget_set              (GSettings          *settings,
+                                               const char * const *paths);
+char      *strata_app_dup_export_folder       (GSettings          *settings);
+void       strata_app_remember_export_folder  (GSettings          *settings,
+                                               const char         *file);
+char      *strata_app_export_name             (const char         *set_name,
+                                               StrataTimeSpan      visible,
+                                               StrataTimeSpan      document);
 char      *strata_app_set_name                (const char * const *paths);
 char      *strata_app_format_count            (guint64             count);
-char      *strata_app_format_duration         (gint64              ns);
 
 G_END_DECLS

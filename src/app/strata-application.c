@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "strata-app-util.h"
@@ -17,12 +18,14 @@
 
 struct _StrataApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
-  StrataCache    *cache;          /* where every window's analyses are saved */
+  /* Owned */
+  StrataCache    *cache;       /* where every window's analyses are saved */
+  GSettings      *settings;    /* NULL when the schema is not installed */
 };
 
-G_DEFINE_FINAL_TYPE (StrataApplication, strata_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (StrataApplication, strata_application, ADW_TYPE_APPLICATION)
 
 /* The same in development builds, whose app id ends in .Devel. */
 #define RESOURCE_BASE_PATH "/io/github/stratatrace/Strata"
@@ -67,6 +70,42 @@ strata_application_open (GApplication  *application,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* The style-variant setting ("system", "light", "dark") drives the style manager. */
+static void
+strata_application_apply_style (StrataApplication *self,
+                                const char        *variant)
+{
+  AdwColorScheme scheme = ADW_COLOR_SCHEME_DEFAULT;
+
+  g_assert (STRATA_IS_APPLICATION (self));
+
+  if (g_strcmp0 (variant, "light") == 0)
+    scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_strcmp0 (variant, "dark") == 0)
+    scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
+static void
+strata_application_style_variant_changed_cb (StrataApplication *self,
+                                             const char        *key,
+                                             GSettings         *settings)
+{
+  g_autofree char *variant = g_settings_get_string (settings, key);
+
+  strata_application_apply_style (self, variant);
+}
+
+/* Without the schema the choice lasts as long as the process. */
+static void
+strata_application_style_variant_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  g_simple_action_set_state (action, parameter);
+  strata_application_apply_style (user_data, g_variant_get_string (parameter, NULL));
+}
+
 static void
 strata_application_startup (GApplication *application)
 {
@@ -77,9 +116,15 @@ strata_application_startup (GApplication *application)
     { "app.quit", { "<Control>q", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.cancel-load", { "Escape", NULL } },
-    { "window.close", { "<Control>w", NULL } },
+    { "win.close-set", { "<Control>w", NULL } },
+    { "win.reload", { "F5", "<Control>r", NULL } },
+    /* Ctrl+W closes the window when there is no set to close: the first of the two
+     * actions that is enabled takes it. */
+    { "window.close", { "<Control><Shift>w", "<Control>w", NULL } },
   };
+  StrataApplication *self = STRATA_APPLICATION (application);
   g_autoptr(GtkCssProvider) css = NULL;
+  g_autoptr(GAction) style_action = NULL;
 
   G_APPLICATION_CLASS (strata_application_parent_class)->startup (application);
 
@@ -92,6 +137,26 @@ strata_application_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  /* app.style-variant: the primary menu's style switcher. */
+  self->settings = strata_app_settings_new ();
+  if (self->settings != NULL)
+    {
+      style_action = g_settings_create_action (self->settings, "style-variant");
+      g_signal_connect_object (self->settings, "changed::style-variant",
+                               G_CALLBACK (strata_application_style_variant_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      strata_application_style_variant_changed_cb (self, "style-variant", self->settings);
+    }
+  else
+    {
+      style_action = G_ACTION (g_simple_action_new_stateful ("style-variant", G_VARIANT_TYPE_STRING,
+                                                             g_variant_new_string ("system")));
+      g_signal_connect_object (style_action, "change-state",
+                               G_CALLBACK (strata_application_style_variant_action),
+                               self, 0);
+    }
+  g_action_map_add_action (G_ACTION_MAP (self), style_action);
 }
 
 static void
@@ -116,27 +181,33 @@ strata_application_about_action (GSimpleAction *action,
                                  GVariant      *parameter,
                                  gpointer       user_data)
 {
-  static const char *authors[] = { "The Strata authors", NULL };
+  static const char *developers[] = { "The Strata authors", NULL };
   StrataApplication *self = user_data;
   GtkWindow *window;
+  GtkWidget *about;
 
   g_assert (STRATA_IS_APPLICATION (self));
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_show_about_dialog (window,
-                         "program-name", _("Strata"),
-                         "logo-icon-name", "io.github.stratatrace.Strata",
-                         "version", PACKAGE_VERSION,
-                         "comments", _("LTTng kernel traces of a KVM host and its virtual "
-                                       "machines on one timeline"),
-                         "website", "https://github.com/stratatrace/strata",
-                         "copyright", "© 2026 The Strata authors",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         /* Translators: your name(s), one a line */
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", window,
+                        "application-name", _("Strata"),
+                        "application-icon", "io.github.stratatrace.Strata",
+                        "developer-name", _("The Strata authors"),
+                        "version", PACKAGE_VERSION,
+                        "comments", _("LTTng kernel traces of a KVM host and its virtual "
+                                      "machines on one timeline"),
+                        "website", "https://github.com/stratatrace/strata",
+                        "issue-url", "https://github.com/stratatrace/strata/issues",
+                        "copyright", "© 2026 The Strata authors",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* Translators: your name(s), one a line, optionally with an e-mail
+                         * address in <>, as "Jane Doe <jane@example.org>" */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -201,6 +272,16 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+strata_application_dispose (GObject *object)
+{
+  StrataApplication *self = STRATA_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (strata_application_parent_class)->dispose (object);
+}
+
+static void
 strata_application_finalize (GObject *object)
 {
   StrataApplication *self = (StrataApplication *) object;
@@ -217,6 +298,7 @@ strata_application_class_init (StrataApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = strata_application_finalize;
+  object_class->dispose = strata_application_dispose;
 
   app_class->activate = strata_application_activate;
   app_class->open = strata_application_open;

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "strata-cache.h"
 
@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 #define STRATA_TYPE_APPLICATION (strata_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (StrataApplication, strata_application, STRATA, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (StrataApplication, strata_application, STRATA, APPLICATION, AdwApplication)
 
 StrataApplication *strata_application_new       (void);
 StrataCache       *strata_application_get_cache (StrataApplication *self);

@@ -27,6 +27,8 @@ struct _StrataLegend
 
   /* Borrowed */
   GtkWidget     *flow_box;
+
+  gboolean       dark;        /* the colours the swatches were made for */
 };
 
 enum {
@@ -74,6 +76,16 @@ create_swatch (const StrataLegendItem *item)
   return box;
 }
 
+/* Light text: a dark style, whose state colours the timeline uses too. */
+static gboolean
+strata_legend_is_dark (StrataLegend *self)
+{
+  GdkRGBA fg;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
+  return 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+}
+
 static void
 strata_legend_rebuild (StrataLegend *self)
 {
@@ -81,7 +93,6 @@ strata_legend_rebuild (StrataLegend *self)
   g_autoptr(GArray) items = NULL;
   GtkWidget *child;
   gboolean dark;
-  GdkRGBA fg;
 
   g_assert (STRATA_IS_LEGEND (self));
 
@@ -90,9 +101,8 @@ strata_legend_rebuild (StrataLegend *self)
   if (self->session == NULL)
     return;
 
-  /* Light text: a dark theme, whose idle and blocked greys the timeline uses too. */
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  dark = 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+  dark = strata_legend_is_dark (self);
+  self->dark = dark;
   items = strata_render_legend_items (strata_session_get_analysis (self->session),
                                       strata_session_get_highlight (self->session), dark);
   for (guint i = 0; i < items->len; i++)
@@ -129,6 +139,19 @@ strata_legend_set_session (StrataLegend  *self,
   g_signal_group_set_target (self->session_signals, session);
   strata_legend_rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/* The style manager switched between light and dark: the swatches change colour. */
+static void
+strata_legend_css_changed (GtkWidget         *widget,
+                           GtkCssStyleChange *change)
+{
+  StrataLegend *self = STRATA_LEGEND (widget);
+
+  GTK_WIDGET_CLASS (strata_legend_parent_class)->css_changed (widget, change);
+
+  if (self->session != NULL && strata_legend_is_dark (self) != self->dark)
+    strata_legend_rebuild (self);
 }
 
 static void
@@ -194,6 +217,8 @@ strata_legend_class_init (StrataLegendClass *klass)
     g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  widget_class->css_changed = strata_legend_css_changed;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "legend");

@@ -161,12 +161,14 @@ strata_save_image_dialog_response_cb (GtkNativeDialog *native,
 /**
  * strata_save_image_dialog:
  * @name: the file name offered, without its extension
+ * @folder: (nullable): the folder the dialog opens in
  *
  * Asks for a PNG or SVG file to write; strata_save_image_dialog_finish() gives its path.
  */
 void
 strata_save_image_dialog (GtkWindow           *parent,
                           const char          *name,
+                          const char          *folder,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
@@ -197,6 +199,12 @@ strata_save_image_dialog (GtkWindow           *parent,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), png);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), svg);
   file_name = g_strdup_printf ("%s.png", name != NULL && name[0] != '\0' ? name : "strata");
+  if (folder != NULL)
+    {
+      g_autoptr(GFile) location = g_file_new_for_path (folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), location, NULL);
+    }
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), file_name);
 
   task = g_task_new (NULL, cancellable, callback, user_data);

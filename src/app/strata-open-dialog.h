@@ -21,6 +21,7 @@ char **strata_open_trace_dialog_finish (GAsyncResult         *result,
 /* Asks where to write an image: a path ending in .png or .svg. */
 void   strata_save_image_dialog        (GtkWindow            *parent,
                                         const char           *name,
+                                        const char           *folder,
                                         GCancellable         *cancellable,
                                         GAsyncReadyCallback   callback,
                                         gpointer              user_data);

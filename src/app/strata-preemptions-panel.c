@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "strata-preemptions-panel.h"
@@ -27,6 +28,8 @@ struct _StrataPreemptionsPanel
   GtkWidget           parent_instance;
 
   /* Template widgets */
+  GtkStack           *stack;
+  AdwStatusPage      *empty_page;
   GtkLabel           *summary_label;
   GtkColumnView      *column_view;
   GtkSingleSelection *selection;
@@ -91,6 +94,9 @@ strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
                                  items->len, total_text, longest_text);
     }
   gtk_label_set_label (self->summary_label, summary);
+  /* No list to show: a status page says why. */
+  adw_status_page_set_description (self->empty_page, items->len == 0 ? summary : NULL);
+  gtk_stack_set_visible_child_name (self->stack, items->len == 0 ? "empty" : "list");
 }
 
 /**
@@ -235,6 +241,8 @@ strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/stratatrace/Strata/ui/strata-preemptions-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, empty_page);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, column_view);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, selection);

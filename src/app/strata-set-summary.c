@@ -13,6 +13,7 @@
 
 #include "strata-app-util.h"
 #include "strata-set-summary.h"
+#include "strata-time.h"
 #include "strata-trace-item.h"
 
 /* The page shown once a set is loaded: its figures, a table of its traces, and a banner that
@@ -109,7 +110,7 @@ strata_set_summary_update_stats (StrataSetSummary *self)
 
   traces = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u trace", "%u traces", n_traces),
                             n_traces);
-  duration = strata_app_format_duration (self->set->end_ns - self->set->begin_ns);
+  duration = strata_time_format_duration (self->set->end_ns - self->set->begin_ns);
   /* Translators: the time span of the trace set */
   span = g_strdup_printf (_("Span: %s"), duration);
   count = strata_app_format_count (strata_set_event_count (self->set));

@@ -21,16 +21,20 @@
 #include "strata-preemptions-panel.h"
 #include "strata-range-popover.h"
 #include "strata-set-summary.h"
+#include "strata-style-switcher.h"
+#include "strata-time.h"
 #include "strata-timeline-view.h"
 #include "strata-window.h"
 
 struct _StrataWindow
 {
-  GtkApplicationWindow  parent_instance;
+  AdwApplicationWindow  parent_instance;
 
   /* Template widgets */
-  GtkLabel             *title_label;
-  GtkLabel             *subtitle_label;
+  AdwWindowTitle       *window_title;
+  AdwToastOverlay      *toast_overlay;
+  GtkMenuButton        *primary_menu_button;
+  GMenu                *recent_section;
   GtkStack             *stack;
   GtkRevealer          *welcome_error_revealer;
   GtkLabel             *welcome_error_label;
@@ -53,6 +57,10 @@ struct _StrataWindow
   GCancellable         *cancellable;     /* of the load in progress, else NULL */
   GBindingGroup        *loader_bindings; /* the progress bar shows the loader's progress */
   char                **paths;           /* the folders of the set shown */
+  StrataTimeSpan        reload_visible;  /* the range to show again after a reload; empty: none */
+
+  /* Borrowed */
+  AdwToast             *toast;           /* the toast shown last, until it is dismissed */
 };
 
 enum {
@@ -62,7 +70,7 @@ enum {
   N_PROPS
 };
 
-G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (StrataWindow, strata_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
 
@@ -77,19 +85,51 @@ strata_window_set_titles (StrataWindow *self,
 
   if (title == NULL)
     {
-      gtk_label_set_label (self->title_label, _("Strata"));
+      adw_window_title_set_title (self->window_title, _("Strata"));
       gtk_window_set_title (GTK_WINDOW (self), _("Strata"));
     }
   else
     {
       /* Translators: the window title: the name of the trace set, then the app's */
       window_title = g_strdup_printf (_("%s — Strata"), title);
-      gtk_label_set_label (self->title_label, title);
+      adw_window_title_set_title (self->window_title, title);
       gtk_window_set_title (GTK_WINDOW (self), window_title);
     }
 
-  gtk_label_set_label (self->subtitle_label, subtitle != NULL ? subtitle : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+/* Shows @toast in place of the one shown, which it dismisses. */
+static void
+strata_window_toast_dismissed_cb (StrataWindow *self,
+                                  AdwToast     *toast)
+{
+  if (self->toast == toast)
+    self->toast = NULL;
+}
+
+static void
+strata_window_show_toast (StrataWindow *self,
+                          AdwToast     *toast)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+  g_assert (ADW_IS_TOAST (toast));
+
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  self->toast = toast;
+  g_signal_connect_object (toast, "dismissed",
+                           G_CALLBACK (strata_window_toast_dismissed_cb),
+                           self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Close Set closes a set shown or loading; on the welcome page, Ctrl+W closes the window. */
+static void
+strata_window_update_close_set (StrataWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-set",
+                                 self->loader != NULL || self->paths != NULL);
 }
 
 /* The commands that need a set shown. */
@@ -100,6 +140,8 @@ strata_window_set_has_set (StrataWindow *self,
   gtk_widget_set_visible (self->set_buttons, has_set);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-machines", has_set);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_set);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", has_set);
+  strata_window_update_close_set (self);
 }
 
 static void
@@ -118,8 +160,8 @@ strata_window_show_welcome (StrataWindow *self,
 
   strata_set_summary_set_set (self->set_summary, NULL);
   strata_window_set_session (self, NULL);
-  strata_window_set_has_set (self, FALSE);
   g_clear_pointer (&self->paths, g_strfreev);
+  strata_window_set_has_set (self, FALSE);
   strata_window_set_titles (self, NULL, NULL);
 
   gtk_label_set_label (self->welcome_error_label, error_message != NULL ? error_message : "");
@@ -162,10 +204,23 @@ strata_window_show_set (StrataWindow       *self,
 
   strata_set_summary_set_set (self->set_summary, set);
   strata_window_set_session (self, session);
-  /* The rows come first; the details panel opens by itself only to show a trace's problems. */
-  gtk_widget_set_visible (self->details_box, set->errors->len > 0);
+  /* The rows come first: the problems of single traces are a toast's button away. */
+  gtk_widget_set_visible (self->details_box, FALSE);
   if (set->errors->len > 0)
-    gtk_stack_set_visible_child_name (self->details_stack, "traces");
+    {
+      AdwToast *toast;
+
+      /* Translators: a toast after loading a set that was read only in part */
+      toast = adw_toast_new_format (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u problem while reading this set",
+                                                 "%u problems while reading this set",
+                                                 set->errors->len),
+                                    set->errors->len);
+      adw_toast_set_button_label (toast, _("_Show"));
+      adw_toast_set_action_name (toast, "win.show-problems");
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      strata_window_show_toast (self, toast);
+    }
   strata_window_set_has_set (self, TRUE);
   strata_window_set_titles (self, name, subtitle);
   gtk_revealer_set_reveal_child (self->welcome_error_revealer, FALSE);
@@ -188,6 +243,7 @@ strata_window_clear_load (StrataWindow *self)
   g_clear_object (&self->loader);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+  strata_window_update_close_set (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -226,6 +282,11 @@ strata_window_load_cb (GObject      *object,
 
   strata_window_show_set (self, (const char * const *) paths, analysis);
   strata_app_remember_set (self->settings, (const char * const *) paths);
+
+  /* A set read again shows the range it showed, as far as it still lies in the set. */
+  if (!strata_time_span_is_empty (self->reload_visible))
+    strata_session_zoom_to (self->session, self->reload_visible.begin, self->reload_visible.end);
+  self->reload_visible = (StrataTimeSpan) { 0, 0 };
 
   /* Told once a run of the application, whichever window loads first. */
   if (strata_loader_get_cache (loader) != NULL)
@@ -273,6 +334,7 @@ strata_window_open (StrataWindow       *self,
   g_return_if_fail (paths != NULL && paths[0] != NULL);
 
   strata_window_clear_load (self);
+  self->reload_visible = (StrataTimeSpan) { 0, 0 };
 
   /* Remembered sets must not depend on the working directory. */
   absolute = g_ptr_array_new_null_terminated (4, g_free, TRUE);
@@ -290,6 +352,7 @@ strata_window_open (StrataWindow       *self,
   gtk_label_set_label (self->loading_label, listed);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", TRUE);
+  strata_window_update_close_set (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 
   window_ref = g_new0 (GWeakRef, 1);
@@ -350,6 +413,44 @@ strata_window_cancel_load (StrataWindow *self)
     gtk_stack_set_visible_child_name (self->stack, "set");
   else
     gtk_stack_set_visible_child_name (self->stack, "welcome");
+}
+
+/**
+ * strata_window_close_set:
+ *
+ * Stops any load, closes the set shown, and goes back to the welcome page, where the set is
+ * among the recent ones.
+ */
+void
+strata_window_close_set (StrataWindow *self)
+{
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+
+  strata_window_clear_load (self);
+  strata_window_show_welcome (self, NULL);
+}
+
+/**
+ * strata_window_reload:
+ *
+ * Reads the set shown again (a trace still being written has grown), and shows the same
+ * range once it is read.
+ */
+void
+strata_window_reload (StrataWindow *self)
+{
+  g_auto(GStrv) paths = NULL;
+  StrataTimeSpan visible;
+
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+
+  if (self->paths == NULL || self->session == NULL)
+    return;
+
+  paths = g_strdupv (self->paths);
+  visible = *strata_session_get_visible_time (self->session);
+  strata_window_open (self, (const char * const *) paths);
+  self->reload_visible = visible;
 }
 
 /**
@@ -436,6 +537,53 @@ strata_window_report_error (StrataWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/**
+ * strata_window_export:
+ * @path: a file name ending in .png or .svg
+ *
+ * Writes what the timeline shows to @path, remembers its folder for the next export, and
+ * confirms with a toast that can open the file.
+ */
+gboolean
+strata_window_export (StrataWindow  *self,
+                      const char    *path,
+                      GError       **error)
+{
+  g_autofree char *basename = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *uri = NULL;
+  AdwToast *toast;
+
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->session == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("No set is shown"));
+      return FALSE;
+    }
+  if (!strata_timeline_view_export (self->timeline_view, path, error))
+    return FALSE;
+
+  strata_app_remember_export_folder (self->settings, path);
+
+  basename = g_filename_display_basename (path);
+  /* A toast's title is markup. */
+  escaped = g_markup_escape_text (basename, -1);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  /* Translators: a toast after an export; %s is a file name */
+  toast = adw_toast_new_format (_("Exported to “%s”"), escaped);
+  if (uri != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Open"));
+      adw_toast_set_detailed_action_name (toast, "win.open-export");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (uri));
+    }
+  strata_window_show_toast (self, toast);
+  return TRUE;
+}
+
 static void
 strata_window_export_dialog_cb (GObject      *source_object,
                                 GAsyncResult *result,
@@ -457,7 +605,7 @@ strata_window_export_dialog_cb (GObject      *source_object,
   if (gtk_widget_get_root (GTK_WIDGET (self->stack)) == NULL || self->session == NULL)
     return;
 
-  if (!strata_timeline_view_export (self->timeline_view, path, &error))
+  if (!strata_window_export (self, path, &error))
     strata_window_report_error (self, _("The view could not be exported"), error->message);
 }
 
@@ -467,13 +615,96 @@ strata_window_export_action (GtkWidget  *widget,
                              GVariant   *param)
 {
   StrataWindow *self = STRATA_WINDOW (widget);
+  g_autofree char *set_name = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *folder = NULL;
 
   if (self->paths == NULL || self->session == NULL)
     return;
-  name = strata_app_set_name ((const char * const *) self->paths);
-  strata_save_image_dialog (GTK_WINDOW (self), name, NULL,
+  set_name = strata_app_set_name ((const char * const *) self->paths);
+  name = strata_app_export_name (set_name,
+                                 *strata_session_get_visible_time (self->session),
+                                 *strata_session_get_document_time (self->session));
+  folder = strata_app_dup_export_folder (self->settings);
+  strata_save_image_dialog (GTK_WINDOW (self), name, folder, NULL,
                             strata_window_export_dialog_cb, g_object_ref (self));
+}
+
+static void
+strata_window_open_export_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  gtk_show_uri (GTK_WINDOW (widget), g_variant_get_string (param, NULL), GDK_CURRENT_TIME);
+}
+
+static void
+strata_window_show_problems_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+  gtk_stack_set_visible_child_name (self->details_stack, "traces");
+  gtk_widget_set_visible (self->details_box, TRUE);
+}
+
+static void
+strata_window_close_set_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  strata_window_close_set (STRATA_WINDOW (widget));
+}
+
+static void
+strata_window_reload_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  strata_window_reload (STRATA_WINDOW (widget));
+}
+
+static void
+strata_window_open_recent_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  g_autofree const char **paths = g_variant_get_strv (param, NULL);
+
+  if (paths[0] != NULL)
+    strata_window_open (STRATA_WINDOW (widget), paths);
+}
+
+static void
+strata_window_forget_recent_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  g_autofree const char **paths = g_variant_get_strv (param, NULL);
+
+  strata_app_forget_set (self->settings, paths);
+}
+
+static void
+strata_window_no_recent_sets_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+}
+
+static void
+strata_window_clear_recent_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (self->settings != NULL)
+    g_settings_reset (self->settings, "recent-sets");
 }
 
 static gboolean
@@ -512,39 +743,49 @@ strata_window_recent_row_activated_cb (StrataWindow  *self,
     strata_window_open (self, paths);
 }
 
+/* GMenu labels read "_" as a mnemonic. */
+static char *
+escape_mnemonics (const char *text)
+{
+  g_autoptr(GString) escaped = g_string_new (text);
+
+  g_string_replace (escaped, "_", "__", 0);
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
+}
+
 static GtkWidget *
 strata_window_create_recent_row (const char * const *paths)
 {
   g_autofree char *name = strata_app_set_name (paths);
   g_autofree char *folders = g_strjoinv (", ", (char **) paths);
   GtkWidget *row;
-  GtkWidget *box;
-  GtkWidget *title;
-  GtkWidget *subtitle;
+  GtkWidget *remove;
 
-  title = gtk_label_new (name);
-  gtk_label_set_xalign (GTK_LABEL (title), 0.0f);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-
-  subtitle = gtk_label_new (folders);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0.0f);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_START);
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_add_css_class (subtitle, "caption");
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-
-  row = gtk_list_box_row_new ();
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), folders);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, folders);
+
+  remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (remove, _("Remove From Recent Sets"));
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_add_css_class (remove, "circular");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "win.forget-recent");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (remove), g_variant_new_strv (paths, -1));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+
   g_object_set_data_full (G_OBJECT (row), "strata-paths",
                           g_strdupv ((char **) paths), (GDestroyNotify) g_strfreev);
 
   return row;
 }
 
+/* The welcome page's list and the primary menu's Recent Sets show `recent-sets`. */
 static void
 strata_window_recent_sets_changed_cb (StrataWindow *self,
                                       const char   *key,
@@ -560,6 +801,7 @@ strata_window_recent_sets_changed_cb (StrataWindow *self,
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))))
     gtk_list_box_remove (self->recent_list, child);
+  g_menu_remove_all (self->recent_section);
 
   if (settings != NULL)
     {
@@ -571,6 +813,12 @@ strata_window_recent_sets_changed_cb (StrataWindow *self,
 
           if (paths[0] != NULL)
             {
+              g_autofree char *name = strata_app_set_name (paths);
+              g_autofree char *label = escape_mnemonics (name);
+              g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+              g_menu_item_set_action_and_target_value (item, "win.open-recent", set);
+              g_menu_append_item (self->recent_section, item);
               gtk_list_box_append (self->recent_list, strata_window_create_recent_row (paths));
               n_rows++;
             }
@@ -578,6 +826,9 @@ strata_window_recent_sets_changed_cb (StrataWindow *self,
         }
     }
 
+  if (n_rows == 0)
+    g_menu_append (self->recent_section, _("No Recent Sets"), "win.no-recent-sets");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.clear-recent", n_rows > 0);
   gtk_widget_set_visible (self->recent_box, n_rows > 0);
 }
 
@@ -720,8 +971,10 @@ strata_window_class_init (StrataWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/stratatrace/Strata/ui/strata-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, StrataWindow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, StrataWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, welcome_error_revealer);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, welcome_error_label);
@@ -745,6 +998,22 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, strata_window_open_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-load", NULL,
                                    strata_window_cancel_load_action);
+  gtk_widget_class_install_action (widget_class, "win.close-set", NULL,
+                                   strata_window_close_set_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, strata_window_reload_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "as",
+                                   strata_window_open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.forget-recent", "as",
+                                   strata_window_forget_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-recent", NULL,
+                                   strata_window_clear_recent_action);
+  /* Never enabled: the Recent Sets submenu's "No Recent Sets". */
+  gtk_widget_class_install_action (widget_class, "win.no-recent-sets", NULL,
+                                   strata_window_no_recent_sets_action);
+  gtk_widget_class_install_action (widget_class, "win.open-export", "s",
+                                   strata_window_open_export_action);
+  gtk_widget_class_install_action (widget_class, "win.show-problems", NULL,
+                                   strata_window_show_problems_action);
 
   /* The timeline's window-wide commands; they work without an application too. */
   gtk_widget_class_install_action (widget_class, "win.select-machines", NULL,
@@ -754,6 +1023,10 @@ strata_window_class_init (StrataWindowClass *klass)
                                        "win.select-machines", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F9, 0, strata_window_toggle_details_cb, NULL);
+
+  /* Windows made without an AdwApplication (the UI tests) need libadwaita set up too; it
+   * is done once. */
+  adw_init ();
 
   g_type_ensure (STRATA_TYPE_LEGEND);
   g_type_ensure (STRATA_TYPE_PREEMPTIONS_PANEL);
@@ -773,7 +1046,11 @@ strata_window_init (StrataWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent-sets", FALSE);
   strata_window_set_has_set (self, FALSE);
+
+  gtk_popover_menu_add_child (GTK_POPOVER_MENU (gtk_menu_button_get_popover (self->primary_menu_button)),
+                              strata_style_switcher_new (), "style-switcher");
 
   self->loader_bindings = g_binding_group_new ();
   g_binding_group_bind (self->loader_bindings, "fraction", self->progress_bar, "fraction",
@@ -864,4 +1141,12 @@ strata_window_get_session (StrataWindow *self)
   g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
 
   return self->session;
+}
+
+AdwToast *
+strata_window_get_toast (StrataWindow *self)
+{
+  g_return_val_if_fail (STRATA_IS_WINDOW (self), NULL);
+
+  return self->toast;
 }
