@@ -584,6 +584,117 @@ test_big_pids (void)
   fixture_clear (&f);
 }
 
+static guint64
+count_kinds (StrataTrace    *trace,
+             StrataEventKind first,
+             StrataEventKind last)
+{
+  guint64 n = 0;
+
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      StrataEventCursor cursor;
+      StrataEvent e;
+
+      strata_event_cursor_init (&cursor, ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer);
+      while (strata_event_cursor_next (&cursor, &e))
+        n += e.kind >= first && e.kind <= last;
+    }
+  return n;
+}
+
+static StrataTrace *
+find_trace (StrataSet  *set,
+            const char *machine)
+{
+  for (guint i = 0; i < set->traces->len; i++)
+    if (g_strcmp0 (((StrataTrace *) g_ptr_array_index (set->traces, i))->machine, machine) == 0)
+      return g_ptr_array_index (set->traces, i);
+  g_error ("no trace %s", machine);
+  return NULL;
+}
+
+/* Hosts and VMs for the model: guests with or without vmsync events, floating vCPU threads,
+ * clocks as given, and a host whose own trace is left out. */
+static void
+test_model_text (void)
+{
+  static const char text[] =
+    "host h1 duration=300ms\n"
+    "vm a vcpus=2 pcpus=0,1 clock_offset=-1s drift_ppm=40 sync=none\n"
+    "vm b vcpus=2 pcpus=2-7 float=1 qemu_pid=70000 clock_offset=+250ms\n"
+    "host h2 duration=300ms seed=7 trace=0\n"
+    "vm c vcpus=1 pcpus=3 sync=none\n";
+  static const struct { const char *text; const char *message; } bad[] = {
+    { "vm a vcpus=1\n", "before any “host”" },
+    { "host h\nvm a vcpus=2 pcpus=0\n", "one pCPU each" },
+    { "host h\nvm a vcpus=1 qemu_pid=5000\n", "already a thread" },
+    { "host h\nvm a vcpus=1 pcpus=8\n", "out of range" },
+    { "host h\nvm a vcpus=1 sync=tcp\n", "invalid sync" },
+    { "host h\nvm h vcpus=1\n", "defined twice" },
+    { "trace t\nhost h\n", "either traces" },
+    { "host h\ntrace t\n", "either traces" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = strata_scenario_load_string (text, "t", NULL, &error);
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  StrataTrace *a, *b, *c;
+  gint vm_b;
+  guint pcpus_used = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->traces->len, ==, 4);
+  a = find_trace (set, "a");
+  b = find_trace (set, "b");
+  c = find_trace (set, "c");
+  find_trace (set, "h1");
+  g_assert_cmpuint (a->n_cpus, ==, 2);
+  g_assert_cmpuint (count_kinds (a, STRATA_EV_VMSYNC_GH_GUEST, STRATA_EV_VMSYNC_HG_HOST), ==, 0);
+  g_assert_cmpuint (count_kinds (c, STRATA_EV_VMSYNC_GH_GUEST, STRATA_EV_VMSYNC_HG_HOST), ==, 0);
+  g_assert_cmpuint (count_kinds (b, STRATA_EV_VMSYNC_GH_GUEST, STRATA_EV_VMSYNC_HG_HOST), >, 0);
+  /* a's clock: a second behind the host's, and 40 ppm fast. */
+  g_assert_cmpint (a->begin_ns, <, STRATA_DEMO_T0_NS - 999 * G_GINT64_CONSTANT (1000000));
+
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  /* b (vmsync, its vCPU threads above 65535) is linked; its threads ran on several pCPUs. */
+  vm_b = strata_analysis_find_machine (analysis, "b");
+  g_assert_cmpint (vm_b, >=, 0);
+  g_assert_cmpint (((StrataMachine *) g_ptr_array_index (analysis->machines, vm_b))->sync_method, ==,
+                   STRATA_SYNC_METHOD_VMSYNC);
+  g_assert_cmpint (((StrataMachine *) g_ptr_array_index (analysis->machines, vm_b))->vm_pid, ==, 70000);
+  for (guint cpu = 2; cpu < 8; cpu++)
+    {
+      g_autofree char *name = g_strdup_printf ("pcpu/%u", cpu);
+      gint row = strata_store_find_row (analysis->store, name);
+      guint64 n = strata_store_row_n_intervals (analysis->store, row);
+
+      for (guint64 i = 0; i < n; i++)
+        {
+          StrataInterval iv;
+
+          strata_store_interval (analysis->store, row, i, &iv);
+          if (iv.desc->machine == (guint) vm_b)
+            {
+              pcpus_used++;
+              break;
+            }
+        }
+    }
+  g_assert_cmpuint (pcpus_used, >=, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) local = NULL;
+      StrataSet *none = strata_scenario_load_string (bad[i].text, "bad", NULL, &local);
+
+      g_assert_null (none);
+      g_assert_error (local, STRATA_SCENARIO_ERROR, STRATA_SCENARIO_ERROR_PARSE);
+      if (strstr (local->message, bad[i].message) == NULL)
+        g_error ("“%s” gave “%s”", bad[i].text, local->message);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -596,5 +707,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
   g_test_add_func ("/scenario/big-pids", test_big_pids);
+  g_test_add_func ("/scenario/model-text", test_model_text);
   return g_test_run ();
 }

@@ -191,16 +191,19 @@ gen_kvm (Out    *o,
 }
 
 void
-gen_vmsync (Out     *o,
-            guint    kind,
-            guint32  cnt,
-            guint64  vm_uid)
+gen_vmsync (Out        *o,
+            guint       kind,
+            guint32     cnt,
+            const Vcpu *v)
 {
   EV (ev, kind);
 
   ev.f[STRATA_F_VMSYNC_CNT] = cnt;
-  ev.f[STRATA_F_VMSYNC_VM_UID] = (gint64) vm_uid;
-  gen_put (o, &ev);
+  ev.f[STRATA_F_VMSYNC_VM_UID] = (gint64) v->vm_uid;
+  /* Without the addon, the same time passes in the hypercall, with nothing written: a set
+   * with and one without sync events are otherwise the same. */
+  if (v->sync_events)
+    gen_put (o, &ev);
   gap (o);
 }
 

@@ -153,7 +153,7 @@ guest_window (Vcpu    *v,
 
   if (g->hg_pending)
     {
-      gen_vmsync (o, STRATA_EV_VMSYNC_HG_GUEST, g->hg_cnt, v->vm_uid);
+      gen_vmsync (o, STRATA_EV_VMSYNC_HG_GUEST, g->hg_cnt, v);
       g->hg_pending = FALSE;
     }
   if (v->first_of_busy && g->cur == g->idle)
@@ -186,7 +186,7 @@ guest_window (Vcpu    *v,
   o->now = MAX (o->now, limit);
   if (reason == EXIT_VMCALL)
     {
-      gen_vmsync (o, STRATA_EV_VMSYNC_GH_GUEST, cnt, v->vm_uid);
+      gen_vmsync (o, STRATA_EV_VMSYNC_GH_GUEST, cnt, v);
       g->hg_pending = TRUE;
       g->hg_cnt = cnt;
     }

@@ -533,9 +533,9 @@ guest_exit_natural (Cpu *c)
     case EXIT_VMCALL:
       /* The vmsync hypercall: the host side of the exchange, in the vCPU thread. */
       o->now += runi (o->rand, 300, 900);
-      gen_vmsync (o, STRATA_EV_VMSYNC_GH_HOST, cnt, v->vm_uid);
+      gen_vmsync (o, STRATA_EV_VMSYNC_GH_HOST, cnt, v);
       o->now += runi (o->rand, 300, 1200);
-      gen_vmsync (o, STRATA_EV_VMSYNC_HG_HOST, cnt, v->vm_uid);
+      gen_vmsync (o, STRATA_EV_VMSYNC_HG_HOST, cnt, v);
       v->last_sync = o->now;
       c->seg_end = o->now + runi (o->rand, 500, 2 * US);
       break;
@@ -551,6 +551,27 @@ guest_exit_natural (Cpu *c)
       c->seg_end = o->now + runi (o->rand, 800, 4 * US);
       break;
     }
+}
+
+/* A floating vCPU thread, asleep, will wake on any of its pCPUs. */
+static void
+vcpu_float (Cpu  *c,
+            Task *t)
+{
+  Vcpu *v = t->vcpu;
+  Cpu *to = v->float_cpus[g_rand_int_range (c->o.rand, 0, (gint32) v->n_float)];
+  guint i;
+
+  if (to == c)
+    return;
+  for (i = 0; i < c->n_tasks && c->tasks[i] != t; i++)
+    ;
+  g_assert (i < c->n_tasks && to->n_tasks < MAX_PIN - 2);
+  memmove (&c->tasks[i], &c->tasks[i + 1], (c->n_tasks - i - 1) * sizeof (Task *));
+  c->n_tasks--;
+  to->tasks[to->n_tasks++] = t;
+  to->moved_in = TRUE;
+  t->cpu = to->o.cpu;
 }
 
 static void
@@ -577,6 +598,8 @@ step (Cpu *c)
         {
           t->vcpu->block_after_hyp = FALSE;
           host_cpu_block (c, 1, o->now + rexp (o->rand, t->vcpu->idle_mean) + 20 * US);
+          if (t->vcpu->float_cpus != NULL)
+            vcpu_float (c, t);
         }
       else
         enter_guest (c);
@@ -621,65 +644,68 @@ step (Cpu *c)
     }
 }
 
-void
-host_cpu_run (Cpu    *c,
-              gint64  end)
+/* When @c next has something to do (a segment's end, an interrupt, a tick, a wake-up, a
+ * burst of stress), and what: the pCPUs of a host are stepped together, earliest first, so that
+ * a vCPU thread can move from one to another. */
+gint64
+host_cpu_next (Cpu *c)
 {
-  while (c->m->gen->error == NULL)
+  gint64 t_irq = INF, t_tick = INF, t_wake = INF, t_burst = INF;
+  gint64 guard = c->seg == SEG_GUEST ? c->cur->vcpu->win_guard : G_MININT64;
+
+  c->next_irq = NULL;
+  c->next_waker = NULL;
+  for (guint i = 0; i < c->n_irqs; i++)
+    if (c->irqs[i].next < t_irq)
+      {
+        t_irq = c->irqs[i].next;
+        c->next_irq = &c->irqs[i];
+      }
+  /* No ticks on an idle CPU (NOHZ). */
+  while (c->next_tick <= c->o.now)
+    c->next_tick += TICK;
+  if (c->cur->type != TT_IDLE)
+    t_tick = c->next_tick;
+  for (guint i = 0; i < c->n_tasks; i++)
     {
-      gint64 t_irq = INF, t_tick = INF, t_wake = INF, t_burst = INF, t;
-      gint64 guard = c->seg == SEG_GUEST ? c->cur->vcpu->win_guard : G_MININT64;
-      IrqSource *irq = NULL;
-      Task *waker = NULL;
+      Task *task = c->tasks[i];
 
-      for (guint i = 0; i < c->n_irqs; i++)
-        if (c->irqs[i].next < t_irq)
-          {
-            t_irq = c->irqs[i].next;
-            irq = &c->irqs[i];
-          }
-      /* No ticks on an idle CPU (NOHZ). */
-      while (c->next_tick <= c->o.now)
-        c->next_tick += TICK;
-      if (c->cur->type != TT_IDLE)
-        t_tick = c->next_tick;
-      for (guint i = 0; i < c->n_tasks; i++)
+      if (task->state == TS_SLEEPING && task->wake_irq == 0 && task->wake_at < t_wake)
         {
-          Task *task = c->tasks[i];
-
-          if (task->state == TS_SLEEPING && task->wake_irq == 0 && task->wake_at < t_wake)
-            {
-              t_wake = task->wake_at;
-              waker = task;
-            }
+          t_wake = task->wake_at;
+          c->next_waker = task;
         }
-      if (c->next_burst < c->bursts->len && c->cur != c->stress)
-        t_burst = g_array_index (c->bursts, Burst, c->next_burst).start;
-
-      t_irq = MAX (t_irq, guard);
-      t_tick = MAX (t_tick, guard);
-      t_wake = MAX (t_wake, guard);
-      t_burst = MAX (t_burst, guard);
-      t = MIN (MIN (c->seg_end, t_irq), MIN (MIN (t_tick, t_wake), t_burst));
-      if (t >= end)
-        break;
-
-      if (t == c->seg_end)
-        {
-          step (c);
-          continue;
-        }
-      at (c, t);
-      if (t == t_burst)
-        do_burst_start (c);
-      else if (t == t_wake)
-        do_timer_wake (c, waker);
-      else if (t == t_irq)
-        {
-          irq->next = MAX (irq->next, t);
-          do_irq (c, irq);
-        }
-      else
-        do_tick (c);
     }
+  if (c->next_burst < c->bursts->len && c->cur != c->stress)
+    t_burst = g_array_index (c->bursts, Burst, c->next_burst).start;
+
+  c->t_irq = MAX (t_irq, guard);
+  c->t_tick = MAX (t_tick, guard);
+  c->t_wake = MAX (t_wake, guard);
+  c->t_burst = MAX (t_burst, guard);
+  return MIN (MIN (c->seg_end, c->t_irq), MIN (MIN (c->t_tick, c->t_wake), c->t_burst));
+}
+
+/* Does what host_cpu_next() found, at @t. */
+void
+host_cpu_step (Cpu    *c,
+               gint64  t)
+{
+  if (t == c->seg_end)
+    {
+      step (c);
+      return;
+    }
+  at (c, t);
+  if (t == c->t_burst)
+    do_burst_start (c);
+  else if (t == c->t_wake)
+    do_timer_wake (c, c->next_waker);
+  else if (t == c->t_irq)
+    {
+      c->next_irq->next = MAX (c->next_irq->next, t);
+      do_irq (c, c->next_irq);
+    }
+  else
+    do_tick (c);
 }

@@ -77,29 +77,20 @@ static const TaskSpec guest_tasks[] = {
   { "lttng-sessiond", 420, 420, 1, 0, 0, 0, 0, NULL, "ppoll", 0, TT_NORMAL, F_DORMANT },
 };
 
-typedef struct
-{
-  const char         *name;
-  const char         *kernel_release;
-  guint               n_vcpus;
-  guint               pcpus[4];
-  gint32              qemu_pid;
-  guint64             vm_uid;
-  gint64              offset_s;
-  StrataScenarioClock clock;
-} VmSpec;
+/* The children that bash forks get thread ids from here on. */
+#define FIRST_CHILD_TID 5000
+#define LAST_CHILD_TID  5999
 
-typedef struct
+gboolean
+gen_host_tid_taken (gint64 tid)
 {
-  gint64   duration;
-  gint64   preempt_state;
-  gboolean legacy;
-  gboolean drop;
-  guint    n_vms;
-  VmSpec   vms[2];
-} ModelSpec;
-
-#define HOST_CPUS 8
+  for (guint i = 0; i < G_N_ELEMENTS (host_tasks); i++)
+    if (host_tasks[i].tid == tid || host_tasks[i].pid == tid)
+      return TRUE;
+  /* The kworkers, stress, and the children. */
+  return (tid >= 30 && tid < 30 + 6 * HOST_CPUS && (tid - 30) % 6 == 0) || tid == STRATA_DEMO_STRESS_TID ||
+         (tid >= FIRST_CHILD_TID && tid <= LAST_CHILD_TID) || tid <= 0;
+}
 
 static Task *
 task_new (Gen        *gen,
@@ -208,6 +199,13 @@ machine_new (Gen                 *gen,
 }
 
 static void
+vcpu_free (Vcpu *v)
+{
+  g_free (v->float_cpus);
+  g_free (v);
+}
+
+static void
 guest_cpu_free (GuestCpu *g)
 {
   g_rand_free (g->o.rand);
@@ -309,10 +307,12 @@ model_run (const ModelSpec           *spec,
 {
   g_autoptr(GPtrArray) machines = g_ptr_array_new_with_free_func ((GDestroyNotify) machine_free);
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) vcpus = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) vcpus = g_ptr_array_new_with_free_func ((GDestroyNotify) vcpu_free);
   g_autoptr(GPtrArray) guest_cpus =
     g_ptr_array_new_with_free_func ((GDestroyNotify) guest_cpu_free);
-  g_autoptr(GRand) rand = g_rand_new_with_seed (0x5757a7a);
+  /* A seed moves every random sequence of the model; 0 keeps the demo's. */
+  guint32 salt = (guint32) (spec->seed * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) >> 32);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (0x5757a7a ^ salt);
   GArray *bursts[2];
   Cpu cpus[HOST_CPUS];
   Gen gen = { 0 };
@@ -326,7 +326,7 @@ model_run (const ModelSpec           *spec,
   gen.data = data;
   gen.strings = strings;
   gen.owned = owned;
-  gen.next_child_tid = 5000;
+  gen.next_child_tid = FIRST_CHILD_TID;
   gen.s_ls = strata_strtab_intern (strings, "ls");
   gen.s_ls_path = strata_strtab_intern (strings, "/usr/bin/ls");
   gen.s_virtio = strata_strtab_intern (strings, "virtio0-input.0");
@@ -334,8 +334,8 @@ model_run (const ModelSpec           *spec,
   sys_profiles_init (&gen);
 
   /* The host and its threads. */
-  host = machine_new (&gen, machines, "host", HOST_CPUS, STRATA_DEMO_HOST_OFFSET_S,
-                      "5.10.0-20-amd64", spec);
+  host = machine_new (&gen, machines, spec->name ? spec->name : "host", HOST_CPUS,
+                      spec->offset_s ? spec->offset_s : STRATA_DEMO_HOST_OFFSET_S, "5.10.0-20-amd64", spec);
   memset (cpus, 0, sizeof cpus);
   for (guint i = 0; i < HOST_CPUS; i++)
     {
@@ -343,7 +343,7 @@ model_run (const ModelSpec           *spec,
       c->m = host;
       c->o.m = host;
       c->o.cpu = i;
-      c->o.rand = g_rand_new_with_seed (0x5eed0000 + i);
+      c->o.rand = g_rand_new_with_seed ((0x5eed0000 + i) ^ salt);
       c->o.now = t0;
       c->o.drop_from = INF;
       c->idle = c->cur = host->idle[i];
@@ -430,9 +430,9 @@ model_run (const ModelSpec           *spec,
         {
           g_autofree char *comm = g_strdup_printf ("CPU %u/KVM", n);
           g_autofree char *kw = g_strdup_printf ("kworker/%u:0", n);
-          Cpu *c = &cpus[vm->pcpus[n]];
-          Task *thread = task_new (&gen, comm, vm->qemu_pid + 1 + n, vm->qemu_pid, 1, TT_VCPU,
-                                   vm->pcpus[n]);
+          guint pcpu = vm->pcpus[vm->floating ? n % vm->n_pcpus : n];
+          Cpu *c = &cpus[pcpu];
+          Task *thread = task_new (&gen, comm, vm->qemu_pid + 1 + n, vm->qemu_pid, 1, TT_VCPU, pcpu);
           Vcpu *vcpu = g_new0 (Vcpu, 1);
           GuestCpu *g = g_new0 (GuestCpu, 1);
           TaskSpec spec_worker = { "worker", 0, 812, 1, 0, 0, 0, 70 * US,
@@ -455,8 +455,16 @@ model_run (const ModelSpec           *spec,
           vcpu->id = n;
           vcpu->n_vm_vcpus = vm->n_vcpus;
           vcpu->vm_uid = vm->vm_uid;
-          vcpu->busy_mean = 8 * MS;
-          vcpu->idle_mean = 3 * MS;
+          vcpu->busy_mean = vm->busy_mean > 0 ? vm->busy_mean : 8 * MS;
+          vcpu->idle_mean = vm->idle_mean > 0 ? vm->idle_mean : 3 * MS;
+          vcpu->sync_events = !vm->no_sync;
+          if (vm->floating)
+            {
+              vcpu->float_cpus = g_new (Cpu *, vm->n_pcpus);
+              vcpu->n_float = vm->n_pcpus;
+              for (guint k = 0; k < vm->n_pcpus; k++)
+                vcpu->float_cpus[k] = &cpus[vm->pcpus[k]];
+            }
           vcpu->win_mean = 150 * US;
           vcpu->sync_period = 20 * MS;
           vcpu->last_sync = t0 - runi (rand, 0, 20 * MS);
@@ -464,7 +472,7 @@ model_run (const ModelSpec           *spec,
 
           g->o.m = guest;
           g->o.cpu = n;
-          g->o.rand = g_rand_new_with_seed (0x9e570000 + 16 * v + n);
+          g->o.rand = g_rand_new_with_seed ((0x9e570000 + 16 * v + n) ^ salt);
           g->o.drop_from = INF;
           g->idle = guest->idle[n];
           g->cur = g->idle;
@@ -536,8 +544,31 @@ model_run (const ModelSpec           *spec,
     host_cpu_block (c, 1, INF);
   }
 
-  for (guint i = 0; i < HOST_CPUS && gen.error == NULL; i++)
-    host_cpu_run (&cpus[i], end);
+  /* Every pCPU's next step, earliest first (ties to the lowest CPU). A CPU's next time depends
+   * on its own state, which changes when it steps or a task moves to it. */
+  {
+    gint64 next[HOST_CPUS];
+
+    for (guint i = 0; i < HOST_CPUS; i++)
+      next[i] = host_cpu_next (&cpus[i]);
+    while (gen.error == NULL)
+      {
+        guint pick = 0;
+
+        for (guint i = 1; i < HOST_CPUS; i++)
+          if (next[i] < next[pick])
+            pick = i;
+        if (next[pick] >= end)
+          break;
+        host_cpu_step (&cpus[pick], next[pick]);
+        for (guint i = 0; i < HOST_CPUS; i++)
+          if (i == pick || cpus[i].moved_in)
+            {
+              cpus[i].moved_in = FALSE;
+              next[i] = host_cpu_next (&cpus[i]);
+            }
+      }
+  }
 
 out:
   for (guint i = 0; i < HOST_CPUS; i++)
@@ -559,17 +590,20 @@ out:
 static void
 model_spec_init (ModelSpec *spec,
                  gboolean   bench,
-                 gboolean   legacy)
+                 gboolean   legacy,
+                 gboolean   no_sync)
 {
   static const VmSpec server1 = {
-    "server1", "4.19.0-23-amd64", 2, { 0, 1 }, STRATA_DEMO_QEMU_PID, STRATA_DEMO_VM_UID,
-    STRATA_DEMO_GUEST_OFFSET_S, { STRATA_DEMO_T0_NS, -2500 * MS, 1, 50000 },
+    .name = "server1", .kernel_release = "4.19.0-23-amd64", .n_vcpus = 2, .pcpus = { 0, 1 },
+    .n_pcpus = 2, .qemu_pid = STRATA_DEMO_QEMU_PID, .vm_uid = STRATA_DEMO_VM_UID,
+    .offset_s = STRATA_DEMO_GUEST_OFFSET_S, .clock = { STRATA_DEMO_T0_NS, -2500 * MS, 1, 50000 },
   };
   /* The second VM shares pCPU 1 with the first one's vCPU 1: VMs preempt each other there.
    * Its clock is 1.25 s ahead and 15 ppm slow. */
   static const VmSpec server2 = {
-    "server2", "5.10.0-19-amd64", 4, { 1, 2, 3, 4 }, 3200, STRATA_DEMO_VM_UID + 1,
-    G_GINT64_CONSTANT (1442501700), { STRATA_DEMO_T0_NS, 1250 * MS, -3, 200000 },
+    .name = "server2", .kernel_release = "5.10.0-19-amd64", .n_vcpus = 4, .pcpus = { 1, 2, 3, 4 },
+    .n_pcpus = 4, .qemu_pid = 3200, .vm_uid = STRATA_DEMO_VM_UID + 1,
+    .offset_s = G_GINT64_CONSTANT (1442501700), .clock = { STRATA_DEMO_T0_NS, 1250 * MS, -3, 200000 },
   };
 
   memset (spec, 0, sizeof *spec);
@@ -584,6 +618,8 @@ model_spec_init (ModelSpec *spec,
     }
   else
     spec->drop = TRUE;
+  for (guint v = 0; v < spec->n_vms; v++)
+    spec->vms[v].no_sync = no_sync;
 }
 
 typedef struct
@@ -639,7 +675,7 @@ strata_scenario_generate (const StrataScenarioParams *params,
   g_return_val_if_fail (sink != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  model_spec_init (&spec, params->model == STRATA_SCENARIO_BENCH, params->legacy);
+  model_spec_init (&spec, params->model == STRATA_SCENARIO_BENCH, params->legacy, params->no_sync);
   if (params->model == STRATA_SCENARIO_BENCH)
     {
       guint64 target = params->n_events ? params->n_events : 10000000;
@@ -661,4 +697,87 @@ strata_scenario_generate (const StrataScenarioParams *params,
       spec.duration = MAX (spec.duration, 10 * MS);
     }
   return model_run (&spec, strings, sink, data, error);
+}
+
+/* Several hosts in one set: each host's model numbers its traces from 0 (the host first), the
+ * sink sees them one after the other, without the hosts whose own trace is not written. */
+typedef struct
+{
+  const StrataScenarioSink *sink;
+  gpointer                  data;
+  guint                     base;
+  gboolean                  skip_host;
+} Shift;
+
+static gboolean
+shift_index (Shift *shift,
+             guint  trace,
+             guint *out)
+{
+  if (shift->skip_host && trace == 0)
+    return FALSE;
+  *out = shift->base + trace - (shift->skip_host ? 1 : 0);
+  return TRUE;
+}
+
+static gboolean
+shift_add_trace (gpointer                   data,
+                 guint                      trace,
+                 const StrataScenarioTrace *info,
+                 GError                   **error)
+{
+  Shift *shift = data;
+  guint index;
+
+  return !shift_index (shift, trace, &index) || shift->sink->add_trace (shift->data, index, info, error);
+}
+
+static gboolean
+shift_event (gpointer            data,
+             guint               trace,
+             const StrataEvent  *event,
+             GError            **error)
+{
+  Shift *shift = data;
+  guint index;
+
+  return !shift_index (shift, trace, &index) || shift->sink->event (shift->data, index, event, error);
+}
+
+static gboolean
+shift_discard (gpointer   data,
+               guint      trace,
+               guint      cpu,
+               guint64    count,
+               gint64     ts,
+               GError   **error)
+{
+  Shift *shift = data;
+  guint index;
+
+  return !shift_index (shift, trace, &index) || shift->sink->discard (shift->data, index, cpu, count, ts, error);
+}
+
+static const StrataScenarioSink shift_funcs = {
+  shift_add_trace, shift_event, shift_discard,
+};
+
+gboolean
+gen_models_run (const ModelSpec           *hosts,
+                guint                      n_hosts,
+                StrataStrtab              *strings,
+                const StrataScenarioSink  *sink,
+                gpointer                   data,
+                GError                   **error)
+{
+  Shift shift = { sink, data, 0, FALSE };
+
+  for (guint h = 0; h < n_hosts; h++)
+    {
+      shift.skip_host = hosts[h].no_host_trace;
+      if (!model_run (&hosts[h], strings, &shift_funcs, &shift, error))
+        return FALSE;
+      shift.base += 1 + hosts[h].n_vms - (shift.skip_host ? 1 : 0);
+    }
+  return TRUE;
 }

@@ -68,7 +68,7 @@ enum { SEG_IDLE, SEG_USER, SEG_SYSCALL, SEG_HYP, SEG_GUEST };
  * in the clock conversion can never push one out of it. */
 #define GUEST_MARGIN   (200)
 #define GUEST_STEP_MAX (14 * US)
-#define MAX_PIN    16
+#define MAX_PIN    32
 #define MAX_CALLS  10
 
 enum
@@ -94,6 +94,7 @@ typedef struct _Machine Machine;
 typedef struct _Task Task;
 typedef struct _Vcpu Vcpu;
 typedef struct _GuestCpu GuestCpu;
+typedef struct _Cpu Cpu;
 
 struct _Gen
 {
@@ -189,6 +190,9 @@ struct _Vcpu
   guint     id;
   guint     n_vm_vcpus;
   guint64   vm_uid;
+  gboolean  sync_events;    /* vmsync events are written (else only their hypercall exits) */
+  Cpu     **float_cpus;     /* a floating vCPU thread wakes on any of these; NULL: pinned */
+  guint     n_float;
   gint64    busy_mean;
   gint64    idle_mean;
   gint64    win_mean;
@@ -221,7 +225,7 @@ typedef struct
   gboolean sleep;           /* it goes to sleep at the end; else it migrates out */
 } Burst;
 
-typedef struct
+struct _Cpu
 {
   Out        o;
   Machine   *m;
@@ -243,7 +247,15 @@ typedef struct
   GArray    *bursts;        /* Burst, this CPU's only */
   guint      next_burst;
   gint64     stress_end;
-} Cpu;
+  /* what host_cpu_next() found */
+  gint64     t_irq;
+  gint64     t_tick;
+  gint64     t_wake;
+  gint64     t_burst;
+  IrqSource *next_irq;
+  Task      *next_waker;
+  gboolean   moved_in;      /* a task moved here since host_cpu_next() */
+};
 
 static inline gint64
 rexp (GRand  *rand,
@@ -302,7 +314,7 @@ gint64 gen_kvm       (Out         *o,
 void   gen_vmsync    (Out         *o,
                       guint        kind,
                       guint32      cnt,
-                      guint64      vm_uid);
+                      const Vcpu  *v);
 void   gen_task      (Out         *o,
                       guint        kind,
                       Task        *task);
@@ -320,7 +332,55 @@ void   guest_window   (Vcpu       *v,
 void   host_cpu_block (Cpu        *c,
                        gint64      prev_state,
                        gint64      wake_at);
-void   host_cpu_run   (Cpu        *c,
-                       gint64      end);
+gint64 host_cpu_next  (Cpu        *c);
+void   host_cpu_step  (Cpu        *c,
+                       gint64      t);
+
+/* strata-scenario-model.c: hosts and their VMs as the scenario text or the demo describe them. */
+#define MAX_VMS   8
+#define MAX_VCPUS 8
+#define HOST_CPUS 8
+
+typedef struct
+{
+  const char         *name;
+  const char         *kernel_release;
+  guint               n_vcpus;
+  guint               pcpus[MAX_VCPUS]; /* pinned: vCPU n on pcpus[n]; floating: where they wake */
+  guint               n_pcpus;
+  gboolean            floating;
+  gint32              qemu_pid;
+  guint64             vm_uid;
+  gint64              offset_s;
+  StrataScenarioClock clock;
+  gboolean            no_sync;          /* no vmsync events */
+  gint64              busy_mean;        /* 0: 8 ms */
+  gint64              idle_mean;        /* 0: 3 ms */
+} VmSpec;
+
+typedef struct
+{
+  const char *name;                     /* NULL: "host" */
+  gint64      duration;
+  gint64      preempt_state;
+  gboolean    legacy;
+  gboolean    drop;
+  gboolean    no_host_trace;            /* only the guests' traces are written */
+  guint64     seed;
+  gint64      offset_s;
+  guint       n_vms;
+  VmSpec      vms[MAX_VMS];
+} ModelSpec;
+
+/* Whether the host's own threads (or the children it forks) use @tid. */
+gboolean gen_host_tid_taken (gint64 tid);
+
+/* Runs each host's model in turn; their traces are numbered one after the other for @sink. */
+gboolean gen_models_run (const ModelSpec           *hosts,
+                         guint                      n_hosts,
+                         StrataStrtab              *strings,
+                         const StrataScenarioSink  *sink,
+                         gpointer                   data,
+                         GError                   **error);
 
 G_END_DECLS

@@ -13,13 +13,11 @@
 #include <string.h>
 
 #include "strata-ctf-writer.h"
-#include "strata-scenario.h"
+#include "strata-scenario-model.h"
 #include "strata-time.h"
 
-#define SEC G_GINT64_CONSTANT (1000000000)
-
 /* The scenario text (see strata-scenario.h): parsed whole, then each trace's lines are fed to
- * a sink in time order. */
+ * a sink in time order, or the hosts it describes are simulated by the model. */
 
 
 typedef struct
@@ -256,6 +254,302 @@ parse_trace_line (Parser     *parser,
   return TRUE;
 }
 
+/* A signed duration: "-1s", "+250ms", "700us", "0". */
+static gboolean
+parse_signed_ts (Parser     *parser,
+                 const char *what,
+                 const char *text,
+                 gint64     *out)
+{
+  gboolean negative = *text == '-';
+
+  if (*text == '-' || *text == '+')
+    text++;
+  if (*text == '-' || *text == '+' || !parse_ts (parser, text, out))
+    return parse_error (parser, _("invalid %s “%s”: use a time such as -1s, 250ms or 40us"), what, text);
+  if (negative)
+    *out = -*out;
+  return TRUE;
+}
+
+/* Model hosts, as their lines give them; names are kept alive by @names. */
+typedef struct
+{
+  GArray    *hosts;            /* ModelSpec */
+  GPtrArray *names;            /* char*: every name and release the specs point to */
+} Models;
+
+static gboolean
+name_taken (Models     *models,
+            const char *name)
+{
+  for (guint h = 0; h < models->hosts->len; h++)
+    {
+      const ModelSpec *host = &g_array_index (models->hosts, ModelSpec, h);
+
+      if (g_strcmp0 (host->name, name) == 0)
+        return TRUE;
+      for (guint v = 0; v < host->n_vms; v++)
+        if (g_strcmp0 (host->vms[v].name, name) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static const char *
+keep (Models     *models,
+      const char *text)
+{
+  char *copy = g_strdup (text);
+
+  g_ptr_array_add (models->names, copy);
+  return copy;
+}
+
+static gboolean
+check_name (Parser     *parser,
+            Models     *models,
+            const char *what,
+            GPtrArray  *words)
+{
+  const char *name;
+
+  if (words->len < 2 || strchr (g_ptr_array_index (words, 1), '=') != NULL)
+    return parse_error (parser, _("“%s” needs a name"), what);
+  name = g_ptr_array_index (words, 1);
+  if (*name == '\0' || strchr (name, '/') != NULL || strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return parse_error (parser, _("invalid trace name “%s”"), name);
+  if (name_taken (models, name))
+    return parse_error (parser, _("trace “%s” is defined twice"), name);
+  return TRUE;
+}
+
+static gboolean
+parse_host_line (Parser    *parser,
+                 GPtrArray *words,
+                 Models    *models)
+{
+  ModelSpec spec = { 0 };
+
+  if (!check_name (parser, models, "host", words))
+    return FALSE;
+  spec.name = keep (models, g_ptr_array_index (words, 1));
+  spec.duration = STRATA_DEMO_DURATION_NS;
+  for (guint i = 2; i < words->len; i++)
+    {
+      const char *word = g_ptr_array_index (words, i);
+      const char *eq = strchr (word, '=');
+      g_autofree char *key = NULL;
+      const char *value;
+      gint64 v;
+
+      if (eq == NULL)
+        return parse_error (parser, _("expected KEY=VALUE, got “%s”"), word);
+      key = g_strndup (word, eq - word);
+      value = eq + 1;
+      if (strcmp (key, "duration") == 0)
+        {
+          if (!parse_ts (parser, value, &v))
+            return FALSE;
+          if (v < 10 * MS || v > 600 * SEC)
+            return parse_error (parser, _("duration %s is out of range (10ms to 600s)"), value);
+          spec.duration = v;
+        }
+      else if (strcmp (key, "seed") == 0)
+        {
+          if (!parse_int (parser, "seed", value, 0, G_MAXINT64, &v))
+            return FALSE;
+          spec.seed = (guint64) v;
+        }
+      else if (strcmp (key, "preempt_state") == 0)
+        {
+          if (!parse_int (parser, "preempt_state", value, 0, G_MAXINT32, &spec.preempt_state))
+            return FALSE;
+        }
+      else if (strcmp (key, "legacy") == 0)
+        {
+          if (!parse_int (parser, "legacy", value, 0, 1, &v))
+            return FALSE;
+          spec.legacy = v != 0;
+        }
+      else if (strcmp (key, "trace") == 0)
+        {
+          if (!parse_int (parser, "trace", value, 0, 1, &v))
+            return FALSE;
+          spec.no_host_trace = v == 0;
+        }
+      else if (strcmp (key, "offset_s") == 0)
+        {
+          if (!parse_int (parser, "offset_s", value, 1, STRATA_DEMO_T0_NS / SEC, &spec.offset_s))
+            return FALSE;
+        }
+      else
+        return parse_error (parser, _("unknown host option “%s” (duration, seed, preempt_state, legacy, "
+                                      "trace, offset_s)"), key);
+    }
+  g_array_append_val (models->hosts, spec);
+  return TRUE;
+}
+
+/* "0,1", "2-5", "0,4-7": pCPUs of the host. */
+static gboolean
+parse_pcpus (Parser     *parser,
+             const char *text,
+             VmSpec     *vm)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  vm->n_pcpus = 0;
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_auto(GStrv) range = g_strsplit (parts[i], "-", 2);
+      gint64 lo, hi;
+
+      if (!parse_int (parser, "pCPU", range[0], 0, HOST_CPUS - 1, &lo))
+        return FALSE;
+      hi = lo;
+      if (range[1] != NULL && !parse_int (parser, "pCPU", range[1], lo, HOST_CPUS - 1, &hi))
+        return FALSE;
+      for (gint64 c = lo; c <= hi; c++)
+        {
+          if (vm->n_pcpus == MAX_VCPUS)
+            return parse_error (parser, _("too many pCPUs in “%s” (at most %u)"), text, MAX_VCPUS);
+          vm->pcpus[vm->n_pcpus++] = (guint) c;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_vm_line (Parser    *parser,
+               GPtrArray *words,
+               Models    *models)
+{
+  ModelSpec *host;
+  VmSpec *vm;
+  gint64 offset = 0, ppm = 0;
+  guint n_vms_before = 0;
+  gboolean have_offset_s = FALSE;
+
+  if (models->hosts->len == 0)
+    return parse_error (parser, _("“vm” before any “host” line"));
+  if (!check_name (parser, models, "vm", words))
+    return FALSE;
+  host = &g_array_index (models->hosts, ModelSpec, models->hosts->len - 1);
+  if (host->n_vms == MAX_VMS)
+    return parse_error (parser, _("host “%s” has too many VMs (at most %u)"), host->name, MAX_VMS);
+  for (guint h = 0; h < models->hosts->len; h++)
+    n_vms_before += g_array_index (models->hosts, ModelSpec, h).n_vms;
+
+  vm = &host->vms[host->n_vms];
+  memset (vm, 0, sizeof *vm);
+  vm->name = keep (models, g_ptr_array_index (words, 1));
+  vm->kernel_release = "5.10.0-19-amd64";
+  vm->n_vcpus = 1;
+  vm->qemu_pid = STRATA_DEMO_QEMU_PID + 200 * (gint32) host->n_vms;
+  vm->vm_uid = STRATA_DEMO_VM_UID + n_vms_before;
+  for (guint i = 2; i < words->len; i++)
+    {
+      const char *word = g_ptr_array_index (words, i);
+      const char *eq = strchr (word, '=');
+      g_autofree char *key = NULL;
+      const char *value;
+      gint64 v;
+
+      if (eq == NULL)
+        return parse_error (parser, _("expected KEY=VALUE, got “%s”"), word);
+      key = g_strndup (word, eq - word);
+      value = eq + 1;
+      if (strcmp (key, "vcpus") == 0)
+        {
+          if (!parse_int (parser, "vcpus", value, 1, MAX_VCPUS, &v))
+            return FALSE;
+          vm->n_vcpus = (guint) v;
+        }
+      else if (strcmp (key, "pcpus") == 0)
+        {
+          if (!parse_pcpus (parser, value, vm))
+            return FALSE;
+        }
+      else if (strcmp (key, "float") == 0)
+        {
+          if (!parse_int (parser, "float", value, 0, 1, &v))
+            return FALSE;
+          vm->floating = v != 0;
+        }
+      else if (strcmp (key, "qemu_pid") == 0)
+        {
+          if (!parse_int (parser, "qemu_pid", value, 2, G_MAXINT32 - MAX_VCPUS - 1, &v))
+            return FALSE;
+          vm->qemu_pid = (gint32) v;
+        }
+      else if (strcmp (key, "clock_offset") == 0)
+        {
+          if (!parse_signed_ts (parser, "clock_offset", value, &offset))
+            return FALSE;
+          if (ABS (offset) > 3600 * SEC)
+            return parse_error (parser, _("clock_offset %s is out of range (at most an hour)"), value);
+        }
+      else if (strcmp (key, "drift_ppm") == 0)
+        {
+          if (!parse_int (parser, "drift_ppm", value, -1000, 1000, &ppm))
+            return FALSE;
+        }
+      else if (strcmp (key, "sync") == 0)
+        {
+          if (strcmp (value, "vmsync") != 0 && strcmp (value, "none") != 0)
+            return parse_error (parser, _("invalid sync “%s” (vmsync, none)"), value);
+          vm->no_sync = strcmp (value, "none") == 0;
+        }
+      else if (strcmp (key, "busy") == 0 || strcmp (key, "idle") == 0)
+        {
+          if (!parse_ts (parser, value, &v))
+            return FALSE;
+          if (v < 10 * US || v > 10 * SEC)
+            return parse_error (parser, _("%s %s is out of range (10us to 10s)"), key, value);
+          if (key[0] == 'b')
+            vm->busy_mean = v;
+          else
+            vm->idle_mean = v;
+        }
+      else if (strcmp (key, "kernel_release") == 0)
+        vm->kernel_release = keep (models, value);
+      else if (strcmp (key, "offset_s") == 0)
+        {
+          if (!parse_int (parser, "offset_s", value, 1, STRATA_DEMO_T0_NS / SEC, &vm->offset_s))
+            return FALSE;
+          have_offset_s = TRUE;
+        }
+      else
+        return parse_error (parser, _("unknown vm option “%s” (vcpus, pcpus, float, qemu_pid, clock_offset, "
+                                      "drift_ppm, sync, busy, idle, kernel_release, offset_s)"), key);
+    }
+
+  if (vm->n_pcpus == 0)
+    for (guint n = 0; n < vm->n_vcpus; n++)
+      vm->pcpus[vm->n_pcpus++] = n % HOST_CPUS;
+  if (!vm->floating && vm->n_pcpus != vm->n_vcpus)
+    return parse_error (parser, _("pinned vCPUs need one pCPU each: %u vCPUs, %u pCPUs (or set float=1)"),
+                        vm->n_vcpus, vm->n_pcpus);
+  /* The VM's process and its vCPU threads must be threads of their own on the host. */
+  for (gint32 tid = vm->qemu_pid; tid <= vm->qemu_pid + (gint32) vm->n_vcpus; tid++)
+    {
+      gboolean taken = gen_host_tid_taken (tid);
+
+      for (guint v = 0; v < host->n_vms && !taken; v++)
+        taken = tid >= host->vms[v].qemu_pid && tid <= host->vms[v].qemu_pid + (gint32) host->vms[v].n_vcpus;
+      if (taken)
+        return parse_error (parser, _("qemu_pid %d: thread %d of the VM is already a thread of host “%s”"),
+                            vm->qemu_pid, tid, host->name);
+    }
+  vm->clock = (StrataScenarioClock) { STRATA_DEMO_T0_NS, offset, ppm, 1000000 };
+  /* The guest's clock starts before anything it writes. */
+  if (!have_offset_s)
+    vm->offset_s = (host->offset_s ? host->offset_s : STRATA_DEMO_HOST_OFFSET_S) + offset / SEC - 2;
+  host->n_vms++;
+  return TRUE;
+}
+
 static gint
 kind_field_slot (StrataEventKind kind,
                  const char     *key)
@@ -410,6 +704,9 @@ strata_scenario_parse (const char                *text,
                        GError                   **error)
 {
   g_autoptr(GPtrArray) traces = g_ptr_array_new_with_free_func ((GDestroyNotify) parsed_trace_free);
+  g_autoptr(GArray) hosts = g_array_new (FALSE, FALSE, sizeof (ModelSpec));
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  Models models = { hosts, names };
   g_auto(GStrv) lines = NULL;
   Parser parser = { source ? source : "scenario", 0, strings, error };
 
@@ -430,7 +727,24 @@ strata_scenario_parse (const char                *text,
       if (words->len == 0)
         continue;
       verb = g_ptr_array_index (words, 0);
-      if (strcmp (verb, "trace") == 0)
+      /* A scenario either lists events, or describes hosts for the model to simulate. */
+      if ((strcmp (verb, "host") == 0 || strcmp (verb, "vm") == 0) && traces->len > 0)
+        return parse_error (&parser, _("“%s” in a scenario of “trace” lines: describe either traces "
+                                       "and their events, or hosts and their VMs"), verb);
+      if (strcmp (verb, "trace") == 0 && hosts->len > 0)
+        return parse_error (&parser, _("“trace” in a scenario of “host” lines: describe either traces "
+                                       "and their events, or hosts and their VMs"));
+      if (strcmp (verb, "host") == 0)
+        {
+          if (!parse_host_line (&parser, words, &models))
+            return FALSE;
+        }
+      else if (strcmp (verb, "vm") == 0)
+        {
+          if (!parse_vm_line (&parser, words, &models))
+            return FALSE;
+        }
+      else if (strcmp (verb, "trace") == 0)
         {
           if (!parse_trace_line (&parser, words, traces))
             return FALSE;
@@ -444,8 +758,11 @@ strata_scenario_parse (const char                *text,
             return FALSE;
         }
       else
-        return parse_error (&parser, _("unknown statement “%s” (trace, event, discard)"), verb);
+        return parse_error (&parser, _("unknown statement “%s” (trace, event, discard, host, vm)"), verb);
     }
+
+  if (hosts->len > 0)
+    return gen_models_run ((const ModelSpec *) (gconstpointer) hosts->data, hosts->len, strings, sink, data, error);
 
   for (guint t = 0; t < traces->len; t++)
     {

@@ -33,6 +33,21 @@ G_BEGIN_DECLS
  * declares (fd=3). String fields take text, quoted with "" when it has spaces; numbers are
  * decimal or 0x hex; missing fields are 0. Lines need not be in time order: each trace's
  * events are sorted by time (stable) before writing.
+ *
+ * Or, instead of traces and events, hosts for the demo's model to simulate (8 pCPUs, the
+ * demo's host load) and their VMs, each with a traced guest:
+ *
+ *   host NAME [duration=T] [seed=N] [preempt_state=N] [legacy=0|1] [trace=0|1] [offset_s=S]
+ *   vm NAME vcpus=N [pcpus=LIST] [float=0|1] [qemu_pid=P] [clock_offset=±T] [drift_ppm=±N]
+ *          [sync=vmsync|none] [busy=T] [idle=T] [kernel_release=R] [offset_s=S]
+ *
+ * A vm belongs to the host above it. vCPU n runs in thread qemu_pid + 1 + n, pinned to the
+ * n-th pCPU of LIST ("0,1", "2-7"), or with float=1 waking on any pCPU of LIST after each halt.
+ * The guest's clock is guest = host + clock_offset + floor ((host - STRATA_DEMO_T0_NS) *
+ * drift_ppm / 10^6) (a StrataScenarioClock). sync=none leaves out the vmsync events (the
+ * hypercalls still happen), as stock LTTng would record; busy and idle are the guest's mean
+ * busy and idle periods (8ms and 3ms). trace=0 writes only the guests' traces: guests from a
+ * host that is not in the set. The seed moves every random choice of that host's model.
  */
 
 #define STRATA_SCENARIO_ERROR (strata_scenario_error_quark ())
@@ -101,6 +116,7 @@ typedef struct
   StrataScenarioModel model;
   guint64             n_events;      /* bench: about this many events in all; 0: 10 M */
   gboolean            legacy;        /* every trace uses the older LTTng naming */
+  gboolean            no_sync;       /* no vmsync events: only the KVM windows link the guests */
 } StrataScenarioParams;
 
 /* One trace of a set, as the generator announces it to a sink. */
