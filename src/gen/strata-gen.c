@@ -17,8 +17,8 @@
 
 static const char usage[] =
   "Usage:\n"
-  "  strata-gen demo [--legacy] OUTDIR\n"
-  "  strata-gen bench [--events N] [--legacy] OUTDIR\n"
+  "  strata-gen demo [--legacy] [--no-sync] OUTDIR\n"
+  "  strata-gen bench [--events N] [--legacy] [--no-sync] OUTDIR\n"
   "  strata-gen scenario FILE OUTDIR\n"
   "\n"
   "Writes LTTng-like CTF kernel traces, one folder per machine, under OUTDIR.\n";
@@ -39,11 +39,13 @@ main (int   argc,
   StrataScenarioStats stats = { 0 };
   gint64 n_events = 10000000;
   gboolean legacy = FALSE;
+  gboolean no_sync = FALSE;
   const char *command;
   gint64 start;
   GOptionEntry entries[] = {
     { "events", 'n', 0, G_OPTION_ARG_INT64, &n_events, "bench: about this many events", "N" },
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, "older LTTng event naming", NULL },
+    { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync, "no vmsync events (stock LTTng)", NULL },
     { NULL }
   };
 
@@ -72,6 +74,7 @@ main (int   argc,
       params.model = g_str_equal (command, "demo") ? STRATA_SCENARIO_DEMO : STRATA_SCENARIO_BENCH;
       params.n_events = (guint64) n_events;
       params.legacy = legacy;
+      params.no_sync = no_sync;
       if (!strata_scenario_write (&params, argv[2], &stats, &error))
         return fail (error->message);
     }
