@@ -437,6 +437,16 @@ test_shell_screenshots (void)
       return;
     }
 
+  /* What an export of the view writes. */
+  {
+    g_autofree char *path = g_build_filename (dir, "strata-export.png", NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (strata_window_export (window, path, &error));
+    g_assert_no_error (error);
+    adw_toast_dismiss (strata_window_get_toast (window));
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (shots); i++)
     {
       g_autofree char *path = g_build_filename (dir, shots[i].name, NULL);

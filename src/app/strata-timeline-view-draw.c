@@ -58,8 +58,7 @@ snapshot_corner (StrataTimelineView        *self,
                  const GdkRGBA             *fg)
 {
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  g_autoptr(GDateTime) dt =
-    g_date_time_new_from_unix_utc (o->visible.begin / G_GINT64_CONSTANT (1000000000));
+  g_autofree char *date = strata_time_format_date (o->visible.begin);
   g_autofree char *span_text = strata_time_format_duration (strata_time_span_duration (o->visible));
   int hw = o->header_width, rh = o->ruler_height;
   GdkRGBA c;
@@ -71,9 +70,8 @@ snapshot_corner (StrataTimelineView        *self,
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, rh - 1, hw, 1));
   pango_layout_set_width (layout, (o->header_width - 12) * PANGO_SCALE);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  if (dt != NULL)
+  if (date[0] != '\0')
     {
-      g_autofree char *date = g_date_time_format (dt, "%Y-%m-%d");
       /* Translators: the date above the row headers; the ruler's times are in UTC */
       g_autofree char *text = g_strdup_printf (_("%s UTC"), date);
 

@@ -879,6 +879,22 @@ strata_timeline_view_export (StrataTimelineView  *self,
                              const char          *path,
                              GError             **error)
 {
+  return strata_timeline_view_export_titled (self, path, NULL, error);
+}
+
+/**
+ * strata_timeline_view_export_titled:
+ * @title: (nullable): the set's name, which a band on top gives with the range and the
+ *   time zone
+ *
+ * Like strata_timeline_view_export(), under a title.
+ */
+gboolean
+strata_timeline_view_export_titled (StrataTimelineView  *self,
+                                    const char          *path,
+                                    const char          *title,
+                                    GError             **error)
+{
   StrataRenderOptions o;
 
   g_return_val_if_fail (STRATA_IS_TIMELINE_VIEW (self), FALSE);
@@ -891,6 +907,9 @@ strata_timeline_view_export (StrataTimelineView  *self,
   o.scroll_y = 0;
   o.legend_height = 28;
   o.height = o.ruler_height + n_visible_entries (self) * o.row_height + o.legend_height + 4;
+  o.title = title;
+  if (title != NULL)
+    o.height += STRATA_RENDER_TITLE_HEIGHT;
   return strata_render_to_file (get_analysis (self), strata_session_get_layout (self->session), &o, path, error);
 }
 

@@ -38,5 +38,9 @@ char          *strata_timeline_view_describe_at        (StrataTimelineView  *sel
 gboolean       strata_timeline_view_export             (StrataTimelineView  *self,
                                                         const char          *path,
                                                         GError             **error);
+gboolean       strata_timeline_view_export_titled      (StrataTimelineView  *self,
+                                                        const char          *path,
+                                                        const char          *title,
+                                                        GError             **error);
 
 G_END_DECLS

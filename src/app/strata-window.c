@@ -549,6 +549,7 @@ strata_window_export (StrataWindow  *self,
                       const char    *path,
                       GError       **error)
 {
+  g_autofree char *name = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *uri = NULL;
@@ -563,7 +564,8 @@ strata_window_export (StrataWindow  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("No set is shown"));
       return FALSE;
     }
-  if (!strata_timeline_view_export (self->timeline_view, path, error))
+  name = strata_app_set_name ((const char * const *) self->paths);
+  if (!strata_timeline_view_export_titled (self->timeline_view, path, name, error))
     return FALSE;
 
   strata_app_remember_export_folder (self->settings, path);

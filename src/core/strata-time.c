@@ -36,6 +36,20 @@ strata_time_format_absolute (gint64 ns)
 }
 
 char *
+strata_time_format_date (gint64 ns)
+{
+  gint64 secs = ns / G_GINT64_CONSTANT (1000000000) - (ns % G_GINT64_CONSTANT (1000000000) < 0);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (secs);
+
+  if (dt == NULL)
+    return g_strdup ("");
+  /* Translators: a day, in g_date_time_format()'s notation (%b is the month's abbreviated
+   * name, %-d the day without a leading zero, %Y the year): write it as your language does,
+   * e.g. "%-d %b %Y" */
+  return g_date_time_format (dt, C_("date", "%b %-d, %Y"));
+}
+
+char *
 strata_time_format_duration (gint64 ns)
 {
   gint64 a = ns < 0 ? -ns : ns;
@@ -52,8 +66,9 @@ strata_time_format_duration (gint64 ns)
           return g_strdup_printf ("%s%" G_GINT64_FORMAT " h %02d min %02d s", ns < 0 ? "-" : "",
                                   s / 3600, (int) (s / 60 % 60), (int) (s % 60));
         }
-      return g_strdup_printf ("%s%d min %02d.%03d s", ns < 0 ? "-" : "", (int) (ms / 60000),
-                              (int) (ms / 1000 % 60), (int) (ms % 1000));
+      /* The seconds through printf, as below, so that they take the locale's decimal mark. */
+      return g_strdup_printf ("%s%d min %06.3f s", ns < 0 ? "-" : "", (int) (ms / 60000),
+                              (double) (ms % 60000) / 1000.0);
     }
   if (a >= G_GINT64_CONSTANT (1000000000))
     return g_strdup_printf ("%.3f s", ns / 1e9);

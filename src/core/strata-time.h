@@ -46,6 +46,8 @@ strata_time_clamp (gint64 ns)
 
 /* "2019-10-16 21:36:35.523067504" (UTC). */
 char     *strata_time_format_absolute (gint64       ns);
+/* The day of @ns (UTC) as the user's language writes dates: "Oct 16, 2019", "16 oct. 2019". */
+char     *strata_time_format_date     (gint64       ns);
 /* "1.503 s", "250.000 ms", "40.000 µs", "100 ns". */
 char     *strata_time_format_duration (gint64       ns);
 /*

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "strata-render-parts.h"
 #include "strata-time.h"
 
@@ -99,12 +101,13 @@ strata_render_headers (StrataAnalysis            *analysis,
           gboolean collapsed = o->collapsed != NULL && g_array_index (o->collapsed, gboolean, index);
 
           h.text = g_strdup_printf ("%s %s", collapsed ? "▸" : "▾", e->label);
+          h.label = h.text + strlen (collapsed ? "▸ " : "▾ ");
           h.has_color = machine != NULL && machine->role == STRATA_ROLE_GUEST;
           if (h.has_color)
             h.color = strata_render_machine_color (e->machine);
         }
       else
-        h.text = g_strdup (e->label);
+        h.label = h.text = g_strdup (e->label);
       g_array_append_val (headers, h);
     }
   return headers;

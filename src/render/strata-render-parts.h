@@ -42,6 +42,7 @@ typedef struct
   double     y;            /* the top of its row, surface coordinates */
   gboolean   header;       /* a group's title, else a row's label */
   char      *text;         /* "▾ host — physical CPUs" ("▸" when collapsed), "CPU 0" */
+  const char *label;       /* the text without its arrow, as images show it (in @text) */
   int        text_x;       /* where the text starts, px */
   int        text_width;   /* at most this wide, ellipsized */
   double     alpha;        /* 1, or STRATA_RENDER_HEADER_DIM for what the highlight leaves out */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "strata-render-parts.h"
+#include "strata-render-text.h"
 #include "strata-renderer.h"
 #include "strata-time.h"
 
@@ -296,7 +297,7 @@ draw_labels (cairo_t        *cr,
       pango_layout_set_width (pl, (int) (l->width * PANGO_SCALE));
       pango_layout_get_pixel_size (pl, &tw, &th);
       cairo_move_to (cr, l->x, l->y + (l->height - th) / 2);
-      pango_cairo_show_layout (cr, pl);
+      strata_render_show_layout (cr, pl);
     }
 }
 
@@ -432,21 +433,19 @@ draw_ruler (cairo_t                   *cr,
             int                        width)
 {
   g_autoptr(GArray) ticks = strata_render_ruler_ticks (o->visible, width);
-  g_autofree char *date = NULL;
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (o->visible.begin / G_GINT64_CONSTANT (1000000000));
+  g_autofree char *date = strata_time_format_date (o->visible.begin);
 
   set_fg (cr, o, 0.06);
   cairo_rectangle (cr, 0, 0, o->width, o->ruler_height);
   cairo_fill (cr);
 
-  if (dt != NULL && o->header_width > 0)
+  if (date[0] != '\0' && o->header_width > 0)
     {
-      date = g_date_time_format (dt, "%Y-%m-%d");
       pango_layout_set_width (pl, -1);
       pango_layout_set_text (pl, date, -1);
       set_fg (cr, o, 0.7);
       cairo_move_to (cr, 8, 4);
-      pango_cairo_show_layout (cr, pl);
+      strata_render_show_layout (cr, pl);
     }
 
   for (guint i = 0; i < ticks->len; i++)
@@ -468,7 +467,7 @@ draw_ruler (cairo_t                   *cr,
       pango_layout_set_text (pl, tick->label, -1);
       set_fg (cr, o, 0.8);
       cairo_move_to (cr, tx + 3, o->ruler_height - 24);
-      pango_cairo_show_layout (cr, pl);
+      strata_render_show_layout (cr, pl);
     }
 }
 
@@ -498,8 +497,9 @@ draw_headers (cairo_t                   *cr,
               cairo_rectangle (cr, 0, h->y + 2, 4, o->row_height - 4);
               cairo_fill (cr);
             }
+          /* An image has no group to open or close: no arrow before the title. */
           pango_layout_set_markup (pl, "", -1);
-          pango_layout_set_text (pl, h->text, -1);
+          pango_layout_set_text (pl, h->label, -1);
           set_fg (cr, o, 0.9 * h->alpha);
         }
       else
@@ -510,7 +510,7 @@ draw_headers (cairo_t                   *cr,
       pango_layout_set_width (pl, h->text_width * PANGO_SCALE);
       pango_layout_get_pixel_size (pl, &tw, &th);
       cairo_move_to (cr, h->text_x, h->y + (o->row_height - th) / 2.0);
-      pango_cairo_show_layout (cr, pl);
+      strata_render_show_layout (cr, pl);
     }
   cairo_restore (cr);
   set_fg (cr, o, 0.15);
@@ -547,9 +547,76 @@ draw_legend (cairo_t                   *cr,
       pango_layout_get_pixel_size (pl, &tw, &th);
       set_fg (cr, o, item->dimmed ? 0.8 * DIM_LABEL : 0.8);
       cairo_move_to (cr, lx + 16, ly + (o->legend_height - th) / 2.0);
-      pango_cairo_show_layout (cr, pl);
+      strata_render_show_layout (cr, pl);
       lx += 16 + tw + 16;
     }
+}
+
+/* "server1 + host  Sep 17, 2015, 15:26:40.250 to 15:26:40.500 UTC (250.000 ms)": what the
+ * image shows, where and when, and in which time zone. */
+static void
+draw_title (cairo_t                   *cr,
+            PangoLayout               *pl,
+            const StrataRenderOptions *o)
+{
+  g_autofree char *range = strata_render_range_text (o->visible);
+  g_autofree char *markup = NULL;
+  g_autofree char *title = g_markup_escape_text (o->title, -1);
+  g_autofree char *escaped_range = g_markup_escape_text (range, -1);
+  int tw, th;
+
+  set_fg (cr, o, 0.04);
+  cairo_rectangle (cr, 0, 0, o->width, STRATA_RENDER_TITLE_HEIGHT);
+  cairo_fill (cr);
+  set_fg (cr, o, 0.15);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, 0, STRATA_RENDER_TITLE_HEIGHT - 0.5);
+  cairo_line_to (cr, o->width, STRATA_RENDER_TITLE_HEIGHT - 0.5);
+  cairo_stroke (cr);
+
+  /* Two layouts rather than one with markup: an SVG's text keeps one style a <text>. */
+  pango_layout_set_width (pl, (o->width - 16) * PANGO_SCALE);
+  markup = g_strdup_printf ("<b>%s</b>", title);
+  pango_layout_set_markup (pl, markup, -1);
+  pango_layout_get_pixel_size (pl, &tw, &th);
+  set_fg (cr, o, 0.9);
+  cairo_move_to (cr, 8, (STRATA_RENDER_TITLE_HEIGHT - th) / 2.0);
+  strata_render_show_layout (cr, pl);
+
+  pango_layout_set_markup (pl, escaped_range, -1);
+  pango_layout_set_width (pl, MAX (1, o->width - 16 - tw - 16) * PANGO_SCALE);
+  set_fg (cr, o, 0.7);
+  cairo_move_to (cr, 8 + tw + 16, (STRATA_RENDER_TITLE_HEIGHT - th) / 2.0);
+  strata_render_show_layout (cr, pl);
+  pango_layout_set_markup (pl, "", -1);
+}
+
+/**
+ * strata_render_range_text:
+ * @visible: a range
+ *
+ * Returns: (transfer full): the day, start and end of @visible, its time zone and its length,
+ *   as an image's title gives them: "Sep 17, 2015, 15:26:40.250 to 15:26:40.500 UTC (250.000 ms)"
+ */
+char *
+strata_render_range_text (StrataTimeSpan visible)
+{
+  gint64 duration = strata_time_span_duration (visible);
+  g_autofree char *date = strata_time_format_date (visible.begin);
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  g_autofree char *length = strata_time_format_duration (duration);
+  gint64 step = 1;
+
+  /* To about a thousandth of the length. */
+  while (step * 1000 <= duration && step < G_GINT64_CONSTANT (1000000000))
+    step *= 10;
+  start = strata_time_format_tick (visible.begin, step);
+  end = strata_time_format_tick (visible.end, step);
+  /* Translators: an exported image's title after the set's name: the day, the start and end
+   * times, the time zone (always UTC) and the length, as in
+   * "Sep 17, 2015, 15:26:40.250 to 15:26:40.500 UTC (250.000 ms)" */
+  return g_strdup_printf (_("%s, %s to %s UTC (%s)"), date, start, end, length);
 }
 
 void
@@ -571,6 +638,23 @@ strata_render (cairo_t                   *cr,
   else
     cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+
+  /* The title band, then the rest below it, as if it were the whole surface. */
+  if (o->title != NULL && o->height > STRATA_RENDER_TITLE_HEIGHT)
+    {
+      StrataRenderOptions rest = *o;
+
+      draw_title (cr, pl, o);
+      rest.title = NULL;
+      rest.height = o->height - STRATA_RENDER_TITLE_HEIGHT;
+      cairo_save (cr);
+      cairo_rectangle (cr, 0, STRATA_RENDER_TITLE_HEIGHT, o->width, rest.height);
+      cairo_clip (cr);
+      cairo_translate (cr, 0, STRATA_RENDER_TITLE_HEIGHT);
+      strata_render (cr, analysis, layout, &rest);
+      cairo_restore (cr);
+      return;
+    }
 
   if (o->ruler_height > 0)
     draw_ruler (cr, pl, o, body_x, body_w);
@@ -595,6 +679,15 @@ strata_render_entry_at (StrataLayout              *layout,
   return g_array_index (visible, guint, (guint) v);
 }
 
+static cairo_status_t
+append_to_string (void                *closure,
+                  const unsigned char *data,
+                  unsigned int         length)
+{
+  g_string_append_len (closure, (const char *) data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 gboolean
 strata_render_to_file (StrataAnalysis            *analysis,
                        StrataLayout              *layout,
@@ -606,6 +699,8 @@ strata_render_to_file (StrataAnalysis            *analysis,
   cairo_status_t status;
   cairo_t *cr;
   gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
+  g_autoptr(GString) document = NULL;
+  g_autoptr(StrataRenderText) text = NULL;
 
   if (!svg && !g_str_has_suffix (path, ".png") && !g_str_has_suffix (path, ".PNG"))
     {
@@ -620,11 +715,19 @@ strata_render_to_file (StrataAnalysis            *analysis,
       return FALSE;
     }
 
+  /* An SVG is written to memory, so that its text goes in as text before it is saved. */
   if (svg)
-    surface = cairo_svg_surface_create (path, options->width, options->height);
+    {
+      document = g_string_new (NULL);
+      text = strata_render_text_new ();
+      surface = cairo_svg_surface_create_for_stream (append_to_string, document,
+                                                     options->width, options->height);
+    }
   else
     surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, options->width, options->height);
   cr = cairo_create (surface);
+  if (text != NULL)
+    strata_render_text_attach (text, cr);
   strata_render (cr, analysis, layout, options);
   cairo_destroy (cr);
   if (svg)
@@ -640,6 +743,20 @@ strata_render_to_file (StrataAnalysis            *analysis,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,
                    cairo_status_to_string (status));
       return FALSE;
+    }
+  if (svg)
+    {
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) local_error = NULL;
+      gsize length;
+
+      contents = strata_render_text_to_svg (text, document->str, &length);
+      if (!g_file_set_contents (path, contents, length, &local_error))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,
+                       local_error->message);
+          return FALSE;
+        }
     }
   return TRUE;
 }

@@ -26,6 +26,9 @@ typedef struct
   double r, g, b;
 } StrataRgb;
 
+/* The band over the ruler that names the set and the range, when the options give a title. */
+#define STRATA_RENDER_TITLE_HEIGHT 26
+
 typedef struct
 {
   StrataTimeSpan         visible;      /* the time range drawn across the body */
@@ -43,6 +46,8 @@ typedef struct
   gint                   marked_row;   /* a store row to outline (a preemption's vCPU); -1: none */
   gboolean               dark;
   const char            *font;         /* Pango font description; NULL: "Sans 9" */
+  const char            *title;        /* a band on top names it ("server1 + host") with the
+                                        * range and the time zone; NULL: none. Part of height */
 } StrataRenderOptions;
 
 void      strata_render_options_init (StrataRenderOptions *options,
@@ -66,7 +71,10 @@ void      strata_render_body         (cairo_t                   *cr,
                                       int                        width,
                                       int                        height);
 
-/* Writes a PNG or an SVG, chosen by the file name's extension. */
+/* What the title band says after the title. */
+char     *strata_render_range_text   (StrataTimeSpan             visible);
+
+/* Writes a PNG or an SVG, chosen by the file name's extension. An SVG's text stays text. */
 gboolean  strata_render_to_file      (StrataAnalysis            *analysis,
                                       StrataLayout              *layout,
                                       const StrataRenderOptions *options,
