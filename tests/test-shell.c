@@ -177,14 +177,14 @@ test_shell_dark_style (void)
                   l_light, l_dark, 100 * changed_share (light, dark));
   g_assert_cmpfloat (l_dark, <, l_light - 0.3);
   g_assert_cmpfloat (changed_share (light, dark), >, 0.5);
-  /* The legend's swatches follow: blocked's, which has a colour per style. */
+  /* The legend's swatches follow: idle's, which has a colour per style. */
   for (guint dark_style = 0; dark_style <= 1; dark_style++)
     {
-      StrataRgb blocked = strata_render_state_color (STRATA_STATE_BLOCKED, dark_style);
-      guint in_light = count_pixels (legend_light, blocked);
-      guint in_dark = count_pixels (legend_dark, blocked);
+      StrataRgb idle = strata_render_state_color (STRATA_STATE_IDLE, dark_style);
+      guint in_light = count_pixels (legend_light, idle);
+      guint in_dark = count_pixels (legend_dark, idle);
 
-      g_test_message ("blocked's %s swatch: %u px in the light legend, %u in the dark one",
+      g_test_message ("idle's %s swatch: %u px in the light legend, %u in the dark one",
                       dark_style ? "dark" : "light", in_light, in_dark);
       g_assert_cmpuint (dark_style ? in_dark : in_light, >=, 40);
       g_assert_cmpuint (dark_style ? in_light : in_dark, ==, 0);

@@ -27,20 +27,44 @@
 /* The opacity of a dimmed label: GTK's .dim-label, as the legend widget shows it. */
 #define DIM_LABEL 0.55
 
+/*
+ * The state colours, per style. The activity colours share one luminance (0.165): white
+ * labels read on them at 4.9:1, and they stand out 4.9:1 from a light background and 3.2:1
+ * or more from a dark one (#1e1e1e, or the images' #242426). The greys of idle (a low bar),
+ * blocked (a low bar, darker) and unknown (never drawn) are each style's own. Synonyms share a
+ * colour: running is user, interrupted is irq, wait-cpu is preempted. tests/test-palette.c
+ * checks these ratios, and that every other pair differs by at least 15 (CIE76 ΔE).
+ */
 static const StrataRgb state_light[STRATA_STATE_N] = {
-  [STRATA_STATE_UNKNOWN] = { 0.80, 0.80, 0.80 },
-  [STRATA_STATE_IDLE] = { 0.93, 0.93, 0.93 },
-  [STRATA_STATE_USER] = { 0.20, 0.63, 0.33 },
-  [STRATA_STATE_SYSCALL] = { 0.21, 0.47, 0.82 },
-  [STRATA_STATE_IRQ] = { 0.90, 0.38, 0.00 },
-  [STRATA_STATE_SOFTIRQ] = { 0.96, 0.66, 0.13 },
-  [STRATA_STATE_GUEST] = { 0.57, 0.25, 0.67 },
-  [STRATA_STATE_RUNNING] = { 0.20, 0.63, 0.33 },
-  [STRATA_STATE_HYPERVISOR] = { 0.57, 0.25, 0.67 },
-  [STRATA_STATE_PREEMPTED] = { 0.88, 0.11, 0.14 },
-  [STRATA_STATE_BLOCKED] = { 0.75, 0.75, 0.75 },
-  [STRATA_STATE_INTERRUPTED] = { 0.90, 0.38, 0.00 },
-  [STRATA_STATE_WAIT_CPU] = { 0.88, 0.11, 0.14 },
+  [STRATA_STATE_UNKNOWN] = { 0.957, 0.957, 0.957 },     /* #f4f4f4 */
+  [STRATA_STATE_IDLE] = { 0.784, 0.784, 0.804 },        /* #c8c8cd */
+  [STRATA_STATE_USER] = { 0.106, 0.506, 0.275 },        /* #1b8146 green */
+  [STRATA_STATE_SYSCALL] = { 0.106, 0.431, 0.859 },     /* #1b6edb blue */
+  [STRATA_STATE_IRQ] = { 0.753, 0.302, 0.000 },         /* #c04d00 orange */
+  [STRATA_STATE_SOFTIRQ] = { 0.569, 0.420, 0.000 },     /* #916b00 amber */
+  [STRATA_STATE_GUEST] = { 0.416, 0.416, 0.686 },       /* #6a6aaf slate */
+  [STRATA_STATE_RUNNING] = { 0.106, 0.506, 0.275 },
+  [STRATA_STATE_HYPERVISOR] = { 0.643, 0.286, 0.761 },  /* #a449c2 purple */
+  [STRATA_STATE_PREEMPTED] = { 0.867, 0.125, 0.161 },   /* #dd2029 red */
+  [STRATA_STATE_BLOCKED] = { 0.541, 0.541, 0.580 },     /* #8a8a94 */
+  [STRATA_STATE_INTERRUPTED] = { 0.753, 0.302, 0.000 },
+  [STRATA_STATE_WAIT_CPU] = { 0.867, 0.125, 0.161 },
+};
+
+static const StrataRgb state_dark[STRATA_STATE_N] = {
+  [STRATA_STATE_UNKNOWN] = { 0.173, 0.173, 0.184 },     /* #2c2c2f */
+  [STRATA_STATE_IDLE] = { 0.306, 0.306, 0.333 },        /* #4e4e55 */
+  [STRATA_STATE_USER] = { 0.106, 0.506, 0.275 },
+  [STRATA_STATE_SYSCALL] = { 0.106, 0.431, 0.859 },
+  [STRATA_STATE_IRQ] = { 0.753, 0.302, 0.000 },
+  [STRATA_STATE_SOFTIRQ] = { 0.569, 0.420, 0.000 },
+  [STRATA_STATE_GUEST] = { 0.416, 0.416, 0.686 },
+  [STRATA_STATE_RUNNING] = { 0.106, 0.506, 0.275 },
+  [STRATA_STATE_HYPERVISOR] = { 0.643, 0.286, 0.761 },
+  [STRATA_STATE_PREEMPTED] = { 0.867, 0.125, 0.161 },
+  [STRATA_STATE_BLOCKED] = { 0.541, 0.541, 0.580 },     /* #8a8a94 */
+  [STRATA_STATE_INTERRUPTED] = { 0.753, 0.302, 0.000 },
+  [STRATA_STATE_WAIT_CPU] = { 0.867, 0.125, 0.161 },
 };
 
 /* GNOME palette hues: distinct from the state colours above. */
@@ -59,11 +83,9 @@ StrataRgb
 strata_render_state_color (StrataState state,
                            gboolean    dark)
 {
-  StrataRgb c = state_light[(guint) state < STRATA_STATE_N ? state : 0];
+  guint i = (guint) state < STRATA_STATE_N ? state : STRATA_STATE_UNKNOWN;
 
-  if (dark && (state == STRATA_STATE_IDLE || state == STRATA_STATE_BLOCKED || state == STRATA_STATE_UNKNOWN))
-    c = (StrataRgb) { 0.28, 0.28, 0.30 };
-  return c;
+  return dark ? state_dark[i] : state_light[i];
 }
 
 StrataRgb
