@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "strata-draw-util.h"
 #include "strata-render-parts.h"
 #include "strata-time-ruler.h"
 #include "strata-time.h"
@@ -40,31 +41,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (StrataTimeRuler, strata_time_ruler, GTK_TYPE_WIDGET)
 
-static const GdkRGBA selection_color = { 0.21, 0.52, 0.89, 1.0 };
-
-static GdkRGBA
-with_alpha (const GdkRGBA *color,
-            double         alpha)
-{
-  GdkRGBA c = *color;
-
-  c.alpha *= alpha;
-  return c;
-}
-
-static void
-append_text (GtkSnapshot   *snapshot,
-             PangoLayout   *layout,
-             const GdkRGBA *color,
-             double         x,
-             double         y)
-{
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
-}
-
 static void
 strata_time_ruler_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -87,9 +63,9 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
   visible = *strata_session_get_visible_time (self->session);
   selection = strata_session_get_selected_time (self->session);
 
-  c = with_alpha (&fg, 0.04);
+  c = strata_rgba_with_alpha (&fg, 0.04);
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  c = with_alpha (&fg, 0.15);
+  c = strata_rgba_with_alpha (&fg, 0.15);
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, height - 1, width, 1));
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -102,12 +78,12 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
       g_autofree char *duration = strata_time_format_duration (strata_time_span_duration (*selection));
       double lx;
 
-      c = with_alpha (&selection_color, 0.3);
+      c = strata_rgba_with_alpha (&strata_selection_color, 0.3);
       gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (sx0, 0, MAX (1, sx1 - sx0), height));
       pango_layout_set_text (layout, duration, -1);
       pango_layout_get_pixel_size (layout, &tw, &th);
       lx = tw + 8 < sx1 - sx0 ? (sx0 + sx1 - tw) / 2 : sx1 + 4;
-      append_text (snapshot, layout, &fg, lx, height - th - 4);
+      strata_snapshot_append_text (snapshot, layout, &fg, lx, height - th - 4);
     }
 
   ticks = strata_render_ruler_ticks (visible, width);
@@ -116,11 +92,11 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
       const StrataRulerTick *tick = &g_array_index (ticks, StrataRulerTick, i);
       double tx = floor (tick->x);
 
-      c = with_alpha (&fg, 0.35);
+      c = strata_rgba_with_alpha (&fg, 0.35);
       gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (tx, height - 8, 1, 7));
       pango_layout_set_text (layout, tick->label, -1);
-      c = with_alpha (&fg, 0.8);
-      append_text (snapshot, layout, &c, tx + 3, 2);
+      c = strata_rgba_with_alpha (&fg, 0.8);
+      strata_snapshot_append_text (snapshot, layout, &c, tx + 3, 2);
     }
   gtk_snapshot_pop (snapshot);
 }

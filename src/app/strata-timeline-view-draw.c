@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "strata-draw-util.h"
 #include "strata-render-parts.h"
 #include "strata-time.h"
 #include "strata-timeline-view-private.h"
@@ -24,31 +25,6 @@
  * groups or the colours. Moving the pointer only draws the hover line over them again; the
  * ruler is a child widget, whose node GTK keeps.
  */
-
-static void
-append_text (GtkSnapshot   *snapshot,
-             PangoLayout   *layout,
-             const GdkRGBA *color,
-             double         x,
-             double         y)
-{
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
-}
-
-static GdkRGBA
-with_alpha (const GdkRGBA *color,
-            double         alpha)
-{
-  GdkRGBA c = *color;
-
-  c.alpha *= alpha;
-  return c;
-}
-
-static const GdkRGBA selection_color = { 0.21, 0.52, 0.89, 1.0 };
 
 /* Above the headers: the date (ticks give the time of day, in UTC) and the visible span. */
 static void
@@ -64,9 +40,9 @@ snapshot_corner (StrataTimelineView        *self,
   GdkRGBA c;
   int tw, th;
 
-  c = with_alpha (fg, 0.04);
+  c = strata_rgba_with_alpha (fg, 0.04);
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, 0, hw, rh));
-  c = with_alpha (fg, 0.15);
+  c = strata_rgba_with_alpha (fg, 0.15);
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, rh - 1, hw, 1));
   pango_layout_set_width (layout, (o->header_width - 12) * PANGO_SCALE);
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
@@ -76,13 +52,13 @@ snapshot_corner (StrataTimelineView        *self,
       g_autofree char *text = g_strdup_printf (_("%s UTC"), date);
 
       pango_layout_set_text (layout, text, -1);
-      c = with_alpha (fg, 0.8);
-      append_text (snapshot, layout, &c, 8, 2);
+      c = strata_rgba_with_alpha (fg, 0.8);
+      strata_snapshot_append_text (snapshot, layout, &c, 8, 2);
     }
   pango_layout_set_text (layout, span_text, -1);
   pango_layout_get_pixel_size (layout, &tw, &th);
-  c = with_alpha (fg, 0.55);
-  append_text (snapshot, layout, &c, 8, o->ruler_height - th - 2);
+  c = strata_rgba_with_alpha (fg, 0.55);
+  strata_snapshot_append_text (snapshot, layout, &c, 8, o->ruler_height - th - 2);
 }
 
 /* The rows' body, as the renderer draws it for exported images, with the ruler's faint grid
@@ -95,12 +71,13 @@ build_rows_node (StrataTimelineView        *self,
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   int bw = o->width - o->header_width, bh = o->height - o->ruler_height;
   g_autoptr(GArray) ticks = strata_render_ruler_ticks (o->visible, bw);
-  GdkRGBA c = with_alpha (fg, 0.07);
+  GdkRGBA c = strata_rgba_with_alpha (fg, 0.07);
   cairo_t *cr;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (o->header_width, o->ruler_height, bw, bh));
-  strata_render_body (cr, strata_session_get_analysis (self->session), strata_session_get_layout (self->session),
-                      o, o->header_width, o->ruler_height, bw, bh);
+  strata_render_body (cr, strata_session_get_analysis (self->session),
+                      strata_session_get_layout (self->session), o,
+                      o->header_width, o->ruler_height, bw, bh);
   cairo_destroy (cr);
   for (guint i = 0; i < ticks->len; i++)
     {
@@ -134,7 +111,7 @@ build_headers_node (StrataTimelineView        *self,
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, o->ruler_height, o->header_width,
                                                          o->height - o->ruler_height));
-  c = with_alpha (fg, 0.03);
+  c = strata_rgba_with_alpha (fg, 0.03);
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, o->ruler_height, o->header_width,
                                                                 o->height - o->ruler_height));
   for (guint i = 0; i < headers->len; i++)
@@ -145,8 +122,9 @@ build_headers_node (StrataTimelineView        *self,
 
       if (h->header)
         {
-          c = with_alpha (fg, 0.06);
-          gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (0, h->y, o->header_width, o->row_height));
+          c = strata_rgba_with_alpha (fg, 0.06);
+          gtk_snapshot_append_color (snapshot, &c,
+                                     &GRAPHENE_RECT_INIT (0, h->y, o->header_width, o->row_height));
           if (h->has_color)
             gtk_snapshot_append_color (snapshot, &(GdkRGBA) { h->color.r, h->color.g, h->color.b, h->alpha },
                                        &GRAPHENE_RECT_INIT (0, h->y + 2, 4, o->row_height - 4));
@@ -155,8 +133,8 @@ build_headers_node (StrataTimelineView        *self,
       pango_layout_set_text (layout, h->text, -1);
       pango_layout_set_width (layout, h->text_width * PANGO_SCALE);
       pango_layout_get_pixel_size (layout, &tw, &th);
-      c = with_alpha (fg, (h->header ? 0.9 : 0.75) * h->alpha);
-      append_text (snapshot, layout, &c, h->text_x, h->y + (o->row_height - th) / 2.0);
+      c = strata_rgba_with_alpha (fg, (h->header ? 0.9 : 0.75) * h->alpha);
+      strata_snapshot_append_text (snapshot, layout, &c, h->text_x, h->y + (o->row_height - th) / 2.0);
 
       if (!h->header && e->row == o->marked_row)
         gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.88, 0.11, 0.14, 0.9 },
@@ -165,11 +143,10 @@ build_headers_node (StrataTimelineView        *self,
       if (focused && h->entry == self->focus_entry)
         {
           GskRoundedRect outline;
-          GdkRGBA ring = with_alpha (&selection_color, 0.8);
+          GdkRGBA ring = strata_rgba_with_alpha (&strata_selection_color, 0.8);
 
-          gsk_rounded_rect_init_from_rect (&outline,
-                                           &GRAPHENE_RECT_INIT (1, h->y + 1, o->header_width - 3, o->row_height - 2),
-                                           3);
+          gsk_rounded_rect_init_from_rect (&outline, &GRAPHENE_RECT_INIT (1, h->y + 1, o->header_width - 3,
+                                                                          o->row_height - 2), 3);
           gtk_snapshot_append_border (snapshot, &outline, (float[4]) { 2, 2, 2, 2 },
                                       (GdkRGBA[4]) { ring, ring, ring, ring });
         }
@@ -177,7 +154,7 @@ build_headers_node (StrataTimelineView        *self,
   gtk_snapshot_pop (snapshot);
   pango_attr_list_unref (bold);
 
-  c = with_alpha (fg, 0.15);
+  c = strata_rgba_with_alpha (fg, 0.15);
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (o->header_width - 1, 0, 1, o->height));
   return gtk_snapshot_free_to_node (snapshot);
 }
@@ -242,7 +219,7 @@ _strata_timeline_view_snapshot (GtkWidget   *widget,
   if (self->pointer_inside && self->pointer_x >= o.header_width && self->pointer_x < o.width &&
       self->drag_mode != DRAG_PAN)
     {
-      GdkRGBA c = with_alpha (&fg, 0.35);
+      GdkRGBA c = strata_rgba_with_alpha (&fg, 0.35);
 
       gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (floor (self->pointer_x), 0, 1, o.height));
     }

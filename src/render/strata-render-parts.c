@@ -35,7 +35,8 @@ strata_render_ruler_ticks (StrataTimeSpan visible,
   first = visible.begin - (visible.begin % step) + (visible.begin % step > 0 ? step : 0);
   for (gint64 t = first; t <= visible.end; t += step)
     {
-      StrataRulerTick tick = { t, strata_time_span_to_x (visible, t, width), strata_time_format_tick (t, step) };
+      StrataRulerTick tick = { t, strata_time_span_to_x (visible, t, width),
+                               strata_time_format_tick (t, step) };
 
       g_array_append_val (ticks, tick);
     }
@@ -126,7 +127,8 @@ strata_render_legend_items (StrataAnalysis        *analysis,
 
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     {
-      StrataLegendItem item = { strata_render_state_color (shown[i], dark), strata_state_to_string (shown[i]), FALSE };
+      StrataLegendItem item = { strata_render_state_color (shown[i], dark),
+                                strata_state_to_string (shown[i]), FALSE };
 
       g_array_append_val (items, item);
     }
