@@ -43,7 +43,7 @@ slot_written (StrataEventKind kind,
       return slot != STRATA_F_FORK_PARENT_NS_INUM && slot != STRATA_F_FORK_CHILD_NS_INUM &&
              slot != STRATA_F_FORK_CHILD_VTID;
     case STRATA_EV_STATEDUMP_PROCESS:
-      return slot != STRATA_F_SD_NS_INUM;
+      return slot != STRATA_F_SD_NS_INUM && slot != STRATA_F_SD_CPU;
     case STRATA_EV_KVM_EXIT:
       return slot != STRATA_F_KVM_VCPU_ID;
     case STRATA_EV_SYSCALL_EXIT:
@@ -156,6 +156,8 @@ expected_default (const StrataEvent *ev,
     return -1;
   if (ev->kind == STRATA_EV_PROCESS_FORK && slot == STRATA_F_FORK_CHILD_VTID)
     return ev->f[STRATA_F_FORK_CHILD_TID];
+  if (ev->kind == STRATA_EV_STATEDUMP_PROCESS && slot == STRATA_F_SD_CPU)
+    return -1;
   return 0;
 }
 

@@ -49,7 +49,7 @@ typedef enum
   STRATA_EV_N_KINDS
 } StrataEventKind;
 
-#define STRATA_EVENT_MAX_FIELDS 8
+#define STRATA_EVENT_MAX_FIELDS 9
 
 /* Field slots, per kind. "(s)" marks a string id. */
 enum {
@@ -102,6 +102,7 @@ enum {
   STRATA_F_SD_STATUS,
   STRATA_F_SD_NS_INUM,
   STRATA_F_SD_NAME,               /* (s) */
+  STRATA_F_SD_CPU,                /* the CPU it runs or last ran on; -1 when absent (LTTng 2.5) */
 };
 enum {
   /* STATEDUMP_PID_NS */

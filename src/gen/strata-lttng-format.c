@@ -105,7 +105,7 @@ static const StrataLttngField f_statedump[] = {
   { "status", FT_S32, STRATA_F_SD_STATUS },
   { "ns_level", FT_S32, SRC_ZERO },
   { "ns_inum", FT_U32, STRATA_F_SD_NS_INUM },
-  { "cpu", FT_U32, SRC_CPU },
+  { "cpu", FT_U32, STRATA_F_SD_CPU },
 };
 static const StrataLttngField f_pid_ns[] = {
   { "tid", FT_S32, STRATA_F_SDNS_TID },
@@ -843,6 +843,8 @@ strata_lttng_read_back (const StrataLttngClass *klass,
         out->f[STRATA_F_SD_VTID] = out->f[STRATA_F_SD_TID];
       if (klass->reading[STRATA_F_SD_VPID] < 0)
         out->f[STRATA_F_SD_VPID] = out->f[STRATA_F_SD_PID];
+      if (klass->reading[STRATA_F_SD_CPU] < 0)
+        out->f[STRATA_F_SD_CPU] = -1;
       break;
     case STRATA_EV_SYSCALL_ENTRY:
     case STRATA_EV_SYSCALL_EXIT:

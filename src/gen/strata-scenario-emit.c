@@ -222,6 +222,7 @@ e_statedump (Out  *o,
   ev.f[STRATA_F_SD_STATUS] = status;
   ev.f[STRATA_F_SD_NS_INUM] = G_GINT64_CONSTANT (4026531836);   /* the initial pid namespace */
   ev.f[STRATA_F_SD_NAME] = task->comm;
+  ev.f[STRATA_F_SD_CPU] = o->cpu;
   gen_put (o, &ev);
   o->now += 300 + g_rand_int_range (o->rand, 0, 300);
 }

@@ -611,6 +611,9 @@ parse_event_line (Parser      *parser,
       syscall = (const char *) g_ptr_array_index (words, i) + 5;
   if (syscall != NULL)
     ev->f[STRATA_F_SYSCALL_NAME] = strata_strtab_intern (parser->strings, syscall);
+  /* A dumped thread's CPU, unless given: the one the dump ran on. */
+  if (ev->kind == STRATA_EV_STATEDUMP_PROCESS)
+    ev->f[STRATA_F_SD_CPU] = ev->cpu;
 
   for (guint i = 4; i < words->len; i++)
     {

@@ -333,6 +333,8 @@ fill_defaults (StrataEvent     *ev,
         ev->f[STRATA_F_SD_VTID] = ev->f[STRATA_F_SD_TID];
       if (info->index[STRATA_F_SD_VPID] < 0)
         ev->f[STRATA_F_SD_VPID] = ev->f[STRATA_F_SD_PID];
+      if (info->index[STRATA_F_SD_CPU] < 0)
+        ev->f[STRATA_F_SD_CPU] = -1;
       break;
     case STRATA_EV_SYSCALL_ENTRY:
     case STRATA_EV_SYSCALL_EXIT:

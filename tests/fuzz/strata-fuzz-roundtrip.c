@@ -75,6 +75,7 @@ slot_width (StrataEventKind kind,
         case STRATA_F_SD_VTID:
         case STRATA_F_SD_VPID: return W_SPECIAL;
         case STRATA_F_SD_NS_INUM: return legacy ? W_ZERO : W_U32;
+        case STRATA_F_SD_CPU: return legacy ? W_SPECIAL : W_U32;
         default: return W_S32;
         }
     case STRATA_EV_STATEDUMP_PID_NS:
@@ -142,6 +143,9 @@ expected_value (const StrataEvent *ev,
 
           return last != 0 ? last : (gint32) tid;
         }
+      /* The older statedump has no cpu. */
+      if (ev->kind == STRATA_EV_STATEDUMP_PROCESS && slot == STRATA_F_SD_CPU)
+        return -1;
       if (ev->kind == STRATA_EV_STATEDUMP_PROCESS)
         {
           /* vtid and vpid: the tid and pid when 0. */
