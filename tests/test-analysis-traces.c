@@ -33,7 +33,8 @@ analyse (const char *name)
 }
 
 /* Busy time per CPU counted straight from sched_switch: the time a non-idle thread is current,
- * from each CPU's first switch to the end of the set. */
+ * from each CPU's first event (its first switch names the thread that ran until then) to the
+ * end of the set. */
 static void
 check_busy_time (const char *name)
 {
@@ -59,7 +60,17 @@ check_busy_time (const char *name)
   g_array_set_size (since, trace->n_cpus);
   g_array_set_size (current, trace->n_cpus);
   for (guint c = 0; c < trace->n_cpus; c++)
-    g_array_index (current, gint64, c) = -1;
+    {
+      g_array_index (current, gint64, c) = -1;
+      g_array_index (since, gint64, c) = G_MAXINT64;
+    }
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      gint64 *first = &g_array_index (since, gint64, stream->cpu);
+
+      *first = MIN (*first, stream->begin_ns);
+    }
 
   merge = strata_trace_merge (trace);
   while (strata_event_merge_next (merge, &ev))
@@ -68,6 +79,8 @@ check_busy_time (const char *name)
 
       if (ev.kind != STRATA_EV_SCHED_SWITCH)
         continue;
+      if (*cur < 0)
+        *cur = ev.f[STRATA_F_SWITCH_PREV_TID];
       if (*cur > 0)
         g_array_index (busy, gint64, ev.cpu) += ev.ts - g_array_index (since, gint64, ev.cpu);
       *cur = ev.f[STRATA_F_SWITCH_NEXT_TID];

@@ -61,6 +61,29 @@ test_simple_kernel_marker (void)
   g_assert_cmpint (iv.end, ==, G_GINT64_CONSTANT (1540227223493725704));
 }
 
+/* tvl-simple-kernel: pCPU 3 first switches 6.1 ms into the trace, from swapper/3, which ran
+ * from the CPU's first event; lttng-sessiond (6974) is in its statedump ioctl, whose exit is
+ * its first syscall event, from its first appearance. */
+static void
+test_simple_kernel_start (void)
+{
+  g_autoptr(StrataAnalysis) a = NULL;
+  StrataInterval iv;
+
+  if (!test_have_samples ())
+    return;
+  a = analyse_sample ("tvl-simple-kernel");
+  iv = interval_at (a, "pcpu/3", G_GINT64_CONSTANT (1540227223494788059));
+  g_assert_cmpint (iv.start, ==, G_GINT64_CONSTANT (1540227223494788059));
+  g_assert_cmpstr (strata_state_to_string (iv.desc->state), ==, "idle");
+  g_assert_cmpint (iv.desc->tid, ==, 0);
+  iv = interval_at (a, "pcpu/5", G_GINT64_CONSTANT (1540227223501460101));
+  g_assert_cmpstr (strata_state_to_string (iv.desc->state), ==, "syscall");
+  g_assert_cmpint (iv.desc->tid, ==, 6974);
+  iv = interval_at (a, "wilbrod/thread/6974", G_GINT64_CONSTANT (1540227223493495028));
+  g_assert_cmpstr (strata_state_to_string (iv.desc->state), ==, "syscall");
+}
+
 /*
  * On every sample kernel trace, no switch-out that the trace proves runnable reads blocked:
  * prev_state 0 or one preemption marker, or (in a trace that records wakeups and lost
@@ -175,6 +198,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fidelity/samples/simple-kernel-marker", test_simple_kernel_marker);
+  g_test_add_func ("/fidelity/samples/simple-kernel-start", test_simple_kernel_start);
   g_test_add_func ("/fidelity/samples/runnable", test_samples_runnable);
   return g_test_run ();
 }

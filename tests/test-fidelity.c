@@ -198,6 +198,83 @@ test_switched_in_without_wakeup (void)
   g_assert_cmpuint (unproved->preemptions->len, ==, 0);
 }
 
+/* ---- defect 2: rows start at the first evidence ---- */
+
+/*
+ * CPU 0's first events (a wakeup, an IRQ exit, a soft IRQ, a syscall exit) come before its first switch,
+ * which names thread 70001 as what ran: the row holds it from the CPU's first event, with the
+ * IRQ open from then, and 70001 in the syscall whose exit is its first syscall event. CPU 1
+ * never switches: a statedump (on CPU 0) says its vCPU thread 70501 runs there, so the KVM
+ * windows before anything else are that VM's. Thread ids above 65535, as on hosts with a large
+ * pid_max.
+ */
+static const char *first_evidence =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 500 0 sched_waking tid=70002 comm=kworker target_cpu=0\n"
+  "event 1000 0 irq_handler_exit irq=19 ret=1\n"
+  "event 1500 0 irq_softirq_entry vec=3\n"
+  "event 2000 0 irq_softirq_exit vec=3\n"
+  "event 3000 0 syscall_exit_ioctl ret=0\n"
+  "event 3100 1 kvm_x86_entry vcpu_id=0\n"
+  "event 4000 0 lttng_statedump_process_state tid=70001 pid=70001 ppid=1 name=sessiond status=2 cpu=0\n"
+  "event 4100 0 lttng_statedump_process_state tid=70500 pid=70500 ppid=1 name=qemu status=5 cpu=1\n"
+  "event 4200 0 lttng_statedump_process_state tid=70501 pid=70500 ppid=1 name=\"CPU 0/KVM\" status=6 cpu=1\n"
+  "event 5000 0 syscall_entry_ioctl fd=3\n"
+  "event 6000 0 sched_switch prev_tid=70001 prev_state=1 prev_comm=sessiond next_tid=0 next_comm=swapper/0\n"
+  "event 7000 1 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 7200 1 kvm_x86_entry vcpu_id=0\n"
+  "event 9000 1 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 9100 0 irq_handler_entry irq=19 name=eth0\n"
+  "event 9200 0 irq_handler_exit irq=19 ret=1\n";
+
+static void
+test_first_evidence (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (first_evidence, NULL, 0);
+  gint vm;
+
+  /* CPU 0: the thread its first switch names, from its first event, in the IRQ open then. */
+  assert_state (a, "pcpu/0", 500, "irq", 70001);
+  assert_state (a, "pcpu/0", 1200, "syscall", 70001);
+  assert_state (a, "pcpu/0", 1700, "softirq", 70001);
+  /* In the ioctl whose exit is its first syscall event, then in user space, then another. */
+  assert_state (a, "pcpu/0", 2500, "syscall", 70001);
+  assert_state (a, "pcpu/0", 4000, "user", 70001);
+  assert_state (a, "pcpu/0", 5500, "syscall", 70001);
+  assert_state (a, "host/thread/70001", 1200, "syscall", 70001);
+  assert_state (a, "host/thread/70001", 4000, "running", 70001);
+  assert_state (a, "pcpu/0", 6500, "idle", 0);
+  assert_state (a, "irq/19", 500, "irq", 70001);
+
+  /* CPU 1: never switched; the statedump names its thread, whose entries make the VM. */
+  vm = strata_analysis_find_machine (a, "host/vm-70500");
+  g_assert_cmpint (vm, >=, 0);
+  assert_state (a, "pcpu/1", 3500, "guest", 70501);
+  assert_state (a, "pcpu/1", 7100, "user", 70501);
+  assert_state (a, "pcpu/1", 8000, "guest", 70501);
+  assert_state (a, "host/vm-70500/vcpu/0", 3500, "running", 70501);
+  assert_state (a, "host/vm-70500/vcpu/0", 7100, "hypervisor", 70501);
+}
+
+/* A status other than RUN proves nothing: lttng-modules writes 1 or 2 for every runnable
+ * thread, on the CPU it last ran on, running or not. */
+static void
+test_statedump_not_run (void)
+{
+  g_autofree char *scenario = g_strdup (first_evidence);
+  char *run = strstr (scenario, "status=6");
+  g_autoptr(StrataAnalysis) a = NULL;
+  gint row;
+  StrataInterval iv;
+
+  run[strlen ("status=")] = '2';
+  a = analyse_scenario (scenario, NULL, 0);
+  g_assert_cmpint (strata_analysis_find_machine (a, "host/vm-70500"), <, 0);
+  row = strata_store_find_row (a->store, "pcpu/1");
+  g_assert_true (row < 0 || !strata_store_lookup (a->store, row, BASE + 3500, &iv) ||
+                 iv.desc->state == STRATA_STATE_UNKNOWN);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -205,5 +282,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fidelity/preemption-markers", test_preemption_markers);
   g_test_add_func ("/fidelity/switched-in-without-wakeup", test_switched_in_without_wakeup);
+  g_test_add_func ("/fidelity/first-evidence", test_first_evidence);
+  g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
   return g_test_run ();
 }

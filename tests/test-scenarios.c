@@ -163,6 +163,8 @@ test_preempted_by_host (void)
     { 65000, 0, "hypervisor", "host/vm-500", 0, 501, NULL },
   };
   const Expect pcpu[] = {
+    /* The first switch names who ran from the CPU's first event. */
+    { 0, 1000, "idle", "host", -1, 0, "swapper/0" },
     { 1000, 2000, "user", "host", -1, 501, "CPU 0/KVM" },
     { 2000, 10000, "guest", "host/vm-500", 0, 501, "CPU 0/KVM" },
     { 10000, 11000, "user", "host", -1, 501, NULL },
@@ -251,14 +253,19 @@ test_two_vms (void)
 {
   Fixture f = { 0 };
   const Expect pcpu[] = {
+    { 0, 1000, "idle", "host", -1, 0, NULL },
     { 1000, 2000, "user", "host", -1, 501, NULL },
-    { 2000, 2300, "guest", "guesta", 0, 501, NULL },
+    /* Guest mode before the guest's first event; from it, the idle thread that the guest
+     * CPU's first switch names. */
+    { 2000, 2100, "guest", "guesta", 0, 501, NULL },
+    { 2100, 2300, "idle", "guesta", 0, 0, NULL },
     { 2300, 3200, "user", "host", -1, 501, NULL },
-    { 3200, 3600, "guest", "guesta", 0, 501, NULL },
+    { 3200, 3600, "idle", "guesta", 0, 0, NULL },
     { 3600, 10000, "user", "guesta", 0, 50, "worker-a" },
     { 10000, 11000, "user", "host", -1, 501, NULL },
     { 11000, 12000, "user", "host", -1, 701, NULL },
-    { 12000, 12200, "guest", "guestb", 0, 701, NULL },
+    { 12000, 12100, "guest", "guestb", 0, 701, NULL },
+    { 12100, 12200, "idle", "guestb", 0, 0, NULL },
     { 12200, 20000, "user", "guestb", 0, 42, "worker-b" },
     { 20000, 21000, "user", "host", -1, 701, NULL },
     { 21000, 22000, "user", "host", -1, 501, NULL },
@@ -396,6 +403,7 @@ test_manual_map (void)
   Fixture f = { 0 };
   StrataVmMap map = { (char *) "lonely", 500 };
   const Expect pcpu[] = {
+    { 0, 1000, "idle", "host", -1, 0, NULL },
     { 1000, 2000, "user", "host", -1, 501, NULL },
     { 2000, 3000, "guest", "lonely", 0, 501, NULL },
     { 3000, 8000, "user", "lonely", 0, 77, "inside" },

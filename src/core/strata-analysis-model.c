@@ -45,6 +45,7 @@ get_thread (Model *model,
       t->vcpu = -1;
       t->row = -1;
       t->state = STRATA_STATE_UNKNOWN;
+      t->first_ts = G_MAXINT64;
       if ((vcpu = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid))) != NULL)
         {
           t->vm = (GPOINTER_TO_INT (vcpu) - 1) >> 16;
@@ -497,6 +498,146 @@ end_rows (Model  *model,
     }
 }
 
+/* @t runs on @cpu from @ts: until its first syscall event, remember where and since when. */
+static inline void
+note_run (Thread *t,
+          guint   cpu,
+          gint64  ts)
+{
+  if (G_LIKELY (t->syscall_seen))
+    return;
+  t->ran_on |= G_GUINT64_CONSTANT (1) << (cpu % 64);
+  t->first_ts = MIN (t->first_ts, ts);
+}
+
+typedef struct
+{
+  Model   *model;
+  gint32   tid;
+  guint32  last_in;
+  guint32  last_out;
+} ToSyscall;
+
+/* @id, or its thread's "user" or "running" made "syscall". */
+static guint32
+to_syscall (guint32  id,
+            gpointer data)
+{
+  ToSyscall *r = data;
+  StrataStateDesc d;
+
+  if (id == r->last_in)
+    return r->last_out;
+  d = *strata_store_builder_desc (r->model->b, id);
+  if (d.tid != r->tid || d.machine != r->model->index ||
+      (d.state != STRATA_STATE_USER && d.state != STRATA_STATE_RUNNING))
+    return id;
+  d.state = STRATA_STATE_SYSCALL;
+  r->last_in = id;
+  r->last_out = strata_store_builder_intern (r->model->b, &d);
+  return r->last_out;
+}
+
+/*
+ * @t's first syscall event. An exit proves it was in that syscall from its first appearance:
+ * what its thread row and the CPU rows it ran on said since then, "running" or "user", becomes
+ * "syscall". Costs the changes of those rows since then, once per thread.
+ */
+static void
+settle_syscall (Model    *model,
+                Thread   *t,
+                gboolean  exit,
+                gint64    ts)
+{
+  ToSyscall r = { model, t->tid, G_MAXUINT32, G_MAXUINT32 };
+
+  t->syscall_seen = TRUE;
+  if (!exit || t->first_ts == G_MAXINT64)
+    return;
+  if (t->row >= 0)
+    {
+      strata_store_builder_remap_since (model->b, t->row, t->first_ts, to_syscall, &r);
+      /* Out of the syscall from here, whatever the exit changes next. */
+      if (t->state == STRATA_STATE_RUNNING)
+        strata_store_builder_set_id_fast (model->b, t->row, ts,
+                                          thread_state_id (model, t, STRATA_STATE_RUNNING));
+    }
+  for (guint cpu = 0; cpu < model->cpus->len; cpu++)
+    {
+      Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+
+      if (!(t->ran_on & (G_GUINT64_CONSTANT (1) << (cpu % 64))))
+        continue;
+      if (c->row >= 0)
+        strata_store_builder_remap_since (model->b, c->row, t->first_ts, to_syscall, &r);
+      if (c->pcpu_row >= 0)
+        strata_store_builder_remap_since (model->b, c->pcpu_row, t->first_ts, to_syscall, &r);
+    }
+}
+
+/* CPU @cpu's first event: what ran and what was open from then, as the scan found them. */
+static void
+start_cpu (Model  *model,
+           guint   cpu)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+  gint64 ts = to_host (model, c->start_ts);
+
+  if (c->tid >= 0 || c->irq_depth > 0 || c->softirq_depth > 0)
+    return;
+  c->tid = c->start_tid;
+  for (guint i = 0; i < c->n_start_irqs; i++)
+    {
+      gboolean soft = c->start_soft[i];
+
+      (*(soft ? &c->softirq_depth : &c->irq_depth))++;
+      irq_set (model, irq_row (model, soft ? model->softirqs : model->irqs, c->start_irq[i], soft),
+               soft, TRUE, ts, c->tid, 0);
+    }
+  if (c->tid > 0)
+    {
+      Thread *t = get_thread (model, c->tid);
+
+      set_name (t, c->start_comm);
+      t->cpu = cpu;
+      note_run (t, cpu, ts);
+      thread_set_state (model, t, running_state (model, t), ts);
+      if (t->vm >= 0)
+        vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
+    }
+  cpu_update (model, cpu, ts);
+}
+
+static int
+compare_start (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
+{
+  GArray *cpus = data;
+  gint64 ta = g_array_index (cpus, Cpu, *(const guint *) a).start_ts;
+  gint64 tb = g_array_index (cpus, Cpu, *(const guint *) b).start_ts;
+
+  return (ta > tb) - (ta < tb);
+}
+
+/* The CPUs whose first event proves something, in the order of those events. */
+static GArray *
+cpu_starts (Model *model)
+{
+  GArray *starts = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < model->cpus->len; i++)
+    {
+      const Cpu *c = &g_array_index (model->cpus, Cpu, i);
+
+      if (c->start_ts != G_MAXINT64 && strata_time_in_range (c->start_ts) &&
+          (c->start_tid >= 0 || c->n_start_irqs > 0))
+        g_array_append_val (starts, i);
+    }
+  g_array_sort_with_data (starts, compare_start, model->cpus);
+  return starts;
+}
+
 /* Whether @trace recorded wakeups at all: without them, no wakeup between a switch-out and
  * the next switch-in proves nothing. */
 static gboolean
@@ -517,6 +658,9 @@ _strata_analysis_run_model (Model *model)
   Analysis *a = model->a;
   StrataStrtab *strings = a->pub->set->strings;
   g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
+  g_autoptr(GArray) starts = cpu_starts (model);
+  guint next_start = 0;
+  gint64 next_start_ts = starts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (starts, guint, 0)).start_ts : G_MAXINT64;
   const StrataEvent *e;
   guint64 n = 0;
 
@@ -536,6 +680,13 @@ _strata_analysis_run_model (Model *model)
       /* The decoder leaves out times outside the range; a set made otherwise may not. */
       if (!strata_time_in_range (e->ts) || (c = model_cpu (model, e->cpu)) == NULL)
         continue;
+      /* CPUs start in time order with the rest, at their first event of any kind. */
+      while (G_UNLIKELY (e->ts >= next_start_ts))
+        {
+          start_cpu (model, g_array_index (starts, guint, next_start++));
+          next_start_ts = next_start < starts->len ?
+                          g_array_index (model->cpus, Cpu, g_array_index (starts, guint, next_start)).start_ts : G_MAXINT64;
+        }
       ts = to_host (model, e->ts);
       if (model->vm != NULL && !in_guest_mode (model, c, e->cpu, ts))
         model->machine->outside_guest_mode++;
@@ -577,6 +728,7 @@ _strata_analysis_run_model (Model *model)
                 set_name (t, e->f[STRATA_F_SWITCH_NEXT_COMM]);
                 settle_sleep (model, t);
                 t->cpu = e->cpu;
+                note_run (t, e->cpu, ts);
                 thread_set_state (model, t, running_state (model, t), ts);
                 if (t->vm >= 0)
                   {
@@ -712,6 +864,8 @@ _strata_analysis_run_model (Model *model)
           if (c->tid <= 0)
             break;
           t = get_thread (model, c->tid);
+          if (G_UNLIKELY (!t->syscall_seen))
+            settle_syscall (model, t, e->kind == STRATA_EV_SYSCALL_EXIT, ts);
           t->in_syscall = e->kind == STRATA_EV_SYSCALL_ENTRY;
           if (t->cpu == (gint32) e->cpu)
             thread_set_state (model, t, running_state (model, t), ts);
@@ -749,6 +903,8 @@ _strata_analysis_run_model (Model *model)
         }
     }
 
+  while (next_start < starts->len)
+    start_cpu (model, g_array_index (starts, guint, next_start++));
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     if (g_array_index (model->cpus, Cpu, cpu).in_guest)
       exit_guest (model, cpu, to_host (model, strata_time_clamp (model->machine->trace->end_ns)));

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 
 #define IRQ_CACHE_SIZE 64
 
+
 typedef struct
 {
   gint64 start;
@@ -74,6 +75,9 @@ typedef struct
   gint32  vcpu;
   gint    row;              /* thread row, -1 until needed */
   guint8  in_syscall;
+  guint8  syscall_seen;     /* a syscall event of it was met: before, it may have been in one */
+  gint64  first_ts;         /* when it first ran, or G_MAXINT64 */
+  guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   guint8  in_guest;
   guint8  state;            /* thread row state */
   gboolean preempted;
@@ -99,6 +103,14 @@ typedef struct
   gint    pcpu_row;         /* the host's fused pcpu/N, or -1 */
   gboolean in_guest;
   guint32 idle_name;        /* "swapper/N" */
+  /* What the trace proves about the time before the CPU's first switch (the scan finds it):
+   * who ran from its first event, and the handlers open then, outermost first. */
+  gint64  start_ts;         /* its first event, own clock; G_MAXINT64: none */
+  gint32  start_tid;        /* -1 unknown */
+  guint32 start_comm;
+  guint8  n_start_irqs;
+  gboolean start_soft[2];
+  gint64  start_irq[2];     /* the line or vector */
   gint64  window_start;     /* a guest's CPU: the host guest-mode window its last event fell */
   gint64  window_end;       /* in, empty at first */
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */

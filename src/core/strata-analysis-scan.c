@@ -175,6 +175,192 @@ scan_messages (Model *model)
   return TRUE;
 }
 
+/* ---- what each CPU's first events prove ---- */
+
+/* LTTng's statedump status of a thread on a CPU (lttng-modules itself writes 1 or 2 for every
+ * TASK_RUNNING thread, running or not, which proves nothing). */
+#define STATEDUMP_RUN 6
+
+typedef struct
+{
+  gint32  tid;
+  guint32 name;
+  gint64  cpu;
+} RunDump;
+
+/* The streams of @trace by CPU: a group of buffers a CPU (several channels share one), or one
+ * group of every stream when some do not say their CPU (then *@by_cpu is FALSE). Returns the
+ * number of groups. */
+static guint
+group_streams (StrataTrace  *trace,
+               GPtrArray   **groups,
+               gboolean     *by_cpu)
+{
+  g_autoptr(GHashTable) group_of = g_hash_table_new (NULL, NULL);   /* cpu + 1 -> group + 1 */
+  gboolean known_cpus = TRUE;
+  guint n = 0;
+
+  for (guint s = 0; s < trace->streams->len; s++)
+    known_cpus &= ((StrataStream *) g_ptr_array_index (trace->streams, s))->cpu < 4096;
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      const StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      gpointer key = GUINT_TO_POINTER (known_cpus ? stream->cpu + 1 : 1);
+      guint g = GPOINTER_TO_UINT (g_hash_table_lookup (group_of, key));
+
+      if (g == 0)
+        {
+          g = ++n;
+          g_hash_table_insert (group_of, key, GUINT_TO_POINTER (g));
+          groups[g - 1] = g_ptr_array_new ();
+        }
+      g_ptr_array_add (groups[g - 1], stream->buffer);
+    }
+  *by_cpu = known_cpus;
+  return n;
+}
+
+/*
+ * A CPU's first sched_switch names the thread that ran before it, from the CPU's first event;
+ * an IRQ or soft IRQ exit met before any entry says that handler was open from then too. Each
+ * group of streams is read only up to its CPUs' first switches. A CPU that never switches is
+ * named by a statedump that says a thread runs there (status RUN with its cpu), wherever that
+ * dump lies.
+ */
+static void
+find_starts (Model *model)
+{
+  static const gboolean wanted[STRATA_EV_N_KINDS] = {
+    [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE,
+    [STRATA_EV_IRQ_ENTRY] = TRUE, [STRATA_EV_IRQ_EXIT] = TRUE,
+    [STRATA_EV_SOFTIRQ_ENTRY] = TRUE, [STRATA_EV_SOFTIRQ_EXIT] = TRUE,
+  };
+  static const gboolean dumps[STRATA_EV_N_KINDS] = { [STRATA_EV_STATEDUMP_PROCESS] = TRUE };
+  StrataTrace *trace = model->machine->trace;
+  g_autofree GPtrArray **groups = g_new0 (GPtrArray *, MAX (trace->streams->len, 1));
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (RunDump));
+  g_autoptr(GArray) switched = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_autoptr(GArray) entered = g_array_new (FALSE, TRUE, sizeof (guint8));  /* depth since the start */
+  gboolean by_cpu;
+  guint n_groups = group_streams (trace, groups, &by_cpu);
+  gboolean all_read = TRUE, unnamed = FALSE;
+
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      const StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      Cpu *c;
+
+      if (stream->cpu >= 4096 || strata_event_buffer_count (stream->buffer) == 0)
+        continue;
+      _strata_analysis_ensure_cpus (model, stream->cpu + 1);
+      c = &g_array_index (model->cpus, Cpu, stream->cpu);
+      c->start_ts = MIN (c->start_ts, stream->begin_ns);
+    }
+  g_array_set_size (switched, model->cpus->len);
+  g_array_set_size (entered, model->cpus->len);
+
+  for (guint g = 0; g < n_groups; g++)
+    {
+      g_autoptr(StrataEventMerge) merge =
+        strata_event_merge_new_wanted ((StrataEventBuffer * const *) groups[g]->pdata, groups[g]->len, wanted);
+      gboolean group_done = FALSE;
+      const StrataEvent *e = NULL;
+
+      /* A group of one CPU is done at that CPU's first switch; one of any CPU never is. */
+      while (!group_done)
+        {
+          Cpu *c;
+          gboolean *done;
+
+          if ((e = strata_event_merge_step (merge)) == NULL)
+            break;
+          if (e->cpu >= model->cpus->len || !strata_time_in_range (e->ts))
+            continue;
+          c = &g_array_index (model->cpus, Cpu, e->cpu);
+          done = &g_array_index (switched, gboolean, e->cpu);
+          if (e->kind == STRATA_EV_STATEDUMP_PROCESS)
+            {
+              RunDump run = { e->f[STRATA_F_SD_TID], e->f[STRATA_F_SD_NAME], e->f[STRATA_F_SD_CPU] };
+
+              if (e->f[STRATA_F_SD_STATUS] == STATEDUMP_RUN && run.cpu >= 0 && run.tid >= 0)
+                g_array_append_val (runs, run);
+              continue;
+            }
+          if (*done)
+            continue;
+          if (e->kind == STRATA_EV_SCHED_SWITCH)
+            {
+              *done = TRUE;
+              group_done = by_cpu;
+              c->start_tid = e->f[STRATA_F_SWITCH_PREV_TID];
+              c->start_comm = e->f[STRATA_F_SWITCH_PREV_COMM];
+            }
+          else
+            {
+              gboolean soft = e->kind == STRATA_EV_SOFTIRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_EXIT;
+              guint8 *depth = &g_array_index (entered, guint8, e->cpu);
+
+              if (e->kind == STRATA_EV_IRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_ENTRY)
+                *depth = MIN (*depth + 1, 255);
+              else if (*depth > 0)
+                (*depth)--;
+              else if (c->n_start_irqs < 2 && (c->n_start_irqs == 0 || !c->start_soft[0]))
+                {
+                  /* Open from the start, inside those found so far; a soft IRQ runs only
+                   * outside hard IRQ handlers, so none can be open around it. */
+                  if (c->n_start_irqs == 1)
+                    {
+                      c->start_soft[1] = c->start_soft[0];
+                      c->start_irq[1] = c->start_irq[0];
+                    }
+                  c->start_soft[0] = soft;
+                  c->start_irq[0] = e->f[soft ? STRATA_F_SOFTIRQ_VEC : STRATA_F_IRQX_IRQ];
+                  c->n_start_irqs++;
+                }
+            }
+        }
+      all_read &= e == NULL;
+      g_ptr_array_unref (groups[g]);
+    }
+
+  for (guint i = 0; i < model->cpus->len; i++)
+    unnamed |= !g_array_index (switched, gboolean, i) && g_array_index (model->cpus, Cpu, i).start_ts != G_MAXINT64;
+  /* A dump past where the groups stopped may still name a CPU that never switched. */
+  if (unnamed && !all_read)
+    {
+      g_array_set_size (runs, 0);
+      for (guint s = 0; s < trace->streams->len; s++)
+        {
+          StrataEventCursor cursor;
+          StrataEvent e;
+
+          strata_event_cursor_init (&cursor, ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer);
+          while (strata_event_cursor_next_wanted (&cursor, &e, dumps))
+            {
+              RunDump run = { e.f[STRATA_F_SD_TID], e.f[STRATA_F_SD_NAME], e.f[STRATA_F_SD_CPU] };
+
+              if (e.f[STRATA_F_SD_STATUS] == STATEDUMP_RUN && run.cpu >= 0 && run.tid >= 0 &&
+                  strata_time_in_range (e.ts))
+                g_array_append_val (runs, run);
+            }
+        }
+    }
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const RunDump *run = &g_array_index (runs, RunDump, i);
+      Cpu *c;
+
+      if (run->cpu >= model->cpus->len || g_array_index (switched, gboolean, run->cpu))
+        continue;
+      c = &g_array_index (model->cpus, Cpu, run->cpu);
+      if (c->start_tid < 0)
+        {
+          c->start_tid = run->tid;
+          c->start_comm = run->name;
+        }
+    }
+}
+
 /* ---- a host's scan, one CPU a thread ---- */
 
 /*
@@ -253,8 +439,11 @@ scan_stream (StreamScan *ss)
         break;
       if (e->cpu >= 4096 || !strata_time_in_range (e->ts))
         continue;
+      /* Each CPU starts with the thread its first switch names (find_starts()). */
       while (cpus->len <= e->cpu)
-        g_array_append_val (cpus, ((CpuScan) { -1, FALSE, 0, 0, -1 }));
+        g_array_append_val (cpus, ((CpuScan) { cpus->len < ss->model->cpus->len ?
+                                               g_array_index (ss->model->cpus, Cpu, cpus->len).start_tid : -1,
+                                               FALSE, 0, 0, -1 }));
       c = &g_array_index (cpus, CpuScan, e->cpu);
       switch (e->kind)
         {
@@ -446,30 +635,16 @@ scan_host (Model *model)
   guint n = 0;
   g_autofree StreamScan *scans = g_new0 (StreamScan, MAX (trace->streams->len, 1));
   g_autoptr(GArray) replay = NULL;
-  g_autoptr(GHashTable) group_of = g_hash_table_new (NULL, NULL);   /* cpu + 1 -> group + 1 */
+  g_autofree GPtrArray **groups = g_new0 (GPtrArray *, MAX (trace->streams->len, 1));
   g_autoptr(GHashTable) pids = NULL;
   g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
-  gboolean known_cpus = TRUE;
+  gboolean by_cpu;
   StreamJobs jobs;
 
-  /* A group a CPU: streams of one CPU (several channels) are merged; streams that do not
-   * say their CPU may hold any, so then the whole trace is one group. */
-  for (guint s = 0; s < trace->streams->len; s++)
-    known_cpus &= ((StrataStream *) g_ptr_array_index (trace->streams, s))->cpu < 4096;
-  for (guint s = 0; s < trace->streams->len; s++)
-    {
-      const StrataStream *stream = g_ptr_array_index (trace->streams, s);
-      gpointer key = GUINT_TO_POINTER (known_cpus ? stream->cpu + 1 : 1);
-      guint g = GPOINTER_TO_UINT (g_hash_table_lookup (group_of, key));
-
-      if (g == 0)
-        {
-          g = ++n;
-          g_hash_table_insert (group_of, key, GUINT_TO_POINTER (g));
-          scans[g - 1].buffers = g_ptr_array_new ();
-        }
-      g_ptr_array_add (scans[g - 1].buffers, stream->buffer);
-    }
+  /* A group a CPU: streams of one CPU (several channels) are merged. */
+  n = group_streams (trace, groups, &by_cpu);
+  for (guint s = 0; s < n; s++)
+    scans[s].buffers = groups[s];
   for (guint s = 0; s < n; s++)
     {
       scans[s].model = model;
@@ -600,6 +775,8 @@ void
 _strata_analysis_scan (Model *model)
 {
   _strata_analysis_ensure_cpus (model, model->machine->n_cpus);
+  if (g_strcmp0 (model->machine->trace->domain, "ust") != 0)
+    find_starts (model);
   /* What scan_messages() records does not change when recorded again by scan_host(). */
   if (model->machine->trace->has_kvm || !scan_messages (model))
     scan_host (model);

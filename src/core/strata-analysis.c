@@ -187,6 +187,8 @@ _strata_analysis_ensure_cpus (Model *model,
       c->tid = -1;
       c->row = -1;
       c->pcpu_row = -1;
+      c->start_ts = G_MAXINT64;
+      c->start_tid = -1;
     }
 }
 

@@ -447,6 +447,43 @@ strata_store_builder_set_id_slow (StrataStoreBuilder *self,
   strata_store_row_push (row, ts, id);
 }
 
+void
+strata_store_builder_remap_since (StrataStoreBuilder *self,
+                                  guint               row_index,
+                                  gint64              from,
+                                  StrataIdMap         map,
+                                  gpointer            user_data)
+{
+  StoreRow *row;
+  gint64 first;
+  gboolean merge = FALSE;
+
+  g_return_if_fail (row_index < self->rows->len);
+
+  row = g_ptr_array_index (self->rows, row_index);
+  first = find_le (row, from - 1) + 1;
+  for (guint64 i = first; i < row->n; i++)
+    {
+      row->ids[i] = map (row->ids[i], user_data);
+      merge |= i > 0 && row->ids[i] == row->ids[i - 1];
+    }
+  if (!merge)
+    return;
+  /* Changes that became equal to the one before merge: the tail is pushed again. */
+  {
+    guint64 len = row->n, start = first > 0 ? first : 1;
+    g_autofree gint64 *ts = g_new (gint64, len - start);
+    g_autofree guint32 *ids = g_memdup2 (row->ids + start, (len - start) * sizeof (guint32));
+
+    for (guint64 i = start; i < len; i++)
+      ts[i - start] = store_row_ts (row, i);
+    row->n = start;
+    for (guint64 i = 0; i < len - start; i++)
+      if (ids[i] != row->ids[row->n - 1])
+        strata_store_row_push (row, ts[i], ids[i]);
+  }
+}
+
 gboolean
 strata_store_builder_replace_last (StrataStoreBuilder *self,
                                    guint               row_index,

@@ -134,6 +134,17 @@ void                strata_store_builder_set_id  (StrataStoreBuilder    *self,
                                                   guint                  row,
                                                   gint64                 ts,
                                                   guint32                desc_id);
+/* Gives every change of @row at or after @from the id @map returns for it (which may intern
+ * descriptions), merging changes that become equal to the one before: for a fact about the
+ * recent past learned late (a thread whose first syscall event is an exit was in that syscall
+ * all along). Costs the changes from @from on. */
+typedef guint32 (*StrataIdMap) (guint32  desc_id,
+                                gpointer user_data);
+void                strata_store_builder_remap_since (StrataStoreBuilder *self,
+                                                      guint               row,
+                                                      gint64              from,
+                                                      StrataIdMap         map,
+                                                      gpointer            user_data);
 /* Gives @row's last change, which must have been made at @ts, the description @desc_id
  * instead: for a state the trace proved wrong afterwards (a thread that slept by its
  * switch-out's state, then ran again with no wakeup, was runnable all along). FALSE, and
