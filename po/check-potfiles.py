@@ -24,8 +24,8 @@ for name in listed:
 if listed != sorted(listed):
     problems.append('po/POTFILES.in is not sorted')
 
-# _("…"), N_("…"), C_("…"), ngettext (…) in C; translatable="yes" in .ui files.
-c_marks = re.compile(r'(?<![A-Za-z0-9_])(?:[NC]?_|g_dngettext|ngettext)\s*\(\s*"')
+# _("…"), N_("…"), C_("…"), NC_("…"), ngettext (…) in C; translatable="yes" in .ui files.
+c_marks = re.compile(r'(?<![A-Za-z0-9_])(?:NC_|[NC]?_|g_dngettext|ngettext)\s*\(\s*"')
 ui_marks = re.compile(r'translatable\s*=\s*"(?:yes|true)"')
 
 candidates = []

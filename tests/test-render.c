@@ -274,8 +274,8 @@ test_legend (void)
 
   /* The states drawn, then the VM in its colour; the host is drawn by state. */
   g_assert_cmpuint (items->len, ==, 9);
-  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 0).name, ==, "user");
-  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 4).name, ==, "idle");
+  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 0).name, ==, "User");
+  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 4).name, ==, "Idle");
   g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, ==,
                      strata_render_state_color (STRATA_STATE_IDLE, TRUE).r);
   g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, !=,

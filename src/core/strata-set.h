@@ -28,12 +28,14 @@ typedef struct
 typedef struct
 {
   char      *path;               /* the trace folder, as found under the PATH given */
-  char      *machine;            /* hostname, made unique within the set */
+  char      *machine;            /* hostname, made unique within the set by the session */
   char      *hostname;
   char      *domain;             /* "kernel", "ust", or "" */
   char      *tracer;             /* e.g. "lttng-modules 2.11.0" */
   char      *kernel_release;
   char      *clock_uuid;
+  char      *session_name;       /* the environment's trace_name, when it has a sane one */
+  char      *session_time;       /* its trace_creation_datetime (ISO 8601), likewise */
   GPtrArray *streams;            /* StrataStream* */
   GPtrArray *errors;             /* char*: problems met reading this trace */
   guint64    events;

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "strata-parallel.h"
@@ -48,6 +49,33 @@ const char *
 strata_state_to_string (StrataState state)
 {
   return (guint) state < STRATA_STATE_N ? state_names[state] : "unknown";
+}
+
+static const char *state_titles[STRATA_STATE_N] = {
+  /* Translators: a state on the timeline, in its legend and tooltips */
+  [STRATA_STATE_UNKNOWN] = NC_("state", "Unknown"),
+  [STRATA_STATE_IDLE] = NC_("state", "Idle"),
+  /* Translators: a CPU running a program's own code, in user space */
+  [STRATA_STATE_USER] = NC_("state", "User"),
+  [STRATA_STATE_SYSCALL] = NC_("state", "System call"),
+  [STRATA_STATE_IRQ] = NC_("state", "IRQ"),
+  [STRATA_STATE_SOFTIRQ] = NC_("state", "Soft IRQ"),
+  /* Translators: a CPU running a virtual machine that was not traced */
+  [STRATA_STATE_GUEST] = NC_("state", "Guest"),
+  [STRATA_STATE_RUNNING] = NC_("state", "Running"),
+  /* Translators: a virtual CPU's thread running in the host, not in the guest */
+  [STRATA_STATE_HYPERVISOR] = NC_("state", "Hypervisor"),
+  [STRATA_STATE_PREEMPTED] = NC_("state", "Preempted"),
+  [STRATA_STATE_BLOCKED] = NC_("state", "Blocked"),
+  [STRATA_STATE_INTERRUPTED] = NC_("state", "Interrupted"),
+  [STRATA_STATE_WAIT_CPU] = NC_("state", "Waiting for CPU"),
+};
+
+const char *
+strata_state_get_title (StrataState state)
+{
+  return g_dpgettext2 (GETTEXT_PACKAGE, "state",
+                       state_titles[(guint) state < STRATA_STATE_N ? state : STRATA_STATE_UNKNOWN]);
 }
 
 StrataState

@@ -34,8 +34,11 @@ typedef enum
   STRATA_STATE_N
 } StrataState;
 
+/* "user", "wait-cpu": the CLI's and the JSON's names, never translated. */
 const char *strata_state_to_string   (StrataState state);
 StrataState strata_state_from_string (const char *name);
+/* "User", "Waiting for CPU": what the legend and the tooltips show, translated. */
+const char *strata_state_get_title   (StrataState state);
 
 typedef enum
 {

@@ -128,7 +128,7 @@ strata_render_legend_items (StrataAnalysis        *analysis,
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     {
       StrataLegendItem item = { strata_render_state_color (shown[i], dark),
-                                strata_state_to_string (shown[i]), FALSE };
+                                strata_state_get_title (shown[i]), FALSE };
 
       g_array_append_val (items, item);
     }

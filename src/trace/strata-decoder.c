@@ -364,6 +364,25 @@ env_string (const bt_trace *trace,
   return NULL;
 }
 
+/* An environment entry that a person wrote, or NULL: some traces fill trace_name with
+ * bytes that are not text. */
+static char *
+env_text (const bt_trace *trace,
+          const char     *name)
+{
+  g_autofree char *value = env_string (trace, name);
+
+  if (value == NULL || strlen (value) > 255 || !g_utf8_validate (value, -1, NULL))
+    return NULL;
+  g_strstrip (value);
+  if (value[0] == '\0')
+    return NULL;
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return NULL;
+  return g_steal_pointer (&value);
+}
+
 static void
 read_environment (Shard           *shard,
                   const bt_stream *stream)
@@ -381,6 +400,8 @@ read_environment (Shard           *shard,
   result->hostname = env_string (trace, "hostname");
   result->domain = env_string (trace, "domain");
   result->kernel_release = env_string (trace, "kernel_release");
+  result->session_name = env_text (trace, "trace_name");
+  result->session_time = env_text (trace, "trace_creation_datetime");
   if (name != NULL && major != NULL && minor != NULL && patch != NULL)
     result->tracer = g_strdup_printf ("%s %s.%s.%s", name, major, minor, patch);
   else if (name != NULL && major != NULL && minor != NULL)
@@ -1255,6 +1276,8 @@ strata_shard_result_free (StrataShardResult *result)
   g_free (result->tracer);
   g_free (result->kernel_release);
   g_free (result->clock_uuid);
+  g_free (result->session_name);
+  g_free (result->session_time);
   g_free (result->bad_file);
   g_free (result);
 }

@@ -35,6 +35,8 @@ typedef struct
   char      *tracer;
   char      *kernel_release;
   char      *clock_uuid;
+  char      *session_name;  /* trace_name and trace_creation_datetime, when they are text */
+  char      *session_time;
   guint      n_ports;
   gboolean   has_kvm;
   gboolean   failed;        /* the trace could not be opened at all */

@@ -136,6 +136,8 @@ collect_trace (StrataTrace *trace,
           trace->tracer = g_strdup (r->tracer);
           trace->kernel_release = g_strdup (r->kernel_release);
           trace->clock_uuid = g_strdup (r->clock_uuid);
+          trace->session_name = g_strdup (r->session_name);
+          trace->session_time = g_strdup (r->session_time);
         }
       trace->has_kvm |= r->has_kvm;
       while (r->streams->len > 0)
@@ -300,7 +302,8 @@ strata_trace_load (const char * const      *paths,
       if (strata_trace_is_ctf2 (f->path) && !ctf2_supported)
         {
           strata_trace_add_error (trace,
-                                  _("%s: this is a CTF 2 trace (LTTng 2.14 or later); reading it needs libbabeltrace2 2.1 or later, and this build uses %u.%u.%u"),
+                                  /* Translators: %s is a folder, then a version such as 2.0.4 */
+                                  _("%s: this is a CTF 2 trace, as LTTng 2.15 writes by default (2.14 as an option). Reading it needs libbabeltrace2 2.1 or later, and this build of Strata uses %u.%u.%u. Strata's Flatpak build reads CTF 2 (see the README), or record with “lttng create --trace-format=ctf-1.8”"),
                                   f->path, bt_version_get_major (), bt_version_get_minor (),
                                   bt_version_get_patch ());
           trace->failed = TRUE;
