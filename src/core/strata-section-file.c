@@ -356,6 +356,7 @@ strata_section_file_checksum_ok (guint64 computed,
 struct _StrataSectionFile
 {
   gatomicrefcount     ref_count;
+  gsize               read;         /* bytes read since the mapping was last given back */
   const guint8       *data;
   gsize               size;
   gboolean            mapped;
@@ -566,6 +567,22 @@ gsize
 strata_section_file_size (StrataSectionFile *self)
 {
   return self->size;
+}
+
+void
+strata_section_file_read (StrataSectionFile *self,
+                          gsize              size)
+{
+  gsize before;
+
+  if (!self->mapped)
+    return;
+  before = g_atomic_pointer_add (&self->read, size);
+  if (before < STRATA_SECTION_FILE_RELEASE_EVERY && before + size >= STRATA_SECTION_FILE_RELEASE_EVERY)
+    {
+      g_atomic_pointer_set (&self->read, 0);
+      madvise ((guint8 *) self->data, self->size, MADV_DONTNEED);
+    }
 }
 
 void

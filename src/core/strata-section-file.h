@@ -95,6 +95,12 @@ gsize              strata_section_file_size       (StrataSectionFile  *self);
 void               strata_section_file_release    (StrataSectionFile  *self,
                                                    gsize               offset,
                                                    gsize               size);
+/* Says @size more bytes were read through the mapping, from any thread: every
+ * STRATA_SECTION_FILE_RELEASE_EVERY bytes, the whole mapping's pages are given back at once
+ * (one call instead of one a small array, each of which interrupts every other core). */
+#define STRATA_SECTION_FILE_RELEASE_EVERY ((gsize) 64 << 20)
+void               strata_section_file_read       (StrataSectionFile  *self,
+                                                   gsize               size);
 
 /* For fuzzing and tests only: checksums that do not match are let through (and said so by
  * strata_section_file_checksum_ok()), so that the checks behind them are reached too. */

@@ -430,7 +430,7 @@ hash_array (gconstpointer      data,
       if (check != NULL && !check (p + at, at, n, user_data))
         return FALSE;
       if (file != NULL)
-        strata_section_file_release (file, p + at - strata_section_file_data (file), n);
+        strata_section_file_read (file, n);
     }
   return TRUE;
 }
