@@ -18,10 +18,11 @@
 static const char usage[] =
   "Usage:\n"
   "  strata-gen demo [--legacy] [--no-sync] OUTDIR\n"
-  "  strata-gen bench [--events N] [--legacy] [--no-sync] OUTDIR\n"
+  "  strata-gen bench [--events N] [--shape SHAPE] [--legacy] [--no-sync] OUTDIR\n"
   "  strata-gen scenario FILE OUTDIR\n"
   "\n"
-  "Writes LTTng-like CTF kernel traces, one folder per machine, under OUTDIR.\n";
+  "Writes LTTng-like CTF kernel traces, one folder per machine, under OUTDIR. SHAPE is\n"
+  "mixed (the default), exits, switches, irqs or contention.\n";
 
 static int
 fail (const char *message)
@@ -40,12 +41,14 @@ main (int   argc,
   gint64 n_events = 10000000;
   gboolean legacy = FALSE;
   gboolean no_sync = FALSE;
+  g_autofree char *shape = NULL;
   const char *command;
   gint64 start;
   GOptionEntry entries[] = {
     { "events", 'n', 0, G_OPTION_ARG_INT64, &n_events, "bench: about this many events", "N" },
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, "older LTTng event naming", NULL },
     { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync, "no vmsync events (stock LTTng)", NULL },
+    { "shape", 0, 0, G_OPTION_ARG_STRING, &shape, "bench: what the set is made of most", "SHAPE" },
     { NULL }
   };
 
@@ -75,6 +78,9 @@ main (int   argc,
       params.n_events = (guint64) n_events;
       params.legacy = legacy;
       params.no_sync = no_sync;
+      if (shape != NULL && strata_scenario_shape_from_string (shape) < 0)
+        return fail ("--shape: mixed, exits, switches, irqs or contention");
+      params.shape = shape ? strata_scenario_shape_from_string (shape) : STRATA_SCENARIO_SHAPE_MIXED;
       if (!strata_scenario_write (&params, argv[2], &stats, &error))
         return fail (error->message);
     }

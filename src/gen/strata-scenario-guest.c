@@ -78,6 +78,47 @@ guest_halt (GuestCpu *g)
   g->cur = g->idle;
 }
 
+/* The worker starts a command that runs for a few µs and exits: a thread that lives inside
+ * one step. Its parent reaps it at once. */
+static void
+guest_fork (GuestCpu *g)
+{
+  Out *o = &g->o;
+  Task *w = g->worker;
+  Gen *gen = o->m->gen;
+  Task child = { 0 };
+
+  child.comm = w->comm;
+  child.tid = child.pid = gen->next_guest_tid++;
+  child.ppid = w->pid;
+  child.prio = w->prio;
+  child.type = TT_CHILD;
+  child.cpu = o->cpu;
+  gen_sys_entry (o, w, SC_CLONE);
+  {
+    EV (ev, STRATA_EV_PROCESS_FORK);
+
+    ev.f[STRATA_F_FORK_PARENT_TID] = w->tid;
+    ev.f[STRATA_F_FORK_PARENT_PID] = w->pid;
+    ev.f[STRATA_F_FORK_CHILD_TID] = child.tid;
+    ev.f[STRATA_F_FORK_CHILD_PID] = child.pid;
+    ev.f[STRATA_F_FORK_CHILD_VTID] = child.tid;
+    ev.f[STRATA_F_FORK_PARENT_NS_INUM] = G_GINT64_CONSTANT (4026531836);
+    ev.f[STRATA_F_FORK_CHILD_NS_INUM] = G_GINT64_CONSTANT (4026531836);
+    ev.f[STRATA_F_FORK_CHILD_COMM] = child.comm;
+    gen_put (o, &ev);
+    gap (o);
+  }
+  gen_wake (o, STRATA_EV_SCHED_WAKEUP_NEW, &child);
+  gen_sys_exit (o, SC_CLONE, child.tid);
+  gen_switch (o, w, o->m->preempt_state, &child);
+  o->now += runi (o->rand, 1 * US, 4 * US);
+  gen_sys_entry (o, &child, SC_EXIT_GROUP);
+  gen_task (o, STRATA_EV_PROCESS_EXIT, &child);
+  gen_switch (o, &child, STATE_ZOMBIE, w);
+  gen_task (o, STRATA_EV_PROCESS_FREE, &child);
+}
+
 static void
 guest_step (GuestCpu *g)
 {
@@ -95,6 +136,12 @@ guest_step (GuestCpu *g)
       return;
     }
 
+  if (gen->guest_fork_pct > 0 && (guint) g_rand_int_range (o->rand, 0, 100) < gen->guest_fork_pct)
+    {
+      guest_fork (g);
+      g->step_left = rexp (o->rand, w->user_mean);
+      return;
+    }
   r = g_rand_int_range (o->rand, 0, 100);
   if (r < 62)
     {

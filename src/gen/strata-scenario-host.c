@@ -479,15 +479,15 @@ enter_guest (Cpu *c)
   v->rip = G_GUINT64_CONSTANT (0xffffffff81000000) + (g_rand_int (rand) & 0x3ffff0);
   v->win_start = gen_kvm (&c->o, STRATA_EV_KVM_ENTRY, v, 0);
   /* Long enough for the guest events that must fit in it (wake-up, statedump). */
-  min = 10 * US;
+  min = v->win_min;
   if (v->first_of_busy)
     min = (v->guest != NULL && v->guest->statedump_pending) ? 250 * US : 30 * US;
   /* Interrupts due meanwhile wait for the guard, plus a little: as they would wait for the
    * guest to re-enable them, not for a round number. */
   v->win_guard = v->win_start + min + runi (rand, 0, 3 * US);
   len = rexp (rand, v->win_mean);
-  if (len < min + 10 * US)
-    len = min + runi (rand, 10 * US, 30 * US);
+  if (len < min + v->win_min)
+    len = min + runi (rand, v->win_min, 3 * v->win_min);
   v->hlt_pending = len >= t->demand;
   if (v->hlt_pending)
     len = MAX (t->demand, MAX (min + 10 * US, 25 * US));

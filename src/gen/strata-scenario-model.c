@@ -327,6 +327,8 @@ model_run (const ModelSpec           *spec,
   gen.strings = strings;
   gen.owned = owned;
   gen.next_child_tid = FIRST_CHILD_TID;
+  gen.guest_fork_pct = spec->guest_fork_pct;
+  gen.next_guest_tid = 20000;
   gen.s_ls = strata_strtab_intern (strings, "ls");
   gen.s_ls_path = strata_strtab_intern (strings, "/usr/bin/ls");
   gen.s_virtio = strata_strtab_intern (strings, "virtio0-input.0");
@@ -374,6 +376,19 @@ model_run (const ModelSpec           *spec,
       spec_kw.cpu = i;
       spec_kw.wake_irq = i == 1 ? 43 : 0;
       task = task_from_spec (&gen, &spec_kw, t0, rand);
+      g_ptr_array_add (host->tasks, task);
+      cpu_pin (&cpus[i], task);
+    }
+  /* Builds: a shell on each pCPU starting a short-lived command every millisecond or so. */
+  for (guint i = 0; i < MIN (spec->n_spawners, HOST_CPUS); i++)
+    {
+      TaskSpec spec_make = { "make", 0, 0, 2500, 0, 60 * US, 700 * US, 20 * US,
+                             "read,write,newfstat,openat,close", "wait4", 0, TT_NORMAL, F_SPAWNER };
+      Task *task;
+
+      spec_make.tid = spec_make.pid = 2700 + i;
+      spec_make.cpu = i;
+      task = task_from_spec (&gen, &spec_make, t0, rand);
       g_ptr_array_add (host->tasks, task);
       cpu_pin (&cpus[i], task);
     }
@@ -465,7 +480,8 @@ model_run (const ModelSpec           *spec,
               for (guint k = 0; k < vm->n_pcpus; k++)
                 vcpu->float_cpus[k] = &cpus[vm->pcpus[k]];
             }
-          vcpu->win_mean = 150 * US;
+          vcpu->win_mean = spec->win_mean > 0 ? spec->win_mean : 150 * US;
+          vcpu->win_min = spec->win_min > 0 ? spec->win_min : 10 * US;
           vcpu->sync_period = 20 * MS;
           vcpu->last_sync = t0 - runi (rand, 0, 20 * MS);
           vcpu->first_of_busy = TRUE;
@@ -516,7 +532,20 @@ model_run (const ModelSpec           *spec,
         src->irq = lines[i].irq;
         src->name = strata_strtab_intern (strings, lines[i].name);
         src->vec = lines[i].vec;
-        src->mean_gap = lines[i].gap;
+        src->mean_gap = lines[i].gap / MAX (spec->irq_gap_div, 1);
+        src->next = t0 + rexp (c->o.rand, src->mean_gap);
+      }
+    /* An NVMe queue's line on every pCPU, as a busy storage server has. */
+    for (guint i = 0; spec->irq_every_cpu && i < HOST_CPUS; i++)
+      {
+        Cpu *c = &cpus[i];
+        IrqSource *src = &c->irqs[c->n_irqs++];
+        g_autofree char *name = g_strdup_printf ("nvme0q%u", i + 1);
+
+        src->irq = 120 + i;
+        src->name = strata_strtab_intern (strings, name);
+        src->vec = VEC_BLOCK;
+        src->mean_gap = 60 * US;
         src->next = t0 + rexp (c->o.rand, src->mean_gap);
       }
   }
@@ -585,6 +614,72 @@ out:
       return FALSE;
     }
   return TRUE;
+}
+
+static const char * const shape_names[STRATA_SCENARIO_SHAPE_N] = {
+  "mixed", "exits", "switches", "irqs", "contention",
+};
+
+const char *
+strata_scenario_shape_to_string (StrataScenarioShape shape)
+{
+  return (guint) shape < STRATA_SCENARIO_SHAPE_N ? shape_names[shape] : NULL;
+}
+
+gint
+strata_scenario_shape_from_string (const char *name)
+{
+  for (guint i = 0; i < STRATA_SCENARIO_SHAPE_N; i++)
+    if (g_strcmp0 (shape_names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+/* The knobs of a bench set's shape. */
+static void
+model_spec_shape (ModelSpec           *spec,
+                  StrataScenarioShape  shape)
+{
+  switch (shape)
+    {
+    case STRATA_SCENARIO_SHAPE_EXITS:
+      /* Guest mode for about 15 µs at a time, and rarely idle. */
+      for (guint v = 0; v < spec->n_vms; v++)
+        {
+          spec->vms[v].busy_mean = 60 * MS;
+          spec->vms[v].idle_mean = 500 * US;
+        }
+      spec->win_mean = 14 * US;
+      spec->win_min = 3 * US;
+      break;
+    case STRATA_SCENARIO_SHAPE_SWITCHES:
+      spec->n_spawners = HOST_CPUS;
+      spec->guest_fork_pct = 30;
+      for (guint v = 0; v < spec->n_vms; v++)
+        spec->vms[v].busy_mean = 20 * MS;
+      break;
+    case STRATA_SCENARIO_SHAPE_IRQS:
+      spec->irq_gap_div = 40;
+      spec->irq_every_cpu = TRUE;
+      break;
+    case STRATA_SCENARIO_SHAPE_CONTENTION:
+      /* Four vCPUs each, on the same four pCPUs, busy: each VM waits for the other. */
+      for (guint v = 0; v < spec->n_vms; v++)
+        {
+          spec->vms[v].n_vcpus = spec->vms[v].n_pcpus = 4;
+          for (guint n = 0; n < 4; n++)
+            spec->vms[v].pcpus[n] = n;
+          spec->vms[v].busy_mean = 25 * MS;
+          spec->vms[v].idle_mean = 1 * MS;
+        }
+      spec->win_mean = 40 * US;
+      spec->guest_fork_pct = 5;
+      break;
+    case STRATA_SCENARIO_SHAPE_MIXED:
+    case STRATA_SCENARIO_SHAPE_N:
+    default:
+      break;
+    }
 }
 
 static void
@@ -683,6 +778,7 @@ strata_scenario_generate (const StrataScenarioParams *params,
       CountSink short_run = { 0 }, long_run = { 0 };
       double per_ns;
 
+      model_spec_shape (&spec, params->shape);
       /* The model's event rate is steady after its start: measure two short runs and
        * extrapolate the line through them. */
       spec.duration = 250 * MS;

@@ -105,6 +105,8 @@ struct _Gen
   SysProfile                sys[SC_N];
   GPtrArray                *owned;          /* every Task but short-lived children */
   gint32                    next_child_tid;
+  guint                     guest_fork_pct; /* of a guest worker's steps that fork a thread */
+  gint32                    next_guest_tid;
   guint32                   s_ls;
   guint32                   s_ls_path;
   guint32                   s_virtio;
@@ -196,6 +198,7 @@ struct _Vcpu
   gint64    busy_mean;
   gint64    idle_mean;
   gint64    win_mean;
+  gint64    win_min;        /* the shortest guest-mode window, past its first ones */
   gint64    sync_period;
   gint64    win_start;
   gint64    win_guard;      /* nothing interrupts guest mode before this */
@@ -370,6 +373,13 @@ typedef struct
   gint64      offset_s;
   guint       n_vms;
   VmSpec      vms[MAX_VMS];
+  /* What the set is made of most (see StrataScenarioShape); 0 for the usual */
+  gint64      win_mean;                 /* guest-mode windows: 150 µs */
+  gint64      win_min;                  /* 10 µs */
+  gint64      irq_gap_div;              /* device interrupts this many times as often: 1 */
+  gboolean    irq_every_cpu;            /* a queue's interrupt line on each pCPU too */
+  guint       n_spawners;               /* host tasks forking short-lived children, one a pCPU */
+  guint       guest_fork_pct;           /* of a guest worker's steps that fork a thread */
 } ModelSpec;
 
 /* Whether the host's own threads (or the children it forks) use @tid. */

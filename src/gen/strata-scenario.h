@@ -111,12 +111,28 @@ typedef enum
   STRATA_SCENARIO_BENCH,
 } StrataScenarioModel;
 
+/* What a bench set is made of most: the benchmarks hold their targets on every shape. */
+typedef enum
+{
+  STRATA_SCENARIO_SHAPE_MIXED,       /* the bench as it always was: a bit of everything */
+  STRATA_SCENARIO_SHAPE_EXITS,       /* busy vCPUs leaving guest mode at about 50 kHz each */
+  STRATA_SCENARIO_SHAPE_SWITCHES,    /* many short-lived threads, on the host and in guests */
+  STRATA_SCENARIO_SHAPE_IRQS,        /* device interrupts at tens of kHz on every pCPU */
+  STRATA_SCENARIO_SHAPE_CONTENTION,  /* two busy VMs whose vCPUs share the same pCPUs */
+  STRATA_SCENARIO_SHAPE_N
+} StrataScenarioShape;
+
+/* "mixed", "exits", "switches", "irqs", "contention"; -1 for another name. */
+const char *strata_scenario_shape_to_string   (StrataScenarioShape shape);
+gint        strata_scenario_shape_from_string (const char         *name);
+
 typedef struct
 {
   StrataScenarioModel model;
   guint64             n_events;      /* bench: about this many events in all; 0: 10 M */
   gboolean            legacy;        /* every trace uses the older LTTng naming */
   gboolean            no_sync;       /* no vmsync events: only the KVM windows link the guests */
+  StrataScenarioShape shape;         /* bench only */
 } StrataScenarioParams;
 
 /* One trace of a set, as the generator announces it to a sink. */
