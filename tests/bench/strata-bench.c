@@ -10,8 +10,11 @@
  *
  *   strata-bench load DIR...     decode (and analysis) throughput and peak memory, side by
  *                                side with `babeltrace2 -c sink.utils.dummy` on the same folders
+ *   strata-bench open DIR...     time and peak memory to a first drawn frame, opening the set
+ *                                the first time (decode, analyse, save) and again (saved)
  *   strata-bench render DIR...   median time to draw a 1920×1080 frame of every row for 100
  *                                random zoom windows, and the median hover query
+ *   strata-bench shapes ROOT     load and open, for each shape's set ROOT/<shape>: a table
  *
  * Each measured run is a child process, so that its peak resident memory is its own.
  */
@@ -21,6 +24,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +40,7 @@
 #include "strata-memory.h"
 #include "strata-renderer.h"
 #include "strata-timing.h"
+#include "strata-loader.h"
 #include "strata-trace-loader.h"
 
 typedef struct
@@ -174,23 +179,64 @@ median_run (char **argv,
   return median;
 }
 
-static int
-bench_load (char **paths)
+/* What bench_load() measures, medians of its runs. */
+typedef struct
+{
+  guint64 events;
+  guint64 changes;
+  double  bt_s;                /* babeltrace2 -c sink.utils.dummy */
+  double  bt_peak_mib;
+  double  decode_s;            /* the decoder alone */
+  double  decode_peak_mib;
+  double  full_s;              /* decode + analysis, wall clock of the process */
+  double  full_decode_s;       /* its two parts, as the child times them */
+  double  analyse_s;
+  double  peak_mib;            /* the highest of the full runs */
+  double  decode_cpu;
+  double  analyse_cpu;
+  gsize   store_bytes;
+  gsize   set_bytes;
+  char   *ratios;              /* every full run's analysis / decode */
+  guint   n_runs;
+} LoadFigures;
+
+static guint
+bench_runs (void)
+{
+  return g_getenv ("STRATA_BENCH_RUNS") ? CLAMP (atoi (g_getenv ("STRATA_BENCH_RUNS")), 1, 15) : 3;
+}
+
+static GPtrArray *
+child_argv (const char  *mode,
+            char       **paths)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (char *) self_path);
+  g_ptr_array_add (argv, (char *) mode);
+  for (guint i = 0; paths[i]; i++)
+    g_ptr_array_add (argv, paths[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+static gboolean
+measure_load (char        **paths,
+              LoadFigures  *fig)
 {
   g_autoptr(GPtrArray) bt = g_ptr_array_new ();
-  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
-  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GPtrArray) mine = child_argv ("--child-decode", paths);
+  g_autoptr(GPtrArray) full = child_argv ("--child-analyse", paths);
   /* The analysis is measured over several runs: on a shared machine one run can be a third
-   * off. The run with the median ratio is shown, and every run's ratio. */
-  guint n_runs = g_getenv ("STRATA_BENCH_RUNS") ? CLAMP (atoi (g_getenv ("STRATA_BENCH_RUNS")), 1, 15) : 3;
+   * off. The run with the median ratio is kept, and every run's ratio. */
+  guint n_runs = bench_runs ();
   Run rb, rm, rf, runs[15];
-  double ratios[15], sorted[15], peak_mib = 0;
-  g_autoptr(GString) all = g_string_new (NULL);
+  double ratios[15], sorted[15];
+  GString *all = g_string_new (NULL);
   guint median = 0;
-  guint64 events = 0, changes = 0;
-  double decode_s = 0, analyse_s = 0, full_decode_s = 0, decode_cpu = 0, analyse_cpu = 0;
-  gsize store_bytes = 0, set_bytes = 0;
 
+  memset (fig, 0, sizeof *fig);
+  fig->n_runs = n_runs;
   g_ptr_array_add (bt, (char *) "babeltrace2");
   for (guint i = 0; paths[i]; i++)
     g_ptr_array_add (bt, paths[i]);
@@ -198,25 +244,13 @@ bench_load (char **paths)
   g_ptr_array_add (bt, (char *) "sink.utils.dummy");
   g_ptr_array_add (bt, NULL);
 
-  g_ptr_array_add (mine, (char *) self_path);
-  g_ptr_array_add (mine, (char *) "--child-decode");
-  g_ptr_array_add (full, (char *) self_path);
-  g_ptr_array_add (full, (char *) "--child-analyse");
-  for (guint i = 0; paths[i]; i++)
-    {
-      g_ptr_array_add (mine, paths[i]);
-      g_ptr_array_add (full, paths[i]);
-    }
-  g_ptr_array_add (mine, NULL);
-  g_ptr_array_add (full, NULL);
-
   /* babeltrace2 and the decoder alone: the median of as many runs, for the same reason. */
   rb = median_run ((char **) bt->pdata, n_runs);
   rm = median_run ((char **) mine->pdata, n_runs);
-  if (sscanf (rm.out, "%" G_GUINT64_FORMAT " %lf", &events, &decode_s) != 2)
+  if (sscanf (rm.out, "%" G_GUINT64_FORMAT, &fig->events) != 1)
     {
       g_printerr ("strata-bench: the loader failed (status %d)\n", rm.status);
-      return 1;
+      return FALSE;
     }
   for (guint r = 0; r < n_runs; r++)
     {
@@ -226,10 +260,10 @@ bench_load (char **paths)
       if (sscanf (runs[r].out, "%*u %lf %lf", &d, &an) != 2)
         {
           g_printerr ("strata-bench: the analysis failed (status %d)\n", runs[r].status);
-          return 1;
+          return FALSE;
         }
       sorted[r] = ratios[r] = an / d;
-      peak_mib = MAX (peak_mib, runs[r].peak_mib);
+      fig->peak_mib = MAX (fig->peak_mib, runs[r].peak_mib);
       g_string_append_printf (all, "%s%.0f%%", r ? ", " : "", 100 * ratios[r]);
     }
   qsort (sorted, n_runs, sizeof (double), compare_double);
@@ -237,37 +271,199 @@ bench_load (char **paths)
     median++;
   rf = runs[median];
   if (sscanf (rf.out, "%*u %lf %lf %" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %lf %lf",
-              &full_decode_s, &analyse_s, &changes, &store_bytes, &set_bytes, &decode_cpu, &analyse_cpu) != 7)
+              &fig->full_decode_s, &fig->analyse_s, &fig->changes, &fig->store_bytes, &fig->set_bytes,
+              &fig->decode_cpu, &fig->analyse_cpu) != 7)
     {
       g_printerr ("strata-bench: the analysis failed (status %d)\n", rf.status);
-      return 1;
+      return FALSE;
     }
-
-  g_print ("Trace set: %" G_GUINT64_FORMAT " events, %u processors\n\n", events, g_get_num_processors ());
-  g_print ("%-44s %10s %12s %10s %10s\n", "", "seconds", "events/s", "peak MiB", "B/event");
-  g_print ("%-44s %10.2f %12.0f %10.1f %10.1f\n", "babeltrace2 -c sink.utils.dummy",
-           rb.seconds, events / rb.seconds, rb.peak_mib, rb.peak_mib * 1048576 / events);
-  g_print ("%-44s %10.2f %12.0f %10.1f %10.1f\n", "strata: decode into core events",
-           rm.seconds, events / rm.seconds, rm.peak_mib, rm.peak_mib * 1048576 / events);
-  g_print ("%-44s %10.2f %12.0f %10.1f %10.1f\n", "strata: decode + analysis (fused store)",
-           rf.seconds, events / rf.seconds, peak_mib, peak_mib * 1048576 / events);
-  g_print ("\n");
-  g_print ("decode speed-up over babeltrace2:  %.2fx (target >= 2.5x)\n", rb.seconds / rm.seconds);
-  g_print ("analysis time / decode time:       %.0f%% (target <= 30%%; decode %.2f s, analysis %.2f s)\n",
-           100 * analyse_s / full_decode_s, full_decode_s, analyse_s);
-  g_print ("                                   median of %u runs: %s\n", n_runs, all->str);
-  g_print ("processor time:                    decode %.2f s, analysis %.2f s (on %u processors)\n",
-           decode_cpu, analyse_cpu, g_get_num_processors ());
-  g_print ("stored changes:                    %" G_GUINT64_FORMAT " (%.2f per event)\n", changes,
-           (double) changes / events);
-  g_print ("bytes per stored change:           %.1f (target <= 16)\n", (double) store_bytes / changes);
-  g_print ("decoded events in memory:          %.1f B/event\n", (double) set_bytes / events);
-  g_print ("peak memory per event, full load:  %.1f B/event (target <= 32; the highest of the runs)\n",
-           peak_mib * 1048576 / events);
+  fig->bt_s = rb.seconds;
+  fig->bt_peak_mib = rb.peak_mib;
+  fig->decode_s = rm.seconds;
+  fig->decode_peak_mib = rm.peak_mib;
+  fig->full_s = rf.seconds;
+  fig->ratios = g_string_free (all, FALSE);
   g_free (rb.out);
   g_free (rm.out);
   for (guint r = 0; r < n_runs; r++)
     g_free (runs[r].out);
+  return TRUE;
+}
+
+static int
+bench_load (char **paths)
+{
+  LoadFigures f;
+  double events;
+
+  if (!measure_load (paths, &f))
+    return 1;
+  events = f.events;
+  g_print ("Trace set: %" G_GUINT64_FORMAT " events, %u processors\n\n", f.events, g_get_num_processors ());
+  g_print ("%-44s %10s %12s %10s %10s\n", "", "seconds", "events/s", "peak MiB", "B/event");
+  g_print ("%-44s %10.2f %12.0f %10.1f %10.1f\n", "babeltrace2 -c sink.utils.dummy",
+           f.bt_s, events / f.bt_s, f.bt_peak_mib, f.bt_peak_mib * 1048576 / events);
+  g_print ("%-44s %10.2f %12.0f %10.1f %10.1f\n", "strata: decode into core events",
+           f.decode_s, events / f.decode_s, f.decode_peak_mib, f.decode_peak_mib * 1048576 / events);
+  g_print ("%-44s %10.2f %12.0f %10.1f %10.1f\n", "strata: decode + analysis (fused store)",
+           f.full_s, events / f.full_s, f.peak_mib, f.peak_mib * 1048576 / events);
+  g_print ("\n");
+  g_print ("decode speed-up over babeltrace2:  %.2fx (target >= 2.0x)\n", f.bt_s / f.decode_s);
+  g_print ("full load speed-up:                %.2fx (decode + analysis)\n", f.bt_s / f.full_s);
+  g_print ("analysis time / decode time:       %.0f%% (target <= 30%%; decode %.2f s, analysis %.2f s)\n",
+           100 * f.analyse_s / f.full_decode_s, f.full_decode_s, f.analyse_s);
+  g_print ("                                   median of %u runs: %s\n", f.n_runs, f.ratios);
+  g_print ("processor time:                    decode %.2f s, analysis %.2f s (on %u processors)\n",
+           f.decode_cpu, f.analyse_cpu, g_get_num_processors ());
+  g_print ("stored changes:                    %" G_GUINT64_FORMAT " (%.2f per event)\n", f.changes,
+           (double) f.changes / events);
+  g_print ("bytes per stored change:           %.1f (target <= 16)\n", (double) f.store_bytes / f.changes);
+  g_print ("decoded events in memory:          %.1f B/event\n", (double) f.set_bytes / events);
+  g_print ("peak memory per event, full load:  %.1f B/event (target <= 32; the highest of the runs)\n",
+           f.peak_mib * 1048576 / events);
+  g_free (f.ratios);
+  return 0;
+}
+
+/* Child: opens a set as the app does (StrataLoader, with the cache in $STRATA_BENCH_CACHE),
+ * then draws a first 1920×1080 frame of it; prints "from_cache open_s frame_s". */
+static int
+child_open (char **paths)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataLoader) loader = strata_loader_new ((const char * const *) paths);
+  g_autoptr(StrataCache) cache = strata_cache_new (g_getenv ("STRATA_BENCH_CACHE"), G_MAXUINT64);
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(StrataLayout) layout = NULL;
+  cairo_surface_t *surface;
+  StrataRenderOptions options;
+  gint64 t0 = g_get_monotonic_time (), t1;
+  cairo_t *cr;
+
+  strata_loader_set_release_events (loader, TRUE);
+  strata_loader_set_cache (loader, cache);
+  if ((analysis = strata_loader_load (loader, NULL, &error)) == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  t1 = g_get_monotonic_time ();
+  layout = strata_layout_new (analysis);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1920, 1080);
+  cr = cairo_create (surface);
+  strata_render_options_init (&options, analysis, 1920, 1080);
+  strata_render (cr, analysis, layout, &options);
+  cairo_surface_flush (surface);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_print ("%d %.4f %.4f\n", strata_loader_get_from_cache (loader), (t1 - t0) / 1e6,
+           (g_get_monotonic_time () - t0) / 1e6);
+  return 0;
+}
+
+typedef struct
+{
+  double first_s;          /* to a drawn frame, median */
+  double first_peak_mib;   /* the highest */
+  double reopen_s;
+  double reopen_peak_mib;
+  guint64 saved_bytes;
+} OpenFigures;
+
+static gboolean
+measure_open (char        **paths,
+              OpenFigures  *fig)
+{
+  g_autoptr(GPtrArray) argv = child_argv ("--child-open", paths);
+  guint n_runs = bench_runs ();
+  double first[15], again[15];
+  const char *base = g_getenv ("STRATA_BENCH_DIR");
+  g_autofree char *root = g_build_filename (base ? base : g_get_user_cache_dir (), base ? NULL : "strata-bench", NULL);
+
+  memset (fig, 0, sizeof *fig);
+  for (guint r = 0; r < n_runs; r++)
+    {
+      g_autofree char *dir = g_build_filename (root, "saved-XXXXXX", NULL);
+      g_autoptr(StrataCache) cache = NULL;
+      Run a, b;
+      int opened[2] = { -1, -1 };
+
+      if (g_mkdir_with_parents (root, 0700) != 0 || g_mkdtemp (dir) == NULL)
+        return FALSE;
+      cache = strata_cache_new (dir, G_MAXUINT64);
+      g_setenv ("STRATA_BENCH_CACHE", dir, TRUE);
+      a = measure ((char **) argv->pdata);
+      b = measure ((char **) argv->pdata);
+      g_unsetenv ("STRATA_BENCH_CACHE");
+      fig->saved_bytes = strata_cache_get_size (cache);
+      strata_cache_forget (cache, NULL);
+      g_rmdir (dir);
+      if (sscanf (a.out, "%d %*f %lf", &opened[0], &first[r]) != 2 ||
+          sscanf (b.out, "%d %*f %lf", &opened[1], &again[r]) != 2 || opened[0] != 0 || opened[1] != 1)
+        {
+          g_printerr ("strata-bench: opening failed (status %d, %d; from cache %d, %d)\n",
+                      a.status, b.status, opened[0], opened[1]);
+          return FALSE;
+        }
+      fig->first_peak_mib = MAX (fig->first_peak_mib, a.peak_mib);
+      fig->reopen_peak_mib = MAX (fig->reopen_peak_mib, b.peak_mib);
+      g_free (a.out);
+      g_free (b.out);
+    }
+  qsort (first, n_runs, sizeof (double), compare_double);
+  qsort (again, n_runs, sizeof (double), compare_double);
+  fig->first_s = first[n_runs / 2];
+  fig->reopen_s = again[n_runs / 2];
+  return TRUE;
+}
+
+static int
+bench_open (char **paths)
+{
+  OpenFigures f;
+
+  if (!measure_open (paths, &f))
+    return 1;
+  g_print ("%-44s %10s %10s\n", "(to a drawn 1920x1080 frame)", "seconds", "peak MiB");
+  g_print ("%-44s %10.2f %10.1f\n", "first open: decode, analyse, save", f.first_s, f.first_peak_mib);
+  g_print ("%-44s %10.2f %10.1f\n", "reopen from the saved analysis", f.reopen_s, f.reopen_peak_mib);
+  g_print ("\nreopen / first open: %.0f%% of the time (target <= 10%%), %.0f%% of the peak memory "
+           "(target <= 50%%); saved file %.1f MiB\n", 100 * f.reopen_s / f.first_s,
+           100 * f.reopen_peak_mib / f.first_peak_mib, f.saved_bytes / 1048576.0);
+  return 0;
+}
+
+/* Every shape's set under ROOT (ROOT/<shape>): one line each. */
+static int
+bench_shapes (const char *root)
+{
+  static const char *shapes[] = { "mixed", "exits", "switches", "irqs", "contention" };
+
+  g_print ("%-11s %8s %7s %7s %9s %8s %8s %9s %8s %8s\n", "shape", "events", "decode", "full",
+           "analysis", "peak", "changes", "reopen", "reopen", "reopen");
+  g_print ("%-11s %8s %7s %7s %9s %8s %8s %9s %8s %8s\n", "", "M", "ratio", "ratio",
+           "% decode", "B/event", "/event", "s", "% time", "% peak");
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, shapes[i], NULL);
+      char *paths[] = { dir, NULL };
+      LoadFigures l;
+      OpenFigures o;
+
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        continue;
+      if (!measure_load (paths, &l) || !measure_open (paths, &o))
+        return 1;
+      g_print ("%-11s %8.2f %6.2fx %6.2fx %8.0f%% %8.1f %8.2f %9.2f %7.0f%% %7.0f%%\n", shapes[i],
+               l.events / 1e6, l.bt_s / l.decode_s, l.bt_s / l.full_s, 100 * l.analyse_s / l.full_decode_s,
+               l.peak_mib * 1048576 / l.events, (double) l.changes / l.events, o.reopen_s,
+               100 * o.reopen_s / o.first_s, 100 * o.reopen_peak_mib / o.first_peak_mib);
+      g_free (l.ratios);
+    }
+  g_print ("\nTargets: decode ratio >= 2.0x babeltrace2 -c sink.utils.dummy, analysis <= 30%% of "
+           "decode, peak <= 32 B/event; reopen <= 10%% of the first open's time and <= 50%% of its "
+           "peak (first open: decode, analyse, save, draw; reopen: open the saved analysis, draw). "
+           "Medians of %u runs.\n", bench_runs ());
   return 0;
 }
 
@@ -353,10 +549,17 @@ main (int   argc,
     return child_load (argv + 2, FALSE);
   if (argc >= 3 && strcmp (argv[1], "--child-analyse") == 0)
     return child_load (argv + 2, TRUE);
+  if (argc >= 3 && strcmp (argv[1], "--child-open") == 0)
+    return child_open (argv + 2);
   if (argc >= 3 && strcmp (argv[1], "load") == 0)
     return bench_load (argv + 2);
+  if (argc >= 3 && strcmp (argv[1], "open") == 0)
+    return bench_open (argv + 2);
+  if (argc == 3 && strcmp (argv[1], "shapes") == 0)
+    return bench_shapes (argv[2]);
   if (argc >= 3 && strcmp (argv[1], "render") == 0)
     return bench_render (argv + 2);
-  g_printerr ("Usage: strata-bench load|render DIR...\n");
+  g_printerr ("Usage: strata-bench load|open|render DIR...\n"
+              "       strata-bench shapes ROOT\n");
   return 2;
 }
