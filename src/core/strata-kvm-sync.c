@@ -645,7 +645,12 @@ sweep (const Fit              *f,
   /* Differences to coverage, then its highest plateaus: the longest, or of equal ones the
    * nearest to the line. */
   for (guint c = 0; c < n_cells; c++)
-    top = MAX (top, cov[c] = run += cov[c]);
+    {
+      /* Not inside MAX(), which would add the difference twice. */
+      run += cov[c];
+      cov[c] = run;
+      top = MAX (top, run);
+    }
   if (top <= 0)
     return;
   for (guint c = 0; c < n_cells;)
