@@ -284,6 +284,9 @@ get (Reader   *r,
      gpointer  out,
      gsize     len)
 {
+  /* An empty array's data is NULL, which memcpy() may not be given even for no bytes. */
+  if (len == 0)
+    return !r->bad;
   if (r->bad || len > r->size - r->pos)
     {
       r->bad = TRUE;
