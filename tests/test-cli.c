@@ -137,7 +137,7 @@ test_intervals_and_preemptions (void)
       if (i > 0)
         g_assert_cmpint (json_object_get_int_member (iv, "start_ns"), ==, last_end);
       last_end = json_object_get_int_member (iv, "end_ns");
-      g_assert_true (g_strv_contains ((const char *[]) { "running", "hypervisor", "preempted", "blocked", "unknown", NULL }, state));
+      g_assert_true (g_strv_contains ((const char *[]) { "running", "hypervisor", "preempted", "waiting", "blocked", "unknown", NULL }, state));
       g_assert_cmpint (json_object_get_int_member (iv, "vcpu"), ==, 0);
       preempted |= g_str_equal (state, "preempted");
     }
@@ -155,6 +155,12 @@ test_intervals_and_preemptions (void)
 
       g_assert_cmpstr (json_object_get_string_member (p, "machine"), ==, "server1");
       g_assert_cmpint (json_object_get_int_member (p, "end_ns"), >, json_object_get_int_member (p, "start_ns"));
+      g_assert_true (g_strv_contains ((const char *[]) { "preemption", "wakeup", NULL },
+                                      json_object_get_string_member (p, "kind")));
+      g_assert_true (json_object_has_member (p, "open"));
+      for (guint c = 0; c < json_array_get_length (by); c++)
+        g_assert_true (g_strv_contains ((const char *[]) { "host", "guest", "hypervisor", "idle", NULL },
+                                        json_object_get_string_member (json_array_get_object_element (by, c), "state")));
       if (json_array_get_length (by) > 0 &&
           g_strcmp0 (json_object_get_string_member (json_array_get_object_element (by, 0), "comm"), "stress") == 0)
         by_stress++;

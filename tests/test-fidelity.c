@@ -275,6 +275,111 @@ test_statedump_not_run (void)
                  iv.desc->state == STRATA_STATE_UNKNOWN);
 }
 
+/* ---- defects 3 to 5: preemptions and wake-up waits, open ones, their causes ---- */
+
+/*
+ * VM A's vCPU (thread 70501) is preempted on pCPU 0 by VM B's vCPU thread (80501; VM B was not
+ * traced), in host then guest mode, then by a host thread, then nothing; later it sleeps, is
+ * woken and waits; last it is preempted and the trace ends first.
+ */
+static const char *causes =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=70500 pid=70500 ppid=1 name=qemu-a status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=70501 pid=70500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=80500 pid=80500 ppid=1 name=qemu-b status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=80501 pid=80500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=70501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 3000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 4000 0 sched_switch prev_tid=70501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=80501 next_comm=\"CPU 0/KVM\"\n"
+  "event 5000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 7000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 8000 0 sched_switch prev_tid=80501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=stress\n"
+  "event 9000 0 sched_switch prev_tid=600 prev_state=1 prev_comm=stress next_tid=0 next_comm=swapper/0\n"
+  "event 10000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=70501 next_comm=\"CPU 0/KVM\"\n"
+  "event 11000 0 sched_switch prev_tid=70501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 12000 1 sched_waking tid=70501 comm=\"CPU 0/KVM\" target_cpu=0\n"
+  "event 12500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=70501 next_comm=\"CPU 0/KVM\"\n"
+  "event 13000 0 sched_switch prev_tid=70501 prev_state=4096 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=stress\n"
+  "event 20000 1 irq_handler_entry irq=16 name=eth0\n"
+  "event 20100 1 irq_handler_exit irq=16 ret=1\n";
+
+static const StrataPreemptionCause *
+find_cause (StrataAnalysis         *a,
+            const StrataPreemption *p,
+            const char             *machine,
+            StrataCauseState        state)
+{
+  gint m = strata_analysis_find_machine (a, machine);
+
+  for (guint c = 0; c < p->by->len; c++)
+    {
+      const StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
+
+      if (cause->machine == m && cause->state == state)
+        return cause;
+    }
+  g_error ("no cause %s %s", machine, strata_cause_state_to_string (state));
+  return NULL;
+}
+
+static void
+test_preemptions_and_causes (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (causes, NULL, 0);
+  gint vm_a = strata_analysis_find_machine (a, "host/vm-70500");
+  const StrataPreemption *p;
+  const StrataPreemptionCause *c;
+
+  g_assert_cmpuint (a->preemptions->len, ==, 3);
+  for (guint i = 0; i < a->preemptions->len; i++)
+    g_assert_cmpint (g_array_index (a->preemptions, StrataPreemption, i).machine, ==, vm_a);
+
+  /* Preempted by VM B's vCPU (its hypervisor part one cause, its guest mode another, with no
+   * thread since B was not traced), by a host thread, and by nothing. */
+  p = &g_array_index (a->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_PREEMPTED);
+  g_assert_cmpint (p->start, ==, BASE + 4000);
+  g_assert_cmpint (p->end, ==, BASE + 10000);
+  g_assert_false (p->open);
+  g_assert_cmpuint (p->by->len, ==, 4);
+  c = find_cause (a, p, "host/vm-80500", STRATA_CAUSE_HYPERVISOR);
+  g_assert_cmpint (c->vcpu, ==, 0);
+  g_assert_cmpint (c->tid, ==, -1);
+  g_assert_cmpint (c->ns, ==, 2000);
+  c = find_cause (a, p, "host/vm-80500", STRATA_CAUSE_GUEST);
+  g_assert_cmpint (c->vcpu, ==, 0);
+  g_assert_cmpint (c->tid, ==, -1);
+  g_assert_cmpuint (c->comm, ==, 0);
+  g_assert_cmpint (c->ns, ==, 2000);
+  c = find_cause (a, p, "host", STRATA_CAUSE_HOST);
+  g_assert_cmpint (c->tid, ==, 600);
+  g_assert_cmpstr (strata_analysis_string (a, c->comm), ==, "stress");
+  g_assert_cmpint (c->vcpu, ==, -1);
+  g_assert_cmpint (c->ns, ==, 1000);
+  c = find_cause (a, p, "host", STRATA_CAUSE_IDLE);
+  g_assert_cmpint (c->tid, ==, -1);
+  g_assert_cmpint (c->ns, ==, 1000);
+
+  /* Woken and waiting: a wake-up wait, the vCPU row waiting, behind the idle pCPU. */
+  p = &g_array_index (a->preemptions, StrataPreemption, 1);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_WAKEUP);
+  g_assert_cmpint (p->start, ==, BASE + 12000);
+  g_assert_cmpint (p->end, ==, BASE + 12500);
+  g_assert_cmpint (p->pcpu, ==, 0);
+  assert_state (a, "host/vm-70500/vcpu/0", 12200, "waiting", 70501);
+  assert_state (a, "host/vm-70500/vcpu/0", 11500, "blocked", 70501);
+  g_assert_cmpint (find_cause (a, p, "host", STRATA_CAUSE_IDLE)->ns, ==, 500);
+
+  /* Still preempted when the trace ends: listed, open, up to the end. */
+  p = &g_array_index (a->preemptions, StrataPreemption, 2);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_PREEMPTED);
+  g_assert_true (p->open);
+  g_assert_cmpint (p->start, ==, BASE + 13000);
+  g_assert_cmpint (p->end, ==, BASE + 20100);
+  g_assert_cmpint (find_cause (a, p, "host", STRATA_CAUSE_HOST)->tid, ==, 600);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,5 +389,6 @@ main (int   argc,
   g_test_add_func ("/fidelity/switched-in-without-wakeup", test_switched_in_without_wakeup);
   g_test_add_func ("/fidelity/first-evidence", test_first_evidence);
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
+  g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);
   return g_test_run ();
 }

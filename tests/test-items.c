@@ -150,6 +150,7 @@ test_preemption_item (void)
   g_autofree char *duration_text = NULL;
   g_autofree char *cause = NULL;
   gint64 duration = 0;
+  gboolean wakeup = TRUE, open = TRUE;
 
   g_assert_cmpuint (analysis->preemptions->len, >=, 1);
   item = strata_preemption_item_new (analysis, 0);
@@ -166,7 +167,10 @@ test_preemption_item (void)
   g_assert_cmpint (strata_preemption_item_get_row (item), >=, 0);
 
   /* What the columns bind. */
-  g_object_get (item, "duration", &duration, "duration-text", &duration_text, "cause", &cause, NULL);
+  g_object_get (item, "duration", &duration, "duration-text", &duration_text, "cause", &cause,
+                "wakeup", &wakeup, "open", &open, NULL);
+  g_assert_false (wakeup);
+  g_assert_false (open);
   g_assert_cmpint (duration, ==, 20000);
   g_assert_cmpstr (duration_text, ==, "20.000 µs");
   g_assert_cmpstr (cause, ==, "host: stress (600)");

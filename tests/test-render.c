@@ -273,21 +273,21 @@ test_legend (void)
   StrataLegendItem *last;
 
   /* The states drawn, then the VM in its colour; the host is drawn by state. */
-  g_assert_cmpuint (items->len, ==, 9);
+  g_assert_cmpuint (items->len, ==, 10);
   g_assert_cmpstr (g_array_index (items, StrataLegendItem, 0).name, ==, "User");
   g_assert_cmpstr (g_array_index (items, StrataLegendItem, 4).name, ==, "Idle");
   g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, ==,
                      strata_render_state_color (STRATA_STATE_IDLE, TRUE).r);
   g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, !=,
                      g_array_index (items, StrataLegendItem, 4).color.r);
-  last = &g_array_index (items, StrataLegendItem, 8);
+  last = &g_array_index (items, StrataLegendItem, 9);
   g_assert_cmpstr (last->name, ==, "host/vm-500");
   g_assert_cmpfloat (last->color.g, ==, strata_render_machine_color (vm).g);
   g_assert_false (last->dimmed);
 
   strata_highlight_add_machine (highlight, strata_analysis_find_machine (analysis, "host"));
   dimmed = strata_render_legend_items (analysis, highlight, FALSE);
-  g_assert_true (g_array_index (dimmed, StrataLegendItem, 8).dimmed);
+  g_assert_true (g_array_index (dimmed, StrataLegendItem, 9).dimmed);
   g_assert_false (g_array_index (dimmed, StrataLegendItem, 0).dimmed);
 }
 

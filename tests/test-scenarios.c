@@ -159,7 +159,7 @@ test_preempted_by_host (void)
     { 40000, 50000, "hypervisor", "host/vm-500", 0, 501, NULL },
     /* Halted: blocked, not preempted, until woken; then waiting for its pCPU. */
     { 50000, 60000, "blocked", "host/vm-500", 0, 501, NULL },
-    { 60000, 65000, "preempted", "host/vm-500", 0, 501, NULL },
+    { 60000, 65000, "waiting", "host/vm-500", 0, 501, NULL },
     { 65000, 0, "hypervisor", "host/vm-500", 0, 501, NULL },
   };
   const Expect pcpu[] = {
@@ -195,17 +195,23 @@ test_preempted_by_host (void)
   g_assert_cmpint (p->end - BASE, ==, 31000);
   g_assert_cmpint (p->pcpu, ==, 0);
   g_assert_cmpint (p->vcpu, ==, 0);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_PREEMPTED);
+  g_assert_false (p->open);
   g_assert_cmpuint (p->by->len, ==, 1);
   cause = &g_array_index (p->by, StrataPreemptionCause, 0);
   g_assert_cmpint (cause->tid, ==, 600);
   g_assert_cmpstr (strata_analysis_string (f.analysis, cause->comm), ==, "stress");
   g_assert_cmpint (cause->vcpu, ==, -1);
+  g_assert_cmpint (cause->state, ==, STRATA_CAUSE_HOST);
   g_assert_cmpint (cause->ns, ==, 20000);
   /* The wake-up wait: on the pCPU where it then ran, which was idle. */
   p = &g_array_index (f.analysis->preemptions, StrataPreemption, 1);
   g_assert_cmpint (p->start - BASE, ==, 60000);
   g_assert_cmpint (p->end - BASE, ==, 65000);
   g_assert_cmpint (p->pcpu, ==, 0);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_WAKEUP);
+  g_assert_cmpuint (p->by->len, ==, 1);
+  g_assert_cmpint (g_array_index (p->by, StrataPreemptionCause, 0).state, ==, STRATA_CAUSE_IDLE);
   fixture_clear (&f);
 }
 
@@ -313,6 +319,7 @@ test_two_vms (void)
   g_assert_cmpint (cause->vcpu, ==, 0);
   g_assert_cmpint (cause->tid, ==, 42);
   g_assert_cmpstr (strata_analysis_string (f.analysis, cause->comm), ==, "worker-b");
+  g_assert_cmpint (cause->state, ==, STRATA_CAUSE_GUEST);
   g_assert_cmpint (cause->ns, ==, 7800);
   for (guint c = 0; c < p->by->len; c++)
     total += g_array_index (p->by, StrataPreemptionCause, c).ns;

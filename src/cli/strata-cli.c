@@ -512,6 +512,33 @@ cmd_intervals (int    argc,
   return EXIT_OK;
 }
 
+/* A cause as a few words: "host stress (4001)", "web01 vCPU 1 nginx (812)", "web01 vCPU 1 in
+ * guest mode", "web01 vCPU 1 in the hypervisor", "idle". */
+static char *
+cause_text (StrataAnalysis              *analysis,
+            const StrataPreemptionCause *cause)
+{
+  const char *machine = machine_name (analysis, cause->machine);
+  const char *comm = cause->comm != 0 ? strata_analysis_string (analysis, cause->comm) : "?";
+
+  switch (cause->state)
+    {
+    case STRATA_CAUSE_IDLE:
+      return g_strdup (_("idle"));
+    case STRATA_CAUSE_HYPERVISOR:
+      return g_strdup_printf (_("%s vCPU %d in the hypervisor"), machine, cause->vcpu);
+    case STRATA_CAUSE_GUEST:
+      if (cause->tid < 0)
+        return g_strdup_printf (_("%s vCPU %d in guest mode"), machine, cause->vcpu);
+      return g_strdup_printf (_("%s vCPU %d %s (%d)"), machine, cause->vcpu, comm, cause->tid);
+    case STRATA_CAUSE_HOST:
+    default:
+      if (cause->tid < 0)
+        return g_strdup_printf (_("%s, an unknown thread"), machine);
+      return g_strdup_printf ("%s %s (%d)", machine, comm, cause->tid);
+    }
+}
+
 static int
 cmd_preemptions (int    argc,
                  char **argv)
@@ -554,6 +581,8 @@ cmd_preemptions (int    argc,
       if (json)
         {
           strata_json_begin_object (&writer);
+          strata_json_key (&writer, "kind");
+          strata_json_string (&writer, strata_preemption_kind_to_string (p->kind));
           strata_json_key (&writer, "machine");
           strata_json_string (&writer, machine_name (analysis, p->machine));
           strata_json_key (&writer, "vcpu");
@@ -564,6 +593,8 @@ cmd_preemptions (int    argc,
           strata_json_int (&writer, p->end);
           strata_json_key (&writer, "pcpu");
           strata_json_int (&writer, p->pcpu);
+          strata_json_key (&writer, "open");
+          strata_json_bool (&writer, p->open);
           strata_json_key (&writer, "by");
           strata_json_begin_array (&writer);
           for (guint c = 0; c < p->by->len; c++)
@@ -574,11 +605,13 @@ cmd_preemptions (int    argc,
               strata_json_key (&writer, "machine");
               strata_json_string (&writer, machine_name (analysis, cause->machine));
               strata_json_key (&writer, "tid");
-              strata_json_int (&writer, cause->tid);
+              json_nullable_int (&writer, cause->tid);
               strata_json_key (&writer, "comm");
-              strata_json_string (&writer, strata_analysis_string (analysis, cause->comm));
+              strata_json_string (&writer, cause->comm != 0 ? strata_analysis_string (analysis, cause->comm) : NULL);
               strata_json_key (&writer, "vcpu");
               json_nullable_int (&writer, cause->vcpu);
+              strata_json_key (&writer, "state");
+              strata_json_string (&writer, strata_cause_state_to_string (cause->state));
               strata_json_key (&writer, "ns");
               strata_json_int (&writer, cause->ns);
               strata_json_end_object (&writer);
@@ -591,25 +624,25 @@ cmd_preemptions (int    argc,
           g_autofree char *when = strata_time_format_absolute (p->start);
           g_autofree char *dur = strata_time_format_duration (p->end - p->start);
 
-          g_print (_("%s  %12s  %s vCPU %d on pCPU %d, by"), when, dur,
-                   machine_name (analysis, p->machine), p->vcpu, p->pcpu);
+          if (p->kind == STRATA_PREEMPTION_WAKEUP)
+            g_print (_("%s  %12s  %s vCPU %d woken onto pCPU %d, waited behind"), when, dur,
+                     machine_name (analysis, p->machine), p->vcpu, p->pcpu);
+          else
+            g_print (_("%s  %12s  %s vCPU %d on pCPU %d, preempted by"), when, dur,
+                     machine_name (analysis, p->machine), p->vcpu, p->pcpu);
           for (guint c = 0; c < p->by->len; c++)
             {
               StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
               g_autofree char *cdur = strata_time_format_duration (cause->ns);
+              g_autofree char *who = cause_text (analysis, cause);
 
-              if (cause->vcpu >= 0)
-                g_print (_(" %s vCPU %d %s (%d) %s%s"), machine_name (analysis, cause->machine), cause->vcpu,
-                         strata_analysis_string (analysis, cause->comm), cause->tid, cdur,
-                         c + 1 < p->by->len ? "," : "");
-              else
-                g_print (" %s %s (%d) %s%s", machine_name (analysis, cause->machine),
-                         strata_analysis_string (analysis, cause->comm), cause->tid, cdur,
-                         c + 1 < p->by->len ? "," : "");
+              g_print (" %s %s%s", who, cdur, c + 1 < p->by->len ? "," : "");
             }
           /* Before the host's first event on that pCPU, say so rather than name no one. */
           if (p->by->len == 0)
             g_print (_(" nothing traced on that pCPU then"));
+          if (p->open)
+            g_print (_(" (still going when the trace ends)"));
           g_print ("\n");
         }
     }

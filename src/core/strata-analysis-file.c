@@ -220,6 +220,8 @@ strata_analysis_write (StrataAnalysis      *self,
       put_u64 (buf, p->start);
       put_u64 (buf, p->end);
       put_u32 (buf, p->pcpu);
+      put_u32 (buf, p->kind);
+      put_u32 (buf, p->open);
       put_u32 (buf, p->by ? p->by->len : 0);
       for (guint c = 0; p->by && c < p->by->len; c++)
         {
@@ -229,6 +231,7 @@ strata_analysis_write (StrataAnalysis      *self,
           put_u32 (buf, cause->tid);
           put_u32 (buf, cause->comm);
           put_u32 (buf, cause->vcpu);
+          put_u32 (buf, cause->state);
           put_u64 (buf, cause->ns);
         }
     }
@@ -582,7 +585,9 @@ read_preemptions (StrataAnalysis     *self,
       p.start = get_u64 (&r);
       p.end = get_u64 (&r);
       p.pcpu = get_u32 (&r);
-      n_by = get_count (&r, 24);
+      p.kind = get_u32 (&r);
+      p.open = get_u32 (&r) != 0;
+      n_by = get_count (&r, 28);
       p.by = g_array_sized_new (FALSE, FALSE, sizeof (StrataPreemptionCause), n_by);
       for (guint32 c = 0; c < n_by && !r.bad; c++)
         {
@@ -592,12 +597,14 @@ read_preemptions (StrataAnalysis     *self,
           cause.tid = get_u32 (&r);
           cause.comm = get_u32 (&r);
           cause.vcpu = get_u32 (&r);
+          cause.state = get_u32 (&r);
           cause.ns = get_u64 (&r);
-          if (!machine_ok (self, cause.machine) || cause.comm >= n_strings)
+          if (!machine_ok (self, cause.machine) || cause.comm >= n_strings ||
+              cause.state > STRATA_CAUSE_IDLE)
             r.bad = TRUE;
           g_array_append_val (p.by, cause);
         }
-      if (p.machine >= self->machines->len || p.start > p.end)
+      if (p.machine >= self->machines->len || p.start > p.end || p.kind > STRATA_PREEMPTION_WAKEUP)
         r.bad = TRUE;
       g_array_append_val (self->preemptions, p);
     }

@@ -250,6 +250,7 @@ settle_sleep (Model  *model,
                                          vcpu_state_id (model, t, STRATA_STATE_PREEMPTED)))
     {
       t->preempted = TRUE;
+      t->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
       t->preempt_start = t->sleep_start;
       t->preempt_cpu = t->sleep_cpu;
     }
@@ -323,6 +324,8 @@ exit_guest (Model  *model,
   vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
 }
 
+/* The preemption or wake-up wait of vCPU thread @t ends at @ts, when it runs on @cpu (-1:
+ * the trace ends, and it is still open). */
 static void
 record_preemption_end (Model  *model,
                        Thread *t,
@@ -340,7 +343,10 @@ record_preemption_end (Model  *model,
   p.vcpu = t->vcpu;
   p.start = t->preempt_start;
   p.end = ts;
-  p.pcpu = t->preempt_cpu >= 0 ? t->preempt_cpu : cpu;
+  p.kind = t->preempt_kind;
+  p.open = cpu < 0;
+  /* A wake-up wait's pCPU is where it ran; until then, the one it was woken onto. */
+  p.pcpu = p.kind == STRATA_PREEMPTION_WAKEUP && cpu >= 0 ? cpu : MAX (t->preempt_cpu, 0);
   g_array_append_val (model->preemptions, p);
 }
 
@@ -663,6 +669,9 @@ _strata_analysis_run_model (Model *model)
   gint64 next_start_ts = starts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (starts, guint, 0)).start_ts : G_MAXINT64;
   const StrataEvent *e;
   guint64 n = 0;
+  GHashTableIter iter;
+  gpointer value;
+  gint64 end;
 
   if (model->vm != NULL)
     model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
@@ -715,6 +724,7 @@ _strata_analysis_run_model (Model *model)
                     if (runnable)
                       {
                         t->preempted = TRUE;
+                        t->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
                         t->preempt_start = ts;
                         t->preempt_cpu = e->cpu;
                       }
@@ -756,11 +766,12 @@ _strata_analysis_run_model (Model *model)
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
             if (t->vm >= 0 && !t->preempted)
               {
-                /* Woken and waiting for a pCPU: preempted, where it will run decides the pCPU. */
+                /* Woken and waiting for a pCPU: wake-up latency, not a preemption. */
                 t->preempted = TRUE;
+                t->preempt_kind = STRATA_PREEMPTION_WAKEUP;
                 t->preempt_start = ts;
-                t->preempt_cpu = -1;
-                vcpu_set (model, t, STRATA_STATE_PREEMPTED, ts);
+                t->preempt_cpu = e->f[STRATA_F_WAKEUP_TARGET_CPU];
+                vcpu_set (model, t, STRATA_STATE_WAITING, ts);
               }
             break;
           }
@@ -905,8 +916,14 @@ _strata_analysis_run_model (Model *model)
 
   while (next_start < starts->len)
     start_cpu (model, g_array_index (starts, guint, next_start++));
+  end = to_host (model, strata_time_clamp (model->machine->trace->end_ns));
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     if (g_array_index (model->cpus, Cpu, cpu).in_guest)
-      exit_guest (model, cpu, to_host (model, strata_time_clamp (model->machine->trace->end_ns)));
-  end_rows (model, to_host (model, strata_time_clamp (model->machine->trace->end_ns)) + 1);
+      exit_guest (model, cpu, end);
+  /* Preemptions and wake-up waits still open when the trace ends. */
+  g_hash_table_iter_init (&iter, model->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Thread *) value)->vm >= 0)
+      record_preemption_end (model, value, end, -1);
+  end_rows (model, end + 1);
 }

@@ -17,7 +17,15 @@ compare_causes (gconstpointer a,
 {
   const StrataPreemptionCause *ca = a, *cb = b;
 
-  return ca->ns < cb->ns ? 1 : ca->ns > cb->ns ? -1 : (ca->tid > cb->tid) - (ca->tid < cb->tid);
+  if (ca->ns != cb->ns)
+    return ca->ns < cb->ns ? 1 : -1;
+  if (ca->machine != cb->machine)
+    return ca->machine < cb->machine ? -1 : 1;
+  if (ca->vcpu != cb->vcpu)
+    return ca->vcpu < cb->vcpu ? -1 : 1;
+  if (ca->state != cb->state)
+    return ca->state < cb->state ? -1 : 1;
+  return (ca->tid > cb->tid) - (ca->tid < cb->tid);
 }
 
 static int
@@ -44,9 +52,51 @@ typedef struct
 {
   StrataStore    *store;
   StrataAnalysis *pub;
+  GHashTable     *vcpu_threads;   /* host tid -> (VM machine << 16 | vCPU) + 1 */
   guint           from;
   guint           to;
 } CausesJob;
+
+/* What a pCPU row's interval says ran there, as a cause: a host thread; a vCPU in guest mode,
+ * with the guest's thread when its trace says which; another VM's vCPU thread in host mode
+ * (its hypervisor part, not a host thread); or nothing. */
+static StrataPreemptionCause
+cause_of (const CausesJob       *job,
+          const StrataStateDesc *d)
+{
+  StrataPreemptionCause cause = { d->machine, d->tid, d->comm, -1, STRATA_CAUSE_HOST, 0 };
+  gpointer vcpu;
+
+  if (d->vcpu >= 0)
+    {
+      /* Guest mode: a guest thread only where the guest's trace named one. */
+      cause.vcpu = d->vcpu;
+      cause.state = STRATA_CAUSE_GUEST;
+      if (d->state == STRATA_STATE_GUEST || d->tid < 0)
+        {
+          cause.tid = -1;
+          cause.comm = 0;
+        }
+    }
+  else if (d->tid == 0 || d->state == STRATA_STATE_IDLE)
+    {
+      cause.state = STRATA_CAUSE_IDLE;
+      cause.tid = -1;
+      cause.comm = 0;
+    }
+  else if (d->tid > 0 &&
+           (vcpu = g_hash_table_lookup (job->vcpu_threads, GINT_TO_POINTER (d->tid))) != NULL)
+    {
+      cause.machine = (GPOINTER_TO_UINT (vcpu) - 1) >> 16;
+      cause.vcpu = (GPOINTER_TO_UINT (vcpu) - 1) & 0xffff;
+      cause.state = STRATA_CAUSE_HYPERVISOR;
+      cause.tid = -1;
+      cause.comm = 0;
+    }
+  else if (d->tid < 0)
+    cause.comm = 0;
+  return cause;
+}
 
 static gpointer
 causes_worker (gpointer data)
@@ -89,6 +139,7 @@ causes_worker (gpointer data)
       for (guint64 k = first; k < last; k++)
         {
           StrataInterval iv;
+          StrataPreemptionCause now;
           gint64 ns;
           guint c;
 
@@ -96,23 +147,25 @@ causes_worker (gpointer data)
           ns = MIN (iv.end, p->end) - MAX (iv.start, p->start);
           if (ns <= 0 || strata_state_desc_is_gap (iv.desc))
             continue;
+          now = cause_of (job, iv.desc);
           for (c = 0; c < p->by->len; c++)
             {
               StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
 
-              if (cause->machine == iv.desc->machine && cause->tid == iv.desc->tid &&
-                  cause->vcpu == iv.desc->vcpu)
+              if (cause->machine == now.machine && cause->tid == now.tid &&
+                  cause->vcpu == now.vcpu && cause->state == now.state)
                 {
                   cause->ns += ns;
+                  /* A name learned late, on a later interval of the same thread. */
+                  if (cause->comm == 0)
+                    cause->comm = now.comm;
                   break;
                 }
             }
           if (c == p->by->len)
             {
-              StrataPreemptionCause cause = { iv.desc->machine, iv.desc->tid, iv.desc->comm,
-                                              iv.desc->vcpu, ns };
-
-              g_array_append_val (p->by, cause);
+              now.ns = ns;
+              g_array_append_val (p->by, now);
             }
         }
       g_array_sort (p->by, compare_causes);
@@ -126,10 +179,29 @@ _strata_analysis_find_causes (StrataStore *store,
                               gpointer     data)
 {
   StrataAnalysis *pub = data;
+  g_autoptr(GHashTable) vcpu_threads = g_hash_table_new (NULL, NULL);
   guint half = g_get_num_processors () > 1 ? pub->preemptions->len / 2 : 0;
-  CausesJob first = { store, pub, 0, half }, second = { store, pub, half, pub->preemptions->len };
-  GThread *thread = half > 0 ? g_thread_new ("strata-causes", causes_worker, &first) : NULL;
+  CausesJob first = { store, pub, vcpu_threads, 0, half };
+  CausesJob second = { store, pub, vcpu_threads, half, pub->preemptions->len };
+  GThread *thread;
 
+  /* The host's vCPU threads, by tid: in host mode they are their VM's, not the host's. */
+  for (guint m = 0; m < pub->machines->len; m++)
+    {
+      StrataMachine *machine = g_ptr_array_index (pub->machines, m);
+
+      if (machine->parent < 0 || machine->parent != pub->host || m > 0xffff)
+        continue;
+      for (guint v = 0; v < machine->vcpus->len; v++)
+        {
+          const StrataVcpu *vcpu = &g_array_index (machine->vcpus, StrataVcpu, v);
+
+          if (vcpu->id >= 0 && vcpu->id <= 0xffff)
+            g_hash_table_insert (vcpu_threads, GINT_TO_POINTER (vcpu->host_tid),
+                                 GUINT_TO_POINTER (((m << 16) | (guint) vcpu->id) + 1));
+        }
+    }
+  thread = half > 0 ? g_thread_new ("strata-causes", causes_worker, &first) : NULL;
   causes_worker (&second);
   if (thread != NULL)
     g_thread_join (thread);

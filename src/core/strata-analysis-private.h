@@ -80,9 +80,10 @@ typedef struct
   guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   guint8  in_guest;
   guint8  state;            /* thread row state */
-  gboolean preempted;
+  gboolean preempted;        /* preempted, or woken and waiting: a vCPU row interval open */
+  guint8  preempt_kind;     /* StrataPreemptionKind */
   gint64  preempt_start;
-  gint32  preempt_cpu;
+  gint32  preempt_cpu;      /* the pCPU it left; for a wake-up, the one it was woken onto */
   gboolean slept;           /* switched out with a sleep value, no wakeup since */
   gint64  sleep_start;
   gint32  sleep_cpu;

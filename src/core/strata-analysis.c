@@ -84,6 +84,25 @@ strata_sync_method_to_string (StrataSyncMethod method)
     }
 }
 
+const char *
+strata_preemption_kind_to_string (StrataPreemptionKind kind)
+{
+  return kind == STRATA_PREEMPTION_WAKEUP ? "wakeup" : "preemption";
+}
+
+const char *
+strata_cause_state_to_string (StrataCauseState state)
+{
+  switch (state)
+    {
+    case STRATA_CAUSE_GUEST: return "guest";
+    case STRATA_CAUSE_HYPERVISOR: return "hypervisor";
+    case STRATA_CAUSE_IDLE: return "idle";
+    case STRATA_CAUSE_HOST:
+    default: return "host";
+    }
+}
+
 static void
 machine_free (gpointer data)
 {

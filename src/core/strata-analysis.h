@@ -71,14 +71,38 @@ typedef struct
   GArray           *threads;        /* StrataThreadInfo, by tid */
 } StrataMachine;
 
+/* What ran on the pCPU instead: a host thread, another vCPU in guest mode or in the host's
+ * (hypervisor) mode, or nothing. */
+typedef enum
+{
+  STRATA_CAUSE_HOST,                /* a host thread (machine: the host) */
+  STRATA_CAUSE_GUEST,               /* a vCPU in guest mode (machine: its VM), with the guest
+                                     * thread when that guest was traced */
+  STRATA_CAUSE_HYPERVISOR,          /* a vCPU's thread in host mode (machine: its VM) */
+  STRATA_CAUSE_IDLE,                /* the pCPU was idle (machine: the host) */
+} StrataCauseState;
+
+/* "host", "guest", "hypervisor", "idle": the JSON `state` of a cause. */
+const char *strata_cause_state_to_string (StrataCauseState state);
+
 typedef struct
 {
   guint16 machine;
-  gint32  tid;
+  gint32  tid;                      /* -1: not known (or none) */
   guint32 comm;
   gint32  vcpu;                     /* -1: not a vCPU */
+  guint8  state;                    /* StrataCauseState */
   gint64  ns;
 } StrataPreemptionCause;
+
+typedef enum
+{
+  STRATA_PREEMPTION_PREEMPTED,      /* switched out while runnable, until switched in again */
+  STRATA_PREEMPTION_WAKEUP,         /* woken, until it ran: the scheduler's latency */
+} StrataPreemptionKind;
+
+/* "preemption" or "wakeup": the JSON `kind`. */
+const char *strata_preemption_kind_to_string (StrataPreemptionKind kind);
 
 typedef struct
 {
@@ -86,7 +110,9 @@ typedef struct
   gint32  vcpu;
   gint64  start;
   gint64  end;
-  gint32  pcpu;
+  gint32  pcpu;                     /* the pCPU it left, or was woken onto */
+  guint8  kind;                     /* StrataPreemptionKind */
+  gboolean open;                    /* still going at the end of the trace (its end) */
   GArray *by;                       /* StrataPreemptionCause, longest first */
 } StrataPreemption;
 

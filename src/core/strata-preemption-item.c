@@ -26,6 +26,8 @@ struct _StrataPreemptionItem
   gint     pcpu;
   gint64   start;
   gint64   end;
+  gboolean wakeup;         /* a wake-up wait, not a preemption */
+  gboolean open;           /* still going when the trace ends */
   char    *start_text;
   char    *duration_text;
   char    *cause;
@@ -42,6 +44,8 @@ enum {
   PROP_START_TEXT,
   PROP_DURATION_TEXT,
   PROP_CAUSE,
+  PROP_WAKEUP,
+  PROP_OPEN,
   N_PROPS
 };
 
@@ -58,7 +62,8 @@ machine_name (StrataAnalysis *analysis,
   return ((StrataMachine *) g_ptr_array_index (analysis->machines, index))->name;
 }
 
-/* The longest cause: "host: stress (4001)", or "server2 vCPU 1: worker (812)". */
+/* The longest cause: "host: stress (4001)", "server2 vCPU 1: worker (812)", "server2 vCPU 1:
+ * hypervisor", "idle". */
 static char *
 describe_cause (StrataAnalysis         *analysis,
                 const StrataPreemption *p)
@@ -70,11 +75,27 @@ describe_cause (StrataAnalysis         *analysis,
     return g_strdup ("—");
   c = &g_array_index (p->by, StrataPreemptionCause, 0);
   comm = c->comm != 0 ? strata_analysis_string (analysis, c->comm) : "?";
-  if (c->vcpu >= 0)
-    /* Translators: what ran instead of a preempted vCPU: a VM, its vCPU, a thread and its TID */
-    return g_strdup_printf (_("%s vCPU %d: %s (%d)"), machine_name (analysis, c->machine), c->vcpu, comm, c->tid);
-  /* Translators: what ran instead of a preempted vCPU: a machine, a thread and its TID */
-  return g_strdup_printf (_("%s: %s (%d)"), machine_name (analysis, c->machine), comm, c->tid);
+  switch (c->state)
+    {
+    case STRATA_CAUSE_IDLE:
+      /* Translators: nothing ran on the pCPU instead of the vCPU */
+      return g_strdup (_("idle"));
+    case STRATA_CAUSE_HYPERVISOR:
+      /* Translators: another VM's vCPU thread, running in the host (not in the guest) */
+      return g_strdup_printf (_("%s vCPU %d: hypervisor"), machine_name (analysis, c->machine), c->vcpu);
+    case STRATA_CAUSE_GUEST:
+      if (c->tid < 0)
+        /* Translators: another VM's vCPU in guest mode, with no trace to say which thread */
+        return g_strdup_printf (_("%s vCPU %d: guest"), machine_name (analysis, c->machine), c->vcpu);
+      /* Translators: what ran instead of a preempted vCPU: a VM, its vCPU, a thread and its TID */
+      return g_strdup_printf (_("%s vCPU %d: %s (%d)"), machine_name (analysis, c->machine), c->vcpu, comm, c->tid);
+    case STRATA_CAUSE_HOST:
+    default:
+      if (c->tid < 0)
+        return g_strdup_printf ("%s: ?", machine_name (analysis, c->machine));
+      /* Translators: what ran instead of a preempted vCPU: a machine, a thread and its TID */
+      return g_strdup_printf (_("%s: %s (%d)"), machine_name (analysis, c->machine), comm, c->tid);
+    }
 }
 
 StrataPreemptionItem *
@@ -96,6 +117,8 @@ strata_preemption_item_new (StrataAnalysis *analysis,
   self->pcpu = p->pcpu;
   self->start = p->start;
   self->end = p->end;
+  self->wakeup = p->kind == STRATA_PREEMPTION_WAKEUP;
+  self->open = p->open;
   self->start_text = strata_time_format_tick (p->start, 1);
   self->duration_text = strata_time_format_duration (p->end - p->start);
   self->cause = describe_cause (analysis, p);
@@ -113,6 +136,8 @@ gint64 strata_preemption_item_get_end (StrataPreemptionItem *self) { return self
 gint64 strata_preemption_item_get_duration (StrataPreemptionItem *self) { return self->end - self->start; }
 const char *strata_preemption_item_get_cause (StrataPreemptionItem *self) { return self->cause; }
 gint strata_preemption_item_get_row (StrataPreemptionItem *self) { return self->row; }
+gboolean strata_preemption_item_get_wakeup (StrataPreemptionItem *self) { return self->wakeup; }
+gboolean strata_preemption_item_get_open (StrataPreemptionItem *self) { return self->open; }
 
 static void
 strata_preemption_item_finalize (GObject *object)
@@ -161,6 +186,12 @@ strata_preemption_item_get_property (GObject    *object,
     case PROP_CAUSE:
       g_value_set_string (value, self->cause);
       break;
+    case PROP_WAKEUP:
+      g_value_set_boolean (value, self->wakeup);
+      break;
+    case PROP_OPEN:
+      g_value_set_boolean (value, self->open);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -198,6 +229,14 @@ strata_preemption_item_class_init (StrataPreemptionItemClass *klass)
   properties[PROP_CAUSE] =
     g_param_spec_string ("cause", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* A wake-up wait (woken, then waiting for the pCPU), not a preemption. */
+  properties[PROP_WAKEUP] =
+    g_param_spec_boolean ("wakeup", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Still going when the trace ends: its end is the trace's. */
+  properties[PROP_OPEN] =
+    g_param_spec_boolean ("open", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -28,5 +28,7 @@ gint64                strata_preemption_item_get_end      (StrataPreemptionItem 
 gint64                strata_preemption_item_get_duration (StrataPreemptionItem *self);
 const char           *strata_preemption_item_get_cause    (StrataPreemptionItem *self);
 gint                  strata_preemption_item_get_row      (StrataPreemptionItem *self);
+gboolean              strata_preemption_item_get_wakeup   (StrataPreemptionItem *self);
+gboolean              strata_preemption_item_get_open     (StrataPreemptionItem *self);
 
 G_END_DECLS

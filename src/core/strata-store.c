@@ -43,6 +43,7 @@ static const char *state_names[STRATA_STATE_N] = {
   [STRATA_STATE_BLOCKED] = "blocked",
   [STRATA_STATE_INTERRUPTED] = "interrupted",
   [STRATA_STATE_WAIT_CPU] = "wait-cpu",
+  [STRATA_STATE_WAITING] = "waiting",
 };
 
 const char *
@@ -69,6 +70,8 @@ static const char *state_titles[STRATA_STATE_N] = {
   [STRATA_STATE_BLOCKED] = NC_("state", "Blocked"),
   [STRATA_STATE_INTERRUPTED] = NC_("state", "Interrupted"),
   [STRATA_STATE_WAIT_CPU] = NC_("state", "Waiting for CPU"),
+  /* Translators: a virtual CPU woken up, until the host runs it */
+  [STRATA_STATE_WAITING] = NC_("state", "Waking up"),
 };
 
 const char *

@@ -31,6 +31,8 @@ typedef enum
   /* thread rows */
   STRATA_STATE_INTERRUPTED,
   STRATA_STATE_WAIT_CPU,
+  /* vCPU rows */
+  STRATA_STATE_WAITING,        /* woken, not yet running: wake-up latency */
   STRATA_STATE_N
 } StrataState;
 

@@ -49,6 +49,7 @@ static const StrataRgb state_light[STRATA_STATE_N] = {
   [STRATA_STATE_BLOCKED] = { 0.541, 0.541, 0.580 },     /* #8a8a94 */
   [STRATA_STATE_INTERRUPTED] = { 0.753, 0.302, 0.000 },
   [STRATA_STATE_WAIT_CPU] = { 0.867, 0.125, 0.161 },
+  [STRATA_STATE_WAITING] = { 0.847, 0.106, 0.376 },     /* #d81b60 rose */
 };
 
 static const StrataRgb state_dark[STRATA_STATE_N] = {
@@ -65,6 +66,7 @@ static const StrataRgb state_dark[STRATA_STATE_N] = {
   [STRATA_STATE_BLOCKED] = { 0.541, 0.541, 0.580 },     /* #8a8a94 */
   [STRATA_STATE_INTERRUPTED] = { 0.753, 0.302, 0.000 },
   [STRATA_STATE_WAIT_CPU] = { 0.867, 0.125, 0.161 },
+  [STRATA_STATE_WAITING] = { 0.847, 0.106, 0.376 },
 };
 
 /* GNOME palette hues: distinct from the state colours above. */
@@ -149,8 +151,8 @@ paint_for (StrataAnalysis            *analysis,
       p.draw = FALSE;
       return p;
     }
-  if (guest && state != STRATA_STATE_PREEMPTED && state != STRATA_STATE_BLOCKED &&
-      state != STRATA_STATE_HYPERVISOR)
+  if (guest && state != STRATA_STATE_PREEMPTED && state != STRATA_STATE_WAITING &&
+      state != STRATA_STATE_BLOCKED && state != STRATA_STATE_HYPERVISOR)
     {
       /* A guest's own state inside its machine's colour: user full, kernel darker, idle pale. */
       p.color = strata_render_machine_color (machine);
