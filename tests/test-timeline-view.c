@@ -516,16 +516,33 @@ test_preemptions (void)
   g_autofree char *row_name = NULL;
   StrataAnalysis *analysis = get_analysis ();
   GtkColumnViewColumn *duration;
+  GtkCheckButton *wakeups = test_ui_find_widget (GTK_WIDGET (panel), GTK_TYPE_CHECK_BUTTON);
+  g_autofree char *wakeups_label = NULL;
   gint64 longest = 0, d, pad;
+  guint n_wakeups = 0;
 
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, analysis->preemptions->len);
-  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
   for (guint i = 0; i < analysis->preemptions->len; i++)
     {
       StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption, i);
 
-      longest = MAX (longest, p->end - p->start);
+      if (p->kind == STRATA_PREEMPTION_WAKEUP)
+        n_wakeups++;
+      else
+        longest = MAX (longest, p->end - p->start);
     }
+  /* The demo's vCPUs halt and are woken: wake-up waits, listed only when asked for, counted. */
+  g_assert_cmpuint (n_wakeups, >, 0);
+  g_assert_false (strata_preemptions_panel_get_show_wakeups (panel));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, analysis->preemptions->len - n_wakeups);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+  wakeups_label = g_strdup_printf ("Show %u wake-up waits", n_wakeups);
+  g_assert_cmpstr (gtk_check_button_get_label (wakeups), ==, wakeups_label);
+  gtk_check_button_set_active (wakeups, TRUE);
+  g_assert_true (strata_preemptions_panel_get_show_wakeups (panel));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, analysis->preemptions->len);
+  strata_preemptions_panel_set_show_wakeups (panel, FALSE);
+  g_assert_false (gtk_check_button_get_active (wakeups));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, analysis->preemptions->len - n_wakeups);
 
   /* Longest first from the start, and again when asked for. */
   first = g_list_model_get_item (model, 0);

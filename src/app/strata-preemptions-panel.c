@@ -21,7 +21,9 @@
 /*
  * Every preemption of every vCPU of a session, one StrataPreemptionItem a row, longest first, or
  * sorted by the column the user clicks. Activating a row (Enter, double click) zooms the
- * session to that preemption with some context, and marks its vCPU's row.
+ * session to that preemption with some context, and marks its vCPU's row. Wake-up waits (a
+ * woken vCPU waiting for its pCPU: often most entries, and short) are listed only when asked
+ * for; the summary counts them either way.
  */
 struct _StrataPreemptionsPanel
 {
@@ -34,16 +36,22 @@ struct _StrataPreemptionsPanel
   GtkColumnView      *column_view;
   GtkSingleSelection *selection;
   GtkSortListModel   *sort_model;
+  GtkFilterListModel *filter_model;
+  GtkCheckButton     *wakeups_button;
   GtkColumnViewColumn *duration_column;
 
   /* Owned */
   GListStore         *items;       /* StrataPreemptionItem, by start */
+  GtkCustomFilter    *filter;
   StrataSession      *session;
+  gboolean            show_wakeups;
+  guint               n_wakeups;
 };
 
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_SHOW_WAKEUPS,
   N_PROPS
 };
 
@@ -58,19 +66,28 @@ strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
   g_autofree char *total_text = NULL;
   g_autofree char *longest_text = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *wakeups_text = NULL;
   StrataAnalysis *analysis = self->session ? strata_session_get_analysis (self->session) : NULL;
   gint64 total = 0, longest = 0;
+  guint n_preemptions = 0;
 
   g_assert (STRATA_IS_PREEMPTIONS_PANEL (self));
 
+  self->n_wakeups = 0;
   if (analysis != NULL)
     for (guint i = 0; i < analysis->preemptions->len; i++)
       {
         StrataPreemptionItem *item = strata_preemption_item_new (analysis, i);
         gint64 duration = strata_preemption_item_get_duration (item);
 
-        total += duration;
-        longest = MAX (longest, duration);
+        if (strata_preemption_item_get_wakeup (item))
+          self->n_wakeups++;
+        else
+          {
+            n_preemptions++;
+            total += duration;
+            longest = MAX (longest, duration);
+          }
         g_ptr_array_add (items, item);
       }
   g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
@@ -80,6 +97,8 @@ strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
     summary = g_strdup (analysis != NULL && analysis->host >= 0
                         ? _("No vCPU was preempted.")
                         : _("Preemptions are found in traces of a KVM host; this set has none."));
+  else if (n_preemptions == 0)
+    summary = g_strdup (_("No vCPU was preempted."));
   else
     {
       total_text = strata_time_format_duration (total);
@@ -90,10 +109,16 @@ strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
                                               "Press Enter or double-click on one to zoom to it.",
                                               "%u preemptions, %s in all, the longest %s. "
                                               "Press Enter or double-click on one to zoom to it.",
-                                              items->len),
-                                 items->len, total_text, longest_text);
+                                              n_preemptions),
+                                 n_preemptions, total_text, longest_text);
     }
   gtk_label_set_label (self->summary_label, summary);
+  /* Translators: a check button; %u is how many times a woken vCPU waited for its pCPU */
+  wakeups_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show %u wake-up wait",
+                                               "Show %u wake-up waits", self->n_wakeups),
+                                  self->n_wakeups);
+  gtk_check_button_set_label (self->wakeups_button, wakeups_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->wakeups_button), self->n_wakeups > 0);
   /* No list to show: a status page says why. */
   adw_status_page_set_description (self->empty_page, items->len == 0 ? summary : NULL);
   gtk_stack_set_visible_child_name (self->stack, items->len == 0 ? "empty" : "list");
@@ -132,6 +157,51 @@ strata_preemptions_panel_activate_cb (StrataPreemptionsPanel *self,
   item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
   if (item != NULL)
     strata_preemptions_panel_activate (self, item);
+}
+
+static gboolean
+strata_preemptions_panel_filter (gpointer item,
+                                 gpointer user_data)
+{
+  StrataPreemptionsPanel *self = user_data;
+
+  return self->show_wakeups || !strata_preemption_item_get_wakeup (item);
+}
+
+gboolean
+strata_preemptions_panel_get_show_wakeups (StrataPreemptionsPanel *self)
+{
+  g_return_val_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self), FALSE);
+
+  return self->show_wakeups;
+}
+
+/**
+ * strata_preemptions_panel_set_show_wakeups:
+ *
+ * Lists the wake-up waits too, or only the preemptions (the default).
+ */
+void
+strata_preemptions_panel_set_show_wakeups (StrataPreemptionsPanel *self,
+                                           gboolean                show)
+{
+  g_return_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self));
+
+  show = !!show;
+  if (self->show_wakeups == show)
+    return;
+  self->show_wakeups = show;
+  gtk_check_button_set_active (self->wakeups_button, show);
+  gtk_filter_changed (GTK_FILTER (self->filter),
+                      show ? GTK_FILTER_CHANGE_LESS_STRICT : GTK_FILTER_CHANGE_MORE_STRICT);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_WAKEUPS]);
+}
+
+static void
+strata_preemptions_panel_wakeups_toggled_cb (StrataPreemptionsPanel *self,
+                                             GtkCheckButton         *button)
+{
+  strata_preemptions_panel_set_show_wakeups (self, gtk_check_button_get_active (button));
 }
 
 StrataSession *
@@ -179,6 +249,7 @@ strata_preemptions_panel_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->items);
+  g_clear_object (&self->filter);
 
   G_OBJECT_CLASS (strata_preemptions_panel_parent_class)->dispose (object);
 }
@@ -195,6 +266,9 @@ strata_preemptions_panel_get_property (GObject    *object,
     {
     case PROP_SESSION:
       g_value_set_object (value, self->session);
+      break;
+    case PROP_SHOW_WAKEUPS:
+      g_value_set_boolean (value, self->show_wakeups);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -213,6 +287,9 @@ strata_preemptions_panel_set_property (GObject      *object,
     {
     case PROP_SESSION:
       strata_preemptions_panel_set_session (self, g_value_get_object (value));
+      break;
+    case PROP_SHOW_WAKEUPS:
+      strata_preemptions_panel_set_show_wakeups (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -237,6 +314,14 @@ strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * StrataPreemptionsPanel:show-wakeups:
+   *
+   * Whether the wake-up waits are listed with the preemptions.
+   */
+  properties[PROP_SHOW_WAKEUPS] =
+    g_param_spec_boolean ("show-wakeups", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -247,8 +332,11 @@ strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, column_view);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, selection);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, sort_model);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, wakeups_button);
   gtk_widget_class_bind_template_child (widget_class, StrataPreemptionsPanel, duration_column);
   gtk_widget_class_bind_template_callback (widget_class, strata_preemptions_panel_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, strata_preemptions_panel_wakeups_toggled_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "preemptionspanel");
 
@@ -261,7 +349,9 @@ strata_preemptions_panel_init (StrataPreemptionsPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->items = g_list_store_new (STRATA_TYPE_PREEMPTION_ITEM);
-  gtk_sort_list_model_set_model (self->sort_model, G_LIST_MODEL (self->items));
+  self->filter = gtk_custom_filter_new (strata_preemptions_panel_filter, self, NULL);
+  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->items));
+  gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
   /* Longest first: who took a vCPU for long is the question; sub-microsecond wake-ups are not. */
   gtk_column_view_sort_by_column (self->column_view, self->duration_column, GTK_SORT_DESCENDING);

@@ -23,6 +23,9 @@ StrataSession *strata_preemptions_panel_get_session (StrataPreemptionsPanel *sel
 void           strata_preemptions_panel_set_session (StrataPreemptionsPanel *self,
                                                      StrataSession          *session);
 GListModel    *strata_preemptions_panel_get_model   (StrataPreemptionsPanel *self);
+gboolean       strata_preemptions_panel_get_show_wakeups (StrataPreemptionsPanel *self);
+void           strata_preemptions_panel_set_show_wakeups (StrataPreemptionsPanel *self,
+                                                          gboolean                show);
 void           strata_preemptions_panel_activate    (StrataPreemptionsPanel *self,
                                                      StrataPreemptionItem   *item);
 
