@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # check-potfiles.py: POTFILES.in lists existing files, sorted, and every source file that
-# marks strings for translation.
+# marks strings for translation; no translatable string holds a format macro xgettext cannot
+# read.
 #
 # Copyright 2026 The Strata authors
 #
@@ -48,6 +49,39 @@ for path in sorted(candidates):
         marked = True
     if marked:
         problems.append(f'{name}: has translatable strings but is missing from po/POTFILES.in')
+
+# A format macro inside a translatable string cuts the msgid short: xgettext cannot expand
+# G_GUINT64_FORMAT, and only knows <inttypes.h>'s PRIu64 & co.
+call = re.compile(r'(?<![A-Za-z0-9_])(_|N_|C_|NC_|ngettext|g_dngettext)\s*\(')
+literal = re.compile(r'\s*"(?:[^"\\]|\\.)*"')
+identifier = re.compile(r'\s*([A-Za-z_][A-Za-z0-9_]*)')
+for name in listed:
+    if not name.endswith('.c') or not (root / name).is_file():
+        continue
+    text = (root / name).read_text(errors='replace')
+    for match in call.finditer(text):
+        i = match.end()
+        n_args = 2 if match.group(1) in ('ngettext', 'g_dngettext', 'C_', 'NC_') else 1
+        if match.group(1) == 'g_dngettext':
+            i = text.index(',', i) + 1
+        for arg in range(n_args):
+            while True:
+                m = literal.match(text, i)
+                if m:
+                    i = m.end()
+                    continue
+                m = identifier.match(text, i)
+                if m and m.group(1).startswith('G_G') and m.group(1).endswith('_FORMAT'):
+                    line = text.count('\n', 0, m.start(1)) + 1
+                    problems.append(f'{name}:{line}: {m.group(1)} in a translatable string: '
+                                    'use PRIu64, PRId64 (<inttypes.h>) or %zu, which xgettext reads')
+                    i = m.end()
+                    continue
+                break
+            m = re.match(r'\s*,', text[i:])
+            if not m:
+                break
+            i += m.end()
 
 for problem in problems:
     print(problem)

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
@@ -189,7 +191,7 @@ print_info_text (StrataAnalysis *analysis)
     }
 
   g_print (_("Time range: %s — %s (%s)\n"), begin, end, span);
-  g_print (_("Events:     %" G_GUINT64_FORMAT " read, %" G_GUINT64_FORMAT " discarded\n"),
+  g_print (_("Events:     %" PRIu64 " read, %" PRIu64 " discarded\n"),
            events, discarded);
   g_print ("\n%s\n", _("Traces:"));
   for (guint i = 0; i < set->traces->len; i++)
@@ -202,8 +204,8 @@ print_info_text (StrataAnalysis *analysis)
           g_print ("    %s\n", _("not loaded"));
           continue;
         }
-      g_print (ngettext ("    machine %s, %s, %u stream, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded\n",
-                         "    machine %s, %s, %u streams, %" G_GUINT64_FORMAT " events, %" G_GUINT64_FORMAT " discarded\n",
+      g_print (ngettext ("    machine %s, %s, %u stream, %" PRIu64 " events, %" PRIu64 " discarded\n",
+                         "    machine %s, %s, %u streams, %" PRIu64 " events, %" PRIu64 " discarded\n",
                          trace->streams->len),
                trace->machine, trace->tracer ? trace->tracer : _("unknown tracer"),
                trace->streams->len, trace->events, trace->discarded);
@@ -215,7 +217,7 @@ print_info_text (StrataAnalysis *analysis)
 
       g_print ("  %s: %s", m->name, strata_role_to_string (m->role));
       if (m->parent >= 0)
-        g_print (_(" of %s (qemu pid %" G_GINT64_FORMAT ")"), machine_name (analysis, m->parent), m->vm_pid);
+        g_print (_(" of %s (qemu pid %" PRId64 ")"), machine_name (analysis, m->parent), m->vm_pid);
       g_print (ngettext (", %u CPU", ", %u CPUs", m->n_cpus), m->n_cpus);
       for (guint v = 0; v < m->vcpus->len; v++)
         g_print (v == 0 ? _(", vCPU threads %d:%d") : " %d:%d",

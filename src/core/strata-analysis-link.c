@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -103,7 +105,7 @@ _strata_analysis_link_guests (Analysis                    *a,
   for (guint i = 0; options && i < options->n_maps; i++)
     if (strata_analysis_find_machine (pub, options->maps[i].guest) < 0)
       g_ptr_array_add (pub->warnings,
-                       g_strdup_printf (_("--map %s=%" G_GINT64_FORMAT ": no machine named %s"),
+                       g_strdup_printf (_("--map %s=%" PRId64 ": no machine named %s"),
                                         options->maps[i].guest, options->maps[i].host_pid,
                                         options->maps[i].guest));
 }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -672,8 +674,8 @@ strata_analysis_new (StrataSet                   *set,
 
       if (machine->outside_guest_mode > 0)
         g_ptr_array_add (pub->warnings,
-                         g_strdup_printf (ngettext ("%s: %" G_GUINT64_FORMAT " guest event falls outside the guest mode of its vCPU; it is not drawn on the host",
-                                                    "%s: %" G_GUINT64_FORMAT " guest events fall outside the guest mode of their vCPU; they are not drawn on the host",
+                         g_strdup_printf (ngettext ("%s: %" PRIu64 " guest event falls outside the guest mode of its vCPU; it is not drawn on the host",
+                                                    "%s: %" PRIu64 " guest events fall outside the guest mode of their vCPU; they are not drawn on the host",
                                                     machine->outside_guest_mode),
                                           machine->name, machine->outside_guest_mode));
     }

@@ -121,7 +121,7 @@ strata_ctf_writer_new (const char                   *dir,
        options->packet_size > 256 * 1024 * 1024))
     {
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
-                   _("Packet size %" G_GSIZE_FORMAT " is not a multiple of 8 from 1 KiB to 256 MiB"),
+                   _("Packet size %zu is not a multiple of 8 from 1 KiB to 256 MiB"),
                    options->packet_size);
       return NULL;
     }
@@ -276,7 +276,7 @@ strata_ctf_writer_add (StrataCtfWriter    *self,
   if (G_UNLIKELY (need > self->packet_size - PREAMBLE_SIZE))
     {
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
-                   _("Event %s of %" G_GSIZE_FORMAT " bytes does not fit in a packet"),
+                   _("Event %s of %zu bytes does not fit in a packet"),
                    klass->name, need);
       return FALSE;
     }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -533,7 +535,7 @@ strata_lttng_env_init (StrataLttngEnv               *env,
   if (options->offset_s < 0 || options->offset_s > STRATA_TIME_MAX / NS_PER_S)
     {
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
-                   _("Clock offset %" G_GINT64_FORMAT " s is out of range"), options->offset_s);
+                   _("Clock offset %" PRId64 " s is out of range"), options->offset_s);
       return FALSE;
     }
 
@@ -700,15 +702,15 @@ check_time (const StrataLttngEnv  *env,
   if (G_UNLIKELY (ts < last))
     {
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_ORDER,
-                   _("Event at %" G_GINT64_FORMAT " ns on CPU %u is earlier than the previous one "
-                     "(%" G_GINT64_FORMAT " ns)"), ts, cpu, last);
+                   _("Event at %" PRId64 " ns on CPU %u is earlier than the previous one "
+                     "(%" PRId64 " ns)"), ts, cpu, last);
       return FALSE;
     }
   if (G_UNLIKELY (ts < env->offset_ns))
     {
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_ORDER,
-                   _("Event at %" G_GINT64_FORMAT " ns on CPU %u is before the clock origin "
-                     "(offset_s %" G_GINT64_FORMAT ")"), ts, cpu, env->offset_s);
+                   _("Event at %" PRId64 " ns on CPU %u is before the clock origin "
+                     "(offset_s %" PRId64 ")"), ts, cpu, env->offset_s);
       return FALSE;
     }
   /* Readers cannot convert every 64-bit time to ns from the origin, and Strata's decoder
@@ -716,8 +718,8 @@ check_time (const StrataLttngEnv  *env,
   if (G_UNLIKELY (ts > STRATA_TIME_MAX))
     {
       g_set_error (error, STRATA_CTF_WRITER_ERROR, STRATA_CTF_WRITER_ERROR_INVALID,
-                   _("Event at %" G_GINT64_FORMAT " ns on CPU %u is after the end of the time "
-                     "range (%" G_GINT64_FORMAT " ns)"), ts, cpu, STRATA_TIME_MAX);
+                   _("Event at %" PRId64 " ns on CPU %u is after the end of the time "
+                     "range (%" PRId64 " ns)"), ts, cpu, STRATA_TIME_MAX);
       return FALSE;
     }
   return TRUE;

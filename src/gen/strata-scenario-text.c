@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -147,7 +149,7 @@ parse_int (Parser     *parser,
       v = (gint64) u;
     }
   if (v < min || v > max)
-    return parse_error (parser, _("%s %s is out of range (%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ")"),
+    return parse_error (parser, _("%s %s is out of range (%" PRId64 " to %" PRId64 ")"),
                         what, text, min, max);
   *out = v;
   return TRUE;
@@ -586,7 +588,7 @@ parse_event_line (Parser      *parser,
   if (!parse_int (parser, "CPU", g_ptr_array_index (words, 2), 0, G_MAXUINT32, &v))
     return FALSE;
   if (v >= trace->n_cpus)
-    return parse_error (parser, _("CPU %" G_GINT64_FORMAT " is out of range: trace “%s” has %u "
+    return parse_error (parser, _("CPU %" PRId64 " is out of range: trace “%s” has %u "
                                   "(set cpus= on its trace line)"), v, trace->name, trace->n_cpus);
   ev->cpu = (guint32) v;
 
@@ -677,7 +679,7 @@ parse_discard_line (Parser      *parser,
       !parse_ts (parser, g_ptr_array_index (words, 3), &ts))
     return FALSE;
   if (cpu >= trace->n_cpus)
-    return parse_error (parser, _("CPU %" G_GINT64_FORMAT " is out of range: trace “%s” has %u"),
+    return parse_error (parser, _("CPU %" PRId64 " is out of range: trace “%s” has %u"),
                         cpu, trace->name, trace->n_cpus);
   item.event.ts = trace->offset_s * SEC + ts;
   item.event.cpu = (guint32) cpu;

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
@@ -291,18 +293,18 @@ examine (Walk            *w,
   content_bits = info.size[STRATA_PF_CONTENT_SIZE] ? info.value[STRATA_PF_CONTENT_SIZE] : packet_bits;
   if (packet_bits / 8 > left)
     {
-      *why = g_strdup_printf (_("a packet declares a size of %" G_GUINT64_FORMAT " bits, past the end of the file"),
+      *why = g_strdup_printf (_("a packet declares a size of %" PRIu64 " bits, past the end of the file"),
                               packet_bits);
       return FALSE;
     }
   if (packet_bits == 0 || packet_bits % 8 != 0 || packet_bits < info.preamble_bits)
     {
-      *why = g_strdup_printf (_("a packet declares an impossible size of %" G_GUINT64_FORMAT " bits"), packet_bits);
+      *why = g_strdup_printf (_("a packet declares an impossible size of %" PRIu64 " bits"), packet_bits);
       return FALSE;
     }
   if (content_bits > packet_bits || content_bits < info.preamble_bits)
     {
-      *why = g_strdup_printf (_("a packet declares %" G_GUINT64_FORMAT " bits of content in %" G_GUINT64_FORMAT " bits"),
+      *why = g_strdup_printf (_("a packet declares %" PRIu64 " bits of content in %" PRIu64 " bits"),
                               content_bits, packet_bits);
       return FALSE;
     }
@@ -319,7 +321,7 @@ examine (Walk            *w,
   else if (info.size[STRATA_PF_STREAM_INSTANCE_ID] == 64 && info.value[STRATA_PF_STREAM_INSTANCE_ID] == G_MAXUINT64)
     *why = g_strdup (_("a packet holds an impossible stream instance id"));
   else if (info.size[STRATA_PF_CPU_ID] != 0 && info.value[STRATA_PF_CPU_ID] >= STRATA_MAX_CPUS)
-    *why = g_strdup_printf (_("a packet names CPU %" G_GUINT64_FORMAT ", and no machine has that many"),
+    *why = g_strdup_printf (_("a packet names CPU %" PRIu64 ", and no machine has that many"),
                             info.value[STRATA_PF_CPU_ID]);
   else if (info.size[STRATA_PF_TIMESTAMP_BEGIN] != 0 && info.size[STRATA_PF_TIMESTAMP_END] != 0 &&
            strata_tsdl_stream_has_clock (w->tsdl, info.stream_class))
@@ -529,7 +531,7 @@ check_index (StrataTsdl        *tsdl,
     return g_strdup (_("its entries have an impossible size"));
   n_entries = (size - INDEX_HEADER) / entry_len;
   if (n_entries != check->packets->len)
-    return g_strdup_printf (_("it lists %" G_GUINT64_FORMAT " packets, and the file has %u"),
+    return g_strdup_printf (_("it lists %" PRIu64 " packets, and the file has %u"),
                             n_entries, check->packets->len);
   for (guint64 i = 0; i < n_entries; i++)
     {
@@ -539,14 +541,14 @@ check_index (StrataTsdl        *tsdl,
       gint64 ns;
 
       if (read_be64 (e) != p->offset || read_be64 (e + 8) != p->size * 8)
-        return g_strdup_printf (_("its entry %" G_GUINT64_FORMAT " does not match packet %" G_GUINT64_FORMAT " of the file"),
+        return g_strdup_printf (_("its entry %" PRIu64 " does not match packet %" PRIu64 " of the file"),
                                 i, i);
       if (end < begin || (p->has_ts && (begin != p->ts_begin || end != p->ts_end)))
-        return g_strdup_printf (_("its entry %" G_GUINT64_FORMAT " has times the packet does not have"), i);
+        return g_strdup_printf (_("its entry %" PRIu64 " has times the packet does not have"), i);
       if (strata_tsdl_stream_has_clock (tsdl, p->stream_class) &&
           (!strata_tsdl_cycles_to_ns (tsdl, p->stream_class, begin, &ns) ||
            !strata_tsdl_cycles_to_ns (tsdl, p->stream_class, end, &ns)))
-        return g_strdup_printf (_("its entry %" G_GUINT64_FORMAT " has times out of the clock's range"), i);
+        return g_strdup_printf (_("its entry %" PRIu64 " has times out of the clock's range"), i);
     }
   (void) minor;
   return NULL;
@@ -729,16 +731,16 @@ check_events (StrataTraceCheck *check,
       g_autofree char *why = NULL;
 
       if (ev->elements > MAX_EVENT_ELEMENTS)
-        why = g_strdup_printf (_("its fields hold %" G_GUINT64_FORMAT " values"), ev->elements);
+        why = g_strdup_printf (_("its fields hold %" PRIu64 " values"), ev->elements);
       else if (max_bits > 0 && ev->min_bits > max_bits)
-        why = g_strdup_printf (_("it takes at least %" G_GUINT64_FORMAT " bits, and the largest packet of its stream has %" G_GUINT64_FORMAT),
+        why = g_strdup_printf (_("it takes at least %" PRIu64 " bits, and the largest packet of its stream has %" PRIu64),
                                ev->min_bits, max_bits);
       if (why == NULL)
         continue;
       if (kept == NULL)
         kept = g_string_new ("/* CTF 1.8 */\n");
       g_ptr_array_add (check->problems,
-                       g_strdup_printf (_("%s: the metadata declares an impossible event class “%s” (id %" G_GUINT64_FORMAT "): %s; events of that class cannot be read"),
+                       g_strdup_printf (_("%s: the metadata declares an impossible event class “%s” (id %" PRIu64 "): %s; events of that class cannot be read"),
                                         display_path, ev->name, ev->id, why));
       g_string_append_len (kept, text + copied, ev->text_begin - copied);
       copied = ev->text_end;
@@ -772,12 +774,12 @@ report_streams (StrataTraceCheck *check,
                                           display_path, s->file, s->reason));
       else if (s->reason != NULL && s->n_bad == 1 && s->lost_from != G_MAXUINT64)
         g_ptr_array_add (check->problems,
-                         g_strdup_printf (_("%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); only the packets before it are read"),
+                         g_strdup_printf (_("%s: stream file %s is damaged or truncated at byte %" PRIu64 " (%s); only the packets before it are read"),
                                           display_path, s->file, s->reason_offset, s->reason));
       else if (s->reason != NULL)
         g_ptr_array_add (check->problems,
-                         g_strdup_printf (ngettext ("%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); %u damaged packet is left out, and the rest is read",
-                                                    "%s: stream file %s is damaged or truncated at byte %" G_GUINT64_FORMAT " (%s); %u damaged packets are left out, and the rest is read",
+                         g_strdup_printf (ngettext ("%s: stream file %s is damaged or truncated at byte %" PRIu64 " (%s); %u damaged packet is left out, and the rest is read",
+                                                    "%s: stream file %s is damaged or truncated at byte %" PRIu64 " (%s); %u damaged packets are left out, and the rest is read",
                                                     s->n_bad),
                                           display_path, s->file, s->reason_offset, s->reason, s->n_bad));
       if (s->duplicate_of != NULL)

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <babeltrace2/babeltrace.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -731,8 +733,8 @@ report_port_anomalies (Shard     *shard,
   label = stream_label (port->stream);
   if (port->bad_cpus > 0)
     g_ptr_array_add (shard->result->errors, g_strdup_printf (
-      ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " packet names CPU %" G_GUINT64_FORMAT ", more than any machine has; its events are kept on the stream's CPU",
-                "%s: stream %s: %" G_GUINT64_FORMAT " packets name CPUs such as %" G_GUINT64_FORMAT ", more than any machine has; their events are kept on the stream's CPU",
+      ngettext ("%s: stream %s: %" PRIu64 " packet names CPU %" PRIu64 ", more than any machine has; its events are kept on the stream's CPU",
+                "%s: stream %s: %" PRIu64 " packets name CPUs such as %" PRIu64 ", more than any machine has; their events are kept on the stream's CPU",
                 port->bad_cpus),
       shard->display_path, label, port->bad_cpus, port->bad_cpu));
   if (port->backwards > 0)
@@ -740,15 +742,15 @@ report_port_anomalies (Shard     *shard,
       g_autofree char *by = strata_time_format_duration (port->max_back_ns);
 
       g_ptr_array_add (shard->result->errors, g_strdup_printf (
-        ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " event is dated earlier than the event before it (by up to %s); it is kept at the time of that event",
-                  "%s: stream %s: %" G_GUINT64_FORMAT " events are dated earlier than the event before them (by up to %s); they are kept at the time of that event",
+        ngettext ("%s: stream %s: %" PRIu64 " event is dated earlier than the event before it (by up to %s); it is kept at the time of that event",
+                  "%s: stream %s: %" PRIu64 " events are dated earlier than the event before them (by up to %s); they are kept at the time of that event",
                   port->backwards),
         shard->display_path, label, port->backwards, by));
     }
   if (port->timeless > 0)
     g_ptr_array_add (shard->result->errors, g_strdup_printf (
-      ngettext ("%s: stream %s: %" G_GUINT64_FORMAT " event has a time out of range (before the clock's origin, or over 146 years after it); it is left out",
-                "%s: stream %s: %" G_GUINT64_FORMAT " events have a time out of range (before the clock's origin, or over 146 years after it); they are left out",
+      ngettext ("%s: stream %s: %" PRIu64 " event has a time out of range (before the clock's origin, or over 146 years after it); it is left out",
+                "%s: stream %s: %" PRIu64 " events have a time out of range (before the clock's origin, or over 146 years after it); they are left out",
                 port->timeless),
       shard->display_path, label, port->timeless));
   if (port->uncounted > 0)
@@ -882,7 +884,7 @@ sink_consume (bt_self_component_sink *self)
             /* Keep what this stream gave so far; the other streams go on. */
             port->ended = TRUE;
             g_ptr_array_add (shard->result->errors,
-                             g_strdup_printf (_("%s: stream %s is damaged: reading stopped after %" G_GUINT64_FORMAT " events, at %s: %s"),
+                             g_strdup_printf (_("%s: stream %s is damaged: reading stopped after %" PRIu64 " events, at %s: %s"),
                                               shard->display_path, label,
                                               port->stream->events, when, cause));
             break;

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -1794,7 +1796,7 @@ strata_tsdl_parse (const char  *text,
 
           for (const char *p = text; p < lx->error_at && p < lx->end; p++)
             line += *p == '\n';
-          *error_message = g_strdup_printf (_("line %" G_GSIZE_FORMAT ": expected %s"), line, lx->error);
+          *error_message = g_strdup_printf (_("line %zu: expected %s"), line, lx->error);
         }
       strata_tsdl_free (tsdl);
       return NULL;
@@ -2141,7 +2143,7 @@ decode_compound (Decoder *d,
                 return status;
               }
         }
-      return bad (d, g_strdup_printf (_("a variant's tag (%" G_GUINT64_FORMAT ") selects none of its options"), tag));
+      return bad (d, g_strdup_printf (_("a variant's tag (%" PRIu64 ") selects none of its options"), tag));
     }
 }
 
@@ -2219,7 +2221,7 @@ decode (Decoder *d,
         min_bits = min_bits_of (element);
         if (min_bits == 0 && length > MAX_EMPTY_ELEMENTS)
           {
-            status = bad (d, g_strdup_printf (_("an array of %" G_GUINT64_FORMAT " empty elements"), length));
+            status = bad (d, g_strdup_printf (_("an array of %" PRIu64 " empty elements"), length));
             break;
           }
         if (length > 0 && (d->at > d->len_bits || sat_mul (length, min_bits) > d->len_bits - d->at))
@@ -2323,7 +2325,7 @@ strata_tsdl_decode_packet (StrataTsdl       *tsdl,
   if (info->size[STRATA_PF_STREAM_ID] != 0)
     {
       if ((index = strata_tsdl_find_stream_class (tsdl, info->value[STRATA_PF_STREAM_ID])) < 0)
-        return bad (&d, g_strdup_printf (_("a packet names stream class %" G_GUINT64_FORMAT ", which the metadata does not declare"),
+        return bad (&d, g_strdup_printf (_("a packet names stream class %" PRIu64 ", which the metadata does not declare"),
                                          info->value[STRATA_PF_STREAM_ID]));
     }
   else if (tsdl->streams->len != 1)
