@@ -231,6 +231,57 @@ test_round_trip (void)
   assert_same (store, back);
 }
 
+/* A row long enough that its arrays and its summary each span several of the chunks that
+ * checksums and checks go through, on the heap and spilled. */
+static void
+test_long_row (void)
+{
+  for (guint spilling = 0; spilling < 2; spilling++)
+    {
+      g_autofree char *path = temp_path ("long");
+      int fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      g_autoptr(StrataStoreSpill) spill = spilling ? strata_store_spill_new (fd, NULL) : NULL;
+      StrataStoreBuilder *b = strata_store_builder_new_spilling (spill);
+      g_autoptr(StrataStore) store = NULL;
+      g_autoptr(StrataStore) back = NULL;
+      g_autoptr(GError) error = NULL;
+      guint row = strata_store_builder_add_row (b, "pcpu/0", STRATA_ROW_PCPU, 0, 0);
+      guint wide = strata_store_builder_add_row (b, "irq/1", STRATA_ROW_IRQ, 0, 1);
+      gint64 ts = 1000;
+
+      /* 1.2 million changes: 150,000 level-0 buckets, 1.8 MB of them. */
+      for (guint i = 0; i < 1200000; i++)
+        {
+          StrataStateDesc d = { 0 };
+
+          d.state = 1 + i % 5;
+          d.machine = i % 3;
+          d.vcpu = d.tid = d.host_tid = -1;
+          strata_store_builder_set (b, row, ts, &d);
+          /* Every few changes, seconds apart: 64-bit times. */
+          if (i % 1000 == 0)
+            strata_store_builder_set (b, wide, ts * 1000 + i, &d);
+          ts += 1 + i % 7;
+        }
+      store = strata_store_builder_finish (b, 0, ts * 1000 + 2000000);
+      if (spilling)
+        save (store, strata_store_spill_get_fd (spill), strata_store_spill_get_size (spill));
+      else
+        {
+          save (store, fd, STRATA_SECTION_FILE_DATA_START);
+          close (fd);
+        }
+      back = load (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (strata_store_summaries_mapped (back));
+      assert_same (store, back);
+      g_clear_pointer (&store, strata_store_free);
+      g_clear_pointer (&spill, strata_store_spill_unref);
+      g_clear_pointer (&back, strata_store_free);
+      remove_temp (path);
+    }
+}
+
 static void
 test_spill (void)
 {
@@ -500,6 +551,7 @@ main (int   argc,
   g_test_add_func ("/store-file/hash", test_hash);
   g_test_add_func ("/store-file/round-trip", test_round_trip);
   g_test_add_func ("/store-file/spill", test_spill);
+  g_test_add_func ("/store-file/long-row", test_long_row);
   g_test_add_func ("/store-file/spill-moves", test_spill_moves);
   g_test_add_func ("/store-file/damage", test_damage);
   g_test_add_func ("/store-file/foreign", test_foreign);

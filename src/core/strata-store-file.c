@@ -339,6 +339,8 @@ store_spill_trim (StrataStoreSpill *self,
 #define TAG_DESCS STRATA_FOURCC ('S', 'D', 'S', 'C')
 #define TAG_ALIASES STRATA_FOURCC ('S', 'A', 'L', 'I')
 #define TAG_NAMES STRATA_FOURCC ('S', 'S', 'T', 'R')
+/* About 1 MiB; a chunk is a whole number of its array's items, so that its checks never
+ * start inside one. */
 #define CHUNK (1u << 20)
 #define NO_KEY G_MAXUINT32
 
@@ -381,12 +383,20 @@ typedef struct
 
 G_STATIC_ASSERT (sizeof (StoreMeta) == 40);
 G_STATIC_ASSERT (sizeof (FileRow) == 96);
+/* A bucket of another layout: check_buckets() must check each of its fields that names
+ * something (states, descriptions), and STRATA_STORE_SUMMARY_VERSION must change. */
 G_STATIC_ASSERT (sizeof (StoreBucket) == 12);
+
+static gsize
+row_time_size (const StoreRow *row)
+{
+  return row->wide ? sizeof (gint64) : sizeof (guint32);
+}
 
 static gsize
 row_times_bytes (const StoreRow *row)
 {
-  return row->n * (row->wide ? sizeof (gint64) : sizeof (guint32));
+  return row->n * row_time_size (row);
 }
 
 static gsize
@@ -415,16 +425,18 @@ typedef gboolean (*ChunkCheck) (const guint8 *chunk,
 static gboolean
 hash_array (gconstpointer      data,
             gsize              size,
+            gsize              item_size,
             guint64           *hash,
             StrataSectionFile *file,
             ChunkCheck         check,
             gpointer           user_data)
 {
   const guint8 *p = data;
+  gsize chunk = CHUNK - CHUNK % item_size;
 
-  for (gsize at = 0; at < size; at += CHUNK)
+  for (gsize at = 0; at < size; at += chunk)
     {
-      gsize n = MIN (CHUNK, size - at);
+      gsize n = MIN (chunk, size - at);
 
       *hash = strata_hash64 (p + at, n, *hash);
       if (check != NULL && !check (p + at, at, n, user_data))
@@ -440,10 +452,10 @@ row_hash (const StoreRow *row)
 {
   guint64 h = row->n;
 
-  hash_array (row->base, row_base_bytes (row), &h, NULL, NULL, NULL);
+  hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, NULL, NULL, NULL);
   hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
-              &h, NULL, NULL, NULL);
-  hash_array (row->ids, row->n * sizeof (guint32), &h, NULL, NULL, NULL);
+              row_time_size (row), &h, NULL, NULL, NULL);
+  hash_array (row->ids, row->n * sizeof (guint32), sizeof (guint32), &h, NULL, NULL, NULL);
   return h;
 }
 
@@ -452,7 +464,8 @@ pyramid_hash (const StoreRow *row)
 {
   guint64 h = row->n_levels;
 
-  hash_array (row->pyramid, row_pyramid_buckets (row) * sizeof (StoreBucket), &h, NULL, NULL, NULL);
+  hash_array (row->pyramid, row_pyramid_buckets (row) * sizeof (StoreBucket), sizeof (StoreBucket),
+              &h, NULL, NULL, NULL);
   return h;
 }
 
@@ -725,10 +738,10 @@ verify_row (ReadJob  *job,
   RowCheck c = { row, job->store->n_descs, job->store->end, G_MININT64 };
   guint64 h = row->n;
 
-  if (!hash_array (row->base, row_base_bytes (row), &h, job->file, check_bases, &c) ||
+  if (!hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, job->file, check_bases, &c) ||
       !hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
-                   &h, job->file, check_times, &c) ||
-      !hash_array (row->ids, row->n * sizeof (guint32), &h, job->file, check_ids, &c))
+                   row_time_size (row), &h, job->file, check_times, &c) ||
+      !hash_array (row->ids, row->n * sizeof (guint32), sizeof (guint32), &h, job->file, check_ids, &c))
     return FALSE;
   if (!strata_section_file_checksum_ok (h, f->hash))
     return FALSE;
@@ -736,7 +749,7 @@ verify_row (ReadJob  *job,
     {
       h = row->n_levels;
       if (!pyramid_fits (row, job->store->end) ||
-          !hash_array (row->pyramid, f->pyramid_size, &h, job->file, check_buckets, NULL) ||
+          !hash_array (row->pyramid, f->pyramid_size, sizeof (StoreBucket), &h, job->file, check_buckets, NULL) ||
           !strata_section_file_checksum_ok (h, f->pyramid_hash))
         return FALSE;
     }
