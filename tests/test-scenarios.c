@@ -710,6 +710,57 @@ test_model_text (void)
     }
 }
 
+/* The model's accessors: machines by index, roles, and a host's guests in machine order. */
+static void
+test_accessors (void)
+{
+  Fixture f = { 0 };
+  gint host, a, b;
+  StrataGuestIter iter;
+  guint guest, n = 0;
+  guint expected[2];
+
+  fixture_load (&f, two_vms, NULL, 0);
+  host = strata_analysis_find_machine (f.analysis, "host");
+  a = strata_analysis_find_machine (f.analysis, "guesta");
+  b = strata_analysis_find_machine (f.analysis, "guestb");
+  g_assert_cmpuint (strata_analysis_get_n_machines (f.analysis), ==, 3);
+  g_assert_cmpstr (strata_analysis_get_machine_name (f.analysis, a), ==, "guesta");
+  g_assert_true (strata_analysis_get_machine (f.analysis, b) == g_ptr_array_index (f.analysis->machines, b));
+  g_assert_null (strata_analysis_get_machine (f.analysis, -1));
+  g_assert_null (strata_analysis_get_machine_name (f.analysis, 3));
+  g_assert_null (strata_analysis_get_machine_name (f.analysis, STRATA_NO_MACHINE));
+  g_assert_true (strata_analysis_machine_is_host (f.analysis, host));
+  g_assert_false (strata_analysis_machine_is_guest (f.analysis, host));
+  g_assert_true (strata_analysis_machine_is_guest (f.analysis, a));
+  g_assert_false (strata_analysis_machine_is_host (f.analysis, b));
+  g_assert_false (strata_analysis_machine_is_guest (f.analysis, -1));
+  g_assert_cmpint (strata_analysis_find_machine (f.analysis, "nobody"), ==, -1);
+
+  expected[0] = MIN (a, b);
+  expected[1] = MAX (a, b);
+  strata_guest_iter_init (&iter, f.analysis, host);
+  while (strata_guest_iter_next (&iter, &guest))
+    {
+      g_assert_cmpuint (n, <, 2);
+      g_assert_cmpuint (guest, ==, expected[n++]);
+    }
+  g_assert_cmpuint (n, ==, 2);
+  /* A guest, and no machine, have no guests. */
+  strata_guest_iter_init (&iter, f.analysis, a);
+  g_assert_false (strata_guest_iter_next (&iter, &guest));
+  strata_guest_iter_init (&iter, f.analysis, -1);
+  g_assert_false (strata_guest_iter_next (&iter, &guest));
+
+  if (g_test_undefined ())
+    {
+      g_test_expect_message ("strata-analysis", G_LOG_LEVEL_CRITICAL, "*self != NULL*");
+      g_assert_null (strata_analysis_get_machine_name (NULL, 0));
+      g_test_assert_expected_messages ();
+    }
+  fixture_clear (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -723,5 +774,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/load-error", test_load_error);
   g_test_add_func ("/scenario/big-pids", test_big_pids);
   g_test_add_func ("/scenario/model-text", test_model_text);
+  g_test_add_func ("/scenario/accessors", test_accessors);
   return g_test_run ();
 }

@@ -42,15 +42,6 @@ json_nullable_int (StrataJson *json,
     strata_json_int (json, value);
 }
 
-static const char *
-machine_name (StrataAnalysis *analysis,
-              gint            index)
-{
-  if (index < 0 || (guint) index >= analysis->machines->len)
-    return NULL;
-  return ((StrataMachine *) g_ptr_array_index (analysis->machines, index))->name;
-}
-
 static void
 print_info_json (StrataAnalysis *analysis)
 {
@@ -111,7 +102,7 @@ print_info_json (StrataAnalysis *analysis)
       strata_json_key (&json, "role");
       strata_json_string (&json, strata_role_to_string (m->role));
       strata_json_key (&json, "parent");
-      strata_json_string (&json, machine_name (analysis, m->parent));
+      strata_json_string (&json, strata_analysis_get_machine_name (analysis, m->parent));
       strata_json_key (&json, "cpus");
       strata_json_int (&json, m->n_cpus);
       strata_json_key (&json, "vcpus");
@@ -137,7 +128,7 @@ print_info_json (StrataAnalysis *analysis)
       strata_json_key (&json, "method");
       strata_json_string (&json, strata_sync_method_to_string (m->sync_method));
       strata_json_key (&json, "reference");
-      strata_json_string (&json, machine_name (analysis, m->sync_reference));
+      strata_json_string (&json, strata_analysis_get_machine_name (analysis, m->sync_reference));
       strata_json_key (&json, "matches");
       strata_json_int (&json, m->sync.matches);
       strata_json_key (&json, "quality");
@@ -217,7 +208,8 @@ print_info_text (StrataAnalysis *analysis)
 
       g_print ("  %s: %s", m->name, strata_role_to_string (m->role));
       if (m->parent >= 0)
-        g_print (_(" of %s (qemu pid %" PRId64 ")"), machine_name (analysis, m->parent), m->vm_pid);
+        g_print (_(" of %s (qemu pid %" PRId64 ")"),
+                 strata_analysis_get_machine_name (analysis, m->parent), m->vm_pid);
       g_print (ngettext (", %u CPU", ", %u CPUs", m->n_cpus), m->n_cpus);
       for (guint v = 0; v < m->vcpus->len; v++)
         g_print (v == 0 ? _(", vCPU threads %d:%d") : " %d:%d",
@@ -226,10 +218,10 @@ print_info_text (StrataAnalysis *analysis)
       if (m->sync_method != STRATA_SYNC_METHOD_NONE)
         {
           g_autofree char *acc = strata_time_format_duration ((gint64) m->sync.accuracy_ns);
+          const char *reference = strata_analysis_get_machine_name (analysis, m->sync_reference);
 
           g_print (_("    clock: %s sync to %s, %u matches, %s, alpha %.9f, beta %.0Lf ns, accuracy ±%s\n"),
-                   strata_sync_method_to_string (m->sync_method),
-                   machine_name (analysis, m->sync_reference) ? machine_name (analysis, m->sync_reference) : "—",
+                   strata_sync_method_to_string (m->sync_method), reference ? reference : "—",
                    m->sync.matches, strata_sync_quality_to_string (m->sync.quality), m->sync.alpha,
                    m->sync.beta_ns, acc);
         }
@@ -394,7 +386,8 @@ print_interval (StrataAnalysis       *analysis,
                 const StrataInterval *iv)
 {
   const StrataStateDesc *d = iv->desc;
-  const char *machine = d->machine == STRATA_NO_MACHINE ? NULL : machine_name (analysis, d->machine);
+  const char *machine = d->machine == STRATA_NO_MACHINE ? NULL
+                        : strata_analysis_get_machine_name (analysis, d->machine);
   const char *comm = d->comm ? strata_analysis_string (analysis, d->comm) : NULL;
 
   if (json != NULL)
@@ -520,7 +513,7 @@ static char *
 cause_text (StrataAnalysis              *analysis,
             const StrataPreemptionCause *cause)
 {
-  const char *machine = machine_name (analysis, cause->machine);
+  const char *machine = strata_analysis_get_machine_name (analysis, cause->machine);
   const char *comm = cause->comm != 0 ? strata_analysis_string (analysis, cause->comm) : "?";
 
   switch (cause->state)
@@ -586,7 +579,7 @@ cmd_preemptions (int    argc,
           strata_json_key (&writer, "kind");
           strata_json_string (&writer, strata_preemption_kind_to_string (p->kind));
           strata_json_key (&writer, "machine");
-          strata_json_string (&writer, machine_name (analysis, p->machine));
+          strata_json_string (&writer, strata_analysis_get_machine_name (analysis, p->machine));
           strata_json_key (&writer, "vcpu");
           strata_json_int (&writer, p->vcpu);
           strata_json_key (&writer, "start_ns");
@@ -605,7 +598,7 @@ cmd_preemptions (int    argc,
 
               strata_json_begin_object (&writer);
               strata_json_key (&writer, "machine");
-              strata_json_string (&writer, machine_name (analysis, cause->machine));
+              strata_json_string (&writer, strata_analysis_get_machine_name (analysis, cause->machine));
               strata_json_key (&writer, "tid");
               json_nullable_int (&writer, cause->tid);
               strata_json_key (&writer, "comm");
@@ -628,10 +621,10 @@ cmd_preemptions (int    argc,
 
           if (p->kind == STRATA_PREEMPTION_WAKEUP)
             g_print (_("%s  %12s  %s vCPU %d woken onto pCPU %d, waited behind"), when, dur,
-                     machine_name (analysis, p->machine), p->vcpu, p->pcpu);
+                     strata_analysis_get_machine_name (analysis, p->machine), p->vcpu, p->pcpu);
           else
             g_print (_("%s  %12s  %s vCPU %d on pCPU %d, preempted by"), when, dur,
-                     machine_name (analysis, p->machine), p->vcpu, p->pcpu);
+                     strata_analysis_get_machine_name (analysis, p->machine), p->vcpu, p->pcpu);
           for (guint c = 0; c < p->by->len; c++)
             {
               StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);

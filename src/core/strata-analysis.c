@@ -697,6 +697,8 @@ strata_analysis_new (StrataSet                   *set,
 StrataAnalysis *
 strata_analysis_ref (StrataAnalysis *self)
 {
+  g_return_val_if_fail (self != NULL, NULL);
+
   g_atomic_ref_count_inc (&self->ref_count);
   return self;
 }
@@ -716,19 +718,124 @@ strata_analysis_unref (StrataAnalysis *self)
   g_free (self);
 }
 
+guint
+strata_analysis_get_n_machines (StrataAnalysis *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->machines->len;
+}
+
+/**
+ * strata_analysis_get_machine:
+ *
+ * Returns: (transfer none) (nullable): machine @machine, or %NULL when there is none
+ */
+StrataMachine *
+strata_analysis_get_machine (StrataAnalysis *self,
+                             gint            machine)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (machine < 0 || (guint) machine >= self->machines->len)
+    return NULL;
+  return g_ptr_array_index (self->machines, machine);
+}
+
+/**
+ * strata_analysis_get_machine_name:
+ *
+ * Returns: (transfer none) (nullable): the name of machine @machine, or %NULL when there is none
+ */
+const char *
+strata_analysis_get_machine_name (StrataAnalysis *self,
+                                  gint            machine)
+{
+  StrataMachine *m;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  m = strata_analysis_get_machine (self, machine);
+  return m != NULL ? m->name : NULL;
+}
+
+gboolean
+strata_analysis_machine_is_host (StrataAnalysis *self,
+                                 gint            machine)
+{
+  StrataMachine *m;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  m = strata_analysis_get_machine (self, machine);
+  return m != NULL && m->role == STRATA_ROLE_HOST;
+}
+
+gboolean
+strata_analysis_machine_is_guest (StrataAnalysis *self,
+                                  gint            machine)
+{
+  StrataMachine *m;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  m = strata_analysis_get_machine (self, machine);
+  return m != NULL && m->role == STRATA_ROLE_GUEST;
+}
+
+/* Returns: the index of the machine named @name, or -1 */
 gint
 strata_analysis_find_machine (StrataAnalysis *self,
                               const char     *name)
 {
+  g_return_val_if_fail (self != NULL, -1);
+
   for (guint i = 0; i < self->machines->len; i++)
     if (g_strcmp0 (((StrataMachine *) g_ptr_array_index (self->machines, i))->name, name) == 0)
       return i;
   return -1;
 }
 
+void
+strata_guest_iter_init (StrataGuestIter *iter,
+                        StrataAnalysis  *analysis,
+                        gint             host)
+{
+  g_return_if_fail (iter != NULL);
+  g_return_if_fail (analysis != NULL);
+
+  iter->analysis = analysis;
+  iter->host = host;
+  iter->next = 0;
+}
+
+/* Returns: %FALSE when @iter's host has no more guests; else %TRUE, with the next in @guest */
+gboolean
+strata_guest_iter_next (StrataGuestIter *iter,
+                        guint           *guest)
+{
+  g_return_val_if_fail (iter != NULL, FALSE);
+  g_return_val_if_fail (guest != NULL, FALSE);
+
+  while (iter->next < iter->analysis->machines->len)
+    {
+      guint m = iter->next++;
+      StrataMachine *machine = g_ptr_array_index (iter->analysis->machines, m);
+
+      if (iter->host >= 0 && machine->role == STRATA_ROLE_GUEST && machine->parent == iter->host)
+        {
+          *guest = m;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 const char *
 strata_analysis_string (StrataAnalysis *self,
                         guint32         id)
 {
+  g_return_val_if_fail (self != NULL, NULL);
+
   return strata_strtab_get (self->set->strings, id);
 }

@@ -159,14 +159,48 @@ StrataAnalysis *strata_analysis_new   (StrataSet                   *set,
 StrataAnalysis *strata_analysis_ref   (StrataAnalysis *self);
 void            strata_analysis_unref (StrataAnalysis *self);
 
-gint            strata_analysis_find_machine (StrataAnalysis *self,
-                                              const char     *name);
-const char     *strata_analysis_string       (StrataAnalysis *self,
-                                              guint32         id);
+/* Machines are named by their index in @machines; -1 (no parent, no reference) and other
+ * indexes out of range name none. */
+guint           strata_analysis_get_n_machines     (StrataAnalysis *self);
+StrataMachine  *strata_analysis_get_machine        (StrataAnalysis *self,
+                                                    gint            machine);
+const char     *strata_analysis_get_machine_name   (StrataAnalysis *self,
+                                                    gint            machine);
+gboolean        strata_analysis_machine_is_host    (StrataAnalysis *self,
+                                                    gint            machine);
+gboolean        strata_analysis_machine_is_guest   (StrataAnalysis *self,
+                                                    gint            machine);
+gint            strata_analysis_find_machine       (StrataAnalysis *self,
+                                                    const char     *name);
+const char     *strata_analysis_string             (StrataAnalysis *self,
+                                                    guint32         id);
 const StrataThreadInfo *
-                strata_analysis_find_thread  (StrataAnalysis *self,
-                                              guint           machine,
-                                              gint32          tid);
+                strata_analysis_find_thread        (StrataAnalysis *self,
+                                                    guint           machine,
+                                                    gint32          tid);
+
+/* The guests of a host, in machine order:
+ *
+ *   StrataGuestIter iter;
+ *   guint guest;
+ *
+ *   strata_guest_iter_init (&iter, analysis, host);
+ *   while (strata_guest_iter_next (&iter, &guest))
+ *     …
+ */
+typedef struct
+{
+  /*< private >*/
+  StrataAnalysis *analysis;
+  gint            host;
+  guint           next;
+} StrataGuestIter;
+
+void            strata_guest_iter_init             (StrataGuestIter *iter,
+                                                    StrataAnalysis  *analysis,
+                                                    gint             host);
+gboolean        strata_guest_iter_next             (StrataGuestIter *iter,
+                                                    guint           *guest);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataAnalysis, strata_analysis_unref)
 

@@ -123,15 +123,17 @@ strata_layout_new (StrataAnalysis *analysis)
 {
   StrataLayout *self = g_new0 (StrataLayout, 1);
   StrataStore *store = analysis->store;
+  guint n_machines = strata_analysis_get_n_machines (analysis);
 
   self->entries = g_array_new (FALSE, TRUE, sizeof (StrataLayoutEntry));
   g_array_set_clear_func (self->entries, entry_clear);
 
-  for (guint m = 0; m < analysis->machines->len; m++)
+  for (guint m = 0; m < n_machines; m++)
     {
-      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+      StrataMachine *machine = strata_analysis_get_machine (analysis, m);
       g_autofree char *title = NULL;
-      guint group;
+      StrataGuestIter guests;
+      guint group, g;
 
       if (machine->role == STRATA_ROLE_GUEST)
         continue;
@@ -150,16 +152,13 @@ strata_layout_new (StrataAnalysis *analysis)
       add_rows (self, store, group, m, STRATA_ROW_SOFTIRQ, FALSE);
 
       /* Its VMs follow their host. */
-      for (guint g = 0; g < analysis->machines->len; g++)
+      strata_guest_iter_init (&guests, analysis, m);
+      while (strata_guest_iter_next (&guests, &g))
         {
-          StrataMachine *guest = g_ptr_array_index (analysis->machines, g);
-          g_autofree char *gtitle = NULL;
-          guint ggroup;
+          g_autofree char *gtitle = g_strdup_printf (_("%s — virtual machine"),
+                                                     strata_analysis_get_machine_name (analysis, g));
+          guint ggroup = add_header (self, g, gtitle);
 
-          if (guest->role != STRATA_ROLE_GUEST || guest->parent != (gint) m)
-            continue;
-          gtitle = g_strdup_printf (_("%s — virtual machine"), guest->name);
-          ggroup = add_header (self, g, gtitle);
           add_rows (self, store, ggroup, g, STRATA_ROW_VCPU, TRUE);
           add_rows (self, store, ggroup, g, STRATA_ROW_CPU, TRUE);
           add_rows (self, store, ggroup, g, STRATA_ROW_IRQ, TRUE);

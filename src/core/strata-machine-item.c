@@ -88,7 +88,7 @@ static StrataMachineItem *
 machine_item_new (StrataAnalysis *analysis,
                   guint           m)
 {
-  StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+  StrataMachine *machine = strata_analysis_get_machine (analysis, m);
   g_autofree char *subtitle = NULL;
   StrataMachineItem *item;
 
@@ -142,25 +142,23 @@ strata_machine_item_new_tree (StrataAnalysis *analysis)
 
   g_return_val_if_fail (analysis != NULL, NULL);
 
-  for (guint m = 0; m < analysis->machines->len; m++)
+  for (guint m = 0; m < strata_analysis_get_n_machines (analysis); m++)
     {
-      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+      StrataMachine *machine = strata_analysis_get_machine (analysis, m);
       g_autoptr(StrataMachineItem) item = NULL;
+      StrataGuestIter guests;
+      guint g;
 
       /* A guest goes under its host; one without a host in the set stands alone. */
       if (machine->role == STRATA_ROLE_GUEST && machine->parent >= 0)
         continue;
       item = machine_item_new (analysis, m);
-      for (guint g = 0; g < analysis->machines->len; g++)
+      strata_guest_iter_init (&guests, analysis, m);
+      while (strata_guest_iter_next (&guests, &g))
         {
-          StrataMachine *guest = g_ptr_array_index (analysis->machines, g);
+          g_autoptr(StrataMachineItem) child = machine_item_new (analysis, g);
 
-          if (guest->role == STRATA_ROLE_GUEST && guest->parent == (gint) m)
-            {
-              g_autoptr(StrataMachineItem) child = machine_item_new (analysis, g);
-
-              add_child (item, child);
-            }
+          add_child (item, child);
         }
       g_list_store_append (roots, item);
     }

@@ -53,15 +53,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (StrataPreemptionItem, strata_preemption_item, G_TYPE_OBJECT)
 
-static const char *
-machine_name (StrataAnalysis *analysis,
-              guint           index)
-{
-  if (index >= analysis->machines->len)
-    return "?";
-  return ((StrataMachine *) g_ptr_array_index (analysis->machines, index))->name;
-}
-
 /* The longest cause: "host: stress (4001)", "server2 vCPU 1: worker (812)", "server2 vCPU 1:
  * hypervisor", "idle". */
 static char *
@@ -69,11 +60,13 @@ describe_cause (StrataAnalysis         *analysis,
                 const StrataPreemption *p)
 {
   const StrataPreemptionCause *c;
-  const char *comm;
+  const char *machine, *comm;
 
   if (p->by == NULL || p->by->len == 0)
     return g_strdup ("—");
   c = &g_array_index (p->by, StrataPreemptionCause, 0);
+  if ((machine = strata_analysis_get_machine) == NULL)
+    machine = "?";
   comm = c->comm != 0 ? strata_analysis_string (analysis, c->comm) : "?";
   switch (c->state)
     {
@@ -82,19 +75,19 @@ describe_cause (StrataAnalysis         *analysis,
       return g_strdup (_("idle"));
     case STRATA_CAUSE_HYPERVISOR:
       /* Translators: another VM's vCPU thread, running in the host (not in the guest) */
-      return g_strdup_printf (_("%s vCPU %d: hypervisor"), machine_name (analysis, c->machine), c->vcpu);
+      return g_strdup_printf (_("%s vCPU %d: hypervisor"), machine, c->vcpu);
     case STRATA_CAUSE_GUEST:
       if (c->tid < 0)
         /* Translators: another VM's vCPU in guest mode, with no trace to say which thread */
-        return g_strdup_printf (_("%s vCPU %d: guest"), machine_name (analysis, c->machine), c->vcpu);
+        return g_strdup_printf (_("%s vCPU %d: guest"), machine, c->vcpu);
       /* Translators: what ran instead of a preempted vCPU: a VM, its vCPU, a thread and its TID */
-      return g_strdup_printf (_("%s vCPU %d: %s (%d)"), machine_name (analysis, c->machine), c->vcpu, comm, c->tid);
+      return g_strdup_printf (_("%s vCPU %d: %s (%d)"), machine, c->vcpu, comm, c->tid);
     case STRATA_CAUSE_HOST:
     default:
       if (c->tid < 0)
-        return g_strdup_printf ("%s: ?", machine_name (analysis, c->machine));
+        return g_strdup_printf ("%s: ?", machine);
       /* Translators: what ran instead of a preempted vCPU: a machine, a thread and its TID */
-      return g_strdup_printf (_("%s: %s (%d)"), machine_name (analysis, c->machine), comm, c->tid);
+      return g_strdup_printf (_("%s: %s (%d)"), machine, comm, c->tid);
     }
 }
 
@@ -112,7 +105,9 @@ strata_preemption_item_new (StrataAnalysis *analysis,
   p = &g_array_index (analysis->preemptions, StrataPreemption, index);
   self = g_object_new (STRATA_TYPE_PREEMPTION_ITEM, NULL);
   self->index = index;
-  self->machine = g_strdup (machine_name (analysis, p->machine));
+  self->machine = g_strdup (strata_analysis_get_machine_name (analysis, p->machine));
+  if (self->machine == NULL)
+    self->machine = g_strdup ("?");
   self->vcpu = p->vcpu;
   self->pcpu = p->pcpu;
   self->start = p->start;

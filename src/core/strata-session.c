@@ -489,15 +489,6 @@ strata_session_find_entry (StrataSession *self,
   return -1;
 }
 
-static const char *
-machine_name (StrataAnalysis *analysis,
-              guint           index)
-{
-  if (index >= analysis->machines->len)
-    return NULL;
-  return ((StrataMachine *) g_ptr_array_index (analysis->machines, index))->name;
-}
-
 char *
 strata_session_describe_at (StrataSession *self,
                             guint          row,
@@ -519,7 +510,7 @@ strata_session_describe_at (StrataSession *self,
       strata_state_desc_is_gap (iv.desc))
     return NULL;
   d = iv.desc;
-  machine = d->machine == STRATA_NO_MACHINE ? NULL : machine_name (analysis, d->machine);
+  machine = d->machine == STRATA_NO_MACHINE ? NULL : strata_analysis_get_machine_name (analysis, d->machine);
   start = strata_time_format_absolute (iv.start);
   stop = strata_time_format_absolute (iv.end);
   duration = strata_time_format_duration (iv.end - iv.start);

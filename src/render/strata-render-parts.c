@@ -49,15 +49,6 @@ header_clear (gpointer data)
   g_free (((StrataRenderHeader *) data)->text);
 }
 
-static StrataMachine *
-get_machine (StrataAnalysis *analysis,
-             gint            machine)
-{
-  if (machine < 0 || (guint) machine >= analysis->machines->len)
-    return NULL;
-  return g_ptr_array_index (analysis->machines, machine);
-}
-
 /* The highlight dims what is about machines it leaves out, except the host's pCPU rows and
  * their group, which show every machine's activity. */
 static gboolean
@@ -86,7 +77,6 @@ strata_render_headers (StrataAnalysis            *analysis,
     {
       guint index = g_array_index (visible, guint, v);
       const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, index);
-      StrataMachine *machine = get_machine (analysis, e->machine);
       StrataRenderHeader h = { 0 };
 
       h.y = top + v * o->row_height - o->scroll_y;
@@ -103,7 +93,7 @@ strata_render_headers (StrataAnalysis            *analysis,
 
           h.text = g_strdup_printf ("%s %s", collapsed ? "▸" : "▾", e->label);
           h.label = h.text + strlen (collapsed ? "▸ " : "▾ ");
-          h.has_color = machine != NULL && machine->role == STRATA_ROLE_GUEST;
+          h.has_color = strata_analysis_machine_is_guest (analysis, e->machine);
           if (h.has_color)
             h.color = strata_render_machine_color (e->machine);
         }

@@ -116,14 +116,6 @@ strata_render_options_init (StrataRenderOptions *o,
   o->marked_row = -1;
 }
 
-static gboolean
-is_guest_machine (StrataAnalysis *analysis,
-                  guint16         machine)
-{
-  return machine < analysis->machines->len &&
-         ((StrataMachine *) g_ptr_array_index (analysis->machines, machine))->role == STRATA_ROLE_GUEST;
-}
-
 typedef struct
 {
   StrataRgb color;
@@ -143,7 +135,7 @@ paint_for (StrataAnalysis            *analysis,
            guint32                    mask)
 {
   Paint p = { { 0, 0, 0 }, 1.0, 0.0, TRUE };
-  gboolean guest = is_guest_machine (analysis, machine) &&
+  gboolean guest = strata_analysis_machine_is_guest (analysis, machine) &&
                    (kind == STRATA_ROW_PCPU || kind == STRATA_ROW_VCPU || state == STRATA_STATE_GUEST);
 
   if (state == STRATA_STATE_UNKNOWN)
