@@ -24,6 +24,7 @@
 #include "strata-style-switcher.h"
 #include "strata-time.h"
 #include "strata-timeline-view.h"
+#include "strata-timing.h"
 #include "strata-window.h"
 
 struct _StrataWindow
@@ -58,6 +59,7 @@ struct _StrataWindow
   GBindingGroup        *loader_bindings; /* the progress bar shows the loader's progress */
   char                **paths;           /* the folders of the set shown */
   StrataTimeSpan        reload_visible;  /* the range to show again after a reload; empty: none */
+  StrataTiming         *timing;          /* STRATA_TIMING=1: a load's time to its first frame */
 
   /* Borrowed */
   AdwToast             *toast;           /* the toast shown last, until it is dismissed */
@@ -247,6 +249,18 @@ strata_window_clear_load (StrataWindow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* STRATA_TIMING=1: how long the first frame of a set took after its load ended. */
+static void
+strata_window_after_paint_cb (StrataWindow  *self,
+                              GdkFrameClock *clock)
+{
+  g_assert (STRATA_IS_WINDOW (self));
+
+  g_signal_handlers_disconnect_by_func (clock, strata_window_after_paint_cb, self);
+  strata_timing_phase_cb ("first frame", self->timing);
+  g_clear_pointer (&self->timing, strata_timing_free);
+}
+
 /* Each load has a StrataLoader of its own, which the progress bar follows while it is the
  * window's. Its completion reaches the window through a weak reference (a window closed
  * while loading goes, and its disposal cancels the load), and drops what a load that is no
@@ -282,6 +296,12 @@ strata_window_load_cb (GObject      *object,
 
   strata_window_show_set (self, (const char * const *) paths, analysis);
   strata_app_remember_set (self->settings, (const char * const *) paths);
+  if (self->timing != NULL && gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    {
+      strata_timing_phase_cb (strata_loader_get_from_cache (loader) ? "opened saved" : "loaded", self->timing);
+      g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                               G_CALLBACK (strata_window_after_paint_cb), self, G_CONNECT_SWAPPED);
+    }
 
   /* A set read again shows the range it showed, as far as it still lies in the set. */
   if (!strata_time_span_is_empty (self->reload_visible))
@@ -334,6 +354,10 @@ strata_window_open (StrataWindow       *self,
   g_return_if_fail (paths != NULL && paths[0] != NULL);
 
   strata_window_clear_load (self);
+  /* The time to the first frame starts as the set is chosen. */
+  g_clear_pointer (&self->timing, strata_timing_free);
+  self->timing = strata_timing_new_from_env ("window");
+  strata_timing_phase_cb (NULL, self->timing);
   self->reload_visible = (StrataTimeSpan) { 0, 0 };
 
   /* Remembered sets must not depend on the working directory. */
@@ -913,6 +937,7 @@ strata_window_finalize (GObject *object)
   StrataWindow *self = (StrataWindow *) object;
 
   g_clear_pointer (&self->paths, g_strfreev);
+  g_clear_pointer (&self->timing, strata_timing_free);
 
   G_OBJECT_CLASS (strata_window_parent_class)->finalize (object);
 }
