@@ -342,6 +342,9 @@ child_open (char **paths)
 
   strata_loader_set_release_events (loader, TRUE);
   strata_loader_set_cache (loader, cache);
+  /* STRATA_BENCH_MEMORY_LIMIT=0 puts every store on disk as it is made. */
+  if (g_getenv ("STRATA_BENCH_MEMORY_LIMIT") != NULL)
+    strata_loader_set_memory_limit (loader, g_ascii_strtoull (g_getenv ("STRATA_BENCH_MEMORY_LIMIT"), NULL, 10));
   if ((analysis = strata_loader_load (loader, NULL, &error)) == NULL)
     {
       g_printerr ("%s\n", error->message);
