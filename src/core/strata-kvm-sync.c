@@ -19,7 +19,7 @@
 /* The coarse stage: bins of at least this much, and at most this many of them (host and guest
  * together) so that one FFT stays a few ms whatever the traces' lengths. */
 #define COARSE_MIN_BIN     (100 * US)
-#define COARSE_MAX_BINS    ((1 << 16) - 8)
+#define COARSE_MAX_BINS    ((1 << 15) - 8)
 /* Drift may move a segment's events by this many bins before it gets a correlation of its own:
  * peaks are ms wide (busy and idle periods), a few bins of blur at the ends do not hide them. */
 #define COARSE_SMEAR_BINS  4
@@ -74,6 +74,8 @@ typedef struct
   gint64  x_max;
   double  expected_outside;
   double  background;
+  double  window_ns;                /* guest-mode time between each CPU's first and last event */
+  double  empty_ns;                 /* of it, in windows that hold none of the guest's events */
 } Counts;
 
 /* ---- transforms ---- */
@@ -763,9 +765,10 @@ refine (Fit              *f,
   g_autofree gint32 *cov = g_new (gint32, SWEEP_CELLS + 8);
   g_autofree gsize *from = g_new (gsize, f->n);
   g_autofree gsize *to = g_new (gsize, f->n);
+  gint64 widest = *delta;
   gboolean ok = FALSE;
 
-  for (guint iter = 0; iter < 16; iter++)
+  for (guint iter = 0; iter < 24; iter++)
     {
       double a, b, spread, cell = (double) MAX ((2 * *delta + SWEEP_CELLS - 1) / SWEEP_CELLS, 1);
       gint64 next;
@@ -782,10 +785,16 @@ refine (Fit              *f,
           segs[s].use = segs[s].use && segs[s].n >= 4 && segs[s].cover * 4 >= segs[s].n * 3;
           used += segs[s].use;
         }
-      if (used == 0 || !fit_line (segs, n_seg, cell, &a, &b, &spread))
-        return ok;
-      if (fabs (line->drift + b) > 3 * f->max_drift)
-        return ok;
+      if (used * 4 < n_seg || !fit_line (segs, n_seg, cell, &a, &b, &spread) ||
+          fabs (line->drift + b) > 3 * f->max_drift)
+        {
+          /* The last step promised too much (drift smears long segments): a wider search,
+           * up to where this candidate began. */
+          if (!ok || *delta >= widest)
+            return ok;
+          *delta = MIN (*delta * 4, widest);
+          continue;
+        }
       line_adjust (line, a, b);
       ok = TRUE;
 
@@ -803,24 +812,98 @@ refine (Fit              *f,
 
 /* ---- stage 3: windows assigned, the hull ---- */
 
+/* Orientation tests multiply two coordinates: exact in 128 bits. */
+#ifdef __SIZEOF_INT128__
+__extension__ typedef __int128 Wide;
+#else
+typedef long double Wide;
+#endif
+
+typedef struct
+{
+  gint64 x;               /* guest time */
+  gint64 y;               /* host time - guest time */
+} HullPoint;
+
+/*
+ * The constraints of one vCPU come in time order, so the hull of each side is kept as they
+ * come (Andrew's monotone chain, no sort): only the upper hull of the lower bounds (an entry
+ * before the window's first event) and the lower hull of the upper bounds (an exit after its
+ * last) can bound the transform. Their vertices, a few hundred, go to the hull of strata-sync.
+ */
+typedef struct
+{
+  GArray *lower_bounds;   /* HullPoint: their upper hull */
+  GArray *upper_bounds;   /* HullPoint: their lower hull */
+} Chains;
+
+static inline Wide
+cross (const HullPoint *o,
+       const HullPoint *a,
+       const HullPoint *b)
+{
+  return (Wide) (a->x - o->x) * (b->y - o->y) - (Wide) (a->y - o->y) * (b->x - o->x);
+}
+
+static inline void
+chain_push (GArray  *chain,
+            gint64   x,
+            gint64   y,
+            gboolean upper)
+{
+  HullPoint p = { x, y };
+  HullPoint *pts = (HullPoint *) (gpointer) chain->data;
+  guint n = chain->len;
+
+  if (upper)
+    while (n >= 2 && cross (&pts[n - 2], &pts[n - 1], &p) >= 0)
+      n--;
+  else
+    while (n >= 2 && cross (&pts[n - 2], &pts[n - 1], &p) <= 0)
+      n--;
+  g_array_set_size (chain, n);
+  g_array_append_val (chain, p);
+}
+
+/* The chains of a vCPU, done: into @hull, and emptied. */
+static void
+chains_flush (Chains         *chains,
+              StrataSyncHull *hull)
+{
+  for (guint i = 0; i < chains->lower_bounds->len; i++)
+    {
+      const HullPoint *p = &g_array_index (chains->lower_bounds, HullPoint, i);
+
+      strata_sync_hull_add_from_ref (hull, p->x + p->y, p->x);
+    }
+  for (guint i = 0; i < chains->upper_bounds->len; i++)
+    {
+      const HullPoint *p = &g_array_index (chains->upper_bounds, HullPoint, i);
+
+      strata_sync_hull_add_to_ref (hull, p->x, p->x + p->y);
+    }
+  g_array_set_size (chains->lower_bounds, 0);
+  g_array_set_size (chains->upper_bounds, 0);
+}
+
 static void
 add_window (const Fit             *f,
             const StrataKvmWindow *win,
             gint64                 first,
             gint64                 last,
-            StrataSyncHull        *hull,
+            Chains                *chains,
             Counts                *counts)
 {
-  if (hull != NULL)
-    strata_sync_hull_add_from_ref (hull, win->start, first);
+  if (chains != NULL)
+    chain_push (chains->lower_bounds, first, win->start - first, TRUE);
   counts->constraints++;
   counts->x_min = MIN (counts->x_min, first);
   counts->x_max = MAX (counts->x_max, first);
   /* A window still open at the host trace's end has no exit to bound it. */
   if (win->end <= f->p->host_end)
     {
-      if (hull != NULL)
-        strata_sync_hull_add_to_ref (hull, last, win->end);
+      if (chains != NULL)
+        chain_push (chains->upper_bounds, last, win->end - last, FALSE);
       counts->constraints++;
       counts->x_max = MAX (counts->x_max, last);
     }
@@ -829,7 +912,7 @@ add_window (const Fit             *f,
 /*
  * Maps every @stride-th event with @sync, known to ±@delta. An event whose neighbourhood
  * meets no window is outside; one that meets exactly one belongs to it; the first and the last
- * of those in each window go to @hull (when not NULL) as constraints.
+ * of those in each window bound the transform, in @hull when not NULL.
  */
 static void
 classify (const Fit              *f,
@@ -840,7 +923,14 @@ classify (const Fit              *f,
           Counts                 *counts)
 {
   double weighted_duty = 0;
+  Chains chains = { NULL, NULL }, *use = NULL;
 
+  if (hull != NULL)
+    {
+      chains.lower_bounds = g_array_new (FALSE, FALSE, sizeof (HullPoint));
+      chains.upper_bounds = g_array_new (FALSE, FALSE, sizeof (HullPoint));
+      use = &chains;
+    }
   memset (counts, 0, sizeof *counts);
   counts->x_min = G_MAXINT64;
   counts->x_max = G_MININT64;
@@ -848,9 +938,10 @@ classify (const Fit              *f,
     {
       const StrataKvmWindows *w = &f->vcpus[k];
       const StrataKvmEvents *e = &f->p->cpus[k];
-      gsize i = 0, cur = G_MAXSIZE;
+      gsize i = 0, cur = G_MAXSIZE, got = G_MAXSIZE;
       gint64 first = 0, last = 0;
       guint64 known = 0;
+      gboolean started = FALSE;
 
       for (gsize j = 0; j < e->n; j += stride)
         {
@@ -859,13 +950,27 @@ classify (const Fit              *f,
           if (!judged (f, k, h, delta))
             continue;
           known++;
+          /* The windows passed: those that held no event were guest mode the guest did not
+           * show, once its events have begun. */
           while (i < w->n && w->windows[i].end < h - delta)
-            i++;
+            {
+              if (started)
+                {
+                  double len = (double) (MIN (w->windows[i].end, f->p->host_end) - w->windows[i].start);
+
+                  counts->window_ns += len;
+                  if (got != i)
+                    counts->empty_ns += len;
+                }
+              i++;
+            }
+          started = TRUE;
           if (i == w->n || w->windows[i].start > h + delta)
             {
               counts->outside++;
               continue;
             }
+          got = i;
           if (i + 1 < w->n && w->windows[i + 1].start <= h + delta)
             continue;
           if (i == cur)
@@ -874,17 +979,24 @@ classify (const Fit              *f,
               continue;
             }
           if (cur != G_MAXSIZE)
-            add_window (f, &w->windows[cur], first, last, hull, counts);
+            add_window (f, &w->windows[cur], first, last, use, counts);
           cur = i;
           first = last = g;
         }
       if (cur != G_MAXSIZE)
-        add_window (f, &w->windows[cur], first, last, hull, counts);
+        add_window (f, &w->windows[cur], first, last, use, counts);
+      if (use != NULL)
+        chains_flush (use, hull);
       counts->known += known;
       counts->expected_outside += (double) known * (1 - f->duty[k]);
       weighted_duty += (double) known * f->duty[k];
     }
   counts->background = counts->known > 0 ? weighted_duty / (double) counts->known : 0;
+  if (use != NULL)
+    {
+      g_array_unref (chains.lower_bounds);
+      g_array_unref (chains.upper_bounds);
+    }
 }
 
 /* How far from @sync the true transform can be over the guest's whole span: the hull's
@@ -927,8 +1039,7 @@ hull_pass (const Fit              *f,
 
 /*
  * Hull iterations from @line known to ±@delta: on a sample of the events until the assignment
- * settles, then twice on all of them (the second with the tighter bound the first gave), which
- * also counts the events outside.
+ * settles, then once on all of them, which also counts the events outside.
  */
 static void
 solve (const Fit              *f,
@@ -937,7 +1048,8 @@ solve (const Fit              *f,
        gint64                  max_delta,
        Solution               *out)
 {
-  gsize stride = (gsize) MAX ((f->n_events + SOLVE_SAMPLE - 1) / SOLVE_SAMPLE, 1);
+  /* A sample is worth its extra passes only when it is much smaller than the whole. */
+  gsize stride = f->n_events > 4 * SOLVE_SAMPLE ? (gsize) ((f->n_events + SOLVE_SAMPLE - 1) / SOLVE_SAMPLE) : 1;
   gint64 d = delta;
   guint prev_constraints = 0;
   StrataSyncResult res;
@@ -951,7 +1063,9 @@ solve (const Fit              *f,
       if (hull_pass (f, out->solved ? &out->sync : line, d, stride, &res, &counts))
         {
           gint64 next = bound (f, &res, &counts);
-          gboolean settled = out->solved && counts.constraints == prev_constraints && next >= d;
+          /* Done when the bound no longer shrinks much: more passes would hardly change
+           * which events are sure of their window. */
+          gboolean settled = next >= d * 4 / 5;
 
           out->sync = res;
           out->solved = TRUE;
@@ -981,27 +1095,41 @@ solve (const Fit              *f,
       classify (f, &out->sync, out->delta, 1, NULL, &out->counts);
       return;
     }
-  for (guint pass = 0; pass < 2 && stride > 1; pass++)
+  /* The previous solution stands if all the events make its bound look too optimistic. */
+  if (stride > 1 && hull_pass (f, &out->sync, out->delta, 1, &res, &counts))
     {
-      Counts used;
-
-      /* The previous solution stands if all the events make a bound look too optimistic. */
-      if (!hull_pass (f, &out->sync, out->delta, 1, &res, &used))
-        break;
       out->sync = res;
-      out->delta = bound (f, &res, &used);
-      prev_constraints = used.constraints;
+      out->delta = bound (f, &res, &counts);
+      prev_constraints = counts.constraints;
+      out->counts = counts;
     }
-  classify (f, &out->sync, out->delta, 1, NULL, &out->counts);
+  else if (stride > 1)
+    classify (f, &out->sync, out->delta, 1, NULL, &out->counts);
+  else
+    out->counts = counts;
   out->sync.matches = prev_constraints;
+}
+
+static double
+misfit (double outside,
+        double empty)
+{
+  return outside + empty / 4;
+}
+
+static double
+solution_misfit (const Solution *s)
+{
+  double outside = s->counts.known ? (double) s->counts.outside / (double) s->counts.known : 1;
+
+  return misfit (outside, s->counts.window_ns > 0 ? s->counts.empty_ns / s->counts.window_ns : 0);
 }
 
 static gboolean
 solution_better (const Solution *a,
                  const Solution *b)
 {
-  double sa = a->counts.known ? (double) a->counts.outside / (double) a->counts.known : 1;
-  double sb = b->counts.known ? (double) b->counts.outside / (double) b->counts.known : 1;
+  double sa = solution_misfit (a), sb = solution_misfit (b);
 
   if (a->counts.known == 0 || b->counts.known == 0)
     return a->counts.known > b->counts.known;
@@ -1118,6 +1246,7 @@ strata_kvm_fit (const StrataKvmFitParams *params,
       out->n_events = best.counts.known;
       out->n_outside = best.counts.outside;
       out->background = best.counts.background;
+      out->empty = best.counts.window_ns > 0 ? best.counts.empty_ns / best.counts.window_ns : 0;
       out->verdict = verdict_of (&best.counts, best.solved, best.sync.quality);
     }
 
@@ -1127,12 +1256,33 @@ strata_kvm_fit (const StrataKvmFitParams *params,
   g_free (f.duty);
 }
 
+const char *
+strata_kvm_verdict_to_string (StrataKvmVerdict verdict)
+{
+  switch (verdict)
+    {
+    case STRATA_KVM_FIT_POOR: return "poor";
+    case STRATA_KVM_FIT_UNSPECIFIC: return "unspecific";
+    case STRATA_KVM_FIT_GOOD: return "good";
+    case STRATA_KVM_FIT_NONE:
+    default: return "none";
+    }
+}
+
 double
 strata_kvm_fit_outside_share (const StrataKvmFit *fit)
 {
   g_return_val_if_fail (fit != NULL, 1.0);
 
   return fit->n_events > 0 ? (double) fit->n_outside / (double) fit->n_events : 0.0;
+}
+
+double
+strata_kvm_fit_misfit (const StrataKvmFit *fit)
+{
+  g_return_val_if_fail (fit != NULL, 1.0);
+
+  return misfit (strata_kvm_fit_outside_share (fit), fit->empty);
 }
 
 gboolean
@@ -1145,5 +1295,5 @@ strata_kvm_fit_clearly_better (const StrataKvmFit *a,
     return FALSE;
   if (b->verdict != STRATA_KVM_FIT_GOOD)
     return TRUE;
-  return strata_kvm_fit_outside_share (b) >= 3 * strata_kvm_fit_outside_share (a) + 0.003;
+  return strata_kvm_fit_misfit (b) >= 2 * strata_kvm_fit_misfit (a) + 0.05;
 }

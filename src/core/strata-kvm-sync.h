@@ -99,13 +99,23 @@ typedef struct
   guint64          n_outside;   /* of them, outside every window of their vCPU */
   double           background;  /* the share a random placement would put inside (the vCPUs'
                                  * guest-mode duty, weighted by the guest CPUs' events) */
+  double           empty;       /* share of the vCPUs' guest-mode time, while the guest
+                                 * traced, in windows that hold none of its events */
 } StrataKvmFit;
+
+/* "none", "poor", "unspecific", "good" */
+const char *strata_kvm_verdict_to_string (StrataKvmVerdict verdict);
 
 void     strata_kvm_fit               (const StrataKvmFitParams *params,
                                        StrataKvmFit             *out);
 
 /* Share of the judged events outside every window (0 when none is judged). */
 double   strata_kvm_fit_outside_share (const StrataKvmFit       *fit);
+
+/* How badly a fit explains the two traces, from 0: the share of events outside the windows,
+ * plus a quarter of the share of guest-mode time that holds none of them (a sparse guest fits
+ * inside a busy VM's windows, but leaves most of them empty). */
+double   strata_kvm_fit_misfit        (const StrataKvmFit       *fit);
 
 /* Whether @a is clearly a better fit than @b, so that the guest can be paired with @a's VM
  * rather than @b's without guessing. */
