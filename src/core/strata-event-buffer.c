@@ -305,6 +305,34 @@ strata_event_cursor_next_wanted (StrataEventCursor *cursor,
     }
 }
 
+gint
+strata_event_cursor_peek (StrataEventCursor *cursor)
+{
+  if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+    return -1;
+  return *cursor->pos & ~HEADER_CPU;
+}
+
+gboolean
+strata_event_cursor_skip (StrataEventCursor *cursor)
+{
+  const guint8 *p;
+  guint8 header, kind;
+
+  if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+    return FALSE;
+  header = *cursor->pos;
+  kind = header & ~HEADER_CPU;
+  p = cursor->pos + 1;
+  if (header & HEADER_CPU)
+    cursor->cpu = (guint32) get_uvarint (&p);
+  cursor->ts += unzigzag (get_uvarint (&p));
+  for (guint n = n_fields_of[kind]; n > 0; p++)
+    n -= !(*p & 0x80);
+  cursor->pos = p;
+  return TRUE;
+}
+
 /* Merge: a binary min-heap of (next time, buffer index), keys inline so that sifting does not
  * chase pointers. */
 

@@ -53,6 +53,12 @@ gboolean strata_event_cursor_next_wanted (StrataEventCursor *cursor,
                                           StrataEvent       *event,
                                           const gboolean    *wanted);
 
+/* The kind of the next event, without reading it; -1 at the end. */
+gint     strata_event_cursor_peek        (StrataEventCursor *cursor);
+/* Steps over the next event, leaving its time and CPU in @cursor's ts and cpu, without
+ * decoding its fields. FALSE at the end. */
+gboolean strata_event_cursor_skip        (StrataEventCursor *cursor);
+
 /*
  * Merges several buffers into one time-ordered sequence without copying them. Ties keep the
  * order of the buffers as given, so a merge is deterministic.
