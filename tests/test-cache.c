@@ -221,6 +221,9 @@ assert_same_analysis (StrataAnalysis *a,
       g_assert_true (x->sync.drift == y->sync.drift);
       g_assert_true (x->sync.beta_rel == y->sync.beta_rel);
       g_assert_cmpuint (x->outside_guest_mode, ==, y->outside_guest_mode);
+      g_assert_cmpint (x->link, ==, y->link);
+      g_assert_cmpuint (x->fits->len, ==, y->fits->len);
+      g_assert_true (memcmp (x->fits->data, y->fits->data, x->fits->len * sizeof (StrataVmFit)) == 0);
       g_assert_cmpuint (x->threads->len, ==, y->threads->len);
       for (guint i = 0; i < x->threads->len; i++)
         {
@@ -292,6 +295,20 @@ test_same_as_fresh (void)
   g_autofree char *demo = demo_dir ();
 
   check_same_as_fresh (demo);
+}
+
+/* Guests linked by their KVM windows: how, and every fit tried, are kept too. */
+static void
+test_same_as_fresh_kvm (void)
+{
+  const char *set = g_getenv ("STRATA_DEMO_NOSYNC_DIR");
+
+  if (set == NULL || !g_file_test (set, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("the bundled set without sync events is not built");
+      return;
+    }
+  check_same_as_fresh (set);
 }
 
 static void
@@ -707,6 +724,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/cache/same-as-fresh", test_same_as_fresh);
+  g_test_add_func ("/cache/same-as-fresh-kvm", test_same_as_fresh_kvm);
   g_test_add_func ("/cache/same-as-fresh-samples", test_same_as_fresh_samples);
   g_test_add_func ("/cache/cli-outputs", test_cli_outputs);
   g_test_add_func ("/cache/changed-trace", test_changed_trace);

@@ -22,6 +22,7 @@
 
 static const char *cli;
 static const char *demo;
+static const char *demo_nosync;
 
 static int
 run (const char * const *args,
@@ -200,6 +201,64 @@ test_exit_statuses (void)
   g_assert_cmpint (run (unknown, &out, &err), ==, 2);
 }
 
+/* The bundled set without sync events: every guest linked by its KVM windows, its clock from
+ * them, the fits it was chosen by listed; --map forces a pairing and says when it is wrong. */
+static void
+test_info_json_kvm (void)
+{
+  const char *args[] = { "info", "--json", demo_nosync, NULL };
+  const char *wrong[] = { "info", "--map", "web01=3400", "--map", "batch01=3000", demo_nosync, NULL };
+  const struct { const char *name; gint64 pid; guint n_fits; } guests[] = {
+    { "web01", 3000, 2 }, { "db01", 71234, 1 }, { "batch01", 3400, 2 },
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *machines;
+  guint found = 0;
+
+  if (cli == NULL || demo_nosync == NULL || !g_file_test (demo_nosync, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("strata-cli or the bundled set without sync events not found");
+      return;
+    }
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  root = parse (out);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (root), "errors")), ==, 0);
+  machines = json_object_get_array_member (json_node_get_object (root), "machines");
+  for (guint i = 0; i < json_array_get_length (machines); i++)
+    {
+      JsonObject *m = json_array_get_object_element (machines, i);
+      JsonObject *sync = json_object_get_object_member (m, "sync");
+
+      for (guint g = 0; g < G_N_ELEMENTS (guests); g++)
+        if (g_strcmp0 (json_object_get_string_member (m, "name"), guests[g].name) == 0)
+          {
+            JsonArray *fits = json_object_get_array_member (m, "fits");
+            JsonObject *best = json_array_get_object_element (fits, 0);
+
+            found++;
+            g_assert_cmpstr (json_object_get_string_member (m, "role"), ==, "guest");
+            g_assert_cmpstr (json_object_get_string_member (m, "parent"), ==, "host");
+            g_assert_cmpint (json_object_get_int_member (m, "vm_pid"), ==, guests[g].pid);
+            g_assert_cmpstr (json_object_get_string_member (m, "link"), ==, "kvm");
+            g_assert_cmpstr (json_object_get_string_member (sync, "method"), ==, "kvm");
+            g_assert_cmpstr (json_object_get_string_member (sync, "quality"), ==, "accurate");
+            g_assert_cmpfloat (json_object_get_double_member (sync, "accuracy"), <, 2000);
+            g_assert_cmpuint (json_array_get_length (fits), ==, guests[g].n_fits);
+            g_assert_cmpint (json_object_get_int_member (best, "vm_pid"), ==, guests[g].pid);
+            g_assert_cmpstr (json_object_get_string_member (best, "verdict"), ==, "good");
+          }
+    }
+  g_assert_cmpuint (found, ==, G_N_ELEMENTS (guests));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (wrong, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "web01: guest of host (qemu pid 3400), linked by --map"));
+  g_assert_nonnull (strstr (out, "--map web01=3400: its events do not fit the guest-mode windows of VM 3400"));
+}
+
 /* --map GUEST=HOST_PID: a malformed value is a usage error; a guest the set lacks, a warning. */
 static void
 test_map (void)
@@ -359,7 +418,9 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   cli = g_getenv ("STRATA_CLI");
   demo = g_getenv ("STRATA_DEMO_DIR");
+  demo_nosync = g_getenv ("STRATA_DEMO_NOSYNC_DIR");
   g_test_add_func ("/cli/info-json", test_info_json);
+  g_test_add_func ("/cli/info-json-kvm", test_info_json_kvm);
   g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
   g_test_add_func ("/cli/map", test_map);

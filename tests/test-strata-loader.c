@@ -370,7 +370,7 @@ test_options (void)
 
       lonely = g_ptr_array_index (analysis->machines, strata_analysis_find_machine (analysis, "lonely"));
       g_assert_cmpint (lonely->role, ==, mapped ? STRATA_ROLE_GUEST : STRATA_ROLE_STANDALONE);
-      g_assert_cmpint (lonely->sync_method, ==, mapped ? STRATA_SYNC_METHOD_MANUAL : STRATA_SYNC_METHOD_NONE);
+      g_assert_cmpint (lonely->link, ==, mapped ? STRATA_LINK_MAP : STRATA_LINK_NONE);
       /* The set keeps its counts; its events only when they are not released. */
       g_assert_cmpuint (strata_set_event_count (analysis->set), >, 0);
       if (mapped)

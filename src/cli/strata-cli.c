@@ -121,6 +121,30 @@ print_info_json (StrataAnalysis *analysis)
       strata_json_end_array (&json);
       strata_json_key (&json, "vm_pid");
       json_nullable_int (&json, m->vm_pid);
+      strata_json_key (&json, "link");
+      strata_json_string (&json, m->link != STRATA_LINK_NONE ? strata_link_to_string (m->link) : NULL);
+      strata_json_key (&json, "fits");
+      strata_json_begin_array (&json);
+      for (guint f = 0; f < m->fits->len; f++)
+        {
+          const StrataVmFit *fit = &g_array_index (m->fits, StrataVmFit, f);
+
+          strata_json_begin_object (&json);
+          strata_json_key (&json, "vm_pid");
+          strata_json_int (&json, fit->vm_pid);
+          strata_json_key (&json, "vcpus");
+          strata_json_int (&json, fit->n_vcpus);
+          strata_json_key (&json, "verdict");
+          strata_json_string (&json, strata_kvm_verdict_to_string (fit->verdict));
+          strata_json_key (&json, "outside");
+          strata_json_double (&json, fit->outside);
+          strata_json_key (&json, "empty");
+          strata_json_double (&json, fit->empty);
+          strata_json_key (&json, "events");
+          strata_json_int (&json, fit->events);
+          strata_json_end_object (&json);
+        }
+      strata_json_end_array (&json);
       strata_json_key (&json, "outside_guest_mode");
       strata_json_int (&json, m->outside_guest_mode);
       strata_json_key (&json, "sync");
@@ -208,8 +232,14 @@ print_info_text (StrataAnalysis *analysis)
 
       g_print ("  %s: %s", m->name, strata_role_to_string (m->role));
       if (m->parent >= 0)
-        g_print (_(" of %s (qemu pid %" PRId64 ")"),
+        g_print (_(" of %s (qemu pid %" PRId64 ")"), 
                  strata_analysis_get_machine_name (analysis, m->parent), m->vm_pid);
+      if (m->link == STRATA_LINK_VMSYNC)
+        g_print (_(", linked by its vmsync events"));
+      else if (m->link == STRATA_LINK_KVM)
+        g_print (_(", linked by its KVM windows"));
+      else if (m->link == STRATA_LINK_MAP)
+        g_print (_(", linked by --map"));
       g_print (ngettext (", %u CPU", ", %u CPUs", m->n_cpus), m->n_cpus);
       for (guint v = 0; v < m->vcpus->len; v++)
         g_print (v == 0 ? _(", vCPU threads %d:%d") : " %d:%d",

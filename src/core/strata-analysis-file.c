@@ -194,6 +194,20 @@ strata_analysis_write (StrataAnalysis      *self,
       put_u32 (buf, machine->sync_reference);
       put_sync (buf, &machine->sync);
       put_u64 (buf, machine->outside_guest_mode);
+      put_u32 (buf, machine->link);
+      put_u32 (buf, machine->fits->len);
+      for (guint i = 0; i < machine->fits->len; i++)
+        {
+          const StrataVmFit *fit = &g_array_index (machine->fits, StrataVmFit, i);
+
+          put_u64 (buf, fit->vm_pid);
+          put_u32 (buf, fit->n_vcpus);
+          put_u32 (buf, fit->verdict);
+          put_f64 (buf, fit->outside);
+          put_f64 (buf, fit->empty);
+          put_f64 (buf, fit->background);
+          put_u64 (buf, fit->events);
+        }
       put_u32 (buf, machine->threads->len);
       for (guint i = 0; i < machine->threads->len; i++)
         {
@@ -507,7 +521,7 @@ read_machines (StrataAnalysis     *self,
     {
       g_autofree char *name = get_text (&r);
       StrataMachine *machine = _strata_analysis_machine_new (name ? name : "");
-      guint32 trace, n_vcpus, n_threads;
+      guint32 trace, n_vcpus, n_threads, n_fits;
 
       g_ptr_array_add (self->machines, machine);
       machine->role = get_u32 (&r);
@@ -522,6 +536,23 @@ read_machines (StrataAnalysis     *self,
       machine->sync_reference = (gint32) get_u32 (&r);
       get_sync (&r, &machine->sync);
       machine->outside_guest_mode = get_u64 (&r);
+      machine->link = get_u32 (&r);
+      n_fits = get_count (&r, 48);
+      g_array_set_size (machine->fits, n_fits);
+      for (guint32 i = 0; i < n_fits && !r.bad; i++)
+        {
+          StrataVmFit *fit = &g_array_index (machine->fits, StrataVmFit, i);
+
+          fit->vm_pid = get_u64 (&r);
+          fit->n_vcpus = get_u32 (&r);
+          fit->verdict = get_u32 (&r);
+          fit->outside = get_f64 (&r);
+          fit->empty = get_f64 (&r);
+          fit->background = get_f64 (&r);
+          fit->events = get_u64 (&r);
+          if (fit->verdict > STRATA_KVM_FIT_GOOD)
+            r.bad = TRUE;
+        }
       n_threads = get_count (&r, 32);
       g_array_set_size (machine->threads, n_threads);
       for (guint32 i = 0; i < n_threads && !r.bad; i++)
@@ -542,7 +573,8 @@ read_machines (StrataAnalysis     *self,
         r.bad = TRUE;
       else if (trace != G_MAXUINT32)
         machine->trace = g_ptr_array_index (self->set->traces, trace);
-      if (machine->role > STRATA_ROLE_GUEST || machine->sync_method > STRATA_SYNC_METHOD_MANUAL)
+      if (machine->role > STRATA_ROLE_GUEST || machine->sync_method > STRATA_SYNC_METHOD_KVM ||
+          machine->link > STRATA_LINK_MAP)
         r.bad = TRUE;
     }
   for (guint m = 0; m < self->machines->len; m++)

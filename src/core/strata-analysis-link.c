@@ -48,17 +48,32 @@ _strata_analysis_create_cpu_rows (Model    *model,
 }
 
 void
+_strata_analysis_link_vm (Model      *model,
+                          Vm         *vm,
+                          StrataLink  how)
+{
+  vm->machine = model->index;
+  model->vm = vm;
+  model->machine->role = STRATA_ROLE_GUEST;
+  model->machine->parent = vm->host;
+  model->machine->vm_pid = vm->pid;
+  model->machine->sync_reference = vm->host;
+  model->machine->link = how;
+}
+
+void
 _strata_analysis_link_guests (Analysis                    *a,
                               const StrataAnalysisOptions *options)
 {
   StrataAnalysis *pub = a->pub;
 
+  /* The vm_uid of vmsync events, where the addon was loaded. */
   for (guint v = 0; v < a->vms->len; v++)
     {
       Vm *vm = g_ptr_array_index (a->vms, v);
 
       /* A VM seen only through kvm events or host vmsync: one with windows is a real VM. */
-      if (vm->windows->len == 0)
+      if (vm->windows->len == 0 || !vm->has_uid)
         continue;
       for (guint m = 0; m < a->models->len && vm->machine == G_MAXUINT; m++)
         {
@@ -66,48 +81,36 @@ _strata_analysis_link_guests (Analysis                    *a,
 
           if (model == NULL || model->vm != NULL || m == vm->host)
             continue;
-          for (guint i = 0; options && i < options->n_maps; i++)
-            if (g_strcmp0 (options->maps[i].guest, model->machine->name) == 0 &&
-                options->maps[i].host_pid == vm->pid)
-              {
-                vm->machine = m;
-                model->machine->sync_method = STRATA_SYNC_METHOD_MANUAL;
-              }
-          if (vm->machine == G_MAXUINT && vm->has_uid && model->has_uid && vm->vm_uid == model->vm_uid)
+          if (model->has_uid && vm->vm_uid == model->vm_uid)
             {
-              vm->machine = m;
+              _strata_analysis_link_vm (model, vm, STRATA_LINK_VMSYNC);
               model->machine->sync_method = STRATA_SYNC_METHOD_VMSYNC;
             }
-          if (vm->machine == m)
-            {
-              model->vm = vm;
-              model->machine->role = STRATA_ROLE_GUEST;
-              model->machine->parent = vm->host;
-              model->machine->vm_pid = vm->pid;
-              model->machine->sync_reference = vm->host;
-            }
-        }
-      if (vm->machine == G_MAXUINT)
-        {
-          StrataMachine *host = g_ptr_array_index (pub->machines, vm->host);
-          g_autofree char *name = g_strdup_printf ("%s/vm-%" G_GINT64_FORMAT, host->name, vm->pid);
-          StrataMachine *m = _strata_analysis_machine_new (name);
-
-          m->role = STRATA_ROLE_GUEST;
-          m->parent = vm->host;
-          m->vm_pid = vm->pid;
-          m->n_cpus = vm->windows->len;
-          vm->machine = pub->machines->len;
-          g_ptr_array_add (pub->machines, m);
         }
     }
 
-  for (guint i = 0; options && i < options->n_maps; i++)
-    if (strata_analysis_find_machine (pub, options->maps[i].guest) < 0)
-      g_ptr_array_add (pub->warnings,
-                       g_strdup_printf (_("--map %s=%" PRId64 ": no machine named %s"),
-                                        options->maps[i].guest, options->maps[i].host_pid,
-                                        options->maps[i].guest));
+  /* The maps, then the KVM windows of the VMs left. */
+  _strata_analysis_kvm_link (a, options);
+
+  for (guint v = 0; v < a->vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (a->vms, v);
+
+      if (vm->windows->len == 0 || vm->machine != G_MAXUINT)
+        continue;
+      {
+        StrataMachine *host = g_ptr_array_index (pub->machines, vm->host);
+        g_autofree char *name = g_strdup_printf ("%s/vm-%" G_GINT64_FORMAT, host->name, vm->pid);
+        StrataMachine *m = _strata_analysis_machine_new (name);
+
+        m->role = STRATA_ROLE_GUEST;
+        m->parent = vm->host;
+        m->vm_pid = vm->pid;
+        m->n_cpus = vm->windows->len;
+        vm->machine = pub->machines->len;
+        g_ptr_array_add (pub->machines, m);
+      }
+    }
 }
 
 static void
@@ -211,7 +214,7 @@ _strata_analysis_solve_clocks (Analysis *a)
             }
         }
 
-      if (machine->sync_method == STRATA_SYNC_METHOD_NONE || machine->sync_method == STRATA_SYNC_METHOD_MANUAL)
+      if (machine->sync_method == STRATA_SYNC_METHOD_NONE)
         continue;
       if (machine->sync.quality == STRATA_SYNC_FAIL)
         g_ptr_array_add (pub->warnings,

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 /*
  * The analysis is one job in several files, one a pass: strata-analysis.c runs them (and the
  * task queue that puts them on every core), strata-analysis-scan.c is the first pass,
- * strata-analysis-link.c links guests to their VMs and solves their clocks,
+ * strata-analysis-link.c links guests to their VMs and solves their clocks (those linked by
+ * their KVM windows alone in strata-analysis-kvm.c),
  * strata-analysis-model.c is the kernel model (the second pass), strata-analysis-fusion.c puts
  * the guests' CPU rows into the host's pCPU rows, strata-analysis-preemptions.c finds what ran
  * instead of a preempted vCPU. Only these files (and strata-analysis-file.c, which saves an
@@ -158,6 +159,8 @@ typedef struct
   gboolean          has_uid;
   Vm               *vm;            /* a guest's VM on its host, or NULL */
   GArray           *guest_cursor;  /* guint per vCPU: window cursor for outside-mode checks */
+  GPtrArray        *kvm_events;    /* GArray of gint64 per CPU: event times (a sample) for the
+                                    * KVM fit, on a machine that may be a guest; else NULL */
   /* model pass: each model writes its own builder (and preemptions) so that models run on
    * several threads; they become one store afterwards */
   StrataStoreBuilder *b;
@@ -176,6 +179,7 @@ struct _Analysis
   GArray             *preemptions;
   GMutex              strings_lock;  /* the set's string table, shared by the model threads */
   GMutex              vms_lock;      /* vms and vmsync, shared by the scan threads */
+  gboolean            kvm_fit;       /* a trace of the set is a host: others may be its guests */
   GCancellable       *cancellable;
   StrataStoreSpill   *spill;         /* where every builder moves its large rows, or NULL */
 };
@@ -231,10 +235,42 @@ void           _strata_analysis_scan             (Model                       *m
 /* strata-analysis-link.c */
 void           _strata_analysis_link_guests      (Analysis                    *a,
                                                   const StrataAnalysisOptions *options);
+void           _strata_analysis_link_vm          (Model                       *model,
+                                                  Vm                          *vm,
+                                                  StrataLink                   how);
 void           _strata_analysis_solve_clocks     (Analysis                    *a);
 void           _strata_analysis_create_cpu_rows  (Model                       *model,
                                                   gboolean                     fused);
 void           _strata_analysis_fix_names        (Analysis                    *a);
+
+/* strata-analysis-kvm.c */
+typedef struct _KvmSampler KvmSampler;
+
+KvmSampler    *_strata_analysis_kvm_sampler_new    (Model                     *model);
+void           _strata_analysis_kvm_sampler_free   (KvmSampler                *sampler);
+void           _strata_analysis_kvm_sampler_finish (KvmSampler                *sampler);
+void           _strata_analysis_kvm_link         (Analysis                    *a,
+                                                  const StrataAnalysisOptions *options);
+
+struct _KvmSampler
+{
+  Model     *model;
+  GPtrArray *by_cpu;        /* GArray of gint64 */
+  guint64    stride;
+  guint64    seen;
+};
+
+/* In the scan's pass over a possible guest's events: every stride-th event's time, by CPU. */
+static inline void
+_strata_analysis_kvm_sample (KvmSampler *sampler,
+                             gint64      ts,
+                             guint32     cpu)
+{
+  if (sampler->seen++ % sampler->stride == 0 && cpu < sampler->by_cpu->len && strata_time_in_range (ts))
+    g_array_append_val ((GArray *) g_ptr_array_index (sampler->by_cpu, cpu), ts);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvmSampler, _strata_analysis_kvm_sampler_free)
 
 /* strata-analysis-model.c */
 void           _strata_analysis_run_model        (Model                       *model);

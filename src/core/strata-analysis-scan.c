@@ -156,15 +156,32 @@ scan_messages (Model *model)
     [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
   };
   StrataTrace *trace = model->machine->trace;
+  /* A machine that may be a guest of a host in the set: its event times, for the KVM fit,
+   * taken in the same pass. */
+  g_autoptr(KvmSampler) sampler = model->a->kvm_fit && g_strcmp0 (trace->domain, "ust") != 0
+                                  ? _strata_analysis_kvm_sampler_new (model) : NULL;
 
   for (guint i = 0; i < trace->streams->len; i++)
     {
       StrataEventCursor cursor;
       StrataEvent e;
+      gint kind;
 
       strata_event_cursor_init (&cursor, ((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer);
-      while (strata_event_cursor_next_wanted (&cursor, &e, wanted))
+      while (sampler != NULL ? (kind = strata_event_cursor_peek (&cursor)) >= 0
+                             : strata_event_cursor_next_wanted (&cursor, &e, wanted))
         {
+          if (sampler != NULL)
+            {
+              if (kind >= STRATA_EV_N_KINDS || !wanted[kind])
+                {
+                  strata_event_cursor_skip (&cursor);
+                  _strata_analysis_kvm_sample (sampler, cursor.ts, cursor.cpu);
+                  continue;
+                }
+              strata_event_cursor_next (&cursor, &e);
+              _strata_analysis_kvm_sample (sampler, e.ts, e.cpu);
+            }
           if (!strata_time_in_range (e.ts))
             continue;
           if (e.kind == STRATA_EV_KVM_ENTRY || e.kind == STRATA_EV_VMSYNC_GH_HOST || e.kind == STRATA_EV_VMSYNC_HG_HOST)
@@ -172,6 +189,8 @@ scan_messages (Model *model)
           scan_message (model, &e);
         }
     }
+  if (sampler != NULL)
+    _strata_analysis_kvm_sampler_finish (g_steal_pointer (&sampler));
   return TRUE;
 }
 

@@ -80,7 +80,7 @@ strata_sync_method_to_string (StrataSyncMethod method)
     {
     case STRATA_SYNC_METHOD_VMSYNC: return "vmsync";
     case STRATA_SYNC_METHOD_TCP: return "tcp";
-    case STRATA_SYNC_METHOD_MANUAL: return "manual";
+    case STRATA_SYNC_METHOD_KVM: return "kvm";
     case STRATA_SYNC_METHOD_NONE:
     default: return "none";
     }
@@ -105,6 +105,19 @@ strata_cause_state_to_string (StrataCauseState state)
     }
 }
 
+const char *
+strata_link_to_string (StrataLink link)
+{
+  switch (link)
+    {
+    case STRATA_LINK_VMSYNC: return "vmsync";
+    case STRATA_LINK_KVM: return "kvm";
+    case STRATA_LINK_MAP: return "map";
+    case STRATA_LINK_NONE:
+    default: return "none";
+    }
+}
+
 static void
 machine_free (gpointer data)
 {
@@ -113,6 +126,7 @@ machine_free (gpointer data)
   g_free (m->name);
   g_array_unref (m->vcpus);
   g_array_unref (m->threads);
+  g_array_unref (m->fits);
   g_free (m);
 }
 
@@ -126,6 +140,7 @@ _strata_analysis_machine_new (const char *name)
   m->vm_pid = -1;
   m->vcpus = g_array_new (FALSE, FALSE, sizeof (StrataVcpu));
   m->threads = g_array_new (FALSE, FALSE, sizeof (StrataThreadInfo));
+  m->fits = g_array_new (FALSE, FALSE, sizeof (StrataVmFit));
   m->sync_reference = -1;
   strata_sync_result_init_identity (&m->sync);
   return m;
@@ -166,6 +181,7 @@ model_free (gpointer data)
   strata_store_builder_free (model->b);
   g_array_unref (model->preemptions);
   g_clear_pointer (&model->guest_cursor, g_array_unref);
+  g_clear_pointer (&model->kvm_events, g_ptr_array_unref);
   g_free (model->prefix);
   g_free (model);
 }
@@ -536,6 +552,7 @@ strata_analysis_new (StrataSet                   *set,
       g_ptr_array_add (a.models, model_new (&a, pub->machines->len - 1));
       if (m->role == STRATA_ROLE_HOST && pub->host < 0)
         pub->host = pub->machines->len - 1;
+      a.kvm_fit |= m->role == STRATA_ROLE_HOST;
     }
 
   /* The pcpu rows belong to the host; without one, to the first kernel trace. */

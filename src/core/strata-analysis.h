@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-kvm-sync.h"
 #include "strata-set.h"
 #include "strata-store.h"
 #include "strata-sync.h"
@@ -24,15 +25,40 @@ typedef enum
 
 const char *strata_role_to_string (StrataRole role);
 
+/* Where a machine's clock mapping comes from: messages, or its VM's KVM windows. */
 typedef enum
 {
   STRATA_SYNC_METHOD_NONE,
   STRATA_SYNC_METHOD_VMSYNC,
   STRATA_SYNC_METHOD_TCP,
-  STRATA_SYNC_METHOD_MANUAL,
+  STRATA_SYNC_METHOD_KVM,
 } StrataSyncMethod;
 
 const char *strata_sync_method_to_string (StrataSyncMethod method);
+
+/* How a guest trace was paired with its VM. */
+typedef enum
+{
+  STRATA_LINK_NONE,
+  STRATA_LINK_VMSYNC,               /* the vm_uid its vmsync events share with the host's */
+  STRATA_LINK_KVM,                  /* its events fit that VM's KVM windows, and no other's */
+  STRATA_LINK_MAP,                  /* forced: --map GUEST=HOST_PID, or Link to VM in the app */
+} StrataLink;
+
+/* "none", "vmsync", "kvm", "map" */
+const char *strata_link_to_string (StrataLink link);
+
+/* How well a guest trace's events fit one VM's KVM windows (strata-kvm-sync). */
+typedef struct
+{
+  gint64           vm_pid;
+  guint            n_vcpus;
+  StrataKvmVerdict verdict;
+  double           outside;         /* share of its judged events outside every window */
+  double           empty;           /* share of the VM's guest-mode time without its events */
+  double           background;      /* the share a random placement would put inside */
+  guint64          events;          /* events judged */
+} StrataVmFit;
 
 /* strata-analysis-file.c saves every field of the structs below and reads it back: a field
  * added here is added there too, and STRATA_ANALYSIS_FILE_VERSION changes. */
@@ -69,6 +95,9 @@ typedef struct
   StrataSyncResult  sync;
   guint64           outside_guest_mode; /* guest events outside every guest-mode window */
   GArray           *threads;        /* StrataThreadInfo, by tid */
+  StrataLink        link;           /* a guest's: how it was paired with its VM */
+  GArray           *fits;           /* StrataVmFit: the VMs its events were fitted to, best
+                                     * first (same vCPU count, or the one it was mapped to) */
 } StrataMachine;
 
 /* What ran on the pCPU instead: a host thread, another vCPU in guest mode or in the host's
