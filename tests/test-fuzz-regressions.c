@@ -31,6 +31,9 @@ static const struct
   { "fuzz-roundtrip", strata_fuzz_roundtrip },
   { "fuzz-ctf-check", strata_fuzz_ctf_check },
   { "fuzz-store-file", strata_fuzz_store_file },
+  { "fuzz-packet-context", strata_fuzz_packet_context },
+  { "fuzz-index", strata_fuzz_index },
+  { "fuzz-event-decl", strata_fuzz_event_decl },
 };
 
 typedef struct

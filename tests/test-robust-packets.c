@@ -240,6 +240,31 @@ test_spellings (void)
       g_assert_cmpuint (t->events, >, EVENTS / 2);
     }
 
+  /* Sequences in the packet header or the event header: valid TSDL, on which libbabeltrace2
+   * 2.0 crashes (found by fuzz-packet-context): the trace is not handed to it. */
+  {
+    static const Rewrite headers[] = {
+      { "header-sequence", "\tuint32_t stream_id;\n\t};",
+        "\tuint32_t stream_id;\n\t\tuint8_t n;\n\t\tuint8_t s[n];\n\t};" },
+      { "event-header-sequence", "\tuint64_clock_monotonic_t timestamp;\n} align(8);",
+        "\tuint64_clock_monotonic_t timestamp;\n\tuint8_t n;\n\tuint32_t s[n];\n} align(8);" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+      {
+        g_autofree char *dir = writer_case (tmp, headers[i].name);
+        g_autofree char *metadata = g_build_filename (dir, "metadata", NULL);
+        g_autoptr(StrataSet) set = NULL;
+        StrataTrace *t;
+
+        rt_replace (metadata, headers[i].from, headers[i].to);
+        set = rt_check_case (headers[i].name, tmp, dir);
+        t = test_find_trace (set, dir);
+        g_assert_true (t->failed);
+        g_assert_true (test_errors_contain (t->errors, dir, "holds a sequence"));
+      }
+  }
+
   /* Metadata Strata cannot lay out is not handed to libbabeltrace2 unchecked. */
   {
     g_autofree char *dir = writer_case (tmp, "unparsable");

@@ -857,6 +857,12 @@ strata_ctf_check_trace (const char   *folder,
                                           display_path);
       return check;
     }
+  if (strata_tsdl_unreadable (check->tsdl) != NULL)
+    {
+      check->failure = g_strdup_printf (_("%s: cannot open the trace: %s"), display_path,
+                                        strata_tsdl_unreadable (check->tsdl));
+      return check;
+    }
   if (comments > MAX_COMMENT_BYTES)
     {
       check->metadata = g_strconcat ("/* CTF 1.8 */\n", text, NULL);

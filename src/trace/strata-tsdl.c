@@ -1804,6 +1804,42 @@ strata_tsdl_parse (const char  *text,
   return tsdl;
 }
 
+static gboolean
+has_number_sequence (const Type *type,
+                     guint       depth)
+{
+  if (type == NULL || depth > MAX_DEPTH * 4)
+    return FALSE;
+  switch (type->kind)
+    {
+    case TY_SEQUENCE:
+      if (!type->text)
+        return TRUE;
+      return has_number_sequence (type->element, depth + 1);
+    case TY_ARRAY:
+      return has_number_sequence (type->element, depth + 1);
+    case TY_STRUCT:
+    case TY_VARIANT:
+      for (guint i = 0; i < type->fields->len; i++)
+        if (has_number_sequence (g_array_index (type->fields, Field, i).type, depth + 1))
+          return TRUE;
+      return FALSE;
+    default:
+      return FALSE;
+    }
+}
+
+const char *
+strata_tsdl_unreadable (const StrataTsdl *tsdl)
+{
+  if (has_number_sequence (tsdl->packet_header, 0))
+    return _("its packet header holds a sequence, which libbabeltrace2 2.0 cannot read");
+  for (guint i = 0; i < tsdl->streams->len; i++)
+    if (has_number_sequence (g_array_index (tsdl->streams, StreamClass, i).event_header, 0))
+      return _("its event header holds a sequence, which libbabeltrace2 2.0 cannot read");
+  return NULL;
+}
+
 guint
 strata_tsdl_n_stream_classes (const StrataTsdl *tsdl)
 {

@@ -88,6 +88,14 @@ StrataDecodeStatus strata_tsdl_decode_packet (StrataTsdl       *tsdl,
                                               StrataPacketInfo *info,
                                               char            **reason);
 
+/*
+ * Why libbabeltrace2 2.0 cannot read a trace with this metadata at all (it would crash), or
+ * NULL. A sequence of numbers in the packet header or an event header is one such thing:
+ * libbabeltrace2 keeps no field objects for those headers, and setting the length of one
+ * that is not there dereferences nothing.
+ */
+const char *strata_tsdl_unreadable     (const StrataTsdl *tsdl);
+
 /* What an event class needs at least, in every packet it can be in. */
 typedef struct
 {

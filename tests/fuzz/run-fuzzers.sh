@@ -19,7 +19,7 @@ SECONDS_EACH=${1:-600}
 shift || true
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(fuzz-analysis fuzz-roundtrip fuzz-ctf-check fuzz-store-file)
+  TARGETS=(fuzz-analysis fuzz-roundtrip fuzz-ctf-check fuzz-store-file fuzz-packet-context fuzz-index fuzz-event-decl)
 fi
 BUILD_DIR=${BUILD_DIR:-_build-fuzz}
 export CC=${CC:-clang}

@@ -34,6 +34,20 @@ void strata_fuzz_ctf_check (const guint8 *data,
 void strata_fuzz_store_file (const guint8 *data,
                              gsize         size);
 
+/* Bytes -> a packet header and context spelled any way TSDL allows, and packets laid out so
+ * -> strata_trace_load(): libbabeltrace2 must not abort on what the check lets through. */
+void strata_fuzz_packet_context (const guint8 *data,
+                                 gsize         size);
+
+/* Bytes -> edits of the index files of a small trace -> strata_trace_load(). */
+void strata_fuzz_index (const guint8 *data,
+                        gsize         size);
+
+/* Bytes -> an event's payload declaration (arrays, sequences, structures) and its bytes ->
+ * strata_trace_load(). */
+void strata_fuzz_event_decl (const guint8 *data,
+                             gsize         size);
+
 /* Reads fuzz input: each call takes bytes from the front, and gives 0 once it runs out. */
 typedef struct
 {
