@@ -9,12 +9,15 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
-
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "strata-analysis.h"
 #include "strata-json.h"
@@ -31,6 +34,75 @@ enum {
   EXIT_BAD_INPUT = 1,
   EXIT_USAGE = 2,
 };
+
+/* Image sizes the renderer draws (cairo's limit is 32767), and the least width that leaves
+ * the rows' body room next to their headers. */
+#define MIN_WIDTH 200
+#define MAX_SIZE  16384
+
+/* Escaped text lives until the process ends: a handful of strings per line printed. */
+static GPtrArray *escaped;
+
+static gboolean
+needs_escape (gunichar c)
+{
+  /* C0 and C1 controls, DEL, and the bidirectional overrides that reorder what follows. */
+  return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+}
+
+/*
+ * Text from a trace (host names, paths, thread names, messages that quote them) as a
+ * terminal may show it: control characters, and bytes that are not UTF-8, are written as
+ * escapes, so that a name cannot move the cursor, change colours or forge a line.
+ */
+static const char *
+esc (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2 || needs_escape (c))
+        goto escape;
+    }
+  return text;
+
+escape:
+  out = g_string_new (NULL);
+  for (const char *p = text; *p != '\0';)
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x80 && needs_escape (c))
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (needs_escape (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  if (escaped == NULL)
+    escaped = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (escaped, out->str);
+  return g_string_free (out, FALSE);
+}
 
 static void
 json_nullable_int (StrataJson *json,
@@ -205,7 +277,11 @@ print_info_text (StrataAnalysis *analysis)
       discarded += trace->discarded;
     }
 
-  g_print (_("Time range: %s — %s (%s)\n"), begin, end, span);
+  /* A set without a single event it could date has no time range, least of all in 1970. */
+  if (events == 0 || (b == 0 && e == 0))
+    g_print ("%s\n", _("Time range: none (no events were read)"));
+  else
+    g_print (_("Time range: %s — %s (%s)\n"), begin, end, span);
   g_print (_("Events:     %" PRIu64 " read, %" PRIu64 " discarded\n"),
            events, discarded);
   g_print ("\n%s\n", _("Traces:"));
@@ -213,7 +289,7 @@ print_info_text (StrataAnalysis *analysis)
     {
       StrataTrace *trace = g_ptr_array_index (set->traces, i);
 
-      g_print ("  %s\n", trace->path);
+      g_print ("  %s\n", esc (trace->path));
       if (trace->failed)
         {
           g_print ("    %s\n", _("not loaded"));
@@ -222,7 +298,7 @@ print_info_text (StrataAnalysis *analysis)
       g_print (ngettext ("    machine %s, %s, %u stream, %" PRIu64 " events, %" PRIu64 " discarded\n",
                          "    machine %s, %s, %u streams, %" PRIu64 " events, %" PRIu64 " discarded\n",
                          trace->streams->len),
-               trace->machine, trace->tracer ? trace->tracer : _("unknown tracer"),
+               esc (trace->machine), trace->tracer ? esc (trace->tracer) : _("unknown tracer"),
                trace->streams->len, trace->events, trace->discarded);
     }
   g_print ("\n%s\n", _("Machines:"));
@@ -230,10 +306,10 @@ print_info_text (StrataAnalysis *analysis)
     {
       StrataMachine *m = g_ptr_array_index (analysis->machines, i);
 
-      g_print ("  %s: %s", m->name, strata_role_to_string (m->role));
+      g_print ("  %s: %s", esc (m->name), strata_role_to_string (m->role));
       if (m->parent >= 0)
-        g_print (_(" of %s (qemu pid %" PRId64 ")"), 
-                 strata_analysis_get_machine_name (analysis, m->parent), m->vm_pid);
+        g_print (_(" of %s (qemu pid %" PRId64 ")"),
+                 esc (strata_analysis_get_machine_name (analysis, m->parent)), m->vm_pid);
       if (m->link == STRATA_LINK_VMSYNC)
         g_print (_(", linked by its vmsync events"));
       else if (m->link == STRATA_LINK_KVM)
@@ -251,7 +327,7 @@ print_info_text (StrataAnalysis *analysis)
           const char *reference = strata_analysis_get_machine_name (analysis, m->sync_reference);
 
           g_print (_("    clock: %s sync to %s, %u matches, %s, alpha %.9f, beta %.0Lf ns, accuracy ±%s\n"),
-                   strata_sync_method_to_string (m->sync_method), reference ? reference : "—",
+                   strata_sync_method_to_string (m->sync_method), reference ? esc (reference) : "—",
                    m->sync.matches, strata_sync_quality_to_string (m->sync.quality), m->sync.alpha,
                    m->sync.beta_ns, acc);
         }
@@ -260,9 +336,9 @@ print_info_text (StrataAnalysis *analysis)
     {
       g_print ("\n%s\n", _("Errors:"));
       for (guint i = 0; i < set->errors->len; i++)
-        g_print ("  %s\n", (const char *) g_ptr_array_index (set->errors, i));
+        g_print ("  %s\n", esc (g_ptr_array_index (set->errors, i)));
       for (guint i = 0; i < analysis->warnings->len; i++)
-        g_print ("  %s\n", (const char *) g_ptr_array_index (analysis->warnings, i));
+        g_print ("  %s\n", esc (g_ptr_array_index (analysis->warnings, i)));
     }
 }
 
@@ -297,9 +373,6 @@ static const GOptionEntry cache_entries[] = {
   { NULL }
 };
 
-/* Set when the last load failed for want of a PATH: a usage error, not bad input. */
-static gboolean usage_error;
-
 static StrataAnalysis *
 load_or_report (char **paths)
 {
@@ -307,12 +380,6 @@ load_or_report (char **paths)
   g_autoptr(StrataLoader) loader = NULL;
   StrataAnalysis *analysis;
 
-  if (paths == NULL || paths[0] == NULL)
-    {
-      g_printerr ("%s\n", _("strata-cli: no PATH given"));
-      usage_error = TRUE;
-      return NULL;
-    }
   loader = strata_loader_new ((const char * const *) paths);
   for (guint i = 0; i < maps_text->len; i++)
     {
@@ -332,15 +399,125 @@ load_or_report (char **paths)
       strata_loader_set_cache (loader, cache);
     }
   if ((analysis = strata_loader_load (loader, NULL, &error)) == NULL)
-    g_printerr ("strata-cli: %s\n", error->message);
+    g_printerr ("strata-cli: %s\n", esc (error->message));
   if (strata_loader_get_cache (loader) != NULL)
     {
       g_autofree char *problem = strata_cache_take_problem (strata_loader_get_cache (loader));
 
       if (problem != NULL)
-        g_printerr ("strata-cli: %s; %s\n", problem, _("the analysis was not saved"));
+        g_printerr ("strata-cli: %s; %s\n", esc (problem), _("the analysis was not saved"));
     }
   return analysis;
+}
+
+/* ---- what is checked before anything is loaded: a mistake costs no load ---- */
+
+static gboolean
+check_paths (const char *command,
+             char      **paths)
+{
+  if (paths == NULL || paths[0] == NULL)
+    {
+      g_printerr (_("strata-cli %s: no PATH given\n"), command);
+      return FALSE;
+    }
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (paths[i][0] == '\0')
+      {
+        g_printerr (_("strata-cli %s: an empty PATH names no folder\n"), command);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* The form of a time; relative times are checked against a set that starts at 0. */
+static gboolean
+check_time (const char *command,
+            const char *option,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 ns;
+
+  if (text == NULL || strata_time_parse (text, 0, &ns, &error))
+    return TRUE;
+  g_printerr ("strata-cli %s: %s: %s\n", command, option, esc (error->message));
+  return FALSE;
+}
+
+static gboolean
+is_number (const char *text)
+{
+  guint64 v = 0;
+
+  if (text == NULL || *text == '\0' || strlen (text) > 10)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  v = g_ascii_strtoull (text, NULL, 10);
+  return v <= G_MAXINT32;
+}
+
+/* pcpu/N, irq/N, or MACHINE/cpu/N, MACHINE/vcpu/N, MACHINE/thread/TID (a machine's name may
+ * hold slashes itself: host/vm-3000). */
+static gboolean
+check_row (const char *command,
+           const char *row)
+{
+  g_auto(GStrv) parts = g_strsplit (row, "/", -1);
+  guint n = g_strv_length (parts);
+  gboolean ok = FALSE;
+
+  if (n == 2)
+    ok = (g_str_equal (parts[0], "pcpu") || g_str_equal (parts[0], "irq")) && is_number (parts[1]);
+  else if (n >= 3)
+    ok = parts[0][0] != '\0' && is_number (parts[n - 1]) &&
+         (g_str_equal (parts[n - 2], "cpu") || g_str_equal (parts[n - 2], "vcpu") ||
+          g_str_equal (parts[n - 2], "thread"));
+  if (!ok)
+    g_printerr (_("strata-cli %s: “%s” is not a row name; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
+                command, esc (row));
+  return ok;
+}
+
+/* The image file: its kind, and a folder it can be written in. */
+static gboolean
+check_output (const char *command,
+              const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *folder = NULL;
+  GStatBuf st;
+  int err = 0;
+
+  if (!g_str_has_suffix (lower, ".png") && !g_str_has_suffix (lower, ".svg"))
+    {
+      g_printerr (_("strata-cli %s: %s: the file name must end in .png or .svg\n"), command, esc (path));
+      return FALSE;
+    }
+  folder = g_path_get_dirname (path);
+  if (g_stat (path, &st) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        err = EISDIR;
+      else if (access (path, W_OK) != 0)
+        err = errno;
+    }
+  else if (errno != ENOENT)
+    err = errno;
+  else if (g_stat (folder, &st) != 0)
+    err = errno;
+  else if (!S_ISDIR (st.st_mode))
+    err = ENOTDIR;
+  else if (access (folder, W_OK) != 0)
+    err = errno;
+  if (err != 0)
+    {
+      g_printerr (_("strata-cli %s: cannot write %s: %s\n"), command, esc (path), g_strerror (err));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -361,7 +538,7 @@ parse_options (GOptionContext  *context,
   g_option_context_add_group (context, group);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      g_printerr ("strata-cli %s: %s\n", command, error->message);
+      g_printerr ("strata-cli %s: %s\n", command, esc (error->message));
       return FALSE;
     }
   return TRUE;
@@ -382,10 +559,10 @@ cmd_info (int    argc,
   g_autoptr(StrataAnalysis) analysis = NULL;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv, "info"))
+  if (!parse_options (context, &argc, &argv, "info") || !check_paths ("info", paths))
     return EXIT_USAGE;
   if ((analysis = load_or_report (paths)) == NULL)
-    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
+    return EXIT_BAD_INPUT;
   if (json)
     print_info_json (analysis);
   else
@@ -404,7 +581,7 @@ parse_time_option (const char     *text,
     return TRUE;
   if (!strata_time_parse (text, strata_store_begin (analysis->store), out, &error))
     {
-      g_printerr ("strata-cli: %s\n", error->message);
+      g_printerr ("strata-cli: %s\n", esc (error->message));
       return FALSE;
     }
   return TRUE;
@@ -454,7 +631,7 @@ print_interval (StrataAnalysis       *analysis,
       g_autofree char *tid = d->tid >= 0 ? g_strdup_printf ("%d", d->tid) : g_strdup ("");
 
       g_print ("%s  %12s  %-11s %-18s %-7s %7s %s\n", when, dur, strata_state_to_string (d->state),
-               machine ? machine : "", vcpu, tid, comm ? comm : "");
+               machine ? esc (machine) : "", vcpu, tid, comm ? esc (comm) : "");
     }
 }
 
@@ -491,8 +668,11 @@ cmd_intervals (int    argc,
       g_printerr ("%s\n", _("strata-cli intervals: --row ROW is required"));
       return EXIT_USAGE;
     }
+  if (!check_row ("intervals", row_name) || !check_time ("intervals", "--from", from_text) ||
+      !check_time ("intervals", "--to", to_text) || !check_paths ("intervals", paths))
+    return EXIT_USAGE;
   if ((analysis = load_or_report (paths)) == NULL)
-    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
+    return EXIT_BAD_INPUT;
   from = strata_store_begin (analysis->store);
   to = strata_store_end (analysis->store);
   if (!parse_time_option (from_text, analysis, &from) || !parse_time_option (to_text, analysis, &to))
@@ -513,7 +693,7 @@ cmd_intervals (int    argc,
   if ((row = strata_store_find_row (analysis->store, row_name)) < 0)
     {
       g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
-                  row_name);
+                  esc (row_name));
       return EXIT_BAD_INPUT;
     }
 
@@ -584,13 +764,13 @@ cmd_preemptions (int    argc,
   gint only = -1;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv, "preemptions"))
+  if (!parse_options (context, &argc, &argv, "preemptions") || !check_paths ("preemptions", paths))
     return EXIT_USAGE;
   if ((analysis = load_or_report (paths)) == NULL)
-    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
+    return EXIT_BAD_INPUT;
   if (machine != NULL && (only = strata_analysis_find_machine (analysis, machine)) < 0)
     {
-      g_printerr (_("strata-cli: no machine “%s” in this set\n"), machine);
+      g_printerr (_("strata-cli: no machine “%s” in this set\n"), esc (machine));
       return EXIT_BAD_INPUT;
     }
 
@@ -651,17 +831,17 @@ cmd_preemptions (int    argc,
 
           if (p->kind == STRATA_PREEMPTION_WAKEUP)
             g_print (_("%s  %12s  %s vCPU %d woken onto pCPU %d, waited behind"), when, dur,
-                     strata_analysis_get_machine_name (analysis, p->machine), p->vcpu, p->pcpu);
+                     esc (strata_analysis_get_machine_name (analysis, p->machine)), p->vcpu, p->pcpu);
           else
             g_print (_("%s  %12s  %s vCPU %d on pCPU %d, preempted by"), when, dur,
-                     strata_analysis_get_machine_name (analysis, p->machine), p->vcpu, p->pcpu);
+                     esc (strata_analysis_get_machine_name (analysis, p->machine)), p->vcpu, p->pcpu);
           for (guint c = 0; c < p->by->len; c++)
             {
               StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
               g_autofree char *cdur = strata_time_format_duration (cause->ns);
               g_autofree char *who = cause_text (analysis, cause);
 
-              g_print (" %s %s%s", who, cdur, c + 1 < p->by->len ? "," : "");
+              g_print (" %s %s%s", esc (who), cdur, c + 1 < p->by->len ? "," : "");
             }
           /* Before the host's first event on that pCPU, say so rather than name no one. */
           if (p->by->len == 0)
@@ -688,7 +868,7 @@ cmd_render (int    argc,
   g_autofree char *output = NULL;
   g_auto(GStrv) highlight = NULL;
   g_auto(GStrv) paths = NULL;
-  int width = 1600, height = 0;
+  int width = 1600, height = G_MININT;
   gboolean dark = FALSE;
   const GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
@@ -717,19 +897,47 @@ cmd_render (int    argc,
       g_printerr ("%s\n", _("strata-cli render: -o FILE.png or -o FILE.svg is required"));
       return EXIT_USAGE;
     }
+  if (width < MIN_WIDTH || width > MAX_SIZE)
+    {
+      g_printerr (_("strata-cli render: --width must be from %d to %d pixels\n"), MIN_WIDTH, MAX_SIZE);
+      return EXIT_USAGE;
+    }
+  if (height != G_MININT && (height < 1 || height > MAX_SIZE))
+    {
+      g_printerr (_("strata-cli render: --height must be from 1 to %d pixels\n"), MAX_SIZE);
+      return EXIT_USAGE;
+    }
+  if (!check_output ("render", output) || !check_time ("render", "--from", from_text) ||
+      !check_time ("render", "--to", to_text) || !check_paths ("render", paths))
+    return EXIT_USAGE;
   if ((analysis = load_or_report (paths)) == NULL)
-    return usage_error ? EXIT_USAGE : EXIT_BAD_INPUT;
+    return EXIT_BAD_INPUT;
 
   layout = strata_layout_new (analysis);
   visible = strata_layout_visible (layout, NULL);
   strata_render_options_init (&options, analysis, width, 1);
   options.dark = dark;
-  if (height <= 0)
-    height = options.ruler_height + options.legend_height + visible->len * options.row_height + 4;
+  if (height == G_MININT)
+    {
+      gint64 fits = (gint64) options.ruler_height + options.legend_height + (gint64) visible->len * options.row_height + 4;
+
+      if (fits > MAX_SIZE)
+        g_printerr (_("strata-cli render: %u rows do not fit in %d pixels; the image shows the first ones\n"),
+                    visible->len, MAX_SIZE);
+      height = (int) MIN (fits, MAX_SIZE);
+    }
   options.height = height;
   if (!parse_time_option (from_text, analysis, &options.visible.begin) ||
       !parse_time_option (to_text, analysis, &options.visible.end))
     return EXIT_USAGE;
+  if (from_text != NULL && options.visible.begin >= strata_store_end (analysis->store))
+    {
+      g_autofree char *span = strata_time_format_duration (strata_store_end (analysis->store) -
+                                                           strata_store_begin (analysis->store));
+
+      g_printerr (_("strata-cli render: --from is after the end of the set (+%s)\n"), span);
+      return EXIT_USAGE;
+    }
   if (strata_time_span_is_empty (options.visible))
     {
       g_printerr ("%s\n", _("strata-cli render: --to must be after --from"));
@@ -741,7 +949,7 @@ cmd_render (int    argc,
 
       if (m < 0)
         {
-          g_printerr (_("strata-cli: no machine “%s” in this set\n"), highlight[i]);
+          g_printerr (_("strata-cli: no machine “%s” in this set\n"), esc (highlight[i]));
           return EXIT_BAD_INPUT;
         }
       strata_highlight_add_machine (highlighted, m);
@@ -749,7 +957,7 @@ cmd_render (int    argc,
   options.highlight = highlighted;
   if (!strata_render_to_file (analysis, layout, &options, output, &error))
     {
-      g_printerr ("strata-cli: %s\n", error->message);
+      g_printerr ("strata-cli: %s\n", esc (error->message));
       return EXIT_BAD_INPUT;
     }
   return EXIT_OK;
@@ -811,6 +1019,6 @@ main (int   argc,
   if (strcmp (argv[1], "render") == 0)
     return cmd_render (argc - 1, argv + 1);
 
-  g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), argv[1]);
+  g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), esc (argv[1]));
   return EXIT_USAGE;
 }

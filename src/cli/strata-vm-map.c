@@ -9,12 +9,15 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
 #include "strata-vm-map.h"
 
 G_DEFINE_QUARK (strata-vm-map-error-quark, strata_vm_map_error)
+
+#define STRATA_VM_MAP_MAX_PID 4194304
 
 gboolean
 strata_vm_map_parse (const char   *text,
@@ -32,9 +35,17 @@ strata_vm_map_parse (const char   *text,
   eq = strrchr (text, '=');
   if (eq == NULL || eq == text || eq[1] == '\0')
     goto bad;
+  errno = 0;
   pid = g_ascii_strtoll (eq + 1, &end, 10);
-  if (*end != '\0' || pid <= 0)
+  if (*end != '\0' || errno == ERANGE || pid <= 0)
     goto bad;
+  /* Linux's pid_max goes up to 2^22: no process has a larger pid. */
+  if (pid > STRATA_VM_MAP_MAX_PID)
+    {
+      g_set_error (error, STRATA_VM_MAP_ERROR, STRATA_VM_MAP_ERROR_INVALID,
+                   _("Invalid map “%s”: a process id is from 1 to %d"), text, STRATA_VM_MAP_MAX_PID);
+      return FALSE;
+    }
   map->guest = g_strndup (text, eq - text);
   map->host_pid = pid;
   return TRUE;

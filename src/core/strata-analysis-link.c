@@ -111,6 +111,17 @@ _strata_analysis_link_guests (Analysis                    *a,
         g_ptr_array_add (pub->machines, m);
       }
     }
+
+  /* vmsync events that no host's match: the guest stays standalone, and says why. */
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+
+      if (model != NULL && model->has_uid && model->vm == NULL)
+        g_ptr_array_add (pub->warnings,
+                         g_strdup_printf (_("%s has vmsync events for vm_uid %" PRId64 ", which no VM of the hosts traced shares; it is shown as a machine of its own"),
+                                          model->machine->name, model->vm_uid));
+    }
 }
 
 static void

@@ -10,11 +10,15 @@
 #include "config.h"
 
 #include <cairo-svg.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <math.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <pango/pangocairo.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strata-render-parts.h"
 #include "strata-render-text.h"
@@ -704,6 +708,36 @@ append_to_string (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+typedef struct
+{
+  int fd;
+  int error;      /* errno of the first failed write */
+} Output;
+
+static cairo_status_t
+write_out (void                *closure,
+           const unsigned char *data,
+           unsigned int         length)
+{
+  Output *out = closure;
+
+  while (length > 0 && out->error == 0)
+    {
+      ssize_t n = write (out->fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        out->error = n < 0 ? errno : ENOSPC;
+      else
+        {
+          data += n;
+          length -= n;
+        }
+    }
+  return out->error == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 gboolean
 strata_render_to_file (StrataAnalysis            *analysis,
                        StrataLayout              *layout,
@@ -714,6 +748,7 @@ strata_render_to_file (StrataAnalysis            *analysis,
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
+  Output out = { -1, 0 };
   gboolean svg = g_str_has_suffix (path, ".svg") || g_str_has_suffix (path, ".SVG");
   g_autoptr(GString) document = NULL;
   g_autoptr(StrataRenderText) text = NULL;
@@ -731,6 +766,16 @@ strata_render_to_file (StrataAnalysis            *analysis,
       return FALSE;
     }
 
+  /* Written through a file of ours, so that a failure says why (cairo says only that
+   * writing failed). */
+  if ((out.fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot write %s: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
   /* An SVG is written to memory, so that its text goes in as text before it is saved. */
   if (svg)
     {
@@ -752,27 +797,24 @@ strata_render_to_file (StrataAnalysis            *analysis,
       status = cairo_surface_status (surface);
     }
   else if ((status = cairo_surface_status (surface)) == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, write_out, &out);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  if (svg)
+  if (svg && status == CAIRO_STATUS_SUCCESS)
     {
       g_autofree char *contents = NULL;
-      g_autoptr(GError) local_error = NULL;
       gsize length;
 
       contents = strata_render_text_to_svg (text, document->str, &length);
-      if (!g_file_set_contents (path, contents, length, &local_error))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,
-                       local_error->message);
-          return FALSE;
-        }
+      status = write_out (&out, (const unsigned char *) contents, length);
+    }
+  if (close (out.fd) != 0 && out.error == 0)
+    out.error = errno;
+  if (status != CAIRO_STATUS_SUCCESS || out.error != 0)
+    {
+      g_set_error (error, G_IO_ERROR, out.error ? g_io_error_from_errno (out.error) : G_IO_ERROR_FAILED,
+                   _("Cannot write %s: %s"), path,
+                   out.error ? g_strerror (out.error) : cairo_status_to_string (status));
+      return FALSE;
     }
   return TRUE;
 }
