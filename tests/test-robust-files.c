@@ -151,6 +151,22 @@ test_big_metadata (void)
   g_assert_true (test_errors_contain (t->errors, many, "more than LTTng writes"));
   g_clear_pointer (&set, strata_set_unref);
 
+  /* 60,000 event classes in 3.4 MB (a minute and a half for libbabeltrace2): refused. */
+  {
+    g_autofree char *small = writer_case (tmp, "small-classes");
+    g_autofree char *small_metadata = g_build_filename (small, "metadata", NULL);
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (guint i = 0; i < 60000; i++)
+      g_string_append_printf (text, "event{name=e%u;id=%u;stream_id=0;fields:=struct{};};\n", i, 100000 + i);
+    rt_append (small_metadata, text->str);
+    set = rt_check_case ("60,000 small event classes", tmp, small);
+    t = test_find_trace (set, small);
+    g_assert_true (t->failed);
+    g_assert_true (test_errors_contain (t->errors, small, "event classes, more than LTTng writes"));
+    g_clear_pointer (&set, strata_set_unref);
+  }
+
   /* A 16 MB comment, and 100,000 small ones: read without them. */
   {
     gsize len = 16 * 1024 * 1024;

@@ -192,6 +192,9 @@ test_spellings (void)
     { "aliased-fields", "\tuint64_t content_size;\n\tuint64_t packet_size;",
       "\ttypealias uint64_t := size_bits_t;\n\ttypedef size_bits_t size_in_bits;\n"
       "\tsize_in_bits _content_size;\n\tsize_bits_t packet_size;" },
+    /* Through `struct packet_context` (named, then used), libbabeltrace2 copies the
+     * structure twice more, and each copy drops one more underscore. */
+    { "three-underscores", "\tuint64_t packet_size;", "\tuint64_t ___packet_size;" },
     { "enum-size", "\tuint64_t packet_size;",
       "\tenum : uint64_t { small = 0 ... 1023, big = 1024 ... 0xFFFFFFFFFFFFFFFF } _packet_size;" },
     { "inline-integers", "\tuint64_t content_size;\n\tuint64_t packet_size;",

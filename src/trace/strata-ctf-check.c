@@ -28,9 +28,10 @@
 #define MAX_COMMENT_BYTES   (64 * 1024)
 /* A packet header and context larger than this is damage. */
 #define MAX_PREAMBLE        (1024 * 1024)
-/* libbabeltrace2 makes a field object (about 100 bytes) per element of a fixed-length array
- * when it decodes an event: an event class needing more is refused. */
-#define MAX_EVENT_ELEMENTS  (1u << 20)
+/* libbabeltrace2 makes a field object (about 100 bytes, and their time) per element of a
+ * fixed-length array when it decodes an event: an event class needing more is refused. An
+ * LTTng event has tens of fields, and its arrays a few hundred bytes at most. */
+#define MAX_EVENT_ELEMENTS  (1u << 16)
 /* Where a packet's size cannot be trusted, the next packets are looked for this many
  * packets further, on the grid of the sound packets before it. */
 #define RESYNC_TRIES        8
@@ -857,6 +858,17 @@ strata_ctf_check_trace (const char   *folder,
                                           display_path);
       return check;
     }
+  {
+    guint n_events = 0;
+
+    strata_tsdl_events (check->tsdl, &n_events);
+    if (n_events > STRATA_MAX_EVENT_CLASSES)
+      {
+        check->failure = g_strdup_printf (_("%s: cannot open the trace: its metadata declares %u event classes, more than LTTng writes (at most %u are read)"),
+                                          display_path, n_events, STRATA_MAX_EVENT_CLASSES);
+        return check;
+      }
+  }
   if (strata_tsdl_unreadable (check->tsdl) != NULL)
     {
       check->failure = g_strdup_printf (_("%s: cannot open the trace: %s"), display_path,

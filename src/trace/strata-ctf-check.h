@@ -38,6 +38,9 @@ G_BEGIN_DECLS
  * trace with every event enabled has about 350 KB); libbabeltrace2 2.0 takes time
  * quadratic in the number of event classes. */
 #define STRATA_MAX_METADATA_TEXT (4 * 1024 * 1024)
+/* Nor more event classes than this (a kernel trace has about 1,200): 16,384 already take
+ * libbabeltrace2 2.0 seconds, 60,000 a minute and a half. */
+#define STRATA_MAX_EVENT_CLASSES 16384
 
 /*
  * Opens @path for reading if it is a regular file, without blocking on a FIFO or a device;

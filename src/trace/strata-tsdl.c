@@ -514,9 +514,9 @@ scope_table (Scope     *scope,
 }
 
 static Type *
-lookup (Parser     *ps,
-        Namespace   ns,
-        const char *name)
+peek (Parser     *ps,
+      Namespace   ns,
+      const char *name)
 {
   for (guint i = ps->scopes->len; i > 0; i--)
     {
@@ -528,6 +528,20 @@ lookup (Parser     *ps,
   return NULL;
 }
 
+static Type *copy_tree (Parser *ps, const Type *from, guint depth);
+
+/* libbabeltrace2 hands out a copy of a named type at each use, and stores a copy when one is
+ * named: see copy_tree(). */
+static Type *
+lookup (Parser     *ps,
+        Namespace   ns,
+        const char *name)
+{
+  Type *type = peek (ps, ns, name);
+
+  return type != NULL ? copy_tree (ps, type, 0) : NULL;
+}
+
 static void
 define (Parser     *ps,
         Namespace   ns,
@@ -535,8 +549,10 @@ define (Parser     *ps,
         Type       *type)
 {
   Scope *scope = g_ptr_array_index (ps->scopes, ps->scopes->len - 1);
+  Type *copy = copy_tree (ps, type, 0);
 
-  g_hash_table_replace (scope_table (scope, ns), g_strdup (name), type);
+  if (copy != NULL)
+    g_hash_table_replace (scope_table (scope, ns), g_strdup (name), copy);
 }
 
 static Type *
@@ -594,6 +610,50 @@ type_copy (Parser     *ps,
           g_array_append_val (type->fields, f);
         }
     }
+  return type;
+}
+
+static char *
+strip_underscore (const char *name)
+{
+  return g_strdup (name[0] == '_' ? name + 1 : name);
+}
+
+/*
+ * A copy of a type as libbabeltrace2 2.0 copies one (ctf_field_class_copy()): it appends each
+ * member again under its name, which loses one more leading underscore (its name becomes the
+ * original one). So a field's name depends on how many times the types around it were named
+ * and used: `__packet_size` in a struct declared with a name and used through it is
+ * libbabeltrace2's `packet_size`.
+ */
+static Type *
+copy_tree (Parser     *ps,
+           const Type *from,
+           guint       depth)
+{
+  Type *type;
+
+  if (depth > MAX_DEPTH * 4)
+    {
+      fail (&ps->lx, "less nesting");
+      return NULL;
+    }
+  if ((type = type_copy (ps, from)) == NULL)
+    return NULL;
+  if (type->fields != NULL)
+    for (guint i = 0; i < type->fields->len; i++)
+      {
+        Field *f = &g_array_index (type->fields, Field, i);
+        char *name = f->name;
+
+        g_free (f->orig);
+        f->orig = name;
+        f->name = strip_underscore (name);
+        if ((f->type = copy_tree (ps, f->type, depth + 1)) == NULL)
+          return NULL;
+      }
+  if (type->element != NULL && (type->element = copy_tree (ps, type->element, depth + 1)) == NULL)
+    return NULL;
   return type;
 }
 
@@ -1107,7 +1167,7 @@ parse_type_specifier (Parser   *ps,
           if (longer->len > 0)
             g_string_append_c (longer, ' ');
           g_string_append_len (longer, lx->tok.start, lx->tok.len);
-          found = lookup (ps, NS_ALIAS, longer->str);
+          found = peek (ps, NS_ALIAS, longer->str);
           if (found == NULL && !is_type_word (lx))
             break;
           g_string_assign (words, longer->str);
@@ -1116,6 +1176,8 @@ parse_type_specifier (Parser   *ps,
         }
       if (type == NULL)
         fail (lx, words->len > 0 ? "a declared type" : "a type");
+      else
+        type = copy_tree (ps, type, 0);
       *named_by_words = TRUE;
     }
   else

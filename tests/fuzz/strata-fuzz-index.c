@@ -150,7 +150,7 @@ strata_fuzz_index (const guint8 *data,
       strata_fuzz_write (folder, name, g_bytes_get_data (t->streams[c], NULL), g_bytes_get_size (t->streams[c]));
       for (guint e = 0; e < n_edits && !strata_fuzz_done (&in); e++)
         {
-          guint n_entries = (index->len - 16) / 72;
+          guint n_entries = index->len >= 16 ? (index->len - 16) / 72 : 0;
           guint entry = n_entries ? strata_fuzz_range (&in, n_entries) : 0;
           guint8 *p = index->data + 16 + entry * 72;
 
