@@ -115,7 +115,8 @@ strata_app_remember_set (GSettings          *settings,
   g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
   g_return_if_fail (paths != NULL && paths[0] != NULL);
 
-  if (settings == NULL)
+  /* Settings hold text: a folder whose name is not UTF-8 is not remembered. */
+  if (settings == NULL || !strata_app_strv_is_utf8 (paths))
     return;
 
   recent = g_settings_get_value (settings, "recent-sets");
@@ -269,6 +270,20 @@ strata_app_export_name (const char     *set_name,
 
   g_strdelimit (name, "/:", '-');
   return g_steal_pointer (&name);
+}
+
+/**
+ * strata_app_strv_is_utf8:
+ *
+ * Returns: whether every string of @strv is valid UTF-8, as text the settings can hold
+ */
+gboolean
+strata_app_strv_is_utf8 (const char * const *strv)
+{
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    if (!g_utf8_validate (strv[i], -1, NULL))
+      return FALSE;
+  return TRUE;
 }
 
 /**

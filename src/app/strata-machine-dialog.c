@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-app-util.h"
 #include "strata-machine-dialog.h"
 #include "strata-machine-item.h"
 
@@ -75,7 +76,7 @@ strata_machine_dialog_load_choice (GSettings          *settings,
   g_autofree char *key = NULL;
   char **names = NULL;
 
-  if (settings == NULL || paths == NULL)
+  if (settings == NULL || paths == NULL || !strata_app_strv_is_utf8 (paths))
     return NULL;
   key = choice_key (paths);
   all = g_settings_get_value (settings, "highlighted-machines");
@@ -98,7 +99,9 @@ strata_machine_dialog_save_choice (GSettings          *settings,
   GVariant *value;
   gsize n, skip;
 
-  if (settings == NULL || paths == NULL)
+  /* Settings hold text: folders or names that are not UTF-8 are not remembered. */
+  if (settings == NULL || paths == NULL || !strata_app_strv_is_utf8 (paths) ||
+      !strata_app_strv_is_utf8 (names))
     return;
   key = choice_key (paths);
   all = g_settings_get_value (settings, "highlighted-machines");

@@ -12,12 +12,14 @@
 #include <glib/gi18n.h>
 
 #include "strata-app-util.h"
+#include "strata-problems.h"
 #include "strata-set-summary.h"
 #include "strata-time.h"
 #include "strata-trace-item.h"
 
-/* The page shown once a set is loaded: its figures, a table of its traces, and a banner that
- * lists every problem met while reading it. The timeline view will take this place later. */
+/* The page shown once a set is loaded: its figures, a table of its traces, and a banner with
+ * the problems met while reading it: their kinds, counted, over a list of every one (a list
+ * view: a set may have tens of thousands, and only the rows in sight are made). */
 struct _StrataSetSummary
 {
   GtkWidget      parent_instance;
@@ -25,7 +27,8 @@ struct _StrataSetSummary
   /* Template widgets */
   GtkInfoBar    *error_bar;
   GtkLabel      *error_title;
-  GtkLabel      *error_label;
+  GtkLabel      *error_summary;
+  GtkListView   *problems_view;
   GtkLabel      *traces_label;
   GtkLabel      *span_label;
   GtkLabel      *events_label;
@@ -35,6 +38,7 @@ struct _StrataSetSummary
   /* Owned */
   StrataSet     *set;
   GListStore    *traces;       /* StrataTraceItem */
+  GtkStringList *problems;     /* each problem, as display text */
 };
 
 G_DEFINE_FINAL_TYPE (StrataSetSummary, strata_set_summary, GTK_TYPE_WIDGET)
@@ -50,10 +54,15 @@ strata_set_summary_error_bar_response_cb (StrataSetSummary *self,
     gtk_info_bar_set_revealed (info_bar, FALSE);
 }
 
+/* At most this many kinds of problem are named in the banner; the list has them all. */
+#define MAX_KINDS_SHOWN 4
+
 static void
 strata_set_summary_update_errors (StrataSetSummary *self)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  g_autoptr(GArray) groups = NULL;
   g_autofree char *title = NULL;
   guint n_errors = 0;
 
@@ -62,12 +71,35 @@ strata_set_summary_update_errors (StrataSetSummary *self)
   if (self->set != NULL && self->set->errors != NULL)
     n_errors = self->set->errors->len;
 
-  for (guint i = 0; i < n_errors; i++)
+  /* The kinds, counted: "2,000 × CTF stream files without a metadata file…". */
+  groups = strata_problems_group (self->set != NULL ? self->set->errors : NULL);
+  for (guint i = 0; i < groups->len && i < MAX_KINDS_SHOWN; i++)
     {
-      if (i > 0)
-        g_string_append_c (text, '\n');
-      g_string_append_printf (text, "• %s", (const char *) g_ptr_array_index (self->set->errors, i));
+      StrataProblemGroup *g = &g_array_index (groups, StrataProblemGroup, i);
+      g_autofree char *count = strata_app_format_count (g->count);
+      g_autofree char *what = strata_display_text (g->what);
+
+      if (summary->len > 0)
+        g_string_append_c (summary, '\n');
+      if (g->count == 1)
+        g_string_append_printf (summary, "• %s", what);
+      else
+        /* Translators: how many problems of one kind, then the kind */
+        g_string_append_printf (summary, _("• %s × %s"), count, what);
     }
+  if (groups->len > MAX_KINDS_SHOWN)
+    {
+      g_string_append_c (summary, '\n');
+      g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE, "and %u other kind of problem, in the list below",
+                                                    "and %u other kinds of problems, in the list below",
+                                                    groups->len - MAX_KINDS_SHOWN),
+                              groups->len - MAX_KINDS_SHOWN);
+    }
+
+  for (guint i = 0; i < n_errors; i++)
+    g_ptr_array_add (lines, strata_display_text (g_ptr_array_index (self->set->errors, i)));
+  gtk_string_list_splice (self->problems, 0, g_list_model_get_n_items (G_LIST_MODEL (self->problems)),
+                          (const char * const *) lines->pdata);
 
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                         "%u problem was met while reading this set; "
@@ -77,8 +109,34 @@ strata_set_summary_update_errors (StrataSetSummary *self)
                                         n_errors),
                            n_errors);
   gtk_label_set_label (self->error_title, title);
-  gtk_label_set_label (self->error_label, text->str);
+  gtk_label_set_label (self->error_summary, summary->str);
   gtk_info_bar_set_revealed (self->error_bar, n_errors > 0);
+}
+
+static void
+strata_set_summary_setup_problem_cb (GtkSignalListItemFactory *factory,
+                                     GtkListItem              *item,
+                                     gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  /* One line a row: rows of one height scroll through tens of thousands at no cost; the
+   * whole text is in the tooltip. */
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+strata_set_summary_bind_problem_cb (GtkSignalListItemFactory *factory,
+                                    GtkListItem              *item,
+                                    gpointer                  user_data)
+{
+  GtkStringObject *problem = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  gtk_label_set_label (GTK_LABEL (label), gtk_string_object_get_string (problem));
+  gtk_widget_set_tooltip_text (label, gtk_string_object_get_string (problem));
 }
 
 static void
@@ -160,6 +218,7 @@ strata_set_summary_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->traces);
+  g_clear_object (&self->problems);
   g_clear_pointer (&self->set, strata_set_unref);
 
   G_OBJECT_CLASS (strata_set_summary_parent_class)->dispose (object);
@@ -178,7 +237,8 @@ strata_set_summary_class_init (StrataSetSummaryClass *klass)
                                                "/io/github/stratatrace/Strata/ui/strata-set-summary.ui");
   gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, error_bar);
   gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, error_title);
-  gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, error_label);
+  gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, error_summary);
+  gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, problems_view);
   gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, traces_label);
   gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, span_label);
   gtk_widget_class_bind_template_child (widget_class, StrataSetSummary, events_label);
@@ -200,6 +260,17 @@ strata_set_summary_init (StrataSetSummary *self)
   self->traces = g_list_store_new (STRATA_TYPE_TRACE_ITEM);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->traces)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+
+  self->problems = gtk_string_list_new (NULL);
+  {
+    g_autoptr(GtkNoSelection) problems = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->problems)));
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (strata_set_summary_setup_problem_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (strata_set_summary_bind_problem_cb), NULL);
+    gtk_list_view_set_factory (self->problems_view, factory);
+    gtk_list_view_set_model (self->problems_view, GTK_SELECTION_MODEL (problems));
+  }
 }
 
 GtkWidget *
@@ -241,6 +312,32 @@ strata_set_summary_set_set (StrataSetSummary *self,
   strata_set_summary_update_errors (self);
   strata_set_summary_update_stats (self);
   strata_set_summary_update_traces (self);
+}
+
+/**
+ * strata_set_summary_get_problems:
+ *
+ * Returns: (transfer none): every problem of the set, as #GtkStringObject display text
+ */
+GListModel *
+strata_set_summary_get_problems (StrataSetSummary *self)
+{
+  g_return_val_if_fail (STRATA_IS_SET_SUMMARY (self), NULL);
+
+  return G_LIST_MODEL (self->problems);
+}
+
+/**
+ * strata_set_summary_get_problem_summary:
+ *
+ * Returns: (transfer none): the banner's count of problems by kind
+ */
+const char *
+strata_set_summary_get_problem_summary (StrataSetSummary *self)
+{
+  g_return_val_if_fail (STRATA_IS_SET_SUMMARY (self), NULL);
+
+  return gtk_label_get_label (self->error_summary);
 }
 
 /**

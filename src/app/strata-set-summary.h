@@ -22,5 +22,7 @@ StrataSet  *strata_set_summary_get_set    (StrataSetSummary *self);
 void        strata_set_summary_set_set    (StrataSetSummary *self,
                                            StrataSet        *set);
 GListModel *strata_set_summary_get_traces (StrataSetSummary *self);
+GListModel *strata_set_summary_get_problems (StrataSetSummary *self);
+const char *strata_set_summary_get_problem_summary (StrataSetSummary *self);
 
 G_END_DECLS

@@ -24,6 +24,7 @@
 #include "strata-style-switcher.h"
 #include "strata-time.h"
 #include "strata-timeline-view.h"
+#include "strata-problems.h"
 #include "strata-timing.h"
 #include "strata-window.h"
 
@@ -82,9 +83,14 @@ strata_window_set_titles (StrataWindow *self,
                           const char   *subtitle)
 {
   g_autofree char *window_title = NULL;
+  g_autofree char *shown_title = strata_display_text (title);
+  g_autofree char *shown_subtitle = strata_display_text (subtitle);
 
   g_assert (STRATA_IS_WINDOW (self));
 
+  /* A set is named after its folders, which may hold anything but a slash. */
+  title = shown_title;
+  subtitle = shown_subtitle;
   if (title == NULL)
     {
       adw_window_title_set_title (self->window_title, _("Strata"));
@@ -166,7 +172,11 @@ strata_window_show_welcome (StrataWindow *self,
   strata_window_set_has_set (self, FALSE);
   strata_window_set_titles (self, NULL, NULL);
 
-  gtk_label_set_label (self->welcome_error_label, error_message != NULL ? error_message : "");
+  {
+    g_autofree char *shown = strata_display_text (error_message != NULL ? error_message : "");
+
+    gtk_label_set_label (self->welcome_error_label, shown);
+  }
   gtk_revealer_set_reveal_child (self->welcome_error_revealer, error_message != NULL);
   gtk_stack_set_visible_child_name (self->stack, "welcome");
 }
@@ -372,7 +382,14 @@ strata_window_open (StrataWindow       *self,
   self->cancellable = g_cancellable_new ();
   g_binding_group_set_source (self->loader_bindings, self->loader);
 
-  listed = g_strjoinv ("\n", (char **) absolute->pdata);
+  {
+    g_auto(GStrv) shown = g_new0 (char *, absolute->len + 1);
+
+    /* One folder a line, each as a label may show it. */
+    for (guint i = 0; i < absolute->len; i++)
+      shown[i] = strata_display_text (g_ptr_array_index (absolute, i));
+    listed = g_strjoinv ("\n", shown);
+  }
   gtk_label_set_label (self->loading_label, listed);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", TRUE);
@@ -782,8 +799,10 @@ escape_mnemonics (const char *text)
 static GtkWidget *
 strata_window_create_recent_row (const char * const *paths)
 {
-  g_autofree char *name = strata_app_set_name (paths);
-  g_autofree char *folders = g_strjoinv (", ", (char **) paths);
+  g_autofree char *set_name = strata_app_set_name (paths);
+  g_autofree char *joined = g_strjoinv (", ", (char **) paths);
+  g_autofree char *name = strata_display_text (set_name);
+  g_autofree char *folders = strata_display_text (joined);
   GtkWidget *row;
   GtkWidget *remove;
 

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "strata-problems.h"
 #include "strata-trace-item.h"
 
 /* One row of the set summary: a snapshot of a StrataTrace's figures, as properties that
@@ -205,15 +206,20 @@ strata_trace_item_new (const StrataTrace *trace)
   g_return_val_if_fail (trace != NULL, NULL);
 
   self = g_object_new (STRATA_TYPE_TRACE_ITEM, NULL);
-  self->path = g_strdup (trace->path);
+  /* What a label shows: names and paths come from other machines (see strata-problems.h). */
+  self->path = strata_display_text (trace->path);
   /* A trace that could not be read may have no hostname: name it by its folder. */
   if (trace->machine != NULL && trace->machine[0] != '\0')
-    self->machine = g_strdup (trace->machine);
+    self->machine = strata_display_text (trace->machine);
   else if (trace->path != NULL)
-    self->machine = g_path_get_basename (trace->path);
+    {
+      g_autofree char *base = g_path_get_basename (trace->path);
+
+      self->machine = strata_display_text (base);
+    }
   else
     self->machine = g_strdup ("?");
-  self->tracer = g_strdup (trace->tracer != NULL ? trace->tracer : "");
+  self->tracer = strata_display_text (trace->tracer != NULL ? trace->tracer : "");
   self->cpus = trace->n_cpus;
   self->events = trace->events;
   self->discarded = trace->discarded;

@@ -295,8 +295,19 @@ read_field (Shard          *shard,
     case ACCESS_BOOL:
       return bt_field_bool_get_value (field);
     case ACCESS_STRING:
-      return strata_strtab_intern_len (shard->strings, bt_field_string_get_value (field),
-                                       bt_field_string_get_length (field));
+      {
+        const char *text = bt_field_string_get_value (field);
+        guint64 len = bt_field_string_get_length (field);
+
+        /* Thread and file names as valid UTF-8, which labels and JSON need. */
+        if (G_UNLIKELY (!g_utf8_validate (text, len, NULL)))
+          {
+            g_autofree char *valid = g_utf8_make_valid (text, len);
+
+            return strata_strtab_intern (shard->strings, valid);
+          }
+        return strata_strtab_intern_len (shard->strings, text, len);
+      }
     case ACCESS_LAST_ELEMENT:
       {
         guint64 len = bt_field_array_get_length (field);
@@ -357,8 +368,9 @@ env_string (const bt_trace *trace,
 
   if (value == NULL)
     return NULL;
+  /* Text from another machine: made valid UTF-8 here, once, for every output after. */
   if (bt_value_get_type (value) == BT_VALUE_TYPE_STRING)
-    return g_strdup (bt_value_string_get (value));
+    return g_utf8_make_valid (bt_value_string_get (value), -1);
   if (bt_value_get_type (value) == BT_VALUE_TYPE_SIGNED_INTEGER)
     return g_strdup_printf ("%" G_GINT64_FORMAT, bt_value_integer_signed_get (value));
   if (bt_value_get_type (value) == BT_VALUE_TYPE_UNSIGNED_INTEGER)
