@@ -133,6 +133,117 @@ test_highlight_many (void)
   picture_clear (&p);
 }
 
+/* The pixels of the body of store row @name (its inner band, which bars fill whole) that
+ * have the colour @c, as a share of the band. */
+static double
+row_share (Picture    *p,
+           const char *name,
+           StrataRgb   c,
+           int         x0,
+           int         x1)
+{
+  const guint8 *data = cairo_image_surface_get_data (p->surface);
+  int stride = cairo_image_surface_get_stride (p->surface);
+  int want[3] = { (int) lround (c.r * 255), (int) lround (c.g * 255), (int) lround (c.b * 255) };
+  double x, y;
+  int top, bottom;
+  guint64 hits = 0;
+
+  row_middle (p, name, &x, &y);
+  top = (int) floor (y - p->options.row_height / 2.0 + 1);
+  bottom = (int) floor (y - p->options.row_height / 2.0 + p->options.row_height - 1);
+  for (int py = top; py < bottom; py++)
+    for (int px = x0; px < x1; px++)
+      {
+        guint32 v = *(const guint32 *) (data + py * stride + px * 4);
+        int got[3] = { (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff };
+
+        if (ABS (got[0] - want[0]) <= 2 && ABS (got[1] - want[1]) <= 2 && ABS (got[2] - want[2]) <= 2)
+          hits++;
+      }
+  return (double) hits / ((double) (x1 - x0) * (bottom - top));
+}
+
+/*
+ * Zoomed out, each pixel column is drawn as a bar as high as the share of its time the CPU
+ * was busy: a row's activity-coloured area is its busy share, however many switches a pixel
+ * spans, and a lone 2 µs interrupt in 2 s is still drawn.
+ */
+static void
+test_busy_shares (void)
+{
+  static const struct
+  {
+    gint64 busy;
+    double share;
+  } cpus[] = {
+    { 1000, 0.005 },         /* every 200 µs: 0.5 % busy */
+    { 100000, 0.5 },
+    { 198000, 0.99 },
+  };
+  const gint64 period = 200000, span = 2000000000, spike = 1234567000;
+  g_autoptr(GString) scenario = g_string_new ("trace box hostname=box cpus=4 offset_s=1000\n");
+  StrataRgb user = strata_render_state_color (STRATA_STATE_USER, FALSE);
+  StrataRgb irq = strata_render_state_color (STRATA_STATE_IRQ, FALSE);
+  Picture p = { 0 };
+  int body, full, spike_x;
+  double share;
+
+  for (guint c = 0; c < G_N_ELEMENTS (cpus); c++)
+    for (gint64 t = 0; t < span; t += period)
+      g_string_append_printf (scenario,
+                              "event %" G_GINT64_FORMAT " %u sched_switch prev_tid=0 prev_comm=swapper/%u "
+                              "next_tid=%u next_comm=worker\n"
+                              "event %" G_GINT64_FORMAT " %u sched_switch prev_tid=%u prev_state=1 "
+                              "prev_comm=worker next_tid=0 next_comm=swapper/%u\n",
+                              t, c, c, 100 + c, t + cpus[c].busy, c, 100 + c, c);
+  g_string_append_printf (scenario,
+                          "event 0 3 sched_switch prev_tid=7 prev_state=1 prev_comm=kworker next_tid=0 next_comm=swapper/3\n"
+                          "event %" G_GINT64_FORMAT " 3 irq_handler_entry irq=16 name=eth0\n"
+                          "event %" G_GINT64_FORMAT " 3 irq_handler_exit irq=16 ret=1\n"
+                          "event %" G_GINT64_FORMAT " 3 irq_handler_entry irq=17 name=end\n",
+                          spike, spike + 2000, span);
+  p.analysis = synth_analyse (scenario->str);
+  p.layout = strata_layout_new (p.analysis);
+  strata_render_options_init (&p.options, p.analysis, 160 + 1600, 1);
+  p.options.height = p.options.ruler_height + p.layout->entries->len * p.options.row_height;
+  p.options.legend_height = 0;
+  body = p.options.width - p.options.header_width;
+  full = p.options.row_height - 2;
+
+  /* The whole set: each column spans six periods, dozens of switches. */
+  picture_draw (&p);
+  for (guint c = 0; c < G_N_ELEMENTS (cpus); c++)
+    {
+      g_autofree char *row = g_strdup_printf ("pcpu/%u", c);
+
+      share = row_share (&p, row, user, p.options.header_width, p.options.width);
+      g_test_message ("CPU %u: %.4f of the row drawn busy, %.4f busy", c, share, cpus[c].share);
+      /* Light activity everywhere shows as a dot at least every fourth column. */
+      g_assert_cmpfloat (share, >=, cpus[c].share - 0.01);
+      g_assert_cmpfloat (share, <=, MAX (cpus[c].share, 1.0 / (4 * full)) + 0.01);
+    }
+
+  /* The lone interrupt: a mark a quarter of the row high, and nothing else. */
+  g_assert_cmpint (strata_store_begin (p.analysis->store), ==, 1000 * G_GINT64_CONSTANT (1000000000));
+  spike_x = p.options.header_width +
+            (int) ((double) spike / (strata_store_end (p.analysis->store) - strata_store_begin (p.analysis->store)) * body);
+  share = row_share (&p, "pcpu/3", irq, spike_x - 2, spike_x + 3);
+  g_test_message ("CPU 3 around its interrupt: %.4f", share);
+  g_assert_cmpfloat (share, >=, 0.2 / 5);
+  g_assert_cmpfloat (row_share (&p, "pcpu/3", irq, p.options.header_width, spike_x - 3), ==, 0);
+  g_assert_cmpfloat (row_share (&p, "pcpu/3", irq, spike_x + 4, p.options.width), <=, 1.0 / body);
+
+  /* Zoomed in on one period of the 50 % CPU: exact, half the body busy (less the name of
+   * the thread written in its bar). */
+  p.options.visible.begin = strata_store_begin (p.analysis->store) + 10 * period;
+  p.options.visible.end = p.options.visible.begin + period;
+  picture_draw (&p);
+  share = row_share (&p, "pcpu/1", user, p.options.header_width, p.options.width);
+  g_assert_cmpfloat_with_epsilon (share, 0.5, 0.01);
+  picture_clear (&p);
+}
+
 static void
 test_ruler_ticks (void)
 {
@@ -298,6 +409,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/render/highlight-many", test_highlight_many);
+  g_test_add_func ("/render/busy-shares", test_busy_shares);
   g_test_add_func ("/render/ruler-ticks", test_ruler_ticks);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/legend", test_legend);

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "strata-store.h"
 
 static StrataStateDesc
@@ -251,6 +253,11 @@ test_builders (void)
       g_assert_cmpuint (a[p].machine, ==, b[p].machine);
       g_assert_cmpuint (a[p].changes, ==, b[p].changes);
       g_assert_cmpuint (a[p].machine_mask, ==, b[p].machine_mask);
+      g_assert_cmpfloat (a[p].busy, ==, b[p].busy);
+      /* Numbered apart, the same descriptions: a summary made before the rows were
+       * absorbed names them as the store does. */
+      g_assert_true (memcmp (strata_store_desc (store, a[p].desc_id), strata_store_desc (reference, b[p].desc_id),
+                             sizeof (StrataStateDesc)) == 0);
     }
 }
 

@@ -385,7 +385,7 @@ G_STATIC_ASSERT (sizeof (StoreMeta) == 40);
 G_STATIC_ASSERT (sizeof (FileRow) == 96);
 /* A bucket of another layout: check_buckets() must check each of its fields that names
  * something (states, descriptions), and STRATA_STORE_SUMMARY_VERSION must change. */
-G_STATIC_ASSERT (sizeof (StoreBucket) == 12);
+G_STATIC_ASSERT (sizeof (StoreBucket) == 16);
 
 static gsize
 row_time_size (const StoreRow *row)
@@ -721,9 +721,11 @@ check_buckets (const guint8 *chunk,
                gpointer      user_data)
 {
   const StoreBucket *b = (const StoreBucket *) chunk;
+  guint n_descs = *(const guint *) user_data;
 
   for (gsize i = 0; i < size / sizeof (StoreBucket); i++)
-    if (b[i].key != NO_KEY && ((b[i].key & 0xff) >= STRATA_STATE_N || (b[i].key >> 24) >= STRATA_STATE_N))
+    if (b[i].key != NO_KEY && ((b[i].key & 0xff) >= STRATA_STATE_N || (b[i].key >> 24) >= STRATA_STATE_N ||
+                               b[i].desc >= n_descs))
       return FALSE;
   return TRUE;
 }
@@ -749,7 +751,8 @@ verify_row (ReadJob  *job,
     {
       h = row->n_levels;
       if (!pyramid_fits (row, job->store->end) ||
-          !hash_array (row->pyramid, f->pyramid_size, sizeof (StoreBucket), &h, job->file, check_buckets, NULL) ||
+          !hash_array (row->pyramid, f->pyramid_size, sizeof (StoreBucket), &h, job->file, check_buckets,
+                       &job->store->n_descs) ||
           !strata_section_file_checksum_ok (h, f->pyramid_hash))
         return FALSE;
     }

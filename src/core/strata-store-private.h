@@ -18,12 +18,20 @@ G_BEGIN_DECLS
  * more than the common case itself, which strata_store_builder_set_id_fast() inlines.
  */
 
+/* One bucket of a row's summary. Times are in 65535ths of the bucket's width, so that a
+ * bucket is 16 bytes; busy is rounded up, so that activity of any length leaves a mark. */
 typedef struct
 {
-  guint32 key;           /* state | machine << 8; NO_KEY: nothing */
-  float   dur;           /* ns held by key */
-  guint32 mask;
+  guint32 key;           /* dominant: state | machine << 8 | longest other activity << 24;
+                          * NO_KEY: nothing */
+  guint32 mask;          /* bit m: machine m appears (bit 31: machine 31 or above) */
+  guint32 desc;          /* the description that held the activity drawn longest: the
+                          * dominant key's, or the other activity's when it dominates idle */
+  guint16 dur;           /* time held by key's (state, machine) */
+  guint16 busy;          /* time in an activity state (not idle, blocked or unknown) */
 } StoreBucket;
+
+#define STORE_BUCKET_UNIT 65535
 
 /* Where a row's arrays (or its summary's buckets) live. */
 typedef enum

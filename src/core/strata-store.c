@@ -9,7 +9,9 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <glib/gi18n.h>
+#include <math.h>
 #include <string.h>
 
 #include "strata-parallel.h"
@@ -589,6 +591,22 @@ typedef struct
   gint                next;
 } RemapJob;
 
+/* A row summarized before its descriptions were renumbered: its buckets name them too. */
+static void
+row_remap_pyramid (StoreRow      *row,
+                   const guint32 *map)
+{
+  guint64 total = 0;
+
+  if (row->pyramid == NULL)
+    return;
+  for (guint l = 0; l < row->n_levels; l++)
+    total += row->level_len[l];
+  for (guint64 i = 0; i < total; i++)
+    if (row->pyramid[i].key != NO_KEY)
+      row->pyramid[i].desc = map[row->pyramid[i].desc];
+}
+
 /* Rows are independent: rewritten on every core. */
 static gpointer
 remap_worker (gpointer data)
@@ -623,6 +641,7 @@ remap_worker (gpointer data)
             continue;
           strata_store_row_push (row, ts[i], id);
         }
+      row_remap_pyramid (row, map);
     }
   return NULL;
 }
@@ -741,7 +760,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->n = from->cap = 0;
       from->storage = STORE_HEAP;
       row_heap_changed (to, 0);
-      /* A summary, if the row has one, goes along: it holds no description ids. */
+      /* A summary, if the row has one, goes along, its descriptions renumbered. */
       to->pyramid = g_steal_pointer (&from->pyramid);
       to->pyramid_storage = from->pyramid_storage;
       to->levels = g_steal_pointer (&from->levels);
@@ -755,6 +774,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->pyramid_storage = STORE_HEAP;
       for (guint64 i = 0; i < to->n; i++)
         to->ids[i] = map[to->ids[i]];
+      row_remap_pyramid (to, map);
     }
 }
 
@@ -806,6 +826,8 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
 
       for (guint64 i = 0; !same && i < row->n; i++)
         row->ids[i] = map[row->ids[i]];
+      if (!same)
+        row_remap_pyramid (row, map);
       if (row->spill == NULL && self->spill != NULL)
         {
           row->spill = self->spill;
@@ -851,37 +873,58 @@ typedef struct
 {
   guint32 key[ACC_SLOTS];
   gint64  dur[ACC_SLOTS];   /* ns */
+  guint32 desc[ACC_SLOTS];  /* the longest piece of each key: its description */
+  gint64  piece[ACC_SLOTS]; /* and its length */
   guint   n;
   guint   last;             /* the slot added to last: states come back in pairs */
   guint32 mask;
+  gint64  busy;             /* ns in activity states, all keys */
 } Acc;
+
+static inline void
+acc_slot (Acc     *acc,
+          guint    i,
+          guint32  id,
+          gint64   dur)
+{
+  acc->dur[i] += dur;
+  if (dur > acc->piece[i])
+    {
+      acc->piece[i] = dur;
+      acc->desc[i] = id;
+    }
+  acc->last = i;
+}
 
 static inline void
 acc_add (Acc     *acc,
          guint32  key,
+         guint32  id,
          gint64   dur,
          guint32  mask)
 {
   guint i, min = 0;
 
   acc->mask |= mask;
+  if (strata_state_is_activity (key & 0xff))
+    acc->busy += dur;
   if (acc->last < acc->n && acc->key[acc->last] == key)
     {
-      acc->dur[acc->last] += dur;
+      acc_slot (acc, acc->last, id, dur);
       return;
     }
   for (i = 0; i < acc->n; i++)
     if (acc->key[i] == key)
       {
-        acc->dur[i] += dur;
-        acc->last = i;
+        acc_slot (acc, i, id, dur);
         return;
       }
   if (acc->n < ACC_SLOTS)
     {
-      acc->key[acc->n] = key;
-      acc->dur[acc->n] = dur;
-      acc->last = acc->n++;
+      i = acc->n++;
+      acc->key[i] = key;
+      acc->dur[i] = acc->piece[i] = 0;
+      acc_slot (acc, i, id, dur);
       return;
     }
   /* Many states in one bucket: the shortest is the least likely to dominate. */
@@ -891,46 +934,63 @@ acc_add (Acc     *acc,
   if (dur > acc->dur[min])
     {
       acc->key[min] = key;
-      acc->dur[min] = dur;
+      acc->dur[min] = acc->piece[min] = 0;
+      acc_slot (acc, min, id, dur);
     }
 }
 
-static inline gboolean
-state_is_activity (guint state)
+/* @ns of a bucket @width ns wide, in STORE_BUCKET_UNITs: rounded, or rounded up. */
+static inline guint16
+to_units (gint64   ns,
+          gint64   width,
+          gboolean up)
 {
-  return state != STRATA_STATE_UNKNOWN && state != STRATA_STATE_IDLE && state != STRATA_STATE_BLOCKED;
+  double u = (double) ns / (double) MAX (width, 1) * STORE_BUCKET_UNIT;
+
+  u = up ? ceil (u) : round (u);
+  return (guint16) CLAMP (u, 0, STORE_BUCKET_UNIT);
 }
 
-/* The dominant key, with the longest other activity in its top byte: short IRQs and the like
- * that never dominate a pixel still get a mark. */
+/* The dominant key of a bucket @width ns wide, with the longest other activity in its top
+ * byte: short IRQs and the like that never dominate a pixel still get a mark. */
 static StoreBucket
-acc_take (Acc *acc)
+acc_take (Acc    *acc,
+          gint64  width)
 {
-  StoreBucket b = { NO_KEY, 0, acc->mask };
-  guint secondary = 0;
+  StoreBucket b = { NO_KEY, acc->mask, 0, 0, to_units (acc->busy, width, TRUE) };
+  guint secondary = 0, secondary_slot = 0;
   gint64 secondary_dur = -1, best = -1;
+  guint best_slot = 0;
 
   for (guint i = 0; i < acc->n; i++)
     if (b.key == NO_KEY || acc->dur[i] > best)
       {
         b.key = acc->key[i];
         best = acc->dur[i];
+        best_slot = i;
       }
-  b.dur = (float) best;
   for (guint i = 0; i < acc->n; i++)
     {
       guint state = acc->key[i] & 0xff;
 
-      if (state_is_activity (state) && state != (b.key & 0xff) && acc->dur[i] > secondary_dur)
+      if (strata_state_is_activity (state) && state != (b.key & 0xff) && acc->dur[i] > secondary_dur)
         {
           secondary = state;
           secondary_dur = acc->dur[i];
+          secondary_slot = i;
         }
     }
   if (b.key != NO_KEY)
-    b.key |= secondary << 24;
+    {
+      b.key |= secondary << 24;
+      b.dur = to_units (best, width, FALSE);
+      /* The description of the activity drawn: the dominant's, or the other activity's when
+       * the dominant is idle time (which machine and thread kept the CPU busy). */
+      b.desc = acc->desc[!strata_state_is_activity (b.key & 0xff) && secondary != 0 ? secondary_slot : best_slot];
+    }
   acc->n = 0;
   acc->mask = 0;
+  acc->busy = 0;
   return b;
 }
 
@@ -1018,18 +1078,18 @@ build_pyramid (const StrataStateDesc *descs,
         if (e < bucket_end)
           {
             if (s < e)
-              acc_add (&acc, key, e - s, mask);
+              acc_add (&acc, key, id, e - s, mask);
             continue;
           }
         while (s < e && cb < n0)
           {
             gint64 upto = MIN (e, bucket_end);
 
-            acc_add (&acc, key, upto - s, mask);
+            acc_add (&acc, key, id, upto - s, mask);
             s = upto;
             if (s == bucket_end)
               {
-                level0[cb++] = acc_take (&acc);
+                level0[cb++] = acc_take (&acc, row->w0);
                 /* Not past the last bucket: that end may not fit in 64 bits. */
                 if (cb < n0)
                   bucket_end += row->w0;
@@ -1038,7 +1098,7 @@ build_pyramid (const StrataStateDesc *descs,
       }
   }
   for (; cb < n0; cb++)
-    level0[cb] = acc_take (&acc);
+    level0[cb] = acc_take (&acc, row->w0);
   for (guint l = 1; l < row->n_levels; l++)
     {
       guint64 len = level_len[l];
@@ -1048,23 +1108,31 @@ build_pyramid (const StrataStateDesc *descs,
       for (guint64 i = 0; i < len; i++)
         {
           StoreBucket a = below[2 * i];
-          StoreBucket b = 2 * i + 1 < level_len[l - 1] ? below[2 * i + 1] : (StoreBucket) { NO_KEY, 0, 0 };
+          StoreBucket b = 2 * i + 1 < level_len[l - 1] ? below[2 * i + 1] : (StoreBucket) { NO_KEY, 0, 0, 0, 0 };
+          StoreBucket *u = &up[i];
 
-          /* Approximate above level 0: the dominant of two halves is taken as the longer. */
+          /* Approximate above level 0: the dominant of two halves is taken as the longer.
+           * Times halve, as the bucket is twice as wide; busy time rounds up. */
           if (a.key != NO_KEY && b.key != NO_KEY && (a.key & 0xffffff) == (b.key & 0xffffff))
-            up[i] = (StoreBucket) { a.key, a.dur + b.dur, a.mask | b.mask };
+            *u = (StoreBucket) { a.key, 0, a.dur >= b.dur ? a.desc : b.desc, (a.dur + b.dur + 1) / 2, 0 };
           else if (b.key == NO_KEY || (a.key != NO_KEY && a.dur >= b.dur))
-            up[i] = (StoreBucket) { a.key, a.dur, a.mask | b.mask };
+            *u = (StoreBucket) { a.key, 0, a.desc, (a.dur + 1) / 2, 0 };
           else
-            up[i] = (StoreBucket) { b.key, b.dur, a.mask | b.mask };
+            *u = (StoreBucket) { b.key, 0, b.desc, (b.dur + 1) / 2, 0 };
+          u->mask = a.mask | b.mask;
+          u->busy = (a.busy + b.busy + 1) / 2;
           /* Keep a mark of the other half's activity if the winner has none. */
-          if (up[i].key != NO_KEY && (up[i].key >> 24) == 0)
+          if (u->key != NO_KEY && (u->key >> 24) == 0)
             {
-              StoreBucket other = up[i].key == a.key ? b : a;
+              StoreBucket other = u->key == a.key ? b : a;
               guint sec = other.key == NO_KEY ? 0 : (other.key >> 24) ? (other.key >> 24) : (other.key & 0xff);
 
-              if (state_is_activity (sec) && sec != (up[i].key & 0xff))
-                up[i].key |= (guint32) sec << 24;
+              if (strata_state_is_activity (sec) && sec != (u->key & 0xff))
+                {
+                  u->key |= (guint32) sec << 24;
+                  if (!strata_state_is_activity (u->key & 0xff))
+                    u->desc = other.desc;
+                }
             }
         }
     }
@@ -1382,30 +1450,60 @@ strata_store_summarize (StrataStore *self,
 
       if (k - cur <= 3)
         {
-          Acc acc = { 0 };
-          double best = -1;
+          /* A few pieces: exact, without the accumulator's bookkeeping. */
+          guint32 keys[3], ids[3];
+          gint64 durs[3], pieces[3], busy = 0;
+          guint n = 0, best = 0, second = 0;
+          gint64 second_dur = -1;
 
+          px->machine_mask = 0;
           for (guint64 i = cur; i < k; i++)
             {
               gint64 s = MAX (store_row_ts (row, i), a);
               gint64 e = MIN (i + 1 < row->n ? store_row_ts (row, i + 1) : self->end, b);
               const StrataStateDesc *d = &self->descs[row->ids[i]];
+              guint32 key = desc_key (d);
+              guint j;
 
-              acc_add (&acc, key_of (self, row->ids[i]), e - s, machine_bit (d->machine));
-              if (e - s > best)
+              px->machine_mask |= machine_bit (d->machine);
+              if (strata_state_is_activity (d->state))
+                busy += e - s;
+              for (j = 0; j < n && keys[j] != key; j++)
+                ;
+              if (j == n)
                 {
-                  best = e - s;
-                  px->desc_id = row->ids[i];
+                  keys[n] = key;
+                  durs[n] = pieces[n] = 0;
+                  n++;
+                }
+              durs[j] += e - s;
+              if (e - s > pieces[j] || pieces[j] == 0)
+                {
+                  pieces[j] = e - s;
+                  ids[j] = row->ids[i];
                 }
             }
-          {
-            StoreBucket dominant = acc_take (&acc);
+          for (guint j = 1; j < n; j++)
+            if (durs[j] > durs[best])
+              best = j;
+          for (guint j = 0; j < n; j++)
+            {
+              guint state = keys[j] & 0xff;
 
-            px->state = dominant.key & 0xff;
-            px->machine = (dominant.key >> 8) & 0xffff;
-            px->secondary = dominant.key >> 24;
-            px->machine_mask = dominant.mask;
-          }
+              if (strata_state_is_activity (state) && state != (keys[best] & 0xff) && durs[j] > second_dur)
+                {
+                  second = j;
+                  second_dur = durs[j];
+                }
+            }
+          px->state = keys[best] & 0xff;
+          px->machine = (keys[best] >> 8) & 0xffff;
+          px->secondary = second_dur >= 0 ? keys[second] & 0xff : 0;
+          px->busy = (float) ((double) busy / (double) (b - a));
+          if (k - cur == 1)
+            px->desc_id = row->ids[cur];
+          else
+            px->desc_id = ids[!strata_state_is_activity (px->state) && px->secondary != 0 ? second : best];
           px->changes = k - cur == 1 ? 1 : 2;
         }
       else
@@ -1413,7 +1511,9 @@ strata_store_summarize (StrataStore *self,
           gint64 begin = store_row_ts (row, 0);
           guint level = 0;
           gint64 wl = row->w0;
-          StoreBucket best = { NO_KEY, -1, 0 };
+          StoreBucket best = { NO_KEY, 0, 0, 0, 0 };
+          double best_dur = -1, busy = 0;
+          gboolean any_busy = FALSE;
           guint32 mask = 0;
 
           while (level + 1 < row->n_levels && wl * 2 <= b - a)
@@ -1428,19 +1528,27 @@ strata_store_summarize (StrataStore *self,
               double overlap = (double) (MIN (b, bs + wl) - MAX (a, bs)) / wl;
 
               mask |= bk.mask;
-              if (bk.key != NO_KEY && bk.dur * overlap > best.dur)
+              /* Each bucket's busy time taken as spread evenly over it. */
+              busy += overlap * bk.busy;
+              any_busy |= bk.busy > 0;
+              if (bk.key != NO_KEY && bk.dur * overlap > best_dur)
                 {
                   best = bk;
-                  best.dur = bk.dur * overlap;
+                  best_dur = bk.dur * overlap;
                 }
             }
-          px->desc_id = row->ids[cur];
+          px->desc_id = best.key == NO_KEY ? row->ids[cur] : best.desc;
           px->state = best.key == NO_KEY ? STRATA_STATE_UNKNOWN : (best.key & 0xff);
           px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : ((best.key >> 8) & 0xffff);
           px->secondary = best.key == NO_KEY ? 0 : best.key >> 24;
           px->machine_mask = mask;
+          px->busy = (float) (busy * wl / STORE_BUCKET_UNIT / (double) (b - a));
+          /* Activity in a bucket the column barely overlaps still shows. */
+          if (any_busy && px->busy <= 0)
+            px->busy = FLT_MIN;
           px->changes = 2;
         }
+      px->busy = CLAMP (px->busy, 0.f, 1.f);
       cur = (k < row->n && store_row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
     }
 }

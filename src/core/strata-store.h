@@ -86,15 +86,31 @@ typedef struct
   const StrataStateDesc *desc;
 } StrataInterval;
 
-/* One pixel column of a row, summarized in time independent of the number of changes. */
+/* Whether @state is activity (busy time): not idle, blocked or unknown. */
+static inline gboolean
+strata_state_is_activity (guint state)
+{
+  return state != STRATA_STATE_UNKNOWN && state != STRATA_STATE_IDLE && state != STRATA_STATE_BLOCKED;
+}
+
+/*
+ * One pixel column of a row, summarized in time independent of the number of changes. A
+ * column that spans a few changes is exact; one that spans many is answered from the row's
+ * summary, whose buckets are at most as wide as the column: the time shares are then those
+ * of the buckets it overlaps, each taken as evenly spread.
+ */
 typedef struct
 {
-  guint32 desc_id;       /* the dominant interval's description (exact when changes == 1) */
+  guint32 desc_id;       /* the interval's description when changes == 1; otherwise that
+                          * of the activity drawn: the dominant state's longest piece, or
+                          * the secondary's when the dominant is not an activity */
   guint8  state;         /* dominant state over the column */
   guint8  changes;       /* 0: none in the column; 1: one interval covers it; 2: several */
   guint16 machine;       /* dominant machine */
   guint8  secondary;     /* the longest other activity in the column (a state), 0: none */
   guint32 machine_mask;  /* bit m: machine m appears (bit 31: machine 31 or above) */
+  float   busy;          /* the share of the column's time (where the row has data) spent in
+                          * an activity state, 0 to 1; above 0 whenever there was any */
 } StrataPixel;
 
 typedef struct _StrataStore StrataStore;
@@ -295,7 +311,7 @@ void     strata_store_summarize  (StrataStore    *self,
  * the writer reports write errors when finished.
  */
 #define STRATA_STORE_FORMAT_VERSION 1
-#define STRATA_STORE_SUMMARY_VERSION 1
+#define STRATA_STORE_SUMMARY_VERSION 2
 
 void                strata_store_write          (StrataStore           *self,
                                                  StrataSectionWriter   *writer);

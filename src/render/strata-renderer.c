@@ -171,6 +171,37 @@ paint_for (StrataAnalysis            *analysis,
   return p;
 }
 
+/* paint_for() for runs of columns that mostly repeat the column before. */
+typedef struct
+{
+  guint   state;
+  guint16 machine;
+  guint32 mask;
+  Paint   paint;
+  gboolean valid;
+} PaintCache;
+
+static inline Paint
+paint_cached (PaintCache                *cache,
+              StrataAnalysis            *analysis,
+              const StrataRenderOptions *o,
+              const StrataHighlight     *highlight,
+              StrataRowKind              kind,
+              guint                      state,
+              guint16                    machine,
+              guint32                    mask)
+{
+  if (!cache->valid || cache->state != state || cache->machine != machine || cache->mask != mask)
+    {
+      cache->paint = paint_for (analysis, o, highlight, kind, state, machine, mask);
+      cache->state = state;
+      cache->machine = machine;
+      cache->mask = mask;
+      cache->valid = TRUE;
+    }
+  return cache->paint;
+}
+
 static gboolean
 paint_equal (const Paint *a,
              const Paint *b)
@@ -193,17 +224,17 @@ typedef struct
 /* Rectangles are collected per paint and filled once per paint at the end: a few fills of
  * pixel-aligned boxes per frame instead of one per run, which Cairo draws far faster. */
 static void
-fill_run (GArray      *batches,
+add_rect (GArray      *batches,
           const Paint *p,
           double       x0,
           double       x1,
-          double       y,
-          double       h)
+          double       y0,
+          double       y1)
 {
-  Rect r;
+  Rect r = { x0, y0, x1 - x0, y1 - y0 };
   Batch *b = NULL;
 
-  if (!p->draw || x1 <= x0)
+  if (!p->draw || x1 <= x0 || y1 <= y0)
     return;
   for (guint i = 0; i < batches->len; i++)
     if (paint_equal (&g_array_index (batches, Batch, i).paint, p))
@@ -218,10 +249,6 @@ fill_run (GArray      *batches,
       g_array_append_val (batches, fresh);
       b = &g_array_index (batches, Batch, batches->len - 1);
     }
-  r.x = x0;
-  r.y = floor (y + h * p->top);
-  r.w = x1 - x0;
-  r.h = floor (y + h) - r.y;
   g_array_append_val (b->rects, r);
 }
 
@@ -321,6 +348,162 @@ draw_labels (cairo_t        *cr,
     }
 }
 
+/* A run of pixel columns drawn as one box: the same paint, from the same top. */
+typedef struct
+{
+  Paint  paint;
+  int    start;
+  double top;
+} Run;
+
+static void
+run_extend (GArray      *batches,
+            Run         *run,
+            int          p,
+            const Paint *paint,
+            double       top,
+            double       x,
+            double       bottom)
+{
+  if (paint_equal (paint, &run->paint) && top == run->top && paint->draw)
+    return;
+  add_rect (batches, &run->paint, x + run->start, x + p, run->top, bottom);
+  run->paint = *paint;
+  run->start = p;
+  run->top = top;
+}
+
+/*
+ * One row. A pixel column stands for all the time under it: the row's resting state (idle,
+ * blocked) is drawn as when it is alone, and over it, from the bottom, a bar whose height is
+ * the share of that time the row was busy, in the colour of its main activity. Heights are
+ * rounded with the error carried along the row, so that the painted area stays the busy
+ * time. Activity too short for a pixel row still gets one, at least every SPIKE_GAP + 1
+ * columns, so light activity everywhere shows as dots at its density; and a lone burst (at
+ * most LONE_RUN columns with nothing for LONE_GAP columns around) is drawn a quarter of the
+ * row high, so that a single 2 µs interrupt can be found at any zoom.
+ */
+#define SPIKE_GAP 3
+#define LONE_RUN  2
+#define LONE_GAP  8
+
+static gboolean
+is_busy (const StrataPixel *pixels,
+         int                width,
+         int                p)
+{
+  return p >= 0 && p < width && pixels[p].changes > 0 && pixels[p].busy > 0;
+}
+
+/* Whether the run of busy columns through @p is a lone burst. */
+static gboolean
+is_lone (const StrataPixel *pixels,
+         int                width,
+         int                p)
+{
+  int a = p, b = p;
+
+  while (is_busy (pixels, width, a - 1) && p - a < LONE_RUN)
+    a--;
+  while (is_busy (pixels, width, b + 1) && b - a < LONE_RUN)
+    b++;
+  if (b - a + 1 > LONE_RUN)
+    return FALSE;
+  for (int q = 1; q <= LONE_GAP; q++)
+    if (is_busy (pixels, width, a - q) || is_busy (pixels, width, b + q))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+draw_row (GArray                    *back,
+          GArray                    *front,
+          StrataAnalysis            *analysis,
+          const StrataRenderOptions *o,
+          const StrataHighlight     *highlight,
+          StrataRowKind              kind,
+          const StrataPixel         *pixels,
+          int                        width,
+          double                     x,
+          double                     y,
+          double                     h)
+{
+  StrataStore *store = analysis->store;
+  guint resting = kind == STRATA_ROW_VCPU || kind == STRATA_ROW_THREAD ? STRATA_STATE_BLOCKED : STRATA_STATE_IDLE;
+  double bottom = floor (y + h);
+  int full = (int) (bottom - floor (y));
+  Run rest_run = { { { 0 }, 0, 0, FALSE }, 0, 0 };
+  Run bar_run = rest_run;
+  double carry = 0;
+  int last_mark = -SPIKE_GAP - 1;
+  PaintCache rest_cache = { 0 }, bar_cache = { 0 };
+
+  for (int p = 0; p <= width; p++)
+    {
+      Paint rest = { { 0 }, 0, 0, FALSE };
+      Paint bar = rest;
+      int height = 0;
+      double rest_top = bottom;
+
+      if (p < width && pixels[p].changes > 0)
+        {
+          const StrataPixel *px = &pixels[p];
+          guint act = 0, still = resting;
+          guint16 act_machine = STRATA_NO_MACHINE, still_machine = STRATA_NO_MACHINE;
+
+          if (strata_state_is_activity (px->state))
+            {
+              act = px->state;
+              act_machine = px->machine;
+            }
+          else
+            {
+              still = px->state;
+              still_machine = px->machine;
+              if (px->secondary != 0)
+                {
+                  const StrataStateDesc *d = strata_store_desc (store, px->desc_id);
+
+                  act = px->secondary;
+                  act_machine = d->state == act ? d->machine : STRATA_NO_MACHINE;
+                }
+            }
+
+          if (act != 0 && px->busy > 0)
+            {
+              double want = px->busy * full + carry;
+
+              height = MIN ((int) floor (want + 0.5), full);
+              if (height < full / 4 && is_lone (pixels, width, p))
+                height = full / 4;
+              else if (height == 0 && p - last_mark > SPIKE_GAP)
+                height = 1;
+              carry = CLAMP (want - height, -1.0, 1.0);
+              if (height > 0)
+                {
+                  bar = paint_cached (&bar_cache, analysis, o, highlight, kind, act, act_machine,
+                                      px->machine_mask);
+                  last_mark = p;
+                }
+            }
+          else
+            carry = 0;
+
+          rest = paint_cached (&rest_cache, analysis, o, highlight, kind, still, still_machine,
+                               px->machine_mask);
+          rest_top = floor (y + h * rest.top);
+          /* Hidden under the bar. */
+          if (bottom - height <= rest_top)
+            rest.draw = FALSE;
+        }
+      else
+        carry = 0;
+
+      run_extend (back, &rest_run, p, &rest, rest.draw ? rest_top : bottom, x, bottom);
+      run_extend (front, &bar_run, p, &bar, bar.draw ? bottom - height : bottom, x, bottom);
+    }
+}
+
 void
 strata_render_body (cairo_t                   *cr,
                     StrataAnalysis            *analysis,
@@ -336,7 +519,8 @@ strata_render_body (cairo_t                   *cr,
   g_autofree StrataPixel *pixels = NULL;
   g_autoptr(PangoLayout) pl = pango_cairo_create_layout (cr);
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string (o->font ? o->font : "Sans 8");
-  g_autoptr(GArray) batches = g_array_new (FALSE, FALSE, sizeof (Batch));
+  g_autoptr(GArray) back = g_array_new (FALSE, FALSE, sizeof (Batch));
+  g_autoptr(GArray) front = g_array_new (FALSE, FALSE, sizeof (Batch));
   g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (Label));
   StrataStore *store = analysis->store;
   double marked_y = -G_MAXDOUBLE;
@@ -359,8 +543,6 @@ strata_render_body (cairo_t                   *cr,
       double ry = y + v * o->row_height - o->scroll_y;
       double h = o->row_height - 2;
       StrataRowKind kind;
-      Paint run = { { 0 }, 0, 0, FALSE };
-      int run_start = 0;
 
       if (ry + o->row_height < y || ry > y + height)
         continue;
@@ -374,38 +556,13 @@ strata_render_body (cairo_t                   *cr,
 
       kind = strata_store_row_kind (store, e->row);
       strata_store_summarize (store, e->row, o->visible.begin, o->visible.end, width, pixels);
-      for (int p = 0; p <= width; p++)
-        {
-          Paint cur = { { 0 }, 0, 0, FALSE };
-
-          if (p < width && pixels[p].changes > 0)
-            {
-              guint state = pixels[p].state;
-              guint16 m = pixels[p].machine;
-
-              /* Activity too short to dominate the pixel still shows, as a shorter mark. */
-              if ((state == STRATA_STATE_IDLE || state == STRATA_STATE_UNKNOWN || state == STRATA_STATE_BLOCKED) &&
-                  pixels[p].secondary != 0)
-                {
-                  cur = paint_for (analysis, o, highlight, kind, pixels[p].secondary, STRATA_NO_MACHINE,
-                                   pixels[p].machine_mask);
-                  cur.top = 0.4;
-                }
-              else
-                cur = paint_for (analysis, o, highlight, kind, state, m, pixels[p].machine_mask);
-            }
-          if (p == width || !paint_equal (&cur, &run))
-            {
-              fill_run (batches, &run, x + run_start, x + p, ry + 1, h);
-              run = cur;
-              run_start = p;
-            }
-        }
+      draw_row (back, front, analysis, o, highlight, kind, pixels, width, x, ry + 1, h);
       collect_labels (labels, analysis, highlight, pixels, width, x, ry + 1, h);
       if (e->row == o->marked_row)
         marked_y = ry;
     }
-  flush_batches (cr, batches);
+  flush_batches (cr, back);
+  flush_batches (cr, front);
   draw_labels (cr, pl, analysis, labels);
   if (marked_y > -G_MAXDOUBLE)
     {
