@@ -316,6 +316,9 @@ test_render (void)
   g_autofree char *svg = g_build_filename (dir, "demo.svg", NULL);
   const char *args[] = { "render", "--width", "1200", "--from", "+1s", "--to", "+1.2s", "-o", png, demo, NULL };
   const char *sargs[] = { "render", "--highlight", "server1", "-o", svg, demo, NULL };
+  const char *vargs[] = { "render", "--width", "1200", "--from", "+1s", "--to", "+1.2s",
+                          "--highlight", "server1/vcpu/1", "-o", png, demo, NULL };
+  static const char *bad_vcpus[] = { "server1/vcpu/2", "server1/vcpu/x", "nobody/vcpu/0" };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *svg_text = NULL;
@@ -351,6 +354,34 @@ test_render (void)
         g_assert_cmpfloat (share, <, 0.02);
     }
   cairo_surface_destroy (surface);
+
+  /* One vCPU highlighted: the pCPU of the other one is dimmed, its own is not. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (vargs, &out, &err), ==, 0);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  for (int cpu = 0; cpu < 2; cpu++)
+    {
+      double share = row_share (surface, header, ruler + (1 + cpu) * row_h + row_h / 2, guest);
+
+      g_test_message ("server1/vcpu/1 highlighted, pCPU %d: %.0f%% in server1's colour", cpu, 100 * share);
+      if (cpu == 1)
+        g_assert_cmpfloat (share, >, 0.3);
+      else
+        g_assert_cmpfloat (share, <, 0.02);
+    }
+  cairo_surface_destroy (surface);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_vcpus); i++)
+    {
+      const char *bargs[] = { "render", "--highlight", bad_vcpus[i], "-o", png, demo, NULL };
+
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run (bargs, &out, &err), ==, 1);
+      g_assert_nonnull (strstr (err, bad_vcpus[i]));
+      g_assert_cmpint (strchr (err, '\n') - err, ==, (gint) strlen (err) - 1);
+    }
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

@@ -13,6 +13,7 @@
 
 #include "strata-render-parts.h"
 #include "strata-renderer.h"
+#include "strata-scenario.h"
 #include "test-synthetic.h"
 
 /*
@@ -244,6 +245,100 @@ test_busy_shares (void)
   picture_clear (&p);
 }
 
+/* Whether the pixel at @x, @y is pale: drawn dimmed (or not at all) over white. */
+static gboolean
+pixel_is_pale (Picture *p,
+               double   x,
+               double   y)
+{
+  const guint8 *data = cairo_image_surface_get_data (p->surface);
+  guint32 px = *(const guint32 *) (data + (int) y * cairo_image_surface_get_stride (p->surface) + (int) x * 4);
+
+  g_test_message ("pixel %u,%u,%u at %.0f,%.0f", (px >> 16) & 0xff, (px >> 8) & 0xff, px & 0xff, x, y);
+  return MIN (MIN ((px >> 16) & 0xff, (px >> 8) & 0xff), px & 0xff) >= 190;
+}
+
+/*
+ * vCPU 1 of the demo's VM highlighted alone: it stays in full colour on its vCPU row, on its
+ * guest CPU row and on the pCPU it runs on, while vCPU 0 is dimmed on all three, at a time
+ * when both run their guest.
+ */
+static void
+test_highlight_vcpu (void)
+{
+  StrataScenarioParams params = { STRATA_SCENARIO_DEMO, 0, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = strata_scenario_load (&params, "/nowhere", &error);
+  g_autoptr(StrataHighlight) highlight = strata_highlight_new ();
+  Picture p = { 0 };
+  StrataStore *store;
+  gint server1, row0, row1;
+  gint64 when = -1;
+  guint64 first, last;
+  double x, y;
+
+  g_assert_no_error (error);
+  p.analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  store = p.analysis->store;
+  p.layout = strata_layout_new (p.analysis);
+  server1 = strata_analysis_find_machine (p.analysis, "server1");
+  row0 = strata_store_find_row (store, "server1/vcpu/0");
+  row1 = strata_store_find_row (store, "server1/vcpu/1");
+  g_assert_cmpint (server1, >=, 0);
+
+  /* A moment when both vCPUs run their guest for a while around it. */
+  strata_store_range (store, row0, strata_store_begin (store), strata_store_end (store), &first, &last);
+  for (guint64 i = first; i < last && when < 0; i++)
+    {
+      StrataInterval a, b;
+
+      strata_store_interval (store, row0, i, &a);
+      if (a.desc->state == STRATA_STATE_RUNNING && a.end - a.start > 20000 &&
+          strata_store_lookup (store, row1, (a.start + a.end) / 2, &b) &&
+          b.desc->state == STRATA_STATE_RUNNING && b.start < (a.start + a.end) / 2 - 2000 &&
+          b.end > (a.start + a.end) / 2 + 2000 && a.start < (a.start + a.end) / 2 - 2000 &&
+          a.end > (a.start + a.end) / 2 + 2000)
+        when = (a.start + a.end) / 2;
+    }
+  g_assert_cmpint (when, >, 0);
+
+  strata_render_options_init (&p.options, p.analysis, 800, 1);
+  p.options.height = p.options.ruler_height + p.layout->entries->len * p.options.row_height;
+  p.options.legend_height = 0;
+  p.options.visible = (StrataTimeSpan) { when - 1000, when + 1000 };
+
+  /* Nothing highlighted: all in colour. */
+  picture_draw (&p);
+  row_middle (&p, "server1/vcpu/0", &x, &y);
+  g_assert_false (pixel_is_pale (&p, x, y));
+
+  strata_highlight_add_vcpu (highlight, server1, 1);
+  p.options.highlight = highlight;
+  picture_draw (&p);
+  row_middle (&p, "server1/vcpu/0", &x, &y);
+  g_assert_true (pixel_is_pale (&p, x, y));
+  row_middle (&p, "server1/cpu/0", &x, &y);
+  g_assert_true (pixel_is_pale (&p, x, y));
+  row_middle (&p, "pcpu/0", &x, &y);
+  g_assert_true (pixel_is_pale (&p, x, y));
+  row_middle (&p, "server1/vcpu/1", &x, &y);
+  g_assert_false (pixel_is_pale (&p, x, y));
+  row_middle (&p, "server1/cpu/1", &x, &y);
+  g_assert_false (pixel_is_pale (&p, x, y));
+  row_middle (&p, "pcpu/1", &x, &y);
+  g_assert_false (pixel_is_pale (&p, x, y));
+
+  /* Zoomed out, where each column spans many changes: the pCPUs still follow their vCPU. */
+  p.options.visible = (StrataTimeSpan) { strata_store_begin (store), strata_store_end (store) };
+  picture_draw (&p);
+  g_assert_cmpfloat (row_share (&p, "pcpu/0", strata_render_machine_color (server1), p.options.header_width,
+                                p.options.width), <, 0.01);
+  g_assert_cmpfloat (row_share (&p, "pcpu/1", strata_render_machine_color (server1), p.options.header_width,
+                                p.options.width), >, 0.2);
+  picture_clear (&p);
+}
+
 static void
 test_ruler_ticks (void)
 {
@@ -344,7 +439,8 @@ test_headers (void)
   g_assert_cmpfloat (find_header (headers, layout, "vCPU 0")->alpha, ==, STRATA_RENDER_HEADER_DIM);
   g_clear_pointer (&headers, g_array_unref);
 
-  /* The VM highlighted: the host's pCPU rows and group stay, since they show every machine. */
+  /* The VM's vCPU 1 highlighted: the host's pCPU rows and group stay, since they show every
+   * machine, and so does the VM's group; its vCPU 0 is dimmed. */
   g_clear_pointer (&highlight, strata_highlight_free);
   highlight = strata_highlight_new ();
   strata_highlight_add_vcpu (highlight, strata_analysis_find_machine (analysis, "host/vm-500"), 1);
@@ -352,7 +448,9 @@ test_headers (void)
   headers = strata_render_headers (analysis, layout, &o);
   g_assert_cmpfloat (find_header (headers, layout, "host — physical CPUs")->alpha, ==, 1.0);
   g_assert_cmpfloat (find_header (headers, layout, "CPU 1")->alpha, ==, 1.0);
-  g_assert_cmpfloat (find_header (headers, layout, "vCPU 0")->alpha, ==, 1.0);
+  g_assert_cmpfloat (find_header (headers, layout, "host/vm-500 — virtual machine")->alpha, ==, 1.0);
+  g_assert_cmpfloat (find_header (headers, layout, "vCPU 1")->alpha, ==, 1.0);
+  g_assert_cmpfloat (find_header (headers, layout, "vCPU 0")->alpha, ==, STRATA_RENDER_HEADER_DIM);
   g_clear_pointer (&headers, g_array_unref);
 
   /* A collapsed group: its title says so, its rows are gone, what follows moves up; rows
@@ -410,6 +508,7 @@ main (int   argc,
 
   g_test_add_func ("/render/highlight-many", test_highlight_many);
   g_test_add_func ("/render/busy-shares", test_busy_shares);
+  g_test_add_func ("/render/highlight-vcpu", test_highlight_vcpu);
   g_test_add_func ("/render/ruler-ticks", test_ruler_ticks);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/legend", test_legend);

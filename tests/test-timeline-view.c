@@ -740,11 +740,35 @@ test_highlight (void)
   assert_color (rgb, strata_render_state_color (STRATA_STATE_USER, FALSE), 0.18);
   cairo_surface_destroy (surface);
 
-  /* Unchecking a vCPU leaves the VM highlighted, mixed; Clear dims nothing. */
+  /* Unchecking a vCPU leaves the VM highlighted, mixed; that vCPU is dimmed: its time on
+   * the pCPU it runs on, its guest CPU row and its vCPU row, which were in full colour. */
+  strata_session_fit (get_session ());
+  test_ui_iterate (20);
+  zoom_to_interval (&guest);
+  surface = render_view ();
+  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
+             row_y ("server1/cpu/0"), rgb);
+  g_assert_cmpint (MIN (MIN (rgb[0], rgb[1]), rgb[2]), <, 190);
+  cairo_surface_destroy (surface);
   g_assert_true (set_check (GTK_WIDGET (dialog), "vCPU 0", FALSE));
   g_assert_true (strata_machine_item_get_inconsistent (strata_machine_items_find (strata_machine_dialog_get_roots (dialog),
                                                                                   "server1")));
   g_assert_true (highlights_only (strata_session_get_highlight (session), server1));
+  g_assert_true (strata_highlight_is_partial (strata_session_get_highlight (session), server1));
+  surface = render_view ();
+  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
+             row_y ("pcpu/0"), rgb);
+  assert_color (rgb, strata_render_machine_color (server1), 0.18);
+  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
+             row_y ("server1/cpu/0"), rgb);
+  g_assert_cmpint (MIN (MIN (rgb[0], rgb[1]), rgb[2]), >=, 190);
+  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
+             row_y ("server1/vcpu/0"), rgb);
+  g_assert_cmpint (MIN (MIN (rgb[0], rgb[1]), rgb[2]), >=, 190);
+  cairo_surface_destroy (surface);
+  strata_session_fit (get_session ());
+  test_ui_iterate (20);
+  zoom_to_interval (&host);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.clear", NULL));
   g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
   surface = render_view ();

@@ -859,6 +859,55 @@ cmd_preemptions (int    argc,
   return EXIT_OK;
 }
 
+static gboolean
+machine_has_vcpu (const StrataMachine *machine,
+                  gint32               vcpu)
+{
+  for (guint i = 0; machine->vcpus != NULL && i < machine->vcpus->len; i++)
+    if (g_array_index (machine->vcpus, StrataVcpu, i).id == vcpu)
+      return TRUE;
+  return FALSE;
+}
+
+/* MACHINE, or MACHINE/vcpu/N: machine names may hold slashes themselves ("host/vm-500"). */
+static gboolean
+add_highlight (StrataAnalysis  *analysis,
+               StrataHighlight *highlight,
+               const char      *text)
+{
+  gint m = strata_analysis_find_machine (analysis, text);
+  const char *suffix = g_strrstr (text, "/vcpu/");
+  g_autofree char *name = NULL;
+  StrataMachine *machine;
+  guint64 vcpu;
+
+  if (m >= 0)
+    {
+      strata_highlight_add_machine (highlight, m);
+      return TRUE;
+    }
+  if (suffix == NULL)
+    {
+      g_printerr (_("strata-cli: no machine “%s” in this set\n"), esc (text));
+      return FALSE;
+    }
+  name = g_strndup (text, suffix - text);
+  if ((m = strata_analysis_find_machine (analysis, name)) < 0)
+    {
+      g_printerr (_("strata-cli: %s: no machine “%s” in this set\n"), esc (text), esc (name));
+      return FALSE;
+    }
+  machine = g_ptr_array_index (analysis->machines, m);
+  if (!g_ascii_string_to_unsigned (suffix + strlen ("/vcpu/"), 10, 0, G_MAXINT32, &vcpu, NULL) ||
+      !machine_has_vcpu (machine, (gint32) vcpu))
+    {
+      g_printerr (_("strata-cli: %s: %s has no such vCPU\n"), esc (text), esc (name));
+      return FALSE;
+    }
+  strata_highlight_add_vcpu (highlight, m, (guint) vcpu);
+  return TRUE;
+}
+
 static int
 cmd_render (int    argc,
             char **argv)
@@ -875,7 +924,7 @@ cmd_render (int    argc,
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Image width in pixels (1600)"), N_("W") },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Image height in pixels (fits every row)"), N_("H") },
-    { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &highlight, N_("Highlight a machine, dim the others"), N_("MACHINE") },
+    { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &highlight, N_("Highlight a machine or one of its vCPUs, dim the others"), N_("MACHINE[/vcpu/N]") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG or SVG file to write"), N_("FILE") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
@@ -944,16 +993,8 @@ cmd_render (int    argc,
       return EXIT_USAGE;
     }
   for (guint i = 0; highlight && highlight[i]; i++)
-    {
-      gint m = strata_analysis_find_machine (analysis, highlight[i]);
-
-      if (m < 0)
-        {
-          g_printerr (_("strata-cli: no machine “%s” in this set\n"), esc (highlight[i]));
-          return EXIT_BAD_INPUT;
-        }
-      strata_highlight_add_machine (highlighted, m);
-    }
+    if (!add_highlight (analysis, highlighted, highlight[i]))
+      return EXIT_BAD_INPUT;
   options.highlight = highlighted;
   if (!strata_render_to_file (analysis, layout, &options, output, &error))
     {
@@ -974,7 +1015,7 @@ usage (FILE *fp)
              "  intervals [--json] --row ROW [--from T] [--to T] PATH…\n"
              "                                              the intervals of one row\n"
              "  preemptions [--json] [--machine NAME] PATH…  vCPU preemptions and their cause\n"
-             "  render [--from T] [--to T] [--width W] [--height H] [--highlight MACHINE]…\n"
+             "  render [--from T] [--to T] [--width W] [--height H] [--highlight MACHINE[/vcpu/N]]…\n"
              "         -o FILE.png|FILE.svg PATH…            draw the resources view\n"
              "\n"
              "Every command takes --map GUEST=HOST_PID to link a guest without vmsync events.\n"

@@ -50,17 +50,26 @@ header_clear (gpointer data)
 }
 
 /* The highlight dims what is about machines it leaves out, except the host's pCPU rows and
- * their group, which show every machine's activity. */
+ * their group, which show every machine's activity; and a vCPU's rows (its vCPU row, its
+ * guest CPU row) when only other vCPUs of its machine are highlighted. */
 static gboolean
 is_dimmed (StrataAnalysis            *analysis,
            const StrataLayoutEntry   *e,
            const StrataRenderOptions *o)
 {
-  if (e->machine < 0 || !strata_highlight_dims_machine (o->highlight, e->machine))
+  StrataRowKind kind;
+  StrataMachine *machine;
+
+  if (e->machine < 0 || strata_highlight_is_empty (o->highlight))
     return FALSE;
   if (e->header)
-    return e->machine != analysis->host;
-  return strata_store_row_kind (analysis->store, e->row) != STRATA_ROW_PCPU;
+    return e->machine != analysis->host && !strata_highlight_has_machine (o->highlight, e->machine);
+  kind = strata_store_row_kind (analysis->store, e->row);
+  machine = get_machine (analysis, e->machine);
+  if (kind == STRATA_ROW_VCPU || (kind == STRATA_ROW_CPU && machine != NULL && machine->role == STRATA_ROLE_GUEST))
+    return !strata_highlight_has_vcpu (o->highlight, e->machine,
+                                       (guint) strata_store_row_number (analysis->store, e->row));
+  return kind != STRATA_ROW_PCPU && !strata_highlight_has_machine (o->highlight, e->machine);
 }
 
 GArray *

@@ -30,6 +30,8 @@
 #define LABEL_MIN_PX 48
 /* The opacity of a dimmed label: GTK's .dim-label, as the legend widget shows it. */
 #define DIM_LABEL 0.55
+/* The opacity of what the highlight leaves out. */
+#define DIM_ALPHA 0.18
 
 /*
  * The state colours, per style. The activity colours share one luminance (0.165): white
@@ -128,15 +130,13 @@ typedef struct
   gboolean  draw;
 } Paint;
 
-/* @highlight is NULL when nothing is highlighted (the options' may be empty). */
 static Paint
 paint_for (StrataAnalysis            *analysis,
            const StrataRenderOptions *o,
-           const StrataHighlight     *highlight,
            StrataRowKind              kind,
            guint                      state,
            guint16                    machine,
-           guint32                    mask)
+           gboolean                   dimmed)
 {
   Paint p = { { 0, 0, 0 }, 1.0, 0.0, TRUE };
   gboolean guest = strata_analysis_machine_is_guest (analysis, machine) &&
@@ -166,18 +166,18 @@ paint_for (StrataAnalysis            *analysis,
       if (state == STRATA_STATE_IDLE || state == STRATA_STATE_BLOCKED)
         p.top = 0.75;
     }
-  if (highlight != NULL && !strata_highlight_has_pixel (highlight, mask, machine))
-    p.alpha *= 0.18;
+  if (dimmed)
+    p.alpha *= DIM_ALPHA;
   return p;
 }
 
 /* paint_for() for runs of columns that mostly repeat the column before. */
 typedef struct
 {
-  guint   state;
-  guint16 machine;
-  guint32 mask;
-  Paint   paint;
+  guint    state;
+  guint16  machine;
+  gboolean dimmed;
+  Paint    paint;
   gboolean valid;
 } PaintCache;
 
@@ -185,21 +185,73 @@ static inline Paint
 paint_cached (PaintCache                *cache,
               StrataAnalysis            *analysis,
               const StrataRenderOptions *o,
-              const StrataHighlight     *highlight,
               StrataRowKind              kind,
               guint                      state,
               guint16                    machine,
-              guint32                    mask)
+              gboolean                   dimmed)
 {
-  if (!cache->valid || cache->state != state || cache->machine != machine || cache->mask != mask)
+  if (!cache->valid || cache->state != state || cache->machine != machine || cache->dimmed != dimmed)
     {
-      cache->paint = paint_for (analysis, o, highlight, kind, state, machine, mask);
+      cache->paint = paint_for (analysis, o, kind, state, machine, dimmed);
       cache->state = state;
       cache->machine = machine;
-      cache->mask = mask;
+      cache->dimmed = dimmed;
       cache->valid = TRUE;
     }
   return cache->paint;
+}
+
+/*
+ * What the highlight dims in one row. A vCPU row and a guest's CPU row are about one vCPU of
+ * their machine; a pCPU row shows every machine, so there each column is dimmed by what it
+ * shows: the vCPU whose guest time its bar is, when only some vCPUs of that VM are
+ * highlighted, else whether a highlighted machine appears in it.
+ */
+typedef struct
+{
+  const StrataHighlight *highlight;   /* NULL: nothing dimmed */
+  gint                   vcpu_machine; /* a row about one vCPU: its machine, else -1 */
+  gint64                 vcpu;
+  gboolean               row_dimmed;   /* the whole row */
+} Dimming;
+
+static void
+dimming_init (Dimming               *dim,
+              StrataAnalysis        *analysis,
+              const StrataHighlight *highlight,
+              guint                  row)
+{
+  StrataRowKind kind = strata_store_row_kind (analysis->store, row);
+  guint16 machine = strata_store_row_machine (analysis->store, row);
+
+  dim->highlight = highlight;
+  dim->vcpu_machine = -1;
+  dim->vcpu = -1;
+  dim->row_dimmed = FALSE;
+  if (highlight == NULL)
+    return;
+  if (kind == STRATA_ROW_VCPU || (kind == STRATA_ROW_CPU && is_guest_machine (analysis, machine)))
+    {
+      dim->vcpu_machine = machine;
+      dim->vcpu = strata_store_row_number (analysis->store, row);
+      dim->row_dimmed = !strata_highlight_has_vcpu (highlight, machine, (guint) dim->vcpu);
+    }
+}
+
+static inline gboolean
+dims_column (const Dimming         *dim,
+             const StrataStateDesc *d,
+             guint16                machine,
+             guint32                mask)
+{
+  if (dim->highlight == NULL)
+    return FALSE;
+  if (dim->vcpu_machine >= 0)
+    return dim->row_dimmed;
+  if (d != NULL && d->machine == machine && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0 &&
+      strata_highlight_is_partial (dim->highlight, d->machine))
+    return !strata_highlight_has_vcpu (dim->highlight, d->machine, d->vcpu);
+  return !strata_highlight_has_pixel (dim->highlight, mask, machine);
 }
 
 static gboolean
@@ -288,7 +340,7 @@ typedef struct
 static void
 collect_labels (GArray                    *labels,
                 StrataAnalysis            *analysis,
-                const StrataHighlight     *highlight,
+                const Dimming             *dim,
                 const StrataPixel         *pixels,
                 int                width,
                 double             x,
@@ -315,8 +367,7 @@ collect_labels (GArray                    *labels,
           d->state != STRATA_STATE_BLOCKED && d->state != STRATA_STATE_UNKNOWN)
         {
           /* Over a dimmed machine, white text would vanish in the pale box. */
-          gboolean dimmed = d->machine != STRATA_NO_MACHINE &&
-                            strata_highlight_dims_machine (highlight, d->machine);
+          gboolean dimmed = dims_column (dim, d, d->machine, pixels[p].machine_mask);
           Label label = { x + p + 3, y, q - p - 6, h, d->comm, dimmed };
 
           g_array_append_val (labels, label);
@@ -420,7 +471,7 @@ draw_row (GArray                    *back,
           GArray                    *front,
           StrataAnalysis            *analysis,
           const StrataRenderOptions *o,
-          const StrataHighlight     *highlight,
+          const Dimming             *dim,
           StrataRowKind              kind,
           const StrataPixel         *pixels,
           int                        width,
@@ -448,6 +499,7 @@ draw_row (GArray                    *back,
       if (p < width && pixels[p].changes > 0)
         {
           const StrataPixel *px = &pixels[p];
+          const StrataStateDesc *d = strata_store_desc (store, px->desc_id);
           guint act = 0, still = resting;
           guint16 act_machine = STRATA_NO_MACHINE, still_machine = STRATA_NO_MACHINE;
 
@@ -462,8 +514,6 @@ draw_row (GArray                    *back,
               still_machine = px->machine;
               if (px->secondary != 0)
                 {
-                  const StrataStateDesc *d = strata_store_desc (store, px->desc_id);
-
                   act = px->secondary;
                   act_machine = d->state == act ? d->machine : STRATA_NO_MACHINE;
                 }
@@ -481,16 +531,16 @@ draw_row (GArray                    *back,
               carry = CLAMP (want - height, -1.0, 1.0);
               if (height > 0)
                 {
-                  bar = paint_cached (&bar_cache, analysis, o, highlight, kind, act, act_machine,
-                                      px->machine_mask);
+                  bar = paint_cached (&bar_cache, analysis, o, kind, act, act_machine,
+                                      dims_column (dim, d, act_machine, px->machine_mask));
                   last_mark = p;
                 }
             }
           else
             carry = 0;
 
-          rest = paint_cached (&rest_cache, analysis, o, highlight, kind, still, still_machine,
-                               px->machine_mask);
+          rest = paint_cached (&rest_cache, analysis, o, kind, still, still_machine,
+                               dims_column (dim, NULL, still_machine, px->machine_mask));
           rest_top = floor (y + h * rest.top);
           /* Hidden under the bar. */
           if (bottom - height <= rest_top)
@@ -543,6 +593,7 @@ strata_render_body (cairo_t                   *cr,
       double ry = y + v * o->row_height - o->scroll_y;
       double h = o->row_height - 2;
       StrataRowKind kind;
+      Dimming dim;
 
       if (ry + o->row_height < y || ry > y + height)
         continue;
@@ -556,8 +607,9 @@ strata_render_body (cairo_t                   *cr,
 
       kind = strata_store_row_kind (store, e->row);
       strata_store_summarize (store, e->row, o->visible.begin, o->visible.end, width, pixels);
-      draw_row (back, front, analysis, o, highlight, kind, pixels, width, x, ry + 1, h);
-      collect_labels (labels, analysis, highlight, pixels, width, x, ry + 1, h);
+      dimming_init (&dim, analysis, highlight, e->row);
+      draw_row (back, front, analysis, o, &dim, kind, pixels, width, x, ry + 1, h);
+      collect_labels (labels, analysis, &dim, pixels, width, x, ry + 1, h);
       if (e->row == o->marked_row)
         marked_y = ry;
     }
