@@ -161,7 +161,7 @@ test_preemption_item (void)
   g_assert_cmpint (strata_preemption_item_get_start (item), ==, SYNTH_BASE + 11000);
   g_assert_cmpint (strata_preemption_item_get_end (item), ==, SYNTH_BASE + 31000);
   g_assert_cmpint (strata_preemption_item_get_duration (item), ==, 20000);
-  g_assert_cmpstr (strata_preemption_item_get_cause (item), ==, "host: stress (600)");
+  g_assert_cmpstr (strata_preemption_item_get_cause (item), ==, "stress (600)");
   g_assert_cmpint (strata_preemption_item_get_row (item), ==,
                    strata_store_find_row (analysis->store, "host/vm-500/vcpu/0"));
   g_assert_cmpint (strata_preemption_item_get_row (item), >=, 0);
@@ -173,7 +173,7 @@ test_preemption_item (void)
   g_assert_false (open);
   g_assert_cmpint (duration, ==, 20000);
   g_assert_cmpstr (duration_text, ==, "20.000 µs");
-  g_assert_cmpstr (cause, ==, "host: stress (600)");
+  g_assert_cmpstr (cause, ==, "stress (600)");
 }
 
 static void

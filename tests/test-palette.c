@@ -167,6 +167,34 @@ test_palette_idle_blocked (void)
                                 strata_render_state_color (STRATA_STATE_BLOCKED, dark)), >=, 15);
 }
 
+/* A VM's colour is never taken for a state's: every machine colour stands far from every
+ * state colour and from the backgrounds, in both styles, and from the other machines'; and
+ * white labels read on it as on activity. */
+static void
+test_palette_machines (void)
+{
+  for (guint m = 0; m < 8; m++)
+    {
+      StrataRgb c = strata_render_machine_color (m);
+
+      g_test_message ("machine %u #%02x%02x%02x, white labels %.2f:1", m, (guint) lround (c.r * 255),
+                      (guint) lround (c.g * 255), (guint) lround (c.b * 255), contrast (c, white));
+      g_assert_cmpfloat (contrast (c, white), >=, 4.5);
+      for (StrataState s = 1; s < STRATA_STATE_N; s++)
+        for (guint dark = 0; dark <= 1; dark++)
+          if (delta_e (c, strata_render_state_color (s, dark)) < 28)
+            g_error ("machine %u is %.1f from %s (ΔE, %s style), less than 28", m,
+                     delta_e (c, strata_render_state_color (s, dark)), strata_state_to_string (s),
+                     dark ? "dark" : "light");
+      for (guint i = 0; i < G_N_ELEMENTS (dark_backgrounds); i++)
+        g_assert_cmpfloat (delta_e (c, dark_backgrounds[i]), >=, 28);
+      /* A palette repeats, past its end. */
+      for (guint other = 0; other < m; other++)
+        if (delta_e (c, strata_render_machine_color (other)) > 0.01)
+          g_assert_cmpfloat (delta_e (c, strata_render_machine_color (other)), >=, 20);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +204,7 @@ main (int   argc,
   g_test_add_func ("/palette/light", test_palette_light);
   g_test_add_func ("/palette/dark", test_palette_dark);
   g_test_add_func ("/palette/idle-blocked", test_palette_idle_blocked);
+  g_test_add_func ("/palette/machines", test_palette_machines);
 
   return g_test_run ();
 }

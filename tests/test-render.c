@@ -470,34 +470,53 @@ test_headers (void)
   g_assert_cmpfloat (g_array_index (headers, StrataRenderHeader, 0).y, ==, o.ruler_height - 0.5 * o.row_height);
 }
 
+static const StrataLegendItem *
+find_legend_item (GArray     *items,
+                  const char *name)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (g_str_equal (g_array_index (items, StrataLegendItem, i).name, name))
+      return &g_array_index (items, StrataLegendItem, i);
+  return NULL;
+}
+
 static void
 test_legend (void)
 {
   g_autoptr(StrataAnalysis) analysis = synth_host_with_vm ();
+  g_autoptr(StrataLayout) layout = strata_layout_new (analysis);
   g_autoptr(StrataHighlight) highlight = strata_highlight_new ();
-  g_autoptr(GArray) items = strata_render_legend_items (analysis, NULL, FALSE);
-  g_autoptr(GArray) dark = strata_render_legend_items (analysis, NULL, TRUE);
+  g_autoptr(GArray) items = strata_render_legend_items (analysis, layout, NULL, FALSE);
+  g_autoptr(GArray) dark = strata_render_legend_items (analysis, layout, NULL, TRUE);
   g_autoptr(GArray) dimmed = NULL;
   gint vm = strata_analysis_find_machine (analysis, "host/vm-500");
-  StrataLegendItem *last;
+  const StrataLegendItem *item;
 
-  /* The states drawn, then the VM in its colour; the host is drawn by state. */
-  g_assert_cmpuint (items->len, ==, 10);
-  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 0).name, ==, "User");
-  g_assert_cmpstr (g_array_index (items, StrataLegendItem, 4).name, ==, "Idle");
-  g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, ==,
-                     strata_render_state_color (STRATA_STATE_IDLE, TRUE).r);
-  g_assert_cmpfloat (g_array_index (dark, StrataLegendItem, 4).color.r, !=,
-                     g_array_index (items, StrataLegendItem, 4).color.r);
-  last = &g_array_index (items, StrataLegendItem, 9);
-  g_assert_cmpstr (last->name, ==, "host/vm-500");
-  g_assert_cmpfloat (last->color.g, ==, strata_render_machine_color (vm).g);
-  g_assert_false (last->dimmed);
+  /* The states the set draws, and only those: the host's threads, the vCPU's exits and its
+   * preemption; no CPU is in a syscall or an interrupt. */
+  g_assert_nonnull (find_legend_item (items, "User"));
+  g_assert_nonnull (find_legend_item (items, "Hypervisor"));
+  g_assert_nonnull (find_legend_item (items, "Preempted"));
+  g_assert_null (find_legend_item (items, "Soft IRQ"));
+  g_assert_null (find_legend_item (items, "System call"));
+  /* Thread rows are not drawn: their states are not listed. */
+  g_assert_null (find_legend_item (items, "Waiting for CPU"));
+  g_assert_cmpfloat (find_legend_item (dark, "Preempted")->color.r, ==,
+                     strata_render_state_color (STRATA_STATE_PREEMPTED, TRUE).r);
+
+  /* Then the VM in its colour, the word a running vCPU's tooltip says; last, the key to
+   * columns over many intervals. */
+  item = find_legend_item (items, "host/vm-500 running");
+  g_assert_nonnull (item);
+  g_assert_cmpint (item->kind, ==, STRATA_LEGEND_MACHINE);
+  g_assert_cmpfloat (item->color.g, ==, strata_render_machine_color (vm).g);
+  g_assert_false (item->dimmed);
+  g_assert_cmpint (g_array_index (items, StrataLegendItem, items->len - 1).kind, ==, STRATA_LEGEND_SHARE);
 
   strata_highlight_add_machine (highlight, strata_analysis_find_machine (analysis, "host"));
-  dimmed = strata_render_legend_items (analysis, highlight, FALSE);
-  g_assert_true (g_array_index (dimmed, StrataLegendItem, 9).dimmed);
-  g_assert_false (g_array_index (dimmed, StrataLegendItem, 0).dimmed);
+  dimmed = strata_render_legend_items (analysis, layout, highlight, FALSE);
+  g_assert_true (find_legend_item (dimmed, "host/vm-500 running")->dimmed);
+  g_assert_false (find_legend_item (dimmed, "User")->dimmed);
 }
 
 int

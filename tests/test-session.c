@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "strata-describe.h"
 #include "strata-session.h"
 #include "strata-time.h"
 #include "test-synthetic.h"
@@ -167,16 +168,20 @@ test_selection (void)
   g_assert_cmpint (selection->end, ==, begin + 3000);
   strata_session_select (session, begin + 1000, begin + 3000);
   g_assert_cmpuint (notifies, ==, 1);
+  /* Zoomed to, the selection is gone: it would only tint the whole view. */
   g_assert_true (strata_session_zoom_to_selection (session));
   g_assert_cmpint (vis_from (session), ==, begin + 1000);
   g_assert_cmpint (vis_to (session), ==, begin + 3000);
+  g_assert_false (strata_session_has_selection (session));
+  g_assert_cmpuint (notifies, ==, 2);
 
   strata_session_zoom_around (session, begin + 100000, begin + 200000, 0.5);
   g_assert_cmpint (vis_from (session), ==, begin + 50000);
   g_assert_cmpint (vis_to (session), ==, begin + 250000);
+  strata_session_select (session, begin + 60000, begin + 70000);
   strata_session_clear_selection (session);
   g_assert_false (strata_session_has_selection (session));
-  g_assert_cmpuint (notifies, ==, 2);
+  g_assert_cmpuint (notifies, ==, 4);
 }
 
 static void
@@ -233,6 +238,22 @@ test_rows_state (void)
   strata_session_set_marked_row (session, -1);
   g_assert_cmpint (strata_session_get_marked_row (session), ==, -1);
   g_assert_cmpuint (marks, ==, 2);
+
+  /* A preemption's mark: its vCPU and its pCPU, over its span; the same again notifies
+   * nothing, another span does. */
+  strata_session_mark (session, row, 0, 3000, 2000);
+  g_assert_cmpint (strata_session_get_marked_row (session), ==, row);
+  g_assert_cmpint (strata_session_get_marked_row2 (session), ==, 0);
+  g_assert_cmpint (strata_session_get_marked_time (session)->begin, ==, 2000);
+  g_assert_cmpint (strata_session_get_marked_time (session)->end, ==, 3000);
+  strata_session_mark (session, row, 0, 2000, 3000);
+  g_assert_cmpuint (marks, ==, 3);
+  strata_session_mark (session, row, 0, 2000, 4000);
+  g_assert_cmpuint (marks, ==, 4);
+  strata_session_set_marked_row (session, -1);
+  g_assert_cmpint (strata_session_get_marked_row2 (session), ==, -1);
+  g_assert_true (strata_time_span_is_empty (*strata_session_get_marked_time (session)));
+  g_assert_cmpuint (marks, ==, 5);
 
   /* The renderer's own view of it: a layout and the collapsed groups. */
   strata_session_set_group_collapsed (session, header, TRUE);
@@ -314,18 +335,69 @@ test_describe (void)
   g_autoptr(StrataAnalysis) analysis = make_analysis ();
   g_autoptr(StrataSession) session = strata_session_new (analysis);
   gint row = strata_store_find_row (analysis->store, "pcpu/0");
+  gint64 begin = strata_session_get_document_time (session)->begin;
   g_autofree char *text = NULL;
+  g_autofree char *pixel = NULL;
 
+  /* In the user's words: the row's name, not its id; the process with its id. */
   g_assert_cmpint (row, >=, 0);
-  text = strata_session_describe_at (session, row, strata_session_get_document_time (session)->begin + 2000);
+  text = strata_session_describe_at (session, row, begin + 2000);
+  g_test_message ("%s", text);
   g_assert_nonnull (text);
-  g_assert_nonnull (strstr (text, "State: user"));
-  g_assert_nonnull (strstr (text, "Machine: solo"));
-  g_assert_nonnull (strstr (text, "TID: 42"));
-  g_assert_nonnull (strstr (text, "Process: worker"));
+  g_assert_true (g_str_has_prefix (text, "CPU 0 of solo\n"));
+  g_assert_nonnull (strstr (text, "State: User\n"));
+  g_assert_nonnull (strstr (text, "Process: worker (42)\n"));
   g_assert_nonnull (strstr (text, "Duration: 4.000 µs"));
-  g_assert_null (strata_session_describe_at (session, row, strata_session_get_document_time (session)->begin - 1));
+  g_assert_null (strstr (text, "pcpu/0"));
+  g_assert_null (strata_session_describe_at (session, row, begin - 1));
 
+  /* A pixel over one interval says nothing more; over the switch, its shares. */
+  g_assert_null (strata_session_describe_span (session, row, begin + 1000, begin + 2000));
+  pixel = strata_session_describe_span (session, row, begin + 2000, begin + 6000);
+  g_test_message ("%s", pixel);
+  g_assert_cmpstr (pixel, ==, "This pixel, 4.000 µs: 50% busy (User)");
+}
+
+/* A VM's vCPU and the host's CPUs: who preempted it, where it runs, whose guest time. */
+static void
+test_describe_vcpu (void)
+{
+  g_autoptr(StrataAnalysis) analysis = synth_host_with_vm ();
+  g_autoptr(StrataSession) session = strata_session_new (analysis);
+  gint vcpu = strata_store_find_row (analysis->store, "host/vm-500/vcpu/0");
+  gint pcpu = strata_store_find_row (analysis->store, "pcpu/0");
+  gint64 begin = SYNTH_BASE;
+  g_autofree char *preempted = NULL;
+  g_autofree char *running = NULL;
+  g_autofree char *guest = NULL;
+  g_autofree char *label = NULL;
+  StrataInterval iv;
+
+  g_assert_cmpint (strata_session_get_document_time (session)->begin, ==, begin);
+  preempted = strata_session_describe_at (session, vcpu, begin + 20000);
+  g_test_message ("%s", preempted);
+  g_assert_true (g_str_has_prefix (preempted, "vCPU 0 of host/vm-500\n"));
+  g_assert_nonnull (strstr (preempted, "State: preempted by stress (600) on CPU 0\n"));
+  g_assert_nonnull (strstr (preempted, "Host thread: qemu-system-x86 (500), thread CPU 0/KVM (501)\n"));
+
+  running = strata_session_describe_at (session, vcpu, begin + 5000);
+  g_test_message ("%s", running);
+  g_assert_nonnull (strstr (running, "State: running on CPU 0\n"));
+
+  guest = strata_session_describe_at (session, pcpu, begin + 5000);
+  g_test_message ("%s", guest);
+  g_assert_true (g_str_has_prefix (guest, "CPU 0 of host\n"));
+  g_assert_nonnull (strstr (guest, "State: guest mode of vCPU 0 of host/vm-500\n"));
+  g_assert_nonnull (strstr (guest, "Host thread: qemu-system-x86 (500), thread CPU 0/KVM (501)\n"));
+
+  /* The labels drawn in those intervals say the same. */
+  g_assert_true (strata_store_lookup (analysis->store, vcpu, begin + 20000, &iv));
+  label = strata_describe_label (analysis, vcpu, &iv);
+  g_assert_cmpstr (label, ==, "by stress (600)");
+  g_clear_pointer (&label, g_free);
+  g_assert_true (strata_store_lookup (analysis->store, pcpu, begin + 5000, &iv));
+  label = strata_describe_label (analysis, pcpu, &iv);
+  g_assert_cmpstr (label, ==, "vCPU 0 of host/vm-500");
 }
 
 static void
@@ -462,6 +534,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/session/rows-state", test_rows_state);
   g_test_add_func ("/session/highlight", test_highlight);
   g_test_add_func ("/session/describe", test_describe);
+  g_test_add_func ("/session/describe-vcpu", test_describe_vcpu);
   g_test_add_func ("/session/ticks", test_ticks);
   g_test_add_func ("/session/parse-clock", test_parse_clock);
   return g_test_run ();

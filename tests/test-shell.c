@@ -112,7 +112,8 @@ changed_share (cairo_surface_t *a,
   return (double) changed / ((double) width * height);
 }
 
-/* How many pixels have exactly @color. */
+/* How many pixels have exactly @color, as does the pixel to their right: swatches, not a
+ * stray pixel of anti-aliased text that happens to match. */
 static guint
 count_pixels (cairo_surface_t *surface,
               StrataRgb        color)
@@ -126,8 +127,8 @@ count_pixels (cairo_surface_t *surface,
     {
       const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (surface) + y * stride);
 
-      for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
-        n += (row[x] & 0xffffff) == want;
+      for (int x = 0; x + 1 < cairo_image_surface_get_width (surface); x++)
+        n += (row[x] & 0xffffff) == want && (row[x + 1] & 0xffffff) == want;
     }
   return n;
 }

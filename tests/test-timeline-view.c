@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "strata-app-util.h"
+#include "strata-describe.h"
 #include "strata-machine-dialog.h"
 #include "strata-machine-item.h"
 #include "strata-preemptions-panel.h"
@@ -98,6 +99,76 @@ press_key (GtkWidget       *widget,
   g_assert_nonnull (found);
   g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (found), 0, widget,
                                                gtk_shortcut_get_arguments (found)));
+}
+
+/* Whether one of @widget's shortcut controllers of @phase and @scope takes the key. */
+static gboolean
+run_shortcuts (GtkWidget          *widget,
+               GtkPropagationPhase phase,
+               GtkShortcutScope    scope,
+               guint               keyval,
+               GdkModifierType     mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = g_list_model_get_n_items (controllers); i-- > 0;)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          gtk_event_controller_get_propagation_phase (controller) != phase ||
+          gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) != scope)
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                            gtk_shortcut_get_arguments (shortcut)))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+run_global_shortcuts (GtkWidget      *widget,
+                      guint           keyval,
+                      GdkModifierType mods)
+{
+  if (run_shortcuts (widget, GTK_PHASE_BUBBLE, GTK_SHORTCUT_SCOPE_GLOBAL, keyval, mods))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_mapped (child) && run_global_shortcuts (child, keyval, mods))
+      return TRUE;
+  return FALSE;
+}
+
+/* A key pressed with the focus where the window has it, dispatched as GTK does when no
+ * other controller takes it (GTK 4.8 cannot make key events for a test): each widget's
+ * capture shortcuts from the window down to the focus, its own from the focus up, then the
+ * shortcuts the window runs for every widget in it (global scope). */
+static gboolean
+press_window_key (guint           keyval,
+                  GdkModifierType mods)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_autoptr(GPtrArray) path = g_ptr_array_new ();
+
+  g_assert_nonnull (focus);
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    g_ptr_array_insert (path, 0, w);
+  for (guint i = 0; i < path->len; i++)
+    if (run_shortcuts (g_ptr_array_index (path, i), GTK_PHASE_CAPTURE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods))
+      return TRUE;
+  for (guint i = path->len; i-- > 0;)
+    if (run_shortcuts (g_ptr_array_index (path, i), GTK_PHASE_BUBBLE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods))
+      return TRUE;
+  return run_global_shortcuts (GTK_WIDGET (window), keyval, mods);
 }
 
 static gint
@@ -470,18 +541,17 @@ test_tooltip (void)
   g_assert_nonnull (text);
   expected = strata_session_describe_at (get_session (), row_of ("pcpu/0"), strata_timeline_view_x_to_time (view, x));
   g_assert_cmpstr (text, ==, expected);
-  g_assert_nonnull (strstr (text, "Row: pcpu/0\n"));
-  g_assert_nonnull (strstr (text, "State: user\n"));
-  g_assert_nonnull (strstr (text, "Machine: server1\n"));
-  g_assert_nonnull (strstr (text, "vCPU: "));
-  g_assert_nonnull (strstr (text, "TID: "));
-  g_assert_nonnull (strstr (text, "Host vCPU thread: "));
+  g_assert_true (g_str_has_prefix (text, "CPU 0 of host\n"));
+  g_assert_nonnull (strstr (text, "State: User, inside vCPU 0 of server1\n"));
+  g_assert_nonnull (strstr (text, "Process: worker ("));
+  g_assert_nonnull (strstr (text, "Host thread: qemu-system-x86 (3000), thread CPU 0/KVM (3001)\n"));
   g_assert_nonnull (strstr (text, "Duration: "));
+  g_assert_null (strstr (text, "pcpu/"));
 
   /* The header column names the row, the ruler gives the time. */
   g_clear_pointer (&text, g_free);
   text = strata_timeline_view_describe_at (view, 20, y);
-  g_assert_cmpstr (text, ==, "pcpu/0");
+  g_assert_cmpstr (text, ==, "CPU 0 of host");
   g_clear_pointer (&text, g_free);
   text = strata_timeline_view_describe_at (view, x, 5);
   g_clear_pointer (&expected, g_free);
@@ -566,6 +636,49 @@ test_preemptions (void)
   g_assert_cmpint (strata_session_get_visible_time (get_session ())->end, ==, strata_preemption_item_get_end (first) + pad);
   row_name = g_strdup_printf ("server1/vcpu/%d", strata_preemption_item_get_vcpu (first));
   g_assert_cmpint (strata_session_get_marked_row (get_session ()), ==, row_of (row_name));
+  /* Outlined on the pCPU it happened on too, over its span. */
+  {
+    g_autofree char *pcpu = g_strdup_printf ("pcpu/%d", strata_preemption_item_get_pcpu (first));
+    g_autofree char *tooltip = NULL;
+    g_autofree char *expected = NULL;
+    const StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption,
+                                                strata_preemption_item_get_index (first));
+    g_autofree char *cause = strata_describe_cause (analysis, &g_array_index (p->by, StrataPreemptionCause, 0));
+
+    g_assert_cmpint (strata_session_get_marked_row2 (get_session ()), ==, row_of (pcpu));
+    g_assert_cmpint (strata_session_get_marked_time (get_session ())->begin, ==, strata_preemption_item_get_start (first));
+    g_assert_cmpint (strata_session_get_marked_time (get_session ())->end, ==, strata_preemption_item_get_end (first));
+
+    /* Its tooltip names the preemptor, where the view shows it. */
+    test_ui_iterate (50);
+    tooltip = strata_timeline_view_describe_at (view,
+                                                strata_timeline_view_time_to_x (view, strata_preemption_item_get_start (first) + d / 2),
+                                                row_y (row_name));
+    g_test_message ("%s", tooltip);
+    expected = g_strdup_printf ("State: preempted by %s on CPU %d\n", cause, strata_preemption_item_get_pcpu (first));
+    g_assert_nonnull (strstr (tooltip, expected));
+    g_assert_cmpstr (cause, ==, "stress (4001)");
+  }
+
+  /* With the focus still in the list, the timeline's keys work: zoom, pan, and back. */
+  gtk_widget_grab_focus (GTK_WIDGET (column_view));
+  test_ui_iterate (20);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (column_view)) ||
+                 gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (column_view));
+  {
+    gint64 before = span (), from;
+
+    g_assert_true (press_window_key (GDK_KEY_plus, 0));
+    g_assert_cmpint (span (), <, before);
+    from = strata_session_get_visible_time (get_session ())->begin;
+    g_assert_true (press_window_key (GDK_KEY_Right, 0));
+    g_assert_cmpint (strata_session_get_visible_time (get_session ())->begin, >, from);
+    g_assert_true (press_window_key (GDK_KEY_minus, 0));
+    g_assert_true (press_window_key (GDK_KEY_0, 0));
+    g_assert_cmpint (span (), ==, strata_time_span_duration (*strata_session_get_document_time (get_session ())));
+    /* Down still moves in the list, which the timeline does not take. */
+    g_assert_false (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_Down, 0));
+  }
 
   /* And by vCPU: server1's vCPU 0 first. */
   gtk_column_view_sort_by_column (column_view, get_column (column_view, "vCPU"), GTK_SORT_ASCENDING);
@@ -994,6 +1107,105 @@ test_screenshot (void)
   strata_session_set_marked_row (get_session (), -1);
 }
 
+/* Opens @paths in a new window of @width × @height, and waits for it. Its title bar has
+ * GNOME's buttons (a close button only), not GTK's default minimize and maximize too. */
+static StrataWindow *
+open_window (const char * const *paths,
+             int                 width,
+             int                 height)
+{
+  StrataWindow *other;
+
+  g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+  other = strata_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (other), width, height);
+  gtk_window_present (GTK_WINDOW (other));
+  strata_window_open (other, paths);
+  test_ui_wait_until_loaded (other, TEST_UI_LOAD_TIMEOUT_US);
+  test_ui_iterate (200);
+  return other;
+}
+
+/* The window works at 360 × 500: nothing asks for more width, and the timeline keeps room
+ * for rows while the panel gives way. */
+static void
+test_small_window (void)
+{
+  g_autofree char *demo = strata_app_dup_demo_dir ();
+  const char *paths[] = { demo, NULL };
+  StrataWindow *small = open_window (paths, 360, 500);
+  StrataTimelineView *small_view = test_ui_find_widget (GTK_WIDGET (small), STRATA_TYPE_TIMELINE_VIEW);
+  GtkWidget *details = test_ui_window_child (small, "details_box");
+  StrataRenderOptions o;
+  int minimum;
+
+  g_assert_cmpstr (test_ui_visible_page (small), ==, "set");
+  gtk_widget_set_visible (details, TRUE);
+  test_ui_iterate (100);
+  gtk_widget_measure (GTK_WIDGET (small), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("window %dx%d, minimum width %d; timeline %dx%d", gtk_widget_get_width (GTK_WIDGET (small)),
+                  gtk_widget_get_height (GTK_WIDGET (small)), minimum, gtk_widget_get_width (GTK_WIDGET (small_view)),
+                  gtk_widget_get_height (GTK_WIDGET (small_view)));
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (small)), <=, 360);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (small)), <=, 500);
+
+  /* Rows show beside a narrower label column, with the panel open. */
+  strata_timeline_view_get_render_options (small_view, &o);
+  g_assert_cmpint (o.header_width, <, 220);
+  g_assert_cmpint (o.width - o.header_width, >=, 120);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (small_view)), >=, o.ruler_height + 3 * o.row_height);
+  gtk_window_destroy (GTK_WINDOW (small));
+}
+
+/* A set read with a problem that names a very long path: the message wraps, and the window
+ * keeps its size. */
+static void
+test_long_problem (void)
+{
+  g_autofree char *demo = strata_app_dup_demo_dir ();
+  g_autofree char *dir = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
+  g_autofree char *guest = g_build_filename (demo, "server1", NULL);
+  g_autofree char *copy = g_strdup_printf ("cp -r '%s' '%s'", guest, dir);
+  g_autofree char *copied = g_build_filename (dir, "server1", NULL);
+  g_autofree char *long_name = g_strnfill (180, 'x');
+  g_autofree char *bad = g_build_filename (dir, long_name, NULL);
+  g_autofree char *metadata = g_build_filename (bad, "metadata", NULL);
+  g_autofree char *stream = g_build_filename (bad, "channel0_0", NULL);
+  const char *paths[] = { dir, NULL };
+  StrataWindow *other;
+  int minimum;
+
+  g_assert_true (g_spawn_command_line_sync (copy, NULL, NULL, NULL, NULL));
+  g_assert_cmpint (g_mkdir (bad, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (metadata, "/* CTF 1.8 */\ntrace { this is not metadata; };\n", -1, NULL));
+  g_assert_true (g_file_set_contents (stream, "not a packet", -1, NULL));
+
+  other = open_window (paths, 1100, 720);
+  g_assert_cmpstr (test_ui_visible_page (other), ==, "set");
+  g_assert_cmpuint (strata_window_get_set (other)->errors->len, >, 0);
+  gtk_widget_set_visible (test_ui_window_child (other, "details_box"), TRUE);
+  gtk_stack_set_visible_child_name (test_ui_window_child (other, "details_stack"), "traces");
+  test_ui_iterate (200);
+  gtk_widget_measure (GTK_WIDGET (other), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("window %dx%d, minimum width %d", gtk_widget_get_width (GTK_WIDGET (other)),
+                  gtk_widget_get_height (GTK_WIDGET (other)), minimum);
+  g_assert_cmpint (minimum, <, 600);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (other)), <=, 1100);
+  gtk_window_destroy (GTK_WINDOW (other));
+
+  g_unlink (stream);
+  g_unlink (metadata);
+  g_rmdir (bad);
+  {
+    g_autofree char *remove = g_strdup_printf ("rm -r '%s'", copied);
+
+    g_assert_true (g_spawn_command_line_sync (remove, NULL, NULL, NULL, NULL));
+  }
+  g_rmdir (dir);
+}
+
 static void
 open_demo (void)
 {
@@ -1046,6 +1258,8 @@ main (int   argc,
   g_test_add_func ("/timeline-view/rows", test_rows);
   g_test_add_func ("/timeline-view/zoom-pan", test_zoom_pan);
   g_test_add_func ("/timeline-view/keyboard", test_keyboard);
+  g_test_add_func ("/timeline-view/small-window", test_small_window);
+  g_test_add_func ("/timeline-view/long-problem", test_long_problem);
   g_test_add_func ("/timeline-view/selection", test_selection);
   g_test_add_func ("/timeline-view/tooltip", test_tooltip);
   g_test_add_func ("/timeline-view/preemptions", test_preemptions);

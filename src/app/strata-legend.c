@@ -53,10 +53,15 @@ create_swatch (const StrataLegendItem *item)
 
   for (guint i = 0; i < SWATCH_SIZE * SWATCH_SIZE; i++)
     {
+      guint x = i % SWATCH_SIZE, y = i / SWATCH_SIZE;
+      /* The key to mixed columns: a half-high bar in an outline, as the renderer draws it. */
+      gboolean on = item->kind != STRATA_LEGEND_SHARE || y >= SWATCH_SIZE / 2 ||
+                    x == 0 || y == 0 || x == SWATCH_SIZE - 1;
+
       pixels[i * 4 + 0] = (guint8) (item->color.r * 255 + 0.5);
       pixels[i * 4 + 1] = (guint8) (item->color.g * 255 + 0.5);
       pixels[i * 4 + 2] = (guint8) (item->color.b * 255 + 0.5);
-      pixels[i * 4 + 3] = (guint8) ((item->dimmed ? STRATA_RENDER_LEGEND_DIM : 1.0) * 255 + 0.5);
+      pixels[i * 4 + 3] = on ? (guint8) ((item->dimmed ? STRATA_RENDER_LEGEND_DIM : 1.0) * 255 + 0.5) : 0;
     }
   bytes = g_bytes_new (pixels, sizeof pixels);
   texture = gdk_memory_texture_new (SWATCH_SIZE, SWATCH_SIZE, GDK_MEMORY_R8G8B8A8,
@@ -69,6 +74,11 @@ create_swatch (const StrataLegendItem *item)
   label = gtk_label_new (item->name);
   if (item->dimmed)
     gtk_widget_add_css_class (label, "dim-label");
+  if (item->kind == STRATA_LEGEND_SHARE)
+    gtk_widget_set_tooltip_text (label, _("Zoomed out, a pixel column stands for all the time under it: "
+                                          "its bar rises from the row's idle band as high as the share of "
+                                          "that time the row was busy, in the colour of its main activity. "
+                                          "A short tick marks a lone short burst."));
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_box_append (GTK_BOX (box), image);
@@ -104,6 +114,7 @@ strata_legend_rebuild (StrataLegend *self)
   dark = strata_legend_is_dark (self);
   self->dark = dark;
   items = strata_render_legend_items (strata_session_get_analysis (self->session),
+                                      strata_session_get_layout (self->session),
                                       strata_session_get_highlight (self->session), dark);
   for (guint i = 0; i < items->len; i++)
     gtk_flow_box_append (flow_box, create_swatch (&g_array_index (items, StrataLegendItem, i)));

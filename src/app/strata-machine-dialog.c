@@ -34,6 +34,7 @@ struct _StrataMachineDialog
   GtkListView        *list_view;
   GtkSingleSelection *selection;
   GtkFilterListModel *filter_model;
+  GtkStack           *list_stack;
 
   /* Owned */
   StrataSession      *session;
@@ -231,6 +232,7 @@ strata_machine_dialog_search_changed_cb (StrataMachineDialog *self,
   /* Select the first row that matches itself, not just a parent of a match, so that Space
    * toggles what was searched for. */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  gtk_stack_set_visible_child_name (self->list_stack, n > 0 ? "list" : "empty");
   for (guint i = 0; i < n && self->folded_search[0] != '\0'; i++)
     {
       g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
@@ -279,6 +281,29 @@ strata_machine_dialog_toggle_selected_cb (GtkWidget *widget,
 {
   StrataMachineDialog *self = user_data;
 
+  toggle_row (gtk_single_selection_get_selected_item (self->selection));
+  return TRUE;
+}
+
+/* Space in the search field: part of the search while the search with a space still finds
+ * something ("vCPU 1"), else it checks or unchecks the row the search selected. */
+static gboolean
+strata_machine_dialog_search_space_cb (GtkWidget *widget,
+                                       GVariant  *args,
+                                       gpointer   user_data)
+{
+  StrataMachineDialog *self = user_data;
+  g_autofree char *spaced = g_strconcat (self->folded_search, " ", NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  if (self->folded_search[0] != '\0')
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), i);
+
+        if (strata_machine_item_matches (gtk_tree_list_row_get_item (row), spaced))
+          return FALSE;
+      }
   toggle_row (gtk_single_selection_get_selected_item (self->selection));
   return TRUE;
 }
@@ -593,6 +618,7 @@ strata_machine_dialog_class_init (StrataMachineDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataMachineDialog, list_view);
   gtk_widget_class_bind_template_child (widget_class, StrataMachineDialog, selection);
   gtk_widget_class_bind_template_child (widget_class, StrataMachineDialog, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, StrataMachineDialog, list_stack);
   gtk_widget_class_bind_template_callback (widget_class, strata_machine_dialog_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_machine_dialog_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, strata_machine_dialog_activate_cb);
@@ -617,6 +643,7 @@ strata_machine_dialog_init (StrataMachineDialog *self)
   add_shortcut (GTK_WIDGET (self->list_view), GDK_KEY_Return, strata_machine_dialog_close_shortcut_cb, self);
   add_shortcut (GTK_WIDGET (self->list_view), GDK_KEY_KP_Enter, strata_machine_dialog_close_shortcut_cb, self);
   add_shortcut (GTK_WIDGET (self->search_entry), GDK_KEY_Down, strata_machine_dialog_focus_list_cb, self);
+  add_shortcut (GTK_WIDGET (self->search_entry), GDK_KEY_space, strata_machine_dialog_search_space_cb, self);
 }
 
 StrataMachineDialog *

@@ -142,7 +142,9 @@ strata_preemptions_panel_activate (StrataPreemptionsPanel *self,
                               strata_preemption_item_get_start (item),
                               strata_preemption_item_get_end (item),
                               ZOOM_CONTEXT);
-  strata_session_set_marked_row (self->session, strata_preemption_item_get_row (item));
+  strata_session_mark (self->session, strata_preemption_item_get_row (item),
+                       strata_preemption_item_get_pcpu_row (item),
+                       strata_preemption_item_get_start (item), strata_preemption_item_get_end (item));
 }
 
 static void
@@ -343,9 +345,27 @@ strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
   g_type_ensure (STRATA_TYPE_PREEMPTION_ITEM);
 }
 
+/* Left and Right pan the timeline from the list too, whose rows go up and down only. */
+static gboolean
+strata_preemptions_panel_pan_cb (GtkWidget *widget,
+                                 GVariant  *args,
+                                 gpointer   user_data)
+{
+  StrataPreemptionsPanel *self = user_data;
+  const StrataTimeSpan *visible;
+
+  if (self->session == NULL)
+    return FALSE;
+  visible = strata_session_get_visible_time (self->session);
+  strata_session_pan (self->session, g_variant_get_int32 (args) * strata_time_span_duration (*visible) / 10);
+  return TRUE;
+}
+
 static void
 strata_preemptions_panel_init (StrataPreemptionsPanel *self)
 {
+  GtkEventController *controller;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->items = g_list_store_new (STRATA_TYPE_PREEMPTION_ITEM);
@@ -355,6 +375,18 @@ strata_preemptions_panel_init (StrataPreemptionsPanel *self)
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
   /* Longest first: who took a vCPU for long is the question; sub-microsecond wake-ups are not. */
   gtk_column_view_sort_by_column (self->column_view, self->duration_column, GTK_SORT_DESCENDING);
+
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (i == 0 ? GDK_KEY_Left : GDK_KEY_Right, 0),
+                                                gtk_callback_action_new (strata_preemptions_panel_pan_cb, self, NULL));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (i == 0 ? -1 : 1));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
   strata_preemptions_panel_rebuild (self);
 }
 

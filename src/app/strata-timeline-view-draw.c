@@ -136,9 +136,13 @@ build_headers_node (StrataTimelineView        *self,
       c = strata_rgba_with_alpha (fg, (h->header ? 0.9 : 0.75) * h->alpha);
       strata_snapshot_append_text (snapshot, layout, &c, h->text_x, h->y + (o->row_height - th) / 2.0);
 
-      if (!h->header && e->row == o->marked_row)
-        gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.88, 0.11, 0.14, 0.9 },
-                                   &GRAPHENE_RECT_INIT (o->header_width - 6, h->y + 3, 3, o->row_height - 6));
+      if (!h->header && (e->row == o->marked_row || e->row == o->marked_row2))
+        {
+          StrataRgb m = strata_render_mark_color (o->dark);
+
+          gtk_snapshot_append_color (snapshot, &(GdkRGBA) { m.r, m.g, m.b, 0.9 },
+                                     &GRAPHENE_RECT_INIT (o->header_width - 6, h->y + 3, 3, o->row_height - 6));
+        }
 
       if (focused && h->entry == self->focus_entry)
         {
@@ -164,7 +168,8 @@ _strata_timeline_view_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
 {
   StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
-  gboolean focused = gtk_widget_has_visible_focus (widget);
+  /* The focused row stays outlined while the view has the focus, after a click too. */
+  gboolean focused = gtk_widget_has_focus (widget);
   StrataRenderOptions o;
   RowsKey rows_key;
   HeadersKey headers_key;
@@ -182,11 +187,14 @@ _strata_timeline_view_snapshot (GtkWidget   *widget,
   /* Zeroed first: the keys are compared as bytes. */
   memset (&rows_key, 0, sizeof rows_key);
   rows_key.visible = o.visible;
+  rows_key.header_width = o.header_width;
   rows_key.selection = o.selection;
   rows_key.width = o.width;
   rows_key.height = o.height;
   rows_key.scroll_y = o.scroll_y;
   rows_key.marked_row = o.marked_row;
+  rows_key.marked_row2 = o.marked_row2;
+  rows_key.marked_span = o.marked_span;
   rows_key.serial = self->look_serial;
   rows_key.fg = fg;
   if (self->rows_node == NULL || memcmp (&rows_key, &self->rows_key, sizeof rows_key) != 0)
@@ -197,10 +205,12 @@ _strata_timeline_view_snapshot (GtkWidget   *widget,
     }
 
   memset (&headers_key, 0, sizeof headers_key);
+  headers_key.header_width = o.header_width;
   headers_key.width = o.width;
   headers_key.height = o.height;
   headers_key.scroll_y = o.scroll_y;
   headers_key.marked_row = o.marked_row;
+  headers_key.marked_row2 = o.marked_row2;
   headers_key.serial = self->look_serial;
   headers_key.focus_entry = self->focus_entry;
   headers_key.focused = focused;

@@ -20,20 +20,25 @@ typedef struct
 {
   StrataTimeSpan visible;
   StrataTimeSpan selection;
+  int            header_width;
   int            width;
   int            height;
   double         scroll_y;
   gint           marked_row;
+  gint           marked_row2;
+  StrataTimeSpan marked_span;
   guint          serial;       /* look_serial */
   GdkRGBA        fg;
 } RowsKey;
 
 typedef struct
 {
+  int            header_width;
   int            width;
   int            height;
   double         scroll_y;
   gint           marked_row;
+  gint           marked_row2;
   guint          serial;
   guint          focus_entry;
   gboolean       focused;
@@ -46,6 +51,7 @@ typedef enum
   DRAG_PAN,
   DRAG_SELECT,
   DRAG_HEADER,
+  DRAG_RESIZE,                     /* the label column's edge */
 } DragMode;
 
 struct _StrataTimelineView
@@ -65,7 +71,8 @@ struct _StrataTimelineView
   /* Children */
   StrataTimeRuler *ruler;
 
-  int             header_width;    /* the renderer's geometry */
+  int             header_width;    /* the renderer's geometry: the label column as shown */
+  int             header_width_wanted; /* as wide as dragged to */
   int             ruler_height;
   int             row_height;
   guint           focus_entry;     /* layout entry with the keyboard focus */
@@ -76,6 +83,7 @@ struct _StrataTimelineView
   StrataTimeSpan  drag_visible;    /* the visible range when a pan started */
   double          drag_width;      /* and the body's width */
   double          drag_scroll_y;
+  int             drag_header_width;
   gint64          drag_anchor;     /* the time where a selection started */
 
   double          pointer_x;

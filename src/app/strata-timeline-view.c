@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "strata-describe.h"
 #include "strata-time.h"
 #include "strata-timeline-view-private.h"
 
@@ -32,6 +33,9 @@
 #define PAN_FRACTION     0.1    /* one wheel notch, or an arrow key, pans this much of the span */
 #define CLICK_SLOP       3.0    /* px a press may move and still be a click */
 #define HEADER_WIDTH     220    /* wider than the renderer's default: group titles fit */
+#define HEADER_MIN       64     /* the label column, made narrower by a drag or a small window */
+#define BODY_MIN         120    /* the rows' body left beside it */
+#define RESIZE_SLOP      4.0    /* px either side of the column's edge where a drag resizes it */
 
 
 enum {
@@ -82,7 +86,7 @@ strata_timeline_view_get_render_options (StrataTimelineView  *self,
   strata_render_options_init (o, analysis,
                               gtk_widget_get_width (GTK_WIDGET (self)),
                               gtk_widget_get_height (GTK_WIDGET (self)));
-  o->header_width = HEADER_WIDTH;
+  o->header_width = self->header_width;
   o->visible = *strata_session_get_visible_time (self->session);
   o->legend_height = 0;
   o->scroll_y = gtk_adjustment_get_value (self->vadjustment);
@@ -90,6 +94,8 @@ strata_timeline_view_get_render_options (StrataTimelineView  *self,
   o->collapsed = strata_session_get_collapsed (self->session);
   o->selection = *strata_session_get_selected_time (self->session);
   o->marked_row = strata_session_get_marked_row (self->session);
+  o->marked_row2 = strata_session_get_marked_row2 (self->session);
+  o->marked_span = *strata_session_get_marked_time (self->session);
   o->dark = is_dark (self);
 }
 
@@ -406,15 +412,30 @@ strata_timeline_view_describe_at (StrataTimelineView *self,
   e = get_entry (self, entry);
   if (x < header_width)
     {
+      /* The whole title, which the column may cut short. */
       if (e->header)
-        return g_strdup (strata_session_get_group_collapsed (self->session, entry)
-                         ? _("Click to show this group's rows")
-                         : _("Click to hide this group's rows"));
-      return g_strdup (strata_store_row_name (get_analysis (self)->store, e->row));
+        return g_strdup_printf ("%s\n%s", e->label,
+                                strata_session_get_group_collapsed (self->session, entry)
+                                ? _("Click to show this group's rows")
+                                : _("Click to hide this group's rows"));
+      return strata_describe_row (get_analysis (self), e->row);
     }
   if (e->header)
     return NULL;
-  return strata_session_describe_at (self->session, e->row, strata_timeline_view_x_to_time (self, x));
+  {
+    double px = floor (x);
+    const char *rest;
+    g_autofree char *text = strata_session_describe_at (self->session, e->row,
+                                                        strata_timeline_view_x_to_time (self, x));
+    g_autofree char *pixel = strata_session_describe_span (self->session, e->row,
+                                                           strata_timeline_view_x_to_time (self, px),
+                                                           strata_timeline_view_x_to_time (self, px + 1));
+
+    /* Zoomed out: what the column under the pointer stands for, under the row's name. */
+    if (text == NULL || pixel == NULL || (rest = strchr (text, '\n')) == NULL)
+      return g_steal_pointer (&text);
+    return g_strdup_printf ("%.*s\n%s%s", (int) (rest - text), text, pixel, rest);
+  }
 }
 
 static gboolean
@@ -470,8 +491,9 @@ strata_timeline_view_measure (GtkWidget      *widget,
   get_geometry (self, &header_width, &ruler_height, &row_height);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = header_width + 160;
-      *natural = header_width + 840;
+      /* The label column gives way on a small window (size_allocate). */
+      *minimum = self->session != NULL ? HEADER_MIN + BODY_MIN : 0;
+      *natural = self->session != NULL ? self->header_width_wanted + 840 : 0;
     }
   else
     {
@@ -489,6 +511,11 @@ strata_timeline_view_size_allocate (GtkWidget *widget,
   StrataTimelineView *self = STRATA_TIMELINE_VIEW (widget);
   int header_width, ruler_height;
 
+  /* The label column as wide as wanted (HEADER_WIDTH, or dragged), but not more than 45% of
+   * a small window. */
+  if (self->session != NULL)
+    self->header_width = CLAMP (MIN (self->header_width_wanted, (int) (width * 0.45)), HEADER_MIN,
+                                MAX (HEADER_MIN, width - BODY_MIN));
   get_geometry (self, &header_width, &ruler_height, NULL);
   gtk_widget_allocate (GTK_WIDGET (self->ruler), MAX (0, width - header_width), ruler_height, -1,
                        gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (header_width, 0)));
@@ -667,7 +694,10 @@ strata_timeline_view_drag_begin_cb (StrataTimelineView *self,
   self->drag_scroll_y = gtk_adjustment_get_value (self->vadjustment);
   self->drag_anchor = strata_timeline_view_x_to_time (self, MAX (x, header_width));
 
-  if (x < header_width)
+  self->drag_header_width = header_width;
+  if (fabs (x - header_width) <= RESIZE_SLOP)
+    self->drag_mode = DRAG_RESIZE;
+  else if (x < header_width)
     self->drag_mode = y >= ruler_height ? DRAG_HEADER : DRAG_NONE;
   else if (y < ruler_height || (state & GDK_SHIFT_MASK))
     self->drag_mode = DRAG_SELECT;
@@ -706,6 +736,12 @@ strata_timeline_view_drag_update_cb (StrataTimelineView *self,
       if (fabs (offset_x) >= CLICK_SLOP)
         strata_session_select (self->session, self->drag_anchor,
                                strata_timeline_view_x_to_time (self, self->drag_x + offset_x));
+      break;
+
+    case DRAG_RESIZE:
+      self->header_width_wanted = CLAMP (self->drag_header_width + (int) offset_x, HEADER_MIN,
+                                         MAX (HEADER_MIN, gtk_widget_get_width (GTK_WIDGET (self)) - BODY_MIN));
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
       break;
 
     case DRAG_HEADER:
@@ -769,6 +805,10 @@ strata_timeline_view_motion_cb (StrataTimelineView       *self,
 
   self->pointer_x = x;
   self->pointer_inside = TRUE;
+  /* The label column's edge can be dragged. */
+  if (self->drag_mode == DRAG_NONE && self->session != NULL)
+    gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                     fabs (x - self->header_width) <= RESIZE_SLOP ? "col-resize" : NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -848,7 +888,7 @@ strata_timeline_view_set_session (StrataTimelineView *self,
       StrataRenderOptions o;
 
       strata_render_options_init (&o, strata_session_get_analysis (session), 1, 1);
-      self->header_width = HEADER_WIDTH;
+      self->header_width = self->header_width_wanted;
       self->ruler_height = o.ruler_height;
       self->row_height = o.row_height;
     }
@@ -1123,12 +1163,38 @@ strata_timeline_view_class_init (StrataTimelineViewClass *klass)
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
+static const struct
+{
+  guint           keyval;
+  GdkModifierType mods;
+  const char     *action;
+} window_keys[] = {
+  { GDK_KEY_plus, 0, "view.zoom-in" },
+  { GDK_KEY_equal, 0, "view.zoom-in" },
+  { GDK_KEY_KP_Add, 0, "view.zoom-in" },
+  { GDK_KEY_plus, GDK_CONTROL_MASK, "view.zoom-in" },
+  { GDK_KEY_equal, GDK_CONTROL_MASK, "view.zoom-in" },
+  { GDK_KEY_KP_Add, GDK_CONTROL_MASK, "view.zoom-in" },
+  { GDK_KEY_minus, 0, "view.zoom-out" },
+  { GDK_KEY_KP_Subtract, 0, "view.zoom-out" },
+  { GDK_KEY_minus, GDK_CONTROL_MASK, "view.zoom-out" },
+  { GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "view.zoom-out" },
+  { GDK_KEY_0, 0, "view.zoom-fit" },
+  { GDK_KEY_KP_0, 0, "view.zoom-fit" },
+  { GDK_KEY_0, GDK_CONTROL_MASK, "view.zoom-fit" },
+  { GDK_KEY_KP_0, GDK_CONTROL_MASK, "view.zoom-fit" },
+  { GDK_KEY_z, 0, "view.zoom-selection" },
+  { GDK_KEY_Left, 0, "view.pan-left" },
+  { GDK_KEY_Right, 0, "view.pan-right" },
+};
+
 static void
 strata_timeline_view_init (StrataTimelineView *self)
 {
   GtkEventController *controller;
   GtkGesture *gesture;
 
+  self->header_width_wanted = HEADER_WIDTH;
   set_adjustment (self, &self->hadjustment, NULL, G_CALLBACK (strata_timeline_view_hadjustment_changed_cb));
   set_adjustment (self, &self->vadjustment, NULL, G_CALLBACK (strata_timeline_view_vadjustment_changed_cb));
 
@@ -1195,6 +1261,18 @@ strata_timeline_view_init (StrataTimelineView *self)
                            G_CALLBACK (strata_timeline_view_motion_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "leave",
                            G_CALLBACK (strata_timeline_view_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  /* The zoom and pan keys work wherever the focus is in the window, after Return in the
+   * preemptions list too, unless the focus takes them first (digits in a text field): the
+   * window runs these shortcuts when the key has gone through the focus's controllers. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_GLOBAL);
+  for (guint i = 0; i < G_N_ELEMENTS (window_keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (window_keys[i].keyval,
+                                                                                    window_keys[i].mods),
+                                                            gtk_named_action_new (window_keys[i].action)));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   controller = gtk_event_controller_focus_new ();

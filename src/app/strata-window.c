@@ -47,6 +47,9 @@ struct _StrataWindow
   StrataSetSummary     *set_summary;
   StrataTimelineView   *timeline_view;
   GtkWidget            *set_buttons;
+  GtkWidget            *highlight_button;
+  GtkWidget            *export_button;
+  GtkWidget            *details_button;
   GtkWidget            *details_box;
   GtkStack             *details_stack;
   GtkRevealer          *notice_revealer;
@@ -64,7 +67,15 @@ struct _StrataWindow
 
   /* Borrowed */
   AdwToast             *toast;           /* the toast shown last, until it is dismissed */
+
+  guint                 narrow : 1;      /* the header bar keeps only what the menu lacks */
+  guint                 narrow_idle;
 };
+
+/* Narrower than this, the header bar leaves out the buttons whose commands the primary menu
+ * and the shortcuts have (Highlight Machines, Export, Preemptions and Traces): the window then
+ * works down to 360 px. */
+#define NARROW_WIDTH 600
 
 enum {
   PROP_0,
@@ -148,6 +159,7 @@ strata_window_set_has_set (StrataWindow *self,
   gtk_widget_set_visible (self->set_buttons, has_set);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-machines", has_set);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_set);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-details", has_set);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", has_set);
   strata_window_update_close_set (self);
 }
@@ -764,6 +776,45 @@ strata_window_toggle_details_cb (GtkWidget *widget,
 }
 
 static void
+strata_window_toggle_details_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+  strata_window_toggle_details_cb (widget, NULL, NULL);
+}
+
+static void
+strata_window_narrow_cb (gpointer data)
+{
+  StrataWindow *self = data;
+
+  self->narrow_idle = 0;
+  gtk_widget_set_visible (self->highlight_button, !self->narrow);
+  gtk_widget_set_visible (self->export_button, !self->narrow);
+  gtk_widget_set_visible (self->details_button, !self->narrow);
+}
+
+static void
+strata_window_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  gboolean narrow = width < NARROW_WIDTH;
+
+  GTK_WIDGET_CLASS (strata_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  /* Not while allocating: the header bar's size changes with it. */
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      if (self->narrow_idle == 0)
+        self->narrow_idle = g_idle_add_once (strata_window_narrow_cb, self);
+    }
+}
+
+static void
 strata_window_cancel_load_action (GtkWidget  *widget,
                                   const char *action_name,
                                   GVariant   *param)
@@ -939,6 +990,7 @@ strata_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->loader);
   g_clear_object (&self->loader_bindings);
+  g_clear_handle_id (&self->narrow_idle, g_source_remove);
 
   /* No gtk_widget_dispose_template() here: GTK 4.8 would unparent the stack behind
    * GtkWindow's back, and GtkWindow's own dispose unparents it again. GtkWindow disposes
@@ -1031,6 +1083,9 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_summary);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_buttons);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, highlight_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, export_button);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_button);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_box);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, details_stack);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, notice_revealer);
@@ -1069,6 +1124,8 @@ strata_window_class_init (StrataWindowClass *klass)
                                        "win.select-machines", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F9, 0, strata_window_toggle_details_cb, NULL);
+  gtk_widget_class_install_action (widget_class, "win.toggle-details", NULL, strata_window_toggle_details_action);
+  widget_class->size_allocate = strata_window_size_allocate;
 
   /* Windows made without an AdwApplication (the UI tests) need libadwaita set up too; it
    * is done once. */

@@ -100,6 +100,24 @@ row_label (StrataRowKind kind,
     }
 }
 
+char *
+strata_layout_row_label (StrataAnalysis *analysis,
+                         guint           row)
+{
+  StrataStore *store;
+  guint16 machine;
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+  g_return_val_if_fail (row < strata_store_n_rows (analysis->store), NULL);
+
+  store = analysis->store;
+  machine = strata_store_row_machine (store, row);
+  return row_label (strata_store_row_kind (store, row),
+                    machine < analysis->machines->len &&
+                    ((StrataMachine *) g_ptr_array_index (analysis->machines, machine))->role == STRATA_ROLE_GUEST,
+                    strata_store_row_number (store, row));
+}
+
 static void
 add_rows (StrataLayout  *self,
           StrataStore   *store,
@@ -174,7 +192,44 @@ strata_layout_free (StrataLayout *self)
   if (self == NULL)
     return;
   g_array_unref (self->entries);
+  g_free (self->descs_used);
   g_free (self);
+}
+
+const guint8 *
+strata_layout_get_descs_used (StrataLayout   *self,
+                              StrataAnalysis *analysis)
+{
+  StrataStore *store;
+  guint n;
+  g_autofree guint8 *used = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (analysis != NULL, NULL);
+
+  if (self->descs_used != NULL)
+    return self->descs_used;
+  store = analysis->store;
+  n = MAX (strata_store_n_descs (store), 1);
+  self->descs_used = g_new0 (guint8, n);
+  used = g_new (guint8, n);
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      const StrataLayoutEntry *e = &g_array_index (self->entries, StrataLayoutEntry, i);
+      StrataRowKind kind;
+      guint8 bit;
+
+      if (e->header)
+        continue;
+      kind = strata_store_row_kind (store, e->row);
+      bit = kind == STRATA_ROW_PCPU || kind == STRATA_ROW_VCPU ? STRATA_LAYOUT_ON_FUSED : STRATA_LAYOUT_ON_OTHER;
+      memset (used, 0, n);
+      strata_store_row_mark_descs (store, e->row, used);
+      for (guint d = 0; d < n; d++)
+        if (used[d])
+          self->descs_used[d] |= bit;
+    }
+  return self->descs_used;
 }
 
 GArray *

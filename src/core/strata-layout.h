@@ -29,10 +29,24 @@ typedef struct
 typedef struct
 {
   GArray   *entries;      /* StrataLayoutEntry */
+  guint8   *descs_used;   /* see strata_layout_get_descs_used(); NULL until asked for */
 } StrataLayout;
 
+/* In strata_layout_get_descs_used(): a description drawn on a pCPU or vCPU row (where
+ * guest time is drawn in its machine's colour), or on another row. */
+#define STRATA_LAYOUT_ON_FUSED 1
+#define STRATA_LAYOUT_ON_OTHER 2
+
 StrataLayout *strata_layout_new          (StrataAnalysis *analysis);
+/* The label of store row @row, as its header shows it: "CPU 0", "vCPU 1", "Guest IRQ 24". */
+char         *strata_layout_row_label    (StrataAnalysis *analysis,
+                                          guint           row);
 void          strata_layout_free         (StrataLayout   *self);
+/* For each description of @analysis' store, the STRATA_LAYOUT_ON_* bits of the rows of the
+ * layout that hold it: what the whole set draws (its legend). One pass over the rows, the
+ * first time; @analysis must be the layout's. */
+const guint8 *strata_layout_get_descs_used (StrataLayout   *self,
+                                            StrataAnalysis *analysis);
 /* Entries shown, in order: indices into entries. @collapsed has a gboolean per entry, TRUE
  * for a group header whose rows are hidden (a session's); NULL: every group is expanded. */
 GArray       *strata_layout_visible      (StrataLayout   *self,

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-preemption-item.h"
+#include "strata-describe.h"
 #include "strata-time.h"
 
 /* One row of the preemptions panel: a vCPU's preemption, with its texts made once, since the
@@ -32,6 +33,7 @@ struct _StrataPreemptionItem
   char    *duration_text;
   char    *cause;
   gint     row;            /* the vCPU's store row, -1 when there is none */
+  gint     pcpu_row;       /* the pCPU's, where it happened */
 };
 
 enum {
@@ -53,42 +55,14 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (StrataPreemptionItem, strata_preemption_item, G_TYPE_OBJECT)
 
-/* The longest cause: "host: stress (4001)", "server2 vCPU 1: worker (812)", "server2 vCPU 1:
- * hypervisor", "idle". */
+/* The longest cause: "stress (4001)", or "vCPU 1 of server2 running worker (812)". */
 static char *
 describe_cause (StrataAnalysis         *analysis,
                 const StrataPreemption *p)
 {
-  const StrataPreemptionCause *c;
-  const char *machine, *comm;
-
   if (p->by == NULL || p->by->len == 0)
     return g_strdup ("—");
-  c = &g_array_index (p->by, StrataPreemptionCause, 0);
-  if ((machine = strata_analysis_get_machine) == NULL)
-    machine = "?";
-  comm = c->comm != 0 ? strata_analysis_string (analysis, c->comm) : "?";
-  switch (c->state)
-    {
-    case STRATA_CAUSE_IDLE:
-      /* Translators: nothing ran on the pCPU instead of the vCPU */
-      return g_strdup (_("idle"));
-    case STRATA_CAUSE_HYPERVISOR:
-      /* Translators: another VM's vCPU thread, running in the host (not in the guest) */
-      return g_strdup_printf (_("%s vCPU %d: hypervisor"), machine, c->vcpu);
-    case STRATA_CAUSE_GUEST:
-      if (c->tid < 0)
-        /* Translators: another VM's vCPU in guest mode, with no trace to say which thread */
-        return g_strdup_printf (_("%s vCPU %d: guest"), machine, c->vcpu);
-      /* Translators: what ran instead of a preempted vCPU: a VM, its vCPU, a thread and its TID */
-      return g_strdup_printf (_("%s vCPU %d: %s (%d)"), machine, c->vcpu, comm, c->tid);
-    case STRATA_CAUSE_HOST:
-    default:
-      if (c->tid < 0)
-        return g_strdup_printf ("%s: ?", machine);
-      /* Translators: what ran instead of a preempted vCPU: a machine, a thread and its TID */
-      return g_strdup_printf (_("%s: %s (%d)"), machine, comm, c->tid);
-    }
+  return strata_describe_cause (analysis, &g_array_index (p->by, StrataPreemptionCause, 0));
 }
 
 StrataPreemptionItem *
@@ -119,6 +93,9 @@ strata_preemption_item_new (StrataAnalysis *analysis,
   self->cause = describe_cause (analysis, p);
   row_name = g_strdup_printf ("%s/vcpu/%d", self->machine, p->vcpu);
   self->row = strata_store_find_row (analysis->store, row_name);
+  g_free (row_name);
+  row_name = g_strdup_printf ("pcpu/%d", p->pcpu);
+  self->pcpu_row = p->pcpu >= 0 ? strata_store_find_row (analysis->store, row_name) : -1;
   return self;
 }
 
@@ -133,6 +110,7 @@ const char *strata_preemption_item_get_cause (StrataPreemptionItem *self) { retu
 gint strata_preemption_item_get_row (StrataPreemptionItem *self) { return self->row; }
 gboolean strata_preemption_item_get_wakeup (StrataPreemptionItem *self) { return self->wakeup; }
 gboolean strata_preemption_item_get_open (StrataPreemptionItem *self) { return self->open; }
+gint strata_preemption_item_get_pcpu_row (StrataPreemptionItem *self) { return self->pcpu_row; }
 
 static void
 strata_preemption_item_finalize (GObject *object)

@@ -30,5 +30,7 @@ const char           *strata_preemption_item_get_cause    (StrataPreemptionItem 
 gint                  strata_preemption_item_get_row      (StrataPreemptionItem *self);
 gboolean              strata_preemption_item_get_wakeup   (StrataPreemptionItem *self);
 gboolean              strata_preemption_item_get_open     (StrataPreemptionItem *self);
+/* The store row of the pCPU where it happened, or -1. */
+gint                  strata_preemption_item_get_pcpu_row (StrataPreemptionItem *self);
 
 G_END_DECLS

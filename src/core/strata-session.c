@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "strata-describe.h"
 #include "strata-session.h"
 #include "strata-time.h"
 
@@ -30,6 +31,8 @@ struct _StrataSession
   StrataTimeSpan   visible;
   StrataTimeSpan   selection;    /* empty: none */
   gint             marked_row;
+  gint             marked_row2;
+  StrataTimeSpan   marked;       /* empty: the whole rows */
 };
 
 enum {
@@ -159,6 +162,7 @@ static void
 strata_session_init (StrataSession *self)
 {
   self->marked_row = -1;
+  self->marked_row2 = -1;
   self->highlight = strata_highlight_new ();
 }
 
@@ -356,11 +360,16 @@ strata_session_clear_selection (StrataSession *self)
 gboolean
 strata_session_zoom_to_selection (StrataSession *self)
 {
+  StrataTimeSpan selection;
+
   g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
 
   if (!strata_session_has_selection (self))
     return FALSE;
-  strata_session_zoom_to (self, self->selection.begin, self->selection.end);
+  /* Once shown whole, a selection would only tint the whole view. */
+  selection = self->selection;
+  strata_session_clear_selection (self);
+  strata_session_zoom_to (self, selection.begin, selection.end);
   return TRUE;
 }
 
@@ -401,28 +410,78 @@ strata_session_get_marked_row (StrataSession *self)
  * strata_session_set_marked_row:
  * @row: a store row to outline, or -1
  *
- * Marks @row (a preemption's vCPU), expands its group and asks the views to bring it into
- * sight (#StrataSession::reveal-row).
+ * Marks @row whole (a vCPU), expands its group and asks the views to bring it into sight
+ * (#StrataSession::reveal-row).
  */
 void
 strata_session_set_marked_row (StrataSession *self,
                                gint           row)
 {
-  gint entry;
-
   g_return_if_fail (STRATA_IS_SESSION (self));
   g_return_if_fail (row >= -1);
 
-  entry = row >= 0 ? strata_session_find_entry (self, row) : -1;
-  if (entry >= 0)
-    {
-      const StrataLayoutEntry *e = &g_array_index (self->layout->entries, StrataLayoutEntry, entry);
+  strata_session_mark (self, row, -1, 0, 0);
+}
 
-      strata_session_set_group_collapsed (self, e->group, FALSE);
-    }
-  if (self->marked_row != row)
+gint
+strata_session_get_marked_row2 (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), -1);
+
+  return self->marked_row2;
+}
+
+const StrataTimeSpan *
+strata_session_get_marked_time (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  return &self->marked;
+}
+
+static gint
+expand_row (StrataSession *self,
+            gint           row)
+{
+  gint entry = row >= 0 ? strata_session_find_entry (self, row) : -1;
+
+  if (entry >= 0)
+    strata_session_set_group_collapsed (self, g_array_index (self->layout->entries, StrataLayoutEntry, entry).group,
+                                        FALSE);
+  return entry;
+}
+
+/**
+ * strata_session_mark:
+ * @row: a store row to outline (a preemption's vCPU), or -1
+ * @row2: another row to outline over the same span (the pCPU it happened on), or -1
+ * @from: the start of the span to outline
+ * @to: its end; @from == @to outlines the whole rows
+ *
+ * Marks what a preemption is about, expands the groups of its rows and asks the views to
+ * bring @row into sight (#StrataSession::reveal-row). Notifies #StrataSession:marked-row
+ * when anything of the mark changes.
+ */
+void
+strata_session_mark (StrataSession *self,
+                     gint           row,
+                     gint           row2,
+                     gint64         from,
+                     gint64         to)
+{
+  StrataTimeSpan span = strata_time_span_order ((StrataTimeSpan) { from, to });
+  gint entry;
+
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (row >= -1 && row2 >= -1);
+
+  entry = expand_row (self, row);
+  expand_row (self, row2);
+  if (self->marked_row != row || self->marked_row2 != row2 || !strata_time_span_equal (&span, &self->marked))
     {
       self->marked_row = row;
+      self->marked_row2 = row2;
+      self->marked = span;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_ROW]);
     }
   if (entry >= 0)
@@ -494,60 +553,47 @@ strata_session_describe_at (StrataSession *self,
                             guint          row,
                             gint64         ns)
 {
-  StrataAnalysis *analysis = self->analysis;
-  StrataStore *store = analysis->store;
-  const StrataStateDesc *d;
+  StrataStore *store;
   StrataInterval iv;
-  GString *text;
-  g_autofree char *start = NULL;
-  g_autofree char *stop = NULL;
-  g_autofree char *duration = NULL;
-  const char *machine;
 
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
+  store = self->analysis->store;
   if (row >= strata_store_n_rows (store) || !strata_store_lookup (store, row, ns, &iv) ||
       strata_state_desc_is_gap (iv.desc))
     return NULL;
-  d = iv.desc;
-  machine = d->machine == STRATA_NO_MACHINE ? NULL : strata_analysis_get_machine_name (analysis, d->machine);
-  start = strata_time_format_absolute (iv.start);
-  stop = strata_time_format_absolute (iv.end);
-  duration = strata_time_format_duration (iv.end - iv.start);
+  return strata_describe_interval (self->analysis, row, &iv, ns);
+}
 
-  text = g_string_new (NULL);
-  g_string_append_printf (text, _("Row: %s\n"), strata_store_row_name (store, row));
-  g_string_append_printf (text, _("State: %s\n"), strata_state_to_string (d->state));
-  if (machine != NULL)
-    g_string_append_printf (text, _("Machine: %s\n"), machine);
-  if (d->vcpu >= 0)
-    g_string_append_printf (text, _("vCPU: %d\n"), d->vcpu);
-  if (d->tid >= 0)
-    g_string_append_printf (text, _("TID: %d\n"), d->tid);
-  if (d->comm != 0)
-    {
-      const StrataThreadInfo *thread = d->machine == STRATA_NO_MACHINE ? NULL :
-                                       strata_analysis_find_thread (analysis, d->machine, d->tid);
-      const StrataThreadInfo *process = thread && thread->pid > 0 && thread->pid != thread->tid ?
-                                        strata_analysis_find_thread (analysis, d->machine, thread->pid) : NULL;
+char *
+strata_session_describe_span (StrataSession *self,
+                              guint          row,
+                              gint64         from,
+                              gint64         to)
+{
+  StrataStore *store;
+  StrataPixel px;
+  g_autofree char *span = NULL;
+  guint percent;
 
-      /* The thread's own name, and its process's when that differs (qemu's vCPU threads). */
-      if (process != NULL && process->name != 0 && process->name != d->comm)
-        g_string_append_printf (text, _("Process: %s (%d), thread %s\n"),
-                                strata_analysis_string (analysis, process->name), thread->pid,
-                                strata_analysis_string (analysis, d->comm));
-      else if (thread != NULL && thread->pid > 0)
-        g_string_append_printf (text, _("Process: %s (%d)\n"), strata_analysis_string (analysis, d->comm),
-                                thread->pid);
-      else
-        g_string_append_printf (text, _("Process: %s\n"), strata_analysis_string (analysis, d->comm));
-    }
-  /* Inside a guest: the host thread that runs the vCPU, too. */
-  if (d->host_tid >= 0 && d->host_tid != d->tid)
-    g_string_append_printf (text, _("Host vCPU thread: %d (%s)\n"), d->host_tid,
-                            strata_analysis_string (analysis, d->host_comm));
-  g_string_append_printf (text, _("Start: %s\n"), start);
-  g_string_append_printf (text, _("End: %s\n"), stop);
-  g_string_append_printf (text, _("Duration: %s"), duration);
-  return g_string_free (text, FALSE);
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  store = self->analysis->store;
+  if (row >= strata_store_n_rows (store) || to <= from)
+    return NULL;
+  strata_store_summarize (store, row, from, to, 1, &px);
+  if (px.changes < 2)
+    return NULL;
+  span = strata_time_format_duration (to - from);
+  /* Some activity, however short, is never said to be none. */
+  percent = px.busy > 0 ? MAX (1, (guint) (px.busy * 100 + 0.5)) : 0;
+  if (percent == 0)
+    /* Translators: what one pixel column of a row stands for, zoomed out: its length and
+     * the state it was in */
+    return g_strdup_printf (_("This pixel, %s: %s"), span, strata_state_get_title (px.state));
+  /* Translators: what one pixel column of a row stands for, zoomed out: its length, the
+   * share of it the row was busy, and in which state mostly */
+  return g_strdup_printf (_("This pixel, %s: %u%% busy (%s)"), span, percent,
+                          strata_state_get_title (strata_state_is_activity (px.state) || px.secondary == 0
+                                                  ? px.state : px.secondary));
 }

@@ -68,10 +68,18 @@ const StrataHighlight *strata_session_get_highlight      (StrataSession         
 void                   strata_session_set_highlight      (StrataSession         *self,
                                                           const StrataHighlight *highlight);
 
-/* A store row outlined in every view (a preemption's vCPU), or -1. */
+/* A store row outlined in every view (a preemption's vCPU), or -1; over the marked span
+ * only, unless it is empty, and on a second row too (the pCPU it happened on), or -1. */
 gint                   strata_session_get_marked_row     (StrataSession         *self);
 void                   strata_session_set_marked_row     (StrataSession         *self,
                                                           gint                   row);
+gint                   strata_session_get_marked_row2    (StrataSession         *self);
+const StrataTimeSpan  *strata_session_get_marked_time    (StrataSession         *self);
+void                   strata_session_mark               (StrataSession         *self,
+                                                          gint                   row,
+                                                          gint                   row2,
+                                                          gint64                 from,
+                                                          gint64                 to);
 
 /* The groups of the layout whose rows are hidden: a gboolean per layout entry. */
 const GArray          *strata_session_get_collapsed      (StrataSession         *self);
@@ -86,10 +94,18 @@ const GArray          *strata_session_get_shown          (StrataSession         
 gint                   strata_session_find_entry         (StrataSession         *self,
                                                           guint                  row);
 
-/* The tooltip text of @row at @ns (row, state, machine, vCPU, TID, process, start, end,
- * duration), or NULL when nothing is there. */
+/* The tooltip text of @row at @ns (strata_describe_interval(): the row, the state and what
+ * it is about, the thread and process, start, end, duration), or NULL when nothing is
+ * there. */
 char                  *strata_session_describe_at        (StrataSession         *self,
                                                           guint                  row,
                                                           gint64                 ns);
+/* What the pixel column [@from, @to) of @row stands for, when it spans several intervals:
+ * "This pixel, 14.375 ms: 12% busy (Soft IRQ)"; NULL when one interval
+ * covers it. */
+char                  *strata_session_describe_span      (StrataSession         *self,
+                                                          guint                  row,
+                                                          gint64                 from,
+                                                          gint64                 to);
 
 G_END_DECLS

@@ -1402,6 +1402,19 @@ gallop_ge (const StoreRow *row,
 }
 
 void
+strata_store_row_mark_descs (StrataStore *self,
+                             guint        row_index,
+                             guint8      *used)
+{
+  const StoreRow *row = ROW (self, row_index);
+  guint32 last = G_MAXUINT32;
+
+  for (guint64 i = 0; i < row->n; i++)
+    if (row->ids[i] != last)
+      used[last = row->ids[i]] = 1;
+}
+
+void
 strata_store_summarize (StrataStore *self,
                         guint        row_index,
                         gint64       from,

@@ -291,6 +291,11 @@ void     strata_store_interval   (StrataStore    *self,
                                   guint           row,
                                   guint64         index,
                                   StrataInterval *out);
+/* Sets @used[id] for every description id that @row holds: one pass over its ids, for what
+ * a whole set shows (its legend). @used has strata_store_n_descs() bytes. */
+void     strata_store_row_mark_descs (StrataStore *self,
+                                      guint        row,
+                                      guint8      *used);
 /* Fills @n_pixels columns spanning [from, to): cost depends on pixels, not on changes. */
 void     strata_store_summarize  (StrataStore    *self,
                                   guint           row,

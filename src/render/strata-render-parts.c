@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "strata-render-parts.h"
@@ -113,34 +114,77 @@ strata_render_headers (StrataAnalysis            *analysis,
   return headers;
 }
 
+static void
+legend_item_clear (gpointer data)
+{
+  g_free (((StrataLegendItem *) data)->name);
+}
+
 GArray *
 strata_render_legend_items (StrataAnalysis        *analysis,
+                            StrataLayout          *layout,
                             const StrataHighlight *highlight,
                             gboolean               dark)
 {
-  static const StrataState shown[] = {
+  /* In the order of the legend: activity, then what keeps a vCPU from running, then rest. */
+  static const StrataState order[] = {
     STRATA_STATE_USER, STRATA_STATE_SYSCALL, STRATA_STATE_IRQ, STRATA_STATE_SOFTIRQ,
-    STRATA_STATE_IDLE, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_WAITING,
-    STRATA_STATE_BLOCKED,
+    STRATA_STATE_RUNNING, STRATA_STATE_INTERRUPTED, STRATA_STATE_GUEST, STRATA_STATE_HYPERVISOR,
+    STRATA_STATE_PREEMPTED, STRATA_STATE_WAITING, STRATA_STATE_WAIT_CPU, STRATA_STATE_BLOCKED, STRATA_STATE_IDLE,
   };
   GArray *items = g_array_new (FALSE, FALSE, sizeof (StrataLegendItem));
+  const guint8 *used = strata_layout_get_descs_used (layout, analysis);
+  StrataStore *store = analysis->store;
+  gboolean states[STRATA_STATE_N] = { FALSE };
+  g_autofree gboolean *machines = g_new0 (gboolean, analysis->machines->len + 1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+  g_array_set_clear_func (items, legend_item_clear);
+
+  /* As strata_render_body() paints them: guest time on pCPU and vCPU rows in its machine's
+   * colour, but for what keeps a vCPU from running. */
+  for (guint d = 0; d < strata_store_n_descs (store); d++)
     {
-      StrataLegendItem item = { strata_render_state_color (shown[i], dark),
-                                strata_state_get_title (shown[i]), FALSE };
+      const StrataStateDesc *desc = strata_store_desc (store, d);
+      StrataMachine *machine = get_machine (analysis, desc->machine == STRATA_NO_MACHINE ? -1 : desc->machine);
+      gboolean guest = machine != NULL && machine->role == STRATA_ROLE_GUEST;
+      gboolean own = desc->state != STRATA_STATE_PREEMPTED && desc->state != STRATA_STATE_BLOCKED &&
+                     desc->state != STRATA_STATE_HYPERVISOR;
 
-      g_array_append_val (items, item);
+      if (used[d] == 0 || desc->state == STRATA_STATE_UNKNOWN || desc->state >= STRATA_STATE_N)
+        continue;
+      if (guest && own && ((used[d] & STRATA_LAYOUT_ON_FUSED) || desc->state == STRATA_STATE_GUEST))
+        machines[desc->machine] = TRUE;
+      if (!(guest && own && desc->state == STRATA_STATE_GUEST) &&
+          (!(guest && own) || (used[d] & STRATA_LAYOUT_ON_OTHER)))
+        states[desc->state] = TRUE;
     }
-  /* Guests are drawn in their machine's colour. */
-  for (guint m = 0; m < analysis->machines->len; m++)
-    {
-      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
-      StrataLegendItem item = { strata_render_machine_color (m), machine->name,
-                                strata_highlight_dims_machine (highlight, m) };
 
-      if (machine->role == STRATA_ROLE_GUEST)
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (states[order[i]])
+      {
+        StrataLegendItem item = { STRATA_LEGEND_STATE, strata_render_state_color (order[i], dark),
+                                  g_strdup (strata_state_get_title (order[i])), FALSE };
+
         g_array_append_val (items, item);
-    }
+      }
+  for (guint m = 0; m < analysis->machines->len; m++)
+    if (machines[m])
+      {
+        StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+        /* Translators: a legend entry: a VM's colour, in which its guest time is drawn */
+        StrataLegendItem item = { STRATA_LEGEND_MACHINE, strata_render_machine_color (m),
+                                  g_strdup_printf (_("%s running"), machine->name),
+                                  strata_highlight_dims_machine (highlight, m) };
+
+        g_array_append_val (items, item);
+      }
+  {
+    /* Translators: a legend entry: zoomed out, the height of a pixel column's bar is the
+     * share of its time the row was busy */
+    StrataLegendItem item = { STRATA_LEGEND_SHARE, dark ? (StrataRgb) { 0.8, 0.8, 0.8 } : (StrataRgb) { 0.45, 0.45, 0.45 },
+                              g_strdup (_("Bar height: busy share")), FALSE };
+
+    g_array_append_val (items, item);
+  }
   return items;
 }

@@ -56,15 +56,27 @@ GArray *strata_render_headers      (StrataAnalysis            *analysis,
                                     StrataLayout              *layout,
                                     const StrataRenderOptions *options);
 
+typedef enum
+{
+  STRATA_LEGEND_STATE,     /* a state, drawn in its colour */
+  STRATA_LEGEND_MACHINE,   /* a VM running (its guest time, its vCPUs running), in its colour */
+  STRATA_LEGEND_SHARE,     /* how a column over many intervals reads: a bar as high as the
+                            * busy share; drawn as a half-high bar of @color */
+} StrataLegendKind;
+
 typedef struct
 {
-  StrataRgb   color;
-  const char *name;        /* the state's or the machine's: owned by them */
-  gboolean    dimmed;      /* a machine the highlight leaves out */
+  StrataLegendKind kind;
+  StrataRgb        color;
+  char            *name;   /* "user", "server1 running", "bar height: busy share" */
+  gboolean         dimmed; /* a machine the highlight leaves out */
 } StrataLegendItem;
 
-/* The states drawn, then each guest machine in its colour (StrataLegendItem). */
+/* The states the set draws in their own colours, then each VM it draws in its colour
+ * (dimmed when the highlight leaves it out), then the key to mixed columns
+ * (StrataLegendItem, which the array frees). */
 GArray *strata_render_legend_items (StrataAnalysis            *analysis,
+                                    StrataLayout              *layout,
                                     const StrataHighlight     *highlight,
                                     gboolean                   dark);
 

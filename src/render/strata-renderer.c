@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strata-describe.h"
 #include "strata-render-parts.h"
 #include "strata-render-text.h"
 #include "strata-renderer.h"
@@ -28,6 +29,8 @@
 #define MAX_WIDTH 16384
 /* Labels go inside intervals at least this wide, and only when a row shows few intervals. */
 #define LABEL_MIN_PX 48
+/* A label's run goes on over breaks at most this wide. */
+#define LABEL_GAP_PX 3
 /* The opacity of a dimmed label: GTK's .dim-label, as the legend widget shows it. */
 #define DIM_LABEL 0.55
 /* The opacity of what the highlight leaves out. */
@@ -75,16 +78,17 @@ static const StrataRgb state_dark[STRATA_STATE_N] = {
   [STRATA_STATE_WAITING] = { 0.847, 0.106, 0.376 },
 };
 
-/* GNOME palette hues: distinct from the state colours above. */
+/* Machine colours, in hues that no state has, each at least 28 CIE76 ΔE from every state
+ * colour of either style and from the dark backgrounds, and at the activity colours'
+ * luminance, so that white labels read on them as well (tests/test-palette.c). Machine 1,
+ * usually the first VM, gets the first. */
 static const StrataRgb machine_palette[] = {
-  { 0.40, 0.40, 0.40 },   /* unused: index 0 is usually the host, drawn by state */
-  { 0.11, 0.63, 0.84 },   /* cyan */
-  { 0.80, 0.29, 0.65 },   /* pink */
-  { 0.55, 0.45, 0.10 },   /* brown-olive */
-  { 0.38, 0.21, 0.80 },   /* violet */
-  { 0.00, 0.55, 0.55 },   /* teal */
-  { 0.85, 0.55, 0.35 },   /* salmon */
-  { 0.45, 0.55, 0.80 },   /* steel */
+  { 0.000, 0.470, 0.470 },   /* teal */
+  { 0.440, 0.450, 0.270 },   /* olive */
+  { 0.550, 0.200, 0.450 },   /* plum */
+  { 0.520, 0.340, 0.220 },   /* brown */
+  { 0.675, 0.304, 0.359 },   /* rose */
+  { 0.480, 0.080, 0.140 },   /* maroon */
 };
 
 StrataRgb
@@ -97,9 +101,15 @@ strata_render_state_color (StrataState state,
 }
 
 StrataRgb
+strata_render_mark_color (gboolean dark)
+{
+  return dark ? (StrataRgb) { 1, 1, 1 } : (StrataRgb) { 0.1, 0.1, 0.1 };
+}
+
+StrataRgb
 strata_render_machine_color (guint machine)
 {
-  return machine_palette[1 + machine % (G_N_ELEMENTS (machine_palette) - 1)];
+  return machine_palette[(machine + G_N_ELEMENTS (machine_palette) - 1) % G_N_ELEMENTS (machine_palette)];
 }
 
 void
@@ -120,6 +130,7 @@ strata_render_options_init (StrataRenderOptions *o,
   o->legend_height = 28;
   o->row_height = 22;
   o->marked_row = -1;
+  o->marked_row2 = -1;
 }
 
 typedef struct
@@ -327,48 +338,123 @@ flush_batches (cairo_t *cr,
 
 typedef struct
 {
-  double  x;
-  double  y;
-  double  width;
-  double  height;
-  guint32 comm;
-  gboolean dimmed;
+  double    x;
+  double    y;
+  double    width;
+  double    height;
+  char     *text;
+  gboolean  dimmed;
 } Label;
 
-/* Names inside intervals wide enough to hold them: runs of pixels that one interval covers
- * whole, found from the summary, so the cost stays per pixel. Drawn after the boxes. */
+static void
+label_clear (gpointer data)
+{
+  g_free (((Label *) data)->text);
+}
+
+/* What a column's label is about: columns with the same key in a row share one label. */
+typedef struct
+{
+  guint8  state;        /* on vCPU rows, where the state is what the label says */
+  guint16 machine;
+  gint32  tid;
+  guint32 comm;
+} LabelKey;
+
+static gboolean
+label_key (StrataRowKind          kind,
+           const StrataPixel     *px,
+           const StrataStateDesc *d,
+           LabelKey              *key)
+{
+  /* A column that is mostly something else draws no part of the label's bar. */
+  if (px->changes == 0 || !strata_state_is_activity (d->state) || (px->changes > 1 && px->busy < 0.5))
+    return FALSE;
+  key->state = kind == STRATA_ROW_VCPU ? d->state : 0;
+  key->machine = d->machine;
+  key->tid = d->tid;
+  key->comm = d->comm;
+  return TRUE;
+}
+
+static gboolean
+label_key_equal (const LabelKey *a,
+                 const LabelKey *b)
+{
+  return a->state == b->state && a->machine == b->machine && a->tid == b->tid && a->comm == b->comm;
+}
+
+/* Names inside runs of columns wide enough to hold them, one a run of the same thread (user
+ * time, syscalls and interrupts in it alike) or, on vCPU rows, of the same state: found from
+ * the summary, so the cost stays per pixel; the text is strata_describe_label()'s, the
+ * tooltips' words. Drawn after the boxes. */
 static void
 collect_labels (GArray                    *labels,
                 StrataAnalysis            *analysis,
+                const StrataRenderOptions *o,
                 const Dimming             *dim,
+                guint                      row,
                 const StrataPixel         *pixels,
-                int                width,
-                double             x,
-                double             y,
-                double             h)
+                int                        width,
+                double                     x,
+                double                     y,
+                double                     h)
 {
   StrataStore *store = analysis->store;
+  StrataRowKind kind = strata_store_row_kind (store, row);
+  double ns_per_px = strata_time_span_ns_per_px (o->visible, width);
   int p = 0;
 
   while (p < width)
     {
-      const StrataStateDesc *d;
+      const StrataStateDesc *d = strata_store_desc (store, pixels[p].desc_id);
+      LabelKey key, next;
+      StrataInterval iv;
+      char *text = NULL;
       int q = p + 1;
 
-      if (pixels[p].changes != 1)
+      if (!label_key (kind, &pixels[p], d, &key))
         {
           p++;
           continue;
         }
-      while (q < width && pixels[q].changes == 1 && pixels[q].desc_id == pixels[p].desc_id)
-        q++;
-      d = strata_store_desc (store, pixels[p].desc_id);
-      if (q - p >= LABEL_MIN_PX && d->comm != 0 && d->state != STRATA_STATE_IDLE &&
-          d->state != STRATA_STATE_BLOCKED && d->state != STRATA_STATE_UNKNOWN)
+      /* The run goes on over short breaks (an exit of a vCPU, an interrupt of a thread the
+       * CPU shows in another's name) when the same thing resumes after them. */
+      for (;;)
+        {
+          int gap = 0;
+
+          while (q < width && label_key (kind, &pixels[q], strata_store_desc (store, pixels[q].desc_id), &next) &&
+                 label_key_equal (&key, &next))
+            q++;
+          while (q + gap < width && gap <= LABEL_GAP_PX &&
+                 !(label_key (kind, &pixels[q + gap], strata_store_desc (store, pixels[q + gap].desc_id), &next) &&
+                   label_key_equal (&key, &next)))
+            gap++;
+          if (q + gap >= width || gap > LABEL_GAP_PX)
+            break;
+          q += gap;
+        }
+      if (q - p < LABEL_MIN_PX)
+        {
+          p = q;
+          continue;
+        }
+      /* The interval the label names: the one under the run's first column, or its middle. */
+      for (guint i = 0; i < 2 && text == NULL; i++)
+        {
+          double at = i == 0 ? p + 0.5 : (p + q) / 2.0;
+
+          if (strata_store_lookup (store, row, o->visible.begin + (gint64) (at * ns_per_px), &iv) &&
+              label_key (kind, &(StrataPixel) { .changes = 1, .busy = 1 }, iv.desc, &next) &&
+              label_key_equal (&key, &next))
+            text = strata_describe_label (analysis, row, &iv);
+        }
+      if (text != NULL)
         {
           /* Over a dimmed machine, white text would vanish in the pale box. */
-          gboolean dimmed = dims_column (dim, d, d->machine, pixels[p].machine_mask);
-          Label label = { x + p + 3, y, q - p - 6, h, d->comm, dimmed };
+          Label label = { x + p + 3, y, q - p - 6, h, text,
+                          dims_column (dim, d, d->machine, pixels[p].machine_mask) };
 
           g_array_append_val (labels, label);
         }
@@ -379,7 +465,6 @@ collect_labels (GArray                    *labels,
 static void
 draw_labels (cairo_t        *cr,
              PangoLayout    *pl,
-             StrataAnalysis *analysis,
              GArray         *labels)
 {
   for (guint i = 0; i < labels->len; i++)
@@ -391,7 +476,7 @@ draw_labels (cairo_t        *cr,
         cairo_set_source_rgba (cr, 0.3, 0.3, 0.3, 0.6);
       else
         cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
-      pango_layout_set_text (pl, strata_analysis_string (analysis, l->comm), -1);
+      pango_layout_set_text (pl, l->text, -1);
       pango_layout_set_width (pl, (int) (l->width * PANGO_SCALE));
       pango_layout_get_pixel_size (pl, &tw, &th);
       cairo_move_to (cr, l->x, l->y + (l->height - th) / 2);
@@ -573,12 +658,13 @@ strata_render_body (cairo_t                   *cr,
   g_autoptr(GArray) front = g_array_new (FALSE, FALSE, sizeof (Batch));
   g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (Label));
   StrataStore *store = analysis->store;
-  double marked_y = -G_MAXDOUBLE;
+  double marked_y[2] = { -G_MAXDOUBLE, -G_MAXDOUBLE };
 
   if (width <= 0 || height <= 0 || strata_time_span_is_empty (o->visible))
     return;
   width = MIN (width, MAX_WIDTH);
   pixels = g_new (StrataPixel, width);
+  g_array_set_clear_func (labels, label_clear);
   pango_layout_set_font_description (pl, font);
   pango_layout_set_ellipsize (pl, PANGO_ELLIPSIZE_END);
 
@@ -609,20 +695,34 @@ strata_render_body (cairo_t                   *cr,
       strata_store_summarize (store, e->row, o->visible.begin, o->visible.end, width, pixels);
       dimming_init (&dim, analysis, highlight, e->row);
       draw_row (back, front, analysis, o, &dim, kind, pixels, width, x, ry + 1, h);
-      collect_labels (labels, analysis, &dim, pixels, width, x, ry + 1, h);
+      collect_labels (labels, analysis, o, &dim, e->row, pixels, width, x, ry + 1, h);
       if (e->row == o->marked_row)
-        marked_y = ry;
+        marked_y[0] = ry;
+      if (e->row == o->marked_row2)
+        marked_y[1] = ry;
     }
   flush_batches (cr, back);
   flush_batches (cr, front);
-  draw_labels (cr, pl, analysis, labels);
-  if (marked_y > -G_MAXDOUBLE)
-    {
-      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.9);
-      cairo_set_line_width (cr, 2);
-      cairo_rectangle (cr, x + 1, marked_y + 1, width - 2, o->row_height - 2);
-      cairo_stroke (cr);
-    }
+  draw_labels (cr, pl, labels);
+  /* The marked preemption: outlined on its vCPU's row and its pCPU's, over its span. */
+  for (guint i = 0; i < G_N_ELEMENTS (marked_y); i++)
+    if (marked_y[i] > -G_MAXDOUBLE)
+      {
+        StrataRgb c = strata_render_mark_color (o->dark);
+        double x0 = x + 1, x1 = x + width - 1;
+
+        if (!strata_time_span_is_empty (o->marked_span))
+          {
+            x0 = MAX (x0, floor (x + strata_time_span_to_x (o->visible, o->marked_span.begin, width)) - 1);
+            x1 = MIN (x1, ceil (x + strata_time_span_to_x (o->visible, o->marked_span.end, width)) + 1);
+          }
+        if (x1 <= x0)
+          continue;
+        cairo_set_source_rgba (cr, c.r, c.g, c.b, 0.9);
+        cairo_set_line_width (cr, 2);
+        cairo_rectangle (cr, x0, marked_y[i] + 1, x1 - x0, o->row_height - 2);
+        cairo_stroke (cr);
+      }
 
   if (!strata_time_span_is_empty (o->selection))
     {
@@ -753,9 +853,10 @@ static void
 draw_legend (cairo_t                   *cr,
              PangoLayout               *pl,
              const StrataRenderOptions *o,
-             StrataAnalysis            *analysis)
+             StrataAnalysis            *analysis,
+             StrataLayout              *layout)
 {
-  g_autoptr(GArray) items = strata_render_legend_items (analysis, o->highlight, o->dark);
+  g_autoptr(GArray) items = strata_render_legend_items (analysis, layout, o->highlight, o->dark);
   double lx = 8, ly = o->height - o->legend_height;
 
   set_fg (cr, o, 0.04);
@@ -769,8 +870,19 @@ draw_legend (cairo_t                   *cr,
       /* A machine the highlight leaves out: pale, as the GTK legend shows it. */
       cairo_set_source_rgba (cr, item->color.r, item->color.g, item->color.b,
                              item->dimmed ? STRATA_RENDER_LEGEND_DIM : 1.0);
-      cairo_rectangle (cr, lx, ly + 8, 12, 12);
-      cairo_fill (cr);
+      if (item->kind == STRATA_LEGEND_SHARE)
+        {
+          cairo_rectangle (cr, lx, ly + 14, 12, 6);
+          cairo_fill (cr);
+          cairo_set_line_width (cr, 1);
+          cairo_rectangle (cr, lx + 0.5, ly + 8.5, 11, 11);
+          cairo_stroke (cr);
+        }
+      else
+        {
+          cairo_rectangle (cr, lx, ly + 8, 12, 12);
+          cairo_fill (cr);
+        }
       pango_layout_set_width (pl, -1);
       pango_layout_set_text (pl, item->name, -1);
       pango_layout_get_pixel_size (pl, &tw, &th);
@@ -892,7 +1004,7 @@ strata_render (cairo_t                   *cr,
   if (o->header_width > 0)
     draw_headers (cr, pl, layout, o, analysis);
   if (o->legend_height > 0)
-    draw_legend (cr, pl, o, analysis);
+    draw_legend (cr, pl, o, analysis, layout);
 }
 
 gint

@@ -44,6 +44,8 @@ typedef struct
                                         * rows are hidden (a session's); NULL: none */
   StrataTimeSpan         selection;    /* a selected range to shade; empty: none */
   gint                   marked_row;   /* a store row to outline (a preemption's vCPU); -1: none */
+  gint                   marked_row2;  /* another (the pCPU it happened on); -1: none */
+  StrataTimeSpan         marked_span;  /* the part of them to outline; empty: whole */
   gboolean               dark;
   const char            *font;         /* Pango font description; NULL: "Sans 9" */
   const char            *title;        /* a band on top names it ("server1 + host") with the
@@ -80,6 +82,9 @@ gboolean  strata_render_to_file      (StrataAnalysis            *analysis,
                                       const StrataRenderOptions *options,
                                       const char                *path,
                                       GError                   **error);
+
+/* The outline of a marked preemption: not a state's colour. */
+StrataRgb strata_render_mark_color    (gboolean    dark);
 
 /* The colour of a state, and of a machine (guests are drawn in their machine's colour). */
 StrataRgb strata_render_state_color   (StrataState state,

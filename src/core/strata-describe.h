@@ -1,0 +1,50 @@
+/* strata-describe.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-analysis.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the views say about a row and its intervals, in the user's words: the names the row
+ * headers show ("CPU 1", "vCPU 0 of server1"), what preempted a vCPU ("stress (4001) on
+ * CPU 1"), which pCPU a running vCPU is on and which guest thread it runs, and the names of
+ * threads, processes and interrupts. The tooltips and the labels drawn inside intervals
+ * (screen and exported images alike) come from here, so they say the same things.
+ */
+
+/* "CPU 1 of host", "vCPU 0 of server1", "IRQ 16 of host". */
+char                   *strata_describe_row             (StrataAnalysis         *analysis,
+                                                         guint                   row);
+
+/* The preemption (or wake-up wait) of vCPU @vcpu of @machine that starts at @start, or
+ * NULL: O(log n) in the preemptions. */
+const StrataPreemption *strata_describe_find_preemption (StrataAnalysis         *analysis,
+                                                         guint                   machine,
+                                                         gint32                  vcpu,
+                                                         gint64                  start);
+
+/* What ran instead of a preempted vCPU, the longest first: "stress (4001)", "vCPU 0 of db01
+ * running postgres (812)", "nothing: the CPU was idle". NULL when nothing is known. */
+char                   *strata_describe_cause           (StrataAnalysis              *analysis,
+                                                         const StrataPreemptionCause *cause);
+
+/* The text drawn inside @iv on @row ("worker", "by stress (4001)"), or NULL for none. */
+char                   *strata_describe_label           (StrataAnalysis         *analysis,
+                                                         guint                   row,
+                                                         const StrataInterval   *iv);
+
+/* The tooltip of @iv on @row at @ns: the row, the state and what it is about, the thread
+ * and its process, start, end and duration; one fact a line. */
+char                   *strata_describe_interval        (StrataAnalysis         *analysis,
+                                                         guint                   row,
+                                                         const StrataInterval   *iv,
+                                                         gint64                  ns);
+
+G_END_DECLS
