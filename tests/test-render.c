@@ -10,10 +10,13 @@
 #include "config.h"
 
 #include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
 
 #include "strata-render-parts.h"
 #include "strata-renderer.h"
 #include "strata-scenario.h"
+#include "strata-time.h"
 #include "test-synthetic.h"
 
 /*
@@ -377,6 +380,100 @@ test_ruler_ticks (void)
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+/* Whether @step is a round one: 1, 2 or 5 of a power of ten ns below a second, a divisor of
+ * the next unit above (1, 2, 5, 10, 20, 30 s or min; 1, 2, 3, 6, 12 h), 1, 2 or 5 of a power
+ * of ten days. */
+static gboolean
+is_round_step (gint64 step)
+{
+  static const gint64 above[] = { 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200,
+                                  10800, 21600, 43200 };
+  gint64 unit = G_GINT64_CONSTANT (1000000000);
+
+  if (step < unit)
+    {
+      while (step % 10 == 0)
+        step /= 10;
+      return step == 1 || step == 2 || step == 5;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (above); i++)
+    if (step == above[i] * unit)
+      return TRUE;
+  if (step % STRATA_TIME_DAY_NS != 0)
+    return FALSE;
+  step /= STRATA_TIME_DAY_NS;
+  while (step % 10 == 0)
+    step /= 10;
+  return step == 1 || step == 2 || step == 5;
+}
+
+/*
+ * Over spans from 20 ns to a month, at odd starts and several widths, in the renderer's font:
+ * steps are round, every label fits beside the next one with room to spare (none has to be
+ * left out), the last one is not cut by the edge, labels keep apart, and spans over a day
+ * show dates.
+ */
+static void
+test_ruler_spans (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 8, 8);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 9");
+  static const double widths[] = { 200, 333, 700, 1600 };
+  const gint64 base = G_GINT64_CONSTANT (1442503600000000000);
+  guint n_spans = 0;
+
+  pango_layout_set_font_description (layout, font);
+  for (double span = 20; span < 40.0 * STRATA_TIME_DAY_NS; span *= 1.37)
+    for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+      {
+        StrataTimeSpan visible = { base + (gint64) (span * 0.377) + 123, 0 };
+        g_autoptr(GArray) ticks = NULL;
+        double prev_end = -G_MAXDOUBLE, prev_x = -G_MAXDOUBLE;
+        gboolean dated = FALSE;
+
+        visible.end = visible.begin + (gint64) span;
+        ticks = strata_render_ruler_ticks (visible, widths[w]);
+        n_spans++;
+        for (guint i = 0; i < ticks->len; i++)
+          {
+            const StrataRulerTick *t = &g_array_index (ticks, StrataRulerTick, i);
+            double lx;
+            int tw, th;
+
+            if (i > 0)
+              g_assert_true (is_round_step (t->ns - g_array_index (ticks, StrataRulerTick, i - 1).ns));
+            g_assert_cmpfloat (t->x, >=, 0);
+            g_assert_cmpfloat (t->x, <=, widths[w] + 1e-6);
+            pango_layout_set_text (layout, t->label, -1);
+            pango_layout_get_pixel_size (layout, &tw, &th);
+            /* Room for it before the next tick, gap included. */
+            if (i > 0)
+              {
+                if (t->x - prev_x < tw + STRATA_RENDER_TICK_GAP_PX / 2)
+                  g_error ("%.0f ns over %.0f px: \"%s\" is %d px wide, %.1f px after the tick before",
+                           span, widths[w], t->label, tw, t->x - prev_x);
+              }
+            prev_x = t->x;
+            dated |= strchr (t->label, ',') != NULL;
+            /* Every label shows, but perhaps the last when the edge leaves no room for it. */
+            if (!strata_render_place_tick_label (t->x, tw, widths[w], &prev_end, &lx))
+              {
+                g_assert_cmpuint (i, ==, ticks->len - 1);
+                continue;
+              }
+            g_assert_cmpfloat (lx, >=, 0);
+            g_assert_cmpfloat (lx + tw, <=, widths[w]);
+          }
+        if (span > 1.5 * STRATA_TIME_DAY_NS && ticks->len > 0)
+          g_assert_true (dated);
+      }
+  g_test_message ("%u spans and widths", n_spans);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 static const StrataRenderHeader *
 find_header (GArray          *headers,
              StrataLayout    *layout,
@@ -529,6 +626,7 @@ main (int   argc,
   g_test_add_func ("/render/busy-shares", test_busy_shares);
   g_test_add_func ("/render/highlight-vcpu", test_highlight_vcpu);
   g_test_add_func ("/render/ruler-ticks", test_ruler_ticks);
+  g_test_add_func ("/render/ruler-spans", test_ruler_spans);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/legend", test_legend);
 

@@ -52,6 +52,7 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
   StrataTimeSpan visible;
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
+  double prev_end = -G_MAXDOUBLE;
   GdkRGBA fg, c;
   int tw, th;
 
@@ -90,13 +91,17 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
   for (guint i = 0; i < ticks->len; i++)
     {
       const StrataRulerTick *tick = &g_array_index (ticks, StrataRulerTick, i);
-      double tx = floor (tick->x);
+      double tx = floor (tick->x), lx;
 
       c = strata_rgba_with_alpha (&fg, 0.35);
       gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (tx, height - 8, 1, 7));
       pango_layout_set_text (layout, tick->label, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      /* Whole, and never touching the one before, in whatever font. */
+      if (!strata_render_place_tick_label (tick->x, tw, width, &prev_end, &lx))
+        continue;
       c = strata_rgba_with_alpha (&fg, 0.8);
-      strata_snapshot_append_text (snapshot, layout, &c, tx + 3, 2);
+      strata_snapshot_append_text (snapshot, layout, &c, lx, 2);
     }
   gtk_snapshot_pop (snapshot);
 }

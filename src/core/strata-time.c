@@ -245,17 +245,49 @@ strata_time_tick_step (gint64 span_ns,
                        double width_px,
                        double min_px)
 {
+  /* Round steps: 1, 2 or 5 times a power of ten below a second; above, what divides the next
+   * unit (no 50 s, no 1 h 23 min 20 s); days 1, 2 or 5 times a power of ten. */
+  static const gint64 above[] = {
+    NS_PER_SEC, 2 * NS_PER_SEC, 5 * NS_PER_SEC, 10 * NS_PER_SEC, 20 * NS_PER_SEC, 30 * NS_PER_SEC,
+    60 * NS_PER_SEC, 120 * NS_PER_SEC, 300 * NS_PER_SEC, 600 * NS_PER_SEC, 1200 * NS_PER_SEC,
+    1800 * NS_PER_SEC, 3600 * NS_PER_SEC, 7200 * NS_PER_SEC, 10800 * NS_PER_SEC, 21600 * NS_PER_SEC,
+    43200 * NS_PER_SEC,
+  };
   static const gint64 mult[] = { 1, 2, 5 };
   double ns_per_px;
 
   if (span_ns <= 0 || width_px <= 0)
     return 1;
   ns_per_px = (double) span_ns / width_px;
-  for (gint64 p = 1; p <= G_GINT64_CONSTANT (1000000000000000000) / 10; p *= 10)
+  for (gint64 p = 1; p < NS_PER_SEC; p *= 10)
     for (guint i = 0; i < G_N_ELEMENTS (mult); i++)
       if ((double) (p * mult[i]) / ns_per_px >= min_px)
         return p * mult[i];
-  return G_GINT64_CONSTANT (1000000000000000000);
+  for (guint i = 0; i < G_N_ELEMENTS (above); i++)
+    if ((double) above[i] / ns_per_px >= min_px)
+      return above[i];
+  /* Up to 50000 days: the time range ends 146 years after its origin. */
+  for (gint64 p = 1; p <= 10000; p *= 10)
+    for (guint i = 0; i < G_N_ELEMENTS (mult); i++)
+      if ((double) (p * mult[i] * STRATA_TIME_DAY_NS) / ns_per_px >= min_px)
+        return p * mult[i] * STRATA_TIME_DAY_NS;
+  return 50000 * STRATA_TIME_DAY_NS;
+}
+
+char *
+strata_time_format_ruler (gint64 ns,
+                          gint64 step)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  /* Days, and midnight whatever the step: the date. */
+  if (step >= STRATA_TIME_DAY_NS || (ns % STRATA_TIME_DAY_NS == 0 && ns >= 0))
+    return strata_time_format_date (ns);
+  if (step < 60 * NS_PER_SEC)
+    return strata_time_format_tick (ns, step);
+  if ((dt = g_date_time_new_from_unix_utc (ns / NS_PER_SEC)) == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, ns);
+  return g_date_time_format (dt, "%H:%M");
 }
 
 char *

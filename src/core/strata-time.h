@@ -69,13 +69,21 @@ gboolean  strata_time_parse_clock     (const char  *text,
                                        gint64      *out_ns,
                                        GError     **error);
 
-/* The ruler's tick spacing: 1, 2 or 5 times a power of ten ns, at least @min_px apart. */
+#define STRATA_TIME_DAY_NS (G_GINT64_CONSTANT (86400) * 1000000000)
+
+/* The ruler's tick spacing, at least @min_px apart: 1, 2 or 5 times a power of ten ns below
+ * a second; 1, 2, 5, 10, 20 or 30 s or min, 1, 2, 3, 6 or 12 h; 1, 2 or 5 times a power of
+ * ten days. */
 gint64    strata_time_tick_step       (gint64       span_ns,
                                        double       width_px,
                                        double       min_px);
 /* A tick label with as many decimals as @step needs: "16:32:05", "16:32:05.250",
  * "16:32:05.997720", "16:32:05.997720125" (UTC). */
 char     *strata_time_format_tick     (gint64       ns,
+                                       gint64       step);
+/* The ruler's label of a tick at @ns, @step apart: strata_time_format_tick()'s below a minute,
+ * "16:40" from a minute on, and the date for days and at midnight: "Sep 17, 2015". */
+char     *strata_time_format_ruler    (gint64       ns,
                                        gint64       step);
 
 G_END_DECLS

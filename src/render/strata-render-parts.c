@@ -21,27 +21,76 @@ tick_clear (gpointer data)
   g_free (((StrataRulerTick *) data)->label);
 }
 
+/* The characters of the longest label of a step (an estimate of its width). */
+static guint
+label_chars (StrataTimeSpan visible,
+             gint64         step)
+{
+  g_autofree char *sample = strata_time_format_ruler (visible.begin - visible.begin % step, step);
+  guint n = g_utf8_strlen (sample, -1);
+
+  /* Spans over midnight label it with the date. */
+  if (visible.begin / STRATA_TIME_DAY_NS != visible.end / STRATA_TIME_DAY_NS)
+    {
+      g_autofree char *date = strata_time_format_date (visible.end - visible.end % STRATA_TIME_DAY_NS);
+
+      n = MAX (n, (guint) g_utf8_strlen (date, -1));
+    }
+  return n;
+}
+
 GArray *
 strata_render_ruler_ticks (StrataTimeSpan visible,
                            double         width)
 {
   GArray *ticks = g_array_new (FALSE, FALSE, sizeof (StrataRulerTick));
-  gint64 step, first;
+  gint64 span = strata_time_span_duration (visible), step, first;
 
   g_array_set_clear_func (ticks, tick_clear);
   /* No room: no ticks (a step for no width would be 1 ns, and the ticks countless). */
   if (width <= 0 || strata_time_span_is_empty (visible))
     return ticks;
-  step = strata_time_tick_step (strata_time_span_duration (visible), width, STRATA_RENDER_TICK_MIN_PX);
+  /* Far enough apart for their labels: longer labels (more decimals, dates) take a longer
+   * step, until the step's own labels fit. */
+  step = strata_time_tick_step (span, width, STRATA_RENDER_TICK_MIN_PX);
+  for (guint i = 0; i < 8; i++)
+    {
+      double need = label_chars (visible, step) * STRATA_RENDER_TICK_CHAR_PX + STRATA_RENDER_TICK_GAP_PX;
+      gint64 next;
+
+      if ((double) step / strata_time_span_ns_per_px (visible, width) >= need ||
+          (next = strata_time_tick_step (span, width, need)) == step)
+        break;
+      step = next;
+    }
   first = visible.begin - (visible.begin % step) + (visible.begin % step > 0 ? step : 0);
-  for (gint64 t = first; t <= visible.end; t += step)
+  for (gint64 t = first; t <= visible.end && t >= first; t += step)
     {
       StrataRulerTick tick = { t, strata_time_span_to_x (visible, t, width),
-                               strata_time_format_tick (t, step) };
+                               strata_time_format_ruler (t, step) };
 
       g_array_append_val (ticks, tick);
     }
   return ticks;
+}
+
+gboolean
+strata_render_place_tick_label (double  tick_x,
+                                double  label_width,
+                                double  body_width,
+                                double *prev_end,
+                                double *label_x)
+{
+  double x = tick_x + 3;
+
+  /* Not cut by the right edge: it ends there instead. */
+  if (x + label_width > body_width - 2)
+    x = body_width - 2 - label_width;
+  if (x < *prev_end + STRATA_RENDER_TICK_GAP_PX / 2 || x < 0)
+    return FALSE;
+  *label_x = x;
+  *prev_end = x + label_width;
+  return TRUE;
 }
 
 static void

@@ -18,8 +18,11 @@ G_BEGIN_DECLS
  * titles, dimming and colours.
  */
 
-/* Ticks at least this far apart. */
-#define STRATA_RENDER_TICK_MIN_PX 110
+/* Ticks at least this far apart, and far enough for their labels: so many px a character
+ * (more than any usual font's digits at the ruler's size) and a gap. */
+#define STRATA_RENDER_TICK_MIN_PX  110
+#define STRATA_RENDER_TICK_CHAR_PX 9
+#define STRATA_RENDER_TICK_GAP_PX  16
 /* The opacity of what the highlight leaves out: row headers, and legend swatches. */
 #define STRATA_RENDER_HEADER_DIM  0.4
 #define STRATA_RENDER_LEGEND_DIM  (80.0 / 255.0)
@@ -28,13 +31,23 @@ typedef struct
 {
   gint64  ns;
   double  x;               /* px from the left edge of the rows' body */
-  char   *label;           /* "16:32:05.250", as many decimals as the step needs */
+  char   *label;           /* "16:32:05.250", as many decimals as the step needs; "16:40";
+                            * "Sep 17, 2015" at midnight and for days */
 } StrataRulerTick;
 
-/* The ticks of a body @width px wide that shows @visible: 1, 2 or 5 times a power of ten ns
- * apart (StrataRulerTick, which the array frees). Empty when @width is not positive. */
-GArray *strata_render_ruler_ticks  (StrataTimeSpan             visible,
-                                    double                     width);
+/* The ticks of a body @width px wide that shows @visible, a round step apart
+ * (strata_time_tick_step()) and far enough for their labels (StrataRulerTick, which the
+ * array frees). Empty when @width is not positive. */
+GArray  *strata_render_ruler_ticks      (StrataTimeSpan             visible,
+                                         double                     width);
+/* Where the label of the tick at @tick_x goes, @label_width px wide: right of it, or ending
+ * at the body's right edge rather than cut there. FALSE when it would then come close to the
+ * label before, which ends at *@prev_end (the first: -G_MAXDOUBLE); updates *@prev_end. */
+gboolean strata_render_place_tick_label (double                     tick_x,
+                                         double                     label_width,
+                                         double                     body_width,
+                                         double                    *prev_end,
+                                         double                    *label_x);
 
 typedef struct
 {

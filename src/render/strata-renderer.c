@@ -763,6 +763,7 @@ draw_ruler (cairo_t                   *cr,
 {
   g_autoptr(GArray) ticks = strata_render_ruler_ticks (o->visible, width);
   g_autofree char *date = strata_time_format_date (o->visible.begin);
+  double prev_end = -G_MAXDOUBLE;
 
   set_fg (cr, o, 0.06);
   cairo_rectangle (cr, 0, 0, o->width, o->ruler_height);
@@ -780,7 +781,8 @@ draw_ruler (cairo_t                   *cr,
   for (guint i = 0; i < ticks->len; i++)
     {
       const StrataRulerTick *tick = &g_array_index (ticks, StrataRulerTick, i);
-      double tx = x + tick->x;
+      double tx = x + tick->x, lx;
+      int tw, th;
 
       set_fg (cr, o, 0.35);
       cairo_set_line_width (cr, 1);
@@ -794,8 +796,11 @@ draw_ruler (cairo_t                   *cr,
       cairo_stroke (cr);
       pango_layout_set_width (pl, -1);
       pango_layout_set_text (pl, tick->label, -1);
+      pango_layout_get_pixel_size (pl, &tw, &th);
+      if (!strata_render_place_tick_label (tick->x, tw, width, &prev_end, &lx))
+        continue;
       set_fg (cr, o, 0.8);
-      cairo_move_to (cr, tx + 3, o->ruler_height - 24);
+      cairo_move_to (cr, x + lx, o->ruler_height - 24);
       strata_render_show_layout (cr, pl);
     }
 }
