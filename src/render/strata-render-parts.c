@@ -115,7 +115,7 @@ is_dimmed (StrataAnalysis            *analysis,
   if (e->header)
     return e->machine != analysis->host && !strata_highlight_has_machine (o->highlight, e->machine);
   kind = strata_store_row_kind (analysis->store, e->row);
-  machine = get_machine (analysis, e->machine);
+  machine = strata_analysis_get_machine (analysis, e->machine);
   if (kind == STRATA_ROW_VCPU || (kind == STRATA_ROW_CPU && machine != NULL && machine->role == STRATA_ROLE_GUEST))
     return !strata_highlight_has_vcpu (o->highlight, e->machine,
                                        (guint) strata_store_row_number (analysis->store, e->row));
@@ -194,7 +194,7 @@ strata_render_legend_items (StrataAnalysis        *analysis,
   for (guint d = 0; d < strata_store_n_descs (store); d++)
     {
       const StrataStateDesc *desc = strata_store_desc (store, d);
-      StrataMachine *machine = get_machine (analysis, desc->machine == STRATA_NO_MACHINE ? -1 : desc->machine);
+      StrataMachine *machine = strata_analysis_get_machine (analysis, desc->machine == STRATA_NO_MACHINE ? -1 : desc->machine);
       gboolean guest = machine != NULL && machine->role == STRATA_ROLE_GUEST;
       gboolean own = desc->state != STRATA_STATE_PREEMPTED && desc->state != STRATA_STATE_BLOCKED &&
                      desc->state != STRATA_STATE_HYPERVISOR;

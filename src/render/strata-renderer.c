@@ -241,7 +241,7 @@ dimming_init (Dimming               *dim,
   dim->row_dimmed = FALSE;
   if (highlight == NULL)
     return;
-  if (kind == STRATA_ROW_VCPU || (kind == STRATA_ROW_CPU && is_guest_machine (analysis, machine)))
+  if (kind == STRATA_ROW_VCPU || (kind == STRATA_ROW_CPU && strata_analysis_machine_is_guest (analysis, machine)))
     {
       dim->vcpu_machine = machine;
       dim->vcpu = strata_store_row_number (analysis->store, row);
