@@ -1,7 +1,7 @@
 #!/bin/sh
 # run-benchmarks.sh: generate the benchmark trace sets once (a host and two guests: about
-# 10 M and 1 M events of the mixed shape, and 10 M of each other shape), then print decode,
-# analysis, memory, reopening and drawing numbers.
+# 10 M and 1 M events of the mixed shape, the 10 M one again without sync events, and 10 M of
+# each other shape), then print decode, analysis, memory, reopening and drawing numbers.
 #
 #   tests/bench/run-benchmarks.sh [BUILD_DIR]      (or: meson test -C BUILD_DIR --benchmark)
 #
@@ -18,11 +18,11 @@ build=${1:-_build}
 cache=${STRATA_BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/strata-bench}
 export STRATA_BENCH_DIR="$cache"
 
-generate () {   # generate DIR EVENTS [SHAPE]
+generate () {   # generate DIR EVENTS [SHAPE [OPTION]]
   if [ ! -d "$1" ]; then
     echo "Generating a $2-event set${3:+ of shape $3} in $1"
     mkdir -p "$(dirname "$1")"
-    "$build/src/gen/strata-gen" bench --events "$2" ${3:+--shape "$3"} "$1.tmp"
+    "$build/src/gen/strata-gen" bench --events "$2" ${3:+--shape "$3"} ${4:-} "$1.tmp"
     mv "$1.tmp" "$1"
   fi
 }
@@ -30,6 +30,7 @@ generate () {   # generate DIR EVENTS [SHAPE]
 for size in 10000000 1000000; do
   generate "$cache/$size" "$size"
 done
+generate "$cache/10000000-nosync" 10000000 mixed --no-sync
 
 echo "== Loading: $cache/10000000"
 "$build/tests/bench/strata-bench" load "$cache/10000000"
@@ -42,6 +43,10 @@ echo "== Drawing: $cache/10000000"
 echo
 echo "== Drawing: $cache/1000000"
 "$build/tests/bench/strata-bench" render "$cache/1000000"
+
+echo
+echo "== Guests with and without sync events: $cache/10000000, $cache/10000000-nosync"
+"$build/tests/bench/strata-bench" sync "$cache/10000000" "$cache/10000000-nosync"
 
 if [ "${STRATA_BENCH_SHAPES:-1}" != 0 ]; then
   shapes="$cache/shapes-10000000"

@@ -15,6 +15,9 @@
  *   strata-bench render DIR...   median time to draw a 1920×1080 frame of every row for 100
  *                                random zoom windows, and the median hover query
  *   strata-bench shapes ROOT     load and open, for each shape's set ROOT/<shape>: a table
+ *   strata-bench sync DIR NODIR  analysis time of one set recorded with vmsync events (DIR) and
+ *                                without any (NODIR: its guests are paired and synchronized by
+ *                                their VMs' KVM windows)
  *
  * Each measured run is a child process, so that its peak resident memory is its own.
  */
@@ -470,6 +473,49 @@ bench_shapes (const char *root)
   return 0;
 }
 
+/* The two sets' analyses alternate, so that a busy spell of a shared machine weighs on both. */
+static int
+bench_sync (char *with,
+            char *without)
+{
+  char *paths[2][2] = { { with, NULL }, { without, NULL } };
+  guint n_runs = MAX (bench_runs (), 5);
+  double wall[2][15], cpu[2][15], median_wall[2], median_cpu[2];
+  guint64 events[2] = { 0, 0 };
+
+  for (guint r = 0; r < n_runs; r++)
+    for (guint k = 0; k < 2; k++)
+      {
+        g_autoptr(GPtrArray) argv = child_argv ("--child-analyse", paths[k]);
+        Run run = measure ((char **) argv->pdata);
+
+        if (sscanf (run.out, "%" G_GUINT64_FORMAT " %*f %lf %*u %*u %*u %*f %lf",
+                    &events[k], &wall[k][r], &cpu[k][r]) != 3)
+          {
+            g_printerr ("strata-bench: the analysis of %s failed (status %d)\n", paths[k][0], run.status);
+            g_free (run.out);
+            return 1;
+          }
+        g_free (run.out);
+      }
+  for (guint k = 0; k < 2; k++)
+    {
+      qsort (wall[k], n_runs, sizeof (double), compare_double);
+      qsort (cpu[k], n_runs, sizeof (double), compare_double);
+      median_wall[k] = wall[k][n_runs / 2];
+      median_cpu[k] = cpu[k][n_runs / 2];
+    }
+  g_print ("%-36s %10s %12s %14s\n", "", "events", "analysis s", "processor s");
+  g_print ("%-36s %10" G_GUINT64_FORMAT " %12.3f %14.3f\n", "guests with vmsync events", events[0],
+           median_wall[0], median_cpu[0]);
+  g_print ("%-36s %10" G_GUINT64_FORMAT " %12.3f %14.3f\n", "guests without sync events (KVM fit)", events[1],
+           median_wall[1], median_cpu[1]);
+  g_print ("\nanalysis time without / with sync:  %.0f%% (target <= 110%%; processor time %.0f%%)\n",
+           100 * median_wall[1] / median_wall[0], 100 * median_cpu[1] / median_cpu[0]);
+  g_print ("                                    medians of %u runs each, alternating\n", n_runs);
+  return 0;
+}
+
 static int
 bench_render (char **paths)
 {
@@ -562,7 +608,10 @@ main (int   argc,
     return bench_shapes (argv[2]);
   if (argc >= 3 && strcmp (argv[1], "render") == 0)
     return bench_render (argv + 2);
+  if (argc == 4 && strcmp (argv[1], "sync") == 0)
+    return bench_sync (argv[2], argv[3]);
   g_printerr ("Usage: strata-bench load|open|render DIR...\n"
-              "       strata-bench shapes ROOT\n");
+              "       strata-bench shapes ROOT\n"
+              "       strata-bench sync DIR_WITH_VMSYNC DIR_WITHOUT\n");
   return 2;
 }
