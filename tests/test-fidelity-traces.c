@@ -84,6 +84,27 @@ test_simple_kernel_start (void)
   g_assert_cmpstr (strata_state_to_string (iv.desc->state), ==, "syscall");
 }
 
+/* tc-synctraces: the segments that Trace Compass's matcher pairs by (seq, ack_seq, flags), 46;
+ * and an accuracy over the whole guest trace (23 s), not only over the 0.2 s of messages. */
+static void
+test_synctraces (void)
+{
+  g_autoptr(StrataAnalysis) a = NULL;
+  StrataMachine *synced = NULL;
+
+  if (!test_have_samples ())
+    return;
+  a = analyse_sample ("tc-synctraces");
+  for (guint i = 0; i < a->machines->len; i++)
+    if (((StrataMachine *) g_ptr_array_index (a->machines, i))->sync_method == STRATA_SYNC_METHOD_TCP)
+      synced = g_ptr_array_index (a->machines, i);
+  g_assert_nonnull (synced);
+  g_assert_cmpuint (synced->sync.matches, ==, 46);
+  g_assert_cmpint (synced->sync.quality, ==, STRATA_SYNC_ACCURATE);
+  /* Half the feasible band at the trace's ends, which is tens of milliseconds wide there. */
+  g_assert_cmpfloat (synced->sync.accuracy_ns, >, 10e6);
+}
+
 /*
  * On every sample kernel trace, no switch-out that the trace proves runnable reads blocked:
  * prev_state 0 or one preemption marker, or (in a trace that records wakeups and lost
@@ -199,6 +220,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fidelity/samples/simple-kernel-marker", test_simple_kernel_marker);
   g_test_add_func ("/fidelity/samples/simple-kernel-start", test_simple_kernel_start);
+  g_test_add_func ("/fidelity/samples/synctraces", test_synctraces);
   g_test_add_func ("/fidelity/samples/runnable", test_samples_runnable);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "strata-analysis.h"
@@ -380,6 +381,82 @@ test_preemptions_and_causes (void)
   g_assert_cmpint (find_cause (a, p, "host", STRATA_CAUSE_HOST)->tid, ==, 600);
 }
 
+/* ---- defect 6: TCP keys and the accuracy over the whole trace ---- */
+
+/* Two segments differ only by their checksum (one end computed it, offloading left the other's
+ * unset): the key is (seq, ack_seq, flags), so they still match. */
+static const char *tcp =
+  "trace a hostname=a cpus=1 offset_s=1000\n"
+  "event 1000 0 inet_sock_local_out seq=100 ack_seq=7 flags=24 check=4660\n"
+  "event 50000 0 inet_sock_local_in seq=900 ack_seq=101 flags=16 check=0\n"
+  "event 90000 0 irq_handler_entry irq=1 name=x\n"
+  "trace b hostname=b cpus=1 offset_s=1000\n"
+  "event 30000 0 inet_sock_local_in seq=100 ack_seq=7 flags=24 check=0\n"
+  "event 40000 0 inet_sock_local_out seq=900 ack_seq=101 flags=16 check=51966\n";
+
+static void
+test_tcp_key (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (tcp, NULL, 0);
+  guint synced = 0;
+
+  for (guint m = 0; m < a->machines->len; m++)
+    {
+      StrataMachine *machine = g_ptr_array_index (a->machines, m);
+
+      if (machine->sync_method == STRATA_SYNC_METHOD_TCP)
+        {
+          g_assert_cmpuint (machine->sync.matches, ==, 2);
+          synced++;
+        }
+    }
+  g_assert_cmpuint (synced, ==, 1);
+}
+
+/*
+ * Messages over 0.2 s of a trace that lasts 20 s: far from them, the feasible lines part. The
+ * accuracy covers the whole trace: the true line (feasible, by construction) maps each end of
+ * it within the accuracy, and it is much wider than over the messages alone.
+ */
+static void
+test_accuracy_over_span (void)
+{
+  const gint64 t0 = G_GINT64_CONSTANT (1700000000000000000);
+  const double alpha = 1.00002;              /* the true line: ref = own * alpha + beta */
+  const gint64 beta = G_GINT64_CONSTANT (-34000000000000);
+  g_autoptr(StrataSyncHull) narrow = strata_sync_hull_new ();
+  g_autoptr(StrataSyncHull) wide = strata_sync_hull_new ();
+  StrataSyncResult near, whole;
+  gint64 first = t0 - G_GINT64_CONSTANT (10000000000), last = t0 + G_GINT64_CONSTANT (10000000000);
+
+  for (gint64 i = 0; i < 200; i++)
+    {
+      gint64 own = t0 + i * 1000000;
+      gint64 ref = (gint64) ((long double) own * alpha) + beta;
+      gint64 latency = 20000 + (i * 7919) % 30000;
+
+      /* Sent by own, received later by the reference; and the other way. */
+      strata_sync_hull_add_to_ref (narrow, own, ref + latency);
+      strata_sync_hull_add_to_ref (wide, own, ref + latency);
+      strata_sync_hull_add_from_ref (narrow, ref + 500000 - latency, own + 500000 / alpha);
+      strata_sync_hull_add_from_ref (wide, ref + 500000 - latency, own + 500000 / alpha);
+    }
+  strata_sync_hull_set_span (wide, first, last);
+  strata_sync_hull_solve (narrow, &near);
+  strata_sync_hull_solve (wide, &whole);
+  g_assert_cmpint (whole.quality, ==, STRATA_SYNC_ACCURATE);
+  /* The same line; only the accuracy is over more. */
+  g_assert_cmpfloat (whole.alpha, ==, near.alpha);
+  g_assert_cmpfloat (whole.accuracy_ns, >, 20 * near.accuracy_ns);
+  for (guint k = 0; k < 2; k++)
+    {
+      gint64 own = k == 0 ? first : last;
+      gint64 truth = (gint64) ((long double) own * alpha) + beta;
+
+      g_assert_cmpfloat (fabs ((double) (strata_sync_map (&whole, own) - truth)), <=, whole.accuracy_ns + 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,5 +467,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/first-evidence", test_first_evidence);
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
   g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);
+  g_test_add_func ("/fidelity/tcp-key", test_tcp_key);
+  g_test_add_func ("/fidelity/accuracy-over-span", test_accuracy_over_span);
   return g_test_run ();
 }

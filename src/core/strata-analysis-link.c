@@ -124,6 +124,17 @@ _strata_analysis_link_guests (Analysis                    *a,
     }
 }
 
+/* The accuracy a clock's hull reports covers the whole of @own's trace. */
+static void
+set_span (StrataSyncHull *hull,
+          Model          *own)
+{
+  StrataTrace *trace = own->machine->trace;
+
+  if (trace->begin_ns != 0 || trace->end_ns != 0)
+    strata_sync_hull_set_span (hull, strata_time_clamp (trace->begin_ns), strata_time_clamp (trace->end_ns));
+}
+
 static void
 sync_vmsync (Analysis *a,
              Model    *guest)
@@ -144,6 +155,7 @@ sync_vmsync (Analysis *a,
       else
         strata_sync_hull_add_from_ref (hull, pair->host_ns, pair->guest_ns);
     }
+  set_span (hull, guest);
   strata_sync_hull_solve (hull, &guest->machine->sync);
 }
 
@@ -219,6 +231,7 @@ _strata_analysis_solve_clocks (Analysis *a)
 
           if (sync_tcp (model, ref, hull) > 0)
             {
+              set_span (hull, model);
               strata_sync_hull_solve (hull, &machine->sync);
               machine->sync_method = STRATA_SYNC_METHOD_TCP;
               machine->sync_reference = ref->index;

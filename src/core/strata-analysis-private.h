@@ -46,9 +46,11 @@ typedef struct
   GArray    *vcpu_rows;     /* gint, by vCPU id; -1 none */
 } Vm;
 
+/* A TCP segment, as both ends record it: (seq, ack_seq, flags), Trace Compass's key. The
+ * checksum is no part of it (offloading may leave it unset at one end). */
 typedef struct
 {
-  gint64 seq, ack, flags, check;
+  gint64 seq, ack, flags;
 } NetKey;
 
 typedef struct

@@ -115,8 +115,7 @@ scan_message (Model             *model,
     case STRATA_EV_NET_SEND:
     case STRATA_EV_NET_RECV:
       {
-        NetKey key = { e->f[STRATA_F_NET_SEQ], e->f[STRATA_F_NET_ACK_SEQ],
-                       e->f[STRATA_F_NET_FLAGS], e->f[STRATA_F_NET_CHECK] };
+        NetKey key = { e->f[STRATA_F_NET_SEQ], e->f[STRATA_F_NET_ACK_SEQ], e->f[STRATA_F_NET_FLAGS] };
         GHashTable *table = e->kind == STRATA_EV_NET_SEND ? model->net_send : model->net_recv;
         gint64 *known = g_hash_table_lookup (table, &key);
 

@@ -51,7 +51,7 @@ net_key_hash (gconstpointer p)
 
   /* Unsigned: damaged values overflow a signed product. */
   return (guint) ((guint64) k->seq * 2654435761u) ^ (guint) ((guint64) k->ack * 40503u) ^
-         (guint) k->flags ^ (guint) ((guint64) k->check << 7);
+         (guint) k->flags;
 }
 
 static gboolean

@@ -53,6 +53,9 @@ struct _StrataSyncHull
   gboolean have_origin;
   gint64   own_origin;
   gint64   ref_origin;
+  gboolean have_span;   /* the own trace's first and last times, for the accuracy */
+  gint64   span_first;
+  gint64   span_last;
 };
 
 typedef enum
@@ -235,6 +238,18 @@ strata_sync_hull_add_from_ref (StrataSyncHull *self,
   g_return_if_fail (self != NULL);
 
   hull_add (self, &self->from_ref, own_recv_ns, ref_send_ns);
+}
+
+void
+strata_sync_hull_set_span (StrataSyncHull *self,
+                           gint64          own_first_ns,
+                           gint64          own_last_ns)
+{
+  g_return_if_fail (self != NULL);
+
+  self->have_span = own_first_ns <= own_last_ns;
+  self->span_first = own_first_ns;
+  self->span_last = own_last_ns;
 }
 
 /* Sign of dd1/dx1 - dd2/dx2, both dx > 0. */
@@ -449,6 +464,9 @@ strata_sync_hull_solve (StrataSyncHull   *self,
       double s_min = slope_through (q_lo, p_lo);
       long double x_first = MIN (lo[0].x, up[0].x);
       long double x_last = MAX (lo[n_lo - 1].x, up[n_up - 1].x);
+      /* The accuracy holds over the own trace's whole span, not only where messages are. */
+      long double a_first = self->have_span ? MIN (x_first, (long double) self->span_first - self->own_origin) : x_first;
+      long double a_last = self->have_span ? MAX (x_last, (long double) self->span_last - self->own_origin) : x_last;
       long double x_mid = (x_first + x_last) / 2;
       long double gap_first, gap_last;
       double drift;
@@ -464,8 +482,8 @@ strata_sync_hull_solve (StrataSyncHull   *self,
       /* At either end of the span, the two extreme lines bound every feasible line (the
        * feasible region's highest and lowest values there are at its extreme slopes), and the
        * gap between them is linear in x: its larger end bounds the error of the bisector. */
-      gap_first = line_at (q_lo, p_lo, x_first) - line_at (p_hi, q_hi, x_first);
-      gap_last = line_at (p_hi, q_hi, x_last) - line_at (q_lo, p_lo, x_last);
+      gap_first = line_at (q_lo, p_lo, a_first) - line_at (p_hi, q_hi, a_first);
+      gap_last = line_at (p_hi, q_hi, a_last) - line_at (q_lo, p_lo, a_last);
       out->accuracy_ns = (double) (MAX (fabsl (gap_first), fabsl (gap_last)) / 2);
       return;
     }

@@ -44,7 +44,9 @@ G_BEGIN_DECLS
  *    accuracy = half that interval's width (valid only if the slope is right).
  *  - ACCURATE: both extreme lines exist. alpha = mean of their slopes, beta bisects them, and
  *    accuracy = half the largest vertical gap between the two extreme lines over the own-time
- *    span of the messages. Over that span, every feasible line lies within +-accuracy of the
+ *    span of the messages, and of the own trace when strata_sync_hull_set_span() gave it
+ *    (far from the messages the extreme lines drift apart: a hull of 0.2 s of messages can be
+ *    88 ms wide 10 s away). Over that span, every feasible line lies within +-accuracy of the
  *    chosen one (at the span's ends the extreme lines are the bounds of every feasible line).
  *
  * Numerics: times are ~1.7e18 ns, beyond the 53 bits of a double. Internally everything is
@@ -108,6 +110,12 @@ void            strata_sync_hull_add_to_ref    (StrataSyncHull   *self,
 void            strata_sync_hull_add_from_ref  (StrataSyncHull   *self,
                                                 gint64            ref_send_ns,
                                                 gint64            own_recv_ns);
+
+/* The own machine's trace spans [@own_first_ns, @own_last_ns]: the accuracy strata_sync_hull_solve()
+ * reports then covers all of it. */
+void            strata_sync_hull_set_span      (StrataSyncHull   *self,
+                                                gint64            own_first_ns,
+                                                gint64            own_last_ns);
 
 /*
  * Solves the transform from every message added so far. Points may arrive in any order
