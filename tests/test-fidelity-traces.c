@@ -105,6 +105,85 @@ test_synctraces (void)
   g_assert_cmpfloat (synced->sync.accuracy_ns, >, 10e6);
 }
 
+/* Time @row_name spends in @state (0 without such a row). */
+static gint64
+row_time (StrataAnalysis *a,
+          const char     *row_name,
+          StrataState     state)
+{
+  gint row = strata_store_find_row (a->store, row_name);
+  guint64 first, last;
+  gint64 ns = 0;
+
+  if (row < 0)
+    return 0;
+  strata_store_range (a->store, row, strata_store_begin (a->store), strata_store_end (a->store), &first, &last);
+  for (guint64 i = first; i < last; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (a->store, row, i, &iv);
+      if (iv.desc->state == state)
+        ns += iv.end - iv.start;
+    }
+  return ns;
+}
+
+/*
+ * tc-many-threads: soft IRQ vectors run on every CPU at once (vector 9 for 11.7 ms in all),
+ * and each (vector, CPU) row holds exactly the time between that CPU's entries and exits of
+ * the vector, worked out here from the events.
+ */
+static void
+test_softirq_per_cpu (void)
+{
+  g_autoptr(StrataAnalysis) a = NULL;
+  g_autoptr(StrataEventMerge) merge = NULL;
+  g_autoptr(GHashTable) open = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) spent = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 vector9 = 0;
+  StrataEvent e;
+
+  if (!test_have_samples ())
+    return;
+  a = analyse_sample ("tc-many-threads");
+  merge = strata_trace_merge (((StrataMachine *) g_ptr_array_index (a->machines, 0))->trace);
+  while (strata_event_merge_next (merge, &e))
+    {
+      gint64 k = e.f[0] * 4096 + e.cpu;
+      gint64 *since;
+
+      if (e.kind == STRATA_EV_SOFTIRQ_ENTRY)
+        g_hash_table_insert (open, g_memdup2 (&k, sizeof k), g_memdup2 (&e.ts, sizeof e.ts));
+      else if (e.kind == STRATA_EV_SOFTIRQ_EXIT && (since = g_hash_table_lookup (open, &k)) != NULL)
+        {
+          gint64 *total = g_hash_table_lookup (spent, &k);
+
+          if (total == NULL)
+            {
+              total = g_new0 (gint64, 1);
+              g_hash_table_insert (spent, g_memdup2 (&k, sizeof k), total);
+            }
+          *total += e.ts - *since;
+          g_hash_table_remove (open, &k);
+        }
+    }
+  g_assert_cmpuint (g_hash_table_size (spent), >, 8);
+  g_hash_table_iter_init (&iter, spent);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 k = *(gint64 *) key;
+      g_autofree char *row = g_strdup_printf ("softirq/%" G_GINT64_FORMAT "/cpu/%d", k / 4096, (int) (k % 4096));
+
+      g_assert_cmpint (row_time (a, row, STRATA_STATE_SOFTIRQ), ==, *(gint64 *) value);
+      if (k / 4096 == 9)
+        vector9 += *(gint64 *) value;
+    }
+  g_assert_cmpint (vector9, >, 11000000);
+}
+
 /*
  * On every sample kernel trace, no switch-out that the trace proves runnable reads blocked:
  * prev_state 0 or one preemption marker, or (in a trace that records wakeups and lost
@@ -221,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/samples/simple-kernel-marker", test_simple_kernel_marker);
   g_test_add_func ("/fidelity/samples/simple-kernel-start", test_simple_kernel_start);
   g_test_add_func ("/fidelity/samples/synctraces", test_synctraces);
+  g_test_add_func ("/fidelity/samples/softirq-per-cpu", test_softirq_per_cpu);
   g_test_add_func ("/fidelity/samples/runnable", test_samples_runnable);
   return g_test_run ();
 }

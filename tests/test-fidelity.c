@@ -381,6 +381,59 @@ test_preemptions_and_causes (void)
   g_assert_cmpint (find_cause (a, p, "host", STRATA_CAUSE_HOST)->tid, ==, 600);
 }
 
+/* ---- defect 7: soft IRQ rows per CPU ---- */
+
+/* Vector 3 runs on CPUs 0 and 1 at once, and nests in itself on CPU 1 (a raise in a hard IRQ
+ * inside it): each CPU has its row, and their times add up to the handlers'. */
+static const char *softirqs =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 1000 0 irq_softirq_entry vec=3\n"
+  "event 1500 1 irq_softirq_entry vec=3\n"
+  "event 3000 0 irq_softirq_exit vec=3\n"
+  "event 3200 1 irq_softirq_entry vec=3\n"
+  "event 3400 1 irq_softirq_exit vec=3\n"
+  "event 4500 1 irq_softirq_exit vec=3\n"
+  "event 5000 0 irq_softirq_entry vec=9\n"
+  "event 5100 0 irq_softirq_exit vec=9\n";
+
+static gint64
+softirq_time (StrataAnalysis *a,
+              const char     *row_name)
+{
+  gint row = strata_store_find_row (a->store, row_name);
+  guint64 first, last;
+  gint64 ns = 0;
+
+  g_assert_cmpint (row, >=, 0);
+  g_assert_cmpint (strata_store_row_kind (a->store, row), ==, STRATA_ROW_SOFTIRQ);
+  strata_store_range (a->store, row, strata_store_begin (a->store), strata_store_end (a->store), &first, &last);
+  for (guint64 i = first; i < last; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (a->store, row, i, &iv);
+      if (iv.desc->state == STRATA_STATE_SOFTIRQ)
+        ns += iv.end - iv.start;
+    }
+  return ns;
+}
+
+static void
+test_softirq_per_cpu (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (softirqs, NULL, 0);
+  gint row = strata_store_find_row (a->store, "host/softirq/3/cpu/1");
+
+  g_assert_cmpint (softirq_time (a, "softirq/3/cpu/0"), ==, 2000);
+  g_assert_cmpint (softirq_time (a, "softirq/3/cpu/1"), ==, 3000);
+  g_assert_cmpint (softirq_time (a, "softirq/9/cpu/0"), ==, 100);
+  g_assert_cmpint (strata_store_find_row (a->store, "softirq/9/cpu/1"), <, 0);
+  g_assert_cmpint (strata_store_find_row (a->store, "softirq/3"), <, 0);
+  g_assert_cmpint (row, ==, strata_store_find_row (a->store, "softirq/3/cpu/1"));
+  g_assert_cmpint (strata_softirq_row_vector (strata_store_row_number (a->store, row)), ==, 3);
+  g_assert_cmpuint (strata_softirq_row_cpu (strata_store_row_number (a->store, row)), ==, 1);
+}
+
 /* ---- defect 6: TCP keys and the accuracy over the whole trace ---- */
 
 /* Two segments differ only by their checksum (one end computed it, offloading left the other's
@@ -467,6 +520,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/first-evidence", test_first_evidence);
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
   g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);
+  g_test_add_func ("/fidelity/softirq-per-cpu", test_softirq_per_cpu);
   g_test_add_func ("/fidelity/tcp-key", test_tcp_key);
   g_test_add_func ("/fidelity/accuracy-over-span", test_accuracy_over_span);
   return g_test_run ();

@@ -350,35 +350,49 @@ record_preemption_end (Model  *model,
   g_array_append_val (model->preemptions, p);
 }
 
+/* The row of IRQ line @number, or of soft IRQ vector @number on @cpu. */
 static IrqRow *
-irq_row (Model      *model,
-         GHashTable *table,
-         gint64      number,
-         gboolean    soft)
+irq_row (Model    *model,
+         gint64    number,
+         gboolean  soft,
+         guint     cpu)
 {
-  IrqRow **cached = number >= 0 && number < IRQ_CACHE_SIZE ? &(soft ? model->softirq_cache : model->irq_cache)[number] : NULL;
+  IrqRow **cached = NULL;
+  GHashTable *table = soft ? model->softirqs : model->irqs;
+  gint64 key = soft ? strata_softirq_row_number (number, cpu) : number;
   IrqRow *r;
 
+  if (soft && number >= 0 && number < SOFTIRQ_CACHE_SIZE)
+    cached = &g_array_index (model->cpus, Cpu, cpu).softirq_rows[number];
+  else if (!soft && number >= 0 && number < IRQ_CACHE_SIZE)
+    cached = &model->irq_cache[number];
   if (cached != NULL && *cached != NULL)
     return *cached;
-  r = g_hash_table_lookup (table, GINT_TO_POINTER (number));
+  r = soft ? g_hash_table_lookup (table, &key) : g_hash_table_lookup (table, GINT_TO_POINTER (number));
   if (r == NULL)
     {
-      g_autofree char *name = g_strdup_printf ("%s%s/%" G_GINT64_FORMAT, model->prefix,
-                                               soft ? "softirq" : "irq", number);
+      g_autofree char *name = NULL;
+      g_autofree char *alias = NULL;
 
-      r = g_new0 (IrqRow, 1);
-      r->last_id = G_MAXUINT32;
-      r->row = strata_store_builder_add_row (model->b, name,
-                                             soft ? STRATA_ROW_SOFTIRQ : STRATA_ROW_IRQ,
-                                             model->index, number);
-      if (model->primary)
+      if (soft)
         {
-          g_autofree char *alias = g_strdup_printf ("%s/%" G_GINT64_FORMAT, soft ? "softirq" : "irq", number);
-
-          strata_store_builder_add_alias (model->b, alias, r->row);
+          number = strata_softirq_row_vector (key);
+          name = g_strdup_printf ("%ssoftirq/%" G_GINT64_FORMAT "/cpu/%u", model->prefix, number, cpu);
+          alias = g_strdup_printf ("softirq/%" G_GINT64_FORMAT "/cpu/%u", number, cpu);
         }
-      g_hash_table_insert (table, GINT_TO_POINTER (number), r);
+      else
+        {
+          name = g_strdup_printf ("%sirq/%" G_GINT64_FORMAT, model->prefix, number);
+          alias = g_strdup_printf ("irq/%" G_GINT64_FORMAT, number);
+        }
+      r = g_new0 (IrqRow, 1);
+      r->number = key;
+      r->last_id = G_MAXUINT32;
+      r->row = strata_store_builder_add_row (model->b, name, soft ? STRATA_ROW_SOFTIRQ : STRATA_ROW_IRQ,
+                                             model->index, key);
+      if (model->primary)
+        strata_store_builder_add_alias (model->b, alias, r->row);
+      g_hash_table_insert (table, soft ? (gpointer) &r->number : GINT_TO_POINTER (number), r);
     }
   if (cached != NULL)
     *cached = r;
@@ -597,8 +611,7 @@ start_cpu (Model  *model,
       gboolean soft = c->start_soft[i];
 
       (*(soft ? &c->softirq_depth : &c->irq_depth))++;
-      irq_set (model, irq_row (model, soft ? model->softirqs : model->irqs, c->start_irq[i], soft),
-               soft, TRUE, ts, c->tid, 0);
+      irq_set (model, irq_row (model, c->start_irq[i], soft, cpu), soft, TRUE, ts, c->tid, 0);
     }
   if (c->tid > 0)
     {
@@ -853,7 +866,7 @@ _strata_analysis_run_model (Model *model)
             gboolean soft = e->kind == STRATA_EV_SOFTIRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_EXIT;
             gboolean enter = e->kind == STRATA_EV_IRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_ENTRY;
             guint16 *depth = soft ? &c->softirq_depth : &c->irq_depth;
-            IrqRow *r = irq_row (model, soft ? model->softirqs : model->irqs, e->f[0], soft);
+            IrqRow *r = irq_row (model, e->f[0], soft, e->cpu);
 
             if (enter)
               (*depth)++;

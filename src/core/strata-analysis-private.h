@@ -27,6 +27,7 @@ G_BEGIN_DECLS
  */
 
 #define IRQ_CACHE_SIZE 64
+#define SOFTIRQ_CACHE_SIZE 16   /* Linux has 10 vectors */
 
 
 typedef struct
@@ -98,6 +99,8 @@ typedef struct
   guint32 vcpu_ids[STRATA_STATE_N];
 } Thread;
 
+typedef struct _IrqRow IrqRow;
+
 typedef struct
 {
   gint32  tid;              /* current thread, -1 unknown */
@@ -118,10 +121,12 @@ typedef struct
   gint64  window_start;     /* a guest's CPU: the host guest-mode window its last event fell */
   gint64  window_end;       /* in, empty at first */
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
+  IrqRow *softirq_rows[SOFTIRQ_CACHE_SIZE]; /* this CPU's, by small vectors */
 } Cpu;
 
-typedef struct
+struct _IrqRow
 {
+  gint64  number;           /* the key of its table: a line, or a softirq row's number */
   gint    row;
   guint32 active;
   /* the description written last, and its id: IRQs of one line repeat it */
@@ -129,7 +134,7 @@ typedef struct
   gint32  last_tid;
   guint32 last_name;
   guint32 last_id;
-} IrqRow;
+};
 
 typedef struct _Analysis Analysis;
 
@@ -142,9 +147,8 @@ typedef struct
   Thread           *thread_cache[1024]; /* by tid % 1024: most lookups are recent threads */
   GArray           *cpus;          /* Cpu */
   GHashTable       *irqs;          /* irq -> IrqRow* */
-  GHashTable       *softirqs;
+  GHashTable       *softirqs;      /* &number -> IrqRow*: one per vector and CPU */
   IrqRow           *irq_cache[IRQ_CACHE_SIZE];      /* the same rows, by small line numbers */
-  IrqRow           *softirq_cache[IRQ_CACHE_SIZE];
   char             *prefix;        /* "name/" */
   gboolean          primary;
   gboolean          mapped;        /* times go through the sync transform */

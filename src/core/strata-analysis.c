@@ -198,7 +198,7 @@ model_new (Analysis *a,
   model->threads = g_hash_table_new_full (NULL, NULL, NULL, thread_free);
   model->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
   model->irqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  model->softirqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  model->softirqs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   model->vcpu_of = g_hash_table_new (NULL, NULL);
   model->net_send = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->net_recv = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);

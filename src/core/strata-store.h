@@ -46,13 +46,35 @@ typedef enum
 {
   STRATA_ROW_PCPU,       /* pcpu/N: fused host pCPU (or the CPU of the only machine) */
   STRATA_ROW_IRQ,        /* irq/N, MACHINE/irq/N */
-  STRATA_ROW_SOFTIRQ,    /* softirq/N, MACHINE/softirq/N */
+  STRATA_ROW_SOFTIRQ,    /* softirq/N/cpu/C, MACHINE/softirq/N/cpu/C */
   STRATA_ROW_CPU,        /* MACHINE/cpu/N, in host time */
   STRATA_ROW_VCPU,       /* MACHINE/vcpu/N */
   STRATA_ROW_THREAD,     /* MACHINE/thread/TID */
 } StrataRowKind;
 
 #define STRATA_NO_MACHINE 0xffffu
+
+/* A soft IRQ row is one vector on one CPU, since a vector runs on several CPUs at once and
+ * their times must add up: its row number holds both, the vector first so that rows sort by
+ * vector, then CPU. */
+static inline gint64
+strata_softirq_row_number (gint64 vector,
+                           guint  cpu)
+{
+  return (gint64) CLAMP (vector, -1, G_MAXINT32) * (G_GINT64_CONSTANT (1) << 32) + cpu;
+}
+
+static inline gint64
+strata_softirq_row_vector (gint64 number)
+{
+  return number >> 32;
+}
+
+static inline guint
+strata_softirq_row_cpu (gint64 number)
+{
+  return (guint) (number & G_MAXUINT32);
+}
 
 /*
  * What a row is doing over one interval. Interned: rows store a 32-bit id per change.
