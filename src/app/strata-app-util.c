@@ -272,6 +272,106 @@ strata_app_export_name (const char     *set_name,
   return g_steal_pointer (&name);
 }
 
+/* Sets remembered in the settings' guest-links, the most recent last. */
+#define GUEST_LINKS_MAX 20
+
+static char *
+set_key (const char * const *paths)
+{
+  return g_strjoinv ("\n", (char **) paths);
+}
+
+/**
+ * strata_app_dup_guest_links:
+ *
+ * Returns: (transfer full) (nullable): the guests linked by hand in the set of @paths, as
+ *   `a{sx}` (guest machine → the VM's qemu pid), or %NULL for none
+ */
+GVariant *
+strata_app_dup_guest_links (GSettings          *settings,
+                            const char * const *paths)
+{
+  g_autoptr(GVariant) all = NULL;
+  g_autofree char *key = NULL;
+
+  if (settings == NULL || paths == NULL || !strata_app_strv_is_utf8 (paths))
+    return NULL;
+  key = set_key (paths);
+  all = g_settings_get_value (settings, "guest-links");
+  return g_variant_lookup_value (all, key, G_VARIANT_TYPE ("a{sx}"));
+}
+
+/**
+ * strata_app_remember_guest_link:
+ * @vm_pid: the VM's qemu process id, or 0 to forget the guest's link
+ *
+ * Remembers that @guest, in the set of @paths, runs in the VM of @vm_pid, as `--map` says it.
+ * A guest links to one VM and a VM to one guest: the links this one replaces are forgotten.
+ */
+void
+strata_app_remember_guest_link (GSettings          *settings,
+                                const char * const *paths,
+                                const char         *guest,
+                                gint64              vm_pid)
+{
+  g_autoptr(GVariant) all = NULL;
+  g_autoptr(GVariant) previous = NULL;
+  g_autofree char *key = NULL;
+  GVariantBuilder builder, links;
+  GVariantIter iter;
+  const char *other;
+  GVariant *value;
+  gint64 pid;
+  gsize n, skip;
+  gboolean any = FALSE;
+
+  if (settings == NULL || paths == NULL || guest == NULL || !strata_app_strv_is_utf8 (paths) ||
+      !g_utf8_validate (guest, -1, NULL))
+    return;
+  key = set_key (paths);
+  all = g_settings_get_value (settings, "guest-links");
+
+  g_variant_builder_init (&links, G_VARIANT_TYPE ("a{sx}"));
+  previous = g_variant_lookup_value (all, key, G_VARIANT_TYPE ("a{sx}"));
+  if (previous != NULL)
+    {
+      g_variant_iter_init (&iter, previous);
+      while (g_variant_iter_next (&iter, "{&sx}", &other, &pid))
+        if (g_strcmp0 (other, guest) != 0 && pid != vm_pid)
+          {
+            g_variant_builder_add (&links, "{sx}", other, pid);
+            any = TRUE;
+          }
+    }
+  if (vm_pid > 0)
+    {
+      g_variant_builder_add (&links, "{sx}", guest, vm_pid);
+      any = TRUE;
+    }
+
+  /* The other sets' links, the oldest dropped beyond the limit; this set's last. */
+  n = g_variant_n_children (all) - (previous != NULL);
+  skip = n >= GUEST_LINKS_MAX ? n - GUEST_LINKS_MAX + 1 : 0;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sa{sx}}"));
+  g_variant_iter_init (&iter, all);
+  while (g_variant_iter_next (&iter, "{&s@a{sx}}", &other, &value))
+    {
+      if (g_strcmp0 (other, key) != 0)
+        {
+          if (skip > 0)
+            skip--;
+          else
+            g_variant_builder_add (&builder, "{s@a{sx}}", other, value);
+        }
+      g_variant_unref (value);
+    }
+  if (any)
+    g_variant_builder_add (&builder, "{sa{sx}}", key, &links);
+  else
+    g_variant_builder_clear (&links);
+  g_settings_set_value (settings, "guest-links", g_variant_builder_end (&builder));
+}
+
 /**
  * strata_app_strv_is_utf8:
  *

@@ -30,6 +30,12 @@ void       strata_app_remember_export_folder  (GSettings          *settings,
 char      *strata_app_export_name             (const char         *set_name,
                                                StrataTimeSpan      visible,
                                                StrataTimeSpan      document);
+GVariant  *strata_app_dup_guest_links         (GSettings          *settings,
+                                               const char * const *paths);
+void       strata_app_remember_guest_link     (GSettings          *settings,
+                                               const char * const *paths,
+                                               const char         *guest,
+                                               gint64              vm_pid);
 gboolean   strata_app_strv_is_utf8            (const char * const *strv);
 char      *strata_app_set_name                (const char * const *paths);
 char      *strata_app_format_count            (guint64             count);

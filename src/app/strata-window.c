@@ -20,6 +20,7 @@
 #include "strata-open-dialog.h"
 #include "strata-preemptions-panel.h"
 #include "strata-range-popover.h"
+#include "strata-guest-links.h"
 #include "strata-set-summary.h"
 #include "strata-style-switcher.h"
 #include "strata-time.h"
@@ -44,6 +45,7 @@ struct _StrataWindow
   GtkListBox           *recent_list;
   GtkLabel             *loading_label;
   GtkProgressBar       *progress_bar;
+  StrataGuestLinks     *guest_links;
   StrataSetSummary     *set_summary;
   StrataTimelineView   *timeline_view;
   GtkWidget            *set_buttons;
@@ -388,6 +390,20 @@ strata_window_open (StrataWindow       *self,
     g_ptr_array_add (absolute, g_canonicalize_filename (paths[i], NULL));
 
   self->loader = strata_loader_new ((const char * const *) absolute->pdata);
+  /* The guests linked by hand to a VM of this set (Link to VM), as --map links them. */
+  {
+    g_autoptr(GVariant) links = strata_app_dup_guest_links (self->settings, (const char * const *) absolute->pdata);
+    GVariantIter iter;
+    const char *guest;
+    gint64 pid;
+
+    if (links != NULL)
+      {
+        g_variant_iter_init (&iter, links);
+        while (g_variant_iter_next (&iter, "{&sx}", &guest, &pid))
+          strata_loader_add_map (self->loader, guest, pid);
+      }
+  }
   if (STRATA_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))))
     strata_loader_set_cache (self->loader,
                              strata_application_get_cache (STRATA_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))));
@@ -720,6 +736,23 @@ strata_window_reload_action (GtkWidget  *widget,
                              GVariant   *param)
 {
   strata_window_reload (STRATA_WINDOW (widget));
+}
+
+/* Link to VM (the Traces tab): remembered for the set, which is analysed again with it. */
+static void
+strata_window_link_vm_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+  const char *guest;
+  gint64 pid;
+
+  g_variant_get (param, "(&sx)", &guest, &pid);
+  if (self->paths == NULL || self->settings == NULL)
+    return;
+  strata_app_remember_guest_link (self->settings, (const char * const *) self->paths, guest, pid);
+  strata_window_reload (self);
 }
 
 static void
@@ -1080,6 +1113,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, loading_label);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, StrataWindow, guest_links);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_summary);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, timeline_view);
   gtk_widget_class_bind_template_child (widget_class, StrataWindow, set_buttons);
@@ -1102,6 +1136,7 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-set", NULL,
                                    strata_window_close_set_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, strata_window_reload_action);
+  gtk_widget_class_install_action (widget_class, "win.link-vm", "(sx)", strata_window_link_vm_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "as",
                                    strata_window_open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.forget-recent", "as",
@@ -1131,6 +1166,7 @@ strata_window_class_init (StrataWindowClass *klass)
    * is done once. */
   adw_init ();
 
+  g_type_ensure (STRATA_TYPE_GUEST_LINKS);
   g_type_ensure (STRATA_TYPE_LEGEND);
   g_type_ensure (STRATA_TYPE_PREEMPTIONS_PANEL);
   g_type_ensure (STRATA_TYPE_RANGE_POPOVER);
