@@ -140,6 +140,47 @@ set_color_scheme (AdwColorScheme scheme)
   test_ui_iterate (200);
 }
 
+/* The timeline draws a hover line where the real pointer is, and outlines the focused row
+ * while it has the keyboard focus. UI tests running beside this one share its display: their
+ * windows opening and closing over this one move the pointer in and out of the view (a window
+ * closing over it sends the view an enter) and take the focus from this window and give it
+ * back. Either put a one-pixel column, or a row's outline, in one image and not in the other.
+ * Where images are compared, the view has no focus, forgets the pointer and hears of it no
+ * more, until it is given them back. */
+static GtkWidget *isolated_focus;
+
+static void
+isolate_view (GtkWidget *view,
+              gboolean   isolate)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+  GtkWindow *toplevel = GTK_WINDOW (gtk_widget_get_root (view));
+  GObject *motion = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && motion == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
+        motion = controller;
+    }
+  g_assert_nonnull (motion);
+  if (isolate)
+    {
+      g_set_weak_pointer (&isolated_focus, gtk_window_get_focus (toplevel));
+      gtk_window_set_focus (toplevel, NULL);
+      g_signal_emit_by_name (motion, "leave");
+      g_signal_handlers_block_matched (motion, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, view);
+    }
+  else
+    {
+      g_signal_handlers_unblock_matched (motion, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, view);
+      if (isolated_focus != NULL)
+        gtk_widget_grab_focus (isolated_focus);
+      g_clear_weak_pointer (&isolated_focus);
+    }
+}
+
 static void
 test_shell_adwaita (void)
 {
@@ -162,6 +203,7 @@ test_shell_dark_style (void)
   g_assert_nonnull (view);
   g_assert_nonnull (legend);
 
+  isolate_view (view, TRUE);
   set_color_scheme (ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
   light = render_widget (view);
@@ -196,6 +238,7 @@ test_shell_dark_style (void)
   g_assert_cmpfloat (changed_share (light, light_again), ==, 0);
 
   set_color_scheme (ADW_COLOR_SCHEME_DEFAULT);
+  isolate_view (view, FALSE);
   cairo_surface_destroy (light);
   cairo_surface_destroy (dark);
   cairo_surface_destroy (light_again);
@@ -437,6 +480,7 @@ test_shell_screenshots (void)
       g_test_skip ("STRATA_SCREENSHOT_DIR is not set");
       return;
     }
+  isolate_view (test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW), TRUE);
 
   /* What an export of the view writes. */
   {
@@ -496,6 +540,7 @@ test_shell_screenshots (void)
     gtk_window_close (GTK_WINDOW (overlay));
   }
   set_color_scheme (ADW_COLOR_SCHEME_DEFAULT);
+  isolate_view (test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW), FALSE);
 }
 
 int
