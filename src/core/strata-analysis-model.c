@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "strata-analysis-private.h"
@@ -440,7 +441,8 @@ set_name (Thread  *t,
     t->name = name;
 }
 
-/* The outside-guest-mode check: is @ts inside a window of the guest's vCPU @cpu? */
+/* The outside-guest-mode check: is @ts inside a window of the guest's vCPU @cpu, widened by
+ * the sync's accuracy on both sides? */
 static gboolean
 in_guest_mode (Model  *model,
                Cpu    *c,
@@ -450,6 +452,7 @@ in_guest_mode (Model  *model,
   const Window *w, *end;
   GArray *windows;
   guint *cursor;
+  gint64 slack = model->guest_slack;
 
   /* Most events fall in the window the CPU's last one fell in. */
   if (ts >= c->window_start && ts < c->window_end)
@@ -464,13 +467,13 @@ in_guest_mode (Model  *model,
   cursor = &g_array_index (model->guest_cursor, guint, cpu);
   w = &g_array_index (windows, Window, 0) + *cursor;
   end = &g_array_index (windows, Window, 0) + windows->len;
-  while (w < end && w->end <= ts)
+  while (w < end && w->end <= ts - slack)
     w++;
   *cursor = w - &g_array_index (windows, Window, 0);
-  if (w < end && w->start <= ts)
+  if (w < end && w->start <= ts + slack)
     {
-      c->window_start = w->start;
-      c->window_end = w->end;
+      c->window_start = w->start - slack;
+      c->window_end = w->end + slack;
       return TRUE;
     }
   return FALSE;
@@ -687,7 +690,13 @@ _strata_analysis_run_model (Model *model)
   gint64 end;
 
   if (model->vm != NULL)
-    model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
+    {
+      double accuracy = model->machine->sync.accuracy_ns;
+
+      model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
+      /* And the nanosecond that mapping a time rounds off. */
+      model->guest_slack = isfinite (accuracy) && accuracy > 0 ? (gint64) MIN (ceil (accuracy), 1e15) + 1 : 1;
+    }
   model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
 
   while ((e = strata_event_merge_step (merge)) != NULL)

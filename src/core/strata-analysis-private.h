@@ -165,6 +165,8 @@ typedef struct
   gboolean          has_uid;
   Vm               *vm;            /* a guest's VM on its host, or NULL */
   GArray           *guest_cursor;  /* guint per vCPU: window cursor for outside-mode checks */
+  gint64            guest_slack;   /* how far outside a window an event is still in it: the
+                                    * sync's accuracy, since its time is known only that well */
   GPtrArray        *kvm_events;    /* GArray of gint64 per CPU: event times (a sample) for the
                                     * KVM fit, on a machine that may be a guest; else NULL */
   /* model pass: each model writes its own builder (and preemptions) so that models run on
