@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -105,6 +107,35 @@ test_info_json (void)
     g_assert_cmpfloat (json_object_get_double_member (sync, "accuracy"), <, 10000);
     g_assert_true (json_object_has_member (sync, "alpha"));
     g_assert_true (json_object_has_member (sync, "beta_ns"));
+  }
+  /* The exact form gives, in doubles, what alpha and beta_ns give in long doubles, at both ends
+   * of the guest's trace (~1.7e18 ns, where alpha * own in doubles is ~256 ns off). */
+  {
+    JsonObject *sync = json_object_get_object_member (guest, "sync");
+    JsonArray *traces = json_object_get_array_member (o, "traces");
+    long double alpha = json_object_get_double_member (sync, "alpha");
+    long double beta = json_object_get_int_member (sync, "beta_ns");
+    guint checked = 0;
+
+    for (guint i = 0; i < json_array_get_length (traces); i++)
+      {
+        JsonObject *t = json_array_get_object_element (traces, i);
+
+        if (g_strcmp0 (json_object_get_string_member (t, "machine"), "server1") != 0)
+          continue;
+        for (guint k = 0; k < 2; k++)
+          {
+            gint64 own = json_object_get_int_member (t, k == 0 ? "begin_ns" : "end_ns");
+            gint64 d = own - json_object_get_int_member (sync, "own_origin_ns");
+            gint64 exact = json_object_get_int_member (sync, "reference_origin_ns") + d +
+                           llround (json_object_get_double_member (sync, "drift") * (double) d +
+                                    json_object_get_double_member (sync, "offset_ns"));
+
+            g_assert_cmpfloat (fabsl ((long double) exact - (alpha * own + beta)), <=, 2);
+            checked++;
+          }
+      }
+    g_assert_cmpuint (checked, ==, 2);
   }
 }
 

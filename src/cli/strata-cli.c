@@ -242,6 +242,17 @@ print_info_json (StrataAnalysis *analysis)
       }
       strata_json_key (&json, "accuracy");
       strata_json_double (&json, m->sync.accuracy_ns);
+      /* The same line in a form that doubles evaluate to the nanosecond (alpha * 1.7e18 alone
+       * loses ~256 ns): reference_ns = reference_origin_ns + d + round (drift * d + offset_ns),
+       * d = own_ns - own_origin_ns, an integer that doubles hold exactly. */
+      strata_json_key (&json, "own_origin_ns");
+      strata_json_int (&json, m->sync.own_origin);
+      strata_json_key (&json, "reference_origin_ns");
+      strata_json_int (&json, m->sync.ref_origin);
+      strata_json_key (&json, "drift");
+      strata_json_double (&json, m->sync.drift);
+      strata_json_key (&json, "offset_ns");
+      strata_json_double (&json, m->sync.beta_rel);
       strata_json_end_object (&json);
       strata_json_end_object (&json);
     }
