@@ -37,6 +37,11 @@ struct _StrataSetSummary
 
   /* Owned */
   StrataSet     *set;
+  /* The set's span in the reference clock, as the analysis synchronized it: a guest's own
+   * clock may be seconds off. Unset, the traces' own times. */
+  gboolean       have_span;
+  gint64         span_begin;
+  gint64         span_end;
   GListStore    *traces;       /* StrataTraceItem */
   GtkStringList *problems;     /* each problem, as display text */
 };
@@ -168,7 +173,10 @@ strata_set_summary_update_stats (StrataSetSummary *self)
 
   traces = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u trace", "%u traces", n_traces),
                             n_traces);
-  duration = strata_time_format_duration (self->set->end_ns - self->set->begin_ns);
+  if (self->have_span)
+    duration = strata_time_format_duration (self->span_end - self->span_begin);
+  else
+    duration = strata_time_format_duration (self->set->end_ns - self->set->begin_ns);
   /* Translators: the time span of the trace set */
   span = g_strdup_printf (_("Span: %s"), duration);
   count = strata_app_format_count (strata_set_event_count (self->set));
@@ -308,10 +316,45 @@ strata_set_summary_set_set (StrataSetSummary *self,
   g_clear_pointer (&self->set, strata_set_unref);
   if (set != NULL)
     self->set = strata_set_ref (set);
+  self->have_span = FALSE;
 
   strata_set_summary_update_errors (self);
   strata_set_summary_update_stats (self);
   strata_set_summary_update_traces (self);
+}
+
+/**
+ * strata_set_summary_set_span:
+ *
+ * The set's span, from @begin_ns to @end_ns in the reference clock (the analysis' range),
+ * which the summary shows instead of the traces' own times until the set changes.
+ */
+void
+strata_set_summary_set_span (StrataSetSummary *self,
+                             gint64            begin_ns,
+                             gint64            end_ns)
+{
+  g_return_if_fail (STRATA_IS_SET_SUMMARY (self));
+
+  self->have_span = begin_ns <= end_ns;
+  self->span_begin = begin_ns;
+  self->span_end = end_ns;
+  strata_set_summary_update_stats (self);
+}
+
+/**
+ * strata_set_summary_get_span:
+ *
+ * Returns: the span the summary shows, in nanoseconds (0 without a set)
+ */
+gint64
+strata_set_summary_get_span (StrataSetSummary *self)
+{
+  g_return_val_if_fail (STRATA_IS_SET_SUMMARY (self), 0);
+
+  if (self->set == NULL)
+    return 0;
+  return self->have_span ? self->span_end - self->span_begin : self->set->end_ns - self->set->begin_ns;
 }
 
 /**

@@ -21,6 +21,10 @@ GtkWidget  *strata_set_summary_new        (void);
 StrataSet  *strata_set_summary_get_set    (StrataSetSummary *self);
 void        strata_set_summary_set_set    (StrataSetSummary *self,
                                            StrataSet        *set);
+void        strata_set_summary_set_span   (StrataSetSummary *self,
+                                           gint64            begin_ns,
+                                           gint64            end_ns);
+gint64      strata_set_summary_get_span   (StrataSetSummary *self);
 GListModel *strata_set_summary_get_traces (StrataSetSummary *self);
 GListModel *strata_set_summary_get_problems (StrataSetSummary *self);
 const char *strata_set_summary_get_problem_summary (StrataSetSummary *self);

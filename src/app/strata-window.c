@@ -229,6 +229,8 @@ strata_window_show_set (StrataWindow       *self,
   strata_machine_dialog_restore (session, self->settings, paths);
 
   strata_set_summary_set_set (self->set_summary, set);
+  strata_set_summary_set_span (self->set_summary, strata_store_begin (analysis->store),
+                               strata_store_end (analysis->store));
   strata_window_set_session (self, session);
   /* The rows come first: the problems of single traces are a toast's button away. */
   gtk_widget_set_visible (self->details_box, FALSE);
