@@ -104,8 +104,8 @@ test_sharded_is_deterministic (void)
 {
   g_autofree char *path = NULL;
   const char *paths[2] = { NULL, NULL };
-  StrataLoadOptions one = { 1, 0, NULL, NULL };
-  StrataLoadOptions two = { 2, 1, NULL, NULL };
+  StrataLoadOptions one = { 1, 0, NULL, NULL, 0 };
+  StrataLoadOptions two = { 2, 1, NULL, NULL, 0 };
   g_autoptr(StrataSet) a = NULL;
   g_autoptr(StrataSet) b = NULL;
   g_autoptr(StrataEventMerge) ma = NULL;

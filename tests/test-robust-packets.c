@@ -419,6 +419,7 @@ test_event_declarations (void)
       /* The declaration is refused with a message; nothing is allocated for it. */
       g_assert_true (test_errors_contain (t->errors, "sched_switch", "impossible event class"));
     }
+
   test_rm_tree (tmp);
 }
 
@@ -434,7 +435,7 @@ test_thread_error (void)
   const char *paths[2] = { NULL, NULL };
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(GError) error = NULL;
-  StrataLoadOptions options = { 1, 0, NULL, NULL };
+  StrataLoadOptions options = { 1, 0, NULL, NULL, 0 };
   StrataTrace *t;
   int fd;
 
@@ -621,6 +622,68 @@ test_nothing_readable (void)
   test_rm_tree (tmp);
 }
 
+/* ---- item 17: past the string table's limit, names are lost, and said to be ---- */
+
+static void
+test_string_limit (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *one = writer_case (tmp, "names-one");
+  g_autofree char *other = writer_case (tmp, "names-other");
+  g_autoptr(StrataStrtab) strings = strata_strtab_new ();
+  guint all;
+
+  if (!test_have_samples ())
+    return;
+
+  /* The table itself: full, it answers "" for what is new, still finds what it holds, and
+   * counts every refusal. */
+  strata_strtab_set_limit (strings, 3);
+  g_assert_cmpuint (strata_strtab_intern (strings, "a"), ==, 1);
+  g_assert_cmpuint (strata_strtab_intern (strings, "b"), ==, 2);
+  g_assert_cmpuint (strata_strtab_intern (strings, "c"), ==, 0);
+  g_assert_cmpuint (strata_strtab_intern_len (strings, "dd", 1), ==, 0);
+  g_assert_cmpuint (strata_strtab_intern (strings, "a"), ==, 1);
+  g_assert_cmpstr (strata_strtab_get (strings, 2), ==, "b");
+  g_assert_cmpuint (strata_strtab_count (strings), ==, 3);
+  g_assert_cmpuint (strata_strtab_n_dropped (strings), ==, 2);
+
+  /* How many names a load of both traces keeps without a limit: none is lost. */
+  {
+    const char *paths[] = { one, other, NULL };
+    StrataLoadOptions options = { 1, 0, NULL, NULL, 0 };
+    g_autoptr(StrataSet) set = NULL;
+    g_autoptr(GError) error = NULL;
+
+    set = strata_trace_load (paths, &options, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (test_errors_contain (set->errors, "distinct names", NULL));
+    all = strata_strtab_count (set->strings);
+    g_assert_cmpuint (all, >, 3);
+  }
+
+  /* Every name but "" lost, then only the last one: the events are all read, and the loss is
+   * a problem of the set. */
+  for (guint c = 0; c < 2; c++)
+    {
+      const char *paths[] = { one, other, NULL };
+      StrataLoadOptions options = { 1, 0, NULL, NULL, c == 0 ? 1 : all - 1 };
+      g_autoptr(StrataSet) set = NULL;
+      g_autoptr(GError) error = NULL;
+
+      set = strata_trace_load (paths, &options, NULL, &error);
+      g_assert_no_error (error);
+      rt_dump_errors ("string limit", set->errors);
+      g_assert_cmpuint (set->traces->len, ==, 2);
+      for (guint t = 0; t < 2; t++)
+        g_assert_cmpuint (((StrataTrace *) g_ptr_array_index (set->traces, t))->events, ==, EVENTS);
+      g_assert_cmpuint (strata_strtab_count (set->strings), ==, c == 0 ? 1 : all - 1);
+      g_assert_cmpuint (strata_strtab_n_dropped (set->strings), >, 0);
+      g_assert_true (test_errors_contain (set->errors, "more distinct names", "than Strata keeps"));
+    }
+  test_rm_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +706,7 @@ main (int   argc,
   g_test_add_func ("/robust/thread-error", test_thread_error);
   g_test_add_func ("/robust/staging-in-place", test_staging_in_place);
   g_test_add_func ("/robust/nothing-readable", test_nothing_readable);
+  g_test_add_func ("/robust/string-limit", test_string_limit);
   status = g_test_run ();
   if (!g_test_subprocess ())
     {

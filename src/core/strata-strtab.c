@@ -18,6 +18,7 @@
 #define PAGE_BITS 12
 #define PAGE_SIZE (1u << PAGE_BITS)
 #define MAX_PAGES 4096
+#define MAX_STRINGS (MAX_PAGES * PAGE_SIZE)
 
 struct _StrataStrtab
 {
@@ -26,6 +27,8 @@ struct _StrataStrtab
   GHashTable   *index;               /* const char* (in chunk) -> id + 1 */
   const char  **pages[MAX_PAGES];
   guint         count;
+  guint         limit;               /* at most this many strings, "" included */
+  guint         dropped;             /* distinct strings refused past the limit */
   gsize         bytes;
 };
 
@@ -37,6 +40,7 @@ strata_strtab_new (void)
   g_mutex_init (&self->lock);
   self->chunk = g_string_chunk_new (64 * 1024);
   self->index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->limit = MAX_STRINGS;
   strata_strtab_intern (self, "");
   return self;
 }
@@ -81,9 +85,12 @@ strata_strtab_intern_len (StrataStrtab *self,
     }
 
   id = self->count;
-  if ((id >> PAGE_BITS) >= MAX_PAGES)
+  if (id >= self->limit)
     {
-      /* 16 M distinct strings: a damaged trace, not a real one. Keep going without growing. */
+      /* 16 M distinct strings: a damaged trace, not a real one. Keep going without growing,
+       * and count what is lost so that the loader can say so. */
+      if (self->dropped < G_MAXUINT)
+        self->dropped++;
       g_mutex_unlock (&self->lock);
       return 0;
     }
@@ -115,6 +122,34 @@ strata_strtab_get (StrataStrtab *self,
   if (id >= (guint32) g_atomic_int_get (&self->count))
     return "";
   return self->pages[id >> PAGE_BITS][id & (PAGE_SIZE - 1)];
+}
+
+/* Lowers the number of distinct strings kept (the empty string included; at least 1, at
+ * most 16 M): past it, strata_strtab_intern() returns 0 and counts the string as dropped. */
+void
+strata_strtab_set_limit (StrataStrtab *self,
+                         guint         limit)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->lock);
+  self->limit = CLAMP (limit, 1, MAX_STRINGS);
+  g_mutex_unlock (&self->lock);
+}
+
+/* How many times a string new to the table was refused for the limit (a string refused
+ * twice counts twice: the table keeps nothing of it). */
+guint
+strata_strtab_n_dropped (StrataStrtab *self)
+{
+  guint n;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->dropped;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 guint

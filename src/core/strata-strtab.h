@@ -26,6 +26,9 @@ guint32       strata_strtab_intern_len (StrataStrtab *self,
 const char   *strata_strtab_get        (StrataStrtab *self,
                                         guint32       id);
 guint         strata_strtab_count      (StrataStrtab *self);
+void          strata_strtab_set_limit  (StrataStrtab *self,
+                                        guint         limit);
+guint         strata_strtab_n_dropped  (StrataStrtab *self);
 gsize         strata_strtab_memory     (StrataStrtab *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataStrtab, strata_strtab_free)

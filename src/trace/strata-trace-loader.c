@@ -280,6 +280,8 @@ strata_trace_load (const char * const      *paths,
 
   n_threads = options && options->n_threads ? options->n_threads : g_get_num_processors ();
   shard_bytes = options && options->shard_bytes ? options->shard_bytes : 4 * 1024 * 1024;
+  if (options != NULL && options->max_strings != 0)
+    strata_strtab_set_limit (set->strings, options->max_strings);
   ctf2_supported = bt_version_get_major () > 2 ||
                    (bt_version_get_major () == 2 && bt_version_get_minor () >= 1);
 
@@ -421,6 +423,14 @@ strata_trace_load (const char * const      *paths,
   /* Remove the staging folders before saying anything. */
   g_clear_pointer (&stagings, g_ptr_array_unref);
 
+  /* Names past the string table's limit read as "": not in silence. */
+  if (strata_strtab_n_dropped (set->strings) > 0)
+    g_ptr_array_add (set->errors,
+                     g_strdup_printf (ngettext ("The traces hold more distinct names (of threads, interrupts and others) than Strata keeps (%2$u): %1$u name read after that is shown empty",
+                                                "The traces hold more distinct names (of threads, interrupts and others) than Strata keeps (%2$u): %1$u names read after that are shown empty",
+                                                strata_strtab_n_dropped (set->strings)),
+                                      strata_strtab_n_dropped (set->strings), strata_strtab_count (set->strings)));
+
   if (loaded == 0)
     {
       g_autofree char *message = summarize_errors (set->errors);
@@ -512,7 +522,7 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   AsyncLoad *load = task_data;
-  StrataLoadOptions options = { 0, 0, thread_progress, task };
+  StrataLoadOptions options = { 0, 0, thread_progress, task, 0 };
   GError *error = NULL;
   StrataSet *set;
 

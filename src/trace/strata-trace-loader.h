@@ -39,6 +39,7 @@ typedef struct
   guint64            shard_bytes;   /* a trace this big is split over threads; 0: 4 MiB */
   StrataLoadProgress progress;
   gpointer           progress_data;
+  guint              max_strings;   /* distinct names kept, "" included; 0: 16 M */
 } StrataLoadOptions;
 
 /*

@@ -312,7 +312,7 @@ strata_fuzz_roundtrip (const guint8 *data,
   g_autofree char *expected_host = NULL;
   g_autofree gint64 *last = NULL;
   StrataCtfWriterOptions options = { 0 };
-  StrataLoadOptions load = { 1, 0, NULL, NULL };
+  StrataLoadOptions load = { 1, 0, NULL, NULL, 0 };
   const char *paths[2] = { NULL, NULL };
   gint64 origin_ns;
 

@@ -179,7 +179,7 @@ void
 strata_fuzz_load (const char *folder)
 {
   const char *paths[2] = { folder, NULL };
-  StrataLoadOptions options = { 1, 0, NULL, NULL };
+  StrataLoadOptions options = { 1, 0, NULL, NULL, 0 };
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
