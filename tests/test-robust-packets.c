@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strata-bt-guard.h"
 #include "strata-ctf-check.h"
 #include "strata-decoder.h"
 #include "strata-staging.h"
@@ -420,6 +421,45 @@ test_event_declarations (void)
       g_assert_true (test_errors_contain (t->errors, "sched_switch", "impossible event class"));
     }
 
+  /* Sequences are declared sound; their length comes from the payload, which is the start
+   * of sched_switch's prev_comm ("swap", 1.9 billion): libbabeltrace2 would make a field for
+   * each element before reading one. The streams stop there, with a message. */
+  {
+    static const struct { const char *name; const char *fields; } sequences[] = {
+      { "sequence-u16", "integer { size = 32; align = 8; signed = 0; } _n; "
+                        "integer { size = 16; align = 8; signed = 0; } _s[_n];" },
+      { "sequence-bytes", "integer { size = 32; align = 8; signed = 0; } _n; "
+                          "integer { size = 8; align = 8; signed = 0; encoding = none; base = 16; } _s[_n];" },
+      { "sequence-structs", "integer { size = 32; align = 8; signed = 0; } _n; "
+                            "struct { integer { size = 32; align = 8; signed = 1; } fd; "
+                            "integer { size = 16; align = 8; signed = 0; } events; } _s[_n];" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (sequences); i++)
+      {
+        g_autofree char *dir = writer_case (tmp, sequences[i].name);
+        g_autofree char *metadata = g_build_filename (dir, "metadata", NULL);
+        g_autofree char *text = (char *) rt_read_file (metadata, NULL);
+        g_autofree char *patched = NULL;
+        g_autoptr(StrataSet) set = NULL;
+        const char *fields;
+        guint refused = strata_bt_guard_n_refused ();
+        StrataTrace *t;
+
+        fields = strstr (strstr (text, "name = \"sched_switch\";"), "fields := struct {");
+        g_assert_nonnull (fields);
+        fields += strlen ("fields := struct {");
+        patched = g_strdup_printf ("%.*s\n\t\t%s%s", (int) (fields - text), text, sequences[i].fields, fields);
+        rt_write_file (metadata, patched, strlen (patched));
+
+        set = rt_check_case (sequences[i].name, tmp, dir);
+        t = test_find_trace (set, dir);
+        g_assert_true (test_errors_contain (t->errors, dir, "more than its packet can hold"));
+        /* No date for a stream that gave no event. */
+        g_assert_false (test_errors_contain (t->errors, dir, "1970"));
+        g_assert_cmpuint (strata_bt_guard_n_refused (), >, refused);
+      }
+  }
   test_rm_tree (tmp);
 }
 

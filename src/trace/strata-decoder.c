@@ -462,6 +462,22 @@ stream_label (const StrataStream *stream)
   return g_strdup (stream->name);
 }
 
+/* A cause Strata's own code added inside libbabeltrace2's call (strata-bt-guard.c): it says
+ * more than what libbabeltrace2 adds around it. */
+static const char *
+strata_cause (const bt_error *error)
+{
+  for (guint64 i = 0; error != NULL && i < bt_error_get_cause_count (error); i++)
+    {
+      const bt_error_cause *cause = bt_error_borrow_cause_by_index (error, i);
+
+      if (bt_error_cause_get_actor_type (cause) == BT_ERROR_CAUSE_ACTOR_TYPE_UNKNOWN &&
+          g_strcmp0 (bt_error_cause_get_module_name (cause), "strata") == 0)
+        return bt_error_cause_get_message (cause);
+    }
+  return NULL;
+}
+
 /* The most specific cause of the current thread's error, which is then cleared. */
 static char *
 take_bt_error (void)
@@ -472,6 +488,13 @@ take_bt_error (void)
 
   if (error == NULL)
     return g_strdup (_("unknown error"));
+  if (strata_cause (error) != NULL)
+    {
+      char *mine = g_strdup (strata_cause (error));
+
+      bt_error_release (error);
+      return mine;
+    }
   n = bt_error_get_cause_count (error);
   str = g_string_new (NULL);
   /* Cause 0 is the innermost (the root cause); the next one or two add the context. */
@@ -895,10 +918,15 @@ sink_consume (bt_self_component_sink *self)
 
             /* Keep what this stream gave so far; the other streams go on. */
             port->ended = TRUE;
-            g_ptr_array_add (shard->result->errors,
-                             g_strdup_printf (_("%s: stream %s is damaged: reading stopped after %" PRIu64 " events, at %s: %s"),
-                                              shard->display_path, label,
-                                              port->stream->events, when, cause));
+            if (port->stream->events == 0)
+              g_ptr_array_add (shard->result->errors,
+                               g_strdup_printf (_("%s: stream %s is damaged: reading stopped before its first event: %s"),
+                                                shard->display_path, label, cause));
+            else
+              g_ptr_array_add (shard->result->errors,
+                               g_strdup_printf (_("%s: stream %s is damaged: reading stopped after %" PRIu64 " events, at %s: %s"),
+                                                shard->display_path, label,
+                                                port->stream->events, when, cause));
             break;
           }
         }
@@ -1080,7 +1108,7 @@ shard_fail (Shard      *shard,
       if (msg == NULL || *msg == '\0')
         continue;
       if (root == NULL)
-        root = clean = clean_cause (msg);
+        root = clean = clean_cause (strata_cause (error) ? strata_cause (error) : msg);
       else if (detail == NULL)
         detail = clean2 = clean_cause (msg);
     }

@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "strata-bt-guard.h"
 #include "strata-ctf-check.h"
 #include "strata-decoder.h"
 #include "strata-discover.h"
@@ -30,6 +31,7 @@ typedef struct
   guint              shard;
   guint              n_shards;
   guint64            bytes;
+  guint64            packet_bits;  /* the trace's largest packet; 0: not known */
   StrataShardResult *result;
 } Job;
 
@@ -73,6 +75,7 @@ worker (gpointer data)
 
       if (g_cancellable_is_cancelled (queue->progress->cancellable))
         break;
+      strata_bt_guard_set_packet_bits (job->packet_bits);
       job->result = strata_decode_shard (job->folder, job->trace->path, job->shard, job->n_shards,
                                          queue->strings, queue->progress);
     }
@@ -232,12 +235,34 @@ stage_trace (TraceState *state)
   return staging;
 }
 
+/* The largest sound packet of a checked trace, in bits: no sequence read from it is longer. */
+static guint64
+largest_packet_bits (const StrataTraceCheck *check)
+{
+  guint64 bytes = 0;
+
+  for (guint s = 0; check != NULL && s < check->streams->len; s++)
+    {
+      const StrataStreamCheck *stream = g_ptr_array_index (check->streams, s);
+
+      for (guint p = 0; stream->packets != NULL && p < stream->packets->len; p++)
+        {
+          const StrataCtfPacket *packet = &g_array_index (stream->packets, StrataCtfPacket, p);
+
+          if (packet->sound)
+            bytes = MAX (bytes, packet->size);
+        }
+    }
+  return bytes > G_MAXUINT64 / 8 ? G_MAXUINT64 : bytes * 8;
+}
+
 static void
 add_jobs (GPtrArray   *jobs,
           StrataTrace *trace,
           const char  *folder,
           guint        n_shards,
-          guint64      bytes)
+          guint64      bytes,
+          guint64      packet_bits)
 {
   for (guint s = 0; s < n_shards; s++)
     {
@@ -248,6 +273,7 @@ add_jobs (GPtrArray   *jobs,
       job->shard = s;
       job->n_shards = n_shards;
       job->bytes = bytes;
+      job->packet_bits = packet_bits;
       g_ptr_array_add (jobs, job);
     }
 }
@@ -337,7 +363,7 @@ strata_trace_load (const char * const      *paths,
       if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes >= shard_bytes)
         n_shards = MIN (n_threads, MAX (f->n_files, 1));
       add_jobs (jobs, trace, staging != NULL ? strata_staging_get_path (staging) : f->path,
-                n_shards, f->bytes);
+                n_shards, f->bytes, largest_packet_bits (state->check));
     }
 
   progress.total_bytes = total_bytes;
@@ -385,7 +411,7 @@ strata_trace_load (const char * const      *paths,
           if ((staging = stage_trace (state)) == NULL)
             continue;
           g_ptr_array_add (stagings, staging);
-          add_jobs (jobs, job->trace, strata_staging_get_path (staging), 1, job->bytes);
+          add_jobs (jobs, job->trace, strata_staging_get_path (staging), 1, job->bytes, job->packet_bits);
         }
       first_new = end;
     }
