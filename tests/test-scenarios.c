@@ -442,6 +442,66 @@ test_manual_map (void)
   fixture_clear (&f);
 }
 
+static gboolean
+has_warning (Fixture    *f,
+             const char *part1,
+             const char *part2)
+{
+  for (guint i = 0; i < f->analysis->warnings->len; i++)
+    {
+      const char *w = g_ptr_array_index (f->analysis->warnings, i);
+
+      if (strstr (w, part1) != NULL && strstr (w, part2) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* vmsync events that match no VM leave their guest standalone and say why; a --map that
+ * vmsync events contradict is not used, and says so (issue 15, item 17). */
+static void
+test_unmatched_sync (void)
+{
+  const char *guestb = strstr (two_vms, "trace guestb");
+  g_autofree char *head = g_strndup (two_vms, guestb - two_vms);
+  g_auto(GStrv) tail = g_strsplit (guestb, "vm_uid=222", -1);
+  g_autofree char *tail_333 = g_strjoinv ("vm_uid=333", tail);
+  g_autofree char *one = g_strconcat (head, tail_333, NULL);
+  g_auto(GStrv) guesta = g_strsplit (one, "_guest cnt=1 vm_uid=111", -1);
+  g_autofree char *both_tmp = g_strjoinv ("_guest cnt=1 vm_uid=444", guesta);
+  g_auto(GStrv) guesta2 = g_strsplit (both_tmp, "_guest cnt=2 vm_uid=111", -1);
+  g_autofree char *both = g_strjoinv ("_guest cnt=2 vm_uid=444", guesta2);
+  StrataVmMap against = { (char *) "guesta", 700 };
+  StrataVmMap taken = { (char *) "guestb", 500 };
+  Fixture f = { 0 };
+
+  /* guestb's vm_uid is no VM's: guestb alone, said; guesta is linked as before. */
+  fixture_load (&f, one, NULL, 0);
+  g_assert_cmpint (machine (&f, "guestb")->role, ==, STRATA_ROLE_STANDALONE);
+  g_assert_cmpint (machine (&f, "guesta")->role, ==, STRATA_ROLE_GUEST);
+  g_assert_true (has_warning (&f, "guestb has vmsync events for vm_uid 333", "no VM of the hosts traced"));
+  g_assert_false (has_warning (&f, "guesta", "vm_uid"));
+  fixture_clear (&f);
+
+  /* Neither guest's: both said. */
+  fixture_load (&f, both, NULL, 0);
+  g_assert_cmpint (machine (&f, "guesta")->role, ==, STRATA_ROLE_STANDALONE);
+  g_assert_cmpint (machine (&f, "guestb")->role, ==, STRATA_ROLE_STANDALONE);
+  g_assert_true (has_warning (&f, "guesta has vmsync events for vm_uid 444", "no VM of the hosts traced"));
+  g_assert_true (has_warning (&f, "guestb has vmsync events for vm_uid 333", "no VM of the hosts traced"));
+  fixture_clear (&f);
+
+  /* Maps against the vmsync events: guesta's own events say VM 500, and VM 500 is guesta's. */
+  fixture_load (&f, two_vms, &against, 1);
+  g_assert_true (has_warning (&f, "--map guesta=700", "its vmsync events link guesta to VM 500; the map is not used"));
+  g_assert_cmpint (machine (&f, "guesta")->vm_pid, ==, 500);
+  fixture_clear (&f);
+  fixture_load (&f, one, &taken, 1);
+  g_assert_true (has_warning (&f, "--map guestb=500", "vmsync events link VM 500 to guesta; the map is not used"));
+  g_assert_cmpint (machine (&f, "guestb")->role, ==, STRATA_ROLE_STANDALONE);
+  fixture_clear (&f);
+}
+
 /* Discarded events in the middle of a trace are counted, and the rest still reads. */
 static const char *discards =
   "trace solo hostname=solo cpus=2 offset_s=1000\n"
@@ -773,6 +833,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/two-vms", test_two_vms);
   g_test_add_func ("/scenario/same-every-time", test_same_every_time);
   g_test_add_func ("/scenario/manual-map", test_manual_map);
+  g_test_add_func ("/scenario/unmatched-sync", test_unmatched_sync);
   g_test_add_func ("/scenario/discards", test_discards);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
