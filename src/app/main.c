@@ -28,10 +28,13 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Run from the build tree, use the schema compiled there (the installed one may be
-   * missing or older). */
+  /* Run from the build tree, use the schema and the translations built there (the installed
+   * ones may be missing or older). */
   if (strata_app_running_from_build_tree ())
-    g_setenv ("GSETTINGS_SCHEMA_DIR", STRATA_BUILD_ROOT G_DIR_SEPARATOR_S "data", FALSE);
+    {
+      g_setenv ("GSETTINGS_SCHEMA_DIR", STRATA_BUILD_ROOT G_DIR_SEPARATOR_S "data", FALSE);
+      bindtextdomain (GETTEXT_PACKAGE, STRATA_BUILD_ROOT G_DIR_SEPARATOR_S "po");
+    }
 
   g_set_application_name (_("Strata"));
 
