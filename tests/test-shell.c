@@ -42,33 +42,6 @@ open_demo (StrataWindow *target)
   test_ui_iterate (100);
 }
 
-/* @widget as drawn now, on white. */
-static cairo_surface_t *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  if (node != NULL)
-    gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  return surface;
-}
-
 /* The mean luminance of a surface, 0..1. */
 static double
 mean_luminance (cairo_surface_t *surface)
@@ -140,47 +113,6 @@ set_color_scheme (AdwColorScheme scheme)
   test_ui_iterate (200);
 }
 
-/* The timeline draws a hover line where the real pointer is, and outlines the focused row
- * while it has the keyboard focus. UI tests running beside this one share its display: their
- * windows opening and closing over this one move the pointer in and out of the view (a window
- * closing over it sends the view an enter) and take the focus from this window and give it
- * back. Either put a one-pixel column, or a row's outline, in one image and not in the other.
- * Where images are compared, the view has no focus, forgets the pointer and hears of it no
- * more, until it is given them back. */
-static GtkWidget *isolated_focus;
-
-static void
-isolate_view (GtkWidget *view,
-              gboolean   isolate)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
-  GtkWindow *toplevel = GTK_WINDOW (gtk_widget_get_root (view));
-  GObject *motion = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers) && motion == NULL; i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
-        motion = controller;
-    }
-  g_assert_nonnull (motion);
-  if (isolate)
-    {
-      g_set_weak_pointer (&isolated_focus, gtk_window_get_focus (toplevel));
-      gtk_window_set_focus (toplevel, NULL);
-      g_signal_emit_by_name (motion, "leave");
-      g_signal_handlers_block_matched (motion, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, view);
-    }
-  else
-    {
-      g_signal_handlers_unblock_matched (motion, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, view);
-      if (isolated_focus != NULL)
-        gtk_widget_grab_focus (isolated_focus);
-      g_clear_weak_pointer (&isolated_focus);
-    }
-}
-
 static void
 test_shell_adwaita (void)
 {
@@ -203,16 +135,16 @@ test_shell_dark_style (void)
   g_assert_nonnull (view);
   g_assert_nonnull (legend);
 
-  isolate_view (view, TRUE);
+  test_ui_isolate_view (view, TRUE);
   set_color_scheme (ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_assert_false (adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  light = render_widget (view);
-  legend_light = render_widget (legend);
+  light = test_ui_render_widget (view);
+  legend_light = test_ui_render_widget (legend);
 
   set_color_scheme (ADW_COLOR_SCHEME_FORCE_DARK);
   g_assert_true (adw_style_manager_get_dark (adw_style_manager_get_default ()));
-  dark = render_widget (view);
-  legend_dark = render_widget (legend);
+  dark = test_ui_render_widget (view);
+  legend_dark = test_ui_render_widget (legend);
 
   l_light = mean_luminance (light);
   l_dark = mean_luminance (dark);
@@ -234,11 +166,11 @@ test_shell_dark_style (void)
     }
 
   set_color_scheme (ADW_COLOR_SCHEME_FORCE_LIGHT);
-  light_again = render_widget (view);
+  light_again = test_ui_render_widget (view);
   g_assert_cmpfloat (changed_share (light, light_again), ==, 0);
 
   set_color_scheme (ADW_COLOR_SCHEME_DEFAULT);
-  isolate_view (view, FALSE);
+  test_ui_isolate_view (view, FALSE);
   cairo_surface_destroy (light);
   cairo_surface_destroy (dark);
   cairo_surface_destroy (light_again);
@@ -480,7 +412,7 @@ test_shell_screenshots (void)
       g_test_skip ("STRATA_SCREENSHOT_DIR is not set");
       return;
     }
-  isolate_view (test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW), TRUE);
+  test_ui_isolate_view (test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW), TRUE);
 
   /* What an export of the view writes. */
   {
@@ -498,7 +430,7 @@ test_shell_screenshots (void)
       cairo_surface_t *surface;
 
       set_color_scheme (shots[i].scheme);
-      surface = render_widget (GTK_WIDGET (window));
+      surface = test_ui_render_widget (GTK_WIDGET (window));
       g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
       cairo_surface_destroy (surface);
       g_test_message ("wrote %s", path);
@@ -510,7 +442,7 @@ test_shell_screenshots (void)
   test_ui_iterate (300);
   {
     g_autofree char *path = g_build_filename (dir, "strata-welcome.png", NULL);
-    cairo_surface_t *surface = render_widget (GTK_WIDGET (window));
+    cairo_surface_t *surface = test_ui_render_widget (GTK_WIDGET (window));
     GtkMenuButton *button = test_ui_window_child (window, "primary_menu_button");
     GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
 
@@ -520,7 +452,7 @@ test_shell_screenshots (void)
     test_ui_iterate (300);
     g_free (path);
     path = g_build_filename (dir, "strata-menu.png", NULL);
-    surface = render_widget (popover);
+    surface = test_ui_render_widget (popover);
     g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
     cairo_surface_destroy (surface);
     gtk_menu_button_popdown (button);
@@ -534,13 +466,13 @@ test_shell_screenshots (void)
 
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
     test_ui_iterate (300);
-    surface = render_widget (overlay);
+    surface = test_ui_render_widget (overlay);
     g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
     cairo_surface_destroy (surface);
     gtk_window_close (GTK_WINDOW (overlay));
   }
   set_color_scheme (ADW_COLOR_SCHEME_DEFAULT);
-  isolate_view (test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW), FALSE);
+  test_ui_isolate_view (test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW), FALSE);
 }
 
 int

@@ -100,3 +100,71 @@ test_ui_find_widget (GtkWidget *root,
     }
   return NULL;
 }
+
+/* @widget as drawn now, on white, in an RGB24 surface. */
+cairo_surface_t *
+test_ui_render_widget (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* The timeline draws a hover line where the real pointer is, and outlines the focused row
+ * while it has the keyboard focus. UI tests running beside each other share a display: their
+ * windows opening and closing over one another move the pointer in and out of a view (a
+ * window closing over it sends the view an enter) and take the focus from a window and give
+ * it back. Either puts a one-pixel column, or a row's outline, in one image and not in the
+ * next. Where images are compared or kept, @view (a StrataTimelineView) has no focus, forgets
+ * the pointer and hears of it no more, until it is given them back. */
+static GtkWidget *isolated_focus;  /* what had the focus before */
+
+void
+test_ui_isolate_view (GtkWidget *view,
+                      gboolean   isolate)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+  GtkWindow *toplevel = GTK_WINDOW (gtk_widget_get_root (view));
+  GObject *motion = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && motion == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
+        motion = controller;
+    }
+  g_assert_nonnull (motion);
+  if (isolate)
+    {
+      g_set_weak_pointer (&isolated_focus, gtk_window_get_focus (toplevel));
+      gtk_window_set_focus (toplevel, NULL);
+      g_signal_emit_by_name (motion, "leave");
+      g_signal_handlers_block_matched (motion, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, view);
+    }
+  else
+    {
+      g_signal_handlers_unblock_matched (motion, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, view);
+      if (isolated_focus != NULL)
+        gtk_widget_grab_focus (isolated_focus);
+      g_clear_weak_pointer (&isolated_focus);
+    }
+}

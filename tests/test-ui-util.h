@@ -28,5 +28,8 @@ void          test_ui_wait_until_loaded (StrataWindow *window,
                                          gint64        timeout_us);
 gpointer      test_ui_find_widget       (GtkWidget    *root,
                                          GType         type);
+cairo_surface_t *test_ui_render_widget  (GtkWidget    *widget);
+void          test_ui_isolate_view      (GtkWidget    *view,
+                                         gboolean      isolate);
 
 G_END_DECLS
