@@ -257,6 +257,28 @@ assert_same_analysis (StrataAnalysis *a,
         }
     }
   assert_strv_equal (a->warnings, b->warnings);
+  g_assert_cmpuint (strata_exits_n_groups (a->exits), ==, strata_exits_n_groups (b->exits));
+  for (guint g = 0; g < strata_exits_n_groups (a->exits); g++)
+    {
+      guint16 ma, mb;
+      gint32 va, vb;
+      guint8 ia, ib;
+      guint32 ca, cb;
+      guint64 n = strata_exits_count (a->exits, g, G_MININT64, G_MAXINT64);
+
+      strata_exits_group (a->exits, g, &ma, &va, &ia, &ca);
+      strata_exits_group (b->exits, g, &mb, &vb, &ib, &cb);
+      g_assert_true (ma == mb && va == vb && ia == ib && ca == cb);
+      g_assert_cmpuint (n, ==, strata_exits_count (b->exits, g, G_MININT64, G_MAXINT64));
+      for (guint64 i = 0; i < n; i++)
+        {
+          gint64 s0, e0, s1, e1;
+
+          strata_exits_get (a->exits, g, i, &s0, &e0);
+          strata_exits_get (b->exits, g, i, &s1, &e1);
+          g_assert_true (s0 == s1 && e0 == e1);
+        }
+    }
   assert_same_store (a, b);
 }
 

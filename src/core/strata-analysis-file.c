@@ -24,7 +24,7 @@
  *
  *   'ASTR' the string table, in id order     'ASET' the set: traces, streams, problems
  *   'AMAC' machines                          'APRE' preemptions      'AWRN' warnings
- *   'AMET' host and primary machine; and the store's own sections
+ *   'AMET' host and primary machine; the exits' section (strata-exits.c) and the store's own
  */
 
 #define TAG_STRINGS STRATA_FOURCC ('A', 'S', 'T', 'R')
@@ -258,6 +258,7 @@ strata_analysis_write (StrataAnalysis      *self,
   put_u32 (buf, self->primary);
   put_section (writer, TAG_META, buf);
 
+  strata_exits_write (self->exits, writer);
   strata_store_write (self->store, writer);
 }
 
@@ -699,6 +700,8 @@ strata_analysis_read (StrataSectionFile  *file,
   if (bad (&r, error, "the host"))
     return NULL;
 
+  if ((self->exits = strata_exits_read (file, self->machines->len, error)) == NULL)
+    return NULL;
   if ((self->store = strata_store_read (file, error)) == NULL || !check_store (self, error))
     return NULL;
   return g_steal_pointer (&self);

@@ -15,12 +15,12 @@ G_BEGIN_DECLS
 /*
  * Everything a finished analysis holds goes into sections of a file: the set (traces,
  * streams, their counts and problems, and the string table), the machines with their vCPUs,
- * clocks and threads, the preemptions with their causes, the warnings, and the store.
+ * clocks and threads, the preemptions with their causes, the warnings, the exits and the store.
  * Reading it back gives an analysis equal to the one written, whose set holds no events (as
  * after an analysis that released them), and whose store reads its rows from the file.
  * STRATA_ANALYSIS_FILE_VERSION changes with the layout of any of these sections.
  */
-#define STRATA_ANALYSIS_FILE_VERSION 3
+#define STRATA_ANALYSIS_FILE_VERSION 4
 
 /* The kind of section file a saved analysis is. */
 #define STRATA_ANALYSIS_FILE_KIND STRATA_FOURCC ('S', 'A', 'N', 'L')

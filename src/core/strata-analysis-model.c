@@ -325,6 +325,42 @@ exit_guest (Model  *model,
   vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
 }
 
+/* vCPU thread @t leaves guest mode for the reason in @e: an exit, until its next entry. */
+static void
+exit_begin (Model             *model,
+            Thread            *t,
+            const StrataEvent *e,
+            gint64             ts)
+{
+  if (t->vm < 0)
+    return;
+  t->exit_open = TRUE;
+  t->exit_isa = (guint8) e->f[STRATA_F_KVM_ISA];
+  t->exit_code = strata_exit_code (t->exit_isa, (guint64) e->f[STRATA_F_KVM_EXIT_REASON]);
+  t->exit_start = ts;
+}
+
+/* vCPU thread @t enters guest mode again at @ts: its exit, if it had one, ends. An exit the
+ * trace ends in has no length, and is not counted. */
+static void
+exit_end (Model  *model,
+          Thread *t,
+          gint64  ts)
+{
+  StrataExitRecord r = { 0 };
+
+  if (!t->exit_open)
+    return;
+  t->exit_open = FALSE;
+  r.start = t->exit_start;
+  r.end = MAX (ts, t->exit_start);
+  r.code = t->exit_code;
+  r.isa = t->exit_isa;
+  r.machine = vm_machine (model, t->vm);
+  r.vcpu = t->vcpu;
+  g_array_append_val (model->exits, r);
+}
+
 /* The preemption or wake-up wait of vCPU thread @t ends at @ts, when it runs on @cpu (-1:
  * the trace ends, and it is still open). */
 static void
@@ -911,6 +947,7 @@ _strata_analysis_run_model (Model *model)
           t = get_thread (model, c->tid);
           if (t->vm < 0)
             break;
+          exit_end (model, t, ts);
           if (c->in_guest)
             exit_guest (model, e->cpu, ts);
           c->in_guest = TRUE;
@@ -927,6 +964,7 @@ _strata_analysis_run_model (Model *model)
         case STRATA_EV_KVM_EXIT:
           if (!c->in_guest)
             break;
+          exit_begin (model, get_thread (model, c->tid), e, ts);
           exit_guest (model, e->cpu, ts);
           cpu_update (model, e->cpu, ts);
           break;

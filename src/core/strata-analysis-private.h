@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "strata-analysis.h"
+#include "strata-exit-reason.h"
 #include "strata-store-private.h"
 #include "strata-time.h"
 
@@ -91,6 +92,11 @@ typedef struct
   gboolean slept;           /* switched out with a sleep value, no wakeup since */
   gint64  sleep_start;
   gint32  sleep_cpu;
+  /* A vCPU thread's last KVM exit, until its next entry ends it */
+  gboolean exit_open;
+  guint8  exit_isa;
+  guint32 exit_code;
+  gint64  exit_start;
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
    * the thread keeps the name they were made with: most changes then need no hashing. */
   guint32 ids_name;
@@ -173,6 +179,7 @@ typedef struct
    * several threads; they become one store afterwards */
   StrataStoreBuilder *b;
   GArray           *preemptions;   /* StrataPreemption */
+  GArray           *exits;         /* StrataExitRecord, in time order per vCPU */
   gboolean          proves_runnable; /* wakeups recorded, nothing lost: a thread switched in
                                       * again with no wakeup since it slept was runnable */
 } Model;

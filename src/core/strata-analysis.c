@@ -180,6 +180,7 @@ model_free (gpointer data)
   g_hash_table_unref (model->net_recv);
   strata_store_builder_free (model->b);
   g_array_unref (model->preemptions);
+  g_clear_pointer (&model->exits, g_array_unref);
   g_clear_pointer (&model->guest_cursor, g_array_unref);
   g_clear_pointer (&model->kvm_events, g_ptr_array_unref);
   g_free (model->prefix);
@@ -205,6 +206,7 @@ model_new (Analysis *a,
   model->prefix = g_strdup_printf ("%s/", model->machine->name);
   model->b = strata_store_builder_new_spilling (a->spill);
   model->preemptions = g_array_new (FALSE, FALSE, sizeof (StrataPreemption));
+  model->exits = g_array_new (FALSE, FALSE, sizeof (StrataExitRecord));
   return model;
 }
 
@@ -630,14 +632,21 @@ strata_analysis_new (StrataSet                   *set,
     if (largest < a.models->len)
       strata_store_builder_absorb (a.builder, g_steal_pointer (&((Model *) g_ptr_array_index (a.models, largest))->b));
   }
-  for (guint m = 0; m < a.models->len; m++)
-    {
-      Model *model = g_ptr_array_index (a.models, m);
+  {
+    GArray *exits = g_array_new (FALSE, FALSE, sizeof (StrataExitRecord));
 
-      if (model->b != NULL)
-        strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
-      g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
-    }
+    for (guint m = 0; m < a.models->len; m++)
+      {
+        Model *model = g_ptr_array_index (a.models, m);
+
+        if (model->b != NULL)
+          strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
+        g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
+        g_array_append_vals (exits, model->exits->data, model->exits->len);
+        g_clear_pointer (&model->exits, g_array_unref);
+      }
+    pub->exits = strata_exits_new (exits);
+  }
   phase_done (options, "merge");
 
   /* Every thread seen, for lookups after the models are gone. */
@@ -728,6 +737,7 @@ strata_analysis_unref (StrataAnalysis *self)
   for (guint i = 0; i < self->preemptions->len; i++)
     g_clear_pointer (&g_array_index (self->preemptions, StrataPreemption, i).by, g_array_unref);
   g_array_unref (self->preemptions);
+  strata_exits_free (self->exits);
   g_ptr_array_unref (self->machines);
   g_ptr_array_unref (self->warnings);
   strata_store_free (self->store);

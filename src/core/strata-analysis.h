@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "strata-exits.h"
 #include "strata-kvm-sync.h"
 #include "strata-set.h"
 #include "strata-store.h"
@@ -179,6 +180,7 @@ typedef struct
   gint             primary;         /* whose CPUs are the pcpu/N rows: the host, or the first */
   StrataStore     *store;
   GArray          *preemptions;     /* StrataPreemption, by start */
+  StrataExits     *exits;           /* every VM exit, indexed by vCPU and reason */
   GPtrArray       *warnings;        /* char*: inconsistencies found while analysing */
 } StrataAnalysis;
 

@@ -135,6 +135,9 @@ enum {
   STRATA_F_KVM_VCPU_ID = 0,       /* -1 when the event has no vcpu_id (old kvm_exit) */
   STRATA_F_KVM_EXIT_REASON,       /* exit only */
   STRATA_F_KVM_GUEST_RIP,         /* exit only */
+  STRATA_F_KVM_ISA,               /* exit only: StrataIsa (1 VMX, 2 SVM), 0 when absent */
+  STRATA_F_KVM_INFO1,             /* exit only: VMX exit qualification, SVM EXITINFO1 */
+  STRATA_F_KVM_INFO2,             /* exit only */
 };
 enum {
   /* VMSYNC_* */

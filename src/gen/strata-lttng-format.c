@@ -132,9 +132,9 @@ static const StrataLttngField f_kvm_entry[] = {
 static const StrataLttngField f_kvm_exit[] = {
   { "exit_reason", FT_U32, STRATA_F_KVM_EXIT_REASON },
   { "guest_rip", FT_X64, STRATA_F_KVM_GUEST_RIP },
-  { "isa", FT_U32, SRC_ONE },
-  { "info1", FT_U64, SRC_ZERO },
-  { "info2", FT_U64, SRC_ZERO },
+  { "isa", FT_U32, STRATA_F_KVM_ISA },
+  { "info1", FT_U64, STRATA_F_KVM_INFO1 },
+  { "info2", FT_U64, STRATA_F_KVM_INFO2 },
   { "vcpu_id", FT_U32, STRATA_F_KVM_VCPU_ID },
 };
 static const StrataLttngField f_vmsync[] = {

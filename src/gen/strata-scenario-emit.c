@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "strata-exit-reason.h"
 #include "strata-scenario-model.h"
 
 /* The events the model makes: one function a kind, so that each kind's fields are filled in
@@ -184,6 +185,11 @@ gen_kvm (Out    *o,
     {
       ev.f[STRATA_F_KVM_EXIT_REASON] = reason;
       ev.f[STRATA_F_KVM_GUEST_RIP] = (gint64) v->rip;
+      ev.f[STRATA_F_KVM_ISA] = STRATA_ISA_VMX;
+      /* Port I/O is a virtio device's notify register, or now and then the serial port: the
+       * exit qualification's port (bits 16-31), direction (bit 3, out) and size less one. */
+      if (reason == EXIT_IO_INSTRUCTION)
+        ev.f[STRATA_F_KVM_INFO1] = (v->rip & 0x10) ? (0x3f8 << 16) : (0xc050 << 16) | 1;
     }
   gen_put (o, &ev);
   gap (o);

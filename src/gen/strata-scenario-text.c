@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "strata-ctf-writer.h"
+#include "strata-exit-reason.h"
 #include "strata-scenario-model.h"
 #include "strata-time.h"
 
@@ -576,6 +577,8 @@ parse_event_line (Parser      *parser,
   StrataEvent *ev = &item.event;
   const char *kind_name;
   const char *syscall = NULL;
+  const char *exit_reason = NULL;
+  guint32 reason_code = 0;
   gint64 v;
 
   if (words->len < 4)
@@ -616,6 +619,9 @@ parse_event_line (Parser      *parser,
   /* A dumped thread's CPU, unless given: the one the dump ran on. */
   if (ev->kind == STRATA_EV_STATEDUMP_PROCESS)
     ev->f[STRATA_F_SD_CPU] = ev->cpu;
+  /* An exit is Intel's unless said otherwise. */
+  if (ev->kind == STRATA_EV_KVM_EXIT)
+    ev->f[STRATA_F_KVM_ISA] = STRATA_ISA_VMX;
 
   for (guint i = 4; i < words->len; i++)
     {
@@ -655,9 +661,22 @@ parse_event_line (Parser      *parser,
         }
       if (is_string)
         ev->f[slot] = strata_strtab_intern (parser->strings, value);
+      else if (ev->kind == STRATA_EV_KVM_EXIT && slot == STRATA_F_KVM_ISA &&
+               (strcmp (value, "vmx") == 0 || strcmp (value, "svm") == 0))
+        ev->f[slot] = value[0] == 'v' ? STRATA_ISA_VMX : STRATA_ISA_SVM;
+      else if (ev->kind == STRATA_EV_KVM_EXIT && slot == STRATA_F_KVM_EXIT_REASON &&
+               !g_ascii_isdigit (*value))
+        exit_reason = value;
       else if (!parse_int (parser, key, value, G_MININT64, G_MAXINT64, &ev->f[slot]))
         return FALSE;
     }
+  /* A reason by name, once the ISA that names it is known. */
+  if (exit_reason != NULL &&
+      !strata_exit_reason_from_name (ev->f[STRATA_F_KVM_ISA], exit_reason, &reason_code))
+    return parse_error (parser, _("unknown %s exit reason “%s”"),
+                        strata_isa_to_string (ev->f[STRATA_F_KVM_ISA]), exit_reason);
+  if (exit_reason != NULL)
+    ev->f[STRATA_F_KVM_EXIT_REASON] = reason_code;
 
   item.line = parser->line;
   g_array_append_val (trace->items, item);

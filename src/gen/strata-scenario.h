@@ -31,8 +31,11 @@ G_BEGIN_DECLS
  * strata_event_kind_info() (sched_switch, irq_softirq_entry, kvm_x86_exit, syscall_entry…);
  * FIELD is one of its field names, or for syscalls (name=read) also an argument the writer
  * declares (fd=3). String fields take text, quoted with "" when it has spaces; numbers are
- * decimal or 0x hex; missing fields are 0. Lines need not be in time order: each trace's
- * events are sorted by time (stable) before writing.
+ * decimal or 0x hex; missing fields are 0, but for kvm_x86_exit's isa, which is vmx (1) unless
+ * given (isa=svm, or 2). An exit's exit_reason may also be the kernel's name of it for that
+ * ISA (exit_reason=PAUSE_INSTRUCTION, isa=svm exit_reason=pause), and info1/info2 are what
+ * KVM records (an I/O exit's port, direction and size in info1). Lines need not be in time
+ * order: each trace's events are sorted by time (stable) before writing.
  *
  * Or, instead of traces and events, hosts for the demo's model to simulate (8 pCPUs, the
  * demo's host load) and their VMs, each with a traced guest:

@@ -99,7 +99,8 @@ slot_width (StrataEventKind kind,
     case STRATA_EV_KVM_EXIT:
       if (slot == STRATA_F_KVM_VCPU_ID)
         return legacy ? W_SPECIAL : W_U32;
-      return slot == STRATA_F_KVM_GUEST_RIP ? W_64 : W_U32;
+      return slot == STRATA_F_KVM_GUEST_RIP || slot == STRATA_F_KVM_INFO1 || slot == STRATA_F_KVM_INFO2 ?
+             W_64 : W_U32;
     case STRATA_EV_VMSYNC_GH_GUEST:
     case STRATA_EV_VMSYNC_HG_GUEST:
     case STRATA_EV_VMSYNC_GH_HOST:

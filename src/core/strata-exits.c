@@ -1,0 +1,732 @@
+/* strata-exits.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-exits"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strata-exits.h"
+#include "strata-parallel.h"
+#include "strata-time.h"
+
+/*
+ * Three arrays of all exits, group after group, each group in time order: start, duration,
+ * and the durations again, sorted within each block of BLOCK exits. Per block, the shortest,
+ * the longest and the sum. A range [first, last) of a group is its partial blocks at both
+ * ends and the whole blocks between: count, total, min and max come from the block sums
+ * and a short loop over the partial blocks; the p99 is the smallest duration d with at least
+ * ceil(0.99 n) durations <= d, found by bisecting d, counting in each whole block by binary
+ * search in its sorted copy, and in the partial blocks (sorted once per query).
+ */
+
+#define BLOCK_BITS 10
+#define BLOCK      (G_GUINT64_CONSTANT (1) << BLOCK_BITS)
+
+/* Also the saved form of a group. */
+typedef struct
+{
+  guint16 machine;
+  guint8  isa;
+  guint8  reserved;
+  gint32  vcpu;
+  guint32 code;
+  guint32 reserved2;
+  guint64 offset;             /* of its first exit in the arrays */
+  guint64 n;
+  guint64 block0;             /* of its first block in the block arrays */
+} Group;
+
+G_STATIC_ASSERT (sizeof (Group) == 40);
+
+struct _StrataExits
+{
+  Group   *groups;
+  guint    n_groups;
+  guint64  n;
+  guint64  n_blocks;
+  gint64  *starts;
+  gint64  *durs;
+  gint64  *sorted;
+  gint64  *bmin;
+  gint64  *bmax;
+  gint64  *bsum;
+};
+
+static int
+compare_i64 (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static int
+compare_group_key (const Group *a,
+                   const Group *b)
+{
+  if (a->machine != b->machine)
+    return a->machine < b->machine ? -1 : 1;
+  if (a->vcpu != b->vcpu)
+    return a->vcpu < b->vcpu ? -1 : 1;
+  if (a->isa != b->isa)
+    return a->isa < b->isa ? -1 : 1;
+  if (a->code != b->code)
+    return a->code < b->code ? -1 : 1;
+  return 0;
+}
+
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b)
+{
+  return compare_group_key (a, b);
+}
+
+static guint64
+group_blocks (const Group *g)
+{
+  return (g->n + BLOCK - 1) >> BLOCK_BITS;
+}
+
+/* The block arrays, from durs; and the sorted copy unless @sorted_given. */
+typedef struct
+{
+  StrataExits *self;
+  gboolean     sort;
+  guint        next;          /* atomic: the next group to do */
+} BlockJob;
+
+static gpointer
+block_worker (gpointer data)
+{
+  BlockJob *job = data;
+  StrataExits *self = job->self;
+  guint gi;
+
+  while ((gi = g_atomic_int_add (&job->next, 1)) < self->n_groups)
+    {
+      const Group *g = &self->groups[gi];
+
+      for (guint64 b = 0; b < group_blocks (g); b++)
+        {
+          guint64 from = g->offset + (b << BLOCK_BITS);
+          guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
+          gint64 lo = G_MAXINT64, hi = G_MININT64;
+          guint64 sum = 0;
+
+          /* Unsigned: exits of one vCPU do not overlap, so the sum fits, but a damaged file's
+           * need not. */
+          for (guint64 i = from; i < from + len; i++)
+            {
+              gint64 d = self->durs[i];
+
+              lo = MIN (lo, d);
+              hi = MAX (hi, d);
+              sum += (guint64) d;
+            }
+          self->bmin[g->block0 + b] = lo;
+          self->bmax[g->block0 + b] = hi;
+          self->bsum[g->block0 + b] = (gint64) sum;
+          if (job->sort)
+            {
+              memcpy (&self->sorted[from], &self->durs[from], len * sizeof (gint64));
+              qsort (&self->sorted[from], len, sizeof (gint64), compare_i64);
+            }
+        }
+    }
+  return NULL;
+}
+
+static void
+build_blocks (StrataExits *self,
+              gboolean     sort)
+{
+  BlockJob job = { self, sort, 0 };
+
+  self->n_blocks = 0;
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    {
+      self->groups[gi].block0 = self->n_blocks;
+      self->n_blocks += group_blocks (&self->groups[gi]);
+    }
+  self->bmin = g_new (gint64, MAX (self->n_blocks, 1));
+  self->bmax = g_new (gint64, MAX (self->n_blocks, 1));
+  self->bsum = g_new (gint64, MAX (self->n_blocks, 1));
+  strata_parallel_run ("strata-exits", self->n_groups, block_worker, &job);
+}
+
+static guint
+group_hash (gconstpointer p)
+{
+  const Group *g = p;
+
+  return ((guint) g->machine * 2654435761u) ^ ((guint) g->vcpu * 40503u) ^ g->code ^ ((guint) g->isa << 28);
+}
+
+static gboolean
+group_equal (gconstpointer a,
+             gconstpointer b)
+{
+  return compare_group_key (a, b) == 0;
+}
+
+StrataExits *
+strata_exits_new (GArray *records)
+{
+  g_autoptr(GArray) groups = g_array_new (FALSE, FALSE, sizeof (Group));
+  g_autoptr(GHashTable) index = g_hash_table_new (group_hash, group_equal);
+  g_autofree guint *group_of = NULL;
+  g_autofree guint64 *fill = NULL;
+  StrataExits *self = g_new0 (StrataExits, 1);
+  guint64 offset = 0;
+
+  g_return_val_if_fail (records != NULL, NULL);
+
+  /* Groups and their sizes; then each exit goes to its group's place, keeping the order it
+   * came in: the analysis records exits in time order per vCPU. */
+  group_of = g_new (guint, MAX (records->len, 1));
+  for (guint i = 0; i < records->len; i++)
+    {
+      const StrataExitRecord *r = &g_array_index (records, StrataExitRecord, i);
+      Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
+      gpointer found;
+
+      if (!g_hash_table_lookup_extended (index, &key, NULL, &found))
+        {
+          g_array_append_val (groups, key);
+          found = GUINT_TO_POINTER (groups->len);
+          /* Keys point into the array, which grows: keep them in a table of their own. */
+          g_hash_table_insert (index, g_memdup2 (&key, sizeof key), found);
+        }
+      group_of[i] = GPOINTER_TO_UINT (found) - 1;
+      g_array_index (groups, Group, group_of[i]).n++;
+    }
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, index);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_free (key);
+  }
+
+  /* Sorted groups, and where each old index went. */
+  {
+    g_autoptr(GArray) sorted = g_array_copy (groups);
+    g_autofree guint *new_index = g_new (guint, MAX (groups->len, 1));
+
+    g_array_sort (sorted, compare_groups);
+    for (guint i = 0; i < groups->len; i++)
+      {
+        /* Binary search: groups are distinct. */
+        guint lo = 0, hi = sorted->len;
+
+        while (lo < hi)
+          {
+            guint mid = lo + (hi - lo) / 2;
+            int c = compare_group_key (&g_array_index (sorted, Group, mid), &g_array_index (groups, Group, i));
+
+            if (c == 0)
+              {
+                lo = mid;
+                break;
+              }
+            if (c < 0)
+              lo = mid + 1;
+            else
+              hi = mid;
+          }
+        new_index[i] = lo;
+      }
+    for (guint i = 0; i < records->len; i++)
+      group_of[i] = new_index[group_of[i]];
+    g_array_unref (groups);
+    groups = g_steal_pointer (&sorted);
+  }
+
+  self->n_groups = groups->len;
+  self->groups = g_new0 (Group, MAX (groups->len, 1));
+  memcpy (self->groups, groups->data, groups->len * sizeof (Group));
+  fill = g_new0 (guint64, MAX (groups->len, 1));
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    {
+      self->groups[gi].offset = offset;
+      offset += self->groups[gi].n;
+    }
+  self->n = offset;
+  self->starts = g_new (gint64, MAX (self->n, 1));
+  self->durs = g_new (gint64, MAX (self->n, 1));
+  self->sorted = g_new (gint64, MAX (self->n, 1));
+  for (guint i = 0; i < records->len; i++)
+    {
+      const StrataExitRecord *r = &g_array_index (records, StrataExitRecord, i);
+      Group *g = &self->groups[group_of[i]];
+      guint64 at = g->offset + fill[group_of[i]]++;
+
+      self->starts[at] = r->start;
+      self->durs[at] = MAX (r->end - r->start, 0);
+    }
+  /* In case the order came otherwise: sort a group whose starts go back. */
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    {
+      const Group *g = &self->groups[gi];
+      gboolean ordered = TRUE;
+
+      for (guint64 i = g->offset + 1; i < g->offset + g->n && ordered; i++)
+        ordered = self->starts[i - 1] <= self->starts[i];
+      if (!ordered)
+        {
+          g_autofree gint64 *pairs = g_new (gint64, 2 * g->n);
+
+          for (guint64 i = 0; i < g->n; i++)
+            {
+              pairs[2 * i] = self->starts[g->offset + i];
+              pairs[2 * i + 1] = self->durs[g->offset + i];
+            }
+          /* Pairs sort by start first: compare_i64 on the first of each. */
+          qsort (pairs, g->n, 2 * sizeof (gint64), compare_i64);
+          for (guint64 i = 0; i < g->n; i++)
+            {
+              self->starts[g->offset + i] = pairs[2 * i];
+              self->durs[g->offset + i] = pairs[2 * i + 1];
+            }
+        }
+    }
+  g_array_unref (records);
+  build_blocks (self, TRUE);
+  return self;
+}
+
+void
+strata_exits_free (StrataExits *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->groups);
+  g_free (self->starts);
+  g_free (self->durs);
+  g_free (self->sorted);
+  g_free (self->bmin);
+  g_free (self->bmax);
+  g_free (self->bsum);
+  g_free (self);
+}
+
+guint64
+strata_exits_n_exits (StrataExits *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n;
+}
+
+gsize
+strata_exits_memory (StrataExits *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_groups * sizeof (Group) + self->n * 3 * sizeof (gint64) + self->n_blocks * 3 * sizeof (gint64);
+}
+
+guint
+strata_exits_n_groups (StrataExits *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->n_groups;
+}
+
+void
+strata_exits_group (StrataExits *self,
+                    guint        group,
+                    guint16     *machine,
+                    gint32      *vcpu,
+                    guint8      *isa,
+                    guint32     *code)
+{
+  const Group *g;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (group < self->n_groups);
+
+  g = &self->groups[group];
+  if (machine != NULL)
+    *machine = g->machine;
+  if (vcpu != NULL)
+    *vcpu = g->vcpu;
+  if (isa != NULL)
+    *isa = g->isa;
+  if (code != NULL)
+    *code = g->code;
+}
+
+gint
+strata_exits_find_group (StrataExits *self,
+                         guint16      machine,
+                         gint32       vcpu,
+                         guint8       isa,
+                         guint32      code)
+{
+  Group key = { machine, isa, 0, vcpu, code, 0, 0, 0, 0 };
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  hi = self->n_groups;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      int c = compare_group_key (&self->groups[mid], &key);
+
+      if (c == 0)
+        return mid;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
+/* The first index of [lo, hi) whose start is >= @t. */
+static guint64
+lower_bound (const gint64 *a,
+             guint64       lo,
+             guint64       hi,
+             gint64        t)
+{
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (a[mid] < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The number of values of sorted @a [0, n) that are <= @v. */
+static guint64
+count_le (const gint64 *a,
+          guint64       n,
+          gint64        v)
+{
+  guint64 lo = 0, hi = n;
+
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (a[mid] <= v)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+void
+strata_exits_range (StrataExits *self,
+                    guint        group,
+                    gint64       from,
+                    gint64       to,
+                    guint64     *first,
+                    guint64     *last)
+{
+  const Group *g;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (group < self->n_groups);
+  g_return_if_fail (first != NULL && last != NULL);
+
+  g = &self->groups[group];
+  *first = lower_bound (self->starts, g->offset, g->offset + g->n, from) - g->offset;
+  *last = MAX (*first, lower_bound (self->starts, g->offset, g->offset + g->n, to) - g->offset);
+}
+
+void
+strata_exits_get (StrataExits *self,
+                  guint        group,
+                  guint64      index,
+                  gint64      *start,
+                  gint64      *end)
+{
+  const Group *g;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (group < self->n_groups);
+  g_return_if_fail (index < self->groups[group].n);
+
+  g = &self->groups[group];
+  if (start != NULL)
+    *start = self->starts[g->offset + index];
+  if (end != NULL)
+    *end = self->starts[g->offset + index] + self->durs[g->offset + index];
+}
+
+guint64
+strata_exits_count (StrataExits *self,
+                    guint        group,
+                    gint64       from,
+                    gint64       to)
+{
+  guint64 first, last;
+
+  strata_exits_range (self, group, from, to, &first, &last);
+  return last - first;
+}
+
+gboolean
+strata_exits_group_stats (StrataExits     *self,
+                          guint            group,
+                          gint64           from,
+                          gint64           to,
+                          StrataExitStats *out)
+{
+  const Group *g;
+  guint64 first, last, n, rank, head_end, tail_start, bfirst, blast;
+  g_autofree gint64 *partial = NULL;
+  guint64 n_partial = 0;
+  gint64 lo = G_MAXINT64, hi = G_MININT64, total = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (group < self->n_groups, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  g = &self->groups[group];
+  strata_exits_range (self, group, from, to, &first, &last);
+  n = last - first;
+  if (n == 0)
+    return FALSE;
+
+  /* Whole blocks are [bfirst, blast) of the group's blocks; the rest is partial. */
+  bfirst = (first + BLOCK - 1) >> BLOCK_BITS;
+  blast = last >> BLOCK_BITS;
+  if (bfirst >= blast)
+    {
+      bfirst = blast = 0;
+      head_end = last;
+      tail_start = last;
+    }
+  else
+    {
+      head_end = bfirst << BLOCK_BITS;
+      tail_start = blast << BLOCK_BITS;
+    }
+  partial = g_new (gint64, MAX ((head_end - first) + (last - tail_start), 1));
+  for (guint64 i = first; i < head_end; i++)
+    partial[n_partial++] = self->durs[g->offset + i];
+  for (guint64 i = tail_start; i < last; i++)
+    partial[n_partial++] = self->durs[g->offset + i];
+  for (guint64 i = 0; i < n_partial; i++)
+    {
+      lo = MIN (lo, partial[i]);
+      hi = MAX (hi, partial[i]);
+      total += partial[i];
+    }
+  for (guint64 b = bfirst; b < blast; b++)
+    {
+      lo = MIN (lo, self->bmin[g->block0 + b]);
+      hi = MAX (hi, self->bmax[g->block0 + b]);
+      total += self->bsum[g->block0 + b];
+    }
+  qsort (partial, n_partial, sizeof (gint64), compare_i64);
+
+  /* Nearest rank, in integers: ceil (99 n / 100). */
+  rank = (99 * n + 99) / 100;
+  {
+    gint64 a = lo, z = hi;
+
+    /* The smallest d in [a, z] with count (<= d) >= rank: a duration of the range. */
+    while (a < z)
+      {
+        gint64 mid = a + (z - a) / 2;
+        guint64 c = count_le (partial, n_partial, mid);
+
+        for (guint64 b = bfirst; b < blast && c < rank; b++)
+          {
+            const gint64 *block = &self->sorted[g->offset + (b << BLOCK_BITS)];
+
+            if (self->bmax[g->block0 + b] <= mid)
+              c += BLOCK;
+            else if (self->bmin[g->block0 + b] <= mid)
+              c += count_le (block, BLOCK, mid);
+          }
+        if (c >= rank)
+          z = mid;
+        else
+          a = mid + 1;
+      }
+    out->p99_ns = a;
+  }
+
+  out->machine = g->machine;
+  out->vcpu = g->vcpu;
+  out->isa = g->isa;
+  out->code = g->code;
+  out->count = n;
+  out->total_ns = total;
+  out->min_ns = lo;
+  out->max_ns = hi;
+  out->mean_ns = (double) total / (double) n;
+  return TRUE;
+}
+
+GArray *
+strata_exits_query (StrataExits *self,
+                    gint64       from,
+                    gint64       to,
+                    gint         machine)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (StrataExitStats));
+
+  g_return_val_if_fail (self != NULL, out);
+
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    {
+      StrataExitStats stats;
+
+      if (machine >= 0 && self->groups[gi].machine != machine)
+        continue;
+      if (strata_exits_group_stats (self, gi, from, to, &stats))
+        g_array_append_val (out, stats);
+    }
+  return out;
+}
+
+/* Saved form: n_groups (u32), n_exits (u64), the groups, then starts, durations and the
+ * sorted copy, each an array of n_exits i64, 8-byte aligned. */
+
+void
+strata_exits_write (StrataExits         *self,
+                    StrataSectionWriter *writer)
+{
+  guint32 n_groups = self->n_groups;
+  guint32 block_bits = BLOCK_BITS;
+  guint64 n = self->n;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (writer != NULL);
+
+  strata_section_writer_begin (writer, STRATA_EXITS_TAG, STRATA_EXITS_FORMAT_VERSION);
+  strata_section_writer_write (writer, &n_groups, sizeof n_groups);
+  strata_section_writer_write (writer, &block_bits, sizeof block_bits);
+  strata_section_writer_write (writer, &n, sizeof n);
+  strata_section_writer_write (writer, self->groups, self->n_groups * sizeof (Group));
+  strata_section_writer_write (writer, self->starts, self->n * sizeof (gint64));
+  strata_section_writer_write (writer, self->durs, self->n * sizeof (gint64));
+  strata_section_writer_write (writer, self->sorted, self->n * sizeof (gint64));
+  strata_section_writer_end (writer);
+}
+
+static StrataExits *
+damaged (StrataExits  *self,
+         GError      **error,
+         const char   *what)
+{
+  strata_exits_free (self);
+  g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED,
+               _("The saved exits are damaged (%s)"), what);
+  return NULL;
+}
+
+StrataExits *
+strata_exits_read (StrataSectionFile  *file,
+                   guint               n_machines,
+                   GError            **error)
+{
+  const guint8 *data;
+  gsize size;
+  guint32 version, n_groups, block_bits;
+  guint64 n, expect = 0;
+  StrataExits *self;
+
+  g_return_val_if_fail (file != NULL, NULL);
+
+  if (!strata_section_file_lookup (file, STRATA_EXITS_TAG, &version, &data, &size))
+    {
+      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED,
+                   _("The saved analysis has no exits"));
+      return NULL;
+    }
+  if (version != STRATA_EXITS_FORMAT_VERSION)
+    {
+      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_FOREIGN,
+                   _("The saved exits are of another version"));
+      return NULL;
+    }
+  if (size < 16)
+    return damaged (NULL, error, "size");
+  memcpy (&n_groups, data, 4);
+  memcpy (&block_bits, data + 4, 4);
+  memcpy (&n, data + 8, 8);
+  if (block_bits != BLOCK_BITS || n_groups > (size - 16) / sizeof (Group) ||
+      n > (size - 16 - n_groups * sizeof (Group)) / (3 * sizeof (gint64)) ||
+      size != 16 + n_groups * sizeof (Group) + n * 3 * sizeof (gint64))
+    return damaged (NULL, error, "size");
+
+  self = g_new0 (StrataExits, 1);
+  self->n_groups = n_groups;
+  self->n = n;
+  self->groups = g_new (Group, MAX (n_groups, 1));
+  memcpy (self->groups, data + 16, n_groups * sizeof (Group));
+  data += 16 + n_groups * sizeof (Group);
+  self->starts = g_new (gint64, MAX (n, 1));
+  self->durs = g_new (gint64, MAX (n, 1));
+  self->sorted = g_new (gint64, MAX (n, 1));
+  memcpy (self->starts, data, n * sizeof (gint64));
+  memcpy (self->durs, data + n * sizeof (gint64), n * sizeof (gint64));
+  memcpy (self->sorted, data + 2 * n * sizeof (gint64), n * sizeof (gint64));
+  strata_section_file_read (file, size);
+
+  /* Groups cover the arrays in order, with known machines, and are ordered and distinct. */
+  for (guint gi = 0; gi < n_groups; gi++)
+    {
+      const Group *g = &self->groups[gi];
+
+      if (g->machine >= n_machines || g->offset != expect || g->n == 0 || g->n > n - expect ||
+          (gi > 0 && compare_group_key (&self->groups[gi - 1], g) >= 0))
+        return damaged (self, error, "groups");
+      expect += g->n;
+      /* In the time range, and not overlapping, as exits of one vCPU are: sums then fit. */
+      for (guint64 i = g->offset; i < g->offset + g->n; i++)
+        if (self->starts[i] < STRATA_TIME_MIN || self->durs[i] < 0 ||
+            self->durs[i] > STRATA_TIME_MAX - self->starts[i] ||
+            (i > g->offset && self->starts[i - 1] + self->durs[i - 1] > self->starts[i]))
+          return damaged (self, error, "order");
+    }
+  if (expect != n)
+    return damaged (self, error, "groups");
+  build_blocks (self, FALSE);
+  /* The sorted copy must hold each block's durations in order: same sum, bounds, order. */
+  for (guint gi = 0; gi < n_groups; gi++)
+    {
+      const Group *g = &self->groups[gi];
+
+      for (guint64 b = 0; b < group_blocks (g); b++)
+        {
+          guint64 from = g->offset + (b << BLOCK_BITS);
+          guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
+          guint64 sum = 0;
+
+          for (guint64 i = from; i < from + len; i++)
+            {
+              if (i > from && self->sorted[i - 1] > self->sorted[i])
+                return damaged (self, error, "sorted");
+              sum += (guint64) self->sorted[i];
+            }
+          if ((gint64) sum != self->bsum[g->block0 + b] || self->sorted[from] != self->bmin[g->block0 + b] ||
+              self->sorted[from + len - 1] != self->bmax[g->block0 + b])
+            return damaged (self, error, "sorted");
+        }
+    }
+  return self;
+}

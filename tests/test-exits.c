@@ -1,0 +1,351 @@
+/* test-exits.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#undef G_DISABLE_ASSERT
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strata-analysis.h"
+#include "strata-exit-reason.h"
+#include "strata-scenario.h"
+
+/*
+ * VM exits: the names of their reasons, and the per-vCPU, per-reason statistics of a range,
+ * compared with what the generated events say: each exit lasts from a kvm_x86_exit to the
+ * next kvm_x86_entry of the same vCPU thread, and counts in the range where it starts.
+ */
+
+#define BASE G_GINT64_CONSTANT (1000000000000)
+
+static StrataAnalysis *
+analyse (StrataSet *set)
+{
+  g_autoptr(GError) error = NULL;
+  StrataAnalysis *analysis = strata_analysis_new (set, NULL, &error);
+
+  g_assert_no_error (error);
+  return analysis;
+}
+
+static void
+test_names (void)
+{
+  guint32 code = 0;
+  StrataExitDetail detail;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_VMX, 12), ==, "HLT");
+  g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_VMX, 40), ==, "PAUSE_INSTRUCTION");
+  g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_VMX, 48), ==, "EPT_VIOLATION");
+  g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_SVM, 0x077), ==, "pause");
+  g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_SVM, 0x400), ==, "npf");
+  g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_VMX, 9999), ==, "UNKNOWN");
+  g_assert_null (strata_exit_reason_name (STRATA_ISA_VMX, 9999));
+  /* The flags of a failed entry are not a reason of their own. */
+  g_assert_cmpuint (strata_exit_code (STRATA_ISA_VMX, 0x80000021), ==, 33);
+  g_assert_true (strata_exit_is_pause (STRATA_ISA_VMX, 40));
+  g_assert_true (strata_exit_is_pause (STRATA_ISA_SVM, 0x077));
+  g_assert_false (strata_exit_is_pause (STRATA_ISA_VMX, 0x077));
+  g_assert_true (strata_exit_reason_from_name (STRATA_ISA_SVM, "hlt", &code));
+  g_assert_cmpuint (code, ==, 0x078);
+  g_assert_false (strata_exit_reason_from_name (STRATA_ISA_VMX, "hlt", &code));
+  g_assert_cmpstr (strata_isa_to_string (STRATA_ISA_SVM), ==, "svm");
+
+  /* VMX I/O: the port in bits 16-31, bit 3 clear for out, the size less one in bits 0-2. */
+  g_assert_true (strata_exit_detail (STRATA_ISA_VMX, 30, (0x3f8 << 16), 0, &detail));
+  g_assert_cmpuint (detail.value, ==, 0x3f8);
+  g_assert_cmpuint (detail.kind, ==, STRATA_EXIT_DETAIL_PORT_OUT);
+  g_assert_cmpuint (detail.size, ==, 1);
+  text = strata_exit_detail_format (&detail);
+  g_assert_nonnull (strstr (text, "0x3f8"));
+  g_assert_false (strata_exit_detail (STRATA_ISA_VMX, 12, 0, 0, &detail));
+}
+
+/* Two vCPUs of one VM; exits with lengths chosen so that every statistic is known. */
+static const char *known =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu-system-x86 status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=502 pid=500 ppid=1 name=\"CPU 1/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 3000 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"            /* 100 */
+  "event 3100 0 kvm_x86_entry vcpu_id=0\n"
+  "event 4000 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"            /* 300 */
+  "event 4300 0 kvm_x86_entry vcpu_id=0\n"
+  "event 5000 0 kvm_x86_exit vcpu_id=0 exit_reason=48\n"             /* EPT: 50 */
+  "event 5050 0 kvm_x86_entry vcpu_id=0\n"
+  "event 6000 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"            /* 200 */
+  "event 6200 0 kvm_x86_entry vcpu_id=0\n"
+  "event 7000 0 kvm_x86_exit vcpu_id=0 exit_reason=IO_INSTRUCTION info1=0x3f80000\n"  /* open */
+  "event 2000 1 kvm_x86_entry vcpu_id=1\n"
+  "event 2500 1 kvm_x86_exit vcpu_id=1 exit_reason=PAUSE_INSTRUCTION\n" /* 10 */
+  "event 2510 1 kvm_x86_entry vcpu_id=1\n"
+  "event 2600 1 kvm_x86_exit vcpu_id=1 exit_reason=PAUSE_INSTRUCTION\n" /* 30 */
+  "event 2630 1 kvm_x86_entry vcpu_id=1\n"
+  "event 8000 1 sched_switch prev_tid=502 prev_state=1 prev_comm=\"CPU 1/KVM\" next_tid=0 next_comm=swapper/1\n";
+
+static const StrataExitStats *
+find_stats (GArray     *stats,
+            gint32      vcpu,
+            guint32     code)
+{
+  for (guint i = 0; i < stats->len; i++)
+    {
+      const StrataExitStats *s = &g_array_index (stats, StrataExitStats, i);
+
+      if (s->vcpu == vcpu && s->code == code)
+        return s;
+    }
+  return NULL;
+}
+
+static void
+test_known (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = strata_scenario_load_string (known, "test", NULL, &error);
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GArray) part = NULL;
+  const StrataExitStats *s;
+  gint vm;
+
+  g_assert_no_error (error);
+  analysis = analyse (set);
+  vm = strata_analysis_find_machine (analysis, "host/vm-500");
+  g_assert_cmpint (vm, >=, 0);
+
+  all = strata_exits_query (analysis->exits, G_MININT64, G_MAXINT64, -1);
+  /* HLT, EPT on vCPU 0, PAUSE on vCPU 1; the I/O exit the trace ends in has no length. */
+  g_assert_cmpuint (all->len, ==, 3);
+  s = find_stats (all, 0, 12);
+  g_assert_nonnull (s);
+  g_assert_cmpint (s->machine, ==, vm);
+  g_assert_cmpuint (s->isa, ==, STRATA_ISA_VMX);
+  g_assert_cmpuint (s->count, ==, 3);
+  g_assert_cmpint (s->total_ns, ==, 600);
+  g_assert_cmpint (s->min_ns, ==, 100);
+  g_assert_cmpint (s->max_ns, ==, 300);
+  g_assert_cmpfloat (s->mean_ns, ==, 200.0);
+  g_assert_cmpint (s->p99_ns, ==, 300);
+  s = find_stats (all, 0, 48);
+  g_assert_nonnull (s);
+  g_assert_cmpuint (s->count, ==, 1);
+  g_assert_cmpint (s->total_ns, ==, 50);
+  s = find_stats (all, 1, 40);
+  g_assert_nonnull (s);
+  g_assert_cmpuint (s->count, ==, 2);
+  g_assert_cmpint (s->total_ns, ==, 40);
+  g_assert_cmpint (s->min_ns, ==, 10);
+  g_assert_cmpint (s->p99_ns, ==, 30);
+
+  /* A range counts the exits that start in it: [4000, 6000) holds one HLT and the EPT. */
+  part = strata_exits_query (analysis->exits, BASE + 4000, BASE + 6000, vm);
+  g_assert_cmpuint (part->len, ==, 2);
+  s = find_stats (part, 0, 12);
+  g_assert_cmpuint (s->count, ==, 1);
+  g_assert_cmpint (s->total_ns, ==, 300);
+  g_assert_cmpint (s->p99_ns, ==, 300);
+  g_assert_null (find_stats (part, 1, 40));
+  g_clear_pointer (&part, g_array_unref);
+  /* The host has no exits of its own. */
+  part = strata_exits_query (analysis->exits, G_MININT64, G_MAXINT64, strata_analysis_find_machine (analysis, "host"));
+  g_assert_cmpuint (part->len, ==, 0);
+}
+
+/* The truth, from the generated events themselves. */
+typedef struct
+{
+  gint32  tid;
+  guint8  isa;
+  guint32 code;
+  gint64  start;
+  gint64  dur;
+} TrueExit;
+
+static GArray *
+true_exits (StrataSet *set)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (TrueExit));
+
+  for (guint t = 0; t < set->traces->len; t++)
+    {
+      StrataTrace *trace = g_ptr_array_index (set->traces, t);
+      g_autoptr(GPtrArray) buffers = g_ptr_array_new ();
+      g_autoptr(GHashTable) open = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      g_autoptr(StrataEventMerge) merge = NULL;
+      gint32 cur[256];
+      const StrataEvent *e;
+
+      if (!trace->has_kvm)
+        continue;
+      for (guint i = 0; i < G_N_ELEMENTS (cur); i++)
+        cur[i] = -1;
+      for (guint s = 0; s < trace->streams->len; s++)
+        g_ptr_array_add (buffers, ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer);
+      merge = strata_event_merge_new ((StrataEventBuffer * const *) buffers->pdata, buffers->len);
+      while ((e = strata_event_merge_step (merge)) != NULL)
+        {
+          g_assert_cmpuint (e->cpu, <, G_N_ELEMENTS (cur));
+          if (e->kind == STRATA_EV_SCHED_SWITCH)
+            cur[e->cpu] = (gint32) e->f[STRATA_F_SWITCH_NEXT_TID];
+          else if (e->kind == STRATA_EV_KVM_EXIT && cur[e->cpu] > 0)
+            {
+              TrueExit *x = g_new0 (TrueExit, 1);
+
+              x->tid = cur[e->cpu];
+              x->isa = (guint8) e->f[STRATA_F_KVM_ISA];
+              x->code = (guint32) e->f[STRATA_F_KVM_EXIT_REASON] & 0xffff;
+              x->start = e->ts;
+              g_hash_table_replace (open, GINT_TO_POINTER (x->tid), x);
+            }
+          else if (e->kind == STRATA_EV_KVM_ENTRY && cur[e->cpu] > 0)
+            {
+              TrueExit *x = g_hash_table_lookup (open, GINT_TO_POINTER (cur[e->cpu]));
+
+              if (x != NULL)
+                {
+                  x->dur = e->ts - x->start;
+                  g_array_append_val (out, *x);
+                  g_hash_table_remove (open, GINT_TO_POINTER (cur[e->cpu]));
+                }
+            }
+        }
+    }
+  return out;
+}
+
+static int
+compare_i64 (const void *a,
+             const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Brute force over the true exits of one vCPU thread and reason that start in [from, to). */
+static gboolean
+true_stats (GArray          *exits,
+            gint32           tid,
+            guint8           isa,
+            guint32          code,
+            gint64           from,
+            gint64           to,
+            StrataExitStats *out)
+{
+  g_autoptr(GArray) durs = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  memset (out, 0, sizeof *out);
+  for (guint i = 0; i < exits->len; i++)
+    {
+      const TrueExit *x = &g_array_index (exits, TrueExit, i);
+
+      if (x->tid == tid && x->isa == isa && x->code == code && x->start >= from && x->start < to)
+        g_array_append_val (durs, x->dur);
+    }
+  if (durs->len == 0)
+    return FALSE;
+  qsort (durs->data, durs->len, sizeof (gint64), compare_i64);
+  out->count = durs->len;
+  for (guint i = 0; i < durs->len; i++)
+    out->total_ns += g_array_index (durs, gint64, i);
+  out->min_ns = g_array_index (durs, gint64, 0);
+  out->max_ns = g_array_index (durs, gint64, durs->len - 1);
+  out->p99_ns = g_array_index (durs, gint64, (99 * durs->len + 99) / 100 - 1);
+  return TRUE;
+}
+
+static void
+check_range (StrataAnalysis *analysis,
+             GArray         *truth,
+             gint64          from,
+             gint64          to)
+{
+  g_autoptr(GArray) got = strata_exits_query (analysis->exits, from, to, -1);
+  guint64 n_true = 0, n_got = 0;
+
+  for (guint i = 0; i < got->len; i++)
+    {
+      const StrataExitStats *s = &g_array_index (got, StrataExitStats, i);
+      StrataMachine *vm = g_ptr_array_index (analysis->machines, s->machine);
+      gint32 tid = -1;
+      StrataExitStats t;
+
+      for (guint v = 0; v < vm->vcpus->len; v++)
+        if (g_array_index (vm->vcpus, StrataVcpu, v).id == s->vcpu)
+          tid = g_array_index (vm->vcpus, StrataVcpu, v).host_tid;
+      g_assert_cmpint (tid, >, 0);
+      g_assert_true (true_stats (truth, tid, s->isa, s->code, from, to, &t));
+      g_assert_cmpuint (s->count, ==, t.count);
+      g_assert_cmpint (s->total_ns, ==, t.total_ns);
+      g_assert_cmpint (s->min_ns, ==, t.min_ns);
+      g_assert_cmpint (s->max_ns, ==, t.max_ns);
+      g_assert_cmpint (s->p99_ns, ==, t.p99_ns);
+      g_assert_cmpfloat (s->mean_ns, ==, (double) t.total_ns / (double) t.count);
+      n_got += s->count;
+    }
+  /* And no true exit is missing from the groups. */
+  for (guint i = 0; i < truth->len; i++)
+    {
+      const TrueExit *x = &g_array_index (truth, TrueExit, i);
+
+      n_true += x->start >= from && x->start < to;
+    }
+  g_assert_cmpuint (n_got, ==, n_true);
+}
+
+static void
+test_demo_truth (void)
+{
+  StrataScenarioParams params = { STRATA_SCENARIO_DEMO, 0, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = strata_scenario_load (&params, NULL, &error);
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GArray) truth = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (16);
+  gint64 begin, end;
+  guint n_big = 0;
+
+  g_assert_no_error (error);
+  truth = true_exits (set);
+  analysis = analyse (set);
+  g_assert_cmpuint (truth->len, >, 10000);
+  g_assert_cmpuint (strata_exits_n_exits (analysis->exits), ==, truth->len);
+  /* Groups of several index blocks, so that whole blocks and partial ones both count. */
+  for (guint g = 0; g < strata_exits_n_groups (analysis->exits); g++)
+    n_big += strata_exits_count (analysis->exits, g, G_MININT64, G_MAXINT64) > 3000;
+  g_assert_cmpuint (n_big, >, 0);
+
+  begin = strata_store_begin (analysis->store);
+  end = strata_store_end (analysis->store);
+  check_range (analysis, truth, G_MININT64, G_MAXINT64);
+  check_range (analysis, truth, begin, end);
+  for (guint i = 0; i < 40; i++)
+    {
+      gint64 a = g_rand_int_range (rand, 0, 1 << 30) * ((end - begin) / (1 << 30)) + begin;
+      gint64 b = g_rand_int_range (rand, 0, 1 << 30) * ((end - begin) / (1 << 30)) + begin;
+
+      check_range (analysis, truth, MIN (a, b), MAX (a, b) + 1);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/exits/names", test_names);
+  g_test_add_func ("/exits/known", test_known);
+  g_test_add_func ("/exits/demo-truth", test_demo_truth);
+  return g_test_run ();
+}
