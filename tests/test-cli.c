@@ -200,6 +200,88 @@ test_intervals_and_preemptions (void)
   g_assert_cmpuint (by_stress, >, 2);
 }
 
+/* exits agrees with the vCPU's intervals: each exit starting in a range is one change from
+ * running to hypervisor there, named with its reason; and its statistics hold together. */
+static void
+test_exits (void)
+{
+  const char *iargs[] = { "intervals", "--json", "--row", "server1/vcpu/0", "--from", "+1s", "--to", "+1.2s", demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *eout = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) eroot = NULL;
+  g_autoptr(GHashTable) expect = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *list;
+  gint first = -1, last = -1;
+  guint n_reasons = 0;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (iargs, &out, &err), ==, 0);
+  root = parse (out);
+  list = json_node_get_array (root);
+  /* From the start of the first running interval to that of the last. */
+  for (guint i = 1; i < json_array_get_length (list); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (list, i), "state"), "running"))
+      {
+        if (first < 0)
+          first = i;
+        last = i;
+      }
+  g_assert_cmpint (last, >, first + 10);
+  for (gint i = first; i < last; i++)
+    {
+      JsonObject *iv = json_array_get_object_element (list, i);
+      JsonObject *prev = json_array_get_object_element (list, i - 1);
+
+      if (g_str_equal (json_object_get_string_member (iv, "state"), "hypervisor"))
+        g_assert_true (json_object_has_member (iv, "exit_reason"));
+      else
+        g_assert_false (json_object_has_member (iv, "exit_reason"));
+      if (g_str_equal (json_object_get_string_member (iv, "state"), "hypervisor") &&
+          g_str_equal (json_object_get_string_member (prev, "state"), "running"))
+        {
+          const char *reason = json_object_get_string_member (iv, "exit_reason");
+
+          g_hash_table_insert (expect, (gpointer) reason,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expect, reason)) + 1));
+        }
+    }
+  from = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_array_get_object_element (list, first), "start_ns"));
+  to = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_array_get_object_element (list, last), "start_ns"));
+  {
+    const char *eargs[] = { "exits", "--json", "--machine", "server1", "--from", from, "--to", to, demo, NULL };
+
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (eargs, &eout, &err), ==, 0);
+  }
+  eroot = parse (eout);
+  list = json_node_get_array (eroot);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *e = json_array_get_object_element (list, i);
+      gint64 count = json_object_get_int_member (e, "count");
+      gint64 min = json_object_get_int_member (e, "min_ns");
+      gint64 max = json_object_get_int_member (e, "max_ns");
+      gint64 p99 = json_object_get_int_member (e, "p99_ns");
+      double mean = json_object_get_double_member (e, "mean_ns");
+
+      g_assert_cmpstr (json_object_get_string_member (e, "machine"), ==, "server1");
+      g_assert_cmpstr (json_object_get_string_member (e, "isa"), ==, "vmx");
+      g_assert_true (min <= p99 && p99 <= max && min <= mean && mean <= max);
+      g_assert_cmpfloat (ABS (mean * count - json_object_get_int_member (e, "total_ns")), <, 1.0);
+      if (json_object_get_int_member (e, "vcpu") != 0)
+        continue;
+      g_assert_cmpuint (count, ==, GPOINTER_TO_UINT (g_hash_table_lookup (expect, json_object_get_string_member (e, "reason"))));
+      n_reasons++;
+    }
+  g_assert_cmpuint (n_reasons, ==, g_hash_table_size (expect));
+  g_assert_cmpuint (n_reasons, >, 3);
+}
+
 static void
 test_exit_statuses (void)
 {
@@ -484,6 +566,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/info-json", test_info_json);
   g_test_add_func ("/cli/info-json-kvm", test_info_json_kvm);
   g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
+  g_test_add_func ("/cli/exits", test_exits);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
   g_test_add_func ("/cli/map", test_map);
   g_test_add_func ("/cli/render", test_render);

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "strata-analysis.h"
+#include "strata-cli-private.h"
+#include "strata-exit-reason.h"
 #include "strata-json.h"
 #include "strata-layout.h"
 #include "strata-loader.h"
@@ -28,12 +30,6 @@
 #include "strata-time.h"
 #include "strata-vm-map.h"
 
-/* Exit statuses: scripts tell bad input from a usage mistake. */
-enum {
-  EXIT_OK = 0,
-  EXIT_BAD_INPUT = 1,
-  EXIT_USAGE = 2,
-};
 
 /* Image sizes the renderer draws (cairo's limit is 32767), and the least width that leaves
  * the rows' body room next to their headers. */
@@ -56,7 +52,7 @@ needs_escape (gunichar c)
  * terminal may show it: control characters, and bytes that are not UTF-8, are written as
  * escapes, so that a name cannot move the cursor, change colours or forge a line.
  */
-static const char *
+const char *
 esc (const char *text)
 {
   GString *out;
@@ -104,7 +100,7 @@ escape:
   return g_string_free (out, FALSE);
 }
 
-static void
+void
 json_nullable_int (StrataJson *json,
                    gint64      value)
 {
@@ -384,7 +380,7 @@ static const GOptionEntry cache_entries[] = {
   { NULL }
 };
 
-static StrataAnalysis *
+StrataAnalysis *
 load_or_report (char **paths)
 {
   g_autoptr(GError) error = NULL;
@@ -423,7 +419,7 @@ load_or_report (char **paths)
 
 /* ---- what is checked before anything is loaded: a mistake costs no load ---- */
 
-static gboolean
+gboolean
 check_paths (const char *command,
              char      **paths)
 {
@@ -442,7 +438,7 @@ check_paths (const char *command,
 }
 
 /* The form of a time; relative times are checked against a set that starts at 0. */
-static gboolean
+gboolean
 check_time (const char *command,
             const char *option,
             const char *text)
@@ -531,7 +527,7 @@ check_output (const char *command,
   return TRUE;
 }
 
-static gboolean
+gboolean
 parse_options (GOptionContext  *context,
                int             *argc,
                char          ***argv,
@@ -581,7 +577,7 @@ cmd_info (int    argc,
   return EXIT_OK;
 }
 
-static gboolean
+gboolean
 parse_time_option (const char     *text,
                    StrataAnalysis *analysis,
                    gint64         *out)
@@ -607,6 +603,8 @@ print_interval (StrataAnalysis       *analysis,
   const char *machine = d->machine == STRATA_NO_MACHINE ? NULL
                         : strata_analysis_get_machine_name (analysis, d->machine);
   const char *comm = d->comm ? strata_analysis_string (analysis, d->comm) : NULL;
+  guint8 isa;
+  guint32 code;
 
   if (json != NULL)
     {
@@ -625,6 +623,12 @@ print_interval (StrataAnalysis       *analysis,
       json_nullable_int (json, d->tid);
       strata_json_key (json, "comm");
       strata_json_string (json, comm);
+      if (d->state == STRATA_STATE_HYPERVISOR && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0 &&
+          strata_exits_at (analysis->exits, d->machine, d->vcpu, iv->start, &isa, &code, NULL, NULL))
+        {
+          strata_json_key (json, "exit_reason");
+          strata_json_string (json, strata_exit_reason_display (isa, code));
+        }
       if (d->host_tid >= 0 && d->host_tid != d->tid)
         {
           strata_json_key (json, "host_tid");
@@ -641,8 +645,12 @@ print_interval (StrataAnalysis       *analysis,
       g_autofree char *vcpu = d->vcpu >= 0 ? g_strdup_printf ("vcpu %d", d->vcpu) : g_strdup ("");
       g_autofree char *tid = d->tid >= 0 ? g_strdup_printf ("%d", d->tid) : g_strdup ("");
 
-      g_print ("%s  %12s  %-11s %-18s %-7s %7s %s\n", when, dur, strata_state_to_string (d->state),
+      g_print ("%s  %12s  %-11s %-18s %-7s %7s %s", when, dur, strata_state_to_string (d->state),
                machine ? esc (machine) : "", vcpu, tid, comm ? esc (comm) : "");
+      if (d->state == STRATA_STATE_HYPERVISOR && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0 &&
+          strata_exits_at (analysis->exits, d->machine, d->vcpu, iv->start, &isa, &code, NULL, NULL))
+        g_print ("  %s", strata_exit_reason_display (isa, code));
+      g_print ("\n");
     }
 }
 
@@ -1026,6 +1034,8 @@ usage (FILE *fp)
              "  intervals [--json] --row ROW [--from T] [--to T] PATH…\n"
              "                                              the intervals of one row\n"
              "  preemptions [--json] [--machine NAME] PATH…  vCPU preemptions and their cause\n"
+             "  exits [--json] [--from T] [--to T] [--machine NAME] PATH…\n"
+             "                                              VM exits per vCPU and reason\n"
              "  render [--from T] [--to T] [--width W] [--height H] [--highlight MACHINE[/vcpu/N]]…\n"
              "         -o FILE.png|FILE.svg PATH…            draw the resources view\n"
              "\n"
@@ -1070,6 +1080,8 @@ main (int   argc,
     return cmd_preemptions (argc - 1, argv + 1);
   if (strcmp (argv[1], "render") == 0)
     return cmd_render (argc - 1, argv + 1);
+  if (strcmp (argv[1], "exits") == 0)
+    return strata_cli_exits (argc - 1, argv + 1);
 
   g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), esc (argv[1]));
   return EXIT_USAGE;

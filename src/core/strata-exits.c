@@ -472,6 +472,57 @@ strata_exits_get (StrataExits *self,
     *end = self->starts[g->offset + index] + self->durs[g->offset + index];
 }
 
+gboolean
+strata_exits_at (StrataExits *self,
+                 guint16      machine,
+                 gint32       vcpu,
+                 gint64       ts,
+                 guint8      *isa,
+                 guint32     *code,
+                 gint64      *start,
+                 gint64      *end)
+{
+  Group key = { machine, 0, 0, vcpu, 0, 0, 0, 0, 0 };
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* The vCPU's groups are contiguous, from the first not before (machine, vcpu, 0, 0); its
+   * exits do not overlap, so at most one group holds @ts. */
+  hi = self->n_groups;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (compare_group_key (&self->groups[mid], &key) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (guint gi = lo; gi < self->n_groups; gi++)
+    {
+      const Group *g = &self->groups[gi];
+      guint64 i;
+
+      if (g->machine != machine || g->vcpu != vcpu)
+        break;
+      /* The last exit starting at or before @ts. */
+      i = lower_bound (self->starts, g->offset, g->offset + g->n, ts == G_MAXINT64 ? ts : ts + 1);
+      if (i == g->offset || self->starts[i - 1] + self->durs[i - 1] <= ts)
+        continue;
+      if (isa != NULL)
+        *isa = g->isa;
+      if (code != NULL)
+        *code = g->code;
+      if (start != NULL)
+        *start = self->starts[i - 1];
+      if (end != NULL)
+        *end = self->starts[i - 1] + self->durs[i - 1];
+      return TRUE;
+    }
+  return FALSE;
+}
+
 guint64
 strata_exits_count (StrataExits *self,
                     guint        group,

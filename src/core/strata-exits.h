@@ -82,6 +82,17 @@ void         strata_exits_get         (StrataExits       *self,
                                        gint64            *start,
                                        gint64            *end);
 
+/* The exit of vCPU @vcpu of @machine that holds @ts (from its KVM exit to the next entry):
+ * its ISA, reason and span; FALSE when the vCPU was not in an exit then. */
+gboolean     strata_exits_at          (StrataExits       *self,
+                                       guint16            machine,
+                                       gint32             vcpu,
+                                       gint64             ts,
+                                       guint8            *isa,
+                                       guint32           *code,
+                                       gint64            *start,
+                                       gint64            *end);
+
 /* The statistics of every group with an exit starting in [from, to), of @machine only when
  * it is not -1, in group order. */
 GArray      *strata_exits_query       (StrataExits       *self,

@@ -1,0 +1,51 @@
+/* strata-cli-private.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "strata-analysis.h"
+#include "strata-json.h"
+
+G_BEGIN_DECLS
+
+/* What the commands in strata-cli.c and strata-cli-insight.c share. */
+
+/* Exit statuses: scripts tell bad input from a usage mistake. */
+enum {
+  EXIT_OK = 0,
+  EXIT_BAD_INPUT = 1,
+  EXIT_USAGE = 2,
+};
+
+/* Text from a trace as a terminal may show it, valid until the process ends. */
+const char     *esc               (const char      *text);
+void            json_nullable_int (StrataJson      *json,
+                                   gint64           value);
+/* Loads the set of @paths with the --map and --no-cache options; NULL, said, on failure. */
+StrataAnalysis *load_or_report    (char           **paths);
+gboolean        check_paths       (const char      *command,
+                                   char           **paths);
+gboolean        check_time        (const char      *command,
+                                   const char      *option,
+                                   const char      *text);
+/* Parses @context with the --map and --no-cache groups added. */
+gboolean        parse_options     (GOptionContext  *context,
+                                   int             *argc,
+                                   char          ***argv,
+                                   const char      *command);
+gboolean        parse_time_option (const char      *text,
+                                   StrataAnalysis  *analysis,
+                                   gint64          *out);
+
+int             strata_cli_exits  (int              argc,
+                                   char           **argv);
+int             strata_cli_stats  (int              argc,
+                                   char           **argv);
+
+G_END_DECLS
