@@ -15,6 +15,7 @@
 
 #include "strata-cli-private.h"
 #include "strata-exit-reason.h"
+#include "strata-range-stats.h"
 #include "strata-time.h"
 
 /* The commands that summarize a range: exits and stats. */
@@ -160,5 +161,244 @@ strata_cli_exits (int    argc,
     print_exits_json (analysis, stats);
   else
     print_exits_text (analysis, stats);
+  return EXIT_OK;
+}
+
+static void
+print_cause_json (StrataAnalysis              *analysis,
+                  StrataJson                  *json,
+                  const StrataPreemptionCause *cause)
+{
+  strata_json_begin_object (json);
+  strata_json_key (json, "machine");
+  strata_json_string (json, strata_analysis_get_machine_name (analysis, cause->machine));
+  strata_json_key (json, "tid");
+  json_nullable_int (json, cause->tid);
+  strata_json_key (json, "comm");
+  strata_json_string (json, cause->comm != 0 ? strata_analysis_string (analysis, cause->comm) : NULL);
+  strata_json_key (json, "vcpu");
+  json_nullable_int (json, cause->vcpu);
+  strata_json_key (json, "state");
+  strata_json_string (json, strata_cause_state_to_string (cause->state));
+  strata_json_key (json, "ns");
+  strata_json_int (json, cause->ns);
+  strata_json_end_object (json);
+}
+
+/* The states a vCPU row shows, in the order a reader expects them. */
+static const StrataState vcpu_states[] = {
+  STRATA_STATE_RUNNING, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_WAITING,
+  STRATA_STATE_BLOCKED, STRATA_STATE_UNKNOWN,
+};
+
+static void
+print_stats_json (StrataAnalysis   *analysis,
+                  StrataRangeStats *stats)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  StrataJson json;
+
+  strata_json_init (&json, out);
+  strata_json_begin_object (&json);
+  strata_json_key (&json, "from_ns");
+  strata_json_int (&json, stats->from);
+  strata_json_key (&json, "to_ns");
+  strata_json_int (&json, stats->to);
+  strata_json_key (&json, "vcpus");
+  strata_json_begin_array (&json);
+  for (guint i = 0; i < stats->vcpus->len; i++)
+    {
+      const StrataVcpuRangeStats *v = &g_array_index (stats->vcpus, StrataVcpuRangeStats, i);
+
+      strata_json_begin_object (&json);
+      strata_json_key (&json, "machine");
+      strata_json_string (&json, strata_analysis_get_machine_name (analysis, v->machine));
+      strata_json_key (&json, "vcpu");
+      strata_json_int (&json, v->vcpu);
+      strata_json_key (&json, "ns");
+      strata_json_begin_object (&json);
+      for (guint s = 0; s < G_N_ELEMENTS (vcpu_states); s++)
+        {
+          strata_json_key (&json, strata_state_to_string (vcpu_states[s]));
+          strata_json_int (&json, v->ns[vcpu_states[s]]);
+        }
+      /* A vCPU row shows no other state; were one there, the sum would still hold. */
+      for (guint s = 0; s < STRATA_STATE_N; s++)
+        {
+          gboolean listed = FALSE;
+
+          for (guint k = 0; k < G_N_ELEMENTS (vcpu_states); k++)
+            listed |= vcpu_states[k] == s;
+          if (!listed && v->ns[s] != 0)
+            {
+              strata_json_key (&json, strata_state_to_string (s));
+              strata_json_int (&json, v->ns[s]);
+            }
+        }
+      strata_json_end_object (&json);
+      strata_json_key (&json, "running_ns");
+      if (v->traced)
+        {
+          strata_json_begin_object (&json);
+          for (guint s = 0; s < STRATA_GUEST_N; s++)
+            {
+              strata_json_key (&json, strata_guest_share_to_string (s));
+              strata_json_int (&json, v->guest_ns[s]);
+            }
+          strata_json_end_object (&json);
+        }
+      else
+        strata_json_null (&json);
+      strata_json_key (&json, "preempted_by");
+      strata_json_begin_array (&json);
+      for (guint c = 0; c < v->n_preemptors; c++)
+        print_cause_json (analysis, &json, &v->preemptors[c]);
+      strata_json_end_array (&json);
+      strata_json_end_object (&json);
+    }
+  strata_json_end_array (&json);
+  strata_json_key (&json, "pcpus");
+  strata_json_begin_array (&json);
+  for (guint i = 0; i < stats->pcpus->len; i++)
+    {
+      const StrataPcpuRangeStats *p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, i);
+
+      strata_json_begin_object (&json);
+      strata_json_key (&json, "cpu");
+      strata_json_int (&json, p->cpu);
+      strata_json_key (&json, "ns");
+      strata_json_begin_object (&json);
+      strata_json_key (&json, "idle");
+      strata_json_int (&json, p->idle);
+      strata_json_key (&json, "host");
+      strata_json_int (&json, p->host);
+      strata_json_key (&json, "unknown");
+      strata_json_int (&json, p->unknown);
+      for (guint m = 0; m < stats->n_machines; m++)
+        if (p->machine_ns[m] != 0)
+          {
+            strata_json_key (&json, strata_analysis_get_machine_name (analysis, m));
+            strata_json_int (&json, p->machine_ns[m]);
+          }
+      strata_json_end_object (&json);
+      strata_json_end_object (&json);
+    }
+  strata_json_end_array (&json);
+  strata_json_end_object (&json);
+  g_print ("%s\n", out->str);
+}
+
+/* "12.5%" of the range. */
+static char *
+share (gint64 ns,
+       gint64 length)
+{
+  return g_strdup_printf ("%.1f%%", 100.0 * (double) ns / (double) length);
+}
+
+static void
+print_stats_text (StrataAnalysis   *analysis,
+                  StrataRangeStats *stats)
+{
+  gint64 length = stats->to - stats->from;
+  g_autofree char *span = strata_time_format_duration (length);
+
+  g_print (_("Range of %s\n"), span);
+  if (stats->vcpus->len > 0)
+    g_print ("\n%-20s %5s %9s %9s %9s %9s %9s %9s   %s\n", _("VM"), _("vCPU"), _("Running"),
+             _("Hyperv."), _("Preempt."), _("Waiting"), _("Blocked"), _("Unknown"), _("Preempted by"));
+  for (guint i = 0; i < stats->vcpus->len; i++)
+    {
+      const StrataVcpuRangeStats *v = &g_array_index (stats->vcpus, StrataVcpuRangeStats, i);
+      g_autofree char *cells[G_N_ELEMENTS (vcpu_states)] = { NULL };
+
+      for (guint s = 0; s < G_N_ELEMENTS (vcpu_states); s++)
+        cells[s] = share (v->ns[vcpu_states[s]], length);
+      g_print ("%-20s %5d %9s %9s %9s %9s %9s %9s  ",
+               esc (strata_analysis_get_machine_name (analysis, v->machine)), v->vcpu,
+               cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]);
+      for (guint c = 0; c < v->n_preemptors; c++)
+        {
+          const StrataPreemptionCause *cause = &v->preemptors[c];
+          g_autofree char *dur = strata_time_format_duration (cause->ns);
+          g_autofree char *who = NULL;
+
+          if (cause->state == STRATA_CAUSE_IDLE)
+            who = g_strdup (_("idle"));
+          else if (cause->vcpu >= 0)
+            who = g_strdup_printf (_("%s vCPU %d"), strata_analysis_get_machine_name (analysis, cause->machine), cause->vcpu);
+          else if (cause->comm != 0 && cause->tid >= 0)
+            who = g_strdup_printf ("%s (%d)", strata_analysis_string (analysis, cause->comm), cause->tid);
+          else
+            who = g_strdup (strata_analysis_get_machine_name (analysis, cause->machine));
+          g_print (" %s %s%s", esc (who), dur, c + 1 < v->n_preemptors ? "," : "");
+        }
+      g_print ("\n");
+      if (v->traced && v->ns[STRATA_STATE_RUNNING] > 0)
+        {
+          g_autofree char *user = share (v->guest_ns[STRATA_GUEST_USER], v->ns[STRATA_STATE_RUNNING]);
+          g_autofree char *kernel = share (v->guest_ns[STRATA_GUEST_KERNEL], v->ns[STRATA_STATE_RUNNING]);
+          g_autofree char *idle = share (v->guest_ns[STRATA_GUEST_IDLE], v->ns[STRATA_STATE_RUNNING]);
+
+          g_print (_("%26s running: guest user %s, kernel %s, idle %s\n"), "", user, kernel, idle);
+        }
+    }
+  if (stats->pcpus->len > 0)
+    g_print ("\n%-6s %9s %9s %9s  %s\n", _("pCPU"), _("Idle"), _("Host"), _("Unknown"), _("VMs"));
+  for (guint i = 0; i < stats->pcpus->len; i++)
+    {
+      const StrataPcpuRangeStats *p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, i);
+      g_autofree char *idle = share (p->idle, length);
+      g_autofree char *host = share (p->host, length);
+      g_autofree char *unknown = share (p->unknown, length);
+
+      g_print ("%-6d %9s %9s %9s ", p->cpu, idle, host, unknown);
+      for (guint m = 0; m < stats->n_machines; m++)
+        if (p->machine_ns[m] != 0)
+          {
+            g_autofree char *vm = share (p->machine_ns[m], length);
+
+            g_print (" %s %s", esc (strata_analysis_get_machine_name (analysis, m)), vm);
+          }
+      g_print ("\n");
+    }
+}
+
+int
+strata_cli_stats (int    argc,
+                  char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  g_auto(GStrv) paths = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — where each vCPU's and each pCPU's time went over a range"));
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(StrataRangeIndex) index = NULL;
+  g_autoptr(StrataRangeStats) stats = NULL;
+  gint64 from, to;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, "stats") || !check_time ("stats", "--from", from_text) ||
+      !check_time ("stats", "--to", to_text) || !check_paths ("stats", paths))
+    return EXIT_USAGE;
+  if ((analysis = load_or_report (paths)) == NULL)
+    return EXIT_BAD_INPUT;
+  if (!parse_range ("stats", analysis, from_text, to_text, &from, &to))
+    return EXIT_USAGE;
+
+  index = strata_range_index_new (analysis);
+  stats = strata_range_index_query (index, from, to);
+  if (json)
+    print_stats_json (analysis, stats);
+  else
+    print_stats_text (analysis, stats);
   return EXIT_OK;
 }

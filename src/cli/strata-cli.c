@@ -1036,6 +1036,7 @@ usage (FILE *fp)
              "  preemptions [--json] [--machine NAME] PATH…  vCPU preemptions and their cause\n"
              "  exits [--json] [--from T] [--to T] [--machine NAME] PATH…\n"
              "                                              VM exits per vCPU and reason\n"
+             "  stats [--json] [--from T] [--to T] PATH…     where each vCPU's and pCPU's time went\n"
              "  render [--from T] [--to T] [--width W] [--height H] [--highlight MACHINE[/vcpu/N]]…\n"
              "         -o FILE.png|FILE.svg PATH…            draw the resources view\n"
              "\n"
@@ -1082,6 +1083,8 @@ main (int   argc,
     return cmd_render (argc - 1, argv + 1);
   if (strcmp (argv[1], "exits") == 0)
     return strata_cli_exits (argc - 1, argv + 1);
+  if (strcmp (argv[1], "stats") == 0)
+    return strata_cli_stats (argc - 1, argv + 1);
 
   g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), esc (argv[1]));
   return EXIT_USAGE;

@@ -60,9 +60,9 @@ typedef struct
 /* What a pCPU row's interval says ran there, as a cause: a host thread; a vCPU in guest mode,
  * with the guest's thread when its trace says which; another VM's vCPU thread in host mode
  * (its hypervisor part, not a host thread); or nothing. */
-static StrataPreemptionCause
-cause_of (const CausesJob       *job,
-          const StrataStateDesc *d)
+StrataPreemptionCause
+_strata_analysis_cause_of (GHashTable            *vcpu_threads,
+                           const StrataStateDesc *d)
 {
   StrataPreemptionCause cause = { d->machine, d->tid, d->comm, -1, STRATA_CAUSE_HOST, 0 };
   gpointer vcpu;
@@ -85,7 +85,7 @@ cause_of (const CausesJob       *job,
       cause.comm = 0;
     }
   else if (d->tid > 0 &&
-           (vcpu = g_hash_table_lookup (job->vcpu_threads, GINT_TO_POINTER (d->tid))) != NULL)
+           (vcpu = g_hash_table_lookup (vcpu_threads, GINT_TO_POINTER (d->tid))) != NULL)
     {
       cause.machine = (GPOINTER_TO_UINT (vcpu) - 1) >> 16;
       cause.vcpu = (GPOINTER_TO_UINT (vcpu) - 1) & 0xffff;
@@ -96,6 +96,58 @@ cause_of (const CausesJob       *job,
   else if (d->tid < 0)
     cause.comm = 0;
   return cause;
+}
+
+/* Adds what ran on pCPU row @row over [@from, @to) to @by, a cause each (not sorted). */
+void
+_strata_analysis_add_causes (StrataStore *store,
+                             guint        row,
+                             gint64       from,
+                             gint64       to,
+                             GHashTable  *vcpu_threads,
+                             GArray      *by)
+{
+  guint64 first, last;
+
+  strata_store_range (store, row, from, to, &first, &last);
+  for (guint64 k = first; k < last; k++)
+    {
+      StrataInterval iv;
+      StrataPreemptionCause now;
+      gint64 ns;
+      guint c;
+
+      strata_store_interval (store, row, k, &iv);
+      ns = MIN (iv.end, to) - MAX (iv.start, from);
+      if (ns <= 0 || strata_state_desc_is_gap (iv.desc))
+        continue;
+      now = _strata_analysis_cause_of (vcpu_threads, iv.desc);
+      for (c = 0; c < by->len; c++)
+        {
+          StrataPreemptionCause *cause = &g_array_index (by, StrataPreemptionCause, c);
+
+          if (cause->machine == now.machine && cause->tid == now.tid &&
+              cause->vcpu == now.vcpu && cause->state == now.state)
+            {
+              cause->ns += ns;
+              /* A name learned late, on a later interval of the same thread. */
+              if (cause->comm == 0)
+                cause->comm = now.comm;
+              break;
+            }
+        }
+      if (c == by->len)
+        {
+          now.ns = ns;
+          g_array_append_val (by, now);
+        }
+    }
+}
+
+void
+_strata_analysis_sort_causes (GArray *by)
+{
+  g_array_sort (by, compare_causes);
 }
 
 static gpointer
@@ -111,7 +163,6 @@ causes_worker (gpointer data)
     {
       StrataPreemption *p = &g_array_index (pub->preemptions, StrataPreemption, i);
       gint row = -1;
-      guint64 first, last;
 
       if (p->pcpu >= 0 && p->pcpu < 4096)
         {
@@ -135,57 +186,19 @@ causes_worker (gpointer data)
       p->by = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
       if (row < 0)
         continue;
-      strata_store_range (store, row, p->start, p->end, &first, &last);
-      for (guint64 k = first; k < last; k++)
-        {
-          StrataInterval iv;
-          StrataPreemptionCause now;
-          gint64 ns;
-          guint c;
-
-          strata_store_interval (store, row, k, &iv);
-          ns = MIN (iv.end, p->end) - MAX (iv.start, p->start);
-          if (ns <= 0 || strata_state_desc_is_gap (iv.desc))
-            continue;
-          now = cause_of (job, iv.desc);
-          for (c = 0; c < p->by->len; c++)
-            {
-              StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
-
-              if (cause->machine == now.machine && cause->tid == now.tid &&
-                  cause->vcpu == now.vcpu && cause->state == now.state)
-                {
-                  cause->ns += ns;
-                  /* A name learned late, on a later interval of the same thread. */
-                  if (cause->comm == 0)
-                    cause->comm = now.comm;
-                  break;
-                }
-            }
-          if (c == p->by->len)
-            {
-              now.ns = ns;
-              g_array_append_val (p->by, now);
-            }
-        }
+      _strata_analysis_add_causes (store, row, p->start, p->end, job->vcpu_threads, p->by);
       g_array_sort (p->by, compare_causes);
     }
   return NULL;
 }
 
-/* Preemptions are independent: half of them on another core. */
-void
-_strata_analysis_find_causes (StrataStore *store,
-                              gpointer     data)
+/* The host's vCPU threads, by tid, to ((VM << 16) | vCPU) + 1: in host mode they are their
+ * VM's, not the host's. */
+GHashTable *
+_strata_analysis_vcpu_threads (StrataAnalysis *pub)
 {
-  StrataAnalysis *pub = data;
-  g_autoptr(GHashTable) vcpu_threads = g_hash_table_new (NULL, NULL);
-  guint half = g_get_num_processors () > 1 ? pub->preemptions->len / 2 : 0;
-  CausesJob first = { store, pub, vcpu_threads, 0, half };
-  CausesJob second = { store, pub, vcpu_threads, half, pub->preemptions->len };
-  GThread *thread;
+  GHashTable *vcpu_threads = g_hash_table_new (NULL, NULL);
 
-  /* The host's vCPU threads, by tid: in host mode they are their VM's, not the host's. */
   for (guint m = 0; m < pub->machines->len; m++)
     {
       StrataMachine *machine = g_ptr_array_index (pub->machines, m);
@@ -201,6 +214,21 @@ _strata_analysis_find_causes (StrataStore *store,
                                  GUINT_TO_POINTER (((m << 16) | (guint) vcpu->id) + 1));
         }
     }
+  return vcpu_threads;
+}
+
+/* Preemptions are independent: half of them on another core. */
+void
+_strata_analysis_find_causes (StrataStore *store,
+                              gpointer     data)
+{
+  StrataAnalysis *pub = data;
+  g_autoptr(GHashTable) vcpu_threads = _strata_analysis_vcpu_threads (pub);
+  guint half = g_get_num_processors () > 1 ? pub->preemptions->len / 2 : 0;
+  CausesJob first = { store, pub, vcpu_threads, 0, half };
+  CausesJob second = { store, pub, vcpu_threads, half, pub->preemptions->len };
+  GThread *thread;
+
   thread = half > 0 ? g_thread_new ("strata-causes", causes_worker, &first) : NULL;
   causes_worker (&second);
   if (thread != NULL)

@@ -299,5 +299,16 @@ void           _strata_analysis_fuse             (Analysis                    *a
 void           _strata_analysis_sort_preemptions (GArray                      *preemptions);
 void           _strata_analysis_find_causes      (StrataStore                 *store,
                                                   gpointer                     data);
+/* Also for the range statistics (strata-analysis-stats.c): what ran on a pCPU row. */
+GHashTable    *_strata_analysis_vcpu_threads     (StrataAnalysis              *pub);
+StrataPreemptionCause _strata_analysis_cause_of  (GHashTable                  *vcpu_threads,
+                                                  const StrataStateDesc       *d);
+void           _strata_analysis_add_causes       (StrataStore                 *store,
+                                                  guint                        row,
+                                                  gint64                       from,
+                                                  gint64                       to,
+                                                  GHashTable                  *vcpu_threads,
+                                                  GArray                      *by);
+void           _strata_analysis_sort_causes      (GArray                      *by);
 
 G_END_DECLS
