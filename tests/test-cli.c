@@ -282,6 +282,62 @@ test_exits (void)
   g_assert_cmpuint (n_reasons, >, 3);
 }
 
+/* stats: each vCPU's and pCPU's figures add up to the range, as the JSON shape says. */
+static void
+test_stats (void)
+{
+  const char *args[] = { "stats", "--json", "--from", "+0.5s", "--to", "+1.25s", demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray *list;
+  gint64 length;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  root = parse (out);
+  o = json_node_get_object (root);
+  length = json_object_get_int_member (o, "to_ns") - json_object_get_int_member (o, "from_ns");
+  g_assert_cmpint (length, ==, 750000000);
+  list = json_object_get_array_member (o, "vcpus");
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *v = json_array_get_object_element (list, i);
+      JsonObject *ns = json_object_get_object_member (v, "ns");
+      JsonObject *running = json_object_get_object_member (v, "running_ns");
+      g_autoptr(GList) keys = json_object_get_members (ns);
+      g_autoptr(GList) shares = json_object_get_members (running);
+      gint64 sum = 0, run_sum = 0;
+
+      g_assert_cmpstr (json_object_get_string_member (v, "machine"), ==, "server1");
+      g_assert_cmpint (json_object_get_int_member (v, "vcpu"), ==, i);
+      for (GList *k = keys; k != NULL; k = k->next)
+        sum += json_object_get_int_member (ns, k->data);
+      g_assert_cmpint (sum, ==, length);
+      for (GList *k = shares; k != NULL; k = k->next)
+        run_sum += json_object_get_int_member (running, k->data);
+      g_assert_cmpint (run_sum, ==, json_object_get_int_member (ns, "running"));
+      /* The demo's stress task takes the vCPUs' pCPUs. */
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (v, "preempted_by")), >, 0);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (v, "preempted_by"), 0), "comm"), ==, "stress");
+    }
+  list = json_object_get_array_member (o, "pcpus");
+  g_assert_cmpuint (json_array_get_length (list), ==, 8);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *ns = json_object_get_object_member (json_array_get_object_element (list, i), "ns");
+      g_autoptr(GList) keys = json_object_get_members (ns);
+      gint64 sum = 0;
+
+      for (GList *k = keys; k != NULL; k = k->next)
+        sum += json_object_get_int_member (ns, k->data);
+      g_assert_cmpint (sum, ==, length);
+    }
+}
+
 static void
 test_exit_statuses (void)
 {
@@ -567,6 +623,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/info-json-kvm", test_info_json_kvm);
   g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
   g_test_add_func ("/cli/exits", test_exits);
+  g_test_add_func ("/cli/stats", test_stats);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
   g_test_add_func ("/cli/map", test_map);
   g_test_add_func ("/cli/render", test_render);
