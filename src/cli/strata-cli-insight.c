@@ -15,6 +15,8 @@
 
 #include "strata-cli-private.h"
 #include "strata-exit-reason.h"
+#include "strata-findings.h"
+#include "strata-follow.h"
 #include "strata-range-stats.h"
 #include "strata-time.h"
 
@@ -401,4 +403,198 @@ strata_cli_stats (int    argc,
   else
     print_stats_text (analysis, stats);
   return EXIT_OK;
+}
+
+int
+strata_cli_findings (int    argc,
+                     char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *machine = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  g_auto(GStrv) paths = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &machine, N_("Only the vCPUs of this VM"), N_("NAME") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — lock-holder preemptions: a vCPU preempted while its siblings spin"));
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GArray) findings = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  StrataJson writer;
+  gint64 from, to;
+  gint only = -1;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, "findings") || !check_time ("findings", "--from", from_text) ||
+      !check_time ("findings", "--to", to_text) || !check_paths ("findings", paths))
+    return EXIT_USAGE;
+  if ((analysis = load_or_report (paths)) == NULL)
+    return EXIT_BAD_INPUT;
+  if (!parse_range ("findings", analysis, from_text, to_text, &from, &to))
+    return EXIT_USAGE;
+  if (machine != NULL && (only = strata_analysis_find_machine (analysis, machine)) < 0)
+    {
+      g_printerr (_("strata-cli: no machine “%s” in this set\n"), esc (machine));
+      return EXIT_BAD_INPUT;
+    }
+
+  findings = strata_find_lock_holder_preemptions (analysis, from, to, only);
+  strata_json_init (&writer, out);
+  if (json)
+    strata_json_begin_array (&writer);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const StrataLockHolderFinding *f = &g_array_index (findings, StrataLockHolderFinding, i);
+      const StrataPreemption *p = f->preemption;
+      g_autofree char *text = strata_lock_holder_finding_describe (analysis, f);
+
+      if (!json)
+        {
+          g_autofree char *when = strata_time_format_absolute (p->start);
+
+          g_print ("%s  %s\n", when, esc (text));
+          continue;
+        }
+      strata_json_begin_object (&writer);
+      strata_json_key (&writer, "kind");
+      strata_json_string (&writer, "lock-holder-preemption");
+      strata_json_key (&writer, "machine");
+      strata_json_string (&writer, strata_analysis_get_machine_name (analysis, p->machine));
+      strata_json_key (&writer, "vcpu");
+      strata_json_int (&writer, p->vcpu);
+      strata_json_key (&writer, "start_ns");
+      strata_json_int (&writer, p->start);
+      strata_json_key (&writer, "end_ns");
+      strata_json_int (&writer, p->end);
+      strata_json_key (&writer, "pcpu");
+      strata_json_int (&writer, p->pcpu);
+      strata_json_key (&writer, "by");
+      strata_json_begin_array (&writer);
+      for (guint c = 0; p->by != NULL && c < p->by->len; c++)
+        print_cause_json (analysis, &writer, &g_array_index (p->by, StrataPreemptionCause, c));
+      strata_json_end_array (&writer);
+      strata_json_key (&writer, "pause_exits");
+      strata_json_int (&writer, (gint64) f->pause_exits);
+      strata_json_key (&writer, "siblings");
+      strata_json_begin_array (&writer);
+      for (guint s = 0; s < f->siblings->len; s++)
+        {
+          const StrataSiblingPauses *sibling = &g_array_index (f->siblings, StrataSiblingPauses, s);
+
+          strata_json_begin_object (&writer);
+          strata_json_key (&writer, "vcpu");
+          strata_json_int (&writer, sibling->vcpu);
+          strata_json_key (&writer, "pause_exits");
+          strata_json_int (&writer, (gint64) sibling->pause_exits);
+          strata_json_end_object (&writer);
+        }
+      strata_json_end_array (&writer);
+      strata_json_key (&writer, "text");
+      strata_json_string (&writer, text);
+      strata_json_end_object (&writer);
+    }
+  if (json)
+    {
+      strata_json_end_array (&writer);
+      g_print ("%s\n", out->str);
+    }
+  else if (findings->len == 0)
+    g_print ("%s\n", _("No lock-holder preemption: no preempted vCPU whose siblings spun meanwhile."));
+  return EXIT_OK;
+}
+
+void
+strata_cli_print_followed (StrataAnalysis *analysis,
+                           guint           row,
+                           gint64          from,
+                           gint64          to,
+                           gboolean        json)
+{
+  g_autoptr(GArray) intervals = strata_follow_thread (analysis, row, from, to);
+  g_autoptr(GString) out = g_string_new (NULL);
+  StrataJson writer;
+
+  strata_json_init (&writer, out);
+  if (json)
+    strata_json_begin_array (&writer);
+  for (guint i = 0; i < intervals->len; i++)
+    {
+      const StrataFollowInterval *iv = &g_array_index (intervals, StrataFollowInterval, i);
+      const StrataStateDesc *d = strata_store_desc (analysis->store, iv->desc_id);
+      const char *machine = d->machine == STRATA_NO_MACHINE ? NULL : strata_analysis_get_machine_name (analysis, d->machine);
+      const char *comm = d->comm ? strata_analysis_string (analysis, d->comm) : NULL;
+      const StrataPreemptionCause *cause = iv->preemption != NULL && iv->preemption->by != NULL &&
+                                           iv->preemption->by->len > 0
+                                           ? &g_array_index (iv->preemption->by, StrataPreemptionCause, 0) : NULL;
+
+      if (json)
+        {
+          strata_json_begin_object (&writer);
+          strata_json_key (&writer, "start_ns");
+          strata_json_int (&writer, iv->start);
+          strata_json_key (&writer, "end_ns");
+          strata_json_int (&writer, iv->end);
+          strata_json_key (&writer, "state");
+          strata_json_string (&writer, strata_state_to_string (iv->state));
+          strata_json_key (&writer, "machine");
+          strata_json_string (&writer, machine);
+          strata_json_key (&writer, "vcpu");
+          json_nullable_int (&writer, d->vcpu);
+          strata_json_key (&writer, "tid");
+          json_nullable_int (&writer, d->tid);
+          strata_json_key (&writer, "comm");
+          strata_json_string (&writer, comm);
+          strata_json_key (&writer, "guest_cpu");
+          json_nullable_int (&writer, iv->guest_cpu);
+          strata_json_key (&writer, "pcpu");
+          json_nullable_int (&writer, iv->pcpu);
+          if (iv->has_exit)
+            {
+              strata_json_key (&writer, "exit_reason");
+              strata_json_string (&writer, strata_exit_reason_display (iv->exit_isa, iv->exit_code));
+            }
+          if (iv->state == STRATA_STATE_PREEMPTED || iv->state == STRATA_STATE_WAITING)
+            {
+              strata_json_key (&writer, "preempted_by");
+              if (cause != NULL)
+                print_cause_json (analysis, &writer, cause);
+              else
+                strata_json_null (&writer);
+            }
+          strata_json_end_object (&writer);
+        }
+      else
+        {
+          g_autofree char *when = strata_time_format_absolute (iv->start);
+          g_autofree char *dur = strata_time_format_duration (iv->end - iv->start);
+          g_autofree char *where = NULL;
+
+          if (iv->pcpu >= 0)
+            where = g_strdup_printf (_("vCPU %d on pCPU %d"), iv->guest_cpu, iv->pcpu);
+          else if (iv->has_exit)
+            where = g_strdup_printf (_("vCPU %d exit %s"), iv->guest_cpu, strata_exit_reason_display (iv->exit_isa, iv->exit_code));
+          else if (cause != NULL)
+            {
+              const char *who = cause->comm != 0 ? strata_analysis_string (analysis, cause->comm)
+                                : strata_analysis_get_machine_name (analysis, cause->machine);
+
+              where = g_strdup_printf (_("vCPU %d by %s"), iv->guest_cpu, esc (who));
+            }
+          else if (iv->guest_cpu >= 0)
+            where = g_strdup_printf (_("vCPU %d"), iv->guest_cpu);
+          g_print ("%s  %12s  %-11s %-18s %7d %-16s %s\n", when, dur, strata_state_to_string (iv->state),
+                   machine ? esc (machine) : "", d->tid, comm ? esc (comm) : "", where ? where : "");
+        }
+    }
+  if (json)
+    {
+      strata_json_end_array (&writer);
+      g_print ("%s\n", out->str);
+    }
 }

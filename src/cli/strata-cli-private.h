@@ -43,9 +43,18 @@ gboolean        parse_time_option (const char      *text,
                                    StrataAnalysis  *analysis,
                                    gint64          *out);
 
+/* The intervals of a guest's thread row, refined (strata-follow.h). */
+void            strata_cli_print_followed (StrataAnalysis *analysis,
+                                           guint           row,
+                                           gint64          from,
+                                           gint64          to,
+                                           gboolean        json);
+
 int             strata_cli_exits  (int              argc,
                                    char           **argv);
 int             strata_cli_stats  (int              argc,
                                    char           **argv);
+int             strata_cli_findings (int            argc,
+                                     char         **argv);
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 #include "strata-analysis.h"
 #include "strata-cli-private.h"
 #include "strata-exit-reason.h"
+#include "strata-follow.h"
 #include "strata-json.h"
 #include "strata-layout.h"
 #include "strata-loader.h"
@@ -716,6 +717,13 @@ cmd_intervals (int    argc,
       return EXIT_BAD_INPUT;
     }
 
+  /* A guest's thread: its states refined by what its vCPU did on the host. */
+  if (strata_follow_can_refine (analysis, row))
+    {
+      strata_cli_print_followed (analysis, row, from, to, json);
+      return EXIT_OK;
+    }
+
   strata_store_range (analysis->store, row, from, MAX (to, from), &first, &last);
   strata_json_init (&writer, out);
   if (json)
@@ -1037,6 +1045,8 @@ usage (FILE *fp)
              "  exits [--json] [--from T] [--to T] [--machine NAME] PATH…\n"
              "                                              VM exits per vCPU and reason\n"
              "  stats [--json] [--from T] [--to T] PATH…     where each vCPU's and pCPU's time went\n"
+             "  findings [--json] [--from T] [--to T] [--machine NAME] PATH…\n"
+             "                                              lock-holder preemptions\n"
              "  render [--from T] [--to T] [--width W] [--height H] [--highlight MACHINE[/vcpu/N]]…\n"
              "         -o FILE.png|FILE.svg PATH…            draw the resources view\n"
              "\n"
@@ -1085,6 +1095,8 @@ main (int   argc,
     return strata_cli_exits (argc - 1, argv + 1);
   if (strcmp (argv[1], "stats") == 0)
     return strata_cli_stats (argc - 1, argv + 1);
+  if (strcmp (argv[1], "findings") == 0)
+    return strata_cli_findings (argc - 1, argv + 1);
 
   g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), esc (argv[1]));
   return EXIT_USAGE;

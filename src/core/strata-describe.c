@@ -182,6 +182,16 @@ pcpu_of_thread (StrataAnalysis *analysis,
   return -1;
 }
 
+gint64
+strata_describe_pcpu_of_thread (StrataAnalysis *analysis,
+                                gint32          tid,
+                                gint64          ns)
+{
+  g_return_val_if_fail (analysis != NULL, -1);
+
+  return pcpu_of_thread (analysis, tid, ns);
+}
+
 char *
 strata_describe_label (StrataAnalysis       *analysis,
                        guint                 row,

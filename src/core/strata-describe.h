@@ -30,6 +30,11 @@ const StrataPreemption *strata_describe_find_preemption (StrataAnalysis         
                                                          gint32                  vcpu,
                                                          gint64                  start);
 
+/* The host pCPU that vCPU thread @tid (a host thread id) is on at @ns, or -1. */
+gint64                  strata_describe_pcpu_of_thread  (StrataAnalysis         *analysis,
+                                                         gint32                  tid,
+                                                         gint64                  ns);
+
 /* What ran instead of a preempted vCPU, the longest first: "stress (4001)", "vCPU 0 of db01
  * running postgres (812)", "nothing: the CPU was idle". NULL when nothing is known. */
 char                   *strata_describe_cause           (StrataAnalysis              *analysis,

@@ -1,0 +1,211 @@
+/* strata-follow.c
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "strata-follow"
+
+#include "config.h"
+
+#include "strata-describe.h"
+#include "strata-follow.h"
+
+typedef struct
+{
+  StrataAnalysis *analysis;
+  guint16         machine;
+  gint32          tid;
+  GArray         *cpu_rows;     /* gint: the guest's CPU rows, -1: none */
+  GArray         *vcpu_rows;    /* gint: the vCPU row of each guest CPU, -1: none */
+  GArray         *out;
+} Follow;
+
+gboolean
+strata_follow_can_refine (StrataAnalysis *analysis,
+                          guint           row)
+{
+  StrataStore *store;
+  guint16 machine;
+  const StrataMachine *m;
+
+  g_return_val_if_fail (analysis != NULL, FALSE);
+
+  store = analysis->store;
+  if (row >= strata_store_n_rows (store) || strata_store_row_kind (store, row) != STRATA_ROW_THREAD)
+    return FALSE;
+  machine = strata_store_row_machine (store, row);
+  m = strata_analysis_get_machine (analysis, machine);
+  return m != NULL && strata_analysis_machine_is_guest (analysis, machine) && m->trace != NULL &&
+         m->vcpus != NULL && m->vcpus->len > 0;
+}
+
+static void
+emit (Follow                     *f,
+      const StrataFollowInterval *iv)
+{
+  StrataFollowInterval *last;
+
+  if (iv->end <= iv->start)
+    return;
+  last = f->out->len > 0 ? &g_array_index (f->out, StrataFollowInterval, f->out->len - 1) : NULL;
+  if (last != NULL && last->end == iv->start && last->state == iv->state && last->desc_id == iv->desc_id &&
+      last->guest_cpu == iv->guest_cpu && last->pcpu == iv->pcpu && last->has_exit == iv->has_exit &&
+      last->exit_isa == iv->exit_isa && last->exit_code == iv->exit_code && last->preemption == iv->preemption)
+    {
+      last->end = iv->end;
+      return;
+    }
+  g_array_append_val (f->out, *iv);
+}
+
+static gint
+guest_cpu_at (Follow *f,
+              gint64  ns)
+{
+  for (guint n = 0; n < f->cpu_rows->len; n++)
+    {
+      StrataInterval iv;
+      gint row = g_array_index (f->cpu_rows, gint, n);
+
+      if (row >= 0 && strata_store_lookup (f->analysis->store, row, ns, &iv) && iv.desc->tid == f->tid)
+        return n;
+    }
+  return -1;
+}
+
+/* [a, b) of the thread on guest CPU @cpu: cut where its vCPU's state changes on the host. */
+static void
+refine (Follow                     *f,
+        const StrataFollowInterval *base,
+        gint                        cpu)
+{
+  StrataStore *store = f->analysis->store;
+  gint vrow = (guint) cpu < f->vcpu_rows->len ? g_array_index (f->vcpu_rows, gint, cpu) : -1;
+  guint64 first, last;
+  gint64 at = base->start;
+
+  if (vrow < 0)
+    {
+      emit (f, base);
+      return;
+    }
+  strata_store_range (store, vrow, base->start, base->end, &first, &last);
+  for (guint64 k = first; k < last; k++)
+    {
+      StrataInterval vi;
+      StrataFollowInterval piece = *base;
+      const StrataStateDesc *d;
+
+      strata_store_interval (store, vrow, k, &vi);
+      d = vi.desc;
+      piece.start = MAX (vi.start, base->start);
+      piece.end = MIN (vi.end, base->end);
+      piece.guest_cpu = cpu;
+      if (piece.start > at)
+        {
+          StrataFollowInterval before = *base;
+
+          before.start = at;
+          before.end = piece.start;
+          before.guest_cpu = cpu;
+          emit (f, &before);
+        }
+      at = piece.end;
+      switch (d->state)
+        {
+        case STRATA_STATE_RUNNING:
+          piece.pcpu = (gint32) strata_describe_pcpu_of_thread (f->analysis, d->host_tid, piece.start);
+          break;
+        case STRATA_STATE_HYPERVISOR:
+          piece.state = STRATA_STATE_HYPERVISOR;
+          piece.has_exit = d->machine != STRATA_NO_MACHINE &&
+                           strata_exits_at (f->analysis->exits, d->machine, d->vcpu, piece.start,
+                                            &piece.exit_isa, &piece.exit_code, NULL, NULL);
+          break;
+        case STRATA_STATE_PREEMPTED:
+        case STRATA_STATE_WAITING:
+          piece.state = d->state;
+          piece.preemption = strata_describe_find_preemption (f->analysis, d->machine, d->vcpu, vi.start);
+          break;
+        case STRATA_STATE_BLOCKED:
+          piece.state = STRATA_STATE_BLOCKED;
+          break;
+        default:
+          break;
+        }
+      emit (f, &piece);
+    }
+  if (at < base->end)
+    {
+      StrataFollowInterval after = *base;
+
+      after.start = at;
+      after.guest_cpu = cpu;
+      emit (f, &after);
+    }
+}
+
+GArray *
+strata_follow_thread (StrataAnalysis *analysis,
+                      guint           row,
+                      gint64          from,
+                      gint64          to)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval));
+  g_autoptr(GArray) cpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autoptr(GArray) vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+  Follow f = { analysis, 0, -1, cpu_rows, vcpu_rows, out };
+  StrataStore *store;
+  gboolean refinable;
+  guint64 first, last;
+
+  g_return_val_if_fail (analysis != NULL, out);
+  store = analysis->store;
+  g_return_val_if_fail (row < strata_store_n_rows (store), out);
+
+  refinable = strata_follow_can_refine (analysis, row);
+  f.machine = strata_store_row_machine (store, row);
+  f.tid = (gint32) strata_store_row_number (store, row);
+  if (refinable)
+    {
+      const StrataMachine *m = strata_analysis_get_machine (analysis, f.machine);
+
+      for (guint n = 0; n < m->n_cpus; n++)
+        {
+          g_autofree char *cpu = g_strdup_printf ("%s/cpu/%u", m->name, n);
+          g_autofree char *vcpu = g_strdup_printf ("%s/vcpu/%u", m->name, n);
+          gint r = strata_store_find_row (store, cpu);
+
+          g_array_append_val (cpu_rows, r);
+          r = strata_store_find_row (store, vcpu);
+          g_array_append_val (vcpu_rows, r);
+        }
+    }
+
+  strata_store_range (store, row, from, to, &first, &last);
+  for (guint64 k = first; k < last; k++)
+    {
+      StrataInterval iv;
+      StrataFollowInterval base = { 0 };
+      gint cpu;
+
+      strata_store_interval (store, row, k, &iv);
+      if (strata_state_desc_is_gap (iv.desc))
+        continue;
+      base.start = MAX (iv.start, from);
+      base.end = MIN (iv.end, to);
+      base.state = iv.desc->state;
+      base.desc_id = iv.desc_id;
+      base.guest_cpu = -1;
+      base.pcpu = -1;
+      if (refinable && (base.state == STRATA_STATE_RUNNING || base.state == STRATA_STATE_SYSCALL ||
+                        base.state == STRATA_STATE_INTERRUPTED) &&
+          (cpu = guest_cpu_at (&f, base.start)) >= 0)
+        refine (&f, &base, cpu);
+      else
+        emit (&f, &base);
+    }
+  return out;
+}

@@ -1,0 +1,49 @@
+/* strata-follow.h
+ *
+ * Copyright 2026 The Strata authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "strata-analysis.h"
+
+G_BEGIN_DECLS
+
+/*
+ * One guest thread followed through the host. Its row says what the guest saw: running, in
+ * a system call, interrupted, waiting for a CPU, blocked. Where it was on a guest CPU, that
+ * CPU's vCPU may not have been running at all: the refined states say what the vCPU did then
+ * on the host (running on pCPU n; in the hypervisor for exit Y; preempted, by whom; waiting for
+ * its pCPU after a wakeup). A thread of a machine that is not a traced guest of a VM keeps
+ * its row's states.
+ */
+
+typedef struct
+{
+  gint64                  start;
+  gint64                  end;
+  guint8                  state;      /* StrataState: the thread row's, or on a guest CPU the
+                                       * vCPU's hypervisor, preempted, waiting or blocked */
+  guint32                 desc_id;    /* the thread row's description (its name, machine) */
+  gint32                  guest_cpu;  /* the guest CPU it was on, -1: none */
+  gint32                  pcpu;       /* the host pCPU its vCPU ran on, -1: not running */
+  gboolean                has_exit;   /* hypervisor: the exit it is part of */
+  guint8                  exit_isa;
+  guint32                 exit_code;
+  const StrataPreemption *preemption; /* preempted or waiting: the analysis' record, or NULL */
+} StrataFollowInterval;
+
+/* The refined intervals of thread row @row over [@from, @to), consecutive, in time order
+ * (intervals after the thread's machine's trace ended are left out, as in the row). */
+GArray  *strata_follow_thread (StrataAnalysis *analysis,
+                               guint           row,
+                               gint64          from,
+                               gint64          to);
+
+/* Whether @row is a thread of a guest whose CPUs are vCPUs of a VM: refinable. */
+gboolean strata_follow_can_refine (StrataAnalysis *analysis,
+                                   guint           row);
+
+G_END_DECLS
