@@ -148,7 +148,7 @@ main (int   argc,
     }
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check () || g_getenv ("STRATA_DEMO_DIR") == NULL || g_getenv ("XDG_CACHE_HOME") == NULL)
+  if (!test_ui_init () || g_getenv ("STRATA_DEMO_DIR") == NULL || g_getenv ("XDG_CACHE_HOME") == NULL)
     {
       if (own != NULL)
         test_rm_tree (own);

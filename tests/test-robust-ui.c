@@ -292,7 +292,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
+  if (!test_ui_init ())
     return 77;
 
   g_test_add_func ("/robust/ui/many-problems", test_many_problems);

@@ -1249,7 +1249,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
+  if (!test_ui_init ())
     return 77;
 
   demo = strata_app_dup_demo_dir ();

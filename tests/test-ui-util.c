@@ -11,6 +11,36 @@
 
 #include "test-ui-util.h"
 
+#if defined (GDK_WINDOWING_X11) && defined (TEST_UI_HAVE_X11)
+#include <gdk/x11/gdkx.h>
+#endif
+
+/* gtk_init_check(), without animations, and the X pointer moved to the screen's last pixel,
+ * out of every test window. Both make a snapshot depend on what the test did only: a style
+ * change eases colours over frames (text caught halfway on a busy machine), and Xvfb starts
+ * the pointer in the middle of the screen, over the windows, where the crossing events of
+ * windows mapping and dialogs closing would move the view's hover line (it follows the
+ * pointer) between a test's synthetic motion and its snapshot. */
+gboolean
+test_ui_init (void)
+{
+  if (!gtk_init_check ())
+    return FALSE;
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+#if defined (GDK_WINDOWING_X11) && defined (TEST_UI_HAVE_X11)
+  if (GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      Display *xdisplay = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+      Screen *screen = DefaultScreenOfDisplay (xdisplay);
+
+      XWarpPointer (xdisplay, None, RootWindowOfScreen (screen), 0, 0, 0, 0,
+                    WidthOfScreen (screen) - 1, HeightOfScreen (screen) - 1);
+      XSync (xdisplay, False);
+    }
+#endif
+  return TRUE;
+}
+
 /* Dispatches everything the main context has ready, without waiting. */
 void
 test_ui_drain (void)

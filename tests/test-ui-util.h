@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 /* A load of the demo set takes a second or two; leave room for a loaded machine. */
 #define TEST_UI_LOAD_TIMEOUT_US (60 * G_USEC_PER_SEC)
 
+gboolean      test_ui_init              (void);
 void          test_ui_drain             (void);
 void          test_ui_iterate           (guint         msec);
 StrataWindow *test_ui_window_new        (void);

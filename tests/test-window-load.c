@@ -254,7 +254,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
+  if (!test_ui_init ())
     return 77;
 
   g_test_add_func ("/window-load/progress-page", test_progress_page);

@@ -349,7 +349,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
+  if (!test_ui_init ())
     return 77;
 
   g_test_add_func ("/window/set-name", test_window_set_name);
