@@ -380,6 +380,32 @@ test_as_with_vmsync (void)
   g_assert_cmpfloat ((double) moved, <=, 1e-4 * total);
 }
 
+/* vmsync events one way only bound the clock from one side; with the windows, it is accurate. */
+static void
+test_messages_and_windows (void)
+{
+  g_autofree char *text = g_strdup_printf (three_vms, "vmsync-gh", "vmsync-gh", "vmsync-gh");
+  g_autoptr(StrataAnalysis) analysis = analyse (text, NULL, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (three_truths); i++)
+    {
+      StrataMachine *m = machine (analysis, three_truths[i].name);
+      gint64 err = worst_error (m, &three_truths[i]);
+
+      g_test_message ("%s: %s, %u constraints, accuracy %.0f ns, worst error at the ends %" G_GINT64_FORMAT " ns",
+                      m->name, strata_sync_quality_to_string (m->sync.quality), m->sync.matches,
+                      m->sync.accuracy_ns, err);
+      g_assert_cmpint (m->link, ==, STRATA_LINK_VMSYNC);
+      g_assert_cmpint (m->vm_pid, ==, three_truths[i].qemu_pid);
+      g_assert_cmpint (m->sync_method, ==, STRATA_SYNC_METHOD_VMSYNC);
+      g_assert_cmpint (m->sync.quality, ==, STRATA_SYNC_ACCURATE);
+      g_assert_cmpint (err, <=, 2000);
+      g_assert_cmpfloat ((double) err, <=, m->sync.accuracy_ns);
+      g_assert_cmpuint (m->outside_guest_mode, ==, 0);
+    }
+  g_assert_cmpuint (analysis->warnings->len, ==, 0);
+}
+
 /* A guest whose host is not in the set (its host's own trace left out): not paired, and said. */
 static const char foreign[] =
   "host host duration=2s\n"
@@ -519,6 +545,7 @@ main (int argc, char *argv[])
     { "three-vms", test_three_vms },
     { "clock-sweep", test_clock_sweep },
     { "as-with-vmsync", test_as_with_vmsync },
+    { "messages-and-windows", test_messages_and_windows },
     { "foreign-guest", test_foreign_guest },
     { "maps", test_maps },
     { "bundled", test_bundled },

@@ -392,6 +392,58 @@ test_seed (void)
   assert_maps (vm, guest, &result, 2 * US);
 }
 
+/* Messages and windows in the same hulls: what both say, at least as tight as the windows
+ * alone; a message the windows contradict leaves no accurate fit to take. */
+static void
+test_messages (void)
+{
+  g_autoptr(Vm) vm = vm_new (2, 2 * SEC, &busy_load, 52);
+  g_autoptr(Guest) guest = guest_new (vm, -400 * MS, -45);
+  g_autofree StrataKvmWindows *vcpus = g_new0 (StrataKvmWindows, 2);
+  g_autoptr(GArray) messages = g_array_new (FALSE, FALSE, sizeof (StrataKvmMessage));
+  StrataKvmFitParams params = { 0 };
+  StrataKvmFit alone, both, wrong;
+  StrataKvmMessage bad;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      vcpus[k].windows = (const StrataKvmWindow *) (gconstpointer) vm->windows[k]->data;
+      vcpus[k].n = vm->windows[k]->len;
+    }
+  params = (StrataKvmFitParams) { vcpus, 2, vm->begin, vm->end, guest->events, 2, guest->begin, guest->end, 0, NULL };
+  strata_kvm_fit (&params, &alone);
+  g_assert_cmpint (alone.verdict, ==, STRATA_KVM_FIT_GOOD);
+
+  /* Messages both ways with 300 ns of latency, tighter than most windows' edges. */
+  for (gint64 h = H0 + 10 * MS; h < H0 + 2 * SEC - 10 * MS; h += 40 * MS)
+    {
+      StrataKvmMessage up = { to_guest (guest, h), h + 300, TRUE };
+      StrataKvmMessage down = { to_guest (guest, h + 20 * MS + 300), h + 20 * MS, FALSE };
+
+      g_array_append_val (messages, up);
+      g_array_append_val (messages, down);
+    }
+  params.seed = &alone.sync;
+  params.messages = (const StrataKvmMessage *) (gconstpointer) messages->data;
+  params.n_messages = messages->len;
+  strata_kvm_fit (&params, &both);
+  g_test_message ("windows alone: accuracy %.0f ns, %u constraints; with %u messages: %.0f ns, %u constraints",
+                  alone.sync.accuracy_ns, alone.sync.matches, messages->len, both.sync.accuracy_ns, both.sync.matches);
+  g_assert_cmpint (both.verdict, ==, STRATA_KVM_FIT_GOOD);
+  g_assert_cmpint (both.sync.quality, ==, STRATA_SYNC_ACCURATE);
+  g_assert_cmpuint (both.sync.matches, >, messages->len);
+  g_assert_cmpfloat (both.sync.accuracy_ns, <=, alone.sync.accuracy_ns);
+  assert_maps (vm, guest, &both, (gint64) both.sync.accuracy_ns);
+
+  /* Received 1 ms before it was sent, once mapped. */
+  bad = (StrataKvmMessage) { to_guest (guest, H0 + SEC), H0 + SEC - MS, TRUE };
+  g_array_append_val (messages, bad);
+  params.messages = (const StrataKvmMessage *) (gconstpointer) messages->data;
+  params.n_messages = messages->len;
+  strata_kvm_fit (&params, &wrong);
+  g_assert_true (wrong.verdict != STRATA_KVM_FIT_GOOD || wrong.sync.quality != STRATA_SYNC_ACCURATE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -406,5 +458,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/kvm-sync/unspecific", test_unspecific);
   g_test_add_func ("/kvm-sync/degenerate", test_degenerate);
   g_test_add_func ("/kvm-sync/seed", test_seed);
+  g_test_add_func ("/kvm-sync/messages", test_messages);
   return g_test_run ();
 }

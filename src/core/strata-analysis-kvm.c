@@ -95,10 +95,13 @@ _strata_analysis_kvm_sampler_finish (KvmSampler *sampler)
 
 typedef struct
 {
-  Model       *guest;
-  Vm          *vm;
-  gboolean     forced;
-  StrataKvmFit fit;
+  Model            *guest;
+  Vm               *vm;
+  gboolean          forced;
+  StrataKvmFit      fit;
+  gboolean          has_seed;  /* combining: the clock the messages or windows gave */
+  StrataSyncResult  seed;
+  GArray           *messages;  /* StrataKvmMessage, or NULL */
 } Pair;
 
 typedef struct
@@ -142,6 +145,12 @@ fit_pair (Analysis *a,
   params.n_cpus = events->len;
   params.guest_begin = strata_time_clamp (trace->begin_ns);
   params.guest_end = strata_time_clamp (trace->end_ns);
+  params.seed = pair->has_seed ? &pair->seed : NULL;
+  if (pair->messages != NULL)
+    {
+      params.messages = (const StrataKvmMessage *) (gconstpointer) pair->messages->data;
+      params.n_messages = pair->messages->len;
+    }
   strata_kvm_fit (&params, &pair->fit);
 }
 
@@ -538,5 +547,116 @@ _strata_analysis_kvm_link (Analysis                    *a,
         tried = g_array_index (pairs, Pair, i).guest == model;
       if (!tried)
         explain (a, model, NULL, NULL, NULL);
+    }
+}
+
+/* ---- messages and windows together ---- */
+
+static void
+add_message (GArray   *messages,
+             gint64    guest,
+             gint64    host,
+             gboolean  to_host)
+{
+  StrataKvmMessage m = { guest, host, to_host };
+
+  g_array_append_val (messages, m);
+}
+
+static void
+collect_vmsync (Analysis *a,
+                Model    *guest,
+                GArray   *messages)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, a->vmsync);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    {
+      VmsyncPair *pair = value;
+
+      if (pair->uid == guest->vm->vm_uid && pair->has_host && pair->has_guest)
+        add_message (messages, pair->guest_ns, pair->host_ns, pair->gh);
+    }
+}
+
+static void
+collect_tcp (Model  *guest,
+             Model  *host,
+             GArray *messages)
+{
+  GHashTableIter iter;
+  gpointer key, value, other;
+
+  g_hash_table_iter_init (&iter, guest->net_send);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((other = g_hash_table_lookup (host->net_recv, key)) != NULL)
+      add_message (messages, *(gint64 *) value, *(gint64 *) other, TRUE);
+  g_hash_table_iter_init (&iter, host->net_send);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if ((other = g_hash_table_lookup (guest->net_recv, key)) != NULL)
+      add_message (messages, *(gint64 *) other, *(gint64 *) value, FALSE);
+}
+
+/*
+ * A guest with both sync messages and its VM's KVM windows. Linked by vmsync events that go
+ * one way only, or too few to bound the drift (incomplete, approximate), its clock is fitted
+ * to the windows with the messages in every hull; linked by its windows, TCP messages with
+ * its host join the windows' constraints. The result replaces the clock only when the fit is
+ * good and accurate, and no less accurate than the clock it had: messages that bound the
+ * clock well on their own keep it as it was.
+ */
+void
+_strata_analysis_kvm_combine (Analysis *a)
+{
+  g_autoptr(GArray) pairs = g_array_new (FALSE, TRUE, sizeof (Pair));
+  FitJob job = { a, pairs, 0 };
+
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+      StrataMachine *machine;
+      Pair pair = { 0 };
+
+      if (model == NULL || model->vm == NULL || model->kvm_events == NULL || model->vm->windows->len == 0)
+        continue;
+      machine = model->machine;
+      pair.guest = model;
+      pair.vm = model->vm;
+      pair.messages = g_array_new (FALSE, FALSE, sizeof (StrataKvmMessage));
+      if (machine->sync_method == STRATA_SYNC_METHOD_VMSYNC &&
+          (machine->sync.quality == STRATA_SYNC_INCOMPLETE || machine->sync.quality == STRATA_SYNC_APPROXIMATE))
+        /* A one-sided bound is no seed: the windows search the clock as for a guest without
+         * messages, which then keep the hulls honest. */
+        collect_vmsync (a, model, pair.messages);
+      else if (machine->sync_method == STRATA_SYNC_METHOD_KVM && machine->sync.quality == STRATA_SYNC_ACCURATE)
+        {
+          collect_tcp (model, g_ptr_array_index (a->models, model->vm->host), pair.messages);
+          pair.has_seed = TRUE;
+          pair.seed = machine->sync;
+        }
+      if (pair.messages->len == 0)
+        {
+          g_array_unref (pair.messages);
+          continue;
+        }
+      g_array_append_val (pairs, pair);
+    }
+  if (pairs->len == 0)
+    return;
+
+  strata_parallel_run ("strata-kvm-combine", pairs->len, fit_worker, &job);
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      Pair *pair = &g_array_index (pairs, Pair, i);
+      StrataMachine *machine = pair->guest->machine;
+      const StrataSyncResult *fit = &pair->fit.sync;
+
+      if (!g_cancellable_is_cancelled (a->cancellable) && pair->fit.verdict == STRATA_KVM_FIT_GOOD &&
+          fit->quality == STRATA_SYNC_ACCURATE &&
+          (machine->sync.quality != STRATA_SYNC_ACCURATE || fit->accuracy_ns <= machine->sync.accuracy_ns))
+        machine->sync = *fit;
+      g_array_unref (pair->messages);
     }
 }

@@ -237,7 +237,19 @@ _strata_analysis_solve_clocks (Analysis *a)
               machine->sync_reference = ref->index;
             }
         }
+    }
 
+  /* Guests with both messages and KVM windows: what both say, where messages alone fall short. */
+  _strata_analysis_kvm_combine (a);
+
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+      StrataMachine *machine;
+
+      if (model == NULL)
+        continue;
+      machine = model->machine;
       if (machine->sync_method == STRATA_SYNC_METHOD_NONE)
         continue;
       if (machine->sync.quality == STRATA_SYNC_FAIL)

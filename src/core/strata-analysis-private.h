@@ -266,6 +266,7 @@ void           _strata_analysis_kvm_sampler_free   (KvmSampler                *s
 void           _strata_analysis_kvm_sampler_finish (KvmSampler                *sampler);
 void           _strata_analysis_kvm_link         (Analysis                    *a,
                                                   const StrataAnalysisOptions *options);
+void           _strata_analysis_kvm_combine      (Analysis                    *a);
 
 struct _KvmSampler
 {

@@ -1033,6 +1033,15 @@ hull_pass (const Fit              *f,
   g_autoptr(StrataSyncHull) hull = strata_sync_hull_new ();
 
   classify (f, from, delta, stride, hull, counts);
+  for (gsize i = 0; i < f->p->n_messages; i++)
+    {
+      const StrataKvmMessage *m = &f->p->messages[i];
+
+      if (m->to_host)
+        strata_sync_hull_add_to_ref (hull, m->guest, m->host);
+      else
+        strata_sync_hull_add_from_ref (hull, m->host, m->guest);
+    }
   strata_sync_hull_solve (hull, res);
   return res->quality == STRATA_SYNC_ACCURATE || res->quality == STRATA_SYNC_APPROXIMATE;
 }
@@ -1107,7 +1116,7 @@ solve (const Fit              *f,
     classify (f, &out->sync, out->delta, 1, NULL, &out->counts);
   else
     out->counts = counts;
-  out->sync.matches = prev_constraints;
+  out->sync.matches = prev_constraints + (guint) f->p->n_messages;
 }
 
 static double

@@ -64,6 +64,16 @@ typedef struct
   gsize         n;
 } StrataKvmEvents;
 
+/* A message of the guest's clock synchronization events (vmsync, TCP) with its host: what the
+ * windows and the messages say bounds the clock together. */
+typedef struct
+{
+  gint64   guest;               /* guest time */
+  gint64   host;                /* host time */
+  gboolean to_host;             /* sent by the guest at @guest, received by the host at @host;
+                                 * else sent by the host, received by the guest */
+} StrataKvmMessage;
+
 /* The drift searched by default: ±150 ppm, more than the clocks of real machines show. */
 #define STRATA_KVM_MAX_DRIFT 150e-6
 
@@ -80,6 +90,9 @@ typedef struct
   double                  max_drift;   /* 0: STRATA_KVM_MAX_DRIFT */
   const StrataSyncResult *seed;        /* a transform known to within its accuracy (messages):
                                         * refined by the windows instead of searched; or NULL */
+  const StrataKvmMessage *messages;    /* constraints every hull of the fit holds beside the
+                                        * windows' (with a seed: the seed's messages); or NULL */
+  gsize                   n_messages;
 } StrataKvmFitParams;
 
 typedef enum

@@ -208,7 +208,7 @@ gen_vmsync (Out        *o,
   ev.f[STRATA_F_VMSYNC_VM_UID] = (gint64) v->vm_uid;
   /* Without the addon, the same time passes in the hypercall, with nothing written: a set
    * with and one without sync events are otherwise the same. */
-  if (v->sync_events)
+  if (v->sync_events && !(v->sync_gh_only && (kind == STRATA_EV_VMSYNC_HG_HOST || kind == STRATA_EV_VMSYNC_HG_GUEST)))
     gen_put (o, &ev);
   gap (o);
 }

@@ -473,6 +473,7 @@ model_run (const ModelSpec           *spec,
           vcpu->busy_mean = vm->busy_mean > 0 ? vm->busy_mean : 8 * MS;
           vcpu->idle_mean = vm->idle_mean > 0 ? vm->idle_mean : 3 * MS;
           vcpu->sync_events = !vm->no_sync;
+          vcpu->sync_gh_only = vm->sync_gh_only;
           if (vm->floating)
             {
               vcpu->float_cpus = g_new (Cpu *, vm->n_pcpus);

@@ -193,6 +193,7 @@ struct _Vcpu
   guint     n_vm_vcpus;
   guint64   vm_uid;
   gboolean  sync_events;    /* vmsync events are written (else only their hypercall exits) */
+  gboolean  sync_gh_only;   /* only those of the guest-to-host direction */
   Cpu     **float_cpus;     /* a floating vCPU thread wakes on any of these; NULL: pinned */
   guint     n_float;
   gint64    busy_mean;
@@ -357,6 +358,7 @@ typedef struct
   gint64              offset_s;
   StrataScenarioClock clock;
   gboolean            no_sync;          /* no vmsync events */
+  gboolean            sync_gh_only;     /* vmsync events guest to host only */
   gint64              busy_mean;        /* 0: 8 ms */
   gint64              idle_mean;        /* 0: 3 ms */
 } VmSpec;

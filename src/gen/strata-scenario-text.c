@@ -500,9 +500,10 @@ parse_vm_line (Parser    *parser,
         }
       else if (strcmp (key, "sync") == 0)
         {
-          if (strcmp (value, "vmsync") != 0 && strcmp (value, "none") != 0)
-            return parse_error (parser, _("invalid sync “%s” (vmsync, none)"), value);
+          if (strcmp (value, "vmsync") != 0 && strcmp (value, "vmsync-gh") != 0 && strcmp (value, "none") != 0)
+            return parse_error (parser, _("invalid sync “%s” (vmsync, vmsync-gh, none)"), value);
           vm->no_sync = strcmp (value, "none") == 0;
+          vm->sync_gh_only = strcmp (value, "vmsync-gh") == 0;
         }
       else if (strcmp (key, "busy") == 0 || strcmp (key, "idle") == 0)
         {

@@ -42,13 +42,14 @@ G_BEGIN_DECLS
  *
  *   host NAME [duration=T] [seed=N] [preempt_state=N] [legacy=0|1] [trace=0|1] [offset_s=S]
  *   vm NAME vcpus=N [pcpus=LIST] [float=0|1] [qemu_pid=P] [clock_offset=±T] [drift_ppm=±N]
- *          [sync=vmsync|none] [busy=T] [idle=T] [kernel_release=R] [offset_s=S]
+ *          [sync=vmsync|vmsync-gh|none] [busy=T] [idle=T] [kernel_release=R] [offset_s=S]
  *
  * A vm belongs to the host above it. vCPU n runs in thread qemu_pid + 1 + n, pinned to the
  * n-th pCPU of LIST ("0,1", "2-7"), or with float=1 waking on any pCPU of LIST after each halt.
  * The guest's clock is guest = host + clock_offset + floor ((host - STRATA_DEMO_T0_NS) *
  * drift_ppm / 10^6) (a StrataScenarioClock). sync=none leaves out the vmsync events (the
- * hypercalls still happen), as stock LTTng would record; busy and idle are the guest's mean
+ * hypercalls still happen), as stock LTTng would record, and sync=vmsync-gh keeps only those of
+ * the guest-to-host direction (messages one way: they bound the clock from one side); busy and idle are the guest's mean
  * busy and idle periods (8ms and 3ms). trace=0 writes only the guests' traces: guests from a
  * host that is not in the set. The seed moves every random choice of that host's model.
  */
