@@ -189,7 +189,7 @@ gen_kvm (Out    *o,
       /* Port I/O is a virtio device's notify register, or now and then the serial port: the
        * exit qualification's port (bits 16-31), direction (bit 3, out) and size less one. */
       if (reason == EXIT_IO_INSTRUCTION)
-        ev.f[STRATA_F_KVM_INFO1] = (v->rip & 0x10) ? (0x3f8 << 16) : (0xc050 << 16) | 1;
+        ev.f[STRATA_F_KVM_INFO1] = (v->rip & 0x10) ? ((gint64) 0x3f8 << 16) : ((gint64) 0xc050 << 16) | 1;
     }
   gen_put (o, &ev);
   gap (o);
