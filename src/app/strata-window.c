@@ -18,6 +18,7 @@
 #include "strata-loader.h"
 #include "strata-machine-dialog.h"
 #include "strata-open-dialog.h"
+#include "strata-exits-panel.h"
 #include "strata-preemptions-panel.h"
 #include "strata-range-popover.h"
 #include "strata-guest-links.h"
@@ -1168,6 +1169,7 @@ strata_window_class_init (StrataWindowClass *klass)
    * is done once. */
   adw_init ();
 
+  g_type_ensure (STRATA_TYPE_EXITS_PANEL);
   g_type_ensure (STRATA_TYPE_GUEST_LINKS);
   g_type_ensure (STRATA_TYPE_LEGEND);
   g_type_ensure (STRATA_TYPE_PREEMPTIONS_PANEL);
