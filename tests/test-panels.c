@@ -14,6 +14,8 @@
 #include "strata-app-util.h"
 #include "strata-exit-item.h"
 #include "strata-exits-panel.h"
+#include "strata-range-stats.h"
+#include "strata-stats-panel.h"
 #include "strata-timeline-view.h"
 #include "strata-window.h"
 #include "test-ui-util.h"
@@ -21,7 +23,8 @@
 /*
  * The panels that summarize a range, on the demo set in a window: the Exits panel lists the
  * exits of the visible range, or of the selection when there is one, as the index gives
- * them, and sorts by each column.
+ * them, and sorts by each column; the Statistics panel's CSV has every vCPU and pCPU of the
+ * range, each line adding up to its length, and Copy as CSV puts it on the clipboard.
  */
 
 static StrataWindow *window;
@@ -132,6 +135,77 @@ test_exits (void)
   check_lines (model, analysis, visible->begin, visible->end);
 }
 
+static void
+clipboard_read (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static void
+test_stats (void)
+{
+  StrataStatsPanel *panel = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_STATS_PANEL);
+  StrataSession *session = get_session ();
+  StrataAnalysis *analysis = strata_session_get_analysis (session);
+  gint64 deadline = g_get_monotonic_time () + TEST_UI_LOAD_TIMEOUT_US;
+  g_autoptr(StrataRangeIndex) index = strata_range_index_new (analysis);
+  g_autoptr(StrataRangeStats) stats = NULL;
+  g_autofree char *truth = NULL;
+  g_autofree char *pasted = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 begin, end;
+  guint n_lines = 0;
+
+  g_assert_nonnull (panel);
+  while (!strata_stats_panel_is_ready (panel))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      test_ui_iterate (10);
+    }
+  begin = strata_session_get_document_time (session)->begin + 100000000;
+  end = begin + 400000000;
+  strata_session_select (session, begin, end);
+  test_ui_iterate (50);
+
+  /* The CSV of the selection: as the index gives it, a line a vCPU and a pCPU, each adding up. */
+  stats = strata_range_index_query (index, begin, end);
+  truth = strata_range_stats_to_csv (stats, analysis);
+  g_assert_cmpstr (strata_stats_panel_get_csv (panel), ==, truth);
+  lines = g_strsplit (truth, "\n", -1);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      gint64 sum = 0;
+      guint n = g_strv_length (cells);
+
+      /* Running and its guest split are one time: count running once (column 1), skip 2-5. */
+      for (guint c = 1; c + 1 < n; c++)
+        if (c < 2 || c > 5)
+          sum += g_ascii_strtoll (cells[c], NULL, 10);
+      g_assert_cmpint (sum, ==, end - begin);
+      n_lines++;
+    }
+  g_assert_cmpuint (n_lines, ==, stats->vcpus->len + stats->pcpus->len);
+  g_assert_cmpuint (n_lines, ==, 2 + 8);
+
+  /* Copy as CSV. */
+  strata_stats_panel_copy (panel);
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (panel)), NULL, clipboard_read, &pasted);
+  while (pasted == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      test_ui_iterate (10);
+    }
+  g_assert_cmpstr (pasted, ==, truth);
+  strata_session_clear_selection (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -158,5 +232,6 @@ main (int   argc,
   test_ui_iterate (100);
 
   g_test_add_func ("/panels/exits", test_exits);
+  g_test_add_func ("/panels/stats", test_stats);
   return g_test_run ();
 }

@@ -20,6 +20,7 @@
 #include "strata-open-dialog.h"
 #include "strata-exits-panel.h"
 #include "strata-preemptions-panel.h"
+#include "strata-stats-panel.h"
 #include "strata-range-popover.h"
 #include "strata-guest-links.h"
 #include "strata-set-summary.h"
@@ -1175,6 +1176,7 @@ strata_window_class_init (StrataWindowClass *klass)
   g_type_ensure (STRATA_TYPE_PREEMPTIONS_PANEL);
   g_type_ensure (STRATA_TYPE_RANGE_POPOVER);
   g_type_ensure (STRATA_TYPE_SET_SUMMARY);
+  g_type_ensure (STRATA_TYPE_STATS_PANEL);
   g_type_ensure (STRATA_TYPE_TIMELINE_VIEW);
 }
 

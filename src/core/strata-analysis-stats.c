@@ -9,11 +9,15 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "strata-analysis-private.h"
+#include "strata-describe.h"
 #include "strata-parallel.h"
 #include "strata-range-stats.h"
+#include "strata-time.h"
 
 /*
  * Each interval of a row has a kind: a vCPU row's is its state; a pCPU row's is unknown,
@@ -507,4 +511,176 @@ strata_range_stats_free (StrataRangeStats *stats)
   g_array_unref (stats->vcpus);
   g_array_unref (stats->pcpus);
   g_free (stats);
+}
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void
+csv_field (GString    *out,
+           const char *text)
+{
+  if (text == NULL)
+    return;
+  if (strpbrk (text, ",\"\n\r") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+char *
+strata_range_stats_to_csv (StrataRangeStats *stats,
+                           StrataAnalysis   *analysis)
+{
+  static const StrataState vcpu_states[] = {
+    STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_WAITING, STRATA_STATE_BLOCKED,
+  };
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (stats != NULL, NULL);
+  g_return_val_if_fail (analysis != NULL, NULL);
+
+  g_string_append (out, "row,running,guest_user,guest_kernel,guest_idle,guest_other,hypervisor,preempted,"
+                        "waiting,blocked,idle,host");
+  for (guint m = 0; m < stats->n_machines; m++)
+    {
+      g_autofree char *name = g_strdup_printf ("vm:%s", strata_analysis_get_machine_name (analysis, m));
+
+      if (!strata_analysis_machine_is_guest (analysis, m))
+        continue;
+      g_string_append_c (out, ',');
+      csv_field (out, name);
+    }
+  g_string_append (out, ",unknown,preempted_by\n");
+
+  for (guint i = 0; i < stats->vcpus->len; i++)
+    {
+      const StrataVcpuRangeStats *v = &g_array_index (stats->vcpus, StrataVcpuRangeStats, i);
+      g_autofree char *row = g_strdup_printf ("%s/vcpu/%d", strata_analysis_get_machine_name (analysis, v->machine), v->vcpu);
+      g_autoptr(GString) by = g_string_new (NULL);
+
+      csv_field (out, row);
+      g_string_append_printf (out, ",%" G_GINT64_FORMAT, v->ns[STRATA_STATE_RUNNING]);
+      for (guint s = 0; s < STRATA_GUEST_N; s++)
+        if (v->traced)
+          g_string_append_printf (out, ",%" G_GINT64_FORMAT, v->guest_ns[s]);
+        else
+          g_string_append_c (out, ',');
+      for (guint s = 0; s < G_N_ELEMENTS (vcpu_states); s++)
+        g_string_append_printf (out, ",%" G_GINT64_FORMAT, v->ns[vcpu_states[s]]);
+      g_string_append (out, ",,");
+      for (guint m = 0; m < stats->n_machines; m++)
+        if (strata_analysis_machine_is_guest (analysis, m))
+          g_string_append_c (out, ',');
+      g_string_append_printf (out, ",%" G_GINT64_FORMAT ",", v->ns[STRATA_STATE_UNKNOWN]);
+      for (guint c = 0; c < v->n_preemptors; c++)
+        {
+          g_autofree char *who = strata_describe_cause (analysis, &v->preemptors[c]);
+
+          g_string_append_printf (by, "%s%s %" G_GINT64_FORMAT " ns", c > 0 ? "; " : "", who ? who : "?", v->preemptors[c].ns);
+        }
+      csv_field (out, by->str);
+      g_string_append_c (out, '\n');
+    }
+
+  for (guint i = 0; i < stats->pcpus->len; i++)
+    {
+      const StrataPcpuRangeStats *p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, i);
+
+      g_string_append_printf (out, "pcpu/%d,,,,,,,,,,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT, p->cpu, p->idle, p->host);
+      for (guint m = 0; m < stats->n_machines; m++)
+        if (strata_analysis_machine_is_guest (analysis, m))
+          g_string_append_printf (out, ",%" G_GINT64_FORMAT, p->machine_ns[m]);
+      /* Guest mode of a machine that is not a guest: none, but the sum must hold. */
+      {
+        gint64 unknown = p->unknown;
+
+        for (guint m = 0; m < stats->n_machines; m++)
+          if (!strata_analysis_machine_is_guest (analysis, m))
+            unknown += p->machine_ns[m];
+        g_string_append_printf (out, ",%" G_GINT64_FORMAT ",\n", unknown);
+      }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* "12.5%" of the range. */
+static char *
+share (gint64 ns,
+       gint64 length)
+{
+  return g_strdup_printf ("%.1f%%", 100.0 * (double) ns / (double) length);
+}
+
+char *
+strata_range_stats_to_text (StrataRangeStats *stats,
+                            StrataAnalysis   *analysis)
+{
+  static const StrataState vcpu_states[] = {
+    STRATA_STATE_RUNNING, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_WAITING,
+    STRATA_STATE_BLOCKED, STRATA_STATE_UNKNOWN,
+  };
+  GString *out = g_string_new (NULL);
+  gint64 length = stats->to - stats->from;
+  g_autofree char *span = strata_time_format_duration (length);
+
+  g_string_append_printf (out, _("Range of %s\n"), span);
+  if (stats->vcpus->len > 0)
+    g_string_append_printf (out, "\n%-20s %5s %9s %9s %9s %9s %9s %9s   %s\n", _("VM"), _("vCPU"), _("Running"),
+             _("Hyperv."), _("Preempt."), _("Waiting"), _("Blocked"), _("Unknown"), _("Preempted by"));
+  for (guint i = 0; i < stats->vcpus->len; i++)
+    {
+      const StrataVcpuRangeStats *v = &g_array_index (stats->vcpus, StrataVcpuRangeStats, i);
+      g_autofree char *cells[G_N_ELEMENTS (vcpu_states)] = { NULL };
+
+      for (guint s = 0; s < G_N_ELEMENTS (vcpu_states); s++)
+        cells[s] = share (v->ns[vcpu_states[s]], length);
+      g_string_append_printf (out, "%-20s %5d %9s %9s %9s %9s %9s %9s  ",
+               (strata_analysis_get_machine_name (analysis, v->machine)), v->vcpu,
+               cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]);
+      for (guint c = 0; c < v->n_preemptors; c++)
+        {
+          const StrataPreemptionCause *cause = &v->preemptors[c];
+          g_autofree char *dur = strata_time_format_duration (cause->ns);
+          g_autofree char *who = strata_describe_cause (analysis, cause);
+
+          g_string_append_printf (out, " %s %s%s", who ? who : "?", dur, c + 1 < v->n_preemptors ? "," : "");
+        }
+      g_string_append_printf (out, "\n");
+      if (v->traced && v->ns[STRATA_STATE_RUNNING] > 0)
+        {
+          g_autofree char *user = share (v->guest_ns[STRATA_GUEST_USER], v->ns[STRATA_STATE_RUNNING]);
+          g_autofree char *kernel = share (v->guest_ns[STRATA_GUEST_KERNEL], v->ns[STRATA_STATE_RUNNING]);
+          g_autofree char *idle = share (v->guest_ns[STRATA_GUEST_IDLE], v->ns[STRATA_STATE_RUNNING]);
+
+          g_string_append_printf (out, _("%26s running: guest user %s, kernel %s, idle %s\n"), "", user, kernel, idle);
+        }
+    }
+  if (stats->pcpus->len > 0)
+    g_string_append_printf (out, "\n%-6s %9s %9s %9s  %s\n", _("pCPU"), _("Idle"), _("Host"), _("Unknown"), _("VMs"));
+  for (guint i = 0; i < stats->pcpus->len; i++)
+    {
+      const StrataPcpuRangeStats *p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, i);
+      g_autofree char *idle = share (p->idle, length);
+      g_autofree char *host = share (p->host, length);
+      g_autofree char *unknown = share (p->unknown, length);
+
+      g_string_append_printf (out, "%-6d %9s %9s %9s ", p->cpu, idle, host, unknown);
+      for (guint m = 0; m < stats->n_machines; m++)
+        if (p->machine_ns[m] != 0)
+          {
+            g_autofree char *vm = share (p->machine_ns[m], length);
+
+            g_string_append_printf (out, " %s %s", (strata_analysis_get_machine_name (analysis, m)), vm);
+          }
+      g_string_append_printf (out, "\n");
+    }
+  return g_string_free (out, FALSE);
 }

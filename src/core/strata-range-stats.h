@@ -78,6 +78,18 @@ StrataRangeStats *strata_range_index_query (StrataRangeIndex *self,
                                             gint64            to);
 void              strata_range_stats_free  (StrataRangeStats *stats);
 
+/* @stats as CSV, one line a vCPU then a pCPU, times in ns: row, running (and its guest
+ * user, kernel, idle, other), hypervisor, preempted, waiting, blocked, idle, host, one column
+ * per VM (its guest mode on a pCPU), unknown, then the top preemptors as text. Each line's
+ * times add up to the range: a vCPU's running, hypervisor to blocked and unknown; a pCPU's
+ * idle, host, VMs and unknown. */
+char             *strata_range_stats_to_csv (StrataRangeStats *stats,
+                                             StrataAnalysis   *analysis);
+/* @stats as a table for people: shares of the range, the top preemptors, one line a vCPU
+ * (and one for its guest's share of its running time) then a pCPU. */
+char             *strata_range_stats_to_text (StrataRangeStats *stats,
+                                              StrataAnalysis   *analysis);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRangeIndex, strata_range_index_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StrataRangeStats, strata_range_stats_free)
 
