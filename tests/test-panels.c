@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <string.h>
 
 #include "strata-app-util.h"
 #include "strata-exit-item.h"
@@ -23,7 +24,7 @@
 /*
  * The panels that summarize a range, on the demo set in a window: the Exits panel lists the
  * exits of the visible range, or of the selection when there is one, as the index gives
- * them, and sorts by each column; the Statistics panel's CSV has every vCPU and pCPU of the
+ * them, sorts by each column and marks the selected line's exits in the view; the Statistics panel's CSV has every vCPU and pCPU of the
  * range, each line adding up to its length, and Copy as CSV puts it on the clipboard.
  */
 
@@ -133,6 +134,30 @@ test_exits (void)
   strata_session_clear_selection (session);
   test_ui_iterate (50);
   check_lines (model, analysis, visible->begin, visible->end);
+
+  /* Selecting a line marks its exits on their vCPU's row; the view draws them. */
+  {
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (column_view));
+    GtkWidget *view = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_TIMELINE_VIEW);
+    g_autoptr(StrataExitItem) item = g_list_model_get_item (model, 0);
+    const StrataExitStats *st = strata_exit_item_get_stats (item);
+    cairo_surface_t *before, *after;
+
+    g_assert_cmpint (strata_session_get_marked_exits (session), ==, -1);
+    before = test_ui_render_widget (view);
+    gtk_single_selection_set_selected (selection, 0);
+    g_assert_cmpint (strata_session_get_marked_exits (session), ==,
+                     strata_exits_find_group (analysis->exits, st->machine, st->vcpu, st->isa, st->code));
+    test_ui_iterate (50);
+    after = test_ui_render_widget (view);
+    g_assert_cmpint (cairo_image_surface_get_height (before), ==, cairo_image_surface_get_height (after));
+    g_assert_true (memcmp (cairo_image_surface_get_data (before), cairo_image_surface_get_data (after),
+                           cairo_image_surface_get_stride (before) * cairo_image_surface_get_height (before)) != 0);
+    gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+    g_assert_cmpint (strata_session_get_marked_exits (session), ==, -1);
+    cairo_surface_destroy (before);
+    cairo_surface_destroy (after);
+  }
 }
 
 static void

@@ -21,7 +21,8 @@
  * The VM exits of the selected range (or, with no selection, the visible one): one line per
  * VM, vCPU and reason, with count, total, min, mean, p99 and max, sortable by each column,
  * the longest total first. The exits' index answers a range in a few binary searches per
- * group, so the lines follow the range as it changes, an idle after each change.
+ * group, so the lines follow the range as it changes, an idle after each change. The
+ * selected line's exits are marked on their vCPU's row (the session's marked exits).
  */
 struct _StrataExitsPanel
 {
@@ -33,6 +34,7 @@ struct _StrataExitsPanel
   GtkLabel         *summary_label;
   GtkColumnView    *column_view;
   GtkSortListModel *sort_model;
+  GtkSingleSelection *selection;
   GtkColumnViewColumn *total_column;
 
   /* Owned */
@@ -123,6 +125,27 @@ queue_update (StrataExitsPanel *self)
 {
   if (self->update_source == 0)
     self->update_source = g_idle_add_full (G_PRIORITY_LOW, update_idle, self, NULL);
+}
+
+/* The selected line's exits are marked on their vCPU's row; none, when none is selected. */
+static void
+selection_changed (StrataExitsPanel *self)
+{
+  StrataExitItem *item = gtk_single_selection_get_selected_item (self->selection);
+  StrataAnalysis *analysis;
+  const StrataExitStats *s;
+
+  if (self->session == NULL)
+    return;
+  analysis = strata_session_get_analysis (self->session);
+  if (item == NULL || analysis->exits == NULL)
+    {
+      strata_session_set_marked_exits (self->session, -1);
+      return;
+    }
+  s = strata_exit_item_get_stats (item);
+  strata_session_set_marked_exits (self->session,
+                                   strata_exits_find_group (analysis->exits, s->machine, s->vcpu, s->isa, s->code));
 }
 
 GtkWidget *
@@ -233,6 +256,7 @@ strata_exits_panel_class_init (StrataExitsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StrataExitsPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, StrataExitsPanel, column_view);
   gtk_widget_class_bind_template_child (widget_class, StrataExitsPanel, sort_model);
+  gtk_widget_class_bind_template_child (widget_class, StrataExitsPanel, selection);
   gtk_widget_class_bind_template_child (widget_class, StrataExitsPanel, total_column);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "exitspanel");
@@ -247,6 +271,9 @@ strata_exits_panel_init (StrataExitsPanel *self)
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
   /* The longest total first, until the user sorts otherwise. */
   gtk_column_view_sort_by_column (self->column_view, self->total_column, GTK_SORT_DESCENDING);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed),
+                           self, G_CONNECT_SWAPPED);
 
   self->session_signals = g_signal_group_new (STRATA_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::visible-time",

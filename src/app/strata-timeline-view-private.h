@@ -27,6 +27,7 @@ typedef struct
   gint           marked_row;
   gint           marked_row2;
   StrataTimeSpan marked_span;
+  gint           marked_exits;
   guint          serial;       /* look_serial */
   GdkRGBA        fg;
 } RowsKey;

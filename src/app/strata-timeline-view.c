@@ -96,6 +96,7 @@ strata_timeline_view_get_render_options (StrataTimelineView  *self,
   o->marked_row = strata_session_get_marked_row (self->session);
   o->marked_row2 = strata_session_get_marked_row2 (self->session);
   o->marked_span = *strata_session_get_marked_time (self->session);
+  o->marked_exits = strata_session_get_marked_exits (self->session);
   o->dark = is_dark (self);
 }
 
@@ -1220,6 +1221,8 @@ strata_timeline_view_init (StrataTimelineView *self)
   g_signal_group_connect_object (self->session_signals, "notify::highlight",
                                  G_CALLBACK (strata_timeline_view_look_changed_cb),
                                  self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::marked-exits",
+                                 G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "notify::marked-row",
                                  G_CALLBACK (strata_timeline_view_look_changed_cb),
                                  self, G_CONNECT_SWAPPED);

@@ -33,6 +33,7 @@ struct _StrataSession
   gint             marked_row;
   gint             marked_row2;
   StrataTimeSpan   marked;       /* empty: the whole rows */
+  gint             marked_exits; /* an exits group (strata-exits.h) to mark, -1: none */
 };
 
 enum {
@@ -41,6 +42,7 @@ enum {
   PROP_SELECTED_TIME,
   PROP_HIGHLIGHT,
   PROP_MARKED_ROW,
+  PROP_MARKED_EXITS,
   N_PROPS
 };
 
@@ -90,6 +92,9 @@ strata_session_get_property (GObject    *object,
     case PROP_MARKED_ROW:
       g_value_set_int (value, self->marked_row);
       break;
+    case PROP_MARKED_EXITS:
+      g_value_set_int (value, self->marked_exits);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -110,6 +115,9 @@ strata_session_set_property (GObject      *object,
       break;
     case PROP_MARKED_ROW:
       strata_session_set_marked_row (self, g_value_get_int (value));
+      break;
+    case PROP_MARKED_EXITS:
+      strata_session_set_marked_exits (self, g_value_get_int (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -137,6 +145,9 @@ strata_session_class_init (StrataSessionClass *klass)
   properties[PROP_MARKED_ROW] =
     g_param_spec_int ("marked-row", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MARKED_EXITS] =
+    g_param_spec_int ("marked-exits", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -163,6 +174,7 @@ strata_session_init (StrataSession *self)
 {
   self->marked_row = -1;
   self->marked_row2 = -1;
+  self->marked_exits = -1;
   self->highlight = strata_highlight_new ();
 }
 
@@ -396,6 +408,35 @@ strata_session_set_highlight (StrataSession         *self,
   strata_highlight_free (self->highlight);
   self->highlight = highlight != NULL ? strata_highlight_copy (highlight) : strata_highlight_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGHLIGHT]);
+}
+
+gint
+strata_session_get_marked_exits (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), -1);
+
+  return self->marked_exits;
+}
+
+/**
+ * strata_session_set_marked_exits:
+ * @group: a group of the analysis' exits (one VM's vCPU and reason), or -1
+ *
+ * Marks the exits of @group on their vCPU's row, wherever they are drawn.
+ */
+void
+strata_session_set_marked_exits (StrataSession *self,
+                                 gint           group)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+  g_return_if_fail (group >= -1);
+
+  if (group >= 0 && (self->analysis->exits == NULL || (guint) group >= strata_exits_n_groups (self->analysis->exits)))
+    group = -1;
+  if (self->marked_exits == group)
+    return;
+  self->marked_exits = group;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_EXITS]);
 }
 
 gint

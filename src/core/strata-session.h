@@ -70,6 +70,10 @@ void                   strata_session_set_highlight      (StrataSession         
 
 /* A store row outlined in every view (a preemption's vCPU), or -1; over the marked span
  * only, unless it is empty, and on a second row too (the pCPU it happened on), or -1. */
+/* A group of the analysis' exits whose exits are marked on their vCPU's row; -1: none. */
+gint                   strata_session_get_marked_exits   (StrataSession         *self);
+void                   strata_session_set_marked_exits   (StrataSession         *self,
+                                                          gint                   group);
 gint                   strata_session_get_marked_row     (StrataSession         *self);
 void                   strata_session_set_marked_row     (StrataSession         *self,
                                                           gint                   row);

@@ -131,6 +131,7 @@ strata_render_options_init (StrataRenderOptions *o,
   o->row_height = 22;
   o->marked_row = -1;
   o->marked_row2 = -1;
+  o->marked_exits = -1;
 }
 
 typedef struct
@@ -639,6 +640,63 @@ draw_row (GArray                    *back,
     }
 }
 
+/* The vCPU row of exits group @group, or -1. */
+static gint
+marked_exits_row (StrataAnalysis *analysis,
+                  gint            group)
+{
+  g_autofree char *name = NULL;
+  guint16 machine;
+  gint32 vcpu;
+
+  if (group < 0 || analysis->exits == NULL || (guint) group >= strata_exits_n_groups (analysis->exits))
+    return -1;
+  strata_exits_group (analysis->exits, group, &machine, &vcpu, NULL, NULL);
+  name = g_strdup_printf ("%s/vcpu/%d", strata_analysis_get_machine_name (analysis, machine), vcpu);
+  return strata_store_find_row (analysis->store, name);
+}
+
+/* Each marked exit as a tick over its vCPU's row (its span when wider than a pixel), one per
+ * pixel column at most: the next exit after a column is found by binary search, so a million
+ * exits in sight cost the width, not a million. */
+static void
+draw_marked_exits (cairo_t                   *cr,
+                   StrataAnalysis            *analysis,
+                   const StrataRenderOptions *o,
+                   int                        x,
+                   double                     ry,
+                   int                        width)
+{
+  StrataRgb c = strata_render_mark_color (o->dark);
+  guint64 first, last;
+  double next_x = -G_MAXDOUBLE;
+
+  strata_exits_range (analysis->exits, o->marked_exits, o->visible.begin, o->visible.end, &first, &last);
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, 0.9);
+  while (first < last)
+    {
+      gint64 start, end;
+      double x0, x1;
+      guint64 skip;
+
+      strata_exits_get (analysis->exits, o->marked_exits, first, &start, &end);
+      x0 = floor (x + strata_time_span_to_x (o->visible, start, width));
+      x1 = MAX (x0 + 1, ceil (x + strata_time_span_to_x (o->visible, MIN (end, o->visible.end), width)));
+      if (x0 >= next_x)
+        {
+          cairo_rectangle (cr, x0, ry + 1, x1 - x0, 3);
+          cairo_rectangle (cr, x0, ry + o->row_height - 4, x1 - x0, 3);
+          next_x = x1;
+        }
+      /* The first exit that starts at or after the next free column. */
+      strata_exits_range (analysis->exits, o->marked_exits,
+                          o->visible.begin + (gint64) ((next_x - x) / width * (double) (o->visible.end - o->visible.begin)),
+                          o->visible.end, &skip, &last);
+      first = MAX (first + 1, skip);
+    }
+  cairo_fill (cr);
+}
+
 void
 strata_render_body (cairo_t                   *cr,
                     StrataAnalysis            *analysis,
@@ -659,6 +717,8 @@ strata_render_body (cairo_t                   *cr,
   g_autoptr(GArray) labels = g_array_new (FALSE, FALSE, sizeof (Label));
   StrataStore *store = analysis->store;
   double marked_y[2] = { -G_MAXDOUBLE, -G_MAXDOUBLE };
+  double exits_y = -G_MAXDOUBLE;
+  gint exits_row = marked_exits_row (analysis, o->marked_exits);
 
   if (width <= 0 || height <= 0 || strata_time_span_is_empty (o->visible))
     return;
@@ -700,6 +760,8 @@ strata_render_body (cairo_t                   *cr,
         marked_y[0] = ry;
       if (e->row == o->marked_row2)
         marked_y[1] = ry;
+      if (exits_row >= 0 && e->row == exits_row)
+        exits_y = ry;
     }
   flush_batches (cr, back);
   flush_batches (cr, front);
@@ -723,6 +785,9 @@ strata_render_body (cairo_t                   *cr,
         cairo_rectangle (cr, x0, marked_y[i] + 1, x1 - x0, o->row_height - 2);
         cairo_stroke (cr);
       }
+
+  if (exits_y > -G_MAXDOUBLE)
+    draw_marked_exits (cr, analysis, o, x, exits_y, width);
 
   if (!strata_time_span_is_empty (o->selection))
     {

@@ -46,6 +46,8 @@ typedef struct
   gint                   marked_row;   /* a store row to outline (a preemption's vCPU); -1: none */
   gint                   marked_row2;  /* another (the pCPU it happened on); -1: none */
   StrataTimeSpan         marked_span;  /* the part of them to outline; empty: whole */
+  gint                   marked_exits; /* a group of the analysis' exits (one vCPU's, one
+                                        * reason) marked on their vCPU's row; -1: none */
   gboolean               dark;
   const char            *font;         /* Pango font description; NULL: "Sans 9" */
   const char            *title;        /* a band on top names it ("server1 + host") with the
