@@ -369,6 +369,7 @@ test_describe_vcpu (void)
   gint64 begin = SYNTH_BASE;
   g_autofree char *preempted = NULL;
   g_autofree char *running = NULL;
+  g_autofree char *hypervisor = NULL;
   g_autofree char *guest = NULL;
   g_autofree char *label = NULL;
   StrataInterval iv;
@@ -383,6 +384,13 @@ test_describe_vcpu (void)
   running = strata_session_describe_at (session, vcpu, begin + 5000);
   g_test_message ("%s", running);
   g_assert_nonnull (strstr (running, "State: running on CPU 0\n"));
+
+  /* In the hypervisor: the exit it is part of, by its reason, and its whole length (from the
+   * exit at 10 µs to the entry at 32 µs, its preemption included). */
+  hypervisor = strata_session_describe_at (session, vcpu, begin + 10500);
+  g_test_message ("%s", hypervisor);
+  g_assert_nonnull (strstr (hypervisor, "State: hypervisor, on CPU 0\n"));
+  g_assert_nonnull (strstr (hypervisor, "Exit: EXTERNAL_INTERRUPT, 22.000 µs in all\n"));
 
   guest = strata_session_describe_at (session, pcpu, begin + 5000);
   g_test_message ("%s", guest);

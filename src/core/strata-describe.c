@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "strata-describe.h"
+#include "strata-exit-reason.h"
 #include "strata-layout.h"
 #include "strata-time.h"
 
@@ -318,6 +319,20 @@ append_vcpu (GString              *text,
                                       : _("State: hypervisor, on CPU %d\n"), (int) pcpu);
       else
         g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
+      if (d->state == STRATA_STATE_HYPERVISOR && analysis->exits != NULL)
+        {
+          guint8 isa;
+          guint32 code;
+          gint64 exit_start, exit_end;
+
+          if (strata_exits_at (analysis->exits, d->machine, d->vcpu, ns, &isa, &code, &exit_start, &exit_end))
+            {
+              g_autofree char *length = strata_time_format_duration (exit_end - exit_start);
+
+              /* Translators: the VM exit a vCPU is in: "Exit: EPT_VIOLATION, 3.2 µs in all" */
+              g_string_append_printf (text, _("Exit: %s, %s in all\n"), strata_exit_reason_display (isa, code), length);
+            }
+        }
       if (d->state == STRATA_STATE_RUNNING && guest_at (analysis, d->machine, d->vcpu, ns, &guest))
         {
           if (guest.desc->tid > 0)
