@@ -391,6 +391,13 @@ test_event_declarations (void)
     { "nested-arrays", "integer { size = 1; align = 1; signed = 0; } _huge[65536][65536];" },
     { "struct-of-arrays", "struct { integer { size = 8; align = 8; signed = 0; } a[4000]; } _huge[4000];" },
     { "empty-struct-array", "struct { } _huge[4294967295];" },
+    /* Inside a sequence, which may be empty, an element is still made as soon as it is not
+     * (found by fuzz-event-decl). */
+    { "sequence-of-huge-arrays", "integer { size = 8; align = 8; signed = 0; } _n; "
+                                 "struct { integer { size = 32; align = 1; signed = 0; } a[4294967295][1]; } align(2) _huge[_n];" },
+    { "sequence-of-sequence-of-arrays", "integer { size = 8; align = 8; signed = 0; } _n; "
+                                        "struct { integer { size = 8; align = 8; signed = 0; } m; "
+                                        "struct { integer { size = 16; align = 8; signed = 0; } b[100000]; } in[m]; } _huge[_n];" },
   };
 
   if (!test_have_samples ())

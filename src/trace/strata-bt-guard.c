@@ -23,6 +23,9 @@
 /* Below this many elements a length is never refused: a few MiB of fields at most. */
 #define ALWAYS_ALLOWED 4096
 
+/* Fields one sequence may make (about 80 bytes each), however small its elements. */
+#define MAX_FIELDS (G_GUINT64_CONSTANT (4) << 20)
+
 typedef bt_field_array_dynamic_set_length_status (*SetLength) (bt_field *field,
                                                                uint64_t  length);
 
@@ -87,6 +90,39 @@ min_bits (const bt_field_class *fc,
   return 0;
 }
 
+/* The fields libbabeltrace2 makes for one element of @fc, itself included. */
+static guint64
+n_fields (const bt_field_class *fc,
+          guint                 depth)
+{
+  bt_field_class_type type = bt_field_class_get_type (fc);
+
+  if (depth > 32)
+    return G_MAXUINT64;
+  if (bt_field_class_type_is (type, BT_FIELD_CLASS_TYPE_STRUCTURE))
+    {
+      guint64 n = 1;
+
+      for (guint64 i = 0; i < bt_field_class_structure_get_member_count (fc); i++)
+        {
+          const bt_field_class_structure_member *member =
+            bt_field_class_structure_borrow_member_by_index_const (fc, i);
+          guint64 member_fields = n_fields (bt_field_class_structure_member_borrow_field_class_const (member), depth + 1);
+
+          n = member_fields > G_MAXUINT64 - n ? G_MAXUINT64 : n + member_fields;
+        }
+      return n;
+    }
+  if (bt_field_class_type_is (type, BT_FIELD_CLASS_TYPE_STATIC_ARRAY))
+    {
+      guint64 length = bt_field_class_array_static_get_length (fc);
+      guint64 element = n_fields (bt_field_class_array_borrow_element_field_class_const (fc), depth + 1);
+
+      return length != 0 && element > (G_MAXUINT64 - 1) / length ? G_MAXUINT64 : 1 + length * element;
+    }
+  return 1;
+}
+
 /* Called by libbabeltrace2's ctf plugin in place of libbabeltrace2's own (the executables
  * export it: see src/trace/meson.build). */
 bt_field_array_dynamic_set_length_status
@@ -103,14 +139,15 @@ bt_field_array_dynamic_set_length (bt_field *field,
       g_atomic_pointer_set (&real, set_length);
     }
 
-  if (length > ALWAYS_ALLOWED)
+  if (length > 0)
     {
       const bt_field_class *element =
         bt_field_class_array_borrow_element_field_class_const (bt_field_borrow_class_const (field));
       guint64 bits = packet_bits != 0 ? packet_bits : DEFAULT_PACKET_BITS;
       guint64 each = MAX (min_bits (element, 0), 1);
+      guint64 fields = n_fields (element, 0);
 
-      if (length > bits / each)
+      if ((length > ALWAYS_ALLOWED && length > bits / each) || fields > MAX_FIELDS / length)
         {
           g_atomic_int_inc (&n_refused);
           bt_current_thread_error_append_cause_from_unknown ("strata", __FILE__, __LINE__,

@@ -1635,6 +1635,13 @@ type_measure (Type  *type,
       type->elements = type->text ? 1 : sat_add (1, sat_mul (type->length, type->element->elements));
       break;
     case TY_SEQUENCE:
+      /* Empty at least; but libbabeltrace2 makes an element's fields as soon as the length
+       * is not 0, so one element counts (the length itself is bounded as it is read, see
+       * strata-bt-guard.c). */
+      type_measure (type->element, depth + 1);
+      type->min_bits = 0;
+      type->elements = type->text ? 1 : sat_add (1, type->element->elements);
+      break;
     default:
       type_measure (type->element, depth + 1);
       type->min_bits = 0;
