@@ -106,8 +106,8 @@ unwritable_child (void)
 static void
 test_unwritable (void)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
-  g_autofree char *blocker = g_build_filename (tmp, "file", NULL);
+  g_autofree char *tmp = NULL;
+  g_autofree char *blocker = NULL;
   g_autofree char *saved = g_strdup (g_getenv ("XDG_CACHE_HOME"));
 
   if (g_test_subprocess ())
@@ -115,6 +115,9 @@ test_unwritable (void)
       unwritable_child ();
       return;
     }
+  /* Made here, not in the child, which would leave its own behind. */
+  tmp = g_dir_make_tmp ("strata-test-XXXXXX", NULL);
+  blocker = g_build_filename (tmp, "file", NULL);
   /* A file where the cache folder should be: not even root can make it. */
   g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
   g_setenv ("XDG_CACHE_HOME", blocker, TRUE);
