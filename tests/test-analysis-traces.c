@@ -9,9 +9,13 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-describe.h"
+#include "strata-layout.h"
+#include "strata-renderer.h"
 #include "strata-trace-loader.h"
 
 static const char *traces_dir;
@@ -240,6 +244,155 @@ test_pid_namespaces (void)
   }
 }
 
+/* The user's view of traces that the rows cannot show: where a user-space trace lost 967,700
+ * events, and what a group says of a user-space trace, alone or beside its host's kernel
+ * trace (one group, not two). */
+static void
+test_losses_and_notes (void)
+{
+  if (traces_dir == NULL || !g_file_test (traces_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("sample traces not found (STRATA_TRACES_DIR)");
+      return;
+    }
+  {
+    g_autoptr(StrataAnalysis) analysis = analyse ("tc-hello-lost");
+    g_autoptr(GArray) losses = strata_describe_losses (analysis);
+    StrataTrace *trace = g_ptr_array_index (analysis->set->traces, 0);
+    gint64 previous = G_MININT64;
+
+    g_test_message ("tc-hello-lost: %u losses, %" G_GUINT64_FORMAT " events", losses->len,
+                    strata_describe_losses_total (losses, NULL));
+    g_assert_cmpuint (trace->discarded, ==, 967700);
+    g_assert_cmpuint (strata_describe_losses_total (losses, NULL), ==, trace->discarded);
+    g_assert_cmpuint (losses->len, >, 1);
+    for (guint i = 0; i < losses->len; i++)
+      {
+        const StrataLossMark *mark = &g_array_index (losses, StrataLossMark, i);
+
+        /* Each where it happened: within the trace, in time order. */
+        g_assert_cmpint (mark->begin, >=, previous);
+        g_assert_cmpint (mark->begin, >=, trace->begin_ns);
+        g_assert_cmpint (mark->end, <=, trace->end_ns);
+        g_assert_cmpint (mark->end, >=, mark->begin);
+        previous = mark->begin;
+      }
+  }
+  {
+    g_autoptr(StrataAnalysis) analysis = analyse ("tvl-ls-ust");
+    g_autoptr(StrataLayout) layout = strata_layout_new (analysis);
+    const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, 0);
+
+    g_assert_cmpuint (layout->entries->len, ==, 1);
+    g_test_message ("tvl-ls-ust: %s: %s", e->label, e->note);
+    g_assert_nonnull (e->note);
+    g_assert_nonnull (strstr (e->note, "user-space trace"));
+    g_assert_true (strstr (e->note, "14580 events") != NULL || strstr (e->note, "14,580 events") != NULL);
+  }
+  {
+    g_autoptr(StrataAnalysis) analysis = analyse ("tvl-cat-kern-ust");
+    g_autoptr(StrataLayout) layout = strata_layout_new (analysis);
+    guint headers = 0;
+
+    for (guint i = 0; i < layout->entries->len; i++)
+      {
+        const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, i);
+
+        if (!e->header)
+          continue;
+        headers++;
+        g_test_message ("tvl-cat-kern-ust: %s: %s", e->label, e->note);
+        g_assert_cmpstr (e->label, ==, "wilbrod");
+        g_assert_nonnull (e->note);
+        g_assert_nonnull (strstr (e->note, "cat-ust"));
+      }
+    g_assert_cmpuint (headers, ==, 1);
+  }
+}
+
+/*
+ * tc-synctraces drawn whole, 1600 px wide: each row's activity-coloured pixels are a share of
+ * its band close to the share of the set's span it was busy (VM1's CPU 0 is idle 22.86 s of
+ * 23 s, and must not look saturated), and a row busy at all has some drawn.
+ */
+static void
+test_render_busy_share (void)
+{
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(StrataLayout) layout = NULL;
+  g_autoptr(GArray) visible = NULL;
+  StrataRenderOptions o;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  const guint8 *data;
+  int stride, body;
+  double worst = 0;
+
+  if (traces_dir == NULL || !g_file_test (traces_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("sample traces not found (STRATA_TRACES_DIR)");
+      return;
+    }
+  analysis = analyse ("tc-synctraces");
+  layout = strata_layout_new (analysis);
+  visible = strata_layout_visible (layout, NULL);
+  strata_render_options_init (&o, analysis, 1600, 1);
+  o.height = o.ruler_height + visible->len * o.row_height + o.legend_height;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, o.width, o.height);
+  cr = cairo_create (surface);
+  strata_render (cr, analysis, layout, &o);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  body = o.width - o.header_width;
+
+  for (guint v = 0; v < visible->len; v++)
+    {
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry,
+                                                   g_array_index (visible, guint, v));
+      int top = o.ruler_height + v * o.row_height + 1, bottom = top + o.row_height - 2;
+      gint64 busy = 0, span = strata_time_span_duration (o.visible);
+      guint64 n, coloured = 0;
+      double drawn, real;
+
+      if (e->header)
+        continue;
+      n = strata_store_row_n_intervals (analysis->store, e->row);
+      for (guint64 k = 0; k < n; k++)
+        {
+          StrataInterval iv;
+
+          strata_store_interval (analysis->store, e->row, k, &iv);
+          if (strata_state_is_activity (iv.desc->state))
+            busy += MIN (iv.end, o.visible.end) - MAX (iv.start, o.visible.begin);
+        }
+      /* Activity colours are the chromatic ones: idle, blocked, the background, the grid
+       * and the text are greys. */
+      for (int y = top; y < bottom; y++)
+        for (int x = o.header_width; x < o.width; x++)
+          {
+            guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+            int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+
+            if (MAX (r, MAX (g, b)) - MIN (r, MIN (g, b)) > 40)
+              coloured++;
+          }
+      drawn = (double) coloured / ((double) body * (bottom - top));
+      real = (double) busy / (double) span;
+      g_test_message ("%s %s: busy %.4f of the span, drawn %.4f of the band",
+                      strata_analysis_get_machine_name (analysis, e->machine), e->label, real, drawn);
+      /* Close to the busy time, never a solid block for a mostly idle row; a row busy at all
+       * keeps some pixels. */
+      g_assert_cmpfloat (fabs (drawn - real), <=, MAX (0.03, real * 0.1));
+      if (busy > 0)
+        g_assert_cmpuint (coloured, >, 0);
+      worst = MAX (worst, fabs (drawn - real));
+    }
+  g_test_message ("largest difference: %.4f", worst);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -250,5 +403,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/analysis/traces/every-trace", test_every_trace);
   g_test_add_func ("/analysis/traces/tcp-sync", test_tcp_sync);
   g_test_add_func ("/analysis/traces/pid-namespaces", test_pid_namespaces);
+  g_test_add_func ("/analysis/traces/losses-and-notes", test_losses_and_notes);
+  g_test_add_func ("/analysis/traces/render-busy-share", test_render_busy_share);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "strata-describe.h"
 #include "strata-render-parts.h"
 #include "strata-renderer.h"
 #include "strata-scenario.h"
@@ -616,6 +617,72 @@ test_legend (void)
   g_assert_false (find_legend_item (dimmed, "User")->dimmed);
 }
 
+/*
+ * Where a tracer discarded events, the ruler is marked, in its machine's corrected time: a
+ * red band along its lower edge over the loss, nothing elsewhere; the tooltip's words name
+ * the CPU and the count, and the legend has the key.
+ */
+static void
+test_losses (void)
+{
+  Picture p = { 0 };
+  g_autoptr(GArray) losses = NULL;
+  g_autoptr(GArray) ticks = NULL;
+  g_autoptr(GArray) items = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *none = NULL;
+  StrataRgb red = strata_render_loss_color (FALSE);
+  StrataMachine *m01;
+  StrataStream *stream;
+  StrataLoss loss = { 0 };
+  gboolean uncounted = TRUE;
+  double body, lx, y;
+
+  p.analysis = synth_many_machines (2);
+  p.layout = strata_layout_new (p.analysis);
+  m01 = strata_analysis_get_machine (p.analysis, strata_analysis_find_machine (p.analysis, "m01"));
+  stream = g_ptr_array_index (m01->trace->streams, 0);
+  /* Between the worker's events, in the trace's own clock. */
+  loss.begin_ns = m01->trace->begin_ns + 4000;
+  loss.end_ns = m01->trace->begin_ns + 5000;
+  loss.count = 1234;
+  g_array_append_val (stream->losses, loss);
+
+  losses = strata_describe_losses (p.analysis);
+  g_assert_cmpuint (losses->len, ==, 1);
+  g_assert_cmpuint (strata_describe_losses_total (losses, &uncounted), ==, 1234);
+  g_assert_false (uncounted);
+  g_assert_cmpint (g_array_index (losses, StrataLossMark, 0).begin, ==, strata_sync_map (&m01->sync, loss.begin_ns));
+
+  strata_render_options_init (&p.options, p.analysis, 800, 1);
+  p.options.height = p.options.ruler_height + p.layout->entries->len * p.options.row_height;
+  p.options.legend_height = 0;
+  picture_draw (&p);
+  body = p.options.width - p.options.header_width;
+  ticks = strata_render_loss_ticks (losses, p.options.visible, body);
+  g_assert_cmpuint (ticks->len, ==, 1);
+  g_assert_cmpuint (g_array_index (ticks, StrataLossTick, 0).count, ==, 1234);
+  lx = p.options.header_width + strata_time_span_to_x (p.options.visible, g_array_index (losses, StrataLossMark, 0).begin, body);
+  y = p.options.ruler_height - 2;
+  assert_pixel (&p, lx + 1, y, red, 1.0);
+  assert_pixel (&p, p.options.header_width + 3, y, (StrataRgb) { 0.94, 0.94, 0.94 }, 1.0);
+  assert_pixel (&p, p.options.width - 3, y, (StrataRgb) { 0.94, 0.94, 0.94 }, 1.0);
+
+  text = strata_describe_losses_in (p.analysis, losses, p.options.visible.begin, p.options.visible.end);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "events discarded by the tracer on CPU 0 of m01"));
+  /* With or without the locale's thousands separator. */
+  g_assert_true (strstr (text, "1234 events") != NULL || strstr (text, "1,234 events") != NULL);
+  none = strata_describe_losses_in (p.analysis, losses, p.options.visible.begin,
+                                    g_array_index (losses, StrataLossMark, 0).begin - 1);
+  g_assert_null (none);
+
+  items = strata_render_legend_items (p.analysis, p.layout, NULL, FALSE);
+  g_assert_nonnull (find_legend_item (items, "Discarded events"));
+  g_assert_cmpfloat (find_legend_item (items, "Discarded events")->color.r, ==, red.r);
+  picture_clear (&p);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -629,6 +696,7 @@ main (int   argc,
   g_test_add_func ("/render/ruler-spans", test_ruler_spans);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/legend", test_legend);
+  g_test_add_func ("/render/losses", test_losses);
 
   return g_test_run ();
 }

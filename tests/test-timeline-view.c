@@ -17,6 +17,7 @@
 
 #include "strata-app-util.h"
 #include "strata-describe.h"
+#include "strata-loss-banner.h"
 #include "strata-machine-dialog.h"
 #include "strata-machine-item.h"
 #include "strata-preemptions-panel.h"
@@ -1211,6 +1212,100 @@ test_long_problem (void)
   g_rmdir (dir);
 }
 
+/* The demo lost 26 events: the banner over the timeline says how many, and the ruler marks
+ * where, its tooltip naming the CPU. */
+static void
+test_losses (void)
+{
+  StrataLossBanner *banner = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_LOSS_BANNER);
+  StrataTimeRuler *ruler = test_ui_find_widget (GTK_WIDGET (view), STRATA_TYPE_TIME_RULER);
+  const GArray *losses = strata_session_get_losses (get_session ());
+  StrataAnalysis *analysis = get_analysis ();
+  guint64 discarded = 0;
+  g_autofree char *count = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *nothing = NULL;
+  const StrataLossMark *mark;
+  double x;
+
+  for (guint i = 0; i < analysis->set->traces->len; i++)
+    discarded += ((StrataTrace *) g_ptr_array_index (analysis->set->traces, i))->discarded;
+  g_assert_cmpuint (discarded, >, 0);
+  g_assert_cmpuint (losses->len, >, 0);
+  g_assert_cmpuint (strata_describe_losses_total (losses, NULL), ==, discarded);
+
+  g_assert_nonnull (banner);
+  g_test_message ("%s", strata_loss_banner_get_text (banner));
+  count = g_strdup_printf ("discarded %" G_GUINT64_FORMAT " events", discarded);
+  g_assert_nonnull (strstr (strata_loss_banner_get_text (banner), count));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (banner)));
+
+  strata_session_fit (get_session ());
+  test_ui_iterate (20);
+  g_assert_nonnull (ruler);
+  mark = &g_array_index (losses, StrataLossMark, 0);
+  x = strata_time_span_to_x (*strata_session_get_visible_time (get_session ()), mark->begin,
+                             gtk_widget_get_width (GTK_WIDGET (ruler)));
+  tooltip = strata_time_ruler_describe_at (ruler, x + 1);
+  g_test_message ("%s", tooltip);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, "discarded by the tracer on CPU"));
+  /* Nothing is lost at the very start. */
+  nothing = strata_time_ruler_describe_at (ruler, 0);
+  if (mark->begin > strata_session_get_visible_time (get_session ())->begin + 100 * strata_time_span_ns_per_px (*strata_session_get_visible_time (get_session ()), gtk_widget_get_width (GTK_WIDGET (ruler))))
+    g_assert_null (nothing);
+}
+
+/* Every sample trace at once, in a window of 1100 × 720: long problem messages wrap, and
+ * nothing widens the window; the user-space trace of wilbrod is a note of its kernel
+ * trace's group. */
+static void
+test_all_traces (void)
+{
+  const char *dir = g_getenv ("STRATA_TRACES_DIR");
+  const char *paths[] = { dir, NULL };
+  StrataWindow *other;
+  StrataSession *session;
+  StrataLayout *layout;
+  int minimum;
+  guint notes = 0;
+
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("sample traces not found (STRATA_TRACES_DIR)");
+      return;
+    }
+  other = open_window (paths, 1100, 720);
+  g_assert_cmpstr (test_ui_visible_page (other), ==, "set");
+  g_assert_cmpuint (strata_window_get_set (other)->errors->len, >, 0);
+  gtk_widget_set_visible (test_ui_window_child (other, "details_box"), TRUE);
+  gtk_stack_set_visible_child_name (test_ui_window_child (other, "details_stack"), "traces");
+  test_ui_iterate (300);
+  gtk_widget_measure (GTK_WIDGET (other), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("window %dx%d, minimum width %d", gtk_widget_get_width (GTK_WIDGET (other)),
+                  gtk_widget_get_height (GTK_WIDGET (other)), minimum);
+  g_assert_cmpint (minimum, <=, 600);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (other)), <=, 1100);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (other)), <=, 720);
+
+  session = strata_window_get_session (other);
+  layout = strata_session_get_layout (session);
+  for (guint i = 0; i < layout->entries->len; i++)
+    {
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, i);
+
+      if (e->header && e->note != NULL)
+        {
+          g_test_message ("%s: %s", e->label, e->note);
+          notes++;
+        }
+      /* No group of its own for a user-space trace beside its host's kernel trace. */
+      g_assert_false (e->header && g_str_has_suffix (e->label, "(cat-ust)"));
+    }
+  g_assert_cmpuint (notes, >=, 2);
+  gtk_window_destroy (GTK_WINDOW (other));
+}
+
 static void
 open_demo (void)
 {
@@ -1265,6 +1360,8 @@ main (int   argc,
   g_test_add_func ("/timeline-view/keyboard", test_keyboard);
   g_test_add_func ("/timeline-view/small-window", test_small_window);
   g_test_add_func ("/timeline-view/long-problem", test_long_problem);
+  g_test_add_func ("/timeline-view/all-traces", test_all_traces);
+  g_test_add_func ("/timeline-view/losses", test_losses);
   g_test_add_func ("/timeline-view/selection", test_selection);
   g_test_add_func ("/timeline-view/tooltip", test_tooltip);
   g_test_add_func ("/timeline-view/preemptions", test_preemptions);

@@ -26,6 +26,7 @@ struct _StrataLegend
   GSignalGroup  *session_signals;
 
   /* Borrowed */
+  GtkWidget     *scroller;
   GtkWidget     *flow_box;
 
   gboolean       dark;        /* the colours the swatches were made for */
@@ -42,6 +43,8 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE (StrataLegend, strata_legend, GTK_TYPE_WIDGET)
 
 #define SWATCH_SIZE 12
+/* About three lines of the legend. */
+#define MAX_HEIGHT 66
 
 static GtkWidget *
 create_swatch (const StrataLegendItem *item)
@@ -173,7 +176,8 @@ strata_legend_dispose (GObject *object)
   g_signal_group_set_target (self->session_signals, NULL);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->session);
-  g_clear_pointer (&self->flow_box, gtk_widget_unparent);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  self->flow_box = NULL;
 
   G_OBJECT_CLASS (strata_legend_parent_class)->dispose (object);
 }
@@ -245,7 +249,14 @@ strata_legend_init (StrataLegend *self)
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->flow_box), 12);
   gtk_widget_set_focusable (self->flow_box, FALSE);
   gtk_widget_set_can_target (self->flow_box, FALSE);
-  gtk_widget_set_parent (self->flow_box, GTK_WIDGET (self));
+  /* A narrow window wraps the legend into many lines: past a few, they scroll, so that the
+   * rows keep the height. */
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (self->scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), MAX_HEIGHT);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->flow_box);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Legend"),
                                   -1);

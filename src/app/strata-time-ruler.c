@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "strata-describe.h"
 #include "strata-draw-util.h"
 #include "strata-render-parts.h"
 #include "strata-time-ruler.h"
@@ -48,6 +49,7 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
   StrataTimeRuler *self = STRATA_TIME_RULER (widget);
   g_autoptr(PangoLayout) layout = NULL;
   g_autoptr(GArray) ticks = NULL;
+  g_autoptr(GArray) lost = NULL;
   const StrataTimeSpan *selection;
   StrataTimeSpan visible;
   double width = gtk_widget_get_width (widget);
@@ -103,7 +105,69 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
       c = strata_rgba_with_alpha (&fg, 0.8);
       strata_snapshot_append_text (snapshot, layout, &c, lx, 2);
     }
+
+  /* Where the tracer lost events, along the lower edge, as exported images have them. */
+  lost = strata_render_loss_ticks (strata_session_get_losses (self->session), visible, width);
+  if (lost->len > 0)
+    {
+      StrataRgb l = strata_render_loss_color (0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5);
+
+      c = (GdkRGBA) { l.r, l.g, l.b, 1 };
+      for (guint i = 0; i < lost->len; i++)
+        {
+          const StrataLossTick *tick = &g_array_index (lost, StrataLossTick, i);
+
+          gtk_snapshot_append_color (snapshot, &c,
+                                     &GRAPHENE_RECT_INIT (tick->x0, height - 1 - STRATA_RENDER_LOSS_HEIGHT,
+                                                          tick->x1 - tick->x0, STRATA_RENDER_LOSS_HEIGHT));
+        }
+    }
   gtk_snapshot_pop (snapshot);
+}
+
+/* Over a loss mark, which CPUs lost how many events there. */
+static gboolean
+strata_time_ruler_query_tooltip (GtkWidget  *widget,
+                                 int         x,
+                                 int         y,
+                                 gboolean    keyboard,
+                                 GtkTooltip *tooltip)
+{
+  StrataTimeRuler *self = STRATA_TIME_RULER (widget);
+  g_autofree char *text = strata_time_ruler_describe_at (self, x);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+char *
+strata_time_ruler_describe_at (StrataTimeRuler *self,
+                               double           x)
+{
+  g_autoptr(GArray) lost = NULL;
+  StrataTimeSpan visible;
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+
+  g_return_val_if_fail (STRATA_IS_TIME_RULER (self), NULL);
+
+  if (self->session == NULL || width <= 0)
+    return NULL;
+  visible = *strata_session_get_visible_time (self->session);
+  lost = strata_render_loss_ticks (strata_session_get_losses (self->session), visible, width);
+  for (guint i = 0; i < lost->len; i++)
+    {
+      const StrataLossTick *tick = &g_array_index (lost, StrataLossTick, i);
+
+      /* A mark is a few px wide: a pixel either side finds it. */
+      if (x >= tick->x0 - 1 && x <= tick->x1 + 1)
+        return strata_describe_losses_in (strata_session_get_analysis (self->session),
+                                          strata_session_get_losses (self->session),
+                                          strata_time_span_to_ns (visible, tick->x0 - 1, width),
+                                          strata_time_span_to_ns (visible, tick->x1 + 1, width));
+    }
+  return NULL;
 }
 
 static void
@@ -201,6 +265,7 @@ strata_time_ruler_class_init (StrataTimeRulerClass *klass)
 
   widget_class->snapshot = strata_time_ruler_snapshot;
   widget_class->measure = strata_time_ruler_measure;
+  widget_class->query_tooltip = strata_time_ruler_query_tooltip;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
@@ -213,6 +278,7 @@ strata_time_ruler_class_init (StrataTimeRulerClass *klass)
 static void
 strata_time_ruler_init (StrataTimeRuler *self)
 {
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   self->session_signals = g_signal_group_new (STRATA_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::visible-time",
                                  G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);

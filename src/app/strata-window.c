@@ -15,6 +15,7 @@
 #include "strata-app-util.h"
 #include "strata-application.h"
 #include "strata-legend.h"
+#include "strata-loss-banner.h"
 #include "strata-loader.h"
 #include "strata-machine-dialog.h"
 #include "strata-open-dialog.h"
@@ -1173,6 +1174,7 @@ strata_window_class_init (StrataWindowClass *klass)
   g_type_ensure (STRATA_TYPE_EXITS_PANEL);
   g_type_ensure (STRATA_TYPE_GUEST_LINKS);
   g_type_ensure (STRATA_TYPE_LEGEND);
+  g_type_ensure (STRATA_TYPE_LOSS_BANNER);
   g_type_ensure (STRATA_TYPE_PREEMPTIONS_PANEL);
   g_type_ensure (STRATA_TYPE_RANGE_POPOVER);
   g_type_ensure (STRATA_TYPE_SET_SUMMARY);

@@ -169,6 +169,15 @@ strata_analysis_write (StrataAnalysis      *self,
           put_u64 (buf, stream->discarded);
           put_u64 (buf, stream->begin_ns);
           put_u64 (buf, stream->end_ns);
+          put_u32 (buf, stream->losses->len);
+          for (guint l = 0; l < stream->losses->len; l++)
+            {
+              const StrataLoss *loss = &g_array_index (stream->losses, StrataLoss, l);
+
+              put_u64 (buf, loss->begin_ns);
+              put_u64 (buf, loss->end_ns);
+              put_u64 (buf, loss->count);
+            }
         }
     }
   put_section (writer, TAG_SET, buf);
@@ -492,12 +501,27 @@ read_set (StrataSectionFile  *file,
         {
           g_autofree char *name = get_text (&r);
           StrataStream *stream = strata_trace_add_stream (trace, name ? name : "");
+          guint32 n_losses;
 
           stream->cpu = get_u32 (&r);
           stream->events = get_u64 (&r);
           stream->discarded = get_u64 (&r);
           stream->begin_ns = get_u64 (&r);
           stream->end_ns = get_u64 (&r);
+          n_losses = get_count (&r, 24);
+          for (guint32 l = 0; l < n_losses && !r.bad; l++)
+            {
+              StrataLoss loss;
+
+              loss.begin_ns = get_u64 (&r);
+              loss.end_ns = get_u64 (&r);
+              loss.count = get_u64 (&r);
+              if (!strata_time_in_range (loss.begin_ns) || loss.end_ns < loss.begin_ns ||
+                  !strata_time_in_range (loss.end_ns))
+                r.bad = TRUE;
+              else
+                g_array_append_val (stream->losses, loss);
+            }
         }
     }
   if (bad (&r, error, "the traces"))

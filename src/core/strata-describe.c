@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "strata-describe.h"
 #include "strata-exit-reason.h"
@@ -461,5 +462,159 @@ strata_describe_interval (StrataAnalysis       *analysis,
   g_string_append_printf (text, _("Start: %s\n"), start);
   g_string_append_printf (text, _("End: %s\n"), stop);
   g_string_append_printf (text, _("Duration: %s"), duration);
+  return g_string_free (text, FALSE);
+}
+
+static int
+compare_loss_marks (gconstpointer a,
+                    gconstpointer b)
+{
+  const StrataLossMark *la = a, *lb = b;
+
+  return la->begin < lb->begin ? -1 : la->begin > lb->begin;
+}
+
+static gint64
+clamp_time (gint64 t)
+{
+  return CLAMP (t, STRATA_TIME_MIN, STRATA_TIME_MAX);
+}
+
+GArray *
+strata_describe_losses (StrataAnalysis *analysis)
+{
+  GArray *marks = g_array_new (FALSE, FALSE, sizeof (StrataLossMark));
+
+  g_return_val_if_fail (analysis != NULL, marks);
+
+  for (guint m = 0; m < strata_analysis_get_n_machines (analysis); m++)
+    {
+      StrataMachine *machine = strata_analysis_get_machine (analysis, m);
+
+      if (machine->trace == NULL)
+        continue;
+      for (guint s = 0; s < machine->trace->streams->len; s++)
+        {
+          StrataStream *stream = g_ptr_array_index (machine->trace->streams, s);
+
+          for (guint l = 0; l < stream->losses->len; l++)
+            {
+              const StrataLoss *loss = &g_array_index (stream->losses, StrataLoss, l);
+              StrataLossMark mark;
+
+              /* Each machine's own clock, corrected as its events were. */
+              mark.begin = clamp_time (strata_sync_map (&machine->sync, loss->begin_ns));
+              mark.end = MAX (mark.begin, clamp_time (strata_sync_map (&machine->sync, loss->end_ns)));
+              mark.count = loss->count;
+              mark.machine = m;
+              mark.cpu = stream->cpu;
+              g_array_append_val (marks, mark);
+            }
+        }
+    }
+  g_array_sort (marks, compare_loss_marks);
+  return marks;
+}
+
+guint64
+strata_describe_losses_total (const GArray *losses,
+                              gboolean     *uncounted)
+{
+  guint64 total = 0;
+  gboolean some = FALSE;
+
+  for (guint i = 0; losses != NULL && i < losses->len; i++)
+    {
+      const StrataLossMark *mark = &g_array_index (losses, StrataLossMark, i);
+
+      total += mark->count;
+      some |= mark->count == 0;
+    }
+  if (uncounted != NULL)
+    *uncounted = some;
+  return total;
+}
+
+/* How many machine and CPU lines a description of losses lists. */
+#define MAX_LOSS_LINES 4
+
+typedef struct
+{
+  guint   machine;
+  guint32 cpu;
+  guint64 count;
+  guint   n;              /* losses, counted or not */
+} LossLine;
+
+char *
+strata_describe_losses_in (StrataAnalysis *analysis,
+                           const GArray   *losses,
+                           gint64          begin,
+                           gint64          end)
+{
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (LossLine));
+  GString *text;
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+
+  for (guint i = 0; losses != NULL && i < losses->len; i++)
+    {
+      const StrataLossMark *mark = &g_array_index (losses, StrataLossMark, i);
+      guint j;
+
+      if (mark->begin >= end)
+        break;
+      if (mark->end < begin)
+        continue;
+      for (j = 0; j < lines->len; j++)
+        {
+          LossLine *line = &g_array_index (lines, LossLine, j);
+
+          if (line->machine == mark->machine && line->cpu == mark->cpu)
+            {
+              line->count += mark->count;
+              line->n++;
+              break;
+            }
+        }
+      if (j == lines->len)
+        {
+          LossLine line = { mark->machine, mark->cpu, mark->count, 1 };
+
+          g_array_append_val (lines, line);
+        }
+    }
+  if (lines->len == 0)
+    return NULL;
+
+  text = g_string_new (NULL);
+  for (guint j = 0; j < lines->len && j < MAX_LOSS_LINES; j++)
+    {
+      const LossLine *line = &g_array_index (lines, LossLine, j);
+      const char *machine = strata_analysis_get_machine_name (analysis, line->machine);
+      g_autofree char *where = line->cpu == G_MAXUINT32
+        ? g_strdup (machine)
+        /* Translators: where events were lost: "CPU 2 of loki" */
+        : g_strdup_printf (_("CPU %u of %s"), line->cpu, machine);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      if (line->count == 0)
+        /* Translators: the tracer lost events without saying how many */
+        g_string_append_printf (text, _("Events discarded by the tracer on %s (not counted)"), where);
+      else
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                   "%'" PRIu64 " event discarded by the tracer on %s",
+                                                   "%'" PRIu64 " events discarded by the tracer on %s",
+                                                   line->count),
+                                line->count, where);
+    }
+  if (lines->len > MAX_LOSS_LINES)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "and on %u other CPU", "and on %u other CPUs",
+                                                 lines->len - MAX_LOSS_LINES),
+                              lines->len - MAX_LOSS_LINES);
+    }
   return g_string_free (text, FALSE);
 }

@@ -52,4 +52,28 @@ char                   *strata_describe_interval        (StrataAnalysis         
                                                          const StrataInterval   *iv,
                                                          gint64                  ns);
 
+/* Where a tracer discarded events, in the view's time (each machine's clock corrected). */
+typedef struct
+{
+  gint64  begin;
+  gint64  end;
+  guint64 count;        /* 0: some, not counted */
+  guint   machine;
+  guint32 cpu;          /* the stream's CPU; G_MAXUINT32 when it has none */
+} StrataLossMark;
+
+/* Every loss of the set, by begin. */
+GArray                 *strata_describe_losses          (StrataAnalysis         *analysis);
+
+/* The events discarded in all, and whether some losses were not counted. */
+guint64                 strata_describe_losses_total    (const GArray           *losses,
+                                                         gboolean               *uncounted);
+
+/* What the time axis says of the losses in [@begin, @end): "12,800 events discarded by the
+ * tracer on CPU 2 of loki", one line a machine and CPU, at most a few; NULL when none. */
+char                   *strata_describe_losses_in       (StrataAnalysis         *analysis,
+                                                         const GArray           *losses,
+                                                         gint64                  begin,
+                                                         gint64                  end);
+
 G_END_DECLS

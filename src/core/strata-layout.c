@@ -18,6 +18,7 @@ static void
 entry_clear (gpointer data)
 {
   g_free (((StrataLayoutEntry *) data)->label);
+  g_free (((StrataLayoutEntry *) data)->note);
 }
 
 static guint
@@ -25,7 +26,7 @@ add_header (StrataLayout *self,
             gint          machine,
             const char   *title)
 {
-  StrataLayoutEntry e = { -1, self->entries->len, machine, g_strdup (title), TRUE };
+  StrataLayoutEntry e = { -1, self->entries->len, machine, g_strdup (title), TRUE, NULL };
 
   g_array_append_val (self->entries, e);
   return e.group;
@@ -38,7 +39,7 @@ add_row (StrataLayout *self,
          gint          machine,
          char         *label)
 {
-  StrataLayoutEntry e = { row, group, machine, label, FALSE };
+  StrataLayoutEntry e = { row, group, machine, label, FALSE, NULL };
 
   g_array_append_val (self->entries, e);
 }
@@ -137,15 +138,144 @@ add_rows (StrataLayout  *self,
     }
 }
 
+static gboolean
+is_user_space (const StrataMachine *machine)
+{
+  return machine->trace != NULL && g_strcmp0 (machine->trace->domain, "ust") == 0;
+}
+
+/* What a group says of @machine's trace when none of its rows draws it: @alongside, a
+ * user-space trace beside the same host's kernel trace. */
+static char *
+trace_note (const StrataMachine *machine,
+            gboolean             alongside)
+{
+  const StrataTrace *trace = machine->trace;
+  g_autofree char *folder = NULL;
+  g_autofree char *events = NULL;
+
+  if (trace == NULL)
+    return NULL;
+  folder = g_path_get_basename (trace->path);
+  events = g_strdup_printf ("%'" G_GUINT64_FORMAT, trace->events);
+  if (trace->failed)
+    /* Translators: a trace folder's name */
+    return g_strdup_printf (_("Nothing could be read from %s: its problems are listed in the details (F9)"), folder);
+  if (alongside)
+    /* Translators: the folder of a user-space trace of a machine shown from its kernel
+     * trace, and its number of events */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Also a user-space trace, %s (%s event), which is not drawn: Strata draws the kernel's scheduling",
+                                         "Also a user-space trace, %s (%s events), which is not drawn: Strata draws the kernel's scheduling",
+                                         trace->events),
+                            folder, events);
+  if (is_user_space (machine))
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "A user-space trace (%s event): Strata draws what the kernel scheduled on each CPU, which only a kernel trace records",
+                                         "A user-space trace (%s events): Strata draws what the kernel scheduled on each CPU, which only a kernel trace records",
+                                         trace->events),
+                            events);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "No scheduler events among its %s event: nothing to draw on its CPUs",
+                                       "No scheduler events among its %s events: nothing to draw on its CPUs",
+                                       trace->events),
+                          events);
+}
+
+static gsize
+common_prefix (const char *a,
+               const char *b)
+{
+  gsize n = 0;
+
+  while (a[n] != '\0' && a[n] == b[n])
+    n++;
+  return n;
+}
+
+/* LTTng writes a session's domains side by side: kernel/ and ust/uid/1000/64-bit/. */
+static gboolean
+same_session (const StrataTrace *kernel,
+              const StrataTrace *ust)
+{
+  g_autofree char *parent = g_path_get_dirname (kernel->path);
+  g_autofree char *name = g_path_get_basename (kernel->path);
+  gsize n = strlen (parent);
+
+  return strcmp (name, "kernel") == 0 && strncmp (ust->path, parent, n) == 0 && ust->path[n] == G_DIR_SEPARATOR;
+}
+
+/* The kernel-traced machine of the same host as user-space-only @m, of the same session or
+ * recorded at the same time (their spans overlap), the one in the nearest folder when
+ * several are; or -1. */
+static gint
+kernel_machine_of (StrataAnalysis *analysis,
+                   guint           m,
+                   const gboolean *has_rows)
+{
+  StrataMachine *machine = strata_analysis_get_machine (analysis, m);
+  const StrataTrace *ust = machine->trace;
+  gint best = -1;
+  gsize best_prefix = 0;
+
+  if (!is_user_space (machine) || has_rows[m])
+    return -1;
+  for (guint k = 0; k < strata_analysis_get_n_machines (analysis); k++)
+    {
+      StrataMachine *other = strata_analysis_get_machine (analysis, k);
+      const StrataTrace *kernel = other->trace;
+      gsize prefix;
+
+      if (k == m || !has_rows[k] || other->role == STRATA_ROLE_GUEST || kernel == NULL ||
+          is_user_space (other) || g_strcmp0 (kernel->hostname, ust->hostname) != 0 ||
+          !(same_session (kernel, ust) || (kernel->end_ns >= ust->begin_ns && ust->end_ns >= kernel->begin_ns)))
+        continue;
+      prefix = common_prefix (kernel->path, ust->path);
+      if (best < 0 || prefix > best_prefix)
+        {
+          best = k;
+          best_prefix = prefix;
+        }
+    }
+  return best;
+}
+
+static void
+append_note (StrataLayout *self,
+             guint         entry,
+             char         *note)
+{
+  StrataLayoutEntry *e = &g_array_index (self->entries, StrataLayoutEntry, entry);
+
+  if (note == NULL)
+    return;
+  if (e->note == NULL)
+    e->note = note;
+  else
+    {
+      char *both = g_strdup_printf ("%s; %s", e->note, note);
+
+      g_free (e->note);
+      g_free (note);
+      e->note = both;
+    }
+}
+
 StrataLayout *
 strata_layout_new (StrataAnalysis *analysis)
 {
   StrataLayout *self = g_new0 (StrataLayout, 1);
   StrataStore *store = analysis->store;
   guint n_machines = strata_analysis_get_n_machines (analysis);
+  g_autofree gboolean *has_rows = g_new0 (gboolean, MAX (n_machines, 1));
+  g_autofree gint *group_of = g_new (gint, MAX (n_machines, 1));
 
   self->entries = g_array_new (FALSE, TRUE, sizeof (StrataLayoutEntry));
   g_array_set_clear_func (self->entries, entry_clear);
+
+  for (guint r = 0; r < strata_store_n_rows (store); r++)
+    if (strata_store_row_kind (store, r) != STRATA_ROW_THREAD && strata_store_row_machine (store, r) < n_machines)
+      has_rows[strata_store_row_machine (store, r)] = TRUE;
 
   for (guint m = 0; m < n_machines; m++)
     {
@@ -154,7 +284,8 @@ strata_layout_new (StrataAnalysis *analysis)
       StrataGuestIter guests;
       guint group, g;
 
-      if (machine->role == STRATA_ROLE_GUEST)
+      group_of[m] = -1;
+      if (machine->role == STRATA_ROLE_GUEST || kernel_machine_of (analysis, m, has_rows) >= 0)
         continue;
       if ((gint) m == analysis->host)
         {
@@ -169,6 +300,9 @@ strata_layout_new (StrataAnalysis *analysis)
         }
       add_rows (self, store, group, m, STRATA_ROW_IRQ, FALSE);
       add_rows (self, store, group, m, STRATA_ROW_SOFTIRQ, FALSE);
+      group_of[m] = group;
+      if (!has_rows[m])
+        append_note (self, group, trace_note (machine, FALSE));
 
       /* Its VMs follow their host. */
       strata_guest_iter_init (&guests, analysis, m);
@@ -182,6 +316,15 @@ strata_layout_new (StrataAnalysis *analysis)
           add_rows (self, store, ggroup, g, STRATA_ROW_CPU, TRUE);
           add_rows (self, store, ggroup, g, STRATA_ROW_IRQ, TRUE);
         }
+    }
+
+  /* A host's user-space traces are said in its group. */
+  for (guint m = 0; m < n_machines; m++)
+    {
+      gint k = kernel_machine_of (analysis, m, has_rows);
+
+      if (k >= 0 && group_of[k] >= 0)
+        append_note (self, group_of[k], trace_note (strata_analysis_get_machine (analysis, m), TRUE));
     }
 
   return self;

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 /*
  * The rows the resources view shows, in groups: the host's pCPUs then its IRQ lines; per VM
  * its vCPUs (then the guest's own CPUs when it was traced); per standalone machine its CPUs
- * and IRQs. Pure data, shared by the widget, the renderer and the CLI; which groups are
+ * and IRQs. A machine with nothing to draw says so in its group's note, and a user-space
+ * trace of a host traced in the kernel too is a note of that host's group, not a group of
+ * its own. Pure data, shared by the widget, the renderer and the CLI; which groups are
  * collapsed is view state, a session's.
  */
 typedef struct
@@ -24,6 +26,8 @@ typedef struct
   gint      machine;      /* the machine the row or group is about, -1 none */
   char     *label;        /* "CPU 0", "IRQ 16", "vCPU 1", or the group's title */
   gboolean  header;
+  char     *note;         /* a header's: what its machine's traces hold that no row
+                           * draws (a user-space trace, no scheduler events); or NULL */
 } StrataLayoutEntry;
 
 typedef struct

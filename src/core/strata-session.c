@@ -26,6 +26,7 @@ struct _StrataSession
   StrataHighlight *highlight;
   GArray          *collapsed;    /* gboolean per layout entry */
   GArray          *shown;        /* guint: the layout entries shown, given collapsed */
+  GArray          *losses;       /* StrataLossMark; NULL until asked for */
 
   StrataTimeSpan   document;
   StrataTimeSpan   visible;
@@ -66,6 +67,7 @@ strata_session_finalize (GObject *object)
   g_clear_pointer (&self->highlight, strata_highlight_free);
   g_clear_pointer (&self->collapsed, g_array_unref);
   g_clear_pointer (&self->shown, g_array_unref);
+  g_clear_pointer (&self->losses, g_array_unref);
   g_clear_pointer (&self->analysis, strata_analysis_unref);
   G_OBJECT_CLASS (strata_session_parent_class)->finalize (object);
 }
@@ -206,6 +208,21 @@ strata_session_get_analysis (StrataSession *self)
   g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
 
   return self->analysis;
+}
+
+/**
+ * strata_session_get_losses:
+ *
+ * Returns: (transfer none): where the tracers discarded events (#StrataLossMark, by begin)
+ */
+const GArray *
+strata_session_get_losses (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (self->losses == NULL)
+    self->losses = strata_describe_losses (self->analysis);
+  return self->losses;
 }
 
 /**

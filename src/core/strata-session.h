@@ -34,6 +34,8 @@ G_DECLARE_FINAL_TYPE (StrataSession, strata_session, STRATA, SESSION, GObject)
 StrataSession         *strata_session_new                (StrataAnalysis        *analysis);
 StrataAnalysis        *strata_session_get_analysis       (StrataSession         *self);
 StrataLayout          *strata_session_get_layout         (StrataSession         *self);
+/* Where the tracers discarded events: strata_describe_losses(), once. */
+const GArray          *strata_session_get_losses         (StrataSession         *self);
 
 /* The whole set (never narrower than STRATA_SESSION_MIN_SPAN), and the part shown. */
 const StrataTimeSpan  *strata_session_get_document_time  (StrataSession         *self);

@@ -21,6 +21,7 @@ strata_stream_new (const char *name)
   stream->name = g_strdup (name);
   stream->cpu = G_MAXUINT32;
   stream->buffer = strata_event_buffer_new ();
+  stream->losses = g_array_new (FALSE, FALSE, sizeof (StrataLoss));
   return stream;
 }
 
@@ -31,6 +32,7 @@ strata_stream_free (StrataStream *stream)
     return;
   g_free (stream->name);
   strata_event_buffer_free (stream->buffer);
+  g_array_unref (stream->losses);
   g_free (stream);
 }
 

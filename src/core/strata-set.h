@@ -12,6 +12,15 @@
 
 G_BEGIN_DECLS
 
+/* Where a tracer discarded events: between two events of a stream, in the trace's own
+ * clock. count 0: the trace says that some were lost, not how many. */
+typedef struct
+{
+  gint64  begin_ns;
+  gint64  end_ns;
+  guint64 count;
+} StrataLoss;
+
 /* One stream of a trace (a CPU's channel, possibly over several files). */
 typedef struct
 {
@@ -19,6 +28,7 @@ typedef struct
   guint32            cpu;         /* packet context cpu_id; G_MAXUINT32 when absent */
   guint64            events;      /* every event read, stored or not */
   guint64            discarded;   /* sum of discarded-events counts */
+  GArray            *losses;      /* StrataLoss, in time order */
   gint64             begin_ns;    /* first and last event of any kind; 0 when none */
   gint64             end_ns;
   StrataEventBuffer *buffer;      /* the events of kinds Strata understands */

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "strata-describe.h"
 #include "strata-render-parts.h"
 #include "strata-time.h"
 
@@ -228,6 +229,19 @@ strata_render_legend_items (StrataAnalysis        *analysis,
         g_array_append_val (items, item);
       }
   {
+    g_autoptr(GArray) losses = strata_describe_losses (analysis);
+
+    if (losses->len > 0)
+      {
+        /* Translators: a legend entry: the marks on the time axis where the tracer lost
+         * events */
+        StrataLegendItem item = { STRATA_LEGEND_STATE, strata_render_loss_color (dark),
+                                  g_strdup (_("Discarded events")), FALSE };
+
+        g_array_append_val (items, item);
+      }
+  }
+  {
     /* Translators: a legend entry: zoomed out, the height of a pixel column's bar is the
      * share of its time the row was busy */
     StrataLegendItem item = { STRATA_LEGEND_SHARE, dark ? (StrataRgb) { 0.8, 0.8, 0.8 } : (StrataRgb) { 0.45, 0.45, 0.45 },
@@ -236,4 +250,54 @@ strata_render_legend_items (StrataAnalysis        *analysis,
     g_array_append_val (items, item);
   }
   return items;
+}
+
+GArray *
+strata_render_loss_ticks (const GArray   *losses,
+                          StrataTimeSpan  visible,
+                          double          width)
+{
+  GArray *ticks = g_array_new (FALSE, FALSE, sizeof (StrataLossTick));
+  StrataLossTick *last = NULL;
+
+  if (losses == NULL || width <= 0 || strata_time_span_is_empty (visible))
+    return ticks;
+  for (guint i = 0; i < losses->len; i++)
+    {
+      const StrataLossMark *mark = &g_array_index (losses, StrataLossMark, i);
+      StrataLossTick tick;
+      double mid;
+
+      if (mark->begin > visible.end)
+        break;
+      if (mark->end < visible.begin)
+        continue;
+      tick.x0 = MAX (strata_time_span_to_x (visible, mark->begin, width), 0);
+      tick.x1 = MIN (strata_time_span_to_x (visible, mark->end, width), width);
+      tick.count = mark->count;
+      if (tick.x1 - tick.x0 < STRATA_RENDER_LOSS_MIN_PX)
+        {
+          mid = (tick.x0 + tick.x1) / 2;
+          tick.x0 = MAX (mid - STRATA_RENDER_LOSS_MIN_PX / 2.0, 0);
+          tick.x1 = MIN (tick.x0 + STRATA_RENDER_LOSS_MIN_PX, width);
+          tick.x0 = MIN (tick.x0, tick.x1 - STRATA_RENDER_LOSS_MIN_PX);
+        }
+      /* Sorted by begin: a mark that reaches the last one joins it. */
+      if (last != NULL && tick.x0 <= last->x1 + 1)
+        {
+          last->x1 = MAX (last->x1, tick.x1);
+          last->count += tick.count;
+          continue;
+        }
+      g_array_append_val (ticks, tick);
+      last = &g_array_index (ticks, StrataLossTick, ticks->len - 1);
+    }
+  return ticks;
+}
+
+StrataRgb
+strata_render_loss_color (gboolean dark)
+{
+  /* Red, as Trace Compass marks losses: drawn only on the ruler, where no state is. */
+  return dark ? (StrataRgb) { 1.0, 0.35, 0.3 } : (StrataRgb) { 0.85, 0.1, 0.1 };
 }

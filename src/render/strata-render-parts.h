@@ -49,6 +49,26 @@ gboolean strata_render_place_tick_label (double                     tick_x,
                                          double                    *prev_end,
                                          double                    *label_x);
 
+/* Where the tracer lost events, as the ruler marks them: a span of the body in px, at
+ * least STRATA_RENDER_LOSS_MIN_PX wide, losses closer than that merged into one. */
+#define STRATA_RENDER_LOSS_MIN_PX 3
+#define STRATA_RENDER_LOSS_HEIGHT 5
+
+typedef struct
+{
+  double   x0;
+  double   x1;
+  guint64  count;          /* events lost under it, of those counted */
+} StrataLossTick;
+
+/* The marks of @losses (StrataLossMark, by begin: strata_describe_losses()) in @visible on
+ * a body @width px wide, left to right. */
+GArray  *strata_render_loss_ticks       (const GArray              *losses,
+                                         StrataTimeSpan             visible,
+                                         double                     width);
+/* The colour of the marks: not a state's. */
+StrataRgb strata_render_loss_color      (gboolean                   dark);
+
 typedef struct
 {
   guint      entry;        /* in the layout */

@@ -748,6 +748,21 @@ strata_render_body (cairo_t                   *cr,
           cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, o->dark ? 0.25 : 0.12);
           cairo_rectangle (cr, x, ry, width, o->row_height);
           cairo_fill (cr);
+          /* What its machine holds that no row draws, over the band. */
+          if (e->note != NULL)
+            {
+              int tw, th;
+
+              pango_layout_set_width (pl, MAX (width - 16, 1) * PANGO_SCALE);
+              pango_layout_set_text (pl, e->note, -1);
+              pango_layout_get_pixel_size (pl, &tw, &th);
+              if (o->dark)
+                cairo_set_source_rgba (cr, 1, 1, 1, 0.75);
+              else
+                cairo_set_source_rgba (cr, 0, 0, 0, 0.7);
+              cairo_move_to (cr, x + 8, ry + (o->row_height - th) / 2.0);
+              strata_render_show_layout (cr, pl);
+            }
           continue;
         }
 
@@ -823,10 +838,12 @@ static void
 draw_ruler (cairo_t                   *cr,
             PangoLayout               *pl,
             const StrataRenderOptions *o,
+            const GArray              *losses,
             int                        x,
             int                        width)
 {
   g_autoptr(GArray) ticks = strata_render_ruler_ticks (o->visible, width);
+  g_autoptr(GArray) lost = strata_render_loss_ticks (losses, o->visible, width);
   g_autofree char *date = strata_time_format_date (o->visible.begin);
   double prev_end = -G_MAXDOUBLE;
 
@@ -867,6 +884,22 @@ draw_ruler (cairo_t                   *cr,
       set_fg (cr, o, 0.8);
       cairo_move_to (cr, x + lx, o->ruler_height - 24);
       strata_render_show_layout (cr, pl);
+    }
+
+  /* Where the tracer lost events, along the axis' lower edge. */
+  if (lost->len > 0)
+    {
+      StrataRgb c = strata_render_loss_color (o->dark);
+
+      cairo_set_source_rgb (cr, c.r, c.g, c.b);
+      for (guint i = 0; i < lost->len; i++)
+        {
+          const StrataLossTick *tick = &g_array_index (lost, StrataLossTick, i);
+
+          cairo_rectangle (cr, x + tick->x0, o->ruler_height - STRATA_RENDER_LOSS_HEIGHT,
+                           tick->x1 - tick->x0, STRATA_RENDER_LOSS_HEIGHT);
+        }
+      cairo_fill (cr);
     }
 }
 
@@ -1068,7 +1101,11 @@ strata_render (cairo_t                   *cr,
     }
 
   if (o->ruler_height > 0)
-    draw_ruler (cr, pl, o, body_x, body_w);
+    {
+      g_autoptr(GArray) losses = strata_describe_losses (analysis);
+
+      draw_ruler (cr, pl, o, losses, body_x, body_w);
+    }
   strata_render_body (cr, analysis, layout, o, body_x, o->ruler_height, body_w,
                       o->height - o->ruler_height - o->legend_height);
   if (o->header_width > 0)

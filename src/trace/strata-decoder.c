@@ -88,6 +88,7 @@ typedef struct
   guint64              uncounted;      /* losses libbabeltrace2 and we could not count */
   guint64              bad_cpus;       /* packets naming a CPU no machine has */
   guint64              bad_cpu;        /* the first such CPU */
+  gboolean             loss_open;      /* the stream's last loss ends at its next event */
 } PortState;
 
 typedef struct
@@ -661,6 +662,13 @@ handle_event (Shard            *shard,
     }
   port->last_ns = ns;
   port->has_last = TRUE;
+  if (port->loss_open)
+    {
+      StrataLoss *loss = &g_array_index (port->stream->losses, StrataLoss, port->stream->losses->len - 1);
+
+      loss->end_ns = MAX (loss->begin_ns, MIN (loss->end_ns, ns));
+      port->loss_open = FALSE;
+    }
   if (port->stream->begin_ns == 0 && port->stream->end_ns == 0)
     port->stream->begin_ns = ns;
   port->stream->end_ns = MAX (port->stream->end_ns, ns);
@@ -714,6 +722,59 @@ count_first_packet_losses (PortState *port)
   return TRUE;
 }
 
+/* A clock snapshot of a discarded-events message, in ns from the origin; FALSE when it has
+ * none or it is out of range. */
+static gboolean
+snapshot_ns (const bt_clock_snapshot *snapshot,
+             gint64                  *ns)
+{
+  int64_t value;
+
+  if (bt_clock_snapshot_get_ns_from_origin (snapshot, &value) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+    {
+      bt_current_thread_clear_error ();
+      return FALSE;
+    }
+  if (!strata_time_in_range (value))
+    return FALSE;
+  *ns = value;
+  return TRUE;
+}
+
+/*
+ * Where the tracer lost events, so that the view marks the time axis there: from the
+ * message's first clock snapshot (the end of the packet before) to the next event read, or
+ * at the last event read when the stream class has no snapshots.
+ */
+static void
+add_loss (PortState         *port,
+          const bt_message  *msg,
+          guint64            count)
+{
+  const bt_stream *stream = bt_message_discarded_events_borrow_stream_const (msg);
+  const bt_stream_class *klass = bt_stream_borrow_class_const (stream);
+  StrataLoss loss = { 0, 0, count };
+  gboolean placed = FALSE;
+
+  if (port->has_clock && bt_stream_class_discarded_events_have_default_clock_snapshots (klass))
+    placed = snapshot_ns (bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const (msg),
+                          &loss.begin_ns) &&
+             snapshot_ns (bt_message_discarded_events_borrow_end_default_clock_snapshot_const (msg),
+                          &loss.end_ns);
+  if (!placed)
+    {
+      if (!port->has_last)
+        return;
+      loss.begin_ns = loss.end_ns = port->last_ns;
+    }
+  if (loss.end_ns < loss.begin_ns)
+    loss.end_ns = loss.begin_ns;
+  g_array_append_val (port->stream->losses, loss);
+  /* The message spans to the end of the packet that counted the loss; the events were lost
+   * before the first of them that the packet kept. */
+  port->loss_open = TRUE;
+}
+
 static void
 handle_message (Shard            *shard,
                 PortState        *port,
@@ -743,11 +804,13 @@ handle_message (Shard            *shard,
     case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
       {
         uint64_t count = 0;
+        guint64 before = port->stream->discarded;
 
         if (bt_message_discarded_events_get_count (msg, &count) == BT_PROPERTY_AVAILABILITY_AVAILABLE)
           port->stream->discarded += count;
         else if (port->packets > 0 || !count_first_packet_losses (port))
           port->uncounted++;
+        add_loss (port, msg, port->stream->discarded - before);
         break;
       }
 
