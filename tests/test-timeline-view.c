@@ -249,6 +249,13 @@ want_server1_user (const StrataStateDesc *d)
   return d->machine == server1 && d->state == STRATA_STATE_USER;
 }
 
+/* server1's vCPU 0 in user mode: the guest CPU row and the vCPU the highlight test dims. */
+static gboolean
+want_server1_vcpu0_user (const StrataStateDesc *d)
+{
+  return want_server1_user (d) && d->vcpu == 0;
+}
+
 static gboolean
 want_host_user (const StrataStateDesc *d)
 {
@@ -295,11 +302,38 @@ get_pixel (cairo_surface_t *surface,
            int              rgb[3])
 {
   const guint8 *data = cairo_image_surface_get_data (surface);
-  guint32 p = *(const guint32 *) (data + (int) y * cairo_image_surface_get_stride (surface) + (int) x * 4);
+  guint32 p;
 
+  g_assert_cmpint ((int) x, >=, 0);
+  g_assert_cmpint ((int) x, <, cairo_image_surface_get_width (surface));
+  g_assert_cmpint ((int) y, >=, 0);
+  g_assert_cmpint ((int) y, <, cairo_image_surface_get_height (surface));
+  p = *(const guint32 *) (data + (int) y * cairo_image_surface_get_stride (surface) + (int) x * 4);
   rgb[0] = (p >> 16) & 0xff;
   rgb[1] = (p >> 8) & 0xff;
   rgb[2] = p & 0xff;
+}
+
+/* The pixel of row @name at @t, the rows scrolled so that it shows (a set with many rows
+ * puts a VM's below the view's height), then scrolled back to the top. */
+static void
+row_pixel (const char *name,
+           gint64      t,
+           int         rgb[3])
+{
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  cairo_surface_t *surface;
+  graphene_rect_t area;
+
+  g_assert_true (strata_timeline_view_get_row_area (view, row_of (name), &area));
+  gtk_adjustment_set_value (vadj, gtk_adjustment_get_value (vadj) + area.origin.y -
+                                  gtk_widget_get_height (GTK_WIDGET (view)) / 2.0);
+  test_ui_iterate (20);
+  surface = render_view ();
+  get_pixel (surface, strata_timeline_view_time_to_x (view, t), row_y (name), rgb);
+  cairo_surface_destroy (surface);
+  gtk_adjustment_set_value (vadj, 0);
+  test_ui_iterate (20);
 }
 
 static void
@@ -836,7 +870,7 @@ test_highlight (void)
 
   /* The pixels: server1's activity on a pCPU in its colour at full strength; the host's own
    * work on another pCPU dimmed. */
-  g_assert_true (find_interval ("pcpu/0", want_server1_user, &guest));
+  g_assert_true (find_interval ("pcpu/0", want_server1_vcpu0_user, &guest));
   zoom_to_interval (&guest);
   surface = render_view ();
   get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
@@ -860,8 +894,7 @@ test_highlight (void)
   test_ui_iterate (20);
   zoom_to_interval (&guest);
   surface = render_view ();
-  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
-             row_y ("server1/cpu/0"), rgb);
+  row_pixel ("server1/cpu/0", guest.start + (guest.end - guest.start) / 2, rgb);
   g_assert_cmpint (MIN (MIN (rgb[0], rgb[1]), rgb[2]), <, 190);
   cairo_surface_destroy (surface);
   g_assert_true (set_check (GTK_WIDGET (dialog), "vCPU 0", FALSE));
@@ -873,11 +906,9 @@ test_highlight (void)
   get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
              row_y ("pcpu/0"), rgb);
   assert_color (rgb, strata_render_machine_color (server1), 0.18);
-  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
-             row_y ("server1/cpu/0"), rgb);
+  row_pixel ("server1/cpu/0", guest.start + (guest.end - guest.start) / 2, rgb);
   g_assert_cmpint (MIN (MIN (rgb[0], rgb[1]), rgb[2]), >=, 190);
-  get_pixel (surface, strata_timeline_view_time_to_x (view, guest.start + (guest.end - guest.start) / 2),
-             row_y ("server1/vcpu/0"), rgb);
+  row_pixel ("server1/vcpu/0", guest.start + (guest.end - guest.start) / 2, rgb);
   g_assert_cmpint (MIN (MIN (rgb[0], rgb[1]), rgb[2]), >=, 190);
   cairo_surface_destroy (surface);
   strata_session_fit (get_session ());
@@ -1042,6 +1073,34 @@ test_export (void)
   g_rmdir (tmpdir);
 }
 
+/* Writes what @win shows to @path. */
+static void
+write_window_png (StrataWindow *win,
+                  const char   *path)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  int width = gtk_widget_get_width (GTK_WIDGET (win));
+  int height = gtk_widget_get_height (GTK_WIDGET (win));
+  cairo_surface_t *surface;
+  GtkSnapshot *snapshot;
+  cairo_t *cr;
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_test_message ("wrote %s (%dx%d)", path, width, height);
+}
+
 /* With STRATA_SCREENSHOT=FILE.png: the window zoomed into a preemption of server1 by a host
  * thread, server1 highlighted; the README's picture (data/screenshots/strata-view.png). */
 static void
@@ -1050,15 +1109,9 @@ test_screenshot (void)
   const char *path = g_getenv ("STRATA_SCREENSHOT");
   StrataAnalysis *analysis = get_analysis ();
   StrataPreemptionsPanel *panel = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_PREEMPTIONS_PANEL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(StrataPreemptionItem) item = NULL;
   const StrataPreemption *p;
   GtkColumnView *column_view;
-  cairo_surface_t *surface;
-  GtkSnapshot *snapshot;
-  cairo_t *cr;
-  int width, height;
 
   if (path == NULL)
     {
@@ -1088,21 +1141,7 @@ test_screenshot (void)
   g_signal_emit_by_name (find_controller (GTK_WIDGET (view), GTK_TYPE_EVENT_CONTROLLER_MOTION), "leave");
   test_ui_iterate (300);
 
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cr = cairo_create (surface);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-  g_test_message ("wrote %s (%dx%d)", path, width, height);
+  write_window_png (window, path);
 
   strata_session_set_highlight (get_session (), NULL);
   strata_session_set_marked_row (get_session (), -1);
@@ -1126,6 +1165,31 @@ open_window (const char * const *paths,
   test_ui_wait_until_loaded (other, TEST_UI_LOAD_TIMEOUT_US);
   test_ui_iterate (200);
   return other;
+}
+
+/* With STRATA_SCREENSHOT_SYNCTRACES=FILE.png: tc-synctraces whole, as it first opens. */
+static void
+test_screenshot_synctraces (void)
+{
+  const char *path = g_getenv ("STRATA_SCREENSHOT_SYNCTRACES");
+  const char *dir = g_getenv ("STRATA_TRACES_DIR");
+  g_autofree char *set = NULL;
+  const char *paths[] = { NULL, NULL };
+  StrataWindow *other;
+
+  if (path == NULL || dir == NULL)
+    {
+      g_test_skip ("STRATA_SCREENSHOT_SYNCTRACES or STRATA_TRACES_DIR is not set");
+      return;
+    }
+  set = g_build_filename (dir, "tc-synctraces", NULL);
+  paths[0] = set;
+  other = open_window (paths, 1400, 900);
+  g_signal_emit_by_name (find_controller (GTK_WIDGET (test_ui_find_widget (GTK_WIDGET (other), STRATA_TYPE_TIMELINE_VIEW)),
+                                          GTK_TYPE_EVENT_CONTROLLER_MOTION), "leave");
+  test_ui_iterate (300);
+  write_window_png (other, path);
+  gtk_window_destroy (GTK_WINDOW (other));
 }
 
 /* The window works at 360 × 500: nothing asks for more width, and the timeline keeps room
@@ -1371,6 +1435,7 @@ main (int   argc,
   g_test_add_func ("/timeline-view/ruler", test_ruler);
   g_test_add_func ("/timeline-view/export", test_export);
   g_test_add_func ("/timeline-view/screenshot", test_screenshot);
+  g_test_add_func ("/timeline-view/screenshot-synctraces", test_screenshot_synctraces);
 
   status = g_test_run ();
   gtk_window_destroy (GTK_WINDOW (window));
