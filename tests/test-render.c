@@ -619,7 +619,7 @@ test_legend (void)
 
 /*
  * Where a tracer discarded events, the ruler is marked, in its machine's corrected time: a
- * red band along its lower edge over the loss, nothing elsewhere; the tooltip's words name
+ * dark band along its lower edge over the loss, nothing elsewhere; the tooltip's words name
  * the CPU and the count, and the legend has the key.
  */
 static void
@@ -631,7 +631,7 @@ test_losses (void)
   g_autoptr(GArray) items = NULL;
   g_autofree char *text = NULL;
   g_autofree char *none = NULL;
-  StrataRgb red = strata_render_loss_color (FALSE);
+  StrataRgb mark = strata_render_loss_color (FALSE);
   StrataMachine *m01;
   StrataStream *stream;
   StrataLoss loss = { 0 };
@@ -664,7 +664,7 @@ test_losses (void)
   g_assert_cmpuint (g_array_index (ticks, StrataLossTick, 0).count, ==, 1234);
   lx = p.options.header_width + strata_time_span_to_x (p.options.visible, g_array_index (losses, StrataLossMark, 0).begin, body);
   y = p.options.ruler_height - 2;
-  assert_pixel (&p, lx + 1, y, red, 1.0);
+  assert_pixel (&p, lx + 1, y, mark, 1.0);
   assert_pixel (&p, p.options.header_width + 3, y, (StrataRgb) { 0.94, 0.94, 0.94 }, 1.0);
   assert_pixel (&p, p.options.width - 3, y, (StrataRgb) { 0.94, 0.94, 0.94 }, 1.0);
 
@@ -679,7 +679,7 @@ test_losses (void)
 
   items = strata_render_legend_items (p.analysis, p.layout, NULL, FALSE);
   g_assert_nonnull (find_legend_item (items, "Discarded events"));
-  g_assert_cmpfloat (find_legend_item (items, "Discarded events")->color.r, ==, red.r);
+  g_assert_cmpfloat (find_legend_item (items, "Discarded events")->color.r, ==, mark.r);
   picture_clear (&p);
 }
 

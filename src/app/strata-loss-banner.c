@@ -66,15 +66,15 @@ strata_loss_banner_update (StrataLossBanner *self)
   total = strata_describe_losses_total (losses, &uncounted);
   read = strata_set_event_count (analysis->set);
   if (total == 0)
-    text = g_strdup (_("The tracer discarded events, without saying how many: red marks on the time axis show where."));
+    text = g_strdup (_("The tracer discarded events, without saying how many: marks along the time axis show where."));
   else
     {
       double share = 100.0 * total / (double) (total + read);
       g_autofree char *percent = share < 0.1 ? g_strdup ("< 0.1") : g_strdup_printf ("%.1f", share);
 
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "The tracer discarded %'" PRIu64 " event (%s %% of those it met)%s: red marks on the time axis show where.",
-                                           "The tracer discarded %'" PRIu64 " events (%s %% of those it met)%s: red marks on the time axis show where.",
+                                           "The tracer discarded %'" PRIu64 " event (%s %% of those it met)%s: marks along the time axis show where.",
+                                           "The tracer discarded %'" PRIu64 " events (%s %% of those it met)%s: marks along the time axis show where.",
                                            total),
                               total, percent,
                               uncounted ? _(", and more it did not count") : "");

@@ -298,6 +298,7 @@ strata_render_loss_ticks (const GArray   *losses,
 StrataRgb
 strata_render_loss_color (gboolean dark)
 {
-  /* Red, as Trace Compass marks losses: drawn only on the ruler, where no state is. */
-  return dark ? (StrataRgb) { 1.0, 0.35, 0.3 } : (StrataRgb) { 0.85, 0.1, 0.1 };
+  /* The text's colour, on the ruler's grey where no state is drawn: no state is so dark (or,
+   * in the dark style, so light), so the legend's key is not read as one. */
+  return dark ? (StrataRgb) { 0.95, 0.95, 0.95 } : (StrataRgb) { 0.1, 0.1, 0.1 };
 }
