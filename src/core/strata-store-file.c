@@ -342,7 +342,6 @@ store_spill_trim (StrataStoreSpill *self,
 /* About 1 MiB; a chunk is a whole number of its array's items, so that its checks never
  * start inside one. */
 #define CHUNK (1u << 20)
-#define NO_KEY G_MAXUINT32
 
 typedef struct
 {

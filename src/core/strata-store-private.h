@@ -13,9 +13,10 @@
 G_BEGIN_DECLS
 
 /*
- * Only strata-store.c and the analysis include this: setting a row's state is what the
- * analysis does most (tens of millions of times on a large set), and a call per change costs
- * more than the common case itself, which strata_store_builder_set_id_fast() inlines.
+ * Only the store's files (strata-store.c, -summary.c, -file.c) and the analysis include
+ * this: setting a row's state is what the analysis does most (tens of millions of times on
+ * a large set), and a call per change costs more than the common case itself, which
+ * strata_store_builder_set_id_fast() inlines.
  */
 
 /* One bucket of a row's summary. Times are in 65535ths of the bucket's width, so that a
@@ -32,6 +33,7 @@ typedef struct
 } StoreBucket;
 
 #define STORE_BUCKET_UNIT 65535
+#define NO_KEY G_MAXUINT32
 
 /* Where a row's arrays (or its summary's buckets) live. */
 typedef enum
@@ -76,6 +78,25 @@ store_row_ts (const StoreRow *row,
               guint64         i)
 {
   return row->wide ? row->wide[i] : row->base[i >> STORE_BLOCK_BITS] + row->off[i];
+}
+
+/* Index of the last change at or before @ts, or -1. */
+static inline gint64
+store_row_find_le (const StoreRow *row,
+                   gint64          ts)
+{
+  guint64 lo = 0, hi = row->n;
+
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (store_row_ts (row, mid) <= ts)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return (gint64) lo - 1;
 }
 
 /* Most changes reuse a handful of descriptions: a small direct-mapped cache in front of the
@@ -140,6 +161,17 @@ guint64  store_pyramid_layout    (gint64            begin,
                                   guint64          *level_len);
 gsize    store_row_bytes         (const StoreRow   *row);
 void     store_row_free          (gpointer          row);
+
+/* Rows' summaries (strata-store-summary.c): _strata_store_build_pyramid() builds @row's and
+ * returns its bytes; _strata_store_build_pyramids() builds those of every row of @store but
+ * thread rows, on every core while @alongside runs, and counts them in the store's memory. */
+gsize    _strata_store_build_pyramid  (const StrataStateDesc *descs,
+                                       gint64                 end,
+                                       const guint64         *info,
+                                       StoreRow              *row);
+void     _strata_store_build_pyramids (StrataStore           *store,
+                                       StrataStoreFunc        alongside,
+                                       gpointer               user_data);
 
 void strata_store_row_push            (StoreRow           *row,
                                        gint64              ts,

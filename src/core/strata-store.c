@@ -9,26 +9,17 @@
 
 #include "config.h"
 
-#include <float.h>
 #include <glib/gi18n.h>
-#include <math.h>
 #include <string.h>
 
 #include "strata-parallel.h"
 #include "strata-store-private.h"
-#include "strata-time.h"
-
-#define NO_KEY G_MAXUINT32
-#define ACC_SLOTS 8
 
 /*
  * A row is two plain arrays: the time of each change and the id of its description, 12 bytes
  * a change. Interval i is [ts[i], ts[i+1]), the last one ends at the store's end.
  *
- * For drawing, each row also keeps a pyramid of time buckets: level 0 buckets are a power of
- * two of ns wide, about eight changes each on average; each level above halves their number.
- * A bucket keeps the (state, machine) that held it longest and the machines seen in it, so a
- * pixel column that spans many changes is answered from one to three buckets.
+ * The summary for drawing is built and read in strata-store-summary.c.
  */
 
 static const char *state_names[STRATA_STATE_N] = {
@@ -334,25 +325,6 @@ desc_equal (gconstpointer a,
   return memcmp (a, b, sizeof (StrataStateDesc)) == 0;
 }
 
-/* Index of the last change at or before @ts, or -1. */
-static gint64
-find_le (const StoreRow *row,
-         gint64          ts)
-{
-  guint64 lo = 0, hi = row->n;
-
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (store_row_ts (row, mid) <= ts)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return (gint64) lo - 1;
-}
-
 void
 store_row_free (gpointer data)
 {
@@ -494,7 +466,7 @@ strata_store_builder_remap_since (StrataStoreBuilder *self,
   g_return_if_fail (row_index < self->rows->len);
 
   row = g_ptr_array_index (self->rows, row_index);
-  first = find_le (row, from - 1) + 1;
+  first = store_row_find_le (row, from - 1) + 1;
   for (guint64 i = first; i < row->n; i++)
     {
       row->ids[i] = map (row->ids[i], user_data);
@@ -695,11 +667,6 @@ strata_store_builder_desc (StrataStoreBuilder *self,
   return &g_array_index (self->descs, StrataStateDesc, desc_id);
 }
 
-static gsize build_pyramid (const StrataStateDesc *descs,
-                            gint64                 end,
-                            const guint64         *info,
-                            StoreRow              *row);
-
 void
 strata_store_builder_summarize (StrataStoreBuilder *self,
                                 guint               row_index,
@@ -708,7 +675,8 @@ strata_store_builder_summarize (StrataStoreBuilder *self,
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
   g_return_if_fail (!row->pyramid_ready);
-  row->pyramid_memory = build_pyramid ((const StrataStateDesc *) self->descs->data, end_ns, NULL, row);
+  row->pyramid_memory = _strata_store_build_pyramid ((const StrataStateDesc *) self->descs->data,
+                                                     end_ns, NULL, row);
   row->pyramid_ready = 1;
 }
 
@@ -846,371 +814,6 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   return offset;
 }
 
-
-
-static inline guint32
-desc_key (const StrataStateDesc *d)
-{
-  return d->state | ((guint32) d->machine << 8);
-}
-
-static inline guint32
-key_of (const StrataStore *store,
-        guint32            id)
-{
-  return desc_key (&store->descs[id]);
-}
-
-static inline guint32
-machine_bit (guint16 machine)
-{
-  if (machine == STRATA_NO_MACHINE)
-    return 0;
-  return 1u << MIN (machine, 31);
-}
-
-typedef struct
-{
-  guint32 key[ACC_SLOTS];
-  gint64  dur[ACC_SLOTS];   /* ns */
-  guint32 desc[ACC_SLOTS];  /* the longest piece of each key: its description */
-  gint64  piece[ACC_SLOTS]; /* and its length */
-  guint   n;
-  guint   last;             /* the slot added to last: states come back in pairs */
-  guint32 mask;
-  gint64  busy;             /* ns in activity states, all keys */
-} Acc;
-
-static inline void
-acc_slot (Acc     *acc,
-          guint    i,
-          guint32  id,
-          gint64   dur)
-{
-  acc->dur[i] += dur;
-  if (dur > acc->piece[i])
-    {
-      acc->piece[i] = dur;
-      acc->desc[i] = id;
-    }
-  acc->last = i;
-}
-
-static inline void
-acc_add (Acc     *acc,
-         guint32  key,
-         guint32  id,
-         gint64   dur,
-         guint32  mask)
-{
-  guint i, min = 0;
-
-  acc->mask |= mask;
-  if (strata_state_is_activity (key & 0xff))
-    acc->busy += dur;
-  if (acc->last < acc->n && acc->key[acc->last] == key)
-    {
-      acc_slot (acc, acc->last, id, dur);
-      return;
-    }
-  for (i = 0; i < acc->n; i++)
-    if (acc->key[i] == key)
-      {
-        acc_slot (acc, i, id, dur);
-        return;
-      }
-  if (acc->n < ACC_SLOTS)
-    {
-      i = acc->n++;
-      acc->key[i] = key;
-      acc->dur[i] = acc->piece[i] = 0;
-      acc_slot (acc, i, id, dur);
-      return;
-    }
-  /* Many states in one bucket: the shortest is the least likely to dominate. */
-  for (i = 1; i < ACC_SLOTS; i++)
-    if (acc->dur[i] < acc->dur[min])
-      min = i;
-  if (dur > acc->dur[min])
-    {
-      acc->key[min] = key;
-      acc->dur[min] = acc->piece[min] = 0;
-      acc_slot (acc, min, id, dur);
-    }
-}
-
-/* @ns of a bucket @width ns wide, in STORE_BUCKET_UNITs: rounded, or rounded up. */
-static inline guint16
-to_units (gint64   ns,
-          gint64   width,
-          gboolean up)
-{
-  double u = (double) ns / (double) MAX (width, 1) * STORE_BUCKET_UNIT;
-
-  u = up ? ceil (u) : round (u);
-  return (guint16) CLAMP (u, 0, STORE_BUCKET_UNIT);
-}
-
-/* The dominant key of a bucket @width ns wide, with the longest other activity in its top
- * byte: short IRQs and the like that never dominate a pixel still get a mark. */
-static StoreBucket
-acc_take (Acc    *acc,
-          gint64  width)
-{
-  StoreBucket b = { NO_KEY, acc->mask, 0, 0, to_units (acc->busy, width, TRUE) };
-  guint secondary = 0, secondary_slot = 0;
-  gint64 secondary_dur = -1, best = -1;
-  guint best_slot = 0;
-
-  for (guint i = 0; i < acc->n; i++)
-    if (b.key == NO_KEY || acc->dur[i] > best)
-      {
-        b.key = acc->key[i];
-        best = acc->dur[i];
-        best_slot = i;
-      }
-  for (guint i = 0; i < acc->n; i++)
-    {
-      guint state = acc->key[i] & 0xff;
-
-      if (strata_state_is_activity (state) && state != (b.key & 0xff) && acc->dur[i] > secondary_dur)
-        {
-          secondary = state;
-          secondary_dur = acc->dur[i];
-          secondary_slot = i;
-        }
-    }
-  if (b.key != NO_KEY)
-    {
-      b.key |= secondary << 24;
-      b.dur = to_units (best, width, FALSE);
-      /* The description of the activity drawn: the dominant's, or the other activity's when
-       * the dominant is idle time (which machine and thread kept the CPU busy). */
-      b.desc = acc->desc[!strata_state_is_activity (b.key & 0xff) && secondary != 0 ? secondary_slot : best_slot];
-    }
-  acc->n = 0;
-  acc->mask = 0;
-  acc->busy = 0;
-  return b;
-}
-
-guint64
-store_pyramid_layout (gint64   begin,
-                      gint64   end,
-                      guint64  n,
-                      gint64  *w0,
-                      guint   *n_levels,
-                      guint64 *level_len)
-{
-  gint64 span = MAX (end - begin, 1);
-  guint64 total = 0;
-
-  *w0 = 1;
-  while (*w0 < span / (gint64) MAX (n / 8, 1))
-    *w0 <<= 1;
-  level_len[0] = (span + *w0 - 1) / *w0;
-  *n_levels = 1;
-  for (guint64 len = level_len[0]; len > 1; len = (len + 1) / 2)
-    level_len[(*n_levels)++] = (len + 1) / 2;
-  for (guint l = 0; l < *n_levels; l++)
-    total += level_len[l];
-  return total;
-}
-
-/* @info: per description, its key and (above bit 32) its machine bit, in a compact array:
- * the descriptions themselves are far apart in memory. */
-static gsize
-build_pyramid (const StrataStateDesc *descs,
-               gint64                 end,
-               const guint64         *info,
-               StoreRow              *row)
-{
-  guint64 level_len[STORE_MAX_LEVELS];
-  guint64 n0, total;
-  StoreBucket *level0;
-  Acc acc = { 0 };
-  guint64 cb = 0;
-  gint64 begin;
-
-  if (row->n == 0)
-    return 0;
-  begin = store_row_ts (row, 0);
-  total = store_pyramid_layout (begin, end, row->n, &row->w0, &row->n_levels, level_len);
-  n0 = level_len[0];
-  row->levels = g_new0 (StoreBucket *, row->n_levels);
-  row->level_len = g_memdup2 (level_len, row->n_levels * sizeof (guint64));
-  /* A row that spilled puts its summary in the spill too. */
-  row->pyramid = NULL;
-  if (row->spill != NULL && (row->storage == STORE_SPILL ||
-                             store_spill_wants (row->spill, total * sizeof (StoreBucket))))
-    {
-      row->pyramid = store_spill_alloc (row->spill, total * sizeof (StoreBucket));
-      row->pyramid_storage = STORE_SPILL;
-    }
-  if (row->pyramid == NULL)
-    {
-      row->pyramid = g_new (StoreBucket, total);
-      row->pyramid_storage = STORE_HEAP;
-    }
-  row->levels[0] = row->pyramid;
-  for (guint l = 1; l < row->n_levels; l++)
-    row->levels[l] = row->levels[l - 1] + level_len[l - 1];
-
-  level0 = row->levels[0];
-  {
-    gint64 bucket_end = row->w0, next = 0;
-    guint32 last_id = G_MAXUINT32, key = 0, mask = 0;
-
-    for (guint64 i = 0; i < row->n && cb < n0; i++)
-      {
-        gint64 s = next;
-        gint64 e = (i + 1 < row->n ? store_row_ts (row, i + 1) : end) - begin;
-        guint32 id = row->ids[i];
-
-        next = e;
-        if (id != last_id)
-          {
-            last_id = id;
-            key = info ? (guint32) info[id] : desc_key (&descs[id]);
-            mask = info ? (guint32) (info[id] >> 32) : machine_bit (descs[id].machine);
-          }
-        /* Most changes end inside the bucket they start in. */
-        if (e < bucket_end)
-          {
-            if (s < e)
-              acc_add (&acc, key, id, e - s, mask);
-            continue;
-          }
-        while (s < e && cb < n0)
-          {
-            gint64 upto = MIN (e, bucket_end);
-
-            acc_add (&acc, key, id, upto - s, mask);
-            s = upto;
-            if (s == bucket_end)
-              {
-                level0[cb++] = acc_take (&acc, row->w0);
-                /* Not past the last bucket: that end may not fit in 64 bits. */
-                if (cb < n0)
-                  bucket_end += row->w0;
-              }
-          }
-      }
-  }
-  for (; cb < n0; cb++)
-    level0[cb] = acc_take (&acc, row->w0);
-  for (guint l = 1; l < row->n_levels; l++)
-    {
-      guint64 len = level_len[l];
-      StoreBucket *below = row->levels[l - 1];
-      StoreBucket *up = row->levels[l];
-
-      for (guint64 i = 0; i < len; i++)
-        {
-          StoreBucket a = below[2 * i];
-          StoreBucket b = 2 * i + 1 < level_len[l - 1] ? below[2 * i + 1] : (StoreBucket) { NO_KEY, 0, 0, 0, 0 };
-          StoreBucket *u = &up[i];
-
-          /* Approximate above level 0: the dominant of two halves is taken as the longer.
-           * Times halve, as the bucket is twice as wide; busy time rounds up. */
-          if (a.key != NO_KEY && b.key != NO_KEY && (a.key & 0xffffff) == (b.key & 0xffffff))
-            *u = (StoreBucket) { a.key, 0, a.dur >= b.dur ? a.desc : b.desc, (a.dur + b.dur + 1) / 2, 0 };
-          else if (b.key == NO_KEY || (a.key != NO_KEY && a.dur >= b.dur))
-            *u = (StoreBucket) { a.key, 0, a.desc, (a.dur + 1) / 2, 0 };
-          else
-            *u = (StoreBucket) { b.key, 0, b.desc, (b.dur + 1) / 2, 0 };
-          u->mask = a.mask | b.mask;
-          u->busy = (a.busy + b.busy + 1) / 2;
-          /* Keep a mark of the other half's activity if the winner has none. */
-          if (u->key != NO_KEY && (u->key >> 24) == 0)
-            {
-              StoreBucket other = u->key == a.key ? b : a;
-              guint sec = other.key == NO_KEY ? 0 : (other.key >> 24) ? (other.key >> 24) : (other.key & 0xff);
-
-              if (strata_state_is_activity (sec) && sec != (u->key & 0xff))
-                {
-                  u->key |= (guint32) sec << 24;
-                  if (!strata_state_is_activity (u->key & 0xff))
-                    u->desc = other.desc;
-                }
-            }
-        }
-    }
-
-  return total * sizeof (StoreBucket);
-}
-
-typedef struct
-{
-  StrataStore *store;
-  guint64     *info;           /* see build_pyramid() */
-  guint       *order;          /* row indices, largest first */
-  gint         next;
-  gsize        memory;
-} PyramidJob;
-
-static gpointer
-pyramid_worker (gpointer data)
-{
-  PyramidJob *job = data;
-  gsize memory = 0;
-  gint i;
-
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
-    {
-      StoreRow *row = g_ptr_array_index (job->store->rows, job->order[i]);
-
-      /* Thread rows are not drawn by the resources view: theirs wait until asked for. */
-      if (row->kind == STRATA_ROW_THREAD)
-        continue;
-      if (row->pyramid_ready)
-        continue;
-      memory += build_pyramid (job->store->descs, job->store->end, job->info, row);
-      row->pyramid_ready = 1;
-    }
-  g_atomic_pointer_add (&job->memory, memory);
-  return NULL;
-}
-
-static int
-compare_row_size (gconstpointer a,
-                  gconstpointer b,
-                  gpointer      data)
-{
-  const StrataStore *store = data;
-  guint64 na = ((StoreRow *) g_ptr_array_index (store->rows, *(const guint *) a))->n;
-  guint64 nb = ((StoreRow *) g_ptr_array_index (store->rows, *(const guint *) b))->n;
-
-  return na < nb ? 1 : na > nb ? -1 : 0;
-}
-
-/* Rows are independent: their pyramids are built on every core, largest rows first. */
-static void
-build_pyramids (StrataStore     *store,
-                StrataStoreFunc  alongside,
-                gpointer         user_data)
-{
-  PyramidJob job = { store, g_new (guint64, MAX (store->n_descs, 1)), g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
-  guint n_threads = MIN (g_get_num_processors (), 8);
-  GThread *threads[8];
-
-  for (guint d = 0; d < store->n_descs; d++)
-    job.info[d] = key_of (store, d) | (guint64) machine_bit (store->descs[d].machine) << 32;
-  for (guint r = 0; r < store->rows->len; r++)
-    job.order[r] = r;
-  g_qsort_with_data (job.order, store->rows->len, sizeof (guint), compare_row_size, store);
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_new ("strata-pyramid", pyramid_worker, &job);
-  if (alongside != NULL)
-    alongside (store, user_data);
-  pyramid_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
-  store->memory += job.memory;
-  g_free (job.order);
-  g_free (job.info);
-}
-
 StrataStore *
 strata_store_builder_finish (StrataStoreBuilder *self,
                              gint64              begin_ns,
@@ -1256,7 +859,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   for (guint i = 0; i < store->aliases->len; i += 2)
     g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, i),
                          GUINT_TO_POINTER (GPOINTER_TO_UINT (g_ptr_array_index (store->aliases, i + 1)) + 1));
-  build_pyramids (store, alongside, user_data);
+  _strata_store_build_pyramids (store, alongside, user_data);
 
   /* Spilled rows stay where they are, but are no longer the builder's to free: the spill
    * file may become a saved store. Nothing is added to the spill from now on. */
@@ -1348,7 +951,7 @@ strata_store_lookup (StrataStore    *self,
   const StoreRow *row = ROW (self, row_index);
   gint64 i;
 
-  if (row->n == 0 || ts >= self->end || (i = find_le (row, ts)) < 0)
+  if (row->n == 0 || ts >= self->end || (i = store_row_find_le (row, ts)) < 0)
     return FALSE;
   strata_store_interval (self, row_index, i, out);
   return TRUE;
@@ -1363,42 +966,13 @@ strata_store_range (StrataStore *self,
                     guint64     *last)
 {
   const StoreRow *row = ROW (self, row_index);
-  gint64 a = find_le (row, from);
-  gint64 b = find_le (row, to == G_MININT64 ? to : to - 1);
+  gint64 a = store_row_find_le (row, from);
+  gint64 b = store_row_find_le (row, to == G_MININT64 ? to : to - 1);
 
   *first = a < 0 ? 0 : a;
   *last = b < 0 ? 0 : b + 1;
   if (to <= from)
     *last = *first;
-}
-
-/* First index >= @lo whose change is at or after @ts: galloping, since pixels go left to right. */
-static guint64
-gallop_ge (const StoreRow *row,
-           guint64         lo,
-           gint64          ts)
-{
-  guint64 step = 1, hi;
-
-  if (lo >= row->n || store_row_ts (row, lo) >= ts)
-    return lo;
-  while (lo + step < row->n && store_row_ts (row, lo + step) < ts)
-    {
-      lo += step;
-      step <<= 1;
-    }
-  hi = MIN (lo + step, row->n);
-  lo++;
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (store_row_ts (row, mid) < ts)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
 }
 
 void
@@ -1412,156 +986,4 @@ strata_store_row_mark_descs (StrataStore *self,
   for (guint64 i = 0; i < row->n; i++)
     if (row->ids[i] != last)
       used[last = row->ids[i]] = 1;
-}
-
-void
-strata_store_summarize (StrataStore *self,
-                        guint        row_index,
-                        gint64       from,
-                        gint64       to,
-                        guint        n_pixels,
-                        StrataPixel *pixels)
-{
-  StoreRow *row = ROW (self, row_index);
-  double width;
-  gint64 cur = -1;
-
-  g_return_if_fail (n_pixels > 0);
-
-  /* Rows hold times of the time range only: outside it there is nothing to find, and inside
-   * it the arithmetic below cannot overflow. */
-  from = strata_time_clamp (from);
-  to = strata_time_clamp (to);
-  memset (pixels, 0, n_pixels * sizeof *pixels);
-  if (row->n == 0 || to <= from)
-    return;
-  if (g_once_init_enter (&row->pyramid_ready))
-    {
-      g_atomic_pointer_add (&self->memory, build_pyramid (self->descs, self->end, NULL, row));
-      g_once_init_leave (&row->pyramid_ready, 1);
-    }
-  width = (double) (to - from) / n_pixels;
-
-  for (guint p = 0; p < n_pixels; p++)
-    {
-      StrataPixel *px = &pixels[p];
-      gint64 a = from + (gint64) (p * width);
-      gint64 b = p + 1 == n_pixels ? to : from + (gint64) ((p + 1) * width);
-      guint64 k;
-
-      if (b <= a)
-        b = a + 1;
-      if (b <= store_row_ts (row, 0) || a >= self->end)
-        continue;
-      a = MAX (a, store_row_ts (row, 0));
-      b = MIN (b, self->end);
-      if (cur < 0 || store_row_ts (row, cur) > a)
-        cur = find_le (row, a);
-      else if (cur + 1 < (gint64) row->n && store_row_ts (row, cur + 1) <= a)
-        cur = (gint64) gallop_ge (row, cur, a + 1) - 1;
-      k = gallop_ge (row, cur + 1, b);
-
-      if (k - cur <= 3)
-        {
-          /* A few pieces: exact, without the accumulator's bookkeeping. */
-          guint32 keys[3], ids[3];
-          gint64 durs[3], pieces[3], busy = 0;
-          guint n = 0, best = 0, second = 0;
-          gint64 second_dur = -1;
-
-          px->machine_mask = 0;
-          for (guint64 i = cur; i < k; i++)
-            {
-              gint64 s = MAX (store_row_ts (row, i), a);
-              gint64 e = MIN (i + 1 < row->n ? store_row_ts (row, i + 1) : self->end, b);
-              const StrataStateDesc *d = &self->descs[row->ids[i]];
-              guint32 key = desc_key (d);
-              guint j;
-
-              px->machine_mask |= machine_bit (d->machine);
-              if (strata_state_is_activity (d->state))
-                busy += e - s;
-              for (j = 0; j < n && keys[j] != key; j++)
-                ;
-              if (j == n)
-                {
-                  keys[n] = key;
-                  durs[n] = pieces[n] = 0;
-                  n++;
-                }
-              durs[j] += e - s;
-              if (e - s > pieces[j] || pieces[j] == 0)
-                {
-                  pieces[j] = e - s;
-                  ids[j] = row->ids[i];
-                }
-            }
-          for (guint j = 1; j < n; j++)
-            if (durs[j] > durs[best])
-              best = j;
-          for (guint j = 0; j < n; j++)
-            {
-              guint state = keys[j] & 0xff;
-
-              if (strata_state_is_activity (state) && state != (keys[best] & 0xff) && durs[j] > second_dur)
-                {
-                  second = j;
-                  second_dur = durs[j];
-                }
-            }
-          px->state = keys[best] & 0xff;
-          px->machine = (keys[best] >> 8) & 0xffff;
-          px->secondary = second_dur >= 0 ? keys[second] & 0xff : 0;
-          px->busy = (float) ((double) busy / (double) (b - a));
-          if (k - cur == 1)
-            px->desc_id = row->ids[cur];
-          else
-            px->desc_id = ids[!strata_state_is_activity (px->state) && px->secondary != 0 ? second : best];
-          px->changes = k - cur == 1 ? 1 : 2;
-        }
-      else
-        {
-          gint64 begin = store_row_ts (row, 0);
-          guint level = 0;
-          gint64 wl = row->w0;
-          StoreBucket best = { NO_KEY, 0, 0, 0, 0 };
-          double best_dur = -1, busy = 0;
-          gboolean any_busy = FALSE;
-          guint32 mask = 0;
-
-          while (level + 1 < row->n_levels && wl * 2 <= b - a)
-            {
-              wl *= 2;
-              level++;
-            }
-          for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < row->level_len[level]; bi++)
-            {
-              StoreBucket bk = row->levels[level][bi];
-              gint64 bs = begin + (gint64) bi * wl;
-              double overlap = (double) (MIN (b, bs + wl) - MAX (a, bs)) / wl;
-
-              mask |= bk.mask;
-              /* Each bucket's busy time taken as spread evenly over it. */
-              busy += overlap * bk.busy;
-              any_busy |= bk.busy > 0;
-              if (bk.key != NO_KEY && bk.dur * overlap > best_dur)
-                {
-                  best = bk;
-                  best_dur = bk.dur * overlap;
-                }
-            }
-          px->desc_id = best.key == NO_KEY ? row->ids[cur] : best.desc;
-          px->state = best.key == NO_KEY ? STRATA_STATE_UNKNOWN : (best.key & 0xff);
-          px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : ((best.key >> 8) & 0xffff);
-          px->secondary = best.key == NO_KEY ? 0 : best.key >> 24;
-          px->machine_mask = mask;
-          px->busy = (float) (busy * wl / STORE_BUCKET_UNIT / (double) (b - a));
-          /* Activity in a bucket the column barely overlaps still shows. */
-          if (any_busy && px->busy <= 0)
-            px->busy = FLT_MIN;
-          px->changes = 2;
-        }
-      px->busy = CLAMP (px->busy, 0.f, 1.f);
-      cur = (k < row->n && store_row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
-    }
 }
