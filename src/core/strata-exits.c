@@ -255,7 +255,8 @@ strata_exits_new (GArray *records)
 
   self->n_groups = groups->len;
   self->groups = g_new0 (Group, MAX (groups->len, 1));
-  memcpy (self->groups, groups->data, groups->len * sizeof (Group));
+  if (groups->len > 0)
+    memcpy (self->groups, groups->data, groups->len * sizeof (Group));
   fill = g_new0 (guint64, MAX (groups->len, 1));
   for (guint gi = 0; gi < self->n_groups; gi++)
     {
