@@ -1314,6 +1314,17 @@ test_losses (void)
   g_test_message ("%s", tooltip);
   g_assert_nonnull (tooltip);
   g_assert_nonnull (strstr (tooltip, "discarded by the tracer on CPU"));
+  /* The timeline's tooltip over the ruler: the time, then the losses. */
+  {
+    StrataRenderOptions o;
+    g_autofree char *view_tooltip = NULL;
+
+    strata_timeline_view_get_render_options (view, &o);
+    view_tooltip = strata_timeline_view_describe_at (view, o.header_width + x + 1, o.ruler_height / 2.0);
+    g_test_message ("%s", view_tooltip);
+    g_assert_nonnull (view_tooltip);
+    g_assert_nonnull (strstr (view_tooltip, tooltip));
+  }
   /* Nothing is lost at the very start. */
   nothing = strata_time_ruler_describe_at (ruler, 0);
   if (mark->begin > strata_session_get_visible_time (get_session ())->begin + 100 * strata_time_span_ns_per_px (*strata_session_get_visible_time (get_session ()), gtk_widget_get_width (GTK_WIDGET (ruler))))

@@ -125,23 +125,6 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
   gtk_snapshot_pop (snapshot);
 }
 
-/* Over a loss mark, which CPUs lost how many events there. */
-static gboolean
-strata_time_ruler_query_tooltip (GtkWidget  *widget,
-                                 int         x,
-                                 int         y,
-                                 gboolean    keyboard,
-                                 GtkTooltip *tooltip)
-{
-  StrataTimeRuler *self = STRATA_TIME_RULER (widget);
-  g_autofree char *text = strata_time_ruler_describe_at (self, x);
-
-  if (text == NULL)
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
 char *
 strata_time_ruler_describe_at (StrataTimeRuler *self,
                                double           x)
@@ -265,7 +248,6 @@ strata_time_ruler_class_init (StrataTimeRulerClass *klass)
 
   widget_class->snapshot = strata_time_ruler_snapshot;
   widget_class->measure = strata_time_ruler_measure;
-  widget_class->query_tooltip = strata_time_ruler_query_tooltip;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, STRATA_TYPE_SESSION,
@@ -278,7 +260,6 @@ strata_time_ruler_class_init (StrataTimeRulerClass *klass)
 static void
 strata_time_ruler_init (StrataTimeRuler *self)
 {
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   self->session_signals = g_signal_group_new (STRATA_TYPE_SESSION);
   g_signal_group_connect_object (self->session_signals, "notify::visible-time",
                                  G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);

@@ -21,7 +21,8 @@ GtkWidget     *strata_time_ruler_new         (void);
 StrataSession *strata_time_ruler_get_session (StrataTimeRuler *self);
 void           strata_time_ruler_set_session (StrataTimeRuler *self,
                                               StrataSession   *session);
-/* What the tooltip at @x says: the events lost under the mark there, or NULL. */
+/* The events lost under the mark at @x (px from its left edge), for the timeline's tooltip;
+ * NULL when there is none. */
 char          *strata_time_ruler_describe_at (StrataTimeRuler *self,
                                               double           x);
 

@@ -397,6 +397,18 @@ strata_timeline_view_describe_at (StrataTimelineView *self,
       if (x < header_width)
         return NULL;
       at = strata_time_format_absolute (strata_timeline_view_x_to_time (self, x));
+      /* Over a mark of discarded events, the CPUs that lost them and how many. */
+      {
+        g_autofree char *lost = strata_time_ruler_describe_at (self->ruler, x - header_width);
+
+        if (lost != NULL)
+          {
+            char *both = g_strdup_printf ("%s\n%s", at, lost);
+
+            g_free (at);
+            at = both;
+          }
+      }
       if (strata_session_has_selection (self->session))
         {
           g_autofree char *duration =
