@@ -20,11 +20,10 @@
 /* When nothing says how big the packets are: LTTng's sub-buffers are rarely larger. */
 #define DEFAULT_PACKET_BITS (G_GUINT64_CONSTANT (8) * 8 * 1024 * 1024)
 
-/* Below this many elements a length is never refused: a few MiB of fields at most. */
-#define ALWAYS_ALLOWED 4096
-
-/* Fields one sequence may make (about 80 bytes each), however small its elements. */
-#define MAX_FIELDS (G_GUINT64_CONSTANT (4) << 20)
+/* Fields one sequence may make (about 80 bytes each), however small its elements: each
+ * sequence is made before its elements are read, so one of them inside another's element
+ * is made before the data that would refute it. */
+#define MAX_FIELDS (G_GUINT64_CONSTANT (2) << 20)
 
 typedef bt_field_array_dynamic_set_length_status (*SetLength) (bt_field *field,
                                                                uint64_t  length);
@@ -147,7 +146,7 @@ bt_field_array_dynamic_set_length (bt_field *field,
       guint64 each = MAX (min_bits (element, 0), 1);
       guint64 fields = n_fields (element, 0);
 
-      if ((length > ALWAYS_ALLOWED && length > bits / each) || fields > MAX_FIELDS / length)
+      if (length > bits / each || fields > MAX_FIELDS / length)
         {
           g_atomic_int_inc (&n_refused);
           bt_current_thread_error_append_cause_from_unknown ("strata", __FILE__, __LINE__,
