@@ -497,6 +497,7 @@ test_keyboard (void)
   g_autoptr(GArray) collapsed = NULL;
   g_autoptr(GArray) expanded = NULL;
   gint64 full = strata_session_get_document_time (session)->end - strata_session_get_document_time (session)->begin;
+  gboolean was_shown;
   gint64 from;
 
   /* Home goes to the first group's title; Space hides its rows, Return shows them. */
@@ -523,6 +524,29 @@ test_keyboard (void)
   g_assert_cmpint (strata_session_get_visible_time (session)->begin, >, from);
   press_key (GTK_WIDGET (view), GDK_KEY_0, 0);
   g_assert_cmpint (span (), ==, full);
+
+  /* Tab leaves the timeline for the next part of the window (the panel, or round to the
+   * header bar), and Shift+Tab comes back to it: what the window's Tab bindings do. */
+  was_shown = gtk_widget_get_visible (test_ui_window_child (window, "details_box"));
+  for (guint panel = 0; panel < 2; panel++)
+    {
+      GtkWidget *details = test_ui_window_child (window, "details_box");
+      GtkWidget *focus;
+
+      gtk_widget_set_visible (details, panel == 1);
+      test_ui_iterate (20);
+      gtk_widget_grab_focus (GTK_WIDGET (view));
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_test_message ("Tab from the timeline: %s", focus ? G_OBJECT_TYPE_NAME (focus) : "none");
+      g_assert_nonnull (focus);
+      g_assert_false (focus == GTK_WIDGET (view));
+      if (panel == 1)
+        g_assert_true (gtk_widget_is_ancestor (focus, details));
+      g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_BACKWARD);
+      g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (view));
+    }
+  gtk_widget_set_visible (test_ui_window_child (window, "details_box"), was_shown);
 }
 
 static void

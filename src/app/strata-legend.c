@@ -257,6 +257,9 @@ strata_legend_init (StrataLegend *self)
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (self->scroller), MAX_HEIGHT);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->flow_box);
   gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+  /* Nothing in it takes the focus: Tab passes over it (its flow box would keep the focus
+   * where it was, so that Tab could never leave the timeline). */
+  gtk_widget_set_can_focus (GTK_WIDGET (self), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Legend"),
                                   -1);
