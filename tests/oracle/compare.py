@@ -106,7 +106,7 @@ def compare_trace(cli, folder, check_threads, max_threads, verbose, jobs):
     if environment.get('domain') != 'kernel':
         return None
     hostname = environment.get('hostname')
-    begin, end, rows, runnable = strata_oracle.reconstruct(events)
+    begin, end, rows, runnable = strata_oracle.reconstruct(events, environment.get('_lost_events', False))
     if not rows:
         return None
     total = 0

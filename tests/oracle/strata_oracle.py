@@ -16,7 +16,8 @@
 #
 # It also lists every switch-out that the trace proves runnable: prev_state 0 or exactly
 # one preemption marker bit (256, 1024, 2048, 4096), or switched in again with no wakeup
-# in between.
+# in between, in a trace that records wakeups and lost no events (elsewhere, no wakeup seen
+# is no proof: it may not have been recorded).
 #
 # Usage: strata_oracle.py [--json] TRACE_FOLDER
 # Output (--json): {"begin_ns", "end_ns", "hostname", "cpus": {"N": [[start, end, state,
@@ -83,6 +84,7 @@ class _Sink(bt2._UserSinkComponent):
     def __init__(self, config, params, obj):
         self._streams = obj['streams']
         self._environment = obj['environment']
+        self._lost = obj['lost']
         self._kinds = {}
         for i in range(obj['ports']):
             self._add_input_port('in%d' % i)
@@ -125,6 +127,8 @@ class _Sink(bt2._UserSinkComponent):
                 for key, value in msg.stream.trace.environment.items():
                     self._environment[key] = (int(value) if isinstance(value, int)
                                               else str(value))
+            if type(msg) in (bt2._DiscardedEventsMessageConst, bt2._DiscardedPacketsMessageConst):
+                self._lost.append(msg.count)
             if type(msg) is bt2._EventMessageConst:
                 event = self._read_event(msg)
                 # A stream's own order is the order things happened in: an event dated
@@ -146,8 +150,9 @@ def read_trace(path):
     ports = list(source.output_ports.values())
     streams = []
     environment = {}
+    lost = []
     sink = graph.add_component(_Sink, 'sink', obj={'ports': len(ports), 'streams': streams,
-                                                   'environment': environment})
+                                                   'environment': environment, 'lost': lost})
     for i, port in enumerate(ports):
         graph.connect_ports(port, sink.input_ports['in%d' % i])
     graph.run()
@@ -155,6 +160,7 @@ def read_trace(path):
     # Ties between streams keep the streams' order; ties within one stream keep its order.
     keyed = ([(e[0], s, i, e) for i, e in enumerate(events)]
              for s, events in enumerate(streams))
+    environment['_lost_events'] = bool(lost)
     return [k[3] for k in heapq.merge(*keyed)], environment
 
 
@@ -224,11 +230,14 @@ def first_syscall_exits(events, cpu_thread):
     return in_syscall
 
 
-def reconstruct(events):
+def reconstruct(events, lost_events=False):
     """Per-CPU interval lists [start, end, state, tid] over [CPU's first event, trace end],
-    and the switch-outs the trace proves runnable."""
+    and the switch-outs the trace proves runnable (LOST_EVENTS: the trace lost some)."""
     if not events:
         return 0, 0, {}, []
+    # A switch-in with no wakeup since the switch-out proves something only where wakeups
+    # are recorded and none can have been lost.
+    switch_in_proves = not lost_events and any(e[2] == K_WAKEUP for e in events)
     end = events[-1][0]
     cpu_first, cpu_thread, cpu_irqs = initial_state(events)
     in_syscall = first_syscall_exits(events, cpu_thread)
@@ -286,7 +295,8 @@ def reconstruct(events):
                     pending[prev_tid] = (ts, cpu, prev_state)
             if next_tid != 0 and next_tid in pending:
                 out_ts, out_cpu, out_state = pending.pop(next_tid)
-                runnable.append([next_tid, out_ts, out_cpu, out_state, 'switched-in'])
+                if switch_in_proves:
+                    runnable.append([next_tid, out_ts, out_cpu, out_state, 'switched-in'])
             current[cpu] = next_tid
             in_guest.discard(cpu)
         elif kind == K_KVM_ENTRY:
@@ -326,7 +336,7 @@ def main(argv):
         sys.stderr.write('usage: strata_oracle.py [--json] TRACE_FOLDER\n')
         return 2
     events, environment = read_trace(args[0])
-    begin, end, rows, runnable = reconstruct(events)
+    begin, end, rows, runnable = reconstruct(events, environment.get('_lost_events', False))
     if '--json' in argv:
         json.dump({'begin_ns': begin, 'end_ns': end, 'hostname': environment.get('hostname'),
                    'cpus': {str(cpu): rows[cpu] for cpu in sorted(rows)},
