@@ -262,7 +262,7 @@ check_maps (Analysis                    *a,
         {
           g_autofree char *vms = describe_vms (a);
 
-          warn (a, _("--map %s=%" PRId64 ": no VM has qemu pid %" PRId64 " (VMs without a guest: %s)"),
+          warn (a, _("--map %s=%" PRId64 ": no VM has qemu pid %" PRId64 " (VMs that no vmsync events link: %s)"),
                 map->guest, map->host_pid, map->host_pid, *vms ? vms : _("none"));
         }
       else if (model->machine->role == STRATA_ROLE_HOST || model->index == vm->host)
