@@ -278,6 +278,16 @@ assert_same_analysis (StrataAnalysis *a,
           strata_exits_get (a->exits, g, i, &s0, &e0);
           strata_exits_get (b->exits, g, i, &s1, &e1);
           g_assert_true (s0 == s1 && e0 == e1);
+          /* The port or MSR it names, which the saved info1 gives. */
+          if (e0 > s0)
+            {
+              StrataExitDetail da, db;
+
+              g_assert_cmpint (strata_exits_detail_at (a->exits, ma, va, s0, &da), ==,
+                               strata_exits_detail_at (b->exits, mb, vb, s1, &db));
+              g_assert_true (da.kind == db.kind && da.size == db.size && da.has_value == db.has_value &&
+                             da.value == db.value);
+            }
         }
     }
   assert_same_store (a, b);

@@ -217,6 +217,7 @@ test_exits (void)
   JsonArray *list;
   gint first = -1, last = -1;
   guint n_reasons = 0;
+  guint n_ports[2] = { 0, 0 };
 
   if (!have_demo ())
     return;
@@ -241,6 +242,22 @@ test_exits (void)
         g_assert_true (json_object_has_member (iv, "exit_reason"));
       else
         g_assert_false (json_object_has_member (iv, "exit_reason"));
+      /* The generator's I/O exits write to the virtio notify port (2 bytes) or the serial
+       * port (1 byte); exits that name no port or MSR have no detail. */
+      if (json_object_has_member (iv, "exit_reason") &&
+          g_str_equal (json_object_get_string_member (iv, "exit_reason"), "IO_INSTRUCTION"))
+        {
+          JsonObject *detail = json_object_get_object_member (iv, "exit_detail");
+          gint64 port = json_object_get_int_member (detail, "port");
+
+          g_assert_cmpstr (json_object_get_string_member (detail, "direction"), ==, "out");
+          g_assert_true (port == 0xc050 || port == 0x3f8);
+          g_assert_cmpint (json_object_get_int_member (detail, "size"), ==, port == 0xc050 ? 2 : 1);
+          n_ports[port == 0xc050]++;
+        }
+      else if (json_object_has_member (iv, "exit_reason") &&
+               !g_str_has_prefix (json_object_get_string_member (iv, "exit_reason"), "MSR_"))
+        g_assert_false (json_object_has_member (iv, "exit_detail"));
       if (g_str_equal (json_object_get_string_member (iv, "state"), "hypervisor") &&
           g_str_equal (json_object_get_string_member (prev, "state"), "running"))
         {
@@ -250,6 +267,8 @@ test_exits (void)
                                GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expect, reason)) + 1));
         }
     }
+  g_assert_cmpuint (n_ports[0], >, 0);
+  g_assert_cmpuint (n_ports[1], >, 0);
   from = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_array_get_object_element (list, first), "start_ns"));
   to = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_array_get_object_element (list, last), "start_ns"));
   {

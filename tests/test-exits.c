@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-describe.h"
 #include "strata-exit-reason.h"
 #include "strata-scenario.h"
 
@@ -170,6 +171,7 @@ typedef struct
   guint32 code;
   gint64  start;
   gint64  dur;
+  guint64 info1;
 } TrueExit;
 
 static GArray *
@@ -206,6 +208,7 @@ true_exits (StrataSet *set)
               x->isa = (guint8) e->f[STRATA_F_KVM_ISA];
               x->code = (guint32) e->f[STRATA_F_KVM_EXIT_REASON] & 0xffff;
               x->start = e->ts;
+              x->info1 = (guint64) e->f[STRATA_F_KVM_INFO1];
               g_hash_table_replace (open, GINT_TO_POINTER (x->tid), x);
             }
           else if (e->kind == STRATA_EV_KVM_ENTRY && cur[e->cpu] > 0)
@@ -304,6 +307,97 @@ check_range (StrataAnalysis *analysis,
   g_assert_cmpuint (n_got, ==, n_true);
 }
 
+/* Each exit's port or MSR, as its own info1 names it, at any time within the exit; the
+ * generated I/O exits name the virtio notify port and the serial port. */
+static void
+check_details (StrataAnalysis *analysis,
+               GArray         *truth)
+{
+  guint n_virtio = 0, n_serial = 0, n_tooltips = 0, n_plain = 0;
+
+  for (guint i = 0; i < truth->len; i++)
+    {
+      const TrueExit *x = &g_array_index (truth, TrueExit, i);
+      StrataExitDetail want, got;
+      gboolean has_want, found = FALSE;
+
+      if (x->dur == 0)
+        continue;
+      has_want = strata_exit_detail (x->isa, x->code, x->info1, 0, &want);
+      for (guint m = 0; m < analysis->machines->len && !found; m++)
+        {
+          StrataMachine *vm = g_ptr_array_index (analysis->machines, m);
+
+          for (guint v = 0; v < vm->vcpus->len && !found; v++)
+            {
+              const StrataVcpu *vcpu = &g_array_index (vm->vcpus, StrataVcpu, v);
+
+              if (vcpu->host_tid != x->tid)
+                continue;
+              found = TRUE;
+              g_assert_cmpint (strata_exits_detail_at (analysis->exits, m, vcpu->id, x->start + x->dur / 2, &got),
+                               ==, has_want);
+              /* The tooltip of the first exit to the serial port the row shows in the
+               * hypervisor names the port. */
+              if (has_want && n_tooltips == 0 && want.value == 0x3f8)
+                {
+                  g_autofree char *name = g_strdup_printf ("%s/vcpu/%d", strata_analysis_get_machine_name (analysis, m),
+                                                           vcpu->id);
+                  gint row = strata_store_find_row (analysis->store, name);
+                  StrataInterval iv;
+
+                  g_assert_cmpint (row, >=, 0);
+                  if (strata_store_lookup (analysis->store, row, x->start, &iv) &&
+                      iv.desc->state == STRATA_STATE_HYPERVISOR)
+                    {
+                      g_autofree char *text = strata_describe_interval (analysis, row, &iv, x->start);
+
+                      g_test_message ("%s", text);
+                      g_assert_nonnull (strstr (text, "\nExit: IO_INSTRUCTION, "));
+                      g_assert_nonnull (strstr (text, "\nAccess: port 0x3f8 out, 1 byte\n"));
+                      n_tooltips++;
+                    }
+                }
+              else if (!has_want && n_plain == 0)
+                {
+                  g_autofree char *name = g_strdup_printf ("%s/vcpu/%d", strata_analysis_get_machine_name (analysis, m),
+                                                           vcpu->id);
+                  gint row = strata_store_find_row (analysis->store, name);
+                  StrataInterval iv;
+
+                  if (strata_store_lookup (analysis->store, row, x->start, &iv) &&
+                      iv.desc->state == STRATA_STATE_HYPERVISOR)
+                    {
+                      g_autofree char *text = strata_describe_interval (analysis, row, &iv, x->start);
+
+                      g_assert_nonnull (strstr (text, "\nExit: "));
+                      g_assert_null (strstr (text, "\nAccess: "));
+                      n_plain++;
+                    }
+                }
+            }
+        }
+      g_assert_true (found);
+      if (!has_want)
+        {
+          g_assert_cmpuint (got.kind, ==, STRATA_EXIT_DETAIL_NONE);
+          continue;
+        }
+      g_assert_cmpuint (got.kind, ==, want.kind);
+      g_assert_cmpuint (got.size, ==, want.size);
+      g_assert_cmpint (got.has_value, ==, want.has_value);
+      g_assert_cmpuint (got.value, ==, want.value);
+      if (got.kind == STRATA_EXIT_DETAIL_PORT_OUT && got.value == 0xc050 && got.size == 2)
+        n_virtio++;
+      if (got.kind == STRATA_EXIT_DETAIL_PORT_OUT && got.value == 0x3f8 && got.size == 1)
+        n_serial++;
+    }
+  g_assert_cmpuint (n_virtio, >, 0);
+  g_assert_cmpuint (n_serial, >, 0);
+  g_assert_cmpuint (n_tooltips, ==, 1);
+  g_assert_cmpuint (n_plain, ==, 1);
+}
+
 static void
 test_demo_truth (void)
 {
@@ -325,6 +419,8 @@ test_demo_truth (void)
   for (guint g = 0; g < strata_exits_n_groups (analysis->exits); g++)
     n_big += strata_exits_count (analysis->exits, g, G_MININT64, G_MAXINT64) > 3000;
   g_assert_cmpuint (n_big, >, 0);
+
+  check_details (analysis, truth);
 
   begin = strata_store_begin (analysis->store);
   end = strata_store_end (analysis->store);

@@ -595,6 +595,42 @@ parse_time_option (const char     *text,
   return TRUE;
 }
 
+/* The port or MSR an exit names, as an object: {"port":N,"direction":"in","size":N|null} or
+ * {"msr":N|null,"direction":"read"}; nothing when it names neither. */
+static void
+json_exit_detail (StrataJson            *json,
+                  StrataAnalysis        *analysis,
+                  const StrataStateDesc *d,
+                  gint64                 ts)
+{
+  StrataExitDetail detail;
+  gboolean port;
+
+  if (!strata_exits_detail_at (analysis->exits, d->machine, d->vcpu, ts, &detail))
+    return;
+  port = detail.kind == STRATA_EXIT_DETAIL_PORT_IN || detail.kind == STRATA_EXIT_DETAIL_PORT_OUT;
+  strata_json_key (json, "exit_detail");
+  strata_json_begin_object (json);
+  strata_json_key (json, port ? "port" : "msr");
+  if (detail.has_value)
+    strata_json_int (json, detail.value);
+  else
+    strata_json_null (json);
+  strata_json_key (json, "direction");
+  strata_json_string (json, detail.kind == STRATA_EXIT_DETAIL_PORT_IN ? "in"
+                            : detail.kind == STRATA_EXIT_DETAIL_PORT_OUT ? "out"
+                            : detail.kind == STRATA_EXIT_DETAIL_MSR_READ ? "read" : "write");
+  if (port)
+    {
+      strata_json_key (json, "size");
+      if (detail.size > 0)
+        strata_json_int (json, detail.size);
+      else
+        strata_json_null (json);
+    }
+  strata_json_end_object (json);
+}
+
 static void
 print_interval (StrataAnalysis       *analysis,
                 StrataJson           *json,
@@ -629,6 +665,7 @@ print_interval (StrataAnalysis       *analysis,
         {
           strata_json_key (json, "exit_reason");
           strata_json_string (json, strata_exit_reason_display (isa, code));
+          json_exit_detail (json, analysis, d, iv->start);
         }
       if (d->host_tid >= 0 && d->host_tid != d->tid)
         {
@@ -650,7 +687,17 @@ print_interval (StrataAnalysis       *analysis,
                machine ? esc (machine) : "", vcpu, tid, comm ? esc (comm) : "");
       if (d->state == STRATA_STATE_HYPERVISOR && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0 &&
           strata_exits_at (analysis->exits, d->machine, d->vcpu, iv->start, &isa, &code, NULL, NULL))
-        g_print ("  %s", strata_exit_reason_display (isa, code));
+        {
+          StrataExitDetail detail;
+
+          g_print ("  %s", strata_exit_reason_display (isa, code));
+          if (strata_exits_detail_at (analysis->exits, d->machine, d->vcpu, iv->start, &detail))
+            {
+              g_autofree char *text = strata_exit_detail_format (&detail);
+
+              g_print (" (%s)", text);
+            }
+        }
       g_print ("\n");
     }
 }

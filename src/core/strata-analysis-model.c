@@ -338,6 +338,7 @@ exit_begin (Model             *model,
   t->exit_isa = (guint8) e->f[STRATA_F_KVM_ISA];
   t->exit_code = strata_exit_code (t->exit_isa, (guint64) e->f[STRATA_F_KVM_EXIT_REASON]);
   t->exit_start = ts;
+  t->exit_info1 = (guint64) e->f[STRATA_F_KVM_INFO1];
 }
 
 /* vCPU thread @t enters guest mode again at @ts: its exit, if it had one, ends. An exit the
@@ -358,6 +359,7 @@ exit_end (Model  *model,
   r.isa = t->exit_isa;
   r.machine = vm_machine (model, t->vm);
   r.vcpu = t->vcpu;
+  r.info1 = t->exit_info1;
   g_array_append_val (model->exits, r);
 }
 

@@ -97,6 +97,7 @@ typedef struct
   guint8  exit_isa;
   guint32 exit_code;
   gint64  exit_start;
+  guint64 exit_info1;
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
    * the thread keeps the name they were made with: most changes then need no hashing. */
   guint32 ids_name;

@@ -329,9 +329,17 @@ append_vcpu (GString              *text,
           if (strata_exits_at (analysis->exits, d->machine, d->vcpu, ns, &isa, &code, &exit_start, &exit_end))
             {
               g_autofree char *length = strata_time_format_duration (exit_end - exit_start);
+              StrataExitDetail detail;
 
               /* Translators: the VM exit a vCPU is in: "Exit: EPT_VIOLATION, 3.2 µs in all" */
               g_string_append_printf (text, _("Exit: %s, %s in all\n"), strata_exit_reason_display (isa, code), length);
+              if (strata_exits_detail_at (analysis->exits, d->machine, d->vcpu, ns, &detail))
+                {
+                  g_autofree char *what = strata_exit_detail_format (&detail);
+
+                  /* Translators: the I/O port or MSR a VM exit is for: "Access: port 0x3f8 out, 1 byte" */
+                  g_string_append_printf (text, _("Access: %s\n"), what);
+                }
             }
         }
       if (d->state == STRATA_STATE_RUNNING && guest_at (analysis, d->machine, d->vcpu, ns, &guest))

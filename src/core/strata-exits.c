@@ -18,8 +18,9 @@
 #include "strata-time.h"
 
 /*
- * Three arrays of all exits, group after group, each group in time order: start, duration,
- * and the durations again, sorted within each block of BLOCK exits. Per block, the shortest,
+ * Four arrays of all exits, group after group, each group in time order: start, duration,
+ * info1 (for the port or MSR it names), and the durations again, sorted within each block of
+ * BLOCK exits. Per block, the shortest,
  * the longest and the sum. A range [first, last) of a group is its partial blocks at both
  * ends and the whole blocks between: count, total, min and max come from the block sums
  * and a short loop over the partial blocks; the p99 is the smallest duration d with at least
@@ -54,6 +55,7 @@ struct _StrataExits
   guint64  n_blocks;
   gint64  *starts;
   gint64  *durs;
+  guint64 *info1;
   gint64  *sorted;
   gint64  *bmin;
   gint64  *bmax;
@@ -266,6 +268,7 @@ strata_exits_new (GArray *records)
   self->n = offset;
   self->starts = g_new (gint64, MAX (self->n, 1));
   self->durs = g_new (gint64, MAX (self->n, 1));
+  self->info1 = g_new (guint64, MAX (self->n, 1));
   self->sorted = g_new (gint64, MAX (self->n, 1));
   for (guint i = 0; i < records->len; i++)
     {
@@ -275,6 +278,7 @@ strata_exits_new (GArray *records)
 
       self->starts[at] = r->start;
       self->durs[at] = MAX (r->end - r->start, 0);
+      self->info1[at] = r->info1;
     }
   /* In case the order came otherwise: sort a group whose starts go back. */
   for (guint gi = 0; gi < self->n_groups; gi++)
@@ -286,19 +290,21 @@ strata_exits_new (GArray *records)
         ordered = self->starts[i - 1] <= self->starts[i];
       if (!ordered)
         {
-          g_autofree gint64 *pairs = g_new (gint64, 2 * g->n);
+          g_autofree gint64 *triples = g_new (gint64, 3 * g->n);
 
           for (guint64 i = 0; i < g->n; i++)
             {
-              pairs[2 * i] = self->starts[g->offset + i];
-              pairs[2 * i + 1] = self->durs[g->offset + i];
+              triples[3 * i] = self->starts[g->offset + i];
+              triples[3 * i + 1] = self->durs[g->offset + i];
+              triples[3 * i + 2] = (gint64) self->info1[g->offset + i];
             }
-          /* Pairs sort by start first: compare_i64 on the first of each. */
-          qsort (pairs, g->n, 2 * sizeof (gint64), compare_i64);
+          /* Triples sort by start: compare_i64 on the first of each. */
+          qsort (triples, g->n, 3 * sizeof (gint64), compare_i64);
           for (guint64 i = 0; i < g->n; i++)
             {
-              self->starts[g->offset + i] = pairs[2 * i];
-              self->durs[g->offset + i] = pairs[2 * i + 1];
+              self->starts[g->offset + i] = triples[3 * i];
+              self->durs[g->offset + i] = triples[3 * i + 1];
+              self->info1[g->offset + i] = (guint64) triples[3 * i + 2];
             }
         }
     }
@@ -315,6 +321,7 @@ strata_exits_free (StrataExits *self)
   g_free (self->groups);
   g_free (self->starts);
   g_free (self->durs);
+  g_free (self->info1);
   g_free (self->sorted);
   g_free (self->bmin);
   g_free (self->bmax);
@@ -333,7 +340,7 @@ gsize
 strata_exits_memory (StrataExits *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->n_groups * sizeof (Group) + self->n * 3 * sizeof (gint64) + self->n_blocks * 3 * sizeof (gint64);
+  return self->n_groups * sizeof (Group) + self->n * 4 * sizeof (gint64) + self->n_blocks * 3 * sizeof (gint64);
 }
 
 guint
@@ -473,20 +480,18 @@ strata_exits_get (StrataExits *self,
     *end = self->starts[g->offset + index] + self->durs[g->offset + index];
 }
 
-gboolean
-strata_exits_at (StrataExits *self,
-                 guint16      machine,
-                 gint32       vcpu,
-                 gint64       ts,
-                 guint8      *isa,
-                 guint32     *code,
-                 gint64      *start,
-                 gint64      *end)
+/* The group and the index in the arrays of the exit of vCPU @vcpu of @machine that holds @ts;
+ * FALSE when it was in none. */
+static gboolean
+find_at (StrataExits *self,
+         guint16      machine,
+         gint32       vcpu,
+         gint64       ts,
+         guint       *group,
+         guint64     *at)
 {
   Group key = { machine, 0, 0, vcpu, 0, 0, 0, 0, 0 };
   guint lo = 0, hi;
-
-  g_return_val_if_fail (self != NULL, FALSE);
 
   /* The vCPU's groups are contiguous, from the first not before (machine, vcpu, 0, 0); its
    * exits do not overlap, so at most one group holds @ts. */
@@ -511,17 +516,60 @@ strata_exits_at (StrataExits *self,
       i = lower_bound (self->starts, g->offset, g->offset + g->n, ts == G_MAXINT64 ? ts : ts + 1);
       if (i == g->offset || self->starts[i - 1] + self->durs[i - 1] <= ts)
         continue;
-      if (isa != NULL)
-        *isa = g->isa;
-      if (code != NULL)
-        *code = g->code;
-      if (start != NULL)
-        *start = self->starts[i - 1];
-      if (end != NULL)
-        *end = self->starts[i - 1] + self->durs[i - 1];
+      *group = gi;
+      *at = i - 1;
       return TRUE;
     }
   return FALSE;
+}
+
+gboolean
+strata_exits_at (StrataExits *self,
+                 guint16      machine,
+                 gint32       vcpu,
+                 gint64       ts,
+                 guint8      *isa,
+                 guint32     *code,
+                 gint64      *start,
+                 gint64      *end)
+{
+  guint gi;
+  guint64 i;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!find_at (self, machine, vcpu, ts, &gi, &i))
+    return FALSE;
+  if (isa != NULL)
+    *isa = self->groups[gi].isa;
+  if (code != NULL)
+    *code = self->groups[gi].code;
+  if (start != NULL)
+    *start = self->starts[i];
+  if (end != NULL)
+    *end = self->starts[i] + self->durs[i];
+  return TRUE;
+}
+
+gboolean
+strata_exits_detail_at (StrataExits      *self,
+                        guint16           machine,
+                        gint32            vcpu,
+                        gint64            ts,
+                        StrataExitDetail *detail)
+{
+  guint gi;
+  guint64 i;
+
+  g_return_val_if_fail (detail != NULL, FALSE);
+
+  *detail = (StrataExitDetail) { 0 };
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!find_at (self, machine, vcpu, ts, &gi, &i))
+    return FALSE;
+  /* info2 names nothing the decoder reads: it is not kept. */
+  return strata_exit_detail (self->groups[gi].isa, self->groups[gi].code, self->info1[i], 0, detail);
 }
 
 guint64
@@ -654,8 +702,9 @@ strata_exits_query (StrataExits *self,
   return out;
 }
 
-/* Saved form: n_groups (u32), n_exits (u64), the groups, then starts, durations and the
- * sorted copy, each an array of n_exits i64, 8-byte aligned. */
+/* Saved form: n_groups (u32), block bits (u32), n_exits (u64), the groups, then starts,
+ * durations, info1 and the sorted copy, each an array of n_exits 64-bit integers, 8-byte
+ * aligned. */
 
 void
 strata_exits_write (StrataExits         *self,
@@ -675,6 +724,7 @@ strata_exits_write (StrataExits         *self,
   strata_section_writer_write (writer, self->groups, self->n_groups * sizeof (Group));
   strata_section_writer_write (writer, self->starts, self->n * sizeof (gint64));
   strata_section_writer_write (writer, self->durs, self->n * sizeof (gint64));
+  strata_section_writer_write (writer, self->info1, self->n * sizeof (guint64));
   strata_section_writer_write (writer, self->sorted, self->n * sizeof (gint64));
   strata_section_writer_end (writer);
 }
@@ -721,8 +771,8 @@ strata_exits_read (StrataSectionFile  *file,
   memcpy (&block_bits, data + 4, 4);
   memcpy (&n, data + 8, 8);
   if (block_bits != BLOCK_BITS || n_groups > (size - 16) / sizeof (Group) ||
-      n > (size - 16 - n_groups * sizeof (Group)) / (3 * sizeof (gint64)) ||
-      size != 16 + n_groups * sizeof (Group) + n * 3 * sizeof (gint64))
+      n > (size - 16 - n_groups * sizeof (Group)) / (4 * sizeof (gint64)) ||
+      size != 16 + n_groups * sizeof (Group) + n * 4 * sizeof (gint64))
     return damaged (NULL, error, "size");
 
   self = g_new0 (StrataExits, 1);
@@ -733,10 +783,15 @@ strata_exits_read (StrataSectionFile  *file,
   data += 16 + n_groups * sizeof (Group);
   self->starts = g_new (gint64, MAX (n, 1));
   self->durs = g_new (gint64, MAX (n, 1));
+  self->info1 = g_new (guint64, MAX (n, 1));
   self->sorted = g_new (gint64, MAX (n, 1));
-  memcpy (self->starts, data, n * sizeof (gint64));
-  memcpy (self->durs, data + n * sizeof (gint64), n * sizeof (gint64));
-  memcpy (self->sorted, data + 2 * n * sizeof (gint64), n * sizeof (gint64));
+  if (n > 0)
+    {
+      memcpy (self->starts, data, n * sizeof (gint64));
+      memcpy (self->durs, data + n * sizeof (gint64), n * sizeof (gint64));
+      memcpy (self->info1, data + 2 * n * sizeof (gint64), n * sizeof (guint64));
+      memcpy (self->sorted, data + 3 * n * sizeof (gint64), n * sizeof (gint64));
+    }
   strata_section_file_read (file, size);
 
   /* Groups cover the arrays in order, with known machines, and are ordered and distinct. */

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "strata-exit-reason.h"
 #include "strata-section-file.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,7 @@ typedef struct
   guint8  isa;                   /* StrataIsa */
   guint8  reserved;
   gint32  vcpu;
+  guint64 info1;                 /* kvm_exit's info1, whose port or MSR strata_exit_detail() reads */
 } StrataExitRecord;
 
 typedef struct
@@ -93,6 +95,15 @@ gboolean     strata_exits_at          (StrataExits       *self,
                                        gint64            *start,
                                        gint64            *end);
 
+/* The port or MSR that the exit of vCPU @vcpu of @machine holding @ts names, as
+ * strata_exit_detail() reads it; FALSE (and kind NONE) when it names neither or the vCPU was
+ * not in an exit then. */
+gboolean     strata_exits_detail_at   (StrataExits       *self,
+                                       guint16            machine,
+                                       gint32             vcpu,
+                                       gint64             ts,
+                                       StrataExitDetail  *detail);
+
 /* The statistics of every group with an exit starting in [from, to), of @machine only when
  * it is not -1, in group order. */
 GArray      *strata_exits_query       (StrataExits       *self,
@@ -114,7 +125,7 @@ guint64      strata_exits_count       (StrataExits       *self,
 /* The saved form: one section of @writer, and reading it back with every index and order
  * checked; @n_machines bounds the machine indexes. */
 #define STRATA_EXITS_TAG STRATA_FOURCC ('A', 'E', 'X', 'I')
-#define STRATA_EXITS_FORMAT_VERSION 1
+#define STRATA_EXITS_FORMAT_VERSION 2
 
 void         strata_exits_write       (StrataExits         *self,
                                        StrataSectionWriter *writer);
