@@ -20,6 +20,7 @@
 #include "strata-machine-dialog.h"
 #include "strata-open-dialog.h"
 #include "strata-exits-panel.h"
+#include "strata-findings-panel.h"
 #include "strata-preemptions-panel.h"
 #include "strata-stats-panel.h"
 #include "strata-range-popover.h"
@@ -1172,6 +1173,7 @@ strata_window_class_init (StrataWindowClass *klass)
   adw_init ();
 
   g_type_ensure (STRATA_TYPE_EXITS_PANEL);
+  g_type_ensure (STRATA_TYPE_FINDINGS_PANEL);
   g_type_ensure (STRATA_TYPE_GUEST_LINKS);
   g_type_ensure (STRATA_TYPE_LEGEND);
   g_type_ensure (STRATA_TYPE_LOSS_BANNER);
