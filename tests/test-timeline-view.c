@@ -534,6 +534,12 @@ test_keyboard (void)
       GtkWidget *focus;
 
       gtk_widget_set_visible (details, panel == 1);
+      /* Tab only reaches what is mapped and allocated: wait for the layout, which a busy
+       * machine makes take longer than a frame. */
+      for (gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+           (panel == 1) != (gtk_widget_get_mapped (details) && gtk_widget_get_width (details) > 0) &&
+           g_get_monotonic_time () < deadline;)
+        test_ui_iterate (20);
       test_ui_iterate (20);
       gtk_widget_grab_focus (GTK_WIDGET (view));
       g_signal_emit_by_name (window, "move-focus", GTK_DIR_TAB_FORWARD);
