@@ -16,11 +16,12 @@
 #endif
 
 /* gtk_init_check(), without animations, and the X pointer moved to the screen's last pixel,
- * out of every test window. Both make a snapshot depend on what the test did only: a style
- * change eases colours over frames (text caught halfway on a busy machine), and Xvfb starts
- * the pointer in the middle of the screen, over the windows, where the crossing events of
- * windows mapping and dialogs closing would move the view's hover line (it follows the
- * pointer) between a test's synthetic motion and its snapshot. */
+ * out of every test window. Both make a snapshot depend on what the test did only: a CSS
+ * transition spreads a change over frames, which a busy machine may snapshot halfway, and
+ * Xvfb starts the pointer in the middle of the screen, over the windows, where the crossing
+ * events of windows mapping and dialogs closing (of this test or of another one on the same
+ * display) would move the view's hover line, which follows the pointer, between a test's
+ * synthetic motion and its snapshot. */
 gboolean
 test_ui_init (void)
 {
