@@ -166,27 +166,6 @@ strata_cli_exits (int    argc,
   return EXIT_OK;
 }
 
-static void
-print_cause_json (StrataAnalysis              *analysis,
-                  StrataJson                  *json,
-                  const StrataPreemptionCause *cause)
-{
-  strata_json_begin_object (json);
-  strata_json_key (json, "machine");
-  strata_json_string (json, strata_analysis_get_machine_name (analysis, cause->machine));
-  strata_json_key (json, "tid");
-  json_nullable_int (json, cause->tid);
-  strata_json_key (json, "comm");
-  strata_json_string (json, cause->comm != 0 ? strata_analysis_string (analysis, cause->comm) : NULL);
-  strata_json_key (json, "vcpu");
-  json_nullable_int (json, cause->vcpu);
-  strata_json_key (json, "state");
-  strata_json_string (json, strata_cause_state_to_string (cause->state));
-  strata_json_key (json, "ns");
-  strata_json_int (json, cause->ns);
-  strata_json_end_object (json);
-}
-
 /* The states a vCPU row shows, in the order a reader expects them. */
 static const StrataState vcpu_states[] = {
   STRATA_STATE_RUNNING, STRATA_STATE_HYPERVISOR, STRATA_STATE_PREEMPTED, STRATA_STATE_WAITING,

@@ -29,6 +29,9 @@ void            json_nullable_int (StrataJson      *json,
                                    gint64           value);
 /* Loads the set of @paths with the --map and --no-cache options; NULL, said, on failure. */
 StrataAnalysis *load_or_report    (char           **paths);
+void            print_cause_json  (StrataAnalysis              *analysis,
+                                   StrataJson                  *json,
+                                   const StrataPreemptionCause *cause);
 gboolean        check_paths       (const char      *command,
                                    char           **paths);
 gboolean        check_time        (const char      *command,

@@ -111,6 +111,28 @@ json_nullable_int (StrataJson *json,
     strata_json_int (json, value);
 }
 
+/* One cause of a preemption, written alike by every command that lists causes in JSON. */
+void
+print_cause_json (StrataAnalysis              *analysis,
+                  StrataJson                  *json,
+                  const StrataPreemptionCause *cause)
+{
+  strata_json_begin_object (json);
+  strata_json_key (json, "machine");
+  strata_json_string (json, strata_analysis_get_machine_name (analysis, cause->machine));
+  strata_json_key (json, "tid");
+  json_nullable_int (json, cause->tid);
+  strata_json_key (json, "comm");
+  strata_json_string (json, cause->comm != 0 ? strata_analysis_string (analysis, cause->comm) : NULL);
+  strata_json_key (json, "vcpu");
+  json_nullable_int (json, cause->vcpu);
+  strata_json_key (json, "state");
+  strata_json_string (json, strata_cause_state_to_string (cause->state));
+  strata_json_key (json, "ns");
+  strata_json_int (json, cause->ns);
+  strata_json_end_object (json);
+}
+
 static void
 print_info_json (StrataAnalysis *analysis)
 {
@@ -877,24 +899,7 @@ cmd_preemptions (int    argc,
           strata_json_key (&writer, "by");
           strata_json_begin_array (&writer);
           for (guint c = 0; c < p->by->len; c++)
-            {
-              StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, c);
-
-              strata_json_begin_object (&writer);
-              strata_json_key (&writer, "machine");
-              strata_json_string (&writer, strata_analysis_get_machine_name (analysis, cause->machine));
-              strata_json_key (&writer, "tid");
-              json_nullable_int (&writer, cause->tid);
-              strata_json_key (&writer, "comm");
-              strata_json_string (&writer, cause->comm != 0 ? strata_analysis_string (analysis, cause->comm) : NULL);
-              strata_json_key (&writer, "vcpu");
-              json_nullable_int (&writer, cause->vcpu);
-              strata_json_key (&writer, "state");
-              strata_json_string (&writer, strata_cause_state_to_string (cause->state));
-              strata_json_key (&writer, "ns");
-              strata_json_int (&writer, cause->ns);
-              strata_json_end_object (&writer);
-            }
+            print_cause_json (analysis, &writer, &g_array_index (p->by, StrataPreemptionCause, c));
           strata_json_end_array (&writer);
           strata_json_end_object (&writer);
         }
