@@ -155,7 +155,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(StrataApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *demo = NULL;
   g_autofree char *catalogue = NULL;
   const char *locale_dir = g_getenv ("STRATA_LOCALE_DIR");
@@ -168,7 +167,7 @@ main (int   argc,
   g_setenv ("LANGUAGE", "fr", TRUE);
   g_test_init (&argc, &argv, NULL);
 
-  if (!gtk_init_check ())
+  if (!test_ui_init ())
     return 77;
 
   g_assert_nonnull (locale_dir);
@@ -185,18 +184,7 @@ main (int   argc,
       return 77;
     }
 
-  /* As test-shell does: a registered application, not unique. */
-  app = strata_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  g_application_activate (G_APPLICATION (app));
-  window = STRATA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_unmaximize (GTK_WINDOW (window));
-  test_ui_iterate (100);
+  window = test_ui_application_window_new (&app);
 
   g_test_add_func ("/french/catalogue", test_french_catalogue);
   g_test_add_func ("/french/welcome", test_french_welcome);

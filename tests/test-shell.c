@@ -480,7 +480,6 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(StrataApplication) app = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *demo = NULL;
   int status;
 
@@ -496,20 +495,8 @@ main (int   argc,
       return 77;
     }
 
-  /* The window of a registered application, as users get it: its style sheet, icons,
-   * actions (app.style-variant, app.open-demo) and shortcuts. Not unique: a Strata running
-   * on the session bus must not take the calls. */
-  app = strata_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  g_application_activate (G_APPLICATION (app));
-  window = STRATA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_unmaximize (GTK_WINDOW (window));
-  test_ui_iterate (100);
+  /* Its actions (app.style-variant, app.open-demo) and shortcuts are the application's. */
+  window = test_ui_application_window_new (&app);
   open_demo (window);
 
   g_test_add_func ("/shell/adwaita", test_shell_adwaita);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "strata-application.h"
 #include "test-ui-util.h"
 
 #if defined (GDK_WINDOWING_X11) && defined (TEST_UI_HAVE_X11)
@@ -40,6 +41,28 @@ test_ui_init (void)
     }
 #endif
   return TRUE;
+}
+
+/* The window of a registered application, as users get it: its style sheet, icons, actions
+ * and shortcuts, 1280 × 800. Not unique: a Strata running on the session bus must not take
+ * the calls. The caller quits @app when done. */
+StrataWindow *
+test_ui_application_window_new (StrataApplication **app)
+{
+  g_autoptr(GError) error = NULL;
+  StrataWindow *window;
+
+  *app = strata_application_new ();
+  g_application_set_flags (G_APPLICATION (*app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (*app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (*app));
+  window = STRATA_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (*app)));
+  g_assert_nonnull (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  test_ui_iterate (100);
+  return window;
 }
 
 /* Dispatches everything the main context has ready, without waiting. */

@@ -9,6 +9,7 @@
 
 #include <gtk/gtk.h>
 
+#include "strata-application.h"
 #include "strata-window.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,7 @@ gboolean      test_ui_init              (void);
 void          test_ui_drain             (void);
 void          test_ui_iterate           (guint         msec);
 StrataWindow *test_ui_window_new        (void);
+StrataWindow *test_ui_application_window_new (StrataApplication **app);
 gpointer      test_ui_window_child      (StrataWindow *window,
                                          const char   *name);
 const char   *test_ui_visible_page      (StrataWindow *window);
