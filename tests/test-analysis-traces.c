@@ -132,6 +132,83 @@ test_busy_yum (void)
 }
 
 /* Every kernel trace analyses: rows for each CPU, intervals consecutive and in the set. */
+/* Each syscall entry and IRQ entry of @name's events starts an interval of its CPU's row that
+ * names it, as the tooltip then does; returns the tooltip of the first interval in IRQ
+ * @irq and of the first in syscall @syscall. */
+static void
+check_names (const char  *name,
+             gint64       irq,
+             const char  *syscall,
+             char       **irq_text,
+             char       **syscall_text)
+{
+  g_autoptr(StrataAnalysis) analysis = analyse (name);
+  g_autoptr(StrataEventMerge) merge = NULL;
+  StrataTrace *trace = g_ptr_array_index (analysis->set->traces, 0);
+  StrataEvent ev;
+  guint n_syscalls = 0, n_irqs = 0;
+
+  merge = strata_trace_merge (trace);
+  while (strata_event_merge_next (merge, &ev))
+    {
+      g_autofree char *row_name = NULL;
+      StrataInterval iv;
+      gint row;
+
+      if (ev.kind != STRATA_EV_SYSCALL_ENTRY && ev.kind != STRATA_EV_IRQ_ENTRY)
+        continue;
+      row_name = g_strdup_printf ("pcpu/%u", ev.cpu);
+      row = strata_store_find_row (analysis->store, row_name);
+      g_assert_cmpint (row, >=, 0);
+      /* Another event at the same time may have changed the state again. */
+      if (!strata_store_lookup (analysis->store, row, ev.ts, &iv) || iv.start != ev.ts)
+        continue;
+      if (ev.kind == STRATA_EV_SYSCALL_ENTRY && iv.desc->state == STRATA_STATE_SYSCALL)
+        {
+          g_assert_cmpuint (iv.desc->detail, ==, ev.f[STRATA_F_SYSCALL_NAME]);
+          if (*syscall_text == NULL &&
+              g_str_equal (strata_analysis_string (analysis, iv.desc->detail), syscall))
+            *syscall_text = strata_describe_interval (analysis, row, &iv, iv.start);
+          n_syscalls++;
+        }
+      else if (ev.kind == STRATA_EV_IRQ_ENTRY && iv.desc->state == STRATA_STATE_IRQ)
+        {
+          g_assert_cmpint (iv.desc->irq, ==, ev.f[STRATA_F_IRQ_IRQ]);
+          g_assert_cmpuint (iv.desc->detail, ==, ev.f[STRATA_F_IRQ_NAME]);
+          if (*irq_text == NULL && iv.desc->irq == irq)
+            *irq_text = strata_describe_interval (analysis, row, &iv, iv.start);
+          n_irqs++;
+        }
+    }
+  g_test_message ("%s: %u syscalls and %u IRQs named", name, n_syscalls, n_irqs);
+  g_assert_cmpuint (n_syscalls, >, 100);
+}
+
+/* The tooltips of real traces name the syscall and the IRQ a CPU is in. */
+static void
+test_syscall_irq_names (void)
+{
+  g_autofree char *irq_text = NULL;
+  g_autofree char *syscall_text = NULL;
+  g_autofree char *wget_irq = NULL;
+  g_autofree char *futex = NULL;
+
+  if (traces_dir == NULL || !g_file_test (traces_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("sample traces not found (STRATA_TRACES_DIR)");
+      return;
+    }
+  check_names ("tc-bug446190-arm64", 288, "clock_gettime", &irq_text, &syscall_text);
+  g_test_message ("%s\n%s", irq_text, syscall_text);
+  g_assert_nonnull (irq_text);
+  g_assert_nonnull (strstr (irq_text, "State: IRQ\nInterrupt: IRQ 288 (rcar-du-r8a7790)\n"));
+  g_assert_nonnull (syscall_text);
+  g_assert_nonnull (strstr (syscall_text, "State: System call\nSystem call: clock_gettime\n"));
+  check_names ("tvl-wget-critical-path", -1, "futex", &wget_irq, &futex);
+  g_assert_nonnull (futex);
+  g_assert_nonnull (strstr (futex, "System call: futex\n"));
+}
+
 static void
 test_every_trace (void)
 {
@@ -401,6 +478,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/analysis/traces/busy-many-threads", test_busy_many_threads);
   g_test_add_func ("/analysis/traces/busy-yum", test_busy_yum);
   g_test_add_func ("/analysis/traces/every-trace", test_every_trace);
+  g_test_add_func ("/analysis/traces/syscall-irq-names", test_syscall_irq_names);
   g_test_add_func ("/analysis/traces/tcp-sync", test_tcp_sync);
   g_test_add_func ("/analysis/traces/pid-namespaces", test_pid_namespaces);
   g_test_add_func ("/analysis/traces/losses-and-notes", test_losses_and_notes);

@@ -200,6 +200,61 @@ test_intervals_and_preemptions (void)
   g_assert_cmpuint (by_stress, >, 2);
 }
 
+/* A pCPU's intervals name the syscall, IRQ or soft IRQ they are in, and only those. */
+static void
+test_intervals_detail (void)
+{
+  const char *args[] = { "intervals", "--json", "--row", "pcpu/0", "--from", "+0.5s", "--to", "+0.7s", demo, NULL };
+  const char *targs[] = { "intervals", "--row", "pcpu/0", "--from", "+0.5s", "--to", "+0.7s", demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *tout = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list;
+  guint n[3] = { 0, 0, 0 };
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  root = parse (out);
+  list = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *iv = json_array_get_object_element (list, i);
+      const char *state = json_object_get_string_member (iv, "state");
+      gboolean syscall = g_str_equal (state, "syscall");
+      gboolean irq = g_str_equal (state, "irq");
+      gboolean softirq = g_str_equal (state, "softirq");
+
+      /* The demo's generator names every syscall and IRQ it makes. */
+      g_assert_cmpint (json_object_has_member (iv, "syscall"), ==, syscall);
+      g_assert_cmpint (json_object_has_member (iv, "irq"), ==, irq);
+      g_assert_cmpint (json_object_has_member (iv, "irq_name"), ==, irq);
+      g_assert_cmpint (json_object_has_member (iv, "softirq"), ==, softirq);
+      if (syscall)
+        g_assert_cmpstr (json_object_get_string_member (iv, "syscall"), !=, "");
+      if (irq)
+        g_assert_cmpint (json_object_get_int_member (iv, "irq"), >=, 0);
+      if (softirq)
+        g_assert_true (g_strv_contains ((const char *[]) { "TIMER", "NET_RX", "RCU", "SCHED", NULL },
+                                        json_object_get_string_member (iv, "softirq_name")));
+      n[0] += syscall;
+      n[1] += irq;
+      n[2] += softirq;
+    }
+  g_test_message ("%u syscalls, %u IRQs, %u soft IRQs", n[0], n[1], n[2]);
+  g_assert_cmpuint (n[0], >, 0);
+  g_assert_cmpuint (n[1], >, 0);
+  g_assert_cmpuint (n[2], >, 0);
+
+  /* The text says the same after the thread. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (targs, &tout, &err), ==, 0);
+  g_assert_true (g_regex_match_simple ("  syscall .*  [a-z_0-9]+\n", tout, 0, 0));
+  g_assert_true (g_regex_match_simple ("  irq .*  IRQ [0-9]+ \\([^)]+\\)\n", tout, 0, 0));
+  g_assert_true (g_regex_match_simple ("  softirq .*  soft IRQ [0-9]+ \\([A-Z_]+\\)\n", tout, 0, 0));
+}
+
 /* exits agrees with the vCPU's intervals: each exit starting in a range is one change from
  * running to hypervisor there, named with its reason; and its statistics hold together. */
 static void
@@ -641,6 +696,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/info-json", test_info_json);
   g_test_add_func ("/cli/info-json-kvm", test_info_json_kvm);
   g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
+  g_test_add_func ("/cli/intervals-detail", test_intervals_detail);
   g_test_add_func ("/cli/exits", test_exits);
   g_test_add_func ("/cli/stats", test_stats);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);

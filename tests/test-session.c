@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "strata-describe.h"
+#include "strata-scenario.h"
 #include "strata-session.h"
 #include "strata-time.h"
 #include "test-synthetic.h"
@@ -408,6 +409,109 @@ test_describe_vcpu (void)
   g_assert_cmpstr (label, ==, "vCPU 0 of host/vm-500");
 }
 
+/* A thread in a syscall and a CPU in an IRQ: the tooltips name the syscall and the IRQ. */
+static const char *in_syscall_and_irq =
+  "trace host hostname=solo cpus=2 offset_s=1000\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=42 next_comm=worker\n"
+  "event 2000 0 syscall_entry_openat filename=/etc/passwd\n"
+  "event 3000 0 irq_handler_entry irq=23 name=ahci\n"
+  "event 3500 0 irq_handler_exit irq=23 ret=1\n"
+  "event 3500 0 irq_softirq_entry vec=1\n"
+  "event 3800 0 irq_softirq_exit vec=1\n"
+  "event 5000 0 syscall_exit_openat ret=3\n"
+  "event 6000 0 syscall_entry_read fd=3\n"
+  "event 7000 0 syscall_exit_read ret=0\n"
+  /* A thread first met inside a syscall: its exit names the syscall it was in. */
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=43 next_comm=poller\n"
+  "event 4000 1 syscall_exit_ppoll ret=1\n"
+  "event 8000 1 irq_handler_entry irq=288 name=\"arch_timer\"\n"
+  "event 8200 1 irq_handler_exit irq=288 ret=1\n"
+  "event 9000 1 sched_switch prev_tid=43 prev_state=1 prev_comm=poller next_tid=0 next_comm=swapper/1\n";
+
+static char *
+describe_row_at (StrataSession *session,
+                 const char    *row_name,
+                 gint64         offset)
+{
+  StrataAnalysis *analysis = strata_session_get_analysis (session);
+  gint row = strata_store_find_row (analysis->store, row_name);
+  char *text;
+
+  g_assert_cmpint (row, >=, 0);
+  text = strata_session_describe_at (session, row, G_GINT64_CONSTANT (1000000000000) + offset);
+  g_assert_nonnull (text);
+  g_test_message ("%s at %" G_GINT64_FORMAT ":\n%s", row_name, offset, text);
+  return text;
+}
+
+static void
+test_describe_syscall_irq (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = strata_scenario_load_string (in_syscall_and_irq, "test", NULL, &error);
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(StrataSession) session = NULL;
+  g_autofree char *cpu_syscall = NULL;
+  g_autofree char *cpu_irq = NULL;
+  g_autofree char *cpu_softirq = NULL;
+  g_autofree char *cpu_user = NULL;
+  g_autofree char *thread_syscall = NULL;
+  g_autofree char *thread_read = NULL;
+  g_autofree char *thread_interrupted = NULL;
+  g_autofree char *settled = NULL;
+  g_autofree char *thread_settled = NULL;
+  g_autofree char *big_irq = NULL;
+  g_autofree char *softirq_row = NULL;
+  StrataInterval iv;
+  gint row;
+
+  g_assert_no_error (error);
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  session = strata_session_new (analysis);
+
+  cpu_syscall = describe_row_at (session, "pcpu/0", 2500);
+  g_assert_nonnull (strstr (cpu_syscall, "State: System call\nSystem call: openat\nProcess: worker (42)\n"));
+  cpu_irq = describe_row_at (session, "pcpu/0", 3200);
+  g_assert_nonnull (strstr (cpu_irq, "State: IRQ\nInterrupt: IRQ 23 (ahci)\nProcess: worker (42)\n"));
+  cpu_softirq = describe_row_at (session, "pcpu/0", 3600);
+  g_assert_nonnull (strstr (cpu_softirq, "State: Soft IRQ\nInterrupt: soft IRQ 1 (TIMER)\n"));
+  /* Back in the same syscall after the handlers; then user space, then another syscall. */
+  g_free (cpu_syscall);
+  cpu_syscall = describe_row_at (session, "pcpu/0", 4000);
+  g_assert_nonnull (strstr (cpu_syscall, "System call: openat\n"));
+  cpu_user = describe_row_at (session, "pcpu/0", 5500);
+  g_assert_nonnull (strstr (cpu_user, "State: User\n"));
+  g_assert_null (strstr (cpu_user, "System call:"));
+  g_assert_null (strstr (cpu_user, "Interrupt:"));
+
+  thread_syscall = describe_row_at (session, "solo/thread/42", 2500);
+  g_assert_nonnull (strstr (thread_syscall, "State: System call\nSystem call: openat\n"));
+  thread_interrupted = describe_row_at (session, "solo/thread/42", 3200);
+  g_assert_nonnull (strstr (thread_interrupted, "State: Interrupted\n"));
+  thread_read = describe_row_at (session, "solo/thread/42", 6500);
+  g_assert_nonnull (strstr (thread_read, "System call: read\n"));
+  /* The syscall changed, so the interval did: it starts at the entry of read. */
+  row = strata_store_find_row (analysis->store, "solo/thread/42");
+  g_assert_true (strata_store_lookup (analysis->store, row, G_GINT64_CONSTANT (1000000000000) + 6500, &iv));
+  g_assert_cmpint (iv.start - G_GINT64_CONSTANT (1000000000000), ==, 6000);
+  g_assert_cmpint (iv.end - G_GINT64_CONSTANT (1000000000000), ==, 7000);
+
+  settled = describe_row_at (session, "pcpu/1", 2000);
+  g_assert_nonnull (strstr (settled, "State: System call\nSystem call: ppoll\nProcess: poller (43)\n"));
+  thread_settled = describe_row_at (session, "solo/thread/43", 2000);
+  g_assert_nonnull (strstr (thread_settled, "System call: ppoll\n"));
+  big_irq = describe_row_at (session, "pcpu/1", 8100);
+  g_assert_nonnull (strstr (big_irq, "Interrupt: IRQ 288 (arch_timer)\n"));
+
+  /* A soft IRQ row names its vector. */
+  softirq_row = describe_row_at (session, "softirq/1/cpu/0", 3600);
+  g_assert_nonnull (strstr (softirq_row, "State: Soft IRQ\nHandler: TIMER\n"));
+  g_assert_cmpstr (strata_softirq_vector_name (9), ==, "RCU");
+  g_assert_null (strata_softirq_vector_name (10));
+  g_assert_null (strata_softirq_vector_name (-1));
+}
+
 static void
 test_ticks (void)
 {
@@ -543,6 +647,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/session/highlight", test_highlight);
   g_test_add_func ("/session/describe", test_describe);
   g_test_add_func ("/session/describe-vcpu", test_describe_vcpu);
+  g_test_add_func ("/session/describe-syscall-irq", test_describe_syscall_irq);
   g_test_add_func ("/session/ticks", test_ticks);
   g_test_add_func ("/session/parse-clock", test_parse_clock);
   return g_test_run ();

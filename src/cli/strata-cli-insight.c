@@ -466,6 +466,8 @@ strata_cli_print_followed (StrataAnalysis *analysis,
           json_nullable_int (&writer, d->tid);
           strata_json_key (&writer, "comm");
           strata_json_string (&writer, comm);
+          if (iv->state == d->state)
+            json_state_detail (&writer, analysis, d);
           strata_json_key (&writer, "guest_cpu");
           json_nullable_int (&writer, iv->guest_cpu);
           strata_json_key (&writer, "pcpu");

@@ -29,6 +29,14 @@ void            json_nullable_int (StrataJson      *json,
                                    gint64           value);
 /* Loads the set of @paths with the --map and --no-cache options; NULL, said, on failure. */
 StrataAnalysis *load_or_report    (char           **paths);
+/* The syscall or handler an interval of @d is in, as fields: "syscall":S; "irq":N with
+ * "irq_name":S; "softirq":N with "softirq_name":S; or in text after its thread: "  openat",
+ * "  IRQ 23 (ahci)", "  soft IRQ 1 (TIMER)". */
+void            json_state_detail  (StrataJson            *json,
+                                    StrataAnalysis        *analysis,
+                                    const StrataStateDesc *d);
+void            print_state_detail (StrataAnalysis        *analysis,
+                                    const StrataStateDesc *d);
 void            print_cause_json  (StrataAnalysis              *analysis,
                                    StrataJson                  *json,
                                    const StrataPreemptionCause *cause);

@@ -653,6 +653,54 @@ json_exit_detail (StrataJson            *json,
   strata_json_end_object (json);
 }
 
+void
+json_state_detail (StrataJson            *json,
+                   StrataAnalysis        *analysis,
+                   const StrataStateDesc *d)
+{
+  const char *name = d->detail != 0 ? strata_analysis_string (analysis, d->detail) : NULL;
+
+  if (d->state == STRATA_STATE_SYSCALL && name != NULL)
+    {
+      strata_json_key (json, "syscall");
+      strata_json_string (json, name);
+    }
+  else if ((d->state == STRATA_STATE_IRQ || d->state == STRATA_STATE_SOFTIRQ) && d->irq >= 0)
+    {
+      gboolean soft = d->state == STRATA_STATE_SOFTIRQ;
+
+      if (soft)
+        name = strata_softirq_vector_name (d->irq);
+      strata_json_key (json, soft ? "softirq" : "irq");
+      strata_json_int (json, d->irq);
+      if (name != NULL)
+        {
+          strata_json_key (json, soft ? "softirq_name" : "irq_name");
+          strata_json_string (json, name);
+        }
+    }
+}
+
+void
+print_state_detail (StrataAnalysis        *analysis,
+                    const StrataStateDesc *d)
+{
+  const char *name = d->detail != 0 ? strata_analysis_string (analysis, d->detail) : NULL;
+
+  if (d->state == STRATA_STATE_SYSCALL && name != NULL)
+    g_print ("  %s", esc (name));
+  else if ((d->state == STRATA_STATE_IRQ || d->state == STRATA_STATE_SOFTIRQ) && d->irq >= 0)
+    {
+      gboolean soft = d->state == STRATA_STATE_SOFTIRQ;
+
+      if (soft)
+        name = strata_softirq_vector_name (d->irq);
+      g_print ("  %s %d", soft ? "soft IRQ" : "IRQ", d->irq);
+      if (name != NULL)
+        g_print (" (%s)", esc (name));
+    }
+}
+
 static void
 print_interval (StrataAnalysis       *analysis,
                 StrataJson           *json,
@@ -682,6 +730,7 @@ print_interval (StrataAnalysis       *analysis,
       json_nullable_int (json, d->tid);
       strata_json_key (json, "comm");
       strata_json_string (json, comm);
+      json_state_detail (json, analysis, d);
       if (d->state == STRATA_STATE_HYPERVISOR && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0 &&
           strata_exits_at (analysis->exits, d->machine, d->vcpu, iv->start, &isa, &code, NULL, NULL))
         {
@@ -707,6 +756,7 @@ print_interval (StrataAnalysis       *analysis,
 
       g_print ("%s  %12s  %-11s %-18s %-7s %7s %s", when, dur, strata_state_to_string (d->state),
                machine ? esc (machine) : "", vcpu, tid, comm ? esc (comm) : "");
+      print_state_detail (analysis, d);
       if (d->state == STRATA_STATE_HYPERVISOR && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0 &&
           strata_exits_at (analysis->exits, d->machine, d->vcpu, iv->start, &isa, &code, NULL, NULL))
         {

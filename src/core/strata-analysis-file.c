@@ -680,7 +680,8 @@ check_store (StrataAnalysis  *self,
     {
       const StrataStateDesc *desc = strata_store_desc (store, d);
 
-      if (!machine_ok (self, desc->machine) || desc->comm >= n_strings || desc->host_comm >= n_strings)
+      if (!machine_ok (self, desc->machine) || desc->comm >= n_strings || desc->host_comm >= n_strings ||
+          desc->detail >= n_strings)
         goto damaged;
     }
   for (guint row = 0; row < strata_store_n_rows (store); row++)

@@ -49,6 +49,8 @@ fused_id (StrataStoreBuilder    *hb,
           d.state = gd->state;
           d.tid = gd->tid;
           d.comm = gd->comm;
+          d.irq = gd->irq;
+          d.detail = gd->detail;
         }
     }
   slot->host_id = host_id;

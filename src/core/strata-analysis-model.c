@@ -65,7 +65,7 @@ vm_machine (Model  *model,
   return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
 }
 
-static void
+static inline void
 thread_check_ids (Thread *t)
 {
   if (t->ids_name != t->name)
@@ -74,6 +74,12 @@ thread_check_ids (Thread *t)
       memset (t->cpu_ids, 0, sizeof t->cpu_ids);
       memset (t->vcpu_ids, 0, sizeof t->vcpu_ids);
       t->ids_name = t->name;
+    }
+  if (t->ids_syscall != t->syscall)
+    {
+      t->thread_ids[STRATA_STATE_SYSCALL] = 0;
+      t->cpu_ids[STRATA_STATE_SYSCALL] = 0;
+      t->ids_syscall = t->syscall;
     }
 }
 
@@ -94,6 +100,8 @@ thread_state_id (Model       *model,
       d.tid = t->tid;
       d.comm = t->name;
       d.host_tid = -1;
+      d.irq = -1;
+      d.detail = state == STRATA_STATE_SYSCALL ? t->syscall : 0;
       t->thread_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
     }
   return t->thread_ids[state] - 1;
@@ -168,14 +176,29 @@ cpu_desc (Model       *model,
   d.vcpu = -1;
   d.tid = c->tid;
   d.host_tid = -1;
+  d.irq = -1;
   if (t != NULL)
     d.comm = t->name;
   else if (c->tid == 0)
     d.comm = c->idle_name;
-  if (state == STRATA_STATE_GUEST)
+  switch (state)
     {
+    case STRATA_STATE_GUEST:
       d.machine = vm_machine (model, t->vm);
       d.vcpu = t->vcpu;
+      break;
+    case STRATA_STATE_SYSCALL:
+      d.detail = t->syscall;
+      break;
+    case STRATA_STATE_IRQ:
+      d.irq = c->irq;
+      d.detail = c->irq_name;
+      break;
+    case STRATA_STATE_SOFTIRQ:
+      d.irq = c->softirq;
+      break;
+    default:
+      break;
     }
   return d;
 }
@@ -207,6 +230,7 @@ vcpu_state_id (Model       *model,
       d.comm = t->name;
       d.host_tid = t->tid;
       d.host_comm = t->name;
+      d.irq = -1;
       t->vcpu_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
     }
   return t->vcpu_ids[state] - 1;
@@ -270,22 +294,37 @@ cpu_update (Model  *model,
   StrataState state = cpu_state (c, t);
   guint32 id;
 
-  if (t != NULL)
+  if (G_UNLIKELY (state == STRATA_STATE_IRQ || state == STRATA_STATE_SOFTIRQ))
     {
-      thread_check_ids (t);
-      slot = &t->cpu_ids[state];
-    }
-  else if (c->tid == 0)
-    slot = &c->idle_ids[state];
-  if (slot != NULL && *slot != 0)
-    id = *slot - 1;
-  else
-    {
+      /* Which handler is part of it: the one the CPU had last is the likeliest. */
       StrataStateDesc d = cpu_desc (model, c, t, state);
 
-      id = strata_store_builder_intern (model->b, &d);
-      if (slot != NULL)
-        *slot = id + 1;
+      if (c->handler_id == 0 || memcmp (&d, &c->handler_desc, sizeof d) != 0)
+        {
+          c->handler_desc = d;
+          c->handler_id = strata_store_builder_intern (model->b, &d) + 1;
+        }
+      id = c->handler_id - 1;
+    }
+  else
+    {
+      if (t != NULL)
+        {
+          thread_check_ids (t);
+          slot = &t->cpu_ids[state];
+        }
+      else if (c->tid == 0)
+        slot = &c->idle_ids[state];
+      if (slot != NULL && *slot != 0)
+        id = *slot - 1;
+      else
+        {
+          StrataStateDesc d = cpu_desc (model, c, t, state);
+
+          id = strata_store_builder_intern (model->b, &d);
+          if (slot != NULL)
+            *slot = id + 1;
+        }
     }
 
   if (c->row >= 0)
@@ -461,6 +500,7 @@ irq_set (Model  *model,
   d.tid = r->active > 0 ? tid : -1;
   d.comm = r->active > 0 ? name : 0;
   d.host_tid = -1;
+  d.irq = -1;
   if (r->last_id == G_MAXUINT32 || r->last_state != d.state || r->last_tid != d.tid || r->last_name != d.comm)
     {
       r->last_state = d.state;
@@ -530,7 +570,7 @@ end_rows (Model  *model,
 
   gap.state = STRATA_STATE_UNKNOWN;
   gap.machine = STRATA_NO_MACHINE;
-  gap.vcpu = gap.tid = gap.host_tid = -1;
+  gap.vcpu = gap.tid = gap.host_tid = gap.irq = -1;
   id = strata_store_builder_intern (b, &gap);
   for (guint c = 0; c < model->cpus->len; c++)
     {
@@ -575,6 +615,7 @@ typedef struct
 {
   Model   *model;
   gint32   tid;
+  guint32  name;
   guint32  last_in;
   guint32  last_out;
 } ToSyscall;
@@ -594,23 +635,25 @@ to_syscall (guint32  id,
       (d.state != STRATA_STATE_USER && d.state != STRATA_STATE_RUNNING))
     return id;
   d.state = STRATA_STATE_SYSCALL;
+  d.detail = r->name;
   r->last_in = id;
   r->last_out = strata_store_builder_intern (r->model->b, &d);
   return r->last_out;
 }
 
 /*
- * @t's first syscall event. An exit proves it was in that syscall from its first appearance:
- * what its thread row and the CPU rows it ran on said since then, "running" or "user", becomes
- * "syscall". Costs the changes of those rows since then, once per thread.
+ * @t's first syscall event. An exit proves it was in that syscall (@name) from its first
+ * appearance: what its thread row and the CPU rows it ran on said since then, "running" or
+ * "user", becomes "syscall". Costs the changes of those rows since then, once per thread.
  */
 static void
 settle_syscall (Model    *model,
                 Thread   *t,
                 gboolean  exit,
+                guint32   name,
                 gint64    ts)
 {
-  ToSyscall r = { model, t->tid, G_MAXUINT32, G_MAXUINT32 };
+  ToSyscall r = { model, t->tid, name, G_MAXUINT32, G_MAXUINT32 };
 
   t->syscall_seen = TRUE;
   if (!exit || t->first_ts == G_MAXINT64)
@@ -652,6 +695,7 @@ start_cpu (Model  *model,
       gboolean soft = c->start_soft[i];
 
       (*(soft ? &c->softirq_depth : &c->irq_depth))++;
+      *(soft ? &c->softirq : &c->irq) = (gint32) CLAMP (c->start_irq[i], -1, G_MAXINT32);
       irq_set (model, irq_row (model, c->start_irq[i], soft, cpu), soft, TRUE, ts, c->tid, 0);
     }
   if (c->tid > 0)
@@ -916,7 +960,16 @@ _strata_analysis_run_model (Model *model)
             IrqRow *r = irq_row (model, e->f[0], soft, e->cpu);
 
             if (enter)
-              (*depth)++;
+              {
+                (*depth)++;
+                if (soft)
+                  c->softirq = (gint32) CLAMP (e->f[STRATA_F_SOFTIRQ_VEC], -1, G_MAXINT32);
+                else
+                  {
+                    c->irq = (gint32) CLAMP (e->f[STRATA_F_IRQ_IRQ], -1, G_MAXINT32);
+                    c->irq_name = (guint32) e->f[STRATA_F_IRQ_NAME];
+                  }
+              }
             else if (*depth > 0)
               (*depth)--;
             irq_set (model, r, soft, enter, ts, c->tid,
@@ -936,8 +989,10 @@ _strata_analysis_run_model (Model *model)
             break;
           t = get_thread (model, c->tid);
           if (G_UNLIKELY (!t->syscall_seen))
-            settle_syscall (model, t, e->kind == STRATA_EV_SYSCALL_EXIT, ts);
+            settle_syscall (model, t, e->kind == STRATA_EV_SYSCALL_EXIT, (guint32) e->f[STRATA_F_SYSCALL_NAME], ts);
           t->in_syscall = e->kind == STRATA_EV_SYSCALL_ENTRY;
+          if (t->in_syscall)
+            t->syscall = (guint32) e->f[STRATA_F_SYSCALL_NAME];
           if (t->cpu == (gint32) e->cpu)
             thread_set_state (model, t, running_state (model, t), ts);
           cpu_update (model, e->cpu, ts);

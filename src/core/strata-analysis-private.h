@@ -81,6 +81,7 @@ typedef struct
   gint    row;              /* thread row, -1 until needed */
   guint8  in_syscall;
   guint8  syscall_seen;     /* a syscall event of it was met: before, it may have been in one */
+  guint32 syscall;          /* the syscall it is or was last in, by name; 0: unknown */
   gint64  first_ts;         /* when it first ran, or G_MAXINT64 */
   guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   guint8  in_guest;
@@ -99,8 +100,10 @@ typedef struct
   gint64  exit_start;
   guint64 exit_info1;
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
-   * the thread keeps the name they were made with: most changes then need no hashing. */
+   * the thread keeps the name they were made with: most changes then need no hashing. Those
+   * of state syscall name a syscall: they are for syscall ids_syscall. */
   guint32 ids_name;
+  guint32 ids_syscall;
   guint32 thread_ids[STRATA_STATE_N];
   guint32 cpu_ids[STRATA_STATE_N];
   guint32 vcpu_ids[STRATA_STATE_N];
@@ -129,6 +132,13 @@ typedef struct
   gint64  window_end;       /* in, empty at first */
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
   IrqRow *softirq_rows[SOFTIRQ_CACHE_SIZE]; /* this CPU's, by small vectors */
+  /* The IRQ and the soft IRQ it handles (entered last: nested handlers of one kind are rare),
+   * and the description it had in one last, with its id (+1; 0: none). */
+  gint32  irq;
+  guint32 irq_name;
+  gint32  softirq;
+  StrataStateDesc handler_desc;
+  guint32 handler_id;
 } Cpu;
 
 struct _IrqRow

@@ -228,6 +228,8 @@ _strata_analysis_ensure_cpus (Model *model,
       c->pcpu_row = -1;
       c->start_ts = G_MAXINT64;
       c->start_tid = -1;
+      c->irq = -1;
+      c->softirq = -1;
     }
 }
 

@@ -274,6 +274,49 @@ append_process (GString        *text,
     g_string_append_printf (text, "%s: %s\n", key, name);
 }
 
+/* What a CPU or thread in a syscall or handler is in: "System call: openat", "Interrupt: IRQ 23
+ * (ahci)", "Interrupt: soft IRQ 1 (TIMER)". */
+static void
+append_detail (GString               *text,
+               StrataAnalysis        *analysis,
+               const StrataStateDesc *d)
+{
+  const char *name = d->detail != 0 ? strata_analysis_string (analysis, d->detail) : NULL;
+
+  switch (d->state)
+    {
+    case STRATA_STATE_SYSCALL:
+      if (name != NULL)
+        /* Translators: the system call a CPU or thread is in: "System call: openat" */
+        g_string_append_printf (text, _("System call: %s\n"), name);
+      break;
+
+    case STRATA_STATE_IRQ:
+      if (d->irq < 0)
+        break;
+      if (name != NULL)
+        /* Translators: the interrupt a CPU handles, its line and its handler's name */
+        g_string_append_printf (text, _("Interrupt: IRQ %d (%s)\n"), d->irq, name);
+      else
+        g_string_append_printf (text, _("Interrupt: IRQ %d\n"), d->irq);
+      break;
+
+    case STRATA_STATE_SOFTIRQ:
+      if (d->irq < 0)
+        break;
+      name = strata_softirq_vector_name (d->irq);
+      if (name != NULL)
+        /* Translators: the soft IRQ a CPU handles, its vector and the kernel's name of it */
+        g_string_append_printf (text, _("Interrupt: soft IRQ %d (%s)\n"), d->irq, name);
+      else
+        g_string_append_printf (text, _("Interrupt: soft IRQ %d\n"), d->irq);
+      break;
+
+    default:
+      break;
+    }
+}
+
 static void
 append_causes (GString                *text,
                StrataAnalysis         *analysis,
@@ -429,10 +472,16 @@ strata_describe_interval (StrataAnalysis       *analysis,
     append_vcpu (text, analysis, iv, ns);
   else if (kind == STRATA_ROW_IRQ || kind == STRATA_ROW_SOFTIRQ)
     {
+      const char *vector = kind == STRATA_ROW_SOFTIRQ && d->state == STRATA_STATE_SOFTIRQ
+                           ? strata_softirq_vector_name (strata_softirq_row_vector (strata_store_row_number (store, row)))
+                           : NULL;
+
       g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
       if (d->state == STRATA_STATE_IRQ && d->comm != 0)
         /* Translators: the name of an interrupt's handler */
         g_string_append_printf (text, _("Handler: %s\n"), strata_analysis_string (analysis, d->comm));
+      if (vector != NULL)
+        g_string_append_printf (text, _("Handler: %s\n"), vector);
       if (strata_state_is_activity (d->state) && d->tid >= 0)
         /* Translators: the thread an interrupt arrived in */
         append_process (text, analysis, _("Interrupted"), d->machine, d->tid, 0);
@@ -450,6 +499,7 @@ strata_describe_interval (StrataAnalysis       *analysis,
           /* Translators: a guest's state on a host CPU, then the VM and vCPU it is in */
           g_string_append_printf (text, _("State: %s, inside vCPU %d of %s\n"), strata_state_get_title (d->state),
                                   d->vcpu, strata_analysis_get_machine_name (analysis, d->machine));
+          append_detail (text, analysis, d);
           if (d->tid > 0)
             append_process (text, analysis, _("Process"), d->machine, d->tid, d->comm);
         }
@@ -460,6 +510,7 @@ strata_describe_interval (StrataAnalysis       *analysis,
   else
     {
       g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
+      append_detail (text, analysis, d);
       if (d->tid > 0)
         append_process (text, analysis, _("Process"), d->machine, d->tid, d->comm);
     }

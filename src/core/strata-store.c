@@ -74,6 +74,17 @@ strata_state_get_title (StrataState state)
                        state_titles[(guint) state < STRATA_STATE_N ? state : STRATA_STATE_UNKNOWN]);
 }
 
+const char *
+strata_softirq_vector_name (gint64 vector)
+{
+  /* include/linux/interrupt.h; kernels before 4.4 call IRQ_POLL BLOCK_IOPOLL. */
+  static const char * const names[] = {
+    "HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU",
+  };
+
+  return vector >= 0 && vector < (gint64) G_N_ELEMENTS (names) ? names[vector] : NULL;
+}
+
 StrataState
 strata_state_from_string (const char *name)
 {
@@ -315,7 +326,8 @@ desc_hash (gconstpointer p)
   const StrataStateDesc *d = p;
 
   return d->state ^ (d->machine << 5) ^ ((guint) d->vcpu * 31u) ^ ((guint) d->tid * 2654435761u) ^
-         (d->comm * 40503u) ^ ((guint) d->host_tid * 97u) ^ (d->host_comm * 13u);
+         (d->comm * 40503u) ^ ((guint) d->host_tid * 97u) ^ (d->host_comm * 13u) ^
+         ((guint) d->irq * 769u) ^ (d->detail * 2246822519u);
 }
 
 static gboolean

@@ -76,10 +76,17 @@ strata_softirq_row_cpu (gint64 number)
   return (guint) (number & G_MAXUINT32);
 }
 
+/* Linux's name of soft IRQ vector @vector ("TIMER", "NET_RX", "RCU"), or NULL. */
+const char *strata_softirq_vector_name (gint64 vector);
+
 /*
  * What a row is doing over one interval. Interned: rows store a 32-bit id per change.
  * On a pCPU row inside a guest, machine/vcpu/tid/comm describe the guest (its thread when the
  * guest was traced) and host_tid/host_comm the host's vCPU thread.
+ * What a CPU or thread is in, the user's first question about it, is part of it: the
+ * syscall's name (detail) in state syscall; on CPU rows the IRQ line (irq) and its handler's
+ * name (detail) in state irq, the vector (irq) in state softirq. A change of them starts an
+ * interval, as a change of state does.
  */
 typedef struct
 {
@@ -91,7 +98,11 @@ typedef struct
   guint32 comm;          /* string id, 0: none */
   gint32  host_tid;      /* -1: none */
   guint32 host_comm;
+  gint32  irq;           /* CPU rows in state irq or softirq: the line or vector; else -1 */
+  guint32 detail;        /* string id, 0: none: the syscall's name, or the IRQ handler's */
 } StrataStateDesc;
+
+G_STATIC_ASSERT (sizeof (StrataStateDesc) == 32);
 
 /* A row after its machine's trace ended: no interval to report or draw. */
 static inline gboolean
@@ -337,7 +348,7 @@ void     strata_store_summarize  (StrataStore    *self,
  * must be written into the spill's own file, after strata_store_spill_get_size() bytes;
  * the writer reports write errors when finished.
  */
-#define STRATA_STORE_FORMAT_VERSION 1
+#define STRATA_STORE_FORMAT_VERSION 2
 #define STRATA_STORE_SUMMARY_VERSION 2
 
 void                strata_store_write          (StrataStore           *self,
