@@ -274,16 +274,20 @@ zoom_to_interval (const StrataInterval *iv)
 static cairo_surface_t *
 render_view (void)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (view));
-  int height = gtk_widget_get_height (GTK_WIDGET (view));
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (view));
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (surface);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  int width, height;
 
-  /* Let the view lay itself out and draw after the last change. */
+  /* Let the view lay itself out and draw after the last change, then take its size: the
+   * picture of a widget is scaled to the size asked for. */
   test_ui_iterate (50);
+  width = gtk_widget_get_width (GTK_WIDGET (view));
+  height = gtk_widget_get_height (GTK_WIDGET (view));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
   gdk_paintable_snapshot (paintable, snapshot, width, height);
   node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
@@ -556,6 +560,100 @@ test_keyboard (void)
       g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (view));
     }
   gtk_widget_set_visible (test_ui_window_child (window, "details_box"), was_shown);
+}
+
+/* The bounds of the pixels of the header column, below the ruler, that differ between @a
+ * and @b: -1 when none. */
+static void
+header_difference (cairo_surface_t           *a,
+                   cairo_surface_t           *b,
+                   const StrataRenderOptions *o,
+                   int                        bounds[4])
+{
+  bounds[0] = bounds[1] = G_MAXINT;
+  bounds[2] = bounds[3] = -1;
+  for (int y = o->ruler_height; y < cairo_image_surface_get_height (a); y++)
+    for (int x = 0; x < o->header_width; x++)
+      {
+        int pa[3], pb[3];
+
+        get_pixel (a, x, y, pa);
+        get_pixel (b, x, y, pb);
+        if (pa[0] == pb[0] && pa[1] == pb[1] && pa[2] == pb[2])
+          continue;
+        bounds[0] = MIN (bounds[0], x);
+        bounds[1] = MIN (bounds[1], y);
+        bounds[2] = MAX (bounds[2], x);
+        bounds[3] = MAX (bounds[3], y);
+      }
+  if (bounds[2] < 0)
+    bounds[0] = bounds[1] = -1;
+}
+
+/* With the keyboard focus, the timeline outlines its focused row's header in the focus
+ * colour, whatever else the keys do (zoom, the next row); without it, nothing is outlined. */
+static void
+test_focus_ring (void)
+{
+  StrataSession *session = get_session ();
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  const GArray *shown = strata_session_get_shown (session);
+  StrataLayout *layout = strata_session_get_layout (session);
+  StrataRenderOptions o;
+  cairo_surface_t *focused, *unfocused, *zoomed, *next;
+  graphene_rect_t area;
+  int bounds[4], moved[4], rgb[3];
+  gint row;
+
+  strata_session_fit (session);
+  gtk_adjustment_set_value (vadj, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
+  /* The first group's first row, below its title. */
+  press_key (GTK_WIDGET (view), GDK_KEY_Home, 0);
+  press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
+  row = g_array_index (layout->entries, StrataLayoutEntry, g_array_index (shown, guint, 1)).row;
+  g_assert_cmpint (row, >=, 0);
+  focused = render_view ();
+  g_assert_true (strata_timeline_view_get_row_area (view, row, &area));
+  strata_timeline_view_get_render_options (view, &o);
+
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (view)));
+  unfocused = render_view ();
+
+  /* The difference is the outline of that row's header, in the focus colour. */
+  header_difference (focused, unfocused, &o, bounds);
+  g_test_message ("outline %d,%d to %d,%d; row %g to %g", bounds[0], bounds[1], bounds[2], bounds[3],
+                  area.origin.y, area.origin.y + area.size.height);
+  g_assert_cmpint (bounds[2], >=, 0);
+  g_assert_cmpint (bounds[0], <=, 2);
+  g_assert_cmpint (bounds[2], >=, o.header_width - 4);
+  g_assert_cmpint (ABS (bounds[1] - (int) area.origin.y), <=, 2);
+  g_assert_cmpint (ABS (bounds[3] - (int) (area.origin.y + area.size.height)), <=, 2);
+  get_pixel (focused, 2, area.origin.y + area.size.height / 2, rgb);
+  g_test_message ("outline's left edge %d,%d,%d", rgb[0], rgb[1], rgb[2]);
+  g_assert_cmpint (rgb[2], >, rgb[0] + 60);
+
+  /* Zooming by key keeps it; the next row takes it. */
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  press_key (GTK_WIDGET (view), GDK_KEY_plus, 0);
+  zoomed = render_view ();
+  header_difference (zoomed, unfocused, &o, moved);
+  g_assert_cmpint (moved[1], ==, bounds[1]);
+  g_assert_cmpint (moved[3], ==, bounds[3]);
+  press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
+  next = render_view ();
+  header_difference (next, unfocused, &o, moved);
+  g_test_message ("next row's outline %d to %d", moved[1], moved[3]);
+  g_assert_cmpint (moved[1], ==, bounds[1] + o.row_height);
+  g_assert_cmpint (moved[3], ==, bounds[3] + o.row_height);
+
+  cairo_surface_destroy (focused);
+  cairo_surface_destroy (unfocused);
+  cairo_surface_destroy (zoomed);
+  cairo_surface_destroy (next);
+  strata_session_fit (session);
 }
 
 static void
@@ -1471,6 +1569,7 @@ main (int   argc,
   g_test_add_func ("/timeline-view/rows", test_rows);
   g_test_add_func ("/timeline-view/zoom-pan", test_zoom_pan);
   g_test_add_func ("/timeline-view/keyboard", test_keyboard);
+  g_test_add_func ("/timeline-view/focus-ring", test_focus_ring);
   g_test_add_func ("/timeline-view/small-window", test_small_window);
   g_test_add_func ("/timeline-view/long-problem", test_long_problem);
   g_test_add_func ("/timeline-view/all-traces", test_all_traces);
