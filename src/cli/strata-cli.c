@@ -1045,6 +1045,7 @@ cmd_render (int    argc,
   g_autofree char *to_text = NULL;
   g_autofree char *output = NULL;
   g_auto(GStrv) highlight = NULL;
+  g_autofree char *follow = NULL;
   g_auto(GStrv) paths = NULL;
   int width = 1600, height = G_MININT;
   gboolean dark = FALSE;
@@ -1054,6 +1055,7 @@ cmd_render (int    argc,
     { "width", 0, 0, G_OPTION_ARG_INT, &width, N_("Image width in pixels (1600)"), N_("W") },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, N_("Image height in pixels (fits every row)"), N_("H") },
     { "highlight", 0, 0, G_OPTION_ARG_STRING_ARRAY, &highlight, N_("Highlight a machine or one of its vCPUs, dim the others"), N_("MACHINE[/vcpu/N]") },
+    { "follow", 0, 0, G_OPTION_ARG_STRING, &follow, N_("Outline where a thread was on the CPU, vCPU and pCPU rows"), N_("MACHINE/thread/TID") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG or SVG file to write"), N_("FILE") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
@@ -1088,6 +1090,12 @@ cmd_render (int    argc,
   if (!check_output ("render", output) || !check_time ("render", "--from", from_text) ||
       !check_time ("render", "--to", to_text) || !check_paths ("render", paths))
     return EXIT_USAGE;
+  if (follow != NULL && (!check_row ("render", follow) || strstr (follow, "/thread/") == NULL))
+    {
+      if (strstr (follow, "/thread/") == NULL)
+        g_printerr (_("strata-cli render: --follow takes a thread's row, MACHINE/thread/TID, not “%s”\n"), esc (follow));
+      return EXIT_USAGE;
+    }
   if ((analysis = load_or_report (paths)) == NULL)
     return EXIT_BAD_INPUT;
 
@@ -1125,6 +1133,14 @@ cmd_render (int    argc,
     if (!add_highlight (analysis, highlighted, highlight[i]))
       return EXIT_BAD_INPUT;
   options.highlight = highlighted;
+  if (follow != NULL &&
+      ((options.follow_row = strata_store_find_row (analysis->store, follow)) < 0 ||
+       strata_store_row_kind (analysis->store, options.follow_row) != STRATA_ROW_THREAD))
+    {
+      g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
+                  esc (follow));
+      return EXIT_BAD_INPUT;
+    }
   if (!strata_render_to_file (analysis, layout, &options, output, &error))
     {
       g_printerr ("strata-cli: %s\n", esc (error->message));
@@ -1150,7 +1166,8 @@ usage (FILE *fp)
              "  findings [--json] [--from T] [--to T] [--machine NAME] PATH…\n"
              "                                              lock-holder preemptions\n"
              "  render [--from T] [--to T] [--width W] [--height H] [--highlight MACHINE[/vcpu/N]]…\n"
-             "         -o FILE.png|FILE.svg PATH…            draw the resources view\n"
+             "         [--follow MACHINE/thread/TID] -o FILE.png|FILE.svg PATH…\n"
+             "                                              draw the resources view\n"
              "\n"
              "Every command takes --map GUEST=HOST_PID to link a guest without vmsync events.\n"
              "T is ns since the epoch, or +1.5s, +250ms, +40us, +100ns from the set's start.\n"

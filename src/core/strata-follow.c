@@ -9,7 +9,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "strata-describe.h"
+#include "strata-exit-reason.h"
 #include "strata-follow.h"
 
 typedef struct
@@ -208,4 +211,135 @@ strata_follow_thread (StrataAnalysis *analysis,
         emit (&f, &base);
     }
   return out;
+}
+
+gint
+strata_follow_find_row (StrataAnalysis *analysis,
+                        guint16         machine,
+                        gint32          tid)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (analysis != NULL, -1);
+
+  if (machine >= strata_analysis_get_n_machines (analysis))
+    return -1;
+  name = g_strdup_printf ("%s/thread/%d", strata_analysis_get_machine_name (analysis, machine), tid);
+  return strata_store_find_row (analysis->store, name);
+}
+
+/* The refined interval that starts at @start, whole: read in windows growing until one
+ * holds its end. */
+static void
+piece_from (StrataAnalysis       *analysis,
+            guint                 row,
+            gint64                start,
+            StrataFollowInterval *out)
+{
+  gint64 end = strata_store_end (analysis->store);
+
+  for (gint64 width = 1000; ; width *= 16)
+    {
+      gint64 to = width > end - start ? end : start + width;
+      g_autoptr(GArray) pieces = strata_follow_thread (analysis, row, start, to);
+
+      if (pieces->len > 0)
+        *out = g_array_index (pieces, StrataFollowInterval, 0);
+      if (pieces->len > 1 || to >= end)
+        return;
+    }
+}
+
+gboolean
+strata_follow_step (StrataAnalysis       *analysis,
+                    guint                 row,
+                    gint64                ns,
+                    gint                  direction,
+                    StrataFollowInterval *out)
+{
+  StrataStore *store;
+  gint64 begin, end;
+
+  g_return_val_if_fail (analysis != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  store = analysis->store;
+  if (row >= strata_store_n_rows (store) || direction == 0)
+    return FALSE;
+  begin = strata_store_begin (store);
+  end = strata_store_end (store);
+  ns = CLAMP (ns, begin, end);
+
+  /* Windows of 1 µs, then 16 times wider each time, until one holds a change. Pieces are
+   * consecutive and never equal neighbours, so each start in a window is a change, but for
+   * the first, which the window may have cut. */
+  for (gint64 width = 1000; ; width *= 16)
+    {
+      gint64 from = direction > 0 ? ns : (width > ns - begin ? begin : ns - width);
+      gint64 to = direction > 0 ? (width > end - ns ? end : ns + width) : ns;
+      g_autoptr(GArray) pieces = strata_follow_thread (analysis, row, from, to);
+
+      if (direction > 0)
+        {
+          for (guint i = 0; i < pieces->len; i++)
+            if (g_array_index (pieces, StrataFollowInterval, i).start > ns)
+              {
+                piece_from (analysis, row, g_array_index (pieces, StrataFollowInterval, i).start, out);
+                return TRUE;
+              }
+          if (to >= end)
+            return FALSE;
+        }
+      else
+        {
+          for (guint i = pieces->len; i-- > 0;)
+            {
+              gint64 start = g_array_index (pieces, StrataFollowInterval, i).start;
+
+              if (start < ns && (start > from || from <= begin))
+                {
+                  piece_from (analysis, row, start, out);
+                  return TRUE;
+                }
+            }
+          if (from <= begin)
+            return FALSE;
+        }
+    }
+}
+
+char *
+strata_follow_describe (StrataAnalysis             *analysis,
+                        const StrataFollowInterval *iv)
+{
+  const char *state;
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+  g_return_val_if_fail (iv != NULL, NULL);
+
+  state = strata_state_get_title (iv->state);
+  if (iv->pcpu >= 0)
+    /* Translators: a followed guest thread's state, and the host CPU its vCPU ran on */
+    return g_strdup_printf (_("%s on pCPU %d"), state, iv->pcpu);
+  if (iv->has_exit)
+    /* Translators: a followed guest thread's vCPU in the hypervisor, and the exit's reason */
+    return g_strdup_printf (_("vCPU %d in the hypervisor: %s"), iv->guest_cpu,
+                            strata_exit_reason_display (iv->exit_isa, iv->exit_code));
+  if ((iv->state == STRATA_STATE_PREEMPTED || iv->state == STRATA_STATE_WAITING) && iv->preemption != NULL &&
+      iv->preemption->by != NULL && iv->preemption->by->len > 0)
+    {
+      g_autofree char *cause = strata_describe_cause (analysis, &g_array_index (iv->preemption->by,
+                                                                                StrataPreemptionCause, 0));
+
+      /* Translators: a followed guest thread's vCPU preempted, or woken and waiting, and what
+       * ran on its pCPU: "vCPU 1 preempted by stress (4001)" */
+      return iv->state == STRATA_STATE_PREEMPTED
+             ? g_strdup_printf (_("vCPU %d preempted by %s"), iv->guest_cpu, cause)
+             : g_strdup_printf (_("vCPU %d waiting, %s ran"), iv->guest_cpu, cause);
+    }
+  if (iv->guest_cpu >= 0 && iv->state != STRATA_STATE_RUNNING && iv->state != STRATA_STATE_SYSCALL &&
+      iv->state != STRATA_STATE_INTERRUPTED)
+    /* Translators: a followed guest thread's vCPU state: "vCPU 1 preempted" */
+    return g_strdup_printf (_("vCPU %d %s"), iv->guest_cpu, state);
+  return g_strdup (state);
 }

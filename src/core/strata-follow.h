@@ -46,4 +46,23 @@ GArray  *strata_follow_thread (StrataAnalysis *analysis,
 gboolean strata_follow_can_refine (StrataAnalysis *analysis,
                                    guint           row);
 
+/* What a refined interval says, short enough to draw inside it: "running on pCPU 3",
+ * "vCPU 1 preempted by stress (4001)", "hypervisor: EPT_VIOLATION", "blocked". */
+char    *strata_follow_describe   (StrataAnalysis             *analysis,
+                                   const StrataFollowInterval *interval);
+
+/* The thread row of @tid on machine @machine ("MACHINE/thread/TID"), or -1. */
+gint     strata_follow_find_row   (StrataAnalysis *analysis,
+                                   guint16         machine,
+                                   gint32          tid);
+
+/* The refined interval of thread row @row after the one that holds @ns (@direction > 0), or
+ * before it (< 0), in *@out: the thread's next or previous state change. FALSE when there is
+ * none. Reads the row in growing windows around @ns, so a step costs what it skips. */
+gboolean strata_follow_step       (StrataAnalysis       *analysis,
+                                   guint                 row,
+                                   gint64                ns,
+                                   gint                  direction,
+                                   StrataFollowInterval *out);
+
 G_END_DECLS

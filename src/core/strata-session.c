@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "strata-describe.h"
+#include "strata-follow.h"
 #include "strata-session.h"
 #include "strata-time.h"
 
@@ -35,6 +36,7 @@ struct _StrataSession
   gint             marked_row2;
   StrataTimeSpan   marked;       /* empty: the whole rows */
   gint             marked_exits; /* an exits group (strata-exits.h) to mark, -1: none */
+  gint             followed_row; /* a thread row followed through the host, -1: none */
 };
 
 enum {
@@ -44,6 +46,7 @@ enum {
   PROP_HIGHLIGHT,
   PROP_MARKED_ROW,
   PROP_MARKED_EXITS,
+  PROP_FOLLOWED_ROW,
   N_PROPS
 };
 
@@ -97,6 +100,9 @@ strata_session_get_property (GObject    *object,
     case PROP_MARKED_EXITS:
       g_value_set_int (value, self->marked_exits);
       break;
+    case PROP_FOLLOWED_ROW:
+      g_value_set_int (value, self->followed_row);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -120,6 +126,9 @@ strata_session_set_property (GObject      *object,
       break;
     case PROP_MARKED_EXITS:
       strata_session_set_marked_exits (self, g_value_get_int (value));
+      break;
+    case PROP_FOLLOWED_ROW:
+      strata_session_follow (self, g_value_get_int (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -150,6 +159,9 @@ strata_session_class_init (StrataSessionClass *klass)
   properties[PROP_MARKED_EXITS] =
     g_param_spec_int ("marked-exits", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLLOWED_ROW] =
+    g_param_spec_int ("followed-row", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -177,6 +189,7 @@ strata_session_init (StrataSession *self)
   self->marked_row = -1;
   self->marked_row2 = -1;
   self->marked_exits = -1;
+  self->followed_row = -1;
   self->highlight = strata_highlight_new ();
 }
 
@@ -454,6 +467,72 @@ strata_session_set_marked_exits (StrataSession *self,
     return;
   self->marked_exits = group;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MARKED_EXITS]);
+}
+
+gint
+strata_session_get_followed_row (StrataSession *self)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), -1);
+
+  return self->followed_row;
+}
+
+/**
+ * strata_session_follow:
+ * @row: a thread row of the store, or -1 to stop following
+ *
+ * Follows the thread of @row: the views show its row and outline it on the CPU rows. A row
+ * that is not a thread's stops following.
+ */
+void
+strata_session_follow (StrataSession *self,
+                       gint           row)
+{
+  g_return_if_fail (STRATA_IS_SESSION (self));
+
+  if (row < 0 || (guint) row >= strata_store_n_rows (self->analysis->store) ||
+      strata_store_row_kind (self->analysis->store, row) != STRATA_ROW_THREAD)
+    row = -1;
+  if (self->followed_row == row)
+    return;
+  self->followed_row = row;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWED_ROW]);
+}
+
+/**
+ * strata_session_follow_step:
+ * @direction: > 0 for the next state change, < 0 for the previous one
+ *
+ * Selects the followed thread's next state after the selection's start (or after the visible
+ * range's start), or its previous one before the selection's start (or before the visible
+ * range's end), and brings it into sight: panned to when it is short, shown whole otherwise.
+ *
+ * Returns: whether there was one
+ */
+gboolean
+strata_session_follow_step (StrataSession *self,
+                            gint           direction)
+{
+  StrataFollowInterval piece;
+  gint64 at, span;
+
+  g_return_val_if_fail (STRATA_IS_SESSION (self), FALSE);
+
+  if (self->followed_row < 0)
+    return FALSE;
+  if (strata_session_has_selection (self))
+    at = self->selection.begin;
+  else
+    at = direction > 0 ? self->visible.begin : self->visible.end;
+  if (!strata_follow_step (self->analysis, self->followed_row, at, direction, &piece))
+    return FALSE;
+  strata_session_select (self, piece.start, piece.end);
+  span = self->visible.end - self->visible.begin;
+  if (piece.end - piece.start > span / 2)
+    strata_session_zoom_around (self, piece.start, piece.end, 0.25);
+  else if (piece.start < self->visible.begin || piece.end > self->visible.end)
+    strata_session_pan (self, piece.start - span / 4 - self->visible.begin);
+  return TRUE;
 }
 
 gint

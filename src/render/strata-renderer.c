@@ -23,6 +23,7 @@
 #include "strata-describe.h"
 #include "strata-render-parts.h"
 #include "strata-render-text.h"
+#include "strata-render-follow.h"
 #include "strata-renderer.h"
 #include "strata-time.h"
 
@@ -132,6 +133,7 @@ strata_render_options_init (StrataRenderOptions *o,
   o->marked_row = -1;
   o->marked_row2 = -1;
   o->marked_exits = -1;
+  o->follow_row = -1;
 }
 
 typedef struct
@@ -719,6 +721,7 @@ strata_render_body (cairo_t                   *cr,
   double marked_y[2] = { -G_MAXDOUBLE, -G_MAXDOUBLE };
   double exits_y = -G_MAXDOUBLE;
   gint exits_row = marked_exits_row (analysis, o->marked_exits);
+  g_autoptr(GArray) drawn = o->follow_row >= 0 ? g_array_new (FALSE, FALSE, sizeof (StrataRenderRowY)) : NULL;
 
   if (width <= 0 || height <= 0 || strata_time_span_is_empty (o->visible))
     return;
@@ -777,6 +780,12 @@ strata_render_body (cairo_t                   *cr,
         marked_y[1] = ry;
       if (exits_row >= 0 && e->row == exits_row)
         exits_y = ry;
+      if (drawn != NULL)
+        {
+          StrataRenderRowY d = { e->row, ry };
+
+          g_array_append_val (drawn, d);
+        }
     }
   flush_batches (cr, back);
   flush_batches (cr, front);
@@ -803,6 +812,9 @@ strata_render_body (cairo_t                   *cr,
 
   if (exits_y > -G_MAXDOUBLE)
     draw_marked_exits (cr, analysis, o, x, exits_y, width);
+
+  if (drawn != NULL)
+    strata_render_follow_outlines (cr, analysis, o->follow_row, o->visible, drawn, o->row_height, x, width, o->dark);
 
   if (!strata_time_span_is_empty (o->selection))
     {

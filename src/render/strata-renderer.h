@@ -48,6 +48,8 @@ typedef struct
   StrataTimeSpan         marked_span;  /* the part of them to outline; empty: whole */
   gint                   marked_exits; /* a group of the analysis' exits (one vCPU's, one
                                         * reason) marked on their vCPU's row; -1: none */
+  gint                   follow_row;   /* a thread row followed (strata-follow.h), outlined on
+                                        * the CPU, vCPU and pCPU rows it was on; -1: none */
   gboolean               dark;
   const char            *font;         /* Pango font description; NULL: "Sans 9" */
   const char            *title;        /* a band on top names it ("server1 + host") with the
