@@ -196,6 +196,7 @@ _strata_timeline_view_snapshot (GtkWidget   *widget,
   rows_key.marked_row2 = o.marked_row2;
   rows_key.marked_span = o.marked_span;
   rows_key.marked_exits = o.marked_exits;
+  rows_key.follow_row = o.follow_row;
   rows_key.serial = self->look_serial;
   rows_key.fg = fg;
   if (self->rows_node == NULL || memcmp (&rows_key, &self->rows_key, sizeof rows_key) != 0)

@@ -28,6 +28,7 @@ typedef struct
   gint           marked_row2;
   StrataTimeSpan marked_span;
   gint           marked_exits;
+  gint           follow_row;
   guint          serial;       /* look_serial */
   GdkRGBA        fg;
 } RowsKey;

@@ -13,6 +13,8 @@
 #include <math.h>
 
 #include "strata-describe.h"
+#include "strata-follow-menu.h"
+#include "strata-follow.h"
 #include "strata-time.h"
 #include "strata-timeline-view-private.h"
 
@@ -97,6 +99,7 @@ strata_timeline_view_get_render_options (StrataTimelineView  *self,
   o->marked_row2 = strata_session_get_marked_row2 (self->session);
   o->marked_span = *strata_session_get_marked_time (self->session);
   o->marked_exits = strata_session_get_marked_exits (self->session);
+  o->follow_row = strata_session_get_followed_row (self->session);
   o->dark = is_dark (self);
 }
 
@@ -451,6 +454,10 @@ strata_timeline_view_describe_at (StrataTimelineView *self,
   }
 }
 
+static gint thread_at (StrataTimelineView *self,
+                       double              x,
+                       double              y);
+
 static gboolean
 strata_timeline_view_query_tooltip (GtkWidget  *widget,
                                     int         x,
@@ -485,8 +492,50 @@ strata_timeline_view_query_tooltip (GtkWidget  *widget,
 
   if (text == NULL)
     return FALSE;
+  /* A thread there can be followed from the context menu, which a tooltip cannot hold. */
+  if (!keyboard_mode && thread_at (self, x, y) >= 0)
+    {
+      char *with_hint = g_strdup_printf ("%s\n%s", text, _("Right-click to follow this thread"));
+
+      g_free (text);
+      text = with_hint;
+    }
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
+}
+
+/* The thread row to follow under (@x, @y), or -1. */
+static gint
+thread_at (StrataTimelineView *self,
+           double              x,
+           double              y)
+{
+  const StrataLayoutEntry *e;
+  int header_width, ruler_height;
+  gint entry;
+
+  get_geometry (self, &header_width, &ruler_height, NULL);
+  if (self->session == NULL || x < header_width || y < ruler_height || (entry = entry_at (self, y)) < 0)
+    return -1;
+  e = get_entry (self, entry);
+  if (e->header)
+    return -1;
+  return strata_follow_thread_at (get_analysis (self), e->row, strata_timeline_view_x_to_time (self, x));
+}
+
+static void
+strata_timeline_view_context_cb (StrataTimelineView *self,
+                                 int                 n_press,
+                                 double              x,
+                                 double              y,
+                                 GtkGestureClick    *gesture)
+{
+  gint row = thread_at (self, x, y);
+
+  if (row < 0)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  strata_follow_menu_popup (GTK_WIDGET (self), get_analysis (self), &row, 1, x, y);
 }
 
 static void
@@ -1238,6 +1287,9 @@ strata_timeline_view_init (StrataTimelineView *self)
   g_signal_group_connect_object (self->session_signals, "notify::marked-row",
                                  G_CALLBACK (strata_timeline_view_look_changed_cb),
                                  self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "notify::followed-row",
+                                 G_CALLBACK (strata_timeline_view_look_changed_cb),
+                                 self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->session_signals, "groups-changed",
                                  G_CALLBACK (strata_timeline_view_groups_changed_cb),
                                  self, G_CONNECT_SWAPPED);
@@ -1267,6 +1319,13 @@ strata_timeline_view_init (StrataTimelineView *self)
                            G_CALLBACK (strata_timeline_view_drag_update_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gesture, "drag-end",
                            G_CALLBACK (strata_timeline_view_drag_end_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  /* Right-click: follow the thread there. */
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (gesture, "pressed",
+                           G_CALLBACK (strata_timeline_view_context_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
 
   controller = gtk_event_controller_motion_new ();

@@ -21,6 +21,8 @@
 #include "strata-open-dialog.h"
 #include "strata-exits-panel.h"
 #include "strata-findings-panel.h"
+#include "strata-follow-bar.h"
+#include "strata-follow-dialog.h"
 #include "strata-preemptions-panel.h"
 #include "strata-stats-panel.h"
 #include "strata-range-popover.h"
@@ -167,15 +169,35 @@ strata_window_set_has_set (StrataWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_set);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-details", has_set);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", has_set);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow", has_set);
   strata_window_update_close_set (self);
+}
+
+/* Stepping and stopping work while a thread is followed (Escape is free otherwise). */
+static void
+strata_window_followed_changed_cb (StrataWindow *self)
+{
+  gboolean following = self->session != NULL && strata_session_get_followed_row (self->session) >= 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow-next", following);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow-prev", following);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow-stop", following);
 }
 
 static void
 strata_window_set_session (StrataWindow  *self,
                            StrataSession *session)
 {
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, strata_window_followed_changed_cb, self);
   if (g_set_object (&self->session, session))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+    {
+      if (session != NULL)
+        g_signal_connect_object (session, "notify::followed-row",
+                                 G_CALLBACK (strata_window_followed_changed_cb), self, G_CONNECT_SWAPPED);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+    }
+  strata_window_followed_changed_cb (self);
 }
 
 static void
@@ -595,6 +617,35 @@ strata_window_select_machines_action (GtkWidget  *widget,
   dialog = strata_machine_dialog_new (GTK_WINDOW (self), self->session, self->settings,
                                       (const char * const *) self->paths);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+strata_window_follow_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (self->session != NULL)
+    gtk_window_present (GTK_WINDOW (strata_follow_dialog_new (GTK_WINDOW (self), self->session)));
+}
+
+/* win.follow-thread(row), win.follow-next, win.follow-prev, win.follow-stop. */
+static void
+strata_window_follow_step_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  StrataWindow *self = STRATA_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+  if (g_str_equal (action_name, "win.follow-thread"))
+    strata_session_follow (self->session, g_variant_get_int32 (param));
+  else if (g_str_equal (action_name, "win.follow-stop"))
+    strata_session_follow (self->session, -1);
+  else
+    strata_session_follow_step (self->session, g_str_equal (action_name, "win.follow-next") ? 1 : -1);
 }
 
 static void
@@ -1164,6 +1215,11 @@ strata_window_class_init (StrataWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK,
                                        "win.select-machines", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_install_action (widget_class, "win.follow", NULL, strata_window_follow_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-thread", "i", strata_window_follow_step_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-next", NULL, strata_window_follow_step_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-prev", NULL, strata_window_follow_step_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-stop", NULL, strata_window_follow_step_action);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F9, 0, strata_window_toggle_details_cb, NULL);
   gtk_widget_class_install_action (widget_class, "win.toggle-details", NULL, strata_window_toggle_details_action);
   widget_class->size_allocate = strata_window_size_allocate;
@@ -1174,6 +1230,7 @@ strata_window_class_init (StrataWindowClass *klass)
 
   g_type_ensure (STRATA_TYPE_EXITS_PANEL);
   g_type_ensure (STRATA_TYPE_FINDINGS_PANEL);
+  g_type_ensure (STRATA_TYPE_FOLLOW_BAR);
   g_type_ensure (STRATA_TYPE_GUEST_LINKS);
   g_type_ensure (STRATA_TYPE_LEGEND);
   g_type_ensure (STRATA_TYPE_LOSS_BANNER);
@@ -1197,6 +1254,7 @@ strata_window_init (StrataWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.no-recent-sets", FALSE);
   strata_window_set_has_set (self, FALSE);
+  strata_window_followed_changed_cb (self);
 
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (gtk_menu_button_get_popover (self->primary_menu_button)),
                               strata_style_switcher_new (), "style-switcher");

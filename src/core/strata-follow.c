@@ -228,6 +228,66 @@ strata_follow_find_row (StrataAnalysis *analysis,
   return strata_store_find_row (analysis->store, name);
 }
 
+char *
+strata_follow_name (StrataAnalysis *analysis,
+                    guint           row)
+{
+  StrataStore *store;
+  guint64 n;
+  gint64 tid;
+
+  g_return_val_if_fail (analysis != NULL, NULL);
+  g_return_val_if_fail (row < strata_store_n_rows (analysis->store), NULL);
+
+  store = analysis->store;
+  tid = strata_store_row_number (store, row);
+  n = strata_store_row_n_intervals (store, row);
+  for (guint64 k = n; k-- > 0 && k + 8 >= n;)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, k, &iv);
+      if (iv.desc->comm != 0)
+        return g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", strata_analysis_string (analysis, iv.desc->comm), tid);
+    }
+  return g_strdup_printf ("%" G_GINT64_FORMAT, tid);
+}
+
+gint
+strata_follow_thread_at (StrataAnalysis *analysis,
+                         guint           row,
+                         gint64          ns)
+{
+  StrataStore *store;
+  StrataInterval iv;
+  const StrataStateDesc *d;
+  gint found = -1;
+
+  g_return_val_if_fail (analysis != NULL, -1);
+
+  store = analysis->store;
+  if (row >= strata_store_n_rows (store) || !strata_store_lookup (store, row, ns, &iv))
+    return -1;
+  d = iv.desc;
+  if (strata_store_row_kind (store, row) == STRATA_ROW_THREAD)
+    return (gint) row;
+  if (strata_store_row_kind (store, row) == STRATA_ROW_VCPU && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0)
+    {
+      g_autofree char *name = g_strdup_printf ("%s/cpu/%d", strata_analysis_get_machine_name (analysis, d->machine), d->vcpu);
+      gint cpu_row = strata_store_find_row (store, name);
+      StrataInterval guest;
+
+      if (cpu_row >= 0 && strata_store_lookup (store, cpu_row, ns, &guest) && guest.desc->tid > 0 &&
+          guest.desc->state != STRATA_STATE_IDLE)
+        found = strata_follow_find_row (analysis, d->machine, guest.desc->tid);
+    }
+  else if (d->tid > 0 && d->machine != STRATA_NO_MACHINE && d->state != STRATA_STATE_IDLE)
+    found = strata_follow_find_row (analysis, d->machine, d->tid);
+  if (found < 0 && d->host_tid > 0 && analysis->host >= 0)
+    found = strata_follow_find_row (analysis, (guint16) analysis->host, d->host_tid);
+  return found;
+}
+
 /* The refined interval that starts at @start, whole: read in windows growing until one
  * holds its end. */
 static void

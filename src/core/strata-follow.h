@@ -56,6 +56,17 @@ gint     strata_follow_find_row   (StrataAnalysis *analysis,
                                    guint16         machine,
                                    gint32          tid);
 
+/* A thread row's name as people know it: "worker (812)", by the name it had last. */
+char    *strata_follow_name       (StrataAnalysis *analysis,
+                                   guint           row);
+
+/* The thread row that row @row shows at @ns, to follow: the thread of its interval there (a
+ * guest's on a pCPU running the guest), on a vCPU row the guest thread on its guest CPU, else
+ * the vCPU's host thread; -1: none (idle, or a thread without a row). */
+gint     strata_follow_thread_at  (StrataAnalysis *analysis,
+                                   guint           row,
+                                   gint64          ns);
+
 /* The refined interval of thread row @row after the one that holds @ns (@direction > 0), or
  * before it (< 0), in *@out: the thread's next or previous state change. FALSE when there is
  * none. Reads the row in growing windows around @ns, so a step costs what it skips. */
