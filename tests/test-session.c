@@ -372,6 +372,7 @@ test_describe_vcpu (void)
   g_autofree char *running = NULL;
   g_autofree char *hypervisor = NULL;
   g_autofree char *guest = NULL;
+  g_autofree char *host_exit = NULL;
   g_autofree char *label = NULL;
   StrataInterval iv;
 
@@ -392,6 +393,11 @@ test_describe_vcpu (void)
   g_test_message ("%s", hypervisor);
   g_assert_nonnull (strstr (hypervisor, "State: hypervisor, on CPU 0\n"));
   g_assert_nonnull (strstr (hypervisor, "Exit: EXTERNAL_INTERRUPT, 22.000 µs in all\n"));
+
+  /* The host CPU, while the vCPU's thread handles the exit there, says which exit. */
+  host_exit = strata_session_describe_at (session, pcpu, begin + 10500);
+  g_test_message ("%s", host_exit);
+  g_assert_nonnull (strstr (host_exit, "Exit of vCPU 0 of host/vm-500: EXTERNAL_INTERRUPT, 22.000 µs in all\n"));
 
   guest = strata_session_describe_at (session, pcpu, begin + 5000);
   g_test_message ("%s", guest);

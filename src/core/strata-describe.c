@@ -317,6 +317,45 @@ append_detail (GString               *text,
     }
 }
 
+/* On a host CPU or thread row, a vCPU's thread in the host is hypervisor time: the exit it is
+ * part of, "Exit of vCPU 0 of server1: EPT_VIOLATION, 3.2 µs in all". */
+static void
+append_host_exit (GString               *text,
+                  StrataAnalysis        *analysis,
+                  const StrataStateDesc *d,
+                  gint64                 ns)
+{
+  if (analysis->exits == NULL || d->tid <= 0 || d->machine == STRATA_NO_MACHINE ||
+      !strata_state_is_activity (d->state))
+    return;
+  for (guint m = 0; m < strata_analysis_get_n_machines (analysis); m++)
+    {
+      StrataMachine *vm = strata_analysis_get_machine (analysis, m);
+
+      if (vm->parent != (gint) d->machine || vm->vcpus == NULL)
+        continue;
+      for (guint v = 0; v < vm->vcpus->len; v++)
+        {
+          const StrataVcpu *vcpu = &g_array_index (vm->vcpus, StrataVcpu, v);
+          g_autofree char *length = NULL;
+          gint64 exit_start, exit_end;
+          guint32 code;
+          guint8 isa;
+
+          if (vcpu->host_tid != d->tid)
+            continue;
+          if (!strata_exits_at (analysis->exits, m, vcpu->id, ns, &isa, &code, &exit_start, &exit_end))
+            return;
+          length = strata_time_format_duration (exit_end - exit_start);
+          /* Translators: a vCPU's thread running in the host: the VM exit it handles, and
+           * that exit's whole length */
+          g_string_append_printf (text, _("Exit of vCPU %d of %s: %s, %s in all\n"), vcpu->id, vm->name,
+                                  strata_exit_reason_display (isa, code), length);
+          return;
+        }
+    }
+}
+
 static void
 append_causes (GString                *text,
                StrataAnalysis         *analysis,
@@ -513,6 +552,7 @@ strata_describe_interval (StrataAnalysis       *analysis,
       append_detail (text, analysis, d);
       if (d->tid > 0)
         append_process (text, analysis, _("Process"), d->machine, d->tid, d->comm);
+      append_host_exit (text, analysis, d, ns);
     }
 
   start = strata_time_format_absolute (iv->start);
