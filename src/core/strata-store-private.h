@@ -115,8 +115,14 @@ struct _StrataStoreBuilder
   StoreDescCacheEntry *cache;       /* id G_MAXUINT32: empty */
   GPtrArray  *rows;            /* StoreRow* */
   GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
-  GArray     *descs;           /* StrataStateDesc */
-  GHashTable *desc_index;      /* StrataStateDesc* (in a private copy) -> id + 1 */
+  StrataStateDesc *descs;
+  guint32     n_descs;
+  guint32     descs_cap;
+  /* Open addressing over descs: id + 1 by hash, 0 empty, linear probing, at most half full.
+   * A description is kept once, in descs: 8 bytes of index a description at most, against a
+   * hash table's node and private key copy. */
+  guint32    *index;
+  guint32     index_mask;
 };
 
 struct _StrataStore

@@ -330,11 +330,101 @@ desc_hash (gconstpointer p)
          ((guint) d->irq * 769u) ^ (d->detail * 2246822519u);
 }
 
-static gboolean
-desc_equal (gconstpointer a,
-            gconstpointer b)
+/* The index's first slot for @d: desc_hash() mixes its fields little, and the index, a power
+ * of two long, reads only its low bits. */
+static inline guint32
+index_home (const StrataStoreBuilder *self,
+            const StrataStateDesc    *d)
 {
-  return memcmp (a, b, sizeof (StrataStateDesc)) == 0;
+  guint32 h = desc_hash (d);
+
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h & self->index_mask;
+}
+
+/* The slot that holds @d, or the empty one where it would go. */
+static inline guint32
+index_probe (const StrataStoreBuilder *self,
+             const StrataStateDesc    *d)
+{
+  guint32 i = index_home (self, d);
+
+  for (;;)
+    {
+      guint32 v = self->index[i];
+
+      if (v == 0 || memcmp (&self->descs[v - 1], d, sizeof *d) == 0)
+        return i;
+      i = (i + 1) & self->index_mask;
+    }
+}
+
+/* Room in the index for @n descriptions, at most half full. */
+static void
+index_reserve (StrataStoreBuilder *self,
+               guint32             n)
+{
+  guint64 cap = 16;
+
+  while (cap < 2 * (guint64) n)
+    cap *= 2;
+  if (self->index != NULL && cap <= (guint64) self->index_mask + 1)
+    return;
+  if (cap > G_MAXUINT32)
+    g_error ("too many state descriptions");
+  g_free (self->index);
+  self->index = g_new0 (guint32, cap);
+  self->index_mask = (guint32) (cap - 1);
+  /* They are distinct: each goes to the first empty slot from its home. */
+  for (guint32 id = 0; id < self->n_descs; id++)
+    {
+      guint32 i = index_home (self, &self->descs[id]);
+
+      while (self->index[i] != 0)
+        i = (i + 1) & self->index_mask;
+      self->index[i] = id + 1;
+    }
+}
+
+/* Empties slot @i, moving back the entries after it that could no longer be found (a linear
+ * probe stops at the first empty slot). */
+static void
+index_remove_slot (StrataStoreBuilder *self,
+                   guint32             i)
+{
+  guint32 j = i;
+
+  self->index[i] = 0;
+  for (;;)
+    {
+      guint32 k;
+
+      j = (j + 1) & self->index_mask;
+      if (self->index[j] == 0)
+        return;
+      k = index_home (self, &self->descs[self->index[j] - 1]);
+      /* It stays unless its home lies cyclically after the hole, up to where it is. */
+      if (j > i ? (k <= i || k > j) : (k <= i && k > j))
+        {
+          self->index[i] = self->index[j];
+          self->index[j] = 0;
+          i = j;
+        }
+    }
+}
+
+static void
+descs_reserve (StrataStoreBuilder *self,
+               guint32             n)
+{
+  if (n <= self->descs_cap)
+    return;
+  self->descs_cap = MAX (n, self->descs_cap + self->descs_cap / 2);
+  self->descs = g_renew (StrataStateDesc, self->descs, self->descs_cap);
 }
 
 void
@@ -368,8 +458,7 @@ strata_store_builder_new_spilling (StrataStoreSpill *spill)
   self->cache = g_new (StoreDescCacheEntry, STORE_DESC_CACHE_SIZE);
   for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
     self->cache[i].id = G_MAXUINT32;
-  self->descs = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
-  self->desc_index = g_hash_table_new_full (desc_hash, desc_equal, g_free, NULL);
+  index_reserve (self, 0);
   return self;
 }
 
@@ -382,8 +471,8 @@ strata_store_builder_free (StrataStoreBuilder *self)
   for (guint i = 0; self->aliases && i < self->aliases->len; i += 2)
     g_free (g_ptr_array_index (self->aliases, i));
   g_clear_pointer (&self->aliases, g_ptr_array_unref);
-  g_clear_pointer (&self->descs, g_array_unref);
-  g_clear_pointer (&self->desc_index, g_hash_table_unref);
+  g_free (self->descs);
+  g_free (self->index);
   g_free (self->cache);
   g_clear_pointer (&self->spill, strata_store_spill_unref);
   g_free (self);
@@ -413,21 +502,25 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
 {
   StrataStateDesc key = *desc;
   StoreDescCacheEntry *slot;
-  gpointer found;
-  guint32 id;
+  guint32 i, id;
 
   key.reserved = 0;
   slot = &self->cache[desc_hash (&key) & (STORE_DESC_CACHE_SIZE - 1)];
   if (slot->id != G_MAXUINT32 && memcmp (&slot->desc, &key, sizeof key) == 0)
     return slot->id;
-  if ((found = g_hash_table_lookup (self->desc_index, &key)) != NULL)
-    id = GPOINTER_TO_UINT (found) - 1;
+  if (self->n_descs + 1 > (self->index_mask + 1) / 2)
+    index_reserve (self, self->n_descs + 1);
+  i = index_probe (self, &key);
+  if (self->index[i] != 0)
+    id = self->index[i] - 1;
   else
     {
-      g_array_append_val (self->descs, key);
-      g_hash_table_insert (self->desc_index, g_memdup2 (&key, sizeof key),
-                           GUINT_TO_POINTER (self->descs->len));
-      id = self->descs->len - 1;
+      if (self->n_descs == G_MAXUINT32 - 1)
+        g_error ("too many state descriptions");
+      descs_reserve (self, self->n_descs + 1);
+      id = self->n_descs++;
+      self->descs[id] = key;
+      self->index[i] = id + 1;
     }
   slot->desc = key;
   slot->id = id;
@@ -635,31 +728,32 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
                             StrataDescFixup     fixup,
                             gpointer            user_data)
 {
-  guint n = self->descs->len;
+  guint n = self->n_descs;
   g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
   gboolean any = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
-      StrataStateDesc *old = &g_array_index (self->descs, StrataStateDesc, i);
+      StrataStateDesc *old = &self->descs[i];
       StrataStateDesc d = *old;
-      gpointer found;
+      guint32 slot;
 
       map[i] = i;
       if (!fixup (&d, user_data))
         continue;
       d.reserved = 0;
-      if ((found = g_hash_table_lookup (self->desc_index, &d)) != NULL)
+      slot = index_probe (self, &d);
+      if (self->index[slot] != 0)
         {
           /* It became one that exists: the rows must say that one. */
-          map[i] = GPOINTER_TO_UINT (found) - 1;
+          map[i] = self->index[slot] - 1;
           any |= map[i] != i;
           continue;
         }
       /* Else it is changed where it is, and the rows need not be touched. */
-      g_hash_table_remove (self->desc_index, old);
+      index_remove_slot (self, index_probe (self, old));
       *old = d;
-      g_hash_table_insert (self->desc_index, g_memdup2 (&d, sizeof d), GUINT_TO_POINTER (i + 1));
+      self->index[index_probe (self, &d)] = i + 1;
     }
   for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
     self->cache[i].id = G_MAXUINT32;
@@ -676,7 +770,7 @@ const StrataStateDesc *
 strata_store_builder_desc (StrataStoreBuilder *self,
                            guint32             desc_id)
 {
-  return &g_array_index (self->descs, StrataStateDesc, desc_id);
+  return &self->descs[desc_id];
 }
 
 void
@@ -687,7 +781,7 @@ strata_store_builder_summarize (StrataStoreBuilder *self,
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
   g_return_if_fail (!row->pyramid_ready);
-  row->pyramid_memory = _strata_store_build_pyramid ((const StrataStateDesc *) self->descs->data,
+  row->pyramid_memory = _strata_store_build_pyramid (self->descs,
                                                      end_ns, NULL, row);
   row->pyramid_ready = 1;
 }
@@ -714,11 +808,11 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
                                 const guint        *other_rows,
                                 guint               n)
 {
-  guint n_descs = other->descs->len;
+  guint n_descs = other->n_descs;
   g_autofree guint32 *map = g_new (guint32, MAX (n_descs, 1));
 
   for (guint i = 0; i < n_descs; i++)
-    map[i] = strata_store_builder_intern (self, &g_array_index (other->descs, StrataStateDesc, i));
+    map[i] = strata_store_builder_intern (self, &other->descs[i]);
   for (guint k = 0; k < n; k++)
     {
       StoreRow *to = g_ptr_array_index (self->rows, rows[k]);
@@ -787,17 +881,40 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
                              StrataStoreBuilder *other)
 {
   guint offset = self->rows->len;
-  guint n = other->descs->len;
-  g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
-
+  guint n = other->n_descs;
+  g_autofree guint32 *map = NULL;
   gboolean same = TRUE;
 
   g_return_val_if_fail (other->spill == NULL || other->spill == self->spill, offset);
 
-  for (guint i = 0; i < n; i++)
+  if (self->n_descs == 0)
     {
-      map[i] = strata_store_builder_intern (self, &g_array_index (other->descs, StrataStateDesc, i));
-      same &= map[i] == i;
+      /* Interned into an empty builder, every description would keep its id: the arrays
+       * are taken as they are, with no second copy. */
+      g_free (self->descs);
+      g_free (self->index);
+      self->descs = g_steal_pointer (&other->descs);
+      self->n_descs = other->n_descs;
+      self->descs_cap = other->descs_cap;
+      self->index = g_steal_pointer (&other->index);
+      self->index_mask = other->index_mask;
+      other->n_descs = other->descs_cap = 0;
+    }
+  else
+    {
+      map = g_new (guint32, MAX (n, 1));
+      /* At most that many: no growth slack. */
+      if (self->n_descs + n > self->descs_cap)
+        {
+          self->descs_cap = self->n_descs + n;
+          self->descs = g_renew (StrataStateDesc, self->descs, self->descs_cap);
+        }
+      index_reserve (self, self->n_descs + n);
+      for (guint i = 0; i < n; i++)
+        {
+          map[i] = strata_store_builder_intern (self, &other->descs[i]);
+          same &= map[i] == i;
+        }
     }
   /* Distinct descriptions stay distinct, so no two neighbouring changes become equal. */
   for (guint r = 0; r < other->rows->len; r++)
@@ -845,8 +962,10 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
 
   store->begin = begin_ns;
   store->end = end_ns;
-  store->n_descs = self->descs->len;
-  store->descs = (StrataStateDesc *) g_array_free (g_steal_pointer (&self->descs), FALSE);
+  store->n_descs = self->n_descs;
+  /* Growth slack is not kept; shrunk in place. */
+  store->descs = g_renew (StrataStateDesc, g_steal_pointer (&self->descs), MAX (self->n_descs, 1));
+  g_clear_pointer (&self->index, g_free);
   store->rows = g_steal_pointer (&self->rows);
   store->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
   store->aliases = g_steal_pointer (&self->aliases);
