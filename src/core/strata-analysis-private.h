@@ -28,6 +28,7 @@ G_BEGIN_DECLS
  */
 
 #define IRQ_CACHE_SIZE 64
+#define EXIT_PART 65536
 #define SOFTIRQ_CACHE_SIZE 16   /* Linux has 10 vectors */
 
 
@@ -190,7 +191,9 @@ typedef struct
    * several threads; they become one store afterwards */
   StrataStoreBuilder *b;
   GArray           *preemptions;   /* StrataPreemption */
-  GArray           *exits;         /* StrataExitRecord, in time order per vCPU */
+  GArray           *exits;         /* StrataExitRecord, in time order per vCPU: the last part */
+  GPtrArray        *exit_parts;    /* the full parts before it, EXIT_PART records each: the
+                                    * index is built from parts, each freed once copied */
   gboolean          proves_runnable; /* wakeups recorded, nothing lost: a thread switched in
                                       * again with no wakeup since it slept was runnable */
 } Model;

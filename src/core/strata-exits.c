@@ -182,36 +182,53 @@ group_equal (gconstpointer a,
 }
 
 StrataExits *
-strata_exits_new (GArray *records)
+strata_exits_new (StrataExitRecord **parts,
+                  const gsize       *lens,
+                  guint              n_parts)
 {
   g_autoptr(GArray) groups = g_array_new (FALSE, FALSE, sizeof (Group));
   g_autoptr(GHashTable) index = g_hash_table_new (group_hash, group_equal);
   g_autofree guint *group_of = NULL;
   g_autofree guint64 *fill = NULL;
   StrataExits *self = g_new0 (StrataExits, 1);
-  guint64 offset = 0;
+  guint64 offset = 0, n_records = 0;
+  /* The group of a recent exit, by a few bits of its hash: a vCPU's exits repeat a few
+   * reasons, and most lookups need no hash table. */
+  guint recent[256];
+  guint64 k = 0;
 
-  g_return_val_if_fail (records != NULL, NULL);
+  g_return_val_if_fail (parts != NULL || n_parts == 0, NULL);
+
+  for (guint p = 0; p < n_parts; p++)
+    n_records += lens[p];
+  if (n_records > G_MAXUINT)
+    g_error ("too many KVM exits");
+  memset (recent, 0, sizeof recent);
 
   /* Groups and their sizes; then each exit goes to its group's place, keeping the order it
    * came in: the analysis records exits in time order per vCPU. */
-  group_of = g_new (guint, MAX (records->len, 1));
-  for (guint i = 0; i < records->len; i++)
-    {
-      const StrataExitRecord *r = &g_array_index (records, StrataExitRecord, i);
-      Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
-      gpointer found;
+  group_of = g_new (guint, MAX (n_records, 1));
+  for (guint p = 0; p < n_parts; p++)
+    for (gsize i = 0; i < lens[p]; i++, k++)
+      {
+        const StrataExitRecord *r = &parts[p][i];
+        Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
+        guint *slot = &recent[group_hash (&key) & (G_N_ELEMENTS (recent) - 1)];
+        gpointer found;
 
-      if (!g_hash_table_lookup_extended (index, &key, NULL, &found))
-        {
-          g_array_append_val (groups, key);
-          found = GUINT_TO_POINTER (groups->len);
-          /* Keys point into the array, which grows: keep them in a table of their own. */
-          g_hash_table_insert (index, g_memdup2 (&key, sizeof key), found);
-        }
-      group_of[i] = GPOINTER_TO_UINT (found) - 1;
-      g_array_index (groups, Group, group_of[i]).n++;
-    }
+        if (*slot != 0 && compare_group_key (&key, &g_array_index (groups, Group, *slot - 1)) == 0)
+          found = GUINT_TO_POINTER (*slot);
+        else if (!g_hash_table_lookup_extended (index, &key, NULL, &found))
+          {
+            g_array_append_val (groups, key);
+            found = GUINT_TO_POINTER (groups->len);
+            /* Keys point into the array, which grows: keep them in a table of their own. */
+            g_hash_table_insert (index, g_memdup2 (&key, sizeof key), found);
+          }
+        *slot = GPOINTER_TO_UINT (found);
+        group_of[k] = GPOINTER_TO_UINT (found) - 1;
+        g_array_index (groups, Group, group_of[k]).n++;
+      }
   {
     GHashTableIter iter;
     gpointer key;
@@ -249,7 +266,7 @@ strata_exits_new (GArray *records)
           }
         new_index[i] = lo;
       }
-    for (guint i = 0; i < records->len; i++)
+    for (guint64 i = 0; i < n_records; i++)
       group_of[i] = new_index[group_of[i]];
     g_array_unref (groups);
     groups = g_steal_pointer (&sorted);
@@ -270,16 +287,24 @@ strata_exits_new (GArray *records)
   self->durs = g_new (gint64, MAX (self->n, 1));
   self->info1 = g_new (guint64, MAX (self->n, 1));
   self->sorted = g_new (gint64, MAX (self->n, 1));
-  for (guint i = 0; i < records->len; i++)
+  /* Each part goes as soon as it is copied, so that the records and the index are not
+   * held whole at once. */
+  k = 0;
+  for (guint p = 0; p < n_parts; p++)
     {
-      const StrataExitRecord *r = &g_array_index (records, StrataExitRecord, i);
-      Group *g = &self->groups[group_of[i]];
-      guint64 at = g->offset + fill[group_of[i]]++;
+      for (gsize i = 0; i < lens[p]; i++, k++)
+        {
+          const StrataExitRecord *r = &parts[p][i];
+          Group *g = &self->groups[group_of[k]];
+          guint64 at = g->offset + fill[group_of[k]]++;
 
-      self->starts[at] = r->start;
-      self->durs[at] = MAX (r->end - r->start, 0);
-      self->info1[at] = r->info1;
+          self->starts[at] = r->start;
+          self->durs[at] = MAX (r->end - r->start, 0);
+          self->info1[at] = r->info1;
+        }
+      g_clear_pointer (&parts[p], g_free);
     }
+  g_clear_pointer (&group_of, g_free);
   /* In case the order came otherwise: sort a group whose starts go back. */
   for (guint gi = 0; gi < self->n_groups; gi++)
     {
@@ -308,7 +333,6 @@ strata_exits_new (GArray *records)
             }
         }
     }
-  g_array_unref (records);
   build_blocks (self, TRUE);
   return self;
 }

@@ -51,8 +51,11 @@ typedef struct
 
 typedef struct _StrataExits StrataExits;
 
-/* Takes @records (any order; exits of one vCPU must not overlap). */
-StrataExits *strata_exits_new         (GArray            *records);
+/* Takes the @n_parts arrays of @parts (g_free()), @lens[i] records each: together the exits in
+ * any order, but those of one vCPU must not overlap. */
+StrataExits *strata_exits_new         (StrataExitRecord **parts,
+                                       const gsize       *lens,
+                                       guint              n_parts);
 void         strata_exits_free        (StrataExits       *self);
 guint64      strata_exits_n_exits     (StrataExits       *self);
 gsize        strata_exits_memory      (StrataExits       *self);
