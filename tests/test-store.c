@@ -261,6 +261,102 @@ test_builders (void)
     }
 }
 
+static gboolean
+name_every_third (StrataStateDesc *d,
+                  gpointer         data)
+{
+  if (d->comm != 0 || d->tid % 3 != 0)
+    return FALSE;
+  d->comm = 1;
+  return TRUE;
+}
+
+/* Interning over many growths of the index: ids in order of first sight, found again; a
+ * fixup that renames a description onto an existing one leaves it where it was, one that
+ * makes it new moves it in the index (its old value is no longer found); absorbing keeps
+ * ids into an empty builder and maps them into one that has some. */
+static void
+test_interning (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  StrataStoreBuilder *empty = strata_store_builder_new ();
+  StrataStoreBuilder *other = strata_store_builder_new ();
+  StrataStoreBuilder *mixed = strata_store_builder_new ();
+  const gint32 n = 60000;
+  StrataStateDesc d;
+  guint32 next;
+
+  for (gint32 i = 0; i < n; i++)
+    {
+      d = desc (i % 2 ? STRATA_STATE_USER : STRATA_STATE_SYSCALL, i % 5, i);
+      g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, i);
+    }
+  /* Those that every sixth will be renamed onto. */
+  for (gint32 i = 0; i < n; i += 6)
+    {
+      d = desc (i % 2 ? STRATA_STATE_USER : STRATA_STATE_SYSCALL, i % 5, i);
+      d.comm = 1;
+      g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, n + i / 6);
+    }
+  next = n + (n + 5) / 6;
+  for (gint32 i = n - 1; i >= 0; i--)
+    {
+      d = desc (i % 2 ? STRATA_STATE_USER : STRATA_STATE_SYSCALL, i % 5, i);
+      g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, i);
+    }
+
+  strata_store_builder_fixup (b, name_every_third, NULL);
+  for (gint32 i = 0; i < n; i += 3)
+    {
+      d = desc (i % 2 ? STRATA_STATE_USER : STRATA_STATE_SYSCALL, i % 5, i);
+      d.comm = 1;
+      if (i % 6 == 0)
+        {
+          /* Merged: both are found where they were. */
+          g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, n + i / 6);
+          d.comm = 0;
+          g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, i);
+        }
+      else
+        {
+          /* Renamed in place: its old value is new again. */
+          g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, i);
+          g_assert_cmpuint (strata_store_builder_desc (b, i)->comm, ==, 1);
+          d.comm = 0;
+          g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, next++);
+        }
+    }
+  for (gint32 i = 1; i < n; i += 3)
+    {
+      d = desc (i % 2 ? STRATA_STATE_USER : STRATA_STATE_SYSCALL, i % 5, i);
+      g_assert_cmpuint (strata_store_builder_intern (b, &d), ==, i);
+    }
+
+  /* Into an empty builder, ids stay; into another, they are mapped and still found. */
+  for (gint32 i = 0; i < 100; i++)
+    {
+      d = desc (STRATA_STATE_IDLE, 0, -i);
+      g_assert_cmpuint (strata_store_builder_intern (other, &d), ==, i);
+      d = desc (STRATA_STATE_IDLE, 0, i);
+      g_assert_cmpuint (strata_store_builder_intern (mixed, &d), ==, i);
+    }
+  strata_store_builder_absorb (empty, b);
+  for (gint32 i = 1; i < n; i += 3)
+    {
+      d = desc (i % 2 ? STRATA_STATE_USER : STRATA_STATE_SYSCALL, i % 5, i);
+      g_assert_cmpuint (strata_store_builder_intern (empty, &d), ==, i);
+    }
+  strata_store_builder_absorb (mixed, other);
+  for (gint32 i = 0; i < 100; i++)
+    {
+      d = desc (STRATA_STATE_IDLE, 0, -i);
+      /* Idle of tid 0 was mixed's own id 0. */
+      g_assert_cmpuint (strata_store_builder_intern (mixed, &d), ==, i == 0 ? 0 : 99 + i);
+    }
+  strata_store_builder_free (empty);
+  strata_store_builder_free (mixed);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -269,5 +365,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/summary", test_summary_matches_brute_force);
   g_test_add_func ("/store/states", test_states_round_trip);
   g_test_add_func ("/store/builders", test_builders);
+  g_test_add_func ("/store/interning", test_interning);
   return g_test_run ();
 }

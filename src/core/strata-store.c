@@ -330,11 +330,10 @@ desc_hash (gconstpointer p)
          ((guint) d->irq * 769u) ^ (d->detail * 2246822519u);
 }
 
-/* The index's first slot for @d: desc_hash() mixes its fields little, and the index, a power
- * of two long, reads only its low bits. */
+/* @d's hash, mixed: desc_hash() mixes its fields little. Its low bits are the index's first
+ * slot for @d; the bits above the index's length are kept in the slot, beside the id. */
 static inline guint32
-index_home (const StrataStoreBuilder *self,
-            const StrataStateDesc    *d)
+index_hash (const StrataStateDesc *d)
 {
   guint32 h = desc_hash (d);
 
@@ -343,24 +342,45 @@ index_home (const StrataStoreBuilder *self,
   h ^= h >> 13;
   h *= 0xc2b2ae35u;
   h ^= h >> 16;
-  return h & self->index_mask;
+  return h;
 }
 
-/* The slot that holds @d, or the empty one where it would go. */
+/* A slot: the id + 1 in the low bits (the index is at least twice as long as there are
+ * descriptions, so it fits), the hash's high bits above, so that most slots that hold another
+ * description are passed over without reading it: a read of a description is a cache miss. */
+#define INDEX_ID(self, v) (((v) & (self)->index_mask) - 1)
+
 static inline guint32
-index_probe (const StrataStoreBuilder *self,
-             const StrataStateDesc    *d)
+index_entry (const StrataStoreBuilder *self,
+             guint32                   h,
+             guint32                   id)
 {
-  guint32 i = index_home (self, d);
+  return (h & ~self->index_mask) | (id + 1);
+}
+
+/* The slot that holds @d (of hash @h), or the empty one where it would go. */
+static inline guint32
+index_probe_hash (const StrataStoreBuilder *self,
+                  const StrataStateDesc    *d,
+                  guint32                   h)
+{
+  guint32 mask = self->index_mask, i = h & mask, tag = h & ~mask;
 
   for (;;)
     {
       guint32 v = self->index[i];
 
-      if (v == 0 || memcmp (&self->descs[v - 1], d, sizeof *d) == 0)
+      if (v == 0 || ((v & ~mask) == tag && memcmp (&self->descs[(v & mask) - 1], d, sizeof *d) == 0))
         return i;
-      i = (i + 1) & self->index_mask;
+      i = (i + 1) & mask;
     }
+}
+
+static inline guint32
+index_probe (const StrataStoreBuilder *self,
+             const StrataStateDesc    *d)
+{
+  return index_probe_hash (self, d, index_hash (d));
 }
 
 /* Room in the index for @n descriptions, at most half full. */
@@ -382,11 +402,11 @@ index_reserve (StrataStoreBuilder *self,
   /* They are distinct: each goes to the first empty slot from its home. */
   for (guint32 id = 0; id < self->n_descs; id++)
     {
-      guint32 i = index_home (self, &self->descs[id]);
+      guint32 h = index_hash (&self->descs[id]), i = h & self->index_mask;
 
       while (self->index[i] != 0)
         i = (i + 1) & self->index_mask;
-      self->index[i] = id + 1;
+      self->index[i] = index_entry (self, h, id);
     }
 }
 
@@ -406,7 +426,7 @@ index_remove_slot (StrataStoreBuilder *self,
       j = (j + 1) & self->index_mask;
       if (self->index[j] == 0)
         return;
-      k = index_home (self, &self->descs[self->index[j] - 1]);
+      k = index_hash (&self->descs[INDEX_ID (self, self->index[j])]) & self->index_mask;
       /* It stays unless its home lies cyclically after the hole, up to where it is. */
       if (j > i ? (k <= i || k > j) : (k <= i && k > j))
         {
@@ -502,7 +522,7 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
 {
   StrataStateDesc key = *desc;
   StoreDescCacheEntry *slot;
-  guint32 i, id;
+  guint32 h, i, id;
 
   key.reserved = 0;
   slot = &self->cache[desc_hash (&key) & (STORE_DESC_CACHE_SIZE - 1)];
@@ -510,9 +530,10 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
     return slot->id;
   if (self->n_descs + 1 > (self->index_mask + 1) / 2)
     index_reserve (self, self->n_descs + 1);
-  i = index_probe (self, &key);
+  h = index_hash (&key);
+  i = index_probe_hash (self, &key, h);
   if (self->index[i] != 0)
-    id = self->index[i] - 1;
+    id = INDEX_ID (self, self->index[i]);
   else
     {
       if (self->n_descs == G_MAXUINT32 - 1)
@@ -520,7 +541,7 @@ strata_store_builder_intern (StrataStoreBuilder    *self,
       descs_reserve (self, self->n_descs + 1);
       id = self->n_descs++;
       self->descs[id] = key;
-      self->index[i] = id + 1;
+      self->index[i] = index_entry (self, h, id);
     }
   slot->desc = key;
   slot->id = id;
@@ -746,14 +767,14 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
       if (self->index[slot] != 0)
         {
           /* It became one that exists: the rows must say that one. */
-          map[i] = self->index[slot] - 1;
+          map[i] = INDEX_ID (self, self->index[slot]);
           any |= map[i] != i;
           continue;
         }
       /* Else it is changed where it is, and the rows need not be touched. */
       index_remove_slot (self, index_probe (self, old));
       *old = d;
-      self->index[index_probe (self, &d)] = i + 1;
+      self->index[index_probe (self, &d)] = index_entry (self, index_hash (&d), i);
     }
   for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
     self->cache[i].id = G_MAXUINT32;
