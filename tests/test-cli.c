@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "strata-render-follow.h"
 #include "strata-renderer.h"
 #include "strata-scenario.h"
 #include "test-util.h"
@@ -636,6 +637,66 @@ test_render (void)
   g_rmdir (dir);
 }
 
+static guint
+count_follow_pixels (const char *png)
+{
+  cairo_surface_t *surface = cairo_image_surface_create_from_png (png);
+  const guint8 *data;
+  int stride;
+  double r, g, b;
+  guint n = 0;
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  strata_render_follow_color (FALSE, &r, &g, &b);
+  for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+
+        n += abs ((int) ((px >> 16) & 0xff) - (int) (r * 255)) < 8 && abs ((int) ((px >> 8) & 0xff) - (int) (g * 255)) < 8 &&
+             abs ((int) (px & 0xff) - (int) (b * 255)) < 8;
+      }
+  cairo_surface_destroy (surface);
+  return n;
+}
+
+/* --follow outlines a guest thread (the demo's worker, 812) where it ran; a row that is not a
+ * thread's is a usage error, a thread the set lacks bad input. */
+static void
+test_render_follow (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-cli-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "follow.png", NULL);
+  const char *plain[] = { "render", "--width", "1000", "--from", "+3ms", "--to", "+8ms", "-o", png, demo, NULL };
+  const char *follow[] = { "render", "--width", "1000", "--from", "+3ms", "--to", "+8ms", "--follow", "server1/thread/812",
+                           "-o", png, demo, NULL };
+  const char *not_thread[] = { "render", "--follow", "pcpu/0", "-o", png, demo, NULL };
+  const char *no_thread[] = { "render", "--follow", "server1/thread/99999", "-o", png, demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (plain, &out, &err), ==, 0);
+  g_assert_cmpuint (count_follow_pixels (png), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (follow, &out, &err), ==, 0);
+  g_assert_cmpuint (count_follow_pixels (png), >, 500);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (not_thread, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "MACHINE/thread/TID"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (no_thread, &out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "server1/thread/99999"));
+  g_unlink (png);
+  g_rmdir (dir);
+}
+
 /* --highlight with 40 machines: the one named stays in full colour, and none of the others
  * above the 31st comes along with it. */
 static void
@@ -703,5 +764,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/map", test_map);
   g_test_add_func ("/cli/render", test_render);
   g_test_add_func ("/cli/render-highlight-many", test_render_highlight_many);
+  g_test_add_func ("/cli/render-follow", test_render_follow);
   return g_test_run ();
 }

@@ -202,6 +202,47 @@ test_step (void)
   g_assert_cmpint (strata_session_get_followed_row (session), ==, -1);
 }
 
+/* What to follow from a preemption, and from a row under the pointer. */
+static void
+test_rows (void)
+{
+  g_autoptr(StrataAnalysis) analysis = load_demo ();
+  const StrataPreemption *p;
+  gint row = preempted_thread (analysis, &p);
+  gint preempted, preemptor, vcpu_row;
+  g_autoptr(GArray) pieces = NULL;
+  const StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, 0);
+
+  strata_follow_preemption_rows (analysis, p, &preempted, &preemptor);
+  g_assert_cmpint (preempted, ==, row);
+  g_assert_cmpint (preemptor, >=, 0);
+  g_assert_cmpint (strata_store_row_machine (analysis->store, preemptor), ==, cause->machine);
+  g_assert_cmpint (strata_store_row_number (analysis->store, preemptor), ==, cause->tid);
+  {
+    g_autofree char *name = strata_follow_name (analysis, preemptor);
+
+    g_assert_cmpstr (name, ==, "stress (4001)");
+  }
+
+  /* On the vCPU's row over the preemption, and on the pCPU where the thread ran. */
+  vcpu_row = strata_store_find_row (analysis->store, "server1/vcpu/0");
+  g_assert_cmpint (strata_follow_thread_at (analysis, vcpu_row, (p->start + p->end) / 2), ==, row);
+  pieces = strata_follow_thread (analysis, row, p->start - 1000000, p->start);
+  for (guint k = 0; k < pieces->len; k++)
+    {
+      const StrataFollowInterval *iv = &g_array_index (pieces, StrataFollowInterval, k);
+      g_autofree char *name = NULL;
+
+      if (iv->pcpu < 0)
+        continue;
+      name = g_strdup_printf ("pcpu/%d", iv->pcpu);
+      g_assert_cmpint (strata_follow_thread_at (analysis, strata_store_find_row (analysis->store, name),
+                                                (iv->start + iv->end) / 2), ==, row);
+    }
+  /* The thread's own row is itself. */
+  g_assert_cmpint (strata_follow_thread_at (analysis, row, p->start), ==, row);
+}
+
 static gboolean
 is_follow_color (cairo_surface_t *surface,
                  int              x,
@@ -287,5 +328,6 @@ main (int   argc,
   g_test_add_func ("/follow/across-preemption", test_across_preemption);
   g_test_add_func ("/follow/step", test_step);
   g_test_add_func ("/follow/outlines", test_outlines);
+  g_test_add_func ("/follow/rows", test_rows);
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "strata-follow-menu.h"
+#include "strata-follow.h"
 #include "strata-preemptions-panel.h"
 #include "strata-time.h"
 
@@ -159,6 +161,56 @@ strata_preemptions_panel_activate_cb (StrataPreemptionsPanel *self,
   item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
   if (item != NULL)
     strata_preemptions_panel_activate (self, item);
+}
+
+/* The context menu of the selected preemption: follow the guest thread its vCPU ran, or what
+ * took its pCPU. */
+static void
+popup_follow_menu (StrataPreemptionsPanel *self,
+                   double                  x,
+                   double                  y)
+{
+  StrataPreemptionItem *item = gtk_single_selection_get_selected_item (self->selection);
+  StrataAnalysis *analysis;
+  gint rows[2];
+
+  if (item == NULL || self->session == NULL)
+    return;
+  analysis = strata_session_get_analysis (self->session);
+  strata_follow_preemption_rows (analysis,
+                                 &g_array_index (analysis->preemptions, StrataPreemption,
+                                                 strata_preemption_item_get_index (item)),
+                                 &rows[0], &rows[1]);
+  strata_follow_menu_popup (GTK_WIDGET (self->column_view), analysis, rows, G_N_ELEMENTS (rows), x, y);
+}
+
+/* Right-click: the line under the pointer is selected (its row's own action), then its menu. */
+static void
+strata_preemptions_panel_context_cb (StrataPreemptionsPanel *self,
+                                     int                     n_press,
+                                     double                  x,
+                                     double                  y,
+                                     GtkGestureClick        *gesture)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+
+  if (picked == NULL || !gtk_widget_activate_action (picked, "listitem.select", "(bb)", FALSE, FALSE))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  popup_follow_menu (self, x, y);
+}
+
+static gboolean
+strata_preemptions_panel_menu_key_cb (GtkWidget *widget,
+                                      GVariant  *args,
+                                      gpointer   user_data)
+{
+  StrataPreemptionsPanel *self = user_data;
+
+  if (gtk_single_selection_get_selected_item (self->selection) == NULL)
+    return FALSE;
+  popup_follow_menu (self, 24, 24);
+  return TRUE;
 }
 
 static gboolean
@@ -365,6 +417,7 @@ static void
 strata_preemptions_panel_init (StrataPreemptionsPanel *self)
 {
   GtkEventController *controller;
+  GtkGesture *gesture;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -386,7 +439,17 @@ strata_preemptions_panel_init (StrataPreemptionsPanel *self)
       gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (i == 0 ? -1 : 1));
       gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
     }
+  /* The menu key and Shift+F10 open the selected line's Follow menu, as a right-click does. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+                                                                                       gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK)),
+                                                          gtk_callback_action_new (strata_preemptions_panel_menu_key_cb, self, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self->column_view), controller);
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (gesture, "pressed", G_CALLBACK (strata_preemptions_panel_context_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (gesture));
   strata_preemptions_panel_rebuild (self);
 }
 

@@ -288,6 +288,32 @@ strata_follow_thread_at (StrataAnalysis *analysis,
   return found;
 }
 
+void
+strata_follow_preemption_rows (StrataAnalysis         *analysis,
+                               const StrataPreemption *p,
+                               gint                   *preempted,
+                               gint                   *preemptor)
+{
+  g_autofree char *name = NULL;
+  gint vrow;
+
+  g_return_if_fail (analysis != NULL);
+  g_return_if_fail (p != NULL);
+
+  *preempted = -1;
+  *preemptor = -1;
+  name = g_strdup_printf ("%s/vcpu/%d", strata_analysis_get_machine_name (analysis, p->machine), p->vcpu);
+  if ((vrow = strata_store_find_row (analysis->store, name)) >= 0)
+    *preempted = strata_follow_thread_at (analysis, (guint) vrow, p->start);
+  if (p->by != NULL && p->by->len > 0)
+    {
+      const StrataPreemptionCause *c = &g_array_index (p->by, StrataPreemptionCause, 0);
+
+      if (c->tid > 0)
+        *preemptor = strata_follow_find_row (analysis, c->machine, c->tid);
+    }
+}
+
 /* The refined interval that starts at @start, whole: read in windows growing until one
  * holds its end. */
 static void

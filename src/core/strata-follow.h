@@ -67,6 +67,14 @@ gint     strata_follow_thread_at  (StrataAnalysis *analysis,
                                    guint           row,
                                    gint64          ns);
 
+/* The threads a preemption is about, to follow: the guest thread its vCPU was running
+ * (the vCPU's host thread when the guest was not traced) in *@preempted, and what took its
+ * pCPU in *@preemptor; -1 where there is none. */
+void     strata_follow_preemption_rows (StrataAnalysis         *analysis,
+                                        const StrataPreemption *preemption,
+                                        gint                   *preempted,
+                                        gint                   *preemptor);
+
 /* The refined interval of thread row @row after the one that holds @ns (@direction > 0), or
  * before it (< 0), in *@out: the thread's next or previous state change. FALSE when there is
  * none. Reads the row in growing windows around @ns, so a step costs what it skips. */
