@@ -22,6 +22,8 @@ typedef struct
   gint32          tid;
   GArray         *cpu_rows;     /* gint: the guest's CPU rows, -1: none */
   GArray         *vcpu_rows;    /* gint: the vCPU row of each guest CPU, -1: none */
+  GArray         *pcpu_rows;    /* gint: the host's pCPU rows, looked up once */
+  gint            last_pcpu;    /* index in pcpu_rows of the last pCPU found: tried first */
   GArray         *out;
 } Follow;
 
@@ -78,6 +80,33 @@ guest_cpu_at (Follow *f,
   return -1;
 }
 
+/* The pCPU that vCPU thread @host_tid ran on at @ns, or -1: as
+ * strata_describe_pcpu_of_thread(), over the pCPU rows only, the last one found first (a vCPU
+ * mostly stays where it is). */
+static gint32
+pcpu_of (Follow *f,
+         gint32  host_tid,
+         gint64  ns)
+{
+  StrataStore *store = f->analysis->store;
+  guint n = f->pcpu_rows->len;
+
+  for (guint k = 0; k < n; k++)
+    {
+      guint i = ((guint) MAX (f->last_pcpu, 0) + k) % n;
+      gint row = g_array_index (f->pcpu_rows, gint, i);
+      StrataInterval iv;
+
+      if (strata_store_lookup (store, row, ns, &iv) &&
+          (iv.desc->host_tid == host_tid || (iv.desc->tid == host_tid && (gint) iv.desc->machine == f->analysis->host)))
+        {
+          f->last_pcpu = (gint) i;
+          return (gint32) strata_store_row_number (store, row);
+        }
+    }
+  return -1;
+}
+
 /* [a, b) of the thread on guest CPU @cpu: cut where its vCPU's state changes on the host. */
 static void
 refine (Follow                     *f,
@@ -119,7 +148,7 @@ refine (Follow                     *f,
       switch (d->state)
         {
         case STRATA_STATE_RUNNING:
-          piece.pcpu = (gint32) strata_describe_pcpu_of_thread (f->analysis, d->host_tid, piece.start);
+          piece.pcpu = pcpu_of (f, d->host_tid, piece.start);
           break;
         case STRATA_STATE_HYPERVISOR:
           piece.state = STRATA_STATE_HYPERVISOR;
@@ -159,7 +188,8 @@ strata_follow_thread (StrataAnalysis *analysis,
   GArray *out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval));
   g_autoptr(GArray) cpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   g_autoptr(GArray) vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
-  Follow f = { analysis, 0, -1, cpu_rows, vcpu_rows, out };
+  g_autoptr(GArray) pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+  Follow f = { analysis, 0, -1, cpu_rows, vcpu_rows, pcpu_rows, 0, out };
   StrataStore *store;
   gboolean refinable;
   guint64 first, last;
@@ -185,6 +215,13 @@ strata_follow_thread (StrataAnalysis *analysis,
           r = strata_store_find_row (store, vcpu);
           g_array_append_val (vcpu_rows, r);
         }
+      for (guint r = 0; r < strata_store_n_rows (store); r++)
+        if (strata_store_row_kind (store, r) == STRATA_ROW_PCPU)
+          {
+            gint pr = (gint) r;
+
+            g_array_append_val (pcpu_rows, pr);
+          }
     }
 
   strata_store_range (store, row, from, to, &first, &last);

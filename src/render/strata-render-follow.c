@@ -19,6 +19,10 @@
 
 /* Outlines nearer than this on one row are one. */
 #define JOIN_PX 3
+/* Past this many of the thread's intervals per pixel column, each column shows a sample. */
+#define EXACT_PER_PX 4
+/* How many intervals of a column a sample looks through for one where the thread ran. */
+#define SAMPLE_SCAN 8
 
 typedef struct
 {
@@ -26,6 +30,65 @@ typedef struct
   double x0;        /* the outline being extended; x1 < x0: none yet */
   double x1;
 } Outline;
+
+/*
+ * The refined intervals to draw over @visible, @width px wide: all of them while they are
+ * few; zoomed out further, one per pixel column, that column's sample (the first interval in
+ * it where the thread ran, among its first few, else the state at its start), so that a
+ * thread with a million changes costs the width, as the rows' summaries do.
+ */
+static GArray *
+follow_pieces (StrataAnalysis *analysis,
+               gint            row,
+               StrataTimeSpan  visible,
+               int             width)
+{
+  StrataStore *store = analysis->store;
+  GArray *out;
+  guint64 first, last;
+
+  strata_store_range (store, row, visible.begin, visible.end, &first, &last);
+  if (last - first <= (guint64) EXACT_PER_PX * (guint64) MAX (width, 1))
+    return strata_follow_thread (analysis, row, visible.begin, visible.end);
+
+  out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval));
+  for (int c = 0; c < width; c++)
+    {
+      gint64 t0 = strata_time_span_to_ns (visible, c, width);
+      gint64 t1 = strata_time_span_to_ns (visible, c + 1, width);
+      gint64 at = t0;
+      g_autoptr(GArray) piece = NULL;
+      StrataFollowInterval *p, *prev;
+
+      if (t1 <= t0)
+        continue;
+      strata_store_range (store, row, t0, t1, &first, &last);
+      for (guint64 k = first; k < last && k < first + SAMPLE_SCAN; k++)
+        {
+          StrataInterval iv;
+
+          strata_store_interval (store, row, k, &iv);
+          if (strata_state_is_activity (iv.desc->state))
+            {
+              at = MAX (iv.start, t0);
+              break;
+            }
+        }
+      piece = strata_follow_thread (analysis, row, at, at + 1);
+      if (piece->len == 0)
+        continue;
+      p = &g_array_index (piece, StrataFollowInterval, 0);
+      p->start = t0;
+      p->end = t1;
+      prev = out->len > 0 ? &g_array_index (out, StrataFollowInterval, out->len - 1) : NULL;
+      if (prev != NULL && prev->end == t0 && prev->state == p->state && prev->guest_cpu == p->guest_cpu &&
+          prev->pcpu == p->pcpu && prev->has_exit == p->has_exit && prev->exit_code == p->exit_code)
+        prev->end = t1;
+      else
+        g_array_append_val (out, *p);
+    }
+  return out;
+}
 
 void
 strata_render_follow_color (gboolean  dark,
@@ -142,7 +205,7 @@ strata_render_follow_outlines (cairo_t        *cr,
   for (guint i = 0; i < rows->len; i++)
     outlines[i] = (Outline) { g_array_index (rows, StrataRenderRowY, i).y, 0, -1 };
 
-  pieces = strata_follow_thread (analysis, follow_row, visible.begin, visible.end);
+  pieces = follow_pieces (analysis, follow_row, visible, width);
   for (guint i = 0; i < pieces->len; i++)
     {
       const StrataFollowInterval *p = &g_array_index (pieces, StrataFollowInterval, i);
@@ -214,7 +277,7 @@ strata_render_follow_row (cairo_t        *cr,
   cairo_save (cr);
   cairo_rectangle (cr, x, y, width, height);
   cairo_clip (cr);
-  pieces = strata_follow_thread (analysis, follow_row, visible.begin, visible.end);
+  pieces = follow_pieces (analysis, follow_row, visible, (int) width);
   for (guint i = 0; i < pieces->len; i++)
     {
       const StrataFollowInterval *p = &g_array_index (pieces, StrataFollowInterval, i);
