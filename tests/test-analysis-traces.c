@@ -323,7 +323,7 @@ test_pid_namespaces (void)
 
 /* The user's view of traces that the rows cannot show: where a user-space trace lost 967,700
  * events, and what a group says of a user-space trace, alone or beside its host's kernel
- * trace (one group, not two). */
+ * trace (one group, not two), and of a kernel trace without scheduler events. */
 static void
 test_losses_and_notes (void)
 {
@@ -384,6 +384,20 @@ test_losses_and_notes (void)
         g_assert_nonnull (strstr (e->note, "cat-ust"));
       }
     g_assert_cmpuint (headers, ==, 1);
+  }
+  {
+    /* A kernel trace without scheduler events (272 test events) beside a user-space trace:
+     * one group that says so of both, not four empty CPU rows that read as idle. */
+    g_autoptr(StrataAnalysis) analysis = analyse ("bt-multi-domains");
+    g_autoptr(StrataLayout) layout = strata_layout_new (analysis);
+    const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry, 0);
+
+    g_test_message ("bt-multi-domains: %s: %s", e->label, e->note);
+    g_assert_cmpuint (layout->entries->len, ==, 1);
+    g_assert_nonnull (e->note);
+    g_assert_nonnull (strstr (e->note, "No scheduler events among its 272 events"));
+    g_assert_true (strstr (e->note, "user-space trace, ust (4000 events)") != NULL ||
+                   strstr (e->note, "user-space trace, ust (4,000 events)") != NULL);
   }
 }
 

@@ -268,14 +268,27 @@ strata_layout_new (StrataAnalysis *analysis)
   StrataStore *store = analysis->store;
   guint n_machines = strata_analysis_get_n_machines (analysis);
   g_autofree gboolean *has_rows = g_new0 (gboolean, MAX (n_machines, 1));
+  g_autofree gboolean *draws = g_new0 (gboolean, MAX (n_machines, 1));
   g_autofree gint *group_of = g_new (gint, MAX (n_machines, 1));
 
   self->entries = g_array_new (FALSE, TRUE, sizeof (StrataLayoutEntry));
   g_array_set_clear_func (self->entries, entry_clear);
 
+  /* A kernel trace has a row per CPU even with no scheduler events to fill them: such a row
+   * holds only the gap after its trace's end. */
   for (guint r = 0; r < strata_store_n_rows (store); r++)
     if (strata_store_row_kind (store, r) != STRATA_ROW_THREAD && strata_store_row_machine (store, r) < n_machines)
-      has_rows[strata_store_row_machine (store, r)] = TRUE;
+      {
+        guint16 m = strata_store_row_machine (store, r);
+        StrataInterval first;
+
+        has_rows[m] = TRUE;
+        if (!draws[m] && strata_store_row_n_intervals (store, r) > 0)
+          {
+            strata_store_interval (store, r, 0, &first);
+            draws[m] = !strata_state_desc_is_gap (first.desc);
+          }
+      }
 
   for (guint m = 0; m < n_machines; m++)
     {
@@ -291,18 +304,19 @@ strata_layout_new (StrataAnalysis *analysis)
         {
           title = g_strdup_printf (_("%s — physical CPUs"), machine->name);
           group = add_header (self, m, title);
-          add_rows (self, store, group, m, STRATA_ROW_PCPU, FALSE);
         }
       else
-        {
-          group = add_header (self, m, machine->name);
-          add_rows (self, store, group, m, STRATA_ROW_CPU, FALSE);
-        }
-      add_rows (self, store, group, m, STRATA_ROW_IRQ, FALSE);
-      add_rows (self, store, group, m, STRATA_ROW_SOFTIRQ, FALSE);
+        group = add_header (self, m, machine->name);
       group_of[m] = group;
-      if (!has_rows[m])
+      /* Its empty rows would read as idle CPUs: the group says why there are none. */
+      if (!draws[m])
         append_note (self, group, trace_note (machine, FALSE));
+      else
+        {
+          add_rows (self, store, group, m, (gint) m == analysis->host ? STRATA_ROW_PCPU : STRATA_ROW_CPU, FALSE);
+          add_rows (self, store, group, m, STRATA_ROW_IRQ, FALSE);
+          add_rows (self, store, group, m, STRATA_ROW_SOFTIRQ, FALSE);
+        }
 
       /* Its VMs follow their host. */
       strata_guest_iter_init (&guests, analysis, m);
