@@ -350,44 +350,62 @@ strata_layout_free (StrataLayout *self)
   if (self == NULL)
     return;
   g_array_unref (self->entries);
-  g_free (self->descs_used);
+  g_free (self->states_used);
   g_free (self);
 }
 
 const guint8 *
-strata_layout_get_descs_used (StrataLayout   *self,
-                              StrataAnalysis *analysis)
+strata_layout_get_states_used (StrataLayout   *self,
+                               StrataAnalysis *analysis,
+                               guint          *n_machines)
 {
   StrataStore *store;
   guint n;
-  g_autofree guint8 *used = NULL;
+  g_autofree guint8 *on_fused = NULL;
+  g_autofree guint8 *on_other = NULL;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (analysis != NULL, NULL);
+  g_return_val_if_fail (n_machines != NULL, NULL);
 
-  if (self->descs_used != NULL)
-    return self->descs_used;
+  if (self->states_used != NULL)
+    {
+      *n_machines = self->n_machines;
+      return self->states_used;
+    }
   store = analysis->store;
   n = MAX (strata_store_n_descs (store), 1);
-  self->descs_used = g_new0 (guint8, n);
-  used = g_new (guint8, n);
+  on_fused = g_new0 (guint8, n);
+  on_other = g_new0 (guint8, n);
   for (guint i = 0; i < self->entries->len; i++)
     {
       const StrataLayoutEntry *e = &g_array_index (self->entries, StrataLayoutEntry, i);
       StrataRowKind kind;
-      guint8 bit;
 
       if (e->header)
         continue;
       kind = strata_store_row_kind (store, e->row);
-      bit = kind == STRATA_ROW_PCPU || kind == STRATA_ROW_VCPU ? STRATA_LAYOUT_ON_FUSED : STRATA_LAYOUT_ON_OTHER;
-      memset (used, 0, n);
-      strata_store_row_mark_descs (store, e->row, used);
-      for (guint d = 0; d < n; d++)
-        if (used[d])
-          self->descs_used[d] |= bit;
+      strata_store_row_mark_descs (store, e->row,
+                                   kind == STRATA_ROW_PCPU || kind == STRATA_ROW_VCPU ? on_fused : on_other);
     }
-  return self->descs_used;
+  self->n_machines = strata_analysis_get_n_machines (analysis);
+  self->states_used = g_new0 (guint8, (self->n_machines + 1) * STRATA_STATE_N);
+  for (guint d = 0; d < strata_store_n_descs (store); d++)
+    {
+      const StrataStateDesc *desc;
+      guint machine;
+
+      if (on_fused[d] == 0 && on_other[d] == 0)
+        continue;
+      desc = strata_store_desc (store, d);
+      if ((guint) desc->state >= STRATA_STATE_N)
+        continue;
+      machine = desc->machine < self->n_machines ? desc->machine : self->n_machines;
+      self->states_used[machine * STRATA_STATE_N + desc->state] |=
+        (on_fused[d] ? STRATA_LAYOUT_ON_FUSED : 0) | (on_other[d] ? STRATA_LAYOUT_ON_OTHER : 0);
+    }
+  *n_machines = self->n_machines;
+  return self->states_used;
 }
 
 GArray *

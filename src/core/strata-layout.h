@@ -33,11 +33,12 @@ typedef struct
 typedef struct
 {
   GArray   *entries;      /* StrataLayoutEntry */
-  guint8   *descs_used;   /* see strata_layout_get_descs_used(); NULL until asked for */
+  guint8   *states_used;  /* see strata_layout_get_states_used(); NULL until asked for */
+  guint     n_machines;   /* its machine slots less one, the last slot's being no machine */
 } StrataLayout;
 
-/* In strata_layout_get_descs_used(): a description drawn on a pCPU or vCPU row (where
- * guest time is drawn in its machine's colour), or on another row. */
+/* In strata_layout_get_states_used(): a state drawn on a pCPU or vCPU row (where guest
+ * time is drawn in its machine's colour), or on another row. */
 #define STRATA_LAYOUT_ON_FUSED 1
 #define STRATA_LAYOUT_ON_OTHER 2
 
@@ -46,11 +47,16 @@ StrataLayout *strata_layout_new          (StrataAnalysis *analysis);
 char         *strata_layout_row_label    (StrataAnalysis *analysis,
                                           guint           row);
 void          strata_layout_free         (StrataLayout   *self);
-/* For each description of @analysis' store, the STRATA_LAYOUT_ON_* bits of the rows of the
- * layout that hold it: what the whole set draws (its legend). One pass over the rows, the
- * first time; @analysis must be the layout's. */
-const guint8 *strata_layout_get_descs_used (StrataLayout   *self,
-                                            StrataAnalysis *analysis);
+/* For each machine and state, the STRATA_LAYOUT_ON_* bits of the rows of the layout that
+ * hold a description of that machine in that state: what the whole set draws (its legend).
+ * Indexed [machine * STRATA_STATE_N + state], machine from 0 to *n_machines, where
+ * *n_machines stands for descriptions of no machine (or of one the analysis does not have).
+ * Made once, in one pass over the rows and one over the descriptions, so that a legend drawn
+ * every frame costs the states, not the descriptions (a set of many short-lived threads has
+ * millions); @analysis must be the layout's. */
+const guint8 *strata_layout_get_states_used (StrataLayout   *self,
+                                             StrataAnalysis *analysis,
+                                             guint          *n_machines);
 /* Entries shown, in order: indices into entries. @collapsed has a gboolean per entry, TRUE
  * for a group header whose rows are hidden (a session's); NULL: every group is expanded. */
 GArray       *strata_layout_visible      (StrataLayout   *self,

@@ -183,8 +183,8 @@ strata_render_legend_items (StrataAnalysis        *analysis,
     STRATA_STATE_PREEMPTED, STRATA_STATE_WAITING, STRATA_STATE_WAIT_CPU, STRATA_STATE_BLOCKED, STRATA_STATE_IDLE,
   };
   GArray *items = g_array_new (FALSE, FALSE, sizeof (StrataLegendItem));
-  const guint8 *used = strata_layout_get_descs_used (layout, analysis);
-  StrataStore *store = analysis->store;
+  guint n_slots;
+  const guint8 *used = strata_layout_get_states_used (layout, analysis, &n_slots);
   gboolean states[STRATA_STATE_N] = { FALSE };
   g_autofree gboolean *machines = g_new0 (gboolean, analysis->machines->len + 1);
 
@@ -192,22 +192,22 @@ strata_render_legend_items (StrataAnalysis        *analysis,
 
   /* As strata_render_body() paints them: guest time on pCPU and vCPU rows in its machine's
    * colour, but for what keeps a vCPU from running. */
-  for (guint d = 0; d < strata_store_n_descs (store); d++)
-    {
-      const StrataStateDesc *desc = strata_store_desc (store, d);
-      StrataMachine *machine = strata_analysis_get_machine (analysis, desc->machine == STRATA_NO_MACHINE ? -1 : desc->machine);
-      gboolean guest = machine != NULL && machine->role == STRATA_ROLE_GUEST;
-      gboolean own = desc->state != STRATA_STATE_PREEMPTED && desc->state != STRATA_STATE_BLOCKED &&
-                     desc->state != STRATA_STATE_HYPERVISOR;
+  for (guint m = 0; m <= n_slots; m++)
+    for (guint s = 0; s < STRATA_STATE_N; s++)
+      {
+        guint8 u = used[m * STRATA_STATE_N + s];
+        StrataMachine *machine = m < n_slots ? strata_analysis_get_machine (analysis, m) : NULL;
+        gboolean guest = machine != NULL && machine->role == STRATA_ROLE_GUEST;
+        gboolean own = s != STRATA_STATE_PREEMPTED && s != STRATA_STATE_BLOCKED && s != STRATA_STATE_HYPERVISOR;
 
-      if (used[d] == 0 || desc->state == STRATA_STATE_UNKNOWN || desc->state >= STRATA_STATE_N)
-        continue;
-      if (guest && own && ((used[d] & STRATA_LAYOUT_ON_FUSED) || desc->state == STRATA_STATE_GUEST))
-        machines[desc->machine] = TRUE;
-      if (!(guest && own && desc->state == STRATA_STATE_GUEST) &&
-          (!(guest && own) || (used[d] & STRATA_LAYOUT_ON_OTHER)))
-        states[desc->state] = TRUE;
-    }
+        if (u == 0 || s == STRATA_STATE_UNKNOWN)
+          continue;
+        if (guest && own && ((u & STRATA_LAYOUT_ON_FUSED) || s == STRATA_STATE_GUEST))
+          machines[m] = TRUE;
+        if (!(guest && own && s == STRATA_STATE_GUEST) &&
+            (!(guest && own) || (u & STRATA_LAYOUT_ON_OTHER)))
+          states[s] = TRUE;
+      }
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     if (states[order[i]])
