@@ -13,7 +13,8 @@
  *   strata-bench open DIR...     time and peak memory to a first drawn frame, opening the set
  *                                the first time (decode, analyse, save) and again (saved)
  *   strata-bench render DIR...   median time to draw a 1920×1080 frame of every row for 100
- *                                random zoom windows, and the median hover query
+ *                                random zoom windows, the median hover query, and the
+ *                                median tooltip text of a drawn row
  *   strata-bench shapes ROOT     load and open, for each shape's set ROOT/<shape>: a table
  *   strata-bench sync DIR NODIR  analysis time of one set recorded with vmsync events (DIR) and
  *                                without any (NODIR: its guests are paired and synchronized by
@@ -39,6 +40,7 @@
 #include <unistd.h>
 
 #include "strata-analysis.h"
+#include "strata-describe.h"
 #include "strata-layout.h"
 #include "strata-memory.h"
 #include "strata-renderer.h"
@@ -525,7 +527,7 @@ bench_render (char **paths)
   g_autoptr(StrataLayout) layout = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1920, 1080);
-  double frames[100], hovers[1000];
+  double frames[100], hovers[1000], tooltips[1000];
   StrataRenderOptions options;
   gint64 begin, end;
   guint n_rows;
@@ -575,7 +577,28 @@ bench_render (char **paths)
       us = (g_get_monotonic_time () - t0);
       hovers[i] = us / 1000.0;
     }
+  for (guint i = 0; i < G_N_ELEMENTS (tooltips); i++)
+    {
+      const StrataLayoutEntry *e = &g_array_index (layout->entries, StrataLayoutEntry,
+                                                   g_rand_int_range (rand, 0, layout->entries->len));
+      gint64 ts = begin + (gint64) (g_rand_double (rand) * (end - begin));
+      gint64 t0 = g_get_monotonic_time ();
+      g_autofree char *text = NULL;
+      StrataInterval iv;
+
+      /* What the app's tooltip over a drawn row does: the interval's text, and what the
+       * pixel column under the pointer stands for. */
+      if (!e->header && strata_store_lookup (analysis->store, e->row, ts, &iv))
+        {
+          StrataPixel px;
+
+          text = strata_describe_interval (analysis, e->row, &iv, ts);
+          strata_store_summarize (analysis->store, e->row, ts, ts + (end - begin) / 1600, 1, &px);
+        }
+      tooltips[i] = (g_get_monotonic_time () - t0) / 1000.0;
+    }
   qsort (frames, G_N_ELEMENTS (frames), sizeof (double), compare_double);
+  qsort (tooltips, G_N_ELEMENTS (tooltips), sizeof (double), compare_double);
   qsort (hovers, G_N_ELEMENTS (hovers), sizeof (double), compare_double);
   g_print ("%" G_GUINT64_FORMAT " events, %u rows (%u drawn), %" G_GUINT64_FORMAT " changes\n",
            strata_set_event_count (set), n_rows, layout->entries->len, strata_store_n_changes (analysis->store));
@@ -583,6 +606,8 @@ bench_render (char **paths)
            frames[49], frames[89], frames[99]);
   g_print ("hover query, 1000 random points: median %.4f ms, max %.4f ms (target <= 0.1 ms)\n",
            hovers[499], hovers[999]);
+  g_print ("tooltip text of a drawn row, 1000 random points: median %.4f ms, p99 %.4f ms, max %.4f ms\n",
+           tooltips[499], tooltips[989], tooltips[999]);
   cairo_surface_destroy (surface);
   return 0;
 }
