@@ -343,6 +343,105 @@ test_highlight_vcpu (void)
   picture_clear (&p);
 }
 
+/* @p drawn into an ARGB32 image, as images are exported, clipped (when @round) to a circle
+ * around the whole image: a clip Cairo cannot give as rectangles, under which the renderer
+ * leaves every box to Cairo instead of writing it into the image itself. */
+static cairo_surface_t *
+draw_argb (Picture  *p,
+           gboolean  round)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, p->options.width, p->options.height);
+  cairo_t *cr = cairo_create (surface);
+
+  if (round)
+    {
+      cairo_arc (cr, p->options.width / 2.0, p->options.height / 2.0,
+                 4.0 * (p->options.width + p->options.height), 0, 2 * G_PI);
+      cairo_clip (cr);
+    }
+  strata_render (cr, p->analysis, p->layout, &p->options);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static void
+assert_same_image (cairo_surface_t *a,
+                   cairo_surface_t *b)
+{
+  int stride = cairo_image_surface_get_stride (a);
+  int height = cairo_image_surface_get_height (a);
+  const guint8 *da = cairo_image_surface_get_data (a), *db = cairo_image_surface_get_data (b);
+  guint differ = 0;
+
+  g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (b));
+  g_assert_cmpint (height, ==, cairo_image_surface_get_height (b));
+  for (int i = 0; i < stride * height; i += 4)
+    differ += memcmp (da + i, db + i, 4) != 0;
+  g_assert_cmpuint (differ, ==, 0);
+}
+
+/*
+ * The boxes the renderer writes straight into an image are the pixels Cairo draws: the demo
+ * drawn whole, zoomed in, highlighted (translucent boxes, left to Cairo, among opaque ones),
+ * dark, scrolled (rows cut by the ruler) and with a title (drawn translated), each the same
+ * as under a clip that leaves it all to Cairo. (Scrolled by a fraction of a pixel, the two
+ * differ already in what Cairo alone draws: its edges are blended through the clip's mask.)
+ */
+static void
+test_direct_fill (void)
+{
+  StrataScenarioParams params = { STRATA_SCENARIO_DEMO, 0, FALSE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = strata_scenario_load (&params, "/nowhere", &error);
+  g_autoptr(StrataHighlight) highlight = strata_highlight_new ();
+  Picture p = { 0 };
+  gint64 begin, end;
+
+  g_assert_no_error (error);
+  p.analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  p.layout = strata_layout_new (p.analysis);
+  begin = strata_store_begin (p.analysis->store);
+  end = strata_store_end (p.analysis->store);
+  strata_highlight_add_vcpu (highlight, strata_analysis_find_machine (p.analysis, "server1"), 1);
+
+  for (guint frame = 0; frame < 6; frame++)
+    {
+      cairo_surface_t *direct, *cairo;
+
+      strata_render_options_init (&p.options, p.analysis, 1000, 700);
+      switch (frame)
+        {
+        case 1:
+          p.options.visible = (StrataTimeSpan) { begin + (end - begin) / 3, begin + (end - begin) / 3 + 200000 };
+          break;
+        case 2:
+          p.options.highlight = highlight;
+          break;
+        case 3:
+          p.options.dark = TRUE;
+          p.options.visible = (StrataTimeSpan) { begin + (end - begin) / 2, begin + (end - begin) / 2 + 5000000 };
+          break;
+        case 4:
+          p.options.scroll_y = 11;
+          break;
+        case 5:
+          p.options.title = "demo";
+          break;
+        default:
+          break;
+        }
+      direct = draw_argb (&p, FALSE);
+      cairo = draw_argb (&p, TRUE);
+      g_test_message ("frame %u", frame);
+      assert_same_image (direct, cairo);
+      cairo_surface_destroy (direct);
+      cairo_surface_destroy (cairo);
+    }
+  picture_clear (&p);
+}
+
 static void
 test_ruler_ticks (void)
 {
@@ -692,6 +791,7 @@ main (int   argc,
   g_test_add_func ("/render/highlight-many", test_highlight_many);
   g_test_add_func ("/render/busy-shares", test_busy_shares);
   g_test_add_func ("/render/highlight-vcpu", test_highlight_vcpu);
+  g_test_add_func ("/render/direct-fill", test_direct_fill);
   g_test_add_func ("/render/ruler-ticks", test_ruler_ticks);
   g_test_add_func ("/render/ruler-spans", test_ruler_spans);
   g_test_add_func ("/render/headers", test_headers);
