@@ -399,12 +399,7 @@ exit_end (Model  *model,
   r.machine = vm_machine (model, t->vm);
   r.vcpu = t->vcpu;
   r.info1 = t->exit_info1;
-  g_array_append_val (model->exits, r);
-  if (model->exits->len == EXIT_PART)
-    {
-      g_ptr_array_add (model->exit_parts, model->exits);
-      model->exits = g_array_sized_new (FALSE, FALSE, sizeof (StrataExitRecord), EXIT_PART);
-    }
+  strata_exits_builder_add (model->exits, &r);
 }
 
 /* The preemption or wake-up wait of vCPU thread @t ends at @ts, when it runs on @cpu (-1:

@@ -28,7 +28,6 @@ G_BEGIN_DECLS
  */
 
 #define IRQ_CACHE_SIZE 64
-#define EXIT_PART 65536
 #define SOFTIRQ_CACHE_SIZE 16   /* Linux has 10 vectors */
 
 
@@ -191,9 +190,7 @@ typedef struct
    * several threads; they become one store afterwards */
   StrataStoreBuilder *b;
   GArray           *preemptions;   /* StrataPreemption */
-  GArray           *exits;         /* StrataExitRecord, in time order per vCPU: the last part */
-  GPtrArray        *exit_parts;    /* the full parts before it, EXIT_PART records each: the
-                                    * index is built from parts, each freed once copied */
+  StrataExitsBuilder *exits;       /* in time order per vCPU */
   gboolean          proves_runnable; /* wakeups recorded, nothing lost: a thread switched in
                                       * again with no wakeup since it slept was runnable */
 } Model;

@@ -180,8 +180,7 @@ model_free (gpointer data)
   g_hash_table_unref (model->net_recv);
   strata_store_builder_free (model->b);
   g_array_unref (model->preemptions);
-  g_clear_pointer (&model->exits, g_array_unref);
-  g_clear_pointer (&model->exit_parts, g_ptr_array_unref);
+  g_clear_pointer (&model->exits, strata_exits_builder_free);
   g_clear_pointer (&model->guest_cursor, g_array_unref);
   g_clear_pointer (&model->kvm_events, g_ptr_array_unref);
   g_free (model->prefix);
@@ -207,8 +206,7 @@ model_new (Analysis *a,
   model->prefix = g_strdup_printf ("%s/", model->machine->name);
   model->b = strata_store_builder_new_spilling (a->spill);
   model->preemptions = g_array_new (FALSE, FALSE, sizeof (StrataPreemption));
-  model->exits = g_array_new (FALSE, FALSE, sizeof (StrataExitRecord));
-  model->exit_parts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  model->exits = strata_exits_builder_new ();
   return model;
 }
 
@@ -637,32 +635,18 @@ strata_analysis_new (StrataSet                   *set,
       strata_store_builder_absorb (a.builder, g_steal_pointer (&((Model *) g_ptr_array_index (a.models, largest))->b));
   }
   {
-    g_autoptr(GPtrArray) exits = g_ptr_array_new ();
-    g_autoptr(GArray) n_exits = g_array_new (FALSE, FALSE, sizeof (gsize));
+    g_autofree StrataExitsBuilder **exits = g_new0 (StrataExitsBuilder *, MAX (a.models->len, 1));
 
     for (guint m = 0; m < a.models->len; m++)
       {
         Model *model = g_ptr_array_index (a.models, m);
-        gsize n;
 
         if (model->b != NULL)
           strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
         g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
-        g_ptr_array_add (model->exit_parts, g_steal_pointer (&model->exits));
-        for (guint p = 0; p < model->exit_parts->len; p++)
-          {
-            gpointer part = g_array_steal (g_ptr_array_index (model->exit_parts, p), &n);
-
-            /* Growth slack goes before the index is built (shrunk in place, no copy). */
-            if (part != NULL)
-              part = g_realloc (part, MAX (n, 1) * sizeof (StrataExitRecord));
-            g_ptr_array_add (exits, part);
-            g_array_append_val (n_exits, n);
-          }
-        g_clear_pointer (&model->exit_parts, g_ptr_array_unref);
+        exits[m] = g_steal_pointer (&model->exits);
       }
-    pub->exits = strata_exits_new ((StrataExitRecord **) exits->pdata, (const gsize *) n_exits->data,
-                                   exits->len);
+    pub->exits = strata_exits_new (exits, a.models->len);
   }
   phase_done (options, "merge");
 

@@ -139,13 +139,6 @@ compare_group_key (const Group *a,
   return 0;
 }
 
-static int
-compare_groups (gconstpointer a,
-                gconstpointer b)
-{
-  return compare_group_key (a, b);
-}
-
 static guint64
 group_blocks (const Group *g)
 {
@@ -234,130 +227,161 @@ group_equal (gconstpointer a,
   return compare_group_key (a, b) == 0;
 }
 
-StrataExits *
-strata_exits_new (StrataExitRecord **parts,
-                  const gsize       *lens,
-                  guint              n_parts)
+/* A builder's group: its exits so far, as the index keeps them (24 bytes an exit, no key). */
+typedef struct
 {
-  g_autoptr(GArray) groups = g_array_new (FALSE, FALSE, sizeof (Group));
-  g_autoptr(GHashTable) index = g_hash_table_new (group_hash, group_equal);
-  g_autofree guint *group_of = NULL;
-  g_autofree guint64 *fill = NULL;
-  StrataExits *self = g_new0 (StrataExits, 1);
-  guint64 offset = 0, n_records = 0;
-  /* The group of a recent exit, by a few bits of its hash: a vCPU's exits repeat a few
-   * reasons, and most lookups need no hash table. */
-  guint recent[256];
-  guint64 k = 0;
+  Group   key;                /* offset and n unused */
+  GArray *exits;              /* Exit */
+} BuilderGroup;
 
-  g_return_val_if_fail (parts != NULL || n_parts == 0, NULL);
+typedef struct
+{
+  gint64  start;
+  gint64  dur;
+  guint64 info1;
+} Exit;
 
-  for (guint p = 0; p < n_parts; p++)
-    n_records += lens[p];
-  if (n_records > G_MAXUINT)
-    g_error ("too many KVM exits");
-  memset (recent, 0, sizeof recent);
+struct _StrataExitsBuilder
+{
+  GArray     *groups;         /* BuilderGroup */
+  GHashTable *index;          /* Group* (a private copy) -> index + 1 */
+  guint       recent[256];    /* a recent group by a few bits of its hash, + 1 */
+};
 
-  /* Groups and their sizes; then each exit goes to its group's place, keeping the order it
-   * came in: the analysis records exits in time order per vCPU. */
-  group_of = g_new (guint, MAX (n_records, 1));
-  for (guint p = 0; p < n_parts; p++)
-    for (gsize i = 0; i < lens[p]; i++, k++)
-      {
-        const StrataExitRecord *r = &parts[p][i];
-        Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
-        guint *slot = &recent[group_hash (&key) & (G_N_ELEMENTS (recent) - 1)];
-        gpointer found;
+StrataExitsBuilder *
+strata_exits_builder_new (void)
+{
+  StrataExitsBuilder *self = g_new0 (StrataExitsBuilder, 1);
 
-        if (*slot != 0 && compare_group_key (&key, &g_array_index (groups, Group, *slot - 1)) == 0)
-          found = GUINT_TO_POINTER (*slot);
-        else if (!g_hash_table_lookup_extended (index, &key, NULL, &found))
-          {
-            g_array_append_val (groups, key);
-            found = GUINT_TO_POINTER (groups->len);
-            /* Keys point into the array, which grows: keep them in a table of their own. */
-            g_hash_table_insert (index, g_memdup2 (&key, sizeof key), found);
-          }
-        *slot = GPOINTER_TO_UINT (found);
-        group_of[k] = GPOINTER_TO_UINT (found) - 1;
-        g_array_index (groups, Group, group_of[k]).n++;
-      }
-  {
-    GHashTableIter iter;
-    gpointer key;
+  self->groups = g_array_new (FALSE, FALSE, sizeof (BuilderGroup));
+  self->index = g_hash_table_new_full (group_hash, group_equal, g_free, NULL);
+  return self;
+}
 
-    g_hash_table_iter_init (&iter, index);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      g_free (key);
-  }
+void
+strata_exits_builder_free (StrataExitsBuilder *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->groups->len; i++)
+    g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_array_unref);
+  g_array_unref (self->groups);
+  g_hash_table_unref (self->index);
+  g_free (self);
+}
 
-  /* Sorted groups, and where each old index went. */
-  {
-    g_autoptr(GArray) sorted = g_array_copy (groups);
-    g_autofree guint *new_index = g_new (guint, MAX (groups->len, 1));
+void
+strata_exits_builder_add (StrataExitsBuilder     *self,
+                          const StrataExitRecord *r)
+{
+  Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
+  guint *slot = &self->recent[group_hash (&key) & (G_N_ELEMENTS (self->recent) - 1)];
+  Exit exit = { r->start, MAX (r->end - r->start, 0), r->info1 };
+  gpointer found;
 
-    g_array_sort (sorted, compare_groups);
-    for (guint i = 0; i < groups->len; i++)
-      {
-        /* Binary search: groups are distinct. */
-        guint lo = 0, hi = sorted->len;
-
-        while (lo < hi)
-          {
-            guint mid = lo + (hi - lo) / 2;
-            int c = compare_group_key (&g_array_index (sorted, Group, mid), &g_array_index (groups, Group, i));
-
-            if (c == 0)
-              {
-                lo = mid;
-                break;
-              }
-            if (c < 0)
-              lo = mid + 1;
-            else
-              hi = mid;
-          }
-        new_index[i] = lo;
-      }
-    for (guint64 i = 0; i < n_records; i++)
-      group_of[i] = new_index[group_of[i]];
-    g_array_unref (groups);
-    groups = g_steal_pointer (&sorted);
-  }
-
-  self->n_groups = groups->len;
-  self->groups = g_new0 (Group, MAX (groups->len, 1));
-  if (groups->len > 0)
-    memcpy (self->groups, groups->data, groups->len * sizeof (Group));
-  fill = g_new0 (guint64, MAX (groups->len, 1));
-  for (guint gi = 0; gi < self->n_groups; gi++)
+  /* A vCPU's exits repeat a few reasons: most need no hash table. */
+  if (*slot == 0 || compare_group_key (&key, &g_array_index (self->groups, BuilderGroup, *slot - 1).key) != 0)
     {
-      self->groups[gi].offset = offset;
-      offset += self->groups[gi].n;
+      if (!g_hash_table_lookup_extended (self->index, &key, NULL, &found))
+        {
+          BuilderGroup g = { key, g_array_new (FALSE, FALSE, sizeof (Exit)) };
+
+          g_array_append_val (self->groups, g);
+          found = GUINT_TO_POINTER (self->groups->len);
+          g_hash_table_insert (self->index, g_memdup2 (&key, sizeof key), found);
+        }
+      *slot = GPOINTER_TO_UINT (found);
+    }
+  g_array_append_val (g_array_index (self->groups, BuilderGroup, *slot - 1).exits, exit);
+}
+
+typedef struct
+{
+  const Group *key;
+  guint        builder;
+  guint        group;
+} GroupRef;
+
+static int
+compare_group_refs (gconstpointer a,
+                    gconstpointer b)
+{
+  const GroupRef *ra = a, *rb = b;
+  int c = compare_group_key (ra->key, rb->key);
+
+  if (c != 0)
+    return c;
+  return ra->builder < rb->builder ? -1 : ra->builder > rb->builder;
+}
+
+StrataExits *
+strata_exits_new (StrataExitsBuilder **builders,
+                  guint                n_builders)
+{
+  g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (GroupRef));
+  StrataExits *self = g_new0 (StrataExits, 1);
+  guint64 offset = 0;
+
+  g_return_val_if_fail (builders != NULL || n_builders == 0, NULL);
+
+  /* The builders' groups by key, and for one key in the builders' order: the exits of a group
+   * keep the order they came in (the analysis records them in time order per vCPU). */
+  for (guint b = 0; b < n_builders; b++)
+    for (guint g = 0; g < builders[b]->groups->len; g++)
+      {
+        GroupRef ref = { &g_array_index (builders[b]->groups, BuilderGroup, g).key, b, g };
+
+        g_array_append_val (refs, ref);
+      }
+  g_array_sort (refs, compare_group_refs);
+  for (guint i = 0; i < refs->len; i++)
+    {
+      const GroupRef *ref = &g_array_index (refs, GroupRef, i);
+
+      if (i == 0 || compare_group_key (ref->key, g_array_index (refs, GroupRef, i - 1).key) != 0)
+        self->n_groups++;
+      offset += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).exits->len;
     }
   self->n = offset;
+  self->groups = g_new0 (Group, MAX (self->n_groups, 1));
   self->starts = g_new (gint64, MAX (self->n, 1));
   self->durs = g_new (gint64, MAX (self->n, 1));
   self->info1 = g_new (guint64, MAX (self->n, 1));
   self->sorted = g_new (gint64, MAX (self->n, 1));
-  /* Each part goes as soon as it is copied, so that the records and the index are not
-   * held whole at once. */
-  k = 0;
-  for (guint p = 0; p < n_parts; p++)
-    {
-      for (gsize i = 0; i < lens[p]; i++, k++)
-        {
-          const StrataExitRecord *r = &parts[p][i];
-          Group *g = &self->groups[group_of[k]];
-          guint64 at = g->offset + fill[group_of[k]]++;
 
-          self->starts[at] = r->start;
-          self->durs[at] = MAX (r->end - r->start, 0);
-          self->info1[at] = r->info1;
+  /* Each group's exits go to their place, and their builder's copy goes at once, so that the
+   * two are not held whole together. */
+  offset = 0;
+  for (guint i = 0, gi = 0; i < refs->len; i++)
+    {
+      const GroupRef *ref = &g_array_index (refs, GroupRef, i);
+      BuilderGroup *from = &g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group);
+      const Exit *exits = (const Exit *) from->exits->data;
+      gboolean first = i == 0 || compare_group_key (ref->key, g_array_index (refs, GroupRef, i - 1).key) != 0;
+      Group *g;
+
+      if (first && i > 0)
+        gi++;
+      g = &self->groups[gi];
+      if (first)
+        {
+          *g = *ref->key;
+          g->offset = offset;
+          g->n = 0;
         }
-      g_clear_pointer (&parts[p], g_free);
+      for (guint k = 0; k < from->exits->len; k++)
+        {
+          self->starts[offset + k] = exits[k].start;
+          self->durs[offset + k] = exits[k].dur;
+          self->info1[offset + k] = exits[k].info1;
+        }
+      offset += from->exits->len;
+      g->n += from->exits->len;
+      g_clear_pointer (&from->exits, g_array_unref);
     }
-  g_clear_pointer (&group_of, g_free);
+  for (guint b = 0; b < n_builders; b++)
+    strata_exits_builder_free (builders[b]);
+
   /* In case the order came otherwise: sort a group whose starts go back. */
   for (guint gi = 0; gi < self->n_groups; gi++)
     {

@@ -51,11 +51,17 @@ typedef struct
 
 typedef struct _StrataExits StrataExits;
 
-/* Takes the @n_parts arrays of @parts (g_free()), @lens[i] records each: together the exits in
- * any order, but those of one vCPU must not overlap. */
-StrataExits *strata_exits_new         (StrataExitRecord **parts,
-                                       const gsize       *lens,
-                                       guint              n_parts);
+/* Exits are gathered by builders (one per thread), then become one index. */
+typedef struct _StrataExitsBuilder StrataExitsBuilder;
+
+StrataExitsBuilder *strata_exits_builder_new  (void);
+void                strata_exits_builder_free (StrataExitsBuilder     *self);
+/* Exits of one vCPU must not overlap; they may come in any order. */
+void                strata_exits_builder_add  (StrataExitsBuilder     *self,
+                                               const StrataExitRecord *record);
+/* Takes @builders and frees them. */
+StrataExits *strata_exits_new         (StrataExitsBuilder **builders,
+                                       guint                n_builders);
 void         strata_exits_free        (StrataExits       *self);
 guint64      strata_exits_n_exits     (StrataExits       *self);
 gsize        strata_exits_memory      (StrataExits       *self);
