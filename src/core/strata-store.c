@@ -437,6 +437,14 @@ index_remove_slot (StrataStoreBuilder *self,
     }
 }
 
+/* The index goes (a builder being absorbed needs none); the next interning builds it again. */
+static void
+index_drop (StrataStoreBuilder *self)
+{
+  g_clear_pointer (&self->index, g_free);
+  self->index_mask = 0;
+}
+
 static void
 descs_reserve (StrataStoreBuilder *self,
                guint32             n)
@@ -753,6 +761,7 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
   g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
   gboolean any = FALSE;
 
+  index_reserve (self, n);
   for (guint i = 0; i < n; i++)
     {
       StrataStateDesc *old = &self->descs[i];
@@ -913,27 +922,46 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
       /* Interned into an empty builder, every description would keep its id: the arrays
        * are taken as they are, with no second copy. */
       g_free (self->descs);
-      g_free (self->index);
       self->descs = g_steal_pointer (&other->descs);
       self->n_descs = other->n_descs;
       self->descs_cap = other->descs_cap;
-      self->index = g_steal_pointer (&other->index);
-      self->index_mask = other->index_mask;
       other->n_descs = other->descs_cap = 0;
+      index_drop (self);
     }
   else
     {
+      guint32 n_new = 0;
+
+      /* What interning each of @other's descriptions in turn gives, but found through
+       * @other's index, which is smaller: @self needs none (the largest builder's, twice the
+       * size of its descriptions, would be rebuilt larger still for the merged set). */
       map = g_new (guint32, MAX (n, 1));
-      /* At most that many: no growth slack. */
-      if (self->n_descs + n > self->descs_cap)
+      memset (map, 0xff, MAX (n, 1) * sizeof (guint32));
+      if (other->index == NULL)
+        index_reserve (other, other->n_descs);
+      for (guint32 id = 0; id < self->n_descs; id++)
         {
-          self->descs_cap = self->n_descs + n;
-          self->descs = g_renew (StrataStateDesc, self->descs, self->descs_cap);
+          guint32 v = other->index[index_probe (other, &self->descs[id])];
+
+          if (v != 0)
+            map[INDEX_ID (other, v)] = id;
         }
-      index_reserve (self, self->n_descs + n);
+      for (guint i = 0; i < n; i++)
+        n_new += map[i] == G_MAXUINT32;
+      /* At most that many: no growth slack. */
+      if (self->n_descs + n_new > self->descs_cap)
+        {
+          self->descs_cap = self->n_descs + n_new;
+          self->descs = g_renew (StrataStateDesc, self->descs, MAX (self->descs_cap, 1));
+        }
+      index_drop (self);
       for (guint i = 0; i < n; i++)
         {
-          map[i] = strata_store_builder_intern (self, &other->descs[i]);
+          if (map[i] == G_MAXUINT32)
+            {
+              map[i] = self->n_descs++;
+              self->descs[map[i]] = other->descs[i];
+            }
           same &= map[i] == i;
         }
     }
