@@ -65,6 +65,21 @@ vm_machine (Model  *model,
   return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
 }
 
+/* Where a thread keeps the id of its description in a state, + 1 (0: not kept, interned each
+ * time): on its thread row, on the CPU rows it runs on (an IRQ's is the CPU's), on its vCPU's
+ * row. */
+static const guint8 thread_slot[STRATA_STATE_N] = {
+  [STRATA_STATE_UNKNOWN] = 1, [STRATA_STATE_RUNNING] = 2, [STRATA_STATE_SYSCALL] = 3,
+  [STRATA_STATE_INTERRUPTED] = 4, [STRATA_STATE_BLOCKED] = 5, [STRATA_STATE_WAIT_CPU] = 6,
+};
+static const guint8 cpu_slot[STRATA_STATE_N] = {
+  [STRATA_STATE_USER] = 1, [STRATA_STATE_SYSCALL] = 2, [STRATA_STATE_GUEST] = 3,
+};
+static const guint8 vcpu_slot[STRATA_STATE_N] = {
+  [STRATA_STATE_RUNNING] = 1, [STRATA_STATE_HYPERVISOR] = 2, [STRATA_STATE_PREEMPTED] = 3,
+  [STRATA_STATE_BLOCKED] = 4, [STRATA_STATE_WAITING] = 5,
+};
+
 static inline void
 thread_check_ids (Thread *t)
 {
@@ -77,8 +92,8 @@ thread_check_ids (Thread *t)
     }
   if (t->ids_syscall != t->syscall)
     {
-      t->thread_ids[STRATA_STATE_SYSCALL] = 0;
-      t->cpu_ids[STRATA_STATE_SYSCALL] = 0;
+      t->thread_ids[thread_slot[STRATA_STATE_SYSCALL] - 1] = 0;
+      t->cpu_ids[cpu_slot[STRATA_STATE_SYSCALL] - 1] = 0;
       t->ids_syscall = t->syscall;
     }
 }
@@ -89,22 +104,25 @@ thread_state_id (Model       *model,
                  Thread      *t,
                  StrataState  state)
 {
-  thread_check_ids (t);
-  if (t->thread_ids[state] == 0)
-    {
-      StrataStateDesc d = { 0 };
+  guint k = (guint) state < STRATA_STATE_N ? thread_slot[state] : 0;
+  StrataStateDesc d = { 0 };
+  guint32 id;
 
-      d.state = state;
-      d.machine = model->index;
-      d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
-      d.tid = t->tid;
-      d.comm = t->name;
-      d.host_tid = -1;
-      d.irq = -1;
-      d.detail = state == STRATA_STATE_SYSCALL ? t->syscall : 0;
-      t->thread_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
-    }
-  return t->thread_ids[state] - 1;
+  thread_check_ids (t);
+  if (k != 0 && t->thread_ids[k - 1] != 0)
+    return t->thread_ids[k - 1] - 1;
+  d.state = state;
+  d.machine = model->index;
+  d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
+  d.tid = t->tid;
+  d.comm = t->name;
+  d.host_tid = -1;
+  d.irq = -1;
+  d.detail = state == STRATA_STATE_SYSCALL ? t->syscall : 0;
+  id = strata_store_builder_intern (model->b, &d);
+  if (k != 0)
+    t->thread_ids[k - 1] = id + 1;
+  return id;
 }
 
 static void
@@ -218,22 +236,25 @@ vcpu_state_id (Model       *model,
                Thread      *t,
                StrataState  state)
 {
-  thread_check_ids (t);
-  if (t->vcpu_ids[state] == 0)
-    {
-      StrataStateDesc d = { 0 };
+  guint k = (guint) state < STRATA_STATE_N ? vcpu_slot[state] : 0;
+  StrataStateDesc d = { 0 };
+  guint32 id;
 
-      d.state = state;
-      d.machine = vm_machine (model, t->vm);
-      d.vcpu = t->vcpu;
-      d.tid = t->tid;
-      d.comm = t->name;
-      d.host_tid = t->tid;
-      d.host_comm = t->name;
-      d.irq = -1;
-      t->vcpu_ids[state] = strata_store_builder_intern (model->b, &d) + 1;
-    }
-  return t->vcpu_ids[state] - 1;
+  thread_check_ids (t);
+  if (k != 0 && t->vcpu_ids[k - 1] != 0)
+    return t->vcpu_ids[k - 1] - 1;
+  d.state = state;
+  d.machine = vm_machine (model, t->vm);
+  d.vcpu = t->vcpu;
+  d.tid = t->tid;
+  d.comm = t->name;
+  d.host_tid = t->tid;
+  d.host_comm = t->name;
+  d.irq = -1;
+  id = strata_store_builder_intern (model->b, &d);
+  if (k != 0)
+    t->vcpu_ids[k - 1] = id + 1;
+  return id;
 }
 
 static void
@@ -310,8 +331,10 @@ cpu_update (Model  *model,
     {
       if (t != NULL)
         {
+          guint k = cpu_slot[state];
+
           thread_check_ids (t);
-          slot = &t->cpu_ids[state];
+          slot = k != 0 ? &t->cpu_ids[k - 1] : NULL;
         }
       else if (c->tid == 0)
         slot = &c->idle_ids[state];

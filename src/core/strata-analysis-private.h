@@ -28,6 +28,9 @@ G_BEGIN_DECLS
  */
 
 #define IRQ_CACHE_SIZE 64
+#define THREAD_ROW_SLOTS 6
+#define CPU_ROW_SLOTS 3
+#define VCPU_ROW_SLOTS 5
 #define SOFTIRQ_CACHE_SIZE 16   /* Linux has 10 vectors */
 
 
@@ -104,9 +107,9 @@ typedef struct
    * of state syscall name a syscall: they are for syscall ids_syscall. */
   guint32 ids_name;
   guint32 ids_syscall;
-  guint32 thread_ids[STRATA_STATE_N];
-  guint32 cpu_ids[STRATA_STATE_N];
-  guint32 vcpu_ids[STRATA_STATE_N];
+  guint32 thread_ids[THREAD_ROW_SLOTS];  /* by thread_slot[state] - 1 (model): only the  */
+  guint32 cpu_ids[CPU_ROW_SLOTS];        /* states each kind of row gives a thread, which */
+  guint32 vcpu_ids[VCPU_ROW_SLOTS];      /* makes a thread 100 bytes smaller */
 } Thread;
 
 typedef struct _IrqRow IrqRow;
