@@ -80,13 +80,34 @@ store_row_ts (const StoreRow *row,
   return row->wide ? row->wide[i] : row->base[i >> STORE_BLOCK_BITS] + row->off[i];
 }
 
-/* Index of the last change at or before @ts, or -1. */
+/* Index of the last change at or before @ts, or -1. A block's base is its first change's
+ * time: the bases find the block, so that a search reads one block of a row's times (a page
+ * of a saved store) besides them, not a page at each step. */
 static inline gint64
 store_row_find_le (const StoreRow *row,
                    gint64          ts)
 {
   guint64 lo = 0, hi = row->n;
 
+  if (row->wide == NULL && row->n > STORE_BLOCK)
+    {
+      guint64 blo = 0, bhi = (row->n + STORE_BLOCK - 1) >> STORE_BLOCK_BITS;
+
+      while (blo < bhi)
+        {
+          guint64 mid = blo + (bhi - blo) / 2;
+
+          if (row->base[mid] <= ts)
+            blo = mid + 1;
+          else
+            bhi = mid;
+        }
+      /* Block blo - 1 is the last to start at or before @ts. */
+      if (blo == 0)
+        return -1;
+      lo = (blo - 1) << STORE_BLOCK_BITS;
+      hi = MIN (blo << STORE_BLOCK_BITS, row->n);
+    }
   while (lo < hi)
     {
       guint64 mid = lo + (hi - lo) / 2;

@@ -416,6 +416,98 @@ gallop_ge (const StoreRow *row,
   return lo;
 }
 
+/* A pixel column [@a, @b) of many changes, from the summary's buckets; @cur, the last change
+ * at or before @a, names its description only where no bucket has one (it may be -1 when
+ * one has). */
+static void
+summarize_buckets (const StoreRow *row,
+                   gint64          a,
+                   gint64          b,
+                   gint64          cur,
+                   StrataPixel    *px)
+{
+  gint64 begin = store_row_ts (row, 0);
+  guint level = 0;
+  gint64 wl = row->w0;
+  StoreBucket best = { NO_KEY, 0, 0, 0, 0 };
+  double best_dur = -1, busy = 0;
+  gboolean any_busy = FALSE;
+  guint32 mask = 0;
+
+  while (level + 1 < row->n_levels && wl * 2 <= b - a)
+    {
+      wl *= 2;
+      level++;
+    }
+  for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < row->level_len[level]; bi++)
+    {
+      StoreBucket bk = row->levels[level][bi];
+      gint64 bs = begin + (gint64) bi * wl;
+      double overlap = (double) (MIN (b, bs + wl) - MAX (a, bs)) / wl;
+
+      mask |= bk.mask;
+      /* Each bucket's busy time taken as spread evenly over it. */
+      busy += overlap * bk.busy;
+      any_busy |= bk.busy > 0;
+      if (bk.key != NO_KEY && bk.dur * overlap > best_dur)
+        {
+          best = bk;
+          best_dur = bk.dur * overlap;
+        }
+    }
+  px->desc_id = best.key == NO_KEY ? row->ids[MAX (cur, 0)] : best.desc;
+  px->state = best.key == NO_KEY ? STRATA_STATE_UNKNOWN : (best.key & 0xff);
+  px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : ((best.key >> 8) & 0xffff);
+  px->secondary = best.key == NO_KEY ? 0 : best.key >> 24;
+  px->machine_mask = mask;
+  px->busy = (float) (busy * wl / STORE_BUCKET_UNIT / (double) (b - a));
+  /* Activity in a bucket the column barely overlaps still shows. */
+  if (any_busy && px->busy <= 0)
+    px->busy = FLT_MIN;
+  px->changes = 2;
+}
+
+/* Whether the summary shows that [@a, @b) holds three changes or more, with no look at the
+ * row's own arrays: a pixel column that spans many changes is then drawn from the summary
+ * alone, and a whole-set frame of a saved store touches its summaries' pages only.
+ *
+ * A bucket whose dominant key held less than all of it saw another key, so a change lies
+ * strictly inside it: at level 0, since its time is rounded to the nearest unit; above, as
+ * either its halves' dominant keys differ or one half is such a bucket (a sum rounded up
+ * stays short of the whole only then). The last bucket of a level may be partly past the
+ * end or padded, and proves nothing. Three such buckets inside the column are three
+ * changes. */
+static gboolean
+many_changes (const StoreRow *row,
+              gint64          a,
+              gint64          b)
+{
+  gint64 begin = store_row_ts (row, 0);
+  gint64 wl = row->w0;
+  guint level = 0, found = 0;
+  guint64 first, last;
+
+  /* The widest buckets of which at least three fit inside. */
+  if (b - a < 4 * wl)
+    return FALSE;
+  while (level + 1 < row->n_levels && wl * 8 <= b - a)
+    {
+      wl *= 2;
+      level++;
+    }
+  first = (guint64) ((a - begin + wl - 1) / wl);
+  last = (guint64) ((b - begin) / wl);         /* past the last whole bucket */
+  last = MIN (last, row->level_len[level] - 1);
+  for (guint64 bi = first; bi < last && found < 3; bi++)
+    {
+      const StoreBucket *bk = &row->levels[level][bi];
+
+      if (bk->key != NO_KEY && bk->dur < STORE_BUCKET_UNIT)
+        found++;
+    }
+  return found >= 3;
+}
+
 void
 strata_store_summarize (StrataStore *self,
                         guint        row_index,
@@ -458,6 +550,14 @@ strata_store_summarize (StrataStore *self,
         continue;
       a = MAX (a, store_row_ts (row, 0));
       b = MIN (b, self->end);
+      if (many_changes (row, a, b))
+        {
+          summarize_buckets (row, a, b, cur, px);
+          px->busy = CLAMP (px->busy, 0.f, 1.f);
+          /* The next column finds its first change afresh. */
+          cur = -1;
+          continue;
+        }
       if (cur < 0 || store_row_ts (row, cur) > a)
         cur = store_row_find_le (row, a);
       else if (cur + 1 < (gint64) row->n && store_row_ts (row, cur + 1) <= a)
@@ -523,47 +623,7 @@ strata_store_summarize (StrataStore *self,
           px->changes = k - cur == 1 ? 1 : 2;
         }
       else
-        {
-          gint64 begin = store_row_ts (row, 0);
-          guint level = 0;
-          gint64 wl = row->w0;
-          StoreBucket best = { NO_KEY, 0, 0, 0, 0 };
-          double best_dur = -1, busy = 0;
-          gboolean any_busy = FALSE;
-          guint32 mask = 0;
-
-          while (level + 1 < row->n_levels && wl * 2 <= b - a)
-            {
-              wl *= 2;
-              level++;
-            }
-          for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < row->level_len[level]; bi++)
-            {
-              StoreBucket bk = row->levels[level][bi];
-              gint64 bs = begin + (gint64) bi * wl;
-              double overlap = (double) (MIN (b, bs + wl) - MAX (a, bs)) / wl;
-
-              mask |= bk.mask;
-              /* Each bucket's busy time taken as spread evenly over it. */
-              busy += overlap * bk.busy;
-              any_busy |= bk.busy > 0;
-              if (bk.key != NO_KEY && bk.dur * overlap > best_dur)
-                {
-                  best = bk;
-                  best_dur = bk.dur * overlap;
-                }
-            }
-          px->desc_id = best.key == NO_KEY ? row->ids[cur] : best.desc;
-          px->state = best.key == NO_KEY ? STRATA_STATE_UNKNOWN : (best.key & 0xff);
-          px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : ((best.key >> 8) & 0xffff);
-          px->secondary = best.key == NO_KEY ? 0 : best.key >> 24;
-          px->machine_mask = mask;
-          px->busy = (float) (busy * wl / STORE_BUCKET_UNIT / (double) (b - a));
-          /* Activity in a bucket the column barely overlaps still shows. */
-          if (any_busy && px->busy <= 0)
-            px->busy = FLT_MIN;
-          px->changes = 2;
-        }
+        summarize_buckets (row, a, b, cur, px);
       px->busy = CLAMP (px->busy, 0.f, 1.f);
       cur = (k < row->n && store_row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
     }
