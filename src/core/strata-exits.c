@@ -60,6 +60,7 @@ struct _StrataExits
   gint64  *bmin;
   gint64  *bmax;
   gint64  *bsum;
+  StrataSectionFile *file;    /* where starts, durs, info1 and sorted lie, or NULL: owned */
 };
 
 static int
@@ -420,10 +421,14 @@ strata_exits_free (StrataExits *self)
   if (self == NULL)
     return;
   g_free (self->groups);
-  g_free (self->starts);
-  g_free (self->durs);
-  g_free (self->info1);
-  g_free (self->sorted);
+  if (self->file == NULL)
+    {
+      g_free (self->starts);
+      g_free (self->durs);
+      g_free (self->info1);
+      g_free (self->sorted);
+    }
+  g_clear_pointer (&self->file, strata_section_file_unref);
   g_free (self->bmin);
   g_free (self->bmax);
   g_free (self->bsum);
@@ -882,18 +887,30 @@ strata_exits_read (StrataSectionFile  *file,
   self->groups = g_new (Group, MAX (n_groups, 1));
   memcpy (self->groups, data + 16, n_groups * sizeof (Group));
   data += 16 + n_groups * sizeof (Group);
-  self->starts = g_new (gint64, MAX (n, 1));
-  self->durs = g_new (gint64, MAX (n, 1));
-  self->info1 = g_new (guint64, MAX (n, 1));
-  self->sorted = g_new (gint64, MAX (n, 1));
-  if (n > 0)
+  if (n > 0 && (guintptr) data % sizeof (gint64) == 0)
     {
-      memcpy (self->starts, data, n * sizeof (gint64));
-      memcpy (self->durs, data + n * sizeof (gint64), n * sizeof (gint64));
-      memcpy (self->info1, data + 2 * n * sizeof (gint64), n * sizeof (guint64));
-      memcpy (self->sorted, data + 3 * n * sizeof (gint64), n * sizeof (gint64));
+      /* Read in place, as the store's rows: a reopened set's exits take memory only as the
+       * panels query them. */
+      self->file = strata_section_file_ref (file);
+      self->starts = (gint64 *) data;
+      self->durs = (gint64 *) data + n;
+      self->info1 = (guint64 *) data + 2 * n;
+      self->sorted = (gint64 *) data + 3 * n;
     }
-  strata_section_file_read (file, size);
+  else
+    {
+      self->starts = g_new (gint64, MAX (n, 1));
+      self->durs = g_new (gint64, MAX (n, 1));
+      self->info1 = g_new (guint64, MAX (n, 1));
+      self->sorted = g_new (gint64, MAX (n, 1));
+      if (n > 0)
+        {
+          memcpy (self->starts, data, n * sizeof (gint64));
+          memcpy (self->durs, data + n * sizeof (gint64), n * sizeof (gint64));
+          memcpy (self->info1, data + 2 * n * sizeof (gint64), n * sizeof (guint64));
+          memcpy (self->sorted, data + 3 * n * sizeof (gint64), n * sizeof (gint64));
+        }
+    }
 
   /* Groups cover the arrays in order, with known machines, and are ordered and distinct. */
   for (guint gi = 0; gi < n_groups; gi++)
@@ -936,5 +953,8 @@ strata_exits_read (StrataSectionFile  *file,
             return damaged (self, error, "sorted");
         }
     }
+  /* What the checks read goes back to the page cache. */
+  strata_section_file_release (file, (const guint8 *) self->starts - strata_section_file_data (file),
+                               4 * n * sizeof (gint64));
   return self;
 }

@@ -98,7 +98,7 @@ void               strata_section_file_release    (StrataSectionFile  *self,
 /* Says @size more bytes were read through the mapping, from any thread: every
  * STRATA_SECTION_FILE_RELEASE_EVERY bytes, the whole mapping's pages are given back at once
  * (one call instead of one a small array, each of which interrupts every other core). */
-#define STRATA_SECTION_FILE_RELEASE_EVERY ((gsize) 64 << 20)
+#define STRATA_SECTION_FILE_RELEASE_EVERY ((gsize) 16 << 20)
 void               strata_section_file_read       (StrataSectionFile  *self,
                                                    gsize               size);
 

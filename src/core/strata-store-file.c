@@ -655,6 +655,8 @@ typedef struct
   guint32         n_descs;
   gint64          end;
   gint64          last;           /* the time before this chunk's first */
+  guint8         *seen;           /* per description: named by the row */
+  GArray         *used;           /* guint32: the descriptions seen */
 } RowCheck;
 
 static gboolean
@@ -706,11 +708,20 @@ check_ids (const guint8 *chunk,
 {
   RowCheck *c = user_data;
   const guint32 *ids = (const guint32 *) chunk;
-  guint32 max = 0;
+  guint32 max = 0, last = G_MAXUINT32;
 
   for (gsize i = 0; i < size / sizeof (guint32); i++)
     max = MAX (max, ids[i]);
-  return size == 0 || max < c->n_descs;
+  if (size > 0 && max >= c->n_descs)
+    return FALSE;
+  /* Which descriptions the row names, while its ids are at hand. */
+  for (gsize i = 0; i < size / sizeof (guint32); i++)
+    if (ids[i] != last && !c->seen[last = ids[i]])
+      {
+        c->seen[last] = 1;
+        g_array_append_val (c->used, last);
+      }
+  return TRUE;
 }
 
 static gboolean
@@ -733,17 +744,26 @@ check_buckets (const guint8 *chunk,
 static gboolean
 verify_row (ReadJob  *job,
             StoreRow *row,
-            guint     r)
+            guint     r,
+            guint8   *seen,
+            GArray   *used)
 {
   const FileRow *f = &job->table[r];
-  RowCheck c = { row, job->store->n_descs, job->store->end, G_MININT64 };
+  RowCheck c = { row, job->store->n_descs, job->store->end, G_MININT64, seen, used };
   guint64 h = row->n;
+  gboolean ok;
 
-  if (!hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, job->file, check_bases, &c) ||
-      !hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
-                   row_time_size (row), &h, job->file, check_times, &c) ||
-      !hash_array (row->ids, row->n * sizeof (guint32), sizeof (guint32), &h, job->file, check_ids, &c))
+  g_array_set_size (used, 0);
+  ok = hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, job->file, check_bases, &c) &&
+       hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
+                   row_time_size (row), &h, job->file, check_times, &c) &&
+       hash_array (row->ids, row->n * sizeof (guint32), sizeof (guint32), &h, job->file, check_ids, &c);
+  for (guint i = 0; i < used->len; i++)
+    seen[g_array_index (used, guint32, i)] = 0;
+  if (!ok)
     return FALSE;
+  row->n_descs_used = used->len;
+  row->descs_used = g_memdup2 (used->data, used->len * sizeof (guint32));
   if (!strata_section_file_checksum_ok (h, f->hash))
     return FALSE;
   if (row->pyramid != NULL)
@@ -762,6 +782,8 @@ static gpointer
 verify_worker (gpointer data)
 {
   ReadJob *job = data;
+  g_autofree guint8 *seen = g_new0 (guint8, MAX (job->store->n_descs, 1));
+  g_autoptr(GArray) used = g_array_new (FALSE, FALSE, sizeof (guint32));
   gint i;
 
   while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
@@ -771,7 +793,7 @@ verify_worker (gpointer data)
 
       if (g_atomic_int_get (&job->failed) != 0)
         break;
-      if (!verify_row (job, row, r))
+      if (!verify_row (job, row, r, seen, used))
         g_atomic_int_set (&job->failed, r + 1);
     }
   return NULL;
@@ -994,6 +1016,8 @@ strata_store_read (StrataSectionFile *file,
     }
   for (guint r = 0; r < store->rows->len; r++)
     store->memory += ((StoreRow *) g_ptr_array_index (store->rows, r))->pyramid_memory;
+  /* The checks' last pages too: a store opens with none of its file resident. */
+  strata_section_file_release (file, 0, strata_section_file_size (file));
   return store;
 }
 

@@ -68,6 +68,9 @@ typedef struct
   StoreBucket   *pyramid;      /* every level's buckets, level 0 first */
   StoreBucket  **levels;       /* into pyramid */
   guint64       *level_len;
+  guint32       *descs_used;   /* of a saved row: the descriptions it names, found while its
+                                * ids were checked; else NULL */
+  guint          n_descs_used;
 } __attribute__ ((aligned (64))) StoreRow;   /* rows of different threads share no cache line */
 
 #define STORE_BLOCK_BITS 8

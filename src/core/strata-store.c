@@ -463,6 +463,7 @@ store_row_free (gpointer data)
   if (row == NULL)
     return;
   g_free (row->name);
+  g_free (row->descs_used);
   row_free_arrays (row);
   row_free_pyramid (row);
   g_aligned_free (row);
@@ -1163,6 +1164,13 @@ strata_store_row_mark_descs (StrataStore *self,
   const StoreRow *row = ROW (self, row_index);
   guint32 last = G_MAXUINT32;
 
+  /* A saved row's list spares reading all its ids (all its pages) for a legend. */
+  if (row->descs_used != NULL)
+    {
+      for (guint i = 0; i < row->n_descs_used; i++)
+        used[row->descs_used[i]] = 1;
+      return;
+    }
   for (guint64 i = 0; i < row->n; i++)
     if (row->ids[i] != last)
       used[last = row->ids[i]] = 1;
