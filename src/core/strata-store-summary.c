@@ -519,6 +519,7 @@ strata_store_summarize (StrataStore *self,
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
   double width;
   gint64 cur = -1;
+  gboolean read_row = FALSE;
 
   g_return_if_fail (n_pixels > 0);
 
@@ -558,6 +559,7 @@ strata_store_summarize (StrataStore *self,
           cur = -1;
           continue;
         }
+      read_row = TRUE;
       if (cur < 0 || store_row_ts (row, cur) > a)
         cur = store_row_find_le (row, a);
       else if (cur + 1 < (gint64) row->n && store_row_ts (row, cur + 1) <= a)
@@ -627,4 +629,10 @@ strata_store_summarize (StrataStore *self,
       px->busy = CLAMP (px->busy, 0.f, 1.f);
       cur = (k < row->n && store_row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
     }
+  /* A few reads of a saved row may map much of it (the page cache maps large folios whole):
+   * counted as read whole, so that the mapping's pages are given back every so often, as
+   * when the store was checked, and a frame of many rows does not keep them all. */
+  if (read_row && row->storage == STORE_MAPPED && self->file != NULL)
+    strata_section_file_read (self->file, row->n * ((row->wide ? sizeof (gint64) : sizeof (guint32)) +
+                                                    sizeof (guint32)));
 }
