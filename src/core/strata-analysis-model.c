@@ -98,6 +98,44 @@ thread_check_ids (Thread *t)
     }
 }
 
+static inline SyscallIds *
+syscall_ids (Model   *model,
+             gint32   tid,
+             guint32  syscall)
+{
+  return &model->syscall_ids[((((guint32) tid * 31u) ^ syscall) * 2654435761u) >> 22];
+}
+
+G_STATIC_ASSERT (SYSCALL_IDS_SIZE == 1 << (32 - 22));
+
+/* @t enters syscall @syscall: the ids of its syscall descriptions are those of @syscall,
+ * kept from the last time it was in it, and those of the one it was in are kept. */
+static void
+enter_syscall (Model   *model,
+               Thread  *t,
+               guint32  syscall)
+{
+  const guint ts = thread_slot[STRATA_STATE_SYSCALL] - 1;
+  const guint cs = cpu_slot[STRATA_STATE_SYSCALL] - 1;
+  SyscallIds *e;
+
+  if (t->syscall == syscall)
+    return;
+  thread_check_ids (t);
+  if (t->syscall != 0 && (t->thread_ids[ts] != 0 || t->cpu_ids[cs] != 0))
+    *syscall_ids (model, t->tid, t->syscall) = (SyscallIds) { t->tid, t->syscall, t->name,
+                                                              t->thread_ids[ts], t->cpu_ids[cs] };
+  t->syscall = t->ids_syscall = syscall;
+  e = syscall_ids (model, t->tid, syscall);
+  if (e->tid == t->tid && e->syscall == syscall && e->name == t->name)
+    {
+      t->thread_ids[ts] = e->thread_id;
+      t->cpu_ids[cs] = e->cpu_id;
+    }
+  else
+    t->thread_ids[ts] = t->cpu_ids[cs] = 0;
+}
+
 /* The id of @t's thread-row description in @state. */
 static guint32
 thread_state_id (Model       *model,
@@ -1015,7 +1053,7 @@ _strata_analysis_run_model (Model *model)
             settle_syscall (model, t, e->kind == STRATA_EV_SYSCALL_EXIT, (guint32) e->f[STRATA_F_SYSCALL_NAME], ts);
           t->in_syscall = e->kind == STRATA_EV_SYSCALL_ENTRY;
           if (t->in_syscall)
-            t->syscall = (guint32) e->f[STRATA_F_SYSCALL_NAME];
+            enter_syscall (model, t, (guint32) e->f[STRATA_F_SYSCALL_NAME]);
           if (t->cpu == (gint32) e->cpu)
             thread_set_state (model, t, running_state (model, t), ts);
           cpu_update (model, e->cpu, ts);

@@ -114,6 +114,18 @@ typedef struct
 
 typedef struct _IrqRow IrqRow;
 
+/* A thread's description ids in one syscall (+1; 0: none), while it has name @name: a thread
+ * that goes from one syscall to another finds them again instead of interning them. */
+#define SYSCALL_IDS_SIZE 1024
+typedef struct
+{
+  gint32  tid;              /* 0: empty */
+  guint32 syscall;
+  guint32 name;
+  guint32 thread_id;
+  guint32 cpu_id;
+} SyscallIds;
+
 typedef struct
 {
   gint32  tid;              /* current thread, -1 unknown */
@@ -169,6 +181,7 @@ typedef struct
   GHashTable       *irqs;          /* irq -> IrqRow* */
   GHashTable       *softirqs;      /* &number -> IrqRow*: one per vector and CPU */
   IrqRow           *irq_cache[IRQ_CACHE_SIZE];      /* the same rows, by small line numbers */
+  SyscallIds        syscall_ids[SYSCALL_IDS_SIZE];   /* by thread and syscall, hashed */
   char             *prefix;        /* "name/" */
   gboolean          primary;
   gboolean          mapped;        /* times go through the sync transform */
