@@ -171,7 +171,8 @@ strata_exits_panel_set_session (StrataExitsPanel *self,
   if (!g_set_object (&self->session, session))
     return;
   g_signal_group_set_target (self->session_signals, session);
-  strata_exits_panel_update (self);
+  /* After the set's first frame, as for a change of range. */
+  queue_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 

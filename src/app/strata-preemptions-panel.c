@@ -48,6 +48,7 @@ struct _StrataPreemptionsPanel
   StrataSession      *session;
   gboolean            show_wakeups;
   guint               n_wakeups;
+  gboolean            stale;       /* a session came while hidden: listed once shown or asked */
 };
 
 enum {
@@ -266,6 +267,17 @@ strata_preemptions_panel_get_session (StrataPreemptionsPanel *self)
   return self->session;
 }
 
+/* A set's list is made when the panel is first shown or its model asked for, not as the set
+ * opens: its tens of thousands of items took longer than drawing the set's first frame. */
+static void
+strata_preemptions_panel_ensure (StrataPreemptionsPanel *self)
+{
+  if (!self->stale)
+    return;
+  self->stale = FALSE;
+  strata_preemptions_panel_rebuild (self);
+}
+
 void
 strata_preemptions_panel_set_session (StrataPreemptionsPanel *self,
                                       StrataSession          *session)
@@ -275,8 +287,17 @@ strata_preemptions_panel_set_session (StrataPreemptionsPanel *self,
 
   if (!g_set_object (&self->session, session))
     return;
-  strata_preemptions_panel_rebuild (self);
+  self->stale = TRUE;
+  if (session == NULL || gtk_widget_get_mapped (GTK_WIDGET (self)))
+    strata_preemptions_panel_ensure (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+static void
+strata_preemptions_panel_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (strata_preemptions_panel_parent_class)->map (widget);
+  strata_preemptions_panel_ensure (STRATA_PREEMPTIONS_PANEL (widget));
 }
 
 /**
@@ -289,6 +310,7 @@ strata_preemptions_panel_get_model (StrataPreemptionsPanel *self)
 {
   g_return_val_if_fail (STRATA_IS_PREEMPTIONS_PANEL (self), NULL);
 
+  strata_preemptions_panel_ensure (self);
   return G_LIST_MODEL (self->selection);
 }
 
@@ -359,6 +381,7 @@ strata_preemptions_panel_class_init (StrataPreemptionsPanelClass *klass)
   object_class->dispose = strata_preemptions_panel_dispose;
   object_class->get_property = strata_preemptions_panel_get_property;
   object_class->set_property = strata_preemptions_panel_set_property;
+  widget_class->map = strata_preemptions_panel_map;
 
   /**
    * StrataPreemptionsPanel:session:
