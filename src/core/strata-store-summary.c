@@ -627,6 +627,25 @@ strata_store_summarize (StrataStore *self,
       else
         summarize_buckets (row, a, b, cur, px);
       px->busy = CLAMP (px->busy, 0.f, 1.f);
+      /* Zoomed in, one interval covers many columns: those inside it are this one again. */
+      if (k - cur == 1)
+        {
+          gint64 next = k < row->n ? store_row_ts (row, k) : self->end;
+
+          while (next > b && p + 1 < n_pixels)
+            {
+              guint q = p + 1;
+              gint64 qa = from + (gint64) (q * width);
+              gint64 qb = q + 1 == n_pixels ? to : from + (gint64) ((q + 1) * width);
+
+              if (qb <= qa)
+                qb = qa + 1;
+              if (qb >= next || qb > self->end)
+                break;
+              pixels[q] = *px;
+              p = q;
+            }
+        }
       cur = (k < row->n && store_row_ts (row, k) == b) ? (gint64) k : (gint64) k - 1;
     }
   /* A few reads of a saved row may map much of it (the page cache maps large folios whole):
