@@ -525,13 +525,21 @@ typedef struct
 } LabelKey;
 
 static gboolean
-label_key (StrataRowKind          kind,
-           const StrataPixel     *px,
-           const StrataStateDesc *d,
-           LabelKey              *key)
+label_key (StrataStore       *store,
+           StrataRowKind      kind,
+           const StrataPixel *px,
+           LabelKey          *key)
 {
-  /* A column that is mostly something else draws no part of the label's bar. */
-  if (px->changes == 0 || !strata_state_is_activity (d->state) || (px->changes > 1 && px->busy < 0.5))
+  const StrataStateDesc *d;
+
+  /* A column that is mostly something else draws no part of the label's bar. A column of
+   * one interval has its description's state: what is not a label's is known without
+   * reading the description, which is far away in memory. */
+  if (px->changes == 0 || (px->changes > 1 && px->busy < 0.5) ||
+      (px->changes == 1 && !strata_state_is_activity (px->state)))
+    return FALSE;
+  d = strata_store_desc (store, px->desc_id);
+  if (!strata_state_is_activity (d->state))
     return FALSE;
   key->state = kind == STRATA_ROW_VCPU ? d->state : 0;
   key->machine = d->machine;
@@ -570,28 +578,29 @@ collect_labels (GArray                    *labels,
 
   while (p < width)
     {
-      const StrataStateDesc *d = strata_store_desc (store, pixels[p].desc_id);
+      const StrataStateDesc *d;
       LabelKey key, next;
       StrataInterval iv;
       char *text = NULL;
       int q = p + 1;
 
-      if (!label_key (kind, &pixels[p], d, &key))
+      if (!label_key (store, kind, &pixels[p], &key))
         {
           p++;
           continue;
         }
+      d = strata_store_desc (store, pixels[p].desc_id);
       /* The run goes on over short breaks (an exit of a vCPU, an interrupt of a thread the
        * CPU shows in another's name) when the same thing resumes after them. */
       for (;;)
         {
           int gap = 0;
 
-          while (q < width && label_key (kind, &pixels[q], strata_store_desc (store, pixels[q].desc_id), &next) &&
+          while (q < width && label_key (store, kind, &pixels[q], &next) &&
                  label_key_equal (&key, &next))
             q++;
           while (q + gap < width && gap <= LABEL_GAP_PX &&
-                 !(label_key (kind, &pixels[q + gap], strata_store_desc (store, pixels[q + gap].desc_id), &next) &&
+                 !(label_key (store, kind, &pixels[q + gap], &next) &&
                    label_key_equal (&key, &next)))
             gap++;
           if (q + gap >= width || gap > LABEL_GAP_PX)
@@ -609,7 +618,8 @@ collect_labels (GArray                    *labels,
           double at = i == 0 ? p + 0.5 : (p + q) / 2.0;
 
           if (strata_store_lookup (store, row, o->visible.begin + (gint64) (at * ns_per_px), &iv) &&
-              label_key (kind, &(StrataPixel) { .changes = 1, .busy = 1 }, iv.desc, &next) &&
+              label_key (store, kind, &(StrataPixel) { .desc_id = iv.desc_id, .state = iv.desc->state, .changes = 1, .busy = 1 },
+                         &next) &&
               label_key_equal (&key, &next))
             text = strata_describe_label (analysis, row, &iv);
         }
@@ -714,6 +724,15 @@ is_lone (const StrataPixel *pixels,
   return TRUE;
 }
 
+static inline gboolean
+pixel_equal (const StrataPixel *a,
+             const StrataPixel *b)
+{
+  return a->desc_id == b->desc_id && a->state == b->state && a->changes == b->changes &&
+         a->machine == b->machine && a->secondary == b->secondary &&
+         a->machine_mask == b->machine_mask && a->busy == b->busy;
+}
+
 static void
 draw_row (GArray                    *back,
           GArray                    *front,
@@ -736,6 +755,8 @@ draw_row (GArray                    *back,
   double carry = 0;
   int last_mark = -SPIKE_GAP - 1;
   PaintCache rest_cache = { 0 }, bar_cache = { 0 };
+  double top = -1, top_px = 0;
+  int last_height = 0;
 
   for (int p = 0; p <= width; p++)
     {
@@ -744,10 +765,21 @@ draw_row (GArray                    *back,
       int height = 0;
       double rest_top = bottom;
 
+      /* Zoomed in, many columns in a row are the same interval: with nothing carried, one
+       * wholly busy or wholly not is drawn as the column before, whose runs go on. */
+      if (p > 0 && p < width && carry == 0 && full >= 4 && (pixels[p].busy == 0 || pixels[p].busy == 1.0f) &&
+          pixel_equal (&pixels[p], &pixels[p - 1]))
+        {
+          if (last_height > 0)
+            last_mark = p;
+          continue;
+        }
+
       if (p < width && pixels[p].changes > 0)
         {
           const StrataPixel *px = &pixels[p];
-          const StrataStateDesc *d = strata_store_desc (store, px->desc_id);
+          /* Read only when needed: descriptions are far apart in memory. */
+          const StrataStateDesc *d = NULL;
           guint act = 0, still = resting;
           guint16 act_machine = STRATA_NO_MACHINE, still_machine = STRATA_NO_MACHINE;
 
@@ -763,6 +795,7 @@ draw_row (GArray                    *back,
               if (px->secondary != 0)
                 {
                   act = px->secondary;
+                  d = strata_store_desc (store, px->desc_id);
                   act_machine = d->state == act ? d->machine : STRATA_NO_MACHINE;
                 }
             }
@@ -779,6 +812,8 @@ draw_row (GArray                    *back,
               carry = CLAMP (want - height, -1.0, 1.0);
               if (height > 0)
                 {
+                  if (d == NULL && dim->highlight != NULL)
+                    d = strata_store_desc (store, px->desc_id);
                   bar = paint_cached (&bar_cache, analysis, o, kind, act, act_machine,
                                       dims_column (dim, d, act_machine, px->machine_mask));
                   last_mark = p;
@@ -789,7 +824,12 @@ draw_row (GArray                    *back,
 
           rest = paint_cached (&rest_cache, analysis, o, kind, still, still_machine,
                                dims_column (dim, NULL, still_machine, px->machine_mask));
-          rest_top = floor (y + h * rest.top);
+          if (rest.top != top)
+            {
+              top = rest.top;
+              top_px = floor (y + h * top);
+            }
+          rest_top = top_px;
           /* Hidden under the bar. */
           if (bottom - height <= rest_top)
             rest.draw = FALSE;
@@ -799,6 +839,7 @@ draw_row (GArray                    *back,
 
       run_extend (back, &rest_run, p, &rest, rest.draw ? rest_top : bottom, x, bottom);
       run_extend (front, &bar_run, p, &bar, bar.draw ? bottom - height : bottom, x, bottom);
+      last_height = height;
     }
 }
 
