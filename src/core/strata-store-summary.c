@@ -487,10 +487,11 @@ many_changes (const StoreRow *row,
   guint level = 0, found = 0;
   guint64 first, last;
 
-  /* The widest buckets of which at least three fit inside. */
-  if (b - a < 4 * wl)
+  /* The widest buckets of which at least three fit inside (divided, not multiplied: the
+   * first level's buckets may be as wide as the time range). */
+  if ((b - a) / 4 < wl)
     return FALSE;
-  while (level + 1 < row->n_levels && wl * 8 <= b - a)
+  while (level + 1 < row->n_levels && wl <= (b - a) / 8)
     {
       wl *= 2;
       level++;
