@@ -213,6 +213,9 @@ fuse_worker (gpointer data)
       /* The host's own row is not read again (this thread alone reads it). */
       strata_store_builder_row_clear (job->host->b, row);
       strata_store_builder_row_trim (result->b, out_row);
+      /* It waits for the other rows with its descriptions, which move_rows() reads, but no
+       * index of them. */
+      strata_store_builder_drop_index (result->b);
       strata_store_builder_summarize (result->b, out_row, job->set_end);
       g_array_append_val (result->host_rows, row);
       g_array_append_val (result->rows, out_row);

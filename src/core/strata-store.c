@@ -907,6 +907,12 @@ strata_store_builder_row_clear (StrataStoreBuilder *self,
   row_free_arrays (g_ptr_array_index (self->rows, row_index));
 }
 
+void
+strata_store_builder_drop_index (StrataStoreBuilder *self)
+{
+  index_drop (self);
+}
+
 guint
 strata_store_builder_absorb (StrataStoreBuilder *self,
                              StrataStoreBuilder *other)

@@ -261,6 +261,9 @@ void                strata_store_builder_row_trim  (StrataStoreBuilder  *self,
                                                     guint                row);
 void                strata_store_builder_row_clear (StrataStoreBuilder  *self,
                                                     guint                row);
+/* Frees the index of @self's descriptions, for a builder that interns no more for a while: the
+ * next interning builds it again. */
+void                strata_store_builder_drop_index (StrataStoreBuilder *self);
 /* Moves every row, alias and description of @other into @self, then frees @other. Builders
  * filled by different threads become one this way. Returns the index @other's row 0 got. */
 guint               strata_store_builder_absorb  (StrataStoreBuilder    *self,
