@@ -24,6 +24,9 @@ typedef struct
   GArray         *vcpu_rows;    /* gint: the vCPU row of each guest CPU, -1: none */
   GArray         *pcpu_rows;    /* gint: the host's pCPU rows, looked up once */
   gint            last_pcpu;    /* index in pcpu_rows of the last pCPU found: tried first */
+  gint            last_cpu;     /* index in cpu_rows of the last guest CPU found: tried first */
+  guint           row;
+  gboolean        refinable;
   GArray         *out;
 } Follow;
 
@@ -65,17 +68,25 @@ emit (Follow                     *f,
   g_array_append_val (f->out, *iv);
 }
 
+/* The guest CPU the thread was on at @ns, or -1: the last one found first (a thread mostly
+ * stays where it is, and is on one CPU at a time). */
 static gint
 guest_cpu_at (Follow *f,
               gint64  ns)
 {
-  for (guint n = 0; n < f->cpu_rows->len; n++)
+  guint n_cpus = f->cpu_rows->len;
+
+  for (guint k = 0; k < n_cpus; k++)
     {
+      guint n = ((guint) MAX (f->last_cpu, 0) + k) % n_cpus;
       StrataInterval iv;
       gint row = g_array_index (f->cpu_rows, gint, n);
 
       if (row >= 0 && strata_store_lookup (f->analysis->store, row, ns, &iv) && iv.desc->tid == f->tid)
-        return n;
+        {
+          f->last_cpu = (gint) n;
+          return n;
+        }
     }
   return -1;
 }
@@ -179,31 +190,23 @@ refine (Follow                     *f,
     }
 }
 
-GArray *
-strata_follow_thread (StrataAnalysis *analysis,
-                      guint           row,
-                      gint64          from,
-                      gint64          to)
+/* Resolves the rows that refine thread row @row once, for any number of ranges. */
+static void
+follow_init (Follow         *f,
+             StrataAnalysis *analysis,
+             guint           row)
 {
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval));
-  g_autoptr(GArray) cpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
-  g_autoptr(GArray) vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
-  g_autoptr(GArray) pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
-  Follow f = { analysis, 0, -1, cpu_rows, vcpu_rows, pcpu_rows, 0, out };
-  StrataStore *store;
-  gboolean refinable;
-  guint64 first, last;
+  StrataStore *store = analysis->store;
 
-  g_return_val_if_fail (analysis != NULL, out);
-  store = analysis->store;
-  g_return_val_if_fail (row < strata_store_n_rows (store), out);
-
-  refinable = strata_follow_can_refine (analysis, row);
-  f.machine = strata_store_row_machine (store, row);
-  f.tid = (gint32) strata_store_row_number (store, row);
-  if (refinable)
+  *f = (Follow) { analysis, 0, -1, g_array_new (FALSE, FALSE, sizeof (gint)), g_array_new (FALSE, FALSE, sizeof (gint)),
+                  g_array_new (FALSE, FALSE, sizeof (gint)), 0, 0, row, FALSE,
+                  g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)) };
+  f->refinable = strata_follow_can_refine (analysis, row);
+  f->machine = strata_store_row_machine (store, row);
+  f->tid = (gint32) strata_store_row_number (store, row);
+  if (f->refinable)
     {
-      const StrataMachine *m = strata_analysis_get_machine (analysis, f.machine);
+      const StrataMachine *m = strata_analysis_get_machine (analysis, f->machine);
 
       for (guint n = 0; n < m->n_cpus; n++)
         {
@@ -211,27 +214,46 @@ strata_follow_thread (StrataAnalysis *analysis,
           g_autofree char *vcpu = g_strdup_printf ("%s/vcpu/%u", m->name, n);
           gint r = strata_store_find_row (store, cpu);
 
-          g_array_append_val (cpu_rows, r);
+          g_array_append_val (f->cpu_rows, r);
           r = strata_store_find_row (store, vcpu);
-          g_array_append_val (vcpu_rows, r);
+          g_array_append_val (f->vcpu_rows, r);
         }
       for (guint r = 0; r < strata_store_n_rows (store); r++)
         if (strata_store_row_kind (store, r) == STRATA_ROW_PCPU)
           {
             gint pr = (gint) r;
 
-            g_array_append_val (pcpu_rows, pr);
+            g_array_append_val (f->pcpu_rows, pr);
           }
     }
+}
 
-  strata_store_range (store, row, from, to, &first, &last);
+static void
+follow_clear (Follow *f)
+{
+  g_clear_pointer (&f->cpu_rows, g_array_unref);
+  g_clear_pointer (&f->vcpu_rows, g_array_unref);
+  g_clear_pointer (&f->pcpu_rows, g_array_unref);
+  g_clear_pointer (&f->out, g_array_unref);
+}
+
+/* Appends the refined intervals over [@from, @to) to f->out. */
+static void
+follow_range (Follow *f,
+              gint64  from,
+              gint64  to)
+{
+  StrataStore *store = f->analysis->store;
+  guint64 first, last;
+
+  strata_store_range (store, f->row, from, to, &first, &last);
   for (guint64 k = first; k < last; k++)
     {
       StrataInterval iv;
       StrataFollowInterval base = { 0 };
       gint cpu;
 
-      strata_store_interval (store, row, k, &iv);
+      strata_store_interval (store, f->row, k, &iv);
       if (strata_state_desc_is_gap (iv.desc))
         continue;
       base.start = MAX (iv.start, from);
@@ -240,13 +262,98 @@ strata_follow_thread (StrataAnalysis *analysis,
       base.desc_id = iv.desc_id;
       base.guest_cpu = -1;
       base.pcpu = -1;
-      if (refinable && (base.state == STRATA_STATE_RUNNING || base.state == STRATA_STATE_SYSCALL ||
-                        base.state == STRATA_STATE_INTERRUPTED) &&
-          (cpu = guest_cpu_at (&f, base.start)) >= 0)
-        refine (&f, &base, cpu);
+      if (f->refinable && (base.state == STRATA_STATE_RUNNING || base.state == STRATA_STATE_SYSCALL ||
+                           base.state == STRATA_STATE_INTERRUPTED) &&
+          (cpu = guest_cpu_at (f, base.start)) >= 0)
+        refine (f, &base, cpu);
       else
-        emit (&f, &base);
+        emit (f, &base);
     }
+}
+
+GArray *
+strata_follow_thread (StrataAnalysis *analysis,
+                      guint           row,
+                      gint64          from,
+                      gint64          to)
+{
+  Follow f;
+  GArray *out;
+
+  g_return_val_if_fail (analysis != NULL, g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
+  g_return_val_if_fail (row < strata_store_n_rows (analysis->store),
+                        g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
+
+  follow_init (&f, analysis, row);
+  follow_range (&f, from, to);
+  out = g_steal_pointer (&f.out);
+  follow_clear (&f);
+  return out;
+}
+
+GArray *
+strata_follow_thread_drawn (StrataAnalysis *analysis,
+                            guint           row,
+                            StrataTimeSpan  visible,
+                            int             width)
+{
+  StrataStore *store;
+  GArray *out;
+  Follow f;
+  guint64 first, last;
+
+  g_return_val_if_fail (analysis != NULL, g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
+  g_return_val_if_fail (row < strata_store_n_rows (analysis->store),
+                        g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
+
+  store = analysis->store;
+  follow_init (&f, analysis, row);
+  strata_store_range (store, row, visible.begin, visible.end, &first, &last);
+  if (last - first <= (guint64) STRATA_FOLLOW_EXACT_PER_PX * (guint64) MAX (width, 1))
+    {
+      follow_range (&f, visible.begin, visible.end);
+      out = g_steal_pointer (&f.out);
+      follow_clear (&f);
+      return out;
+    }
+
+  out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval));
+  for (int c = 0; c < width; c++)
+    {
+      gint64 t0 = strata_time_span_to_ns (visible, c, width);
+      gint64 t1 = strata_time_span_to_ns (visible, c + 1, width);
+      gint64 at = t0;
+      StrataFollowInterval *p, *prev;
+
+      if (t1 <= t0)
+        continue;
+      strata_store_range (store, row, t0, t1, &first, &last);
+      for (guint64 k = first; k < last && k < first + STRATA_FOLLOW_SAMPLE_SCAN; k++)
+        {
+          StrataInterval iv;
+
+          strata_store_interval (store, row, k, &iv);
+          if (strata_state_is_activity (iv.desc->state))
+            {
+              at = MAX (iv.start, t0);
+              break;
+            }
+        }
+      g_array_set_size (f.out, 0);
+      follow_range (&f, at, at + 1);
+      if (f.out->len == 0)
+        continue;
+      p = &g_array_index (f.out, StrataFollowInterval, 0);
+      p->start = t0;
+      p->end = t1;
+      prev = out->len > 0 ? &g_array_index (out, StrataFollowInterval, out->len - 1) : NULL;
+      if (prev != NULL && prev->end == t0 && prev->state == p->state && prev->guest_cpu == p->guest_cpu &&
+          prev->pcpu == p->pcpu && prev->has_exit == p->has_exit && prev->exit_code == p->exit_code)
+        prev->end = t1;
+      else
+        g_array_append_val (out, *p);
+    }
+  follow_clear (&f);
   return out;
 }
 

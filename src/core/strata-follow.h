@@ -8,6 +8,7 @@
 #pragma once
 
 #include "strata-analysis.h"
+#include "strata-time-span.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,21 @@ GArray  *strata_follow_thread (StrataAnalysis *analysis,
                                guint           row,
                                gint64          from,
                                gint64          to);
+
+/* Past this many of the thread's intervals per pixel column, each column shows a sample. */
+#define STRATA_FOLLOW_EXACT_PER_PX 4
+/* How many intervals of a column a sample looks through for one where the thread ran. */
+#define STRATA_FOLLOW_SAMPLE_SCAN 8
+
+/* The refined intervals of thread row @row to draw over @visible, @width px wide: all of
+ * them while there are at most STRATA_FOLLOW_EXACT_PER_PX of the row's per column; zoomed out
+ * further, one per pixel column, that column's sample (the first interval in it where the
+ * thread ran, among its first few, else the state at its start), neighbours alike joined, so
+ * that a thread with a million changes costs the width, as the rows' summaries do. */
+GArray  *strata_follow_thread_drawn (StrataAnalysis *analysis,
+                                     guint           row,
+                                     StrataTimeSpan  visible,
+                                     int             width);
 
 /* Whether @row is a thread of a guest whose CPUs are vCPUs of a VM: refinable. */
 gboolean strata_follow_can_refine (StrataAnalysis *analysis,

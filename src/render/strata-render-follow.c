@@ -19,76 +19,12 @@
 
 /* Outlines nearer than this on one row are one. */
 #define JOIN_PX 3
-/* Past this many of the thread's intervals per pixel column, each column shows a sample. */
-#define EXACT_PER_PX 4
-/* How many intervals of a column a sample looks through for one where the thread ran. */
-#define SAMPLE_SCAN 8
-
 typedef struct
 {
   double y;
   double x0;        /* the outline being extended; x1 < x0: none yet */
   double x1;
 } Outline;
-
-/*
- * The refined intervals to draw over @visible, @width px wide: all of them while they are
- * few; zoomed out further, one per pixel column, that column's sample (the first interval in
- * it where the thread ran, among its first few, else the state at its start), so that a
- * thread with a million changes costs the width, as the rows' summaries do.
- */
-static GArray *
-follow_pieces (StrataAnalysis *analysis,
-               gint            row,
-               StrataTimeSpan  visible,
-               int             width)
-{
-  StrataStore *store = analysis->store;
-  GArray *out;
-  guint64 first, last;
-
-  strata_store_range (store, row, visible.begin, visible.end, &first, &last);
-  if (last - first <= (guint64) EXACT_PER_PX * (guint64) MAX (width, 1))
-    return strata_follow_thread (analysis, row, visible.begin, visible.end);
-
-  out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval));
-  for (int c = 0; c < width; c++)
-    {
-      gint64 t0 = strata_time_span_to_ns (visible, c, width);
-      gint64 t1 = strata_time_span_to_ns (visible, c + 1, width);
-      gint64 at = t0;
-      g_autoptr(GArray) piece = NULL;
-      StrataFollowInterval *p, *prev;
-
-      if (t1 <= t0)
-        continue;
-      strata_store_range (store, row, t0, t1, &first, &last);
-      for (guint64 k = first; k < last && k < first + SAMPLE_SCAN; k++)
-        {
-          StrataInterval iv;
-
-          strata_store_interval (store, row, k, &iv);
-          if (strata_state_is_activity (iv.desc->state))
-            {
-              at = MAX (iv.start, t0);
-              break;
-            }
-        }
-      piece = strata_follow_thread (analysis, row, at, at + 1);
-      if (piece->len == 0)
-        continue;
-      p = &g_array_index (piece, StrataFollowInterval, 0);
-      p->start = t0;
-      p->end = t1;
-      prev = out->len > 0 ? &g_array_index (out, StrataFollowInterval, out->len - 1) : NULL;
-      if (prev != NULL && prev->end == t0 && prev->state == p->state && prev->guest_cpu == p->guest_cpu &&
-          prev->pcpu == p->pcpu && prev->has_exit == p->has_exit && prev->exit_code == p->exit_code)
-        prev->end = t1;
-      else
-        g_array_append_val (out, *p);
-    }
-  return out;
-}
 
 void
 strata_render_follow_color (gboolean  dark,
@@ -161,6 +97,31 @@ named_row (StrataAnalysis *analysis,
   return strata_store_find_row (analysis->store, name);
 }
 
+/* The index in @rows of row MACHINE/KIND/@n (see named_row()), or -1, through @cache
+ * (gint per @n, -2: not looked up yet): pieces name the same few CPUs over and over. */
+static gint
+cached_index (GArray         *cache,
+              StrataAnalysis *analysis,
+              const GArray   *rows,
+              const char     *kind,
+              const char     *machine,
+              gint            n)
+{
+  if (n < 0)
+    return -1;
+  if ((guint) n >= cache->len)
+    {
+      guint len = cache->len;
+
+      g_array_set_size (cache, n + 1);
+      for (guint i = len; i < cache->len; i++)
+        g_array_index (cache, gint, i) = -2;
+    }
+  if (g_array_index (cache, gint, n) == -2)
+    g_array_index (cache, gint, n) = index_of (rows, named_row (analysis, kind, machine, n));
+  return g_array_index (cache, gint, n);
+}
+
 void
 strata_render_follow_outlines (cairo_t        *cr,
                                StrataAnalysis *analysis,
@@ -175,6 +136,9 @@ strata_render_follow_outlines (cairo_t        *cr,
   StrataStore *store = analysis->store;
   g_autoptr(GArray) pieces = NULL;
   g_autoptr(GArray) cpu_rows = g_array_new (FALSE, FALSE, sizeof (gint)); /* the machine's CPU rows drawn */
+  g_autoptr(GArray) vcpu_index = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autoptr(GArray) cpu_index = g_array_new (FALSE, FALSE, sizeof (gint));
+  g_autoptr(GArray) pcpu_index = g_array_new (FALSE, FALSE, sizeof (gint));
   g_autofree Outline *outlines = NULL;
   guint16 machine;
   const char *mname;
@@ -205,7 +169,7 @@ strata_render_follow_outlines (cairo_t        *cr,
   for (guint i = 0; i < rows->len; i++)
     outlines[i] = (Outline) { g_array_index (rows, StrataRenderRowY, i).y, 0, -1 };
 
-  pieces = follow_pieces (analysis, follow_row, visible, width);
+  pieces = strata_follow_thread_drawn (analysis, follow_row, visible, width);
   for (guint i = 0; i < pieces->len; i++)
     {
       const StrataFollowInterval *p = &g_array_index (pieces, StrataFollowInterval, i);
@@ -214,10 +178,13 @@ strata_render_follow_outlines (cairo_t        *cr,
 
       if (p->guest_cpu >= 0)
         {
-          add_span (cr, outlines, index_of (rows, named_row (analysis, "vcpu", mname, p->guest_cpu)), x0, x1, row_height);
-          add_span (cr, outlines, index_of (rows, named_row (analysis, "cpu", mname, p->guest_cpu)), x0, x1, row_height);
+          add_span (cr, outlines, cached_index (vcpu_index, analysis, rows, "vcpu", mname, p->guest_cpu), x0, x1,
+                    row_height);
+          add_span (cr, outlines, cached_index (cpu_index, analysis, rows, "cpu", mname, p->guest_cpu), x0, x1,
+                    row_height);
           if (p->pcpu >= 0)
-            add_span (cr, outlines, index_of (rows, named_row (analysis, "pcpu", NULL, p->pcpu)), x0, x1, row_height);
+            add_span (cr, outlines, cached_index (pcpu_index, analysis, rows, "pcpu", NULL, p->pcpu), x0, x1,
+                      row_height);
         }
       else if (p->state == STRATA_STATE_RUNNING || p->state == STRATA_STATE_SYSCALL ||
                p->state == STRATA_STATE_INTERRUPTED || p->state == STRATA_STATE_USER)
@@ -277,7 +244,7 @@ strata_render_follow_row (cairo_t        *cr,
   cairo_save (cr);
   cairo_rectangle (cr, x, y, width, height);
   cairo_clip (cr);
-  pieces = follow_pieces (analysis, follow_row, visible, (int) width);
+  pieces = strata_follow_thread_drawn (analysis, follow_row, visible, (int) width);
   for (guint i = 0; i < pieces->len; i++)
     {
       const StrataFollowInterval *p = &g_array_index (pieces, StrataFollowInterval, i);
