@@ -237,38 +237,45 @@ follow_clear (Follow *f)
   g_clear_pointer (&f->out, g_array_unref);
 }
 
+/* Appends the refined intervals of the row's interval @k over [@from, @to) to f->out. */
+static void
+follow_one (Follow  *f,
+            guint64 k,
+            gint64  from,
+            gint64  to)
+{
+  StrataInterval iv;
+  StrataFollowInterval base = { 0 };
+  gint cpu;
+
+  strata_store_interval (f->analysis->store, f->row, k, &iv);
+  if (strata_state_desc_is_gap (iv.desc))
+    return;
+  base.start = MAX (iv.start, from);
+  base.end = MIN (iv.end, to);
+  base.state = iv.desc->state;
+  base.desc_id = iv.desc_id;
+  base.guest_cpu = -1;
+  base.pcpu = -1;
+  if (f->refinable && (base.state == STRATA_STATE_RUNNING || base.state == STRATA_STATE_SYSCALL ||
+                       base.state == STRATA_STATE_INTERRUPTED) &&
+      (cpu = guest_cpu_at (f, base.start)) >= 0)
+    refine (f, &base, cpu);
+  else
+    emit (f, &base);
+}
+
 /* Appends the refined intervals over [@from, @to) to f->out. */
 static void
 follow_range (Follow *f,
               gint64  from,
               gint64  to)
 {
-  StrataStore *store = f->analysis->store;
   guint64 first, last;
 
-  strata_store_range (store, f->row, from, to, &first, &last);
+  strata_store_range (f->analysis->store, f->row, from, to, &first, &last);
   for (guint64 k = first; k < last; k++)
-    {
-      StrataInterval iv;
-      StrataFollowInterval base = { 0 };
-      gint cpu;
-
-      strata_store_interval (store, f->row, k, &iv);
-      if (strata_state_desc_is_gap (iv.desc))
-        continue;
-      base.start = MAX (iv.start, from);
-      base.end = MIN (iv.end, to);
-      base.state = iv.desc->state;
-      base.desc_id = iv.desc_id;
-      base.guest_cpu = -1;
-      base.pcpu = -1;
-      if (f->refinable && (base.state == STRATA_STATE_RUNNING || base.state == STRATA_STATE_SYSCALL ||
-                           base.state == STRATA_STATE_INTERRUPTED) &&
-          (cpu = guest_cpu_at (f, base.start)) >= 0)
-        refine (f, &base, cpu);
-      else
-        emit (f, &base);
-    }
+    follow_one (f, k, from, to);
 }
 
 GArray *
@@ -300,7 +307,7 @@ strata_follow_thread_drawn (StrataAnalysis *analysis,
   StrataStore *store;
   GArray *out;
   Follow f;
-  guint64 first, last;
+  guint64 first, last, n;
 
   g_return_val_if_fail (analysis != NULL, g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
   g_return_val_if_fail (row < strata_store_n_rows (analysis->store),
@@ -317,30 +324,43 @@ strata_follow_thread_drawn (StrataAnalysis *analysis,
       return out;
     }
 
+  n = strata_store_row_n_intervals (store, row);
   out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval));
   for (int c = 0; c < width; c++)
     {
       gint64 t0 = strata_time_span_to_ns (visible, c, width);
       gint64 t1 = strata_time_span_to_ns (visible, c + 1, width);
       gint64 at = t0;
+      gint64 at_k;
       StrataFollowInterval *p, *prev;
 
       if (t1 <= t0)
         continue;
-      strata_store_range (store, row, t0, t1, &first, &last);
-      for (guint64 k = first; k < last && k < first + STRATA_FOLLOW_SAMPLE_SCAN; k++)
+      /* The interval that holds t0 (at_k < 0: the row starts later), then those that start
+       * before t1: the sample is taken in the interval where it lies, found once. */
+      strata_store_range (store, row, t0, t0 + 1, &first, &last);
+      at_k = last > first ? (gint64) first : -1;
+      for (guint64 k = first; k < n && k < first + STRATA_FOLLOW_SAMPLE_SCAN; k++)
         {
           StrataInterval iv;
 
           strata_store_interval (store, row, k, &iv);
+          if (iv.start >= t1)
+            break;
           if (strata_state_is_activity (iv.desc->state))
             {
               at = MAX (iv.start, t0);
+              at_k = (gint64) k;
+              /* The last interval to start there holds it, as a search would find. */
+              while ((guint64) at_k + 1 < n && iv.end <= at)
+                strata_store_interval (store, row, (guint64) ++at_k, &iv);
               break;
             }
         }
+      if (at_k < 0)
+        continue;
       g_array_set_size (f.out, 0);
-      follow_range (&f, at, at + 1);
+      follow_one (&f, (guint64) at_k, at, at + 1);
       if (f.out->len == 0)
         continue;
       p = &g_array_index (f.out, StrataFollowInterval, 0);
