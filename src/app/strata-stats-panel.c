@@ -163,6 +163,30 @@ strata_stats_panel_get_session (StrataStatsPanel *self)
   return self->session;
 }
 
+/* The range index reads every row of the set: it is built once the panel is shown (or asked
+ * whether it is ready), not as the set opens, when it would compete with the first frame and
+ * read every page of a saved analysis. */
+static void
+strata_stats_panel_start_index (StrataStatsPanel *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->session == NULL || self->index != NULL || self->cancellable != NULL)
+    return;
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (NULL, self->cancellable, index_done, g_object_ref (self));
+  g_task_set_task_data (task, strata_analysis_ref (strata_session_get_analysis (self->session)),
+                        (GDestroyNotify) strata_analysis_unref);
+  g_task_run_in_thread (task, index_thread);
+}
+
+static void
+strata_stats_panel_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (strata_stats_panel_parent_class)->map (widget);
+  strata_stats_panel_start_index (STRATA_STATS_PANEL (widget));
+}
+
 void
 strata_stats_panel_set_session (StrataStatsPanel *self,
                                 StrataSession    *session)
@@ -176,16 +200,8 @@ strata_stats_panel_set_session (StrataStatsPanel *self,
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->index, strata_range_index_free);
   g_signal_group_set_target (self->session_signals, session);
-  if (session != NULL)
-    {
-      g_autoptr(GTask) task = NULL;
-
-      self->cancellable = g_cancellable_new ();
-      task = g_task_new (NULL, self->cancellable, index_done, g_object_ref (self));
-      g_task_set_task_data (task, strata_analysis_ref (strata_session_get_analysis (session)),
-                            (GDestroyNotify) strata_analysis_unref);
-      g_task_run_in_thread (task, index_thread);
-    }
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    strata_stats_panel_start_index (self);
   strata_stats_panel_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
@@ -201,6 +217,7 @@ gboolean
 strata_stats_panel_is_ready (StrataStatsPanel *self)
 {
   g_return_val_if_fail (STRATA_IS_STATS_PANEL (self), FALSE);
+  strata_stats_panel_start_index (self);
   return self->index != NULL;
 }
 
@@ -282,6 +299,7 @@ strata_stats_panel_class_init (StrataStatsPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = strata_stats_panel_dispose;
+  GTK_WIDGET_CLASS (klass)->map = strata_stats_panel_map;
   object_class->get_property = strata_stats_panel_get_property;
   object_class->set_property = strata_stats_panel_set_property;
 
