@@ -714,7 +714,10 @@ check_ids (const guint8 *chunk,
     max = MAX (max, ids[i]);
   if (size > 0 && max >= c->n_descs)
     return FALSE;
-  /* Which descriptions the row names, while its ids are at hand. */
+  /* Which descriptions the row names, while its ids are at hand; thread rows are in no
+   * legend, and may be hundreds of thousands. */
+  if (c->row->kind == STRATA_ROW_THREAD)
+    return TRUE;
   for (gsize i = 0; i < size / sizeof (guint32); i++)
     if (ids[i] != last && !c->seen[last = ids[i]])
       {
@@ -762,8 +765,11 @@ verify_row (ReadJob  *job,
     seen[g_array_index (used, guint32, i)] = 0;
   if (!ok)
     return FALSE;
-  row->n_descs_used = used->len;
-  row->descs_used = g_memdup2 (used->data, used->len * sizeof (guint32));
+  if (row->kind != STRATA_ROW_THREAD)
+    {
+      row->n_descs_used = used->len;
+      row->descs_used = g_memdup2 (used->data, MAX (used->len, 1) * sizeof (guint32));
+    }
   if (!strata_section_file_checksum_ok (h, f->hash))
     return FALSE;
   if (row->pyramid != NULL)
