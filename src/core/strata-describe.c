@@ -170,13 +170,15 @@ pcpu_of_thread (StrataAnalysis *analysis,
                 gint64          ns)
 {
   StrataStore *store = analysis->store;
+  guint n_rows;
+  const gint *rows = strata_store_pcpu_rows (store, &n_rows);
 
-  for (guint r = 0; r < strata_store_n_rows (store); r++)
+  for (guint k = 0; k < n_rows; k++)
     {
+      guint r = (guint) rows[k];
       StrataInterval iv;
 
-      if (strata_store_row_kind (store, r) != STRATA_ROW_PCPU ||
-          !strata_store_lookup (store, r, ns, &iv))
+      if (!strata_store_lookup (store, r, ns, &iv))
         continue;
       if (iv.desc->host_tid == tid || (iv.desc->tid == tid && (gint) iv.desc->machine == analysis->host))
         return strata_store_row_number (store, r);

@@ -22,7 +22,8 @@ typedef struct
   gint32          tid;
   GArray         *cpu_rows;     /* gint: the guest's CPU rows, -1: none */
   GArray         *vcpu_rows;    /* gint: the vCPU row of each guest CPU, -1: none */
-  GArray         *pcpu_rows;    /* gint: the host's pCPU rows, looked up once */
+  const gint     *pcpu_rows;    /* the store's pCPU rows */
+  guint           n_pcpu_rows;
   gint            last_pcpu;    /* index in pcpu_rows of the last pCPU found: tried first */
   gint            last_cpu;     /* index in cpu_rows of the last guest CPU found: tried first */
   guint           row;
@@ -100,12 +101,12 @@ pcpu_of (Follow *f,
          gint64  ns)
 {
   StrataStore *store = f->analysis->store;
-  guint n = f->pcpu_rows->len;
+  guint n = f->n_pcpu_rows;
 
   for (guint k = 0; k < n; k++)
     {
       guint i = ((guint) MAX (f->last_pcpu, 0) + k) % n;
-      gint row = g_array_index (f->pcpu_rows, gint, i);
+      gint row = f->pcpu_rows[i];
       StrataInterval iv;
 
       if (strata_store_lookup (store, row, ns, &iv) &&
@@ -198,9 +199,14 @@ follow_init (Follow         *f,
 {
   StrataStore *store = analysis->store;
 
-  *f = (Follow) { analysis, 0, -1, g_array_new (FALSE, FALSE, sizeof (gint)), g_array_new (FALSE, FALSE, sizeof (gint)),
-                  g_array_new (FALSE, FALSE, sizeof (gint)), 0, 0, row, FALSE,
-                  g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)) };
+  *f = (Follow) {
+    .analysis = analysis,
+    .tid = -1,
+    .cpu_rows = g_array_new (FALSE, FALSE, sizeof (gint)),
+    .vcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint)),
+    .row = row,
+    .out = g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)),
+  };
   f->refinable = strata_follow_can_refine (analysis, row);
   f->machine = strata_store_row_machine (store, row);
   f->tid = (gint32) strata_store_row_number (store, row);
@@ -218,13 +224,7 @@ follow_init (Follow         *f,
           r = strata_store_find_row (store, vcpu);
           g_array_append_val (f->vcpu_rows, r);
         }
-      for (guint r = 0; r < strata_store_n_rows (store); r++)
-        if (strata_store_row_kind (store, r) == STRATA_ROW_PCPU)
-          {
-            gint pr = (gint) r;
-
-            g_array_append_val (f->pcpu_rows, pr);
-          }
+      f->pcpu_rows = strata_store_pcpu_rows (store, &f->n_pcpu_rows);
     }
 }
 
@@ -233,7 +233,6 @@ follow_clear (Follow *f)
 {
   g_clear_pointer (&f->cpu_rows, g_array_unref);
   g_clear_pointer (&f->vcpu_rows, g_array_unref);
-  g_clear_pointer (&f->pcpu_rows, g_array_unref);
   g_clear_pointer (&f->out, g_array_unref);
 }
 

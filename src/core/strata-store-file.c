@@ -938,6 +938,7 @@ strata_store_read (StrataSectionFile *file,
   store->file = strata_section_file_ref (file);
   store->rows = g_ptr_array_new_with_free_func (store_row_free);
   store->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
+  store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_ptr_array_new ();
   store->descs = (StrataStateDesc *) descs_data;
   store->descs_mapped = TRUE;
@@ -989,6 +990,7 @@ strata_store_read (StrataSectionFile *file,
                        sizeof (StoreRow) + strlen (row->name) + 1;
       n_changes += row->n;
       g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
+      _strata_store_note_row (store, r);
     }
   if (n_changes != meta.n_changes)
     return invalid (store, error, "a count of changes that does not add up");

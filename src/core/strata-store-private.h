@@ -153,6 +153,7 @@ struct _StrataStore
 {
   GPtrArray         *rows;
   GHashTable        *by_name;    /* name -> row + 1 */
+  GArray            *pcpu_rows;  /* gint: the rows of kind pcpu, in row order */
   GPtrArray         *aliases;    /* as in the builder */
   StrataStateDesc   *descs;
   guint              n_descs;
@@ -191,6 +192,10 @@ guint64  store_pyramid_layout    (gint64            begin,
                                   guint64          *level_len);
 gsize    store_row_bytes         (const StoreRow   *row);
 void     store_row_free          (gpointer          row);
+
+/* Indexes row @r once it is in @self (its kind, for strata_store_pcpu_rows()). */
+void     _strata_store_note_row       (StrataStore           *self,
+                                       guint                  r);
 
 /* Rows' summaries (strata-store-summary.c): _strata_store_build_pyramid() builds @row's and
  * returns its bytes; _strata_store_build_pyramids() builds those of every row of @store but

@@ -1024,6 +1024,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   g_clear_pointer (&self->index, g_free);
   store->rows = g_steal_pointer (&self->rows);
   store->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
+  store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_steal_pointer (&self->aliases);
   store->memory = store->n_descs * sizeof (StrataStateDesc);
 
@@ -1042,6 +1043,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
                        row->n * sizeof (guint32) + sizeof (StoreRow) + strlen (row->name) + 1 +
                        row->pyramid_memory;
       g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
+      _strata_store_note_row (store, r);
     }
   for (guint i = 0; i < store->aliases->len; i += 2)
     g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, i),
@@ -1072,6 +1074,7 @@ strata_store_free (StrataStore *self)
   if (self == NULL)
     return;
   g_hash_table_unref (self->by_name);
+  g_array_unref (self->pcpu_rows);
   for (guint i = 0; i < self->aliases->len; i += 2)
     g_free (g_ptr_array_index (self->aliases, i));
   g_ptr_array_unref (self->aliases);
@@ -1098,6 +1101,26 @@ strata_store_find_row (StrataStore *self,
 }
 
 #define ROW(self, r) ((StoreRow *) g_ptr_array_index ((self)->rows, (r)))
+
+/* Row @r is in: the store finds its pCPU rows without a walk over every row, of which a set
+ * of many short-lived threads has hundreds of thousands. */
+void
+_strata_store_note_row (StrataStore *self,
+                        guint        r)
+{
+  gint pr = (gint) r;
+
+  if (ROW (self, r)->kind == STRATA_ROW_PCPU)
+    g_array_append_val (self->pcpu_rows, pr);
+}
+
+const gint *
+strata_store_pcpu_rows (StrataStore *self,
+                        guint       *n_rows)
+{
+  *n_rows = self->pcpu_rows->len;
+  return (const gint *) (gpointer) self->pcpu_rows->data;
+}
 
 const char *strata_store_row_name (StrataStore *self, guint row) { return ROW (self, row)->name; }
 StrataRowKind strata_store_row_kind (StrataStore *self, guint row) { return ROW (self, row)->kind; }

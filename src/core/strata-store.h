@@ -295,6 +295,9 @@ gint64                 strata_store_end         (StrataStore *self);
 guint                  strata_store_n_rows      (StrataStore *self);
 gint                   strata_store_find_row    (StrataStore *self,
                                                  const char  *name);
+/* The rows of kind pcpu, in row order. */
+const gint            *strata_store_pcpu_rows   (StrataStore *self,
+                                                 guint       *n_rows);
 const char            *strata_store_row_name    (StrataStore *self,
                                                  guint        row);
 StrataRowKind          strata_store_row_kind    (StrataStore *self,
