@@ -336,23 +336,55 @@ row_sums (StrataRangeIndex *self,
   return covered;
 }
 
+/* Who a cause is, in the list of vCPU @list: causes of a range are merged by it. A busy set's
+ * preemptors are thousands of short-lived threads, so they are found by hash, not by a walk
+ * over the list for each. */
+typedef struct
+{
+  guint   list;
+  guint16 machine;
+  guint8  state;
+  gint32  tid;
+  gint32  vcpu;
+} CauseKey;
+
+static guint
+cause_key_hash (gconstpointer data)
+{
+  const CauseKey *k = data;
+
+  return ((k->list * 31u + k->machine) * 31u + k->state) * 2654435761u ^ (guint) k->tid * 40503u ^ (guint) k->vcpu;
+}
+
+static gboolean
+cause_key_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const CauseKey *ka = a, *kb = b;
+
+  return ka->list == kb->list && ka->machine == kb->machine && ka->state == kb->state &&
+         ka->tid == kb->tid && ka->vcpu == kb->vcpu;
+}
+
 static void
 add_cause (GArray                      *by,
+           guint                        list,
+           GHashTable                  *at_cause,
            const StrataPreemptionCause *now)
 {
-  for (guint c = 0; c < by->len; c++)
-    {
-      StrataPreemptionCause *cause = &g_array_index (by, StrataPreemptionCause, c);
+  CauseKey key = { list, now->machine, now->state, now->tid, now->vcpu };
+  gpointer at;
 
-      if (cause->machine == now->machine && cause->tid == now->tid &&
-          cause->vcpu == now->vcpu && cause->state == now->state)
-        {
-          cause->ns += now->ns;
-          if (cause->comm == 0)
-            cause->comm = now->comm;
-          return;
-        }
+  if (g_hash_table_lookup_extended (at_cause, &key, NULL, &at))
+    {
+      StrataPreemptionCause *cause = &g_array_index (by, StrataPreemptionCause, GPOINTER_TO_UINT (at));
+
+      cause->ns += now->ns;
+      if (cause->comm == 0)
+        cause->comm = now->comm;
+      return;
     }
+  g_hash_table_insert (at_cause, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (by->len));
   g_array_append_val (by, *now);
 }
 
@@ -365,6 +397,7 @@ find_preemptors (StrataRangeIndex *self,
 {
   StrataAnalysis *analysis = self->analysis;
   g_autoptr(GPtrArray) by = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autoptr(GHashTable) at_cause = g_hash_table_new_full (cause_key_hash, cause_key_equal, g_free, NULL);
 
   for (guint i = 0; i < stats->vcpus->len; i++)
     g_ptr_array_add (by, g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause)));
@@ -384,7 +417,7 @@ find_preemptors (StrataRangeIndex *self,
       if (p->start >= stats->from && p->end <= stats->to)
         {
           for (guint c = 0; p->by != NULL && c < p->by->len; c++)
-            add_cause (list, &g_array_index (p->by, StrataPreemptionCause, c));
+            add_cause (list, GPOINTER_TO_UINT (at), at_cause, &g_array_index (p->by, StrataPreemptionCause, c));
         }
       else if (p->pcpu >= 0 && (guint) p->pcpu < self->pcpu_rows->len &&
                g_array_index (self->pcpu_rows, gint, p->pcpu) >= 0)
@@ -395,7 +428,7 @@ find_preemptors (StrataRangeIndex *self,
                                        MAX (p->start, stats->from), MIN (p->end, stats->to),
                                        self->vcpu_threads, part);
           for (guint c = 0; c < part->len; c++)
-            add_cause (list, &g_array_index (part, StrataPreemptionCause, c));
+            add_cause (list, GPOINTER_TO_UINT (at), at_cause, &g_array_index (part, StrataPreemptionCause, c));
         }
     }
   for (guint i = 0; i < stats->vcpus->len; i++)
