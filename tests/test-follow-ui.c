@@ -28,43 +28,6 @@
  * on, ] selects its next state change and [ the one before, Escape stops following.
  */
 
-/* Whether one of @widget's shortcut controllers of global scope, or one of its mapped
- * descendants', takes the key, as the window runs them once the focus has let it go (GTK 4.8
- * cannot make key events for a test). */
-static gboolean
-run_global_shortcuts (GtkWidget      *widget,
-                      guint           keyval,
-                      GdkModifierType mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = g_list_model_get_n_items (controllers); i-- > 0;)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
-          gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_BUBBLE ||
-          gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) != GTK_SHORTCUT_SCOPE_GLOBAL)
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
-              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                            gtk_shortcut_get_arguments (shortcut)))
-            return TRUE;
-        }
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_mapped (child) && run_global_shortcuts (child, keyval, mods))
-      return TRUE;
-  return FALSE;
-}
-
 static StrataFollowDialog *
 find_dialog (void)
 {
@@ -163,10 +126,10 @@ test_follow (void)
   row = preempted_thread (analysis, &p);
   g_assert_null (strata_follow_bar_get_title (bar));
   /* Nothing followed: the follow keys but Ctrl+F do nothing. */
-  g_assert_false (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketright, 0));
+  g_assert_false (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketright, 0));
 
   /* Ctrl+F, the TID and its machine, Enter. */
-  g_assert_true (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_f, GDK_CONTROL_MASK));
+  g_assert_true (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_f, GDK_CONTROL_MASK));
   test_ui_iterate (50);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
@@ -243,19 +206,19 @@ test_follow (void)
 
   /* ] from the preemption: the change after it; [ back to it. */
   strata_session_select (session, p->start, p->start + 1);
-  g_assert_true (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketright, 0));
+  g_assert_true (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketright, 0));
   next_start = strata_session_get_selected_time (session)->begin;
   g_assert_cmpint (next_start, ==, p->end);
-  g_assert_true (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketleft, 0));
+  g_assert_true (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketleft, 0));
   g_assert_cmpint (strata_session_get_selected_time (session)->begin, ==, p->start);
   g_assert_cmpint (strata_session_get_selected_time (session)->end, ==, p->end);
 
   /* Escape stops following; then the follow keys are free again. */
-  g_assert_true (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_Escape, 0));
+  g_assert_true (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_Escape, 0));
   g_assert_cmpint (strata_session_get_followed_row (session), ==, -1);
   test_ui_iterate (50);
   g_assert_null (strata_follow_bar_get_title (bar));
-  g_assert_false (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketright, 0));
+  g_assert_false (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_bracketright, 0));
 
   gtk_window_destroy (GTK_WINDOW (window));
   test_ui_drain ();

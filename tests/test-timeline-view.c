@@ -102,53 +102,6 @@ press_key (GtkWidget       *widget,
                                                gtk_shortcut_get_arguments (found)));
 }
 
-/* Whether one of @widget's shortcut controllers of @phase and @scope takes the key. */
-static gboolean
-run_shortcuts (GtkWidget          *widget,
-               GtkPropagationPhase phase,
-               GtkShortcutScope    scope,
-               guint               keyval,
-               GdkModifierType     mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = g_list_model_get_n_items (controllers); i-- > 0;)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
-          gtk_event_controller_get_propagation_phase (controller) != phase ||
-          gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) != scope)
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
-              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                            gtk_shortcut_get_arguments (shortcut)))
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
-run_global_shortcuts (GtkWidget      *widget,
-                      guint           keyval,
-                      GdkModifierType mods)
-{
-  if (run_shortcuts (widget, GTK_PHASE_BUBBLE, GTK_SHORTCUT_SCOPE_GLOBAL, keyval, mods))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_mapped (child) && run_global_shortcuts (child, keyval, mods))
-      return TRUE;
-  return FALSE;
-}
-
 /* A key pressed with the focus where the window has it, dispatched as GTK does when no
  * other controller takes it (GTK 4.8 cannot make key events for a test): each widget's
  * capture shortcuts from the window down to the focus, its own from the focus up, then the
@@ -164,12 +117,12 @@ press_window_key (guint           keyval,
   for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
     g_ptr_array_insert (path, 0, w);
   for (guint i = 0; i < path->len; i++)
-    if (run_shortcuts (g_ptr_array_index (path, i), GTK_PHASE_CAPTURE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods))
+    if (test_ui_run_shortcuts (g_ptr_array_index (path, i), GTK_PHASE_CAPTURE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods))
       return TRUE;
   for (guint i = path->len; i-- > 0;)
-    if (run_shortcuts (g_ptr_array_index (path, i), GTK_PHASE_BUBBLE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods))
+    if (test_ui_run_shortcuts (g_ptr_array_index (path, i), GTK_PHASE_BUBBLE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods))
       return TRUE;
-  return run_global_shortcuts (GTK_WIDGET (window), keyval, mods);
+  return test_ui_run_global_shortcuts (GTK_WIDGET (window), keyval, mods);
 }
 
 static gint
@@ -843,7 +796,7 @@ test_preemptions (void)
     g_assert_true (press_window_key (GDK_KEY_0, 0));
     g_assert_cmpint (span (), ==, strata_time_span_duration (*strata_session_get_document_time (get_session ())));
     /* Down still moves in the list, which the timeline does not take. */
-    g_assert_false (run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_Down, 0));
+    g_assert_false (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_Down, 0));
   }
 
   /* And by vCPU: server1's vCPU 0 first. */

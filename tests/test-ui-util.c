@@ -222,3 +222,53 @@ test_ui_isolate_view (GtkWidget *view,
       g_clear_weak_pointer (&isolated_focus);
     }
 }
+
+/* Whether one of @widget's shortcut controllers of @phase and @scope takes the key. */
+gboolean
+test_ui_run_shortcuts (GtkWidget          *widget,
+                       GtkPropagationPhase phase,
+                       GtkShortcutScope    scope,
+                       guint               keyval,
+                       GdkModifierType     mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = g_list_model_get_n_items (controllers); i-- > 0;)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
+          gtk_event_controller_get_propagation_phase (controller) != phase ||
+          gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) != scope)
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods &&
+              gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                            gtk_shortcut_get_arguments (shortcut)))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Whether a shortcut controller of global scope of @widget or of one of its mapped
+ * descendants takes the key, as the window runs them once the focus has let it go (GTK 4.8
+ * cannot make key events for a test). */
+gboolean
+test_ui_run_global_shortcuts (GtkWidget      *widget,
+                              guint           keyval,
+                              GdkModifierType mods)
+{
+  if (test_ui_run_shortcuts (widget, GTK_PHASE_BUBBLE, GTK_SHORTCUT_SCOPE_GLOBAL, keyval, mods))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_mapped (child) && test_ui_run_global_shortcuts (child, keyval, mods))
+      return TRUE;
+  return FALSE;
+}

@@ -34,5 +34,13 @@ gpointer      test_ui_find_widget       (GtkWidget    *root,
 cairo_surface_t *test_ui_render_widget  (GtkWidget    *widget);
 void          test_ui_isolate_view      (GtkWidget    *view,
                                          gboolean      isolate);
+gboolean      test_ui_run_shortcuts     (GtkWidget          *widget,
+                                         GtkPropagationPhase phase,
+                                         GtkShortcutScope    scope,
+                                         guint               keyval,
+                                         GdkModifierType     mods);
+gboolean      test_ui_run_global_shortcuts (GtkWidget      *widget,
+                                            guint           keyval,
+                                            GdkModifierType mods);
 
 G_END_DECLS
