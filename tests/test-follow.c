@@ -138,6 +138,24 @@ preempted_thread (StrataAnalysis          *analysis,
 /* Stepping forward gives each refined interval in turn, whole; stepping back the same ones
  * in reverse; the session selects them. */
 static void
+assert_same_pieces (const GArray *got,
+                    const GArray *want)
+{
+  g_assert_cmpuint (got->len, ==, want->len);
+  for (guint k = 0; k < got->len; k++)
+    {
+      const StrataFollowInterval *a = &g_array_index (got, StrataFollowInterval, k);
+      const StrataFollowInterval *b = &g_array_index (want, StrataFollowInterval, k);
+
+      g_assert_cmpint (a->start, ==, b->start);
+      g_assert_cmpint (a->end, ==, b->end);
+      g_assert_cmpint (a->state, ==, b->state);
+      g_assert_cmpint (a->guest_cpu, ==, b->guest_cpu);
+      g_assert_cmpint (a->pcpu, ==, b->pcpu);
+    }
+}
+
+static void
 test_step (void)
 {
   g_autoptr(StrataAnalysis) analysis = load_demo ();
@@ -197,9 +215,32 @@ test_step (void)
     if (g_array_index (all, StrataFollowInterval, k).start == p->start)
       seen_preempted = g_array_index (all, StrataFollowInterval, k).state == STRATA_STATE_PREEMPTED;
   g_assert_true (seen_preempted);
+
+  /* What a frame draws of it: the pieces strata_follow_thread_drawn() gives, kept while the
+   * range and the width stay, worked out again when either changes. */
+  {
+    g_autoptr(GArray) drawn = strata_session_get_followed_pieces (session, 800);
+    g_autoptr(GArray) again = strata_session_get_followed_pieces (session, 800);
+    g_autoptr(GArray) want = strata_follow_thread_drawn (analysis, row, *strata_session_get_visible_time (session), 800);
+    g_autoptr(GArray) narrower = strata_session_get_followed_pieces (session, 40);
+    g_autoptr(GArray) want_narrower = strata_follow_thread_drawn (analysis, row, *strata_session_get_visible_time (session), 40);
+    g_autoptr(GArray) zoomed = NULL;
+
+    g_assert_nonnull (drawn);
+    g_assert_true (again == drawn);
+    assert_same_pieces (drawn, want);
+    g_assert_true (narrower != drawn);
+    assert_same_pieces (narrower, want_narrower);
+    strata_session_zoom_to (session, p->start, p->end);
+    zoomed = strata_session_get_followed_pieces (session, 40);
+    g_assert_true (zoomed != narrower);
+    g_assert_cmpint (g_array_index (zoomed, StrataFollowInterval, 0).start, ==, p->start);
+  }
+
   /* A row that is not a thread's stops following. */
   strata_session_follow (session, strata_store_find_row (analysis->store, "pcpu/0"));
   g_assert_cmpint (strata_session_get_followed_row (session), ==, -1);
+  g_assert_null (strata_session_get_followed_pieces (session, 800));
 }
 
 /* What to follow from a preemption, and from a row under the pointer. */

@@ -82,6 +82,7 @@ strata_follow_bar_draw (GtkDrawingArea *area,
   StrataAnalysis *analysis;
   const StrataTimeSpan *selection;
   const StrataTimeSpan *visible;
+  g_autoptr(GArray) pieces = NULL;
   gint row;
   int header_width, body_width;
   GdkRGBA fg;
@@ -114,7 +115,8 @@ strata_follow_bar_draw (GtkDrawingArea *area,
     pango_cairo_show_layout (cr, pl);
   }
 
-  strata_render_follow_row (cr, analysis, row, *visible, header_width, 0, body_width, height, dark, NULL);
+  pieces = strata_session_get_followed_pieces (self->session, body_width);
+  strata_render_follow_row (cr, analysis, row, pieces, *visible, header_width, 0, body_width, height, dark, NULL);
 
   selection = strata_session_get_selected_time (self->session);
   if (!strata_time_span_is_empty (*selection))

@@ -201,6 +201,9 @@ _strata_timeline_view_snapshot (GtkWidget   *widget,
   rows_key.fg = fg;
   if (self->rows_node == NULL || memcmp (&rows_key, &self->rows_key, sizeof rows_key) != 0)
     {
+      g_autoptr(GArray) follow_pieces = strata_session_get_followed_pieces (self->session, o.width - o.header_width);
+
+      o.follow_pieces = follow_pieces;
       g_clear_pointer (&self->rows_node, gsk_render_node_unref);
       self->rows_node = build_rows_node (self, &o, &fg);
       self->rows_key = rows_key;

@@ -741,8 +741,6 @@ strata_analysis_unref (StrataAnalysis *self)
   strata_exits_free (self->exits);
   g_ptr_array_unref (self->machines);
   g_ptr_array_unref (self->warnings);
-  if (self->follow_drawn != NULL)
-    self->follow_drawn_free (self->follow_drawn);
   strata_store_free (self->store);
   strata_set_unref (self->set);
   g_free (self);

@@ -182,9 +182,6 @@ typedef struct
   GArray          *preemptions;     /* StrataPreemption, by start */
   StrataExits     *exits;           /* every VM exit, indexed by vCPU and reason */
   GPtrArray       *warnings;        /* char*: inconsistencies found while analysing */
-  gpointer         follow_drawn;    /* strata-follow.c's last pieces drawn, freed with the
-                                     * analysis by follow_drawn_free */
-  GDestroyNotify   follow_drawn_free;
 } StrataAnalysis;
 
 StrataAnalysis *strata_analysis_new   (StrataSet                   *set,

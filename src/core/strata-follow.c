@@ -297,81 +297,20 @@ strata_follow_thread (StrataAnalysis *analysis,
   return out;
 }
 
-/* A frame draws a followed thread twice, its row in the bar and its outlines on the rows,
- * over the same span and columns: the pieces drawn last are kept with the analysis (which
- * does not change once made) and given again for the same. */
-typedef struct
-{
-  guint          row;
-  StrataTimeSpan visible;
-  int            width;
-  GArray        *pieces;
-} FollowDrawn;
-
-static GMutex follow_drawn_lock;
-
-static void
-follow_drawn_free (gpointer data)
-{
-  FollowDrawn *d = data;
-
-  g_array_unref (d->pieces);
-  g_free (d);
-}
-
-static GArray *follow_thread_drawn (StrataAnalysis *analysis,
-                                    guint           row,
-                                    StrataTimeSpan  visible,
-                                    int             width);
-
 GArray *
 strata_follow_thread_drawn (StrataAnalysis *analysis,
                             guint           row,
                             StrataTimeSpan  visible,
                             int             width)
 {
-  FollowDrawn *d;
-  GArray *pieces;
-
-  g_return_val_if_fail (analysis != NULL, g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
-  g_return_val_if_fail (row < strata_store_n_rows (analysis->store),
-                        g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
-
-  g_mutex_lock (&follow_drawn_lock);
-  d = analysis->follow_drawn;
-  if (d != NULL && d->row == row && strata_time_span_equal (&d->visible, &visible) && d->width == width)
-    {
-      pieces = g_array_ref (d->pieces);
-      g_mutex_unlock (&follow_drawn_lock);
-      return pieces;
-    }
-  g_mutex_unlock (&follow_drawn_lock);
-
-  pieces = follow_thread_drawn (analysis, row, visible, width);
-
-  g_mutex_lock (&follow_drawn_lock);
-  if (analysis->follow_drawn == NULL)
-    {
-      analysis->follow_drawn = g_new0 (FollowDrawn, 1);
-      analysis->follow_drawn_free = follow_drawn_free;
-    }
-  d = analysis->follow_drawn;
-  g_clear_pointer (&d->pieces, g_array_unref);
-  *d = (FollowDrawn) { row, visible, width, g_array_ref (pieces) };
-  g_mutex_unlock (&follow_drawn_lock);
-  return pieces;
-}
-
-static GArray *
-follow_thread_drawn (StrataAnalysis *analysis,
-                     guint           row,
-                     StrataTimeSpan  visible,
-                     int             width)
-{
   StrataStore *store;
   GArray *out;
   Follow f;
   guint64 first, last, n;
+
+  g_return_val_if_fail (analysis != NULL, g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
+  g_return_val_if_fail (row < strata_store_n_rows (analysis->store),
+                        g_array_new (FALSE, FALSE, sizeof (StrataFollowInterval)));
 
   store = analysis->store;
   follow_init (&f, analysis, row);

@@ -52,9 +52,9 @@ GArray  *strata_follow_thread (StrataAnalysis *analysis,
  * them while there are at most STRATA_FOLLOW_EXACT_PER_PX of the row's per column; zoomed out
  * further, one per pixel column, that column's sample (the first interval in it where the
  * thread ran, among its first few, else the state at its start), neighbours alike joined, so
- * that a thread with a million changes costs the width, as the rows' summaries do. The
- * array is shared with the next call for the same (drawing the bar and the outlines of one
- * frame): read it, unref it, never change it. */
+ * that a thread with a million changes costs the width, as the rows' summaries do. A frame
+ * draws them twice (the bar and the outlines): strata_session_get_followed_pieces() keeps
+ * them for it. */
 GArray  *strata_follow_thread_drawn (StrataAnalysis *analysis,
                                      guint           row,
                                      StrataTimeSpan  visible,

@@ -37,6 +37,14 @@ struct _StrataSession
   StrataTimeSpan   marked;       /* empty: the whole rows */
   gint             marked_exits; /* an exits group (strata-exits.h) to mark, -1: none */
   gint             followed_row; /* a thread row followed through the host, -1: none */
+  /* Its pieces drawn last: a frame draws them twice, in the bar and as outlines. */
+  struct
+  {
+    gint           row;
+    StrataTimeSpan visible;
+    int            width;
+    GArray        *pieces;       /* StrataFollowInterval; NULL: none */
+  } followed_drawn;
 };
 
 enum {
@@ -71,6 +79,7 @@ strata_session_finalize (GObject *object)
   g_clear_pointer (&self->collapsed, g_array_unref);
   g_clear_pointer (&self->shown, g_array_unref);
   g_clear_pointer (&self->losses, g_array_unref);
+  g_clear_pointer (&self->followed_drawn.pieces, g_array_unref);
   g_clear_pointer (&self->analysis, strata_analysis_unref);
   G_OBJECT_CLASS (strata_session_parent_class)->finalize (object);
 }
@@ -497,6 +506,39 @@ strata_session_follow (StrataSession *self,
     return;
   self->followed_row = row;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWED_ROW]);
+}
+
+/**
+ * strata_session_get_followed_pieces:
+ * @width: the width in pixels they are drawn over
+ *
+ * The followed thread's pieces to draw over the visible range (strata_follow_thread_drawn()),
+ * kept until the row, the range or @width changes, so that the bar and the outlines of one
+ * frame share them.
+ *
+ * Returns: (transfer full) (nullable): a StrataFollowInterval array not to change, or %NULL
+ *   when no thread is followed
+ */
+GArray *
+strata_session_get_followed_pieces (StrataSession *self,
+                                    int            width)
+{
+  g_return_val_if_fail (STRATA_IS_SESSION (self), NULL);
+
+  if (self->followed_row < 0)
+    return NULL;
+  if (self->followed_drawn.pieces == NULL || self->followed_drawn.row != self->followed_row ||
+      self->followed_drawn.width != width ||
+      !strata_time_span_equal (&self->followed_drawn.visible, &self->visible))
+    {
+      g_clear_pointer (&self->followed_drawn.pieces, g_array_unref);
+      self->followed_drawn.pieces = strata_follow_thread_drawn (self->analysis, self->followed_row,
+                                                                self->visible, width);
+      self->followed_drawn.row = self->followed_row;
+      self->followed_drawn.visible = self->visible;
+      self->followed_drawn.width = width;
+    }
+  return g_array_ref (self->followed_drawn.pieces);
 }
 
 /**

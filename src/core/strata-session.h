@@ -89,12 +89,15 @@ void                   strata_session_mark               (StrataSession         
 
 /* A thread row followed through the host (strata-follow.h), or -1; follow() takes -1 or a
  * row that is not a thread's to stop. follow_step() selects its next (@direction > 0) or
- * previous state change and brings it into sight; FALSE when there is none. */
+ * previous state change and brings it into sight; FALSE when there is none.
+ * get_followed_pieces() gives what to draw of it over the visible range, @width px wide. */
 gint                   strata_session_get_followed_row   (StrataSession         *self);
 void                   strata_session_follow             (StrataSession         *self,
                                                           gint                   row);
 gboolean               strata_session_follow_step        (StrataSession         *self,
                                                           gint                   direction);
+GArray                *strata_session_get_followed_pieces (StrataSession         *self,
+                                                          int                    width);
 
 /* The groups of the layout whose rows are hidden: a gboolean per layout entry. */
 const GArray          *strata_session_get_collapsed      (StrataSession         *self);

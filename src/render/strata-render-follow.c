@@ -126,6 +126,7 @@ void
 strata_render_follow_outlines (cairo_t        *cr,
                                StrataAnalysis *analysis,
                                gint            follow_row,
+                               const GArray   *given,
                                StrataTimeSpan  visible,
                                const GArray   *rows,
                                int             row_height,
@@ -169,7 +170,7 @@ strata_render_follow_outlines (cairo_t        *cr,
   for (guint i = 0; i < rows->len; i++)
     outlines[i] = (Outline) { g_array_index (rows, StrataRenderRowY, i).y, 0, -1 };
 
-  pieces = strata_follow_thread_drawn (analysis, follow_row, visible, width);
+  pieces = given ? g_array_ref ((GArray *) given) : strata_follow_thread_drawn (analysis, follow_row, visible, width);
   for (guint i = 0; i < pieces->len; i++)
     {
       const StrataFollowInterval *p = &g_array_index (pieces, StrataFollowInterval, i);
@@ -218,6 +219,7 @@ void
 strata_render_follow_row (cairo_t        *cr,
                           StrataAnalysis *analysis,
                           gint            follow_row,
+                          const GArray   *given,
                           StrataTimeSpan  visible,
                           double          x,
                           double          y,
@@ -244,7 +246,8 @@ strata_render_follow_row (cairo_t        *cr,
   cairo_save (cr);
   cairo_rectangle (cr, x, y, width, height);
   cairo_clip (cr);
-  pieces = strata_follow_thread_drawn (analysis, follow_row, visible, (int) width);
+  pieces = given ? g_array_ref ((GArray *) given)
+                 : strata_follow_thread_drawn (analysis, follow_row, visible, (int) width);
   for (guint i = 0; i < pieces->len; i++)
     {
       const StrataFollowInterval *p = &g_array_index (pieces, StrataFollowInterval, i);

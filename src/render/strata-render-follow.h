@@ -25,6 +25,9 @@ typedef struct
   double y;       /* its top, in the surface */
 } StrataRenderRowY;
 
+/* Both take the pieces of @follow_row to draw (strata_follow_thread_drawn() over @visible and
+ * the width), or NULL to work them out. */
+
 /* Outlines, over [@x, @x + @width), the time thread row @follow_row spent on each of @rows
  * (StrataRenderRowY, the rows drawn, of @row_height): its guest CPU, that CPU's vCPU and the
  * pCPU the vCPU ran on for a guest's thread; the CPU it ran on for another. Outlines closer
@@ -32,6 +35,7 @@ typedef struct
 void strata_render_follow_outlines (cairo_t        *cr,
                                     StrataAnalysis *analysis,
                                     gint            follow_row,
+                                    const GArray   *pieces,
                                     StrataTimeSpan  visible,
                                     const GArray   *rows,
                                     int             row_height,
@@ -44,6 +48,7 @@ void strata_render_follow_outlines (cairo_t        *cr,
 void strata_render_follow_row      (cairo_t        *cr,
                                     StrataAnalysis *analysis,
                                     gint            follow_row,
+                                    const GArray   *pieces,
                                     StrataTimeSpan  visible,
                                     double          x,
                                     double          y,

@@ -1015,7 +1015,8 @@ strata_render_body (cairo_t                   *cr,
     draw_marked_exits (cr, analysis, o, x, exits_y, width);
 
   if (drawn != NULL)
-    strata_render_follow_outlines (cr, analysis, o->follow_row, o->visible, drawn, o->row_height, x, width, o->dark);
+    strata_render_follow_outlines (cr, analysis, o->follow_row, o->follow_pieces, o->visible, drawn, o->row_height, x,
+                                   width, o->dark);
 
   if (!strata_time_span_is_empty (o->selection))
     {

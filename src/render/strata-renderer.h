@@ -50,6 +50,9 @@ typedef struct
                                         * reason) marked on their vCPU's row; -1: none */
   gint                   follow_row;   /* a thread row followed (strata-follow.h), outlined on
                                         * the CPU, vCPU and pCPU rows it was on; -1: none */
+  const GArray          *follow_pieces; /* borrowed: its pieces as strata_follow_thread_drawn()
+                                         * gives them over visible, the body's width; NULL:
+                                         * worked out */
   gboolean               dark;
   const char            *font;         /* Pango font description; NULL: "Sans 9" */
   const char            *title;        /* a band on top names it ("server1 + host") with the

@@ -81,6 +81,7 @@ draw_follow (StrataAnalysis *analysis,
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, DRAWN_WIDTH, 22 * 40);
   cairo_t *cr = cairo_create (surface);
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (StrataRenderRowY));
+  g_autoptr(GArray) pieces = NULL;
   StrataTimeSpan span = { from, to };
 
   /* Every pCPU and vCPU row, as a view scrolled over all of them would have them. */
@@ -91,8 +92,10 @@ draw_follow (StrataAnalysis *analysis,
 
         g_array_append_val (rows, y);
       }
-  strata_render_follow_row (cr, analysis, follow_row, span, 0, 0, DRAWN_WIDTH, 22, FALSE, NULL);
-  strata_render_follow_outlines (cr, analysis, follow_row, span, rows, 22, 0, DRAWN_WIDTH, FALSE);
+  /* Worked out once for both, as the app's session does for a frame. */
+  pieces = strata_follow_thread_drawn (analysis, follow_row, span, DRAWN_WIDTH);
+  strata_render_follow_row (cr, analysis, follow_row, pieces, span, 0, 0, DRAWN_WIDTH, 22, FALSE, NULL);
+  strata_render_follow_outlines (cr, analysis, follow_row, pieces, span, rows, 22, 0, DRAWN_WIDTH, FALSE);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
