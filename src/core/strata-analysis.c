@@ -352,11 +352,27 @@ task_worker (gpointer data)
   return NULL;
 }
 
+/* A VM's guest-mode windows (16 bytes a KVM entry, the most on an exit-heavy host) serve the
+ * link and the guest's model pass only: not held to the end of the analysis, where its peak
+ * memory is. The vCPUs stay, each with no windows. */
+static void
+vm_release_windows (Vm *vm)
+{
+  for (guint c = 0; c < vm->windows->len; c++)
+    {
+      g_array_unref (g_ptr_array_index (vm->windows, c));
+      g_ptr_array_index (vm->windows, c) = g_array_new (FALSE, FALSE, sizeof (Window));
+    }
+}
+
 static void
 model_pass (Model                       *model,
             const StrataAnalysisOptions *options)
 {
   _strata_analysis_run_model (model);
+  /* Only this guest's model reads its VM's windows. */
+  if (model->vm != NULL)
+    vm_release_windows (model->vm);
   strata_store_builder_trim (model->b);
   if (options != NULL && options->release_events)
     for (guint s = 0; s < model->machine->trace->streams->len; s++)
@@ -617,6 +633,8 @@ strata_analysis_new (StrataSet                   *set,
   run_models (&a, options, model_pass, TRUE, end);
   if (g_cancellable_set_error_if_cancelled (a.cancellable, error))
     return analysis_abort (&a);
+  for (guint v = 0; v < a.vms->len; v++)
+    vm_release_windows (g_ptr_array_index (a.vms, v));
   phase_done (options, "models");
   if (pub->host >= 0)
     _strata_analysis_fuse (&a, g_ptr_array_index (a.models, pub->host), end);
