@@ -135,11 +135,51 @@ set_span (StrataSyncHull *hull,
     strata_sync_hull_set_span (hull, strata_time_clamp (trace->begin_ns), strata_time_clamp (trace->end_ns));
 }
 
+/* A message between a machine and its reference clock, as both ends recorded it. */
+typedef struct
+{
+  gboolean from_ref;        /* sent by the reference */
+  gint64   own_ns;
+  gint64   ref_ns;
+} SyncPoint;
+
+static int
+compare_sync_points (gconstpointer a,
+                     gconstpointer b)
+{
+  const SyncPoint *pa = a, *pb = b;
+
+  if (pa->own_ns != pb->own_ns)
+    return pa->own_ns < pb->own_ns ? -1 : 1;
+  if (pa->ref_ns != pb->ref_ns)
+    return pa->ref_ns < pb->ref_ns ? -1 : 1;
+  return (pa->from_ref > pb->from_ref) - (pa->from_ref < pb->from_ref);
+}
+
+/* The hull's origin is its first point, and the fit's rounding depends on it: the points go
+ * in time order, not in that of a hash table, which the scan threads fill in any order. */
+static void
+add_points (StrataSyncHull *hull,
+            GArray         *points)
+{
+  g_array_sort (points, compare_sync_points);
+  for (guint i = 0; i < points->len; i++)
+    {
+      const SyncPoint *p = &g_array_index (points, SyncPoint, i);
+
+      if (p->from_ref)
+        strata_sync_hull_add_from_ref (hull, p->ref_ns, p->own_ns);
+      else
+        strata_sync_hull_add_to_ref (hull, p->own_ns, p->ref_ns);
+    }
+}
+
 static void
 sync_vmsync (Analysis *a,
              Model    *guest)
 {
   g_autoptr(StrataSyncHull) hull = strata_sync_hull_new ();
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (SyncPoint));
   GHashTableIter iter;
   gpointer value;
 
@@ -147,14 +187,13 @@ sync_vmsync (Analysis *a,
   while (g_hash_table_iter_next (&iter, &value, NULL))
     {
       VmsyncPair *pair = value;
+      SyncPoint p = { !pair->gh, pair->guest_ns, pair->host_ns };
 
       if (pair->uid != guest->vm->vm_uid || !pair->has_host || !pair->has_guest)
         continue;
-      if (pair->gh)
-        strata_sync_hull_add_to_ref (hull, pair->guest_ns, pair->host_ns);
-      else
-        strata_sync_hull_add_from_ref (hull, pair->host_ns, pair->guest_ns);
+      g_array_append_val (points, p);
     }
+  add_points (hull, points);
   set_span (hull, guest);
   strata_sync_hull_solve (hull, &guest->machine->sync);
 }
@@ -164,25 +203,28 @@ sync_tcp (Model          *own,
           Model          *ref,
           StrataSyncHull *hull)
 {
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (SyncPoint));
   GHashTableIter iter;
   gpointer key, value, other;
-  guint n = 0;
 
   g_hash_table_iter_init (&iter, own->net_send);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if ((other = g_hash_table_lookup (ref->net_recv, key)) != NULL)
       {
-        strata_sync_hull_add_to_ref (hull, *(gint64 *) value, *(gint64 *) other);
-        n++;
+        SyncPoint p = { FALSE, *(gint64 *) value, *(gint64 *) other };
+
+        g_array_append_val (points, p);
       }
   g_hash_table_iter_init (&iter, ref->net_send);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if ((other = g_hash_table_lookup (own->net_recv, key)) != NULL)
       {
-        strata_sync_hull_add_from_ref (hull, *(gint64 *) value, *(gint64 *) other);
-        n++;
+        SyncPoint p = { TRUE, *(gint64 *) other, *(gint64 *) value };
+
+        g_array_append_val (points, p);
       }
-  return n;
+  add_points (hull, points);
+  return points->len;
 }
 
 /* The map is increasing: when both ends of the trace map well inside the time range, every
