@@ -1035,8 +1035,10 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
       /* A change at the very end would be an empty interval. */
       while (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns)
         row->n--;
-      /* Shrunk in place (no copy, so no second peak): growth slack is not kept. */
-      row_resize (row, row->n);
+      /* Shrunk in place (no copy, so no second peak): growth slack is not kept. Most rows
+       * were trimmed when their model ended. */
+      if (row->cap != row->n || row->ids == NULL || row->storage == STORE_SPILL)
+        row_resize (row, row->n);
       store->n_changes += row->n;
       store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
                        (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
