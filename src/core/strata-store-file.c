@@ -515,27 +515,57 @@ hash_worker (gpointer data)
   return NULL;
 }
 
+typedef guint64 (*RowSize) (gconstpointer rows,
+                            guint         r);
+
+typedef struct
+{
+  RowSize       size;
+  gconstpointer rows;
+} SizeOrder;
+
 static int
 compare_row_size (gconstpointer a,
                   gconstpointer b,
                   gpointer      data)
 {
-  GPtrArray *rows = data;
-  guint64 na = ((StoreRow *) g_ptr_array_index (rows, *(const guint *) a))->n;
-  guint64 nb = ((StoreRow *) g_ptr_array_index (rows, *(const guint *) b))->n;
+  const SizeOrder *o = data;
+  guint64 na = o->size (o->rows, *(const guint *) a);
+  guint64 nb = o->size (o->rows, *(const guint *) b);
 
   return na < nb ? 1 : na > nb ? -1 : 0;
 }
 
-static guint *
-rows_by_size (GPtrArray *rows)
-{
-  guint *order = g_new (guint, MAX (rows->len, 1));
+/* Rows in the order workers take them: the large ones first, largest first, so that
+ * no core is left with one at the end; then the others in row order (sorting the hundreds
+ * of thousands of short rows of a switch-heavy set would cost more than it balances). */
+#define LARGE_ROW 4096
 
-  for (guint r = 0; r < rows->len; r++)
-    order[r] = r;
-  g_qsort_with_data (order, rows->len, sizeof (guint), compare_row_size, rows);
+static guint *
+rows_by_size (guint         n_rows,
+              RowSize       size,
+              gconstpointer rows)
+{
+  guint *order = g_new (guint, MAX (n_rows, 1));
+  SizeOrder o = { size, rows };
+  guint n_large = 0, k;
+
+  for (guint r = 0; r < n_rows; r++)
+    if (size (rows, r) >= LARGE_ROW)
+      order[n_large++] = r;
+  k = n_large;
+  for (guint r = 0; r < n_rows; r++)
+    if (size (rows, r) < LARGE_ROW)
+      order[k++] = r;
+  g_qsort_with_data (order, n_large, sizeof (guint), compare_row_size, &o);
   return order;
+}
+
+static guint64
+store_row_size (gconstpointer rows,
+                guint         r)
+{
+  return ((const StoreRow *) g_ptr_array_index ((GPtrArray *) rows, r))->n;
 }
 
 /* Where @data of @size bytes lies in the writer's file: in the spill it is written to, or
@@ -566,7 +596,7 @@ strata_store_write (StrataStore         *self,
   g_autofree FileRow *table = g_new0 (FileRow, MAX (n_rows, 1));
   g_autoptr(GByteArray) names = g_byte_array_new ();
   g_autoptr(GArray) aliases = g_array_new (FALSE, FALSE, sizeof (FileAlias));
-  WriteJob job = { self, rows_by_size (self->rows), g_new0 (guint64, 2 * MAX (n_rows, 1)),
+  WriteJob job = { self, rows_by_size (n_rows, store_row_size, self->rows), g_new0 (guint64, 2 * MAX (n_rows, 1)),
                    g_new0 (guint8, MAX (n_rows, 1)), 0 };
   StoreMeta meta = { self->begin, self->end, self->n_changes, n_rows, self->n_descs, 0,
                      STRATA_STORE_SUMMARY_VERSION };
@@ -644,9 +674,14 @@ typedef struct
   StrataStore       *store;
   StrataSectionFile *file;
   const FileRow     *table;
+  const StoreMeta   *meta;
+  const guint8      *names;
+  gsize              names_size;
   guint             *order;
   gint               next;
   gint               failed;      /* a row that failed + 1 */
+  const char        *what;        /* how it failed */
+  gsize              memory;      /* of the rows read */
 } ReadJob;
 
 typedef struct
@@ -784,27 +819,6 @@ verify_row (ReadJob  *job,
   return TRUE;
 }
 
-static gpointer
-verify_worker (gpointer data)
-{
-  ReadJob *job = data;
-  g_autofree guint8 *seen = g_new0 (guint8, MAX (job->store->n_descs, 1));
-  g_autoptr(GArray) used = g_array_new (FALSE, FALSE, sizeof (guint32));
-  gint i;
-
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
-    {
-      guint r = job->order[i];
-      StoreRow *row = g_ptr_array_index (job->store->rows, r);
-
-      if (g_atomic_int_get (&job->failed) != 0)
-        break;
-      if (!verify_row (job, row, r, seen, used))
-        g_atomic_int_set (&job->failed, r + 1);
-    }
-  return NULL;
-}
-
 /* @size bytes at file @offset, 8-byte aligned, inside the file and outside its header. */
 static gconstpointer
 file_array (StrataSectionFile *file,
@@ -913,6 +927,87 @@ file_name (const guint8 *names,
   return g_utf8_validate (name, -1, NULL) ? name : NULL;
 }
 
+static guint64
+file_row_size (gconstpointer rows,
+               guint         r)
+{
+  return ((const FileRow *) rows)[r].n;
+}
+
+/* Row @r from its entry of the table, pointing into the file; NULL, or why it cannot be. */
+static const char *
+read_row (ReadJob  *job,
+          guint     r,
+          StoreRow *row,
+          guint8   *seen,
+          GArray   *used)
+{
+  StrataSectionFile *file = job->file;
+  const FileRow *f = &job->table[r];
+  const char *name = file_name (job->names, job->names_size, f->name);
+  gsize time_size = f->wide ? sizeof (gint64) : sizeof (guint32);
+  guint64 max_n = strata_section_file_size (file) / sizeof (guint32);
+
+  row->storage = STORE_MAPPED;
+  row->pyramid_storage = STORE_MAPPED;
+  if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n)
+    return "a row out of bounds";
+  row->name = (char *) name;
+  row->kind = f->kind;
+  row->machine = f->machine;
+  row->number = f->number;
+  row->n = row->cap = f->n;
+  if (f->wide)
+    row->wide = (gint64 *) file_array (file, f->times, f->n * time_size);
+  else
+    {
+      row->off = (guint32 *) file_array (file, f->times, f->n * time_size);
+      row->base = (gint64 *) file_array (file, f->base, row_base_bytes (row));
+    }
+  row->ids = (guint32 *) file_array (file, f->ids, f->n * sizeof (guint32));
+  if (f->n > 0 && (row->ids == NULL || (row->wide == NULL && (row->off == NULL || row->base == NULL))))
+    return "a row out of bounds";
+  /* A summary of this version is read in place; one of another is left out, and
+   * built again when drawn. Its shape must be the one its row gives. */
+  if (f->pyramid != 0 && job->meta->summary_version == STRATA_STORE_SUMMARY_VERSION &&
+      !setup_pyramid (file, f, row, job->meta->end))
+    return "a summary out of bounds";
+  _strata_store_names_add (job->store, r + 1);
+  if (!verify_row (job, row, r, seen, used))
+    return "a row that does not match its checksum, or breaks a rule of rows";
+  return NULL;
+}
+
+static gpointer
+read_worker (gpointer data)
+{
+  ReadJob *job = data;
+  g_autofree guint8 *seen = g_new0 (guint8, MAX (job->store->n_descs, 1));
+  g_autoptr(GArray) used = g_array_new (FALSE, FALSE, sizeof (guint32));
+  gsize memory = 0;
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
+    {
+      guint r = job->order[i];
+      StoreRow *row = g_ptr_array_index (job->store->rows, r);
+      const char *what;
+
+      if (g_atomic_int_get (&job->failed) != 0)
+        break;
+      if ((what = read_row (job, r, row, seen, used)) != NULL)
+        {
+          if (g_atomic_int_compare_and_exchange (&job->failed, 0, r + 1))
+            job->what = what;
+          break;
+        }
+      memory += row_base_bytes (row) + row_times_bytes (row) + row->n * sizeof (guint32) +
+                sizeof (StoreRow) + strlen (row->name) + 1 + row->pyramid_memory;
+    }
+  g_atomic_pointer_add (&job->memory, memory);
+  return NULL;
+}
+
 StrataStore *
 strata_store_read (StrataSectionFile *file,
                    GError           **error)
@@ -936,8 +1031,7 @@ strata_store_read (StrataSectionFile *file,
 
   store = g_new0 (StrataStore, 1);
   store->file = strata_section_file_ref (file);
-  store->rows = g_ptr_array_new_with_free_func (store_row_free);
-  store->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
+  store->rows = g_ptr_array_new ();
   store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_ptr_array_new ();
   store->descs = (StrataStateDesc *) descs_data;
@@ -952,48 +1046,13 @@ strata_store_read (StrataSectionFile *file,
     if (store->descs[d].state >= STRATA_STATE_N || store->descs[d].reserved != 0)
       return invalid (store, error, "an unknown state");
 
-  job.table = (const FileRow *) rows_data;
+  /* Every row is made on every core, from the file's table, as it is checked: a set of
+   * many short-lived threads has hundreds of thousands. Their memory is one block, its pages
+   * first touched by the workers. */
+  store->row_block = g_malloc0 ((gsize) MAX (meta.n_rows, 1) * sizeof (StoreRow) + 64);
+  g_ptr_array_set_size (store->rows, meta.n_rows);
   for (guint r = 0; r < meta.n_rows; r++)
-    {
-      const FileRow *f = &job.table[r];
-      StoreRow *row = g_aligned_alloc0 (1, sizeof (StoreRow), 64);
-      const char *name = file_name (names, names_size, f->name);
-      gsize time_size = f->wide ? sizeof (gint64) : sizeof (guint32);
-      guint64 max_n = strata_section_file_size (file) / sizeof (guint32);
-
-      row->storage = STORE_MAPPED;
-      row->pyramid_storage = STORE_MAPPED;
-      g_ptr_array_add (store->rows, row);
-      if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n)
-        return invalid (store, error, "a row out of bounds");
-      row->name = g_strdup (name);
-      row->kind = f->kind;
-      row->machine = f->machine;
-      row->number = f->number;
-      row->n = row->cap = f->n;
-      if (f->wide)
-        row->wide = (gint64 *) file_array (file, f->times, f->n * time_size);
-      else
-        {
-          row->off = (guint32 *) file_array (file, f->times, f->n * time_size);
-          row->base = (gint64 *) file_array (file, f->base, row_base_bytes (row));
-        }
-      row->ids = (guint32 *) file_array (file, f->ids, f->n * sizeof (guint32));
-      if (f->n > 0 && (row->ids == NULL || (row->wide == NULL && (row->off == NULL || row->base == NULL))))
-        return invalid (store, error, "a row out of bounds");
-      /* A summary of this version is read in place; one of another is left out, and
-       * built again when drawn. Its shape must be the one its row gives. */
-      if (f->pyramid != 0 && meta.summary_version == STRATA_STORE_SUMMARY_VERSION &&
-          !setup_pyramid (file, f, row, meta.end))
-        return invalid (store, error, "a summary out of bounds");
-      store->memory += row_base_bytes (row) + row_times_bytes (row) + row->n * sizeof (guint32) +
-                       sizeof (StoreRow) + strlen (row->name) + 1;
-      n_changes += row->n;
-      g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
-      _strata_store_note_row (store, r);
-    }
-  if (n_changes != meta.n_changes)
-    return invalid (store, error, "a count of changes that does not add up");
+    g_ptr_array_index (store->rows, r) = (StoreRow *) (((guintptr) store->row_block + 63) & ~(guintptr) 63) + r;
   for (guint i = 0; i < meta.n_aliases; i++)
     {
       FileAlias a;
@@ -1005,25 +1064,37 @@ strata_store_read (StrataSectionFile *file,
         return invalid (store, error, "an alias out of bounds");
       g_ptr_array_add (store->aliases, g_strdup (name));
       g_ptr_array_add (store->aliases, GUINT_TO_POINTER (a.row));
-      g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, store->aliases->len - 2),
-                           GUINT_TO_POINTER (a.row + 1));
     }
-  store->n_changes = n_changes;
+  _strata_store_names_init (store);
 
   job.store = store;
   job.file = file;
-  job.order = rows_by_size (store->rows);
-  strata_parallel_run ("strata-store-verify", store->rows->len, verify_worker, &job);
+  job.table = (const FileRow *) rows_data;
+  job.meta = &meta;
+  job.names = names;
+  job.names_size = names_size;
+  job.order = rows_by_size (meta.n_rows, file_row_size, job.table);
+  strata_parallel_run ("strata-store-read", store->rows->len, read_worker, &job);
   g_free (job.order);
   if (job.failed != 0)
     {
-      g_autofree char *what = g_strdup_printf ("row %s does not match its checksum, or breaks a rule of rows",
-                                               ((StoreRow *) g_ptr_array_index (store->rows, job.failed - 1))->name);
+      const char *name = ((StoreRow *) g_ptr_array_index (store->rows, job.failed - 1))->name;
+      g_autofree char *what = g_strdup_printf ("row %s: %s", name ? name : "?", job.what);
 
       return invalid (store, error, what);
     }
-  for (guint r = 0; r < store->rows->len; r++)
-    store->memory += ((StoreRow *) g_ptr_array_index (store->rows, r))->pyramid_memory;
+  /* Aliases after rows: a name is found as the last entered. */
+  for (guint i = 0; i < meta.n_aliases; i++)
+    _strata_store_names_add (store, meta.n_rows + 1 + i);
+  for (guint r = 0; r < meta.n_rows; r++)
+    {
+      n_changes += ((StoreRow *) g_ptr_array_index (store->rows, r))->n;
+      _strata_store_note_row (store, r);
+    }
+  if (n_changes != meta.n_changes)
+    return invalid (store, error, "a count of changes that does not add up");
+  store->n_changes = n_changes;
+  store->memory += job.memory;
   /* The checks' last pages too: a store opens with none of its file resident. */
   strata_section_file_release (file, 0, strata_section_file_size (file));
   return store;

@@ -152,7 +152,14 @@ struct _StrataStoreBuilder
 struct _StrataStore
 {
   GPtrArray         *rows;
-  GHashTable        *by_name;    /* name -> row + 1 */
+  gpointer           row_block;  /* a read store's rows, all in one allocation, or NULL */
+  /* Rows and aliases by name: open addressing, at most half full; a slot holds 0 (empty),
+   * r + 1 for row r or n_rows + 1 + a for alias a. 4 bytes a slot, against a hash table's
+   * 20, and filled from every core as a saved store is read. The hash of each entry's
+   * name spares comparing names, each a read of a row and of its name elsewhere. */
+  gint              *names;
+  guint32            names_mask;
+  guint32           *name_hashes;
   GArray            *pcpu_rows;  /* gint: the rows of kind pcpu, in row order */
   GPtrArray         *aliases;    /* as in the builder */
   StrataStateDesc   *descs;
@@ -196,6 +203,15 @@ void     store_row_free          (gpointer          row);
 /* Indexes row @r once it is in @self (its kind, for strata_store_pcpu_rows()). */
 void     _strata_store_note_row       (StrataStore           *self,
                                        guint                  r);
+/* The index of names: init() sizes it for @self's rows and aliases; add() enters row r
+ * (@entry r + 1) or alias a (n_rows + 1 + a), from any thread once the row's name is set.
+ * Of two entries of one name, the greater is found, as a later insertion into a hash table
+ * would be. */
+void     _strata_store_names_init     (StrataStore           *self);
+void     _strata_store_names_add      (StrataStore           *self,
+                                       guint32                entry);
+/* What store_row_free() frees but the row's own memory and name. */
+void     store_row_clear              (StoreRow              *row);
 
 /* Rows' summaries (strata-store-summary.c): _strata_store_build_pyramid() builds @row's and
  * returns its bytes; _strata_store_build_pyramids() builds those of every row of @store but

@@ -456,6 +456,14 @@ descs_reserve (StrataStoreBuilder *self,
 }
 
 void
+store_row_clear (StoreRow *row)
+{
+  g_clear_pointer (&row->descs_used, g_free);
+  row_free_arrays (row);
+  row_free_pyramid (row);
+}
+
+void
 store_row_free (gpointer data)
 {
   StoreRow *row = data;
@@ -463,9 +471,7 @@ store_row_free (gpointer data)
   if (row == NULL)
     return;
   g_free (row->name);
-  g_free (row->descs_used);
-  row_free_arrays (row);
-  row_free_pyramid (row);
+  store_row_clear (row);
   g_aligned_free (row);
 }
 
@@ -1023,7 +1029,6 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   store->descs = g_renew (StrataStateDesc, g_steal_pointer (&self->descs), MAX (self->n_descs, 1));
   g_clear_pointer (&self->index, g_free);
   store->rows = g_steal_pointer (&self->rows);
-  store->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, NULL);
   store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_steal_pointer (&self->aliases);
   store->memory = store->n_descs * sizeof (StrataStateDesc);
@@ -1044,12 +1049,11 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
                        (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
                        row->n * sizeof (guint32) + sizeof (StoreRow) + strlen (row->name) + 1 +
                        row->pyramid_memory;
-      g_hash_table_insert (store->by_name, row->name, GUINT_TO_POINTER (r + 1));
       _strata_store_note_row (store, r);
     }
-  for (guint i = 0; i < store->aliases->len; i += 2)
-    g_hash_table_insert (store->by_name, g_ptr_array_index (store->aliases, i),
-                         GUINT_TO_POINTER (GPOINTER_TO_UINT (g_ptr_array_index (store->aliases, i + 1)) + 1));
+  _strata_store_names_init (store);
+  for (guint r = 0; r < store->rows->len + store->aliases->len / 2; r++)
+    _strata_store_names_add (store, r + 1);
   _strata_store_build_pyramids (store, alongside, user_data);
 
   /* Spilled rows stay where they are, but are no longer the builder's to free: the spill
@@ -1075,12 +1079,18 @@ strata_store_free (StrataStore *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->by_name);
+  g_free (self->names);
+  g_free (self->name_hashes);
   g_array_unref (self->pcpu_rows);
   for (guint i = 0; i < self->aliases->len; i += 2)
     g_free (g_ptr_array_index (self->aliases, i));
   g_ptr_array_unref (self->aliases);
+  /* A read store's rows have their names in its file, and their memory in one block. */
+  if (self->row_block != NULL)
+    for (guint r = 0; r < self->rows->len; r++)
+      store_row_clear (g_ptr_array_index (self->rows, r));
   g_ptr_array_unref (self->rows);
+  g_free (self->row_block);
   if (!self->descs_mapped)
     g_free (self->descs);
   g_clear_pointer (&self->spill, strata_store_spill_unref);
@@ -1095,14 +1105,104 @@ guint64 strata_store_n_changes (StrataStore *self) { return self->n_changes; }
 guint strata_store_n_descs (StrataStore *self) { return self->n_descs; }
 gsize strata_store_memory (StrataStore *self) { return self->memory; }
 
+#define ROW(self, r) ((StoreRow *) g_ptr_array_index ((self)->rows, (r)))
+
+static guint32
+name_hash (const char *name)
+{
+  /* The string hash mixed: names differ mostly at their ends. */
+  return g_str_hash (name) * 0x9e3779b1u;
+}
+
+/* The first slot of @hash: its high bits, as the mixing leaves them best spread. */
+static guint32
+names_slot (StrataStore *self,
+            guint32      hash)
+{
+  return (guint32) (((guint64) hash * (self->names_mask + 1ull)) >> 32);
+}
+
+/* The name of index entry @entry, and its row. */
+static const char *
+names_entry (StrataStore *self,
+             guint32      entry,
+             gint        *row)
+{
+  guint32 i = entry - 1;
+
+  if (i < self->rows->len)
+    {
+      *row = (gint) i;
+      return ROW (self, i)->name;
+    }
+  i = 2 * (i - self->rows->len);
+  *row = (gint) GPOINTER_TO_UINT (g_ptr_array_index (self->aliases, i + 1));
+  return g_ptr_array_index (self->aliases, i);
+}
+
+void
+_strata_store_names_init (StrataStore *self)
+{
+  guint64 n = (guint64) self->rows->len + self->aliases->len / 2;
+  guint64 size = 16;
+
+  while (size < 2 * n)
+    size *= 2;
+  g_free (self->names);
+  g_free (self->name_hashes);
+  self->names = g_new0 (gint, size);
+  self->names_mask = size - 1;
+  self->name_hashes = g_new (guint32, MAX (n, 1));
+}
+
+void
+_strata_store_names_add (StrataStore *self,
+                         guint32      entry)
+{
+  gint row;
+  const char *name = names_entry (self, entry, &row);
+  guint32 hash = name_hash (name);
+
+  /* Before the entry is in a slot, where other threads may find it. */
+  self->name_hashes[entry - 1] = hash;
+  for (guint32 s = names_slot (self, hash);; s = (s + 1) & self->names_mask)
+    {
+      guint32 other = (guint32) g_atomic_int_get (&self->names[s]);
+
+      if (other == 0)
+        {
+          if (g_atomic_int_compare_and_exchange (&self->names[s], 0, (gint) entry))
+            return;
+          other = (guint32) g_atomic_int_get (&self->names[s]);
+        }
+      if (self->name_hashes[other - 1] == hash && strcmp (names_entry (self, other, &row), name) == 0)
+        {
+          while (other < entry && !g_atomic_int_compare_and_exchange (&self->names[s], (gint) other, (gint) entry))
+            other = (guint32) g_atomic_int_get (&self->names[s]);
+          return;
+        }
+    }
+}
+
 gint
 strata_store_find_row (StrataStore *self,
                        const char  *name)
 {
-  return GPOINTER_TO_INT (g_hash_table_lookup (self->by_name, name)) - 1;
-}
+  guint32 hash;
 
-#define ROW(self, r) ((StoreRow *) g_ptr_array_index ((self)->rows, (r)))
+  g_return_val_if_fail (name != NULL, -1);
+
+  hash = name_hash (name);
+  for (guint32 s = names_slot (self, hash); self->names[s] != 0; s = (s + 1) & self->names_mask)
+    {
+      guint32 entry = (guint32) self->names[s];
+      gint row;
+
+      if (self->name_hashes[entry - 1] == hash && strcmp (names_entry (self, entry, &row), name) == 0)
+        return row;
+    }
+  return -1;
+}
 
 /* Row @r is in: the store finds its pCPU rows without a walk over every row, of which a set
  * of many short-lived threads has hundreds of thousands. */
