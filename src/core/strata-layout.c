@@ -66,11 +66,15 @@ rows_of (StrataStore   *store,
          gint           machine)
 {
   GArray *rows = g_array_new (FALSE, FALSE, sizeof (Numbered));
+  guint n_shown;
+  const gint *shown = strata_store_shown_rows (store, &n_shown);
 
-  for (guint r = 0; r < strata_store_n_rows (store); r++)
-    if (strata_store_row_kind (store, r) == kind && strata_store_row_machine (store, r) == machine)
+  g_return_val_if_fail (kind != STRATA_ROW_THREAD, rows);
+
+  for (guint i = 0; i < n_shown; i++)
+    if (strata_store_row_kind (store, shown[i]) == kind && strata_store_row_machine (store, shown[i]) == machine)
       {
-        Numbered n = { r, strata_store_row_number (store, r) };
+        Numbered n = { shown[i], strata_store_row_number (store, shown[i]) };
 
         g_array_append_val (rows, n);
       }
@@ -270,25 +274,30 @@ strata_layout_new (StrataAnalysis *analysis)
   g_autofree gboolean *has_rows = g_new0 (gboolean, MAX (n_machines, 1));
   g_autofree gboolean *draws = g_new0 (gboolean, MAX (n_machines, 1));
   g_autofree gint *group_of = g_new (gint, MAX (n_machines, 1));
+  const gint *shown;
+  guint n_shown;
 
   self->entries = g_array_new (FALSE, TRUE, sizeof (StrataLayoutEntry));
   g_array_set_clear_func (self->entries, entry_clear);
 
   /* A kernel trace has a row per CPU even with no scheduler events to fill them: such a row
    * holds only the gap after its trace's end. */
-  for (guint r = 0; r < strata_store_n_rows (store); r++)
-    if (strata_store_row_kind (store, r) != STRATA_ROW_THREAD && strata_store_row_machine (store, r) < n_machines)
-      {
-        guint16 m = strata_store_row_machine (store, r);
-        StrataInterval first;
+  shown = strata_store_shown_rows (store, &n_shown);
+  for (guint i = 0; i < n_shown; i++)
+    {
+      guint r = shown[i];
+      guint16 m = strata_store_row_machine (store, r);
+      StrataInterval first;
 
-        has_rows[m] = TRUE;
-        if (!draws[m] && strata_store_row_n_intervals (store, r) > 0)
-          {
-            strata_store_interval (store, r, 0, &first);
-            draws[m] = !strata_state_desc_is_gap (first.desc);
-          }
-      }
+      if (m >= n_machines)
+        continue;
+      has_rows[m] = TRUE;
+      if (!draws[m] && strata_store_row_n_intervals (store, r) > 0)
+        {
+          strata_store_interval (store, r, 0, &first);
+          draws[m] = !strata_state_desc_is_gap (first.desc);
+        }
+    }
 
   for (guint m = 0; m < n_machines; m++)
     {

@@ -1033,6 +1033,7 @@ strata_store_read (StrataSectionFile *file,
   store->file = strata_section_file_ref (file);
   store->rows = g_ptr_array_new ();
   store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+  store->shown_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_ptr_array_new ();
   store->descs = (StrataStateDesc *) descs_data;
   store->descs_mapped = TRUE;

@@ -161,6 +161,7 @@ struct _StrataStore
   guint32            names_mask;
   guint32           *name_hashes;
   GArray            *pcpu_rows;  /* gint: the rows of kind pcpu, in row order */
+  GArray            *shown_rows; /* gint: the rows of kinds other than thread, in row order */
   GPtrArray         *aliases;    /* as in the builder */
   StrataStateDesc   *descs;
   guint              n_descs;
@@ -200,7 +201,8 @@ guint64  store_pyramid_layout    (gint64            begin,
 gsize    store_row_bytes         (const StoreRow   *row);
 void     store_row_free          (gpointer          row);
 
-/* Indexes row @r once it is in @self (its kind, for strata_store_pcpu_rows()). */
+/* Indexes row @r once it is in @self (its kind, for strata_store_pcpu_rows() and
+ * strata_store_shown_rows()). */
 void     _strata_store_note_row       (StrataStore           *self,
                                        guint                  r);
 /* The index of names: init() sizes it for @self's rows and aliases; add() enters row r

@@ -1030,6 +1030,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   g_clear_pointer (&self->index, g_free);
   store->rows = g_steal_pointer (&self->rows);
   store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
+  store->shown_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_steal_pointer (&self->aliases);
   store->memory = store->n_descs * sizeof (StrataStateDesc);
 
@@ -1082,6 +1083,7 @@ strata_store_free (StrataStore *self)
   g_free (self->names);
   g_free (self->name_hashes);
   g_array_unref (self->pcpu_rows);
+  g_array_unref (self->shown_rows);
   for (guint i = 0; i < self->aliases->len; i += 2)
     g_free (g_ptr_array_index (self->aliases, i));
   g_ptr_array_unref (self->aliases);
@@ -1214,6 +1216,16 @@ _strata_store_note_row (StrataStore *self,
 
   if (ROW (self, r)->kind == STRATA_ROW_PCPU)
     g_array_append_val (self->pcpu_rows, pr);
+  if (ROW (self, r)->kind != STRATA_ROW_THREAD)
+    g_array_append_val (self->shown_rows, pr);
+}
+
+const gint *
+strata_store_shown_rows (StrataStore *self,
+                         guint       *n_rows)
+{
+  *n_rows = self->shown_rows->len;
+  return (const gint *) (gpointer) self->shown_rows->data;
 }
 
 const gint *

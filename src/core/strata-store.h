@@ -298,6 +298,10 @@ gint                   strata_store_find_row    (StrataStore *self,
 /* The rows of kind pcpu, in row order. */
 const gint            *strata_store_pcpu_rows   (StrataStore *self,
                                                  guint       *n_rows);
+/* The rows of every kind but thread, in row order: those a layout shows, found without a
+ * walk over the thread rows (hundreds of thousands in a set of many short-lived threads). */
+const gint            *strata_store_shown_rows  (StrataStore *self,
+                                                 guint       *n_rows);
 const char            *strata_store_row_name    (StrataStore *self,
                                                  guint        row);
 StrataRowKind          strata_store_row_kind    (StrataStore *self,
