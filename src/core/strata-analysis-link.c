@@ -313,15 +313,13 @@ fixup_name (StrataStateDesc *d,
             gpointer         data)
 {
   Analysis *a = data;
-  Model *model;
-  Thread *t;
+  const StrataThreadInfo *t;
 
-  if (d->tid <= 0 || d->machine >= a->models->len)
+  /* The set's threads: the models' are gone. Most descriptions have a name, and need no
+   * lookup. */
+  if (d->tid <= 0 || d->comm != 0 || d->machine >= a->models->len || g_ptr_array_index (a->models, d->machine) == NULL)
     return FALSE;
-  model = g_ptr_array_index (a->models, d->machine);
-  if (model == NULL || (t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (d->tid))) == NULL)
-    return FALSE;
-  if (d->comm == 0 && t->name != 0)
+  if ((t = strata_analysis_find_thread (a->pub, d->machine, d->tid)) != NULL && t->name != 0)
     {
       d->comm = t->name;
       return TRUE;

@@ -35,7 +35,13 @@ get_thread (Model *model,
     {
       gpointer vcpu;
 
-      t = g_new0 (Thread, 1);
+      if (model->thread_next == model->thread_end)
+        {
+          model->thread_next = g_new0 (Thread, THREAD_BLOCK);
+          model->thread_end = model->thread_next + THREAD_BLOCK;
+          g_ptr_array_add (model->thread_blocks, model->thread_next);
+        }
+      t = model->thread_next++;
       t->tid = tid;
       t->pid = -1;
       t->ppid = -1;

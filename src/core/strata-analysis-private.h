@@ -112,6 +112,8 @@ typedef struct
   guint32 vcpu_ids[VCPU_ROW_SLOTS];      /* makes a thread 100 bytes smaller */
 } Thread;
 
+#define THREAD_BLOCK 4096
+
 typedef struct _IrqRow IrqRow;
 
 /* A thread's description ids in one syscall (+1; 0: none), while it has name @name: a thread
@@ -175,7 +177,12 @@ typedef struct
   Analysis         *a;
   guint             index;
   StrataMachine    *machine;
-  GHashTable       *threads;       /* tid -> Thread* */
+  GHashTable       *threads;       /* tid -> Thread*, in thread_blocks */
+  /* Threads are never freed one by one: they come from blocks of THREAD_BLOCK, large enough
+   * to be mapped on their own, so that freeing them gives their memory back at once. */
+  GPtrArray        *thread_blocks;
+  Thread           *thread_next;   /* in the last block */
+  Thread           *thread_end;
   Thread           *thread_cache[1024]; /* by tid % 1024: most lookups are recent threads */
   GArray           *cpus;          /* Cpu */
   GHashTable       *irqs;          /* irq -> IrqRow* */

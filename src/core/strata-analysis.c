@@ -157,21 +157,14 @@ vm_free (gpointer data)
 }
 
 static void
-thread_free (gpointer data)
-{
-  Thread *t = data;
-
-  g_free (t);
-}
-
-static void
 model_free (gpointer data)
 {
   Model *model = data;
 
   if (model == NULL)
     return;
-  g_hash_table_unref (model->threads);
+  g_clear_pointer (&model->threads, g_hash_table_unref);
+  g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
   g_array_unref (model->cpus);
   g_hash_table_unref (model->irqs);
   g_hash_table_unref (model->softirqs);
@@ -196,7 +189,8 @@ model_new (Analysis *a,
   model->a = a;
   model->index = index;
   model->machine = g_ptr_array_index (a->pub->machines, index);
-  model->threads = g_hash_table_new_full (NULL, NULL, NULL, thread_free);
+  model->threads = g_hash_table_new (NULL, NULL);
+  model->thread_blocks = g_ptr_array_new_with_free_func (g_free);
   model->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
   model->irqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   model->softirqs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
@@ -365,6 +359,77 @@ vm_release_windows (Vm *vm)
     }
 }
 
+static int
+compare_thread_info (gconstpointer a,
+                     gconstpointer b)
+{
+  gint32 ta = ((const StrataThreadInfo *) a)->tid;
+  gint32 tb = ((const StrataThreadInfo *) b)->tid;
+
+  /* Not ta - tb: damaged tids overflow it, and the order it gives breaks the lookup. */
+  return (ta > tb) - (ta < tb);
+}
+
+/* Every thread seen, as the set keeps them for lookups, and the vCPU threads, now that the
+ * host's model named them; then the models' thread state goes, before fusion and the merge
+ * make the peak (a switch-heavy set has hundreds of thousands of threads). */
+static void
+keep_threads (Analysis *a)
+{
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, model->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->ns_inum, t->name };
+
+          g_array_append_val (model->machine->threads, info);
+        }
+      g_array_sort (model->machine->threads, compare_thread_info);
+    }
+
+  for (guint v = 0; v < a->vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (a->vms, v);
+      Model *host = g_ptr_array_index (a->models, vm->host);
+      StrataMachine *machine;
+      GHashTableIter iter;
+      gpointer value;
+
+      /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran a
+       * vCPU: linking gave it no machine. */
+      if (vm->machine >= a->pub->machines->len)
+        continue;
+      machine = g_ptr_array_index (a->pub->machines, vm->machine);
+      g_hash_table_iter_init (&iter, host->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+
+          if (t->vm == (gint32) v)
+            {
+              StrataVcpu vc = { t->vcpu, t->tid };
+
+              g_array_append_val (machine->vcpus, vc);
+            }
+        }
+    }
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+
+      g_clear_pointer (&model->threads, g_hash_table_unref);
+      g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
+      model->thread_next = model->thread_end = NULL;
+      memset (model->thread_cache, 0, sizeof model->thread_cache);
+    }
+}
+
 static void
 model_pass (Model                       *model,
             const StrataAnalysisOptions *options)
@@ -455,17 +520,6 @@ order_vms (Analysis *a)
           g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (((new_index[v >> 16] << 16) | (v & 0xffff)) + 1));
         }
     }
-}
-
-static int
-compare_thread_info (gconstpointer a,
-                     gconstpointer b)
-{
-  gint32 ta = ((const StrataThreadInfo *) a)->tid;
-  gint32 tb = ((const StrataThreadInfo *) b)->tid;
-
-  /* Not ta - tb: damaged tids overflow it, and the order it gives breaks the lookup. */
-  return (ta > tb) - (ta < tb);
 }
 
 const StrataThreadInfo *
@@ -635,6 +689,7 @@ strata_analysis_new (StrataSet                   *set,
     return analysis_abort (&a);
   for (guint v = 0; v < a.vms->len; v++)
     vm_release_windows (g_ptr_array_index (a.vms, v));
+  keep_threads (&a);
   phase_done (options, "models");
   if (pub->host >= 0)
     _strata_analysis_fuse (&a, g_ptr_array_index (a.models, pub->host), end);
@@ -668,51 +723,6 @@ strata_analysis_new (StrataSet                   *set,
   }
   phase_done (options, "merge");
 
-  /* Every thread seen, for lookups after the models are gone. */
-  for (guint m = 0; m < a.models->len; m++)
-    {
-      Model *model = g_ptr_array_index (a.models, m);
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, model->threads);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          Thread *t = value;
-          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->ns_inum, t->name };
-
-          g_array_append_val (model->machine->threads, info);
-        }
-      g_array_sort (model->machine->threads, compare_thread_info);
-    }
-
-  /* vCPU threads, now that the host's model named them. */
-  for (guint v = 0; v < a.vms->len; v++)
-    {
-      Vm *vm = g_ptr_array_index (a.vms, v);
-      Model *host = g_ptr_array_index (a.models, vm->host);
-      StrataMachine *machine;
-      GHashTableIter iter;
-      gpointer value;
-
-      /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran a
-       * vCPU: linking gave it no machine. */
-      if (vm->machine >= pub->machines->len)
-        continue;
-      machine = g_ptr_array_index (pub->machines, vm->machine);
-      g_hash_table_iter_init (&iter, host->threads);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          Thread *t = value;
-
-          if (t->vm == (gint32) v)
-            {
-              StrataVcpu vc = { t->vcpu, t->tid };
-
-              g_array_append_val (machine->vcpus, vc);
-            }
-        }
-    }
   for (guint m = 0; m < pub->machines->len; m++)
     {
       StrataMachine *machine = g_ptr_array_index (pub->machines, m);
