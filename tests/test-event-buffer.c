@@ -107,6 +107,84 @@ test_merge (void)
     strata_event_buffer_free (bufs[b]);
 }
 
+/* Buffers of @total events over @n_bufs streams, with times that interleave and tie. */
+static void
+fill_streams (StrataEventBuffer **bufs,
+              guint               n_bufs,
+              guint               total,
+              GRand              *rand)
+{
+  gint64 ts[8] = { 0 };
+
+  for (guint b = 0; b < n_bufs; b++)
+    bufs[b] = strata_event_buffer_new ();
+  for (guint i = 0; i < total; i++)
+    {
+      guint b = g_rand_int_range (rand, 0, n_bufs);
+      StrataEvent ev;
+
+      ts[b] += g_rand_int_range (rand, 0, 3);
+      ev = make_event (ts[b], b, STRATA_EV_SCHED_SWITCH, g_rand_int (rand), -(gint64) i);
+      ev.f[2] = i;
+      strata_event_buffer_append (bufs[b], &ev);
+    }
+  for (guint b = 0; b < n_bufs; b++)
+    strata_event_buffer_seal (bufs[b]);
+}
+
+/* Merging ahead on another thread gives every event a plain merge gives, in its order,
+ * whatever the number of events is to the batches it hands over; a reader may stop early. */
+static void
+test_run_ahead (void)
+{
+  const guint totals[] = { 0, 1, 4095, 4096, 8192, 20011 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint t = 0; t < G_N_ELEMENTS (totals); t++)
+    {
+      StrataEventBuffer *bufs[5];
+      g_autoptr(StrataEventMerge) plain = NULL;
+      g_autoptr(StrataEventMerge) ahead = NULL;
+      g_autoptr(StrataEventMerge) early = NULL;
+      const StrataEvent *a, *b;
+      guint n = 0;
+
+      fill_streams (bufs, G_N_ELEMENTS (bufs), totals[t], rand);
+      plain = strata_event_merge_new (bufs, G_N_ELEMENTS (bufs));
+      ahead = strata_event_merge_new (bufs, G_N_ELEMENTS (bufs));
+      strata_event_merge_run_ahead (ahead);
+      for (;;)
+        {
+          a = strata_event_merge_step (plain);
+          b = strata_event_merge_step (ahead);
+          if (a == NULL || b == NULL)
+            break;
+          g_assert_cmpint (a->ts, ==, b->ts);
+          g_assert_cmpuint (a->cpu, ==, b->cpu);
+          g_assert_cmpuint (a->kind, ==, b->kind);
+          for (guint f = 0; f < STRATA_EVENT_MAX_FIELDS; f++)
+            g_assert_cmpint (a->f[f], ==, b->f[f]);
+          n++;
+        }
+      g_assert_null (a);
+      g_assert_null (b);
+      g_assert_null (strata_event_merge_step (ahead));
+      g_assert_cmpuint (n, ==, totals[t]);
+
+      /* Freed after a few events, while the thread still has batches to fill. */
+      early = strata_event_merge_new (bufs, G_N_ELEMENTS (bufs));
+      strata_event_merge_run_ahead (early);
+      for (guint i = 0; i < 10 && strata_event_merge_step (early) != NULL; i++)
+        ;
+      g_clear_pointer (&early, strata_event_merge_free);
+
+      g_clear_pointer (&plain, strata_event_merge_free);
+      g_clear_pointer (&ahead, strata_event_merge_free);
+      for (guint k = 0; k < G_N_ELEMENTS (bufs); k++)
+        strata_event_buffer_free (bufs[k]);
+    }
+}
+
 /* Stepping over unwanted kinds gives the wanted events exactly as a full read does: their
  * times (kept as deltas across the skipped ones), CPUs (changed on skipped ones) and fields,
  * from a cursor and from a merge. */
@@ -223,6 +301,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/event-buffer/round-trip", test_round_trip);
   g_test_add_func ("/event-buffer/merge", test_merge);
+  g_test_add_func ("/event-buffer/run-ahead", test_run_ahead);
   g_test_add_func ("/event-buffer/wanted", test_wanted);
   g_test_add_func ("/strtab/intern", test_strtab);
   g_test_add_func ("/event/kinds", test_kind_names);

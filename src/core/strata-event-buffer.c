@@ -349,12 +349,43 @@ typedef struct
   guint  index;
 } HeapEntry;
 
+typedef struct _RunAhead RunAhead;
+
 struct _StrataEventMerge
 {
   Source         *sources;
   HeapEntry      *heap;
   guint           n_heap;
   const gboolean *wanted;      /* NULL: every kind */
+  RunAhead       *ahead;       /* merging on a thread of its own, or NULL */
+};
+
+/*
+ * Run ahead: a thread decodes and merges the events into batches, which the reader takes in
+ * turn. The events are those merge_step() would give, in the same order; only the work moves
+ * to another core, where a large machine's model would otherwise wait for it.
+ */
+#define AHEAD_BATCH 4096
+#define AHEAD_BATCHES 4
+
+typedef struct
+{
+  StrataEvent *events;
+  guint        n;
+} Batch;
+
+struct _RunAhead
+{
+  GThread *thread;
+  GMutex   lock;
+  GCond    cond;
+  Batch    batches[AHEAD_BATCHES];
+  guint64  filled;             /* batches the thread filled, */
+  guint64  taken;              /* and those the reader gave back */
+  gboolean done;               /* no batch after the last filled */
+  gboolean stop;               /* the reader wants no more */
+  Batch   *current;            /* the reader's, and its next event */
+  guint    pos;
 };
 
 static inline gboolean
@@ -426,11 +457,117 @@ strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
   return self;
 }
 
+static gboolean merge_next_here (StrataEventMerge *self,
+                                 StrataEvent      *event);
+
+static gpointer
+run_ahead_thread (gpointer data)
+{
+  StrataEventMerge *self = data;
+  RunAhead *ahead = self->ahead;
+
+  for (;;)
+    {
+      Batch *batch;
+      guint n = 0;
+
+      g_mutex_lock (&ahead->lock);
+      while (ahead->filled - ahead->taken == AHEAD_BATCHES && !ahead->stop)
+        g_cond_wait (&ahead->cond, &ahead->lock);
+      if (ahead->stop)
+        {
+          g_mutex_unlock (&ahead->lock);
+          return NULL;
+        }
+      batch = &ahead->batches[ahead->filled % AHEAD_BATCHES];
+      g_mutex_unlock (&ahead->lock);
+
+      while (n < AHEAD_BATCH && merge_next_here (self, &batch->events[n]))
+        n++;
+
+      g_mutex_lock (&ahead->lock);
+      batch->n = n;
+      ahead->filled++;
+      ahead->done = n < AHEAD_BATCH;
+      g_cond_broadcast (&ahead->cond);
+      g_mutex_unlock (&ahead->lock);
+      if (n < AHEAD_BATCH)
+        return NULL;
+    }
+}
+
+void
+strata_event_merge_run_ahead (StrataEventMerge *self)
+{
+  RunAhead *ahead;
+
+  g_return_if_fail (self != NULL && self->ahead == NULL);
+
+  ahead = g_new0 (RunAhead, 1);
+  g_mutex_init (&ahead->lock);
+  g_cond_init (&ahead->cond);
+  for (guint b = 0; b < AHEAD_BATCHES; b++)
+    ahead->batches[b].events = g_new (StrataEvent, AHEAD_BATCH);
+  self->ahead = ahead;
+  ahead->thread = g_thread_try_new ("strata-merge", run_ahead_thread, self, NULL);
+  if (ahead->thread == NULL)
+    {
+      /* No thread: the reader merges, as without. */
+      self->ahead = NULL;
+      for (guint b = 0; b < AHEAD_BATCHES; b++)
+        g_free (ahead->batches[b].events);
+      g_mutex_clear (&ahead->lock);
+      g_cond_clear (&ahead->cond);
+      g_free (ahead);
+    }
+}
+
+static const StrataEvent *
+run_ahead_step (RunAhead *ahead)
+{
+  while (ahead->current == NULL || ahead->pos == ahead->current->n)
+    {
+      g_mutex_lock (&ahead->lock);
+      if (ahead->current != NULL)
+        {
+          ahead->current = NULL;
+          ahead->taken++;
+          g_cond_broadcast (&ahead->cond);
+        }
+      while (ahead->filled == ahead->taken && !ahead->done)
+        g_cond_wait (&ahead->cond, &ahead->lock);
+      if (ahead->filled > ahead->taken)
+        {
+          ahead->current = &ahead->batches[ahead->taken % AHEAD_BATCHES];
+          ahead->pos = 0;
+        }
+      g_mutex_unlock (&ahead->lock);
+      if (ahead->current == NULL)
+        return NULL;
+    }
+  return &ahead->current->events[ahead->pos++];
+}
+
 void
 strata_event_merge_free (StrataEventMerge *self)
 {
   if (self == NULL)
     return;
+  if (self->ahead != NULL)
+    {
+      RunAhead *ahead = self->ahead;
+
+      g_mutex_lock (&ahead->lock);
+      ahead->stop = TRUE;
+      g_cond_broadcast (&ahead->cond);
+      g_mutex_unlock (&ahead->lock);
+      g_thread_join (ahead->thread);
+      for (guint b = 0; b < AHEAD_BATCHES; b++)
+        g_free (ahead->batches[b].events);
+      g_mutex_clear (&ahead->lock);
+      g_cond_clear (&ahead->cond);
+      g_free (ahead);
+    }
   g_free (self->sources);
   g_free (self->heap);
   g_free (self);
@@ -449,9 +586,10 @@ advance_top (StrataEventMerge *self,
     sift_down (self, 0);
 }
 
-gboolean
-strata_event_merge_next (StrataEventMerge *self,
-                         StrataEvent      *event)
+/* The next event, merged by this thread. */
+static gboolean
+merge_next_here (StrataEventMerge *self,
+                 StrataEvent      *event)
 {
   Source *top;
 
@@ -463,12 +601,28 @@ strata_event_merge_next (StrataEventMerge *self,
   return TRUE;
 }
 
+gboolean
+strata_event_merge_next (StrataEventMerge *self,
+                         StrataEvent      *event)
+{
+  const StrataEvent *next;
+
+  if (self->ahead == NULL)
+    return merge_next_here (self, event);
+  if ((next = run_ahead_step (self->ahead)) == NULL)
+    return FALSE;
+  *event = *next;
+  return TRUE;
+}
+
 const StrataEvent *
 strata_event_merge_step (StrataEventMerge *self)
 {
   const StrataEvent *event;
   Source *top;
 
+  if (G_UNLIKELY (self->ahead != NULL))
+    return run_ahead_step (self->ahead);
   if (self->n_heap == 0)
     return NULL;
   top = &self->sources[self->heap[0].index];

@@ -71,6 +71,9 @@ StrataEventMerge *strata_event_merge_new  (StrataEventBuffer * const *buffers,
 StrataEventMerge *strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
                                                  guint                      n_buffers,
                                                  const gboolean            *wanted);
+/* From now on the merging runs ahead of the reader on a thread of its own (when one can be
+ * made): the same events, in the same order. Call it before reading any. */
+void              strata_event_merge_run_ahead (StrataEventMerge     *self);
 void              strata_event_merge_free (StrataEventMerge          *self);
 /* The next event, without copying it: valid until the next call. NULL at the end. */
 const StrataEvent *strata_event_merge_step (StrataEventMerge         *self);
