@@ -9,13 +9,17 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strata-analysis.h"
 #include "strata-describe.h"
 #include "strata-exit-reason.h"
 #include "strata-scenario.h"
+#include "strata-section-file.h"
 
 /*
  * VM exits: the names of their reasons, and the per-vCPU, per-reason statistics of a range,
@@ -435,6 +439,154 @@ test_demo_truth (void)
     }
 }
 
+/* Brute force over @exits (of one group) that start in [from, to). */
+static void
+brute_stats (const StrataExitRecord *exits,
+             guint                   n,
+             gint64                  from,
+             gint64                  to,
+             StrataExitStats        *out)
+{
+  g_autoptr(GArray) durs = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  *out = (StrataExitStats) { .min_ns = G_MAXINT64, .max_ns = G_MININT64 };
+  for (guint i = 0; i < n; i++)
+    if (exits[i].start >= from && exits[i].start < to)
+      {
+        gint64 d = exits[i].end - exits[i].start;
+
+        g_array_append_val (durs, d);
+        out->total_ns += d;
+        out->min_ns = MIN (out->min_ns, d);
+        out->max_ns = MAX (out->max_ns, d);
+      }
+  out->count = durs->len;
+  if (durs->len > 0)
+    {
+      g_array_sort (durs, (GCompareFunc) compare_i64);
+      out->p99_ns = g_array_index (durs, gint64, (99 * durs->len + 99) / 100 - 1);
+    }
+}
+
+static StrataExits *
+save_and_read (StrataExits *exits,
+               guint        n_machines)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "strata-test-exits-XXXXXX", NULL);
+  g_autoptr(StrataSectionWriter) writer = NULL;
+  g_autoptr(StrataSectionFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  StrataExits *read;
+  int fd = g_mkstemp (path);
+
+  g_assert_cmpint (fd, >=, 0);
+  writer = strata_section_writer_new (fd, STRATA_FOURCC ('T', 'E', 'S', 'T'), STRATA_SECTION_FILE_DATA_START);
+  strata_exits_write (exits, writer);
+  g_assert_true (strata_section_writer_finish (writer, &error));
+  g_assert_no_error (error);
+  close (fd);
+  file = strata_section_file_open (path, STRATA_FOURCC ('T', 'E', 'S', 'T'), &error);
+  g_assert_no_error (error);
+  read = strata_exits_read (file, n_machines, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  return read;
+}
+
+/* Durations and info1 are kept in 32 bits when all of a set's fit, else in 64: an exit of
+ * more than 4.29 s, or an info1 above 32 bits, gives the same answers as the others, before
+ * and after saving, at a cost of more memory. */
+static void
+test_widths (void)
+{
+  for (guint variant = 0; variant < 3; variant++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (7 + variant);
+      g_autofree StrataExitRecord *exits = g_new0 (StrataExitRecord, 5000);
+      StrataExitsBuilder *builder = strata_exits_builder_new ();
+      StrataExits *index, *read;
+      gint64 ts = BASE;
+      gsize memory[3];
+
+      for (guint i = 0; i < 5000; i++)
+        {
+          gint64 dur = g_rand_int_range (rand, 100, 200000);
+
+          if (variant == 1 && i == 2345)
+            dur = G_GINT64_CONSTANT (5000000000);     /* a 5 s exit */
+          exits[i] = (StrataExitRecord) { ts, ts + dur, 31, 0, STRATA_ISA_VMX, 0, 0,
+                                          variant == 2 && i == 777 ? G_GUINT64_CONSTANT (0x1234500000c0) : i };
+          ts += dur + g_rand_int_range (rand, 1, 1000);
+          strata_exits_builder_add (builder, &exits[i]);
+        }
+      index = strata_exits_new (&builder, 1);
+      read = save_and_read (index, 1);
+      memory[variant] = strata_exits_memory (index);
+      g_assert_cmpuint (strata_exits_memory (read), ==, memory[variant]);
+      /* 20 bytes an exit when narrow, 8 more for wide durations, 4 more for a wide info1. */
+      g_assert_cmpuint (memory[variant] / 5000, ==, variant == 0 ? 20 : variant == 1 ? 28 : 24);
+
+      for (guint k = 0; k < 60; k++)
+        {
+          gint64 a = k == 0 ? G_MININT64 : exits[g_rand_int_range (rand, 0, 5000)].start + g_rand_int_range (rand, -5, 5);
+          gint64 b = k == 0 ? G_MAXINT64 : exits[g_rand_int_range (rand, 0, 5000)].start + g_rand_int_range (rand, -5, 5);
+          gint64 from = MIN (a, b), to = MAX (a, b);
+          StrataExitStats truth, got, got_read;
+
+          brute_stats (exits, 5000, from, to, &truth);
+          if (truth.count == 0)
+            {
+              g_assert_false (strata_exits_group_stats (index, 0, from, to, &got));
+              continue;
+            }
+          g_assert_true (strata_exits_group_stats (index, 0, from, to, &got));
+          g_assert_true (strata_exits_group_stats (read, 0, from, to, &got_read));
+          g_assert_cmpuint (got.count, ==, truth.count);
+          g_assert_cmpint (got.total_ns, ==, truth.total_ns);
+          g_assert_cmpint (got.min_ns, ==, truth.min_ns);
+          g_assert_cmpint (got.max_ns, ==, truth.max_ns);
+          g_assert_cmpint (got.p99_ns, ==, truth.p99_ns);
+          g_assert_cmpuint (got_read.count, ==, got.count);
+          g_assert_cmpint (got_read.total_ns, ==, got.total_ns);
+          g_assert_cmpint (got_read.min_ns, ==, got.min_ns);
+          g_assert_cmpint (got_read.max_ns, ==, got.max_ns);
+          g_assert_cmpint (got_read.p99_ns, ==, got.p99_ns);
+        }
+      for (guint i = 0; i < 5000; i += 7)
+        {
+          StrataExits *both[2] = { index, read };
+
+          for (guint w = 0; w < 2; w++)
+            {
+              StrataExitDetail detail, expect;
+              gint64 start, end;
+
+              g_assert_true (strata_exits_at (both[w], 0, 0, exits[i].end - 1, NULL, NULL, &start, &end));
+              g_assert_cmpint (start, ==, exits[i].start);
+              g_assert_cmpint (end, ==, exits[i].end);
+              strata_exit_detail (STRATA_ISA_VMX, 31, exits[i].info1, 0, &expect);
+              strata_exits_detail_at (both[w], 0, 0, exits[i].start, &detail);
+              g_assert_cmpuint (detail.kind, ==, expect.kind);
+              g_assert_cmpuint (detail.value, ==, expect.value);
+              g_assert_cmpuint (detail.size, ==, expect.size);
+            }
+        }
+      {
+        StrataExits *both[2] = { index, read };
+
+        for (guint w = 0; w < 2; w++)
+          {
+            gint64 start, end;
+
+            g_assert_true (strata_exits_at (both[w], 0, 0, exits[2345].start + 1, NULL, NULL, &start, &end));
+            g_assert_cmpint (end - start, ==, exits[2345].end - exits[2345].start);
+          }
+      }
+      strata_exits_free (read);
+      strata_exits_free (index);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,5 +595,6 @@ main (int   argc,
   g_test_add_func ("/exits/names", test_names);
   g_test_add_func ("/exits/known", test_known);
   g_test_add_func ("/exits/demo-truth", test_demo_truth);
+  g_test_add_func ("/exits/widths", test_widths);
   return g_test_run ();
 }

@@ -20,7 +20,10 @@
 /*
  * Four arrays of all exits, group after group, each group in time order: start, duration,
  * info1 (for the port or MSR it names), and the durations again, sorted within each block of
- * BLOCK exits. Per block, the shortest,
+ * BLOCK exits. Durations (and their sorted copy) and info1 take 32 bits an exit when every one
+ * of the set fits, as they nearly always do: an exit-heavy set has millions of exits, 20 bytes
+ * each instead of 32, held at the end of the analysis, where its peak memory is. Per block,
+ * the shortest,
  * the longest and the sum. A range [first, last) of a group is its partial blocks at both
  * ends and the whole blocks between: count, total, min and max come from the block sums
  * and a short loop over the partial blocks; the p99 is the smallest duration d with at least
@@ -54,14 +57,93 @@ struct _StrataExits
   guint64  n;
   guint64  n_blocks;
   gint64  *starts;
-  gint64  *durs;
-  guint64 *info1;
+  gint64  *durs;              /* or durs32, when every duration fits; sorted alike */
+  guint32 *durs32;
+  guint64 *info1;             /* or info32, when every info1 fits */
+  guint32 *info32;
   gint64  *sorted;
+  guint32 *sorted32;
   gint64  *bmin;
   gint64  *bmax;
   gint64  *bsum;
   StrataSectionFile *file;    /* where starts, durs, info1 and sorted lie, or NULL: owned */
 };
+
+static inline gint64
+exit_dur (const StrataExits *self,
+          guint64            i)
+{
+  return self->durs32 != NULL ? (gint64) self->durs32[i] : self->durs[i];
+}
+
+static inline guint64
+exit_info1 (const StrataExits *self,
+            guint64            i)
+{
+  return self->info32 != NULL ? self->info32[i] : self->info1[i];
+}
+
+static inline gint64
+exit_sorted (const StrataExits *self,
+             guint64            i)
+{
+  return self->sorted32 != NULL ? (gint64) self->sorted32[i] : self->sorted[i];
+}
+
+static inline void
+set_exit (StrataExits *self,
+          guint64      i,
+          gint64       start,
+          gint64       dur,
+          guint64      info1)
+{
+  self->starts[i] = start;
+  if (self->durs32 != NULL)
+    self->durs32[i] = (guint32) dur;
+  else
+    self->durs[i] = dur;
+  if (self->info32 != NULL)
+    self->info32[i] = (guint32) info1;
+  else
+    self->info1[i] = info1;
+}
+
+/* The arrays of @self->n exits, narrow or wide. */
+static void
+alloc_exits (StrataExits *self,
+             gboolean     wide_durs,
+             gboolean     wide_info1)
+{
+  gsize n = MAX (self->n, 1);
+
+  self->starts = g_new (gint64, n);
+  if (wide_durs)
+    {
+      self->durs = g_new (gint64, n);
+      self->sorted = g_new (gint64, n);
+    }
+  else
+    {
+      self->durs32 = g_new (guint32, n);
+      self->sorted32 = g_new (guint32, n);
+    }
+  if (wide_info1)
+    self->info1 = g_new (guint64, n);
+  else
+    self->info32 = g_new (guint32, n);
+}
+
+static gsize
+dur_bytes (const StrataExits *self)
+{
+  return self->durs32 != NULL ? sizeof (guint32) : sizeof (gint64);
+}
+
+static gsize
+info1_bytes (const StrataExits *self)
+{
+  return self->info32 != NULL ? sizeof (guint32) : sizeof (guint64);
+}
 
 static int
 compare_i64 (const void *a,
@@ -176,7 +258,7 @@ block_worker (gpointer data)
            * need not. */
           for (guint64 i = from; i < from + len; i++)
             {
-              gint64 d = self->durs[i];
+              gint64 d = exit_dur (self, i);
 
               lo = MIN (lo, d);
               hi = MAX (hi, d);
@@ -186,8 +268,18 @@ block_worker (gpointer data)
           self->bmax[g->block0 + b] = hi;
           self->bsum[g->block0 + b] = (gint64) sum;
           if (self->file != NULL)
-            strata_section_file_read (self->file, len * sizeof (gint64));
-          if (job->sort)
+            strata_section_file_read (self->file, len * dur_bytes (self));
+          if (job->sort && self->sorted32 != NULL)
+            {
+              gint64 block[BLOCK];
+
+              for (guint64 i = 0; i < len; i++)
+                block[i] = self->durs32[from + i];
+              sort_i64 (block, len);
+              for (guint64 i = 0; i < len; i++)
+                self->sorted32[from + i] = (guint32) block[i];
+            }
+          else if (job->sort)
             {
               memcpy (&self->sorted[from], &self->durs[from], len * sizeof (gint64));
               sort_i64 (&self->sorted[from], len);
@@ -246,6 +338,8 @@ typedef struct
 
 struct _StrataExitsBuilder
 {
+  gboolean    wide_durs;      /* a duration or an info1 does not fit 32 bits */
+  gboolean    wide_info1;
   GArray     *groups;         /* BuilderGroup */
   GHashTable *index;          /* Group* (a private copy) -> index + 1 */
   guint       recent[256];    /* a recent group by a few bits of its hash, + 1 */
@@ -282,6 +376,8 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
   Exit exit = { r->start, MAX (r->end - r->start, 0), r->info1 };
   gpointer found;
 
+  self->wide_durs |= (guint64) exit.dur > G_MAXUINT32;
+  self->wide_info1 |= exit.info1 > G_MAXUINT32;
   /* A vCPU's exits repeat a few reasons: most need no hash table. */
   if (*slot == 0 || compare_group_key (&key, &g_array_index (self->groups, BuilderGroup, *slot - 1).key) != 0)
     {
@@ -324,11 +420,17 @@ strata_exits_new (StrataExitsBuilder **builders,
   g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (GroupRef));
   StrataExits *self = g_new0 (StrataExits, 1);
   guint64 offset = 0;
+  gboolean wide_durs = FALSE, wide_info1 = FALSE;
 
   g_return_val_if_fail (builders != NULL || n_builders == 0, NULL);
 
   /* The builders' groups by key, and for one key in the builders' order: the exits of a group
    * keep the order they came in (the analysis records them in time order per vCPU). */
+  for (guint b = 0; b < n_builders; b++)
+    {
+      wide_durs |= builders[b]->wide_durs;
+      wide_info1 |= builders[b]->wide_info1;
+    }
   for (guint b = 0; b < n_builders; b++)
     for (guint g = 0; g < builders[b]->groups->len; g++)
       {
@@ -347,10 +449,7 @@ strata_exits_new (StrataExitsBuilder **builders,
     }
   self->n = offset;
   self->groups = g_new0 (Group, MAX (self->n_groups, 1));
-  self->starts = g_new (gint64, MAX (self->n, 1));
-  self->durs = g_new (gint64, MAX (self->n, 1));
-  self->info1 = g_new (guint64, MAX (self->n, 1));
-  self->sorted = g_new (gint64, MAX (self->n, 1));
+  alloc_exits (self, wide_durs, wide_info1);
 
   /* Each group's exits go to their place, and their builder's copy goes at once, so that the
    * two are not held whole together. */
@@ -373,11 +472,7 @@ strata_exits_new (StrataExitsBuilder **builders,
           g->n = 0;
         }
       for (guint k = 0; k < from->exits->len; k++)
-        {
-          self->starts[offset + k] = exits[k].start;
-          self->durs[offset + k] = exits[k].dur;
-          self->info1[offset + k] = exits[k].info1;
-        }
+        set_exit (self, offset + k, exits[k].start, exits[k].dur, exits[k].info1);
       offset += from->exits->len;
       g->n += from->exits->len;
       g_clear_pointer (&from->exits, g_array_unref);
@@ -400,17 +495,13 @@ strata_exits_new (StrataExitsBuilder **builders,
           for (guint64 i = 0; i < g->n; i++)
             {
               triples[3 * i] = self->starts[g->offset + i];
-              triples[3 * i + 1] = self->durs[g->offset + i];
-              triples[3 * i + 2] = (gint64) self->info1[g->offset + i];
+              triples[3 * i + 1] = exit_dur (self, g->offset + i);
+              triples[3 * i + 2] = (gint64) exit_info1 (self, g->offset + i);
             }
           /* Triples sort by start: compare_i64 on the first of each. */
           qsort (triples, g->n, 3 * sizeof (gint64), compare_i64);
           for (guint64 i = 0; i < g->n; i++)
-            {
-              self->starts[g->offset + i] = triples[3 * i];
-              self->durs[g->offset + i] = triples[3 * i + 1];
-              self->info1[g->offset + i] = (guint64) triples[3 * i + 2];
-            }
+            set_exit (self, g->offset + i, triples[3 * i], triples[3 * i + 1], (guint64) triples[3 * i + 2]);
         }
     }
   build_blocks (self, TRUE);
@@ -427,8 +518,11 @@ strata_exits_free (StrataExits *self)
     {
       g_free (self->starts);
       g_free (self->durs);
+      g_free (self->durs32);
       g_free (self->info1);
+      g_free (self->info32);
       g_free (self->sorted);
+      g_free (self->sorted32);
     }
   g_clear_pointer (&self->file, strata_section_file_unref);
   g_free (self->bmin);
@@ -448,7 +542,8 @@ gsize
 strata_exits_memory (StrataExits *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->n_groups * sizeof (Group) + self->n * 4 * sizeof (gint64) + self->n_blocks * 3 * sizeof (gint64);
+  return self->n_groups * sizeof (Group) + self->n * (sizeof (gint64) + 2 * dur_bytes (self) + info1_bytes (self)) +
+         self->n_blocks * 3 * sizeof (gint64);
 }
 
 guint
@@ -531,6 +626,29 @@ lower_bound (const gint64 *a,
 
 /* The number of values of sorted @a [0, n) that are <= @v. */
 static guint64
+count_le32 (const guint32 *a,
+            guint64        n,
+            gint64         v)
+{
+  guint64 lo = 0, hi = n;
+
+  if (v < 0)
+    return 0;
+  if (v >= G_MAXUINT32)
+    return n;
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (a[mid] <= (guint32) v)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static guint64
 count_le (const gint64 *a,
           guint64       n,
           gint64        v)
@@ -585,7 +703,7 @@ strata_exits_get (StrataExits *self,
   if (start != NULL)
     *start = self->starts[g->offset + index];
   if (end != NULL)
-    *end = self->starts[g->offset + index] + self->durs[g->offset + index];
+    *end = self->starts[g->offset + index] + exit_dur (self, g->offset + index);
 }
 
 /* The group and the index in the arrays of the exit of vCPU @vcpu of @machine that holds @ts;
@@ -622,7 +740,7 @@ find_at (StrataExits *self,
         break;
       /* The last exit starting at or before @ts. */
       i = lower_bound (self->starts, g->offset, g->offset + g->n, ts == G_MAXINT64 ? ts : ts + 1);
-      if (i == g->offset || self->starts[i - 1] + self->durs[i - 1] <= ts)
+      if (i == g->offset || self->starts[i - 1] + exit_dur (self, i - 1) <= ts)
         continue;
       *group = gi;
       *at = i - 1;
@@ -655,7 +773,7 @@ strata_exits_at (StrataExits *self,
   if (start != NULL)
     *start = self->starts[i];
   if (end != NULL)
-    *end = self->starts[i] + self->durs[i];
+    *end = self->starts[i] + exit_dur (self, i);
   return TRUE;
 }
 
@@ -677,7 +795,7 @@ strata_exits_detail_at (StrataExits      *self,
   if (!find_at (self, machine, vcpu, ts, &gi, &i))
     return FALSE;
   /* info2 names nothing the decoder reads: it is not kept. */
-  return strata_exit_detail (self->groups[gi].isa, self->groups[gi].code, self->info1[i], 0, detail);
+  return strata_exit_detail (self->groups[gi].isa, self->groups[gi].code, exit_info1 (self, i), 0, detail);
 }
 
 guint64
@@ -731,9 +849,9 @@ strata_exits_group_stats (StrataExits     *self,
     }
   partial = g_new (gint64, MAX ((head_end - first) + (last - tail_start), 1));
   for (guint64 i = first; i < head_end; i++)
-    partial[n_partial++] = self->durs[g->offset + i];
+    partial[n_partial++] = exit_dur (self, g->offset + i);
   for (guint64 i = tail_start; i < last; i++)
-    partial[n_partial++] = self->durs[g->offset + i];
+    partial[n_partial++] = exit_dur (self, g->offset + i);
   for (guint64 i = 0; i < n_partial; i++)
     {
       lo = MIN (lo, partial[i]);
@@ -761,12 +879,13 @@ strata_exits_group_stats (StrataExits     *self,
 
         for (guint64 b = bfirst; b < blast && c < rank; b++)
           {
-            const gint64 *block = &self->sorted[g->offset + (b << BLOCK_BITS)];
+            guint64 block = g->offset + (b << BLOCK_BITS);
 
             if (self->bmax[g->block0 + b] <= mid)
               c += BLOCK;
             else if (self->bmin[g->block0 + b] <= mid)
-              c += count_le (block, BLOCK, mid);
+              c += self->sorted32 != NULL ? count_le32 (&self->sorted32[block], BLOCK, mid)
+                                          : count_le (&self->sorted[block], BLOCK, mid);
           }
         if (c >= rank)
           z = mid;
@@ -810,9 +929,12 @@ strata_exits_query (StrataExits *self,
   return out;
 }
 
-/* Saved form: n_groups (u32), block bits (u32), n_exits (u64), the groups, then starts,
- * durations, info1 and the sorted copy, each an array of n_exits 64-bit integers, 8-byte
- * aligned. */
+/* Saved form: n_groups (u32), block bits (u32), n_exits (u64), widths (u32: bit 0, durations
+ * of 64 bits; bit 1, info1 of 64 bits; else 32), zero (u32), the groups, then starts (64 bits),
+ * durations, the sorted copy and info1, each an array of n_exits integers: each is aligned to
+ * its width when the section is to 8 bytes. */
+#define WIDE_DURS  1u
+#define WIDE_INFO1 2u
 
 void
 strata_exits_write (StrataExits         *self,
@@ -821,6 +943,7 @@ strata_exits_write (StrataExits         *self,
   guint32 n_groups = self->n_groups;
   guint32 block_bits = BLOCK_BITS;
   guint64 n = self->n;
+  guint32 widths[2] = { (self->durs32 == NULL ? WIDE_DURS : 0) | (self->info32 == NULL ? WIDE_INFO1 : 0), 0 };
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (writer != NULL);
@@ -829,11 +952,15 @@ strata_exits_write (StrataExits         *self,
   strata_section_writer_write (writer, &n_groups, sizeof n_groups);
   strata_section_writer_write (writer, &block_bits, sizeof block_bits);
   strata_section_writer_write (writer, &n, sizeof n);
+  strata_section_writer_write (writer, widths, sizeof widths);
   strata_section_writer_write (writer, self->groups, self->n_groups * sizeof (Group));
   strata_section_writer_write (writer, self->starts, self->n * sizeof (gint64));
-  strata_section_writer_write (writer, self->durs, self->n * sizeof (gint64));
-  strata_section_writer_write (writer, self->info1, self->n * sizeof (guint64));
-  strata_section_writer_write (writer, self->sorted, self->n * sizeof (gint64));
+  strata_section_writer_write (writer, self->durs32 != NULL ? (gconstpointer) self->durs32 : self->durs,
+                               self->n * dur_bytes (self));
+  strata_section_writer_write (writer, self->sorted32 != NULL ? (gconstpointer) self->sorted32 : self->sorted,
+                               self->n * dur_bytes (self));
+  strata_section_writer_write (writer, self->info32 != NULL ? (gconstpointer) self->info32 : self->info1,
+                               self->n * info1_bytes (self));
   strata_section_writer_end (writer);
 }
 
@@ -855,8 +982,9 @@ strata_exits_read (StrataSectionFile  *file,
 {
   const guint8 *data;
   gsize size;
-  guint32 version, n_groups, block_bits;
+  guint32 version, n_groups, block_bits, widths, zero;
   guint64 n, expect = 0;
+  gsize wd, wi, per_exit;
   StrataExits *self;
 
   g_return_val_if_fail (file != NULL, NULL);
@@ -873,44 +1001,64 @@ strata_exits_read (StrataSectionFile  *file,
                    _("The saved exits are of another version"));
       return NULL;
     }
-  if (size < 16)
+  if (size < 24)
     return damaged (NULL, error, "size");
   memcpy (&n_groups, data, 4);
   memcpy (&block_bits, data + 4, 4);
   memcpy (&n, data + 8, 8);
-  if (block_bits != BLOCK_BITS || n_groups > (size - 16) / sizeof (Group) ||
-      n > (size - 16 - n_groups * sizeof (Group)) / (4 * sizeof (gint64)) ||
-      size != 16 + n_groups * sizeof (Group) + n * 4 * sizeof (gint64))
+  memcpy (&widths, data + 16, 4);
+  memcpy (&zero, data + 20, 4);
+  if ((widths & ~(WIDE_DURS | WIDE_INFO1)) != 0 || zero != 0)
+    return damaged (NULL, error, "widths");
+  wd = widths & WIDE_DURS ? sizeof (gint64) : sizeof (guint32);
+  wi = widths & WIDE_INFO1 ? sizeof (guint64) : sizeof (guint32);
+  per_exit = sizeof (gint64) + 2 * wd + wi;
+  if (block_bits != BLOCK_BITS || n_groups > (size - 24) / sizeof (Group) ||
+      n > (size - 24 - n_groups * sizeof (Group)) / per_exit ||
+      size != 24 + n_groups * sizeof (Group) + n * per_exit)
     return damaged (NULL, error, "size");
 
   self = g_new0 (StrataExits, 1);
   self->n_groups = n_groups;
   self->n = n;
   self->groups = g_new (Group, MAX (n_groups, 1));
-  memcpy (self->groups, data + 16, n_groups * sizeof (Group));
-  data += 16 + n_groups * sizeof (Group);
+  memcpy (self->groups, data + 24, n_groups * sizeof (Group));
+  data += 24 + n_groups * sizeof (Group);
   if (n > 0 && (guintptr) data % sizeof (gint64) == 0)
     {
       /* Read in place, as the store's rows: a reopened set's exits take memory only as the
-       * panels query them. */
+       * panels query them. Each array is aligned to its width (see above). */
+      const guint8 *durs = data + n * sizeof (gint64), *sorted = durs + n * wd, *info1 = sorted + n * wd;
+
       self->file = strata_section_file_ref (file);
       self->starts = (gint64 *) data;
-      self->durs = (gint64 *) data + n;
-      self->info1 = (guint64 *) data + 2 * n;
-      self->sorted = (gint64 *) data + 3 * n;
+      if (widths & WIDE_DURS)
+        {
+          self->durs = (gint64 *) durs;
+          self->sorted = (gint64 *) sorted;
+        }
+      else
+        {
+          self->durs32 = (guint32 *) durs;
+          self->sorted32 = (guint32 *) sorted;
+        }
+      if (widths & WIDE_INFO1)
+        self->info1 = (guint64 *) info1;
+      else
+        self->info32 = (guint32 *) info1;
     }
   else
     {
-      self->starts = g_new (gint64, MAX (n, 1));
-      self->durs = g_new (gint64, MAX (n, 1));
-      self->info1 = g_new (guint64, MAX (n, 1));
-      self->sorted = g_new (gint64, MAX (n, 1));
+      alloc_exits (self, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0);
       if (n > 0)
         {
           memcpy (self->starts, data, n * sizeof (gint64));
-          memcpy (self->durs, data + n * sizeof (gint64), n * sizeof (gint64));
-          memcpy (self->info1, data + 2 * n * sizeof (gint64), n * sizeof (guint64));
-          memcpy (self->sorted, data + 3 * n * sizeof (gint64), n * sizeof (gint64));
+          data += n * sizeof (gint64);
+          memcpy (self->durs32 != NULL ? (gpointer) self->durs32 : self->durs, data, n * wd);
+          data += n * wd;
+          memcpy (self->sorted32 != NULL ? (gpointer) self->sorted32 : self->sorted, data, n * wd);
+          data += n * wd;
+          memcpy (self->info32 != NULL ? (gpointer) self->info32 : self->info1, data, n * wi);
         }
     }
 
@@ -926,13 +1074,13 @@ strata_exits_read (StrataSectionFile  *file,
       /* In the time range, and not overlapping, as exits of one vCPU are: sums then fit. */
       for (guint64 i = g->offset; i < g->offset + g->n; i++)
         {
-          if (self->starts[i] < STRATA_TIME_MIN || self->durs[i] < 0 ||
-              self->durs[i] > STRATA_TIME_MAX - self->starts[i] ||
-              (i > g->offset && self->starts[i - 1] + self->durs[i - 1] > self->starts[i]))
+          if (self->starts[i] < STRATA_TIME_MIN || exit_dur (self, i) < 0 ||
+              exit_dur (self, i) > STRATA_TIME_MAX - self->starts[i] ||
+              (i > g->offset && self->starts[i - 1] + exit_dur (self, i - 1) > self->starts[i]))
             return damaged (self, error, "order");
           /* The pages read go back as the checks go (a large set's exits pass 200 MiB). */
           if ((i & 0xffff) == 0xffff)
-            strata_section_file_read (file, 0x10000 * 2 * sizeof (gint64));
+            strata_section_file_read (file, 0x10000 * (sizeof (gint64) + wd));
         }
     }
   if (expect != n)
@@ -951,18 +1099,18 @@ strata_exits_read (StrataSectionFile  *file,
 
           for (guint64 i = from; i < from + len; i++)
             {
-              if (i > from && self->sorted[i - 1] > self->sorted[i])
+              if (i > from && exit_sorted (self, i - 1) > exit_sorted (self, i))
                 return damaged (self, error, "sorted");
-              sum += (guint64) self->sorted[i];
+              sum += (guint64) exit_sorted (self, i);
             }
-          if ((gint64) sum != self->bsum[g->block0 + b] || self->sorted[from] != self->bmin[g->block0 + b] ||
-              self->sorted[from + len - 1] != self->bmax[g->block0 + b])
+          if ((gint64) sum != self->bsum[g->block0 + b] || exit_sorted (self, from) != self->bmin[g->block0 + b] ||
+              exit_sorted (self, from + len - 1) != self->bmax[g->block0 + b])
             return damaged (self, error, "sorted");
-          strata_section_file_read (file, len * sizeof (gint64));
+          strata_section_file_read (file, len * wd);
         }
     }
   /* What the checks read goes back to the page cache. */
   strata_section_file_release (file, (const guint8 *) self->starts - strata_section_file_data (file),
-                               4 * n * sizeof (gint64));
+                               n * per_exit);
   return self;
 }

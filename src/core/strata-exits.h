@@ -134,7 +134,7 @@ guint64      strata_exits_count       (StrataExits       *self,
 /* The saved form: one section of @writer, and reading it back with every index and order
  * checked; @n_machines bounds the machine indexes. */
 #define STRATA_EXITS_TAG STRATA_FOURCC ('A', 'E', 'X', 'I')
-#define STRATA_EXITS_FORMAT_VERSION 2
+#define STRATA_EXITS_FORMAT_VERSION 3
 
 void         strata_exits_write       (StrataExits         *self,
                                        StrataSectionWriter *writer);
