@@ -322,24 +322,35 @@ group_equal (gconstpointer a,
   return compare_group_key (a, b) == 0;
 }
 
-/* A builder's group: its exits so far, as the index keeps them (24 bytes an exit, no key). */
+/* A builder's group: its exits so far (16 bytes an exit, no key). */
 typedef struct
 {
   Group   key;                /* offset and n unused */
   GArray *exits;              /* Exit */
 } BuilderGroup;
 
+/* A duration or info1 that does not fit 32 bits is WIDE here, and its value is in the
+ * builder's wide table: the builders hold every exit at once, at the analysis's peak. */
 typedef struct
 {
   gint64  start;
+  guint32 dur;
+  guint32 info1;
+} Exit;
+
+#define WIDE G_MAXUINT32
+
+typedef struct
+{
   gint64  dur;
   guint64 info1;
-} Exit;
+} WideExit;
 
 struct _StrataExitsBuilder
 {
   gboolean    wide_durs;      /* a duration or an info1 does not fit 32 bits */
   gboolean    wide_info1;
+  GHashTable *wide;           /* group index << 40 | exit index (gint64*) -> WideExit* */
   GArray     *groups;         /* BuilderGroup */
   GHashTable *index;          /* Group* (a private copy) -> index + 1 */
   guint       recent[256];    /* a recent group by a few bits of its hash, + 1 */
@@ -352,6 +363,7 @@ strata_exits_builder_new (void)
 
   self->groups = g_array_new (FALSE, FALSE, sizeof (BuilderGroup));
   self->index = g_hash_table_new_full (group_hash, group_equal, g_free, NULL);
+  self->wide = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return self;
 }
 
@@ -364,6 +376,7 @@ strata_exits_builder_free (StrataExitsBuilder *self)
     g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_array_unref);
   g_array_unref (self->groups);
   g_hash_table_unref (self->index);
+  g_hash_table_unref (self->wide);
   g_free (self);
 }
 
@@ -373,11 +386,13 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
 {
   Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
   guint *slot = &self->recent[group_hash (&key) & (G_N_ELEMENTS (self->recent) - 1)];
-  Exit exit = { r->start, MAX (r->end - r->start, 0), r->info1 };
+  gint64 dur = MAX (r->end - r->start, 0);
+  Exit exit = { r->start, dur >= WIDE ? WIDE : (guint32) dur, r->info1 >= WIDE ? WIDE : (guint32) r->info1 };
+  GArray *exits;
   gpointer found;
 
-  self->wide_durs |= (guint64) exit.dur > G_MAXUINT32;
-  self->wide_info1 |= exit.info1 > G_MAXUINT32;
+  self->wide_durs |= (guint64) dur > G_MAXUINT32;
+  self->wide_info1 |= r->info1 > G_MAXUINT32;
   /* A vCPU's exits repeat a few reasons: most need no hash table. */
   if (*slot == 0 || compare_group_key (&key, &g_array_index (self->groups, BuilderGroup, *slot - 1).key) != 0)
     {
@@ -391,7 +406,17 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
         }
       *slot = GPOINTER_TO_UINT (found);
     }
-  g_array_append_val (g_array_index (self->groups, BuilderGroup, *slot - 1).exits, exit);
+  exits = g_array_index (self->groups, BuilderGroup, *slot - 1).exits;
+  if (exit.dur == WIDE || exit.info1 == WIDE)
+    {
+      gint64 wide_key = (gint64) (*slot - 1) << 40 | exits->len;
+      WideExit *wide = g_new (WideExit, 1);
+
+      wide->dur = dur;
+      wide->info1 = r->info1;
+      g_hash_table_insert (self->wide, g_memdup2 (&wide_key, sizeof wide_key), wide);
+    }
+  g_array_append_val (exits, exit);
 }
 
 typedef struct
@@ -472,7 +497,15 @@ strata_exits_new (StrataExitsBuilder **builders,
           g->n = 0;
         }
       for (guint k = 0; k < from->exits->len; k++)
-        set_exit (self, offset + k, exits[k].start, exits[k].dur, exits[k].info1);
+        if (G_LIKELY (exits[k].dur != WIDE && exits[k].info1 != WIDE))
+          set_exit (self, offset + k, exits[k].start, exits[k].dur, exits[k].info1);
+        else
+          {
+            gint64 key = (gint64) ref->group << 40 | k;
+            const WideExit *wide = g_hash_table_lookup (builders[ref->builder]->wide, &key);
+
+            set_exit (self, offset + k, exits[k].start, wide->dur, wide->info1);
+          }
       offset += from->exits->len;
       g->n += from->exits->len;
       g_clear_pointer (&from->exits, g_array_unref);
