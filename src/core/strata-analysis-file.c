@@ -14,6 +14,7 @@
 
 #include "strata-analysis-file.h"
 #include "strata-analysis-private.h"
+#include "strata-parallel.h"
 
 /*
  * Sections, each a sequence of fields in the machine's byte order: numbers of fixed width,
@@ -580,17 +581,22 @@ read_machines (StrataAnalysis     *self,
         }
       n_threads = get_count (&r, 32);
       g_array_set_size (machine->threads, n_threads);
+      /* A record at a time (a switch-heavy set has hundreds of thousands of threads):
+       * tid, pid, ppid, vtid, vpid, ns_inum (64 bits), name. */
       for (guint32 i = 0; i < n_threads && !r.bad; i++)
         {
           StrataThreadInfo *info = &g_array_index (machine->threads, StrataThreadInfo, i);
+          guint32 rec[8];
 
-          info->tid = get_u32 (&r);
-          info->pid = get_u32 (&r);
-          info->ppid = get_u32 (&r);
-          info->vtid = get_u32 (&r);
-          info->vpid = get_u32 (&r);
-          info->ns_inum = get_u64 (&r);
-          info->name = get_u32 (&r);
+          if (!get (&r, rec, sizeof rec))
+            break;
+          info->tid = (gint32) rec[0];
+          info->pid = (gint32) rec[1];
+          info->ppid = (gint32) rec[2];
+          info->vtid = (gint32) rec[3];
+          info->vpid = (gint32) rec[4];
+          memcpy (&info->ns_inum, &rec[5], sizeof info->ns_inum);
+          info->name = rec[7];
           if (info->name >= n_strings || (i > 0 && info[-1].tid >= info->tid))
             r.bad = TRUE;
         }
@@ -668,22 +674,53 @@ read_preemptions (StrataAnalysis     *self,
   return !bad (&r, error, "the preemptions");
 }
 
+typedef struct
+{
+  StrataAnalysis *self;
+  guint           n_strings;
+  guint           n_chunks;
+  gint            next;
+  gint            bad;
+} CheckJob;
+
+/* Descriptions a chunk: millions in a switch-heavy set, checked on every core. */
+#define CHECK_CHUNK 65536
+
+static gpointer
+check_worker (gpointer data)
+{
+  CheckJob *job = data;
+  StrataStore *store = job->self->store;
+  guint n_descs = strata_store_n_descs (store);
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->n_chunks && !g_atomic_int_get (&job->bad))
+    for (guint d = (guint) i * CHECK_CHUNK; d < MIN (n_descs, ((guint) i + 1) * CHECK_CHUNK); d++)
+      {
+        const StrataStateDesc *desc = strata_store_desc (store, d);
+
+        if (!machine_ok (job->self, desc->machine) || desc->comm >= job->n_strings ||
+            desc->host_comm >= job->n_strings || desc->detail >= job->n_strings)
+          {
+            g_atomic_int_set (&job->bad, TRUE);
+            break;
+          }
+      }
+  return NULL;
+}
+
 /* Descriptions and rows name machines and strings by index: they must be there. */
 static gboolean
 check_store (StrataAnalysis  *self,
              GError         **error)
 {
   StrataStore *store = self->store;
-  guint n_strings = strata_strtab_count (self->set->strings);
+  CheckJob job = { self, strata_strtab_count (self->set->strings),
+                   (strata_store_n_descs (store) + CHECK_CHUNK - 1) / CHECK_CHUNK, 0, FALSE };
 
-  for (guint d = 0; d < strata_store_n_descs (store); d++)
-    {
-      const StrataStateDesc *desc = strata_store_desc (store, d);
-
-      if (!machine_ok (self, desc->machine) || desc->comm >= n_strings || desc->host_comm >= n_strings ||
-          desc->detail >= n_strings)
-        goto damaged;
-    }
+  strata_parallel_run ("strata-check", job.n_chunks, check_worker, &job);
+  if (job.bad)
+    goto damaged;
   for (guint row = 0; row < strata_store_n_rows (store); row++)
     if (!machine_ok (self, strata_store_row_machine (store, row)))
       goto damaged;

@@ -679,7 +679,8 @@ typedef struct
   gsize              names_size;
   guint             *order;
   gint               next;
-  gint               failed;      /* a row that failed + 1 */
+  guint              n_desc_chunks; /* the first tasks; then the rows */
+  gint               failed;      /* a row that failed + 1, or G_MAXINT */
   const char        *what;        /* how it failed */
   gsize              memory;      /* of the rows read */
 } ReadJob;
@@ -978,6 +979,20 @@ read_row (ReadJob  *job,
   return NULL;
 }
 
+/* Descriptions a task of the read: millions in a switch-heavy set. */
+#define DESC_CHUNK 65536
+
+static gboolean
+check_descs (StrataStore *store,
+             guint        from,
+             guint        to)
+{
+  for (guint d = from; d < to; d++)
+    if (store->descs[d].state >= STRATA_STATE_N || store->descs[d].reserved != 0)
+      return FALSE;
+  return TRUE;
+}
+
 static gpointer
 read_worker (gpointer data)
 {
@@ -987,14 +1002,23 @@ read_worker (gpointer data)
   gsize memory = 0;
   gint i;
 
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) (job->n_desc_chunks + job->store->rows->len))
     {
-      guint r = job->order[i];
-      StoreRow *row = g_ptr_array_index (job->store->rows, r);
+      guint r;
+      StoreRow *row;
       const char *what;
 
       if (g_atomic_int_get (&job->failed) != 0)
         break;
+      if ((guint) i < job->n_desc_chunks)
+        {
+          if (!check_descs (job->store, (guint) i * DESC_CHUNK, MIN (job->store->n_descs, ((guint) i + 1) * DESC_CHUNK)) &&
+              g_atomic_int_compare_and_exchange (&job->failed, 0, G_MAXINT))
+            job->what = "an unknown state";
+          continue;
+        }
+      r = job->order[i - job->n_desc_chunks];
+      row = g_ptr_array_index (job->store->rows, r);
       if ((what = read_row (job, r, row, seen, used)) != NULL)
         {
           if (g_atomic_int_compare_and_exchange (&job->failed, 0, r + 1))
@@ -1043,9 +1067,6 @@ strata_store_read (StrataSectionFile *file,
   store->memory = store->n_descs * sizeof (StrataStateDesc);
   if (meta.begin < STRATA_TIME_MIN || meta.end > STRATA_TIME_MAX || meta.begin > meta.end)
     return invalid (store, error, "a time range out of bounds");
-  for (guint d = 0; d < meta.n_descs; d++)
-    if (store->descs[d].state >= STRATA_STATE_N || store->descs[d].reserved != 0)
-      return invalid (store, error, "an unknown state");
 
   /* Every row is made on every core, from the file's table, as it is checked: a set of
    * many short-lived threads has hundreds of thousands. Their memory is one block, its pages
@@ -1075,8 +1096,11 @@ strata_store_read (StrataSectionFile *file,
   job.names = names;
   job.names_size = names_size;
   job.order = rows_by_size (meta.n_rows, file_row_size, job.table);
-  strata_parallel_run ("strata-store-read", store->rows->len, read_worker, &job);
+  job.n_desc_chunks = (meta.n_descs + DESC_CHUNK - 1) / DESC_CHUNK;
+  strata_parallel_run ("strata-store-read", job.n_desc_chunks + store->rows->len, read_worker, &job);
   g_free (job.order);
+  if (job.failed == G_MAXINT)
+    return invalid (store, error, job.what);
   if (job.failed != 0)
     {
       const char *name = ((StoreRow *) g_ptr_array_index (store->rows, job.failed - 1))->name;
