@@ -803,8 +803,9 @@ verify_row (ReadJob  *job,
     return FALSE;
   if (row->kind != STRATA_ROW_THREAD)
     {
-      row->n_descs_used = used->len;
-      row->descs_used = g_memdup2 (used->data, MAX (used->len, 1) * sizeof (guint32));
+      row->descs_used = g_new (guint32, used->len + 1);
+      row->descs_used[0] = used->len;
+      memcpy (row->descs_used + 1, used->data, used->len * sizeof (guint32));
     }
   if (!strata_section_file_checksum_ok (h, f->hash))
     return FALSE;
@@ -867,7 +868,6 @@ setup_pyramid (StrataSectionFile *file,
   for (guint l = 1; l < n_levels; l++)
     row->levels[l] = row->levels[l - 1] + level_len[l - 1];
   row->pyramid_ready = 1;
-  row->pyramid_memory = f->pyramid_size;
   return TRUE;
 }
 
@@ -1026,7 +1026,7 @@ read_worker (gpointer data)
           break;
         }
       memory += row_base_bytes (row) + row_times_bytes (row) + row->n * sizeof (guint32) +
-                sizeof (StoreRow) + strlen (row->name) + 1 + row->pyramid_memory;
+                sizeof (StoreRow) + strlen (row->name) + 1 + store_row_pyramid_bytes (row);
     }
   g_atomic_pointer_add (&job->memory, memory);
   return NULL;

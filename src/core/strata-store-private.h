@@ -45,13 +45,10 @@ typedef enum
 
 typedef struct
 {
-  char          *name;
-  StrataRowKind  kind;
-  guint16        machine;
-  gint64         number;
-  /* Times: a 64-bit base per block of STORE_BLOCK changes and a 32-bit offset per change, 4 bytes
-   * less a change than plain times. A row whose block would span more than 4.29 s (a sparse
-   * row: cheap anyway) switches to plain 64-bit times in `wide`. */
+  /* What adding a change reads, in the first cache line. Times: a 64-bit base per block of
+   * STORE_BLOCK changes and a 32-bit offset per change, 4 bytes less a change than plain
+   * times. A row whose block would span more than 4.29 s (a sparse row: cheap anyway)
+   * switches to plain 64-bit times in `wide`. */
   gint64        *base;
   guint32       *off;
   gint64        *wide;
@@ -59,19 +56,24 @@ typedef struct
   guint64        n;
   guint64        cap;
   StrataStoreSpill *spill;     /* the builder's, or NULL */
-  guint8         storage;      /* StoreStorage of base, off, wide and ids */
-  guint8         pyramid_storage;
+  char          *name;
+  gint64         number;
   gsize          pyramid_ready; /* g_once: thread rows get theirs when first summarized */
-  gsize          pyramid_memory; /* of one built before finish() */
   gint64         w0;           /* level-0 bucket width, ns */
-  guint          n_levels;
   StoreBucket   *pyramid;      /* every level's buckets, level 0 first */
   StoreBucket  **levels;       /* into pyramid */
   guint64       *level_len;
-  guint32       *descs_used;   /* of a saved row: the descriptions it names, found while its
-                                * ids were checked; else NULL */
-  guint          n_descs_used;
+  guint32       *descs_used;   /* of a saved row: how many descriptions it names, then those,
+                                * found while its ids were checked; else NULL */
+  guint16        machine;
+  guint8         kind;         /* StrataRowKind */
+  guint8         storage;      /* StoreStorage of base, off, wide and ids */
+  guint8         pyramid_storage;
+  guint8         n_levels;     /* at most STORE_MAX_LEVELS */
 } __attribute__ ((aligned (64))) StoreRow;   /* rows of different threads share no cache line */
+
+/* Two cache lines: a switch-heavy set has hundreds of thousands of rows. */
+G_STATIC_ASSERT (sizeof (StoreRow) == 128);
 
 #define STORE_BLOCK_BITS 8
 #define STORE_BLOCK (1u << STORE_BLOCK_BITS)
@@ -81,6 +83,17 @@ store_row_ts (const StoreRow *row,
               guint64         i)
 {
   return row->wide ? row->wide[i] : row->base[i >> STORE_BLOCK_BITS] + row->off[i];
+}
+
+/* The bytes of @row's summary's buckets, 0 when it has none (yet). */
+static inline gsize
+store_row_pyramid_bytes (const StoreRow *row)
+{
+  guint64 total = 0;
+
+  for (guint l = 0; l < row->n_levels; l++)
+    total += row->level_len[l];
+  return total * sizeof (StoreBucket);
 }
 
 /* Index of the last change at or before @ts, or -1. A block's base is its first change's

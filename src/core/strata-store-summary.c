@@ -208,11 +208,13 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
   Acc acc = { 0 };
   guint64 cb = 0;
   gint64 begin;
+  guint n_levels;
 
   if (row->n == 0)
     return 0;
   begin = store_row_ts (row, 0);
-  total = store_pyramid_layout (begin, end, row->n, &row->w0, &row->n_levels, level_len);
+  total = store_pyramid_layout (begin, end, row->n, &row->w0, &n_levels, level_len);
+  row->n_levels = n_levels;
   n0 = level_len[0];
   row->levels = g_new0 (StoreBucket *, row->n_levels);
   row->level_len = g_memdup2 (level_len, row->n_levels * sizeof (guint64));

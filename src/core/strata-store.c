@@ -818,8 +818,7 @@ strata_store_builder_summarize (StrataStoreBuilder *self,
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
   g_return_if_fail (!row->pyramid_ready);
-  row->pyramid_memory = _strata_store_build_pyramid (self->descs,
-                                                     end_ns, NULL, row);
+  _strata_store_build_pyramid (self->descs, end_ns, NULL, row);
   row->pyramid_ready = 1;
 }
 
@@ -879,7 +878,6 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       to->n_levels = from->n_levels;
       to->w0 = from->w0;
       to->pyramid_ready = from->pyramid_ready;
-      to->pyramid_memory = from->pyramid_memory;
       from->n_levels = 0;
       from->pyramid_ready = 0;
       from->pyramid_storage = STORE_HEAP;
@@ -1049,7 +1047,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
       store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
                        (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
                        row->n * sizeof (guint32) + sizeof (StoreRow) + strlen (row->name) + 1 +
-                       row->pyramid_memory;
+                       store_row_pyramid_bytes (row);
       _strata_store_note_row (store, r);
     }
   _strata_store_names_init (store);
@@ -1310,7 +1308,7 @@ strata_store_row_mark_descs (StrataStore *self,
   /* A saved row's list spares reading all its ids (all its pages) for a legend. */
   if (row->descs_used != NULL)
     {
-      for (guint i = 0; i < row->n_descs_used; i++)
+      for (guint i = 1; i <= row->descs_used[0]; i++)
         used[row->descs_used[i]] = 1;
       return;
     }
