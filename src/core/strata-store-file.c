@@ -973,7 +973,6 @@ read_row (ReadJob  *job,
   if (f->pyramid != 0 && job->meta->summary_version == STRATA_STORE_SUMMARY_VERSION &&
       !setup_pyramid (file, f, row, job->meta->end))
     return "a summary out of bounds";
-  _strata_store_names_add (job->store, r + 1);
   if (!verify_row (job, row, r, seen, used))
     return "a row that does not match its checksum, or breaks a rule of rows";
   return NULL;
@@ -1108,9 +1107,6 @@ strata_store_read (StrataSectionFile *file,
 
       return invalid (store, error, what);
     }
-  /* Aliases after rows: a name is found as the last entered. */
-  for (guint i = 0; i < meta.n_aliases; i++)
-    _strata_store_names_add (store, meta.n_rows + 1 + i);
   for (guint r = 0; r < meta.n_rows; r++)
     {
       n_changes += ((StoreRow *) g_ptr_array_index (store->rows, r))->n;
@@ -1119,6 +1115,8 @@ strata_store_read (StrataSectionFile *file,
   if (n_changes != meta.n_changes)
     return invalid (store, error, "a count of changes that does not add up");
   store->n_changes = n_changes;
+  /* Nothing looks a row up by name to draw a first frame. */
+  _strata_store_names_later (store);
   store->memory += job.memory;
   /* The checks' last pages too: a store opens with none of its file resident. */
   strata_section_file_release (file, 0, strata_section_file_size (file));

@@ -168,11 +168,14 @@ struct _StrataStore
   gpointer           row_block;  /* a read store's rows, all in one allocation, or NULL */
   /* Rows and aliases by name: open addressing, at most half full; a slot holds 0 (empty),
    * r + 1 for row r or n_rows + 1 + a for alias a. 4 bytes a slot, against a hash table's
-   * 20, and filled from every core as a saved store is read. The hash of each entry's
+   * 20, and filled after a saved store is read, beside its first frame. The hash of each entry's
    * name spares comparing names, each a read of a row and of its name elsewhere. */
   gint              *names;
   guint32            names_mask;
   guint32           *name_hashes;
+  GThread           *names_thread; /* filling names, or NULL */
+  GMutex             names_lock;   /* of names_thread */
+  gint               names_ready;
   GArray            *pcpu_rows;  /* gint: the rows of kind pcpu, in row order */
   GArray            *shown_rows; /* gint: the rows of kinds other than thread, in row order */
   GPtrArray         *aliases;    /* as in the builder */
@@ -221,10 +224,12 @@ void     _strata_store_note_row       (StrataStore           *self,
 /* The index of names: init() sizes it for @self's rows and aliases; add() enters row r
  * (@entry r + 1) or alias a (n_rows + 1 + a), from any thread once the row's name is set.
  * Of two entries of one name, the greater is found, as a later insertion into a hash table
- * would be. */
+ * would be. index_later() enters every row and alias on a thread of its own, which the
+ * first lookup waits for. */
 void     _strata_store_names_init     (StrataStore           *self);
 void     _strata_store_names_add      (StrataStore           *self,
                                        guint32                entry);
+void     _strata_store_names_later    (StrataStore           *self);
 /* What store_row_free() frees but the row's own memory and name. */
 void     store_row_clear              (StoreRow              *row);
 

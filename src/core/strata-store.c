@@ -1053,6 +1053,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   _strata_store_names_init (store);
   for (guint r = 0; r < store->rows->len + store->aliases->len / 2; r++)
     _strata_store_names_add (store, r + 1);
+  store->names_ready = TRUE;
   _strata_store_build_pyramids (store, alongside, user_data);
 
   /* Spilled rows stay where they are, but are no longer the builder's to free: the spill
@@ -1073,11 +1074,49 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   return store;
 }
 
+static gpointer
+names_thread (gpointer data)
+{
+  StrataStore *self = data;
+
+  /* Aliases after rows: a name is found as the last entered. */
+  for (guint r = 0; r < self->rows->len + self->aliases->len / 2; r++)
+    _strata_store_names_add (self, r + 1);
+  return NULL;
+}
+
+void
+_strata_store_names_later (StrataStore *self)
+{
+  self->names_thread = g_thread_try_new ("strata-store-names", names_thread, self, NULL);
+  if (self->names_thread == NULL)
+    names_thread (self);
+  if (self->names_thread == NULL)
+    g_atomic_int_set (&self->names_ready, TRUE);
+}
+
+static void
+names_wait (StrataStore *self)
+{
+  if (g_atomic_int_get (&self->names_ready))
+    return;
+  g_mutex_lock (&self->names_lock);
+  if (self->names_thread != NULL)
+    g_thread_join (g_steal_pointer (&self->names_thread));
+  g_atomic_int_set (&self->names_ready, TRUE);
+  g_mutex_unlock (&self->names_lock);
+}
+
 void
 strata_store_free (StrataStore *self)
 {
   if (self == NULL)
     return;
+  if (self->names != NULL)
+    {
+      names_wait (self);
+      g_mutex_clear (&self->names_lock);
+    }
   g_free (self->names);
   g_free (self->name_hashes);
   g_array_unref (self->pcpu_rows);
@@ -1148,6 +1187,13 @@ _strata_store_names_init (StrataStore *self)
 
   while (size < 2 * n)
     size *= 2;
+  if (self->names != NULL)
+    {
+      names_wait (self);
+      g_mutex_clear (&self->names_lock);
+    }
+  if (self->names == NULL)
+    g_mutex_init (&self->names_lock);
   g_free (self->names);
   g_free (self->name_hashes);
   self->names = g_new0 (gint, size);
@@ -1191,6 +1237,8 @@ strata_store_find_row (StrataStore *self,
   guint32 hash;
 
   g_return_val_if_fail (name != NULL, -1);
+
+  names_wait (self);
 
   hash = name_hash (name);
   for (guint32 s = names_slot (self, hash); self->names[s] != 0; s = (s + 1) & self->names_mask)
