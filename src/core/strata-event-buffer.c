@@ -210,14 +210,35 @@ static inline guint64
 get_uvarint (const guint8 **pp)
 {
   const guint8 *p = *pp;
-  guint64 v = 0;
-  guint shift = 0;
+  guint64 v = p[0];
+  guint shift;
 
-  if (G_LIKELY (!(*p & 0x80)))
+  /* Times and thread ids take two to four bytes: those are unrolled, with no shift count. */
+  if (G_LIKELY (v < 0x80))
     {
       *pp = p + 1;
-      return *p;
+      return v;
     }
+  v = (v & 0x7f) | (guint64) (p[1] & 0x7f) << 7;
+  if (p[1] < 0x80)
+    {
+      *pp = p + 2;
+      return v;
+    }
+  v |= (guint64) (p[2] & 0x7f) << 14;
+  if (p[2] < 0x80)
+    {
+      *pp = p + 3;
+      return v;
+    }
+  v |= (guint64) (p[3] & 0x7f) << 21;
+  if (p[3] < 0x80)
+    {
+      *pp = p + 4;
+      return v;
+    }
+  p += 4;
+  shift = 28;
   while (*p & 0x80)
     {
       v |= (guint64) (*p++ & 0x7f) << shift;
