@@ -23,15 +23,13 @@ enum {
 
 #define RUN_AHEAD_EVENTS (1u << 17)
 
-static Thread *
-get_thread (Model *model,
-            gint32 tid)
+static G_GNUC_NO_INLINE Thread *
+get_thread_slow (Model    *model,
+                 gint32    tid,
+                 Thread  **cached)
 {
-  Thread **cached = &model->thread_cache[(guint) tid % G_N_ELEMENTS (model->thread_cache)];
   Thread *t;
 
-  if (*cached != NULL && (*cached)->tid == tid)
-    return *cached;
   t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (tid));
   if (t == NULL)
     {
@@ -64,6 +62,18 @@ get_thread (Model *model,
     }
   *cached = t;
   return t;
+}
+
+/* Inline for the recent threads (most lookups, several an event), a call for the others. */
+static inline Thread *
+get_thread (Model *model,
+            gint32 tid)
+{
+  Thread **cached = &model->thread_cache[(guint) tid % G_N_ELEMENTS (model->thread_cache)];
+
+  if (G_LIKELY (*cached != NULL && (*cached)->tid == tid))
+    return *cached;
+  return get_thread_slow (model, tid, cached);
 }
 
 static guint16
@@ -144,19 +154,15 @@ enter_syscall (Model   *model,
     t->thread_ids[ts] = t->cpu_ids[cs] = 0;
 }
 
-/* The id of @t's thread-row description in @state. */
-static guint32
-thread_state_id (Model       *model,
-                 Thread      *t,
-                 StrataState  state)
+static G_GNUC_NO_INLINE guint32
+thread_state_intern (Model       *model,
+                     Thread      *t,
+                     StrataState  state,
+                     guint        k)
 {
-  guint k = (guint) state < STRATA_STATE_N ? thread_slot[state] : 0;
   StrataStateDesc d = { 0 };
   guint32 id;
 
-  thread_check_ids (t);
-  if (k != 0 && t->thread_ids[k - 1] != 0)
-    return t->thread_ids[k - 1] - 1;
   d.state = state;
   d.machine = model->index;
   d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
@@ -169,6 +175,20 @@ thread_state_id (Model       *model,
   if (k != 0)
     t->thread_ids[k - 1] = id + 1;
   return id;
+}
+
+/* The id of @t's thread-row description in @state: inline when kept (most changes). */
+static inline guint32
+thread_state_id (Model       *model,
+                 Thread      *t,
+                 StrataState  state)
+{
+  guint k = (guint) state < STRATA_STATE_N ? thread_slot[state] : 0;
+
+  thread_check_ids (t);
+  if (G_LIKELY (k != 0 && t->thread_ids[k - 1] != 0))
+    return t->thread_ids[k - 1] - 1;
+  return thread_state_intern (model, t, state, k);
 }
 
 /* @tid's thread row, "MACHINE/thread/TID": written by hand, as a switch-heavy set makes
@@ -297,19 +317,15 @@ vcpu_row (Model  *model,
   return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
 }
 
-/* The id of vCPU thread @t's vCPU-row description in @state. */
-static guint32
-vcpu_state_id (Model       *model,
-               Thread      *t,
-               StrataState  state)
+static G_GNUC_NO_INLINE guint32
+vcpu_state_intern (Model       *model,
+                   Thread      *t,
+                   StrataState  state,
+                   guint        k)
 {
-  guint k = (guint) state < STRATA_STATE_N ? vcpu_slot[state] : 0;
   StrataStateDesc d = { 0 };
   guint32 id;
 
-  thread_check_ids (t);
-  if (k != 0 && t->vcpu_ids[k - 1] != 0)
-    return t->vcpu_ids[k - 1] - 1;
   d.state = state;
   d.machine = vm_machine (model, t->vm);
   d.vcpu = t->vcpu;
@@ -322,6 +338,20 @@ vcpu_state_id (Model       *model,
   if (k != 0)
     t->vcpu_ids[k - 1] = id + 1;
   return id;
+}
+
+/* The id of vCPU thread @t's vCPU-row description in @state: inline when kept. */
+static inline guint32
+vcpu_state_id (Model       *model,
+               Thread      *t,
+               StrataState  state)
+{
+  guint k = (guint) state < STRATA_STATE_N ? vcpu_slot[state] : 0;
+
+  thread_check_ids (t);
+  if (G_LIKELY (k != 0 && t->vcpu_ids[k - 1] != 0))
+    return t->vcpu_ids[k - 1] - 1;
+  return vcpu_state_intern (model, t, state, k);
 }
 
 static void
