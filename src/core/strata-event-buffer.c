@@ -84,14 +84,30 @@ unzigzag (guint64 v)
   return (gint64) (v >> 1) ^ -(gint64) (v & 1);
 }
 
+/* Fields per kind, local: the coding loops are hot, the kind table lives in another file. */
+static guint8 n_fields_of[256];
+
+static void
+init_n_fields (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      for (guint k = 0; k < STRATA_EV_N_KINDS; k++)
+        n_fields_of[k] = MIN (strata_event_kind_info (k)->n_fields, STRATA_EVENT_MAX_FIELDS);
+      g_once_init_leave (&done, 1);
+    }
+}
+
 void
 strata_event_buffer_append (StrataEventBuffer *self,
                             const StrataEvent *event)
 {
-  const StrataEventKindInfo *info;
   Chunk *chunk = NULL;
   guint8 *p;
   guint8 header;
+  guint n;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (event->kind > STRATA_EV_NONE && event->kind < STRATA_EV_N_KINDS);
@@ -107,7 +123,8 @@ strata_event_buffer_append (StrataEventBuffer *self,
       self->memory += CHUNK_SIZE;
     }
 
-  info = strata_event_kind_info (event->kind);
+  init_n_fields ();
+  n = n_fields_of[event->kind];
   p = chunk->data + chunk->used;
   header = event->kind;
   if (event->cpu != self->last_cpu)
@@ -116,7 +133,7 @@ strata_event_buffer_append (StrataEventBuffer *self,
   if (header & HEADER_CPU)
     p = put_uvarint (p, event->cpu);
   p = put_uvarint (p, zigzag (self->count == 0 ? event->ts : event->ts - self->last_ts));
-  for (guint i = 0; i < info->n_fields; i++)
+  for (guint i = 0; i < n; i++)
     p = put_uvarint (p, zigzag (event->f[i]));
   chunk->used = p - chunk->data;
 
@@ -176,22 +193,6 @@ gint64
 strata_event_buffer_last_ts (const StrataEventBuffer *self)
 {
   return self->last_ts;
-}
-
-/* Fields per kind, local: the decoding loop is hot, the kind table lives in another file. */
-static guint8 n_fields_of[256];
-
-static void
-init_n_fields (void)
-{
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      for (guint k = 0; k < STRATA_EV_N_KINDS; k++)
-        n_fields_of[k] = MIN (strata_event_kind_info (k)->n_fields, STRATA_EVENT_MAX_FIELDS);
-      g_once_init_leave (&done, 1);
-    }
 }
 
 void
