@@ -805,7 +805,8 @@ verify_row (ReadJob  *job,
     {
       row->descs_used = g_new (guint32, used->len + 1);
       row->descs_used[0] = used->len;
-      memcpy (row->descs_used + 1, used->data, used->len * sizeof (guint32));
+      if (used->len > 0)
+        memcpy (row->descs_used + 1, used->data, used->len * sizeof (guint32));
     }
   if (!strata_section_file_checksum_ok (h, f->hash))
     return FALSE;
