@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <float.h>
-#include <math.h>
 #include <string.h>
 
 #include "strata-store-private.h"
@@ -46,6 +45,18 @@ machine_bit (guint16 machine)
   return 1u << MIN (machine, 31);
 }
 
+/* The machine bit of a key, as machine_bit() of its description's machine. */
+static inline guint32
+key_mask (guint32 key)
+{
+  return machine_bit ((key >> 8) & 0xffff);
+}
+
+/*
+ * A bucket's keys as it is built. Per change only a slot's times are added to: the machines
+ * seen and the busy time follow from the keys, so they are counted when a key first comes
+ * or leaves its slot, and at the end of the bucket.
+ */
 typedef struct
 {
   guint32 key[ACC_SLOTS];
@@ -53,10 +64,20 @@ typedef struct
   guint32 desc[ACC_SLOTS];  /* the longest piece of each key: its description */
   gint64  piece[ACC_SLOTS]; /* and its length */
   guint   n;
-  guint   last;             /* the slot added to last: states come back in pairs */
-  guint32 mask;
-  gint64  busy;             /* ns in activity states, all keys */
+  guint   last;             /* the slot added to last, or 0 holding NO_KEY when none */
+  guint32 mask;             /* machines of every key seen */
+  gint64  busy;             /* ns in activity states of keys no longer in a slot */
 } Acc;
+
+static inline void
+acc_init (Acc *acc)
+{
+  acc->n = 0;
+  acc->last = 0;
+  acc->key[0] = NO_KEY;
+  acc->mask = 0;
+  acc->busy = 0;
+}
 
 static inline void
 acc_slot (Acc     *acc,
@@ -73,29 +94,16 @@ acc_slot (Acc     *acc,
   acc->last = i;
 }
 
-static inline void
-acc_add (Acc     *acc,
-         guint32  key,
-         guint32  id,
-         gint64   dur,
-         guint32  mask)
+/* A key not in a slot: a new slot, or the shortest one's, or none. */
+static G_NO_INLINE void
+acc_add_new (Acc     *acc,
+             guint32  key,
+             guint32  id,
+             gint64   dur)
 {
   guint i, min = 0;
 
-  acc->mask |= mask;
-  if (strata_state_is_activity (key & 0xff))
-    acc->busy += dur;
-  if (acc->last < acc->n && acc->key[acc->last] == key)
-    {
-      acc_slot (acc, acc->last, id, dur);
-      return;
-    }
-  for (i = 0; i < acc->n; i++)
-    if (acc->key[i] == key)
-      {
-        acc_slot (acc, i, id, dur);
-        return;
-      }
+  acc->mask |= key_mask (key);
   if (acc->n < ACC_SLOTS)
     {
       i = acc->n++;
@@ -110,10 +118,35 @@ acc_add (Acc     *acc,
       min = i;
   if (dur > acc->dur[min])
     {
+      if (strata_state_is_activity (acc->key[min] & 0xff))
+        acc->busy += acc->dur[min];
       acc->key[min] = key;
       acc->dur[min] = acc->piece[min] = 0;
       acc_slot (acc, min, id, dur);
     }
+  else if (strata_state_is_activity (key & 0xff))
+    acc->busy += dur;
+}
+
+static inline void
+acc_add (Acc     *acc,
+         guint32  key,
+         guint32  id,
+         gint64   dur)
+{
+  /* States come back in pairs: the last slot, else one of the few others. */
+  if (acc->key[acc->last] == key)
+    {
+      acc_slot (acc, acc->last, id, dur);
+      return;
+    }
+  for (guint i = 0; i < acc->n; i++)
+    if (acc->key[i] == key)
+      {
+        acc_slot (acc, i, id, dur);
+        return;
+      }
+  acc_add_new (acc, key, id, dur);
 }
 
 /* @ns of a bucket @width ns wide, in STORE_BUCKET_UNITs: rounded, or rounded up. */
@@ -123,9 +156,18 @@ to_units (gint64   ns,
           gboolean up)
 {
   double u = (double) ns / (double) MAX (width, 1) * STORE_BUCKET_UNIT;
+  guint t;
 
-  u = up ? ceil (u) : round (u);
-  return (guint16) CLAMP (u, 0, STORE_BUCKET_UNIT);
+  /* As ceil() or round(), then clamped, without a call per bucket: below the unit, the
+   * fraction u - t is exact. */
+  if (u >= STORE_BUCKET_UNIT)
+    return STORE_BUCKET_UNIT;
+  if (!(u > 0))
+    return 0;
+  t = (guint) u;
+  if (up ? u - t > 0 : u - t >= 0.5)
+    t++;
+  return (guint16) t;
 }
 
 /* The dominant key of a bucket @width ns wide, with the longest other activity in its top
@@ -134,11 +176,15 @@ static StoreBucket
 acc_take (Acc    *acc,
           gint64  width)
 {
-  StoreBucket b = { NO_KEY, acc->mask, 0, 0, to_units (acc->busy, width, TRUE) };
+  StoreBucket b = { NO_KEY, acc->mask, 0, 0, 0 };
   guint secondary = 0, secondary_slot = 0;
-  gint64 secondary_dur = -1, best = -1;
+  gint64 secondary_dur = -1, best = -1, busy = acc->busy;
   guint best_slot = 0;
 
+  for (guint i = 0; i < acc->n; i++)
+    if (strata_state_is_activity (acc->key[i] & 0xff))
+      busy += acc->dur[i];
+  b.busy = to_units (busy, width, TRUE);
   for (guint i = 0; i < acc->n; i++)
     if (b.key == NO_KEY || acc->dur[i] > best)
       {
@@ -165,9 +211,7 @@ acc_take (Acc    *acc,
        * the dominant is idle time (which machine and thread kept the CPU busy). */
       b.desc = acc->desc[!strata_state_is_activity (b.key & 0xff) && secondary != 0 ? secondary_slot : best_slot];
     }
-  acc->n = 0;
-  acc->mask = 0;
-  acc->busy = 0;
+  acc_init (acc);
   return b;
 }
 
@@ -194,6 +238,70 @@ store_pyramid_layout (gint64   begin,
   return total;
 }
 
+/* Level 0 of @row's summary: the changes' times per bucket. Returns the buckets made. */
+G_ALWAYS_INLINE static inline guint64
+build_level0 (const StrataStateDesc *descs,
+              const guint64         *info,
+              gint64                 end,
+              const StoreRow        *row,
+              Acc                   *acc,
+              StoreBucket           *level0,
+              guint64                n0,
+              gboolean               wide)
+{
+  const gint64 *wide_ts = row->wide, *base = row->base;
+  const guint32 *off = row->off, *ids = row->ids;
+  gint64 begin = wide ? wide_ts[0] : base[0] + off[0];
+  gint64 w0 = row->w0, bucket_end = w0, next = 0;
+  guint64 n = row->n, cb = 0;
+  /* The keys of the last two descriptions: states come back in pairs. */
+  guint32 id0 = G_MAXUINT32, key0 = 0, id1 = G_MAXUINT32, key1 = 0;
+
+  for (guint64 i = 0; i < n && cb < n0; i++)
+    {
+      gint64 s = next;
+      gint64 e = (i + 1 < n ? (wide ? wide_ts[i + 1] : base[(i + 1) >> STORE_BLOCK_BITS] + off[i + 1]) : end) - begin;
+      guint32 id = ids[i];
+
+      next = e;
+      if (id != id0)
+        {
+          guint32 k;
+
+          if (id == id1)
+            k = key1;
+          else
+            k = info ? (guint32) info[id] : desc_key (&descs[id]);
+          id1 = id0;
+          key1 = key0;
+          id0 = id;
+          key0 = k;
+        }
+      /* Most changes end inside the bucket they start in. */
+      if (e < bucket_end)
+        {
+          if (s < e)
+            acc_add (acc, key0, id, e - s);
+          continue;
+        }
+      while (s < e && cb < n0)
+        {
+          gint64 upto = MIN (e, bucket_end);
+
+          acc_add (acc, key0, id, upto - s);
+          s = upto;
+          if (s == bucket_end)
+            {
+              level0[cb++] = acc_take (acc, w0);
+              /* Not past the last bucket: that end may not fit in 64 bits. */
+              if (cb < n0)
+                bucket_end += w0;
+            }
+        }
+    }
+  return cb;
+}
+
 /* @info: per description, its key and (above bit 32) its machine bit, in a compact array:
  * the descriptions themselves are far apart in memory. */
 gsize
@@ -205,8 +313,8 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
   guint64 level_len[STORE_MAX_LEVELS];
   guint64 n0, total;
   StoreBucket *level0;
-  Acc acc = { 0 };
-  guint64 cb = 0;
+  Acc acc;
+  guint64 cb;
   gint64 begin;
   guint n_levels;
 
@@ -236,46 +344,12 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
     row->levels[l] = row->levels[l - 1] + level_len[l - 1];
 
   level0 = row->levels[0];
-  {
-    gint64 bucket_end = row->w0, next = 0;
-    guint32 last_id = G_MAXUINT32, key = 0, mask = 0;
-
-    for (guint64 i = 0; i < row->n && cb < n0; i++)
-      {
-        gint64 s = next;
-        gint64 e = (i + 1 < row->n ? store_row_ts (row, i + 1) : end) - begin;
-        guint32 id = row->ids[i];
-
-        next = e;
-        if (id != last_id)
-          {
-            last_id = id;
-            key = info ? (guint32) info[id] : desc_key (&descs[id]);
-            mask = info ? (guint32) (info[id] >> 32) : machine_bit (descs[id].machine);
-          }
-        /* Most changes end inside the bucket they start in. */
-        if (e < bucket_end)
-          {
-            if (s < e)
-              acc_add (&acc, key, id, e - s, mask);
-            continue;
-          }
-        while (s < e && cb < n0)
-          {
-            gint64 upto = MIN (e, bucket_end);
-
-            acc_add (&acc, key, id, upto - s, mask);
-            s = upto;
-            if (s == bucket_end)
-              {
-                level0[cb++] = acc_take (&acc, row->w0);
-                /* Not past the last bucket: that end may not fit in 64 bits. */
-                if (cb < n0)
-                  bucket_end += row->w0;
-              }
-          }
-      }
-  }
+  acc_init (&acc);
+  /* One copy of the loop per layout of the times. */
+  if (row->wide != NULL)
+    cb = build_level0 (descs, info, end, row, &acc, level0, n0, TRUE);
+  else
+    cb = build_level0 (descs, info, end, row, &acc, level0, n0, FALSE);
   for (; cb < n0; cb++)
     level0[cb] = acc_take (&acc, row->w0);
   for (guint l = 1; l < row->n_levels; l++)
