@@ -254,41 +254,27 @@ build_level0 (const StrataStateDesc *descs,
   gint64 begin = wide ? wide_ts[0] : base[0] + off[0];
   gint64 w0 = row->w0, bucket_end = w0, next = 0;
   guint64 n = row->n, cb = 0;
-  /* The keys of the last two descriptions: states come back in pairs. */
-  guint32 id0 = G_MAXUINT32, key0 = 0, id1 = G_MAXUINT32, key1 = 0;
 
   for (guint64 i = 0; i < n && cb < n0; i++)
     {
       gint64 s = next;
       gint64 e = (i + 1 < n ? (wide ? wide_ts[i + 1] : base[(i + 1) >> STORE_BLOCK_BITS] + off[i + 1]) : end) - begin;
       guint32 id = ids[i];
+      guint32 key = info ? (guint32) info[id] : desc_key (&descs[id]);
 
       next = e;
-      if (id != id0)
-        {
-          guint32 k;
-
-          if (id == id1)
-            k = key1;
-          else
-            k = info ? (guint32) info[id] : desc_key (&descs[id]);
-          id1 = id0;
-          key1 = key0;
-          id0 = id;
-          key0 = k;
-        }
       /* Most changes end inside the bucket they start in. */
       if (e < bucket_end)
         {
           if (s < e)
-            acc_add (acc, key0, id, e - s);
+            acc_add (acc, key, id, e - s);
           continue;
         }
       while (s < e && cb < n0)
         {
           gint64 upto = MIN (e, bucket_end);
 
-          acc_add (acc, key0, id, upto - s);
+          acc_add (acc, key, id, upto - s);
           s = upto;
           if (s == bucket_end)
             {
@@ -345,11 +331,13 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
 
   level0 = row->levels[0];
   acc_init (&acc);
-  /* One copy of the loop per layout of the times. */
+  /* One copy of the loop per layout of the times and per source of the keys. */
   if (row->wide != NULL)
-    cb = build_level0 (descs, info, end, row, &acc, level0, n0, TRUE);
+    cb = info ? build_level0 (NULL, info, end, row, &acc, level0, n0, TRUE)
+              : build_level0 (descs, NULL, end, row, &acc, level0, n0, TRUE);
   else
-    cb = build_level0 (descs, info, end, row, &acc, level0, n0, FALSE);
+    cb = info ? build_level0 (NULL, info, end, row, &acc, level0, n0, FALSE)
+              : build_level0 (descs, NULL, end, row, &acc, level0, n0, FALSE);
   for (; cb < n0; cb++)
     level0[cb] = acc_take (&acc, row->w0);
   for (guint l = 1; l < row->n_levels; l++)
