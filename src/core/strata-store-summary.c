@@ -238,6 +238,44 @@ store_pyramid_layout (gint64   begin,
   return total;
 }
 
+/* The piece [@s, @e) of a change, in level 0 from bucket *@cb on: FALSE once the last
+ * bucket is made. */
+G_ALWAYS_INLINE static inline gboolean
+level0_piece (Acc         *acc,
+              guint32      key,
+              guint32      id,
+              gint64       s,
+              gint64       e,
+              gint64      *bucket_end,
+              guint64     *cb,
+              StoreBucket *level0,
+              guint64      n0,
+              gint64       w0)
+{
+  /* Most changes end inside the bucket they start in. */
+  if (e < *bucket_end)
+    {
+      if (s < e)
+        acc_add (acc, key, id, e - s);
+      return TRUE;
+    }
+  while (s < e && *cb < n0)
+    {
+      gint64 upto = MIN (e, *bucket_end);
+
+      acc_add (acc, key, id, upto - s);
+      s = upto;
+      if (s == *bucket_end)
+        {
+          level0[(*cb)++] = acc_take (acc, w0);
+          /* Not past the last bucket: that end may not fit in 64 bits. */
+          if (*cb < n0)
+            *bucket_end += w0;
+        }
+    }
+  return *cb < n0;
+}
+
 /* Level 0 of @row's summary: the changes' times per bucket. Returns the buckets made. */
 G_ALWAYS_INLINE static inline guint64
 build_level0 (const StrataStateDesc *descs,
@@ -252,39 +290,26 @@ build_level0 (const StrataStateDesc *descs,
   const gint64 *wide_ts = row->wide, *base = row->base;
   const guint32 *off = row->off, *ids = row->ids;
   gint64 begin = wide ? wide_ts[0] : base[0] + off[0];
-  gint64 w0 = row->w0, bucket_end = w0, next = 0;
-  guint64 n = row->n, cb = 0;
+  gint64 w0 = row->w0, bucket_end = w0, s = 0;
+  guint64 n = row->n, cb = 0, i;
 
-  for (guint64 i = 0; i < n && cb < n0; i++)
+  /* Every change but the last ends where the next begins; the last, at @end. */
+  for (i = 0; i + 1 < n; i++)
     {
-      gint64 s = next;
-      gint64 e = (i + 1 < n ? (wide ? wide_ts[i + 1] : base[(i + 1) >> STORE_BLOCK_BITS] + off[i + 1]) : end) - begin;
+      gint64 e = (wide ? wide_ts[i + 1] : base[(i + 1) >> STORE_BLOCK_BITS] + off[i + 1]) - begin;
       guint32 id = ids[i];
       guint32 key = info ? (guint32) info[id] : desc_key (&descs[id]);
 
-      next = e;
-      /* Most changes end inside the bucket they start in. */
-      if (e < bucket_end)
-        {
-          if (s < e)
-            acc_add (acc, key, id, e - s);
-          continue;
-        }
-      while (s < e && cb < n0)
-        {
-          gint64 upto = MIN (e, bucket_end);
-
-          acc_add (acc, key, id, upto - s);
-          s = upto;
-          if (s == bucket_end)
-            {
-              level0[cb++] = acc_take (acc, w0);
-              /* Not past the last bucket: that end may not fit in 64 bits. */
-              if (cb < n0)
-                bucket_end += w0;
-            }
-        }
+      if (!level0_piece (acc, key, id, s, e, &bucket_end, &cb, level0, n0, w0))
+        return cb;
+      s = e;
     }
+  {
+    guint32 id = ids[i];
+    guint32 key = info ? (guint32) info[id] : desc_key (&descs[id]);
+
+    level0_piece (acc, key, id, s, end - begin, &bucket_end, &cb, level0, n0, w0);
+  }
   return cb;
 }
 
