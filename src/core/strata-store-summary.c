@@ -182,16 +182,17 @@ acc_take (Acc    *acc,
   guint best_slot = 0;
 
   for (guint i = 0; i < acc->n; i++)
-    if (strata_state_is_activity (acc->key[i] & 0xff))
-      busy += acc->dur[i];
+    {
+      if (strata_state_is_activity (acc->key[i] & 0xff))
+        busy += acc->dur[i];
+      if (b.key == NO_KEY || acc->dur[i] > best)
+        {
+          b.key = acc->key[i];
+          best = acc->dur[i];
+          best_slot = i;
+        }
+    }
   b.busy = to_units (busy, width, TRUE);
-  for (guint i = 0; i < acc->n; i++)
-    if (b.key == NO_KEY || acc->dur[i] > best)
-      {
-        b.key = acc->key[i];
-        best = acc->dur[i];
-        best_slot = i;
-      }
   for (guint i = 0; i < acc->n; i++)
     {
       guint state = acc->key[i] & 0xff;
