@@ -468,6 +468,7 @@ test_describe_syscall_irq (void)
   g_autofree char *thread_settled = NULL;
   g_autofree char *big_irq = NULL;
   g_autofree char *softirq_row = NULL;
+  g_autofree char *label = NULL;
   StrataInterval iv;
   gint row;
 
@@ -513,6 +514,8 @@ test_describe_syscall_irq (void)
   /* A soft IRQ row names its vector. */
   softirq_row = describe_row_at (session, "softirq/1/cpu/0", 3600);
   g_assert_nonnull (strstr (softirq_row, "State: Soft IRQ\nHandler: TIMER\n"));
+  label = strata_layout_row_label (analysis, strata_store_find_row (analysis->store, "softirq/1/cpu/0"));
+  g_assert_cmpstr (label, ==, "Soft IRQ 1 (TIMER), CPU 0");
   g_assert_cmpstr (strata_softirq_vector_name (9), ==, "RCU");
   g_assert_null (strata_softirq_vector_name (10));
   g_assert_null (strata_softirq_vector_name (-1));
