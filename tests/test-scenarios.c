@@ -294,6 +294,10 @@ test_two_vms (void)
   g_assert_cmpint (a->sync_method, ==, STRATA_SYNC_METHOD_VMSYNC);
   g_assert_cmpint (b->vm_pid, ==, 700);
   g_assert_cmpuint (a->sync.matches, ==, 2);
+  /* The fit's origin is the first message in time (sent by guesta at 2100, received at
+   * 2600), not whichever the analysis met first. */
+  g_assert_cmpint (a->sync.own_origin, ==, a->trace->begin_ns);
+  g_assert_cmpint (a->sync.ref_origin, ==, a->trace->begin_ns + 500);
   g_assert_cmpuint (a->outside_guest_mode, ==, 0);
   g_assert_cmpuint (b->outside_guest_mode, ==, 0);
   check_row (&f, "pcpu/0", pcpu, G_N_ELEMENTS (pcpu));
@@ -398,6 +402,17 @@ test_same_every_time (void)
           g_assert_cmpint (pa->end, ==, pb->end);
           g_assert_cmpint (pa->vcpu, ==, pb->vcpu);
           g_assert_cmpuint (pa->by->len, ==, pb->by->len);
+        }
+      /* The clock fits too: their origin is their first message, whichever scan met it. */
+      for (guint m = 0; m < again->machines->len; m++)
+        {
+          const StrataSyncResult *sa = &((StrataMachine *) g_ptr_array_index (first->machines, m))->sync;
+          const StrataSyncResult *sb = &((StrataMachine *) g_ptr_array_index (again->machines, m))->sync;
+
+          g_assert_cmpint (sa->own_origin, ==, sb->own_origin);
+          g_assert_cmpint (sa->ref_origin, ==, sb->ref_origin);
+          g_assert_cmpfloat (sa->alpha, ==, sb->alpha);
+          g_assert_true (sa->beta_ns == sb->beta_ns);
         }
       strata_analysis_unref (again);
     }
