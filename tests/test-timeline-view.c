@@ -69,39 +69,6 @@ find_controller (GtkWidget *widget,
   g_assert_not_reached ();
 }
 
-/* Presses @keyval with @mods on @widget, through its own shortcut controllers (GTK 4.8
- * cannot make key events for a test). The last match wins: controllers added in init come
- * after the class's bindings, as when GTK dispatches them. */
-static void
-press_key (GtkWidget       *widget,
-           guint            keyval,
-           GdkModifierType  mods)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcut) found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
-
-          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
-              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
-              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
-            g_set_object (&found, shortcut);
-        }
-    }
-  g_assert_nonnull (found);
-  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (found), 0, widget,
-                                               gtk_shortcut_get_arguments (found)));
-}
-
 /* A key pressed with the focus where the window has it, dispatched as GTK does when no
  * other controller takes it (GTK 4.8 cannot make key events for a test): each widget's
  * capture shortcuts from the window down to the focus, its own from the focus up, then the
@@ -459,27 +426,27 @@ test_keyboard (void)
 
   /* Home goes to the first group's title; Space hides its rows, Return shows them. */
   strata_session_fit (session);
-  press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
-  press_key (GTK_WIDGET (view), GDK_KEY_Home, 0);
-  press_key (GTK_WIDGET (view), GDK_KEY_space, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_Home, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_space, 0);
   collapsed = strata_layout_visible (layout, strata_session_get_collapsed (get_session ()));
   g_assert_cmpuint (collapsed->len, <, before->len);
   g_assert_true (strata_session_get_group_collapsed (get_session (), 0));
-  press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_Return, 0);
   expanded = strata_layout_visible (layout, strata_session_get_collapsed (get_session ()));
   g_assert_cmpuint (expanded->len, ==, before->len);
 
   /* +, Ctrl+minus, Right, 0. */
-  press_key (GTK_WIDGET (view), GDK_KEY_plus, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_plus, 0);
   g_assert_cmpfloat_with_epsilon ((double) full / span (), 1.5, 1e-6);
-  press_key (GTK_WIDGET (view), GDK_KEY_plus, GDK_CONTROL_MASK);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_plus, GDK_CONTROL_MASK);
   g_assert_cmpfloat_with_epsilon ((double) full / span (), 2.25, 1e-6);
-  press_key (GTK_WIDGET (view), GDK_KEY_minus, GDK_CONTROL_MASK);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_minus, GDK_CONTROL_MASK);
   g_assert_cmpfloat_with_epsilon ((double) full / span (), 1.5, 1e-6);
   from = strata_session_get_visible_time (session)->begin;
-  press_key (GTK_WIDGET (view), GDK_KEY_Right, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_Right, 0);
   g_assert_cmpint (strata_session_get_visible_time (session)->begin, >, from);
-  press_key (GTK_WIDGET (view), GDK_KEY_0, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_0, 0);
   g_assert_cmpint (span (), ==, full);
 
   /* Tab leaves the timeline for the next part of the window (the panel, or round to the
@@ -563,8 +530,8 @@ test_focus_ring (void)
   gtk_widget_grab_focus (GTK_WIDGET (view));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (view)));
   /* The first group's first row, below its title. */
-  press_key (GTK_WIDGET (view), GDK_KEY_Home, 0);
-  press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_Home, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
   row = g_array_index (layout->entries, StrataLayoutEntry, g_array_index (shown, guint, 1)).row;
   g_assert_cmpint (row, >=, 0);
   focused = render_view ();
@@ -590,12 +557,12 @@ test_focus_ring (void)
 
   /* Zooming by key keeps it; the next row takes it. */
   gtk_widget_grab_focus (GTK_WIDGET (view));
-  press_key (GTK_WIDGET (view), GDK_KEY_plus, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_plus, 0);
   zoomed = render_view ();
   header_difference (zoomed, unfocused, &o, moved);
   g_assert_cmpint (moved[1], ==, bounds[1]);
   g_assert_cmpint (moved[3], ==, bounds[3]);
-  press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
+  test_ui_press_key (GTK_WIDGET (view), GDK_KEY_Down, 0);
   next = render_view ();
   header_difference (next, unfocused, &o, moved);
   g_test_message ("next row's outline %d to %d", moved[1], moved[3]);
@@ -921,13 +888,13 @@ test_highlight (void)
   /* The search selected server1's row: Space there checks it, and its vCPUs follow; the
    * view highlights it. Space again unchecks, and its check box checks it again. */
   list_view = test_ui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_LIST_VIEW);
-  press_key (GTK_WIDGET (test_ui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY)), GDK_KEY_Down, 0);
+  test_ui_press_key (GTK_WIDGET (test_ui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY)), GDK_KEY_Down, 0);
   test_ui_iterate (20);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (list_view)) ||
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), GTK_WIDGET (list_view)));
-  press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
+  test_ui_press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
   g_assert_true (highlights_only (strata_session_get_highlight (session), server1));
-  press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
+  test_ui_press_key (GTK_WIDGET (list_view), GDK_KEY_space, 0);
   g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
   g_assert_true (set_check (GTK_WIDGET (dialog), "server1", TRUE));
   g_assert_true (highlights_only (strata_session_get_highlight (session), server1));
@@ -1008,7 +975,7 @@ test_highlight (void)
 
   /* Return closes it. */
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  press_key (GTK_WIDGET (list_view), GDK_KEY_Return, 0);
+  test_ui_press_key (GTK_WIDGET (list_view), GDK_KEY_Return, 0);
   test_ui_iterate (20);
   g_assert_null (dialog);
   strata_session_fit (get_session ());

@@ -223,13 +223,15 @@ test_ui_isolate_view (GtkWidget *view,
     }
 }
 
-/* Whether one of @widget's shortcut controllers of @phase and @scope takes the key. */
-gboolean
-test_ui_run_shortcuts (GtkWidget          *widget,
-                       GtkPropagationPhase phase,
-                       GtkShortcutScope    scope,
-                       guint               keyval,
-                       GdkModifierType     mods)
+/* Whether one of @widget's shortcut controllers takes the key: the last added first, as
+ * GTK dispatches them; with @any_kind, whatever their phase and scope. */
+static gboolean
+run_shortcuts (GtkWidget          *widget,
+               gboolean            any_kind,
+               GtkPropagationPhase phase,
+               GtkShortcutScope    scope,
+               guint               keyval,
+               GdkModifierType     mods)
 {
   g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
 
@@ -238,8 +240,8 @@ test_ui_run_shortcuts (GtkWidget          *widget,
       g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
 
       if (!GTK_IS_SHORTCUT_CONTROLLER (controller) ||
-          gtk_event_controller_get_propagation_phase (controller) != phase ||
-          gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) != scope)
+          (!any_kind && (gtk_event_controller_get_propagation_phase (controller) != phase ||
+                         gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) != scope)))
         continue;
       for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
         {
@@ -255,6 +257,24 @@ test_ui_run_shortcuts (GtkWidget          *widget,
         }
     }
   return FALSE;
+}
+
+gboolean
+test_ui_run_shortcuts (GtkWidget          *widget,
+                       GtkPropagationPhase phase,
+                       GtkShortcutScope    scope,
+                       guint               keyval,
+                       GdkModifierType     mods)
+{
+  return run_shortcuts (widget, FALSE, phase, scope, keyval, mods);
+}
+
+void
+test_ui_press_key (GtkWidget       *widget,
+                   guint            keyval,
+                   GdkModifierType  mods)
+{
+  g_assert_true (run_shortcuts (widget, TRUE, GTK_PHASE_NONE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods));
 }
 
 /* Whether a shortcut controller of global scope of @widget or of one of its mapped

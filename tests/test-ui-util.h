@@ -42,5 +42,10 @@ gboolean      test_ui_run_shortcuts     (GtkWidget          *widget,
 gboolean      test_ui_run_global_shortcuts (GtkWidget      *widget,
                                             guint           keyval,
                                             GdkModifierType mods);
+/* Presses a key on @widget through its own shortcut controllers, whatever their phase and
+ * scope (GTK 4.8 cannot make key events for a test); one of them must take it. */
+void          test_ui_press_key         (GtkWidget       *widget,
+                                         guint            keyval,
+                                         GdkModifierType  mods);
 
 G_END_DECLS
