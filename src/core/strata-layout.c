@@ -96,12 +96,16 @@ row_label (StrataRowKind kind,
     case STRATA_ROW_IRQ:
       return guest ? g_strdup_printf (_("Guest IRQ %d"), (int) n) : g_strdup_printf (_("IRQ %d"), (int) n);
     case STRATA_ROW_SOFTIRQ:
-      if (strata_softirq_vector_name (strata_softirq_row_vector (n)) != NULL)
-        /* Translators: a soft IRQ vector, its name in Linux ("TIMER", "NET_RX"), and the CPU it runs on */
-        return g_strdup_printf (_("Soft IRQ %d (%s), CPU %u"), (int) strata_softirq_row_vector (n),
-                                strata_softirq_vector_name (strata_softirq_row_vector (n)), strata_softirq_row_cpu (n));
-      /* Translators: a soft IRQ vector, and the CPU it runs on */
-      return g_strdup_printf (_("Soft IRQ %d, CPU %u"), (int) strata_softirq_row_vector (n), strata_softirq_row_cpu (n));
+      {
+        gint64 vector = strata_softirq_row_vector (n);
+        const char *name = strata_softirq_vector_name (vector);
+
+        if (name != NULL)
+          /* Translators: a soft IRQ vector, its name in Linux ("TIMER", "NET_RX"), and the CPU it runs on */
+          return g_strdup_printf (_("Soft IRQ %d (%s), CPU %u"), (int) vector, name, strata_softirq_row_cpu (n));
+        /* Translators: a soft IRQ vector, and the CPU it runs on */
+        return g_strdup_printf (_("Soft IRQ %d, CPU %u"), (int) vector, strata_softirq_row_cpu (n));
+      }
     case STRATA_ROW_VCPU:
       return g_strdup_printf (_("vCPU %d"), (int) n);
     case STRATA_ROW_THREAD:
