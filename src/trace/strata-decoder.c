@@ -64,6 +64,7 @@ typedef struct
 } Classes;
 
 #define N_SLOTS STRATA_EVENT_MAX_FIELDS
+#define CLASS_CACHE 64
 
 /* What an LTTng kernel event takes in a stream file, on average (28–35 B in the sample
  * traces): progress is events read against the stream files' size at this rate. */
@@ -114,6 +115,10 @@ typedef struct
   StrataStrtab         *strings;
   StrataDecodeProgress *progress;
   GHashTable           *classes;        /* const bt_event_class* -> ClassInfo* */
+  /* The same by address, direct-mapped: most events find their class here, without hashing
+   * and probing the table. */
+  const bt_event_class *cached_class[CLASS_CACHE];
+  ClassInfo            *cached_info[CLASS_CACHE];
   GArray               *ports;          /* PortState */
   guint                 next_port;
   gboolean              env_done;
@@ -642,13 +647,22 @@ handle_event (Shard            *shard,
   ClassInfo *info;
   StrataEvent ev;
   int64_t ns = 0;
+  guint cached;
 
   port->stream->events++;
 
-  if ((info = g_hash_table_lookup (shard->classes, event_class)) == NULL)
+  cached = (guint) (((guint64) (guintptr) event_class * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) >> 58);
+  if (G_LIKELY (shard->cached_class[cached] == event_class))
+    info = shard->cached_info[cached];
+  else
     {
-      info = class_info_new (shard, event_class);
-      g_hash_table_insert (shard->classes, (gpointer) event_class, info);
+      if ((info = g_hash_table_lookup (shard->classes, event_class)) == NULL)
+        {
+          info = class_info_new (shard, event_class);
+          g_hash_table_insert (shard->classes, (gpointer) event_class, info);
+        }
+      shard->cached_class[cached] = event_class;
+      shard->cached_info[cached] = info;
     }
   if (!port->has_clock)
     return;
