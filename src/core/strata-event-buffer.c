@@ -363,6 +363,7 @@ typedef struct
   StrataEventCursor cursor;
   StrataEvent       slot[2];    /* the head, and the event returned last by merge_step() */
   guint             cur;
+  guint8            kind;       /* running ahead: the head's, whose fields are not read yet */
 } Source;
 
 typedef struct
@@ -376,6 +377,7 @@ typedef struct _RunAhead RunAhead;
 struct _StrataEventMerge
 {
   Source         *sources;
+  guint           n_sources;
   HeapEntry      *heap;
   guint           n_heap;
   const gboolean *wanted;      /* NULL: every kind */
@@ -465,6 +467,7 @@ strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
 
   self->wanted = wanted;
   self->sources = g_new0 (Source, MAX (n_buffers, 1));
+  self->n_sources = n_buffers;
   self->heap = g_new0 (HeapEntry, MAX (n_buffers, 1));
   for (guint i = 0; i < n_buffers; i++)
     {
@@ -479,8 +482,102 @@ strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
   return self;
 }
 
-static gboolean merge_next_here (StrataEventMerge *self,
-                                 StrataEvent      *event);
+/* Running ahead, a source's head is only peeked at: its time, CPU and kind are read (all
+ * the merge needs), and its fields are read straight into a batch when it is taken, instead
+ * of into the source and copied from there. */
+
+/* Moves @cursor to its next event of a kind in @wanted (any kind when NULL), read up to its
+ * fields; FALSE at the end. */
+static inline gboolean
+cursor_peek_wanted (StrataEventCursor *cursor,
+                    const gboolean    *wanted,
+                    guint8            *kind)
+{
+  for (;;)
+    {
+      const guint8 *p;
+      guint8 header, k;
+
+      if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+        return FALSE;
+      p = cursor->pos;
+      header = *p++;
+      k = header & ~HEADER_CPU;
+      if (header & HEADER_CPU)
+        cursor->cpu = (guint32) get_uvarint (&p);
+      cursor->ts += unzigzag (get_uvarint (&p));
+      if (wanted == NULL || ((guint) k < STRATA_EV_N_KINDS && wanted[k]))
+        {
+          cursor->pos = p;
+          *kind = k;
+          return TRUE;
+        }
+      for (guint n = n_fields_of[k]; n > 0; p++)
+        n -= !(*p & 0x80);
+      cursor->pos = p;
+    }
+}
+
+/* The event @cursor was moved to, whose kind is @kind: its fields are read into @event. */
+static inline void
+cursor_take (StrataEventCursor *cursor,
+             guint8             kind,
+             StrataEvent       *event)
+{
+  const guint8 *p = cursor->pos;
+  guint n = n_fields_of[kind];
+
+  event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
+  event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
+  event->ts = cursor->ts;
+  event->cpu = cursor->cpu;
+  event->kind = kind;
+  event->reserved = 0;
+  for (guint i = 0; i < n; i++)
+    event->f[i] = unzigzag (get_uvarint (&p));
+  cursor->pos = p;
+}
+
+/* From the start again, each source's head peeked at, in a heap as merge_new() makes it:
+ * the same keys, so the same order. */
+static void
+merge_restart_peeked (StrataEventMerge *self)
+{
+  self->n_heap = 0;
+  for (guint i = 0; i < self->n_sources; i++)
+    {
+      Source *s = &self->sources[i];
+
+      strata_event_cursor_init (&s->cursor, s->cursor.buffer);
+      if (cursor_peek_wanted (&s->cursor, self->wanted, &s->kind))
+        self->heap[self->n_heap++] = (HeapEntry) { s->cursor.ts, i };
+    }
+  for (guint i = self->n_heap / 2; i-- > 0;)
+    sift_down (self, i);
+}
+
+/* Up to @max events, merged by this thread from peeked sources into @events. */
+static guint
+merge_fill_peeked (StrataEventMerge *self,
+                   StrataEvent      *events,
+                   guint             max)
+{
+  guint n = 0;
+
+  while (n < max && self->n_heap > 0)
+    {
+      Source *top = &self->sources[self->heap[0].index];
+
+      cursor_take (&top->cursor, top->kind, &events[n++]);
+      if (cursor_peek_wanted (&top->cursor, self->wanted, &top->kind))
+        self->heap[0].ts = top->cursor.ts;
+      else
+        self->heap[0] = self->heap[--self->n_heap];
+      if (self->n_heap > 1)
+        sift_down (self, 0);
+    }
+  return n;
+}
 
 static gpointer
 run_ahead_thread (gpointer data)
@@ -488,6 +585,7 @@ run_ahead_thread (gpointer data)
   StrataEventMerge *self = data;
   RunAhead *ahead = self->ahead;
 
+  merge_restart_peeked (self);
   for (;;)
     {
       Batch *batch;
@@ -504,8 +602,7 @@ run_ahead_thread (gpointer data)
       batch = &ahead->batches[ahead->filled % AHEAD_BATCHES];
       g_mutex_unlock (&ahead->lock);
 
-      while (n < AHEAD_BATCH && merge_next_here (self, &batch->events[n]))
-        n++;
+      n = merge_fill_peeked (self, batch->events, AHEAD_BATCH);
 
       g_mutex_lock (&ahead->lock);
       batch->n = n;
