@@ -566,6 +566,11 @@ kind_field_slot (StrataEventKind kind,
   /* A few friendlier spellings for slots whose LTTng name says little. */
   if (kind == STRATA_EV_PROCESS_FORK && strcmp (key, "child_vtid") == 0)
     return STRATA_F_FORK_CHILD_VTID;
+  /* Written into the trace as KVM records them, though the decoder does not read them. */
+  if (kind == STRATA_EV_KVM_EXIT && strcmp (key, "guest_rip") == 0)
+    return STRATA_F_KVM_GUEST_RIP;
+  if (kind == STRATA_EV_KVM_EXIT && strcmp (key, "info2") == 0)
+    return STRATA_F_KVM_INFO2;
   return -1;
 }
 
