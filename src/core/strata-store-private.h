@@ -151,6 +151,11 @@ struct _StrataStoreBuilder
   StrataStoreSpill *spill;
   StoreDescCacheEntry *cache;       /* id G_MAXUINT32: empty */
   GPtrArray  *rows;            /* StoreRow* */
+  GPtrArray  *blocks;          /* where rows and their names lie (row_alloc()) */
+  StoreRow   *rows_next;       /* free room in the last block of rows */
+  StoreRow   *rows_end;
+  char       *names_next;      /* and in the last block of names */
+  char       *names_end;
   GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
   StrataStateDesc *descs;
   guint32     n_descs;
@@ -166,6 +171,7 @@ struct _StrataStore
 {
   GPtrArray         *rows;
   gpointer           row_block;  /* a read store's rows, all in one allocation, or NULL */
+  GPtrArray         *blocks;     /* a built store's rows and their names, or NULL */
   /* Rows and aliases by name: open addressing, at most half full; a slot holds 0 (empty),
    * r + 1 for row r or n_rows + 1 + a for alias a. 4 bytes a slot, against a hash table's
    * 20, and filled after a saved store is read, beside its first frame. The hash of each entry's
@@ -215,7 +221,6 @@ guint64  store_pyramid_layout    (gint64            begin,
                                   guint            *n_levels,
                                   guint64          *level_len);
 gsize    store_row_bytes         (const StoreRow   *row);
-void     store_row_free          (gpointer          row);
 
 /* Indexes row @r once it is in @self (its kind, for strata_store_pcpu_rows() and
  * strata_store_shown_rows()). */
@@ -230,7 +235,7 @@ void     _strata_store_names_init     (StrataStore           *self);
 void     _strata_store_names_add      (StrataStore           *self,
                                        guint32                entry);
 void     _strata_store_names_later    (StrataStore           *self);
-/* What store_row_free() frees but the row's own memory and name. */
+/* Frees what @row owns: its arrays and summary (not its own memory nor its name). */
 void     store_row_clear              (StoreRow              *row);
 
 /* Rows' summaries (strata-store-summary.c): _strata_store_build_pyramid() builds @row's and
