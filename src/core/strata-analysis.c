@@ -439,6 +439,11 @@ model_pass (Model                       *model,
   if (model->vm != NULL)
     vm_release_windows (model->vm);
   strata_store_builder_trim (model->b);
+  /* Nothing is interned into a guest's builder from now on (fusion adds to the host's): its
+   * index, 4 to 8 bytes a description, would only wait for the merge, which builds again what
+   * it needs. */
+  if ((gint) model->index != model->a->pub->host)
+    strata_store_builder_drop_index (model->b);
   if (options != NULL && options->release_events)
     for (guint s = 0; s < model->machine->trace->streams->len; s++)
       {

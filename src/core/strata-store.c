@@ -948,6 +948,9 @@ strata_store_builder_drop_index (StrataStoreBuilder *self)
   index_drop (self);
 }
 
+/* Descriptions copied between two shrinkings of the absorbed builder's (1 MiB). */
+#define ABSORB_CHUNK 32768
+
 guint
 strata_store_builder_absorb (StrataStoreBuilder *self,
                              StrataStoreBuilder *other)
@@ -988,24 +991,34 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
           if (v != 0)
             map[INDEX_ID (other, v)] = id;
         }
+      /* @other's index has done its work: it goes before @self grows. */
+      index_drop (other);
+      index_drop (self);
       for (guint i = 0; i < n; i++)
-        n_new += map[i] == G_MAXUINT32;
+        {
+          if (map[i] == G_MAXUINT32)
+            map[i] = self->n_descs + n_new++;
+          same &= map[i] == i;
+        }
       /* At most that many: no growth slack. */
       if (self->n_descs + n_new > self->descs_cap)
         {
           self->descs_cap = self->n_descs + n_new;
           self->descs = g_renew (StrataStateDesc, self->descs, MAX (self->descs_cap, 1));
         }
-      index_drop (self);
-      for (guint i = 0; i < n; i++)
+      /* Copied from the last, @other's array shrinking behind: its descriptions are never
+       * all held twice (a shrunk mapping gives its pages back at once). */
+      for (guint i = n; i-- > 0;)
         {
-          if (map[i] == G_MAXUINT32)
+          if (map[i] >= self->n_descs)
+            self->descs[map[i]] = other->descs[i];
+          if (i % ABSORB_CHUNK == 0 && i > 0 && other->descs_cap - i >= ABSORB_CHUNK)
             {
-              map[i] = self->n_descs++;
-              self->descs[map[i]] = other->descs[i];
+              other->descs = g_renew (StrataStateDesc, other->descs, i);
+              other->descs_cap = i;
             }
-          same &= map[i] == i;
         }
+      self->n_descs += n_new;
     }
   /* Distinct descriptions stay distinct, so no two neighbouring changes become equal. */
   for (guint r = 0; r < other->rows->len; r++)
