@@ -330,6 +330,13 @@ desc_hash (gconstpointer p)
          ((guint) d->irq * 769u) ^ (d->detail * 2246822519u);
 }
 
+static gboolean
+desc_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return memcmp (a, b, sizeof (StrataStateDesc)) == 0;
+}
+
 /* @d's hash, mixed: desc_hash() mixes its fields little. Its low bits are the index's first
  * slot for @d; the bits above the index's length are kept in the slot, beside the id. */
 static inline guint32
@@ -407,33 +414,6 @@ index_reserve (StrataStoreBuilder *self,
       while (self->index[i] != 0)
         i = (i + 1) & self->index_mask;
       self->index[i] = index_entry (self, h, id);
-    }
-}
-
-/* Empties slot @i, moving back the entries after it that could no longer be found (a linear
- * probe stops at the first empty slot). */
-static void
-index_remove_slot (StrataStoreBuilder *self,
-                   guint32             i)
-{
-  guint32 j = i;
-
-  self->index[i] = 0;
-  for (;;)
-    {
-      guint32 k;
-
-      j = (j + 1) & self->index_mask;
-      if (self->index[j] == 0)
-        return;
-      k = index_hash (&self->descs[INDEX_ID (self, self->index[j])]) & self->index_mask;
-      /* It stays unless its home lies cyclically after the hole, up to where it is. */
-      if (j > i ? (k <= i || k > j) : (k <= i && k > j))
-        {
-          self->index[i] = self->index[j];
-          self->index[j] = 0;
-          i = j;
-        }
     }
 }
 
@@ -796,32 +776,58 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
                             gpointer            user_data)
 {
   guint n = self->n_descs;
-  g_autofree guint32 *map = g_new (guint32, MAX (n, 1));
+  g_autofree guint32 *map = NULL;
+  g_autoptr(GArray) fixed = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
+  g_autoptr(GArray) fixed_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) found = NULL;
   gboolean any = FALSE;
 
-  index_reserve (self, n);
+  /* Few descriptions change, often none: what they become is looked for among those equal
+   * to one of them, in a table of these only, not in an index of all (which a builder that
+   * is done has dropped). */
   for (guint i = 0; i < n; i++)
     {
-      StrataStateDesc *old = &self->descs[i];
-      StrataStateDesc d = *old;
-      guint32 slot;
+      StrataStateDesc d = self->descs[i];
 
-      map[i] = i;
-      if (!fixup (&d, user_data))
-        continue;
-      d.reserved = 0;
-      slot = index_probe (self, &d);
-      if (self->index[slot] != 0)
+      if (fixup (&d, user_data))
+        {
+          d.reserved = 0;
+          g_array_append_val (fixed, d);
+          g_array_append_val (fixed_ids, i);
+        }
+    }
+  if (fixed->len == 0)
+    return;
+  /* Each description that one of them becomes, by its id + 1 while it is one. */
+  found = g_hash_table_new_full (desc_hash, desc_equal, g_free, NULL);
+  for (guint k = 0; k < fixed->len; k++)
+    g_hash_table_insert (found, g_memdup2 (&g_array_index (fixed, StrataStateDesc, k), sizeof (StrataStateDesc)),
+                         GUINT_TO_POINTER (0));
+  for (guint i = 0; i < n; i++)
+    if (g_hash_table_contains (found, &self->descs[i]))
+      g_hash_table_insert (found, g_memdup2 (&self->descs[i], sizeof (StrataStateDesc)), GUINT_TO_POINTER (i + 1));
+  map = g_new (guint32, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    map[i] = i;
+  index_drop (self);
+  for (guint k = 0; k < fixed->len; k++)
+    {
+      guint i = g_array_index (fixed_ids, guint32, k);
+      StrataStateDesc *d = &g_array_index (fixed, StrataStateDesc, k);
+      guint id = GPOINTER_TO_UINT (g_hash_table_lookup (found, d));
+
+      if (id != 0)
         {
           /* It became one that exists: the rows must say that one. */
-          map[i] = INDEX_ID (self, self->index[slot]);
+          map[i] = id - 1;
           any |= map[i] != i;
           continue;
         }
       /* Else it is changed where it is, and the rows need not be touched. */
-      index_remove_slot (self, index_probe (self, old));
-      *old = d;
-      self->index[index_probe (self, &d)] = index_entry (self, index_hash (&d), i);
+      if (g_hash_table_contains (found, &self->descs[i]))
+        g_hash_table_insert (found, g_memdup2 (&self->descs[i], sizeof (StrataStateDesc)), GUINT_TO_POINTER (0));
+      self->descs[i] = *d;
+      g_hash_table_insert (found, g_memdup2 (d, sizeof (StrataStateDesc)), GUINT_TO_POINTER (i + 1));
     }
   for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
     self->cache[i].id = G_MAXUINT32;
@@ -948,6 +954,49 @@ strata_store_builder_drop_index (StrataStoreBuilder *self)
   index_drop (self);
 }
 
+/* What interning each of @other's descriptions into @self would find there: its id in @self,
+ * or G_MAXUINT32. Equal descriptions name one machine, so only @self's of the machines
+ * @other's name are indexed: on a set of several machines a fraction, where an index of
+ * either builder's, twice as many slots as descriptions, would be the merge's peak. */
+static void
+absorb_map (StrataStoreBuilder *self,
+            StrataStoreBuilder *other,
+            guint32            *map)
+{
+  g_autofree guint8 *named = g_new0 (guint8, G_MAXUINT16 + 1);
+  g_autofree guint32 *slots = NULL;   /* id + 1 by hash, 0 empty, linear probing */
+  guint64 n_indexed = 0, cap = 16;
+  guint32 mask;
+
+  for (guint32 i = 0; i < other->n_descs; i++)
+    named[other->descs[i].machine] = 1;
+  for (guint32 id = 0; id < self->n_descs; id++)
+    n_indexed += named[self->descs[id].machine];
+  while (cap < 2 * n_indexed)
+    cap *= 2;
+  slots = g_new0 (guint32, cap);
+  mask = (guint32) (cap - 1);
+  for (guint32 id = 0; id < self->n_descs; id++)
+    if (named[self->descs[id].machine])
+      {
+        guint32 j = index_hash (&self->descs[id]) & mask;
+
+        while (slots[j] != 0)
+          j = (j + 1) & mask;
+        slots[j] = id + 1;
+      }
+  for (guint32 i = 0; i < other->n_descs; i++)
+    {
+      map[i] = G_MAXUINT32;
+      for (guint32 j = index_hash (&other->descs[i]) & mask; slots[j] != 0; j = (j + 1) & mask)
+        if (memcmp (&self->descs[slots[j] - 1], &other->descs[i], sizeof (StrataStateDesc)) == 0)
+          {
+            map[i] = slots[j] - 1;
+            break;
+          }
+    }
+}
+
 /* Descriptions copied between two shrinkings of the absorbed builder's (1 MiB). */
 #define ABSORB_CHUNK 32768
 
@@ -977,23 +1026,11 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
     {
       guint32 n_new = 0;
 
-      /* What interning each of @other's descriptions in turn gives, but found through
-       * @other's index, which is smaller: @self needs none (the largest builder's, twice the
-       * size of its descriptions, would be rebuilt larger still for the merged set). */
-      map = g_new (guint32, MAX (n, 1));
-      memset (map, 0xff, MAX (n, 1) * sizeof (guint32));
-      if (other->index == NULL)
-        index_reserve (other, other->n_descs);
-      for (guint32 id = 0; id < self->n_descs; id++)
-        {
-          guint32 v = other->index[index_probe (other, &self->descs[id])];
-
-          if (v != 0)
-            map[INDEX_ID (other, v)] = id;
-        }
-      /* @other's index has done its work: it goes before @self grows. */
+      /* Neither index is needed: they go before @self grows. */
       index_drop (other);
       index_drop (self);
+      map = g_new (guint32, MAX (n, 1));
+      absorb_map (self, other, map);
       for (guint i = 0; i < n; i++)
         {
           if (map[i] == G_MAXUINT32)
