@@ -65,6 +65,17 @@ typedef struct
 
 #define N_SLOTS STRATA_EVENT_MAX_FIELDS
 #define CLASS_CACHE 64
+#define NAME_CACHE 1024
+#define NAME_TEXT 24
+
+/* A string read lately, and its id: most names (a switch has two) repeat, and are found here
+ * without a copy, a UTF-8 check, and the string table's lock shared by every shard. */
+typedef struct
+{
+  guint32 len;                      /* + 1; 0: empty entry */
+  guint32 id;
+  char    text[NAME_TEXT];          /* as the trace has it, before any repair */
+} NameEntry;
 
 /* What an LTTng kernel event takes in a stream file, on average (28–35 B in the sample
  * traces): progress is events read against the stream files' size at this rate. */
@@ -119,6 +130,7 @@ typedef struct
    * and probing the table. */
   const bt_event_class *cached_class[CLASS_CACHE];
   ClassInfo            *cached_info[CLASS_CACHE];
+  NameEntry            *names;          /* NAME_CACHE, direct-mapped by a hash of the text */
   GArray               *ports;          /* PortState */
   guint                 next_port;
   gboolean              env_done;
@@ -320,15 +332,36 @@ read_field (Shard          *shard,
       {
         const char *text = bt_field_string_get_value (field);
         guint64 len = bt_field_string_get_length (field);
+        NameEntry *entry = NULL;
+        guint32 id;
 
+        if (len < NAME_TEXT)
+          {
+            guint32 h = 2166136261u;
+
+            for (guint64 i = 0; i < len; i++)
+              h = (h ^ (guint8) text[i]) * 16777619u;
+            entry = &shard->names[(h ^ (h >> 16)) & (NAME_CACHE - 1)];
+            if (entry->len == len + 1 && memcmp (entry->text, text, len) == 0)
+              return entry->id;
+          }
         /* Thread and file names as valid UTF-8, which labels and JSON need. */
         if (G_UNLIKELY (!g_utf8_validate (text, len, NULL)))
           {
             g_autofree char *valid = g_utf8_make_valid (text, len);
 
-            return strata_strtab_intern (shard->strings, valid);
+            id = strata_strtab_intern (shard->strings, valid);
           }
-        return strata_strtab_intern_len (shard->strings, text, len);
+        else
+          id = strata_strtab_intern_len (shard->strings, text, len);
+        /* Not 0: a string the full table dropped is counted each time it is met. */
+        if (entry != NULL && id != 0)
+          {
+            entry->len = len + 1;
+            entry->id = id;
+            memcpy (entry->text, text, len);
+          }
+        return id;
       }
     case ACCESS_LAST_ELEMENT:
       {
@@ -1293,6 +1326,7 @@ strata_decode_shard (const char           *folder,
   shard.strings = strings;
   shard.progress = progress;
   shard.classes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  shard.names = g_new0 (NameEntry, NAME_CACHE);
   shard.ports = g_array_new (FALSE, TRUE, sizeof (PortState));
 
   /* libbabeltrace2's functions refuse to run with an error on the thread. */
@@ -1401,6 +1435,7 @@ out:
   bt_current_thread_clear_error ();
   rename_streams (result, folder, display_path);
   g_hash_table_unref (shard.classes);
+  g_free (shard.names);
   g_array_unref (shard.ports);
   return result;
 }
