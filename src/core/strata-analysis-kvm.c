@@ -56,6 +56,7 @@ _strata_analysis_kvm_sampler_new (Model *model)
   sampler = g_new0 (KvmSampler, 1);
   sampler->model = model;
   sampler->stride = MAX ((total + MAX_FIT_EVENTS - 1) / MAX_FIT_EVENTS, 1);
+  sampler->until = 1;
   sampler->by_cpu = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   for (guint c = 0; c < n_cpus; c++)
     g_ptr_array_add (sampler->by_cpu, g_array_sized_new (FALSE, FALSE, sizeof (gint64),

@@ -309,16 +309,20 @@ struct _KvmSampler
   Model     *model;
   GPtrArray *by_cpu;        /* GArray of gint64 */
   guint64    stride;
-  guint64    seen;
+  guint64    until;         /* events to the next sample, this one included */
 };
 
-/* In the scan's pass over a possible guest's events: every stride-th event's time, by CPU. */
+/* In the scan's pass over a possible guest's events: every stride-th event's time, by CPU,
+ * the first included. A count down, not a division an event. */
 static inline void
 _strata_analysis_kvm_sample (KvmSampler *sampler,
                              gint64      ts,
                              guint32     cpu)
 {
-  if (sampler->seen++ % sampler->stride == 0 && cpu < sampler->by_cpu->len && strata_time_in_range (ts))
+  if (G_LIKELY (--sampler->until != 0))
+    return;
+  sampler->until = sampler->stride;
+  if (cpu < sampler->by_cpu->len && strata_time_in_range (ts))
     g_array_append_val ((GArray *) g_ptr_array_index (sampler->by_cpu, cpu), ts);
 }
 
