@@ -57,6 +57,8 @@ get_thread_slow (Model    *model,
         {
           t->vm = (GPOINTER_TO_INT (vcpu) - 1) >> 16;
           t->vcpu = (GPOINTER_TO_INT (vcpu) - 1) & 0xffff;
+          t->kvm = g_new0 (VcpuThread, 1);
+          g_ptr_array_add (model->vcpu_threads, t->kvm);
         }
       g_hash_table_insert (model->threads, GINT_TO_POINTER (tid), t);
     }
@@ -105,7 +107,8 @@ thread_check_ids (Thread *t)
     {
       memset (t->thread_ids, 0, sizeof t->thread_ids);
       memset (t->cpu_ids, 0, sizeof t->cpu_ids);
-      memset (t->vcpu_ids, 0, sizeof t->vcpu_ids);
+      if (t->kvm != NULL)
+        memset (t->kvm->vcpu_ids, 0, sizeof t->kvm->vcpu_ids);
       t->ids_name = t->name;
     }
   if (t->ids_syscall != t->syscall)
@@ -336,7 +339,7 @@ vcpu_state_intern (Model       *model,
   d.irq = -1;
   id = strata_store_builder_intern (model->b, &d);
   if (k != 0)
-    t->vcpu_ids[k - 1] = id + 1;
+    t->kvm->vcpu_ids[k - 1] = id + 1;
   return id;
 }
 
@@ -349,8 +352,8 @@ vcpu_state_id (Model       *model,
   guint k = (guint) state < STRATA_STATE_N ? vcpu_slot[state] : 0;
 
   thread_check_ids (t);
-  if (G_LIKELY (k != 0 && t->vcpu_ids[k - 1] != 0))
-    return t->vcpu_ids[k - 1] - 1;
+  if (G_LIKELY (k != 0 && t->kvm->vcpu_ids[k - 1] != 0))
+    return t->kvm->vcpu_ids[k - 1] - 1;
   return vcpu_state_intern (model, t, state, k);
 }
 
@@ -392,10 +395,10 @@ settle_sleep (Model  *model,
       strata_store_builder_replace_last (model->b, row, t->sleep_start,
                                          vcpu_state_id (model, t, STRATA_STATE_PREEMPTED)))
     {
-      t->preempted = TRUE;
-      t->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
-      t->preempt_start = t->sleep_start;
-      t->preempt_cpu = t->sleep_cpu;
+      t->kvm->preempted = TRUE;
+      t->kvm->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
+      t->kvm->preempt_start = t->sleep_start;
+      t->kvm->preempt_cpu = t->sleep_cpu;
     }
 }
 
@@ -493,11 +496,11 @@ exit_begin (Model             *model,
 {
   if (t->vm < 0)
     return;
-  t->exit_open = TRUE;
-  t->exit_isa = (guint8) e->f[STRATA_F_KVM_ISA];
-  t->exit_code = strata_exit_code (t->exit_isa, (guint64) e->f[STRATA_F_KVM_EXIT_REASON]);
-  t->exit_start = ts;
-  t->exit_info1 = (guint64) e->f[STRATA_F_KVM_INFO1];
+  t->kvm->exit_open = TRUE;
+  t->kvm->exit_isa = (guint8) e->f[STRATA_F_KVM_ISA];
+  t->kvm->exit_code = strata_exit_code (t->kvm->exit_isa, (guint64) e->f[STRATA_F_KVM_EXIT_REASON]);
+  t->kvm->exit_start = ts;
+  t->kvm->exit_info1 = (guint64) e->f[STRATA_F_KVM_INFO1];
 }
 
 /* vCPU thread @t enters guest mode again at @ts: its exit, if it had one, ends. An exit the
@@ -509,16 +512,16 @@ exit_end (Model  *model,
 {
   StrataExitRecord r = { 0 };
 
-  if (!t->exit_open)
+  if (t->kvm == NULL || !t->kvm->exit_open)
     return;
-  t->exit_open = FALSE;
-  r.start = t->exit_start;
-  r.end = MAX (ts, t->exit_start);
-  r.code = t->exit_code;
-  r.isa = t->exit_isa;
+  t->kvm->exit_open = FALSE;
+  r.start = t->kvm->exit_start;
+  r.end = MAX (ts, t->kvm->exit_start);
+  r.code = t->kvm->exit_code;
+  r.isa = t->kvm->exit_isa;
   r.machine = vm_machine (model, t->vm);
   r.vcpu = t->vcpu;
-  r.info1 = t->exit_info1;
+  r.info1 = t->kvm->exit_info1;
   strata_exits_builder_add (model->exits, &r);
 }
 
@@ -532,19 +535,19 @@ record_preemption_end (Model  *model,
 {
   StrataPreemption p = { 0 };
 
-  if (!t->preempted)
+  if (t->kvm == NULL || !t->kvm->preempted)
     return;
-  t->preempted = FALSE;
-  if (ts <= t->preempt_start)
+  t->kvm->preempted = FALSE;
+  if (ts <= t->kvm->preempt_start)
     return;
   p.machine = vm_machine (model, t->vm);
   p.vcpu = t->vcpu;
-  p.start = t->preempt_start;
+  p.start = t->kvm->preempt_start;
   p.end = ts;
-  p.kind = t->preempt_kind;
+  p.kind = t->kvm->preempt_kind;
   p.open = cpu < 0;
   /* A wake-up wait's pCPU is where it ran; until then, the one it was woken onto. */
-  p.pcpu = p.kind == STRATA_PREEMPTION_WAKEUP && cpu >= 0 ? cpu : MAX (t->preempt_cpu, 0);
+  p.pcpu = p.kind == STRATA_PREEMPTION_WAKEUP && cpu >= 0 ? cpu : MAX (t->kvm->preempt_cpu, 0);
   g_array_append_val (model->preemptions, p);
 }
 
@@ -951,10 +954,10 @@ _strata_analysis_run_model (Model *model)
                   {
                     if (runnable)
                       {
-                        t->preempted = TRUE;
-                        t->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
-                        t->preempt_start = ts;
-                        t->preempt_cpu = e->cpu;
+                        t->kvm->preempted = TRUE;
+                        t->kvm->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
+                        t->kvm->preempt_start = ts;
+                        t->kvm->preempt_cpu = e->cpu;
                       }
                     vcpu_set (model, t, runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts);
                   }
@@ -992,13 +995,13 @@ _strata_analysis_run_model (Model *model)
             if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
               break;
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
-            if (t->vm >= 0 && !t->preempted)
+            if (t->vm >= 0 && !t->kvm->preempted)
               {
                 /* Woken and waiting for a pCPU: wake-up latency, not a preemption. */
-                t->preempted = TRUE;
-                t->preempt_kind = STRATA_PREEMPTION_WAKEUP;
-                t->preempt_start = ts;
-                t->preempt_cpu = e->f[STRATA_F_WAKEUP_TARGET_CPU];
+                t->kvm->preempted = TRUE;
+                t->kvm->preempt_kind = STRATA_PREEMPTION_WAKEUP;
+                t->kvm->preempt_start = ts;
+                t->kvm->preempt_cpu = e->f[STRATA_F_WAKEUP_TARGET_CPU];
                 vcpu_set (model, t, STRATA_STATE_WAITING, ts);
               }
             break;

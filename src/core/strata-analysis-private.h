@@ -71,6 +71,23 @@ typedef struct
   gboolean has_guest;
 } VmsyncPair;
 
+/* What only a vCPU thread keeps: its open preemption and KVM exit, its vCPU row's ids. */
+typedef struct
+{
+  gint64  preempt_start;
+  gint64  exit_start;
+  guint64 exit_info1;
+  gint32  preempt_cpu;      /* the pCPU it left; for a wake-up, the one it was woken onto */
+  guint32 exit_code;
+  guint8  preempted;        /* preempted, or woken and waiting: a vCPU row interval open */
+  guint8  preempt_kind;     /* StrataPreemptionKind */
+  guint8  exit_open;        /* its last KVM exit, until its next entry ends it */
+  guint8  exit_isa;
+  guint32 vcpu_ids[VCPU_ROW_SLOTS];  /* as Thread's thread_ids, for its vCPU row */
+} VcpuThread;
+
+/* A switch-heavy set has hundreds of thousands of threads: the fields are ordered so that
+ * none pads, and what only vCPU threads need is apart (144 bytes, not 216). */
 typedef struct
 {
   gint32  tid;
@@ -78,41 +95,33 @@ typedef struct
   gint32  ppid;
   gint32  vtid;             /* in its innermost PID namespace; -1 unknown */
   gint32  vpid;
-  gint64  ns_inum;          /* that namespace's inode number; 0 unknown */
   guint32 name;
+  gint64  ns_inum;          /* that namespace's inode number; 0 unknown */
   gint32  cpu;              /* the CPU it runs on, -1 */
   gint32  vm;               /* index in vms when a vCPU thread, else -1 */
   gint32  vcpu;
   gint    row;              /* thread row, -1 until needed */
+  guint32 syscall;          /* the syscall it is or was last in, by name; 0: unknown */
   guint8  in_syscall;
   guint8  syscall_seen;     /* a syscall event of it was met: before, it may have been in one */
-  guint32 syscall;          /* the syscall it is or was last in, by name; 0: unknown */
-  gint64  first_ts;         /* when it first ran, or G_MAXINT64 */
-  guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   guint8  in_guest;
   guint8  state;            /* thread row state */
-  gboolean preempted;        /* preempted, or woken and waiting: a vCPU row interval open */
-  guint8  preempt_kind;     /* StrataPreemptionKind */
-  gint64  preempt_start;
-  gint32  preempt_cpu;      /* the pCPU it left; for a wake-up, the one it was woken onto */
-  gboolean slept;           /* switched out with a sleep value, no wakeup since */
+  gint64  first_ts;         /* when it first ran, or G_MAXINT64 */
+  guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   gint64  sleep_start;
+  VcpuThread *kvm;          /* a vCPU thread's (vm >= 0), else NULL */
   gint32  sleep_cpu;
-  /* A vCPU thread's last KVM exit, until its next entry ends it */
-  gboolean exit_open;
-  guint8  exit_isa;
-  guint32 exit_code;
-  gint64  exit_start;
-  guint64 exit_info1;
+  guint8  slept;            /* switched out with a sleep value, no wakeup since */
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
    * the thread keeps the name they were made with: most changes then need no hashing. Those
    * of state syscall name a syscall: they are for syscall ids_syscall. */
   guint32 ids_name;
   guint32 ids_syscall;
   guint32 thread_ids[THREAD_ROW_SLOTS];  /* by thread_slot[state] - 1 (model): only the  */
-  guint32 cpu_ids[CPU_ROW_SLOTS];        /* states each kind of row gives a thread, which */
-  guint32 vcpu_ids[VCPU_ROW_SLOTS];      /* makes a thread 100 bytes smaller */
+  guint32 cpu_ids[CPU_ROW_SLOTS];        /* states each kind of row gives a thread */
 } Thread;
+
+G_STATIC_ASSERT (sizeof (Thread) == 144);
 
 #define THREAD_BLOCK 4096
 
@@ -183,6 +192,7 @@ typedef struct
   /* Threads are never freed one by one: they come from blocks of THREAD_BLOCK, large enough
    * to be mapped on their own, so that freeing them gives their memory back at once. */
   GPtrArray        *thread_blocks;
+  GPtrArray        *vcpu_threads;  /* VcpuThread*, the threads' */
   Thread           *thread_next;   /* in the last block */
   Thread           *thread_end;
   Thread           *thread_cache[1024]; /* by tid % 1024: most lookups are recent threads */

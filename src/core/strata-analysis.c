@@ -165,6 +165,7 @@ model_free (gpointer data)
     return;
   g_clear_pointer (&model->threads, g_hash_table_unref);
   g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
+  g_clear_pointer (&model->vcpu_threads, g_ptr_array_unref);
   g_array_unref (model->cpus);
   g_hash_table_unref (model->irqs);
   g_hash_table_unref (model->softirqs);
@@ -191,6 +192,7 @@ model_new (Analysis *a,
   model->machine = g_ptr_array_index (a->pub->machines, index);
   model->threads = g_hash_table_new (NULL, NULL);
   model->thread_blocks = g_ptr_array_new_with_free_func (g_free);
+  model->vcpu_threads = g_ptr_array_new_with_free_func (g_free);
   model->cpus = g_array_new (FALSE, TRUE, sizeof (Cpu));
   model->irqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   model->softirqs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
@@ -425,6 +427,7 @@ keep_threads (Analysis *a)
 
       g_clear_pointer (&model->threads, g_hash_table_unref);
       g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
+      g_clear_pointer (&model->vcpu_threads, g_ptr_array_unref);
       model->thread_next = model->thread_end = NULL;
       memset (model->thread_cache, 0, sizeof model->thread_cache);
     }
