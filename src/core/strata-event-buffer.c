@@ -355,8 +355,9 @@ strata_event_cursor_skip (StrataEventCursor *cursor)
   return TRUE;
 }
 
-/* Merge: a binary min-heap of (next time, buffer index), keys inline so that sifting does not
- * chase pointers. */
+/* Merge: a tournament of the sources' next times, each match keeping its loser, so that
+ * the next winner is found by replaying the last one's matches only: one comparison a level,
+ * where a heap's sifting takes two. Ties go to the lower buffer index. */
 
 typedef struct
 {
@@ -369,8 +370,8 @@ typedef struct
 typedef struct
 {
   gint64 ts;
-  guint  index;
-} HeapEntry;
+  guint  rank;                  /* its index; + the number of leaves once out */
+} Leaf;
 
 typedef struct _RunAhead RunAhead;
 
@@ -378,8 +379,10 @@ struct _StrataEventMerge
 {
   Source         *sources;
   guint           n_sources;
-  HeapEntry      *heap;
-  guint           n_heap;
+  guint           n_leaves;    /* a power of two, at least n_sources */
+  Leaf           *leaves;      /* by source; past n_sources, out */
+  guint          *losers;      /* [0]: the winner; [node]: the loser of node's match */
+  guint           n_live;      /* sources with a next event */
   const gboolean *wanted;      /* NULL: every kind */
   RunAhead       *ahead;       /* merging on a thread of its own, or NULL */
 };
@@ -422,33 +425,67 @@ source_next (StrataEventMerge *self,
 }
 
 static inline gboolean
-entry_before (const HeapEntry *a,
-              const HeapEntry *b)
+leaf_before (const Leaf *a,
+             const Leaf *b)
 {
-  return a->ts < b->ts || (a->ts == b->ts && a->index < b->index);
+  return a->ts < b->ts || (a->ts == b->ts && a->rank < b->rank);
 }
 
-static void
-sift_down (StrataEventMerge *self,
-           guint             i)
+/* Source @i has no next event: it loses every match from now on. */
+static inline void
+leaf_out (StrataEventMerge *self,
+          guint             i)
 {
-  HeapEntry *heap = self->heap;
-  HeapEntry moving = heap[i];
-  guint n = self->n_heap;
+  self->leaves[i] = (Leaf) { G_MAXINT64, i + self->n_leaves };
+  self->n_live--;
+}
 
-  for (;;)
+/* Every match played, from the leaves up. */
+static void
+tournament_build (StrataEventMerge *self)
+{
+  guint n = self->n_leaves;
+  g_autofree guint *winners = g_new (guint, 2 * n);
+
+  for (guint i = 0; i < n; i++)
+    winners[n + i] = i;
+  for (guint node = n; node-- > 1;)
     {
-      guint l = 2 * i + 1, m;
+      guint l = winners[2 * node], r = winners[2 * node + 1];
 
-      if (l >= n)
-        break;
-      m = l + 1 < n && entry_before (&heap[l + 1], &heap[l]) ? l + 1 : l;
-      if (!entry_before (&heap[m], &moving))
-        break;
-      heap[i] = heap[m];
-      i = m;
+      if (leaf_before (&self->leaves[r], &self->leaves[l]))
+        {
+          winners[node] = r;
+          self->losers[node] = l;
+        }
+      else
+        {
+          winners[node] = l;
+          self->losers[node] = r;
+        }
     }
-  heap[i] = moving;
+  self->losers[0] = winners[1];
+}
+
+/* The winner @w has a new time (or is out): its matches again, up to the root. */
+static inline void
+tournament_replay (StrataEventMerge *self,
+                   guint             w)
+{
+  guint *losers = self->losers;
+  const Leaf *leaves = self->leaves;
+
+  for (guint node = (w + self->n_leaves) >> 1; node > 0; node >>= 1)
+    {
+      guint l = losers[node];
+
+      if (leaf_before (&leaves[l], &leaves[w]))
+        {
+          losers[node] = w;
+          w = l;
+        }
+    }
+  losers[0] = w;
 }
 
 StrataEventMerge *
@@ -468,17 +505,24 @@ strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
   self->wanted = wanted;
   self->sources = g_new0 (Source, MAX (n_buffers, 1));
   self->n_sources = n_buffers;
-  self->heap = g_new0 (HeapEntry, MAX (n_buffers, 1));
-  for (guint i = 0; i < n_buffers; i++)
+  self->n_leaves = 1;
+  while (self->n_leaves < n_buffers)
+    self->n_leaves *= 2;
+  self->leaves = g_new (Leaf, self->n_leaves);
+  self->losers = g_new (guint, self->n_leaves);
+  self->n_live = self->n_leaves;
+  for (guint i = 0; i < self->n_leaves; i++)
     {
-      Source *s = &self->sources[i];
+      Source *s = i < n_buffers ? &self->sources[i] : NULL;
 
-      strata_event_cursor_init (&s->cursor, buffers[i]);
-      if (source_next (self, s, &s->slot[0]))
-        self->heap[self->n_heap++] = (HeapEntry) { s->slot[0].ts, i };
+      if (s != NULL)
+        strata_event_cursor_init (&s->cursor, buffers[i]);
+      if (s != NULL && source_next (self, s, &s->slot[0]))
+        self->leaves[i] = (Leaf) { s->slot[0].ts, i };
+      else
+        leaf_out (self, i);
     }
-  for (guint i = self->n_heap / 2; i-- > 0;)
-    sift_down (self, i);
+  tournament_build (self);
   return self;
 }
 
@@ -538,22 +582,24 @@ cursor_take (StrataEventCursor *cursor,
   cursor->pos = p;
 }
 
-/* From the start again, each source's head peeked at, in a heap as merge_new() makes it:
- * the same keys, so the same order. */
+/* From the start again, each source's head peeked at, in a tournament as merge_new() makes
+ * it: the same keys, so the same order. */
 static void
 merge_restart_peeked (StrataEventMerge *self)
 {
-  self->n_heap = 0;
-  for (guint i = 0; i < self->n_sources; i++)
+  self->n_live = self->n_leaves;
+  for (guint i = 0; i < self->n_leaves; i++)
     {
-      Source *s = &self->sources[i];
+      Source *s = i < self->n_sources ? &self->sources[i] : NULL;
 
-      strata_event_cursor_init (&s->cursor, s->cursor.buffer);
-      if (cursor_peek_wanted (&s->cursor, self->wanted, &s->kind))
-        self->heap[self->n_heap++] = (HeapEntry) { s->cursor.ts, i };
+      if (s != NULL)
+        strata_event_cursor_init (&s->cursor, s->cursor.buffer);
+      if (s != NULL && cursor_peek_wanted (&s->cursor, self->wanted, &s->kind))
+        self->leaves[i] = (Leaf) { s->cursor.ts, i };
+      else
+        leaf_out (self, i);
     }
-  for (guint i = self->n_heap / 2; i-- > 0;)
-    sift_down (self, i);
+  tournament_build (self);
 }
 
 /* Up to @max events, merged by this thread from peeked sources into @events. */
@@ -564,17 +610,17 @@ merge_fill_peeked (StrataEventMerge *self,
 {
   guint n = 0;
 
-  while (n < max && self->n_heap > 0)
+  while (n < max && self->n_live > 0)
     {
-      Source *top = &self->sources[self->heap[0].index];
+      guint w = self->losers[0];
+      Source *top = &self->sources[w];
 
       cursor_take (&top->cursor, top->kind, &events[n++]);
       if (cursor_peek_wanted (&top->cursor, self->wanted, &top->kind))
-        self->heap[0].ts = top->cursor.ts;
+        self->leaves[w].ts = top->cursor.ts;
       else
-        self->heap[0] = self->heap[--self->n_heap];
-      if (self->n_heap > 1)
-        sift_down (self, 0);
+        leaf_out (self, w);
+      tournament_replay (self, w);
     }
   return n;
 }
@@ -688,21 +734,23 @@ strata_event_merge_free (StrataEventMerge *self)
       g_free (ahead);
     }
   g_free (self->sources);
-  g_free (self->heap);
+  g_free (self->leaves);
+  g_free (self->losers);
   g_free (self);
 }
 
-/* Advances the top source past its head: its next event, or out of the heap. */
+/* Advances the winner @w past its head: its next event, or out. */
 static inline void
 advance_top (StrataEventMerge *self,
-             Source           *top)
+             guint             w)
 {
+  Source *top = &self->sources[w];
+
   if (source_next (self, top, &top->slot[top->cur]))
-    self->heap[0].ts = top->slot[top->cur].ts;
+    self->leaves[w].ts = top->slot[top->cur].ts;
   else
-    self->heap[0] = self->heap[--self->n_heap];
-  if (self->n_heap > 1)
-    sift_down (self, 0);
+    leaf_out (self, w);
+  tournament_replay (self, w);
 }
 
 /* The next event, merged by this thread. */
@@ -712,11 +760,11 @@ merge_next_here (StrataEventMerge *self,
 {
   Source *top;
 
-  if (self->n_heap == 0)
+  if (self->n_live == 0)
     return FALSE;
-  top = &self->sources[self->heap[0].index];
+  top = &self->sources[self->losers[0]];
   *event = top->slot[top->cur];
-  advance_top (self, top);
+  advance_top (self, self->losers[0]);
   return TRUE;
 }
 
@@ -742,12 +790,12 @@ strata_event_merge_step (StrataEventMerge *self)
 
   if (G_UNLIKELY (self->ahead != NULL))
     return run_ahead_step (self->ahead);
-  if (self->n_heap == 0)
+  if (self->n_live == 0)
     return NULL;
-  top = &self->sources[self->heap[0].index];
+  top = &self->sources[self->losers[0]];
   /* No copy: hand out the head and decode the next one into the other slot. */
   event = &top->slot[top->cur];
   top->cur ^= 1;
-  advance_top (self, top);
+  advance_top (self, self->losers[0]);
   return event;
 }
