@@ -243,7 +243,7 @@ void     store_row_clear              (StoreRow              *row);
  * thread rows, on every core while @alongside runs, and counts them in the store's memory. */
 gsize    _strata_store_build_pyramid  (const StrataStateDesc *descs,
                                        gint64                 end,
-                                       const guint64         *info,
+                                       const guint32         *info,
                                        StoreRow              *row);
 void     _strata_store_build_pyramids (StrataStore           *store,
                                        StrataStoreFunc        alongside,

@@ -280,7 +280,7 @@ level0_piece (Acc         *acc,
 /* Level 0 of @row's summary: the changes' times per bucket. Returns the buckets made. */
 G_ALWAYS_INLINE static inline guint64
 build_level0 (const StrataStateDesc *descs,
-              const guint64         *info,
+              const guint32         *info,
               gint64                 end,
               const StoreRow        *row,
               Acc                   *acc,
@@ -299,7 +299,7 @@ build_level0 (const StrataStateDesc *descs,
     {
       gint64 e = (wide ? wide_ts[i + 1] : base[(i + 1) >> STORE_BLOCK_BITS] + off[i + 1]) - begin;
       guint32 id = ids[i];
-      guint32 key = info ? (guint32) info[id] : desc_key (&descs[id]);
+      guint32 key = info ? info[id] : desc_key (&descs[id]);
 
       if (!level0_piece (acc, key, id, s, e, &bucket_end, &cb, level0, n0, w0))
         return cb;
@@ -307,19 +307,19 @@ build_level0 (const StrataStateDesc *descs,
     }
   {
     guint32 id = ids[i];
-    guint32 key = info ? (guint32) info[id] : desc_key (&descs[id]);
+    guint32 key = info ? info[id] : desc_key (&descs[id]);
 
     level0_piece (acc, key, id, s, end - begin, &bucket_end, &cb, level0, n0, w0);
   }
   return cb;
 }
 
-/* @info: per description, its key and (above bit 32) its machine bit, in a compact array:
- * the descriptions themselves are far apart in memory. */
+/* @info: per description, its key, in a compact array: the descriptions themselves are far
+ * apart in memory (and 8 times as large: a switch-heavy set has millions). */
 gsize
 _strata_store_build_pyramid (const StrataStateDesc *descs,
                              gint64                 end,
-                             const guint64         *info,
+                             const guint32         *info,
                              StoreRow              *row)
 {
   guint64 level_len[STORE_MAX_LEVELS];
@@ -410,7 +410,7 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
 typedef struct
 {
   StrataStore *store;
-  guint64     *info;           /* see _strata_store_build_pyramid() */
+  guint32     *info;           /* see _strata_store_build_pyramid() */
   guint       *order;          /* row indices, largest first */
   gint         next;
   gsize        memory;
@@ -457,12 +457,12 @@ _strata_store_build_pyramids (StrataStore     *store,
                               StrataStoreFunc  alongside,
                               gpointer         user_data)
 {
-  PyramidJob job = { store, g_new (guint64, MAX (store->n_descs, 1)), g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
+  PyramidJob job = { store, g_new (guint32, MAX (store->n_descs, 1)), g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
   guint n_threads = MIN (g_get_num_processors (), 8);
   GThread *threads[8];
 
   for (guint d = 0; d < store->n_descs; d++)
-    job.info[d] = key_of (store, d) | (guint64) machine_bit (store->descs[d].machine) << 32;
+    job.info[d] = key_of (store, d);
   for (guint r = 0; r < store->rows->len; r++)
     job.order[r] = r;
   g_qsort_with_data (job.order, store->rows->len, sizeof (guint), compare_row_size, store);
