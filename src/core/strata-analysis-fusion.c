@@ -266,4 +266,7 @@ _strata_analysis_fuse (Analysis *a,
     }
   g_ptr_array_unref (job.done);
   g_mutex_clear (&job.lock);
+  /* Nothing is interned into the host's builder from now on either: the merge takes its
+   * descriptions as they are. */
+  strata_store_builder_drop_index (host->b);
 }
