@@ -98,21 +98,24 @@ find_from (const StrataRowView *view,
 
 typedef struct
 {
+  StrataStoreBuilder *b;
+  guint               host_row;
+  guint               row;
+} FuseResult;
+
+typedef struct
+{
   Analysis *a;
   Model    *host;
   gint64    end;
   gint64    set_end;        /* for the rows' drawing summaries */
   gint      next;
-  GMutex    lock;
-  GPtrArray *done;          /* per worker: its builder, then the rows it rewrote */
+  GMutex    lock;           /* of what follows */
+  guint    *order;          /* the CPUs with a pCPU row, by row: the order rows move back in */
+  guint     n_order;
+  guint     moved;          /* how many of them did */
+  FuseResult **ready;       /* by CPU: fused, waiting for the rows before it to move */
 } FuseJob;
-
-typedef struct
-{
-  StrataStoreBuilder *b;
-  GArray             *host_rows;
-  GArray             *rows;
-} FuseResult;
 
 /* One pCPU row: the host's view, with each guest-mode interval replaced by the changes the
  * guest's CPU made within it. Written to @out's @out_row; the host builder is only read. */
@@ -176,6 +179,30 @@ fuse_row (FuseJob            *job,
     }
 }
 
+/* Moves the fused rows back into the host's builder in row order, each as soon as the rows
+ * before it did: ids then do not depend on timing, and a row's builder, which holds a copy of
+ * every description the row names, goes early. Meanwhile (@workers) the other workers read
+ * the host's descriptions, which a move may not reallocate, and rows of their own. */
+static void
+move_ready (FuseJob  *job,
+            gboolean  workers)
+{
+  while (job->moved < job->n_order && job->ready[job->order[job->moved]] != NULL)
+    {
+      FuseResult *result = job->ready[job->order[job->moved]];
+
+      /* Beyond the room reserved (damaged traces only), once the workers are done. */
+      if (workers && !strata_store_builder_descs_fit (job->host->b, result->b))
+        return;
+      job->ready[job->order[job->moved]] = NULL;
+
+      strata_store_builder_move_rows (job->host->b, &result->host_row, result->b, &result->row, 1);
+      strata_store_builder_free (result->b);
+      g_free (result);
+      job->moved++;
+    }
+}
+
 static gpointer
 fuse_worker (gpointer data)
 {
@@ -204,8 +231,6 @@ fuse_worker (gpointer data)
        * rows come back in CPU order then do not depend on how the rows were shared out. */
       result = g_new0 (FuseResult, 1);
       result->b = strata_store_builder_new_spilling (job->host->a->spill);
-      result->host_rows = g_array_new (FALSE, FALSE, sizeof (guint));
-      result->rows = g_array_new (FALSE, FALSE, sizeof (guint));
       memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
       memset (host_map, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
       out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
@@ -213,14 +238,15 @@ fuse_worker (gpointer data)
       /* The host's own row is not read again (this thread alone reads it). */
       strata_store_builder_row_clear (job->host->b, row);
       strata_store_builder_row_trim (result->b, out_row);
-      /* It waits for the other rows with its descriptions, which move_rows() reads, but no
-       * index of them. */
+      /* It may wait for the rows before it with its descriptions, which move_rows() reads,
+       * but no index of them. */
       strata_store_builder_drop_index (result->b);
       strata_store_builder_summarize (result->b, out_row, job->set_end);
-      g_array_append_val (result->host_rows, row);
-      g_array_append_val (result->rows, out_row);
+      result->host_row = row;
+      result->row = out_row;
       g_mutex_lock (&job->lock);
-      g_ptr_array_add (job->done, result);
+      job->ready[cpu] = result;
+      move_ready (job, TRUE);
       g_mutex_unlock (&job->lock);
     }
   for (guint m = 0; m < a->models->len; m++)
@@ -229,14 +255,15 @@ fuse_worker (gpointer data)
 }
 
 static int
-compare_fuse_results (gconstpointer a,
-                      gconstpointer b)
+compare_pcpu_rows (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
 {
-  const FuseResult *ra = *(FuseResult **) a, *rb = *(FuseResult **) b;
-  guint first_a = ra->host_rows->len ? g_array_index (ra->host_rows, guint, 0) : G_MAXUINT;
-  guint first_b = rb->host_rows->len ? g_array_index (rb->host_rows, guint, 0) : G_MAXUINT;
+  Model *host = user_data;
+  gint ra = g_array_index (host->cpus, Cpu, *(const guint *) a).pcpu_row;
+  gint rb = g_array_index (host->cpus, Cpu, *(const guint *) b).pcpu_row;
 
-  return first_a < first_b ? -1 : first_a > first_b;
+  return ra < rb ? -1 : ra > rb;
 }
 
 /* After every model ran (each on its own), the host's pCPU rows take in the guests' CPU rows,
@@ -247,24 +274,39 @@ _strata_analysis_fuse (Analysis *a,
                        gint64    set_end)
 {
   FuseJob job = { a, host, to_host (host, strata_time_clamp (host->machine->trace->end_ns)), set_end, 0 };
+  guint64 changes = 0;
 
   g_mutex_init (&job.lock);
-  job.done = g_ptr_array_new ();
-  strata_parallel_run ("strata-fuse", host->cpus->len, fuse_worker, &job);
-  /* In CPU order, so that description ids do not depend on timing. */
-  g_ptr_array_sort (job.done, compare_fuse_results);
-  for (guint i = 0; i < job.done->len; i++)
+  job.order = g_new (guint, MAX (host->cpus->len, 1));
+  job.ready = g_new0 (FuseResult *, MAX (host->cpus->len, 1));
+  for (guint c = 0; c < host->cpus->len; c++)
     {
-      FuseResult *result = g_ptr_array_index (job.done, i);
+      gint row = g_array_index (host->cpus, Cpu, c).pcpu_row;
 
-      strata_store_builder_move_rows (host->b, (guint *) result->host_rows->data, result->b,
-                                      (guint *) result->rows->data, result->rows->len);
-      strata_store_builder_free (result->b);
-      g_array_unref (result->host_rows);
-      g_array_unref (result->rows);
-      g_free (result);
+      if (row < 0)
+        continue;
+      job.order[job.n_order++] = c;
+      changes += strata_store_builder_row_len (host->b, row);
     }
-  g_ptr_array_unref (job.done);
+  g_qsort_with_data (job.order, job.n_order, sizeof (guint), compare_pcpu_rows, host);
+  /* A fused row has at most a change for each of its own and of the guests' CPU rows, each
+   * of which makes at most one new description. */
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+
+      if (model == NULL || model == host || model->b == NULL)
+        continue;
+      for (guint c = 0; c < model->cpus->len; c++)
+        if (g_array_index (model->cpus, Cpu, c).row >= 0)
+          changes += strata_store_builder_row_len (model->b, g_array_index (model->cpus, Cpu, c).row);
+    }
+  strata_store_builder_reserve_descs (host->b, changes);
+  strata_parallel_run ("strata-fuse", host->cpus->len, fuse_worker, &job);
+  move_ready (&job, FALSE);
+  g_assert (job.moved == job.n_order);
+  g_free (job.order);
+  g_free (job.ready);
   g_mutex_clear (&job.lock);
   /* Nothing is interned into the host's builder from now on either: the merge takes its
    * descriptions as they are. */

@@ -949,6 +949,26 @@ strata_store_builder_row_clear (StrataStoreBuilder *self,
 }
 
 void
+strata_store_builder_reserve_descs (StrataStoreBuilder *self,
+                                    guint64             extra)
+{
+  guint64 n = MIN ((guint64) self->n_descs + extra, G_MAXUINT32 - 1);
+
+  if (n > self->descs_cap)
+    {
+      self->descs_cap = (guint32) n;
+      self->descs = g_renew (StrataStateDesc, self->descs, self->descs_cap);
+    }
+}
+
+gboolean
+strata_store_builder_descs_fit (StrataStoreBuilder *self,
+                                StrataStoreBuilder *other)
+{
+  return (guint64) self->n_descs + other->n_descs <= self->descs_cap;
+}
+
+void
 strata_store_builder_drop_index (StrataStoreBuilder *self)
 {
   index_drop (self);
