@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "strata-section-file.h"
-#include "strata-store.h"
+#include "strata-store-private.h"
 #include "strata-time.h"
 
 #define KIND STRATA_FOURCC ('T', 'E', 'S', 'T')
@@ -519,6 +519,281 @@ test_other_summaries (void)
   remove_temp (path);
 }
 
+/*
+ * Description ids of 16 bits: a row naming more than 65,536 descriptions keeps 32-bit ids,
+ * a row naming few of a builder of more gets a palette, one whose every id is small keeps
+ * those; each read back as it was set, before and after saving, against a plain record.
+ */
+
+#define MANY (G_MAXUINT16 + 1 + 4000)
+
+typedef struct
+{
+  GArray *ts;      /* gint64 */
+  GArray *descs;   /* StrataStateDesc */
+} Record;
+
+static StrataStateDesc
+tid_desc (gint32 tid,
+          guint  state)
+{
+  StrataStateDesc d = { 0 };
+
+  d.state = state;
+  d.machine = 0;
+  d.vcpu = d.host_tid = -1;
+  d.tid = tid;
+  return d;
+}
+
+/* Sets @d in @row of @b, and in the record as the builder's rules would keep it. */
+static void
+record_set (StrataStoreBuilder    *b,
+            guint                  row,
+            Record                *rec,
+            gint64                 ts,
+            const StrataStateDesc *d)
+{
+  strata_store_builder_set (b, row, ts, d);
+  if (rec->descs->len > 0 &&
+      memcmp (&g_array_index (rec->descs, StrataStateDesc, rec->descs->len - 1), d, sizeof *d) == 0)
+    return;
+  g_array_append_val (rec->ts, ts);
+  g_array_append_vals (rec->descs, d, 1);
+}
+
+static void
+assert_record (StrataStore  *store,
+               const char   *name,
+               const Record *rec)
+{
+  gint row = strata_store_find_row (store, name);
+  g_autofree guint8 *used = g_new0 (guint8, strata_store_n_descs (store));
+  g_autoptr(GHashTable) named = g_hash_table_new (NULL, NULL);
+  guint n_used = 0;
+
+  g_assert_cmpint (row, >=, 0);
+  g_assert_cmpuint (strata_store_row_n_intervals (store, row), ==, rec->ts->len);
+  for (guint i = 0; i < rec->ts->len; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, i, &iv);
+      g_assert_cmpint (iv.start, ==, g_array_index (rec->ts, gint64, i));
+      g_assert_true (memcmp (iv.desc, &g_array_index (rec->descs, StrataStateDesc, i), sizeof *iv.desc) == 0);
+      g_assert_true (iv.desc == strata_store_desc (store, iv.desc_id));
+      g_hash_table_add (named, GUINT_TO_POINTER (iv.desc_id + 1));
+    }
+  /* The legend's descriptions: exactly those named. */
+  strata_store_row_mark_descs (store, row, used);
+  for (guint d = 0; d < strata_store_n_descs (store); d++)
+    {
+      g_assert_cmpint (used[d], ==, g_hash_table_contains (named, GUINT_TO_POINTER (d + 1)));
+      n_used += used[d];
+    }
+  g_assert_cmpuint (n_used, ==, g_hash_table_size (named));
+}
+
+/* Rows: "many" names MANY descriptions, "few" a handful past the first 65,536 (after some
+ * below), "small" only the first few; "moved" comes from another builder whose small ids
+ * are renumbered past 16 bits when it is absorbed. */
+static StrataStore *
+build_palettes (StrataStoreSpill *spill,
+                Record           *recs,
+                gint64            end)
+{
+  StrataStoreBuilder *b = strata_store_builder_new_spilling (spill);
+  StrataStoreBuilder *other = strata_store_builder_new_spilling (spill);
+  guint many = strata_store_builder_add_row (b, "many", STRATA_ROW_PCPU, 0, 0);
+  guint few = strata_store_builder_add_row (b, "few", STRATA_ROW_PCPU, 0, 1);
+  guint small = strata_store_builder_add_row (b, "small", STRATA_ROW_IRQ, 0, 1);
+  guint thread = strata_store_builder_add_row (b, "thread", STRATA_ROW_THREAD, 0, 7);
+  guint moved = strata_store_builder_add_row (other, "moved", STRATA_ROW_PCPU, 0, 2);
+  gint64 ts = 1000;
+
+  StrataStateDesc last = tid_desc (MANY + 50, STRATA_STATE_IDLE);
+
+  for (guint i = 0; i < MANY; i++, ts += 3)
+    {
+      StrataStateDesc d = tid_desc ((gint32) i, STRATA_STATE_RUNNING);
+
+      record_set (b, many, &recs[0], ts, &d);
+    }
+  for (guint i = 0; i < 5000; i++)
+    {
+      /* Small ids first: the row widens to 32 bits when the first large one comes. */
+      gint32 tid = i < 100 ? (gint32) (i % 3) : MANY - 7 + (gint32) (i % 5);
+      StrataStateDesc d = tid_desc (tid, STRATA_STATE_RUNNING);
+
+      record_set (b, few, &recs[1], 1000 + i * 7, &d);
+      d = tid_desc ((gint32) (i % 4), STRATA_STATE_RUNNING);
+      record_set (b, small, &recs[2], 2000 + i * 11, &d);
+      d = tid_desc (MANY - 1 - (gint32) (i % 2), STRATA_STATE_RUNNING);
+      record_set (b, thread, &recs[3], 3000 + i * 13, &d);
+    }
+  for (guint i = 0; i < 3000; i++)
+    {
+      /* Descriptions @b lacks: renumbered past its MANY when absorbed. */
+      StrataStateDesc d = tid_desc (100 + (gint32) (i % 6), STRATA_STATE_SYSCALL);
+
+      record_set (other, moved, &recs[4], 5000 + i * 17, &d);
+    }
+  /* At the very end: dropped, as an empty interval. */
+  strata_store_builder_set (b, few, end, &last);
+  strata_store_builder_trim (b);
+  strata_store_builder_absorb (b, other);
+  return strata_store_builder_finish (b, 0, end);
+}
+
+static void
+record_clear (Record *recs,
+              guint   n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_pointer (&recs[i].ts, g_array_unref);
+      g_clear_pointer (&recs[i].descs, g_array_unref);
+    }
+}
+
+static const char *palette_rows[] = { "many", "few", "small", "thread", "moved" };
+static const StrataIdMode palette_modes[] = {
+  STRATA_IDS_32, STRATA_IDS_PALETTE, STRATA_IDS_16, STRATA_IDS_PALETTE, STRATA_IDS_PALETTE,
+};
+
+/* How the row keeps its ids: the point of these tests, which the public API hides. */
+static StrataIdMode
+row_id_mode (StrataStore *store,
+             const char  *name)
+{
+  return ((StoreRow *) g_ptr_array_index (store->rows, strata_store_find_row (store, name)))->id_mode;
+}
+
+static void
+test_palette (void)
+{
+  for (guint spilling = 0; spilling < 2; spilling++)
+    {
+      g_autofree char *path = temp_path ("palette");
+      int fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      g_autoptr(StrataStoreSpill) spill = spilling ? strata_store_spill_new (fd, NULL) : NULL;
+      g_autoptr(StrataStore) store = NULL;
+      g_autoptr(StrataStore) back = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 end = 10000000;
+      Record recs[G_N_ELEMENTS (palette_rows)];
+
+      for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
+        {
+          recs[i].ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+          recs[i].descs = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
+        }
+      store = build_palettes (spill, recs, end);
+      g_assert_cmpuint (strata_store_n_descs (store), >, MANY);
+      for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
+        {
+          assert_record (store, palette_rows[i], &recs[i]);
+          g_assert_cmpint (row_id_mode (store, palette_rows[i]), ==, palette_modes[i]);
+        }
+      if (spilling)
+        save (store, strata_store_spill_get_fd (spill), strata_store_spill_get_size (spill));
+      else
+        {
+          save (store, fd, STRATA_SECTION_FILE_DATA_START);
+          close (fd);
+        }
+      back = load (path, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
+        {
+          assert_record (back, palette_rows[i], &recs[i]);
+          g_assert_cmpint (row_id_mode (back, palette_rows[i]), ==, palette_modes[i]);
+        }
+      assert_same (store, back);
+      record_clear (recs, G_N_ELEMENTS (recs));
+      g_clear_pointer (&store, strata_store_free);
+      g_clear_pointer (&spill, strata_store_spill_unref);
+      g_clear_pointer (&back, strata_store_free);
+      remove_temp (path);
+    }
+}
+
+/* A palette damaged in a saved file, even with a checksum that lets it through, makes the
+ * store damaged, never a crash or a wrong description. */
+static void
+test_palette_damage (void)
+{
+  g_autofree char *path = temp_path ("palette");
+  g_autofree char *damaged = g_strconcat (path, ".bad", NULL);
+  g_autofree guint8 *bytes = NULL;
+  Record recs[G_N_ELEMENTS (palette_rows)];
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) palette = g_array_new (FALSE, FALSE, sizeof (guint32));
+  gint row;
+  guint8 *at;
+  gsize size;
+  int fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  /* Each damage: the palette word it changes (0: the count), and to what. */
+  const struct { guint word; guint32 value; } damage[] = {
+    { 0, 0 }, { 0, 2 }, { 0, G_MAXUINT32 }, { 0, G_MAXUINT16 + 2 }, { 1, G_MAXUINT32 }, { 3, 0x7fffffff },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
+    {
+      recs[i].ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+      recs[i].descs = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
+    }
+  store = build_palettes (NULL, recs, 10000000);
+  record_clear (recs, G_N_ELEMENTS (recs));
+  save (store, fd, STRATA_SECTION_FILE_DATA_START);
+  close (fd);
+  g_assert_true (g_file_get_contents (path, (char **) &bytes, &size, NULL));
+
+  /* Row "few"'s palette, as it must lie in the file: its count, then the descriptions in
+   * the order the row first names them. */
+  row = strata_store_find_row (store, "few");
+  g_array_set_size (palette, 1);
+  for (guint64 i = 0; i < strata_store_row_n_intervals (store, row); i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, i, &iv);
+      if (!g_hash_table_contains (seen, GUINT_TO_POINTER (iv.desc_id + 1)))
+        {
+          g_hash_table_add (seen, GUINT_TO_POINTER (iv.desc_id + 1));
+          g_array_append_val (palette, iv.desc_id);
+        }
+    }
+  g_array_index (palette, guint32, 0) = palette->len - 1;
+  at = NULL;
+  for (gsize i = 0; at == NULL && i + palette->len * sizeof (guint32) <= size; i += 4)
+    if (memcmp (bytes + i, palette->data, palette->len * sizeof (guint32)) == 0)
+      at = bytes + i;
+  g_assert_nonnull (at);
+
+  for (guint ignore = 0; ignore < 2; ignore++)
+    for (guint k = 0; k < G_N_ELEMENTS (damage); k++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(StrataStore) back = NULL;
+        guint32 was;
+
+        g_assert_cmpuint (damage[k].word, <, palette->len);
+        memcpy (&was, at + 4 * damage[k].word, 4);
+        memcpy (at + 4 * damage[k].word, &damage[k].value, 4);
+        write_file (damaged, bytes, size);
+        memcpy (at + 4 * damage[k].word, &was, 4);
+        strata_section_file_set_ignore_checksums (ignore);
+        back = load (damaged, &error);
+        strata_section_file_set_ignore_checksums (FALSE);
+        g_assert_null (back);
+        g_assert_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED);
+      }
+  g_unlink (damaged);
+  remove_temp (path);
+}
+
 static void
 test_hash (void)
 {
@@ -556,5 +831,7 @@ main (int   argc,
   g_test_add_func ("/store-file/damage", test_damage);
   g_test_add_func ("/store-file/foreign", test_foreign);
   g_test_add_func ("/store-file/other-summaries", test_other_summaries);
+  g_test_add_func ("/store-file/palette", test_palette);
+  g_test_add_func ("/store-file/palette-damage", test_palette_damage);
   return g_test_run ();
 }

@@ -213,9 +213,12 @@ test_builders (void)
   n = view.n;
   g_assert_cmpuint (n, ==, 3);
   ts = g_new (gint64, n);
-  ids = g_memdup2 (view.ids, n * sizeof (guint32));
+  ids = g_new (guint32, n);
   for (guint64 i = 0; i < n; i++)
-    ts[i] = strata_row_view_ts (&view, i);
+    {
+      ts[i] = strata_row_view_ts (&view, i);
+      ids[i] = strata_row_view_id (&view, i);
+    }
   g_assert_cmpint (ts[1], ==, 200);
   strata_store_builder_row_clear (main_b, row);
   g_assert_cmpuint (strata_store_builder_row_len (main_b, row), ==, 0);

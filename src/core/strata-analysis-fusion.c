@@ -135,7 +135,7 @@ fuse_row (FuseJob            *job,
   strata_store_builder_row_view (hb, row, &host);
   for (guint64 i = 0; i < host.n; i++)
     {
-      guint32 id = host.ids[i];
+      guint32 id = strata_row_view_id (&host, i);
       const StrataStateDesc *hd = strata_store_builder_desc (hb, id);
       gint64 from = strata_row_view_ts (&host, i);
       gint64 to = MIN (i + 1 < host.n ? strata_row_view_ts (&host, i + 1) : G_MAXINT64, job->end);
@@ -167,14 +167,14 @@ fuse_row (FuseJob            *job,
       strata_store_builder_row_view (model->b, gc->row, &guest);
       j = find_from (&guest, from, &hints[hd->machine][hd->vcpu]);
       strata_store_builder_set_id_fast (out, out_row, from,
-                                   fused_id (out, id, hd, model->b, j >= 0 ? guest.ids[j] : G_MAXUINT32, cache));
+                                   fused_id (out, id, hd, model->b, j >= 0 ? strata_row_view_id (&guest, j) : G_MAXUINT32, cache));
       for (j++; j < (gint64) guest.n; j++)
         {
           gint64 when = strata_row_view_ts (&guest, j);
 
           if (when >= to)
             break;
-          strata_store_builder_set_id_fast (out, out_row, when, fused_id (out, id, hd, model->b, guest.ids[j], cache));
+          strata_store_builder_set_id_fast (out, out_row, when, fused_id (out, id, hd, model->b, strata_row_view_id (&guest, j), cache));
         }
     }
 }

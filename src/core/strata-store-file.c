@@ -326,11 +326,12 @@ store_spill_trim (StrataStoreSpill *self,
  *   'SMET' StoreMeta       'SROW' FileRow × n_rows       'SDSC' StrataStateDesc × n_descs
  *   'SALI' FileAlias × n   'SSTR' names, each ending in NUL
  *
- * A row's checksum chains strata_hash64() over its times' bases, its times and its ids, each
- * in blocks of CHUNK bytes; its summary has one of its own, so that a summary of another
+ * A row's checksum chains strata_hash64() over its times' bases, its times, its palette (when
+ * its ids index one) and its ids, each in blocks of CHUNK bytes; its summary has one of its own, so that a summary of another
  * version can be left out unread. Reading checks each row against it and
  * against the rules the builder keeps (times strictly increasing inside the time range and
- * before the end, known descriptions, summaries of the shape their row gives), on every
+ * before the end, known descriptions, ids inside their palette, summaries of the shape their
+ * row gives), on every
  * core, and gives the pages back as it goes: a store read is as sound as one built.
  */
 
@@ -361,13 +362,17 @@ typedef struct
   guint64 n;
   guint64 base;              /* file offsets of the arrays; 0 when n is 0 */
   guint64 times;             /* off (32 bits) or, when wide, plain times */
-  guint64 ids;
+  guint64 ids;               /* 16 bits each, but with id_mode STRATA_IDS_32 */
+  guint64 palette;           /* with id_mode STRATA_IDS_PALETTE: the count, then the
+                              * descriptions the ids index; else 0 */
   guint64 hash;              /* of the arrays */
   guint64 pyramid;           /* file offset of the summary's buckets; 0: none */
   guint64 pyramid_size;      /* bytes */
   guint64 pyramid_hash;
   gint64  w0;
-  guint32 kind;
+  guint16 kind;
+  guint8  id_mode;           /* StrataIdMode */
+  guint8  reserved;
   guint16 machine;
   guint8  wide;
   guint8  n_levels;
@@ -381,7 +386,7 @@ typedef struct
 } FileAlias;
 
 G_STATIC_ASSERT (sizeof (StoreMeta) == 40);
-G_STATIC_ASSERT (sizeof (FileRow) == 96);
+G_STATIC_ASSERT (sizeof (FileRow) == 104);
 /* A bucket of another layout: check_buckets() must check each of its fields that names
  * something (states, descriptions), and STRATA_STORE_SUMMARY_VERSION must change. */
 G_STATIC_ASSERT (sizeof (StoreBucket) == 16);
@@ -402,6 +407,19 @@ static gsize
 row_base_bytes (const StoreRow *row)
 {
   return row->wide ? 0 : ((row->n + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64);
+}
+
+static gsize
+row_ids_bytes (const StoreRow *row)
+{
+  return row->n * store_row_id_size (row);
+}
+
+/* The bytes of the palette that @row's ids index, 0 when they index none. */
+static gsize
+row_palette_bytes (const StoreRow *row)
+{
+  return row->id_mode == STRATA_IDS_PALETTE ? (row->palette[0] + 1) * sizeof (guint32) : 0;
 }
 
 static guint64
@@ -454,7 +472,8 @@ row_hash (const StoreRow *row)
   hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, NULL, NULL, NULL);
   hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
               row_time_size (row), &h, NULL, NULL, NULL);
-  hash_array (row->ids, row->n * sizeof (guint32), sizeof (guint32), &h, NULL, NULL, NULL);
+  hash_array (row->palette, row_palette_bytes (row), sizeof (guint32), &h, NULL, NULL, NULL);
+  hash_array (row->ids, row_ids_bytes (row), store_row_id_size (row), &h, NULL, NULL, NULL);
   return h;
 }
 
@@ -621,12 +640,14 @@ strata_store_write (StrataStore         *self,
       f->number = row->number;
       f->n = row->n;
       f->kind = row->kind;
+      f->id_mode = row->id_mode;
       f->machine = row->machine;
       f->wide = row->wide != NULL;
       f->base = place_array (self, writer, row->base, row_base_bytes (row));
       f->times = place_array (self, writer, row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off,
                               row_times_bytes (row));
-      f->ids = place_array (self, writer, row->ids, row->n * sizeof (guint32));
+      f->palette = place_array (self, writer, row->palette, row_palette_bytes (row));
+      f->ids = place_array (self, writer, row->ids, row_ids_bytes (row));
       f->hash = job.hashes[2 * r];
       if (job.has_pyramid[r])
         {
@@ -737,25 +758,46 @@ check_times (const guint8 *chunk,
 }
 
 static gboolean
+check_palette (const guint8 *chunk,
+               gsize         first,
+               gsize         size,
+               gpointer      user_data)
+{
+  RowCheck *c = user_data;
+  const guint32 *p = (const guint32 *) chunk;
+
+  /* After the count, which read_row() checked: descriptions of the store. */
+  for (gsize i = first == 0 ? 1 : 0; i < size / sizeof (guint32); i++)
+    if (p[i] >= c->n_descs)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 check_ids (const guint8 *chunk,
            gsize         first,
            gsize         size,
            gpointer      user_data)
 {
   RowCheck *c = user_data;
-  const guint32 *ids = (const guint32 *) chunk;
+  const StoreRow *row = c->row;
+  guint64 i0 = first / store_row_id_size (row), n = size / store_row_id_size (row);
   guint32 max = 0, last = G_MAXUINT32;
 
-  for (gsize i = 0; i < size / sizeof (guint32); i++)
-    max = MAX (max, ids[i]);
-  if (size > 0 && max >= c->n_descs)
+  if (row->id_mode == STRATA_IDS_32)
+    for (guint64 i = 0; i < n; i++)
+      max = MAX (max, ((const guint32 *) chunk)[i]);
+  else
+    for (guint64 i = 0; i < n; i++)
+      max = MAX (max, ((const guint16 *) chunk)[i]);
+  if (n > 0 && max >= (row->id_mode == STRATA_IDS_PALETTE ? row->palette[0] : c->n_descs))
     return FALSE;
-  /* Which descriptions the row names, while its ids are at hand; thread rows are in no
-   * legend, and may be hundreds of thousands. */
-  if (c->row->kind == STRATA_ROW_THREAD)
+  /* Which descriptions the row names, while its ids are at hand, unless its palette says;
+   * thread rows are in no legend, and may be hundreds of thousands. */
+  if (row->kind == STRATA_ROW_THREAD || row->id_mode == STRATA_IDS_PALETTE)
     return TRUE;
-  for (gsize i = 0; i < size / sizeof (guint32); i++)
-    if (ids[i] != last && !c->seen[last = ids[i]])
+  for (guint64 i = i0; i < i0 + n; i++)
+    if (store_row_id (row, i) != last && !c->seen[last = store_row_id (row, i)])
       {
         c->seen[last] = 1;
         g_array_append_val (c->used, last);
@@ -796,17 +838,18 @@ verify_row (ReadJob  *job,
   ok = hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, job->file, check_bases, &c) &&
        hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
                    row_time_size (row), &h, job->file, check_times, &c) &&
-       hash_array (row->ids, row->n * sizeof (guint32), sizeof (guint32), &h, job->file, check_ids, &c);
+       hash_array (row->palette, row_palette_bytes (row), sizeof (guint32), &h, job->file, check_palette, &c) &&
+       hash_array (row->ids, row_ids_bytes (row), store_row_id_size (row), &h, job->file, check_ids, &c);
   for (guint i = 0; i < used->len; i++)
     seen[g_array_index (used, guint32, i)] = 0;
   if (!ok)
     return FALSE;
-  if (row->kind != STRATA_ROW_THREAD)
+  if (row->kind != STRATA_ROW_THREAD && row->id_mode != STRATA_IDS_PALETTE)
     {
-      row->descs_used = g_new (guint32, used->len + 1);
-      row->descs_used[0] = used->len;
+      row->palette = g_new (guint32, used->len + 1);
+      row->palette[0] = used->len;
       if (used->len > 0)
-        memcpy (row->descs_used + 1, used->data, used->len * sizeof (guint32));
+        memcpy (row->palette + 1, used->data, used->len * sizeof (guint32));
     }
   if (!strata_section_file_checksum_ok (h, f->hash))
     return FALSE;
@@ -952,10 +995,12 @@ read_row (ReadJob  *job,
 
   row->storage = STORE_MAPPED;
   row->pyramid_storage = STORE_MAPPED;
-  if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n)
+  if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n ||
+      f->id_mode > STRATA_IDS_PALETTE || f->reserved != 0)
     return "a row out of bounds";
   row->name = (char *) name;
   row->kind = f->kind;
+  row->id_mode = f->id_mode;
   row->machine = f->machine;
   row->number = f->number;
   row->n = row->cap = f->n;
@@ -966,9 +1011,23 @@ read_row (ReadJob  *job,
       row->off = (guint32 *) file_array (file, f->times, f->n * time_size);
       row->base = (gint64 *) file_array (file, f->base, row_base_bytes (row));
     }
-  row->ids = (guint32 *) file_array (file, f->ids, f->n * sizeof (guint32));
+  row->ids = (gpointer) file_array (file, f->ids, row_ids_bytes (row));
   if (f->n > 0 && (row->ids == NULL || (row->wide == NULL && (row->off == NULL || row->base == NULL))))
     return "a row out of bounds";
+  if (row->id_mode == STRATA_IDS_PALETTE)
+    {
+      /* At least one description, at most 65,536 and no more than the row's changes. */
+      const guint32 *count = file_array (file, f->palette, sizeof (guint32));
+
+      if (f->n == 0 || count == NULL || *count == 0 || *count > G_MAXUINT16 + 1 || *count > f->n)
+        return "a damaged palette";
+      row->palette = (guint32 *) file_array (file, f->palette, (*count + 1) * sizeof (guint32));
+      if (row->palette == NULL)
+        return "a damaged palette";
+      row->palette_mapped = TRUE;
+    }
+  else if (f->palette != 0)
+    return "a damaged palette";
   /* A summary of this version is read in place; one of another is left out, and
    * built again when drawn. Its shape must be the one its row gives. */
   if (f->pyramid != 0 && job->meta->summary_version == STRATA_STORE_SUMMARY_VERSION &&
@@ -1025,7 +1084,7 @@ read_worker (gpointer data)
             job->what = what;
           break;
         }
-      memory += row_base_bytes (row) + row_times_bytes (row) + row->n * sizeof (guint32) +
+      memory += row_base_bytes (row) + row_times_bytes (row) + row_ids_bytes (row) + row_palette_bytes (row) +
                 sizeof (StoreRow) + strlen (row->name) + 1 + store_row_pyramid_bytes (row);
     }
   g_atomic_pointer_add (&job->memory, memory);

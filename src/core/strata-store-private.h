@@ -52,7 +52,8 @@ typedef struct
   gint64        *base;
   guint32       *off;
   gint64        *wide;
-  guint32       *ids;
+  gpointer       ids;          /* read through store_row_id(): 16 bits a change but in
+                                * STORE_IDS_32 */
   guint64        n;
   guint64        cap;
   StrataStoreSpill *spill;     /* the builder's, or NULL */
@@ -63,13 +64,17 @@ typedef struct
   StoreBucket   *pyramid;      /* every level's buckets, level 0 first */
   StoreBucket  **levels;       /* into pyramid */
   guint64       *level_len;
-  guint32       *descs_used;   /* of a saved row: how many descriptions it names, then those,
-                                * found while its ids were checked; else NULL */
+  guint32       *palette;      /* how many descriptions the row names, then those: what
+                                * STORE_IDS_PALETTE ids index (the row's own, or in a mapped
+                                * file); of a saved row of other ids, found while they were
+                                * checked; else NULL */
   guint16        machine;
   guint8         kind;         /* StrataRowKind */
   guint8         storage;      /* StoreStorage of base, off, wide and ids */
   guint8         pyramid_storage;
   guint8         n_levels;     /* at most STORE_MAX_LEVELS */
+  guint8         id_mode;      /* StrataIdMode */
+  guint8         palette_mapped;
 } __attribute__ ((aligned (64))) StoreRow;   /* rows of different threads share no cache line */
 
 /* Two cache lines: a switch-heavy set has hundreds of thousands of rows. */
@@ -83,6 +88,20 @@ store_row_ts (const StoreRow *row,
               guint64         i)
 {
   return row->wide ? row->wide[i] : row->base[i >> STORE_BLOCK_BITS] + row->off[i];
+}
+
+/* The description id of change @i of @row: every reader of a row's ids goes through here. */
+static inline guint32
+store_row_id (const StoreRow *row,
+              guint64         i)
+{
+  return strata_ids_get (row->ids, row->id_mode, row->palette, i);
+}
+
+static inline gsize
+store_row_id_size (const StoreRow *row)
+{
+  return row->id_mode == STRATA_IDS_32 ? sizeof (guint32) : sizeof (guint16);
 }
 
 /* The bytes of @row's summary's buckets, 0 when it has none (yet). */
@@ -258,8 +277,8 @@ void strata_store_builder_set_id_slow (StrataStoreBuilder *self,
                                        guint32             id);
 
 /* strata_store_builder_set_id(), with its common case inline: a change after the last one,
- * with room, inside the current block. */
-static inline void
+ * with room, inside the current block, of an id the row's ids hold as they are. */
+G_ALWAYS_INLINE static inline void
 strata_store_builder_set_id_fast (StrataStoreBuilder *self,
                                   guint               row_index,
                                   gint64              ts,
@@ -267,17 +286,23 @@ strata_store_builder_set_id_fast (StrataStoreBuilder *self,
 {
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
   guint64 n = row->n;
+  gboolean narrow = row->id_mode == STRATA_IDS_16;
 
-  if (G_LIKELY (n > 0 && row->wide == NULL && n < row->cap && (n & (STORE_BLOCK - 1)) != 0))
+  if (G_LIKELY (n > 0 && row->wide == NULL && n < row->cap && (n & (STORE_BLOCK - 1)) != 0 &&
+                (narrow ? id <= G_MAXUINT16 : row->id_mode == STRATA_IDS_32)))
     {
       gint64 base = row->base[n >> STORE_BLOCK_BITS];
+      guint32 last = narrow ? ((const guint16 *) row->ids)[n - 1] : ((const guint32 *) row->ids)[n - 1];
 
-      if (row->ids[n - 1] == id)
+      if (last == id)
         return;
       if (G_LIKELY (ts > base + row->off[n - 1] && (guint64) (ts - base) <= G_MAXUINT32))
         {
           row->off[n] = (guint32) (ts - base);
-          row->ids[n] = id;
+          if (narrow)
+            ((guint16 *) row->ids)[n] = (guint16) id;
+          else
+            ((guint32 *) row->ids)[n] = id;
           row->n = n + 1;
           return;
         }

@@ -289,7 +289,7 @@ build_level0 (const StrataStateDesc *descs,
               gboolean               wide)
 {
   const gint64 *wide_ts = row->wide, *base = row->base;
-  const guint32 *off = row->off, *ids = row->ids;
+  const guint32 *off = row->off;
   gint64 begin = wide ? wide_ts[0] : base[0] + off[0];
   gint64 w0 = row->w0, bucket_end = w0, s = 0;
   guint64 n = row->n, cb = 0, i;
@@ -298,7 +298,7 @@ build_level0 (const StrataStateDesc *descs,
   for (i = 0; i + 1 < n; i++)
     {
       gint64 e = (wide ? wide_ts[i + 1] : base[(i + 1) >> STORE_BLOCK_BITS] + off[i + 1]) - begin;
-      guint32 id = ids[i];
+      guint32 id = store_row_id (row, i);
       guint32 key = info ? info[id] : desc_key (&descs[id]);
 
       if (!level0_piece (acc, key, id, s, e, &bucket_end, &cb, level0, n0, w0))
@@ -306,7 +306,7 @@ build_level0 (const StrataStateDesc *descs,
       s = e;
     }
   {
-    guint32 id = ids[i];
+    guint32 id = store_row_id (row, i);
     guint32 key = info ? info[id] : desc_key (&descs[id]);
 
     level0_piece (acc, key, id, s, end - begin, &bucket_end, &cb, level0, n0, w0);
@@ -545,7 +545,7 @@ summarize_buckets (const StoreRow *row,
           best_dur = bk.dur * overlap;
         }
     }
-  px->desc_id = best.key == NO_KEY ? row->ids[MAX (cur, 0)] : best.desc;
+  px->desc_id = best.key == NO_KEY ? store_row_id (row, MAX (cur, 0)) : best.desc;
   px->state = best.key == NO_KEY ? STRATA_STATE_UNKNOWN : (best.key & 0xff);
   px->machine = best.key == NO_KEY ? STRATA_NO_MACHINE : ((best.key >> 8) & 0xffff);
   px->secondary = best.key == NO_KEY ? 0 : best.key >> 24;
@@ -670,7 +670,7 @@ strata_store_summarize (StrataStore *self,
             {
               gint64 s = MAX (store_row_ts (row, i), a);
               gint64 e = MIN (i + 1 < row->n ? store_row_ts (row, i + 1) : self->end, b);
-              const StrataStateDesc *d = &self->descs[row->ids[i]];
+              const StrataStateDesc *d = &self->descs[store_row_id (row, i)];
               guint32 key = desc_key (d);
               guint j;
 
@@ -689,7 +689,7 @@ strata_store_summarize (StrataStore *self,
               if (e - s > pieces[j] || pieces[j] == 0)
                 {
                   pieces[j] = e - s;
-                  ids[j] = row->ids[i];
+                  ids[j] = store_row_id (row, i);
                 }
             }
           for (guint j = 1; j < n; j++)
@@ -710,7 +710,7 @@ strata_store_summarize (StrataStore *self,
           px->secondary = second_dur >= 0 ? keys[second] & 0xff : 0;
           px->busy = (float) ((double) busy / (double) (b - a));
           if (k - cur == 1)
-            px->desc_id = row->ids[cur];
+            px->desc_id = store_row_id (row, cur);
           else
             px->desc_id = ids[!strata_state_is_activity (px->state) && px->secondary != 0 ? second : best];
           px->changes = k - cur == 1 ? 1 : 2;

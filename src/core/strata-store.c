@@ -16,8 +16,9 @@
 #include "strata-store-private.h"
 
 /*
- * A row is two plain arrays: the time of each change and the id of its description, 12 bytes
- * a change. Interval i is [ts[i], ts[i+1]), the last one ends at the store's end.
+ * A row is two plain arrays: the time of each change and the id of its description, 6 bytes
+ * a change (see StoreRow and StrataIdMode). Interval i is [ts[i], ts[i+1]), the last one
+ * ends at the store's end.
  *
  * The summary for drawing is built and read in strata-store-summary.c.
  */
@@ -139,8 +140,8 @@ store_row_bytes (const StoreRow *row)
   if (row->ids == NULL)
     return 0;
   if (row->wide)
-    return cap * (sizeof (guint32) + sizeof (gint64));
-  return cap * 2 * sizeof (guint32) + row_blocks (row->cap) * sizeof (gint64);
+    return cap * (store_row_id_size (row) + sizeof (gint64));
+  return cap * (store_row_id_size (row) + sizeof (guint32)) + row_blocks (row->cap) * sizeof (gint64);
 }
 
 static gsize
@@ -166,6 +167,11 @@ row_free_arrays (StoreRow *row)
   storage_free (row, row->storage, g_steal_pointer (&row->off));
   storage_free (row, row->storage, g_steal_pointer (&row->wide));
   storage_free (row, row->storage, g_steal_pointer (&row->ids));
+  if (!row->palette_mapped)
+    g_free (row->palette);
+  row->palette = NULL;
+  row->palette_mapped = FALSE;
+  row->id_mode = STRATA_IDS_16;
   row->n = row->cap = 0;
   row_heap_changed (row, before);
   row->storage = STORE_HEAP;
@@ -190,11 +196,12 @@ row_relocate (StoreRow *row,
 {
   guint64 keep = MIN (row->n, cap);
   gsize time_size = row->wide ? sizeof (gint64) : sizeof (guint32);
+  gsize id_size = store_row_id_size (row);
   gsize before = row_heap_bytes (row);
   guint8 *ids, *times, *base = NULL;
 
   cap = MAX (cap, 1);
-  ids = storage_alloc (row, storage, cap * sizeof (guint32));
+  ids = storage_alloc (row, storage, cap * id_size);
   times = storage_alloc (row, storage, cap * time_size);
   if (!row->wide)
     base = storage_alloc (row, storage, row_blocks (cap) * sizeof (gint64));
@@ -207,7 +214,7 @@ row_relocate (StoreRow *row,
     }
   if (keep > 0)
     {
-      memcpy (ids, row->ids, keep * sizeof (guint32));
+      memcpy (ids, row->ids, keep * id_size);
       memcpy (times, row->wide ? (gpointer) row->wide : (gpointer) row->off, keep * time_size);
       if (base != NULL)
         memcpy (base, row->base, ((keep + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64));
@@ -216,7 +223,7 @@ row_relocate (StoreRow *row,
   storage_free (row, row->storage, row->off);
   storage_free (row, row->storage, row->wide);
   storage_free (row, row->storage, row->ids);
-  row->ids = (guint32 *) ids;
+  row->ids = ids;
   if (row->wide)
     row->wide = (gint64 *) times;
   else
@@ -260,7 +267,8 @@ row_resize (StoreRow *row,
   gsize before = row_heap_bytes (row);
 
   if (row->storage == STORE_HEAP && row->spill != NULL && cap > row->cap &&
-      store_spill_wants (row->spill, store_row_bytes (row) + (cap - row->cap) * 2 * sizeof (guint32)))
+      store_spill_wants (row->spill, store_row_bytes (row) +
+                         (cap - row->cap) * (store_row_id_size (row) + sizeof (guint32))))
     {
       /* Spilled rows grow by doubling: each move is a copy, not a remap. */
       if (row_relocate (row, STORE_SPILL, MAX (cap, 2 * row->cap)))
@@ -271,7 +279,7 @@ row_resize (StoreRow *row,
       if (cap <= row->cap)
         {
           /* Shrinking: the pages past the end go back to the file system. */
-          store_spill_trim (row->spill, row->ids, row->n * sizeof (guint32));
+          store_spill_trim (row->spill, row->ids, row->n * store_row_id_size (row));
           store_spill_trim (row->spill, row->wide ? (gpointer) row->wide : (gpointer) row->off,
                             row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)));
           row->cap = MAX (cap, row->n);
@@ -283,7 +291,7 @@ row_resize (StoreRow *row,
       g_error ("out of memory for a row of %" G_GUINT64_FORMAT " changes", cap);
     }
   row->cap = cap;
-  row->ids = g_renew (guint32, row->ids, MAX (cap, 1));
+  row->ids = g_realloc (row->ids, MAX (cap, 1) * store_row_id_size (row));
   if (row->wide)
     row->wide = g_renew (gint64, row->wide, MAX (cap, 1));
   else
@@ -294,6 +302,171 @@ row_resize (StoreRow *row,
   row_heap_changed (row, before);
 }
 
+/* 32-bit ids from now on: for a row given an id past 16 bits, or one whose palette would
+ * have to change. */
+static void
+row_widen_ids (StoreRow *row)
+{
+  gsize before = row_heap_bytes (row);
+  guint32 *ids;
+
+  if (row->ids != NULL)
+    {
+      ids = storage_alloc (row, row->storage, MAX (row->cap, 1) * sizeof (guint32));
+      if (ids == NULL)
+        {
+          /* The spill is full: the heap takes the row. */
+          row_relocate (row, STORE_HEAP, row->cap);
+          before = row_heap_bytes (row);
+          ids = g_new (guint32, MAX (row->cap, 1));
+        }
+      for (guint64 i = 0; i < row->n; i++)
+        ids[i] = store_row_id (row, i);
+      storage_free (row, row->storage, row->ids);
+      row->ids = ids;
+    }
+  if (!row->palette_mapped)
+    g_free (row->palette);
+  row->palette = NULL;
+  row->palette_mapped = FALSE;
+  row->id_mode = STRATA_IDS_32;
+  row_heap_changed (row, before);
+}
+
+/* Sets change @i's id: a row of 16-bit ids widens first when @id needs it. */
+static inline void
+row_put_id (StoreRow *row,
+            guint64   i,
+            guint32   id)
+{
+  if (row->id_mode == STRATA_IDS_PALETTE || (row->id_mode == STRATA_IDS_16 && id > G_MAXUINT16))
+    row_widen_ids (row);
+  if (row->id_mode == STRATA_IDS_32)
+    ((guint32 *) row->ids)[i] = id;
+  else
+    ((guint16 *) row->ids)[i] = (guint16) id;
+}
+
+/* A row of 32-bit ids gets a palette of the descriptions it names and 16-bit ids into it,
+ * in place, unless it names more than 65,536. @scratch: per description of the row's
+ * builder, 0 (and so left). */
+static void
+row_compact_ids (StoreRow *row,
+                 guint32  *scratch)
+{
+  guint8 *bytes = row->ids;
+  guint32 *ids = row->ids, *palette;
+  guint32 n_palette = 0;
+  gsize before;
+  guint64 i;
+
+  if (row->id_mode != STRATA_IDS_32 || row->n == 0 || row->storage == STORE_MAPPED)
+    return;
+  palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
+  for (i = 0; i < row->n; i++)
+    {
+      guint32 id = ids[i], l = scratch[id];
+
+      if (l == 0)
+        {
+          if (n_palette == G_MAXUINT16 + 1)
+            break;
+          palette[1 + n_palette] = id;
+          l = scratch[id] = ++n_palette;
+        }
+      ids[i] = l - 1;
+    }
+  for (guint32 k = 0; k < n_palette; k++)
+    scratch[palette[1 + k]] = 0;
+  if (i < row->n)
+    {
+      /* Too many: the row keeps its ids. */
+      for (guint64 j = 0; j < i; j++)
+        ids[j] = palette[1 + ids[j]];
+      g_free (palette);
+      return;
+    }
+  /* Each 16-bit id lands below the 32-bit ones still to be read. */
+  for (i = 0; i < row->n; i++)
+    {
+      guint32 v;
+      guint16 w;
+
+      memcpy (&v, bytes + i * sizeof v, sizeof v);
+      w = (guint16) v;
+      memcpy (bytes + i * sizeof w, &w, sizeof w);
+    }
+  before = row_heap_bytes (row);
+  palette[0] = n_palette;
+  row->palette = g_renew (guint32, palette, 1 + n_palette);
+  row->palette_mapped = FALSE;
+  row->id_mode = STRATA_IDS_PALETTE;
+  if (row->storage == STORE_HEAP)
+    row->ids = g_realloc (row->ids, MAX (row->cap, 1) * sizeof (guint16));
+  else
+    store_spill_trim (row->spill, row->ids, row->n * sizeof (guint16));
+  row_heap_changed (row, before);
+}
+
+/* Renumbers @row's descriptions by @map, which keeps distinct ones distinct. @scratch: 65,536
+ * zeros (and so left); @small: whether @map keeps every id below 65,536 there. */
+static void
+row_remap_ids (StoreRow      *row,
+               const guint32 *map,
+               gboolean       small,
+               guint32       *scratch)
+{
+  if (row->id_mode == STRATA_IDS_32)
+    {
+      guint32 *ids = row->ids;
+
+      for (guint64 i = 0; i < row->n; i++)
+        ids[i] = map[ids[i]];
+    }
+  else if (row->id_mode == STRATA_IDS_PALETTE)
+    {
+      if (row->palette_mapped)
+        row_widen_ids (row), row_remap_ids (row, map, small, scratch);
+      else
+        for (guint32 k = 0; k < row->palette[0]; k++)
+          row->palette[1 + k] = map[row->palette[1 + k]];
+    }
+  else if (small)
+    {
+      guint16 *ids = row->ids;
+
+      for (guint64 i = 0; i < row->n; i++)
+        ids[i] = (guint16) map[ids[i]];
+    }
+  else if (row->n > 0)
+    {
+      /* Renumbered past 16 bits: the row's own palette, of at most 65,536. */
+      guint16 *ids = row->ids;
+      guint32 *palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
+      g_autofree guint16 *old = g_new (guint16, MIN (row->n, G_MAXUINT16 + 1));
+      guint32 n_palette = 0;
+
+      for (guint64 i = 0; i < row->n; i++)
+        {
+          guint32 l = scratch[ids[i]];
+
+          if (l == 0)
+            {
+              old[n_palette] = ids[i];
+              palette[1 + n_palette] = map[ids[i]];
+              l = scratch[ids[i]] = ++n_palette;
+            }
+          ids[i] = (guint16) (l - 1);
+        }
+      for (guint32 k = 0; k < n_palette; k++)
+        scratch[old[k]] = 0;
+      palette[0] = n_palette;
+      g_free (row->palette);
+      row->palette = g_renew (guint32, palette, 1 + n_palette);
+      row->id_mode = STRATA_IDS_PALETTE;
+    }
+}
+
 void
 strata_store_row_push (StoreRow *row,
                        gint64    ts,
@@ -301,6 +474,8 @@ strata_store_row_push (StoreRow *row,
 {
   guint64 n = row->n;
 
+  if (row->id_mode == STRATA_IDS_PALETTE || (row->id_mode == STRATA_IDS_16 && id > G_MAXUINT16))
+    row_widen_ids (row);
   if (n == row->cap)
     row_resize (row, MAX (16, row->cap + row->cap / 2));
   if (!row->wide)
@@ -314,7 +489,7 @@ strata_store_row_push (StoreRow *row,
     row->wide[n] = ts;
   else
     row->off[n] = (guint32) (ts - row->base[n >> STORE_BLOCK_BITS]);
-  row->ids[n] = id;
+  row_put_id (row, n, id);
   row->n = n + 1;
 }
 
@@ -438,7 +613,6 @@ descs_reserve (StrataStoreBuilder *self,
 void
 store_row_clear (StoreRow *row)
 {
-  g_clear_pointer (&row->descs_used, g_free);
   row_free_arrays (row);
   row_free_pyramid (row);
 }
@@ -534,6 +708,7 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
 {
   StoreRow *row = row_alloc (self, name);
 
+  row->id_mode = STRATA_IDS_16;
   row->spill = self->spill;
   row->kind = kind;
   row->machine = machine;
@@ -587,17 +762,21 @@ strata_store_builder_set_id_slow (StrataStoreBuilder *self,
   if (n > 0)
     {
       gint64 last_ts = store_row_ts (row, n - 1);
-      guint32 last_id = row->ids[n - 1];
+      guint32 last_id = store_row_id (row, n - 1);
 
       if (last_id == id)
         return;
       /* A change at (or, after clock mapping, slightly before) the last one replaces it. */
       if (ts <= last_ts)
         {
-          if (n > 1 && row->ids[n - 2] == id)
-            row->n--;
+          if (n > 1 && store_row_id (row, n - 2) == id)
+            {
+              if (row->id_mode == STRATA_IDS_PALETTE)
+                row_widen_ids (row);
+              row->n--;
+            }
           else
-            row->ids[n - 1] = id;
+            row_put_id (row, n - 1, id);
           return;
         }
     }
@@ -618,11 +797,13 @@ strata_store_builder_remap_since (StrataStoreBuilder *self,
   g_return_if_fail (row_index < self->rows->len);
 
   row = g_ptr_array_index (self->rows, row_index);
+  if (row->id_mode == STRATA_IDS_PALETTE)
+    row_widen_ids (row);
   first = store_row_find_le (row, from - 1) + 1;
   for (guint64 i = first; i < row->n; i++)
     {
-      row->ids[i] = map (row->ids[i], user_data);
-      merge |= i > 0 && row->ids[i] == row->ids[i - 1];
+      row_put_id (row, i, map (store_row_id (row, i), user_data));
+      merge |= i > 0 && store_row_id (row, i) == store_row_id (row, i - 1);
     }
   if (!merge)
     return;
@@ -630,13 +811,16 @@ strata_store_builder_remap_since (StrataStoreBuilder *self,
   {
     guint64 len = row->n, start = first > 0 ? first : 1;
     g_autofree gint64 *ts = g_new (gint64, len - start);
-    g_autofree guint32 *ids = g_memdup2 (row->ids + start, (len - start) * sizeof (guint32));
+    g_autofree guint32 *ids = g_new (guint32, len - start);
 
     for (guint64 i = start; i < len; i++)
-      ts[i - start] = store_row_ts (row, i);
+      {
+        ts[i - start] = store_row_ts (row, i);
+        ids[i - start] = store_row_id (row, i);
+      }
     row->n = start;
     for (guint64 i = 0; i < len - start; i++)
-      if (ids[i] != row->ids[row->n - 1])
+      if (ids[i] != store_row_id (row, row->n - 1))
         strata_store_row_push (row, ts[i], ids[i]);
   }
 }
@@ -656,11 +840,14 @@ strata_store_builder_replace_last (StrataStoreBuilder *self,
   n = row->n;
   if (n == 0 || store_row_ts (row, n - 1) != ts)
     return FALSE;
-  /* Equal neighbours merge, as set_id() would have merged them. */
-  if (n > 1 && row->ids[n - 2] == id)
+  /* Equal neighbours merge, as set_id() would have merged them; a palette would no longer
+   * be the descriptions the row names. */
+  if (row->id_mode == STRATA_IDS_PALETTE)
+    row_widen_ids (row);
+  if (n > 1 && store_row_id (row, n - 2) == id)
     row->n--;
   else
-    row->ids[n - 1] = id;
+    row_put_id (row, n - 1, id);
   return TRUE;
 }
 
@@ -708,6 +895,17 @@ strata_store_builder_row_len (StrataStoreBuilder *self,
   return ((StoreRow *) g_ptr_array_index (self->rows, row_index))->n;
 }
 
+/* Whether @map keeps every id below 65,536 there: rows of 16-bit ids then stay as they are. */
+static gboolean
+map_keeps_small (const guint32 *map,
+                 guint32        n)
+{
+  for (guint32 i = 0; i < MIN (n, G_MAXUINT16 + 1); i++)
+    if (map[i] > G_MAXUINT16)
+      return FALSE;
+  return TRUE;
+}
+
 typedef struct
 {
   StrataStoreBuilder *self;
@@ -746,22 +944,27 @@ remap_worker (gpointer data)
       g_autofree guint32 *ids = NULL;
       guint64 len = row->n, first = 0;
 
-      while (first < len && map[row->ids[first]] == row->ids[first])
+      while (first < len && map[store_row_id (row, first)] == store_row_id (row, first))
         first++;
       if (first == len)
         continue;
+      if (row->id_mode == STRATA_IDS_PALETTE)
+        row_widen_ids (row);
       /* Changes that became equal merge: re-encode the row from its first remapped change,
        * from a plain copy. */
       ts = g_new (gint64, len - first);
-      ids = g_memdup2 (row->ids + first, (len - first) * sizeof (guint32));
+      ids = g_new (guint32, len - first);
       for (guint64 i = first; i < len; i++)
-        ts[i - first] = store_row_ts (row, i);
+        {
+          ts[i - first] = store_row_ts (row, i);
+          ids[i - first] = store_row_id (row, i);
+        }
       row->n = first;
       for (guint64 i = 0; i < len - first; i++)
         {
           guint32 id = map[ids[i]];
 
-          if (row->n > 0 && row->ids[row->n - 1] == id)
+          if (row->n > 0 && store_row_id (row, row->n - 1) == id)
             continue;
           strata_store_row_push (row, ts[i], id);
         }
@@ -871,6 +1074,8 @@ strata_store_builder_row_view (StrataStoreBuilder *self,
   view->off = row->off;
   view->wide = row->wide;
   view->ids = row->ids;
+  view->palette = row->palette;
+  view->id_mode = row->id_mode;
   view->n = row->n;
 }
 
@@ -883,9 +1088,14 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
 {
   guint n_descs = other->n_descs;
   g_autofree guint32 *map = g_new (guint32, MAX (n_descs, 1));
+  g_autofree guint32 *scratch = NULL;
+  gboolean small;
 
   for (guint i = 0; i < n_descs; i++)
     map[i] = strata_store_builder_intern (self, &other->descs[i]);
+  small = map_keeps_small (map, n_descs);
+  if (!small)
+    scratch = g_new0 (guint32, G_MAXUINT16 + 1);
   for (guint k = 0; k < n; k++)
     {
       StoreRow *to = g_ptr_array_index (self->rows, rows[k]);
@@ -901,11 +1111,16 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       to->off = g_steal_pointer (&from->off);
       to->wide = g_steal_pointer (&from->wide);
       to->ids = g_steal_pointer (&from->ids);
+      to->palette = g_steal_pointer (&from->palette);
+      to->palette_mapped = from->palette_mapped;
+      to->id_mode = from->id_mode;
       to->n = from->n;
       to->cap = from->cap;
       to->storage = from->storage;
       from->n = from->cap = 0;
       from->storage = STORE_HEAP;
+      from->id_mode = STRATA_IDS_16;
+      from->palette_mapped = FALSE;
       row_heap_changed (to, 0);
       /* A summary, if the row has one, goes along, its descriptions renumbered. */
       to->pyramid = g_steal_pointer (&from->pyramid);
@@ -918,9 +1133,25 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->n_levels = 0;
       from->pyramid_ready = 0;
       from->pyramid_storage = STORE_HEAP;
-      for (guint64 i = 0; i < to->n; i++)
-        to->ids[i] = map[to->ids[i]];
+      row_remap_ids (to, map, small, scratch);
       row_remap_pyramid (to, map);
+    }
+}
+
+/* Gives back @row's growth room, and half its ids' bytes when they are 32-bit but it names
+ * at most 65,536 descriptions. @scratch: as row_compact_ids() wants, made when first needed. */
+static void
+row_trim (StrataStoreBuilder  *self,
+          StoreRow            *row,
+          guint32            **scratch)
+{
+  if (row->cap > row->n)
+    row_resize (row, row->n);
+  if (row->id_mode == STRATA_IDS_32 && row->n > 0)
+    {
+      if (*scratch == NULL)
+        *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
+      row_compact_ids (row, *scratch);
     }
 }
 
@@ -928,17 +1159,18 @@ void
 strata_store_builder_row_trim (StrataStoreBuilder *self,
                                guint               row_index)
 {
-  StoreRow *row = g_ptr_array_index (self->rows, row_index);
+  g_autofree guint32 *scratch = NULL;
 
-  if (row->cap > row->n)
-    row_resize (row, row->n);
+  row_trim (self, g_ptr_array_index (self->rows, row_index), &scratch);
 }
 
 void
 strata_store_builder_trim (StrataStoreBuilder *self)
 {
+  g_autofree guint32 *scratch = NULL;
+
   for (guint r = 0; r < self->rows->len; r++)
-    strata_store_builder_row_trim (self, r);
+    row_trim (self, g_ptr_array_index (self->rows, r), &scratch);
 }
 
 void
@@ -1027,7 +1259,8 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   guint offset = self->rows->len;
   guint n = other->n_descs;
   g_autofree guint32 *map = NULL;
-  gboolean same = TRUE;
+  g_autofree guint32 *scratch = NULL;
+  gboolean same = TRUE, small;
 
   g_return_val_if_fail (other->spill == NULL || other->spill == self->spill, offset);
 
@@ -1078,14 +1311,18 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
       self->n_descs += n_new;
     }
   /* Distinct descriptions stay distinct, so no two neighbouring changes become equal. */
+  small = same || map_keeps_small (map, n);
+  if (!small)
+    scratch = g_new0 (guint32, G_MAXUINT16 + 1);
   for (guint r = 0; r < other->rows->len; r++)
     {
       StoreRow *row = g_ptr_array_index (other->rows, r);
 
-      for (guint64 i = 0; !same && i < row->n; i++)
-        row->ids[i] = map[row->ids[i]];
       if (!same)
-        row_remap_pyramid (row, map);
+        {
+          row_remap_ids (row, map, small, scratch);
+          row_remap_pyramid (row, map);
+        }
       if (row->spill == NULL && self->spill != NULL)
         {
           row->spill = self->spill;
@@ -1122,6 +1359,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
                                   gpointer            user_data)
 {
   StrataStore *store = g_new0 (StrataStore, 1);
+  g_autofree guint32 *scratch = NULL;
 
   store->begin = begin_ns;
   store->end = end_ns;
@@ -1141,16 +1379,25 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
       StoreRow *row = g_ptr_array_index (store->rows, r);
 
       /* A change at the very end would be an empty interval. */
+      if (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns && row->id_mode == STRATA_IDS_PALETTE)
+        row_widen_ids (row);     /* its palette would name what it no longer does */
       while (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns)
         row->n--;
       /* Shrunk in place (no copy, so no second peak): growth slack is not kept. Most rows
        * were trimmed when their model ended. */
       if (row->cap != row->n || row->ids == NULL || row->storage == STORE_SPILL)
         row_resize (row, row->n);
+      if (row->id_mode == STRATA_IDS_32 && row->n > 0)
+        {
+          if (scratch == NULL)
+            scratch = g_new0 (guint32, MAX (self->n_descs, 1));
+          row_compact_ids (row, scratch);
+        }
       store->n_changes += row->n;
       store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
                        (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
-                       row->n * sizeof (guint32) + sizeof (StoreRow) + strlen (row->name) + 1 +
+                       row->n * store_row_id_size (row) + sizeof (StoreRow) + strlen (row->name) + 1 +
+                       (row->id_mode == STRATA_IDS_PALETTE ? (row->palette[0] + 1) * sizeof (guint32) : 0) +
                        store_row_pyramid_bytes (row);
       _strata_store_note_row (store, r);
     }
@@ -1413,7 +1660,7 @@ strata_store_interval (StrataStore    *self,
   g_return_if_fail (index < row->n);
   out->start = store_row_ts (row, index);
   out->end = index + 1 < row->n ? store_row_ts (row, index + 1) : self->end;
-  out->desc_id = row->ids[index];
+  out->desc_id = store_row_id (row, index);
   out->desc = &self->descs[out->desc_id];
 }
 
@@ -1458,14 +1705,15 @@ strata_store_row_mark_descs (StrataStore *self,
   const StoreRow *row = ROW (self, row_index);
   guint32 last = G_MAXUINT32;
 
-  /* A saved row's list spares reading all its ids (all its pages) for a legend. */
-  if (row->descs_used != NULL)
+  /* A palette, or a saved row's list, spares reading all its ids (all its pages) for a
+   * legend. */
+  if (row->palette != NULL)
     {
-      for (guint i = 1; i <= row->descs_used[0]; i++)
-        used[row->descs_used[i]] = 1;
+      for (guint i = 1; i <= row->palette[0]; i++)
+        used[row->palette[i]] = 1;
       return;
     }
   for (guint64 i = 0; i < row->n; i++)
-    if (row->ids[i] != last)
-      used[last = row->ids[i]] = 1;
+    if (store_row_id (row, i) != last)
+      used[last = store_row_id (row, i)] = 1;
 }

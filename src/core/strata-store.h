@@ -231,11 +231,46 @@ typedef struct
   const gint64  *base;
   const guint32 *off;
   const gint64  *wide;
-  const guint32 *ids;
+  gconstpointer  ids;          /* read through strata_row_view_id() */
+  const guint32 *palette;
   guint64        n;
+  guint8         id_mode;
 } StrataRowView;
 
 #define STRATA_ROW_VIEW_BLOCK_BITS 8
+
+/* How a row keeps its description ids: most rows name few descriptions, and a change's id
+ * is a third of its bytes. 16-bit ids are the descriptions' own while every one is below
+ * 65,536; else a row's own palette of the descriptions it names (a count, then those) lets
+ * 16-bit ids index it, unless it names more than 65,536. */
+typedef enum
+{
+  STRATA_IDS_32,
+  STRATA_IDS_16,
+  STRATA_IDS_PALETTE,
+} StrataIdMode;
+
+/* The one reader of a row's ids, of the store or of a view. */
+static inline guint32
+strata_ids_get (gconstpointer  ids,
+                guint8         id_mode,
+                const guint32 *palette,
+                guint64        i)
+{
+  guint32 v;
+
+  if (id_mode == STRATA_IDS_32)
+    return ((const guint32 *) ids)[i];
+  v = ((const guint16 *) ids)[i];
+  return id_mode == STRATA_IDS_PALETTE ? palette[1 + v] : v;
+}
+
+static inline guint32
+strata_row_view_id (const StrataRowView *view,
+                    guint64              i)
+{
+  return strata_ids_get (view->ids, view->id_mode, view->palette, i);
+}
 
 static inline gint64
 strata_row_view_ts (const StrataRowView *view,
@@ -366,7 +401,7 @@ void     strata_store_summarize  (StrataStore    *self,
  * must be written into the spill's own file, after strata_store_spill_get_size() bytes;
  * the writer reports write errors when finished.
  */
-#define STRATA_STORE_FORMAT_VERSION 2
+#define STRATA_STORE_FORMAT_VERSION 3
 #define STRATA_STORE_SUMMARY_VERSION 2
 
 void                strata_store_write          (StrataStore           *self,
