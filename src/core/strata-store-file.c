@@ -1024,7 +1024,7 @@ read_row (ReadJob  *job,
       row->palette = (guint32 *) file_array (file, f->palette, (*count + 1) * sizeof (guint32));
       if (row->palette == NULL)
         return "a damaged palette";
-      row->palette_mapped = TRUE;
+      row->id_flags = STORE_PALETTE_MAPPED;
     }
   else if (f->palette != 0)
     return "a damaged palette";

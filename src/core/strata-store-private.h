@@ -35,6 +35,13 @@ typedef struct
 #define STORE_BUCKET_UNIT 65535
 #define NO_KEY G_MAXUINT32
 
+/* What a row's ids are besides their mode. */
+typedef enum
+{
+  STORE_PALETTE_MAPPED = 1 << 0, /* its palette is in a mapped file, not its own */
+  STORE_IDS_MANY       = 1 << 1, /* 32-bit ids that name too many descriptions for a palette */
+} StoreIdFlags;
+
 /* Where a row's arrays (or its summary's buckets) live. */
 typedef enum
 {
@@ -53,7 +60,7 @@ typedef struct
   guint32       *off;
   gint64        *wide;
   gpointer       ids;          /* read through store_row_id(): 16 bits a change but in
-                                * STORE_IDS_32 */
+                                * STRATA_IDS_32 */
   guint64        n;
   guint64        cap;
   StrataStoreSpill *spill;     /* the builder's, or NULL */
@@ -74,7 +81,7 @@ typedef struct
   guint8         pyramid_storage;
   guint8         n_levels;     /* at most STORE_MAX_LEVELS */
   guint8         id_mode;      /* StrataIdMode */
-  guint8         palette_mapped;
+  guint8         id_flags;     /* StoreIdFlags */
 } __attribute__ ((aligned (64))) StoreRow;   /* rows of different threads share no cache line */
 
 /* Two cache lines: a switch-heavy set has hundreds of thousands of rows. */

@@ -167,10 +167,10 @@ row_free_arrays (StoreRow *row)
   storage_free (row, row->storage, g_steal_pointer (&row->off));
   storage_free (row, row->storage, g_steal_pointer (&row->wide));
   storage_free (row, row->storage, g_steal_pointer (&row->ids));
-  if (!row->palette_mapped)
+  if (!(row->id_flags & STORE_PALETTE_MAPPED))
     g_free (row->palette);
   row->palette = NULL;
-  row->palette_mapped = FALSE;
+  row->id_flags = 0;
   row->id_mode = STRATA_IDS_16;
   row->n = row->cap = 0;
   row_heap_changed (row, before);
@@ -325,10 +325,10 @@ row_widen_ids (StoreRow *row)
       storage_free (row, row->storage, row->ids);
       row->ids = ids;
     }
-  if (!row->palette_mapped)
+  if (!(row->id_flags & STORE_PALETTE_MAPPED))
     g_free (row->palette);
   row->palette = NULL;
-  row->palette_mapped = FALSE;
+  row->id_flags &= ~STORE_PALETTE_MAPPED;
   row->id_mode = STRATA_IDS_32;
   row_heap_changed (row, before);
 }
@@ -360,7 +360,8 @@ row_compact_ids (StoreRow *row,
   gsize before;
   guint64 i;
 
-  if (row->id_mode != STRATA_IDS_32 || row->n == 0 || row->storage == STORE_MAPPED)
+  if (row->id_mode != STRATA_IDS_32 || row->n == 0 || row->storage == STORE_MAPPED ||
+      (row->id_flags & STORE_IDS_MANY))
     return;
   palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
   for (i = 0; i < row->n; i++)
@@ -380,10 +381,11 @@ row_compact_ids (StoreRow *row,
     scratch[palette[1 + k]] = 0;
   if (i < row->n)
     {
-      /* Too many: the row keeps its ids. */
+      /* Too many: the row keeps its ids, and is not tried again. */
       for (guint64 j = 0; j < i; j++)
         ids[j] = palette[1 + ids[j]];
       g_free (palette);
+      row->id_flags |= STORE_IDS_MANY;
       return;
     }
   /* Each 16-bit id lands below the 32-bit ones still to be read. */
@@ -399,7 +401,7 @@ row_compact_ids (StoreRow *row,
   before = row_heap_bytes (row);
   palette[0] = n_palette;
   row->palette = g_renew (guint32, palette, 1 + n_palette);
-  row->palette_mapped = FALSE;
+  row->id_flags = 0;
   row->id_mode = STRATA_IDS_PALETTE;
   if (row->storage == STORE_HEAP)
     row->ids = g_realloc (row->ids, MAX (row->cap, 1) * sizeof (guint16));
@@ -425,7 +427,7 @@ row_remap_ids (StoreRow      *row,
     }
   else if (row->id_mode == STRATA_IDS_PALETTE)
     {
-      if (row->palette_mapped)
+      if (row->id_flags & STORE_PALETTE_MAPPED)
         row_widen_ids (row), row_remap_ids (row, map, small, scratch);
       else
         for (guint32 k = 0; k < row->palette[0]; k++)
@@ -1112,7 +1114,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       to->wide = g_steal_pointer (&from->wide);
       to->ids = g_steal_pointer (&from->ids);
       to->palette = g_steal_pointer (&from->palette);
-      to->palette_mapped = from->palette_mapped;
+      to->id_flags = from->id_flags;
       to->id_mode = from->id_mode;
       to->n = from->n;
       to->cap = from->cap;
@@ -1120,7 +1122,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->n = from->cap = 0;
       from->storage = STORE_HEAP;
       from->id_mode = STRATA_IDS_16;
-      from->palette_mapped = FALSE;
+      from->id_flags = 0;
       row_heap_changed (to, 0);
       /* A summary, if the row has one, goes along, its descriptions renumbered. */
       to->pyramid = g_steal_pointer (&from->pyramid);
@@ -1147,7 +1149,7 @@ row_trim (StrataStoreBuilder  *self,
 {
   if (row->cap > row->n)
     row_resize (row, row->n);
-  if (row->id_mode == STRATA_IDS_32 && row->n > 0)
+  if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
     {
       if (*scratch == NULL)
         *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
@@ -1387,7 +1389,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
        * were trimmed when their model ended. */
       if (row->cap != row->n || row->ids == NULL || row->storage == STORE_SPILL)
         row_resize (row, row->n);
-      if (row->id_mode == STRATA_IDS_32 && row->n > 0)
+      if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
         {
           if (scratch == NULL)
             scratch = g_new0 (guint32, MAX (self->n_descs, 1));
