@@ -1187,12 +1187,16 @@ strata_store_builder_reserve_descs (StrataStoreBuilder *self,
                                     guint64             extra)
 {
   guint64 n = MIN ((guint64) self->n_descs + extra, G_MAXUINT32 - 1);
+  StrataStateDesc *descs;
 
-  if (n > self->descs_cap)
-    {
-      self->descs_cap = (guint32) n;
-      self->descs = g_renew (StrataStateDesc, self->descs, self->descs_cap);
-    }
+  if (n <= self->descs_cap)
+    return;
+  /* Address space may be short (a strict overcommit policy): the room is then not made,
+   * which callers see through descs_fit(). */
+  if ((descs = g_try_renew (StrataStateDesc, self->descs, n)) == NULL)
+    return;
+  self->descs = descs;
+  self->descs_cap = (guint32) n;
 }
 
 gboolean

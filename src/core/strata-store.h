@@ -296,9 +296,9 @@ void                strata_store_builder_row_trim  (StrataStoreBuilder  *self,
                                                     guint                row);
 void                strata_store_builder_row_clear (StrataStoreBuilder  *self,
                                                     guint                row);
-/* Room for @extra more descriptions: interning up to that many moves none of @self's, so that
- * other threads may read those meanwhile (strata_store_builder_desc()). Room not used costs
- * address space only. */
+/* Room for @extra more descriptions, when it can be had (see descs_fit()): interning up to
+ * that many then moves none of @self's, so that other threads may read those meanwhile
+ * (strata_store_builder_desc()). Room not used costs address space only. */
 void                strata_store_builder_reserve_descs (StrataStoreBuilder *self,
                                                         guint64             extra);
 /* Whether interning every description of @other into @self would move none of @self's. */
