@@ -100,6 +100,11 @@ strata_state_from_string (const char *name)
  * A row's arrays are on the heap, in the builder's spill file, or in a mapped file (see
  * StoreStorage). Only the heap and the spill own theirs; the heap's share of a spilling
  * builder is counted, so that rows move to the spill once the heap holds enough.
+ *
+ * On the heap, a row's arrays are one allocation: its bases (or wide times) first, then its
+ * offsets, then its ids, so that growing or widening the ids never moves the rest. A
+ * switch-heavy set's hundreds of thousands of short thread rows pay one allocation's
+ * overhead each, not three.
  */
 
 static gpointer
@@ -129,6 +134,71 @@ static guint64
 row_blocks (guint64 cap)
 {
   return (cap + STORE_BLOCK - 1) / STORE_BLOCK + 1;
+}
+
+/* Where a heap row's offsets and ids start in its allocation, and its size. */
+static gsize
+heap_off_at (guint64 cap)
+{
+  return row_blocks (cap) * sizeof (gint64);
+}
+
+static gsize
+heap_ids_at (gboolean wide,
+             guint64  cap)
+{
+  return wide ? MAX (cap, 1) * sizeof (gint64) : heap_off_at (cap) + MAX (cap, 1) * sizeof (guint32);
+}
+
+static gsize
+heap_size (gboolean wide,
+           guint64  cap,
+           gsize    id_size)
+{
+  return heap_ids_at (wide, cap) + MAX (cap, 1) * id_size;
+}
+
+/* A heap row's allocation, or NULL. */
+static guint8 *
+heap_start (const StoreRow *row)
+{
+  return row->wide ? (guint8 *) row->wide : (guint8 *) row->base;
+}
+
+static void
+heap_point (StoreRow *row,
+            guint8   *p,
+            gboolean  wide,
+            guint64   cap)
+{
+  if (wide)
+    {
+      row->wide = (gint64 *) p;
+      row->base = NULL;
+      row->off = NULL;
+    }
+  else
+    {
+      row->wide = NULL;
+      row->base = (gint64 *) p;
+      row->off = (guint32 *) (p + heap_off_at (cap));
+    }
+  row->ids = p + heap_ids_at (wide, cap);
+}
+
+/* Frees @row's arrays, whatever holds them, leaving its fields as they are. */
+static void
+row_arrays_free (StoreRow *row)
+{
+  if (row->storage == STORE_HEAP)
+    {
+      g_free (heap_start (row));
+      return;
+    }
+  storage_free (row, row->storage, row->base);
+  storage_free (row, row->storage, row->off);
+  storage_free (row, row->storage, row->wide);
+  storage_free (row, row->storage, row->ids);
 }
 
 /* The bytes of @row's arrays as allocated. */
@@ -163,10 +233,11 @@ row_free_arrays (StoreRow *row)
 {
   gsize before = row_heap_bytes (row);
 
-  storage_free (row, row->storage, g_steal_pointer (&row->base));
-  storage_free (row, row->storage, g_steal_pointer (&row->off));
-  storage_free (row, row->storage, g_steal_pointer (&row->wide));
-  storage_free (row, row->storage, g_steal_pointer (&row->ids));
+  row_arrays_free (row);
+  row->base = NULL;
+  row->off = NULL;
+  row->wide = NULL;
+  row->ids = NULL;
   if (!(row->id_flags & STORE_PALETTE_MAPPED))
     g_free (row->palette);
   row->palette = NULL;
@@ -201,10 +272,21 @@ row_relocate (StoreRow *row,
   guint8 *ids, *times, *base = NULL;
 
   cap = MAX (cap, 1);
-  ids = storage_alloc (row, storage, cap * id_size);
-  times = storage_alloc (row, storage, cap * time_size);
-  if (!row->wide)
-    base = storage_alloc (row, storage, row_blocks (cap) * sizeof (gint64));
+  if (storage == STORE_HEAP)
+    {
+      guint8 *p = g_malloc (heap_size (row->wide != NULL, cap, id_size));
+
+      ids = p + heap_ids_at (row->wide != NULL, cap);
+      times = row->wide ? p : p + heap_off_at (cap);
+      base = row->wide ? NULL : p;
+    }
+  else
+    {
+      ids = storage_alloc (row, storage, cap * id_size);
+      times = storage_alloc (row, storage, cap * time_size);
+      if (!row->wide)
+        base = storage_alloc (row, storage, row_blocks (cap) * sizeof (gint64));
+    }
   if (ids == NULL || times == NULL || (!row->wide && base == NULL))
     {
       storage_free (row, storage, ids);
@@ -219,10 +301,7 @@ row_relocate (StoreRow *row,
       if (base != NULL)
         memcpy (base, row->base, ((keep + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64));
     }
-  storage_free (row, row->storage, row->base);
-  storage_free (row, row->storage, row->off);
-  storage_free (row, row->storage, row->wide);
-  storage_free (row, row->storage, row->ids);
+  row_arrays_free (row);
   row->ids = ids;
   if (row->wide)
     row->wide = (gint64 *) times;
@@ -243,14 +322,30 @@ static void
 row_make_wide (StoreRow *row)
 {
   gsize before = row_heap_bytes (row);
-  gint64 *wide = storage_alloc (row, row->storage, MAX (row->cap, 1) * sizeof (gint64));
+  gint64 *wide = NULL;
 
-  if (wide == NULL)
+  if (row->storage == STORE_SPILL)
     {
-      /* The spill is full: the heap takes the row. */
-      row_relocate (row, STORE_HEAP, row->cap);
-      before = row_heap_bytes (row);
-      wide = g_new (gint64, MAX (row->cap, 1));
+      wide = store_spill_alloc (row->spill, MAX (row->cap, 1) * sizeof (gint64));
+      if (wide == NULL)
+        {
+          /* The spill is full: the heap takes the row. */
+          row_relocate (row, STORE_HEAP, row->cap);
+          before = row_heap_bytes (row);
+        }
+    }
+  if (row->storage == STORE_HEAP)
+    {
+      gsize id_size = store_row_id_size (row);
+      guint8 *p = g_malloc (heap_size (TRUE, row->cap, id_size));
+
+      for (guint64 i = 0; i < row->n; i++)
+        ((gint64 *) p)[i] = store_row_ts (row, i);
+      memcpy (p + heap_ids_at (TRUE, row->cap), row->ids, row->n * id_size);
+      g_free (heap_start (row));
+      heap_point (row, p, TRUE, row->cap);
+      row_heap_changed (row, before);
+      return;
     }
   for (guint64 i = 0; i < row->n; i++)
     wide[i] = store_row_ts (row, i);
@@ -258,6 +353,44 @@ row_make_wide (StoreRow *row)
   storage_free (row, row->storage, g_steal_pointer (&row->off));
   row->wide = wide;
   row_heap_changed (row, before);
+}
+
+/* Gives a heap row room for @cap changes of @id_size ids (its ids' bytes kept as they are),
+ * in place when it can: the parts move within the allocation, the offsets and ids up before
+ * or down after it changes size. */
+static void
+row_heap_resize (StoreRow *row,
+                 guint64   cap,
+                 gsize     id_size)
+{
+  gboolean wide = row->wide != NULL;
+  gsize old_size = store_row_id_size (row);
+  gsize off_from = heap_off_at (row->cap), ids_from = heap_ids_at (wide, row->cap);
+  gsize off_to = heap_off_at (cap), ids_to = heap_ids_at (wide, cap);
+  gsize keep = MIN (row->n, cap);
+  guint8 *p = heap_start (row);
+  gsize room = heap_size (wide, cap, MAX (id_size, old_size));
+
+  if (p == NULL)
+    keep = 0;
+  if (ids_to < ids_from)
+    {
+      if (!wide)
+        memmove (p + off_to, p + off_from, keep * sizeof (guint32));
+      memmove (p + ids_to, p + ids_from, keep * old_size);
+    }
+  if (p == NULL || room != heap_size (wide, row->cap, old_size))
+    p = g_realloc (p, room);
+  if (ids_to > ids_from)
+    {
+      memmove (p + ids_to, p + ids_from, keep * old_size);
+      if (!wide)
+        memmove (p + off_to, p + off_from, keep * sizeof (guint32));
+    }
+  if (id_size < old_size)
+    p = g_realloc (p, heap_size (wide, cap, id_size));
+  heap_point (row, p, wide, cap);
+  row->cap = cap;
 }
 
 static void
@@ -290,15 +423,7 @@ row_resize (StoreRow *row,
         return;
       g_error ("out of memory for a row of %" G_GUINT64_FORMAT " changes", cap);
     }
-  row->cap = cap;
-  row->ids = g_realloc (row->ids, MAX (cap, 1) * store_row_id_size (row));
-  if (row->wide)
-    row->wide = g_renew (gint64, row->wide, MAX (cap, 1));
-  else
-    {
-      row->off = g_renew (guint32, row->off, MAX (cap, 1));
-      row->base = g_renew (gint64, row->base, row_blocks (cap));
-    }
+  row_heap_resize (row, cap, store_row_id_size (row));
   row_heap_changed (row, before);
 }
 
@@ -310,19 +435,29 @@ row_widen_ids (StoreRow *row)
   gsize before = row_heap_bytes (row);
   guint32 *ids;
 
-  if (row->ids != NULL)
+  ids = NULL;
+  if (row->ids != NULL && row->storage == STORE_SPILL)
     {
-      ids = storage_alloc (row, row->storage, MAX (row->cap, 1) * sizeof (guint32));
+      ids = store_spill_alloc (row->spill, MAX (row->cap, 1) * sizeof (guint32));
       if (ids == NULL)
         {
           /* The spill is full: the heap takes the row. */
           row_relocate (row, STORE_HEAP, row->cap);
           before = row_heap_bytes (row);
-          ids = g_new (guint32, MAX (row->cap, 1));
         }
+    }
+  if (row->ids != NULL && row->storage == STORE_HEAP)
+    {
+      /* The ids are the allocation's last part: they widen in place, from the last. */
+      row_heap_resize (row, row->cap, sizeof (guint32));
+      for (guint64 i = row->n; i-- > 0;)
+        ((guint32 *) row->ids)[i] = store_row_id (row, i);
+    }
+  else if (ids != NULL)
+    {
       for (guint64 i = 0; i < row->n; i++)
         ids[i] = store_row_id (row, i);
-      storage_free (row, row->storage, row->ids);
+      store_spill_free (row->spill, row->ids);
       row->ids = ids;
     }
   if (!(row->id_flags & STORE_PALETTE_MAPPED))
@@ -399,14 +534,14 @@ row_compact_ids (StoreRow *row,
       memcpy (bytes + i * sizeof w, &w, sizeof w);
     }
   before = row_heap_bytes (row);
+  if (row->storage == STORE_HEAP)
+    row_heap_resize (row, row->cap, sizeof (guint16));
+  else
+    store_spill_trim (row->spill, row->ids, row->n * sizeof (guint16));
   palette[0] = n_palette;
   row->palette = g_renew (guint32, palette, 1 + n_palette);
   row->id_flags = 0;
   row->id_mode = STRATA_IDS_PALETTE;
-  if (row->storage == STORE_HEAP)
-    row->ids = g_realloc (row->ids, MAX (row->cap, 1) * sizeof (guint16));
-  else
-    store_spill_trim (row->spill, row->ids, row->n * sizeof (guint16));
   row_heap_changed (row, before);
 }
 
