@@ -132,16 +132,19 @@ scan_message (Model             *model,
     }
 }
 
-/* What a host's scan reads: the KVM windows and each CPU's current thread, who belongs to
- * which process, and the sync messages. */
-static const gboolean host_scan_kinds[STRATA_EV_N_KINDS] = {
-  [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE, [STRATA_EV_PROCESS_FORK] = TRUE,
-  [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
-  [STRATA_EV_VMSYNC_GH_HOST] = TRUE, [STRATA_EV_VMSYNC_HG_HOST] = TRUE,
-  [STRATA_EV_VMSYNC_GH_GUEST] = TRUE, [STRATA_EV_VMSYNC_HG_GUEST] = TRUE,
-  [STRATA_EV_NET_SEND] = TRUE, [STRATA_EV_NET_RECV] = TRUE,
+/* What a host's scan reads, the KVM windows and each CPU's current thread, who belongs to
+ * which process, and the sync messages, by kind: 1 + how many leading fields (the windows
+ * need no field of an exit, the switches only the next thread); the rest is stepped over. */
+#define ALL_FIELDS (STRATA_EVENT_MAX_FIELDS + 1)
+static const guint8 host_scan_fields[STRATA_EV_N_KINDS] = {
+  [STRATA_EV_SCHED_SWITCH] = 1 + STRATA_F_SWITCH_NEXT_TID + 1,
+  [STRATA_EV_STATEDUMP_PROCESS] = 1 + MAX (STRATA_F_SD_TID, STRATA_F_SD_PID) + 1,
+  [STRATA_EV_PROCESS_FORK] = 1 + MAX (STRATA_F_FORK_CHILD_TID, STRATA_F_FORK_CHILD_PID) + 1,
+  [STRATA_EV_KVM_ENTRY] = 1 + STRATA_F_KVM_VCPU_ID + 1, [STRATA_EV_KVM_EXIT] = 1,
+  [STRATA_EV_VMSYNC_GH_HOST] = ALL_FIELDS, [STRATA_EV_VMSYNC_HG_HOST] = ALL_FIELDS,
+  [STRATA_EV_VMSYNC_GH_GUEST] = ALL_FIELDS, [STRATA_EV_VMSYNC_HG_GUEST] = ALL_FIELDS,
+  [STRATA_EV_NET_SEND] = ALL_FIELDS, [STRATA_EV_NET_RECV] = ALL_FIELDS,
 };
-
 
 /* A machine without KVM events needs only its guest-side vmsync and its TCP messages, which
  * the scan may meet in any order: each stream on its own, without a merge, stepping over the
@@ -439,15 +442,28 @@ typedef struct
   GArray            *messages;  /* Message */
 } StreamScan;
 
+/* Appends @w to @windows, whose first *@n are set: the array grows by doubling, without a
+ * call per window, and is cut to *@n at the end of the scan. */
+static inline void
+push_window (GArray    *windows,
+             guint     *n,
+             RunWindow  w)
+{
+  if (G_UNLIKELY (*n == windows->len))
+    g_array_set_size (windows, MAX (2 * windows->len, 1024));
+  g_array_index (windows, RunWindow, (*n)++) = w;
+}
+
 /* One group of streams: one stream, or those that share CPUs, merged. */
 static void
 scan_stream (StreamScan *ss)
 {
-  g_autoptr(StrataEventMerge) merge = strata_event_merge_new_wanted ((StrataEventBuffer * const *) ss->buffers->pdata,
-                                                                      ss->buffers->len, host_scan_kinds);
+  g_autoptr(StrataEventMerge) merge = strata_event_merge_new_fields ((StrataEventBuffer * const *) ss->buffers->pdata,
+                                                                      ss->buffers->len, host_scan_fields);
   g_autoptr(GArray) cpus = g_array_new (FALSE, FALSE, sizeof (CpuScan));
   const StrataEvent *e;
   guint64 n = 0;
+  guint n_windows = ss->windows->len;
 
   while ((e = strata_event_merge_step (merge)) != NULL)
     {
@@ -473,9 +489,7 @@ scan_stream (StreamScan *ss)
             break;
           if (c->in_guest)
             {
-              RunWindow w = { c->entry, e->ts, c->run };
-
-              g_array_append_val (ss->windows, w);
+              push_window (ss->windows, &n_windows, (RunWindow) { c->entry, e->ts, c->run });
               c->in_guest = FALSE;
             }
           if (e->kind == STRATA_EV_SCHED_SWITCH)
@@ -526,8 +540,9 @@ scan_stream (StreamScan *ss)
       RunWindow w = { c->entry, strata_time_clamp (ss->model->machine->trace->end_ns) + 1, c->run };
 
       if (c->in_guest)
-        g_array_append_val (ss->windows, w);
+        push_window (ss->windows, &n_windows, w);
     }
+  g_array_set_size (ss->windows, n_windows);
 }
 
 typedef struct

@@ -383,7 +383,9 @@ struct _StrataEventMerge
   Leaf           *leaves;      /* by source; past n_sources, out */
   guint          *losers;      /* [0]: the winner; [node]: the loser of node's match */
   guint           n_live;      /* sources with a next event */
-  const gboolean *wanted;      /* NULL: every kind */
+  const guint8   *take;        /* NULL: every kind, whole; else by kind, 0 to step over or
+                                * 1 + how many leading fields to read */
+  guint8          take_table[128];
   RunAhead       *ahead;       /* merging on a thread of its own, or NULL */
 };
 
@@ -415,13 +417,57 @@ struct _RunAhead
   guint    pos;
 };
 
+/* Moves @cursor to its next event whose kind @take wants and reads that, up to the leading
+ * fields @take asks for (the others read 0, the rest stepped over); FALSE at the end. */
+static inline gboolean
+cursor_next_take (StrataEventCursor *cursor,
+                  StrataEvent       *event,
+                  const guint8      *take)
+{
+  for (;;)
+    {
+      const guint8 *p;
+      guint8 header, k;
+      guint n, rest;
+
+      if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+        return FALSE;
+      p = cursor->pos;
+      header = *p++;
+      k = header & ~HEADER_CPU;
+      if (header & HEADER_CPU)
+        cursor->cpu = (guint32) get_uvarint (&p);
+      cursor->ts += unzigzag (get_uvarint (&p));
+      if (take[k] == 0)
+        {
+          for (rest = n_fields_of[k]; rest > 0; p++)
+            rest -= !(*p & 0x80);
+          cursor->pos = p;
+          continue;
+        }
+      event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
+      event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
+      event->ts = cursor->ts;
+      event->cpu = cursor->cpu;
+      event->kind = k;
+      event->reserved = 0;
+      n = MIN ((guint) take[k] - 1, n_fields_of[k]);
+      for (guint i = 0; i < n; i++)
+        event->f[i] = unzigzag (get_uvarint (&p));
+      for (rest = n_fields_of[k] - n; rest > 0; p++)
+        rest -= !(*p & 0x80);
+      cursor->pos = p;
+      return TRUE;
+    }
+}
+
 static inline gboolean
 source_next (StrataEventMerge *self,
              Source           *source,
              StrataEvent      *event)
 {
-  return self->wanted ? strata_event_cursor_next_wanted (&source->cursor, event, self->wanted)
-                      : strata_event_cursor_next (&source->cursor, event);
+  return self->take ? cursor_next_take (&source->cursor, event, self->take)
+                    : strata_event_cursor_next (&source->cursor, event);
 }
 
 static inline gboolean
@@ -495,14 +541,50 @@ strata_event_merge_new (StrataEventBuffer * const *buffers,
   return strata_event_merge_new_wanted (buffers, n_buffers, NULL);
 }
 
+static StrataEventMerge *
+merge_new (StrataEventBuffer * const *buffers,
+           guint                      n_buffers,
+           const guint8              *take);
+
 StrataEventMerge *
 strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
                                guint                      n_buffers,
                                const gboolean            *wanted)
 {
+  guint8 take[128] = { 0 };
+
+  if (wanted == NULL)
+    return merge_new (buffers, n_buffers, NULL);
+  for (guint k = 0; k < STRATA_EV_N_KINDS; k++)
+    take[k] = wanted[k] ? STRATA_EVENT_MAX_FIELDS + 1 : 0;
+  return merge_new (buffers, n_buffers, take);
+}
+
+StrataEventMerge *
+strata_event_merge_new_fields (StrataEventBuffer * const *buffers,
+                               guint                      n_buffers,
+                               const guint8              *fields)
+{
+  guint8 take[128] = { 0 };
+
+  for (guint k = 0; k < STRATA_EV_N_KINDS; k++)
+    take[k] = fields[k] == 0 ? 0 : MIN (fields[k], STRATA_EVENT_MAX_FIELDS + 1);
+  return merge_new (buffers, n_buffers, take);
+}
+
+static StrataEventMerge *
+merge_new (StrataEventBuffer * const *buffers,
+           guint                      n_buffers,
+           const guint8              *take)
+{
   StrataEventMerge *self = g_new0 (StrataEventMerge, 1);
 
-  self->wanted = wanted;
+  init_n_fields ();
+  if (take != NULL)
+    {
+      memcpy (self->take_table, take, sizeof self->take_table);
+      self->take = self->take_table;
+    }
   self->sources = g_new0 (Source, MAX (n_buffers, 1));
   self->n_sources = n_buffers;
   self->n_leaves = 1;
@@ -530,11 +612,11 @@ strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
  * the merge needs), and its fields are read straight into a batch when it is taken, instead
  * of into the source and copied from there. */
 
-/* Moves @cursor to its next event of a kind in @wanted (any kind when NULL), read up to its
- * fields; FALSE at the end. */
+/* Moves @cursor to its next event of a kind @take wants (any kind when NULL), read up to
+ * its fields; FALSE at the end. */
 static inline gboolean
 cursor_peek_wanted (StrataEventCursor *cursor,
-                    const gboolean    *wanted,
+                    const guint8      *take,
                     guint8            *kind)
 {
   for (;;)
@@ -550,7 +632,7 @@ cursor_peek_wanted (StrataEventCursor *cursor,
       if (header & HEADER_CPU)
         cursor->cpu = (guint32) get_uvarint (&p);
       cursor->ts += unzigzag (get_uvarint (&p));
-      if (wanted == NULL || ((guint) k < STRATA_EV_N_KINDS && wanted[k]))
+      if (take == NULL || take[k] != 0)
         {
           cursor->pos = p;
           *kind = k;
@@ -562,14 +644,17 @@ cursor_peek_wanted (StrataEventCursor *cursor,
     }
 }
 
-/* The event @cursor was moved to, whose kind is @kind: its fields are read into @event. */
+/* The event @cursor was moved to, whose kind is @kind: its fields (those @take asks for)
+ * are read into @event. */
 static inline void
 cursor_take (StrataEventCursor *cursor,
+             const guint8      *take,
              guint8             kind,
              StrataEvent       *event)
 {
   const guint8 *p = cursor->pos;
-  guint n = n_fields_of[kind];
+  guint n = take == NULL ? n_fields_of[kind] : MIN ((guint) take[kind] - 1, n_fields_of[kind]);
+  guint rest = n_fields_of[kind] - n;
 
   event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
   event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
@@ -579,6 +664,8 @@ cursor_take (StrataEventCursor *cursor,
   event->reserved = 0;
   for (guint i = 0; i < n; i++)
     event->f[i] = unzigzag (get_uvarint (&p));
+  for (; rest > 0; p++)
+    rest -= !(*p & 0x80);
   cursor->pos = p;
 }
 
@@ -594,7 +681,7 @@ merge_restart_peeked (StrataEventMerge *self)
 
       if (s != NULL)
         strata_event_cursor_init (&s->cursor, s->cursor.buffer);
-      if (s != NULL && cursor_peek_wanted (&s->cursor, self->wanted, &s->kind))
+      if (s != NULL && cursor_peek_wanted (&s->cursor, self->take, &s->kind))
         self->leaves[i] = (Leaf) { s->cursor.ts, i };
       else
         leaf_out (self, i);
@@ -615,8 +702,8 @@ merge_fill_peeked (StrataEventMerge *self,
       guint w = self->losers[0];
       Source *top = &self->sources[w];
 
-      cursor_take (&top->cursor, top->kind, &events[n++]);
-      if (cursor_peek_wanted (&top->cursor, self->wanted, &top->kind))
+      cursor_take (&top->cursor, self->take, top->kind, &events[n++]);
+      if (cursor_peek_wanted (&top->cursor, self->take, &top->kind))
         self->leaves[w].ts = top->cursor.ts;
       else
         leaf_out (self, w);

@@ -67,10 +67,15 @@ typedef struct _StrataEventMerge StrataEventMerge;
 
 StrataEventMerge *strata_event_merge_new  (StrataEventBuffer * const *buffers,
                                            guint                      n_buffers);
-/* The same, for only the kinds set in @wanted (which must outlive the merge). */
+/* The same, for only the kinds set in @wanted. */
 StrataEventMerge *strata_event_merge_new_wanted (StrataEventBuffer * const *buffers,
                                                  guint                      n_buffers,
                                                  const gboolean            *wanted);
+/* The same, reading of each kind k only its first @fields[k] - 1 fields (the others read
+ * 0); kinds whose @fields is 0 are left out. */
+StrataEventMerge *strata_event_merge_new_fields (StrataEventBuffer * const *buffers,
+                                                 guint                      n_buffers,
+                                                 const guint8              *fields);
 /* From now on the merging runs ahead of the reader on a thread of its own (when one can be
  * made): the same events, in the same order. Call it before reading any. */
 void              strata_event_merge_run_ahead (StrataEventMerge     *self);
