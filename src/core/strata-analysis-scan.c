@@ -177,7 +177,10 @@ scan_messages (Model *model)
             {
               if (kind >= STRATA_EV_N_KINDS || !wanted[kind])
                 {
-                  strata_event_cursor_skip (&cursor);
+                  /* Up to the next sample at once: the events before it only count down. */
+                  guint64 k = strata_event_cursor_skip_unwanted (&cursor, wanted, sampler->until);
+
+                  sampler->until -= k - 1;
                   _strata_analysis_kvm_sample (sampler, cursor.ts, cursor.cpu);
                   continue;
                 }

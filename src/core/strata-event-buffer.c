@@ -355,6 +355,36 @@ strata_event_cursor_skip (StrataEventCursor *cursor)
   return TRUE;
 }
 
+guint64
+strata_event_cursor_skip_unwanted (StrataEventCursor *cursor,
+                                   const gboolean    *wanted,
+                                   guint64            max)
+{
+  guint64 n = 0;
+
+  while (n < max)
+    {
+      const guint8 *p;
+      guint8 header, kind;
+
+      if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+        break;
+      header = *cursor->pos;
+      kind = header & ~HEADER_CPU;
+      if ((guint) kind < STRATA_EV_N_KINDS && wanted[kind])
+        break;
+      p = cursor->pos + 1;
+      if (header & HEADER_CPU)
+        cursor->cpu = (guint32) get_uvarint (&p);
+      cursor->ts += unzigzag (get_uvarint (&p));
+      for (guint f = n_fields_of[kind]; f > 0; p++)
+        f -= !(*p & 0x80);
+      cursor->pos = p;
+      n++;
+    }
+  return n;
+}
+
 /* Merge: a tournament of the sources' next times, each match keeping its loser, so that
  * the next winner is found by replaying the last one's matches only: one comparison a level,
  * where a heap's sifting takes two. Ties go to the lower buffer index. */

@@ -58,6 +58,12 @@ gint     strata_event_cursor_peek        (StrataEventCursor *cursor);
 /* Steps over the next event, leaving its time and CPU in @cursor's ts and cpu, without
  * decoding its fields. FALSE at the end. */
 gboolean strata_event_cursor_skip        (StrataEventCursor *cursor);
+/* Steps over up to @max next events whose kinds are not set in @wanted, as
+ * strata_event_cursor_skip() does, stopping before one that is or at the end. Returns how
+ * many it stepped over. */
+guint64  strata_event_cursor_skip_unwanted (StrataEventCursor *cursor,
+                                            const gboolean    *wanted,
+                                            guint64            max);
 
 /*
  * Merges several buffers into one time-ordered sequence without copying them. Ties keep the
