@@ -457,14 +457,24 @@ _strata_store_build_pyramids (StrataStore     *store,
                               StrataStoreFunc  alongside,
                               gpointer         user_data)
 {
-  PyramidJob job = { store, g_new (guint32, MAX (store->n_descs, 1)), g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
+  PyramidJob job = { store, NULL, g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
   guint n_threads = MIN (g_get_num_processors (), 8);
   GThread *threads[8];
 
-  for (guint d = 0; d < store->n_descs; d++)
-    job.info[d] = key_of (store, d);
   for (guint r = 0; r < store->rows->len; r++)
-    job.order[r] = r;
+    {
+      const StoreRow *row = g_ptr_array_index (store->rows, r);
+
+      job.order[r] = r;
+      /* Most rows were summarized as their model or fusion ended: the keys of every
+       * description (12 MB for a switch-heavy set's millions) are made only for others. */
+      if (job.info == NULL && row->kind != STRATA_ROW_THREAD && !row->pyramid_ready && row->n > 0)
+        {
+          job.info = g_new (guint32, MAX (store->n_descs, 1));
+          for (guint d = 0; d < store->n_descs; d++)
+            job.info[d] = key_of (store, d);
+        }
+    }
   g_qsort_with_data (job.order, store->rows->len, sizeof (guint), compare_row_size, store);
   for (guint t = 1; t < n_threads; t++)
     threads[t] = g_thread_new ("strata-pyramid", pyramid_worker, &job);
