@@ -905,6 +905,8 @@ _strata_analysis_run_model (Model *model)
   model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
   /* Decoding and merging are a third of a model's work: on a large machine, whose model the
    * others wait for, they run ahead on another core. */
+  if (model->consume_events)
+    strata_event_merge_consume (merge);
   if (model->machine->trace->events >= RUN_AHEAD_EVENTS && g_get_num_processors () > 1)
     strata_event_merge_run_ahead (merge);
 

@@ -228,6 +228,8 @@ typedef struct
   StrataExitsBuilder *exits;       /* in time order per vCPU */
   gboolean          proves_runnable; /* wakeups recorded, nothing lost: a thread switched in
                                       * again with no wakeup since it slept was runnable */
+  gboolean          consume_events;  /* the model is its events' last reader: it frees each
+                                      * chunk as it goes, not all of them when it ends */
 } Model;
 
 struct _Analysis

@@ -437,6 +437,7 @@ static void
 model_pass (Model                       *model,
             const StrataAnalysisOptions *options)
 {
+  model->consume_events = options != NULL && options->release_events;
   _strata_analysis_run_model (model);
   /* Only this guest's model reads its VM's windows. */
   if (model->vm != NULL)

@@ -205,6 +205,7 @@ strata_event_cursor_init (StrataEventCursor       *cursor,
   cursor->pos = cursor->end = NULL;
   cursor->ts = 0;
   cursor->cpu = 0;
+  cursor->consume = FALSE;
 }
 
 static inline guint64
@@ -258,6 +259,17 @@ cursor_next_chunk (StrataEventCursor *cursor)
     {
       const Chunk *chunk;
 
+      if (cursor->consume && cursor->chunk > 0)
+        {
+          /* Only this cursor reads the buffer: the chunk it leaves is not read again. */
+          StrataEventBuffer *buffer = (StrataEventBuffer *) cursor->buffer;
+          Chunk *done = &g_array_index (buffer->chunks, Chunk, cursor->chunk - 1);
+
+          if (done->data != NULL)
+            buffer->memory -= cursor->chunk < buffer->chunks->len ? CHUNK_SIZE : done->used;
+          done->used = 0;
+          g_clear_pointer (&done->data, g_free);
+        }
       if (cursor->chunk >= cursor->buffer->chunks->len)
         return FALSE;
       chunk = &g_array_index (cursor->buffer->chunks, Chunk, cursor->chunk++);
@@ -417,6 +429,7 @@ struct _StrataEventMerge
                                 * 1 + how many leading fields to read */
   guint8          take_table[128];
   RunAhead       *ahead;       /* merging on a thread of its own, or NULL */
+  gboolean        consume;     /* see strata_event_merge_consume() */
 };
 
 /*
@@ -710,7 +723,10 @@ merge_restart_peeked (StrataEventMerge *self)
       Source *s = i < self->n_sources ? &self->sources[i] : NULL;
 
       if (s != NULL)
-        strata_event_cursor_init (&s->cursor, s->cursor.buffer);
+        {
+          strata_event_cursor_init (&s->cursor, s->cursor.buffer);
+          s->cursor.consume = self->consume;
+        }
       if (s != NULL && cursor_peek_wanted (&s->cursor, self->take, &s->kind))
         self->leaves[i] = (Leaf) { s->cursor.ts, i };
       else
@@ -776,6 +792,18 @@ run_ahead_thread (gpointer data)
       if (n < AHEAD_BATCH)
         return NULL;
     }
+}
+
+void
+strata_event_merge_consume (StrataEventMerge *self)
+{
+  g_return_if_fail (self != NULL && self->ahead == NULL);
+
+  /* The merge read at most the first chunk of each buffer yet, and run_ahead() starts again
+   * from there, so no chunk is freed before it is read for the last time. */
+  self->consume = TRUE;
+  for (guint i = 0; i < self->n_sources; i++)
+    self->sources[i].cursor.consume = TRUE;
 }
 
 void

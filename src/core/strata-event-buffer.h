@@ -41,6 +41,7 @@ typedef struct
   const guint8            *end;
   gint64                   ts;
   guint32                  cpu;
+  gboolean                 consume;   /* frees each chunk once past it */
 } StrataEventCursor;
 
 void     strata_event_cursor_init (StrataEventCursor       *cursor,
@@ -85,6 +86,10 @@ StrataEventMerge *strata_event_merge_new_fields (StrataEventBuffer * const *buff
 /* From now on the merging runs ahead of the reader on a thread of its own (when one can be
  * made): the same events, in the same order. Call it before reading any. */
 void              strata_event_merge_run_ahead (StrataEventMerge     *self);
+/* From now on each chunk of the merge's buffers is freed once the merge read past it: for
+ * the last reader of the buffers, which then free only what is left. Call it before reading
+ * any, and before strata_event_merge_run_ahead(). */
+void              strata_event_merge_consume   (StrataEventMerge     *self);
 void              strata_event_merge_free (StrataEventMerge          *self);
 /* The next event, without copying it: valid until the next call. NULL at the end. */
 const StrataEvent *strata_event_merge_step (StrataEventMerge         *self);
