@@ -246,7 +246,42 @@ guint64  store_pyramid_layout    (gint64            begin,
                                   gint64           *w0,
                                   guint            *n_levels,
                                   guint64          *level_len);
+
+/* A row's change arrays (strata-store-row.c). bytes(): as allocated; heap_bytes(): of them,
+ * what the heap holds, and heap_changed() counts its change since @before in the spill's
+ * budget. free_arrays() leaves an empty heap row; resize() gives room for @cap changes
+ * (moving a row to the spill or back as its budget says); push() appends a change. The ids:
+ * widen_ids() makes them 32-bit, compact_ids() gives a 32-bit row a palette (see its
+ * comment for @scratch), remap_ids() renumbers them by @map. */
 gsize    store_row_bytes         (const StoreRow   *row);
+gsize    store_row_heap_bytes    (const StoreRow   *row);
+void     store_row_heap_changed  (StoreRow         *row,
+                                  gsize             before);
+void     store_row_free_arrays   (StoreRow         *row);
+void     store_row_free_pyramid  (StoreRow         *row);
+void     store_row_resize        (StoreRow         *row,
+                                  guint64           cap);
+void     store_row_widen_ids     (StoreRow         *row);
+void     store_row_compact_ids   (StoreRow         *row,
+                                  guint32          *scratch);
+void     store_row_remap_ids     (StoreRow         *row,
+                                  const guint32    *map,
+                                  gboolean          small,
+                                  guint32          *scratch);
+
+/* Sets change @i's id: a row of 16-bit ids widens first when @id needs it. */
+static inline void
+store_row_put_id (StoreRow *row,
+                  guint64   i,
+                  guint32   id)
+{
+  if (row->id_mode == STRATA_IDS_PALETTE || (row->id_mode == STRATA_IDS_16 && id > G_MAXUINT16))
+    store_row_widen_ids (row);
+  if (row->id_mode == STRATA_IDS_32)
+    ((guint32 *) row->ids)[i] = id;
+  else
+    ((guint16 *) row->ids)[i] = (guint16) id;
+}
 
 /* Indexes row @r once it is in @self (its kind, for strata_store_pcpu_rows() and
  * strata_store_shown_rows()). */

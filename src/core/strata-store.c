@@ -96,539 +96,6 @@ strata_state_from_string (const char *name)
 }
 
 
-/*
- * A row's arrays are on the heap, in the builder's spill file, or in a mapped file (see
- * StoreStorage). Only the heap and the spill own theirs; the heap's share of a spilling
- * builder is counted, so that rows move to the spill once the heap holds enough.
- *
- * On the heap, a row's arrays are one allocation: its bases (or wide times) first, then its
- * offsets, then its ids, so that growing or widening the ids never moves the rest. A
- * switch-heavy set's hundreds of thousands of short thread rows pay one allocation's
- * overhead each, not three.
- */
-
-static gpointer
-storage_alloc (StoreRow *row,
-               guint8    storage,
-               gsize     bytes)
-{
-  if (storage == STORE_SPILL)
-    return store_spill_alloc (row->spill, bytes);
-  return g_malloc (bytes);
-}
-
-static void
-storage_free (StoreRow *row,
-              guint8    storage,
-              gpointer  p)
-{
-  if (p == NULL)
-    return;
-  if (storage == STORE_HEAP)
-    g_free (p);
-  else if (storage == STORE_SPILL)
-    store_spill_free (row->spill, p);
-}
-
-static guint64
-row_blocks (guint64 cap)
-{
-  return (cap + STORE_BLOCK - 1) / STORE_BLOCK + 1;
-}
-
-/* Where a heap row's offsets and ids start in its allocation, and its size. */
-static gsize
-heap_off_at (guint64 cap)
-{
-  return row_blocks (cap) * sizeof (gint64);
-}
-
-static gsize
-heap_ids_at (gboolean wide,
-             guint64  cap)
-{
-  return wide ? MAX (cap, 1) * sizeof (gint64) : heap_off_at (cap) + MAX (cap, 1) * sizeof (guint32);
-}
-
-static gsize
-heap_size (gboolean wide,
-           guint64  cap,
-           gsize    id_size)
-{
-  return heap_ids_at (wide, cap) + MAX (cap, 1) * id_size;
-}
-
-/* A heap row's allocation, or NULL. */
-static guint8 *
-heap_start (const StoreRow *row)
-{
-  return row->wide ? (guint8 *) row->wide : (guint8 *) row->base;
-}
-
-static void
-heap_point (StoreRow *row,
-            guint8   *p,
-            gboolean  wide,
-            guint64   cap)
-{
-  if (wide)
-    {
-      row->wide = (gint64 *) p;
-      row->base = NULL;
-      row->off = NULL;
-    }
-  else
-    {
-      row->wide = NULL;
-      row->base = (gint64 *) p;
-      row->off = (guint32 *) (p + heap_off_at (cap));
-    }
-  row->ids = p + heap_ids_at (wide, cap);
-}
-
-/* Frees @row's arrays, whatever holds them, leaving its fields as they are. */
-static void
-row_arrays_free (StoreRow *row)
-{
-  if (row->storage == STORE_HEAP)
-    {
-      g_free (heap_start (row));
-      return;
-    }
-  storage_free (row, row->storage, row->base);
-  storage_free (row, row->storage, row->off);
-  storage_free (row, row->storage, row->wide);
-  storage_free (row, row->storage, row->ids);
-}
-
-/* The bytes of @row's arrays as allocated. */
-gsize
-store_row_bytes (const StoreRow *row)
-{
-  guint64 cap = MAX (row->cap, 1);
-
-  if (row->ids == NULL)
-    return 0;
-  if (row->wide)
-    return cap * (store_row_id_size (row) + sizeof (gint64));
-  return cap * (store_row_id_size (row) + sizeof (guint32)) + row_blocks (row->cap) * sizeof (gint64);
-}
-
-static gsize
-row_heap_bytes (const StoreRow *row)
-{
-  return row->storage == STORE_HEAP ? store_row_bytes (row) : 0;
-}
-
-static void
-row_heap_changed (StoreRow *row,
-                  gsize     before)
-{
-  if (row->spill != NULL)
-    store_spill_heap_add (row->spill, (gssize) row_heap_bytes (row) - (gssize) before);
-}
-
-static void
-row_free_arrays (StoreRow *row)
-{
-  gsize before = row_heap_bytes (row);
-
-  row_arrays_free (row);
-  row->base = NULL;
-  row->off = NULL;
-  row->wide = NULL;
-  row->ids = NULL;
-  if (!(row->id_flags & STORE_PALETTE_MAPPED))
-    g_free (row->palette);
-  row->palette = NULL;
-  row->id_flags = 0;
-  row->id_mode = STRATA_IDS_16;
-  row->n = row->cap = 0;
-  row_heap_changed (row, before);
-  row->storage = STORE_HEAP;
-}
-
-static void
-row_free_pyramid (StoreRow *row)
-{
-  storage_free (row, row->pyramid_storage, g_steal_pointer (&row->pyramid));
-  g_clear_pointer (&row->levels, g_free);
-  g_clear_pointer (&row->level_len, g_free);
-  row->n_levels = 0;
-  row->pyramid_storage = STORE_HEAP;
-}
-
-/* Gives @row arrays of @cap changes in @storage, keeping its changes. FALSE, with nothing
- * changed, when the spill cannot hold them. */
-static gboolean
-row_relocate (StoreRow *row,
-              guint8    storage,
-              guint64   cap)
-{
-  guint64 keep = MIN (row->n, cap);
-  gsize time_size = row->wide ? sizeof (gint64) : sizeof (guint32);
-  gsize id_size = store_row_id_size (row);
-  gsize before = row_heap_bytes (row);
-  guint8 *ids, *times, *base = NULL;
-
-  cap = MAX (cap, 1);
-  if (storage == STORE_HEAP)
-    {
-      guint8 *p = g_malloc (heap_size (row->wide != NULL, cap, id_size));
-
-      ids = p + heap_ids_at (row->wide != NULL, cap);
-      times = row->wide ? p : p + heap_off_at (cap);
-      base = row->wide ? NULL : p;
-    }
-  else
-    {
-      ids = storage_alloc (row, storage, cap * id_size);
-      times = storage_alloc (row, storage, cap * time_size);
-      if (!row->wide)
-        base = storage_alloc (row, storage, row_blocks (cap) * sizeof (gint64));
-    }
-  if (ids == NULL || times == NULL || (!row->wide && base == NULL))
-    {
-      storage_free (row, storage, ids);
-      storage_free (row, storage, times);
-      storage_free (row, storage, base);
-      return FALSE;
-    }
-  if (keep > 0)
-    {
-      memcpy (ids, row->ids, keep * id_size);
-      memcpy (times, row->wide ? (gpointer) row->wide : (gpointer) row->off, keep * time_size);
-      if (base != NULL)
-        memcpy (base, row->base, ((keep + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64));
-    }
-  row_arrays_free (row);
-  row->ids = ids;
-  if (row->wide)
-    row->wide = (gint64 *) times;
-  else
-    {
-      row->off = (guint32 *) times;
-      row->base = (gint64 *) base;
-    }
-  row->n = keep;
-  row->cap = cap;
-  row->storage = storage;
-  row_heap_changed (row, before);
-  return TRUE;
-}
-
-/* Plain 64-bit times from now on: for a row too sparse for 32-bit offsets. */
-static void
-row_make_wide (StoreRow *row)
-{
-  gsize before = row_heap_bytes (row);
-  gint64 *wide = NULL;
-
-  if (row->storage == STORE_SPILL)
-    {
-      wide = store_spill_alloc (row->spill, MAX (row->cap, 1) * sizeof (gint64));
-      if (wide == NULL)
-        {
-          /* The spill is full: the heap takes the row. */
-          row_relocate (row, STORE_HEAP, row->cap);
-          before = row_heap_bytes (row);
-        }
-    }
-  if (row->storage == STORE_HEAP)
-    {
-      gsize id_size = store_row_id_size (row);
-      guint8 *p = g_malloc (heap_size (TRUE, row->cap, id_size));
-
-      for (guint64 i = 0; i < row->n; i++)
-        ((gint64 *) p)[i] = store_row_ts (row, i);
-      memcpy (p + heap_ids_at (TRUE, row->cap), row->ids, row->n * id_size);
-      g_free (heap_start (row));
-      heap_point (row, p, TRUE, row->cap);
-      row_heap_changed (row, before);
-      return;
-    }
-  for (guint64 i = 0; i < row->n; i++)
-    wide[i] = store_row_ts (row, i);
-  storage_free (row, row->storage, g_steal_pointer (&row->base));
-  storage_free (row, row->storage, g_steal_pointer (&row->off));
-  row->wide = wide;
-  row_heap_changed (row, before);
-}
-
-/* Gives a heap row room for @cap changes of @id_size ids (its ids' bytes kept as they are),
- * in place when it can: the parts move within the allocation, the offsets and ids up before
- * or down after it changes size. */
-static void
-row_heap_resize (StoreRow *row,
-                 guint64   cap,
-                 gsize     id_size)
-{
-  gboolean wide = row->wide != NULL;
-  gsize old_size = store_row_id_size (row);
-  gsize off_from = heap_off_at (row->cap), ids_from = heap_ids_at (wide, row->cap);
-  gsize off_to = heap_off_at (cap), ids_to = heap_ids_at (wide, cap);
-  gsize keep = MIN (row->n, cap);
-  guint8 *p = heap_start (row);
-  gsize room = heap_size (wide, cap, MAX (id_size, old_size));
-
-  if (p == NULL)
-    keep = 0;
-  if (ids_to < ids_from)
-    {
-      if (!wide)
-        memmove (p + off_to, p + off_from, keep * sizeof (guint32));
-      memmove (p + ids_to, p + ids_from, keep * old_size);
-    }
-  if (p == NULL || room != heap_size (wide, row->cap, old_size))
-    p = g_realloc (p, room);
-  if (ids_to > ids_from)
-    {
-      memmove (p + ids_to, p + ids_from, keep * old_size);
-      if (!wide)
-        memmove (p + off_to, p + off_from, keep * sizeof (guint32));
-    }
-  if (id_size < old_size)
-    p = g_realloc (p, heap_size (wide, cap, id_size));
-  heap_point (row, p, wide, cap);
-  row->cap = cap;
-}
-
-static void
-row_resize (StoreRow *row,
-            guint64   cap)
-{
-  gsize before = row_heap_bytes (row);
-
-  if (row->storage == STORE_HEAP && row->spill != NULL && cap > row->cap &&
-      store_spill_wants (row->spill, store_row_bytes (row) +
-                         (cap - row->cap) * (store_row_id_size (row) + sizeof (guint32))))
-    {
-      /* Spilled rows grow by doubling: each move is a copy, not a remap. */
-      if (row_relocate (row, STORE_SPILL, MAX (cap, 2 * row->cap)))
-        return;
-    }
-  else if (row->storage == STORE_SPILL)
-    {
-      if (cap <= row->cap)
-        {
-          /* Shrinking: the pages past the end go back to the file system. */
-          store_spill_trim (row->spill, row->ids, row->n * store_row_id_size (row));
-          store_spill_trim (row->spill, row->wide ? (gpointer) row->wide : (gpointer) row->off,
-                            row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)));
-          row->cap = MAX (cap, row->n);
-          return;
-        }
-      if (row_relocate (row, STORE_SPILL, MAX (cap, 2 * row->cap)) ||
-          row_relocate (row, STORE_HEAP, cap))
-        return;
-      g_error ("out of memory for a row of %" G_GUINT64_FORMAT " changes", cap);
-    }
-  row_heap_resize (row, cap, store_row_id_size (row));
-  row_heap_changed (row, before);
-}
-
-/* 32-bit ids from now on: for a row given an id past 16 bits, or one whose palette would
- * have to change. */
-static void
-row_widen_ids (StoreRow *row)
-{
-  gsize before = row_heap_bytes (row);
-  guint32 *ids;
-
-  ids = NULL;
-  if (row->ids != NULL && row->storage == STORE_SPILL)
-    {
-      ids = store_spill_alloc (row->spill, MAX (row->cap, 1) * sizeof (guint32));
-      if (ids == NULL)
-        {
-          /* The spill is full: the heap takes the row. */
-          row_relocate (row, STORE_HEAP, row->cap);
-          before = row_heap_bytes (row);
-        }
-    }
-  if (row->ids != NULL && row->storage == STORE_HEAP)
-    {
-      /* The ids are the allocation's last part: they widen in place, from the last. */
-      row_heap_resize (row, row->cap, sizeof (guint32));
-      for (guint64 i = row->n; i-- > 0;)
-        ((guint32 *) row->ids)[i] = store_row_id (row, i);
-    }
-  else if (ids != NULL)
-    {
-      for (guint64 i = 0; i < row->n; i++)
-        ids[i] = store_row_id (row, i);
-      store_spill_free (row->spill, row->ids);
-      row->ids = ids;
-    }
-  if (!(row->id_flags & STORE_PALETTE_MAPPED))
-    g_free (row->palette);
-  row->palette = NULL;
-  row->id_flags &= ~STORE_PALETTE_MAPPED;
-  row->id_mode = STRATA_IDS_32;
-  row_heap_changed (row, before);
-}
-
-/* Sets change @i's id: a row of 16-bit ids widens first when @id needs it. */
-static inline void
-row_put_id (StoreRow *row,
-            guint64   i,
-            guint32   id)
-{
-  if (row->id_mode == STRATA_IDS_PALETTE || (row->id_mode == STRATA_IDS_16 && id > G_MAXUINT16))
-    row_widen_ids (row);
-  if (row->id_mode == STRATA_IDS_32)
-    ((guint32 *) row->ids)[i] = id;
-  else
-    ((guint16 *) row->ids)[i] = (guint16) id;
-}
-
-/* A row of 32-bit ids gets a palette of the descriptions it names and 16-bit ids into it,
- * in place, unless it names more than 65,536. @scratch: per description of the row's
- * builder, 0 (and so left). */
-static void
-row_compact_ids (StoreRow *row,
-                 guint32  *scratch)
-{
-  guint8 *bytes = row->ids;
-  guint32 *ids = row->ids, *palette;
-  guint32 n_palette = 0;
-  gsize before;
-  guint64 i;
-
-  if (row->id_mode != STRATA_IDS_32 || row->n == 0 || row->storage == STORE_MAPPED ||
-      (row->id_flags & STORE_IDS_MANY))
-    return;
-  palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
-  for (i = 0; i < row->n; i++)
-    {
-      guint32 id = ids[i], l = scratch[id];
-
-      if (l == 0)
-        {
-          if (n_palette == G_MAXUINT16 + 1)
-            break;
-          palette[1 + n_palette] = id;
-          l = scratch[id] = ++n_palette;
-        }
-      ids[i] = l - 1;
-    }
-  for (guint32 k = 0; k < n_palette; k++)
-    scratch[palette[1 + k]] = 0;
-  if (i < row->n)
-    {
-      /* Too many: the row keeps its ids, and is not tried again. */
-      for (guint64 j = 0; j < i; j++)
-        ids[j] = palette[1 + ids[j]];
-      g_free (palette);
-      row->id_flags |= STORE_IDS_MANY;
-      return;
-    }
-  /* Each 16-bit id lands below the 32-bit ones still to be read. */
-  for (i = 0; i < row->n; i++)
-    {
-      guint32 v;
-      guint16 w;
-
-      memcpy (&v, bytes + i * sizeof v, sizeof v);
-      w = (guint16) v;
-      memcpy (bytes + i * sizeof w, &w, sizeof w);
-    }
-  before = row_heap_bytes (row);
-  if (row->storage == STORE_HEAP)
-    row_heap_resize (row, row->cap, sizeof (guint16));
-  else
-    store_spill_trim (row->spill, row->ids, row->n * sizeof (guint16));
-  palette[0] = n_palette;
-  row->palette = g_renew (guint32, palette, 1 + n_palette);
-  row->id_flags = 0;
-  row->id_mode = STRATA_IDS_PALETTE;
-  row_heap_changed (row, before);
-}
-
-/* Renumbers @row's descriptions by @map, which keeps distinct ones distinct. @scratch: 65,536
- * zeros (and so left); @small: whether @map keeps every id below 65,536 there. */
-static void
-row_remap_ids (StoreRow      *row,
-               const guint32 *map,
-               gboolean       small,
-               guint32       *scratch)
-{
-  if (row->id_mode == STRATA_IDS_32)
-    {
-      guint32 *ids = row->ids;
-
-      for (guint64 i = 0; i < row->n; i++)
-        ids[i] = map[ids[i]];
-    }
-  else if (row->id_mode == STRATA_IDS_PALETTE)
-    {
-      if (row->id_flags & STORE_PALETTE_MAPPED)
-        row_widen_ids (row), row_remap_ids (row, map, small, scratch);
-      else
-        for (guint32 k = 0; k < row->palette[0]; k++)
-          row->palette[1 + k] = map[row->palette[1 + k]];
-    }
-  else if (small)
-    {
-      guint16 *ids = row->ids;
-
-      for (guint64 i = 0; i < row->n; i++)
-        ids[i] = (guint16) map[ids[i]];
-    }
-  else if (row->n > 0)
-    {
-      /* Renumbered past 16 bits: the row's own palette, of at most 65,536. */
-      guint16 *ids = row->ids;
-      guint32 *palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
-      g_autofree guint16 *old = g_new (guint16, MIN (row->n, G_MAXUINT16 + 1));
-      guint32 n_palette = 0;
-
-      for (guint64 i = 0; i < row->n; i++)
-        {
-          guint32 l = scratch[ids[i]];
-
-          if (l == 0)
-            {
-              old[n_palette] = ids[i];
-              palette[1 + n_palette] = map[ids[i]];
-              l = scratch[ids[i]] = ++n_palette;
-            }
-          ids[i] = (guint16) (l - 1);
-        }
-      for (guint32 k = 0; k < n_palette; k++)
-        scratch[old[k]] = 0;
-      palette[0] = n_palette;
-      g_free (row->palette);
-      row->palette = g_renew (guint32, palette, 1 + n_palette);
-      row->id_mode = STRATA_IDS_PALETTE;
-    }
-}
-
-void
-strata_store_row_push (StoreRow *row,
-                       gint64    ts,
-                       guint32   id)
-{
-  guint64 n = row->n;
-
-  if (row->id_mode == STRATA_IDS_PALETTE || (row->id_mode == STRATA_IDS_16 && id > G_MAXUINT16))
-    row_widen_ids (row);
-  if (n == row->cap)
-    row_resize (row, MAX (16, row->cap + row->cap / 2));
-  if (!row->wide)
-    {
-      if ((n & (STORE_BLOCK - 1)) == 0)
-        row->base[n >> STORE_BLOCK_BITS] = ts;
-      else if ((guint64) (ts - row->base[n >> STORE_BLOCK_BITS]) > G_MAXUINT32)
-        row_make_wide (row);
-    }
-  if (row->wide)
-    row->wide[n] = ts;
-  else
-    row->off[n] = (guint32) (ts - row->base[n >> STORE_BLOCK_BITS]);
-  row_put_id (row, n, id);
-  row->n = n + 1;
-}
 
 
 
@@ -750,8 +217,8 @@ descs_reserve (StrataStoreBuilder *self,
 void
 store_row_clear (StoreRow *row)
 {
-  row_free_arrays (row);
-  row_free_pyramid (row);
+  store_row_free_arrays (row);
+  store_row_free_pyramid (row);
 }
 
 /* A row's own memory and its name are in its owner's blocks (row_alloc()). */
@@ -909,11 +376,11 @@ strata_store_builder_set_id_slow (StrataStoreBuilder *self,
           if (n > 1 && store_row_id (row, n - 2) == id)
             {
               if (row->id_mode == STRATA_IDS_PALETTE)
-                row_widen_ids (row);
+                store_row_widen_ids (row);
               row->n--;
             }
           else
-            row_put_id (row, n - 1, id);
+            store_row_put_id (row, n - 1, id);
           return;
         }
     }
@@ -935,11 +402,11 @@ strata_store_builder_remap_since (StrataStoreBuilder *self,
 
   row = g_ptr_array_index (self->rows, row_index);
   if (row->id_mode == STRATA_IDS_PALETTE)
-    row_widen_ids (row);
+    store_row_widen_ids (row);
   first = store_row_find_le (row, from - 1) + 1;
   for (guint64 i = first; i < row->n; i++)
     {
-      row_put_id (row, i, map (store_row_id (row, i), user_data));
+      store_row_put_id (row, i, map (store_row_id (row, i), user_data));
       merge |= i > 0 && store_row_id (row, i) == store_row_id (row, i - 1);
     }
   if (!merge)
@@ -980,11 +447,11 @@ strata_store_builder_replace_last (StrataStoreBuilder *self,
   /* Equal neighbours merge, as set_id() would have merged them; a palette would no longer
    * be the descriptions the row names. */
   if (row->id_mode == STRATA_IDS_PALETTE)
-    row_widen_ids (row);
+    store_row_widen_ids (row);
   if (n > 1 && store_row_id (row, n - 2) == id)
     row->n--;
   else
-    row_put_id (row, n - 1, id);
+    store_row_put_id (row, n - 1, id);
   return TRUE;
 }
 
@@ -1086,7 +553,7 @@ remap_worker (gpointer data)
       if (first == len)
         continue;
       if (row->id_mode == STRATA_IDS_PALETTE)
-        row_widen_ids (row);
+        store_row_widen_ids (row);
       /* Changes that became equal merge: re-encode the row from its first remapped change,
        * from a plain copy. */
       ts = g_new (gint64, len - first);
@@ -1240,10 +707,10 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
 
       g_return_if_fail (from->storage != STORE_SPILL || from->spill == self->spill);
 
-      row_free_arrays (to);
-      row_free_pyramid (to);
+      store_row_free_arrays (to);
+      store_row_free_pyramid (to);
       if (from->spill != NULL)
-        store_spill_heap_add (from->spill, -(gssize) row_heap_bytes (from));
+        store_spill_heap_add (from->spill, -(gssize) store_row_heap_bytes (from));
       to->base = g_steal_pointer (&from->base);
       to->off = g_steal_pointer (&from->off);
       to->wide = g_steal_pointer (&from->wide);
@@ -1258,7 +725,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->storage = STORE_HEAP;
       from->id_mode = STRATA_IDS_16;
       from->id_flags = 0;
-      row_heap_changed (to, 0);
+      store_row_heap_changed (to, 0);
       /* A summary, if the row has one, goes along, its descriptions renumbered. */
       to->pyramid = g_steal_pointer (&from->pyramid);
       to->pyramid_storage = from->pyramid_storage;
@@ -1270,25 +737,26 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->n_levels = 0;
       from->pyramid_ready = 0;
       from->pyramid_storage = STORE_HEAP;
-      row_remap_ids (to, map, small, scratch);
+      store_row_remap_ids (to, map, small, scratch);
       row_remap_pyramid (to, map);
     }
 }
 
 /* Gives back @row's growth room, and half its ids' bytes when they are 32-bit but it names
- * at most 65,536 descriptions. @scratch: as row_compact_ids() wants, made when first needed. */
+ * at most 65,536 descriptions. @scratch: as store_row_compact_ids() wants, made when first
+ * needed. */
 static void
 row_trim (StrataStoreBuilder  *self,
           StoreRow            *row,
           guint32            **scratch)
 {
   if (row->cap > row->n)
-    row_resize (row, row->n);
+    store_row_resize (row, row->n);
   if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
     {
       if (*scratch == NULL)
         *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
-      row_compact_ids (row, *scratch);
+      store_row_compact_ids (row, *scratch);
     }
 }
 
@@ -1314,7 +782,7 @@ void
 strata_store_builder_row_clear (StrataStoreBuilder *self,
                                 guint               row_index)
 {
-  row_free_arrays (g_ptr_array_index (self->rows, row_index));
+  store_row_free_arrays (g_ptr_array_index (self->rows, row_index));
 }
 
 void
@@ -1461,13 +929,13 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
 
       if (!same)
         {
-          row_remap_ids (row, map, small, scratch);
+          store_row_remap_ids (row, map, small, scratch);
           row_remap_pyramid (row, map);
         }
       if (row->spill == NULL && self->spill != NULL)
         {
           row->spill = self->spill;
-          row_heap_changed (row, 0);
+          store_row_heap_changed (row, 0);
         }
       g_ptr_array_add (self->rows, row);
       g_ptr_array_index (other->rows, r) = NULL;
@@ -1521,18 +989,18 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
 
       /* A change at the very end would be an empty interval. */
       if (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns && row->id_mode == STRATA_IDS_PALETTE)
-        row_widen_ids (row);     /* its palette would name what it no longer does */
+        store_row_widen_ids (row);     /* its palette would name what it no longer does */
       while (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns)
         row->n--;
       /* Shrunk in place (no copy, so no second peak): growth slack is not kept. Most rows
        * were trimmed when their model ended. */
       if (row->cap != row->n || row->ids == NULL || row->storage == STORE_SPILL)
-        row_resize (row, row->n);
+        store_row_resize (row, row->n);
       if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
         {
           if (scratch == NULL)
             scratch = g_new0 (guint32, MAX (self->n_descs, 1));
-          row_compact_ids (row, scratch);
+          store_row_compact_ids (row, scratch);
         }
       store->n_changes += row->n;
       store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
