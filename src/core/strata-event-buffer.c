@@ -460,18 +460,21 @@ struct _RunAhead
   guint    pos;
 };
 
-/* Moves @cursor to its next event whose kind @take wants and reads that, up to the leading
- * fields @take asks for (the others read 0, the rest stepped over); FALSE at the end. */
+/* A source's head is peeked at first, its time, CPU and kind (all the merge needs), and its
+ * fields are read when it is taken: running ahead, straight into a batch, instead of into
+ * the source and copied from there. */
+
+/* Moves @cursor to its next event of a kind @take wants (any kind when NULL), read up to
+ * its fields; FALSE at the end. */
 static inline gboolean
-cursor_next_take (StrataEventCursor *cursor,
-                  StrataEvent       *event,
-                  const guint8      *take)
+cursor_peek_wanted (StrataEventCursor *cursor,
+                    const guint8      *take,
+                    guint8            *kind)
 {
   for (;;)
     {
       const guint8 *p;
       guint8 header, k;
-      guint n, rest;
 
       if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
         return FALSE;
@@ -481,27 +484,56 @@ cursor_next_take (StrataEventCursor *cursor,
       if (header & HEADER_CPU)
         cursor->cpu = (guint32) get_uvarint (&p);
       cursor->ts += unzigzag (get_uvarint (&p));
-      if (take[k] == 0)
+      if (take == NULL || take[k] != 0)
         {
-          for (rest = n_fields_of[k]; rest > 0; p++)
-            rest -= !(*p & 0x80);
           cursor->pos = p;
-          continue;
+          *kind = k;
+          return TRUE;
         }
-      event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
-      event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
-      event->ts = cursor->ts;
-      event->cpu = cursor->cpu;
-      event->kind = k;
-      event->reserved = 0;
-      n = MIN ((guint) take[k] - 1, n_fields_of[k]);
-      for (guint i = 0; i < n; i++)
-        event->f[i] = unzigzag (get_uvarint (&p));
-      for (rest = n_fields_of[k] - n; rest > 0; p++)
-        rest -= !(*p & 0x80);
+      for (guint n = n_fields_of[k]; n > 0; p++)
+        n -= !(*p & 0x80);
       cursor->pos = p;
-      return TRUE;
     }
+}
+
+/* The event @cursor was moved to, whose kind is @kind: its fields (those @take asks for)
+ * are read into @event. */
+static inline void
+cursor_take (StrataEventCursor *cursor,
+             const guint8      *take,
+             guint8             kind,
+             StrataEvent       *event)
+{
+  const guint8 *p = cursor->pos;
+  guint n = take == NULL ? n_fields_of[kind] : MIN ((guint) take[kind] - 1, n_fields_of[kind]);
+  guint rest = n_fields_of[kind] - n;
+
+  event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
+  event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
+  event->ts = cursor->ts;
+  event->cpu = cursor->cpu;
+  event->kind = kind;
+  event->reserved = 0;
+  for (guint i = 0; i < n; i++)
+    event->f[i] = unzigzag (get_uvarint (&p));
+  for (; rest > 0; p++)
+    rest -= !(*p & 0x80);
+  cursor->pos = p;
+}
+
+/* Moves @cursor to its next event whose kind @take wants and reads that, up to the leading
+ * fields @take asks for (the others read 0, the rest stepped over); FALSE at the end. */
+static inline gboolean
+cursor_next_take (StrataEventCursor *cursor,
+                  StrataEvent       *event,
+                  const guint8      *take)
+{
+  guint8 kind;
+
+  if (!cursor_peek_wanted (cursor, take, &kind))
+    return FALSE;
+  cursor_take (cursor, take, kind, event);
+  return TRUE;
 }
 
 static inline gboolean
@@ -649,67 +681,6 @@ merge_new (StrataEventBuffer * const *buffers,
     }
   tournament_build (self);
   return self;
-}
-
-/* Running ahead, a source's head is only peeked at: its time, CPU and kind are read (all
- * the merge needs), and its fields are read straight into a batch when it is taken, instead
- * of into the source and copied from there. */
-
-/* Moves @cursor to its next event of a kind @take wants (any kind when NULL), read up to
- * its fields; FALSE at the end. */
-static inline gboolean
-cursor_peek_wanted (StrataEventCursor *cursor,
-                    const guint8      *take,
-                    guint8            *kind)
-{
-  for (;;)
-    {
-      const guint8 *p;
-      guint8 header, k;
-
-      if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
-        return FALSE;
-      p = cursor->pos;
-      header = *p++;
-      k = header & ~HEADER_CPU;
-      if (header & HEADER_CPU)
-        cursor->cpu = (guint32) get_uvarint (&p);
-      cursor->ts += unzigzag (get_uvarint (&p));
-      if (take == NULL || take[k] != 0)
-        {
-          cursor->pos = p;
-          *kind = k;
-          return TRUE;
-        }
-      for (guint n = n_fields_of[k]; n > 0; p++)
-        n -= !(*p & 0x80);
-      cursor->pos = p;
-    }
-}
-
-/* The event @cursor was moved to, whose kind is @kind: its fields (those @take asks for)
- * are read into @event. */
-static inline void
-cursor_take (StrataEventCursor *cursor,
-             const guint8      *take,
-             guint8             kind,
-             StrataEvent       *event)
-{
-  const guint8 *p = cursor->pos;
-  guint n = take == NULL ? n_fields_of[kind] : MIN ((guint) take[kind] - 1, n_fields_of[kind]);
-  guint rest = n_fields_of[kind] - n;
-
-  event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
-  event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
-  event->ts = cursor->ts;
-  event->cpu = cursor->cpu;
-  event->kind = kind;
-  event->reserved = 0;
-  for (guint i = 0; i < n; i++)
-    event->f[i] = unzigzag (get_uvarint (&p));
-  for (; rest > 0; p++)
-    rest -= !(*p & 0x80);
-  cursor->pos = p;
 }
 
 /* From the start again, each source's head peeked at, in a tournament as merge_new() makes
