@@ -209,6 +209,29 @@ load (const char  *path,
   return strata_store_read (file, error);
 }
 
+/* Saves @store into @fd, after the spill's rows when there is @spill (the way a large
+ * analysis writes its store file), closing @fd otherwise, and reads it back from @path. */
+static StrataStore *
+save_and_load (StrataStore      *store,
+               StrataStoreSpill *spill,
+               int               fd,
+               const char       *path)
+{
+  g_autoptr(GError) error = NULL;
+  StrataStore *back;
+
+  if (spill != NULL)
+    save (store, strata_store_spill_get_fd (spill), strata_store_spill_get_size (spill));
+  else
+    {
+      save (store, fd, STRATA_SECTION_FILE_DATA_START);
+      close (fd);
+    }
+  back = load (path, &error);
+  g_assert_no_error (error);
+  return back;
+}
+
 static void
 test_round_trip (void)
 {
@@ -244,7 +267,6 @@ test_long_row (void)
       StrataStoreBuilder *b = strata_store_builder_new_spilling (spill);
       g_autoptr(StrataStore) store = NULL;
       g_autoptr(StrataStore) back = NULL;
-      g_autoptr(GError) error = NULL;
       guint row = strata_store_builder_add_row (b, "pcpu/0", STRATA_ROW_PCPU, 0, 0);
       guint wide = strata_store_builder_add_row (b, "irq/1", STRATA_ROW_IRQ, 0, 1);
       gint64 ts = 1000;
@@ -264,15 +286,7 @@ test_long_row (void)
           ts += 1 + i % 7;
         }
       store = strata_store_builder_finish (b, 0, ts * 1000 + 2000000);
-      if (spilling)
-        save (store, strata_store_spill_get_fd (spill), strata_store_spill_get_size (spill));
-      else
-        {
-          save (store, fd, STRATA_SECTION_FILE_DATA_START);
-          close (fd);
-        }
-      back = load (path, &error);
-      g_assert_no_error (error);
+      back = save_and_load (store, spill, fd, path);
       g_assert_true (strata_store_summaries_mapped (back));
       assert_same (store, back);
       g_clear_pointer (&store, strata_store_free);
@@ -679,7 +693,6 @@ test_palette (void)
       g_autoptr(StrataStoreSpill) spill = spilling ? strata_store_spill_new (fd, NULL) : NULL;
       g_autoptr(StrataStore) store = NULL;
       g_autoptr(StrataStore) back = NULL;
-      g_autoptr(GError) error = NULL;
       gint64 end = 10000000;
       Record recs[G_N_ELEMENTS (palette_rows)];
 
@@ -695,15 +708,7 @@ test_palette (void)
           assert_record (store, palette_rows[i], &recs[i]);
           g_assert_cmpint (row_id_mode (store, palette_rows[i]), ==, palette_modes[i]);
         }
-      if (spilling)
-        save (store, strata_store_spill_get_fd (spill), strata_store_spill_get_size (spill));
-      else
-        {
-          save (store, fd, STRATA_SECTION_FILE_DATA_START);
-          close (fd);
-        }
-      back = load (path, &error);
-      g_assert_no_error (error);
+      back = save_and_load (store, spill, fd, path);
       for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
         {
           assert_record (back, palette_rows[i], &recs[i]);
