@@ -432,8 +432,25 @@ row_pyramid_buckets (const StoreRow *row)
   return total;
 }
 
+/* What a reading thread has checked and not yet told its file: the file's count is shared by
+ * every thread, and a switch-heavy store has hundreds of thousands of small rows, so each
+ * thread tells it a megabyte at a time, not an array at a time. */
+typedef struct
+{
+  StrataSectionFile *file;
+  gsize              pending;
+} ReadTally;
+
+static void
+tally_flush (ReadTally *tally)
+{
+  strata_section_file_read (tally->file, tally->pending);
+  tally->pending = 0;
+}
+
 /* Chains the checksum over @size bytes of @data, a chunk at a time; each chunk goes
- * through @check (when given) and is then given back to @file's mapping. */
+ * through @check (when given) and is then counted in @tally (when given), whose file gives
+ * its mapping's pages back as they add up. */
 typedef gboolean (*ChunkCheck) (const guint8 *chunk,
                                 gsize         first,     /* index of its first byte */
                                 gsize         size,
@@ -444,7 +461,7 @@ hash_array (gconstpointer      data,
             gsize              size,
             gsize              item_size,
             guint64           *hash,
-            StrataSectionFile *file,
+            ReadTally         *tally,
             ChunkCheck         check,
             gpointer           user_data)
 {
@@ -458,8 +475,8 @@ hash_array (gconstpointer      data,
       *hash = strata_hash64 (p + at, n, *hash);
       if (check != NULL && !check (p + at, at, n, user_data))
         return FALSE;
-      if (file != NULL)
-        strata_section_file_read (file, n);
+      if (tally != NULL && (tally->pending += n) >= CHUNK)
+        tally_flush (tally);
     }
   return TRUE;
 }
@@ -823,11 +840,12 @@ check_buckets (const guint8 *chunk,
 
 /* One row's arrays against its checksum and the builder's rules. */
 static gboolean
-verify_row (ReadJob  *job,
-            StoreRow *row,
-            guint     r,
-            guint8   *seen,
-            GArray   *used)
+verify_row (ReadJob   *job,
+            StoreRow  *row,
+            guint      r,
+            guint8    *seen,
+            GArray    *used,
+            ReadTally *tally)
 {
   const FileRow *f = &job->table[r];
   RowCheck c = { row, job->store->n_descs, job->store->end, G_MININT64, seen, used };
@@ -835,11 +853,11 @@ verify_row (ReadJob  *job,
   gboolean ok;
 
   g_array_set_size (used, 0);
-  ok = hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, job->file, check_bases, &c) &&
+  ok = hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, tally, check_bases, &c) &&
        hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
-                   row_time_size (row), &h, job->file, check_times, &c) &&
-       hash_array (row->palette, row_palette_bytes (row), sizeof (guint32), &h, job->file, check_palette, &c) &&
-       hash_array (row->ids, row_ids_bytes (row), store_row_id_size (row), &h, job->file, check_ids, &c);
+                   row_time_size (row), &h, tally, check_times, &c) &&
+       hash_array (row->palette, row_palette_bytes (row), sizeof (guint32), &h, tally, check_palette, &c) &&
+       hash_array (row->ids, row_ids_bytes (row), store_row_id_size (row), &h, tally, check_ids, &c);
   for (guint i = 0; i < used->len; i++)
     seen[g_array_index (used, guint32, i)] = 0;
   if (!ok)
@@ -857,7 +875,7 @@ verify_row (ReadJob  *job,
     {
       h = row->n_levels;
       if (!pyramid_fits (row, job->store->end) ||
-          !hash_array (row->pyramid, f->pyramid_size, sizeof (StoreBucket), &h, job->file, check_buckets,
+          !hash_array (row->pyramid, f->pyramid_size, sizeof (StoreBucket), &h, tally, check_buckets,
                        &job->store->n_descs) ||
           !strata_section_file_checksum_ok (h, f->pyramid_hash))
         return FALSE;
@@ -981,11 +999,12 @@ file_row_size (gconstpointer rows,
 
 /* Row @r from its entry of the table, pointing into the file; NULL, or why it cannot be. */
 static const char *
-read_row (ReadJob  *job,
-          guint     r,
-          StoreRow *row,
-          guint8   *seen,
-          GArray   *used)
+read_row (ReadJob   *job,
+          guint      r,
+          StoreRow  *row,
+          guint8    *seen,
+          GArray    *used,
+          ReadTally *tally)
 {
   StrataSectionFile *file = job->file;
   const FileRow *f = &job->table[r];
@@ -1033,7 +1052,7 @@ read_row (ReadJob  *job,
   if (f->pyramid != 0 && job->meta->summary_version == STRATA_STORE_SUMMARY_VERSION &&
       !setup_pyramid (file, f, row, job->meta->end))
     return "a summary out of bounds";
-  if (!verify_row (job, row, r, seen, used))
+  if (!verify_row (job, row, r, seen, used, tally))
     return "a row that does not match its checksum, or breaks a rule of rows";
   return NULL;
 }
@@ -1052,41 +1071,50 @@ check_descs (StrataStore *store,
   return TRUE;
 }
 
+/* Tasks are taken a few at a time: an atomic a task would be a cache line passed between the
+ * threads for each of a switch-heavy store's hundreds of thousands of rows. */
+#define READ_BATCH 16
+
 static gpointer
 read_worker (gpointer data)
 {
   ReadJob *job = data;
   g_autofree guint8 *seen = g_new0 (guint8, MAX (job->store->n_descs, 1));
   g_autoptr(GArray) used = g_array_new (FALSE, FALSE, sizeof (guint32));
+  ReadTally tally = { job->file, 0 };
+  guint n_tasks = job->n_desc_chunks + job->store->rows->len;
   gsize memory = 0;
-  gint i;
+  gint first;
 
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) (job->n_desc_chunks + job->store->rows->len))
-    {
-      guint r;
-      StoreRow *row;
-      const char *what;
+  while ((first = g_atomic_int_add (&job->next, READ_BATCH)) < (gint) n_tasks)
+    for (guint i = first; i < MIN ((guint) first + READ_BATCH, n_tasks); i++)
+      {
+        guint r;
+        StoreRow *row;
+        const char *what;
 
-      if (g_atomic_int_get (&job->failed) != 0)
-        break;
-      if ((guint) i < job->n_desc_chunks)
-        {
-          if (!check_descs (job->store, (guint) i * DESC_CHUNK, MIN (job->store->n_descs, ((guint) i + 1) * DESC_CHUNK)) &&
-              g_atomic_int_compare_and_exchange (&job->failed, 0, G_MAXINT))
-            job->what = "an unknown state";
-          continue;
-        }
-      r = job->order[i - job->n_desc_chunks];
-      row = g_ptr_array_index (job->store->rows, r);
-      if ((what = read_row (job, r, row, seen, used)) != NULL)
-        {
-          if (g_atomic_int_compare_and_exchange (&job->failed, 0, r + 1))
-            job->what = what;
-          break;
-        }
-      memory += row_base_bytes (row) + row_times_bytes (row) + row_ids_bytes (row) + row_palette_bytes (row) +
-                sizeof (StoreRow) + strlen (row->name) + 1 + store_row_pyramid_bytes (row);
-    }
+        if (g_atomic_int_get (&job->failed) != 0)
+          goto out;
+        if (i < job->n_desc_chunks)
+          {
+            if (!check_descs (job->store, i * DESC_CHUNK, MIN (job->store->n_descs, (i + 1) * DESC_CHUNK)) &&
+                g_atomic_int_compare_and_exchange (&job->failed, 0, G_MAXINT))
+              job->what = "an unknown state";
+            continue;
+          }
+        r = job->order[i - job->n_desc_chunks];
+        row = g_ptr_array_index (job->store->rows, r);
+        if ((what = read_row (job, r, row, seen, used, &tally)) != NULL)
+          {
+            if (g_atomic_int_compare_and_exchange (&job->failed, 0, r + 1))
+              job->what = what;
+            goto out;
+          }
+        memory += row_base_bytes (row) + row_times_bytes (row) + row_ids_bytes (row) + row_palette_bytes (row) +
+                  sizeof (StoreRow) + strlen (row->name) + 1 + store_row_pyramid_bytes (row);
+      }
+out:
+  tally_flush (&tally);
   g_atomic_pointer_add (&job->memory, memory);
   return NULL;
 }
