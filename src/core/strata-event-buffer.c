@@ -279,36 +279,66 @@ cursor_next_chunk (StrataEventCursor *cursor)
   return TRUE;
 }
 
-gboolean
-strata_event_cursor_next (StrataEventCursor *cursor,
-                          StrataEvent       *event)
+/* An event record is a header (kind, and whether the CPU follows), the CPU when it changed,
+ * the time's delta, then the kind's fields, each a varint. */
+
+/* Reads the head of the record at @cursor, whose first byte is @header: the CPU and the
+ * time; returns where its fields start. */
+static inline const guint8 *
+cursor_read_head (StrataEventCursor *cursor,
+                  guint8             header)
 {
-  const guint8 *p;
-  guint8 header;
-  guint n;
+  const guint8 *p = cursor->pos + 1;
 
-  if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
-    return FALSE;
-
-  p = cursor->pos;
-  header = *p++;
   if (header & HEADER_CPU)
     cursor->cpu = (guint32) get_uvarint (&p);
   cursor->ts += unzigzag (get_uvarint (&p));
+  return p;
+}
 
+/* Past @n fields from @p, undecoded. */
+static inline const guint8 *
+skip_fields (const guint8 *p,
+             guint         n)
+{
+  for (; n > 0; p++)
+    n -= !(*p & 0x80);
+  return p;
+}
+
+/* @event from the head @cursor read, a record of @kind whose fields start at @p: the first
+ * @n fields read, the others 0, the rest of the record stepped over; returns its end. */
+static inline const guint8 *
+read_event (const StrataEventCursor *cursor,
+            guint8                   kind,
+            const guint8            *p,
+            guint                    n,
+            StrataEvent             *event)
+{
   /* Every slot first, as plain stores the compiler keeps inline (a memset of the whole
    * event becomes a call): the slots the kind does not use read 0, as appended. */
   event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
   event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
   event->ts = cursor->ts;
   event->cpu = cursor->cpu;
-  event->kind = header & ~HEADER_CPU;
+  event->kind = kind;
   event->reserved = 0;
-  n = n_fields_of[event->kind];
   for (guint i = 0; i < n; i++)
     event->f[i] = unzigzag (get_uvarint (&p));
+  return skip_fields (p, n_fields_of[kind] - n);
+}
 
-  cursor->pos = p;
+gboolean
+strata_event_cursor_next (StrataEventCursor *cursor,
+                          StrataEvent       *event)
+{
+  guint8 header, kind;
+
+  if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
+    return FALSE;
+  header = *cursor->pos;
+  kind = header & ~HEADER_CPU;
+  cursor->pos = read_event (cursor, kind, cursor_read_head (cursor, header), n_fields_of[kind], event);
   return TRUE;
 }
 
@@ -319,7 +349,6 @@ strata_event_cursor_next_wanted (StrataEventCursor *cursor,
 {
   for (;;)
     {
-      const guint8 *p;
       guint8 header, kind;
 
       if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
@@ -329,13 +358,7 @@ strata_event_cursor_next_wanted (StrataEventCursor *cursor,
       if ((guint) kind < STRATA_EV_N_KINDS && wanted[kind])
         return strata_event_cursor_next (cursor, event);
       /* Times are deltas: that one is read, the fields are only stepped over. */
-      p = cursor->pos + 1;
-      if (header & HEADER_CPU)
-        cursor->cpu = (guint32) get_uvarint (&p);
-      cursor->ts += unzigzag (get_uvarint (&p));
-      for (guint n = n_fields_of[kind]; n > 0; p++)
-        n -= !(*p & 0x80);
-      cursor->pos = p;
+      cursor->pos = skip_fields (cursor_read_head (cursor, header), n_fields_of[kind]);
     }
 }
 
@@ -350,20 +373,12 @@ strata_event_cursor_peek (StrataEventCursor *cursor)
 gboolean
 strata_event_cursor_skip (StrataEventCursor *cursor)
 {
-  const guint8 *p;
-  guint8 header, kind;
+  guint8 header;
 
   if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
     return FALSE;
   header = *cursor->pos;
-  kind = header & ~HEADER_CPU;
-  p = cursor->pos + 1;
-  if (header & HEADER_CPU)
-    cursor->cpu = (guint32) get_uvarint (&p);
-  cursor->ts += unzigzag (get_uvarint (&p));
-  for (guint n = n_fields_of[kind]; n > 0; p++)
-    n -= !(*p & 0x80);
-  cursor->pos = p;
+  cursor->pos = skip_fields (cursor_read_head (cursor, header), n_fields_of[header & ~HEADER_CPU]);
   return TRUE;
 }
 
@@ -376,7 +391,6 @@ strata_event_cursor_skip_unwanted (StrataEventCursor *cursor,
 
   while (n < max)
     {
-      const guint8 *p;
       guint8 header, kind;
 
       if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
@@ -385,13 +399,7 @@ strata_event_cursor_skip_unwanted (StrataEventCursor *cursor,
       kind = header & ~HEADER_CPU;
       if ((guint) kind < STRATA_EV_N_KINDS && wanted[kind])
         break;
-      p = cursor->pos + 1;
-      if (header & HEADER_CPU)
-        cursor->cpu = (guint32) get_uvarint (&p);
-      cursor->ts += unzigzag (get_uvarint (&p));
-      for (guint f = n_fields_of[kind]; f > 0; p++)
-        f -= !(*p & 0x80);
-      cursor->pos = p;
+      cursor->pos = skip_fields (cursor_read_head (cursor, header), n_fields_of[kind]);
       n++;
     }
   return n;
@@ -478,21 +486,16 @@ cursor_peek_wanted (StrataEventCursor *cursor,
 
       if (G_UNLIKELY (cursor->pos == cursor->end) && !cursor_next_chunk (cursor))
         return FALSE;
-      p = cursor->pos;
-      header = *p++;
+      header = *cursor->pos;
       k = header & ~HEADER_CPU;
-      if (header & HEADER_CPU)
-        cursor->cpu = (guint32) get_uvarint (&p);
-      cursor->ts += unzigzag (get_uvarint (&p));
+      p = cursor_read_head (cursor, header);
       if (take == NULL || take[k] != 0)
         {
           cursor->pos = p;
           *kind = k;
           return TRUE;
         }
-      for (guint n = n_fields_of[k]; n > 0; p++)
-        n -= !(*p & 0x80);
-      cursor->pos = p;
+      cursor->pos = skip_fields (p, n_fields_of[k]);
     }
 }
 
@@ -504,21 +507,9 @@ cursor_take (StrataEventCursor *cursor,
              guint8             kind,
              StrataEvent       *event)
 {
-  const guint8 *p = cursor->pos;
   guint n = take == NULL ? n_fields_of[kind] : MIN ((guint) take[kind] - 1, n_fields_of[kind]);
-  guint rest = n_fields_of[kind] - n;
 
-  event->f[0] = event->f[1] = event->f[2] = event->f[3] = event->f[4] = 0;
-  event->f[5] = event->f[6] = event->f[7] = event->f[8] = 0;
-  event->ts = cursor->ts;
-  event->cpu = cursor->cpu;
-  event->kind = kind;
-  event->reserved = 0;
-  for (guint i = 0; i < n; i++)
-    event->f[i] = unzigzag (get_uvarint (&p));
-  for (; rest > 0; p++)
-    rest -= !(*p & 0x80);
-  cursor->pos = p;
+  cursor->pos = read_event (cursor, kind, cursor->pos, n, event);
 }
 
 /* Moves @cursor to its next event whose kind @take wants and reads that, up to the leading
