@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-exits.h"
 #include "strata-scenario.h"
 
 /*
@@ -348,6 +349,49 @@ static const char *unsynced_guest =
   "event 8000 0 sched_switch prev_tid=77 prev_state=1 next_tid=0\n"
   "event 9500 0 irq_handler_entry irq=5 name=late\n"
   "event 9600 0 irq_handler_exit irq=5 ret=1\n";
+
+/* A bench set's guest threads and KVM exits, per 1,000 events. */
+static void
+bench_counts (const StrataScenarioParams *params,
+              double                     *threads,
+              double                     *exits)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = strata_scenario_load (params, NULL, &error);
+  StrataAnalysis *analysis;
+  guint64 n = 0;
+
+  g_assert_no_error (error);
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (analysis->host, >=, 0);
+  for (guint m = 0; m < analysis->machines->len; m++)
+    if ((gint) m != analysis->host)
+      n += ((StrataMachine *) g_ptr_array_index (analysis->machines, m))->threads->len;
+  *threads = 1000.0 * n / strata_set_event_count (set);
+  *exits = 1000.0 * strata_exits_n_exits (analysis->exits) / strata_set_event_count (set);
+  strata_analysis_unref (analysis);
+}
+
+/* The bench's knobs over a shape: more guest forks give more guest threads, shorter guest-mode
+ * windows more KVM exits, for the same number of events. */
+static void
+test_bench_knobs (void)
+{
+  StrataScenarioParams params = { STRATA_SCENARIO_BENCH, 200000, FALSE };
+  double threads, exits, more_threads, more_exits, more_exits_threads;
+
+  params.shape = STRATA_SCENARIO_SHAPE_CONTENTION;
+  bench_counts (&params, &threads, &exits);
+  params.guest_fork_pct = 40;
+  bench_counts (&params, &more_threads, &more_exits_threads);
+  params.guest_fork_pct = 0;
+  params.guest_window_ns = 10000;
+  bench_counts (&params, &more_exits_threads, &more_exits);
+  g_assert_cmpfloat (more_threads, >, 3 * threads);
+  /* An exit and its entry are most events already: their share can only grow so far. */
+  g_assert_cmpfloat (more_exits, >, 1.1 * exits);
+}
 
 /* The analysis runs on several threads: analysed again, a set big enough for the threads to
  * overlap (the procedural bench, 300,000 events) gives the same rows (names, intervals,
@@ -855,5 +899,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/big-pids", test_big_pids);
   g_test_add_func ("/scenario/model-text", test_model_text);
   g_test_add_func ("/scenario/accessors", test_accessors);
+  g_test_add_func ("/scenario/bench-knobs", test_bench_knobs);
   return g_test_run ();
 }

@@ -18,7 +18,8 @@
 static const char usage[] =
   "Usage:\n"
   "  strata-gen demo [--legacy] [--no-sync] OUTDIR\n"
-  "  strata-gen bench [--events N] [--shape SHAPE] [--legacy] [--no-sync] OUTDIR\n"
+  "  strata-gen bench [--events N] [--shape SHAPE] [--guest-forks PCT] [--guest-window US]\n"
+  "                   [--legacy] [--no-sync] OUTDIR\n"
   "  strata-gen scenario FILE OUTDIR\n"
   "\n"
   "Writes LTTng-like CTF kernel traces, one folder per machine, under OUTDIR. SHAPE is\n"
@@ -41,6 +42,8 @@ main (int   argc,
   gint64 n_events = 10000000;
   gboolean legacy = FALSE;
   gboolean no_sync = FALSE;
+  gint guest_forks = 0;
+  gint64 guest_window_us = 0;
   g_autofree char *shape = NULL;
   const char *command;
   gint64 start;
@@ -49,6 +52,10 @@ main (int   argc,
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, "older LTTng event naming", NULL },
     { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync, "no vmsync events (stock LTTng)", NULL },
     { "shape", 0, 0, G_OPTION_ARG_STRING, &shape, "bench: what the set is made of most", "SHAPE" },
+    { "guest-forks", 0, 0, G_OPTION_ARG_INT, &guest_forks,
+      "bench: percent of a guest worker's steps that fork a new thread (1-100)", "PCT" },
+    { "guest-window", 0, 0, G_OPTION_ARG_INT64, &guest_window_us,
+      "bench: mean time a vCPU stays in guest mode between two KVM exits", "MICROSECONDS" },
     { NULL }
   };
 
@@ -74,6 +81,10 @@ main (int   argc,
         return fail ("expected one OUTDIR");
       if (n_events <= 0)
         return fail ("--events must be positive");
+      if (guest_forks < 0 || guest_forks > 100)
+        return fail ("--guest-forks must be 1 to 100");
+      if (guest_window_us < 0 || guest_window_us > G_MAXINT64 / 1000)
+        return fail ("--guest-window must be positive");
       params.model = g_str_equal (command, "demo") ? STRATA_SCENARIO_DEMO : STRATA_SCENARIO_BENCH;
       params.n_events = (guint64) n_events;
       params.legacy = legacy;
@@ -81,6 +92,8 @@ main (int   argc,
       if (shape != NULL && strata_scenario_shape_from_string (shape) < 0)
         return fail ("--shape: mixed, exits, switches, irqs or contention");
       params.shape = shape ? strata_scenario_shape_from_string (shape) : STRATA_SCENARIO_SHAPE_MIXED;
+      params.guest_fork_pct = (guint) guest_forks;
+      params.guest_window_ns = guest_window_us * 1000;
       if (!strata_scenario_write (&params, argv[2], &stats, &error))
         return fail (error->message);
     }

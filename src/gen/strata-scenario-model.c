@@ -780,6 +780,10 @@ strata_scenario_generate (const StrataScenarioParams *params,
       double per_ns;
 
       model_spec_shape (&spec, params->shape);
+      if (params->guest_fork_pct > 0)
+        spec.guest_fork_pct = MIN (params->guest_fork_pct, 100);
+      if (params->guest_window_ns > 0)
+        spec.win_mean = params->guest_window_ns;
       /* The model's event rate is steady after its start: measure two short runs and
        * extrapolate the line through them. */
       spec.duration = 250 * MS;

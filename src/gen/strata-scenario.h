@@ -137,6 +137,9 @@ typedef struct
   gboolean            legacy;        /* every trace uses the older LTTng naming */
   gboolean            no_sync;       /* no vmsync events: only the KVM windows link the guests */
   StrataScenarioShape shape;         /* bench only */
+  /* Bench only, over the shape's own: 0 keeps the shape's. */
+  guint               guest_fork_pct;    /* of a guest worker's steps that fork a thread */
+  gint64              guest_window_ns;   /* the mean guest-mode window between KVM exits */
 } StrataScenarioParams;
 
 /* One trace of a set, as the generator announces it to a sink. */

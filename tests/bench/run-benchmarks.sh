@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-benchmarks.sh: generate the benchmark trace sets once (a host and two guests: about
 # 10 M and 1 M events of the mixed shape, the 10 M one again without sync events, and 10 M of
-# each other shape), then print decode, analysis, memory, reopening and drawing numbers.
+# each other shape, contention again with many guest threads among them), then print decode,
+# analysis, memory, reopening and drawing numbers.
 #
 #   tests/bench/run-benchmarks.sh [BUILD_DIR]      (or: meson test -C BUILD_DIR --benchmark)
 #
@@ -55,6 +56,7 @@ if [ "${STRATA_BENCH_SHAPES:-1}" != 0 ]; then
   for shape in exits switches irqs contention; do
     generate "$shapes/$shape" 10000000 "$shape"
   done
+  generate "$shapes/guest-threads" 10000000 contention "--guest-forks 30 --guest-window 15"
   echo
   echo "== Every shape: $shapes"
   "$build/tests/bench/strata-bench" shapes "$shapes"
