@@ -417,15 +417,17 @@ cpu_update (Model  *model,
 
   if (G_UNLIKELY (state == STRATA_STATE_IRQ || state == STRATA_STATE_SOFTIRQ))
     {
-      /* Which handler is part of it: the one the CPU had last is the likeliest. */
+      /* Which handler is part of it: the one the CPU had last in that state is the likeliest
+       * (a soft IRQ often follows each IRQ: one kept for both would change every time). */
       StrataStateDesc d = cpu_desc (model, c, t, state);
+      guint h = state == STRATA_STATE_SOFTIRQ;
 
-      if (c->handler_id == 0 || memcmp (&d, &c->handler_desc, sizeof d) != 0)
+      if (c->handler_id[h] == 0 || memcmp (&d, &c->handler_desc[h], sizeof d) != 0)
         {
-          c->handler_desc = d;
-          c->handler_id = strata_store_builder_intern (model->b, &d) + 1;
+          c->handler_desc[h] = d;
+          c->handler_id[h] = strata_store_builder_intern (model->b, &d) + 1;
         }
-      id = c->handler_id - 1;
+      id = c->handler_id[h] - 1;
     }
   else
     {
@@ -617,13 +619,26 @@ irq_set (Model  *model,
     r->active--;
   else
     return;
-  d.state = r->active > 0 ? (soft ? STRATA_STATE_SOFTIRQ : STRATA_STATE_IRQ) : STRATA_STATE_IDLE;
   d.machine = model->index;
   d.vcpu = -1;
-  d.tid = r->active > 0 ? tid : -1;
-  d.comm = r->active > 0 ? name : 0;
   d.host_tid = -1;
   d.irq = -1;
+  if (r->active == 0)
+    {
+      /* Every handler row of the machine is idle with the same description: an exit, half
+       * of a row's changes, needs no hashing. */
+      if (model->irq_idle_id == 0)
+        {
+          d.state = STRATA_STATE_IDLE;
+          d.tid = -1;
+          model->irq_idle_id = strata_store_builder_intern (model->b, &d) + 1;
+        }
+      strata_store_builder_set_id_fast (model->b, r->row, ts, model->irq_idle_id - 1);
+      return;
+    }
+  d.state = soft ? STRATA_STATE_SOFTIRQ : STRATA_STATE_IRQ;
+  d.tid = tid;
+  d.comm = name;
   if (r->last_id == G_MAXUINT32 || r->last_state != d.state || r->last_tid != d.tid || r->last_name != d.comm)
     {
       r->last_state = d.state;

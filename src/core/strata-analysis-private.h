@@ -161,12 +161,12 @@ typedef struct
   guint32 idle_ids[STRATA_STATE_N]; /* as Thread's cpu_ids, for the idle thread */
   IrqRow *softirq_rows[SOFTIRQ_CACHE_SIZE]; /* this CPU's, by small vectors */
   /* The IRQ and the soft IRQ it handles (entered last: nested handlers of one kind are rare),
-   * and the description it had in one last, with its id (+1; 0: none). */
+   * and the description it had last in each of the two states, with its id (+1; 0: none). */
   gint32  irq;
   guint32 irq_name;
   gint32  softirq;
-  StrataStateDesc handler_desc;
-  guint32 handler_id;
+  StrataStateDesc handler_desc[2];  /* in an IRQ, in a soft IRQ */
+  guint32 handler_id[2];
 } Cpu;
 
 struct _IrqRow
@@ -174,7 +174,7 @@ struct _IrqRow
   gint64  number;           /* the key of its table: a line, or a softirq row's number */
   gint    row;
   guint32 active;
-  /* the description written last, and its id: IRQs of one line repeat it */
+  /* the description written last while active, and its id: IRQs of one line repeat it */
   guint8  last_state;
   gint32  last_tid;
   guint32 last_name;
@@ -200,6 +200,7 @@ typedef struct
   GHashTable       *irqs;          /* irq -> IrqRow* */
   GHashTable       *softirqs;      /* &number -> IrqRow*: one per vector and CPU */
   IrqRow           *irq_cache[IRQ_CACHE_SIZE];      /* the same rows, by small line numbers */
+  guint32           irq_idle_id;   /* + 1: an idle handler row's description; 0: not yet */
   SyscallIds        syscall_ids[SYSCALL_IDS_SIZE];   /* by thread and syscall, hashed */
   char             *prefix;        /* "name/" */
   gboolean          primary;
