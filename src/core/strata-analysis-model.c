@@ -23,6 +23,22 @@ enum {
 
 #define RUN_AHEAD_EVENTS (1u << 17)
 
+static guint16
+vm_machine (Model  *model,
+            gint32  vm)
+{
+  return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
+}
+
+static gint
+vcpu_row (Model  *model,
+          Thread *t)
+{
+  Vm *vm = g_ptr_array_index (model->a->vms, t->vm);
+
+  return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
+}
+
 static G_GNUC_NO_INLINE Thread *
 get_thread_slow (Model    *model,
                  gint32    tid,
@@ -58,6 +74,10 @@ get_thread_slow (Model    *model,
           t->vm = (GPOINTER_TO_INT (vcpu) - 1) >> 16;
           t->vcpu = (GPOINTER_TO_INT (vcpu) - 1) & 0xffff;
           t->kvm = g_new0 (VcpuThread, 1);
+          /* Both final once the model runs: kept here, not looked up through the VM at each
+           * of the thread's entries and exits. */
+          t->kvm->row = vcpu_row (model, t);
+          t->kvm->machine = vm_machine (model, t->vm);
           g_ptr_array_add (model->vcpu_threads, t->kvm);
         }
       g_hash_table_insert (model->threads, GINT_TO_POINTER (tid), t);
@@ -76,13 +96,6 @@ get_thread (Model *model,
   if (G_LIKELY (*cached != NULL && (*cached)->tid == tid))
     return *cached;
   return get_thread_slow (model, tid, cached);
-}
-
-static guint16
-vm_machine (Model  *model,
-            gint32  vm)
-{
-  return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
 }
 
 /* Where a thread keeps the id of its description in a state, + 1 (0: not kept, interned each
@@ -311,15 +324,6 @@ cpu_desc (Model       *model,
   return d;
 }
 
-static gint
-vcpu_row (Model  *model,
-          Thread *t)
-{
-  Vm *vm = g_ptr_array_index (model->a->vms, t->vm);
-
-  return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
-}
-
 static G_GNUC_NO_INLINE guint32
 vcpu_state_intern (Model       *model,
                    Thread      *t,
@@ -365,7 +369,7 @@ vcpu_set (Model       *model,
 {
   gint row;
 
-  if (t->vm < 0 || (row = vcpu_row (model, t)) < 0)
+  if (t->kvm == NULL || (row = t->kvm->row) < 0)
     return;
   strata_store_builder_set_id_fast (model->b, row, ts, vcpu_state_id (model, t, state));
 }
@@ -391,7 +395,7 @@ settle_sleep (Model  *model,
   if (t->row >= 0)
     strata_store_builder_replace_last (model->b, t->row, t->sleep_start,
                                        thread_state_id (model, t, STRATA_STATE_WAIT_CPU));
-  if (t->vm >= 0 && (row = vcpu_row (model, t)) >= 0 &&
+  if (t->kvm != NULL && (row = t->kvm->row) >= 0 &&
       strata_store_builder_replace_last (model->b, row, t->sleep_start,
                                          vcpu_state_id (model, t, STRATA_STATE_PREEMPTED)))
     {
@@ -521,7 +525,7 @@ exit_end (Model  *model,
   r.end = MAX (ts, t->kvm->exit_start);
   r.code = t->kvm->exit_code;
   r.isa = t->kvm->exit_isa;
-  r.machine = vm_machine (model, t->vm);
+  r.machine = t->kvm->machine;
   r.vcpu = t->vcpu;
   r.info1 = t->kvm->exit_info1;
   strata_exits_builder_add (model->exits, &r);
@@ -542,7 +546,7 @@ record_preemption_end (Model  *model,
   t->kvm->preempted = FALSE;
   if (ts <= t->kvm->preempt_start)
     return;
-  p.machine = vm_machine (model, t->vm);
+  p.machine = t->kvm->machine;
   p.vcpu = t->vcpu;
   p.start = t->kvm->preempt_start;
   p.end = ts;
@@ -726,8 +730,8 @@ end_rows (Model  *model,
 
       if (t->row >= 0)
         strata_store_builder_set_id_fast (b, t->row, end, id);
-      if (t->vm >= 0 && vcpu_row (model, t) >= 0)
-        strata_store_builder_set_id_fast (b, vcpu_row (model, t), end, id);
+      if (t->kvm != NULL && t->kvm->row >= 0)
+        strata_store_builder_set_id_fast (b, t->kvm->row, end, id);
     }
   for (guint k = 0; k < 2; k++)
     {

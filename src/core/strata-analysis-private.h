@@ -84,6 +84,8 @@ typedef struct
   guint8  exit_open;        /* its last KVM exit, until its next entry ends it */
   guint8  exit_isa;
   guint32 vcpu_ids[VCPU_ROW_SLOTS];  /* as Thread's thread_ids, for its vCPU row */
+  gint    row;              /* its vCPU row, -1 none */
+  guint16 machine;          /* its VM's machine */
 } VcpuThread;
 
 /* A switch-heavy set has hundreds of thousands of threads: the fields are ordered so that
