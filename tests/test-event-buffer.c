@@ -133,7 +133,8 @@ fill_streams (StrataEventBuffer **bufs,
 }
 
 /* Merging ahead on another thread gives every event a plain merge gives, in its order,
- * whatever the number of events is to the batches it hands over; a reader may stop early. */
+ * whatever the number of events is to the batches it hands over, taken one or many at a
+ * time; a reader may stop early. */
 static void
 test_run_ahead (void)
 {
@@ -170,6 +171,46 @@ test_run_ahead (void)
       g_assert_null (b);
       g_assert_null (strata_event_merge_step (ahead));
       g_assert_cmpuint (n, ==, totals[t]);
+
+      /* Taken many at a time (a batch, running ahead; one, not), between single steps: the
+       * same events again. */
+      for (guint mode = 0; mode < 2; mode++)
+        {
+          g_autoptr(StrataEventMerge) again = strata_event_merge_new (bufs, G_N_ELEMENTS (bufs));
+          g_autoptr(StrataEventMerge) many = strata_event_merge_new (bufs, G_N_ELEMENTS (bufs));
+          guint calls = 0, seen = 0, len;
+
+          if (mode == 1)
+            strata_event_merge_run_ahead (many);
+          for (;;)
+            {
+              if (calls++ % 3 == 2)
+                {
+                  b = strata_event_merge_step (many);
+                  len = b != NULL;
+                }
+              else
+                b = strata_event_merge_step_many (many, &len);
+              if (b == NULL)
+                break;
+              g_assert_cmpuint (len, >, 0);
+              g_assert_cmpuint (len, <=, mode == 1 ? 4096 : 1);
+              for (guint i = 0; i < len; i++)
+                {
+                  a = strata_event_merge_step (again);
+                  g_assert_nonnull (a);
+                  g_assert_cmpint (a->ts, ==, b[i].ts);
+                  g_assert_cmpuint (a->cpu, ==, b[i].cpu);
+                  g_assert_cmpuint (a->kind, ==, b[i].kind);
+                  for (guint f = 0; f < STRATA_EVENT_MAX_FIELDS; f++)
+                    g_assert_cmpint (a->f[f], ==, b[i].f[f]);
+                }
+              seen += len;
+            }
+          g_assert_cmpuint (len, ==, 0);
+          g_assert_null (strata_event_merge_step (again));
+          g_assert_cmpuint (seen, ==, totals[t]);
+        }
 
       /* Freed after a few events, while the thread still has batches to fill. */
       early = strata_event_merge_new (bufs, G_N_ELEMENTS (bufs));

@@ -907,7 +907,8 @@ _strata_analysis_run_model (Model *model)
   g_autoptr(GArray) starts = cpu_starts (model);
   guint next_start = 0;
   gint64 next_start_ts = starts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (starts, guint, 0)).start_ts : G_MAXINT64;
-  const StrataEvent *e;
+  const StrataEvent *e, *batch = NULL;
+  guint n_batch = 0, taken = 0;
   guint64 n = 0;
   GHashTableIter iter;
   gpointer value;
@@ -929,11 +930,20 @@ _strata_analysis_run_model (Model *model)
   if (model->machine->trace->events >= RUN_AHEAD_EVENTS && g_get_num_processors () > 1)
     strata_event_merge_run_ahead (merge);
 
-  while ((e = strata_event_merge_step (merge)) != NULL)
+  /* A batch of events at a time: running ahead, the merge hands each whole. */
+  for (;;)
     {
       Cpu *c;
       Thread *t;
       gint64 ts;
+
+      if (G_UNLIKELY (taken == n_batch))
+        {
+          if ((batch = strata_event_merge_step_many (merge, &n_batch)) == NULL)
+            break;
+          taken = 0;
+        }
+      e = &batch[taken++];
 
       if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (a->cancellable))
         return;

@@ -890,6 +890,29 @@ strata_event_merge_next (StrataEventMerge *self,
 }
 
 const StrataEvent *
+strata_event_merge_step_many (StrataEventMerge *self,
+                              guint            *n)
+{
+  const StrataEvent *first;
+
+  if (self->ahead == NULL)
+    {
+      first = strata_event_merge_step (self);
+      *n = first != NULL;
+      return first;
+    }
+  /* The rest of the batch run_ahead_step() takes the first from, all at once. */
+  if ((first = run_ahead_step (self->ahead)) == NULL)
+    {
+      *n = 0;
+      return NULL;
+    }
+  *n = self->ahead->current->n - self->ahead->pos + 1;
+  self->ahead->pos = self->ahead->current->n;
+  return first;
+}
+
+const StrataEvent *
 strata_event_merge_step (StrataEventMerge *self)
 {
   const StrataEvent *event;

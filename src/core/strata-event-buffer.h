@@ -93,6 +93,10 @@ void              strata_event_merge_consume   (StrataEventMerge     *self);
 void              strata_event_merge_free (StrataEventMerge          *self);
 /* The next event, without copying it: valid until the next call. NULL at the end. */
 const StrataEvent *strata_event_merge_step (StrataEventMerge         *self);
+/* The next @n events (at least one), in order, without copying them: valid until the next
+ * call. NULL at the end. Running ahead, a whole batch a call. */
+const StrataEvent *strata_event_merge_step_many (StrataEventMerge    *self,
+                                                 guint               *n);
 gboolean          strata_event_merge_next (StrataEventMerge          *self,
                                            StrataEvent               *event);
 
