@@ -815,19 +815,68 @@ strata_store_builder_drop_index (StrataStoreBuilder *self)
   index_drop (self);
 }
 
+/* Descriptions of @other looked up at a time by each thread of absorb_map(). */
+#define ABSORB_MAP_CHUNK 16384
+
+typedef struct
+{
+  const StrataStoreBuilder *self;
+  const StrataStoreBuilder *other;
+  const guint32            *slots;
+  guint32                  *map;
+  guint32                   mask;
+  guint32                   id_mask;
+  gint                      next;
+} AbsorbMapJob;
+
+/* The descriptions are independent: looked up on every core. A slot's hash bits above the
+ * table's length spare reading most descriptions it does not hold, each a cache miss. */
+static gpointer
+absorb_map_worker (gpointer data)
+{
+  AbsorbMapJob *job = data;
+  const StrataStoreBuilder *self = job->self, *other = job->other;
+  guint32 mask = job->mask, id_mask = job->id_mask;
+  gint chunk;
+
+  while ((chunk = g_atomic_int_add (&job->next, 1)) < (gint) ((other->n_descs + ABSORB_MAP_CHUNK - 1) / ABSORB_MAP_CHUNK))
+    {
+      guint32 from = (guint32) chunk * ABSORB_MAP_CHUNK;
+      guint32 to = MIN (from + ABSORB_MAP_CHUNK, other->n_descs);
+
+      for (guint32 i = from; i < to; i++)
+        {
+          const StrataStateDesc *d = &other->descs[i];
+          guint32 h = index_hash (d), tag = h & ~id_mask;
+
+          job->map[i] = G_MAXUINT32;
+          for (guint32 j = h & mask; job->slots[j] != 0; j = (j + 1) & mask)
+            if ((job->slots[j] & ~id_mask) == tag &&
+                memcmp (&self->descs[(job->slots[j] & id_mask) - 1], d, sizeof *d) == 0)
+              {
+                job->map[i] = (job->slots[j] & id_mask) - 1;
+                break;
+              }
+        }
+    }
+  return NULL;
+}
+
 /* What interning each of @other's descriptions into @self would find there: its id in @self,
  * or G_MAXUINT32. Equal descriptions name one machine, so only @self's of the machines
  * @other's name are indexed: on a set of several machines a fraction, where an index of
- * either builder's, twice as many slots as descriptions, would be the merge's peak. */
+ * either builder's, twice as many slots as descriptions, would be the merge's peak. A slot
+ * holds an id + 1 under the hash's bits that an id leaves free. */
 static void
 absorb_map (StrataStoreBuilder *self,
             StrataStoreBuilder *other,
             guint32            *map)
 {
   g_autofree guint8 *named = g_new0 (guint8, G_MAXUINT16 + 1);
-  g_autofree guint32 *slots = NULL;   /* id + 1 by hash, 0 empty, linear probing */
+  g_autofree guint32 *slots = NULL;
   guint64 n_indexed = 0, cap = 16;
-  guint32 mask;
+  guint32 mask, id_mask = 1;
+  AbsorbMapJob job;
 
   for (guint32 i = 0; i < other->n_descs; i++)
     named[other->descs[i].machine] = 1;
@@ -837,25 +886,20 @@ absorb_map (StrataStoreBuilder *self,
     cap *= 2;
   slots = g_new0 (guint32, cap);
   mask = (guint32) (cap - 1);
+  while (id_mask < self->n_descs && id_mask != G_MAXUINT32)
+    id_mask = 2 * id_mask + 1;
   for (guint32 id = 0; id < self->n_descs; id++)
     if (named[self->descs[id].machine])
       {
-        guint32 j = index_hash (&self->descs[id]) & mask;
+        guint32 h = index_hash (&self->descs[id]), j = h & mask;
 
         while (slots[j] != 0)
           j = (j + 1) & mask;
-        slots[j] = id + 1;
+        slots[j] = (h & ~id_mask) | (id + 1);
       }
-  for (guint32 i = 0; i < other->n_descs; i++)
-    {
-      map[i] = G_MAXUINT32;
-      for (guint32 j = index_hash (&other->descs[i]) & mask; slots[j] != 0; j = (j + 1) & mask)
-        if (memcmp (&self->descs[slots[j] - 1], &other->descs[i], sizeof (StrataStateDesc)) == 0)
-          {
-            map[i] = slots[j] - 1;
-            break;
-          }
-    }
+  job = (AbsorbMapJob) { self, other, slots, map, mask, id_mask, 0 };
+  strata_parallel_run ("strata-absorb", (other->n_descs + ABSORB_MAP_CHUNK - 1) / ABSORB_MAP_CHUNK,
+                       absorb_map_worker, &job);
 }
 
 /* Descriptions copied between two shrinkings of the absorbed builder's (1 MiB). */
