@@ -577,6 +577,16 @@ remap_worker (gpointer data)
   return NULL;
 }
 
+/* A few of a description's fields, mixed: what may be equal to a fixed description is found
+ * with a filter of these, and then looked up whole. */
+static inline guint32
+fixup_filter_hash (const StrataStateDesc *d)
+{
+  guint32 h = ((guint32) d->tid * 0x9e3779b1u) ^ (d->comm * 0x85ebca6bu) ^ (d->state * 0xc2b2ae35u);
+
+  return h ^ (h >> 15);
+}
+
 void
 strata_store_builder_fixup (StrataStoreBuilder *self,
                             StrataDescFixup     fixup,
@@ -587,6 +597,8 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
   g_autoptr(GArray) fixed = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
   g_autoptr(GArray) fixed_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
   g_autoptr(GHashTable) found = NULL;
+  g_autofree guint64 *filter = NULL;
+  guint32 filter_mask = 63;
   gboolean any = FALSE;
 
   /* Few descriptions change, often none: what they become is looked for among those equal
@@ -605,14 +617,30 @@ strata_store_builder_fixup (StrataStoreBuilder *self,
     }
   if (fixed->len == 0)
     return;
-  /* Each description that one of them becomes, by its id + 1 while it is one. */
+  /* Each description that one of them becomes, by its id + 1 while it is one. A filter of
+   * their hashes, two bits each, spares looking up nearly every description in the table. */
   found = g_hash_table_new_full (desc_hash, desc_equal, g_free, NULL);
+  while (filter_mask < 32 * (guint64) fixed->len && filter_mask < G_MAXUINT32 / 2)
+    filter_mask = 2 * filter_mask + 1;
+  filter = g_new0 (guint64, filter_mask / 64 + 1);
   for (guint k = 0; k < fixed->len; k++)
-    g_hash_table_insert (found, g_memdup2 (&g_array_index (fixed, StrataStateDesc, k), sizeof (StrataStateDesc)),
-                         GUINT_TO_POINTER (0));
+    {
+      guint32 h = fixup_filter_hash (&g_array_index (fixed, StrataStateDesc, k));
+
+      filter[(h & filter_mask) / 64] |= G_GUINT64_CONSTANT (1) << (h % 64);
+      filter[((h * 0x9e3779b1u) & filter_mask) / 64] |= G_GUINT64_CONSTANT (1) << ((h * 0x9e3779b1u) % 64);
+      g_hash_table_insert (found, g_memdup2 (&g_array_index (fixed, StrataStateDesc, k), sizeof (StrataStateDesc)),
+                           GUINT_TO_POINTER (0));
+    }
   for (guint i = 0; i < n; i++)
-    if (g_hash_table_contains (found, &self->descs[i]))
-      g_hash_table_insert (found, g_memdup2 (&self->descs[i], sizeof (StrataStateDesc)), GUINT_TO_POINTER (i + 1));
+    {
+      guint32 h = fixup_filter_hash (&self->descs[i]);
+
+      if ((filter[(h & filter_mask) / 64] >> (h % 64) & 1) &&
+          (filter[((h * 0x9e3779b1u) & filter_mask) / 64] >> ((h * 0x9e3779b1u) % 64) & 1) &&
+          g_hash_table_contains (found, &self->descs[i]))
+        g_hash_table_insert (found, g_memdup2 (&self->descs[i], sizeof (StrataStateDesc)), GUINT_TO_POINTER (i + 1));
+    }
   map = g_new (guint32, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     map[i] = i;
