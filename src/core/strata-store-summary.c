@@ -411,7 +411,8 @@ typedef struct
 {
   StrataStore *store;
   guint32     *info;           /* see _strata_store_build_pyramid() */
-  guint       *order;          /* row indices, largest first */
+  guint       *order;          /* the rows to summarize, largest first */
+  guint        n_rows;
   gint         next;
   gsize        memory;
 } PyramidJob;
@@ -423,15 +424,10 @@ pyramid_worker (gpointer data)
   gsize memory = 0;
   gint i;
 
-  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->store->rows->len)
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->n_rows)
     {
       StoreRow *row = g_ptr_array_index (job->store->rows, job->order[i]);
 
-      /* Thread rows are not drawn by the resources view: theirs wait until asked for. */
-      if (row->kind == STRATA_ROW_THREAD)
-        continue;
-      if (row->pyramid_ready)
-        continue;
       memory += _strata_store_build_pyramid (job->store->descs, job->store->end, job->info, row);
       row->pyramid_ready = 1;
     }
@@ -457,17 +453,20 @@ _strata_store_build_pyramids (StrataStore     *store,
                               StrataStoreFunc  alongside,
                               gpointer         user_data)
 {
-  PyramidJob job = { store, NULL, g_new (guint, MAX (store->rows->len, 1)), 0, 0 };
+  PyramidJob job = { store, NULL, g_new (guint, MAX (store->rows->len, 1)), 0, 0, 0 };
   guint n_threads = MIN (g_get_num_processors (), 8);
   GThread *threads[8];
 
+  /* Thread rows are not drawn by the resources view: theirs wait until asked for. Most
+   * others were summarized as their model or fusion ended: the keys of every description
+   * (12 MB for a switch-heavy set's millions) are made only for the rest, and only those are
+   * put in order (not a switch-heavy set's hundreds of thousands of thread rows). */
   for (guint r = 0; r < store->rows->len; r++)
     {
       const StoreRow *row = g_ptr_array_index (store->rows, r);
 
-      job.order[r] = r;
-      /* Most rows were summarized as their model or fusion ended: the keys of every
-       * description (12 MB for a switch-heavy set's millions) are made only for others. */
+      if (row->kind != STRATA_ROW_THREAD && !row->pyramid_ready)
+        job.order[job.n_rows++] = r;
       if (job.info == NULL && row->kind != STRATA_ROW_THREAD && !row->pyramid_ready && row->n > 0)
         {
           job.info = g_new (guint32, MAX (store->n_descs, 1));
@@ -475,7 +474,7 @@ _strata_store_build_pyramids (StrataStore     *store,
             job.info[d] = key_of (store, d);
         }
     }
-  g_qsort_with_data (job.order, store->rows->len, sizeof (guint), compare_row_size, store);
+  g_qsort_with_data (job.order, job.n_rows, sizeof (guint), compare_row_size, store);
   for (guint t = 1; t < n_threads; t++)
     threads[t] = g_thread_new ("strata-pyramid", pyramid_worker, &job);
   if (alongside != NULL)

@@ -1032,6 +1032,102 @@ strata_store_builder_finish (StrataStoreBuilder *self,
   return strata_store_builder_finish_full (self, begin_ns, end_ns, NULL, NULL);
 }
 
+/* What a finished row holds in memory, its summary's buckets included. */
+static gsize
+row_memory (const StoreRow *row)
+{
+  return row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
+         (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
+         row->n * store_row_id_size (row) + sizeof (StoreRow) + strlen (row->name) + 1 +
+         (row->id_mode == STRATA_IDS_PALETTE ? (row->palette[0] + 1) * sizeof (guint32) : 0) +
+         store_row_pyramid_bytes (row);
+}
+
+/* A spilled row stays where it is, but is no longer the builder's to free: the spill file may
+ * become a saved store. */
+static void
+row_let_go (StoreRow *row)
+{
+  if (row->storage == STORE_SPILL)
+    row->storage = STORE_MAPPED;
+  if (row->pyramid_storage == STORE_SPILL)
+    row->pyramid_storage = STORE_MAPPED;
+  row->spill = NULL;
+}
+
+/* Rows, and then names, finished at a time by each thread of finish_worker(). */
+#define FINISH_CHUNK 4096
+/* In FinishJob's kinds: the row's ids are to be made 16-bit, which needs a table as long as
+ * there are descriptions, made once, after the other threads are done. */
+#define FINISH_COMPACT 0x80
+
+typedef struct
+{
+  StrataStore *store;
+  gint64       end;
+  guint8      *kinds;        /* by row: its kind, | FINISH_COMPACT */
+  gint         next;
+  guint64      n_changes;
+  gsize        memory;
+  GMutex       lock;         /* of n_changes and memory */
+} FinishJob;
+
+/* Rows are independent, and so is entering each name in the index: a switch-heavy set's
+ * hundreds of thousands of rows are finished on every core. */
+static gpointer
+finish_worker (gpointer data)
+{
+  FinishJob *job = data;
+  StrataStore *store = job->store;
+  guint n_row_chunks = (store->rows->len + FINISH_CHUNK - 1) / FINISH_CHUNK;
+  guint n_entries = store->rows->len + store->aliases->len / 2;
+  guint64 n_changes = 0;
+  gsize memory = 0;
+  gint chunk;
+
+  while ((chunk = g_atomic_int_add (&job->next, 1)) < (gint) (n_row_chunks + (n_entries + FINISH_CHUNK - 1) / FINISH_CHUNK))
+    {
+      if ((guint) chunk >= n_row_chunks)
+        {
+          guint from = ((guint) chunk - n_row_chunks) * FINISH_CHUNK;
+
+          /* Aliases after rows, as for any order: a name is found as the last entered. */
+          for (guint e = from; e < MIN (from + FINISH_CHUNK, n_entries); e++)
+            _strata_store_names_add (store, e + 1);
+          continue;
+        }
+      for (guint r = (guint) chunk * FINISH_CHUNK; r < MIN (((guint) chunk + 1) * FINISH_CHUNK, store->rows->len); r++)
+        {
+          StoreRow *row = g_ptr_array_index (store->rows, r);
+
+          /* A change at the very end would be an empty interval. */
+          if (row->n > 0 && store_row_ts (row, row->n - 1) >= job->end && row->id_mode == STRATA_IDS_PALETTE)
+            store_row_widen_ids (row);     /* its palette would name what it no longer does */
+          while (row->n > 0 && store_row_ts (row, row->n - 1) >= job->end)
+            row->n--;
+          /* Shrunk in place (no copy, so no second peak): growth slack is not kept. Most rows
+           * were trimmed when their model ended. */
+          if (row->cap != row->n || row->ids == NULL || row->storage == STORE_SPILL)
+            store_row_resize (row, row->n);
+          job->kinds[r] = row->kind;
+          n_changes += row->n;
+          if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
+            job->kinds[r] |= FINISH_COMPACT;
+          else
+            memory += row_memory (row);
+          /* Thread rows get their summaries when first drawn, from the heap: nothing is
+           * added to the spill for them from now on. */
+          if (row->kind == STRATA_ROW_THREAD)
+            row_let_go (row);
+        }
+    }
+  g_mutex_lock (&job->lock);
+  job->n_changes += n_changes;
+  job->memory += memory;
+  g_mutex_unlock (&job->lock);
+  return NULL;
+}
+
 StrataStore *
 strata_store_builder_finish_full (StrataStoreBuilder *self,
                                   gint64              begin_ns,
@@ -1055,52 +1151,43 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   store->aliases = g_steal_pointer (&self->aliases);
   store->memory = store->n_descs * sizeof (StrataStateDesc);
 
-  for (guint r = 0; r < store->rows->len; r++)
-    {
-      StoreRow *row = g_ptr_array_index (store->rows, r);
-
-      /* A change at the very end would be an empty interval. */
-      if (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns && row->id_mode == STRATA_IDS_PALETTE)
-        store_row_widen_ids (row);     /* its palette would name what it no longer does */
-      while (row->n > 0 && store_row_ts (row, row->n - 1) >= end_ns)
-        row->n--;
-      /* Shrunk in place (no copy, so no second peak): growth slack is not kept. Most rows
-       * were trimmed when their model ended. */
-      if (row->cap != row->n || row->ids == NULL || row->storage == STORE_SPILL)
-        store_row_resize (row, row->n);
-      if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
-        {
-          if (scratch == NULL)
-            scratch = g_new0 (guint32, MAX (self->n_descs, 1));
-          store_row_compact_ids (row, scratch);
-        }
-      store->n_changes += row->n;
-      store->memory += row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
-                       (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
-                       row->n * store_row_id_size (row) + sizeof (StoreRow) + strlen (row->name) + 1 +
-                       (row->id_mode == STRATA_IDS_PALETTE ? (row->palette[0] + 1) * sizeof (guint32) : 0) +
-                       store_row_pyramid_bytes (row);
-      _strata_store_note_row (store, r);
-    }
   _strata_store_names_init (store);
-  for (guint r = 0; r < store->rows->len + store->aliases->len / 2; r++)
-    _strata_store_names_add (store, r + 1);
+  {
+    FinishJob job = { store, end_ns, g_new (guint8, MAX (store->rows->len, 1)), 0, 0, 0 };
+    guint n_chunks = (store->rows->len + FINISH_CHUNK - 1) / FINISH_CHUNK +
+                     (store->rows->len + store->aliases->len / 2 + FINISH_CHUNK - 1) / FINISH_CHUNK;
+
+    g_mutex_init (&job.lock);
+    strata_parallel_run ("strata-finish", n_chunks, finish_worker, &job);
+    g_mutex_clear (&job.lock);
+    store->n_changes = job.n_changes;
+    store->memory += job.memory;
+    for (gint r = 0; r < (gint) store->rows->len; r++)
+      {
+        if (job.kinds[r] & FINISH_COMPACT)
+          {
+            StoreRow *row = g_ptr_array_index (store->rows, r);
+
+            if (scratch == NULL)
+              scratch = g_new0 (guint32, MAX (self->n_descs, 1));
+            store_row_compact_ids (row, scratch);
+            store->memory += row_memory (row);
+          }
+        if ((job.kinds[r] & ~FINISH_COMPACT) == STRATA_ROW_PCPU)
+          g_array_append_val (store->pcpu_rows, r);
+        if ((job.kinds[r] & ~FINISH_COMPACT) != STRATA_ROW_THREAD)
+          g_array_append_val (store->shown_rows, r);
+      }
+    g_free (job.kinds);
+  }
   store->names_ready = TRUE;
   _strata_store_build_pyramids (store, alongside, user_data);
 
   /* Spilled rows stay where they are, but are no longer the builder's to free: the spill
    * file may become a saved store. Nothing is added to the spill from now on. */
   store->spill = g_steal_pointer (&self->spill);
-  for (guint r = 0; r < store->rows->len; r++)
-    {
-      StoreRow *row = g_ptr_array_index (store->rows, r);
-
-      if (row->storage == STORE_SPILL)
-        row->storage = STORE_MAPPED;
-      if (row->pyramid_storage == STORE_SPILL)
-        row->pyramid_storage = STORE_MAPPED;
-      row->spill = NULL;
-    }
+  for (guint i = 0; i < store->shown_rows->len; i++)
+    row_let_go (g_ptr_array_index (store->rows, g_array_index (store->shown_rows, gint, i)));
 
   strata_store_builder_free (self);
   return store;
