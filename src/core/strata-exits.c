@@ -369,13 +369,6 @@ group_equal (gconstpointer a,
   return compare_group_key (a, b) == 0;
 }
 
-/* A builder's group: its exits so far (16 bytes an exit, no key). */
-typedef struct
-{
-  Group   key;                /* offset and n unused */
-  GArray *exits;              /* Exit */
-} BuilderGroup;
-
 /* A duration or info1 that does not fit 32 bits is WIDE here, and its value is in the
  * builder's wide table: the builders hold every exit at once, at the analysis's peak. */
 typedef struct
@@ -384,6 +377,15 @@ typedef struct
   guint32 dur;
   guint32 info1;
 } Exit;
+
+/* A builder's group: its exits so far (16 bytes an exit, no key). */
+typedef struct
+{
+  Group   key;                /* offset and n unused */
+  guint   n;
+  guint   cap;                /* doubling, as an array's would */
+  Exit   *exits;
+} BuilderGroup;
 
 #define WIDE G_MAXUINT32
 
@@ -420,7 +422,7 @@ strata_exits_builder_free (StrataExitsBuilder *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < self->groups->len; i++)
-    g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_array_unref);
+    g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_free);
   g_array_unref (self->groups);
   g_hash_table_unref (self->index);
   g_hash_table_unref (self->wide);
@@ -435,7 +437,7 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
   guint *slot = &self->recent[group_hash (&key) & (G_N_ELEMENTS (self->recent) - 1)];
   gint64 dur = MAX (r->end - r->start, 0);
   Exit exit = { r->start, dur >= WIDE ? WIDE : (guint32) dur, r->info1 >= WIDE ? WIDE : (guint32) r->info1 };
-  GArray *exits;
+  BuilderGroup *group;
   gpointer found;
 
   self->wide_durs |= (guint64) dur > G_MAXUINT32;
@@ -445,7 +447,7 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
     {
       if (!g_hash_table_lookup_extended (self->index, &key, NULL, &found))
         {
-          BuilderGroup g = { key, g_array_new (FALSE, FALSE, sizeof (Exit)) };
+          BuilderGroup g = { key, 0, 0, NULL };
 
           g_array_append_val (self->groups, g);
           found = GUINT_TO_POINTER (self->groups->len);
@@ -453,17 +455,26 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
         }
       *slot = GPOINTER_TO_UINT (found);
     }
-  exits = g_array_index (self->groups, BuilderGroup, *slot - 1).exits;
+  group = &g_array_index (self->groups, BuilderGroup, *slot - 1);
   if (exit.dur == WIDE || exit.info1 == WIDE)
     {
-      gint64 wide_key = (gint64) (*slot - 1) << 40 | exits->len;
+      gint64 wide_key = (gint64) (*slot - 1) << 40 | group->n;
       WideExit *wide = g_new (WideExit, 1);
 
       wide->dur = dur;
       wide->info1 = r->info1;
       g_hash_table_insert (self->wide, g_memdup2 (&wide_key, sizeof wide_key), wide);
     }
-  g_array_append_val (exits, exit);
+  /* Stored in place: an exit-heavy host adds millions, and an array's append is a call and a
+   * copy each. */
+  if (G_UNLIKELY (group->n == group->cap))
+    {
+      if (group->cap > G_MAXUINT / 2)
+        g_error ("too many KVM exits in one group");
+      group->cap = group->cap == 0 ? 1 : 2 * group->cap;
+      group->exits = g_renew (Exit, group->exits, group->cap);
+    }
+  group->exits[group->n++] = exit;
 }
 
 typedef struct
@@ -517,7 +528,7 @@ strata_exits_new (StrataExitsBuilder **builders,
 
       if (i == 0 || compare_group_key (ref->key, g_array_index (refs, GroupRef, i - 1).key) != 0)
         self->n_groups++;
-      offset += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).exits->len;
+      offset += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).n;
     }
   self->n = offset;
   self->groups = g_new0 (Group, MAX (self->n_groups, 1));
@@ -530,7 +541,7 @@ strata_exits_new (StrataExitsBuilder **builders,
     {
       const GroupRef *ref = &g_array_index (refs, GroupRef, i);
       BuilderGroup *from = &g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group);
-      const Exit *exits = (const Exit *) from->exits->data;
+      const Exit *exits = from->exits;
       gboolean first = i == 0 || compare_group_key (ref->key, g_array_index (refs, GroupRef, i - 1).key) != 0;
       Group *g;
 
@@ -543,7 +554,7 @@ strata_exits_new (StrataExitsBuilder **builders,
           g->offset = offset;
           g->n = 0;
         }
-      for (guint k = 0; k < from->exits->len; k++)
+      for (guint k = 0; k < from->n; k++)
         if (G_LIKELY (exits[k].dur != WIDE && exits[k].info1 != WIDE))
           set_exit (self, offset + k, exits[k].start, exits[k].dur, exits[k].info1);
         else
@@ -553,9 +564,9 @@ strata_exits_new (StrataExitsBuilder **builders,
 
             set_exit (self, offset + k, exits[k].start, wide->dur, wide->info1);
           }
-      offset += from->exits->len;
-      g->n += from->exits->len;
-      g_clear_pointer (&from->exits, g_array_unref);
+      offset += from->n;
+      g->n += from->n;
+      g_clear_pointer (&from->exits, g_free);
     }
   for (guint b = 0; b < n_builders; b++)
     strata_exits_builder_free (builders[b]);
