@@ -422,16 +422,25 @@ cpu_update (Model  *model,
   if (G_UNLIKELY (state == STRATA_STATE_IRQ || state == STRATA_STATE_SOFTIRQ))
     {
       /* Which handler is part of it: the one the CPU had last in that state is the likeliest
-       * (a soft IRQ often follows each IRQ: one kept for both would change every time). */
-      StrataStateDesc d = cpu_desc (model, c, t, state);
+       * (a soft IRQ often follows each IRQ: one kept for both would change every time). It
+       * is known by what cpu_desc() takes from the CPU, compared as they are: a description
+       * made only to be compared would be written a field at a time and read a word at a
+       * time, which stalls. */
       guint h = state == STRATA_STATE_SOFTIRQ;
+      CpuHandler *last = &c->handler[h];
+      guint32 comm = t != NULL ? t->name : c->tid == 0 ? c->idle_name : 0;
+      gint32 irq = h ? c->softirq : c->irq;
+      guint32 detail = h ? 0 : c->irq_name;
 
-      if (c->handler_id[h] == 0 || memcmp (&d, &c->handler_desc[h], sizeof d) != 0)
+      if (last->id == 0 || last->tid != c->tid || last->comm != comm || last->irq != irq ||
+          last->detail != detail)
         {
-          c->handler_desc[h] = d;
-          c->handler_id[h] = strata_store_builder_intern (model->b, &d) + 1;
+          StrataStateDesc d = cpu_desc (model, c, t, state);
+
+          *last = (CpuHandler) { c->tid, comm, irq, detail,
+                                 strata_store_builder_intern (model->b, &d) + 1 };
         }
-      id = c->handler_id[h] - 1;
+      id = last->id - 1;
     }
   else
     {

@@ -141,6 +141,16 @@ typedef struct
   guint32 cpu_id;
 } SyscallIds;
 
+/* What a CPU's description in an IRQ or a soft IRQ is made of, and its id (+1; 0: none). */
+typedef struct
+{
+  gint32  tid;
+  guint32 comm;
+  gint32  irq;
+  guint32 detail;
+  guint32 id;
+} CpuHandler;
+
 typedef struct
 {
   gint32  tid;              /* current thread, -1 unknown */
@@ -167,8 +177,7 @@ typedef struct
   gint32  irq;
   guint32 irq_name;
   gint32  softirq;
-  StrataStateDesc handler_desc[2];  /* in an IRQ, in a soft IRQ */
-  guint32 handler_id[2];
+  CpuHandler handler[2];    /* in an IRQ, in a soft IRQ */
 } Cpu;
 
 struct _IrqRow
