@@ -422,15 +422,6 @@ row_palette_bytes (const StoreRow *row)
   return row->id_mode == STRATA_IDS_PALETTE ? (row->palette[0] + 1) * sizeof (guint32) : 0;
 }
 
-static guint64
-row_pyramid_buckets (const StoreRow *row)
-{
-  guint64 total = 0;
-
-  for (guint l = 0; l < row->n_levels; l++)
-    total += row->level_len[l];
-  return total;
-}
 
 /* What a reading thread has checked and not yet told its file: the file's count is shared by
  * every thread, and a switch-heavy store has hundreds of thousands of small rows, so each
@@ -494,14 +485,23 @@ row_hash (const StoreRow *row)
   return h;
 }
 
-static guint64
-pyramid_hash (const StoreRow *row)
+/* The checksum of @row's summary: its buckets (each through @check, when given), then its
+ * bits, which any value of is sound. */
+static gboolean
+pyramid_hash (const StoreRow *row,
+              guint64        *hash,
+              ReadTally      *tally,
+              ChunkCheck      check,
+              gpointer        user_data)
 {
-  guint64 h = row->n_levels;
+  guint64 n_buckets;
+  gsize size = store_pyramid_size (row->n_levels, row->level_len, &n_buckets);
+  gsize bucket_bytes = n_buckets * sizeof (StoreBucket);
 
-  hash_array (row->pyramid, row_pyramid_buckets (row) * sizeof (StoreBucket), sizeof (StoreBucket),
-              &h, NULL, NULL, NULL);
-  return h;
+  *hash = row->n_levels;
+  return hash_array (row->pyramid, bucket_bytes, sizeof (StoreBucket), hash, tally, check, user_data) &&
+         hash_array ((const guint8 *) row->pyramid + bucket_bytes, size - bucket_bytes, sizeof (guint64),
+                     hash, tally, NULL, NULL);
 }
 
 /* Whether the summary of @row is of the shape its row and @end give. */
@@ -546,7 +546,7 @@ hash_worker (gpointer data)
 
       job->hashes[2 * r] = row_hash (row);
       if (job->has_pyramid[r])
-        job->hashes[2 * r + 1] = pyramid_hash (row);
+        pyramid_hash (row, &job->hashes[2 * r + 1], NULL, NULL, NULL);
     }
   return NULL;
 }
@@ -668,7 +668,7 @@ strata_store_write (StrataStore         *self,
       f->hash = job.hashes[2 * r];
       if (job.has_pyramid[r])
         {
-          f->pyramid_size = row_pyramid_buckets (row) * sizeof (StoreBucket);
+          f->pyramid_size = store_row_pyramid_bytes (row);
           f->pyramid = place_array (self, writer, row->pyramid, f->pyramid_size);
           f->pyramid_hash = job.hashes[2 * r + 1];
           f->w0 = row->w0;
@@ -873,10 +873,8 @@ verify_row (ReadJob   *job,
     return FALSE;
   if (row->pyramid != NULL)
     {
-      h = row->n_levels;
       if (!pyramid_fits (row, job->store->end) ||
-          !hash_array (row->pyramid, f->pyramid_size, sizeof (StoreBucket), &h, tally, check_buckets,
-                       &job->store->n_descs) ||
+          !pyramid_hash (row, &h, tally, check_buckets, &job->store->n_descs) ||
           !strata_section_file_checksum_ok (h, f->pyramid_hash))
         return FALSE;
     }
@@ -908,27 +906,23 @@ setup_pyramid (StrataSectionFile *file,
                gint64             end)
 {
   guint64 level_len[STORE_MAX_LEVELS];
-  guint64 total;
   gint64 first, w0;
   guint n_levels;
 
   if (row->n == 0 || (row->wide == NULL && (row->base[0] < STRATA_TIME_MIN || row->base[0] > STRATA_TIME_MAX)))
     return FALSE;
   first = CLAMP (store_row_ts (row, 0), STRATA_TIME_MIN, end);
-  total = store_pyramid_layout (first, end, row->n, &w0, &n_levels, level_len);
-  if (w0 != f->w0 || n_levels != f->n_levels || f->pyramid_size / sizeof (StoreBucket) != total ||
-      f->pyramid_size % sizeof (StoreBucket) != 0)
+  store_pyramid_layout (first, end, row->n, &w0, &n_levels, level_len);
+  if (w0 != f->w0 || n_levels != f->n_levels || f->pyramid_size != store_pyramid_size (n_levels, level_len, NULL))
     return FALSE;
+  /* 8-byte aligned: the bits are 64-bit words. */
   row->pyramid = (StoreBucket *) file_array (file, f->pyramid, f->pyramid_size);
-  if (row->pyramid == NULL || f->pyramid % 4 != 0)
+  if (row->pyramid == NULL)
     return FALSE;
   row->w0 = w0;
   row->n_levels = n_levels;
   row->level_len = g_memdup2 (level_len, n_levels * sizeof (guint64));
-  row->levels = g_new (StoreBucket *, n_levels);
-  row->levels[0] = row->pyramid;
-  for (guint l = 1; l < n_levels; l++)
-    row->levels[l] = row->levels[l - 1] + level_len[l - 1];
+  store_row_set_levels (row);
   row->pyramid_ready = 1;
   return TRUE;
 }

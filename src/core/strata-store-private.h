@@ -68,8 +68,8 @@ typedef struct
   gint64         number;
   gsize          pyramid_ready; /* g_once: thread rows get theirs when first summarized */
   gint64         w0;           /* level-0 bucket width, ns */
-  StoreBucket   *pyramid;      /* every level's buckets, level 0 first */
-  StoreBucket  **levels;       /* into pyramid */
+  StoreBucket   *pyramid;      /* every level's buckets or bits (STORE_BIT_LEVELS) */
+  StoreBucket  **levels;       /* into pyramid: each level's buckets, or bits */
   guint64       *level_len;
   guint32       *palette;      /* how many descriptions the row names, then those: what
                                 * STORE_IDS_PALETTE ids index (the row's own, or in a mapped
@@ -111,15 +111,77 @@ store_row_id_size (const StoreRow *row)
   return row->id_mode == STRATA_IDS_32 ? sizeof (guint32) : sizeof (guint16);
 }
 
-/* The bytes of @row's summary's buckets, 0 when it has none (yet). */
+/*
+ * A summary's two lowest levels, when it has more than two, keep one bit a bucket: whether a
+ * change lies strictly inside it, all that is read of them (many_changes() in
+ * strata-store-summary.c), since a pixel column read from buckets takes them from level 2 up.
+ * They are three quarters of a summary's buckets. A summary's bytes are its bucket levels'
+ * buckets, lowest level first, then its bit levels' 64-bit words, lowest first; `levels`
+ * points to each level's, whichever they are.
+ */
+#define STORE_BIT_LEVELS 2
+
+static inline guint
+store_bit_levels (guint n_levels)
+{
+  return n_levels > STORE_BIT_LEVELS ? STORE_BIT_LEVELS : 0;
+}
+
+/* The bytes of a summary of @n_levels levels of @level_len buckets; @n_buckets (if not NULL):
+ * how many of them are kept as buckets. */
+static inline gsize
+store_pyramid_size (guint          n_levels,
+                    const guint64 *level_len,
+                    guint64       *n_buckets)
+{
+  guint bit_levels = store_bit_levels (n_levels);
+  guint64 buckets = 0, words = 0;
+
+  for (guint l = 0; l < n_levels; l++)
+    {
+      if (l < bit_levels)
+        words += (level_len[l] + 63) / 64;
+      else
+        buckets += level_len[l];
+    }
+  if (n_buckets != NULL)
+    *n_buckets = buckets;
+  return buckets * sizeof (StoreBucket) + words * sizeof (guint64);
+}
+
+/* The words of bit level @l of @row's summary. */
+static inline guint64 *
+store_row_level_bits (const StoreRow *row,
+                      guint           l)
+{
+  return (guint64 *) row->levels[l];
+}
+
+/* Points @row's levels into its summary's bytes, @row->pyramid, after its layout. */
+static inline void
+store_row_set_levels (StoreRow *row)
+{
+  guint bit_levels = store_bit_levels (row->n_levels);
+  guint8 *p = (guint8 *) row->pyramid;
+
+  row->levels = g_new (StoreBucket *, row->n_levels);
+  for (guint l = bit_levels; l < row->n_levels; l++)
+    {
+      row->levels[l] = (StoreBucket *) p;
+      p += row->level_len[l] * sizeof (StoreBucket);
+    }
+  for (guint l = 0; l < bit_levels; l++)
+    {
+      row->levels[l] = (StoreBucket *) p;
+      p += (row->level_len[l] + 63) / 64 * sizeof (guint64);
+    }
+}
+
+/* The bytes of @row's summary, 0 when it has none (yet). */
 static inline gsize
 store_row_pyramid_bytes (const StoreRow *row)
 {
-  guint64 total = 0;
-
-  for (guint l = 0; l < row->n_levels; l++)
-    total += row->level_len[l];
-  return total * sizeof (StoreBucket);
+  return row->n_levels > 0 ? store_pyramid_size (row->n_levels, row->level_len, NULL) : 0;
 }
 
 /* Index of the last change at or before @ts, or -1. A block's base is its first change's

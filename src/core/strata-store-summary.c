@@ -21,7 +21,9 @@
  * For drawing, each row also keeps a pyramid of time buckets: level 0 buckets are a power of
  * two of ns wide, about eight changes each on average; each level above halves their number.
  * A bucket keeps the (state, machine) that held it longest and the machines seen in it, so a
- * pixel column that spans many changes is answered from one to three buckets.
+ * pixel column that spans many changes is answered from one to three buckets. Of levels 0
+ * and 1 only a bit a bucket is kept (STORE_BIT_LEVELS): a column narrow enough to read them
+ * spans few changes, which make its buckets again.
  */
 
 static inline guint32
@@ -239,7 +241,30 @@ store_pyramid_layout (gint64   begin,
   return total;
 }
 
-/* The piece [@s, @e) of a change, in level 0 from bucket *@cb on: FALSE once the last
+/* Where level 0's buckets go as they are made: a chunk of them at a time, which flush()
+ * turns into the levels kept. */
+#define LEVEL0_CHUNK 4096
+
+typedef struct
+{
+  StoreRow    *row;
+  StoreBucket *chunk;          /* LEVEL0_CHUNK buckets */
+  guint64      cb;             /* buckets made */
+  guint64      n0;
+} Level0;
+
+static void level0_flush (Level0 *out);
+
+G_ALWAYS_INLINE static inline void
+level0_emit (Level0      *out,
+             StoreBucket  bucket)
+{
+  out->chunk[out->cb++ % LEVEL0_CHUNK] = bucket;
+  if (out->cb % LEVEL0_CHUNK == 0)
+    level0_flush (out);
+}
+
+/* The piece [@s, @e) of a change, in level 0 from bucket @out->cb on: FALSE once the last
  * bucket is made. */
 G_ALWAYS_INLINE static inline gboolean
 level0_piece (Acc         *acc,
@@ -248,9 +273,7 @@ level0_piece (Acc         *acc,
               gint64       s,
               gint64       e,
               gint64      *bucket_end,
-              guint64     *cb,
-              StoreBucket *level0,
-              guint64      n0,
+              Level0      *out,
               gint64       w0)
 {
   /* Most changes end inside the bucket they start in. */
@@ -260,7 +283,7 @@ level0_piece (Acc         *acc,
         acc_add (acc, key, id, e - s);
       return TRUE;
     }
-  while (s < e && *cb < n0)
+  while (s < e && out->cb < out->n0)
     {
       gint64 upto = MIN (e, *bucket_end);
 
@@ -268,31 +291,30 @@ level0_piece (Acc         *acc,
       s = upto;
       if (s == *bucket_end)
         {
-          level0[(*cb)++] = acc_take (acc, w0);
+          level0_emit (out, acc_take (acc, w0));
           /* Not past the last bucket: that end may not fit in 64 bits. */
-          if (*cb < n0)
+          if (out->cb < out->n0)
             *bucket_end += w0;
         }
     }
-  return *cb < n0;
+  return out->cb < out->n0;
 }
 
-/* Level 0 of @row's summary: the changes' times per bucket. Returns the buckets made. */
-G_ALWAYS_INLINE static inline guint64
+/* Level 0 of @row's summary: the changes' times per bucket, into @out. */
+G_ALWAYS_INLINE static inline void
 build_level0 (const StrataStateDesc *descs,
               const guint32         *info,
               gint64                 end,
               const StoreRow        *row,
               Acc                   *acc,
-              StoreBucket           *level0,
-              guint64                n0,
+              Level0                *out,
               gboolean               wide)
 {
   const gint64 *wide_ts = row->wide, *base = row->base;
   const guint32 *off = row->off;
   gint64 begin = wide ? wide_ts[0] : base[0] + off[0];
   gint64 w0 = row->w0, bucket_end = w0, s = 0;
-  guint64 n = row->n, cb = 0, i;
+  guint64 n = row->n, i;
 
   /* Every change but the last ends where the next begins; the last, at @end. */
   for (i = 0; i + 1 < n; i++)
@@ -301,17 +323,102 @@ build_level0 (const StrataStateDesc *descs,
       guint32 id = store_row_id (row, i);
       guint32 key = info ? info[id] : desc_key (&descs[id]);
 
-      if (!level0_piece (acc, key, id, s, e, &bucket_end, &cb, level0, n0, w0))
-        return cb;
+      if (!level0_piece (acc, key, id, s, e, &bucket_end, out, w0))
+        return;
       s = e;
     }
   {
     guint32 id = store_row_id (row, i);
     guint32 key = info ? info[id] : desc_key (&descs[id]);
 
-    level0_piece (acc, key, id, s, end - begin, &bucket_end, &cb, level0, n0, w0);
+    level0_piece (acc, key, id, s, end - begin, &bucket_end, out, w0);
   }
-  return cb;
+}
+
+/* The bucket twice as wide as @a and @b, its halves (@b NULL: past the level's end).
+ * Approximate: the dominant of two halves is taken as the longer. Times halve, as the bucket
+ * is twice as wide; busy time rounds up. */
+static inline StoreBucket
+merge_halves (const StoreBucket *a,
+              const StoreBucket *b)
+{
+  static const StoreBucket none = { NO_KEY, 0, 0, 0, 0 };
+  StoreBucket u;
+
+  if (b == NULL)
+    b = &none;
+  if (a->key != NO_KEY && b->key != NO_KEY && (a->key & 0xffffff) == (b->key & 0xffffff))
+    u = (StoreBucket) { a->key, 0, a->dur >= b->dur ? a->desc : b->desc, (a->dur + b->dur + 1) / 2, 0 };
+  else if (b->key == NO_KEY || (a->key != NO_KEY && a->dur >= b->dur))
+    u = (StoreBucket) { a->key, 0, a->desc, (a->dur + 1) / 2, 0 };
+  else
+    u = (StoreBucket) { b->key, 0, b->desc, (b->dur + 1) / 2, 0 };
+  u.mask = a->mask | b->mask;
+  u.busy = (a->busy + b->busy + 1) / 2;
+  /* Keep a mark of the other half's activity if the winner has none. */
+  if (u.key != NO_KEY && (u.key >> 24) == 0)
+    {
+      const StoreBucket *other = u.key == a->key ? b : a;
+      guint sec = other->key == NO_KEY ? 0 : (other->key >> 24) ? (other->key >> 24) : (other->key & 0xff);
+
+      if (strata_state_is_activity (sec) && sec != (u.key & 0xff))
+        {
+          u.key |= (guint32) sec << 24;
+          if (!strata_state_is_activity (u.key & 0xff))
+            u.desc = other->desc;
+        }
+    }
+  return u;
+}
+
+/* Whether a change lies strictly inside bucket @b: its dominant key held less than all of it
+ * (see many_changes()), all that is kept of a bit level's bucket. */
+static inline gboolean
+bucket_split (const StoreBucket *b)
+{
+  return b->key != NO_KEY && b->dur < STORE_BUCKET_UNIT;
+}
+
+static inline void
+set_bit (guint64 *words,
+         guint64  i)
+{
+  words[i / 64] |= G_GUINT64_CONSTANT (1) << (i % 64);
+}
+
+/* Level 0's last chunk of buckets (a whole chunk, but the last): into level 0 itself, or,
+ * when the lowest levels are bit levels, into their bits and the buckets of level 2 they
+ * make. A chunk is a multiple of four buckets, so that its pairs and pairs of pairs are its
+ * own; only the level's last may lack its other half. */
+static void
+level0_flush (Level0 *out)
+{
+  StoreRow *row = out->row;
+  guint64 first = (out->cb - 1) / LEVEL0_CHUNK * LEVEL0_CHUNK;
+  guint64 n = out->cb - first;
+  StoreBucket level1[LEVEL0_CHUNK / 2];
+  guint64 *bits0, *bits1;
+  guint64 n1;
+
+  if (store_bit_levels (row->n_levels) == 0)
+    {
+      memcpy (row->levels[0] + first, out->chunk, n * sizeof (StoreBucket));
+      return;
+    }
+  bits0 = store_row_level_bits (row, 0);
+  bits1 = store_row_level_bits (row, 1);
+  n1 = (n + 1) / 2;
+  for (guint64 i = 0; i < n; i++)
+    if (bucket_split (&out->chunk[i]))
+      set_bit (bits0, first + i);
+  for (guint64 j = 0; j < n1; j++)
+    {
+      level1[j] = merge_halves (&out->chunk[2 * j], 2 * j + 1 < n ? &out->chunk[2 * j + 1] : NULL);
+      if (bucket_split (&level1[j]))
+        set_bit (bits1, first / 2 + j);
+    }
+  for (guint64 k = 0; k < (n1 + 1) / 2; k++)
+    row->levels[2][first / 4 + k] = merge_halves (&level1[2 * k], 2 * k + 1 < n1 ? &level1[2 * k + 1] : NULL);
 }
 
 /* @info: per description, its key, in a compact array: the descriptions themselves are far
@@ -323,88 +430,60 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
                              StoreRow              *row)
 {
   guint64 level_len[STORE_MAX_LEVELS];
-  guint64 n0, total;
-  StoreBucket *level0;
+  g_autofree StoreBucket *chunk = NULL;
+  Level0 out;
+  gsize size;
   Acc acc;
-  guint64 cb;
   gint64 begin;
   guint n_levels;
 
   if (row->n == 0)
     return 0;
   begin = store_row_ts (row, 0);
-  total = store_pyramid_layout (begin, end, row->n, &row->w0, &n_levels, level_len);
+  store_pyramid_layout (begin, end, row->n, &row->w0, &n_levels, level_len);
   row->n_levels = n_levels;
-  n0 = level_len[0];
-  row->levels = g_new0 (StoreBucket *, row->n_levels);
+  size = store_pyramid_size (n_levels, level_len, NULL);
   row->level_len = g_memdup2 (level_len, row->n_levels * sizeof (guint64));
   /* A row that spilled puts its summary in the spill too. */
   row->pyramid = NULL;
-  if (row->spill != NULL && (row->storage == STORE_SPILL ||
-                             store_spill_wants (row->spill, total * sizeof (StoreBucket))))
+  if (row->spill != NULL && (row->storage == STORE_SPILL || store_spill_wants (row->spill, size)))
     {
-      row->pyramid = store_spill_alloc (row->spill, total * sizeof (StoreBucket));
+      row->pyramid = store_spill_alloc (row->spill, size);
       row->pyramid_storage = STORE_SPILL;
     }
   if (row->pyramid == NULL)
     {
-      row->pyramid = g_new (StoreBucket, total);
+      row->pyramid = g_malloc (size);
       row->pyramid_storage = STORE_HEAP;
     }
-  row->levels[0] = row->pyramid;
-  for (guint l = 1; l < row->n_levels; l++)
-    row->levels[l] = row->levels[l - 1] + level_len[l - 1];
+  store_row_set_levels (row);
+  /* Bits are set, never cleared. */
+  for (guint l = 0; l < store_bit_levels (n_levels); l++)
+    memset (row->levels[l], 0, (level_len[l] + 63) / 64 * sizeof (guint64));
 
-  level0 = row->levels[0];
+  chunk = g_new (StoreBucket, MIN (level_len[0], LEVEL0_CHUNK));
+  out = (Level0) { row, chunk, 0, level_len[0] };
   acc_init (&acc);
   /* One copy of the loop per layout of the times and per source of the keys. */
   if (row->wide != NULL)
-    cb = info ? build_level0 (NULL, info, end, row, &acc, level0, n0, TRUE)
-              : build_level0 (descs, NULL, end, row, &acc, level0, n0, TRUE);
+    info ? build_level0 (NULL, info, end, row, &acc, &out, TRUE)
+         : build_level0 (descs, NULL, end, row, &acc, &out, TRUE);
   else
-    cb = info ? build_level0 (NULL, info, end, row, &acc, level0, n0, FALSE)
-              : build_level0 (descs, NULL, end, row, &acc, level0, n0, FALSE);
-  for (; cb < n0; cb++)
-    level0[cb] = acc_take (&acc, row->w0);
-  for (guint l = 1; l < row->n_levels; l++)
+    info ? build_level0 (NULL, info, end, row, &acc, &out, FALSE)
+         : build_level0 (descs, NULL, end, row, &acc, &out, FALSE);
+  while (out.cb < out.n0)
+    level0_emit (&out, acc_take (&acc, row->w0));
+  if (out.cb % LEVEL0_CHUNK != 0)
+    level0_flush (&out);
+
+  for (guint l = store_bit_levels (n_levels) ? STORE_BIT_LEVELS + 1 : 1; l < row->n_levels; l++)
     {
-      guint64 len = level_len[l];
-      StoreBucket *below = row->levels[l - 1];
-      StoreBucket *up = row->levels[l];
+      const StoreBucket *below = row->levels[l - 1];
 
-      for (guint64 i = 0; i < len; i++)
-        {
-          StoreBucket a = below[2 * i];
-          StoreBucket b = 2 * i + 1 < level_len[l - 1] ? below[2 * i + 1] : (StoreBucket) { NO_KEY, 0, 0, 0, 0 };
-          StoreBucket *u = &up[i];
-
-          /* Approximate above level 0: the dominant of two halves is taken as the longer.
-           * Times halve, as the bucket is twice as wide; busy time rounds up. */
-          if (a.key != NO_KEY && b.key != NO_KEY && (a.key & 0xffffff) == (b.key & 0xffffff))
-            *u = (StoreBucket) { a.key, 0, a.dur >= b.dur ? a.desc : b.desc, (a.dur + b.dur + 1) / 2, 0 };
-          else if (b.key == NO_KEY || (a.key != NO_KEY && a.dur >= b.dur))
-            *u = (StoreBucket) { a.key, 0, a.desc, (a.dur + 1) / 2, 0 };
-          else
-            *u = (StoreBucket) { b.key, 0, b.desc, (b.dur + 1) / 2, 0 };
-          u->mask = a.mask | b.mask;
-          u->busy = (a.busy + b.busy + 1) / 2;
-          /* Keep a mark of the other half's activity if the winner has none. */
-          if (u->key != NO_KEY && (u->key >> 24) == 0)
-            {
-              StoreBucket other = u->key == a.key ? b : a;
-              guint sec = other.key == NO_KEY ? 0 : (other.key >> 24) ? (other.key >> 24) : (other.key & 0xff);
-
-              if (strata_state_is_activity (sec) && sec != (u->key & 0xff))
-                {
-                  u->key |= (guint32) sec << 24;
-                  if (!strata_state_is_activity (u->key & 0xff))
-                    u->desc = other.desc;
-                }
-            }
-        }
+      for (guint64 i = 0; i < level_len[l]; i++)
+        row->levels[l][i] = merge_halves (&below[2 * i], 2 * i + 1 < level_len[l - 1] ? &below[2 * i + 1] : NULL);
     }
-
-  return total * sizeof (StoreBucket);
+  return size;
 }
 
 typedef struct
@@ -515,15 +594,69 @@ gallop_ge (const StoreRow *row,
   return lo;
 }
 
+/* Bucket @i of level 0 of @row's summary, made again from the row's changes as
+ * _strata_store_build_pyramid() made it: each change's piece inside it, in order. */
+static StoreBucket
+level0_bucket (const StrataStore *store,
+               const StoreRow    *row,
+               guint64            i)
+{
+  gint64 begin = store_row_ts (row, 0);
+  gint64 w0 = row->w0;
+  gint64 bs = (gint64) i * w0;
+  gint64 be = bs > G_MAXINT64 - w0 ? G_MAXINT64 : bs + w0;
+  Acc acc;
+
+  acc_init (&acc);
+  for (gint64 k = MAX (store_row_find_le (row, begin + bs), 0); (guint64) k < row->n; k++)
+    {
+      gint64 s = store_row_ts (row, k) - begin;
+      gint64 e = (guint64) k + 1 < row->n ? store_row_ts (row, k + 1) - begin : store->end - begin;
+
+      if (s >= be)
+        break;
+      if (MAX (s, bs) < MIN (e, be))
+        {
+          guint32 id = store_row_id (row, k);
+
+          acc_add (&acc, key_of (store, id), id, MIN (e, be) - MAX (s, bs));
+        }
+    }
+  return acc_take (&acc, w0);
+}
+
+/* Bucket @i of @level of @row's summary: kept, or, on a bit level, made again. */
+static StoreBucket
+row_bucket (const StrataStore *store,
+            const StoreRow    *row,
+            guint              level,
+            guint64            i)
+{
+  StoreBucket a, b;
+
+  if (level >= store_bit_levels (row->n_levels))
+    return row->levels[level][i];
+  if (level == 0)
+    return level0_bucket (store, row, i);
+  g_assert (level == 1);
+  a = level0_bucket (store, row, 2 * i);
+  if (2 * i + 1 >= row->level_len[0])
+    return merge_halves (&a, NULL);
+  b = level0_bucket (store, row, 2 * i + 1);
+  return merge_halves (&a, &b);
+}
+
 /* A pixel column [@a, @b) of many changes, from the summary's buckets; @cur, the last change
  * at or before @a, names its description only where no bucket has one (it may be -1 when
- * one has). */
+ * one has). A column narrower than four buckets of level 0 takes them from one of the bit
+ * levels: it spans few changes, which make those buckets again. */
 static void
-summarize_buckets (const StoreRow *row,
-                   gint64          a,
-                   gint64          b,
-                   gint64          cur,
-                   StrataPixel    *px)
+summarize_buckets (const StrataStore *store,
+                   const StoreRow    *row,
+                   gint64             a,
+                   gint64             b,
+                   gint64             cur,
+                   StrataPixel       *px)
 {
   gint64 begin = store_row_ts (row, 0);
   guint level = 0;
@@ -540,7 +673,7 @@ summarize_buckets (const StoreRow *row,
     }
   for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < row->level_len[level]; bi++)
     {
-      StoreBucket bk = row->levels[level][bi];
+      StoreBucket bk = row_bucket (store, row, level, bi);
       gint64 bs = begin + (gint64) bi * wl;
       double overlap = (double) (MIN (b, bs + wl) - MAX (a, bs)) / wl;
 
@@ -598,13 +731,17 @@ many_changes (const StoreRow *row,
   first = (guint64) ((a - begin + wl - 1) / wl);
   last = (guint64) ((b - begin) / wl);         /* past the last whole bucket */
   last = MIN (last, row->level_len[level] - 1);
-  for (guint64 bi = first; bi < last && found < 3; bi++)
+  if (level < store_bit_levels (row->n_levels))
     {
-      const StoreBucket *bk = &row->levels[level][bi];
+      const guint64 *bits = store_row_level_bits (row, level);
 
-      if (bk->key != NO_KEY && bk->dur < STORE_BUCKET_UNIT)
-        found++;
+      for (guint64 bi = first; bi < last && found < 3; bi++)
+        found += (bits[bi / 64] >> (bi % 64)) & 1;
+      return found >= 3;
     }
+  for (guint64 bi = first; bi < last && found < 3; bi++)
+    if (bucket_split (&row->levels[level][bi]))
+      found++;
   return found >= 3;
 }
 
@@ -653,7 +790,7 @@ strata_store_summarize (StrataStore *self,
       b = MIN (b, self->end);
       if (many_changes (row, a, b))
         {
-          summarize_buckets (row, a, b, cur, px);
+          summarize_buckets (self, row, a, b, cur, px);
           px->busy = CLAMP (px->busy, 0.f, 1.f);
           /* The next column finds its first change afresh. */
           cur = -1;
@@ -725,7 +862,7 @@ strata_store_summarize (StrataStore *self,
           px->changes = k - cur == 1 ? 1 : 2;
         }
       else
-        summarize_buckets (row, a, b, cur, px);
+        summarize_buckets (self, row, a, b, cur, px);
       px->busy = CLAMP (px->busy, 0.f, 1.f);
       /* Zoomed in, one interval covers many columns: those inside it are this one again. */
       if (k - cur == 1)

@@ -522,12 +522,12 @@ static void
 row_remap_pyramid (StoreRow      *row,
                    const guint32 *map)
 {
-  guint64 total = 0;
+  guint64 total;
 
   if (row->pyramid == NULL)
     return;
-  for (guint l = 0; l < row->n_levels; l++)
-    total += row->level_len[l];
+  /* The buckets come first; bits name no description. */
+  store_pyramid_size (row->n_levels, row->level_len, &total);
   for (guint64 i = 0; i < total; i++)
     if (row->pyramid[i].key != NO_KEY)
       row->pyramid[i].desc = map[row->pyramid[i].desc];

@@ -402,7 +402,7 @@ void     strata_store_summarize  (StrataStore    *self,
  * the writer reports write errors when finished.
  */
 #define STRATA_STORE_FORMAT_VERSION 3
-#define STRATA_STORE_SUMMARY_VERSION 2
+#define STRATA_STORE_SUMMARY_VERSION 3
 
 void                strata_store_write          (StrataStore           *self,
                                                  StrataSectionWriter   *writer);
