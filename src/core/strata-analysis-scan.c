@@ -643,6 +643,127 @@ sort_windows (GArray *windows)
     memcpy (windows->data, src, n * sizeof (Window));
 }
 
+/* A run's windows in its stream's list, and where they go in their vCPU's. */
+typedef struct
+{
+  GArray *target;
+  guint   at;
+  guint   from;
+  guint   to;
+} WindowBlock;
+
+typedef struct
+{
+  StreamScan  *scans;
+  GArray     **blocks;    /* WindowBlock, by stream */
+  guint        n;
+  GPtrArray   *sort;      /* the vCPUs' windows to sort */
+  gint         next;      /* atomic: the next stream, then the next array to sort */
+} WindowJobs;
+
+static gpointer
+copy_worker (gpointer data)
+{
+  WindowJobs *jobs = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->n)
+    {
+      StreamScan *ss = &jobs->scans[i];
+      const RunWindow *windows = (const RunWindow *) ss->windows->data;
+
+      for (guint b = 0; b < jobs->blocks[i]->len; b++)
+        {
+          const WindowBlock *block = &g_array_index (jobs->blocks[i], WindowBlock, b);
+          Window *out = &g_array_index (block->target, Window, block->at);
+
+          for (guint k = block->from; k < block->to; k++)
+            out[k - block->from] = (Window) { windows[k].start, windows[k].end };
+        }
+      g_ptr_array_unref (ss->buffers);
+      g_array_unref (ss->windows);
+      g_array_unref (ss->runs);
+      g_array_unref (ss->pids);
+      g_array_unref (ss->messages);
+      g_array_unref (jobs->blocks[i]);
+    }
+  return NULL;
+}
+
+static gpointer
+sort_worker (gpointer data)
+{
+  WindowJobs *jobs = data;
+  gint i;
+
+  while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->sort->len)
+    sort_windows (g_ptr_array_index (jobs->sort, i));
+  return NULL;
+}
+
+/* Each stream's windows to their vCPUs' lists, in the order of the streams and of their runs
+ * (each vCPU's list is then sorted by merging those runs), and the streams' lists freed. */
+static void
+place_windows (StreamScan *scans,
+               guint       n,
+               GPtrArray  *vms)
+{
+  g_autofree GArray **blocks = g_new0 (GArray *, MAX (n, 1));
+  g_autoptr(GHashTable) lengths = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  g_autoptr(GPtrArray) sort = g_ptr_array_new ();
+  WindowJobs jobs;
+
+  for (guint s = 0; s < n; s++)
+    {
+      const RunWindow *windows = (const RunWindow *) scans[s].windows->data;
+      guint len = scans[s].windows->len;
+
+      blocks[s] = g_array_new (FALSE, FALSE, sizeof (WindowBlock));
+      /* A run's windows come together: one block a run. */
+      for (guint i = 0, j; i < len; i = j)
+        {
+          const Run *run = &g_array_index (scans[s].runs, Run, windows[i].run);
+          WindowBlock block;
+          gpointer known;
+
+          for (j = i + 1; j < len && windows[j].run == windows[i].run; j++)
+            ;
+          if (run->vm == NULL)
+            continue;
+          block.target = vm_windows (run->vm, run->vcpu);
+          if (!g_hash_table_lookup_extended (lengths, block.target, NULL, &known))
+            {
+              known = GUINT_TO_POINTER (block.target->len);
+              g_ptr_array_add (targets, block.target);
+            }
+          block.at = GPOINTER_TO_UINT (known);
+          block.from = i;
+          block.to = j;
+          g_hash_table_insert (lengths, block.target, GUINT_TO_POINTER (block.at + (j - i)));
+          g_array_append_val (blocks[s], block);
+        }
+    }
+  for (guint t = 0; t < targets->len; t++)
+    {
+      GArray *target = g_ptr_array_index (targets, t);
+
+      g_array_set_size (target, GPOINTER_TO_UINT (g_hash_table_lookup (lengths, target)));
+    }
+  jobs = (WindowJobs) { scans, blocks, n, sort, 0 };
+  strata_parallel_run ("strata-scan", n, copy_worker, &jobs);
+
+  for (guint v = 0; v < vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (vms, v);
+
+      for (guint c = 0; c < vm->windows->len; c++)
+        g_ptr_array_add (sort, g_ptr_array_index (vm->windows, c));
+    }
+  jobs.next = 0;
+  strata_parallel_run ("strata-scan", sort->len, sort_worker, &jobs);
+}
+
 /* The pid of @tid: the last one given at or before @ts, else the first one given after (a
  * state dump may come after a thread's first entries), else the thread itself. */
 static gint32
@@ -769,42 +890,9 @@ scan_host (Model *model)
         }
     }
 
-  /* The windows, each vCPU's in time order. */
-  for (guint s = 0; s < n; s++)
-    {
-      const RunWindow *windows = (const RunWindow *) scans[s].windows->data;
-      guint len = scans[s].windows->len;
-
-      /* A run's windows come together: one block a run. */
-      for (guint i = 0, j; i < len; i = j)
-        {
-          const Run *run = &g_array_index (scans[s].runs, Run, windows[i].run);
-          GArray *target;
-          Window *out;
-
-          for (j = i + 1; j < len && windows[j].run == windows[i].run; j++)
-            ;
-          if (run->vm == NULL)
-            continue;
-          target = vm_windows (run->vm, run->vcpu);
-          g_array_set_size (target, target->len + (j - i));
-          out = &g_array_index (target, Window, target->len - (j - i));
-          for (guint k = i; k < j; k++)
-            out[k - i] = (Window) { windows[k].start, windows[k].end };
-        }
-      g_ptr_array_unref (scans[s].buffers);
-      g_array_unref (scans[s].windows);
-      g_array_unref (scans[s].runs);
-      g_array_unref (scans[s].pids);
-      g_array_unref (scans[s].messages);
-    }
-  for (guint v = 0; v < vms->len; v++)
-    {
-      Vm *vm = g_ptr_array_index (vms, v);
-
-      for (guint c = 0; c < vm->windows->len; c++)
-        sort_windows (g_ptr_array_index (vm->windows, c));
-    }
+  /* The windows, each vCPU's in time order: where each run's go is found here, the copying
+   * and sorting (tens of megabytes on an exit-heavy host) run on every core. */
+  place_windows (scans, n, vms);
 }
 
 void
