@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "strata-analysis-private.h"
 
 static int
@@ -98,30 +100,63 @@ _strata_analysis_cause_of (GHashTable            *vcpu_threads,
   return cause;
 }
 
-/* Adds what ran on pCPU row @row over [@from, @to) to @by, a cause each (not sorted). */
-void
-_strata_analysis_add_causes (StrataStore *store,
-                             guint        row,
-                             gint64       from,
-                             gint64       to,
-                             GHashTable  *vcpu_threads,
-                             GArray      *by)
+/* The causes of descriptions met lately, by id: the intervals a preemption spans repeat a
+ * few descriptions, each of which would otherwise cost a look in the vCPU threads' table. */
+#define CAUSE_CACHE 256
+
+typedef struct
 {
+  guint32               id[CAUSE_CACHE];    /* G_MAXUINT32: empty */
+  StrataPreemptionCause cause[CAUSE_CACHE]; /* ns unused */
+} CauseCache;
+
+static void
+cause_cache_init (CauseCache *cache)
+{
+  memset (cache->id, 0xff, sizeof cache->id);
+}
+
+/* As _strata_analysis_add_causes(), through @cache (NULL: none). The row's arrays are read
+ * in place: a busy pCPU gives a preemption tens of intervals. */
+static void
+add_causes (StrataStore *store,
+            guint        row_index,
+            gint64       from,
+            gint64       to,
+            GHashTable  *vcpu_threads,
+            CauseCache  *cache,
+            GArray      *by)
+{
+  const StoreRow *row = g_ptr_array_index (store->rows, row_index);
   guint64 first, last;
 
-  strata_store_range (store, row, from, to, &first, &last);
+  strata_store_range (store, row_index, from, to, &first, &last);
   for (guint64 k = first; k < last; k++)
     {
-      StrataInterval iv;
+      gint64 start = store_row_ts (row, k);
+      gint64 end = k + 1 < row->n ? store_row_ts (row, k + 1) : store->end;
+      guint32 id = store_row_id (row, k);
+      const StrataStateDesc *desc = &store->descs[id];
       StrataPreemptionCause now;
       gint64 ns;
       guint c;
 
-      strata_store_interval (store, row, k, &iv);
-      ns = MIN (iv.end, to) - MAX (iv.start, from);
-      if (ns <= 0 || strata_state_desc_is_gap (iv.desc))
+      ns = MIN (end, to) - MAX (start, from);
+      if (ns <= 0 || strata_state_desc_is_gap (desc))
         continue;
-      now = _strata_analysis_cause_of (vcpu_threads, iv.desc);
+      if (cache == NULL)
+        now = _strata_analysis_cause_of (vcpu_threads, desc);
+      else
+        {
+          guint slot = id % CAUSE_CACHE;
+
+          if (cache->id[slot] != id)
+            {
+              cache->id[slot] = id;
+              cache->cause[slot] = _strata_analysis_cause_of (vcpu_threads, desc);
+            }
+          now = cache->cause[slot];
+        }
       for (c = 0; c < by->len; c++)
         {
           StrataPreemptionCause *cause = &g_array_index (by, StrataPreemptionCause, c);
@@ -144,6 +179,18 @@ _strata_analysis_add_causes (StrataStore *store,
     }
 }
 
+/* Adds what ran on pCPU row @row over [@from, @to) to @by, a cause each (not sorted). */
+void
+_strata_analysis_add_causes (StrataStore *store,
+                             guint        row,
+                             gint64       from,
+                             gint64       to,
+                             GHashTable  *vcpu_threads,
+                             GArray      *by)
+{
+  add_causes (store, row, from, to, vcpu_threads, NULL, by);
+}
+
 void
 _strata_analysis_sort_causes (GArray *by)
 {
@@ -158,7 +205,9 @@ causes_worker (gpointer data)
   StrataAnalysis *pub = job->pub;
 
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (gint));   /* by pCPU, -2: not looked up */
+  g_autofree CauseCache *cache = g_new (CauseCache, 1);
 
+  cause_cache_init (cache);
   for (guint i = job->from; i < job->to; i++)
     {
       StrataPreemption *p = &g_array_index (pub->preemptions, StrataPreemption, i);
@@ -186,7 +235,7 @@ causes_worker (gpointer data)
       p->by = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
       if (row < 0)
         continue;
-      _strata_analysis_add_causes (store, row, p->start, p->end, job->vcpu_threads, p->by);
+      add_causes (store, row, p->start, p->end, job->vcpu_threads, cache, p->by);
       g_array_sort (p->by, compare_causes);
     }
   return NULL;
