@@ -597,6 +597,24 @@ _strata_analysis_new_empty (StrataSet *set)
   return pub;
 }
 
+/* What the merge does beside absorbing the builders, which it does not touch. */
+typedef struct
+{
+  Analysis            *a;
+  StrataExitsBuilder **exits;   /* a model's each, taken */
+  StrataExits         *index;
+} MergeJob;
+
+static gpointer
+merge_side (gpointer data)
+{
+  MergeJob *job = data;
+
+  _strata_analysis_sort_preemptions (job->a->preemptions);
+  job->index = strata_exits_new (job->exits, job->a->models->len);
+  return NULL;
+}
+
 StrataAnalysis *
 strata_analysis_new (StrataSet                   *set,
                      const StrataAnalysisOptions *options,
@@ -705,30 +723,40 @@ strata_analysis_new (StrataSet                   *set,
   phase_done (options, "fusion");
   _strata_analysis_fix_names (&a);
   phase_done (options, "names");
-  /* The largest builder first: into an empty one, its descriptions keep their ids. */
+  /* The exits' index and the preemptions' order are made on another core meanwhile. */
   {
+    MergeJob job = { &a, g_new0 (StrataExitsBuilder *, MAX (a.models->len, 1)), NULL };
+    GThread *thread;
     guint largest = 0;
 
+    for (guint m = 0; m < a.models->len; m++)
+      {
+        Model *model = g_ptr_array_index (a.models, m);
+
+        g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
+        job.exits[m] = g_steal_pointer (&model->exits);
+      }
+    thread = g_thread_try_new ("strata-exits", merge_side, &job, NULL);
+    if (thread == NULL)
+      merge_side (&job);
+    /* The largest builder first: into an empty one, its descriptions keep their ids. */
     for (guint m = 1; m < a.models->len; m++)
       if (strata_store_builder_n_changes (((Model *) g_ptr_array_index (a.models, m))->b) >
           strata_store_builder_n_changes (((Model *) g_ptr_array_index (a.models, largest))->b))
         largest = m;
     if (largest < a.models->len)
       strata_store_builder_absorb (a.builder, g_steal_pointer (&((Model *) g_ptr_array_index (a.models, largest))->b));
-  }
-  {
-    g_autofree StrataExitsBuilder **exits = g_new0 (StrataExitsBuilder *, MAX (a.models->len, 1));
-
     for (guint m = 0; m < a.models->len; m++)
       {
         Model *model = g_ptr_array_index (a.models, m);
 
         if (model->b != NULL)
           strata_store_builder_absorb (a.builder, g_steal_pointer (&model->b));
-        g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
-        exits[m] = g_steal_pointer (&model->exits);
       }
-    pub->exits = strata_exits_new (exits, a.models->len);
+    if (thread != NULL)
+      g_thread_join (thread);
+    pub->exits = job.index;
+    g_free (job.exits);
   }
   phase_done (options, "merge");
 
@@ -744,7 +772,6 @@ strata_analysis_new (StrataSet                   *set,
                                           machine->name, machine->outside_guest_mode));
     }
 
-  _strata_analysis_sort_preemptions (pub->preemptions);
   /* Causes need the rows, not their drawing summaries: found while those are built. */
   pub->store = strata_store_builder_finish_full (g_steal_pointer (&a.builder), begin, end,
                                                  _strata_analysis_find_causes, pub);
