@@ -169,11 +169,15 @@ index_probe (const StrataStoreBuilder *self,
   return index_probe_hash (self, d, index_hash (d));
 }
 
+/* How many descriptions ahead a walk over many fetches their slots. */
+#define INDEX_AHEAD 16
+
 /* Room in the index for @n descriptions, at most half full. */
 static void
 index_reserve (StrataStoreBuilder *self,
                guint32             n)
 {
+  guint32 ahead[INDEX_AHEAD];
   guint64 cap = 16;
 
   while (cap < 2 * (guint64) n)
@@ -185,11 +189,22 @@ index_reserve (StrataStoreBuilder *self,
   g_free (self->index);
   self->index = g_new0 (guint32, cap);
   self->index_mask = (guint32) (cap - 1);
-  /* They are distinct: each goes to the first empty slot from its home. */
+  /* They are distinct: each goes to the first empty slot from its home, which is fetched
+   * INDEX_AHEAD descriptions before (a slot of a large index is a cache miss). */
+  for (guint32 id = 0; id < MIN (self->n_descs, INDEX_AHEAD); id++)
+    {
+      ahead[id] = index_hash (&self->descs[id]);
+      __builtin_prefetch (&self->index[ahead[id] & self->index_mask], 1);
+    }
   for (guint32 id = 0; id < self->n_descs; id++)
     {
-      guint32 h = index_hash (&self->descs[id]), i = h & self->index_mask;
+      guint32 h = ahead[id % INDEX_AHEAD], i = h & self->index_mask;
 
+      if (id + INDEX_AHEAD < self->n_descs)
+        {
+          ahead[id % INDEX_AHEAD] = index_hash (&self->descs[id + INDEX_AHEAD]);
+          __builtin_prefetch (&self->index[ahead[id % INDEX_AHEAD] & self->index_mask], 1);
+        }
       while (self->index[i] != 0)
         i = (i + 1) & self->index_mask;
       self->index[i] = index_entry (self, h, id);
@@ -321,36 +336,42 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
   return self->rows->len - 1;
 }
 
+/* Interning @key (its reserved field 0) of index_hash() @h, past the cache. */
+static guint32
+intern_hashed (StrataStoreBuilder    *self,
+               const StrataStateDesc *key,
+               guint32                h)
+{
+  guint32 i, id;
+
+  if (self->n_descs + 1 > (self->index_mask + 1) / 2)
+    index_reserve (self, self->n_descs + 1);
+  i = index_probe_hash (self, key, h);
+  if (self->index[i] != 0)
+    return INDEX_ID (self, self->index[i]);
+  if (self->n_descs == G_MAXUINT32 - 1)
+    g_error ("too many state descriptions");
+  descs_reserve (self, self->n_descs + 1);
+  id = self->n_descs++;
+  self->descs[id] = *key;
+  self->index[i] = index_entry (self, h, id);
+  return id;
+}
+
 guint32
 strata_store_builder_intern (StrataStoreBuilder    *self,
                              const StrataStateDesc *desc)
 {
   StrataStateDesc key = *desc;
   StoreDescCacheEntry *slot;
-  guint32 h, i, id;
 
   key.reserved = 0;
   slot = &self->cache[desc_hash (&key) & (STORE_DESC_CACHE_SIZE - 1)];
   if (slot->id != G_MAXUINT32 && memcmp (&slot->desc, &key, sizeof key) == 0)
     return slot->id;
-  if (self->n_descs + 1 > (self->index_mask + 1) / 2)
-    index_reserve (self, self->n_descs + 1);
-  h = index_hash (&key);
-  i = index_probe_hash (self, &key, h);
-  if (self->index[i] != 0)
-    id = INDEX_ID (self, self->index[i]);
-  else
-    {
-      if (self->n_descs == G_MAXUINT32 - 1)
-        g_error ("too many state descriptions");
-      descs_reserve (self, self->n_descs + 1);
-      id = self->n_descs++;
-      self->descs[id] = key;
-      self->index[i] = index_entry (self, h, id);
-    }
   slot->desc = key;
-  slot->id = id;
-  return id;
+  slot->id = intern_hashed (self, &key, index_hash (&key));
+  return slot->id;
 }
 
 /* The cases strata_store_builder_set_id_fast() leaves out: a row's first change, one that
@@ -721,10 +742,24 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
   guint n_descs = other->n_descs;
   g_autofree guint32 *map = g_new (guint32, MAX (n_descs, 1));
   g_autofree guint32 *scratch = NULL;
+  guint32 ahead[INDEX_AHEAD];
   gboolean small;
 
+  /* Each of @other's descriptions is interned, its slot fetched ahead (most are new). */
+  for (guint i = 0; i < MIN (n_descs, INDEX_AHEAD); i++)
+    ahead[i] = index_hash (&other->descs[i]);
   for (guint i = 0; i < n_descs; i++)
-    map[i] = strata_store_builder_intern (self, &other->descs[i]);
+    {
+      guint32 h = ahead[i % INDEX_AHEAD];
+
+      if (i + INDEX_AHEAD < n_descs)
+        {
+          ahead[i % INDEX_AHEAD] = index_hash (&other->descs[i + INDEX_AHEAD]);
+          if (self->index != NULL)
+            __builtin_prefetch (&self->index[ahead[i % INDEX_AHEAD] & self->index_mask]);
+        }
+      map[i] = intern_hashed (self, &other->descs[i], h);
+    }
   small = map_keeps_small (map, n_descs);
   if (!small)
     scratch = g_new0 (guint32, G_MAXUINT16 + 1);
@@ -865,6 +900,7 @@ absorb_map_worker (gpointer data)
   AbsorbMapJob *job = data;
   const StrataStoreBuilder *self = job->self, *other = job->other;
   guint32 mask = job->mask, id_mask = job->id_mask;
+  guint32 ahead[INDEX_AHEAD];
   gint chunk;
 
   while ((chunk = g_atomic_int_add (&job->next, 1)) < (gint) ((other->n_descs + ABSORB_MAP_CHUNK - 1) / ABSORB_MAP_CHUNK))
@@ -872,11 +908,21 @@ absorb_map_worker (gpointer data)
       guint32 from = (guint32) chunk * ABSORB_MAP_CHUNK;
       guint32 to = MIN (from + ABSORB_MAP_CHUNK, other->n_descs);
 
+      for (guint32 i = from; i < MIN (to, from + INDEX_AHEAD); i++)
+        {
+          ahead[i % INDEX_AHEAD] = index_hash (&other->descs[i]);
+          __builtin_prefetch (&job->slots[ahead[i % INDEX_AHEAD] & mask]);
+        }
       for (guint32 i = from; i < to; i++)
         {
           const StrataStateDesc *d = &other->descs[i];
-          guint32 h = index_hash (d), tag = h & ~id_mask;
+          guint32 h = ahead[i % INDEX_AHEAD], tag = h & ~id_mask;
 
+          if (i + INDEX_AHEAD < to)
+            {
+              ahead[i % INDEX_AHEAD] = index_hash (&other->descs[i + INDEX_AHEAD]);
+              __builtin_prefetch (&job->slots[ahead[i % INDEX_AHEAD] & mask]);
+            }
           job->map[i] = G_MAXUINT32;
           for (guint32 j = h & mask; job->slots[j] != 0; j = (j + 1) & mask)
             if ((job->slots[j] & ~id_mask) == tag &&
