@@ -7,16 +7,18 @@
 
 #pragma once
 
+#include <string.h>
+
 #include "strata-section-file.h"
 #include "strata-store.h"
 
 G_BEGIN_DECLS
 
 /*
- * Only the store's files (strata-store.c, -summary.c, -file.c) and the analysis include
- * this: setting a row's state is what the analysis does most (tens of millions of times on
- * a large set), and a call per change costs more than the common case itself, which
- * strata_store_builder_set_id_fast() inlines.
+ * Only the store's files (strata-store.c, -row.c, -fixup.c, -summary.c, -file.c) and the
+ * analysis include this: setting a row's state is what the analysis does most (tens of
+ * millions of times on a large set), and a call per change costs more than the common case
+ * itself, which strata_store_builder_set_id_fast() inlines.
  */
 
 /* One bucket of a row's summary. Times are in 65535ths of the bucket's width, so that a
@@ -224,6 +226,24 @@ store_row_find_le (const StoreRow *row,
   return (gint64) lo - 1;
 }
 
+/* A description's hash, little mixed, and equality: for tables of descriptions. */
+static inline guint
+store_desc_hash (gconstpointer p)
+{
+  const StrataStateDesc *d = p;
+
+  return d->state ^ (d->machine << 5) ^ ((guint) d->vcpu * 31u) ^ ((guint) d->tid * 2654435761u) ^
+         (d->comm * 40503u) ^ ((guint) d->host_tid * 97u) ^ (d->host_comm * 13u) ^
+         ((guint) d->irq * 769u) ^ (d->detail * 2246822519u);
+}
+
+static inline gboolean
+store_desc_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  return memcmp (a, b, sizeof (StrataStateDesc)) == 0;
+}
+
 /* Most changes reuse a handful of descriptions: a small direct-mapped cache in front of the
  * hash table halves the cost of interning. */
 #define STORE_DESC_CACHE_SIZE 4096
@@ -324,6 +344,8 @@ void     store_row_free_pyramid  (StoreRow         *row);
 void     store_row_resize        (StoreRow         *row,
                                   guint64           cap);
 void     store_row_widen_ids     (StoreRow         *row);
+void     store_row_remap_pyramid (StoreRow         *row,
+                                  const guint32    *map);
 void     store_row_compact_ids   (StoreRow         *row,
                                   guint32          *scratch);
 void     store_row_remap_ids     (StoreRow         *row,

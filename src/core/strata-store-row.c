@@ -533,3 +533,19 @@ strata_store_row_push (StoreRow *row,
   store_row_put_id (row, n, id);
   row->n = n + 1;
 }
+
+/* A row summarized before its descriptions were renumbered: its buckets name them too. */
+void
+store_row_remap_pyramid (StoreRow      *row,
+                         const guint32 *map)
+{
+  guint64 total;
+
+  if (row->pyramid == NULL)
+    return;
+  /* The buckets come first; bits name no description. */
+  store_pyramid_size (row->n_levels, row->level_len, &total);
+  for (guint64 i = 0; i < total; i++)
+    if (row->pyramid[i].key != NO_KEY)
+      row->pyramid[i].desc = map[row->pyramid[i].desc];
+}
