@@ -522,9 +522,11 @@ test_widths (void)
       index = strata_exits_new (&builder, 1);
       read = save_and_read (index, 1);
       memory[variant] = strata_exits_memory (index);
-      g_assert_cmpuint (strata_exits_memory (read), ==, memory[variant]);
-      /* 20 bytes an exit when narrow, 8 more for wide durations, 4 more for a wide info1. */
-      g_assert_cmpuint (memory[variant] / 5000, ==, variant == 0 ? 20 : variant == 1 ? 28 : 24);
+      /* 16 bytes an exit when narrow, 8 more for wide durations, 4 more for a wide info1; a
+       * block of exits that spans more than 4.29 s (the 5 s exit's) keeps 64-bit starts, as
+       * a saved index does for every exit. */
+      g_assert_cmpuint (memory[variant] / 5000, ==, variant == 0 ? 16 : variant == 1 ? 25 : 20);
+      g_assert_cmpuint (strata_exits_memory (read) / 5000, ==, variant == 0 ? 20 : variant == 1 ? 28 : 24);
 
       for (guint k = 0; k < 60; k++)
         {

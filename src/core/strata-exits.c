@@ -56,7 +56,11 @@ struct _StrataExits
   guint    n_groups;
   guint64  n;
   guint64  n_blocks;
-  gint64  *starts;
+  gint64  *starts;            /* read from a file, or being built; else NULL and: */
+  guint32 *starts32;          /* a start less its block's first (bstart) */
+  gint64  *bstart;
+  gint64 **bwide;             /* by block: NULL, or its own starts when it spans more than
+                               * 4.29 s (a rare exit reason's) */
   gint64  *durs;              /* or durs32, when every duration fits; sorted alike */
   guint32 *durs32;
   guint64 *info1;             /* or info32, when every info1 fits */
@@ -74,6 +78,22 @@ exit_dur (const StrataExits *self,
           guint64            i)
 {
   return self->durs32 != NULL ? (gint64) self->durs32[i] : self->durs[i];
+}
+
+/* The start of exit @i, of group @g. */
+static inline gint64
+exit_start (const StrataExits *self,
+            const Group       *g,
+            guint64            i)
+{
+  guint64 b;
+
+  if (self->starts != NULL)
+    return self->starts[i];
+  b = g->block0 + ((i - g->offset) >> BLOCK_BITS);
+  if (G_UNLIKELY (self->bwide[b] != NULL))
+    return self->bwide[b][(i - g->offset) & (BLOCK - 1)];
+  return self->bstart[b] + self->starts32[i];
 }
 
 static inline guint64
@@ -496,6 +516,51 @@ compare_group_refs (gconstpointer a,
   return ra->builder < rb->builder ? -1 : ra->builder > rb->builder;
 }
 
+/* Once built, starts become 32-bit offsets from their block's first: 4 bytes an exit less,
+ * held to the end of the analysis, where its peak is. A block that spans more than 4.29 s (a
+ * rare exit reason's) keeps its own 64-bit starts. In place: each offset lands below the
+ * starts still to be read. A saved index has plain starts (strata_exits_write()). */
+static void
+narrow_starts (StrataExits *self)
+{
+  guint8 *bytes = (guint8 *) self->starts;
+
+  self->bstart = g_new (gint64, MAX (self->n_blocks, 1));
+  self->bwide = g_new0 (gint64 *, MAX (self->n_blocks, 1));
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    {
+      const Group *g = &self->groups[gi];
+
+      for (guint64 b = 0; b < group_blocks (g); b++)
+        {
+          guint64 from = g->offset + (b << BLOCK_BITS);
+          guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
+
+          /* Starts ascend within a group. */
+          self->bstart[g->block0 + b] = self->starts[from];
+          if ((guint64) (self->starts[from + len - 1] - self->starts[from]) > G_MAXUINT32)
+            self->bwide[g->block0 + b] = g_memdup2 (&self->starts[from], len * sizeof (gint64));
+        }
+    }
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    {
+      const Group *g = &self->groups[gi];
+
+      for (guint64 i = g->offset; i < g->offset + g->n; i++)
+        {
+          guint64 b = g->block0 + ((i - g->offset) >> BLOCK_BITS);
+          gint64 start;
+          guint32 off;
+
+          memcpy (&start, bytes + i * sizeof start, sizeof start);
+          off = self->bwide[b] != NULL ? 0 : (guint32) (start - self->bstart[b]);
+          memcpy (bytes + i * sizeof off, &off, sizeof off);
+        }
+    }
+  self->starts = NULL;
+  self->starts32 = g_realloc (bytes, MAX (self->n, 1) * sizeof (guint32));
+}
+
 StrataExits *
 strata_exits_new (StrataExitsBuilder **builders,
                   guint                n_builders)
@@ -596,6 +661,7 @@ strata_exits_new (StrataExitsBuilder **builders,
         }
     }
   build_blocks (self, TRUE);
+  narrow_starts (self);
   return self;
 }
 
@@ -615,6 +681,11 @@ strata_exits_free (StrataExits *self)
       g_free (self->sorted);
       g_free (self->sorted32);
     }
+  g_free (self->starts32);
+  g_free (self->bstart);
+  for (guint64 b = 0; self->bwide != NULL && b < self->n_blocks; b++)
+    g_free (self->bwide[b]);
+  g_free (self->bwide);
   g_clear_pointer (&self->file, strata_section_file_unref);
   g_free (self->bmin);
   g_free (self->bmax);
@@ -632,9 +703,17 @@ strata_exits_n_exits (StrataExits *self)
 gsize
 strata_exits_memory (StrataExits *self)
 {
+  gsize wide = 0;
+
   g_return_val_if_fail (self != NULL, 0);
-  return self->n_groups * sizeof (Group) + self->n * (sizeof (gint64) + 2 * dur_bytes (self) + info1_bytes (self)) +
-         self->n_blocks * 3 * sizeof (gint64);
+
+  for (guint gi = 0; self->bwide != NULL && gi < self->n_groups; gi++)
+    for (guint64 b = 0; b < group_blocks (&self->groups[gi]); b++)
+      if (self->bwide[self->groups[gi].block0 + b] != NULL)
+        wide += MIN (BLOCK, self->groups[gi].n - (b << BLOCK_BITS)) * sizeof (gint64);
+  return self->n_groups * sizeof (Group) +
+         self->n * ((self->starts != NULL ? sizeof (gint64) : sizeof (guint32)) + 2 * dur_bytes (self) + info1_bytes (self)) +
+         self->n_blocks * (3 * sizeof (gint64) + (self->starts != NULL ? 0 : sizeof (gint64) + sizeof (gint64 *))) + wide;
 }
 
 guint
@@ -715,6 +794,28 @@ lower_bound (const gint64 *a,
   return lo;
 }
 
+/* The first index of [lo, hi), in group @g, whose start is >= @t. */
+static guint64
+lower_bound_start (const StrataExits *self,
+                   const Group       *g,
+                   guint64            lo,
+                   guint64            hi,
+                   gint64             t)
+{
+  if (self->starts != NULL)
+    return lower_bound (self->starts, lo, hi, t);
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (exit_start (self, g, mid) < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 /* The number of values of sorted @a [0, n) that are <= @v. */
 static guint64
 count_le32 (const guint32 *a,
@@ -773,8 +874,8 @@ strata_exits_range (StrataExits *self,
   g_return_if_fail (first != NULL && last != NULL);
 
   g = &self->groups[group];
-  *first = lower_bound (self->starts, g->offset, g->offset + g->n, from) - g->offset;
-  *last = MAX (*first, lower_bound (self->starts, g->offset, g->offset + g->n, to) - g->offset);
+  *first = lower_bound_start (self, g, g->offset, g->offset + g->n, from) - g->offset;
+  *last = MAX (*first, lower_bound_start (self, g, g->offset, g->offset + g->n, to) - g->offset);
 }
 
 void
@@ -792,9 +893,9 @@ strata_exits_get (StrataExits *self,
 
   g = &self->groups[group];
   if (start != NULL)
-    *start = self->starts[g->offset + index];
+    *start = exit_start (self, g, g->offset + index);
   if (end != NULL)
-    *end = self->starts[g->offset + index] + exit_dur (self, g->offset + index);
+    *end = exit_start (self, g, g->offset + index) + exit_dur (self, g->offset + index);
 }
 
 /* The group and the index in the arrays of the exit of vCPU @vcpu of @machine that holds @ts;
@@ -830,8 +931,8 @@ find_at (StrataExits *self,
       if (g->machine != machine || g->vcpu != vcpu)
         break;
       /* The last exit starting at or before @ts. */
-      i = lower_bound (self->starts, g->offset, g->offset + g->n, ts == G_MAXINT64 ? ts : ts + 1);
-      if (i == g->offset || self->starts[i - 1] + exit_dur (self, i - 1) <= ts)
+      i = lower_bound_start (self, g, g->offset, g->offset + g->n, ts == G_MAXINT64 ? ts : ts + 1);
+      if (i == g->offset || exit_start (self, g, i - 1) + exit_dur (self, i - 1) <= ts)
         continue;
       *group = gi;
       *at = i - 1;
@@ -862,9 +963,9 @@ strata_exits_at (StrataExits *self,
   if (code != NULL)
     *code = self->groups[gi].code;
   if (start != NULL)
-    *start = self->starts[i];
+    *start = exit_start (self, &self->groups[gi], i);
   if (end != NULL)
-    *end = self->starts[i] + exit_dur (self, i);
+    *end = exit_start (self, &self->groups[gi], i) + exit_dur (self, i);
   return TRUE;
 }
 
@@ -1045,7 +1146,24 @@ strata_exits_write (StrataExits         *self,
   strata_section_writer_write (writer, &n, sizeof n);
   strata_section_writer_write (writer, widths, sizeof widths);
   strata_section_writer_write (writer, self->groups, self->n_groups * sizeof (Group));
-  strata_section_writer_write (writer, self->starts, self->n * sizeof (gint64));
+  if (self->starts != NULL)
+    strata_section_writer_write (writer, self->starts, self->n * sizeof (gint64));
+  else
+    for (guint gi = 0; gi < self->n_groups; gi++)
+      {
+        const Group *g = &self->groups[gi];
+        gint64 chunk[BLOCK];
+
+        for (guint64 b = 0; b < group_blocks (g); b++)
+          {
+            guint64 from = g->offset + (b << BLOCK_BITS);
+            guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
+
+            for (guint64 k = 0; k < len; k++)
+              chunk[k] = exit_start (self, g, from + k);
+            strata_section_writer_write (writer, chunk, len * sizeof (gint64));
+          }
+      }
   strata_section_writer_write (writer, self->durs32 != NULL ? (gconstpointer) self->durs32 : self->durs,
                                self->n * dur_bytes (self));
   strata_section_writer_write (writer, self->sorted32 != NULL ? (gconstpointer) self->sorted32 : self->sorted,
