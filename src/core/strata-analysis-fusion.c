@@ -179,6 +179,27 @@ fuse_row (FuseJob            *job,
     }
 }
 
+/* Whether host row @row has an interval in guest mode. */
+static gboolean
+row_has_guest (StrataStoreBuilder *hb,
+               guint               row)
+{
+  StrataRowView view;
+
+  strata_store_builder_row_view (hb, row, &view);
+  if (view.id_mode == STRATA_IDS_PALETTE)
+    {
+      for (guint32 k = 1; k <= view.palette[0]; k++)
+        if (strata_store_builder_desc (hb, view.palette[k])->state == STRATA_STATE_GUEST)
+          return TRUE;
+      return FALSE;
+    }
+  for (guint64 i = 0; i < view.n; i++)
+    if (strata_store_builder_desc (hb, strata_row_view_id (&view, i))->state == STRATA_STATE_GUEST)
+      return TRUE;
+  return FALSE;
+}
+
 /* Moves the fused rows back into the host's builder in row order, each as soon as the rows
  * before it did: ids then do not depend on timing, and a row's builder, which holds a copy of
  * every description the row names, goes early. Meanwhile (@workers) the other workers read
@@ -192,11 +213,13 @@ move_ready (FuseJob  *job,
       FuseResult *result = job->ready[job->order[job->moved]];
 
       /* Beyond the room reserved (damaged traces only), once the workers are done. */
-      if (workers && !strata_store_builder_descs_fit (job->host->b, result->b))
+      if (workers && result->b != NULL && !strata_store_builder_descs_fit (job->host->b, result->b))
         return;
       job->ready[job->order[job->moved]] = NULL;
 
-      strata_store_builder_move_rows (job->host->b, &result->host_row, result->b, &result->row, 1);
+      /* None: the host's row stays as it is (no guest mode). */
+      if (result->b != NULL)
+        strata_store_builder_move_rows (job->host->b, &result->host_row, result->b, &result->row, 1);
       strata_store_builder_free (result->b);
       g_free (result);
       job->moved++;
@@ -227,6 +250,18 @@ fuse_worker (gpointer data)
 
       if ((gint) row < 0)
         continue;
+      /* A pCPU that never ran a guest: its fused row would be its row as it is, each of its
+       * descriptions interned into a builder of its own and back, which finds each again. */
+      if (!row_has_guest (job->host->b, row))
+        {
+          strata_store_builder_summarize (job->host->b, row, job->set_end);
+          result = g_new0 (FuseResult, 1);
+          g_mutex_lock (&job->lock);
+          job->ready[cpu] = result;
+          move_ready (job, TRUE);
+          g_mutex_unlock (&job->lock);
+          continue;
+        }
       /* A builder per row, whichever thread fuses it: the ids its descriptions get when the
        * rows come back in CPU order then do not depend on how the rows were shared out. */
       result = g_new0 (FuseResult, 1);
