@@ -113,11 +113,9 @@ exit_sorted (const StrataExits *self,
 static inline void
 set_exit (StrataExits *self,
           guint64      i,
-          gint64       start,
           gint64       dur,
           guint64      info1)
 {
-  self->starts[i] = start;
   if (self->durs32 != NULL)
     self->durs32[i] = (guint32) dur;
   else
@@ -128,15 +126,24 @@ set_exit (StrataExits *self,
     self->info1[i] = info1;
 }
 
-/* The arrays of @self->n exits, narrow or wide. */
+/* The arrays of @self->n exits, narrow or wide; with @starts, 64-bit starts, else 32-bit
+ * ones and their blocks' (of @self->n_blocks). */
 static void
 alloc_exits (StrataExits *self,
+             gboolean     starts,
              gboolean     wide_durs,
              gboolean     wide_info1)
 {
   gsize n = MAX (self->n, 1);
 
-  self->starts = g_new (gint64, n);
+  if (starts)
+    self->starts = g_new (gint64, n);
+  else
+    {
+      self->starts32 = g_new (guint32, n);
+      self->bstart = g_new (gint64, MAX (self->n_blocks, 1));
+      self->bwide = g_new0 (gint64 *, MAX (self->n_blocks, 1));
+    }
   if (wide_durs)
     {
       self->durs = g_new (gint64, n);
@@ -389,28 +396,31 @@ group_equal (gconstpointer a,
   return compare_group_key (a, b) == 0;
 }
 
-/* A duration or info1 that does not fit 32 bits is WIDE here, and its value is in the
- * builder's wide table: the builders hold every exit at once, at the analysis's peak. */
+/* A start, as an offset from the first of its block of BLOCK exits, a duration or an info1
+ * that does not fit 32 bits is WIDE here, and the exit is in the builder's wide table: the
+ * builders hold every exit at once, at the analysis's peak. */
 typedef struct
 {
-  gint64  start;
+  guint32 start;
   guint32 dur;
   guint32 info1;
 } Exit;
 
-/* A builder's group: its exits so far (16 bytes an exit, no key). */
+/* A builder's group: its exits so far (12 bytes an exit, no key). */
 typedef struct
 {
   Group   key;                /* offset and n unused */
   guint   n;
   guint   cap;                /* doubling, as an array's would */
   Exit   *exits;
+  gint64 *bases;              /* by block: its first exit's start */
 } BuilderGroup;
 
 #define WIDE G_MAXUINT32
 
 typedef struct
 {
+  gint64  start;
   gint64  dur;
   guint64 info1;
 } WideExit;
@@ -442,7 +452,10 @@ strata_exits_builder_free (StrataExitsBuilder *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < self->groups->len; i++)
-    g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_free);
+    {
+      g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_free);
+      g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).bases, g_free);
+    }
   g_array_unref (self->groups);
   g_hash_table_unref (self->index);
   g_hash_table_unref (self->wide);
@@ -456,9 +469,10 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
   Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
   guint *slot = &self->recent[group_hash (&key) & (G_N_ELEMENTS (self->recent) - 1)];
   gint64 dur = MAX (r->end - r->start, 0);
-  Exit exit = { r->start, dur >= WIDE ? WIDE : (guint32) dur, r->info1 >= WIDE ? WIDE : (guint32) r->info1 };
+  Exit exit = { 0, dur >= WIDE ? WIDE : (guint32) dur, r->info1 >= WIDE ? WIDE : (guint32) r->info1 };
   BuilderGroup *group;
   gpointer found;
+  gint64 base;
 
   self->wide_durs |= (guint64) dur > G_MAXUINT32;
   self->wide_info1 |= r->info1 > G_MAXUINT32;
@@ -467,7 +481,7 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
     {
       if (!g_hash_table_lookup_extended (self->index, &key, NULL, &found))
         {
-          BuilderGroup g = { key, 0, 0, NULL };
+          BuilderGroup g = { key, 0, 0, NULL, NULL };
 
           g_array_append_val (self->groups, g);
           found = GUINT_TO_POINTER (self->groups->len);
@@ -476,15 +490,6 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
       *slot = GPOINTER_TO_UINT (found);
     }
   group = &g_array_index (self->groups, BuilderGroup, *slot - 1);
-  if (exit.dur == WIDE || exit.info1 == WIDE)
-    {
-      gint64 wide_key = (gint64) (*slot - 1) << 40 | group->n;
-      WideExit *wide = g_new (WideExit, 1);
-
-      wide->dur = dur;
-      wide->info1 = r->info1;
-      g_hash_table_insert (self->wide, g_memdup2 (&wide_key, sizeof wide_key), wide);
-    }
   /* Stored in place: an exit-heavy host adds millions, and an array's append is a call and a
    * copy each. */
   if (G_UNLIKELY (group->n == group->cap))
@@ -493,6 +498,22 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
         g_error ("too many KVM exits in one group");
       group->cap = group->cap == 0 ? 1 : 2 * group->cap;
       group->exits = g_renew (Exit, group->exits, group->cap);
+      group->bases = g_renew (gint64, group->bases, (group->cap + BLOCK - 1) >> BLOCK_BITS);
+    }
+  if ((group->n & (BLOCK - 1)) == 0)
+    group->bases[group->n >> BLOCK_BITS] = r->start;
+  base = group->bases[group->n >> BLOCK_BITS];
+  /* A vCPU's exits come in time order, closer than 4.29 s but for rare reasons'. */
+  exit.start = r->start >= base && (guint64) (r->start - base) < WIDE ? (guint32) (r->start - base) : WIDE;
+  if (exit.start == WIDE || exit.dur == WIDE || exit.info1 == WIDE)
+    {
+      gint64 wide_key = (gint64) (*slot - 1) << 40 | group->n;
+      WideExit *wide = g_new (WideExit, 1);
+
+      wide->start = r->start;
+      wide->dur = dur;
+      wide->info1 = r->info1;
+      g_hash_table_insert (self->wide, g_memdup2 (&wide_key, sizeof wide_key), wide);
     }
   group->exits[group->n++] = exit;
 }
@@ -514,51 +535,6 @@ compare_group_refs (gconstpointer a,
   if (c != 0)
     return c;
   return ra->builder < rb->builder ? -1 : ra->builder > rb->builder;
-}
-
-/* Once built, starts become 32-bit offsets from their block's first: 4 bytes an exit less,
- * held to the end of the analysis, where its peak is. A block that spans more than 4.29 s (a
- * rare exit reason's) keeps its own 64-bit starts. In place: each offset lands below the
- * starts still to be read. A saved index has plain starts (strata_exits_write()). */
-static void
-narrow_starts (StrataExits *self)
-{
-  guint8 *bytes = (guint8 *) self->starts;
-
-  self->bstart = g_new (gint64, MAX (self->n_blocks, 1));
-  self->bwide = g_new0 (gint64 *, MAX (self->n_blocks, 1));
-  for (guint gi = 0; gi < self->n_groups; gi++)
-    {
-      const Group *g = &self->groups[gi];
-
-      for (guint64 b = 0; b < group_blocks (g); b++)
-        {
-          guint64 from = g->offset + (b << BLOCK_BITS);
-          guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
-
-          /* Starts ascend within a group. */
-          self->bstart[g->block0 + b] = self->starts[from];
-          if ((guint64) (self->starts[from + len - 1] - self->starts[from]) > G_MAXUINT32)
-            self->bwide[g->block0 + b] = g_memdup2 (&self->starts[from], len * sizeof (gint64));
-        }
-    }
-  for (guint gi = 0; gi < self->n_groups; gi++)
-    {
-      const Group *g = &self->groups[gi];
-
-      for (guint64 i = g->offset; i < g->offset + g->n; i++)
-        {
-          guint64 b = g->block0 + ((i - g->offset) >> BLOCK_BITS);
-          gint64 start;
-          guint32 off;
-
-          memcpy (&start, bytes + i * sizeof start, sizeof start);
-          off = self->bwide[b] != NULL ? 0 : (guint32) (start - self->bstart[b]);
-          memcpy (bytes + i * sizeof off, &off, sizeof off);
-        }
-    }
-  self->starts = NULL;
-  self->starts32 = g_realloc (bytes, MAX (self->n, 1) * sizeof (guint32));
 }
 
 StrataExits *
@@ -593,20 +569,11 @@ strata_exits_new (StrataExitsBuilder **builders,
 
       if (i == 0 || compare_group_key (ref->key, g_array_index (refs, GroupRef, i - 1).key) != 0)
         self->n_groups++;
-      offset += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).n;
     }
-  self->n = offset;
   self->groups = g_new0 (Group, MAX (self->n_groups, 1));
-  alloc_exits (self, wide_durs, wide_info1);
-
-  /* Each group's exits go to their place, and their builder's copy goes at once, so that the
-   * two are not held whole together. */
-  offset = 0;
   for (guint i = 0, gi = 0; i < refs->len; i++)
     {
       const GroupRef *ref = &g_array_index (refs, GroupRef, i);
-      BuilderGroup *from = &g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group);
-      const Exit *exits = from->exits;
       gboolean first = i == 0 || compare_group_key (ref->key, g_array_index (refs, GroupRef, i - 1).key) != 0;
       Group *g;
 
@@ -619,49 +586,91 @@ strata_exits_new (StrataExitsBuilder **builders,
           g->offset = offset;
           g->n = 0;
         }
-      for (guint k = 0; k < from->n; k++)
-        if (G_LIKELY (exits[k].dur != WIDE && exits[k].info1 != WIDE))
-          set_exit (self, offset + k, exits[k].start, exits[k].dur, exits[k].info1);
-        else
-          {
-            gint64 key = (gint64) ref->group << 40 | k;
-            const WideExit *wide = g_hash_table_lookup (builders[ref->builder]->wide, &key);
-
-            set_exit (self, offset + k, exits[k].start, wide->dur, wide->info1);
-          }
-      offset += from->n;
-      g->n += from->n;
-      g_clear_pointer (&from->exits, g_free);
+      g->n += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).n;
+      offset += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).n;
     }
-  for (guint b = 0; b < n_builders; b++)
-    strata_exits_builder_free (builders[b]);
-
-  /* In case the order came otherwise: sort a group whose starts go back. */
+  self->n = offset;
   for (guint gi = 0; gi < self->n_groups; gi++)
     {
+      self->groups[gi].block0 = self->n_blocks;
+      self->n_blocks += group_blocks (&self->groups[gi]);
+    }
+  alloc_exits (self, FALSE, wide_durs, wide_info1);
+
+  /* A group at a time: its exits go to their place, and their builders' copies go at once,
+   * so that the two are not held whole together; its starts are whole only while it is
+   * made. */
+  for (guint i = 0, gi = 0; gi < self->n_groups; gi++)
+    {
       const Group *g = &self->groups[gi];
+      g_autofree gint64 *starts = g_new (gint64, MAX (g->n, 1));
+      guint64 at = 0;
       gboolean ordered = TRUE;
 
-      for (guint64 i = g->offset + 1; i < g->offset + g->n && ordered; i++)
-        ordered = self->starts[i - 1] <= self->starts[i];
+      for (; i < refs->len && compare_group_key (g_array_index (refs, GroupRef, i).key, g) == 0; i++)
+        {
+          const GroupRef *ref = &g_array_index (refs, GroupRef, i);
+          BuilderGroup *from = &g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group);
+          const Exit *exits = from->exits;
+
+          for (guint k = 0; k < from->n; k++, at++)
+            if (G_LIKELY (exits[k].start != WIDE && exits[k].dur != WIDE && exits[k].info1 != WIDE))
+              {
+                starts[at] = from->bases[k >> BLOCK_BITS] + exits[k].start;
+                set_exit (self, g->offset + at, exits[k].dur, exits[k].info1);
+              }
+            else
+              {
+                gint64 key = (gint64) ref->group << 40 | k;
+                const WideExit *wide = g_hash_table_lookup (builders[ref->builder]->wide, &key);
+
+                starts[at] = wide->start;
+                set_exit (self, g->offset + at, wide->dur, wide->info1);
+              }
+          g_clear_pointer (&from->exits, g_free);
+          g_clear_pointer (&from->bases, g_free);
+        }
+
+      /* In case the order came otherwise: sort a group whose starts go back. */
+      for (guint64 k = 1; k < g->n && ordered; k++)
+        ordered = starts[k - 1] <= starts[k];
       if (!ordered)
         {
           g_autofree gint64 *triples = g_new (gint64, 3 * g->n);
 
-          for (guint64 i = 0; i < g->n; i++)
+          for (guint64 k = 0; k < g->n; k++)
             {
-              triples[3 * i] = self->starts[g->offset + i];
-              triples[3 * i + 1] = exit_dur (self, g->offset + i);
-              triples[3 * i + 2] = (gint64) exit_info1 (self, g->offset + i);
+              triples[3 * k] = starts[k];
+              triples[3 * k + 1] = exit_dur (self, g->offset + k);
+              triples[3 * k + 2] = (gint64) exit_info1 (self, g->offset + k);
             }
           /* Triples sort by start: compare_i64 on the first of each. */
           qsort (triples, g->n, 3 * sizeof (gint64), compare_i64);
-          for (guint64 i = 0; i < g->n; i++)
-            set_exit (self, g->offset + i, triples[3 * i], triples[3 * i + 1], (guint64) triples[3 * i + 2]);
+          for (guint64 k = 0; k < g->n; k++)
+            {
+              starts[k] = triples[3 * k];
+              set_exit (self, g->offset + k, triples[3 * k + 1], (guint64) triples[3 * k + 2]);
+            }
+        }
+
+      /* A start is kept as an offset from its block's first: 4 bytes an exit less, held to
+       * the end of the analysis, where its peak is. A block that spans more than 4.29 s (a
+       * rare exit reason's) keeps its own 64-bit starts. */
+      for (guint64 b = 0; b < group_blocks (g); b++)
+        {
+          guint64 from = b << BLOCK_BITS;
+          guint64 len = MIN (BLOCK, g->n - from);
+
+          self->bstart[g->block0 + b] = starts[from];
+          if ((guint64) (starts[from + len - 1] - starts[from]) > G_MAXUINT32)
+            self->bwide[g->block0 + b] = g_memdup2 (&starts[from], len * sizeof (gint64));
+          for (guint64 k = from; k < from + len; k++)
+            self->starts32[g->offset + k] = self->bwide[g->block0 + b] != NULL ? 0 : (guint32) (starts[k] - starts[from]);
         }
     }
+  for (guint b = 0; b < n_builders; b++)
+    strata_exits_builder_free (builders[b]);
   build_blocks (self, TRUE);
-  narrow_starts (self);
   return self;
 }
 
@@ -1258,7 +1267,7 @@ strata_exits_read (StrataSectionFile  *file,
     }
   else
     {
-      alloc_exits (self, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0);
+      alloc_exits (self, TRUE, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0);
       if (n > 0)
         {
           memcpy (self->starts, data, n * sizeof (gint64));
