@@ -396,8 +396,8 @@ group_equal (gconstpointer a,
   return compare_group_key (a, b) == 0;
 }
 
-/* A start, as an offset from the first of its block of BLOCK exits, a duration or an info1
- * that does not fit 32 bits is WIDE here, and the exit is in the builder's wide table: the
+/* A start is an offset from its segment's base (see BuilderGroup). A duration or info1 that
+ * does not fit 32 bits is WIDE here, and the exit is in the builder's wide table: the
  * builders hold every exit at once, at the analysis's peak. */
 typedef struct
 {
@@ -406,21 +406,31 @@ typedef struct
   guint32 info1;
 } Exit;
 
-/* A builder's group: its exits so far (12 bytes an exit, no key). */
+/* Exits from @first on start at @base or later, less than 4.29 s after it. */
 typedef struct
 {
-  Group   key;                /* offset and n unused */
-  guint   n;
-  guint   cap;                /* doubling, as an array's would */
-  Exit   *exits;
-  gint64 *bases;              /* by block: its first exit's start */
+  guint64 first;
+  gint64  base;
+} Segment;
+
+/* A builder's group: its exits so far (12 bytes an exit, no key), and the segments that
+ * their starts are offsets in, a new one whenever a start is out of the last's reach: a
+ * busy vCPU's exits need one every 4.29 s. */
+typedef struct
+{
+  Group    key;               /* offset and n unused */
+  guint    n;
+  guint    cap;               /* doubling, as an array's would */
+  Exit    *exits;
+  Segment *segs;
+  guint    n_segs;
+  guint    segs_cap;
 } BuilderGroup;
 
 #define WIDE G_MAXUINT32
 
 typedef struct
 {
-  gint64  start;
   gint64  dur;
   guint64 info1;
 } WideExit;
@@ -454,7 +464,7 @@ strata_exits_builder_free (StrataExitsBuilder *self)
   for (guint i = 0; i < self->groups->len; i++)
     {
       g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_free);
-      g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).bases, g_free);
+      g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).segs, g_free);
     }
   g_array_unref (self->groups);
   g_hash_table_unref (self->index);
@@ -481,7 +491,7 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
     {
       if (!g_hash_table_lookup_extended (self->index, &key, NULL, &found))
         {
-          BuilderGroup g = { key, 0, 0, NULL, NULL };
+          BuilderGroup g = { key, 0, 0, NULL, NULL, 0, 0 };
 
           g_array_append_val (self->groups, g);
           found = GUINT_TO_POINTER (self->groups->len);
@@ -498,19 +508,25 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
         g_error ("too many KVM exits in one group");
       group->cap = group->cap == 0 ? 1 : 2 * group->cap;
       group->exits = g_renew (Exit, group->exits, group->cap);
-      group->bases = g_renew (gint64, group->bases, (group->cap + BLOCK - 1) >> BLOCK_BITS);
     }
-  if ((group->n & (BLOCK - 1)) == 0)
-    group->bases[group->n >> BLOCK_BITS] = r->start;
-  base = group->bases[group->n >> BLOCK_BITS];
-  /* A vCPU's exits come in time order, closer than 4.29 s but for rare reasons'. */
-  exit.start = r->start >= base && (guint64) (r->start - base) < WIDE ? (guint32) (r->start - base) : WIDE;
-  if (exit.start == WIDE || exit.dur == WIDE || exit.info1 == WIDE)
+  base = group->n_segs > 0 ? group->segs[group->n_segs - 1].base : 0;
+  /* A vCPU's exits come in time order. */
+  if (group->n_segs == 0 || r->start < base || (guint64) (r->start - base) > G_MAXUINT32)
+    {
+      if (group->n_segs == group->segs_cap)
+        {
+          group->segs_cap = group->segs_cap == 0 ? 1 : 2 * group->segs_cap;
+          group->segs = g_renew (Segment, group->segs, group->segs_cap);
+        }
+      base = r->start;
+      group->segs[group->n_segs++] = (Segment) { group->n, base };
+    }
+  exit.start = (guint32) (r->start - base);
+  if (exit.dur == WIDE || exit.info1 == WIDE)
     {
       gint64 wide_key = (gint64) (*slot - 1) << 40 | group->n;
       WideExit *wide = g_new (WideExit, 1);
 
-      wide->start = r->start;
       wide->dur = dur;
       wide->info1 = r->info1;
       g_hash_table_insert (self->wide, g_memdup2 (&wide_key, sizeof wide_key), wide);
@@ -612,23 +628,25 @@ strata_exits_new (StrataExitsBuilder **builders,
           const GroupRef *ref = &g_array_index (refs, GroupRef, i);
           BuilderGroup *from = &g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group);
           const Exit *exits = from->exits;
+          guint seg = 0;
 
           for (guint k = 0; k < from->n; k++, at++)
-            if (G_LIKELY (exits[k].start != WIDE && exits[k].dur != WIDE && exits[k].info1 != WIDE))
-              {
-                starts[at] = from->bases[k >> BLOCK_BITS] + exits[k].start;
+            {
+              while (seg + 1 < from->n_segs && from->segs[seg + 1].first <= k)
+                seg++;
+              starts[at] = from->segs[seg].base + exits[k].start;
+              if (G_LIKELY (exits[k].dur != WIDE && exits[k].info1 != WIDE))
                 set_exit (self, g->offset + at, exits[k].dur, exits[k].info1);
-              }
-            else
-              {
-                gint64 key = (gint64) ref->group << 40 | k;
-                const WideExit *wide = g_hash_table_lookup (builders[ref->builder]->wide, &key);
+              else
+                {
+                  gint64 key = (gint64) ref->group << 40 | k;
+                  const WideExit *wide = g_hash_table_lookup (builders[ref->builder]->wide, &key);
 
-                starts[at] = wide->start;
-                set_exit (self, g->offset + at, wide->dur, wide->info1);
-              }
+                  set_exit (self, g->offset + at, wide->dur, wide->info1);
+                }
+            }
           g_clear_pointer (&from->exits, g_free);
-          g_clear_pointer (&from->bases, g_free);
+          g_clear_pointer (&from->segs, g_free);
         }
 
       /* In case the order came otherwise: sort a group whose starts go back. */
