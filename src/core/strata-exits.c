@@ -110,11 +110,12 @@ exit_sorted (const StrataExits *self,
   return self->sorted32 != NULL ? (gint64) self->sorted32[i] : self->sorted[i];
 }
 
+/* Exit @i's duration and info1, narrow or wide (its start is kept apart). */
 static inline void
-set_exit (StrataExits *self,
-          guint64      i,
-          gint64       dur,
-          guint64      info1)
+set_dur_info1 (StrataExits *self,
+               guint64      i,
+               gint64       dur,
+               guint64      info1)
 {
   if (self->durs32 != NULL)
     self->durs32[i] = (guint32) dur;
@@ -636,13 +637,13 @@ strata_exits_new (StrataExitsBuilder **builders,
                 seg++;
               starts[at] = from->segs[seg].base + exits[k].start;
               if (G_LIKELY (exits[k].dur != WIDE && exits[k].info1 != WIDE))
-                set_exit (self, g->offset + at, exits[k].dur, exits[k].info1);
+                set_dur_info1 (self, g->offset + at, exits[k].dur, exits[k].info1);
               else
                 {
                   gint64 key = (gint64) ref->group << 40 | k;
                   const WideExit *wide = g_hash_table_lookup (builders[ref->builder]->wide, &key);
 
-                  set_exit (self, g->offset + at, wide->dur, wide->info1);
+                  set_dur_info1 (self, g->offset + at, wide->dur, wide->info1);
                 }
             }
           g_clear_pointer (&from->exits, g_free);
@@ -667,7 +668,7 @@ strata_exits_new (StrataExitsBuilder **builders,
           for (guint64 k = 0; k < g->n; k++)
             {
               starts[k] = triples[3 * k];
-              set_exit (self, g->offset + k, triples[3 * k + 1], (guint64) triples[3 * k + 2]);
+              set_dur_info1 (self, g->offset + k, triples[3 * k + 1], (guint64) triples[3 * k + 2]);
             }
         }
 
@@ -802,35 +803,15 @@ strata_exits_find_group (StrataExits *self,
   return -1;
 }
 
-/* The first index of [lo, hi) whose start is >= @t. */
+/* The first exit of group @g (an index in the arrays) whose start is >= @t, or the group's
+ * end. */
 static guint64
-lower_bound (const gint64 *a,
-             guint64       lo,
-             guint64       hi,
-             gint64        t)
-{
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-
-      if (a[mid] < t)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-/* The first index of [lo, hi), in group @g, whose start is >= @t. */
-static guint64
-lower_bound_start (const StrataExits *self,
+group_lower_bound (const StrataExits *self,
                    const Group       *g,
-                   guint64            lo,
-                   guint64            hi,
                    gint64             t)
 {
-  if (self->starts != NULL)
-    return lower_bound (self->starts, lo, hi, t);
+  guint64 lo = g->offset, hi = g->offset + g->n;
+
   while (lo < hi)
     {
       guint64 mid = lo + (hi - lo) / 2;
@@ -901,8 +882,8 @@ strata_exits_range (StrataExits *self,
   g_return_if_fail (first != NULL && last != NULL);
 
   g = &self->groups[group];
-  *first = lower_bound_start (self, g, g->offset, g->offset + g->n, from) - g->offset;
-  *last = MAX (*first, lower_bound_start (self, g, g->offset, g->offset + g->n, to) - g->offset);
+  *first = group_lower_bound (self, g, from) - g->offset;
+  *last = MAX (*first, group_lower_bound (self, g, to) - g->offset);
 }
 
 void
@@ -958,7 +939,7 @@ find_at (StrataExits *self,
       if (g->machine != machine || g->vcpu != vcpu)
         break;
       /* The last exit starting at or before @ts. */
-      i = lower_bound_start (self, g, g->offset, g->offset + g->n, ts == G_MAXINT64 ? ts : ts + 1);
+      i = group_lower_bound (self, g, ts == G_MAXINT64 ? ts : ts + 1);
       if (i == g->offset || exit_start (self, g, i - 1) + exit_dur (self, i - 1) <= ts)
         continue;
       *group = gi;

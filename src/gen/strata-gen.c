@@ -82,9 +82,9 @@ main (int   argc,
       if (n_events <= 0)
         return fail ("--events must be positive");
       if (guest_forks < 0 || guest_forks > 100)
-        return fail ("--guest-forks must be 1 to 100");
+        return fail ("--guest-forks must be from 1 to 100 (0: the shape's own)");
       if (guest_window_us < 0 || guest_window_us > G_MAXINT64 / 1000)
-        return fail ("--guest-window must be positive");
+        return fail ("--guest-window must be positive and below 2^63 ns (0: the shape's own)");
       params.model = g_str_equal (command, "demo") ? STRATA_SCENARIO_DEMO : STRATA_SCENARIO_BENCH;
       params.n_events = (guint64) n_events;
       params.legacy = legacy;
