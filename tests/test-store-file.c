@@ -534,7 +534,7 @@ test_other_summaries (void)
 }
 
 /*
- * Description ids of 16 bits: a row naming more than 65,536 descriptions keeps 32-bit ids,
+ * Description ids of 16 bits: a row naming more than 65,536 descriptions keeps 24-bit ids,
  * a row naming few of a builder of more gets a palette, one whose every id is small keeps
  * those; each read back as it was set, before and after saving, against a plain record.
  */
@@ -608,9 +608,10 @@ assert_record (StrataStore  *store,
   g_assert_cmpuint (n_used, ==, g_hash_table_size (named));
 }
 
-/* Rows: "many" names MANY descriptions, "few" a handful past the first 65,536 (after some
- * below), "small" only the first few; "moved" comes from another builder whose small ids
- * are renumbered past 16 bits when it is absorbed. */
+/* Rows: "many" names MANY descriptions (and gets more changes once trimmed), "few" a handful
+ * past the first 65,536 (after some below), "small" only the first few; "moved" comes from
+ * another builder whose small ids are renumbered past 16 bits when it is absorbed, and
+ * "moved-many", of 24-bit ids, from the same builder. */
 static StrataStore *
 build_palettes (StrataStoreSpill *spill,
                 Record           *recs,
@@ -623,6 +624,7 @@ build_palettes (StrataStoreSpill *spill,
   guint small = strata_store_builder_add_row (b, "small", STRATA_ROW_IRQ, 0, 1);
   guint thread = strata_store_builder_add_row (b, "thread", STRATA_ROW_THREAD, 0, 7);
   guint moved = strata_store_builder_add_row (other, "moved", STRATA_ROW_PCPU, 0, 2);
+  guint moved_many = strata_store_builder_add_row (other, "moved-many", STRATA_ROW_VCPU, 1, 0);
   gint64 ts = 1000;
 
   StrataStateDesc last = tid_desc (MANY + 50, STRATA_STATE_IDLE);
@@ -652,9 +654,30 @@ build_palettes (StrataStoreSpill *spill,
 
       record_set (other, moved, &recs[4], 5000 + i * 17, &d);
     }
+  for (guint i = 0; i < MANY; i++)
+    {
+      /* Of descriptions @b lacks too, but for every third. */
+      StrataStateDesc d = tid_desc ((gint32) i, i % 3 == 0 ? STRATA_STATE_RUNNING : STRATA_STATE_BLOCKED);
+
+      record_set (other, moved_many, &recs[5], 7000 + i * 5, &d);
+    }
   /* At the very end: dropped, as an empty interval. */
   strata_store_builder_set (b, few, end, &last);
   strata_store_builder_trim (b);
+  strata_store_builder_trim (other);
+  for (guint i = 0; i < 50; i++, ts += 3)
+    {
+      /* Into 24-bit ids, as they are, and to replace the last change. */
+      StrataStateDesc d = tid_desc ((gint32) (i * 1297 % MANY), STRATA_STATE_RUNNING);
+
+      record_set (b, many, &recs[0], ts, &d);
+    }
+  {
+    StrataStateDesc d = tid_desc (MANY / 2, STRATA_STATE_RUNNING);
+
+    strata_store_builder_set (b, many, ts - 3, &d);
+    g_array_index (recs[0].descs, StrataStateDesc, recs[0].descs->len - 1) = d;
+  }
   strata_store_builder_absorb (b, other);
   return strata_store_builder_finish (b, 0, end);
 }
@@ -670,9 +693,9 @@ record_clear (Record *recs,
     }
 }
 
-static const char *palette_rows[] = { "many", "few", "small", "thread", "moved" };
+static const char *palette_rows[] = { "many", "few", "small", "thread", "moved", "moved-many" };
 static const StrataIdMode palette_modes[] = {
-  STRATA_IDS_32, STRATA_IDS_PALETTE, STRATA_IDS_16, STRATA_IDS_PALETTE, STRATA_IDS_PALETTE,
+  STRATA_IDS_24, STRATA_IDS_PALETTE, STRATA_IDS_16, STRATA_IDS_PALETTE, STRATA_IDS_PALETTE, STRATA_IDS_24,
 };
 
 /* How the row keeps its ids: the point of these tests, which the public API hides. */
@@ -799,6 +822,142 @@ test_palette_damage (void)
   remove_temp (path);
 }
 
+/* 24-bit ids damaged in a saved file (past the descriptions), even with a checksum that lets
+ * them through, make the store damaged. */
+static void
+test_ids_24_damage (void)
+{
+  g_autofree char *path = temp_path ("ids24");
+  g_autofree char *damaged = g_strconcat (path, ".bad", NULL);
+  g_autofree guint8 *bytes = NULL;
+  Record recs[G_N_ELEMENTS (palette_rows)];
+  g_autoptr(StrataStore) store = NULL;
+  guint8 first[3 * 16];
+  gint row;
+  guint8 *at = NULL;
+  gsize size;
+  int fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  guint32 bad[2];
+
+  for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
+    {
+      recs[i].ts = g_array_new (FALSE, FALSE, sizeof (gint64));
+      recs[i].descs = g_array_new (FALSE, FALSE, sizeof (StrataStateDesc));
+    }
+  store = build_palettes (NULL, recs, 10000000);
+  record_clear (recs, G_N_ELEMENTS (recs));
+  bad[0] = strata_store_n_descs (store);
+  bad[1] = STRATA_IDS_24_MAX;
+  save (store, fd, STRATA_SECTION_FILE_DATA_START);
+  close (fd);
+  g_assert_true (g_file_get_contents (path, (char **) &bytes, &size, NULL));
+
+  /* Row "many"'s first ids, as they must lie in the file: 3 bytes each, little-endian. */
+  row = strata_store_find_row (store, "many");
+  for (guint i = 0; i < 16; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, i, &iv);
+      first[3 * i] = (guint8) iv.desc_id;
+      first[3 * i + 1] = (guint8) (iv.desc_id >> 8);
+      first[3 * i + 2] = (guint8) (iv.desc_id >> 16);
+    }
+  for (gsize i = 0; at == NULL && i + sizeof first <= size; i++)
+    if (memcmp (bytes + i, first, sizeof first) == 0)
+      at = bytes + i;
+  g_assert_nonnull (at);
+
+  for (guint ignore = 0; ignore < 2; ignore++)
+    for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(StrataStore) back = NULL;
+        guint8 was[3];
+
+        memcpy (was, at + 3 * 5, 3);
+        at[3 * 5] = (guint8) bad[k];
+        at[3 * 5 + 1] = (guint8) (bad[k] >> 8);
+        at[3 * 5 + 2] = (guint8) (bad[k] >> 16);
+        write_file (damaged, bytes, size);
+        memcpy (at + 3 * 5, was, 3);
+        strata_section_file_set_ignore_checksums (ignore);
+        back = load (damaged, &error);
+        strata_section_file_set_ignore_checksums (FALSE);
+        g_assert_null (back);
+        g_assert_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED);
+      }
+  /* Undamaged, the same bytes are read. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(StrataStore) back = NULL;
+
+    write_file (damaged, bytes, size);
+    back = load (damaged, &error);
+    g_assert_no_error (error);
+    assert_same (store, back);
+  }
+  g_unlink (damaged);
+  remove_temp (path);
+}
+
+/* A row of 24-bit ids takes new ones as they are while they fit, and widens to 32 bits,
+ * keeping every id it had, for one that does not; its ids are 3 bytes a change. */
+static void
+test_ids_24_widen (void)
+{
+  for (guint spilling = 0; spilling < 2; spilling++)
+    {
+      g_autofree char *path = temp_path ("widen");
+      int fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      g_autoptr(StrataStoreSpill) spill = spilling ? strata_store_spill_new (fd, NULL) : NULL;
+      StrataStoreBuilder *b = strata_store_builder_new_spilling (spill);
+      guint r = strata_store_builder_add_row (b, "pcpu/0", STRATA_ROW_PCPU, 0, 0);
+      StoreRow *row = g_ptr_array_index (b->rows, r);
+      guint n = MANY + 1000, n_ids = 200003;
+      g_autofree guint32 *scratch = g_new0 (guint32, n_ids);
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+      gint64 ts = 100;
+
+      /* Ids of a builder of many descriptions (the row's functions read none of them). */
+      for (guint i = 0; i < n; i++, ts += 7)
+        {
+          guint32 id = (guint32) ((guint64) i * 7919 % n_ids);
+
+          strata_store_row_push (row, ts, id);
+          g_array_append_val (ids, id);
+        }
+      g_assert_cmpint (row->id_mode, ==, STRATA_IDS_32);
+      store_row_resize (row, row->n);
+      store_row_compact_ids (row, scratch);
+      /* Too many for a palette. */
+      g_assert_true (row->id_flags & STORE_IDS_MANY);
+      g_assert_cmpint (row->id_mode, ==, STRATA_IDS_24);
+      for (guint i = 0; i < n_ids; i++)
+        g_assert_cmpuint (scratch[i], ==, 0);
+      g_assert_cmpuint (store_row_id_size (row), ==, 3);
+      if (!spilling)
+        g_assert_cmpuint (store_row_bytes (row), ==,
+                          n * (3 + sizeof (guint32)) + ((n + STORE_BLOCK - 1) / STORE_BLOCK + 1) * sizeof (gint64));
+      for (guint i = 0; i < n; i++)
+        g_assert_cmpuint (store_row_id (row, i), ==, g_array_index (ids, guint32, i));
+
+      for (guint k = 0; k < 2; k++, ts += 7)
+        {
+          guint32 id = k == 0 ? STRATA_IDS_24_MAX : STRATA_IDS_24_MAX + 1;
+
+          strata_store_row_push (row, ts, id);
+          g_array_append_val (ids, id);
+          g_assert_cmpint (row->id_mode, ==, k == 0 ? STRATA_IDS_24 : STRATA_IDS_32);
+          for (guint i = 0; i < ids->len; i++)
+            g_assert_cmpuint (store_row_id (row, i), ==, g_array_index (ids, guint32, i));
+        }
+      strata_store_builder_free (b);
+      g_clear_pointer (&spill, strata_store_spill_unref);
+      remove_temp (path);
+    }
+}
+
 static void
 test_hash (void)
 {
@@ -838,5 +997,7 @@ main (int   argc,
   g_test_add_func ("/store-file/other-summaries", test_other_summaries);
   g_test_add_func ("/store-file/palette", test_palette);
   g_test_add_func ("/store-file/palette-damage", test_palette_damage);
+  g_test_add_func ("/store-file/ids-24-damage", test_ids_24_damage);
+  g_test_add_func ("/store-file/ids-24-widen", test_ids_24_widen);
   return g_test_run ();
 }

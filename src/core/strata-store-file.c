@@ -362,7 +362,8 @@ typedef struct
   guint64 n;
   guint64 base;              /* file offsets of the arrays; 0 when n is 0 */
   guint64 times;             /* off (32 bits) or, when wide, plain times */
-  guint64 ids;               /* 16 bits each, but with id_mode STRATA_IDS_32 */
+  guint64 ids;               /* 16 bits each, but 24 or 32 with id_mode STRATA_IDS_24 or
+                              * STRATA_IDS_32 */
   guint64 palette;           /* with id_mode STRATA_IDS_PALETTE: the count, then the
                               * descriptions the ids index; else 0 */
   guint64 hash;              /* of the arrays */
@@ -804,6 +805,9 @@ check_ids (const guint8 *chunk,
   if (row->id_mode == STRATA_IDS_32)
     for (guint64 i = 0; i < n; i++)
       max = MAX (max, ((const guint32 *) chunk)[i]);
+  else if (row->id_mode == STRATA_IDS_24)
+    for (guint64 i = 0; i < n; i++)
+      max = MAX (max, strata_ids_get (chunk, STRATA_IDS_24, NULL, i));
   else
     for (guint64 i = 0; i < n; i++)
       max = MAX (max, ((const guint16 *) chunk)[i]);
@@ -1009,7 +1013,7 @@ read_row (ReadJob   *job,
   row->storage = STORE_MAPPED;
   row->pyramid_storage = STORE_MAPPED;
   if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n ||
-      f->id_mode > STRATA_IDS_PALETTE || f->reserved != 0)
+      f->id_mode > STRATA_IDS_24 || f->reserved != 0)
     return "a row out of bounds";
   row->name = (char *) name;
   row->kind = f->kind;

@@ -41,7 +41,8 @@ typedef struct
 typedef enum
 {
   STORE_PALETTE_MAPPED = 1 << 0, /* its palette is in a mapped file, not its own */
-  STORE_IDS_MANY       = 1 << 1, /* 32-bit ids that name too many descriptions for a palette */
+  STORE_IDS_MANY       = 1 << 1, /* ids (24- or 32-bit) that name too many descriptions for a
+                                  * palette */
 } StoreIdFlags;
 
 /* Where a row's arrays (or its summary's buckets) live. */
@@ -62,7 +63,7 @@ typedef struct
   guint32       *off;
   gint64        *wide;
   gpointer       ids;          /* read through store_row_id(): 16 bits a change but in
-                                * STRATA_IDS_32 */
+                                * STRATA_IDS_24 and STRATA_IDS_32 */
   guint64        n;
   guint64        cap;
   StrataStoreSpill *spill;     /* the builder's, or NULL */
@@ -110,7 +111,21 @@ store_row_id (const StoreRow *row,
 static inline gsize
 store_row_id_size (const StoreRow *row)
 {
-  return row->id_mode == STRATA_IDS_32 ? sizeof (guint32) : sizeof (guint16);
+  if (row->id_mode == STRATA_IDS_32)
+    return sizeof (guint32);
+  return row->id_mode == STRATA_IDS_24 ? 3 : sizeof (guint16);
+}
+
+/* Whether @row's ids, as they are, can hold @id: a palette's cannot hold a new one. */
+static inline gboolean
+store_row_ids_fit (const StoreRow *row,
+                   guint32         id)
+{
+  if (row->id_mode == STRATA_IDS_16)
+    return id <= G_MAXUINT16;
+  if (row->id_mode == STRATA_IDS_24)
+    return id <= STRATA_IDS_24_MAX;
+  return row->id_mode == STRATA_IDS_32;
 }
 
 /*
@@ -333,8 +348,8 @@ guint64  store_pyramid_layout    (gint64            begin,
  * what the heap holds, and heap_changed() counts its change since @before in the spill's
  * budget. free_arrays() leaves an empty heap row; resize() gives room for @cap changes
  * (moving a row to the spill or back as its budget says); push() appends a change. The ids:
- * widen_ids() makes them 32-bit, compact_ids() gives a 32-bit row a palette (see its
- * comment for @scratch), remap_ids() renumbers them by @map. */
+ * widen_ids() makes them 32-bit, compact_ids() gives a 32-bit row a palette or else 24-bit
+ * ids (see its comment for @scratch), remap_ids() renumbers them by @map. */
 gsize    store_row_bytes         (const StoreRow   *row);
 gsize    store_row_heap_bytes    (const StoreRow   *row);
 void     store_row_heap_changed  (StoreRow         *row,
@@ -353,16 +368,24 @@ void     store_row_remap_ids     (StoreRow         *row,
                                   gboolean          small,
                                   guint32          *scratch);
 
-/* Sets change @i's id: a row of 16-bit ids widens first when @id needs it. */
+/* Sets change @i's id: a row of 16- or 24-bit ids widens first when @id needs it. */
 static inline void
 store_row_put_id (StoreRow *row,
                   guint64   i,
                   guint32   id)
 {
-  if (row->id_mode == STRATA_IDS_PALETTE || (row->id_mode == STRATA_IDS_16 && id > G_MAXUINT16))
+  if (!store_row_ids_fit (row, id))
     store_row_widen_ids (row);
   if (row->id_mode == STRATA_IDS_32)
     ((guint32 *) row->ids)[i] = id;
+  else if (row->id_mode == STRATA_IDS_24)
+    {
+      guint8 *p = (guint8 *) row->ids + 3 * i;
+
+      p[0] = (guint8) id;
+      p[1] = (guint8) (id >> 8);
+      p[2] = (guint8) (id >> 16);
+    }
   else
     ((guint16 *) row->ids)[i] = (guint16) id;
 }

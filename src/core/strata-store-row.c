@@ -386,9 +386,52 @@ store_row_widen_ids (StoreRow *row)
 }
 
 
+/* Narrows a row's 32-bit ids, once made @id_size bytes each at the start of their array,
+ * to that size. */
+static void
+row_ids_shrunk (StoreRow *row,
+                gsize     id_size)
+{
+  if (row->storage == STORE_HEAP)
+    row_heap_resize (row, row->cap, id_size);
+  else
+    store_spill_trim (row->spill, row->ids, row->n * id_size);
+}
+
+/* A row of 32-bit ids that names too many descriptions for a palette gets 24-bit ids, in
+ * place, when every one fits: the pCPU rows of a switch-heavy set name millions. */
+static void
+row_ids_pack24 (StoreRow *row)
+{
+  guint8 *bytes = row->ids;
+  const guint32 *ids = row->ids;
+  guint32 max = 0;
+  gsize before;
+
+  for (guint64 i = 0; i < row->n; i++)
+    max = MAX (max, ids[i]);
+  if (max > STRATA_IDS_24_MAX)
+    return;
+  /* Each 3-byte id lands below the 4-byte ones still to be read. */
+  for (guint64 i = 0; i < row->n; i++)
+    {
+      guint32 v;
+
+      memcpy (&v, bytes + i * sizeof v, sizeof v);
+      bytes[3 * i] = (guint8) v;
+      bytes[3 * i + 1] = (guint8) (v >> 8);
+      bytes[3 * i + 2] = (guint8) (v >> 16);
+    }
+  before = store_row_heap_bytes (row);
+  row_ids_shrunk (row, 3);
+  row->id_mode = STRATA_IDS_24;
+  store_row_heap_changed (row, before);
+}
+
 /* A row of 32-bit ids gets a palette of the descriptions it names and 16-bit ids into it,
- * in place, unless it names more than 65,536. @scratch: per description of the row's
- * builder, 0 (and so left). */
+ * in place, or when it names more than 65,536 (and is not tried again), 24-bit ids if they
+ * fit. @scratch: per description of the row's builder, 0 (and so left); unused (may be NULL)
+ * for a row of STORE_IDS_MANY. */
 void
 store_row_compact_ids (StoreRow *row,
                        guint32  *scratch)
@@ -399,9 +442,13 @@ store_row_compact_ids (StoreRow *row,
   gsize before;
   guint64 i;
 
-  if (row->id_mode != STRATA_IDS_32 || row->n == 0 || row->storage == STORE_MAPPED ||
-      (row->id_flags & STORE_IDS_MANY))
+  if (row->id_mode != STRATA_IDS_32 || row->n == 0 || row->storage == STORE_MAPPED)
     return;
+  if (row->id_flags & STORE_IDS_MANY)
+    {
+      row_ids_pack24 (row);
+      return;
+    }
   palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
   for (i = 0; i < row->n; i++)
     {
@@ -425,6 +472,7 @@ store_row_compact_ids (StoreRow *row,
         ids[j] = palette[1 + ids[j]];
       g_free (palette);
       row->id_flags |= STORE_IDS_MANY;
+      row_ids_pack24 (row);
       return;
     }
   /* Each 16-bit id lands below the 32-bit ones still to be read. */
@@ -438,10 +486,7 @@ store_row_compact_ids (StoreRow *row,
       memcpy (bytes + i * sizeof w, &w, sizeof w);
     }
   before = store_row_heap_bytes (row);
-  if (row->storage == STORE_HEAP)
-    row_heap_resize (row, row->cap, sizeof (guint16));
-  else
-    store_spill_trim (row->spill, row->ids, row->n * sizeof (guint16));
+  row_ids_shrunk (row, sizeof (guint16));
   palette[0] = n_palette;
   row->palette = g_renew (guint32, palette, 1 + n_palette);
   row->id_flags = 0;
@@ -463,6 +508,18 @@ store_row_remap_ids (StoreRow      *row,
 
       for (guint64 i = 0; i < row->n; i++)
         ids[i] = map[ids[i]];
+    }
+  else if (row->id_mode == STRATA_IDS_24)
+    {
+      guint32 max = 0;
+
+      for (guint64 i = 0; i < row->n; i++)
+        max = MAX (max, map[store_row_id (row, i)]);
+      if (max > STRATA_IDS_24_MAX)
+        store_row_widen_ids (row), store_row_remap_ids (row, map, small, scratch);
+      else
+        for (guint64 i = 0; i < row->n; i++)
+          store_row_put_id (row, i, map[store_row_id (row, i)]);
     }
   else if (row->id_mode == STRATA_IDS_PALETTE)
     {
@@ -515,7 +572,7 @@ strata_store_row_push (StoreRow *row,
 {
   guint64 n = row->n;
 
-  if (row->id_mode == STRATA_IDS_PALETTE || (row->id_mode == STRATA_IDS_16 && id > G_MAXUINT16))
+  if (!store_row_ids_fit (row, id))
     store_row_widen_ids (row);
   if (n == row->cap)
     store_row_resize (row, MAX (16, row->cap + row->cap / 2));

@@ -620,8 +620,8 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
 }
 
 /* Gives back @row's growth room, and half its ids' bytes when they are 32-bit but it names
- * at most 65,536 descriptions. @scratch: as store_row_compact_ids() wants, made when first
- * needed. */
+ * at most 65,536 descriptions, else a quarter when they fit in 24 bits. @scratch: as
+ * store_row_compact_ids() wants, made when first needed. */
 static void
 row_trim (StrataStoreBuilder  *self,
           StoreRow            *row,
@@ -629,9 +629,9 @@ row_trim (StrataStoreBuilder  *self,
 {
   if (row->cap > row->n)
     store_row_resize (row, row->n);
-  if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
+  if (row->id_mode == STRATA_IDS_32 && row->n > 0)
     {
-      if (*scratch == NULL)
+      if (*scratch == NULL && !(row->id_flags & STORE_IDS_MANY))
         *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
       store_row_compact_ids (row, *scratch);
     }
@@ -974,7 +974,11 @@ finish_worker (gpointer data)
           if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
             job->kinds[r] |= FINISH_COMPACT;
           else
-            memory += row_memory (row);
+            {
+              /* Too many for a palette: 24-bit ids, if they fit, need no table. */
+              store_row_compact_ids (row, NULL);
+              memory += row_memory (row);
+            }
           /* Thread rows get their summaries when first drawn, from the heap: nothing is
            * added to the spill for them from now on. */
           if (row->kind == STRATA_ROW_THREAD)

@@ -242,13 +242,17 @@ typedef struct
 /* How a row keeps its description ids: most rows name few descriptions, and a change's id
  * is a third of its bytes. 16-bit ids are the descriptions' own while every one is below
  * 65,536; else a row's own palette of the descriptions it names (a count, then those) lets
- * 16-bit ids index it, unless it names more than 65,536. */
+ * 16-bit ids index it, unless it names more than 65,536: then its ids are the descriptions'
+ * own in 3 bytes (little-endian, unaligned) while every one is below 2^24, else in 4. */
 typedef enum
 {
   STRATA_IDS_32,
   STRATA_IDS_16,
   STRATA_IDS_PALETTE,
+  STRATA_IDS_24,
 } StrataIdMode;
+
+#define STRATA_IDS_24_MAX 0xffffffu
 
 /* The one reader of a row's ids, of the store or of a view. */
 static inline guint32
@@ -261,6 +265,12 @@ strata_ids_get (gconstpointer  ids,
 
   if (id_mode == STRATA_IDS_32)
     return ((const guint32 *) ids)[i];
+  if (id_mode == STRATA_IDS_24)
+    {
+      const guint8 *p = (const guint8 *) ids + 3 * i;
+
+      return p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16;
+    }
   v = ((const guint16 *) ids)[i];
   return id_mode == STRATA_IDS_PALETTE ? palette[1 + v] : v;
 }
@@ -401,7 +411,7 @@ void     strata_store_summarize  (StrataStore    *self,
  * must be written into the spill's own file, after strata_store_spill_get_size() bytes;
  * the writer reports write errors when finished.
  */
-#define STRATA_STORE_FORMAT_VERSION 3
+#define STRATA_STORE_FORMAT_VERSION 4
 #define STRATA_STORE_SUMMARY_VERSION 3
 
 void                strata_store_write          (StrataStore           *self,
