@@ -495,13 +495,14 @@ pyramid_hash (const StoreRow *row,
               ChunkCheck      check,
               gpointer        user_data)
 {
+  const StoreSummary *sum = row->summary;
   guint64 n_buckets;
-  gsize size = store_pyramid_size (row->n_levels, row->level_len, &n_buckets);
+  gsize size = store_pyramid_size (sum->n_levels, sum->level_len, &n_buckets);
   gsize bucket_bytes = n_buckets * sizeof (StoreBucket);
 
-  *hash = row->n_levels;
-  return hash_array (row->pyramid, bucket_bytes, sizeof (StoreBucket), hash, tally, check, user_data) &&
-         hash_array ((const guint8 *) row->pyramid + bucket_bytes, size - bucket_bytes, sizeof (guint64),
+  *hash = sum->n_levels;
+  return hash_array (sum->pyramid, bucket_bytes, sizeof (StoreBucket), hash, tally, check, user_data) &&
+         hash_array ((const guint8 *) sum->pyramid + bucket_bytes, size - bucket_bytes, sizeof (guint64),
                      hash, tally, NULL, NULL);
 }
 
@@ -510,17 +511,18 @@ static gboolean
 pyramid_fits (const StoreRow *row,
               gint64          end)
 {
+  const StoreSummary *sum = row->summary;
   guint64 level_len[STORE_MAX_LEVELS];
   guint n_levels;
   gint64 w0;
 
-  if (row->n == 0 || row->n_levels == 0)
+  if (row->n == 0 || sum == NULL || sum->n_levels == 0)
     return FALSE;
   store_pyramid_layout (store_row_ts (row, 0), end, row->n, &w0, &n_levels, level_len);
-  if (w0 != row->w0 || n_levels != row->n_levels)
+  if (w0 != sum->w0 || n_levels != sum->n_levels)
     return FALSE;
   for (guint l = 0; l < n_levels; l++)
-    if (level_len[l] != row->level_len[l])
+    if (level_len[l] != sum->level_len[l])
       return FALSE;
   return TRUE;
 }
@@ -644,7 +646,7 @@ strata_store_write (StrataStore         *self,
 
       /* A summary being built on another thread, or of another shape, is left out: the
        * reader builds it again. */
-      job.has_pyramid[r] = g_atomic_pointer_get (&row->pyramid_ready) && pyramid_fits (row, self->end);
+      job.has_pyramid[r] = g_atomic_pointer_get (&row->summary) != NULL && pyramid_fits (row, self->end);
     }
   strata_parallel_run ("strata-store-hash", n_rows, hash_worker, &job);
 
@@ -670,10 +672,10 @@ strata_store_write (StrataStore         *self,
       if (job.has_pyramid[r])
         {
           f->pyramid_size = store_row_pyramid_bytes (row);
-          f->pyramid = place_array (self, writer, row->pyramid, f->pyramid_size);
+          f->pyramid = place_array (self, writer, row->summary->pyramid, f->pyramid_size);
           f->pyramid_hash = job.hashes[2 * r + 1];
-          f->w0 = row->w0;
-          f->n_levels = row->n_levels;
+          f->w0 = row->summary->w0;
+          f->n_levels = row->summary->n_levels;
         }
     }
   for (guint i = 0; i < self->aliases->len; i += 2)
@@ -875,7 +877,7 @@ verify_row (ReadJob   *job,
     }
   if (!strata_section_file_checksum_ok (h, f->hash))
     return FALSE;
-  if (row->pyramid != NULL)
+  if (row->summary != NULL)
     {
       if (!pyramid_fits (row, job->store->end) ||
           !pyramid_hash (row, &h, tally, check_buckets, &job->store->n_descs) ||
@@ -910,6 +912,7 @@ setup_pyramid (StrataSectionFile *file,
                gint64             end)
 {
   guint64 level_len[STORE_MAX_LEVELS];
+  StoreBucket *pyramid;
   gint64 first, w0;
   guint n_levels;
 
@@ -920,14 +923,13 @@ setup_pyramid (StrataSectionFile *file,
   if (w0 != f->w0 || n_levels != f->n_levels || f->pyramid_size != store_pyramid_size (n_levels, level_len, NULL))
     return FALSE;
   /* 8-byte aligned: the bits are 64-bit words. */
-  row->pyramid = (StoreBucket *) file_array (file, f->pyramid, f->pyramid_size);
-  if (row->pyramid == NULL)
+  pyramid = (StoreBucket *) file_array (file, f->pyramid, f->pyramid_size);
+  if (pyramid == NULL)
     return FALSE;
-  row->w0 = w0;
-  row->n_levels = n_levels;
-  row->level_len = g_memdup2 (level_len, n_levels * sizeof (guint64));
-  store_row_set_levels (row);
-  row->pyramid_ready = 1;
+  row->summary = store_summary_new (w0, n_levels, level_len);
+  row->summary->pyramid = pyramid;
+  row->summary->storage = STORE_MAPPED;
+  store_summary_set_levels (row->summary);
   return TRUE;
 }
 
@@ -1011,7 +1013,6 @@ read_row (ReadJob   *job,
   guint64 max_n = strata_section_file_size (file) / sizeof (guint32);
 
   row->storage = STORE_MAPPED;
-  row->pyramid_storage = STORE_MAPPED;
   if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n ||
       f->id_mode > STRATA_IDS_24 || f->reserved != 0)
     return "a row out of bounds";
@@ -1216,7 +1217,7 @@ strata_store_summaries_mapped (StrataStore *self)
     {
       const StoreRow *row = g_ptr_array_index (self->rows, r);
 
-      if (row->pyramid != NULL && row->pyramid_storage == STORE_MAPPED)
+      if (row->summary != NULL && row->summary->pyramid != NULL && row->summary->storage == STORE_MAPPED)
         return TRUE;
     }
   return FALSE;

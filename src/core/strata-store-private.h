@@ -53,12 +53,25 @@ typedef enum
   STORE_MAPPED,          /* not owned: in a mapped file, which the store keeps alive */
 } StoreStorage;
 
+/* A row's summary for drawing (strata-store-summary.c), made when the row is first
+ * summarized: most thread rows never are. One allocation, its levels' lengths and pointers
+ * after it. */
 typedef struct
 {
-  /* What adding a change reads, in the first cache line. Times: a 64-bit base per block of
-   * STORE_BLOCK changes and a 32-bit offset per change, 4 bytes less a change than plain
-   * times. A row whose block would span more than 4.29 s (a sparse row: cheap anyway)
-   * switches to plain 64-bit times in `wide`. */
+  gint64         w0;           /* level-0 bucket width, ns */
+  StoreBucket   *pyramid;      /* every level's buckets or bits (STORE_BIT_LEVELS) */
+  StoreBucket  **levels;       /* into pyramid: each level's buckets, or bits */
+  guint64       *level_len;
+  guint8         n_levels;     /* at most STORE_MAX_LEVELS; 0: a row of no changes */
+  guint8         storage;      /* StoreStorage of pyramid */
+} StoreSummary;
+
+typedef struct
+{
+  /* What adding a change reads, first. Times: a 64-bit base per block of STORE_BLOCK
+   * changes and a 32-bit offset per change, 4 bytes less a change than plain times. A row
+   * whose block would span more than 4.29 s (a sparse row: cheap anyway) switches to plain
+   * 64-bit times in `wide`. */
   gint64        *base;
   guint32       *off;
   gint64        *wide;
@@ -69,11 +82,7 @@ typedef struct
   StrataStoreSpill *spill;     /* the builder's, or NULL */
   char          *name;
   gint64         number;
-  gsize          pyramid_ready; /* g_once: thread rows get theirs when first summarized */
-  gint64         w0;           /* level-0 bucket width, ns */
-  StoreBucket   *pyramid;      /* every level's buckets or bits (STORE_BIT_LEVELS) */
-  StoreBucket  **levels;       /* into pyramid: each level's buckets, or bits */
-  guint64       *level_len;
+  StoreSummary  *summary;      /* g_once: NULL until the row is summarized */
   guint32       *palette;      /* how many descriptions the row names, then those: what
                                 * STORE_IDS_PALETTE ids index (the row's own, or in a mapped
                                 * file); of a saved row of other ids, found while they were
@@ -81,14 +90,14 @@ typedef struct
   guint16        machine;
   guint8         kind;         /* StrataRowKind */
   guint8         storage;      /* StoreStorage of base, off, wide and ids */
-  guint8         pyramid_storage;
-  guint8         n_levels;     /* at most STORE_MAX_LEVELS */
   guint8         id_mode;      /* StrataIdMode */
   guint8         id_flags;     /* StoreIdFlags */
-} __attribute__ ((aligned (64))) StoreRow;   /* rows of different threads share no cache line */
+} __attribute__ ((aligned (32))) StoreRow;
 
-/* Two cache lines: a switch-heavy set has hundreds of thousands of rows. */
-G_STATIC_ASSERT (sizeof (StoreRow) == 128);
+/* Three rows in two cache lines: a switch-heavy set has hundreds of thousands of thread
+ * rows. A builder's rows lie in blocks of their own (row_alloc()), so that rows written by
+ * different threads share no cache line but at a block's ends. */
+G_STATIC_ASSERT (sizeof (StoreRow) == 96);
 
 #define STORE_BLOCK_BITS 8
 #define STORE_BLOCK (1u << STORE_BLOCK_BITS)
@@ -166,31 +175,47 @@ store_pyramid_size (guint          n_levels,
   return buckets * sizeof (StoreBucket) + words * sizeof (guint64);
 }
 
-/* The words of bit level @l of @row's summary. */
+/* The words of bit level @l of summary @s. */
 static inline guint64 *
-store_row_level_bits (const StoreRow *row,
-                      guint           l)
+store_summary_level_bits (const StoreSummary *s,
+                          guint               l)
 {
-  return (guint64 *) row->levels[l];
+  return (guint64 *) s->levels[l];
 }
 
-/* Points @row's levels into its summary's bytes, @row->pyramid, after its layout. */
-static inline void
-store_row_set_levels (StoreRow *row)
+/* A summary of @n_levels levels of @level_len buckets, its bytes not yet made. */
+static inline StoreSummary *
+store_summary_new (gint64         w0,
+                   guint          n_levels,
+                   const guint64 *level_len)
 {
-  guint bit_levels = store_bit_levels (row->n_levels);
-  guint8 *p = (guint8 *) row->pyramid;
+  StoreSummary *s = g_malloc0 (sizeof (StoreSummary) + n_levels * (sizeof (guint64) + sizeof (StoreBucket *)));
 
-  row->levels = g_new (StoreBucket *, row->n_levels);
-  for (guint l = bit_levels; l < row->n_levels; l++)
+  s->w0 = w0;
+  s->n_levels = (guint8) n_levels;
+  s->level_len = (guint64 *) (s + 1);
+  s->levels = (StoreBucket **) (s->level_len + n_levels);
+  if (n_levels > 0)
+    memcpy (s->level_len, level_len, n_levels * sizeof (guint64));
+  return s;
+}
+
+/* Points @s's levels into its bytes, @s->pyramid, after its layout. */
+static inline void
+store_summary_set_levels (StoreSummary *s)
+{
+  guint bit_levels = store_bit_levels (s->n_levels);
+  guint8 *p = (guint8 *) s->pyramid;
+
+  for (guint l = bit_levels; l < s->n_levels; l++)
     {
-      row->levels[l] = (StoreBucket *) p;
-      p += row->level_len[l] * sizeof (StoreBucket);
+      s->levels[l] = (StoreBucket *) p;
+      p += s->level_len[l] * sizeof (StoreBucket);
     }
   for (guint l = 0; l < bit_levels; l++)
     {
-      row->levels[l] = (StoreBucket *) p;
-      p += (row->level_len[l] + 63) / 64 * sizeof (guint64);
+      s->levels[l] = (StoreBucket *) p;
+      p += (s->level_len[l] + 63) / 64 * sizeof (guint64);
     }
 }
 
@@ -198,7 +223,9 @@ store_row_set_levels (StoreRow *row)
 static inline gsize
 store_row_pyramid_bytes (const StoreRow *row)
 {
-  return row->n_levels > 0 ? store_pyramid_size (row->n_levels, row->level_len, NULL) : 0;
+  const StoreSummary *s = row->summary;
+
+  return s != NULL && s->n_levels > 0 ? store_pyramid_size (s->n_levels, s->level_len, NULL) : 0;
 }
 
 /* Index of the last change at or before @ts, or -1. A block's base is its first change's
@@ -406,13 +433,14 @@ void     _strata_store_names_later    (StrataStore           *self);
 /* Frees what @row owns: its arrays and summary (not its own memory nor its name). */
 void     store_row_clear              (StoreRow              *row);
 
-/* Rows' summaries (strata-store-summary.c): _strata_store_build_pyramid() builds @row's and
- * returns its bytes; _strata_store_build_pyramids() builds those of every row of @store but
+/* Rows' summaries (strata-store-summary.c): _strata_store_build_pyramid() builds @row's
+ * summary (not yet its own) and adds its bytes to @bytes; _strata_store_build_pyramids() builds those of every row of @store but
  * thread rows, on every core while @alongside runs, and counts them in the store's memory. */
-gsize    _strata_store_build_pyramid  (const StrataStateDesc *descs,
-                                       gint64                 end,
-                                       const guint32         *info,
-                                       StoreRow              *row);
+StoreSummary *_strata_store_build_pyramid (const StrataStateDesc *descs,
+                                           gint64                 end,
+                                           const guint32         *info,
+                                           const StoreRow        *row,
+                                           gsize                 *bytes);
 void     _strata_store_build_pyramids (StrataStore           *store,
                                        StrataStoreFunc        alongside,
                                        gpointer               user_data);

@@ -168,11 +168,12 @@ store_row_free_arrays (StoreRow *row)
 void
 store_row_free_pyramid (StoreRow *row)
 {
-  storage_free (row, row->pyramid_storage, g_steal_pointer (&row->pyramid));
-  g_clear_pointer (&row->levels, g_free);
-  g_clear_pointer (&row->level_len, g_free);
-  row->n_levels = 0;
-  row->pyramid_storage = STORE_HEAP;
+  StoreSummary *sum = g_steal_pointer (&row->summary);
+
+  if (sum == NULL)
+    return;
+  storage_free (row, sum->storage, sum->pyramid);
+  g_free (sum);
 }
 
 /* Gives @row arrays of @cap changes in @storage, keeping its changes. FALSE, with nothing
@@ -596,13 +597,14 @@ void
 store_row_remap_pyramid (StoreRow      *row,
                          const guint32 *map)
 {
+  StoreSummary *sum = row->summary;
   guint64 total;
 
-  if (row->pyramid == NULL)
+  if (sum == NULL || sum->pyramid == NULL)
     return;
   /* The buckets come first; bits name no description. */
-  store_pyramid_size (row->n_levels, row->level_len, &total);
+  store_pyramid_size (sum->n_levels, sum->level_len, &total);
   for (guint64 i = 0; i < total; i++)
-    if (row->pyramid[i].key != NO_KEY)
-      row->pyramid[i].desc = map[row->pyramid[i].desc];
+    if (sum->pyramid[i].key != NO_KEY)
+      sum->pyramid[i].desc = map[sum->pyramid[i].desc];
 }

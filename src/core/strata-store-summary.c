@@ -247,7 +247,7 @@ store_pyramid_layout (gint64   begin,
 
 typedef struct
 {
-  StoreRow    *row;
+  StoreSummary *sum;
   StoreBucket *chunk;          /* LEVEL0_CHUNK buckets */
   guint64      cb;             /* buckets made */
   guint64      n0;
@@ -313,7 +313,7 @@ build_level0 (const StrataStateDesc *descs,
   const gint64 *wide_ts = row->wide, *base = row->base;
   const guint32 *off = row->off;
   gint64 begin = wide ? wide_ts[0] : base[0] + off[0];
-  gint64 w0 = row->w0, bucket_end = w0, s = 0;
+  gint64 w0 = out->sum->w0, bucket_end = w0, s = 0;
   guint64 n = row->n, i;
 
   /* Every change but the last ends where the next begins; the last, at @end. */
@@ -393,20 +393,20 @@ set_bit (guint64 *words,
 static void
 level0_flush (Level0 *out)
 {
-  StoreRow *row = out->row;
+  StoreSummary *sum = out->sum;
   guint64 first = (out->cb - 1) / LEVEL0_CHUNK * LEVEL0_CHUNK;
   guint64 n = out->cb - first;
   StoreBucket level1[LEVEL0_CHUNK / 2];
   guint64 *bits0, *bits1;
   guint64 n1;
 
-  if (store_bit_levels (row->n_levels) == 0)
+  if (store_bit_levels (sum->n_levels) == 0)
     {
-      memcpy (row->levels[0] + first, out->chunk, n * sizeof (StoreBucket));
+      memcpy (sum->levels[0] + first, out->chunk, n * sizeof (StoreBucket));
       return;
     }
-  bits0 = store_row_level_bits (row, 0);
-  bits1 = store_row_level_bits (row, 1);
+  bits0 = store_summary_level_bits (sum, 0);
+  bits1 = store_summary_level_bits (sum, 1);
   n1 = (n + 1) / 2;
   for (guint64 i = 0; i < n; i++)
     if (bucket_split (&out->chunk[i]))
@@ -418,51 +418,51 @@ level0_flush (Level0 *out)
         set_bit (bits1, first / 2 + j);
     }
   for (guint64 k = 0; k < (n1 + 1) / 2; k++)
-    row->levels[2][first / 4 + k] = merge_halves (&level1[2 * k], 2 * k + 1 < n1 ? &level1[2 * k + 1] : NULL);
+    sum->levels[2][first / 4 + k] = merge_halves (&level1[2 * k], 2 * k + 1 < n1 ? &level1[2 * k + 1] : NULL);
 }
 
 /* @info: per description, its key, in a compact array: the descriptions themselves are far
  * apart in memory (and 8 times as large: a switch-heavy set has millions). */
-gsize
+StoreSummary *
 _strata_store_build_pyramid (const StrataStateDesc *descs,
                              gint64                 end,
                              const guint32         *info,
-                             StoreRow              *row)
+                             const StoreRow        *row,
+                             gsize                 *bytes)
 {
   guint64 level_len[STORE_MAX_LEVELS];
   g_autofree StoreBucket *chunk = NULL;
+  StoreSummary *sum;
   Level0 out;
   gsize size;
   Acc acc;
-  gint64 begin;
+  gint64 begin, w0;
   guint n_levels;
 
   if (row->n == 0)
-    return 0;
+    return store_summary_new (0, 0, NULL);
   begin = store_row_ts (row, 0);
-  store_pyramid_layout (begin, end, row->n, &row->w0, &n_levels, level_len);
-  row->n_levels = n_levels;
+  store_pyramid_layout (begin, end, row->n, &w0, &n_levels, level_len);
+  sum = store_summary_new (w0, n_levels, level_len);
   size = store_pyramid_size (n_levels, level_len, NULL);
-  row->level_len = g_memdup2 (level_len, row->n_levels * sizeof (guint64));
   /* A row that spilled puts its summary in the spill too. */
-  row->pyramid = NULL;
   if (row->spill != NULL && (row->storage == STORE_SPILL || store_spill_wants (row->spill, size)))
     {
-      row->pyramid = store_spill_alloc (row->spill, size);
-      row->pyramid_storage = STORE_SPILL;
+      sum->pyramid = store_spill_alloc (row->spill, size);
+      sum->storage = STORE_SPILL;
     }
-  if (row->pyramid == NULL)
+  if (sum->pyramid == NULL)
     {
-      row->pyramid = g_malloc (size);
-      row->pyramid_storage = STORE_HEAP;
+      sum->pyramid = g_malloc (size);
+      sum->storage = STORE_HEAP;
     }
-  store_row_set_levels (row);
+  store_summary_set_levels (sum);
   /* Bits are set, never cleared. */
   for (guint l = 0; l < store_bit_levels (n_levels); l++)
-    memset (row->levels[l], 0, (level_len[l] + 63) / 64 * sizeof (guint64));
+    memset (sum->levels[l], 0, (level_len[l] + 63) / 64 * sizeof (guint64));
 
   chunk = g_new (StoreBucket, MIN (level_len[0], LEVEL0_CHUNK));
-  out = (Level0) { row, chunk, 0, level_len[0] };
+  out = (Level0) { sum, chunk, 0, level_len[0] };
   acc_init (&acc);
   /* One copy of the loop per layout of the times and per source of the keys. */
   if (row->wide != NULL)
@@ -472,18 +472,19 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
     info ? build_level0 (NULL, info, end, row, &acc, &out, FALSE)
          : build_level0 (descs, NULL, end, row, &acc, &out, FALSE);
   while (out.cb < out.n0)
-    level0_emit (&out, acc_take (&acc, row->w0));
+    level0_emit (&out, acc_take (&acc, w0));
   if (out.cb % LEVEL0_CHUNK != 0)
     level0_flush (&out);
 
-  for (guint l = store_bit_levels (n_levels) ? STORE_BIT_LEVELS + 1 : 1; l < row->n_levels; l++)
+  for (guint l = store_bit_levels (n_levels) ? STORE_BIT_LEVELS + 1 : 1; l < n_levels; l++)
     {
-      const StoreBucket *below = row->levels[l - 1];
+      const StoreBucket *below = sum->levels[l - 1];
 
       for (guint64 i = 0; i < level_len[l]; i++)
-        row->levels[l][i] = merge_halves (&below[2 * i], 2 * i + 1 < level_len[l - 1] ? &below[2 * i + 1] : NULL);
+        sum->levels[l][i] = merge_halves (&below[2 * i], 2 * i + 1 < level_len[l - 1] ? &below[2 * i + 1] : NULL);
     }
-  return size;
+  *bytes += size;
+  return sum;
 }
 
 typedef struct
@@ -507,8 +508,7 @@ pyramid_worker (gpointer data)
     {
       StoreRow *row = g_ptr_array_index (job->store->rows, job->order[i]);
 
-      memory += _strata_store_build_pyramid (job->store->descs, job->store->end, job->info, row);
-      row->pyramid_ready = 1;
+      row->summary = _strata_store_build_pyramid (job->store->descs, job->store->end, job->info, row, &memory);
     }
   g_atomic_pointer_add (&job->memory, memory);
   return NULL;
@@ -544,9 +544,9 @@ _strata_store_build_pyramids (StrataStore     *store,
     {
       const StoreRow *row = g_ptr_array_index (store->rows, r);
 
-      if (row->kind != STRATA_ROW_THREAD && !row->pyramid_ready)
+      if (row->kind != STRATA_ROW_THREAD && row->summary == NULL)
         job.order[job.n_rows++] = r;
-      if (job.info == NULL && row->kind != STRATA_ROW_THREAD && !row->pyramid_ready && row->n > 0)
+      if (job.info == NULL && row->kind != STRATA_ROW_THREAD && row->summary == NULL && row->n > 0)
         {
           job.info = g_new (guint32, MAX (store->n_descs, 1));
           for (guint d = 0; d < store->n_descs; d++)
@@ -602,7 +602,7 @@ level0_bucket (const StrataStore *store,
                guint64            i)
 {
   gint64 begin = store_row_ts (row, 0);
-  gint64 w0 = row->w0;
+  gint64 w0 = row->summary->w0;
   gint64 bs = (gint64) i * w0;
   gint64 be = bs > G_MAXINT64 - w0 ? G_MAXINT64 : bs + w0;
   Acc acc;
@@ -632,15 +632,16 @@ row_bucket (const StrataStore *store,
             guint              level,
             guint64            i)
 {
+  const StoreSummary *sum = row->summary;
   StoreBucket a, b;
 
-  if (level >= store_bit_levels (row->n_levels))
-    return row->levels[level][i];
+  if (level >= store_bit_levels (sum->n_levels))
+    return sum->levels[level][i];
   if (level == 0)
     return level0_bucket (store, row, i);
   g_assert (level == 1);
   a = level0_bucket (store, row, 2 * i);
-  if (2 * i + 1 >= row->level_len[0])
+  if (2 * i + 1 >= sum->level_len[0])
     return merge_halves (&a, NULL);
   b = level0_bucket (store, row, 2 * i + 1);
   return merge_halves (&a, &b);
@@ -658,20 +659,21 @@ summarize_buckets (const StrataStore *store,
                    gint64             cur,
                    StrataPixel       *px)
 {
+  const StoreSummary *sum = row->summary;
   gint64 begin = store_row_ts (row, 0);
   guint level = 0;
-  gint64 wl = row->w0;
+  gint64 wl = sum->w0;
   StoreBucket best = { NO_KEY, 0, 0, 0, 0 };
   double best_dur = -1, busy = 0;
   gboolean any_busy = FALSE;
   guint32 mask = 0;
 
-  while (level + 1 < row->n_levels && wl * 2 <= b - a)
+  while (level + 1 < sum->n_levels && wl * 2 <= b - a)
     {
       wl *= 2;
       level++;
     }
-  for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < row->level_len[level]; bi++)
+  for (guint64 bi = (a - begin) / wl; bi <= (guint64) ((b - 1 - begin) / wl) && bi < sum->level_len[level]; bi++)
     {
       StoreBucket bk = row_bucket (store, row, level, bi);
       gint64 bs = begin + (gint64) bi * wl;
@@ -714,8 +716,9 @@ many_changes (const StoreRow *row,
               gint64          a,
               gint64          b)
 {
+  const StoreSummary *sum = row->summary;
   gint64 begin = store_row_ts (row, 0);
-  gint64 wl = row->w0;
+  gint64 wl = sum->w0;
   guint level = 0, found = 0;
   guint64 first, last;
 
@@ -723,24 +726,24 @@ many_changes (const StoreRow *row,
    * first level's buckets may be as wide as the time range). */
   if ((b - a) / 4 < wl)
     return FALSE;
-  while (level + 1 < row->n_levels && wl <= (b - a) / 8)
+  while (level + 1 < sum->n_levels && wl <= (b - a) / 8)
     {
       wl *= 2;
       level++;
     }
   first = (guint64) ((a - begin + wl - 1) / wl);
   last = (guint64) ((b - begin) / wl);         /* past the last whole bucket */
-  last = MIN (last, row->level_len[level] - 1);
-  if (level < store_bit_levels (row->n_levels))
+  last = MIN (last, sum->level_len[level] - 1);
+  if (level < store_bit_levels (sum->n_levels))
     {
-      const guint64 *bits = store_row_level_bits (row, level);
+      const guint64 *bits = store_summary_level_bits (sum, level);
 
       for (guint64 bi = first; bi < last && found < 3; bi++)
         found += (bits[bi / 64] >> (bi % 64)) & 1;
       return found >= 3;
     }
   for (guint64 bi = first; bi < last && found < 3; bi++)
-    if (bucket_split (&row->levels[level][bi]))
+    if (bucket_split (&sum->levels[level][bi]))
       found++;
   return found >= 3;
 }
@@ -767,11 +770,13 @@ strata_store_summarize (StrataStore *self,
   memset (pixels, 0, n_pixels * sizeof *pixels);
   if (row->n == 0 || to <= from)
     return;
-  if (g_once_init_enter (&row->pyramid_ready))
+  if (g_once_init_enter (&row->summary))
     {
-      g_atomic_pointer_add (&self->memory,
-                            _strata_store_build_pyramid (self->descs, self->end, NULL, row));
-      g_once_init_leave (&row->pyramid_ready, 1);
+      gsize bytes = 0;
+      StoreSummary *sum = _strata_store_build_pyramid (self->descs, self->end, NULL, row, &bytes);
+
+      g_atomic_pointer_add (&self->memory, bytes);
+      g_once_init_leave (&row->summary, sum);
     }
   width = (double) (to - from) / n_pixels;
 

@@ -236,8 +236,9 @@ row_alloc (StrataStoreBuilder *self,
 
   if (self->rows_next == self->rows_end)
     {
-      /* Growing blocks: most builders hold a few rows, the largest hundreds of thousands. */
-      guint n = CLAMP (self->rows->len, 4, 512);
+      /* Growing blocks: most builders hold a few rows, the largest hundreds of thousands.
+       * An even number of rows is a whole number of cache lines. */
+      guint n = (CLAMP (self->rows->len, 4, 512) + 1) & ~1u;
 
       self->rows_next = g_aligned_alloc0 (n, sizeof (StoreRow), 64);
       self->rows_end = self->rows_next + n;
@@ -524,9 +525,10 @@ strata_store_builder_summarize (StrataStoreBuilder *self,
 {
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
 
-  g_return_if_fail (!row->pyramid_ready);
-  _strata_store_build_pyramid (self->descs, end_ns, NULL, row);
-  row->pyramid_ready = 1;
+  gsize bytes = 0;
+
+  g_return_if_fail (row->summary == NULL);
+  row->summary = _strata_store_build_pyramid (self->descs, end_ns, NULL, row, &bytes);
 }
 
 void
@@ -604,16 +606,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->id_flags = 0;
       store_row_heap_changed (to, 0);
       /* A summary, if the row has one, goes along, its descriptions renumbered. */
-      to->pyramid = g_steal_pointer (&from->pyramid);
-      to->pyramid_storage = from->pyramid_storage;
-      to->levels = g_steal_pointer (&from->levels);
-      to->level_len = g_steal_pointer (&from->level_len);
-      to->n_levels = from->n_levels;
-      to->w0 = from->w0;
-      to->pyramid_ready = from->pyramid_ready;
-      from->n_levels = 0;
-      from->pyramid_ready = 0;
-      from->pyramid_storage = STORE_HEAP;
+      to->summary = g_steal_pointer (&from->summary);
       store_row_remap_ids (to, map, small, scratch);
       store_row_remap_pyramid (to, map);
     }
@@ -910,8 +903,8 @@ row_let_go (StoreRow *row)
 {
   if (row->storage == STORE_SPILL)
     row->storage = STORE_MAPPED;
-  if (row->pyramid_storage == STORE_SPILL)
-    row->pyramid_storage = STORE_MAPPED;
+  if (row->summary != NULL && row->summary->storage == STORE_SPILL)
+    row->summary->storage = STORE_MAPPED;
   row->spill = NULL;
 }
 
