@@ -384,11 +384,15 @@ keep_threads (Analysis *a)
       GHashTableIter iter;
       gpointer value;
 
+      /* Sized once, not grown by copies. */
+      g_array_unref (model->machine->threads);
+      model->machine->threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo),
+                                                   g_hash_table_size (model->threads));
       g_hash_table_iter_init (&iter, model->threads);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
           Thread *t = value;
-          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->ns_inum, t->name };
+          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
 
           g_array_append_val (model->machine->threads, info);
         }
