@@ -16,6 +16,9 @@
 #include "strata-time.h"
 
 #define ACC_SLOTS 8
+#define ACC_WHERE_BITS 6
+#define ACC_WHERE (1u << ACC_WHERE_BITS)
+#define ACC_MANY 0xff
 
 /*
  * For drawing, each row also keeps a pyramid of time buckets: level 0 buckets are a power of
@@ -66,19 +69,46 @@ typedef struct
   guint32 desc[ACC_SLOTS];  /* the longest piece of each key: its description */
   gint64  piece[ACC_SLOTS]; /* and its length */
   guint   n;
-  guint   last;             /* the slot added to last, or 0 holding NO_KEY when none */
   guint32 mask;             /* machines of every key seen */
   gint64  busy;             /* ns in activity states of keys no longer in a slot */
+  /* By a key's hash, the slots of the keys with that hash: 0 none, 1 + the slot of the only
+   * one, or ACC_MANY. Most keys of a bucket are new to it, each a search of every slot
+   * without this, in a loop of unforeseeable length. */
+  guint8  where[ACC_WHERE];
 } Acc;
+
+static inline guint
+acc_hash (guint32 key)
+{
+  return (key * 0x9e3779b1u) >> (32 - ACC_WHERE_BITS);
+}
 
 static inline void
 acc_init (Acc *acc)
 {
+  for (guint i = 0; i < acc->n; i++)
+    acc->where[acc_hash (acc->key[i])] = 0;
   acc->n = 0;
-  acc->last = 0;
-  acc->key[0] = NO_KEY;
   acc->mask = 0;
   acc->busy = 0;
+}
+
+/* A first bucket. */
+static inline void
+acc_start (Acc *acc)
+{
+  memset (acc->where, 0, sizeof acc->where);
+  acc->n = 0;
+  acc_init (acc);
+}
+
+/* Key @key (of hash @h) has slot @i now. */
+static inline void
+acc_where_add (Acc    *acc,
+               guint   h,
+               guint   i)
+{
+  acc->where[h] = acc->where[h] == 0 ? i + 1 : ACC_MANY;
 }
 
 static inline void
@@ -93,27 +123,18 @@ acc_slot (Acc     *acc,
       acc->piece[i] = dur;
       acc->desc[i] = id;
     }
-  acc->last = i;
 }
 
-/* A key not in a slot: a new slot, or the shortest one's, or none. */
+/* A key not in a slot when every slot is taken: the shortest one's slot, or none. */
 static G_NO_INLINE void
-acc_add_new (Acc     *acc,
-             guint32  key,
-             guint32  id,
-             gint64   dur)
+acc_add_full (Acc     *acc,
+              guint32  key,
+              guint    h,
+              guint32  id,
+              gint64   dur)
 {
   guint i, min = 0;
 
-  acc->mask |= key_mask (key);
-  if (acc->n < ACC_SLOTS)
-    {
-      i = acc->n++;
-      acc->key[i] = key;
-      acc->dur[i] = acc->piece[i] = 0;
-      acc_slot (acc, i, id, dur);
-      return;
-    }
   /* Many states in one bucket: the shortest is the least likely to dominate. */
   for (i = 1; i < ACC_SLOTS; i++)
     if (acc->dur[i] < acc->dur[min])
@@ -122,7 +143,11 @@ acc_add_new (Acc     *acc,
     {
       if (strata_state_is_activity (acc->key[min] & 0xff))
         acc->busy += acc->dur[min];
+      /* The key that goes leaves its hash's entry, unless it shared it. */
+      if (acc->where[acc_hash (acc->key[min])] == min + 1)
+        acc->where[acc_hash (acc->key[min])] = 0;
       acc->key[min] = key;
+      acc_where_add (acc, h, min);
       acc->dur[min] = acc->piece[min] = 0;
       acc_slot (acc, min, id, dur);
     }
@@ -136,19 +161,34 @@ acc_add (Acc     *acc,
          guint32  id,
          gint64   dur)
 {
-  /* States come back in pairs: the last slot, else one of the few others. */
-  if (acc->key[acc->last] == key)
+  guint h, w;
+
+  h = acc_hash (key);
+  w = acc->where[h];
+  if (w != 0 && w != ACC_MANY && acc->key[w - 1] == key)
     {
-      acc_slot (acc, acc->last, id, dur);
+      acc_slot (acc, w - 1, id, dur);
       return;
     }
-  for (guint i = 0; i < acc->n; i++)
-    if (acc->key[i] == key)
-      {
-        acc_slot (acc, i, id, dur);
-        return;
-      }
-  acc_add_new (acc, key, id, dur);
+  if (w == ACC_MANY)
+    for (guint i = 0; i < acc->n; i++)
+      if (acc->key[i] == key)
+        {
+          acc_slot (acc, i, id, dur);
+          return;
+        }
+  acc->mask |= key_mask (key);
+  if (G_LIKELY (acc->n < ACC_SLOTS))
+    {
+      guint i = acc->n++;
+
+      acc->key[i] = key;
+      acc_where_add (acc, h, i);
+      acc->dur[i] = acc->piece[i] = 0;
+      acc_slot (acc, i, id, dur);
+      return;
+    }
+  acc_add_full (acc, key, h, id, dur);
 }
 
 /* @ns of a bucket @width ns wide, in STORE_BUCKET_UNITs: rounded, or rounded up. */
@@ -463,7 +503,7 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
 
   chunk = g_new (StoreBucket, MIN (level_len[0], LEVEL0_CHUNK));
   out = (Level0) { sum, chunk, 0, level_len[0] };
-  acc_init (&acc);
+  acc_start (&acc);
   /* One copy of the loop per layout of the times and per source of the keys. */
   if (row->wide != NULL)
     info ? build_level0 (NULL, info, end, row, &acc, &out, TRUE)
@@ -607,7 +647,7 @@ level0_bucket (const StrataStore *store,
   gint64 be = bs > G_MAXINT64 - w0 ? G_MAXINT64 : bs + w0;
   Acc acc;
 
-  acc_init (&acc);
+  acc_start (&acc);
   for (gint64 k = MAX (store_row_find_le (row, begin + bs), 0); (guint64) k < row->n; k++)
     {
       gint64 s = store_row_ts (row, k) - begin;
