@@ -22,7 +22,9 @@
  * info1 (for the port or MSR it names), and the durations again, sorted within each block of
  * BLOCK exits. Durations (and their sorted copy) and info1 take 32 bits an exit when every one
  * of the set fits, as they nearly always do: an exit-heavy set has millions of exits, 20 bytes
- * each instead of 32, held at the end of the analysis, where its peak memory is. Per block,
+ * each instead of 32, held at the end of the analysis, where its peak memory is. A fresh
+ * analysis keeps its durations and their sorted copy in 16 bits, the few of 65,535 ns or more
+ * as DUR16_WIDE there and in a table of their own (see `ovf`). Per block,
  * the shortest,
  * the longest and the sum. A range [first, last) of a group is its partial blocks at both
  * ends and the whole blocks between: count, total, min and max come from the block sums
@@ -67,16 +69,52 @@ struct _StrataExits
   guint32 *info32;
   gint64  *sorted;
   guint32 *sorted32;
+  /* Or, made by an analysis: 16 bits a duration, DUR16_WIDE for one of 65,535 ns or more;
+   * those are in ovf_at (their exits, in order), ovf_dur (theirs) and ovf_sorted (theirs
+   * sorted within each block, the range bovf[b] .. bovf[b + 1] of block b, which is where
+   * the block's sorted copy ends). */
+  guint16 *durs16;
+  guint16 *sorted16;
+  guint64 *ovf_at;
+  gint64  *ovf_dur;
+  gint64  *ovf_sorted;
+  guint64  n_ovf;
+  guint64  ovf_cap;
+  guint64 *bovf;
   gint64  *bmin;
   gint64  *bmax;
   gint64  *bsum;
   StrataSectionFile *file;    /* where starts, durs, info1 and sorted lie, or NULL: owned */
 };
 
+#define DUR16_WIDE G_MAXUINT16
+
+/* The duration of exit @i, which is in ovf_at. */
+static G_NO_INLINE gint64
+exit_dur_wide (const StrataExits *self,
+               guint64            i)
+{
+  guint64 lo = 0, hi = self->n_ovf;
+
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (self->ovf_at[mid] < i)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  g_assert (lo < self->n_ovf && self->ovf_at[lo] == i);
+  return self->ovf_dur[lo];
+}
+
 static inline gint64
 exit_dur (const StrataExits *self,
           guint64            i)
 {
+  if (self->durs16 != NULL)
+    return G_LIKELY (self->durs16[i] != DUR16_WIDE) ? (gint64) self->durs16[i] : exit_dur_wide (self, i);
   return self->durs32 != NULL ? (gint64) self->durs32[i] : self->durs[i];
 }
 
@@ -117,7 +155,22 @@ set_dur_info1 (StrataExits *self,
                gint64       dur,
                guint64      info1)
 {
-  if (self->durs32 != NULL)
+  if (self->durs16 != NULL && G_LIKELY (dur < DUR16_WIDE))
+    self->durs16[i] = (guint16) dur;
+  else if (self->durs16 != NULL)
+    {
+      /* Exits are set in order (a group set again drops its own first). */
+      if (self->n_ovf == self->ovf_cap)
+        {
+          self->ovf_cap = MAX (2 * self->ovf_cap, 64);
+          self->ovf_at = g_renew (guint64, self->ovf_at, self->ovf_cap);
+          self->ovf_dur = g_renew (gint64, self->ovf_dur, self->ovf_cap);
+        }
+      self->durs16[i] = DUR16_WIDE;
+      self->ovf_at[self->n_ovf] = i;
+      self->ovf_dur[self->n_ovf++] = dur;
+    }
+  else if (self->durs32 != NULL)
     self->durs32[i] = (guint32) dur;
   else
     self->durs[i] = dur;
@@ -129,9 +182,11 @@ set_dur_info1 (StrataExits *self,
 
 /* The arrays of @self->n exits, narrow or wide; with @starts, 64-bit starts, else 32-bit
  * ones and their blocks' (of @self->n_blocks). */
+/* @narrow: 16-bit durations; else 64-bit ones (@wide_durs) or 32-bit. */
 static void
 alloc_exits (StrataExits *self,
              gboolean     starts,
+             gboolean     narrow,
              gboolean     wide_durs,
              gboolean     wide_info1)
 {
@@ -145,7 +200,12 @@ alloc_exits (StrataExits *self,
       self->bstart = g_new (gint64, MAX (self->n_blocks, 1));
       self->bwide = g_new0 (gint64 *, MAX (self->n_blocks, 1));
     }
-  if (wide_durs)
+  if (narrow)
+    {
+      self->durs16 = g_new (guint16, n);
+      self->sorted16 = g_new (guint16, n);
+    }
+  else if (wide_durs)
     {
       self->durs = g_new (gint64, n);
       self->sorted = g_new (gint64, n);
@@ -164,7 +224,7 @@ alloc_exits (StrataExits *self,
 static gsize
 dur_bytes (const StrataExits *self)
 {
-  return self->durs32 != NULL ? sizeof (guint32) : sizeof (gint64);
+  return self->durs16 != NULL ? sizeof (guint16) : self->durs32 != NULL ? sizeof (guint32) : sizeof (gint64);
 }
 
 static gsize
@@ -290,6 +350,53 @@ radix_sort_u32 (const guint32 *in,
     }
 }
 
+/* As radix_sort_u32(), for 16-bit values. */
+static void
+radix_sort_u16 (const guint16 *in,
+                guint16       *out,
+                gsize          n)
+{
+  guint32 count[2][256] = { { 0 } };
+  guint16 tmp[BLOCK];
+  guint passes[2], n_passes = 0;
+  const guint16 *src = in;
+  guint16 *dst;
+
+  g_assert (n <= BLOCK);
+  for (gsize i = 0; i < n; i++)
+    {
+      count[0][in[i] & 0xff]++;
+      count[1][in[i] >> 8]++;
+    }
+  for (guint b = 0; b < 2 && n > 0; b++)
+    if (count[b][(in[0] >> (8 * b)) & 0xff] != n)
+      passes[n_passes++] = b;
+  if (n_passes == 0)
+    {
+      memcpy (out, in, n * sizeof (guint16));
+      return;
+    }
+  dst = n_passes % 2 ? out : tmp;
+  for (guint p = 0; p < n_passes; p++)
+    {
+      guint shift = 8 * passes[p];
+      guint32 *c = count[passes[p]];
+      guint32 sum = 0;
+
+      for (guint k = 0; k < 256; k++)
+        {
+          guint32 here = c[k];
+
+          c[k] = sum;
+          sum += here;
+        }
+      for (gsize i = 0; i < n; i++)
+        dst[c[(src[i] >> shift) & 0xff]++] = src[i];
+      src = dst;
+      dst = dst == out ? tmp : out;
+    }
+}
+
 static int
 compare_group_key (const Group *a,
                    const Group *b)
@@ -352,7 +459,16 @@ block_worker (gpointer data)
           self->bsum[g->block0 + b] = (gint64) sum;
           if (self->file != NULL)
             strata_section_file_read (self->file, len * dur_bytes (self));
-          if (job->sort && self->sorted32 != NULL)
+          if (job->sort && self->sorted16 != NULL)
+            {
+              /* DUR16_WIDE sorts last, where the block's own sorted wide ones stand for it. */
+              guint64 o = self->bovf[g->block0 + b], no = self->bovf[g->block0 + b + 1] - o;
+
+              radix_sort_u16 (&self->durs16[from], &self->sorted16[from], len);
+              memcpy (&self->ovf_sorted[o], &self->ovf_dur[o], no * sizeof (gint64));
+              sort_i64 (&self->ovf_sorted[o], no);
+            }
+          else if (job->sort && self->sorted32 != NULL)
             radix_sort_u32 (&self->durs32[from], &self->sorted32[from], len);
           else if (job->sort)
             {
@@ -379,6 +495,26 @@ build_blocks (StrataExits *self,
   self->bmin = g_new (gint64, MAX (self->n_blocks, 1));
   self->bmax = g_new (gint64, MAX (self->n_blocks, 1));
   self->bsum = g_new (gint64, MAX (self->n_blocks, 1));
+  if (self->durs16 != NULL)
+    {
+      guint64 o = 0;
+
+      /* The wide ones of each block: blocks, as the exits, go in order. */
+      self->bovf = g_new (guint64, self->n_blocks + 1);
+      for (guint gi = 0; gi < self->n_groups; gi++)
+        {
+          const Group *g = &self->groups[gi];
+
+          for (guint64 b = 0; b < group_blocks (g); b++)
+            {
+              self->bovf[g->block0 + b] = o;
+              while (o < self->n_ovf && self->ovf_at[o] < g->offset + MIN ((b + 1) << BLOCK_BITS, g->n))
+                o++;
+            }
+        }
+      self->bovf[self->n_blocks] = o;
+      self->ovf_sorted = g_new (gint64, MAX (self->n_ovf, 1));
+    }
   strata_parallel_run ("strata-exits", self->n_groups, block_worker, &job);
 }
 
@@ -440,6 +576,7 @@ struct _StrataExitsBuilder
 {
   gboolean    wide_durs;      /* a duration or an info1 does not fit 32 bits */
   gboolean    wide_info1;
+  guint64     n_long;         /* durations of DUR16_WIDE or more */
   GHashTable *wide;           /* group index << 40 | exit index (gint64*) -> WideExit* */
   GArray     *groups;         /* BuilderGroup */
   GHashTable *index;          /* Group* (a private copy) -> index + 1 */
@@ -486,6 +623,7 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
   gint64 base;
 
   self->wide_durs |= (guint64) dur > G_MAXUINT32;
+  self->n_long += dur >= DUR16_WIDE;
   self->wide_info1 |= r->info1 > G_MAXUINT32;
   /* A vCPU's exits repeat a few reasons: most need no hash table. */
   if (*slot == 0 || compare_group_key (&key, &g_array_index (self->groups, BuilderGroup, *slot - 1).key) != 0)
@@ -560,7 +698,7 @@ strata_exits_new (StrataExitsBuilder **builders,
 {
   g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (GroupRef));
   StrataExits *self = g_new0 (StrataExits, 1);
-  guint64 offset = 0;
+  guint64 offset = 0, n_long = 0;
   gboolean wide_durs = FALSE, wide_info1 = FALSE;
 
   g_return_val_if_fail (builders != NULL || n_builders == 0, NULL);
@@ -571,6 +709,7 @@ strata_exits_new (StrataExitsBuilder **builders,
     {
       wide_durs |= builders[b]->wide_durs;
       wide_info1 |= builders[b]->wide_info1;
+      n_long += builders[b]->n_long;
     }
   for (guint b = 0; b < n_builders; b++)
     for (guint g = 0; g < builders[b]->groups->len; g++)
@@ -612,7 +751,9 @@ strata_exits_new (StrataExitsBuilder **builders,
       self->groups[gi].block0 = self->n_blocks;
       self->n_blocks += group_blocks (&self->groups[gi]);
     }
-  alloc_exits (self, FALSE, wide_durs, wide_info1);
+  /* Most exits of most reasons last less than 65.5 µs: 16 bits each, and 24 bytes for each
+   * of the others; when they are more than a sixteenth, 32 or 64 bits each. */
+  alloc_exits (self, FALSE, n_long <= self->n / 16, wide_durs, wide_info1);
 
   /* A group at a time: its exits go to their place, and their builders' copies go at once,
    * so that the two are not held whole together; its starts are whole only while it is
@@ -621,7 +762,7 @@ strata_exits_new (StrataExitsBuilder **builders,
     {
       const Group *g = &self->groups[gi];
       g_autofree gint64 *starts = g_new (gint64, MAX (g->n, 1));
-      guint64 at = 0;
+      guint64 at = 0, group_ovf = self->n_ovf;
       gboolean ordered = TRUE;
 
       for (; i < refs->len && compare_group_key (g_array_index (refs, GroupRef, i).key, g) == 0; i++)
@@ -665,6 +806,7 @@ strata_exits_new (StrataExitsBuilder **builders,
             }
           /* Triples sort by start: compare_i64 on the first of each. */
           qsort (triples, g->n, 3 * sizeof (gint64), compare_i64);
+          self->n_ovf = group_ovf;
           for (guint64 k = 0; k < g->n; k++)
             {
               starts[k] = triples[3 * k];
@@ -689,6 +831,8 @@ strata_exits_new (StrataExitsBuilder **builders,
     }
   for (guint b = 0; b < n_builders; b++)
     strata_exits_builder_free (builders[b]);
+  self->ovf_at = g_renew (guint64, self->ovf_at, MAX (self->n_ovf, 1));
+  self->ovf_dur = g_renew (gint64, self->ovf_dur, MAX (self->n_ovf, 1));
   build_blocks (self, TRUE);
   return self;
 }
@@ -709,6 +853,12 @@ strata_exits_free (StrataExits *self)
       g_free (self->sorted);
       g_free (self->sorted32);
     }
+  g_free (self->durs16);
+  g_free (self->sorted16);
+  g_free (self->ovf_at);
+  g_free (self->ovf_dur);
+  g_free (self->ovf_sorted);
+  g_free (self->bovf);
   g_free (self->starts32);
   g_free (self->bstart);
   for (guint64 b = 0; self->bwide != NULL && b < self->n_blocks; b++)
@@ -741,7 +891,8 @@ strata_exits_memory (StrataExits *self)
         wide += MIN (BLOCK, self->groups[gi].n - (b << BLOCK_BITS)) * sizeof (gint64);
   return self->n_groups * sizeof (Group) +
          self->n * ((self->starts != NULL ? sizeof (gint64) : sizeof (guint32)) + 2 * dur_bytes (self) + info1_bytes (self)) +
-         self->n_blocks * (3 * sizeof (gint64) + (self->starts != NULL ? 0 : sizeof (gint64) + sizeof (gint64 *))) + wide;
+         self->n_blocks * (3 * sizeof (gint64) + (self->starts != NULL ? 0 : sizeof (gint64) + sizeof (gint64 *))) + wide +
+         (self->durs16 != NULL ? self->n_ovf * 3 * sizeof (gint64) + (self->n_blocks + 1) * sizeof (guint64) : 0);
 }
 
 guint
@@ -826,6 +977,29 @@ group_lower_bound (const StrataExits *self,
 
 /* The number of values of sorted @a [0, n) that are <= @v. */
 static guint64
+count_le16 (const guint16 *a,
+            guint64        n,
+            gint64         v)
+{
+  guint64 lo = 0, hi = n;
+
+  /* Only asked below DUR16_WIDE (count_block_le()). */
+  if (v < 0)
+    return 0;
+  while (lo < hi)
+    {
+      guint64 mid = lo + (hi - lo) / 2;
+
+      if (a[mid] <= (guint16) v)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* The number of values of sorted @a [0, n) that are <= @v. */
+static guint64
 count_le32 (const guint32 *a,
             guint64        n,
             gint64         v)
@@ -865,6 +1039,28 @@ count_le (const gint64 *a,
         hi = mid;
     }
   return lo;
+}
+
+/* The number of durations <= @v of the whole block @b (in the block arrays), whose first
+ * exit is @first. */
+static guint64
+count_block_le (const StrataExits *self,
+                guint64            b,
+                guint64            first,
+                gint64             v)
+{
+  guint64 o, no;
+
+  if (self->sorted32 != NULL)
+    return count_le32 (&self->sorted32[first], BLOCK, v);
+  if (self->sorted != NULL)
+    return count_le (&self->sorted[first], BLOCK, v);
+  /* The wide ones are last, each DUR16_WIDE: more than any @v below it. */
+  if (v < DUR16_WIDE)
+    return count_le16 (&self->sorted16[first], BLOCK, v);
+  o = self->bovf[b];
+  no = self->bovf[b + 1] - o;
+  return BLOCK - no + count_le (&self->ovf_sorted[o], no, v);
 }
 
 void
@@ -1084,8 +1280,7 @@ strata_exits_group_stats (StrataExits     *self,
             if (self->bmax[g->block0 + b] <= mid)
               c += BLOCK;
             else if (self->bmin[g->block0 + b] <= mid)
-              c += self->sorted32 != NULL ? count_le32 (&self->sorted32[block], BLOCK, mid)
-                                          : count_le (&self->sorted[block], BLOCK, mid);
+              c += count_block_le (self, g->block0 + b, block, mid);
           }
         if (c >= rank)
           z = mid;
@@ -1136,6 +1331,49 @@ strata_exits_query (StrataExits *self,
 #define WIDE_DURS  1u
 #define WIDE_INFO1 2u
 
+/* The durations of @self, or their sorted copy, as saved: 32 or 64 bits (@wide) each. */
+static void
+write_durs (StrataExits         *self,
+            StrataSectionWriter *writer,
+            gboolean             sorted,
+            gboolean             wide)
+{
+  if (self->durs16 == NULL)
+    {
+      strata_section_writer_write (writer, self->durs32 != NULL ? (sorted ? (gconstpointer) self->sorted32 : self->durs32)
+                                                                : (sorted ? (gconstpointer) self->sorted : self->durs),
+                                   self->n * dur_bytes (self));
+      return;
+    }
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    {
+      const Group *g = &self->groups[gi];
+
+      for (guint64 b = 0; b < group_blocks (g); b++)
+        {
+          guint64 from = g->offset + (b << BLOCK_BITS);
+          guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
+          guint64 o = self->bovf[g->block0 + b], no = self->bovf[g->block0 + b + 1] - o;
+          union { gint64 w[BLOCK]; guint32 n[BLOCK]; } chunk;
+
+          for (guint64 k = 0; k < len; k++)
+            {
+              gint64 d;
+
+              if (!sorted)
+                d = exit_dur (self, from + k);
+              else
+                d = k < len - no ? self->sorted16[from + k] : self->ovf_sorted[o + k - (len - no)];
+              if (wide)
+                chunk.w[k] = d;
+              else
+                chunk.n[k] = (guint32) d;
+            }
+          strata_section_writer_write (writer, &chunk, len * (wide ? sizeof (gint64) : sizeof (guint32)));
+        }
+    }
+}
+
 void
 strata_exits_write (StrataExits         *self,
                     StrataSectionWriter *writer)
@@ -1143,7 +1381,13 @@ strata_exits_write (StrataExits         *self,
   guint32 n_groups = self->n_groups;
   guint32 block_bits = BLOCK_BITS;
   guint64 n = self->n;
-  guint32 widths[2] = { (self->durs32 == NULL ? WIDE_DURS : 0) | (self->info32 == NULL ? WIDE_INFO1 : 0), 0 };
+  gboolean wide_durs = self->durs32 == NULL && self->durs16 == NULL;
+  guint32 widths[2];
+
+  for (guint64 o = 0; self->durs16 != NULL && o < self->n_ovf; o++)
+    wide_durs |= self->ovf_dur[o] > G_MAXUINT32;
+  widths[0] = (wide_durs ? WIDE_DURS : 0) | (self->info32 == NULL ? WIDE_INFO1 : 0);
+  widths[1] = 0;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (writer != NULL);
@@ -1172,10 +1416,8 @@ strata_exits_write (StrataExits         *self,
             strata_section_writer_write (writer, chunk, len * sizeof (gint64));
           }
       }
-  strata_section_writer_write (writer, self->durs32 != NULL ? (gconstpointer) self->durs32 : self->durs,
-                               self->n * dur_bytes (self));
-  strata_section_writer_write (writer, self->sorted32 != NULL ? (gconstpointer) self->sorted32 : self->sorted,
-                               self->n * dur_bytes (self));
+  write_durs (self, writer, FALSE, wide_durs);
+  write_durs (self, writer, TRUE, wide_durs);
   strata_section_writer_write (writer, self->info32 != NULL ? (gconstpointer) self->info32 : self->info1,
                                self->n * info1_bytes (self));
   strata_section_writer_end (writer);
@@ -1266,7 +1508,7 @@ strata_exits_read (StrataSectionFile  *file,
     }
   else
     {
-      alloc_exits (self, TRUE, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0);
+      alloc_exits (self, TRUE, FALSE, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0);
       if (n > 0)
         {
           memcpy (self->starts, data, n * sizeof (gint64));
