@@ -24,7 +24,8 @@
  * of the set fits, as they nearly always do: an exit-heavy set has millions of exits, 20 bytes
  * each instead of 32, held at the end of the analysis, where its peak memory is. A fresh
  * analysis keeps its durations and their sorted copy in 16 bits, the few of 65,535 ns or more
- * as DUR16_WIDE there and in a table of their own (see `ovf`). Per block,
+ * as DUR16_WIDE there and in a table of their own (see `ovf_at`), and no info1 for a group
+ * whose every info1 is 0 (see `info_at`). Per block,
  * the shortest,
  * the longest and the sum. A range [first, last) of a group is its partial blocks at both
  * ends and the whole blocks between: count, total, min and max come from the block sums
@@ -81,6 +82,10 @@ struct _StrataExits
   guint64  n_ovf;
   guint64  ovf_cap;
   guint64 *bovf;
+  /* And by group: where its info1 values start in info32 or info1, or NO_INFO1 when each is
+   * 0, as every one of many exit reasons' is; NULL when each exit has its own (as read). */
+  guint64 *info_at;
+  guint64  n_info1;
   gint64  *bmin;
   gint64  *bmax;
   gint64  *bsum;
@@ -88,6 +93,7 @@ struct _StrataExits
 };
 
 #define DUR16_WIDE G_MAXUINT16
+#define NO_INFO1   G_MAXUINT64
 
 /* The duration of exit @i, which is in ovf_at. */
 static G_NO_INLINE gint64
@@ -134,11 +140,23 @@ exit_start (const StrataExits *self,
   return self->bstart[b] + self->starts32[i];
 }
 
+/* Where exit @i of group @gi has its info1 in info32 or info1. */
+static inline guint64
+info1_at (const StrataExits *self,
+          guint              gi,
+          guint64            i)
+{
+  return self->info_at != NULL ? self->info_at[gi] + (i - self->groups[gi].offset) : i;
+}
+
 static inline guint64
 exit_info1 (const StrataExits *self,
+            guint              gi,
             guint64            i)
 {
-  return self->info32 != NULL ? self->info32[i] : self->info1[i];
+  if (self->info_at != NULL && self->info_at[gi] == NO_INFO1)
+    return 0;
+  return self->info32 != NULL ? self->info32[info1_at (self, gi, i)] : self->info1[info1_at (self, gi, i)];
 }
 
 static inline gint64
@@ -148,9 +166,10 @@ exit_sorted (const StrataExits *self,
   return self->sorted32 != NULL ? (gint64) self->sorted32[i] : self->sorted[i];
 }
 
-/* Exit @i's duration and info1, narrow or wide (its start is kept apart). */
+/* Exit @i's duration and info1 (of group @gi), narrow or wide (its start is kept apart). */
 static inline void
 set_dur_info1 (StrataExits *self,
+               guint        gi,
                guint64      i,
                gint64       dur,
                guint64      info1)
@@ -174,21 +193,24 @@ set_dur_info1 (StrataExits *self,
     self->durs32[i] = (guint32) dur;
   else
     self->durs[i] = dur;
-  if (self->info32 != NULL)
-    self->info32[i] = (guint32) info1;
+  if (self->info_at != NULL && self->info_at[gi] == NO_INFO1)
+    g_assert (info1 == 0);
+  else if (self->info32 != NULL)
+    self->info32[info1_at (self, gi, i)] = (guint32) info1;
   else
-    self->info1[i] = info1;
+    self->info1[info1_at (self, gi, i)] = info1;
 }
 
 /* The arrays of @self->n exits, narrow or wide; with @starts, 64-bit starts, else 32-bit
- * ones and their blocks' (of @self->n_blocks). */
-/* @narrow: 16-bit durations; else 64-bit ones (@wide_durs) or 32-bit. */
+ * ones and their blocks' (of @self->n_blocks). @narrow: 16-bit durations, else 64-bit ones
+ * (@wide_durs) or 32-bit. @n_info1: how many info1 values are kept. */
 static void
 alloc_exits (StrataExits *self,
              gboolean     starts,
              gboolean     narrow,
              gboolean     wide_durs,
-             gboolean     wide_info1)
+             gboolean     wide_info1,
+             guint64      n_info1)
 {
   gsize n = MAX (self->n, 1);
 
@@ -216,9 +238,9 @@ alloc_exits (StrataExits *self,
       self->sorted32 = g_new (guint32, n);
     }
   if (wide_info1)
-    self->info1 = g_new (guint64, n);
+    self->info1 = g_new (guint64, MAX (n_info1, 1));
   else
-    self->info32 = g_new (guint32, n);
+    self->info32 = g_new (guint32, MAX (n_info1, 1));
 }
 
 static gsize
@@ -698,7 +720,7 @@ strata_exits_new (StrataExitsBuilder **builders,
 {
   g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (GroupRef));
   StrataExits *self = g_new0 (StrataExits, 1);
-  guint64 offset = 0, n_long = 0;
+  guint64 offset = 0, n_long = 0, n_info1 = 0;
   gboolean wide_durs = FALSE, wide_info1 = FALSE;
 
   g_return_val_if_fail (builders != NULL || n_builders == 0, NULL);
@@ -727,9 +749,11 @@ strata_exits_new (StrataExitsBuilder **builders,
         self->n_groups++;
     }
   self->groups = g_new0 (Group, MAX (self->n_groups, 1));
+  self->info_at = g_new (guint64, MAX (self->n_groups, 1));
   for (guint i = 0, gi = 0; i < refs->len; i++)
     {
       const GroupRef *ref = &g_array_index (refs, GroupRef, i);
+      const BuilderGroup *from = &g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group);
       gboolean first = i == 0 || compare_group_key (ref->key, g_array_index (refs, GroupRef, i - 1).key) != 0;
       Group *g;
 
@@ -741,11 +765,22 @@ strata_exits_new (StrataExitsBuilder **builders,
           *g = *ref->key;
           g->offset = offset;
           g->n = 0;
+          self->info_at[gi] = NO_INFO1;
         }
-      g->n += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).n;
-      offset += g_array_index (builders[ref->builder]->groups, BuilderGroup, ref->group).n;
+      /* Marked for now: a group with an info1 other than 0 keeps them. */
+      for (guint k = 0; k < from->n && self->info_at[gi] == NO_INFO1; k++)
+        if (from->exits[k].info1 != 0)
+          self->info_at[gi] = 0;
+      g->n += from->n;
+      offset += from->n;
     }
   self->n = offset;
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    if (self->info_at[gi] != NO_INFO1)
+      {
+        self->info_at[gi] = n_info1;
+        n_info1 += self->groups[gi].n;
+      }
   for (guint gi = 0; gi < self->n_groups; gi++)
     {
       self->groups[gi].block0 = self->n_blocks;
@@ -753,7 +788,8 @@ strata_exits_new (StrataExitsBuilder **builders,
     }
   /* Most exits of most reasons last less than 65.5 µs: 16 bits each, and 24 bytes for each
    * of the others; when they are more than a sixteenth, 32 or 64 bits each. */
-  alloc_exits (self, FALSE, n_long <= self->n / 16, wide_durs, wide_info1);
+  self->n_info1 = n_info1;
+  alloc_exits (self, FALSE, n_long <= self->n / 16, wide_durs, wide_info1, n_info1);
 
   /* A group at a time: its exits go to their place, and their builders' copies go at once,
    * so that the two are not held whole together; its starts are whole only while it is
@@ -778,13 +814,13 @@ strata_exits_new (StrataExitsBuilder **builders,
                 seg++;
               starts[at] = from->segs[seg].base + exits[k].start;
               if (G_LIKELY (exits[k].dur != WIDE && exits[k].info1 != WIDE))
-                set_dur_info1 (self, g->offset + at, exits[k].dur, exits[k].info1);
+                set_dur_info1 (self, gi, g->offset + at, exits[k].dur, exits[k].info1);
               else
                 {
                   gint64 key = (gint64) ref->group << 40 | k;
                   const WideExit *wide = g_hash_table_lookup (builders[ref->builder]->wide, &key);
 
-                  set_dur_info1 (self, g->offset + at, wide->dur, wide->info1);
+                  set_dur_info1 (self, gi, g->offset + at, wide->dur, wide->info1);
                 }
             }
           g_clear_pointer (&from->exits, g_free);
@@ -802,7 +838,7 @@ strata_exits_new (StrataExitsBuilder **builders,
             {
               triples[3 * k] = starts[k];
               triples[3 * k + 1] = exit_dur (self, g->offset + k);
-              triples[3 * k + 2] = (gint64) exit_info1 (self, g->offset + k);
+              triples[3 * k + 2] = (gint64) exit_info1 (self, gi, g->offset + k);
             }
           /* Triples sort by start: compare_i64 on the first of each. */
           qsort (triples, g->n, 3 * sizeof (gint64), compare_i64);
@@ -810,7 +846,7 @@ strata_exits_new (StrataExitsBuilder **builders,
           for (guint64 k = 0; k < g->n; k++)
             {
               starts[k] = triples[3 * k];
-              set_dur_info1 (self, g->offset + k, triples[3 * k + 1], (guint64) triples[3 * k + 2]);
+              set_dur_info1 (self, gi, g->offset + k, triples[3 * k + 1], (guint64) triples[3 * k + 2]);
             }
         }
 
@@ -859,6 +895,7 @@ strata_exits_free (StrataExits *self)
   g_free (self->ovf_dur);
   g_free (self->ovf_sorted);
   g_free (self->bovf);
+  g_free (self->info_at);
   g_free (self->starts32);
   g_free (self->bstart);
   for (guint64 b = 0; self->bwide != NULL && b < self->n_blocks; b++)
@@ -890,7 +927,8 @@ strata_exits_memory (StrataExits *self)
       if (self->bwide[self->groups[gi].block0 + b] != NULL)
         wide += MIN (BLOCK, self->groups[gi].n - (b << BLOCK_BITS)) * sizeof (gint64);
   return self->n_groups * sizeof (Group) +
-         self->n * ((self->starts != NULL ? sizeof (gint64) : sizeof (guint32)) + 2 * dur_bytes (self) + info1_bytes (self)) +
+         self->n * ((self->starts != NULL ? sizeof (gint64) : sizeof (guint32)) + 2 * dur_bytes (self)) +
+         info1_bytes (self) * (self->info_at != NULL ? self->n_info1 : self->n) +
          self->n_blocks * (3 * sizeof (gint64) + (self->starts != NULL ? 0 : sizeof (gint64) + sizeof (gint64 *))) + wide +
          (self->durs16 != NULL ? self->n_ovf * 3 * sizeof (gint64) + (self->n_blocks + 1) * sizeof (guint64) : 0);
 }
@@ -1191,7 +1229,7 @@ strata_exits_detail_at (StrataExits      *self,
   if (!find_at (self, machine, vcpu, ts, &gi, &i))
     return FALSE;
   /* info2 names nothing the decoder reads: it is not kept. */
-  return strata_exit_detail (self->groups[gi].isa, self->groups[gi].code, exit_info1 (self, i), 0, detail);
+  return strata_exit_detail (self->groups[gi].isa, self->groups[gi].code, exit_info1 (self, gi, i), 0, detail);
 }
 
 guint64
@@ -1418,8 +1456,25 @@ strata_exits_write (StrataExits         *self,
       }
   write_durs (self, writer, FALSE, wide_durs);
   write_durs (self, writer, TRUE, wide_durs);
-  strata_section_writer_write (writer, self->info32 != NULL ? (gconstpointer) self->info32 : self->info1,
-                               self->n * info1_bytes (self));
+  if (self->info_at == NULL)
+    strata_section_writer_write (writer, self->info32 != NULL ? (gconstpointer) self->info32 : self->info1,
+                                 self->n * info1_bytes (self));
+  else
+    for (guint gi = 0; gi < self->n_groups; gi++)
+      {
+        static const guint64 zeros[BLOCK] = { 0 };
+        gsize size = info1_bytes (self);
+
+        if (self->info_at[gi] != NO_INFO1)
+          {
+            strata_section_writer_write (writer, (const guint8 *) (self->info32 != NULL ? (gconstpointer) self->info32
+                                                                                          : self->info1) + self->info_at[gi] * size,
+                                         self->groups[gi].n * size);
+            continue;
+          }
+        for (guint64 k = 0; k < self->groups[gi].n; k += BLOCK)
+          strata_section_writer_write (writer, zeros, MIN (BLOCK, self->groups[gi].n - k) * size);
+      }
   strata_section_writer_end (writer);
 }
 
@@ -1508,7 +1563,7 @@ strata_exits_read (StrataSectionFile  *file,
     }
   else
     {
-      alloc_exits (self, TRUE, FALSE, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0);
+      alloc_exits (self, TRUE, FALSE, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0, n);
       if (n > 0)
         {
           memcpy (self->starts, data, n * sizeof (gint64));
