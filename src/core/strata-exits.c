@@ -1,4 +1,4 @@
-/* strata-exits.c
+/* strata-exits.c: the exits' index, built and queried (saved: strata-exits-file.c)
  *
  * Copyright 2026 The Strata authors
  *
@@ -13,92 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strata-exits.h"
+#include "strata-exits-private.h"
 #include "strata-parallel.h"
 #include "strata-time.h"
 
-/*
- * Four arrays of all exits, group after group, each group in time order: start, duration,
- * info1 (for the port or MSR it names), and the durations again, sorted within each block of
- * BLOCK exits. Durations (and their sorted copy) and info1 take 32 bits an exit when every one
- * of the set fits, as they nearly always do: an exit-heavy set has millions of exits, 20 bytes
- * each instead of 32, held at the end of the analysis, where its peak memory is. A fresh
- * analysis keeps its durations and their sorted copy in 16 bits, the few of 65,535 ns or more
- * as DUR16_WIDE there and in a table of their own (see `ovf_at`), and no info1 for a group
- * whose every info1 is 0 (see `info_at`). Per block,
- * the shortest,
- * the longest and the sum. A range [first, last) of a group is its partial blocks at both
- * ends and the whole blocks between: count, total, min and max come from the block sums
- * and a short loop over the partial blocks; the p99 is the smallest duration d with at least
- * ceil(0.99 n) durations <= d, found by bisecting d, counting in each whole block by binary
- * search in its sorted copy, and in the partial blocks (sorted once per query).
- */
-
-#define BLOCK_BITS 10
-#define BLOCK      (G_GUINT64_CONSTANT (1) << BLOCK_BITS)
-
-/* Also the saved form of a group. */
-typedef struct
-{
-  guint16 machine;
-  guint8  isa;
-  guint8  reserved;
-  gint32  vcpu;
-  guint32 code;
-  guint32 reserved2;
-  guint64 offset;             /* of its first exit in the arrays */
-  guint64 n;
-  guint64 block0;             /* of its first block in the block arrays */
-} Group;
-
-G_STATIC_ASSERT (sizeof (Group) == 40);
-
-struct _StrataExits
-{
-  Group   *groups;
-  guint    n_groups;
-  guint64  n;
-  guint64  n_blocks;
-  gint64  *starts;            /* read from a file, or being built; else NULL and: */
-  guint32 *starts32;          /* a start less its block's first (bstart) */
-  gint64  *bstart;
-  gint64 **bwide;             /* by block: NULL, or its own starts when it spans more than
-                               * 4.29 s (a rare exit reason's) */
-  gint64  *durs;              /* or durs32, when every duration fits; sorted alike */
-  guint32 *durs32;
-  guint64 *info1;             /* or info32, when every info1 fits */
-  guint32 *info32;
-  gint64  *sorted;
-  guint32 *sorted32;
-  /* Or, made by an analysis: 16 bits a duration, DUR16_WIDE for one of 65,535 ns or more;
-   * those are in ovf_at (their exits, in order), ovf_dur (theirs) and ovf_sorted (theirs
-   * sorted within each block, the range bovf[b] .. bovf[b + 1] of block b, which is where
-   * the block's sorted copy ends). */
-  guint16 *durs16;
-  guint16 *sorted16;
-  guint64 *ovf_at;
-  gint64  *ovf_dur;
-  gint64  *ovf_sorted;
-  guint64  n_ovf;
-  guint64  ovf_cap;
-  guint64 *bovf;
-  /* And by group: where its info1 values start in info32 or info1, or NO_INFO1 when each is
-   * 0, as every one of many exit reasons' is; NULL when each exit has its own (as read). */
-  guint64 *info_at;
-  guint64  n_info1;
-  gint64  *bmin;
-  gint64  *bmax;
-  gint64  *bsum;
-  StrataSectionFile *file;    /* where starts, durs, info1 and sorted lie, or NULL: owned */
-};
-
-#define DUR16_WIDE G_MAXUINT16
-#define NO_INFO1   G_MAXUINT64
-
-/* The duration of exit @i, which is in ovf_at. */
-static G_NO_INLINE gint64
-exit_dur_wide (const StrataExits *self,
-               guint64            i)
+gint64
+_strata_exits_dur_wide (const StrataExits *self,
+                        guint64            i)
 {
   guint64 lo = 0, hi = self->n_ovf;
 
@@ -113,57 +34,6 @@ exit_dur_wide (const StrataExits *self,
     }
   g_assert (lo < self->n_ovf && self->ovf_at[lo] == i);
   return self->ovf_dur[lo];
-}
-
-static inline gint64
-exit_dur (const StrataExits *self,
-          guint64            i)
-{
-  if (self->durs16 != NULL)
-    return G_LIKELY (self->durs16[i] != DUR16_WIDE) ? (gint64) self->durs16[i] : exit_dur_wide (self, i);
-  return self->durs32 != NULL ? (gint64) self->durs32[i] : self->durs[i];
-}
-
-/* The start of exit @i, of group @g. */
-static inline gint64
-exit_start (const StrataExits *self,
-            const Group       *g,
-            guint64            i)
-{
-  guint64 b;
-
-  if (self->starts != NULL)
-    return self->starts[i];
-  b = g->block0 + ((i - g->offset) >> BLOCK_BITS);
-  if (G_UNLIKELY (self->bwide[b] != NULL))
-    return self->bwide[b][(i - g->offset) & (BLOCK - 1)];
-  return self->bstart[b] + self->starts32[i];
-}
-
-/* Where exit @i of group @gi has its info1 in info32 or info1. */
-static inline guint64
-info1_at (const StrataExits *self,
-          guint              gi,
-          guint64            i)
-{
-  return self->info_at != NULL ? self->info_at[gi] + (i - self->groups[gi].offset) : i;
-}
-
-static inline guint64
-exit_info1 (const StrataExits *self,
-            guint              gi,
-            guint64            i)
-{
-  if (self->info_at != NULL && self->info_at[gi] == NO_INFO1)
-    return 0;
-  return self->info32 != NULL ? self->info32[info1_at (self, gi, i)] : self->info1[info1_at (self, gi, i)];
-}
-
-static inline gint64
-exit_sorted (const StrataExits *self,
-             guint64            i)
-{
-  return self->sorted32 != NULL ? (gint64) self->sorted32[i] : self->sorted[i];
 }
 
 /* Exit @i's duration and info1 (of group @gi), narrow or wide (its start is kept apart). */
@@ -204,13 +74,13 @@ set_dur_info1 (StrataExits *self,
 /* The arrays of @self->n exits, narrow or wide; with @starts, 64-bit starts, else 32-bit
  * ones and their blocks' (of @self->n_blocks). @narrow: 16-bit durations, else 64-bit ones
  * (@wide_durs) or 32-bit. @n_info1: how many info1 values are kept. */
-static void
-alloc_exits (StrataExits *self,
-             gboolean     starts,
-             gboolean     narrow,
-             gboolean     wide_durs,
-             gboolean     wide_info1,
-             guint64      n_info1)
+void
+_strata_exits_alloc (StrataExits *self,
+                     gboolean     starts,
+                     gboolean     narrow,
+                     gboolean     wide_durs,
+                     gboolean     wide_info1,
+                     guint64      n_info1)
 {
   gsize n = MAX (self->n, 1);
 
@@ -243,17 +113,7 @@ alloc_exits (StrataExits *self,
     self->info32 = g_new (guint32, MAX (n_info1, 1));
 }
 
-static gsize
-dur_bytes (const StrataExits *self)
-{
-  return self->durs16 != NULL ? sizeof (guint16) : self->durs32 != NULL ? sizeof (guint32) : sizeof (gint64);
-}
 
-static gsize
-info1_bytes (const StrataExits *self)
-{
-  return self->info32 != NULL ? sizeof (guint32) : sizeof (guint64);
-}
 
 static int
 compare_i64 (const void *a,
@@ -419,26 +279,7 @@ radix_sort_u16 (const guint16 *in,
     }
 }
 
-static int
-compare_group_key (const Group *a,
-                   const Group *b)
-{
-  if (a->machine != b->machine)
-    return a->machine < b->machine ? -1 : 1;
-  if (a->vcpu != b->vcpu)
-    return a->vcpu < b->vcpu ? -1 : 1;
-  if (a->isa != b->isa)
-    return a->isa < b->isa ? -1 : 1;
-  if (a->code != b->code)
-    return a->code < b->code ? -1 : 1;
-  return 0;
-}
 
-static guint64
-group_blocks (const Group *g)
-{
-  return (g->n + BLOCK - 1) >> BLOCK_BITS;
-}
 
 /* The block arrays, from durs; and the sorted copy unless @sorted_given. */
 typedef struct
@@ -502,9 +343,9 @@ block_worker (gpointer data)
   return NULL;
 }
 
-static void
-build_blocks (StrataExits *self,
-              gboolean     sort)
+void
+_strata_exits_build_blocks (StrataExits *self,
+                            gboolean     sort)
 {
   BlockJob job = { self, sort, 0 };
 
@@ -789,7 +630,7 @@ strata_exits_new (StrataExitsBuilder **builders,
   /* Most exits of most reasons last less than 65.5 µs: 16 bits each, and 24 bytes for each
    * of the others; when they are more than a sixteenth, 32 or 64 bits each. */
   self->n_info1 = n_info1;
-  alloc_exits (self, FALSE, n_long <= self->n / 16, wide_durs, wide_info1, n_info1);
+  _strata_exits_alloc (self, FALSE, n_long <= self->n / 16, wide_durs, wide_info1, n_info1);
 
   /* A group at a time: its exits go to their place, and their builders' copies go at once,
    * so that the two are not held whole together; its starts are whole only while it is
@@ -869,7 +710,7 @@ strata_exits_new (StrataExitsBuilder **builders,
     strata_exits_builder_free (builders[b]);
   self->ovf_at = g_renew (guint64, self->ovf_at, MAX (self->n_ovf, 1));
   self->ovf_dur = g_renew (gint64, self->ovf_dur, MAX (self->n_ovf, 1));
-  build_blocks (self, TRUE);
+  _strata_exits_build_blocks (self, TRUE);
   return self;
 }
 
@@ -1362,269 +1203,3 @@ strata_exits_query (StrataExits *self,
   return out;
 }
 
-/* Saved form: n_groups (u32), block bits (u32), n_exits (u64), widths (u32: bit 0, durations
- * of 64 bits; bit 1, info1 of 64 bits; else 32), zero (u32), the groups, then starts (64 bits),
- * durations, the sorted copy and info1, each an array of n_exits integers: each is aligned to
- * its width when the section is to 8 bytes. */
-#define WIDE_DURS  1u
-#define WIDE_INFO1 2u
-
-/* The durations of @self, or their sorted copy, as saved: 32 or 64 bits (@wide) each. */
-static void
-write_durs (StrataExits         *self,
-            StrataSectionWriter *writer,
-            gboolean             sorted,
-            gboolean             wide)
-{
-  if (self->durs16 == NULL)
-    {
-      strata_section_writer_write (writer, self->durs32 != NULL ? (sorted ? (gconstpointer) self->sorted32 : self->durs32)
-                                                                : (sorted ? (gconstpointer) self->sorted : self->durs),
-                                   self->n * dur_bytes (self));
-      return;
-    }
-  for (guint gi = 0; gi < self->n_groups; gi++)
-    {
-      const Group *g = &self->groups[gi];
-
-      for (guint64 b = 0; b < group_blocks (g); b++)
-        {
-          guint64 from = g->offset + (b << BLOCK_BITS);
-          guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
-          guint64 o = self->bovf[g->block0 + b], no = self->bovf[g->block0 + b + 1] - o;
-          union { gint64 w[BLOCK]; guint32 n[BLOCK]; } chunk;
-
-          for (guint64 k = 0; k < len; k++)
-            {
-              gint64 d;
-
-              if (!sorted)
-                d = exit_dur (self, from + k);
-              else
-                d = k < len - no ? self->sorted16[from + k] : self->ovf_sorted[o + k - (len - no)];
-              if (wide)
-                chunk.w[k] = d;
-              else
-                chunk.n[k] = (guint32) d;
-            }
-          strata_section_writer_write (writer, &chunk, len * (wide ? sizeof (gint64) : sizeof (guint32)));
-        }
-    }
-}
-
-void
-strata_exits_write (StrataExits         *self,
-                    StrataSectionWriter *writer)
-{
-  guint32 n_groups = self->n_groups;
-  guint32 block_bits = BLOCK_BITS;
-  guint64 n = self->n;
-  gboolean wide_durs = self->durs32 == NULL && self->durs16 == NULL;
-  guint32 widths[2];
-
-  for (guint64 o = 0; self->durs16 != NULL && o < self->n_ovf; o++)
-    wide_durs |= self->ovf_dur[o] > G_MAXUINT32;
-  widths[0] = (wide_durs ? WIDE_DURS : 0) | (self->info32 == NULL ? WIDE_INFO1 : 0);
-  widths[1] = 0;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (writer != NULL);
-
-  strata_section_writer_begin (writer, STRATA_EXITS_TAG, STRATA_EXITS_FORMAT_VERSION);
-  strata_section_writer_write (writer, &n_groups, sizeof n_groups);
-  strata_section_writer_write (writer, &block_bits, sizeof block_bits);
-  strata_section_writer_write (writer, &n, sizeof n);
-  strata_section_writer_write (writer, widths, sizeof widths);
-  strata_section_writer_write (writer, self->groups, self->n_groups * sizeof (Group));
-  if (self->starts != NULL)
-    strata_section_writer_write (writer, self->starts, self->n * sizeof (gint64));
-  else
-    for (guint gi = 0; gi < self->n_groups; gi++)
-      {
-        const Group *g = &self->groups[gi];
-        gint64 chunk[BLOCK];
-
-        for (guint64 b = 0; b < group_blocks (g); b++)
-          {
-            guint64 from = g->offset + (b << BLOCK_BITS);
-            guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
-
-            for (guint64 k = 0; k < len; k++)
-              chunk[k] = exit_start (self, g, from + k);
-            strata_section_writer_write (writer, chunk, len * sizeof (gint64));
-          }
-      }
-  write_durs (self, writer, FALSE, wide_durs);
-  write_durs (self, writer, TRUE, wide_durs);
-  if (self->info_at == NULL)
-    strata_section_writer_write (writer, self->info32 != NULL ? (gconstpointer) self->info32 : self->info1,
-                                 self->n * info1_bytes (self));
-  else
-    for (guint gi = 0; gi < self->n_groups; gi++)
-      {
-        static const guint64 zeros[BLOCK] = { 0 };
-        gsize size = info1_bytes (self);
-
-        if (self->info_at[gi] != NO_INFO1)
-          {
-            strata_section_writer_write (writer, (const guint8 *) (self->info32 != NULL ? (gconstpointer) self->info32
-                                                                                          : self->info1) + self->info_at[gi] * size,
-                                         self->groups[gi].n * size);
-            continue;
-          }
-        for (guint64 k = 0; k < self->groups[gi].n; k += BLOCK)
-          strata_section_writer_write (writer, zeros, MIN (BLOCK, self->groups[gi].n - k) * size);
-      }
-  strata_section_writer_end (writer);
-}
-
-static StrataExits *
-damaged (StrataExits  *self,
-         GError      **error,
-         const char   *what)
-{
-  strata_exits_free (self);
-  g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED,
-               _("The saved exits are damaged (%s)"), what);
-  return NULL;
-}
-
-StrataExits *
-strata_exits_read (StrataSectionFile  *file,
-                   guint               n_machines,
-                   GError            **error)
-{
-  const guint8 *data;
-  gsize size;
-  guint32 version, n_groups, block_bits, widths, zero;
-  guint64 n, expect = 0;
-  gsize wd, wi, per_exit;
-  StrataExits *self;
-
-  g_return_val_if_fail (file != NULL, NULL);
-
-  if (!strata_section_file_lookup (file, STRATA_EXITS_TAG, &version, &data, &size))
-    {
-      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_DAMAGED,
-                   _("The saved analysis has no exits"));
-      return NULL;
-    }
-  if (version != STRATA_EXITS_FORMAT_VERSION)
-    {
-      g_set_error (error, STRATA_SECTION_FILE_ERROR, STRATA_SECTION_FILE_ERROR_FOREIGN,
-                   _("The saved exits are of another version"));
-      return NULL;
-    }
-  if (size < 24)
-    return damaged (NULL, error, "size");
-  memcpy (&n_groups, data, 4);
-  memcpy (&block_bits, data + 4, 4);
-  memcpy (&n, data + 8, 8);
-  memcpy (&widths, data + 16, 4);
-  memcpy (&zero, data + 20, 4);
-  if ((widths & ~(WIDE_DURS | WIDE_INFO1)) != 0 || zero != 0)
-    return damaged (NULL, error, "widths");
-  wd = widths & WIDE_DURS ? sizeof (gint64) : sizeof (guint32);
-  wi = widths & WIDE_INFO1 ? sizeof (guint64) : sizeof (guint32);
-  per_exit = sizeof (gint64) + 2 * wd + wi;
-  if (block_bits != BLOCK_BITS || n_groups > (size - 24) / sizeof (Group) ||
-      n > (size - 24 - n_groups * sizeof (Group)) / per_exit ||
-      size != 24 + n_groups * sizeof (Group) + n * per_exit)
-    return damaged (NULL, error, "size");
-
-  self = g_new0 (StrataExits, 1);
-  self->n_groups = n_groups;
-  self->n = n;
-  self->groups = g_new (Group, MAX (n_groups, 1));
-  memcpy (self->groups, data + 24, n_groups * sizeof (Group));
-  data += 24 + n_groups * sizeof (Group);
-  if (n > 0 && (guintptr) data % sizeof (gint64) == 0)
-    {
-      /* Read in place, as the store's rows: a reopened set's exits take memory only as the
-       * panels query them. Each array is aligned to its width (see above). */
-      const guint8 *durs = data + n * sizeof (gint64), *sorted = durs + n * wd, *info1 = sorted + n * wd;
-
-      self->file = strata_section_file_ref (file);
-      self->starts = (gint64 *) data;
-      if (widths & WIDE_DURS)
-        {
-          self->durs = (gint64 *) durs;
-          self->sorted = (gint64 *) sorted;
-        }
-      else
-        {
-          self->durs32 = (guint32 *) durs;
-          self->sorted32 = (guint32 *) sorted;
-        }
-      if (widths & WIDE_INFO1)
-        self->info1 = (guint64 *) info1;
-      else
-        self->info32 = (guint32 *) info1;
-    }
-  else
-    {
-      alloc_exits (self, TRUE, FALSE, (widths & WIDE_DURS) != 0, (widths & WIDE_INFO1) != 0, n);
-      if (n > 0)
-        {
-          memcpy (self->starts, data, n * sizeof (gint64));
-          data += n * sizeof (gint64);
-          memcpy (self->durs32 != NULL ? (gpointer) self->durs32 : self->durs, data, n * wd);
-          data += n * wd;
-          memcpy (self->sorted32 != NULL ? (gpointer) self->sorted32 : self->sorted, data, n * wd);
-          data += n * wd;
-          memcpy (self->info32 != NULL ? (gpointer) self->info32 : self->info1, data, n * wi);
-        }
-    }
-
-  /* Groups cover the arrays in order, with known machines, and are ordered and distinct. */
-  for (guint gi = 0; gi < n_groups; gi++)
-    {
-      const Group *g = &self->groups[gi];
-
-      if (g->machine >= n_machines || g->offset != expect || g->n == 0 || g->n > n - expect ||
-          (gi > 0 && compare_group_key (&self->groups[gi - 1], g) >= 0))
-        return damaged (self, error, "groups");
-      expect += g->n;
-      /* In the time range, and not overlapping, as exits of one vCPU are: sums then fit. */
-      for (guint64 i = g->offset; i < g->offset + g->n; i++)
-        {
-          if (self->starts[i] < STRATA_TIME_MIN || exit_dur (self, i) < 0 ||
-              exit_dur (self, i) > STRATA_TIME_MAX - self->starts[i] ||
-              (i > g->offset && self->starts[i - 1] + exit_dur (self, i - 1) > self->starts[i]))
-            return damaged (self, error, "order");
-          /* The pages read go back as the checks go (a large set's exits pass 200 MiB). */
-          if ((i & 0xffff) == 0xffff)
-            strata_section_file_read (file, 0x10000 * (sizeof (gint64) + wd));
-        }
-    }
-  if (expect != n)
-    return damaged (self, error, "groups");
-  build_blocks (self, FALSE);
-  /* The sorted copy must hold each block's durations in order: same sum, bounds, order. */
-  for (guint gi = 0; gi < n_groups; gi++)
-    {
-      const Group *g = &self->groups[gi];
-
-      for (guint64 b = 0; b < group_blocks (g); b++)
-        {
-          guint64 from = g->offset + (b << BLOCK_BITS);
-          guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
-          guint64 sum = 0;
-
-          for (guint64 i = from; i < from + len; i++)
-            {
-              if (i > from && exit_sorted (self, i - 1) > exit_sorted (self, i))
-                return damaged (self, error, "sorted");
-              sum += (guint64) exit_sorted (self, i);
-            }
-          if ((gint64) sum != self->bsum[g->block0 + b] || exit_sorted (self, from) != self->bmin[g->block0 + b] ||
-              exit_sorted (self, from + len - 1) != self->bmax[g->block0 + b])
-            return damaged (self, error, "sorted");
-          strata_section_file_read (file, len * wd);
-        }
-    }
-  /* What the checks read goes back to the page cache. */
-  strata_section_file_release (file, (const guint8 *) self->starts - strata_section_file_data (file),
-                               n * per_exit);
-  return self;
-}
