@@ -924,12 +924,12 @@ test_ids_24_widen (void)
         {
           guint32 id = (guint32) ((guint64) i * 7919 % n_ids);
 
-          strata_store_row_push (row, ts, id);
+          strata_store_row_push (row, spill, ts, id);
           g_array_append_val (ids, id);
         }
       g_assert_cmpint (row->id_mode, ==, STRATA_IDS_32);
-      store_row_resize (row, row->n);
-      store_row_compact_ids (row, scratch);
+      store_row_resize (row, spill, row->n);
+      store_row_compact_ids (row, spill, scratch);
       /* Too many for a palette. */
       g_assert_true (row->id_flags & STORE_IDS_MANY);
       g_assert_cmpint (row->id_mode, ==, STRATA_IDS_24);
@@ -946,7 +946,7 @@ test_ids_24_widen (void)
         {
           guint32 id = k == 0 ? STRATA_IDS_24_MAX : STRATA_IDS_24_MAX + 1;
 
-          strata_store_row_push (row, ts, id);
+          strata_store_row_push (row, spill, ts, id);
           g_array_append_val (ids, id);
           g_assert_cmpint (row->id_mode, ==, k == 0 ? STRATA_IDS_24 : STRATA_IDS_32);
           for (guint i = 0; i < ids->len; i++)

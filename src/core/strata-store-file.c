@@ -395,7 +395,7 @@ G_STATIC_ASSERT (sizeof (StoreBucket) == 16);
 static gsize
 row_time_size (const StoreRow *row)
 {
-  return row->wide ? sizeof (gint64) : sizeof (guint32);
+  return store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32);
 }
 
 static gsize
@@ -407,7 +407,7 @@ row_times_bytes (const StoreRow *row)
 static gsize
 row_base_bytes (const StoreRow *row)
 {
-  return row->wide ? 0 : ((row->n + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64);
+  return store_row_is_wide (row) ? 0 : ((row->n + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64);
 }
 
 static gsize
@@ -479,7 +479,7 @@ row_hash (const StoreRow *row)
   guint64 h = row->n;
 
   hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, NULL, NULL, NULL);
-  hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
+  hash_array (row->off, row_times_bytes (row),
               row_time_size (row), &h, NULL, NULL, NULL);
   hash_array (row->palette, row_palette_bytes (row), sizeof (guint32), &h, NULL, NULL, NULL);
   hash_array (row->ids, row_ids_bytes (row), store_row_id_size (row), &h, NULL, NULL, NULL);
@@ -662,10 +662,9 @@ strata_store_write (StrataStore         *self,
       f->kind = row->kind;
       f->id_mode = row->id_mode;
       f->machine = row->machine;
-      f->wide = row->wide != NULL;
+      f->wide = store_row_is_wide (row);
       f->base = place_array (self, writer, row->base, row_base_bytes (row));
-      f->times = place_array (self, writer, row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off,
-                              row_times_bytes (row));
+      f->times = place_array (self, writer, row->off, row_times_bytes (row));
       f->palette = place_array (self, writer, row->palette, row_palette_bytes (row));
       f->ids = place_array (self, writer, row->ids, row_ids_bytes (row));
       f->hash = job.hashes[2 * r];
@@ -761,8 +760,8 @@ check_times (const guint8 *chunk,
 {
   RowCheck *c = user_data;
   const StoreRow *row = c->row;
-  guint64 i0 = first / (row->wide ? sizeof (gint64) : sizeof (guint32));
-  guint64 n = size / (row->wide ? sizeof (gint64) : sizeof (guint32));
+  guint64 i0 = first / row_time_size (row);
+  guint64 n = size / row_time_size (row);
   gint64 last = c->last;
 
   for (guint64 i = i0; i < i0 + n; i++)
@@ -860,7 +859,7 @@ verify_row (ReadJob   *job,
 
   g_array_set_size (used, 0);
   ok = hash_array (row->base, row_base_bytes (row), sizeof (gint64), &h, tally, check_bases, &c) &&
-       hash_array (row->wide ? (gconstpointer) row->wide : (gconstpointer) row->off, row_times_bytes (row),
+       hash_array (row->off, row_times_bytes (row),
                    row_time_size (row), &h, tally, check_times, &c) &&
        hash_array (row->palette, row_palette_bytes (row), sizeof (guint32), &h, tally, check_palette, &c) &&
        hash_array (row->ids, row_ids_bytes (row), store_row_id_size (row), &h, tally, check_ids, &c);
@@ -916,7 +915,7 @@ setup_pyramid (StrataSectionFile *file,
   gint64 first, w0;
   guint n_levels;
 
-  if (row->n == 0 || (row->wide == NULL && (row->base[0] < STRATA_TIME_MIN || row->base[0] > STRATA_TIME_MAX)))
+  if (row->n == 0 || (row->base != NULL && (row->base[0] < STRATA_TIME_MIN || row->base[0] > STRATA_TIME_MAX)))
     return FALSE;
   first = CLAMP (store_row_ts (row, 0), STRATA_TIME_MIN, end);
   store_pyramid_layout (first, end, row->n, &w0, &n_levels, level_len);
@@ -1026,11 +1025,12 @@ read_row (ReadJob   *job,
     row->wide = (gint64 *) file_array (file, f->times, f->n * time_size);
   else
     {
-      row->off = (guint32 *) file_array (file, f->times, f->n * time_size);
+      /* The bases first: a row of offsets but no bases would be taken for a wide one. */
       row->base = (gint64 *) file_array (file, f->base, row_base_bytes (row));
+      row->off = (guint32 *) file_array (file, f->times, f->n * time_size);
     }
   row->ids = (gpointer) file_array (file, f->ids, row_ids_bytes (row));
-  if (f->n > 0 && (row->ids == NULL || (row->wide == NULL && (row->off == NULL || row->base == NULL))))
+  if (f->n > 0 && (row->ids == NULL || row->off == NULL || (!f->wide && row->base == NULL)))
     return "a row out of bounds";
   if (row->id_mode == STRATA_IDS_PALETTE)
     {

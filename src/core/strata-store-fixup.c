@@ -41,7 +41,7 @@ remap_worker (gpointer data)
       if (first == len)
         continue;
       if (row->id_mode == STRATA_IDS_PALETTE)
-        store_row_widen_ids (row);
+        store_row_widen_ids (row, job->self->spill);
       /* Changes that became equal merge: re-encode the row from its first remapped change,
        * from a plain copy. */
       ts = g_new (gint64, len - first);
@@ -58,7 +58,7 @@ remap_worker (gpointer data)
 
           if (row->n > 0 && store_row_id (row, row->n - 1) == id)
             continue;
-          strata_store_row_push (row, ts[i], id);
+          strata_store_row_push (row, job->self->spill, ts[i], id);
         }
       store_row_remap_pyramid (row, map);
     }

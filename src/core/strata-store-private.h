@@ -71,15 +71,22 @@ typedef struct
   /* What adding a change reads, first. Times: a 64-bit base per block of STORE_BLOCK
    * changes and a 32-bit offset per change, 4 bytes less a change than plain times. A row
    * whose block would span more than 4.29 s (a sparse row: cheap anyway) switches to plain
-   * 64-bit times in `wide`. */
+   * 64-bit times in `wide`, in place of its offsets, and has no bases: see
+   * store_row_is_wide(). */
   gint64        *base;
-  guint32       *off;
-  gint64        *wide;
+  union {
+    guint32     *off;
+    gint64      *wide;
+  };
   gpointer       ids;          /* read through store_row_id(): 16 bits a change but in
                                 * STRATA_IDS_24 and STRATA_IDS_32 */
   guint64        n;
   guint64        cap;
-  StrataStoreSpill *spill;     /* the builder's, or NULL */
+  guint8         id_mode;      /* StrataIdMode */
+  guint8         id_flags;     /* StoreIdFlags */
+  guint8         storage;      /* StoreStorage of base, off (or wide) and ids */
+  guint8         kind;         /* StrataRowKind */
+  guint16        machine;
   char          *name;
   gint64         number;
   StoreSummary  *summary;      /* g_once: NULL until the row is summarized */
@@ -87,26 +94,29 @@ typedef struct
                                 * STORE_IDS_PALETTE ids index (the row's own, or in a mapped
                                 * file); of a saved row of other ids, found while they were
                                 * checked; else NULL */
-  guint16        machine;
-  guint8         kind;         /* StrataRowKind */
-  guint8         storage;      /* StoreStorage of base, off, wide and ids */
-  guint8         id_mode;      /* StrataIdMode */
-  guint8         id_flags;     /* StoreIdFlags */
-} __attribute__ ((aligned (32))) StoreRow;
+} StoreRow;
 
-/* Three rows in two cache lines: a switch-heavy set has hundreds of thousands of thread
- * rows. A builder's rows lie in blocks of their own (row_alloc()), so that rows written by
- * different threads share no cache line but at a block's ends. */
-G_STATIC_ASSERT (sizeof (StoreRow) == 96);
+/* A switch-heavy set has hundreds of thousands of thread rows: what only some rows need is
+ * elsewhere (their summary, their builder's spill). A builder's rows lie in blocks of their
+ * own (row_alloc()), so that rows written by different threads share no cache line. */
+G_STATIC_ASSERT (sizeof (StoreRow) == 80);
 
 #define STORE_BLOCK_BITS 8
 #define STORE_BLOCK (1u << STORE_BLOCK_BITS)
+
+/* Whether @row's times are plain 64-bit ones, in `wide`: it has them but no bases. A row of
+ * offsets has bases whenever it has offsets, so of a row with changes, no bases says it. */
+static inline gboolean
+store_row_is_wide (const StoreRow *row)
+{
+  return row->base == NULL && row->wide != NULL;
+}
 
 static inline gint64
 store_row_ts (const StoreRow *row,
               guint64         i)
 {
-  return row->wide ? row->wide[i] : row->base[i >> STORE_BLOCK_BITS] + row->off[i];
+  return row->base == NULL ? row->wide[i] : row->base[i >> STORE_BLOCK_BITS] + row->off[i];
 }
 
 /* The description id of change @i of @row: every reader of a row's ids goes through here. */
@@ -237,7 +247,7 @@ store_row_find_le (const StoreRow *row,
 {
   guint64 lo = 0, hi = row->n;
 
-  if (row->wide == NULL && row->n > STORE_BLOCK)
+  if (row->base != NULL && row->n > STORE_BLOCK)
     {
       guint64 blo = 0, bhi = (row->n + STORE_BLOCK - 1) >> STORE_BLOCK_BITS;
 
@@ -371,7 +381,9 @@ guint64  store_pyramid_layout    (gint64            begin,
                                   guint            *n_levels,
                                   guint64          *level_len);
 
-/* A row's change arrays (strata-store-row.c). bytes(): as allocated; heap_bytes(): of them,
+/* A row's change arrays (strata-store-row.c). @spill: its builder's (which holds the rows of
+ * STORE_SPILL and counts the others' heap bytes), or NULL when it has none or the row is no
+ * longer the builder's (see row_let_go()). bytes(): as allocated; heap_bytes(): of them,
  * what the heap holds, and heap_changed() counts its change since @before in the spill's
  * budget. free_arrays() leaves an empty heap row; resize() gives room for @cap changes
  * (moving a row to the spill or back as its budget says); push() appends a change. The ids:
@@ -380,29 +392,37 @@ guint64  store_pyramid_layout    (gint64            begin,
 gsize    store_row_bytes         (const StoreRow   *row);
 gsize    store_row_heap_bytes    (const StoreRow   *row);
 void     store_row_heap_changed  (StoreRow         *row,
+                                  StrataStoreSpill *spill,
                                   gsize             before);
-void     store_row_free_arrays   (StoreRow         *row);
-void     store_row_free_pyramid  (StoreRow         *row);
+void     store_row_free_arrays   (StoreRow         *row,
+                                  StrataStoreSpill *spill);
+void     store_row_free_pyramid  (StoreRow         *row,
+                                  StrataStoreSpill *spill);
 void     store_row_resize        (StoreRow         *row,
+                                  StrataStoreSpill *spill,
                                   guint64           cap);
-void     store_row_widen_ids     (StoreRow         *row);
+void     store_row_widen_ids     (StoreRow         *row,
+                                  StrataStoreSpill *spill);
 void     store_row_remap_pyramid (StoreRow         *row,
                                   const guint32    *map);
 void     store_row_compact_ids   (StoreRow         *row,
+                                  StrataStoreSpill *spill,
                                   guint32          *scratch);
 void     store_row_remap_ids     (StoreRow         *row,
+                                  StrataStoreSpill *spill,
                                   const guint32    *map,
                                   gboolean          small,
                                   guint32          *scratch);
 
 /* Sets change @i's id: a row of 16- or 24-bit ids widens first when @id needs it. */
 static inline void
-store_row_put_id (StoreRow *row,
-                  guint64   i,
-                  guint32   id)
+store_row_put_id (StoreRow         *row,
+                  StrataStoreSpill *spill,
+                  guint64           i,
+                  guint32           id)
 {
   if (!store_row_ids_fit (row, id))
-    store_row_widen_ids (row);
+    store_row_widen_ids (row, spill);
   if (row->id_mode == STRATA_IDS_32)
     ((guint32 *) row->ids)[i] = id;
   else if (row->id_mode == STRATA_IDS_24)
@@ -431,21 +451,26 @@ void     _strata_store_names_add      (StrataStore           *self,
                                        guint32                entry);
 void     _strata_store_names_later    (StrataStore           *self);
 /* Frees what @row owns: its arrays and summary (not its own memory nor its name). */
-void     store_row_clear              (StoreRow              *row);
+void     store_row_clear              (StoreRow              *row,
+                                       StrataStoreSpill      *spill);
 
 /* Rows' summaries (strata-store-summary.c): _strata_store_build_pyramid() builds @row's
- * summary (not yet its own) and adds its bytes to @bytes; _strata_store_build_pyramids() builds those of every row of @store but
+ * summary (not yet its own; in @spill, the row's builder's, when it wants it) and adds its
+ * bytes to @bytes; _strata_store_build_pyramids() builds those of every row of @store but
  * thread rows, on every core while @alongside runs, and counts them in the store's memory. */
 StoreSummary *_strata_store_build_pyramid (const StrataStateDesc *descs,
                                            gint64                 end,
                                            const guint32         *info,
                                            const StoreRow        *row,
+                                           StrataStoreSpill      *spill,
                                            gsize                 *bytes);
 void     _strata_store_build_pyramids (StrataStore           *store,
+                                       StrataStoreSpill      *spill,
                                        StrataStoreFunc        alongside,
                                        gpointer               user_data);
 
 void strata_store_row_push            (StoreRow           *row,
+                                       StrataStoreSpill   *spill,
                                        gint64              ts,
                                        guint32             id);
 void strata_store_builder_set_id_slow (StrataStoreBuilder *self,
@@ -465,7 +490,7 @@ strata_store_builder_set_id_fast (StrataStoreBuilder *self,
   guint64 n = row->n;
   gboolean narrow = row->id_mode == STRATA_IDS_16;
 
-  if (G_LIKELY (n > 0 && row->wide == NULL && n < row->cap && (n & (STORE_BLOCK - 1)) != 0 &&
+  if (G_LIKELY (n > 0 && row->base != NULL && n < row->cap && (n & (STORE_BLOCK - 1)) != 0 &&
                 (narrow ? id <= G_MAXUINT16 : row->id_mode == STRATA_IDS_32)))
     {
       gint64 base = row->base[n >> STORE_BLOCK_BITS];

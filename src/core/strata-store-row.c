@@ -25,26 +25,26 @@
  */
 
 static gpointer
-storage_alloc (StoreRow *row,
-               guint8    storage,
-               gsize     bytes)
+storage_alloc (StrataStoreSpill *spill,
+               guint8            storage,
+               gsize             bytes)
 {
   if (storage == STORE_SPILL)
-    return store_spill_alloc (row->spill, bytes);
+    return store_spill_alloc (spill, bytes);
   return g_malloc (bytes);
 }
 
 static void
-storage_free (StoreRow *row,
-              guint8    storage,
-              gpointer  p)
+storage_free (StrataStoreSpill *spill,
+              guint8            storage,
+              gpointer          p)
 {
   if (p == NULL)
     return;
   if (storage == STORE_HEAP)
     g_free (p);
   else if (storage == STORE_SPILL)
-    store_spill_free (row->spill, p);
+    store_spill_free (spill, p);
 }
 
 static guint64
@@ -79,7 +79,7 @@ heap_size (gboolean wide,
 static guint8 *
 heap_start (const StoreRow *row)
 {
-  return row->wide ? (guint8 *) row->wide : (guint8 *) row->base;
+  return store_row_is_wide (row) ? (guint8 *) row->wide : (guint8 *) row->base;
 }
 
 static void
@@ -90,13 +90,11 @@ heap_point (StoreRow *row,
 {
   if (wide)
     {
-      row->wide = (gint64 *) p;
       row->base = NULL;
-      row->off = NULL;
+      row->wide = (gint64 *) p;
     }
   else
     {
-      row->wide = NULL;
       row->base = (gint64 *) p;
       row->off = (guint32 *) (p + heap_off_at (cap));
     }
@@ -105,17 +103,18 @@ heap_point (StoreRow *row,
 
 /* Frees @row's arrays, whatever holds them, leaving its fields as they are. */
 static void
-row_arrays_free (StoreRow *row)
+row_arrays_free (StoreRow         *row,
+                 StrataStoreSpill *spill)
 {
   if (row->storage == STORE_HEAP)
     {
       g_free (heap_start (row));
       return;
     }
-  storage_free (row, row->storage, row->base);
-  storage_free (row, row->storage, row->off);
-  storage_free (row, row->storage, row->wide);
-  storage_free (row, row->storage, row->ids);
+  /* Of a wide row, its times are in `off`'s place. */
+  storage_free (spill, row->storage, row->base);
+  storage_free (spill, row->storage, row->off);
+  storage_free (spill, row->storage, row->ids);
 }
 
 /* The bytes of @row's arrays as allocated. */
@@ -126,7 +125,7 @@ store_row_bytes (const StoreRow *row)
 
   if (row->ids == NULL)
     return 0;
-  if (row->wide)
+  if (store_row_is_wide (row))
     return cap * (store_row_id_size (row) + sizeof (gint64));
   return cap * (store_row_id_size (row) + sizeof (guint32)) + row_blocks (row->cap) * sizeof (gint64);
 }
@@ -138,22 +137,23 @@ store_row_heap_bytes (const StoreRow *row)
 }
 
 void
-store_row_heap_changed (StoreRow *row,
-                        gsize     before)
+store_row_heap_changed (StoreRow         *row,
+                        StrataStoreSpill *spill,
+                        gsize             before)
 {
-  if (row->spill != NULL)
-    store_spill_heap_add (row->spill, (gssize) store_row_heap_bytes (row) - (gssize) before);
+  if (spill != NULL)
+    store_spill_heap_add (spill, (gssize) store_row_heap_bytes (row) - (gssize) before);
 }
 
 void
-store_row_free_arrays (StoreRow *row)
+store_row_free_arrays (StoreRow         *row,
+                       StrataStoreSpill *spill)
 {
   gsize before = store_row_heap_bytes (row);
 
-  row_arrays_free (row);
+  row_arrays_free (row, spill);
   row->base = NULL;
   row->off = NULL;
-  row->wide = NULL;
   row->ids = NULL;
   if (!(row->id_flags & STORE_PALETTE_MAPPED))
     g_free (row->palette);
@@ -161,30 +161,33 @@ store_row_free_arrays (StoreRow *row)
   row->id_flags = 0;
   row->id_mode = STRATA_IDS_16;
   row->n = row->cap = 0;
-  store_row_heap_changed (row, before);
+  store_row_heap_changed (row, spill, before);
   row->storage = STORE_HEAP;
 }
 
 void
-store_row_free_pyramid (StoreRow *row)
+store_row_free_pyramid (StoreRow         *row,
+                        StrataStoreSpill *spill)
 {
   StoreSummary *sum = g_steal_pointer (&row->summary);
 
   if (sum == NULL)
     return;
-  storage_free (row, sum->storage, sum->pyramid);
+  storage_free (spill, sum->storage, sum->pyramid);
   g_free (sum);
 }
 
 /* Gives @row arrays of @cap changes in @storage, keeping its changes. FALSE, with nothing
  * changed, when the spill cannot hold them. */
 static gboolean
-row_relocate (StoreRow *row,
-              guint8    storage,
-              guint64   cap)
+row_relocate (StoreRow         *row,
+              StrataStoreSpill *spill,
+              guint8            storage,
+              guint64           cap)
 {
   guint64 keep = MIN (row->n, cap);
-  gsize time_size = row->wide ? sizeof (gint64) : sizeof (guint32);
+  gboolean wide = store_row_is_wide (row);
+  gsize time_size = wide ? sizeof (gint64) : sizeof (guint32);
   gsize id_size = store_row_id_size (row);
   gsize before = store_row_heap_bytes (row);
   guint8 *ids, *times, *base = NULL;
@@ -192,63 +195,59 @@ row_relocate (StoreRow *row,
   cap = MAX (cap, 1);
   if (storage == STORE_HEAP)
     {
-      guint8 *p = g_malloc (heap_size (row->wide != NULL, cap, id_size));
+      guint8 *p = g_malloc (heap_size (wide, cap, id_size));
 
-      ids = p + heap_ids_at (row->wide != NULL, cap);
-      times = row->wide ? p : p + heap_off_at (cap);
-      base = row->wide ? NULL : p;
+      ids = p + heap_ids_at (wide, cap);
+      times = wide ? p : p + heap_off_at (cap);
+      base = wide ? NULL : p;
     }
   else
     {
-      ids = storage_alloc (row, storage, cap * id_size);
-      times = storage_alloc (row, storage, cap * time_size);
-      if (!row->wide)
-        base = storage_alloc (row, storage, row_blocks (cap) * sizeof (gint64));
+      ids = storage_alloc (spill, storage, cap * id_size);
+      times = storage_alloc (spill, storage, cap * time_size);
+      if (!wide)
+        base = storage_alloc (spill, storage, row_blocks (cap) * sizeof (gint64));
     }
-  if (ids == NULL || times == NULL || (!row->wide && base == NULL))
+  if (ids == NULL || times == NULL || (!wide && base == NULL))
     {
-      storage_free (row, storage, ids);
-      storage_free (row, storage, times);
-      storage_free (row, storage, base);
+      storage_free (spill, storage, ids);
+      storage_free (spill, storage, times);
+      storage_free (spill, storage, base);
       return FALSE;
     }
   if (keep > 0)
     {
       memcpy (ids, row->ids, keep * id_size);
-      memcpy (times, row->wide ? (gpointer) row->wide : (gpointer) row->off, keep * time_size);
+      memcpy (times, row->off, keep * time_size);
       if (base != NULL)
         memcpy (base, row->base, ((keep + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64));
     }
-  row_arrays_free (row);
+  row_arrays_free (row, spill);
   row->ids = ids;
-  if (row->wide)
-    row->wide = (gint64 *) times;
-  else
-    {
-      row->off = (guint32 *) times;
-      row->base = (gint64 *) base;
-    }
+  row->off = (guint32 *) times;
+  row->base = (gint64 *) base;
   row->n = keep;
   row->cap = cap;
   row->storage = storage;
-  store_row_heap_changed (row, before);
+  store_row_heap_changed (row, spill, before);
   return TRUE;
 }
 
 /* Plain 64-bit times from now on: for a row too sparse for 32-bit offsets. */
 static void
-row_make_wide (StoreRow *row)
+row_make_wide (StoreRow         *row,
+               StrataStoreSpill *spill)
 {
   gsize before = store_row_heap_bytes (row);
   gint64 *wide = NULL;
 
   if (row->storage == STORE_SPILL)
     {
-      wide = store_spill_alloc (row->spill, MAX (row->cap, 1) * sizeof (gint64));
+      wide = store_spill_alloc (spill, MAX (row->cap, 1) * sizeof (gint64));
       if (wide == NULL)
         {
           /* The spill is full: the heap takes the row. */
-          row_relocate (row, STORE_HEAP, row->cap);
+          row_relocate (row, spill, STORE_HEAP, row->cap);
           before = store_row_heap_bytes (row);
         }
     }
@@ -262,15 +261,15 @@ row_make_wide (StoreRow *row)
       memcpy (p + heap_ids_at (TRUE, row->cap), row->ids, row->n * id_size);
       g_free (heap_start (row));
       heap_point (row, p, TRUE, row->cap);
-      store_row_heap_changed (row, before);
+      store_row_heap_changed (row, spill, before);
       return;
     }
   for (guint64 i = 0; i < row->n; i++)
     wide[i] = store_row_ts (row, i);
-  storage_free (row, row->storage, g_steal_pointer (&row->base));
-  storage_free (row, row->storage, g_steal_pointer (&row->off));
+  storage_free (spill, row->storage, g_steal_pointer (&row->base));
+  storage_free (spill, row->storage, row->off);
   row->wide = wide;
-  store_row_heap_changed (row, before);
+  store_row_heap_changed (row, spill, before);
 }
 
 /* Gives a heap row room for @cap changes of @id_size ids (its ids' bytes kept as they are),
@@ -281,7 +280,7 @@ row_heap_resize (StoreRow *row,
                  guint64   cap,
                  gsize     id_size)
 {
-  gboolean wide = row->wide != NULL;
+  gboolean wide = store_row_is_wide (row);
   gsize old_size = store_row_id_size (row);
   gsize off_from = heap_off_at (row->cap), ids_from = heap_ids_at (wide, row->cap);
   gsize off_to = heap_off_at (cap), ids_to = heap_ids_at (wide, cap);
@@ -312,17 +311,18 @@ row_heap_resize (StoreRow *row,
 }
 
 void
-store_row_resize (StoreRow *row,
-                  guint64   cap)
+store_row_resize (StoreRow         *row,
+                  StrataStoreSpill *spill,
+                  guint64           cap)
 {
   gsize before = store_row_heap_bytes (row);
 
-  if (row->storage == STORE_HEAP && row->spill != NULL && cap > row->cap &&
-      store_spill_wants (row->spill, store_row_bytes (row) +
+  if (row->storage == STORE_HEAP && spill != NULL && cap > row->cap &&
+      store_spill_wants (spill, store_row_bytes (row) +
                          (cap - row->cap) * (store_row_id_size (row) + sizeof (guint32))))
     {
       /* Spilled rows grow by doubling: each move is a copy, not a remap. */
-      if (row_relocate (row, STORE_SPILL, MAX (cap, 2 * row->cap)))
+      if (row_relocate (row, spill, STORE_SPILL, MAX (cap, 2 * row->cap)))
         return;
     }
   else if (row->storage == STORE_SPILL)
@@ -330,25 +330,26 @@ store_row_resize (StoreRow *row,
       if (cap <= row->cap)
         {
           /* Shrinking: the pages past the end go back to the file system. */
-          store_spill_trim (row->spill, row->ids, row->n * store_row_id_size (row));
-          store_spill_trim (row->spill, row->wide ? (gpointer) row->wide : (gpointer) row->off,
-                            row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)));
+          store_spill_trim (spill, row->ids, row->n * store_row_id_size (row));
+          store_spill_trim (spill, row->off,
+                            row->n * (store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32)));
           row->cap = MAX (cap, row->n);
           return;
         }
-      if (row_relocate (row, STORE_SPILL, MAX (cap, 2 * row->cap)) ||
-          row_relocate (row, STORE_HEAP, cap))
+      if (row_relocate (row, spill, STORE_SPILL, MAX (cap, 2 * row->cap)) ||
+          row_relocate (row, spill, STORE_HEAP, cap))
         return;
       g_error ("out of memory for a row of %" G_GUINT64_FORMAT " changes", cap);
     }
   row_heap_resize (row, cap, store_row_id_size (row));
-  store_row_heap_changed (row, before);
+  store_row_heap_changed (row, spill, before);
 }
 
 /* 32-bit ids from now on: for a row given an id past 16 bits, or one whose palette would
  * have to change. */
 void
-store_row_widen_ids (StoreRow *row)
+store_row_widen_ids (StoreRow         *row,
+                     StrataStoreSpill *spill)
 {
   gsize before = store_row_heap_bytes (row);
   guint32 *ids;
@@ -356,11 +357,11 @@ store_row_widen_ids (StoreRow *row)
   ids = NULL;
   if (row->ids != NULL && row->storage == STORE_SPILL)
     {
-      ids = store_spill_alloc (row->spill, MAX (row->cap, 1) * sizeof (guint32));
+      ids = store_spill_alloc (spill, MAX (row->cap, 1) * sizeof (guint32));
       if (ids == NULL)
         {
           /* The spill is full: the heap takes the row. */
-          row_relocate (row, STORE_HEAP, row->cap);
+          row_relocate (row, spill, STORE_HEAP, row->cap);
           before = store_row_heap_bytes (row);
         }
     }
@@ -375,7 +376,7 @@ store_row_widen_ids (StoreRow *row)
     {
       for (guint64 i = 0; i < row->n; i++)
         ids[i] = store_row_id (row, i);
-      store_spill_free (row->spill, row->ids);
+      store_spill_free (spill, row->ids);
       row->ids = ids;
     }
   if (!(row->id_flags & STORE_PALETTE_MAPPED))
@@ -383,26 +384,28 @@ store_row_widen_ids (StoreRow *row)
   row->palette = NULL;
   row->id_flags &= ~STORE_PALETTE_MAPPED;
   row->id_mode = STRATA_IDS_32;
-  store_row_heap_changed (row, before);
+  store_row_heap_changed (row, spill, before);
 }
 
 
 /* Narrows a row's 32-bit ids, once made @id_size bytes each at the start of their array,
  * to that size. */
 static void
-row_ids_shrunk (StoreRow *row,
-                gsize     id_size)
+row_ids_shrunk (StoreRow         *row,
+                StrataStoreSpill *spill,
+                gsize             id_size)
 {
   if (row->storage == STORE_HEAP)
     row_heap_resize (row, row->cap, id_size);
   else
-    store_spill_trim (row->spill, row->ids, row->n * id_size);
+    store_spill_trim (spill, row->ids, row->n * id_size);
 }
 
 /* A row of 32-bit ids that names too many descriptions for a palette gets 24-bit ids, in
  * place, when every one fits: the pCPU rows of a switch-heavy set name millions. */
 static void
-row_ids_pack24 (StoreRow *row)
+row_ids_pack24 (StoreRow         *row,
+                StrataStoreSpill *spill)
 {
   guint8 *bytes = row->ids;
   const guint32 *ids = row->ids;
@@ -424,9 +427,9 @@ row_ids_pack24 (StoreRow *row)
       bytes[3 * i + 2] = (guint8) (v >> 16);
     }
   before = store_row_heap_bytes (row);
-  row_ids_shrunk (row, 3);
+  row_ids_shrunk (row, spill, 3);
   row->id_mode = STRATA_IDS_24;
-  store_row_heap_changed (row, before);
+  store_row_heap_changed (row, spill, before);
 }
 
 /* A row of 32-bit ids gets a palette of the descriptions it names and 16-bit ids into it,
@@ -434,8 +437,9 @@ row_ids_pack24 (StoreRow *row)
  * fit. @scratch: per description of the row's builder, 0 (and so left); unused (may be NULL)
  * for a row of STORE_IDS_MANY. */
 void
-store_row_compact_ids (StoreRow *row,
-                       guint32  *scratch)
+store_row_compact_ids (StoreRow         *row,
+                       StrataStoreSpill *spill,
+                       guint32          *scratch)
 {
   guint8 *bytes = row->ids;
   guint32 *ids = row->ids, *palette;
@@ -447,7 +451,7 @@ store_row_compact_ids (StoreRow *row,
     return;
   if (row->id_flags & STORE_IDS_MANY)
     {
-      row_ids_pack24 (row);
+      row_ids_pack24 (row, spill);
       return;
     }
   palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
@@ -473,7 +477,7 @@ store_row_compact_ids (StoreRow *row,
         ids[j] = palette[1 + ids[j]];
       g_free (palette);
       row->id_flags |= STORE_IDS_MANY;
-      row_ids_pack24 (row);
+      row_ids_pack24 (row, spill);
       return;
     }
   /* Each 16-bit id lands below the 32-bit ones still to be read. */
@@ -487,19 +491,20 @@ store_row_compact_ids (StoreRow *row,
       memcpy (bytes + i * sizeof w, &w, sizeof w);
     }
   before = store_row_heap_bytes (row);
-  row_ids_shrunk (row, sizeof (guint16));
+  row_ids_shrunk (row, spill, sizeof (guint16));
   palette[0] = n_palette;
   row->palette = g_renew (guint32, palette, 1 + n_palette);
   row->id_flags = 0;
   row->id_mode = STRATA_IDS_PALETTE;
-  store_row_heap_changed (row, before);
+  store_row_heap_changed (row, spill, before);
 }
 
 /* Renumbers @row's descriptions by @map, which keeps distinct ones distinct. @scratch: 65,536
  * zeros (and so left); @small: whether @map keeps every id below 65,536 there. */
 void
-store_row_remap_ids (StoreRow      *row,
-                     const guint32 *map,
+store_row_remap_ids (StoreRow         *row,
+                     StrataStoreSpill *spill,
+                     const guint32    *map,
                      gboolean       small,
                      guint32       *scratch)
 {
@@ -517,15 +522,15 @@ store_row_remap_ids (StoreRow      *row,
       for (guint64 i = 0; i < row->n; i++)
         max = MAX (max, map[store_row_id (row, i)]);
       if (max > STRATA_IDS_24_MAX)
-        store_row_widen_ids (row), store_row_remap_ids (row, map, small, scratch);
+        store_row_widen_ids (row, spill), store_row_remap_ids (row, spill, map, small, scratch);
       else
         for (guint64 i = 0; i < row->n; i++)
-          store_row_put_id (row, i, map[store_row_id (row, i)]);
+          store_row_put_id (row, spill, i, map[store_row_id (row, i)]);
     }
   else if (row->id_mode == STRATA_IDS_PALETTE)
     {
       if (row->id_flags & STORE_PALETTE_MAPPED)
-        store_row_widen_ids (row), store_row_remap_ids (row, map, small, scratch);
+        store_row_widen_ids (row, spill), store_row_remap_ids (row, spill, map, small, scratch);
       else
         for (guint32 k = 0; k < row->palette[0]; k++)
           row->palette[1 + k] = map[row->palette[1 + k]];
@@ -567,28 +572,29 @@ store_row_remap_ids (StoreRow      *row,
 }
 
 void
-strata_store_row_push (StoreRow *row,
-                       gint64    ts,
-                       guint32   id)
+strata_store_row_push (StoreRow         *row,
+                       StrataStoreSpill *spill,
+                       gint64            ts,
+                       guint32           id)
 {
   guint64 n = row->n;
 
   if (!store_row_ids_fit (row, id))
-    store_row_widen_ids (row);
+    store_row_widen_ids (row, spill);
   if (n == row->cap)
-    store_row_resize (row, MAX (16, row->cap + row->cap / 2));
-  if (!row->wide)
+    store_row_resize (row, spill, MAX (16, row->cap + row->cap / 2));
+  if (row->base != NULL)
     {
       if ((n & (STORE_BLOCK - 1)) == 0)
         row->base[n >> STORE_BLOCK_BITS] = ts;
       else if ((guint64) (ts - row->base[n >> STORE_BLOCK_BITS]) > G_MAXUINT32)
-        row_make_wide (row);
+        row_make_wide (row, spill);
     }
-  if (row->wide)
+  if (row->base == NULL)
     row->wide[n] = ts;
   else
     row->off[n] = (guint32) (ts - row->base[n >> STORE_BLOCK_BITS]);
-  store_row_put_id (row, n, id);
+  store_row_put_id (row, spill, n, id);
   row->n = n + 1;
 }
 

@@ -468,6 +468,7 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
                              gint64                 end,
                              const guint32         *info,
                              const StoreRow        *row,
+                             StrataStoreSpill      *spill,
                              gsize                 *bytes)
 {
   guint64 level_len[STORE_MAX_LEVELS];
@@ -486,9 +487,9 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
   sum = store_summary_new (w0, n_levels, level_len);
   size = store_pyramid_size (n_levels, level_len, NULL);
   /* A row that spilled puts its summary in the spill too. */
-  if (row->spill != NULL && (row->storage == STORE_SPILL || store_spill_wants (row->spill, size)))
+  if (spill != NULL && (row->storage == STORE_SPILL || store_spill_wants (spill, size)))
     {
-      sum->pyramid = store_spill_alloc (row->spill, size);
+      sum->pyramid = store_spill_alloc (spill, size);
       sum->storage = STORE_SPILL;
     }
   if (sum->pyramid == NULL)
@@ -505,7 +506,7 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
   out = (Level0) { sum, chunk, 0, level_len[0] };
   acc_start (&acc);
   /* One copy of the loop per layout of the times and per source of the keys. */
-  if (row->wide != NULL)
+  if (row->base == NULL)
     info ? build_level0 (NULL, info, end, row, &acc, &out, TRUE)
          : build_level0 (descs, NULL, end, row, &acc, &out, TRUE);
   else
@@ -529,12 +530,13 @@ _strata_store_build_pyramid (const StrataStateDesc *descs,
 
 typedef struct
 {
-  StrataStore *store;
-  guint32     *info;           /* see _strata_store_build_pyramid() */
-  guint       *order;          /* the rows to summarize, largest first */
-  guint        n_rows;
-  gint         next;
-  gsize        memory;
+  StrataStore      *store;
+  StrataStoreSpill *spill;     /* the builder's */
+  guint32          *info;      /* see _strata_store_build_pyramid() */
+  guint            *order;     /* the rows to summarize, largest first */
+  guint             n_rows;
+  gint              next;
+  gsize             memory;
 } PyramidJob;
 
 static gpointer
@@ -548,7 +550,8 @@ pyramid_worker (gpointer data)
     {
       StoreRow *row = g_ptr_array_index (job->store->rows, job->order[i]);
 
-      row->summary = _strata_store_build_pyramid (job->store->descs, job->store->end, job->info, row, &memory);
+      row->summary = _strata_store_build_pyramid (job->store->descs, job->store->end, job->info, row, job->spill,
+                                                  &memory);
     }
   g_atomic_pointer_add (&job->memory, memory);
   return NULL;
@@ -568,11 +571,12 @@ compare_row_size (gconstpointer a,
 
 /* Rows are independent: their pyramids are built on every core, largest rows first. */
 void
-_strata_store_build_pyramids (StrataStore     *store,
-                              StrataStoreFunc  alongside,
-                              gpointer         user_data)
+_strata_store_build_pyramids (StrataStore      *store,
+                              StrataStoreSpill *spill,
+                              StrataStoreFunc   alongside,
+                              gpointer          user_data)
 {
-  PyramidJob job = { store, NULL, g_new (guint, MAX (store->rows->len, 1)), 0, 0, 0 };
+  PyramidJob job = { store, spill, NULL, g_new (guint, MAX (store->rows->len, 1)), 0, 0, 0 };
   guint n_threads = MIN (g_get_num_processors (), 8);
   GThread *threads[8];
 
@@ -813,7 +817,8 @@ strata_store_summarize (StrataStore *self,
   if (g_once_init_enter (&row->summary))
     {
       gsize bytes = 0;
-      StoreSummary *sum = _strata_store_build_pyramid (self->descs, self->end, NULL, row, &bytes);
+      /* A thread row, or a saved one: no longer a builder's, so from the heap. */
+      StoreSummary *sum = _strata_store_build_pyramid (self->descs, self->end, NULL, row, NULL, &bytes);
 
       g_atomic_pointer_add (&self->memory, bytes);
       g_once_init_leave (&row->summary, sum);
@@ -934,6 +939,6 @@ strata_store_summarize (StrataStore *self,
    * counted as read whole, so that the mapping's pages are given back every so often, as
    * when the store was checked, and a frame of many rows does not keep them all. */
   if (read_row && row->storage == STORE_MAPPED && self->file != NULL)
-    strata_section_file_read (self->file, row->n * ((row->wide ? sizeof (gint64) : sizeof (guint32)) +
+    strata_section_file_read (self->file, row->n * ((store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32)) +
                                                     sizeof (guint32)));
 }

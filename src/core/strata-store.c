@@ -209,18 +209,20 @@ descs_reserve (StrataStoreBuilder *self,
 }
 
 void
-store_row_clear (StoreRow *row)
+store_row_clear (StoreRow         *row,
+                 StrataStoreSpill *spill)
 {
-  store_row_free_arrays (row);
-  store_row_free_pyramid (row);
+  store_row_free_arrays (row, spill);
+  store_row_free_pyramid (row, spill);
 }
 
-/* A row's own memory and its name are in its owner's blocks (row_alloc()). */
+/* A store's row (no longer a builder's: see row_let_go()). Its own memory and its name are in
+ * its owner's blocks (row_alloc()). */
 static void
 row_release (gpointer data)
 {
   if (data != NULL)
-    store_row_clear (data);
+    store_row_clear (data, NULL);
 }
 
 /* A new row of @self, zeroed, and the copy of @name it keeps: from blocks of rows and of names
@@ -237,8 +239,10 @@ row_alloc (StrataStoreBuilder *self,
   if (self->rows_next == self->rows_end)
     {
       /* Growing blocks: most builders hold a few rows, the largest hundreds of thousands.
-       * An even number of rows is a whole number of cache lines. */
-      guint n = (CLAMP (self->rows->len, 4, 512) + 1) & ~1u;
+       * Four rows are a whole number of cache lines. */
+      guint n = (CLAMP (self->rows->len, 4, 512) + 3) & ~3u;
+
+      G_STATIC_ASSERT (4 * sizeof (StoreRow) % 64 == 0);
 
       self->rows_next = g_aligned_alloc0 (n, sizeof (StoreRow), 64);
       self->rows_end = self->rows_next + n;
@@ -286,6 +290,10 @@ strata_store_builder_free (StrataStoreBuilder *self)
 {
   if (self == NULL)
     return;
+  /* Its rows' arrays may be in its spill. */
+  for (guint r = 0; self->rows != NULL && r < self->rows->len; r++)
+    if (g_ptr_array_index (self->rows, r) != NULL)
+      store_row_clear (g_steal_pointer (&g_ptr_array_index (self->rows, r)), self->spill);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   for (guint i = 0; self->aliases && i < self->aliases->len; i += 2)
@@ -308,7 +316,6 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
   StoreRow *row = row_alloc (self, name);
 
   row->id_mode = STRATA_IDS_16;
-  row->spill = self->spill;
   row->kind = kind;
   row->machine = machine;
   row->number = number;
@@ -377,15 +384,15 @@ strata_store_builder_set_id_slow (StrataStoreBuilder *self,
           if (n > 1 && store_row_id (row, n - 2) == id)
             {
               if (row->id_mode == STRATA_IDS_PALETTE)
-                store_row_widen_ids (row);
+                store_row_widen_ids (row, self->spill);
               row->n--;
             }
           else
-            store_row_put_id (row, n - 1, id);
+            store_row_put_id (row, self->spill, n - 1, id);
           return;
         }
     }
-  strata_store_row_push (row, ts, id);
+  strata_store_row_push (row, self->spill, ts, id);
 }
 
 void
@@ -403,11 +410,11 @@ strata_store_builder_remap_since (StrataStoreBuilder *self,
 
   row = g_ptr_array_index (self->rows, row_index);
   if (row->id_mode == STRATA_IDS_PALETTE)
-    store_row_widen_ids (row);
+    store_row_widen_ids (row, self->spill);
   first = store_row_find_le (row, from - 1) + 1;
   for (guint64 i = first; i < row->n; i++)
     {
-      store_row_put_id (row, i, map (store_row_id (row, i), user_data));
+      store_row_put_id (row, self->spill, i, map (store_row_id (row, i), user_data));
       merge |= i > 0 && store_row_id (row, i) == store_row_id (row, i - 1);
     }
   if (!merge)
@@ -426,7 +433,7 @@ strata_store_builder_remap_since (StrataStoreBuilder *self,
     row->n = start;
     for (guint64 i = 0; i < len - start; i++)
       if (ids[i] != store_row_id (row, row->n - 1))
-        strata_store_row_push (row, ts[i], ids[i]);
+        strata_store_row_push (row, self->spill, ts[i], ids[i]);
   }
 }
 
@@ -448,11 +455,11 @@ strata_store_builder_replace_last (StrataStoreBuilder *self,
   /* Equal neighbours merge, as set_id() would have merged them; a palette would no longer
    * be the descriptions the row names. */
   if (row->id_mode == STRATA_IDS_PALETTE)
-    store_row_widen_ids (row);
+    store_row_widen_ids (row, self->spill);
   if (n > 1 && store_row_id (row, n - 2) == id)
     row->n--;
   else
-    store_row_put_id (row, n - 1, id);
+    store_row_put_id (row, self->spill, n - 1, id);
   return TRUE;
 }
 
@@ -528,7 +535,7 @@ strata_store_builder_summarize (StrataStoreBuilder *self,
   gsize bytes = 0;
 
   g_return_if_fail (row->summary == NULL);
-  row->summary = _strata_store_build_pyramid (self->descs, end_ns, NULL, row, &bytes);
+  row->summary = _strata_store_build_pyramid (self->descs, end_ns, NULL, row, self->spill, &bytes);
 }
 
 void
@@ -540,8 +547,8 @@ strata_store_builder_row_view (StrataStoreBuilder *self,
 
   G_STATIC_ASSERT (STORE_BLOCK_BITS == STRATA_ROW_VIEW_BLOCK_BITS);
   view->base = row->base;
-  view->off = row->off;
-  view->wide = row->wide;
+  view->off = row->base != NULL ? row->off : NULL;
+  view->wide = row->base == NULL ? row->wide : NULL;
   view->ids = row->ids;
   view->palette = row->palette;
   view->id_mode = row->id_mode;
@@ -584,15 +591,14 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       StoreRow *to = g_ptr_array_index (self->rows, rows[k]);
       StoreRow *from = g_ptr_array_index (other->rows, other_rows[k]);
 
-      g_return_if_fail (from->storage != STORE_SPILL || from->spill == self->spill);
+      g_return_if_fail (from->storage != STORE_SPILL || other->spill == self->spill);
 
-      store_row_free_arrays (to);
-      store_row_free_pyramid (to);
-      if (from->spill != NULL)
-        store_spill_heap_add (from->spill, -(gssize) store_row_heap_bytes (from));
+      store_row_free_arrays (to, self->spill);
+      store_row_free_pyramid (to, self->spill);
+      if (other->spill != NULL)
+        store_spill_heap_add (other->spill, -(gssize) store_row_heap_bytes (from));
       to->base = g_steal_pointer (&from->base);
-      to->off = g_steal_pointer (&from->off);
-      to->wide = g_steal_pointer (&from->wide);
+      to->off = g_steal_pointer (&from->off);      /* or its wide times */
       to->ids = g_steal_pointer (&from->ids);
       to->palette = g_steal_pointer (&from->palette);
       to->id_flags = from->id_flags;
@@ -604,10 +610,10 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       from->storage = STORE_HEAP;
       from->id_mode = STRATA_IDS_16;
       from->id_flags = 0;
-      store_row_heap_changed (to, 0);
+      store_row_heap_changed (to, self->spill, 0);
       /* A summary, if the row has one, goes along, its descriptions renumbered. */
       to->summary = g_steal_pointer (&from->summary);
-      store_row_remap_ids (to, map, small, scratch);
+      store_row_remap_ids (to, self->spill, map, small, scratch);
       store_row_remap_pyramid (to, map);
     }
 }
@@ -621,12 +627,12 @@ row_trim (StrataStoreBuilder  *self,
           guint32            **scratch)
 {
   if (row->cap > row->n)
-    store_row_resize (row, row->n);
+    store_row_resize (row, self->spill, row->n);
   if (row->id_mode == STRATA_IDS_32 && row->n > 0)
     {
       if (*scratch == NULL && !(row->id_flags & STORE_IDS_MANY))
         *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
-      store_row_compact_ids (row, *scratch);
+      store_row_compact_ids (row, self->spill, *scratch);
     }
 }
 
@@ -652,7 +658,7 @@ void
 strata_store_builder_row_clear (StrataStoreBuilder *self,
                                 guint               row_index)
 {
-  store_row_free_arrays (g_ptr_array_index (self->rows, row_index));
+  store_row_free_arrays (g_ptr_array_index (self->rows, row_index), self->spill);
 }
 
 void
@@ -854,14 +860,12 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
 
       if (!same)
         {
-          store_row_remap_ids (row, map, small, scratch);
+          store_row_remap_ids (row, other->spill, map, small, scratch);
           store_row_remap_pyramid (row, map);
         }
-      if (row->spill == NULL && self->spill != NULL)
-        {
-          row->spill = self->spill;
-          store_row_heap_changed (row, 0);
-        }
+      /* Its heap bytes count in @self's spill from now on. */
+      if (other->spill == NULL && self->spill != NULL)
+        store_row_heap_changed (row, self->spill, 0);
       g_ptr_array_add (self->rows, row);
       g_ptr_array_index (other->rows, r) = NULL;
     }
@@ -889,15 +893,16 @@ strata_store_builder_finish (StrataStoreBuilder *self,
 static gsize
 row_memory (const StoreRow *row)
 {
-  return row->n * (row->wide ? sizeof (gint64) : sizeof (guint32)) +
-         (row->wide ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
+  return row->n * (store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32)) +
+         (store_row_is_wide (row) ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
          row->n * store_row_id_size (row) + sizeof (StoreRow) + strlen (row->name) + 1 +
          (row->id_mode == STRATA_IDS_PALETTE ? (row->palette[0] + 1) * sizeof (guint32) : 0) +
          store_row_pyramid_bytes (row);
 }
 
 /* A spilled row stays where it is, but is no longer the builder's to free: the spill file may
- * become a saved store. */
+ * become a saved store. From then on, what it is given comes from the heap (a NULL spill for
+ * the store_row_*() calls), and its heap bytes no longer count in the spill's budget. */
 static void
 row_let_go (StoreRow *row)
 {
@@ -905,7 +910,6 @@ row_let_go (StoreRow *row)
     row->storage = STORE_MAPPED;
   if (row->summary != NULL && row->summary->storage == STORE_SPILL)
     row->summary->storage = STORE_MAPPED;
-  row->spill = NULL;
 }
 
 /* Rows, and then names, finished at a time by each thread of finish_worker(). */
@@ -917,6 +921,7 @@ row_let_go (StoreRow *row)
 typedef struct
 {
   StrataStore *store;
+  StrataStoreSpill *spill;   /* the builder's */
   gint64       end;
   guint8      *kinds;        /* by row: its kind, | FINISH_COMPACT */
   gint         next;
@@ -955,13 +960,13 @@ finish_worker (gpointer data)
 
           /* A change at the very end would be an empty interval. */
           if (row->n > 0 && store_row_ts (row, row->n - 1) >= job->end && row->id_mode == STRATA_IDS_PALETTE)
-            store_row_widen_ids (row);     /* its palette would name what it no longer does */
+            store_row_widen_ids (row, job->spill);     /* its palette would name what it no longer does */
           while (row->n > 0 && store_row_ts (row, row->n - 1) >= job->end)
             row->n--;
           /* Shrunk in place (no copy, so no second peak): growth slack is not kept. Most rows
            * were trimmed when their model ended. */
           if (row->cap != row->n || row->ids == NULL || row->storage == STORE_SPILL)
-            store_row_resize (row, row->n);
+            store_row_resize (row, job->spill, row->n);
           job->kinds[r] = row->kind;
           n_changes += row->n;
           if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
@@ -969,7 +974,7 @@ finish_worker (gpointer data)
           else
             {
               /* Too many for a palette: 24-bit ids, if they fit, need no table. */
-              store_row_compact_ids (row, NULL);
+              store_row_compact_ids (row, job->spill, NULL);
               memory += row_memory (row);
             }
           /* Thread rows get their summaries when first drawn, from the heap: nothing is
@@ -1010,7 +1015,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
 
   _strata_store_names_init (store);
   {
-    FinishJob job = { store, end_ns, g_new (guint8, MAX (store->rows->len, 1)), 0, 0, 0 };
+    FinishJob job = { store, self->spill, end_ns, g_new (guint8, MAX (store->rows->len, 1)), 0, 0, 0 };
     guint n_chunks = (store->rows->len + FINISH_CHUNK - 1) / FINISH_CHUNK +
                      (store->rows->len + store->aliases->len / 2 + FINISH_CHUNK - 1) / FINISH_CHUNK;
 
@@ -1027,7 +1032,8 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
 
             if (scratch == NULL)
               scratch = g_new0 (guint32, MAX (self->n_descs, 1));
-            store_row_compact_ids (row, scratch);
+            /* A thread row is no longer the builder's (row_let_go()). */
+            store_row_compact_ids (row, row->kind == STRATA_ROW_THREAD ? NULL : self->spill, scratch);
             store->memory += row_memory (row);
           }
         if ((job.kinds[r] & ~FINISH_COMPACT) == STRATA_ROW_PCPU)
@@ -1038,7 +1044,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
     g_free (job.kinds);
   }
   store->names_ready = TRUE;
-  _strata_store_build_pyramids (store, alongside, user_data);
+  _strata_store_build_pyramids (store, self->spill, alongside, user_data);
 
   /* Spilled rows stay where they are, but are no longer the builder's to free: the spill
    * file may become a saved store. Nothing is added to the spill from now on. */
@@ -1103,7 +1109,7 @@ strata_store_free (StrataStore *self)
   /* A read store's rows have their names in its file, and their memory in one block. */
   if (self->row_block != NULL)
     for (guint r = 0; r < self->rows->len; r++)
-      store_row_clear (g_ptr_array_index (self->rows, r));
+      store_row_clear (g_ptr_array_index (self->rows, r), NULL);
   g_ptr_array_unref (self->rows);
   g_clear_pointer (&self->blocks, g_ptr_array_unref);
   g_free (self->row_block);
