@@ -41,6 +41,8 @@ typedef struct
 typedef enum
 {
   STORE_PALETTE_MAPPED = 1 << 0, /* its palette is in a mapped file, not its own */
+  STORE_PALETTE_BLOCK  = 1 << 2, /* its palette is in its builder's (or store's) blocks of
+                                  * names: its own, but not freed alone */
   STORE_IDS_MANY       = 1 << 1, /* ids (24- or 32-bit) that name too many descriptions for a
                                   * palette */
 } StoreIdFlags;
@@ -385,7 +387,8 @@ guint64  store_pyramid_layout    (gint64            begin,
  * STORE_SPILL and counts the others' heap bytes), or NULL when it has none or the row is no
  * longer the builder's (see row_let_go()). bytes(): as allocated; heap_bytes(): of them,
  * what the heap holds, and heap_changed() counts its change since @before in the spill's
- * budget. free_arrays() leaves an empty heap row; resize() gives room for @cap changes
+ * budget. free_arrays() leaves an empty heap row; free_palette() lets the row's palette go
+ * (freed if it is its own allocation); resize() gives room for @cap changes
  * (moving a row to the spill or back as its budget says); push() appends a change. The ids:
  * widen_ids() makes them 32-bit, compact_ids() gives a 32-bit row a palette or else 24-bit
  * ids (see its comment for @scratch), remap_ids() renumbers them by @map. */
@@ -396,6 +399,7 @@ void     store_row_heap_changed  (StoreRow         *row,
                                   gsize             before);
 void     store_row_free_arrays   (StoreRow         *row,
                                   StrataStoreSpill *spill);
+void     store_row_free_palette  (StoreRow         *row);
 void     store_row_free_pyramid  (StoreRow         *row,
                                   StrataStoreSpill *spill);
 void     store_row_resize        (StoreRow         *row,

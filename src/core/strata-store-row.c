@@ -152,17 +152,24 @@ store_row_free_arrays (StoreRow         *row,
   gsize before = store_row_heap_bytes (row);
 
   row_arrays_free (row, spill);
+  store_row_free_palette (row);
   row->base = NULL;
   row->off = NULL;
   row->ids = NULL;
-  if (!(row->id_flags & STORE_PALETTE_MAPPED))
-    g_free (row->palette);
-  row->palette = NULL;
   row->id_flags = 0;
   row->id_mode = STRATA_IDS_16;
   row->n = row->cap = 0;
   store_row_heap_changed (row, spill, before);
   row->storage = STORE_HEAP;
+}
+
+void
+store_row_free_palette (StoreRow *row)
+{
+  if (!(row->id_flags & (STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK)))
+    g_free (row->palette);
+  row->palette = NULL;
+  row->id_flags &= ~(STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK);
 }
 
 void
@@ -379,10 +386,7 @@ store_row_widen_ids (StoreRow         *row,
       store_spill_free (spill, row->ids);
       row->ids = ids;
     }
-  if (!(row->id_flags & STORE_PALETTE_MAPPED))
-    g_free (row->palette);
-  row->palette = NULL;
-  row->id_flags &= ~STORE_PALETTE_MAPPED;
+  store_row_free_palette (row);
   row->id_mode = STRATA_IDS_32;
   store_row_heap_changed (row, spill, before);
 }
@@ -565,7 +569,7 @@ store_row_remap_ids (StoreRow         *row,
       for (guint32 k = 0; k < n_palette; k++)
         scratch[old[k]] = 0;
       palette[0] = n_palette;
-      g_free (row->palette);
+      store_row_free_palette (row);
       row->palette = g_renew (guint32, palette, 1 + n_palette);
       row->id_mode = STRATA_IDS_PALETTE;
     }

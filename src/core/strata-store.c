@@ -225,6 +225,32 @@ row_release (gpointer data)
     store_row_clear (data, NULL);
 }
 
+/* @size bytes, aligned to @align (a power of two, at most 64), from @self's blocks of names,
+ * which the builder, and then its store, own: for what lives as long as its row and is never
+ * freed alone. */
+static gpointer
+names_alloc (StrataStoreBuilder *self,
+             gsize               size,
+             gsize               align)
+{
+  gsize pad = -(guintptr) self->names_next & (align - 1);
+  gpointer p;
+
+  if ((gsize) (self->names_end - self->names_next) < pad + size)
+    {
+      /* A finishing builder's rows are its store's already: the largest blocks. */
+      gsize block = MAX (size, self->rows ? CLAMP ((gsize) self->rows->len * 32, 256, 65536) : 65536);
+
+      self->names_next = g_aligned_alloc (block, 1, 64);
+      self->names_end = self->names_next + block;
+      g_ptr_array_add (self->blocks, self->names_next);
+      pad = 0;
+    }
+  p = self->names_next + pad;
+  self->names_next += pad + size;
+  return p;
+}
+
 /* A new row of @self, zeroed, and the copy of @name it keeps: from blocks of rows and of names
  * that the builder, and then its store, own. A switch-heavy set makes hundreds of thousands
  * of rows: one aligned allocation each costs a third of the row again, and its name's
@@ -249,17 +275,28 @@ row_alloc (StrataStoreBuilder *self,
       g_ptr_array_add (self->blocks, self->rows_next);
     }
   row = self->rows_next++;
-  if ((gsize) (self->names_end - self->names_next) < len)
-    {
-      gsize size = MAX (len, CLAMP ((gsize) self->rows->len * 32, 256, 65536));
-
-      self->names_next = g_aligned_alloc (size, 1, 64);
-      self->names_end = self->names_next + size;
-      g_ptr_array_add (self->blocks, self->names_next);
-    }
-  row->name = memcpy (self->names_next, name, len);
-  self->names_next += len;
+  row->name = memcpy (names_alloc (self, len, 1), name, len);
   return row;
+}
+
+/* @row's own palette goes to @self's blocks of names: a thread-heavy set's hundreds of
+ * thousands of thread rows each name a few descriptions, and an allocation of a palette
+ * that small costs half as much again. Such a palette is let go, not freed, when the row's
+ * ids widen; few ever do. */
+static void
+row_palette_to_block (StrataStoreBuilder *self,
+                      StoreRow           *row)
+{
+  gsize size;
+  guint32 *p;
+
+  if (row->palette == NULL || (row->id_flags & (STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK)))
+    return;
+  size = (row->palette[0] + 1) * sizeof (guint32);
+  p = memcpy (names_alloc (self, size, sizeof (guint32)), row->palette, size);
+  g_free (row->palette);
+  row->palette = p;
+  row->id_flags |= STORE_PALETTE_BLOCK;
 }
 
 StrataStoreBuilder *
@@ -602,6 +639,12 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       to->ids = g_steal_pointer (&from->ids);
       to->palette = g_steal_pointer (&from->palette);
       to->id_flags = from->id_flags;
+      /* @other's blocks go with it. */
+      if (to->id_flags & STORE_PALETTE_BLOCK)
+        {
+          to->palette = g_memdup2 (to->palette, (to->palette[0] + 1) * sizeof (guint32));
+          to->id_flags &= ~STORE_PALETTE_BLOCK;
+        }
       to->id_mode = from->id_mode;
       to->n = from->n;
       to->cap = from->cap;
@@ -615,6 +658,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       to->summary = g_steal_pointer (&from->summary);
       store_row_remap_ids (to, self->spill, map, small, scratch);
       store_row_remap_pyramid (to, map);
+      row_palette_to_block (self, to);
     }
 }
 
@@ -633,6 +677,7 @@ row_trim (StrataStoreBuilder  *self,
       if (*scratch == NULL && !(row->id_flags & STORE_IDS_MANY))
         *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
       store_row_compact_ids (row, self->spill, *scratch);
+      row_palette_to_block (self, row);
     }
 }
 
@@ -862,6 +907,7 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
         {
           store_row_remap_ids (row, other->spill, map, small, scratch);
           store_row_remap_pyramid (row, map);
+          row_palette_to_block (self, row);
         }
       /* Its heap bytes count in @self's spill from now on. */
       if (other->spill == NULL && self->spill != NULL)
@@ -1007,7 +1053,6 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   store->descs = g_renew (StrataStateDesc, g_steal_pointer (&self->descs), MAX (self->n_descs, 1));
   g_clear_pointer (&self->index, g_free);
   store->rows = g_steal_pointer (&self->rows);
-  store->blocks = g_steal_pointer (&self->blocks);
   store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->shown_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_steal_pointer (&self->aliases);
@@ -1034,6 +1079,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
               scratch = g_new0 (guint32, MAX (self->n_descs, 1));
             /* A thread row is no longer the builder's (row_let_go()). */
             store_row_compact_ids (row, row->kind == STRATA_ROW_THREAD ? NULL : self->spill, scratch);
+            row_palette_to_block (self, row);
             store->memory += row_memory (row);
           }
         if ((job.kinds[r] & ~FINISH_COMPACT) == STRATA_ROW_PCPU)
@@ -1043,6 +1089,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
       }
     g_free (job.kinds);
   }
+  store->blocks = g_steal_pointer (&self->blocks);
   store->names_ready = TRUE;
   _strata_store_build_pyramids (store, self->spill, alongside, user_data);
 
