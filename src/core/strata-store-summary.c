@@ -155,7 +155,7 @@ acc_add_full (Acc     *acc,
     acc->busy += dur;
 }
 
-static inline void
+G_ALWAYS_INLINE static inline void
 acc_add (Acc     *acc,
          guint32  key,
          guint32  id,
