@@ -29,7 +29,7 @@ write_durs (StrataExits         *self,
             gboolean             sorted,
             gboolean             wide)
 {
-  if (self->durs16 == NULL)
+  if (self->dur_at == NULL)
     {
       strata_section_writer_write (writer, self->durs32 != NULL ? (sorted ? (gconstpointer) self->sorted32 : self->durs32)
                                                                 : (sorted ? (gconstpointer) self->sorted : self->durs),
@@ -45,6 +45,7 @@ write_durs (StrataExits         *self,
           guint64 from = g->offset + (b << BLOCK_BITS);
           guint64 len = MIN (BLOCK, g->n - (b << BLOCK_BITS));
           guint64 o = self->bovf[g->block0 + b], no = self->bovf[g->block0 + b + 1] - o;
+          guint64 at = self->dur_at[gi] + (b << BLOCK_BITS);
           union { gint64 w[BLOCK]; guint32 n[BLOCK]; } chunk;
 
           for (guint64 k = 0; k < len; k++)
@@ -52,9 +53,10 @@ write_durs (StrataExits         *self,
               gint64 d;
 
               if (!sorted)
-                d = exit_dur (self, from + k);
+                d = exit_dur (self, g, from + k);
               else
-                d = k < len - no ? self->sorted16[from + k] : self->ovf_sorted[o + k - (len - no)];
+                d = k >= len - no ? self->ovf_sorted[o + k - (len - no)]
+                    : self->dur16[gi] ? self->sorted16[at + k] : self->sorted32[at + k];
               if (wide)
                 chunk.w[k] = d;
               else
@@ -72,10 +74,10 @@ strata_exits_write (StrataExits         *self,
   guint32 n_groups = self->n_groups;
   guint32 block_bits = BLOCK_BITS;
   guint64 n = self->n;
-  gboolean wide_durs = self->durs32 == NULL && self->durs16 == NULL;
+  gboolean wide_durs = self->dur_at == NULL && self->durs32 == NULL;
   guint32 widths[2];
 
-  for (guint64 o = 0; self->durs16 != NULL && o < self->n_ovf; o++)
+  for (guint64 o = 0; self->dur_at != NULL && o < self->n_ovf; o++)
     wide_durs |= self->ovf_dur[o] > G_MAXUINT32;
   widths[0] = (wide_durs ? WIDE_DURS : 0) | (self->info32 == NULL ? WIDE_INFO1 : 0);
   widths[1] = 0;
@@ -241,9 +243,9 @@ strata_exits_read (StrataSectionFile  *file,
       /* In the time range, and not overlapping, as exits of one vCPU are: sums then fit. */
       for (guint64 i = g->offset; i < g->offset + g->n; i++)
         {
-          if (self->starts[i] < STRATA_TIME_MIN || exit_dur (self, i) < 0 ||
-              exit_dur (self, i) > STRATA_TIME_MAX - self->starts[i] ||
-              (i > g->offset && self->starts[i - 1] + exit_dur (self, i - 1) > self->starts[i]))
+          if (self->starts[i] < STRATA_TIME_MIN || exit_dur (self, g, i) < 0 ||
+              exit_dur (self, g, i) > STRATA_TIME_MAX - self->starts[i] ||
+              (i > g->offset && self->starts[i - 1] + exit_dur (self, g, i - 1) > self->starts[i]))
             return damaged (self, error, "order");
           /* The pages read go back as the checks go (a large set's exits pass 200 MiB). */
           if ((i & 0xffff) == 0xffff)

@@ -17,8 +17,9 @@ G_BEGIN_DECLS
  * BLOCK exits. Durations (and their sorted copy) and info1 take 32 bits an exit when every one
  * of the set fits, as they nearly always do: an exit-heavy set has millions of exits, 20 bytes
  * each instead of 32, held at the end of the analysis, where its peak memory is. A fresh
- * analysis keeps its durations and their sorted copy in 16 bits, the few of 65,535 ns or more
- * as DUR16_WIDE there and in a table of their own (see `ovf_at`), and no info1 for a group
+ * analysis keeps a group's durations and their sorted copy in 16 bits when no more than a
+ * sixteenth of them last 65,535 ns or more (else in 32), those that do not fit as the width's
+ * largest value there and in a table of their own (see `ovf_at`), and no info1 for a group
  * whose every info1 is 0 (see `info_at`). Per block,
  * the shortest,
  * the longest and the sum. A range [first, last) of a group is its partial blocks at both
@@ -58,16 +59,20 @@ struct _StrataExits
   gint64  *bstart;
   gint64 **bwide;             /* by block: NULL, or its own starts when it spans more than
                                * 4.29 s (a rare exit reason's) */
-  gint64  *durs;              /* or durs32, when every duration fits; sorted alike */
+  gint64  *durs;              /* as read: or durs32, when every duration fits; sorted alike */
   guint32 *durs32;
   guint64 *info1;             /* or info32, when every info1 fits */
   guint32 *info32;
   gint64  *sorted;
   guint32 *sorted32;
-  /* Or, made by an analysis: 16 bits a duration, DUR16_WIDE for one of 65,535 ns or more;
-   * those are in ovf_at (their exits, in order), ovf_dur (theirs) and ovf_sorted (theirs
-   * sorted within each block, the range bovf[b] .. bovf[b + 1] of block b, which is where
-   * the block's sorted copy ends). */
+  /* Or, made by an analysis (dur_at not NULL): a group's durations from dur_at[group] in
+   * durs16 when dur16[group], else in durs32, sorted alike, each of them that does not fit
+   * as the largest value of its width there (DUR16_WIDE, DUR32_WIDE); those are in ovf_at
+   * (their exits, in order), ovf_dur (theirs) and ovf_sorted (theirs sorted within each
+   * block, the range bovf[b] .. bovf[b + 1] of block b, which is where the block's sorted
+   * copy ends). */
+  guint64 *dur_at;
+  guint8  *dur16;
   guint16 *durs16;
   guint16 *sorted16;
   guint64 *ovf_at;
@@ -87,18 +92,30 @@ struct _StrataExits
 };
 
 #define DUR16_WIDE G_MAXUINT16
+#define DUR32_WIDE G_MAXUINT32
 #define NO_INFO1   G_MAXUINT64
 
 /* The duration of exit @i, which is in ovf_at. */
 gint64 _strata_exits_dur_wide (const StrataExits *self,
                                guint64            i);
 
+/* The duration of exit @i, of group @g. */
 static inline gint64
 exit_dur (const StrataExits *self,
+          const Group       *g,
           guint64            i)
 {
-  if (self->durs16 != NULL)
-    return G_LIKELY (self->durs16[i] != DUR16_WIDE) ? (gint64) self->durs16[i] : _strata_exits_dur_wide (self, i);
+  if (self->dur_at != NULL)
+    {
+      gsize gi = (gsize) (g - self->groups);
+      guint64 k = self->dur_at[gi] + (i - g->offset);
+
+      if (self->dur16[gi] && G_LIKELY (self->durs16[k] != DUR16_WIDE))
+        return self->durs16[k];
+      if (!self->dur16[gi] && G_LIKELY (self->durs32[k] != DUR32_WIDE))
+        return self->durs32[k];
+      return _strata_exits_dur_wide (self, i);
+    }
   return self->durs32 != NULL ? (gint64) self->durs32[i] : self->durs[i];
 }
 
@@ -144,10 +161,11 @@ exit_sorted (const StrataExits *self,
   return self->sorted32 != NULL ? (gint64) self->sorted32[i] : self->sorted[i];
 }
 
+/* As read: the bytes of a duration. */
 static inline gsize
 dur_bytes (const StrataExits *self)
 {
-  return self->durs16 != NULL ? sizeof (guint16) : self->durs32 != NULL ? sizeof (guint32) : sizeof (gint64);
+  return self->durs32 != NULL ? sizeof (guint32) : sizeof (gint64);
 }
 
 static inline gsize
@@ -180,7 +198,7 @@ compare_group_key (const Group *a,
 /* The arrays of @self->n exits: see strata-exits.c. */
 void _strata_exits_alloc        (StrataExits *self,
                                  gboolean     starts,
-                                 gboolean     narrow,
+                                 guint64      n_durs16,
                                  gboolean     wide_durs,
                                  gboolean     wide_info1,
                                  guint64      n_info1);

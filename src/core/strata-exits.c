@@ -36,7 +36,8 @@ _strata_exits_dur_wide (const StrataExits *self,
   return self->ovf_dur[lo];
 }
 
-/* Exit @i's duration and info1 (of group @gi), narrow or wide (its start is kept apart). */
+/* Exit @i's duration and info1 (of group @gi), as made by an analysis (its start is kept
+ * apart). */
 static inline void
 set_dur_info1 (StrataExits *self,
                guint        gi,
@@ -44,9 +45,13 @@ set_dur_info1 (StrataExits *self,
                gint64       dur,
                guint64      info1)
 {
-  if (self->durs16 != NULL && G_LIKELY (dur < DUR16_WIDE))
-    self->durs16[i] = (guint16) dur;
-  else if (self->durs16 != NULL)
+  guint64 k = self->dur_at[gi] + (i - self->groups[gi].offset);
+
+  if (self->dur16[gi] && G_LIKELY (dur < DUR16_WIDE))
+    self->durs16[k] = (guint16) dur;
+  else if (!self->dur16[gi] && G_LIKELY (dur < DUR32_WIDE))
+    self->durs32[k] = (guint32) dur;
+  else
     {
       /* Exits are set in order (a group set again drops its own first). */
       if (self->n_ovf == self->ovf_cap)
@@ -55,14 +60,13 @@ set_dur_info1 (StrataExits *self,
           self->ovf_at = g_renew (guint64, self->ovf_at, self->ovf_cap);
           self->ovf_dur = g_renew (gint64, self->ovf_dur, self->ovf_cap);
         }
-      self->durs16[i] = DUR16_WIDE;
+      if (self->dur16[gi])
+        self->durs16[k] = DUR16_WIDE;
+      else
+        self->durs32[k] = DUR32_WIDE;
       self->ovf_at[self->n_ovf] = i;
       self->ovf_dur[self->n_ovf++] = dur;
     }
-  else if (self->durs32 != NULL)
-    self->durs32[i] = (guint32) dur;
-  else
-    self->durs[i] = dur;
   if (self->info_at != NULL && self->info_at[gi] == NO_INFO1)
     g_assert (info1 == 0);
   else if (self->info32 != NULL)
@@ -71,13 +75,14 @@ set_dur_info1 (StrataExits *self,
     self->info1[info1_at (self, gi, i)] = info1;
 }
 
-/* The arrays of @self->n exits, narrow or wide; with @starts, 64-bit starts, else 32-bit
- * ones and their blocks' (of @self->n_blocks). @narrow: 16-bit durations, else 64-bit ones
- * (@wide_durs) or 32-bit. @n_info1: how many info1 values are kept. */
+/* The arrays of @self->n exits. With @starts, as read: 64-bit starts, and durations of 64
+ * bits (@wide_durs) or 32. Else, as made: 32-bit starts and their blocks' (of
+ * @self->n_blocks), @n_durs16 durations of 16 bits and the others' of 32 (dur_at). @n_info1:
+ * how many info1 values are kept, of 64 bits (@wide_info1) or 32. */
 void
 _strata_exits_alloc (StrataExits *self,
                      gboolean     starts,
-                     gboolean     narrow,
+                     guint64      n_durs16,
                      gboolean     wide_durs,
                      gboolean     wide_info1,
                      guint64      n_info1)
@@ -92,10 +97,12 @@ _strata_exits_alloc (StrataExits *self,
       self->bstart = g_new (gint64, MAX (self->n_blocks, 1));
       self->bwide = g_new0 (gint64 *, MAX (self->n_blocks, 1));
     }
-  if (narrow)
+  if (!starts)
     {
-      self->durs16 = g_new (guint16, n);
-      self->sorted16 = g_new (guint16, n);
+      self->durs16 = g_new (guint16, MAX (n_durs16, 1));
+      self->sorted16 = g_new (guint16, MAX (n_durs16, 1));
+      self->durs32 = g_new (guint32, MAX (self->n - n_durs16, 1));
+      self->sorted32 = g_new (guint32, MAX (self->n - n_durs16, 1));
     }
   else if (wide_durs)
     {
@@ -311,7 +318,7 @@ block_worker (gpointer data)
            * need not. */
           for (guint64 i = from; i < from + len; i++)
             {
-              gint64 d = exit_dur (self, i);
+              gint64 d = exit_dur (self, g, i);
 
               lo = MIN (lo, d);
               hi = MAX (hi, d);
@@ -322,12 +329,16 @@ block_worker (gpointer data)
           self->bsum[g->block0 + b] = (gint64) sum;
           if (self->file != NULL)
             strata_section_file_read (self->file, len * dur_bytes (self));
-          if (job->sort && self->sorted16 != NULL)
+          if (job->sort && self->dur_at != NULL)
             {
-              /* DUR16_WIDE sorts last, where the block's own sorted wide ones stand for it. */
+              /* The escaped ones sort last, where the block's own sorted ones stand for them. */
               guint64 o = self->bovf[g->block0 + b], no = self->bovf[g->block0 + b + 1] - o;
+              guint64 k = self->dur_at[gi] + (b << BLOCK_BITS);
 
-              radix_sort_u16 (&self->durs16[from], &self->sorted16[from], len);
+              if (self->dur16[gi])
+                radix_sort_u16 (&self->durs16[k], &self->sorted16[k], len);
+              else
+                radix_sort_u32 (&self->durs32[k], &self->sorted32[k], len);
               memcpy (&self->ovf_sorted[o], &self->ovf_dur[o], no * sizeof (gint64));
               sort_i64 (&self->ovf_sorted[o], no);
             }
@@ -358,7 +369,7 @@ _strata_exits_build_blocks (StrataExits *self,
   self->bmin = g_new (gint64, MAX (self->n_blocks, 1));
   self->bmax = g_new (gint64, MAX (self->n_blocks, 1));
   self->bsum = g_new (gint64, MAX (self->n_blocks, 1));
-  if (self->durs16 != NULL)
+  if (self->dur_at != NULL)
     {
       guint64 o = 0;
 
@@ -425,6 +436,7 @@ typedef struct
   Segment *segs;
   guint    n_segs;
   guint    segs_cap;
+  guint    n_long;            /* durations of DUR16_WIDE ns or more */
 } BuilderGroup;
 
 #define WIDE G_MAXUINT32
@@ -437,9 +449,7 @@ typedef struct
 
 struct _StrataExitsBuilder
 {
-  gboolean    wide_durs;      /* a duration or an info1 does not fit 32 bits */
-  gboolean    wide_info1;
-  guint64     n_long;         /* durations of DUR16_WIDE or more */
+  gboolean    wide_info1;     /* an info1 does not fit 32 bits */
   GHashTable *wide;           /* group index << 40 | exit index (gint64*) -> WideExit* */
   GArray     *groups;         /* BuilderGroup */
   GHashTable *index;          /* Group* (a private copy) -> index + 1 */
@@ -485,15 +495,13 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
   gpointer found;
   gint64 base;
 
-  self->wide_durs |= (guint64) dur > G_MAXUINT32;
-  self->n_long += dur >= DUR16_WIDE;
   self->wide_info1 |= r->info1 > G_MAXUINT32;
   /* A vCPU's exits repeat a few reasons: most need no hash table. */
   if (*slot == 0 || compare_group_key (&key, &g_array_index (self->groups, BuilderGroup, *slot - 1).key) != 0)
     {
       if (!g_hash_table_lookup_extended (self->index, &key, NULL, &found))
         {
-          BuilderGroup g = { key, 0, 0, NULL, NULL, 0, 0 };
+          BuilderGroup g = { key, 0, 0, NULL, NULL, 0, 0, 0 };
 
           g_array_append_val (self->groups, g);
           found = GUINT_TO_POINTER (self->groups->len);
@@ -533,6 +541,7 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
       wide->info1 = r->info1;
       g_hash_table_insert (self->wide, g_memdup2 (&wide_key, sizeof wide_key), wide);
     }
+  group->n_long += dur >= DUR16_WIDE;
   group->exits[group->n++] = exit;
 }
 
@@ -561,8 +570,9 @@ strata_exits_new (StrataExitsBuilder **builders,
 {
   g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (GroupRef));
   StrataExits *self = g_new0 (StrataExits, 1);
-  guint64 offset = 0, n_long = 0, n_info1 = 0;
-  gboolean wide_durs = FALSE, wide_info1 = FALSE;
+  guint64 offset = 0, n_info1 = 0, n_durs16 = 0;
+  g_autofree guint64 *n_long = NULL;
+  gboolean wide_info1 = FALSE;
 
   g_return_val_if_fail (builders != NULL || n_builders == 0, NULL);
 
@@ -570,9 +580,7 @@ strata_exits_new (StrataExitsBuilder **builders,
    * keep the order they came in (the analysis records them in time order per vCPU). */
   for (guint b = 0; b < n_builders; b++)
     {
-      wide_durs |= builders[b]->wide_durs;
       wide_info1 |= builders[b]->wide_info1;
-      n_long += builders[b]->n_long;
     }
   for (guint b = 0; b < n_builders; b++)
     for (guint g = 0; g < builders[b]->groups->len; g++)
@@ -591,6 +599,9 @@ strata_exits_new (StrataExitsBuilder **builders,
     }
   self->groups = g_new0 (Group, MAX (self->n_groups, 1));
   self->info_at = g_new (guint64, MAX (self->n_groups, 1));
+  self->dur_at = g_new (guint64, MAX (self->n_groups, 1));
+  self->dur16 = g_new (guint8, MAX (self->n_groups, 1));
+  n_long = g_new0 (guint64, MAX (self->n_groups, 1));
   for (guint i = 0, gi = 0; i < refs->len; i++)
     {
       const GroupRef *ref = &g_array_index (refs, GroupRef, i);
@@ -612,6 +623,7 @@ strata_exits_new (StrataExitsBuilder **builders,
       for (guint k = 0; k < from->n && self->info_at[gi] == NO_INFO1; k++)
         if (from->exits[k].info1 != 0)
           self->info_at[gi] = 0;
+      n_long[gi] += from->n_long;
       g->n += from->n;
       offset += from->n;
     }
@@ -622,15 +634,30 @@ strata_exits_new (StrataExitsBuilder **builders,
         self->info_at[gi] = n_info1;
         n_info1 += self->groups[gi].n;
       }
+  /* Most exits of most reasons last less than 65.5 µs: a group's take 16 bits each, and 24
+   * bytes for each of the others, unless those are more than a sixteenth of them (a halt's
+   * exits are long), when each takes 32 bits. */
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    self->dur16[gi] = n_long[gi] <= self->groups[gi].n / 16;
+  for (guint gi = 0; gi < self->n_groups; gi++)
+    if (self->dur16[gi])
+      {
+        self->dur_at[gi] = n_durs16;
+        n_durs16 += self->groups[gi].n;
+      }
+  for (guint gi = 0, n_durs32 = 0; gi < self->n_groups; gi++)
+    if (!self->dur16[gi])
+      {
+        self->dur_at[gi] = n_durs32;
+        n_durs32 += self->groups[gi].n;
+      }
   for (guint gi = 0; gi < self->n_groups; gi++)
     {
       self->groups[gi].block0 = self->n_blocks;
       self->n_blocks += group_blocks (&self->groups[gi]);
     }
-  /* Most exits of most reasons last less than 65.5 µs: 16 bits each, and 24 bytes for each
-   * of the others; when they are more than a sixteenth, 32 or 64 bits each. */
   self->n_info1 = n_info1;
-  _strata_exits_alloc (self, FALSE, n_long <= self->n / 16, wide_durs, wide_info1, n_info1);
+  _strata_exits_alloc (self, FALSE, n_durs16, FALSE, wide_info1, n_info1);
 
   /* A group at a time: its exits go to their place, and their builders' copies go at once,
    * so that the two are not held whole together; its starts are whole only while it is
@@ -678,7 +705,7 @@ strata_exits_new (StrataExitsBuilder **builders,
           for (guint64 k = 0; k < g->n; k++)
             {
               triples[3 * k] = starts[k];
-              triples[3 * k + 1] = exit_dur (self, g->offset + k);
+              triples[3 * k + 1] = exit_dur (self, g, g->offset + k);
               triples[3 * k + 2] = (gint64) exit_info1 (self, gi, g->offset + k);
             }
           /* Triples sort by start: compare_i64 on the first of each. */
@@ -730,6 +757,8 @@ strata_exits_free (StrataExits *self)
       g_free (self->sorted);
       g_free (self->sorted32);
     }
+  g_free (self->dur_at);
+  g_free (self->dur16);
   g_free (self->durs16);
   g_free (self->sorted16);
   g_free (self->ovf_at);
@@ -759,19 +788,28 @@ strata_exits_n_exits (StrataExits *self)
 gsize
 strata_exits_memory (StrataExits *self)
 {
-  gsize wide = 0;
+  gsize wide = 0, durs;
 
   g_return_val_if_fail (self != NULL, 0);
 
+  durs = self->n * 2 * dur_bytes (self);
+  if (self->dur_at != NULL)
+    {
+      /* Two bytes or four, and the sorted copy. */
+      durs = 0;
+      for (guint gi = 0; gi < self->n_groups; gi++)
+        durs += self->groups[gi].n * (self->dur16[gi] ? 2 * sizeof (guint16) : 2 * sizeof (guint32));
+    }
   for (guint gi = 0; self->bwide != NULL && gi < self->n_groups; gi++)
     for (guint64 b = 0; b < group_blocks (&self->groups[gi]); b++)
       if (self->bwide[self->groups[gi].block0 + b] != NULL)
         wide += MIN (BLOCK, self->groups[gi].n - (b << BLOCK_BITS)) * sizeof (gint64);
   return self->n_groups * sizeof (Group) +
-         self->n * ((self->starts != NULL ? sizeof (gint64) : sizeof (guint32)) + 2 * dur_bytes (self)) +
+         self->n * (self->starts != NULL ? sizeof (gint64) : sizeof (guint32)) + durs +
          info1_bytes (self) * (self->info_at != NULL ? self->n_info1 : self->n) +
          self->n_blocks * (3 * sizeof (gint64) + (self->starts != NULL ? 0 : sizeof (gint64) + sizeof (gint64 *))) + wide +
-         (self->durs16 != NULL ? self->n_ovf * 3 * sizeof (gint64) + (self->n_blocks + 1) * sizeof (guint64) : 0);
+         (self->dur_at != NULL ? self->n_ovf * 3 * sizeof (gint64) + (self->n_blocks + 1) * sizeof (guint64) +
+                                 self->n_groups * (sizeof (guint64) + 1) : 0);
 }
 
 guint
@@ -920,25 +958,28 @@ count_le (const gint64 *a,
   return lo;
 }
 
-/* The number of durations <= @v of the whole block @b (in the block arrays), whose first
- * exit is @first. */
+/* The number of durations <= @v of whole block @b of group @g. */
 static guint64
 count_block_le (const StrataExits *self,
+                const Group       *g,
                 guint64            b,
-                guint64            first,
                 gint64             v)
 {
-  guint64 o, no;
+  guint64 first = g->offset + (b << BLOCK_BITS), o, no, at;
+  gsize gi;
 
-  if (self->sorted32 != NULL)
-    return count_le32 (&self->sorted32[first], BLOCK, v);
-  if (self->sorted != NULL)
-    return count_le (&self->sorted[first], BLOCK, v);
-  /* The wide ones are last, each DUR16_WIDE: more than any @v below it. */
-  if (v < DUR16_WIDE)
-    return count_le16 (&self->sorted16[first], BLOCK, v);
-  o = self->bovf[b];
-  no = self->bovf[b + 1] - o;
+  if (self->dur_at == NULL)
+    return self->sorted32 != NULL ? count_le32 (&self->sorted32[first], BLOCK, v)
+                                  : count_le (&self->sorted[first], BLOCK, v);
+  /* The escaped ones are last, each the width's largest value: more than any @v below it. */
+  gi = (gsize) (g - self->groups);
+  at = self->dur_at[gi] + (b << BLOCK_BITS);
+  if (self->dur16[gi] && v < DUR16_WIDE)
+    return count_le16 (&self->sorted16[at], BLOCK, v);
+  if (!self->dur16[gi] && v < DUR32_WIDE)
+    return count_le32 (&self->sorted32[at], BLOCK, v);
+  o = self->bovf[g->block0 + b];
+  no = self->bovf[g->block0 + b + 1] - o;
   return BLOCK - no + count_le (&self->ovf_sorted[o], no, v);
 }
 
@@ -978,7 +1019,7 @@ strata_exits_get (StrataExits *self,
   if (start != NULL)
     *start = exit_start (self, g, g->offset + index);
   if (end != NULL)
-    *end = exit_start (self, g, g->offset + index) + exit_dur (self, g->offset + index);
+    *end = exit_start (self, g, g->offset + index) + exit_dur (self, g, g->offset + index);
 }
 
 /* The group and the index in the arrays of the exit of vCPU @vcpu of @machine that holds @ts;
@@ -1015,7 +1056,7 @@ find_at (StrataExits *self,
         break;
       /* The last exit starting at or before @ts. */
       i = group_lower_bound (self, g, ts == G_MAXINT64 ? ts : ts + 1);
-      if (i == g->offset || exit_start (self, g, i - 1) + exit_dur (self, i - 1) <= ts)
+      if (i == g->offset || exit_start (self, g, i - 1) + exit_dur (self, g, i - 1) <= ts)
         continue;
       *group = gi;
       *at = i - 1;
@@ -1048,7 +1089,7 @@ strata_exits_at (StrataExits *self,
   if (start != NULL)
     *start = exit_start (self, &self->groups[gi], i);
   if (end != NULL)
-    *end = exit_start (self, &self->groups[gi], i) + exit_dur (self, i);
+    *end = exit_start (self, &self->groups[gi], i) + exit_dur (self, &self->groups[gi], i);
   return TRUE;
 }
 
@@ -1124,9 +1165,9 @@ strata_exits_group_stats (StrataExits     *self,
     }
   partial = g_new (gint64, MAX ((head_end - first) + (last - tail_start), 1));
   for (guint64 i = first; i < head_end; i++)
-    partial[n_partial++] = exit_dur (self, g->offset + i);
+    partial[n_partial++] = exit_dur (self, g, g->offset + i);
   for (guint64 i = tail_start; i < last; i++)
-    partial[n_partial++] = exit_dur (self, g->offset + i);
+    partial[n_partial++] = exit_dur (self, g, g->offset + i);
   for (guint64 i = 0; i < n_partial; i++)
     {
       lo = MIN (lo, partial[i]);
@@ -1154,12 +1195,10 @@ strata_exits_group_stats (StrataExits     *self,
 
         for (guint64 b = bfirst; b < blast && c < rank; b++)
           {
-            guint64 block = g->offset + (b << BLOCK_BITS);
-
             if (self->bmax[g->block0 + b] <= mid)
               c += BLOCK;
             else if (self->bmin[g->block0 + b] <= mid)
-              c += count_block_le (self, g->block0 + b, block, mid);
+              c += count_block_le (self, g, b, mid);
           }
         if (c >= rank)
           z = mid;
