@@ -383,6 +383,21 @@ guint64  store_pyramid_layout    (gint64            begin,
                                   guint            *n_levels,
                                   guint64          *level_len);
 
+/* Where store_row_remap_ids() puts a palette it makes: @keep (@owner, @size) gives @size
+ * bytes, 4-byte aligned, that @owner keeps as long as the row (the palette is then
+ * STORE_PALETTE_BLOCK), and @build, of STORE_PALETTE_BUILD words, holds it while it is made:
+ * no allocation of its own, which for the few descriptions a thread row names would cost
+ * half as much again, nor the heap's holes that making one would leave. */
+#define STORE_PALETTE_BUILD (1 + (G_MAXUINT16 + 1) + (G_MAXUINT16 + 1) / 2)
+
+typedef struct
+{
+  gpointer (*keep) (gpointer owner,
+                    gsize    size);
+  gpointer   owner;
+  guint32   *build;
+} StorePaletteRoom;
+
 /* A row's change arrays (strata-store-row.c). @spill: its builder's (which holds the rows of
  * STORE_SPILL and counts the others' heap bytes), or NULL when it has none or the row is no
  * longer the builder's (see row_let_go()). bytes(): as allocated; heap_bytes(): of them,
@@ -416,7 +431,8 @@ void     store_row_remap_ids     (StoreRow         *row,
                                   StrataStoreSpill *spill,
                                   const guint32    *map,
                                   gboolean          small,
-                                  guint32          *scratch);
+                                  guint32          *scratch,
+                                  StorePaletteRoom *room);
 
 /* Sets change @i's id: a row of 16- or 24-bit ids widens first when @id needs it. */
 static inline void

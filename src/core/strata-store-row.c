@@ -504,13 +504,15 @@ store_row_compact_ids (StoreRow         *row,
 }
 
 /* Renumbers @row's descriptions by @map, which keeps distinct ones distinct. @scratch: 65,536
- * zeros (and so left); @small: whether @map keeps every id below 65,536 there. */
+ * zeros (and so left); @small: whether @map keeps every id below 65,536 there; @room: where a
+ * palette it makes goes, or NULL (the heap). */
 void
 store_row_remap_ids (StoreRow         *row,
                      StrataStoreSpill *spill,
                      const guint32    *map,
-                     gboolean       small,
-                     guint32       *scratch)
+                     gboolean          small,
+                     guint32          *scratch,
+                     StorePaletteRoom *room)
 {
   if (row->id_mode == STRATA_IDS_32)
     {
@@ -526,7 +528,7 @@ store_row_remap_ids (StoreRow         *row,
       for (guint64 i = 0; i < row->n; i++)
         max = MAX (max, map[store_row_id (row, i)]);
       if (max > STRATA_IDS_24_MAX)
-        store_row_widen_ids (row, spill), store_row_remap_ids (row, spill, map, small, scratch);
+        store_row_widen_ids (row, spill), store_row_remap_ids (row, spill, map, small, scratch, room);
       else
         for (guint64 i = 0; i < row->n; i++)
           store_row_put_id (row, spill, i, map[store_row_id (row, i)]);
@@ -534,7 +536,7 @@ store_row_remap_ids (StoreRow         *row,
   else if (row->id_mode == STRATA_IDS_PALETTE)
     {
       if (row->id_flags & STORE_PALETTE_MAPPED)
-        store_row_widen_ids (row, spill), store_row_remap_ids (row, spill, map, small, scratch);
+        store_row_widen_ids (row, spill), store_row_remap_ids (row, spill, map, small, scratch, room);
       else
         for (guint32 k = 0; k < row->palette[0]; k++)
           row->palette[1 + k] = map[row->palette[1 + k]];
@@ -548,10 +550,13 @@ store_row_remap_ids (StoreRow         *row,
     }
   else if (row->n > 0)
     {
-      /* Renumbered past 16 bits: the row's own palette, of at most 65,536. */
+      /* Renumbered past 16 bits: the row's own palette, of at most 65,536, made in @room's
+       * buffer, or else in one of its own. */
       guint16 *ids = row->ids;
-      guint32 *palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
-      g_autofree guint16 *old = g_new (guint16, MIN (row->n, G_MAXUINT16 + 1));
+      guint64 most = MIN (row->n, G_MAXUINT16 + 1);
+      g_autofree guint32 *own = room ? NULL : g_new (guint32, 1 + most + (most + 1) / 2);
+      guint32 *palette = room ? room->build : own;
+      guint16 *old = (guint16 *) (palette + 1 + most);
       guint32 n_palette = 0;
 
       for (guint64 i = 0; i < row->n; i++)
@@ -570,7 +575,14 @@ store_row_remap_ids (StoreRow         *row,
         scratch[old[k]] = 0;
       palette[0] = n_palette;
       store_row_free_palette (row);
-      row->palette = g_renew (guint32, palette, 1 + n_palette);
+      if (room != NULL)
+        {
+          row->palette = memcpy (room->keep (room->owner, (1 + n_palette) * sizeof (guint32)), palette,
+                                 (1 + n_palette) * sizeof (guint32));
+          row->id_flags |= STORE_PALETTE_BLOCK;
+        }
+      else
+        row->palette = g_memdup2 (palette, (1 + n_palette) * sizeof (guint32));
       row->id_mode = STRATA_IDS_PALETTE;
     }
 }

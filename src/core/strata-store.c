@@ -238,8 +238,7 @@ names_alloc (StrataStoreBuilder *self,
 
   if ((gsize) (self->names_end - self->names_next) < pad + size)
     {
-      /* A finishing builder's rows are its store's already: the largest blocks. */
-      gsize block = MAX (size, self->rows ? CLAMP ((gsize) self->rows->len * 32, 256, 65536) : 65536);
+      gsize block = MAX (size, CLAMP ((gsize) self->rows->len * 32, 256, 65536));
 
       self->names_next = g_aligned_alloc (block, 1, 64);
       self->names_end = self->names_next + block;
@@ -279,24 +278,12 @@ row_alloc (StrataStoreBuilder *self,
   return row;
 }
 
-/* @row's own palette goes to @self's blocks of names: a thread-heavy set's hundreds of
- * thousands of thread rows each name a few descriptions, and an allocation of a palette
- * that small costs half as much again. Such a palette is let go, not freed, when the row's
- * ids widen; few ever do. */
-static void
-row_palette_to_block (StrataStoreBuilder *self,
-                      StoreRow           *row)
+/* A palette made for one of @self's rows (see StorePaletteRoom) lies in its blocks of names. */
+static gpointer
+palette_keep (gpointer owner,
+              gsize    size)
 {
-  gsize size;
-  guint32 *p;
-
-  if (row->palette == NULL || (row->id_flags & (STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK)))
-    return;
-  size = (row->palette[0] + 1) * sizeof (guint32);
-  p = memcpy (names_alloc (self, size, sizeof (guint32)), row->palette, size);
-  g_free (row->palette);
-  row->palette = p;
-  row->id_flags |= STORE_PALETTE_BLOCK;
+  return names_alloc (owner, size, sizeof (guint32));
 }
 
 StrataStoreBuilder *
@@ -656,9 +643,8 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       store_row_heap_changed (to, self->spill, 0);
       /* A summary, if the row has one, goes along, its descriptions renumbered. */
       to->summary = g_steal_pointer (&from->summary);
-      store_row_remap_ids (to, self->spill, map, small, scratch);
+      store_row_remap_ids (to, self->spill, map, small, scratch, NULL);
       store_row_remap_pyramid (to, map);
-      row_palette_to_block (self, to);
     }
 }
 
@@ -677,7 +663,6 @@ row_trim (StrataStoreBuilder  *self,
       if (*scratch == NULL && !(row->id_flags & STORE_IDS_MANY))
         *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
       store_row_compact_ids (row, self->spill, *scratch);
-      row_palette_to_block (self, row);
     }
 }
 
@@ -845,6 +830,8 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   guint n = other->n_descs;
   g_autofree guint32 *map = NULL;
   g_autofree guint32 *scratch = NULL;
+  g_autofree guint32 *build = NULL;
+  StorePaletteRoom room = { palette_keep, self, NULL };
   gboolean same = TRUE, small;
 
   g_return_val_if_fail (other->spill == NULL || other->spill == self->spill, offset);
@@ -898,16 +885,18 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   /* Distinct descriptions stay distinct, so no two neighbouring changes become equal. */
   small = same || map_keeps_small (map, n);
   if (!small)
-    scratch = g_new0 (guint32, G_MAXUINT16 + 1);
+    {
+      scratch = g_new0 (guint32, G_MAXUINT16 + 1);
+      room.build = build = g_new (guint32, STORE_PALETTE_BUILD);
+    }
   for (guint r = 0; r < other->rows->len; r++)
     {
       StoreRow *row = g_ptr_array_index (other->rows, r);
 
       if (!same)
         {
-          store_row_remap_ids (row, other->spill, map, small, scratch);
+          store_row_remap_ids (row, other->spill, map, small, scratch, &room);
           store_row_remap_pyramid (row, map);
-          row_palette_to_block (self, row);
         }
       /* Its heap bytes count in @self's spill from now on. */
       if (other->spill == NULL && self->spill != NULL)
@@ -1053,6 +1042,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
   store->descs = g_renew (StrataStateDesc, g_steal_pointer (&self->descs), MAX (self->n_descs, 1));
   g_clear_pointer (&self->index, g_free);
   store->rows = g_steal_pointer (&self->rows);
+  store->blocks = g_steal_pointer (&self->blocks);
   store->pcpu_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->shown_rows = g_array_new (FALSE, FALSE, sizeof (gint));
   store->aliases = g_steal_pointer (&self->aliases);
@@ -1079,7 +1069,6 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
               scratch = g_new0 (guint32, MAX (self->n_descs, 1));
             /* A thread row is no longer the builder's (row_let_go()). */
             store_row_compact_ids (row, row->kind == STRATA_ROW_THREAD ? NULL : self->spill, scratch);
-            row_palette_to_block (self, row);
             store->memory += row_memory (row);
           }
         if ((job.kinds[r] & ~FINISH_COMPACT) == STRATA_ROW_PCPU)
@@ -1089,7 +1078,6 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
       }
     g_free (job.kinds);
   }
-  store->blocks = g_steal_pointer (&self->blocks);
   store->names_ready = TRUE;
   _strata_store_build_pyramids (store, self->spill, alongside, user_data);
 
