@@ -69,6 +69,7 @@ typedef struct
   guint32 desc[ACC_SLOTS];  /* the longest piece of each key: its description */
   gint64  piece[ACC_SLOTS]; /* and its length */
   guint   n;
+  guint   act;              /* bit i: slot i's key is of an activity state */
   guint32 mask;             /* machines of every key seen */
   gint64  busy;             /* ns in activity states of keys no longer in a slot */
   /* By a key's hash, the slots of the keys with that hash: 0 none, 1 + the slot of the only
@@ -89,6 +90,7 @@ acc_init (Acc *acc)
   for (guint i = 0; i < acc->n; i++)
     acc->where[acc_hash (acc->key[i])] = 0;
   acc->n = 0;
+  acc->act = 0;
   acc->mask = 0;
   acc->busy = 0;
 }
@@ -147,6 +149,7 @@ acc_add_full (Acc     *acc,
       if (acc->where[acc_hash (acc->key[min])] == min + 1)
         acc->where[acc_hash (acc->key[min])] = 0;
       acc->key[min] = key;
+      acc->act = (acc->act & ~(1u << min)) | (guint) strata_state_is_activity (key & 0xff) << min;
       acc_where_add (acc, h, min);
       acc->dur[min] = acc->piece[min] = 0;
       acc_slot (acc, min, id, dur);
@@ -183,6 +186,7 @@ acc_add (Acc     *acc,
       guint i = acc->n++;
 
       acc->key[i] = key;
+      acc->act |= (guint) strata_state_is_activity (key & 0xff) << i;
       acc_where_add (acc, h, i);
       acc->dur[i] = acc->piece[i] = 0;
       acc_slot (acc, i, id, dur);
@@ -223,23 +227,23 @@ acc_take (Acc    *acc,
   gint64 secondary_dur = -1, best = -1, busy = acc->busy;
   guint best_slot = 0;
 
+  /* Durations are not negative: the first slot is taken, and ties go to the first. */
   for (guint i = 0; i < acc->n; i++)
-    {
-      if (strata_state_is_activity (acc->key[i] & 0xff))
-        busy += acc->dur[i];
-      if (b.key == NO_KEY || acc->dur[i] > best)
-        {
-          b.key = acc->key[i];
-          best = acc->dur[i];
-          best_slot = i;
-        }
-    }
+    if (acc->dur[i] > best)
+      {
+        best = acc->dur[i];
+        best_slot = i;
+      }
+  if (acc->n > 0)
+    b.key = acc->key[best_slot];
+  for (guint m = acc->act; m != 0; m &= m - 1)
+    busy += acc->dur[__builtin_ctz (m)];
   b.busy = to_units (busy, width, TRUE);
-  for (guint i = 0; i < acc->n; i++)
+  for (guint m = acc->act; m != 0; m &= m - 1)
     {
-      guint state = acc->key[i] & 0xff;
+      guint i = __builtin_ctz (m), state = acc->key[i] & 0xff;
 
-      if (strata_state_is_activity (state) && state != (b.key & 0xff) && acc->dur[i] > secondary_dur)
+      if (state != (b.key & 0xff) && acc->dur[i] > secondary_dur)
         {
           secondary = state;
           secondary_dur = acc->dur[i];
