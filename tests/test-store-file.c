@@ -637,7 +637,7 @@ build_palettes (StrataStoreSpill *spill,
     }
   for (guint i = 0; i < 5000; i++)
     {
-      /* Small ids first: the row widens to 32 bits when the first large one comes. */
+      /* Small ids first: the row widens to 24 bits when the first large one comes. */
       gint32 tid = i < 100 ? (gint32) (i % 3) : MANY - 7 + (gint32) (i % 5);
       StrataStateDesc d = tid_desc (tid, STRATA_STATE_RUNNING);
 
@@ -901,8 +901,10 @@ test_ids_24_damage (void)
   remove_temp (path);
 }
 
-/* A row of 24-bit ids takes new ones as they are while they fit, and widens to 32 bits,
- * keeping every id it had, for one that does not; its ids are 3 bytes a change. */
+/* A row of 16-bit ids widens to 24 bits for an id past 16; one of 32-bit ids naming too
+ * many descriptions for a palette is made 24-bit, 3 bytes a change; a row of 24-bit ids
+ * takes new ones as they are while they fit, and widens to 32 bits, keeping every id it
+ * had, for one that does not. */
 static void
 test_ids_24_widen (void)
 {
@@ -927,6 +929,11 @@ test_ids_24_widen (void)
           strata_store_row_push (row, spill, ts, id);
           g_array_append_val (ids, id);
         }
+      /* Widened from 16 bits, but only to 24. */
+      g_assert_cmpint (row->id_mode, ==, STRATA_IDS_24);
+      for (guint i = 0; i < n; i++)
+        g_assert_cmpuint (store_row_id (row, i), ==, g_array_index (ids, guint32, i));
+      store_row_widen_ids (row, spill);
       g_assert_cmpint (row->id_mode, ==, STRATA_IDS_32);
       store_row_resize (row, spill, row->n);
       store_row_compact_ids (row, spill, scratch);
@@ -952,6 +959,9 @@ test_ids_24_widen (void)
           for (guint i = 0; i < ids->len; i++)
             g_assert_cmpuint (store_row_id (row, i), ==, g_array_index (ids, guint32, i));
         }
+      /* Past 24 bits: kept as they are. */
+      store_row_compact_ids (row, spill, NULL);
+      g_assert_cmpint (row->id_mode, ==, STRATA_IDS_32);
       strata_store_builder_free (b);
       g_clear_pointer (&spill, strata_store_spill_unref);
       remove_temp (path);

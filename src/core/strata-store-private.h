@@ -137,6 +137,14 @@ store_row_id_size (const StoreRow *row)
   return row->id_mode == STRATA_IDS_24 ? 3 : sizeof (guint16);
 }
 
+/* Whether @row's ids are the descriptions' own in more than 16 bits: what
+ * store_row_compact_ids() makes smaller. */
+static inline gboolean
+store_row_ids_wide (const StoreRow *row)
+{
+  return row->id_mode == STRATA_IDS_32 || row->id_mode == STRATA_IDS_24;
+}
+
 /* Whether @row's ids, as they are, can hold @id: a palette's cannot hold a new one. */
 static inline gboolean
 store_row_ids_fit (const StoreRow *row,
@@ -405,8 +413,9 @@ typedef struct
  * budget. free_arrays() leaves an empty heap row; free_palette() lets the row's palette go
  * (freed if it is its own allocation); resize() gives room for @cap changes
  * (moving a row to the spill or back as its budget says); push() appends a change. The ids:
- * widen_ids() makes them 32-bit, compact_ids() gives a 32-bit row a palette or else 24-bit
- * ids (see its comment for @scratch), remap_ids() renumbers them by @map. */
+ * widen_ids() makes them 32-bit (_to(): of a mode given; _for(): as narrow as holds an id),
+ * compact_ids() gives a row of wide ids a palette or else 24-bit ids (see its comment for
+ * @scratch), remap_ids() renumbers them by @map. */
 gsize    store_row_bytes         (const StoreRow   *row);
 gsize    store_row_heap_bytes    (const StoreRow   *row);
 void     store_row_heap_changed  (StoreRow         *row,
@@ -422,6 +431,12 @@ void     store_row_resize        (StoreRow         *row,
                                   guint64           cap);
 void     store_row_widen_ids     (StoreRow         *row,
                                   StrataStoreSpill *spill);
+void     store_row_widen_ids_to  (StoreRow         *row,
+                                  StrataStoreSpill *spill,
+                                  guint8            id_mode);
+void     store_row_widen_ids_for (StoreRow         *row,
+                                  StrataStoreSpill *spill,
+                                  guint32           id);
 void     store_row_remap_pyramid (StoreRow         *row,
                                   const guint32    *map);
 void     store_row_compact_ids   (StoreRow         *row,
@@ -434,7 +449,29 @@ void     store_row_remap_ids     (StoreRow         *row,
                                   guint32          *scratch,
                                   StorePaletteRoom *room);
 
-/* Sets change @i's id: a row of 16- or 24-bit ids widens first when @id needs it. */
+/* Sets id @i of @ids, of a mode other than STRATA_IDS_PALETTE, to @id, which it holds. */
+static inline void
+store_ids_put (gpointer ids,
+               guint8   id_mode,
+               guint64  i,
+               guint32  id)
+{
+  if (id_mode == STRATA_IDS_16)
+    ((guint16 *) ids)[i] = (guint16) id;
+  else if (id_mode == STRATA_IDS_24)
+    {
+      guint8 *p = (guint8 *) ids + 3 * i;
+
+      p[0] = (guint8) id;
+      p[1] = (guint8) (id >> 8);
+      p[2] = (guint8) (id >> 16);
+    }
+  else
+    ((guint32 *) ids)[i] = id;
+}
+
+/* Sets change @i's id: a row of 16- or 24-bit ids widens first when @id needs it, to 24
+ * bits when that is enough. */
 static inline void
 store_row_put_id (StoreRow         *row,
                   StrataStoreSpill *spill,
@@ -442,19 +479,8 @@ store_row_put_id (StoreRow         *row,
                   guint32           id)
 {
   if (!store_row_ids_fit (row, id))
-    store_row_widen_ids (row, spill);
-  if (row->id_mode == STRATA_IDS_32)
-    ((guint32 *) row->ids)[i] = id;
-  else if (row->id_mode == STRATA_IDS_24)
-    {
-      guint8 *p = (guint8 *) row->ids + 3 * i;
-
-      p[0] = (guint8) id;
-      p[1] = (guint8) (id >> 8);
-      p[2] = (guint8) (id >> 16);
-    }
-  else
-    ((guint16 *) row->ids)[i] = (guint16) id;
+    store_row_widen_ids_for (row, spill, id);
+  store_ids_put (row->ids, row->id_mode, i, id);
 }
 
 /* Indexes row @r once it is in @self (its kind, for strata_store_pcpu_rows() and
@@ -508,23 +534,21 @@ strata_store_builder_set_id_fast (StrataStoreBuilder *self,
 {
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
   guint64 n = row->n;
-  gboolean narrow = row->id_mode == STRATA_IDS_16;
+  guint8 mode = row->id_mode;
+  gboolean narrow = mode == STRATA_IDS_16;
 
   if (G_LIKELY (n > 0 && row->base != NULL && n < row->cap && (n & (STORE_BLOCK - 1)) != 0 &&
-                (narrow ? id <= G_MAXUINT16 : row->id_mode == STRATA_IDS_32)))
+                (narrow ? id <= G_MAXUINT16 : mode == STRATA_IDS_24 ? id <= STRATA_IDS_24_MAX : mode == STRATA_IDS_32)))
     {
       gint64 base = row->base[n >> STORE_BLOCK_BITS];
-      guint32 last = narrow ? ((const guint16 *) row->ids)[n - 1] : ((const guint32 *) row->ids)[n - 1];
+      guint32 last = narrow ? ((const guint16 *) row->ids)[n - 1] : strata_ids_get (row->ids, mode, NULL, n - 1);
 
       if (last == id)
         return;
       if (G_LIKELY (ts > base + row->off[n - 1] && (guint64) (ts - base) <= G_MAXUINT32))
         {
           row->off[n] = (guint32) (ts - base);
-          if (narrow)
-            ((guint16 *) row->ids)[n] = (guint16) id;
-          else
-            ((guint32 *) row->ids)[n] = id;
+          store_ids_put (row->ids, mode, n, id);
           row->n = n + 1;
           return;
         }

@@ -352,19 +352,21 @@ store_row_resize (StoreRow         *row,
   store_row_heap_changed (row, spill, before);
 }
 
-/* 32-bit ids from now on: for a row given an id past 16 bits, or one whose palette would
- * have to change. */
+/* Ids of @id_mode (STRATA_IDS_24 or STRATA_IDS_32, holding every id of the row) from now
+ * on: for a row given an id its ids cannot hold, or one whose palette would have to change. */
 void
-store_row_widen_ids (StoreRow         *row,
-                     StrataStoreSpill *spill)
+store_row_widen_ids_to (StoreRow         *row,
+                        StrataStoreSpill *spill,
+                        guint8            id_mode)
 {
   gsize before = store_row_heap_bytes (row);
-  guint32 *ids;
+  gsize size = id_mode == STRATA_IDS_32 ? sizeof (guint32) : 3;
+  guint8 *ids;
 
   ids = NULL;
   if (row->ids != NULL && row->storage == STORE_SPILL)
     {
-      ids = store_spill_alloc (spill, MAX (row->cap, 1) * sizeof (guint32));
+      ids = store_spill_alloc (spill, MAX (row->cap, 1) * size);
       if (ids == NULL)
         {
           /* The spill is full: the heap takes the row. */
@@ -375,25 +377,45 @@ store_row_widen_ids (StoreRow         *row,
   if (row->ids != NULL && row->storage == STORE_HEAP)
     {
       /* The ids are the allocation's last part: they widen in place, from the last. */
-      row_heap_resize (row, row->cap, sizeof (guint32));
+      row_heap_resize (row, row->cap, size);
       for (guint64 i = row->n; i-- > 0;)
-        ((guint32 *) row->ids)[i] = store_row_id (row, i);
+        store_ids_put (row->ids, id_mode, i, store_row_id (row, i));
     }
   else if (ids != NULL)
     {
       for (guint64 i = 0; i < row->n; i++)
-        ids[i] = store_row_id (row, i);
+        store_ids_put (ids, id_mode, i, store_row_id (row, i));
       store_spill_free (spill, row->ids);
       row->ids = ids;
     }
   store_row_free_palette (row);
-  row->id_mode = STRATA_IDS_32;
+  row->id_mode = id_mode;
   store_row_heap_changed (row, spill, before);
 }
 
+void
+store_row_widen_ids (StoreRow         *row,
+                     StrataStoreSpill *spill)
+{
+  store_row_widen_ids_to (row, spill, STRATA_IDS_32);
+}
 
-/* Narrows a row's 32-bit ids, once made @id_size bytes each at the start of their array,
- * to that size. */
+/* Ids that hold @id and every id of @row, as narrow as can be. */
+void
+store_row_widen_ids_for (StoreRow         *row,
+                         StrataStoreSpill *spill,
+                         guint32           id)
+{
+  guint32 max = id;
+
+  if (row->id_mode == STRATA_IDS_PALETTE)
+    for (guint32 k = 0; k < row->palette[0]; k++)
+      max = MAX (max, row->palette[1 + k]);
+  store_row_widen_ids_to (row, spill, row->id_mode != STRATA_IDS_32 && max <= STRATA_IDS_24_MAX ? STRATA_IDS_24 : STRATA_IDS_32);
+}
+
+/* Narrows a row's ids, once made @id_size bytes each at the start of their array, to that
+ * size. */
 static void
 row_ids_shrunk (StoreRow         *row,
                 StrataStoreSpill *spill,
@@ -436,32 +458,36 @@ row_ids_pack24 (StoreRow         *row,
   store_row_heap_changed (row, spill, before);
 }
 
-/* A row of 32-bit ids gets a palette of the descriptions it names and 16-bit ids into it,
- * in place, or when it names more than 65,536 (and is not tried again), 24-bit ids if they
- * fit. @scratch: per description of the row's builder, 0 (and so left); unused (may be NULL)
- * for a row of STORE_IDS_MANY. */
+/* A row of 24- or 32-bit ids gets a palette of the descriptions it names and 16-bit ids
+ * into it, in place, or when it names more than 65,536 (and is not tried again), 24-bit ids
+ * if they fit. @scratch: per description of the row's builder, 0 (and so left); unused (may
+ * be NULL) for a row of STORE_IDS_MANY. */
 void
 store_row_compact_ids (StoreRow         *row,
                        StrataStoreSpill *spill,
                        guint32          *scratch)
 {
   guint8 *bytes = row->ids;
-  guint32 *ids = row->ids, *palette;
+  guint32 *palette;
   guint32 n_palette = 0;
   gsize before;
   guint64 i;
 
-  if (row->id_mode != STRATA_IDS_32 || row->n == 0 || row->storage == STORE_MAPPED)
+  if ((row->id_mode != STRATA_IDS_32 && row->id_mode != STRATA_IDS_24) || row->n == 0 ||
+      row->storage == STORE_MAPPED)
     return;
   if (row->id_flags & STORE_IDS_MANY)
     {
-      row_ids_pack24 (row, spill);
+      if (row->id_mode == STRATA_IDS_32)
+        row_ids_pack24 (row, spill);
       return;
     }
   palette = g_new (guint32, 1 + MIN (row->n, G_MAXUINT16 + 1));
+  /* Each 16-bit index lands below the wider ids still to be read. */
   for (i = 0; i < row->n; i++)
     {
-      guint32 id = ids[i], l = scratch[id];
+      guint32 id = store_row_id (row, i), l = scratch[id];
+      guint16 w;
 
       if (l == 0)
         {
@@ -470,29 +496,27 @@ store_row_compact_ids (StoreRow         *row,
           palette[1 + n_palette] = id;
           l = scratch[id] = ++n_palette;
         }
-      ids[i] = l - 1;
+      w = (guint16) (l - 1);
+      memcpy (bytes + i * sizeof w, &w, sizeof w);
     }
   for (guint32 k = 0; k < n_palette; k++)
     scratch[palette[1 + k]] = 0;
   if (i < row->n)
     {
-      /* Too many: the row keeps its ids, and is not tried again. */
-      for (guint64 j = 0; j < i; j++)
-        ids[j] = palette[1 + ids[j]];
+      /* Too many: the row keeps its ids (each back in place from the last, above the
+       * indexes still to be read), and is not tried again. */
+      for (guint64 j = i; j-- > 0;)
+        {
+          guint16 w;
+
+          memcpy (&w, bytes + j * sizeof w, sizeof w);
+          store_ids_put (bytes, row->id_mode, j, palette[1 + w]);
+        }
       g_free (palette);
       row->id_flags |= STORE_IDS_MANY;
-      row_ids_pack24 (row, spill);
+      if (row->id_mode == STRATA_IDS_32)
+        row_ids_pack24 (row, spill);
       return;
-    }
-  /* Each 16-bit id lands below the 32-bit ones still to be read. */
-  for (i = 0; i < row->n; i++)
-    {
-      guint32 v;
-      guint16 w;
-
-      memcpy (&v, bytes + i * sizeof v, sizeof v);
-      w = (guint16) v;
-      memcpy (bytes + i * sizeof w, &w, sizeof w);
     }
   before = store_row_heap_bytes (row);
   row_ids_shrunk (row, spill, sizeof (guint16));
@@ -596,7 +620,7 @@ strata_store_row_push (StoreRow         *row,
   guint64 n = row->n;
 
   if (!store_row_ids_fit (row, id))
-    store_row_widen_ids (row, spill);
+    store_row_widen_ids_for (row, spill, id);
   if (n == row->cap)
     store_row_resize (row, spill, MAX (16, row->cap + row->cap / 2));
   if (row->base != NULL)

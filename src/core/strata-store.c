@@ -658,7 +658,7 @@ row_trim (StrataStoreBuilder  *self,
 {
   if (row->cap > row->n)
     store_row_resize (row, self->spill, row->n);
-  if (row->id_mode == STRATA_IDS_32 && row->n > 0)
+  if (store_row_ids_wide (row) && row->n > 0)
     {
       if (*scratch == NULL && !(row->id_flags & STORE_IDS_MANY))
         *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
@@ -1004,7 +1004,7 @@ finish_worker (gpointer data)
             store_row_resize (row, job->spill, row->n);
           job->kinds[r] = row->kind;
           n_changes += row->n;
-          if (row->id_mode == STRATA_IDS_32 && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
+          if (store_row_ids_wide (row) && row->n > 0 && !(row->id_flags & STORE_IDS_MANY))
             job->kinds[r] |= FINISH_COMPACT;
           else
             {

@@ -242,8 +242,9 @@ typedef struct
 /* How a row keeps its description ids: most rows name few descriptions, and a change's id
  * is a third of its bytes. 16-bit ids are the descriptions' own while every one is below
  * 65,536; else a row's own palette of the descriptions it names (a count, then those) lets
- * 16-bit ids index it, unless it names more than 65,536: then its ids are the descriptions'
- * own in 3 bytes (little-endian, unaligned) while every one is below 2^24, else in 4. */
+ * 16-bit ids index it, unless it names more than 65,536: then (and while a row is written)
+ * its ids are the descriptions' own in 3 bytes (little-endian, unaligned) while every one
+ * is below 2^24, else in 4. */
 typedef enum
 {
   STRATA_IDS_32,
