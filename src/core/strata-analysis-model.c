@@ -737,7 +737,9 @@ end_rows (Model  *model,
     {
       Thread *t = value;
 
-      if (t->row >= 0)
+      /* Not where the store will drop it: one change long after a thread's last would give
+       * its row 64-bit times (and, in a palette, a description it does not name). */
+      if (t->row >= 0 && end < model->a->end)
         strata_store_builder_set_id_fast (b, t->row, end, id);
       if (t->kvm != NULL && t->kvm->row >= 0)
         strata_store_builder_set_id_fast (b, t->kvm->row, end, id);

@@ -257,6 +257,8 @@ struct _Analysis
   gboolean            kvm_fit;       /* a trace of the set is a host: others may be its guests */
   GCancellable       *cancellable;
   StrataStoreSpill   *spill;         /* where every builder moves its large rows, or NULL */
+  gint64              end;           /* the set's end, once the models run: the store drops
+                                      * every change from it on */
 };
 
 /* llround(), inline; exact for |x| < 2^62, which the callers guarantee. */

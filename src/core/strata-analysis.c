@@ -715,6 +715,7 @@ strata_analysis_new (StrataSet                   *set,
   if (begin > end)
     begin = end = 0;
 
+  a.end = end;
   run_models (&a, options, model_pass, TRUE, end);
   if (g_cancellable_set_error_if_cancelled (a.cancellable, error))
     return analysis_abort (&a);
