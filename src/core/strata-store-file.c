@@ -1096,9 +1096,16 @@ read_worker (gpointer data)
           goto out;
         if (i < job->n_desc_chunks)
           {
-            if (!check_descs (job->store, i * DESC_CHUNK, MIN (job->store->n_descs, (i + 1) * DESC_CHUNK)) &&
+            guint from = i * DESC_CHUNK, to = MIN (job->store->n_descs, (i + 1) * DESC_CHUNK);
+
+            if (!check_descs (job->store, from, to) &&
                 g_atomic_int_compare_and_exchange (&job->failed, 0, G_MAXINT))
               job->what = "an unknown state";
+            /* Counted as the rows are, so that the descriptions' pages (a switch-heavy
+             * store's are a hundred megabytes) do not all stay resident until the end. */
+            tally.pending += (to - from) * sizeof (StrataStateDesc);
+            if (tally.pending >= (1 << 20))
+              tally_flush (&tally);
             continue;
           }
         r = job->order[i - job->n_desc_chunks];
