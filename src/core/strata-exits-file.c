@@ -71,19 +71,21 @@ void
 strata_exits_write (StrataExits         *self,
                     StrataSectionWriter *writer)
 {
-  guint32 n_groups = self->n_groups;
-  guint32 block_bits = BLOCK_BITS;
-  guint64 n = self->n;
-  gboolean wide_durs = self->dur_at == NULL && self->durs32 == NULL;
-  guint32 widths[2];
+  guint32 n_groups, block_bits = BLOCK_BITS, widths[2];
+  guint64 n;
+  gboolean wide_durs;
 
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (writer != NULL);
+
+  n_groups = self->n_groups;
+  n = self->n;
+  /* As made, durations are saved in 64 bits only when one needs it. */
+  wide_durs = self->dur_at == NULL && self->durs32 == NULL;
   for (guint64 o = 0; self->dur_at != NULL && o < self->n_ovf; o++)
     wide_durs |= self->ovf_dur[o] > G_MAXUINT32;
   widths[0] = (wide_durs ? WIDE_DURS : 0) | (self->info32 == NULL ? WIDE_INFO1 : 0);
   widths[1] = 0;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (writer != NULL);
 
   strata_section_writer_begin (writer, STRATA_EXITS_TAG, STRATA_EXITS_FORMAT_VERSION);
   strata_section_writer_write (writer, &n_groups, sizeof n_groups);

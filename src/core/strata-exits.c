@@ -120,8 +120,6 @@ _strata_exits_alloc (StrataExits *self,
     self->info32 = g_new (guint32, MAX (n_info1, 1));
 }
 
-
-
 static int
 compare_i64 (const void *a,
              const void *b)
@@ -286,9 +284,7 @@ radix_sort_u16 (const guint16 *in,
     }
 }
 
-
-
-/* The block arrays, from durs; and the sorted copy unless @sorted_given. */
+/* The block arrays, from the durations; and their sorted copy with `sort`. */
 typedef struct
 {
   StrataExits *self;
@@ -373,7 +369,7 @@ _strata_exits_build_blocks (StrataExits *self,
     {
       guint64 o = 0;
 
-      /* The wide ones of each block: blocks, as the exits, go in order. */
+      /* The escaped durations of each block: blocks, as the exits, go in order. */
       self->bovf = g_new (guint64, self->n_blocks + 1);
       for (guint gi = 0; gi < self->n_groups; gi++)
         {
