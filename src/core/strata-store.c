@@ -555,7 +555,6 @@ strata_store_builder_summarize (StrataStoreBuilder *self,
                                 gint64              end_ns)
 {
   StoreRow *row = g_ptr_array_index (self->rows, row_index);
-
   gsize bytes = 0;
 
   g_return_if_fail (row->summary == NULL);
