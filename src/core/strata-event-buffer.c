@@ -14,8 +14,6 @@
 #include "strata-event-buffer.h"
 
 #define CHUNK_SIZE (256 * 1024)
-/* Past a chunk's records: skip_fields() reads a word at a time. */
-#define CHUNK_PAD 8
 /* header + cpu + time + every field, each a varint of at most 10 bytes */
 #define MAX_RECORD (1 + 5 + 10 + 10 * STRATA_EVENT_MAX_FIELDS)
 #define HEADER_CPU 0x80u
@@ -118,7 +116,7 @@ strata_event_buffer_append (StrataEventBuffer *self,
     chunk = &g_array_index (self->chunks, Chunk, self->chunks->len - 1);
   if (chunk == NULL || chunk->used + MAX_RECORD > CHUNK_SIZE)
     {
-      Chunk fresh = { g_malloc (CHUNK_SIZE + CHUNK_PAD), 0 };
+      Chunk fresh = { g_malloc (CHUNK_SIZE), 0 };
 
       g_array_append_val (self->chunks, fresh);
       chunk = &g_array_index (self->chunks, Chunk, self->chunks->len - 1);
@@ -161,7 +159,7 @@ strata_event_buffer_seal (StrataEventBuffer *self)
   if (chunk->used < CHUNK_SIZE)
     {
       self->memory -= CHUNK_SIZE - chunk->used;
-      chunk->data = g_realloc (chunk->data, chunk->used + CHUNK_PAD);
+      chunk->data = g_realloc (chunk->data, MAX (chunk->used, 1));
     }
 }
 
@@ -298,30 +296,13 @@ cursor_read_head (StrataEventCursor *cursor,
   return p;
 }
 
-/* Past @n fields from @p, undecoded: eight bytes at a time, a varint ending at each byte
- * whose top bit is clear. A word may reach past the record (and the chunk's records, into
- * CHUNK_PAD), but only the bytes up to the @n-th end are used. */
+/* Past @n fields from @p, undecoded. */
 static inline const guint8 *
 skip_fields (const guint8 *p,
              guint         n)
 {
-  while (n > 0)
-    {
-      guint64 w, ends;
-      guint c;
-
-      memcpy (&w, p, sizeof w);
-      ends = ~GUINT64_FROM_LE (w) & G_GUINT64_CONSTANT (0x8080808080808080);
-      c = (guint) __builtin_popcountll (ends);
-      if (c >= n)
-        {
-          while (--n > 0)
-            ends &= ends - 1;
-          return p + (__builtin_ctzll (ends) >> 3) + 1;
-        }
-      n -= c;
-      p += sizeof w;
-    }
+  for (; n > 0; p++)
+    n -= !(*p & 0x80);
   return p;
 }
 
