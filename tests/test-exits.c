@@ -493,6 +493,56 @@ save_and_read (StrataExits *exits,
   return read;
 }
 
+/* Group @group of @index and of @read (@index saved and read back) over [@from, @to): count,
+ * total, shortest, longest and p99 as brute force over @exits, the group's @n, finds them. */
+static void
+assert_group_stats (StrataExits            *index,
+                    StrataExits            *read,
+                    guint                   group,
+                    const StrataExitRecord *exits,
+                    guint                   n,
+                    gint64                  from,
+                    gint64                  to)
+{
+  StrataExits *both[2] = { index, read };
+  StrataExitStats truth, got;
+
+  brute_stats (exits, n, from, to, &truth);
+  for (guint w = 0; w < 2; w++)
+    {
+      if (truth.count == 0)
+        {
+          g_assert_false (strata_exits_group_stats (both[w], group, from, to, &got));
+          continue;
+        }
+      g_assert_true (strata_exits_group_stats (both[w], group, from, to, &got));
+      g_assert_cmpuint (got.count, ==, truth.count);
+      g_assert_cmpint (got.total_ns, ==, truth.total_ns);
+      g_assert_cmpint (got.min_ns, ==, truth.min_ns);
+      g_assert_cmpint (got.max_ns, ==, truth.max_ns);
+      g_assert_cmpint (got.p99_ns, ==, truth.p99_ns);
+    }
+}
+
+/* What @index and @read (@index saved and read back) say of exit @e's info1, at its start. */
+static void
+assert_detail_at (StrataExits            *index,
+                  StrataExits            *read,
+                  const StrataExitRecord *e)
+{
+  StrataExits *both[2] = { index, read };
+  StrataExitDetail detail, expect;
+
+  strata_exit_detail (STRATA_ISA_VMX, e->code, e->info1, 0, &expect);
+  for (guint w = 0; w < 2; w++)
+    {
+      strata_exits_detail_at (both[w], 0, 0, e->start, &detail);
+      g_assert_cmpuint (detail.kind, ==, expect.kind);
+      g_assert_cmpuint (detail.value, ==, expect.value);
+      g_assert_cmpuint (detail.size, ==, expect.size);
+    }
+}
+
 /* A group of many long exits keeps its durations in 32 bits, and the one that does not fit
  * (more than 4.29 s) apart; info1 is kept in 32 bits when all of a set's fit, else in 64. An
  * exit of more than 4.29 s, or an info1 above 32 bits, gives the same answers as the others,
@@ -533,27 +583,8 @@ test_widths (void)
         {
           gint64 a = k == 0 ? G_MININT64 : exits[g_rand_int_range (rand, 0, 5000)].start + g_rand_int_range (rand, -5, 5);
           gint64 b = k == 0 ? G_MAXINT64 : exits[g_rand_int_range (rand, 0, 5000)].start + g_rand_int_range (rand, -5, 5);
-          gint64 from = MIN (a, b), to = MAX (a, b);
-          StrataExitStats truth, got, got_read;
 
-          brute_stats (exits, 5000, from, to, &truth);
-          if (truth.count == 0)
-            {
-              g_assert_false (strata_exits_group_stats (index, 0, from, to, &got));
-              continue;
-            }
-          g_assert_true (strata_exits_group_stats (index, 0, from, to, &got));
-          g_assert_true (strata_exits_group_stats (read, 0, from, to, &got_read));
-          g_assert_cmpuint (got.count, ==, truth.count);
-          g_assert_cmpint (got.total_ns, ==, truth.total_ns);
-          g_assert_cmpint (got.min_ns, ==, truth.min_ns);
-          g_assert_cmpint (got.max_ns, ==, truth.max_ns);
-          g_assert_cmpint (got.p99_ns, ==, truth.p99_ns);
-          g_assert_cmpuint (got_read.count, ==, got.count);
-          g_assert_cmpint (got_read.total_ns, ==, got.total_ns);
-          g_assert_cmpint (got_read.min_ns, ==, got.min_ns);
-          g_assert_cmpint (got_read.max_ns, ==, got.max_ns);
-          g_assert_cmpint (got_read.p99_ns, ==, got.p99_ns);
+          assert_group_stats (index, read, 0, exits, 5000, MIN (a, b), MAX (a, b));
         }
       for (guint i = 0; i < 5000; i += 7)
         {
@@ -561,18 +592,13 @@ test_widths (void)
 
           for (guint w = 0; w < 2; w++)
             {
-              StrataExitDetail detail, expect;
               gint64 start, end;
 
               g_assert_true (strata_exits_at (both[w], 0, 0, exits[i].end - 1, NULL, NULL, &start, &end));
               g_assert_cmpint (start, ==, exits[i].start);
               g_assert_cmpint (end, ==, exits[i].end);
-              strata_exit_detail (STRATA_ISA_VMX, 31, exits[i].info1, 0, &expect);
-              strata_exits_detail_at (both[w], 0, 0, exits[i].start, &detail);
-              g_assert_cmpuint (detail.kind, ==, expect.kind);
-              g_assert_cmpuint (detail.value, ==, expect.value);
-              g_assert_cmpuint (detail.size, ==, expect.size);
             }
+          assert_detail_at (index, read, &exits[i]);
         }
       {
         StrataExits *both[2] = { index, read };
@@ -628,23 +654,10 @@ test_narrow (void)
       gint64 a = k == 0 ? G_MININT64 : exits[g_rand_int_range (rand, 0, n)].start + g_rand_int_range (rand, -5, 5);
       gint64 b = k == 0 ? G_MAXINT64 : exits[g_rand_int_range (rand, 0, n)].start + g_rand_int_range (rand, -5, 5);
       gint64 from = MIN (a, b), to = MAX (a, b);
-      StrataExitStats truth, got, got_read;
 
       if (k == 1)
         from = exits[5000].start, to = exits[5300].start;
-      brute_stats (exits, n, from, to, &truth);
-      if (truth.count == 0)
-        continue;
-      g_assert_true (strata_exits_group_stats (index, 0, from, to, &got));
-      g_assert_true (strata_exits_group_stats (read, 0, from, to, &got_read));
-      g_assert_cmpuint (got.count, ==, truth.count);
-      g_assert_cmpint (got.total_ns, ==, truth.total_ns);
-      g_assert_cmpint (got.min_ns, ==, truth.min_ns);
-      g_assert_cmpint (got.max_ns, ==, truth.max_ns);
-      g_assert_cmpint (got.p99_ns, ==, truth.p99_ns);
-      g_assert_cmpint (got_read.total_ns, ==, truth.total_ns);
-      g_assert_cmpint (got_read.max_ns, ==, truth.max_ns);
-      g_assert_cmpint (got_read.p99_ns, ==, truth.p99_ns);
+      assert_group_stats (index, read, 0, exits, n, from, to);
     }
   for (guint i = 0; i < n; i += 3)
     {
@@ -692,20 +705,7 @@ test_info1_groups (void)
   /* 4 bytes of start and 4 of durations an exit, and 4 of info1 for two groups of three. */
   g_assert_cmpuint (strata_exits_memory (index), <, n * 8 + 2 * (n / 3) * 4 + 4096);
   for (guint i = 0; i < n; i++)
-    {
-      StrataExits *both[2] = { index, read };
-
-      for (guint w = 0; w < 2; w++)
-        {
-          StrataExitDetail detail, expect;
-
-          strata_exit_detail (STRATA_ISA_VMX, exits[i].code, exits[i].info1, 0, &expect);
-          strata_exits_detail_at (both[w], 0, 0, exits[i].start, &detail);
-          g_assert_cmpuint (detail.kind, ==, expect.kind);
-          g_assert_cmpuint (detail.value, ==, expect.value);
-          g_assert_cmpuint (detail.size, ==, expect.size);
-        }
-    }
+    assert_detail_at (index, read, &exits[i]);
   strata_exits_free (read);
   strata_exits_free (index);
 }
@@ -749,25 +749,10 @@ test_group_widths (void)
     {
       gint64 a = k == 0 ? G_MININT64 : BASE + g_rand_int_range (rand, 0, (gint) MIN (ts - BASE, G_MAXINT32));
       gint64 b = k == 0 ? G_MAXINT64 : BASE + g_rand_int_range (rand, 0, (gint) MIN (ts - BASE, G_MAXINT32));
-      gint64 from = MIN (a, b), to = MAX (a, b);
 
       /* Groups by code: 1, then 12. */
-      for (guint gi = 0; gi < 2; gi++)
-        {
-          StrataExitStats truth, got, got_read;
-
-          brute_stats (gi == 0 ? shorts : halts, gi == 0 ? n_shorts : n_halts, from, to, &truth);
-          if (truth.count == 0)
-            continue;
-          g_assert_true (strata_exits_group_stats (index, gi, from, to, &got));
-          g_assert_true (strata_exits_group_stats (read, gi, from, to, &got_read));
-          g_assert_cmpuint (got.count, ==, truth.count);
-          g_assert_cmpint (got.total_ns, ==, truth.total_ns);
-          g_assert_cmpint (got.max_ns, ==, truth.max_ns);
-          g_assert_cmpint (got.p99_ns, ==, truth.p99_ns);
-          g_assert_cmpint (got_read.total_ns, ==, truth.total_ns);
-          g_assert_cmpint (got_read.p99_ns, ==, truth.p99_ns);
-        }
+      assert_group_stats (index, read, 0, shorts, n_shorts, MIN (a, b), MAX (a, b));
+      assert_group_stats (index, read, 1, halts, n_halts, MIN (a, b), MAX (a, b));
     }
   strata_exits_free (read);
   strata_exits_free (index);
