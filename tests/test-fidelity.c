@@ -67,9 +67,22 @@ assert_state (StrataAnalysis *a,
   StrataInterval iv = interval_at (a, row_name, BASE + ts);
 
   if (g_strcmp0 (strata_state_to_string (iv.desc->state), state) != 0 ||
-      (tid != -2 && iv.desc->tid != tid))
+      (tid != -2 && iv.tid != tid))
     g_error ("%s at +%" G_GINT64_FORMAT ": %s tid %d, expected %s tid %d", row_name, ts,
-             strata_state_to_string (iv.desc->state), iv.desc->tid, state, tid);
+             strata_state_to_string (iv.desc->state), iv.tid, state, tid);
+}
+
+/* @row_name shows, at BASE + @ts, a thread named @comm. */
+static void
+assert_comm (StrataAnalysis *a,
+             const char     *row_name,
+             gint64          ts,
+             const char     *comm)
+{
+  StrataInterval iv = interval_at (a, row_name, BASE + ts);
+
+  g_assert_cmpuint (iv.desc->comm, !=, 0);
+  g_assert_cmpstr (strata_analysis_string (a, iv.desc->comm), ==, comm);
 }
 
 /* ---- defect 1: preemption markers of every generation, and what the trace proves ---- */
@@ -255,6 +268,34 @@ test_first_evidence (void)
   assert_state (a, "pcpu/1", 8000, "guest", 70501);
   assert_state (a, "host/vm-70500/vcpu/0", 3500, "running", 70501);
   assert_state (a, "host/vm-70500/vcpu/0", 7100, "hypervisor", 70501);
+}
+
+/*
+ * Thread 70003 runs on CPU 0 from its first event, but the switch that says so gives no name:
+ * the statedump names it later. Its intervals from the first have that name, on its thread
+ * row (whose descriptions name no thread, so that all threads share them) as on the CPU's.
+ */
+static const char *named_late =
+  "trace host hostname=host cpus=1 offset_s=1000\n"
+  "event 1000 0 syscall_entry_read fd=3\n"
+  "event 2000 0 syscall_exit_read ret=0\n"
+  "event 3000 0 sched_switch prev_tid=70003 prev_state=1 prev_comm=\"\" next_tid=0 next_comm=swapper/0\n"
+  "event 4000 0 lttng_statedump_process_state tid=70003 pid=70003 ppid=1 name=late status=1 cpu=0\n"
+  "event 5000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=70003 next_comm=late\n"
+  "event 6000 0 sched_switch prev_tid=70003 prev_state=1 prev_comm=late next_tid=0 next_comm=swapper/0\n";
+
+static void
+test_named_late (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (named_late, NULL, 0);
+
+  assert_state (a, "host/thread/70003", 1500, "syscall", 70003);
+  assert_comm (a, "host/thread/70003", 1500, "late");
+  assert_state (a, "host/thread/70003", 2500, "running", 70003);
+  assert_comm (a, "host/thread/70003", 2500, "late");
+  assert_comm (a, "host/thread/70003", 5500, "late");
+  assert_state (a, "pcpu/0", 1500, "syscall", 70003);
+  assert_comm (a, "pcpu/0", 1500, "late");
 }
 
 /* A status other than RUN proves nothing: lttng-modules writes 1 or 2 for every runnable
@@ -556,6 +597,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/switched-in-without-wakeup", test_switched_in_without_wakeup);
   g_test_add_func ("/fidelity/first-evidence", test_first_evidence);
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
+  g_test_add_func ("/fidelity/named-late", test_named_late);
   g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);
   g_test_add_func ("/fidelity/softirq-per-cpu", test_softirq_per_cpu);
   g_test_add_func ("/fidelity/outside-guest-mode", test_outside_guest_mode);

@@ -434,6 +434,8 @@ strata_cli_print_followed (StrataAnalysis *analysis,
 {
   g_autoptr(GArray) intervals = strata_follow_thread (analysis, row, from, to);
   g_autoptr(GString) out = g_string_new (NULL);
+  /* The followed thread's: its row's descriptions name no thread. */
+  gint32 tid = (gint32) strata_store_row_number (analysis->store, row);
   StrataJson writer;
 
   strata_json_init (&writer, out);
@@ -463,7 +465,7 @@ strata_cli_print_followed (StrataAnalysis *analysis,
           strata_json_key (&writer, "vcpu");
           json_nullable_int (&writer, d->vcpu);
           strata_json_key (&writer, "tid");
-          json_nullable_int (&writer, d->tid);
+          json_nullable_int (&writer, tid);
           strata_json_key (&writer, "comm");
           strata_json_string (&writer, comm);
           if (iv->state == d->state)
@@ -507,7 +509,7 @@ strata_cli_print_followed (StrataAnalysis *analysis,
           else if (iv->guest_cpu >= 0)
             where = g_strdup_printf (_("vCPU %d"), iv->guest_cpu);
           g_print ("%s  %12s  %-11s %-18s %7d %-16s %s\n", when, dur, strata_state_to_string (iv->state),
-                   machine ? esc (machine) : "", d->tid, comm ? esc (comm) : "", where ? where : "");
+                   machine ? esc (machine) : "", tid, comm ? esc (comm) : "", where ? where : "");
         }
     }
   if (json)

@@ -727,7 +727,7 @@ print_interval (StrataAnalysis       *analysis,
       strata_json_key (json, "vcpu");
       json_nullable_int (json, d->vcpu);
       strata_json_key (json, "tid");
-      json_nullable_int (json, d->tid);
+      json_nullable_int (json, iv->tid);
       strata_json_key (json, "comm");
       strata_json_string (json, comm);
       json_state_detail (json, analysis, d);
@@ -738,7 +738,7 @@ print_interval (StrataAnalysis       *analysis,
           strata_json_string (json, strata_exit_reason_display (isa, code));
           json_exit_detail (json, analysis, d, iv->start);
         }
-      if (d->host_tid >= 0 && d->host_tid != d->tid)
+      if (d->host_tid >= 0 && d->host_tid != iv->tid)
         {
           strata_json_key (json, "host_tid");
           strata_json_int (json, d->host_tid);
@@ -752,7 +752,7 @@ print_interval (StrataAnalysis       *analysis,
       g_autofree char *when = strata_time_format_absolute (iv->start);
       g_autofree char *dur = strata_time_format_duration (iv->end - iv->start);
       g_autofree char *vcpu = d->vcpu >= 0 ? g_strdup_printf ("vcpu %d", d->vcpu) : g_strdup ("");
-      g_autofree char *tid = d->tid >= 0 ? g_strdup_printf ("%d", d->tid) : g_strdup ("");
+      g_autofree char *tid = iv->tid >= 0 ? g_strdup_printf ("%d", iv->tid) : g_strdup ("");
 
       g_print ("%s  %12s  %-11s %-18s %-7s %7s %s", when, dur, strata_state_to_string (d->state),
                machine ? esc (machine) : "", vcpu, tid, comm ? esc (comm) : "");

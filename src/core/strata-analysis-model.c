@@ -182,8 +182,11 @@ thread_state_intern (Model       *model,
   d.state = state;
   d.machine = model->index;
   d.vcpu = t->vcpu >= 0 ? t->vcpu : -1;
-  d.tid = t->tid;
+  /* The row is the thread's: without its tid, the threads of a switch-heavy set share a
+   * few hundred descriptions instead of a handful each (half of all there are). */
+  d.tid = -1;
   d.comm = t->name;
+  t->unnamed_row |= t->name == 0;
   d.host_tid = -1;
   d.irq = -1;
   d.detail = state == STRATA_STATE_SYSCALL ? t->syscall : 0;
@@ -767,7 +770,8 @@ note_run (Thread *t,
 typedef struct
 {
   Model   *model;
-  gint32   tid;
+  gint32   row_tid;         /* the tid the row's descriptions of the thread give: -1 on its
+                             * thread row */
   guint32  name;
   guint32  last_in;
   guint32  last_out;
@@ -784,7 +788,7 @@ to_syscall (guint32  id,
   if (id == r->last_in)
     return r->last_out;
   d = *strata_store_builder_desc (r->model->b, id);
-  if (d.tid != r->tid || d.machine != r->model->index ||
+  if (d.tid != r->row_tid || d.machine != r->model->index ||
       (d.state != STRATA_STATE_USER && d.state != STRATA_STATE_RUNNING))
     return id;
   d.state = STRATA_STATE_SYSCALL;
@@ -806,7 +810,7 @@ settle_syscall (Model    *model,
                 guint32   name,
                 gint64    ts)
 {
-  ToSyscall r = { model, t->tid, name, G_MAXUINT32, G_MAXUINT32 };
+  ToSyscall r = { model, -1, name, G_MAXUINT32, G_MAXUINT32 };
 
   t->syscall_seen = TRUE;
   if (!exit || t->first_ts == G_MAXINT64)
@@ -819,6 +823,7 @@ settle_syscall (Model    *model,
         strata_store_builder_set_id_fast (model->b, t->row, ts,
                                           thread_state_id (model, t, STRATA_STATE_RUNNING));
     }
+  r.row_tid = t->tid;
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     {
       Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
@@ -829,6 +834,45 @@ settle_syscall (Model    *model,
         strata_store_builder_remap_since (model->b, c->row, t->first_ts, to_syscall, &r);
       if (c->pcpu_row >= 0)
         strata_store_builder_remap_since (model->b, c->pcpu_row, t->first_ts, to_syscall, &r);
+    }
+}
+
+/* A thread's description without its name, made before the name was known: with the name. */
+static guint32
+to_named (guint32  id,
+          gpointer data)
+{
+  ToSyscall *r = data;
+  StrataStateDesc d;
+
+  if (id == r->last_in)
+    return r->last_out;
+  d = *strata_store_builder_desc (r->model->b, id);
+  if (d.comm != 0 || strata_state_desc_is_gap (&d))
+    return id;
+  d.comm = r->name;
+  r->last_in = id;
+  r->last_out = strata_store_builder_intern (r->model->b, &d);
+  return r->last_out;
+}
+
+/* Threads running when tracing began are named only once they are switched out or dumped:
+ * their rows' earlier intervals get the name learned later (a description naming the
+ * thread, on a CPU row, gets it in the names pass). */
+static void
+name_thread_rows (Model *model)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, model->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Thread *t = value;
+      ToSyscall r = { model, -1, t->name, G_MAXUINT32, G_MAXUINT32 };
+
+      if (t->unnamed_row && t->row >= 0 && t->name != 0)
+        strata_store_builder_remap_since (model->b, t->row, STRATA_TIME_MIN, to_named, &r);
     }
 }
 
@@ -1212,4 +1256,5 @@ _strata_analysis_run_model (Model *model)
     if (((Thread *) value)->vm >= 0)
       record_preemption_end (model, value, end, -1);
   end_rows (model, end + 1);
+  name_thread_rows (model);
 }

@@ -114,6 +114,7 @@ typedef struct
   VcpuThread *kvm;          /* a vCPU thread's (vm >= 0), else NULL */
   gint32  sleep_cpu;
   guint8  slept;            /* switched out with a sleep value, no wakeup since */
+  guint8  unnamed_row;      /* its row has a description made while it had no name */
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
    * the thread keeps the name they were made with: most changes then need no hashing. Those
    * of state syscall name a syscall: they are for syscall ids_syscall. */

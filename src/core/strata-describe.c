@@ -325,9 +325,10 @@ static void
 append_host_exit (GString               *text,
                   StrataAnalysis        *analysis,
                   const StrataStateDesc *d,
+                  gint32                 tid,
                   gint64                 ns)
 {
-  if (analysis->exits == NULL || d->tid <= 0 || d->machine == STRATA_NO_MACHINE ||
+  if (analysis->exits == NULL || tid <= 0 || d->machine == STRATA_NO_MACHINE ||
       !strata_state_is_activity (d->state))
     return;
   for (guint m = 0; m < strata_analysis_get_n_machines (analysis); m++)
@@ -344,7 +345,7 @@ append_host_exit (GString               *text,
           guint32 code;
           guint8 isa;
 
-          if (vcpu->host_tid != d->tid)
+          if (vcpu->host_tid != tid)
             continue;
           if (!strata_exits_at (analysis->exits, m, vcpu->id, ns, &isa, &code, &exit_start, &exit_end))
             return;
@@ -523,9 +524,9 @@ strata_describe_interval (StrataAnalysis       *analysis,
         g_string_append_printf (text, _("Handler: %s\n"), strata_analysis_string (analysis, d->comm));
       if (vector != NULL)
         g_string_append_printf (text, _("Handler: %s\n"), vector);
-      if (strata_state_is_activity (d->state) && d->tid >= 0)
+      if (strata_state_is_activity (d->state) && iv->tid >= 0)
         /* Translators: the thread an interrupt arrived in */
-        append_process (text, analysis, _("Interrupted"), d->machine, d->tid, 0);
+        append_process (text, analysis, _("Interrupted"), d->machine, iv->tid, 0);
     }
   else if (d->machine != STRATA_NO_MACHINE && (gint) d->machine != (gint) strata_store_row_machine (store, row) &&
            d->vcpu >= 0)
@@ -552,9 +553,9 @@ strata_describe_interval (StrataAnalysis       *analysis,
     {
       g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
       append_detail (text, analysis, d);
-      if (d->tid > 0)
-        append_process (text, analysis, _("Process"), d->machine, d->tid, d->comm);
-      append_host_exit (text, analysis, d, ns);
+      if (iv->tid > 0)
+        append_process (text, analysis, _("Process"), d->machine, iv->tid, d->comm);
+      append_host_exit (text, analysis, d, iv->tid, ns);
     }
 
   start = strata_time_format_absolute (iv->start);

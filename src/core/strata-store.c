@@ -1327,6 +1327,7 @@ strata_store_interval (StrataStore    *self,
   out->end = index + 1 < row->n ? store_row_ts (row, index + 1) : self->end;
   out->desc_id = store_row_id (row, index);
   out->desc = &self->descs[out->desc_id];
+  out->tid = row->kind == STRATA_ROW_THREAD ? (gint32) row->number : out->desc->tid;
 }
 
 gboolean

@@ -82,7 +82,8 @@ const char *strata_softirq_vector_name (gint64 vector);
 /*
  * What a row is doing over one interval. Interned: rows store a 32-bit id per change.
  * On a pCPU row inside a guest, machine/vcpu/tid/comm describe the guest (its thread when the
- * guest was traced) and host_tid/host_comm the host's vCPU thread.
+ * guest was traced) and host_tid/host_comm the host's vCPU thread. On a thread row, tid is -1:
+ * the row is the thread's (see StrataInterval).
  * What a CPU or thread is in, the user's first question about it, is part of it: the
  * syscall's name (detail) in state syscall; on CPU rows the IRQ line (irq) and its handler's
  * name (detail) in state irq, the vector (irq) in state softirq. A change of them starts an
@@ -111,11 +112,14 @@ strata_state_desc_is_gap (const StrataStateDesc *d)
   return d->state == STRATA_STATE_UNKNOWN && d->machine == STRATA_NO_MACHINE && d->tid < 0;
 }
 
+/* @tid: the thread the interval is of. A thread row's descriptions name no thread (their tid
+ * is -1), so that the threads of a switch-heavy set share them: its thread is the row's. */
 typedef struct
 {
   gint64                 start;
   gint64                 end;
   guint32                desc_id;
+  gint32                 tid;
   const StrataStateDesc *desc;
 } StrataInterval;
 
