@@ -372,33 +372,13 @@ compare_thread_info (gconstpointer a,
   return (ta > tb) - (ta < tb);
 }
 
-/* Every thread seen, as the set keeps them for lookups, and the vCPU threads, now that the
- * host's model named them; then the models' thread state goes, before fusion and the merge
- * make the peak (a switch-heavy set has hundreds of thousands of threads). */
+/* The vCPU threads, now that the host's model named them, and every thread seen, as the set
+ * keeps them for lookups; each model's thread state goes as soon as its threads are kept,
+ * before fusion and the merge make the peak (a switch-heavy set has hundreds of thousands of
+ * threads, and holding both forms of them all at once would make it here). */
 static void
 keep_threads (Analysis *a)
 {
-  for (guint m = 0; m < a->models->len; m++)
-    {
-      Model *model = g_ptr_array_index (a->models, m);
-      GHashTableIter iter;
-      gpointer value;
-
-      /* Sized once, not grown by copies. */
-      g_array_unref (model->machine->threads);
-      model->machine->threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo),
-                                                   g_hash_table_size (model->threads));
-      g_hash_table_iter_init (&iter, model->threads);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          Thread *t = value;
-          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
-
-          g_array_append_val (model->machine->threads, info);
-        }
-      g_array_sort (model->machine->threads, compare_thread_info);
-    }
-
   for (guint v = 0; v < a->vms->len; v++)
     {
       Vm *vm = g_ptr_array_index (a->vms, v);
@@ -425,9 +405,26 @@ keep_threads (Analysis *a)
             }
         }
     }
+
   for (guint m = 0; m < a->models->len; m++)
     {
       Model *model = g_ptr_array_index (a->models, m);
+      GHashTableIter iter;
+      gpointer value;
+
+      /* Sized once, not grown by copies. */
+      g_array_unref (model->machine->threads);
+      model->machine->threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo),
+                                                   g_hash_table_size (model->threads));
+      g_hash_table_iter_init (&iter, model->threads);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Thread *t = value;
+          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
+
+          g_array_append_val (model->machine->threads, info);
+        }
+      g_array_sort (model->machine->threads, compare_thread_info);
 
       g_clear_pointer (&model->threads, g_hash_table_unref);
       g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
