@@ -317,7 +317,7 @@ static void
 check_details (StrataAnalysis *analysis,
                GArray         *truth)
 {
-  guint n_virtio = 0, n_serial = 0, n_tooltips = 0, n_plain = 0;
+  guint n_virtio = 0, n_serial = 0, n_tooltips = 0, n_plain = 0, n_host = 0;
 
   for (guint i = 0; i < truth->len; i++)
     {
@@ -339,6 +339,26 @@ check_details (StrataAnalysis *analysis,
               if (vcpu->host_tid != x->tid)
                 continue;
               found = TRUE;
+              /* The vCPU thread's own row, in the host meanwhile, names the exit too: its
+               * descriptions name no thread, the row does. */
+              if (n_host == 0)
+                {
+                  g_autofree char *name = g_strdup_printf ("%s/thread/%d", strata_analysis_get_machine_name (analysis, vm->parent),
+                                                           x->tid);
+                  g_autofree char *exit = g_strdup_printf ("\nExit of vCPU %d of %s: ", vcpu->id, vm->name);
+                  gint row = strata_store_find_row (analysis->store, name);
+                  StrataInterval iv;
+
+                  if (row >= 0 && strata_store_lookup (analysis->store, row, x->start + x->dur / 2, &iv) &&
+                      strata_state_is_activity (iv.desc->state))
+                    {
+                      g_autofree char *text = strata_describe_interval (analysis, row, &iv, x->start + x->dur / 2);
+
+                      g_assert_cmpint (iv.tid, ==, x->tid);
+                      g_assert_nonnull (strstr (text, exit));
+                      n_host++;
+                    }
+                }
               g_assert_cmpint (strata_exits_detail_at (analysis->exits, m, vcpu->id, x->start + x->dur / 2, &got),
                                ==, has_want);
               /* The tooltip of the first exit to the serial port the row shows in the
@@ -399,6 +419,7 @@ check_details (StrataAnalysis *analysis,
   g_assert_cmpuint (n_virtio, >, 0);
   g_assert_cmpuint (n_serial, >, 0);
   g_assert_cmpuint (n_tooltips, ==, 1);
+  g_assert_cmpuint (n_host, ==, 1);
   g_assert_cmpuint (n_plain, ==, 1);
 }
 

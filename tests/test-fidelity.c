@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-describe.h"
 #include "strata-scenario.h"
 
 /* Every scenario's traces have offset_s = 1000: absolute times are BASE + the scenario's TS. */
@@ -288,6 +289,9 @@ static void
 test_named_late (void)
 {
   g_autoptr(StrataAnalysis) a = analyse_scenario (named_late, NULL, 0);
+  g_autofree char *text = NULL;
+  StrataInterval iv;
+  gint row;
 
   assert_state (a, "host/thread/70003", 1500, "syscall", 70003);
   assert_comm (a, "host/thread/70003", 1500, "late");
@@ -296,6 +300,12 @@ test_named_late (void)
   assert_comm (a, "host/thread/70003", 5500, "late");
   assert_state (a, "pcpu/0", 1500, "syscall", 70003);
   assert_comm (a, "pcpu/0", 1500, "late");
+
+  /* The tooltip names the thread, which its row's descriptions do not. */
+  row = strata_store_find_row (a->store, "host/thread/70003");
+  g_assert_true (strata_store_lookup (a->store, row, BASE + 1500, &iv));
+  text = strata_describe_interval (a, row, &iv, BASE + 1500);
+  g_assert_nonnull (strstr (text, "\nProcess: late (70003)\n"));
 }
 
 /* A status other than RUN proves nothing: lttng-modules writes 1 or 2 for every runnable
