@@ -260,6 +260,7 @@ struct _Analysis
   StrataStoreSpill   *spill;         /* where every builder moves its large rows, or NULL */
   gint64              end;           /* the set's end, once the models run: the store drops
                                       * every change from it on */
+  StrataExits        *exits;         /* the KVM exits' index, once every host's model ran */
 };
 
 /* llround(), inline; exact for |x| < 2^62, which the callers guarantee. */

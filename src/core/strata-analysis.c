@@ -252,12 +252,17 @@ compare_model_size (gconstpointer a,
 }
 
 /* A queue of tasks for every core: a machine's scan or model pass, or the drawing summary of
- * a row a finished model will not touch again, queued as soon as that model is done. */
+ * a row a finished model will not touch again, queued as soon as that model is done, or the
+ * KVM exits' index, queued once every host's model is. */
 typedef struct
 {
   Model *model;
-  gint   row;             /* -1: the machine's pass, else a row to summarize */
+  gint   row;             /* TASK_PASS: the machine's pass; TASK_EXITS: the exits' index; else
+                           * a row to summarize */
 } Task;
+
+#define TASK_PASS  (-1)
+#define TASK_EXITS (-2)
 
 typedef struct
 {
@@ -270,6 +275,7 @@ typedef struct
   GCond                        cond;
   GQueue                       tasks;     /* Task* */
   guint                        passes;    /* passes not yet done */
+  guint                        hosts;     /* with summarize: hosts' passes not yet done */
 } Tasks;
 
 static void
@@ -312,6 +318,32 @@ push_summaries (Tasks *tasks,
     }
 }
 
+/* Only a host's model records KVM exits. */
+static gboolean
+model_is_host (Model *model)
+{
+  return model->machine->role == STRATA_ROLE_HOST;
+}
+
+/* The exits' index, made once every host's model ran, on a core a model no longer needs,
+ * rather than in the merge: its builders, half again its size, then do not wait through
+ * fusion, which makes the peak of a set of many guest threads and exits. */
+static void
+index_exits (Analysis *a)
+{
+  g_autofree StrataExitsBuilder **builders = g_new0 (StrataExitsBuilder *, MAX (a->models->len, 1));
+  guint n = 0;
+
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+
+      if (model != NULL && model_is_host (model))
+        builders[n++] = g_steal_pointer (&model->exits);
+    }
+  a->exits = strata_exits_new (builders, n);
+}
+
 static gpointer
 task_worker (gpointer data)
 {
@@ -330,15 +362,21 @@ task_worker (gpointer data)
           continue;
         }
       g_mutex_unlock (&tasks->lock);
-      if (task->row < 0)
+      if (task->row == TASK_PASS)
         tasks->run (task->model, tasks->options);
+      else if (task->row == TASK_EXITS)
+        index_exits (tasks->a);
       else
         strata_store_builder_summarize (task->model->b, task->row, tasks->end);
       g_mutex_lock (&tasks->lock);
-      if (task->row < 0)
+      if (task->row == TASK_PASS)
         {
           if (tasks->summarize)
-            push_summaries (tasks, task->model);
+            {
+              push_summaries (tasks, task->model);
+              if (model_is_host (task->model) && --tasks->hosts == 0)
+                push_task (tasks, NULL, TASK_EXITS);
+            }
           tasks->passes--;
           g_cond_broadcast (&tasks->cond);
         }
@@ -486,7 +524,10 @@ run_models (Analysis                    *a,
       g_ptr_array_add (order, g_ptr_array_index (a->models, m));
   g_ptr_array_sort (order, compare_model_size);
   for (guint i = 0; i < order->len; i++)
-    push_task (&tasks, g_ptr_array_index (order, i), -1);
+    {
+      push_task (&tasks, g_ptr_array_index (order, i), TASK_PASS);
+      tasks.hosts += summarize && model_is_host (g_ptr_array_index (order, i));
+    }
   tasks.passes = order->len;
   strata_parallel_run ("strata-model", summarize ? 2 * order->len : order->len, task_worker, &tasks);
   g_mutex_clear (&tasks.lock);
@@ -574,6 +615,7 @@ static StrataAnalysis *
 analysis_abort (Analysis *a)
 {
   strata_store_builder_free (a->builder);
+  strata_exits_free (a->exits);
   g_ptr_array_unref (a->models);
   g_ptr_array_unref (a->vms);
   g_hash_table_unref (a->vmsync);
@@ -612,7 +654,9 @@ merge_side (gpointer data)
   MergeJob *job = data;
 
   _strata_analysis_sort_preemptions (job->a->preemptions);
-  job->index = strata_exits_new (job->exits, job->a->models->len);
+  /* Made already but with no host (see index_exits()). */
+  if (job->index == NULL)
+    job->index = strata_exits_new (job->exits, job->a->models->len);
   return NULL;
 }
 
@@ -725,9 +769,10 @@ strata_analysis_new (StrataSet                   *set,
   phase_done (options, "fusion");
   _strata_analysis_fix_names (&a);
   phase_done (options, "names");
-  /* The exits' index and the preemptions' order are made on another core meanwhile. */
+  /* The preemptions' order, and the exits' index when no host's model made it, are made on
+   * another core meanwhile. */
   {
-    MergeJob job = { &a, g_new0 (StrataExitsBuilder *, MAX (a.models->len, 1)), NULL };
+    MergeJob job = { &a, g_new0 (StrataExitsBuilder *, MAX (a.models->len, 1)), g_steal_pointer (&a.exits) };
     GThread *thread;
     guint largest = 0;
 
@@ -736,7 +781,8 @@ strata_analysis_new (StrataSet                   *set,
         Model *model = g_ptr_array_index (a.models, m);
 
         g_array_append_vals (a.preemptions, model->preemptions->data, model->preemptions->len);
-        job.exits[m] = g_steal_pointer (&model->exits);
+        if (job.index == NULL)
+          job.exits[m] = g_steal_pointer (&model->exits);
       }
     thread = g_thread_try_new ("strata-exits", merge_side, &job, NULL);
     if (thread == NULL)
