@@ -654,7 +654,7 @@ merge_side (gpointer data)
   MergeJob *job = data;
 
   _strata_analysis_sort_preemptions (job->a->preemptions);
-  /* Made already but with no host (see index_exits()). */
+  /* Made during the models' pass (index_exits()) unless no machine is a host. */
   if (job->index == NULL)
     job->index = strata_exits_new (job->exits, job->a->models->len);
   return NULL;
