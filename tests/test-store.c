@@ -76,6 +76,64 @@ test_intervals (void)
   g_assert_cmpuint (first, ==, last);
 }
 
+/* A thread row's descriptions name no thread: an interval's tid is the row's. */
+static void
+test_thread_row_tid (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  StrataStateDesc running = desc (STRATA_STATE_RUNNING, 0, -1);
+  StrataStateDesc user = desc (STRATA_STATE_USER, 0, 42);
+  guint thread = strata_store_builder_add_row (b, "m/thread/4242", STRATA_ROW_THREAD, 0, 4242);
+  guint cpu = strata_store_builder_add_row (b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
+  StrataInterval iv;
+
+  strata_store_builder_set (b, thread, 100, &running);
+  strata_store_builder_set (b, cpu, 100, &user);
+  store = strata_store_builder_finish (b, 0, 1000);
+  g_assert_true (strata_store_lookup (store, thread, 500, &iv));
+  g_assert_cmpint (iv.desc->tid, ==, -1);
+  g_assert_cmpint (iv.tid, ==, 4242);
+  g_assert_true (strata_store_lookup (store, cpu, 500, &iv));
+  g_assert_cmpint (iv.tid, ==, 42);
+}
+
+/* A row given room at once keeps every change it gets within it, and the room it did not use
+ * goes at the end; room for a row that has changes already changes nothing. */
+static void
+test_reserve (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  StrataStateDesc d[3] = { desc (STRATA_STATE_IDLE, 0, 0), desc (STRATA_STATE_USER, 0, 7),
+                           desc (STRATA_STATE_SYSCALL, 0, 8) };
+  guint row = strata_store_builder_add_row (b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
+  guint other = strata_store_builder_add_row (b, "m/cpu/1", STRATA_ROW_CPU, 0, 1);
+  const guint n = 5000;
+
+  strata_store_builder_row_reserve (b, row, 100000);
+  strata_store_builder_set (b, other, 10, &d[1]);
+  strata_store_builder_row_reserve (b, other, 100000);
+  for (guint i = 0; i < n; i++)
+    strata_store_builder_set (b, row, 1000 + (gint64) i * 977, &d[i % 3]);
+  strata_store_builder_set (b, other, 20, &d[2]);
+  strata_store_builder_trim (b);
+  store = strata_store_builder_finish (b, 0, 1000 + (gint64) n * 977);
+
+  g_assert_cmpuint (strata_store_row_n_intervals (store, row), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, i, &iv);
+      g_assert_cmpint (iv.start, ==, 1000 + (gint64) i * 977);
+      g_assert_cmpint (iv.end, ==, 1000 + (gint64) (i + 1) * 977);
+      g_assert_cmpuint (iv.desc->state, ==, d[i % 3].state);
+      g_assert_cmpint (iv.tid, ==, d[i % 3].tid);
+    }
+  g_assert_cmpuint (strata_store_row_n_intervals (store, other), ==, 2);
+}
+
 static void
 test_summary_matches_brute_force (void)
 {
@@ -370,6 +428,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/summary", test_summary_matches_brute_force);
   g_test_add_func ("/store/states", test_states_round_trip);
   g_test_add_func ("/store/builders", test_builders);
+  g_test_add_func ("/store/thread-row-tid", test_thread_row_tid);
+  g_test_add_func ("/store/reserve", test_reserve);
   g_test_add_func ("/store/interning", test_interning);
   return g_test_run ();
 }

@@ -109,6 +109,7 @@ typedef struct
   Model    *host;
   gint64    end;
   gint64    set_end;        /* for the rows' drawing summaries */
+  guint64   guest_changes;  /* in every guest CPU row: what a fused row adds at most */
   gint      next;
   GMutex    lock;           /* of what follows */
   guint    *order;          /* the CPUs with a pCPU row, by row: the order rows move back in */
@@ -269,6 +270,11 @@ fuse_worker (gpointer data)
       memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
       memset (host_map, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
       out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
+      /* A change for each of its own, and at most one for each of the guests' CPU rows:
+       * room for that many, which the row never outgrows, so that it never moves (two rows
+       * of millions of changes grow at a time here, at the peak of a set of many guests). */
+      strata_store_builder_row_reserve (result->b, out_row,
+                                        strata_store_builder_row_len (job->host->b, row) + job->guest_changes);
       fuse_row (job, row, result->b, out_row, cache, host_map, hints);
       /* The host's own row is not read again (this thread alone reads it). */
       strata_store_builder_row_clear (job->host->b, row);
@@ -334,8 +340,9 @@ _strata_analysis_fuse (Analysis *a,
         continue;
       for (guint c = 0; c < model->cpus->len; c++)
         if (g_array_index (model->cpus, Cpu, c).row >= 0)
-          changes += strata_store_builder_row_len (model->b, g_array_index (model->cpus, Cpu, c).row);
+          job.guest_changes += strata_store_builder_row_len (model->b, g_array_index (model->cpus, Cpu, c).row);
     }
+  changes += job.guest_changes;
   strata_store_builder_reserve_descs (host->b, changes);
   strata_parallel_run ("strata-fuse", host->cpus->len, fuse_worker, &job);
   move_ready (&job, FALSE);

@@ -429,6 +429,9 @@ void     store_row_free_pyramid  (StoreRow         *row,
 void     store_row_resize        (StoreRow         *row,
                                   StrataStoreSpill *spill,
                                   guint64           cap);
+gboolean store_row_try_reserve   (StoreRow         *row,
+                                  StrataStoreSpill *spill,
+                                  guint64           cap);
 void     store_row_widen_ids     (StoreRow         *row,
                                   StrataStoreSpill *spill);
 void     store_row_widen_ids_to  (StoreRow         *row,

@@ -352,6 +352,27 @@ store_row_resize (StoreRow         *row,
   store_row_heap_changed (row, spill, before);
 }
 
+/* Room for @cap changes in a heap row of none yet, in one allocation, when the address space
+ * has it (under a strict overcommit policy it may not): FALSE, and nothing changed, if not. */
+gboolean
+store_row_try_reserve (StoreRow         *row,
+                       StrataStoreSpill *spill,
+                       guint64           cap)
+{
+  gsize before = store_row_heap_bytes (row);
+  guint8 *p;
+
+  if (row->storage != STORE_HEAP || row->n > 0 || cap <= row->cap)
+    return FALSE;
+  if ((p = g_try_malloc (heap_size (FALSE, cap, store_row_id_size (row)))) == NULL)
+    return FALSE;
+  g_free (heap_start (row));
+  heap_point (row, p, FALSE, cap);
+  row->cap = cap;
+  store_row_heap_changed (row, spill, before);
+  return TRUE;
+}
+
 /* Ids of @id_mode (STRATA_IDS_24 or STRATA_IDS_32, holding every id of the row) from now
  * on: for a row given an id its ids cannot hold, or one whose palette would have to change. */
 void

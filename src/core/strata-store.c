@@ -684,6 +684,15 @@ strata_store_builder_trim (StrataStoreBuilder *self)
 }
 
 void
+strata_store_builder_row_reserve (StrataStoreBuilder *self,
+                                  guint               row_index,
+                                  guint64             cap)
+{
+  if (self->spill == NULL)
+    store_row_try_reserve (g_ptr_array_index (self->rows, row_index), NULL, cap);
+}
+
+void
 strata_store_builder_row_clear (StrataStoreBuilder *self,
                                 guint               row_index)
 {

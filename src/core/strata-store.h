@@ -311,6 +311,13 @@ void                strata_store_builder_row_trim  (StrataStoreBuilder  *self,
                                                     guint                row);
 void                strata_store_builder_row_clear (StrataStoreBuilder  *self,
                                                     guint                row);
+/* Room in @row, which has no changes yet, for @cap changes in all, made at once when @self
+ * spills nothing and the address space has it: for a row whose length is known to be at most
+ * that, which then never moves as it grows (the room it does not use is never touched, nor
+ * resident, and trim() gives it back). */
+void                strata_store_builder_row_reserve (StrataStoreBuilder *self,
+                                                      guint               row,
+                                                      guint64             cap);
 /* Room for @extra more descriptions, when it can be had (see descs_fit()): interning up to
  * that many then moves none of @self's, so that other threads may read those meanwhile
  * (strata_store_builder_desc()). Room not used costs address space only. */
