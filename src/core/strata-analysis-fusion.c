@@ -270,9 +270,10 @@ fuse_worker (gpointer data)
       memset (cache, 0xff, FUSE_CACHE_SIZE * sizeof (FuseSlot));
       memset (host_map, 0xff, 2 * FUSE_CACHE_SIZE * sizeof (guint32));
       out_row = strata_store_builder_add_row (result->b, "", STRATA_ROW_PCPU, 0, cpu);
-      /* A change for each of its own, and at most one for each of the guests' CPU rows:
-       * room for that many, which the row never outgrows, so that it never moves (two rows
-       * of millions of changes grow at a time here, at the peak of a set of many guests). */
+      /* At most a change for each of the host row's and one for each of the guests' CPU
+       * rows': room for that many, which the row never outgrows, so that it never moves (two
+       * rows of millions of changes grow at a time here, at the peak of a set of many
+       * guests). */
       strata_store_builder_row_reserve (result->b, out_row,
                                         strata_store_builder_row_len (job->host->b, row) + job->guest_changes);
       fuse_row (job, row, result->b, out_row, cache, host_map, hints);

@@ -800,9 +800,30 @@ check_ids (const guint8 *chunk,
 {
   RowCheck *c = user_data;
   const StoreRow *row = c->row;
-  guint64 i0 = first / store_row_id_size (row), n = size / store_row_id_size (row);
+  guint64 n = size / store_row_id_size (row);
   guint32 max = 0, last = G_MAXUINT32;
 
+  /* Which descriptions the row names, found while its ids are checked, in one pass: unless
+   * its palette says, and but for thread rows, which are in no legend and may be hundreds of
+   * thousands. */
+  if (row->kind != STRATA_ROW_THREAD && row->id_mode != STRATA_IDS_PALETTE)
+    {
+      for (guint64 i = 0; i < n; i++)
+        {
+          guint32 id = strata_ids_get (chunk, row->id_mode, NULL, i);
+
+          if (id >= c->n_descs)
+            return FALSE;
+          if (id == last)
+            continue;
+          if (!c->seen[last = id])
+            {
+              c->seen[id] = 1;
+              g_array_append_val (c->used, id);
+            }
+        }
+      return TRUE;
+    }
   if (row->id_mode == STRATA_IDS_32)
     for (guint64 i = 0; i < n; i++)
       max = MAX (max, ((const guint32 *) chunk)[i]);
@@ -812,19 +833,7 @@ check_ids (const guint8 *chunk,
   else
     for (guint64 i = 0; i < n; i++)
       max = MAX (max, ((const guint16 *) chunk)[i]);
-  if (n > 0 && max >= (row->id_mode == STRATA_IDS_PALETTE ? row->palette[0] : c->n_descs))
-    return FALSE;
-  /* Which descriptions the row names, while its ids are at hand, unless its palette says;
-   * thread rows are in no legend, and may be hundreds of thousands. */
-  if (row->kind == STRATA_ROW_THREAD || row->id_mode == STRATA_IDS_PALETTE)
-    return TRUE;
-  for (guint64 i = i0; i < i0 + n; i++)
-    if (store_row_id (row, i) != last && !c->seen[last = store_row_id (row, i)])
-      {
-        c->seen[last] = 1;
-        g_array_append_val (c->used, last);
-      }
-  return TRUE;
+  return n == 0 || max < (row->id_mode == STRATA_IDS_PALETTE ? row->palette[0] : c->n_descs);
 }
 
 static gboolean
