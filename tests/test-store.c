@@ -100,25 +100,37 @@ test_thread_row_tid (void)
 
 /* A row given room at once keeps every change it gets within it, and the room it did not use
  * goes at the end; room for a row that has changes already changes nothing. */
-static void
-test_reserve (void)
+static StrataStore *
+reserved_store (gboolean reserve,
+                guint    n)
 {
   StrataStoreBuilder *b = strata_store_builder_new ();
-  g_autoptr(StrataStore) store = NULL;
   StrataStateDesc d[3] = { desc (STRATA_STATE_IDLE, 0, 0), desc (STRATA_STATE_USER, 0, 7),
                            desc (STRATA_STATE_SYSCALL, 0, 8) };
   guint row = strata_store_builder_add_row (b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
   guint other = strata_store_builder_add_row (b, "m/cpu/1", STRATA_ROW_CPU, 0, 1);
-  const guint n = 5000;
 
-  strata_store_builder_row_reserve (b, row, 100000);
+  if (reserve)
+    strata_store_builder_row_reserve (b, row, 100000);
   strata_store_builder_set (b, other, 10, &d[1]);
-  strata_store_builder_row_reserve (b, other, 100000);
+  if (reserve)
+    strata_store_builder_row_reserve (b, other, 100000);
   for (guint i = 0; i < n; i++)
     strata_store_builder_set (b, row, 1000 + (gint64) i * 977, &d[i % 3]);
   strata_store_builder_set (b, other, 20, &d[2]);
   strata_store_builder_trim (b);
-  store = strata_store_builder_finish (b, 0, 1000 + (gint64) n * 977);
+  return strata_store_builder_finish (b, 0, 1000 + (gint64) n * 977);
+}
+
+static void
+test_reserve (void)
+{
+  const guint n = 5000;
+  g_autoptr(StrataStore) store = reserved_store (TRUE, n);
+  g_autoptr(StrataStore) plain = reserved_store (FALSE, n);
+  StrataStateDesc d[3] = { desc (STRATA_STATE_IDLE, 0, 0), desc (STRATA_STATE_USER, 0, 7),
+                           desc (STRATA_STATE_SYSCALL, 0, 8) };
+  guint row = 0, other = 1;
 
   g_assert_cmpuint (strata_store_row_n_intervals (store, row), ==, n);
   for (guint i = 0; i < n; i++)
@@ -132,6 +144,7 @@ test_reserve (void)
       g_assert_cmpint (iv.tid, ==, d[i % 3].tid);
     }
   g_assert_cmpuint (strata_store_row_n_intervals (store, other), ==, 2);
+  g_assert_cmpuint (strata_store_memory (store), ==, strata_store_memory (plain));
 }
 
 static void
