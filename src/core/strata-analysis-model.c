@@ -767,35 +767,51 @@ note_run (Thread *t,
   t->first_ts = MIN (t->first_ts, ts);
 }
 
-typedef struct
-{
-  Model   *model;
-  gint32   row_tid;         /* the tid the row's descriptions of the thread give: -1 on its
-                             * thread row */
-  guint32  name;
-  guint32  last_in;
-  guint32  last_out;
-} ToSyscall;
+/* What a remap of a thread's rows (strata_store_builder_remap_since()) makes of their
+ * descriptions: change() rewrites a description of the thread, or says it is not one. The
+ * last one rewritten is kept, as a row repeats few. */
+typedef struct _Rewrite Rewrite;
 
-/* @id, or its thread's "user" or "running" made "syscall". */
+struct _Rewrite
+{
+  Model     *model;
+  gboolean (*change) (const Rewrite   *r,
+                      StrataStateDesc *d);
+  gint32     row_tid;       /* the tid the row's descriptions of the thread give: -1 on its
+                             * thread row */
+  guint32    name;          /* a syscall's name, or the thread's */
+  guint32    last_in;
+  guint32    last_out;
+};
+
 static guint32
-to_syscall (guint32  id,
+rewrite_id (guint32  id,
             gpointer data)
 {
-  ToSyscall *r = data;
+  Rewrite *r = data;
   StrataStateDesc d;
 
   if (id == r->last_in)
     return r->last_out;
   d = *strata_store_builder_desc (r->model->b, id);
-  if (d.tid != r->row_tid || d.machine != r->model->index ||
-      (d.state != STRATA_STATE_USER && d.state != STRATA_STATE_RUNNING))
+  if (!r->change (r, &d))
     return id;
-  d.state = STRATA_STATE_SYSCALL;
-  d.detail = r->name;
   r->last_in = id;
   r->last_out = strata_store_builder_intern (r->model->b, &d);
   return r->last_out;
+}
+
+/* The thread's "user" or "running" made "syscall". */
+static gboolean
+to_syscall (const Rewrite   *r,
+            StrataStateDesc *d)
+{
+  if (d->tid != r->row_tid || d->machine != r->model->index ||
+      (d->state != STRATA_STATE_USER && d->state != STRATA_STATE_RUNNING))
+    return FALSE;
+  d->state = STRATA_STATE_SYSCALL;
+  d->detail = r->name;
+  return TRUE;
 }
 
 /*
@@ -810,14 +826,14 @@ settle_syscall (Model    *model,
                 guint32   name,
                 gint64    ts)
 {
-  ToSyscall r = { model, -1, name, G_MAXUINT32, G_MAXUINT32 };
+  Rewrite r = { model, to_syscall, -1, name, G_MAXUINT32, G_MAXUINT32 };
 
   t->syscall_seen = TRUE;
   if (!exit || t->first_ts == G_MAXINT64)
     return;
   if (t->row >= 0)
     {
-      strata_store_builder_remap_since (model->b, t->row, t->first_ts, to_syscall, &r);
+      strata_store_builder_remap_since (model->b, t->row, t->first_ts, rewrite_id, &r);
       /* Out of the syscall from here, whatever the exit changes next. */
       if (t->state == STRATA_STATE_RUNNING)
         strata_store_builder_set_id_fast (model->b, t->row, ts,
@@ -831,29 +847,21 @@ settle_syscall (Model    *model,
       if (!(t->ran_on & (G_GUINT64_CONSTANT (1) << (cpu % 64))))
         continue;
       if (c->row >= 0)
-        strata_store_builder_remap_since (model->b, c->row, t->first_ts, to_syscall, &r);
+        strata_store_builder_remap_since (model->b, c->row, t->first_ts, rewrite_id, &r);
       if (c->pcpu_row >= 0)
-        strata_store_builder_remap_since (model->b, c->pcpu_row, t->first_ts, to_syscall, &r);
+        strata_store_builder_remap_since (model->b, c->pcpu_row, t->first_ts, rewrite_id, &r);
     }
 }
 
 /* A thread's description without its name, made before the name was known: with the name. */
-static guint32
-to_named (guint32  id,
-          gpointer data)
+static gboolean
+to_named (const Rewrite   *r,
+          StrataStateDesc *d)
 {
-  ToSyscall *r = data;
-  StrataStateDesc d;
-
-  if (id == r->last_in)
-    return r->last_out;
-  d = *strata_store_builder_desc (r->model->b, id);
-  if (d.comm != 0 || strata_state_desc_is_gap (&d))
-    return id;
-  d.comm = r->name;
-  r->last_in = id;
-  r->last_out = strata_store_builder_intern (r->model->b, &d);
-  return r->last_out;
+  if (d->comm != 0 || strata_state_desc_is_gap (d))
+    return FALSE;
+  d->comm = r->name;
+  return TRUE;
 }
 
 /* Threads running when tracing began are named only once they are switched out or dumped:
@@ -869,10 +877,10 @@ name_thread_rows (Model *model)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Thread *t = value;
-      ToSyscall r = { model, -1, t->name, G_MAXUINT32, G_MAXUINT32 };
+      Rewrite r = { model, to_named, -1, t->name, G_MAXUINT32, G_MAXUINT32 };
 
       if (t->unnamed_row && t->row >= 0 && t->name != 0)
-        strata_store_builder_remap_since (model->b, t->row, STRATA_TIME_MIN, to_named, &r);
+        strata_store_builder_remap_since (model->b, t->row, STRATA_TIME_MIN, rewrite_id, &r);
     }
 }
 

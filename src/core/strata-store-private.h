@@ -430,7 +430,6 @@ void     store_row_resize        (StoreRow         *row,
                                   StrataStoreSpill *spill,
                                   guint64           cap);
 gboolean store_row_try_reserve   (StoreRow         *row,
-                                  StrataStoreSpill *spill,
                                   guint64           cap);
 void     store_row_widen_ids     (StoreRow         *row,
                                   StrataStoreSpill *spill);

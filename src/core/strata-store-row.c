@@ -352,14 +352,13 @@ store_row_resize (StoreRow         *row,
   store_row_heap_changed (row, spill, before);
 }
 
-/* Room for @cap changes in a heap row of none yet, in one allocation, when the address space
- * has it (under a strict overcommit policy it may not): FALSE, and nothing changed, if not. */
+/* Room for @cap changes in a heap row of none yet, of a builder that spills nothing, in one
+ * allocation, when the address space has it (under a strict overcommit policy it may not):
+ * FALSE, and nothing changed, if not. */
 gboolean
-store_row_try_reserve (StoreRow         *row,
-                       StrataStoreSpill *spill,
-                       guint64           cap)
+store_row_try_reserve (StoreRow *row,
+                       guint64   cap)
 {
-  gsize before = store_row_heap_bytes (row);
   guint8 *p;
 
   if (row->storage != STORE_HEAP || row->n > 0 || cap <= row->cap)
@@ -369,7 +368,6 @@ store_row_try_reserve (StoreRow         *row,
   g_free (heap_start (row));
   heap_point (row, p, FALSE, cap);
   row->cap = cap;
-  store_row_heap_changed (row, spill, before);
   return TRUE;
 }
 

@@ -689,7 +689,7 @@ strata_store_builder_row_reserve (StrataStoreBuilder *self,
                                   guint64             cap)
 {
   if (self->spill == NULL)
-    store_row_try_reserve (g_ptr_array_index (self->rows, row_index), NULL, cap);
+    store_row_try_reserve (g_ptr_array_index (self->rows, row_index), cap);
 }
 
 void
