@@ -147,6 +147,100 @@ test_reserve (void)
   g_assert_cmpuint (strata_store_memory (store), ==, strata_store_memory (plain));
 }
 
+/* Trimming packs a builder's small rows together; a packed row changed afterwards (a change
+ * added, its descriptions fixed up, or cut short by the store's end) moves back to the heap
+ * with everything it held. Rows of each id form: 16-bit, a palette (ids past 65,535), 64-bit
+ * times (a gap past 4.29 s), two blocks of times. */
+#define PACKED_ROWS 5
+
+static gboolean
+rename_comm_9 (StrataStateDesc *d,
+               gpointer         user_data)
+{
+  if (d->comm != 9)
+    return FALSE;
+  d->comm = 10;
+  return TRUE;
+}
+
+static void
+test_packed (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  StrataStateDesc d[4] = { desc (STRATA_STATE_RUNNING, 0, -1), desc (STRATA_STATE_BLOCKED, 0, -1),
+                           desc (STRATA_STATE_SYSCALL, 0, -1), desc (STRATA_STATE_WAIT_CPU, 0, -1) };
+  guint rows[PACKED_ROWS];
+  gint64 times[PACKED_ROWS][400];
+  guint32 comms[PACKED_ROWS][400];
+  guint lens[PACKED_ROWS] = { 7, 7, 5, 300, 3 };
+
+  for (guint r = 0; r < PACKED_ROWS; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("m/thread/%u", 100 + r);
+
+      rows[r] = strata_store_builder_add_row (b, name, STRATA_ROW_THREAD, 0, 100 + r);
+    }
+  for (guint k = 0; k < PACKED_ROWS; k++)
+    {
+      /* Row 1 last, after ids past 65,535: its own are a palette. */
+      guint r = (k + 2) % PACKED_ROWS;
+
+      if (r == 1)
+        for (guint i = 0; i < 70000; i++)
+          {
+            StrataStateDesc filler = desc (STRATA_STATE_USER, 1, (gint32) i);
+
+            strata_store_builder_intern (b, &filler);
+          }
+      for (guint i = 0; i < lens[r]; i++)
+        {
+          StrataStateDesc x = d[i % 4];
+
+          times[r][i] = 1000 + (gint64) i * 500 + (r == 2 && i == lens[r] - 1 ? G_GINT64_CONSTANT (6000000000) : 0);
+          /* Row 4 has comm 9, fixed up below. */
+          x.comm = comms[r][i] = r == 1 ? 20 + i % 4 : r == 4 ? 9 : 0;
+          strata_store_builder_set (b, rows[r], times[r][i], &x);
+        }
+    }
+  strata_store_builder_trim (b);
+
+  /* Rows 0 and 1 grow after packing (row 1's palette cannot hold what it gets), row 4's
+   * descriptions change. */
+  times[0][lens[0]] = times[0][lens[0] - 1] + 500;
+  comms[0][lens[0]] = 0;
+  strata_store_builder_set (b, rows[0], times[0][lens[0]], &d[lens[0] % 4]);
+  lens[0]++;
+  times[1][lens[1]] = times[1][lens[1] - 1] + 500;
+  comms[1][lens[1]] = 0;
+  strata_store_builder_set (b, rows[1], times[1][lens[1]], &d[lens[1] % 4]);
+  lens[1]++;
+  strata_store_builder_fixup (b, rename_comm_9, NULL);
+  for (guint i = 0; i < lens[4]; i++)
+    comms[4][i] = 10;
+  /* The store ends at row 2's last change (its 64-bit time), which it drops. */
+  g_assert_cmpint (times[0][lens[0] - 1], <, times[2][lens[2] - 1]);
+  store = strata_store_builder_finish (b, 0, times[2][lens[2] - 1]);
+  lens[2]--;
+
+  for (guint r = 0; r < PACKED_ROWS; r++)
+    {
+      g_assert_cmpuint (strata_store_row_n_intervals (store, rows[r]), ==, lens[r]);
+      for (guint i = 0; i < lens[r]; i++)
+        {
+          StrataInterval iv;
+
+          strata_store_interval (store, rows[r], i, &iv);
+          g_assert_cmpint (iv.start, ==, times[r][i]);
+          if (i + 1 < lens[r])
+            g_assert_cmpint (iv.end, ==, times[r][i + 1]);
+          g_assert_cmpuint (iv.desc->state, ==, d[i % 4].state);
+          g_assert_cmpuint (iv.desc->comm, ==, comms[r][i]);
+          g_assert_cmpint (iv.tid, ==, 100 + r);
+        }
+    }
+}
+
 static void
 test_summary_matches_brute_force (void)
 {
@@ -443,6 +537,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/builders", test_builders);
   g_test_add_func ("/store/thread-row-tid", test_thread_row_tid);
   g_test_add_func ("/store/reserve", test_reserve);
+  g_test_add_func ("/store/packed", test_packed);
   g_test_add_func ("/store/interning", test_interning);
   return g_test_run ();
 }

@@ -30,3 +30,17 @@ strata_memory_setup (void)
   mallopt (M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 }
+
+/**
+ * strata_memory_give_back:
+ *
+ * Gives the system the free pages inside the heap, not only at its end: called once many
+ * small blocks were freed together, as when a builder packs its rows (strata-store.c).
+ */
+void
+strata_memory_give_back (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+}

@@ -11,6 +11,7 @@
 
 G_BEGIN_DECLS
 
-void strata_memory_setup (void);
+void strata_memory_setup     (void);
+void strata_memory_give_back (void);
 
 G_END_DECLS

@@ -53,6 +53,9 @@ typedef enum
   STORE_HEAP,            /* owned, from malloc */
   STORE_SPILL,           /* owned, in the builder's spill file */
   STORE_MAPPED,          /* not owned: in a mapped file, which the store keeps alive */
+  STORE_PACKED,          /* in its builder's (then its store's) blocks, never freed alone:
+                          * a finished row, exactly its size; to change size it moves to the
+                          * heap (store_row_pack()) */
 } StoreStorage;
 
 /* A row's summary for drawing (strata-store-summary.c), made when the row is first
@@ -412,7 +415,9 @@ typedef struct
  * what the heap holds, and heap_changed() counts its change since @before in the spill's
  * budget. free_arrays() leaves an empty heap row; free_palette() lets the row's palette go
  * (freed if it is its own allocation); resize() gives room for @cap changes
- * (moving a row to the spill or back as its budget says); push() appends a change. The ids:
+ * (moving a row to the spill or back as its budget says); push() appends a change; pack()
+ * moves a finished heap row's arrays to @room, store_row_packed_size() bytes aligned to 8,
+ * which its builder owns (STORE_PACKED). The ids:
  * widen_ids() makes them 32-bit (_to(): of a mode given; _for(): as narrow as holds an id),
  * compact_ids() gives a row of wide ids a palette or else 24-bit ids (see its comment for
  * @scratch), remap_ids() renumbers them by @map. */
@@ -431,6 +436,9 @@ void     store_row_resize        (StoreRow         *row,
                                   guint64           cap);
 gboolean store_row_try_reserve   (StoreRow         *row,
                                   guint64           cap);
+gsize    store_row_packed_size   (const StoreRow   *row);
+void     store_row_pack          (StoreRow         *row,
+                                  gpointer          room);
 void     store_row_widen_ids     (StoreRow         *row,
                                   StrataStoreSpill *spill);
 void     store_row_widen_ids_to  (StoreRow         *row,

@@ -248,6 +248,11 @@ row_make_wide (StoreRow         *row,
   gsize before = store_row_heap_bytes (row);
   gint64 *wide = NULL;
 
+  if (row->storage == STORE_PACKED)
+    {
+      row_relocate (row, spill, STORE_HEAP, row->cap);
+      before = store_row_heap_bytes (row);
+    }
   if (row->storage == STORE_SPILL)
     {
       wide = store_spill_alloc (spill, MAX (row->cap, 1) * sizeof (gint64));
@@ -324,6 +329,11 @@ store_row_resize (StoreRow         *row,
 {
   gsize before = store_row_heap_bytes (row);
 
+  if (row->storage == STORE_PACKED)
+    {
+      row_relocate (row, spill, STORE_HEAP, cap);
+      return;
+    }
   if (row->storage == STORE_HEAP && spill != NULL && cap > row->cap &&
       store_spill_wants (spill, store_row_bytes (row) +
                          (cap - row->cap) * (store_row_id_size (row) + sizeof (guint32))))
@@ -371,6 +381,38 @@ store_row_try_reserve (StoreRow *row,
   return TRUE;
 }
 
+gsize
+store_row_packed_size (const StoreRow *row)
+{
+  gsize time_size = store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32);
+  gsize bases = store_row_is_wide (row) ? 0 : (row->n + STORE_BLOCK - 1) / STORE_BLOCK;
+
+  return bases * sizeof (gint64) + row->n * time_size + ((row->n * store_row_id_size (row) + 7) & ~(gsize) 7);
+}
+
+void
+store_row_pack (StoreRow *row,
+                gpointer  room)
+{
+  gsize time_size = store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32);
+  gsize bases = store_row_is_wide (row) ? 0 : (row->n + STORE_BLOCK - 1) / STORE_BLOCK;
+  guint8 *p = room;
+
+  g_return_if_fail (row->storage == STORE_HEAP && row->n > 0);
+
+  /* Its bases (none if wide), its times, its ids: no block base kept for growth. */
+  if (bases > 0)
+    memcpy (p, row->base, bases * sizeof (gint64));
+  memcpy (p + bases * sizeof (gint64), row->off, row->n * time_size);
+  memcpy (p + bases * sizeof (gint64) + row->n * time_size, row->ids, row->n * store_row_id_size (row));
+  g_free (heap_start (row));
+  row->base = bases > 0 ? (gint64 *) p : NULL;
+  row->off = (guint32 *) (p + bases * sizeof (gint64));
+  row->ids = p + bases * sizeof (gint64) + row->n * time_size;
+  row->cap = row->n;
+  row->storage = STORE_PACKED;
+}
+
 /* Ids of @id_mode (STRATA_IDS_24 or STRATA_IDS_32, holding every id of the row) from now
  * on: for a row given an id its ids cannot hold, or one whose palette would have to change. */
 void
@@ -382,6 +424,11 @@ store_row_widen_ids_to (StoreRow         *row,
   gsize size = id_mode == STRATA_IDS_32 ? sizeof (guint32) : 3;
   guint8 *ids;
 
+  if (row->storage == STORE_PACKED)
+    {
+      row_relocate (row, spill, STORE_HEAP, row->cap);
+      before = store_row_heap_bytes (row);
+    }
   ids = NULL;
   if (row->ids != NULL && row->storage == STORE_SPILL)
     {
@@ -440,9 +487,10 @@ row_ids_shrunk (StoreRow         *row,
                 StrataStoreSpill *spill,
                 gsize             id_size)
 {
+  /* A packed row keeps its bytes: it changes size no more. */
   if (row->storage == STORE_HEAP)
     row_heap_resize (row, row->cap, id_size);
-  else
+  else if (row->storage == STORE_SPILL)
     store_spill_trim (spill, row->ids, row->n * id_size);
 }
 

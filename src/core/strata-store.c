@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "strata-memory.h"
 #include "strata-parallel.h"
 #include "strata-store-private.h"
 
@@ -674,13 +675,45 @@ strata_store_builder_row_trim (StrataStoreBuilder *self,
   row_trim (self, g_ptr_array_index (self->rows, row_index), &scratch);
 }
 
+/* Rows at most this large are packed into their builder's blocks once trimmed: a
+ * switch-heavy set's hundreds of thousands of short thread rows would otherwise each keep an
+ * allocation's overhead, and leave between them the holes that their growth and trimming
+ * freed, too small to be used again. A larger row is an allocation malloc maps apart, or one
+ * of few. A spilling builder's rows are counted against its budget as they are: none move. */
+#define STORE_PACK_MAX 4096
+
 void
 strata_store_builder_trim (StrataStoreBuilder *self)
 {
   g_autofree guint32 *scratch = NULL;
+  gboolean packed = FALSE;
 
   for (guint r = 0; r < self->rows->len; r++)
-    row_trim (self, g_ptr_array_index (self->rows, r), &scratch);
+    {
+      StoreRow *row = g_ptr_array_index (self->rows, r);
+      gsize size;
+
+      row_trim (self, row, &scratch);
+      if (self->spill == NULL && row->storage == STORE_HEAP && row->n > 0 &&
+          (size = store_row_packed_size (row)) <= STORE_PACK_MAX)
+        {
+          store_row_pack (row, names_alloc (self, size, sizeof (gint64)));
+          packed = TRUE;
+          /* Its palette too: no piece of it stays among the holes. */
+          if (row->id_mode == STRATA_IDS_PALETTE && !(row->id_flags & (STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK)))
+            {
+              gsize bytes = (row->palette[0] + 1) * sizeof (guint32);
+              guint32 *palette = memcpy (names_alloc (self, bytes, sizeof (guint32)), row->palette, bytes);
+
+              store_row_free_palette (row);
+              row->palette = palette;
+              row->id_flags |= STORE_PALETTE_BLOCK;
+            }
+        }
+    }
+  /* What they leave is now in runs: their pages go back. */
+  if (packed)
+    strata_memory_give_back ();
 }
 
 void

@@ -304,8 +304,9 @@ void                strata_store_builder_move_rows (StrataStoreBuilder  *self,
                                                     StrataStoreBuilder  *other,
                                                     const guint         *other_rows,
                                                     guint                n);
-/* Gives back the growth room of every row (trim) or all of one row's changes (row_clear),
- * once written or read for the last time: the memory peak is lower when that happens early. */
+/* Gives back the growth room of every row (trim, which also packs the small ones together)
+ * or all of one row's changes (row_clear), once written or read for the last time: the
+ * memory peak is lower when that happens early. */
 void                strata_store_builder_trim      (StrataStoreBuilder  *self);
 void                strata_store_builder_row_trim  (StrataStoreBuilder  *self,
                                                     guint                row);
