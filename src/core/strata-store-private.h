@@ -45,6 +45,8 @@ typedef enum
                                   * names: its own, but not freed alone */
   STORE_IDS_MANY       = 1 << 1, /* ids (24- or 32-bit) that name too many descriptions for a
                                   * palette */
+  STORE_PALETTE_SHARED = 1 << 3, /* with BLOCK: other rows of its builder have that palette
+                                  * too; its builder, not the row, renumbers it */
 } StoreIdFlags;
 
 /* Where a row's arrays (or its summary's buckets) live. */
@@ -330,6 +332,7 @@ struct _StrataStoreBuilder
   char       *names_next;      /* and in the last block of names */
   char       *names_end;
   GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
+  GPtrArray  *shared_palettes; /* guint32*, in its blocks: the STORE_PALETTE_SHARED ones */
   StrataStateDesc *descs;
   guint32     n_descs;
   guint32     descs_cap;

@@ -169,7 +169,7 @@ store_row_free_palette (StoreRow *row)
   if (!(row->id_flags & (STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK)))
     g_free (row->palette);
   row->palette = NULL;
-  row->id_flags &= ~(STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK);
+  row->id_flags &= ~(STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK | STORE_PALETTE_SHARED);
 }
 
 void
@@ -628,7 +628,7 @@ store_row_remap_ids (StoreRow         *row,
     {
       if (row->id_flags & STORE_PALETTE_MAPPED)
         store_row_widen_ids (row, spill), store_row_remap_ids (row, spill, map, small, scratch, room);
-      else
+      else if (!(row->id_flags & STORE_PALETTE_SHARED))
         for (guint32 k = 0; k < row->palette[0]; k++)
           row->palette[1 + k] = map[row->palette[1 + k]];
     }

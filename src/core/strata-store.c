@@ -303,6 +303,7 @@ strata_store_builder_new_spilling (StrataStoreSpill *spill)
   self->rows = g_ptr_array_new_with_free_func (row_release);
   self->blocks = g_ptr_array_new_with_free_func (g_aligned_free);
   self->aliases = g_ptr_array_new ();
+  self->shared_palettes = g_ptr_array_new ();
   self->cache = g_new (StoreDescCacheEntry, STORE_DESC_CACHE_SIZE);
   for (guint i = 0; i < STORE_DESC_CACHE_SIZE; i++)
     self->cache[i].id = G_MAXUINT32;
@@ -324,6 +325,7 @@ strata_store_builder_free (StrataStoreBuilder *self)
   for (guint i = 0; self->aliases && i < self->aliases->len; i += 2)
     g_free (g_ptr_array_index (self->aliases, i));
   g_clear_pointer (&self->aliases, g_ptr_array_unref);
+  g_clear_pointer (&self->shared_palettes, g_ptr_array_unref);
   g_free (self->descs);
   g_free (self->index);
   g_free (self->cache);
@@ -630,7 +632,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
       if (to->id_flags & STORE_PALETTE_BLOCK)
         {
           to->palette = g_memdup2 (to->palette, (to->palette[0] + 1) * sizeof (guint32));
-          to->id_flags &= ~STORE_PALETTE_BLOCK;
+          to->id_flags &= ~(STORE_PALETTE_BLOCK | STORE_PALETTE_SHARED);
         }
       to->id_mode = from->id_mode;
       to->n = from->n;
@@ -675,6 +677,26 @@ strata_store_builder_row_trim (StrataStoreBuilder *self,
   row_trim (self, g_ptr_array_index (self->rows, row_index), &scratch);
 }
 
+static guint
+palette_hash (gconstpointer key)
+{
+  const guint32 *p = key;
+  guint32 h = p[0];
+
+  for (guint32 k = 1; k <= p[0]; k++)
+    h = (h ^ p[k]) * 0x9e3779b1u;
+  return h ^ (h >> 16);
+}
+
+static gboolean
+palette_equal (gconstpointer a,
+               gconstpointer b)
+{
+  const guint32 *pa = a, *pb = b;
+
+  return pa[0] == pb[0] && memcmp (pa + 1, pb + 1, pa[0] * sizeof (guint32)) == 0;
+}
+
 /* Rows at most this large are packed into their builder's blocks once trimmed: a
  * switch-heavy set's hundreds of thousands of short thread rows would otherwise each keep an
  * allocation's overhead, and leave between them the holes that their growth and trimming
@@ -686,6 +708,7 @@ void
 strata_store_builder_trim (StrataStoreBuilder *self)
 {
   g_autofree guint32 *scratch = NULL;
+  g_autoptr(GHashTable) palettes = NULL;
   gboolean packed = FALSE;
 
   for (guint r = 0; r < self->rows->len; r++)
@@ -699,15 +722,26 @@ strata_store_builder_trim (StrataStoreBuilder *self)
         {
           store_row_pack (row, names_alloc (self, size, sizeof (gint64)));
           packed = TRUE;
-          /* Its palette too: no piece of it stays among the holes. */
+          /* Its palette too, so that no piece of it stays among the holes: one copy of
+           * each, as short thread rows mostly name the same few descriptions in the same
+           * order. */
           if (row->id_mode == STRATA_IDS_PALETTE && !(row->id_flags & (STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK)))
             {
-              gsize bytes = (row->palette[0] + 1) * sizeof (guint32);
-              guint32 *palette = memcpy (names_alloc (self, bytes, sizeof (guint32)), row->palette, bytes);
+              guint32 *palette;
 
+              if (palettes == NULL)
+                palettes = g_hash_table_new (palette_hash, palette_equal);
+              if ((palette = g_hash_table_lookup (palettes, row->palette)) == NULL)
+                {
+                  gsize bytes = (row->palette[0] + 1) * sizeof (guint32);
+
+                  palette = memcpy (names_alloc (self, bytes, sizeof (guint32)), row->palette, bytes);
+                  g_hash_table_add (palettes, palette);
+                  g_ptr_array_add (self->shared_palettes, palette);
+                }
               store_row_free_palette (row);
               row->palette = palette;
-              row->id_flags |= STORE_PALETTE_BLOCK;
+              row->id_flags |= STORE_PALETTE_BLOCK | STORE_PALETTE_SHARED;
             }
         }
     }
@@ -930,6 +964,16 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
       scratch = g_new0 (guint32, G_MAXUINT16 + 1);
       room.build = build = g_new (guint32, STORE_PALETTE_BUILD);
     }
+  /* A palette that rows share is renumbered once, not by each row. */
+  for (guint i = 0; i < other->shared_palettes->len; i++)
+    {
+      guint32 *palette = g_ptr_array_index (other->shared_palettes, i);
+
+      for (guint32 k = 1; !same && k <= palette[0]; k++)
+        palette[k] = map[palette[k]];
+      g_ptr_array_add (self->shared_palettes, palette);
+    }
+  g_ptr_array_set_size (other->shared_palettes, 0);
   for (guint r = 0; r < other->rows->len; r++)
     {
       StoreRow *row = g_ptr_array_index (other->rows, r);
