@@ -410,27 +410,28 @@ compare_thread_info (gconstpointer a,
   return (ta > tb) - (ta < tb);
 }
 
-/* The vCPU threads, now that the host's model named them, and every thread seen, as the set
- * keeps them for lookups; each model's thread state goes as soon as its threads are kept,
- * before fusion and the merge make the peak (a switch-heavy set has hundreds of thousands of
- * threads, and holding both forms of them all at once would make it here). */
+/* A model's threads, as the set keeps them for lookups, and a host's vCPU threads, now that
+ * its model named them: its thread state goes as soon as its model ends, while the other
+ * models still run (a switch-heavy set has hundreds of thousands of threads, and holding
+ * every model's until the last ended would make the peak). */
 static void
-keep_threads (Analysis *a)
+keep_threads (Analysis *a,
+              Model    *model)
 {
+  GHashTableIter iter;
+  gpointer value;
+
   for (guint v = 0; v < a->vms->len; v++)
     {
       Vm *vm = g_ptr_array_index (a->vms, v);
-      Model *host = g_ptr_array_index (a->models, vm->host);
       StrataMachine *machine;
-      GHashTableIter iter;
-      gpointer value;
 
       /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran a
        * vCPU: linking gave it no machine. */
-      if (vm->machine >= a->pub->machines->len)
+      if (vm->host != model->index || vm->machine >= a->pub->machines->len)
         continue;
       machine = g_ptr_array_index (a->pub->machines, vm->machine);
-      g_hash_table_iter_init (&iter, host->threads);
+      g_hash_table_iter_init (&iter, model->threads);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
           Thread *t = value;
@@ -444,32 +445,25 @@ keep_threads (Analysis *a)
         }
     }
 
-  for (guint m = 0; m < a->models->len; m++)
+  /* Sized once, not grown by copies. */
+  g_array_unref (model->machine->threads);
+  model->machine->threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo),
+                                               g_hash_table_size (model->threads));
+  g_hash_table_iter_init (&iter, model->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Model *model = g_ptr_array_index (a->models, m);
-      GHashTableIter iter;
-      gpointer value;
+      Thread *t = value;
+      StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
 
-      /* Sized once, not grown by copies. */
-      g_array_unref (model->machine->threads);
-      model->machine->threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo),
-                                                   g_hash_table_size (model->threads));
-      g_hash_table_iter_init (&iter, model->threads);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          Thread *t = value;
-          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
-
-          g_array_append_val (model->machine->threads, info);
-        }
-      g_array_sort (model->machine->threads, compare_thread_info);
-
-      g_clear_pointer (&model->threads, g_hash_table_unref);
-      g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
-      g_clear_pointer (&model->vcpu_threads, g_ptr_array_unref);
-      model->thread_next = model->thread_end = NULL;
-      memset (model->thread_cache, 0, sizeof model->thread_cache);
+      g_array_append_val (model->machine->threads, info);
     }
+  g_array_sort (model->machine->threads, compare_thread_info);
+
+  g_clear_pointer (&model->threads, g_hash_table_unref);
+  g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
+  g_clear_pointer (&model->vcpu_threads, g_ptr_array_unref);
+  model->thread_next = model->thread_end = NULL;
+  memset (model->thread_cache, 0, sizeof model->thread_cache);
 }
 
 static void
@@ -481,6 +475,7 @@ model_pass (Model                       *model,
   /* Only this guest's model reads its VM's windows. */
   if (model->vm != NULL)
     vm_release_windows (model->vm);
+  keep_threads (model->a, model);
   strata_store_builder_trim (model->b);
   /* Nothing is interned into a guest's builder from now on (fusion adds to the host's): its
    * index, 4 to 8 bytes a description, would only wait for the merge, which builds again what
@@ -762,7 +757,6 @@ strata_analysis_new (StrataSet                   *set,
     return analysis_abort (&a);
   for (guint v = 0; v < a.vms->len; v++)
     vm_release_windows (g_ptr_array_index (a.vms, v));
-  keep_threads (&a);
   phase_done (options, "models");
   if (pub->host >= 0)
     _strata_analysis_fuse (&a, g_ptr_array_index (a.models, pub->host), end);
