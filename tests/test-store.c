@@ -241,6 +241,36 @@ test_packed (void)
     }
 }
 
+/* A packed row moved into another builder keeps its changes once the builder it was packed
+ * in is gone. */
+static void
+test_packed_moved (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  StrataStoreBuilder *other = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  StrataStateDesc d[2] = { desc (STRATA_STATE_RUNNING, 0, -1), desc (STRATA_STATE_BLOCKED, 0, -1) };
+  guint row = strata_store_builder_add_row (b, "m/thread/7", STRATA_ROW_THREAD, 0, 7);
+  guint from = strata_store_builder_add_row (other, "", STRATA_ROW_THREAD, 0, 7);
+
+  for (guint i = 0; i < 10; i++)
+    strata_store_builder_set (other, from, 100 + 10 * i, &d[i % 2]);
+  strata_store_builder_trim (other);
+  strata_store_builder_move_rows (b, &row, other, &from, 1);
+  strata_store_builder_free (other);
+  store = strata_store_builder_finish (b, 0, 1000);
+
+  g_assert_cmpuint (strata_store_row_n_intervals (store, row), ==, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, i, &iv);
+      g_assert_cmpint (iv.start, ==, 100 + 10 * i);
+      g_assert_cmpuint (iv.desc->state, ==, d[i % 2].state);
+    }
+}
+
 /* Packed rows that name the same descriptions in the same order share one palette, which
  * moving them into another builder renumbers once: each row still names its own. */
 static void
@@ -592,6 +622,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/thread-row-tid", test_thread_row_tid);
   g_test_add_func ("/store/reserve", test_reserve);
   g_test_add_func ("/store/packed", test_packed);
+  g_test_add_func ("/store/packed-moved", test_packed_moved);
   g_test_add_func ("/store/shared-palette", test_shared_palette);
   g_test_add_func ("/store/interning", test_interning);
   return g_test_run ();

@@ -56,8 +56,8 @@ typedef enum
   STORE_SPILL,           /* owned, in the builder's spill file */
   STORE_MAPPED,          /* not owned: in a mapped file, which the store keeps alive */
   STORE_PACKED,          /* in its builder's (then its store's) blocks, never freed alone:
-                          * a finished row, exactly its size; to change size it moves to the
-                          * heap (store_row_pack()) */
+                          * a finished row, exactly its size (store_row_pack()); to change
+                          * size or the width of its times or ids, it moves back to the heap */
 } StoreStorage;
 
 /* A row's summary for drawing (strata-store-summary.c), made when the row is first

@@ -619,6 +619,10 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
 
       g_return_if_fail (from->storage != STORE_SPILL || other->spill == self->spill);
 
+      /* A packed row's arrays are in @other's blocks, which go with @other. */
+      if (from->storage == STORE_PACKED)
+        store_row_resize (from, other->spill, from->n);
+
       store_row_free_arrays (to, self->spill);
       store_row_free_pyramid (to, self->spill);
       if (other->spill != NULL)
