@@ -241,6 +241,38 @@ test_packed (void)
     }
 }
 
+/* A row past a megabyte has its arrays apart: it grows, takes ids past 16 bits, gets 64-bit
+ * times after a gap past 4.29 s, and is trimmed, keeping every change. */
+static void
+test_large_row (void)
+{
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  guint row = strata_store_builder_add_row (b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
+  const guint n = 400000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* Ids past 65,535 from the middle on; the gap three quarters in. */
+      StrataStateDesc d = desc (STRATA_STATE_USER, 0, (gint32) (i < n / 2 ? i % 100 : i));
+      gint64 ts = (gint64) i * 100 + (i >= 3 * n / 4 ? G_GINT64_CONSTANT (5000000000) : 0);
+
+      strata_store_builder_set (b, row, ts, &d);
+    }
+  strata_store_builder_trim (b);
+  store = strata_store_builder_finish (b, 0, (gint64) n * 100 + G_GINT64_CONSTANT (5000000000));
+
+  g_assert_cmpuint (strata_store_row_n_intervals (store, row), ==, n);
+  for (guint i = 0; i < n; i += 997)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, i, &iv);
+      g_assert_cmpint (iv.start, ==, (gint64) i * 100 + (i >= 3 * n / 4 ? G_GINT64_CONSTANT (5000000000) : 0));
+      g_assert_cmpint (iv.desc->tid, ==, (gint32) (i < n / 2 ? i % 100 : i));
+    }
+}
+
 /* A packed row moved into another builder keeps its changes once the builder it was packed
  * in is gone. */
 static void
@@ -621,6 +653,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/builders", test_builders);
   g_test_add_func ("/store/thread-row-tid", test_thread_row_tid);
   g_test_add_func ("/store/reserve", test_reserve);
+  g_test_add_func ("/store/large-row", test_large_row);
   g_test_add_func ("/store/packed", test_packed);
   g_test_add_func ("/store/packed-moved", test_packed_moved);
   g_test_add_func ("/store/shared-palette", test_shared_palette);

@@ -53,6 +53,10 @@ typedef enum
 typedef enum
 {
   STORE_HEAP,            /* owned, from malloc */
+  STORE_HEAP_APART,      /* owned, from malloc, its arrays apart: a large row, whose arrays
+                          * each grow and shrink where they are (a mapped block's pages are
+                          * remapped, not copied), while one allocation's would move within
+                          * it */
   STORE_SPILL,           /* owned, in the builder's spill file */
   STORE_MAPPED,          /* not owned: in a mapped file, which the store keeps alive */
   STORE_PACKED,          /* in its builder's (then its store's) blocks, never freed alone:

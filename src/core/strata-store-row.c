@@ -14,14 +14,17 @@
 #include "strata-store-private.h"
 
 /*
- * A row's arrays are on the heap, in the builder's spill file, or in a mapped file (see
- * StoreStorage). Only the heap and the spill own theirs; the heap's share of a spilling
- * builder is counted, so that rows move to the spill once the heap holds enough.
+ * A row's arrays are on the heap, in the builder's spill file, in its blocks once packed, or
+ * in a mapped file (see StoreStorage). Only the heap and the spill own theirs; the heap's
+ * share of a spilling builder is counted, so that rows move to the spill once the heap holds
+ * enough.
  *
  * On the heap, a row's arrays are one allocation: its bases (or wide times) first, then its
  * offsets, then its ids, so that growing or widening the ids never moves the rest. A
  * switch-heavy set's hundreds of thousands of short thread rows pay one allocation's
- * overhead each, not three.
+ * overhead each, not three. A large row's (STORE_APART_BYTES) are three: growing one
+ * allocation would move its offsets and ids within it each time, and shrinking it at the
+ * end once more, where three mapped blocks are each remapped, their pages not copied.
  */
 
 static gpointer
@@ -41,7 +44,7 @@ storage_free (StrataStoreSpill *spill,
 {
   if (p == NULL)
     return;
-  if (storage == STORE_HEAP)
+  if (storage == STORE_HEAP || storage == STORE_HEAP_APART)
     g_free (p);
   else if (storage == STORE_SPILL)
     store_spill_free (spill, p);
@@ -133,7 +136,7 @@ store_row_bytes (const StoreRow *row)
 gsize
 store_row_heap_bytes (const StoreRow *row)
 {
-  return row->storage == STORE_HEAP ? store_row_bytes (row) : 0;
+  return row->storage == STORE_HEAP || row->storage == STORE_HEAP_APART ? store_row_bytes (row) : 0;
 }
 
 void
@@ -263,6 +266,8 @@ row_make_wide (StoreRow         *row,
           before = store_row_heap_bytes (row);
         }
     }
+  else if (row->storage == STORE_HEAP_APART)
+    wide = g_new (gint64, MAX (row->cap, 1));
   if (row->storage == STORE_HEAP)
     {
       gsize id_size = store_row_id_size (row);
@@ -322,6 +327,26 @@ row_heap_resize (StoreRow *row,
   row->cap = cap;
 }
 
+/* A heap row this large has its arrays apart (STORE_HEAP_APART). */
+#define STORE_APART_BYTES (1u << 20)
+
+/* Gives a row of STORE_HEAP_APART room for @cap changes: each array resized where it is. */
+static void
+row_apart_resize (StoreRow *row,
+                  guint64   cap)
+{
+  gboolean wide = store_row_is_wide (row);
+
+  cap = MAX (cap, 1);
+  row->n = MIN (row->n, cap);
+  row->ids = g_realloc (row->ids, cap * store_row_id_size (row));
+  /* Of a wide row, its times are in `off`'s place. */
+  row->off = g_realloc (row->off, cap * (wide ? sizeof (gint64) : sizeof (guint32)));
+  if (!wide)
+    row->base = g_renew (gint64, row->base, row_blocks (cap));
+  row->cap = cap;
+}
+
 void
 store_row_resize (StoreRow         *row,
                   StrataStoreSpill *spill,
@@ -334,7 +359,7 @@ store_row_resize (StoreRow         *row,
       row_relocate (row, spill, STORE_HEAP, cap);
       return;
     }
-  if (row->storage == STORE_HEAP && spill != NULL && cap > row->cap &&
+  if ((row->storage == STORE_HEAP || row->storage == STORE_HEAP_APART) && spill != NULL && cap > row->cap &&
       store_spill_wants (spill, store_row_bytes (row) +
                          (cap - row->cap) * (store_row_id_size (row) + sizeof (guint32))))
     {
@@ -358,26 +383,49 @@ store_row_resize (StoreRow         *row,
         return;
       g_error ("out of memory for a row of %" G_GUINT64_FORMAT " changes", cap);
     }
-  row_heap_resize (row, cap, store_row_id_size (row));
+  if (row->storage == STORE_HEAP && cap > row->cap &&
+      heap_size (store_row_is_wide (row), cap, store_row_id_size (row)) >= STORE_APART_BYTES)
+    {
+      /* Moved once, so that it never moves again. */
+      row_relocate (row, spill, STORE_HEAP_APART, cap);
+      return;
+    }
+  if (row->storage == STORE_HEAP_APART)
+    row_apart_resize (row, cap);
+  else
+    row_heap_resize (row, cap, store_row_id_size (row));
   store_row_heap_changed (row, spill, before);
 }
 
-/* Room for @cap changes in a heap row of none yet, of a builder that spills nothing, in one
- * allocation, when the address space has it (under a strict overcommit policy it may not):
- * FALSE, and nothing changed, if not. */
+/* Room for @cap changes in a heap row of none yet, of a builder that spills nothing, made at
+ * once, when the address space has it (under a strict overcommit policy it may not): FALSE,
+ * and nothing changed, if not. */
 gboolean
 store_row_try_reserve (StoreRow *row,
                        guint64   cap)
 {
-  guint8 *p;
+  gpointer base, off, ids;
 
   if (row->storage != STORE_HEAP || row->n > 0 || cap <= row->cap)
     return FALSE;
-  if ((p = g_try_malloc (heap_size (FALSE, cap, store_row_id_size (row)))) == NULL)
-    return FALSE;
+  /* Its arrays apart, as for any large row: what it does not use goes at its end without a
+   * move. */
+  base = g_try_malloc (row_blocks (cap) * sizeof (gint64));
+  off = g_try_malloc (cap * sizeof (guint32));
+  ids = g_try_malloc (cap * store_row_id_size (row));
+  if (base == NULL || off == NULL || ids == NULL)
+    {
+      g_free (base);
+      g_free (off);
+      g_free (ids);
+      return FALSE;
+    }
   g_free (heap_start (row));
-  heap_point (row, p, FALSE, cap);
+  row->base = base;
+  row->off = off;
+  row->ids = ids;
   row->cap = cap;
+  row->storage = STORE_HEAP_APART;
   return TRUE;
 }
 
@@ -440,10 +488,14 @@ store_row_widen_ids_to (StoreRow         *row,
           before = store_row_heap_bytes (row);
         }
     }
-  if (row->ids != NULL && row->storage == STORE_HEAP)
+  if (row->ids != NULL && (row->storage == STORE_HEAP || row->storage == STORE_HEAP_APART))
     {
-      /* The ids are the allocation's last part: they widen in place, from the last. */
-      row_heap_resize (row, row->cap, size);
+      /* The ids are the allocation's last part, or one of their own: they widen in place,
+       * from the last. */
+      if (row->storage == STORE_HEAP)
+        row_heap_resize (row, row->cap, size);
+      else
+        row->ids = g_realloc (row->ids, MAX (row->cap, 1) * size);
       for (guint64 i = row->n; i-- > 0;)
         store_ids_put (row->ids, id_mode, i, store_row_id (row, i));
     }
@@ -490,6 +542,8 @@ row_ids_shrunk (StoreRow         *row,
   /* A packed row keeps its bytes: it changes size no more. */
   if (row->storage == STORE_HEAP)
     row_heap_resize (row, row->cap, id_size);
+  else if (row->storage == STORE_HEAP_APART)
+    row->ids = g_realloc (row->ids, MAX (row->cap, 1) * id_size);
   else if (row->storage == STORE_SPILL)
     store_spill_trim (spill, row->ids, row->n * id_size);
 }
