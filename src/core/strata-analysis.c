@@ -418,46 +418,53 @@ static void
 keep_threads (Analysis *a,
               Model    *model)
 {
-  GHashTableIter iter;
-  gpointer value;
+  GArray *threads;
+  gboolean hosts = FALSE, sorted = TRUE;
 
   for (guint v = 0; v < a->vms->len; v++)
+    hosts |= ((Vm *) g_ptr_array_index (a->vms, v))->host == model->index;
+  if (hosts)
     {
-      Vm *vm = g_ptr_array_index (a->vms, v);
-      StrataMachine *machine;
+      GHashTableIter iter;
+      gpointer value;
 
-      /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran a
-       * vCPU: linking gave it no machine. */
-      if (vm->host != model->index || vm->machine >= a->pub->machines->len)
-        continue;
-      machine = g_ptr_array_index (a->pub->machines, vm->machine);
+      /* In the order of the table, as the vCPUs have always been listed. */
       g_hash_table_iter_init (&iter, model->threads);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
           Thread *t = value;
+          Vm *vm = t->vm >= 0 && (guint) t->vm < a->vms->len ? g_ptr_array_index (a->vms, t->vm) : NULL;
+          StrataVcpu vc = { t->vcpu, t->tid };
 
-          if (t->vm == (gint32) v)
-            {
-              StrataVcpu vc = { t->vcpu, t->tid };
-
-              g_array_append_val (machine->vcpus, vc);
-            }
+          /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran
+           * a vCPU: linking gave it no machine. */
+          if (vm != NULL && vm->host == model->index && vm->machine < a->pub->machines->len)
+            g_array_append_val (((StrataMachine *) g_ptr_array_index (a->pub->machines, vm->machine))->vcpus, vc);
         }
     }
 
-  /* Sized once, not grown by copies. */
-  g_array_unref (model->machine->threads);
-  model->machine->threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo),
-                                               g_hash_table_size (model->threads));
-  g_hash_table_iter_init (&iter, model->threads);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  /* Sized once, not grown by copies; read from the threads' blocks in the order they were
+   * made, mostly that of their tids, not from the table: a model's end, where its thread
+   * state and its rows' growth room are both held, is its memory peak, which is the shorter
+   * as this is quick. */
+  threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo), g_hash_table_size (model->threads));
+  for (guint b = 0; b < model->thread_blocks->len; b++)
     {
-      Thread *t = value;
-      StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
+      const Thread *t = g_ptr_array_index (model->thread_blocks, b);
+      const Thread *end = b + 1 < model->thread_blocks->len ? t + THREAD_BLOCK : model->thread_next;
 
-      g_array_append_val (model->machine->threads, info);
+      for (; t < end; t++)
+        {
+          StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
+
+          sorted &= threads->len == 0 || g_array_index (threads, StrataThreadInfo, threads->len - 1).tid < t->tid;
+          g_array_append_val (threads, info);
+        }
     }
-  g_array_sort (model->machine->threads, compare_thread_info);
+  if (!sorted)
+    g_array_sort (threads, compare_thread_info);
+  g_array_unref (model->machine->threads);
+  model->machine->threads = threads;
 
   g_clear_pointer (&model->threads, g_hash_table_unref);
   g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
