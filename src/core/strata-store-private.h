@@ -53,15 +53,15 @@ typedef enum
 typedef enum
 {
   STORE_HEAP,            /* owned, from malloc */
-  STORE_HEAP_APART,      /* owned, from malloc, its arrays apart: a large row, whose arrays
-                          * each grow and shrink where they are (a mapped block's pages are
-                          * remapped, not copied), while one allocation's would move within
-                          * it */
   STORE_SPILL,           /* owned, in the builder's spill file */
   STORE_MAPPED,          /* not owned: in a mapped file, which the store keeps alive */
   STORE_PACKED,          /* in its builder's (then its store's) blocks, never freed alone:
                           * a finished row, exactly its size (store_row_pack()); to change
                           * size or the width of its times or ids, it moves back to the heap */
+  STORE_HEAP_APART,      /* owned, from malloc, its arrays apart: a large row, whose arrays
+                          * each grow and shrink where they are (a mapped block's pages are
+                          * remapped, not copied), while one allocation's would move within
+                          * it */
 } StoreStorage;
 
 /* A row's summary for drawing (strata-store-summary.c), made when the row is first
