@@ -711,21 +711,28 @@ in_guest_mode (Model  *model,
   return FALSE;
 }
 
+/* The description of the time past a trace's end. */
+static guint32
+gap_id (Model *model)
+{
+  StrataStateDesc gap = { 0 };
+
+  gap.state = STRATA_STATE_UNKNOWN;
+  gap.machine = STRATA_NO_MACHINE;
+  gap.vcpu = gap.tid = gap.host_tid = gap.irq = -1;
+  return strata_store_builder_intern (model->b, &gap);
+}
+
 /* Rows stop where their trace stops, not at the end of the longest trace of the set. */
 static void
 end_rows (Model  *model,
           gint64  end)
 {
   StrataStoreBuilder *b = model->b;
-  StrataStateDesc gap = { 0 };
   GHashTableIter iter;
   gpointer value;
-  guint32 id;
+  guint32 id = gap_id (model);
 
-  gap.state = STRATA_STATE_UNKNOWN;
-  gap.machine = STRATA_NO_MACHINE;
-  gap.vcpu = gap.tid = gap.host_tid = gap.irq = -1;
-  id = strata_store_builder_intern (b, &gap);
   for (guint c = 0; c < model->cpus->len; c++)
     {
       Cpu *cpu = &g_array_index (model->cpus, Cpu, c);
@@ -986,6 +993,10 @@ _strata_analysis_run_model (Model *model)
       model->guest_slack = isfinite (accuracy) && accuracy > 0 ? (gint64) MIN (ceil (accuracy), 1e15) + 1 : 1;
     }
   model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
+  /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
+   * the set's gets it at the end, where an id past 65,535 would widen them all at once, at
+   * the model's memory peak. */
+  gap_id (model);
   /* Decoding and merging are a third of a model's work: on a large machine, whose model the
    * others wait for, they run ahead on another core. */
   if (model->consume_events)
