@@ -357,6 +357,50 @@ test_shared_palette (void)
       }
 }
 
+/* Rows of 16-bit ids renumbered past 65,535 when their builder merges get palettes, one for
+ * rows alike: each row still names its own descriptions. */
+static void
+test_merged_palettes (void)
+{
+  StrataStoreBuilder *host = strata_store_builder_new ();
+  StrataStoreBuilder *guest = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  guint rows[3], offset;
+
+  for (guint i = 0; i < 70000; i++)
+    {
+      StrataStateDesc other = desc (STRATA_STATE_IDLE, 0, (gint32) i);
+
+      strata_store_builder_intern (host, &other);
+    }
+  for (guint r = 0; r < 3; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("g/thread/%u", r);
+
+      rows[r] = strata_store_builder_add_row (guest, name, STRATA_ROW_THREAD, 1, r);
+      for (guint i = 0; i < 4; i++)
+        {
+          /* Rows 0 and 1 alike, row 2 in another order. */
+          StrataStateDesc x = desc (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i, 1, -1);
+
+          strata_store_builder_set (guest, rows[r], 100 + 10 * i, &x);
+        }
+    }
+  offset = strata_store_builder_absorb (host, guest);
+  store = strata_store_builder_finish (host, 0, 1000);
+
+  for (guint r = 0; r < 3; r++)
+    for (guint i = 0; i < 4; i++)
+      {
+        StrataInterval iv;
+
+        strata_store_interval (store, offset + rows[r], i, &iv);
+        g_assert_cmpint (iv.start, ==, 100 + 10 * i);
+        g_assert_cmpuint (iv.desc->state, ==, (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i));
+        g_assert_cmpuint (iv.desc->machine, ==, 1);
+      }
+}
+
 static void
 test_summary_matches_brute_force (void)
 {
@@ -657,6 +701,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/packed", test_packed);
   g_test_add_func ("/store/packed-moved", test_packed_moved);
   g_test_add_func ("/store/shared-palette", test_shared_palette);
+  g_test_add_func ("/store/merged-palettes", test_merged_palettes);
   g_test_add_func ("/store/interning", test_interning);
   return g_test_run ();
 }

@@ -414,6 +414,10 @@ typedef struct
                     gsize    size);
   gpointer   owner;
   guint32   *build;
+  /* Or NULL: the palettes kept so far, by their contents; one alike is shared
+   * (STORE_PALETTE_SHARED), and each kept is added to @shared_list. */
+  GHashTable *shared;
+  GPtrArray  *shared_list;
 } StorePaletteRoom;
 
 /* A row's change arrays (strata-store-row.c). @spill: its builder's (which holds the rows of

@@ -722,9 +722,20 @@ store_row_remap_ids (StoreRow         *row,
       store_row_free_palette (row);
       if (room != NULL)
         {
-          row->palette = memcpy (room->keep (room->owner, (1 + n_palette) * sizeof (guint32)), palette,
-                                 (1 + n_palette) * sizeof (guint32));
-          row->id_flags |= STORE_PALETTE_BLOCK;
+          guint32 *kept = room->shared != NULL ? g_hash_table_lookup (room->shared, palette) : NULL;
+
+          if (kept == NULL)
+            {
+              kept = memcpy (room->keep (room->owner, (1 + n_palette) * sizeof (guint32)), palette,
+                             (1 + n_palette) * sizeof (guint32));
+              if (room->shared != NULL)
+                {
+                  g_hash_table_add (room->shared, kept);
+                  g_ptr_array_add (room->shared_list, kept);
+                }
+            }
+          row->palette = kept;
+          row->id_flags |= STORE_PALETTE_BLOCK | (room->shared != NULL ? STORE_PALETTE_SHARED : 0);
         }
       else
         row->palette = g_memdup2 (palette, (1 + n_palette) * sizeof (guint32));

@@ -910,7 +910,8 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   g_autofree guint32 *map = NULL;
   g_autofree guint32 *scratch = NULL;
   g_autofree guint32 *build = NULL;
-  StorePaletteRoom room = { palette_keep, self, NULL };
+  StorePaletteRoom room = { palette_keep, self, NULL, NULL, self->shared_palettes };
+  g_autoptr(GHashTable) shared = NULL;
   gboolean same = TRUE, small;
 
   g_return_val_if_fail (other->spill == NULL || other->spill == self->spill, offset);
@@ -967,6 +968,8 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
     {
       scratch = g_new0 (guint32, G_MAXUINT16 + 1);
       room.build = build = g_new (guint32, STORE_PALETTE_BUILD);
+      /* Rows renumbered alike share one palette: short thread rows mostly are. */
+      room.shared = shared = g_hash_table_new (palette_hash, palette_equal);
     }
   /* A palette that rows share is renumbered once, not by each row. */
   for (guint i = 0; i < other->shared_palettes->len; i++)
