@@ -303,6 +303,44 @@ test_packed_moved (void)
     }
 }
 
+/* Three thread rows of machine 1: rows 0 and 1 alike, row 2 in another order. */
+static void
+add_alike_rows (StrataStoreBuilder *b,
+                guint               rows[3])
+{
+  for (guint r = 0; r < 3; r++)
+    {
+      g_autofree char *name = g_strdup_printf ("g/thread/%u", r);
+
+      rows[r] = strata_store_builder_add_row (b, name, STRATA_ROW_THREAD, 1, r);
+      for (guint i = 0; i < 4; i++)
+        {
+          StrataStateDesc x = desc (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i, 1, -1);
+
+          strata_store_builder_set (b, rows[r], 100 + 10 * i, &x);
+        }
+    }
+}
+
+/* Each of add_alike_rows()' rows, moved to @offset + its index, still names its own. */
+static void
+check_alike_rows (StrataStore *store,
+                  guint        offset,
+                  const guint  rows[3])
+{
+  for (guint r = 0; r < 3; r++)
+    for (guint i = 0; i < 4; i++)
+      {
+        StrataInterval iv;
+
+        strata_store_interval (store, offset + rows[r], i, &iv);
+        g_assert_cmpint (iv.start, ==, 100 + 10 * i);
+        g_assert_cmpuint (iv.desc->state, ==, (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i));
+        g_assert_cmpuint (iv.desc->machine, ==, 1);
+        g_assert_cmpint (iv.tid, ==, r);
+      }
+}
+
 /* Packed rows that name the same descriptions in the same order share one palette, which
  * moving them into another builder renumbers once: each row still names its own. */
 static void
@@ -327,34 +365,12 @@ test_shared_palette (void)
 
       strata_store_builder_intern (host, &other);
     }
-  for (guint r = 0; r < 3; r++)
-    {
-      g_autofree char *name = g_strdup_printf ("g/thread/%u", r);
-
-      rows[r] = strata_store_builder_add_row (guest, name, STRATA_ROW_THREAD, 1, r);
-      for (guint i = 0; i < 4; i++)
-        {
-          /* Rows 0 and 1 alike, row 2 in another order. */
-          StrataStateDesc x = desc (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i, 1, -1);
-
-          strata_store_builder_set (guest, rows[r], 100 + 10 * i, &x);
-        }
-    }
+  add_alike_rows (guest, rows);
   strata_store_builder_trim (guest);
   offset = strata_store_builder_absorb (host, guest);
   store = strata_store_builder_finish (host, 0, 1000);
 
-  for (guint r = 0; r < 3; r++)
-    for (guint i = 0; i < 4; i++)
-      {
-        StrataInterval iv;
-
-        strata_store_interval (store, offset + rows[r], i, &iv);
-        g_assert_cmpint (iv.start, ==, 100 + 10 * i);
-        g_assert_cmpuint (iv.desc->state, ==, (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i));
-        g_assert_cmpuint (iv.desc->machine, ==, 1);
-        g_assert_cmpint (iv.tid, ==, r);
-      }
+  check_alike_rows (store, offset, rows);
 }
 
 /* Rows of 16-bit ids renumbered past 65,535 when their builder merges get palettes, one for
@@ -373,32 +389,11 @@ test_merged_palettes (void)
 
       strata_store_builder_intern (host, &other);
     }
-  for (guint r = 0; r < 3; r++)
-    {
-      g_autofree char *name = g_strdup_printf ("g/thread/%u", r);
-
-      rows[r] = strata_store_builder_add_row (guest, name, STRATA_ROW_THREAD, 1, r);
-      for (guint i = 0; i < 4; i++)
-        {
-          /* Rows 0 and 1 alike, row 2 in another order. */
-          StrataStateDesc x = desc (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i, 1, -1);
-
-          strata_store_builder_set (guest, rows[r], 100 + 10 * i, &x);
-        }
-    }
+  add_alike_rows (guest, rows);
   offset = strata_store_builder_absorb (host, guest);
   store = strata_store_builder_finish (host, 0, 1000);
 
-  for (guint r = 0; r < 3; r++)
-    for (guint i = 0; i < 4; i++)
-      {
-        StrataInterval iv;
-
-        strata_store_interval (store, offset + rows[r], i, &iv);
-        g_assert_cmpint (iv.start, ==, 100 + 10 * i);
-        g_assert_cmpuint (iv.desc->state, ==, (r == 2 ? STRATA_STATE_BLOCKED - i : STRATA_STATE_RUNNING + i));
-        g_assert_cmpuint (iv.desc->machine, ==, 1);
-      }
+  check_alike_rows (store, offset, rows);
 }
 
 static void

@@ -463,6 +463,10 @@ void     store_row_remap_pyramid (StoreRow         *row,
 void     store_row_compact_ids   (StoreRow         *row,
                                   StrataStoreSpill *spill,
                                   guint32          *scratch);
+/* Gives @row a copy of @palette kept in @room (see StorePaletteRoom), its own freed. */
+void     store_row_keep_palette  (StoreRow         *row,
+                                  StorePaletteRoom *room,
+                                  const guint32    *palette);
 void     store_row_remap_ids     (StoreRow         *row,
                                   StrataStoreSpill *spill,
                                   const guint32    *map,

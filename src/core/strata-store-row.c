@@ -648,6 +648,31 @@ store_row_compact_ids (StoreRow         *row,
   store_row_heap_changed (row, spill, before);
 }
 
+void
+store_row_keep_palette (StoreRow         *row,
+                        StorePaletteRoom *room,
+                        const guint32    *palette)
+{
+  guint32 *kept = room->shared != NULL ? g_hash_table_lookup (room->shared, palette) : NULL;
+
+  if (kept == NULL)
+    {
+      gsize bytes = (1 + palette[0]) * sizeof (guint32);
+
+      kept = memcpy (room->keep (room->owner, bytes), palette, bytes);
+      if (room->shared != NULL)
+        {
+          g_hash_table_add (room->shared, kept);
+          g_ptr_array_add (room->shared_list, kept);
+        }
+    }
+  /* @palette may be the row's own, freed here once copied. */
+  if (row->palette != kept)
+    store_row_free_palette (row);
+  row->palette = kept;
+  row->id_flags |= STORE_PALETTE_BLOCK | (room->shared != NULL ? STORE_PALETTE_SHARED : 0);
+}
+
 /* Renumbers @row's descriptions by @map, which keeps distinct ones distinct. @scratch: 65,536
  * zeros (and so left); @small: whether @map keeps every id below 65,536 there; @room: where a
  * palette it makes goes, or NULL (the heap). */
@@ -721,22 +746,7 @@ store_row_remap_ids (StoreRow         *row,
       palette[0] = n_palette;
       store_row_free_palette (row);
       if (room != NULL)
-        {
-          guint32 *kept = room->shared != NULL ? g_hash_table_lookup (room->shared, palette) : NULL;
-
-          if (kept == NULL)
-            {
-              kept = memcpy (room->keep (room->owner, (1 + n_palette) * sizeof (guint32)), palette,
-                             (1 + n_palette) * sizeof (guint32));
-              if (room->shared != NULL)
-                {
-                  g_hash_table_add (room->shared, kept);
-                  g_ptr_array_add (room->shared_list, kept);
-                }
-            }
-          row->palette = kept;
-          row->id_flags |= STORE_PALETTE_BLOCK | (room->shared != NULL ? STORE_PALETTE_SHARED : 0);
-        }
+        store_row_keep_palette (row, room, palette);
       else
         row->palette = g_memdup2 (palette, (1 + n_palette) * sizeof (guint32));
       row->id_mode = STRATA_IDS_PALETTE;

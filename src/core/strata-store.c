@@ -713,6 +713,7 @@ strata_store_builder_trim (StrataStoreBuilder *self)
 {
   g_autofree guint32 *scratch = NULL;
   g_autoptr(GHashTable) palettes = NULL;
+  StorePaletteRoom room = { palette_keep, self, NULL, NULL, self->shared_palettes };
   gboolean packed = FALSE;
 
   for (guint r = 0; r < self->rows->len; r++)
@@ -731,21 +732,9 @@ strata_store_builder_trim (StrataStoreBuilder *self)
            * order. */
           if (row->id_mode == STRATA_IDS_PALETTE && !(row->id_flags & (STORE_PALETTE_MAPPED | STORE_PALETTE_BLOCK)))
             {
-              guint32 *palette;
-
-              if (palettes == NULL)
-                palettes = g_hash_table_new (palette_hash, palette_equal);
-              if ((palette = g_hash_table_lookup (palettes, row->palette)) == NULL)
-                {
-                  gsize bytes = (row->palette[0] + 1) * sizeof (guint32);
-
-                  palette = memcpy (names_alloc (self, bytes, sizeof (guint32)), row->palette, bytes);
-                  g_hash_table_add (palettes, palette);
-                  g_ptr_array_add (self->shared_palettes, palette);
-                }
-              store_row_free_palette (row);
-              row->palette = palette;
-              row->id_flags |= STORE_PALETTE_BLOCK | STORE_PALETTE_SHARED;
+              if (room.shared == NULL)
+                room.shared = palettes = g_hash_table_new (palette_hash, palette_equal);
+              store_row_keep_palette (row, &room, row->palette);
             }
         }
     }
