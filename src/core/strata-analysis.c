@@ -485,7 +485,7 @@ model_pass (Model                       *model,
   keep_threads (model->a, model);
   strata_store_builder_trim (model->b);
   /* Nothing is interned into a guest's builder from now on (fusion adds to the host's): its
-   * index, 4 to 8 bytes a description, would only wait for the merge, which builds again what
+   * index, 5 to 11 bytes a description, would only wait for the merge, which builds again what
    * it needs. */
   if ((gint) model->index != model->a->pub->host)
     strata_store_builder_drop_index (model->b);

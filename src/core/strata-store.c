@@ -111,9 +111,9 @@ index_hash (const StrataStateDesc *d)
   return h;
 }
 
-/* A slot: the id + 1 in the low bits (the index is at least twice as long as there are
- * descriptions, so it fits), the hash's high bits above, so that most slots that hold another
- * description are passed over without reading it: a read of a description is a cache miss. */
+/* A slot: the id + 1 in the low bits (the index is longer than there are descriptions, so it
+ * fits), the hash's high bits above, so that most slots that hold another description are
+ * passed over without reading it: a read of a description is a cache miss. */
 #define INDEX_ID(self, v) (((v) & (self)->index_mask) - 1)
 
 static inline guint32
@@ -152,7 +152,10 @@ index_probe (const StrataStoreBuilder *self,
 /* How many descriptions ahead a walk over many fetches their slots. */
 #define INDEX_AHEAD 16
 
-/* Room in the index for @n descriptions, at most half full. */
+/* Room in the index for @n descriptions, at most three quarters full: the host's builder's,
+ * as fusion moves the guests' descriptions in, is at the peak of a set of many guest threads,
+ * and the slots a fuller index passes over mostly hold another hash (their high bits say so)
+ * and are not read further. */
 static void
 index_reserve (StrataStoreBuilder *self,
                guint32             n)
@@ -160,7 +163,7 @@ index_reserve (StrataStoreBuilder *self,
   guint32 ahead[INDEX_AHEAD];
   guint64 cap = 16;
 
-  while (cap < 2 * (guint64) n)
+  while (cap / 4 * 3 < (guint64) n)
     cap *= 2;
   if (self->index != NULL && cap <= (guint64) self->index_mask + 1)
     return;
@@ -358,7 +361,7 @@ intern_hashed (StrataStoreBuilder    *self,
 {
   guint32 i, id;
 
-  if (self->n_descs + 1 > (self->index_mask + 1) / 2)
+  if (self->n_descs + 1 > (self->index_mask + 1) / 4 * 3)
     index_reserve (self, self->n_descs + 1);
   i = index_probe_hash (self, key, h);
   if (self->index[i] != 0)
