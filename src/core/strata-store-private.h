@@ -340,9 +340,9 @@ struct _StrataStoreBuilder
   StrataStateDesc *descs;
   guint32     n_descs;
   guint32     descs_cap;
-  /* Open addressing over descs: id + 1 by hash, 0 empty, linear probing, at most half full.
-   * A description is kept once, in descs: 8 bytes of index a description at most, against a
-   * hash table's node and private key copy. */
+  /* Open addressing over descs: id + 1 by hash, 0 empty, linear probing, at most three
+   * quarters full. A description is kept once, in descs: 11 bytes of index a description at
+   * most, against a hash table's node and private key copy. */
   guint32    *index;
   guint32     index_mask;
 };
@@ -352,7 +352,8 @@ struct _StrataStore
   GPtrArray         *rows;
   gpointer           row_block;  /* a read store's rows, all in one allocation, or NULL */
   GPtrArray         *blocks;     /* a built store's rows and their names, or NULL */
-  /* Rows and aliases by name: open addressing, at most half full; a slot holds 0 (empty),
+  /* Rows and aliases by name: open addressing, at most three quarters full (a slot passed
+   * over costs a read of its entry's hash, not of its name); a slot holds 0 (empty),
    * r + 1 for row r or n_rows + 1 + a for alias a. 4 bytes a slot, against a hash table's
    * 20, and filled after a saved store is read, beside its first frame. The hash of each entry's
    * name spares comparing names, each a read of a row and of its name elsewhere. */

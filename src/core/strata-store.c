@@ -1287,7 +1287,7 @@ _strata_store_names_init (StrataStore *self)
   guint64 n = (guint64) self->rows->len + self->aliases->len / 2;
   guint64 size = 16;
 
-  while (size < 2 * n)
+  while (size / 4 * 3 < n)
     size *= 2;
   if (self->names != NULL)
     {
