@@ -28,6 +28,22 @@ desc (StrataState state,
   return d;
 }
 
+/* @n descriptions of @state on @machine, tids 0 to @n - 1, interned into @b: past 65,535 they
+ * push the ids that follow out of 16 bits. */
+static void
+intern_fillers (StrataStoreBuilder *b,
+                StrataState         state,
+                guint16             machine,
+                guint               n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      StrataStateDesc filler = desc (state, machine, (gint32) i);
+
+      strata_store_builder_intern (b, &filler);
+    }
+}
+
 static void
 test_intervals (void)
 {
@@ -187,12 +203,7 @@ test_packed (void)
       guint r = (k + 2) % PACKED_ROWS;
 
       if (r == 1)
-        for (guint i = 0; i < 70000; i++)
-          {
-            StrataStateDesc filler = desc (STRATA_STATE_USER, 1, (gint32) i);
-
-            strata_store_builder_intern (b, &filler);
-          }
+        intern_fillers (b, STRATA_STATE_USER, 1, 70000);
       for (guint i = 0; i < lens[r]; i++)
         {
           StrataStateDesc x = d[i % 4];
@@ -353,18 +364,8 @@ test_shared_palette (void)
 
   /* Past 65,535 descriptions in the guest, so that its rows get palettes; the host has
    * others, so that the guest's are renumbered when they move. */
-  for (guint i = 0; i < 70000; i++)
-    {
-      StrataStateDesc filler = desc (STRATA_STATE_USER, 1, (gint32) i);
-
-      strata_store_builder_intern (guest, &filler);
-    }
-  for (guint i = 0; i < 100; i++)
-    {
-      StrataStateDesc other = desc (STRATA_STATE_IDLE, 0, (gint32) i);
-
-      strata_store_builder_intern (host, &other);
-    }
+  intern_fillers (guest, STRATA_STATE_USER, 1, 70000);
+  intern_fillers (host, STRATA_STATE_IDLE, 0, 100);
   add_alike_rows (guest, rows);
   strata_store_builder_trim (guest);
   offset = strata_store_builder_absorb (host, guest);
@@ -383,12 +384,7 @@ test_merged_palettes (void)
   g_autoptr(StrataStore) store = NULL;
   guint rows[3], offset;
 
-  for (guint i = 0; i < 70000; i++)
-    {
-      StrataStateDesc other = desc (STRATA_STATE_IDLE, 0, (gint32) i);
-
-      strata_store_builder_intern (host, &other);
-    }
+  intern_fillers (host, STRATA_STATE_IDLE, 0, 70000);
   add_alike_rows (guest, rows);
   offset = strata_store_builder_absorb (host, guest);
   store = strata_store_builder_finish (host, 0, 1000);

@@ -347,6 +347,18 @@ row_apart_resize (StoreRow *row,
   row->cap = cap;
 }
 
+/* Room for ids of @id_size bytes in a heap row of either storage, its ids kept where they are:
+ * the allocation's last part, or one of their own. */
+static void
+row_heap_ids_resize (StoreRow *row,
+                     gsize     id_size)
+{
+  if (row->storage == STORE_HEAP)
+    row_heap_resize (row, row->cap, id_size);
+  else
+    row->ids = g_realloc (row->ids, MAX (row->cap, 1) * id_size);
+}
+
 void
 store_row_resize (StoreRow         *row,
                   StrataStoreSpill *spill,
@@ -429,12 +441,23 @@ store_row_try_reserve (StoreRow *row,
   return TRUE;
 }
 
+/* A packed row's layout: its bases (none if wide), then its times, then its ids; no block
+ * base kept for growth. */
+static void
+packed_layout (const StoreRow *row,
+               gsize          *bases,
+               gsize          *time_size)
+{
+  *time_size = store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32);
+  *bases = store_row_is_wide (row) ? 0 : (row->n + STORE_BLOCK - 1) / STORE_BLOCK;
+}
+
 gsize
 store_row_packed_size (const StoreRow *row)
 {
-  gsize time_size = store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32);
-  gsize bases = store_row_is_wide (row) ? 0 : (row->n + STORE_BLOCK - 1) / STORE_BLOCK;
+  gsize bases, time_size;
 
+  packed_layout (row, &bases, &time_size);
   return bases * sizeof (gint64) + row->n * time_size + ((row->n * store_row_id_size (row) + 7) & ~(gsize) 7);
 }
 
@@ -442,13 +465,12 @@ void
 store_row_pack (StoreRow *row,
                 gpointer  room)
 {
-  gsize time_size = store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32);
-  gsize bases = store_row_is_wide (row) ? 0 : (row->n + STORE_BLOCK - 1) / STORE_BLOCK;
+  gsize bases, time_size;
   guint8 *p = room;
 
   g_return_if_fail (row->storage == STORE_HEAP && row->n > 0);
 
-  /* Its bases (none if wide), its times, its ids: no block base kept for growth. */
+  packed_layout (row, &bases, &time_size);
   if (bases > 0)
     memcpy (p, row->base, bases * sizeof (gint64));
   memcpy (p + bases * sizeof (gint64), row->off, row->n * time_size);
@@ -490,12 +512,8 @@ store_row_widen_ids_to (StoreRow         *row,
     }
   if (row->ids != NULL && (row->storage == STORE_HEAP || row->storage == STORE_HEAP_APART))
     {
-      /* The ids are the allocation's last part, or one of their own: they widen in place,
-       * from the last. */
-      if (row->storage == STORE_HEAP)
-        row_heap_resize (row, row->cap, size);
-      else
-        row->ids = g_realloc (row->ids, MAX (row->cap, 1) * size);
+      /* They widen in place, from the last. */
+      row_heap_ids_resize (row, size);
       for (guint64 i = row->n; i-- > 0;)
         store_ids_put (row->ids, id_mode, i, store_row_id (row, i));
     }
@@ -540,10 +558,8 @@ row_ids_shrunk (StoreRow         *row,
                 gsize             id_size)
 {
   /* A packed row keeps its bytes: it changes size no more. */
-  if (row->storage == STORE_HEAP)
-    row_heap_resize (row, row->cap, id_size);
-  else if (row->storage == STORE_HEAP_APART)
-    row->ids = g_realloc (row->ids, MAX (row->cap, 1) * id_size);
+  if (row->storage == STORE_HEAP || row->storage == STORE_HEAP_APART)
+    row_heap_ids_resize (row, id_size);
   else if (row->storage == STORE_SPILL)
     store_spill_trim (spill, row->ids, row->n * id_size);
 }
