@@ -114,6 +114,61 @@ test_thread_row_tid (void)
   g_assert_cmpint (iv.tid, ==, 42);
 }
 
+/* Thread rows are found by name and give it back whole, whether their name is the usual
+ * MACHINE/thread/TID (kept as its machine's prefix and the tid) or any other; of two rows of
+ * one name, the later; nothing else of that shape is found. Through a second builder
+ * absorbed, and a saved store read again (test-store-file), as well. */
+static void
+test_thread_row_names (void)
+{
+  static const struct { const char *name; gint64 number; } rows[] = {
+    { "m/thread/7", 7 }, { "other/thread/7", 7 }, { "m/thread/12", 12 }, { "m/thread/007", 7 },
+    { "m/thread/9", 10 }, { "thread/3", 3 }, { "m/thread/2147483647", G_MAXINT32 },
+    { "m/thread/12", 12 }, { "other/thread/12", 12 },
+  };
+  static const char *absent[] = {
+    "m/thread/10", "x/thread/7", "m/thread/", "m/thread/-7", "m/thread/+7", "m/thread/07",
+    "m/thread/4294967303", "m/thread/7x", "m/threads/7", "m/cpu/7", "thread/", "7",
+  };
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  StrataStoreBuilder *other = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  StrataStateDesc running = desc (STRATA_STATE_RUNNING, 0, -1);
+  guint ids[G_N_ELEMENTS (rows)];
+  guint cpu = strata_store_builder_add_row (b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
+  guint offset;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      /* The last two in a builder of their own, absorbed after. */
+      StrataStoreBuilder *to = i + 2 < G_N_ELEMENTS (rows) ? b : other;
+
+      ids[i] = strata_store_builder_add_row (to, rows[i].name, STRATA_ROW_THREAD, 0, rows[i].number);
+      strata_store_builder_set (to, ids[i], 100 + i, &running);
+    }
+  offset = strata_store_builder_absorb (b, other);
+  ids[G_N_ELEMENTS (rows) - 2] += offset;
+  ids[G_N_ELEMENTS (rows) - 1] += offset;
+  store = strata_store_builder_finish (b, 0, 1000);
+
+  g_assert_cmpint (strata_store_find_row (store, "m/cpu/0"), ==, cpu);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      gint later = -1;
+
+      g_assert_cmpstr (strata_store_row_name (store, ids[i]), ==, rows[i].name);
+      /* The same string each time: callers keep it. */
+      g_assert_true (strata_store_row_name (store, ids[i]) == strata_store_row_name (store, ids[i]));
+      for (guint j = 0; j < G_N_ELEMENTS (rows); j++)
+        if (strcmp (rows[j].name, rows[i].name) == 0)
+          later = MAX (later, (gint) ids[j]);
+      g_assert_cmpint (strata_store_find_row (store, rows[i].name), ==, later);
+    }
+  g_assert_cmpint (strata_store_find_row (store, "m/thread/12"), ==, ids[7]);
+  for (guint i = 0; i < G_N_ELEMENTS (absent); i++)
+    g_assert_cmpint (strata_store_find_row (store, absent[i]), ==, -1);
+}
+
 /* A row given room at once keeps every change it gets within it, and the room it did not use
  * goes at the end; room for a row that has changes already changes nothing. */
 static StrataStore *
@@ -687,6 +742,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/states", test_states_round_trip);
   g_test_add_func ("/store/builders", test_builders);
   g_test_add_func ("/store/thread-row-tid", test_thread_row_tid);
+  g_test_add_func ("/store/thread-row-names", test_thread_row_names);
   g_test_add_func ("/store/reserve", test_reserve);
   g_test_add_func ("/store/large-row", test_large_row);
   g_test_add_func ("/store/packed", test_packed);

@@ -656,7 +656,8 @@ strata_store_write (StrataStore         *self,
       FileRow *f = &table[r];
 
       f->name = names->len;
-      g_byte_array_append (names, (const guint8 *) row->name, strlen (row->name) + 1);
+      g_byte_array_set_size (names, names->len + store_row_name_len (row) + 1);
+      store_row_name_write (row, (char *) names->data + f->name);
       f->number = row->number;
       f->n = row->n;
       f->kind = row->kind;

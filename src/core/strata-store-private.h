@@ -98,6 +98,9 @@ typedef struct
   guint8         storage;      /* StoreStorage of base, off (or wide) and ids */
   guint8         kind;         /* StrataRowKind */
   guint16        machine;
+  guint8         name_tid;     /* a thread row named PREFIX "thread/" TID: its name is only
+                                * the PREFIX, which the machine's thread rows share, and its
+                                * number is the TID (store_row_name_len()) */
   char          *name;
   gint64         number;
   StoreSummary  *summary;      /* g_once: NULL until the row is summarized */
@@ -335,6 +338,8 @@ struct _StrataStoreBuilder
   StoreRow   *rows_end;
   char       *names_next;      /* and in the last block of names */
   char       *names_end;
+  const char *thread_prefix;   /* in its blocks: the PREFIX of the last thread row added */
+  gsize       thread_prefix_len;
   GPtrArray  *aliases;         /* char* name, then GUINT_TO_POINTER (row), in pairs */
   GPtrArray  *shared_palettes; /* guint32*, in its blocks: the STORE_PALETTE_SHARED ones */
   StrataStateDesc *descs;
@@ -363,6 +368,13 @@ struct _StrataStore
   GThread           *names_thread; /* filling names, or NULL */
   GMutex             names_lock;   /* of names_thread */
   gint               names_ready;
+  /* Rows whose name is not kept whole (name_tid) are not in names: found through
+   * thread_index, their tids and rows sorted (tid << 32 | row), made at their first lookup;
+   * their whole names are made only when asked for, in derived_names (by row). */
+  GMutex             derived_lock;
+  guint64           *thread_index;
+  guint              n_thread_index;
+  GHashTable        *derived_names;
   GArray            *pcpu_rows;  /* gint: the rows of kind pcpu, in row order */
   GArray            *shown_rows; /* gint: the rows of kinds other than thread, in row order */
   GPtrArray         *aliases;    /* as in the builder */
@@ -522,6 +534,11 @@ void     _strata_store_names_init     (StrataStore           *self);
 void     _strata_store_names_add      (StrataStore           *self,
                                        guint32                entry);
 void     _strata_store_names_later    (StrataStore           *self);
+/* A row's name: its length without the NUL, and written whole into @out (that length and
+ * one more). */
+gsize    store_row_name_len           (const StoreRow        *row);
+void     store_row_name_write         (const StoreRow        *row,
+                                       char                  *out);
 /* Frees what @row owns: its arrays and summary (not its own memory nor its name). */
 void     store_row_clear              (StoreRow              *row,
                                        StrataStoreSpill      *spill);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strata-memory.h"
@@ -262,7 +263,6 @@ static StoreRow *
 row_alloc (StrataStoreBuilder *self,
            const char         *name)
 {
-  gsize len = strlen (name) + 1;
   StoreRow *row;
 
   if (self->rows_next == self->rows_end)
@@ -278,8 +278,75 @@ row_alloc (StrataStoreBuilder *self,
       g_ptr_array_add (self->blocks, self->rows_next);
     }
   row = self->rows_next++;
-  row->name = memcpy (names_alloc (self, len, 1), name, len);
+  if (name != NULL)
+    row->name = memcpy (names_alloc (self, strlen (name) + 1, 1), name, strlen (name) + 1);
   return row;
+}
+
+/* @v in decimal into @out (at least 10 bytes), without a NUL; returns its length. By hand: a
+ * switch-heavy set names hundreds of thousands of thread rows. */
+static gsize
+format_tid (guint32  v,
+            char    *out)
+{
+  char digits[10];
+  gsize n = 0, len;
+
+  do
+    digits[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) != 0);
+  for (len = n; n > 0; n--)
+    out[len - n] = digits[n - 1];
+  return len;
+}
+
+#define THREAD_INFIX "thread/"
+#define THREAD_INFIX_LEN (sizeof THREAD_INFIX - 1)
+
+/* Whether @name is PREFIX "thread/" @number, @number a tid written as a kernel's: then
+ * *@prefix_len is the length of PREFIX. */
+static gboolean
+thread_name_prefix (const char *name,
+                    gint64      number,
+                    gsize      *prefix_len)
+{
+  char tail[THREAD_INFIX_LEN + 10];
+  gsize len = strlen (name), n;
+
+  if (number <= 0 || number > G_MAXINT32)
+    return FALSE;
+  memcpy (tail, THREAD_INFIX, THREAD_INFIX_LEN);
+  n = THREAD_INFIX_LEN + format_tid ((guint32) number, tail + THREAD_INFIX_LEN);
+  if (len < n || memcmp (name + len - n, tail, n) != 0)
+    return FALSE;
+  *prefix_len = len - n;
+  return TRUE;
+}
+
+gsize
+store_row_name_len (const StoreRow *row)
+{
+  char digits[10];
+
+  if (!row->name_tid)
+    return strlen (row->name);
+  return strlen (row->name) + THREAD_INFIX_LEN + format_tid ((guint32) row->number, digits);
+}
+
+void
+store_row_name_write (const StoreRow *row,
+                      char           *out)
+{
+  gsize len = strlen (row->name);
+
+  memcpy (out, row->name, len);
+  if (row->name_tid)
+    {
+      memcpy (out + len, THREAD_INFIX, THREAD_INFIX_LEN);
+      len += THREAD_INFIX_LEN;
+      len += format_tid ((guint32) row->number, out + len);
+    }
+  out[len] = '\0';
 }
 
 /* A palette made for one of @self's rows (see StorePaletteRoom) lies in its blocks of names. */
@@ -343,8 +410,29 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
                               guint16             machine,
                               gint64              number)
 {
-  StoreRow *row = row_alloc (self, name);
+  StoreRow *row;
+  gsize prefix_len;
 
+  /* A thread row's name is mostly its machine's prefix and its tid, the row's number: the
+   * prefix is kept once (a set of many short-lived threads has hundreds of thousands). */
+  if (kind == STRATA_ROW_THREAD && thread_name_prefix (name, number, &prefix_len))
+    {
+      row = row_alloc (self, NULL);
+      if (self->thread_prefix == NULL || self->thread_prefix_len != prefix_len ||
+          memcmp (self->thread_prefix, name, prefix_len) != 0)
+        {
+          char *prefix = names_alloc (self, prefix_len + 1, 1);
+
+          memcpy (prefix, name, prefix_len);
+          prefix[prefix_len] = '\0';
+          self->thread_prefix = prefix;
+          self->thread_prefix_len = prefix_len;
+        }
+      row->name = (char *) self->thread_prefix;
+      row->name_tid = TRUE;
+    }
+  else
+    row = row_alloc (self, name);
   row->id_mode = STRATA_IDS_16;
   row->kind = kind;
   row->machine = machine;
@@ -1014,7 +1102,7 @@ row_memory (const StoreRow *row)
 {
   return row->n * (store_row_is_wide (row) ? sizeof (gint64) : sizeof (guint32)) +
          (store_row_is_wide (row) ? 0 : (row->n / STORE_BLOCK + 1) * sizeof (gint64)) +
-         row->n * store_row_id_size (row) + sizeof (StoreRow) + strlen (row->name) + 1 +
+         row->n * store_row_id_size (row) + sizeof (StoreRow) + (row->name_tid ? 0 : strlen (row->name) + 1) +
          (row->id_mode == STRATA_IDS_PALETTE ? (row->palette[0] + 1) * sizeof (guint32) : 0) +
          store_row_pyramid_bytes (row);
 }
@@ -1217,9 +1305,12 @@ strata_store_free (StrataStore *self)
     {
       names_wait (self);
       g_mutex_clear (&self->names_lock);
+      g_mutex_clear (&self->derived_lock);
     }
   g_free (self->names);
   g_free (self->name_hashes);
+  g_free (self->thread_index);
+  g_clear_pointer (&self->derived_names, g_hash_table_unref);
   g_array_unref (self->pcpu_rows);
   g_array_unref (self->shown_rows);
   for (guint i = 0; i < self->aliases->len; i += 2)
@@ -1274,7 +1365,7 @@ names_entry (StrataStore *self,
   if (i < self->rows->len)
     {
       *row = (gint) i;
-      return ROW (self, i)->name;
+      return ROW (self, i)->name_tid ? NULL : ROW (self, i)->name;
     }
   i = 2 * (i - self->rows->len);
   *row = (gint) GPOINTER_TO_UINT (g_ptr_array_index (self->aliases, i + 1));
@@ -1285,17 +1376,24 @@ void
 _strata_store_names_init (StrataStore *self)
 {
   guint64 n = (guint64) self->rows->len + self->aliases->len / 2;
+  guint64 named = self->aliases->len / 2;
   guint64 size = 16;
 
-  while (size / 4 * 3 < n)
+  for (guint r = 0; r < self->rows->len; r++)
+    named += !ROW (self, r)->name_tid;
+  while (size / 4 * 3 < named)
     size *= 2;
   if (self->names != NULL)
     {
       names_wait (self);
       g_mutex_clear (&self->names_lock);
+      g_mutex_clear (&self->derived_lock);
     }
   if (self->names == NULL)
-    g_mutex_init (&self->names_lock);
+    {
+      g_mutex_init (&self->names_lock);
+      g_mutex_init (&self->derived_lock);
+    }
   g_free (self->names);
   g_free (self->name_hashes);
   self->names = g_new0 (gint, size);
@@ -1309,8 +1407,12 @@ _strata_store_names_add (StrataStore *self,
 {
   gint row;
   const char *name = names_entry (self, entry, &row);
-  guint32 hash = name_hash (name);
+  guint32 hash;
 
+  /* A thread row whose name is not kept whole is found through thread_index. */
+  if (name == NULL)
+    return;
+  hash = name_hash (name);
   /* Before the entry is in a slot, where other threads may find it. */
   self->name_hashes[entry - 1] = hash;
   for (guint32 s = names_slot (self, hash);; s = (s + 1) & self->names_mask)
@@ -1332,6 +1434,83 @@ _strata_store_names_add (StrataStore *self,
     }
 }
 
+static int
+compare_u64 (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The rows whose name is not kept whole, by tid then row: made when one is first looked up
+ * by name (the analysis never does; a view or a command may). */
+static const guint64 *
+thread_index (StrataStore *self,
+              guint       *n)
+{
+  g_mutex_lock (&self->derived_lock);
+  if (self->thread_index == NULL)
+    {
+      guint k = 0;
+
+      for (guint r = 0; r < self->rows->len; r++)
+        k += ROW (self, r)->name_tid;
+      self->thread_index = g_new (guint64, MAX (k, 1));
+      k = 0;
+      for (guint r = 0; r < self->rows->len; r++)
+        if (ROW (self, r)->name_tid)
+          self->thread_index[k++] = (guint64) ROW (self, r)->number << 32 | r;
+      qsort (self->thread_index, k, sizeof (guint64), compare_u64);
+      self->n_thread_index = k;
+    }
+  *n = self->n_thread_index;
+  g_mutex_unlock (&self->derived_lock);
+  return self->thread_index;
+}
+
+/* @name as the name of a row that does not keep it whole: PREFIX "thread/" TID, the TID
+ * written as a kernel's (no sign, no leading zero). Of two rows of one name, the greater. */
+static gint
+find_thread_row (StrataStore *self,
+                 const char  *name)
+{
+  const char *slash = strrchr (name, '/'), *p;
+  const guint64 *index;
+  guint64 tid = 0;
+  gsize prefix_len;
+  guint n, lo = 0, hi;
+
+  if (slash == NULL || (gsize) (slash + 1 - name) < THREAD_INFIX_LEN ||
+      memcmp (slash + 1 - THREAD_INFIX_LEN, THREAD_INFIX, THREAD_INFIX_LEN) != 0 ||
+      slash[1] < '1' || slash[1] > '9')
+    return -1;
+  for (p = slash + 1; *p >= '0' && *p <= '9' && tid <= G_MAXINT32; p++)
+    tid = tid * 10 + (guint64) (*p - '0');
+  if (*p != '\0' || tid > G_MAXINT32)
+    return -1;
+  prefix_len = (gsize) (slash + 1 - THREAD_INFIX_LEN - name);
+  index = thread_index (self, &n);
+  /* The first entry past the tid's, then back through the tid's. */
+  for (hi = n; lo < hi;)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (index[mid] >> 32 <= tid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  while (lo > 0 && index[lo - 1] >> 32 == tid)
+    {
+      const StoreRow *row = ROW (self, (guint) (index[--lo] & G_MAXUINT32));
+
+      if (strlen (row->name) == prefix_len && memcmp (row->name, name, prefix_len) == 0)
+        return (gint) (index[lo] & G_MAXUINT32);
+    }
+  return -1;
+}
+
 gint
 strata_store_find_row (StrataStore *self,
                        const char  *name)
@@ -1351,7 +1530,7 @@ strata_store_find_row (StrataStore *self,
       if (self->name_hashes[entry - 1] == hash && strcmp (names_entry (self, entry, &row), name) == 0)
         return row;
     }
-  return -1;
+  return find_thread_row (self, name);
 }
 
 /* Row @r is in: the store finds its pCPU rows without a walk over every row, of which a set
@@ -1384,7 +1563,28 @@ strata_store_pcpu_rows (StrataStore *self,
   return (const gint *) (gpointer) self->pcpu_rows->data;
 }
 
-const char *strata_store_row_name (StrataStore *self, guint row) { return ROW (self, row)->name; }
+const char *
+strata_store_row_name (StrataStore *self,
+                       guint        r)
+{
+  const StoreRow *row = ROW (self, r);
+  char *name;
+
+  if (!row->name_tid)
+    return row->name;
+  g_mutex_lock (&self->derived_lock);
+  if (self->derived_names == NULL)
+    self->derived_names = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if ((name = g_hash_table_lookup (self->derived_names, GUINT_TO_POINTER (r))) == NULL)
+    {
+      name = g_malloc (store_row_name_len (row) + 1);
+      store_row_name_write (row, name);
+      g_hash_table_insert (self->derived_names, GUINT_TO_POINTER (r), name);
+    }
+  g_mutex_unlock (&self->derived_lock);
+  return name;
+}
+
 StrataRowKind strata_store_row_kind (StrataStore *self, guint row) { return ROW (self, row)->kind; }
 guint16 strata_store_row_machine (StrataStore *self, guint row) { return ROW (self, row)->machine; }
 gint64 strata_store_row_number (StrataStore *self, guint row) { return ROW (self, row)->number; }
