@@ -287,7 +287,7 @@ static void
 test_pid_namespaces (void)
 {
   g_autoptr(StrataAnalysis) analysis = NULL;
-  g_autoptr(GHashTable) namespaces = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) namespaces = g_hash_table_new (NULL, NULL);
   StrataMachine *m;
   guint nested = 0;
 
@@ -305,7 +305,7 @@ test_pid_namespaces (void)
       if (t->vtid >= 0 && t->vtid != t->tid)
         nested++;
       if (t->ns_inum != 0)
-        g_hash_table_add (namespaces, &t->ns_inum);
+        g_hash_table_add (namespaces, GUINT_TO_POINTER (t->ns_inum));
     }
   g_test_message ("%u threads with their own ids in a namespace, %u namespaces", nested,
                   g_hash_table_size (namespaces));

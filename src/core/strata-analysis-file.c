@@ -228,7 +228,7 @@ strata_analysis_write (StrataAnalysis      *self,
           put_u32 (buf, info->ppid);
           put_u32 (buf, info->vtid);
           put_u32 (buf, info->vpid);
-          put_u64 (buf, info->ns_inum);
+          put_u64 (buf, info->ns_inum);   /* 64 bits, as it once was */
           put_u32 (buf, info->name);
         }
     }
@@ -587,6 +587,7 @@ read_machines (StrataAnalysis     *self,
         {
           StrataThreadInfo *info = &g_array_index (machine->threads, StrataThreadInfo, i);
           guint32 rec[8];
+          guint64 ns_inum;
 
           if (!get (&r, rec, sizeof rec))
             break;
@@ -595,9 +596,10 @@ read_machines (StrataAnalysis     *self,
           info->ppid = (gint32) rec[2];
           info->vtid = (gint32) rec[3];
           info->vpid = (gint32) rec[4];
-          memcpy (&info->ns_inum, &rec[5], sizeof info->ns_inum);
+          memcpy (&ns_inum, &rec[5], sizeof ns_inum);
+          info->ns_inum = (guint32) ns_inum;
           info->name = rec[7];
-          if (info->name >= n_strings || (i > 0 && info[-1].tid >= info->tid))
+          if (info->name >= n_strings || ns_inum > G_MAXUINT32 || (i > 0 && info[-1].tid >= info->tid))
             r.bad = TRUE;
         }
       if (trace != G_MAXUINT32 && trace >= n_traces)

@@ -665,6 +665,13 @@ irq_set (Model  *model,
   strata_store_builder_set_id_fast (model->b, r->row, ts, r->last_id);
 }
 
+/* A namespace's inode number as the kernel has it, 32-bit; 0 (unknown) for what is not. */
+static guint32
+ns_inum (gint64 value)
+{
+  return value > 0 && value <= G_MAXUINT32 ? (guint32) value : 0;
+}
+
 static void
 set_name (Thread  *t,
           guint32  name)
@@ -1121,7 +1128,7 @@ _strata_analysis_run_model (Model *model)
             t->ppid = parent->pid >= 0 ? parent->pid : e->f[STRATA_F_FORK_PARENT_PID];
             t->vtid = e->f[STRATA_F_FORK_CHILD_VTID];
             if (e->f[STRATA_F_FORK_CHILD_NS_INUM] != 0)
-              t->ns_inum = e->f[STRATA_F_FORK_CHILD_NS_INUM];
+              t->ns_inum = ns_inum (e->f[STRATA_F_FORK_CHILD_NS_INUM]);
             set_name (t, e->f[STRATA_F_FORK_CHILD_COMM]);
             break;
           }
@@ -1153,7 +1160,7 @@ _strata_analysis_run_model (Model *model)
           /* Newer LTTng: one event per namespace level; the last is the innermost. */
           t = get_thread (model, e->f[STRATA_F_SDNS_TID]);
           t->vtid = e->f[STRATA_F_SDNS_VTID];
-          t->ns_inum = e->f[STRATA_F_SDNS_NS_INUM];
+          t->ns_inum = ns_inum (e->f[STRATA_F_SDNS_NS_INUM]);
           break;
 
         case STRATA_EV_STATEDUMP_PROCESS:
@@ -1168,7 +1175,7 @@ _strata_analysis_run_model (Model *model)
               {
                 t->vtid = e->f[STRATA_F_SD_VTID];
                 t->vpid = e->f[STRATA_F_SD_VPID];
-                t->ns_inum = e->f[STRATA_F_SD_NS_INUM];
+                t->ns_inum = ns_inum (e->f[STRATA_F_SD_NS_INUM]);
               }
             set_name (t, e->f[STRATA_F_SD_NAME]);
             if (t->state == STRATA_STATE_UNKNOWN && t->cpu < 0)

@@ -89,7 +89,7 @@ typedef struct
 } VcpuThread;
 
 /* A switch-heavy set has hundreds of thousands of threads: the fields are ordered so that
- * none pads, and what only vCPU threads need is apart (144 bytes, not 216). */
+ * none pads, and what only vCPU threads need is apart (136 bytes, not 216). */
 typedef struct
 {
   gint32  tid;
@@ -98,7 +98,7 @@ typedef struct
   gint32  vtid;             /* in its innermost PID namespace; -1 unknown */
   gint32  vpid;
   guint32 name;
-  gint64  ns_inum;          /* that namespace's inode number; 0 unknown */
+  guint32 ns_inum;          /* that namespace's inode number; 0 unknown */
   gint32  cpu;              /* the CPU it runs on, -1 */
   gint32  vm;               /* index in vms when a vCPU thread, else -1 */
   gint32  vcpu;
@@ -108,11 +108,11 @@ typedef struct
   guint8  syscall_seen;     /* a syscall event of it was met: before, it may have been in one */
   guint8  in_guest;
   guint8  state;            /* thread row state */
+  gint32  sleep_cpu;
   gint64  first_ts;         /* when it first ran, or G_MAXINT64 */
   guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   gint64  sleep_start;
   VcpuThread *kvm;          /* a vCPU thread's (vm >= 0), else NULL */
-  gint32  sleep_cpu;
   guint8  slept;            /* switched out with a sleep value, no wakeup since */
   guint8  unnamed_row;      /* its row has a description made while it had no name */
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
@@ -124,7 +124,7 @@ typedef struct
   guint32 cpu_ids[CPU_ROW_SLOTS];        /* states each kind of row gives a thread */
 } Thread;
 
-G_STATIC_ASSERT (sizeof (Thread) == 144);
+G_STATIC_ASSERT (sizeof (Thread) == 136);
 
 #define THREAD_BLOCK 4096
 

@@ -79,11 +79,12 @@ typedef struct
   gint32  vtid;                     /* in its innermost PID namespace; -1 unknown */
   gint32  vpid;
   guint32 name;                     /* string id */
-  gint64  ns_inum;                  /* that namespace's inode; 0 unknown */
+  guint32 ns_inum;                  /* that namespace's inode (the kernel's are 32-bit); 0
+                                     * unknown */
 } StrataThreadInfo;
 
-/* 32 bytes, without padding: a switch-heavy set keeps hundreds of thousands. */
-G_STATIC_ASSERT (sizeof (StrataThreadInfo) == 32);
+/* 28 bytes, without padding: a switch-heavy set keeps hundreds of thousands. */
+G_STATIC_ASSERT (sizeof (StrataThreadInfo) == 28);
 
 typedef struct
 {
