@@ -446,27 +446,30 @@ keep_threads (Analysis *a,
   /* Sized once, not grown by copies; read from the threads' blocks in the order they were
    * made, mostly that of their tids, not from the table: a model's end, where its thread
    * state and its rows' growth room are both held, is its memory peak, which is the shorter
-   * as this is quick. */
+   * as this is quick, and the lower as the table goes first and each block as soon as it is
+   * read (the list grows by as much as they give back). */
   threads = g_array_sized_new (FALSE, FALSE, sizeof (StrataThreadInfo), g_hash_table_size (model->threads));
+  g_clear_pointer (&model->threads, g_hash_table_unref);
   for (guint b = 0; b < model->thread_blocks->len; b++)
     {
-      const Thread *t = g_ptr_array_index (model->thread_blocks, b);
-      const Thread *end = b + 1 < model->thread_blocks->len ? t + THREAD_BLOCK : model->thread_next;
+      Thread *block = g_ptr_array_index (model->thread_blocks, b);
+      const Thread *end = b + 1 < model->thread_blocks->len ? block + THREAD_BLOCK : model->thread_next;
 
-      for (; t < end; t++)
+      for (const Thread *t = block; t < end; t++)
         {
           StrataThreadInfo info = { t->tid, t->pid, t->ppid, t->vtid, t->vpid, t->name, t->ns_inum };
 
           sorted &= threads->len == 0 || g_array_index (threads, StrataThreadInfo, threads->len - 1).tid < t->tid;
           g_array_append_val (threads, info);
         }
+      g_free (block);
+      g_ptr_array_index (model->thread_blocks, b) = NULL;
     }
   if (!sorted)
     g_array_sort (threads, compare_thread_info);
   g_array_unref (model->machine->threads);
   model->machine->threads = threads;
 
-  g_clear_pointer (&model->threads, g_hash_table_unref);
   g_clear_pointer (&model->thread_blocks, g_ptr_array_unref);
   g_clear_pointer (&model->vcpu_threads, g_ptr_array_unref);
   model->thread_next = model->thread_end = NULL;
