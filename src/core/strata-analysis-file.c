@@ -228,7 +228,7 @@ strata_analysis_write (StrataAnalysis      *self,
           put_u32 (buf, info->ppid);
           put_u32 (buf, info->vtid);
           put_u32 (buf, info->vpid);
-          put_u64 (buf, info->ns_inum);   /* 64 bits, as it once was */
+          put_u64 (buf, info->ns_inum);   /* a 64-bit field: the format did not change */
           put_u32 (buf, info->name);
         }
     }

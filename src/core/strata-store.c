@@ -255,7 +255,8 @@ names_alloc (StrataStoreBuilder *self,
   return p;
 }
 
-/* A new row of @self, zeroed, and the copy of @name it keeps: from blocks of rows and of names
+/* A new row of @self, zeroed, and the copy of @name it keeps (no name for NULL, which the
+ * caller then gives it): from blocks of rows and of names
  * that the builder, and then its store, own. A switch-heavy set makes hundreds of thousands
  * of rows: one aligned allocation each costs a third of the row again, and its name's
  * allocation half of the name. */
