@@ -226,6 +226,90 @@ test_run_ahead (void)
     }
 }
 
+typedef struct
+{
+  gint64 ts;
+  guint  buffer;
+  guint  index;            /* in its buffer */
+} Expected;
+
+static int
+compare_expected (gconstpointer a,
+                  gconstpointer b)
+{
+  const Expected *x = a, *y = b;
+
+  if (x->ts != y->ts)
+    return x->ts < y->ts ? -1 : 1;
+  if (x->buffer != y->buffer)
+    return x->buffer < y->buffer ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The merge's order is that of a sort by time, then buffer, then place in the buffer, for
+ * any number of buffers, whose events come in runs of one buffer (as a CPU's do) and tie
+ * within and across buffers; merging ahead on another thread as well. */
+static void
+test_merge_order (void)
+{
+  const guint n_buffers[] = { 1, 2, 3, 5, 8, 9 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+
+  for (guint k = 0; k < G_N_ELEMENTS (n_buffers); k++)
+    for (guint ahead = 0; ahead < 2; ahead++)
+      {
+        guint n = n_buffers[k], total = 0;
+        StrataEventBuffer *bufs[9];
+        gint64 ts[9] = { 0 };
+        guint counts[9] = { 0 };
+        g_autoptr(GArray) expected = g_array_new (FALSE, FALSE, sizeof (Expected));
+        g_autoptr(StrataEventMerge) merge = NULL;
+        const StrataEvent *e;
+
+        for (guint b = 0; b < n; b++)
+          bufs[b] = strata_event_buffer_new ();
+        while (total < 30000)
+          {
+            guint b = g_rand_int_range (rand, 0, n), run = g_rand_int_range (rand, 1, 40);
+            guint other = g_rand_int_range (rand, 0, n);
+            gint64 near = ts[other] - g_rand_int_range (rand, 0, 5);
+
+            /* A run that starts at or a little before another buffer's time. */
+            ts[b] = MAX (ts[b], near);
+            for (guint i = 0; i < run; i++, total++)
+              {
+                StrataEvent ev;
+
+                ts[b] += g_rand_int_range (rand, 0, 3);
+                ev = make_event (ts[b], b, STRATA_EV_SCHED_SWITCH, b, counts[b]);
+                strata_event_buffer_append (bufs[b], &ev);
+                g_array_append_val (expected, ((Expected) { ts[b], b, counts[b]++ }));
+              }
+          }
+        for (guint b = 0; b < n; b++)
+          strata_event_buffer_seal (bufs[b]);
+        g_array_sort (expected, compare_expected);
+
+        merge = strata_event_merge_new (bufs, n);
+        if (ahead)
+          strata_event_merge_run_ahead (merge);
+        for (guint i = 0; i < expected->len; i++)
+          {
+            const Expected *x = &g_array_index (expected, Expected, i);
+
+            e = strata_event_merge_step (merge);
+            g_assert_nonnull (e);
+            g_assert_cmpint (e->ts, ==, x->ts);
+            g_assert_cmpint (e->f[0], ==, x->buffer);
+            g_assert_cmpint (e->f[1], ==, x->index);
+          }
+        g_assert_null (strata_event_merge_step (merge));
+        g_clear_pointer (&merge, strata_event_merge_free);
+        for (guint b = 0; b < n; b++)
+          strata_event_buffer_free (bufs[b]);
+      }
+}
+
 /* Stepping over unwanted kinds gives the wanted events exactly as a full read does: their
  * times (kept as deltas across the skipped ones), CPUs (changed on skipped ones) and fields,
  * from a cursor and from a merge. */
@@ -343,6 +427,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/event-buffer/round-trip", test_round_trip);
   g_test_add_func ("/event-buffer/merge", test_merge);
   g_test_add_func ("/event-buffer/run-ahead", test_run_ahead);
+  g_test_add_func ("/event-buffer/merge-order", test_merge_order);
   g_test_add_func ("/event-buffer/wanted", test_wanted);
   g_test_add_func ("/strtab/intern", test_strtab);
   g_test_add_func ("/event/kinds", test_kind_names);
