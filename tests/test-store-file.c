@@ -254,6 +254,47 @@ test_round_trip (void)
   assert_same (store, back);
 }
 
+/* Thread rows of two machines, in turn, named MACHINE/thread/TID (whose names the file keeps
+ * as their machine's prefix) or otherwise: read back, each gives its name and is found by it,
+ * and a name no row has is not found. */
+static void
+test_thread_names (void)
+{
+  static const struct { const char *name; gint64 number; } rows[] = {
+    { "m/thread/7", 7 }, { "vm/thread/7", 7 }, { "m/thread/8", 8 }, { "vm/thread/0042", 42 },
+    { "m/thread/9", 9 }, { "m/thread/10", 11 }, { "vm/thread/2147483647", G_MAXINT32 },
+  };
+  StrataStoreBuilder *b = strata_store_builder_new ();
+  g_autoptr(StrataStore) store = NULL;
+  g_autoptr(StrataStore) back = NULL;
+  g_autofree char *path = temp_path ("store");
+  int fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      StrataStateDesc d = { 0 };
+      guint r = strata_store_builder_add_row (b, rows[i].name, STRATA_ROW_THREAD, i % 2, rows[i].number);
+
+      d.state = STRATA_STATE_RUNNING;
+      d.machine = i % 2;
+      d.vcpu = d.tid = d.host_tid = d.irq = -1;
+      strata_store_builder_set (b, r, 100 + i, &d);
+    }
+  store = strata_store_builder_finish (b, 0, 1000);
+  back = save_and_load (store, NULL, fd, path);
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    {
+      g_assert_cmpstr (strata_store_row_name (back, r), ==, rows[r].name);
+      g_assert_cmpint (strata_store_find_row (back, rows[r].name), ==, r);
+      g_assert_cmpint (strata_store_row_number (back, r), ==, rows[r].number);
+    }
+  g_assert_cmpint (strata_store_find_row (back, "vm/thread/42"), ==, -1);
+  g_assert_cmpint (strata_store_find_row (back, "m/thread/11"), ==, -1);
+  g_assert_cmpint (strata_store_find_row (back, "x/thread/7"), ==, -1);
+  remove_temp (path);
+}
+
 /* A row long enough that its arrays and its summary each span several of the chunks that
  * checksums and checks go through, on the heap and spilled. */
 static void
@@ -999,6 +1040,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store-file/hash", test_hash);
   g_test_add_func ("/store-file/round-trip", test_round_trip);
+  g_test_add_func ("/store-file/thread-names", test_thread_names);
   g_test_add_func ("/store-file/spill", test_spill);
   g_test_add_func ("/store-file/long-row", test_long_row);
   g_test_add_func ("/store-file/spill-moves", test_spill_moves);

@@ -373,7 +373,8 @@ typedef struct
   gint64  w0;
   guint16 kind;
   guint8  id_mode;           /* StrataIdMode */
-  guint8  reserved;
+  guint8  name_tid;          /* 1: a thread row, and name is only the PREFIX of its name,
+                              * PREFIX "thread/" number (StoreRow's name_tid) */
   guint16 machine;
   guint8  wide;
   guint8  n_levels;
@@ -639,6 +640,8 @@ strata_store_write (StrataStore         *self,
                    g_new0 (guint8, MAX (n_rows, 1)), 0 };
   StoreMeta meta = { self->begin, self->end, self->n_changes, n_rows, self->n_descs, 0,
                      STRATA_STORE_SUMMARY_VERSION };
+  const char *last_prefix = NULL;
+  guint64 last_prefix_at = 0;
 
   for (guint r = 0; r < n_rows; r++)
     {
@@ -655,9 +658,20 @@ strata_store_write (StrataStore         *self,
       StoreRow *row = g_ptr_array_index (self->rows, r);
       FileRow *f = &table[r];
 
-      f->name = names->len;
-      g_byte_array_set_size (names, names->len + store_row_name_len (row) + 1);
-      store_row_name_write (row, (char *) names->data + f->name);
+      /* A machine's thread rows share their prefix, in the file as in memory. */
+      if (row->name_tid && row->name == last_prefix)
+        f->name = last_prefix_at;
+      else
+        {
+          f->name = names->len;
+          g_byte_array_append (names, (const guint8 *) row->name, strlen (row->name) + 1);
+        }
+      if (row->name_tid)
+        {
+          last_prefix = row->name;
+          last_prefix_at = f->name;
+        }
+      f->name_tid = row->name_tid;
       f->number = row->number;
       f->n = row->n;
       f->kind = row->kind;
@@ -1023,9 +1037,11 @@ read_row (ReadJob   *job,
 
   row->storage = STORE_MAPPED;
   if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n ||
-      f->id_mode > STRATA_IDS_24 || f->reserved != 0)
+      f->id_mode > STRATA_IDS_24 || f->name_tid > 1 ||
+      (f->name_tid && (f->kind != STRATA_ROW_THREAD || f->number <= 0 || f->number > G_MAXINT32)))
     return "a row out of bounds";
   row->name = (char *) name;
+  row->name_tid = f->name_tid;
   row->kind = f->kind;
   row->id_mode = f->id_mode;
   row->machine = f->machine;
@@ -1127,7 +1143,7 @@ read_worker (gpointer data)
             goto out;
           }
         memory += row_base_bytes (row) + row_times_bytes (row) + row_ids_bytes (row) + row_palette_bytes (row) +
-                  sizeof (StoreRow) + strlen (row->name) + 1 + store_row_pyramid_bytes (row);
+                  sizeof (StoreRow) + (row->name_tid ? 0 : strlen (row->name) + 1) + store_row_pyramid_bytes (row);
       }
 out:
   tally_flush (&tally);
@@ -1206,8 +1222,13 @@ strata_store_read (StrataSectionFile *file,
     return invalid (store, error, job.what);
   if (job.failed != 0)
     {
-      const char *name = ((StoreRow *) g_ptr_array_index (store->rows, job.failed - 1))->name;
-      g_autofree char *what = g_strdup_printf ("row %s: %s", name ? name : "?", job.what);
+      const StoreRow *row = g_ptr_array_index (store->rows, job.failed - 1);
+      g_autofree char *name = row->name != NULL ? g_malloc (store_row_name_len (row) + 1) : NULL;
+      g_autofree char *what = NULL;
+
+      if (name != NULL)
+        store_row_name_write (row, name);
+      what = g_strdup_printf ("row %s: %s", name ? name : "?", job.what);
 
       return invalid (store, error, what);
     }

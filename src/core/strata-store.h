@@ -424,7 +424,7 @@ void     strata_store_summarize  (StrataStore    *self,
  * must be written into the spill's own file, after strata_store_spill_get_size() bytes;
  * the writer reports write errors when finished.
  */
-#define STRATA_STORE_FORMAT_VERSION 4
+#define STRATA_STORE_FORMAT_VERSION 5
 #define STRATA_STORE_SUMMARY_VERSION 3
 
 void                strata_store_write          (StrataStore           *self,
