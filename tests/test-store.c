@@ -115,9 +115,9 @@ test_thread_row_tid (void)
 }
 
 /* Thread rows are found by name and give it back whole, whether their name is the usual
- * MACHINE/thread/TID (kept as its machine's prefix and the tid) or any other; of two rows of
- * one name, the later; nothing else of that shape is found. Through a second builder
- * absorbed, and a saved store read again (test-store-file), as well. */
+ * MACHINE/thread/TID (kept as its machine's prefix and the tid, or made from them) or any
+ * other; of two rows of one name, the later; nothing else of that shape is found. Through a
+ * second builder absorbed, and a saved store read again (test-store-file), as well. */
 static void
 test_thread_row_names (void)
 {
@@ -136,7 +136,7 @@ test_thread_row_names (void)
   StrataStateDesc running = desc (STRATA_STATE_RUNNING, 0, -1);
   guint ids[G_N_ELEMENTS (rows)];
   guint cpu = strata_store_builder_add_row (b, "m/cpu/0", STRATA_ROW_CPU, 0, 0);
-  guint offset;
+  guint offset, extra;
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
@@ -146,6 +146,8 @@ test_thread_row_names (void)
       ids[i] = strata_store_builder_add_row (to, rows[i].name, STRATA_ROW_THREAD, 0, rows[i].number);
       strata_store_builder_set (to, ids[i], 100 + i, &running);
     }
+  extra = strata_store_builder_add_thread_row (b, "m/", 0, 77);
+  strata_store_builder_set (b, extra, 50, &running);
   offset = strata_store_builder_absorb (b, other);
   ids[G_N_ELEMENTS (rows) - 2] += offset;
   ids[G_N_ELEMENTS (rows) - 1] += offset;
@@ -165,6 +167,10 @@ test_thread_row_names (void)
       g_assert_cmpint (strata_store_find_row (store, rows[i].name), ==, later);
     }
   g_assert_cmpint (strata_store_find_row (store, "m/thread/12"), ==, ids[7]);
+  /* Made from its prefix and tid. */
+  g_assert_cmpstr (strata_store_row_name (store, extra), ==, "m/thread/77");
+  g_assert_cmpint (strata_store_find_row (store, "m/thread/77"), ==, extra);
+  g_assert_cmpint (strata_store_row_number (store, extra), ==, 77);
   for (guint i = 0; i < G_N_ELEMENTS (absent); i++)
     g_assert_cmpint (strata_store_find_row (store, absent[i]), ==, -1);
 }

@@ -210,30 +210,12 @@ thread_state_id (Model       *model,
   return thread_state_intern (model, t, state, k);
 }
 
-/* @tid's thread row, "MACHINE/thread/TID": written by hand, as a switch-heavy set makes
- * hundreds of thousands of them and a printf costs more than the rest of the row. */
+/* @tid's thread row, "MACHINE/thread/TID". */
 static gint
 add_thread_row (Model  *model,
                 gint32  tid)
 {
-  gsize prefix_len = strlen (model->prefix);
-  g_autofree char *name = g_malloc (prefix_len + sizeof "thread/" - 1 + 11 + 1);
-  char digits[11], *p;
-  guint32 v = (guint32) tid;
-  guint n = 0;
-
-  g_assert (tid > 0);
-  do
-    digits[n++] = (char) ('0' + v % 10);
-  while ((v /= 10) != 0);
-  memcpy (name, model->prefix, prefix_len);
-  p = name + prefix_len;
-  memcpy (p, "thread/", sizeof "thread/" - 1);
-  p += sizeof "thread/" - 1;
-  while (n > 0)
-    *p++ = digits[--n];
-  *p = '\0';
-  return strata_store_builder_add_row (model->b, name, STRATA_ROW_THREAD, model->index, tid);
+  return (gint) strata_store_builder_add_thread_row (model->b, model->prefix, model->index, tid);
 }
 
 static void

@@ -404,6 +404,49 @@ strata_store_builder_free (StrataStoreBuilder *self)
   g_free (self);
 }
 
+/* A new row of @self, its name given (by row_alloc(), or after). */
+static guint
+row_add (StrataStoreBuilder *self,
+         StoreRow           *row,
+         StrataRowKind       kind,
+         guint16             machine,
+         gint64              number)
+{
+  row->id_mode = STRATA_IDS_16;
+  row->kind = kind;
+  row->machine = machine;
+  row->number = number;
+  g_ptr_array_add (self->rows, row);
+  return self->rows->len - 1;
+}
+
+/* A thread row of the name PREFIX "thread/" @number, the first @prefix_len bytes of @prefix
+ * being PREFIX: its name is only PREFIX, which the builder keeps once for all the rows that
+ * share it (a set of many short-lived threads has hundreds of thousands). */
+static guint
+thread_row_add (StrataStoreBuilder *self,
+                const char         *prefix,
+                gsize               prefix_len,
+                guint16             machine,
+                gint64              number)
+{
+  StoreRow *row = row_alloc (self, NULL);
+
+  if (self->thread_prefix == NULL || self->thread_prefix_len != prefix_len ||
+      memcmp (self->thread_prefix, prefix, prefix_len) != 0)
+    {
+      char *copy = names_alloc (self, prefix_len + 1, 1);
+
+      memcpy (copy, prefix, prefix_len);
+      copy[prefix_len] = '\0';
+      self->thread_prefix = copy;
+      self->thread_prefix_len = prefix_len;
+    }
+  row->name = (char *) self->thread_prefix;
+  row->name_tid = TRUE;
+  return row_add (self, row, STRATA_ROW_THREAD, machine, number);
+}
+
 guint
 strata_store_builder_add_row (StrataStoreBuilder *self,
                               const char         *name,
@@ -411,35 +454,22 @@ strata_store_builder_add_row (StrataStoreBuilder *self,
                               guint16             machine,
                               gint64              number)
 {
-  StoreRow *row;
   gsize prefix_len;
 
-  /* A thread row's name is mostly its machine's prefix and its tid, the row's number: the
-   * prefix is kept once (a set of many short-lived threads has hundreds of thousands). */
   if (kind == STRATA_ROW_THREAD && thread_name_prefix (name, number, &prefix_len))
-    {
-      row = row_alloc (self, NULL);
-      if (self->thread_prefix == NULL || self->thread_prefix_len != prefix_len ||
-          memcmp (self->thread_prefix, name, prefix_len) != 0)
-        {
-          char *prefix = names_alloc (self, prefix_len + 1, 1);
+    return thread_row_add (self, name, prefix_len, machine, number);
+  return row_add (self, row_alloc (self, name), kind, machine, number);
+}
 
-          memcpy (prefix, name, prefix_len);
-          prefix[prefix_len] = '\0';
-          self->thread_prefix = prefix;
-          self->thread_prefix_len = prefix_len;
-        }
-      row->name = (char *) self->thread_prefix;
-      row->name_tid = TRUE;
-    }
-  else
-    row = row_alloc (self, name);
-  row->id_mode = STRATA_IDS_16;
-  row->kind = kind;
-  row->machine = machine;
-  row->number = number;
-  g_ptr_array_add (self->rows, row);
-  return self->rows->len - 1;
+guint
+strata_store_builder_add_thread_row (StrataStoreBuilder *self,
+                                     const char         *prefix,
+                                     guint16             machine,
+                                     gint32              tid)
+{
+  g_return_val_if_fail (tid > 0, G_MAXUINT);
+
+  return thread_row_add (self, prefix, strlen (prefix), machine, tid);
 }
 
 /* Interning @key (its reserved field 0) of index_hash() @h, past the cache. */

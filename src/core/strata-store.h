@@ -179,6 +179,12 @@ guint               strata_store_builder_add_row (StrataStoreBuilder    *self,
                                                   StrataRowKind          kind,
                                                   guint16                machine,
                                                   gint64                 number);
+/* The thread row of @tid (> 0) of @machine, named @prefix "thread/" @tid: as add_row() with
+ * that name, without writing it out. */
+guint               strata_store_builder_add_thread_row (StrataStoreBuilder *self,
+                                                         const char         *prefix,
+                                                         guint16             machine,
+                                                         gint32              tid);
 /* Appends a change; times must not decrease within a row, and lie in STRATA_TIME_MIN ..
  * STRATA_TIME_MAX (strata-time.h), as must the range given to finish(). Equal descriptions
  * merge, and a change at the time of the row's last change replaces it. */
