@@ -255,11 +255,10 @@ names_alloc (StrataStoreBuilder *self,
   return p;
 }
 
-/* A new row of @self, zeroed, and the copy of @name it keeps (no name for NULL, which the
- * caller then gives it): from blocks of rows and of names
- * that the builder, and then its store, own. A switch-heavy set makes hundreds of thousands
- * of rows: one aligned allocation each costs a third of the row again, and its name's
- * allocation half of the name. */
+/* A new row of @self, zeroed, and the copy of @name it keeps (none for NULL: the caller names
+ * it): from blocks of rows and of names that the builder, and then its store, own. A
+ * switch-heavy set makes hundreds of thousands of rows: one aligned allocation each costs a
+ * third of the row again, and its name's allocation half of the name. */
 static StoreRow *
 row_alloc (StrataStoreBuilder *self,
            const char         *name)
@@ -280,7 +279,11 @@ row_alloc (StrataStoreBuilder *self,
     }
   row = self->rows_next++;
   if (name != NULL)
-    row->name = memcpy (names_alloc (self, strlen (name) + 1, 1), name, strlen (name) + 1);
+    {
+      gsize len = strlen (name) + 1;
+
+      row->name = memcpy (names_alloc (self, len, 1), name, len);
+    }
   return row;
 }
 
