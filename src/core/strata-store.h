@@ -374,6 +374,8 @@ const gint            *strata_store_pcpu_rows   (StrataStore *self,
  * walk over the thread rows (hundreds of thousands in a set of many short-lived threads). */
 const gint            *strata_store_shown_rows  (StrataStore *self,
                                                  guint       *n_rows);
+/* The store's, for as long as it lives: a thread row's is written out the first time it is
+ * asked for (it keeps only its machine's prefix and its tid). */
 const char            *strata_store_row_name    (StrataStore *self,
                                                  guint        row);
 StrataRowKind          strata_store_row_kind    (StrataStore *self,
