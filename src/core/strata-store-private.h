@@ -534,6 +534,13 @@ void     _strata_store_names_init     (StrataStore           *self);
 void     _strata_store_names_add      (StrataStore           *self,
                                        guint32                entry);
 void     _strata_store_names_later    (StrataStore           *self);
+/* Frees the index of names and what finds thread rows (strata-store-names.c). */
+void     _strata_store_names_clear    (StrataStore           *self);
+/* Whether @name is PREFIX "thread/" @number, @number a tid written as a kernel's: then
+ * *@prefix_len is the length of PREFIX, all a thread row keeps of its name. */
+gboolean store_thread_name_prefix     (const char            *name,
+                                       gint64                 number,
+                                       gsize                 *prefix_len);
 /* A row's name: its length without the NUL, and written whole into @out (that length and
  * one more). */
 gsize    store_row_name_len           (const StoreRow        *row);
