@@ -92,7 +92,7 @@ same_desc (StrataAnalysis        *a,
 {
   return x->state == y->state && x->machine == y->machine && x->vcpu == y->vcpu && x->tid == y->tid &&
          x->host_tid == y->host_tid && same_string (a, x->comm, b, y->comm) &&
-         same_string (a, x->host_comm, b, y->host_comm);
+         same_string (a, strata_analysis_host_thread_name (a, x), b, strata_analysis_host_thread_name (b, y));
 }
 
 static void

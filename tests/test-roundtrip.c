@@ -327,8 +327,8 @@ assert_same_analyses (StrataAnalysis *a,
           g_assert_cmpint (ia.desc->host_tid, ==, ib.desc->host_tid);
           g_assert_cmpstr (strata_analysis_string (a, ia.desc->comm), ==,
                            strata_analysis_string (b, ib.desc->comm));
-          g_assert_cmpstr (strata_analysis_string (a, ia.desc->host_comm), ==,
-                           strata_analysis_string (b, ib.desc->host_comm));
+          g_assert_cmpstr (strata_analysis_string (a, strata_analysis_host_thread_name (a, ia.desc)), ==,
+                           strata_analysis_string (b, strata_analysis_host_thread_name (b, ib.desc)));
         }
     }
 

@@ -743,7 +743,7 @@ print_interval (StrataAnalysis       *analysis,
           strata_json_key (json, "host_tid");
           strata_json_int (json, d->host_tid);
           strata_json_key (json, "host_comm");
-          strata_json_string (json, strata_analysis_string (analysis, d->host_comm));
+          strata_json_string (json, strata_analysis_string (analysis, strata_analysis_host_thread_name (analysis, d)));
         }
       strata_json_end_object (json);
     }

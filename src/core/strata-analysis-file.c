@@ -702,7 +702,7 @@ check_worker (gpointer data)
         const StrataStateDesc *desc = strata_store_desc (store, d);
 
         if (!machine_ok (job->self, desc->machine) || desc->comm >= job->n_strings ||
-            desc->host_comm >= job->n_strings || desc->detail >= job->n_strings)
+            desc->detail >= job->n_strings)
           {
             g_atomic_int_set (&job->bad, TRUE);
             break;

@@ -39,7 +39,6 @@ fused_id (StrataStoreBuilder    *hb,
   if (slot->host_id == host_id && slot->guest_id == guest_id)
     return slot->fused;
   d.host_tid = host->tid;
-  d.host_comm = host->comm;
   if (guest_id != G_MAXUINT32)
     {
       const StrataStateDesc *gd = strata_store_builder_desc (gb, guest_id);

@@ -324,7 +324,6 @@ vcpu_state_intern (Model       *model,
   d.tid = t->tid;
   d.comm = t->name;
   d.host_tid = t->tid;
-  d.host_comm = t->name;
   d.irq = -1;
   id = strata_store_builder_intern (model->b, &d);
   if (k != 0)

@@ -607,6 +607,36 @@ strata_analysis_find_thread (StrataAnalysis *self,
   return NULL;
 }
 
+/**
+ * strata_analysis_host_thread_name:
+ *
+ * The name (a string id, 0 when unknown) of @desc's host thread (`host_tid`), the vCPU
+ * thread of a guest's interval, on the host of @desc's VM: the last its host's model saw,
+ * which a vCPU thread has from before it first enters the guest.
+ */
+guint32
+strata_analysis_host_thread_name (StrataAnalysis        *self,
+                                  const StrataStateDesc *desc)
+{
+  gint host = self->host;
+  const StrataThreadInfo *info;
+
+  g_return_val_if_fail (self != NULL && desc != NULL, 0);
+
+  if (desc->host_tid < 0)
+    return 0;
+  if (desc->machine < self->machines->len)
+    {
+      const StrataMachine *vm = g_ptr_array_index (self->machines, desc->machine);
+
+      if (vm->parent >= 0)
+        host = vm->parent;
+    }
+  if (host < 0 || (info = strata_analysis_find_thread (self, host, desc->host_tid)) == NULL)
+    return 0;
+  return info->name;
+}
+
 static void
 phase_done (const StrataAnalysisOptions *options,
             const char                  *phase)

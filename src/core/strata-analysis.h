@@ -213,6 +213,8 @@ const StrataThreadInfo *
                 strata_analysis_find_thread        (StrataAnalysis *self,
                                                     guint           machine,
                                                     gint32          tid);
+guint32         strata_analysis_host_thread_name   (StrataAnalysis        *self,
+                                                    const StrataStateDesc *desc);
 
 /* The guests of a host, in machine order:
  *

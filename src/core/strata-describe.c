@@ -388,7 +388,7 @@ append_vcpu (GString              *text,
 {
   const StrataStateDesc *d = iv->desc;
   const StrataPreemption *p = strata_describe_find_preemption (analysis, d->machine, d->vcpu, iv->start);
-  g_autofree char *host = thread_name (analysis, d->host_comm, d->host_tid);
+  g_autofree char *host = thread_name (analysis, strata_analysis_host_thread_name (analysis, d), d->host_tid);
   StrataInterval guest;
   gint64 pcpu;
 
@@ -480,7 +480,8 @@ append_vcpu (GString              *text,
     }
   if (analysis->host >= 0)
     /* Translators: the host thread that runs a vCPU */
-    append_process (text, analysis, _("Host thread"), analysis->host, d->host_tid, d->host_comm);
+    append_process (text, analysis, _("Host thread"), analysis->host, d->host_tid,
+                    strata_analysis_host_thread_name (analysis, d));
   else
     g_string_append_printf (text, "%s: %s\n", _("Host thread"), host);
 }
@@ -547,7 +548,7 @@ strata_describe_interval (StrataAnalysis       *analysis,
         }
       if (d->host_tid >= 0)
         append_process (text, analysis, _("Host thread"), strata_store_row_machine (store, row), d->host_tid,
-                        d->host_comm);
+                        strata_analysis_host_thread_name (analysis, d));
     }
   else
     {

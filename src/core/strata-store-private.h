@@ -307,7 +307,7 @@ store_desc_hash (gconstpointer p)
   const StrataStateDesc *d = p;
 
   return d->state ^ (d->machine << 5) ^ ((guint) d->vcpu * 31u) ^ ((guint) d->tid * 2654435761u) ^
-         (d->comm * 40503u) ^ ((guint) d->host_tid * 97u) ^ (d->host_comm * 13u) ^
+         (d->comm * 40503u) ^ ((guint) d->host_tid * 97u) ^
          ((guint) d->irq * 769u) ^ (d->detail * 2246822519u);
 }
 

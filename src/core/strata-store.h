@@ -82,8 +82,10 @@ const char *strata_softirq_vector_name (gint64 vector);
 /*
  * What a row is doing over one interval. Interned: rows store a 32-bit id per change.
  * On a pCPU row inside a guest, machine/vcpu/tid/comm describe the guest (its thread when the
- * guest was traced) and host_tid/host_comm the host's vCPU thread. On a thread row, tid is -1:
- * the row is the thread's (see StrataInterval).
+ * guest was traced) and host_tid the host's vCPU thread, whose name
+ * strata_analysis_host_thread_name() gives (not kept here: it would make the description 4
+ * bytes larger, and a switch-heavy set has over a million of them). On a thread row, tid is
+ * -1: the row is the thread's (see StrataInterval).
  * What a CPU or thread is in, the user's first question about it, is part of it: the
  * syscall's name (detail) in state syscall; on CPU rows the IRQ line (irq) and its handler's
  * name (detail) in state irq, the vector (irq) in state softirq. A change of them starts an
@@ -98,12 +100,11 @@ typedef struct
   gint32  tid;           /* -1: none */
   guint32 comm;          /* string id, 0: none */
   gint32  host_tid;      /* -1: none */
-  guint32 host_comm;
   gint32  irq;           /* CPU rows in state irq or softirq: the line or vector; else -1 */
   guint32 detail;        /* string id, 0: none: the syscall's name, or the IRQ handler's */
 } StrataStateDesc;
 
-G_STATIC_ASSERT (sizeof (StrataStateDesc) == 32);
+G_STATIC_ASSERT (sizeof (StrataStateDesc) == 28);
 
 /* A row after its machine's trace ended: no interval to report or draw. */
 static inline gboolean
@@ -432,7 +433,7 @@ void     strata_store_summarize  (StrataStore    *self,
  * must be written into the spill's own file, after strata_store_spill_get_size() bytes;
  * the writer reports write errors when finished.
  */
-#define STRATA_STORE_FORMAT_VERSION 5
+#define STRATA_STORE_FORMAT_VERSION 6
 #define STRATA_STORE_SUMMARY_VERSION 3
 
 void                strata_store_write          (StrataStore           *self,
