@@ -404,6 +404,14 @@ test_describe_vcpu (void)
   g_assert_true (g_str_has_prefix (guest, "CPU 0 of host\n"));
   g_assert_nonnull (strstr (guest, "State: guest mode of vCPU 0 of host/vm-500\n"));
   g_assert_nonnull (strstr (guest, "Host thread: qemu-system-x86 (500), thread CPU 0/KVM (501)\n"));
+  /* Its host thread's name is the host's, found by its tid; a host thread has none. */
+  g_assert_true (strata_store_lookup (analysis->store, pcpu, begin + 5000, &iv));
+  g_assert_cmpint (iv.desc->host_tid, ==, 501);
+  g_assert_cmpstr (strata_analysis_string (analysis, strata_analysis_host_thread_name (analysis, iv.desc)), ==,
+                   "CPU 0/KVM");
+  g_assert_true (strata_store_lookup (analysis->store, pcpu, begin + 20000, &iv));
+  g_assert_cmpint (iv.desc->host_tid, ==, -1);
+  g_assert_cmpuint (strata_analysis_host_thread_name (analysis, iv.desc), ==, 0);
 
   /* The labels drawn in those intervals say the same. */
   g_assert_true (strata_store_lookup (analysis->store, vcpu, begin + 20000, &iv));
