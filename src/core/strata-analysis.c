@@ -618,11 +618,12 @@ guint32
 strata_analysis_host_thread_name (StrataAnalysis        *self,
                                   const StrataStateDesc *desc)
 {
-  gint host = self->host;
   const StrataThreadInfo *info;
+  gint host;
 
   g_return_val_if_fail (self != NULL && desc != NULL, 0);
 
+  host = self->host;
   if (desc->host_tid < 0)
     return 0;
   if (desc->machine < self->machines->len)
