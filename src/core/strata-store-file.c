@@ -1036,7 +1036,7 @@ read_row (ReadJob   *job,
   guint64 max_n = strata_section_file_size (file) / sizeof (guint32);
 
   row->storage = STORE_MAPPED;
-  if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > max_n ||
+  if (name == NULL || f->kind > STRATA_ROW_THREAD || f->wide > 1 || f->n > MIN (max_n, STORE_ROW_MAX) ||
       f->id_mode > STRATA_IDS_24 || f->name_tid > 1 ||
       (f->name_tid && (f->kind != STRATA_ROW_THREAD || f->number <= 0 || f->number > G_MAXINT32)))
     return "a row out of bounds";

@@ -91,16 +91,18 @@ typedef struct
   };
   gpointer       ids;          /* read through store_row_id(): 16 bits a change but in
                                 * STRATA_IDS_24 and STRATA_IDS_32 */
-  guint64        n;
-  guint64        cap;
-  guint8         id_mode;      /* StrataIdMode */
-  guint8         id_flags;     /* StoreIdFlags */
-  guint8         storage;      /* StoreStorage of base, off (or wide) and ids */
-  guint8         kind;         /* StrataRowKind */
-  guint16        machine;
-  guint8         name_tid;     /* a thread row named PREFIX "thread/" TID: its name is only
+  /* Two words: a row of a trillion changes (STORE_ROW_MAX) would need terabytes, and a
+   * switch-heavy set has hundreds of thousands of rows, 8 bytes less each. */
+  guint64        n        : 40;
+  guint64        id_mode  : 4; /* StrataIdMode */
+  guint64        id_flags : 4; /* StoreIdFlags */
+  guint64        storage  : 4; /* StoreStorage of base, off (or wide) and ids */
+  guint64        kind     : 4; /* StrataRowKind */
+  guint64        name_tid : 1; /* a thread row named PREFIX "thread/" TID: its name is only
                                 * the PREFIX, which the machine's thread rows share, and its
                                 * number is the TID (store_row_name_len()) */
+  guint64        cap      : 40;
+  guint64        machine  : 16;
   char          *name;
   gint64         number;
   StoreSummary  *summary;      /* g_once: NULL until the row is summarized */
@@ -113,7 +115,9 @@ typedef struct
 /* A switch-heavy set has hundreds of thousands of thread rows: what only some rows need is
  * elsewhere (their summary, their builder's spill). A builder's rows lie in blocks of their
  * own (row_alloc()), so that rows written by different threads share no cache line. */
-G_STATIC_ASSERT (sizeof (StoreRow) == 80);
+G_STATIC_ASSERT (sizeof (StoreRow) == 72);
+
+#define STORE_ROW_MAX ((G_GUINT64_CONSTANT (1) << 40) - 1)
 
 #define STORE_BLOCK_BITS 8
 #define STORE_BLOCK (1u << STORE_BLOCK_BITS)

@@ -202,7 +202,7 @@ row_relocate (StoreRow         *row,
   gsize before = store_row_heap_bytes (row);
   guint8 *ids, *times, *base = NULL;
 
-  cap = MAX (cap, 1);
+  cap = CLAMP (cap, 1, STORE_ROW_MAX);
   if (storage == STORE_HEAP)
     {
       guint8 *p = g_malloc (heap_size (wide, cap, id_size));
@@ -366,6 +366,9 @@ store_row_resize (StoreRow         *row,
 {
   gsize before = store_row_heap_bytes (row);
 
+  /* Terabytes, which no set reaches: but a count is never let wrap. */
+  if (G_UNLIKELY (cap > STORE_ROW_MAX))
+    g_error ("a row of more than %" G_GUINT64_FORMAT " changes", STORE_ROW_MAX);
   if (row->storage == STORE_PACKED)
     {
       row_relocate (row, spill, STORE_HEAP, cap);
@@ -418,7 +421,7 @@ store_row_try_reserve (StoreRow *row,
 {
   gpointer base, off, ids;
 
-  if (row->storage != STORE_HEAP || row->n > 0 || cap <= row->cap)
+  if (row->storage != STORE_HEAP || row->n > 0 || cap <= row->cap || cap > STORE_ROW_MAX)
     return FALSE;
   /* Its arrays apart, as for any large row: what it does not use goes at its end without a
    * move. */
@@ -780,7 +783,7 @@ strata_store_row_push (StoreRow         *row,
   if (!store_row_ids_fit (row, id))
     store_row_widen_ids_for (row, spill, id);
   if (n == row->cap)
-    store_row_resize (row, spill, MAX (16, row->cap + row->cap / 2));
+    store_row_resize (row, spill, MAX (16, MIN (row->cap + row->cap / 2, MAX (STORE_ROW_MAX, row->cap + 1))));
   if (row->base != NULL)
     {
       if ((n & (STORE_BLOCK - 1)) == 0)

@@ -267,10 +267,10 @@ row_alloc (StrataStoreBuilder *self,
   if (self->rows_next == self->rows_end)
     {
       /* Growing blocks: most builders hold a few rows, the largest hundreds of thousands.
-       * Four rows are a whole number of cache lines. */
-      guint n = (CLAMP (self->rows->len, 4, 512) + 3) & ~3u;
+       * Eight rows are a whole number of cache lines. */
+      guint n = (CLAMP (self->rows->len, 8, 512) + 7) & ~7u;
 
-      G_STATIC_ASSERT (4 * sizeof (StoreRow) % 64 == 0);
+      G_STATIC_ASSERT (8 * sizeof (StoreRow) % 64 == 0);
 
       self->rows_next = g_aligned_alloc0 (n, sizeof (StoreRow), 64);
       self->rows_end = self->rows_next + n;
