@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "strata-analysis.h"
 #include "strata-decoder.h"
 #include "strata-staging.h"
 #include "strata-trace-loader.h"
@@ -607,6 +608,91 @@ test_paths (void)
   test_rm_tree (tmp);
 }
 
+/* A stream file cut short in the middle of the set: its CPU, and the thread it ran, are
+ * unknown from the end of its last packet read, not in the state they were last seen in;
+ * its other CPU, whole, goes on to the end. */
+static void
+test_truncated_stream (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *copy = g_build_filename (tmp, "demo", NULL);
+  g_autofree char *file = g_build_filename (copy, "server1", "channel0_1", NULL);
+  g_autofree char *guest = g_build_filename (copy, "server1", NULL);
+  const char *paths[] = { copy, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  StrataStore *store;
+  StrataTrace *trace;
+  StrataStream *cut = NULL;
+  StrataInterval iv, before;
+  GStatBuf st;
+  gint64 end;
+  gint row;
+
+  if (g_getenv ("STRATA_DEMO_DIR") == NULL)
+    {
+      g_test_skip ("no demo set");
+      return;
+    }
+  test_copy_tree (g_getenv ("STRATA_DEMO_DIR"), copy);
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (truncate (file, st.st_size / 2), ==, 0);
+
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (test_errors_contain (set->errors, "channel0_1", "damaged or truncated"));
+  trace = test_find_trace (set, guest);
+  g_assert_nonnull (trace);
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, s);
+
+      if (stream->cut_ns == 0)
+        continue;
+      g_assert_null (cut);
+      cut = stream;
+    }
+  g_assert_nonnull (cut);
+  g_assert_cmpuint (cut->cpu, ==, 1);
+  /* Past its last event (its last packet ends later), well before the trace's end. */
+  g_assert_cmpint (cut->cut_ns, >=, cut->end_ns);
+  g_assert_cmpint (cut->cut_ns, <, trace->end_ns - 500 * G_GINT64_CONSTANT (1000000));
+
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  store = analysis->store;
+  end = strata_store_end (store);
+
+  /* The cut CPU: unknown from the cut to the end, after what it was last seen doing. */
+  row = strata_store_find_row (store, "server1/cpu/1");
+  g_assert_cmpint (row, >=, 0);
+  g_assert_true (strata_store_lookup (store, row, end - 1000, &iv));
+  g_assert_true (strata_state_desc_is_gap (iv.desc));
+  g_assert_cmpint (iv.start, <, end - 500 * G_GINT64_CONSTANT (1000000));
+  g_assert_true (strata_store_lookup (store, row, iv.start - 1, &before));
+  g_assert_false (strata_state_desc_is_gap (before.desc));
+  g_assert_cmpint (before.desc->state, !=, STRATA_STATE_UNKNOWN);
+  /* Its thread then: unknown too, not running on. */
+  if (before.desc->tid > 0)
+    {
+      g_autofree char *name = g_strdup_printf ("server1/thread/%d", before.desc->tid);
+      gint thread_row = strata_store_find_row (store, name);
+      StrataInterval t;
+
+      g_assert_cmpint (thread_row, >=, 0);
+      g_assert_true (strata_store_lookup (store, thread_row, iv.start, &t));
+      g_assert_cmpint (t.desc->state, ==, STRATA_STATE_UNKNOWN);
+    }
+
+  /* The other CPU goes on. */
+  row = strata_store_find_row (store, "server1/cpu/0");
+  g_assert_true (strata_store_lookup (store, row, iv.start + 1000, &iv));
+  g_assert_false (strata_state_desc_is_gap (iv.desc));
+
+  test_rm_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -629,6 +715,7 @@ main (int   argc,
   g_test_add_func ("/robust/staging-signals", test_staging_signals);
   g_test_add_func ("/robust/staging-failures", test_staging_failures);
   g_test_add_func ("/robust/paths", test_paths);
+  g_test_add_func ("/robust/truncated-stream", test_truncated_stream);
   status = g_test_run ();
   if (!g_test_subprocess ())
     {

@@ -913,6 +913,18 @@ start_cpu (Model  *model,
 }
 
 static int
+compare_cut (gconstpointer a,
+             gconstpointer b,
+             gpointer      data)
+{
+  GArray *cpus = data;
+  gint64 ta = g_array_index (cpus, Cpu, *(const guint *) a).cut_ts;
+  gint64 tb = g_array_index (cpus, Cpu, *(const guint *) b).cut_ts;
+
+  return (ta > tb) - (ta < tb);
+}
+
+static int
 compare_start (gconstpointer a,
                gconstpointer b,
                gpointer      data)
@@ -942,6 +954,68 @@ cpu_starts (Model *model)
   return starts;
 }
 
+/* The CPUs with a stream cut short, in the order of their cuts (cpu_starts()' order). */
+static GArray *
+cpu_cuts (Model *model)
+{
+  StrataTrace *trace = model->machine->trace;
+  GArray *cuts = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < trace->streams->len; i++)
+    {
+      const StrataStream *stream = g_ptr_array_index (trace->streams, i);
+
+      /* A CPU with no event has no row to cut. */
+      if (stream->cut_ns > 0 && stream->cpu < model->cpus->len && strata_time_in_range (stream->cut_ns))
+        {
+          Cpu *c = &g_array_index (model->cpus, Cpu, stream->cpu);
+
+          if (c->cut_ts == G_MAXINT64)
+            g_array_append_val (cuts, stream->cpu);
+          c->cut_ts = MIN (c->cut_ts, stream->cut_ns);
+        }
+    }
+  g_array_sort_with_data (cuts, compare_cut, model->cpus);
+  return cuts;
+}
+
+/* A stream of @cpu was cut short at @ts (host time): from then on nothing is known of the
+ * CPU, its thread, its handlers, or the vCPU it ran, which its later events (of its other
+ * streams, if any) do not make known again: each of those rows is unknown from there. */
+static void
+cut_cpu (Model *model,
+         guint  cpu,
+         gint64 ts)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+  guint32 gap = gap_id (model);
+
+  if (c->tid > 0)
+    {
+      Thread *t = get_thread (model, c->tid);
+
+      if (t->cpu == (gint) cpu)
+        {
+          t->cpu = -1;
+          t->in_guest = FALSE;
+          thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
+          if (t->vm >= 0)
+            vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
+        }
+    }
+  if (c->irq_depth > 0 && c->irq >= 0)
+    irq_set (model, irq_row (model, c->irq, FALSE, cpu), FALSE, FALSE, ts, -1, 0);
+  if (c->softirq_depth > 0 && c->softirq >= 0)
+    irq_set (model, irq_row (model, c->softirq, TRUE, cpu), TRUE, FALSE, ts, -1, 0);
+  c->in_guest = FALSE;
+  c->tid = -1;
+  c->irq_depth = c->softirq_depth = 0;
+  if (c->row >= 0)
+    strata_store_builder_set_id_fast (model->b, c->row, ts, gap);
+  if (c->pcpu_row >= 0)
+    strata_store_builder_set_id_fast (model->b, c->pcpu_row, ts, gap);
+}
+
 /* Whether @trace recorded wakeups at all: without them, no wakeup between a switch-out and
  * the next switch-in proves nothing. */
 static gboolean
@@ -963,8 +1037,10 @@ _strata_analysis_run_model (Model *model)
   StrataStrtab *strings = a->pub->set->strings;
   g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
   g_autoptr(GArray) starts = cpu_starts (model);
-  guint next_start = 0;
+  g_autoptr(GArray) cuts = cpu_cuts (model);
+  guint next_start = 0, next_cut = 0;
   gint64 next_start_ts = starts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (starts, guint, 0)).start_ts : G_MAXINT64;
+  gint64 next_cut_ts = cuts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (cuts, guint, 0)).cut_ts : G_MAXINT64;
   const StrataEvent *e, *batch = NULL;
   guint n_batch = 0, taken = 0;
   guint64 n = 0;
@@ -1012,6 +1088,18 @@ _strata_analysis_run_model (Model *model)
 
       /* The decoder leaves out times outside the range; a set made otherwise may not. */
       if (!strata_time_in_range (e->ts) || (c = model_cpu (model, e->cpu)) == NULL)
+        continue;
+      /* Cut CPUs go unknown right after their last known time, before any later event. */
+      while (G_UNLIKELY (e->ts > next_cut_ts))
+        {
+          guint cpu = g_array_index (cuts, guint, next_cut++);
+
+          cut_cpu (model, cpu, to_host (model, next_cut_ts));
+          next_cut_ts = next_cut < cuts->len ? g_array_index (model->cpus, Cpu, g_array_index (cuts, guint, next_cut)).cut_ts
+                                             : G_MAXINT64;
+          c = &g_array_index (model->cpus, Cpu, e->cpu);
+        }
+      if (G_UNLIKELY (e->ts > c->cut_ts))
         continue;
       /* CPUs start in time order with the rest, at their first event of any kind. */
       while (G_UNLIKELY (e->ts >= next_start_ts))
@@ -1254,6 +1342,15 @@ _strata_analysis_run_model (Model *model)
   while (next_start < starts->len)
     start_cpu (model, g_array_index (starts, guint, next_start++));
   end = to_host (model, strata_time_clamp (model->machine->trace->end_ns));
+  /* Cuts after the last event of the trace are none. */
+  for (; next_cut < cuts->len; next_cut++)
+    {
+      guint cpu = g_array_index (cuts, guint, next_cut);
+      gint64 at = to_host (model, g_array_index (model->cpus, Cpu, cpu).cut_ts);
+
+      if (at < end)
+        cut_cpu (model, cpu, at);
+    }
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     if (g_array_index (model->cpus, Cpu, cpu).in_guest)
       exit_guest (model, cpu, end);

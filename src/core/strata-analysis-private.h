@@ -164,6 +164,8 @@ typedef struct
   /* What the trace proves about the time before the CPU's first switch (the scan finds it):
    * who ran from its first event, and the handlers open then, outermost first. */
   gint64  start_ts;         /* its first event, own clock; G_MAXINT64: none */
+  gint64  cut_ts;           /* own clock: a stream of it was cut short there (StrataStream's
+                             * cut_ns), and nothing after is known; G_MAXINT64: none */
   gint32  start_tid;        /* -1 unknown */
   guint32 start_comm;
   guint8  n_start_irqs;

@@ -692,8 +692,14 @@ strata_range_stats_to_text (StrataRangeStats *stats,
           g_autofree char *user = share (v->guest_ns[STRATA_GUEST_USER], v->ns[STRATA_STATE_RUNNING]);
           g_autofree char *kernel = share (v->guest_ns[STRATA_GUEST_KERNEL], v->ns[STRATA_STATE_RUNNING]);
           g_autofree char *idle = share (v->guest_ns[STRATA_GUEST_IDLE], v->ns[STRATA_STATE_RUNNING]);
+          g_autofree char *other = share (v->guest_ns[STRATA_GUEST_OTHER], v->ns[STRATA_STATE_RUNNING]);
 
-          g_string_append_printf (out, _("%26s running: guest user %s, kernel %s, idle %s\n"), "", user, kernel, idle);
+          /* Guest mode its trace says nothing of (it was cut short, say): not left to guess. */
+          if (v->guest_ns[STRATA_GUEST_OTHER] * 1000 >= v->ns[STRATA_STATE_RUNNING])
+            g_string_append_printf (out, _("%26s running: guest user %s, kernel %s, idle %s, not known %s\n"), "", user,
+                                    kernel, idle, other);
+          else
+            g_string_append_printf (out, _("%26s running: guest user %s, kernel %s, idle %s\n"), "", user, kernel, idle);
         }
     }
   if (stats->pcpus->len > 0)

@@ -223,6 +223,7 @@ _strata_analysis_ensure_cpus (Model *model,
       c->row = -1;
       c->pcpu_row = -1;
       c->start_ts = G_MAXINT64;
+      c->cut_ts = G_MAXINT64;
       c->start_tid = -1;
       c->irq = -1;
       c->softirq = -1;

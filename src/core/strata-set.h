@@ -31,6 +31,9 @@ typedef struct
   GArray            *losses;      /* StrataLoss, in time order */
   gint64             begin_ns;    /* first and last event of any kind; 0 when none */
   gint64             end_ns;
+  gint64             cut_ns;      /* its file is damaged or truncated and the rest of it left
+                                   * out: what its CPU did after this (the end of the last
+                                   * packet read) is not known; 0 when whole */
   StrataEventBuffer *buffer;      /* the events of kinds Strata understands */
 } StrataStream;
 

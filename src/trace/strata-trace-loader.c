@@ -166,6 +166,52 @@ collect_trace (StrataTrace *trace,
     }
 }
 
+/* The stream file of @stream: the file its port is named after (see the decoder). */
+static gboolean
+stream_has_file (const StrataStream *stream,
+                 const char         *file)
+{
+  const char *bar = strrchr (stream->name, '|');
+  g_autofree char *path = bar != NULL ? g_strstrip (g_strdup (bar + 1)) : NULL;
+  g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
+
+  return base != NULL && strcmp (base, file) == 0;
+}
+
+/* Streams whose file was cut short, damaged or truncated with no packet found after: the
+ * time past their last packet read is not known, and must not pass for the state their CPU
+ * was last seen in. */
+static void
+mark_cut_streams (StrataTrace            *trace,
+                  const StrataTraceCheck *check)
+{
+  for (guint s = 0; check != NULL && check->tsdl != NULL && s < check->streams->len; s++)
+    {
+      const StrataStreamCheck *file = g_ptr_array_index (check->streams, s);
+      gint64 end = 0;
+
+      if (file->lost_from == G_MAXUINT64 || file->packets == NULL)
+        continue;
+      for (guint p = 0; p < file->packets->len; p++)
+        {
+          const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
+          gint64 ns;
+
+          if (packet->sound && packet->has_ts && packet->offset < file->lost_from &&
+              strata_tsdl_cycles_to_ns (check->tsdl, packet->stream_class, packet->ts_end, &ns))
+            end = MAX (end, ns);
+        }
+      for (guint i = 0; i < trace->streams->len; i++)
+        {
+          StrataStream *stream = g_ptr_array_index (trace->streams, i);
+
+          /* No packet end: its last event is the last that is known. */
+          if (stream_has_file (stream, file->file))
+            stream->cut_ns = MAX (MAX (end, stream->end_ns), 1);
+        }
+    }
+}
+
 static char *
 summarize_errors (GPtrArray *errors)
 {
@@ -429,6 +475,8 @@ strata_trace_load (const char * const      *paths,
           g_ptr_array_add (mine, g_ptr_array_index (jobs, j));
       if (mine->len > 0)
         collect_trace (trace, mine);
+      if (i < states->len)
+        mark_cut_streams (trace, ((TraceState *) g_ptr_array_index (states, i))->check);
       /* Nothing read of a trace that has stream files: it is not loaded, whatever opened. */
       if (!trace->failed && trace->streams->len == 0 && i < states->len)
         {
