@@ -443,6 +443,25 @@ test_exit_statuses (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (unknown, &out, &err), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* An option before the command is said to be one, not taken for a command. */
+  {
+    const char *early[] = { "--no-cache", "info", demo, NULL };
+
+    g_assert_cmpint (run (early, &out, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "options come after the command"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  /* A command's help names it, and its paths once. */
+  {
+    const char *help[] = { "stats", "--help", NULL };
+
+    g_assert_cmpint (run (help, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "strata-cli stats [OPTION…] PATH… — "));
+    g_assert_null (strstr (out, "PATH… PATH…"));
+  }
 }
 
 /* The bundled set without sync events: every guest linked by its KVM windows, its clock from

@@ -135,7 +135,7 @@ strata_cli_exits (int    argc,
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
     { "machine", 0, 0, G_OPTION_ARG_STRING, &machine, N_("Only the vCPUs of this VM"), N_("NAME") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — VM exits per vCPU and reason: count, total, min, mean, p99 and max"));
@@ -294,7 +294,7 @@ strata_cli_stats (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — where each vCPU's and each pCPU's time went over a range"));
@@ -335,7 +335,7 @@ strata_cli_findings (int    argc,
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
     { "machine", 0, 0, G_OPTION_ARG_STRING, &machine, N_("Only the vCPUs of this VM"), N_("NAME") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — lock-holder preemptions: a vCPU preempted while its siblings spin"));

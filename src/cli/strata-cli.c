@@ -506,7 +506,7 @@ check_row (const char *command,
          (g_str_equal (parts[n - 2], "cpu") || g_str_equal (parts[n - 2], "vcpu") ||
           g_str_equal (parts[n - 2], "thread"));
   if (!ok)
-    g_printerr (_("strata-cli %s: “%s” is not a row name; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
+    g_printerr (_("strata-cli %s: “%s” is not a row name; rows are named pcpu/N, irq/N, softirq/V/cpu/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
                 command, esc (row));
   return ok;
 }
@@ -557,7 +557,11 @@ parse_options (GOptionContext  *context,
                const char      *command)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("strata-cli %s", command);
   GOptionGroup *group = g_option_group_new ("map", _("Guest links:"), _("Show guest link options"), NULL, NULL);
+
+  /* What --help's usage line starts with (the parameter string says PATH…). */
+  g_set_prgname (name);
 
   g_option_group_add_entries (group, map_entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
@@ -582,7 +586,7 @@ cmd_info (int    argc,
   g_auto(GStrv) paths = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — describe a trace set"));
@@ -788,7 +792,7 @@ cmd_intervals (int    argc,
     { "row", 0, 0, G_OPTION_ARG_STRING, &row_name, N_("The row: pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N, MACHINE/thread/TID"), N_("ROW") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("Start: ns, or +1.5s from the set's start"), N_("T") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("End: ns, or +2s from the set's start"), N_("T") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — the intervals of one row"));
@@ -831,7 +835,7 @@ cmd_intervals (int    argc,
     }
   if ((row = strata_store_find_row (analysis->store, row_name)) < 0)
     {
-      g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
+      g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, softirq/V/cpu/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
                   esc (row_name));
       return EXIT_BAD_INPUT;
     }
@@ -900,7 +904,7 @@ cmd_preemptions (int    argc,
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { "machine", 0, 0, G_OPTION_ARG_STRING, &machine, N_("Only the vCPUs of this VM"), N_("NAME") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — every preemption of every vCPU, with its cause"));
@@ -1058,7 +1062,7 @@ cmd_render (int    argc,
     { "follow", 0, 0, G_OPTION_ARG_STRING, &follow, N_("Outline where a thread was on the CPU, vCPU and pCPU rows"), N_("MACHINE/thread/TID") },
     { "dark", 0, 0, G_OPTION_ARG_NONE, &dark, N_("Dark colours"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG or SVG file to write"), N_("FILE") },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, N_("PATH…") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — draw the resources view to an image"));
@@ -1137,7 +1141,7 @@ cmd_render (int    argc,
       ((options.follow_row = strata_store_find_row (analysis->store, follow)) < 0 ||
        strata_store_row_kind (analysis->store, options.follow_row) != STRATA_ROW_THREAD))
     {
-      g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
+      g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, softirq/V/cpu/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
                   esc (follow));
       return EXIT_BAD_INPUT;
     }
@@ -1169,7 +1173,8 @@ usage (FILE *fp)
              "         [--follow MACHINE/thread/TID] -o FILE.png|FILE.svg PATH…\n"
              "                                              draw the resources view\n"
              "\n"
-             "Every command takes --map GUEST=HOST_PID to link a guest without vmsync events.\n"
+             "Every command takes --map GUEST=HOST_PID to link a guest without vmsync events,\n"
+             "and --no-cache to analyse the traces again, neither using nor saving a saved analysis.\n"
              "T is ns since the epoch, or +1.5s, +250ms, +40us, +100ns from the set's start.\n"
              "\n"
              "PATH is a trace folder or any folder above trace folders; all the traces\n"
@@ -1185,6 +1190,14 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Run from the build tree (as the app does): the translations built there, which the
+   * installed ones, if any, may be older than. */
+  {
+    g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+    if (exe != NULL && g_str_has_prefix (exe, STRATA_BUILD_ROOT G_DIR_SEPARATOR_S))
+      bindtextdomain (GETTEXT_PACKAGE, STRATA_BUILD_ROOT G_DIR_SEPARATOR_S "po");
+  }
 
   if (argc < 2)
     {
@@ -1217,6 +1230,10 @@ main (int   argc,
   if (strcmp (argv[1], "findings") == 0)
     return strata_cli_findings (argc - 1, argv + 1);
 
-  g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), esc (argv[1]));
+  if (argv[1][0] == '-')
+    g_printerr (_("strata-cli: options come after the command, as in strata-cli info %s PATH…; try strata-cli --help\n"),
+                esc (argv[1]));
+  else
+    g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), esc (argv[1]));
   return EXIT_USAGE;
 }
