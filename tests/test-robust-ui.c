@@ -146,6 +146,9 @@ test_many_problems (void)
 
   g_test_message ("20,000 problems: loaded in %.1f s", open_and_wait (window, paths) / 1e6);
   g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
+  /* The toast that leads to the problems stays until it is dismissed. */
+  g_assert_nonnull (strata_window_get_toast (window));
+  g_assert_cmpuint (adw_toast_get_timeout (strata_window_get_toast (window)), ==, 0);
   summary = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_SET_SUMMARY);
   g_assert_nonnull (summary);
   problems = strata_set_summary_get_problems (summary);

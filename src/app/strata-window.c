@@ -273,6 +273,8 @@ strata_window_show_set (StrataWindow       *self,
       adw_toast_set_button_label (toast, _("_Show"));
       adw_toast_set_action_name (toast, "win.show-problems");
       adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      /* Until dismissed: it is the way to what was wrong, which must not go by unread. */
+      adw_toast_set_timeout (toast, 0);
       strata_window_show_toast (self, toast);
     }
   strata_window_set_has_set (self, TRUE);
