@@ -291,6 +291,19 @@ strata_application_finalize (GObject *object)
   G_OBJECT_CLASS (strata_application_parent_class)->finalize (object);
 }
 
+/* --version, answered here and not by a running instance. */
+static gint
+strata_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("strata %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+  return -1;
+}
+
 static void
 strata_application_class_init (StrataApplicationClass *klass)
 {
@@ -303,11 +316,20 @@ strata_application_class_init (StrataApplicationClass *klass)
   app_class->activate = strata_application_activate;
   app_class->open = strata_application_open;
   app_class->startup = strata_application_startup;
+  app_class->handle_local_options = strata_application_handle_local_options;
 }
 
 static void
 strata_application_init (StrataApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  /* Trace folders, or folders above them, opened as one set. */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("PATH…"));
   self->cache = strata_cache_new (NULL, 0);
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_actions,
