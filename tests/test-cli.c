@@ -454,6 +454,15 @@ test_exit_statuses (void)
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
+  /* No preemption to list is said, as exits and findings say theirs. */
+  {
+    const char *none[] = { "preemptions", "--machine", "host", demo, NULL };
+
+    g_assert_cmpint (run (none, &out, &err), ==, 0);
+    g_assert_cmpstr (out, ==, "No vCPU was preempted or waited for a pCPU.\n");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
   /* A command's help names it, and its paths once. */
   {
     const char *help[] = { "stats", "--help", NULL };

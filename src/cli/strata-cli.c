@@ -909,6 +909,7 @@ cmd_preemptions (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PATH… — every preemption of every vCPU, with its cause"));
   g_autoptr(StrataAnalysis) analysis = NULL;
+  guint listed = 0;
   g_autoptr(GString) out = g_string_new (NULL);
   StrataJson writer;
   gint only = -1;
@@ -933,6 +934,7 @@ cmd_preemptions (int    argc,
 
       if (only >= 0 && p->machine != (guint) only)
         continue;
+      listed++;
       if (json)
         {
           strata_json_begin_object (&writer);
@@ -989,6 +991,9 @@ cmd_preemptions (int    argc,
       strata_json_end_array (&writer);
       g_print ("%s\n", out->str);
     }
+  else if (listed == 0)
+    /* As exits and findings say theirs: nothing printed could be read as a failure. */
+    g_print ("%s\n", _("No vCPU was preempted or waited for a pCPU."));
   return EXIT_OK;
 }
 
