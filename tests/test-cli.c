@@ -407,9 +407,22 @@ test_stats (void)
       g_autoptr(GList) keys = json_object_get_members (ns);
       gint64 sum = 0;
 
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, i), "machine"), ==, "host");
       for (GList *k = keys; k != NULL; k = k->next)
         sum += json_object_get_int_member (ns, k->data);
       g_assert_cmpint (sum, ==, length);
+    }
+
+  /* Machines without a host: whose CPUs the pCPUs are is said. */
+  if (test_have_samples ())
+    {
+      g_autofree char *sync = test_sample ("tc-synctraces");
+      const char *text[] = { "stats", "--no-cache", sync, NULL };
+
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run (text, &out, &err), ==, 0);
+      g_assert_nonnull (strstr (out, "The CPUs of VM3, the set's first kernel trace (it has no KVM host):\npCPU"));
     }
 }
 

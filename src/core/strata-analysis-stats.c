@@ -702,6 +702,10 @@ strata_range_stats_to_text (StrataRangeStats *stats,
             g_string_append_printf (out, _("%26s running: guest user %s, kernel %s, idle %s\n"), "", user, kernel, idle);
         }
     }
+  /* Of several machines, none a host: which one's CPUs these are is not to be guessed. */
+  if (stats->pcpus->len > 0 && analysis->host < 0 && analysis->primary >= 0 && strata_analysis_get_n_machines (analysis) > 1)
+    g_string_append_printf (out, _("\nThe CPUs of %s, the set's first kernel trace (it has no KVM host):"),
+                            strata_analysis_get_machine_name (analysis, analysis->primary));
   if (stats->pcpus->len > 0)
     g_string_append_printf (out, "\n%-6s %9s %9s %9s  %s\n", _("pCPU"), _("Idle"), _("Host"), _("Unknown"), _("VMs"));
   for (guint i = 0; i < stats->pcpus->len; i++)
