@@ -954,7 +954,7 @@ cpu_starts (Model *model)
   return starts;
 }
 
-/* The CPUs with a stream cut short, in the order of their cuts (cpu_starts()' order). */
+/* The CPUs with a stream cut short, in the order of their cuts, as cpu_starts() orders starts. */
 static GArray *
 cpu_cuts (Model *model)
 {
@@ -1342,7 +1342,8 @@ _strata_analysis_run_model (Model *model)
   while (next_start < starts->len)
     start_cpu (model, g_array_index (starts, guint, next_start++));
   end = to_host (model, strata_time_clamp (model->machine->trace->end_ns));
-  /* Cuts after the last event of the trace are none. */
+  /* Cuts no event the model read came after (the trace's last may be of a kind it does not
+   * read): those before the trace's end still end their CPU. */
   for (; next_cut < cuts->len; next_cut++)
     {
       guint cpu = g_array_index (cuts, guint, next_cut);

@@ -166,16 +166,48 @@ collect_trace (StrataTrace *trace,
     }
 }
 
-/* The stream file of @stream: the file its port is named after (see the decoder). */
+/* The length of @name without a last "_N" (N digits), or 0 when it has none. */
+static gsize
+rotation_stem (const char *name)
+{
+  const char *u = strrchr (name, '_');
+
+  if (u == NULL || u[1] == '\0')
+    return 0;
+  for (const char *d = u + 1; *d != '\0'; d++)
+    if (!g_ascii_isdigit (*d))
+      return 0;
+  return u - name;
+}
+
+/* Whether @file is one of @stream's files: the one its port is named after (see the
+ * decoder), or, of a stream LTTng rotates (CHANNEL_CPU_N, N counting up), another of the
+ * same channel and CPU. */
 static gboolean
-stream_has_file (const StrataStream *stream,
-                 const char         *file)
+stream_has_file (const StrataStream      *stream,
+                 const StrataStreamCheck *file)
 {
   const char *bar = strrchr (stream->name, '|');
   g_autofree char *path = bar != NULL ? g_strstrip (g_strdup (bar + 1)) : NULL;
   g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
+  gsize stem;
 
-  return base != NULL && strcmp (base, file) == 0;
+  if (base == NULL)
+    return FALSE;
+  if (strcmp (base, file->file) == 0)
+    return TRUE;
+  stem = rotation_stem (base);
+  if (stem == 0 || stem != rotation_stem (file->file) || strncmp (base, file->file, stem) != 0 ||
+      stream->cpu == G_MAXUINT32)
+    return FALSE;
+  for (guint p = 0; file->packets != NULL && p < file->packets->len; p++)
+    {
+      const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
+
+      if (packet->sound && packet->has_cpu)
+        return packet->cpu == stream->cpu;
+    }
+  return FALSE;
 }
 
 /* Streams whose file was cut short, damaged or truncated with no packet found after: the
@@ -206,7 +238,7 @@ mark_cut_streams (StrataTrace            *trace,
           StrataStream *stream = g_ptr_array_index (trace->streams, i);
 
           /* No packet end: its last event is the last that is known. */
-          if (stream_has_file (stream, file->file))
+          if (stream_has_file (stream, file))
             stream->cut_ns = MAX (MAX (end, stream->end_ns), 1);
         }
     }
