@@ -690,6 +690,28 @@ test_truncated_stream (void)
   g_assert_true (strata_store_lookup (store, row, iv.start + 1000, &iv));
   g_assert_false (strata_state_desc_is_gap (iv.desc));
 
+  /* A host CPU cut short: the vCPU it ran (pinned there) is unknown from then on, not in the
+   * hypervisor or preempted to the end, and no preemption is left open at the end. */
+  g_clear_pointer (&analysis, strata_analysis_unref);
+  g_clear_pointer (&set, strata_set_unref);
+  g_free (file);
+  file = g_build_filename (copy, "host", "channel0_1", NULL);
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (truncate (file, st.st_size / 2), ==, 0);
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  store = analysis->store;
+  end = strata_store_end (store);
+  row = strata_store_find_row (store, "server1/vcpu/1");
+  g_assert_cmpint (row, >=, 0);
+  g_assert_true (strata_store_lookup (store, row, end - 1000, &iv));
+  g_assert_cmpint (iv.desc->state, ==, STRATA_STATE_UNKNOWN);
+  g_assert_cmpint (iv.start, <, end - 500 * G_GINT64_CONSTANT (1000000));
+  for (guint i = 0; i < analysis->preemptions->len; i++)
+    g_assert_false (g_array_index (analysis->preemptions, StrataPreemption, i).open);
+
   test_rm_tree (tmp);
 }
 

@@ -175,6 +175,12 @@ test_many_problems (void)
   g_assert_cmpuint (frames.frames, >, 5);
   g_assert_cmpint (frames.max_gap, <, MAX_FRAME_MS * 1000);
 
+  /* Closing the set takes its problems' toast away. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-set", NULL));
+  test_ui_iterate (100);
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "welcome");
+  g_assert_null (strata_window_get_toast (window));
+
   gtk_window_destroy (GTK_WINDOW (window));
   test_ui_drain ();
   test_rm_tree (tmp);

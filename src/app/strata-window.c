@@ -206,6 +206,9 @@ strata_window_show_welcome (StrataWindow *self,
 {
   g_assert (STRATA_IS_WINDOW (self));
 
+  /* What a toast says is of the set that goes (its problems toast stays until dismissed). */
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
   strata_set_summary_set_set (self->set_summary, NULL);
   strata_window_set_session (self, NULL);
   g_clear_pointer (&self->paths, g_strfreev);
@@ -237,6 +240,8 @@ strata_window_show_set (StrataWindow       *self,
   g_assert (paths != NULL);
   g_assert (analysis != NULL);
 
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
   g_clear_pointer (&self->paths, g_strfreev);
   self->paths = g_strdupv ((char **) paths);
 

@@ -1236,7 +1236,7 @@ main (int   argc,
     return strata_cli_findings (argc - 1, argv + 1);
 
   if (argv[1][0] == '-')
-    g_printerr (_("strata-cli: options come after the command, as in strata-cli info %s PATH…; try strata-cli --help\n"),
+    g_printerr (_("strata-cli: options come after the command, as in strata-cli COMMAND %s… PATH…; try strata-cli --help\n"),
                 esc (argv[1]));
   else
     g_printerr (_("strata-cli: unknown command “%s”; try strata-cli --help\n"), esc (argv[1]));

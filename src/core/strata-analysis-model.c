@@ -887,7 +887,8 @@ start_cpu (Model  *model,
   Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
   gint64 ts = to_host (model, c->start_ts);
 
-  if (c->tid >= 0 || c->irq_depth > 0 || c->softirq_depth > 0)
+  /* Cut before its first event: none is known. */
+  if (c->tid >= 0 || c->irq_depth > 0 || c->softirq_depth > 0 || c->cut_ts < c->start_ts)
     return;
   c->tid = c->start_tid;
   for (guint i = 0; i < c->n_start_irqs; i++)
@@ -979,9 +980,37 @@ cpu_cuts (Model *model)
   return cuts;
 }
 
+/* @t's state and its vCPU's, if it is one, are unknown from @ts: what would have ended them
+ * happens on a CPU nothing more is known of. An open preemption or exit goes unrecorded. */
+static void
+thread_unknown (Model  *model,
+                Thread *t,
+                gint64  ts)
+{
+  t->cpu = -1;
+  t->in_guest = FALSE;
+  thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
+  if (t->vm >= 0)
+    {
+      t->kvm->preempted = FALSE;
+      t->kvm->exit_open = FALSE;
+      vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
+    }
+}
+
+/* Whether @cpu is cut (see cut_cpu()) at @ts, in @model's own clock. */
+static gboolean
+cpu_cut_at (Model  *model,
+            gint64  cpu,
+            gint64  ts)
+{
+  return cpu >= 0 && cpu < model->cpus->len && ts > g_array_index (model->cpus, Cpu, cpu).cut_ts;
+}
+
 /* A stream of @cpu was cut short at @ts (host time): from then on nothing is known of the
- * CPU, its thread, its handlers, or the vCPU it ran, which its later events (of its other
- * streams, if any) do not make known again: each of those rows is unknown from there. */
+ * CPU, its thread, the threads waiting to run on it again, its soft IRQs or the vCPU it ran,
+ * which its later events (of its other streams, if any) do not make known again: each of
+ * those rows is unknown from there. Its hard IRQ, on a line other CPUs share, ends. */
 static void
 cut_cpu (Model *model,
          guint  cpu,
@@ -989,24 +1018,32 @@ cut_cpu (Model *model,
 {
   Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
   guint32 gap = gap_id (model);
+  GHashTableIter iter;
+  gpointer value;
 
-  if (c->tid > 0)
+  g_hash_table_iter_init (&iter, model->threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Thread *t = get_thread (model, c->tid);
+      Thread *t = value;
 
-      if (t->cpu == (gint) cpu)
+      if (t->cpu == (gint) cpu ||
+          (t->cpu < 0 && t->state == STRATA_STATE_WAIT_CPU &&
+           (t->sleep_cpu == (gint32) cpu || (t->vm >= 0 && t->kvm->preempted && t->kvm->preempt_cpu == (gint32) cpu))))
+        thread_unknown (model, t, ts);
+    }
+  for (guint d = 0; d < c->irq_depth && c->irq >= 0; d++)
+    irq_set (model, irq_row (model, c->irq, FALSE, cpu), FALSE, FALSE, ts, -1, 0);
+  g_hash_table_iter_init (&iter, model->softirqs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      IrqRow *r = value;
+
+      if (strata_softirq_row_cpu (r->number) == cpu)
         {
-          t->cpu = -1;
-          t->in_guest = FALSE;
-          thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
-          if (t->vm >= 0)
-            vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
+          r->active = 0;
+          strata_store_builder_set_id_fast (model->b, r->row, ts, gap);
         }
     }
-  if (c->irq_depth > 0 && c->irq >= 0)
-    irq_set (model, irq_row (model, c->irq, FALSE, cpu), FALSE, FALSE, ts, -1, 0);
-  if (c->softirq_depth > 0 && c->softirq >= 0)
-    irq_set (model, irq_row (model, c->softirq, TRUE, cpu), TRUE, FALSE, ts, -1, 0);
   c->in_guest = FALSE;
   c->tid = -1;
   c->irq_depth = c->softirq_depth = 0;
@@ -1175,6 +1212,13 @@ _strata_analysis_run_model (Model *model)
             t->slept = FALSE;
             if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
               break;
+            /* Woken onto a CPU nothing more is known of: when it ran is not known either. */
+            if (G_UNLIKELY (cpu_cut_at (model, e->f[STRATA_F_WAKEUP_TARGET_CPU], e->ts)))
+              {
+                if (t->state != STRATA_STATE_UNKNOWN)
+                  thread_unknown (model, t, ts);
+                break;
+              }
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
             if (t->vm >= 0 && !t->kvm->preempted)
               {

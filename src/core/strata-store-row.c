@@ -376,10 +376,10 @@ store_row_resize (StoreRow         *row,
     }
   if ((row->storage == STORE_HEAP || row->storage == STORE_HEAP_APART) && spill != NULL && cap > row->cap &&
       store_spill_wants (spill, store_row_bytes (row) +
-                         (cap - row->cap) * (store_row_id_size (row) + sizeof (guint32))))
+                         (cap - (guint64) row->cap) * (store_row_id_size (row) + sizeof (guint32))))
     {
       /* Spilled rows grow by doubling: each move is a copy, not a remap. */
-      if (row_relocate (row, spill, STORE_SPILL, MAX (cap, 2 * row->cap)))
+      if (row_relocate (row, spill, STORE_SPILL, MAX (cap, 2 * (guint64) row->cap)))
         return;
     }
   else if (row->storage == STORE_SPILL)
@@ -393,7 +393,7 @@ store_row_resize (StoreRow         *row,
           row->cap = MAX (cap, row->n);
           return;
         }
-      if (row_relocate (row, spill, STORE_SPILL, MAX (cap, 2 * row->cap)) ||
+      if (row_relocate (row, spill, STORE_SPILL, MAX (cap, 2 * (guint64) row->cap)) ||
           row_relocate (row, spill, STORE_HEAP, cap))
         return;
       g_error ("out of memory for a row of %" G_GUINT64_FORMAT " changes", cap);
@@ -783,7 +783,12 @@ strata_store_row_push (StoreRow         *row,
   if (!store_row_ids_fit (row, id))
     store_row_widen_ids_for (row, spill, id);
   if (n == row->cap)
-    store_row_resize (row, spill, MAX (16, MIN (row->cap + row->cap / 2, MAX (STORE_ROW_MAX, row->cap + 1))));
+    {
+      /* In 64 bits: sums of 40-bit fields wrap at 2^40. Past STORE_ROW_MAX, resize() stops. */
+      guint64 cap = row->cap;
+
+      store_row_resize (row, spill, cap == STORE_ROW_MAX ? cap + 1 : MAX (16, MIN (cap + cap / 2, STORE_ROW_MAX)));
+    }
   if (row->base != NULL)
     {
       if ((n & (STORE_BLOCK - 1)) == 0)

@@ -345,6 +345,11 @@ examine (Walk            *w,
       pkt->has_cpu = TRUE;
       pkt->cpu = (guint32) MIN (info.value[STRATA_PF_CPU_ID], G_MAXUINT32);
     }
+  if (info.size[STRATA_PF_STREAM_INSTANCE_ID] != 0)
+    {
+      pkt->has_instance = TRUE;
+      pkt->instance = info.value[STRATA_PF_STREAM_INSTANCE_ID];
+    }
   pkt->sound = *why == NULL;
   return TRUE;
 }

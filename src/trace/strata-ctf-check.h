@@ -68,8 +68,10 @@ typedef struct
   guint64  ts_end;
   guint32  cpu;
   guint    stream_class;
+  guint64  instance;        /* stream_instance_id */
   guint    has_ts : 1;
   guint    has_cpu : 1;
+  guint    has_instance : 1;
   guint    sound : 1;
 } StrataCtfPacket;
 

@@ -166,53 +166,45 @@ collect_trace (StrataTrace *trace,
     }
 }
 
-/* The length of @name without a last "_N" (N digits), or 0 when it has none. */
-static gsize
-rotation_stem (const char *name)
-{
-  const char *u = strrchr (name, '_');
-
-  if (u == NULL || u[1] == '\0')
-    return 0;
-  for (const char *d = u + 1; *d != '\0'; d++)
-    if (!g_ascii_isdigit (*d))
-      return 0;
-  return u - name;
-}
-
-/* Whether @file is one of @stream's files: the one its port is named after (see the
- * decoder), or, of a stream LTTng rotates (CHANNEL_CPU_N, N counting up), another of the
- * same channel and CPU. */
+/* Whether @file is (one of) @stream's file(s). libbabeltrace2 names a stream's port after its
+ * trace, its stream class id and its stream instance id, or, when its packets have no
+ * instance id, the path of its file: "UUID | 0 | 3", "UUID | 0 | /…/channel0_3". */
 static gboolean
 stream_has_file (const StrataStream      *stream,
-                 const StrataStreamCheck *file)
+                 const StrataStreamCheck *file,
+                 const StrataTsdl        *tsdl)
 {
-  const char *bar = strrchr (stream->name, '|');
-  g_autofree char *path = bar != NULL ? g_strstrip (g_strdup (bar + 1)) : NULL;
-  g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
-  gsize stem;
+  g_auto(GStrv) parts = g_strsplit (stream->name, "|", -1);
+  guint n = g_strv_length (parts);
+  const char *last = n > 0 ? g_strstrip (parts[n - 1]) : "";
+  guint64 instance, class_id;
 
-  if (base == NULL)
+  if (n < 3)
     return FALSE;
-  if (strcmp (base, file->file) == 0)
-    return TRUE;
-  stem = rotation_stem (base);
-  if (stem == 0 || stem != rotation_stem (file->file) || strncmp (base, file->file, stem) != 0 ||
-      stream->cpu == G_MAXUINT32)
+  if (!g_ascii_string_to_unsigned (last, 10, 0, G_MAXUINT64, &instance, NULL))
+    {
+      g_autofree char *base = g_path_get_basename (last);
+
+      return strcmp (base, file->file) == 0;
+    }
+  if (!g_ascii_string_to_unsigned (g_strstrip (parts[n - 2]), 10, 0, G_MAXUINT64, &class_id, NULL))
     return FALSE;
+  /* A rotated stream's files share its instance id: any of them is the stream's. */
   for (guint p = 0; file->packets != NULL && p < file->packets->len; p++)
     {
       const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
 
-      if (packet->sound && packet->has_cpu)
-        return packet->cpu == stream->cpu;
+      if (packet->sound)
+        return packet->has_instance && packet->instance == instance &&
+               strata_tsdl_find_stream_class (tsdl, class_id) == (gint) packet->stream_class;
     }
   return FALSE;
 }
 
 /* Streams whose file was cut short, damaged or truncated with no packet found after: the
  * time past their last packet read is not known, and must not pass for the state their CPU
- * was last seen in. */
+ * was last seen in. Only when that packet ends the stream: a rotated stream's earlier file
+ * cut short is a hole, which later files end. */
 static void
 mark_cut_streams (StrataTrace            *trace,
                   const StrataTraceCheck *check)
@@ -233,13 +225,14 @@ mark_cut_streams (StrataTrace            *trace,
               strata_tsdl_cycles_to_ns (check->tsdl, packet->stream_class, packet->ts_end, &ns))
             end = MAX (end, ns);
         }
+      if (end <= 0)
+        continue;
       for (guint i = 0; i < trace->streams->len; i++)
         {
           StrataStream *stream = g_ptr_array_index (trace->streams, i);
 
-          /* No packet end: its last event is the last that is known. */
-          if (stream_has_file (stream, file))
-            stream->cut_ns = MAX (MAX (end, stream->end_ns), 1);
+          if (end >= stream->end_ns && stream_has_file (stream, file, check->tsdl))
+            stream->cut_ns = end;
         }
     }
 }
