@@ -711,6 +711,8 @@ test_truncated_stream (void)
   g_assert_cmpint (iv.start, <, end - 500 * G_GINT64_CONSTANT (1000000));
   for (guint i = 0; i < analysis->preemptions->len; i++)
     g_assert_false (g_array_index (analysis->preemptions, StrataPreemption, i).open);
+  /* Nor are the guest's events after it said to fall outside guest mode. */
+  g_assert_false (test_errors_contain (analysis->warnings, "outside the guest mode", NULL));
 
   test_rm_tree (tmp);
 }

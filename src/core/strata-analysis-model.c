@@ -1089,9 +1089,19 @@ _strata_analysis_run_model (Model *model)
     {
       double accuracy = model->machine->sync.accuracy_ns;
 
+      Model *host = model->vm->host < a->models->len ? g_ptr_array_index (a->models, model->vm->host) : NULL;
+
       model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
       /* And the nanosecond that mapping a time rounds off. */
       model->guest_slack = isfinite (accuracy) && accuracy > 0 ? (gint64) MIN (ceil (accuracy), 1e15) + 1 : 1;
+      model->host_cut = G_MAXINT64;
+      for (guint s = 0; host != NULL && s < host->machine->trace->streams->len; s++)
+        {
+          const StrataStream *stream = g_ptr_array_index (host->machine->trace->streams, s);
+
+          if (stream->cut_ns > 0 && strata_time_in_range (stream->cut_ns))
+            model->host_cut = MIN (model->host_cut, to_host (host, stream->cut_ns));
+        }
     }
   model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
   /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
@@ -1146,7 +1156,8 @@ _strata_analysis_run_model (Model *model)
                           g_array_index (model->cpus, Cpu, g_array_index (starts, guint, next_start)).start_ts : G_MAXINT64;
         }
       ts = to_host (model, e->ts);
-      if (model->vm != NULL && !in_guest_mode (model, c, e->cpu, ts))
+      /* Past a cut of the host's, the windows an event would fall in may be unknown. */
+      if (model->vm != NULL && ts < model->host_cut && !in_guest_mode (model, c, e->cpu, ts))
         model->machine->outside_guest_mode++;
 
       switch (e->kind)
