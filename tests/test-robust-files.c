@@ -608,6 +608,19 @@ test_paths (void)
   test_rm_tree (tmp);
 }
 
+/* Cuts @machine's stream file @name in the set copied to @dir to half its size. */
+static void
+cut_in_half (const char *dir,
+             const char *machine,
+             const char *name)
+{
+  g_autofree char *file = g_build_filename (dir, machine, name, NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (truncate (file, st.st_size / 2), ==, 0);
+}
+
 /* A stream file cut short in the middle of the set: its CPU, and the thread it ran, are
  * unknown from the end of its last packet read, not in the state they were last seen in;
  * its other CPU, whole, goes on to the end. */
@@ -616,7 +629,6 @@ test_truncated_stream (void)
 {
   g_autofree char *tmp = test_make_tmpdir ();
   g_autofree char *copy = g_build_filename (tmp, "demo", NULL);
-  g_autofree char *file = g_build_filename (copy, "server1", "channel0_1", NULL);
   g_autofree char *guest = g_build_filename (copy, "server1", NULL);
   const char *paths[] = { copy, NULL };
   g_autoptr(GError) error = NULL;
@@ -626,7 +638,6 @@ test_truncated_stream (void)
   StrataTrace *trace;
   StrataStream *cut = NULL;
   StrataInterval iv, before;
-  GStatBuf st;
   gint64 end;
   gint row;
 
@@ -636,8 +647,7 @@ test_truncated_stream (void)
       return;
     }
   test_copy_tree (g_getenv ("STRATA_DEMO_DIR"), copy);
-  g_assert_cmpint (g_stat (file, &st), ==, 0);
-  g_assert_cmpint (truncate (file, st.st_size / 2), ==, 0);
+  cut_in_half (copy, "server1", "channel0_1");
 
   set = strata_trace_load (paths, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -694,10 +704,7 @@ test_truncated_stream (void)
    * hypervisor or preempted to the end, and no preemption is left open at the end. */
   g_clear_pointer (&analysis, strata_analysis_unref);
   g_clear_pointer (&set, strata_set_unref);
-  g_free (file);
-  file = g_build_filename (copy, "host", "channel0_1", NULL);
-  g_assert_cmpint (g_stat (file, &st), ==, 0);
-  g_assert_cmpint (truncate (file, st.st_size / 2), ==, 0);
+  cut_in_half (copy, "host", "channel0_1");
   set = strata_trace_load (paths, NULL, NULL, &error);
   g_assert_no_error (error);
   analysis = strata_analysis_new (set, NULL, &error);

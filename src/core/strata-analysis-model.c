@@ -913,28 +913,38 @@ start_cpu (Model  *model,
   cpu_update (model, cpu, ts);
 }
 
-static int
-compare_cut (gconstpointer a,
-             gconstpointer b,
-             gpointer      data)
+/* CPU indexes sorted by one of their Cpu's times: the one at @offset. */
+typedef struct
 {
-  GArray *cpus = data;
-  gint64 ta = g_array_index (cpus, Cpu, *(const guint *) a).cut_ts;
-  gint64 tb = g_array_index (cpus, Cpu, *(const guint *) b).cut_ts;
+  GArray *cpus;
+  gsize   offset;
+} CpuTimeOrder;
+
+static inline gint64
+cpu_time (const CpuTimeOrder *order,
+          guint               cpu)
+{
+  return G_STRUCT_MEMBER (gint64, &g_array_index (order->cpus, Cpu, cpu), order->offset);
+}
+
+static int
+compare_cpu_time (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      data)
+{
+  gint64 ta = cpu_time (data, *(const guint *) a), tb = cpu_time (data, *(const guint *) b);
 
   return (ta > tb) - (ta < tb);
 }
 
-static int
-compare_start (gconstpointer a,
-               gconstpointer b,
-               gpointer      data)
+static void
+sort_cpus_by (GArray *order,
+              GArray *cpus,
+              gsize   offset)
 {
-  GArray *cpus = data;
-  gint64 ta = g_array_index (cpus, Cpu, *(const guint *) a).start_ts;
-  gint64 tb = g_array_index (cpus, Cpu, *(const guint *) b).start_ts;
+  CpuTimeOrder by = { cpus, offset };
 
-  return (ta > tb) - (ta < tb);
+  g_array_sort_with_data (order, compare_cpu_time, &by);
 }
 
 /* The CPUs whose first event proves something, in the order of those events. */
@@ -951,7 +961,7 @@ cpu_starts (Model *model)
           (c->start_tid >= 0 || c->n_start_irqs > 0))
         g_array_append_val (starts, i);
     }
-  g_array_sort_with_data (starts, compare_start, model->cpus);
+  sort_cpus_by (starts, model->cpus, G_STRUCT_OFFSET (Cpu, start_ts));
   return starts;
 }
 
@@ -976,7 +986,7 @@ cpu_cuts (Model *model)
           c->cut_ts = MIN (c->cut_ts, stream->cut_ns);
         }
     }
-  g_array_sort_with_data (cuts, compare_cut, model->cpus);
+  sort_cpus_by (cuts, model->cpus, G_STRUCT_OFFSET (Cpu, cut_ts));
   return cuts;
 }
 
@@ -1224,7 +1234,7 @@ _strata_analysis_run_model (Model *model)
             if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
               break;
             /* Woken onto a CPU nothing more is known of: when it ran is not known either. */
-            if (G_UNLIKELY (cpu_cut_at (model, e->f[STRATA_F_WAKEUP_TARGET_CPU], e->ts)))
+            if (G_UNLIKELY (cuts->len > 0 && cpu_cut_at (model, e->f[STRATA_F_WAKEUP_TARGET_CPU], e->ts)))
               {
                 if (t->state != STRATA_STATE_UNKNOWN)
                   thread_unknown (model, t, ts);
