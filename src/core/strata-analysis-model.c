@@ -1123,7 +1123,12 @@ _strata_analysis_run_model (Model *model)
   if (model->consume_events)
     strata_event_merge_consume (merge);
   if (model->machine->trace->events >= RUN_AHEAD_EVENTS && g_get_num_processors () > 1)
-    strata_event_merge_run_ahead (merge);
+    {
+      strata_event_merge_run_ahead (merge);
+      /* So are the KVM exits filed: strata_exits_builder_join() once the model ran. */
+      if (model->machine->trace->has_kvm)
+        strata_exits_builder_run_apart (model->exits);
+    }
 
   /* A batch of events at a time: running ahead, the merge hands each whole. */
   for (;;)

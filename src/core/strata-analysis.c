@@ -483,6 +483,7 @@ model_pass (Model                       *model,
 {
   model->consume_events = options != NULL && options->release_events;
   _strata_analysis_run_model (model);
+  strata_exits_builder_join (model->exits);
   /* Only this guest's model reads its VM's windows. */
   if (model->vm != NULL)
     vm_release_windows (model->vm);

@@ -415,8 +415,30 @@ typedef struct
   guint64 info1;
 } WideExit;
 
+/* Records handed to the thread that adds them (strata_exits_builder_run_apart()). */
+#define APART_BATCH 4096
+#define APART_BATCHES 4
+
+typedef struct
+{
+  StrataExitRecord records[APART_BATCH];
+  guint            n;
+} ApartBatch;
+
+typedef struct
+{
+  GThread    *thread;
+  GMutex      lock;
+  GCond       cond;
+  ApartBatch *batches;        /* APART_BATCHES, a ring */
+  guint64     filled;         /* batches handed over (the one being filled is filled's) */
+  guint64     added;          /* batches the thread added */
+  gboolean    done;           /* no batch comes after filled's */
+} Apart;
+
 struct _StrataExitsBuilder
 {
+  Apart      *apart;          /* non-NULL: records are added on a thread of their own */
   gboolean    wide_info1;     /* an info1 does not fit 32 bits */
   GHashTable *wide;           /* group index << 40 | exit index (gint64*) -> WideExit* */
   GArray     *groups;         /* BuilderGroup */
@@ -440,6 +462,7 @@ strata_exits_builder_free (StrataExitsBuilder *self)
 {
   if (self == NULL)
     return;
+  strata_exits_builder_join (self);
   for (guint i = 0; i < self->groups->len; i++)
     {
       g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).exits, g_free);
@@ -451,9 +474,135 @@ strata_exits_builder_free (StrataExitsBuilder *self)
   g_free (self);
 }
 
+static void builder_add (StrataExitsBuilder     *self,
+                         const StrataExitRecord *r);
+
+static gpointer
+apart_thread (gpointer data)
+{
+  StrataExitsBuilder *self = data;
+  Apart *apart = self->apart;
+
+  for (;;)
+    {
+      ApartBatch *batch;
+
+      g_mutex_lock (&apart->lock);
+      while (apart->added == apart->filled && !apart->done)
+        g_cond_wait (&apart->cond, &apart->lock);
+      if (apart->added == apart->filled)
+        {
+          g_mutex_unlock (&apart->lock);
+          return NULL;
+        }
+      batch = &apart->batches[apart->added % APART_BATCHES];
+      g_mutex_unlock (&apart->lock);
+
+      for (guint i = 0; i < batch->n; i++)
+        builder_add (self, &batch->records[i]);
+
+      g_mutex_lock (&apart->lock);
+      apart->added++;
+      g_cond_broadcast (&apart->cond);
+      g_mutex_unlock (&apart->lock);
+    }
+}
+
+/**
+ * strata_exits_builder_run_apart:
+ *
+ * From now on, @self adds the records it is given on a thread of its own, in the order it is
+ * given them, until strata_exits_builder_join(): a host's model, which the analysis waits
+ * for, hands each exit over instead of filing it (an exit-heavy host has millions).
+ */
+void
+strata_exits_builder_run_apart (StrataExitsBuilder *self)
+{
+  Apart *apart;
+
+  g_return_if_fail (self != NULL && self->apart == NULL);
+
+  apart = g_new0 (Apart, 1);
+  g_mutex_init (&apart->lock);
+  g_cond_init (&apart->cond);
+  apart->batches = g_new (ApartBatch, APART_BATCHES);
+  apart->batches[0].n = 0;
+  self->apart = apart;
+  apart->thread = g_thread_try_new ("strata-exits", apart_thread, self, NULL);
+  if (apart->thread == NULL)
+    {
+      /* No thread: added where they come, as without. */
+      self->apart = NULL;
+      g_free (apart->batches);
+      g_mutex_clear (&apart->lock);
+      g_cond_clear (&apart->cond);
+      g_free (apart);
+    }
+}
+
+/* The batch being filled is handed over, and (unless it is the @last) the next is made
+ * room for. */
+static void
+apart_hand_over (Apart    *apart,
+                 gboolean  last)
+{
+  g_mutex_lock (&apart->lock);
+  apart->filled++;
+  apart->done = last;
+  g_cond_broadcast (&apart->cond);
+  while (!last && apart->filled - apart->added == APART_BATCHES)
+    g_cond_wait (&apart->cond, &apart->lock);
+  g_mutex_unlock (&apart->lock);
+  if (!last)
+    apart->batches[apart->filled % APART_BATCHES].n = 0;
+}
+
+/**
+ * strata_exits_builder_join:
+ *
+ * Waits until every record given to @self is added, and adds them where they come again:
+ * what reads a builder calls it first. Does nothing unless strata_exits_builder_run_apart()
+ * was called.
+ */
+void
+strata_exits_builder_join (StrataExitsBuilder *self)
+{
+  Apart *apart;
+
+  g_return_if_fail (self != NULL);
+
+  if ((apart = self->apart) == NULL)
+    return;
+  apart_hand_over (apart, TRUE);
+  g_thread_join (apart->thread);
+  self->apart = NULL;
+  g_free (apart->batches);
+  g_mutex_clear (&apart->lock);
+  g_cond_clear (&apart->cond);
+  g_free (apart);
+}
+
 void
 strata_exits_builder_add (StrataExitsBuilder     *self,
                           const StrataExitRecord *r)
+{
+  Apart *apart = self->apart;
+
+  if (apart != NULL)
+    {
+      ApartBatch *batch = &apart->batches[apart->filled % APART_BATCHES];
+
+      batch->records[batch->n++] = *r;
+      if (batch->n == APART_BATCH)
+        apart_hand_over (apart, FALSE);
+      return;
+    }
+  builder_add (self, r);
+}
+
+static void
+builder_add (StrataExitsBuilder     *self,
+             const StrataExitRecord *r)
 {
   Group key = { r->machine, r->isa, 0, r->vcpu, r->code, 0, 0, 0, 0 };
   guint *slot = &self->recent[group_hash (&key) & (G_N_ELEMENTS (self->recent) - 1)];
@@ -544,6 +693,8 @@ strata_exits_new (StrataExitsBuilder **builders,
 
   g_return_val_if_fail (builders != NULL || n_builders == 0, NULL);
 
+  for (guint b = 0; b < n_builders; b++)
+    strata_exits_builder_join (builders[b]);
   /* The builders' groups by key, and for one key in the builders' order: the exits of a group
    * keep the order they came in (the analysis records them in time order per vCPU). */
   for (guint b = 0; b < n_builders; b++)

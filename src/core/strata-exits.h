@@ -59,6 +59,8 @@ void                strata_exits_builder_free (StrataExitsBuilder     *self);
 /* Exits of one vCPU must not overlap; they may come in any order. */
 void                strata_exits_builder_add  (StrataExitsBuilder     *self,
                                                const StrataExitRecord *record);
+void                strata_exits_builder_run_apart (StrataExitsBuilder *self);
+void                strata_exits_builder_join      (StrataExitsBuilder *self);
 /* Takes @builders and frees them. */
 StrataExits *strata_exits_new         (StrataExitsBuilder **builders,
                                        guint                n_builders);
