@@ -413,6 +413,43 @@ test_stats (void)
       g_assert_cmpint (sum, ==, length);
     }
 
+  /* A range that reaches before the set is summed over the part inside it: from 0 (ns
+   * since the epoch) starts where the set does, not decades of unknown time before. */
+  {
+    const char *early[] = { "stats", "--json", "--from", "0", "--to", "+1s", demo, NULL };
+    const char *before[] = { "stats", "--from", "0", "--to", "1000", demo, NULL };
+    const char *info[] = { "info", "--json", demo, NULL };
+    g_autoptr(JsonNode) info_root = NULL;
+    g_autoptr(JsonNode) early_root = NULL;
+    gint64 begin;
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (info, &out, &err), ==, 0);
+    info_root = parse (out);
+    begin = json_object_get_int_member (json_node_get_object (info_root), "begin_ns");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (early, &out, &err), ==, 0);
+    early_root = parse (out);
+    o = json_node_get_object (early_root);
+    g_assert_cmpint (json_object_get_int_member (o, "from_ns"), ==, begin);
+    g_assert_cmpint (json_object_get_int_member (o, "to_ns"), ==, begin + 1000000000);
+    list = json_object_get_array_member (o, "vcpus");
+    g_assert_cmpuint (json_array_get_length (list), ==, 2);
+    {
+      JsonObject *ns = json_object_get_object_member (json_array_get_object_element (list, 0), "ns");
+
+      g_assert_cmpint (json_object_get_int_member (ns, "running"), >, 0);
+      g_assert_true (!json_object_has_member (ns, "unknown") ||
+                     json_object_get_int_member (ns, "unknown") < 1000000000 / 2);
+    }
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (before, &out, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "--to is before the start of the set"));
+  }
+
   /* Machines without a host: whose CPUs the pCPUs are is said. */
   if (test_have_samples ())
     {

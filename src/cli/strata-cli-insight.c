@@ -50,6 +50,15 @@ parse_range (const char     *command,
       g_printerr (_("strata-cli %s: --to must be after --from\n"), command);
       return FALSE;
     }
+  if (*to <= begin)
+    {
+      g_printerr (_("strata-cli %s: --to is before the start of the set\n"), command);
+      return FALSE;
+    }
+  /* Nothing is known outside the set: a range reaching past it (--from 0) is summed over
+   * the part inside, which from_ns and to_ns then give, not as hours of unknown time. */
+  *from = MAX (*from, begin);
+  *to = MIN (*to, end);
   return TRUE;
 }
 
