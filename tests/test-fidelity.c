@@ -308,6 +308,55 @@ test_named_late (void)
   g_assert_nonnull (strstr (text, "\nProcess: late (70003)\n"));
 }
 
+/* Two hosts in one set, each with a VM whose vCPU thread has the same id: the tooltip of the
+ * second host's vCPU names that host's thread and process, and no pCPU of the first host
+ * (whose pcpu/N rows they are), where a thread of that id runs another VM. */
+static const char *two_hosts =
+  "trace hosta hostname=hosta cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu-alpha status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 6000 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"
+  "event 7000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "trace hostb hostname=hostb cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=800 pid=800 ppid=1 name=qemu-beta status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=800 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2500 0 kvm_x86_entry vcpu_id=0\n"
+  "event 6500 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"
+  "event 7500 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n";
+
+static void
+test_two_hosts (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (two_hosts, NULL, 0);
+  gint hostb = strata_analysis_find_machine (a, "hostb");
+  gint vm = -1;
+  g_autofree char *row_name = NULL;
+  g_autofree char *text = NULL;
+  StrataInterval iv;
+  gint row;
+
+  g_assert_cmpint (hostb, >=, 0);
+  for (guint m = 0; m < a->machines->len; m++)
+    if (((StrataMachine *) g_ptr_array_index (a->machines, m))->parent == hostb)
+      vm = m;
+  g_assert_cmpint (vm, >=, 0);
+  g_assert_cmpint (((StrataMachine *) g_ptr_array_index (a->machines, vm))->vm_pid, ==, 800);
+  row_name = g_strdup_printf ("%s/vcpu/0", ((StrataMachine *) g_ptr_array_index (a->machines, vm))->name);
+  row = strata_store_find_row (a->store, row_name);
+  g_assert_cmpint (row, >=, 0);
+  g_assert_true (strata_store_lookup (a->store, row, BASE + 4000, &iv));
+  g_assert_cmpint (iv.desc->state, ==, STRATA_STATE_RUNNING);
+  text = strata_describe_interval (a, row, &iv, BASE + 4000);
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Host thread: qemu-beta (800), thread CPU 0/KVM (501)\n"));
+  g_assert_null (strstr (text, "qemu-alpha"));
+  /* hosta's pcpu/0 runs its own VM's vCPU thread 501 then: not this one. */
+  g_assert_null (strstr (text, "on CPU"));
+}
+
 /* A status other than RUN proves nothing: lttng-modules writes 1 or 2 for every runnable
  * thread, on the CPU it last ran on, running or not. */
 static void
@@ -608,6 +657,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/first-evidence", test_first_evidence);
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
   g_test_add_func ("/fidelity/named-late", test_named_late);
+  g_test_add_func ("/fidelity/two-hosts", test_two_hosts);
   g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);
   g_test_add_func ("/fidelity/softirq-per-cpu", test_softirq_per_cpu);
   g_test_add_func ("/fidelity/outside-guest-mode", test_outside_guest_mode);
