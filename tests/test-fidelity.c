@@ -16,6 +16,7 @@
 
 #include "strata-analysis.h"
 #include "strata-describe.h"
+#include "strata-follow.h"
 #include "strata-scenario.h"
 
 /* Every scenario's traces have offset_s = 1000: absolute times are BASE + the scenario's TS. */
@@ -355,6 +356,10 @@ test_two_hosts (void)
   g_assert_null (strstr (text, "qemu-alpha"));
   /* hosta's pcpu/0 runs its own VM's vCPU thread 501 then: not this one. */
   g_assert_null (strstr (text, "on CPU"));
+  /* What to follow from the vCPU row, the guest untraced: the thread on its own host. */
+  row = strata_follow_thread_at (a, row, BASE + 4000);
+  g_assert_cmpint (row, >=, 0);
+  g_assert_cmpstr (strata_store_row_name (a->store, row), ==, "hostb/thread/501");
 }
 
 /* A status other than RUN proves nothing: lttng-modules writes 1 or 2 for every runnable

@@ -610,6 +610,29 @@ strata_analysis_find_thread (StrataAnalysis *self,
 }
 
 /**
+ * strata_analysis_vm_host:
+ *
+ * The host of machine @machine: the machine index of its parent when it is a VM, else the
+ * set's host (-1 when there is none). A set of two KVM hosts has two, each with threads of
+ * its own: what a VM's host thread is is looked up on its host.
+ */
+gint
+strata_analysis_vm_host (StrataAnalysis *self,
+                         guint           machine)
+{
+  g_return_val_if_fail (self != NULL, -1);
+
+  if (machine < self->machines->len)
+    {
+      const StrataMachine *m = g_ptr_array_index (self->machines, machine);
+
+      if (m->parent >= 0)
+        return m->parent;
+    }
+  return self->host;
+}
+
+/**
  * strata_analysis_host_thread_name:
  *
  * The name (a string id, 0 when unknown) of @desc's host thread (`host_tid`), the vCPU
@@ -625,16 +648,9 @@ strata_analysis_host_thread_name (StrataAnalysis        *self,
 
   g_return_val_if_fail (self != NULL && desc != NULL, 0);
 
-  host = self->host;
   if (desc->host_tid < 0)
     return 0;
-  if (desc->machine < self->machines->len)
-    {
-      const StrataMachine *vm = g_ptr_array_index (self->machines, desc->machine);
-
-      if (vm->parent >= 0)
-        host = vm->parent;
-    }
+  host = strata_analysis_vm_host (self, desc->machine);
   if (host < 0 || (info = strata_analysis_find_thread (self, host, desc->host_tid)) == NULL)
     return 0;
   return info->name;

@@ -215,6 +215,8 @@ const StrataThreadInfo *
                                                     gint32          tid);
 guint32         strata_analysis_host_thread_name   (StrataAnalysis        *self,
                                                     const StrataStateDesc *desc);
+gint            strata_analysis_vm_host            (StrataAnalysis        *self,
+                                                    guint                  machine);
 
 /* The guests of a host, in machine order:
  *

@@ -163,22 +163,6 @@ guest_at (StrataAnalysis *analysis,
          !strata_state_desc_is_gap (iv->desc);
 }
 
-/* The host of VM @machine: its parent, or the set's host when it has none (a standalone
- * machine's vCPU rows do not exist). A set of two hosts has two, each with its own threads. */
-static gint
-vm_host (StrataAnalysis *analysis,
-         guint           machine)
-{
-  if (machine < analysis->machines->len)
-    {
-      const StrataMachine *m = g_ptr_array_index (analysis->machines, machine);
-
-      if (m->parent >= 0)
-        return m->parent;
-    }
-  return analysis->host;
-}
-
 /* The host pCPU that vCPU thread @tid is on at @ns, or -1. */
 static gint64
 pcpu_of_thread (StrataAnalysis *analysis,
@@ -413,7 +397,7 @@ append_vcpu (GString              *text,
     case STRATA_STATE_RUNNING:
     case STRATA_STATE_HYPERVISOR:
       /* The pCPU rows are the set's host's: another host's thread ids are not theirs. */
-      pcpu = vm_host (analysis, d->machine) == analysis->host ? pcpu_of_thread (analysis, d->host_tid, ns) : -1;
+      pcpu = strata_analysis_vm_host (analysis, d->machine) == analysis->host ? pcpu_of_thread (analysis, d->host_tid, ns) : -1;
       if (pcpu >= 0)
         g_string_append_printf (text, d->state == STRATA_STATE_RUNNING
                                       /* Translators: a vCPU running its guest on a host CPU */
@@ -495,9 +479,9 @@ append_vcpu (GString              *text,
       g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
       break;
     }
-  if (vm_host (analysis, d->machine) >= 0)
+  if (strata_analysis_vm_host (analysis, d->machine) >= 0)
     /* Translators: the host thread that runs a vCPU */
-    append_process (text, analysis, _("Host thread"), vm_host (analysis, d->machine), d->host_tid,
+    append_process (text, analysis, _("Host thread"), strata_analysis_vm_host (analysis, d->machine), d->host_tid,
                     strata_analysis_host_thread_name (analysis, d));
   else
     g_string_append_printf (text, "%s: %s\n", _("Host thread"), host);

@@ -103,6 +103,9 @@ pcpu_of (Follow *f,
   StrataStore *store = f->analysis->store;
   guint n = f->n_pcpu_rows;
 
+  /* The pCPU rows are the set's host's: a VM of another host runs on none of them. */
+  if (strata_analysis_vm_host (f->analysis, f->machine) != f->analysis->host)
+    return -1;
   for (guint k = 0; k < n; k++)
     {
       guint i = ((guint) MAX (f->last_pcpu, 0) + k) % n;
@@ -446,8 +449,8 @@ strata_follow_thread_at (StrataAnalysis *analysis,
     }
   else if (d->tid > 0 && d->machine != STRATA_NO_MACHINE && d->state != STRATA_STATE_IDLE)
     found = strata_follow_find_row (analysis, d->machine, d->tid);
-  if (found < 0 && d->host_tid > 0 && analysis->host >= 0)
-    found = strata_follow_find_row (analysis, (guint16) analysis->host, d->host_tid);
+  if (found < 0 && d->host_tid > 0 && strata_analysis_vm_host (analysis, d->machine) >= 0)
+    found = strata_follow_find_row (analysis, (guint16) strata_analysis_vm_host (analysis, d->machine), d->host_tid);
   return found;
 }
 
