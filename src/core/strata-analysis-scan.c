@@ -13,6 +13,7 @@
 
 #include "strata-analysis-private.h"
 #include "strata-parallel.h"
+#include "strata-stream-scan.h"
 
 /* The VM of qemu process @pid on @model's machine, and its index in a->vms. Machines are
  * scanned on several threads: the list is shared, a VM's fields belong to its host's. */
@@ -212,7 +213,7 @@ typedef struct
   gint64  cpu;
 } RunDump;
 
-/* The streams of @trace by CPU: a group of buffers a CPU (several channels share one), or one
+/* The streams of @trace by CPU: a group of streams a CPU (several channels share one), or one
  * group of every stream when some do not say their CPU (then *@by_cpu is FALSE). Returns the
  * number of groups. */
 static guint
@@ -238,7 +239,7 @@ group_streams (StrataTrace  *trace,
           g_hash_table_insert (group_of, key, GUINT_TO_POINTER (g));
           groups[g - 1] = g_ptr_array_new ();
         }
-      g_ptr_array_add (groups[g - 1], stream->buffer);
+      g_ptr_array_add (groups[g - 1], (gpointer) stream);
     }
   *by_cpu = known_cpus;
   return n;
@@ -285,11 +286,14 @@ find_starts (Model *model)
 
   for (guint g = 0; g < n_groups; g++)
     {
-      g_autoptr(StrataEventMerge) merge =
-        strata_event_merge_new_wanted ((StrataEventBuffer * const *) groups[g]->pdata, groups[g]->len, wanted);
+      g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (groups[g]->len, 1));
+      g_autoptr(StrataEventMerge) merge = NULL;
       gboolean group_done = FALSE;
       const StrataEvent *e = NULL;
 
+      for (guint i = 0; i < groups[g]->len; i++)
+        buffers[i] = ((StrataStream *) g_ptr_array_index (groups[g], i))->buffer;
+      merge = strata_event_merge_new_wanted (buffers, groups[g]->len, wanted);
       /* A group of one CPU is done at that CPU's first switch; one of any CPU never is. */
       while (!group_done)
         {
@@ -405,11 +409,12 @@ typedef struct
 typedef struct
 {
   gint64 first;           /* the run's first entry */
-  gint32 tid;
+  gint32 tid;             /* START_TID: the CPU's start thread (find_starts()) */
   gint32 vcpu_id;         /* as the event gives it, -1 without */
   Vm    *vm;              /* resolved: NULL to leave out */
   guint  vm_index;
   gint32 vcpu;
+  guint  cpu;
 } Run;
 
 typedef struct
@@ -428,22 +433,57 @@ typedef struct
 
 typedef struct
 {
-  gint32   cur;           /* the current thread, -1 unknown */
+  gint32   cur;           /* the current thread, -1 unknown; START_TID before its first switch */
   gboolean in_guest;
   gint64   entry;
   guint    run;           /* the run of the open window */
   gint     last_run;      /* the CPU's last run, -1 none */
 } CpuScan;
 
-typedef struct
+/*
+ * Before a CPU's first switch, the thread it runs is its start thread, which find_starts()
+ * finds only once the whole trace is read (a statedump anywhere may name it): the scan calls
+ * it START_TID and treats it as a thread, and place_start() puts the thread in once known,
+ * or leaves out what it ran when it is not one (unknown, or the idle thread).
+ */
+#define START_TID G_MININT32
+
+struct _StrataStreamScan
 {
-  Model             *model;
-  GPtrArray         *buffers;   /* StrataEventBuffer*: the group's streams */
-  GArray            *windows;   /* RunWindow */
-  GArray            *runs;      /* Run */
-  GArray            *pids;      /* PidEvent */
-  GArray            *messages;  /* Message */
-} StreamScan;
+  GArray  *cpus;          /* CpuScan, by CPU */
+  GArray  *windows;       /* RunWindow; its first n_windows are set */
+  guint    n_windows;
+  GArray  *runs;          /* Run */
+  GArray  *pids;          /* PidEvent */
+  GArray  *messages;      /* Message */
+  guint64  count;         /* events fed */
+};
+
+StrataStreamScan *
+_strata_stream_scan_new (void)
+{
+  StrataStreamScan *self = g_new0 (StrataStreamScan, 1);
+
+  self->cpus = g_array_new (FALSE, FALSE, sizeof (CpuScan));
+  self->windows = g_array_new (FALSE, FALSE, sizeof (RunWindow));
+  self->runs = g_array_new (FALSE, FALSE, sizeof (Run));
+  self->pids = g_array_new (FALSE, FALSE, sizeof (PidEvent));
+  self->messages = g_array_new (FALSE, FALSE, sizeof (Message));
+  return self;
+}
+
+void
+strata_stream_scan_free (StrataStreamScan *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->cpus);
+  g_array_unref (self->windows);
+  g_array_unref (self->runs);
+  g_array_unref (self->pids);
+  g_array_unref (self->messages);
+  g_free (self);
+}
 
 /* Appends @w to @windows, whose first *@n are set: the array grows by doubling, without a
  * call per window, and is cut to *@n at the end of the scan. */
@@ -457,95 +497,161 @@ push_window (GArray    *windows,
   g_array_index (windows, RunWindow, (*n)++) = w;
 }
 
-/* One group of streams: one stream, or those that share CPUs, merged. */
+/* One event of a stream, or of a group of streams merged, in time order. */
+void
+_strata_stream_scan_feed (StrataStreamScan  *ss,
+                          const StrataEvent *e)
+{
+  CpuScan *c;
+
+  ss->count++;
+  if ((guint) e->kind >= STRATA_EV_N_KINDS || host_scan_fields[e->kind] == 0)
+    return;
+  if (e->cpu >= 4096 || !strata_time_in_range (e->ts))
+    return;
+  while (ss->cpus->len <= e->cpu)
+    g_array_append_val (ss->cpus, ((CpuScan) { START_TID, FALSE, 0, 0, -1 }));
+  c = &g_array_index (ss->cpus, CpuScan, e->cpu);
+  switch (e->kind)
+    {
+    case STRATA_EV_SCHED_SWITCH:
+    case STRATA_EV_KVM_EXIT:
+    case STRATA_EV_KVM_ENTRY:
+      if (e->kind == STRATA_EV_KVM_ENTRY &&
+          ((c->cur <= 0 && c->cur != START_TID) || e->f[STRATA_F_KVM_VCPU_ID] > 0xfff))
+        break;
+      if (c->in_guest)
+        {
+          push_window (ss->windows, &ss->n_windows, (RunWindow) { c->entry, e->ts, c->run });
+          c->in_guest = FALSE;
+        }
+      if (e->kind == STRATA_EV_SCHED_SWITCH)
+        {
+          /* A damaged id that reads as START_TID is no thread, as any other below 1. */
+          c->cur = e->f[STRATA_F_SWITCH_NEXT_TID];
+          if (c->cur == START_TID)
+            c->cur = -1;
+        }
+      else if (e->kind == STRATA_EV_KVM_ENTRY)
+        {
+          Run *last = c->last_run >= 0 ? &g_array_index (ss->runs, Run, c->last_run) : NULL;
+
+          if (last == NULL || last->tid != c->cur || last->vcpu_id != e->f[STRATA_F_KVM_VCPU_ID])
+            {
+              Run run = { e->ts, c->cur, e->f[STRATA_F_KVM_VCPU_ID], NULL, 0, -1, e->cpu };
+
+              g_array_append_val (ss->runs, run);
+              c->last_run = ss->runs->len - 1;
+            }
+          c->in_guest = TRUE;
+          c->entry = e->ts;
+          c->run = c->last_run;
+        }
+      break;
+
+    case STRATA_EV_STATEDUMP_PROCESS:
+    case STRATA_EV_PROCESS_FORK:
+      {
+        gboolean dump = e->kind == STRATA_EV_STATEDUMP_PROCESS;
+        PidEvent pe = { e->ts, e->f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
+                        e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID] };
+
+        g_array_append_val (ss->pids, pe);
+        break;
+      }
+
+    case STRATA_EV_VMSYNC_GH_HOST:
+    case STRATA_EV_VMSYNC_HG_HOST:
+      if (c->cur <= 0 && c->cur != START_TID)
+        break;
+      g_array_append_val (ss->messages, ((Message) { *e, c->cur }));
+      break;
+
+    default:
+      g_array_append_val (ss->messages, ((Message) { *e, -1 }));
+      break;
+    }
+}
+
+typedef struct
+{
+  Model            *model;
+  GPtrArray        *streams;   /* StrataStream*: the group's */
+  StrataStreamScan *scan;
+} StreamScan;
+
+/* One group of streams: one stream that was scanned as its events came (its scan is taken),
+ * or streams read again, merged (those that share CPUs). Windows still open end with the
+ * trace; START_TID is then put in (place_start()). */
 static void
 scan_stream (StreamScan *ss)
 {
-  g_autoptr(StrataEventMerge) merge = strata_event_merge_new_fields ((StrataEventBuffer * const *) ss->buffers->pdata,
-                                                                      ss->buffers->len, host_scan_fields);
-  g_autoptr(GArray) cpus = g_array_new (FALSE, FALSE, sizeof (CpuScan));
-  const StrataEvent *e;
-  guint64 n = 0;
-  guint n_windows = ss->windows->len;
+  StrataStream *only = ss->streams->len == 1 ? g_ptr_array_index (ss->streams, 0) : NULL;
 
-  while ((e = strata_event_merge_step (merge)) != NULL)
+  if (only != NULL && only->scan != NULL && only->scan->count == strata_event_buffer_count (only->buffer))
+    ss->scan = g_steal_pointer (&only->scan);
+  else
     {
-      CpuScan *c;
+      g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (ss->streams->len, 1));
+      g_autoptr(StrataEventMerge) merge = NULL;
+      const StrataEvent *e;
+      guint64 n = 0;
 
-      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
-        break;
-      if (e->cpu >= 4096 || !strata_time_in_range (e->ts))
-        continue;
-      /* Each CPU starts with the thread its first switch names (find_starts()). */
-      while (cpus->len <= e->cpu)
-        g_array_append_val (cpus, ((CpuScan) { cpus->len < ss->model->cpus->len ?
-                                               g_array_index (ss->model->cpus, Cpu, cpus->len).start_tid : -1,
-                                               FALSE, 0, 0, -1 }));
-      c = &g_array_index (cpus, CpuScan, e->cpu);
-      switch (e->kind)
+      for (guint i = 0; i < ss->streams->len; i++)
+        buffers[i] = ((StrataStream *) g_ptr_array_index (ss->streams, i))->buffer;
+      merge = strata_event_merge_new_fields (buffers, ss->streams->len, host_scan_fields);
+      ss->scan = _strata_stream_scan_new ();
+      while ((e = strata_event_merge_step (merge)) != NULL)
         {
-        case STRATA_EV_SCHED_SWITCH:
-        case STRATA_EV_KVM_EXIT:
-        case STRATA_EV_KVM_ENTRY:
-          if (e->kind == STRATA_EV_KVM_ENTRY &&
-              (c->cur <= 0 || e->f[STRATA_F_KVM_VCPU_ID] > 0xfff))
+          if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
             break;
-          if (c->in_guest)
-            {
-              push_window (ss->windows, &n_windows, (RunWindow) { c->entry, e->ts, c->run });
-              c->in_guest = FALSE;
-            }
-          if (e->kind == STRATA_EV_SCHED_SWITCH)
-            c->cur = e->f[STRATA_F_SWITCH_NEXT_TID];
-          else if (e->kind == STRATA_EV_KVM_ENTRY)
-            {
-              Run *last = c->last_run >= 0 ? &g_array_index (ss->runs, Run, c->last_run) : NULL;
-
-              if (last == NULL || last->tid != c->cur || last->vcpu_id != e->f[STRATA_F_KVM_VCPU_ID])
-                {
-                  Run run = { e->ts, c->cur, e->f[STRATA_F_KVM_VCPU_ID], NULL, 0, -1 };
-
-                  g_array_append_val (ss->runs, run);
-                  c->last_run = ss->runs->len - 1;
-                }
-              c->in_guest = TRUE;
-              c->entry = e->ts;
-              c->run = c->last_run;
-            }
-          break;
-
-        case STRATA_EV_STATEDUMP_PROCESS:
-        case STRATA_EV_PROCESS_FORK:
-          {
-            gboolean dump = e->kind == STRATA_EV_STATEDUMP_PROCESS;
-            PidEvent pe = { e->ts, e->f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
-                            e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID] };
-
-            g_array_append_val (ss->pids, pe);
-            break;
-          }
-
-        case STRATA_EV_VMSYNC_GH_HOST:
-        case STRATA_EV_VMSYNC_HG_HOST:
-          if (c->cur <= 0)
-            break;
-          g_array_append_val (ss->messages, ((Message) { *e, c->cur }));
-          break;
-
-        default:
-          g_array_append_val (ss->messages, ((Message) { *e, -1 }));
-          break;
+          _strata_stream_scan_feed (ss->scan, e);
         }
     }
-  for (guint i = 0; i < cpus->len; i++)
+  for (guint i = 0; i < ss->streams->len; i++)
+    g_clear_pointer (&((StrataStream *) g_ptr_array_index (ss->streams, i))->scan, strata_stream_scan_free);
+
+  for (guint i = 0; i < ss->scan->cpus->len; i++)
     {
-      CpuScan *c = &g_array_index (cpus, CpuScan, i);
+      CpuScan *c = &g_array_index (ss->scan->cpus, CpuScan, i);
       RunWindow w = { c->entry, strata_time_clamp (ss->model->machine->trace->end_ns) + 1, c->run };
 
       if (c->in_guest)
-        push_window (ss->windows, &n_windows, w);
+        push_window (ss->scan->windows, &ss->scan->n_windows, w);
     }
-  g_array_set_size (ss->windows, n_windows);
+  g_array_set_size (ss->scan->windows, ss->scan->n_windows);
+}
+
+/* The start thread of CPU @cpu, or what stands for none (0). */
+static gint32
+start_of (Model *model,
+          guint  cpu)
+{
+  gint32 tid = cpu < model->cpus->len ? g_array_index (model->cpus, Cpu, cpu).start_tid : -1;
+
+  return tid > 0 ? tid : 0;
+}
+
+/* START_TID becomes each CPU's start thread: its runs and host vmsync messages take it, or,
+ * when it is none, are left out (runs keep START_TID, and no VM), as the entries and messages
+ * of a CPU running no thread are. */
+static void
+place_start (StreamScan *ss)
+{
+  for (guint i = 0; i < ss->scan->runs->len; i++)
+    {
+      Run *run = &g_array_index (ss->scan->runs, Run, i);
+
+      if (run->tid == START_TID && start_of (ss->model, run->cpu) > 0)
+        run->tid = start_of (ss->model, run->cpu);
+    }
+  for (guint i = 0; i < ss->scan->messages->len; i++)
+    {
+      Message *message = &g_array_index (ss->scan->messages, Message, i);
+
+      if (message->tid == START_TID && start_of (ss->model, message->event.cpu) > 0)
+        message->tid = start_of (ss->model, message->event.cpu);
+    }
 }
 
 typedef struct
@@ -562,7 +668,10 @@ stream_worker (gpointer data)
   gint i;
 
   while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->n)
-    scan_stream (&jobs->scans[i]);
+    {
+      scan_stream (&jobs->scans[i]);
+      place_start (&jobs->scans[i]);
+    }
   return NULL;
 }
 
@@ -670,7 +779,7 @@ copy_worker (gpointer data)
   while ((i = g_atomic_int_add (&jobs->next, 1)) < (gint) jobs->n)
     {
       StreamScan *ss = &jobs->scans[i];
-      const RunWindow *windows = (const RunWindow *) ss->windows->data;
+      const RunWindow *windows = (const RunWindow *) ss->scan->windows->data;
 
       for (guint b = 0; b < jobs->blocks[i]->len; b++)
         {
@@ -680,11 +789,8 @@ copy_worker (gpointer data)
           for (guint k = block->from; k < block->to; k++)
             out[k - block->from] = (Window) { windows[k].start, windows[k].end };
         }
-      g_ptr_array_unref (ss->buffers);
-      g_array_unref (ss->windows);
-      g_array_unref (ss->runs);
-      g_array_unref (ss->pids);
-      g_array_unref (ss->messages);
+      g_ptr_array_unref (ss->streams);
+      g_clear_pointer (&ss->scan, strata_stream_scan_free);
       g_array_unref (jobs->blocks[i]);
     }
   return NULL;
@@ -716,14 +822,14 @@ place_windows (StreamScan *scans,
 
   for (guint s = 0; s < n; s++)
     {
-      const RunWindow *windows = (const RunWindow *) scans[s].windows->data;
-      guint len = scans[s].windows->len;
+      const RunWindow *windows = (const RunWindow *) scans[s].scan->windows->data;
+      guint len = scans[s].scan->windows->len;
 
       blocks[s] = g_array_new (FALSE, FALSE, sizeof (WindowBlock));
       /* A run's windows come together: one block a run. */
       for (guint i = 0, j; i < len; i = j)
         {
-          const Run *run = &g_array_index (scans[s].runs, Run, windows[i].run);
+          const Run *run = &g_array_index (scans[s].scan->runs, Run, windows[i].run);
           WindowBlock block;
           gpointer known;
 
@@ -801,15 +907,7 @@ scan_host (Model *model)
   /* A group a CPU: streams of one CPU (several channels) are merged. */
   n = group_streams (trace, groups, &by_cpu);
   for (guint s = 0; s < n; s++)
-    scans[s].buffers = groups[s];
-  for (guint s = 0; s < n; s++)
-    {
-      scans[s].model = model;
-      scans[s].windows = g_array_new (FALSE, FALSE, sizeof (RunWindow));
-      scans[s].runs = g_array_new (FALSE, FALSE, sizeof (Run));
-      scans[s].pids = g_array_new (FALSE, FALSE, sizeof (PidEvent));
-      scans[s].messages = g_array_new (FALSE, FALSE, sizeof (Message));
-    }
+    scans[s] = (StreamScan) { model, groups[s], NULL };
   jobs = (StreamJobs) { scans, n, 0 };
   strata_parallel_run ("strata-scan", n, stream_worker, &jobs);
 
@@ -818,12 +916,17 @@ scan_host (Model *model)
   pids = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   for (guint s = 0; s < n; s++)
     {
-      for (guint i = 0; i < scans[s].runs->len; i++)
-        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].runs, Run, i).first, 0, s, i }));
-      for (guint i = 0; i < scans[s].pids->len; i++)
-        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].pids, PidEvent, i).ts, 1, s, i }));
-      for (guint i = 0; i < scans[s].messages->len; i++)
-        g_array_append_val (replay, ((Replay) { g_array_index (scans[s].messages, Message, i).event.ts, 2, s, i }));
+      const StrataStreamScan *scan = scans[s].scan;
+
+      /* Not what ran on a CPU before its first switch, when that was no thread. */
+      for (guint i = 0; i < scan->runs->len; i++)
+        if (g_array_index (scan->runs, Run, i).tid != START_TID)
+          g_array_append_val (replay, ((Replay) { g_array_index (scan->runs, Run, i).first, 0, s, i }));
+      for (guint i = 0; i < scan->pids->len; i++)
+        g_array_append_val (replay, ((Replay) { g_array_index (scan->pids, PidEvent, i).ts, 1, s, i }));
+      for (guint i = 0; i < scan->messages->len; i++)
+        if (g_array_index (scan->messages, Message, i).tid != START_TID)
+          g_array_append_val (replay, ((Replay) { g_array_index (scan->messages, Message, i).event.ts, 2, s, i }));
     }
   g_array_sort (replay, compare_replay);
   /* Every thread's pids first, in time order, so that pid_at() can look ahead. */
@@ -835,7 +938,7 @@ scan_host (Model *model)
 
       if (r->kind != 1)
         continue;
-      pe = &g_array_index (scans[r->stream].pids, PidEvent, r->index);
+      pe = &g_array_index (scans[r->stream].scan->pids, PidEvent, r->index);
       events = g_hash_table_lookup (pids, GINT_TO_POINTER (pe->tid));
       if (events == NULL)
         {
@@ -850,7 +953,7 @@ scan_host (Model *model)
 
       if (r->kind == 0)
         {
-          Run *run = &g_array_index (scans[r->stream].runs, Run, r->index);
+          Run *run = &g_array_index (scans[r->stream].scan->runs, Run, r->index);
           gpointer known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (run->tid));
           gint32 vcpu = run->vcpu_id;
           Vm *vm = get_vm (model, pid_at (pids, run->tid, run->first), &run->vm_index);
@@ -872,7 +975,7 @@ scan_host (Model *model)
         }
       else if (r->kind == 2)
         {
-          const Message *message = &g_array_index (scans[r->stream].messages, Message, r->index);
+          const Message *message = &g_array_index (scans[r->stream].scan->messages, Message, r->index);
           const StrataEvent *e = &message->event;
 
           if (e->kind == STRATA_EV_VMSYNC_GH_HOST || e->kind == STRATA_EV_VMSYNC_HG_HOST)

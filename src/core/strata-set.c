@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "strata-set.h"
+#include "strata-stream-scan.h"
 
 StrataStream *
 strata_stream_new (const char *name)
@@ -32,8 +33,26 @@ strata_stream_free (StrataStream *stream)
     return;
   g_free (stream->name);
   strata_event_buffer_free (stream->buffer);
+  strata_stream_scan_free (stream->scan);
   g_array_unref (stream->losses);
   g_free (stream);
+}
+
+/**
+ * strata_stream_append:
+ *
+ * Appends @event to @stream's buffer, in time order, and gathers what a host's first pass
+ * needs of it on the way (_strata_stream_scan_feed()). An event appended to the buffer itself
+ * leaves the stream's scan short of it: the analysis then reads the buffer instead.
+ */
+void
+strata_stream_append (StrataStream      *stream,
+                      const StrataEvent *event)
+{
+  strata_event_buffer_append (stream->buffer, event);
+  if (stream->scan == NULL)
+    stream->scan = _strata_stream_scan_new ();
+  _strata_stream_scan_feed (stream->scan, event);
 }
 
 static void

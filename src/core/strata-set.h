@@ -21,6 +21,11 @@ typedef struct
   guint64 count;
 } StrataLoss;
 
+/* What a host's first pass needs of one stream (its KVM windows, who runs them, process ids,
+ * sync messages), gathered as the stream's events are appended (strata_stream_append()), so
+ * that the analysis does not read every event once more for it. */
+typedef struct _StrataStreamScan StrataStreamScan;
+
 /* One stream of a trace (a CPU's channel, possibly over several files). */
 typedef struct
 {
@@ -35,6 +40,8 @@ typedef struct
                                    * out: what its CPU did after this (the end of the last
                                    * packet read) is not known; 0 when whole */
   StrataEventBuffer *buffer;      /* the events of kinds Strata understands */
+  StrataStreamScan  *scan;        /* of the events appended by strata_stream_append(), or
+                                   * NULL; the analysis takes it */
 } StrataStream;
 
 /* One CTF trace: one machine's kernel (or user-space) trace folder. */
@@ -84,6 +91,9 @@ gsize        strata_set_memory       (StrataSet   *self);
 
 StrataStream *strata_stream_new        (const char  *name);
 void          strata_stream_free       (StrataStream *stream);
+void          strata_stream_append     (StrataStream      *stream,
+                                        const StrataEvent *event);
+void          strata_stream_scan_free  (StrataStreamScan  *scan);
 StrataStream *strata_trace_add_stream  (StrataTrace *trace,
                                         const char  *name);
 void          strata_trace_add_error  (StrataTrace *trace,

@@ -121,7 +121,7 @@ strata_set_writer_add (StrataSetWriter    *self,
 
   strata_lttng_read_back (klass, &self->tasks, event, self->set->strings, &read);
   stream = self->streams[event->cpu];
-  strata_event_buffer_append (stream->buffer, &read);
+  strata_stream_append (stream, &read);
   /* As the decoder counts: every event, and the times of the first and the latest. */
   stream->events++;
   if (stream->begin_ns == 0 && stream->end_ns == 0)

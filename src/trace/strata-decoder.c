@@ -757,7 +757,7 @@ handle_event (Shard            *shard,
       !read_tcp_header (bt_field_structure_borrow_member_field_by_index_const (payload, info->network_header), &ev))
     return;
   fill_defaults (&ev, info);
-  strata_event_buffer_append (port->stream->buffer, &ev);
+  strata_stream_append (port->stream, &ev);
 }
 
 /*
