@@ -216,6 +216,44 @@ test_map_warnings (void)
   run_clear (&run);
 }
 
+/* A trace left out of a set (its metadata file empty): every command still answers from the
+ * others, and says on stderr what was left out (info lists it with the rest, on stdout). */
+static void
+test_problems_said (void)
+{
+  const char *demo = g_getenv ("STRATA_DEMO_DIR");
+  g_autofree char *tmp = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *metadata = NULL;
+  Run run = { 0 };
+
+  if (g_getenv ("STRATA_CLI") == NULL || demo == NULL || !g_file_test (demo, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("no demo set");
+      return;
+    }
+  tmp = test_make_tmpdir ();
+  copy = g_build_filename (tmp, "demo", NULL);
+  test_copy_tree (demo, copy);
+  metadata = g_build_filename (copy, "host", "metadata", NULL);
+  g_assert_true (g_file_set_contents (metadata, "", 0, NULL));
+
+  g_assert_cmpint (cli (&run, FALSE, "stats", "--no-cache", copy, NULL), ==, 0);
+  g_assert_nonnull (strstr (run.out, "pCPU"));
+  g_assert_true (g_str_has_prefix (run.err, "strata-cli: "));
+  g_assert_nonnull (strstr (run.err, "metadata file is empty"));
+  g_assert_cmpint (cli (&run, FALSE, "preemptions", "--json", "--no-cache", copy, NULL), ==, 0);
+  g_assert_nonnull (strstr (run.err, "metadata file is empty"));
+  g_assert_cmpint (cli (&run, FALSE, "info", "--no-cache", copy, NULL), ==, 0);
+  g_assert_nonnull (strstr (run.out, "metadata file is empty"));
+  g_assert_cmpstr (run.err, ==, "");
+  /* A whole set says nothing. */
+  g_assert_cmpint (cli (&run, FALSE, "stats", "--no-cache", demo, NULL), ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  run_clear (&run);
+  test_rm_tree (tmp);
+}
+
 /* ---- item 16: text from a trace cannot drive the terminal ---- */
 
 static void
@@ -351,6 +389,7 @@ main (int   argc,
   g_test_add_func ("/robust/cli/bad-options", test_bad_options);
   g_test_add_func ("/robust/cli/render-checks", test_render_checks);
   g_test_add_func ("/robust/cli/map-warnings", test_map_warnings);
+  g_test_add_func ("/robust/cli/problems-said", test_problems_said);
   g_test_add_func ("/robust/cli/escaping", test_escaping);
   g_test_add_func ("/robust/cli/no-events", test_no_events);
   return g_test_run ();

@@ -724,6 +724,76 @@ test_truncated_stream (void)
   test_rm_tree (tmp);
 }
 
+/* Bytes inside a packet of the host's CPU 0 garbled, its header whole: libbabeltrace2 stops
+ * reading that stream there. The CPU is unknown from its last event read, not in the state it
+ * was last seen in until the end, and the guest's events later are not said to fall outside
+ * guest mode; the other CPUs go on. */
+static void
+test_garbled_packet (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *copy = g_build_filename (tmp, "demo", NULL);
+  g_autofree char *file = NULL;
+  g_autofree char *bytes = NULL;
+  const char *paths[] = { copy, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  StrataStream *stopped = NULL;
+  StrataTrace *host = NULL;
+  StrataInterval iv;
+  gsize length;
+  gint64 end;
+  gint row;
+
+  if (g_getenv ("STRATA_DEMO_DIR") == NULL)
+    {
+      g_test_skip ("no demo set");
+      return;
+    }
+  test_copy_tree (g_getenv ("STRATA_DEMO_DIR"), copy);
+  file = g_build_filename (copy, "host", "channel0_0", NULL);
+  g_assert_true (g_file_get_contents (file, &bytes, &length, NULL));
+  /* The sixth of its 64 KiB packets, past its header. */
+  g_assert_cmpuint (length, >, 6 * 65536);
+  for (gsize i = 5 * 65536 + 2000; i < 5 * 65536 + 22000; i++)
+    bytes[i] = (char) g_rand_int_range (rand, 0, 256);
+  g_assert_true (g_file_set_contents (file, bytes, length, NULL));
+
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (test_errors_contain (set->errors, "channel0_0", "reading stopped"));
+  for (guint t = 0; t < set->traces->len; t++)
+    if (((StrataTrace *) g_ptr_array_index (set->traces, t))->has_kvm)
+      host = g_ptr_array_index (set->traces, t);
+  g_assert_nonnull (host);
+  for (guint s = 0; s < host->streams->len; s++)
+    if (((StrataStream *) g_ptr_array_index (host->streams, s))->cut_ns > 0)
+      {
+        g_assert_null (stopped);
+        stopped = g_ptr_array_index (host->streams, s);
+      }
+  g_assert_nonnull (stopped);
+  g_assert_cmpuint (stopped->cpu, ==, 0);
+  g_assert_cmpint (stopped->cut_ns, ==, stopped->end_ns);
+
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  end = strata_store_end (analysis->store);
+  row = strata_store_find_row (analysis->store, "pcpu/0");
+  g_assert_cmpint (row, >=, 0);
+  g_assert_true (strata_store_lookup (analysis->store, row, end - 1000, &iv));
+  g_assert_true (strata_state_desc_is_gap (iv.desc));
+  g_assert_cmpint (iv.start, <=, stopped->cut_ns + 1);
+  row = strata_store_find_row (analysis->store, "pcpu/1");
+  g_assert_true (strata_store_lookup (analysis->store, row, end - 1000, &iv));
+  g_assert_false (strata_state_desc_is_gap (iv.desc));
+  g_assert_false (test_errors_contain (analysis->warnings, "outside the guest mode", NULL));
+
+  test_rm_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -747,6 +817,7 @@ main (int   argc,
   g_test_add_func ("/robust/staging-failures", test_staging_failures);
   g_test_add_func ("/robust/paths", test_paths);
   g_test_add_func ("/robust/truncated-stream", test_truncated_stream);
+  g_test_add_func ("/robust/garbled-packet", test_garbled_packet);
   status = g_test_run ();
   if (!g_test_subprocess ())
     {

@@ -373,6 +373,7 @@ print_info_text (StrataAnalysis *analysis)
 }
 
 static GPtrArray *maps_text;
+static gboolean listing_problems;   /* info: the set's problems go to stdout with the rest */
 
 static gboolean
 add_map (const char  *option,
@@ -403,6 +404,27 @@ static const GOptionEntry cache_entries[] = {
   { NULL }
 };
 
+/* The set's problems (a trace left out, a stream damaged) and the analysis's warnings, on
+ * stderr: the commands other than info print only what they were asked on stdout, and
+ * figures from a set that lost part of a trace must not pass for whole. The first few, then
+ * how many more info lists. */
+#define MAX_PROBLEMS 3
+
+static void
+report_problems (StrataAnalysis *analysis)
+{
+  GPtrArray *lists[] = { analysis->set->errors, analysis->warnings };
+  guint n = 0, total = analysis->set->errors->len + analysis->warnings->len;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len && n < MAX_PROBLEMS; i++, n++)
+      g_printerr ("strata-cli: %s\n", esc (g_ptr_array_index (lists[l], i)));
+  if (total > n)
+    g_printerr (ngettext ("strata-cli: and %u more problem (strata-cli info lists them all)\n",
+                          "strata-cli: and %u more problems (strata-cli info lists them all)\n", total - n),
+                total - n);
+}
+
 StrataAnalysis *
 load_or_report (char **paths)
 {
@@ -430,6 +452,8 @@ load_or_report (char **paths)
     }
   if ((analysis = strata_loader_load (loader, NULL, &error)) == NULL)
     g_printerr ("strata-cli: %s\n", esc (error->message));
+  else if (!listing_problems)
+    report_problems (analysis);
   if (strata_loader_get_cache (loader) != NULL)
     {
       g_autofree char *problem = strata_cache_take_problem (strata_loader_get_cache (loader));
@@ -595,6 +619,8 @@ cmd_info (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!parse_options (context, &argc, &argv, "info") || !check_paths ("info", paths))
     return EXIT_USAGE;
+  /* Listed with the rest on stdout. */
+  listing_problems = TRUE;
   if ((analysis = load_or_report (paths)) == NULL)
     return EXIT_BAD_INPUT;
   if (json)

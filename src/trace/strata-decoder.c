@@ -1049,8 +1049,11 @@ sink_consume (bt_self_component_sink *self)
             g_autofree char *label = stream_label (port->stream);
             g_autofree char *when = strata_time_format_absolute (port->stream->end_ns);
 
-            /* Keep what this stream gave so far; the other streams go on. */
+            /* Keep what this stream gave so far; the other streams go on. What its CPU did
+             * after its last event read is not known: not the state it was last seen in. */
             port->ended = TRUE;
+            if (port->stream->events > 0 && port->stream->end_ns > 0)
+              port->stream->cut_ns = port->stream->end_ns;
             if (port->stream->events == 0)
               g_ptr_array_add (shard->result->errors,
                                g_strdup_printf (_("%s: stream %s is damaged: reading stopped before its first event: %s"),

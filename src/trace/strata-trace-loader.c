@@ -231,8 +231,9 @@ mark_cut_streams (StrataTrace            *trace,
         {
           StrataStream *stream = g_ptr_array_index (trace->streams, i);
 
+          /* Reading it may have stopped earlier (the decoder's cut): knowledge ends there. */
           if (end >= stream->end_ns && stream_has_file (stream, file, check->tsdl))
-            stream->cut_ns = end;
+            stream->cut_ns = stream->cut_ns > 0 ? MIN (stream->cut_ns, end) : end;
         }
     }
 }
