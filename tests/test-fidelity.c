@@ -319,20 +319,24 @@ static const char *two_hosts =
   "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
   "event 2000 0 kvm_x86_entry vcpu_id=0\n"
   "event 6000 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"
-  "event 7000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 7000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=900 next_comm=intruder\n"
+  "event 10000 0 sched_switch prev_tid=900 prev_state=1 prev_comm=intruder next_tid=0 next_comm=swapper/0\n"
   "trace hostb hostname=hostb cpus=1 offset_s=1000\n"
   "event 0 0 lttng_statedump_process_state tid=800 pid=800 ppid=1 name=qemu-beta status=5\n"
   "event 0 0 lttng_statedump_process_state tid=501 pid=800 ppid=1 name=\"CPU 0/KVM\" status=5\n"
   "event 1500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
   "event 2500 0 kvm_x86_entry vcpu_id=0\n"
   "event 6500 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"
-  "event 7500 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n";
+  "event 7500 0 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=700 next_comm=hog\n"
+  "event 9000 0 sched_switch prev_tid=700 prev_state=1 prev_comm=hog next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 9500 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n";
 
 static void
 test_two_hosts (void)
 {
   g_autoptr(StrataAnalysis) a = analyse_scenario (two_hosts, NULL, 0);
   gint hostb = strata_analysis_find_machine (a, "hostb");
+  gboolean found_preemption = FALSE;
   gint vm = -1;
   g_autofree char *row_name = NULL;
   g_autofree char *text = NULL;
@@ -360,6 +364,27 @@ test_two_hosts (void)
   row = strata_follow_thread_at (a, row, BASE + 4000);
   g_assert_cmpint (row, >=, 0);
   g_assert_cmpstr (strata_store_row_name (a->store, row), ==, "hostb/thread/501");
+
+  /* Its preemption on its host's CPU 0: by that host's thread, not by the one the other
+   * host ran on its own CPU 0 meanwhile. */
+  for (guint i = 0; i < a->preemptions->len; i++)
+    {
+      const StrataPreemption *p = &g_array_index (a->preemptions, StrataPreemption, i);
+      const StrataPreemptionCause *top;
+
+      if (p->machine != (guint) vm)
+        continue;
+      g_assert_cmpint (p->start, ==, BASE + 7500);
+      g_assert_cmpint (p->end, ==, BASE + 9000);
+      g_assert_cmpuint (p->by->len, ==, 1);
+      top = &g_array_index (p->by, StrataPreemptionCause, 0);
+      g_assert_cmpint (top->machine, ==, hostb);
+      g_assert_cmpint (top->tid, ==, 700);
+      g_assert_cmpstr (strata_analysis_string (a, top->comm), ==, "hog");
+      g_assert_cmpint (top->ns, ==, 1500);
+      found_preemption = TRUE;
+    }
+  g_assert_true (found_preemption);
 }
 
 /* A status other than RUN proves nothing: lttng-modules writes 1 or 2 for every runnable

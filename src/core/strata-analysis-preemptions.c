@@ -59,6 +59,15 @@ typedef struct
   guint           to;
 } CausesJob;
 
+/* A vCPU thread's key in _strata_analysis_vcpu_threads(): its host's, as two hosts of a set
+ * may each have a thread of that id. */
+static inline gint64
+vcpu_thread_key (guint   host,
+                 gint32  tid)
+{
+  return (gint64) host << 32 | (guint32) tid;
+}
+
 /* What a pCPU row's interval says ran there, as a cause: a host thread; a vCPU in guest mode,
  * with the guest's thread when its trace says which; another VM's vCPU thread in host mode
  * (its hypervisor part, not a host thread); or nothing. */
@@ -87,7 +96,7 @@ _strata_analysis_cause_of (GHashTable            *vcpu_threads,
       cause.comm = 0;
     }
   else if (d->tid > 0 &&
-           (vcpu = g_hash_table_lookup (vcpu_threads, GINT_TO_POINTER (d->tid))) != NULL)
+           (vcpu = g_hash_table_lookup (vcpu_threads, &(gint64) { vcpu_thread_key (d->machine, d->tid) })) != NULL)
     {
       cause.machine = (GPOINTER_TO_UINT (vcpu) - 1) >> 16;
       cause.vcpu = (GPOINTER_TO_UINT (vcpu) - 1) & 0xffff;
@@ -213,7 +222,9 @@ causes_worker (gpointer data)
       StrataPreemption *p = &g_array_index (pub->preemptions, StrataPreemption, i);
       gint row = -1;
 
-      if (p->pcpu >= 0 && p->pcpu < 4096)
+      if (strata_analysis_vm_host (pub, p->machine) != pub->host)
+        row = _strata_analysis_preemption_row (pub, store, p->machine, p->pcpu);
+      else if (p->pcpu >= 0 && p->pcpu < 4096)
         {
           if ((guint) p->pcpu >= rows->len)
             {
@@ -241,29 +252,50 @@ causes_worker (gpointer data)
   return NULL;
 }
 
-/* The host's vCPU threads, by tid, to ((VM << 16) | vCPU) + 1: in host mode they are their
- * VM's, not the host's. */
+/* The hosts' vCPU threads, by host and tid (vcpu_thread_key()), to ((VM << 16) | vCPU) + 1:
+ * in host mode they are their VM's, not their host's. */
 GHashTable *
 _strata_analysis_vcpu_threads (StrataAnalysis *pub)
 {
-  GHashTable *vcpu_threads = g_hash_table_new (NULL, NULL);
+  GHashTable *vcpu_threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   for (guint m = 0; m < pub->machines->len; m++)
     {
       StrataMachine *machine = g_ptr_array_index (pub->machines, m);
 
-      if (machine->parent < 0 || machine->parent != pub->host || m > 0xffff)
+      if (machine->parent < 0 || m > 0xffff)
         continue;
       for (guint v = 0; v < machine->vcpus->len; v++)
         {
           const StrataVcpu *vcpu = &g_array_index (machine->vcpus, StrataVcpu, v);
+          gint64 key = vcpu_thread_key (machine->parent, vcpu->host_tid);
 
           if (vcpu->id >= 0 && vcpu->id <= 0xffff)
-            g_hash_table_insert (vcpu_threads, GINT_TO_POINTER (vcpu->host_tid),
+            g_hash_table_insert (vcpu_threads, g_memdup2 (&key, sizeof key),
                                  GUINT_TO_POINTER (((m << 16) | (guint) vcpu->id) + 1));
         }
     }
   return vcpu_threads;
+}
+
+/* The row of the CPU @pcpu of the host of VM @machine, where its preemptions happened: the
+ * set's host's fused pCPU row, another host's own CPU row; -1 when there is none. */
+gint
+_strata_analysis_preemption_row (StrataAnalysis *pub,
+                                 StrataStore    *store,
+                                 guint           machine,
+                                 gint32          pcpu)
+{
+  gint host = strata_analysis_vm_host (pub, machine);
+  g_autofree char *name = NULL;
+
+  if (pcpu < 0 || host < 0)
+    return -1;
+  if (host == pub->host)
+    name = g_strdup_printf ("pcpu/%d", pcpu);
+  else
+    name = g_strdup_printf ("%s/cpu/%d", strata_analysis_get_machine_name (pub, host), pcpu);
+  return strata_store_find_row (store, name);
 }
 
 /* Preemptions are independent: half of them on another core. */

@@ -375,6 +375,10 @@ void           _strata_analysis_find_causes      (StrataStore                 *s
                                                   gpointer                     data);
 /* Also for the range statistics (strata-analysis-stats.c): what ran on a pCPU row. */
 GHashTable    *_strata_analysis_vcpu_threads     (StrataAnalysis              *pub);
+gint           _strata_analysis_preemption_row   (StrataAnalysis              *pub,
+                                                  StrataStore                 *store,
+                                                  guint                        machine,
+                                                  gint32                       pcpu);
 StrataPreemptionCause _strata_analysis_cause_of  (GHashTable                  *vcpu_threads,
                                                   const StrataStateDesc       *d);
 void           _strata_analysis_add_causes       (StrataStore                 *store,

@@ -388,6 +388,19 @@ add_cause (GArray                      *by,
   g_array_append_val (by, *now);
 }
 
+/* The row where preemption @p happened: the set's host's pCPU row, or, for a VM of another
+ * host, that host's own CPU row; -1 when there is none. */
+static gint
+preemption_row (StrataRangeIndex       *self,
+                const StrataPreemption *p)
+{
+  if (strata_analysis_vm_host (self->analysis, p->machine) != self->analysis->host)
+    return _strata_analysis_preemption_row (self->analysis, self->analysis->store, p->machine, p->pcpu);
+  if (p->pcpu < 0 || (guint) p->pcpu >= self->pcpu_rows->len)
+    return -1;
+  return g_array_index (self->pcpu_rows, gint, p->pcpu);
+}
+
 /* The top preemptors of each vCPU over [from, to): a preemption inside the range brings its
  * causes as recorded; one across an end, those of its part inside. */
 static void
@@ -406,6 +419,7 @@ find_preemptors (StrataRangeIndex *self,
       const StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption, i);
       gpointer at;
       GArray *list;
+      gint row;
 
       if (p->start >= stats->to)
         break;
@@ -419,13 +433,11 @@ find_preemptors (StrataRangeIndex *self,
           for (guint c = 0; p->by != NULL && c < p->by->len; c++)
             add_cause (list, GPOINTER_TO_UINT (at), at_cause, &g_array_index (p->by, StrataPreemptionCause, c));
         }
-      else if (p->pcpu >= 0 && (guint) p->pcpu < self->pcpu_rows->len &&
-               g_array_index (self->pcpu_rows, gint, p->pcpu) >= 0)
+      else if ((row = preemption_row (self, p)) >= 0)
         {
           g_autoptr(GArray) part = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
 
-          _strata_analysis_add_causes (analysis->store, g_array_index (self->pcpu_rows, gint, p->pcpu),
-                                       MAX (p->start, stats->from), MIN (p->end, stats->to),
+          _strata_analysis_add_causes (analysis->store, row, MAX (p->start, stats->from), MIN (p->end, stats->to),
                                        self->vcpu_threads, part);
           for (guint c = 0; c < part->len; c++)
             add_cause (list, GPOINTER_TO_UINT (at), at_cause, &g_array_index (part, StrataPreemptionCause, c));
