@@ -794,6 +794,68 @@ test_garbled_packet (void)
   test_rm_tree (tmp);
 }
 
+/* A packet of the host's CPU 0 zeroed whole: it is left out, and the rest of the file read;
+ * the time it spanned is a hole in the stream, marked as events lost there (how many is not
+ * known), between the packets around it. */
+static void
+test_packet_hole (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *copy = g_build_filename (tmp, "demo", NULL);
+  g_autofree char *file = NULL;
+  g_autofree char *bytes = NULL;
+  const char *paths[] = { copy, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = NULL;
+  StrataStream *cpu0 = NULL;
+  StrataTrace *host = NULL;
+  gboolean hole = FALSE;
+  gsize length;
+
+  if (g_getenv ("STRATA_DEMO_DIR") == NULL)
+    {
+      g_test_skip ("no demo set");
+      return;
+    }
+  test_copy_tree (g_getenv ("STRATA_DEMO_DIR"), copy);
+  file = g_build_filename (copy, "host", "channel0_0", NULL);
+  g_assert_true (g_file_get_contents (file, &bytes, &length, NULL));
+  g_assert_cmpuint (length, >, 7 * 65536);
+  memset (bytes + 5 * 65536, 0, 65536);
+  g_assert_true (g_file_set_contents (file, bytes, length, NULL));
+
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (test_errors_contain (set->errors, "channel0_0", "1 damaged packet is left out"));
+  for (guint t = 0; t < set->traces->len; t++)
+    if (((StrataTrace *) g_ptr_array_index (set->traces, t))->has_kvm)
+      host = g_ptr_array_index (set->traces, t);
+  g_assert_nonnull (host);
+  for (guint s = 0; s < host->streams->len; s++)
+    if (((StrataStream *) g_ptr_array_index (host->streams, s))->cpu == 0)
+      cpu0 = g_ptr_array_index (host->streams, s);
+  g_assert_nonnull (cpu0);
+  /* Read on past the hole, to the end of the trace. */
+  g_assert_cmpint (cpu0->end_ns, >, host->end_ns - 100 * G_GINT64_CONSTANT (1000000));
+  g_assert_cmpint (cpu0->cut_ns, ==, 0);
+  for (guint l = 0; l < cpu0->losses->len; l++)
+    {
+      const StrataLoss *loss = &g_array_index (cpu0->losses, StrataLoss, l);
+
+      if (loss->count != 0)
+        continue;
+      g_assert_false (hole);
+      hole = TRUE;
+      g_assert_cmpint (loss->begin_ns, >, cpu0->begin_ns);
+      g_assert_cmpint (loss->end_ns, >, loss->begin_ns);
+      g_assert_cmpint (loss->end_ns, <, cpu0->end_ns);
+      if (l > 0)
+        g_assert_cmpint (g_array_index (cpu0->losses, StrataLoss, l - 1).begin_ns, <=, loss->begin_ns);
+    }
+  g_assert_true (hole);
+  test_rm_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -818,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/robust/paths", test_paths);
   g_test_add_func ("/robust/truncated-stream", test_truncated_stream);
   g_test_add_func ("/robust/garbled-packet", test_garbled_packet);
+  g_test_add_func ("/robust/packet-hole", test_packet_hole);
   status = g_test_run ();
   if (!g_test_subprocess ())
     {

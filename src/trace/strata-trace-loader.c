@@ -20,6 +20,7 @@
 #include "strata-decoder.h"
 #include "strata-discover.h"
 #include "strata-staging.h"
+#include "strata-time.h"
 #include "strata-trace-loader.h"
 
 G_DEFINE_QUARK (strata-trace-error-quark, strata_trace_error)
@@ -234,6 +235,67 @@ mark_cut_streams (StrataTrace            *trace,
           /* Reading it may have stopped earlier (the decoder's cut): knowledge ends there. */
           if (end >= stream->end_ns && stream_has_file (stream, file, check->tsdl))
             stream->cut_ns = stream->cut_ns > 0 ? MIN (stream->cut_ns, end) : end;
+        }
+    }
+}
+
+static int
+compare_losses (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 ta = ((const StrataLoss *) a)->begin_ns, tb = ((const StrataLoss *) b)->begin_ns;
+
+  return (ta > tb) - (ta < tb);
+}
+
+/* Packets left out between sound ones (damaged, and skipped): their time is a hole in the
+ * stream, which the view marks as events lost there (their number not known), as it does
+ * the tracer's own losses, instead of passing it for time the CPU was seen in. */
+static void
+mark_holes (StrataTrace            *trace,
+            const StrataTraceCheck *check)
+{
+  for (guint s = 0; check != NULL && check->tsdl != NULL && s < check->streams->len; s++)
+    {
+      const StrataStreamCheck *file = g_ptr_array_index (check->streams, s);
+      const StrataCtfPacket *before = NULL;
+      gboolean left_out = FALSE;
+      guint64 sound_end = 0;
+
+      if (file->n_bad == 0 || file->packets == NULL)
+        continue;
+      for (guint p = 0; p < file->packets->len; p++)
+        {
+          const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
+          StrataLoss hole = { 0, 0, 0 };
+
+          if (!packet->sound)
+            {
+              left_out = TRUE;
+              continue;
+            }
+          /* A damaged packet whose header was not found leaves only a gap in the offsets. */
+          left_out |= p > 0 && packet->offset > sound_end;
+          sound_end = packet->offset + packet->size;
+          if (!packet->has_ts)
+            continue;
+          if (left_out && before != NULL &&
+              strata_tsdl_cycles_to_ns (check->tsdl, before->stream_class, before->ts_end, &hole.begin_ns) &&
+              strata_tsdl_cycles_to_ns (check->tsdl, packet->stream_class, packet->ts_begin, &hole.end_ns) &&
+              strata_time_in_range (hole.begin_ns) && strata_time_in_range (hole.end_ns) &&
+              hole.begin_ns <= hole.end_ns)
+            for (guint i = 0; i < trace->streams->len; i++)
+              {
+                StrataStream *stream = g_ptr_array_index (trace->streams, i);
+
+                if (stream_has_file (stream, file, check->tsdl))
+                  {
+                    g_array_append_val (stream->losses, hole);
+                    g_array_sort (stream->losses, compare_losses);
+                  }
+              }
+          before = packet;
+          left_out = FALSE;
         }
     }
 }
@@ -502,7 +564,10 @@ strata_trace_load (const char * const      *paths,
       if (mine->len > 0)
         collect_trace (trace, mine);
       if (i < states->len)
-        mark_cut_streams (trace, ((TraceState *) g_ptr_array_index (states, i))->check);
+        {
+          mark_cut_streams (trace, ((TraceState *) g_ptr_array_index (states, i))->check);
+          mark_holes (trace, ((TraceState *) g_ptr_array_index (states, i))->check);
+        }
       /* Nothing read of a trace that has stream files: it is not loaded, whatever opened. */
       if (!trace->failed && trace->streams->len == 0 && i < states->len)
         {
