@@ -1007,4 +1007,8 @@ _strata_analysis_scan (Model *model)
   /* What scan_messages() records does not change when recorded again by scan_host(). */
   if (model->machine->trace->has_kvm || !scan_messages (model))
     scan_host (model);
+  /* A machine that is no host did not need what its streams gathered: not kept with the set. */
+  for (guint s = 0; s < model->machine->trace->streams->len; s++)
+    g_clear_pointer (&((StrataStream *) g_ptr_array_index (model->machine->trace->streams, s))->scan,
+                     strata_stream_scan_free);
 }

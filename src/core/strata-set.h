@@ -41,7 +41,8 @@ typedef struct
                                    * packet read) is not known; 0 when whole */
   StrataEventBuffer *buffer;      /* the events of kinds Strata understands */
   StrataStreamScan  *scan;        /* of the events appended by strata_stream_append(), or
-                                   * NULL; the analysis takes it */
+                                   * NULL; the analysis takes it (so two analyses of one set
+                                   * must not run at once) */
 } StrataStream;
 
 /* One CTF trace: one machine's kernel (or user-space) trace folder. */
