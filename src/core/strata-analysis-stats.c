@@ -683,13 +683,16 @@ strata_range_stats_to_text (StrataRangeStats *stats,
   for (guint i = 0; i < stats->vcpus->len; i++)
     {
       const StrataVcpuRangeStats *v = &g_array_index (stats->vcpus, StrataVcpuRangeStats, i);
-      g_autofree char *cells[G_N_ELEMENTS (vcpu_states)] = { NULL };
+      /* Freed one by one below: g_autofree on an array frees its first element only. */
+      char *cells[G_N_ELEMENTS (vcpu_states)] = { NULL };
 
       for (guint s = 0; s < G_N_ELEMENTS (vcpu_states); s++)
         cells[s] = share (v->ns[vcpu_states[s]], length);
       g_string_append_printf (out, "%-20s %5d %9s %9s %9s %9s %9s %9s  ",
                (strata_analysis_get_machine_name (analysis, v->machine)), v->vcpu,
                cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]);
+      for (guint s = 0; s < G_N_ELEMENTS (cells); s++)
+        g_free (cells[s]);
       for (guint c = 0; c < v->n_preemptors; c++)
         {
           const StrataPreemptionCause *cause = &v->preemptors[c];
