@@ -463,6 +463,32 @@ test_stats (void)
     }
 }
 
+/* --machine naming the host selects its VMs: in the demo, every preemption and exit. */
+static void
+test_machine_host (void)
+{
+  const char *commands[] = { "preemptions", "exits" };
+
+  if (!have_demo ())
+    return;
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      const char *all[] = { commands[c], "--json", demo, NULL };
+      const char *host[] = { commands[c], "--json", "--machine", "host", demo, NULL };
+      g_autofree char *out_all = NULL, *out_host = NULL, *err = NULL, *err_host = NULL;
+      g_autoptr(JsonNode) a = NULL;
+      g_autoptr(JsonNode) h = NULL;
+
+      g_assert_cmpint (run (all, &out_all, &err), ==, 0);
+      g_assert_cmpint (run (host, &out_host, &err_host), ==, 0);
+      a = parse (out_all);
+      h = parse (out_host);
+      g_assert_cmpuint (json_array_get_length (json_node_get_array (a)), >, 0);
+      g_assert_cmpuint (json_array_get_length (json_node_get_array (h)), ==,
+                        json_array_get_length (json_node_get_array (a)));
+    }
+}
+
 static void
 test_exit_statuses (void)
 {
@@ -504,9 +530,12 @@ test_exit_statuses (void)
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
-  /* No preemption to list is said, as exits and findings say theirs. */
+  /* No preemption to list is said, as exits and findings say theirs (a plain kernel trace
+   * has no vCPU). */
+  if (test_have_samples ())
   {
-    const char *none[] = { "preemptions", "--machine", "host", demo, NULL };
+    g_autofree char *plain = test_sample ("tvl-simple-kernel");
+    const char *none[] = { "preemptions", plain, NULL };
 
     g_assert_cmpint (run (none, &out, &err), ==, 0);
     g_assert_cmpstr (out, ==, "No vCPU was preempted or waited for a pCPU.\n");
@@ -838,6 +867,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/intervals-detail", test_intervals_detail);
   g_test_add_func ("/cli/exits", test_exits);
   g_test_add_func ("/cli/stats", test_stats);
+  g_test_add_func ("/cli/machine-host", test_machine_host);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
   g_test_add_func ("/cli/map", test_map);
   g_test_add_func ("/cli/render", test_render);

@@ -167,7 +167,11 @@ strata_cli_exits (int    argc,
       return EXIT_BAD_INPUT;
     }
 
-  stats = strata_exits_query (analysis->exits, from, to, only);
+  /* A host stands for its VMs: every machine's, then those. */
+  stats = strata_exits_query (analysis->exits, from, to, machine_is_vm_host (analysis, only) ? -1 : only);
+  for (guint i = stats->len; i-- > 0;)
+    if (!machine_selected (analysis, only, g_array_index (stats, StrataExitStats, i).machine))
+      g_array_remove_index (stats, i);
   if (json)
     print_exits_json (analysis, stats);
   else
@@ -372,7 +376,10 @@ strata_cli_findings (int    argc,
       return EXIT_BAD_INPUT;
     }
 
-  findings = strata_find_lock_holder_preemptions (analysis, from, to, only);
+  findings = strata_find_lock_holder_preemptions (analysis, from, to, machine_is_vm_host (analysis, only) ? -1 : only);
+  for (guint i = findings->len; i-- > 0;)
+    if (!machine_selected (analysis, only, g_array_index (findings, StrataLockHolderFinding, i).preemption->machine))
+      g_array_remove_index (findings, i);
   strata_json_init (&writer, out);
   if (json)
     strata_json_begin_array (&writer);

@@ -29,6 +29,12 @@ void            json_nullable_int (StrataJson      *json,
                                    gint64           value);
 /* Loads the set of @paths with the --map and --no-cache options; NULL, said, on failure. */
 StrataAnalysis *load_or_report    (char           **paths);
+/* --machine: a machine, or a host for its VMs. */
+gboolean        machine_selected   (StrataAnalysis  *analysis,
+                                    gint             only,
+                                    guint            machine);
+gboolean        machine_is_vm_host (StrataAnalysis  *analysis,
+                                    gint             only);
 /* The syscall or handler an interval of @d is in, as fields: "syscall":S; "irq":N with
  * "irq_name":S; "softirq":N with "softirq_name":S; or in text after its thread: "  openat",
  * "  IRQ 23 (ahci)", "  soft IRQ 1 (TIMER)". */

@@ -464,6 +464,29 @@ load_or_report (char **paths)
   return analysis;
 }
 
+/* Whether --machine @only (-1: none given) selects @machine: itself, or, when @only is a
+ * host, each of its VMs. */
+gboolean
+machine_selected (StrataAnalysis *analysis,
+                  gint            only,
+                  guint           machine)
+{
+  return only < 0 || machine == (guint) only ||
+         (machine < analysis->machines->len &&
+          ((StrataMachine *) g_ptr_array_index (analysis->machines, machine))->parent == only);
+}
+
+/* Whether machine @only is the host of a VM of the set. */
+gboolean
+machine_is_vm_host (StrataAnalysis *analysis,
+                    gint            only)
+{
+  for (guint m = 0; only >= 0 && m < analysis->machines->len; m++)
+    if (((StrataMachine *) g_ptr_array_index (analysis->machines, m))->parent == only)
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- what is checked before anything is loaded: a mistake costs no load ---- */
 
 gboolean
@@ -958,7 +981,7 @@ cmd_preemptions (int    argc,
     {
       StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption, i);
 
-      if (only >= 0 && p->machine != (guint) only)
+      if (!machine_selected (analysis, only, p->machine))
         continue;
       listed++;
       if (json)
