@@ -724,6 +724,66 @@ test_truncated_stream (void)
   test_rm_tree (tmp);
 }
 
+/* The demo copied to @tmp/demo, the stream file of its host's CPU 0 (64 KiB packets) handed
+ * to @damage first; NULL (the test skipped) without the demo. */
+static char *
+damaged_demo (const char *tmp,
+              void      (*damage) (char *bytes, gsize length))
+{
+  char *copy = g_build_filename (tmp, "demo", NULL);
+  g_autofree char *file = g_build_filename (copy, "host", "channel0_0", NULL);
+  g_autofree char *bytes = NULL;
+  gsize length;
+
+  if (g_getenv ("STRATA_DEMO_DIR") == NULL)
+    {
+      g_test_skip ("no demo set");
+      g_free (copy);
+      return NULL;
+    }
+  test_copy_tree (g_getenv ("STRATA_DEMO_DIR"), copy);
+  g_assert_true (g_file_get_contents (file, &bytes, &length, NULL));
+  g_assert_cmpuint (length, >, 7 * 65536);
+  damage (bytes, length);
+  g_assert_true (g_file_set_contents (file, bytes, length, NULL));
+  return copy;
+}
+
+/* The stream of CPU @cpu of the trace in @copy/host. */
+static StrataStream *
+host_stream (StrataSet  *set,
+             const char *copy,
+             guint       cpu)
+{
+  g_autofree char *path = g_build_filename (copy, "host", NULL);
+  StrataTrace *host = test_find_trace (set, path);
+
+  g_assert_nonnull (host);
+  for (guint s = 0; s < host->streams->len; s++)
+    if (((StrataStream *) g_ptr_array_index (host->streams, s))->cpu == cpu)
+      return g_ptr_array_index (host->streams, s);
+  g_assert_not_reached ();
+}
+
+/* Random bytes inside the sixth packet, past its header. */
+static void
+garble_packet (char  *bytes,
+               gsize  length)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (gsize i = 5 * 65536 + 2000; i < 5 * 65536 + 22000; i++)
+    bytes[i] = (char) g_rand_int_range (rand, 0, 256);
+}
+
+/* The sixth packet zeroed whole, header and all. */
+static void
+zero_packet (char  *bytes,
+             gsize  length)
+{
+  memset (bytes + 5 * 65536, 0, 65536);
+}
+
 /* Bytes inside a packet of the host's CPU 0 garbled, its header whole: libbabeltrace2 stops
  * reading that stream there. The CPU is unknown from its last event read, not in the state it
  * was last seen in until the end, and the guest's events later are not said to fall outside
@@ -732,51 +792,26 @@ static void
 test_garbled_packet (void)
 {
   g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *copy = g_build_filename (tmp, "demo", NULL);
-  g_autofree char *file = NULL;
-  g_autofree char *bytes = NULL;
+  g_autofree char *copy = damaged_demo (tmp, garble_packet);
   const char *paths[] = { copy, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataSet) set = NULL;
   g_autoptr(StrataAnalysis) analysis = NULL;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
-  StrataStream *stopped = NULL;
-  StrataTrace *host = NULL;
+  StrataStream *stopped;
   StrataInterval iv;
-  gsize length;
   gint64 end;
   gint row;
 
-  if (g_getenv ("STRATA_DEMO_DIR") == NULL)
-    {
-      g_test_skip ("no demo set");
-      return;
-    }
-  test_copy_tree (g_getenv ("STRATA_DEMO_DIR"), copy);
-  file = g_build_filename (copy, "host", "channel0_0", NULL);
-  g_assert_true (g_file_get_contents (file, &bytes, &length, NULL));
-  /* The sixth of its 64 KiB packets, past its header. */
-  g_assert_cmpuint (length, >, 6 * 65536);
-  for (gsize i = 5 * 65536 + 2000; i < 5 * 65536 + 22000; i++)
-    bytes[i] = (char) g_rand_int_range (rand, 0, 256);
-  g_assert_true (g_file_set_contents (file, bytes, length, NULL));
-
+  if (copy == NULL)
+    return;
   set = strata_trace_load (paths, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (test_errors_contain (set->errors, "channel0_0", "reading stopped"));
-  for (guint t = 0; t < set->traces->len; t++)
-    if (((StrataTrace *) g_ptr_array_index (set->traces, t))->has_kvm)
-      host = g_ptr_array_index (set->traces, t);
-  g_assert_nonnull (host);
-  for (guint s = 0; s < host->streams->len; s++)
-    if (((StrataStream *) g_ptr_array_index (host->streams, s))->cut_ns > 0)
-      {
-        g_assert_null (stopped);
-        stopped = g_ptr_array_index (host->streams, s);
-      }
-  g_assert_nonnull (stopped);
-  g_assert_cmpuint (stopped->cpu, ==, 0);
+  /* Its stream alone is cut, where its last event was read. */
+  stopped = host_stream (set, copy, 0);
   g_assert_cmpint (stopped->cut_ns, ==, stopped->end_ns);
+  for (guint cpu = 1; cpu < 8; cpu++)
+    g_assert_cmpint (host_stream (set, copy, cpu)->cut_ns, ==, 0);
 
   analysis = strata_analysis_new (set, NULL, &error);
   g_assert_no_error (error);
@@ -801,42 +836,23 @@ static void
 test_packet_hole (void)
 {
   g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *copy = g_build_filename (tmp, "demo", NULL);
-  g_autofree char *file = NULL;
-  g_autofree char *bytes = NULL;
+  g_autofree char *copy = damaged_demo (tmp, zero_packet);
   const char *paths[] = { copy, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(StrataSet) set = NULL;
-  StrataStream *cpu0 = NULL;
-  StrataTrace *host = NULL;
+  g_autofree char *host_path = NULL;
+  StrataStream *cpu0;
   gboolean hole = FALSE;
-  gsize length;
 
-  if (g_getenv ("STRATA_DEMO_DIR") == NULL)
-    {
-      g_test_skip ("no demo set");
-      return;
-    }
-  test_copy_tree (g_getenv ("STRATA_DEMO_DIR"), copy);
-  file = g_build_filename (copy, "host", "channel0_0", NULL);
-  g_assert_true (g_file_get_contents (file, &bytes, &length, NULL));
-  g_assert_cmpuint (length, >, 7 * 65536);
-  memset (bytes + 5 * 65536, 0, 65536);
-  g_assert_true (g_file_set_contents (file, bytes, length, NULL));
-
+  if (copy == NULL)
+    return;
   set = strata_trace_load (paths, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (test_errors_contain (set->errors, "channel0_0", "1 damaged packet is left out"));
-  for (guint t = 0; t < set->traces->len; t++)
-    if (((StrataTrace *) g_ptr_array_index (set->traces, t))->has_kvm)
-      host = g_ptr_array_index (set->traces, t);
-  g_assert_nonnull (host);
-  for (guint s = 0; s < host->streams->len; s++)
-    if (((StrataStream *) g_ptr_array_index (host->streams, s))->cpu == 0)
-      cpu0 = g_ptr_array_index (host->streams, s);
-  g_assert_nonnull (cpu0);
+  host_path = g_build_filename (copy, "host", NULL);
+  cpu0 = host_stream (set, copy, 0);
   /* Read on past the hole, to the end of the trace. */
-  g_assert_cmpint (cpu0->end_ns, >, host->end_ns - 100 * G_GINT64_CONSTANT (1000000));
+  g_assert_cmpint (cpu0->end_ns, >, test_find_trace (set, host_path)->end_ns - 100 * G_GINT64_CONSTANT (1000000));
   g_assert_cmpint (cpu0->cut_ns, ==, 0);
   for (guint l = 0; l < cpu0->losses->len; l++)
     {
