@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "strata-batch-ring.h"
 #include "strata-event-buffer.h"
 
 #define CHUNK_SIZE (256 * 1024)
@@ -448,24 +449,13 @@ struct _StrataEventMerge
 #define AHEAD_BATCH 4096
 #define AHEAD_BATCHES 4
 
-typedef struct
-{
-  StrataEvent *events;
-  guint        n;
-} Batch;
-
 struct _RunAhead
 {
-  GThread *thread;
-  GMutex   lock;
-  GCond    cond;
-  Batch    batches[AHEAD_BATCHES];
-  guint64  filled;             /* batches the thread filled, */
-  guint64  taken;              /* and those the reader gave back */
-  gboolean done;               /* no batch after the last filled */
-  gboolean stop;               /* the reader wants no more */
-  Batch   *current;            /* the reader's, and its next event */
-  guint    pos;
+  GThread           *thread;
+  StrataBatchRing   *ring;     /* of StrataEvent */
+  const StrataEvent *current;  /* the reader's batch, its length and its next event */
+  guint              n;
+  guint              pos;
 };
 
 /* A source's head is peeked at first, its time, CPU and kind (all the merge needs), and its
@@ -724,36 +714,19 @@ static gpointer
 run_ahead_thread (gpointer data)
 {
   StrataEventMerge *self = data;
-  RunAhead *ahead = self->ahead;
+  StrataBatchRing *ring = self->ahead->ring;
+  StrataEvent *batch;
 
   merge_restart_peeked (self);
-  for (;;)
+  while ((batch = strata_batch_ring_fill (ring)) != NULL)
     {
-      Batch *batch;
-      guint n = 0;
+      guint n = merge_fill_peeked (self, batch, AHEAD_BATCH);
 
-      g_mutex_lock (&ahead->lock);
-      while (ahead->filled - ahead->taken == AHEAD_BATCHES && !ahead->stop)
-        g_cond_wait (&ahead->cond, &ahead->lock);
-      if (ahead->stop)
-        {
-          g_mutex_unlock (&ahead->lock);
-          return NULL;
-        }
-      batch = &ahead->batches[ahead->filled % AHEAD_BATCHES];
-      g_mutex_unlock (&ahead->lock);
-
-      n = merge_fill_peeked (self, batch->events, AHEAD_BATCH);
-
-      g_mutex_lock (&ahead->lock);
-      batch->n = n;
-      ahead->filled++;
-      ahead->done = n < AHEAD_BATCH;
-      g_cond_broadcast (&ahead->cond);
-      g_mutex_unlock (&ahead->lock);
+      strata_batch_ring_hand_over (ring, n, n < AHEAD_BATCH);
       if (n < AHEAD_BATCH)
-        return NULL;
+        break;
     }
+  return NULL;
 }
 
 void
@@ -776,20 +749,14 @@ strata_event_merge_run_ahead (StrataEventMerge *self)
   g_return_if_fail (self != NULL && self->ahead == NULL);
 
   ahead = g_new0 (RunAhead, 1);
-  g_mutex_init (&ahead->lock);
-  g_cond_init (&ahead->cond);
-  for (guint b = 0; b < AHEAD_BATCHES; b++)
-    ahead->batches[b].events = g_new (StrataEvent, AHEAD_BATCH);
+  ahead->ring = strata_batch_ring_new (sizeof (StrataEvent), AHEAD_BATCH, AHEAD_BATCHES);
   self->ahead = ahead;
   ahead->thread = g_thread_try_new ("strata-merge", run_ahead_thread, self, NULL);
   if (ahead->thread == NULL)
     {
       /* No thread: the reader merges, as without. */
       self->ahead = NULL;
-      for (guint b = 0; b < AHEAD_BATCHES; b++)
-        g_free (ahead->batches[b].events);
-      g_mutex_clear (&ahead->lock);
-      g_cond_clear (&ahead->cond);
+      strata_batch_ring_free (ahead->ring);
       g_free (ahead);
     }
 }
@@ -797,27 +764,15 @@ strata_event_merge_run_ahead (StrataEventMerge *self)
 static const StrataEvent *
 run_ahead_step (RunAhead *ahead)
 {
-  while (ahead->current == NULL || ahead->pos == ahead->current->n)
+  /* The last batch may be empty; past the end, every step finds none again. */
+  while (ahead->pos == ahead->n)
     {
-      g_mutex_lock (&ahead->lock);
-      if (ahead->current != NULL)
-        {
-          ahead->current = NULL;
-          ahead->taken++;
-          g_cond_broadcast (&ahead->cond);
-        }
-      while (ahead->filled == ahead->taken && !ahead->done)
-        g_cond_wait (&ahead->cond, &ahead->lock);
-      if (ahead->filled > ahead->taken)
-        {
-          ahead->current = &ahead->batches[ahead->taken % AHEAD_BATCHES];
-          ahead->pos = 0;
-        }
-      g_mutex_unlock (&ahead->lock);
+      ahead->current = strata_batch_ring_take (ahead->ring, &ahead->n);
+      ahead->pos = 0;
       if (ahead->current == NULL)
         return NULL;
     }
-  return &ahead->current->events[ahead->pos++];
+  return &ahead->current[ahead->pos++];
 }
 
 void
@@ -829,15 +784,9 @@ strata_event_merge_free (StrataEventMerge *self)
     {
       RunAhead *ahead = self->ahead;
 
-      g_mutex_lock (&ahead->lock);
-      ahead->stop = TRUE;
-      g_cond_broadcast (&ahead->cond);
-      g_mutex_unlock (&ahead->lock);
+      strata_batch_ring_stop (ahead->ring);
       g_thread_join (ahead->thread);
-      for (guint b = 0; b < AHEAD_BATCHES; b++)
-        g_free (ahead->batches[b].events);
-      g_mutex_clear (&ahead->lock);
-      g_cond_clear (&ahead->cond);
+      strata_batch_ring_free (ahead->ring);
       g_free (ahead);
     }
   g_free (self->sources);
@@ -907,8 +856,8 @@ strata_event_merge_step_many (StrataEventMerge *self,
       *n = 0;
       return NULL;
     }
-  *n = self->ahead->current->n - self->ahead->pos + 1;
-  self->ahead->pos = self->ahead->current->n;
+  *n = self->ahead->n - self->ahead->pos + 1;
+  self->ahead->pos = self->ahead->n;
   return first;
 }
 

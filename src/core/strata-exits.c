@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strata-batch-ring.h"
 #include "strata-exits-private.h"
 #include "strata-parallel.h"
 #include "strata-time.h"
@@ -421,19 +422,10 @@ typedef struct
 
 typedef struct
 {
-  StrataExitRecord records[APART_BATCH];
-  guint            n;
-} ApartBatch;
-
-typedef struct
-{
-  GThread    *thread;
-  GMutex      lock;
-  GCond       cond;
-  ApartBatch *batches;        /* APART_BATCHES, a ring */
-  guint64     filled;         /* batches handed over (the one being filled is filled's) */
-  guint64     added;          /* batches the thread added */
-  gboolean    done;           /* no batch comes after filled's */
+  GThread          *thread;
+  StrataBatchRing  *ring;     /* of StrataExitRecord */
+  StrataExitRecord *batch;    /* being filled, and how far */
+  guint             n;
 } Apart;
 
 struct _StrataExitsBuilder
@@ -481,31 +473,13 @@ static gpointer
 apart_thread (gpointer data)
 {
   StrataExitsBuilder *self = data;
-  Apart *apart = self->apart;
+  const StrataExitRecord *batch;
+  guint n;
 
-  for (;;)
-    {
-      ApartBatch *batch;
-
-      g_mutex_lock (&apart->lock);
-      while (apart->added == apart->filled && !apart->done)
-        g_cond_wait (&apart->cond, &apart->lock);
-      if (apart->added == apart->filled)
-        {
-          g_mutex_unlock (&apart->lock);
-          return NULL;
-        }
-      batch = &apart->batches[apart->added % APART_BATCHES];
-      g_mutex_unlock (&apart->lock);
-
-      for (guint i = 0; i < batch->n; i++)
-        builder_add (self, &batch->records[i]);
-
-      g_mutex_lock (&apart->lock);
-      apart->added++;
-      g_cond_broadcast (&apart->cond);
-      g_mutex_unlock (&apart->lock);
-    }
+  while ((batch = strata_batch_ring_take (self->apart->ring, &n)) != NULL)
+    for (guint i = 0; i < n; i++)
+      builder_add (self, &batch[i]);
+  return NULL;
 }
 
 /**
@@ -523,38 +497,17 @@ strata_exits_builder_run_apart (StrataExitsBuilder *self)
   g_return_if_fail (self != NULL && self->apart == NULL);
 
   apart = g_new0 (Apart, 1);
-  g_mutex_init (&apart->lock);
-  g_cond_init (&apart->cond);
-  apart->batches = g_new (ApartBatch, APART_BATCHES);
-  apart->batches[0].n = 0;
+  apart->ring = strata_batch_ring_new (sizeof (StrataExitRecord), APART_BATCH, APART_BATCHES);
+  apart->batch = strata_batch_ring_fill (apart->ring);
   self->apart = apart;
   apart->thread = g_thread_try_new ("strata-exits", apart_thread, self, NULL);
   if (apart->thread == NULL)
     {
       /* No thread: added where they come, as without. */
       self->apart = NULL;
-      g_free (apart->batches);
-      g_mutex_clear (&apart->lock);
-      g_cond_clear (&apart->cond);
+      strata_batch_ring_free (apart->ring);
       g_free (apart);
     }
-}
-
-/* The batch being filled is handed over, and (unless it is the @last) the next is made
- * room for. */
-static void
-apart_hand_over (Apart    *apart,
-                 gboolean  last)
-{
-  g_mutex_lock (&apart->lock);
-  apart->filled++;
-  apart->done = last;
-  g_cond_broadcast (&apart->cond);
-  while (!last && apart->filled - apart->added == APART_BATCHES)
-    g_cond_wait (&apart->cond, &apart->lock);
-  g_mutex_unlock (&apart->lock);
-  if (!last)
-    apart->batches[apart->filled % APART_BATCHES].n = 0;
 }
 
 /**
@@ -573,12 +526,10 @@ strata_exits_builder_join (StrataExitsBuilder *self)
 
   if ((apart = self->apart) == NULL)
     return;
-  apart_hand_over (apart, TRUE);
+  strata_batch_ring_hand_over (apart->ring, apart->n, TRUE);
   g_thread_join (apart->thread);
   self->apart = NULL;
-  g_free (apart->batches);
-  g_mutex_clear (&apart->lock);
-  g_cond_clear (&apart->cond);
+  strata_batch_ring_free (apart->ring);
   g_free (apart);
 }
 
@@ -590,11 +541,13 @@ strata_exits_builder_add (StrataExitsBuilder     *self,
 
   if (apart != NULL)
     {
-      ApartBatch *batch = &apart->batches[apart->filled % APART_BATCHES];
-
-      batch->records[batch->n++] = *r;
-      if (batch->n == APART_BATCH)
-        apart_hand_over (apart, FALSE);
+      apart->batch[apart->n++] = *r;
+      if (apart->n == APART_BATCH)
+        {
+          strata_batch_ring_hand_over (apart->ring, apart->n, FALSE);
+          apart->batch = strata_batch_ring_fill (apart->ring);
+          apart->n = 0;
+        }
       return;
     }
   builder_add (self, r);
