@@ -388,7 +388,8 @@ append_vcpu (GString              *text,
 {
   const StrataStateDesc *d = iv->desc;
   const StrataPreemption *p = strata_describe_find_preemption (analysis, d->machine, d->vcpu, iv->start);
-  g_autofree char *host = thread_name (analysis, strata_analysis_host_thread_name (analysis, d), d->host_tid);
+  g_autofree char *host_name = thread_name (analysis, strata_analysis_host_thread_name (analysis, d), d->host_tid);
+  gint host = strata_analysis_vm_host (analysis, d->machine);
   StrataInterval guest;
   gint64 pcpu;
 
@@ -397,7 +398,7 @@ append_vcpu (GString              *text,
     case STRATA_STATE_RUNNING:
     case STRATA_STATE_HYPERVISOR:
       /* The pCPU rows are the set's host's: another host's thread ids are not theirs. */
-      pcpu = strata_analysis_vm_host (analysis, d->machine) == analysis->host ? pcpu_of_thread (analysis, d->host_tid, ns) : -1;
+      pcpu = host == analysis->host ? pcpu_of_thread (analysis, d->host_tid, ns) : -1;
       if (pcpu >= 0)
         g_string_append_printf (text, d->state == STRATA_STATE_RUNNING
                                       /* Translators: a vCPU running its guest on a host CPU */
@@ -479,12 +480,12 @@ append_vcpu (GString              *text,
       g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
       break;
     }
-  if (strata_analysis_vm_host (analysis, d->machine) >= 0)
+  if (host >= 0)
     /* Translators: the host thread that runs a vCPU */
-    append_process (text, analysis, _("Host thread"), strata_analysis_vm_host (analysis, d->machine), d->host_tid,
+    append_process (text, analysis, _("Host thread"), host, d->host_tid,
                     strata_analysis_host_thread_name (analysis, d));
   else
-    g_string_append_printf (text, "%s: %s\n", _("Host thread"), host);
+    g_string_append_printf (text, "%s: %s\n", _("Host thread"), host_name);
 }
 
 char *

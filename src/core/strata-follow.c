@@ -103,9 +103,6 @@ pcpu_of (Follow *f,
   StrataStore *store = f->analysis->store;
   guint n = f->n_pcpu_rows;
 
-  /* The pCPU rows are the set's host's: a VM of another host runs on none of them. */
-  if (strata_analysis_vm_host (f->analysis, f->machine) != f->analysis->host)
-    return -1;
   for (guint k = 0; k < n; k++)
     {
       guint i = ((guint) MAX (f->last_pcpu, 0) + k) % n;
@@ -227,7 +224,9 @@ follow_init (Follow         *f,
           r = strata_store_find_row (store, vcpu);
           g_array_append_val (f->vcpu_rows, r);
         }
-      f->pcpu_rows = strata_store_pcpu_rows (store, &f->n_pcpu_rows);
+      /* The pCPU rows are the set's host's: a VM of another host runs on none of them. */
+      if (strata_analysis_vm_host (f->analysis, f->machine) == f->analysis->host)
+        f->pcpu_rows = strata_store_pcpu_rows (store, &f->n_pcpu_rows);
     }
 }
 
@@ -427,7 +426,7 @@ strata_follow_thread_at (StrataAnalysis *analysis,
   StrataStore *store;
   StrataInterval iv;
   const StrataStateDesc *d;
-  gint found = -1;
+  gint found = -1, host;
 
   g_return_val_if_fail (analysis != NULL, -1);
 
@@ -449,8 +448,9 @@ strata_follow_thread_at (StrataAnalysis *analysis,
     }
   else if (d->tid > 0 && d->machine != STRATA_NO_MACHINE && d->state != STRATA_STATE_IDLE)
     found = strata_follow_find_row (analysis, d->machine, d->tid);
-  if (found < 0 && d->host_tid > 0 && strata_analysis_vm_host (analysis, d->machine) >= 0)
-    found = strata_follow_find_row (analysis, (guint16) strata_analysis_vm_host (analysis, d->machine), d->host_tid);
+  host = strata_analysis_vm_host (analysis, d->machine);
+  if (found < 0 && d->host_tid > 0 && host >= 0)
+    found = strata_follow_find_row (analysis, (guint16) host, d->host_tid);
   return found;
 }
 
