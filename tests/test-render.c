@@ -377,7 +377,9 @@ assert_same_image (cairo_surface_t *a,
   g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (b));
   g_assert_cmpint (height, ==, cairo_image_surface_get_height (b));
   for (int i = 0; i < stride * height; i += 4)
-    differ += memcmp (da + i, db + i, 4) != 0;
+    if (memcmp (da + i, db + i, 4) != 0 && differ++ < 8)
+      g_test_message ("pixel %d,%d: %02x%02x%02x%02x, %02x%02x%02x%02x", (i % stride) / 4, i / stride,
+                      da[i + 2], da[i + 1], da[i], da[i + 3], db[i + 2], db[i + 1], db[i], db[i + 3]);
   g_assert_cmpuint (differ, ==, 0);
 }
 

@@ -228,6 +228,20 @@ assert_same_sets (StrataSet *a,
           g_assert_cmpuint (sa->discarded, ==, sb->discarded);
           g_assert_cmpint (sa->begin_ns, ==, sb->begin_ns);
           g_assert_cmpint (sa->end_ns, ==, sb->end_ns);
+          /* Where events were lost, which tells the analysis what it cannot know. */
+          g_assert_cmpuint (sa->losses->len, ==, sb->losses->len);
+          for (guint l = 0; l < sa->losses->len; l++)
+            {
+              const StrataLoss *la = &g_array_index (sa->losses, StrataLoss, l);
+              const StrataLoss *lb = &g_array_index (sb->losses, StrataLoss, l);
+
+              g_test_message ("%s: loss %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " (%" G_GUINT64_FORMAT "), "
+                              "%" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " (%" G_GUINT64_FORMAT ")", sa->name,
+                              la->begin_ns, la->end_ns, la->count, lb->begin_ns, lb->end_ns, lb->count);
+              g_assert_cmpint (la->begin_ns, ==, lb->begin_ns);
+              g_assert_cmpint (la->end_ns, ==, lb->end_ns);
+              g_assert_cmpuint (la->count, ==, lb->count);
+            }
           g_assert_cmpuint (strata_event_buffer_count (sa->buffer), ==,
                             strata_event_buffer_count (sb->buffer));
           strata_event_cursor_init (&ca, sa->buffer);
@@ -480,6 +494,9 @@ static const char *wide =
   "event 450 2 syscall_exit_read ret=8\n"
   "event 460 2 syscall_entry_openat filename=/etc/hosts dfd=-100\n"
   "event 470 2 syscall_exit_openat ret=-2\n"
+  /* Events lost that hid a switch, which the next one reveals. */
+  "discard 2 3 480\n"
+  "event 490 2 sched_switch prev_tid=40 prev_state=1 prev_comm=e next_tid=21 next_comm=a\n"
   "event 500 11 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
   "event 520 11 sched_switch prev_tid=70001 prev_state=1 next_tid=0\n"
   "event 600 3 irq_handler_entry irq=16 name=eth0\n"

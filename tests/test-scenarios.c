@@ -606,6 +606,114 @@ test_discards (void)
   fixture_clear (&f);
 }
 
+/* Events lost on a host's CPUs: what the next switch names ran since the loss. CPU 0 lost
+ * the switch back to a vCPU thread (its entry after the loss is the vCPU's, not the
+ * kworker's, which makes no VM); CPU 1 lost nothing that changed the thread; CPU 2's vCPU
+ * thread keeps entering its vCPU with no switch after; CPU 3's kworker, with no switch after
+ * either, is taken for no vCPU. */
+static const char *losses =
+  "trace host hostname=host cpus=4 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu-system-x86 status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=502 pid=500 ppid=1 name=\"CPU 1/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=20 pid=20 ppid=2 name=kworker/0:1 status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=21 pid=21 ppid=2 name=kworker/3:1 status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=30 pid=30 ppid=1 name=sshd status=1\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 11000 0 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=20 next_comm=kworker/0:1\n"
+  "event 12000 0 syscall_entry name=read fd=3 count=16\n"
+  "discard 0 50 13000\n"
+  "event 16000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 20000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 21000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=30 next_comm=sshd\n"
+  "event 5000 1 syscall_entry name=read fd=3 count=16\n"
+  "discard 1 7 6000\n"
+  "event 8000 1 syscall_exit name=read ret=16\n"
+  "event 9000 1 sched_switch prev_tid=30 prev_state=1 prev_comm=sshd next_tid=0 next_comm=swapper/1\n"
+  "event 1000 2 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/2 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 2000 2 kvm_x86_entry vcpu_id=1\n"
+  "event 5000 2 kvm_x86_exit vcpu_id=1 exit_reason=1\n"
+  "discard 2 9 6000\n"
+  "event 7000 2 kvm_x86_entry vcpu_id=1\n"
+  "event 9000 2 kvm_x86_exit vcpu_id=1 exit_reason=1\n"
+  "event 1000 3 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/3 next_tid=21 next_comm=kworker/3:1\n"
+  "discard 3 4 3000\n"
+  "event 4000 3 kvm_x86_entry vcpu_id=0\n"
+  "event 6000 3 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 30000 3 irq_handler_entry irq=16 name=eth0\n"
+  "event 30500 3 irq_handler_exit irq=16 ret=1\n";
+
+static void
+test_losses (void)
+{
+  Fixture f = { 0 };
+  const Expect pcpu0[] = {
+    { 0, 1000, "idle", "host", -1, 0, "swapper/0" },
+    { 1000, 2000, "user", "host", -1, 501, "CPU 0/KVM" },
+    { 2000, 10000, "guest", "host/vm-500", 0, 501, "CPU 0/KVM" },
+    { 10000, 11000, "user", "host", -1, 501, NULL },
+    { 11000, 12000, "user", "host", -1, 20, "kworker/0:1" },
+    /* From the kworker's last event to the vCPU thread's first: not known. */
+    { 12000, 16000, "unknown", "host", -1, -1, NULL },
+    { 16000, 20000, "guest", "host/vm-500", 0, 501, "CPU 0/KVM" },
+    { 20000, 21000, "user", "host", -1, 501, NULL },
+    { 21000, 0, "idle", "host", -1, 0, NULL },
+  };
+  const Expect vcpu0[] = {
+    { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 2000, 10000, "running", "host/vm-500", 0, 501, NULL },
+    { 10000, 11000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 11000, 12000, "preempted", "host/vm-500", 0, 501, NULL },
+    { 12000, 16000, "unknown", "host/vm-500", 0, 501, NULL },
+    { 16000, 20000, "running", "host/vm-500", 0, 501, NULL },
+    { 20000, 21000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 21000, 0, "blocked", "host/vm-500", 0, 501, NULL },
+  };
+  const Expect kworker0[] = {
+    { 0, 11000, "blocked", "host", -1, -2, NULL },
+    { 11000, 12000, "running", "host", -1, -2, NULL },
+    /* Where it went is in the events lost. */
+    { 12000, 0, "unknown", "host", -1, -2, NULL },
+  };
+  const Expect pcpu1[] = {
+    { 1000, 5000, "user", "host", -1, 30, "sshd" },
+    { 5000, 8000, "syscall", "host", -1, 30, "sshd" },
+    { 8000, 9000, "user", "host", -1, 30, "sshd" },
+    { 9000, 0, "idle", "host", -1, 0, NULL },
+  };
+  const Expect vcpu1[] = {
+    { 1000, 2000, "hypervisor", "host/vm-500", 1, 502, NULL },
+    { 2000, 5000, "running", "host/vm-500", 1, 502, NULL },
+    { 5000, 7000, "hypervisor", "host/vm-500", 1, 502, NULL },
+    { 7000, 9000, "running", "host/vm-500", 1, 502, NULL },
+    { 9000, 0, "hypervisor", "host/vm-500", 1, 502, NULL },
+  };
+  const Expect pcpu3[] = {
+    { 1000, 30000, "user", "host", -1, 21, "kworker/3:1" },
+    { 30000, 0, "irq", "host", -1, 21, NULL },
+  };
+  StrataMachine *vm;
+
+  fixture_load (&f, losses, NULL, 0);
+  g_assert_cmpuint (f.analysis->machines->len, ==, 2);
+  vm = machine (&f, "host/vm-500");
+  g_assert_cmpuint (vm->vcpus->len, ==, 2);
+  g_assert_cmpint (g_array_index (vm->vcpus, StrataVcpu, 0).host_tid, ==, 501);
+  g_assert_cmpint (g_array_index (vm->vcpus, StrataVcpu, 1).host_tid, ==, 502);
+  check_row (&f, "pcpu/0", pcpu0, G_N_ELEMENTS (pcpu0));
+  check_row (&f, "host/vm-500/vcpu/0", vcpu0, G_N_ELEMENTS (vcpu0));
+  check_row (&f, "host/thread/20", kworker0, G_N_ELEMENTS (kworker0));
+  check_row (&f, "pcpu/1", pcpu1, G_N_ELEMENTS (pcpu1));
+  check_row (&f, "host/vm-500/vcpu/1", vcpu1, G_N_ELEMENTS (vcpu1));
+  check_row (&f, "pcpu/3", pcpu3, G_N_ELEMENTS (pcpu3));
+  /* The vCPU's preemption ended in the events lost: when, nobody knows. */
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 0);
+  fixture_clear (&f);
+}
+
 /* The bundled demo: the clock sync recovers the guest's offset and drift within its own
  * accuracy, and each vCPU is preempted by the host task, named as the cause. */
 static void
@@ -911,6 +1019,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/manual-map", test_manual_map);
   g_test_add_func ("/scenario/unmatched-sync", test_unmatched_sync);
   g_test_add_func ("/scenario/discards", test_discards);
+  g_test_add_func ("/scenario/losses", test_losses);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
   g_test_add_func ("/scenario/big-pids", test_big_pids);

@@ -116,10 +116,12 @@ strata_time_ruler_snapshot (GtkWidget   *widget,
       for (guint i = 0; i < lost->len; i++)
         {
           const StrataLossTick *tick = &g_array_index (lost, StrataLossTick, i);
+          /* On whole pixels, as exported images have them. */
+          double x0 = floor (tick->x0), x1 = MAX (ceil (tick->x1), x0 + 1);
 
           gtk_snapshot_append_color (snapshot, &c,
-                                     &GRAPHENE_RECT_INIT (tick->x0, height - 1 - STRATA_RENDER_LOSS_HEIGHT,
-                                                          tick->x1 - tick->x0, STRATA_RENDER_LOSS_HEIGHT));
+                                     &GRAPHENE_RECT_INIT (x0, height - 1 - STRATA_RENDER_LOSS_HEIGHT,
+                                                          x1 - x0, STRATA_RENDER_LOSS_HEIGHT));
         }
     }
   gtk_snapshot_pop (snapshot);

@@ -1063,6 +1063,74 @@ cut_cpu (Model *model,
     strata_store_builder_set_id_fast (model->b, c->pcpu_row, ts, gap);
 }
 
+/* Handover @h begins (see Handover): the thread CPU @h->cpu ran, the one it runs after, the
+ * vCPU either is and the CPU itself are unknown from the loss on. */
+static void
+loss_leave (Model          *model,
+            const Handover *h)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, h->cpu);
+  gint64 ts = to_host (model, h->begin);
+
+  if (h->begin > c->cut_ts)
+    return;
+  if (c->tid > 0)
+    {
+      Thread *t = get_thread (model, c->tid);
+
+      if (t->cpu == (gint32) h->cpu)
+        thread_unknown (model, t, ts);
+    }
+  if (h->tid > 0 && h->tid != c->tid)
+    {
+      Thread *t = get_thread (model, h->tid);
+
+      /* Unless it runs elsewhere still: it comes here when that CPU let it go. */
+      if (t->cpu < 0)
+        thread_unknown (model, t, ts);
+    }
+  c->in_guest = FALSE;
+  c->tid = -1;
+  cpu_update (model, h->cpu, ts);
+}
+
+/* Handover @h ends: the CPU runs the thread its next switch named, from the loss's end. */
+static void
+loss_arrive (Model          *model,
+             const Handover *h)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, h->cpu);
+  gint64 ts = to_host (model, h->end);
+
+  if (h->begin > c->cut_ts || h->tid < 0 || c->tid >= 0)
+    return;
+  c->tid = h->tid;
+  if (c->tid > 0)
+    {
+      Thread *t = get_thread (model, c->tid);
+
+      t->cpu = h->cpu;
+      note_run (t, h->cpu, ts);
+      thread_set_state (model, t, running_state (model, t), ts);
+      if (t->vm >= 0)
+        vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
+    }
+  cpu_update (model, h->cpu, ts);
+}
+
+static int
+compare_handover_end (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      data)
+{
+  const Handover *ha = &g_array_index ((GArray *) data, Handover, *(const guint *) a);
+  const Handover *hb = &g_array_index ((GArray *) data, Handover, *(const guint *) b);
+
+  if (ha->end != hb->end)
+    return ha->end < hb->end ? -1 : 1;
+  return (*(const guint *) a > *(const guint *) b) - (*(const guint *) a < *(const guint *) b);
+}
+
 /* Whether @trace recorded wakeups at all: without them, no wakeup between a switch-out and
  * the next switch-in proves nothing. */
 static gboolean
@@ -1088,6 +1156,9 @@ _strata_analysis_run_model (Model *model)
   guint next_start = 0, next_cut = 0;
   gint64 next_start_ts = starts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (starts, guint, 0)).start_ts : G_MAXINT64;
   gint64 next_cut_ts = cuts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (cuts, guint, 0)).cut_ts : G_MAXINT64;
+  GArray *handovers = model->handovers;
+  g_autofree guint *arrivals = g_new (guint, MAX (handovers->len, 1));
+  guint next_leave = 0, next_arrival = 0;
   const StrataEvent *e, *batch = NULL;
   guint n_batch = 0, taken = 0;
   guint64 n = 0;
@@ -1114,6 +1185,10 @@ _strata_analysis_run_model (Model *model)
         }
     }
   model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
+  /* Handovers leave in the order they begin, and arrive in the order they end. */
+  for (guint i = 0; i < handovers->len; i++)
+    arrivals[i] = i;
+  g_qsort_with_data (arrivals, handovers->len, sizeof (guint), compare_handover_end, handovers);
   /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
    * the set's gets it at the end, where an id past 65,535 would widen them all at once, at
    * the model's memory peak. */
@@ -1170,6 +1245,13 @@ _strata_analysis_run_model (Model *model)
           next_start_ts = next_start < starts->len ?
                           g_array_index (model->cpus, Cpu, g_array_index (starts, guint, next_start)).start_ts : G_MAXINT64;
         }
+      /* Lost events that hid a switch: each CPU's first event after them comes after both. */
+      while (G_UNLIKELY (next_leave < handovers->len && e->ts > g_array_index (handovers, Handover, next_leave).begin))
+        loss_leave (model, &g_array_index (handovers, Handover, next_leave++));
+      while (G_UNLIKELY (next_arrival < handovers->len &&
+                         e->ts > g_array_index (handovers, Handover, arrivals[next_arrival]).begin &&
+                         e->ts >= g_array_index (handovers, Handover, arrivals[next_arrival]).end))
+        loss_arrive (model, &g_array_index (handovers, Handover, arrivals[next_arrival++]));
       ts = to_host (model, e->ts);
       /* Past a cut of the host's, the windows an event would fall in may be unknown. */
       if (model->vm != NULL && ts < model->host_cut && !in_guest_mode (model, c, e->cpu, ts))
@@ -1411,6 +1493,12 @@ _strata_analysis_run_model (Model *model)
 
   while (next_start < starts->len)
     start_cpu (model, g_array_index (starts, guint, next_start++));
+  /* Each handover had an event after it (the switch that named its thread), unless that
+   * event was left out (out of the range, or cut). */
+  while (next_leave < handovers->len)
+    loss_leave (model, &g_array_index (handovers, Handover, next_leave++));
+  while (next_arrival < handovers->len)
+    loss_arrive (model, &g_array_index (handovers, Handover, arrivals[next_arrival++]));
   end = to_host (model, strata_time_clamp (model->machine->trace->end_ns));
   /* Cuts no event the model read came after (the trace's last may be of a kind it does not
    * read): those before the trace's end still end their CPU. */

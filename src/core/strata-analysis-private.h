@@ -197,6 +197,17 @@ struct _IrqRow
 
 typedef struct _Analysis Analysis;
 
+/* Events lost on a CPU hid a switch: over [begin, end] (own clock) what it ran is not known,
+ * and from the end it ran @tid (-1: not known until its next switch), which the first switch
+ * after the loss named. */
+typedef struct
+{
+  gint64 begin;
+  gint64 end;
+  guint  cpu;
+  gint32 tid;
+} Handover;
+
 typedef struct
 {
   Analysis         *a;
@@ -237,6 +248,7 @@ typedef struct
   gint64            host_cut;      /* host time: the first cut of a host's stream (see
                                     * cut_cpu()), after which guest mode is not known on all
                                     * its CPUs; G_MAXINT64: none */
+  GArray           *handovers;     /* Handover, by begin: a host's, from its scan */
   GPtrArray        *kvm_events;    /* GArray of gint64 per CPU: event times (a sample) for the
                                     * KVM fit, on a machine that may be a guest; else NULL */
   /* model pass: each model writes its own builder (and preemptions) so that models run on

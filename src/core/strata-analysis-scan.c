@@ -433,11 +433,20 @@ typedef struct
 
 typedef struct
 {
-  gint32   cur;           /* the current thread, -1 unknown; START_TID before its first switch */
+  gint32   cur;           /* the current thread, -1 unknown; START_TID before its first switch,
+                           * LOSS_TID after events were lost, until the next switch */
   gboolean in_guest;
   gint64   entry;
   guint    run;           /* the run of the open window */
   gint     last_run;      /* the CPU's last run, -1 none */
+  /* With cur LOSS_TID: the thread before the loss and its last run, where the runs and
+   * messages that wait for the next switch to name their thread begin, and the loss. */
+  gint32   before_loss;
+  gint     loss_run;
+  guint    pending_runs;
+  guint    pending_messages;
+  gint64   loss_begin;
+  gint64   loss_end;
 } CpuScan;
 
 /*
@@ -448,6 +457,16 @@ typedef struct
  */
 #define START_TID G_MININT32
 
+/*
+ * Events lost on a CPU may hide a switch: until its next switch, whose previous thread is
+ * the one that ran since, the scan calls the thread LOSS_TID, and the runs and messages of
+ * that time take the thread the switch names (resolve_loss()). A thread other than the one
+ * before the loss becomes a handover (Handover) that the model makes at the loss; a CPU
+ * that never switches again keeps the thread it had, but only for entries of the vCPU that
+ * thread was seen to run before: a kernel thread seen last before the loss is no vCPU.
+ */
+#define LOSS_TID (G_MININT32 + 1)
+
 struct _StrataStreamScan
 {
   GArray  *cpus;          /* CpuScan, by CPU */
@@ -456,7 +475,9 @@ struct _StrataStreamScan
   GArray  *runs;          /* Run */
   GArray  *pids;          /* PidEvent */
   GArray  *messages;      /* Message */
+  GArray  *handovers;     /* Handover, in the order of their losses on each CPU */
   guint64  count;         /* events fed */
+  guint    losses;        /* losses of the stream fed (_strata_stream_scan_feed()) */
 };
 
 StrataStreamScan *
@@ -469,6 +490,7 @@ _strata_stream_scan_new (void)
   self->runs = g_array_new (FALSE, FALSE, sizeof (Run));
   self->pids = g_array_new (FALSE, FALSE, sizeof (PidEvent));
   self->messages = g_array_new (FALSE, FALSE, sizeof (Message));
+  self->handovers = g_array_new (FALSE, FALSE, sizeof (Handover));
   return self;
 }
 
@@ -482,6 +504,7 @@ strata_stream_scan_free (StrataStreamScan *self)
   g_array_unref (self->runs);
   g_array_unref (self->pids);
   g_array_unref (self->messages);
+  g_array_unref (self->handovers);
   g_free (self);
 }
 
@@ -497,28 +520,142 @@ push_window (GArray    *windows,
   g_array_index (windows, RunWindow, (*n)++) = w;
 }
 
-/* One event of a stream, or of a group of streams merged, in time order. */
+static CpuScan *
+cpu_scan (StrataStreamScan *ss,
+          guint             cpu)
+{
+  while (ss->cpus->len <= cpu)
+    g_array_append_val (ss->cpus, ((CpuScan) { START_TID, FALSE, 0, 0, -1 }));
+  return &g_array_index (ss->cpus, CpuScan, cpu);
+}
+
+/* A thread the scan stands in for, known later (START_TID, LOSS_TID), or a real one. */
+static inline gboolean
+runs_thread (gint32 tid)
+{
+  return tid > 0 || tid == START_TID || tid == LOSS_TID;
+}
+
+/* Events were lost on @cpu between its last event and its next (@loss). */
+static void
+scan_loss (StrataStreamScan *ss,
+           guint             cpu,
+           const StrataLoss *loss)
+{
+  CpuScan *c;
+
+  if (cpu >= 4096)
+    return;
+  c = cpu_scan (ss, cpu);
+  /* Before its first switch, the thread is what that switch names anyway. */
+  if (c->cur == START_TID)
+    return;
+  if (c->cur != LOSS_TID)
+    {
+      c->before_loss = c->cur;
+      c->loss_run = c->last_run;
+      c->pending_runs = ss->runs->len;
+      c->pending_messages = ss->messages->len;
+      c->loss_begin = loss->begin_ns;
+    }
+  c->loss_end = loss->end_ns;
+  c->cur = LOSS_TID;
+}
+
+/* The runs and messages of @cpu since its loss ran @tid (LOSS_TID: none, left out). */
+static void
+name_pending (StrataStreamScan *ss,
+              guint             cpu,
+              const CpuScan    *c,
+              gint32            tid)
+{
+  for (guint i = c->pending_runs; i < ss->runs->len; i++)
+    {
+      Run *run = &g_array_index (ss->runs, Run, i);
+
+      if (run->cpu == cpu && run->tid == LOSS_TID)
+        run->tid = tid;
+    }
+  for (guint i = c->pending_messages; i < ss->messages->len; i++)
+    {
+      Message *message = &g_array_index (ss->messages, Message, i);
+
+      if (message->event.cpu == cpu && message->tid == LOSS_TID)
+        message->tid = tid;
+    }
+}
+
+/* @cpu's first switch since its loss: @prev ran from the loss on. */
+static void
+resolve_loss (StrataStreamScan *ss,
+              guint             cpu,
+              CpuScan          *c,
+              gint32            prev)
+{
+  gint32 tid = prev > 0 ? prev : LOSS_TID;
+
+  name_pending (ss, cpu, c, tid);
+  if (prev != c->before_loss)
+    g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, prev > 0 ? prev : -1 }));
+}
+
+/* The end of the stream: a CPU still waiting for a switch kept its thread, as far as the
+ * vCPU that thread entered before is concerned. */
+static void
+resolve_losses_at_end (StrataStreamScan *ss)
+{
+  for (guint cpu = 0; cpu < ss->cpus->len; cpu++)
+    {
+      CpuScan *c = &g_array_index (ss->cpus, CpuScan, cpu);
+      const Run *before;
+
+      if (c->cur != LOSS_TID)
+        continue;
+      before = c->loss_run >= 0 ? &g_array_index (ss->runs, Run, c->loss_run) : NULL;
+      for (guint i = c->pending_runs; i < ss->runs->len; i++)
+        {
+          Run *run = &g_array_index (ss->runs, Run, i);
+
+          if (run->cpu == cpu && run->tid == LOSS_TID && before != NULL && before->tid == c->before_loss &&
+              run->vcpu_id == before->vcpu_id)
+            run->tid = c->before_loss;
+        }
+      for (guint i = c->pending_messages; i < ss->messages->len; i++)
+        {
+          Message *message = &g_array_index (ss->messages, Message, i);
+
+          if (message->event.cpu == cpu && message->tid == LOSS_TID && before != NULL &&
+              before->tid == c->before_loss)
+            message->tid = c->before_loss;
+        }
+      c->cur = c->before_loss;
+    }
+}
+
+/* One event of a stream, or of a group of streams merged, in time order; @losses, if any,
+ * are the stream's, each fed before the first event after it. */
 void
 _strata_stream_scan_feed (StrataStreamScan  *ss,
-                          const StrataEvent *e)
+                          const StrataEvent *e,
+                          GArray            *losses)
 {
   CpuScan *c;
 
   ss->count++;
+  while (G_UNLIKELY (losses != NULL && ss->losses < losses->len) &&
+         g_array_index (losses, StrataLoss, ss->losses).begin_ns < e->ts)
+    scan_loss (ss, e->cpu, &g_array_index (losses, StrataLoss, ss->losses++));
   if ((guint) e->kind >= STRATA_EV_N_KINDS || host_scan_fields[e->kind] == 0)
     return;
   if (e->cpu >= 4096 || !strata_time_in_range (e->ts))
     return;
-  while (ss->cpus->len <= e->cpu)
-    g_array_append_val (ss->cpus, ((CpuScan) { START_TID, FALSE, 0, 0, -1 }));
-  c = &g_array_index (ss->cpus, CpuScan, e->cpu);
+  c = cpu_scan (ss, e->cpu);
   switch (e->kind)
     {
     case STRATA_EV_SCHED_SWITCH:
     case STRATA_EV_KVM_EXIT:
     case STRATA_EV_KVM_ENTRY:
-      if (e->kind == STRATA_EV_KVM_ENTRY &&
-          ((c->cur <= 0 && c->cur != START_TID) || e->f[STRATA_F_KVM_VCPU_ID] > 0xfff))
+      if (e->kind == STRATA_EV_KVM_ENTRY && (!runs_thread (c->cur) || e->f[STRATA_F_KVM_VCPU_ID] > 0xfff))
         break;
       if (c->in_guest)
         {
@@ -527,9 +664,12 @@ _strata_stream_scan_feed (StrataStreamScan  *ss,
         }
       if (e->kind == STRATA_EV_SCHED_SWITCH)
         {
-          /* A damaged id that reads as START_TID is no thread, as any other below 1. */
+          if (G_UNLIKELY (c->cur == LOSS_TID))
+            resolve_loss (ss, e->cpu, c, e->f[STRATA_F_SWITCH_PREV_TID]);
+          /* A damaged id that reads as START_TID or LOSS_TID is no thread, as any other
+           * below 1. */
           c->cur = e->f[STRATA_F_SWITCH_NEXT_TID];
-          if (c->cur == START_TID)
+          if (c->cur == START_TID || c->cur == LOSS_TID)
             c->cur = -1;
         }
       else if (e->kind == STRATA_EV_KVM_ENTRY)
@@ -562,7 +702,7 @@ _strata_stream_scan_feed (StrataStreamScan  *ss,
 
     case STRATA_EV_VMSYNC_GH_HOST:
     case STRATA_EV_VMSYNC_HG_HOST:
-      if (c->cur <= 0 && c->cur != START_TID)
+      if (!runs_thread (c->cur))
         break;
       g_array_append_val (ss->messages, ((Message) { *e, c->cur }));
       break;
@@ -580,6 +720,15 @@ typedef struct
   StrataStreamScan *scan;
 } StreamScan;
 
+static int
+compare_loss_begin (gconstpointer a,
+                    gconstpointer b)
+{
+  gint64 ta = ((const StrataLoss *) a)->begin_ns, tb = ((const StrataLoss *) b)->begin_ns;
+
+  return (ta > tb) - (ta < tb);
+}
+
 /* One group of streams: one stream that was scanned as its events came (its scan is taken),
  * or streams read again, merged (those that share CPUs). Windows still open end with the
  * trace; START_TID is then put in (place_start()). */
@@ -588,26 +737,38 @@ scan_stream (StreamScan *ss)
 {
   StrataStream *only = ss->streams->len == 1 ? g_ptr_array_index (ss->streams, 0) : NULL;
 
-  if (only != NULL && only->scan != NULL && only->scan->count == strata_event_buffer_count (only->buffer))
+  /* Losses found after the events were read (packets left out) were not fed. */
+  if (only != NULL && only->scan != NULL && only->scan->count == strata_event_buffer_count (only->buffer) &&
+      only->scan->losses == only->losses->len)
     ss->scan = g_steal_pointer (&only->scan);
   else
     {
       g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (ss->streams->len, 1));
       g_autoptr(StrataEventMerge) merge = NULL;
+      g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (StrataLoss));
       const StrataEvent *e;
       guint64 n = 0;
 
       for (guint i = 0; i < ss->streams->len; i++)
-        buffers[i] = ((StrataStream *) g_ptr_array_index (ss->streams, i))->buffer;
+        {
+          StrataStream *stream = g_ptr_array_index (ss->streams, i);
+
+          buffers[i] = stream->buffer;
+          g_array_append_vals (losses, stream->losses->data, stream->losses->len);
+        }
+      /* The streams of a group share their CPU: each loss is fed before the group's first
+       * event after it. */
+      g_array_sort (losses, compare_loss_begin);
       merge = strata_event_merge_new_fields (buffers, ss->streams->len, host_scan_fields);
       ss->scan = _strata_stream_scan_new ();
       while ((e = strata_event_merge_step (merge)) != NULL)
         {
           if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
             break;
-          _strata_stream_scan_feed (ss->scan, e);
+          _strata_stream_scan_feed (ss->scan, e, losses);
         }
     }
+  resolve_losses_at_end (ss->scan);
   for (guint i = 0; i < ss->streams->len; i++)
     g_clear_pointer (&((StrataStream *) g_ptr_array_index (ss->streams, i))->scan, strata_stream_scan_free);
 
@@ -891,6 +1052,17 @@ pid_at (GHashTable *pids,
   return pid;
 }
 
+static int
+compare_handover_begin (gconstpointer a,
+                        gconstpointer b)
+{
+  const Handover *ha = a, *hb = b;
+
+  if (ha->begin != hb->begin)
+    return ha->begin < hb->begin ? -1 : 1;
+  return (ha->cpu > hb->cpu) - (ha->cpu < hb->cpu);
+}
+
 static void
 scan_host (Model *model)
 {
@@ -918,16 +1090,20 @@ scan_host (Model *model)
     {
       const StrataStreamScan *scan = scans[s].scan;
 
-      /* Not what ran on a CPU before its first switch, when that was no thread. */
+      /* Not what ran on a CPU before its first switch, or after a loss, when that was no
+       * thread or none known. */
       for (guint i = 0; i < scan->runs->len; i++)
-        if (g_array_index (scan->runs, Run, i).tid != START_TID)
+        if (g_array_index (scan->runs, Run, i).tid > 0)
           g_array_append_val (replay, ((Replay) { g_array_index (scan->runs, Run, i).first, 0, s, i }));
       for (guint i = 0; i < scan->pids->len; i++)
         g_array_append_val (replay, ((Replay) { g_array_index (scan->pids, PidEvent, i).ts, 1, s, i }));
       for (guint i = 0; i < scan->messages->len; i++)
-        if (g_array_index (scan->messages, Message, i).tid != START_TID)
+        if (g_array_index (scan->messages, Message, i).tid != START_TID &&
+            g_array_index (scan->messages, Message, i).tid != LOSS_TID)
           g_array_append_val (replay, ((Replay) { g_array_index (scan->messages, Message, i).event.ts, 2, s, i }));
+      g_array_append_vals (model->handovers, scan->handovers->data, scan->handovers->len);
     }
+  g_array_sort (model->handovers, compare_handover_begin);
   g_array_sort (replay, compare_replay);
   /* Every thread's pids first, in time order, so that pid_at() can look ahead. */
   for (guint i = 0; i < replay->len; i++)

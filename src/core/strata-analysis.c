@@ -174,6 +174,7 @@ model_free (gpointer data)
   g_hash_table_unref (model->net_recv);
   strata_store_builder_free (model->b);
   g_array_unref (model->preemptions);
+  g_array_unref (model->handovers);
   g_clear_pointer (&model->exits, strata_exits_builder_free);
   g_clear_pointer (&model->guest_cursor, g_array_unref);
   g_clear_pointer (&model->kvm_events, g_ptr_array_unref);
@@ -202,6 +203,7 @@ model_new (Analysis *a,
   model->prefix = g_strdup_printf ("%s/", model->machine->name);
   model->b = strata_store_builder_new_spilling (a->spill);
   model->preemptions = g_array_new (FALSE, FALSE, sizeof (StrataPreemption));
+  model->handovers = g_array_new (FALSE, FALSE, sizeof (Handover));
   model->exits = strata_exits_builder_new ();
   return model;
 }

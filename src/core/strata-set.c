@@ -52,7 +52,7 @@ strata_stream_append (StrataStream      *stream,
   strata_event_buffer_append (stream->buffer, event);
   if (stream->scan == NULL)
     stream->scan = _strata_stream_scan_new ();
-  _strata_stream_scan_feed (stream->scan, event);
+  _strata_stream_scan_feed (stream->scan, event, stream->losses);
 }
 
 static void

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 /* Made and fed by strata_stream_append(); read by the analysis (strata-analysis-scan.c). */
 StrataStreamScan *_strata_stream_scan_new  (void);
 void              _strata_stream_scan_feed (StrataStreamScan  *scan,
-                                            const StrataEvent *event);
+                                            const StrataEvent *event,
+                                            GArray            *losses);
 
 G_END_DECLS

@@ -21,6 +21,8 @@ struct _StrataSetWriter
   StrataLttngSchema  schema;
   StrataLttngTasks   tasks;        /* its strings are the caller's, borrowed */
   gint64            *last;         /* per CPU: the latest event or discard; G_MININT64 */
+  gint64            *last_event;   /* per CPU: the latest event; G_MININT64 */
+  gboolean          *loss_open;    /* per CPU: its last loss waits for the next event */
 
   /* Borrowed: the set owns them */
   StrataSet         *set;
@@ -88,6 +90,8 @@ strata_set_writer_new (StrataSet                    *set,
   qsort (files, self->env.n_cpus, sizeof *files, compare_stream_files);
   self->streams = g_new0 (StrataStream *, self->env.n_cpus);
   self->last = g_new (gint64, self->env.n_cpus);
+  self->last_event = g_new (gint64, self->env.n_cpus);
+  self->loss_open = g_new0 (gboolean, self->env.n_cpus);
   for (guint i = 0; i < self->env.n_cpus; i++)
     {
       g_autofree char *port = g_strdup_printf ("%s | 0 | %s", trace_uuid, files[i].file);
@@ -95,7 +99,7 @@ strata_set_writer_new (StrataSet                    *set,
 
       stream->cpu = files[i].cpu;
       self->streams[files[i].cpu] = stream;
-      self->last[files[i].cpu] = G_MININT64;
+      self->last[files[i].cpu] = self->last_event[files[i].cpu] = G_MININT64;
       g_free (files[i].file);
     }
   return g_steal_pointer (&self);
@@ -121,6 +125,13 @@ strata_set_writer_add (StrataSetWriter    *self,
 
   strata_lttng_read_back (klass, &self->tasks, event, self->set->strings, &read);
   stream = self->streams[event->cpu];
+  if (self->loss_open[event->cpu])
+    {
+      StrataLoss *loss = &g_array_index (stream->losses, StrataLoss, stream->losses->len - 1);
+
+      loss->end_ns = MAX (loss->begin_ns, event->ts);
+      self->loss_open[event->cpu] = FALSE;
+    }
   strata_stream_append (stream, &read);
   /* As the decoder counts: every event, and the times of the first and the latest. */
   stream->events++;
@@ -129,7 +140,7 @@ strata_set_writer_add (StrataSetWriter    *self,
   stream->end_ns = MAX (stream->end_ns, event->ts);
   if (event->kind == STRATA_EV_KVM_ENTRY || event->kind == STRATA_EV_KVM_EXIT)
     self->trace->has_kvm = TRUE;
-  self->last[event->cpu] = event->ts;
+  self->last[event->cpu] = self->last_event[event->cpu] = event->ts;
   strata_lttng_tasks_note (&self->tasks, event);
   return TRUE;
 }
@@ -152,6 +163,17 @@ strata_set_writer_discard (StrataSetWriter  *self,
    * the stream's total comes out the same. */
   self->streams[cpu]->discarded += count;
   self->last[cpu] = ts;
+  /* As the decoder places it: from the end of the packet before (its last event) to the
+   * next event, or to the discard when none comes; losses with no event between are one. */
+  if (self->loss_open[cpu])
+    g_array_index (self->streams[cpu]->losses, StrataLoss, self->streams[cpu]->losses->len - 1).count += count;
+  else
+    {
+      gint64 begin = self->last_event[cpu] != G_MININT64 ? self->last_event[cpu] : ts;
+
+      g_array_append_val (self->streams[cpu]->losses, ((StrataLoss) { begin, MAX (begin, ts), count }));
+      self->loss_open[cpu] = TRUE;
+    }
   return TRUE;
 }
 
@@ -165,5 +187,7 @@ strata_set_writer_free (StrataSetWriter *self)
   strata_lttng_tasks_clear (&self->tasks);
   g_free (self->streams);
   g_free (self->last);
+  g_free (self->last_event);
+  g_free (self->loss_open);
   g_free (self);
 }

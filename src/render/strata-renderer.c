@@ -1109,9 +1109,11 @@ draw_ruler (cairo_t                   *cr,
       for (guint i = 0; i < lost->len; i++)
         {
           const StrataLossTick *tick = &g_array_index (lost, StrataLossTick, i);
+          /* On whole pixels: a mark a pixel or two wide stays sharp, not a blur. */
+          double x0 = floor (tick->x0), x1 = MAX (ceil (tick->x1), x0 + 1);
 
-          cairo_rectangle (cr, x + tick->x0, o->ruler_height - STRATA_RENDER_LOSS_HEIGHT,
-                           tick->x1 - tick->x0, STRATA_RENDER_LOSS_HEIGHT);
+          cairo_rectangle (cr, x + x0, o->ruler_height - STRATA_RENDER_LOSS_HEIGHT,
+                           x1 - x0, STRATA_RENDER_LOSS_HEIGHT);
         }
       cairo_fill (cr);
     }
