@@ -714,6 +714,35 @@ test_losses (void)
   fixture_clear (&f);
 }
 
+/* The same on a machine that is no host: its CPU row is not known over the loss, and then
+ * runs the thread the next switch names. */
+static const char *losses_plain =
+  "trace solo hostname=solo cpus=1 offset_s=1000\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=10 next_comm=a\n"
+  "event 2000 0 syscall_entry name=read fd=3 count=16\n"
+  "discard 0 5 3000\n"
+  "event 4000 0 syscall_exit name=read ret=16\n"
+  "event 5000 0 sched_switch prev_tid=11 prev_state=1 prev_comm=b next_tid=0\n"
+  "event 6000 0 irq_handler_entry irq=16 name=eth0\n"
+  "event 6500 0 irq_handler_exit irq=16 ret=1\n";
+
+static void
+test_losses_plain (void)
+{
+  Fixture f = { 0 };
+  const Expect cpu0[] = {
+    { 1000, 2000, "user", "solo", -1, 10, "a" },
+    { 2000, 4000, "unknown", "solo", -1, -1, NULL },
+    { 4000, 5000, "user", "solo", -1, 11, "b" },
+    { 5000, 6000, "idle", "solo", -1, 0, NULL },
+    { 6000, 0, "irq", "solo", -1, 0, NULL },
+  };
+
+  fixture_load (&f, losses_plain, NULL, 0);
+  check_row (&f, "solo/cpu/0", cpu0, G_N_ELEMENTS (cpu0));
+  fixture_clear (&f);
+}
+
 /* The bundled demo: the clock sync recovers the guest's offset and drift within its own
  * accuracy, and each vCPU is preempted by the host task, named as the cause. */
 static void
@@ -1020,6 +1049,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/unmatched-sync", test_unmatched_sync);
   g_test_add_func ("/scenario/discards", test_discards);
   g_test_add_func ("/scenario/losses", test_losses);
+  g_test_add_func ("/scenario/losses-plain", test_losses_plain);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
   g_test_add_func ("/scenario/big-pids", test_big_pids);

@@ -248,7 +248,7 @@ typedef struct
   gint64            host_cut;      /* host time: the first cut of a host's stream (see
                                     * cut_cpu()), after which guest mode is not known on all
                                     * its CPUs; G_MAXINT64: none */
-  GArray           *handovers;     /* Handover, by begin: a host's, from its scan */
+  GArray           *handovers;     /* Handover, by begin, from the scan */
   GPtrArray        *kvm_events;    /* GArray of gint64 per CPU: event times (a sample) for the
                                     * KVM fit, on a machine that may be a guest; else NULL */
   /* model pass: each model writes its own builder (and preemptions) so that models run on

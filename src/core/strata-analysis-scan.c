@@ -1174,15 +1174,52 @@ scan_host (Model *model)
   place_windows (scans, n, vms);
 }
 
+/* The handovers of a machine that is no host (see LOSS_TID), from the scans of its streams
+ * that lost events, each stream on its own. */
+static void
+scan_handovers (Model *model)
+{
+  StrataTrace *trace = model->machine->trace;
+
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      StrataStreamScan *scan;
+
+      if (stream->losses->len == 0)
+        continue;
+      if (stream->scan != NULL && stream->scan->count == strata_event_buffer_count (stream->buffer) &&
+          stream->scan->losses == stream->losses->len)
+        scan = g_steal_pointer (&stream->scan);
+      else
+        {
+          g_autoptr(StrataEventMerge) merge = strata_event_merge_new_fields (&stream->buffer, 1, host_scan_fields);
+          const StrataEvent *e;
+
+          scan = _strata_stream_scan_new ();
+          while ((e = strata_event_merge_step (merge)) != NULL)
+            _strata_stream_scan_feed (scan, e, stream->losses);
+        }
+      resolve_losses_at_end (scan);
+      g_array_append_vals (model->handovers, scan->handovers->data, scan->handovers->len);
+      strata_stream_scan_free (scan);
+    }
+  g_array_sort (model->handovers, compare_handover_begin);
+}
+
 void
 _strata_analysis_scan (Model *model)
 {
+  gboolean kernel = g_strcmp0 (model->machine->trace->domain, "ust") != 0;
+
   _strata_analysis_ensure_cpus (model, model->machine->n_cpus);
-  if (g_strcmp0 (model->machine->trace->domain, "ust") != 0)
+  if (kernel)
     find_starts (model);
   /* What scan_messages() records does not change when recorded again by scan_host(). */
   if (model->machine->trace->has_kvm || !scan_messages (model))
     scan_host (model);
+  else if (kernel)
+    scan_handovers (model);
   /* A machine that is no host did not need what its streams gathered: not kept with the set. */
   for (guint s = 0; s < model->machine->trace->streams->len; s++)
     g_clear_pointer (&((StrataStream *) g_ptr_array_index (model->machine->trace->streams, s))->scan,
