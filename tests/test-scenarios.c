@@ -717,14 +717,21 @@ test_losses (void)
 /* The same on a machine that is no host: its CPU row is not known over the loss, and then
  * runs the thread the next switch names. */
 static const char *losses_plain =
-  "trace solo hostname=solo cpus=1 offset_s=1000\n"
+  "trace solo hostname=solo cpus=2 offset_s=1000\n"
   "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=10 next_comm=a\n"
   "event 2000 0 syscall_entry name=read fd=3 count=16\n"
   "discard 0 5 3000\n"
   "event 4000 0 syscall_exit name=read ret=16\n"
   "event 5000 0 sched_switch prev_tid=11 prev_state=1 prev_comm=b next_tid=0\n"
   "event 6000 0 irq_handler_entry irq=16 name=eth0\n"
-  "event 6500 0 irq_handler_exit irq=16 ret=1\n";
+  "event 6500 0 irq_handler_exit irq=16 ret=1\n"
+  /* The switch after the loss says the CPU was idle. */
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 next_tid=12 next_comm=c\n"
+  "event 2000 1 syscall_entry name=read fd=3 count=16\n"
+  "discard 1 2 3000\n"
+  "event 4000 1 irq_handler_entry irq=9 name=timer\n"
+  "event 4500 1 irq_handler_exit irq=9 ret=1\n"
+  "event 5000 1 sched_switch prev_tid=0 prev_state=0 next_tid=12 next_comm=c\n";
 
 static void
 test_losses_plain (void)
@@ -738,8 +745,17 @@ test_losses_plain (void)
     { 6000, 0, "irq", "solo", -1, 0, NULL },
   };
 
+  const Expect cpu1[] = {
+    { 1000, 2000, "user", "solo", -1, 12, "c" },
+    { 2000, 4000, "unknown", "solo", -1, -1, NULL },
+    { 4000, 4500, "irq", "solo", -1, 0, NULL },
+    { 4500, 5000, "idle", "solo", -1, 0, NULL },
+    { 5000, 0, "syscall", "solo", -1, 12, "c" },
+  };
+
   fixture_load (&f, losses_plain, NULL, 0);
   check_row (&f, "solo/cpu/0", cpu0, G_N_ELEMENTS (cpu0));
+  check_row (&f, "solo/cpu/1", cpu1, G_N_ELEMENTS (cpu1));
   fixture_clear (&f);
 }
 

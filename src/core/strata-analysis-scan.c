@@ -596,7 +596,7 @@ resolve_loss (StrataStreamScan *ss,
 
   name_pending (ss, cpu, c, tid);
   if (prev != c->before_loss)
-    g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, prev > 0 ? prev : -1 }));
+    g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, prev >= 0 ? prev : -1 }));
 }
 
 /* The end of the stream: a CPU still waiting for a switch kept its thread, as far as the
