@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "strata-analysis.h"
+#include "strata-range-stats.h"
 #include "strata-describe.h"
 #include "strata-follow.h"
 #include "strata-scenario.h"
@@ -387,6 +388,79 @@ test_two_hosts (void)
   g_assert_true (found_preemption);
 }
 
+/* The second host's VM traced as well: that host's own CPU rows are fused as the first
+ * host's pcpu/N are, its guest-mode time showing the guest's thread. */
+static const char *two_hosts_traced =
+  "trace hosta hostname=hosta cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu-alpha status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 6000 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"
+  "event 7000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "trace hostb hostname=hostb cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=800 pid=800 ppid=1 name=qemu-beta status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=801 pid=800 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=801 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 2300 0 kvm_x86_exit vcpu_id=0\n"
+  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=9\n"
+  "event 3000 0 vmsync_hg_host cnt=1 vm_uid=9\n"
+  "event 3200 0 kvm_x86_entry vcpu_id=0\n"
+  "event 6500 0 kvm_x86_exit vcpu_id=0 exit_reason=HLT\n"
+  "event 7500 0 sched_switch prev_tid=801 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=700 next_comm=hog\n"
+  "event 9000 0 sched_switch prev_tid=700 prev_state=1 prev_comm=hog next_tid=801 next_comm=\"CPU 0/KVM\"\n"
+  "event 9500 0 sched_switch prev_tid=801 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "trace guestb hostname=guestb cpus=1 offset_s=1000\n"
+  "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=9\n"
+  "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=9\n"
+  "event 3600 0 sched_switch prev_tid=0 prev_state=0 next_tid=42 next_comm=worker-b\n"
+  "event 6000 0 sched_switch prev_tid=42 prev_state=1 prev_comm=worker-b next_tid=0\n";
+
+static void
+test_two_hosts_fused (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (two_hosts_traced, NULL, 0);
+  gint guestb = strata_analysis_find_machine (a, "guestb");
+  StrataRangeIndex *index;
+  StrataRangeStats *stats;
+  const StrataPcpuRangeStats *p;
+  StrataInterval iv;
+
+  g_assert_cmpint (guestb, >=, 0);
+  g_assert_cmpint (((StrataMachine *) g_ptr_array_index (a->machines, guestb))->parent, ==,
+                   strata_analysis_find_machine (a, "hostb"));
+  /* In guest mode, hostb's CPU 0 runs the guest's worker. */
+  assert_state (a, "hostb/cpu/0", 4000, "user", 42);
+  assert_comm (a, "hostb/cpu/0", 4000, "worker-b");
+  iv = interval_at (a, "hostb/cpu/0", BASE + 4000);
+  g_assert_cmpint (iv.desc->machine, ==, guestb);
+  g_assert_cmpint (iv.desc->host_tid, ==, 801);
+  /* Idle in the guest, still the guest's. */
+  iv = interval_at (a, "hostb/cpu/0", BASE + 6200);
+  g_assert_cmpint (iv.desc->machine, ==, guestb);
+  assert_state (a, "hostb/cpu/0", 8000, "user", 700);
+  /* The first host's rows as they were: its VM was not traced. */
+  assert_state (a, "pcpu/0", 4000, "guest", 501);
+  iv = interval_at (a, "pcpu/0", BASE + 4000);
+  g_assert_cmpint (iv.desc->machine, !=, guestb);
+
+  /* Its CPUs' share of time follows the set host's, each said whose. */
+  index = strata_range_index_new (a);
+  stats = strata_range_index_query (index, strata_store_begin (a->store), strata_store_end (a->store));
+  g_assert_cmpuint (stats->pcpus->len, ==, 2);
+  p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, 0);
+  g_assert_cmpint (p->machine, ==, strata_analysis_find_machine (a, "hosta"));
+  g_assert_cmpint (p->machine_ns[guestb], ==, 0);
+  p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, 1);
+  g_assert_cmpint (p->machine, ==, strata_analysis_find_machine (a, "hostb"));
+  g_assert_cmpint (p->cpu, ==, 0);
+  g_assert_cmpint (p->machine_ns[guestb], ==, (2300 - 2000) + (6500 - 3200));
+  g_assert_cmpint (p->idle + p->host + p->unknown + p->machine_ns[guestb], ==, stats->to - stats->from);
+  strata_range_stats_free (stats);
+  strata_range_index_free (index);
+}
+
 /* A status other than RUN proves nothing: lttng-modules writes 1 or 2 for every runnable
  * thread, on the CPU it last ran on, running or not. */
 static void
@@ -688,6 +762,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
   g_test_add_func ("/fidelity/named-late", test_named_late);
   g_test_add_func ("/fidelity/two-hosts", test_two_hosts);
+  g_test_add_func ("/fidelity/two-hosts-fused", test_two_hosts_fused);
   g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);
   g_test_add_func ("/fidelity/softirq-per-cpu", test_softirq_per_cpu);
   g_test_add_func ("/fidelity/outside-guest-mode", test_outside_guest_mode);

@@ -260,9 +260,9 @@ print_stats_json (StrataAnalysis   *analysis,
       strata_json_begin_object (&json);
       strata_json_key (&json, "cpu");
       strata_json_int (&json, p->cpu);
-      /* Whose: the host's, or without one the first kernel trace's. */
+      /* Whose: the host's (without one, the first kernel trace's), or another KVM host's. */
       strata_json_key (&json, "machine");
-      strata_json_string (&json, analysis->primary >= 0 ? strata_analysis_get_machine_name (analysis, analysis->primary) : NULL);
+      strata_json_string (&json, p->machine >= 0 ? strata_analysis_get_machine_name (analysis, p->machine) : NULL);
       strata_json_key (&json, "ns");
       strata_json_begin_object (&json);
       strata_json_key (&json, "idle");

@@ -179,6 +179,14 @@ fuse_row (FuseJob            *job,
     }
 }
 
+/* The row of a host's CPU that fusion rewrites: the set's host has its pcpu/N rows, another
+ * KVM host of the set its own CPU rows. */
+static inline gint
+host_cpu_row (const Cpu *c)
+{
+  return c->pcpu_row >= 0 ? c->pcpu_row : c->row;
+}
+
 /* Whether host row @row has an interval in guest mode. */
 static gboolean
 row_has_guest (StrataStoreBuilder *hb,
@@ -245,7 +253,7 @@ fuse_worker (gpointer data)
     }
   while ((cpu = g_atomic_int_add (&job->next, 1)) < (gint) job->host->cpus->len)
     {
-      guint row = g_array_index (job->host->cpus, Cpu, cpu).pcpu_row, out_row;
+      guint row = host_cpu_row (&g_array_index (job->host->cpus, Cpu, cpu)), out_row;
       FuseResult *result;
 
       if ((gint) row < 0)
@@ -301,13 +309,13 @@ compare_pcpu_rows (gconstpointer a,
                    gpointer      user_data)
 {
   Model *host = user_data;
-  gint ra = g_array_index (host->cpus, Cpu, *(const guint *) a).pcpu_row;
-  gint rb = g_array_index (host->cpus, Cpu, *(const guint *) b).pcpu_row;
+  gint ra = host_cpu_row (&g_array_index (host->cpus, Cpu, *(const guint *) a));
+  gint rb = host_cpu_row (&g_array_index (host->cpus, Cpu, *(const guint *) b));
 
   return ra < rb ? -1 : ra > rb;
 }
 
-/* After every model ran (each on its own), the host's pCPU rows take in the guests' CPU rows,
+/* After every model ran (each on its own), a host's pCPU rows take in its guests' CPU rows,
  * one pCPU row a thread: the builders are only read, each thread writes one of its own. */
 void
 _strata_analysis_fuse (Analysis *a,
@@ -322,7 +330,7 @@ _strata_analysis_fuse (Analysis *a,
   job.ready = g_new0 (FuseResult *, MAX (host->cpus->len, 1));
   for (guint c = 0; c < host->cpus->len; c++)
     {
-      gint row = g_array_index (host->cpus, Cpu, c).pcpu_row;
+      gint row = host_cpu_row (&g_array_index (host->cpus, Cpu, c));
 
       if (row < 0)
         continue;
@@ -336,7 +344,7 @@ _strata_analysis_fuse (Analysis *a,
     {
       Model *model = g_ptr_array_index (a->models, m);
 
-      if (model == NULL || model == host || model->b == NULL)
+      if (model == NULL || model->vm == NULL || model->vm->host != host->index || model->b == NULL)
         continue;
       for (guint c = 0; c < model->cpus->len; c++)
         if (g_array_index (model->cpus, Cpu, c).row >= 0)

@@ -192,7 +192,8 @@ add_row (StrataRangeIndex *self,
   gint row = strata_store_find_row (self->analysis->store, name);
   RowIndex *ri;
 
-  if (!is_vcpu)
+  /* Preemptions name a CPU of the set's host by its number (others by their VM's host). */
+  if (!is_vcpu && machine == STRATA_NO_MACHINE)
     g_array_append_val (self->pcpu_rows, row);
   if (row < 0)
     return;
@@ -252,6 +253,20 @@ strata_range_index_new (StrataAnalysis *analysis)
       g_autofree char *name = g_strdup_printf ("pcpu/%u", cpu);
 
       add_row (self, name, FALSE, STRATA_NO_MACHINE, cpu);
+    }
+  /* Another KVM host's CPU rows are fused as the set host's pCPU rows are. */
+  for (guint m = 0; m < analysis->machines->len && m < STRATA_NO_MACHINE; m++)
+    {
+      StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+
+      if ((gint) m == analysis->primary || machine->role != STRATA_ROLE_HOST)
+        continue;
+      for (guint cpu = 0; cpu < machine->n_cpus; cpu++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s/cpu/%u", machine->name, cpu);
+
+          add_row (self, name, FALSE, m, cpu);
+        }
     }
   strata_parallel_run ("strata-range-index", self->rows->len, index_worker, self);
   return self;
@@ -508,6 +523,7 @@ strata_range_index_query (StrataRangeIndex *self,
       gint64 covered;
 
       p.cpu = ri->number;
+      p.machine = ri->machine == STRATA_NO_MACHINE ? self->analysis->primary : ri->machine;
       p.machine_ns = g_new0 (gint64, MAX (stats->n_machines, 1));
       g_array_set_size (sums, 0);
       covered = row_sums (self, ri, from, to, sums);
@@ -580,6 +596,16 @@ csv_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* A pCPU as rows name it: pcpu/N for the set's host's, MACHINE/cpu/N for another host's. */
+static char *
+pcpu_label (StrataAnalysis             *analysis,
+            const StrataPcpuRangeStats *p)
+{
+  if (p->machine == analysis->primary)
+    return g_strdup_printf ("pcpu/%d", p->cpu);
+  return g_strdup_printf ("%s/cpu/%d", strata_analysis_get_machine_name (analysis, p->machine), p->cpu);
+}
+
 char *
 strata_range_stats_to_csv (StrataRangeStats *stats,
                            StrataAnalysis   *analysis)
@@ -639,7 +665,9 @@ strata_range_stats_to_csv (StrataRangeStats *stats,
     {
       const StrataPcpuRangeStats *p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, i);
 
-      g_string_append_printf (out, "pcpu/%d,,,,,,,,,,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT, p->cpu, p->idle, p->host);
+      g_autofree char *label = pcpu_label (analysis, p);
+
+      g_string_append_printf (out, "%s,,,,,,,,,,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT, label, p->idle, p->host);
       for (guint m = 0; m < stats->n_machines; m++)
         if (strata_analysis_machine_is_guest (analysis, m))
           g_string_append_printf (out, ",%" G_GINT64_FORMAT, p->machine_ns[m]);
@@ -675,6 +703,7 @@ strata_range_stats_to_text (StrataRangeStats *stats,
   GString *out = g_string_new (NULL);
   gint64 length = stats->to - stats->from;
   g_autofree char *span = strata_time_format_duration (length);
+  gint label_width = 6;
 
   g_string_append_printf (out, _("Range of %s\n"), span);
   if (stats->vcpus->len > 0)
@@ -721,16 +750,30 @@ strata_range_stats_to_text (StrataRangeStats *stats,
   if (stats->pcpus->len > 0 && analysis->host < 0 && analysis->primary >= 0 && strata_analysis_get_n_machines (analysis) > 1)
     g_string_append_printf (out, _("\nThe CPUs of %s, the set's first kernel trace (it has no KVM host):"),
                             strata_analysis_get_machine_name (analysis, analysis->primary));
+  /* The set host's CPUs by number; another host's by row name, which widens the column. */
+  for (guint i = 0; i < stats->pcpus->len; i++)
+    {
+      const StrataPcpuRangeStats *p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, i);
+
+      if (p->machine != analysis->primary)
+        {
+          g_autofree char *label = pcpu_label (analysis, p);
+
+          label_width = MAX (label_width, (gint) g_utf8_strlen (label, -1));
+        }
+    }
   if (stats->pcpus->len > 0)
-    g_string_append_printf (out, "\n%-6s %9s %9s %9s  %s\n", _("pCPU"), _("Idle"), _("Host"), _("Unknown"), _("VMs"));
+    g_string_append_printf (out, "\n%-*s %9s %9s %9s  %s\n", label_width, _("pCPU"), _("Idle"), _("Host"), _("Unknown"),
+                            _("VMs"));
   for (guint i = 0; i < stats->pcpus->len; i++)
     {
       const StrataPcpuRangeStats *p = &g_array_index (stats->pcpus, StrataPcpuRangeStats, i);
       g_autofree char *idle = share (p->idle, length);
       g_autofree char *host = share (p->host, length);
       g_autofree char *unknown = share (p->unknown, length);
+      g_autofree char *label = p->machine == analysis->primary ? g_strdup_printf ("%d", p->cpu) : pcpu_label (analysis, p);
 
-      g_string_append_printf (out, "%-6d %9s %9s %9s ", p->cpu, idle, host, unknown);
+      g_string_append_printf (out, "%-*s %9s %9s %9s ", label_width, label, idle, host, unknown);
       for (guint m = 0; m < stats->n_machines; m++)
         if (p->machine_ns[m] != 0)
           {

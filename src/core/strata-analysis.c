@@ -293,8 +293,10 @@ push_task (Tasks *tasks,
   g_queue_push_tail (&tasks->tasks, task);
 }
 
-/* Rows the model pass is done with: not the pCPU rows (fusion rewrites them), and not thread
- * rows (summarized when first drawn). */
+static gboolean model_is_host (Model *model);
+
+/* Rows the model pass is done with: not a host's CPU rows (fusion rewrites them), and not
+ * thread rows (summarized when first drawn). */
 static void
 push_summaries (Tasks *tasks,
                 Model *model)
@@ -302,7 +304,7 @@ push_summaries (Tasks *tasks,
   GHashTableIter iter;
   gpointer value;
 
-  for (guint c = 0; c < model->cpus->len; c++)
+  for (guint c = 0; c < model->cpus->len && !model_is_host (model); c++)
     if (g_array_index (model->cpus, Cpu, c).row >= 0)
       push_task (tasks, model, g_array_index (model->cpus, Cpu, c).row);
   for (guint v = 0; v < tasks->a->vms->len; v++)
@@ -819,8 +821,10 @@ strata_analysis_new (StrataSet                   *set,
   for (guint v = 0; v < a.vms->len; v++)
     vm_release_windows (g_ptr_array_index (a.vms, v));
   phase_done (options, "models");
-  if (pub->host >= 0)
-    _strata_analysis_fuse (&a, g_ptr_array_index (a.models, pub->host), end);
+  /* Every KVM host's: the set's first one has the pcpu/N rows, another its own CPU rows. */
+  for (guint m = 0; m < a.models->len; m++)
+    if (model_is_host (g_ptr_array_index (a.models, m)))
+      _strata_analysis_fuse (&a, g_ptr_array_index (a.models, m), end);
   phase_done (options, "fusion");
   _strata_analysis_fix_names (&a);
   phase_done (options, "names");

@@ -50,6 +50,8 @@ typedef struct
 typedef struct
 {
   gint32  cpu;
+  gint    machine;               /* whose: the set's host (or first kernel trace), or
+                                  * another KVM host of the set */
   gint64  idle;
   gint64  host;                  /* host threads, a vCPU's hypervisor part included */
   gint64  unknown;               /* no data */
@@ -63,7 +65,8 @@ typedef struct
   gint64  to;
   guint   n_machines;
   GArray *vcpus;                 /* StrataVcpuRangeStats, by machine then vCPU */
-  GArray *pcpus;                 /* StrataPcpuRangeStats, by CPU */
+  GArray *pcpus;                 /* StrataPcpuRangeStats, by CPU: the set's host's, then
+                                  * those of its other KVM hosts */
 } StrataRangeStats;
 
 typedef struct _StrataRangeIndex StrataRangeIndex;
