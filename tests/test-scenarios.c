@@ -759,6 +759,85 @@ test_losses_plain (void)
   fixture_clear (&f);
 }
 
+/* Linux before 5.8 traced kvm_exit in the exit's handler, after the host took the exit's
+ * interrupt and could switch threads: on CPU 0 the IRQ and the switch to stress come before
+ * the kvm_exit, and the guest left at the IRQ. CPU 1's trace begins in guest mode: its first
+ * event is an exit, of the vCPU its statedump says runs there. */
+static const char *late_exits =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=502 pid=500 ppid=1 name=\"CPU 1/KVM\" status=6 cpu=1\n"
+  "event 0 0 lttng_statedump_process_state tid=600 pid=600 ppid=1 name=stress status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 5000 0 irq_handler_entry irq=0 name=timer\n"
+  "event 5200 0 irq_handler_exit irq=0 ret=1\n"
+  "event 5300 0 sched_wakeup tid=600 comm=stress target_cpu=0\n"
+  "event 5400 0 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=stress\n"
+  "event 15000 0 sched_switch prev_tid=600 prev_state=1 prev_comm=stress next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 15100 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 15500 0 kvm_x86_entry vcpu_id=0\n"
+  "event 20000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 20500 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 3000 1 kvm_x86_exit vcpu_id=1 exit_reason=30\n"
+  "event 4000 1 kvm_x86_entry vcpu_id=1\n"
+  "event 9000 1 kvm_x86_exit vcpu_id=1 exit_reason=1\n"
+  "event 9500 1 kvm_x86_entry vcpu_id=1\n"
+  "event 30000 1 irq_handler_entry irq=16 name=eth0\n"
+  "event 30500 1 irq_handler_exit irq=16 ret=1\n";
+
+static void
+test_late_exits (void)
+{
+  Fixture f = { 0 };
+  const Expect pcpu0[] = {
+    { 0, 1000, "idle", "host", -1, 0, NULL },
+    { 1000, 2000, "user", "host", -1, 501, NULL },
+    { 2000, 5000, "guest", "host/vm-500", 0, 501, NULL },
+    { 5000, 5200, "irq", "host", -1, 501, NULL },
+    { 5200, 5400, "user", "host", -1, 501, NULL },
+    { 5400, 15000, "user", "host", -1, 600, "stress" },
+    { 15000, 15500, "user", "host", -1, 501, NULL },
+    { 15500, 20000, "guest", "host/vm-500", 0, 501, NULL },
+    { 20000, 20500, "user", "host", -1, 501, NULL },
+    { 20500, 0, "idle", "host", -1, 0, NULL },
+  };
+  const Expect vcpu0[] = {
+    { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 2000, 5000, "running", "host/vm-500", 0, 501, NULL },
+    { 5000, 5400, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 5400, 15000, "preempted", "host/vm-500", 0, 501, NULL },
+    { 15000, 15500, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 15500, 20000, "running", "host/vm-500", 0, 501, NULL },
+    { 20000, 20500, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 20500, 0, "blocked", "host/vm-500", 0, 501, NULL },
+  };
+  gint vm;
+  guint8 isa;
+  guint32 code;
+  gint64 start, end;
+
+  fixture_load (&f, late_exits, NULL, 0);
+  vm = strata_analysis_find_machine (f.analysis, "host/vm-500");
+  check_row (&f, "pcpu/0", pcpu0, G_N_ELEMENTS (pcpu0));
+  check_row (&f, "host/vm-500/vcpu/0", vcpu0, G_N_ELEMENTS (vcpu0));
+  /* The exit from the IRQ on, for the reason its late kvm_exit gives, preemption included. */
+  g_assert_true (strata_exits_at (f.analysis->exits, vm, 0, BASE + 5000, &isa, &code, &start, &end));
+  g_assert_cmpuint (code, ==, 1);
+  g_assert_cmpint (start - BASE, ==, 5000);
+  g_assert_cmpint (end - BASE, ==, 15500);
+  /* The first event of CPU 1 is an exit: counted, with its reason. */
+  g_assert_true (strata_exits_at (f.analysis->exits, vm, 1, BASE + 3000, &isa, &code, &start, &end));
+  g_assert_cmpuint (code, ==, 30);
+  g_assert_cmpint (start - BASE, ==, 3000);
+  g_assert_cmpint (end - BASE, ==, 4000);
+  /* An exit still open when the trace ends (CPU 0's HLT) is not counted. */
+  g_assert_cmpuint (strata_exits_n_exits (f.analysis->exits), ==, 3);
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+  fixture_clear (&f);
+}
+
 /* The bundled demo: the clock sync recovers the guest's offset and drift within its own
  * accuracy, and each vCPU is preempted by the host task, named as the cause. */
 static void
@@ -1066,6 +1145,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/discards", test_discards);
   g_test_add_func ("/scenario/losses", test_losses);
   g_test_add_func ("/scenario/losses-plain", test_losses_plain);
+  g_test_add_func ("/scenario/late-exits", test_late_exits);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
   g_test_add_func ("/scenario/big-pids", test_big_pids);

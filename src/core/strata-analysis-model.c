@@ -486,6 +486,17 @@ exit_guest (Model  *model,
   vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
 }
 
+/* The reason of vCPU thread @t's exit, from kvm_exit event @e. */
+static void
+exit_reason (Thread            *t,
+             const StrataEvent *e)
+{
+  t->kvm->exit_late = FALSE;
+  t->kvm->exit_isa = (guint8) e->f[STRATA_F_KVM_ISA];
+  t->kvm->exit_code = strata_exit_code (t->kvm->exit_isa, (guint64) e->f[STRATA_F_KVM_EXIT_REASON]);
+  t->kvm->exit_info1 = (guint64) e->f[STRATA_F_KVM_INFO1];
+}
+
 /* vCPU thread @t leaves guest mode for the reason in @e: an exit, until its next entry. */
 static void
 exit_begin (Model             *model,
@@ -496,10 +507,28 @@ exit_begin (Model             *model,
   if (t->vm < 0)
     return;
   t->kvm->exit_open = TRUE;
-  t->kvm->exit_isa = (guint8) e->f[STRATA_F_KVM_ISA];
-  t->kvm->exit_code = strata_exit_code (t->kvm->exit_isa, (guint64) e->f[STRATA_F_KVM_EXIT_REASON]);
   t->kvm->exit_start = ts;
-  t->kvm->exit_info1 = (guint64) e->f[STRATA_F_KVM_INFO1];
+  exit_reason (t, e);
+}
+
+/* A host event on CPU @cpu in guest mode: the guest left before it (an old kernel's late
+ * kvm_exit, see _strata_event_ends_guest_mode()), for a reason its kvm_exit gives later. */
+static G_GNUC_NO_INLINE void
+exit_early (Model  *model,
+            guint32 cpu,
+            gint64  ts)
+{
+  Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+  Thread *t = get_thread (model, c->tid);
+
+  if (t->vm >= 0)
+    {
+      t->kvm->exit_open = TRUE;
+      t->kvm->exit_late = TRUE;
+      t->kvm->exit_start = ts;
+    }
+  exit_guest (model, cpu, ts);
+  cpu_update (model, cpu, ts);
 }
 
 /* vCPU thread @t enters guest mode again at @ts: its exit, if it had one, ends. An exit the
@@ -514,6 +543,12 @@ exit_end (Model  *model,
   if (t->kvm == NULL || !t->kvm->exit_open)
     return;
   t->kvm->exit_open = FALSE;
+  /* Its kvm_exit was lost: what the exit was is not known. */
+  if (t->kvm->exit_late)
+    {
+      t->kvm->exit_late = FALSE;
+      return;
+    }
   r.start = t->kvm->exit_start;
   r.end = MAX (ts, t->kvm->exit_start);
   r.code = t->kvm->exit_code;
@@ -1003,7 +1038,7 @@ thread_unknown (Model  *model,
   if (t->vm >= 0)
     {
       t->kvm->preempted = FALSE;
-      t->kvm->exit_open = FALSE;
+      t->kvm->exit_open = t->kvm->exit_late = FALSE;
       vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
     }
 }
@@ -1256,6 +1291,8 @@ _strata_analysis_run_model (Model *model)
       /* Past a cut of the host's, the windows an event would fall in may be unknown. */
       if (model->vm != NULL && ts < model->host_cut && !in_guest_mode (model, c, e->cpu, ts))
         model->machine->outside_guest_mode++;
+      if (G_UNLIKELY (c->in_guest) && _strata_event_ends_guest_mode (e->kind))
+        exit_early (model, e->cpu, ts);
 
       switch (e->kind)
         {
@@ -1480,7 +1517,20 @@ _strata_analysis_run_model (Model *model)
 
         case STRATA_EV_KVM_EXIT:
           if (!c->in_guest)
-            break;
+            {
+              if (c->tid <= 0 || (t = get_thread (model, c->tid))->vm < 0)
+                break;
+              /* The reason of an exit that began at a host event; or the first exit of a
+               * vCPU the trace began in guest mode, whose entry it did not see. */
+              if (t->kvm->exit_open && t->kvm->exit_late)
+                exit_reason (t, e);
+              else if (!t->kvm->exit_open && t->cpu == (gint32) e->cpu)
+                {
+                  exit_begin (model, t, e, ts);
+                  vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
+                }
+              break;
+            }
           exit_begin (model, get_thread (model, c->tid), e, ts);
           exit_guest (model, e->cpu, ts);
           cpu_update (model, e->cpu, ts);

@@ -82,6 +82,8 @@ typedef struct
   guint8  preempted;        /* preempted, or woken and waiting: a vCPU row interval open */
   guint8  preempt_kind;     /* StrataPreemptionKind */
   guint8  exit_open;        /* its last KVM exit, until its next entry ends it */
+  guint8  exit_late;        /* the exit began at a host event; its kvm_exit, with the
+                             * reason, comes later (see _strata_event_ends_guest_mode()) */
   guint8  exit_isa;
   guint32 vcpu_ids[VCPU_ROW_SLOTS];  /* as Thread's thread_ids, for its vCPU row */
   gint    row;              /* its vCPU row, -1 none */
@@ -279,6 +281,20 @@ struct _Analysis
                                       * every change from it on */
   StrataExits        *exits;         /* the KVM exits' index, once every host's model ran */
 };
+
+/*
+ * Whether an event of @kind on a host CPU means that the CPU is in host mode: any but a KVM
+ * entry or exit. Before Linux 5.8, kvm_exit was traced late, in the exit's handler, after
+ * the host had taken the exit's interrupt with interrupts enabled again (and could switch
+ * threads): the IRQ and whatever followed came before the exit event, and the guest had
+ * left at the first of them.
+ */
+static inline gboolean
+_strata_event_ends_guest_mode (guint kind)
+{
+  return kind != STRATA_EV_NONE && kind < STRATA_EV_N_KINDS && kind != STRATA_EV_KVM_ENTRY &&
+         kind != STRATA_EV_KVM_EXIT;
+}
 
 /* llround(), inline; exact for |x| < 2^62, which the callers guarantee. */
 static inline gint64

@@ -135,9 +135,15 @@ scan_message (Model             *model,
 
 /* What a host's scan reads, the KVM windows and each CPU's current thread, who belongs to
  * which process, and the sync messages, by kind: 1 + how many leading fields (the windows
- * need no field of an exit, the switches only the next thread); the rest is stepped over. */
+ * need no field of an exit, the switches only the next thread, the other host events only
+ * their time: they end guest mode, see _strata_event_ends_guest_mode()). */
 #define ALL_FIELDS (STRATA_EVENT_MAX_FIELDS + 1)
 static const guint8 host_scan_fields[STRATA_EV_N_KINDS] = {
+  [STRATA_EV_SCHED_WAKEUP] = 1, [STRATA_EV_SCHED_WAKEUP_NEW] = 1, [STRATA_EV_SCHED_WAKING] = 1,
+  [STRATA_EV_PROCESS_EXIT] = 1, [STRATA_EV_PROCESS_FREE] = 1, [STRATA_EV_PROCESS_EXEC] = 1,
+  [STRATA_EV_STATEDUMP_PID_NS] = 1, [STRATA_EV_IRQ_ENTRY] = 1, [STRATA_EV_IRQ_EXIT] = 1,
+  [STRATA_EV_SOFTIRQ_ENTRY] = 1, [STRATA_EV_SOFTIRQ_EXIT] = 1, [STRATA_EV_SOFTIRQ_RAISE] = 1,
+  [STRATA_EV_SYSCALL_ENTRY] = 1, [STRATA_EV_SYSCALL_EXIT] = 1,
   [STRATA_EV_SCHED_SWITCH] = 1 + STRATA_F_SWITCH_NEXT_TID + 1,
   [STRATA_EV_STATEDUMP_PROCESS] = 1 + MAX (STRATA_F_SD_TID, STRATA_F_SD_PID) + 1,
   [STRATA_EV_PROCESS_FORK] = 1 + MAX (STRATA_F_FORK_CHILD_TID, STRATA_F_FORK_CHILD_PID) + 1,
@@ -650,6 +656,14 @@ _strata_stream_scan_feed (StrataStreamScan  *ss,
   if (e->cpu >= 4096 || !strata_time_in_range (e->ts))
     return;
   c = cpu_scan (ss, e->cpu);
+  if (G_UNLIKELY (c->in_guest) && _strata_event_ends_guest_mode (e->kind))
+    {
+      push_window (ss->windows, &ss->n_windows, (RunWindow) { c->entry, e->ts, c->run });
+      c->in_guest = FALSE;
+    }
+  /* Read for their time only. */
+  if (host_scan_fields[e->kind] == 1 && e->kind != STRATA_EV_KVM_EXIT)
+    return;
   switch (e->kind)
     {
     case STRATA_EV_SCHED_SWITCH:
