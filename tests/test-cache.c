@@ -202,6 +202,7 @@ assert_same_analysis (StrataAnalysis *a,
       g_assert_cmpint (x->parent, ==, y->parent);
       g_assert_cmpuint (x->n_cpus, ==, y->n_cpus);
       g_assert_cmpint (x->vm_pid, ==, y->vm_pid);
+      g_assert_cmpint (x->vm_pid_guessed, ==, y->vm_pid_guessed);
       g_assert_cmpuint (x->vcpus->len, ==, y->vcpus->len);
       g_assert_true (x->vcpus->len == 0 ||
                      memcmp (x->vcpus->data, y->vcpus->data, x->vcpus->len * sizeof (StrataVcpu)) == 0);

@@ -696,6 +696,7 @@ test_losses (void)
     { 30000, 0, "irq", "host", -1, 21, NULL },
   };
   StrataMachine *vm;
+  const StrataPreemption *p;
 
   fixture_load (&f, losses, NULL, 0);
   g_assert_cmpuint (f.analysis->machines->len, ==, 2);
@@ -709,8 +710,15 @@ test_losses (void)
   check_row (&f, "pcpu/1", pcpu1, G_N_ELEMENTS (pcpu1));
   check_row (&f, "host/vm-500/vcpu/1", vcpu1, G_N_ELEMENTS (vcpu1));
   check_row (&f, "pcpu/3", pcpu3, G_N_ELEMENTS (pcpu3));
-  /* The vCPU's preemption ended in the events lost: when, nobody knows. */
-  g_assert_cmpuint (f.analysis->preemptions->len, ==, 0);
+  /* The vCPU's preemption ended in the events lost, when, nobody knows: open from the loss. */
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->start - BASE, ==, 11000);
+  g_assert_cmpint (p->end - BASE, ==, 12000);
+  g_assert_true (p->open);
+  g_assert_cmpint (p->pcpu, ==, 0);
+  g_assert_cmpuint (p->by->len, ==, 1);
+  g_assert_cmpint (g_array_index (p->by, StrataPreemptionCause, 0).tid, ==, 20);
   fixture_clear (&f);
 }
 
@@ -756,6 +764,101 @@ test_losses_plain (void)
   fixture_load (&f, losses_plain, NULL, 0);
   check_row (&f, "solo/cpu/0", cpu0, G_N_ELEMENTS (cpu0));
   check_row (&f, "solo/cpu/1", cpu1, G_N_ELEMENTS (cpu1));
+  fixture_clear (&f);
+}
+
+/* Recorded without state dump or forks: no event names the vCPU threads' process. Threads
+ * 1000 and 1001 are one qemu's vCPUs 0 and 1, 1010 and 1011 another's; 502, whose process the
+ * state dump missed (started after it), is the second vCPU of VM 500. */
+static const char *no_statedump =
+  "trace host hostname=host cpus=4 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=1000 next_comm=\"CPU 0/KVM\"\n"
+  "event 1100 0 kvm_x86_entry vcpu_id=0\n"
+  "event 1200 1 sched_switch prev_tid=0 prev_state=0 next_tid=1010 next_comm=\"CPU 0/KVM\"\n"
+  "event 1300 1 kvm_x86_entry vcpu_id=0\n"
+  "event 1400 2 sched_switch prev_tid=0 prev_state=0 next_tid=1011 next_comm=\"CPU 1/KVM\"\n"
+  "event 1500 2 kvm_x86_entry vcpu_id=1\n"
+  "event 1600 3 sched_switch prev_tid=0 prev_state=0 next_tid=1001 next_comm=\"CPU 1/KVM\"\n"
+  "event 1700 3 kvm_x86_entry vcpu_id=1\n"
+  "event 2000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 2100 0 sched_switch prev_tid=1000 prev_state=1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2200 0 kvm_x86_entry vcpu_id=0\n"
+  "event 2300 1 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 2400 1 sched_switch prev_tid=1010 prev_state=1 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 2500 1 kvm_x86_entry vcpu_id=1\n"
+  "event 3000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 3000 1 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
+  "event 3000 2 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
+  "event 3000 3 kvm_x86_exit vcpu_id=1 exit_reason=12\n";
+
+static void
+test_no_statedump (void)
+{
+  Fixture f = { 0 };
+  const struct { const char *name; gboolean guessed; gint32 tids[2]; } vms[] = {
+    { "host/vm-1000", TRUE, { 1000, 1001 } },
+    { "host/vm-1010", TRUE, { 1010, 1011 } },
+    { "host/vm-500", FALSE, { 501, 502 } },
+  };
+
+  fixture_load (&f, no_statedump, NULL, 0);
+  g_assert_cmpuint (f.analysis->machines->len, ==, 1 + G_N_ELEMENTS (vms));
+  for (guint i = 0; i < G_N_ELEMENTS (vms); i++)
+    {
+      StrataMachine *vm = machine (&f, vms[i].name);
+
+      g_assert_cmpint (vm->vm_pid_guessed, ==, vms[i].guessed);
+      g_assert_cmpuint (vm->vcpus->len, ==, 2);
+      for (guint v = 0; v < 2; v++)
+        {
+          const StrataVcpu *vc = &g_array_index (vm->vcpus, StrataVcpu, v);
+
+          g_assert_cmpint (vc->id, >=, 0);
+          g_assert_cmpint (vc->id, <, 2);
+          g_assert_cmpint (vc->host_tid, ==, vms[i].tids[vc->id]);
+        }
+    }
+  fixture_clear (&f);
+}
+
+/* CPU 1's clock a little ahead of CPU 0's: the vCPU thread is switched in on CPU 1 50 ns
+ * before its switch-out on CPU 0 is stamped. It was not preempted in between. */
+static const char *skewed_switch =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=600 pid=600 ppid=1 name=stress status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 1100 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=0 next_comm=swapper/1\n"
+  "event 1500 0 kvm_x86_entry vcpu_id=0\n"
+  "event 5000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 5950 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 6000 0 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=stress\n"
+  "event 6500 1 kvm_x86_entry vcpu_id=0\n"
+  "event 9000 1 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 9500 1 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/1\n";
+
+static void
+test_skewed_switch (void)
+{
+  Fixture f = { 0 };
+  const Expect vcpu0[] = {
+    { 1000, 1500, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 1500, 5000, "running", "host/vm-500", 0, 501, NULL },
+    { 5000, 6500, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 6500, 9000, "running", "host/vm-500", 0, 501, NULL },
+    { 9000, 0, "hypervisor", "host/vm-500", 0, 501, NULL },
+  };
+  const Expect thread[] = {
+    { 0, 1000, "blocked", "host", 0, -2, NULL },
+    { 1000, 0, "running", "host", 0, -2, NULL },
+  };
+
+  fixture_load (&f, skewed_switch, NULL, 0);
+  check_row (&f, "host/vm-500/vcpu/0", vcpu0, G_N_ELEMENTS (vcpu0));
+  check_row (&f, "host/thread/501", thread, G_N_ELEMENTS (thread));
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 0);
   fixture_clear (&f);
 }
 
@@ -1146,6 +1249,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/losses", test_losses);
   g_test_add_func ("/scenario/losses-plain", test_losses_plain);
   g_test_add_func ("/scenario/late-exits", test_late_exits);
+  g_test_add_func ("/scenario/skewed-switch", test_skewed_switch);
+  g_test_add_func ("/scenario/no-statedump", test_no_statedump);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
   g_test_add_func ("/scenario/big-pids", test_big_pids);

@@ -212,6 +212,9 @@ print_info_json (StrataAnalysis *analysis)
       strata_json_end_array (&json);
       strata_json_key (&json, "vm_pid");
       json_nullable_int (&json, m->vm_pid);
+      /* false: no event named the VM's process; vm_pid is its first vCPU thread's id. */
+      strata_json_key (&json, "vm_pid_known");
+      strata_json_bool (&json, m->vm_pid >= 0 && !m->vm_pid_guessed);
       strata_json_key (&json, "link");
       strata_json_string (&json, m->link != STRATA_LINK_NONE ? strata_link_to_string (m->link) : NULL);
       strata_json_key (&json, "fits");
@@ -337,7 +340,10 @@ print_info_text (StrataAnalysis *analysis)
       StrataMachine *m = g_ptr_array_index (analysis->machines, i);
 
       g_print ("  %s: %s", esc (m->name), strata_role_to_string (m->role));
-      if (m->parent >= 0)
+      if (m->parent >= 0 && m->vm_pid_guessed)
+        g_print (_(" of %s (qemu pid not known: no state dump or fork event names it; known by its vCPU thread %" PRId64 ")"),
+                 esc (strata_analysis_get_machine_name (analysis, m->parent)), m->vm_pid);
+      else if (m->parent >= 0)
         g_print (_(" of %s (qemu pid %" PRId64 ")"),
                  esc (strata_analysis_get_machine_name (analysis, m->parent)), m->vm_pid);
       if (m->link == STRATA_LINK_VMSYNC)
@@ -1030,7 +1036,10 @@ cmd_preemptions (int    argc,
           /* Before the host's first event on that pCPU, say so rather than name no one. */
           if (p->by->len == 0)
             g_print (_(" nothing traced on that pCPU then"));
-          if (p->open)
+          /* Open before the end: the trace stops knowing (events lost, a damaged file). */
+          if (p->open && p->end < strata_store_end (analysis->store))
+            g_print (_(" (what came next is not known: events were lost there)"));
+          else if (p->open)
             g_print (_(" (still going when the trace ends)"));
           g_print ("\n");
         }

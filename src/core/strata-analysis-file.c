@@ -198,6 +198,7 @@ strata_analysis_write (StrataAnalysis      *self,
       put_u32 (buf, machine->parent);
       put_u32 (buf, machine->n_cpus);
       put_u64 (buf, machine->vm_pid);
+      put_u32 (buf, machine->vm_pid_guessed);
       put_u32 (buf, machine->vcpus->len);
       put (buf, machine->vcpus->data, machine->vcpus->len * sizeof (StrataVcpu));
       put_u32 (buf, machine->sync_method);
@@ -555,6 +556,7 @@ read_machines (StrataAnalysis     *self,
       machine->parent = (gint32) get_u32 (&r);
       machine->n_cpus = get_u32 (&r);
       machine->vm_pid = get_u64 (&r);
+      machine->vm_pid_guessed = get_u32 (&r) != 0;
       n_vcpus = get_count (&r, sizeof (StrataVcpu));
       g_array_set_size (machine->vcpus, n_vcpus);
       get (&r, machine->vcpus->data, n_vcpus * sizeof (StrataVcpu));

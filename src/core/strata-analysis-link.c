@@ -57,6 +57,7 @@ _strata_analysis_link_vm (Model      *model,
   model->machine->role = STRATA_ROLE_GUEST;
   model->machine->parent = vm->host;
   model->machine->vm_pid = vm->pid;
+  model->machine->vm_pid_guessed = vm->pid_guessed;
   model->machine->sync_reference = vm->host;
   model->machine->link = how;
 }
@@ -106,6 +107,7 @@ _strata_analysis_link_guests (Analysis                    *a,
         m->role = STRATA_ROLE_GUEST;
         m->parent = vm->host;
         m->vm_pid = vm->pid;
+        m->vm_pid_guessed = vm->pid_guessed;
         m->n_cpus = vm->windows->len;
         vm->machine = pub->machines->len;
         g_ptr_array_add (pub->machines, m);

@@ -1026,7 +1026,8 @@ cpu_cuts (Model *model)
 }
 
 /* @t's state and its vCPU's, if it is one, are unknown from @ts: what would have ended them
- * happens on a CPU nothing more is known of. An open preemption or exit goes unrecorded. */
+ * happens on a CPU nothing more is known of (or in events lost). An open exit goes
+ * unrecorded; an open preemption is recorded open, until @ts. */
 static void
 thread_unknown (Model  *model,
                 Thread *t,
@@ -1037,7 +1038,8 @@ thread_unknown (Model  *model,
   thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
   if (t->vm >= 0)
     {
-      t->kvm->preempted = FALSE;
+      /* Its vCPU row shows it preempted until then: a preemption whose end is not known. */
+      record_preemption_end (model, t, ts, -1);
       t->kvm->exit_open = t->kvm->exit_late = FALSE;
       vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
     }
@@ -1304,7 +1306,11 @@ _strata_analysis_run_model (Model *model)
 
             if (c->in_guest)
               exit_guest (model, e->cpu, ts);
-            if (prev > 0)
+            /* Already switched in on another CPU (its clock a little ahead of this one's):
+             * it left this CPU before, and runs there. */
+            if (prev > 0 && (t = get_thread (model, prev))->cpu >= 0 && t->cpu != (gint32) e->cpu)
+              set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
+            else if (prev > 0)
               {
                 t = get_thread (model, prev);
                 set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);

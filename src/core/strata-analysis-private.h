@@ -47,6 +47,8 @@ typedef struct
   guint      machine;       /* the VM's machine */
   guint      host;          /* its host's machine */
   gint64     pid;
+  gboolean   pid_guessed;   /* the trace names no process of its vCPU threads: pid is its
+                             * first vCPU thread's id (see vm_pid_of()) */
   gint64     vm_uid;
   gboolean   has_uid;
   GPtrArray *windows;       /* GArray of Window, by vCPU id, in host time */

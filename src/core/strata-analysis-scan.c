@@ -1045,6 +1045,81 @@ place_windows (StreamScan *scans,
   strata_parallel_run ("strata-scan", sort->len, sort_worker, &jobs);
 }
 
+/* How far apart the ids of one VM's vCPU threads may be when no event names their process:
+ * qemu starts them one after the other. */
+#define GUESS_TIDS 64
+
+/* Whether VM @vm_index of @model has a thread for vCPU @vcpu. */
+static gboolean
+vm_has_vcpu (Model  *model,
+             guint   vm_index,
+             gint32  vcpu)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, model->vcpu_of);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (GPOINTER_TO_UINT (value) - 1 == ((vm_index << 16) | (guint) vcpu))
+      return TRUE;
+  return FALSE;
+}
+
+static gint32 pid_at (GHashTable *pids, gint32 tid, gint64 ts);
+
+/*
+ * The VM (its qemu pid) of vCPU thread @tid, entering vCPU @vcpu_id (-1: not known) at @ts:
+ * its process's, when the trace names it (a state dump, a fork). Else, with neither, the VM
+ * of the vCPU thread met before whose id is nearest (within GUESS_TIDS) and whose VM has no
+ * thread for that vCPU yet; else a VM of its own, known by the thread's id (*@guessed).
+ * Without this, a trace recorded without state dump made a VM of each vCPU thread.
+ */
+static gint64
+vm_pid_of (Model      *model,
+           GHashTable *pids,
+           gint32      tid,
+           gint64      ts,
+           gint32      vcpu_id,
+           gboolean   *guessed)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gint best = -1;
+  gint32 best_d = GUESS_TIDS + 1;
+  gint64 pid;
+
+  *guessed = FALSE;
+  if (g_hash_table_contains (pids, GINT_TO_POINTER (tid)))
+    return pid_at (pids, tid, ts);
+  if ((value = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid))) != NULL)
+    best = (GPOINTER_TO_UINT (value) - 1) >> 16;
+  else if (vcpu_id >= 0)
+    {
+      g_hash_table_iter_init (&iter, model->vcpu_of);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          gint32 d = ABS (GPOINTER_TO_INT (key) - tid);
+          guint vm_index = (GPOINTER_TO_UINT (value) - 1) >> 16;
+
+          /* Ties go to the lower id: the outcome does not depend on the table's order. */
+          if ((d < best_d || (d == best_d && GPOINTER_TO_INT (key) < tid)) && !vm_has_vcpu (model, vm_index, vcpu_id))
+            {
+              best_d = d;
+              best = vm_index;
+            }
+        }
+    }
+  if (best < 0)
+    {
+      *guessed = TRUE;
+      return tid;
+    }
+  g_mutex_lock (&model->a->vms_lock);
+  pid = ((Vm *) g_ptr_array_index (model->a->vms, best))->pid;
+  g_mutex_unlock (&model->a->vms_lock);
+  return pid;
+}
+
 /* The pid of @tid: the last one given at or before @ts, else the first one given after (a
  * state dump may come after a thread's first entries), else the thread itself. */
 static gint32
@@ -1146,7 +1221,10 @@ scan_host (Model *model)
           Run *run = &g_array_index (scans[r->stream].scan->runs, Run, r->index);
           gpointer known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (run->tid));
           gint32 vcpu = run->vcpu_id;
-          Vm *vm = get_vm (model, pid_at (pids, run->tid, run->first), &run->vm_index);
+          gboolean guessed;
+          Vm *vm = get_vm (model, vm_pid_of (model, pids, run->tid, run->first, vcpu, &guessed), &run->vm_index);
+
+          vm->pid_guessed |= guessed;
 
           if (vcpu < 0)
             {
@@ -1171,7 +1249,10 @@ scan_host (Model *model)
           if (e->kind == STRATA_EV_VMSYNC_GH_HOST || e->kind == STRATA_EV_VMSYNC_HG_HOST)
             {
               guint vm_index;
-              Vm *vm = get_vm (model, pid_at (pids, message->tid, e->ts), &vm_index);
+              gboolean guessed;
+              Vm *vm = get_vm (model, vm_pid_of (model, pids, message->tid, e->ts, -1, &guessed), &vm_index);
+
+              vm->pid_guessed |= guessed;
 
               vm->vm_uid = e->f[STRATA_F_VMSYNC_VM_UID];
               vm->has_uid = TRUE;

@@ -94,6 +94,8 @@ typedef struct
   gint              parent;         /* machine index of the host, or -1 */
   guint             n_cpus;
   gint64            vm_pid;         /* a VM's qemu process on its host, or -1 */
+  gboolean          vm_pid_guessed; /* no event named that process: vm_pid is the id of
+                                     * the VM's first vCPU thread */
   GArray           *vcpus;          /* StrataVcpu, by id */
   StrataSyncMethod  sync_method;
   gint              sync_reference; /* machine index, or -1 */
