@@ -592,6 +592,7 @@ test_info_json_kvm (void)
             g_assert_cmpstr (json_object_get_string_member (m, "role"), ==, "guest");
             g_assert_cmpstr (json_object_get_string_member (m, "parent"), ==, "host");
             g_assert_cmpint (json_object_get_int_member (m, "vm_pid"), ==, guests[g].pid);
+            g_assert_true (json_object_get_boolean_member (m, "vm_pid_known"));
             g_assert_cmpstr (json_object_get_string_member (m, "link"), ==, "kvm");
             g_assert_cmpstr (json_object_get_string_member (sync, "method"), ==, "kvm");
             g_assert_cmpstr (json_object_get_string_member (sync, "quality"), ==, "accurate");

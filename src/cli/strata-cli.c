@@ -214,7 +214,10 @@ print_info_json (StrataAnalysis *analysis)
       json_nullable_int (&json, m->vm_pid);
       /* false: no event named the VM's process; vm_pid is its first vCPU thread's id. */
       strata_json_key (&json, "vm_pid_known");
-      strata_json_bool (&json, m->vm_pid >= 0 && !m->vm_pid_guessed);
+      if (m->vm_pid < 0)
+        strata_json_null (&json);
+      else
+        strata_json_bool (&json, !m->vm_pid_guessed);
       strata_json_key (&json, "link");
       strata_json_string (&json, m->link != STRATA_LINK_NONE ? strata_link_to_string (m->link) : NULL);
       strata_json_key (&json, "fits");
