@@ -716,6 +716,7 @@ test_losses (void)
   g_assert_cmpint (p->start - BASE, ==, 11000);
   g_assert_cmpint (p->end - BASE, ==, 12000);
   g_assert_true (p->open);
+  g_assert_true (p->cut);
   g_assert_cmpint (p->pcpu, ==, 0);
   g_assert_cmpuint (p->by->len, ==, 1);
   g_assert_cmpint (g_array_index (p->by, StrataPreemptionCause, 0).tid, ==, 20);
@@ -767,40 +768,133 @@ test_losses_plain (void)
   fixture_clear (&f);
 }
 
-/* Recorded without state dump or forks: no event names the vCPU threads' process. Threads
- * 1000 and 1001 are one qemu's vCPUs 0 and 1, 1010 and 1011 another's; 502, whose process the
- * state dump missed (started after it), is the second vCPU of VM 500. */
-static const char *no_statedump =
-  "trace host hostname=host cpus=4 offset_s=1000\n"
+/* A loss on CPU 0 hides its switch to the vCPU thread, which meanwhile, on CPU 1, was
+ * preempted: it ran again somewhere in the loss, so that preemption ends there, cut; it
+ * then blocks, is woken and waits. CPU 2 was in an IRQ when its loss began, which the
+ * switch after it proves over. */
+static const char *losses_elsewhere =
+  "trace host hostname=host cpus=3 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
   "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
-  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=1000 next_comm=\"CPU 0/KVM\"\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=20 next_comm=kworker\n"
+  "event 2000 0 syscall_entry name=read fd=3 count=16\n"
+  "discard 0 30 3000\n"
+  "event 8000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 1500 1 kvm_x86_entry vcpu_id=0\n"
+  "event 3500 1 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 4000 1 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=700 next_comm=hog\n"
+  "event 12000 1 sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=1\n"
+  "event 13000 1 sched_switch prev_tid=700 prev_state=1 prev_comm=hog next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 13500 1 kvm_x86_entry vcpu_id=0\n"
+  "event 15000 1 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 16000 1 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/1\n"
+  "event 1000 2 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/2 next_tid=10 next_comm=a\n"
+  "event 2000 2 irq_handler_entry irq=16 name=eth0\n"
+  "discard 2 5 3000\n"
+  "event 5000 2 sched_switch prev_tid=11 prev_state=1 prev_comm=b next_tid=0 next_comm=swapper/2\n";
+
+static void
+test_losses_elsewhere (void)
+{
+  Fixture f = { 0 };
+  const Expect vcpu0[] = {
+    { 1000, 1500, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 1500, 3500, "running", "host/vm-500", 0, 501, NULL },
+    { 3500, 4000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 4000, 8000, "preempted", "host/vm-500", 0, 501, NULL },
+    { 8000, 12000, "blocked", "host/vm-500", 0, 501, NULL },
+    { 12000, 13000, "waiting", "host/vm-500", 0, 501, NULL },
+    { 13000, 13500, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 13500, 15000, "running", "host/vm-500", 0, 501, NULL },
+    { 15000, 0, "hypervisor", "host/vm-500", 0, 501, NULL },
+  };
+  const Expect cpu2[] = {
+    { 1000, 2000, "user", "host", -1, 10, "a" },
+    { 2000, 5000, "unknown", "host", -1, -1, NULL },
+    { 5000, 0, "idle", "host", -1, 0, NULL },
+  };
+  const StrataPreemption *p;
+
+  fixture_load (&f, losses_elsewhere, NULL, 0);
+  check_row (&f, "host/vm-500/vcpu/0", vcpu0, G_N_ELEMENTS (vcpu0));
+  check_row (&f, "pcpu/2", cpu2, G_N_ELEMENTS (cpu2));
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 2);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->start - BASE, ==, 4000);
+  g_assert_cmpint (p->end - BASE, ==, 8000);
+  g_assert_true (p->open && p->cut);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 1);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_WAKEUP);
+  g_assert_cmpint (p->start - BASE, ==, 12000);
+  g_assert_cmpint (p->end - BASE, ==, 13000);
+  g_assert_false (p->open);
+  fixture_clear (&f);
+}
+
+/* Recorded without state dump or forks: no event names the vCPU threads' process. Threads
+ * 1001 and 1002 are one qemu's vCPUs 0 and 1, 1040 and 1041 another's (VMs started one after
+ * the other), which first enter in an order that mixes them; VM 500's are named. */
+static const char *no_statedump =
+  "trace host hostname=host cpus=6 offset_s=1000\n"
+  "event 0 4 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 4 lttng_statedump_process_state tid=502 pid=500 ppid=1 name=\"CPU 1/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 next_tid=1001 next_comm=\"CPU 0/KVM\"\n"
   "event 1100 0 kvm_x86_entry vcpu_id=0\n"
-  "event 1200 1 sched_switch prev_tid=0 prev_state=0 next_tid=1010 next_comm=\"CPU 0/KVM\"\n"
-  "event 1300 1 kvm_x86_entry vcpu_id=0\n"
-  "event 1400 2 sched_switch prev_tid=0 prev_state=0 next_tid=1011 next_comm=\"CPU 1/KVM\"\n"
-  "event 1500 2 kvm_x86_entry vcpu_id=1\n"
-  "event 1600 3 sched_switch prev_tid=0 prev_state=0 next_tid=1001 next_comm=\"CPU 1/KVM\"\n"
+  "event 1200 1 sched_switch prev_tid=0 prev_state=0 next_tid=1041 next_comm=\"CPU 1/KVM\"\n"
+  "event 1300 1 kvm_x86_entry vcpu_id=1\n"
+  "event 1400 2 sched_switch prev_tid=0 prev_state=0 next_tid=1040 next_comm=\"CPU 0/KVM\"\n"
+  "event 1500 2 kvm_x86_entry vcpu_id=0\n"
+  "event 1600 3 sched_switch prev_tid=0 prev_state=0 next_tid=1002 next_comm=\"CPU 1/KVM\"\n"
   "event 1700 3 kvm_x86_entry vcpu_id=1\n"
-  "event 2000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
-  "event 2100 0 sched_switch prev_tid=1000 prev_state=1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
-  "event 2200 0 kvm_x86_entry vcpu_id=0\n"
-  "event 2300 1 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
-  "event 2400 1 sched_switch prev_tid=1010 prev_state=1 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
-  "event 2500 1 kvm_x86_entry vcpu_id=1\n"
+  "event 1800 4 sched_switch prev_tid=0 prev_state=0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 1900 4 kvm_x86_entry vcpu_id=0\n"
+  "event 2000 5 sched_switch prev_tid=0 prev_state=0 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 2100 5 kvm_x86_entry vcpu_id=1\n"
   "event 3000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
   "event 3000 1 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
-  "event 3000 2 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
-  "event 3000 3 kvm_x86_exit vcpu_id=1 exit_reason=12\n";
+  "event 3000 2 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 3000 3 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
+  "event 3000 4 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 3000 5 kvm_x86_exit vcpu_id=1 exit_reason=12\n";
+
+/* Without state dump, a guest whose vCPU 1 sends a vmsync before that thread's first entry
+ * the trace has (it began in guest mode): the message's VM is the thread's. */
+static const char *no_statedump_vmsync =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 500 0 sched_switch prev_tid=0 prev_state=0 next_tid=1000 next_comm=\"CPU 0/KVM\"\n"
+  "event 600 0 kvm_x86_entry vcpu_id=0\n"
+  "event 5000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 5100 0 kvm_x86_entry vcpu_id=0\n"
+  "event 9000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 9100 0 sched_switch prev_tid=1000 prev_state=1 next_tid=0\n"
+  "event 400 1 sched_switch prev_tid=0 prev_state=0 next_tid=1001 next_comm=\"CPU 1/KVM\"\n"
+  "event 650 1 kvm_x86_exit vcpu_id=1 exit_reason=18\n"
+  "event 700 1 vmsync_gh_host cnt=1 vm_uid=9\n"
+  "event 800 1 kvm_x86_entry vcpu_id=1\n"
+  "event 2000 1 kvm_x86_exit vcpu_id=1 exit_reason=18\n"
+  "event 2100 1 vmsync_hg_host cnt=1 vm_uid=9\n"
+  "event 2200 1 kvm_x86_entry vcpu_id=1\n"
+  "event 8000 1 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
+  "event 8100 1 sched_switch prev_tid=1001 prev_state=1 next_tid=0\n"
+  "trace guest hostname=guest cpus=2 offset_s=1000\n"
+  "event 690 1 vmsync_gh_guest cnt=1 vm_uid=9\n"
+  "event 2300 1 vmsync_hg_guest cnt=1 vm_uid=9\n"
+  "event 3000 0 sched_switch prev_tid=0 prev_state=0 next_tid=42 next_comm=w\n"
+  "event 4000 0 sched_switch prev_tid=42 prev_state=1 next_tid=0\n"
+  "event 3000 1 sched_switch prev_tid=0 prev_state=0 next_tid=43 next_comm=x\n"
+  "event 4000 1 sched_switch prev_tid=43 prev_state=1 next_tid=0\n";
 
 static void
 test_no_statedump (void)
 {
   Fixture f = { 0 };
   const struct { const char *name; gboolean guessed; gint32 tids[2]; } vms[] = {
-    { "host/vm-1000", TRUE, { 1000, 1001 } },
-    { "host/vm-1010", TRUE, { 1010, 1011 } },
+    { "host/vm-1001", TRUE, { 1001, 1002 } },
+    { "host/vm-1040", TRUE, { 1040, 1041 } },
     { "host/vm-500", FALSE, { 501, 502 } },
   };
+  StrataMachine *guest;
 
   fixture_load (&f, no_statedump, NULL, 0);
   g_assert_cmpuint (f.analysis->machines->len, ==, 1 + G_N_ELEMENTS (vms));
@@ -819,6 +913,15 @@ test_no_statedump (void)
           g_assert_cmpint (vc->host_tid, ==, vms[i].tids[vc->id]);
         }
     }
+  fixture_clear (&f);
+
+  fixture_load (&f, no_statedump_vmsync, NULL, 0);
+  guest = machine (&f, "guest");
+  g_assert_cmpint (guest->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (guest->link, ==, STRATA_LINK_VMSYNC);
+  g_assert_cmpint (guest->vm_pid, ==, 1000);
+  g_assert_true (guest->vm_pid_guessed);
+  g_assert_cmpuint (guest->vcpus->len, ==, 2);
   fixture_clear (&f);
 }
 
@@ -1251,6 +1354,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/late-exits", test_late_exits);
   g_test_add_func ("/scenario/skewed-switch", test_skewed_switch);
   g_test_add_func ("/scenario/no-statedump", test_no_statedump);
+  g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);
   g_test_add_func ("/scenario/big-pids", test_big_pids);

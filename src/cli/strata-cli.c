@@ -1010,6 +1010,9 @@ cmd_preemptions (int    argc,
           strata_json_int (&writer, p->pcpu);
           strata_json_key (&writer, "open");
           strata_json_bool (&writer, p->open);
+          /* Open because what came next was lost, not because the trace ended. */
+          strata_json_key (&writer, "cut");
+          strata_json_bool (&writer, p->cut);
           strata_json_key (&writer, "by");
           strata_json_begin_array (&writer);
           for (guint c = 0; c < p->by->len; c++)
@@ -1040,7 +1043,7 @@ cmd_preemptions (int    argc,
           if (p->by->len == 0)
             g_print (_(" nothing traced on that pCPU then"));
           /* Open before the end: the trace stops knowing (events lost, a damaged file). */
-          if (p->open && p->end < strata_store_end (analysis->store))
+          if (p->cut)
             g_print (_(" (what came next is not known: events were lost there)"));
           else if (p->open)
             g_print (_(" (still going when the trace ends)"));

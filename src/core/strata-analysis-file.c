@@ -246,7 +246,7 @@ strata_analysis_write (StrataAnalysis      *self,
       put_u64 (buf, p->end);
       put_u32 (buf, p->pcpu);
       put_u32 (buf, p->kind);
-      put_u32 (buf, p->open);
+      put_u32 (buf, p->open | (p->cut << 1));
       put_u32 (buf, p->by ? p->by->len : 0);
       for (guint c = 0; p->by && c < p->by->len; c++)
         {
@@ -653,7 +653,12 @@ read_preemptions (StrataAnalysis     *self,
       p.end = get_u64 (&r);
       p.pcpu = get_u32 (&r);
       p.kind = get_u32 (&r);
-      p.open = get_u32 (&r) != 0;
+      {
+        guint32 flags = get_u32 (&r);
+
+        p.open = (flags & 1) != 0;
+        p.cut = (flags & 2) != 0;
+      }
       n_by = get_count (&r, 28);
       p.by = g_array_sized_new (FALSE, FALSE, sizeof (StrataPreemptionCause), n_by);
       for (guint32 c = 0; c < n_by && !r.bad; c++)

@@ -585,6 +585,20 @@ record_preemption_end (Model  *model,
   g_array_append_val (model->preemptions, p);
 }
 
+/* The preemption or wake-up wait of vCPU thread @t, if it has one, ends where what is known of
+ * it stops (@ts): open, its end not in the trace, as at the end. */
+static void
+record_preemption_cut (Model  *model,
+                       Thread *t,
+                       gint64  ts)
+{
+  guint before = model->preemptions->len;
+
+  record_preemption_end (model, t, ts, -1);
+  if (model->preemptions->len > before)
+    g_array_index (model->preemptions, StrataPreemption, before).cut = TRUE;
+}
+
 /* The row of IRQ line @number, or of soft IRQ vector @number on @cpu. */
 static IrqRow *
 irq_row (Model    *model,
@@ -1039,7 +1053,7 @@ thread_unknown (Model  *model,
   if (t->vm >= 0)
     {
       /* Its vCPU row shows it preempted until then: a preemption whose end is not known. */
-      record_preemption_end (model, t, ts, -1);
+      record_preemption_cut (model, t, ts);
       t->kvm->exit_open = t->kvm->exit_late = FALSE;
       vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
     }
@@ -1126,6 +1140,12 @@ loss_leave (Model          *model,
       if (t->cpu < 0)
         thread_unknown (model, t, ts);
     }
+  /* The switch that named the thread proves the handlers open at the loss returned. */
+  for (guint d = 0; d < c->irq_depth && c->irq >= 0; d++)
+    irq_set (model, irq_row (model, c->irq, FALSE, h->cpu), FALSE, FALSE, ts, -1, 0);
+  for (guint d = 0; d < c->softirq_depth && c->softirq >= 0; d++)
+    irq_set (model, irq_row (model, c->softirq, TRUE, h->cpu), TRUE, FALSE, ts, -1, 0);
+  c->irq_depth = c->softirq_depth = 0;
   c->in_guest = FALSE;
   c->tid = -1;
   cpu_update (model, h->cpu, ts);
@@ -1139,13 +1159,17 @@ loss_arrive (Model          *model,
   Cpu *c = &g_array_index (model->cpus, Cpu, h->cpu);
   gint64 ts = to_host (model, h->end);
 
-  if (h->begin > c->cut_ts || h->tid < 0 || c->tid >= 0)
+  if (h->end > c->cut_ts || h->tid < 0 || c->tid >= 0)
     return;
   c->tid = h->tid;
   if (c->tid > 0)
     {
       Thread *t = get_thread (model, c->tid);
 
+      /* As at a switch-in; a preemption it had began elsewhere (where it still ran when
+       * the loss began) and ended somewhere in the loss. */
+      settle_sleep (model, t);
+      record_preemption_cut (model, t, ts);
       t->cpu = h->cpu;
       note_run (t, h->cpu, ts);
       thread_set_state (model, t, running_state (model, t), ts);
@@ -1505,7 +1529,9 @@ _strata_analysis_run_model (Model *model)
           if (c->tid <= 0)
             break;
           t = get_thread (model, c->tid);
-          if (t->vm < 0)
+          /* Not the vCPU the thread runs (a thread kept across lost events, which the scan
+           * gave no window for that vCPU). */
+          if (t->vm < 0 || (e->f[STRATA_F_KVM_VCPU_ID] >= 0 && e->f[STRATA_F_KVM_VCPU_ID] != t->vcpu))
             break;
           exit_end (model, t, ts);
           if (c->in_guest)

@@ -415,7 +415,8 @@ typedef struct
 typedef struct
 {
   gint64 first;           /* the run's first entry */
-  gint32 tid;             /* START_TID: the CPU's start thread (find_starts()) */
+  gint32 tid;             /* START_TID: the CPU's start thread (find_starts()); LOSS_TID: the
+                           * thread its next switch names */
   gint32 vcpu_id;         /* as the event gives it, -1 without */
   Vm    *vm;              /* resolved: NULL to leave out */
   guint  vm_index;
@@ -483,6 +484,7 @@ struct _StrataStreamScan
   GArray  *messages;      /* Message */
   GArray  *handovers;     /* Handover, in the order of their losses on each CPU */
   guint64  count;         /* events fed */
+  gint64   last_ts;       /* the last one's time */
   guint    losses;        /* losses of the stream fed (_strata_stream_scan_feed()) */
 };
 
@@ -601,8 +603,12 @@ resolve_loss (StrataStreamScan *ss,
   gint32 tid = prev > 0 ? prev : LOSS_TID;
 
   name_pending (ss, cpu, c, tid);
-  if (prev != c->before_loss)
-    g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, prev >= 0 ? prev : -1 }));
+  if (prev == c->before_loss)
+    return;
+  /* A window open at the loss stays open to the CPU's next event: the model draws the time
+   * lost as unknown, but a guest event in it (in guest mode, then, as far as anyone knows)
+   * is not one outside its vCPU's guest mode. */
+  g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, prev >= 0 ? prev : -1 }));
 }
 
 /* The end of the stream: a CPU still waiting for a switch kept its thread, as far as the
@@ -648,6 +654,7 @@ _strata_stream_scan_feed (StrataStreamScan  *ss,
   CpuScan *c;
 
   ss->count++;
+  ss->last_ts = e->ts;
   while (G_UNLIKELY (losses != NULL && ss->losses < losses->len) &&
          g_array_index (losses, StrataLoss, ss->losses).begin_ns < e->ts)
     scan_loss (ss, e->cpu, &g_array_index (losses, StrataLoss, ss->losses++));
@@ -734,6 +741,19 @@ typedef struct
   StrataStreamScan *scan;
 } StreamScan;
 
+/* Whether @scan was fed @losses, the stream's: all but those after its last event (which
+ * change nothing), and none found after the events were read (packets left out). */
+static gboolean
+fed_losses (const StrataStreamScan *scan,
+            GArray                 *losses)
+{
+  guint before = 0;
+
+  for (guint i = 0; i < losses->len; i++)
+    before += g_array_index (losses, StrataLoss, i).begin_ns < scan->last_ts;
+  return before == scan->losses;
+}
+
 static int
 compare_loss_begin (gconstpointer a,
                     gconstpointer b)
@@ -751,9 +771,8 @@ scan_stream (StreamScan *ss)
 {
   StrataStream *only = ss->streams->len == 1 ? g_ptr_array_index (ss->streams, 0) : NULL;
 
-  /* Losses found after the events were read (packets left out) were not fed. */
   if (only != NULL && only->scan != NULL && only->scan->count == strata_event_buffer_count (only->buffer) &&
-      only->scan->losses == only->losses->len)
+      fed_losses (only->scan, only->losses))
     ss->scan = g_steal_pointer (&only->scan);
   else
     {
@@ -1049,75 +1068,87 @@ place_windows (StreamScan *scans,
  * qemu starts them one after the other. */
 #define GUESS_TIDS 64
 
-/* Whether VM @vm_index of @model has a thread for vCPU @vcpu. */
-static gboolean
-vm_has_vcpu (Model  *model,
-             guint   vm_index,
-             gint32  vcpu)
+typedef struct
 {
-  GHashTableIter iter;
-  gpointer value;
+  gint32 tid;
+  gint32 vcpu;
+} GuessThread;
 
-  g_hash_table_iter_init (&iter, model->vcpu_of);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (GPOINTER_TO_UINT (value) - 1 == ((vm_index << 16) | (guint) vcpu))
-      return TRUE;
-  return FALSE;
+static int
+compare_guess_threads (gconstpointer a,
+                       gconstpointer b)
+{
+  const GuessThread *ga = a, *gb = b;
+
+  return (ga->tid > gb->tid) - (ga->tid < gb->tid);
+}
+
+/*
+ * The vCPU threads of @scans whose process no event names (no state dump, no fork), each
+ * put with a VM known by the id of its first thread (tid -> that id): in the order of their
+ * ids, a thread joins the VM of the one before unless their ids are more than GUESS_TIDS
+ * apart or that VM has a thread for its vCPU already. In the order of ids, not of their
+ * first entries, so that what runs first does not decide. Without it, a trace recorded
+ * without state dump made a VM of each vCPU thread.
+ */
+static GHashTable *
+guess_vms (StreamScan *scans,
+           guint       n,
+           GHashTable *pids)
+{
+  GHashTable *rep = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr(GArray) threads = g_array_new (FALSE, FALSE, sizeof (GuessThread));
+  g_autoptr(GHashTable) vcpus = g_hash_table_new (NULL, NULL);
+  gint32 first = 0, last = 0;
+
+  for (guint s = 0; s < n; s++)
+    for (guint i = 0; i < scans[s].scan->runs->len; i++)
+      {
+        const Run *run = &g_array_index (scans[s].scan->runs, Run, i);
+
+        if (run->tid <= 0 || run->vcpu_id < 0 || run->vcpu_id > 0xfff ||
+            g_hash_table_contains (pids, GINT_TO_POINTER (run->tid)) ||
+            !g_hash_table_add (seen, GINT_TO_POINTER (run->tid)))
+          continue;
+        g_array_append_val (threads, ((GuessThread) { run->tid, run->vcpu_id }));
+      }
+  g_array_sort (threads, compare_guess_threads);
+  for (guint i = 0; i < threads->len; i++)
+    {
+      const GuessThread *t = &g_array_index (threads, GuessThread, i);
+
+      if (i == 0 || t->tid - last > GUESS_TIDS || g_hash_table_contains (vcpus, GINT_TO_POINTER (t->vcpu + 1)))
+        {
+          first = t->tid;
+          g_hash_table_remove_all (vcpus);
+        }
+      g_hash_table_add (vcpus, GINT_TO_POINTER (t->vcpu + 1));
+      g_hash_table_insert (rep, GINT_TO_POINTER (t->tid), GINT_TO_POINTER (first));
+      last = t->tid;
+    }
+  return rep;
 }
 
 static gint32 pid_at (GHashTable *pids, gint32 tid, gint64 ts);
 
-/*
- * The VM (its qemu pid) of vCPU thread @tid, entering vCPU @vcpu_id (-1: not known) at @ts:
- * its process's, when the trace names it (a state dump, a fork). Else, with neither, the VM
- * of the vCPU thread met before whose id is nearest (within GUESS_TIDS) and whose VM has no
- * thread for that vCPU yet; else a VM of its own, known by the thread's id (*@guessed).
- * Without this, a trace recorded without state dump made a VM of each vCPU thread.
- */
+/* The VM (its qemu pid) of thread @tid at @ts: its process, when the trace names it (a state
+ * dump, a fork); else the VM guess_vms() put it with (*@guessed), or its own. */
 static gint64
-vm_pid_of (Model      *model,
-           GHashTable *pids,
+vm_pid_of (GHashTable *pids,
+           GHashTable *guessed_vms,
            gint32      tid,
            gint64      ts,
-           gint32      vcpu_id,
            gboolean   *guessed)
 {
-  GHashTableIter iter;
-  gpointer key, value;
-  gint best = -1;
-  gint32 best_d = GUESS_TIDS + 1;
-  gint64 pid;
+  gpointer rep;
 
-  *guessed = FALSE;
-  if (g_hash_table_contains (pids, GINT_TO_POINTER (tid)))
+  *guessed = !g_hash_table_contains (pids, GINT_TO_POINTER (tid));
+  if (!*guessed)
     return pid_at (pids, tid, ts);
-  if ((value = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid))) != NULL)
-    best = (GPOINTER_TO_UINT (value) - 1) >> 16;
-  else if (vcpu_id >= 0)
-    {
-      g_hash_table_iter_init (&iter, model->vcpu_of);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          gint32 d = ABS (GPOINTER_TO_INT (key) - tid);
-          guint vm_index = (GPOINTER_TO_UINT (value) - 1) >> 16;
-
-          /* Ties go to the lower id: the outcome does not depend on the table's order. */
-          if ((d < best_d || (d == best_d && GPOINTER_TO_INT (key) < tid)) && !vm_has_vcpu (model, vm_index, vcpu_id))
-            {
-              best_d = d;
-              best = vm_index;
-            }
-        }
-    }
-  if (best < 0)
-    {
-      *guessed = TRUE;
-      return tid;
-    }
-  g_mutex_lock (&model->a->vms_lock);
-  pid = ((Vm *) g_ptr_array_index (model->a->vms, best))->pid;
-  g_mutex_unlock (&model->a->vms_lock);
-  return pid;
+  if (g_hash_table_lookup_extended (guessed_vms, GINT_TO_POINTER (tid), NULL, &rep))
+    return GPOINTER_TO_INT (rep);
+  return tid;
 }
 
 /* The pid of @tid: the last one given at or before @ts, else the first one given after (a
@@ -1161,6 +1192,7 @@ scan_host (Model *model)
   g_autoptr(GArray) replay = NULL;
   g_autofree GPtrArray **groups = g_new0 (GPtrArray *, MAX (trace->streams->len, 1));
   g_autoptr(GHashTable) pids = NULL;
+  g_autoptr(GHashTable) guessed_vms = NULL;
   g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
   gboolean by_cpu;
   StreamJobs jobs;
@@ -1212,6 +1244,7 @@ scan_host (Model *model)
         }
       g_array_append_val (events, *pe);
     }
+  guessed_vms = guess_vms (scans, n, pids);
   for (guint i = 0; i < replay->len; i++)
     {
       const Replay *r = &g_array_index (replay, Replay, i);
@@ -1222,7 +1255,7 @@ scan_host (Model *model)
           gpointer known = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (run->tid));
           gint32 vcpu = run->vcpu_id;
           gboolean guessed;
-          Vm *vm = get_vm (model, vm_pid_of (model, pids, run->tid, run->first, vcpu, &guessed), &run->vm_index);
+          Vm *vm = get_vm (model, vm_pid_of (pids, guessed_vms, run->tid, run->first, &guessed), &run->vm_index);
 
           vm->pid_guessed |= guessed;
 
@@ -1250,7 +1283,7 @@ scan_host (Model *model)
             {
               guint vm_index;
               gboolean guessed;
-              Vm *vm = get_vm (model, vm_pid_of (model, pids, message->tid, e->ts, -1, &guessed), &vm_index);
+              Vm *vm = get_vm (model, vm_pid_of (pids, guessed_vms, message->tid, e->ts, &guessed), &vm_index);
 
               vm->pid_guessed |= guessed;
 
@@ -1284,7 +1317,7 @@ scan_handovers (Model *model)
       if (stream->losses->len == 0)
         continue;
       if (stream->scan != NULL && stream->scan->count == strata_event_buffer_count (stream->buffer) &&
-          stream->scan->losses == stream->losses->len)
+          fed_losses (stream->scan, stream->losses))
         scan = g_steal_pointer (&stream->scan);
       else
         {

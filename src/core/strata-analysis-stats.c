@@ -667,7 +667,8 @@ strata_range_stats_to_csv (StrataRangeStats *stats,
 
       g_autofree char *label = pcpu_label (analysis, p);
 
-      g_string_append_printf (out, "%s,,,,,,,,,,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT, label, p->idle, p->host);
+      csv_field (out, label);
+      g_string_append_printf (out, ",,,,,,,,,,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT, p->idle, p->host);
       for (guint m = 0; m < stats->n_machines; m++)
         if (strata_analysis_machine_is_guest (analysis, m))
           g_string_append_printf (out, ",%" G_GINT64_FORMAT, p->machine_ns[m]);

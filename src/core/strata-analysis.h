@@ -148,7 +148,10 @@ typedef struct
   gint64  end;
   gint32  pcpu;                     /* the pCPU it left, or was woken onto */
   guint8  kind;                     /* StrataPreemptionKind */
-  gboolean open;                    /* still going at the end of the trace (its end) */
+  gboolean open;                    /* its end is not in the trace: still going at the end of
+                                     * its host's trace (end), or cut */
+  gboolean cut;                     /* open, because what came next is not known (events lost,
+                                     * a damaged file): end is where knowledge stops */
   GArray *by;                       /* StrataPreemptionCause, longest first */
 } StrataPreemption;
 

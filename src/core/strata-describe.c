@@ -451,7 +451,9 @@ append_vcpu (GString              *text,
         }
       else
         g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
-      if (p != NULL && p->open)
+      if (p != NULL && p->cut)
+        g_string_append (text, _("What came next is not known: events were lost there\n"));
+      else if (p != NULL && p->open)
         g_string_append (text, _("Still preempted when the trace ends\n"));
       break;
 
@@ -467,7 +469,9 @@ append_vcpu (GString              *text,
         }
       else
         g_string_append_printf (text, _("State: %s\n"), strata_state_get_title (d->state));
-      if (p != NULL && p->open)
+      if (p != NULL && p->cut)
+        g_string_append (text, _("What came next is not known: events were lost there\n"));
+      else if (p != NULL && p->open)
         g_string_append (text, _("Still waiting when the trace ends\n"));
       break;
 
