@@ -1323,10 +1323,15 @@ scan_handovers (Model *model)
         {
           g_autoptr(StrataEventMerge) merge = strata_event_merge_new_fields (&stream->buffer, 1, host_scan_fields);
           const StrataEvent *e;
+          guint64 n = 0;
 
           scan = _strata_stream_scan_new ();
           while ((e = strata_event_merge_step (merge)) != NULL)
-            _strata_stream_scan_feed (scan, e, stream->losses);
+            {
+              if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (model->a->cancellable))
+                break;
+              _strata_stream_scan_feed (scan, e, stream->losses);
+            }
         }
       resolve_losses_at_end (scan);
       g_array_append_vals (model->handovers, scan->handovers->data, scan->handovers->len);
