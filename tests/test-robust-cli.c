@@ -75,8 +75,13 @@ cli (Run        *run,
                                as_nobody && geteuid () == 0 ? drop_privileges : NULL, NULL,
                                &run->out, &run->err, &run->status, &error));
   g_assert_no_error (error);
-  g_test_message ("%s %s: exit %d: %s", first, argv->len > 4 ? (char *) argv->pdata[4] : "",
-                  WIFEXITED (run->status) ? WEXITSTATUS (run->status) : -1, run->err);
+  /* Escaped: a forged name's control bytes and broken UTF-8 would break the TAP log's lines. */
+  {
+    g_autofree char *err = g_strescape (run->err, NULL);
+
+    g_test_message ("%s %s: exit %d: %s", first, argv->len > 4 ? (char *) argv->pdata[4] : "",
+                    WIFEXITED (run->status) ? WEXITSTATUS (run->status) : -1, err);
+  }
   g_assert_true (WIFEXITED (run->status));
   /* 124: the time limit ended it. */
   g_assert_cmpint (WEXITSTATUS (run->status), !=, 124);
