@@ -77,10 +77,10 @@ cli (Run        *run,
   g_assert_no_error (error);
   /* Escaped: a forged name's control bytes and broken UTF-8 would break the TAP log's lines. */
   {
-    g_autofree char *err = g_strescape (run->err, NULL);
+    g_autofree char *path = g_strescape (argv->len > 4 && argv->pdata[4] != NULL ? (char *) argv->pdata[4] : "", NULL);
+    g_autofree char *err = g_strescape (run->err != NULL ? run->err : "", NULL);
 
-    g_test_message ("%s %s: exit %d: %s", first, argv->len > 4 ? (char *) argv->pdata[4] : "",
-                    WIFEXITED (run->status) ? WEXITSTATUS (run->status) : -1, err);
+    g_test_message ("%s %s: exit %d: %s", first, path, WIFEXITED (run->status) ? WEXITSTATUS (run->status) : -1, err);
   }
   g_assert_true (WIFEXITED (run->status));
   /* 124: the time limit ended it. */
