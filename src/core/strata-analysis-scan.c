@@ -544,6 +544,14 @@ runs_thread (gint32 tid)
   return tid > 0 || tid == START_TID || tid == LOSS_TID;
 }
 
+/* Whether the thread @c ran when its loss began is a vCPU's, seen entering it on @c. */
+static gboolean
+vcpu_at_loss (StrataStreamScan *ss,
+              const CpuScan    *c)
+{
+  return c->before_loss > 0 && c->loss_run >= 0 && g_array_index (ss->runs, Run, c->loss_run).tid == c->before_loss;
+}
+
 /* Events were lost on @cpu between its last event and its next (@loss). */
 static void
 scan_loss (StrataStreamScan *ss,
@@ -568,6 +576,11 @@ scan_loss (StrataStreamScan *ss,
     }
   c->loss_end = loss->end_ns;
   c->cur = LOSS_TID;
+  /* A vCPU's thread out of guest mode when events were lost may have entered it in the loss:
+   * its guest's events then are not outside its guest mode. (A window open at the loss stays
+   * open to the CPU's next event.) */
+  if (!c->in_guest && vcpu_at_loss (ss, c) && loss->end_ns > loss->begin_ns)
+    push_window (ss->windows, &ss->n_windows, (RunWindow) { loss->begin_ns, loss->end_ns, c->loss_run });
 }
 
 /* The runs and messages of @cpu since its loss ran @tid (LOSS_TID: none, left out). */
@@ -593,7 +606,9 @@ name_pending (StrataStreamScan *ss,
     }
 }
 
-/* @cpu's first switch since its loss: @prev ran from the loss on. */
+/* @cpu's first switch since its loss: @prev ran from the loss on. A vCPU's thread that ran
+ * before and after is a handover too: what its vCPU did in the loss (exits, entries) is not
+ * known. */
 static void
 resolve_loss (StrataStreamScan *ss,
               guint             cpu,
@@ -603,7 +618,7 @@ resolve_loss (StrataStreamScan *ss,
   gint32 tid = prev > 0 ? prev : LOSS_TID;
 
   name_pending (ss, cpu, c, tid);
-  if (prev == c->before_loss)
+  if (prev == c->before_loss && !vcpu_at_loss (ss, c))
     return;
   /* A window open at the loss stays open to the CPU's next event: the model draws the time
    * lost as unknown, but a guest event in it (in guest mode, then, as far as anyone knows)
@@ -640,6 +655,8 @@ resolve_losses_at_end (StrataStreamScan *ss)
               before->tid == c->before_loss)
             message->tid = c->before_loss;
         }
+      if (vcpu_at_loss (ss, c))
+        g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, c->before_loss }));
       c->cur = c->before_loss;
     }
 }
