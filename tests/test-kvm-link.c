@@ -180,6 +180,41 @@ test_one_vm (void)
   g_assert_cmpuint (analysis->warnings->len, ==, 0);
 }
 
+/* The guest started with more possible CPUs than online ones (-smp 2,maxcpus=4): its trace
+ * has streams for two CPUs that never ran, which do not stop it from pairing with its VM. */
+static void
+test_offline_cpus (void)
+{
+  static const Truth truths[] = { { "web01", 3000, 700 * MS, 30 } };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(StrataSet) set = load (one_vm, &dir);
+  g_autoptr(StrataAnalysis) analysis = NULL;
+
+  for (guint t = 0; t < set->traces->len; t++)
+    {
+      StrataTrace *trace = g_ptr_array_index (set->traces, t);
+
+      if (g_strcmp0 (trace->machine, "web01") != 0)
+        continue;
+      for (guint cpu = trace->n_cpus; cpu < 4; cpu++)
+        {
+          g_autofree char *name = g_strdup_printf ("offline | %u", cpu);
+
+          strata_trace_add_stream (trace, name)->cpu = cpu;
+        }
+      trace->n_cpus = 4;
+    }
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  if (dir != NULL)
+    remove_tree (dir);
+  for (guint i = 0; i < analysis->warnings->len; i++)
+    g_test_message ("analysis: %s", (const char *) g_ptr_array_index (analysis->warnings, i));
+  check_guests (analysis, truths, G_N_ELEMENTS (truths));
+  g_assert_cmpuint (analysis->warnings->len, ==, 0);
+}
+
 /* Different vCPU counts, clocks a second off either way, one VM's threads floating. */
 static const char two_vms[] =
   "host host duration=2s preempt_state=256\n"
@@ -549,6 +584,7 @@ main (int argc, char *argv[])
     { "foreign-guest", test_foreign_guest },
     { "maps", test_maps },
     { "bundled", test_bundled },
+    { "offline-cpus", test_offline_cpus },
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -41,6 +41,23 @@ compare_ts (gconstpointer a,
   return (ta > tb) - (ta < tb);
 }
 
+/* Whether CPU @cpu of @model's trace has an event. */
+static gboolean
+cpu_has_events (Model *model,
+                guint  cpu)
+{
+  StrataTrace *trace = model->machine->trace;
+
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, s);
+
+      if (stream->cpu == cpu && strata_event_buffer_count (stream->buffer) > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 KvmSampler *
 _strata_analysis_kvm_sampler_new (Model *model)
 {
@@ -369,8 +386,8 @@ explain (Analysis   *a,
         return;
       warn (a, ngettext ("%s: not linked to a VM: no VM without a guest has %u vCPU like its CPU (%s). %s",
                          "%s: not linked to a VM: no VM without a guest has %u vCPUs like its CPUs (%s). %s",
-                         guest->machine->n_cpus),
-            name, guest->machine->n_cpus, vms, todo);
+                         guest->kvm_events->len),
+            name, guest->kvm_events->len, vms, todo);
     }
   else if (taken_by != NULL)
     warn (a, _("%s: not linked to a VM: VM %" PRId64 " fits it (%.2f%% of its events outside), but fits %s "
@@ -404,9 +421,10 @@ link_mapped (Analysis *a,
   _strata_analysis_link_vm (pair->guest, pair->vm, STRATA_LINK_MAP);
   record_fit (machine, pair);
   take_clock (pair->guest, pair);
-  if (machine->n_cpus != pair->vm->windows->len)
+  if (pair->guest->kvm_events->len != pair->vm->windows->len)
     warn (a, _("--map %s=%" PRId64 ": %s has %u CPUs but VM %" PRId64 " has %u vCPUs"),
-          machine->name, pair->vm->pid, machine->name, machine->n_cpus, pair->vm->pid, pair->vm->windows->len);
+          machine->name, pair->vm->pid, machine->name, pair->guest->kvm_events->len, pair->vm->pid,
+          pair->vm->windows->len);
   switch (pair->fit.verdict)
     {
     case STRATA_KVM_FIT_GOOD:
@@ -453,6 +471,10 @@ _strata_analysis_kvm_link (Analysis                    *a,
 
       if (model == NULL || model->vm != NULL || model->kvm_events == NULL)
         continue;
+      /* A guest started with more possible CPUs than online ones (-smp N,maxcpus=M) has
+       * streams for CPUs that never ran: the VM has a vCPU for each CPU that did. */
+      while (model->kvm_events->len > 1 && !cpu_has_events (model, model->kvm_events->len - 1))
+        g_ptr_array_set_size (model->kvm_events, model->kvm_events->len - 1);
       if (mapped[m] != NULL)
         {
           g_array_append_val (pairs, ((Pair) { model, mapped[m], TRUE }));
