@@ -419,6 +419,15 @@ compare_thread_info (gconstpointer a,
  * its model named them: its thread state goes as soon as its model ends, while the other
  * models still run (a switch-heavy set has hundreds of thousands of threads, and holding
  * every model's until the last ended would make the peak). */
+static int
+compare_vcpu_ids (gconstpointer a,
+                  gconstpointer b)
+{
+  gint32 ia = ((const StrataVcpu *) a)->id, ib = ((const StrataVcpu *) b)->id;
+
+  return (ia > ib) - (ia < ib);
+}
+
 static void
 keep_threads (Analysis *a,
               Model    *model)
@@ -433,7 +442,6 @@ keep_threads (Analysis *a,
       GHashTableIter iter;
       gpointer value;
 
-      /* In the order of the table, as the vCPUs have always been listed. */
       g_hash_table_iter_init (&iter, model->threads);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
@@ -445,6 +453,14 @@ keep_threads (Analysis *a,
            * a vCPU: linking gave it no machine. */
           if (vm != NULL && vm->host == model->index && vm->machine < a->pub->machines->len)
             g_array_append_val (((StrataMachine *) g_ptr_array_index (a->pub->machines, vm->machine))->vcpus, vc);
+        }
+      /* By number, not in the order of the table (a vCPU added later came out anywhere). */
+      for (guint v = 0; v < a->vms->len; v++)
+        {
+          Vm *vm = g_ptr_array_index (a->vms, v);
+
+          if (vm->host == model->index && vm->machine < a->pub->machines->len)
+            g_array_sort (((StrataMachine *) g_ptr_array_index (a->pub->machines, vm->machine))->vcpus, compare_vcpu_ids);
         }
     }
 
