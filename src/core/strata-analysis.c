@@ -415,10 +415,6 @@ compare_thread_info (gconstpointer a,
   return (ta > tb) - (ta < tb);
 }
 
-/* A model's threads, as the set keeps them for lookups, and a host's vCPU threads, now that
- * its model named them: its thread state goes as soon as its model ends, while the other
- * models still run (a switch-heavy set has hundreds of thousands of threads, and holding
- * every model's until the last ended would make the peak). */
 static int
 compare_vcpu_ids (gconstpointer a,
                   gconstpointer b)
@@ -428,6 +424,10 @@ compare_vcpu_ids (gconstpointer a,
   return (ia > ib) - (ia < ib);
 }
 
+/* A model's threads, as the set keeps them for lookups, and a host's vCPU threads, now that
+ * its model named them: its thread state goes as soon as its model ends, while the other
+ * models still run (a switch-heavy set has hundreds of thousands of threads, and holding
+ * every model's until the last ended would make the peak). */
 static void
 keep_threads (Analysis *a,
               Model    *model)
