@@ -583,18 +583,20 @@ scan_loss (StrataStreamScan *ss,
     push_window (ss->windows, &ss->n_windows, (RunWindow) { loss->begin_ns, loss->end_ns, c->loss_run });
 }
 
-/* The runs and messages of @cpu since its loss ran @tid (LOSS_TID: none, left out). */
+/* The runs and messages of @cpu since its loss ran @tid (LOSS_TID: none, left out); only
+ * the runs of vCPU @vcpu_id, unless it is G_MININT32. */
 static void
 name_pending (StrataStreamScan *ss,
               guint             cpu,
               const CpuScan    *c,
-              gint32            tid)
+              gint32            tid,
+              gint32            vcpu_id)
 {
   for (guint i = c->pending_runs; i < ss->runs->len; i++)
     {
       Run *run = &g_array_index (ss->runs, Run, i);
 
-      if (run->cpu == cpu && run->tid == LOSS_TID)
+      if (run->cpu == cpu && run->tid == LOSS_TID && (vcpu_id == G_MININT32 || run->vcpu_id == vcpu_id))
         run->tid = tid;
     }
   for (guint i = c->pending_messages; i < ss->messages->len; i++)
@@ -617,7 +619,7 @@ resolve_loss (StrataStreamScan *ss,
 {
   gint32 tid = prev > 0 ? prev : LOSS_TID;
 
-  name_pending (ss, cpu, c, tid);
+  name_pending (ss, cpu, c, tid, G_MININT32);
   if (prev == c->before_loss && !vcpu_at_loss (ss, c))
     return;
   /* A window open at the loss stays open to the CPU's next event: the model draws the time
@@ -634,29 +636,15 @@ resolve_losses_at_end (StrataStreamScan *ss)
   for (guint cpu = 0; cpu < ss->cpus->len; cpu++)
     {
       CpuScan *c = &g_array_index (ss->cpus, CpuScan, cpu);
-      const Run *before;
 
       if (c->cur != LOSS_TID)
         continue;
-      before = c->loss_run >= 0 ? &g_array_index (ss->runs, Run, c->loss_run) : NULL;
-      for (guint i = c->pending_runs; i < ss->runs->len; i++)
-        {
-          Run *run = &g_array_index (ss->runs, Run, i);
-
-          if (run->cpu == cpu && run->tid == LOSS_TID && before != NULL && before->tid == c->before_loss &&
-              run->vcpu_id == before->vcpu_id)
-            run->tid = c->before_loss;
-        }
-      for (guint i = c->pending_messages; i < ss->messages->len; i++)
-        {
-          Message *message = &g_array_index (ss->messages, Message, i);
-
-          if (message->event.cpu == cpu && message->tid == LOSS_TID && before != NULL &&
-              before->tid == c->before_loss)
-            message->tid = c->before_loss;
-        }
+      /* Left out (LOSS_TID) otherwise. */
       if (vcpu_at_loss (ss, c))
-        g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, c->before_loss }));
+        {
+          name_pending (ss, cpu, c, c->before_loss, g_array_index (ss->runs, Run, c->loss_run).vcpu_id);
+          g_array_append_val (ss->handovers, ((Handover) { c->loss_begin, c->loss_end, cpu, c->before_loss }));
+        }
       c->cur = c->before_loss;
     }
 }
@@ -758,26 +746,41 @@ typedef struct
   StrataStreamScan *scan;
 } StreamScan;
 
-/* Whether @scan was fed @losses, the stream's: all but those after its last event (which
- * change nothing), and none found after the events were read (packets left out). */
+/* Whether @stream's scan, gathered as its events were appended, is whole: fed every event,
+ * and every loss but those after its last event (which change nothing), none found after the
+ * events were read (packets left out). */
 static gboolean
-fed_losses (const StrataStreamScan *scan,
-            GArray                 *losses)
+stream_scan_whole (const StrataStream *stream)
 {
   guint before = 0;
 
-  for (guint i = 0; i < losses->len; i++)
-    before += g_array_index (losses, StrataLoss, i).begin_ns < scan->last_ts;
-  return before == scan->losses;
+  if (stream->scan == NULL || stream->scan->count != strata_event_buffer_count (stream->buffer))
+    return FALSE;
+  for (guint i = 0; i < stream->losses->len; i++)
+    before += g_array_index (stream->losses, StrataLoss, i).begin_ns < stream->scan->last_ts;
+  return before == stream->scan->losses;
 }
 
-static int
-compare_loss_begin (gconstpointer a,
-                    gconstpointer b)
+/* A scan of @buffers read again, merged, fed @losses (sorted); cut short if @model's load is
+ * cancelled. */
+static StrataStreamScan *
+scan_again (Model              *model,
+            StrataEventBuffer **buffers,
+            guint               n_buffers,
+            GArray             *losses)
 {
-  gint64 ta = ((const StrataLoss *) a)->begin_ns, tb = ((const StrataLoss *) b)->begin_ns;
+  g_autoptr(StrataEventMerge) merge = strata_event_merge_new_fields (buffers, n_buffers, host_scan_fields);
+  StrataStreamScan *scan = _strata_stream_scan_new ();
+  const StrataEvent *e;
+  guint64 n = 0;
 
-  return (ta > tb) - (ta < tb);
+  while ((e = strata_event_merge_step (merge)) != NULL)
+    {
+      if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (model->a->cancellable))
+        break;
+      _strata_stream_scan_feed (scan, e, losses);
+    }
+  return scan;
 }
 
 /* One group of streams: one stream that was scanned as its events came (its scan is taken),
@@ -788,16 +791,12 @@ scan_stream (StreamScan *ss)
 {
   StrataStream *only = ss->streams->len == 1 ? g_ptr_array_index (ss->streams, 0) : NULL;
 
-  if (only != NULL && only->scan != NULL && only->scan->count == strata_event_buffer_count (only->buffer) &&
-      fed_losses (only->scan, only->losses))
+  if (only != NULL && stream_scan_whole (only))
     ss->scan = g_steal_pointer (&only->scan);
   else
     {
       g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (ss->streams->len, 1));
-      g_autoptr(StrataEventMerge) merge = NULL;
       g_autoptr(GArray) losses = g_array_new (FALSE, FALSE, sizeof (StrataLoss));
-      const StrataEvent *e;
-      guint64 n = 0;
 
       for (guint i = 0; i < ss->streams->len; i++)
         {
@@ -808,15 +807,8 @@ scan_stream (StreamScan *ss)
         }
       /* The streams of a group share their CPU: each loss is fed before the group's first
        * event after it. */
-      g_array_sort (losses, compare_loss_begin);
-      merge = strata_event_merge_new_fields (buffers, ss->streams->len, host_scan_fields);
-      ss->scan = _strata_stream_scan_new ();
-      while ((e = strata_event_merge_step (merge)) != NULL)
-        {
-          if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (ss->model->a->cancellable))
-            break;
-          _strata_stream_scan_feed (ss->scan, e, losses);
-        }
+      g_array_sort (losses, strata_loss_compare);
+      ss->scan = scan_again (ss->model, buffers, ss->streams->len, losses);
     }
   resolve_losses_at_end (ss->scan);
   for (guint i = 0; i < ss->streams->len; i++)
@@ -1333,23 +1325,8 @@ scan_handovers (Model *model)
 
       if (stream->losses->len == 0)
         continue;
-      if (stream->scan != NULL && stream->scan->count == strata_event_buffer_count (stream->buffer) &&
-          fed_losses (stream->scan, stream->losses))
-        scan = g_steal_pointer (&stream->scan);
-      else
-        {
-          g_autoptr(StrataEventMerge) merge = strata_event_merge_new_fields (&stream->buffer, 1, host_scan_fields);
-          const StrataEvent *e;
-          guint64 n = 0;
-
-          scan = _strata_stream_scan_new ();
-          while ((e = strata_event_merge_step (merge)) != NULL)
-            {
-              if (G_UNLIKELY ((++n & 0xffff) == 0) && g_cancellable_is_cancelled (model->a->cancellable))
-                break;
-              _strata_stream_scan_feed (scan, e, stream->losses);
-            }
-        }
+      scan = stream_scan_whole (stream) ? g_steal_pointer (&stream->scan)
+                                        : scan_again (model, &stream->buffer, 1, stream->losses);
       resolve_losses_at_end (scan);
       g_array_append_vals (model->handovers, scan->handovers->data, scan->handovers->len);
       strata_stream_scan_free (scan);

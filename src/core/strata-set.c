@@ -38,6 +38,15 @@ strata_stream_free (StrataStream *stream)
   g_free (stream);
 }
 
+int
+strata_loss_compare (gconstpointer a,
+                     gconstpointer b)
+{
+  gint64 ta = ((const StrataLoss *) a)->begin_ns, tb = ((const StrataLoss *) b)->begin_ns;
+
+  return (ta > tb) - (ta < tb);
+}
+
 /**
  * strata_stream_append:
  *

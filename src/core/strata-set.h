@@ -21,6 +21,10 @@ typedef struct
   guint64 count;
 } StrataLoss;
 
+/* Orders losses by where they begin, for g_array_sort(). */
+int strata_loss_compare (gconstpointer a,
+                         gconstpointer b);
+
 /* What a host's first pass needs of one stream (its KVM windows, who runs them, process ids,
  * sync messages), gathered as the stream's events are appended (strata_stream_append()), so
  * that the analysis does not read every event once more for it. */

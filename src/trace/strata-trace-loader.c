@@ -239,15 +239,6 @@ mark_cut_streams (StrataTrace            *trace,
     }
 }
 
-static int
-compare_losses (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 ta = ((const StrataLoss *) a)->begin_ns, tb = ((const StrataLoss *) b)->begin_ns;
-
-  return (ta > tb) - (ta < tb);
-}
-
 /* Packets left out between sound ones (damaged, and skipped): their time is a hole in the
  * stream, which the view marks as events lost there (their number not known), as it does
  * the tracer's own losses, instead of passing it for time the CPU was seen in. */
@@ -291,7 +282,7 @@ mark_holes (StrataTrace            *trace,
                 if (stream_has_file (stream, file, check->tsdl))
                   {
                     g_array_append_val (stream->losses, hole);
-                    g_array_sort (stream->losses, compare_losses);
+                    g_array_sort (stream->losses, strata_loss_compare);
                   }
               }
           before = packet;
