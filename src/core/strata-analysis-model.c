@@ -748,57 +748,6 @@ in_guest_mode (Model  *model,
   return FALSE;
 }
 
-/* The description of the time past a trace's end. */
-static guint32
-gap_id (Model *model)
-{
-  StrataStateDesc gap = { 0 };
-
-  gap.state = STRATA_STATE_UNKNOWN;
-  gap.machine = STRATA_NO_MACHINE;
-  gap.vcpu = gap.tid = gap.host_tid = gap.irq = -1;
-  return strata_store_builder_intern (model->b, &gap);
-}
-
-/* Rows stop where their trace stops, not at the end of the longest trace of the set. */
-static void
-end_rows (Model  *model,
-          gint64  end)
-{
-  StrataStoreBuilder *b = model->b;
-  GHashTableIter iter;
-  gpointer value;
-  guint32 id = gap_id (model);
-
-  for (guint c = 0; c < model->cpus->len; c++)
-    {
-      Cpu *cpu = &g_array_index (model->cpus, Cpu, c);
-
-      if (cpu->row >= 0)
-        strata_store_builder_set_id_fast (b, cpu->row, end, id);
-      if (cpu->pcpu_row >= 0)
-        strata_store_builder_set_id_fast (b, cpu->pcpu_row, end, id);
-    }
-  g_hash_table_iter_init (&iter, model->threads);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Thread *t = value;
-
-      /* Not where the store will drop it: one change long after a thread's last would give
-       * its row 64-bit times (and, in a palette, a description it does not name). */
-      if (t->row >= 0 && end < model->a->end)
-        strata_store_builder_set_id_fast (b, t->row, end, id);
-      if (t->kvm != NULL && t->kvm->row >= 0)
-        strata_store_builder_set_id_fast (b, t->kvm->row, end, id);
-    }
-  for (guint k = 0; k < 2; k++)
-    {
-      g_hash_table_iter_init (&iter, k == 0 ? model->irqs : model->softirqs);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        strata_store_builder_set_id_fast (b, ((IrqRow *) value)->row, end, id);
-    }
-}
-
 /* @t runs on @cpu from @ts: until its first syscall event, remember where and since when. */
 static inline void
 note_run (Thread *t,
@@ -809,53 +758,6 @@ note_run (Thread *t,
     return;
   t->ran_on |= G_GUINT64_CONSTANT (1) << (cpu % 64);
   t->first_ts = MIN (t->first_ts, ts);
-}
-
-/* What a remap of a thread's rows (strata_store_builder_remap_since()) makes of their
- * descriptions: change() rewrites a description of the thread, or says it is not one. The
- * last one rewritten is kept, as a row repeats few. */
-typedef struct _Rewrite Rewrite;
-
-struct _Rewrite
-{
-  Model     *model;
-  gboolean (*change) (const Rewrite   *r,
-                      StrataStateDesc *d);
-  gint32     row_tid;       /* the tid the row's descriptions of the thread give: -1 on its
-                             * thread row */
-  guint32    name;          /* a syscall's name, or the thread's */
-  guint32    last_in;
-  guint32    last_out;
-};
-
-static guint32
-rewrite_id (guint32  id,
-            gpointer data)
-{
-  Rewrite *r = data;
-  StrataStateDesc d;
-
-  if (id == r->last_in)
-    return r->last_out;
-  d = *strata_store_builder_desc (r->model->b, id);
-  if (!r->change (r, &d))
-    return id;
-  r->last_in = id;
-  r->last_out = strata_store_builder_intern (r->model->b, &d);
-  return r->last_out;
-}
-
-/* The thread's "user" or "running" made "syscall". */
-static gboolean
-to_syscall (const Rewrite   *r,
-            StrataStateDesc *d)
-{
-  if (d->tid != r->row_tid || d->machine != r->model->index ||
-      (d->state != STRATA_STATE_USER && d->state != STRATA_STATE_RUNNING))
-    return FALSE;
-  d->state = STRATA_STATE_SYSCALL;
-  d->detail = r->name;
-  return TRUE;
 }
 
 /*
@@ -870,20 +772,17 @@ settle_syscall (Model    *model,
                 guint32   name,
                 gint64    ts)
 {
-  Rewrite r = { model, to_syscall, -1, name, G_MAXUINT32, G_MAXUINT32 };
-
   t->syscall_seen = TRUE;
   if (!exit || t->first_ts == G_MAXINT64)
     return;
   if (t->row >= 0)
     {
-      strata_store_builder_remap_since (model->b, t->row, t->first_ts, rewrite_id, &r);
+      _strata_analysis_syscall_since (model, t->row, -1, t->first_ts, name);
       /* Out of the syscall from here, whatever the exit changes next. */
       if (t->state == STRATA_STATE_RUNNING)
         strata_store_builder_set_id_fast (model->b, t->row, ts,
                                           thread_state_id (model, t, STRATA_STATE_RUNNING));
     }
-  r.row_tid = t->tid;
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     {
       Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
@@ -891,40 +790,9 @@ settle_syscall (Model    *model,
       if (!(t->ran_on & (G_GUINT64_CONSTANT (1) << (cpu % 64))))
         continue;
       if (c->row >= 0)
-        strata_store_builder_remap_since (model->b, c->row, t->first_ts, rewrite_id, &r);
+        _strata_analysis_syscall_since (model, c->row, t->tid, t->first_ts, name);
       if (c->pcpu_row >= 0)
-        strata_store_builder_remap_since (model->b, c->pcpu_row, t->first_ts, rewrite_id, &r);
-    }
-}
-
-/* A thread's description without its name, made before the name was known: with the name. */
-static gboolean
-to_named (const Rewrite   *r,
-          StrataStateDesc *d)
-{
-  if (d->comm != 0 || strata_state_desc_is_gap (d))
-    return FALSE;
-  d->comm = r->name;
-  return TRUE;
-}
-
-/* Threads running when tracing began are named only once they are switched out or dumped:
- * their rows' earlier intervals get the name learned later (a description naming the
- * thread, on a CPU row, gets it in the names pass). */
-static void
-name_thread_rows (Model *model)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, model->threads);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Thread *t = value;
-      Rewrite r = { model, to_named, -1, t->name, G_MAXUINT32, G_MAXUINT32 };
-
-      if (t->unnamed_row && t->row >= 0 && t->name != 0)
-        strata_store_builder_remap_since (model->b, t->row, STRATA_TIME_MIN, rewrite_id, &r);
+        _strata_analysis_syscall_since (model, c->pcpu_row, t->tid, t->first_ts, name);
     }
 }
 
@@ -1078,7 +946,7 @@ cut_cpu (Model *model,
          gint64 ts)
 {
   Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
-  guint32 gap = gap_id (model);
+  guint32 gap = _strata_analysis_gap_id (model);
   GHashTableIter iter;
   gpointer value;
 
@@ -1253,7 +1121,7 @@ _strata_analysis_run_model (Model *model)
   /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
    * the set's gets it at the end, where an id past 65,535 would widen them all at once, at
    * the model's memory peak. */
-  gap_id (model);
+  _strata_analysis_gap_id (model);
   /* Decoding and merging are a third of a model's work: on a large machine, whose model the
    * others wait for, they run ahead on another core. */
   if (model->consume_events)
@@ -1600,6 +1468,6 @@ _strata_analysis_run_model (Model *model)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Thread *) value)->vm >= 0)
       record_preemption_end (model, value, end, -1);
-  end_rows (model, end + 1);
-  name_thread_rows (model);
+  _strata_analysis_end_rows (model, end + 1);
+  _strata_analysis_name_thread_rows (model);
 }

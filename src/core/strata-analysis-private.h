@@ -393,6 +393,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvmSampler, _strata_analysis_kvm_sampler_free)
 
 /* strata-analysis-model.c */
 void           _strata_analysis_run_model        (Model                       *model);
+/* strata-analysis-rows.c: a model's rows rewritten and ended */
+guint32        _strata_analysis_gap_id           (Model                       *model);
+void           _strata_analysis_end_rows         (Model                       *model,
+                                                  gint64                       end);
+void           _strata_analysis_syscall_since    (Model                       *model,
+                                                  gint                         row,
+                                                  gint32                       row_tid,
+                                                  gint64                       since,
+                                                  guint32                      name);
+void           _strata_analysis_name_thread_rows (Model                       *model);
 
 /* strata-analysis-fusion.c */
 void           _strata_analysis_fuse             (Analysis                    *a,
