@@ -675,6 +675,45 @@ test_outside_guest_mode (void)
   g_assert_cmpuint (guest->outside_guest_mode, ==, 1);
 }
 
+/* The guest's trace began before the host's and ended after it: of its events there, the host
+ * says nothing, and none is counted outside guest mode. */
+static const char *wider =
+  "trace host hostname=host cpus=1 offset_s=1000\n"
+  "event 1000 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 1000 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 2300 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=7\n"
+  "event 3000 0 vmsync_hg_host cnt=1 vm_uid=7\n"
+  "event 3200 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 11000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 15000 0 kvm_x86_entry vcpu_id=0\n"
+  "trace guest hostname=guest cpus=1 offset_s=1000\n"
+  "event 200 0 irq_handler_entry irq=3 name=edge\n"
+  "event 400 0 irq_handler_exit irq=3 ret=1\n"
+  "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=7\n"
+  "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=7\n"
+  "event 3600 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=50 next_comm=worker\n"
+  "event 10200 0 irq_handler_entry irq=3 name=edge\n"
+  "event 12000 0 irq_handler_exit irq=3 ret=1\n"
+  "event 16000 0 irq_handler_entry irq=3 name=edge\n"
+  "event 16400 0 irq_handler_exit irq=3 ret=1\n";
+
+static void
+test_guest_wider (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (wider, NULL, 0);
+  StrataMachine *guest = g_ptr_array_index (a->machines, strata_analysis_find_machine (a, "guest"));
+
+  g_assert_cmpint (guest->sync_method, ==, STRATA_SYNC_METHOD_VMSYNC);
+  g_assert_cmpint (strata_sync_map (&guest->sync, BASE + 16000), ==, BASE + 16000);
+  /* The IRQ's end at 12,000 only, as above: not those before the host's first event or after
+   * its last. */
+  g_assert_cmpuint (guest->outside_guest_mode, ==, 1);
+}
+
 /* ---- defect 6: TCP keys and the accuracy over the whole trace ---- */
 
 /* Two segments differ only by their checksum (one end computed it, offloading left the other's
@@ -766,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);
   g_test_add_func ("/fidelity/softirq-per-cpu", test_softirq_per_cpu);
   g_test_add_func ("/fidelity/outside-guest-mode", test_outside_guest_mode);
+  g_test_add_func ("/fidelity/guest-wider", test_guest_wider);
   g_test_add_func ("/fidelity/tcp-key", test_tcp_key);
   g_test_add_func ("/fidelity/accuracy-over-span", test_accuracy_over_span);
   return g_test_run ();

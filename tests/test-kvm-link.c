@@ -215,6 +215,60 @@ test_offline_cpus (void)
   g_assert_cmpuint (analysis->warnings->len, ==, 0);
 }
 
+/* The host traced for 0.3 s of the guests' 2 s (its tracer started late and stopped early):
+ * most of each guest's events lie outside the host's trace, where its windows say nothing.
+ * Each guest still pairs, its clock known within the accuracy said where the host's trace
+ * is, and none of its events is counted outside guest mode; a map of it finds that clock too. */
+static const char guests_wider[] =
+  "host host duration=2s preempt_state=256 trace_from=850ms trace_to=1150ms\n"
+  "vm alpha vcpus=2 pcpus=0,1 qemu_pid=3000 clock_offset=-1s drift_ppm=50 sync=none\n"
+  "vm beta vcpus=4 pcpus=2-6 float=1 qemu_pid=3200 clock_offset=+1s drift_ppm=-50 sync=none\n";
+
+static void
+check_within_host (StrataAnalysis *analysis,
+                   const Truth    *truth)
+{
+  StrataMachine *m = machine (analysis, truth->name), *host = machine (analysis, "host");
+  StrataScenarioClock clock = { STRATA_DEMO_T0_NS, truth->offset_ns, truth->ppm, 1000000 };
+
+  g_assert_cmpint (m->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (m->vm_pid, ==, truth->qemu_pid);
+  g_assert_cmpint (m->sync_method, ==, STRATA_SYNC_METHOD_KVM);
+  g_assert_cmpint (m->sync.quality, ==, STRATA_SYNC_ACCURATE);
+  g_assert_cmpint (host->trace->begin_ns - STRATA_DEMO_T0_NS, >=, 850 * MS);
+  g_assert_cmpint (host->trace->end_ns - STRATA_DEMO_T0_NS, <, 1150 * MS);
+  for (guint end = 0; end < 2; end++)
+    {
+      gint64 g = strata_sync_unmap (&m->sync, end ? host->trace->end_ns : host->trace->begin_ns);
+      gint64 err = ABS (strata_sync_map (&m->sync, g) - strata_scenario_clock_to_host (&clock, g));
+
+      g_test_message ("%s: accuracy %.0f ns, error at the host's %s %" G_GINT64_FORMAT " ns", m->name,
+                      m->sync.accuracy_ns, end ? "end" : "start", err);
+      g_assert_cmpint (err, <=, 2000);
+      g_assert_cmpfloat ((double) err, <=, m->sync.accuracy_ns);
+    }
+  g_assert_cmpuint (m->outside_guest_mode, ==, 0);
+}
+
+static void
+test_guests_wider (void)
+{
+  static const Truth truths[] = {
+    { "alpha", 3000, -1 * SEC, 50 },
+    { "beta", 3200, SEC, -50 },
+  };
+  StrataVmMap map = { (char *) "beta", 3200 };
+  g_autoptr(StrataAnalysis) analysis = analyse (guests_wider, NULL, 0);
+  g_autoptr(StrataAnalysis) mapped = analyse (guests_wider, &map, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (truths); i++)
+    check_within_host (analysis, &truths[i]);
+  g_assert_cmpuint (analysis->warnings->len, ==, 0);
+  g_assert_cmpint (machine (mapped, "beta")->link, ==, STRATA_LINK_MAP);
+  check_within_host (mapped, &truths[1]);
+  g_assert_cmpuint (mapped->warnings->len, ==, 0);
+}
+
 /* Different vCPU counts, clocks a second off either way, one VM's threads floating. */
 static const char two_vms[] =
   "host host duration=2s preempt_state=256\n"
@@ -585,6 +639,7 @@ main (int argc, char *argv[])
     { "maps", test_maps },
     { "bundled", test_bundled },
     { "offline-cpus", test_offline_cpus },
+    { "guests-wider", test_guests_wider },
   };
 
   g_test_init (&argc, &argv, NULL);

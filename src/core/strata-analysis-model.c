@@ -748,6 +748,24 @@ in_guest_mode (Model  *model,
   return FALSE;
 }
 
+/* Whether a guest event at host time @ts on vCPU @cpu falls outside its guest mode where the
+ * host's trace can tell: not before the vCPU's first KVM entry in it (a trace that began with
+ * the vCPU in guest mode shows no window before its first exit), nor outside the host's
+ * trace. */
+static gboolean
+outside_guest_mode (Model  *model,
+                    Cpu    *c,
+                    guint32 cpu,
+                    gint64  ts)
+{
+  GArray *windows;
+
+  if (ts < model->host_begin || ts >= model->host_cut || in_guest_mode (model, c, cpu, ts))
+    return FALSE;
+  windows = cpu < model->vm->windows->len ? g_ptr_array_index (model->vm->windows, cpu) : NULL;
+  return windows != NULL && windows->len > 0 && ts >= g_array_index (windows, Window, 0).start - model->guest_slack;
+}
+
 /* @t runs on @cpu from @ts: until its first syscall event, remember where and since when. */
 static inline void
 note_run (Thread *t,
@@ -1104,7 +1122,14 @@ _strata_analysis_run_model (Model *model)
       model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
       /* And the nanosecond that mapping a time rounds off. */
       model->guest_slack = isfinite (accuracy) && accuracy > 0 ? (gint64) MIN (ceil (accuracy), 1e15) + 1 : 1;
+      /* Before the host's trace begins and after it ends, it says nothing of guest mode. */
+      model->host_begin = G_MAXINT64;
       model->host_cut = G_MAXINT64;
+      if (host != NULL && host->machine->trace->events > 0)
+        {
+          model->host_begin = to_host (host, host->machine->trace->begin_ns);
+          model->host_cut = to_host (host, host->machine->trace->end_ns) + 1;
+        }
       for (guint s = 0; host != NULL && s < host->machine->trace->streams->len; s++)
         {
           const StrataStream *stream = g_ptr_array_index (host->machine->trace->streams, s);
@@ -1183,7 +1208,7 @@ _strata_analysis_run_model (Model *model)
         loss_arrive (model, &g_array_index (handovers, Handover, arrivals[next_arrival++]));
       ts = to_host (model, e->ts);
       /* Past a cut of the host's, the windows an event would fall in may be unknown. */
-      if (model->vm != NULL && ts < model->host_cut && !in_guest_mode (model, c, e->cpu, ts))
+      if (model->vm != NULL && outside_guest_mode (model, c, e->cpu, ts))
         model->machine->outside_guest_mode++;
       if (G_UNLIKELY (c->in_guest) && _strata_event_ends_guest_mode (e->kind))
         exit_early (model, e->cpu, ts);

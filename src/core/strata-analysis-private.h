@@ -249,9 +249,11 @@ typedef struct
   GArray           *guest_cursor;  /* guint per vCPU: window cursor for outside-mode checks */
   gint64            guest_slack;   /* how far outside a window an event is still in it: the
                                     * sync's accuracy, since its time is known only that well */
-  gint64            host_cut;      /* host time: the first cut of a host's stream (see
-                                    * cut_cpu()), after which guest mode is not known on all
-                                    * its CPUs; G_MAXINT64: none */
+  gint64            host_begin;    /* host time: the host's first event, before which guest
+                                    * mode is not known; G_MAXINT64: none */
+  gint64            host_cut;      /* host time: past the host's last event, or the first cut
+                                    * of a host's stream (see cut_cpu()), from which guest mode
+                                    * is not known on all its CPUs; G_MAXINT64: none */
   GArray           *handovers;     /* Handover, by begin, from the scan */
   GPtrArray        *kvm_events;    /* GArray of gint64 per CPU: event times (a sample) for the
                                     * KVM fit, on a machine that may be a guest; else NULL */

@@ -771,13 +771,25 @@ refine (Fit              *f,
   for (guint iter = 0; iter < 24; iter++)
     {
       double a, b, spread, cell = (double) MAX ((2 * *delta + SWEEP_CELLS - 1) / SWEEP_CELLS, 1);
+      /* The segments share the guest time the host's trace spans at this line, not all of
+       * the guest's: a guest traced for longer than its host would otherwise have most of its
+       * segments judge nothing, too few to fit a line through. */
+      gint64 lo = MAX (f->g_lo, strata_sync_unmap (line, f->p->host_begin) - *delta);
+      gint64 hi = MIN (f->g_lo + f->g_span, strata_sync_unmap (line, f->p->host_end) + *delta);
+      gint64 span;
       gint64 next;
       guint used = 0;
 
+      if (hi <= lo)
+        {
+          lo = f->g_lo;
+          hi = f->g_lo + f->g_span;
+        }
+      span = hi - lo;
       for (guint s = 0; s < n_seg; s++)
         {
-          gint64 a0 = f->g_lo + (gint64) ((double) f->g_span * s / n_seg);
-          gint64 a1 = s + 1 == n_seg ? f->g_lo + f->g_span + 1 : f->g_lo + (gint64) ((double) f->g_span * (s + 1) / n_seg);
+          gint64 a0 = lo + (gint64) ((double) span * s / n_seg);
+          gint64 a1 = s + 1 == n_seg ? hi + 1 : lo + (gint64) ((double) span * (s + 1) / n_seg);
 
           sweep (f, line, a0, a1, *delta, cov, from, to, &segs[s]);
           /* A segment whose best placement still leaves a quarter of its events outside

@@ -808,6 +808,8 @@ typedef struct
   gpointer                  data;
   guint                     base;
   gboolean                  skip_host;
+  gint64                    host_from;  /* the host's events kept: [from, to) */
+  gint64                    host_to;
 } Shift;
 
 static gboolean
@@ -842,6 +844,19 @@ shift_event (gpointer            data,
   Shift *shift = data;
   guint index;
 
+  if (trace == 0 && (event->ts < shift->host_from || event->ts >= shift->host_to))
+    {
+      /* A tracer started late dumps the state when it starts. */
+      if ((event->kind == STRATA_EV_STATEDUMP_PROCESS || event->kind == STRATA_EV_STATEDUMP_PID_NS) &&
+          event->ts < shift->host_from)
+        {
+          StrataEvent moved = *event;
+
+          moved.ts = shift->host_from;
+          return !shift_index (shift, trace, &index) || shift->sink->event (shift->data, index, &moved, error);
+        }
+      return TRUE;
+    }
   return !shift_index (shift, trace, &index) || shift->sink->event (shift->data, index, event, error);
 }
 
@@ -856,6 +871,8 @@ shift_discard (gpointer   data,
   Shift *shift = data;
   guint index;
 
+  if (trace == 0 && (ts < shift->host_from || ts >= shift->host_to))
+    return TRUE;
   return !shift_index (shift, trace, &index) || shift->sink->discard (shift->data, index, cpu, count, ts, error);
 }
 
@@ -876,6 +893,8 @@ gen_models_run (const ModelSpec           *hosts,
   for (guint h = 0; h < n_hosts; h++)
     {
       shift.skip_host = hosts[h].no_host_trace;
+      shift.host_from = STRATA_DEMO_T0_NS + hosts[h].trace_from;
+      shift.host_to = hosts[h].trace_to > 0 ? STRATA_DEMO_T0_NS + hosts[h].trace_to : G_MAXINT64;
       if (!model_run (&hosts[h], strings, &shift_funcs, &shift, error))
         return FALSE;
       shift.base += 1 + hosts[h].n_vms - (shift.skip_host ? 1 : 0);

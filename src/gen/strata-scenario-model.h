@@ -371,6 +371,9 @@ typedef struct
   gboolean    legacy;
   gboolean    drop;
   gboolean    no_host_trace;            /* only the guests' traces are written */
+  gint64      trace_from;               /* the host's trace holds [from, to) of the run (times
+                                         * from its start), its state dump at from; to 0: the end */
+  gint64      trace_to;
   guint64     seed;
   gint64      offset_s;
   guint       n_vms;

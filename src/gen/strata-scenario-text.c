@@ -386,10 +386,21 @@ parse_host_line (Parser    *parser,
           if (!parse_int (parser, "offset_s", value, 1, STRATA_DEMO_T0_NS / SEC, &spec.offset_s))
             return FALSE;
         }
+      else if (strcmp (key, "trace_from") == 0 || strcmp (key, "trace_to") == 0)
+        {
+          if (!parse_ts (parser, value, &v))
+            return FALSE;
+          if (key[6] == 'f')
+            spec.trace_from = v;
+          else
+            spec.trace_to = v;
+        }
       else
         return parse_error (parser, _("unknown host option “%s” (duration, seed, preempt_state, legacy, "
-                                      "trace, offset_s)"), key);
+                                      "trace, offset_s, trace_from, trace_to)"), key);
     }
+  if (spec.trace_from >= spec.duration || (spec.trace_to > 0 && (spec.trace_to <= spec.trace_from || spec.trace_to > spec.duration)))
+    return parse_error (parser, _("the host's trace_to must be after its trace_from and within its duration"));
   g_array_append_val (models->hosts, spec);
   return TRUE;
 }

@@ -41,6 +41,7 @@ G_BEGIN_DECLS
  * demo's host load) and their VMs, each with a traced guest:
  *
  *   host NAME [duration=T] [seed=N] [preempt_state=N] [legacy=0|1] [trace=0|1] [offset_s=S]
+ *             [trace_from=T] [trace_to=T]
  *   vm NAME vcpus=N [pcpus=LIST] [float=0|1] [qemu_pid=P] [clock_offset=±T] [drift_ppm=±N]
  *          [sync=vmsync|vmsync-gh|none] [busy=T] [idle=T] [kernel_release=R] [offset_s=S]
  *
@@ -51,7 +52,10 @@ G_BEGIN_DECLS
  * hypercalls still happen), as stock LTTng would record, and sync=vmsync-gh keeps only those of
  * the guest-to-host direction (messages one way: they bound the clock from one side); busy and idle are the guest's mean
  * busy and idle periods (8ms and 3ms). trace=0 writes only the guests' traces: guests from a
- * host that is not in the set. The seed moves every random choice of that host's model.
+ * host that is not in the set. trace_from and trace_to (times from the run's start) record only
+ * that part of it in the host's trace, as a tracer started late or stopped early does, its
+ * state dump at trace_from; the guests' traces hold all of it. The seed moves every random
+ * choice of that host's model.
  */
 
 #define STRATA_SCENARIO_ERROR (strata_scenario_error_quark ())
