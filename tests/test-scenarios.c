@@ -1048,6 +1048,109 @@ test_late_exits (void)
   fixture_clear (&f);
 }
 
+/*
+ * Thread ids used again. VM 500's vCPU thread 501 exits and its id is freed; a host `make`
+ * gets it, and preempts VM 900's vCPU; then the id is freed again and a new VM, 1100, makes
+ * its vCPU thread with it. The make is a host thread, not VM 500's vCPU in the hypervisor,
+ * and leaves VM 500's vCPU row alone (unknown from the free); VM 1100 is a VM of its own,
+ * whose vCPU thread 501 is.
+ */
+static const char *reused_tids =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=600 pid=600 ppid=1 name=bash status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=900 pid=900 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=901 pid=900 ppid=1 name=\"CPU 0/KVM\" status=5 cpu=1\n"
+  "event 0 0 lttng_statedump_process_state tid=1100 pid=1100 ppid=1 name=qemu status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 5000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 6000 0 sched_process_exit tid=501 comm=\"CPU 0/KVM\" prio=120\n"
+  "event 6100 0 sched_switch prev_tid=501 prev_state=64 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 7000 0 sched_process_free tid=501 comm=\"CPU 0/KVM\" prio=120\n"
+  "event 8000 0 sched_process_fork parent_tid=600 parent_pid=600 child_tid=501 child_pid=501 child_comm=make\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=901 next_comm=\"CPU 0/KVM\"\n"
+  "event 1500 1 kvm_x86_entry vcpu_id=0\n"
+  "event 8900 1 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 8950 1 sched_wakeup tid=501 comm=make target_cpu=1\n"
+  "event 9000 1 sched_switch prev_tid=901 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=501 next_comm=make\n"
+  "event 12000 1 sched_switch prev_tid=501 prev_state=0 prev_comm=make next_tid=901 next_comm=\"CPU 0/KVM\"\n"
+  "event 12100 1 kvm_x86_entry vcpu_id=0\n"
+  "event 12500 0 sched_process_free tid=501 comm=make prio=120\n"
+  "event 13000 0 sched_process_fork parent_tid=1100 parent_pid=1100 child_tid=501 child_pid=1100 child_comm=\"CPU 0/KVM\"\n"
+  "event 13500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 14000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 20000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 20500 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 21000 1 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 21500 1 sched_switch prev_tid=901 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/1\n"
+;
+
+static void
+test_reused_tids (void)
+{
+  Fixture f = { 0 };
+  const Expect row500[] = {
+    { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 2000, 5000, "running", "host/vm-500", 0, 501, NULL },
+    { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 6100, 7000, "blocked", "host/vm-500", 0, 501, NULL },
+    { 7000, 0, "unknown", "host/vm-500", 0, -2, NULL },
+  };
+  const Expect row1100[] = {
+    { 13500, 14000, "hypervisor", "host/vm-1100", 0, 501, NULL },
+    { 14000, 20000, "running", "host/vm-1100", 0, 501, NULL },
+    { 20000, 20500, "hypervisor", "host/vm-1100", 0, 501, NULL },
+    { 20500, 0, "blocked", "host/vm-1100", 0, 501, NULL },
+  };
+  const Expect pcpu0[] = {
+    { 0, 1000, "idle", "host", -1, 0, NULL },
+    { 1000, 2000, "user", "host", -1, 501, NULL },
+    { 2000, 5000, "guest", "host/vm-500", 0, 501, NULL },
+    { 5000, 6100, "user", "host", -1, 501, NULL },
+    { 6100, 13500, "idle", "host", -1, 0, NULL },
+    { 13500, 14000, "user", "host", -1, 501, NULL },
+    { 14000, 20000, "guest", "host/vm-1100", 0, 501, NULL },
+    { 20000, 20500, "user", "host", -1, 501, NULL },
+    { 20500, 0, "idle", "host", -1, 0, NULL },
+  };
+  const StrataPreemption *p;
+  const StrataPreemptionCause *cause;
+  const StrataMachine *m;
+  gint vm500, vm1100;
+
+  fixture_load (&f, reused_tids, NULL, 0);
+  vm500 = strata_analysis_find_machine (f.analysis, "host/vm-500");
+  vm1100 = strata_analysis_find_machine (f.analysis, "host/vm-1100");
+  g_assert_cmpint (vm500, >=, 0);
+  g_assert_cmpint (vm1100, >=, 0);
+  check_row (&f, "host/vm-500/vcpu/0", row500, G_N_ELEMENTS (row500));
+  check_row (&f, "host/vm-1100/vcpu/0", row1100, G_N_ELEMENTS (row1100));
+  check_row (&f, "pcpu/0", pcpu0, G_N_ELEMENTS (pcpu0));
+  /* Each VM keeps its vCPU thread, for the time it was its. */
+  m = g_ptr_array_index (f.analysis->machines, vm500);
+  g_assert_cmpuint (m->vcpus->len, ==, 1);
+  g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).host_tid, ==, 501);
+  g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).gone_ns - BASE, ==, 6000);
+  m = g_ptr_array_index (f.analysis->machines, vm1100);
+  g_assert_cmpuint (m->vcpus->len, ==, 1);
+  g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).since_ns - BASE, ==, 13000);
+  g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).gone_ns, ==, G_MAXINT64);
+  /* VM 900's vCPU, preempted by the make: a host thread. */
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->machine, ==, strata_analysis_find_machine (f.analysis, "host/vm-900"));
+  g_assert_cmpint (p->start - BASE, ==, 9000);
+  g_assert_cmpint (p->end - BASE, ==, 12000);
+  g_assert_cmpuint (p->by->len, ==, 1);
+  cause = &g_array_index (p->by, StrataPreemptionCause, 0);
+  g_assert_cmpint (cause->state, ==, STRATA_CAUSE_HOST);
+  g_assert_cmpint (cause->tid, ==, 501);
+  g_assert_cmpstr (strata_analysis_string (f.analysis, cause->comm), ==, "make");
+  fixture_clear (&f);
+}
+
 /* The bundled demo: the clock sync recovers the guest's offset and drift within its own
  * accuracy, and each vCPU is preempted by the host task, named as the cause. */
 static void
@@ -1358,6 +1461,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/late-exits", test_late_exits);
   g_test_add_func ("/scenario/skewed-switch", test_skewed_switch);
   g_test_add_func ("/scenario/no-statedump", test_no_statedump);
+  g_test_add_func ("/scenario/reused-tids", test_reused_tids);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);

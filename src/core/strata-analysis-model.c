@@ -39,6 +39,74 @@ vcpu_row (Model  *model,
   return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
 }
 
+/* @t becomes the thread of @life's vCPU, made at @born (host time; G_MININT64: before). */
+static void
+vcpu_attach (Model    *model,
+             Thread   *t,
+             VcpuLife *life,
+             gint64    born)
+{
+  guint v = life->code - 1;
+
+  life->used = TRUE;
+  t->vm = v >> 16;
+  t->vcpu = v & 0xffff;
+  t->kvm = g_new0 (VcpuThread, 1);
+  /* Both final once the model runs: kept here, not looked up through the VM at each of the
+   * thread's entries and exits. */
+  t->kvm->row = vcpu_row (model, t);
+  t->kvm->machine = vm_machine (model, t->vm);
+  t->kvm->tid = t->tid;
+  t->kvm->vm = t->vm;
+  t->kvm->vcpu = t->vcpu;
+  t->kvm->born = born;
+  t->kvm->exited = t->kvm->gone = G_MAXINT64;
+  g_ptr_array_add (model->vcpu_threads, t->kvm);
+  /* Its guest-mode description on CPU rows names the VM. */
+  memset (t->cpu_ids, 0, sizeof t->cpu_ids);
+}
+
+/* The first life of thread @tid as a vCPU's that @accept takes (@at: a time for it), not
+ * given yet; NULL if none. */
+static VcpuLife *
+vcpu_life (Model    *model,
+           gint32    tid,
+           gboolean (*accept) (const VcpuLife *life, gint64 at),
+           gint64    at)
+{
+  GArray *lives = g_hash_table_lookup (model->vcpu_lives, GINT_TO_POINTER (tid));
+
+  for (guint l = 0; lives != NULL && l < lives->len; l++)
+    {
+      VcpuLife *life = &g_array_index (lives, VcpuLife, l);
+
+      if (!life->used && accept (life, at))
+        return life;
+    }
+  return NULL;
+}
+
+static gboolean
+life_from_start (const VcpuLife *life,
+                 gint64          at G_GNUC_UNUSED)
+{
+  return life->born == G_MININT64;
+}
+
+static gboolean
+life_born_at (const VcpuLife *life,
+              gint64          at)
+{
+  return life->born == at;
+}
+
+static gboolean
+life_born_by (const VcpuLife *life,
+              gint64          at)
+{
+  return life->born <= at;
+}
+
 static G_GNUC_NO_INLINE Thread *
 get_thread_slow (Model    *model,
                  gint32    tid,
@@ -49,7 +117,7 @@ get_thread_slow (Model    *model,
   t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (tid));
   if (t == NULL)
     {
-      gpointer vcpu;
+      VcpuLife *life;
 
       if (model->thread_next == model->thread_end)
         {
@@ -69,17 +137,9 @@ get_thread_slow (Model    *model,
       t->row = -1;
       t->state = STRATA_STATE_UNKNOWN;
       t->first_ts = G_MAXINT64;
-      if ((vcpu = g_hash_table_lookup (model->vcpu_of, GINT_TO_POINTER (tid))) != NULL)
-        {
-          t->vm = (GPOINTER_TO_INT (vcpu) - 1) >> 16;
-          t->vcpu = (GPOINTER_TO_INT (vcpu) - 1) & 0xffff;
-          t->kvm = g_new0 (VcpuThread, 1);
-          /* Both final once the model runs: kept here, not looked up through the VM at each
-           * of the thread's entries and exits. */
-          t->kvm->row = vcpu_row (model, t);
-          t->kvm->machine = vm_machine (model, t->vm);
-          g_ptr_array_add (model->vcpu_threads, t->kvm);
-        }
+      /* A vCPU's thread from the start; one a fork makes is one from there. */
+      if ((life = vcpu_life (model, tid, life_from_start, 0)) != NULL)
+        vcpu_attach (model, t, life, G_MININT64);
       g_hash_table_insert (model->threads, GINT_TO_POINTER (tid), t);
     }
   *cached = t;
@@ -597,6 +657,26 @@ record_preemption_cut (Model  *model,
   record_preemption_end (model, t, ts, -1);
   if (model->preemptions->len > before)
     g_array_index (model->preemptions, StrataPreemption, before).cut = TRUE;
+}
+
+/* vCPU thread @t stops being its vCPU's at @ts: it exited and its id was freed, or forked
+ * again for another thread. Its vCPU row is unknown from there; the thread, if the id runs
+ * again, is another, of the host unless a life of its own says which vCPU's. */
+static void
+vcpu_detach (Model  *model,
+             Thread *t,
+             gint64  ts)
+{
+  if (t->kvm == NULL)
+    return;
+  record_preemption_cut (model, t, ts);
+  vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
+  t->kvm->gone = MIN (t->kvm->exited, ts);
+  t->kvm = NULL;
+  t->vm = -1;
+  t->vcpu = -1;
+  t->in_guest = FALSE;
+  memset (t->cpu_ids, 0, sizeof t->cpu_ids);
 }
 
 /* The row of IRQ line @number, or of soft IRQ vector @number on @cpu. */
@@ -1303,8 +1383,16 @@ _strata_analysis_run_model (Model *model)
         case STRATA_EV_PROCESS_FORK:
           {
             Thread *parent = get_thread (model, e->f[STRATA_F_FORK_PARENT_TID]);
+            gboolean existed = g_hash_table_contains (model->threads, GINT_TO_POINTER (e->f[STRATA_F_FORK_CHILD_TID]));
+            VcpuLife *life;
 
             t = get_thread (model, e->f[STRATA_F_FORK_CHILD_TID]);
+            /* The id again, for a new thread: not the vCPU's it was (its free may come
+             * later, the kernel frees the id first). */
+            if (existed)
+              vcpu_detach (model, t, ts);
+            if (t->kvm == NULL && (life = vcpu_life (model, t->tid, life_born_at, e->ts)) != NULL)
+              vcpu_attach (model, t, life, ts);
             t->pid = e->f[STRATA_F_FORK_CHILD_PID];
             t->ppid = parent->pid >= 0 ? parent->pid : e->f[STRATA_F_FORK_PARENT_PID];
             t->vtid = e->f[STRATA_F_FORK_CHILD_VTID];
@@ -1331,10 +1419,17 @@ _strata_analysis_run_model (Model *model)
             break;
           }
 
+        case STRATA_EV_PROCESS_EXIT:
+          t = get_thread (model, e->f[STRATA_F_EXIT_TID]);
+          if (t->kvm != NULL)
+            t->kvm->exited = MIN (t->kvm->exited, ts);
+          break;
+
         case STRATA_EV_PROCESS_FREE:
           t = get_thread (model, e->f[STRATA_F_EXIT_TID]);
           if (t->cpu < 0)
             thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
+          vcpu_detach (model, t, ts);
           break;
 
         case STRATA_EV_STATEDUMP_PID_NS:
@@ -1422,6 +1517,14 @@ _strata_analysis_run_model (Model *model)
           if (c->tid <= 0)
             break;
           t = get_thread (model, c->tid);
+          /* A vCPU's thread made by a fork the model did not read (left out, or lost). */
+          if (G_UNLIKELY (t->kvm == NULL))
+            {
+              VcpuLife *life = vcpu_life (model, t->tid, life_born_by, e->ts);
+
+              if (life != NULL)
+                vcpu_attach (model, t, life, life->born == G_MININT64 ? G_MININT64 : to_host (model, life->born));
+            }
           /* Not the vCPU the thread runs (a thread kept across lost events, which the scan
            * gave no window for that vCPU). */
           if (t->vm < 0 || (e->f[STRATA_F_KVM_VCPU_ID] >= 0 && e->f[STRATA_F_KVM_VCPU_ID] != t->vcpu))

@@ -54,7 +54,7 @@ typedef struct
 {
   StrataStore    *store;
   StrataAnalysis *pub;
-  GHashTable     *vcpu_threads;   /* host tid -> (VM machine << 16 | vCPU) + 1 */
+  GHashTable     *vcpu_threads;   /* see _strata_analysis_vcpu_threads() */
   guint           from;
   guint           to;
 } CausesJob;
@@ -68,15 +68,59 @@ vcpu_thread_key (guint   host,
   return (gint64) host << 32 | (guint32) tid;
 }
 
-/* What a pCPU row's interval says ran there, as a cause: a host thread; a vCPU in guest mode,
- * with the guest's thread when its trace says which; another VM's vCPU thread in host mode
- * (its hypervisor part, not a host thread); or nothing. */
+/* A host thread's lives as vCPU threads (_strata_analysis_vcpu_threads()), by their ends. */
+typedef struct
+{
+  gint64  since;            /* G_MININT64: from the start */
+  gint64  gone;             /* G_MAXINT64: to the end */
+  guint32 code;             /* (VM machine << 16 | vCPU) + 1 */
+} VcpuRef;
+
+/* The life of @lives (in time order, apart) that @ts falls in, and its bounds (those of the
+ * gap between two lives, when it falls in none: NULL then). */
+static const VcpuRef *
+vcpu_ref_at (GArray *lives,
+             gint64  ts,
+             gint64 *from,
+             gint64 *until)
+{
+  for (guint i = 0; i < lives->len; i++)
+    {
+      const VcpuRef *ref = &g_array_index (lives, VcpuRef, i);
+
+      if (ts < ref->since)
+        {
+          *until = ref->since;
+          return NULL;
+        }
+      if (ts < ref->gone)
+        {
+          *from = MAX (*from, ref->since);
+          *until = ref->gone;
+          return ref;
+        }
+      *from = ref->gone;
+    }
+  return NULL;
+}
+
+/* What a pCPU row's interval from @ts says ran there, as a cause: a host thread; a vCPU in
+ * guest mode, with the guest's thread when its trace says which; another VM's vCPU thread in
+ * host mode (its hypervisor part, not a host thread); or nothing. The same description means
+ * the same cause over [*@from, *@until), @ts in it (a thread id can be a vCPU's for a time). */
 StrataPreemptionCause
 _strata_analysis_cause_of (GHashTable            *vcpu_threads,
-                           const StrataStateDesc *d)
+                           const StrataStateDesc *d,
+                           gint64                 ts,
+                           gint64                *from,
+                           gint64                *until)
 {
   StrataPreemptionCause cause = { d->machine, d->tid, d->comm, -1, STRATA_CAUSE_HOST, 0 };
-  gpointer vcpu;
+  GArray *lives;
+  const VcpuRef *ref = NULL;
+
+  *from = G_MININT64;
+  *until = G_MAXINT64;
 
   if (d->vcpu >= 0)
     {
@@ -96,10 +140,11 @@ _strata_analysis_cause_of (GHashTable            *vcpu_threads,
       cause.comm = 0;
     }
   else if (d->tid > 0 &&
-           (vcpu = g_hash_table_lookup (vcpu_threads, &(gint64) { vcpu_thread_key (d->machine, d->tid) })) != NULL)
+           (lives = g_hash_table_lookup (vcpu_threads, &(gint64) { vcpu_thread_key (d->machine, d->tid) })) != NULL &&
+           (ref = vcpu_ref_at (lives, ts, from, until)) != NULL)
     {
-      cause.machine = (GPOINTER_TO_UINT (vcpu) - 1) >> 16;
-      cause.vcpu = (GPOINTER_TO_UINT (vcpu) - 1) & 0xffff;
+      cause.machine = (ref->code - 1) >> 16;
+      cause.vcpu = (ref->code - 1) & 0xffff;
       cause.state = STRATA_CAUSE_HYPERVISOR;
       cause.tid = -1;
       cause.comm = 0;
@@ -117,6 +162,8 @@ typedef struct
 {
   guint32               id[CAUSE_CACHE];    /* G_MAXUINT32: empty */
   StrataPreemptionCause cause[CAUSE_CACHE]; /* ns unused */
+  gint64                from[CAUSE_CACHE];  /* the times it holds for */
+  gint64                until[CAUSE_CACHE];
 } CauseCache;
 
 static void
@@ -154,15 +201,20 @@ add_causes (StrataStore *store,
       if (ns <= 0 || strata_state_desc_is_gap (desc))
         continue;
       if (cache == NULL)
-        now = _strata_analysis_cause_of (vcpu_threads, desc);
+        {
+          gint64 valid_from, valid_until;
+
+          now = _strata_analysis_cause_of (vcpu_threads, desc, start, &valid_from, &valid_until);
+        }
       else
         {
           guint slot = id % CAUSE_CACHE;
 
-          if (cache->id[slot] != id)
+          if (cache->id[slot] != id || start < cache->from[slot] || start >= cache->until[slot])
             {
               cache->id[slot] = id;
-              cache->cause[slot] = _strata_analysis_cause_of (vcpu_threads, desc);
+              cache->cause[slot] = _strata_analysis_cause_of (vcpu_threads, desc, start, &cache->from[slot],
+                                                              &cache->until[slot]);
             }
           now = cache->cause[slot];
         }
@@ -252,12 +304,25 @@ causes_worker (gpointer data)
   return NULL;
 }
 
-/* The hosts' vCPU threads, by host and tid (vcpu_thread_key()), to ((VM << 16) | vCPU) + 1:
- * in host mode they are their VM's, not their host's. */
+static int
+compare_vcpu_refs (gconstpointer a,
+                   gconstpointer b)
+{
+  gint64 ga = ((const VcpuRef *) a)->gone, gb = ((const VcpuRef *) b)->gone;
+
+  return (ga > gb) - (ga < gb);
+}
+
+/* The hosts' vCPU threads, by host and tid (vcpu_thread_key()), to their lives as vCPU
+ * threads (VcpuRef, by their ends): in host mode they are their VM's, not their host's, until
+ * the thread exits and its id may go to another. */
 GHashTable *
 _strata_analysis_vcpu_threads (StrataAnalysis *pub)
 {
-  GHashTable *vcpu_threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GHashTable *vcpu_threads = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                    (GDestroyNotify) g_array_unref);
+  GHashTableIter iter;
+  gpointer value;
 
   for (guint m = 0; m < pub->machines->len; m++)
     {
@@ -270,11 +335,22 @@ _strata_analysis_vcpu_threads (StrataAnalysis *pub)
           const StrataVcpu *vcpu = &g_array_index (machine->vcpus, StrataVcpu, v);
           gint64 key = vcpu_thread_key (machine->parent, vcpu->host_tid);
 
-          if (vcpu->id >= 0 && vcpu->id <= 0xffff)
-            g_hash_table_insert (vcpu_threads, g_memdup2 (&key, sizeof key),
-                                 GUINT_TO_POINTER (((m << 16) | (guint) vcpu->id) + 1));
+          VcpuRef ref = { vcpu->since_ns, vcpu->gone_ns, ((m << 16) | (guint) vcpu->id) + 1 };
+          GArray *lives;
+
+          if (vcpu->id < 0 || vcpu->id > 0xffff)
+            continue;
+          if ((lives = g_hash_table_lookup (vcpu_threads, &key)) == NULL)
+            {
+              lives = g_array_new (FALSE, FALSE, sizeof (VcpuRef));
+              g_hash_table_insert (vcpu_threads, g_memdup2 (&key, sizeof key), lives);
+            }
+          g_array_append_val (lives, ref);
         }
     }
+  g_hash_table_iter_init (&iter, vcpu_threads);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_array_sort (value, compare_vcpu_refs);
   return vcpu_threads;
 }
 

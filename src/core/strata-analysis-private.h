@@ -90,7 +90,25 @@ typedef struct
   guint32 vcpu_ids[VCPU_ROW_SLOTS];  /* as Thread's thread_ids, for its vCPU row */
   gint    row;              /* its vCPU row, -1 none */
   guint16 machine;          /* its VM's machine */
+  gint32  tid;              /* the thread, its VM (index in vms) and vCPU, kept when the
+                             * thread's id goes to another thread */
+  gint32  vm;
+  gint32  vcpu;
+  gint64  born;             /* the fork that made it (host time), G_MININT64: none seen */
+  gint64  exited;           /* its sched_process_exit, G_MAXINT64: none */
+  gint64  gone;             /* when it stopped being this vCPU's thread (its exit, or its id
+                             * freed or forked again), G_MAXINT64: not in the trace */
 } VcpuThread;
+
+/* A life of a thread id as one vCPU's thread, from the scan: a VM's vCPU thread may exit and
+ * its id go to another thread, of the host or of another VM. */
+typedef struct
+{
+  gint64   born;            /* the fork that made the thread (trace time), G_MININT64: it was
+                             * there before (a state dump, or no event says) */
+  guint32  code;            /* (vm index << 16 | vCPU) + 1, as vcpu_of */
+  gboolean used;            /* the model gave a thread that life */
+} VcpuLife;
 
 /* A switch-heavy set has hundreds of thousands of threads: the fields are ordered so that
  * none pads, and what only vCPU threads need is apart (136 bytes, not 216). */
@@ -239,7 +257,9 @@ typedef struct
   /* scan */
   Vm               *scan_vm;       /* the VM found last, and its index */
   guint             scan_vm_index;
-  GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host */
+  GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host: its last
+                                    * (the scan's numbering of vCPUs without ids) */
+  GHashTable       *vcpu_lives;    /* tid -> GArray of VcpuLife, in the order of their runs */
   GHashTable       *net_send;      /* NetKey -> gint64 ns */
   GHashTable       *net_recv;
   gint64            vm_uid;
@@ -422,7 +442,10 @@ gint           _strata_analysis_preemption_row   (StrataAnalysis              *p
                                                   guint                        machine,
                                                   gint32                       pcpu);
 StrataPreemptionCause _strata_analysis_cause_of  (GHashTable                  *vcpu_threads,
-                                                  const StrataStateDesc       *d);
+                                                  const StrataStateDesc       *d,
+                                                  gint64                       ts,
+                                                  gint64                      *from,
+                                                  gint64                      *until);
 void           _strata_analysis_add_causes       (StrataStore                 *store,
                                                   guint                        row,
                                                   gint64                       from,

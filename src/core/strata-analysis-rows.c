@@ -52,8 +52,13 @@ _strata_analysis_end_rows (Model  *model,
        * its row 64-bit times (and, in a palette, a description it does not name). */
       if (t->row >= 0 && end < model->a->end)
         strata_store_builder_set_id_fast (b, t->row, end, id);
-      if (t->kvm != NULL && t->kvm->row >= 0)
-        strata_store_builder_set_id_fast (b, t->kvm->row, end, id);
+    }
+  for (guint i = 0; i < model->vcpu_threads->len; i++)
+    {
+      const VcpuThread *kvm = g_ptr_array_index (model->vcpu_threads, i);
+
+      if (kvm->row >= 0)
+        strata_store_builder_set_id_fast (b, kvm->row, end, id);
     }
   for (guint k = 0; k < 2; k++)
     {

@@ -427,9 +427,10 @@ typedef struct
 
 typedef struct
 {
-  gint64 ts;
-  gint32 tid;
-  gint32 pid;
+  gint64   ts;
+  gint32   tid;
+  gint32   pid;
+  gboolean fork;          /* a fork made the thread there (else a state dump names it) */
 } PidEvent;
 
 /* A vmsync or TCP message, for the replay; a host's vmsync with the thread it came from. */
@@ -724,7 +725,7 @@ _strata_stream_scan_feed (StrataStreamScan  *ss,
       {
         gboolean dump = e->kind == STRATA_EV_STATEDUMP_PROCESS;
         PidEvent pe = { e->ts, e->f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
-                        e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID] };
+                        e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID], !dump };
 
         g_array_append_val (ss->pids, pe);
         break;
@@ -1145,7 +1146,7 @@ guess_vms (StreamScan *scans,
   return rep;
 }
 
-static gint32 pid_at (GHashTable *pids, gint32 tid, gint64 ts);
+static const PidEvent *pid_event_at (GHashTable *pids, gint32 tid, gint64 ts);
 
 /* The VM (its qemu pid) of thread @tid at @ts: its process, when the trace names it (a state
  * dump, a fork); else the VM guess_vms() put it with (*@guessed), or its own. */
@@ -1160,21 +1161,21 @@ vm_pid_of (GHashTable *pids,
 
   *guessed = !g_hash_table_contains (pids, GINT_TO_POINTER (tid));
   if (!*guessed)
-    return pid_at (pids, tid, ts);
+    return pid_event_at (pids, tid, ts)->pid;
   if (g_hash_table_lookup_extended (guessed_vms, GINT_TO_POINTER (tid), NULL, &rep))
     return GPOINTER_TO_INT (rep);
   return tid;
 }
 
-/* The pid of @tid: the last one given at or before @ts, else the first one given after (a
- * state dump may come after a thread's first entries), else the thread itself. */
-static gint32
-pid_at (GHashTable *pids,
-        gint32      tid,
-        gint64      ts)
+/* What gives the pid of @tid at @ts: the last event at or before @ts, else the first one
+ * after (a state dump may come after a thread's first entries); NULL if none names it. */
+static const PidEvent *
+pid_event_at (GHashTable *pids,
+              gint32      tid,
+              gint64      ts)
 {
   GArray *events = g_hash_table_lookup (pids, GINT_TO_POINTER (tid));
-  gint32 pid = tid;
+  const PidEvent *at = NULL;
 
   for (guint i = 0; events != NULL && i < events->len; i++)
     {
@@ -1182,9 +1183,92 @@ pid_at (GHashTable *pids,
 
       if (i > 0 && pe->ts > ts)
         break;
-      pid = pe->pid;
+      at = pe;
     }
-  return pid;
+  return at;
+}
+
+/*
+ * A run goes on while a CPU's entries are by one thread id for one vCPU: across that
+ * thread's exit when a new thread gets the id and enters a VM there too. A fork of the id
+ * after a run began (the same thread cannot be made again) ends that run: its windows from
+ * there are a run of their own, whose VM is that of the new thread. @replay gets those runs.
+ */
+static void
+split_reused_runs (StreamScan *scans,
+                   guint       n,
+                   GHashTable *pids,
+                   GArray     *replay)
+{
+  gboolean added = FALSE;
+
+  for (guint s = 0; s < n; s++)
+    {
+      StrataStreamScan *scan = scans[s].scan;
+      guint n_runs = scan->runs->len;
+
+      for (guint i = 0; i < n_runs; i++)
+        {
+          const Run *run = &g_array_index (scan->runs, Run, i);
+          GArray *events = run->tid > 0 ? g_hash_table_lookup (pids, GINT_TO_POINTER (run->tid)) : NULL;
+          guint cur = i;
+
+          for (guint k = 0; events != NULL && k < events->len; k++)
+            {
+              const PidEvent *pe = &g_array_index (events, PidEvent, k);
+              const Run *from = &g_array_index (scan->runs, Run, cur);
+              Run later = *from;
+              guint index = scan->runs->len;
+              gboolean moved = FALSE;
+
+              if (!pe->fork || pe->ts <= from->first)
+                continue;
+              later.first = G_MAXINT64;
+              for (guint w = 0; w < scan->n_windows; w++)
+                {
+                  RunWindow *win = &g_array_index (scan->windows, RunWindow, w);
+
+                  if (win->run == cur && win->start >= pe->ts)
+                    {
+                      win->run = index;
+                      later.first = MIN (later.first, win->start);
+                      moved = TRUE;
+                    }
+                }
+              if (!moved)
+                continue;
+              g_array_append_val (scan->runs, later);
+              g_array_append_val (replay, ((Replay) { later.first, 0, s, index }));
+              cur = index;
+              added = TRUE;
+            }
+        }
+    }
+  if (added)
+    g_array_sort (replay, compare_replay);
+}
+
+/* Run @run of thread @tid, of vCPU @code, begins a life of that thread as a vCPU's unless it
+ * continues the last one: the same vCPU, from the same fork. */
+static void
+note_vcpu_life (Model      *model,
+                GHashTable *pids,
+                const Run  *run,
+                guint32     code)
+{
+  GArray *lives = g_hash_table_lookup (model->vcpu_lives, GINT_TO_POINTER (run->tid));
+  const PidEvent *pe = g_hash_table_contains (pids, GINT_TO_POINTER (run->tid)) ? pid_event_at (pids, run->tid, run->first) : NULL;
+  VcpuLife life = { pe != NULL && pe->fork ? pe->ts : G_MININT64, code, FALSE };
+  const VcpuLife *last;
+
+  if (lives == NULL)
+    {
+      lives = g_array_new (FALSE, FALSE, sizeof (VcpuLife));
+      g_hash_table_insert (model->vcpu_lives, GINT_TO_POINTER (run->tid), lives);
+    }
+  last = lives->len > 0 ? &g_array_index (lives, VcpuLife, lives->len - 1) : NULL;
+  if (last == NULL || last->code != life.code || last->born != life.born)
+    g_array_append_val (lives, life);
 }
 
 static int
@@ -1241,7 +1325,7 @@ scan_host (Model *model)
     }
   g_array_sort (model->handovers, compare_handover_begin);
   g_array_sort (replay, compare_replay);
-  /* Every thread's pids first, in time order, so that pid_at() can look ahead. */
+  /* Every thread's pids first, in time order, so that pid_event_at() can look ahead. */
   for (guint i = 0; i < replay->len; i++)
     {
       const Replay *r = &g_array_index (replay, Replay, i);
@@ -1259,6 +1343,7 @@ scan_host (Model *model)
         }
       g_array_append_val (events, *pe);
     }
+  split_reused_runs (scans, n, pids, replay);
   guessed_vms = guess_vms (scans, n, pids);
   for (guint i = 0; i < replay->len; i++)
     {
@@ -1286,6 +1371,7 @@ scan_host (Model *model)
           vm_windows (vm, vcpu);
           g_hash_table_insert (model->vcpu_of, GINT_TO_POINTER (run->tid),
                                GINT_TO_POINTER (((run->vm_index << 16) | vcpu) + 1));
+          note_vcpu_life (model, pids, run, ((run->vm_index << 16) | vcpu) + 1);
           run->vm = vm;
           run->vcpu = vcpu;
         }

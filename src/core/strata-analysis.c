@@ -170,6 +170,7 @@ model_free (gpointer data)
   g_hash_table_unref (model->irqs);
   g_hash_table_unref (model->softirqs);
   g_hash_table_unref (model->vcpu_of);
+  g_hash_table_unref (model->vcpu_lives);
   g_hash_table_unref (model->net_send);
   g_hash_table_unref (model->net_recv);
   strata_store_builder_free (model->b);
@@ -198,6 +199,7 @@ model_new (Analysis *a,
   model->irqs = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   model->softirqs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   model->vcpu_of = g_hash_table_new (NULL, NULL);
+  model->vcpu_lives = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
   model->net_send = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->net_recv = g_hash_table_new_full (net_key_hash, net_key_equal, g_free, g_free);
   model->prefix = g_strdup_printf ("%s/", model->machine->name);
@@ -439,15 +441,12 @@ keep_threads (Analysis *a,
     hosts |= ((Vm *) g_ptr_array_index (a->vms, v))->host == model->index;
   if (hosts)
     {
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, model->threads);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
+      /* Every thread that was a vCPU's, those whose ids went to another thread too. */
+      for (guint i = 0; i < model->vcpu_threads->len; i++)
         {
-          Thread *t = value;
+          const VcpuThread *t = g_ptr_array_index (model->vcpu_threads, i);
           Vm *vm = t->vm >= 0 && (guint) t->vm < a->vms->len ? g_ptr_array_index (a->vms, t->vm) : NULL;
-          StrataVcpu vc = { t->vcpu, t->tid };
+          StrataVcpu vc = { t->vcpu, t->tid, t->born, t->gone };
 
           /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran
            * a vCPU: linking gave it no machine. */
@@ -597,6 +596,15 @@ order_vms (Analysis *a)
 
           g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (((new_index[v >> 16] << 16) | (v & 0xffff)) + 1));
         }
+      g_hash_table_iter_init (&iter, model->vcpu_lives);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        for (guint l = 0; l < ((GArray *) value)->len; l++)
+          {
+            VcpuLife *life = &g_array_index ((GArray *) value, VcpuLife, l);
+            guint v = life->code - 1;
+
+            life->code = ((new_index[v >> 16] << 16) | (v & 0xffff)) + 1;
+          }
     }
 }
 

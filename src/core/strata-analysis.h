@@ -68,6 +68,10 @@ typedef struct
 {
   gint32 id;
   gint32 host_tid;
+  gint64 since_ns;                  /* when the fork that made its thread was; G_MININT64: it
+                                     * was there before the trace, or no event says */
+  gint64 gone_ns;                   /* when its thread exited, or its id went to another
+                                     * thread; G_MAXINT64: not in the trace */
 } StrataVcpu;
 
 /* What the kernel model learned of a thread by the end of the trace. */

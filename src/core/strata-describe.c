@@ -345,7 +345,7 @@ append_host_exit (GString               *text,
           guint32 code;
           guint8 isa;
 
-          if (vcpu->host_tid != tid)
+          if (vcpu->host_tid != tid || ns < vcpu->since_ns || ns >= vcpu->gone_ns)
             continue;
           if (!strata_exits_at (analysis->exits, m, vcpu->id, ns, &isa, &code, &exit_start, &exit_end))
             return;
