@@ -255,7 +255,8 @@ assert_same_analysis (StrataAnalysis *a,
           const StrataPreemptionCause *v = &g_array_index (y->by, StrataPreemptionCause, c);
 
           g_assert_true (u->machine == v->machine && u->tid == v->tid && same_string (a, u->comm, b, v->comm) &&
-                         u->vcpu == v->vcpu && u->ns == v->ns);
+                         u->vcpu == v->vcpu && u->ns == v->ns && u->has_exit == v->has_exit &&
+                         u->exit_isa == v->exit_isa && u->exit_code == v->exit_code && u->exit_ns == v->exit_ns);
         }
     }
   assert_strv_equal (a->warnings, b->warnings);

@@ -370,6 +370,8 @@ assert_same_analyses (StrataAnalysis *a,
                            strata_analysis_string (b, cb->comm));
           g_assert_cmpint (ca->vcpu, ==, cb->vcpu);
           g_assert_cmpint (ca->ns, ==, cb->ns);
+          g_assert_cmpint (ca->has_exit, ==, cb->has_exit);
+          g_assert_cmpint (ca->exit_code, ==, cb->exit_code);
         }
     }
 }

@@ -939,6 +939,11 @@ cause_text (StrataAnalysis              *analysis,
     case STRATA_CAUSE_IDLE:
       return g_strdup (_("idle"));
     case STRATA_CAUSE_HYPERVISOR:
+      if (cause->has_exit)
+        /* Translators: another VM's vCPU thread in the host's kernel, handling a VM exit of
+         * that reason (EPT_VIOLATION, HLT, …) */
+        return g_strdup_printf (_("%s vCPU %d in the hypervisor (%s)"), machine, cause->vcpu,
+                                strata_exit_reason_display (cause->exit_isa, cause->exit_code));
       return g_strdup_printf (_("%s vCPU %d in the hypervisor"), machine, cause->vcpu);
     case STRATA_CAUSE_GUEST:
       if (cause->tid < 0)

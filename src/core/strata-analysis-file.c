@@ -256,8 +256,10 @@ strata_analysis_write (StrataAnalysis      *self,
           put_u32 (buf, cause->tid);
           put_u32 (buf, cause->comm);
           put_u32 (buf, cause->vcpu);
-          put_u32 (buf, cause->state);
+          put_u32 (buf, cause->state | cause->has_exit << 8 | cause->exit_isa << 16);
+          put_u32 (buf, cause->exit_code);
           put_u64 (buf, cause->ns);
+          put_u64 (buf, cause->exit_ns);
         }
     }
   put_section (writer, TAG_PREEMPTIONS, buf);
@@ -659,20 +661,26 @@ read_preemptions (StrataAnalysis     *self,
         p.open = (flags & 1) != 0;
         p.cut = (flags & 2) != 0;
       }
-      n_by = get_count (&r, 28);
+      n_by = get_count (&r, 40);
       p.by = g_array_sized_new (FALSE, FALSE, sizeof (StrataPreemptionCause), n_by);
       for (guint32 c = 0; c < n_by && !r.bad; c++)
         {
-          StrataPreemptionCause cause;
+          StrataPreemptionCause cause = { 0 };
+          guint32 state;
 
           cause.machine = get_u32 (&r);
           cause.tid = get_u32 (&r);
           cause.comm = get_u32 (&r);
           cause.vcpu = get_u32 (&r);
-          cause.state = get_u32 (&r);
+          state = get_u32 (&r);
+          cause.state = state & 0xff;
+          cause.has_exit = (state >> 8) & 1;
+          cause.exit_isa = state >> 16;
+          cause.exit_code = get_u32 (&r);
           cause.ns = get_u64 (&r);
+          cause.exit_ns = get_u64 (&r);
           if (!machine_ok (self, cause.machine) || cause.comm >= n_strings ||
-              cause.state > STRATA_CAUSE_IDLE)
+              (state & 0xff) > STRATA_CAUSE_IDLE || (state >> 9 & 0x7f) != 0 || state >> 24 != 0)
             r.bad = TRUE;
           g_array_append_val (p.by, cause);
         }

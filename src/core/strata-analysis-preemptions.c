@@ -115,7 +115,8 @@ _strata_analysis_cause_of (GHashTable            *vcpu_threads,
                            gint64                *from,
                            gint64                *until)
 {
-  StrataPreemptionCause cause = { d->machine, d->tid, d->comm, -1, STRATA_CAUSE_HOST, 0 };
+  StrataPreemptionCause cause = { .machine = d->machine, .tid = d->tid, .comm = d->comm, .vcpu = -1,
+                                  .state = STRATA_CAUSE_HOST };
   GArray *lives;
   const VcpuRef *ref = NULL;
 
@@ -180,6 +181,7 @@ add_causes (StrataStore *store,
             gint64       from,
             gint64       to,
             GHashTable  *vcpu_threads,
+            StrataExits *exits,
             CauseCache  *cache,
             GArray      *by)
 {
@@ -218,6 +220,15 @@ add_causes (StrataStore *store,
             }
           now = cache->cause[slot];
         }
+      /* Another VM's vCPU thread in host mode handles one of its exits there: which. */
+      if (now.state == STRATA_CAUSE_HYPERVISOR && exits != NULL)
+        {
+          gint64 exit_start, exit_end;
+
+          now.has_exit = strata_exits_at (exits, now.machine, now.vcpu, start, &now.exit_isa, &now.exit_code,
+                                          &exit_start, &exit_end);
+          now.exit_ns = now.has_exit ? ns : 0;
+        }
       for (c = 0; c < by->len; c++)
         {
           StrataPreemptionCause *cause = &g_array_index (by, StrataPreemptionCause, c);
@@ -229,6 +240,7 @@ add_causes (StrataStore *store,
               /* A name learned late, on a later interval of the same thread. */
               if (cause->comm == 0)
                 cause->comm = now.comm;
+              _strata_analysis_cause_keep_exit (cause, &now);
               break;
             }
         }
@@ -240,16 +252,33 @@ add_causes (StrataStore *store,
     }
 }
 
-/* Adds what ran on pCPU row @row over [@from, @to) to @by, a cause each (not sorted). */
+/* Of two parts of one hypervisor cause, @cause keeps the exit @part ran in if it ran longer
+ * there than in its own. */
+void
+_strata_analysis_cause_keep_exit (StrataPreemptionCause       *cause,
+                                  const StrataPreemptionCause *part)
+{
+  if (part->has_exit && (!cause->has_exit || part->exit_ns > cause->exit_ns))
+    {
+      cause->has_exit = TRUE;
+      cause->exit_isa = part->exit_isa;
+      cause->exit_code = part->exit_code;
+      cause->exit_ns = part->exit_ns;
+    }
+}
+
+/* Adds what ran on pCPU row @row over [@from, @to) to @by, a cause each (not sorted); with
+ * @exits, a hypervisor cause's exit. */
 void
 _strata_analysis_add_causes (StrataStore *store,
                              guint        row,
                              gint64       from,
                              gint64       to,
                              GHashTable  *vcpu_threads,
+                             StrataExits *exits,
                              GArray      *by)
 {
-  add_causes (store, row, from, to, vcpu_threads, NULL, by);
+  add_causes (store, row, from, to, vcpu_threads, exits, NULL, by);
 }
 
 void
@@ -298,7 +327,7 @@ causes_worker (gpointer data)
       p->by = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
       if (row < 0)
         continue;
-      add_causes (store, row, p->start, p->end, job->vcpu_threads, cache, p->by);
+      add_causes (store, row, p->start, p->end, job->vcpu_threads, pub->exits, cache, p->by);
       g_array_sort (p->by, compare_causes);
     }
   return NULL;

@@ -451,7 +451,10 @@ void           _strata_analysis_add_causes       (StrataStore                 *s
                                                   gint64                       from,
                                                   gint64                       to,
                                                   GHashTable                  *vcpu_threads,
+                                                  StrataExits                 *exits,
                                                   GArray                      *by);
+void           _strata_analysis_cause_keep_exit  (StrataPreemptionCause       *cause,
+                                                  const StrataPreemptionCause *part);
 void           _strata_analysis_sort_causes      (GArray                      *by);
 
 G_END_DECLS

@@ -397,6 +397,7 @@ add_cause (GArray                      *by,
       cause->ns += now->ns;
       if (cause->comm == 0)
         cause->comm = now->comm;
+      _strata_analysis_cause_keep_exit (cause, now);
       return;
     }
   g_hash_table_insert (at_cause, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (by->len));
@@ -453,7 +454,7 @@ find_preemptors (StrataRangeIndex *self,
           g_autoptr(GArray) part = g_array_new (FALSE, FALSE, sizeof (StrataPreemptionCause));
 
           _strata_analysis_add_causes (analysis->store, row, MAX (p->start, stats->from), MIN (p->end, stats->to),
-                                       self->vcpu_threads, part);
+                                       self->vcpu_threads, analysis->exits, part);
           for (guint c = 0; c < part->len; c++)
             add_cause (list, GPOINTER_TO_UINT (at), at_cause, &g_array_index (part, StrataPreemptionCause, c));
         }

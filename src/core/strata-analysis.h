@@ -132,7 +132,11 @@ typedef struct
   guint32 comm;
   gint32  vcpu;                     /* -1: not a vCPU */
   guint8  state;                    /* StrataCauseState */
+  guint8  has_exit;                 /* STRATA_CAUSE_HYPERVISOR: the exit it ran in longest is */
+  guint8  exit_isa;                 /* known: its ISA and code (strata_exit_reason_name()) */
+  guint32 exit_code;
   gint64  ns;
+  gint64  exit_ns;                  /* how long it ran in that exit (not saved) */
 } StrataPreemptionCause;
 
 typedef enum

@@ -99,6 +99,11 @@ strata_describe_cause (StrataAnalysis              *analysis,
       return g_strdup (_("nothing (the CPU was idle)"));
 
     case STRATA_CAUSE_HYPERVISOR:
+      if (cause->has_exit)
+        /* Translators: what ran instead of a preempted vCPU: another VM's vCPU thread, in the
+         * host's kernel, handling a VM exit of that reason (EPT_VIOLATION, HLT, …) */
+        return g_strdup_printf (_("vCPU %d of %s in the hypervisor (%s)"), cause->vcpu, machine ? machine : "?",
+                                strata_exit_reason_display (cause->exit_isa, cause->exit_code));
       /* Translators: what ran instead of a preempted vCPU: another VM's vCPU thread, in the
        * host's kernel (a VM exit) */
       return g_strdup_printf (_("vCPU %d of %s in the hypervisor"), cause->vcpu, machine ? machine : "?");
