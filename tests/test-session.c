@@ -562,6 +562,8 @@ test_ticks (void)
   g_assert_cmpint (v, ==, 100);
   g_assert_true (strata_time_parse ("1442503925997720125", 0, &v, NULL));
   g_assert_cmpint (v, ==, t);
+  g_assert_true (strata_time_parse ("+0", 100, &v, NULL));
+  g_assert_cmpint (v, ==, 100);
   g_assert_false (strata_time_parse ("+1.5", 0, &v, &error));
   g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
   g_clear_error (&error);

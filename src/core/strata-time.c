@@ -130,6 +130,9 @@ strata_time_parse (const char  *text,
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
     if (strcmp (p, units[i].suffix) == 0)
       scale = units[i].scale;
+  /* The start itself needs no unit ("+0"); any other length does. */
+  if (*p == '\0' && whole == 0 && frac == 0)
+    scale = 1;
   if (scale == 0 || whole > G_MAXINT64 / scale)
     goto bad;
 
