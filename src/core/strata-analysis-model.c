@@ -667,8 +667,13 @@ vcpu_detach (Model  *model,
              Thread *t,
              gint64  ts)
 {
+  gboolean running = t->cpu >= 0 && (guint) t->cpu < model->cpus->len;
+
   if (t->kvm == NULL)
     return;
+  /* Still in guest mode on a CPU (events were lost): it left it then. */
+  if (running && g_array_index (model->cpus, Cpu, t->cpu).tid == t->tid)
+    exit_guest (model, t->cpu, ts);
   record_preemption_cut (model, t, ts);
   vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
   t->kvm->gone = MIN (t->kvm->exited, ts);
@@ -677,6 +682,8 @@ vcpu_detach (Model  *model,
   t->vcpu = -1;
   t->in_guest = FALSE;
   memset (t->cpu_ids, 0, sizeof t->cpu_ids);
+  if (running && g_array_index (model->cpus, Cpu, t->cpu).tid == t->tid)
+    cpu_update (model, t->cpu, ts);
 }
 
 /* The row of IRQ line @number, or of soft IRQ vector @number on @cpu. */
@@ -1420,8 +1427,9 @@ _strata_analysis_run_model (Model *model)
           }
 
         case STRATA_EV_PROCESS_EXIT:
-          t = get_thread (model, e->f[STRATA_F_EXIT_TID]);
-          if (t->kvm != NULL)
+          /* Only a vCPU thread's is kept: not a thread of its own for one never seen. */
+          t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (e->f[STRATA_F_EXIT_TID]));
+          if (t != NULL && t->kvm != NULL)
             t->kvm->exited = MIN (t->kvm->exited, ts);
           break;
 

@@ -1099,13 +1099,15 @@ compare_guess_threads (gconstpointer a,
   return (ga->tid > gb->tid) - (ga->tid < gb->tid);
 }
 
+static const PidEvent *pid_event_at (GHashTable *pids, gint32 tid, gint64 ts);
+
 /*
- * The vCPU threads of @scans whose process no event names (no state dump, no fork), each
- * put with a VM known by the id of its first thread (tid -> that id): in the order of their
- * ids, a thread joins the VM of the one before unless their ids are more than GUESS_TIDS
- * apart or that VM has a thread for its vCPU already. In the order of ids, not of their
- * first entries, so that what runs first does not decide. Without it, a trace recorded
- * without state dump made a VM of each vCPU thread.
+ * The vCPU threads of @scans whose process no event names (no state dump, no fork before
+ * their entries), each put with a VM known by the id of its first thread (tid -> that id): in
+ * the order of their ids, a thread joins the VM of the one before unless their ids are more
+ * than GUESS_TIDS apart or that VM has a thread for its vCPU already. In the order of ids,
+ * not of their first entries, so that what runs first does not decide. Without it, a trace
+ * recorded without state dump made a VM of each vCPU thread.
  */
 static GHashTable *
 guess_vms (StreamScan *scans,
@@ -1124,7 +1126,7 @@ guess_vms (StreamScan *scans,
         const Run *run = &g_array_index (scans[s].scan->runs, Run, i);
 
         if (run->tid <= 0 || run->vcpu_id < 0 || run->vcpu_id > 0xfff ||
-            g_hash_table_contains (pids, GINT_TO_POINTER (run->tid)) ||
+            pid_event_at (pids, run->tid, run->first) != NULL ||
             !g_hash_table_add (seen, GINT_TO_POINTER (run->tid)))
           continue;
         g_array_append_val (threads, ((GuessThread) { run->tid, run->vcpu_id }));
@@ -1146,7 +1148,6 @@ guess_vms (StreamScan *scans,
   return rep;
 }
 
-static const PidEvent *pid_event_at (GHashTable *pids, gint32 tid, gint64 ts);
 
 /* The VM (its qemu pid) of thread @tid at @ts: its process, when the trace names it (a state
  * dump, a fork); else the VM guess_vms() put it with (*@guessed), or its own. */
@@ -1157,18 +1158,20 @@ vm_pid_of (GHashTable *pids,
            gint64      ts,
            gboolean   *guessed)
 {
+  const PidEvent *pe = pid_event_at (pids, tid, ts);
   gpointer rep;
 
-  *guessed = !g_hash_table_contains (pids, GINT_TO_POINTER (tid));
-  if (!*guessed)
-    return pid_event_at (pids, tid, ts)->pid;
+  *guessed = pe == NULL;
+  if (pe != NULL)
+    return pe->pid;
   if (g_hash_table_lookup_extended (guessed_vms, GINT_TO_POINTER (tid), NULL, &rep))
     return GPOINTER_TO_INT (rep);
   return tid;
 }
 
 /* What gives the pid of @tid at @ts: the last event at or before @ts, else the first one
- * after (a state dump may come after a thread's first entries); NULL if none names it. */
+ * after if a state dump (which may come after a thread's first entries; a fork after them
+ * made another thread); NULL if none names it. */
 static const PidEvent *
 pid_event_at (GHashTable *pids,
               gint32      tid,
@@ -1181,7 +1184,7 @@ pid_event_at (GHashTable *pids,
     {
       const PidEvent *pe = &g_array_index (events, PidEvent, i);
 
-      if (i > 0 && pe->ts > ts)
+      if (pe->ts > ts && (i > 0 || pe->fork))
         break;
       at = pe;
     }
@@ -1257,7 +1260,7 @@ note_vcpu_life (Model      *model,
                 guint32     code)
 {
   GArray *lives = g_hash_table_lookup (model->vcpu_lives, GINT_TO_POINTER (run->tid));
-  const PidEvent *pe = g_hash_table_contains (pids, GINT_TO_POINTER (run->tid)) ? pid_event_at (pids, run->tid, run->first) : NULL;
+  const PidEvent *pe = pid_event_at (pids, run->tid, run->first);
   VcpuLife life = { pe != NULL && pe->fork ? pe->ts : G_MININT64, code, FALSE };
   const VcpuLife *last;
 
