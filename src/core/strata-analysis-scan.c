@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "strata-analysis-private.h"
-#include "strata-memory.h"
 #include "strata-parallel.h"
 #include "strata-stream-scan.h"
 
@@ -526,10 +525,7 @@ push_window (GArray    *windows,
              RunWindow  w)
 {
   if (G_UNLIKELY (*n == windows->len))
-    {
-      g_array_set_size (windows, MAX (2 * windows->len, 1024));
-      strata_memory_advise_large (windows->data, (gsize) windows->len * sizeof (RunWindow));
-    }
+    g_array_set_size (windows, MAX (2 * windows->len, 1024));
   g_array_index (windows, RunWindow, (*n)++) = w;
 }
 
@@ -924,7 +920,6 @@ sort_windows (GArray *windows)
   if (n < 2)
     return;
   tmp = g_new (Window, n);
-  strata_memory_advise_large (tmp, n * sizeof (Window));
   dst = tmp;
   while (!sorted)
     {
@@ -1064,7 +1059,6 @@ place_windows (StreamScan *scans,
       GArray *target = g_ptr_array_index (targets, t);
 
       g_array_set_size (target, GPOINTER_TO_UINT (g_hash_table_lookup (lengths, target)));
-      strata_memory_advise_large (target->data, (gsize) target->len * sizeof (Window));
     }
   jobs = (WindowJobs) { scans, blocks, n, sort, 0 };
   strata_parallel_run ("strata-scan", n, copy_worker, &jobs);

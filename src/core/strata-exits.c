@@ -15,7 +15,6 @@
 
 #include "strata-batch-ring.h"
 #include "strata-exits-private.h"
-#include "strata-memory.h"
 #include "strata-parallel.h"
 #include "strata-time.h"
 
@@ -77,18 +76,6 @@ set_dur_info1 (StrataExits *self,
     self->info1[info1_at (self, gi, i)] = info1;
 }
 
-/* An array of @n blocks of @size bytes, huge pages asked for under it when large: it is
- * written whole, once. */
-static gpointer
-large_new (gsize n,
-           gsize size)
-{
-  gpointer p = g_malloc_n (n, size);
-
-  strata_memory_advise_large (p, n * size);
-  return p;
-}
-
 /* The arrays of @self->n exits. With @starts, as read: 64-bit starts, and durations of 64
  * bits (@wide_durs) or 32. Else, as made: 32-bit starts and their blocks' (of
  * @self->n_blocks), @n_durs16 durations of 16 bits and the others' of 32 (dur_at). @n_info1:
@@ -104,34 +91,34 @@ _strata_exits_alloc (StrataExits *self,
   gsize n = MAX (self->n, 1);
 
   if (starts)
-    self->starts = large_new (n, sizeof (gint64));
+    self->starts = g_new (gint64, n);
   else
     {
-      self->starts32 = large_new (n, sizeof (guint32));
-      self->bstart = large_new (MAX (self->n_blocks, 1), sizeof (gint64));
+      self->starts32 = g_new (guint32, n);
+      self->bstart = g_new (gint64, MAX (self->n_blocks, 1));
       self->bwide = g_new0 (gint64 *, MAX (self->n_blocks, 1));
     }
   if (!starts)
     {
-      self->durs16 = large_new (MAX (n_durs16, 1), sizeof (guint16));
-      self->sorted16 = large_new (MAX (n_durs16, 1), sizeof (guint16));
-      self->durs32 = large_new (MAX (self->n - n_durs16, 1), sizeof (guint32));
-      self->sorted32 = large_new (MAX (self->n - n_durs16, 1), sizeof (guint32));
+      self->durs16 = g_new (guint16, MAX (n_durs16, 1));
+      self->sorted16 = g_new (guint16, MAX (n_durs16, 1));
+      self->durs32 = g_new (guint32, MAX (self->n - n_durs16, 1));
+      self->sorted32 = g_new (guint32, MAX (self->n - n_durs16, 1));
     }
   else if (wide_durs)
     {
-      self->durs = large_new (n, sizeof (gint64));
-      self->sorted = large_new (n, sizeof (gint64));
+      self->durs = g_new (gint64, n);
+      self->sorted = g_new (gint64, n);
     }
   else
     {
-      self->durs32 = large_new (n, sizeof (guint32));
-      self->sorted32 = large_new (n, sizeof (guint32));
+      self->durs32 = g_new (guint32, n);
+      self->sorted32 = g_new (guint32, n);
     }
   if (wide_info1)
-    self->info1 = large_new (MAX (n_info1, 1), sizeof (guint64));
+    self->info1 = g_new (guint64, MAX (n_info1, 1));
   else
-    self->info32 = large_new (MAX (n_info1, 1), sizeof (guint32));
+    self->info32 = g_new (guint32, MAX (n_info1, 1));
 }
 
 static int
@@ -601,7 +588,6 @@ builder_add (StrataExitsBuilder     *self,
         g_error ("too many KVM exits in one group");
       group->cap = group->cap == 0 ? 1 : 2 * group->cap;
       group->exits = g_renew (Exit, group->exits, group->cap);
-      strata_memory_advise_large (group->exits, group->cap * sizeof (Exit));
     }
   base = group->n_segs > 0 ? group->segs[group->n_segs - 1].base : 0;
   /* A vCPU's exits come in time order. */

@@ -13,7 +13,5 @@ G_BEGIN_DECLS
 
 void strata_memory_setup     (void);
 void strata_memory_give_back (void);
-void strata_memory_advise_large (gpointer block,
-                                 gsize    size);
 
 G_END_DECLS

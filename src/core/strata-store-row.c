@@ -11,7 +11,6 @@
 
 #include <string.h>
 
-#include "strata-memory.h"
 #include "strata-store-private.h"
 
 /*
@@ -33,13 +32,9 @@ storage_alloc (StrataStoreSpill *spill,
                guint8            storage,
                gsize             bytes)
 {
-  gpointer p;
-
   if (storage == STORE_SPILL)
     return store_spill_alloc (spill, bytes);
-  p = g_malloc (bytes);
-  strata_memory_advise_large (p, bytes);
-  return p;
+  return g_malloc (bytes);
 }
 
 static void
@@ -345,10 +340,8 @@ row_apart_resize (StoreRow *row,
   cap = MAX (cap, 1);
   row->n = MIN (row->n, cap);
   row->ids = g_realloc (row->ids, cap * store_row_id_size (row));
-  strata_memory_advise_large (row->ids, cap * store_row_id_size (row));
   /* Of a wide row, its times are in `off`'s place. */
   row->off = g_realloc (row->off, cap * (wide ? sizeof (gint64) : sizeof (guint32)));
-  strata_memory_advise_large (row->off, cap * (wide ? sizeof (gint64) : sizeof (guint32)));
   if (!wide)
     row->base = g_renew (gint64, row->base, row_blocks (cap));
   row->cap = cap;
@@ -442,8 +435,6 @@ store_row_try_reserve (StoreRow *row,
       g_free (ids);
       return FALSE;
     }
-  strata_memory_advise_large (off, cap * sizeof (guint32));
-  strata_memory_advise_large (ids, cap * store_row_id_size (row));
   g_free (heap_start (row));
   row->base = base;
   row->off = off;
