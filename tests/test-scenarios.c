@@ -67,15 +67,17 @@ typedef struct
   const char *comm;      /* NULL: not checked */
 } Expect;
 
+/* As check_row(), for the row's intervals from @from (relative to BASE) on. */
 static void
-check_row (Fixture      *f,
-           const char   *row_name,
-           const Expect *expect,
-           guint         n)
+check_row_from (Fixture      *f,
+                const char   *row_name,
+                gint64        from,
+                const Expect *expect,
+                guint         n)
 {
   StrataStore *store = f->analysis->store;
   gint row = strata_store_find_row (store, row_name);
-  guint64 count;
+  guint64 count, first = 0;
 
   if (row < 0)
     g_error ("no row %s", row_name);
@@ -92,13 +94,21 @@ check_row (Fixture      *f,
                       iv.start - BASE, iv.end - BASE, strata_state_to_string (iv.desc->state), machine,
                       iv.desc->vcpu, iv.desc->tid, strata_analysis_string (f->analysis, iv.desc->comm));
     }
-  g_assert_cmpuint (count, ==, n);
+  for (; first < count; first++)
+    {
+      StrataInterval iv;
+
+      strata_store_interval (store, row, first, &iv);
+      if (iv.start - BASE >= from)
+        break;
+    }
+  g_assert_cmpuint (count - first, ==, n);
   for (guint i = 0; i < n; i++)
     {
       StrataInterval iv;
       const char *machine;
 
-      strata_store_interval (store, row, i, &iv);
+      strata_store_interval (store, row, first + i, &iv);
       machine = iv.desc->machine == STRATA_NO_MACHINE ? NULL :
                 ((StrataMachine *) g_ptr_array_index (f->analysis->machines, iv.desc->machine))->name;
       g_assert_cmpint (iv.start - BASE, ==, expect[i].start);
@@ -114,6 +124,15 @@ check_row (Fixture      *f,
       if (expect[i].comm != NULL)
         g_assert_cmpstr (strata_analysis_string (f->analysis, iv.desc->comm), ==, expect[i].comm);
     }
+}
+
+static void
+check_row (Fixture      *f,
+           const char   *row_name,
+           const Expect *expect,
+           guint         n)
+{
+  check_row_from (f, row_name, G_MININT64, expect, n);
 }
 
 static StrataMachine *
@@ -1087,6 +1106,37 @@ static const char *reused_tids =
   "event 21500 1 sched_switch prev_tid=901 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/1\n"
 ;
 
+/* The id's free event after its fork for another thread (the kernel frees an id before its
+ * thread's free event, which waits for RCU): the free is the old thread's, and the new one,
+ * a vCPU's, goes on. */
+static const char *late_free =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=501 ppid=1 name=make status=6 cpu=0\n"
+  "event 0 0 lttng_statedump_process_state tid=1100 pid=1100 ppid=1 name=qemu status=5\n"
+  "event 1000 0 sched_process_exit tid=501 comm=make prio=120\n"
+  "event 1100 0 sched_switch prev_tid=501 prev_state=64 prev_comm=make next_tid=0 next_comm=swapper/0\n"
+  "event 2000 1 sched_process_fork parent_tid=1100 parent_pid=1100 child_tid=501 child_pid=1100 child_comm=\"CPU 0/KVM\"\n"
+  "event 3000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 3100 0 kvm_x86_entry vcpu_id=0\n"
+  "event 4000 1 sched_process_free tid=501 comm=make prio=120\n"
+  "event 9000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 9500 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+;
+
+/* reused_tids without lines that have @a or @b. */
+static char *
+reused_tids_without (const char *a,
+                     const char *b)
+{
+  g_auto(GStrv) lines = g_strsplit (reused_tids, "\n", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], a) == NULL && strstr (lines[i], b) == NULL)
+      g_string_append_printf (text, "%s\n", lines[i]);
+  return g_string_free (text, FALSE);
+}
+
 static void
 test_reused_tids (void)
 {
@@ -1154,13 +1204,9 @@ test_reused_tids (void)
    * make's fork gives later to a process of that number. The VM is still one, known by its
    * thread, and the make is not part of it. */
   {
-    g_auto(GStrv) lines = g_strsplit (reused_tids, "\n", -1);
-    g_autoptr(GString) text = g_string_new (NULL);
+    g_autofree char *text = reused_tids_without ("tid=500 ", "tid=501 pid=500");
 
-    for (guint i = 0; lines[i] != NULL; i++)
-      if (strstr (lines[i], "tid=500 ") == NULL && strstr (lines[i], "tid=501 pid=500") == NULL)
-        g_string_append_printf (text, "%s\n", lines[i]);
-    fixture_load (&f, text->str, NULL, 0);
+    fixture_load (&f, text, NULL, 0);
   }
   vm500 = strata_analysis_find_machine (f.analysis, "host/vm-501");
   g_assert_cmpint (vm500, >=, 0);
@@ -1174,6 +1220,35 @@ test_reused_tids (void)
   g_assert_cmpint (cause->state, ==, STRATA_CAUSE_HOST);
   g_assert_cmpint (cause->tid, ==, 501);
   fixture_clear (&f);
+
+  /* Neither the make's fork nor the vCPU thread's free traced: the thread exited, so the one
+   * woken with its id later is another, and not VM 500's vCPU. */
+  {
+    g_autofree char *text = reused_tids_without ("sched_process_fork", "7000 0 sched_process_free");
+    const Expect gone[] = {
+      { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
+      { 6100, 8950, "blocked", "host/vm-500", 0, 501, NULL },
+      { 8950, 0, "unknown", "host/vm-500", 0, -2, NULL },
+    };
+
+    fixture_load (&f, text, NULL, 0);
+    check_row_from (&f, "host/vm-500/vcpu/0", 5000, gone, G_N_ELEMENTS (gone));
+    g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+    fixture_clear (&f);
+  }
+
+  /* A late free, after the id's fork for VM 1100's vCPU thread. */
+  {
+    const Expect alive[] = {
+      { 3000, 3100, "hypervisor", "host/vm-1100", 0, 501, NULL },
+      { 3100, 9000, "running", "host/vm-1100", 0, 501, NULL },
+      { 9000, 0, "hypervisor", "host/vm-1100", 0, 501, NULL },
+    };
+
+    fixture_load (&f, late_free, NULL, 0);
+    check_row (&f, "host/vm-1100/vcpu/0", alive, G_N_ELEMENTS (alive));
+    fixture_clear (&f);
+  }
 }
 
 /* The bundled demo: the clock sync recovers the guest's offset and drift within its own

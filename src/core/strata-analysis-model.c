@@ -686,6 +686,17 @@ vcpu_detach (Model  *model,
     cpu_update (model, t->cpu, ts);
 }
 
+/* vCPU thread @t, which exited, is woken or switched in at @ts: that is another thread its
+ * id went to (their fork and the free between were not traced, or lost). */
+static inline void
+vcpu_outlived (Model  *model,
+               Thread *t,
+               gint64  ts)
+{
+  if (G_UNLIKELY (t->kvm != NULL && t->kvm->exited < ts))
+    vcpu_detach (model, t, ts);
+}
+
 /* The row of IRQ line @number, or of soft IRQ vector @number on @cpu. */
 static IrqRow *
 irq_row (Model    *model,
@@ -1339,6 +1350,7 @@ _strata_analysis_run_model (Model *model)
             if (next > 0)
               {
                 t = get_thread (model, next);
+                vcpu_outlived (model, t, ts);
                 set_name (t, e->f[STRATA_F_SWITCH_NEXT_COMM]);
                 settle_sleep (model, t);
                 t->cpu = e->cpu;
@@ -1363,6 +1375,7 @@ _strata_analysis_run_model (Model *model)
             if (tid <= 0)
               break;
             t = get_thread (model, tid);
+            vcpu_outlived (model, t, ts);
             set_name (t, e->f[STRATA_F_WAKEUP_COMM]);
             t->slept = FALSE;
             if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
@@ -1397,7 +1410,12 @@ _strata_analysis_run_model (Model *model)
             /* The id again, for a new thread: not the vCPU's it was (its free may come
              * later, the kernel frees the id first). */
             if (existed)
-              vcpu_detach (model, t, ts);
+              {
+                vcpu_detach (model, t, ts);
+                /* The kernel frees an id before the free event of its thread. */
+                t->owes_free = !t->freed;
+              }
+            t->freed = FALSE;
             if (t->kvm == NULL && (life = vcpu_life (model, t->tid, life_born_at, e->ts)) != NULL)
               vcpu_attach (model, t, life, ts);
             t->pid = e->f[STRATA_F_FORK_CHILD_PID];
@@ -1429,12 +1447,21 @@ _strata_analysis_run_model (Model *model)
         case STRATA_EV_PROCESS_EXIT:
           /* Only a vCPU thread's is kept: not a thread of its own for one never seen. */
           t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (e->f[STRATA_F_EXIT_TID]));
+          if (t != NULL)
+            t->owes_free = FALSE;
           if (t != NULL && t->kvm != NULL)
             t->kvm->exited = MIN (t->kvm->exited, ts);
           break;
 
         case STRATA_EV_PROCESS_FREE:
           t = get_thread (model, e->f[STRATA_F_EXIT_TID]);
+          /* The thread the id had before its last fork: not this one. */
+          if (t->owes_free)
+            {
+              t->owes_free = FALSE;
+              break;
+            }
+          t->freed = TRUE;
           if (t->cpu < 0)
             thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
           vcpu_detach (model, t, ts);

@@ -137,6 +137,9 @@ typedef struct
   VcpuThread *kvm;          /* a vCPU thread's (vm >= 0), else NULL */
   guint8  slept;            /* switched out with a sleep value, no wakeup since */
   guint8  unnamed_row;      /* its row has a description made while it had no name */
+  guint8  freed;            /* its sched_process_free came, no fork of its id since */
+  guint8  owes_free;        /* its id was forked again before the thread it had was freed:
+                             * the next free, but for one after its own exit, is that one's */
   /* Description ids already interned for this thread, by state (+1; 0: not yet), valid while
    * the thread keeps the name they were made with: most changes then need no hashing. Those
    * of state syscall name a syscall: they are for syscall ids_syscall. */
