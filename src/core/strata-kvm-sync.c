@@ -235,14 +235,17 @@ first_event_from (const StrataKvmEvents *e,
   return lo;
 }
 
-/* Whether the windows can say anything of a host time known to ±@delta on vCPU @k. */
+/* Whether the windows can say anything of a host time known to ±@delta on vCPU @k: not if it
+ * may be before the vCPU's first window (which a trace that began in guest mode does not
+ * show), or outside the host's trace (a guest traced for longer), where an event given the
+ * first or the last window would bound the line wrongly. */
 static inline gboolean
 judged (const Fit *f,
         guint      k,
         gint64     h,
         gint64     delta)
 {
-  return h + delta >= f->first[k] && h + delta >= f->p->host_begin && h - delta <= f->p->host_end;
+  return h - delta >= f->first[k] && h - delta >= f->p->host_begin && h + delta <= f->p->host_end;
 }
 
 /* ---- stage 1: the coarse correlation ---- */
@@ -1264,6 +1267,12 @@ strata_kvm_fit (const StrataKvmFitParams *params,
   if (have)
     {
       out->sync = best.sync;
+      /* The accuracy said holds over the guest's whole trace, not only where the windows
+       * bound the line: a guest traced for longer than its host is mapped beyond them too,
+       * where the feasible lines part by the spread of their slopes. */
+      if (best.solved && best.counts.x_min <= best.counts.x_max)
+        out->sync.accuracy_ns += fabs (best.sync.alpha_max - best.sync.alpha_min) / 2 *
+                                 (double) MAX (MAX (best.counts.x_min - f.g_lo, f.g_lo + f.g_span - best.counts.x_max), 0);
       out->n_events = best.counts.known;
       out->n_outside = best.counts.outside;
       out->background = best.counts.background;
