@@ -371,6 +371,7 @@ assert_same_analyses (StrataAnalysis *a,
           g_assert_cmpint (ca->vcpu, ==, cb->vcpu);
           g_assert_cmpint (ca->ns, ==, cb->ns);
           g_assert_cmpint (ca->has_exit, ==, cb->has_exit);
+          g_assert_cmpint (ca->exit_isa, ==, cb->exit_isa);
           g_assert_cmpint (ca->exit_code, ==, cb->exit_code);
         }
     }

@@ -1234,6 +1234,56 @@ test_reused_tids (void)
     fixture_load (&f, text, NULL, 0);
     check_row_from (&f, "host/vm-500/vcpu/0", 5000, gone, G_N_ELEMENTS (gone));
     g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+    cause = &g_array_index (g_array_index (f.analysis->preemptions, StrataPreemption, 0).by, StrataPreemptionCause, 0);
+    g_assert_cmpint (cause->state, ==, STRATA_CAUSE_HOST);
+    g_assert_cmpint (cause->tid, ==, 501);
+    fixture_clear (&f);
+  }
+
+  /* A state dump that names the id's thread after its fork for VM 1100 says nothing of when
+   * that thread was made: still a life of its own, and the make before it a host thread. */
+  {
+    g_autoptr(GString) text = g_string_new (reused_tids);
+
+    g_string_append (text, "event 13200 1 lttng_statedump_process_state tid=501 pid=1100 ppid=1 name=\"CPU 0/KVM\" status=5\n");
+    fixture_load (&f, text->str, NULL, 0);
+    m = g_ptr_array_index (f.analysis->machines, strata_analysis_find_machine (f.analysis, "host/vm-1100"));
+    g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).since_ns - BASE, ==, 13000);
+    cause = &g_array_index (g_array_index (f.analysis->preemptions, StrataPreemption, 0).by, StrataPreemptionCause, 0);
+    g_assert_cmpint (cause->state, ==, STRATA_CAUSE_HOST);
+    g_assert_cmpint (cause->tid, ==, 501);
+    fixture_clear (&f);
+  }
+
+  /* After its exit a thread still runs, and may be preempted before its last switch: still
+   * VM 500's vCPU thread, preempted from 6,100 to 6,500, not another thread from 6,500. */
+  {
+    g_autofree char *text = reused_tids_without ("event 6100 0 sched_switch", "event 1000 0 sched_switch");
+    g_autoptr(GString) more = g_string_new (text);
+    const Expect dying[] = {
+      { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
+      { 6100, 6500, "preempted", "host/vm-500", 0, 501, NULL },
+      { 6500, 6600, "hypervisor", "host/vm-500", 0, 501, NULL },
+      { 6600, 7000, "blocked", "host/vm-500", 0, 501, NULL },
+      { 7000, 0, "unknown", "host/vm-500", 0, -2, NULL },
+    };
+    const StrataPreemption *p0 = NULL;
+
+    g_string_append (more,
+                     "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+                     "event 6100 0 sched_switch prev_tid=501 prev_state=0 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=bash\n"
+                     "event 6500 0 sched_switch prev_tid=600 prev_state=1 prev_comm=bash next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+                     "event 6600 0 sched_switch prev_tid=501 prev_state=64 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n");
+    fixture_load (&f, more->str, NULL, 0);
+    check_row_from (&f, "host/vm-500/vcpu/0", 5000, dying, G_N_ELEMENTS (dying));
+    for (guint i = 0; i < f.analysis->preemptions->len; i++)
+      if (g_array_index (f.analysis->preemptions, StrataPreemption, i).machine == (guint) strata_analysis_find_machine (f.analysis, "host/vm-500"))
+        p0 = &g_array_index (f.analysis->preemptions, StrataPreemption, i);
+    g_assert_nonnull (p0);
+    g_assert_cmpint (p0->start - BASE, ==, 6100);
+    g_assert_cmpint (p0->end - BASE, ==, 6500);
+    g_assert_false (p0->open);
+    g_assert_false (p0->cut);
     fixture_clear (&f);
   }
 
@@ -1247,6 +1297,9 @@ test_reused_tids (void)
 
     fixture_load (&f, late_free, NULL, 0);
     check_row (&f, "host/vm-1100/vcpu/0", alive, G_N_ELEMENTS (alive));
+    m = g_ptr_array_index (f.analysis->machines, strata_analysis_find_machine (f.analysis, "host/vm-1100"));
+    g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).since_ns - BASE, ==, 2000);
+    g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).gone_ns, ==, G_MAXINT64);
     fixture_clear (&f);
   }
 }

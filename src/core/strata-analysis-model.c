@@ -62,8 +62,9 @@ vcpu_attach (Model    *model,
   t->kvm->born = born;
   t->kvm->exited = t->kvm->gone = G_MAXINT64;
   g_ptr_array_add (model->vcpu_threads, t->kvm);
-  /* Its guest-mode description on CPU rows names the VM. */
+  /* Its guest-mode description on CPU rows names the VM, those of its thread row the vCPU. */
   memset (t->cpu_ids, 0, sizeof t->cpu_ids);
+  memset (t->thread_ids, 0, sizeof t->thread_ids);
 }
 
 /* The first life of thread @tid as a vCPU's that @accept takes (@at: a time for it), not
@@ -217,11 +218,11 @@ enter_syscall (Model   *model,
     return;
   thread_check_ids (t);
   if (t->syscall != 0 && (t->thread_ids[ts] != 0 || t->cpu_ids[cs] != 0))
-    *syscall_ids (model, t->tid, t->syscall) = (SyscallIds) { t->tid, t->syscall, t->name,
+    *syscall_ids (model, t->tid, t->syscall) = (SyscallIds) { t->tid, t->syscall, t->name, t->vcpu,
                                                               t->thread_ids[ts], t->cpu_ids[cs] };
   t->syscall = t->ids_syscall = syscall;
   e = syscall_ids (model, t->tid, syscall);
-  if (e->tid == t->tid && e->syscall == syscall && e->name == t->name)
+  if (e->tid == t->tid && e->syscall == syscall && e->name == t->name && e->vcpu == t->vcpu)
     {
       t->thread_ids[ts] = e->thread_id;
       t->cpu_ids[cs] = e->cpu_id;
@@ -682,18 +683,20 @@ vcpu_detach (Model  *model,
   t->vcpu = -1;
   t->in_guest = FALSE;
   memset (t->cpu_ids, 0, sizeof t->cpu_ids);
+  memset (t->thread_ids, 0, sizeof t->thread_ids);
   if (running && g_array_index (model->cpus, Cpu, t->cpu).tid == t->tid)
     cpu_update (model, t->cpu, ts);
 }
 
-/* vCPU thread @t, which exited, is woken or switched in at @ts: that is another thread its
- * id went to (their fork and the free between were not traced, or lost). */
+/* vCPU thread @t, which exited and was switched out dead, is woken or switched in at @ts:
+ * that is another thread its id went to (their fork and the free between were not traced,
+ * or lost). After its exit and before that switch-out, a thread still runs, and may wait. */
 static inline void
 vcpu_outlived (Model  *model,
                Thread *t,
                gint64  ts)
 {
-  if (G_UNLIKELY (t->kvm != NULL && t->kvm->exited < ts))
+  if (G_UNLIKELY (t->kvm != NULL && t->kvm->dead))
     vcpu_detach (model, t, ts);
 }
 
@@ -1334,6 +1337,11 @@ _strata_analysis_run_model (Model *model)
                 t->slept = !runnable;
                 t->sleep_start = ts;
                 t->sleep_cpu = e->cpu;
+                /* Its last switch: a dead task's state (EXIT_DEAD 16, EXIT_ZOMBIE 32, and before
+                 * Linux 4.14 TASK_DEAD 64; not 128, TASK_WAKEKILL then, a killable sleep). */
+                if (t->kvm != NULL && t->kvm->exited <= ts && (e->f[STRATA_F_SWITCH_PREV_STATE] & 0x70) != 0 &&
+                    !runnable)
+                  t->kvm->dead = TRUE;
                 if (t->vm >= 0)
                   {
                     if (runnable)

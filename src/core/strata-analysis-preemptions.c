@@ -216,13 +216,12 @@ add_causes (StrataStore *store,
 {
   const StoreRow *row = g_ptr_array_index (store->rows, row_index);
   guint64 first, last;
-  /* By cause of @by (the first few, where the longest are): its longest stretches in the
-   * hypervisor here, whose exits are looked up once all are seen, the longest first, until
-   * one has an exit (not a stretch before the vCPU's first entry, nor in an exit the trace
-   * ends in): a preemption by a busy vCPU spans thousands, and looking each up made the
-   * causes take seven times as long. */
-  LongStretches longest[32];
-  guint n_longest = 0;
+  /* By cause of @by: its longest stretches in the hypervisor here, whose exits are looked up
+   * once all are seen, the longest first, until one has an exit (not a stretch before the
+   * vCPU's first entry, nor in an exit the trace ends in): a preemption by a busy vCPU spans
+   * thousands, and looking each up made the causes take seven times as long. Made for the
+   * preemptions that have such a cause only. */
+  g_autoptr(GArray) longest = NULL;
 
   strata_store_range (store, row_index, from, to, &first, &last);
   for (guint64 k = first; k < last; k++)
@@ -276,27 +275,30 @@ add_causes (StrataStore *store,
           g_array_append_val (by, now);
         }
       /* Another VM's vCPU thread in host mode handles one of its exits there: which. */
-      if (now.state == STRATA_CAUSE_HYPERVISOR && exits != NULL && c < G_N_ELEMENTS (longest))
+      if (now.state == STRATA_CAUSE_HYPERVISOR && exits != NULL)
         {
-          for (; n_longest <= c; n_longest++)
-            memset (&longest[n_longest], 0, sizeof longest[n_longest]);
-          long_stretch (&longest[c], start, ns);
+          if (longest == NULL)
+            longest = g_array_new (FALSE, TRUE, sizeof (LongStretches));
+          if (longest->len <= c)
+            g_array_set_size (longest, c + 1);
+          long_stretch (&g_array_index (longest, LongStretches, c), start, ns);
         }
     }
-  for (guint i = 0; i < n_longest; i++)
+  for (guint i = 0; longest != NULL && i < longest->len; i++)
     {
       StrataPreemptionCause *cause = &g_array_index (by, StrataPreemptionCause, i);
+      const LongStretches *l = &g_array_index (longest, LongStretches, i);
 
-      for (guint k = 0; k < G_N_ELEMENTS (longest[i].ns) && longest[i].ns[k] > 0; k++)
+      for (guint k = 0; k < G_N_ELEMENTS (l->ns) && l->ns[k] > 0; k++)
         {
           StrataPreemptionCause part = *cause;
           gint64 exit_start, exit_end;
 
-          if (strata_exits_at (exits, cause->machine, cause->vcpu, longest[i].at[k], &part.exit_isa,
-                               &part.exit_code, &exit_start, &exit_end))
+          if (strata_exits_at (exits, cause->machine, cause->vcpu, l->at[k], &part.exit_isa, &part.exit_code,
+                               &exit_start, &exit_end))
             {
               part.has_exit = TRUE;
-              part.exit_ns = longest[i].ns[k];
+              part.exit_ns = l->ns[k];
               _strata_analysis_cause_keep_exit (cause, &part);
               break;
             }

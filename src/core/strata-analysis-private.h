@@ -96,6 +96,7 @@ typedef struct
   gint32  vcpu;
   gint64  born;             /* the fork that made it (host time), G_MININT64: none seen */
   gint64  exited;           /* its sched_process_exit, G_MAXINT64: none */
+  gboolean dead;            /* switched out dead after it: the id runs again as another */
   gint64  gone;             /* when it stopped being this vCPU's thread (its exit, or its id
                              * freed or forked again), G_MAXINT64: not in the trace */
 } VcpuThread;
@@ -155,14 +156,16 @@ G_STATIC_ASSERT (sizeof (Thread) == 136);
 
 typedef struct _IrqRow IrqRow;
 
-/* A thread's description ids in one syscall (+1; 0: none), while it has name @name: a thread
- * that goes from one syscall to another finds them again instead of interning them. */
+/* A thread's description ids in one syscall (+1; 0: none), while it has name @name and is the
+ * thread of vCPU @vcpu (its thread row's descriptions name it): a thread that goes from one
+ * syscall to another finds them again instead of interning them. */
 #define SYSCALL_IDS_SIZE 1024
 typedef struct
 {
   gint32  tid;              /* 0: empty */
   guint32 syscall;
   guint32 name;
+  gint32  vcpu;
   guint32 thread_id;
   guint32 cpu_id;
 } SyscallIds;
@@ -260,8 +263,9 @@ typedef struct
   /* scan */
   Vm               *scan_vm;       /* the VM found last, and its index */
   guint             scan_vm_index;
-  GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host: its last
-                                    * (the scan's numbering of vCPUs without ids) */
+  GHashTable       *vcpu_of;       /* tid -> (vm index << 16 | vcpu) + 1, on a host: its last,
+                                    * for the scan's numbering of vCPUs without ids only (in
+                                    * the scan's order of VMs) */
   GHashTable       *vcpu_lives;    /* tid -> GArray of VcpuLife, in the order of their runs */
   GHashTable       *net_send;      /* NetKey -> gint64 ns */
   GHashTable       *net_recv;

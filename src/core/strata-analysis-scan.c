@@ -1185,11 +1185,38 @@ pid_event_at (GHashTable *pids,
   return at;
 }
 
+/* Where a run of thread @events's id goes on (its part begun after @after), the next fork of
+ * the id that ends it, from event *@k on; G_MAXINT64 if none. */
+static gint64
+next_fork (GArray *events,
+           guint  *k,
+           gint64  after)
+{
+  for (; events != NULL && *k < events->len; (*k)++)
+    {
+      const PidEvent *pe = &g_array_index (events, PidEvent, *k);
+
+      if (pe->fork && pe->ts > after)
+        return pe->ts;
+    }
+  return G_MAXINT64;
+}
+
+typedef struct
+{
+  GArray *events;         /* the pid events of the run's thread id */
+  guint   k;              /* the next of them to look at */
+  gint64  next;           /* the fork that ends the run's current part, G_MAXINT64: none */
+  guint   cur;            /* the run its windows go to now */
+} RunSplit;
+
 /*
  * A run goes on while a CPU's entries are by one thread id for one vCPU: across that
  * thread's exit when a new thread gets the id and enters a VM there too. A fork of the id
  * after a run began (the same thread cannot be made again) ends that run: its windows from
  * there are a run of their own, whose VM is that of the new thread. @replay gets those runs.
+ * One pass over each stream's windows (in time order), and none for a stream whose runs'
+ * ids were not forked again.
  */
 static void
 split_reused_runs (StreamScan *scans,
@@ -1203,42 +1230,43 @@ split_reused_runs (StreamScan *scans,
     {
       StrataStreamScan *scan = scans[s].scan;
       guint n_runs = scan->runs->len;
+      g_autofree RunSplit *splits = g_new (RunSplit, MAX (n_runs, 1));
+      gboolean any = FALSE;
 
       for (guint i = 0; i < n_runs; i++)
         {
           const Run *run = &g_array_index (scan->runs, Run, i);
-          GArray *events = run->tid > 0 ? g_hash_table_lookup (pids, GINT_TO_POINTER (run->tid)) : NULL;
-          guint cur = i;
+          RunSplit *sp = &splits[i];
 
-          for (guint k = 0; events != NULL && k < events->len; k++)
+          sp->events = run->tid > 0 ? g_hash_table_lookup (pids, GINT_TO_POINTER (run->tid)) : NULL;
+          sp->k = 0;
+          sp->next = next_fork (sp->events, &sp->k, run->first);
+          sp->cur = i;
+          any |= sp->next != G_MAXINT64;
+        }
+      if (!any)
+        continue;
+      for (guint w = 0; w < scan->n_windows; w++)
+        {
+          RunWindow *win = &g_array_index (scan->windows, RunWindow, w);
+          RunSplit *sp = win->run < n_runs ? &splits[win->run] : NULL;
+
+          if (sp == NULL)
+            continue;
+          if (win->start >= sp->next)
             {
-              const PidEvent *pe = &g_array_index (events, PidEvent, k);
-              const Run *from = &g_array_index (scan->runs, Run, cur);
-              Run later = *from;
-              guint index = scan->runs->len;
-              gboolean moved = FALSE;
+              Run later = g_array_index (scan->runs, Run, win->run);
 
-              if (!pe->fork || pe->ts <= from->first)
-                continue;
-              later.first = G_MAXINT64;
-              for (guint w = 0; w < scan->n_windows; w++)
-                {
-                  RunWindow *win = &g_array_index (scan->windows, RunWindow, w);
-
-                  if (win->run == cur && win->start >= pe->ts)
-                    {
-                      win->run = index;
-                      later.first = MIN (later.first, win->start);
-                      moved = TRUE;
-                    }
-                }
-              if (!moved)
-                continue;
+              /* Forks with no window between: the part begins at the last of them. */
+              while (win->start >= sp->next)
+                sp->next = next_fork (sp->events, &sp->k, sp->next);
+              later.first = win->start;
+              sp->cur = scan->runs->len;
               g_array_append_val (scan->runs, later);
-              g_array_append_val (replay, ((Replay) { later.first, 0, s, index }));
-              cur = index;
+              g_array_append_val (replay, ((Replay) { later.first, 0, s, sp->cur }));
               added = TRUE;
             }
+          win->run = sp->cur;
         }
     }
   if (added)
@@ -1254,9 +1282,20 @@ note_vcpu_life (Model      *model,
                 guint32     code)
 {
   GArray *lives = g_hash_table_lookup (model->vcpu_lives, GINT_TO_POINTER (run->tid));
-  const PidEvent *pe = pid_event_at (pids, run->tid, run->first);
-  VcpuLife life = { pe != NULL && pe->fork ? pe->ts : G_MININT64, code, FALSE };
+  GArray *events = g_hash_table_lookup (pids, GINT_TO_POINTER (run->tid));
+  VcpuLife life = { G_MININT64, code, FALSE };
   const VcpuLife *last;
+
+  /* Born at the last fork of its id before the run (a state dump since says nothing of that). */
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      const PidEvent *pe = &g_array_index (events, PidEvent, i);
+
+      if (pe->ts > run->first)
+        break;
+      if (pe->fork)
+        life.born = pe->ts;
+    }
 
   if (lives == NULL)
     {

@@ -446,7 +446,7 @@ keep_threads (Analysis *a,
         {
           const VcpuThread *t = g_ptr_array_index (model->vcpu_threads, i);
           Vm *vm = t->vm >= 0 && (guint) t->vm < a->vms->len ? g_ptr_array_index (a->vms, t->vm) : NULL;
-          StrataVcpu vc = { t->vcpu, t->tid, t->born, t->gone };
+          StrataVcpu vc = { t->vcpu, t->tid, t->born, MIN (t->gone, t->exited) };
 
           /* A VM seen only through host vmsync events, or a vCPU id out of range, never ran
            * a vCPU: linking gave it no machine. */
@@ -589,13 +589,6 @@ order_vms (Analysis *a)
       GHashTableIter iter;
       gpointer value;
 
-      g_hash_table_iter_init (&iter, model->vcpu_of);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        {
-          guint v = GPOINTER_TO_UINT (value) - 1;
-
-          g_hash_table_iter_replace (&iter, GUINT_TO_POINTER (((new_index[v >> 16] << 16) | (v & 0xffff)) + 1));
-        }
       g_hash_table_iter_init (&iter, model->vcpu_lives);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         for (guint l = 0; l < ((GArray *) value)->len; l++)

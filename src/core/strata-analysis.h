@@ -136,7 +136,7 @@ typedef struct
   guint8  exit_isa;                 /* known: its ISA and code (strata_exit_reason_name()) */
   guint32 exit_code;
   gint64  ns;
-  gint64  exit_ns;                  /* how long it ran in that exit (not saved) */
+  gint64  exit_ns;                  /* how long it ran in that exit */
 } StrataPreemptionCause;
 
 typedef enum

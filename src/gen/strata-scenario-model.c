@@ -853,6 +853,9 @@ shift_event (gpointer            data,
           StrataEvent moved = *event;
 
           moved.ts = shift->host_from;
+          /* Its state then is not known here: not the run's start's (running on a CPU). */
+          if (moved.kind == STRATA_EV_STATEDUMP_PROCESS)
+            moved.f[STRATA_F_SD_STATUS] = 0;
           return !shift_index (shift, trace, &index) || shift->sink->event (shift->data, index, &moved, error);
         }
       return TRUE;
