@@ -1415,12 +1415,11 @@ _strata_analysis_run_model (Model *model)
             VcpuLife *life;
 
             t = get_thread (model, e->f[STRATA_F_FORK_CHILD_TID]);
-            /* The id again, for a new thread: not the vCPU's it was (its free may come
-             * later, the kernel frees the id first). */
+            /* The id again, for a new thread: not the vCPU's it was. The kernel frees an id
+             * before the free event of its thread, which may come after this fork. */
             if (existed)
               {
                 vcpu_detach (model, t, ts);
-                /* The kernel frees an id before the free event of its thread. */
                 t->owes_free = !t->freed;
               }
             t->freed = FALSE;

@@ -1185,8 +1185,8 @@ pid_event_at (GHashTable *pids,
   return at;
 }
 
-/* Where a run of thread @events's id goes on (its part begun after @after), the next fork of
- * the id that ends it, from event *@k on; G_MAXINT64 if none. */
+/* The first fork after @after among an id's pid events @events, looked for from event *@k
+ * on (left at it); G_MAXINT64 if none. */
 static gint64
 next_fork (GArray *events,
            guint  *k,
@@ -1273,7 +1273,7 @@ split_reused_runs (StreamScan *scans,
     g_array_sort (replay, compare_replay);
 }
 
-/* Run @run of thread @tid, of vCPU @code, begins a life of that thread as a vCPU's unless it
+/* Run @run, of vCPU @code, begins a life of its thread id as that vCPU's thread unless it
  * continues the last one: the same vCPU, from the same fork. */
 static void
 note_vcpu_life (Model      *model,
