@@ -555,8 +555,8 @@ test_preemptions_and_causes (void)
   g_assert_cmpint (c->vcpu, ==, 0);
   g_assert_cmpint (c->tid, ==, -1);
   g_assert_cmpint (c->ns, ==, 1800);
-  /* Before its first entry it handled no exit; from 7,000 an EXTERNAL_INTERRUPT exit, from
-   * 7,700 one of HLT still open when the trace ends (not counted, so not known here). */
+  /* Before its first entry it handled no exit; from 7,000 an EXTERNAL_INTERRUPT exit, the
+   * longest, and from 7,700 one of HLT still open when the trace ends. */
   g_assert_true (c->has_exit);
   g_assert_cmpuint (c->exit_isa, ==, STRATA_ISA_VMX);
   g_assert_cmpuint (c->exit_code, ==, 1);

@@ -1061,8 +1061,13 @@ test_late_exits (void)
   g_assert_cmpuint (code, ==, 30);
   g_assert_cmpint (start - BASE, ==, 3000);
   g_assert_cmpint (end - BASE, ==, 4000);
-  /* An exit still open when the trace ends (CPU 0's HLT) is not counted. */
+  /* An exit still open when the trace ends (CPU 0's HLT) is not counted; its reason is
+   * known, where it has no end. */
   g_assert_cmpuint (strata_exits_n_exits (f.analysis->exits), ==, 3);
+  g_assert_true (strata_exits_at (f.analysis->exits, vm, 0, BASE + 20200, &isa, &code, &start, &end));
+  g_assert_cmpuint (code, ==, 12);
+  g_assert_cmpint (start - BASE, ==, 20000);
+  g_assert_cmpint (end, ==, G_MAXINT64);
   g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
   fixture_clear (&f);
 }

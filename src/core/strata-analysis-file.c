@@ -34,6 +34,7 @@
 #define TAG_PREEMPTIONS STRATA_FOURCC ('A', 'P', 'R', 'E')
 #define TAG_WARNINGS STRATA_FOURCC ('A', 'W', 'R', 'N')
 #define TAG_META STRATA_FOURCC ('A', 'M', 'E', 'T')
+#define TAG_OPEN_EXITS STRATA_FOURCC ('A', 'O', 'E', 'X')
 
 /* Writing */
 
@@ -270,6 +271,20 @@ strata_analysis_write (StrataAnalysis      *self,
   put_u32 (buf, self->host);
   put_u32 (buf, self->primary);
   put_section (writer, TAG_META, buf);
+
+  put_u32 (buf, strata_exits_n_open (self->exits));
+  for (guint i = 0; i < strata_exits_n_open (self->exits); i++)
+    {
+      const StrataExitRecord *r = strata_exits_get_open (self->exits, i);
+
+      put_u64 (buf, r->start);
+      put_u64 (buf, r->end);
+      put_u64 (buf, r->info1);
+      put_u32 (buf, r->code);
+      put_u32 (buf, r->machine | r->isa << 16);
+      put_u32 (buf, r->vcpu);
+    }
+  put_section (writer, TAG_OPEN_EXITS, buf);
 
   strata_exits_write (self->exits, writer);
   strata_store_write (self->store, writer);
@@ -780,6 +795,27 @@ strata_analysis_read (StrataSectionFile  *file,
     return NULL;
 
   if ((self->exits = strata_exits_read (file, self->machines->len, error)) == NULL)
+    return NULL;
+  if (!reader_init (&r, file, TAG_OPEN_EXITS, error))
+    return NULL;
+  for (guint32 i = 0, n = get_count (&r, 36); i < n && !r.bad; i++)
+    {
+      StrataExitRecord e = { 0 };
+      guint32 where;
+
+      e.start = (gint64) get_u64 (&r);
+      e.end = (gint64) get_u64 (&r);
+      e.info1 = get_u64 (&r);
+      e.code = get_u32 (&r);
+      where = get_u32 (&r);
+      e.machine = where & 0xffff;
+      e.isa = where >> 16;
+      e.vcpu = (gint32) get_u32 (&r);
+      if (!machine_ok (self, e.machine) || where >> 24 != 0)
+        r.bad = TRUE;
+      strata_exits_add_open (self->exits, &e);
+    }
+  if (bad (&r, error, "the open exits"))
     return NULL;
   if ((self->store = strata_store_read (file, error)) == NULL || !check_store (self, error))
     return NULL;

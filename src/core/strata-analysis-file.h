@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  * after an analysis that released them), and whose store reads its rows from the file.
  * STRATA_ANALYSIS_FILE_VERSION changes with the layout of any of these sections.
  */
-#define STRATA_ANALYSIS_FILE_VERSION 10
+#define STRATA_ANALYSIS_FILE_VERSION 11
 
 /* The kind of section file a saved analysis is. */
 #define STRATA_ANALYSIS_FILE_KIND STRATA_FOURCC ('S', 'A', 'N', 'L')

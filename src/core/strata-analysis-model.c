@@ -1633,6 +1633,17 @@ _strata_analysis_run_model (Model *model)
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
     if (g_array_index (model->cpus, Cpu, cpu).in_guest)
       exit_guest (model, cpu, end);
+  /* Exits still open when the trace ends: not counted (their length is not known), but
+   * their reason is, which the vCPU row's last stretch in the hypervisor and the causes name. */
+  for (guint i = 0; model->exits != NULL && i < model->vcpu_threads->len; i++)
+    {
+      const VcpuThread *kvm = g_ptr_array_index (model->vcpu_threads, i);
+      StrataExitRecord r = { kvm->exit_start, end, kvm->exit_code, kvm->machine, kvm->exit_isa, 0, kvm->vcpu,
+                             kvm->exit_info1 };
+
+      if (kvm->exit_open && !kvm->exit_late && kvm->gone == G_MAXINT64)
+        strata_exits_builder_add_open (model->exits, &r);
+    }
   /* Preemptions and wake-up waits still open when the trace ends. */
   g_hash_table_iter_init (&iter, model->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))

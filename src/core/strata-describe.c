@@ -354,6 +354,14 @@ append_host_exit (GString               *text,
             continue;
           if (!strata_exits_at (analysis->exits, m, vcpu->id, ns, &isa, &code, &exit_start, &exit_end))
             return;
+          if (exit_end == G_MAXINT64)
+            {
+              /* Translators: a vCPU's thread running in the host: the VM exit it handles,
+               * whose end is after the trace's */
+              g_string_append_printf (text, _("Exit of vCPU %d of %s: %s, still going when the trace ends\n"),
+                                      vcpu->id, vm->name, strata_exit_reason_display (isa, code));
+              return;
+            }
           length = strata_time_format_duration (exit_end - exit_start);
           /* Translators: a vCPU's thread running in the host: the VM exit it handles, and
            * that exit's whole length */
@@ -423,8 +431,13 @@ append_vcpu (GString              *text,
               g_autofree char *length = strata_time_format_duration (exit_end - exit_start);
               StrataExitDetail detail;
 
-              /* Translators: the VM exit a vCPU is in: "Exit: EPT_VIOLATION, 3.2 µs in all" */
-              g_string_append_printf (text, _("Exit: %s, %s in all\n"), strata_exit_reason_display (isa, code), length);
+              if (exit_end == G_MAXINT64)
+                /* Translators: the VM exit a vCPU is in, whose end is after the trace's */
+                g_string_append_printf (text, _("Exit: %s, still going when the trace ends\n"),
+                                        strata_exit_reason_display (isa, code));
+              else
+                /* Translators: the VM exit a vCPU is in: "Exit: EPT_VIOLATION, 3.2 µs in all" */
+                g_string_append_printf (text, _("Exit: %s, %s in all\n"), strata_exit_reason_display (isa, code), length);
               if (strata_exits_detail_at (analysis->exits, d->machine, d->vcpu, ns, &detail))
                 {
                   g_autofree char *what = strata_exit_detail_format (&detail);

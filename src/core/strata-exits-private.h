@@ -50,6 +50,7 @@ G_STATIC_ASSERT (sizeof (Group) == 40);
 
 struct _StrataExits
 {
+  GArray  *open;              /* StrataExitRecord: exits still open at their trace's end */
   Group   *groups;
   guint    n_groups;
   guint64  n;

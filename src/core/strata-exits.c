@@ -430,6 +430,7 @@ typedef struct
 
 struct _StrataExitsBuilder
 {
+  GArray     *open;           /* StrataExitRecord: strata_exits_builder_add_open() */
   Apart      *apart;          /* non-NULL: records are added on a thread of their own */
   gboolean    wide_info1;     /* an info1 does not fit 32 bits */
   GHashTable *wide;           /* group index << 40 | exit index (gint64*) -> WideExit* */
@@ -444,6 +445,7 @@ strata_exits_builder_new (void)
   StrataExitsBuilder *self = g_new0 (StrataExitsBuilder, 1);
 
   self->groups = g_array_new (FALSE, FALSE, sizeof (BuilderGroup));
+  self->open = g_array_new (FALSE, FALSE, sizeof (StrataExitRecord));
   self->index = g_hash_table_new_full (group_hash, group_equal, g_free, NULL);
   self->wide = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   return self;
@@ -461,6 +463,7 @@ strata_exits_builder_free (StrataExitsBuilder *self)
       g_clear_pointer (&g_array_index (self->groups, BuilderGroup, i).segs, g_free);
     }
   g_array_unref (self->groups);
+  g_array_unref (self->open);
   g_hash_table_unref (self->index);
   g_hash_table_unref (self->wide);
   g_free (self);
@@ -531,6 +534,15 @@ strata_exits_builder_join (StrataExitsBuilder *self)
   self->apart = NULL;
   strata_batch_ring_free (apart->ring);
   g_free (apart);
+}
+
+void
+strata_exits_builder_add_open (StrataExitsBuilder     *self,
+                               const StrataExitRecord *r)
+{
+  g_return_if_fail (self != NULL && r != NULL);
+
+  g_array_append_val (self->open, *r);
 }
 
 void
@@ -650,9 +662,11 @@ strata_exits_new (StrataExitsBuilder **builders,
     strata_exits_builder_join (builders[b]);
   /* The builders' groups by key, and for one key in the builders' order: the exits of a group
    * keep the order they came in (the analysis records them in time order per vCPU). */
+  self->open = g_array_new (FALSE, FALSE, sizeof (StrataExitRecord));
   for (guint b = 0; b < n_builders; b++)
     {
       wide_info1 |= builders[b]->wide_info1;
+      g_array_append_vals (self->open, builders[b]->open->data, builders[b]->open->len);
     }
   for (guint b = 0; b < n_builders; b++)
     for (guint g = 0; g < builders[b]->groups->len; g++)
@@ -818,6 +832,7 @@ strata_exits_free (StrataExits *self)
 {
   if (self == NULL)
     return;
+  g_clear_pointer (&self->open, g_array_unref);
   g_free (self->groups);
   if (self->file == NULL)
     {
@@ -1137,6 +1152,51 @@ find_at (StrataExits *self,
   return FALSE;
 }
 
+guint
+strata_exits_n_open (StrataExits *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->open != NULL ? self->open->len : 0;
+}
+
+const StrataExitRecord *
+strata_exits_get_open (StrataExits *self,
+                       guint        i)
+{
+  g_return_val_if_fail (self != NULL && i < strata_exits_n_open (self), NULL);
+
+  return &g_array_index (self->open, StrataExitRecord, i);
+}
+
+void
+strata_exits_add_open (StrataExits            *self,
+                       const StrataExitRecord *r)
+{
+  g_return_if_fail (self != NULL && r != NULL);
+
+  if (self->open == NULL)
+    self->open = g_array_new (FALSE, FALSE, sizeof (StrataExitRecord));
+  g_array_append_val (self->open, *r);
+}
+
+/* The exit of vCPU @vcpu of @machine still open at its trace's end, if it began by @ts. */
+static const StrataExitRecord *
+open_at (StrataExits *self,
+         guint16      machine,
+         gint32       vcpu,
+         gint64       ts)
+{
+  for (guint i = 0; self->open != NULL && i < self->open->len; i++)
+    {
+      const StrataExitRecord *r = &g_array_index (self->open, StrataExitRecord, i);
+
+      if (r->machine == machine && r->vcpu == vcpu && r->start <= ts)
+        return r;
+    }
+  return NULL;
+}
+
 gboolean
 strata_exits_at (StrataExits *self,
                  guint16      machine,
@@ -1153,7 +1213,21 @@ strata_exits_at (StrataExits *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!find_at (self, machine, vcpu, ts, &gi, &i))
-    return FALSE;
+    {
+      const StrataExitRecord *open = open_at (self, machine, vcpu, ts);
+
+      if (open == NULL)
+        return FALSE;
+      if (isa != NULL)
+        *isa = open->isa;
+      if (code != NULL)
+        *code = open->code;
+      if (start != NULL)
+        *start = open->start;
+      if (end != NULL)
+        *end = G_MAXINT64;
+      return TRUE;
+    }
   if (isa != NULL)
     *isa = self->groups[gi].isa;
   if (code != NULL)
@@ -1181,7 +1255,11 @@ strata_exits_detail_at (StrataExits      *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!find_at (self, machine, vcpu, ts, &gi, &i))
-    return FALSE;
+    {
+      const StrataExitRecord *open = open_at (self, machine, vcpu, ts);
+
+      return open != NULL && strata_exit_detail (open->isa, open->code, open->info1, 0, detail);
+    }
   /* info2 names nothing the decoder reads: it is not kept. */
   return strata_exit_detail (self->groups[gi].isa, self->groups[gi].code, exit_info1 (self, gi, i), 0, detail);
 }

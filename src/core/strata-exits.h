@@ -59,6 +59,10 @@ void                strata_exits_builder_free (StrataExitsBuilder     *self);
 /* Exits of one vCPU must not overlap; they may come in any order. */
 void                strata_exits_builder_add  (StrataExitsBuilder     *self,
                                                const StrataExitRecord *record);
+/* An exit still open when the vCPU's trace ends (@r's end unused): not counted, but
+ * strata_exits_at() finds it, its end G_MAXINT64. */
+void                strata_exits_builder_add_open (StrataExitsBuilder     *self,
+                                                   const StrataExitRecord *r);
 void                strata_exits_builder_run_apart (StrataExitsBuilder *self);
 void                strata_exits_builder_join      (StrataExitsBuilder *self);
 /* Takes @builders and frees them. */
@@ -95,8 +99,17 @@ void         strata_exits_get         (StrataExits       *self,
                                        gint64            *start,
                                        gint64            *end);
 
+/* The exits still open at their trace's end (strata_exits_builder_add_open()), for a saved
+ * analysis: their number, each, and one read back. */
+guint                   strata_exits_n_open   (StrataExits            *self);
+const StrataExitRecord *strata_exits_get_open (StrataExits            *self,
+                                               guint                   i);
+void                    strata_exits_add_open (StrataExits            *self,
+                                               const StrataExitRecord *r);
+
 /* The exit of vCPU @vcpu of @machine that holds @ts (from its KVM exit to the next entry):
- * its ISA, reason and span; FALSE when the vCPU was not in an exit then. */
+ * its ISA, reason and span; FALSE when the vCPU was not in an exit then. An exit still open
+ * when the vCPU's trace ends (not counted by the queries) has the end G_MAXINT64. */
 gboolean     strata_exits_at          (StrataExits       *self,
                                        guint16            machine,
                                        gint32             vcpu,
