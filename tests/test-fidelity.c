@@ -652,6 +652,23 @@ test_softirq_per_cpu (void)
   g_assert_cmpuint (strata_softirq_row_cpu (strata_store_row_number (a->store, row)), ==, 1);
 }
 
+/* One vCPU's windows on the host, with a vmsync exchange, and the guest's part of it: the
+ * host's state dump and the guest's events at the edges around it are each test's own. */
+#define EDGES_VCPU \
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n" \
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n" \
+  "event 2300 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n" \
+  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=7\n" \
+  "event 3000 0 vmsync_hg_host cnt=1 vm_uid=7\n" \
+  "event 3200 0 kvm_x86_entry vcpu_id=0\n" \
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n" \
+  "event 11000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n" \
+  "event 15000 0 kvm_x86_entry vcpu_id=0\n" \
+  "trace guest hostname=guest cpus=1 offset_s=1000\n" \
+  "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=7\n" \
+  "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=7\n" \
+  "event 3600 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=50 next_comm=worker\n"
+
 /*
  * The guest's clock is known to ±500 ns (one message each way, 500 ns of slack in each): its
  * event 200 ns after its window's exit, as mapped, may well be inside it, and is not counted
@@ -661,19 +678,7 @@ static const char *edges =
   "trace host hostname=host cpus=1 offset_s=1000\n"
   "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
   "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
-  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
-  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
-  "event 2300 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
-  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=7\n"
-  "event 3000 0 vmsync_hg_host cnt=1 vm_uid=7\n"
-  "event 3200 0 kvm_x86_entry vcpu_id=0\n"
-  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
-  "event 11000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
-  "event 15000 0 kvm_x86_entry vcpu_id=0\n"
-  "trace guest hostname=guest cpus=1 offset_s=1000\n"
-  "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=7\n"
-  "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=7\n"
-  "event 3600 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=50 next_comm=worker\n"
+  EDGES_VCPU
   "event 10200 0 irq_handler_entry irq=3 name=edge\n"
   "event 12000 0 irq_handler_exit irq=3 ret=1\n";
 
@@ -695,21 +700,9 @@ static const char *wider =
   "trace host hostname=host cpus=1 offset_s=1000\n"
   "event 1000 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
   "event 1000 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
-  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
-  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
-  "event 2300 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
-  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=7\n"
-  "event 3000 0 vmsync_hg_host cnt=1 vm_uid=7\n"
-  "event 3200 0 kvm_x86_entry vcpu_id=0\n"
-  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
-  "event 11000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
-  "event 15000 0 kvm_x86_entry vcpu_id=0\n"
-  "trace guest hostname=guest cpus=1 offset_s=1000\n"
+  EDGES_VCPU
   "event 200 0 irq_handler_entry irq=3 name=edge\n"
   "event 400 0 irq_handler_exit irq=3 ret=1\n"
-  "event 2100 0 vmsync_gh_guest cnt=1 vm_uid=7\n"
-  "event 3500 0 vmsync_hg_guest cnt=1 vm_uid=7\n"
-  "event 3600 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=50 next_comm=worker\n"
   "event 10200 0 irq_handler_entry irq=3 name=edge\n"
   "event 12000 0 irq_handler_exit irq=3 ret=1\n"
   "event 16000 0 irq_handler_entry irq=3 name=edge\n"

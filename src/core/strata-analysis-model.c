@@ -30,84 +30,6 @@ vm_machine (Model  *model,
   return ((Vm *) g_ptr_array_index (model->a->vms, vm))->machine;
 }
 
-static gint
-vcpu_row (Model  *model,
-          Thread *t)
-{
-  Vm *vm = g_ptr_array_index (model->a->vms, t->vm);
-
-  return (guint) t->vcpu < vm->vcpu_rows->len ? g_array_index (vm->vcpu_rows, gint, t->vcpu) : -1;
-}
-
-/* @t becomes the thread of @life's vCPU, made at @born (host time; G_MININT64: before). */
-static void
-vcpu_attach (Model    *model,
-             Thread   *t,
-             VcpuLife *life,
-             gint64    born)
-{
-  guint v = life->code - 1;
-
-  life->used = TRUE;
-  t->vm = v >> 16;
-  t->vcpu = v & 0xffff;
-  t->kvm = g_new0 (VcpuThread, 1);
-  /* Both final once the model runs: kept here, not looked up through the VM at each of the
-   * thread's entries and exits. */
-  t->kvm->row = vcpu_row (model, t);
-  t->kvm->machine = vm_machine (model, t->vm);
-  t->kvm->tid = t->tid;
-  t->kvm->vm = t->vm;
-  t->kvm->vcpu = t->vcpu;
-  t->kvm->born = born;
-  t->kvm->exited = t->kvm->gone = G_MAXINT64;
-  g_ptr_array_add (model->vcpu_threads, t->kvm);
-  /* Its guest-mode description on CPU rows names the VM, those of its thread row the vCPU. */
-  memset (t->cpu_ids, 0, sizeof t->cpu_ids);
-  memset (t->thread_ids, 0, sizeof t->thread_ids);
-}
-
-/* The first life of thread @tid as a vCPU's that @accept takes (@at: a time for it), not
- * given yet; NULL if none. */
-static VcpuLife *
-vcpu_life (Model    *model,
-           gint32    tid,
-           gboolean (*accept) (const VcpuLife *life, gint64 at),
-           gint64    at)
-{
-  GArray *lives = g_hash_table_lookup (model->vcpu_lives, GINT_TO_POINTER (tid));
-
-  for (guint l = 0; lives != NULL && l < lives->len; l++)
-    {
-      VcpuLife *life = &g_array_index (lives, VcpuLife, l);
-
-      if (!life->used && accept (life, at))
-        return life;
-    }
-  return NULL;
-}
-
-static gboolean
-life_from_start (const VcpuLife *life,
-                 gint64          at G_GNUC_UNUSED)
-{
-  return life->born == G_MININT64;
-}
-
-static gboolean
-life_born_at (const VcpuLife *life,
-              gint64          at)
-{
-  return life->born == at;
-}
-
-static gboolean
-life_born_by (const VcpuLife *life,
-              gint64          at)
-{
-  return life->born <= at;
-}
-
 static G_GNUC_NO_INLINE Thread *
 get_thread_slow (Model    *model,
                  gint32    tid,
@@ -139,8 +61,8 @@ get_thread_slow (Model    *model,
       t->state = STRATA_STATE_UNKNOWN;
       t->first_ts = G_MAXINT64;
       /* A vCPU's thread from the start; one a fork makes is one from there. */
-      if ((life = vcpu_life (model, tid, life_from_start, 0)) != NULL)
-        vcpu_attach (model, t, life, G_MININT64);
+      if ((life = _strata_analysis_vcpu_life (model, tid, VCPU_LIFE_FROM_START, 0)) != NULL)
+        _strata_analysis_vcpu_attach (model, t, life, G_MININT64);
       g_hash_table_insert (model->threads, GINT_TO_POINTER (tid), t);
     }
   *cached = t;
@@ -949,83 +871,6 @@ start_cpu (Model  *model,
   cpu_update (model, cpu, ts);
 }
 
-/* CPU indexes sorted by one of their Cpu's times: the one at @offset. */
-typedef struct
-{
-  GArray *cpus;
-  gsize   offset;
-} CpuTimeOrder;
-
-static inline gint64
-cpu_time (const CpuTimeOrder *order,
-          guint               cpu)
-{
-  return G_STRUCT_MEMBER (gint64, &g_array_index (order->cpus, Cpu, cpu), order->offset);
-}
-
-static int
-compare_cpu_time (gconstpointer a,
-                  gconstpointer b,
-                  gpointer      data)
-{
-  gint64 ta = cpu_time (data, *(const guint *) a), tb = cpu_time (data, *(const guint *) b);
-
-  return (ta > tb) - (ta < tb);
-}
-
-static void
-sort_cpus_by (GArray *order,
-              GArray *cpus,
-              gsize   offset)
-{
-  CpuTimeOrder by = { cpus, offset };
-
-  g_array_sort_with_data (order, compare_cpu_time, &by);
-}
-
-/* The CPUs whose first event proves something, in the order of those events. */
-static GArray *
-cpu_starts (Model *model)
-{
-  GArray *starts = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; i < model->cpus->len; i++)
-    {
-      const Cpu *c = &g_array_index (model->cpus, Cpu, i);
-
-      if (c->start_ts != G_MAXINT64 && strata_time_in_range (c->start_ts) &&
-          (c->start_tid >= 0 || c->n_start_irqs > 0))
-        g_array_append_val (starts, i);
-    }
-  sort_cpus_by (starts, model->cpus, G_STRUCT_OFFSET (Cpu, start_ts));
-  return starts;
-}
-
-/* The CPUs with a stream cut short, in the order of their cuts, as cpu_starts() orders starts. */
-static GArray *
-cpu_cuts (Model *model)
-{
-  StrataTrace *trace = model->machine->trace;
-  GArray *cuts = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 0; i < trace->streams->len; i++)
-    {
-      const StrataStream *stream = g_ptr_array_index (trace->streams, i);
-
-      /* A CPU with no event has no row to cut. */
-      if (stream->cut_ns > 0 && stream->cpu < model->cpus->len && strata_time_in_range (stream->cut_ns))
-        {
-          Cpu *c = &g_array_index (model->cpus, Cpu, stream->cpu);
-
-          if (c->cut_ts == G_MAXINT64)
-            g_array_append_val (cuts, stream->cpu);
-          c->cut_ts = MIN (c->cut_ts, stream->cut_ns);
-        }
-    }
-  sort_cpus_by (cuts, model->cpus, G_STRUCT_OFFSET (Cpu, cut_ts));
-  return cuts;
-}
-
 /* @t's state and its vCPU's, if it is one, are unknown from @ts: what would have ended them
  * happens on a CPU nothing more is known of (or in events lost). An open exit goes
  * unrecorded; an open preemption is recorded open, until @ts. */
@@ -1166,19 +1011,6 @@ loss_arrive (Model          *model,
   cpu_update (model, h->cpu, ts);
 }
 
-static int
-compare_handover_end (gconstpointer a,
-                      gconstpointer b,
-                      gpointer      data)
-{
-  const Handover *ha = &g_array_index ((GArray *) data, Handover, *(const guint *) a);
-  const Handover *hb = &g_array_index ((GArray *) data, Handover, *(const guint *) b);
-
-  if (ha->end != hb->end)
-    return ha->end < hb->end ? -1 : 1;
-  return (*(const guint *) a > *(const guint *) b) - (*(const guint *) a < *(const guint *) b);
-}
-
 /* Whether @trace recorded wakeups at all: without them, no wakeup between a switch-out and
  * the next switch-in proves nothing. */
 static gboolean
@@ -1199,13 +1031,13 @@ _strata_analysis_run_model (Model *model)
   Analysis *a = model->a;
   StrataStrtab *strings = a->pub->set->strings;
   g_autoptr(StrataEventMerge) merge = strata_trace_merge (model->machine->trace);
-  g_autoptr(GArray) starts = cpu_starts (model);
-  g_autoptr(GArray) cuts = cpu_cuts (model);
+  g_autoptr(GArray) starts = _strata_analysis_cpu_starts (model);
+  g_autoptr(GArray) cuts = _strata_analysis_cpu_cuts (model);
   guint next_start = 0, next_cut = 0;
   gint64 next_start_ts = starts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (starts, guint, 0)).start_ts : G_MAXINT64;
   gint64 next_cut_ts = cuts->len > 0 ? g_array_index (model->cpus, Cpu, g_array_index (cuts, guint, 0)).cut_ts : G_MAXINT64;
   GArray *handovers = model->handovers;
-  g_autofree guint *arrivals = g_new (guint, MAX (handovers->len, 1));
+  g_autofree guint *arrivals = _strata_analysis_handover_arrivals (handovers);
   guint next_leave = 0, next_arrival = 0;
   const StrataEvent *e, *batch = NULL;
   guint n_batch = 0, taken = 0;
@@ -1240,10 +1072,6 @@ _strata_analysis_run_model (Model *model)
         }
     }
   model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
-  /* Handovers leave in the order they begin, and arrive in the order they end. */
-  for (guint i = 0; i < handovers->len; i++)
-    arrivals[i] = i;
-  g_qsort_with_data (arrivals, handovers->len, sizeof (guint), compare_handover_end, handovers);
   /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
    * the set's gets it at the end, where an id past 65,535 would widen them all at once, at
    * the model's memory peak. */
@@ -1423,8 +1251,8 @@ _strata_analysis_run_model (Model *model)
                 t->owes_free = !t->freed;
               }
             t->freed = FALSE;
-            if (t->kvm == NULL && (life = vcpu_life (model, t->tid, life_born_at, e->ts)) != NULL)
-              vcpu_attach (model, t, life, ts);
+            if (t->kvm == NULL && (life = _strata_analysis_vcpu_life (model, t->tid, VCPU_LIFE_BORN_AT, e->ts)) != NULL)
+              _strata_analysis_vcpu_attach (model, t, life, ts);
             t->pid = e->f[STRATA_F_FORK_CHILD_PID];
             t->ppid = parent->pid >= 0 ? parent->pid : e->f[STRATA_F_FORK_PARENT_PID];
             t->vtid = e->f[STRATA_F_FORK_CHILD_VTID];
@@ -1562,10 +1390,10 @@ _strata_analysis_run_model (Model *model)
           /* A vCPU's thread made by a fork the model did not read (left out, or lost). */
           if (G_UNLIKELY (t->kvm == NULL))
             {
-              VcpuLife *life = vcpu_life (model, t->tid, life_born_by, e->ts);
+              VcpuLife *life = _strata_analysis_vcpu_life (model, t->tid, VCPU_LIFE_BORN_BY, e->ts);
 
               if (life != NULL)
-                vcpu_attach (model, t, life, life->born == G_MININT64 ? G_MININT64 : to_host (model, life->born));
+                _strata_analysis_vcpu_attach (model, t, life, life->born == G_MININT64 ? G_MININT64 : to_host (model, life->born));
             }
           /* Not the vCPU the thread runs (a thread kept across lost events, which the scan
            * gave no window for that vCPU). */

@@ -438,6 +438,32 @@ void           _strata_analysis_fuse             (Analysis                    *a
                                                   Model                       *host,
                                                   gint64                       set_end);
 
+/* strata-analysis-lives.c: a thread's life as a vCPU's (VcpuLife) that the model gives it: the
+ * first one not given yet that begins before the trace, at the fork at @at, or by @at. */
+typedef enum
+{
+  VCPU_LIFE_FROM_START,
+  VCPU_LIFE_BORN_AT,
+  VCPU_LIFE_BORN_BY,
+} VcpuLifeWhich;
+
+VcpuLife      *_strata_analysis_vcpu_life        (Model                       *model,
+                                                  gint32                       tid,
+                                                  VcpuLifeWhich                which,
+                                                  gint64                       at);
+/* @t becomes the thread of @life's vCPU, made at @born (host time; G_MININT64: before). */
+void           _strata_analysis_vcpu_attach      (Model                       *model,
+                                                  Thread                      *t,
+                                                  VcpuLife                    *life,
+                                                  gint64                       born);
+
+/* strata-analysis-order.c: the CPUs whose first event proves something, in the order of
+ * those events; the CPUs with a stream cut short, in the order of their cuts (each CPU's
+ * cut_ts set); the indexes of @handovers in the order their losses end. */
+GArray        *_strata_analysis_cpu_starts       (Model                       *model);
+GArray        *_strata_analysis_cpu_cuts         (Model                       *model);
+guint         *_strata_analysis_handover_arrivals (GArray                     *handovers);
+
 /* strata-analysis-preemptions.c */
 void           _strata_analysis_sort_preemptions (GArray                      *preemptions);
 void           _strata_analysis_find_causes      (StrataStore                 *store,
