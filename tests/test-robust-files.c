@@ -81,7 +81,7 @@ slow_decode (gpointer data)
   StrataShardResult *result;
 
   /* Straight into libbabeltrace2, which parses the metadata. */
-  result = strata_decode_shard (slow->folder, slow->folder, 0, 1, strings, NULL);
+  result = strata_decode_shard (slow->folder, slow->folder, 0, 1, NULL, strings, NULL);
   strata_shard_result_free (result);
   g_mutex_lock (&slow->lock);
   slow->finished = g_get_monotonic_time ();

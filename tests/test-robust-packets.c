@@ -562,7 +562,7 @@ test_staging_in_place (void)
       staged_path = g_strdup (strata_staging_get_path (staging));
       {
         g_autoptr(StrataStrtab) strings = strata_strtab_new ();
-        StrataShardResult *result = strata_decode_shard (staged_path, dir, 0, 1, strings, NULL);
+        StrataShardResult *result = strata_decode_shard (staged_path, dir, 0, 1, NULL, strings, NULL);
         guint64 events = 0;
 
         g_assert_false (result->failed);

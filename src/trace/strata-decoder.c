@@ -1301,11 +1301,33 @@ rename_streams (StrataShardResult *result,
     }
 }
 
+/* The shard that reads port @i, named @name ("... | FILE", after its stream's first file). */
+static guint
+port_shard (const char *name,
+            guint64     i,
+            guint       n_shards,
+            GHashTable *file_shards)
+{
+  const char *bar = name != NULL ? strrchr (name, '|') : NULL;
+
+  if (file_shards != NULL && bar != NULL)
+    {
+      g_autofree char *path = g_strstrip (g_strdup (bar + 1));
+      g_autofree char *file = g_path_get_basename (path);
+      guint shard = GPOINTER_TO_UINT (g_hash_table_lookup (file_shards, file));
+
+      if (shard != 0)
+        return shard - 1;
+    }
+  return i % MAX (n_shards, 1);
+}
+
 StrataShardResult *
 strata_decode_shard (const char           *folder,
                      const char           *display_path,
                      guint                 shard_index,
                      guint                 n_shards,
+                     GHashTable           *file_shards,
                      StrataStrtab         *strings,
                      StrataDecodeProgress *progress)
 {
@@ -1360,14 +1382,17 @@ strata_decode_shard (const char           *folder,
 
   n_out = bt_component_source_get_output_port_count (source);
   result->n_ports = n_out;
-  for (guint64 i = shard_index; i < n_out; i += MAX (n_shards, 1))
+  for (guint64 i = 0; i < n_out; i++)
     {
       const bt_port_output *out = bt_component_source_borrow_output_port_by_index_const (source, i);
+      const char *name = bt_port_get_name (bt_port_output_as_port_const (out));
       PortState port = { 0 };
       guint idx = i;
 
+      if (port_shard (name, i, n_shards, file_shards) != shard_index)
+        continue;
       port.port_index = i;
-      port.stream = strata_stream_new (bt_port_get_name (bt_port_output_as_port_const (out)));
+      port.stream = strata_stream_new (name);
       g_array_append_val (shard.ports, port);
       g_ptr_array_add (result->streams, port.stream);
       g_array_append_val (result->port_indices, idx);

@@ -46,13 +46,16 @@ typedef struct
 gboolean strata_decoder_init (GError **error);
 
 /*
- * Decodes the ports @shard, @shard + @n_shards, ... of the CTF trace in @folder, in the
- * calling thread, with a graph of its own. @display_path names the trace in messages.
+ * Decodes the ports of shard @shard of @n_shards of the CTF trace in @folder, in the calling
+ * thread, with a graph of its own: those whose stream file @file_shards gives @shard + 1 (by
+ * its name in the folder), and the ports @shard, @shard + @n_shards, ... of those it does not
+ * name (@file_shards NULL: every port). @display_path names the trace in messages.
  */
 StrataShardResult *strata_decode_shard (const char           *folder,
                                         const char           *display_path,
                                         guint                 shard,
                                         guint                 n_shards,
+                                        GHashTable           *file_shards,
                                         StrataStrtab         *strings,
                                         StrataDecodeProgress *progress);
 

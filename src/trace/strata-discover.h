@@ -13,9 +13,16 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char    *path;        /* the trace folder (holds `metadata`) */
-  guint64  bytes;       /* size of its stream files */
-  guint    n_files;     /* how many stream files */
+  char    *name;        /* a stream file's name in its trace folder */
+  guint64  bytes;
+} StrataFoundFile;
+
+typedef struct
+{
+  char      *path;      /* the trace folder (holds `metadata`) */
+  guint64    bytes;     /* size of its stream files */
+  guint      n_files;   /* how many stream files */
+  GPtrArray *files;     /* StrataFoundFile*, each of them */
 } StrataFoundTrace;
 
 /*

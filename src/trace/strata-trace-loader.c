@@ -33,6 +33,7 @@ typedef struct
   guint              n_shards;
   guint64            bytes;
   guint64            packet_bits;  /* the trace's largest packet; 0: not known */
+  GHashTable        *file_shards;  /* with several shards: see plan_shards() */
   StrataShardResult *result;
 } Job;
 
@@ -48,6 +49,7 @@ static void
 job_free (Job *job)
 {
   g_free (job->folder);
+  g_clear_pointer (&job->file_shards, g_hash_table_unref);
   strata_shard_result_free (job->result);
   g_free (job);
 }
@@ -78,7 +80,7 @@ worker (gpointer data)
         break;
       strata_bt_guard_set_packet_bits (job->packet_bits);
       job->result = strata_decode_shard (job->folder, job->trace->path, job->shard, job->n_shards,
-                                         queue->strings, queue->progress);
+                                         job->file_shards, queue->strings, queue->progress);
     }
   return NULL;
 }
@@ -381,14 +383,59 @@ largest_packet_bits (const StrataTraceCheck *check)
   return bytes > G_MAXUINT64 / 8 ? G_MAXUINT64 : bytes * 8;
 }
 
-static void
-add_jobs (GPtrArray   *jobs,
-          StrataTrace *trace,
-          const char  *folder,
-          guint        n_shards,
-          guint64      bytes,
-          guint64      packet_bits)
+static int
+compare_files (gconstpointer a,
+               gconstpointer b)
 {
+  const StrataFoundFile *fa = *(const StrataFoundFile * const *) a;
+  const StrataFoundFile *fb = *(const StrataFoundFile * const *) b;
+
+  if (fa->bytes != fb->bytes)
+    return fa->bytes < fb->bytes ? 1 : -1;
+  return strcmp (fa->name, fb->name);
+}
+
+/* Which shard reads each stream file of @f (by name; the shard + 1): the files largest first,
+ * each to the shard with the fewest bytes yet. Every n-th port instead can give one shard
+ * twice the bytes of another, and the whole set waits for it. */
+static GHashTable *
+plan_shards (const StrataFoundTrace *f,
+             guint                   n_shards)
+{
+  GHashTable *plan = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_sized_new (f->files->len);
+  g_autofree guint64 *load = g_new0 (guint64, n_shards);
+
+  for (guint i = 0; i < f->files->len; i++)
+    g_ptr_array_add (files, g_ptr_array_index (f->files, i));
+  g_ptr_array_sort (files, compare_files);
+  for (guint i = 0; i < files->len; i++)
+    {
+      const StrataFoundFile *file = g_ptr_array_index (files, i);
+      guint least = 0;
+
+      for (guint s = 1; s < n_shards; s++)
+        if (load[s] < load[least])
+          least = s;
+      load[least] += file->bytes;
+      g_hash_table_insert (plan, g_strdup (file->name), GUINT_TO_POINTER (least + 1));
+    }
+  return plan;
+}
+
+/* The jobs of @trace, read from @folder in @n_shards shards (@f: what was found of it, which
+ * plans them when there are several; @bytes: its size). */
+static void
+add_jobs (GPtrArray              *jobs,
+          StrataTrace            *trace,
+          const char             *folder,
+          guint                   n_shards,
+          const StrataFoundTrace *f,
+          guint64                 bytes,
+          guint64                 packet_bits)
+{
+  g_autoptr(GHashTable) plan = n_shards > 1 ? plan_shards (f, n_shards) : NULL;
+
   for (guint s = 0; s < n_shards; s++)
     {
       Job *job = g_new0 (Job, 1);
@@ -399,6 +446,7 @@ add_jobs (GPtrArray   *jobs,
       job->n_shards = n_shards;
       job->bytes = bytes;
       job->packet_bits = packet_bits;
+      job->file_shards = plan != NULL ? g_hash_table_ref (plan) : NULL;
       g_ptr_array_add (jobs, job);
     }
 }
@@ -483,12 +531,13 @@ strata_trace_load (const char * const      *paths,
           g_ptr_array_add (stagings, staging);
         }
 
-      /* A trace that is a good part of the whole is split over every thread, so one big
-       * host trace does not leave the other processors idle. */
-      if (n_threads > 1 && f->bytes * 2 * n_threads >= total_bytes && f->bytes >= shard_bytes)
+      /* A trace that is not small is split over every thread, each shard with as many bytes
+       * as can be: whole, the last trace to finish would be decoded on one processor while
+       * the others wait (a seventh of the decode, with two guests each a third of their host). */
+      if (n_threads > 1 && f->bytes >= shard_bytes)
         n_shards = MIN (n_threads, MAX (f->n_files, 1));
       add_jobs (jobs, trace, staging != NULL ? strata_staging_get_path (staging) : f->path,
-                n_shards, f->bytes, largest_packet_bits (state->check));
+                n_shards, f, f->bytes, largest_packet_bits (state->check));
     }
 
   progress.total_bytes = total_bytes;
@@ -536,7 +585,8 @@ strata_trace_load (const char * const      *paths,
           if ((staging = stage_trace (state)) == NULL)
             continue;
           g_ptr_array_add (stagings, staging);
-          add_jobs (jobs, job->trace, strata_staging_get_path (staging), 1, job->bytes, job->packet_bits);
+          add_jobs (jobs, job->trace, strata_staging_get_path (staging), 1, NULL, job->bytes,
+                    job->packet_bits);
         }
       first_new = end;
     }
