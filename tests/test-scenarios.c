@@ -170,7 +170,9 @@ test_preempted_by_host (void)
 {
   Fixture f = { 0 };
   const Expect vcpu[] = {
-    { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, "CPU 0/KVM" },
+    /* Its thread asleep in the state dump: a halted vCPU. */
+    { 0, 1000, "blocked", "host/vm-500", 0, 501, "CPU 0/KVM" },
+    { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, NULL },
     { 2000, 10000, "running", "host/vm-500", 0, 501, NULL },
     { 10000, 11000, "hypervisor", "host/vm-500", 0, 501, NULL },
     { 11000, 31000, "preempted", "host/vm-500", 0, 501, NULL },
@@ -682,6 +684,7 @@ test_losses (void)
     { 21000, 0, "idle", "host", -1, 0, NULL },
   };
   const Expect vcpu0[] = {
+    { 0, 1000, "blocked", "host/vm-500", 0, 501, NULL },
     { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, NULL },
     { 2000, 10000, "running", "host/vm-500", 0, 501, NULL },
     { 10000, 11000, "hypervisor", "host/vm-500", 0, 501, NULL },
@@ -704,6 +707,7 @@ test_losses (void)
     { 9000, 0, "idle", "host", -1, 0, NULL },
   };
   const Expect vcpu1[] = {
+    { 0, 1000, "blocked", "host/vm-500", 1, 502, NULL },
     { 1000, 2000, "hypervisor", "host/vm-500", 1, 502, NULL },
     { 2000, 5000, "running", "host/vm-500", 1, 502, NULL },
     /* What the vCPU did in the loss (exits, entries) is not known. */
@@ -822,6 +826,7 @@ test_losses_elsewhere (void)
 {
   Fixture f = { 0 };
   const Expect vcpu0[] = {
+    { 0, 1000, "blocked", "host/vm-500", 0, 501, NULL },
     { 1000, 1500, "hypervisor", "host/vm-500", 0, 501, NULL },
     { 1500, 3500, "running", "host/vm-500", 0, 501, NULL },
     { 3500, 4000, "hypervisor", "host/vm-500", 0, 501, NULL },
@@ -970,6 +975,7 @@ test_skewed_switch (void)
 {
   Fixture f = { 0 };
   const Expect vcpu0[] = {
+    { 0, 1000, "blocked", "host/vm-500", 0, 501, NULL },
     { 1000, 1500, "hypervisor", "host/vm-500", 0, 501, NULL },
     { 1500, 5000, "running", "host/vm-500", 0, 501, NULL },
     { 5000, 6500, "hypervisor", "host/vm-500", 0, 501, NULL },
@@ -1033,6 +1039,7 @@ test_late_exits (void)
     { 20500, 0, "idle", "host", -1, 0, NULL },
   };
   const Expect vcpu0[] = {
+    { 0, 1000, "blocked", "host/vm-500", 0, 501, NULL },
     { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, NULL },
     { 2000, 5000, "running", "host/vm-500", 0, 501, NULL },
     { 5000, 5400, "hypervisor", "host/vm-500", 0, 501, NULL },
@@ -1128,6 +1135,65 @@ static const char *late_free =
   "event 9500 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
 ;
 
+/* A state dump as a trace begins: one vCPU's thread asleep (status 5, WAIT), the other's
+ * waiting for a CPU (status 2, WAIT_CPU). */
+static const char *dumped_vcpus =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=502 pid=500 ppid=1 name=\"CPU 1/KVM\" status=2\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 1500 0 kvm_x86_entry vcpu_id=1\n"
+  "event 3000 0 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
+  "event 3500 0 sched_switch prev_tid=502 prev_state=1 prev_comm=\"CPU 1/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 4000 1 sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=1\n"
+  "event 4500 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 5000 1 kvm_x86_entry vcpu_id=0\n"
+  "event 8000 1 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 9000 0 irq_handler_entry irq=16 name=eth0\n"
+  "event 9100 0 irq_handler_exit irq=16 ret=1\n";
+
+static void
+test_dumped_vcpus (void)
+{
+  Fixture f = { 0 };
+  /* Asleep in the dump: blocked from there, not unknown until woken. */
+  const Expect vcpu0[] = {
+    { 0, 4000, "blocked", "host/vm-500", 0, 501, "CPU 0/KVM" },
+    { 4000, 4500, "waiting", "host/vm-500", 0, 501, NULL },
+    { 4500, 5000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 5000, 8000, "running", "host/vm-500", 0, 501, NULL },
+    { 8000, 0, "hypervisor", "host/vm-500", 0, 501, NULL },
+  };
+  /* Waiting for a CPU in the dump: preempted or woken, and since when, it does not say. */
+  const Expect vcpu1[] = {
+    { 1000, 1500, "hypervisor", "host/vm-500", 1, 502, "CPU 1/KVM" },
+    { 1500, 3000, "running", "host/vm-500", 1, 502, NULL },
+    { 3000, 3500, "hypervisor", "host/vm-500", 1, 502, NULL },
+    { 3500, 0, "blocked", "host/vm-500", 1, 502, NULL },
+  };
+  /* Its thread row says what the dump does. */
+  const Expect thread502[] = {
+    { 0, 1000, "wait-cpu", "host", 1, -2, NULL },
+    { 1000, 3500, "running", "host", 1, -2, NULL },
+    { 3500, 0, "blocked", "host", 1, -2, NULL },
+  };
+  const StrataPreemption *p;
+
+  fixture_load (&f, dumped_vcpus, NULL, 0);
+  check_row_from (&f, "host/vm-500/vcpu/0", G_MININT64, vcpu0, G_N_ELEMENTS (vcpu0));
+  check_row_from (&f, "host/vm-500/vcpu/1", G_MININT64, vcpu1, G_N_ELEMENTS (vcpu1));
+  check_row_from (&f, "host/thread/502", G_MININT64, thread502, G_N_ELEMENTS (thread502));
+  /* Only the wake-up wait: no preemption of vCPU 1 made up before its first switch. */
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->vcpu, ==, 0);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_WAKEUP);
+  g_assert_cmpint (p->start - BASE, ==, 4000);
+  g_assert_cmpint (p->end - BASE, ==, 4500);
+  fixture_clear (&f);
+}
+
 /* reused_tids without lines that have @a or @b. */
 static char *
 reused_tids_without (const char *a,
@@ -1180,7 +1246,8 @@ test_reused_tids (void)
   vm1100 = strata_analysis_find_machine (f.analysis, "host/vm-1100");
   g_assert_cmpint (vm500, >=, 0);
   g_assert_cmpint (vm1100, >=, 0);
-  check_row (&f, "host/vm-500/vcpu/0", row500, G_N_ELEMENTS (row500));
+  /* From its first switch (before, blocked as its state dump says). */
+  check_row_from (&f, "host/vm-500/vcpu/0", 1000, row500, G_N_ELEMENTS (row500));
   check_row (&f, "host/vm-1100/vcpu/0", row1100, G_N_ELEMENTS (row1100));
   check_row (&f, "pcpu/0", pcpu0, G_N_ELEMENTS (pcpu0));
   /* Each VM keeps its vCPU thread, for the time it was its. */
@@ -1620,6 +1687,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/skewed-switch", test_skewed_switch);
   g_test_add_func ("/scenario/no-statedump", test_no_statedump);
   g_test_add_func ("/scenario/reused-tids", test_reused_tids);
+  g_test_add_func ("/scenario/dumped-vcpus", test_dumped_vcpus);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);

@@ -1327,7 +1327,14 @@ _strata_analysis_run_model (Model *model)
             if (t->state == STRATA_STATE_UNKNOWN && t->cpu < 0)
               {
                 if (status == LTTNG_WAIT)
-                  thread_set_state (model, t, STRATA_STATE_BLOCKED, ts);
+                  {
+                    thread_set_state (model, t, STRATA_STATE_BLOCKED, ts);
+                    /* Its vCPU is blocked from here (a halted guest CPU: most vCPUs of an
+                     * idle VM when a trace begins), not unknown until its first wakeup. A
+                     * thread waiting for a CPU is not said of its vCPU: preempted or woken,
+                     * the dump does not tell, nor since when. */
+                    vcpu_set (model, t, STRATA_STATE_BLOCKED, ts);
+                  }
                 else if (status == LTTNG_WAIT_CPU)
                   thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
               }
