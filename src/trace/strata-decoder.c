@@ -1301,24 +1301,52 @@ rename_streams (StrataShardResult *result,
     }
 }
 
-/* The shard that reads port @i, named @name ("... | FILE", after its stream's first file). */
+char *
+strata_decoder_instance_key (guint64 stream_class_id,
+                             guint64 instance)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "|%" G_GUINT64_FORMAT, stream_class_id, instance);
+}
+
+char *
+strata_decoder_file_key (const char *file)
+{
+  return g_strdup_printf ("/%s", file);
+}
+
+char *
+strata_decoder_port_key (const char *name)
+{
+  g_auto(GStrv) parts = name != NULL ? g_strsplit (name, "|", -1) : NULL;
+  guint n = parts != NULL ? g_strv_length (parts) : 0;
+  const char *last = n >= 3 ? g_strstrip (parts[n - 1]) : NULL;
+  guint64 instance, class_id;
+  g_autofree char *base = NULL;
+
+  if (last == NULL)
+    return NULL;
+  if (g_ascii_string_to_unsigned (last, 10, 0, G_MAXUINT64, &instance, NULL))
+    {
+      if (!g_ascii_string_to_unsigned (g_strstrip (parts[n - 2]), 10, 0, G_MAXUINT64, &class_id, NULL))
+        return NULL;
+      return strata_decoder_instance_key (class_id, instance);
+    }
+  base = g_path_get_basename (last);
+  return strata_decoder_file_key (base);
+}
+
+/* The shard that reads port @i, named @name. */
 static guint
 port_shard (const char *name,
             guint64     i,
             guint       n_shards,
-            GHashTable *file_shards)
+            GHashTable *plan)
 {
-  const char *bar = name != NULL ? strrchr (name, '|') : NULL;
+  g_autofree char *key = plan != NULL ? strata_decoder_port_key (name) : NULL;
+  guint shard = key != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (plan, key)) : 0;
 
-  if (file_shards != NULL && bar != NULL)
-    {
-      g_autofree char *path = g_strstrip (g_strdup (bar + 1));
-      g_autofree char *file = g_path_get_basename (path);
-      guint shard = GPOINTER_TO_UINT (g_hash_table_lookup (file_shards, file));
-
-      if (shard != 0)
-        return shard - 1;
-    }
+  if (shard != 0)
+    return shard - 1;
   return i % MAX (n_shards, 1);
 }
 

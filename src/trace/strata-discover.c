@@ -42,15 +42,7 @@ strata_found_trace_free (StrataFoundTrace *found)
   if (found == NULL)
     return;
   g_free (found->path);
-  g_ptr_array_unref (found->files);
   g_free (found);
-}
-
-static void
-found_file_free (StrataFoundFile *file)
-{
-  g_free (file->name);
-  g_free (file);
 }
 
 /* g_ptr_array_sort () passes pointers to the elements. */
@@ -135,11 +127,6 @@ measure_streams (StrataFoundTrace *found)
         continue;
       if (g_stat (child, &st) == 0 && S_ISREG (st.st_mode))
         {
-          StrataFoundFile *file = g_new (StrataFoundFile, 1);
-
-          file->name = g_strdup (name);
-          file->bytes = st.st_size;
-          g_ptr_array_add (found->files, file);
           found->bytes += st.st_size;
           found->n_files++;
         }
@@ -153,7 +140,6 @@ add_trace (Walk       *walk,
   StrataFoundTrace *found = g_new0 (StrataFoundTrace, 1);
 
   found->path = g_strdup (folder);
-  found->files = g_ptr_array_new_with_free_func ((GDestroyNotify) found_file_free);
   measure_streams (found);
   g_ptr_array_add (walk->found, found);
 }

@@ -13,16 +13,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char    *name;        /* a stream file's name in its trace folder */
-  guint64  bytes;
-} StrataFoundFile;
-
-typedef struct
-{
-  char      *path;      /* the trace folder (holds `metadata`) */
-  guint64    bytes;     /* size of its stream files */
-  guint      n_files;   /* how many stream files */
-  GPtrArray *files;     /* StrataFoundFile*, each of them */
+  char    *path;        /* the trace folder (holds `metadata`) */
+  guint64  bytes;       /* size of its stream files */
+  guint    n_files;     /* how many stream files */
 } StrataFoundTrace;
 
 /*

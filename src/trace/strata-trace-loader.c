@@ -384,57 +384,96 @@ largest_packet_bits (const StrataTraceCheck *check)
 }
 
 static int
-compare_files (gconstpointer a,
-               gconstpointer b)
+compare_keys_by_bytes (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      user_data)
 {
-  const StrataFoundFile *fa = *(const StrataFoundFile * const *) a;
-  const StrataFoundFile *fb = *(const StrataFoundFile * const *) b;
+  const char *ka = *(const char * const *) a, *kb = *(const char * const *) b;
+  guint64 ba = *(guint64 *) g_hash_table_lookup (user_data, ka);
+  guint64 bb = *(guint64 *) g_hash_table_lookup (user_data, kb);
 
-  if (fa->bytes != fb->bytes)
-    return fa->bytes < fb->bytes ? 1 : -1;
-  return strcmp (fa->name, fb->name);
+  if (ba != bb)
+    return ba < bb ? 1 : -1;
+  return strcmp (ka, kb);
 }
 
-/* Which shard reads each stream file of @f (by name; the shard + 1): the files largest first,
- * each to the shard with the fewest bytes yet. Every n-th port instead can give one shard
- * twice the bytes of another, and the whole set waits for it. */
+/* Which shard reads each stream of a checked trace, by the key strata_decoder_port_key()
+ * gives its port (the shard + 1): the streams largest first, each to the shard with the
+ * fewest bytes yet. Every n-th port instead can give one shard twice the bytes of another,
+ * and the whole set waits for it. */
 static GHashTable *
-plan_shards (const StrataFoundTrace *f,
+plan_shards (const StrataTraceCheck *check,
              guint                   n_shards)
 {
+  g_autoptr(GHashTable) bytes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   GHashTable *plan = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) files = g_ptr_array_sized_new (f->files->len);
   g_autofree guint64 *load = g_new0 (guint64, n_shards);
+  g_autoptr(GPtrArray) keys = NULL;
+  GHashTableIter iter;
+  gpointer key;
 
-  for (guint i = 0; i < f->files->len; i++)
-    g_ptr_array_add (files, g_ptr_array_index (f->files, i));
-  g_ptr_array_sort (files, compare_files);
-  for (guint i = 0; i < files->len; i++)
+  if (check == NULL || check->tsdl == NULL)
+    return plan;
+  /* A rotated stream's files are one port: their bytes add up. */
+  for (guint i = 0; i < check->streams->len; i++)
     {
-      const StrataFoundFile *file = g_ptr_array_index (files, i);
+      const StrataStreamCheck *file = g_ptr_array_index (check->streams, i);
+      char *name = NULL;
+      guint64 *sum;
+
+      /* Named after its instance id when its packets have one (see stream_has_file()). */
+      for (guint p = 0; file->packets != NULL && p < file->packets->len; p++)
+        {
+          const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
+
+          if (!packet->sound)
+            continue;
+          if (packet->has_instance)
+            name = strata_decoder_instance_key (strata_tsdl_stream_class_id (check->tsdl, packet->stream_class),
+                                                packet->instance);
+          break;
+        }
+      if (name == NULL)
+        name = strata_decoder_file_key (file->file);
+      if ((sum = g_hash_table_lookup (bytes, name)) == NULL)
+        {
+          sum = g_new0 (guint64, 1);
+          g_hash_table_insert (bytes, g_strdup (name), sum);
+        }
+      *sum += file->size;
+      g_free (name);
+    }
+  keys = g_ptr_array_sized_new (g_hash_table_size (bytes));
+  g_hash_table_iter_init (&iter, bytes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort_with_data (keys, compare_keys_by_bytes, bytes);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *k = g_ptr_array_index (keys, i);
       guint least = 0;
 
       for (guint s = 1; s < n_shards; s++)
         if (load[s] < load[least])
           least = s;
-      load[least] += file->bytes;
-      g_hash_table_insert (plan, g_strdup (file->name), GUINT_TO_POINTER (least + 1));
+      load[least] += *(guint64 *) g_hash_table_lookup (bytes, k);
+      g_hash_table_insert (plan, g_strdup (k), GUINT_TO_POINTER (least + 1));
     }
   return plan;
 }
 
-/* The jobs of @trace, read from @folder in @n_shards shards (@f: what was found of it, which
- * plans them when there are several; @bytes: its size). */
+/* The jobs of @trace, read from @folder in @n_shards shards (@check: its check, which plans
+ * them when there are several; @bytes: its size). */
 static void
 add_jobs (GPtrArray              *jobs,
           StrataTrace            *trace,
           const char             *folder,
           guint                   n_shards,
-          const StrataFoundTrace *f,
+          const StrataTraceCheck *check,
           guint64                 bytes,
           guint64                 packet_bits)
 {
-  g_autoptr(GHashTable) plan = n_shards > 1 ? plan_shards (f, n_shards) : NULL;
+  g_autoptr(GHashTable) plan = n_shards > 1 ? plan_shards (check, n_shards) : NULL;
 
   for (guint s = 0; s < n_shards; s++)
     {
@@ -537,7 +576,7 @@ strata_trace_load (const char * const      *paths,
       if (n_threads > 1 && f->bytes >= shard_bytes)
         n_shards = MIN (n_threads, MAX (f->n_files, 1));
       add_jobs (jobs, trace, staging != NULL ? strata_staging_get_path (staging) : f->path,
-                n_shards, f, f->bytes, largest_packet_bits (state->check));
+                n_shards, state->check, f->bytes, largest_packet_bits (state->check));
     }
 
   progress.total_bytes = total_bytes;

@@ -209,6 +209,14 @@ strata_tsdl_n_stream_classes (const StrataTsdl *tsdl)
   return tsdl->streams->len;
 }
 
+guint64
+strata_tsdl_stream_class_id (const StrataTsdl *tsdl,
+                             guint             sc)
+{
+  g_return_val_if_fail (sc < tsdl->streams->len, 0);
+  return g_array_index (tsdl->streams, StreamClass, sc).id;
+}
+
 gint
 strata_tsdl_find_stream_class (const StrataTsdl *tsdl,
                                guint64           id)

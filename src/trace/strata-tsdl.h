@@ -36,6 +36,9 @@ StrataTsdl *strata_tsdl_parse            (const char  *text,
 void        strata_tsdl_free             (StrataTsdl  *tsdl);
 
 guint       strata_tsdl_n_stream_classes (const StrataTsdl *tsdl);
+/* The id of stream class @sc (an index). */
+guint64     strata_tsdl_stream_class_id  (const StrataTsdl *tsdl,
+                                          guint             sc);
 /* The index of the stream class with @id; -1 when none. */
 gint        strata_tsdl_find_stream_class (const StrataTsdl *tsdl,
                                            guint64           id);
