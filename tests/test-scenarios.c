@@ -1194,6 +1194,41 @@ test_dumped_vcpus (void)
   fixture_clear (&f);
 }
 
+/* A host traced for less time than another machine of the set, its last event an entry. */
+static const char *host_ends_first =
+  "trace host hostname=host cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 9000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 9500 0 kvm_x86_entry vcpu_id=0\n"
+  "trace other hostname=other cpus=1 offset_s=1000\n"
+  "event 500 0 sched_switch prev_tid=0 prev_state=0 next_tid=77 next_comm=x\n"
+  "event 20000 0 sched_switch prev_tid=77 prev_state=1 prev_comm=x next_tid=0\n";
+
+static void
+test_host_ends_first (void)
+{
+  Fixture f = { 0 };
+  /* In guest mode from its last entry to the end of its trace; then nothing is known. */
+  const Expect vcpu0[] = {
+    { 9000, 9500, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 9500, 9501, "running", "host/vm-500", 0, 501, NULL },
+    { 9501, 0, "unknown", NULL, -1, -2, NULL },
+  };
+  const Expect pcpu0[] = {
+    { 9000, 9500, "user", "host", -1, 501, NULL },
+    { 9500, 9501, "guest", "host/vm-500", 0, 501, NULL },
+    { 9501, 0, "unknown", NULL, -1, -2, NULL },
+  };
+
+  fixture_load (&f, host_ends_first, NULL, 0);
+  check_row_from (&f, "host/vm-500/vcpu/0", 9000, vcpu0, G_N_ELEMENTS (vcpu0));
+  check_row_from (&f, "pcpu/0", 9000, pcpu0, G_N_ELEMENTS (pcpu0));
+  fixture_clear (&f);
+}
+
 /* reused_tids without lines that have @a or @b. */
 static char *
 reused_tids_without (const char *a,
@@ -1688,6 +1723,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/no-statedump", test_no_statedump);
   g_test_add_func ("/scenario/reused-tids", test_reused_tids);
   g_test_add_func ("/scenario/dumped-vcpus", test_dumped_vcpus);
+  g_test_add_func ("/scenario/host-ends-first", test_host_ends_first);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);

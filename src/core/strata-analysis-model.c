@@ -1465,9 +1465,16 @@ _strata_analysis_run_model (Model *model)
       if (at < end)
         cut_cpu (model, cpu, at);
     }
+  /* A vCPU in guest mode when the trace ends ran in it to the end: its row says so up to
+   * the rows' end, not the hypervisor from the last nanosecond, which would hide an entry
+   * there (a host trace that ends before the set's). */
   for (guint cpu = 0; cpu < model->cpus->len; cpu++)
-    if (g_array_index (model->cpus, Cpu, cpu).in_guest)
-      exit_guest (model, cpu, end);
+    {
+      Cpu *c = &g_array_index (model->cpus, Cpu, cpu);
+
+      if (c->in_guest)
+        get_thread (model, c->tid)->in_guest = c->in_guest = FALSE;
+    }
   /* Exits still open when the trace ends: not counted (their length is not known), but
    * their reason is, which the vCPU row's last stretch in the hypervisor and the causes name. */
   for (guint i = 0; model->exits != NULL && i < model->vcpu_threads->len; i++)
