@@ -855,6 +855,66 @@ test_render_highlight_many (void)
   test_rm_tree (dir);
 }
 
+/* Two machines, TCP segments one way only (beta's clock 5 ms ahead, every segment 50 µs on
+ * the way): the offset is bounded on one side, by 50 µs here, which no segment says. The
+ * accuracy is not a figure then (not ±0 ns, the spread of equal delays): JSON null, and the
+ * text says which way the clock may be off. */
+static void
+test_tcp_one_way (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("strata-cli-XXXXXX", NULL);
+  g_autofree char *traces = g_build_filename (dir, "traces", NULL);
+  g_autoptr(GString) scenario = g_string_new ("trace alpha hostname=alpha cpus=1 offset_s=1000\n");
+  g_autoptr(GError) error = NULL;
+  const char *json_args[] = { "info", "--json", "--no-cache", traces, NULL };
+  const char *text_args[] = { "info", "--no-cache", traces, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *machines;
+  guint synced = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("strata-cli not found");
+      return;
+    }
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (scenario, "event %u 0 inet_sock_local_out seq=%u ack_seq=%u flags=24\n",
+                            100000 + i * 1000000, 1000 + i, 5000 + i);
+  g_string_append (scenario, "event 10000000 0 irq_handler_entry irq=1 name=x\n"
+                             "trace beta hostname=beta cpus=1 offset_s=1000\n");
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (scenario, "event %u 0 inet_sock_local_in seq=%u ack_seq=%u flags=24\n",
+                            100000 + i * 1000000 + 50000 + 5000000, 1000 + i, 5000 + i);
+  g_string_append (scenario, "event 16000000 0 irq_handler_entry irq=1 name=x\n");
+  g_assert_true (strata_scenario_write_string (scenario->str, "oneway", traces, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run (json_args, &out, &err), ==, 0);
+  root = parse (out);
+  machines = json_object_get_array_member (json_node_get_object (root), "machines");
+  for (guint i = 0; i < json_array_get_length (machines); i++)
+    {
+      JsonObject *sync = json_object_get_object_member (json_array_get_object_element (machines, i), "sync");
+
+      if (g_strcmp0 (json_object_get_string_member (sync, "method"), "tcp") != 0)
+        continue;
+      synced++;
+      g_assert_cmpstr (json_object_get_string_member (sync, "quality"), ==, "incomplete");
+      g_assert_cmpint (json_object_get_int_member (sync, "matches"), ==, 10);
+      g_assert_true (json_object_get_null_member (sync, "accuracy"));
+    }
+  g_assert_cmpuint (synced, ==, 1);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (text_args, &out, &err), ==, 0);
+  g_assert_null (strstr (out, "±0 ns"));
+  g_assert_nonnull (strstr (out, "not bounded: its events may be"));
+  test_rm_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -874,5 +934,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/render", test_render);
   g_test_add_func ("/cli/render-highlight-many", test_render_highlight_many);
   g_test_add_func ("/cli/render-follow", test_render_follow);
+  g_test_add_func ("/cli/tcp-one-way", test_tcp_one_way);
   return g_test_run ();
 }

@@ -438,10 +438,13 @@ strata_sync_hull_solve (StrataSyncHull   *self,
     {
       const PointSet *set = n_up > 0 ? &self->to_ref : &self->from_ref;
 
-      /* One side only: the tightest offset that side allows; its spread says how loose. */
+      /* One side only: the tightest offset that side allows, as if its fastest message took
+       * no time. The true clock lies beyond that bound by that message's delay, which no
+       * message says (the spread of their delays does not): nothing bounds the error, and
+       * strata_sync_one_sided() says on which side it lies. */
       out->quality = STRATA_SYNC_INCOMPLETE;
       set_line (self, out, 0.0, n_up > 0 ? set->d_min : set->d_max);
-      out->accuracy_ns = (double) (set->d_max - set->d_min);
+      out->accuracy_ns = INFINITY;
       return;
     }
 
@@ -510,6 +513,18 @@ strata_sync_hull_solve (StrataSyncHull   *self,
     /* At an extreme slope the interval is one point, give or take the rounding of s. */
     out->accuracy_ns = (double) MAX (0.0L, (c_hi - c_lo) / 2);
   }
+}
+
+gint
+strata_sync_one_sided (const StrataSyncResult *result)
+{
+  g_return_val_if_fail (result != NULL, 0);
+
+  if (result->quality != STRATA_SYNC_INCOMPLETE)
+    return 0;
+  /* Own -> reference only: received after it was sent, so the offset is at most the one
+   * placed, and the own events may be earlier than mapped; the other way, later. */
+  return result->n_to_ref > 0 ? -1 : 1;
 }
 
 gint64

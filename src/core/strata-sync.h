@@ -80,7 +80,7 @@ typedef struct
    * double arithmetic, alpha * 1.7e18 alone loses ~200 ns: use strata_sync_map() instead. */
   double            alpha;
   long double       beta_ns;
-  double            accuracy_ns;
+  double            accuracy_ns;  /* INFINITY when nothing bounds it (INCOMPLETE) */
 
   /* Extreme feasible slopes; set for ACCURATE only, otherwise equal to alpha. */
   double            alpha_min;
@@ -127,6 +127,10 @@ void            strata_sync_hull_solve         (StrataSyncHull   *self,
 
 /* The identity transform (the reference machine's own `sync`, or no information). */
 void            strata_sync_result_init_identity (StrataSyncResult *out);
+
+/* Of an INCOMPLETE result (messages one way only), which side of the bound placed the true
+ * clock lies on: -1, its own events may be earlier than mapped; 1, later; 0 otherwise. */
+gint            strata_sync_one_sided          (const StrataSyncResult *result);
 
 /* Own time -> reference time with @result's transform, rounded to the nearest ns. */
 gint64          strata_sync_map                (const StrataSyncResult *result,
