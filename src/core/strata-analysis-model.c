@@ -1053,8 +1053,9 @@ _strata_analysis_run_model (Model *model)
       Model *host = model->vm->host < a->models->len ? g_ptr_array_index (a->models, model->vm->host) : NULL;
 
       model->guest_cursor = g_array_new (FALSE, TRUE, sizeof (guint));
-      /* And the nanosecond that mapping a time rounds off. */
-      model->guest_slack = isfinite (accuracy) && accuracy > 0 ? (gint64) MIN (ceil (accuracy), 1e15) + 1 : 1;
+      /* And the nanosecond that mapping a time rounds off. A clock nothing bounds (messages
+       * one way only) cannot tell an event outside guest mode: none is counted. */
+      model->guest_slack = accuracy > 0 ? (gint64) MIN (ceil (accuracy), 1e15) + 1 : 1;
       /* Before the host's trace begins and after it ends, it says nothing of guest mode. */
       model->host_begin = G_MAXINT64;
       model->host_cut = G_MAXINT64;
