@@ -1229,6 +1229,53 @@ test_host_ends_first (void)
   fixture_clear (&f);
 }
 
+/* vCPU 1 preempted on pCPU 1 by a hog; events of pCPU 1 are lost, and its next switch names
+ * another thread: what pCPU 1 ran in the loss, the vCPU maybe, is not known. */
+static const char *loss_while_preempted =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=502 pid=500 ppid=1 name=\"CPU 1/KVM\" status=5\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 2000 1 kvm_x86_entry vcpu_id=1\n"
+  "event 4000 1 kvm_x86_exit vcpu_id=1 exit_reason=1\n"
+  "event 5000 1 sched_switch prev_tid=502 prev_state=0 prev_comm=\"CPU 1/KVM\" next_tid=700 next_comm=hog\n"
+  "event 7000 1 syscall_entry_read fd=3 buf=0 count=1\n"
+  "discard 1 50 10000\n"
+  "event 20000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=800 next_comm=other\n"
+  "event 26000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 30000 1 sched_switch prev_tid=800 prev_state=1 prev_comm=other next_tid=0 next_comm=swapper/1\n"
+  "event 31000 0 irq_handler_entry irq=16 name=eth0\n"
+  "event 31100 0 irq_handler_exit irq=16 ret=1\n";
+
+static void
+test_loss_while_preempted (void)
+{
+  Fixture f = { 0 };
+  /* Preempted until the loss, not to the end through an idle pCPU; then unknown until it is
+   * seen again. */
+  const Expect vcpu1[] = {
+    { 5000, 7000, "preempted", "host/vm-500", 1, 502, NULL },
+    { 7000, 26000, "unknown", "host/vm-500", 1, 502, NULL },
+    { 26000, 0, "hypervisor", "host/vm-500", 1, 502, NULL },
+  };
+  const StrataPreemption *p;
+  const StrataPreemptionCause *cause;
+
+  fixture_load (&f, loss_while_preempted, NULL, 0);
+  check_row_from (&f, "host/vm-500/vcpu/1", 5000, vcpu1, G_N_ELEMENTS (vcpu1));
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->start - BASE, ==, 5000);
+  g_assert_cmpint (p->end - BASE, ==, 7000);
+  g_assert_true (p->cut);
+  /* The hog alone, for all of it: nothing of the loss, nor of the idle pCPU after. */
+  g_assert_cmpuint (p->by->len, ==, 1);
+  cause = &g_array_index (p->by, StrataPreemptionCause, 0);
+  g_assert_cmpint (cause->tid, ==, 700);
+  g_assert_cmpint (cause->ns, ==, 2000);
+  fixture_clear (&f);
+}
+
 /* reused_tids without lines that have @a or @b. */
 static char *
 reused_tids_without (const char *a,
@@ -1724,6 +1771,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/reused-tids", test_reused_tids);
   g_test_add_func ("/scenario/dumped-vcpus", test_dumped_vcpus);
   g_test_add_func ("/scenario/host-ends-first", test_host_ends_first);
+  g_test_add_func ("/scenario/loss-while-preempted", test_loss_while_preempted);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);

@@ -972,6 +972,20 @@ loss_leave (Model          *model,
       if (t->cpu < 0)
         thread_unknown (model, t, ts);
     }
+  /* A vCPU waiting for this CPU (preempted here, or woken onto it) may have run in the loss,
+   * as at a cut: its wait ends where knowledge stops. Only vCPUs are looked for: a set may
+   * have hundreds of thousands of threads, and another thread's next event settles its row. */
+  for (guint i = 0; i < model->vcpu_threads->len; i++)
+    {
+      VcpuThread *kvm = g_ptr_array_index (model->vcpu_threads, i);
+      Thread *t;
+
+      if (!kvm->preempted || kvm->preempt_cpu != (gint32) h->cpu)
+        continue;
+      t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (kvm->tid));
+      if (t != NULL && t->kvm == kvm && t->cpu < 0)
+        thread_unknown (model, t, ts);
+    }
   /* The switch that named the thread proves the handlers open at the loss returned. */
   for (guint d = 0; d < c->irq_depth && c->irq >= 0; d++)
     irq_set (model, irq_row (model, c->irq, FALSE, h->cpu), FALSE, FALSE, ts, -1, 0);
