@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "strata-decoder.h"
 #include "strata-trace-loader.h"
 #include "test-util.h"
 
@@ -144,6 +145,72 @@ test_sharded_is_deterministic (void)
   g_assert_false (strata_event_merge_next (mb, &eb));
   /* many-threads: every sched_switch and syscall is understood. */
   g_assert_cmpuint (n, >, 200000);
+}
+
+/* The keys that give each port its shard: what libbabeltrace2 names a port, by its stream's
+ * instance id or by its file, parsed; nothing else. */
+static void
+test_port_keys (void)
+{
+  static const struct { const char *name; const char *key; } cases[] = {
+    { "69861fba-fe44-2b41-b75b-39acaf6930ec | 0 | 3", "0|3" },
+    { "69861fba-fe44-2b41-b75b-39acaf6930ec | 2 | 12", "2|12" },
+    { "79f654ad | 0 | /traces/host/channel0_1", "/channel0_1" },
+    /* A folder with a bar in its name: the file is after the last one. */
+    { "79f654ad | 0 | /tmp/a|b/channel0_5", "/channel0_5" },
+    { "no bars at all", NULL },
+    { "one | bar", NULL },
+    { "U | x | 3", NULL },
+  };
+  g_autofree char *instance = strata_decoder_instance_key (2, 12);
+  g_autofree char *file = strata_decoder_file_key ("channel0_1");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *key = strata_decoder_port_key (cases[i].name);
+
+      g_assert_cmpstr (key, ==, cases[i].key);
+    }
+  g_assert_cmpstr (instance, ==, "2|12");
+  g_assert_cmpstr (file, ==, "/channel0_1");
+
+  /* Every stream of every sample trace (its name is its port's) has a key: were
+   * libbabeltrace2 to name ports otherwise, the shards would no longer be planned. */
+  if (!test_have_samples ())
+    return;
+  {
+    g_autofree char *dir = test_sample ("");
+    g_autoptr(GDir) samples = g_dir_open (dir, 0, NULL);
+    const char *name;
+    guint streams = 0;
+
+    g_assert_nonnull (samples);
+    while ((name = g_dir_read_name (samples)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        const char *paths[] = { path, NULL };
+        g_autoptr(StrataSet) set = NULL;
+
+        if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+          continue;
+        set = strata_trace_load (paths, NULL, NULL, NULL);
+        for (guint t = 0; set != NULL && t < set->traces->len; t++)
+          {
+            StrataTrace *trace = g_ptr_array_index (set->traces, t);
+
+            for (guint k = 0; k < trace->streams->len; k++)
+              {
+                StrataStream *stream = g_ptr_array_index (trace->streams, k);
+                g_autofree char *key = strata_decoder_port_key (stream->name);
+
+                if (key == NULL)
+                  g_error ("%s: no key for its stream %s", name, stream->name);
+                streams++;
+              }
+          }
+      }
+    g_assert_cmpuint (streams, >, 20);
+  }
 }
 
 static void
@@ -497,6 +564,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/loader/inventory", test_inventory);
   g_test_add_func ("/loader/sharded-is-deterministic", test_sharded_is_deterministic);
+  g_test_add_func ("/loader/port-keys", test_port_keys);
   g_test_add_func ("/loader/decoded-fields", test_decoded_fields);
   g_test_add_func ("/loader/bad/missing-path", test_missing_path);
   g_test_add_func ("/loader/bad/folder-without-trace", test_folder_without_trace);

@@ -383,6 +383,45 @@ largest_packet_bits (const StrataTraceCheck *check)
   return bytes > G_MAXUINT64 / 8 ? G_MAXUINT64 : bytes * 8;
 }
 
+/* The bytes of each stream of a checked trace that libbabeltrace2 reads (a rotated stream's
+ * files add up; a file with no sound packet is left out), by the key
+ * strata_decoder_port_key() gives its port: empty when the trace has no TSDL (CTF 2). */
+static GHashTable *
+stream_bytes (const StrataTraceCheck *check)
+{
+  GHashTable *bytes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; check != NULL && check->tsdl != NULL && i < check->streams->len; i++)
+    {
+      const StrataStreamCheck *file = g_ptr_array_index (check->streams, i);
+      char *name = NULL;
+      gboolean sound = FALSE;
+      guint64 *sum;
+
+      /* Named after its instance id when its packets have one (see stream_has_file()). */
+      for (guint p = 0; file->packets != NULL && p < file->packets->len && !sound; p++)
+        {
+          const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
+
+          if ((sound = packet->sound) && packet->has_instance)
+            name = strata_decoder_instance_key (strata_tsdl_stream_class_id (check->tsdl, packet->stream_class),
+                                                packet->instance);
+        }
+      if (!sound)
+        continue;
+      if (name == NULL)
+        name = strata_decoder_file_key (file->file);
+      if ((sum = g_hash_table_lookup (bytes, name)) == NULL)
+        {
+          sum = g_new0 (guint64, 1);
+          g_hash_table_insert (bytes, g_strdup (name), sum);
+        }
+      *sum += file->sound_bytes;
+      g_free (name);
+    }
+  return bytes;
+}
+
 static int
 compare_keys_by_bytes (gconstpointer a,
                        gconstpointer b,
@@ -397,53 +436,20 @@ compare_keys_by_bytes (gconstpointer a,
   return strcmp (ka, kb);
 }
 
-/* Which shard reads each stream of a checked trace, by the key strata_decoder_port_key()
- * gives its port (the shard + 1): the streams largest first, each to the shard with the
- * fewest bytes yet. Every n-th port instead can give one shard twice the bytes of another,
- * and the whole set waits for it. */
+/* Which of @n_shards shards reads each stream of @bytes (see stream_bytes()), by its key (the
+ * shard + 1): the streams largest first, each to the shard with the fewest bytes yet. Every
+ * n-th port instead can give one shard twice the bytes of another, and the set waits for it.
+ * A port the plan does not name is read by every n-th shard still. */
 static GHashTable *
-plan_shards (const StrataTraceCheck *check,
-             guint                   n_shards)
+plan_shards (GHashTable *bytes,
+             guint       n_shards)
 {
-  g_autoptr(GHashTable) bytes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   GHashTable *plan = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree guint64 *load = g_new0 (guint64, n_shards);
-  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_sized_new (g_hash_table_size (bytes));
   GHashTableIter iter;
   gpointer key;
 
-  if (check == NULL || check->tsdl == NULL)
-    return plan;
-  /* A rotated stream's files are one port: their bytes add up. */
-  for (guint i = 0; i < check->streams->len; i++)
-    {
-      const StrataStreamCheck *file = g_ptr_array_index (check->streams, i);
-      char *name = NULL;
-      guint64 *sum;
-
-      /* Named after its instance id when its packets have one (see stream_has_file()). */
-      for (guint p = 0; file->packets != NULL && p < file->packets->len; p++)
-        {
-          const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
-
-          if (!packet->sound)
-            continue;
-          if (packet->has_instance)
-            name = strata_decoder_instance_key (strata_tsdl_stream_class_id (check->tsdl, packet->stream_class),
-                                                packet->instance);
-          break;
-        }
-      if (name == NULL)
-        name = strata_decoder_file_key (file->file);
-      if ((sum = g_hash_table_lookup (bytes, name)) == NULL)
-        {
-          sum = g_new0 (guint64, 1);
-          g_hash_table_insert (bytes, g_strdup (name), sum);
-        }
-      *sum += file->size;
-      g_free (name);
-    }
-  keys = g_ptr_array_sized_new (g_hash_table_size (bytes));
   g_hash_table_iter_init (&iter, bytes);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (keys, key);
@@ -462,18 +468,18 @@ plan_shards (const StrataTraceCheck *check,
   return plan;
 }
 
-/* The jobs of @trace, read from @folder in @n_shards shards (@check: its check, which plans
- * them when there are several; @bytes: its size). */
+/* The jobs of @trace, read from @folder in @n_shards shards (@streams: see stream_bytes(),
+ * which plans them when there are several; @bytes: its size). */
 static void
-add_jobs (GPtrArray              *jobs,
-          StrataTrace            *trace,
-          const char             *folder,
-          guint                   n_shards,
-          const StrataTraceCheck *check,
-          guint64                 bytes,
-          guint64                 packet_bits)
+add_jobs (GPtrArray   *jobs,
+          StrataTrace *trace,
+          const char  *folder,
+          guint        n_shards,
+          GHashTable  *streams,
+          guint64      bytes,
+          guint64      packet_bits)
 {
-  g_autoptr(GHashTable) plan = n_shards > 1 ? plan_shards (check, n_shards) : NULL;
+  g_autoptr(GHashTable) plan = n_shards > 1 && streams != NULL ? plan_shards (streams, n_shards) : NULL;
 
   for (guint s = 0; s < n_shards; s++)
     {
@@ -533,7 +539,8 @@ strata_trace_load (const char * const      *paths,
       StrataTrace *trace = strata_set_add_trace (set, f->path);
       TraceState *state = g_new0 (TraceState, 1);
       StrataStaging *staging = NULL;
-      guint n_shards = 1;
+      GHashTable *streams;
+      guint n_shards = 1, n_ports;
 
       state->trace = trace;
       state->excluded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -570,13 +577,19 @@ strata_trace_load (const char * const      *paths,
           g_ptr_array_add (stagings, staging);
         }
 
-      /* A trace that is not small is split over every thread, each shard with as many bytes
-       * as can be: whole, the last trace to finish would be decoded on one processor while
-       * the others wait (a seventh of the decode, with two guests each a third of their host). */
-      if (n_threads > 1 && f->bytes >= shard_bytes)
-        n_shards = MIN (n_threads, MAX (f->n_files, 1));
+      /* A trace that is a good part of the whole, or big, is split over the threads (a port
+       * a shard at most), each shard with as many bytes as can be: whole, the last big trace
+       * to finish is decoded on one processor while the others wait (a seventh of the decode
+       * of a host and two guests each a third of its size). Not a small one: each shard parses
+       * the metadata and indexes every file again. */
+      streams = stream_bytes (state->check);
+      n_ports = g_hash_table_size (streams) > 0 ? g_hash_table_size (streams) : MAX (f->n_files, 1);
+      if (n_threads > 1 && f->bytes >= shard_bytes &&
+          (f->bytes * 2 * n_threads >= total_bytes || f->bytes >= 4 * shard_bytes))
+        n_shards = MIN (n_threads, n_ports);
       add_jobs (jobs, trace, staging != NULL ? strata_staging_get_path (staging) : f->path,
-                n_shards, state->check, f->bytes, largest_packet_bits (state->check));
+                n_shards, streams, f->bytes, largest_packet_bits (state->check));
+      g_hash_table_unref (streams);
     }
 
   progress.total_bytes = total_bytes;
