@@ -267,6 +267,12 @@ print_info_json (StrataAnalysis *analysis)
       }
       strata_json_key (&json, "accuracy");
       strata_json_double (&json, m->sync.accuracy_ns);
+      /* With messages one way only, accuracy is null: the side the true clock may lie on. */
+      if (strata_sync_one_sided (&m->sync) != 0)
+        {
+          strata_json_key (&json, "bound");
+          strata_json_string (&json, strata_sync_one_sided (&m->sync) < 0 ? "earlier" : "later");
+        }
       /* The same line in a form that doubles evaluate to the nanosecond (alpha * 1.7e18 alone
        * loses ~256 ns): reference_ns = reference_origin_ns + d + round (drift * d + offset_ns),
        * d = own_ns - own_origin_ns, an integer that doubles hold exactly. */
