@@ -22,9 +22,9 @@
 
 #define BASE G_GINT64_CONSTANT (1000000000000)
 
-/* vCPU 0: blocked 0 (the state dump), hypervisor 1000, running 2000, hypervisor 10000, preempted by stress 11000,
- * hypervisor 31000, running 32000, hypervisor 40000, blocked 50000, waiting 60000,
- * hypervisor 65000 on. */
+/* vCPU 0: blocked 0 (the state dump), hypervisor 1000, running 2000, hypervisor 10000,
+ * preempted by stress 11000, hypervisor 31000, running 32000, hypervisor 40000, blocked 50000,
+ * waiting 60000, hypervisor 65000 on. */
 static const char *known_set =
   "trace host hostname=host cpus=2 offset_s=1000\n"
   "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu-system-x86 status=5\n"

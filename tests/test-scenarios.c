@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "strata-analysis.h"
@@ -1276,6 +1278,43 @@ test_loss_while_preempted (void)
   fixture_clear (&f);
 }
 
+/* vmsync messages from the guest only: its clock is bounded on one side. Its worker's
+ * switch-out at 10500 maps between two guest-mode windows as placed, but the clock may be
+ * anywhere earlier: nothing can be said to fall outside guest mode. */
+static const char *one_way_guest =
+  "trace host hostname=host cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 2600 0 vmsync_gh_host cnt=1 vm_uid=111\n"
+  "event 9000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 12000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 15600 0 vmsync_gh_host cnt=2 vm_uid=111\n"
+  "event 20000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 21000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "trace guest hostname=guest cpus=1 offset_s=1000\n"
+  "event 2500 0 vmsync_gh_guest cnt=1 vm_uid=111\n"
+  "event 3000 0 sched_switch prev_tid=0 prev_state=0 next_tid=50 next_comm=worker\n"
+  "event 10500 0 sched_switch prev_tid=50 prev_state=1 prev_comm=worker next_tid=0 next_comm=swapper/0\n"
+  "event 15500 0 vmsync_gh_guest cnt=2 vm_uid=111\n"
+  "event 19000 0 sched_switch prev_tid=0 prev_state=0 next_tid=50 next_comm=worker\n";
+
+static void
+test_one_way_guest (void)
+{
+  Fixture f = { 0 };
+  StrataMachine *guest;
+
+  fixture_load (&f, one_way_guest, NULL, 0);
+  guest = machine (&f, "guest");
+  g_assert_cmpint (guest->sync.quality, ==, STRATA_SYNC_INCOMPLETE);
+  g_assert_true (isinf (guest->sync.accuracy_ns));
+  g_assert_cmpint (strata_sync_one_sided (&guest->sync), ==, -1);
+  g_assert_cmpuint (guest->outside_guest_mode, ==, 0);
+  fixture_clear (&f);
+}
+
 /* reused_tids without lines that have @a or @b. */
 static char *
 reused_tids_without (const char *a,
@@ -1772,6 +1811,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/dumped-vcpus", test_dumped_vcpus);
   g_test_add_func ("/scenario/host-ends-first", test_host_ends_first);
   g_test_add_func ("/scenario/loss-while-preempted", test_loss_while_preempted);
+  g_test_add_func ("/scenario/one-way-guest", test_one_way_guest);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);
   g_test_add_func ("/scenario/load-error", test_load_error);

@@ -189,7 +189,8 @@ strata_guest_links_describe (StrataAnalysis *analysis,
         accuracy = g_strdup (_("its events may be later, by an unknown delay"));
       else
         accuracy = g_strdup (_("accuracy not bounded"));
-      /* Translators: a guest's clock correction: its method, quality and accuracy (±1.4 µs) */
+      /* Translators: a guest's clock correction: its method, quality and accuracy (“±1.4 µs”,
+       * or one of the phrases above when nothing bounds it) */
       g_string_append_printf (out, _("clock: %s, %s, %s"), method_title (m->sync_method),
                               quality_title (m->sync.quality), accuracy);
     }

@@ -973,8 +973,10 @@ loss_leave (Model          *model,
         thread_unknown (model, t, ts);
     }
   /* A vCPU waiting for this CPU (preempted here, or woken onto it) may have run in the loss,
-   * as at a cut: its wait ends where knowledge stops. Only vCPUs are looked for: a set may
-   * have hundreds of thousands of threads, and another thread's next event settles its row. */
+   * as at a cut: its wait ends where knowledge stops. Only vCPUs are looked for, whose waits
+   * are the analysis's subject: another thread waiting here keeps its wait-cpu over the loss
+   * (finding it would mean going through every thread, hundreds of thousands in a set of
+   * short-lived ones, at every loss). */
   for (guint i = 0; i < model->vcpu_threads->len; i++)
     {
       VcpuThread *kvm = g_ptr_array_index (model->vcpu_threads, i);
