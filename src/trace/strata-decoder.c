@@ -1355,7 +1355,7 @@ strata_decode_shard (const char           *folder,
                      const char           *display_path,
                      guint                 shard_index,
                      guint                 n_shards,
-                     GHashTable           *file_shards,
+                     GHashTable           *plan,
                      StrataStrtab         *strings,
                      StrataDecodeProgress *progress)
 {
@@ -1417,7 +1417,7 @@ strata_decode_shard (const char           *folder,
       PortState port = { 0 };
       guint idx = i;
 
-      if (port_shard (name, i, n_shards, file_shards) != shard_index)
+      if (port_shard (name, i, n_shards, plan) != shard_index)
         continue;
       port.port_index = i;
       port.stream = strata_stream_new (name);

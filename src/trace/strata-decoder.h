@@ -59,15 +59,15 @@ char *strata_decoder_file_key     (const char *file);
 
 /*
  * Decodes the ports of shard @shard of @n_shards of the CTF trace in @folder, in the calling
- * thread, with a graph of its own: those whose key (strata_decoder_port_key()) @file_shards
- * gives @shard + 1, and the ports @shard, @shard + @n_shards, ... of those it does not give
- * (@file_shards NULL: every port). @display_path names the trace in messages.
+ * thread, with a graph of its own: those whose key (strata_decoder_port_key()) @plan gives
+ * @shard + 1, and the ports @shard, @shard + @n_shards, ... of those it does not give (@plan
+ * NULL: every port). @display_path names the trace in messages.
  */
 StrataShardResult *strata_decode_shard (const char           *folder,
                                         const char           *display_path,
                                         guint                 shard,
                                         guint                 n_shards,
-                                        GHashTable           *file_shards,
+                                        GHashTable           *plan,
                                         StrataStrtab         *strings,
                                         StrataDecodeProgress *progress);
 

@@ -33,7 +33,7 @@ typedef struct
   guint              n_shards;
   guint64            bytes;
   guint64            packet_bits;  /* the trace's largest packet; 0: not known */
-  GHashTable        *file_shards;  /* with several shards: see plan_shards() */
+  GHashTable        *plan;         /* with several shards: see plan_shards() */
   StrataShardResult *result;
 } Job;
 
@@ -49,7 +49,7 @@ static void
 job_free (Job *job)
 {
   g_free (job->folder);
-  g_clear_pointer (&job->file_shards, g_hash_table_unref);
+  g_clear_pointer (&job->plan, g_hash_table_unref);
   strata_shard_result_free (job->result);
   g_free (job);
 }
@@ -80,7 +80,7 @@ worker (gpointer data)
         break;
       strata_bt_guard_set_packet_bits (job->packet_bits);
       job->result = strata_decode_shard (job->folder, job->trace->path, job->shard, job->n_shards,
-                                         job->file_shards, queue->strings, queue->progress);
+                                         job->plan, queue->strings, queue->progress);
     }
   return NULL;
 }
@@ -491,7 +491,7 @@ add_jobs (GPtrArray   *jobs,
       job->n_shards = n_shards;
       job->bytes = bytes;
       job->packet_bits = packet_bits;
-      job->file_shards = plan != NULL ? g_hash_table_ref (plan) : NULL;
+      job->plan = plan != NULL ? g_hash_table_ref (plan) : NULL;
       g_ptr_array_add (jobs, job);
     }
 }

@@ -36,7 +36,8 @@ typedef void (*StrataLoadProgress) (guint64  done,
 typedef struct
 {
   guint              n_threads;     /* 0: one per processor */
-  guint64            shard_bytes;   /* a trace this big is split over threads; 0: 4 MiB */
+  guint64            shard_bytes;   /* a trace this big is split over threads if it is a good
+                                     * part of the set, four times as big if not; 0: 4 MiB */
   StrataLoadProgress progress;
   gpointer           progress_data;
   guint              max_strings;   /* distinct names kept, "" included; 0: 16 M */
