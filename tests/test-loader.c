@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "strata-decoder.h"
+#include "strata-port-key.h"
 #include "strata-trace-loader.h"
 #include "test-util.h"
 
@@ -162,12 +162,12 @@ test_port_keys (void)
     { "one | bar", NULL },
     { "U | x | 3", NULL },
   };
-  g_autofree char *instance = strata_decoder_instance_key (2, 12);
-  g_autofree char *file = strata_decoder_file_key ("channel0_1");
+  g_autofree char *instance = strata_port_key_of_instance (2, 12);
+  g_autofree char *file = strata_port_key_of_file ("channel0_1");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *key = strata_decoder_port_key (cases[i].name);
+      g_autofree char *key = strata_port_key (cases[i].name);
 
       g_assert_cmpstr (key, ==, cases[i].key);
     }
@@ -201,7 +201,7 @@ test_port_keys (void)
             for (guint k = 0; k < trace->streams->len; k++)
               {
                 StrataStream *stream = g_ptr_array_index (trace->streams, k);
-                g_autofree char *key = strata_decoder_port_key (stream->name);
+                g_autofree char *key = strata_port_key (stream->name);
 
                 if (key == NULL)
                   g_error ("%s: no key for its stream %s", name, stream->name);

@@ -21,6 +21,7 @@
 
 #include "strata-ctf-check.h"
 #include "strata-decoder.h"
+#include "strata-port-key.h"
 #include "strata-time.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -1301,40 +1302,6 @@ rename_streams (StrataShardResult *result,
     }
 }
 
-char *
-strata_decoder_instance_key (guint64 stream_class_id,
-                             guint64 instance)
-{
-  return g_strdup_printf ("%" G_GUINT64_FORMAT "|%" G_GUINT64_FORMAT, stream_class_id, instance);
-}
-
-char *
-strata_decoder_file_key (const char *file)
-{
-  return g_strdup_printf ("/%s", file);
-}
-
-char *
-strata_decoder_port_key (const char *name)
-{
-  g_auto(GStrv) parts = name != NULL ? g_strsplit (name, "|", -1) : NULL;
-  guint n = parts != NULL ? g_strv_length (parts) : 0;
-  const char *last = n >= 3 ? g_strstrip (parts[n - 1]) : NULL;
-  guint64 instance, class_id;
-  g_autofree char *base = NULL;
-
-  if (last == NULL)
-    return NULL;
-  if (g_ascii_string_to_unsigned (last, 10, 0, G_MAXUINT64, &instance, NULL))
-    {
-      if (!g_ascii_string_to_unsigned (g_strstrip (parts[n - 2]), 10, 0, G_MAXUINT64, &class_id, NULL))
-        return NULL;
-      return strata_decoder_instance_key (class_id, instance);
-    }
-  base = g_path_get_basename (last);
-  return strata_decoder_file_key (base);
-}
-
 /* The shard that reads port @i, named @name. */
 static guint
 port_shard (const char *name,
@@ -1342,7 +1309,7 @@ port_shard (const char *name,
             guint       n_shards,
             GHashTable *plan)
 {
-  g_autofree char *key = plan != NULL ? strata_decoder_port_key (name) : NULL;
+  g_autofree char *key = plan != NULL ? strata_port_key (name) : NULL;
   guint shard = key != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (plan, key)) : 0;
 
   if (shard != 0)

@@ -46,20 +46,8 @@ typedef struct
 gboolean strata_decoder_init (GError **error);
 
 /*
- * What names a port of libbabeltrace2's CTF source among those of its trace, from its name:
- * "UUID | CLASS | INSTANCE" (stream class id and stream instance id) or "UUID | CLASS | PATH"
- * when the stream's packets have no instance id (PATH: its first file). port_key() gives
- * the key of a port's name, NULL when it is neither; instance_key() and file_key() the key
- * of the port a stream of that instance, or of that file name, gets.
- */
-char *strata_decoder_port_key     (const char *name);
-char *strata_decoder_instance_key (guint64     stream_class_id,
-                                   guint64     instance);
-char *strata_decoder_file_key     (const char *file);
-
-/*
  * Decodes the ports of shard @shard of @n_shards of the CTF trace in @folder, in the calling
- * thread, with a graph of its own: those whose key (strata_decoder_port_key()) @plan gives
+ * thread, with a graph of its own: those whose key (strata_port_key()) @plan gives
  * @shard + 1, and the ports @shard, @shard + @n_shards, ... of those it does not give (@plan
  * NULL: every port). @display_path names the trace in messages.
  */

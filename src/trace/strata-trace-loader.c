@@ -19,6 +19,7 @@
 #include "strata-ctf-check.h"
 #include "strata-decoder.h"
 #include "strata-discover.h"
+#include "strata-port-key.h"
 #include "strata-staging.h"
 #include "strata-time.h"
 #include "strata-trace-loader.h"
@@ -169,39 +170,17 @@ collect_trace (StrataTrace *trace,
     }
 }
 
-/* Whether @file is (one of) @stream's file(s). libbabeltrace2 names a stream's port after its
- * trace, its stream class id and its stream instance id, or, when its packets have no
- * instance id, the path of its file: "UUID | 0 | 3", "UUID | 0 | /…/channel0_3". */
+/* Whether @file is (one of) @stream's file(s): the key of the stream's port is the file's
+ * (a rotated stream's files share it). */
 static gboolean
 stream_has_file (const StrataStream      *stream,
                  const StrataStreamCheck *file,
                  const StrataTsdl        *tsdl)
 {
-  g_auto(GStrv) parts = g_strsplit (stream->name, "|", -1);
-  guint n = g_strv_length (parts);
-  const char *last = n > 0 ? g_strstrip (parts[n - 1]) : "";
-  guint64 instance, class_id;
+  g_autofree char *port = strata_port_key (stream->name);
+  g_autofree char *key = port != NULL ? strata_port_key_of_file_check (file, tsdl) : NULL;
 
-  if (n < 3)
-    return FALSE;
-  if (!g_ascii_string_to_unsigned (last, 10, 0, G_MAXUINT64, &instance, NULL))
-    {
-      g_autofree char *base = g_path_get_basename (last);
-
-      return strcmp (base, file->file) == 0;
-    }
-  if (!g_ascii_string_to_unsigned (g_strstrip (parts[n - 2]), 10, 0, G_MAXUINT64, &class_id, NULL))
-    return FALSE;
-  /* A rotated stream's files share its instance id: any of them is the stream's. */
-  for (guint p = 0; file->packets != NULL && p < file->packets->len; p++)
-    {
-      const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
-
-      if (packet->sound)
-        return packet->has_instance && packet->instance == instance &&
-               strata_tsdl_find_stream_class (tsdl, class_id) == (gint) packet->stream_class;
-    }
-  return FALSE;
+  return port != NULL && strcmp (port, key) == 0;
 }
 
 /* Streams whose file was cut short, damaged or truncated with no packet found after: the
@@ -384,8 +363,8 @@ largest_packet_bits (const StrataTraceCheck *check)
 }
 
 /* The bytes of each stream of a checked trace that libbabeltrace2 reads (a rotated stream's
- * files add up; a file with no sound packet is left out), by the key
- * strata_decoder_port_key() gives its port: empty when the trace has no TSDL (CTF 2). */
+ * files add up; a file with no sound packet is left out), by the key of its port: empty when
+ * the trace has no TSDL (CTF 2). */
 static GHashTable *
 stream_bytes (const StrataTraceCheck *check)
 {
@@ -394,30 +373,20 @@ stream_bytes (const StrataTraceCheck *check)
   for (guint i = 0; check != NULL && check->tsdl != NULL && i < check->streams->len; i++)
     {
       const StrataStreamCheck *file = g_ptr_array_index (check->streams, i);
-      char *name = NULL;
-      gboolean sound = FALSE;
+      char *key;
       guint64 *sum;
 
-      /* Named after its instance id when its packets have one (see stream_has_file()). */
-      for (guint p = 0; file->packets != NULL && p < file->packets->len && !sound; p++)
-        {
-          const StrataCtfPacket *packet = &g_array_index (file->packets, StrataCtfPacket, p);
-
-          if ((sound = packet->sound) && packet->has_instance)
-            name = strata_decoder_instance_key (strata_tsdl_stream_class_id (check->tsdl, packet->stream_class),
-                                                packet->instance);
-        }
-      if (!sound)
+      if (file->sound_bytes == 0)
         continue;
-      if (name == NULL)
-        name = strata_decoder_file_key (file->file);
-      if ((sum = g_hash_table_lookup (bytes, name)) == NULL)
+      key = strata_port_key_of_file_check (file, check->tsdl);
+      if ((sum = g_hash_table_lookup (bytes, key)) == NULL)
         {
           sum = g_new0 (guint64, 1);
-          g_hash_table_insert (bytes, g_strdup (name), sum);
+          g_hash_table_insert (bytes, key, sum);
         }
+      else
+        g_free (key);
       *sum += file->sound_bytes;
-      g_free (name);
     }
   return bytes;
 }
