@@ -622,102 +622,6 @@ vcpu_outlived (Model  *model,
     vcpu_detach (model, t, ts);
 }
 
-/* The row of IRQ line @number, or of soft IRQ vector @number on @cpu. */
-static IrqRow *
-irq_row (Model    *model,
-         gint64    number,
-         gboolean  soft,
-         guint     cpu)
-{
-  IrqRow **cached = NULL;
-  GHashTable *table = soft ? model->softirqs : model->irqs;
-  gint64 key = soft ? strata_softirq_row_number (number, cpu) : number;
-  IrqRow *r;
-
-  if (soft && number >= 0 && number < SOFTIRQ_CACHE_SIZE)
-    cached = &g_array_index (model->cpus, Cpu, cpu).softirq_rows[number];
-  else if (!soft && number >= 0 && number < IRQ_CACHE_SIZE)
-    cached = &model->irq_cache[number];
-  if (cached != NULL && *cached != NULL)
-    return *cached;
-  r = soft ? g_hash_table_lookup (table, &key) : g_hash_table_lookup (table, GINT_TO_POINTER (number));
-  if (r == NULL)
-    {
-      g_autofree char *name = NULL;
-      g_autofree char *alias = NULL;
-
-      if (soft)
-        {
-          number = strata_softirq_row_vector (key);
-          name = g_strdup_printf ("%ssoftirq/%" G_GINT64_FORMAT "/cpu/%u", model->prefix, number, cpu);
-          alias = g_strdup_printf ("softirq/%" G_GINT64_FORMAT "/cpu/%u", number, cpu);
-        }
-      else
-        {
-          name = g_strdup_printf ("%sirq/%" G_GINT64_FORMAT, model->prefix, number);
-          alias = g_strdup_printf ("irq/%" G_GINT64_FORMAT, number);
-        }
-      r = g_new0 (IrqRow, 1);
-      r->number = key;
-      r->last_id = G_MAXUINT32;
-      r->row = strata_store_builder_add_row (model->b, name, soft ? STRATA_ROW_SOFTIRQ : STRATA_ROW_IRQ,
-                                             model->index, key);
-      if (model->primary)
-        strata_store_builder_add_alias (model->b, alias, r->row);
-      g_hash_table_insert (table, soft ? (gpointer) &r->number : GINT_TO_POINTER (number), r);
-    }
-  if (cached != NULL)
-    *cached = r;
-  return r;
-}
-
-static void
-irq_set (Model  *model,
-         IrqRow *r,
-         gboolean soft,
-         gboolean enter,
-         gint64   ts,
-         gint32   tid,
-         guint32  name)
-{
-  StrataStateDesc d = { 0 };
-
-  if (enter)
-    r->active++;
-  else if (r->active > 0)
-    r->active--;
-  else
-    return;
-  d.machine = model->index;
-  d.vcpu = -1;
-  d.host_tid = -1;
-  d.irq = -1;
-  if (r->active == 0)
-    {
-      /* Every handler row of the machine is idle with the same description: an exit, half
-       * of a row's changes, needs no hashing. */
-      if (model->irq_idle_id == 0)
-        {
-          d.state = STRATA_STATE_IDLE;
-          d.tid = -1;
-          model->irq_idle_id = strata_store_builder_intern (model->b, &d) + 1;
-        }
-      strata_store_builder_set_id_fast (model->b, r->row, ts, model->irq_idle_id - 1);
-      return;
-    }
-  d.state = soft ? STRATA_STATE_SOFTIRQ : STRATA_STATE_IRQ;
-  d.tid = tid;
-  d.comm = name;
-  if (r->last_id == G_MAXUINT32 || r->last_state != d.state || r->last_tid != d.tid || r->last_name != d.comm)
-    {
-      r->last_state = d.state;
-      r->last_tid = d.tid;
-      r->last_name = d.comm;
-      r->last_id = strata_store_builder_intern (model->b, &d);
-    }
-  strata_store_builder_set_id_fast (model->b, r->row, ts, r->last_id);
-}
-
 /* A namespace's inode number as the kernel has it, 32-bit; 0 (unknown) for what is not. */
 static guint32
 ns_inum (gint64 value)
@@ -855,7 +759,7 @@ start_cpu (Model  *model,
 
       (*(soft ? &c->softirq_depth : &c->irq_depth))++;
       *(soft ? &c->softirq : &c->irq) = (gint32) CLAMP (c->start_irq[i], -1, G_MAXINT32);
-      irq_set (model, irq_row (model, c->start_irq[i], soft, cpu), soft, TRUE, ts, c->tid, 0);
+      _strata_analysis_irq_set (model, _strata_analysis_irq_row (model, c->start_irq[i], soft, cpu), soft, TRUE, ts, c->tid, 0);
     }
   if (c->tid > 0)
     {
@@ -925,7 +829,7 @@ cut_cpu (Model *model,
         thread_unknown (model, t, ts);
     }
   for (guint d = 0; d < c->irq_depth && c->irq >= 0; d++)
-    irq_set (model, irq_row (model, c->irq, FALSE, cpu), FALSE, FALSE, ts, -1, 0);
+    _strata_analysis_irq_set (model, _strata_analysis_irq_row (model, c->irq, FALSE, cpu), FALSE, FALSE, ts, -1, 0);
   g_hash_table_iter_init (&iter, model->softirqs);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -990,9 +894,9 @@ loss_leave (Model          *model,
     }
   /* The switch that named the thread proves the handlers open at the loss returned. */
   for (guint d = 0; d < c->irq_depth && c->irq >= 0; d++)
-    irq_set (model, irq_row (model, c->irq, FALSE, h->cpu), FALSE, FALSE, ts, -1, 0);
+    _strata_analysis_irq_set (model, _strata_analysis_irq_row (model, c->irq, FALSE, h->cpu), FALSE, FALSE, ts, -1, 0);
   for (guint d = 0; d < c->softirq_depth && c->softirq >= 0; d++)
-    irq_set (model, irq_row (model, c->softirq, TRUE, h->cpu), TRUE, FALSE, ts, -1, 0);
+    _strata_analysis_irq_set (model, _strata_analysis_irq_row (model, c->softirq, TRUE, h->cpu), TRUE, FALSE, ts, -1, 0);
   c->irq_depth = c->softirq_depth = 0;
   c->in_guest = FALSE;
   c->tid = -1;
@@ -1366,7 +1270,7 @@ _strata_analysis_run_model (Model *model)
             gboolean soft = e->kind == STRATA_EV_SOFTIRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_EXIT;
             gboolean enter = e->kind == STRATA_EV_IRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_ENTRY;
             guint16 *depth = soft ? &c->softirq_depth : &c->irq_depth;
-            IrqRow *r = irq_row (model, e->f[0], soft, e->cpu);
+            IrqRow *r = _strata_analysis_irq_row (model, e->f[0], soft, e->cpu);
 
             if (enter)
               {
@@ -1381,7 +1285,7 @@ _strata_analysis_run_model (Model *model)
               }
             else if (*depth > 0)
               (*depth)--;
-            irq_set (model, r, soft, enter, ts, c->tid,
+            _strata_analysis_irq_set (model, r, soft, enter, ts, c->tid,
                      e->kind == STRATA_EV_IRQ_ENTRY ? (guint32) e->f[STRATA_F_IRQ_NAME] : 0);
             if (c->tid > 0 && !c->in_guest)
               {

@@ -457,6 +457,21 @@ void           _strata_analysis_vcpu_attach      (Model                       *m
                                                   VcpuLife                    *life,
                                                   gint64                       born);
 
+/* strata-analysis-irqs.c: the row of IRQ line @number, or of soft IRQ vector @number on @cpu
+ * (made the first time); a handler of @r entered (@enter) or left at @ts, on a CPU running
+ * @tid, named @name (an IRQ line's entry). */
+IrqRow        *_strata_analysis_irq_row          (Model                       *model,
+                                                  gint64                       number,
+                                                  gboolean                     soft,
+                                                  guint                        cpu);
+void           _strata_analysis_irq_set          (Model                       *model,
+                                                  IrqRow                      *r,
+                                                  gboolean                     soft,
+                                                  gboolean                     enter,
+                                                  gint64                       ts,
+                                                  gint32                       tid,
+                                                  guint32                      name);
+
 /* strata-analysis-order.c: the CPUs whose first event proves something, in the order of
  * those events; the CPUs with a stream cut short, in the order of their cuts (each CPU's
  * cut_ts set); the indexes of @handovers in the order their losses end. */
