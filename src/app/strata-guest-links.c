@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "strata-guest-links.h"
+#include "strata-describe.h"
 #include "strata-problems.h"
 #include "strata-time.h"
 
@@ -174,23 +175,10 @@ strata_guest_links_describe (StrataAnalysis *analysis,
     g_string_append (out, _("clock not corrected"));
   else
     {
-      g_autofree char *accuracy = NULL;
+      g_autofree char *accuracy = strata_describe_sync_accuracy (&m->sync);
 
-      if (isfinite (m->sync.accuracy_ns))
-        {
-          g_autofree char *d = strata_time_format_duration ((gint64) (m->sync.accuracy_ns + 0.5));
-
-          accuracy = g_strdup_printf ("±%s", d);
-        }
-      else if (strata_sync_one_sided (&m->sync) < 0)
-        /* Translators: a clock correction from messages one way only: how far off it may be */
-        accuracy = g_strdup (_("its events may be earlier, by an unknown delay"));
-      else if (strata_sync_one_sided (&m->sync) > 0)
-        accuracy = g_strdup (_("its events may be later, by an unknown delay"));
-      else
-        accuracy = g_strdup (_("accuracy not bounded"));
       /* Translators: a guest's clock correction: its method, quality and accuracy (“±1.4 µs”,
-       * or one of the phrases above when nothing bounds it) */
+       * or a phrase when nothing bounds it) */
       g_string_append_printf (out, _("clock: %s, %s, %s"), method_title (m->sync_method),
                               quality_title (m->sync.quality), accuracy);
     }

@@ -21,6 +21,7 @@
 
 #include "strata-analysis.h"
 #include "strata-cli-private.h"
+#include "strata-describe.h"
 #include "strata-exit-reason.h"
 #include "strata-follow.h"
 #include "strata-json.h"
@@ -368,22 +369,9 @@ print_info_text (StrataAnalysis *analysis)
       g_print ("\n");
       if (m->sync_method != STRATA_SYNC_METHOD_NONE)
         {
-          g_autofree char *acc = NULL;
+          g_autofree char *acc = strata_describe_sync_accuracy (&m->sync);
           const char *reference = strata_analysis_get_machine_name (analysis, m->sync_reference);
 
-          if (isfinite (m->sync.accuracy_ns))
-            {
-              g_autofree char *d = strata_time_format_duration ((gint64) m->sync.accuracy_ns);
-
-              acc = g_strdup_printf ("±%s", d);
-            }
-          else if (strata_sync_one_sided (&m->sync) < 0)
-            /* Translators: the accuracy of a clock correction from messages sent one way only */
-            acc = g_strdup (_("not bounded: its events may be earlier than shown, by the delay of its fastest message"));
-          else if (strata_sync_one_sided (&m->sync) > 0)
-            acc = g_strdup (_("not bounded: its events may be later than shown, by the delay of its fastest message"));
-          else
-            acc = g_strdup (_("not bounded"));
           g_print (_("    clock: %s sync to %s, %u matches, %s, alpha %.9f, beta %.0Lf ns, accuracy %s\n"),
                    strata_sync_method_to_string (m->sync_method), reference ? esc (reference) : "—",
                    m->sync.matches, strata_sync_quality_to_string (m->sync.quality), m->sync.alpha,

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <math.h>
 
 #include "strata-describe.h"
 #include "strata-exit-reason.h"
@@ -744,4 +745,22 @@ strata_describe_losses_in (StrataAnalysis *analysis,
                               lines->len - MAX_LOSS_LINES);
     }
   return g_string_free (text, FALSE);
+}
+
+char *
+strata_describe_sync_accuracy (const StrataSyncResult *sync)
+{
+  g_autofree char *d = NULL;
+
+  g_return_val_if_fail (sync != NULL, NULL);
+
+  if (strata_sync_one_sided (sync) < 0)
+    /* Translators: the accuracy of a clock correction from messages sent one way only */
+    return g_strdup (_("not bounded: its events may be earlier than shown, by the delay of its fastest message"));
+  if (strata_sync_one_sided (sync) > 0)
+    return g_strdup (_("not bounded: its events may be later than shown, by the delay of its fastest message"));
+  if (!isfinite (sync->accuracy_ns))
+    return g_strdup (_("not bounded"));
+  d = strata_time_format_duration ((gint64) (sync->accuracy_ns + 0.5));
+  return g_strdup_printf ("±%s", d);
 }

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  * (screen and exported images alike) come from here, so they say the same things.
  */
 
+/* How accurate a clock correction is: "±1.372 µs", or, when nothing bounds it (messages one
+ * way only), which way the clock may be off. */
+char                   *strata_describe_sync_accuracy   (const StrataSyncResult *sync);
+
 /* "CPU 1 of host", "vCPU 0 of server1", "IRQ 16 of host". */
 char                   *strata_describe_row             (StrataAnalysis         *analysis,
                                                          guint                   row);
