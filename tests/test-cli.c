@@ -201,6 +201,43 @@ test_intervals_and_preemptions (void)
   g_assert_cmpuint (by_stress, >, 2);
 }
 
+/* A followed guest thread's intervals name the vCPU it was on wherever they name its guest
+ * CPU (guest CPU n is vCPU n), and no vCPU where it was on none. */
+static void
+test_intervals_followed_vcpu (void)
+{
+  const char *args[] = { "intervals", "--json", "--row", "server1/thread/812", "--from", "+3ms", "--to", "+200ms", demo, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list;
+  guint on_cpu = 0, off_cpu = 0;
+
+  if (!have_demo ())
+    return;
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  root = parse (out);
+  list = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *iv = json_array_get_object_element (list, i);
+
+      if (json_object_get_null_member (iv, "guest_cpu"))
+        {
+          g_assert_true (json_object_get_null_member (iv, "vcpu"));
+          off_cpu++;
+        }
+      else
+        {
+          g_assert_false (json_object_get_null_member (iv, "vcpu"));
+          g_assert_cmpint (json_object_get_int_member (iv, "vcpu"), ==, json_object_get_int_member (iv, "guest_cpu"));
+          on_cpu++;
+        }
+    }
+  g_assert_cmpuint (on_cpu, >, 0);
+  g_assert_cmpuint (off_cpu, >, 0);
+}
+
 /* A pCPU's intervals name the syscall, IRQ or soft IRQ they are in, and only those. */
 static void
 test_intervals_detail (void)
@@ -928,6 +965,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/info-json-kvm", test_info_json_kvm);
   g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
   g_test_add_func ("/cli/intervals-detail", test_intervals_detail);
+  g_test_add_func ("/cli/intervals-followed-vcpu", test_intervals_followed_vcpu);
   g_test_add_func ("/cli/exits", test_exits);
   g_test_add_func ("/cli/stats", test_stats);
   g_test_add_func ("/cli/machine-host", test_machine_host);

@@ -481,8 +481,9 @@ strata_cli_print_followed (StrataAnalysis *analysis,
           strata_json_string (&writer, strata_state_to_string (iv->state));
           strata_json_key (&writer, "machine");
           strata_json_string (&writer, machine);
+          /* A thread row's descriptions name no vCPU; on guest CPU n, it was on vCPU n. */
           strata_json_key (&writer, "vcpu");
-          json_nullable_int (&writer, d->vcpu);
+          json_nullable_int (&writer, d->vcpu >= 0 ? d->vcpu : iv->guest_cpu);
           strata_json_key (&writer, "tid");
           json_nullable_int (&writer, tid);
           strata_json_key (&writer, "comm");
