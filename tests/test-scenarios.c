@@ -1278,6 +1278,62 @@ test_loss_while_preempted (void)
   fixture_clear (&f);
 }
 
+/* Plain threads waiting for a CPU whose lost events hid a switch: 700, preempted there, and
+ * 600, woken onto it, may have run in the loss; their waits end where it begins. 650, woken
+ * onto the other CPU, and 660, preempted there, still wait through it. */
+static const char *loss_while_waiting =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=700 next_comm=hog\n"
+  "event 1500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=660 next_comm=other\n"
+  "event 2000 1 sched_wakeup tid=600 comm=sleeper target_cpu=1\n"
+  "event 2500 0 sched_wakeup tid=650 comm=elsewhere target_cpu=0\n"
+  "event 3000 1 sched_switch prev_tid=700 prev_state=0 prev_comm=hog next_tid=710 next_comm=next\n"
+  "event 3500 0 sched_switch prev_tid=660 prev_state=0 prev_comm=other next_tid=670 next_comm=runner\n"
+  "event 7000 1 syscall_entry_read fd=3 buf=0 count=1\n"
+  "discard 1 50 10000\n"
+  "event 20000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=800 next_comm=later\n"
+  "event 26000 0 sched_switch prev_tid=670 prev_state=1 prev_comm=runner next_tid=700 next_comm=hog\n"
+  "event 27000 0 sched_switch prev_tid=700 prev_state=1 prev_comm=hog next_tid=650 next_comm=elsewhere\n"
+  "event 28000 0 sched_switch prev_tid=650 prev_state=1 prev_comm=elsewhere next_tid=660 next_comm=other\n"
+  "event 29000 0 sched_switch prev_tid=660 prev_state=1 prev_comm=other next_tid=600 next_comm=sleeper\n"
+  "event 31000 0 irq_handler_entry irq=16 name=eth0\n"
+  "event 31100 0 irq_handler_exit irq=16 ret=1\n";
+
+static void
+test_loss_while_waiting (void)
+{
+  Fixture f = { 0 };
+  const Expect hog[] = {
+    { 3000, 7000, "wait-cpu", "host", -1, -2, NULL },
+    { 7000, 26000, "unknown", "host", -1, -2, NULL },
+    { 26000, 27000, "running", "host", -1, -2, NULL },
+    { 27000, 0, "blocked", "host", -1, -2, NULL },
+  };
+  const Expect sleeper[] = {
+    { 2000, 7000, "wait-cpu", "host", -1, -2, NULL },
+    { 7000, 29000, "unknown", "host", -1, -2, NULL },
+    { 29000, 31000, "running", "host", -1, -2, NULL },
+    { 31000, 0, "interrupted", "host", -1, -2, NULL },
+  };
+  const Expect elsewhere[] = {
+    { 2500, 27000, "wait-cpu", "host", -1, -2, NULL },
+    { 27000, 28000, "running", "host", -1, -2, NULL },
+    { 28000, 0, "blocked", "host", -1, -2, NULL },
+  };
+  const Expect other[] = {
+    { 3500, 28000, "wait-cpu", "host", -1, -2, NULL },
+    { 28000, 29000, "running", "host", -1, -2, NULL },
+    { 29000, 0, "blocked", "host", -1, -2, NULL },
+  };
+
+  fixture_load (&f, loss_while_waiting, NULL, 0);
+  check_row_from (&f, "host/thread/700", 3000, hog, G_N_ELEMENTS (hog));
+  check_row_from (&f, "host/thread/600", 2000, sleeper, G_N_ELEMENTS (sleeper));
+  check_row_from (&f, "host/thread/650", 2500, elsewhere, G_N_ELEMENTS (elsewhere));
+  check_row_from (&f, "host/thread/660", 3500, other, G_N_ELEMENTS (other));
+  fixture_clear (&f);
+}
+
 /* vmsync messages from the guest only: its clock is bounded on one side. Its worker's
  * switch-out at 10500 maps between two guest-mode windows as placed, but the clock may be
  * anywhere earlier: nothing can be said to fall outside guest mode. */
@@ -1811,6 +1867,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/dumped-vcpus", test_dumped_vcpus);
   g_test_add_func ("/scenario/host-ends-first", test_host_ends_first);
   g_test_add_func ("/scenario/loss-while-preempted", test_loss_while_preempted);
+  g_test_add_func ("/scenario/loss-while-waiting", test_loss_while_waiting);
   g_test_add_func ("/scenario/one-way-guest", test_one_way_guest);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);

@@ -60,6 +60,7 @@ get_thread_slow (Model    *model,
       t->row = -1;
       t->state = STRATA_STATE_UNKNOWN;
       t->first_ts = G_MAXINT64;
+      t->wait_cpu = -1;
       /* A vCPU's thread from the start; one a fork makes is one from there. */
       if ((life = _strata_analysis_vcpu_life (model, tid, VCPU_LIFE_FROM_START, 0)) != NULL)
         _strata_analysis_vcpu_attach (model, t, life, G_MININT64);
@@ -369,7 +370,7 @@ settle_sleep (Model  *model,
       t->kvm->preempted = TRUE;
       t->kvm->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
       t->kvm->preempt_start = t->sleep_start;
-      t->kvm->preempt_cpu = t->sleep_cpu;
+      t->kvm->preempt_cpu = t->wait_cpu;
     }
 }
 
@@ -775,6 +776,21 @@ start_cpu (Model  *model,
   cpu_update (model, cpu, ts);
 }
 
+/* @t goes into wait-cpu, for CPU @cpu (or sleeps, switched out of it). Listed for the next
+ * handover (a trace that lost events), which ends the waits for its CPU. */
+static inline void
+note_wait (Model  *model,
+           Thread *t,
+           gint32  cpu)
+{
+  t->wait_cpu = cpu;
+  if (G_UNLIKELY (model->waiting != NULL) && !t->waiting_listed)
+    {
+      t->waiting_listed = TRUE;
+      g_ptr_array_add (model->waiting, t);
+    }
+}
+
 /* @t's state and its vCPU's, if it is one, are unknown from @ts: what would have ended them
  * happens on a CPU nothing more is known of (or in events lost). An open exit goes
  * unrecorded; an open preemption is recorded open, until @ts. */
@@ -825,7 +841,7 @@ cut_cpu (Model *model,
 
       if (t->cpu == (gint) cpu ||
           (t->cpu < 0 && t->state == STRATA_STATE_WAIT_CPU &&
-           (t->sleep_cpu == (gint32) cpu || (t->vm >= 0 && t->kvm->preempted && t->kvm->preempt_cpu == (gint32) cpu))))
+           (t->wait_cpu == (gint32) cpu || (t->vm >= 0 && t->kvm->preempted && t->kvm->preempt_cpu == (gint32) cpu))))
         thread_unknown (model, t, ts);
     }
   for (guint d = 0; d < c->irq_depth && c->irq >= 0; d++)
@@ -877,10 +893,7 @@ loss_leave (Model          *model,
         thread_unknown (model, t, ts);
     }
   /* A vCPU waiting for this CPU (preempted here, or woken onto it) may have run in the loss,
-   * as at a cut: its wait ends where knowledge stops. Only vCPUs are looked for, whose waits
-   * are the analysis's subject: another thread waiting here keeps its wait-cpu over the loss
-   * (finding it would mean going through every thread, hundreds of thousands in a set of
-   * short-lived ones, at every loss). */
+   * as at a cut: its wait ends where knowledge stops. */
   for (guint i = 0; i < model->vcpu_threads->len; i++)
     {
       VcpuThread *kvm = g_ptr_array_index (model->vcpu_threads, i);
@@ -891,6 +904,23 @@ loss_leave (Model          *model,
       t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (kvm->tid));
       if (t != NULL && t->kvm == kvm && t->cpu < 0)
         thread_unknown (model, t, ts);
+    }
+  /* So may any other thread waiting for it. Threads are listed as they go into wait-cpu,
+   * and stay listed only while they wait for another CPU: not every thread is looked at. */
+  for (guint i = 0; model->waiting != NULL && i < model->waiting->len;)
+    {
+      Thread *t = g_ptr_array_index (model->waiting, i);
+      gboolean waits = t->cpu < 0 && t->state == STRATA_STATE_WAIT_CPU;
+
+      if (waits && t->wait_cpu != (gint32) h->cpu)
+        {
+          i++;
+          continue;
+        }
+      if (waits)
+        thread_unknown (model, t, ts);
+      t->waiting_listed = FALSE;
+      g_ptr_array_remove_index_fast (model->waiting, i);
     }
   /* The switch that named the thread proves the handlers open at the loss returned. */
   for (guint d = 0; d < c->irq_depth && c->irq >= 0; d++)
@@ -993,6 +1023,8 @@ _strata_analysis_run_model (Model *model)
         }
     }
   model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
+  if (handovers->len > 0)
+    model->waiting = g_ptr_array_new ();
   /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
    * the set's gets it at the end, where an id past 65,535 would widen them all at once, at
    * the model's memory peak. */
@@ -1085,7 +1117,7 @@ _strata_analysis_run_model (Model *model)
                 thread_set_state (model, t, runnable ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
                 t->slept = !runnable;
                 t->sleep_start = ts;
-                t->sleep_cpu = e->cpu;
+                note_wait (model, t, e->cpu);
                 /* Its last switch: a dead task's state (EXIT_DEAD 16, EXIT_ZOMBIE 32, and before
                  * Linux 4.14 TASK_DEAD 64; not 128, TASK_WAKEKILL then, a killable sleep). */
                 if (t->kvm != NULL && t->kvm->exited <= ts && (e->f[STRATA_F_SWITCH_PREV_STATE] & 0x70) != 0 &&
@@ -1145,6 +1177,7 @@ _strata_analysis_run_model (Model *model)
                 break;
               }
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
+            note_wait (model, t, (gint32) CLAMP (e->f[STRATA_F_WAKEUP_TARGET_CPU], -1, G_MAXINT32));
             if (t->vm >= 0 && !t->kvm->preempted)
               {
                 /* Woken and waiting for a pCPU: wake-up latency, not a preemption. */
@@ -1412,6 +1445,7 @@ _strata_analysis_run_model (Model *model)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Thread *) value)->vm >= 0)
       record_preemption_end (model, value, end, -1);
+  g_clear_pointer (&model->waiting, g_ptr_array_unref);
   _strata_analysis_end_rows (model, end + 1);
   _strata_analysis_name_thread_rows (model);
 }

@@ -131,7 +131,8 @@ typedef struct
   guint8  syscall_seen;     /* a syscall event of it was met: before, it may have been in one */
   guint8  in_guest;
   guint8  state;            /* thread row state */
-  gint32  sleep_cpu;
+  gint32  wait_cpu;         /* the CPU it was switched out of, or that a wakeup put it on: in
+                             * wait-cpu, the one it waits for; -1 unknown */
   gint64  first_ts;         /* when it first ran, or G_MAXINT64 */
   guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   gint64  sleep_start;
@@ -148,9 +149,10 @@ typedef struct
   guint32 ids_syscall;
   guint32 thread_ids[THREAD_ROW_SLOTS];  /* by thread_slot[state] - 1 (model): only the  */
   guint32 cpu_ids[CPU_ROW_SLOTS];        /* states each kind of row gives a thread */
+  gboolean waiting_listed;  /* in its model's waiting list */
 } Thread;
 
-G_STATIC_ASSERT (sizeof (Thread) == 136);
+G_STATIC_ASSERT (sizeof (Thread) == 144);
 
 #define THREAD_BLOCK 4096
 
@@ -282,6 +284,8 @@ typedef struct
                                     * of a host's stream (see cut_cpu()), from which guest mode
                                     * is not known on all its CPUs; G_MAXINT64: none */
   GArray           *handovers;     /* Handover, by begin, from the scan */
+  GPtrArray        *waiting;       /* Thread*, only with handovers: each that went into
+                                    * wait-cpu, until a handover finds it waiting no more */
   GPtrArray        *kvm_events;    /* GArray of gint64 per CPU: event times (a sample) for the
                                     * KVM fit, on a machine that may be a guest; else NULL */
   /* model pass: each model writes its own builder (and preemptions) so that models run on

@@ -176,6 +176,7 @@ model_free (gpointer data)
   strata_store_builder_free (model->b);
   g_array_unref (model->preemptions);
   g_array_unref (model->handovers);
+  g_clear_pointer (&model->waiting, g_ptr_array_unref);
   g_clear_pointer (&model->exits, strata_exits_builder_free);
   g_clear_pointer (&model->guest_cursor, g_array_unref);
   g_clear_pointer (&model->kvm_events, g_ptr_array_unref);
