@@ -1334,6 +1334,53 @@ test_loss_while_waiting (void)
   fixture_clear (&f);
 }
 
+/* CPU 1's stream cut short at 6000: 600, woken onto it, waits for a CPU nothing more is
+ * known of, and is unknown from there; 610, which slept there but was woken onto CPU 0,
+ * still waits, until it runs there. */
+static const char *cut_while_waiting =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=600 next_comm=sleeper\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=610 next_comm=other\n"
+  "event 2000 0 sched_switch prev_tid=600 prev_state=1 prev_comm=sleeper next_tid=0 next_comm=swapper/0\n"
+  "event 2500 1 sched_switch prev_tid=610 prev_state=1 prev_comm=other next_tid=0 next_comm=swapper/1\n"
+  "event 4000 0 sched_wakeup tid=600 comm=sleeper target_cpu=1\n"
+  "event 4500 1 sched_wakeup tid=610 comm=other target_cpu=0\n"
+  "event 6000 1 irq_handler_entry irq=16 name=eth0\n"
+  "event 15000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=610 next_comm=other\n"
+  "event 20000 0 irq_handler_entry irq=17 name=disk\n";
+
+static void
+test_cut_while_waiting (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  StrataTrace *trace;
+  const Expect sleeper[] = {
+    { 4000, 6000, "wait-cpu", "host", -1, -2, NULL },
+    { 6000, 0, "unknown", "host", -1, -2, NULL },
+  };
+  const Expect other[] = {
+    { 4500, 15000, "wait-cpu", "host", -1, -2, NULL },
+    { 15000, 0, "running", "host", -1, -2, NULL },
+  };
+
+  f.set = strata_scenario_load_string (cut_while_waiting, "test", NULL, &error);
+  g_assert_no_error (error);
+  trace = g_ptr_array_index (f.set->traces, 0);
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, s);
+
+      if (stream->cpu == 1)
+        stream->cut_ns = BASE + 6000;
+    }
+  f.analysis = strata_analysis_new (f.set, NULL, &error);
+  g_assert_no_error (error);
+  check_row_from (&f, "host/thread/600", 4000, sleeper, G_N_ELEMENTS (sleeper));
+  check_row_from (&f, "host/thread/610", 4500, other, G_N_ELEMENTS (other));
+  fixture_clear (&f);
+}
+
 /* vmsync messages from the guest only: its clock is bounded on one side. Its worker's
  * switch-out at 10500 maps between two guest-mode windows as placed, but the clock may be
  * anywhere earlier: nothing can be said to fall outside guest mode. */
@@ -1868,6 +1915,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/host-ends-first", test_host_ends_first);
   g_test_add_func ("/scenario/loss-while-preempted", test_loss_while_preempted);
   g_test_add_func ("/scenario/loss-while-waiting", test_loss_while_waiting);
+  g_test_add_func ("/scenario/cut-while-waiting", test_cut_while_waiting);
   g_test_add_func ("/scenario/one-way-guest", test_one_way_guest);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);
