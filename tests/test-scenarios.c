@@ -1518,7 +1518,9 @@ test_reused_tids (void)
   fixture_clear (&f);
 
   /* Neither the make's fork nor the vCPU thread's free traced: the thread exited, so the one
-   * woken with its id later is another, and not VM 500's vCPU. */
+   * woken with its id later is another, and not VM 500's vCPU. Nor is VM 1100's fork of it:
+   * the make's free ends the thread the id had, so the entries after it are a vCPU's of a VM
+   * no event names, known by its thread, not VM 500's, and drawn. */
   {
     g_autofree char *text = reused_tids_without ("sched_process_fork", "7000 0 sched_process_free");
     const Expect gone[] = {
@@ -1526,9 +1528,26 @@ test_reused_tids (void)
       { 6100, 8950, "blocked", "host/vm-500", 0, 501, NULL },
       { 8950, 0, "unknown", "host/vm-500", 0, -2, NULL },
     };
+    const Expect unnamed[] = {
+      { 14000, 20000, "running", "host/vm-501", 0, 501, NULL },
+      { 20000, 20500, "hypervisor", "host/vm-501", 0, 501, NULL },
+      { 20500, 0, "blocked", "host/vm-501", 0, 501, NULL },
+    };
+    const Expect pcpu0_later[] = {
+      { 13500, 14000, "user", "host", -1, 501, NULL },
+      { 14000, 20000, "guest", "host/vm-501", 0, 501, NULL },
+      { 20000, 20500, "user", "host", -1, 501, NULL },
+      { 20500, 0, "idle", "host", -1, 0, NULL },
+    };
 
     fixture_load (&f, text, NULL, 0);
     check_row_from (&f, "host/vm-500/vcpu/0", 5000, gone, G_N_ELEMENTS (gone));
+    check_row (&f, "host/vm-501/vcpu/0", unnamed, G_N_ELEMENTS (unnamed));
+    check_row_from (&f, "pcpu/0", 13500, pcpu0_later, G_N_ELEMENTS (pcpu0_later));
+    m = g_ptr_array_index (f.analysis->machines, strata_analysis_find_machine (f.analysis, "host/vm-501"));
+    g_assert_true (m->vm_pid_guessed);
+    /* Its thread came after the make's free: not from the start. */
+    g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).since_ns - BASE, ==, 12500);
     g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
     cause = &g_array_index (g_array_index (f.analysis->preemptions, StrataPreemption, 0).by, StrataPreemptionCause, 0);
     g_assert_cmpint (cause->state, ==, STRATA_CAUSE_HOST);

@@ -140,7 +140,8 @@ scan_message (Model             *model,
 #define ALL_FIELDS (STRATA_EVENT_MAX_FIELDS + 1)
 static const guint8 host_scan_fields[STRATA_EV_N_KINDS] = {
   [STRATA_EV_SCHED_WAKEUP] = 1, [STRATA_EV_SCHED_WAKEUP_NEW] = 1, [STRATA_EV_SCHED_WAKING] = 1,
-  [STRATA_EV_PROCESS_EXIT] = 1, [STRATA_EV_PROCESS_FREE] = 1, [STRATA_EV_PROCESS_EXEC] = 1,
+  [STRATA_EV_PROCESS_EXIT] = 1 + STRATA_F_EXIT_TID + 1, [STRATA_EV_PROCESS_FREE] = 1 + STRATA_F_EXIT_TID + 1,
+  [STRATA_EV_PROCESS_EXEC] = 1,
   [STRATA_EV_STATEDUMP_PID_NS] = 1, [STRATA_EV_IRQ_ENTRY] = 1, [STRATA_EV_IRQ_EXIT] = 1,
   [STRATA_EV_SOFTIRQ_ENTRY] = 1, [STRATA_EV_SOFTIRQ_EXIT] = 1, [STRATA_EV_SOFTIRQ_RAISE] = 1,
   [STRATA_EV_SYSCALL_ENTRY] = 1, [STRATA_EV_SYSCALL_EXIT] = 1,
@@ -424,12 +425,23 @@ typedef struct
   guint  cpu;
 } Run;
 
+/* What a pid event says of its thread id. */
+typedef enum
+{
+  PID_DUMP,               /* a state dump names its process */
+  PID_FORK,               /* a fork made a thread of that id there, of that process */
+  PID_EXIT,               /* its thread exited: dropped by settle_pid_events() */
+  PID_FREE,               /* the id was freed: by settle_pid_events(), PID_END or dropped */
+  PID_END,                /* its thread is gone: a later one of the id is another's, which
+                           * no event may name */
+} PidKind;
+
 typedef struct
 {
   gint64   ts;
   gint32   tid;
-  gint32   pid;
-  gboolean fork;          /* a fork made the thread there (else a state dump names it) */
+  gint32   pid;           /* PID_DUMP, PID_FORK */
+  PidKind  kind;
 } PidEvent;
 
 /* A vmsync or TCP message, for the replay; a host's vmsync with the thread it came from. */
@@ -721,11 +733,18 @@ _strata_stream_scan_feed (StrataStreamScan  *ss,
       {
         gboolean dump = e->kind == STRATA_EV_STATEDUMP_PROCESS;
         PidEvent pe = { e->ts, e->f[dump ? STRATA_F_SD_TID : STRATA_F_FORK_CHILD_TID],
-                        e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID], !dump };
+                        e->f[dump ? STRATA_F_SD_PID : STRATA_F_FORK_CHILD_PID], dump ? PID_DUMP : PID_FORK };
 
         g_array_append_val (ss->pids, pe);
         break;
       }
+
+    case STRATA_EV_PROCESS_EXIT:
+    case STRATA_EV_PROCESS_FREE:
+      if (e->f[STRATA_F_EXIT_TID] > 0)
+        g_array_append_val (ss->pids, ((PidEvent) { e->ts, e->f[STRATA_F_EXIT_TID], -1,
+                                                    e->kind == STRATA_EV_PROCESS_EXIT ? PID_EXIT : PID_FREE }));
+      break;
 
     case STRATA_EV_VMSYNC_GH_HOST:
     case STRATA_EV_VMSYNC_HG_HOST:
@@ -1178,15 +1197,18 @@ pid_event_at (GHashTable *pids,
     {
       const PidEvent *pe = &g_array_index (events, PidEvent, i);
 
-      if (pe->ts > ts && (i > 0 || pe->fork))
+      /* After the id's thread went, a state dump names the next one too. */
+      if (pe->ts > ts && !((i == 0 || at->kind == PID_END) && pe->kind == PID_DUMP))
         break;
       at = pe;
+      if (pe->ts > ts)
+        break;
     }
-  return at;
+  return at != NULL && at->kind == PID_END ? NULL : at;
 }
 
-/* The first fork after @after among an id's pid events @events, looked for from event *@k
- * on (left at it); G_MAXINT64 if none. */
+/* The first fork or end after @after among an id's pid events @events, looked for from event
+ * *@k on (left at it); G_MAXINT64 if none. */
 static gint64
 next_fork (GArray *events,
            guint  *k,
@@ -1196,25 +1218,70 @@ next_fork (GArray *events,
     {
       const PidEvent *pe = &g_array_index (events, PidEvent, *k);
 
-      if (pe->fork && pe->ts > after)
+      if ((pe->kind == PID_FORK || pe->kind == PID_END) && pe->ts > after)
         return pe->ts;
     }
   return G_MAXINT64;
+}
+
+/*
+ * An id's pid events, in time order, as the model reads them: a free ends the id's thread,
+ * unless the id was forked again before the thread it had was freed (the kernel frees an id
+ * before the free event of its thread, which waits for RCU): that free is the old thread's,
+ * and says nothing of the new one. Exits only say which thread the next free is of.
+ */
+static void
+settle_pid_events (GArray *events)
+{
+  gboolean freed = FALSE, owes = FALSE;
+  guint out = 0;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      PidEvent pe = g_array_index (events, PidEvent, i);
+
+      switch (pe.kind)
+        {
+        case PID_FORK:
+          owes = out > 0 && !freed;
+          freed = FALSE;
+          break;
+        case PID_EXIT:
+          owes = FALSE;
+          continue;
+        case PID_FREE:
+          if (owes || freed)
+            {
+              owes = FALSE;
+              continue;
+            }
+          freed = TRUE;
+          pe.kind = PID_END;
+          break;
+        default:
+          freed = FALSE;
+          break;
+        }
+      g_array_index (events, PidEvent, out++) = pe;
+    }
+  g_array_set_size (events, out);
 }
 
 typedef struct
 {
   GArray *events;         /* the pid events of the run's thread id */
   guint   k;              /* the next of them to look at */
-  gint64  next;           /* the fork that ends the run's current part, G_MAXINT64: none */
+  gint64  next;           /* the fork or end that ends the run's current part, G_MAXINT64:
+                           * none */
   guint   cur;            /* the run its windows go to now */
 } RunSplit;
 
 /*
  * A run goes on while a CPU's entries are by one thread id for one vCPU: across that
  * thread's exit when a new thread gets the id and enters a VM there too. A fork of the id
- * after a run began (the same thread cannot be made again) ends that run: its windows from
- * there are a run of their own, whose VM is that of the new thread. @replay gets those runs.
+ * after a run began (the same thread cannot be made again), or its thread's end (a free),
+ * ends that run: its windows from there are a run of their own, whose VM is that of the new
+ * thread (unknown, without its fork). @replay gets those runs.
  * One pass over each stream's windows (in time order), and none for a stream whose runs'
  * ids were not forked again.
  */
@@ -1286,14 +1353,15 @@ note_vcpu_life (Model      *model,
   VcpuLife life = { G_MININT64, code, FALSE };
   const VcpuLife *last;
 
-  /* Born at the last fork of its id before the run (a state dump since says nothing of that). */
+  /* Born at the last fork of its id before the run (a state dump since says nothing of that),
+   * or after the end of the thread the id had: then when is not known, but not before. */
   for (guint i = 0; events != NULL && i < events->len; i++)
     {
       const PidEvent *pe = &g_array_index (events, PidEvent, i);
 
       if (pe->ts > run->first)
         break;
-      if (pe->fork)
+      if (pe->kind == PID_FORK || pe->kind == PID_END)
         life.born = pe->ts;
     }
 
@@ -1329,6 +1397,8 @@ scan_host (Model *model)
   g_autoptr(GHashTable) pids = NULL;
   g_autoptr(GHashTable) guessed_vms = NULL;
   g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
+  GHashTableIter iter;
+  gpointer value;
   gboolean by_cpu;
   StreamJobs jobs;
 
@@ -1379,6 +1449,9 @@ scan_host (Model *model)
         }
       g_array_append_val (events, *pe);
     }
+  g_hash_table_iter_init (&iter, pids);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    settle_pid_events (value);
   split_reused_runs (scans, n, pids, replay);
   guessed_vms = guess_vms (scans, n, pids);
   for (guint i = 0; i < replay->len; i++)
