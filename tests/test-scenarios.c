@@ -1381,6 +1381,50 @@ test_cut_while_waiting (void)
   fixture_clear (&f);
 }
 
+/* A vCPU woken onto a pCPU that idles but handles an IRQ and a soft IRQ meanwhile: those are
+ * the host's work, as stats counts them, not "idle" where nothing ran. */
+static const char *wait_behind_irqs =
+  "trace host hostname=host cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 11000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 20000 0 irq_handler_entry irq=0 name=timer\n"
+  "event 20500 0 sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=0\n"
+  "event 25000 0 irq_handler_exit irq=0 ret=1\n"
+  "event 25100 0 irq_softirq_entry vec=1\n"
+  "event 29000 0 irq_softirq_exit vec=1\n"
+  "event 30000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 31000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 40000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n";
+
+static void
+test_wait_behind_irqs (void)
+{
+  Fixture f = { 0 };
+  const StrataPreemption *p;
+  const StrataPreemptionCause *host, *idle;
+
+  fixture_load (&f, wait_behind_irqs, NULL, 0);
+  g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+  p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+  g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_WAKEUP);
+  g_assert_cmpint (p->start - BASE, ==, 20500);
+  g_assert_cmpint (p->end - BASE, ==, 30000);
+  g_assert_cmpuint (p->by->len, ==, 2);
+  host = &g_array_index (p->by, StrataPreemptionCause, 0);
+  idle = &g_array_index (p->by, StrataPreemptionCause, 1);
+  /* The timer IRQ from the wakeup on (4.5 us) and the soft IRQ (3.9 us), in the idle task. */
+  g_assert_cmpint (host->state, ==, STRATA_CAUSE_HOST);
+  g_assert_cmpint (host->tid, ==, 0);
+  g_assert_cmpint (host->ns, ==, 8400);
+  g_assert_cmpint (idle->state, ==, STRATA_CAUSE_IDLE);
+  g_assert_cmpint (idle->ns, ==, 1100);
+  fixture_clear (&f);
+}
+
 /* vmsync messages from the guest only: its clock is bounded on one side. Its worker's
  * switch-out at 10500 maps between two guest-mode windows as placed, but the clock may be
  * anywhere earlier: nothing can be said to fall outside guest mode. */
@@ -1935,6 +1979,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/loss-while-preempted", test_loss_while_preempted);
   g_test_add_func ("/scenario/loss-while-waiting", test_loss_while_waiting);
   g_test_add_func ("/scenario/cut-while-waiting", test_cut_while_waiting);
+  g_test_add_func ("/scenario/wait-behind-irqs", test_wait_behind_irqs);
   g_test_add_func ("/scenario/one-way-guest", test_one_way_guest);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);

@@ -134,7 +134,9 @@ _strata_analysis_cause_of (GHashTable            *vcpu_threads,
           cause.comm = 0;
         }
     }
-  else if (d->tid == 0 || d->state == STRATA_STATE_IDLE)
+  /* Handlers the idle task was interrupted by are the host's work: as stats counts them. */
+  else if (d->state == STRATA_STATE_IDLE ||
+           (d->tid == 0 && d->state != STRATA_STATE_IRQ && d->state != STRATA_STATE_SOFTIRQ))
     {
       cause.state = STRATA_CAUSE_IDLE;
       cause.tid = -1;
