@@ -1425,6 +1425,146 @@ test_wait_behind_irqs (void)
   fixture_clear (&f);
 }
 
+/* Wakeups as kernels trace them. vCPU 0 is woken by sched_waking, naming the CPU it last ran
+ * on (0), then put on CPU 1 by sched_wakeup: it waits for CPU 1, behind what runs there.
+ * vCPU 1 is woken (sched_waking alone) while still on its CPU, about to halt: its switch-out
+ * with a sleep state leaves it woken, waiting, not asleep and then "preempted". */
+static const char *wakeup_kinds =
+  "trace host hostname=host cpus=3 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=502 pid=500 ppid=1 name=\"CPU 1/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 11000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=hog0\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=700 next_comm=hog1\n"
+  "event 20000 1 sched_waking tid=501 comm=\"CPU 0/KVM\" target_cpu=0\n"
+  "event 20100 1 sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=1\n"
+  "event 30000 1 sched_switch prev_tid=700 prev_state=1 prev_comm=hog1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 1000 2 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/2 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 2000 2 kvm_x86_entry vcpu_id=1\n"
+  "event 10000 2 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
+  "event 10900 0 sched_waking tid=502 comm=\"CPU 1/KVM\" target_cpu=2\n"
+  "event 11000 2 sched_switch prev_tid=502 prev_state=1 prev_comm=\"CPU 1/KVM\" next_tid=800 next_comm=hog2\n"
+  "event 20000 2 sched_switch prev_tid=800 prev_state=256 prev_comm=hog2 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+  "event 21000 2 kvm_x86_entry vcpu_id=1\n"
+  "event 40000 0 sched_switch prev_tid=600 prev_state=1 prev_comm=hog0 next_tid=0 next_comm=swapper/0\n";
+
+static void
+test_wakeup_kinds (void)
+{
+  Fixture f = { 0 };
+  const Expect vcpu0[] = {
+    { 11000, 20000, "blocked", "host/vm-500", 0, 501, NULL },
+    { 20000, 30000, "waiting", "host/vm-500", 0, 501, NULL },
+    { 30000, 0, "hypervisor", "host/vm-500", 0, 501, NULL },
+  };
+  const Expect vcpu1[] = {
+    { 11000, 20000, "waiting", "host/vm-500", 1, 502, NULL },
+    { 20000, 21000, "hypervisor", "host/vm-500", 1, 502, NULL },
+    { 21000, 0, "running", "host/vm-500", 1, 502, NULL },
+  };
+  guint seen = 0;
+
+  fixture_load (&f, wakeup_kinds, NULL, 0);
+  check_row_from (&f, "host/vm-500/vcpu/0", 11000, vcpu0, G_N_ELEMENTS (vcpu0));
+  check_row_from (&f, "host/vm-500/vcpu/1", 11000, vcpu1, G_N_ELEMENTS (vcpu1));
+  for (guint i = 0; i < f.analysis->preemptions->len; i++)
+    {
+      const StrataPreemption *p = &g_array_index (f.analysis->preemptions, StrataPreemption, i);
+      const StrataPreemptionCause *cause = &g_array_index (p->by, StrataPreemptionCause, 0);
+
+      g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_WAKEUP);
+      g_assert_cmpuint (p->by->len, ==, 1);
+      if (p->vcpu == 0)
+        {
+          /* Behind hog1 on CPU 1, where it was put and ran. */
+          g_assert_cmpint (p->pcpu, ==, 1);
+          g_assert_cmpint (cause->tid, ==, 700);
+          g_assert_cmpint (cause->ns, ==, 10000);
+        }
+      else
+        {
+          g_assert_cmpint (p->start - BASE, ==, 11000);
+          g_assert_cmpint (p->pcpu, ==, 2);
+          g_assert_cmpint (cause->tid, ==, 800);
+        }
+      seen |= 1u << p->vcpu;
+    }
+  g_assert_cmpuint (seen, ==, 3);
+  fixture_clear (&f);
+
+  /* The same, vCPU 0's wait still open at the end: the CPU it waits for is the wakeup's. */
+  {
+    g_auto(GStrv) lines = g_strsplit (wakeup_kinds, "\n", -1);
+    g_autoptr(GString) text = g_string_new (NULL);
+    const StrataPreemption *open = NULL;
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (strstr (lines[i], "event 30000 1") == NULL && *lines[i] != '\0')
+        g_string_append_printf (text, "%s\n", lines[i]);
+    fixture_load (&f, text->str, NULL, 0);
+    for (guint i = 0; i < f.analysis->preemptions->len; i++)
+      if (g_array_index (f.analysis->preemptions, StrataPreemption, i).vcpu == 0)
+        open = &g_array_index (f.analysis->preemptions, StrataPreemption, i);
+    g_assert_nonnull (open);
+    g_assert_true (open->open);
+    g_assert_cmpint (open->pcpu, ==, 1);
+    g_assert_cmpint (g_array_index (open->by, StrataPreemptionCause, 0).tid, ==, 700);
+    fixture_clear (&f);
+  }
+}
+
+/* A vCPU thread that exits in the hypervisor (its VM ends): its last exit keeps its reason,
+ * and its vCPU, with no thread after its dead switch-out, is unknown, not blocked; with its
+ * free traced or not. */
+static const char *vcpu_thread_exits =
+  "trace host hostname=host cpus=1 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=30\n"
+  "event 11000 0 sched_process_exit tid=501 comm=\"CPU 0/KVM\" prio=120\n"
+  "event 12000 0 sched_switch prev_tid=501 prev_state=16 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/0\n"
+  "event 13000 0 sched_process_free tid=501 comm=\"CPU 0/KVM\" prio=120\n"
+  "event 20000 0 irq_handler_entry irq=9 name=acpi\n";
+
+static void
+test_vcpu_thread_exits (void)
+{
+  const Expect vcpu0[] = {
+    { 2000, 10000, "running", "host/vm-500", 0, 501, NULL },
+    { 10000, 12000, "hypervisor", "host/vm-500", 0, 501, NULL },
+    { 12000, 0, "unknown", "host/vm-500", 0, -2, NULL },
+  };
+
+  for (guint freed = 0; freed < 2; freed++)
+    {
+      Fixture f = { 0 };
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_auto(GStrv) lines = g_strsplit (vcpu_thread_exits, "\n", -1);
+      guint8 isa;
+      guint32 code;
+      gint64 start, end;
+      gint vm;
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (*lines[i] != '\0' && (freed || strstr (lines[i], "sched_process_free") == NULL))
+          g_string_append_printf (text, "%s\n", lines[i]);
+      fixture_load (&f, text->str, NULL, 0);
+      check_row_from (&f, "host/vm-500/vcpu/0", 2000, vcpu0, G_N_ELEMENTS (vcpu0));
+      vm = strata_analysis_find_machine (f.analysis, "host/vm-500");
+      g_assert_true (strata_exits_at (f.analysis->exits, vm, 0, BASE + 11000, &isa, &code, &start, &end));
+      g_assert_cmpuint (code, ==, 30);
+      g_assert_cmpint (start - BASE, ==, 10000);
+      /* Never ended by an entry: not counted. */
+      g_assert_cmpuint (strata_exits_n_exits (f.analysis->exits), ==, 0);
+      fixture_clear (&f);
+    }
+}
+
 /* vmsync messages from the guest only: its clock is bounded on one side. Its worker's
  * switch-out at 10500 maps between two guest-mode windows as placed, but the clock may be
  * anywhere earlier: nothing can be said to fall outside guest mode. */
@@ -1484,8 +1624,8 @@ test_reused_tids (void)
     { 1000, 2000, "hypervisor", "host/vm-500", 0, 501, NULL },
     { 2000, 5000, "running", "host/vm-500", 0, 501, NULL },
     { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
-    { 6100, 7000, "blocked", "host/vm-500", 0, 501, NULL },
-    { 7000, 0, "unknown", "host/vm-500", 0, -2, NULL },
+    /* Switched out dead after its exit: its vCPU has no thread from there. */
+    { 6100, 0, "unknown", "host/vm-500", 0, -2, NULL },
   };
   const Expect row1100[] = {
     { 13500, 14000, "hypervisor", "host/vm-1100", 0, 501, NULL },
@@ -1552,7 +1692,7 @@ test_reused_tids (void)
   g_assert_cmpint (vm500, >=, 0);
   m = g_ptr_array_index (f.analysis->machines, vm500);
   g_assert_true (m->vm_pid_guessed);
-  row500[4].machine = row500[3].machine = row500[2].machine = row500[1].machine = row500[0].machine = "host/vm-501";
+  row500[3].machine = row500[2].machine = row500[1].machine = row500[0].machine = "host/vm-501";
   check_row (&f, "host/vm-501/vcpu/0", row500, G_N_ELEMENTS (row500));
   check_row (&f, "host/vm-1100/vcpu/0", row1100, G_N_ELEMENTS (row1100));
   g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
@@ -1569,8 +1709,7 @@ test_reused_tids (void)
     g_autofree char *text = reused_tids_without ("sched_process_fork", "7000 0 sched_process_free");
     const Expect gone[] = {
       { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
-      { 6100, 8950, "blocked", "host/vm-500", 0, 501, NULL },
-      { 8950, 0, "unknown", "host/vm-500", 0, -2, NULL },
+      { 6100, 0, "unknown", "host/vm-500", 0, -2, NULL },
     };
     const Expect unnamed[] = {
       { 14000, 20000, "running", "host/vm-501", 0, 501, NULL },
@@ -1623,8 +1762,7 @@ test_reused_tids (void)
       { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
       { 6100, 6500, "preempted", "host/vm-500", 0, 501, NULL },
       { 6500, 6600, "hypervisor", "host/vm-500", 0, 501, NULL },
-      { 6600, 7000, "blocked", "host/vm-500", 0, 501, NULL },
-      { 7000, 0, "unknown", "host/vm-500", 0, -2, NULL },
+      { 6600, 0, "unknown", "host/vm-500", 0, -2, NULL },
     };
     const StrataPreemption *p0 = NULL;
 
@@ -1980,6 +2118,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/scenario/loss-while-waiting", test_loss_while_waiting);
   g_test_add_func ("/scenario/cut-while-waiting", test_cut_while_waiting);
   g_test_add_func ("/scenario/wait-behind-irqs", test_wait_behind_irqs);
+  g_test_add_func ("/scenario/wakeup-kinds", test_wakeup_kinds);
+  g_test_add_func ("/scenario/vcpu-thread-exits", test_vcpu_thread_exits);
   g_test_add_func ("/scenario/one-way-guest", test_one_way_guest);
   g_test_add_func ("/scenario/losses-elsewhere", test_losses_elsewhere);
   g_test_add_func ("/scenario/demo", test_demo);

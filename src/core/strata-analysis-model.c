@@ -599,6 +599,17 @@ vcpu_detach (Model  *model,
   if (running && g_array_index (model->cpus, Cpu, t->cpu).tid == t->tid)
     exit_guest (model, t->cpu, ts);
   record_preemption_cut (model, t, ts);
+  /* An exit its thread never came back from (a VM's end): not counted, as one still open at
+   * the trace's end, but its reason is, which its vCPU row's last stretch in the hypervisor
+   * names. */
+  if (model->exits != NULL && t->kvm->exit_open && !t->kvm->exit_late)
+    {
+      StrataExitRecord r = { t->kvm->exit_start, ts, t->kvm->exit_code, t->kvm->machine, t->kvm->exit_isa, 0,
+                             t->kvm->vcpu, t->kvm->exit_info1 };
+
+      strata_exits_builder_add_open (model->exits, &r);
+    }
+  t->kvm->exit_open = t->kvm->exit_late = FALSE;
   vcpu_set (model, t, STRATA_STATE_UNKNOWN, ts);
   t->kvm->gone = MIN (t->kvm->exited, ts);
   t->kvm = NULL;
@@ -609,18 +620,6 @@ vcpu_detach (Model  *model,
   memset (t->thread_ids, 0, sizeof t->thread_ids);
   if (running && g_array_index (model->cpus, Cpu, t->cpu).tid == t->tid)
     cpu_update (model, t->cpu, ts);
-}
-
-/* vCPU thread @t, which exited and was switched out dead, is woken or switched in at @ts:
- * that is another thread its id went to (their fork and the free between were not traced,
- * or lost). After its exit and before that switch-out, a thread still runs, and may wait. */
-static inline void
-vcpu_outlived (Model  *model,
-               Thread *t,
-               gint64  ts)
-{
-  if (G_UNLIKELY (t->kvm != NULL && t->kvm->dead))
-    vcpu_detach (model, t, ts);
 }
 
 /* A namespace's inode number as the kernel has it, 32-bit; 0 (unknown) for what is not. */
@@ -801,6 +800,8 @@ thread_unknown (Model  *model,
 {
   t->cpu = -1;
   t->in_guest = FALSE;
+  t->woken_running = WOKEN_NO;
+  t->wait_by_waking = FALSE;
   thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
   if (t->vm >= 0)
     {
@@ -1111,38 +1112,51 @@ _strata_analysis_run_model (Model *model)
               set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
             else if (prev > 0)
               {
+                /* Woken as it went to sleep (its sched_waking before its switch-out, the
+                 * waker waiting for the switch to end): not asleep, but woken, waiting. */
+                gboolean woken;
+
                 t = get_thread (model, prev);
+                woken = t->woken_running != WOKEN_NO && !runnable;
                 set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
                 t->cpu = -1;
-                thread_set_state (model, t, runnable ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
-                t->slept = !runnable;
+                thread_set_state (model, t, runnable || woken ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
+                t->slept = !runnable && !woken;
                 t->sleep_start = ts;
-                note_wait (model, t, e->cpu);
-                /* Its last switch: a dead task's state (EXIT_DEAD 16, EXIT_ZOMBIE 32, and before
-                 * Linux 4.14 TASK_DEAD 64; not 128, TASK_WAKEKILL then, a killable sleep). */
-                if (t->kvm != NULL && t->kvm->exited <= ts && (e->f[STRATA_F_SWITCH_PREV_STATE] & 0x70) != 0 &&
-                    !runnable)
-                  t->kvm->dead = TRUE;
+                /* The woken one waits for the CPU its wakeup named. */
+                note_wait (model, t, woken ? t->wait_cpu : (gint32) e->cpu);
+                t->wait_by_waking = woken && t->woken_running == WOKEN_BY_WAKING;
+                t->woken_running = WOKEN_NO;
                 if (t->vm >= 0)
                   {
-                    if (runnable)
+                    if (runnable || woken)
                       {
                         t->kvm->preempted = TRUE;
-                        t->kvm->preempt_kind = STRATA_PREEMPTION_PREEMPTED;
+                        t->kvm->preempt_kind = woken ? STRATA_PREEMPTION_WAKEUP : STRATA_PREEMPTION_PREEMPTED;
                         t->kvm->preempt_start = ts;
-                        t->kvm->preempt_cpu = e->cpu;
+                        t->kvm->preempt_cpu = t->wait_cpu;
                       }
-                    vcpu_set (model, t, runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts);
+                    vcpu_set (model, t, woken ? STRATA_STATE_WAITING : runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts);
                   }
+                /* A vCPU thread's last switch, after its exit: a dead task's state (EXIT_DEAD
+                 * 16, EXIT_ZOMBIE 32, and before Linux 4.14 TASK_DEAD 64; not 128, TASK_WAKEKILL
+                 * then, a killable sleep). Its vCPU has no thread from here: not blocked, which
+                 * is a sleep, but unknown; the id, if it runs again, is another thread's (their
+                 * fork and the free between were not traced, or lost). Before that switch-out
+                 * a thread still runs, and may wait. */
+                if (t->kvm != NULL && t->kvm->exited <= ts && (e->f[STRATA_F_SWITCH_PREV_STATE] & 0x70) != 0 &&
+                    !runnable)
+                  vcpu_detach (model, t, ts);
               }
             c->tid = next;
             if (next > 0)
               {
                 t = get_thread (model, next);
-                vcpu_outlived (model, t, ts);
                 set_name (t, e->f[STRATA_F_SWITCH_NEXT_COMM]);
                 settle_sleep (model, t);
                 t->cpu = e->cpu;
+                t->woken_running = WOKEN_NO;
+                t->wait_by_waking = FALSE;
                 note_run (t, e->cpu, ts);
                 thread_set_state (model, t, running_state (model, t), ts);
                 if (t->vm >= 0)
@@ -1160,15 +1174,32 @@ _strata_analysis_run_model (Model *model)
         case STRATA_EV_SCHED_WAKING:
           {
             gint32 tid = e->f[STRATA_F_WAKEUP_TID];
+            gint32 target = (gint32) CLAMP (e->f[STRATA_F_WAKEUP_TARGET_CPU], -1, G_MAXINT32);
+            gboolean again;
 
             if (tid <= 0)
               break;
+
             t = get_thread (model, tid);
-            vcpu_outlived (model, t, ts);
             set_name (t, e->f[STRATA_F_WAKEUP_COMM]);
             t->slept = FALSE;
-            if (t->cpu >= 0 || t->state == STRATA_STATE_WAIT_CPU)
+            /* Still on its CPU: it is going to sleep, and its switch-out leaves it woken (a
+             * sched_waking is traced only for a thread in a sleep state). */
+            if (t->cpu >= 0)
+              {
+                if (t->woken_running != WOKEN_BY_WAKEUP)
+                  {
+                    t->woken_running = e->kind == STRATA_EV_SCHED_WAKING ? WOKEN_BY_WAKING : WOKEN_BY_WAKEUP;
+                    t->wait_cpu = target;
+                  }
+                break;
+              }
+            /* The sched_wakeup after a sched_waking: the CPU it names is where the thread was
+             * put (the waking's is where it last ran). */
+            again = t->state == STRATA_STATE_WAIT_CPU && t->wait_by_waking && e->kind != STRATA_EV_SCHED_WAKING;
+            if (t->state == STRATA_STATE_WAIT_CPU && !again)
               break;
+            t->wait_by_waking = e->kind == STRATA_EV_SCHED_WAKING;
             /* Woken onto a CPU nothing more is known of: when it ran is not known either. */
             if (G_UNLIKELY (cuts->len > 0 && cpu_cut_at (model, e->f[STRATA_F_WAKEUP_TARGET_CPU], e->ts)))
               {
@@ -1176,15 +1207,21 @@ _strata_analysis_run_model (Model *model)
                   thread_unknown (model, t, ts);
                 break;
               }
+            note_wait (model, t, target);
+            if (again)
+              {
+                if (t->vm >= 0 && t->kvm->preempted && t->kvm->preempt_kind == STRATA_PREEMPTION_WAKEUP)
+                  t->kvm->preempt_cpu = target;
+                break;
+              }
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
-            note_wait (model, t, (gint32) CLAMP (e->f[STRATA_F_WAKEUP_TARGET_CPU], -1, G_MAXINT32));
             if (t->vm >= 0 && !t->kvm->preempted)
               {
                 /* Woken and waiting for a pCPU: wake-up latency, not a preemption. */
                 t->kvm->preempted = TRUE;
                 t->kvm->preempt_kind = STRATA_PREEMPTION_WAKEUP;
                 t->kvm->preempt_start = ts;
-                t->kvm->preempt_cpu = e->f[STRATA_F_WAKEUP_TARGET_CPU];
+                t->kvm->preempt_cpu = target;
                 vcpu_set (model, t, STRATA_STATE_WAITING, ts);
               }
             break;

@@ -96,9 +96,9 @@ typedef struct
   gint32  vcpu;
   gint64  born;             /* the fork that made it (host time), G_MININT64: none seen */
   gint64  exited;           /* its sched_process_exit, G_MAXINT64: none */
-  gboolean dead;            /* switched out dead after it: the id runs again as another */
   gint64  gone;             /* when it stopped being this vCPU's thread (its exit, or its id
-                             * freed or forked again), G_MAXINT64: not in the trace */
+                             * freed or forked again, or its dead switch-out), G_MAXINT64: not
+                             * in the trace */
 } VcpuThread;
 
 /* A life of a thread id as one vCPU's thread, from the scan: a VM's vCPU thread may exit and
@@ -149,8 +149,14 @@ typedef struct
   guint32 ids_syscall;
   guint32 thread_ids[THREAD_ROW_SLOTS];  /* by thread_slot[state] - 1 (model): only the  */
   guint32 cpu_ids[CPU_ROW_SLOTS];        /* states each kind of row gives a thread */
-  gboolean waiting_listed;  /* in its model's waiting list */
+  guint8  waiting_listed;   /* in its model's waiting list */
+  guint8  woken_running;    /* woken while still on its CPU, going to sleep: its switch-out
+                             * leaves it woken, whatever prev_state says (WOKEN_BY_*) */
+  guint8  wait_by_waking;   /* in wait-cpu since a sched_waking, whose CPU is where the thread
+                             * was: the sched_wakeup after it says where it was put */
 } Thread;
+
+enum { WOKEN_NO, WOKEN_BY_WAKING, WOKEN_BY_WAKEUP };
 
 G_STATIC_ASSERT (sizeof (Thread) == 144);
 
