@@ -1451,6 +1451,22 @@ static const char *wakeup_kinds =
   "event 21000 2 kvm_x86_entry vcpu_id=1\n"
   "event 40000 0 sched_switch prev_tid=600 prev_state=1 prev_comm=hog0 next_tid=0 next_comm=swapper/0\n";
 
+/* vCPU 0 is put on CPU 1 by its wakeup, then moved to CPU 2, where it runs: its wait's
+ * causes are what ran on CPU 1, where it was woken onto. */
+static const char *woken_then_moved =
+  "trace host hostname=host cpus=3 offset_s=1000\n"
+  "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
+  "event 0 0 lttng_statedump_process_state tid=501 pid=500 ppid=1 name=\"CPU 0/KVM\" status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 2000 0 kvm_x86_entry vcpu_id=0\n"
+  "event 10000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n"
+  "event 11000 0 sched_switch prev_tid=501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=600 next_comm=hog0\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=700 next_comm=hog1\n"
+  "event 20000 1 sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=1\n"
+  "event 1000 2 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/2 next_tid=800 next_comm=hog2\n"
+  "event 30000 2 sched_switch prev_tid=800 prev_state=1 prev_comm=hog2 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+  "event 40000 1 sched_switch prev_tid=700 prev_state=1 prev_comm=hog1 next_tid=0 next_comm=swapper/1\n";
+
 static void
 test_wakeup_kinds (void)
 {
@@ -1514,6 +1530,28 @@ test_wakeup_kinds (void)
     g_assert_cmpint (g_array_index (open->by, StrataPreemptionCause, 0).tid, ==, 700);
     fixture_clear (&f);
   }
+
+  /* Woken onto CPU 1, run on CPU 2: CPU 1's; with a sched_waking alone, which names where it
+   * last ran (CPU 0), the CPU it ran on is the likelier. */
+  for (guint waking = 0; waking < 2; waking++)
+    {
+      g_autoptr(GString) text = g_string_new (woken_then_moved);
+      const StrataPreemption *p;
+
+      if (waking)
+        g_string_replace (text, "sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=1",
+                          "sched_waking tid=501 comm=\"CPU 0/KVM\" target_cpu=0", 1);
+      fixture_load (&f, text->str, NULL, 0);
+      g_assert_cmpuint (f.analysis->preemptions->len, ==, 1);
+      p = &g_array_index (f.analysis->preemptions, StrataPreemption, 0);
+      g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_WAKEUP);
+      g_assert_cmpint (p->start - BASE, ==, 20000);
+      g_assert_cmpint (p->end - BASE, ==, 30000);
+      g_assert_cmpint (p->pcpu, ==, waking ? 2 : 1);
+      g_assert_cmpuint (p->by->len, ==, 1);
+      g_assert_cmpint (g_array_index (p->by, StrataPreemptionCause, 0).tid, ==, waking ? 800 : 700);
+      fixture_clear (&f);
+    }
 }
 
 /* A vCPU thread that exits in the hypervisor (its VM ends): its last exit keeps its reason,

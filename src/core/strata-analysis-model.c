@@ -564,8 +564,9 @@ record_preemption_end (Model  *model,
   p.end = ts;
   p.kind = t->kvm->preempt_kind;
   p.open = cpu < 0;
-  /* A wake-up wait's pCPU is where it ran; until then, the one it was woken onto. */
-  p.pcpu = p.kind == STRATA_PREEMPTION_WAKEUP && cpu >= 0 ? cpu : MAX (t->kvm->preempt_cpu, 0);
+  /* A wake-up wait's pCPU is the one it was woken onto; where only a sched_waking named one
+   * (where the thread last ran, not where it was put), the one it ran on, once it did. */
+  p.pcpu = p.kind == STRATA_PREEMPTION_WAKEUP && cpu >= 0 && !t->kvm->woken_onto ? cpu : MAX (t->kvm->preempt_cpu, 0);
   g_array_append_val (model->preemptions, p);
 }
 
@@ -1135,6 +1136,7 @@ _strata_analysis_run_model (Model *model)
                         t->kvm->preempt_kind = woken ? STRATA_PREEMPTION_WAKEUP : STRATA_PREEMPTION_PREEMPTED;
                         t->kvm->preempt_start = ts;
                         t->kvm->preempt_cpu = t->wait_cpu;
+                        t->kvm->woken_onto = woken && !t->wait_by_waking;
                       }
                     vcpu_set (model, t, woken ? STRATA_STATE_WAITING : runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts);
                   }
@@ -1211,7 +1213,10 @@ _strata_analysis_run_model (Model *model)
             if (again)
               {
                 if (t->vm >= 0 && t->kvm->preempted && t->kvm->preempt_kind == STRATA_PREEMPTION_WAKEUP)
-                  t->kvm->preempt_cpu = target;
+                  {
+                    t->kvm->preempt_cpu = target;
+                    t->kvm->woken_onto = TRUE;
+                  }
                 break;
               }
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
@@ -1222,6 +1227,7 @@ _strata_analysis_run_model (Model *model)
                 t->kvm->preempt_kind = STRATA_PREEMPTION_WAKEUP;
                 t->kvm->preempt_start = ts;
                 t->kvm->preempt_cpu = target;
+                t->kvm->woken_onto = e->kind != STRATA_EV_SCHED_WAKING;
                 vcpu_set (model, t, STRATA_STATE_WAITING, ts);
               }
             break;

@@ -87,6 +87,8 @@ typedef struct
   guint8  exit_late;        /* the exit began at a host event; its kvm_exit, with the
                              * reason, comes later (see _strata_event_ends_guest_mode()) */
   guint8  exit_isa;
+  guint8  woken_onto;       /* a wake-up's preempt_cpu is a sched_wakeup's: where it was put,
+                             * not (a sched_waking's) where it last ran */
   guint32 vcpu_ids[VCPU_ROW_SLOTS];  /* as Thread's thread_ids, for its vCPU row */
   gint    row;              /* its vCPU row, -1 none */
   guint16 machine;          /* its VM's machine */
