@@ -1427,8 +1427,9 @@ test_wait_behind_irqs (void)
 
 /* Wakeups as kernels trace them. vCPU 0 is woken by sched_waking, naming the CPU it last ran
  * on (0), then put on CPU 1 by sched_wakeup: it waits for CPU 1, behind what runs there.
- * vCPU 1 is woken (sched_waking alone) while still on its CPU, about to halt: its switch-out
- * with a sleep state leaves it woken, waiting, not asleep and then "preempted". */
+ * vCPU 1 is woken (its sched_waking) while still on its CPU, about to halt: its switch-out
+ * with a sleep state leaves it woken, waiting, not asleep and then "preempted". hog1 is woken
+ * while still queued (its sched_wakeup at once): it runs on, and its later sleep is one. */
 static const char *wakeup_kinds =
   "trace host hostname=host cpus=3 offset_s=1000\n"
   "event 0 0 lttng_statedump_process_state tid=500 pid=500 ppid=1 name=qemu status=5\n"
@@ -1441,6 +1442,8 @@ static const char *wakeup_kinds =
   "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=700 next_comm=hog1\n"
   "event 20000 1 sched_waking tid=501 comm=\"CPU 0/KVM\" target_cpu=0\n"
   "event 20100 1 sched_wakeup tid=501 comm=\"CPU 0/KVM\" target_cpu=1\n"
+  "event 25000 0 sched_waking tid=700 comm=hog1 target_cpu=1\n"
+  "event 25100 0 sched_wakeup tid=700 comm=hog1 target_cpu=1\n"
   "event 30000 1 sched_switch prev_tid=700 prev_state=1 prev_comm=hog1 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
   "event 1000 2 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/2 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
   "event 2000 2 kvm_x86_entry vcpu_id=1\n"
@@ -1481,11 +1484,16 @@ test_wakeup_kinds (void)
     { 20000, 21000, "hypervisor", "host/vm-500", 1, 502, NULL },
     { 21000, 0, "running", "host/vm-500", 1, 502, NULL },
   };
+  const Expect hog1[] = {
+    { 1000, 30000, "running", "host", -1, -2, NULL },
+    { 30000, 0, "blocked", "host", -1, -2, NULL },
+  };
   guint seen = 0;
 
   fixture_load (&f, wakeup_kinds, NULL, 0);
   check_row_from (&f, "host/vm-500/vcpu/0", 11000, vcpu0, G_N_ELEMENTS (vcpu0));
   check_row_from (&f, "host/vm-500/vcpu/1", 11000, vcpu1, G_N_ELEMENTS (vcpu1));
+  check_row_from (&f, "host/thread/700", 1000, hog1, G_N_ELEMENTS (hog1));
   for (guint i = 0; i < f.analysis->preemptions->len; i++)
     {
       const StrataPreemption *p = &g_array_index (f.analysis->preemptions, StrataPreemption, i);
@@ -1528,6 +1536,26 @@ test_wakeup_kinds (void)
     g_assert_true (open->open);
     g_assert_cmpint (open->pcpu, ==, 1);
     g_assert_cmpint (g_array_index (open->by, StrataPreemptionCause, 0).tid, ==, 700);
+    fixture_clear (&f);
+  }
+
+  /* With no sched_wakeup recorded, vCPU 1's sched_waking cannot tell a wakeup that came as it
+   * went to sleep from one that came before it slept (and it ran on): the design's rule holds,
+   * switched in again with no wakeup in between, it was runnable all along. */
+  {
+    g_auto(GStrv) lines = g_strsplit (wakeup_kinds, "\n", -1);
+    g_autoptr(GString) text = g_string_new (NULL);
+    const Expect vcpu1_waking_only[] = {
+      { 11000, 20000, "preempted", "host/vm-500", 1, 502, NULL },
+      { 20000, 21000, "hypervisor", "host/vm-500", 1, 502, NULL },
+      { 21000, 0, "running", "host/vm-500", 1, 502, NULL },
+    };
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (strstr (lines[i], "sched_wakeup") == NULL && *lines[i] != '\0')
+        g_string_append_printf (text, "%s\n", lines[i]);
+    fixture_load (&f, text->str, NULL, 0);
+    check_row_from (&f, "host/vm-500/vcpu/1", 11000, vcpu1_waking_only, G_N_ELEMENTS (vcpu1_waking_only));
     fixture_clear (&f);
   }
 

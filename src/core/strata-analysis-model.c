@@ -963,16 +963,13 @@ loss_arrive (Model          *model,
   cpu_update (model, h->cpu, ts);
 }
 
-/* Whether @trace recorded wakeups at all: without them, no wakeup between a switch-out and
- * the next switch-in proves nothing. */
+/* Whether @trace recorded any event of the kinds in @kinds (a mask of kinds). */
 static gboolean
-records_wakeups (StrataTrace *trace)
+records_kinds (StrataTrace *trace,
+               guint64      kinds)
 {
-  const guint64 wakeups = (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
-                          (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKING);
-
   for (guint i = 0; i < trace->streams->len; i++)
-    if (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer) & wakeups)
+    if (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer) & kinds)
       return TRUE;
   return FALSE;
 }
@@ -991,6 +988,7 @@ _strata_analysis_run_model (Model *model)
   GArray *handovers = model->handovers;
   g_autofree guint *arrivals = _strata_analysis_handover_arrivals (handovers);
   guint next_leave = 0, next_arrival = 0;
+  gboolean wakeups_told;
   const StrataEvent *e, *batch = NULL;
   guint n_batch = 0, taken = 0;
   guint64 n = 0;
@@ -1024,7 +1022,14 @@ _strata_analysis_run_model (Model *model)
             model->host_cut = MIN (model->host_cut, to_host (host, stream->cut_ns));
         }
     }
-  model->proves_runnable = records_wakeups (model->machine->trace) && model->machine->trace->discarded == 0;
+  /* Without wakeups, no wakeup between a switch-out and the next switch-in proves nothing. */
+  model->proves_runnable = records_kinds (model->machine->trace, (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
+                                                                 (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKING)) &&
+                           model->machine->trace->discarded == 0;
+  /* With sched_wakeup recorded besides sched_waking, a sched_waking of a thread still on its
+   * CPU tells its two cases apart (see the wakeups below). */
+  wakeups_told = records_kinds (model->machine->trace, (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
+                                                       (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP_NEW));
   if (handovers->len > 0)
     model->waiting = g_ptr_array_new ();
   /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
@@ -1126,7 +1131,7 @@ _strata_analysis_run_model (Model *model)
                 t->sleep_start = ts;
                 /* The woken one waits for the CPU its wakeup named. */
                 note_wait (model, t, woken ? t->wait_cpu : (gint32) e->cpu);
-                t->wait_by_waking = woken && t->woken_running == WOKEN_BY_WAKING;
+                t->wait_by_waking = woken;
                 t->woken_running = WOKEN_NO;
                 if (t->vm >= 0)
                   {
@@ -1185,13 +1190,19 @@ _strata_analysis_run_model (Model *model)
             t = get_thread (model, tid);
             set_name (t, e->f[STRATA_F_WAKEUP_COMM]);
             t->slept = FALSE;
-            /* Still on its CPU: it is going to sleep, and its switch-out leaves it woken (a
-             * sched_waking is traced only for a thread in a sleep state). */
+            /* Still on its CPU, in a sleep state (the only one a wakeup is traced for). Either
+             * it was still queued, and is made runnable there and then (its sched_wakeup
+             * follows at once): it runs on, and a later sleep is another; or its switch-out
+             * had begun, and the waker waits for it to end before putting it on a CPU (its
+             * sched_wakeup comes after the switch-out): from there it is woken, waiting,
+             * whatever prev_state says. Only a trace that records sched_wakeup tells which. */
             if (t->cpu >= 0)
               {
-                if (t->woken_running != WOKEN_BY_WAKEUP)
+                if (e->kind != STRATA_EV_SCHED_WAKING)
+                  t->woken_running = WOKEN_NO;
+                else if (wakeups_told)
                   {
-                    t->woken_running = e->kind == STRATA_EV_SCHED_WAKING ? WOKEN_BY_WAKING : WOKEN_BY_WAKEUP;
+                    t->woken_running = WOKEN_BY_WAKING;
                     t->wait_cpu = target;
                   }
                 break;

@@ -152,13 +152,13 @@ typedef struct
   guint32 thread_ids[THREAD_ROW_SLOTS];  /* by thread_slot[state] - 1 (model): only the  */
   guint32 cpu_ids[CPU_ROW_SLOTS];        /* states each kind of row gives a thread */
   guint8  waiting_listed;   /* in its model's waiting list */
-  guint8  woken_running;    /* woken while still on its CPU, going to sleep: its switch-out
-                             * leaves it woken, whatever prev_state says (WOKEN_BY_*) */
+  guint8  woken_running;    /* a sched_waking while still on its CPU, going to sleep: its
+                             * switch-out leaves it woken, whatever prev_state says */
   guint8  wait_by_waking;   /* in wait-cpu since a sched_waking, whose CPU is where the thread
                              * was: the sched_wakeup after it says where it was put */
 } Thread;
 
-enum { WOKEN_NO, WOKEN_BY_WAKING, WOKEN_BY_WAKEUP };
+enum { WOKEN_NO, WOKEN_BY_WAKING };
 
 G_STATIC_ASSERT (sizeof (Thread) == 144);
 
