@@ -1625,6 +1625,9 @@ test_vcpu_thread_exits (void)
       g_assert_true (strata_exits_at (f.analysis->exits, vm, 0, BASE + 11000, &isa, &code, &start, &end));
       g_assert_cmpuint (code, ==, 30);
       g_assert_cmpint (start - BASE, ==, 10000);
+      /* Ended by its thread's end, not still going at the trace's: nothing after. */
+      g_assert_cmpint (end - BASE, ==, 12000);
+      g_assert_false (strata_exits_at (f.analysis->exits, vm, 0, BASE + 15000, &isa, &code, &start, &end));
       /* Never ended by an entry: not counted. */
       g_assert_cmpuint (strata_exits_n_exits (f.analysis->exits), ==, 0);
       fixture_clear (&f);
@@ -1858,12 +1861,37 @@ test_reused_tids (void)
       { 9000, 0, "hypervisor", "host/vm-1100", 0, 501, NULL },
     };
 
+    const Expect alive_later[] = {
+      { 9000, 9500, "hypervisor", "host/vm-1100", 0, 501, NULL },
+      { 9500, 10000, "blocked", "host/vm-1100", 0, 501, NULL },
+      { 10000, 10100, "hypervisor", "host/vm-1100", 0, 501, NULL },
+      { 10100, 0, "running", "host/vm-1100", 0, 501, NULL },
+    };
+
     fixture_load (&f, late_free, NULL, 0);
     check_row (&f, "host/vm-1100/vcpu/0", alive, G_N_ELEMENTS (alive));
-    m = g_ptr_array_index (f.analysis->machines, strata_analysis_find_machine (f.analysis, "host/vm-1100"));
-    g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).since_ns - BASE, ==, 2000);
-    g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).gone_ns, ==, G_MAXINT64);
     fixture_clear (&f);
+
+    /* Entries after the late free, with a state dump of the make and without one: its exit
+     * alone says the id had a thread before the fork, whose the late free is. */
+    for (guint dump = 0; dump < 2; dump++)
+      {
+        g_autoptr(GString) text = g_string_new (late_free);
+
+        if (!dump)
+          g_string_replace (text, "event 0 0 lttng_statedump_process_state tid=501 pid=501 ppid=1 name=make status=6 cpu=0\n", "", 1);
+        g_string_append (text,
+                         "event 10000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=501 next_comm=\"CPU 0/KVM\"\n"
+                         "event 10100 0 kvm_x86_entry vcpu_id=0\n"
+                         "event 12000 0 kvm_x86_exit vcpu_id=0 exit_reason=12\n");
+        fixture_load (&f, text->str, NULL, 0);
+        check_row_from (&f, "host/vm-1100/vcpu/0", 9000, alive_later, G_N_ELEMENTS (alive_later));
+        g_assert_cmpint (strata_analysis_find_machine (f.analysis, "host/vm-501"), <, 0);
+        m = g_ptr_array_index (f.analysis->machines, strata_analysis_find_machine (f.analysis, "host/vm-1100"));
+        g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).since_ns - BASE, ==, 2000);
+        g_assert_cmpint (g_array_index (m->vcpus, StrataVcpu, 0).gone_ns, ==, G_MAXINT64);
+        fixture_clear (&f);
+      }
   }
 }
 

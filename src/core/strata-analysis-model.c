@@ -601,8 +601,8 @@ vcpu_detach (Model  *model,
     exit_guest (model, t->cpu, ts);
   record_preemption_cut (model, t, ts);
   /* An exit its thread never came back from (a VM's end): not counted, as one still open at
-   * the trace's end, but its reason is, which its vCPU row's last stretch in the hypervisor
-   * names. */
+   * the trace's end, but its reason and its end are known, which its vCPU row's last stretch
+   * in the hypervisor names. */
   if (model->exits != NULL && t->kvm->exit_open && !t->kvm->exit_late)
     {
       StrataExitRecord r = { t->kvm->exit_start, ts, t->kvm->exit_code, t->kvm->machine, t->kvm->exit_isa, 0,
@@ -776,15 +776,17 @@ start_cpu (Model  *model,
   cpu_update (model, cpu, ts);
 }
 
-/* @t goes into wait-cpu, for CPU @cpu (or sleeps, switched out of it). Listed for the next
+/* @t goes into wait-cpu, for CPU @cpu; or, not @waits, sleeps, switched out of @cpu (which
+ * settle_sleep() takes if the trace proves it was runnable). A wait is listed for the next
  * handover (a trace that lost events), which ends the waits for its CPU. */
 static inline void
-note_wait (Model  *model,
-           Thread *t,
-           gint32  cpu)
+note_wait (Model    *model,
+           Thread   *t,
+           gint32    cpu,
+           gboolean  waits)
 {
   t->wait_cpu = cpu;
-  if (G_UNLIKELY (model->waiting != NULL) && !t->waiting_listed)
+  if (G_UNLIKELY (model->waiting != NULL) && waits && !t->waiting_listed)
     {
       t->waiting_listed = TRUE;
       g_ptr_array_add (model->waiting, t);
@@ -803,6 +805,7 @@ thread_unknown (Model  *model,
   t->in_guest = FALSE;
   t->woken_running = WOKEN_NO;
   t->wait_by_waking = FALSE;
+  t->wait_cpu = -1;
   thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
   if (t->vm >= 0)
     {
@@ -823,7 +826,8 @@ cpu_cut_at (Model  *model,
 }
 
 /* A stream of @cpu was cut short at @ts (host time): from then on nothing is known of the
- * CPU, its thread, the threads waiting to run on it again, its soft IRQs or the vCPU it ran,
+ * CPU, its thread, the threads waiting for it (preempted there or woken onto it), its soft
+ * IRQs or the vCPU it ran,
  * which its later events (of its other streams, if any) do not make known again: each of
  * those rows is unknown from there. Its hard IRQ, on a line other CPUs share, ends. */
 static void
@@ -894,21 +898,10 @@ loss_leave (Model          *model,
       if (t->cpu < 0)
         thread_unknown (model, t, ts);
     }
-  /* A vCPU waiting for this CPU (preempted here, or woken onto it) may have run in the loss,
-   * as at a cut: its wait ends where knowledge stops. */
-  for (guint i = 0; i < model->vcpu_threads->len; i++)
-    {
-      VcpuThread *kvm = g_ptr_array_index (model->vcpu_threads, i);
-      Thread *t;
-
-      if (!kvm->preempted || kvm->preempt_cpu != (gint32) h->cpu)
-        continue;
-      t = g_hash_table_lookup (model->threads, GINT_TO_POINTER (kvm->tid));
-      if (t != NULL && t->kvm == kvm && t->cpu < 0)
-        thread_unknown (model, t, ts);
-    }
-  /* So may any other thread waiting for it. Threads are listed as they go into wait-cpu,
-   * and stay listed only while they wait for another CPU: not every thread is looked at. */
+  /* A thread waiting for this CPU (preempted here, or woken onto it) may have run in the
+   * loss, as at a cut: its wait ends where knowledge stops, and a vCPU's preemption or
+   * wake-up wait with it. Threads are listed as they go into wait-cpu, and stay listed only
+   * while they wait for another CPU: not every thread is looked at. */
   for (guint i = 0; model->waiting != NULL && i < model->waiting->len;)
     {
       Thread *t = g_ptr_array_index (model->waiting, i);
@@ -955,6 +948,8 @@ loss_arrive (Model          *model,
       settle_sleep (model, t);
       record_preemption_cut (model, t, ts);
       t->cpu = h->cpu;
+      t->woken_running = WOKEN_NO;
+      t->wait_by_waking = FALSE;
       note_run (t, h->cpu, ts);
       thread_set_state (model, t, running_state (model, t), ts);
       if (t->vm >= 0)
@@ -1123,14 +1118,15 @@ _strata_analysis_run_model (Model *model)
                 gboolean woken;
 
                 t = get_thread (model, prev);
-                woken = t->woken_running != WOKEN_NO && !runnable;
+                /* Not a dead task's last switch: that wakeup was of the task before it died. */
+                woken = t->woken_running != WOKEN_NO && !runnable && (e->f[STRATA_F_SWITCH_PREV_STATE] & 0x70) == 0;
                 set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
                 t->cpu = -1;
                 thread_set_state (model, t, runnable || woken ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
                 t->slept = !runnable && !woken;
                 t->sleep_start = ts;
                 /* The woken one waits for the CPU its wakeup named. */
-                note_wait (model, t, woken ? t->wait_cpu : (gint32) e->cpu);
+                note_wait (model, t, woken ? t->wait_cpu : (gint32) e->cpu, runnable || woken);
                 t->wait_by_waking = woken;
                 t->woken_running = WOKEN_NO;
                 if (t->vm >= 0)
@@ -1220,7 +1216,7 @@ _strata_analysis_run_model (Model *model)
                   thread_unknown (model, t, ts);
                 break;
               }
-            note_wait (model, t, target);
+            note_wait (model, t, target, TRUE);
             if (again)
               {
                 if (t->vm >= 0 && t->kvm->preempted && t->kvm->preempt_kind == STRATA_PREEMPTION_WAKEUP)
@@ -1257,6 +1253,9 @@ _strata_analysis_run_model (Model *model)
               {
                 vcpu_detach (model, t, ts);
                 t->owes_free = !t->freed;
+                t->woken_running = WOKEN_NO;
+                t->wait_by_waking = FALSE;
+                t->wait_cpu = -1;
               }
             t->freed = FALSE;
             if (t->kvm == NULL && (life = _strata_analysis_vcpu_life (model, t->tid, VCPU_LIFE_BORN_AT, e->ts)) != NULL)
@@ -1305,6 +1304,9 @@ _strata_analysis_run_model (Model *model)
               break;
             }
           t->freed = TRUE;
+          t->woken_running = WOKEN_NO;
+          t->wait_by_waking = FALSE;
+          t->wait_cpu = -1;
           if (t->cpu < 0)
             thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
           vcpu_detach (model, t, ts);
@@ -1391,6 +1393,8 @@ _strata_analysis_run_model (Model *model)
           if (G_UNLIKELY (!t->syscall_seen))
             settle_syscall (model, t, e->kind == STRATA_EV_SYSCALL_EXIT, (guint32) e->f[STRATA_F_SYSCALL_NAME], ts);
           t->in_syscall = e->kind == STRATA_EV_SYSCALL_ENTRY;
+          /* It runs on: a sched_waking before was of a sleep it did not go into. */
+          t->woken_running = WOKEN_NO;
           if (t->in_syscall)
             enter_syscall (model, t, (guint32) e->f[STRATA_F_SYSCALL_NAME]);
           if (t->cpu == (gint32) e->cpu)
@@ -1419,6 +1423,7 @@ _strata_analysis_run_model (Model *model)
             exit_guest (model, e->cpu, ts);
           c->in_guest = TRUE;
           t->in_guest = TRUE;
+          t->woken_running = WOKEN_NO;
           {
             guint32 id = cpu_update (model, e->cpu, ts);
 
@@ -1488,7 +1493,7 @@ _strata_analysis_run_model (Model *model)
   for (guint i = 0; model->exits != NULL && i < model->vcpu_threads->len; i++)
     {
       const VcpuThread *kvm = g_ptr_array_index (model->vcpu_threads, i);
-      StrataExitRecord r = { kvm->exit_start, end, kvm->exit_code, kvm->machine, kvm->exit_isa, 0, kvm->vcpu,
+      StrataExitRecord r = { kvm->exit_start, G_MAXINT64, kvm->exit_code, kvm->machine, kvm->exit_isa, 0, kvm->vcpu,
                              kvm->exit_info1 };
 
       if (kvm->exit_open && !kvm->exit_late && kvm->gone == G_MAXINT64)

@@ -134,7 +134,8 @@ typedef struct
   guint8  in_guest;
   guint8  state;            /* thread row state */
   gint32  wait_cpu;         /* the CPU it was switched out of, or that a wakeup put it on: in
-                             * wait-cpu, the one it waits for; -1 unknown */
+                             * wait-cpu, the one it waits for; -1 unknown. While it runs, the
+                             * one a sched_waking named (see woken_running) */
   gint64  first_ts;         /* when it first ran, or G_MAXINT64 */
   guint64 ran_on;           /* bit cpu % 64: the CPUs it ran on before its first syscall event */
   gint64  sleep_start;
@@ -293,7 +294,8 @@ typedef struct
                                     * is not known on all its CPUs; G_MAXINT64: none */
   GArray           *handovers;     /* Handover, by begin, from the scan */
   GPtrArray        *waiting;       /* Thread*, only with handovers: each that went into
-                                    * wait-cpu, until a handover finds it waiting no more */
+                                    * wait-cpu, until a handover finds it waiting no more (or
+                                    * waiting for its CPU) */
   GPtrArray        *kvm_events;    /* GArray of gint64 per CPU: event times (a sample) for the
                                     * KVM fit, on a machine that may be a guest; else NULL */
   /* model pass: each model writes its own builder (and preemptions) so that models run on

@@ -1184,7 +1184,8 @@ vm_pid_of (GHashTable *pids,
 
 /* What gives the pid of @tid at @ts: the last event at or before @ts, else the first one
  * after if a state dump (which may come after a thread's first entries; a fork after them
- * made another thread); NULL if none names it. */
+ * made another thread); NULL if none names it, or if the last is the end of the id's thread
+ * (settle_pid_events()) and no state dump right after it names the next one. */
 static const PidEvent *
 pid_event_at (GHashTable *pids,
               gint32      tid,
@@ -1228,10 +1229,13 @@ next_fork (GArray *events,
  * An id's pid events, in time order, as the model reads them: a free ends the id's thread,
  * unless the id was forked again before the thread it had was freed (the kernel frees an id
  * before the free event of its thread, which waits for RCU): that free is the old thread's,
- * and says nothing of the new one. Exits only say which thread the next free is of.
+ * and says nothing of the new one. Exits only say which thread the next free is of. Where
+ * the trace records exits (@exits), a thread is freed only after its exit: a free since a
+ * fork with no exit between is the thread's before, even one no pid event named.
  */
 static void
-settle_pid_events (GArray *events)
+settle_pid_events (GArray   *events,
+                   gboolean  exits)
 {
   gboolean freed = FALSE, owes = FALSE;
   guint out = 0;
@@ -1243,7 +1247,8 @@ settle_pid_events (GArray *events)
       switch (pe.kind)
         {
         case PID_FORK:
-          owes = out > 0 && !freed;
+          /* A thread had the id before (any event of it, its exit alone too), not freed. */
+          owes = exits || (i > 0 && !freed);
           freed = FALSE;
           break;
         case PID_EXIT:
@@ -1283,7 +1288,7 @@ typedef struct
  * ends that run: its windows from there are a run of their own, whose VM is that of the new
  * thread (unknown, without its fork). @replay gets those runs.
  * One pass over each stream's windows (in time order), and none for a stream whose runs'
- * ids were not forked again.
+ * ids were not forked again or ended.
  */
 static void
 split_reused_runs (StreamScan *scans,
@@ -1399,7 +1404,7 @@ scan_host (Model *model)
   g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
   GHashTableIter iter;
   gpointer value;
-  gboolean by_cpu;
+  gboolean by_cpu, exits = FALSE;
   StreamJobs jobs;
 
   /* A group a CPU: streams of one CPU (several channels) are merged. */
@@ -1449,9 +1454,12 @@ scan_host (Model *model)
         }
       g_array_append_val (events, *pe);
     }
+  for (guint s = 0; s < trace->streams->len; s++)
+    exits |= (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer) &
+              (G_GUINT64_CONSTANT (1) << STRATA_EV_PROCESS_EXIT)) != 0;
   g_hash_table_iter_init (&iter, pids);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    settle_pid_events (value);
+    settle_pid_events (value, exits);
   split_reused_runs (scans, n, pids, replay);
   guessed_vms = guess_vms (scans, n, pids);
   for (guint i = 0; i < replay->len; i++)

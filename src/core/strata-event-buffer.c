@@ -119,7 +119,8 @@ strata_event_buffer_append (StrataEventBuffer *self,
     {
       Chunk fresh = { g_malloc (CHUNK_SIZE), 0 };
 
-      /* Here, at each buffer's first event, not at every event of the decode's hot path. */
+      /* Here, where a chunk is made (at a buffer's first event among others), not at every
+       * event of the decode's hot path. */
       init_n_fields ();
       g_array_append_val (self->chunks, fresh);
       chunk = &g_array_index (self->chunks, Chunk, self->chunks->len - 1);

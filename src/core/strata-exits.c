@@ -1180,21 +1180,25 @@ strata_exits_add_open (StrataExits            *self,
   g_array_append_val (self->open, *r);
 }
 
-/* The exit of vCPU @vcpu of @machine still open at its trace's end, if it began by @ts. */
+/* The exit of vCPU @vcpu of @machine that no entry ended and that holds @ts: the last begun
+ * by then (a vCPU whose thread ended in one and was made again may have had two). */
 static const StrataExitRecord *
 open_at (StrataExits *self,
          guint16      machine,
          gint32       vcpu,
          gint64       ts)
 {
+  const StrataExitRecord *found = NULL;
+
   for (guint i = 0; self->open != NULL && i < self->open->len; i++)
     {
       const StrataExitRecord *r = &g_array_index (self->open, StrataExitRecord, i);
 
-      if (r->machine == machine && r->vcpu == vcpu && r->start <= ts)
-        return r;
+      if (r->machine == machine && r->vcpu == vcpu && r->start <= ts && ts < r->end &&
+          (found == NULL || r->start > found->start))
+        found = r;
     }
-  return NULL;
+  return found;
 }
 
 gboolean
@@ -1225,7 +1229,7 @@ strata_exits_at (StrataExits *self,
       if (start != NULL)
         *start = open->start;
       if (end != NULL)
-        *end = G_MAXINT64;
+        *end = open->end;
       return TRUE;
     }
   if (isa != NULL)

@@ -59,8 +59,9 @@ void                strata_exits_builder_free (StrataExitsBuilder     *self);
 /* Exits of one vCPU must not overlap; they may come in any order. */
 void                strata_exits_builder_add  (StrataExitsBuilder     *self,
                                                const StrataExitRecord *record);
-/* An exit still open when the vCPU's trace ends (@r's end unused): not counted, but
- * strata_exits_at() finds it, its end G_MAXINT64. */
+/* An exit no KVM entry ended: not counted, but strata_exits_at() finds it. @r's end is
+ * G_MAXINT64 for one still open when the vCPU's trace ends, else where it ended otherwise
+ * (its thread's end). */
 void                strata_exits_builder_add_open (StrataExitsBuilder     *self,
                                                    const StrataExitRecord *r);
 void                strata_exits_builder_run_apart (StrataExitsBuilder *self);
@@ -109,7 +110,8 @@ void                    strata_exits_add_open (StrataExits            *self,
 
 /* The exit of vCPU @vcpu of @machine that holds @ts (from its KVM exit to the next entry):
  * its ISA, reason and span; FALSE when the vCPU was not in an exit then. An exit still open
- * when the vCPU's trace ends (not counted by the queries) has the end G_MAXINT64. */
+ * when the vCPU's trace ends (not counted by the queries) has the end G_MAXINT64; one its
+ * thread ended in (not counted either), that end. */
 gboolean     strata_exits_at          (StrataExits       *self,
                                        guint16            machine,
                                        gint32             vcpu,
