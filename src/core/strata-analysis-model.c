@@ -827,9 +827,9 @@ cpu_cut_at (Model  *model,
 
 /* A stream of @cpu was cut short at @ts (host time): from then on nothing is known of the
  * CPU, its thread, the threads waiting for it (preempted there or woken onto it), its soft
- * IRQs or the vCPU it ran,
- * which its later events (of its other streams, if any) do not make known again: each of
- * those rows is unknown from there. Its hard IRQ, on a line other CPUs share, ends. */
+ * IRQs or the vCPU it ran, which its later events (of its other streams, if any) do not make
+ * known again: each of those rows is unknown from there. Its hard IRQ, on a line other CPUs
+ * share, ends. */
 static void
 cut_cpu (Model *model,
          guint  cpu,

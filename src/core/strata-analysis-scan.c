@@ -1247,7 +1247,8 @@ settle_pid_events (GArray   *events,
       switch (pe.kind)
         {
         case PID_FORK:
-          /* A thread had the id before (any event of it, its exit alone too), not freed. */
+          /* The next free is the thread's before, if the id had one not freed yet (any
+           * event of it, its exit alone too), or any free before an exit of the new one. */
           owes = exits || (i > 0 && !freed);
           freed = FALSE;
           break;
