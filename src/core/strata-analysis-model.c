@@ -566,7 +566,7 @@ record_preemption_end (Model  *model,
   p.open = cpu < 0;
   /* A wake-up wait's pCPU is the one it was woken onto; where only a sched_waking named one
    * (where the thread last ran, not where it was put), the one it ran on, once it did. */
-  p.pcpu = p.kind == STRATA_PREEMPTION_WAKEUP && cpu >= 0 && !t->kvm->woken_onto ? cpu : MAX (t->kvm->preempt_cpu, 0);
+  p.pcpu = p.kind == STRATA_PREEMPTION_WAKEUP && cpu >= 0 && t->wait_by_waking ? cpu : MAX (t->kvm->preempt_cpu, 0);
   g_array_append_val (model->preemptions, p);
 }
 
@@ -1137,7 +1137,6 @@ _strata_analysis_run_model (Model *model)
                         t->kvm->preempt_kind = woken ? STRATA_PREEMPTION_WAKEUP : STRATA_PREEMPTION_PREEMPTED;
                         t->kvm->preempt_start = ts;
                         t->kvm->preempt_cpu = t->wait_cpu;
-                        t->kvm->woken_onto = woken && !t->wait_by_waking;
                       }
                     vcpu_set (model, t, woken ? STRATA_STATE_WAITING : runnable ? STRATA_STATE_PREEMPTED : STRATA_STATE_BLOCKED, ts);
                   }
@@ -1159,7 +1158,6 @@ _strata_analysis_run_model (Model *model)
                 settle_sleep (model, t);
                 t->cpu = e->cpu;
                 t->woken_running = WOKEN_NO;
-                t->wait_by_waking = FALSE;
                 note_run (t, e->cpu, ts);
                 thread_set_state (model, t, running_state (model, t), ts);
                 if (t->vm >= 0)
@@ -1167,6 +1165,7 @@ _strata_analysis_run_model (Model *model)
                     record_preemption_end (model, t, ts, e->cpu);
                     vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
                   }
+                t->wait_by_waking = FALSE;
               }
             cpu_update (model, e->cpu, ts);
             break;
@@ -1220,10 +1219,7 @@ _strata_analysis_run_model (Model *model)
             if (again)
               {
                 if (t->vm >= 0 && t->kvm->preempted && t->kvm->preempt_kind == STRATA_PREEMPTION_WAKEUP)
-                  {
-                    t->kvm->preempt_cpu = target;
-                    t->kvm->woken_onto = TRUE;
-                  }
+                  t->kvm->preempt_cpu = target;
                 break;
               }
             thread_set_state (model, t, STRATA_STATE_WAIT_CPU, ts);
@@ -1234,7 +1230,6 @@ _strata_analysis_run_model (Model *model)
                 t->kvm->preempt_kind = STRATA_PREEMPTION_WAKEUP;
                 t->kvm->preempt_start = ts;
                 t->kvm->preempt_cpu = target;
-                t->kvm->woken_onto = e->kind != STRATA_EV_SCHED_WAKING;
                 vcpu_set (model, t, STRATA_STATE_WAITING, ts);
               }
             break;

@@ -87,8 +87,6 @@ typedef struct
   guint8  exit_late;        /* the exit began at a host event; its kvm_exit, with the
                              * reason, comes later (see _strata_event_ends_guest_mode()) */
   guint8  exit_isa;
-  guint8  woken_onto;       /* a wake-up's preempt_cpu is a sched_wakeup's: where it was put,
-                             * not (a sched_waking's) where it last ran */
   guint32 vcpu_ids[VCPU_ROW_SLOTS];  /* as Thread's thread_ids, for its vCPU row */
   gint    row;              /* its vCPU row, -1 none */
   guint16 machine;          /* its VM's machine */
@@ -156,7 +154,8 @@ typedef struct
   guint8  woken_running;    /* a sched_waking while still on its CPU, going to sleep: its
                              * switch-out leaves it woken, whatever prev_state says */
   guint8  wait_by_waking;   /* in wait-cpu since a sched_waking, whose CPU is where the thread
-                             * was: the sched_wakeup after it says where it was put */
+                             * was: the sched_wakeup after it says where it was put (and a
+                             * vCPU's wake-up wait is then on the CPU it was woken onto) */
 } Thread;
 
 enum { WOKEN_NO, WOKEN_BY_WAKING };
