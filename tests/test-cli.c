@@ -57,6 +57,17 @@ parse (const char *text)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* The JSON strata-cli prints for @args, which must succeed. */
+static JsonNode *
+run_json (const char * const *args)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (args, &out, &err), ==, 0);
+  return parse (out);
+}
+
 static gboolean
 have_demo (void)
 {
@@ -207,16 +218,13 @@ static void
 test_intervals_followed_vcpu (void)
 {
   const char *args[] = { "intervals", "--json", "--row", "server1/thread/812", "--from", "+3ms", "--to", "+200ms", demo, NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonArray *list;
   guint on_cpu = 0, off_cpu = 0;
 
   if (!have_demo ())
     return;
-  g_assert_cmpint (run (args, &out, &err), ==, 0);
-  root = parse (out);
+  root = run_json (args);
   list = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
@@ -244,7 +252,6 @@ test_intervals_detail (void)
 {
   const char *args[] = { "intervals", "--json", "--row", "pcpu/0", "--from", "+0.5s", "--to", "+0.7s", demo, NULL };
   const char *targs[] = { "intervals", "--row", "pcpu/0", "--from", "+0.5s", "--to", "+0.7s", demo, NULL };
-  g_autofree char *out = NULL;
   g_autofree char *tout = NULL;
   g_autofree char *err = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -253,8 +260,7 @@ test_intervals_detail (void)
 
   if (!have_demo ())
     return;
-  g_assert_cmpint (run (args, &out, &err), ==, 0);
-  root = parse (out);
+  root = run_json (args);
   list = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
@@ -286,7 +292,6 @@ test_intervals_detail (void)
   g_assert_cmpuint (n[2], >, 0);
 
   /* The text says the same after the thread. */
-  g_clear_pointer (&err, g_free);
   g_assert_cmpint (run (targs, &tout, &err), ==, 0);
   g_assert_true (g_regex_match_simple ("  syscall .*  [a-z_0-9]+\n", tout, 0, 0));
   g_assert_true (g_regex_match_simple ("  irq .*  IRQ [0-9]+ \\([^)]+\\)\n", tout, 0, 0));

@@ -58,6 +58,21 @@ fixture_clear (Fixture *f)
   g_clear_pointer (&f->set, strata_set_unref);
 }
 
+/* @scenario without its lines that have @a or (if not NULL) @b. */
+static char *
+scenario_without (const char *scenario,
+                  const char *a,
+                  const char *b)
+{
+  g_auto(GStrv) lines = g_strsplit (scenario, "\n", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], a) == NULL && (b == NULL || strstr (lines[i], b) == NULL))
+      g_string_append_printf (text, "%s\n", lines[i]);
+  return g_string_free (text, FALSE);
+}
+
 typedef struct
 {
   gint64      start;     /* relative to BASE */
@@ -1521,14 +1536,10 @@ test_wakeup_kinds (void)
 
   /* The same, vCPU 0's wait still open at the end: the CPU it waits for is the wakeup's. */
   {
-    g_auto(GStrv) lines = g_strsplit (wakeup_kinds, "\n", -1);
-    g_autoptr(GString) text = g_string_new (NULL);
+    g_autofree char *text = scenario_without (wakeup_kinds, "event 30000 1", NULL);
     const StrataPreemption *open = NULL;
 
-    for (guint i = 0; lines[i] != NULL; i++)
-      if (strstr (lines[i], "event 30000 1") == NULL && *lines[i] != '\0')
-        g_string_append_printf (text, "%s\n", lines[i]);
-    fixture_load (&f, text->str, NULL, 0);
+    fixture_load (&f, text, NULL, 0);
     for (guint i = 0; i < f.analysis->preemptions->len; i++)
       if (g_array_index (f.analysis->preemptions, StrataPreemption, i).vcpu == 0)
         open = &g_array_index (f.analysis->preemptions, StrataPreemption, i);
@@ -1543,18 +1554,14 @@ test_wakeup_kinds (void)
    * went to sleep from one that came before it slept (and it ran on): the design's rule holds,
    * switched in again with no wakeup in between, it was runnable all along. */
   {
-    g_auto(GStrv) lines = g_strsplit (wakeup_kinds, "\n", -1);
-    g_autoptr(GString) text = g_string_new (NULL);
+    g_autofree char *text = scenario_without (wakeup_kinds, "sched_wakeup", NULL);
     const Expect vcpu1_waking_only[] = {
       { 11000, 20000, "preempted", "host/vm-500", 1, 502, NULL },
       { 20000, 21000, "hypervisor", "host/vm-500", 1, 502, NULL },
       { 21000, 0, "running", "host/vm-500", 1, 502, NULL },
     };
 
-    for (guint i = 0; lines[i] != NULL; i++)
-      if (strstr (lines[i], "sched_wakeup") == NULL && *lines[i] != '\0')
-        g_string_append_printf (text, "%s\n", lines[i]);
-    fixture_load (&f, text->str, NULL, 0);
+    fixture_load (&f, text, NULL, 0);
     check_row_from (&f, "host/vm-500/vcpu/1", 11000, vcpu1_waking_only, G_N_ELEMENTS (vcpu1_waking_only));
     fixture_clear (&f);
   }
@@ -1609,17 +1616,13 @@ test_vcpu_thread_exits (void)
   for (guint freed = 0; freed < 2; freed++)
     {
       Fixture f = { 0 };
-      g_autoptr(GString) text = g_string_new (NULL);
-      g_auto(GStrv) lines = g_strsplit (vcpu_thread_exits, "\n", -1);
+      g_autofree char *text = freed ? g_strdup (vcpu_thread_exits) : scenario_without (vcpu_thread_exits, "sched_process_free", NULL);
       guint8 isa;
       guint32 code;
       gint64 start, end;
       gint vm;
 
-      for (guint i = 0; lines[i] != NULL; i++)
-        if (*lines[i] != '\0' && (freed || strstr (lines[i], "sched_process_free") == NULL))
-          g_string_append_printf (text, "%s\n", lines[i]);
-      fixture_load (&f, text->str, NULL, 0);
+      fixture_load (&f, text, NULL, 0);
       check_row_from (&f, "host/vm-500/vcpu/0", 2000, vcpu0, G_N_ELEMENTS (vcpu0));
       vm = strata_analysis_find_machine (f.analysis, "host/vm-500");
       g_assert_true (strata_exits_at (f.analysis->exits, vm, 0, BASE + 11000, &isa, &code, &start, &end));
@@ -1669,20 +1672,6 @@ test_one_way_guest (void)
   g_assert_cmpint (strata_sync_one_sided (&guest->sync), ==, -1);
   g_assert_cmpuint (guest->outside_guest_mode, ==, 0);
   fixture_clear (&f);
-}
-
-/* reused_tids without lines that have @a or @b. */
-static char *
-reused_tids_without (const char *a,
-                     const char *b)
-{
-  g_auto(GStrv) lines = g_strsplit (reused_tids, "\n", -1);
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (strstr (lines[i], a) == NULL && strstr (lines[i], b) == NULL)
-      g_string_append_printf (text, "%s\n", lines[i]);
-  return g_string_free (text, FALSE);
 }
 
 static void
@@ -1753,7 +1742,7 @@ test_reused_tids (void)
    * make's fork gives later to a process of that number. The VM is still one, known by its
    * thread, and the make is not part of it. */
   {
-    g_autofree char *text = reused_tids_without ("tid=500 ", "tid=501 pid=500");
+    g_autofree char *text = scenario_without (reused_tids, "tid=500 ", "tid=501 pid=500");
 
     fixture_load (&f, text, NULL, 0);
   }
@@ -1775,7 +1764,7 @@ test_reused_tids (void)
    * the make's free ends the thread the id had, so the entries after it are a vCPU's of a VM
    * no event names, known by its thread, not VM 500's, and drawn. */
   {
-    g_autofree char *text = reused_tids_without ("sched_process_fork", "7000 0 sched_process_free");
+    g_autofree char *text = scenario_without (reused_tids, "sched_process_fork", "7000 0 sched_process_free");
     const Expect gone[] = {
       { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
       { 6100, 0, "unknown", "host/vm-500", 0, -2, NULL },
@@ -1825,7 +1814,7 @@ test_reused_tids (void)
   /* After its exit a thread still runs, and may be preempted before its last switch: still
    * VM 500's vCPU thread, preempted from 6,100 to 6,500, not another thread from 6,500. */
   {
-    g_autofree char *text = reused_tids_without ("event 6100 0 sched_switch", "event 1000 0 sched_switch");
+    g_autofree char *text = scenario_without (reused_tids, "event 6100 0 sched_switch", "event 1000 0 sched_switch");
     g_autoptr(GString) more = g_string_new (text);
     const Expect dying[] = {
       { 5000, 6100, "hypervisor", "host/vm-500", 0, 501, NULL },
