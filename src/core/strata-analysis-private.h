@@ -387,6 +387,20 @@ void           _strata_analysis_ensure_cpus      (Model                       *m
 
 /* strata-analysis-scan.c */
 void           _strata_analysis_scan             (Model                       *model);
+guint          _strata_analysis_group_streams    (StrataTrace                 *trace,
+                                                  GPtrArray                  **groups,
+                                                  gboolean                    *by_cpu);
+
+/* strata-analysis-starts.c: what each CPU's first events prove of what ran before them */
+void           _strata_analysis_find_starts      (Model                       *model);
+
+/* strata-analysis-guest-mode.c. The check is for a guest's event at host time @ts on its vCPU
+ * @cpu that is not in the window the CPU's last one fell in (c->window_start, _end). */
+void           _strata_analysis_guest_mode_init  (Model                       *model);
+gboolean       _strata_analysis_outside_guest_mode (Model                     *model,
+                                                    Cpu                       *c,
+                                                    guint32                    cpu,
+                                                    gint64                     ts);
 
 /* strata-analysis-link.c */
 void           _strata_analysis_link_guests      (Analysis                    *a,

@@ -207,26 +207,15 @@ scan_messages (Model *model)
   return TRUE;
 }
 
-/* ---- what each CPU's first events prove ---- */
-
-/* LTTng's statedump status of a thread on a CPU (lttng-modules itself writes 1 or 2 for every
- * TASK_RUNNING thread, running or not, which proves nothing). */
-#define STATEDUMP_RUN 6
-
-typedef struct
-{
-  gint32  tid;
-  guint32 name;
-  gint64  cpu;
-} RunDump;
+/* ---- a machine's streams ---- */
 
 /* The streams of @trace by CPU: a group of streams a CPU (several channels share one), or one
  * group of every stream when some do not say their CPU (then *@by_cpu is FALSE). Returns the
  * number of groups. */
-static guint
-group_streams (StrataTrace  *trace,
-               GPtrArray   **groups,
-               gboolean     *by_cpu)
+guint
+_strata_analysis_group_streams (StrataTrace  *trace,
+                                GPtrArray   **groups,
+                                gboolean     *by_cpu)
 {
   g_autoptr(GHashTable) group_of = g_hash_table_new (NULL, NULL);   /* cpu + 1 -> group + 1 */
   gboolean known_cpus = TRUE;
@@ -252,150 +241,6 @@ group_streams (StrataTrace  *trace,
   return n;
 }
 
-/*
- * A CPU's first sched_switch names the thread that ran before it, from the CPU's first event;
- * an IRQ or soft IRQ exit met before any entry says that handler was open from then too. Each
- * group of streams is read only up to its CPUs' first switches. A CPU that never switches is
- * named by a statedump that says a thread runs there (status RUN with its cpu), wherever that
- * dump lies.
- */
-static void
-find_starts (Model *model)
-{
-  static const gboolean wanted[STRATA_EV_N_KINDS] = {
-    [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE,
-    [STRATA_EV_IRQ_ENTRY] = TRUE, [STRATA_EV_IRQ_EXIT] = TRUE,
-    [STRATA_EV_SOFTIRQ_ENTRY] = TRUE, [STRATA_EV_SOFTIRQ_EXIT] = TRUE,
-  };
-  static const gboolean dumps[STRATA_EV_N_KINDS] = { [STRATA_EV_STATEDUMP_PROCESS] = TRUE };
-  StrataTrace *trace = model->machine->trace;
-  g_autofree GPtrArray **groups = g_new0 (GPtrArray *, MAX (trace->streams->len, 1));
-  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (RunDump));
-  g_autoptr(GArray) switched = g_array_new (FALSE, TRUE, sizeof (gboolean));
-  g_autoptr(GArray) entered = g_array_new (FALSE, TRUE, sizeof (guint8));  /* depth since the start */
-  gboolean by_cpu;
-  guint n_groups = group_streams (trace, groups, &by_cpu);
-  gboolean all_read = TRUE, unnamed = FALSE;
-
-  for (guint s = 0; s < trace->streams->len; s++)
-    {
-      const StrataStream *stream = g_ptr_array_index (trace->streams, s);
-      Cpu *c;
-
-      if (stream->cpu >= 4096 || strata_event_buffer_count (stream->buffer) == 0)
-        continue;
-      _strata_analysis_ensure_cpus (model, stream->cpu + 1);
-      c = &g_array_index (model->cpus, Cpu, stream->cpu);
-      c->start_ts = MIN (c->start_ts, stream->begin_ns);
-    }
-  g_array_set_size (switched, model->cpus->len);
-  g_array_set_size (entered, model->cpus->len);
-
-  for (guint g = 0; g < n_groups; g++)
-    {
-      g_autofree StrataEventBuffer **buffers = g_new (StrataEventBuffer *, MAX (groups[g]->len, 1));
-      g_autoptr(StrataEventMerge) merge = NULL;
-      gboolean group_done = FALSE;
-      const StrataEvent *e = NULL;
-
-      for (guint i = 0; i < groups[g]->len; i++)
-        buffers[i] = ((StrataStream *) g_ptr_array_index (groups[g], i))->buffer;
-      merge = strata_event_merge_new_wanted (buffers, groups[g]->len, wanted);
-      /* A group of one CPU is done at that CPU's first switch; one of any CPU never is. */
-      while (!group_done)
-        {
-          Cpu *c;
-          gboolean *done;
-
-          if ((e = strata_event_merge_step (merge)) == NULL)
-            break;
-          if (e->cpu >= model->cpus->len || !strata_time_in_range (e->ts))
-            continue;
-          c = &g_array_index (model->cpus, Cpu, e->cpu);
-          done = &g_array_index (switched, gboolean, e->cpu);
-          if (e->kind == STRATA_EV_STATEDUMP_PROCESS)
-            {
-              RunDump run = { e->f[STRATA_F_SD_TID], e->f[STRATA_F_SD_NAME], e->f[STRATA_F_SD_CPU] };
-
-              if (e->f[STRATA_F_SD_STATUS] == STATEDUMP_RUN && run.cpu >= 0 && run.tid >= 0)
-                g_array_append_val (runs, run);
-              continue;
-            }
-          if (*done)
-            continue;
-          if (e->kind == STRATA_EV_SCHED_SWITCH)
-            {
-              *done = TRUE;
-              group_done = by_cpu;
-              c->start_tid = e->f[STRATA_F_SWITCH_PREV_TID];
-              c->start_comm = e->f[STRATA_F_SWITCH_PREV_COMM];
-            }
-          else
-            {
-              gboolean soft = e->kind == STRATA_EV_SOFTIRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_EXIT;
-              guint8 *depth = &g_array_index (entered, guint8, e->cpu);
-
-              if (e->kind == STRATA_EV_IRQ_ENTRY || e->kind == STRATA_EV_SOFTIRQ_ENTRY)
-                *depth = MIN (*depth + 1, 255);
-              else if (*depth > 0)
-                (*depth)--;
-              else if (c->n_start_irqs < 2 && (c->n_start_irqs == 0 || !c->start_soft[0]))
-                {
-                  /* Open from the start, inside those found so far; a soft IRQ runs only
-                   * outside hard IRQ handlers, so none can be open around it. */
-                  if (c->n_start_irqs == 1)
-                    {
-                      c->start_soft[1] = c->start_soft[0];
-                      c->start_irq[1] = c->start_irq[0];
-                    }
-                  c->start_soft[0] = soft;
-                  c->start_irq[0] = e->f[soft ? STRATA_F_SOFTIRQ_VEC : STRATA_F_IRQX_IRQ];
-                  c->n_start_irqs++;
-                }
-            }
-        }
-      all_read &= e == NULL;
-      g_ptr_array_unref (groups[g]);
-    }
-
-  for (guint i = 0; i < model->cpus->len; i++)
-    unnamed |= !g_array_index (switched, gboolean, i) && g_array_index (model->cpus, Cpu, i).start_ts != G_MAXINT64;
-  /* A dump past where the groups stopped may still name a CPU that never switched. */
-  if (unnamed && !all_read)
-    {
-      g_array_set_size (runs, 0);
-      for (guint s = 0; s < trace->streams->len; s++)
-        {
-          StrataEventCursor cursor;
-          StrataEvent e;
-
-          strata_event_cursor_init (&cursor, ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer);
-          while (strata_event_cursor_next_wanted (&cursor, &e, dumps))
-            {
-              RunDump run = { e.f[STRATA_F_SD_TID], e.f[STRATA_F_SD_NAME], e.f[STRATA_F_SD_CPU] };
-
-              if (e.f[STRATA_F_SD_STATUS] == STATEDUMP_RUN && run.cpu >= 0 && run.tid >= 0 &&
-                  strata_time_in_range (e.ts))
-                g_array_append_val (runs, run);
-            }
-        }
-    }
-  for (guint i = 0; i < runs->len; i++)
-    {
-      const RunDump *run = &g_array_index (runs, RunDump, i);
-      Cpu *c;
-
-      if (run->cpu >= model->cpus->len || g_array_index (switched, gboolean, run->cpu))
-        continue;
-      c = &g_array_index (model->cpus, Cpu, run->cpu);
-      if (c->start_tid < 0)
-        {
-          c->start_tid = run->tid;
-          c->start_comm = run->name;
-        }
-    }
-}
-
 /* ---- a host's scan, one CPU a thread ---- */
 
 /*
@@ -416,8 +261,8 @@ typedef struct
 typedef struct
 {
   gint64 first;           /* the run's first entry */
-  gint32 tid;             /* START_TID: the CPU's start thread (find_starts()); LOSS_TID: the
-                           * thread its next switch names */
+  gint32 tid;             /* START_TID: the CPU's start thread (strata-analysis-starts.c);
+                           * LOSS_TID: the thread its next switch names */
   gint32 vcpu_id;         /* as the event gives it, -1 without */
   Vm    *vm;              /* resolved: NULL to leave out */
   guint  vm_index;
@@ -470,8 +315,8 @@ typedef struct
 } CpuScan;
 
 /*
- * Before a CPU's first switch, the thread it runs is its start thread, which find_starts()
- * finds only once the whole trace is read (a statedump anywhere may name it): the scan calls
+ * Before a CPU's first switch, the thread it runs is its start thread, which
+ * _strata_analysis_find_starts() finds only once the whole trace is read (a statedump anywhere may name it): the scan calls
  * it START_TID and treats it as a thread, and place_start() puts the thread in once known,
  * or leaves out what it ran when it is not one (unknown, or the idle thread).
  */
@@ -1409,7 +1254,7 @@ scan_host (Model *model)
   StreamJobs jobs;
 
   /* A group a CPU: streams of one CPU (several channels) are merged. */
-  n = group_streams (trace, groups, &by_cpu);
+  n = _strata_analysis_group_streams (trace, groups, &by_cpu);
   for (guint s = 0; s < n; s++)
     scans[s] = (StreamScan) { model, groups[s], NULL };
   jobs = (StreamJobs) { scans, n, 0 };
@@ -1551,7 +1396,7 @@ _strata_analysis_scan (Model *model)
 
   _strata_analysis_ensure_cpus (model, model->machine->n_cpus);
   if (kernel)
-    find_starts (model);
+    _strata_analysis_find_starts (model);
   /* What scan_messages() records does not change when recorded again by scan_host(). */
   if (model->machine->trace->has_kvm || !scan_messages (model))
     scan_host (model);
