@@ -10,6 +10,10 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef G_OS_UNIX
+# include <sys/mman.h>
+# include <unistd.h>
+#endif
 
 #include "strata-batch-ring.h"
 #include "strata-event-buffer.h"
@@ -26,7 +30,57 @@ typedef struct
 {
   guint8 *data;
   gsize   used;
+  gsize   size;          /* mapped */
 } Chunk;
+
+/*
+ * Chunks are mapped by themselves, whatever the allocator's settings: the decoder's threads
+ * make them and a model frees each as soon as it has read it, so that their pages go back to
+ * the system at once, not into the decoder's heaps, where the analysis's rows could not use
+ * them and the peak would grow by as much.
+ */
+static guint8 *
+chunk_map (gsize size)
+{
+#if defined(G_OS_UNIX) && defined(MAP_ANONYMOUS)
+  void *p = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+  if (p == MAP_FAILED)
+    g_error ("%s: failed to map %" G_GSIZE_FORMAT " bytes", G_STRLOC, size);
+  return p;
+#else
+  return g_malloc (size);
+#endif
+}
+
+static void
+chunk_unmap (Chunk *chunk)
+{
+  if (chunk->data == NULL)
+    return;
+#if defined(G_OS_UNIX) && defined(MAP_ANONYMOUS)
+  munmap (chunk->data, chunk->size);
+#else
+  g_free (chunk->data);
+#endif
+  chunk->data = NULL;
+}
+
+/* Unmaps the pages past @used (keeping one). */
+static void
+chunk_shrink (Chunk *chunk)
+{
+#if defined(G_OS_UNIX) && defined(MAP_ANONYMOUS)
+  gsize page = sysconf (_SC_PAGESIZE);
+  gsize keep = MAX ((chunk->used + page - 1) / page * page, page);
+
+  if (keep < chunk->size && munmap (chunk->data + keep, chunk->size - keep) == 0)
+    chunk->size = keep;
+#else
+  chunk->data = g_realloc (chunk->data, MAX (chunk->used, 1));
+  chunk->size = MAX (chunk->used, 1);
+#endif
+}
 
 struct _StrataEventBuffer
 {
@@ -55,7 +109,7 @@ strata_event_buffer_free (StrataEventBuffer *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < self->chunks->len; i++)
-    g_free (g_array_index (self->chunks, Chunk, i).data);
+    chunk_unmap (&g_array_index (self->chunks, Chunk, i));
   g_array_unref (self->chunks);
   g_free (self);
 }
@@ -117,7 +171,7 @@ strata_event_buffer_append (StrataEventBuffer *self,
     chunk = &g_array_index (self->chunks, Chunk, self->chunks->len - 1);
   if (chunk == NULL || chunk->used + MAX_RECORD > CHUNK_SIZE)
     {
-      Chunk fresh = { g_malloc (CHUNK_SIZE), 0 };
+      Chunk fresh = { chunk_map (CHUNK_SIZE), 0, CHUNK_SIZE };
 
       /* Here, where a chunk is made (at a buffer's first event among others), not at every
        * event of the decode's hot path. */
@@ -162,7 +216,7 @@ strata_event_buffer_seal (StrataEventBuffer *self)
   if (chunk->used < CHUNK_SIZE)
     {
       self->memory -= CHUNK_SIZE - chunk->used;
-      chunk->data = g_realloc (chunk->data, MAX (chunk->used, 1));
+      chunk_shrink (chunk);
     }
 }
 
@@ -271,7 +325,7 @@ cursor_next_chunk (StrataEventCursor *cursor)
           if (done->data != NULL)
             buffer->memory -= cursor->chunk < buffer->chunks->len ? CHUNK_SIZE : done->used;
           done->used = 0;
-          g_clear_pointer (&done->data, g_free);
+          chunk_unmap (done);
         }
       if (cursor->chunk >= cursor->buffer->chunks->len)
         return FALSE;

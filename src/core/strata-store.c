@@ -170,7 +170,10 @@ index_reserve (StrataStoreBuilder *self,
   if (cap > G_MAXUINT32)
     g_error ("too many state descriptions");
   g_free (self->index);
-  self->index = g_new0 (guint32, cap);
+  /* Written through, not calloc'd: a fresh mapping's pages read first map the zero page, and
+   * each is faulted in again, its mapping flushed on every processor, when first written. */
+  self->index = g_new (guint32, cap);
+  memset (self->index, 0, cap * sizeof (guint32));
   self->index_mask = (guint32) (cap - 1);
   /* They are distinct: each goes to the first empty slot from its home, which is fetched
    * INDEX_AHEAD descriptions before (a slot of a large index is a cache miss). */
