@@ -14,6 +14,13 @@
 
 #include "strata-memory.h"
 
+/* Blocks from this size are mapped by themselves (see strata_memory_setup()). */
+#define MAPPED_FROM (1024 * 1024)
+/* How much a heap may hold of blocks left behind before their pages go back. */
+#define TRIM_EVERY (32 * 1024 * 1024)
+
+static gsize freed_in_heap;
+
 /**
  * strata_memory_setup:
  *
@@ -27,15 +34,38 @@
  * which every processor running the analysis must hear of) and when freed, and the pages of
  * the next one are faulted in afresh. On a virtual machine, where each of those is dear, a
  * threshold of 256 KiB, which put a model's medium rows in mappings, cost the analysis of a
- * switch-heavy set a third of its processor time; from 1 MiB, its peak grew by 4%. The event
- * buffers' chunks, freed as soon as read, are mapped whatever the threshold
- * (strata-event-buffer.c).
+ * switch-heavy set a third of its processor time. From 1 MiB, the blocks the rows leave in the
+ * heaps are given back as they go (strata_memory_freed()). The event buffers' chunks, freed
+ * as soon as read, are mapped whatever the threshold (strata-event-buffer.c).
  */
 void
 strata_memory_setup (void)
 {
 #ifdef __GLIBC__
-  mallopt (M_MMAP_THRESHOLD, 1024 * 1024);
+  mallopt (M_MMAP_THRESHOLD, MAPPED_FROM);
+#endif
+}
+
+/**
+ * strata_memory_freed:
+ * @bytes: the size of a block just freed, or left behind by a realloc() that moved it
+ *
+ * Rows grow by realloc(). In a heap, the blocks they leave behind as they move stay resident
+ * until others take their place, and a large model's rows leave tens of megabytes of them
+ * before it ends, on top of its peak (an exit-heavy set's models: 64 MiB, a quarter more).
+ * Each time TRIM_EVERY bytes of them have been left, the heaps' free pages go back.
+ */
+void
+strata_memory_freed (gsize bytes)
+{
+#ifdef __GLIBC__
+  if (bytes >= MAPPED_FROM)
+    return;
+  if ((gsize) g_atomic_pointer_add (&freed_in_heap, (gssize) bytes) + bytes >= TRIM_EVERY)
+    {
+      g_atomic_pointer_set (&freed_in_heap, 0);
+      malloc_trim (0);
+    }
 #endif
 }
 

@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 
 void strata_memory_setup     (void);
 void strata_memory_give_back (void);
+void strata_memory_freed     (gsize bytes);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "strata-memory.h"
 #include "strata-store-private.h"
 
 /*
@@ -232,6 +233,8 @@ row_relocate (StoreRow         *row,
       if (base != NULL)
         memcpy (base, row->base, ((keep + STORE_BLOCK - 1) / STORE_BLOCK) * sizeof (gint64));
     }
+  if (row->storage == STORE_HEAP || row->storage == STORE_HEAP_APART)
+    strata_memory_freed (before);
   row_arrays_free (row, spill);
   row->ids = ids;
   row->off = (guint32 *) times;
@@ -314,7 +317,13 @@ row_heap_resize (StoreRow *row,
       memmove (p + ids_to, p + ids_from, keep * old_size);
     }
   if (p == NULL || room != heap_size (wide, row->cap, old_size))
-    p = g_realloc (p, room);
+    {
+      guintptr was = (guintptr) p;
+
+      p = g_realloc (p, room);
+      if (was != 0 && (guintptr) p != was)
+        strata_memory_freed (heap_size (wide, row->cap, old_size));
+    }
   if (ids_to > ids_from)
     {
       memmove (p + ids_to, p + ids_from, keep * old_size);
