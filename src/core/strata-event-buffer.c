@@ -10,13 +10,14 @@
 #include "config.h"
 
 #include <string.h>
+
+#include "strata-batch-ring.h"
+#include "strata-event-buffer.h"
+
 #ifdef G_OS_UNIX
 # include <sys/mman.h>
 # include <unistd.h>
 #endif
-
-#include "strata-batch-ring.h"
-#include "strata-event-buffer.h"
 
 #define CHUNK_SIZE (256 * 1024)
 /* header + cpu + time + every field, each a varint of at most 10 bytes */
