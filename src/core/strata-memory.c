@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdlib.h>     /* defines __GLIBC__ on glibc */
+#include <string.h>
 #ifdef __GLIBC__
 # include <malloc.h>
 #endif
@@ -67,6 +68,31 @@ strata_memory_freed (gsize bytes)
       malloc_trim (0);
     }
 #endif
+}
+
+/**
+ * strata_memory_alloc0_n:
+ * @n: how many items
+ * @size: the size of one
+ *
+ * Zeroed memory for @n items of @size bytes, written through, as calloc() does not do for a
+ * large block: it maps fresh pages, and leaves them unwritten. Of a table read before it is
+ * written (a hash table's slots, flags of what was seen, a map), each page's first read then
+ * maps the shared zero page, and its first write faults again and flushes the page's
+ * mapping on every processor the program runs on. On a virtual machine those flushes were a
+ * fifth of the time a switch-heavy set took to open from its saved analysis.
+ *
+ * Returns: (transfer full): the memory, to free with g_free()
+ */
+gpointer
+strata_memory_alloc0_n (gsize n,
+                        gsize size)
+{
+  gsize bytes = MAX (n, 1) * size;
+  gpointer p = g_malloc_n (MAX (n, 1), size);
+
+  memset (p, 0, bytes);
+  return p;
 }
 
 /**

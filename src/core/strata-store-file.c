@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "strata-memory.h"
 #include "strata-parallel.h"
 #include "strata-store-private.h"
 #include "strata-time.h"
@@ -1104,7 +1105,7 @@ static gpointer
 read_worker (gpointer data)
 {
   ReadJob *job = data;
-  g_autofree guint8 *seen = g_new0 (guint8, MAX (job->store->n_descs, 1));
+  g_autofree guint8 *seen = strata_memory_new0 (guint8, job->store->n_descs);
   g_autoptr(GArray) used = g_array_new (FALSE, FALSE, sizeof (guint32));
   ReadTally tally = { job->file, 0 };
   guint n_tasks = job->n_desc_chunks + job->store->rows->len;
@@ -1188,9 +1189,9 @@ strata_store_read (StrataSectionFile *file,
     return invalid (store, error, "a time range out of bounds");
 
   /* Every row is made on every core, from the file's table, as it is checked: a set of
-   * many short-lived threads has hundreds of thousands. Their memory is one block, its pages
-   * first touched by the workers. */
-  store->row_block = g_malloc0 ((gsize) MAX (meta.n_rows, 1) * sizeof (StoreRow) + 64);
+   * many short-lived threads has hundreds of thousands. Their memory is one block, written
+   * through here: the workers read rows beside the ones they write. */
+  store->row_block = strata_memory_alloc0_n ((gsize) MAX (meta.n_rows, 1) * sizeof (StoreRow) + 64, 1);
   g_ptr_array_set_size (store->rows, meta.n_rows);
   for (guint r = 0; r < meta.n_rows; r++)
     g_ptr_array_index (store->rows, r) = (StoreRow *) (((guintptr) store->row_block + 63) & ~(guintptr) 63) + r;

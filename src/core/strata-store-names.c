@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strata-memory.h"
 #include "strata-store-private.h"
 
 #define ROW(self, r) ((StoreRow *) g_ptr_array_index ((self)->rows, (r)))
@@ -183,7 +184,7 @@ _strata_store_names_init (StrataStore *self)
   names_table_drop (self);
   g_mutex_init (&self->names_lock);
   g_mutex_init (&self->derived_lock);
-  self->names = g_new0 (gint, size);
+  self->names = strata_memory_new0 (gint, size);
   self->names_mask = size - 1;
   self->name_hashes = g_new (guint32, MAX (n, 1));
 }

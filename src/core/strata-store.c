@@ -170,10 +170,7 @@ index_reserve (StrataStoreBuilder *self,
   if (cap > G_MAXUINT32)
     g_error ("too many state descriptions");
   g_free (self->index);
-  /* Written through, not calloc'd: a fresh mapping's pages read first map the zero page, and
-   * each is faulted in again, its mapping flushed on every processor, when first written. */
-  self->index = g_new (guint32, cap);
-  memset (self->index, 0, cap * sizeof (guint32));
+  self->index = strata_memory_new0 (guint32, cap);
   self->index_mask = (guint32) (cap - 1);
   /* They are distinct: each goes to the first empty slot from its home, which is fetched
    * INDEX_AHEAD descriptions before (a slot of a large index is a cache miss). */
@@ -672,7 +669,7 @@ strata_store_builder_move_rows (StrataStoreBuilder *self,
     }
   small = map_keeps_small (map, n_descs);
   if (!small)
-    scratch = g_new0 (guint32, G_MAXUINT16 + 1);
+    scratch = strata_memory_new0 (guint32, G_MAXUINT16 + 1);
   for (guint k = 0; k < n; k++)
     {
       StoreRow *to = g_ptr_array_index (self->rows, rows[k]);
@@ -728,7 +725,7 @@ row_trim (StrataStoreBuilder  *self,
   if (store_row_ids_wide (row) && row->n > 0)
     {
       if (*scratch == NULL && !(row->id_flags & STORE_IDS_MANY))
-        *scratch = g_new0 (guint32, MAX (self->n_descs, 1));
+        *scratch = strata_memory_new0 (guint32, self->n_descs);
       store_row_compact_ids (row, self->spill, *scratch);
     }
 }
@@ -930,7 +927,7 @@ absorb_map (StrataStoreBuilder *self,
     n_indexed += named[self->descs[id].machine];
   while (cap < 2 * n_indexed)
     cap *= 2;
-  slots = g_new0 (guint32, cap);
+  slots = strata_memory_new0 (guint32, cap);
   mask = (guint32) (cap - 1);
   while (id_mask < self->n_descs && id_mask != G_MAXUINT32)
     id_mask = 2 * id_mask + 1;
@@ -1016,7 +1013,7 @@ strata_store_builder_absorb (StrataStoreBuilder *self,
   small = same || map_keeps_small (map, n);
   if (!small)
     {
-      scratch = g_new0 (guint32, G_MAXUINT16 + 1);
+      scratch = strata_memory_new0 (guint32, G_MAXUINT16 + 1);
       room.build = build = g_new (guint32, STORE_PALETTE_BUILD);
       /* Rows renumbered alike share one palette: short thread rows mostly are. */
       room.shared = shared = g_hash_table_new (palette_hash, palette_equal);
@@ -1208,7 +1205,7 @@ strata_store_builder_finish_full (StrataStoreBuilder *self,
             StoreRow *row = g_ptr_array_index (store->rows, r);
 
             if (scratch == NULL)
-              scratch = g_new0 (guint32, MAX (self->n_descs, 1));
+              scratch = strata_memory_new0 (guint32, self->n_descs);
             /* A thread row is no longer the builder's (row_let_go()). */
             store_row_compact_ids (row, row->kind == STRATA_ROW_THREAD ? NULL : self->spill, scratch);
             store->memory += row_memory (row);
