@@ -68,6 +68,41 @@ test_round_trip (void)
   g_assert_cmpuint (strata_event_buffer_memory (buf) / written->len, <, 40);
 }
 
+/* A sealed buffer gave back its last chunk's unused pages: events appended after that go to
+ * a new chunk, never past the pages kept. */
+static void
+test_append_after_seal (void)
+{
+  g_autoptr(StrataEventBuffer) buf = strata_event_buffer_new ();
+  StrataEventCursor cursor;
+  StrataEvent ev;
+  guint n = 0;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      ev = make_event (1000 + i, 0, STRATA_EV_SCHED_SWITCH, i, -(gint64) i);
+      strata_event_buffer_append (buf, &ev);
+    }
+  strata_event_buffer_seal (buf);
+  for (guint i = 10; i < 20000; i++)
+    {
+      ev = make_event (1000 + i, i % 3, STRATA_EV_SCHED_SWITCH, i, -(gint64) i);
+      strata_event_buffer_append (buf, &ev);
+    }
+  strata_event_buffer_seal (buf);
+  g_assert_cmpuint (strata_event_buffer_count (buf), ==, 20000);
+
+  strata_event_cursor_init (&cursor, buf);
+  while (strata_event_cursor_next (&cursor, &ev))
+    {
+      g_assert_cmpint (ev.ts, ==, 1000 + n);
+      g_assert_cmpint (ev.f[0], ==, n);
+      g_assert_cmpint (ev.f[1], ==, -(gint64) n);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 20000);
+}
+
 static void
 test_merge (void)
 {
@@ -425,6 +460,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/event-buffer/round-trip", test_round_trip);
+  g_test_add_func ("/event-buffer/append-after-seal", test_append_after_seal);
   g_test_add_func ("/event-buffer/merge", test_merge);
   g_test_add_func ("/event-buffer/run-ahead", test_run_ahead);
   g_test_add_func ("/event-buffer/merge-order", test_merge_order);

@@ -170,7 +170,7 @@ strata_event_buffer_append (StrataEventBuffer *self,
 
   if (self->chunks->len > 0)
     chunk = &g_array_index (self->chunks, Chunk, self->chunks->len - 1);
-  if (chunk == NULL || chunk->used + MAX_RECORD > CHUNK_SIZE)
+  if (chunk == NULL || chunk->used + MAX_RECORD > chunk->size)
     {
       Chunk fresh = { chunk_map (CHUNK_SIZE), 0, CHUNK_SIZE };
 
