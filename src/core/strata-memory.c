@@ -35,7 +35,7 @@ static gsize freed_in_heap;
  * which every processor running the analysis must hear of) and when freed, and the pages of
  * the next one are faulted in afresh. On a virtual machine, where each of those is dear, a
  * threshold of 256 KiB, which put a model's medium rows in mappings, cost the analysis of a
- * switch-heavy set a third of its processor time. From 1 MiB, the blocks the rows leave in the
+ * switch-heavy set a sixth to a third of its processor time (runs differ). From 1 MiB, the blocks the rows leave in the
  * heaps are given back as they go (strata_memory_freed()). The event buffers' chunks, freed
  * as soon as read, are mapped whatever the threshold (strata-event-buffer.c).
  */
@@ -79,8 +79,8 @@ strata_memory_freed (gsize bytes)
  * large block: it maps fresh pages, and leaves them unwritten. Of a table read before it is
  * written (a hash table's slots, flags of what was seen, a map), each page's first read then
  * maps the shared zero page, and its first write faults again and flushes the page's
- * mapping on every processor the program runs on. On a virtual machine those flushes were a
- * fifth of the time a switch-heavy set took to open from its saved analysis.
+ * mapping on every processor the program runs on. On a virtual machine, without them, a
+ * switch-heavy set opened from its saved analysis in two thirds of the time.
  *
  * Returns: (transfer full): the memory, to free with g_free()
  */
