@@ -746,7 +746,7 @@ thread_unknown (Model  *model,
 {
   t->cpu = -1;
   t->in_guest = FALSE;
-  t->woken_running = WOKEN_NO;
+  t->woken_running = FALSE;
   t->wait_by_waking = FALSE;
   t->wait_cpu = -1;
   thread_set_state (model, t, STRATA_STATE_UNKNOWN, ts);
@@ -891,7 +891,7 @@ loss_arrive (Model          *model,
       settle_sleep (model, t);
       record_preemption_cut (model, t, ts);
       t->cpu = h->cpu;
-      t->woken_running = WOKEN_NO;
+      t->woken_running = FALSE;
       t->wait_by_waking = FALSE;
       note_run (t, h->cpu, ts);
       thread_set_state (model, t, running_state (model, t), ts);
@@ -899,17 +899,6 @@ loss_arrive (Model          *model,
         vcpu_set (model, t, STRATA_STATE_HYPERVISOR, ts);
     }
   cpu_update (model, h->cpu, ts);
-}
-
-/* Whether @trace recorded any event of the kinds in @kinds (a mask of kinds). */
-static gboolean
-records_kinds (StrataTrace *trace,
-               guint64      kinds)
-{
-  for (guint i = 0; i < trace->streams->len; i++)
-    if (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer) & kinds)
-      return TRUE;
-  return FALSE;
 }
 
 void
@@ -937,13 +926,15 @@ _strata_analysis_run_model (Model *model)
   if (model->vm != NULL)
     _strata_analysis_guest_mode_init (model);
   /* Without wakeups, no wakeup between a switch-out and the next switch-in proves nothing. */
-  model->proves_runnable = records_kinds (model->machine->trace, (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
-                                                                 (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKING)) &&
+  model->proves_runnable = _strata_analysis_records_kinds (model->machine->trace,
+                                                           (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
+                                                           (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKING)) &&
                            model->machine->trace->discarded == 0;
   /* With sched_wakeup recorded besides sched_waking, a sched_waking of a thread still on its
    * CPU tells its two cases apart (see the wakeups below). */
-  wakeups_told = records_kinds (model->machine->trace, (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
-                                                       (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP_NEW));
+  wakeups_told = _strata_analysis_records_kinds (model->machine->trace,
+                                                (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP) |
+                                                (G_GUINT64_CONSTANT (1) << STRATA_EV_SCHED_WAKEUP_NEW));
   if (handovers->len > 0)
     model->waiting = g_ptr_array_new ();
   /* Its id made first, among the 16-bit ones: every thread row of a trace that ends before
@@ -1039,7 +1030,7 @@ _strata_analysis_run_model (Model *model)
 
                 t = get_thread (model, prev);
                 /* Not a dead task's last switch: that wakeup was of the task before it died. */
-                woken = t->woken_running != WOKEN_NO && !runnable && (e->f[STRATA_F_SWITCH_PREV_STATE] & 0x70) == 0;
+                woken = t->woken_running && !runnable && (e->f[STRATA_F_SWITCH_PREV_STATE] & 0x70) == 0;
                 set_name (t, e->f[STRATA_F_SWITCH_PREV_COMM]);
                 t->cpu = -1;
                 thread_set_state (model, t, runnable || woken ? STRATA_STATE_WAIT_CPU : STRATA_STATE_BLOCKED, ts);
@@ -1048,7 +1039,7 @@ _strata_analysis_run_model (Model *model)
                 /* The woken one waits for the CPU its wakeup named. */
                 note_wait (model, t, woken ? t->wait_cpu : (gint32) e->cpu, runnable || woken);
                 t->wait_by_waking = woken;
-                t->woken_running = WOKEN_NO;
+                t->woken_running = FALSE;
                 if (t->vm >= 0)
                   {
                     if (runnable || woken)
@@ -1077,7 +1068,7 @@ _strata_analysis_run_model (Model *model)
                 set_name (t, e->f[STRATA_F_SWITCH_NEXT_COMM]);
                 settle_sleep (model, t);
                 t->cpu = e->cpu;
-                t->woken_running = WOKEN_NO;
+                t->woken_running = FALSE;
                 note_run (t, e->cpu, ts);
                 thread_set_state (model, t, running_state (model, t), ts);
                 if (t->vm >= 0)
@@ -1114,10 +1105,10 @@ _strata_analysis_run_model (Model *model)
             if (t->cpu >= 0)
               {
                 if (e->kind != STRATA_EV_SCHED_WAKING)
-                  t->woken_running = WOKEN_NO;
+                  t->woken_running = FALSE;
                 else if (wakeups_told)
                   {
-                    t->woken_running = WOKEN_BY_WAKING;
+                    t->woken_running = TRUE;
                     t->wait_cpu = target;
                   }
                 break;
@@ -1168,7 +1159,7 @@ _strata_analysis_run_model (Model *model)
               {
                 vcpu_detach (model, t, ts);
                 t->owes_free = !t->freed;
-                t->woken_running = WOKEN_NO;
+                t->woken_running = FALSE;
                 t->wait_by_waking = FALSE;
                 t->wait_cpu = -1;
               }
@@ -1219,7 +1210,7 @@ _strata_analysis_run_model (Model *model)
               break;
             }
           t->freed = TRUE;
-          t->woken_running = WOKEN_NO;
+          t->woken_running = FALSE;
           t->wait_by_waking = FALSE;
           t->wait_cpu = -1;
           if (t->cpu < 0)
@@ -1309,7 +1300,7 @@ _strata_analysis_run_model (Model *model)
             settle_syscall (model, t, e->kind == STRATA_EV_SYSCALL_EXIT, (guint32) e->f[STRATA_F_SYSCALL_NAME], ts);
           t->in_syscall = e->kind == STRATA_EV_SYSCALL_ENTRY;
           /* It runs on: a sched_waking before was of a sleep it did not go into. */
-          t->woken_running = WOKEN_NO;
+          t->woken_running = FALSE;
           if (t->in_syscall)
             enter_syscall (model, t, (guint32) e->f[STRATA_F_SYSCALL_NAME]);
           if (t->cpu == (gint32) e->cpu)
@@ -1338,7 +1329,7 @@ _strata_analysis_run_model (Model *model)
             exit_guest (model, e->cpu, ts);
           c->in_guest = TRUE;
           t->in_guest = TRUE;
-          t->woken_running = WOKEN_NO;
+          t->woken_running = FALSE;
           {
             guint32 id = cpu_update (model, e->cpu, ts);
 

@@ -158,8 +158,6 @@ typedef struct
                              * vCPU's wake-up wait is then on the CPU it was woken onto) */
 } Thread;
 
-enum { WOKEN_NO, WOKEN_BY_WAKING };
-
 G_STATIC_ASSERT (sizeof (Thread) == 144);
 
 #define THREAD_BLOCK 4096
@@ -390,6 +388,8 @@ void           _strata_analysis_scan             (Model                       *m
 guint          _strata_analysis_group_streams    (StrataTrace                 *trace,
                                                   GPtrArray                  **groups,
                                                   gboolean                    *by_cpu);
+gboolean       _strata_analysis_records_kinds    (StrataTrace                 *trace,
+                                                  guint64                      kinds);
 
 /* strata-analysis-starts.c: what each CPU's first events prove of what ran before them */
 void           _strata_analysis_find_starts      (Model                       *model);

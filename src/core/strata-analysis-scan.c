@@ -209,6 +209,17 @@ scan_messages (Model *model)
 
 /* ---- a machine's streams ---- */
 
+/* Whether @trace recorded any event of the kinds in @kinds (a mask of kinds). */
+gboolean
+_strata_analysis_records_kinds (StrataTrace *trace,
+                                guint64      kinds)
+{
+  for (guint i = 0; i < trace->streams->len; i++)
+    if (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, i))->buffer) & kinds)
+      return TRUE;
+  return FALSE;
+}
+
 /* The streams of @trace by CPU: a group of streams a CPU (several channels share one), or one
  * group of every stream when some do not say their CPU (then *@by_cpu is FALSE). Returns the
  * number of groups. */
@@ -1250,7 +1261,7 @@ scan_host (Model *model)
   g_autoptr(GPtrArray) vms = g_ptr_array_new ();   /* the VMs met, once each */
   GHashTableIter iter;
   gpointer value;
-  gboolean by_cpu, exits = FALSE;
+  gboolean by_cpu, exits;
   StreamJobs jobs;
 
   /* A group a CPU: streams of one CPU (several channels) are merged. */
@@ -1300,9 +1311,7 @@ scan_host (Model *model)
         }
       g_array_append_val (events, *pe);
     }
-  for (guint s = 0; s < trace->streams->len; s++)
-    exits |= (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer) &
-              (G_GUINT64_CONSTANT (1) << STRATA_EV_PROCESS_EXIT)) != 0;
+  exits = _strata_analysis_records_kinds (trace, G_GUINT64_CONSTANT (1) << STRATA_EV_PROCESS_EXIT);
   g_hash_table_iter_init (&iter, pids);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     settle_pid_events (value, exits);
