@@ -44,7 +44,7 @@ _strata_analysis_guest_mode_init (Model *model)
 }
 
 /* The outside-guest-mode check: is @ts inside a window of the guest's vCPU @cpu, widened by
- * the sync's accuracy on both sides? */
+ * the sync's accuracy on both sides? The caller has seen it is not in the last one's. */
 static gboolean
 in_guest_mode (Model  *model,
                Cpu    *c,
@@ -56,10 +56,7 @@ in_guest_mode (Model  *model,
   guint *cursor;
   gint64 slack = model->guest_slack;
 
-  /* Most events fall in the window the CPU's last one fell in. */
-  if (ts >= c->window_start && ts < c->window_end)
-    return TRUE;
-  if (model->vm == NULL || cpu >= model->vm->windows->len)
+  if (cpu >= model->vm->windows->len)
     return FALSE;
   windows = g_ptr_array_index (model->vm->windows, cpu);
   if (windows->len == 0)
