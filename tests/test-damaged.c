@@ -760,6 +760,10 @@ static const Cut sample_cuts[] = {
   { 95 }, { 130 }, { 777 }, { 5, 1, 3 }, { 1, 1, 2 }, { -4097, 1, 1 }, { -1, 1, 1 },
 };
 static const Cut sample_emptied[] = { { 0 } };
+/* simple-kernel's metadata, 91 packets of 4 KiB: inside its last packet, inside one where
+ * the packets before end with a whole declaration (libbabeltrace2 2.0 looped for ever on
+ * both), and inside its second, where they do not. */
+static const Cut metadata_cuts[] = { { -100, 1, 1 }, { 100, 1, 2 }, { 4100 } };
 
 /* The writer's 1 KiB packets: inside the magic, the uuid, stream_id, each context field, the
  * first event's header and payload, the second packet's header, and the middle of the last. */
@@ -789,6 +793,9 @@ static const DamageCase cases[] = {
     .expect = EXPECT_REPORT | EXPECT_KEPT, .trace_says = { "k_5", NULL }, .streams_min = 7 },
   { "truncated/sample-emptied", FROM_SAMPLE, .damage = damage_cut, .file = "k_5",
     .cuts = sample_emptied, .n_variants = 1, .expect = EXPECT_KEPT, .streams_min = 7 },
+  { "truncated/metadata", FROM_SAMPLE, .damage = damage_cut, .file = "metadata",
+    .cuts = metadata_cuts, .n_variants = G_N_ELEMENTS (metadata_cuts), .expect = EXPECT_REPORT,
+    .set_says = { { "", "metadata file is cut short" } } },
   { "truncated/writer", WRITER ("cut", 2, 1024, 400), .damage = damage_cut, .file = "channel0_1",
     .cuts = writer_cuts, .n_variants = G_N_ELEMENTS (writer_cuts),
     .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_EVENTS, .events_min = 200, .events_max = 399 },

@@ -122,6 +122,7 @@ format_size (guint64 bytes)
 char *
 strata_ctf_load_metadata (const char  *folder,
                           gsize       *len,
+                          gsize       *cut,
                           char       **error_message)
 {
   g_autofree char *path = g_build_filename (folder, "metadata", NULL);
@@ -132,6 +133,8 @@ strata_ctf_load_metadata (const char  *folder,
   gboolean big_endian;
   int fd;
 
+  if (cut != NULL)
+    *cut = 0;
   if ((fd = strata_open_regular (path, &st)) < 0)
     {
       if (errno == EINVAL)
@@ -191,6 +194,8 @@ strata_ctf_load_metadata (const char  *folder,
       g_string_append_len (text, (const char *) data + at + METADATA_HEADER, content - METADATA_HEADER);
       at += packet;
     }
+  if (cut != NULL)
+    *cut = size - at;
   *len = text->len;
   return g_string_free (text, FALSE);
 }
@@ -826,7 +831,7 @@ strata_ctf_check_trace (const char   *folder,
   g_autofree char *error = NULL;
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  gsize raw_len = 0, len = 0, comments = 0;
+  gsize raw_len = 0, len = 0, comments = 0, cut = 0;
   guint n_sound = 0;
   const char *name;
 
@@ -834,7 +839,7 @@ strata_ctf_check_trace (const char   *folder,
   check->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_stream_check_free);
   check->problems = g_ptr_array_new_with_free_func (g_free);
 
-  if ((raw = strata_ctf_load_metadata (folder, &raw_len, &error)) == NULL)
+  if ((raw = strata_ctf_load_metadata (folder, &raw_len, &cut, &error)) == NULL)
     {
       check->failure = g_strdup_printf (_("%s: cannot open the trace: %s"), display_path, error);
       return check;
@@ -855,7 +860,10 @@ strata_ctf_check_trace (const char   *folder,
     }
   if ((check->tsdl = strata_tsdl_parse (text, len, &error)) == NULL)
     {
-      if (looks_like_tsdl (raw, raw_len))
+      if (cut > 0)
+        check->failure = g_strdup_printf (_("%s: cannot open the trace: its metadata file is cut short, and its whole packets could not be parsed (%s)"),
+                                          display_path, error);
+      else if (looks_like_tsdl (raw, raw_len))
         check->failure = g_strdup_printf (_("%s: cannot open the trace: its metadata could not be parsed (%s)"),
                                           display_path, error);
       else
@@ -880,11 +888,20 @@ strata_ctf_check_trace (const char   *folder,
                                         strata_tsdl_unreadable (check->tsdl));
       return check;
     }
-  if (comments > MAX_COMMENT_BYTES)
+  /* A file cut inside a packet: libbabeltrace2 2.0 loops for ever on its last one (the
+   * tracer was stopped as it wrote, or the copy was cut short). What the whole packets
+   * declare, when it is sound, is given it as text instead. */
+  if (comments > MAX_COMMENT_BYTES || cut > 0)
     {
       check->metadata = g_strconcat ("/* CTF 1.8 */\n", text, NULL);
       check->metadata_len = len + strlen ("/* CTF 1.8 */\n");
     }
+  if (cut > 0)
+    g_ptr_array_add (check->problems,
+                     g_strdup_printf (ngettext ("%s: its metadata file is cut short: its last %" G_GSIZE_FORMAT " byte is not a whole packet, and is left out",
+                                                "%s: its metadata file is cut short: its last %" G_GSIZE_FORMAT " bytes are not a whole packet, and are left out",
+                                                cut),
+                                      display_path, cut));
 
   if ((dir = g_dir_open (folder, 0, NULL)) != NULL)
     while ((name = g_dir_read_name (dir)) != NULL)
@@ -935,7 +952,7 @@ strata_ctf_first_packet_discarded (const char *folder,
   GStatBuf st;
   int fd;
 
-  if ((raw = strata_ctf_load_metadata (folder, &raw_len, &error)) == NULL ||
+  if ((raw = strata_ctf_load_metadata (folder, &raw_len, NULL, &error)) == NULL ||
       (text = strata_tsdl_strip_comments (raw, raw_len, &len, NULL)) == NULL ||
       (tsdl = strata_tsdl_parse (text, len, &error)) == NULL ||
       (fd = strata_open_regular (path, &st)) < 0)

@@ -53,10 +53,12 @@ int          strata_open_regular        (const char  *path,
 /*
  * The metadata text of @folder, unpacketized when it is packetized, with comments as they
  * are; NULL with @error_message set when it cannot be read, is not a regular file, or is
- * absurdly big.
+ * absurdly big. @cut (may be NULL): set to the bytes past the last whole packet of a
+ * packetized file, which are left out (0: none).
  */
 char        *strata_ctf_load_metadata   (const char  *folder,
                                          gsize       *len,
+                                         gsize       *cut,
                                          char       **error_message);
 
 /* One packet of a stream file, as its header and context describe it. */
