@@ -868,11 +868,13 @@ static const DamageCase cases[] = {
     .expect = EXPECT_REPORT | EXPECT_KEPT | EXPECT_EVENTS | EXPECT_ORDERED,
     .events_min = 400, .events_max = 400 },
 
-  /* Folders with nothing, or a trace's metadata and no stream file: a trace of no events. */
+  /* Folders with nothing, or a trace's metadata and no stream file: a trace of no events,
+   * which says so. */
   { "empty-folders/empty", FROM_NOTHING, .expect = EXPECT_REPORT,
     .set_says = { { "", "no CTF trace found" } } },
   { "empty-folders/only-metadata", WRITER ("only", 1, 1024, 10), .damage = damage_only_metadata,
-    .expect = EXPECT_FOUND | EXPECT_EVENTS, .events_min = 0, .events_max = 0 },
+    .expect = EXPECT_REPORT | EXPECT_FOUND | EXPECT_EVENTS, .events_min = 0, .events_max = 0,
+    .set_says = { { "", "no stream file, only its metadata" } } },
 
   /* The trace is found once, and its two real streams are read; libbabeltrace2 skips the
    * stream "file" that is a link to itself, as it skips any file it cannot open. */
@@ -969,7 +971,12 @@ check_case (const DamageCase *c,
   if (check->expect & EXPECT_FAILED)
     g_assert_true (t == NULL || t->failed);
   if (check->expect & (EXPECT_FOUND | EXPECT_KEPT | EXPECT_EVENTS | EXPECT_ORDERED))
-    g_assert_nonnull (t);
+    {
+      g_assert_nonnull (t);
+      /* Named by its metadata's hostname, stream or not. */
+      if (c->source == FROM_WRITER)
+        g_assert_cmpstr (t->hostname, ==, c->hostname);
+    }
   if (check->expect & EXPECT_KEPT)
     g_assert_false (t->failed);
   if (check->expect & EXPECT_EVENTS)

@@ -898,8 +898,8 @@ strata_ctf_check_trace (const char   *folder,
     }
   if (cut > 0)
     g_ptr_array_add (check->problems,
-                     g_strdup_printf (ngettext ("%s: its metadata file is cut short: its last %" G_GSIZE_FORMAT " byte is not a whole packet, and is left out",
-                                                "%s: its metadata file is cut short: its last %" G_GSIZE_FORMAT " bytes are not a whole packet, and are left out",
+                     g_strdup_printf (ngettext ("%s: its metadata file is cut short: its last %zu byte is not a whole packet, and is left out",
+                                                "%s: its metadata file is cut short: its last %zu bytes are not a whole packet, and are left out",
                                                 cut),
                                       display_path, cut));
 
@@ -911,6 +911,11 @@ strata_ctf_check_trace (const char   *folder,
   for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
     check_stream_file (check, g_ptr_array_index (names, i), cancellable);
 
+  /* Not a failure: such a trace still names its machine; but one that says nothing. */
+  if (check->streams->len == 0 && !g_cancellable_is_cancelled (cancellable))
+    g_ptr_array_add (check->problems,
+                     g_strdup_printf (_("%s: it has no stream file, only its metadata: the trace holds no events"),
+                                      display_path));
   check_duplicates (check);
   check_events (check, display_path, text, len);
   report_streams (check, display_path);

@@ -627,8 +627,19 @@ strata_trace_load (const char * const      *paths,
         collect_trace (trace, mine);
       if (i < states->len)
         {
-          mark_cut_streams (trace, ((TraceState *) g_ptr_array_index (states, i))->check);
-          mark_holes (trace, ((TraceState *) g_ptr_array_index (states, i))->check);
+          const StrataTraceCheck *check = ((TraceState *) g_ptr_array_index (states, i))->check;
+
+          mark_cut_streams (trace, check);
+          mark_holes (trace, check);
+          /* No stream read, no environment from libbabeltrace2: its machine is still the one
+           * the metadata names. */
+          if (trace->hostname == NULL && check != NULL && check->tsdl != NULL &&
+              strata_tsdl_env_hostname (check->tsdl) != NULL)
+            {
+              trace->hostname = g_strdup (strata_tsdl_env_hostname (check->tsdl));
+              if (trace->domain == NULL && strata_tsdl_env_domain (check->tsdl) != NULL)
+                trace->domain = g_strdup (strata_tsdl_env_domain (check->tsdl));
+            }
         }
       /* Nothing read of a trace that has stream files: it is not loaded, whatever opened. */
       if (!trace->failed && trace->streams->len == 0 && i < states->len)

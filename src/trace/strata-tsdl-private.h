@@ -118,6 +118,8 @@ struct _StrataTsdl
   guint8     uuid[16];
   gboolean   has_uuid;
   guint      n_trace_blocks;
+  char      *hostname;      /* the env block's */
+  char      *domain;
 };
 
 

@@ -56,7 +56,21 @@ strata_tsdl_free (StrataTsdl *tsdl)
   g_array_unref (tsdl->event_types);
   g_ptr_array_unref (tsdl->strings);
   g_ptr_array_unref (tsdl->types);
+  g_free (tsdl->hostname);
+  g_free (tsdl->domain);
   g_free (tsdl);
+}
+
+const char *
+strata_tsdl_env_hostname (const StrataTsdl *tsdl)
+{
+  return tsdl->hostname;
+}
+
+const char *
+strata_tsdl_env_domain (const StrataTsdl *tsdl)
+{
+  return tsdl->domain;
 }
 
 typedef struct
@@ -1013,7 +1027,8 @@ typedef enum
   BLOCK_STREAM,
   BLOCK_EVENT,
   BLOCK_CLOCK,
-  BLOCK_OTHER,      /* env, callsite, and what we do not know */
+  BLOCK_ENV,
+  BLOCK_OTHER,      /* callsite, and what we do not know */
 } BlockKind;
 
 /* trace { }, stream { }, event { }, clock { }, env { }, callsite { }. */
@@ -1121,6 +1136,10 @@ parse_block (Parser     *ps,
                                         : (gint64) MIN (v.number, (guint64) G_MAXINT64);
           else if (kind == BLOCK_CLOCK && g_str_equal (lhs, "offset") && v.is_number && !v.negative)
             clock.offset = v.number;
+          else if (kind == BLOCK_ENV && g_str_equal (lhs, "hostname") && v.text != NULL && tsdl->hostname == NULL)
+            tsdl->hostname = g_strdup (v.text);
+          else if (kind == BLOCK_ENV && g_str_equal (lhs, "domain") && v.text != NULL && tsdl->domain == NULL)
+            tsdl->domain = g_strdup (v.text);
           value_clear (&v);
           tsdl_expect (lx, ";");
         }
@@ -1228,7 +1247,9 @@ strata_tsdl_parse (const char  *text,
         parse_block (&ps, BLOCK_EVENT, start);
       else if (tsdl_accept (lx, "clock"))
         parse_block (&ps, BLOCK_CLOCK, start);
-      else if (tsdl_accept (lx, "env") || tsdl_accept (lx, "callsite"))
+      else if (tsdl_accept (lx, "env"))
+        parse_block (&ps, BLOCK_ENV, start);
+      else if (tsdl_accept (lx, "callsite"))
         parse_block (&ps, BLOCK_OTHER, start);
       else if (tsdl_accept (lx, ";"))
         ;

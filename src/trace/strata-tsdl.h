@@ -99,6 +99,11 @@ StrataDecodeStatus strata_tsdl_decode_packet (StrataTsdl       *tsdl,
  */
 const char *strata_tsdl_unreadable     (const StrataTsdl *tsdl);
 
+/* The env block's hostname and domain, or NULL: what names a trace's machine when no stream
+ * of it is read (libbabeltrace2 gives the environment with a stream only). */
+const char *strata_tsdl_env_hostname  (const StrataTsdl *tsdl);
+const char *strata_tsdl_env_domain    (const StrataTsdl *tsdl);
+
 /* What an event class needs at least, in every packet it can be in. */
 typedef struct
 {
