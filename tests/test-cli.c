@@ -460,6 +460,7 @@ test_stats (void)
   {
     const char *early[] = { "stats", "--json", "--from", "0", "--to", "+1s", demo, NULL };
     const char *before[] = { "stats", "--from", "0", "--to", "1000", demo, NULL };
+    const char *rows_before[] = { "intervals", "--row", "pcpu/0", "--from", "0", "--to", "1000", demo, NULL };
     const char *info[] = { "info", "--json", demo, NULL };
     g_autoptr(JsonNode) info_root = NULL;
     g_autoptr(JsonNode) early_root = NULL;
@@ -489,6 +490,10 @@ test_stats (void)
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
     g_assert_cmpint (run (before, &out, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "--to is before the start of the set"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (rows_before, &out, &err), ==, 2);
     g_assert_nonnull (strstr (err, "--to is before the start of the set"));
   }
 
@@ -653,12 +658,14 @@ test_info_json_kvm (void)
   g_assert_nonnull (strstr (out, "--map web01=3400: its events do not fit the guest-mode windows of VM 3400"));
 }
 
-/* --map GUEST=HOST_PID: a malformed value is a usage error; a guest the set lacks, a warning. */
+/* --map GUEST=HOST_PID: a malformed value is a usage error; a guest or a VM the set lacks is
+ * bad input, said in one line. */
 static void
 test_map (void)
 {
   const char *bad[] = { "=2000", "server1=", "server1", "server1=0", "server1=-4", "server1=20x", NULL };
   const char *unknown[] = { "info", "--json", "--map", "nobody=70000", demo, NULL };
+  const char *no_vm[] = { "stats", "--map", "server1=999999", demo, NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -674,8 +681,56 @@ test_map (void)
       g_assert_nonnull (strstr (bad_err, bad[i]));
       g_assert_cmpint (strchr (bad_err, '\n') - bad_err, ==, (gint) strlen (bad_err) - 1);
     }
-  g_assert_cmpint (run (unknown, &out, &err), ==, 0);
-  g_assert_nonnull (strstr (out, "--map nobody=70000: no machine named nobody"));
+  g_assert_cmpint (run (unknown, &out, &err), ==, 1);
+  g_assert_cmpstr (err, ==, "strata-cli: --map nobody=70000: no machine named nobody\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (no_vm, &out, &err), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "strata-cli: --map server1=999999: no VM has qemu pid 999999"));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (gint) strlen (err) - 1);
+}
+
+/* A trace of its metadata alone: named by it, said to hold no events; the commands that look
+ * at a range of time say there is none, and fail, not blaming an option not given. */
+static void
+test_no_events (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *trace = g_build_filename (tmp, "host", NULL);
+  g_autofree char *from = NULL;
+  g_autofree char *to = g_build_filename (trace, "metadata", NULL);
+  g_autofree char *metadata = NULL;
+  const char *info[] = { "info", "--no-cache", tmp, NULL };
+  const char *commands[][6] = {
+    { "stats", "--no-cache", tmp, NULL }, { "exits", "--no-cache", tmp, NULL },
+    { "findings", "--no-cache", tmp, NULL }, { "intervals", "--no-cache", "--row", "pcpu/0", tmp, NULL },
+  };
+  gsize len;
+
+  if (!have_demo ())
+    return;
+  from = g_build_filename (demo, "host", "metadata", NULL);
+  g_assert_true (g_file_get_contents (from, &metadata, &len, NULL));
+  g_assert_cmpint (g_mkdir (trace, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (to, metadata, len, NULL));
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run (info, &out, &err), ==, 0);
+    g_assert_nonnull (strstr (out, "machine host,"));
+    g_assert_nonnull (strstr (out, "no stream file, only its metadata"));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run (commands[i], &out, &err), ==, 1);
+      g_assert_nonnull (strstr (err, "the set holds no events"));
+      g_assert_null (strstr (err, "--from"));
+    }
+  test_rm_tree (tmp);
 }
 
 /* The share of a row's pixels (across the body, at mid-height) drawn in @color. */
@@ -976,6 +1031,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/machine-host", test_machine_host);
   g_test_add_func ("/cli/exit-statuses", test_exit_statuses);
   g_test_add_func ("/cli/map", test_map);
+  g_test_add_func ("/cli/no-events", test_no_events);
   g_test_add_func ("/cli/render", test_render);
   g_test_add_func ("/cli/render-highlight-many", test_render_highlight_many);
   g_test_add_func ("/cli/render-follow", test_render_follow);

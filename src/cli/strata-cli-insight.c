@@ -157,7 +157,7 @@ strata_cli_exits (int    argc,
   if (!parse_options (context, &argc, &argv, "exits") || !check_time ("exits", "--from", from_text) ||
       !check_time ("exits", "--to", to_text) || !check_paths ("exits", paths))
     return EXIT_USAGE;
-  if ((analysis = load_or_report (paths)) == NULL)
+  if ((analysis = load_or_report (paths)) == NULL || !set_has_time ("exits", analysis))
     return EXIT_BAD_INPUT;
   if (!parse_range ("exits", analysis, from_text, to_text, &from, &to))
     return EXIT_USAGE;
@@ -323,7 +323,7 @@ strata_cli_stats (int    argc,
   if (!parse_options (context, &argc, &argv, "stats") || !check_time ("stats", "--from", from_text) ||
       !check_time ("stats", "--to", to_text) || !check_paths ("stats", paths))
     return EXIT_USAGE;
-  if ((analysis = load_or_report (paths)) == NULL)
+  if ((analysis = load_or_report (paths)) == NULL || !set_has_time ("stats", analysis))
     return EXIT_BAD_INPUT;
   if (!parse_range ("stats", analysis, from_text, to_text, &from, &to))
     return EXIT_USAGE;
@@ -366,7 +366,7 @@ strata_cli_findings (int    argc,
   if (!parse_options (context, &argc, &argv, "findings") || !check_time ("findings", "--from", from_text) ||
       !check_time ("findings", "--to", to_text) || !check_paths ("findings", paths))
     return EXIT_USAGE;
-  if ((analysis = load_or_report (paths)) == NULL)
+  if ((analysis = load_or_report (paths)) == NULL || !set_has_time ("findings", analysis))
     return EXIT_BAD_INPUT;
   if (!parse_range ("findings", analysis, from_text, to_text, &from, &to))
     return EXIT_USAGE;

@@ -29,6 +29,9 @@ void            json_nullable_int (StrataJson      *json,
                                    gint64           value);
 /* Loads the set of @paths with the --map and --no-cache options; NULL, said, on failure. */
 StrataAnalysis *load_or_report    (char           **paths);
+/* Whether the set spans some time; FALSE, said for @command, when it holds no events. */
+gboolean        set_has_time      (const char      *command,
+                                   StrataAnalysis  *analysis);
 /* --machine: a machine, or a host for its VMs. */
 gboolean        machine_selected   (StrataAnalysis  *analysis,
                                     gint             only,

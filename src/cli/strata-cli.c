@@ -441,6 +441,55 @@ report_problems (StrataAnalysis *analysis)
                 total - n);
 }
 
+/* Whether the set spans some time: one of no events has no range to look at, whatever the
+ * options say. */
+gboolean
+set_has_time (const char     *command,
+              StrataAnalysis *analysis)
+{
+  if (strata_store_end (analysis->store) > strata_store_begin (analysis->store))
+    return TRUE;
+  g_printerr (_("strata-cli %s: the set holds no events: there is no time range to look at\n"), command);
+  return FALSE;
+}
+
+/* Whether every --map links its guest to its VM. One that names no machine or no VM, or
+ * that the trace contradicts, is a mistake in the command: it is said, as the set's problem
+ * about it, and the command fails. */
+static gboolean
+maps_applied (StrataAnalysis *analysis)
+{
+  for (guint i = 0; i < maps_text->len; i++)
+    {
+      StrataVmMap map;
+      g_autofree char *prefix = NULL;
+      gboolean applied = FALSE;
+
+      if (!strata_vm_map_parse (g_ptr_array_index (maps_text, i), &map, NULL))
+        continue;
+      for (guint m = 0; m < analysis->machines->len && !applied; m++)
+        {
+          const StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
+
+          applied = machine->role == STRATA_ROLE_GUEST && g_strcmp0 (machine->name, map.guest) == 0 &&
+                    machine->vm_pid == map.host_pid;
+        }
+      prefix = g_strdup_printf ("--map %s=%" G_GINT64_FORMAT ":", map.guest, map.host_pid);
+      g_free (map.guest);
+      if (applied)
+        continue;
+      for (guint w = 0; w < analysis->warnings->len; w++)
+        if (g_str_has_prefix (g_ptr_array_index (analysis->warnings, w), prefix))
+          {
+            g_printerr ("strata-cli: %s\n", esc (g_ptr_array_index (analysis->warnings, w)));
+            return FALSE;
+          }
+      g_printerr (_("strata-cli: %s the map is not used\n"), esc (prefix));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 StrataAnalysis *
 load_or_report (char **paths)
 {
@@ -468,6 +517,8 @@ load_or_report (char **paths)
     }
   if ((analysis = strata_loader_load (loader, NULL, &error)) == NULL)
     g_printerr ("strata-cli: %s\n", esc (error->message));
+  else if (!maps_applied (analysis))
+    g_clear_pointer (&analysis, strata_analysis_unref);
   else if (!listing_problems)
     report_problems (analysis);
   if (strata_loader_get_cache (loader) != NULL)
@@ -879,7 +930,7 @@ cmd_intervals (int    argc,
   if (!check_row ("intervals", row_name) || !check_time ("intervals", "--from", from_text) ||
       !check_time ("intervals", "--to", to_text) || !check_paths ("intervals", paths))
     return EXIT_USAGE;
-  if ((analysis = load_or_report (paths)) == NULL)
+  if ((analysis = load_or_report (paths)) == NULL || !set_has_time ("intervals", analysis))
     return EXIT_BAD_INPUT;
   from = strata_store_begin (analysis->store);
   to = strata_store_end (analysis->store);
@@ -896,6 +947,12 @@ cmd_intervals (int    argc,
   if (to <= from)
     {
       g_printerr ("%s\n", _("strata-cli intervals: --to must be after --from"));
+      return EXIT_USAGE;
+    }
+  /* As the other commands: a range wholly before the set is a mistake, not an empty answer. */
+  if (to <= strata_store_begin (analysis->store))
+    {
+      g_printerr ("%s\n", _("strata-cli intervals: --to is before the start of the set"));
       return EXIT_USAGE;
     }
   if ((row = strata_store_find_row (analysis->store, row_name)) < 0)
