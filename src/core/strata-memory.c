@@ -15,10 +15,19 @@
 
 #include "strata-memory.h"
 
+/* After GLib's headers, which say whether the system is Unix. */
+#ifdef G_OS_UNIX
+# include <sys/mman.h>
+#endif
+
 /* Blocks from this size are mapped by themselves (see strata_memory_setup()). */
 #define MAPPED_FROM (1024 * 1024)
 /* How much a heap may hold of blocks left behind before their pages go back. */
 #define TRIM_EVERY (32 * 1024 * 1024)
+/* Tables from this size are given huge pages where they fill them (see
+ * strata_memory_alloc0_n()). */
+#define HUGE_PAGE (2 * 1024 * 1024)
+#define HUGE_FROM (4 * HUGE_PAGE)
 
 static gsize freed_in_heap;
 
@@ -89,8 +98,24 @@ strata_memory_alloc0_n (gsize n,
                         gsize size)
 {
   gsize bytes = MAX (n, 1) * size;
-  gpointer p = g_malloc_n (MAX (n, 1), size);
+  gpointer p = NULL;
 
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  /* A large table on huge pages, where the system gives them to those who ask: each page
+   * of it faulted in is then one fault, not 512. On a virtual machine where a fault is
+   * dear, writing a fresh 22 MiB table took 11 to 36 ms so, 64 to 69 ms otherwise. Only
+   * the huge pages it fills are asked for: its last part, on small pages, wastes nothing.
+   * Aligned by the allocator, it is freed as any other block. */
+  if (bytes >= HUGE_FROM && size > 0 && bytes / size == MAX (n, 1))
+    {
+      if (posix_memalign (&p, HUGE_PAGE, bytes) == 0)
+        madvise (p, bytes / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE);
+      else
+        p = NULL;
+    }
+#endif
+  if (p == NULL)
+    p = g_malloc_n (MAX (n, 1), size);
   memset (p, 0, bytes);
   return p;
 }

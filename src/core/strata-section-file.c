@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "strata-parallel.h"
 #include "strata-section-file.h"
 
 G_DEFINE_QUARK (strata-section-file-error-quark, strata_section_file_error)
@@ -35,6 +36,8 @@ G_DEFINE_QUARK (strata-section-file-error-quark, strata_section_file_error)
 #define SECTION_ALIGN 64
 #define HASH_BLOCK (1u << 20)
 #define RELEASE_EVERY (16u << 20)
+/* Files whose sections are larger in all have them checked on every core. */
+#define PARALLEL_FROM (16u << 20)
 
 typedef struct
 {
@@ -373,6 +376,80 @@ damaged (GError    **error,
   return FALSE;
 }
 
+typedef struct
+{
+  StrataSectionFile *file;
+  guint             *order;       /* the sections, largest first */
+  gint               next;
+  gint               bad;
+} CheckJob;
+
+static gboolean
+section_ok (StrataSectionFile  *self,
+            const SectionEntry *s)
+{
+  guint64 h = 0;
+
+  for (guint64 at = 0; at < s->size; at += RELEASE_EVERY)
+    {
+      gsize n = MIN (RELEASE_EVERY, s->size - at);
+
+      h = hash_blocks (self->data + s->offset + at, n, h);
+      strata_section_file_release (self, s->offset + at, n);
+    }
+  return strata_section_file_checksum_ok (h, s->hash);
+}
+
+static gpointer
+check_worker (gpointer data)
+{
+  CheckJob *job = data;
+  guint i;
+
+  while (!g_atomic_int_get (&job->bad) &&
+         (i = (guint) g_atomic_int_add (&job->next, 1)) < job->file->n_sections)
+    if (!section_ok (job->file, &job->file->sections[job->order[i]]))
+      g_atomic_int_set (&job->bad, TRUE);
+  return NULL;
+}
+
+static gint
+by_size (gconstpointer a,
+         gconstpointer b,
+         gpointer      data)
+{
+  const SectionEntry *sections = data;
+  guint64 sa = sections[*(const guint *) a].size, sb = sections[*(const guint *) b].size;
+
+  return sa < sb ? 1 : sa > sb ? -1 : 0;
+}
+
+/* Whether every section's checksum matches. A saved analysis is opened with its sections
+ * checked on every core, the largest first: one thread checking them all took 60 to 75 ms of
+ * the half second a switch-heavy set took to reopen. */
+static gboolean
+check_sections (StrataSectionFile *self,
+                guint64            total)
+{
+  g_autofree guint *order = NULL;
+  CheckJob job = { self, NULL, 0, FALSE };
+
+  if (total < PARALLEL_FROM || self->n_sections < 2)
+    {
+      for (guint i = 0; i < self->n_sections; i++)
+        if (!section_ok (self, &self->sections[i]))
+          return FALSE;
+      return TRUE;
+    }
+  order = g_new (guint, self->n_sections);
+  for (guint i = 0; i < self->n_sections; i++)
+    order[i] = i;
+  g_qsort_with_data (order, self->n_sections, sizeof (guint), by_size, (gpointer) self->sections);
+  job.order = order;
+  strata_parallel_run ("strata-check", self->n_sections, check_worker, &job);
+  return !job.bad;
+}
+
 /* Every check: see the layout above. */
 static gboolean
 check (StrataSectionFile *self,
@@ -380,6 +457,7 @@ check (StrataSectionFile *self,
        GError           **error)
 {
   FileHeader header;
+  guint64 total = 0;
 
   if (self->size < sizeof header || memcmp (self->data, MAGIC, 8) != 0)
     {
@@ -422,7 +500,6 @@ check (StrataSectionFile *self,
   for (guint i = 0; i < self->n_sections; i++)
     {
       const SectionEntry *s = &self->sections[i];
-      guint64 h = 0;
 
       if (s->offset < STRATA_SECTION_FILE_DATA_START || s->offset % SECTION_ALIGN != 0 ||
           s->offset > header.table_offset || s->size > header.table_offset - s->offset)
@@ -430,16 +507,10 @@ check (StrataSectionFile *self,
       for (guint j = 0; j < i; j++)
         if (self->sections[j].tag == s->tag)
           return damaged (error, "a section appears twice");
-      for (guint64 at = 0; at < s->size; at += RELEASE_EVERY)
-        {
-          gsize n = MIN (RELEASE_EVERY, s->size - at);
-
-          h = hash_blocks (self->data + s->offset + at, n, h);
-          strata_section_file_release (self, s->offset + at, n);
-        }
-      if (!strata_section_file_checksum_ok (h, s->hash))
-        return damaged (error, "a section's checksum does not match");
+      total += s->size;
     }
+  if (!check_sections (self, total))
+    return damaged (error, "a section's checksum does not match");
   return TRUE;
 }
 
