@@ -615,11 +615,16 @@ test_headers (void)
   g_assert_false (h->has_color);
   g_assert_cmpint (h->text_x, ==, 8);
   g_assert_cmpint (h->text_width, ==, o.header_width - 16);
+  g_assert_false (h->keep_end);
   h = find_header (headers, layout, "CPU 1");
   g_assert_false (h->header);
   g_assert_cmpstr (h->text, ==, "CPU 1");
   g_assert_cmpfloat (h->y, ==, o.ruler_height + 2 * o.row_height);
   g_assert_cmpint (h->text_x, ==, 20);
+  /* Within the column, and cut in the middle: rows that differ only at the end of their
+   * labels (a CPU, a thread id) still read apart. */
+  g_assert_cmpint (h->text_x + h->text_width, <=, o.header_width - 8);
+  g_assert_true (h->keep_end);
   h = find_header (headers, layout, "host/vm-500 — virtual machine");
   g_assert_true (h->has_color);
   g_assert_cmpfloat (h->color.r, ==, strata_render_machine_color (strata_analysis_find_machine (analysis, "host/vm-500")).r);

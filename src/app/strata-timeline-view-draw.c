@@ -107,7 +107,6 @@ build_headers_node (StrataTimelineView        *self,
   GdkRGBA c;
 
   pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, o->ruler_height, o->header_width,
                                                          o->height - o->ruler_height));
@@ -132,6 +131,7 @@ build_headers_node (StrataTimelineView        *self,
       pango_layout_set_attributes (layout, h->header ? bold : NULL);
       pango_layout_set_text (layout, h->text, -1);
       pango_layout_set_width (layout, h->text_width * PANGO_SCALE);
+      pango_layout_set_ellipsize (layout, h->keep_end ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
       pango_layout_get_pixel_size (layout, &tw, &th);
       c = strata_rgba_with_alpha (fg, (h->header ? 0.9 : 0.75) * h->alpha);
       strata_snapshot_append_text (snapshot, layout, &c, h->text_x, h->y + (o->row_height - th) / 2.0);

@@ -146,7 +146,8 @@ strata_render_headers (StrataAnalysis            *analysis,
       h.header = e->header;
       h.alpha = is_dimmed (analysis, e, o) ? STRATA_RENDER_HEADER_DIM : 1.0;
       h.text_x = e->header ? 8 : 20;
-      h.text_width = o->header_width - 16;
+      h.text_width = o->header_width - h.text_x - 8;
+      h.keep_end = !e->header;
       if (e->header)
         {
           gboolean collapsed = o->collapsed != NULL && g_array_index (o->collapsed, gboolean, index);

@@ -78,6 +78,8 @@ typedef struct
   const char *label;       /* the text without its arrow, as images show it (in @text) */
   int        text_x;       /* where the text starts, px */
   int        text_width;   /* at most this wide, ellipsized */
+  gboolean   keep_end;     /* ellipsized in the middle: a row's label, whose end tells it from
+                            * its neighbours ("Soft IRQ 1 (TIMER), CPU 3", "vhost-3000 (4812)") */
   double     alpha;        /* 1, or STRATA_RENDER_HEADER_DIM for what the highlight leaves out */
   gboolean   has_color;    /* a guest's group: a bar in its machine's colour, at @alpha */
   StrataRgb  color;

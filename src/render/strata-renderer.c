@@ -1156,10 +1156,12 @@ draw_headers (cairo_t                   *cr,
           set_fg (cr, o, 0.75 * h->alpha);
         }
       pango_layout_set_width (pl, h->text_width * PANGO_SCALE);
+      pango_layout_set_ellipsize (pl, h->keep_end ? PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
       pango_layout_get_pixel_size (pl, &tw, &th);
       cairo_move_to (cr, h->text_x, h->y + (o->row_height - th) / 2.0);
       strata_render_show_layout (cr, pl);
     }
+  pango_layout_set_ellipsize (pl, PANGO_ELLIPSIZE_END);
   cairo_restore (cr);
   set_fg (cr, o, 0.15);
   cairo_set_line_width (cr, 1);
