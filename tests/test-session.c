@@ -569,6 +569,19 @@ test_ticks (void)
   g_clear_error (&error);
   g_assert_false (strata_time_parse ("soon", 0, &v, &error));
   g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
+  g_clear_error (&error);
+  /* Past int64, written or from the start: not a time, rather than the largest one. */
+  g_assert_false (strata_time_parse ("99999999999999999999", 0, &v, &error));
+  g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (strata_time_parse ("-99999999999999999999", 0, &v, &error));
+  g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (strata_time_parse ("+9000000000s", t, &v, &error));
+  g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (strata_time_parse ("+9000000000s", 0, &v, NULL));
+  g_assert_cmpint (v, ==, G_GINT64_CONSTANT (9000000000) * 1000000000);
 }
 
 static void

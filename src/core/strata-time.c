@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -100,8 +102,10 @@ strata_time_parse (const char  *text,
       gint64 v;
       char *end = NULL;
 
+      errno = 0;
       v = g_ascii_strtoll (p, &end, 10);
-      if (end == p || *end != '\0')
+      /* Past int64, strtoll() gives its end: a time, but not the one written. */
+      if (end == p || *end != '\0' || errno == ERANGE)
         {
           g_set_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID,
                        _("Invalid time “%s”: use ns since the epoch, or +1.5s, +250ms, +40us, +100ns"),
@@ -133,7 +137,10 @@ strata_time_parse (const char  *text,
   /* The start itself needs no unit ("+0"); any other length does. */
   if (*p == '\0' && whole == 0 && frac == 0)
     scale = 1;
-  if (scale == 0 || whole > G_MAXINT64 / scale)
+  if (scale == 0 || whole > G_MAXINT64 / scale || whole * scale > G_MAXINT64 - scale)
+    goto bad;
+  /* From the start, not past int64 either. */
+  if (origin > 0 && whole * scale + frac * scale / frac_scale > G_MAXINT64 - origin)
     goto bad;
 
   *out_ns = origin + whole * scale + frac * scale / frac_scale;
