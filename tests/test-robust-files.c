@@ -233,16 +233,19 @@ test_fifos_and_devices (void)
   g_assert_true (test_errors_contain (set->errors, zero_meta, "not a regular file"));
   g_clear_pointer (&set, strata_set_unref);
 
-  /* Beside the stream files, a FIFO and a device are not stream files. */
+  /* Beside the stream files, a FIFO and a device are not stream files: the others are
+   * read, and what was left out is said. */
   set = rt_check_case ("stream file is a FIFO", tmp, fifo_stream);
   t = test_find_trace (set, fifo_stream);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, EVENTS);
+  g_assert_true (test_errors_contain (t->errors, fifo_stream, "channel0_2 is not a regular file"));
   g_clear_pointer (&set, strata_set_unref);
   set = rt_check_case ("stream file is /dev/zero", tmp, zero_stream);
   t = test_find_trace (set, zero_stream);
   g_assert_false (t->failed);
   g_assert_cmpuint (t->events, ==, EVENTS);
+  g_assert_true (test_errors_contain (t->errors, zero_stream, "channel0_2 is not a regular file"));
   test_rm_tree (tmp);
 }
 

@@ -600,6 +600,7 @@ read_fd (gpointer  data,
 
 static void
 check_stream_file (StrataTraceCheck *check,
+                   const char       *display_path,
                    const char       *name,
                    GCancellable     *cancellable)
 {
@@ -608,8 +609,22 @@ check_stream_file (StrataTraceCheck *check,
   GStatBuf st;
   int fd;
 
-  /* libbabeltrace2 reads regular files only, and skips empty ones. */
-  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size == 0)
+  /* libbabeltrace2 reads regular files only, and skips empty ones. A folder (index/) is
+   * no stream; a link to nothing, a FIFO or a device where one would be is said. */
+  if (g_stat (path, &st) != 0)
+    {
+      int saved = errno;
+
+      g_ptr_array_add (check->problems,
+                       g_strdup_printf (_("%s: %s cannot be read (%s); it is left out"),
+                                        display_path, name, g_strerror (saved)));
+      return;
+    }
+  if (!S_ISREG (st.st_mode) && !S_ISDIR (st.st_mode))
+    g_ptr_array_add (check->problems,
+                     g_strdup_printf (_("%s: %s is not a regular file (a FIFO, a device or a socket); it is left out"),
+                                      display_path, name));
+  if (!S_ISREG (st.st_mode) || st.st_size == 0)
     return;
   s = g_new0 (StrataStreamCheck, 1);
   s->file = g_strdup (name);
@@ -909,7 +924,7 @@ strata_ctf_check_trace (const char   *folder,
         g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len && !g_cancellable_is_cancelled (cancellable); i++)
-    check_stream_file (check, g_ptr_array_index (names, i), cancellable);
+    check_stream_file (check, display_path, g_ptr_array_index (names, i), cancellable);
 
   /* Not a failure: such a trace still names its machine; but one that says nothing. */
   if (check->streams->len == 0 && !g_cancellable_is_cancelled (cancellable))
