@@ -650,6 +650,48 @@ through_files (gconstpointer data)
   ((GTestFunc) data) ();
 }
 
+/* Two sets written apart, each a host and a VM with vmsync events, opened together: their
+ * VMs share a vm_uid (each tool numbered its first VM alike), so their messages cannot be told
+ * apart. Each guest is paired with its own host's VM by its KVM windows, and its clock found,
+ * whatever the folders' order; the shared vm_uid is said. */
+static void
+test_shared_uid (void)
+{
+  static const char *texts[] = {
+    "host hx duration=500ms seed=1\nvm vx vcpus=2 pcpus=0,1 qemu_pid=3000 clock_offset=+300ms sync=vmsync\n",
+    "host hy duration=500ms seed=2\nvm vy vcpus=2 pcpus=0,1 qemu_pid=250000 clock_offset=-700ms drift_ppm=100 sync=vmsync\n",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("strata-kvm-link-XXXXXX", &error);
+  g_autofree char *a = g_build_filename (dir, "b-first", NULL);
+  g_autofree char *b = g_build_filename (dir, "a-second", NULL);
+  const char *paths[] = { dir, NULL };
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  gboolean said = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (strata_scenario_write_string (texts[0], "x", a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (strata_scenario_write_string (texts[1], "y", b, NULL, &error));
+  g_assert_no_error (error);
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (machine (analysis, "vx")->vm_pid, ==, 3000);
+  g_assert_cmpint (machine (analysis, "vy")->vm_pid, ==, 250000);
+  g_assert_cmpint (machine (analysis, "vx")->parent, ==, strata_analysis_find_machine (analysis, "hx"));
+  g_assert_cmpint (machine (analysis, "vy")->parent, ==, strata_analysis_find_machine (analysis, "hy"));
+  g_assert_cmpint (machine (analysis, "vx")->link, ==, STRATA_LINK_KVM);
+  g_assert_cmpint (machine (analysis, "vx")->sync.quality, ==, STRATA_SYNC_ACCURATE);
+  g_assert_cmpint (machine (analysis, "vy")->sync.quality, ==, STRATA_SYNC_ACCURATE);
+  for (guint i = 0; i < analysis->warnings->len; i++)
+    said |= strstr (g_ptr_array_index (analysis->warnings, i), "cannot be told apart") != NULL;
+  g_assert_true (said);
+  remove_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -669,6 +711,7 @@ main (int argc, char *argv[])
   };
 
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/kvm-link/shared-uid", test_shared_uid);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *memory = g_strconcat ("/kvm-link/memory/", cases[i].name, NULL);

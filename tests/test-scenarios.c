@@ -479,14 +479,19 @@ test_unmatched_sync (void)
   g_assert_true (has_warning (&f, "guestb has vmsync events for vm_uid 333", "no VM of the hosts traced"));
   fixture_clear (&f);
 
-  /* Maps against the vmsync events: guesta's own events say VM 500, and VM 500 is guesta's. */
+  /* Maps against the vmsync events force the pairing (they are there to mend one): guesta's
+   * own events say VM 500, the map VM 700; VM 500 is guesta's by its events, the map gives it
+   * to guestb, and guesta, its VM taken, is not said to have none. */
   fixture_load (&f, two_vms, &against, 1);
-  g_assert_true (has_warning (&f, "--map guesta=700", "its vmsync events link guesta to VM 500; the map is not used"));
-  g_assert_cmpint (machine (&f, "guesta")->vm_pid, ==, 500);
+  g_assert_cmpint (machine (&f, "guesta")->vm_pid, ==, 700);
+  g_assert_cmpint (machine (&f, "guesta")->link, ==, STRATA_LINK_MAP);
+  g_assert_false (has_warning (&f, "--map guesta=700", "the map is not used"));
   fixture_clear (&f);
   fixture_load (&f, one, &taken, 1);
-  g_assert_true (has_warning (&f, "--map guestb=500", "vmsync events link VM 500 to guesta; the map is not used"));
-  g_assert_cmpint (machine (&f, "guestb")->role, ==, STRATA_ROLE_STANDALONE);
+  g_assert_cmpint (machine (&f, "guestb")->role, ==, STRATA_ROLE_GUEST);
+  g_assert_cmpint (machine (&f, "guestb")->vm_pid, ==, 500);
+  g_assert_false (has_warning (&f, "--map guestb=500", "the map is not used"));
+  g_assert_false (has_warning (&f, "guesta has vmsync events", "no VM of the hosts traced"));
   fixture_clear (&f);
 }
 

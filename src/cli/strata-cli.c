@@ -453,9 +453,9 @@ set_has_time (const char     *command,
   return FALSE;
 }
 
-/* Whether every --map links its guest to its VM. One that names no machine or no VM, or
- * that the trace contradicts, is a mistake in the command: it is said, as the set's problem
- * about it, and the command fails. */
+/* Whether every --map links its guest to its VM. One that names no machine or no VM, or a
+ * host, is a mistake in the command: it is said, as the set's problem about it, and the
+ * command fails. */
 static gboolean
 maps_applied (StrataAnalysis *analysis)
 {

@@ -62,25 +62,78 @@ _strata_analysis_link_vm (Model      *model,
   model->machine->link = how;
 }
 
+/* Whether a --map names @model's trace or @vm's process: the map pairs them, whatever their
+ * vmsync events say (it is there to mend a pairing). */
+static gboolean
+is_mapped (const StrataAnalysisOptions *options,
+           Model                       *model,
+           Vm                          *vm)
+{
+  for (guint i = 0; options != NULL && i < options->n_maps; i++)
+    if ((model != NULL && g_strcmp0 (options->maps[i].guest, model->machine->name) == 0) ||
+        (vm != NULL && options->maps[i].host_pid == vm->pid))
+      return TRUE;
+  return FALSE;
+}
+
+/* How many VMs, and how many guest traces, announce @uid. vmsync messages are matched by
+ * (vm_uid, cnt) across the set: with two of either (the same VM traced twice, or two hosts
+ * whose tools numbered their VMs alike), they cannot be told apart. */
+static gboolean
+uid_is_shared (Analysis *a,
+               gint64    uid,
+               guint    *n_vms,
+               guint    *n_guests)
+{
+  *n_vms = *n_guests = 0;
+  for (guint v = 0; v < a->vms->len; v++)
+    {
+      Vm *vm = g_ptr_array_index (a->vms, v);
+
+      *n_vms += vm->windows->len > 0 && vm->has_uid && vm->vm_uid == uid;
+    }
+  for (guint m = 0; m < a->models->len; m++)
+    {
+      Model *model = g_ptr_array_index (a->models, m);
+
+      *n_guests += model != NULL && model->has_uid && model->vm_uid == uid;
+    }
+  return *n_vms > 1 || *n_guests > 1;
+}
+
 void
 _strata_analysis_link_guests (Analysis                    *a,
                               const StrataAnalysisOptions *options)
 {
   StrataAnalysis *pub = a->pub;
+  g_autoptr(GHashTable) shared = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   /* The vm_uid of vmsync events, where the addon was loaded. */
   for (guint v = 0; v < a->vms->len; v++)
     {
       Vm *vm = g_ptr_array_index (a->vms, v);
+      guint n_vms, n_guests;
 
       /* A VM seen only through kvm events or host vmsync: one with windows is a real VM. */
-      if (vm->windows->len == 0 || !vm->has_uid)
+      if (vm->windows->len == 0 || !vm->has_uid || is_mapped (options, NULL, vm))
         continue;
+      if (uid_is_shared (a, vm->vm_uid, &n_vms, &n_guests))
+        {
+          /* Paired by their KVM windows instead, which tell them apart. */
+          if (!g_hash_table_contains (shared, &vm->vm_uid))
+            {
+              g_hash_table_add (shared, g_memdup2 (&vm->vm_uid, sizeof vm->vm_uid));
+              g_ptr_array_add (pub->warnings,
+                               g_strdup_printf (_("vm_uid %" PRId64 " is announced by %u VMs and %u guest traces: their vmsync events cannot be told apart, and are not used; the guests are paired with their VMs by their KVM windows"),
+                                                vm->vm_uid, n_vms, n_guests));
+            }
+          continue;
+        }
       for (guint m = 0; m < a->models->len && vm->machine == G_MAXUINT; m++)
         {
           Model *model = g_ptr_array_index (a->models, m);
 
-          if (model == NULL || model->vm != NULL || m == vm->host)
+          if (model == NULL || model->vm != NULL || m == vm->host || is_mapped (options, model, NULL))
             continue;
           if (model->has_uid && vm->vm_uid == model->vm_uid)
             {
@@ -119,7 +172,12 @@ _strata_analysis_link_guests (Analysis                    *a,
     {
       Model *model = g_ptr_array_index (a->models, m);
 
-      if (model != NULL && model->has_uid && model->vm == NULL)
+      guint n_vms = 0, n_guests;
+
+      if (model != NULL && model->has_uid)
+        uid_is_shared (a, model->vm_uid, &n_vms, &n_guests);
+      /* Not when its VM is there, but a map gave it to another. */
+      if (model != NULL && model->has_uid && model->vm == NULL && n_vms == 0 && !is_mapped (options, model, NULL))
         g_ptr_array_add (pub->warnings,
                          g_strdup_printf (_("%s has vmsync events for vm_uid %" PRId64 ", which no VM of the hosts traced shares; it is shown as a machine of its own"),
                                           model->machine->name, model->vm_uid));
