@@ -1227,6 +1227,8 @@ test_model_text (void)
     { "host h\nvm a vcpus=1 qemu_pid=5000\n", "already a thread" },
     { "host h\nvm a vcpus=1 pcpus=8\n", "out of range" },
     { "host h\nvm a vcpus=1 sync=tcp\n", "invalid sync" },
+    /* One error, not two (GLib warns of one set over another, fatal in tests). */
+    { "host h\nvm a vcpus=1 clock_offset=-1h\n", "invalid clock_offset" },
     { "host h\nvm h vcpus=1\n", "defined twice" },
     { "trace t\nhost h\n", "either traces" },
     { "host h\ntrace t\n", "either traces" },

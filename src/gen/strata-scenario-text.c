@@ -158,9 +158,8 @@ parse_int (Parser     *parser,
 
 /* ns after the clock origin: an integer, or a decimal with a unit, exactly. */
 static gboolean
-parse_ts (Parser     *parser,
-          const char *text,
-          gint64     *out)
+read_ts (const char *text,
+         gint64     *out)
 {
   g_autofree char *relative = NULL;
   gint64 v;
@@ -171,7 +170,15 @@ parse_ts (Parser     *parser,
       return TRUE;
     }
   relative = g_strconcat ("+", text, NULL);
-  if (!strata_time_parse (relative, 0, out, NULL))
+  return strata_time_parse (relative, 0, out, NULL);
+}
+
+static gboolean
+parse_ts (Parser     *parser,
+          const char *text,
+          gint64     *out)
+{
+  if (!read_ts (text, out))
     return parse_error (parser, _("invalid time “%s”: use ns, or a number with s, ms, us or ns"),
                         text);
   return TRUE;
@@ -268,7 +275,8 @@ parse_signed_ts (Parser     *parser,
 
   if (*text == '-' || *text == '+')
     text++;
-  if (*text == '-' || *text == '+' || !parse_ts (parser, text, out))
+  /* One error, this one: not parse_ts()'s as well. */
+  if (*text == '-' || *text == '+' || !read_ts (text, out))
     return parse_error (parser, _("invalid %s “%s”: use a time such as -1s, 250ms or 40us"), what, text);
   if (negative)
     *out = -*out;
