@@ -590,12 +590,15 @@ test_preemptions_and_causes (void)
   assert_state (a, "host/vm-70500/vcpu/0", 11500, "blocked", 70501);
   g_assert_cmpint (find_cause (a, p, "host", STRATA_CAUSE_IDLE)->ns, ==, 500);
 
-  /* Still preempted when the trace ends: listed, open, up to the end. */
+  /* Still preempted when the trace ends: listed, open, up to the end, where its vCPU row's
+   * last preempted interval ends (here the set's end; see /kvm-link/open-preemption-end). */
   p = &g_array_index (a->preemptions, StrataPreemption, 2);
   g_assert_cmpint (p->kind, ==, STRATA_PREEMPTION_PREEMPTED);
   g_assert_true (p->open);
   g_assert_cmpint (p->start, ==, BASE + 13000);
   g_assert_cmpint (p->end, ==, BASE + 20100);
+  assert_state (a, "host/vm-70500/vcpu/0", 20099, "preempted", 70501);
+  g_assert_cmpint (interval_at (a, "host/vm-70500/vcpu/0", BASE + 20099).end, ==, p->end);
   g_assert_cmpint (find_cause (a, p, "host", STRATA_CAUSE_HOST)->tid, ==, 600);
 }
 

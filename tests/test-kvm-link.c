@@ -692,6 +692,39 @@ test_shared_uid (void)
   remove_tree (dir);
 }
 
+/* A host trace that stops before its guests': a vCPU still preempted or waiting then is an
+ * open preemption up to where its vCPU row's interval ends, just past the host's last event,
+ * so that the list and the row agree to the nanosecond. */
+static void
+test_open_preemption_end (void)
+{
+  static const char text[] =
+    "host host duration=2s preempt_state=2048 trace_from=500ms trace_to=1500ms\n"
+    "vm web vcpus=4 pcpus=0,1,2,3 qemu_pid=3000 clock_offset=+1s sync=vmsync\n"
+    "vm db vcpus=2 pcpus=0,1 qemu_pid=3100 clock_offset=-500ms sync=none\n";
+  g_autoptr(StrataAnalysis) analysis = analyse (text, NULL, 0);
+  guint n_open = 0;
+
+  for (guint i = 0; i < analysis->preemptions->len; i++)
+    {
+      const StrataPreemption *p = &g_array_index (analysis->preemptions, StrataPreemption, i);
+      const StrataMachine *m = g_ptr_array_index (analysis->machines, p->machine);
+      g_autofree char *row_name = g_strdup_printf ("%s/vcpu/%d", m->name, p->vcpu);
+      gint row = strata_store_find_row (analysis->store, row_name);
+      StrataInterval iv;
+
+      if (!p->open)
+        continue;
+      n_open++;
+      g_assert_cmpint (p->end, <, strata_store_end (analysis->store));
+      g_assert_true (strata_store_lookup (analysis->store, row, p->end - 1, &iv));
+      g_assert_cmpint (iv.end, ==, p->end);
+      g_assert_false (strata_store_lookup (analysis->store, row, p->end, &iv) &&
+                      (iv.desc->state == STRATA_STATE_PREEMPTED || iv.desc->state == STRATA_STATE_WAITING));
+    }
+  g_assert_cmpuint (n_open, >, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -712,6 +745,7 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/kvm-link/shared-uid", test_shared_uid);
+  g_test_add_func ("/kvm-link/open-preemption-end", test_open_preemption_end);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *memory = g_strconcat ("/kvm-link/memory/", cases[i].name, NULL);

@@ -1405,11 +1405,13 @@ _strata_analysis_run_model (Model *model)
       if (kvm->exit_open && !kvm->exit_late && kvm->gone == G_MAXINT64)
         strata_exits_builder_add_open (model->exits, &r);
     }
-  /* Preemptions and wake-up waits still open when the trace ends. */
+  /* Preemptions and wake-up waits still open when the trace ends: where the rows end (just
+   * past the trace's last event, within the set), so that each is its vCPU row's last
+   * preempted interval, to the nanosecond. */
   g_hash_table_iter_init (&iter, model->threads);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     if (((Thread *) value)->vm >= 0)
-      record_preemption_end (model, value, end, -1);
+      record_preemption_end (model, value, MIN (end + 1, MAX (a->end, end)), -1);
   g_clear_pointer (&model->waiting, g_ptr_array_unref);
   _strata_analysis_end_rows (model, end + 1);
   _strata_analysis_name_thread_rows (model);
