@@ -171,7 +171,6 @@ _strata_analysis_link_guests (Analysis                    *a,
   for (guint m = 0; m < a->models->len; m++)
     {
       Model *model = g_ptr_array_index (a->models, m);
-
       guint n_vms = 0, n_guests;
 
       if (model != NULL && model->has_uid)
