@@ -695,25 +695,24 @@ test_map (void)
 static void
 test_no_events (void)
 {
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *trace = g_build_filename (tmp, "host", NULL);
+  g_autofree char *tmp = NULL;
+  g_autofree char *trace = NULL;
   g_autofree char *from = NULL;
-  g_autofree char *to = g_build_filename (trace, "metadata", NULL);
+  g_autofree char *to = NULL;
   g_autofree char *metadata = NULL;
-  const char *info[] = { "info", "--no-cache", tmp, NULL };
-  const char *commands[][6] = {
-    { "stats", "--no-cache", tmp, NULL }, { "exits", "--no-cache", tmp, NULL },
-    { "findings", "--no-cache", tmp, NULL }, { "intervals", "--no-cache", "--row", "pcpu/0", tmp, NULL },
-  };
   gsize len;
 
   if (!have_demo ())
     return;
+  tmp = test_make_tmpdir ();
+  trace = g_build_filename (tmp, "host", NULL);
+  to = g_build_filename (trace, "metadata", NULL);
   from = g_build_filename (demo, "host", "metadata", NULL);
   g_assert_true (g_file_get_contents (from, &metadata, &len, NULL));
   g_assert_cmpint (g_mkdir (trace, 0755), ==, 0);
   g_assert_true (g_file_set_contents (to, metadata, len, NULL));
   {
+    const char *info[] = { "info", "--no-cache", tmp, NULL };
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
 
@@ -721,15 +720,22 @@ test_no_events (void)
     g_assert_nonnull (strstr (out, "machine host,"));
     g_assert_nonnull (strstr (out, "no stream file, only its metadata"));
   }
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    {
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
+  {
+    const char *commands[][6] = {
+      { "stats", "--no-cache", tmp, NULL }, { "exits", "--no-cache", tmp, NULL },
+      { "findings", "--no-cache", tmp, NULL }, { "intervals", "--no-cache", "--row", "pcpu/0", tmp, NULL },
+    };
 
-      g_assert_cmpint (run (commands[i], &out, &err), ==, 1);
-      g_assert_nonnull (strstr (err, "the set holds no events"));
-      g_assert_null (strstr (err, "--from"));
-    }
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        g_autofree char *out = NULL;
+        g_autofree char *err = NULL;
+
+        g_assert_cmpint (run (commands[i], &out, &err), ==, 1);
+        g_assert_nonnull (strstr (err, "the set holds no events"));
+        g_assert_null (strstr (err, "--from"));
+      }
+  }
   test_rm_tree (tmp);
 }
 
