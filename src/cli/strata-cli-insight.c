@@ -22,8 +22,7 @@
 
 /* The commands that summarize a range: exits and stats. */
 
-/* --from and --to as a range of the set: the whole set by default. */
-static gboolean
+gboolean
 parse_range (const char     *command,
              StrataAnalysis *analysis,
              const char     *from_text,

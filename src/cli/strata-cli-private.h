@@ -62,6 +62,14 @@ gboolean        parse_options     (GOptionContext  *context,
 gboolean        parse_time_option (const char      *text,
                                    StrataAnalysis  *analysis,
                                    gint64          *out);
+/* --from and --to as a range of the set, the whole set by default, cut to it; FALSE, said
+ * for @command, when they do not make one that meets it. */
+gboolean        parse_range       (const char      *command,
+                                   StrataAnalysis  *analysis,
+                                   const char      *from_text,
+                                   const char      *to_text,
+                                   gint64          *from,
+                                   gint64          *to);
 
 /* The intervals of a guest's thread row, refined (strata-follow.h). */
 void            strata_cli_print_followed (StrataAnalysis *analysis,

@@ -388,8 +388,14 @@ print_info_text (StrataAnalysis *analysis)
     }
 }
 
-static GPtrArray *maps_text;
+static GArray *maps;                /* StrataVmMap, as --map gave them */
 static gboolean listing_problems;   /* info: the set's problems go to stdout with the rest */
+
+static void
+map_clear (gpointer data)
+{
+  g_free (((StrataVmMap *) data)->guest);
+}
 
 static gboolean
 add_map (const char  *option,
@@ -401,8 +407,7 @@ add_map (const char  *option,
 
   if (!strata_vm_map_parse (value, &map, error))
     return FALSE;
-  g_free (map.guest);
-  g_ptr_array_add (maps_text, g_strdup (value));
+  g_array_append_val (maps, map);
   return TRUE;
 }
 
@@ -459,23 +464,20 @@ set_has_time (const char     *command,
 static gboolean
 maps_applied (StrataAnalysis *analysis)
 {
-  for (guint i = 0; i < maps_text->len; i++)
+  for (guint i = 0; i < maps->len; i++)
     {
-      StrataVmMap map;
+      const StrataVmMap *map = &g_array_index (maps, StrataVmMap, i);
       g_autofree char *prefix = NULL;
       gboolean applied = FALSE;
 
-      if (!strata_vm_map_parse (g_ptr_array_index (maps_text, i), &map, NULL))
-        continue;
       for (guint m = 0; m < analysis->machines->len && !applied; m++)
         {
           const StrataMachine *machine = g_ptr_array_index (analysis->machines, m);
 
-          applied = machine->role == STRATA_ROLE_GUEST && g_strcmp0 (machine->name, map.guest) == 0 &&
-                    machine->vm_pid == map.host_pid;
+          applied = machine->role == STRATA_ROLE_GUEST && g_strcmp0 (machine->name, map->guest) == 0 &&
+                    machine->vm_pid == map->host_pid;
         }
-      prefix = g_strdup_printf ("--map %s=%" G_GINT64_FORMAT ":", map.guest, map.host_pid);
-      g_free (map.guest);
+      prefix = g_strdup_printf ("--map %s=%" G_GINT64_FORMAT ":", map->guest, map->host_pid);
       if (applied)
         continue;
       for (guint w = 0; w < analysis->warnings->len; w++)
@@ -498,16 +500,9 @@ load_or_report (char **paths)
   StrataAnalysis *analysis;
 
   loader = strata_loader_new ((const char * const *) paths);
-  for (guint i = 0; i < maps_text->len; i++)
-    {
-      StrataVmMap map;
-
-      if (strata_vm_map_parse (g_ptr_array_index (maps_text, i), &map, NULL))
-        {
-          strata_loader_add_map (loader, map.guest, map.host_pid);
-          g_free (map.guest);
-        }
-    }
+  for (guint i = 0; i < maps->len; i++)
+    strata_loader_add_map (loader, g_array_index (maps, StrataVmMap, i).guest,
+                           g_array_index (maps, StrataVmMap, i).host_pid);
   strata_loader_set_release_events (loader, TRUE);
   if (!no_cache)
     {
@@ -932,29 +927,8 @@ cmd_intervals (int    argc,
     return EXIT_USAGE;
   if ((analysis = load_or_report (paths)) == NULL || !set_has_time ("intervals", analysis))
     return EXIT_BAD_INPUT;
-  from = strata_store_begin (analysis->store);
-  to = strata_store_end (analysis->store);
-  if (!parse_time_option (from_text, analysis, &from) || !parse_time_option (to_text, analysis, &to))
+  if (!parse_range ("intervals", analysis, from_text, to_text, &from, &to))
     return EXIT_USAGE;
-  if (from >= strata_store_end (analysis->store))
-    {
-      g_autofree char *span = strata_time_format_duration (strata_store_end (analysis->store) -
-                                                           strata_store_begin (analysis->store));
-
-      g_printerr (_("strata-cli intervals: --from is after the end of the set (+%s)\n"), span);
-      return EXIT_USAGE;
-    }
-  if (to <= from)
-    {
-      g_printerr ("%s\n", _("strata-cli intervals: --to must be after --from"));
-      return EXIT_USAGE;
-    }
-  /* As the other commands: a range wholly before the set is a mistake, not an empty answer. */
-  if (to <= strata_store_begin (analysis->store))
-    {
-      g_printerr ("%s\n", _("strata-cli intervals: --to is before the start of the set"));
-      return EXIT_USAGE;
-    }
   if ((row = strata_store_find_row (analysis->store, row_name)) < 0)
     {
       g_printerr (_("strata-cli: no row “%s” in this set; rows are named pcpu/N, irq/N, softirq/V/cpu/N, MACHINE/cpu/N, MACHINE/vcpu/N and MACHINE/thread/TID\n"),
@@ -1352,7 +1326,8 @@ main (int   argc,
       g_print ("strata-cli %s\n", PACKAGE_VERSION);
       return EXIT_OK;
     }
-  maps_text = g_ptr_array_new_with_free_func (g_free);
+  maps = g_array_new (FALSE, FALSE, sizeof (StrataVmMap));
+  g_array_set_clear_func (maps, map_clear);
   if (strcmp (argv[1], "info") == 0)
     return cmd_info (argc - 1, argv + 1);
   if (strcmp (argv[1], "intervals") == 0)
