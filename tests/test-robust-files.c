@@ -777,15 +777,38 @@ host_stream (StrataSet  *set,
   g_assert_not_reached ();
 }
 
-/* Random bytes inside the sixth packet, past its header. */
+/* Random bytes inside packet @p (of 64 KiB), past its header. */
+static void
+garble (char  *bytes,
+        guint  p)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7 + p);
+
+  for (gsize i = p * 65536 + 2000; i < p * 65536 + 22000; i++)
+    bytes[i] = (char) g_rand_int_range (rand, 0, 256);
+}
+
 static void
 garble_packet (char  *bytes,
                gsize  length)
 {
-  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  garble (bytes, 5);
+}
 
-  for (gsize i = 5 * 65536 + 2000; i < 5 * 65536 + 22000; i++)
-    bytes[i] = (char) g_rand_int_range (rand, 0, 256);
+static void
+garble_two_packets (char  *bytes,
+                    gsize  length)
+{
+  garble (bytes, 5);
+  garble (bytes, 6);
+}
+
+static void
+garble_last_packet (char  *bytes,
+                    gsize  length)
+{
+  g_assert_cmpuint (length % 65536, ==, 0);
+  garble (bytes, length / 65536 - 1);
 }
 
 /* The sixth packet zeroed whole, header and all. */
@@ -796,49 +819,101 @@ zero_packet (char  *bytes,
   memset (bytes + 5 * 65536, 0, 65536);
 }
 
-/* Bytes inside a packet of the host's CPU 0 garbled, its header whole: libbabeltrace2 stops
- * reading that stream there. The CPU is unknown from its last event read, not in the state it
- * was last seen in until the end, and the guest's events later are not said to fall outside
- * guest mode; the other CPUs go on. */
+/* Bytes inside packets of the host's CPU 0 garbled, their headers whole: libbabeltrace2 stops
+ * reading that stream there. It is read on from the next packet: the time between is a loss,
+ * of events not counted, where the CPU is unknown; after it, and on the other CPUs, the
+ * trace is read to its end, and the guest's events later are not said to fall outside guest
+ * mode. With no packet after, the stream stops: its CPU is unknown from its last event read,
+ * not in the state it was last seen in until the end. */
 static void
 test_garbled_packet (void)
 {
-  g_autofree char *tmp = test_make_tmpdir ();
-  g_autofree char *copy = damaged_demo (tmp, garble_packet);
-  const char *paths[] = { copy, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(StrataSet) set = NULL;
-  g_autoptr(StrataAnalysis) analysis = NULL;
-  StrataStream *stopped;
-  StrataInterval iv;
-  gint64 end;
-  gint row;
+  /* Each garbled packet is read up to its garbled bytes: a gap each. */
+  const struct
+  {
+    void      (*damage) (char *bytes, gsize length);
+    guint       gaps;
+  } cases[] = {
+    { garble_packet, 1 },
+    { garble_two_packets, 2 },
+    { garble_last_packet, 0 },
+  };
 
-  if (copy == NULL)
-    return;
-  set = strata_trace_load (paths, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (test_errors_contain (set->errors, "channel0_0", "reading stopped"));
-  /* Its stream alone is cut, where its last event was read. */
-  stopped = host_stream (set, copy, 0);
-  g_assert_cmpint (stopped->cut_ns, ==, stopped->end_ns);
-  for (guint cpu = 1; cpu < 8; cpu++)
-    g_assert_cmpint (host_stream (set, copy, cpu)->cut_ns, ==, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *tmp = test_make_tmpdir ();
+      g_autofree char *copy = damaged_demo (tmp, cases[c].damage);
+      g_autofree char *host_path = NULL;
+      const char *paths[] = { copy, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(StrataSet) set = NULL;
+      g_autoptr(StrataAnalysis) analysis = NULL;
+      g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (StrataLoss));
+      StrataStream *cpu0;
+      StrataInterval iv;
+      gint64 end;
+      gint row;
 
-  analysis = strata_analysis_new (set, NULL, &error);
-  g_assert_no_error (error);
-  end = strata_store_end (analysis->store);
-  row = strata_store_find_row (analysis->store, "pcpu/0");
-  g_assert_cmpint (row, >=, 0);
-  g_assert_true (strata_store_lookup (analysis->store, row, end - 1000, &iv));
-  g_assert_true (strata_state_desc_is_gap (iv.desc));
-  g_assert_cmpint (iv.start, <=, stopped->cut_ns + 1);
-  row = strata_store_find_row (analysis->store, "pcpu/1");
-  g_assert_true (strata_store_lookup (analysis->store, row, end - 1000, &iv));
-  g_assert_false (strata_state_desc_is_gap (iv.desc));
-  g_assert_false (test_errors_contain (analysis->warnings, "outside the guest mode", NULL));
+      if (copy == NULL)
+        return;
+      set = strata_trace_load (paths, NULL, NULL, &error);
+      g_assert_no_error (error);
+      host_path = g_build_filename (copy, "host", NULL);
+      cpu0 = host_stream (set, copy, 0);
+      for (guint l = 0; l < cpu0->losses->len; l++)
+        if (g_array_index (cpu0->losses, StrataLoss, l).count == 0)
+          g_array_append_val (gaps, g_array_index (cpu0->losses, StrataLoss, l));
+      g_assert_cmpuint (gaps->len, ==, cases[c].gaps);
+      for (guint g = 0; g < gaps->len; g++)
+        {
+          const StrataLoss *gap = &g_array_index (gaps, StrataLoss, g);
 
-  test_rm_tree (tmp);
+          g_assert_cmpint (gap->begin_ns, >, g == 0 ? cpu0->begin_ns : gap[-1].end_ns);
+          g_assert_cmpint (gap->end_ns, >, gap->begin_ns);
+          g_assert_cmpint (gap->end_ns, <, cpu0->end_ns);
+        }
+      if (cases[c].gaps > 0)
+        {
+          g_assert_true (test_errors_contain (set->errors, "channel0_0", "the stream is read on after it"));
+          g_assert_false (test_errors_contain (set->errors, "channel0_0", "reading stopped"));
+          g_assert_cmpint (cpu0->cut_ns, ==, 0);
+          g_assert_cmpint (cpu0->end_ns, >, test_find_trace (set, host_path)->end_ns - 100 * G_GINT64_CONSTANT (1000000));
+        }
+      else
+        {
+          g_assert_true (test_errors_contain (set->errors, "channel0_0", "reading stopped"));
+          /* Its stream alone is cut, where its last event was read. */
+          g_assert_cmpint (cpu0->cut_ns, ==, cpu0->end_ns);
+        }
+      for (guint cpu = 1; cpu < 8; cpu++)
+        g_assert_cmpint (host_stream (set, copy, cpu)->cut_ns, ==, 0);
+
+      analysis = strata_analysis_new (set, NULL, &error);
+      g_assert_no_error (error);
+      end = strata_store_end (analysis->store);
+      row = strata_store_find_row (analysis->store, "pcpu/0");
+      g_assert_cmpint (row, >=, 0);
+      g_assert_true (strata_store_lookup (analysis->store, row, end - 1000, &iv));
+      g_assert_true (strata_state_desc_is_gap (iv.desc) == (cases[c].gaps == 0));
+      if (cases[c].gaps == 0)
+        g_assert_cmpint (iv.start, <=, cpu0->cut_ns + 1);
+      /* Unknown over each gap, whole. */
+      for (guint g = 0; g < gaps->len; g++)
+        {
+          const StrataLoss *gap = &g_array_index (gaps, StrataLoss, g);
+
+          g_assert_true (strata_store_lookup (analysis->store, row, (gap->begin_ns + gap->end_ns) / 2, &iv));
+          g_assert_cmpint (iv.desc->state, ==, STRATA_STATE_UNKNOWN);
+          g_assert_cmpint (iv.start, <=, gap->begin_ns);
+          g_assert_cmpint (iv.end, >=, gap->end_ns);
+        }
+      row = strata_store_find_row (analysis->store, "pcpu/1");
+      g_assert_true (strata_store_lookup (analysis->store, row, end - 1000, &iv));
+      g_assert_false (strata_state_desc_is_gap (iv.desc));
+      g_assert_false (test_errors_contain (analysis->warnings, "outside the guest mode", NULL));
+
+      test_rm_tree (tmp);
+    }
 }
 
 /* A packet of the host's CPU 0 zeroed whole: it is left out, and the rest of the file read;

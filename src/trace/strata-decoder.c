@@ -1046,24 +1046,17 @@ sink_consume (bt_self_component_sink *self)
 
         default:
           {
-            g_autofree char *cause = take_bt_error ();
-            g_autofree char *label = stream_label (port->stream);
-            g_autofree char *when = strata_time_format_absolute (port->stream->end_ns);
+            StrataDecodeStop stop = { port->stream, port->packets, port->stream->events,
+                                      port->stream->events > 0 ? port->stream->end_ns : 0,
+                                      take_bt_error () };
 
             /* Keep what this stream gave so far; the other streams go on. What its CPU did
-             * after its last event read is not known: not the state it was last seen in. */
+             * after its last event read is not known, not the state it was last seen in,
+             * unless the loader reads on past the packet that failed. */
             port->ended = TRUE;
             if (port->stream->events > 0 && port->stream->end_ns > 0)
               port->stream->cut_ns = port->stream->end_ns;
-            if (port->stream->events == 0)
-              g_ptr_array_add (shard->result->errors,
-                               g_strdup_printf (_("%s: stream %s is damaged: reading stopped before its first event: %s"),
-                                                shard->display_path, label, cause));
-            else
-              g_ptr_array_add (shard->result->errors,
-                               g_strdup_printf (_("%s: stream %s is damaged: reading stopped after %" PRIu64 " events, at %s: %s"),
-                                                shard->display_path, label,
-                                                port->stream->events, when, cause));
+            g_array_append_val (shard->result->stops, stop);
             break;
           }
         }
@@ -1073,6 +1066,21 @@ sink_consume (bt_self_component_sink *self)
     if (!g_array_index (shard->ports, PortState, i).ended)
       return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
   return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+}
+
+char *
+strata_decode_stop_message (const char             *display_path,
+                            const StrataDecodeStop *stop)
+{
+  g_autofree char *label = stream_label (stop->stream);
+  g_autofree char *when = NULL;
+
+  if (stop->events == 0)
+    return g_strdup_printf (_("%s: stream %s is damaged: reading stopped before its first event: %s"),
+                            display_path, label, stop->cause);
+  when = strata_time_format_absolute (stop->at_ns);
+  return g_strdup_printf (_("%s: stream %s is damaged: reading stopped after %" PRIu64 " events, at %s: %s"),
+                          display_path, label, stop->events, when, stop->cause);
 }
 
 gboolean
@@ -1291,6 +1299,15 @@ rename_streams (StrataShardResult *result,
       g_free (g_ptr_array_index (result->errors, i));
       g_ptr_array_index (result->errors, i) = g_string_free (message, FALSE);
     }
+  for (guint i = 0; i < result->stops->len; i++)
+    {
+      StrataDecodeStop *stop = &g_array_index (result->stops, StrataDecodeStop, i);
+      GString *cause = g_string_new (stop->cause);
+
+      g_string_replace (cause, folder, display_path, 0);
+      g_free (stop->cause);
+      stop->cause = g_string_free (cause, FALSE);
+    }
   for (guint i = 0; i < result->streams->len; i++)
     {
       StrataStream *stream = g_ptr_array_index (result->streams, i);
@@ -1317,14 +1334,23 @@ port_shard (const char *name,
   return i % MAX (n_shards, 1);
 }
 
-StrataShardResult *
-strata_decode_shard (const char           *folder,
-                     const char           *display_path,
-                     guint                 shard_index,
-                     guint                 n_shards,
-                     GHashTable           *plan,
-                     StrataStrtab         *strings,
-                     StrataDecodeProgress *progress)
+static void
+stop_clear (gpointer data)
+{
+  g_free (((StrataDecodeStop *) data)->cause);
+}
+
+/* Reads the ports of @folder that are @shard_index's into streams of the result; or, with
+ * @resume, its one port into @resume. */
+static StrataShardResult *
+decode_folder (const char           *folder,
+               const char           *display_path,
+               guint                 shard_index,
+               guint                 n_shards,
+               GHashTable           *plan,
+               StrataStream         *resume,
+               StrataStrtab         *strings,
+               StrataDecodeProgress *progress)
 {
   StrataShardResult *result = g_new0 (StrataShardResult, 1);
   Shard shard = { 0 };
@@ -1340,6 +1366,8 @@ strata_decode_shard (const char           *folder,
   result->streams = g_ptr_array_new_with_free_func ((GDestroyNotify) strata_stream_free);
   result->port_indices = g_array_new (FALSE, FALSE, sizeof (guint));
   result->errors = g_ptr_array_new_with_free_func (g_free);
+  result->stops = g_array_new (FALSE, FALSE, sizeof (StrataDecodeStop));
+  g_array_set_clear_func (result->stops, stop_clear);
 
   shard.display_path = display_path;
   shard.result = result;
@@ -1384,6 +1412,27 @@ strata_decode_shard (const char           *folder,
       PortState port = { 0 };
       guint idx = i;
 
+      if (resume != NULL)
+        {
+          /* Read on after the events kept: the time between is lost, up to the next event,
+           * and the stream's checks (times going backwards) go on from its last one. */
+          StrataLoss loss = { resume->end_ns, G_MAXINT64, 0 };
+
+          if (n_out != 1)
+            break;
+          port.port_index = i;
+          port.stream = resume;
+          port.has_last = resume->events > 0 && resume->end_ns > 0;
+          port.last_ns = resume->end_ns;
+          if (port.has_last)
+            {
+              g_array_append_val (resume->losses, loss);
+              port.loss_open = TRUE;
+            }
+          g_array_append_val (shard.ports, port);
+          shard.env_done = TRUE;
+          continue;
+        }
       if (port_shard (name, i, n_shards, plan) != shard_index)
         continue;
       port.port_index = i;
@@ -1463,6 +1512,37 @@ out:
   return result;
 }
 
+StrataShardResult *
+strata_decode_shard (const char           *folder,
+                     const char           *display_path,
+                     guint                 shard_index,
+                     guint                 n_shards,
+                     GHashTable           *plan,
+                     StrataStrtab         *strings,
+                     StrataDecodeProgress *progress)
+{
+  return decode_folder (folder, display_path, shard_index, n_shards, plan, NULL, strings, progress);
+}
+
+StrataShardResult *
+strata_decode_resume (const char           *folder,
+                      const char           *display_path,
+                      StrataStream         *stream,
+                      StrataStrtab         *strings,
+                      StrataDecodeProgress *progress)
+{
+  StrataShardResult *result;
+  guint n_losses = stream->losses->len;
+
+  g_return_val_if_fail (stream != NULL, NULL);
+
+  result = decode_folder (folder, display_path, 0, 1, NULL, stream, strings, progress);
+  /* No event read after the loss: it has no end, and the stream still stops where it did. */
+  if (stream->losses->len > n_losses && g_array_index (stream->losses, StrataLoss, n_losses).end_ns == G_MAXINT64)
+    g_array_remove_index (stream->losses, n_losses);
+  return result;
+}
+
 void
 strata_shard_result_free (StrataShardResult *result)
 {
@@ -1471,6 +1551,7 @@ strata_shard_result_free (StrataShardResult *result)
   g_ptr_array_unref (result->streams);
   g_array_unref (result->port_indices);
   g_ptr_array_unref (result->errors);
+  g_array_unref (result->stops);
   g_free (result->hostname);
   g_free (result->domain);
   g_free (result->tracer);

@@ -25,6 +25,17 @@ typedef struct
 } StrataDecodeProgress;
 
 /* What one shard of a trace produced; merged into the StrataTrace by the loader. */
+/* A stream whose reading stopped at a packet libbabeltrace2 could not read: the loader reads
+ * on from the next packet when it can (strata_decode_resume()), or says where it stopped. */
+typedef struct
+{
+  StrataStream *stream;     /* in the result's streams, or the one resumed */
+  guint64       packets;    /* packets begun in this run, the one that failed among them */
+  guint64       events;     /* the stream's events when it stopped */
+  gint64        at_ns;      /* its last event read then; 0 when none */
+  char         *cause;
+} StrataDecodeStop;
+
 typedef struct
 {
   GPtrArray *streams;       /* StrataStream*, in port order */
@@ -41,6 +52,7 @@ typedef struct
   gboolean   has_kvm;
   gboolean   failed;        /* the trace could not be opened at all */
   char      *bad_file;      /* on failure: the stream file libbabeltrace2 blamed, if any */
+  GArray    *stops;         /* StrataDecodeStop, of streams that stopped before their end */
 } StrataShardResult;
 
 gboolean strata_decoder_init (GError **error);
@@ -58,6 +70,21 @@ StrataShardResult *strata_decode_shard (const char           *folder,
                                         GHashTable           *plan,
                                         StrataStrtab         *strings,
                                         StrataDecodeProgress *progress);
+
+/*
+ * Reads @folder, a staging folder of one stream file (the packets after one that could not
+ * be read), on into @stream: its events follow the stream's, and the time between is a loss
+ * of events not counted. The result holds no stream; its stops, @stream's if it stopped again.
+ */
+StrataShardResult *strata_decode_resume (const char           *folder,
+                                         const char           *display_path,
+                                         StrataStream         *stream,
+                                         StrataStrtab         *strings,
+                                         StrataDecodeProgress *progress);
+
+/* The message for a stream that stopped and could not be read on. */
+char *strata_decode_stop_message (const char             *display_path,
+                                  const StrataDecodeStop *stop);
 
 void strata_shard_result_free (StrataShardResult *result);
 

@@ -341,6 +341,156 @@ stage_trace (TraceState *state)
   return staging;
 }
 
+/* How many times the reading of one stream goes on past a packet it could not read. */
+#define MAX_READ_ON 16
+
+/* The one checked file of @stream; NULL when it has several (a rotated stream) or none. */
+static StrataStreamCheck *
+single_file (const StrataStream     *stream,
+             const StrataTraceCheck *check)
+{
+  StrataStreamCheck *found = NULL;
+
+  for (guint i = 0; i < check->streams->len; i++)
+    if (stream_has_file (stream, g_ptr_array_index (check->streams, i), check->tsdl))
+      {
+        if (found != NULL)
+          return NULL;
+        found = g_ptr_array_index (check->streams, i);
+      }
+  return found;
+}
+
+static guint
+n_sound (const StrataStreamCheck *file)
+{
+  guint n = 0;
+
+  for (guint p = 0; p < file->packets->len; p++)
+    n += g_array_index (file->packets, StrataCtfPacket, p).sound;
+  return n;
+}
+
+/* A staging folder of @file alone, with its sound packets from the @first-th on: its first
+ * packet is then not the file's, so they are copied (see strata-staging.h). */
+static StrataStaging *
+stage_rest (StrataTraceCheck  *check,
+            StrataStreamCheck *file,
+            guint              first,
+            const char        *display_path,
+            GPtrArray         *problems)
+{
+  g_autoptr(GArray) packets = g_array_copy (file->packets);
+  g_autoptr(GPtrArray) streams = g_ptr_array_new ();
+  StrataStreamCheck rest = *file;
+  StrataTraceCheck alone = *check;
+  guint sound = 0;
+
+  rest.packets = packets;
+  rest.sound_bytes = 0;
+  rest.reason = (char *) "read on";
+  rest.has_index = FALSE;
+  for (guint p = 0; p < packets->len; p++)
+    {
+      StrataCtfPacket *packet = &g_array_index (packets, StrataCtfPacket, p);
+
+      if (!packet->sound)
+        continue;
+      if (sound++ < first)
+        packet->sound = FALSE;
+      else
+        rest.sound_bytes += packet->size;
+    }
+  g_ptr_array_add (streams, &rest);
+  alone.streams = streams;
+  return strata_staging_new (&alone, display_path, NULL, problems, NULL);
+}
+
+/*
+ * libbabeltrace2 stops reading a stream at the first packet it cannot decode (its header whole,
+ * what follows garbled), and the rest of the stream would be lost with it. Read on from the
+ * next sound packet, the time between marked as lost, as many times as it takes; a stream
+ * of several files (rotated) stops there, as do streams of a trace whose metadata Strata did
+ * not parse. Says what was not read, into @result's errors.
+ */
+static void
+read_on (StrataTraceCheck       *check,
+         const char             *display_path,
+         StrataShardResult      *result,
+         const StrataDecodeStop *stop,
+         StrataStrtab           *strings,
+         StrataDecodeProgress   *progress)
+{
+  StrataStreamCheck *file = check != NULL && check->tsdl != NULL ? single_file (stop->stream, check) : NULL;
+  StrataStream *stream = stop->stream;
+  StrataDecodeStop now = *stop;
+  g_autofree char *cause = g_strdup (stop->cause);   /* of the gap being read past */
+  guint64 first = 0, sound = file != NULL ? n_sound (file) : 0;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      guint64 failed = first + MAX (now.packets, 1) - 1, before = stream->events;
+      guint n_losses = stream->losses->len;
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(StrataStaging) staging = NULL;
+      StrataShardResult *more;
+      gboolean went_on;
+
+      if (file == NULL || attempt >= MAX_READ_ON || failed + 1 >= sound ||
+          (progress != NULL && g_cancellable_is_cancelled (progress->cancellable)) ||
+          (staging = stage_rest (check, file, failed + 1, display_path, problems)) == NULL ||
+          strata_staging_get_n_streams (staging) != 1)
+        {
+          now.cause = cause;
+          g_ptr_array_add (result->errors, strata_decode_stop_message (display_path, &now));
+          return;
+        }
+      first = failed + 1;
+      more = strata_decode_resume (strata_staging_get_path (staging), display_path, stream, strings, progress);
+      for (guint e = 0; e < more->errors->len; e++)
+        g_ptr_array_add (result->errors, g_strdup (g_ptr_array_index (more->errors, e)));
+      went_on = stream->events > before;
+      if (went_on)
+        {
+          g_autofree char *label = g_path_get_basename (file->file);
+          g_autofree char *to = strata_time_format_absolute (stream->begin_ns);
+
+          if (now.events == 0 || stream->losses->len == n_losses)
+            g_ptr_array_add (result->errors,
+                             g_strdup_printf (_("%s: stream %s is damaged: its first packets cannot be read (%s); it is read from %s on"),
+                                              display_path, label, cause, to));
+          else
+            {
+              const StrataLoss *loss = &g_array_index (stream->losses, StrataLoss, n_losses);
+              g_autofree char *from = strata_time_format_absolute (loss->begin_ns);
+
+              g_free (to);
+              to = strata_time_format_absolute (loss->end_ns);
+              g_ptr_array_add (result->errors,
+                               g_strdup_printf (_("%s: stream %s is damaged: what it holds between %s and %s cannot be read (%s); that time is marked as lost, and the stream is read on after it"),
+                                                display_path, label, from, to, cause));
+            }
+          /* Known again from its next event on, unless it stopped again (its new stop). */
+          if (more->stops->len == 0)
+            stream->cut_ns = 0;
+        }
+      if (more->stops->len == 0)
+        {
+          strata_shard_result_free (more);
+          return;
+        }
+      now = g_array_index (more->stops, StrataDecodeStop, 0);
+      /* A run that stopped before its first event leaves the same gap, of the same cause. */
+      if (went_on)
+        {
+          g_free (cause);
+          cause = g_strdup (now.cause);
+        }
+      now.cause = NULL;
+      strata_shard_result_free (more);
+    }
+}
+
 /* The largest sound packet of a checked trace, in bits: no sequence read from it is longer. */
 static guint64
 largest_packet_bits (const StrataTraceCheck *check)
@@ -610,6 +760,22 @@ strata_trace_load (const char * const      *paths,
                     job->packet_bits);
         }
       first_new = end;
+    }
+
+  /* Streams that stopped at a packet libbabeltrace2 could not read: read on past it. */
+  for (guint j = 0; j < jobs->len; j++)
+    {
+      Job *job = g_ptr_array_index (jobs, j);
+      StrataTraceCheck *check = NULL;
+
+      if (job->result == NULL)
+        continue;
+      for (guint t = 0; t < states->len && check == NULL; t++)
+        if (((TraceState *) g_ptr_array_index (states, t))->trace == job->trace)
+          check = ((TraceState *) g_ptr_array_index (states, t))->check;
+      for (guint k = 0; k < job->result->stops->len; k++)
+        read_on (check, job->trace->path, job->result, &g_array_index (job->result->stops, StrataDecodeStop, k),
+                 set->strings, &progress);
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
