@@ -341,8 +341,10 @@ stage_trace (TraceState *state)
   return staging;
 }
 
-/* How many times the reading of one stream goes on past a packet it could not read. */
+/* How many times the reading of one stream goes on past a packet it could not read, and how
+ * many of those in a row may read nothing (each copies the rest of the file). */
 #define MAX_READ_ON 16
+#define MAX_READ_NOTHING 3
 
 /* The one checked file of @stream; NULL when it has several (a rotated stream) or none. */
 static StrataStreamCheck *
@@ -426,6 +428,7 @@ read_on (StrataTraceCheck       *check,
   StrataDecodeStop now = *stop;
   g_autofree char *cause = g_strdup (stop->cause);   /* of the gap being read past */
   guint64 first = 0, sound = file != NULL ? n_sound (file) : 0;
+  guint nothing = 0;
 
   for (guint attempt = 0;; attempt++)
     {
@@ -436,7 +439,7 @@ read_on (StrataTraceCheck       *check,
       StrataShardResult *more;
       gboolean went_on;
 
-      if (file == NULL || attempt >= MAX_READ_ON || failed + 1 >= sound ||
+      if (file == NULL || attempt >= MAX_READ_ON || nothing >= MAX_READ_NOTHING || failed + 1 >= sound ||
           (progress != NULL && g_cancellable_is_cancelled (progress->cancellable)) ||
           (staging = stage_rest (check, file, failed + 1, display_path, problems)) == NULL ||
           strata_staging_get_n_streams (staging) != 1)
@@ -450,6 +453,7 @@ read_on (StrataTraceCheck       *check,
       for (guint e = 0; e < more->errors->len; e++)
         g_ptr_array_add (result->errors, g_strdup (g_ptr_array_index (more->errors, e)));
       went_on = stream->events > before;
+      nothing = went_on ? 0 : nothing + 1;
       if (went_on)
         {
           g_autofree char *label = g_path_get_basename (file->file);
