@@ -106,6 +106,49 @@ test_cpu_id (void)
   test_rm_tree (tmp);
 }
 
+/* Packets missing from the sequence (a flight-recorder session overwrote them): their
+ * number is said, and their time is a loss of events not counted, between the packets
+ * around them; every event kept is read. */
+static void
+test_lost_packets (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *dir = writer_case (tmp, "seq-gap");
+  g_autofree char *stream = g_build_filename (dir, "channel0_0", NULL);
+  g_autoptr(StrataSet) set = NULL;
+  const StrataLoss *gap = NULL;
+  StrataTrace *t;
+  StrataStream *cpu0 = NULL;
+
+  if (!test_have_samples ())
+    return;
+  for (gsize p = 3; p < n_packets (stream); p++)
+    rt_patch_u64 (stream, p * 1024 + RT_OFF_SEQ_NUM, rt_get_u64 (stream, p * 1024 + RT_OFF_SEQ_NUM) + 2);
+  set = rt_check_case ("seq-gap", tmp, dir);
+  t = test_find_trace (set, dir);
+  g_assert_false (t->failed);
+  g_assert_cmpuint (t->events, ==, EVENTS);
+  g_assert_true (test_errors_contain (t->errors, "channel0_0", "the tracer lost 2 packets"));
+  g_assert_false (test_errors_contain (t->errors, "channel0_1", "lost"));
+  for (guint s = 0; s < t->streams->len; s++)
+    if (((StrataStream *) g_ptr_array_index (t->streams, s))->cpu == 0)
+      cpu0 = g_ptr_array_index (t->streams, s);
+  g_assert_nonnull (cpu0);
+  for (guint l = 0; l < cpu0->losses->len; l++)
+    if (g_array_index (cpu0->losses, StrataLoss, l).count == 0)
+      {
+        g_assert_null (gap);
+        gap = &g_array_index (cpu0->losses, StrataLoss, l);
+      }
+  g_assert_nonnull (gap);
+  /* From the end of the packet before to the beginning of the one after (1 GHz clock). */
+  g_assert_cmpint (gap->end_ns - gap->begin_ns, ==,
+                   (gint64) (rt_get_u64 (stream, 3 * 1024 + RT_OFF_TS_BEGIN) - rt_get_u64 (stream, 2 * 1024 + RT_OFF_TS_END)));
+  g_assert_cmpint (gap->begin_ns, >, cpu0->begin_ns);
+  g_assert_cmpint (gap->end_ns, <, cpu0->end_ns);
+  test_rm_tree (tmp);
+}
+
 /* ---- item 2: all-ones timestamps and ids ---- */
 
 static void
@@ -747,6 +790,7 @@ main (int   argc,
 
   g_test_add_func ("/robust/cpu-id", test_cpu_id);
   g_test_add_func ("/robust/all-ones", test_all_ones);
+  g_test_add_func ("/robust/lost-packets", test_lost_packets);
   g_test_add_func ("/robust/spellings", test_spellings);
   g_test_add_func ("/robust/index-files", test_index_files);
   g_test_add_func ("/robust/event-declarations", test_event_declarations);

@@ -117,6 +117,7 @@ typedef struct
   guint64              uncounted;      /* losses libbabeltrace2 and we could not count */
   guint64              bad_cpus;       /* packets naming a CPU no machine has */
   guint64              bad_cpu;        /* the first such CPU */
+  guint64              lost_packets;   /* packets the tracer lost (a gap in their numbers) */
   gboolean             loss_open;      /* the stream's last loss ends at its next event */
 } PortState;
 
@@ -815,12 +816,19 @@ add_loss (PortState         *port,
           const bt_message  *msg,
           guint64            count)
 {
-  const bt_stream *stream = bt_message_discarded_events_borrow_stream_const (msg);
+  gboolean packets = bt_message_get_type (msg) == BT_MESSAGE_TYPE_DISCARDED_PACKETS;
+  const bt_stream *stream = packets ? bt_message_discarded_packets_borrow_stream_const (msg)
+                                    : bt_message_discarded_events_borrow_stream_const (msg);
   const bt_stream_class *klass = bt_stream_borrow_class_const (stream);
   StrataLoss loss = { 0, 0, count };
   gboolean placed = FALSE;
 
-  if (port->has_clock && bt_stream_class_discarded_events_have_default_clock_snapshots (klass))
+  if (port->has_clock && packets && bt_stream_class_discarded_packets_have_default_clock_snapshots (klass))
+    placed = snapshot_ns (bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const (msg),
+                          &loss.begin_ns) &&
+             snapshot_ns (bt_message_discarded_packets_borrow_end_default_clock_snapshot_const (msg),
+                          &loss.end_ns);
+  else if (port->has_clock && !packets && bt_stream_class_discarded_events_have_default_clock_snapshots (klass))
     placed = snapshot_ns (bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const (msg),
                           &loss.begin_ns) &&
              snapshot_ns (bt_message_discarded_events_borrow_end_default_clock_snapshot_const (msg),
@@ -878,6 +886,19 @@ handle_message (Shard            *shard,
         break;
       }
 
+    case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
+      {
+        /* A gap in the packets' sequence numbers (a flight-recorder session overwrote them,
+         * or a relay dropped them): events lost, how many not known. */
+        uint64_t count = 0;
+
+        if (bt_message_discarded_packets_get_count (msg, &count) != BT_PROPERTY_AVAILABILITY_AVAILABLE || count == 0)
+          count = 1;
+        port->lost_packets += count;
+        add_loss (port, msg, 0);
+        break;
+      }
+
     default:
       break;
     }
@@ -890,7 +911,8 @@ report_port_anomalies (Shard     *shard,
 {
   g_autofree char *label = NULL;
 
-  if (port->backwards == 0 && port->timeless == 0 && port->uncounted == 0 && port->bad_cpus == 0)
+  if (port->backwards == 0 && port->timeless == 0 && port->uncounted == 0 && port->bad_cpus == 0 &&
+      port->lost_packets == 0)
     return;
   label = stream_label (port->stream);
   if (port->bad_cpus > 0)
@@ -915,6 +937,12 @@ report_port_anomalies (Shard     *shard,
                 "%s: stream %s: %" PRIu64 " events have a time out of range (before the clock's origin, or over 146 years after it); they are left out",
                 port->timeless),
       shard->display_path, label, port->timeless));
+  if (port->lost_packets > 0)
+    g_ptr_array_add (shard->result->errors, g_strdup_printf (
+      ngettext ("%s: stream %s: the tracer lost %" PRIu64 " packet (its number is missing from the sequence); its events are not counted, and its time is marked as lost",
+                "%s: stream %s: the tracer lost %" PRIu64 " packets (their numbers are missing from the sequence); their events are not counted, and their time is marked as lost",
+                port->lost_packets),
+      shard->display_path, label, port->lost_packets));
   if (port->uncounted > 0)
     g_ptr_array_add (shard->result->errors,
                      g_strdup_printf (_("%s: stream %s: the tracer discarded events that are not counted (their number is not in the trace)"),
