@@ -275,6 +275,59 @@ test_first_evidence (void)
 }
 
 /*
+ * A statedump (on CPU 0, at +1000) says which thread runs on CPUs 1 to 4, whose first events
+ * come later. CPU 1's first switch names that thread: the row holds it from the dump. CPU 2's
+ * names another: nothing is known before its first event. CPU 3's vCPU thread makes a KVM exit
+ * first, and CPU 4 leaves an IRQ first: when they entered guest mode or the IRQ is not known,
+ * so they start at their first event too.
+ */
+static const char *dump_before_first_event =
+  "trace host hostname=host cpus=5 offset_s=1000\n"
+  "event 500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=70001 next_comm=sessiond\n"
+  "event 1000 0 lttng_statedump_process_state tid=70010 pid=70010 ppid=1 name=spin status=6 cpu=1\n"
+  "event 1000 0 lttng_statedump_process_state tid=70020 pid=70020 ppid=1 name=other status=6 cpu=2\n"
+  "event 1000 0 lttng_statedump_process_state tid=70501 pid=70500 ppid=1 name=\"CPU 0/KVM\" status=6 cpu=3\n"
+  "event 1000 0 lttng_statedump_process_state tid=70040 pid=70040 ppid=1 name=irqd status=6 cpu=4\n"
+  "event 4000 4 irq_handler_exit irq=19 ret=1\n"
+  "event 5000 1 sched_switch prev_tid=70010 prev_state=1 prev_comm=spin next_tid=0 next_comm=swapper/1\n"
+  "event 5000 2 sched_switch prev_tid=70021 prev_state=1 prev_comm=else next_tid=0 next_comm=swapper/2\n"
+  "event 5000 4 sched_switch prev_tid=70040 prev_state=1 prev_comm=irqd next_tid=0 next_comm=swapper/4\n"
+  "event 6000 3 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+  "event 7000 3 sched_switch prev_tid=70501 prev_state=1 prev_comm=\"CPU 0/KVM\" next_tid=0 next_comm=swapper/3\n"
+  "event 9000 0 sched_switch prev_tid=70001 prev_state=1 prev_comm=sessiond next_tid=0 next_comm=swapper/0\n";
+
+/* Nothing is known of @row_name at BASE + @ts. */
+static void
+assert_unknown (StrataAnalysis *a,
+                const char     *row_name,
+                gint64          ts)
+{
+  gint row = strata_store_find_row (a->store, row_name);
+  StrataInterval iv;
+
+  g_assert_cmpint (row, >=, 0);
+  if (strata_store_lookup (a->store, row, BASE + ts, &iv))
+    g_assert_cmpstr (strata_state_to_string (iv.desc->state), ==, "unknown");
+}
+
+static void
+test_dump_before_first_event (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (dump_before_first_event, NULL, 0);
+
+  assert_state (a, "pcpu/1", 1000, "user", 70010);
+  assert_state (a, "pcpu/1", 4900, "user", 70010);
+  assert_state (a, "host/thread/70010", 2000, "running", 70010);
+  assert_comm (a, "pcpu/1", 2000, "spin");
+  assert_state (a, "pcpu/1", 5500, "idle", 0);
+  assert_unknown (a, "pcpu/1", 900);
+  assert_unknown (a, "pcpu/2", 2000);
+  assert_unknown (a, "pcpu/3", 2000);
+  assert_unknown (a, "pcpu/4", 2000);
+  assert_state (a, "pcpu/4", 4500, "user", 70040);
+}
+
+/*
  * Thread 70003 runs on CPU 0 from its first event, but the switch that says so gives no name:
  * the statedump names it later. Its intervals from the first have that name, on its thread
  * row (whose descriptions name no thread, so that all threads share them) as on the CPU's.
@@ -808,6 +861,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/preemption-markers", test_preemption_markers);
   g_test_add_func ("/fidelity/switched-in-without-wakeup", test_switched_in_without_wakeup);
   g_test_add_func ("/fidelity/first-evidence", test_first_evidence);
+  g_test_add_func ("/fidelity/dump-before-first-event", test_dump_before_first_event);
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
   g_test_add_func ("/fidelity/named-late", test_named_late);
   g_test_add_func ("/fidelity/two-hosts", test_two_hosts);

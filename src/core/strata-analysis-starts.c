@@ -17,17 +17,31 @@
 
 typedef struct
 {
+  gint64  ts;
   gint32  tid;
   guint32 name;
   gint64  cpu;
 } RunDump;
 
+/* Whether any stream of @trace holds statedump events. */
+static gboolean
+runs_in_trace (const StrataTrace *trace)
+{
+  for (guint s = 0; s < trace->streams->len; s++)
+    if (strata_event_buffer_kinds (((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer) &
+        (G_GUINT64_CONSTANT (1) << STRATA_EV_STATEDUMP_PROCESS))
+      return TRUE;
+  return FALSE;
+}
+
 /*
  * A CPU's first sched_switch names the thread that ran before it, from the CPU's first event;
  * an IRQ or soft IRQ exit met before any entry says that handler was open from then too. Each
- * group of streams is read only up to its CPUs' first switches. A CPU that never switches is
- * named by a statedump that says a thread runs there (status RUN with its cpu), wherever that
- * dump lies.
+ * group of streams is read only up to its CPUs' first switches. A statedump that says a thread
+ * runs on a CPU (status RUN with its cpu) names a CPU that never switches, wherever that dump
+ * lies; and a dump before a CPU's first event, of the thread its first switch names (or of any
+ * thread, when it never switches), starts the CPU there: a thread that runs makes no event
+ * (a vCPU in guest mode, a loop in user space) until it does.
  */
 void
 _strata_analysis_find_starts (Model *model)
@@ -36,6 +50,7 @@ _strata_analysis_find_starts (Model *model)
     [STRATA_EV_SCHED_SWITCH] = TRUE, [STRATA_EV_STATEDUMP_PROCESS] = TRUE,
     [STRATA_EV_IRQ_ENTRY] = TRUE, [STRATA_EV_IRQ_EXIT] = TRUE,
     [STRATA_EV_SOFTIRQ_ENTRY] = TRUE, [STRATA_EV_SOFTIRQ_EXIT] = TRUE,
+    [STRATA_EV_KVM_ENTRY] = TRUE, [STRATA_EV_KVM_EXIT] = TRUE,
   };
   static const gboolean dumps[STRATA_EV_N_KINDS] = { [STRATA_EV_STATEDUMP_PROCESS] = TRUE };
   StrataTrace *trace = model->machine->trace;
@@ -43,9 +58,11 @@ _strata_analysis_find_starts (Model *model)
   g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (RunDump));
   g_autoptr(GArray) switched = g_array_new (FALSE, TRUE, sizeof (gboolean));
   g_autoptr(GArray) entered = g_array_new (FALSE, TRUE, sizeof (guint8));  /* depth since the start */
+  g_autoptr(GArray) kvm = g_array_new (FALSE, TRUE, sizeof (gboolean));     /* before the first switch */
   gboolean by_cpu;
   guint n_groups = _strata_analysis_group_streams (trace, groups, &by_cpu);
   gboolean all_read = TRUE, unnamed = FALSE;
+  gint64 last_start = G_MININT64;
 
   for (guint s = 0; s < trace->streams->len; s++)
     {
@@ -60,6 +77,7 @@ _strata_analysis_find_starts (Model *model)
     }
   g_array_set_size (switched, model->cpus->len);
   g_array_set_size (entered, model->cpus->len);
+  g_array_set_size (kvm, model->cpus->len);
 
   for (guint g = 0; g < n_groups; g++)
     {
@@ -85,7 +103,7 @@ _strata_analysis_find_starts (Model *model)
           done = &g_array_index (switched, gboolean, e->cpu);
           if (e->kind == STRATA_EV_STATEDUMP_PROCESS)
             {
-              RunDump run = { e->f[STRATA_F_SD_TID], e->f[STRATA_F_SD_NAME], e->f[STRATA_F_SD_CPU] };
+              RunDump run = { e->ts, e->f[STRATA_F_SD_TID], e->f[STRATA_F_SD_NAME], e->f[STRATA_F_SD_CPU] };
 
               if (e->f[STRATA_F_SD_STATUS] == STATEDUMP_RUN && run.cpu >= 0 && run.tid >= 0)
                 g_array_append_val (runs, run);
@@ -93,6 +111,11 @@ _strata_analysis_find_starts (Model *model)
             }
           if (*done)
             continue;
+          if (e->kind == STRATA_EV_KVM_ENTRY || e->kind == STRATA_EV_KVM_EXIT)
+            {
+              g_array_index (kvm, gboolean, e->cpu) = TRUE;
+              continue;
+            }
           if (e->kind == STRATA_EV_SCHED_SWITCH)
             {
               *done = TRUE;
@@ -129,10 +152,20 @@ _strata_analysis_find_starts (Model *model)
     }
 
   for (guint i = 0; i < model->cpus->len; i++)
-    unnamed |= !g_array_index (switched, gboolean, i) && g_array_index (model->cpus, Cpu, i).start_ts != G_MAXINT64;
-  /* A dump past where the groups stopped may still name a CPU that never switched. */
-  if (unnamed && !all_read)
     {
+      const Cpu *c = &g_array_index (model->cpus, Cpu, i);
+
+      unnamed |= !g_array_index (switched, gboolean, i) && c->start_ts != G_MAXINT64;
+      if (c->start_ts != G_MAXINT64)
+        last_start = MAX (last_start, c->start_ts);
+    }
+  /* A dump past where the groups stopped may still name a CPU that never switched, or come
+   * before another CPU's first event: read them all, up to the last CPU's first event unless
+   * one never switched. */
+  if (!all_read && runs_in_trace (trace))
+    {
+      gint64 until = unnamed ? G_MAXINT64 : last_start;
+
       g_array_set_size (runs, 0);
       for (guint s = 0; s < trace->streams->len; s++)
         {
@@ -140,9 +173,9 @@ _strata_analysis_find_starts (Model *model)
           StrataEvent e;
 
           strata_event_cursor_init (&cursor, ((StrataStream *) g_ptr_array_index (trace->streams, s))->buffer);
-          while (strata_event_cursor_next_wanted (&cursor, &e, dumps))
+          while (strata_event_cursor_next_wanted (&cursor, &e, dumps) && e.ts < until)
             {
-              RunDump run = { e.f[STRATA_F_SD_TID], e.f[STRATA_F_SD_NAME], e.f[STRATA_F_SD_CPU] };
+              RunDump run = { e.ts, e.f[STRATA_F_SD_TID], e.f[STRATA_F_SD_NAME], e.f[STRATA_F_SD_CPU] };
 
               if (e.f[STRATA_F_SD_STATUS] == STATEDUMP_RUN && run.cpu >= 0 && run.tid >= 0 &&
                   strata_time_in_range (e.ts))
@@ -155,13 +188,29 @@ _strata_analysis_find_starts (Model *model)
       const RunDump *run = &g_array_index (runs, RunDump, i);
       Cpu *c;
 
-      if (run->cpu >= model->cpus->len || g_array_index (switched, gboolean, run->cpu))
+      if (run->cpu >= model->cpus->len)
         continue;
       c = &g_array_index (model->cpus, Cpu, run->cpu);
-      if (c->start_tid < 0)
+      if (!g_array_index (switched, gboolean, run->cpu) && c->start_tid < 0)
         {
           c->start_tid = run->tid;
           c->start_comm = run->name;
         }
+    }
+  /* Then the CPUs whose thread a dump names before their first event start at that dump: not
+   * those with a handler open at their first event, which began after the dump at a time not
+   * known, nor those in KVM before their first switch, whose vCPU thread may have been in
+   * guest mode from the dump (which the windows of guest mode do not say). */
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const RunDump *run = &g_array_index (runs, RunDump, i);
+      Cpu *c;
+
+      if (run->cpu >= model->cpus->len)
+        continue;
+      c = &g_array_index (model->cpus, Cpu, run->cpu);
+      if (run->tid == c->start_tid && c->start_ts != G_MAXINT64 && run->ts < c->start_ts && c->n_start_irqs == 0 &&
+          !g_array_index (kvm, gboolean, run->cpu))
+        c->start_ts = run->ts;
     }
 }

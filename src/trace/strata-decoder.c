@@ -117,7 +117,6 @@ typedef struct
   guint64              uncounted;      /* losses libbabeltrace2 and we could not count */
   guint64              bad_cpus;       /* packets naming a CPU no machine has */
   guint64              bad_cpu;        /* the first such CPU */
-  guint64              lost_packets;   /* packets the tracer lost (a gap in their numbers) */
   gboolean             loss_open;      /* the stream's last loss ends at its next event */
 } PortState;
 
@@ -507,8 +506,8 @@ clean_cause (const char *msg)
 }
 
 /* A stream's name for messages: its file, or its CPU. */
-static char *
-stream_label (const StrataStream *stream)
+char *
+strata_decode_stream_label (const StrataStream *stream)
 {
   const char *bar = strrchr (stream->name, '|');
 
@@ -811,36 +810,51 @@ snapshot_ns (const bt_clock_snapshot *snapshot,
  * message's first clock snapshot (the end of the packet before) to the next event read, or
  * at the last event read when the stream class has no snapshots.
  */
-static void
-add_loss (PortState         *port,
-          const bt_message  *msg,
-          guint64            count)
+/* Where a discarded-events or discarded-packets message places its loss: from its first clock
+ * snapshot (the end of the packet before) to its last, or at the last event read when the
+ * stream class has no snapshots; FALSE when it cannot be placed at all. */
+static gboolean
+place_loss (PortState        *port,
+            const bt_message *msg,
+            StrataLoss       *loss)
 {
   gboolean packets = bt_message_get_type (msg) == BT_MESSAGE_TYPE_DISCARDED_PACKETS;
   const bt_stream *stream = packets ? bt_message_discarded_packets_borrow_stream_const (msg)
                                     : bt_message_discarded_events_borrow_stream_const (msg);
   const bt_stream_class *klass = bt_stream_borrow_class_const (stream);
-  StrataLoss loss = { 0, 0, count };
   gboolean placed = FALSE;
 
   if (port->has_clock && packets && bt_stream_class_discarded_packets_have_default_clock_snapshots (klass))
     placed = snapshot_ns (bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const (msg),
-                          &loss.begin_ns) &&
+                          &loss->begin_ns) &&
              snapshot_ns (bt_message_discarded_packets_borrow_end_default_clock_snapshot_const (msg),
-                          &loss.end_ns);
+                          &loss->end_ns);
   else if (port->has_clock && !packets && bt_stream_class_discarded_events_have_default_clock_snapshots (klass))
     placed = snapshot_ns (bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const (msg),
-                          &loss.begin_ns) &&
+                          &loss->begin_ns) &&
              snapshot_ns (bt_message_discarded_events_borrow_end_default_clock_snapshot_const (msg),
-                          &loss.end_ns);
+                          &loss->end_ns);
   if (!placed)
     {
       if (!port->has_last)
-        return;
-      loss.begin_ns = loss.end_ns = port->last_ns;
+        return FALSE;
+      loss->begin_ns = loss->end_ns = port->last_ns;
     }
-  if (loss.end_ns < loss.begin_ns)
-    loss.end_ns = loss.begin_ns;
+  if (loss->end_ns < loss->begin_ns)
+    loss->end_ns = loss->begin_ns;
+  return TRUE;
+}
+
+/* Where the tracer lost events, so that the view marks the time axis there. */
+static void
+add_loss (PortState         *port,
+          const bt_message  *msg,
+          guint64            count)
+{
+  StrataLoss loss = { 0, 0, count };
+
+  if (!place_loss (port, msg, &loss))
+    return;
   g_array_append_val (port->stream->losses, loss);
   /* The message spans to the end of the packet that counted the loss; the events were lost
    * before the first of them that the packet kept. */
@@ -889,13 +903,15 @@ handle_message (Shard            *shard,
     case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
       {
         /* A gap in the packets' sequence numbers (a flight-recorder session overwrote them,
-         * or a relay dropped them): events lost, how many not known. */
+         * a relay dropped them, or Strata left damaged ones out): events lost, how many not
+         * known. The loader tells which (strata-trace-loader.c). */
+        StrataDecodeLostPackets lost = { port->stream, { 0, 0, 0 }, 1 };
         uint64_t count = 0;
 
-        if (bt_message_discarded_packets_get_count (msg, &count) != BT_PROPERTY_AVAILABILITY_AVAILABLE || count == 0)
-          count = 1;
-        port->lost_packets += count;
-        add_loss (port, msg, 0);
+        if (bt_message_discarded_packets_get_count (msg, &count) == BT_PROPERTY_AVAILABILITY_AVAILABLE && count > 0)
+          lost.count = count;
+        if (place_loss (port, msg, &lost.loss))
+          g_array_append_val (shard->result->lost_packets, lost);
         break;
       }
 
@@ -911,10 +927,9 @@ report_port_anomalies (Shard     *shard,
 {
   g_autofree char *label = NULL;
 
-  if (port->backwards == 0 && port->timeless == 0 && port->uncounted == 0 && port->bad_cpus == 0 &&
-      port->lost_packets == 0)
+  if (port->backwards == 0 && port->timeless == 0 && port->uncounted == 0 && port->bad_cpus == 0)
     return;
-  label = stream_label (port->stream);
+  label = strata_decode_stream_label (port->stream);
   if (port->bad_cpus > 0)
     g_ptr_array_add (shard->result->errors, g_strdup_printf (
       ngettext ("%s: stream %s: %" PRIu64 " packet names CPU %" PRIu64 ", more than any machine has; its events are kept on the stream's CPU",
@@ -937,12 +952,6 @@ report_port_anomalies (Shard     *shard,
                 "%s: stream %s: %" PRIu64 " events have a time out of range (before the clock's origin, or over 146 years after it); they are left out",
                 port->timeless),
       shard->display_path, label, port->timeless));
-  if (port->lost_packets > 0)
-    g_ptr_array_add (shard->result->errors, g_strdup_printf (
-      ngettext ("%s: stream %s: the tracer lost %" PRIu64 " packet (its number is missing from the sequence); its events are not counted, and its time is marked as lost",
-                "%s: stream %s: the tracer lost %" PRIu64 " packets (their numbers are missing from the sequence); their events are not counted, and their time is marked as lost",
-                port->lost_packets),
-      shard->display_path, label, port->lost_packets));
   if (port->uncounted > 0)
     g_ptr_array_add (shard->result->errors,
                      g_strdup_printf (_("%s: stream %s: the tracer discarded events that are not counted (their number is not in the trace)"),
@@ -1100,7 +1109,7 @@ char *
 strata_decode_stop_message (const char             *display_path,
                             const StrataDecodeStop *stop)
 {
-  g_autofree char *label = stream_label (stop->stream);
+  g_autofree char *label = strata_decode_stream_label (stop->stream);
   g_autofree char *when = NULL;
 
   if (stop->events == 0)
@@ -1395,6 +1404,7 @@ decode_folder (const char           *folder,
   result->port_indices = g_array_new (FALSE, FALSE, sizeof (guint));
   result->errors = g_ptr_array_new_with_free_func (g_free);
   result->stops = g_array_new (FALSE, FALSE, sizeof (StrataDecodeStop));
+  result->lost_packets = g_array_new (FALSE, FALSE, sizeof (StrataDecodeLostPackets));
   g_array_set_clear_func (result->stops, stop_clear);
 
   shard.display_path = display_path;
@@ -1580,6 +1590,7 @@ strata_shard_result_free (StrataShardResult *result)
   g_array_unref (result->port_indices);
   g_ptr_array_unref (result->errors);
   g_array_unref (result->stops);
+  g_array_unref (result->lost_packets);
   g_free (result->hostname);
   g_free (result->domain);
   g_free (result->tracer);

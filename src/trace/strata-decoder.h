@@ -36,6 +36,14 @@ typedef struct
   char         *cause;
 } StrataDecodeStop;
 
+/* Packets missing from a stream's sequence, and the time between the packets around them. */
+typedef struct
+{
+  StrataStream *stream;
+  StrataLoss    loss;       /* count 0: how many events, not known */
+  guint64       count;      /* packets */
+} StrataDecodeLostPackets;
+
 typedef struct
 {
   GPtrArray *streams;       /* StrataStream*, in port order */
@@ -53,6 +61,7 @@ typedef struct
   gboolean   failed;        /* the trace could not be opened at all */
   char      *bad_file;      /* on failure: the stream file libbabeltrace2 blamed, if any */
   GArray    *stops;         /* StrataDecodeStop, of streams that stopped before their end */
+  GArray    *lost_packets;  /* StrataDecodeLostPackets, as libbabeltrace2 reported them */
 } StrataShardResult;
 
 gboolean strata_decoder_init (GError **error);
@@ -81,6 +90,9 @@ StrataShardResult *strata_decode_resume (const char           *folder,
                                          StrataStream         *stream,
                                          StrataStrtab         *strings,
                                          StrataDecodeProgress *progress);
+
+/* A stream's name for messages: its file, or its CPU. */
+char *strata_decode_stream_label (const StrataStream *stream);
 
 /* The message for a stream that stopped and could not be read on. */
 char *strata_decode_stop_message (const char             *display_path,

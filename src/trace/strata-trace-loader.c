@@ -11,6 +11,7 @@
 
 #include <babeltrace2/babeltrace.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -269,6 +270,58 @@ mark_holes (StrataTrace            *trace,
           before = packet;
           left_out = FALSE;
         }
+    }
+}
+
+/* Packets libbabeltrace2 found missing from a stream's sequence: those Strata left out
+ * (damaged, whose time mark_holes() marked) were not lost by the tracer; the others were, and
+ * are said, their time a loss of events not counted. */
+static void
+mark_lost_packets (StrataTrace *trace,
+                   GPtrArray   *shard_jobs)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+
+  for (guint j = 0; j < shard_jobs->len; j++)
+    {
+      StrataShardResult *r = ((Job *) g_ptr_array_index (shard_jobs, j))->result;
+
+      for (guint k = 0; r != NULL && k < r->lost_packets->len; k++)
+        {
+          const StrataDecodeLostPackets *lost = &g_array_index (r->lost_packets, StrataDecodeLostPackets, k);
+          StrataStream *stream = lost->stream;
+          gboolean left_out = FALSE;
+          guint64 *count;
+
+          for (guint l = 0; l < stream->losses->len && !left_out; l++)
+            {
+              const StrataLoss *hole = &g_array_index (stream->losses, StrataLoss, l);
+
+              left_out = hole->count == 0 && hole->begin_ns <= lost->loss.end_ns && hole->end_ns >= lost->loss.begin_ns;
+            }
+          if (left_out)
+            continue;
+          g_array_append_val (stream->losses, lost->loss);
+          g_array_sort (stream->losses, strata_loss_compare);
+          if ((count = g_hash_table_lookup (counts, stream)) == NULL)
+            g_hash_table_insert (counts, stream, (count = g_new0 (guint64, 1)));
+          *count += lost->count;
+        }
+    }
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      const guint64 *count = g_hash_table_lookup (counts, stream);
+      g_autofree char *label = NULL;
+
+      if (count == NULL)
+        continue;
+      label = strata_decode_stream_label (stream);
+      strata_trace_add_error (trace,
+                              ngettext ("%s: stream %s: the tracer lost %" PRIu64 " packet (its number is missing from the sequence); its events are not counted, and its time is marked as lost",
+                                        "%s: stream %s: the tracer lost %" PRIu64 " packets (their numbers are missing from the sequence); their events are not counted, and their time is marked as lost",
+                                        *count),
+                              trace->path, label, *count);
     }
 }
 
@@ -801,6 +854,7 @@ strata_trace_load (const char * const      *paths,
 
           mark_cut_streams (trace, check);
           mark_holes (trace, check);
+          mark_lost_packets (trace, mine);
           /* No stream read, no environment from libbabeltrace2: its machine is still the one
            * the metadata names. */
           if (trace->hostname == NULL && check != NULL && check->tsdl != NULL &&
