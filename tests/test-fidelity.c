@@ -364,6 +364,38 @@ test_named_late (void)
   g_assert_nonnull (strstr (text, "\nProcess: late (70003)\n"));
 }
 
+/* A thread that has its process's name: the tooltip names the process by its own id, not the
+ * thread's; a thread whose process is not named, by the process's id alone. */
+static const char *same_name_threads =
+  "trace host hostname=host cpus=2 offset_s=1000\n"
+  "event 100 0 lttng_statedump_process_state tid=812 pid=812 ppid=1 name=worker status=5\n"
+  "event 100 0 lttng_statedump_process_state tid=813 pid=812 ppid=1 name=worker status=5\n"
+  "event 100 0 lttng_statedump_process_state tid=915 pid=914 ppid=1 name=helper status=5\n"
+  "event 1000 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=813 next_comm=worker\n"
+  "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=915 next_comm=helper\n"
+  "event 3000 0 sched_switch prev_tid=813 prev_state=1 prev_comm=worker next_tid=0 next_comm=swapper/0\n"
+  "event 3000 1 sched_switch prev_tid=915 prev_state=1 prev_comm=helper next_tid=0 next_comm=swapper/1\n";
+
+static void
+test_same_name_threads (void)
+{
+  g_autoptr(StrataAnalysis) a = analyse_scenario (same_name_threads, NULL, 0);
+  const char *rows[] = { "pcpu/0", "pcpu/1" };
+  const char *expected[] = { "\nProcess: worker (812), thread worker (813)\n", "\nProcess: 914, thread helper (915)\n" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      gint row = strata_store_find_row (a->store, rows[i]);
+      g_autofree char *text = NULL;
+      StrataInterval iv;
+
+      g_assert_true (strata_store_lookup (a->store, row, BASE + 2000, &iv));
+      text = strata_describe_interval (a, row, &iv, BASE + 2000);
+      if (strstr (text, expected[i]) == NULL)
+        g_error ("%s: %s", rows[i], text);
+    }
+}
+
 /* Two hosts in one set, each with a VM whose vCPU thread has the same id: the tooltip of the
  * second host's vCPU names that host's thread and process, and no pCPU of the first host
  * (whose pcpu/N rows they are), where a thread of that id runs another VM. */
@@ -864,6 +896,7 @@ main (int   argc,
   g_test_add_func ("/fidelity/dump-before-first-event", test_dump_before_first_event);
   g_test_add_func ("/fidelity/statedump-not-run", test_statedump_not_run);
   g_test_add_func ("/fidelity/named-late", test_named_late);
+  g_test_add_func ("/fidelity/same-name-threads", test_same_name_threads);
   g_test_add_func ("/fidelity/two-hosts", test_two_hosts);
   g_test_add_func ("/fidelity/two-hosts-fused", test_two_hosts_fused);
   g_test_add_func ("/fidelity/preemptions-and-causes", test_preemptions_and_causes);

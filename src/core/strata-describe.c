@@ -274,10 +274,15 @@ append_process (GString        *text,
   if (comm == 0 && tid <= 0)
     return;
   name = thread_name (analysis, comm, tid);
-  if (process != NULL && process->name != 0 && process->name != comm)
+  /* A thread of another process is named with it, even when both have one name ("worker"
+   * threads of "worker"): the process's id is not the thread's. */
+  if (process != NULL && process->name != 0)
     /* Translators: a process (name and id), then its thread (name and id) */
     g_string_append_printf (text, _("%s: %s (%d), thread %s\n"), key,
                             strata_analysis_string (analysis, process->name), thread->pid, name);
+  else if (thread != NULL && thread->pid > 0 && thread->pid != thread->tid)
+    /* Translators: a process id whose name is not known, then its thread (name and id) */
+    g_string_append_printf (text, _("%s: %d, thread %s\n"), key, thread->pid, name);
   else
     g_string_append_printf (text, "%s: %s\n", key, name);
 }
