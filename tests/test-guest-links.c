@@ -14,6 +14,7 @@
 
 #include "strata-app-util.h"
 #include "strata-guest-links.h"
+#include "strata-set-summary.h"
 #include "strata-scenario.h"
 #include "strata-window.h"
 #include "test-ui-util.h"
@@ -199,6 +200,23 @@ test_guest_links (void)
   row = guest_row (guest_links, "stranger");
   g_test_message ("stranger: %s", row_text (row));
   g_assert_true (g_str_has_prefix (row_text (row), "VM 3000 of host, linked by hand"));
+  /* What the analysis says of that link is listed with the set's problems, and a toast
+   * leads there. */
+  {
+    StrataSetSummary *summary = test_ui_find_widget (GTK_WIDGET (window), STRATA_TYPE_SET_SUMMARY);
+    GListModel *problems = strata_set_summary_get_problems (summary);
+    gboolean said = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (problems); i++)
+      {
+        g_autoptr(GtkStringObject) item = g_list_model_get_item (problems, i);
+
+        g_test_message ("problem: %s", gtk_string_object_get_string (item));
+        said |= g_str_has_prefix (gtk_string_object_get_string (item), "stranger: ");
+      }
+    g_assert_true (said);
+    g_assert_nonnull (strata_window_get_toast (window));
+  }
   row = guest_row (guest_links, "web01");
   g_test_message ("web01: %s", row_text (row));
   g_assert_true (g_str_has_prefix (row_text (row), "Not linked to a VM"));

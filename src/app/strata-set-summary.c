@@ -37,6 +37,8 @@ struct _StrataSetSummary
 
   /* Owned */
   StrataSet     *set;
+  GPtrArray     *warnings;     /* char*: the analysis's, or NULL */
+  GPtrArray     *problems_all; /* char*, borrowed: the set's errors, then the warnings */
   /* The set's span in the reference clock, as the analysis synchronized it: a guest's own
    * clock may be seconds off. Unset, the traces' own times. */
   gboolean       have_span;
@@ -69,28 +71,34 @@ strata_set_summary_update_errors (StrataSetSummary *self)
   g_autoptr(GPtrArray) lines = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   g_autoptr(GArray) groups = NULL;
   g_autofree char *title = NULL;
-  guint n_errors = 0;
+  GPtrArray *all = self->problems_all;
+  guint n_errors = all->len;
 
   g_assert (STRATA_IS_SET_SUMMARY (self));
 
-  if (self->set != NULL && self->set->errors != NULL)
-    n_errors = self->set->errors->len;
-
-  /* The kinds, counted: "2,000 × CTF stream files without a metadata file…". */
-  groups = strata_problems_group (self->set != NULL ? self->set->errors : NULL);
+  /* The kinds, counted, each said as its first problem says it (its numbers and names, not
+   * placeholders), less the folder when others like it follow. */
+  groups = strata_problems_group (all);
   for (guint i = 0; i < groups->len && i < MAX_KINDS_SHOWN; i++)
     {
       StrataProblemGroup *g = &g_array_index (groups, StrataProblemGroup, i);
-      g_autofree char *count = strata_app_format_count (g->count);
-      g_autofree char *what = strata_display_text (g->what);
+      const char *first = g_ptr_array_index (all, g->first);
+      const char *colon = strstr (first, ": ");
+      g_autofree char *what = strata_display_text (g->count > 1 && colon != NULL ? colon + 2 : first);
 
       if (summary->len > 0)
         g_string_append_c (summary, '\n');
       if (g->count == 1)
         g_string_append_printf (summary, "• %s", what);
       else
-        /* Translators: how many problems of one kind, then the kind */
-        g_string_append_printf (summary, _("• %s × %s"), count, what);
+        /* Translators: a problem as it was met, then how many more of its kind there are */
+        {
+          g_autofree char *more = strata_app_format_count (g->count - 1);
+
+          g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE, "• %s (and %s more like it)",
+                                                        "• %s (and %s more like it)", g->count - 1),
+                                  what, more);
+        }
     }
   if (groups->len > MAX_KINDS_SHOWN)
     {
@@ -102,14 +110,14 @@ strata_set_summary_update_errors (StrataSetSummary *self)
     }
 
   for (guint i = 0; i < n_errors; i++)
-    g_ptr_array_add (lines, strata_display_text (g_ptr_array_index (self->set->errors, i)));
+    g_ptr_array_add (lines, strata_display_text (g_ptr_array_index (all, i)));
   gtk_string_list_splice (self->problems, 0, g_list_model_get_n_items (G_LIST_MODEL (self->problems)),
                           (const char * const *) lines->pdata);
 
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                        "%u problem was met while reading this set; "
+                                        "%u problem was met while reading or analysing this set; "
                                         "the rest of it is shown.",
-                                        "%u problems were met while reading this set; "
+                                        "%u problems were met while reading or analysing this set; "
                                         "the rest of it is shown.",
                                         n_errors),
                            n_errors);
@@ -228,6 +236,8 @@ strata_set_summary_dispose (GObject *object)
   g_clear_object (&self->traces);
   g_clear_object (&self->problems);
   g_clear_pointer (&self->set, strata_set_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_clear_pointer (&self->problems_all, g_ptr_array_unref);
 
   G_OBJECT_CLASS (strata_set_summary_parent_class)->dispose (object);
 }
@@ -270,6 +280,7 @@ strata_set_summary_init (StrataSetSummary *self)
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
 
   self->problems = gtk_string_list_new (NULL);
+  self->problems_all = g_ptr_array_new ();
   {
     g_autoptr(GtkNoSelection) problems = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->problems)));
     g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
@@ -300,6 +311,46 @@ strata_set_summary_get_set (StrataSetSummary *self)
   return self->set;
 }
 
+static void
+strata_set_summary_collect_problems (StrataSetSummary *self)
+{
+  g_ptr_array_set_size (self->problems_all, 0);
+  for (guint i = 0; self->set != NULL && self->set->errors != NULL && i < self->set->errors->len; i++)
+    g_ptr_array_add (self->problems_all, g_ptr_array_index (self->set->errors, i));
+  for (guint i = 0; self->warnings != NULL && i < self->warnings->len; i++)
+    g_ptr_array_add (self->problems_all, g_ptr_array_index (self->warnings, i));
+}
+
+/**
+ * strata_set_summary_set_warnings:
+ * @warnings: (nullable): what the analysis of the set found wrong (a guest linked by hand
+ *   whose events fall outside its vCPUs' guest mode, a clock it could not find...), which
+ *   the summary keeps a reference to and lists after the set's problems
+ */
+void
+strata_set_summary_set_warnings (StrataSetSummary *self,
+                                 GPtrArray        *warnings)
+{
+  g_return_if_fail (STRATA_IS_SET_SUMMARY (self));
+
+  if (self->warnings == warnings)
+    return;
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  if (warnings != NULL)
+    self->warnings = g_ptr_array_ref (warnings);
+  strata_set_summary_collect_problems (self);
+  strata_set_summary_update_errors (self);
+}
+
+/* How many problems the summary lists: the set's, and the warnings of its analysis. */
+guint
+strata_set_summary_get_n_problems (StrataSetSummary *self)
+{
+  g_return_val_if_fail (STRATA_IS_SET_SUMMARY (self), 0);
+
+  return self->problems_all->len;
+}
+
 /**
  * strata_set_summary_set_set:
  * @set: (nullable): a loaded set, which the summary keeps a reference to
@@ -314,10 +365,12 @@ strata_set_summary_set_set (StrataSetSummary *self,
     return;
 
   g_clear_pointer (&self->set, strata_set_unref);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
   if (set != NULL)
     self->set = strata_set_ref (set);
   self->have_span = FALSE;
 
+  strata_set_summary_collect_problems (self);
   strata_set_summary_update_errors (self);
   strata_set_summary_update_stats (self);
   strata_set_summary_update_traces (self);

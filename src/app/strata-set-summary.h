@@ -21,6 +21,9 @@ GtkWidget  *strata_set_summary_new        (void);
 StrataSet  *strata_set_summary_get_set    (StrataSetSummary *self);
 void        strata_set_summary_set_set    (StrataSetSummary *self,
                                            StrataSet        *set);
+void        strata_set_summary_set_warnings (StrataSetSummary *self,
+                                             GPtrArray        *warnings);
+guint       strata_set_summary_get_n_problems (StrataSetSummary *self);
 void        strata_set_summary_set_span   (StrataSetSummary *self,
                                            gint64            begin_ns,
                                            gint64            end_ns);

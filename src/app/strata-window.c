@@ -260,21 +260,24 @@ strata_window_show_set (StrataWindow       *self,
   strata_machine_dialog_restore (session, self->settings, paths);
 
   strata_set_summary_set_set (self->set_summary, set);
+  strata_set_summary_set_warnings (self->set_summary, analysis->warnings);
   strata_set_summary_set_span (self->set_summary, strata_store_begin (analysis->store),
                                strata_store_end (analysis->store));
   strata_window_set_session (self, session);
   /* The rows come first: the problems of single traces are a toast's button away. */
   gtk_widget_set_visible (self->details_box, FALSE);
-  if (set->errors->len > 0)
+  if (strata_set_summary_get_n_problems (self->set_summary) > 0)
     {
+      guint n = strata_set_summary_get_n_problems (self->set_summary);
       AdwToast *toast;
 
-      /* Translators: a toast after loading a set that was read only in part */
+      /* Translators: a toast after loading a set that was read only in part, or whose
+       * analysis found something wrong (a guest linked by hand that does not fit its VM) */
       toast = adw_toast_new_format (g_dngettext (GETTEXT_PACKAGE,
-                                                 "%u problem while reading this set",
-                                                 "%u problems while reading this set",
-                                                 set->errors->len),
-                                    set->errors->len);
+                                                 "%u problem while reading or analysing this set",
+                                                 "%u problems while reading or analysing this set",
+                                                 n),
+                                    n);
       adw_toast_set_button_label (toast, _("_Show"));
       adw_toast_set_action_name (toast, "win.show-problems");
       adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);

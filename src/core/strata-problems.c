@@ -64,7 +64,7 @@ compare_groups (gconstpointer a,
 
   if (ga->count != gb->count)
     return ga->count > gb->count ? -1 : 1;
-  return strcmp (ga->what, gb->what);
+  return ga->first < gb->first ? -1 : ga->first > gb->first;
 }
 
 /* A problem's kind: what it says once its folder (the text before the first ": "), the
@@ -108,7 +108,7 @@ strata_problems_group (GPtrArray *problems)
         }
       else
         {
-          StrataProblemGroup g = { g_strdup (kind), 1 };
+          StrataProblemGroup g = { g_strdup (kind), 1, i };
 
           g_hash_table_insert (index, kind, GUINT_TO_POINTER (groups->len));
           g_array_append_val (groups, g);

@@ -28,6 +28,7 @@ typedef struct
 {
   char  *what;      /* the kind: a problem with its folder, file names and numbers left out */
   guint  count;
+  guint  first;     /* the index of its first problem, which says it as it was */
 } StrataProblemGroup;
 
 /* @problems (char*) by kind, the most frequent first. Free with g_array_unref(). */
