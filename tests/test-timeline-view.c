@@ -882,6 +882,18 @@ test_highlight (void)
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 3);
   search (dialog, "nothing like it");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  /* Typed quickly, "vcpu 1": its Space comes before the entry says that "vcpu" was typed
+   * (it waits for a pause). It goes on the search, and checks nothing. A vCPU is found by
+   * its host thread too. */
+  {
+    GtkEditable *entry = test_ui_find_widget (GTK_WIDGET (dialog), GTK_TYPE_SEARCH_ENTRY);
+
+    gtk_editable_set_text (entry, "vcpu");
+    g_assert_false (test_ui_key_taken (GTK_WIDGET (entry), GDK_KEY_space, 0));
+    g_assert_true (strata_highlight_is_empty (strata_session_get_highlight (session)));
+    search (dialog, "3002");
+    g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 3);
+  }
   search (dialog, "serv");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 4);
 

@@ -259,6 +259,15 @@ run_shortcuts (GtkWidget          *widget,
   return FALSE;
 }
 
+/* Whether a shortcut of @widget, of any phase and scope, takes the key. */
+gboolean
+test_ui_key_taken (GtkWidget       *widget,
+                   guint            keyval,
+                   GdkModifierType  mods)
+{
+  return run_shortcuts (widget, TRUE, GTK_PHASE_NONE, GTK_SHORTCUT_SCOPE_LOCAL, keyval, mods);
+}
+
 gboolean
 test_ui_run_shortcuts (GtkWidget          *widget,
                        GtkPropagationPhase phase,

@@ -44,6 +44,9 @@ gboolean      test_ui_run_global_shortcuts (GtkWidget      *widget,
                                             GdkModifierType mods);
 /* Presses a key on @widget through its own shortcut controllers, whatever their phase and
  * scope (GTK 4.8 cannot make key events for a test); one of them must take it. */
+gboolean    test_ui_key_taken         (GtkWidget       *widget,
+                                       guint            keyval,
+                                       GdkModifierType  mods);
 void          test_ui_press_key         (GtkWidget       *widget,
                                          guint            keyval,
                                          GdkModifierType  mods);

@@ -63,7 +63,8 @@ item_new (const char *name,
           gint        vcpu)
 {
   StrataMachineItem *self = g_object_new (STRATA_TYPE_MACHINE_ITEM, NULL);
-  g_autofree char *both = g_strdup_printf ("%s\n%s", name, title);
+  /* The subtitle too: a vCPU is found by its host thread's id ("3002"). */
+  g_autofree char *both = g_strdup_printf ("%s\n%s\n%s", name, title, subtitle ? subtitle : "");
 
   self->name = g_strdup (name);
   self->title = g_strdup (title);
