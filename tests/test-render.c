@@ -684,6 +684,34 @@ find_legend_item (GArray     *items,
   return NULL;
 }
 
+/* vCPU 1 halts, is woken at +20000 and runs at +25000: its row shows the wait in the state's
+ * colour (not its VM's), and the legend names it. */
+static void
+test_legend_waiting (void)
+{
+  g_autoptr(StrataAnalysis) analysis = synth_analyse (
+    SYNTH_VCPU0_PREEMPTED
+    "event 40000 0 kvm_x86_exit vcpu_id=0 exit_reason=1\n"
+    "event 1000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+    "event 2000 1 kvm_x86_entry vcpu_id=1\n"
+    "event 5000 1 kvm_x86_exit vcpu_id=1 exit_reason=12\n"
+    "event 6000 1 sched_switch prev_tid=502 prev_state=1 prev_comm=\"CPU 1/KVM\" next_tid=0 next_comm=swapper/1\n"
+    "event 20000 0 sched_waking tid=502 comm=\"CPU 1/KVM\" target_cpu=1\n"
+    "event 25000 1 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/1 next_tid=502 next_comm=\"CPU 1/KVM\"\n"
+    "event 26000 1 kvm_x86_entry vcpu_id=1\n"
+    "event 40000 1 kvm_x86_exit vcpu_id=1 exit_reason=1\n");
+  g_autoptr(StrataLayout) layout = strata_layout_new (analysis);
+  g_autoptr(GArray) items = strata_render_legend_items (analysis, layout, NULL, FALSE);
+  gint row = strata_store_find_row (analysis->store, "host/vm-500/vcpu/1");
+  StrataInterval iv;
+
+  g_assert_true (strata_store_lookup (analysis->store, row, SYNTH_BASE + 22000, &iv));
+  g_assert_cmpint (iv.desc->state, ==, STRATA_STATE_WAITING);
+  g_assert_false (strata_render_state_in_machine_color (STRATA_STATE_WAITING));
+  g_assert_nonnull (find_legend_item (items, "Waking up"));
+  g_assert_nonnull (find_legend_item (items, "Preempted"));
+}
+
 static void
 test_legend (void)
 {
@@ -803,6 +831,7 @@ main (int   argc,
   g_test_add_func ("/render/ruler-spans", test_ruler_spans);
   g_test_add_func ("/render/headers", test_headers);
   g_test_add_func ("/render/legend", test_legend);
+  g_test_add_func ("/render/legend-waiting", test_legend_waiting);
   g_test_add_func ("/render/losses", test_losses);
 
   return g_test_run ();

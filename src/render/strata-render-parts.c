@@ -199,7 +199,7 @@ strata_render_legend_items (StrataAnalysis        *analysis,
         guint8 u = used[m * STRATA_STATE_N + s];
         StrataMachine *machine = m < n_slots ? strata_analysis_get_machine (analysis, m) : NULL;
         gboolean guest = machine != NULL && machine->role == STRATA_ROLE_GUEST;
-        gboolean own = s != STRATA_STATE_PREEMPTED && s != STRATA_STATE_BLOCKED && s != STRATA_STATE_HYPERVISOR;
+        gboolean own = strata_render_state_in_machine_color (s);
 
         if (u == 0 || s == STRATA_STATE_UNKNOWN)
           continue;

@@ -108,6 +108,13 @@ strata_render_mark_color (gboolean dark)
   return dark ? (StrataRgb) { 1, 1, 1 } : (StrataRgb) { 0.1, 0.1, 0.1 };
 }
 
+gboolean
+strata_render_state_in_machine_color (StrataState state)
+{
+  return state != STRATA_STATE_PREEMPTED && state != STRATA_STATE_WAITING && state != STRATA_STATE_BLOCKED &&
+         state != STRATA_STATE_HYPERVISOR;
+}
+
 StrataRgb
 strata_render_machine_color (guint machine)
 {
@@ -162,8 +169,7 @@ paint_for (StrataAnalysis            *analysis,
       p.draw = FALSE;
       return p;
     }
-  if (guest && state != STRATA_STATE_PREEMPTED && state != STRATA_STATE_WAITING &&
-      state != STRATA_STATE_BLOCKED && state != STRATA_STATE_HYPERVISOR)
+  if (guest && strata_render_state_in_machine_color (state))
     {
       /* A guest's own state inside its machine's colour: user full, kernel darker, idle pale. */
       p.color = strata_render_machine_color (machine);

@@ -97,6 +97,9 @@ StrataRgb strata_render_mark_color    (gboolean    dark);
 StrataRgb strata_render_state_color   (StrataState state,
                                        gboolean    dark);
 StrataRgb strata_render_machine_color (guint       machine);
+/* Whether a guest's interval in @state is drawn in its machine's colour (its own activity),
+ * not in the state's (what keeps a vCPU from running: preempted, waiting, blocked, host mode). */
+gboolean  strata_render_state_in_machine_color (StrataState state);
 
 /* The entry of the layout under @y (surface coordinates), or -1. */
 gint      strata_render_entry_at      (StrataLayout              *layout,
