@@ -53,6 +53,10 @@ test_names (void)
   g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_SVM, 0x400), ==, "npf");
   g_assert_cmpstr (strata_exit_reason_display (STRATA_ISA_VMX, 9999), ==, "UNKNOWN");
   g_assert_null (strata_exit_reason_name (STRATA_ISA_VMX, 9999));
+  /* For people, two unknown codes read apart. */
+  g_assert_cmpstr (strata_exit_reason_label (STRATA_ISA_VMX, 9999), ==, "UNKNOWN (9999)");
+  g_assert_cmpstr (strata_exit_reason_label (0, 12), ==, "UNKNOWN (12)");
+  g_assert_cmpstr (strata_exit_reason_label (STRATA_ISA_VMX, 12), ==, "HLT");
   /* The flags of a failed entry are not a reason of their own. */
   g_assert_cmpuint (strata_exit_code (STRATA_ISA_VMX, 0x80000021), ==, 33);
   g_assert_true (strata_exit_is_pause (STRATA_ISA_VMX, 40));

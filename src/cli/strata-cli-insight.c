@@ -125,7 +125,7 @@ print_exits_text (StrataAnalysis *analysis,
 
       g_print ("%-20s %5d %-22s %9" PRIu64 " %12s %12s %12s %12s %12s\n",
                esc (strata_analysis_get_machine_name (analysis, s->machine)), s->vcpu,
-               strata_exit_reason_display (s->isa, s->code), s->count, total, min, mean, p99, max);
+               strata_exit_reason_label (s->isa, s->code), s->count, total, min, mean, p99, max);
     }
 }
 
@@ -517,7 +517,7 @@ strata_cli_print_followed (StrataAnalysis *analysis,
           if (iv->pcpu >= 0)
             where = g_strdup_printf (_("vCPU %d on pCPU %d"), iv->guest_cpu, iv->pcpu);
           else if (iv->has_exit)
-            where = g_strdup_printf (_("vCPU %d exit %s"), iv->guest_cpu, strata_exit_reason_display (iv->exit_isa, iv->exit_code));
+            where = g_strdup_printf (_("vCPU %d exit %s"), iv->guest_cpu, strata_exit_reason_label (iv->exit_isa, iv->exit_code));
           else if (cause != NULL)
             {
               const char *who = cause->comm != 0 ? strata_analysis_string (analysis, cause->comm)

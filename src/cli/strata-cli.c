@@ -877,7 +877,7 @@ print_interval (StrataAnalysis       *analysis,
         {
           StrataExitDetail detail;
 
-          g_print ("  %s", strata_exit_reason_display (isa, code));
+          g_print ("  %s", strata_exit_reason_label (isa, code));
           if (strata_exits_detail_at (analysis->exits, d->machine, d->vcpu, iv->start, &detail))
             {
               g_autofree char *text = strata_exit_detail_format (&detail);
@@ -981,7 +981,7 @@ cause_text (StrataAnalysis              *analysis,
         /* Translators: another VM's vCPU thread in the host's kernel, handling a VM exit of
          * that reason (EPT_VIOLATION, HLT, …) */
         return g_strdup_printf (_("%s vCPU %d in the hypervisor (%s)"), machine, cause->vcpu,
-                                strata_exit_reason_display (cause->exit_isa, cause->exit_code));
+                                strata_exit_reason_label (cause->exit_isa, cause->exit_code));
       return g_strdup_printf (_("%s vCPU %d in the hypervisor"), machine, cause->vcpu);
     case STRATA_CAUSE_GUEST:
       if (cause->tid < 0)

@@ -104,7 +104,7 @@ strata_describe_cause (StrataAnalysis              *analysis,
         /* Translators: what ran instead of a preempted vCPU: another VM's vCPU thread, in the
          * host's kernel, handling a VM exit of that reason (EPT_VIOLATION, HLT, …) */
         return g_strdup_printf (_("vCPU %d of %s in the hypervisor (%s)"), cause->vcpu, machine ? machine : "?",
-                                strata_exit_reason_display (cause->exit_isa, cause->exit_code));
+                                strata_exit_reason_label (cause->exit_isa, cause->exit_code));
       /* Translators: what ran instead of a preempted vCPU: another VM's vCPU thread, in the
        * host's kernel (a VM exit) */
       return g_strdup_printf (_("vCPU %d of %s in the hypervisor"), cause->vcpu, machine ? machine : "?");
@@ -365,7 +365,7 @@ append_host_exit (GString               *text,
               /* Translators: a vCPU's thread running in the host: the VM exit it handles,
                * whose end is after the trace's */
               g_string_append_printf (text, _("Exit of vCPU %d of %s: %s, still going when the trace ends\n"),
-                                      vcpu->id, vm->name, strata_exit_reason_display (isa, code));
+                                      vcpu->id, vm->name, strata_exit_reason_label (isa, code));
               return;
             }
           length = strata_time_format_duration (exit_end - exit_start);

@@ -181,7 +181,7 @@ const char *
 strata_exit_item_get_reason (StrataExitItem *self)
 {
   g_return_val_if_fail (STRATA_IS_EXIT_ITEM (self), NULL);
-  return strata_exit_reason_display (self->stats.isa, self->stats.code);
+  return strata_exit_reason_label (self->stats.isa, self->stats.code);
 }
 
 guint64

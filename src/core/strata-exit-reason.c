@@ -306,6 +306,20 @@ strata_exit_reason_display (guint   isa,
   return isa == STRATA_ISA_SVM ? "unknown" : "UNKNOWN";
 }
 
+const char *
+strata_exit_reason_label (guint   isa,
+                          guint32 code)
+{
+  const char *name = strata_exit_reason_name (isa, code);
+  g_autofree char *label = NULL;
+
+  if (name != NULL)
+    return name;
+  /* Interned: a trace has a handful of codes, and the labels live as long as the program. */
+  label = g_strdup_printf ("%s (%u)", strata_exit_reason_display (isa, code), code);
+  return g_intern_string (label);
+}
+
 gboolean
 strata_exit_is_pause (guint   isa,
                       guint32 code)

@@ -37,6 +37,10 @@ gboolean    strata_exit_reason_from_name (guint       isa,
 /* As strata_exit_reason_name(), or "UNKNOWN" ("unknown" for SVM) when it names none. */
 const char *strata_exit_reason_display (guint     isa,
                                         guint32   code);
+/* For people: the name, or "UNKNOWN (CODE)" when it names none, so that two unknown codes
+ * read apart. */
+const char *strata_exit_reason_label   (guint     isa,
+                                        guint32   code);
 /* A PAUSE-loop exit: VMX reason 40 or the SVM PAUSE intercept (0x077), which a vCPU spinning
  * on a lock takes. */
 gboolean    strata_exit_is_pause       (guint     isa,
