@@ -149,6 +149,36 @@ test_lost_packets (void)
   test_rm_tree (tmp);
 }
 
+/* Events lost before a stream's first packet (its counter at 9): counted, from that packet,
+ * though the stream's port is named by its ids (LTTng's stream instance id), not its file. */
+static void
+test_first_packet_losses (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *src = NULL;
+  g_autofree char *dir = g_build_filename (tmp, "first-losses", NULL);
+  g_autofree char *stream = g_build_filename (dir, "k_5", NULL);
+  g_autoptr(StrataSet) set = NULL;
+  StrataTrace *t;
+  guint64 cpu5 = 0;
+
+  if (!test_have_samples ())
+    return;
+  src = test_sample ("tvl-simple-kernel/simple-kernel");
+  test_copy_tree (src, dir);
+  g_assert_cmpuint (rt_get_u64 (stream, LT_OFF_DISCARDED), ==, 0);
+  rt_patch_u64 (stream, LT_OFF_DISCARDED, 9);
+  set = rt_check_case ("first-losses", tmp, dir);
+  t = test_find_trace (set, dir);
+  g_assert_cmpuint (t->discarded, ==, 9);
+  for (guint s = 0; s < t->streams->len; s++)
+    if (((StrataStream *) g_ptr_array_index (t->streams, s))->cpu == 5)
+      cpu5 = ((StrataStream *) g_ptr_array_index (t->streams, s))->discarded;
+  g_assert_cmpuint (cpu5, ==, 9);
+  g_assert_false (test_errors_contain (t->errors, "not counted", NULL));
+  test_rm_tree (tmp);
+}
+
 /* ---- item 2: all-ones timestamps and ids ---- */
 
 static void
@@ -791,6 +821,7 @@ main (int   argc,
   g_test_add_func ("/robust/cpu-id", test_cpu_id);
   g_test_add_func ("/robust/all-ones", test_all_ones);
   g_test_add_func ("/robust/lost-packets", test_lost_packets);
+  g_test_add_func ("/robust/first-packet-losses", test_first_packet_losses);
   g_test_add_func ("/robust/spellings", test_spellings);
   g_test_add_func ("/robust/index-files", test_index_files);
   g_test_add_func ("/robust/event-declarations", test_event_declarations);

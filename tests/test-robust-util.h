@@ -40,6 +40,7 @@ G_BEGIN_DECLS
 #define LT_OFF_TS_END        40
 #define LT_OFF_CONTENT_SIZE  48
 #define LT_OFF_PACKET_SIZE   56
+#define LT_OFF_DISCARDED     72
 #define LT_OFF_CPU_ID        80
 
 /* The sample trace every case is loaded beside, and its number of events. */

@@ -894,8 +894,15 @@ handle_message (Shard            *shard,
 
         if (bt_message_discarded_events_get_count (msg, &count) == BT_PROPERTY_AVAILABILITY_AVAILABLE)
           port->stream->discarded += count;
-        else if (port->packets > 0 || !count_first_packet_losses (port))
+        else if (port->packets > 0)
           port->uncounted++;
+        else if (!count_first_packet_losses (port))
+          {
+            /* A port named by its stream's ids, not its file: the loader finds the file. */
+            StrataDecodeFirstLoss first = { port->stream, port->stream->losses->len };
+
+            g_array_append_val (shard->result->first_losses, first);
+          }
         add_loss (port, msg, port->stream->discarded - before);
         break;
       }
@@ -1405,6 +1412,7 @@ decode_folder (const char           *folder,
   result->errors = g_ptr_array_new_with_free_func (g_free);
   result->stops = g_array_new (FALSE, FALSE, sizeof (StrataDecodeStop));
   result->lost_packets = g_array_new (FALSE, FALSE, sizeof (StrataDecodeLostPackets));
+  result->first_losses = g_array_new (FALSE, FALSE, sizeof (StrataDecodeFirstLoss));
   g_array_set_clear_func (result->stops, stop_clear);
 
   shard.display_path = display_path;
@@ -1591,6 +1599,7 @@ strata_shard_result_free (StrataShardResult *result)
   g_ptr_array_unref (result->errors);
   g_array_unref (result->stops);
   g_array_unref (result->lost_packets);
+  g_array_unref (result->first_losses);
   g_free (result->hostname);
   g_free (result->domain);
   g_free (result->tracer);

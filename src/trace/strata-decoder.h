@@ -44,6 +44,14 @@ typedef struct
   guint64       count;      /* packets */
 } StrataDecodeLostPackets;
 
+/* Events the tracer lost before a stream's first packet, whose number libbabeltrace2 does not
+ * give (it has no packet before to subtract from): the packet's counter has it. */
+typedef struct
+{
+  StrataStream *stream;
+  guint         loss;       /* its index in the stream's losses */
+} StrataDecodeFirstLoss;
+
 typedef struct
 {
   GPtrArray *streams;       /* StrataStream*, in port order */
@@ -62,6 +70,7 @@ typedef struct
   char      *bad_file;      /* on failure: the stream file libbabeltrace2 blamed, if any */
   GArray    *stops;         /* StrataDecodeStop, of streams that stopped before their end */
   GArray    *lost_packets;  /* StrataDecodeLostPackets, as libbabeltrace2 reported them */
+  GArray    *first_losses;  /* StrataDecodeFirstLoss, not counted yet */
 } StrataShardResult;
 
 gboolean strata_decoder_init (GError **error);

@@ -325,6 +325,62 @@ mark_lost_packets (StrataTrace *trace,
     }
 }
 
+/* Events lost before a stream's first packet, counted from that packet's counter, found
+ * through the stream's first file; said when they cannot be. */
+static void
+count_first_losses (StrataTrace            *trace,
+                    const StrataTraceCheck *check,
+                    GPtrArray              *shard_jobs)
+{
+  for (guint j = 0; j < shard_jobs->len; j++)
+    {
+      StrataShardResult *r = ((Job *) g_ptr_array_index (shard_jobs, j))->result;
+
+      for (guint k = 0; r != NULL && k < r->first_losses->len; k++)
+        {
+          const StrataDecodeFirstLoss *first = &g_array_index (r->first_losses, StrataDecodeFirstLoss, k);
+          const StrataStreamCheck *file = NULL;
+          gint64 file_begin = G_MAXINT64;
+          guint64 count = 0;
+
+          /* A rotated stream's first file is the one whose first sound packet begins first. */
+          for (guint s = 0; check != NULL && check->tsdl != NULL && s < check->streams->len; s++)
+            {
+              const StrataStreamCheck *f = g_ptr_array_index (check->streams, s);
+
+              if (!stream_has_file (first->stream, f, check->tsdl))
+                continue;
+              for (guint p = 0; f->packets != NULL && p < f->packets->len; p++)
+                {
+                  const StrataCtfPacket *packet = &g_array_index (f->packets, StrataCtfPacket, p);
+
+                  if (!packet->sound)
+                    continue;
+                  if (file == NULL || (packet->has_ts && (gint64) packet->ts_begin < file_begin))
+                    {
+                      file = f;
+                      file_begin = packet->has_ts ? (gint64) packet->ts_begin : G_MAXINT64;
+                    }
+                  break;
+                }
+            }
+          if (file != NULL && strata_ctf_first_packet_discarded (check->folder, file->file, &count) && count > 0)
+            {
+              first->stream->discarded += count;
+              if (first->loss < first->stream->losses->len)
+                g_array_index (first->stream->losses, StrataLoss, first->loss).count = count;
+              continue;
+            }
+          {
+            g_autofree char *label = strata_decode_stream_label (first->stream);
+
+            strata_trace_add_error (trace, _("%s: stream %s: the tracer discarded events that are not counted (their number is not in the trace)"),
+                                    trace->path, label);
+          }
+        }
+    }
+}
+
 static char *
 summarize_errors (GPtrArray *errors)
 {
@@ -855,6 +911,7 @@ strata_trace_load (const char * const      *paths,
           mark_cut_streams (trace, check);
           mark_holes (trace, check);
           mark_lost_packets (trace, mine);
+          count_first_losses (trace, check, mine);
           /* No stream read, no environment from libbabeltrace2: its machine is still the one
            * the metadata names. */
           if (trace->hostname == NULL && check != NULL && check->tsdl != NULL &&
