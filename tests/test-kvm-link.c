@@ -494,7 +494,8 @@ test_as_with_vmsync (void)
   g_assert_cmpfloat ((double) moved, <=, 1e-4 * total);
 }
 
-/* vmsync events one way only bound the clock from one side; with the windows, it is accurate. */
+/* vmsync events one way only bound the clock from one side; with the windows, it is accurate,
+ * and said to be the windows' clock (method kvm), the guests still linked by their vmsync. */
 static void
 test_messages_and_windows (void)
 {
@@ -511,7 +512,7 @@ test_messages_and_windows (void)
                       m->sync.accuracy_ns, err);
       g_assert_cmpint (m->link, ==, STRATA_LINK_VMSYNC);
       g_assert_cmpint (m->vm_pid, ==, three_truths[i].qemu_pid);
-      g_assert_cmpint (m->sync_method, ==, STRATA_SYNC_METHOD_VMSYNC);
+      g_assert_cmpint (m->sync_method, ==, STRATA_SYNC_METHOD_KVM);
       g_assert_cmpint (m->sync.quality, ==, STRATA_SYNC_ACCURATE);
       g_assert_cmpint (err, <=, 2000);
       g_assert_cmpfloat ((double) err, <=, m->sync.accuracy_ns);
@@ -725,6 +726,22 @@ test_open_preemption_end (void)
   g_assert_cmpuint (n_open, >, 0);
 }
 
+/* vmsync messages from the guest only link it, but bound its clock on one side: its clock is
+ * found by its VM's KVM windows, the messages among their constraints, and said to be the
+ * windows' (it was said to be vmsync's, accurate, with the windows counted as its matches). */
+static void
+test_one_way_vmsync (void)
+{
+  g_autoptr(StrataAnalysis) analysis =
+    analyse ("host hb duration=500ms seed=3\n"
+             "vm db vcpus=2 pcpus=0,1 qemu_pid=70000 clock_offset=-300ms drift_ppm=-10 sync=vmsync-gh\n", NULL, 0);
+  StrataMachine *db = machine (analysis, "db");
+
+  g_assert_cmpint (db->link, ==, STRATA_LINK_VMSYNC);
+  g_assert_cmpint (db->sync.quality, ==, STRATA_SYNC_ACCURATE);
+  g_assert_cmpint (db->sync_method, ==, STRATA_SYNC_METHOD_KVM);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -746,6 +763,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/kvm-link/shared-uid", test_shared_uid);
   g_test_add_func ("/kvm-link/open-preemption-end", test_open_preemption_end);
+  g_test_add_func ("/kvm-link/one-way-vmsync", test_one_way_vmsync);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *memory = g_strconcat ("/kvm-link/memory/", cases[i].name, NULL);

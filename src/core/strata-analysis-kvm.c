@@ -679,7 +679,13 @@ _strata_analysis_kvm_combine (Analysis *a)
       if (!g_cancellable_is_cancelled (a->cancellable) && pair->fit.verdict == STRATA_KVM_FIT_GOOD &&
           fit->quality == STRATA_SYNC_ACCURATE &&
           (machine->sync.quality != STRATA_SYNC_ACCURATE || fit->accuracy_ns <= machine->sync.accuracy_ns))
-        machine->sync = *fit;
+        {
+          /* Its clock is then the windows' (the messages only narrow them): said as such,
+           * not as vmsync's, whose messages alone went one way or were too few. */
+          if (machine->sync_method == STRATA_SYNC_METHOD_VMSYNC)
+            machine->sync_method = STRATA_SYNC_METHOD_KVM;
+          machine->sync = *fit;
+        }
       g_array_unref (pair->messages);
     }
 }
