@@ -97,6 +97,8 @@ print_exits_json (StrataAnalysis *analysis,
       strata_json_int (&json, s->p99_ns);
       strata_json_key (&json, "max_ns");
       strata_json_int (&json, s->max_ns);
+      strata_json_key (&json, "open");
+      strata_json_int (&json, (gint64) s->open);
       strata_json_end_object (&json);
     }
   strata_json_end_array (&json);
@@ -107,13 +109,15 @@ static void
 print_exits_text (StrataAnalysis *analysis,
                   GArray         *stats)
 {
+  gboolean any_open = FALSE;
+
   if (stats->len == 0)
     {
       g_print ("%s\n", _("No VM exit starts in this range."));
       return;
     }
-  g_print ("%-20s %5s %-22s %9s %12s %12s %12s %12s %12s\n", _("VM"), _("vCPU"), _("Reason"),
-           _("Count"), _("Total"), _("Min"), _("Mean"), _("p99"), _("Max"));
+  g_print ("%-20s %5s %-22s %9s %12s %12s %12s %12s %12s %6s\n", _("VM"), _("vCPU"), _("Reason"),
+           _("Count"), _("Total"), _("Min"), _("Mean"), _("p99"), _("Max"), _("Open"));
   for (guint i = 0; i < stats->len; i++)
     {
       const StrataExitStats *s = &g_array_index (stats, StrataExitStats, i);
@@ -123,10 +127,19 @@ print_exits_text (StrataAnalysis *analysis,
       g_autofree char *p99 = strata_time_format_duration (s->p99_ns);
       g_autofree char *max = strata_time_format_duration (s->max_ns);
 
-      g_print ("%-20s %5d %-22s %9" PRIu64 " %12s %12s %12s %12s %12s\n",
-               esc (strata_analysis_get_machine_name (analysis, s->machine)), s->vcpu,
-               strata_exit_reason_label (s->isa, s->code), s->count, total, min, mean, p99, max);
+      if (s->count == 0)
+        g_print ("%-20s %5d %-22s %9" PRIu64 " %12s %12s %12s %12s %12s %6" PRIu64 "\n",
+                 esc (strata_analysis_get_machine_name (analysis, s->machine)), s->vcpu,
+                 strata_exit_reason_label (s->isa, s->code), s->count, "", "", "", "", "", s->open);
+      else
+        g_print ("%-20s %5d %-22s %9" PRIu64 " %12s %12s %12s %12s %12s %6" PRIu64 "\n",
+                 esc (strata_analysis_get_machine_name (analysis, s->machine)), s->vcpu,
+                 strata_exit_reason_label (s->isa, s->code), s->count, total, min, mean, p99, max, s->open);
+      any_open |= s->open > 0;
     }
+  if (any_open)
+    g_print ("%s\n", _("Open: exits still in progress when their vCPU's trace ends; their length is not known, "
+                       "so they are not in the count or the times."));
 }
 
 int
@@ -168,6 +181,7 @@ strata_cli_exits (int    argc,
 
   /* A host stands for its VMs: every machine's, then those. */
   stats = strata_exits_query (analysis->exits, from, to, machine_is_vm_host (analysis, only) ? -1 : only);
+  strata_exits_add_open_stats (analysis->exits, stats, from, to, machine_is_vm_host (analysis, only) ? -1 : only);
   for (guint i = stats->len; i-- > 0;)
     if (!machine_selected (analysis, only, g_array_index (stats, StrataExitStats, i).machine))
       g_array_remove_index (stats, i);

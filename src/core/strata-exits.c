@@ -1160,6 +1160,61 @@ strata_exits_n_open (StrataExits *self)
   return self->open != NULL ? self->open->len : 0;
 }
 
+static int
+compare_stats (gconstpointer a,
+               gconstpointer b)
+{
+  const StrataExitStats *sa = a, *sb = b;
+
+  if (sa->machine != sb->machine)
+    return sa->machine < sb->machine ? -1 : 1;
+  if (sa->vcpu != sb->vcpu)
+    return sa->vcpu < sb->vcpu ? -1 : 1;
+  if (sa->isa != sb->isa)
+    return sa->isa < sb->isa ? -1 : 1;
+  return sa->code < sb->code ? -1 : sa->code > sb->code;
+}
+
+void
+strata_exits_add_open_stats (StrataExits *self,
+                             GArray      *stats,
+                             gint64       from,
+                             gint64       to,
+                             gint         machine)
+{
+  gboolean added = FALSE;
+
+  g_return_if_fail (self != NULL && stats != NULL);
+
+  for (guint i = 0; self->open != NULL && i < self->open->len; i++)
+    {
+      const StrataExitRecord *r = &g_array_index (self->open, StrataExitRecord, i);
+      StrataExitStats *s = NULL;
+
+      /* Only those open at their trace's end: one its thread ended is no exit of the vCPU. */
+      if (r->end != G_MAXINT64 || r->start < from || r->start >= to || (machine >= 0 && r->machine != machine))
+        continue;
+      for (guint k = 0; k < stats->len && s == NULL; k++)
+        {
+          StrataExitStats *t = &g_array_index (stats, StrataExitStats, k);
+
+          if (t->machine == r->machine && t->vcpu == r->vcpu && t->isa == r->isa && t->code == r->code)
+            s = t;
+        }
+      if (s == NULL)
+        {
+          StrataExitStats fresh = { r->machine, r->vcpu, r->isa, r->code, 0, 0, 0, 0, 0, 0, 0 };
+
+          g_array_append_val (stats, fresh);
+          s = &g_array_index (stats, StrataExitStats, stats->len - 1);
+          added = TRUE;
+        }
+      s->open++;
+    }
+  if (added)
+    g_array_sort (stats, compare_stats);
+}
+
 const StrataExitRecord *
 strata_exits_get_open (StrataExits *self,
                        guint        i)
@@ -1298,6 +1353,7 @@ strata_exits_group_stats (StrataExits     *self,
   g_return_val_if_fail (out != NULL, FALSE);
 
   g = &self->groups[group];
+  memset (out, 0, sizeof *out);
   strata_exits_range (self, group, from, to, &first, &last);
   n = last - first;
   if (n == 0)

@@ -47,6 +47,9 @@ typedef struct
   gint64  max_ns;
   double  mean_ns;
   gint64  p99_ns;                /* nearest rank: the ceil(0.99 n)-th shortest */
+  guint64 open;                  /* exits still open when their trace ends: not in the count
+                                  * (their length is not known); strata_exits_query() leaves
+                                  * it 0, strata_exits_add_open_stats() counts them */
 } StrataExitStats;
 
 typedef struct _StrataExits StrataExits;
@@ -136,6 +139,14 @@ GArray      *strata_exits_query       (StrataExits       *self,
                                        gint64             from,
                                        gint64             to,
                                        gint               machine);
+/* Counts, in @stats (from strata_exits_query()), the exits still open at their trace's end
+ * that start in [from, to), of @machine only when it is not -1: in their group's open, a
+ * group of their own (count 0) when it has no other; @stats stays in group order. */
+void         strata_exits_add_open_stats (StrataExits *self,
+                                          GArray      *stats,
+                                          gint64       from,
+                                          gint64       to,
+                                          gint         machine);
 /* Those of one group; FALSE when no exit of it starts in [from, to). */
 gboolean     strata_exits_group_stats (StrataExits       *self,
                                        guint              group,
