@@ -246,6 +246,39 @@ test_intervals_followed_vcpu (void)
   g_assert_cmpuint (off_cpu, >, 0);
 }
 
+/* The host traced alone: its VM's guest mode on a pCPU names the VM and vCPU, and no thread of
+ * it (the guest is not traced); the vCPU thread is the host's, as host_tid. */
+static void
+test_intervals_untraced_guest (void)
+{
+  g_autofree char *host = NULL;
+  const char *args[] = { "intervals", "--json", "--row", "pcpu/0", "--from", "+0.5s", "--to", "+0.6s", NULL, NULL };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list;
+  guint guest = 0;
+
+  if (!have_demo ())
+    return;
+  host = g_build_filename (demo, "host", NULL);
+  args[8] = host;
+  root = run_json (args);
+  list = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *iv = json_array_get_object_element (list, i);
+
+      if (!g_str_equal (json_object_get_string_member (iv, "state"), "guest"))
+        continue;
+      guest++;
+      g_assert_cmpstr (json_object_get_string_member (iv, "machine"), ==, "host/vm-3000");
+      g_assert_true (json_object_get_null_member (iv, "tid"));
+      g_assert_true (json_object_get_null_member (iv, "comm"));
+      g_assert_true (g_str_has_suffix (json_object_get_string_member (iv, "host_comm"), "/KVM"));
+      g_assert_cmpint (json_object_get_int_member (iv, "host_tid"), >, 3000);
+    }
+  g_assert_cmpuint (guest, >, 0);
+}
+
 /* A pCPU's intervals name the syscall, IRQ or soft IRQ they are in, and only those. */
 static void
 test_intervals_detail (void)
@@ -1031,6 +1064,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/info-json-kvm", test_info_json_kvm);
   g_test_add_func ("/cli/intervals-preemptions", test_intervals_and_preemptions);
   g_test_add_func ("/cli/intervals-detail", test_intervals_detail);
+  g_test_add_func ("/cli/intervals-untraced-guest", test_intervals_untraced_guest);
   g_test_add_func ("/cli/intervals-followed-vcpu", test_intervals_followed_vcpu);
   g_test_add_func ("/cli/exits", test_exits);
   g_test_add_func ("/cli/stats", test_stats);

@@ -825,11 +825,20 @@ print_interval (StrataAnalysis       *analysis,
   const char *machine = d->machine == STRATA_NO_MACHINE ? NULL
                         : strata_analysis_get_machine_name (analysis, d->machine);
   const char *comm = d->comm ? strata_analysis_string (analysis, d->comm) : NULL;
+  gint tid = iv->tid;
   guint8 isa;
   guint32 code;
 
   if (json != NULL)
     {
+      /* Under a guest's name, a thread is the guest's: a VM traced from the host alone shows
+       * its vCPU thread, which is the host's (host_tid), not a thread of that machine. */
+      if (machine != NULL && d->host_tid >= 0 && d->host_tid == tid &&
+          strata_analysis_machine_is_guest (analysis, d->machine))
+        {
+          tid = -1;
+          comm = NULL;
+        }
       strata_json_begin_object (json);
       strata_json_key (json, "start_ns");
       strata_json_int (json, iv->start);
@@ -842,7 +851,7 @@ print_interval (StrataAnalysis       *analysis,
       strata_json_key (json, "vcpu");
       json_nullable_int (json, d->vcpu);
       strata_json_key (json, "tid");
-      json_nullable_int (json, iv->tid);
+      json_nullable_int (json, tid);
       strata_json_key (json, "comm");
       strata_json_string (json, comm);
       json_state_detail (json, analysis, d);
@@ -853,7 +862,7 @@ print_interval (StrataAnalysis       *analysis,
           strata_json_string (json, strata_exit_reason_display (isa, code));
           json_exit_detail (json, analysis, d, iv->start);
         }
-      if (d->host_tid >= 0 && d->host_tid != iv->tid)
+      if (d->host_tid >= 0 && d->host_tid != tid)
         {
           strata_json_key (json, "host_tid");
           strata_json_int (json, d->host_tid);
@@ -867,10 +876,10 @@ print_interval (StrataAnalysis       *analysis,
       g_autofree char *when = strata_time_format_absolute (iv->start);
       g_autofree char *dur = strata_time_format_duration (iv->end - iv->start);
       g_autofree char *vcpu = d->vcpu >= 0 ? g_strdup_printf ("vcpu %d", d->vcpu) : g_strdup ("");
-      g_autofree char *tid = iv->tid >= 0 ? g_strdup_printf ("%d", iv->tid) : g_strdup ("");
+      g_autofree char *tid_text = iv->tid >= 0 ? g_strdup_printf ("%d", iv->tid) : g_strdup ("");
 
       g_print ("%s  %12s  %-11s %-18s %-7s %7s %s", when, dur, strata_state_to_string (d->state),
-               machine ? esc (machine) : "", vcpu, tid, comm ? esc (comm) : "");
+               machine ? esc (machine) : "", vcpu, tid_text, comm ? esc (comm) : "");
       print_state_detail (analysis, d);
       if (d->state == STRATA_STATE_HYPERVISOR && d->machine != STRATA_NO_MACHINE && d->vcpu >= 0 &&
           strata_exits_at (analysis->exits, d->machine, d->vcpu, iv->start, &isa, &code, NULL, NULL))
