@@ -696,8 +696,29 @@ test_preemptions (void)
   gtk_check_button_set_active (wakeups, TRUE);
   g_assert_true (strata_preemptions_panel_get_show_wakeups (panel));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, analysis->preemptions->len);
+  /* Listed, the waits are said in the summary and in their cause, apart from preemptions. */
+  {
+    GtkLabel *summary = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (panel), STRATA_TYPE_PREEMPTIONS_PANEL,
+                                                                  "summary_label"));
+    g_autofree char *also = g_strdup_printf ("Also listed: %u wake-up waits", n_wakeups);
+    guint woken = 0;
+
+    g_assert_nonnull (strstr (gtk_label_get_label (summary), also));
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(StrataPreemptionItem) item = g_list_model_get_item (model, i);
+
+        woken += g_str_has_prefix (strata_preemption_item_get_cause (item), "woken; ");
+        if (!strata_preemption_item_get_wakeup (item))
+          g_assert_false (g_str_has_prefix (strata_preemption_item_get_cause (item), "woken; "));
+      }
+    g_assert_cmpuint (woken, >, 0);
+  }
   strata_preemptions_panel_set_show_wakeups (panel, FALSE);
   g_assert_false (gtk_check_button_get_active (wakeups));
+  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (panel), STRATA_TYPE_PREEMPTIONS_PANEL,
+                                                                                        "summary_label"))),
+                         "Also listed"));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, analysis->preemptions->len - n_wakeups);
 
   /* Longest first from the start, and again when asked for. */

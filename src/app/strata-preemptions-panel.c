@@ -48,6 +48,7 @@ struct _StrataPreemptionsPanel
   StrataSession      *session;
   gboolean            show_wakeups;
   guint               n_wakeups;
+  char               *summary;     /* of the preemptions */
   gboolean            stale;       /* a session came while hidden: listed once shown or asked */
 };
 
@@ -61,6 +62,23 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (StrataPreemptionsPanel, strata_preemptions_panel, GTK_TYPE_WIDGET)
+
+/* The summary of the preemptions, and of the wake-up waits when they are listed too. */
+static void
+strata_preemptions_panel_update_summary (StrataPreemptionsPanel *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->summary == NULL)
+    return;
+  if (self->show_wakeups && self->n_wakeups > 0)
+    /* Translators: after the preemptions' summary; %u is how many wake-up waits */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s Also listed: %u wake-up wait, whose cause begins with “woken”.",
+                                         "%s Also listed: %u wake-up waits, whose cause begins with “woken”.",
+                                         self->n_wakeups),
+                            self->summary, self->n_wakeups);
+  gtk_label_set_label (self->summary_label, text != NULL ? text : self->summary);
+}
 
 static void
 strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
@@ -115,7 +133,9 @@ strata_preemptions_panel_rebuild (StrataPreemptionsPanel *self)
                                               n_preemptions),
                                  n_preemptions, total_text, longest_text);
     }
-  gtk_label_set_label (self->summary_label, summary);
+  g_free (self->summary);
+  self->summary = g_strdup (summary);
+  strata_preemptions_panel_update_summary (self);
   /* Translators: a check button; %u is how many times a woken vCPU waited for its pCPU */
   wakeups_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Show %u wake-up wait",
                                                "Show %u wake-up waits", self->n_wakeups),
@@ -249,6 +269,7 @@ strata_preemptions_panel_set_show_wakeups (StrataPreemptionsPanel *self,
   gtk_check_button_set_active (self->wakeups_button, show);
   gtk_filter_changed (GTK_FILTER (self->filter),
                       show ? GTK_FILTER_CHANGE_LESS_STRICT : GTK_FILTER_CHANGE_MORE_STRICT);
+  strata_preemptions_panel_update_summary (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_WAKEUPS]);
 }
 
@@ -326,6 +347,7 @@ strata_preemptions_panel_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->items);
   g_clear_object (&self->filter);
+  g_clear_pointer (&self->summary, g_free);
 
   G_OBJECT_CLASS (strata_preemptions_panel_parent_class)->dispose (object);
 }

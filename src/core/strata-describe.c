@@ -284,7 +284,8 @@ append_process (GString        *text,
     /* Translators: a process id whose name is not known, then its thread (name and id) */
     g_string_append_printf (text, _("%s: %d, thread %s\n"), key, thread->pid, name);
   else
-    g_string_append_printf (text, "%s: %s\n", key, name);
+    /* Translators: a key ("Process") and its value, one line of a tooltip */
+    g_string_append_printf (text, _("%s: %s\n"), key, name);
 }
 
 /* What a CPU or thread in a syscall or handler is in: "System call: openat", "Interrupt: IRQ 23

@@ -60,9 +60,16 @@ static char *
 describe_cause (StrataAnalysis         *analysis,
                 const StrataPreemption *p)
 {
+  g_autofree char *cause = NULL;
+
   if (p->by == NULL || p->by->len == 0)
     return g_strdup ("—");
-  return strata_describe_cause (analysis, &g_array_index (p->by, StrataPreemptionCause, 0));
+  cause = strata_describe_cause (analysis, &g_array_index (p->by, StrataPreemptionCause, 0));
+  /* Listed with the preemptions, a wake-up wait says what it is. */
+  if (p->kind == STRATA_PREEMPTION_WAKEUP && cause != NULL)
+    /* Translators: drawn in a woken vCPU's wait: what ran on its CPU meanwhile */
+    return g_strdup_printf (_("woken; %s ran"), cause);
+  return g_steal_pointer (&cause);
 }
 
 StrataPreemptionItem *
