@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -62,6 +64,19 @@ count_saved (const char *dir)
   return n;
 }
 
+/* Whether a label under @widget says @text. */
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_save_and_forget (void)
 {
@@ -77,8 +92,11 @@ test_save_and_forget (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "forget-saved-analyses", NULL);
   g_assert_cmpuint (count_saved (dir), ==, 0);
-  /* The set shown is still whole: its file stays mapped. */
+  /* The set shown is still whole: its file stays mapped; a toast says it was done. */
   g_assert_nonnull (strata_window_get_set (window));
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
+  test_ui_iterate (20);
+  g_assert_true (has_label (GTK_WIDGET (window), "Saved analyses forgotten"));
   gtk_window_destroy (GTK_WINDOW (window));
 
   window = open_demo (app);

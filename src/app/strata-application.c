@@ -118,6 +118,11 @@ strata_application_startup (GApplication *application)
     { "win.cancel-load", { "Escape", NULL } },
     { "win.close-set", { "<Control>w", NULL } },
     { "win.reload", { "F5", "<Control>r", NULL } },
+    /* The window binds these itself (it works without an application); set here too, the
+     * primary menu shows them beside their items. */
+    { "win.select-machines", { "<Control>m", NULL } },
+    { "win.export", { "<Control>e", NULL } },
+    { "win.toggle-details", { "F9", NULL } },
     /* Ctrl+W closes the window when there is no set to close: the first of the two
      * actions that is enabled takes it. */
     { "window.close", { "<Control><Shift>w", "<Control>w", NULL } },
@@ -248,20 +253,23 @@ strata_application_forget_saved_analyses_action (GSimpleAction *action,
                                                  gpointer       user_data)
 {
   StrataApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
 
   g_assert (STRATA_IS_APPLICATION (self));
 
-  /* Sets open now keep what they read: a removed file stays readable while mapped. */
+  /* Sets open now keep what they read: a removed file stays readable while mapped. Said
+   * in a toast, which leaves the set shown. */
   if (!strata_cache_forget (self->cache, &error))
-    {
-      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-      if (STRATA_IS_WINDOW (window))
-        strata_window_show_error (STRATA_WINDOW (window), error->message);
-      else
-        g_warning ("%s", error->message);
-    }
+    /* Translators: %s says why the saved analyses could not be removed */
+    text = g_strdup_printf (_("The saved analyses could not all be forgotten: %s"), error->message);
+  else
+    text = g_strdup (_("Saved analyses forgotten: the next sets opened are analysed again"));
+  if (STRATA_IS_WINDOW (window))
+    strata_window_show_notice (STRATA_WINDOW (window), text);
+  else if (error != NULL)
+    g_warning ("%s", error->message);
 }
 
 static const GActionEntry app_actions[] = {

@@ -81,7 +81,7 @@ struct _StrataWindow
 };
 
 /* Narrower than this, the header bar leaves out the buttons whose commands the primary menu
- * and the shortcuts have (Highlight Machines, Export, Preemptions and Traces): the window then
+ * and the shortcuts have (Highlight Machines, Export, the details panel): the window then
  * works down to 360 px. */
 #define NARROW_WIDTH 600
 
@@ -575,6 +575,28 @@ strata_window_show_error (StrataWindow *self,
 
   strata_window_clear_load (self);
   strata_window_show_welcome (self, message);
+}
+
+/**
+ * strata_window_show_notice:
+ *
+ * Says @text in a toast for a few seconds, over whatever the window shows: the outcome of a
+ * command that changes nothing in sight (Forget Saved Analyses). A toast that waits to be
+ * dismissed (the problems of the set) comes back after it.
+ */
+void
+strata_window_show_notice (StrataWindow *self,
+                           const char   *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (STRATA_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  toast = adw_toast_new (text);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 3);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void

@@ -32,6 +32,8 @@ gboolean      strata_window_export      (StrataWindow       *self,
                                          GError            **error);
 void          strata_window_show_error  (StrataWindow       *self,
                                          const char         *message);
+void          strata_window_show_notice (StrataWindow       *self,
+                                         const char         *text);
 gboolean      strata_window_get_loading (StrataWindow       *self);
 gboolean      strata_window_get_empty   (StrataWindow       *self);
 StrataSet    *strata_window_get_set     (StrataWindow       *self);
