@@ -787,6 +787,41 @@ test_preemptions (void)
     g_assert_false (test_ui_run_global_shortcuts (GTK_WIDGET (window), GDK_KEY_Down, 0));
   }
 
+  /* On a button of the header bar, Left and Right pan too: the window would move the focus
+   * with them first. The window's capture key controller takes them there. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+    GtkWidget *button = test_ui_window_child (window, "details_button");
+    GtkEventController *keys = NULL;
+    gboolean handled = FALSE;
+    gint64 from;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+        if (g_strcmp0 (gtk_event_controller_get_name (c), "strata-pan-keys") == 0)
+          keys = c;
+      }
+    g_assert_nonnull (keys);
+    g_assert_true (press_window_key (GDK_KEY_plus, 0));
+    gtk_widget_grab_focus (button);
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == button);
+    from = strata_session_get_visible_time (get_session ())->begin;
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Right, 0, 0, &handled);
+    g_assert_true (handled);
+    g_assert_cmpint (strata_session_get_visible_time (get_session ())->begin, >, from);
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == button);
+    /* Up, or Left with a modifier, is left to the window. */
+    handled = FALSE;
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Up, 0, 0, &handled);
+    g_assert_false (handled);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Left, 0, GDK_CONTROL_MASK, &handled);
+    g_assert_false (handled);
+    g_assert_true (press_window_key (GDK_KEY_0, 0));
+    gtk_widget_grab_focus (GTK_WIDGET (column_view));
+  }
+
   /* And by vCPU: server1's vCPU 0 first. */
   gtk_column_view_sort_by_column (column_view, get_column (column_view, "vCPU"), GTK_SORT_ASCENDING);
   g_clear_object (&first);

@@ -1158,6 +1158,28 @@ strata_window_get_property (GObject    *object,
     }
 }
 
+/* Left and Right on a button of the window (the header bar's, the panel's check boxes) pan
+ * the timeline, as they do wherever else the focus is: a button takes no arrows, but the
+ * window would move the focus with them before the timeline's window-wide keys ran. Not in
+ * a popover (its own surface), whose menus move through their items with them. */
+static gboolean
+strata_window_key_pressed_cb (StrataWindow          *self,
+                              guint                  keyval,
+                              guint                  keycode,
+                              GdkModifierType        state,
+                              GtkEventControllerKey *controller)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if ((keyval != GDK_KEY_Left && keyval != GDK_KEY_Right) ||
+      (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0 ||
+      !GTK_IS_BUTTON (focus) || gtk_widget_get_native (focus) != GTK_NATIVE (self) ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self->timeline_view)))
+    return FALSE;
+  return gtk_widget_activate_action (GTK_WIDGET (self->timeline_view),
+                                     keyval == GDK_KEY_Left ? "view.pan-left" : "view.pan-right", NULL);
+}
+
 static void
 strata_window_class_init (StrataWindowClass *klass)
 {
@@ -1290,6 +1312,16 @@ strata_window_init (StrataWindow *self)
 
   gtk_popover_menu_add_child (GTK_POPOVER_MENU (gtk_menu_button_get_popover (self->primary_menu_button)),
                               strata_style_switcher_new (), "style-switcher");
+
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    gtk_event_controller_set_name (keys, "strata-pan-keys");
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (strata_window_key_pressed_cb), self,
+                             G_CONNECT_SWAPPED);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
 
   self->loader_bindings = g_binding_group_new ();
   g_binding_group_bind (self->loader_bindings, "fraction", self->progress_bar, "fraction",
