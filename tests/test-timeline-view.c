@@ -864,6 +864,15 @@ test_range (void)
   g_clear_error (&error);
   g_assert_false (strata_range_popover_apply (popover, "soon", "+1ms", &error));
   g_assert_error (error, STRATA_TIME_ERROR, STRATA_TIME_ERROR_INVALID);
+  g_clear_error (&error);
+  /* Wholly after the set's 3 s: said, and the view is left as it was. */
+  g_assert_false (strata_range_popover_apply (popover, "+10s", "+20s", &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_assert_nonnull (strstr (error->message, "outside the set"));
+  g_clear_error (&error);
+  g_assert_cmpint (strata_session_get_visible_time (session)->begin, ==, begin + 123456789);
+  /* Across its end: what lies inside is shown. */
+  g_assert_true (strata_range_popover_apply (popover, "+2s", "+20s", &error));
   strata_session_fit (session);
 }
 

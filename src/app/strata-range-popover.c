@@ -89,6 +89,17 @@ strata_range_popover_apply (StrataRangePopover  *self,
                            _("The end must come after the start."));
       return FALSE;
     }
+  /* A range wholly outside the set would show the whole set, as if it had been taken. */
+  if (from_ns >= strata_session_get_document_time (self->session)->end ||
+      to_ns <= strata_session_get_document_time (self->session)->begin)
+    {
+      g_autofree char *span = strata_time_format_duration (strata_time_span_duration (*strata_session_get_document_time (self->session)));
+
+      /* Translators: %s is the set's length, such as "3.000 s" */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("This range is outside the set, which spans %s from its start."), span);
+      return FALSE;
+    }
   strata_session_zoom_to (self->session, from_ns, to_ns);
   return TRUE;
 }
