@@ -193,6 +193,17 @@ test_window_cancel (void)
   test_ui_wait_until_loaded (window, TEST_UI_LOAD_TIMEOUT_US);
   g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
 
+  /* While another set loads, the one shown before is out of sight, and so are its commands;
+   * cancelled, it is back with them. */
+  strata_window_open (window, paths);
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "loading");
+  g_assert_false (gtk_widget_get_visible (test_ui_window_child (window, "set_buttons")));
+  g_assert_false (gtk_widget_get_sensitive (test_ui_window_child (window, "export_button")));
+  strata_window_cancel_load (window);
+  g_assert_cmpstr (test_ui_visible_page (window), ==, "set");
+  g_assert_true (gtk_widget_get_visible (test_ui_window_child (window, "set_buttons")));
+  g_assert_true (gtk_widget_get_sensitive (test_ui_window_child (window, "export_button")));
+
   /* Closing while loading cancels: the completion finds no window. */
   strata_window_open (window, paths);
   g_assert_true (strata_window_get_loading (window));

@@ -458,6 +458,9 @@ strata_window_open (StrataWindow       *self,
   }
   gtk_label_set_label (self->loading_label, listed);
   gtk_stack_set_visible_child_name (self->stack, "loading");
+  /* The set shown before is out of sight while this one loads: its commands wait (Cancel
+   * goes back to it, and gives them back). */
+  strata_window_set_has_set (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-load", TRUE);
   strata_window_update_close_set (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -517,7 +520,10 @@ strata_window_cancel_load (StrataWindow *self)
   strata_window_clear_load (self);
 
   if (strata_set_summary_get_set (self->set_summary) != NULL)
-    gtk_stack_set_visible_child_name (self->stack, "set");
+    {
+      strata_window_set_has_set (self, TRUE);
+      gtk_stack_set_visible_child_name (self->stack, "set");
+    }
   else
     gtk_stack_set_visible_child_name (self->stack, "welcome");
 }
