@@ -909,9 +909,10 @@ strata_trace_load (const char * const      *paths,
           const StrataTraceCheck *check = ((TraceState *) g_ptr_array_index (states, i))->check;
 
           mark_cut_streams (trace, check);
+          /* Before the holes are added: it finds its loss by its index, in the decoder's order. */
+          count_first_losses (trace, check, mine);
           mark_holes (trace, check);
           mark_lost_packets (trace, mine);
-          count_first_losses (trace, check, mine);
           /* No stream read, no environment from libbabeltrace2: its machine is still the one
            * the metadata names. */
           if (trace->hostname == NULL && check != NULL && check->tsdl != NULL &&
