@@ -275,15 +275,18 @@ test_first_evidence (void)
 }
 
 /*
- * A statedump (on CPU 0, at +1000) says which thread runs on CPUs 1 to 4, whose first events
+ * A statedump (on CPU 0, at +1000) says which thread runs on CPUs 1 to 5, whose first events
  * come later. CPU 1's first switch names that thread: the row holds it from the dump. CPU 2's
  * names another: nothing is known before its first event. CPU 3's vCPU thread makes a KVM exit
  * first, and CPU 4 leaves an IRQ first: when they entered guest mode or the IRQ is not known,
- * so they start at their first event too.
+ * so they start at their first event too; as does CPU 5, whose tracer lost events before it.
  */
 static const char *dump_before_first_event =
-  "trace host hostname=host cpus=5 offset_s=1000\n"
+  "trace host hostname=host cpus=6 offset_s=1000\n"
   "event 500 0 sched_switch prev_tid=0 prev_state=0 prev_comm=swapper/0 next_tid=70001 next_comm=sessiond\n"
+  "event 1000 0 lttng_statedump_process_state tid=70050 pid=70050 ppid=1 name=gone status=6 cpu=5\n"
+  "discard 5 7 3000\n"
+  "event 5000 5 sched_switch prev_tid=70050 prev_state=1 prev_comm=gone next_tid=0 next_comm=swapper/5\n"
   "event 1000 0 lttng_statedump_process_state tid=70010 pid=70010 ppid=1 name=spin status=6 cpu=1\n"
   "event 1000 0 lttng_statedump_process_state tid=70020 pid=70020 ppid=1 name=other status=6 cpu=2\n"
   "event 1000 0 lttng_statedump_process_state tid=70501 pid=70500 ppid=1 name=\"CPU 0/KVM\" status=6 cpu=3\n"
@@ -325,6 +328,8 @@ test_dump_before_first_event (void)
   assert_unknown (a, "pcpu/3", 2000);
   assert_unknown (a, "pcpu/4", 2000);
   assert_state (a, "pcpu/4", 4500, "user", 70040);
+  assert_unknown (a, "pcpu/5", 2000);
+  assert_state (a, "pcpu/5", 6000, "idle", 0);
 }
 
 /*

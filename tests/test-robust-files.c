@@ -916,6 +916,118 @@ test_garbled_packet (void)
     }
 }
 
+/* The tracer lost 5 events before the fourth packet (the counters from there on say so), then
+ * the sixth is garbled: the 5 are counted once, and the garbled packet's gap is one loss that
+ * spans its time, though the packet read on from counts them again from the stream's start. */
+static void
+add_discards_and_garble (char  *bytes,
+                         gsize  length)
+{
+  for (gsize p = 3; p < length / 65536; p++)
+    {
+      guint64 counter;
+
+      memcpy (&counter, bytes + p * 65536 + RT_OFF_DISCARDED, sizeof counter);
+      counter += 5;
+      memcpy (bytes + p * 65536 + RT_OFF_DISCARDED, &counter, sizeof counter);
+    }
+  garble (bytes, 5);
+}
+
+static void
+test_garbled_after_losses (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *copy = damaged_demo (tmp, add_discards_and_garble);
+  const char *paths[] = { copy, NULL };
+  const char *demo[] = { g_getenv ("STRATA_DEMO_DIR"), NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = NULL;
+  g_autoptr(StrataSet) whole = NULL;
+  g_autoptr(StrataAnalysis) analysis = NULL;
+  const StrataLoss *gap = NULL;
+  StrataStream *cpu0, *whole0 = NULL;
+  StrataInterval iv;
+  gint row;
+
+  if (copy == NULL)
+    return;
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  whole = strata_trace_load (demo, NULL, NULL, &error);
+  g_assert_no_error (error);
+  cpu0 = host_stream (set, copy, 0);
+  {
+    g_autofree char *host = g_build_filename (demo[0], "host", NULL);
+    StrataTrace *t = test_find_trace (whole, host);
+
+    for (guint s = 0; s < t->streams->len; s++)
+      if (((StrataStream *) g_ptr_array_index (t->streams, s))->cpu == 0)
+        whole0 = g_ptr_array_index (t->streams, s);
+  }
+  g_assert_nonnull (whole0);
+  g_assert_cmpuint (cpu0->discarded, ==, whole0->discarded + 5);
+  for (guint l = 0; l < cpu0->losses->len; l++)
+    if (g_array_index (cpu0->losses, StrataLoss, l).count == 0)
+      {
+        g_assert_null (gap);
+        gap = &g_array_index (cpu0->losses, StrataLoss, l);
+      }
+  g_assert_nonnull (gap);
+  g_assert_cmpint (gap->end_ns - gap->begin_ns, >, 1000000);
+  g_assert_cmpint (gap->end_ns, <, G_MAXINT64);
+  g_assert_cmpint (cpu0->cut_ns, ==, 0);
+
+  analysis = strata_analysis_new (set, NULL, &error);
+  g_assert_no_error (error);
+  row = strata_store_find_row (analysis->store, "pcpu/0");
+  g_assert_true (strata_store_lookup (analysis->store, row, (gap->begin_ns + gap->end_ns) / 2, &iv));
+  g_assert_cmpint (iv.desc->state, ==, STRATA_STATE_UNKNOWN);
+  test_rm_tree (tmp);
+}
+
+/* Packets 10 and 11 missing from the sequence (numbers from 10 on raised by 2), and the sixth
+ * garbled: the packets lost after the one read on from are said, as without the garbling. */
+static void
+skip_seq_and_garble (char  *bytes,
+                     gsize  length)
+{
+  for (gsize p = 10; p < length / 65536; p++)
+    {
+      guint64 seq;
+
+      memcpy (&seq, bytes + p * 65536 + RT_OFF_SEQ_NUM, sizeof seq);
+      seq += 2;
+      memcpy (bytes + p * 65536 + RT_OFF_SEQ_NUM, &seq, sizeof seq);
+    }
+  garble (bytes, 5);
+}
+
+static void
+test_garbled_and_lost_packets (void)
+{
+  g_autofree char *tmp = test_make_tmpdir ();
+  g_autofree char *copy = damaged_demo (tmp, skip_seq_and_garble);
+  const char *paths[] = { copy, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StrataSet) set = NULL;
+  StrataStream *cpu0;
+  guint gaps = 0;
+
+  if (copy == NULL)
+    return;
+  set = strata_trace_load (paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (test_errors_contain (set->errors, "channel0_0", "the stream is read on after it"));
+  g_assert_true (test_errors_contain (set->errors, "channel0_0", "the tracer lost 2 packets"));
+  cpu0 = host_stream (set, copy, 0);
+  for (guint l = 0; l < cpu0->losses->len; l++)
+    gaps += g_array_index (cpu0->losses, StrataLoss, l).count == 0;
+  /* The garbled packet's, and the lost packets'. */
+  g_assert_cmpuint (gaps, ==, 2);
+  test_rm_tree (tmp);
+}
+
 /* A packet of the host's CPU 0 zeroed whole: it is left out, and the rest of the file read;
  * the time it spanned is a hole in the stream, marked as events lost there (how many is not
  * known), between the packets around it. */
@@ -983,6 +1095,8 @@ main (int   argc,
   g_test_add_func ("/robust/paths", test_paths);
   g_test_add_func ("/robust/truncated-stream", test_truncated_stream);
   g_test_add_func ("/robust/garbled-packet", test_garbled_packet);
+  g_test_add_func ("/robust/garbled-after-losses", test_garbled_after_losses);
+  g_test_add_func ("/robust/garbled-and-lost-packets", test_garbled_and_lost_packets);
   g_test_add_func ("/robust/packet-hole", test_packet_hole);
   status = g_test_run ();
   if (!g_test_subprocess ())

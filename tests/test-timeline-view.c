@@ -818,6 +818,13 @@ test_preemptions (void)
     g_assert_false (handled);
     g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Left, 0, GDK_CONTROL_MASK, &handled);
     g_assert_false (handled);
+    /* On the panel's check box too (a GtkCheckButton is no GtkButton). */
+    gtk_widget_grab_focus (GTK_WIDGET (wakeups));
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (wakeups));
+    from = strata_session_get_visible_time (get_session ())->begin;
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Left, 0, 0, &handled);
+    g_assert_true (handled);
+    g_assert_cmpint (strata_session_get_visible_time (get_session ())->begin, <, from);
     g_assert_true (press_window_key (GDK_KEY_0, 0));
     gtk_widget_grab_focus (GTK_WIDGET (column_view));
   }

@@ -1179,7 +1179,7 @@ strata_window_key_pressed_cb (StrataWindow          *self,
 
   if ((keyval != GDK_KEY_Left && keyval != GDK_KEY_Right) ||
       (state & (GDK_CONTROL_MASK | GDK_SHIFT_MASK | GDK_ALT_MASK)) != 0 ||
-      !GTK_IS_BUTTON (focus) || gtk_widget_get_native (focus) != GTK_NATIVE (self) ||
+      !(GTK_IS_BUTTON (focus) || GTK_IS_CHECK_BUTTON (focus)) || gtk_widget_get_native (focus) != GTK_NATIVE (self) ||
       !gtk_widget_get_mapped (GTK_WIDGET (self->timeline_view)))
     return FALSE;
   return gtk_widget_activate_action (GTK_WIDGET (self->timeline_view),

@@ -832,9 +832,11 @@ print_interval (StrataAnalysis       *analysis,
   if (json != NULL)
     {
       /* Under a guest's name, a thread is the guest's: a VM traced from the host alone shows
-       * its vCPU thread, which is the host's (host_tid), not a thread of that machine. */
+       * its vCPU thread, which is the host's (host_tid), not a thread of that machine. (A
+       * traced guest's thread may have the same number in its own namespace.) */
       if (machine != NULL && d->host_tid >= 0 && d->host_tid == tid &&
-          strata_analysis_machine_is_guest (analysis, d->machine))
+          strata_analysis_machine_is_guest (analysis, d->machine) &&
+          strata_analysis_get_machine (analysis, d->machine)->trace == NULL)
         {
           tid = -1;
           comm = NULL;

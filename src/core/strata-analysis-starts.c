@@ -59,6 +59,7 @@ _strata_analysis_find_starts (Model *model)
   g_autoptr(GArray) switched = g_array_new (FALSE, TRUE, sizeof (gboolean));
   g_autoptr(GArray) entered = g_array_new (FALSE, TRUE, sizeof (guint8));  /* depth since the start */
   g_autoptr(GArray) kvm = g_array_new (FALSE, TRUE, sizeof (gboolean));     /* before the first switch */
+  g_autoptr(GArray) late = g_array_new (FALSE, TRUE, sizeof (gboolean));    /* events lost before its first */
   gboolean by_cpu;
   guint n_groups = _strata_analysis_group_streams (trace, groups, &by_cpu);
   gboolean all_read = TRUE, unnamed = FALSE;
@@ -78,6 +79,18 @@ _strata_analysis_find_starts (Model *model)
   g_array_set_size (switched, model->cpus->len);
   g_array_set_size (entered, model->cpus->len);
   g_array_set_size (kvm, model->cpus->len);
+  g_array_set_size (late, model->cpus->len);
+  for (guint s = 0; s < trace->streams->len; s++)
+    {
+      const StrataStream *stream = g_ptr_array_index (trace->streams, s);
+      gboolean lost = stream->lost_before;
+
+      /* A loss at or before its first event: other threads may have run there meanwhile. */
+      for (guint l = 0; l < stream->losses->len && !lost; l++)
+        lost = g_array_index (stream->losses, StrataLoss, l).begin_ns <= stream->begin_ns;
+      if (lost && stream->cpu < late->len)
+        g_array_index (late, gboolean, stream->cpu) = TRUE;
+    }
 
   for (guint g = 0; g < n_groups; g++)
     {
@@ -200,7 +213,8 @@ _strata_analysis_find_starts (Model *model)
   /* Then the CPUs whose thread a dump names before their first event start at that dump: not
    * those with a handler open at their first event, which began after the dump at a time not
    * known, nor those in KVM before their first switch, whose vCPU thread may have been in
-   * guest mode from the dump (which the windows of guest mode do not say). */
+   * guest mode from the dump (which the windows of guest mode do not say), nor those whose
+   * events before their first were lost. */
   for (guint i = 0; i < runs->len; i++)
     {
       const RunDump *run = &g_array_index (runs, RunDump, i);
@@ -210,7 +224,7 @@ _strata_analysis_find_starts (Model *model)
         continue;
       c = &g_array_index (model->cpus, Cpu, run->cpu);
       if (run->tid == c->start_tid && c->start_ts != G_MAXINT64 && run->ts < c->start_ts && c->n_start_irqs == 0 &&
-          !g_array_index (kvm, gboolean, run->cpu))
+          !g_array_index (kvm, gboolean, run->cpu) && !g_array_index (late, gboolean, run->cpu))
         c->start_ts = run->ts;
     }
 }

@@ -43,6 +43,9 @@ typedef struct
   gint64             cut_ns;      /* its file is damaged or truncated and the rest of it left
                                    * out: what its CPU did after this (the end of the last
                                    * packet read) is not known; 0 when whole */
+  gboolean           lost_before; /* events were lost before its first packet read (that
+                                   * packet's sequence number or discarded counter says so):
+                                   * its first event is not where its CPU was first seen */
   StrataEventBuffer *buffer;      /* the events of kinds Strata understands */
   StrataStreamScan  *scan;        /* of the events appended by strata_stream_append(), or
                                    * NULL; the analysis takes it (so two analyses of one set

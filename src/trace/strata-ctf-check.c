@@ -355,6 +355,16 @@ examine (Walk            *w,
       pkt->has_instance = TRUE;
       pkt->instance = info.value[STRATA_PF_STREAM_INSTANCE_ID];
     }
+  if (info.size[STRATA_PF_PACKET_SEQ_NUM] != 0)
+    {
+      pkt->has_seq = TRUE;
+      pkt->seq = info.value[STRATA_PF_PACKET_SEQ_NUM];
+    }
+  if (info.size[STRATA_PF_EVENTS_DISCARDED] != 0)
+    {
+      pkt->has_discarded = TRUE;
+      pkt->discarded = info.value[STRATA_PF_EVENTS_DISCARDED];
+    }
   pkt->sound = *why == NULL;
   return TRUE;
 }

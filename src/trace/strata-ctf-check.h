@@ -71,9 +71,13 @@ typedef struct
   guint32  cpu;
   guint    stream_class;
   guint64  instance;        /* stream_instance_id */
+  guint64  seq;             /* packet_seq_num */
+  guint64  discarded;       /* events_discarded: the stream's, from its start */
   guint    has_ts : 1;
   guint    has_cpu : 1;
   guint    has_instance : 1;
+  guint    has_seq : 1;
+  guint    has_discarded : 1;
   guint    sound : 1;
 } StrataCtfPacket;
 

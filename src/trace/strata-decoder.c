@@ -117,7 +117,9 @@ typedef struct
   guint64              uncounted;      /* losses libbabeltrace2 and we could not count */
   guint64              bad_cpus;       /* packets naming a CPU no machine has */
   guint64              bad_cpu;        /* the first such CPU */
-  gboolean             loss_open;      /* the stream's last loss ends at its next event */
+  gboolean             loss_open;      /* the stream's loss at loss_index ends at its next event */
+  guint                loss_index;
+  gboolean             resumed;        /* read on past a packet that could not be read */
 } PortState;
 
 typedef struct
@@ -728,7 +730,7 @@ handle_event (Shard            *shard,
   port->has_last = TRUE;
   if (port->loss_open)
     {
-      StrataLoss *loss = &g_array_index (port->stream->losses, StrataLoss, port->stream->losses->len - 1);
+      StrataLoss *loss = &g_array_index (port->stream->losses, StrataLoss, port->loss_index);
 
       loss->end_ns = MAX (loss->begin_ns, MIN (loss->end_ns, ns));
       port->loss_open = FALSE;
@@ -859,6 +861,7 @@ add_loss (PortState         *port,
   /* The message spans to the end of the packet that counted the loss; the events were lost
    * before the first of them that the packet kept. */
   port->loss_open = TRUE;
+  port->loss_index = port->stream->losses->len - 1;
 }
 
 static void
@@ -894,14 +897,25 @@ handle_message (Shard            *shard,
 
         if (bt_message_discarded_events_get_count (msg, &count) == BT_PROPERTY_AVAILABILITY_AVAILABLE)
           port->stream->discarded += count;
+        else if (port->resumed && port->packets == 0)
+          /* Read on from a copy whose first packet's counter holds the stream's losses so far:
+           * libbabeltrace2 takes them for losses before a first packet. Those before the
+           * packet that could not be read were counted; those after, in the time read past,
+           * are that gap's, whose events are not counted. */
+          break;
         else if (port->packets > 0)
           port->uncounted++;
         else if (!count_first_packet_losses (port))
           {
-            /* A port named by its stream's ids, not its file: the loader finds the file. */
+            /* A port named by its stream's ids, not its file: the loader finds the file, and
+             * the loss is the one added now, if it is placed. */
             StrataDecodeFirstLoss first = { port->stream, port->stream->losses->len };
 
+            add_loss (port, msg, 0);
+            if (port->stream->losses->len == first.loss)
+              first.loss = G_MAXUINT;
             g_array_append_val (shard->result->first_losses, first);
+            break;
           }
         add_loss (port, msg, port->stream->discarded - before);
         break;
@@ -1470,10 +1484,12 @@ decode_folder (const char           *folder,
           port.stream = resume;
           port.has_last = resume->events > 0 && resume->end_ns > 0;
           port.last_ns = resume->end_ns;
+          port.resumed = TRUE;
           if (port.has_last)
             {
               g_array_append_val (resume->losses, loss);
               port.loss_open = TRUE;
+              port.loss_index = resume->losses->len - 1;
             }
           g_array_append_val (shard.ports, port);
           shard.env_done = TRUE;
@@ -1578,10 +1594,11 @@ strata_decode_resume (const char           *folder,
                       StrataDecodeProgress *progress)
 {
   StrataShardResult *result;
-  guint n_losses = stream->losses->len;
+  guint n_losses;
 
   g_return_val_if_fail (stream != NULL, NULL);
 
+  n_losses = stream->losses->len;
   result = decode_folder (folder, display_path, 0, 1, NULL, stream, strings, progress);
   /* No event read after the loss: it has no end, and the stream still stops where it did. */
   if (stream->losses->len > n_losses && g_array_index (stream->losses, StrataLoss, n_losses).end_ns == G_MAXINT64)

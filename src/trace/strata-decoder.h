@@ -49,7 +49,7 @@ typedef struct
 typedef struct
 {
   StrataStream *stream;
-  guint         loss;       /* its index in the stream's losses */
+  guint         loss;       /* its index in the stream's losses; G_MAXUINT: not placed */
 } StrataDecodeFirstLoss;
 
 typedef struct

@@ -325,6 +325,42 @@ mark_lost_packets (StrataTrace *trace,
     }
 }
 
+/* Streams whose first packet read says events were lost before it: its sequence number is
+ * not the first, or its discarded counter is not 0 (a flight-recorder session overwrote the
+ * packets before, or the tracer dropped events). What ran on their CPU before their first
+ * event is then not known, whatever a statedump says of it. */
+static void
+mark_late_starts (StrataTrace            *trace,
+                  const StrataTraceCheck *check)
+{
+  for (guint i = 0; check != NULL && check->tsdl != NULL && i < trace->streams->len; i++)
+    {
+      StrataStream *stream = g_ptr_array_index (trace->streams, i);
+      const StrataCtfPacket *first = NULL;
+
+      /* Of its files (a rotated stream has several), the sound packet that begins first. */
+      for (guint s = 0; s < check->streams->len; s++)
+        {
+          const StrataStreamCheck *f = g_ptr_array_index (check->streams, s);
+
+          if (f->packets == NULL || !stream_has_file (stream, f, check->tsdl))
+            continue;
+          for (guint p = 0; p < f->packets->len; p++)
+            {
+              const StrataCtfPacket *packet = &g_array_index (f->packets, StrataCtfPacket, p);
+
+              if (!packet->sound)
+                continue;
+              if (first == NULL || (packet->has_ts && first->has_ts && packet->ts_begin < first->ts_begin))
+                first = packet;
+              break;
+            }
+        }
+      if (first != NULL && ((first->has_seq && first->seq > 0) || (first->has_discarded && first->discarded > 0)))
+        stream->lost_before = TRUE;
+    }
+}
+
 /* Events lost before a stream's first packet, counted from that packet's counter, found
  * through the stream's first file; said when they cannot be. */
 static void
@@ -561,6 +597,9 @@ read_on (StrataTraceCheck       *check,
       more = strata_decode_resume (strata_staging_get_path (staging), display_path, stream, strings, progress);
       for (guint e = 0; e < more->errors->len; e++)
         g_ptr_array_add (result->errors, g_strdup (g_ptr_array_index (more->errors, e)));
+      /* Packets missing from the sequence after the one it went on from are said with the
+       * others (mark_lost_packets()). */
+      g_array_append_vals (result->lost_packets, more->lost_packets->data, more->lost_packets->len);
       went_on = stream->events > before;
       nothing = went_on ? 0 : nothing + 1;
       if (went_on)
@@ -911,6 +950,7 @@ strata_trace_load (const char * const      *paths,
           mark_cut_streams (trace, check);
           /* Before the holes are added: it finds its loss by its index, in the decoder's order. */
           count_first_losses (trace, check, mine);
+          mark_late_starts (trace, check);
           mark_holes (trace, check);
           mark_lost_packets (trace, mine);
           /* No stream read, no environment from libbabeltrace2: its machine is still the one
