@@ -742,6 +742,27 @@ test_one_way_vmsync (void)
   g_assert_cmpint (db->sync_method, ==, STRATA_SYNC_METHOD_KVM);
 }
 
+/* A guest linked by hand to the VM another guest fits: that other one, left with no VM, says
+ * so and why (it was left unpaired in silence). */
+static void
+test_map_takes_vm (void)
+{
+  StrataVmMap map = { (char *) "orphan", 3000 };
+  g_autoptr(StrataAnalysis) analysis =
+    analyse ("host hd duration=500ms seed=11\n"
+             "vm app vcpus=2 pcpus=0,1 qemu_pid=3000 clock_offset=+3s sync=none\n"
+             "host ghost duration=500ms seed=12 trace=0\n"
+             "vm orphan vcpus=2 pcpus=0,1 qemu_pid=95000 clock_offset=+3s sync=none\n", &map, 1);
+  gboolean said = FALSE;
+
+  g_assert_cmpint (machine (analysis, "orphan")->link, ==, STRATA_LINK_MAP);
+  g_assert_cmpint (machine (analysis, "app")->role, ==, STRATA_ROLE_STANDALONE);
+  for (guint i = 0; i < analysis->warnings->len; i++)
+    said |= g_str_has_prefix (g_ptr_array_index (analysis->warnings, i),
+                              "app: not linked to a VM: every VM of its hosts has a guest already (VM 3000 is orphan's)");
+  g_assert_true (said);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -764,6 +785,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/kvm-link/shared-uid", test_shared_uid);
   g_test_add_func ("/kvm-link/open-preemption-end", test_open_preemption_end);
   g_test_add_func ("/kvm-link/one-way-vmsync", test_one_way_vmsync);
+  g_test_add_func ("/kvm-link/map-takes-vm", test_map_takes_vm);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *memory = g_strconcat ("/kvm-link/memory/", cases[i].name, NULL);

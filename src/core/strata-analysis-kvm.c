@@ -383,7 +383,27 @@ explain (Analysis   *a,
       g_autofree char *vms = describe_vms (a);
 
       if (*vms == '\0')
-        return;
+        {
+          /* Every VM its hosts traced has a guest already: one linked by hand may have taken
+           * the VM this one would have been paired with. Said, not left in silence. */
+          g_autoptr(GString) taken = g_string_new (NULL);
+
+          for (guint v = 0; v < a->vms->len; v++)
+            {
+              Vm *vm = g_ptr_array_index (a->vms, v);
+              const char *other = vm->machine != G_MAXUINT ? strata_analysis_get_machine_name (a->pub, vm->machine) : NULL;
+
+              if (vm->windows->len == 0 || other == NULL)
+                continue;
+              if (taken->len > 0)
+                g_string_append (taken, ", ");
+              g_string_append_printf (taken, _("VM %" PRId64 " is %s's"), vm->pid, other);
+            }
+          if (taken->len > 0)
+            warn (a, _("%s: not linked to a VM: every VM of its hosts has a guest already (%s). %s"),
+                  name, taken->str, todo);
+          return;
+        }
       warn (a, ngettext ("%s: not linked to a VM: no VM without a guest has %u vCPU like its CPU (%s). %s",
                          "%s: not linked to a VM: no VM without a guest has %u vCPUs like its CPUs (%s). %s",
                          guest->kvm_events->len),
