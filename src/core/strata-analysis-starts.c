@@ -196,6 +196,11 @@ _strata_analysis_find_starts (Model *model)
             }
         }
     }
+  /* A CPU that never switched takes the thread its first dump names. A CPU whose thread a dump
+   * names before its first event starts at that dump: not one with a handler open at its
+   * first event, which began after the dump at a time not known, nor one in KVM before its
+   * first switch, whose vCPU thread may have been in guest mode from the dump (which the
+   * windows of guest mode do not say), nor one whose events before its first were lost. */
   for (guint i = 0; i < runs->len; i++)
     {
       const RunDump *run = &g_array_index (runs, RunDump, i);
@@ -209,20 +214,6 @@ _strata_analysis_find_starts (Model *model)
           c->start_tid = run->tid;
           c->start_comm = run->name;
         }
-    }
-  /* Then the CPUs whose thread a dump names before their first event start at that dump: not
-   * those with a handler open at their first event, which began after the dump at a time not
-   * known, nor those in KVM before their first switch, whose vCPU thread may have been in
-   * guest mode from the dump (which the windows of guest mode do not say), nor those whose
-   * events before their first were lost. */
-  for (guint i = 0; i < runs->len; i++)
-    {
-      const RunDump *run = &g_array_index (runs, RunDump, i);
-      Cpu *c;
-
-      if (run->cpu >= model->cpus->len)
-        continue;
-      c = &g_array_index (model->cpus, Cpu, run->cpu);
       if (run->tid == c->start_tid && c->start_ts != G_MAXINT64 && run->ts < c->start_ts && c->n_start_irqs == 0 &&
           !g_array_index (kvm, gboolean, run->cpu) && !g_array_index (late, gboolean, run->cpu))
         c->start_ts = run->ts;

@@ -325,6 +325,39 @@ mark_lost_packets (StrataTrace *trace,
     }
 }
 
+/* The first sound packet of @stream (of its files, a rotated stream having several, the one
+ * that begins first), and its file; NULL when none is found. */
+static const StrataCtfPacket *
+first_packet (const StrataStream       *stream,
+              const StrataTraceCheck   *check,
+              const StrataStreamCheck **file_out)
+{
+  const StrataCtfPacket *first = NULL;
+
+  *file_out = NULL;
+  for (guint s = 0; check != NULL && check->tsdl != NULL && s < check->streams->len; s++)
+    {
+      const StrataStreamCheck *f = g_ptr_array_index (check->streams, s);
+
+      if (f->packets == NULL || !stream_has_file (stream, f, check->tsdl))
+        continue;
+      for (guint p = 0; p < f->packets->len; p++)
+        {
+          const StrataCtfPacket *packet = &g_array_index (f->packets, StrataCtfPacket, p);
+
+          if (!packet->sound)
+            continue;
+          if (first == NULL || (packet->has_ts && (!first->has_ts || packet->ts_begin < first->ts_begin)))
+            {
+              first = packet;
+              *file_out = f;
+            }
+          break;
+        }
+    }
+  return first;
+}
+
 /* Streams whose first packet read says events were lost before it: its sequence number is
  * not the first, or its discarded counter is not 0 (a flight-recorder session overwrote the
  * packets before, or the tracer dropped events). What ran on their CPU before their first
@@ -333,29 +366,12 @@ static void
 mark_late_starts (StrataTrace            *trace,
                   const StrataTraceCheck *check)
 {
-  for (guint i = 0; check != NULL && check->tsdl != NULL && i < trace->streams->len; i++)
+  for (guint i = 0; i < trace->streams->len; i++)
     {
       StrataStream *stream = g_ptr_array_index (trace->streams, i);
-      const StrataCtfPacket *first = NULL;
+      const StrataStreamCheck *file;
+      const StrataCtfPacket *first = first_packet (stream, check, &file);
 
-      /* Of its files (a rotated stream has several), the sound packet that begins first. */
-      for (guint s = 0; s < check->streams->len; s++)
-        {
-          const StrataStreamCheck *f = g_ptr_array_index (check->streams, s);
-
-          if (f->packets == NULL || !stream_has_file (stream, f, check->tsdl))
-            continue;
-          for (guint p = 0; p < f->packets->len; p++)
-            {
-              const StrataCtfPacket *packet = &g_array_index (f->packets, StrataCtfPacket, p);
-
-              if (!packet->sound)
-                continue;
-              if (first == NULL || (packet->has_ts && first->has_ts && packet->ts_begin < first->ts_begin))
-                first = packet;
-              break;
-            }
-        }
       if (first != NULL && ((first->has_seq && first->seq > 0) || (first->has_discarded && first->discarded > 0)))
         stream->lost_before = TRUE;
     }
@@ -376,30 +392,9 @@ count_first_losses (StrataTrace            *trace,
         {
           const StrataDecodeFirstLoss *first = &g_array_index (r->first_losses, StrataDecodeFirstLoss, k);
           const StrataStreamCheck *file = NULL;
-          gint64 file_begin = G_MAXINT64;
           guint64 count = 0;
 
-          /* A rotated stream's first file is the one whose first sound packet begins first. */
-          for (guint s = 0; check != NULL && check->tsdl != NULL && s < check->streams->len; s++)
-            {
-              const StrataStreamCheck *f = g_ptr_array_index (check->streams, s);
-
-              if (!stream_has_file (first->stream, f, check->tsdl))
-                continue;
-              for (guint p = 0; f->packets != NULL && p < f->packets->len; p++)
-                {
-                  const StrataCtfPacket *packet = &g_array_index (f->packets, StrataCtfPacket, p);
-
-                  if (!packet->sound)
-                    continue;
-                  if (file == NULL || (packet->has_ts && (gint64) packet->ts_begin < file_begin))
-                    {
-                      file = f;
-                      file_begin = packet->has_ts ? (gint64) packet->ts_begin : G_MAXINT64;
-                    }
-                  break;
-                }
-            }
+          first_packet (first->stream, check, &file);
           if (file != NULL && strata_ctf_first_packet_discarded (check->folder, file->file, &count) && count > 0)
             {
               first->stream->discarded += count;
