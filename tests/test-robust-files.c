@@ -919,18 +919,29 @@ test_garbled_packet (void)
 /* The tracer lost 5 events before the fourth packet (the counters from there on say so), then
  * the sixth is garbled: the 5 are counted once, and the garbled packet's gap is one loss that
  * spans its time, though the packet read on from counts them again from the stream's start. */
+/* Adds @delta to the 64-bit counter at @offset of every packet (of 64 KiB) from packet @from. */
+static void
+add_to_counters (char    *bytes,
+                 gsize    length,
+                 gsize    from,
+                 gsize    offset,
+                 guint64  delta)
+{
+  for (gsize p = from; p < length / 65536; p++)
+    {
+      guint64 counter;
+
+      memcpy (&counter, bytes + p * 65536 + offset, sizeof counter);
+      counter += delta;
+      memcpy (bytes + p * 65536 + offset, &counter, sizeof counter);
+    }
+}
+
 static void
 add_discards_and_garble (char  *bytes,
                          gsize  length)
 {
-  for (gsize p = 3; p < length / 65536; p++)
-    {
-      guint64 counter;
-
-      memcpy (&counter, bytes + p * 65536 + RT_OFF_DISCARDED, sizeof counter);
-      counter += 5;
-      memcpy (bytes + p * 65536 + RT_OFF_DISCARDED, &counter, sizeof counter);
-    }
+  add_to_counters (bytes, length, 3, RT_OFF_DISCARDED, 5);
   garble (bytes, 5);
 }
 
@@ -992,14 +1003,7 @@ static void
 skip_seq_and_garble (char  *bytes,
                      gsize  length)
 {
-  for (gsize p = 10; p < length / 65536; p++)
-    {
-      guint64 seq;
-
-      memcpy (&seq, bytes + p * 65536 + RT_OFF_SEQ_NUM, sizeof seq);
-      seq += 2;
-      memcpy (bytes + p * 65536 + RT_OFF_SEQ_NUM, &seq, sizeof seq);
-    }
+  add_to_counters (bytes, length, 10, RT_OFF_SEQ_NUM, 2);
   garble (bytes, 5);
 }
 
